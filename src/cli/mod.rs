@@ -1,0 +1,101 @@
+//! The command line: one file per subcommand, each a `run` that parses its
+//! arguments, calls the store and metrics, and prints a table or JSON. This
+//! module only declares the commands and hands each to its file.
+
+pub mod backup;
+pub mod churn;
+pub mod export;
+pub mod generate;
+pub mod import;
+pub mod metrics;
+pub mod output;
+pub mod renewals;
+pub mod targets;
+
+use crate::clock::Clock;
+use crate::store::Store;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A keyboard-driven cockpit for a customer success manager's book of business.
+#[derive(Debug, Parser)]
+#[command(name = "cockpit", version, about, long_about = None)]
+pub struct Cli {
+    /// The database to use (default: the platform's data folder).
+    #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Open the cockpit on a fresh copy of the bundled demo book (never your own database).
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a CSV export (accounts, snapshots, contracts, notes) into the book, all or nothing.
+    Import(import::Args),
+    /// Write the book back out as CSV or JSON.
+    Export(export::Args),
+    /// Write a synthetic book in the import formats (for tests and benchmarks).
+    #[command(name = "gen")]
+    Gen(generate::Args),
+    /// Retention numbers: NRR, GRR, CRR/DRR, the ARR bridge, renewal rates, Pareto tiers.
+    #[command(subcommand)]
+    Metrics(metrics::Command),
+    /// Renewals and out-year payments with their windows; `--ics` writes a calendar file.
+    Renewals(renewals::Args),
+    /// The hunter's ranked upsell targets.
+    Targets(targets::Args),
+    /// Record and report churn-reason chains.
+    #[command(subcommand)]
+    Churn(churn::Command),
+    /// Write a consistent copy of the database, even while the cockpit is open.
+    Backup(backup::Args),
+}
+
+/// Everything a subcommand needs from the outside world, passed in.
+pub struct Context {
+    pub db: PathBuf,
+    pub clock: Clock,
+    pub user: String,
+}
+
+impl Context {
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.db)?)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("cockpit: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let context = Context {
+        db: cli.db.clone().unwrap_or_else(crate::paths::default_database),
+        clock: Clock::from_env(),
+        user: crate::paths::current_user(),
+    };
+    match cli.command {
+        Some(Command::Import(args)) => import::run(&context, args),
+        Some(Command::Export(args)) => export::run(&context, args),
+        Some(Command::Gen(args)) => generate::run(args),
+        Some(Command::Metrics(command)) => metrics::run(&context, command),
+        Some(Command::Renewals(args)) => renewals::run(&context, args),
+        Some(Command::Targets(args)) => targets::run(&context, args),
+        Some(Command::Churn(command)) => churn::run(&context, command),
+        Some(Command::Backup(args)) => backup::run(&context, args),
+        None => crate::tui::run(&context, cli.demo),
+    }
+}

@@ -1,0 +1,83 @@
+//! The book's settings: tier cuts, renewal probabilities per health, cadences,
+//! windows. Defaults follow DOMAIN.md; a `config.toml` may override any of them.
+
+use super::Health;
+use serde::{Deserialize, Serialize};
+
+/// A probability or share held exactly, in basis points (1/10,000).
+pub type BasisPoints = i64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Cumulative ARR shares closing tier 1 and tier 2, in basis points (4500 = 45%).
+    pub tier_cuts_bp: Vec<BasisPoints>,
+    /// Renewal probability per health, in basis points.
+    pub renewal_probability_bp: HealthProbabilities,
+    /// Days without a touch before an account of each tier is overdue (tier 1, 2, 3).
+    pub touch_cadence_days: Vec<i64>,
+    /// Renewal windows in days before the end date, largest first.
+    pub renewal_windows_days: Vec<i64>,
+    /// Days an account may stay in one 4A stage before it is flagged as stuck.
+    pub stuck_stage_days: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthProbabilities {
+    pub green: BasisPoints,
+    pub yellow: BasisPoints,
+    pub orange: BasisPoints,
+    pub red: BasisPoints,
+}
+
+impl HealthProbabilities {
+    pub fn of(&self, health: Health) -> BasisPoints {
+        match health {
+            Health::Green => self.green,
+            Health::Yellow => self.yellow,
+            Health::Orange => self.orange,
+            Health::Red => self.red,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            tier_cuts_bp: vec![4500, 7500],
+            renewal_probability_bp: HealthProbabilities {
+                green: 9500,
+                yellow: 8000,
+                orange: 5000,
+                red: 2000,
+            },
+            touch_cadence_days: vec![30, 90, 180],
+            renewal_windows_days: vec![180, 120, 90, 60, 30],
+            stuck_stage_days: 180,
+        }
+    }
+}
+
+impl Config {
+    /// The touch cadence for a tier (1-based); the long tail uses the last entry.
+    pub fn cadence_days(&self, tier: u8) -> i64 {
+        let index =
+            usize::from(tier.max(1) - 1).min(self.touch_cadence_days.len().saturating_sub(1));
+        self.touch_cadence_days.get(index).copied().unwrap_or(90)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_domain() {
+        let config = Config::default();
+        assert_eq!(config.renewal_probability_bp.of(Health::Orange), 5000);
+        assert_eq!(config.cadence_days(1), 30);
+        assert_eq!(config.cadence_days(3), 180);
+        assert_eq!(config.cadence_days(9), 180);
+    }
+}

@@ -1,0 +1,30 @@
+//! The words of the domain as types and rules: money, months, health, stage,
+//! accounts, contracts, churn chains. No I/O lives here: no SQL, no terminal,
+//! no files. Everything is plain data that the store hands out and the
+//! metrics and panes consume.
+
+pub mod account;
+pub mod config;
+pub mod contract;
+pub mod health;
+pub mod money;
+pub mod month;
+pub mod note;
+pub mod stage;
+
+pub use account::{Account, AccountId, Flags};
+pub use config::Config;
+pub use contract::{Billing, Contract};
+pub use health::Health;
+pub use money::Money;
+pub use month::Month;
+pub use note::{Note, NoteKind};
+pub use stage::Stage;
+
+/// A value that was not one of the words a column accepts, e.g. a health of `purple`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not one of {expected}")]
+pub struct UnknownWord {
+    pub value: String,
+    pub expected: &'static str,
+}

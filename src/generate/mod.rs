@@ -1,0 +1,1 @@
+//! The synthetic book generator. (Being built.)

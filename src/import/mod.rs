@@ -1,0 +1,1 @@
+//! CSV import: one transaction per file, file:line:column errors. (Being built.)

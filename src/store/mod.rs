@@ -1,0 +1,209 @@
+//! The only place with SQL. Opens the database in one way (folder, WAL,
+//! foreign keys, busy timeout, migrations in order) and offers typed methods
+//! that return domain types. Each aggregate has its own file with an
+//! `impl Store` block; nothing outside this module sees a `Connection`.
+
+mod migrations;
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use migrations::SCHEMA_VERSION;
+
+/// How long a writer waits for another cockpit's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What can go wrong opening or using the store, in words a CSM can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path}: this database was written by a newer cockpit (schema {found}, this one knows {known}); upgrade cockpit to open it — the file was left untouched"
+    )]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error(
+        "{path}: not a cockpit database (it is not a SQLite file, or it is damaged) — the file was left untouched"
+    )]
+    NotADatabase { path: String },
+    #[error("{path}: cannot write here ({reason})")]
+    ReadOnly { path: String, reason: String },
+    #[error("{path}: cannot create the folder for the database: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An open cockpit database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema
+    /// up to date. A database from a newer cockpit, or a file that is not a
+    /// database, is refused and left exactly as it was.
+    pub fn open(path: &Path) -> StoreResult<Store> {
+        let display = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::Folder { path: display.clone(), source })?;
+        }
+        let is_new = !path.exists();
+        if is_new {
+            create_private_file(path).map_err(|e| StoreError::ReadOnly {
+                path: display.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(&display, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Reading the version first touches nothing and tells a foreign file apart.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| classify(&display, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: display,
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure().map_err(|e| match e {
+            StoreError::Sql(sql) => classify(&display, sql),
+            other => other,
+        })?;
+        migrations::migrate(&mut store.conn).map_err(|e| match e {
+            StoreError::Sql(sql) => classify(&display, sql),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// A private in-memory store, for tests and the benchmark's scratch work.
+    pub fn open_in_memory() -> StoreResult<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn, path: PathBuf::from(":memory:") })
+    }
+
+    fn configure(&mut self) -> StoreResult<()> {
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly {
+                path: self.path.display().to_string(),
+                reason: format!("journal mode {mode}"),
+            });
+        }
+        // In WAL mode NORMAL is durable across application crashes; only a power
+        // loss can drop the last commits, never corrupt the file.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `PRAGMA integrity_check` passes.
+    pub fn integrity_ok(&self) -> StoreResult<bool> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(result == "ok")
+    }
+
+    /// Writes a consistent copy of the database to `target`, even while other
+    /// cockpits are writing (SQLite's online backup).
+    pub fn backup_to(&self, target: &Path) -> StoreResult<()> {
+        let mut destination = Connection::open(target)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut destination)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+}
+
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+/// Turns SQLite's codes into the few situations a user can act on.
+fn classify(path: &str, error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_string() },
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => {
+            StoreError::ReadOnly { path: path.to_string(), reason: error.to_string() }
+        }
+        Some(ErrorCode::DiskFull) => {
+            StoreError::ReadOnly { path: path.to_string(), reason: "the disk is full".to_string() }
+        }
+        _ => StoreError::Sql(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_is_private_and_current() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nested/book.db");
+        let store = Store::open(&path).expect("open");
+        assert!(store.integrity_ok().expect("check"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        drop(store);
+        // Reopening is a no-op for the schema.
+        Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("book.db");
+        {
+            let conn = Connection::open(&path).expect("conn");
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("pragma");
+        }
+        let before = std::fs::read(&path).expect("read");
+        let error = Store::open(&path).err().expect("refused");
+        assert!(matches!(error, StoreError::TooNew { .. }), "{error}");
+        assert!(error.to_string().contains("newer cockpit"));
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("notes.db");
+        let junk = b"account_id,name\nA1,Acme\n".repeat(200);
+        std::fs::write(&path, &junk).expect("write");
+        let error = Store::open(&path).err().expect("refused");
+        assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+        assert_eq!(std::fs::read(&path).expect("read"), junk);
+    }
+}
