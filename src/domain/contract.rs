@@ -54,7 +54,51 @@ impl Contract {
         use chrono::Datelike;
         if next_day.day() < self.start_date.day() { months - 1 } else { months }
     }
+
+    /// Out-year payment dates of a multi-year contract: each anniversary of the
+    /// start date strictly inside the term (after the start, on or before the
+    /// end). A 36-month contract has two; a 12-month contract has none. These
+    /// are payments, never renewals, whatever the billing.
+    pub fn out_year_payment_dates(&self) -> Vec<NaiveDate> {
+        if self.term_months() <= 12 {
+            return Vec::new();
+        }
+        (1..)
+            .map(|year| super::month::add_months(self.start_date, 12 * year))
+            .take_while(|date| *date <= self.end_date)
+            .filter(|date| *date > self.start_date)
+            .collect()
+    }
+
+    /// Whether the out-year payment due on `due` is collected: yes unless the
+    /// contract was terminated on or before that anniversary.
+    pub fn payment_collected(&self, due: NaiveDate) -> bool {
+        self.terminated_on.is_none_or(|terminated| terminated > due)
+    }
+
+    /// Whether `other` renews this contract: same account and product, a
+    /// different contract, starting within 31 days of this one's end (before
+    /// or after).
+    pub fn is_renewed_by(&self, other: &Contract) -> bool {
+        other.id != self.id
+            && other.account_id == self.account_id
+            && other.product == self.product
+            && (other.start_date - self.end_date).num_days().abs() <= RENEWAL_GAP_DAYS
+    }
+
+    /// The renewal of this contract among `candidates`: the earliest-starting
+    /// contract that renews it (ties broken by id, so the answer is stable).
+    pub fn renewal_among<'a>(&self, candidates: &'a [Contract]) -> Option<&'a Contract> {
+        candidates
+            .iter()
+            .filter(|c| self.is_renewed_by(c))
+            .min_by(|a, b| a.start_date.cmp(&b.start_date).then_with(|| a.id.cmp(&b.id)))
+    }
 }
+
+/// A following contract counts as a renewal when it starts within this many
+/// days of the previous end (DOMAIN.md).
+pub const RENEWAL_GAP_DAYS: i64 = 31;
 
 #[cfg(test)]
 mod tests {
@@ -83,5 +127,53 @@ mod tests {
         assert_eq!(contract((2024, 3, 15), (2025, 3, 15)).term_months(), 12);
         assert_eq!(Billing::parse("Prepaid"), Ok(Billing::Prepaid));
         assert!(Billing::parse("monthly").is_err());
+    }
+
+    #[test]
+    fn out_year_payments_fall_strictly_inside_the_term() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert!(contract((2024, 1, 1), (2024, 12, 31)).out_year_payment_dates().is_empty());
+        assert_eq!(
+            contract((2024, 1, 1), (2025, 12, 31)).out_year_payment_dates(),
+            vec![d(2025, 1, 1)]
+        );
+        assert_eq!(
+            contract((2024, 1, 1), (2026, 12, 31)).out_year_payment_dates(),
+            vec![d(2025, 1, 1), d(2026, 1, 1)]
+        );
+        // A leap-day start pays on Feb 28 in common years.
+        assert_eq!(
+            contract((2024, 2, 29), (2027, 2, 27)).out_year_payment_dates(),
+            vec![d(2025, 2, 28), d(2026, 2, 28)]
+        );
+    }
+
+    #[test]
+    fn termination_stops_collection_from_that_anniversary() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let mut c = contract((2024, 1, 1), (2026, 12, 31));
+        c.terminated_on = Some(d(2025, 1, 1));
+        assert!(!c.payment_collected(d(2025, 1, 1)));
+        c.terminated_on = Some(d(2025, 6, 1));
+        assert!(c.payment_collected(d(2025, 1, 1)));
+        assert!(!c.payment_collected(d(2026, 1, 1)));
+    }
+
+    #[test]
+    fn a_renewal_starts_within_31_days_of_the_end() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let first = contract((2024, 1, 1), (2024, 12, 31));
+        let mut late = contract((2025, 1, 31), (2026, 1, 30));
+        late.id = "C2".into();
+        assert!(late.start_date == d(2025, 1, 31) && first.is_renewed_by(&late));
+        let mut too_late = late.clone();
+        too_late.id = "C3".into();
+        too_late.start_date = d(2025, 2, 1);
+        assert!(!first.is_renewed_by(&too_late));
+        let mut other_product = late.clone();
+        other_product.product = "Add-on".into();
+        assert!(!first.is_renewed_by(&other_product));
+        let candidates = vec![too_late, other_product, late.clone(), first.clone()];
+        assert_eq!(first.renewal_among(&candidates).map(|c| c.id.as_str()), Some("C2"));
     }
 }

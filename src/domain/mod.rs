@@ -4,13 +4,18 @@
 //! metrics and panes consume.
 
 pub mod account;
+pub mod churn;
 pub mod config;
 pub mod contract;
 pub mod health;
+pub mod moment;
 pub mod money;
 pub mod month;
 pub mod note;
+pub mod opportunity;
 pub mod stage;
+pub mod success_plan;
+pub mod trial;
 
 pub use account::{Account, AccountId, Flags};
 pub use config::Config;

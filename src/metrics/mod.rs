@@ -2,6 +2,21 @@
 //! renewal rates, Pareto tiers, forecasts. They know neither SQL nor the
 //! terminal, so every formula is unit-tested on a hand-built book.
 
+pub mod absorption;
+pub mod bridge;
+pub mod calibration;
+pub mod churn_report;
+pub mod cohorts;
+pub mod forecast;
+pub mod health_signals;
+pub mod iru;
+pub mod pareto;
 pub mod rate;
+pub mod renewal_rates;
+pub mod retention;
+pub mod stage_suggestions;
+pub mod targets;
+pub mod triage;
+pub mod windows;
 
 pub use rate::Rate;

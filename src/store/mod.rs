@@ -3,7 +3,22 @@
 //! that return domain types. Each aggregate has its own file with an
 //! `impl Store` block; nothing outside this module sees a `Connection`.
 
+pub mod accounts;
+pub mod bulk;
+pub mod churn;
+pub mod contracts;
+pub mod health;
 mod migrations;
+pub mod moments;
+pub mod notes;
+pub mod opportunities;
+pub mod potentials;
+pub mod renewals;
+pub mod snapshots;
+pub mod stages;
+pub mod success_plans;
+pub mod triage;
+pub mod trials;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
