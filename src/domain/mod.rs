@@ -15,6 +15,7 @@ pub mod note;
 pub mod opportunity;
 pub mod stage;
 pub mod success_plan;
+pub mod tier;
 pub mod trial;
 
 pub use account::{Account, AccountId, Flags};
