@@ -69,6 +69,13 @@ impl Store {
                 .map_err(|source| StoreError::Folder { path: display.clone(), source })?;
         }
         let is_new = !path.exists();
+        if !is_new && is_marked_read_only(path) {
+            return Err(StoreError::ReadOnly {
+                path: display,
+                reason: "the file is marked read-only; make it writable (chmod u+w) or open a copy"
+                    .to_string(),
+            });
+        }
         if is_new {
             create_private_file(path).map_err(|e| StoreError::ReadOnly {
                 path: display.clone(),
@@ -147,6 +154,12 @@ impl Store {
     }
 }
 
+/// The owner's write bit is off. Checked explicitly because a privileged user
+/// could otherwise write to a file its owner marked read-only.
+fn is_marked_read_only(path: &Path) -> bool {
+    std::fs::metadata(path).map(|meta| meta.permissions().readonly()).unwrap_or(false)
+}
+
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -209,6 +222,31 @@ mod tests {
         assert!(matches!(error, StoreError::TooNew { .. }), "{error}");
         assert!(error.to_string().contains("newer cockpit"));
         assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
+
+    #[test]
+    fn a_read_only_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("book.db");
+        drop(Store::open(&path).expect("create"));
+        let before = std::fs::read(&path).expect("read");
+        let mut permissions = std::fs::metadata(&path).expect("meta").permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&path, permissions).expect("chmod");
+        let error = Store::open(&path).err().expect("refused");
+        assert!(matches!(error, StoreError::ReadOnly { .. }), "{error}");
+        assert!(error.to_string().contains("read-only"), "{error}");
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_made_is_explained() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").expect("write");
+        let error = Store::open(&blocker.join("book.db")).err().expect("refused");
+        assert!(matches!(error, StoreError::Folder { .. }), "{error}");
+        assert!(error.to_string().contains("cannot create the folder"), "{error}");
     }
 
     #[test]
