@@ -169,12 +169,11 @@ impl<R: Read> CsvInput<R> {
         self.last_line = line;
         self.rows_read += 1;
         if self.record.len() != self.width {
-            let hint =
-                if self.record.iter().any(|cell| cell.contains(&b'"') || cell.contains(&b'\n')) {
-                    " (a stray `\"` may have joined or split rows)"
-                } else {
-                    " (a missing or extra comma, or a row cut short?)"
-                };
+            let hint = if self.record.iter().any(|cell| cell.contains(&b'\n')) {
+                " (a stray `\"` may have joined rows)"
+            } else {
+                " (a missing or extra comma, a stray `\"`, or a row cut short?)"
+            };
             return Err(RowError::at(
                 &self.file,
                 line,
