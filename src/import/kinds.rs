@@ -195,6 +195,7 @@ pub(super) fn snapshots<R: Read>(
     let mut products: HashMap<String, u32> = HashMap::new();
     let mut keys: HashSet<u64, FastKey> = HashSet::default();
     let latest_before = bulk.latest_month()?;
+    bulk.defer_indexes(BulkTable::Snapshots)?;
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -270,6 +271,7 @@ pub(super) fn contracts<R: Read>(
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
     let mut first_line: HashMap<String, u64> = HashMap::new();
+    bulk.defer_indexes(BulkTable::Contracts)?;
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -348,6 +350,7 @@ pub(super) fn notes<R: Read>(
     let (ids, index) = account_index(bulk)?;
     let mut touched = vec![false; ids.len()];
     let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64> = HashMap::new();
+    bulk.defer_indexes(BulkTable::Notes)?;
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {

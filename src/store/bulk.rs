@@ -11,7 +11,7 @@ use crate::domain::{
     Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
@@ -85,8 +85,32 @@ pub struct StoredAccount {
 
 /// An open import: every write goes into one transaction that is committed
 /// only by [`BulkImport::commit`]; dropping it rolls everything back.
+///
+/// Foreign-key enforcement is off for the import's duration: the importer
+/// has already checked every account id against the accounts table inside
+/// this same write transaction, and the per-row parent lookups would
+/// otherwise cost as much as the inserts themselves.
 pub struct BulkImport<'s> {
-    tx: Transaction<'s>,
+    conn: &'s Connection,
+    finished: bool,
+    /// Secondary indexes dropped for a bulk load into an empty table,
+    /// rebuilt (sorted, in one go) before commit.
+    deferred_indexes: Vec<String>,
+    /// Tables that were empty when the import began.
+    empty_tables: Vec<BulkTable>,
+    /// The snapshot writer, prepared once: millions of rows go through it.
+    snapshot_statement: Option<rusqlite::Statement<'s>>,
+}
+
+impl Drop for BulkImport<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Nothing of the file may stay; errors here leave SQLite to roll
+            // back when the connection closes, which it always does.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
+    }
 }
 
 const SNAPSHOT_UPSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
@@ -94,6 +118,9 @@ const SNAPSHOT_UPSERT: &str = "INSERT INTO snapshots (account_id, product, month
      ON CONFLICT (account_id, product, month) DO UPDATE
      SET arr_cents = excluded.arr_cents, units = excluded.units
      WHERE arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units";
+
+const SNAPSHOT_INSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
+     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 const CONTRACT_UPSERT: &str = "INSERT INTO contracts
      (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
@@ -124,8 +151,18 @@ impl Store {
         // About 256 MB of page cache for the duration of the connection;
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(BulkImport { tx })
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            self.conn.pragma_update(None, "foreign_keys", "ON")?;
+            return Err(error.into());
+        }
+        Ok(BulkImport {
+            conn: &self.conn,
+            finished: false,
+            deferred_indexes: Vec::new(),
+            empty_tables: Vec::new(),
+            snapshot_statement: None,
+        })
     }
 
     /// Recomputes the derived columns of `accounts` (ARR and units at the
@@ -230,7 +267,7 @@ impl Store {
 impl BulkImport<'_> {
     /// Every stored account by id, with the facts an import compares.
     pub fn stored_accounts(&self) -> StoreResult<HashMap<String, StoredAccount>> {
-        let mut statement = self.tx.prepare(
+        let mut statement = self.conn.prepare(
             "SELECT id, name, csm, am, segment, industry, region, stage, potential_units, health, flags
              FROM accounts",
         )?;
@@ -246,7 +283,7 @@ impl BulkImport<'_> {
 
     /// Every stored account id, for checking the ids a file refers to.
     pub fn account_ids(&self) -> StoreResult<Vec<String>> {
-        let mut statement = self.tx.prepare("SELECT id FROM accounts")?;
+        let mut statement = self.conn.prepare("SELECT id FROM accounts")?;
         let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(ids)
     }
@@ -254,7 +291,7 @@ impl BulkImport<'_> {
     /// The book's latest snapshot month, if it has snapshots.
     pub fn latest_month(&self) -> StoreResult<Option<Month>> {
         let latest: Option<i32> =
-            self.tx.query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))?;
+            self.conn.query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))?;
         Ok(latest.map(Month))
     }
 
@@ -265,13 +302,13 @@ impl BulkImport<'_> {
             BulkTable::Contracts => "SELECT count(*) FROM contracts",
             BulkTable::Notes => "SELECT count(*) FROM notes",
         };
-        Ok(self.tx.query_row(sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
+        Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
     }
 
     /// Inserts a new account with the file's columns (absent ones default).
     pub fn insert_account(&mut self, account: &Account, today: NaiveDate) -> StoreResult<()> {
         let today = today.format("%Y-%m-%d").to_string();
-        let mut statement = self.tx.prepare_cached(
+        let mut statement = self.conn.prepare_cached(
             "INSERT INTO accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
                                    potential_units, health, health_since, flags)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -304,7 +341,7 @@ impl BulkImport<'_> {
         today: NaiveDate,
     ) -> StoreResult<()> {
         let today = today.format("%Y-%m-%d").to_string();
-        let mut statement = self.tx.prepare_cached(
+        let mut statement = self.conn.prepare_cached(
             "UPDATE accounts SET name = ?2, csm = ?3, am = ?4, segment = ?5, industry = ?6,
                     region = ?7, stage = ?8, potential_units = ?9, health = ?10, flags = ?11,
                     stage_since = CASE WHEN ?12 THEN ?14 ELSE stage_since END,
@@ -339,7 +376,7 @@ impl BulkImport<'_> {
         who: &str,
         reason: &str,
     ) -> StoreResult<()> {
-        let mut statement = self.tx.prepare_cached(
+        let mut statement = self.conn.prepare_cached(
             "INSERT INTO health_changes (account_id, at, who, health, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         statement.execute(params![account_id, rfc3339(at), who, health.as_str(), reason])?;
@@ -355,7 +392,7 @@ impl BulkImport<'_> {
         who: &str,
         reason: &str,
     ) -> StoreResult<()> {
-        let mut statement = self.tx.prepare_cached(
+        let mut statement = self.conn.prepare_cached(
             "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         statement.execute(params![account_id, rfc3339(at), who, stage.as_str(), reason])?;
@@ -371,13 +408,26 @@ impl BulkImport<'_> {
         arr: Money,
         units: Option<i64>,
     ) -> StoreResult<bool> {
-        let mut statement = self.tx.prepare_cached(SNAPSHOT_UPSERT)?;
+        if self.snapshot_statement.is_none() {
+            // Into an empty table nothing can conflict (the importer refuses a
+            // key twice in one file), so the plain insert does the same work
+            // with a simpler program.
+            let sql = if self.empty_tables.contains(&BulkTable::Snapshots) {
+                SNAPSHOT_INSERT
+            } else {
+                SNAPSHOT_UPSERT
+            };
+            self.snapshot_statement = Some(self.conn.prepare(sql)?);
+        }
+        let Some(statement) = self.snapshot_statement.as_mut() else {
+            return Ok(false);
+        };
         Ok(statement.execute(params![account_id, product, month.0, arr.0, units])? > 0)
     }
 
     /// Inserts or updates one contract; true when the row was written.
     pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
-        let mut statement = self.tx.prepare_cached(CONTRACT_UPSERT)?;
+        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
         let written = statement.execute(params![
             contract.id,
             contract.account_id,
@@ -395,7 +445,7 @@ impl BulkImport<'_> {
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
     pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
-        let mut statement = self.tx.prepare_cached(NOTE_UPSERT)?;
+        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
         let written = statement.execute(params![
             note.account_id,
             rfc3339(note.at),
@@ -412,12 +462,52 @@ impl BulkImport<'_> {
         accounts: Option<&[String]>,
         scope: DerivedScope,
     ) -> StoreResult<()> {
-        refresh(&self.tx, accounts, scope)
+        self.rebuild_indexes()?;
+        refresh(self.conn, accounts, scope)
     }
 
     /// Makes the whole import durable at once.
-    pub fn commit(self) -> StoreResult<()> {
-        self.tx.commit()?;
+    pub fn commit(mut self) -> StoreResult<()> {
+        self.rebuild_indexes()?;
+        self.conn.execute_batch("COMMIT")?;
+        self.finished = true;
+        Ok(())
+    }
+
+    /// When `table` is empty, drops its secondary indexes so that a bulk load
+    /// writes one B-tree per row instead of several; [`Self::rebuild_indexes`]
+    /// (called at the latest by commit) builds them again from sorted data.
+    /// Rolled back with everything else if the import fails.
+    pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<()> {
+        let name = table.name();
+        let empty: bool = self.conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {name})"),
+            [],
+            |row| row.get(0),
+        )?;
+        if !empty {
+            return Ok(());
+        }
+        self.empty_tables.push(table);
+        let mut statement = self.conn.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes = statement
+            .query_map([name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (index, sql) in indexes {
+            self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
+            self.deferred_indexes.push(sql);
+        }
+        Ok(())
+    }
+
+    /// Builds again the indexes [`Self::defer_indexes`] dropped.
+    pub fn rebuild_indexes(&mut self) -> StoreResult<()> {
+        for sql in std::mem::take(&mut self.deferred_indexes) {
+            self.conn.execute_batch(&sql)?;
+        }
         Ok(())
     }
 }
@@ -428,6 +518,16 @@ pub enum BulkTable {
     Snapshots,
     Contracts,
     Notes,
+}
+
+impl BulkTable {
+    fn name(self) -> &'static str {
+        match self {
+            BulkTable::Snapshots => "snapshots",
+            BulkTable::Contracts => "contracts",
+            BulkTable::Notes => "notes",
+        }
+    }
 }
 
 /// The canonical stored form of a time: RFC 3339 UTC, `Z`, fractions only when present.
@@ -442,11 +542,7 @@ fn iso_date(date: NaiveDate) -> String {
 /// Past this many accounts, one pass over the whole book beats per-account lookups.
 const PER_ACCOUNT_LIMIT: usize = 2_000;
 
-fn refresh(
-    tx: &Transaction<'_>,
-    accounts: Option<&[String]>,
-    scope: DerivedScope,
-) -> StoreResult<()> {
+fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) -> StoreResult<()> {
     let latest: Option<i64> = tx
         .query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))
         .optional()?
