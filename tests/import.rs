@@ -463,3 +463,41 @@ fn the_command_line_prints_counts_and_fails_on_a_bad_file() {
     assert!(stderr.contains(":2:5: end_date: \"2026-02-30\" is not a date"), "{stderr}");
     assert!(stderr.contains("nothing was imported"), "{stderr}");
 }
+
+#[test]
+fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let text = "account_id,month,product,arr\nACME-001,2025-03,Core,1x\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\nACME-001,2025-03,Core,200\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Snapshots,
+        "s.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "s.csv:2:4: arr: \"1x\" is not a number",
+            "s.csv:5: account ACME-001, product Core, month 2025-03 appears twice in this file",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+    // Without the bad rows it loads, and the indexes set aside for the load are back.
+    let good = "account_id,month,product,arr\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\n";
+    import_reader(&mut store, ImportKind::Snapshots, "s.csv", good.as_bytes(), "ana", &clock())
+        .expect("load");
+    assert_eq!(
+        query(
+            &path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'snapshots' AND sql IS NOT NULL"
+        ),
+        vec![vec!["snapshots_by_month"]]
+    );
+}

@@ -9,7 +9,9 @@ use crate::domain::{
     Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
 };
 use crate::store::StoreResult;
-use crate::store::bulk::{BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome};
+use crate::store::bulk::{
+    BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -195,7 +197,9 @@ pub(super) fn snapshots<R: Read>(
     let mut products: HashMap<String, u32> = HashMap::new();
     let mut keys: HashSet<u64, FastKey> = HashSet::default();
     let latest_before = bulk.latest_month()?;
-    bulk.defer_indexes(BulkTable::Snapshots)?;
+    // Loading into an empty table, the primary key itself catches a key given
+    // twice; otherwise a repeat would silently update, so keys are tracked here.
+    let empty_at_start = bulk.defer_indexes(BulkTable::Snapshots)?;
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -229,28 +233,41 @@ pub(super) fn snapshots<R: Read>(
         else {
             continue;
         };
-        let next_product = products.len() as u32;
-        let product_index = match products.get(product) {
-            Some(&index) => index,
-            None => {
-                products.insert(product.to_string(), next_product);
-                next_product
-            }
-        };
-        if !keys.insert(snapshot_key(account, product_index, month)) {
-            problems.push(row.row_error(format!(
+        let twice = || {
+            row.row_error(format!(
                 "account {account_id}, product {product}, month {month} appears twice in this file"
-            )));
-            continue;
+            ))
+        };
+        if !empty_at_start {
+            let next_product = products.len() as u32;
+            let product_index = match products.get(product) {
+                Some(&index) => index,
+                None => {
+                    products.insert(product.to_string(), next_product);
+                    next_product
+                }
+            };
+            if !keys.insert(snapshot_key(account, product_index, month)) {
+                problems.push(twice());
+                continue;
+            }
         }
-        good += 1;
-        if !problems.is_empty() {
+        // Into an empty table writing goes on after a problem (it is all
+        // rolled back) so that the key check keeps finding repeats.
+        if !problems.is_empty() && !empty_at_start {
+            good += 1;
             continue;
         }
         touched[account as usize] = true;
-        if bulk.upsert_snapshot(account_id, product, month, arr, units)? {
-            written += 1;
+        match bulk.upsert_snapshot(account_id, product, month, arr, units)? {
+            SnapshotWrite::Written => written += 1,
+            SnapshotWrite::Unchanged => {}
+            SnapshotWrite::DuplicateKey => {
+                problems.push(twice());
+                continue;
+            }
         }
+        good += 1;
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());

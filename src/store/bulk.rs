@@ -38,6 +38,17 @@ pub struct AccountColumns {
     pub flags: bool,
 }
 
+/// What writing one snapshot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotWrite {
+    /// Inserted, or updated with different values.
+    Written,
+    /// Already stored with the same values.
+    Unchanged,
+    /// The same account, product and month was already written by this import.
+    DuplicateKey,
+}
+
 /// What one imported row did to the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowOutcome {
@@ -399,7 +410,7 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Inserts or updates one snapshot; true when the row was written.
+    /// Inserts or updates one snapshot.
     pub fn upsert_snapshot(
         &mut self,
         account_id: &str,
@@ -407,7 +418,7 @@ impl BulkImport<'_> {
         month: Month,
         arr: Money,
         units: Option<i64>,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<SnapshotWrite> {
         if self.snapshot_statement.is_none() {
             // Into an empty table nothing can conflict (the importer refuses a
             // key twice in one file), so the plain insert does the same work
@@ -420,9 +431,18 @@ impl BulkImport<'_> {
             self.snapshot_statement = Some(self.conn.prepare(sql)?);
         }
         let Some(statement) = self.snapshot_statement.as_mut() else {
-            return Ok(false);
+            return Ok(SnapshotWrite::Unchanged);
         };
-        Ok(statement.execute(params![account_id, product, month.0, arr.0, units])? > 0)
+        match statement.execute(params![account_id, product, month.0, arr.0, units]) {
+            Ok(0) => Ok(SnapshotWrite::Unchanged),
+            Ok(_) => Ok(SnapshotWrite::Written),
+            Err(error)
+                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
+                Ok(SnapshotWrite::DuplicateKey)
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// Inserts or updates one contract; true when the row was written.
@@ -478,7 +498,8 @@ impl BulkImport<'_> {
     /// writes one B-tree per row instead of several; [`Self::rebuild_indexes`]
     /// (called at the latest by commit) builds them again from sorted data.
     /// Rolled back with everything else if the import fails.
-    pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<()> {
+    /// Returns whether the table was empty.
+    pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<bool> {
         let name = table.name();
         let empty: bool = self.conn.query_row(
             &format!("SELECT NOT EXISTS (SELECT 1 FROM {name})"),
@@ -486,7 +507,7 @@ impl BulkImport<'_> {
             |row| row.get(0),
         )?;
         if !empty {
-            return Ok(());
+            return Ok(false);
         }
         self.empty_tables.push(table);
         let mut statement = self.conn.prepare(
@@ -500,7 +521,7 @@ impl BulkImport<'_> {
             self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
             self.deferred_indexes.push(sql);
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Builds again the indexes [`Self::defer_indexes`] dropped.
