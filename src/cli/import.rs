@@ -1,10 +1,40 @@
-//! `cockpit import KIND FILE` (placeholder until the importer lands).
+//! `cockpit import KIND FILE`: load one CSV file (or `-` for standard input)
+//! into the book, all or nothing, and say what it did.
+
 use super::Context;
+use crate::import::{ImportError, ImportKind, import_path};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The CSV file, or `-` for standard input.
+    pub file: PathBuf,
+}
 
-pub fn run(_context: &Context, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("import is not built yet")
+pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let mut store = context.open_store()?;
+    match import_path(&mut store, args.kind, &args.file, &context.user, &context.clock) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rejected(errors)) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            eprintln!(
+                "cockpit: nothing was imported from {}; the database is unchanged",
+                args.file.display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(other) => Err(other.into()),
+    }
 }

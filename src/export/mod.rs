@@ -1,1 +1,201 @@
-//! CSV and JSON export. (Being built.)
+//! CSV and JSON export of accounts, snapshots, contracts and notes, in exactly
+//! the formats `import` reads, so that export then import gives back the same
+//! book. CSV cells that a spreadsheet would run as a formula (starting with
+//! `=`, `+`, `-` or `@`) are written with a leading `'`, which import removes.
+//! Reads through the store's bulk readers; no SQL here.
+
+use crate::domain::{Account, Contract, Money, Note};
+use crate::import::{ImportKind, needs_text_prefix};
+use crate::store::bulk::{SnapshotRecord, rfc3339};
+use crate::store::{Store, StoreError};
+use serde_json::{Map, Number, Value};
+use std::io::Write;
+use std::str::FromStr;
+
+/// The two output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ExportFormat {
+    #[default]
+    Csv,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("cannot write the export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the export: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Writes every row of `kind` to `out`; returns how many rows were written.
+pub fn export(
+    store: &Store,
+    kind: ImportKind,
+    format: ExportFormat,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    let mut sink = match format {
+        ExportFormat::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
+        ExportFormat::Json => Sink::Json { out, first: true },
+    };
+    sink.start(kind.column_names())?;
+    let mut count = 0u64;
+    let mut failure: Option<ExportError> = None;
+    let mut write = |cells: Vec<Cell>| -> Result<(), StoreError> {
+        count += 1;
+        sink.row(kind.column_names(), cells).map_err(|error| {
+            failure = Some(error);
+            StoreError::Invalid("the export stopped".to_string())
+        })
+    };
+    let read = match kind {
+        ImportKind::Accounts => store.each_account(|a| write(account_cells(&a))),
+        ImportKind::Snapshots => store.each_snapshot(|s| write(snapshot_cells(&s))),
+        ImportKind::Contracts => store.each_contract(|c| write(contract_cells(&c))),
+        ImportKind::Notes => store.each_note(|n| write(note_cells(&n))),
+    };
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    read?;
+    sink.finish()?;
+    Ok(count)
+}
+
+/// One value as both formats need it: text, an exact amount, a whole number, or nothing.
+enum Cell {
+    Text(String),
+    Money(Money),
+    Number(i64),
+    Empty,
+}
+
+fn text(value: impl Into<String>) -> Cell {
+    Cell::Text(value.into())
+}
+
+fn optional_text(value: Option<String>) -> Cell {
+    value.map(Cell::Text).unwrap_or(Cell::Empty)
+}
+
+fn optional_number(value: Option<i64>) -> Cell {
+    value.map(Cell::Number).unwrap_or(Cell::Empty)
+}
+
+fn account_cells(account: &Account) -> Vec<Cell> {
+    vec![
+        text(&account.id),
+        text(&account.name),
+        text(&account.csm),
+        text(&account.am),
+        text(&account.segment),
+        text(&account.industry),
+        text(&account.region),
+        text(account.stage.as_str()),
+        optional_number(account.potential_units),
+        optional_text(account.health.map(|h| h.as_str().to_string())),
+        text(account.flags.to_words()),
+    ]
+}
+
+fn snapshot_cells(snapshot: &SnapshotRecord) -> Vec<Cell> {
+    vec![
+        text(&snapshot.account_id),
+        text(snapshot.month.to_string()),
+        text(&snapshot.product),
+        Cell::Money(snapshot.arr),
+        optional_number(snapshot.units),
+    ]
+}
+
+fn contract_cells(contract: &Contract) -> Vec<Cell> {
+    vec![
+        text(&contract.id),
+        text(&contract.account_id),
+        text(&contract.product),
+        text(contract.start_date.format("%Y-%m-%d").to_string()),
+        text(contract.end_date.format("%Y-%m-%d").to_string()),
+        Cell::Money(contract.arr),
+        optional_number(contract.units),
+        text(contract.billing.as_str()),
+        optional_text(contract.terminated_on.map(|d| d.format("%Y-%m-%d").to_string())),
+    ]
+}
+
+fn note_cells(note: &Note) -> Vec<Cell> {
+    vec![
+        text(&note.account_id),
+        text(rfc3339(note.at)),
+        text(note.kind.as_str()),
+        text(&note.text),
+        text(&note.who),
+    ]
+}
+
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Json { out: W, first: bool },
+}
+
+impl<W: Write> Sink<W> {
+    fn start(&mut self, names: &[&str]) -> Result<(), ExportError> {
+        match self {
+            Sink::Csv(writer) => writer.write_record(names)?,
+            Sink::Json { out, .. } => out.write_all(b"[")?,
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, names: &[&str], cells: Vec<Cell>) -> Result<(), ExportError> {
+        match self {
+            Sink::Csv(writer) => {
+                for cell in cells {
+                    match cell {
+                        Cell::Text(value) if needs_text_prefix(&value) => {
+                            writer.write_field(format!("'{value}"))?
+                        }
+                        Cell::Text(value) => writer.write_field(value)?,
+                        Cell::Money(amount) => writer.write_field(amount.to_plain())?,
+                        Cell::Number(number) => writer.write_field(number.to_string())?,
+                        Cell::Empty => writer.write_field("")?,
+                    }
+                }
+                writer.write_record(None::<&[u8]>)?;
+            }
+            Sink::Json { out, first } => {
+                let mut object = Map::new();
+                for (name, cell) in names.iter().zip(cells) {
+                    let value = match cell {
+                        Cell::Text(value) => Value::String(value),
+                        Cell::Money(amount) => {
+                            Number::from_str(&amount.to_plain()).map(Value::Number)?
+                        }
+                        Cell::Number(number) => Value::Number(number.into()),
+                        Cell::Empty => Value::Null,
+                    };
+                    object.insert((*name).to_string(), value);
+                }
+                out.write_all(if *first { b"\n" } else { b",\n" })?;
+                *first = false;
+                serde_json::to_writer(&mut *out, &Value::Object(object))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), ExportError> {
+        match self {
+            Sink::Csv(mut writer) => writer.flush()?,
+            Sink::Json { mut out, .. } => {
+                out.write_all(b"\n]\n")?;
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+}

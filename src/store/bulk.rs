@@ -1,1 +1,556 @@
-//! (Being built.)
+//! Bulk reads and writes for import and export: one transaction per imported
+//! file with cached prepared statements, whole-table readers for export, and
+//! the refresh of the derived facts the book pane reads from `accounts`
+//! (`arr_cents`, `units`, `first_month`, `last_touch`).
+//!
+//! Validation of CSV rows is not done here: `import` hands over typed rows,
+//! this module only writes them and says what changed.
+
+use super::{Store, StoreResult};
+use crate::domain::{Account, Contract, Health, Money, Month, Note, Stage};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+mod read;
+pub(crate) use read::account_from_row;
+use std::collections::HashMap;
+
+/// One ARR snapshot row: an account's ARR for one product at one month-end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRecord {
+    pub account_id: String,
+    pub month: Month,
+    pub product: String,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// Which optional account columns a file carries; absent ones keep their stored value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountColumns {
+    pub csm: bool,
+    pub am: bool,
+    pub segment: bool,
+    pub industry: bool,
+    pub region: bool,
+    pub stage: bool,
+    pub potential_units: bool,
+    pub health: bool,
+    pub flags: bool,
+}
+
+/// What writing one snapshot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotWrite {
+    /// Inserted, or updated with different values.
+    Written,
+    /// Already stored with the same values.
+    Unchanged,
+    /// The same account, product and month was already written by this import.
+    DuplicateKey,
+}
+
+/// What one imported row did to the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowOutcome {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Rows inserted, updated and left unchanged by one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl ImportCounts {
+    pub fn add(&mut self, outcome: RowOutcome) {
+        match outcome {
+            RowOutcome::Inserted => self.inserted += 1,
+            RowOutcome::Updated => self.updated += 1,
+            RowOutcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// Which derived facts an import may have moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivedScope {
+    /// ARR, units and first month (snapshots changed).
+    Snapshots,
+    /// The last touch (notes changed).
+    Touches,
+    /// Everything.
+    All,
+}
+
+/// An account as stored, as far as an import compares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccount {
+    pub account: Account,
+    /// Whether the stored row has a health at all (accounts start without one).
+    pub has_health: bool,
+}
+
+/// An open import: every write goes into one transaction that is committed
+/// only by [`BulkImport::commit`]; dropping it rolls everything back.
+///
+/// Foreign-key enforcement is off for the import's duration: the importer
+/// has already checked every account id against the accounts table inside
+/// this same write transaction, and the per-row parent lookups would
+/// otherwise cost as much as the inserts themselves.
+pub struct BulkImport<'s> {
+    conn: &'s Connection,
+    finished: bool,
+    /// Secondary indexes dropped for a bulk load into an empty table,
+    /// rebuilt (sorted, in one go) before commit.
+    deferred_indexes: Vec<String>,
+    /// Tables that were empty when the import began.
+    empty_tables: Vec<BulkTable>,
+    /// The snapshot writer, prepared once: millions of rows go through it.
+    snapshot_statement: Option<rusqlite::Statement<'s>>,
+}
+
+impl Drop for BulkImport<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Nothing of the file may stay; errors here leave SQLite to roll
+            // back when the connection closes, which it always does.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
+    }
+}
+
+const SNAPSHOT_UPSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
+     VALUES (?1, ?2, ?3, ?4, ?5)
+     ON CONFLICT (account_id, product, month) DO UPDATE
+     SET arr_cents = excluded.arr_cents, units = excluded.units
+     WHERE arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units";
+
+const SNAPSHOT_INSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
+     VALUES (?1, ?2, ?3, ?4, ?5)";
+
+const CONTRACT_UPSERT: &str = "INSERT INTO contracts
+     (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+     ON CONFLICT (id) DO UPDATE
+     SET account_id = excluded.account_id, product = excluded.product,
+         start_date = excluded.start_date, end_date = excluded.end_date,
+         arr_cents = excluded.arr_cents, units = excluded.units,
+         billing = excluded.billing, terminated_on = excluded.terminated_on
+     WHERE account_id IS NOT excluded.account_id OR product IS NOT excluded.product
+        OR start_date IS NOT excluded.start_date OR end_date IS NOT excluded.end_date
+        OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
+        OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
+
+/// `?5` is the author when the file names one; without it a stored author is kept.
+const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
+     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
+     ON CONFLICT (account_id, at, text) DO UPDATE
+     SET kind = excluded.kind, who = coalesce(?5, who)
+     WHERE kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5)";
+
+const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";
+
+impl Store {
+    /// Starts an import: one transaction, with a large page cache so that a
+    /// book of millions of snapshot rows is written without re-reading pages.
+    pub fn begin_import(&mut self) -> StoreResult<BulkImport<'_>> {
+        // About 256 MB of page cache for the duration of the connection;
+        // negative means KiB.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            self.conn.pragma_update(None, "foreign_keys", "ON")?;
+            return Err(error.into());
+        }
+        Ok(BulkImport {
+            conn: &self.conn,
+            finished: false,
+            deferred_indexes: Vec::new(),
+            empty_tables: Vec::new(),
+            snapshot_statement: None,
+        })
+    }
+
+    /// Recomputes the derived columns of `accounts` (ARR and units at the
+    /// book's latest snapshot month, first month with ARR, last touch) for the
+    /// given accounts, or for every account when `accounts` is `None`.
+    pub fn refresh_derived_facts(&mut self, accounts: Option<&[String]>) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        refresh(&tx, accounts, DerivedScope::All)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl BulkImport<'_> {
+    /// Every stored account by id, with the facts an import compares.
+    pub fn stored_accounts(&self) -> StoreResult<HashMap<String, StoredAccount>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, name, csm, am, segment, industry, region, stage, potential_units, health, flags
+             FROM accounts",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut accounts = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let account = account_from_row(row)?;
+            let has_health = account.health.is_some();
+            accounts.insert(account.id.clone(), StoredAccount { account, has_health });
+        }
+        Ok(accounts)
+    }
+
+    /// Every stored account id, for checking the ids a file refers to.
+    pub fn account_ids(&self) -> StoreResult<Vec<String>> {
+        let mut statement = self.conn.prepare("SELECT id FROM accounts")?;
+        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
+    /// The book's latest snapshot month, if it has snapshots.
+    pub fn latest_month(&self) -> StoreResult<Option<Month>> {
+        let latest: Option<i32> =
+            self.conn.query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))?;
+        Ok(latest.map(Month))
+    }
+
+    /// How many rows a table holds, to tell inserts from updates after upserts.
+    pub fn count_rows(&self, table: BulkTable) -> StoreResult<u64> {
+        let sql = match table {
+            BulkTable::Snapshots => "SELECT count(*) FROM snapshots",
+            BulkTable::Contracts => "SELECT count(*) FROM contracts",
+            BulkTable::Notes => "SELECT count(*) FROM notes",
+        };
+        Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
+    }
+
+    /// Inserts a new account with the file's columns (absent ones default).
+    pub fn insert_account(&mut self, account: &Account, today: NaiveDate) -> StoreResult<()> {
+        let today = today.format("%Y-%m-%d").to_string();
+        let mut statement = self.conn.prepare_cached(
+            "INSERT INTO accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
+                                   potential_units, health, health_since, flags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        statement.execute(params![
+            account.id,
+            account.name,
+            account.csm,
+            account.am,
+            account.segment,
+            account.industry,
+            account.region,
+            account.stage.as_str(),
+            today,
+            account.potential_units,
+            account.health.map(Health::as_str),
+            account.health.map(|_| today.clone()),
+            account.flags.bits(),
+        ])?;
+        Ok(())
+    }
+
+    /// Rewrites a stored account's editable columns; `*_since` dates move only
+    /// when the stage or health itself moves.
+    pub fn update_account(
+        &mut self,
+        account: &Account,
+        stage_moved: bool,
+        health_moved: bool,
+        today: NaiveDate,
+    ) -> StoreResult<()> {
+        let today = today.format("%Y-%m-%d").to_string();
+        let mut statement = self.conn.prepare_cached(
+            "UPDATE accounts SET name = ?2, csm = ?3, am = ?4, segment = ?5, industry = ?6,
+                    region = ?7, stage = ?8, potential_units = ?9, health = ?10, flags = ?11,
+                    stage_since = CASE WHEN ?12 THEN ?14 ELSE stage_since END,
+                    health_since = CASE WHEN ?13 THEN ?14 ELSE health_since END
+             WHERE id = ?1",
+        )?;
+        statement.execute(params![
+            account.id,
+            account.name,
+            account.csm,
+            account.am,
+            account.segment,
+            account.industry,
+            account.region,
+            account.stage.as_str(),
+            account.potential_units,
+            account.health.map(Health::as_str),
+            account.flags.bits(),
+            stage_moved,
+            health_moved,
+            today,
+        ])?;
+        Ok(())
+    }
+
+    /// Records a health change in the history.
+    pub fn record_health_change(
+        &mut self,
+        account_id: &str,
+        health: Health,
+        at: DateTime<Utc>,
+        who: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let mut statement = self.conn.prepare_cached(
+            "INSERT INTO health_changes (account_id, at, who, health, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        statement.execute(params![account_id, rfc3339(at), who, health.as_str(), reason])?;
+        Ok(())
+    }
+
+    /// Records a 4A stage change in the history.
+    pub fn record_stage_change(
+        &mut self,
+        account_id: &str,
+        stage: Stage,
+        at: DateTime<Utc>,
+        who: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let mut statement = self.conn.prepare_cached(
+            "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        statement.execute(params![account_id, rfc3339(at), who, stage.as_str(), reason])?;
+        Ok(())
+    }
+
+    /// Inserts or updates one snapshot.
+    pub fn upsert_snapshot(
+        &mut self,
+        account_id: &str,
+        product: &str,
+        month: Month,
+        arr: Money,
+        units: Option<i64>,
+    ) -> StoreResult<SnapshotWrite> {
+        if self.snapshot_statement.is_none() {
+            // Into an empty table nothing can conflict (the importer refuses a
+            // key twice in one file), so the plain insert does the same work
+            // with a simpler program.
+            let sql = if self.empty_tables.contains(&BulkTable::Snapshots) {
+                SNAPSHOT_INSERT
+            } else {
+                SNAPSHOT_UPSERT
+            };
+            self.snapshot_statement = Some(self.conn.prepare(sql)?);
+        }
+        let Some(statement) = self.snapshot_statement.as_mut() else {
+            return Ok(SnapshotWrite::Unchanged);
+        };
+        match statement.execute(params![account_id, product, month.0, arr.0, units]) {
+            Ok(0) => Ok(SnapshotWrite::Unchanged),
+            Ok(_) => Ok(SnapshotWrite::Written),
+            Err(error)
+                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
+                Ok(SnapshotWrite::DuplicateKey)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Inserts or updates one contract; true when the row was written.
+    pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
+        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
+        let written = statement.execute(params![
+            contract.id,
+            contract.account_id,
+            contract.product,
+            iso_date(contract.start_date),
+            iso_date(contract.end_date),
+            contract.arr.0,
+            contract.units,
+            contract.billing.as_str(),
+            contract.terminated_on.map(iso_date),
+        ])?;
+        Ok(written > 0)
+    }
+
+    /// Inserts or updates one note (keyed by account, time and text); true
+    /// when written. Without `who_given` a stored note keeps its author.
+    pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
+        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
+        let written = statement.execute(params![
+            note.account_id,
+            rfc3339(note.at),
+            note.kind.as_str(),
+            note.text,
+            who_given.then_some(note.who.as_str())
+        ])?;
+        Ok(written > 0)
+    }
+
+    /// Refreshes the derived facts of the given accounts (or all) inside this import.
+    pub fn refresh_derived_facts(
+        &mut self,
+        accounts: Option<&[String]>,
+        scope: DerivedScope,
+    ) -> StoreResult<()> {
+        self.rebuild_indexes()?;
+        refresh(self.conn, accounts, scope)
+    }
+
+    /// Makes the whole import durable at once.
+    pub fn commit(mut self) -> StoreResult<()> {
+        self.rebuild_indexes()?;
+        self.conn.execute_batch("COMMIT")?;
+        self.finished = true;
+        Ok(())
+    }
+
+    /// When `table` is empty, drops its secondary indexes so that a bulk load
+    /// writes one B-tree per row instead of several; [`Self::rebuild_indexes`]
+    /// (called at the latest by commit) builds them again from sorted data.
+    /// Rolled back with everything else if the import fails.
+    /// Returns whether the table was empty.
+    pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<bool> {
+        let name = table.name();
+        let empty: bool = self.conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {name})"),
+            [],
+            |row| row.get(0),
+        )?;
+        if !empty {
+            return Ok(false);
+        }
+        self.empty_tables.push(table);
+        let mut statement = self.conn.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes = statement
+            .query_map([name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (index, sql) in indexes {
+            self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
+            self.deferred_indexes.push(sql);
+        }
+        Ok(true)
+    }
+
+    /// Builds again the indexes [`Self::defer_indexes`] dropped.
+    pub fn rebuild_indexes(&mut self) -> StoreResult<()> {
+        for sql in std::mem::take(&mut self.deferred_indexes) {
+            self.conn.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// Tables whose rows an import counts before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkTable {
+    Snapshots,
+    Contracts,
+    Notes,
+}
+
+impl BulkTable {
+    fn name(self) -> &'static str {
+        match self {
+            BulkTable::Snapshots => "snapshots",
+            BulkTable::Contracts => "contracts",
+            BulkTable::Notes => "notes",
+        }
+    }
+}
+
+/// The canonical stored form of a time: RFC 3339 UTC, `Z`, fractions only when present.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+fn iso_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Past this many accounts, one pass over the whole book beats per-account lookups.
+const PER_ACCOUNT_LIMIT: usize = 2_000;
+
+fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) -> StoreResult<()> {
+    let latest: Option<i64> = tx
+        .query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))
+        .optional()?
+        .flatten();
+    let latest = latest.unwrap_or(i64::MIN);
+    let snapshots = matches!(scope, DerivedScope::Snapshots | DerivedScope::All);
+    let touches = matches!(scope, DerivedScope::Touches | DerivedScope::All);
+    match accounts {
+        Some(ids) if ids.len() <= PER_ACCOUNT_LIMIT => {
+            for id in ids {
+                if snapshots {
+                    let mut statement = tx.prepare_cached(
+                        "UPDATE accounts SET
+                           arr_cents = (SELECT coalesce(sum(arr_cents), 0) FROM snapshots
+                                        WHERE account_id = ?1 AND month = ?2),
+                           units = (SELECT coalesce(sum(units), 0) FROM snapshots
+                                    WHERE account_id = ?1 AND month = ?2),
+                           first_month = (SELECT min(month) FROM snapshots
+                                          WHERE account_id = ?1 AND arr_cents > 0)
+                         WHERE id = ?1",
+                    )?;
+                    statement.execute(params![id, latest])?;
+                }
+                if touches {
+                    let mut statement = tx.prepare_cached(&format!(
+                        "UPDATE accounts SET last_touch =
+                           (SELECT substr(max(at), 1, 10) FROM notes
+                            WHERE account_id = ?1 AND kind IN {TOUCH_KINDS})
+                         WHERE id = ?1"
+                    ))?;
+                    statement.execute(params![id])?;
+                }
+            }
+        }
+        _ => {
+            if snapshots {
+                // ARR at the latest month for everyone (a churned account falls to 0),
+                // then the first month with ARR in one ordered pass over the book.
+                tx.execute(
+                    "UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
+                     WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL",
+                    [],
+                )?;
+                tx.execute(
+                    "UPDATE accounts SET arr_cents = latest.arr, units = latest.units
+                     FROM (SELECT account_id, sum(arr_cents) AS arr, coalesce(sum(units), 0) AS units
+                           FROM snapshots WHERE month = ?1 GROUP BY account_id) AS latest
+                     WHERE accounts.id = latest.account_id",
+                    params![latest],
+                )?;
+                tx.execute(
+                    "UPDATE accounts SET first_month = first.month
+                     FROM (SELECT account_id, min(month) AS month FROM snapshots
+                           WHERE arr_cents > 0 GROUP BY account_id) AS first
+                     WHERE accounts.id = first.account_id",
+                    [],
+                )?;
+            }
+            if touches {
+                tx.execute(
+                    "UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL",
+                    [],
+                )?;
+                tx.execute(
+                    &format!(
+                        "UPDATE accounts SET last_touch = touch.day
+                         FROM (SELECT account_id, substr(max(at), 1, 10) AS day FROM notes
+                               WHERE kind IN {TOUCH_KINDS} GROUP BY account_id) AS touch
+                         WHERE accounts.id = touch.account_id"
+                    ),
+                    [],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! Turning bytes into checked CSV cells: encoding (UTF-8 with or without a
+//! BOM; binary and UTF-16 files refused), the header row (required, order
+//! free, duplicates refused, extra columns warned about), rows with the wrong
+//! number of cells, quoted cells never closed, cells too large to be real,
+//! and the spreadsheet-safety prefix that export adds. Knows nothing about
+//! what the columns mean; `rows` does.
+
+use super::RowError;
+use std::cell::Cell;
+use std::io::{self, BufReader, Read};
+use std::rc::Rc;
+
+/// A cell larger than this is refused: no CRM field is a megabyte long, and a
+/// runaway quote or a pasted file is better reported than stored.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+
+/// How far into a file we look for signs that it is not text at all.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// The columns one kind of file knows: the first `required` are required.
+pub struct Columns {
+    pub names: &'static [&'static str],
+    pub required: usize,
+}
+
+/// An open CSV file whose header matched its kind.
+pub struct CsvInput<R: Read> {
+    reader: csv::Reader<QuoteWatch<R>>,
+    quote_open: Rc<Cell<bool>>,
+    file: String,
+    /// For each known column, its 0-based index in the file, if present.
+    positions: Vec<Option<usize>>,
+    width: usize,
+    record: csv::ByteRecord,
+    last_line: u64,
+    rows_read: u64,
+}
+
+/// One data row, with the means to read its cells by known column.
+pub struct Row<'a> {
+    record: &'a csv::ByteRecord,
+    positions: &'a [Option<usize>],
+    names: &'static [&'static str],
+    file: &'a str,
+    pub line: u64,
+}
+
+/// The spreadsheet-safety prefix: export writes `'` before a cell starting
+/// with one of these (or with `'` followed by one of these), and import
+/// removes exactly that one `'`.
+pub fn needs_text_prefix(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    match chars.next() {
+        Some('=' | '+' | '-' | '@') => true,
+        Some('\'') => matches!(chars.next(), Some('=' | '+' | '-' | '@' | '\'')),
+        _ => false,
+    }
+}
+
+/// Removes the `'` that [`needs_text_prefix`] made export add.
+pub fn strip_text_prefix(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_text_prefix(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The bytes behind an open file: what was sniffed, then the rest.
+pub type Source<I> = io::Chain<io::Cursor<Vec<u8>>, BufReader<I>>;
+
+impl<I: Read> CsvInput<Source<I>> {
+    /// Reads the header and checks it against `columns`. Warnings (ignored
+    /// columns) are pushed to `warnings`; a file that cannot be read as this
+    /// kind of CSV is refused with every reason found.
+    pub fn open(
+        file: &str,
+        input: I,
+        columns: &Columns,
+        warnings: &mut Vec<String>,
+    ) -> Result<CsvInput<Source<I>>, Vec<RowError>> {
+        let file_error = |message: String| vec![RowError::file(file, message)];
+        let mut buffered = BufReader::with_capacity(256 * 1024, input);
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        (&mut buffered)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| file_error(format!("cannot be read: {e}")))?;
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(file_error(format!(
+                "the file is empty; expected a header row such as `{}`",
+                columns.names[..columns.required].join(",")
+            )));
+        }
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return Err(file_error(
+                "is UTF-16 text; save it as \"CSV UTF-8\" and import again".to_string(),
+            ));
+        }
+        if let Some(at) = head.iter().position(|&b| b == 0) {
+            return Err(file_error(format!(
+                "looks like a binary file, not CSV text (a zero byte at offset {at}); \
+                 export the sheet as CSV UTF-8"
+            )));
+        }
+        let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        let mut rest = io::Cursor::new(head).chain(buffered);
+        if bom > 0 {
+            let mut skipped = [0u8; 3];
+            rest.read_exact(&mut skipped)
+                .map_err(|e| file_error(format!("cannot be read: {e}")))?;
+        }
+        let quote_open = Rc::new(Cell::new(false));
+        let watch =
+            QuoteWatch { inner: rest, state: QuoteState::FieldStart, open: quote_open.clone() };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(256 * 1024)
+            .from_reader(watch);
+        let mut header = csv::ByteRecord::new();
+        let found = reader
+            .read_byte_record(&mut header)
+            .map_err(|e| file_error(format!("cannot be read: {e}")))?;
+        if !found {
+            return Err(file_error("the file is empty; expected a header row".to_string()));
+        }
+        let positions = match_header(file, &header, columns, warnings)?;
+        Ok(CsvInput {
+            reader,
+            quote_open,
+            file: file.to_string(),
+            positions,
+            width: header.len(),
+            record: csv::ByteRecord::new(),
+            last_line: 1,
+            rows_read: 0,
+        })
+    }
+}
+
+impl<R: Read> CsvInput<R> {
+    /// The next data row, `Ok(None)` at the end. A row with the wrong number
+    /// of cells is an error for that row; reading can go on after it.
+    pub fn next_row(
+        &mut self,
+        names: &'static [&'static str],
+    ) -> Result<Option<Row<'_>>, RowError> {
+        let found = match self.reader.read_byte_record(&mut self.record) {
+            Ok(found) => found,
+            Err(error) => {
+                let line = error.position().map(|p| p.line()).unwrap_or(self.last_line);
+                return Err(RowError::at(&self.file, line, format!("cannot be read: {error}")));
+            }
+        };
+        if !found {
+            if self.quote_open.get() {
+                let line = self.last_line;
+                // Make sure the next call reports the end rather than this again.
+                self.quote_open.set(false);
+                return Err(RowError::at(
+                    &self.file,
+                    line,
+                    "a quoted cell opened on this row is never closed (a stray `\"`?)".to_string(),
+                ));
+            }
+            return Ok(None);
+        }
+        let line = self.record.position().map(|p| p.line()).unwrap_or(self.last_line);
+        self.last_line = line;
+        self.rows_read += 1;
+        if self.record.len() != self.width {
+            let hint = if self.record.iter().any(|cell| cell.contains(&b'\n')) {
+                " (a stray `\"` may have joined rows)"
+            } else {
+                " (a missing or extra comma, a stray `\"`, or a row cut short?)"
+            };
+            return Err(RowError::at(
+                &self.file,
+                line,
+                format!(
+                    "the row has {} cells but the header has {}{hint}",
+                    self.record.len(),
+                    self.width
+                ),
+            ));
+        }
+        Ok(Some(Row {
+            record: &self.record,
+            positions: &self.positions,
+            names,
+            file: &self.file,
+            line,
+        }))
+    }
+
+    /// How many data rows were read (good or bad).
+    pub fn rows_read(&self) -> u64 {
+        self.rows_read
+    }
+}
+
+impl<'a> Row<'a> {
+    /// The cell of known column `column`, `None` when the file lacks the column.
+    /// Invalid UTF-8 and oversized cells are errors.
+    pub fn cell(&self, column: usize) -> Result<Option<&'a str>, RowError> {
+        let Some(index) = self.positions.get(column).copied().flatten() else {
+            return Ok(None);
+        };
+        let bytes = self.record.get(index).unwrap_or_default();
+        if bytes.len() > MAX_CELL_BYTES {
+            return Err(self.error(
+                column,
+                format!(
+                    "the cell is {} bytes long; the most a cell may hold is {MAX_CELL_BYTES} \
+                     (a quote left open?)",
+                    bytes.len()
+                ),
+            ));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Some(strip_text_prefix(text))),
+            Err(e) => Err(self.error(
+                column,
+                format!(
+                    "is not UTF-8 text (invalid byte at position {}); save the file as CSV UTF-8",
+                    e.valid_up_to() + 1
+                ),
+            )),
+        }
+    }
+
+    /// A required cell: present and not blank.
+    pub fn required(&self, column: usize) -> Result<&'a str, RowError> {
+        match self.cell(column)? {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            _ => Err(self.error(column, "is empty; a value is required".to_string())),
+        }
+    }
+
+    /// An optional cell: `None` when absent or blank.
+    pub fn optional(&self, column: usize) -> Result<Option<&'a str>, RowError> {
+        Ok(self.cell(column)?.filter(|text| !text.trim().is_empty()))
+    }
+
+    /// An error about known column `column` on this row.
+    pub fn error(&self, column: usize, message: String) -> RowError {
+        let name = self.names.get(column).copied().unwrap_or("?");
+        let position = self.positions.get(column).copied().flatten().map(|i| i + 1);
+        RowError {
+            file: self.file.to_string(),
+            line: self.line,
+            column: position,
+            column_name: Some(name.to_string()),
+            message,
+        }
+    }
+
+    /// An error about the row as a whole.
+    pub fn row_error(&self, message: String) -> RowError {
+        RowError::at(self.file, self.line, message)
+    }
+}
+
+fn match_header(
+    file: &str,
+    header: &csv::ByteRecord,
+    columns: &Columns,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Option<usize>>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut positions: Vec<Option<usize>> = vec![None; columns.names.len()];
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (index, raw) in header.iter().enumerate() {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: 1,
+                column: Some(index + 1),
+                column_name: None,
+                message: "the header is not UTF-8 text; save the file as CSV UTF-8".to_string(),
+            });
+            continue;
+        };
+        let name = text.trim().to_ascii_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == name) {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: 1,
+                column: Some(index + 1),
+                column_name: Some(name.clone()),
+                message: format!(
+                    "the column appears twice in the header (also column {})",
+                    first + 1
+                ),
+            });
+            continue;
+        }
+        seen.push((name.clone(), index));
+        match columns.names.iter().position(|known| *known == name) {
+            Some(known) => positions[known] = Some(index),
+            None => warnings.push(format!(
+                "{file}:1:{}: column {:?} is not one this import reads; it was ignored",
+                index + 1,
+                text.trim()
+            )),
+        }
+    }
+    for (known, name) in columns.names.iter().enumerate().take(columns.required) {
+        if positions[known].is_none() && !seen.iter().any(|(seen_name, _)| seen_name == name) {
+            errors.push(RowError::at(
+                file,
+                1,
+                format!(
+                    "missing required column {name} (the header must name: {})",
+                    columns.names[..columns.required].join(", ")
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(positions) } else { Err(errors) }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Follows the quoting of the bytes the CSV parser reads, the same way it
+/// does, to tell at the end of the file whether a quoted cell was left open
+/// (the parser itself silently closes it).
+struct QuoteWatch<R> {
+    inner: R,
+    state: QuoteState,
+    open: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for QuoteWatch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let mut state = self.state;
+        for &byte in &buf[..read] {
+            state = match (state, byte) {
+                (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
+                (QuoteState::Quoted, _) => QuoteState::Quoted,
+                (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
+                (_, b',' | b'\n' | b'\r') => QuoteState::FieldStart,
+                (QuoteState::FieldStart, b'"') => QuoteState::Quoted,
+                _ => QuoteState::Unquoted,
+            };
+        }
+        self.state = state;
+        self.open.set(state == QuoteState::Quoted);
+        Ok(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_prefix_round_trips() {
+        for cell in ["=SUM(A1)", "+1", "-5", "@me", "'=x", "''", "'plain", "plain", "", "'"] {
+            let written =
+                if needs_text_prefix(cell) { format!("'{cell}") } else { cell.to_string() };
+            assert_eq!(strip_text_prefix(&written), cell, "{cell:?} written as {written:?}");
+        }
+        assert_eq!(strip_text_prefix("'hello"), "'hello");
+        assert!(needs_text_prefix("=1+1"));
+        assert!(!needs_text_prefix("Acme"));
+    }
+
+    const COLUMNS: Columns = Columns { names: &["account_id", "name", "csm"], required: 2 };
+
+    fn open(text: &[u8]) -> Result<Vec<Result<Vec<String>, String>>, Vec<String>> {
+        let mut warnings = Vec::new();
+        let mut input = CsvInput::open("t.csv", text, &COLUMNS, &mut warnings)
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let mut rows = Vec::new();
+        loop {
+            match input.next_row(COLUMNS.names) {
+                Ok(None) => break,
+                Ok(Some(row)) => rows.push(
+                    (0..3)
+                        .map(|c| row.cell(c).map(|t| t.unwrap_or("-").to_string()))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| e.to_string()),
+                ),
+                Err(e) => rows.push(Err(e.to_string())),
+            }
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn reads_bom_crlf_quotes_in_any_column_order() {
+        let rows = open(b"\xEF\xBB\xBFname,Account_ID\r\n\"Acme, \"\"Inc\"\"\nline 2\",A1\r\n")
+            .expect("ok");
+        assert_eq!(rows, vec![Ok(vec!["A1".into(), "Acme, \"Inc\"\nline 2".into(), "-".into()])]);
+    }
+
+    #[test]
+    fn reports_short_rows_and_open_quotes_by_line() {
+        let rows = open(b"account_id,name\nA1\nA2,\"Beta\n").expect("ok");
+        assert!(rows[0].as_ref().expect_err("short").starts_with("t.csv:2: the row has 1 cells"));
+        assert!(rows[1].is_ok());
+        assert!(rows[2].as_ref().expect_err("open").contains("never closed"));
+    }
+
+    #[test]
+    fn refuses_bad_headers_and_files() {
+        let e = open(b"account_id,account_id,name\n").expect_err("dup");
+        assert_eq!(
+            e,
+            vec!["t.csv:1:2: account_id: the column appears twice in the header (also column 1)"]
+        );
+        let e = open(b"account_id\nA1\n").expect_err("missing");
+        assert!(e[0].starts_with("t.csv:1: missing required column name"));
+        assert!(open(b"").expect_err("empty")[0].contains("empty"));
+        assert!(open(b"\x00\x01PK").expect_err("binary")[0].contains("binary"));
+    }
+}
