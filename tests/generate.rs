@@ -288,3 +288,240 @@ fn big_books_have_about_30_csms_and_15_ams() {
         book.accounts.iter().map(|a| a.5.as_str()).filter(|s| !s.is_empty()).collect();
     assert_eq!((csms.len(), ams.len()), (30, 15));
 }
+
+// ---- The demo book ----
+
+use cockpit::demo::{self, Column, DemoChurnEvent, DemoTakeaway};
+
+const TAXONOMY: [&str; 14] = [
+    "New sponsor",
+    "Failed implementation",
+    "Partner problem",
+    "Partner training",
+    "Product functionality",
+    "Ease of use",
+    "Oversold / poor fit",
+    "Sales training",
+    "Support quality",
+    "Acquired",
+    "Bankrupt",
+    "Corporate edict",
+    "M&A",
+    "Budget cut",
+];
+
+fn demo_book(today: NaiveDate) -> (demo::DemoBook, Book) {
+    let shifted = demo::book(today).expect("the demo book reads");
+    let parsed =
+        parse_book(&shifted.accounts, &shifted.snapshots, &shifted.contracts, &shifted.notes);
+    (shifted, parsed)
+}
+
+fn account_arr(book: &Book, account: &str, month: Month) -> i64 {
+    book.snapshots
+        .iter()
+        .filter(|((a, _, m), _)| a == account && *m == month)
+        .map(|(_, (arr, _))| arr.cents())
+        .sum()
+}
+
+#[test]
+fn on_its_anchor_date_the_demo_book_is_its_files() {
+    let shifted = demo::shifted_files(demo::anchor()).expect("shift");
+    for ((name, raw, _), (shifted_name, text)) in demo::FILES.iter().zip(&shifted) {
+        assert_eq!(name, shifted_name);
+        assert_eq!(raw, text, "{name} changed without a shift");
+    }
+    assert_eq!(demo::anchor().to_string(), demo::ANCHOR);
+}
+
+#[test]
+fn the_demo_book_meets_every_at_least() {
+    let (shifted, book) = demo_book(demo::anchor());
+    assert!(book.accounts.len() >= 60, "{} accounts", book.accounts.len());
+    let csms: HashSet<&str> = book.accounts.iter().map(|a| a.4.as_str()).collect();
+    let ams: HashSet<&str> =
+        book.accounts.iter().map(|a| a.5.as_str()).filter(|a| !a.is_empty()).collect();
+    assert_eq!((csms.len(), ams.len()), (3, 2));
+    let months: HashSet<Month> = book.snapshots.keys().map(|k| k.2).collect();
+    assert_eq!(months.len(), 36);
+    assert_eq!(months.iter().max(), Some(&Month::parse("2026-10").expect("m")));
+    let terms: HashSet<i32> = book.contracts.iter().map(Contract::term_months).collect();
+    assert_eq!(terms, HashSet::from([12, 24, 36]));
+    let billings: HashSet<Billing> = book.contracts.iter().map(|c| c.billing).collect();
+    assert_eq!(billings, HashSet::from([Billing::Annual, Billing::Prepaid]));
+    let stages: HashSet<Stage> = book.accounts.iter().map(|a| a.1).collect();
+    assert_eq!(stages.len(), 4);
+    let healths: HashSet<Health> = book.accounts.iter().filter_map(|a| a.2).collect();
+    assert_eq!(healths.len(), 4);
+    let flags = book.accounts.iter().fold(Flags::default(), |all, a| Flags {
+        reference: all.reference || a.3.reference,
+        advocate: all.advocate || a.3.advocate,
+        design_partner: all.design_partner || a.3.design_partner,
+    });
+    assert!(flags.reference && flags.advocate && flags.design_partner);
+    let early: Vec<&Contract> = book
+        .contracts
+        .iter()
+        .filter(|c| c.terminated_on.is_some() && c.term_months() > 12)
+        .collect();
+    assert!(early.len() >= 3, "early-terminated multi-year contracts: {}", early.len());
+
+    // Churned and contracted accounts, each with a chain that the snapshots bear out.
+    let last = Month::parse("2026-10").expect("m");
+    let churned =
+        shifted.churn_chains.iter().filter(|c| c.event == DemoChurnEvent::Churned).count();
+    let contracted = shifted.churn_chains.len() - churned;
+    assert!(churned >= 5 && contracted >= 5, "{churned} churned, {contracted} contracted");
+    for chain in &shifted.churn_chains {
+        let month = Month::of(chain.event_date);
+        let lost = account_arr(&book, &chain.account_id, month.minus(1))
+            - account_arr(&book, &chain.account_id, month);
+        assert_eq!(lost, chain.arr_lost.cents(), "{chain:?}");
+        let now = account_arr(&book, &chain.account_id, last);
+        match chain.event {
+            DemoChurnEvent::Churned => assert_eq!(now, 0, "{chain:?} still has ARR"),
+            DemoChurnEvent::Contracted => assert!(now > 0, "{chain:?} has no ARR left"),
+        }
+        assert!(!chain.causes.is_empty());
+        for cause in &chain.causes {
+            assert!(TAXONOMY.contains(&cause.as_str()), "{cause:?} is not in the taxonomy");
+        }
+    }
+    // Every account that lost all its ARR has its chain.
+    let ever: HashSet<&str> = book.snapshots.keys().map(|k| k.0.as_str()).collect();
+    for account in ever {
+        if account_arr(&book, account, last) == 0 {
+            assert!(
+                shifted.churn_chains.iter().any(|c| c.account_id == account),
+                "{account} churned without a chain"
+            );
+        }
+    }
+
+    // Potential units everywhere; notes of every kind, enough to read like a book.
+    assert!(
+        shifted.accounts.lines().skip(1).all(|l| !l.split(',').nth(8).unwrap_or("").is_empty())
+    );
+    let kinds: HashSet<NoteKind> = book.notes.iter().map(|n| n.1).collect();
+    assert_eq!(kinds.len(), NoteKind::ALL.len());
+    assert!(book.notes.len() >= 120);
+
+    // The health history ends on each account's current health.
+    let mut latest: HashMap<&str, (chrono::DateTime<chrono::Utc>, Health)> = HashMap::new();
+    for change in &shifted.health_history {
+        let entry = latest.entry(&change.account_id).or_insert((change.at, change.health));
+        if change.at >= entry.0 {
+            *entry = (change.at, change.health);
+        }
+    }
+    for account in &book.accounts {
+        assert_eq!(latest.get(account.0.as_str()).map(|l| l.1), account.2, "{}", account.0);
+    }
+    let ids: HashSet<&str> = book.accounts.iter().map(|a| a.0.as_str()).collect();
+    let extra_ids = shifted
+        .opportunities
+        .iter()
+        .map(|o| o.account_id.as_str())
+        .chain(shifted.moments.iter().map(|m| m.account_id.as_str()))
+        .chain(shifted.success_plans.iter().map(|p| p.account_id.as_str()))
+        .chain(shifted.trials.iter().map(|t| t.account_id.as_str()));
+    for id in extra_ids {
+        assert!(ids.contains(id), "unknown account {id}");
+    }
+    assert!(shifted.trials.iter().any(|t| t.takeaway == DemoTakeaway::Passed));
+    assert!(shifted.trials.iter().any(|t| t.takeaway == DemoTakeaway::Failed));
+    assert!(shifted.success_plans.iter().all(|p| p.target_date > p.start_date));
+}
+
+#[test]
+fn shifted_demo_files_still_follow_the_import_rules() {
+    for today in ["2026-11-15", "2027-01-31", "2028-02-29", "2026-03-31", "2031-06-01"] {
+        let today = date(today);
+        let (_, book) = demo_book(today);
+        let last = Month::of(today).minus(1);
+        let months: HashSet<Month> = book.snapshots.keys().map(|k| k.2).collect();
+        assert_eq!(months.iter().max(), Some(&last), "{today}");
+        assert_eq!(months.iter().min(), Some(&last.minus(35)), "{today}");
+        assert_contracts_match_snapshots(&book, last.minus(35), last);
+    }
+}
+
+#[test]
+fn after_shifting_renewals_are_always_coming_in_90_and_180_days() {
+    let (name, text, columns) = demo::FILES[2];
+    assert_eq!(name, "contracts.csv");
+    let mut today = date("2027-01-01");
+    while today <= date("2027-12-31") {
+        let months = demo::months_between(demo::anchor(), today);
+        let shifted = demo::shift_csv(name, text, columns, months).expect("shift");
+        let contracts = parse_contracts(&shifted);
+        let open_ending_within = |days: i64| {
+            contracts
+                .iter()
+                .filter(|c| c.terminated_on.is_none())
+                .filter(|c| c.renewal_among(&contracts).is_none())
+                .filter(|c| {
+                    let until = (c.end_date - today).num_days();
+                    (0..=days).contains(&until)
+                })
+                .count()
+        };
+        assert!(
+            open_ending_within(90) >= 3,
+            "{today}: {} renewals in 90 days",
+            open_ending_within(90)
+        );
+        assert!(
+            open_ending_within(180) >= 8,
+            "{today}: {} renewals in 180 days",
+            open_ending_within(180)
+        );
+        today = today.succ_opt().expect("date");
+    }
+}
+
+fn parse_contracts(text: &str) -> Vec<Contract> {
+    rows(text, &CONTRACTS)
+        .into_iter()
+        .map(|row| Contract {
+            id: row["contract_id"].clone(),
+            account_id: row["account_id"].clone(),
+            product: row["product"].clone(),
+            start_date: date(&row["start_date"]),
+            end_date: date(&row["end_date"]),
+            arr: Money::parse_non_negative(&row["arr"]).expect("arr"),
+            units: row["units"].parse().ok(),
+            billing: Billing::parse(&row["billing"]).expect("billing"),
+            terminated_on: (!row["terminated_on"].is_empty()).then(|| date(&row["terminated_on"])),
+        })
+        .collect()
+}
+
+#[test]
+fn moments_and_trials_stay_current_after_shifting() {
+    for today in ["2027-04-30", "2029-02-28"] {
+        let today = date(today);
+        let shifted = demo::book(today).expect("book");
+        let upcoming =
+            shifted.moments.iter().filter(|m| m.done_at.is_none() && m.due_on >= today).count();
+        let overdue =
+            shifted.moments.iter().filter(|m| m.done_at.is_none() && m.due_on < today).count();
+        assert!(upcoming >= 10 && overdue >= 3, "{today}: {upcoming} upcoming, {overdue} overdue");
+        assert!(
+            shifted.trials.iter().any(|t| t.takeaway == DemoTakeaway::NotYet && t.end_date > today),
+            "{today}: no running trial"
+        );
+        let open_opportunities =
+            shifted.opportunities.iter().filter(|o| o.close_date > today).count();
+        assert!(open_opportunities >= 5, "{today}");
+        // A time keeps its time of day.
+        let raw_first = demo::FILES[3].1.lines().nth(1).expect("a note");
+        let shifted_first = shifted.notes.lines().nth(1).expect("a note");
+        assert_eq!(
+            raw_first.split(',').nth(1).map(|t| &t[10..]),
+            shifted_first.split(',').nth(1).map(|t| &t[10..])
+        );
+    }
+    assert_eq!(demo::shift_cell("2026-11-30", Column::Date, 3).as_deref(), Some("2027-02-28"));
+}
