@@ -380,3 +380,53 @@ fn notes(sim: &mut Simulation<'_>, from: NaiveDate, trial: bool) -> Vec<Generate
     notes.sort_by_key(|n| n.at);
     notes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contract(start: &str, end: &str, terminated: Option<&str>) -> Contract {
+        let d = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").expect("date");
+        Contract {
+            id: "C".into(),
+            account_id: "A".into(),
+            product: "Core".into(),
+            start_date: d(start),
+            end_date: d(end),
+            arr: Money::from_units(1200),
+            units: Some(4),
+            billing: Billing::Annual,
+            terminated_on: terminated.map(d),
+        }
+    }
+
+    #[test]
+    fn a_contract_carries_the_months_whose_last_day_it_covers() {
+        let m = |t: &str| Month::parse(t).expect("month");
+        let c = contract("2025-03-15", "2026-03-14", None);
+        assert!(active_at_month_end(&c, m("2025-03")));
+        assert!(active_at_month_end(&c, m("2026-02")));
+        assert!(!active_at_month_end(&c, m("2026-03")), "ended on the 14th");
+        assert!(!active_at_month_end(&c, m("2025-02")));
+        let t = contract("2025-03-15", "2027-03-14", Some("2026-03-15"));
+        assert!(active_at_month_end(&t, m("2026-02")));
+        assert!(!active_at_month_end(&t, m("2026-03")), "terminated before the month's end");
+    }
+
+    #[test]
+    fn the_same_index_and_seed_give_the_same_account() {
+        let params =
+            Params::ending_before(NaiveDate::from_ymd_opt(2026, 5, 1).expect("d"), 50, 24, 3);
+        assert_eq!(simulate(&params, 7), simulate(&params, 7));
+        assert_ne!(simulate(&params, 7), simulate(&params, 8));
+        // Sizes are the Pareto quantiles of the ranks, whatever the seed.
+        let mut sizes: Vec<u64> = (0..50).map(|i| target_arr(&params, i) as u64).collect();
+        let other = Params { seed: 99, ..params.clone() };
+        let mut other_sizes: Vec<u64> = (0..50).map(|i| target_arr(&other, i) as u64).collect();
+        sizes.sort_unstable();
+        other_sizes.sort_unstable();
+        assert_eq!(sizes, other_sizes);
+        // The smallest is rank 49 of 50: 4000 × (49.5 / 50)^(−1/1.5) = 4000 × 0.99^(−2/3) ≈ 4026.9.
+        assert_eq!(sizes[0], 4_026);
+    }
+}
