@@ -1,10 +1,56 @@
-//! `cockpit gen` (placeholder until the importer lands).
+//! `cockpit gen`: writes a synthetic book in the import formats. The book's
+//! last month is the month before today (`COCKPIT_TODAY` fixes today).
 
+use crate::clock::Clock;
+use crate::generate::{Params, write_book};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// How many accounts.
+    #[arg(long, default_value_t = 1000)]
+    pub accounts: u32,
+    /// How many months of snapshots, ending with last month.
+    #[arg(long, default_value_t = 36)]
+    pub months: u32,
+    /// The same seed always gives the same book.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How many CSMs own the accounts (default: about one per 300 accounts, at most 30).
+    #[arg(long)]
+    pub csms: Option<u32>,
+    /// How many AMs (default: half the CSMs).
+    #[arg(long)]
+    pub ams: Option<u32>,
+    /// The folder to write accounts.csv, snapshots.csv, contracts.csv and notes.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("gen is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.months == 0 {
+        anyhow::bail!("--months must be at least 1");
+    }
+    let today = Clock::from_env().today();
+    let mut params = Params::ending_before(today, args.accounts, args.months, args.seed);
+    params.csms = args.csms;
+    params.ams = args.ams;
+    let started = Instant::now();
+    let summary = write_book(&params, &args.out)?;
+    println!(
+        "wrote {} accounts, {} snapshots ({} to {}), {} contracts, {} notes to {} in {:.2}s; ARR in {}: {}",
+        summary.accounts,
+        summary.snapshots,
+        params.first_month(),
+        params.last_month,
+        summary.contracts,
+        summary.notes,
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        params.last_month,
+        summary.last_month_arr,
+    );
+    Ok(ExitCode::SUCCESS)
 }

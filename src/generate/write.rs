@@ -1,0 +1,209 @@
+//! Streams a generated book to the four import files, one account at a time,
+//! so memory stays flat whatever the book's size.
+
+use super::{Params, simulate};
+use crate::domain::{Money, Month};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+/// What was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookSummary {
+    pub accounts: u64,
+    pub snapshots: u64,
+    pub contracts: u64,
+    pub notes: u64,
+    /// Total ARR in the last month.
+    pub last_month_arr: Money,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("cannot create the folder {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: csv::Error },
+}
+
+struct Out {
+    path: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl Out {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Out, GenerateError> {
+        let path = dir.join(name);
+        let file = File::create(&path)
+            .map_err(|e| GenerateError::Write { path: path.clone(), source: e.into() })?;
+        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 18, file));
+        writer
+            .write_record(header)
+            .map_err(|source| GenerateError::Write { path: path.clone(), source })?;
+        Ok(Out { path, writer })
+    }
+
+    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<(), GenerateError> {
+        self.writer
+            .write_record(fields)
+            .map_err(|source| GenerateError::Write { path: self.path.clone(), source })
+    }
+
+    fn finish(mut self) -> Result<(), GenerateError> {
+        self.writer
+            .flush()
+            .map_err(|e| GenerateError::Write { path: self.path.clone(), source: e.into() })
+    }
+}
+
+pub const ACCOUNTS_HEADER: [&str; 11] = [
+    "account_id",
+    "name",
+    "csm",
+    "am",
+    "segment",
+    "industry",
+    "region",
+    "stage",
+    "potential_units",
+    "health",
+    "flags",
+];
+pub const SNAPSHOTS_HEADER: [&str; 5] = ["account_id", "month", "product", "arr", "units"];
+pub const CONTRACTS_HEADER: [&str; 9] = [
+    "contract_id",
+    "account_id",
+    "product",
+    "start_date",
+    "end_date",
+    "arr",
+    "units",
+    "billing",
+    "terminated_on",
+];
+pub const NOTES_HEADER: [&str; 4] = ["account_id", "at", "kind", "text"];
+
+/// Writes `accounts.csv`, `snapshots.csv`, `contracts.csv` and `notes.csv`
+/// into `dir` (created if missing), replacing files of those names.
+pub fn write_book(params: &Params, dir: &Path) -> Result<BookSummary, GenerateError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|source| GenerateError::Folder { path: dir.to_path_buf(), source })?;
+    let mut accounts = Out::create(dir, "accounts.csv", &ACCOUNTS_HEADER)?;
+    let mut snapshots = Out::create(dir, "snapshots.csv", &SNAPSHOTS_HEADER)?;
+    let mut contracts = Out::create(dir, "contracts.csv", &CONTRACTS_HEADER)?;
+    let mut notes = Out::create(dir, "notes.csv", &NOTES_HEADER)?;
+
+    let first = params.first_month();
+    let month_texts: Vec<String> =
+        first.through(params.last_month).map(|m: Month| m.to_string()).collect();
+    let mut summary = BookSummary::default();
+    let (mut money, mut units, mut potential) = (String::new(), String::new(), String::new());
+    let (mut start, mut end, mut terminated, mut at) =
+        (String::new(), String::new(), String::new(), String::new());
+
+    for index in 0..params.accounts {
+        let generated = simulate(params, index);
+        let account = &generated.account;
+        potential.clear();
+        if let Some(p) = account.potential_units {
+            let _ = write!(potential, "{p}");
+        }
+        let flags = account.flags.to_words();
+        accounts.row([
+            account.id.as_str(),
+            &account.name,
+            &account.csm,
+            &account.am,
+            &account.segment,
+            &account.industry,
+            &account.region,
+            account.stage.as_str(),
+            &potential,
+            account.health.map(|h| h.as_str()).unwrap_or(""),
+            &flags,
+        ])?;
+        summary.accounts += 1;
+
+        for snapshot in &generated.snapshots {
+            let offset = (snapshot.month.0 - first.0) as usize;
+            let Some(month) = month_texts.get(offset) else { continue };
+            money.clear();
+            push_money(&mut money, snapshot.arr);
+            units.clear();
+            let _ = write!(units, "{}", snapshot.units);
+            snapshots.row([account.id.as_str(), month, snapshot.product, &money, &units])?;
+            summary.snapshots += 1;
+            if snapshot.month == params.last_month {
+                summary.last_month_arr += snapshot.arr;
+            }
+        }
+
+        for contract in &generated.contracts {
+            money.clear();
+            push_money(&mut money, contract.arr);
+            units.clear();
+            if let Some(u) = contract.units {
+                let _ = write!(units, "{u}");
+            }
+            start.clear();
+            let _ = write!(start, "{}", contract.start_date.format("%Y-%m-%d"));
+            end.clear();
+            let _ = write!(end, "{}", contract.end_date.format("%Y-%m-%d"));
+            terminated.clear();
+            if let Some(t) = contract.terminated_on {
+                let _ = write!(terminated, "{}", t.format("%Y-%m-%d"));
+            }
+            contracts.row([
+                contract.id.as_str(),
+                &contract.account_id,
+                &contract.product,
+                &start,
+                &end,
+                &money,
+                &units,
+                contract.billing.as_str(),
+                &terminated,
+            ])?;
+            summary.contracts += 1;
+        }
+
+        for note in &generated.notes {
+            at.clear();
+            let _ = write!(at, "{}", note.at.format("%Y-%m-%dT%H:%M:%SZ"));
+            notes.row([account.id.as_str(), &at, note.kind.as_str(), &note.text])?;
+            summary.notes += 1;
+        }
+    }
+    accounts.finish()?;
+    snapshots.finish()?;
+    contracts.finish()?;
+    notes.finish()?;
+    Ok(summary)
+}
+
+/// `Money::to_plain` without allocating: the generator writes millions of these.
+fn push_money(out: &mut String, amount: Money) {
+    let cents = amount.cents();
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let _ = match abs % 100 {
+        0 => write!(out, "{sign}{}", abs / 100),
+        c if c % 10 == 0 => write!(out, "{sign}{}.{}", abs / 100, c / 10),
+        c => write!(out, "{sign}{}.{c:02}", abs / 100),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_written_like_to_plain() {
+        for cents in [0, 7, 70, 100, 123_450, 123_456, -325, 99_999_999] {
+            let mut out = String::new();
+            push_money(&mut out, Money(cents));
+            assert_eq!(out, Money(cents).to_plain());
+        }
+    }
+}
