@@ -226,6 +226,14 @@ impl ChurnChain {
     }
 }
 
+/// A saved chain with the account facts the report filters and groups on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookChain {
+    pub chain: ChurnChain,
+    pub account_name: String,
+    pub csm: String,
+}
+
 /// The sentence for an event and links: the event's label, then ", due to"
 /// and each link's label in order.
 pub fn sentence(event: ChurnEvent, links: &[ChainLink]) -> String {

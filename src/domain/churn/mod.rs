@@ -13,7 +13,9 @@ pub mod editor;
 pub mod prefill;
 pub mod taxonomy;
 
-pub use chain::{ChainError, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
+pub use chain::{
+    BookChain, ChainError, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause,
+};
 pub use editor::{ChainEditor, EditorEffect, EditorOp, Field, Mode, PickTarget};
 pub use prefill::{EventProposal, propose_event};
 pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind};
