@@ -16,6 +16,9 @@ pub mod taxonomy;
 pub use chain::{
     BookChain, ChainError, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause,
 };
-pub use editor::{ChainEditor, EditorEffect, EditorOp, Field, Mode, PickTarget};
+pub use editor::{
+    Candidate, ChainEditor, EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget,
+    PickerRow,
+};
 pub use prefill::{EventProposal, propose_event};
 pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind};
