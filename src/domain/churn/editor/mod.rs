@@ -1,0 +1,558 @@
+//! The chain editor as a pure state machine: the pane draws what it exposes
+//! and maps keys to [`EditorOp`]s; [`ChainEditor::apply`] changes the state
+//! and returns what the caller must do ([`EditorEffect`]: save, or leave with
+//! a draft). No terminal and no store here, so every path is tested by
+//! driving operations.
+//!
+//! Designed for speed: a new chain opens with the picker ready; typing a few
+//! letters ranks the live taxonomy, Enter takes the best match and opens the
+//! picker for the next link, Enter on an empty query closes it, and Save
+//! takes any half-typed pick before saving. A 4-link chain is about 30 keys.
+
+mod ops;
+mod picker;
+#[cfg(test)]
+mod tests;
+
+pub use ops::{EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget, PickerRow};
+pub use picker::Candidate;
+
+use super::chain::{ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
+use super::prefill::EventProposal;
+use super::taxonomy::{Reason, ReasonKind};
+use crate::domain::Money;
+use chrono::NaiveDate;
+use nucleo_matcher::{Config, Matcher};
+
+/// The editor's whole state.
+#[derive(Debug, Clone)]
+pub struct ChainEditor {
+    chain: ChurnChain,
+    /// The live taxonomy in picker order: causes first, then terminal events.
+    reasons: Vec<Reason>,
+    date_text: String,
+    arr_text: String,
+    focus: Field,
+    selected: usize,
+    mode: Mode,
+    message: Option<Message>,
+    dirty: bool,
+    /// Set when Esc was pressed once on unsaved edits of a saved chain.
+    discard_armed: bool,
+    matcher: Matcher,
+}
+
+impl ChainEditor {
+    /// A new chain for an account, prefilled from the snapshot proposal when
+    /// there is one (else churned today with nothing lost), picker open.
+    pub fn new(
+        account_id: impl Into<String>,
+        taxonomy: &[Reason],
+        proposal: Option<EventProposal>,
+        today: NaiveDate,
+    ) -> ChainEditor {
+        let chain = match proposal {
+            Some(p) => ChurnChain::new(account_id, p.event, p.date, p.arr_lost),
+            None => ChurnChain::new(account_id, ChurnEvent::Churned, today, Money::ZERO),
+        };
+        let mut editor = ChainEditor::open(chain, taxonomy);
+        if let Some(p) = proposal {
+            editor.message = Some(Message {
+                level: Level::Info,
+                text: format!(
+                    "From the snapshots: ARR {} → {} ({} lost); check the date and amount",
+                    p.arr_before, p.arr_after, p.arr_lost
+                ),
+            });
+        }
+        editor
+    }
+
+    /// Opens an existing draft or saved chain. A chain with no links opens
+    /// with the picker ready.
+    pub fn open(chain: ChurnChain, taxonomy: &[Reason]) -> ChainEditor {
+        let mut editor = ChainEditor {
+            date_text: chain.event_date.format("%Y-%m-%d").to_string(),
+            arr_text: chain.arr_lost.to_plain(),
+            chain,
+            reasons: Vec::new(),
+            focus: Field::Links,
+            selected: 0,
+            mode: Mode::Browse,
+            message: None,
+            dirty: false,
+            discard_armed: false,
+            matcher: Matcher::new(Config::DEFAULT),
+        };
+        editor.set_taxonomy(taxonomy);
+        if editor.chain.links.is_empty() {
+            editor.open_picker(PickTarget::Append, String::new());
+        }
+        editor
+    }
+
+    /// Replaces the taxonomy the picker offers (retired entries are hidden;
+    /// links already in the chain keep their labels).
+    pub fn set_taxonomy(&mut self, taxonomy: &[Reason]) {
+        let mut live: Vec<Reason> = taxonomy.iter().filter(|r| !r.retired).cloned().collect();
+        live.sort_by_key(|r| r.kind == ReasonKind::Terminal);
+        self.reasons = live;
+        if let Mode::Picking { query, target, .. } = &self.mode {
+            let (query, target) = (query.clone(), *target);
+            self.open_picker(target, query);
+        }
+    }
+
+    // ---- what the pane draws ----
+
+    pub fn chain(&self) -> &ChurnChain {
+        &self.chain
+    }
+
+    /// The whole chain as one sentence, always up to date.
+    pub fn sentence(&self) -> String {
+        self.chain.sentence()
+    }
+
+    pub fn focus(&self) -> Field {
+        self.focus
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The selected link's index (0 when there are none).
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn date_text(&self) -> &str {
+        &self.date_text
+    }
+
+    pub fn arr_text(&self) -> &str {
+        &self.arr_text
+    }
+
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The picker's rows in order (empty when the picker is closed).
+    pub fn picker_rows(&self) -> Vec<PickerRow> {
+        let Mode::Picking { query, candidates, .. } = &self.mode else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .filter_map(|candidate| match candidate {
+                Candidate::Reason(index) => self.reasons.get(*index).map(|r| PickerRow {
+                    label: r.label.clone(),
+                    description: r.description.clone(),
+                    kind: Some(r.kind),
+                    free_text: false,
+                }),
+                Candidate::FreeText => Some(PickerRow {
+                    label: query.clone(),
+                    description: "free text (not in the taxonomy)".to_string(),
+                    kind: None,
+                    free_text: true,
+                }),
+            })
+            .collect()
+    }
+
+    /// What stops a save right now, one line each: bad date, bad amount, the etiology rule.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if parse_date(&self.date_text).is_none() {
+            problems.push(format!("date {:?} is not a date: type YYYY-MM-DD", self.date_text));
+        }
+        if Money::parse_non_negative(&self.arr_text).is_err() {
+            problems.push(format!(
+                "ARR lost {:?} is not an amount: type e.g. 12000 or 12000.50 (0 if none)",
+                self.arr_text
+            ));
+        }
+        if let Err(error) = self.chain.check_etiology() {
+            problems.push(error.to_string());
+        }
+        problems
+    }
+
+    /// The soft check's question, when the root cause is uncontrollable.
+    pub fn deeper_question(&self) -> Option<String> {
+        self.chain.deeper_question()
+    }
+
+    // ---- what the caller reports back ----
+
+    /// The store kept the chain under `id`.
+    pub fn mark_saved(&mut self, id: i64) {
+        self.chain.id = Some(id);
+        self.chain.status = ChainStatus::Saved;
+        self.dirty = false;
+        self.mode = Mode::Browse;
+        self.say(Level::Info, format!("Saved: {}", self.chain.sentence()));
+    }
+
+    /// The store refused the chain; show why.
+    pub fn show_error(&mut self, text: impl Into<String>) {
+        self.mode = Mode::Browse;
+        self.say(Level::Error, text.into());
+    }
+
+    // ---- operations ----
+
+    /// Applies one operation. Never panics, whatever the sequence.
+    pub fn apply(&mut self, op: EditorOp) -> EditorEffect {
+        if op != EditorOp::Cancel {
+            self.discard_armed = false;
+        }
+        match self.mode.clone() {
+            Mode::Picking { .. } => self.apply_picking(op),
+            Mode::Note { index, text } => self.apply_note(op, index, text),
+            Mode::AskDeeper => self.apply_ask_deeper(op),
+            Mode::Browse => self.apply_browse(op),
+        }
+    }
+
+    fn apply_browse(&mut self, op: EditorOp) -> EditorEffect {
+        match op {
+            EditorOp::FocusNext => self.focus = self.focus.step(true),
+            EditorOp::FocusPrev => self.focus = self.focus.step(false),
+            EditorOp::Focus(field) => self.focus = field,
+            EditorOp::ToggleEvent => self.toggle_event(),
+            EditorOp::Type(ch) => self.type_in_browse(ch),
+            EditorOp::Backspace => self.edit_field(|text| {
+                text.pop();
+            }),
+            EditorOp::ClearText => self.edit_field(String::clear),
+            EditorOp::Up => match self.focus {
+                Field::Links if self.selected > 0 => self.selected -= 1,
+                Field::Links => {}
+                _ => self.focus = self.focus.step(false),
+            },
+            EditorOp::Down => match self.focus {
+                Field::Links if self.selected + 1 < self.chain.links.len() => self.selected += 1,
+                Field::Links => {}
+                _ => self.focus = self.focus.step(true),
+            },
+            EditorOp::AddLink => self.open_picker(PickTarget::Append, String::new()),
+            EditorOp::InsertAbove => {
+                let at = self.selected.min(self.chain.links.len());
+                self.open_picker(PickTarget::Insert(at), String::new());
+            }
+            EditorOp::InsertBelow => {
+                let at = if self.chain.links.is_empty() { 0 } else { self.selected + 1 };
+                self.open_picker(PickTarget::Insert(at), String::new());
+            }
+            EditorOp::ChangeLink => self.change_selected(),
+            EditorOp::RemoveLink => self.remove_selected(),
+            EditorOp::MoveUp => self.move_selected(false),
+            EditorOp::MoveDown => self.move_selected(true),
+            EditorOp::EditNote => {
+                if let Some(link) = self.chain.links.get(self.selected) {
+                    self.focus = Field::Links;
+                    self.mode = Mode::Note { index: self.selected, text: link.note.clone() };
+                }
+            }
+            EditorOp::Confirm | EditorOp::ConfirmFreeText => match self.focus {
+                Field::Links if self.chain.links.is_empty() => {
+                    self.open_picker(PickTarget::Append, String::new())
+                }
+                Field::Links => self.change_selected(),
+                Field::Event => self.toggle_event(),
+                _ => self.focus = self.focus.step(true),
+            },
+            EditorOp::Cancel => return self.leave(),
+            EditorOp::Save => return self.save(),
+        }
+        EditorEffect::None
+    }
+
+    fn apply_picking(&mut self, op: EditorOp) -> EditorEffect {
+        let Mode::Picking { mut query, candidates, mut highlighted, target } = self.mode.clone()
+        else {
+            return EditorEffect::None;
+        };
+        match op {
+            EditorOp::Type(ch) => {
+                query.push(ch);
+                self.open_picker(target, query);
+            }
+            EditorOp::Backspace => {
+                query.pop();
+                self.open_picker(target, query);
+            }
+            EditorOp::ClearText => self.open_picker(target, String::new()),
+            EditorOp::Up | EditorOp::FocusPrev => {
+                highlighted = highlighted.saturating_sub(1);
+                self.mode = Mode::Picking { query, candidates, highlighted, target };
+            }
+            EditorOp::Down | EditorOp::FocusNext => {
+                if highlighted + 1 < candidates.len() {
+                    highlighted += 1;
+                }
+                self.mode = Mode::Picking { query, candidates, highlighted, target };
+            }
+            EditorOp::Confirm => {
+                if query.trim().is_empty() {
+                    self.mode = Mode::Browse;
+                } else {
+                    let candidate =
+                        candidates.get(highlighted).copied().unwrap_or(Candidate::FreeText);
+                    self.pick(candidate, &query, target);
+                }
+            }
+            EditorOp::ConfirmFreeText => {
+                if query.trim().is_empty() {
+                    self.mode = Mode::Browse;
+                } else {
+                    self.pick(Candidate::FreeText, &query, target);
+                }
+            }
+            EditorOp::Cancel => self.mode = Mode::Browse,
+            EditorOp::Save => {
+                if !query.trim().is_empty() {
+                    let candidate =
+                        candidates.get(highlighted).copied().unwrap_or(Candidate::FreeText);
+                    self.pick(candidate, &query, target);
+                }
+                self.mode = Mode::Browse;
+                return self.save();
+            }
+            // Link and field operations close the picker first, then act.
+            other => {
+                self.mode = Mode::Browse;
+                return self.apply_browse(other);
+            }
+        }
+        EditorEffect::None
+    }
+
+    fn apply_note(&mut self, op: EditorOp, index: usize, mut text: String) -> EditorEffect {
+        match op {
+            EditorOp::Type(ch) => {
+                text.push(ch);
+                self.mode = Mode::Note { index, text };
+            }
+            EditorOp::Backspace => {
+                text.pop();
+                self.mode = Mode::Note { index, text };
+            }
+            EditorOp::ClearText => self.mode = Mode::Note { index, text: String::new() },
+            EditorOp::Confirm | EditorOp::ConfirmFreeText => self.commit_note(index, text),
+            EditorOp::Cancel => self.mode = Mode::Browse,
+            EditorOp::Save => {
+                self.commit_note(index, text);
+                return self.save();
+            }
+            _ => {}
+        }
+        EditorEffect::None
+    }
+
+    fn apply_ask_deeper(&mut self, op: EditorOp) -> EditorEffect {
+        match op {
+            EditorOp::Confirm | EditorOp::Save => self.finish_save(),
+            EditorOp::Cancel => {
+                self.mode = Mode::Browse;
+                self.message = None;
+                EditorEffect::None
+            }
+            other => {
+                self.mode = Mode::Browse;
+                self.message = None;
+                self.apply_browse(other)
+            }
+        }
+    }
+
+    // ---- the pieces ----
+
+    fn say(&mut self, level: Level, text: String) {
+        self.message = Some(Message { level, text });
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.message = None;
+    }
+
+    fn toggle_event(&mut self) {
+        self.chain.event = self.chain.event.other();
+        self.changed();
+    }
+
+    fn type_in_browse(&mut self, ch: char) {
+        match self.focus {
+            Field::Links => self.open_picker(PickTarget::Append, ch.to_string()),
+            Field::Event => {
+                if ch == ' ' {
+                    self.toggle_event();
+                }
+            }
+            _ => self.edit_field(|text| text.push(ch)),
+        }
+    }
+
+    /// Edits the focused header text and keeps the chain in step when it parses.
+    fn edit_field(&mut self, edit: impl FnOnce(&mut String)) {
+        match self.focus {
+            Field::Date => {
+                edit(&mut self.date_text);
+                if let Some(date) = parse_date(&self.date_text) {
+                    self.chain.event_date = date;
+                }
+            }
+            Field::ArrLost => {
+                edit(&mut self.arr_text);
+                if let Ok(amount) = Money::parse_non_negative(&self.arr_text) {
+                    self.chain.arr_lost = amount;
+                }
+            }
+            Field::Product => edit(&mut self.chain.product),
+            Field::Links | Field::Event => return,
+        }
+        self.changed();
+    }
+
+    fn open_picker(&mut self, target: PickTarget, query: String) {
+        self.focus = Field::Links;
+        let candidates = picker::rank(&self.reasons, &query, &mut self.matcher);
+        self.mode = Mode::Picking { query, candidates, highlighted: 0, target };
+    }
+
+    fn pick(&mut self, candidate: Candidate, query: &str, target: PickTarget) {
+        let picked = match candidate {
+            Candidate::Reason(index) => self.reasons.get(index).map(ChainLink::reason),
+            Candidate::FreeText => None,
+        };
+        let mut link = picked.unwrap_or_else(|| ChainLink::free_text(query));
+        let len = self.chain.links.len();
+        match target {
+            PickTarget::Append => {
+                self.chain.links.push(link);
+                self.selected = len;
+            }
+            PickTarget::Insert(at) => {
+                let at = at.min(len);
+                self.chain.links.insert(at, link);
+                self.selected = at;
+            }
+            PickTarget::Replace(at) => match self.chain.links.get_mut(at) {
+                Some(existing) => {
+                    link.note = std::mem::take(&mut existing.note);
+                    *existing = link;
+                    self.selected = at;
+                }
+                None => {
+                    self.chain.links.push(link);
+                    self.selected = len;
+                }
+            },
+        }
+        self.changed();
+        if let Some(link) = self.chain.links.get(self.selected).filter(|l| l.is_free_text()) {
+            let text =
+                format!("\"{}\" kept as free text (flagged; not in the taxonomy)", link.label());
+            self.say(Level::Warning, text);
+        }
+        match target {
+            PickTarget::Append => self.open_picker(PickTarget::Append, String::new()),
+            _ => self.mode = Mode::Browse,
+        }
+    }
+
+    fn change_selected(&mut self) {
+        if let Some(link) = self.chain.links.get(self.selected) {
+            let query = match &link.cause {
+                LinkCause::FreeText(text) => text.clone(),
+                LinkCause::Reason { .. } => String::new(),
+            };
+            self.open_picker(PickTarget::Replace(self.selected), query);
+        }
+    }
+
+    fn remove_selected(&mut self) {
+        if self.selected < self.chain.links.len() {
+            self.chain.links.remove(self.selected);
+            self.selected = self.selected.min(self.chain.links.len().saturating_sub(1));
+            self.changed();
+        }
+    }
+
+    fn move_selected(&mut self, deeper: bool) {
+        let len = self.chain.links.len();
+        let from = self.selected;
+        let to = if deeper { from + 1 } else { from.wrapping_sub(1) };
+        if from < len && to < len {
+            self.chain.links.swap(from, to);
+            self.selected = to;
+            self.changed();
+        }
+    }
+
+    fn commit_note(&mut self, index: usize, text: String) {
+        if let Some(link) = self.chain.links.get_mut(index)
+            && link.note != text
+        {
+            link.note = text;
+            self.changed();
+        }
+        self.mode = Mode::Browse;
+    }
+
+    fn save(&mut self) -> EditorEffect {
+        let problems = self.problems();
+        if let Some(first) = problems.into_iter().next() {
+            self.say(Level::Error, first);
+            return EditorEffect::None;
+        }
+        if let Some(question) = self.chain.deeper_question() {
+            self.mode = Mode::AskDeeper;
+            self.say(Level::Warning, question);
+            return EditorEffect::None;
+        }
+        self.finish_save()
+    }
+
+    fn finish_save(&mut self) -> EditorEffect {
+        self.mode = Mode::Browse;
+        let mut chain = self.chain.clone();
+        chain.status = ChainStatus::Saved;
+        EditorEffect::Save(chain)
+    }
+
+    fn leave(&mut self) -> EditorEffect {
+        if !self.dirty {
+            return EditorEffect::Leave { draft: None };
+        }
+        if self.chain.status == ChainStatus::Saved && !self.discard_armed {
+            // A saved chain is never overwritten by a draft: save the edit or drop it.
+            self.discard_armed = true;
+            self.say(
+                Level::Warning,
+                "Unsaved changes to a saved chain: Save to keep them, Esc again to discard"
+                    .to_string(),
+            );
+            return EditorEffect::None;
+        }
+        if self.chain.status == ChainStatus::Saved {
+            return EditorEffect::Leave { draft: None };
+        }
+        let mut draft = self.chain.clone();
+        draft.status = ChainStatus::Draft;
+        EditorEffect::Leave { draft: Some(draft) }
+    }
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}

@@ -1,0 +1,527 @@
+//! Churn chains and their taxonomy in the database: seeds the default
+//! taxonomy on first use, edits it (add, rename, retire, re-mark, delete only
+//! when unused), saves chains (the etiology rule is enforced here too),
+//! keeps drafts, keeps every earlier version of an edited chain, and loads
+//! chains for an account or for the report. No rule is decided here that
+//! the domain already decides.
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::Money;
+use crate::domain::Month;
+use crate::domain::churn::{
+    BookChain, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, DEFAULT_TAXONOMY,
+    EventProposal, LinkCause, Reason, ReasonId, ReasonKind, propose_event,
+};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+/// An earlier version of a chain, kept when the chain was edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainVersion {
+    /// When that version was written, and by whom.
+    pub at: String,
+    pub who: String,
+    pub sentence: String,
+    /// The version as JSON (event, date, ARR lost, product, links with notes).
+    pub body: String,
+}
+
+const REASON_COLUMNS: &str = "id, label, kind, description, retired";
+
+fn reason_from_row(row: &Row<'_>) -> rusqlite::Result<Reason> {
+    let kind: String = row.get(2)?;
+    Ok(Reason {
+        id: row.get(0)?,
+        label: row.get(1)?,
+        kind: ReasonKind::parse(&kind).unwrap_or(ReasonKind::Controllable),
+        description: row.get(3)?,
+        retired: row.get::<_, i64>(4)? != 0,
+    })
+}
+
+fn invalid(text: impl Into<String>) -> StoreError {
+    StoreError::Invalid(text.into())
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Store {
+    // ---- the taxonomy ----
+
+    /// Writes the default taxonomy into a book that has none yet. Idempotent:
+    /// once any entry exists (even renamed or retired) nothing is added, so a
+    /// user's edits are never undone. Returns how many entries were added.
+    pub fn seed_churn_taxonomy(&self) -> StoreResult<usize> {
+        let any: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM churn_reasons)", [], |r| r.get(0))?;
+        if any {
+            return Ok(0);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO churn_reasons (label, kind, description) VALUES (?1, ?2, ?3)",
+            )?;
+            for entry in DEFAULT_TAXONOMY {
+                insert.execute(params![entry.label, entry.kind.as_str(), entry.description])?;
+            }
+        }
+        tx.commit()?;
+        Ok(DEFAULT_TAXONOMY.len())
+    }
+
+    /// Every taxonomy entry, retired ones included, in the order they were added.
+    pub fn churn_reasons(&self) -> StoreResult<Vec<Reason>> {
+        self.seed_churn_taxonomy()?;
+        let mut statement = self
+            .conn
+            .prepare(&format!("SELECT {REASON_COLUMNS} FROM churn_reasons ORDER BY id"))?;
+        let reasons = statement.query_map([], reason_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(reasons)
+    }
+
+    /// The entry with this label, compared case-insensitively.
+    pub fn churn_reason_by_label(&self, label: &str) -> StoreResult<Option<Reason>> {
+        self.seed_churn_taxonomy()?;
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {REASON_COLUMNS} FROM churn_reasons WHERE label = ?1"),
+                [label.trim()],
+                reason_from_row,
+            )
+            .optional()?)
+    }
+
+    fn require_reason(&self, label: &str) -> StoreResult<Reason> {
+        self.churn_reason_by_label(label)?.ok_or_else(|| {
+            invalid(format!(
+                "no churn reason is called {:?}; `cockpit churn reasons` lists them",
+                label.trim()
+            ))
+        })
+    }
+
+    fn reason_by_id(&self, id: ReasonId) -> StoreResult<Reason> {
+        Ok(self.conn.query_row(
+            &format!("SELECT {REASON_COLUMNS} FROM churn_reasons WHERE id = ?1"),
+            [id],
+            reason_from_row,
+        )?)
+    }
+
+    /// How many chains (saved or draft) use this entry.
+    pub fn churn_reason_uses(&self, id: ReasonId) -> StoreResult<usize> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(DISTINCT chain_id) FROM churn_links WHERE reason_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    fn label_is_free(&self, label: &str, except: Option<ReasonId>) -> StoreResult<()> {
+        if label.is_empty() {
+            return Err(invalid("a churn reason needs a label"));
+        }
+        if let Some(existing) = self.churn_reason_by_label(label)?
+            && Some(existing.id) != except
+        {
+            return Err(invalid(format!(
+                "a churn reason called {:?} already exists{}",
+                existing.label,
+                if existing.retired { " (retired; restore it instead)" } else { "" }
+            )));
+        }
+        Ok(())
+    }
+
+    /// Adds an entry to the taxonomy.
+    pub fn add_churn_reason(
+        &self,
+        label: &str,
+        kind: ReasonKind,
+        description: &str,
+    ) -> StoreResult<Reason> {
+        let label = label.trim();
+        self.label_is_free(label, None)?;
+        self.conn.execute(
+            "INSERT INTO churn_reasons (label, kind, description) VALUES (?1, ?2, ?3)",
+            params![label, kind.as_str(), description],
+        )?;
+        self.reason_by_id(self.conn.last_insert_rowid())
+    }
+
+    /// Renames an entry; every chain using it reads the new label.
+    pub fn rename_churn_reason(&self, label: &str, new_label: &str) -> StoreResult<Reason> {
+        let reason = self.require_reason(label)?;
+        let new_label = new_label.trim();
+        self.label_is_free(new_label, Some(reason.id))?;
+        self.conn.execute(
+            "UPDATE churn_reasons SET label = ?2 WHERE id = ?1",
+            params![reason.id, new_label],
+        )?;
+        self.reason_by_id(reason.id)
+    }
+
+    /// Changes an entry's short description.
+    pub fn describe_churn_reason(&self, label: &str, description: &str) -> StoreResult<Reason> {
+        let reason = self.require_reason(label)?;
+        self.conn.execute(
+            "UPDATE churn_reasons SET description = ?2 WHERE id = ?1",
+            params![reason.id, description],
+        )?;
+        self.reason_by_id(reason.id)
+    }
+
+    /// Hides an entry from the picker (or shows it again); chains that use it keep it.
+    pub fn set_churn_reason_retired(&self, label: &str, retired: bool) -> StoreResult<Reason> {
+        let reason = self.require_reason(label)?;
+        self.conn.execute(
+            "UPDATE churn_reasons SET retired = ?2 WHERE id = ?1",
+            params![reason.id, i64::from(retired)],
+        )?;
+        self.reason_by_id(reason.id)
+    }
+
+    /// Marks a cause controllable or uncontrollable. Terminal events stay
+    /// terminal and causes stay causes, so no saved chain loses its only cause.
+    pub fn set_churn_reason_kind(&self, label: &str, kind: ReasonKind) -> StoreResult<Reason> {
+        let reason = self.require_reason(label)?;
+        if reason.kind.is_cause() != kind.is_cause() {
+            return Err(invalid(format!(
+                "{:?} is {}; only causes can be marked controllable or uncontrollable — add a new entry instead",
+                reason.label, reason.kind
+            )));
+        }
+        self.conn.execute(
+            "UPDATE churn_reasons SET kind = ?2 WHERE id = ?1",
+            params![reason.id, kind.as_str()],
+        )?;
+        self.reason_by_id(reason.id)
+    }
+
+    /// Deletes an entry no chain uses; one in use can only be retired.
+    pub fn delete_churn_reason(&self, label: &str) -> StoreResult<()> {
+        let reason = self.require_reason(label)?;
+        let uses = self.churn_reason_uses(reason.id)?;
+        if uses > 0 {
+            return Err(invalid(format!(
+                "{:?} is used by {uses} chain(s) and cannot be deleted; retire it to hide it from the picker",
+                reason.label
+            )));
+        }
+        self.conn.execute("DELETE FROM churn_reasons WHERE id = ?1", [reason.id])?;
+        Ok(())
+    }
+
+    // ---- accounts, as the churn commands need them ----
+
+    /// The account's name and CSM, or `None` when there is no such account.
+    pub fn churn_account(&self, account_id: &str) -> StoreResult<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .query_row("SELECT name, csm FROM accounts WHERE id = ?1", [account_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
+    /// The event the account's snapshots suggest (its latest ARR drop), for the editor's prefill.
+    pub fn churn_event_proposal(&self, account_id: &str) -> StoreResult<Option<EventProposal>> {
+        let latest: Option<i32> =
+            self.conn.query_row("SELECT max(month) FROM snapshots", [], |r| r.get(0))?;
+        let Some(latest) = latest else { return Ok(None) };
+        let mut statement = self.conn.prepare(
+            "SELECT month, sum(arr_cents) FROM snapshots WHERE account_id = ?1 GROUP BY month ORDER BY month",
+        )?;
+        let history = statement
+            .query_map([account_id], |r| Ok((Month(r.get(0)?), Money(r.get(1)?))))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(propose_event(&history, Month(latest)))
+    }
+
+    // ---- chains ----
+
+    /// Saves a chain as final. Refused when it breaks the etiology rule or its
+    /// account is unknown. Editing a saved chain keeps the previous version.
+    pub fn save_churn_chain(
+        &self,
+        chain: &ChurnChain,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ChainId> {
+        chain.check_etiology().map_err(|e| invalid(e.to_string()))?;
+        self.write_chain(chain, ChainStatus::Saved, who, at)
+    }
+
+    /// Keeps an unfinished chain as a draft (no rule applies yet). A saved
+    /// chain is never turned back into a draft.
+    pub fn save_churn_draft(
+        &self,
+        chain: &ChurnChain,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ChainId> {
+        self.write_chain(chain, ChainStatus::Draft, who, at)
+    }
+
+    /// Deletes a draft; saved chains are kept.
+    pub fn discard_churn_draft(&self, id: ChainId) -> StoreResult<()> {
+        let deleted = self
+            .conn
+            .execute("DELETE FROM churn_chains WHERE id = ?1 AND status = 'draft'", [id])?;
+        if deleted == 0 {
+            return Err(invalid(format!("chain {id} is not a draft")));
+        }
+        Ok(())
+    }
+
+    fn write_chain(
+        &self,
+        chain: &ChurnChain,
+        status: ChainStatus,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ChainId> {
+        if self.churn_account(&chain.account_id)?.is_none() {
+            return Err(invalid(format!("no account {:?} in the book", chain.account_id)));
+        }
+        let at = stamp(at);
+        let tx = self.conn.unchecked_transaction()?;
+        let id = match chain.id {
+            Some(id) => {
+                let previous = self.churn_chain(id)?.ok_or_else(|| {
+                    invalid(format!("chain {id} no longer exists; it may have been discarded"))
+                })?;
+                if previous.account_id != chain.account_id {
+                    return Err(invalid(format!(
+                        "chain {id} belongs to account {:?}",
+                        previous.account_id
+                    )));
+                }
+                if previous.status == ChainStatus::Saved {
+                    if status == ChainStatus::Draft {
+                        return Err(invalid(format!(
+                            "chain {id} is saved; save the edit or discard it (a saved chain is never turned back into a draft)"
+                        )));
+                    }
+                    let (was_at, was_who): (String, String) = tx.query_row(
+                        "SELECT updated_at, who FROM churn_chains WHERE id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?;
+                    tx.execute(
+                        "INSERT INTO churn_chain_versions (chain_id, at, who, sentence, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, was_at, was_who, previous.sentence(), chain_body(&previous)],
+                    )?;
+                }
+                tx.execute(
+                    "UPDATE churn_chains SET event = ?2, event_date = ?3, arr_lost_cents = ?4, product = ?5,
+                        status = ?6, who = ?7, updated_at = ?8 WHERE id = ?1",
+                    params![
+                        id,
+                        chain.event.as_str(),
+                        chain.event_date.format("%Y-%m-%d").to_string(),
+                        chain.arr_lost.cents(),
+                        chain.product,
+                        status.as_str(),
+                        who,
+                        at
+                    ],
+                )?;
+                tx.execute("DELETE FROM churn_links WHERE chain_id = ?1", [id])?;
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO churn_chains (account_id, event, event_date, arr_lost_cents, product, status, who, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    params![
+                        chain.account_id,
+                        chain.event.as_str(),
+                        chain.event_date.format("%Y-%m-%d").to_string(),
+                        chain.arr_lost.cents(),
+                        chain.product,
+                        status.as_str(),
+                        who,
+                        at
+                    ],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO churn_links (chain_id, position, reason_id, free_text, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (position, link) in chain.links.iter().enumerate() {
+                let (reason_id, free_text) = match &link.cause {
+                    LinkCause::Reason { id, .. } => (Some(*id), None),
+                    LinkCause::FreeText(text) => (None, Some(text.as_str())),
+                };
+                insert.execute(params![
+                    id,
+                    position as i64 + 1,
+                    reason_id,
+                    free_text,
+                    link.note
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// One chain with its links, labels as the taxonomy reads now.
+    pub fn churn_chain(&self, id: ChainId) -> StoreResult<Option<ChurnChain>> {
+        let mut chains = self.load_chains("WHERE c.id = ?1", &[&id])?;
+        Ok(chains.pop().map(|c| c.chain))
+    }
+
+    /// The account's chains, drafts included, newest event first.
+    pub fn churn_chains_for_account(&self, account_id: &str) -> StoreResult<Vec<ChurnChain>> {
+        Ok(self
+            .load_chains("WHERE c.account_id = ?1", &[&account_id])?
+            .into_iter()
+            .map(|c| c.chain)
+            .collect())
+    }
+
+    /// Saved chains whose event falls between `from` and `to` (both included,
+    /// either open), with the account's name and CSM, for the report.
+    pub fn churn_chains_for_report(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<BookChain>> {
+        let from = from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let to =
+            to.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "9999-12-31".into());
+        self.load_chains(
+            "WHERE c.status = 'saved' AND c.event_date >= ?1 AND c.event_date <= ?2",
+            &[&from, &to],
+        )
+    }
+
+    /// The earlier versions of a chain, oldest first.
+    pub fn churn_chain_versions(&self, id: ChainId) -> StoreResult<Vec<ChainVersion>> {
+        let mut statement = self.conn.prepare(
+            "SELECT at, who, sentence, body FROM churn_chain_versions WHERE chain_id = ?1 ORDER BY id",
+        )?;
+        let versions = statement
+            .query_map([id], |r| {
+                Ok(ChainVersion {
+                    at: r.get(0)?,
+                    who: r.get(1)?,
+                    sentence: r.get(2)?,
+                    body: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(versions)
+    }
+
+    /// Chains matching `filter` (on `churn_chains c`), two queries whatever their number.
+    fn load_chains(
+        &self,
+        filter: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> StoreResult<Vec<BookChain>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT c.id, c.account_id, c.event, c.event_date, c.arr_lost_cents, c.product, c.status,
+                    coalesce(a.name, ''), coalesce(a.csm, '')
+             FROM churn_chains c LEFT JOIN accounts a ON a.id = c.account_id
+             {filter} ORDER BY c.event_date DESC, c.id DESC"
+        ))?;
+        let mut chains = Vec::new();
+        let mut rows = statement.query(values)?;
+        while let Some(row) = rows.next()? {
+            let event: String = row.get(2)?;
+            let date: String = row.get(3)?;
+            let status: String = row.get(6)?;
+            let id: ChainId = row.get(0)?;
+            let event_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .map_err(|_| invalid(format!("chain {id}: event date {date:?} is not a date")))?;
+            chains.push(BookChain {
+                chain: ChurnChain {
+                    id: Some(id),
+                    account_id: row.get(1)?,
+                    event: ChurnEvent::parse(&event).unwrap_or(ChurnEvent::Churned),
+                    event_date,
+                    arr_lost: Money(row.get(4)?),
+                    product: row.get(5)?,
+                    links: Vec::new(),
+                    status: if status == "draft" { ChainStatus::Draft } else { ChainStatus::Saved },
+                },
+                account_name: row.get(7)?,
+                csm: row.get(8)?,
+            });
+        }
+        if chains.is_empty() {
+            return Ok(chains);
+        }
+        let mut links: HashMap<ChainId, Vec<ChainLink>> = HashMap::new();
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT l.chain_id, l.reason_id, l.free_text, l.note, r.label, r.kind
+             FROM churn_links l JOIN churn_chains c ON c.id = l.chain_id
+             LEFT JOIN churn_reasons r ON r.id = l.reason_id
+             {filter} ORDER BY l.chain_id, l.position"
+        ))?;
+        let mut rows = statement.query(values)?;
+        while let Some(row) = rows.next()? {
+            let chain_id: ChainId = row.get(0)?;
+            let reason_id: Option<ReasonId> = row.get(1)?;
+            let free_text: Option<String> = row.get(2)?;
+            let cause = match (reason_id, free_text) {
+                (Some(id), _) => {
+                    let kind: String = row.get::<_, Option<String>>(5)?.unwrap_or_default();
+                    LinkCause::Reason {
+                        id,
+                        label: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        kind: ReasonKind::parse(&kind).unwrap_or(ReasonKind::Controllable),
+                    }
+                }
+                (None, text) => LinkCause::FreeText(text.unwrap_or_default()),
+            };
+            links.entry(chain_id).or_default().push(ChainLink { cause, note: row.get(3)? });
+        }
+        for book_chain in &mut chains {
+            if let Some(id) = book_chain.chain.id {
+                book_chain.chain.links = links.remove(&id).unwrap_or_default();
+            }
+        }
+        Ok(chains)
+    }
+}
+
+/// A chain as JSON, for the version history.
+fn chain_body(chain: &ChurnChain) -> String {
+    let links: Vec<serde_json::Value> = chain
+        .links
+        .iter()
+        .map(|link| match &link.cause {
+            LinkCause::Reason { id, label, kind } => serde_json::json!({
+                "reason_id": id, "label": label, "kind": kind.as_str(), "note": link.note,
+            }),
+            LinkCause::FreeText(text) => serde_json::json!({
+                "free_text": text, "note": link.note,
+            }),
+        })
+        .collect();
+    serde_json::json!({
+        "event": chain.event.as_str(),
+        "event_date": chain.event_date.format("%Y-%m-%d").to_string(),
+        "arr_lost_cents": chain.arr_lost.cents(),
+        "product": chain.product,
+        "status": chain.status.as_str(),
+        "links": links,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests;
