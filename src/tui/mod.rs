@@ -11,6 +11,7 @@ pub mod book;
 pub mod keymap;
 pub mod panes;
 pub mod popup;
+pub mod signals;
 pub mod theme;
 pub mod widgets;
 

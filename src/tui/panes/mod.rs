@@ -13,7 +13,9 @@
 //! store themselves: they return [`Request::Write`], which the app applies
 //! and then refreshes every pane. Only built panes are registered.
 
+pub mod account;
 pub mod book;
+pub mod today;
 
 use crate::clock::Clock;
 use crate::domain::{Config, Flags, Health, NoteKind};
@@ -30,7 +32,11 @@ use ratatui::layout::Rect;
 
 /// The panes, in tab order. Adding a pane is one line here.
 pub fn registry() -> Vec<Box<dyn Pane>> {
-    vec![Box::new(book::BookPane::default())]
+    vec![
+        Box::new(today::TodayPane::default()),
+        Box::new(book::BookPane::default()),
+        Box::new(account::AccountPane::default()),
+    ]
 }
 
 /// What a pane may use while it updates: the store (read only — writes go
