@@ -78,6 +78,7 @@ pub struct App {
     quit: bool,
     editor: Option<EditorRequest>,
     area: Rect,
+    db_label: String,
 }
 
 impl App {
@@ -113,12 +114,21 @@ impl App {
             quit: false,
             editor: None,
             area: Rect::new(0, 0, 80, 24),
+            db_label: String::new(),
         };
+        app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
         app.resize(80, 24);
         Ok(app)
+    }
+
+    /// Shows `label` instead of the database path in the status line (for
+    /// snapshots taken on temporary databases).
+    pub fn with_db_label(mut self, label: &str) -> App {
+        self.db_label = label.to_string();
+        self
     }
 
     pub fn should_quit(&self) -> bool {
@@ -522,7 +532,7 @@ impl App {
             None => {
                 let filter = self.book.filter.describe();
                 let mut spans = vec![
-                    Span::styled(format!(" {} ", self.store.path().display()), theme.dim()),
+                    Span::styled(format!(" {} ", self.db_label), theme.dim()),
                     Span::raw(format!(
                         "· {} accounts · ARR {} ",
                         self.book.len(),

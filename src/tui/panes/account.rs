@@ -271,7 +271,7 @@ impl AccountPane {
                     theme.error(),
                 ),
                 None if contract.end_date >= view.today => Span::styled(
-                    format!("renewal due in {} days", (contract.end_date - view.today).num_days()),
+                    format!("due in {}d", (contract.end_date - view.today).num_days()),
                     theme.warn(),
                 ),
                 None => Span::styled("not renewed", theme.error()),
