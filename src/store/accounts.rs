@@ -93,16 +93,32 @@ impl Store {
     /// Every account, largest ARR first (ties by id), with its next renewal
     /// as of `today`.
     pub fn book_rows(&self, today: NaiveDate) -> StoreResult<Vec<BookRow>> {
+        // Two plain scans merged in memory: SQLite joins a grouped subquery
+        // to 100,000 accounts far more slowly than it reads each side.
+        let mut renewals: std::collections::HashMap<String, String> =
+            std::collections::HashMap::new();
+        {
+            let mut statement = self.conn.prepare(
+                "SELECT account_id, MIN(end_date) FROM contracts
+                 WHERE end_date >= ?1 AND terminated_on IS NULL GROUP BY account_id",
+            )?;
+            let mut rows = statement.query(params![today.to_string()])?;
+            while let Some(row) = rows.next()? {
+                renewals.insert(row.get(0)?, row.get(1)?);
+            }
+        }
         let sql = format!(
             "SELECT {BOOK_COLUMNS} FROM accounts a
-             LEFT JOIN (SELECT account_id, MIN(end_date) AS next_renewal FROM contracts
-                        WHERE end_date >= ?1 AND terminated_on IS NULL GROUP BY account_id) r
-               ON r.account_id = a.id
+             LEFT JOIN (SELECT NULL AS next_renewal) r
              ORDER BY a.arr_cents DESC, a.id"
         );
         let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(params![today.to_string()], book_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let rows = statement.query_map([], book_row)?;
+        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+        for row in &mut rows {
+            row.next_renewal = date_prefix(renewals.remove(&row.id));
+        }
+        Ok(rows)
     }
 
     /// One account's book row, or `None` when it does not exist.
