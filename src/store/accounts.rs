@@ -1,1 +1,273 @@
-//! (Being built.)
+//! Accounts as the cockpit reads and edits them: the book of business in one
+//! query (`book_rows`), one account's contracts, snapshots and stage history
+//! for the account view, and the owner and flag edits. Derived columns
+//! (`arr_cents`, `units`, `last_touch`) are kept fresh by the importer and by
+//! the note writer; the next renewal is computed here from contracts.
+//! No drawing and no ranking here: plain rows out, typed writes in.
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{Billing, Contract, Flags, Health, Money, Month, Stage};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+/// One account as the book of business shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookRow {
+    pub id: String,
+    pub name: String,
+    pub csm: String,
+    pub am: String,
+    pub stage: Stage,
+    pub stage_since: Option<NaiveDate>,
+    pub health: Option<Health>,
+    pub health_since: Option<NaiveDate>,
+    pub flags: Flags,
+    pub arr: Money,
+    pub units: i64,
+    pub potential_units: Option<i64>,
+    /// Earliest end date, today or later, of a contract that is not terminated.
+    pub next_renewal: Option<NaiveDate>,
+    pub last_touch: Option<NaiveDate>,
+}
+
+/// One ARR snapshot of one product of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductSnapshot {
+    pub product: String,
+    pub month: Month,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// One change of 4A stage, with who and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageChange {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub stage: Stage,
+    pub reason: String,
+}
+
+/// Reads the date at the start of a date or RFC 3339 text.
+pub(crate) fn date_prefix(text: Option<String>) -> Option<NaiveDate> {
+    let text = text?;
+    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Reads an RFC 3339 time, or a bare date taken as its midnight UTC.
+pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| {
+        date_prefix(Some(text.to_string()))
+            .unwrap_or_default()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+    })
+}
+
+const BOOK_COLUMNS: &str =
+    "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
+     a.flags, a.arr_cents, a.units, a.potential_units, r.next_renewal, a.last_touch";
+
+fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
+    let stage: String = row.get(4)?;
+    let health: Option<String> = row.get(6)?;
+    Ok(BookRow {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        csm: row.get(2)?,
+        am: row.get(3)?,
+        stage: Stage::parse(&stage).unwrap_or(Stage::Addiction),
+        stage_since: date_prefix(row.get(5)?),
+        health: health.and_then(|h| Health::parse(&h).ok()),
+        health_since: date_prefix(row.get(7)?),
+        flags: Flags::from_bits(row.get(8)?),
+        arr: Money::from_cents(row.get(9)?),
+        units: row.get(10)?,
+        potential_units: row.get(11)?,
+        next_renewal: date_prefix(row.get(12)?),
+        last_touch: date_prefix(row.get(13)?),
+    })
+}
+
+impl Store {
+    /// Every account, largest ARR first (ties by id), with its next renewal
+    /// as of `today`.
+    pub fn book_rows(&self, today: NaiveDate) -> StoreResult<Vec<BookRow>> {
+        // Two plain scans merged in memory: SQLite joins a grouped subquery
+        // to 100,000 accounts far more slowly than it reads each side.
+        let mut renewals: std::collections::HashMap<String, String> =
+            std::collections::HashMap::new();
+        {
+            let mut statement = self.conn.prepare(
+                "SELECT account_id, MIN(end_date) FROM contracts
+                 WHERE end_date >= ?1 AND terminated_on IS NULL GROUP BY account_id",
+            )?;
+            let mut rows = statement.query(params![today.to_string()])?;
+            while let Some(row) = rows.next()? {
+                renewals.insert(row.get(0)?, row.get(1)?);
+            }
+        }
+        let sql = format!(
+            "SELECT {BOOK_COLUMNS} FROM accounts a
+             LEFT JOIN (SELECT NULL AS next_renewal) r
+             ORDER BY a.arr_cents DESC, a.id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([], book_row)?;
+        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+        for row in &mut rows {
+            row.next_renewal = date_prefix(renewals.remove(&row.id));
+        }
+        Ok(rows)
+    }
+
+    /// One account's book row, or `None` when it does not exist.
+    pub fn book_row(&self, id: &str, today: NaiveDate) -> StoreResult<Option<BookRow>> {
+        let sql = format!(
+            "SELECT {BOOK_COLUMNS} FROM accounts a
+             LEFT JOIN (SELECT account_id, MIN(end_date) AS next_renewal FROM contracts
+                        WHERE account_id = ?2 AND end_date >= ?1 AND terminated_on IS NULL) r
+               ON r.account_id = a.id
+             WHERE a.id = ?2"
+        );
+        Ok(self.conn.query_row(&sql, params![today.to_string(), id], book_row).optional()?)
+    }
+
+    /// Sets an account's CSM (farmer) and AM (hunter).
+    pub fn set_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
+        let changed = self.conn.execute(
+            "UPDATE accounts SET csm = ?2, am = ?3 WHERE id = ?1",
+            params![id, csm.trim(), am.trim()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("account {id} does not exist")));
+        }
+        Ok(())
+    }
+
+    /// Sets an account's value flags (reference, advocate, design partner).
+    pub fn set_flags(&self, id: &str, flags: Flags) -> StoreResult<()> {
+        let changed = self
+            .conn
+            .execute("UPDATE accounts SET flags = ?2 WHERE id = ?1", params![id, flags.bits()])?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("account {id} does not exist")));
+        }
+        Ok(())
+    }
+
+    /// An account's contracts, oldest first.
+    pub fn account_contracts(&self, id: &str) -> StoreResult<Vec<Contract>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, account_id, product, start_date, end_date, arr_cents, units, billing,
+                    terminated_on
+             FROM contracts WHERE account_id = ?1 ORDER BY start_date, product, id",
+        )?;
+        let rows = statement.query_map(params![id], |row| {
+            let start: String = row.get(3)?;
+            let end: String = row.get(4)?;
+            let billing: String = row.get(7)?;
+            Ok(Contract {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                product: row.get(2)?,
+                start_date: date_prefix(Some(start)).unwrap_or_default(),
+                end_date: date_prefix(Some(end)).unwrap_or_default(),
+                arr: Money::from_cents(row.get(5)?),
+                units: row.get(6)?,
+                billing: Billing::parse(&billing).unwrap_or(Billing::Annual),
+                terminated_on: date_prefix(row.get(8)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// An account's ARR snapshots, by month then product.
+    pub fn account_snapshots(&self, id: &str) -> StoreResult<Vec<ProductSnapshot>> {
+        let mut statement = self.conn.prepare(
+            "SELECT product, month, arr_cents, units FROM snapshots
+             WHERE account_id = ?1 ORDER BY month, product",
+        )?;
+        let rows = statement.query_map(params![id], |row| {
+            Ok(ProductSnapshot {
+                product: row.get(0)?,
+                month: Month(row.get(1)?),
+                arr: Money::from_cents(row.get(2)?),
+                units: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// An account's 4A stage changes, newest first.
+    pub fn account_stage_changes(&self, id: &str) -> StoreResult<Vec<StageChange>> {
+        let mut statement = self.conn.prepare(
+            "SELECT at, who, stage, reason FROM stage_changes
+             WHERE account_id = ?1 ORDER BY at DESC, id DESC",
+        )?;
+        let rows = statement.query_map(params![id], |row| {
+            let at: String = row.get(0)?;
+            let stage: String = row.get(2)?;
+            Ok(StageChange {
+                at: time_of(&at),
+                who: row.get(1)?,
+                stage: Stage::parse(&stage).unwrap_or(Stage::Addiction),
+                reason: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn seed(store: &Store) {
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO accounts (id, name, csm, am, stage, arr_cents, units, potential_units, health, health_since, last_touch)
+                 VALUES ('A1', 'Acme', 'ana', 'bo', 'adoption', 1200000, 10, 40, 'green', '2025-01-05', '2025-05-01'),
+                        ('A2', 'Globex', 'ana', '', 'absorption', 5000000, 60, 100, NULL, NULL, NULL);
+                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units)
+                 VALUES ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 1200000, 10),
+                        ('C2', 'A1', 'Core', '2025-07-01', '2026-06-30', 1200000, 10),
+                        ('C3', 'A2', 'Core', '2023-01-01', '2025-03-31', 5000000, 60);
+                 INSERT INTO snapshots VALUES ('A1', 'Core', 24300, 1200000, 10);",
+            )
+            .expect("seed");
+    }
+
+    #[test]
+    fn the_book_reads_largest_first_with_next_renewal() {
+        let store = Store::open_in_memory().expect("store");
+        seed(&store);
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        let rows = store.book_rows(today).expect("rows");
+        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A2", "A1"]);
+        assert_eq!(rows[1].next_renewal, NaiveDate::from_ymd_opt(2025, 6, 30));
+        // A2's only contract ended before today: no next renewal.
+        assert_eq!(rows[0].next_renewal, None);
+        assert_eq!(rows[1].health, Some(Health::Green));
+        assert_eq!(rows[1].last_touch, NaiveDate::from_ymd_opt(2025, 5, 1));
+        let one = store.book_row("A1", today).expect("row").expect("exists");
+        assert_eq!(one, rows[1]);
+        assert!(store.book_row("nope", today).expect("row").is_none());
+    }
+
+    #[test]
+    fn owners_and_flags_are_written() {
+        let store = Store::open_in_memory().expect("store");
+        seed(&store);
+        store.set_owners("A1", " cy ", "di").expect("owners");
+        let flags = Flags { reference: true, ..Flags::default() };
+        store.set_flags("A1", flags).expect("flags");
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        let row = store.book_row("A1", today).expect("row").expect("exists");
+        assert_eq!((row.csm.as_str(), row.am.as_str(), row.flags), ("cy", "di", flags));
+        assert!(store.set_owners("zz", "a", "b").is_err());
+        assert_eq!(store.account_contracts("A1").expect("contracts").len(), 2);
+        assert_eq!(store.account_snapshots("A1").expect("snaps")[0].arr, Money(1200000));
+    }
+}

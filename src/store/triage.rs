@@ -1,1 +1,206 @@
-//! (Being built.)
+//! The facts Today and the health suggestions are computed from, read for a
+//! scope (one CSM's book, or one account): snapshot trends, flagged notes,
+//! overdue moments, snoozes. Ranking and the suggestion rules live in
+//! `metrics::triage` and `metrics::health_signals`; this file only reads and
+//! writes rows.
+
+use super::accounts::time_of;
+use super::{Store, StoreResult};
+use crate::domain::{Money, Month, Note, NoteKind};
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::collections::HashSet;
+
+/// Which accounts a triage query covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The accounts whose CSM is this person.
+    Csm(&'a str),
+    /// One account.
+    Account(&'a str),
+}
+
+impl Scope<'_> {
+    fn column(self) -> &'static str {
+        match self {
+            Scope::Csm(_) => "a.csm",
+            Scope::Account(_) => "a.id",
+        }
+    }
+
+    fn value(self) -> String {
+        match self {
+            Scope::Csm(v) | Scope::Account(v) => v.to_string(),
+        }
+    }
+}
+
+/// An account's total ARR and units at two snapshot months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotTrend {
+    pub account_id: String,
+    pub from_month: Month,
+    pub to_month: Month,
+    pub from_arr: Money,
+    pub to_arr: Money,
+    pub from_units: i64,
+    pub to_units: i64,
+}
+
+/// A moment whose due date has passed without being done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueMoment {
+    pub account_id: String,
+    pub kind: String,
+    pub title: String,
+    pub due_on: NaiveDate,
+}
+
+impl Store {
+    /// Each account's total ARR and units at the book's latest snapshot month
+    /// and `months_back` months before it.
+    pub fn snapshot_trends(
+        &self,
+        scope: Scope<'_>,
+        months_back: i32,
+    ) -> StoreResult<Vec<SnapshotTrend>> {
+        let latest: Option<i32> =
+            self.conn.query_row("SELECT MAX(month) FROM snapshots", [], |r| r.get(0))?;
+        let Some(latest) = latest else { return Ok(Vec::new()) };
+        let earlier = latest - months_back;
+        let sql = format!(
+            "SELECT s.account_id,
+                    SUM(CASE WHEN s.month = ?2 THEN s.arr_cents ELSE 0 END),
+                    SUM(CASE WHEN s.month = ?3 THEN s.arr_cents ELSE 0 END),
+                    SUM(CASE WHEN s.month = ?2 THEN COALESCE(s.units, 0) ELSE 0 END),
+                    SUM(CASE WHEN s.month = ?3 THEN COALESCE(s.units, 0) ELSE 0 END)
+             FROM snapshots s JOIN accounts a ON a.id = s.account_id
+             WHERE {} = ?1 AND s.month IN (?2, ?3)
+             GROUP BY s.account_id ORDER BY s.account_id",
+            scope.column()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(params![scope.value(), earlier, latest], |row| {
+            Ok(SnapshotTrend {
+                account_id: row.get(0)?,
+                from_month: Month(earlier),
+                to_month: Month(latest),
+                from_arr: Money::from_cents(row.get(1)?),
+                to_arr: Money::from_cents(row.get(2)?),
+                from_units: row.get(3)?,
+                to_units: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Notes marked as a sponsor change or a severe case since `since`.
+    pub fn flagged_notes(&self, scope: Scope<'_>, since: NaiveDate) -> StoreResult<Vec<Note>> {
+        let sql = format!(
+            "SELECT n.account_id, n.at, n.kind, n.text, n.who FROM notes n
+             JOIN accounts a ON a.id = n.account_id
+             WHERE {} = ?1 AND n.kind IN ('sponsor_change', 'severe_case') AND n.at >= ?2
+             ORDER BY n.account_id, n.at",
+            scope.column()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(params![scope.value(), since.to_string()], |row| {
+            let at: String = row.get(1)?;
+            let kind: String = row.get(2)?;
+            Ok(Note {
+                account_id: row.get(0)?,
+                at: time_of(&at),
+                kind: NoteKind::parse(&kind).unwrap_or(NoteKind::Note),
+                text: row.get(3)?,
+                who: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Moments due before `today` and not done.
+    pub fn overdue_moments(
+        &self,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<OverdueMoment>> {
+        let sql = format!(
+            "SELECT m.account_id, m.kind, m.title, m.due_on FROM moments m
+             JOIN accounts a ON a.id = m.account_id
+             WHERE {} = ?1 AND m.done_at IS NULL AND m.due_on < ?2
+             ORDER BY m.due_on, m.account_id",
+            scope.column()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(params![scope.value(), today.to_string()], |row| {
+            let due: String = row.get(3)?;
+            Ok(OverdueMoment {
+                account_id: row.get(0)?,
+                kind: row.get(1)?,
+                title: row.get(2)?,
+                due_on: super::accounts::date_prefix(Some(due)).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Snoozes a Today row (an account and the reason's key) until a date.
+    pub fn snooze(&self, account_id: &str, reason: &str, until: NaiveDate) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO snoozes (account_id, reason, until) VALUES (?1, ?2, ?3)",
+            params![account_id, reason, until.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The (account, reason key) pairs snoozed past `today`.
+    pub fn snoozed(&self, today: NaiveDate) -> StoreResult<HashSet<(String, String)>> {
+        let mut statement =
+            self.conn.prepare("SELECT account_id, reason FROM snoozes WHERE until > ?1")?;
+        let rows = statement
+            .query_map(params![today.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<HashSet<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trends_notes_moments_and_snoozes_read_for_a_scope() {
+        let store = Store::open_in_memory().expect("store");
+        crate::store::accounts::tests::seed(&store);
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO snapshots VALUES ('A1', 'Core', 24297, 1500000, 14);
+                 INSERT INTO snapshots VALUES ('A1', 'Extra', 24297, 100000, 1);
+                 INSERT INTO notes (account_id, at, kind, text) VALUES
+                   ('A1', '2025-05-20T10:00:00Z', 'sponsor_change', 'new VP'),
+                   ('A1', '2024-01-01T10:00:00Z', 'severe_case', 'old'),
+                   ('A2', '2025-05-21T10:00:00Z', 'severe_case', 'outage');
+                 INSERT INTO moments (account_id, kind, due_on) VALUES
+                   ('A1', 'qbr', '2025-05-15'), ('A1', 'kickoff', '2025-07-01');",
+            )
+            .expect("seed");
+        let trends = store.snapshot_trends(Scope::Csm("ana"), 3).expect("trends");
+        assert_eq!(trends.len(), 1);
+        assert_eq!((trends[0].from_arr, trends[0].to_arr), (Money(1600000), Money(1200000)));
+        assert_eq!((trends[0].from_units, trends[0].to_units), (15, 10));
+        let since = NaiveDate::from_ymd_opt(2025, 3, 1).expect("d");
+        assert_eq!(store.flagged_notes(Scope::Csm("ana"), since).expect("n").len(), 2);
+        assert_eq!(store.flagged_notes(Scope::Account("A1"), since).expect("n").len(), 1);
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        let overdue = store.overdue_moments(Scope::Csm("ana"), today).expect("m");
+        assert_eq!(overdue.len(), 1);
+        assert_eq!(overdue[0].kind, "qbr");
+        store
+            .snooze("A1", "renewal:90", NaiveDate::from_ymd_opt(2025, 6, 8).expect("d"))
+            .expect("s");
+        assert!(store.snoozed(today).expect("s").contains(&("A1".into(), "renewal:90".into())));
+        assert!(
+            store.snoozed(NaiveDate::from_ymd_opt(2025, 6, 8).expect("d")).expect("s").is_empty()
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Every thing a user can ask the cockpit to do, as one named enum. Keys are
+//! turned into actions by the keymap (`keymap.rs`) first; then the app's
+//! `update` applies them, routing pane actions to the focused pane only.
+
+use crate::tui::book::Column;
+
+/// A user's intent, independent of the key that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Leave the cockpit (everything is already saved).
+    Quit,
+    /// Show or hide the keys of the current pane.
+    Help,
+    /// Go to the next pane.
+    NextPane,
+    /// Go to the previous pane.
+    PrevPane,
+    /// Go to the pane at this position in the tab bar.
+    GoToPane(usize),
+    /// Jump to any account by fuzzy name.
+    Jump,
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Go to the first row.
+    Top,
+    /// Go to the last row.
+    Bottom,
+    /// Open the selected row (an account, a section).
+    Open,
+    /// Go back: close the account, clear the search.
+    Back,
+    /// Type to search the list.
+    Search,
+    /// Sort by the next column.
+    SortNext,
+    /// Sort by the previous column.
+    SortPrev,
+    /// Reverse the sort direction.
+    SortReverse,
+    /// Sort by this column (a click on its header).
+    SortBy(Column),
+    /// Show only my book (I am CSM or AM).
+    FilterMine,
+    /// Cycle the health filter: R, O, Y, G, unset, any.
+    FilterHealth,
+    /// Cycle the tier filter.
+    FilterTier,
+    /// Cycle the 4A stage filter.
+    FilterStage,
+    /// Cycle the renewal-within filter: 30, 60, 90, 120, 180 days, off.
+    FilterRenewal,
+    /// Show only accounts with a value flag.
+    FilterFlagged,
+    /// Clear every filter and the search.
+    ClearFilters,
+    /// Log a touch or note inline.
+    LogTouch,
+    /// Write a long note in $EDITOR.
+    NoteInEditor,
+    /// Set the health, with a reason.
+    SetHealth,
+    /// Edit the CSM and AM.
+    EditOwners,
+    /// Edit the value flags.
+    EditFlags,
+    /// Snooze the selected Today row until a date.
+    Snooze,
+    /// Accept the health suggestion (reason prefilled).
+    AcceptSuggestion,
+    /// Dismiss the health suggestion.
+    DismissSuggestion,
+    /// Show the next section of the account.
+    NextSection,
+    /// Show the previous section of the account.
+    PrevSection,
+}
+
+impl Action {
+    /// A short description for the help and the footer.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::GoToPane(_) => "go to pane",
+            Action::Jump => "jump to account",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first row",
+            Action::Bottom => "last row",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Search => "search",
+            Action::SortNext => "sort: next column",
+            Action::SortPrev => "sort: previous column",
+            Action::SortReverse => "sort: reverse",
+            Action::SortBy(_) => "sort by column",
+            Action::FilterMine => "filter: my book",
+            Action::FilterHealth => "filter: health",
+            Action::FilterTier => "filter: tier",
+            Action::FilterStage => "filter: 4A stage",
+            Action::FilterRenewal => "filter: renews within",
+            Action::FilterFlagged => "filter: value flags",
+            Action::ClearFilters => "clear filters",
+            Action::LogTouch => "log touch/note",
+            Action::NoteInEditor => "note in $EDITOR",
+            Action::SetHealth => "set health",
+            Action::EditOwners => "edit owners",
+            Action::EditFlags => "edit flags",
+            Action::Snooze => "snooze",
+            Action::AcceptSuggestion => "accept suggestion",
+            Action::DismissSuggestion => "dismiss suggestion",
+            Action::NextSection => "next section",
+            Action::PrevSection => "previous section",
+        }
+    }
+
+    /// A one-word hint for the footer.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Jump => "jump",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Search => "search",
+            Action::SortNext => "sort",
+            Action::SortReverse => "reverse",
+            Action::FilterMine => "mine",
+            Action::LogTouch => "touch",
+            Action::SetHealth => "health",
+            Action::Snooze => "snooze",
+            Action::AcceptSuggestion => "accept",
+            Action::DismissSuggestion => "dismiss",
+            Action::NextSection => "section",
+            other => other.describe(),
+        }
+    }
+}

@@ -1,0 +1,572 @@
+//! The cockpit's state and its update logic, testable without a terminal:
+//! build an [`App`] from a store, a clock and a configuration, feed it
+//! `KeyEvent`s (or [`Action`]s), and draw it to any ratatui backend
+//! (`TestBackend` in tests and benchmarks). Keys become actions through the
+//! keymap; global actions are handled here, the rest go to the focused pane
+//! only. Writes come back from panes and popups as typed [`Write`]s, are
+//! committed through the store at once, and the affected rows refreshed.
+
+use crate::clock::Clock;
+use crate::domain::Config;
+use crate::store::Store;
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
+use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
+use crate::tui::popup::{Outcome, Popup};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::{
+    Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// A line in the status bar: information or an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A note to write in `$EDITOR`; the terminal loop suspends the screen,
+/// runs the editor and hands the text back to [`App::finish_editor`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorRequest {
+    pub account_id: String,
+    pub name: String,
+}
+
+/// The screen regions, computed the same way for drawing and for the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Regions {
+    pub tabs: Rect,
+    pub pane: Rect,
+    pub hints: Rect,
+    pub status: Rect,
+}
+
+impl Regions {
+    pub fn of(area: Rect) -> Regions {
+        let [tabs, pane, hints, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        Regions { tabs, pane, hints, status }
+    }
+}
+
+/// The whole cockpit.
+pub struct App {
+    store: Store,
+    clock: Clock,
+    config: Config,
+    user: String,
+    theme: Theme,
+    book: BookIndex,
+    panes: Vec<Box<dyn Pane>>,
+    stale: Vec<bool>,
+    active: usize,
+    previous: usize,
+    keymap: Keymap,
+    popup: Option<Popup>,
+    status: Option<Status>,
+    quit: bool,
+    editor: Option<EditorRequest>,
+    area: Rect,
+    db_label: String,
+}
+
+impl App {
+    /// Loads the book and opens on Today (or on the Book when the user owns
+    /// no account).
+    pub fn new(
+        store: Store,
+        clock: Clock,
+        config: Config,
+        user: &str,
+        theme: Theme,
+    ) -> anyhow::Result<App> {
+        let rows = store.book_rows(clock.today())?;
+        let book = BookIndex::new(rows, &config, clock.today(), user);
+        let panes = panes::registry();
+        let keymap = Keymap::new(panes.iter().map(|p| (p.scope(), p.keys())));
+        let owns_any = book.rows().iter().any(|r| r.csm == user);
+        let stale = vec![true; panes.len()];
+        let mut app = App {
+            store,
+            clock,
+            config,
+            user: user.to_string(),
+            theme,
+            book,
+            panes,
+            stale,
+            active: 0,
+            previous: 0,
+            keymap,
+            popup: None,
+            status: None,
+            quit: false,
+            editor: None,
+            area: Rect::new(0, 0, 80, 24),
+            db_label: String::new(),
+        };
+        app.db_label = app.store.path().display().to_string();
+        let start = if owns_any { "today" } else { "book" };
+        let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
+        app.activate(index);
+        app.resize(80, 24);
+        Ok(app)
+    }
+
+    /// Shows `label` instead of the database path in the status line (for
+    /// snapshots taken on temporary databases).
+    pub fn with_db_label(mut self, label: &str) -> App {
+        self.db_label = label.to_string();
+        self
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn book(&self) -> &BookIndex {
+        &self.book
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    pub fn popup(&self) -> Option<&Popup> {
+        self.popup.as_ref()
+    }
+
+    pub fn active_title(&self) -> &'static str {
+        self.panes.get(self.active).map_or("", |p| p.title())
+    }
+
+    pub fn selected_account(&self) -> Option<String> {
+        self.panes.get(self.active).and_then(|p| p.selected_account(&self.book))
+    }
+
+    /// The keymap, for generated help and documentation.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// (scope, title) of every pane, in tab order.
+    pub fn pane_scopes(&self) -> Vec<(&'static str, &'static str)> {
+        self.panes.iter().map(|p| (p.scope(), p.title())).collect()
+    }
+
+    /// Takes a pending `$EDITOR` request, if any.
+    pub fn take_editor_request(&mut self) -> Option<EditorRequest> {
+        self.editor.take()
+    }
+
+    fn cx_parts(&mut self) -> (&mut Box<dyn Pane>, Cx<'_>) {
+        let pane = &mut self.panes[self.active];
+        let cx = Cx {
+            store: &self.store,
+            clock: self.clock,
+            config: &self.config,
+            user: &self.user,
+            book: &mut self.book,
+        };
+        (pane, cx)
+    }
+
+    fn activate(&mut self, index: usize) {
+        if index >= self.panes.len() {
+            return;
+        }
+        if index != self.active {
+            self.previous = self.active;
+        }
+        self.active = index;
+        if self.stale[index] {
+            self.stale[index] = false;
+            let pane_area = Regions::of(self.area).pane;
+            let (pane, mut cx) = self.cx_parts();
+            let result = pane.refresh(&mut cx);
+            pane.resize(pane_area, &mut cx);
+            if let Err(error) = result {
+                self.error(format!("{error:#}"));
+            }
+        }
+    }
+
+    fn error(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    fn say(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    /// The terminal was resized.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.area = Rect::new(0, 0, width, height);
+        let pane_area = Regions::of(self.area).pane;
+        for index in 0..self.panes.len() {
+            let pane = &mut self.panes[index];
+            let mut cx = Cx {
+                store: &self.store,
+                clock: self.clock,
+                config: &self.config,
+                user: &self.user,
+                book: &mut self.book,
+            };
+            pane.resize(pane_area, &mut cx);
+        }
+    }
+
+    /// Any terminal event.
+    pub fn handle_event(&mut self, event: &Event) {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(*key),
+            Event::Mouse(mouse) => self.handle_mouse(*mouse),
+            Event::Resize(width, height) => self.resize(*width, *height),
+            _ => {}
+        }
+    }
+
+    /// A key press: the popup first, then a typing pane, then the keymap.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(mut popup) = self.popup.take() {
+            match popup.key(key, &self.book, self.clock.today()) {
+                Outcome::Stay => self.popup = Some(popup),
+                Outcome::Close => {}
+                Outcome::Submit(writes) => self.apply(writes),
+                Outcome::Open(id) => self.open_account(&id),
+            }
+            return;
+        }
+        if self.panes[self.active].typing() {
+            let (pane, mut cx) = self.cx_parts();
+            let request = pane.type_key(key, &mut cx);
+            self.follow(request, None);
+            return;
+        }
+        let scope = self.panes[self.active].scope();
+        match self.keymap.action(scope, Key::from_event(key)) {
+            Some(action) => self.update(action),
+            None => self.status = None,
+        }
+    }
+
+    fn handle_mouse(&mut self, mouse: MouseEvent) {
+        if self.popup.is_some() {
+            return;
+        }
+        let regions = Regions::of(self.area);
+        match mouse.kind {
+            MouseEventKind::ScrollDown => {
+                for _ in 0..3 {
+                    self.update(Action::Down);
+                }
+            }
+            MouseEventKind::ScrollUp => {
+                for _ in 0..3 {
+                    self.update(Action::Up);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if mouse.row == regions.tabs.y {
+                    let mut x = 0;
+                    for (index, pane) in self.panes.iter().enumerate() {
+                        let width = tab_label(index, pane.title()).chars().count() as u16;
+                        if mouse.column >= x && mouse.column < x + width {
+                            self.activate(index);
+                            return;
+                        }
+                        x += width;
+                    }
+                } else if regions.pane.contains((mouse.column, mouse.row).into()) {
+                    let (column, row) = (mouse.column - regions.pane.x, mouse.row - regions.pane.y);
+                    let (pane, mut cx) = self.cx_parts();
+                    let request = pane.click(column, row, &mut cx);
+                    self.follow(request, None);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies an action: global ones here, the rest to the focused pane,
+    /// then the account keys on the pane's selection.
+    pub fn update(&mut self, action: Action) {
+        self.status = None;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popup = Some(self.help()),
+            Action::NextPane => self.activate((self.active + 1) % self.panes.len()),
+            Action::PrevPane => {
+                self.activate((self.active + self.panes.len() - 1) % self.panes.len());
+            }
+            Action::GoToPane(index) => self.activate(index),
+            Action::Jump => self.popup = Some(Popup::jump(&self.book)),
+            other => {
+                let (pane, mut cx) = self.cx_parts();
+                let request = pane.update(other, &mut cx);
+                self.follow(request, Some(other));
+            }
+        }
+    }
+
+    fn follow(&mut self, request: Request, action: Option<Action>) {
+        match request {
+            Request::None => {}
+            Request::Ignored => {
+                if let Some(action) = action {
+                    self.fallback(action);
+                }
+            }
+            Request::OpenAccount(id) => self.open_account(&id),
+            Request::Popup(popup) => self.popup = Some(popup),
+            Request::Write(writes) => self.apply(writes),
+            Request::Message(text) => self.say(text),
+            Request::Back => self.activate(self.previous),
+        }
+    }
+
+    /// The account keys, for any pane with a selected account.
+    fn fallback(&mut self, action: Action) {
+        let needs_account = matches!(
+            action,
+            Action::LogTouch
+                | Action::NoteInEditor
+                | Action::SetHealth
+                | Action::EditOwners
+                | Action::EditFlags
+        );
+        if !needs_account {
+            return;
+        }
+        let Some(row) = self.selected_account().and_then(|id| self.book.by_id(&id)).cloned() else {
+            self.say("select an account first (Ctrl-K jumps to one)".to_string());
+            return;
+        };
+        self.popup = match action {
+            Action::LogTouch => Some(Popup::note(&row.id, &row.name, Vec::new())),
+            Action::NoteInEditor => {
+                self.editor =
+                    Some(EditorRequest { account_id: row.id.clone(), name: row.name.clone() });
+                None
+            }
+            Action::SetHealth => Some(Popup::health(&row.id, &row.name, None, "", Vec::new())),
+            Action::EditOwners => Some(Popup::Owners {
+                account_id: row.id.clone(),
+                name: row.name.clone(),
+                csm: tui_input::Input::new(row.csm.clone()),
+                am: tui_input::Input::new(row.am.clone()),
+                on_am: false,
+            }),
+            Action::EditFlags => Some(Popup::Flags {
+                account_id: row.id.clone(),
+                name: row.name.clone(),
+                flags: row.flags,
+                selected: 0,
+            }),
+            _ => None,
+        };
+    }
+
+    /// Opens an account in the account view.
+    pub fn open_account(&mut self, id: &str) {
+        for index in 0..self.panes.len() {
+            let mut cx = Cx {
+                store: &self.store,
+                clock: self.clock,
+                config: &self.config,
+                user: &self.user,
+                book: &mut self.book,
+            };
+            if self.panes[index].open_account(id, &mut cx) {
+                self.stale[index] = false;
+                if index != self.active {
+                    self.previous = self.active;
+                }
+                self.active = index;
+                return;
+            }
+        }
+    }
+
+    /// The text written in `$EDITOR` (lines starting with `#` dropped); an
+    /// empty text, or an editor that failed, writes nothing.
+    pub fn finish_editor(&mut self, request: EditorRequest, text: anyhow::Result<String>) {
+        match text {
+            Ok(text) => {
+                let body: String = text
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string();
+                if body.is_empty() {
+                    self.say("empty note: nothing written".to_string());
+                } else {
+                    self.apply(vec![Write::Note {
+                        account_id: request.account_id,
+                        kind: crate::domain::NoteKind::Note,
+                        text: body,
+                    }]);
+                }
+            }
+            Err(error) => self.error(format!("the editor failed: {error:#}")),
+        }
+    }
+
+    /// Commits writes, in order, and refreshes what they touched.
+    pub fn apply(&mut self, writes: Vec<Write>) {
+        let now = self.clock.now();
+        let mut done = Vec::new();
+        for write in &writes {
+            let result = match write {
+                Write::Health { account_id, health, reason } => {
+                    self.store.set_health(account_id, *health, reason, &self.user, now)
+                }
+                Write::Note { account_id, kind, text } => {
+                    self.store.add_note(account_id, *kind, text, &self.user, now)
+                }
+                Write::Owners { account_id, csm, am } => self.store.set_owners(account_id, csm, am),
+                Write::Flags { account_id, flags } => self.store.set_flags(account_id, *flags),
+                Write::Snooze { account_id, key, until } => {
+                    self.store.snooze(account_id, key, *until)
+                }
+                Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
+                    self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
+                }),
+            };
+            if let Err(error) = result {
+                self.error(format!("not saved: {error}"));
+                break;
+            }
+            done.push(describe(write, &self.book));
+            if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
+                self.book.replace(row);
+            }
+        }
+        for stale in &mut self.stale {
+            *stale = true;
+        }
+        let active = self.active;
+        self.stale[active] = false;
+        let (pane, mut cx) = self.cx_parts();
+        let refreshed = pane.refresh(&mut cx);
+        if let Err(error) = refreshed {
+            self.error(format!("{error:#}"));
+        } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.error) {
+            self.say(format!("saved: {}", done.join("; ")));
+        }
+    }
+
+    fn help(&self) -> Popup {
+        let pane = &self.panes[self.active];
+        let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
+        sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
+        sections.push(("Lists".to_string(), self.keymap.help(LIST)));
+        sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
+        sections.retain(|(_, keys)| !keys.is_empty());
+        Popup::Help { sections }
+    }
+
+    /// Draws the whole screen. Reads only.
+    pub fn draw(&self, frame: &mut Frame<'_>) {
+        let regions = Regions::of(frame.area());
+        let theme = self.theme;
+        // Tabs.
+        let mut tabs: Vec<Span<'static>> = Vec::new();
+        for (index, pane) in self.panes.iter().enumerate() {
+            let style = if index == self.active { theme.active_tab() } else { theme.dim() };
+            tabs.push(Span::styled(tab_label(index, pane.title()), style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
+        let right = Line::from(vec![
+            Span::styled("?", theme.key()),
+            Span::styled(" help  ", theme.dim()),
+            Span::styled("^K", theme.key()),
+            Span::styled(" jump ", theme.dim()),
+        ])
+        .right_aligned();
+        frame.render_widget(Paragraph::new(right), regions.tabs);
+        // The pane.
+        let view = View {
+            theme,
+            book: &self.book,
+            keymap: &self.keymap,
+            today: self.clock.today(),
+            user: &self.user,
+            active: true,
+        };
+        if let Some(pane) = self.panes.get(self.active) {
+            pane.draw(frame, regions.pane, &view);
+            // Hints.
+            let mut hints: Vec<Span<'static>> = Vec::new();
+            for (key, hint) in self.keymap.hints(pane.scope(), pane.hints()) {
+                hints.push(Span::styled(key, theme.key()));
+                hints.push(Span::styled(format!(" {hint}  "), theme.dim()));
+            }
+            frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
+        }
+        // Status: the message, or the database, the book and the filter.
+        let line = match &self.status {
+            Some(Status { text, error: true }) => {
+                Line::from(Span::styled(format!(" ✗ {text}"), theme.error()))
+            }
+            Some(Status { text, error: false }) => {
+                Line::from(Span::styled(format!(" ✓ {text}"), theme.ok()))
+            }
+            None => {
+                let filter = self.book.filter.describe();
+                let mut spans = vec![
+                    Span::styled(format!(" {} ", self.db_label), theme.dim()),
+                    Span::raw(format!(
+                        "· {} accounts · ARR {} ",
+                        self.book.len(),
+                        self.book.total_arr().to_short()
+                    )),
+                    Span::styled(format!("· {} ", self.user), theme.dim()),
+                ];
+                if !filter.is_empty() {
+                    spans.push(Span::styled(format!("· filter: {filter}"), theme.warn()));
+                }
+                Line::from(spans)
+            }
+        };
+        frame.render_widget(Paragraph::new(line), regions.status);
+        if let Some(popup) = &self.popup {
+            popup.draw(frame, frame.area(), theme, &self.book);
+        }
+    }
+}
+
+fn tab_label(index: usize, title: &str) -> String {
+    format!(" {} {} ", index + 1, title)
+}
+
+fn describe(write: &Write, book: &BookIndex) -> String {
+    let name = book.by_id(write.account_id()).map_or(write.account_id(), |r| r.name.as_str());
+    match write {
+        Write::Health { health, .. } => format!("{name} health [{}] {health}", health.letter()),
+        Write::Note { kind, .. } => format!("{} logged on {name}", kind.as_str()),
+        Write::Owners { csm, am, .. } => format!("{name} owners CSM {csm}, AM {am}"),
+        Write::Flags { flags, .. } => {
+            format!("{name} flags {}", if flags.any() { flags.to_words() } else { "none".into() })
+        }
+        Write::Snooze { until, .. } => format!("{name} snoozed until {until}"),
+        Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
+    }
+}

@@ -1,0 +1,510 @@
+//! The book of business kept in memory, compact and indexed, so that every
+//! key on a 100,000-account book costs one pass over a `Vec<u32>` at most:
+//! rows are loaded once (largest ARR first), tiers assigned once, a
+//! lower-case search text kept per row, and each column's sort order
+//! computed the first time it is asked for and then kept. Filtering walks the
+//! chosen order into a reused `visible` vector and sums the totals as it goes.
+//! No terminal here and no SQL: the store hands the rows in.
+
+use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
+use crate::store::accounts::BookRow;
+use chrono::NaiveDate;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// A column of the book table; every one can be sorted both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Column {
+    Health,
+    Name,
+    Tier,
+    Stage,
+    #[default]
+    Arr,
+    Absorption,
+    Renewal,
+    LastTouch,
+    Csm,
+    Am,
+}
+
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Column::Health,
+        Column::Name,
+        Column::Tier,
+        Column::Stage,
+        Column::Arr,
+        Column::Absorption,
+        Column::Renewal,
+        Column::LastTouch,
+        Column::Csm,
+        Column::Am,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Health => "H",
+            Column::Name => "Account",
+            Column::Tier => "T",
+            Column::Stage => "4A",
+            Column::Arr => "ARR",
+            Column::Absorption => "Abs%",
+            Column::Renewal => "Renewal",
+            Column::LastTouch => "Touched",
+            Column::Csm => "CSM",
+            Column::Am => "AM",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Column::ALL.iter().position(|c| *c == self).unwrap_or(0)
+    }
+
+    /// The column after (or before) this one, wrapping.
+    pub fn cycle(self, forward: bool) -> Column {
+        let n = Column::ALL.len();
+        let i = self.index();
+        Column::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+    }
+}
+
+/// Which health the book is narrowed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HealthFilter {
+    #[default]
+    Any,
+    Is(Health),
+    Unset,
+}
+
+impl HealthFilter {
+    fn next(self) -> HealthFilter {
+        match self {
+            HealthFilter::Any => HealthFilter::Is(Health::Red),
+            HealthFilter::Is(Health::Red) => HealthFilter::Is(Health::Orange),
+            HealthFilter::Is(Health::Orange) => HealthFilter::Is(Health::Yellow),
+            HealthFilter::Is(Health::Yellow) => HealthFilter::Is(Health::Green),
+            HealthFilter::Is(Health::Green) => HealthFilter::Unset,
+            HealthFilter::Unset => HealthFilter::Any,
+        }
+    }
+}
+
+/// The renewal windows the filter cycles through, in days.
+pub const RENEWAL_FILTER_DAYS: [i64; 5] = [30, 60, 90, 120, 180];
+
+/// Everything that narrows the book.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    /// Only accounts where the user is CSM or AM.
+    pub mine: bool,
+    pub health: HealthFilter,
+    pub tier: Option<u8>,
+    pub stage: Option<Stage>,
+    /// Only accounts renewing within this many days.
+    pub renewal_within: Option<i64>,
+    /// Only accounts with a value flag.
+    pub flagged: bool,
+    /// Incremental search over name, id and owners (case-insensitive).
+    pub search: String,
+}
+
+impl Filter {
+    pub fn cycle_health(&mut self) {
+        self.health = self.health.next();
+    }
+
+    pub fn cycle_tier(&mut self, tiers: u8) {
+        self.tier = match self.tier {
+            None => Some(1),
+            Some(t) if t < tiers => Some(t + 1),
+            Some(_) => None,
+        };
+    }
+
+    pub fn cycle_stage(&mut self) {
+        self.stage = match self.stage {
+            None => Some(Stage::Addiction),
+            Some(Stage::Addiction) => Some(Stage::Adoption),
+            Some(Stage::Adoption) => Some(Stage::Absorption),
+            Some(Stage::Absorption) => Some(Stage::Adaptation),
+            Some(Stage::Adaptation) => None,
+        };
+    }
+
+    pub fn cycle_renewal(&mut self) {
+        self.renewal_within = match self.renewal_within {
+            None => Some(RENEWAL_FILTER_DAYS[0]),
+            Some(d) => RENEWAL_FILTER_DAYS.iter().copied().find(|w| *w > d),
+        };
+    }
+
+    /// The filter in words for the status line; empty when nothing narrows.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.mine {
+            parts.push("my book".to_string());
+        }
+        match self.health {
+            HealthFilter::Any => {}
+            HealthFilter::Is(h) => parts.push(format!("health {}", h.letter())),
+            HealthFilter::Unset => parts.push("health unset".to_string()),
+        }
+        if let Some(t) = self.tier {
+            parts.push(format!("tier {t}"));
+        }
+        if let Some(s) = self.stage {
+            parts.push(format!("stage {}", s.as_str()));
+        }
+        if let Some(d) = self.renewal_within {
+            parts.push(format!("renews ≤{d}d"));
+        }
+        if self.flagged {
+            parts.push("flagged".to_string());
+        }
+        if !self.search.is_empty() {
+            parts.push(format!("/{}", self.search));
+        }
+        parts.join(", ")
+    }
+}
+
+/// The book in memory with its sort orders and the current filtered view.
+#[derive(Debug, Default)]
+pub struct BookIndex {
+    rows: Vec<BookRow>,
+    tiers: Vec<u8>,
+    search_text: Vec<String>,
+    by_id: HashMap<String, u32>,
+    /// Cached orders, keyed by (column, descending).
+    orders: HashMap<(Column, bool), Vec<u32>>,
+    pub sort: Column,
+    pub descending: bool,
+    pub filter: Filter,
+    visible: Vec<u32>,
+    visible_arr: Money,
+    total_arr: Money,
+    today: NaiveDate,
+    user: String,
+    tier_count: u8,
+}
+
+fn search_text(row: &BookRow) -> String {
+    format!("{}\t{}\t{}\t{}", row.name, row.id, row.csm, row.am).to_lowercase()
+}
+
+impl BookIndex {
+    /// Builds the index from rows ordered largest ARR first (as
+    /// `Store::book_rows` returns them).
+    pub fn new(rows: Vec<BookRow>, config: &Config, today: NaiveDate, user: &str) -> BookIndex {
+        let arrs: Vec<Money> = rows.iter().map(|r| r.arr).collect();
+        let tiers = assign_tiers(&arrs, &config.tier_cuts_bp);
+        let search_text = rows.iter().map(search_text).collect();
+        let by_id = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let total_arr = arrs.iter().copied().sum();
+        let mut book = BookIndex {
+            rows,
+            tiers,
+            search_text,
+            by_id,
+            orders: HashMap::new(),
+            sort: Column::Arr,
+            descending: true,
+            filter: Filter::default(),
+            visible: Vec::new(),
+            visible_arr: Money::ZERO,
+            total_arr,
+            today,
+            user: user.to_string(),
+            tier_count: u8::try_from(config.tier_cuts_bp.len() + 1).unwrap_or(u8::MAX),
+        };
+        let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+        book.orders.insert((Column::Arr, true), base);
+        book.apply();
+        book
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn total_arr(&self) -> Money {
+        self.total_arr
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn tier_count(&self) -> u8 {
+        self.tier_count
+    }
+
+    /// The filtered rows in display order, as indexes into the book.
+    pub fn visible(&self) -> &[u32] {
+        &self.visible
+    }
+
+    pub fn visible_arr(&self) -> Money {
+        self.visible_arr
+    }
+
+    pub fn row(&self, index: u32) -> Option<&BookRow> {
+        self.rows.get(index as usize)
+    }
+
+    pub fn tier(&self, index: u32) -> u8 {
+        self.tiers.get(index as usize).copied().unwrap_or(self.tier_count)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&BookRow> {
+        self.index_of(id).and_then(|i| self.row(i))
+    }
+
+    pub fn tier_of(&self, id: &str) -> u8 {
+        self.index_of(id).map_or(self.tier_count, |i| self.tier(i))
+    }
+
+    /// All rows, in load order (largest ARR first).
+    pub fn rows(&self) -> &[BookRow] {
+        &self.rows
+    }
+
+    /// Days from today to the row's next renewal.
+    pub fn days_to_renewal(&self, row: &BookRow) -> Option<i64> {
+        row.next_renewal.map(|d| (d - self.today).num_days())
+    }
+
+    /// Sorts by `column`; the same column again flips the direction.
+    pub fn sort_by(&mut self, column: Column) {
+        if self.sort == column {
+            self.descending = !self.descending;
+        } else {
+            self.sort = column;
+            // Money and dates read best largest / soonest first.
+            self.descending = matches!(column, Column::Arr | Column::Absorption);
+        }
+        self.apply();
+    }
+
+    pub fn reverse(&mut self) {
+        self.descending = !self.descending;
+        self.apply();
+    }
+
+    /// Replaces one row after a write (health, owners, flags, touch). The
+    /// kept orders of the columns that may have moved are dropped.
+    pub fn replace(&mut self, row: BookRow) {
+        let Some(index) = self.index_of(&row.id) else { return };
+        self.search_text[index as usize] = search_text(&row);
+        self.rows[index as usize] = row;
+        self.orders.retain(|(column, _), _| {
+            !matches!(column, Column::Health | Column::LastTouch | Column::Csm | Column::Am)
+        });
+        self.apply();
+    }
+
+    fn compare(&self, column: Column, a: u32, b: u32) -> Ordering {
+        let (ra, rb) = (&self.rows[a as usize], &self.rows[b as usize]);
+        match column {
+            // Unset health sorts after green.
+            Column::Health => {
+                ra.health.map_or(9, Health::rank).cmp(&rb.health.map_or(9, Health::rank))
+            }
+            Column::Name => self.search_text[a as usize].cmp(&self.search_text[b as usize]),
+            Column::Tier => self.tiers[a as usize].cmp(&self.tiers[b as usize]),
+            Column::Stage => ra.stage.cmp(&rb.stage),
+            Column::Arr => ra.arr.cmp(&rb.arr),
+            Column::Absorption => absorption_bp(ra).cmp(&absorption_bp(rb)),
+            // No renewal sorts last either way.
+            Column::Renewal => (ra.next_renewal.is_none(), ra.next_renewal)
+                .cmp(&(rb.next_renewal.is_none(), rb.next_renewal)),
+            Column::LastTouch => ra.last_touch.cmp(&rb.last_touch),
+            Column::Csm => ra.csm.cmp(&rb.csm),
+            Column::Am => ra.am.cmp(&rb.am),
+        }
+    }
+
+    fn ensure_order(&mut self, column: Column, descending: bool) {
+        if self.orders.contains_key(&(column, descending)) {
+            return;
+        }
+        // Stable sort from the ARR order, so ties stay largest first.
+        let mut order = self.orders.get(&(Column::Arr, true)).cloned().unwrap_or_default();
+        if order.len() != self.rows.len() {
+            order = (0..self.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+            order.sort_by(|a, b| self.compare(Column::Arr, *b, *a));
+        }
+        if descending {
+            order.sort_by(|a, b| self.compare(column, *b, *a));
+        } else {
+            order.sort_by(|a, b| self.compare(column, *a, *b));
+        }
+        self.orders.insert((column, descending), order);
+    }
+
+    /// Recomputes the visible rows and their totals from the sort and filter.
+    pub fn apply(&mut self) {
+        self.ensure_order(self.sort, self.descending);
+        let mut visible = std::mem::take(&mut self.visible);
+        visible.clear();
+        let needle = self.filter.search.to_lowercase();
+        let mut arr = Money::ZERO;
+        if let Some(order) = self.orders.get(&(self.sort, self.descending)) {
+            for &index in order {
+                if self.keeps(index, &needle) {
+                    visible.push(index);
+                    arr += self.rows[index as usize].arr;
+                }
+            }
+        }
+        self.visible = visible;
+        self.visible_arr = arr;
+    }
+
+    fn keeps(&self, index: u32, needle: &str) -> bool {
+        let row = &self.rows[index as usize];
+        let filter = &self.filter;
+        if filter.mine && row.csm != self.user && row.am != self.user {
+            return false;
+        }
+        match filter.health {
+            HealthFilter::Any => {}
+            HealthFilter::Is(h) if row.health != Some(h) => return false,
+            HealthFilter::Unset if row.health.is_some() => return false,
+            _ => {}
+        }
+        if filter.tier.is_some_and(|t| self.tiers[index as usize] != t) {
+            return false;
+        }
+        if filter.stage.is_some_and(|s| row.stage != s) {
+            return false;
+        }
+        if let Some(days) = filter.renewal_within
+            && row.next_renewal.is_none_or(|d| (d - self.today).num_days() > days)
+        {
+            return false;
+        }
+        if filter.flagged && !row.flags.any() {
+            return false;
+        }
+        needle.is_empty() || self.search_text[index as usize].contains(needle)
+    }
+}
+
+/// Absorption in basis points (units / potential units); `-1` when unknown.
+pub fn absorption_bp(row: &BookRow) -> i64 {
+    match row.potential_units {
+        Some(potential) if potential > 0 => row.units * 10_000 / potential,
+        _ => -1,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::Flags;
+
+    pub(crate) fn row(id: &str, name: &str, arr: i64, csm: &str) -> BookRow {
+        BookRow {
+            id: id.into(),
+            name: name.into(),
+            csm: csm.into(),
+            am: String::new(),
+            stage: Stage::Adoption,
+            stage_since: None,
+            health: None,
+            health_since: None,
+            flags: Flags::default(),
+            arr: Money::from_units(arr),
+            units: 0,
+            potential_units: None,
+            next_renewal: None,
+            last_touch: None,
+        }
+    }
+
+    fn book() -> BookIndex {
+        let mut rows = vec![
+            row("A1", "Acme", 500, "ana"),
+            row("A2", "Globex", 300, "bo"),
+            row("A3", "Initech", 150, "ana"),
+            row("A4", "Umbrella", 50, "bo"),
+        ];
+        rows[1].health = Some(Health::Red);
+        rows[2].next_renewal = NaiveDate::from_ymd_opt(2025, 7, 1);
+        rows[3].flags.reference = true;
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        BookIndex::new(rows, &Config::default(), today, "ana")
+    }
+
+    fn names(book: &BookIndex) -> Vec<&str> {
+        book.visible().iter().filter_map(|i| book.row(*i)).map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn tiers_follow_the_pareto_cut_and_totals_the_filter() {
+        let mut book = book();
+        // 500 of 1000 is 50% ≥ 45%: Acme alone in tier 1; Globex reaches 80% ≥ 75%: tier 2.
+        assert_eq!((book.tier(0), book.tier(1), book.tier(2), book.tier(3)), (1, 2, 3, 3));
+        assert_eq!(book.visible_arr(), Money::from_units(1000));
+        book.filter.mine = true;
+        book.apply();
+        assert_eq!(names(&book), ["Acme", "Initech"]);
+        assert_eq!(book.visible_arr(), Money::from_units(650));
+    }
+
+    #[test]
+    fn sorting_both_ways_and_filters() {
+        let mut book = book();
+        book.sort_by(Column::Name);
+        assert_eq!(names(&book), ["Acme", "Globex", "Initech", "Umbrella"]);
+        book.sort_by(Column::Name);
+        assert_eq!(names(&book), ["Umbrella", "Initech", "Globex", "Acme"]);
+        book.sort_by(Column::Health);
+        assert_eq!(names(&book)[0], "Globex");
+        book.filter.cycle_health();
+        book.apply();
+        assert_eq!(names(&book), ["Globex"]);
+        book.filter = Filter { renewal_within: Some(30), ..Filter::default() };
+        book.apply();
+        assert_eq!(names(&book), ["Initech"]);
+        book.filter = Filter { flagged: true, ..Filter::default() };
+        book.apply();
+        assert_eq!(names(&book), ["Umbrella"]);
+        book.filter = Filter { search: "GLO".into(), ..Filter::default() };
+        book.apply();
+        assert_eq!(names(&book), ["Globex"]);
+        book.filter = Filter { tier: Some(3), ..Filter::default() };
+        book.apply();
+        assert_eq!(names(&book).len(), 2);
+    }
+
+    #[test]
+    fn a_replaced_row_moves_in_its_order() {
+        let mut book = book();
+        book.sort_by(Column::Health);
+        let mut acme = book.by_id("A1").cloned().expect("acme");
+        acme.health = Some(Health::Red);
+        acme.name = "Acme Red".into();
+        book.replace(acme);
+        assert_eq!(names(&book)[..2], ["Acme Red", "Globex"]);
+    }
+}

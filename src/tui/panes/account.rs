@@ -1,0 +1,627 @@
+//! The account view (Enter on any account): a header (ARR, tier, stage,
+//! health since when and why, owners, flags, next renewal) and sections —
+//! overview with "why this colour" and the health history, the timeline,
+//! contracts (renewals and out-year payments marked), and ARR by product
+//! with the I/R/U bookings per year as stacked bars. Everything is read once
+//! when the account opens or changes; drawing only lays it out.
+
+use crate::domain::{Contract, Money, Month, Note};
+use crate::metrics::health_signals::Suggestion;
+use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
+use crate::store::health::HealthChange;
+use crate::tui::action::Action;
+use crate::tui::book::absorption_bp;
+use crate::tui::panes::{Cx, Pane, Request, View, Write};
+use crate::tui::popup::Popup;
+use crate::tui::signals::suggestion_for;
+use crate::tui::widgets::bars::{Segment, stacked};
+use crate::tui::widgets::fit;
+use chrono::{DateTime, Datelike, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use std::collections::BTreeMap;
+
+const KEYS: &[(&str, Action)] = &[
+    ("l", Action::NextSection),
+    ("right", Action::NextSection),
+    ("]", Action::NextSection),
+    ("h", Action::PrevSection),
+    ("left", Action::PrevSection),
+    ("[", Action::PrevSection),
+    ("A", Action::AcceptSuggestion),
+    ("D", Action::DismissSuggestion),
+];
+
+const HINTS: &[Action] = &[
+    Action::Back,
+    Action::NextSection,
+    Action::SetHealth,
+    Action::LogTouch,
+    Action::AcceptSuggestion,
+    Action::EditOwners,
+    Action::Help,
+];
+
+const SECTIONS: [&str; 4] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U"];
+
+/// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booking {
+    /// The account's first contract(s), or more units of a product it has.
+    Initial,
+    /// A contract that renews one ending within 31 days of its start.
+    Renewal,
+    /// A product the account did not have.
+    Upsell,
+}
+
+/// Bookings per year: (year, initial + incremental, renewal, upsell).
+///
+/// The first contract(s) of the account are initial; a later contract of a
+/// product it already has is a renewal when it renews a contract (its ARR up
+/// to the renewed contract's ARR; any excess is incremental, counted with
+/// initial), and incremental otherwise; a contract of a product it never had
+/// is an upsell.
+pub fn bookings_by_year(contracts: &[Contract]) -> Vec<(i32, Money, Money, Money)> {
+    let mut sorted: Vec<&Contract> = contracts.iter().collect();
+    sorted.sort_by(|a, b| a.start_date.cmp(&b.start_date).then_with(|| a.id.cmp(&b.id)));
+    let first_start = sorted.first().map(|c| c.start_date);
+    let mut years: BTreeMap<i32, (Money, Money, Money)> = BTreeMap::new();
+    for (i, contract) in sorted.iter().enumerate() {
+        let earlier = &sorted[..i];
+        let entry = years.entry(contract.start_date.year()).or_default();
+        let renewed =
+            earlier.iter().filter(|c| c.is_renewed_by(contract)).max_by_key(|c| c.end_date);
+        if let Some(previous) = renewed {
+            let renewal = contract.arr.min(previous.arr);
+            entry.1 += renewal;
+            entry.0 += contract.arr - renewal;
+        } else if Some(contract.start_date) == first_start
+            || earlier.iter().any(|c| c.product == contract.product)
+        {
+            entry.0 += contract.arr;
+        } else {
+            entry.2 += contract.arr;
+        }
+    }
+    years.into_iter().map(|(year, (i, r, u))| (year, i, r, u)).collect()
+}
+
+/// What the account view shows, read once.
+#[derive(Debug, Clone, Default)]
+struct Loaded {
+    row: Option<BookRow>,
+    tier: u8,
+    contracts: Vec<Contract>,
+    snapshots: Vec<ProductSnapshot>,
+    notes: Vec<Note>,
+    health: Vec<HealthChange>,
+    stages: Vec<StageChange>,
+    suggestion: Option<Suggestion>,
+}
+
+/// The account view's state.
+#[derive(Debug, Default)]
+pub struct AccountPane {
+    id: Option<String>,
+    loaded: Loaded,
+    section: usize,
+    scroll: usize,
+    height: usize,
+}
+
+enum Event<'a> {
+    Note(&'a Note),
+    Health(&'a HealthChange),
+    Stage(&'a StageChange),
+}
+
+impl AccountPane {
+    fn load(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let Some(id) = self.id.clone() else { return Ok(()) };
+        let today = cx.clock.today();
+        let row = cx.book.by_id(&id).cloned();
+        self.loaded = Loaded {
+            tier: cx.book.tier_of(&id),
+            row,
+            contracts: cx.store.account_contracts(&id)?,
+            snapshots: cx.store.account_snapshots(&id)?,
+            notes: cx.store.account_notes(&id)?,
+            health: cx.store.health_history(&id)?,
+            stages: cx.store.account_stage_changes(&id)?,
+            suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
+        };
+        Ok(())
+    }
+
+    fn body(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        match self.section {
+            0 => self.overview(view),
+            1 => self.timeline(view, width),
+            2 => self.contracts(view),
+            _ => self.arr(view, width),
+        }
+    }
+
+    fn overview(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut lines = vec![Line::from(Span::styled("Why this colour", theme.header()))];
+        match &self.loaded.suggestion {
+            Some(s) => {
+                let verb = if s.is_review(self.loaded.row.as_ref().and_then(|r| r.health)) {
+                    "review, keep"
+                } else {
+                    "suggested"
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {verb} ")),
+                    theme.health_word(Some(s.health)),
+                    Span::styled("   A accept (reason prefilled) · D dismiss", theme.dim()),
+                ]));
+                for signal in &s.signals {
+                    lines.push(Line::from(vec![
+                        Span::raw("    "),
+                        theme.health(Some(signal.suggests)),
+                        Span::raw(format!(" {}", signal.why)),
+                    ]));
+                }
+            }
+            None => {
+                lines.push(Line::from(Span::styled("  no signal suggests a change", theme.dim())))
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Health history", theme.header())));
+        if self.loaded.health.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  never set — H sets it with a reason",
+                theme.dim(),
+            )));
+        }
+        for change in &self.loaded.health {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", change.at.format("%Y-%m-%d %H:%M")), theme.dim()),
+                theme.health(Some(change.health)),
+                Span::raw(format!(" {:<10} {}", fit(&change.who, 10), change.reason)),
+            ]));
+        }
+        lines
+    }
+
+    fn timeline(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut events: Vec<(DateTime<Utc>, Event<'_>)> = Vec::new();
+        events.extend(self.loaded.notes.iter().map(|n| (n.at, Event::Note(n))));
+        events.extend(self.loaded.health.iter().map(|h| (h.at, Event::Health(h))));
+        events.extend(self.loaded.stages.iter().map(|s| (s.at, Event::Stage(s))));
+        events.sort_by_key(|e| std::cmp::Reverse(e.0));
+        if events.is_empty() {
+            return vec![Line::from(Span::styled(
+                "Nothing yet. n logs a touch or note, N writes one in $EDITOR.",
+                theme.dim(),
+            ))];
+        }
+        let text_width = width.saturating_sub(30);
+        let mut lines = Vec::new();
+        for (at, event) in events {
+            let date = Span::styled(format!("{} ", at.format("%Y-%m-%d")), theme.dim());
+            match event {
+                Event::Note(note) => {
+                    let mut first = true;
+                    for part in note.text.lines().filter(|l| !l.trim().is_empty()) {
+                        let lead = if first {
+                            vec![
+                                date.clone(),
+                                Span::styled(format!("{:<14}", note.kind.as_str()), theme.key()),
+                                Span::styled(format!("{:<8} ", fit(&note.who, 8)), theme.dim()),
+                            ]
+                        } else {
+                            vec![Span::raw(" ".repeat(34))]
+                        };
+                        first = false;
+                        let mut spans = lead;
+                        spans.push(Span::raw(fit(part, text_width)));
+                        lines.push(Line::from(spans));
+                    }
+                }
+                Event::Health(change) => lines.push(Line::from(vec![
+                    date,
+                    Span::styled(format!("{:<14}", "health"), theme.key()),
+                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    theme.health(Some(change.health)),
+                    Span::raw(format!(" {}", fit(&change.reason, text_width.saturating_sub(2)))),
+                ])),
+                Event::Stage(change) => lines.push(Line::from(vec![
+                    date,
+                    Span::styled(format!("{:<14}", "stage"), theme.key()),
+                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    Span::raw(fit(
+                        &format!("{} — {}", change.stage.title(), change.reason),
+                        text_width,
+                    )),
+                ])),
+            }
+        }
+        lines
+    }
+
+    fn contracts(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let contracts = &self.loaded.contracts;
+        if contracts.is_empty() {
+            return vec![Line::from(Span::styled("No contracts.", theme.dim()))];
+        }
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "{:<12} {:<10} {:<10} {:>9} {:>6} {:<8} {}",
+                "Product", "Start", "End", "ARR", "Units", "Billing", "At the end"
+            ),
+            theme.header(),
+        ))];
+        for contract in contracts.iter().rev() {
+            let outcome = match contract.renewal_among(contracts) {
+                Some(next) => Span::styled(format!("renewed by {}", next.id), theme.ok()),
+                None if contract.terminated_on.is_some() => Span::styled(
+                    format!(
+                        "terminated {}",
+                        contract.terminated_on.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                    theme.error(),
+                ),
+                None if contract.end_date >= view.today => Span::styled(
+                    format!("due in {}d", (contract.end_date - view.today).num_days()),
+                    theme.warn(),
+                ),
+                None => Span::styled("not renewed", theme.error()),
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    "{:<12} {} {} {:>9} {:>6} {:<8} ",
+                    fit(&contract.product, 12),
+                    contract.start_date,
+                    contract.end_date,
+                    contract.arr.to_short(),
+                    contract.units.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
+                    contract.billing.as_str(),
+                )),
+                outcome,
+            ]));
+            for due in contract.out_year_payment_dates() {
+                let state = if due > view.today {
+                    "due"
+                } else if contract.payment_collected(due) {
+                    "collected"
+                } else {
+                    "not collected"
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  └ out-year payment {due} {} ({state}) — a payment, not a renewal",
+                        contract.arr.to_short()
+                    ),
+                    theme.dim(),
+                )));
+            }
+        }
+        lines
+    }
+
+    fn arr(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut lines = vec![Line::from(Span::styled(
+            "ARR by product (last 24 snapshot months)",
+            theme.header(),
+        ))];
+        let mut by_product: BTreeMap<&str, BTreeMap<Month, Money>> = BTreeMap::new();
+        for snapshot in &self.loaded.snapshots {
+            *by_product.entry(&snapshot.product).or_default().entry(snapshot.month).or_default() +=
+                snapshot.arr;
+        }
+        let last = self.loaded.snapshots.iter().map(|s| s.month).max();
+        if by_product.is_empty() {
+            lines.push(Line::from(Span::styled("  no snapshots", theme.dim())));
+        }
+        if let Some(last) = last {
+            let first = last.minus(23);
+            for (product, months) in &by_product {
+                let values: Vec<Money> = first
+                    .through(last)
+                    .map(|m| months.get(&m).copied().unwrap_or_default())
+                    .collect();
+                let max = values.iter().copied().max().unwrap_or_default();
+                let spark: String = values
+                    .iter()
+                    .map(|v| {
+                        const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+                        if v.cents() <= 0 || max.cents() <= 0 {
+                            ' '
+                        } else {
+                            TICKS[usize::try_from(v.cents() * 7 / max.cents()).unwrap_or(0).min(7)]
+                        }
+                    })
+                    .collect();
+                let now = values.last().copied().unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {:<12} ", fit(product, 12))),
+                    Span::styled(spark, theme.series(1)),
+                    Span::raw(format!(" {:>8} ({last})", now.to_short())),
+                ]));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("Bookings per year  ", theme.header()),
+            Span::styled("█ initial/incremental ", theme.series(0)),
+            Span::styled("▓ renewal ", theme.series(1)),
+            Span::styled("░ upsell", theme.series(2)),
+        ]));
+        let years = bookings_by_year(&self.loaded.contracts);
+        let max = years.iter().map(|(_, i, r, u)| *i + *r + *u).max().unwrap_or_default();
+        let bar_width = width.saturating_sub(34).max(10);
+        for (year, i, r, u) in years {
+            let mut spans = vec![Span::raw(format!("  {year} "))];
+            spans.extend(stacked(
+                &[
+                    Segment { value: i, style: theme.series(0), fill: '█' },
+                    Segment { value: r, style: theme.series(1), fill: '▓' },
+                    Segment { value: u, style: theme.series(2), fill: '░' },
+                ],
+                max,
+                bar_width,
+            ));
+            spans.push(Span::styled(
+                format!(" I {} R {} U {}", i.to_short(), r.to_short(), u.to_short()),
+                theme.dim(),
+            ));
+            lines.push(Line::from(spans));
+        }
+        lines
+    }
+
+    fn header(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let Some(row) = &self.loaded.row else { return Vec::new() };
+        let since = match (row.health, row.health_since) {
+            (Some(_), Some(date)) => {
+                format!(" since {date} ({} days)", (view.today - date).num_days())
+            }
+            _ => String::new(),
+        };
+        let why =
+            self.loaded.health.first().map(|c| format!(" — {}", c.reason)).unwrap_or_default();
+        let renewal = match row.next_renewal {
+            Some(date) => format!("{date} (in {} days)", (date - view.today).num_days()),
+            None => "none".to_string(),
+        };
+        let absorption = match absorption_bp(row) {
+            -1 => "—".to_string(),
+            bp => format!(
+                "{}% ({} of {} units)",
+                bp / 100,
+                row.units,
+                row.potential_units.unwrap_or(0)
+            ),
+        };
+        let flags = if row.flags.any() { row.flags.names().join(", ") } else { "none".to_string() };
+        vec![
+            Line::from(vec![
+                Span::styled(format!("{} ", row.name), theme.title()),
+                Span::styled(format!("({}) ", row.id), theme.dim()),
+                Span::raw(format!(
+                    "ARR {} · tier {} · {} (4A stage {})",
+                    row.arr.to_whole_grouped(),
+                    self.loaded.tier,
+                    row.stage.title(),
+                    row.stage.number()
+                )),
+            ]),
+            Line::from(vec![
+                Span::raw("Health "),
+                theme.health_word(row.health),
+                Span::raw(format!("{since}{why}")),
+            ]),
+            Line::from(format!(
+                "Renews {renewal} · CSM {} · AM {} · flags {flags} · absorption {absorption}",
+                if row.csm.is_empty() { "—" } else { &row.csm },
+                if row.am.is_empty() { "—" } else { &row.am },
+            )),
+        ]
+    }
+}
+
+impl Pane for AccountPane {
+    fn title(&self) -> &'static str {
+        "Account"
+    }
+
+    fn scope(&self) -> &'static str {
+        "account"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.load(cx)
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        // Border (2), header (3), section tabs (1).
+        self.height = usize::from(area.height.saturating_sub(6));
+    }
+
+    fn open_account(&mut self, id: &str, cx: &mut Cx<'_>) -> bool {
+        if self.id.as_deref() != Some(id) {
+            self.section = 0;
+            self.scroll = 0;
+        }
+        self.id = Some(id.to_string());
+        if self.load(cx).is_err() {
+            // An account that cannot be read shows the empty state.
+            self.loaded = Loaded::default();
+            self.id = None;
+        }
+        true
+    }
+
+    fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll += 1,
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.height.max(1)),
+            Action::PageDown => self.scroll += self.height.max(1),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = usize::MAX / 2,
+            Action::NextSection => {
+                self.section = (self.section + 1) % SECTIONS.len();
+                self.scroll = 0;
+            }
+            Action::PrevSection => {
+                self.section = (self.section + SECTIONS.len() - 1) % SECTIONS.len();
+                self.scroll = 0;
+            }
+            Action::Back => return Request::Back,
+            Action::AcceptSuggestion => {
+                let (Some(row), Some(s)) = (&self.loaded.row, &self.loaded.suggestion) else {
+                    return Request::Message("no suggestion for this account".to_string());
+                };
+                return Request::Popup(Popup::health(
+                    &row.id,
+                    &row.name,
+                    Some(s.health),
+                    &s.reason(),
+                    Vec::new(),
+                ));
+            }
+            Action::DismissSuggestion => {
+                let (Some(row), Some(s)) = (&self.loaded.row, &self.loaded.suggestion) else {
+                    return Request::Message("no suggestion for this account".to_string());
+                };
+                return Request::Popup(Popup::Confirm {
+                    message: format!(
+                        "Dismiss the suggestion [{}] for {}?",
+                        s.health.letter(),
+                        row.name
+                    ),
+                    writes: vec![Write::Dismiss {
+                        account_id: row.id.clone(),
+                        signals: s.signals.iter().map(|x| x.key.clone()).collect(),
+                    }],
+                });
+            }
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn click(&mut self, column: u16, row: u16, _cx: &mut Cx<'_>) -> Request {
+        // The section tabs are on the fifth line (border + 3 header lines).
+        if row == 4 {
+            let mut x = 1;
+            for (index, title) in SECTIONS.iter().enumerate() {
+                let width = u16::try_from(title.chars().count() + 3).unwrap_or(0);
+                if column >= x && column < x + width {
+                    self.section = index;
+                    self.scroll = 0;
+                }
+                x += width;
+            }
+        }
+        Request::None
+    }
+
+    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+        self.loaded.row.as_ref().map(|r| r.id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let block = Block::bordered()
+            .title(Span::styled(" Account ", theme.title()))
+            .border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if self.loaded.row.is_none() {
+            let lines = vec![
+                Line::from(""),
+                Line::from("  No account open."),
+                Line::from(
+                    "  Press Enter on a row in Today (1) or the Book (2), or Ctrl-K to jump to one.",
+                ),
+            ];
+            frame.render_widget(Paragraph::new(lines), inner);
+            return;
+        }
+        let [header, tabs, body] =
+            Layout::vertical([Constraint::Length(3), Constraint::Length(1), Constraint::Min(1)])
+                .areas(inner);
+        frame.render_widget(Paragraph::new(self.header(view)), header);
+        let mut spans = Vec::new();
+        for (index, title) in SECTIONS.iter().enumerate() {
+            let style = if index == self.section { theme.active_tab() } else { theme.dim() };
+            spans.push(Span::styled(format!(" {title} "), style));
+            spans.push(Span::raw(" "));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+        let lines = self.body(view, usize::from(body.width));
+        let max_scroll = lines.len().saturating_sub(usize::from(body.height));
+        let scroll = self.scroll.min(max_scroll);
+        let visible: Vec<Line<'static>> =
+            lines.into_iter().skip(scroll).take(usize::from(body.height)).collect();
+        frame.render_widget(Paragraph::new(visible), body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Billing;
+    use chrono::NaiveDate;
+
+    fn contract(
+        id: &str,
+        product: &str,
+        start: (i32, u32, u32),
+        end: (i32, u32, u32),
+        arr: i64,
+    ) -> Contract {
+        let d = |(y, m, day): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        Contract {
+            id: id.into(),
+            account_id: "A1".into(),
+            product: product.into(),
+            start_date: d(start),
+            end_date: d(end),
+            arr: Money::from_units(arr),
+            units: None,
+            billing: Billing::Annual,
+            terminated_on: None,
+        }
+    }
+
+    #[test]
+    fn bookings_split_into_initial_renewal_and_upsell() {
+        let contracts = vec![
+            contract("C1", "Core", (2023, 1, 1), (2023, 12, 31), 100),
+            // Renews C1 with 20 more: 100 renewal + 20 incremental.
+            contract("C2", "Core", (2024, 1, 1), (2024, 12, 31), 120),
+            // A product it did not have: upsell.
+            contract("C3", "Add-on", (2024, 6, 1), (2025, 5, 31), 30),
+            // More Core units mid-term, not a renewal: incremental.
+            contract("C4", "Core", (2024, 7, 1), (2024, 12, 31), 10),
+        ];
+        let years = bookings_by_year(&contracts);
+        assert_eq!(years[0], (2023, Money::from_units(100), Money::ZERO, Money::ZERO));
+        assert_eq!(
+            years[1],
+            (2024, Money::from_units(30), Money::from_units(100), Money::from_units(30))
+        );
+    }
+}

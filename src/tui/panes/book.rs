@@ -1,0 +1,421 @@
+//! The book of business: every account in one table, sortable by any column
+//! both ways, filtered (my book, health, tier, 4A stage, renewal within N
+//! days, value flags) and searched as you type, with the filtered totals.
+//! The heavy lifting is in `tui::book::BookIndex`; this pane keeps the
+//! cursor and draws only the visible rows.
+
+use crate::store::accounts::BookRow;
+use crate::tui::action::Action;
+use crate::tui::book::{BookIndex, Column, absorption_bp};
+use crate::tui::panes::{Cx, Pane, Request, View};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{Cursor, fit};
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+const KEYS: &[(&str, Action)] = &[
+    ("/", Action::Search),
+    ("s", Action::SortNext),
+    (">", Action::SortNext),
+    ("<", Action::SortPrev),
+    ("S", Action::SortReverse),
+    ("m", Action::FilterMine),
+    ("h", Action::FilterHealth),
+    ("t", Action::FilterTier),
+    ("a", Action::FilterStage),
+    ("r", Action::FilterRenewal),
+    ("v", Action::FilterFlagged),
+    ("x", Action::ClearFilters),
+];
+
+const HINTS: &[Action] = &[
+    Action::Open,
+    Action::Search,
+    Action::SortNext,
+    Action::SortReverse,
+    Action::FilterMine,
+    Action::SetHealth,
+    Action::LogTouch,
+    Action::Help,
+];
+
+/// The book pane's own state: the cursor and the search being typed.
+#[derive(Debug, Default)]
+pub struct BookPane {
+    cursor: Cursor,
+    searching: bool,
+    search: Input,
+    /// The table's inner width, for clicks on the header.
+    width: u16,
+}
+
+/// Which columns fit in `width`, with their widths; the name takes the rest.
+pub fn columns(width: u16) -> Vec<(Column, usize)> {
+    let wide = width >= 120;
+    let mut columns = vec![
+        (Column::Health, 1),
+        (Column::Name, 0),
+        (Column::Tier, 1),
+        (Column::Stage, if wide { 10 } else { 3 }),
+        (Column::Arr, 8),
+        (Column::Absorption, 4),
+        (Column::Renewal, if wide { 16 } else { 5 }),
+        (Column::LastTouch, if wide { 10 } else { 5 }),
+        (Column::Csm, if wide { 14 } else { 8 }),
+    ];
+    if wide {
+        columns.push((Column::Am, 14));
+    }
+    let used: usize = columns.iter().map(|(_, w)| w + 1).sum();
+    let name = usize::from(width).saturating_sub(used).max(8);
+    if let Some(entry) = columns.iter_mut().find(|(c, _)| *c == Column::Name) {
+        entry.1 = name;
+    }
+    columns
+}
+
+fn right(column: Column) -> bool {
+    matches!(column, Column::Arr | Column::Absorption | Column::Renewal | Column::LastTouch)
+}
+
+fn pad(text: String, width: usize, right_align: bool) -> String {
+    let text = fit(&text, width);
+    if right_align { format!("{text:>width$}") } else { format!("{text:<width$}") }
+}
+
+fn cell(
+    row: &BookRow,
+    column: Column,
+    width: usize,
+    book: &BookIndex,
+    index: u32,
+    theme: Theme,
+) -> Span<'static> {
+    let today = book.today();
+    let wide = width > 5;
+    let text = match column {
+        Column::Health => return theme.health(row.health),
+        Column::Name => {
+            let badge = row.flags.badge();
+            if badge.is_empty() { row.name.clone() } else { format!("{} ✦{badge}", row.name) }
+        }
+        Column::Tier => book.tier(index).to_string(),
+        Column::Stage => {
+            if wide {
+                row.stage.title().to_string()
+            } else {
+                row.stage.title()[..3].to_string()
+            }
+        }
+        Column::Arr => row.arr.to_short(),
+        Column::Absorption => match absorption_bp(row) {
+            -1 => "—".to_string(),
+            bp => format!("{}%", bp / 100),
+        },
+        Column::Renewal => match row.next_renewal {
+            Some(date) => {
+                let days = (date - today).num_days();
+                if wide { format!("{date} {days:>4}d") } else { format!("{days}d") }
+            }
+            None => "—".to_string(),
+        },
+        Column::LastTouch => match row.last_touch {
+            Some(date) => {
+                if wide {
+                    date.to_string()
+                } else {
+                    format!("{}d", (today - date).num_days())
+                }
+            }
+            None => "never".to_string(),
+        },
+        Column::Csm => row.csm.clone(),
+        Column::Am => row.am.clone(),
+    };
+    let style = match column {
+        Column::Renewal if row.next_renewal.is_some_and(|d| (d - today).num_days() <= 90) => {
+            theme.warn()
+        }
+        Column::Tier | Column::Stage | Column::Csm | Column::Am | Column::LastTouch => theme.dim(),
+        _ => Style::new(),
+    };
+    Span::styled(pad(text, width, right(column)), style)
+}
+
+impl BookPane {
+    fn selected_index(&self, book: &BookIndex) -> Option<u32> {
+        book.visible().get(self.cursor.selected).copied()
+    }
+
+    /// Re-applies the book's view, keeping the same account selected if it
+    /// is still shown.
+    fn reapply(&mut self, book: &mut BookIndex, keep: bool) {
+        let selected = if keep { self.selected_index(book) } else { None };
+        book.apply();
+        let position = selected.and_then(|s| book.visible().iter().position(|i| *i == s));
+        self.cursor.select(position.unwrap_or(0), book.visible().len());
+        if position.is_none() {
+            self.cursor.offset = 0;
+        }
+    }
+}
+
+impl Pane for BookPane {
+    fn title(&self) -> &'static str {
+        "Book"
+    }
+
+    fn scope(&self) -> &'static str {
+        "book"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.cursor.clamp(cx.book.visible().len());
+        Ok(())
+    }
+
+    fn resize(&mut self, area: Rect, cx: &mut Cx<'_>) {
+        // Border (2), header (1), footer (1).
+        self.width = area.width.saturating_sub(2);
+        self.cursor.set_height(usize::from(area.height.saturating_sub(4)), cx.book.visible().len());
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let book = &mut *cx.book;
+        let len = book.visible().len();
+        match action {
+            Action::Up => self.cursor.move_by(-1, len),
+            Action::Down => self.cursor.move_by(1, len),
+            Action::PageUp => self.cursor.page(false, len),
+            Action::PageDown => self.cursor.page(true, len),
+            Action::Top => self.cursor.select(0, len),
+            Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
+            Action::Open => {
+                return self
+                    .selected_index(book)
+                    .and_then(|i| book.row(i))
+                    .map_or(Request::None, |row| Request::OpenAccount(row.id.clone()));
+            }
+            Action::Back => {
+                if book.filter.search.is_empty() {
+                    return Request::None;
+                }
+                book.filter.search.clear();
+                self.search.reset();
+                self.reapply(book, true);
+            }
+            Action::Search => {
+                self.searching = true;
+                self.search = Input::new(book.filter.search.clone());
+            }
+            Action::SortNext | Action::SortPrev => {
+                let column = book.sort.cycle(action == Action::SortNext);
+                book.sort_by(column);
+                self.reapply(book, true);
+            }
+            Action::SortBy(column) => {
+                book.sort_by(column);
+                self.reapply(book, true);
+            }
+            Action::SortReverse => {
+                book.reverse();
+                self.reapply(book, true);
+            }
+            Action::FilterMine => {
+                book.filter.mine = !book.filter.mine;
+                self.reapply(book, true);
+            }
+            Action::FilterHealth => {
+                book.filter.cycle_health();
+                self.reapply(book, true);
+            }
+            Action::FilterTier => {
+                let tiers = book.tier_count();
+                book.filter.cycle_tier(tiers);
+                self.reapply(book, true);
+            }
+            Action::FilterStage => {
+                book.filter.cycle_stage();
+                self.reapply(book, true);
+            }
+            Action::FilterRenewal => {
+                book.filter.cycle_renewal();
+                self.reapply(book, true);
+            }
+            Action::FilterFlagged => {
+                book.filter.flagged = !book.filter.flagged;
+                self.reapply(book, true);
+            }
+            Action::ClearFilters => {
+                book.filter = Default::default();
+                self.search.reset();
+                self.reapply(book, true);
+            }
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn typing(&self) -> bool {
+        self.searching
+    }
+
+    fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
+        match key.code {
+            KeyCode::Enter => self.searching = false,
+            KeyCode::Esc => {
+                self.searching = false;
+                self.search.reset();
+                cx.book.filter.search.clear();
+                self.reapply(cx.book, true);
+            }
+            KeyCode::Down | KeyCode::Up => {
+                let len = cx.book.visible().len();
+                self.cursor.move_by(if key.code == KeyCode::Down { 1 } else { -1 }, len);
+            }
+            _ => {
+                if let Some(request) = to_input_request(&Event::Key(key)) {
+                    self.search.handle(request);
+                    if self.search.value() != cx.book.filter.search {
+                        cx.book.filter.search = self.search.value().to_string();
+                        self.reapply(cx.book, false);
+                    }
+                }
+            }
+        }
+        Request::None
+    }
+
+    fn click(&mut self, column: u16, row: u16, cx: &mut Cx<'_>) -> Request {
+        if row == 1 {
+            // The header: sort by the column clicked.
+            let mut x = 1_u16;
+            for (col, width) in columns(self.width) {
+                let end = x + u16::try_from(width).unwrap_or(0) + 1;
+                if column >= x && column < end {
+                    return self.update(Action::SortBy(col), cx);
+                }
+                x = end;
+            }
+            return Request::None;
+        }
+        let len = cx.book.visible().len();
+        let Some(index) = self.cursor.row_at(usize::from(row.saturating_sub(2)), len) else {
+            return Request::None;
+        };
+        if row >= 2 {
+            if index == self.cursor.selected {
+                return self.update(Action::Open, cx);
+            }
+            self.cursor.select(index, len);
+        }
+        Request::None
+    }
+
+    fn selected_account(&self, book: &BookIndex) -> Option<String> {
+        self.selected_index(book).and_then(|i| book.row(i)).map(|r| r.id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let book = view.book;
+        let arrow = if book.descending { "↓" } else { "↑" };
+        let title = Line::from(vec![
+            Span::styled(" Book of business ", theme.title()),
+            Span::styled(format!("· sorted by {} {arrow} ", book.sort.title()), theme.dim()),
+        ]);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height < 2 {
+            return;
+        }
+        let columns = columns(inner.width);
+        let mut lines: Vec<Line<'static>> = Vec::with_capacity(usize::from(inner.height));
+        let mut header = Vec::new();
+        for (column, width) in &columns {
+            let mut title = match (column, *width <= 5) {
+                (Column::Renewal, true) => "Renew".to_string(),
+                (Column::LastTouch, true) => "Touch".to_string(),
+                _ => column.title().to_string(),
+            };
+            if *column == book.sort {
+                title.push_str(arrow);
+            }
+            let style = if *column == book.sort { theme.key() } else { theme.header() };
+            header.push(Span::styled(pad(title, *width, right(*column)), style));
+            header.push(Span::raw(" "));
+        }
+        lines.push(Line::from(header));
+        let visible = book.visible();
+        if book.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("  No accounts yet.", theme.title())));
+            lines.push(Line::from(
+                "  Import your book:  cockpit import <folder with accounts.csv, contracts.csv, …>",
+            ));
+            lines.push(Line::from("  Or look around:    cockpit --demo"));
+        } else if visible.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!("  No account matches: {}", book.filter.describe()),
+                theme.warn(),
+            )));
+            lines.push(Line::from("  x clears the filters, Esc the search."));
+        }
+        for position in self.cursor.window(visible.len()) {
+            let index = visible[position];
+            let Some(row) = book.row(index) else { continue };
+            let mut spans = Vec::with_capacity(columns.len() * 2);
+            for (column, width) in &columns {
+                spans.push(cell(row, *column, *width, book, index, theme));
+                spans.push(Span::raw(" "));
+            }
+            let mut line = Line::from(spans);
+            if position == self.cursor.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        let body = Rect { height: inner.height - 1, ..inner };
+        frame.render_widget(Paragraph::new(lines), body);
+        // Footer: the search being typed, or the totals of the filtered rows.
+        let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        let totals = format!(
+            "{} of {} accounts · ARR {} of {} ",
+            visible.len(),
+            book.len(),
+            book.visible_arr().to_whole_grouped(),
+            book.total_arr().to_whole_grouped()
+        );
+        let footer = if self.searching || !book.filter.search.is_empty() {
+            let cursor = if self.searching { "▏" } else { "" };
+            Line::from(vec![
+                Span::styled("/", theme.key()),
+                Span::raw(format!("{}{cursor}", book.filter.search)),
+            ])
+        } else {
+            Line::from(Span::styled(format!("{} ", book.filter.describe()), theme.warn()))
+        };
+        frame.render_widget(Paragraph::new(footer), footer_area);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
+                .alignment(Alignment::Right),
+            footer_area,
+        );
+    }
+}

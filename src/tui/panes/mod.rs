@@ -1,0 +1,147 @@
+//! The panes of the cockpit and the one trait they share.
+//!
+//! # Adding a pane
+//! 1. Write `src/tui/panes/<name>.rs` with a struct that implements [`Pane`]:
+//!    its title, its keymap scope and default keys (`keys`), the actions shown
+//!    in the footer (`hints`), `refresh` (read what it needs from the store,
+//!    once, and keep it), `update` (apply an action to its own state and
+//!    return a [`Request`] for the app), and `draw` (read state, never write).
+//! 2. Add one line to [`registry`] (and a `mod` line below).
+//!
+//! That is all: the tab bar, the number key, Tab order, `?` help and footer
+//! hints come from the registry and the pane's keys. Panes never write to the
+//! store themselves: they return [`Request::Write`], which the app applies
+//! and then refreshes every pane. Only built panes are registered.
+
+pub mod account;
+pub mod book;
+pub mod today;
+
+use crate::clock::Clock;
+use crate::domain::{Config, Flags, Health, NoteKind};
+use crate::store::Store;
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::keymap::Keymap;
+use crate::tui::popup::Popup;
+use crate::tui::theme::Theme;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+/// The panes, in tab order. Adding a pane is one line here.
+pub fn registry() -> Vec<Box<dyn Pane>> {
+    vec![
+        Box::new(today::TodayPane::default()),
+        Box::new(book::BookPane::default()),
+        Box::new(account::AccountPane::default()),
+    ]
+}
+
+/// What a pane may use while it updates: the store (read only — writes go
+/// through [`Request::Write`]), the clock, the configuration, the user and
+/// the shared book index.
+pub struct Cx<'a> {
+    pub store: &'a Store,
+    pub clock: Clock,
+    pub config: &'a Config,
+    pub user: &'a str,
+    pub book: &'a mut BookIndex,
+}
+
+/// What a pane may read while it draws.
+pub struct View<'a> {
+    pub theme: Theme,
+    pub book: &'a BookIndex,
+    pub keymap: &'a Keymap,
+    pub today: NaiveDate,
+    pub user: &'a str,
+    pub active: bool,
+}
+
+/// A typed write the app applies through the store, committed at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Health { account_id: String, health: Health, reason: String },
+    Note { account_id: String, kind: NoteKind, text: String },
+    Owners { account_id: String, csm: String, am: String },
+    Flags { account_id: String, flags: Flags },
+    Snooze { account_id: String, key: String, until: NaiveDate },
+    Dismiss { account_id: String, signals: Vec<String> },
+}
+
+impl Write {
+    pub fn account_id(&self) -> &str {
+        match self {
+            Write::Health { account_id, .. }
+            | Write::Note { account_id, .. }
+            | Write::Owners { account_id, .. }
+            | Write::Flags { account_id, .. }
+            | Write::Snooze { account_id, .. }
+            | Write::Dismiss { account_id, .. } => account_id,
+        }
+    }
+}
+
+/// What a pane asks of the app after an action.
+#[derive(Debug, Clone, Default)]
+pub enum Request {
+    /// Nothing more to do.
+    #[default]
+    None,
+    /// The pane did not use the action; the app may.
+    Ignored,
+    /// Open this account in the account view.
+    OpenAccount(String),
+    /// Show a popup.
+    Popup(Popup),
+    /// Apply these writes, in order, then refresh.
+    Write(Vec<Write>),
+    /// Say something in the status line.
+    Message(String),
+    /// Leave this pane for the previous one.
+    Back,
+}
+
+/// One pane of the cockpit. See the module documentation for adding one.
+pub trait Pane {
+    /// The tab title.
+    fn title(&self) -> &'static str;
+    /// The keymap scope of the pane's own keys (and the help section).
+    fn scope(&self) -> &'static str;
+    /// The pane's default keys.
+    fn keys(&self) -> &'static [(&'static str, Action)];
+    /// The actions the footer hints at, most useful first.
+    fn hints(&self) -> &'static [Action];
+    /// Reads what the pane shows, once; called when it is first shown and
+    /// after every write.
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()>;
+    /// Applies an action to the pane's state.
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request;
+    /// Whether the pane is taking typed text (its search), so keys go to
+    /// [`Pane::type_key`] instead of the keymap.
+    fn typing(&self) -> bool {
+        false
+    }
+    /// A key typed while [`Pane::typing`].
+    fn type_key(&mut self, _key: KeyEvent, _cx: &mut Cx<'_>) -> Request {
+        Request::Ignored
+    }
+    /// The pane's area changed (on start and on resize).
+    fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
+    /// A click at (`column`, `row`) inside the pane's area.
+    fn click(&mut self, _column: u16, _row: u16, _cx: &mut Cx<'_>) -> Request {
+        Request::Ignored
+    }
+    /// The account the account keys (touch, health, owners, flags) act on.
+    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+        None
+    }
+    /// Shows this account; `true` if this pane is the account view.
+    fn open_account(&mut self, _id: &str, _cx: &mut Cx<'_>) -> bool {
+        false
+    }
+    /// Draws the pane's state. Reads only.
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>);
+}

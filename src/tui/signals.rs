@@ -1,0 +1,253 @@
+//! Gathers, for a scope (my book, or one account), the facts the health
+//! suggestions and Today's triage read, and builds Today's findings from
+//! them. Called on refresh (after an action), never while drawing. The rules
+//! themselves are pure and live in `metrics::health_signals` and
+//! `metrics::triage`.
+
+use crate::domain::{Config, Health};
+use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
+use crate::metrics::triage::{self, Finding, FindingKind};
+use crate::store::Store;
+use crate::store::health::HealthChange;
+use crate::store::triage::Scope;
+use crate::tui::book::BookIndex;
+use chrono::{Days, NaiveDate};
+use std::collections::HashMap;
+
+/// A drop made by someone else this recently shows in Today.
+pub const DROP_DAYS: i64 = 14;
+
+/// Facts per account of the scope, and each account's health changes (oldest first).
+pub struct Gathered {
+    pub facts: Vec<SignalFacts>,
+    pub changes: HashMap<String, Vec<HealthChange>>,
+}
+
+/// Reads the facts for every account of `scope` that is in the book.
+pub fn gather(
+    store: &Store,
+    book: &BookIndex,
+    scope: Scope<'_>,
+    today: NaiveDate,
+) -> anyhow::Result<Gathered> {
+    let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
+    match scope {
+        Scope::Csm(csm) => {
+            for change in store.health_changes_of_csm(csm)? {
+                changes.entry(change.account_id.clone()).or_default().push(change);
+            }
+        }
+        Scope::Account(id) => {
+            let mut history = store.health_history(id)?;
+            history.reverse();
+            changes.insert(id.to_string(), history);
+        }
+    }
+    let trends: HashMap<String, _> =
+        store.snapshot_trends(scope, 3)?.into_iter().map(|t| (t.account_id.clone(), t)).collect();
+    let since =
+        today.checked_sub_days(Days::new(FLAGGED_NOTE_DAYS.unsigned_abs())).unwrap_or(today);
+    let mut flagged: HashMap<String, Vec<_>> = HashMap::new();
+    for note in store.flagged_notes(scope, since)? {
+        flagged.entry(note.account_id.clone()).or_default().push((note.kind, note.at, note.text));
+    }
+    let rows: Vec<u32> = match scope {
+        Scope::Csm(csm) => book
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.csm == csm)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect(),
+        Scope::Account(id) => book.index_of(id).into_iter().collect(),
+    };
+    let facts = rows
+        .into_iter()
+        .filter_map(|index| {
+            let row = book.row(index)?;
+            let confirmed = changes
+                .get(&row.id)
+                .and_then(|c| c.last())
+                .map(|c| c.at.date_naive())
+                .or(row.health_since);
+            Some(SignalFacts {
+                account_id: row.id.clone(),
+                tier: book.tier(index),
+                health: row.health,
+                health_confirmed: confirmed,
+                last_touch: row.last_touch,
+                next_renewal: row.next_renewal,
+                trend: trends.get(&row.id).map(|t| {
+                    (t.from_month, t.to_month, t.from_arr, t.to_arr, t.from_units, t.to_units)
+                }),
+                flagged_notes: flagged.remove(&row.id).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(Gathered { facts, changes })
+}
+
+/// The suggestion for one account, leaving out dismissed signals.
+pub fn suggestion_for(
+    store: &Store,
+    book: &BookIndex,
+    id: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> anyhow::Result<Option<Suggestion>> {
+    let gathered = gather(store, book, Scope::Account(id), today)?;
+    let dismissed = store.dismissed_signals("health")?;
+    Ok(gathered.facts.first().and_then(|facts| {
+        health_signals::suggestion(facts, today, config, |key| {
+            dismissed.contains(&(id.to_string(), key.to_string()))
+        })
+    }))
+}
+
+/// A Today row with what acting on it needs.
+#[derive(Debug, Clone)]
+pub struct TodayRow {
+    pub finding: Finding,
+    pub suggestion: Option<Suggestion>,
+    pub health: Option<Health>,
+}
+
+/// Today's ranked rows for the CSM `user`, snoozes left out.
+pub fn today_rows(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> anyhow::Result<Vec<TodayRow>> {
+    let gathered = gather(store, book, Scope::Csm(user), today)?;
+    let snoozed = store.snoozed(today)?;
+    let dismissed = store.dismissed_signals("health")?;
+    let mut rows = Vec::new();
+    let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
+    for facts in &gathered.facts {
+        let Some(row) = book.by_id(&facts.account_id) else { continue };
+        let base = |kind: FindingKind, key: String, why: String| Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind,
+            key,
+            why,
+            arr: row.arr,
+            tier: facts.tier,
+            flags: row.flags,
+            score: 0,
+        };
+        // Renewal windows.
+        if let Some(date) = row.next_renewal {
+            let days = (date - today).num_days();
+            if let Some(window) = triage::renewal_window(days, &config.renewal_windows_days) {
+                rows.push(base(
+                    FindingKind::Renewal { window, days, date },
+                    format!("renewal:{date}:{window}"),
+                    format!("renews {date} (in {days} days, {window}-day window)"),
+                ));
+            }
+        }
+        // Health dropped by someone else, recently.
+        if let Some(history) = gathered.changes.get(&row.id)
+            && let [.., before, last] = history.as_slice()
+            && last.health < before.health
+            && last.who != user
+            && (today - last.at.date_naive()).num_days() <= DROP_DAYS
+        {
+            rows.push(base(
+                FindingKind::HealthDropped {
+                    from: before.health,
+                    to: last.health,
+                    on: last.at.date_naive(),
+                    who: last.who.clone(),
+                },
+                format!("dropped:{}", last.at.to_rfc3339()),
+                format!(
+                    "{} set [{}]→[{}] on {}: {}",
+                    last.who,
+                    before.health.letter(),
+                    last.health.letter(),
+                    last.at.date_naive(),
+                    last.reason
+                ),
+            ));
+        }
+        // No touch past the tier's cadence.
+        let cadence = config.cadence_days(facts.tier);
+        let untouched = facts.last_touch.map(|d| (today - d).num_days());
+        if untouched.is_none_or(|days| days > cadence) {
+            let days = untouched.unwrap_or(cadence * 2);
+            rows.push(base(
+                FindingKind::NoTouch { days, cadence },
+                "no_touch".to_string(),
+                match untouched {
+                    Some(days) => {
+                        format!("no touch for {days} days (tier {} cadence {cadence})", facts.tier)
+                    }
+                    None => format!("never touched (tier {} cadence {cadence})", facts.tier),
+                },
+            ));
+        }
+        // Suggestions waiting (no-touch already has its own row).
+        let suggestion = health_signals::suggestion(facts, today, config, |key| {
+            key.starts_with("no_touch") || dismissed.contains(&(row.id.clone(), key.to_string()))
+        });
+        if let Some(suggestion) = suggestion {
+            let review = suggestion.is_review(row.health);
+            rows.push(base(
+                FindingKind::Suggestion { health: suggestion.health, review },
+                "suggestion".to_string(),
+                format!("suggest [{}]: {}", suggestion.health.letter(), suggestion.reason()),
+            ));
+            suggestions.insert(row.id.clone(), suggestion);
+        }
+    }
+    // Overdue moments.
+    for moment in store.overdue_moments(Scope::Csm(user), today)? {
+        let Some(index) = book.index_of(&moment.account_id) else { continue };
+        let Some(row) = book.row(index) else { continue };
+        let days_late = (today - moment.due_on).num_days();
+        let title =
+            if moment.title.is_empty() { moment.kind.clone() } else { moment.title.clone() };
+        rows.push(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            key: format!("moment:{}:{}", moment.kind, moment.due_on),
+            why: format!("{title} was due {} ({days_late} days late)", moment.due_on),
+            kind: FindingKind::MomentOverdue {
+                kind: moment.kind,
+                title,
+                due_on: moment.due_on,
+                days_late,
+            },
+            arr: row.arr,
+            tier: book.tier(index),
+            flags: row.flags,
+            score: 0,
+        });
+    }
+    rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
+    triage::rank(&mut rows);
+    Ok(rows
+        .into_iter()
+        .map(|finding| TodayRow {
+            suggestion: match finding.kind {
+                FindingKind::Suggestion { .. } => suggestions.get(&finding.account_id).cloned(),
+                _ => None,
+            },
+            health: book.by_id(&finding.account_id).and_then(|r| r.health),
+            finding,
+        })
+        .collect())
+}
+
+/// When a renewal row that was acted on should come back: when the renewal
+/// enters its next window, or the day after the renewal date.
+pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> NaiveDate {
+    match triage::next_window(window, &config.renewal_windows_days) {
+        Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
+        None => date.succ_opt().unwrap_or(date),
+    }
+}
