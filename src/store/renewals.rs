@@ -233,12 +233,15 @@ impl Store {
         let Some(oldest) = oldest else { return Ok(()) };
         let oldest = stored_date(&oldest, "oldest contract start")?;
         let years = (to.year() - oldest.year()).max(0) + 1;
-        let mut params = vec![Value::Null, Value::Null, Value::Text(day(from))];
+        let mut params = vec![Value::Null, Value::Null, Value::Text(day(from)), Value::Null];
         let conditions = account_conditions(filter, &mut params);
+        // The k-th anniversary must fall before the end, which leaves out
+        // the 12-month contracts (their renewals come from the end-date query).
         let sql = format!(
             "SELECT {CONTRACT_COLUMNS}, {ACCOUNT_COLUMNS} FROM contracts c \
              JOIN accounts a ON a.id = c.account_id \
              WHERE c.start_date BETWEEN ?1 AND ?2 AND c.end_date > ?3 \
+             AND c.end_date > date(c.start_date, ?4) \
              AND c.billing = 'annual'{conditions}"
         );
         for k in 1..=years {
@@ -246,6 +249,7 @@ impl Store {
             let high = add_months(to, -12 * k) + Duration::days(1);
             params[0] = Value::Text(day(low));
             params[1] = Value::Text(day(high));
+            params[3] = Value::Text(format!("+{k} years"));
             self.contract_rows(&sql, &params, out)?;
         }
         Ok(())
@@ -269,37 +273,56 @@ impl Store {
 
     /// ATR of the contracts ending in each of `months` months from `first`,
     /// summed per month, CSM and health (terminated contracts are not
-    /// available to renew).
+    /// available to renew). Rows are summed as they stream, without copying
+    /// a string per contract.
     pub fn forecast_items(&self, first: Month, months: u32) -> StoreResult<Vec<ForecastItem>> {
         let last = first.plus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
         let mut statement = self.conn.prepare_cached(
-            "SELECT substr(c.end_date, 1, 7), a.csm, a.health, sum(c.arr_cents), count(*) \
+            "SELECT c.end_date, c.arr_cents, a.csm, a.health \
              FROM contracts c JOIN accounts a ON a.id = c.account_id \
              WHERE c.end_date BETWEEN ?1 AND ?2 \
-             AND (c.terminated_on IS NULL OR c.terminated_on > c.end_date) \
-             GROUP BY 1, 2, 3",
+             AND (c.terminated_on IS NULL OR c.terminated_on > c.end_date)",
         )?;
-        let rows = statement.query_map([day(first.first_day()), day(last.last_day())], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
-                row.get::<_, i64>(3)?,
-                row.get::<_, i64>(4)?,
-            ))
-        })?;
-        let mut items = Vec::new();
-        for row in rows {
-            let (month, csm, health, cents, count) = row?;
-            items.push(ForecastItem {
-                month: Month::parse(&month).map_err(|e| StoreError::Invalid(e.to_string()))?,
-                health: stored_health(health.as_deref(), &format!("an account of {csm:?}"))?,
-                csm,
-                atr: Money(cents),
-                contracts: u64::try_from(count).unwrap_or(0),
-            });
+        let mut rows = statement.query([day(first.first_day()), day(last.last_day())])?;
+        let mut csms: HashMap<String, usize> = HashMap::new();
+        let mut buckets: HashMap<(usize, Month, Option<Health>), (i64, u64)> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let end = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let month = end.get(..7).and_then(|m| Month::parse(m).ok()).ok_or_else(|| {
+                StoreError::Invalid(format!("contract end {end:?} is not a date"))
+            })?;
+            let cents: i64 = row.get(1)?;
+            let csm = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let csm_index = match csms.get(csm) {
+                Some(index) => *index,
+                None => {
+                    let index = csms.len();
+                    csms.insert(csm.to_string(), index);
+                    index
+                }
+            };
+            let health = row.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+            let health = stored_health(health, &format!("an account of {csm:?}"))?;
+            let bucket = buckets.entry((csm_index, month, health)).or_default();
+            bucket.0 += cents;
+            bucket.1 += 1;
         }
-        Ok(items)
+        let mut names = vec![String::new(); csms.len()];
+        for (name, index) in csms {
+            if let Some(slot) = names.get_mut(index) {
+                *slot = name;
+            }
+        }
+        Ok(buckets
+            .into_iter()
+            .map(|((csm, month, health), (cents, contracts))| ForecastItem {
+                month,
+                csm: names.get(csm).cloned().unwrap_or_default(),
+                health,
+                atr: Money(cents),
+                contracts,
+            })
+            .collect())
     }
 
     /// The forecast for `months` months from `first`, per CSM and for the
