@@ -20,6 +20,8 @@ pub struct Config {
     pub renewal_windows_days: Vec<i64>,
     /// Days an account may stay in one 4A stage before it is flagged as stuck.
     pub stuck_stage_days: i64,
+    /// Recurring engagement moments per tier (kind and months between them).
+    pub moment_cadences: Vec<super::moment::MomentCadence>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +57,7 @@ impl Default for Config {
             touch_cadence_days: vec![30, 90, 180],
             renewal_windows_days: vec![180, 120, 90, 60, 30],
             stuck_stage_days: 180,
+            moment_cadences: super::moment::default_cadences(),
         }
     }
 }

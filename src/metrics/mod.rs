@@ -4,6 +4,7 @@
 
 pub mod absorption;
 pub mod bridge;
+pub mod calendar;
 pub mod calibration;
 pub mod churn_report;
 pub mod cohorts;

@@ -130,6 +130,11 @@ impl Store {
         // In WAL mode NORMAL is durable across application crashes; only a power
         // loss can drop the last commits, never corrupt the file.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A 100,000-account book is tens of megabytes: map it and cache it
+        // so that a page of the calendar or a forecast does not read the
+        // file page by page.
+        self.conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
+        self.conn.pragma_update(None, "cache_size", -64 * 1024)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(())
     }

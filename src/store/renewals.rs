@@ -1,1 +1,585 @@
-//! (Being built.)
+//! Reading renewals: the rows of one visible calendar range, the ATR of the
+//! months ahead for the forecast, and the ended renewals with their health
+//! history for calibration. Read-only; the arithmetic lives in
+//! `metrics::{windows, forecast, calibration}`.
+//!
+//! The calendar query loads only what the visible range can show: contracts
+//! ending in it (the end-date index), contracts whose start-date anniversary
+//! falls in it (the start-date index, one short range per year of history),
+//! and moments due in it. With "mine" it walks the CSM's accounts instead.
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::month::add_months;
+use crate::domain::{Billing, Config, Contract, Health, Money, Month};
+use crate::metrics::calendar::grid_range;
+use crate::metrics::calibration::{HealthPoint, PastRenewal};
+use crate::metrics::forecast::{Forecast, ForecastItem, forecast};
+use crate::metrics::windows::{
+    AccountBrief, Calendar, CalendarFilter, CalendarSource, ContractRow, build_calendar,
+};
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{Row, params_from_iter};
+use std::collections::{HashMap, HashSet};
+
+/// Parses a stored `YYYY-MM-DD` (or the date part of an RFC 3339 time).
+pub(super) fn stored_date(text: &str, what: &str) -> StoreResult<NaiveDate> {
+    text.get(..10)
+        .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        .ok_or_else(|| StoreError::Invalid(format!("{what}: {text:?} is not a date")))
+}
+
+pub(super) fn stored_health(text: Option<&str>, what: &str) -> StoreResult<Option<Health>> {
+    text.map(|t| Health::parse(t).map_err(|e| StoreError::Invalid(format!("{what}: {e}"))))
+        .transpose()
+}
+
+pub(super) fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The account columns every calendar query selects, in this order.
+pub(super) const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.csm, a.health, a.arr_cents";
+
+/// Reads the five account columns starting at `first`.
+pub(super) fn account_brief(row: &Row<'_>, first: usize) -> rusqlite::Result<RawAccount> {
+    Ok(RawAccount {
+        id: row.get(first)?,
+        name: row.get(first + 1)?,
+        csm: row.get(first + 2)?,
+        health: row.get(first + 3)?,
+        arr_cents: row.get(first + 4)?,
+    })
+}
+
+pub(super) struct RawAccount {
+    id: String,
+    name: String,
+    csm: String,
+    health: Option<String>,
+    arr_cents: i64,
+}
+
+impl RawAccount {
+    pub(super) fn into_brief(self) -> StoreResult<AccountBrief> {
+        let health = stored_health(self.health.as_deref(), &format!("account {}", self.id))?;
+        Ok(AccountBrief {
+            id: self.id,
+            name: self.name,
+            csm: self.csm,
+            health,
+            arr: Money(self.arr_cents),
+        })
+    }
+}
+
+const CONTRACT_COLUMNS: &str = "c.id, c.account_id, c.product, c.start_date, c.end_date, \
+     c.arr_cents, c.units, c.billing, c.terminated_on";
+
+struct RawContract {
+    id: String,
+    account_id: String,
+    product: String,
+    start_date: String,
+    end_date: String,
+    arr_cents: i64,
+    units: Option<i64>,
+    billing: String,
+    terminated_on: Option<String>,
+}
+
+fn raw_contract(row: &Row<'_>) -> rusqlite::Result<RawContract> {
+    Ok(RawContract {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        product: row.get(2)?,
+        start_date: row.get(3)?,
+        end_date: row.get(4)?,
+        arr_cents: row.get(5)?,
+        units: row.get(6)?,
+        billing: row.get(7)?,
+        terminated_on: row.get(8)?,
+    })
+}
+
+impl RawContract {
+    fn into_contract(self) -> StoreResult<Contract> {
+        let what = format!("contract {}", self.id);
+        Ok(Contract {
+            start_date: stored_date(&self.start_date, &what)?,
+            end_date: stored_date(&self.end_date, &what)?,
+            terminated_on: self
+                .terminated_on
+                .as_deref()
+                .map(|t| stored_date(t, &what))
+                .transpose()?,
+            billing: Billing::parse(&self.billing)
+                .map_err(|e| StoreError::Invalid(format!("{what}: {e}")))?,
+            arr: Money(self.arr_cents),
+            units: self.units,
+            id: self.id,
+            account_id: self.account_id,
+            product: self.product,
+        })
+    }
+}
+
+/// The SQL conditions on the account that a filter pushes down.
+fn account_conditions(filter: &CalendarFilter, params: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    if let Some(csm) = &filter.csm {
+        params.push(Value::Text(csm.clone()));
+        sql.push_str(&format!(" AND a.csm = ?{}", params.len()));
+    }
+    if filter.at_risk_only {
+        sql.push_str(" AND a.health IN ('red', 'orange')");
+    }
+    sql
+}
+
+impl Store {
+    /// The calendar of `from..=to`: loads the range's rows and builds the
+    /// per-day events. This is what opening the calendar, or moving it to
+    /// another month, costs; a benchmark times it.
+    pub fn calendar(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+        config: &Config,
+        filter: &CalendarFilter,
+    ) -> StoreResult<Calendar> {
+        let source = self.calendar_source(from, to, filter)?;
+        Ok(build_calendar(&source, from, to, today, &config.renewal_windows_days, filter))
+    }
+
+    /// The calendar of the whole grid of `month` (Monday before the 1st to
+    /// the Sunday after the last day).
+    pub fn calendar_month(
+        &self,
+        month: Month,
+        today: NaiveDate,
+        config: &Config,
+        filter: &CalendarFilter,
+    ) -> StoreResult<Calendar> {
+        let (from, to) = grid_range(month);
+        self.calendar(from, to, today, config, filter)
+    }
+
+    /// The rows the calendar of `from..=to` needs, and no others.
+    pub fn calendar_source(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        filter: &CalendarFilter,
+    ) -> StoreResult<CalendarSource> {
+        let mut source = CalendarSource::default();
+        if to < from {
+            return Ok(source);
+        }
+        let mut contracts = Vec::new();
+        if filter.csm.is_some() {
+            // One CSM's accounts are few: take every contract overlapping the range.
+            let mut params = vec![Value::Text(day(from)), Value::Text(day(to))];
+            let conditions = account_conditions(filter, &mut params);
+            let sql = format!(
+                "SELECT {CONTRACT_COLUMNS}, {ACCOUNT_COLUMNS} FROM accounts a \
+                 CROSS JOIN contracts c ON c.account_id = a.id \
+                 WHERE c.end_date >= ?1 AND c.start_date <= ?2{conditions}"
+            );
+            self.contract_rows(&sql, &params, &mut contracts)?;
+        } else {
+            let mut params = vec![Value::Text(day(from)), Value::Text(day(to))];
+            let conditions = account_conditions(filter, &mut params);
+            let ending = format!(
+                "SELECT {CONTRACT_COLUMNS}, {ACCOUNT_COLUMNS} FROM contracts c \
+                 JOIN accounts a ON a.id = c.account_id \
+                 WHERE c.end_date BETWEEN ?1 AND ?2{conditions}"
+            );
+            self.contract_rows(&ending, &params, &mut contracts)?;
+            if !filter.in_window_only {
+                self.anniversary_rows(from, to, filter, &mut contracts)?;
+            }
+        }
+        let mut seen = HashSet::new();
+        for (raw, account) in contracts {
+            if seen.insert(raw.id.clone()) {
+                source.contracts.push(ContractRow {
+                    contract: raw.into_contract()?,
+                    account: account.into_brief()?,
+                });
+            }
+        }
+        if !filter.in_window_only {
+            source.moments = self.moment_rows_between(from, to, filter)?;
+        }
+        Ok(source)
+    }
+
+    /// Annual contracts whose start-date anniversary may fall in the range:
+    /// for each year `k` back to the oldest contract, the starts from
+    /// `from − k years` to `to − k years`, a day wider each side so that a
+    /// leap-day start is never missed; the exact dates are settled in
+    /// `build_calendar`.
+    fn anniversary_rows(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        filter: &CalendarFilter,
+        out: &mut Vec<(RawContract, RawAccount)>,
+    ) -> StoreResult<()> {
+        let oldest: Option<String> =
+            self.conn.query_row("SELECT min(start_date) FROM contracts", [], |r| r.get(0))?;
+        let Some(oldest) = oldest else { return Ok(()) };
+        let oldest = stored_date(&oldest, "oldest contract start")?;
+        let years = (to.year() - oldest.year()).max(0) + 1;
+        let mut params = vec![Value::Null, Value::Null, Value::Text(day(from)), Value::Null];
+        let conditions = account_conditions(filter, &mut params);
+        // The k-th anniversary must fall before the end, which leaves out
+        // the 12-month contracts (their renewals come from the end-date query).
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS}, {ACCOUNT_COLUMNS} FROM contracts c \
+             JOIN accounts a ON a.id = c.account_id \
+             WHERE c.start_date BETWEEN ?1 AND ?2 AND c.end_date > ?3 \
+             AND c.end_date > date(c.start_date, ?4) \
+             AND c.billing = 'annual'{conditions}"
+        );
+        for k in 1..=years {
+            let low = add_months(from, -12 * k) - Duration::days(1);
+            let high = add_months(to, -12 * k) + Duration::days(1);
+            params[0] = Value::Text(day(low));
+            params[1] = Value::Text(day(high));
+            params[3] = Value::Text(format!("+{k} years"));
+            self.contract_rows(&sql, &params, out)?;
+        }
+        Ok(())
+    }
+
+    fn contract_rows(
+        &self,
+        sql: &str,
+        params: &[Value],
+        out: &mut Vec<(RawContract, RawAccount)>,
+    ) -> StoreResult<()> {
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let rows = statement.query_map(params_from_iter(params.iter()), |row| {
+            Ok((raw_contract(row)?, account_brief(row, 9)?))
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+        Ok(())
+    }
+
+    /// ATR of the contracts ending in each of `months` months from `first`,
+    /// summed per month, CSM and health (terminated contracts are not
+    /// available to renew). Rows are summed as they stream, without copying
+    /// a string per contract.
+    pub fn forecast_items(&self, first: Month, months: u32) -> StoreResult<Vec<ForecastItem>> {
+        let last = first.plus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.end_date, c.arr_cents, a.csm, a.health \
+             FROM contracts c JOIN accounts a ON a.id = c.account_id \
+             WHERE c.end_date BETWEEN ?1 AND ?2 \
+             AND (c.terminated_on IS NULL OR c.terminated_on > c.end_date)",
+        )?;
+        let mut rows = statement.query([day(first.first_day()), day(last.last_day())])?;
+        let mut csms: HashMap<String, usize> = HashMap::new();
+        let mut buckets: HashMap<(usize, Month, Option<Health>), (i64, u64)> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let end = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let month = end.get(..7).and_then(|m| Month::parse(m).ok()).ok_or_else(|| {
+                StoreError::Invalid(format!("contract end {end:?} is not a date"))
+            })?;
+            let cents: i64 = row.get(1)?;
+            let csm = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let csm_index = match csms.get(csm) {
+                Some(index) => *index,
+                None => {
+                    let index = csms.len();
+                    csms.insert(csm.to_string(), index);
+                    index
+                }
+            };
+            let health = row.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+            let health = stored_health(health, &format!("an account of {csm:?}"))?;
+            let bucket = buckets.entry((csm_index, month, health)).or_default();
+            bucket.0 += cents;
+            bucket.1 += 1;
+        }
+        let mut names = vec![String::new(); csms.len()];
+        for (name, index) in csms {
+            if let Some(slot) = names.get_mut(index) {
+                *slot = name;
+            }
+        }
+        Ok(buckets
+            .into_iter()
+            .map(|((csm, month, health), (cents, contracts))| ForecastItem {
+                month,
+                csm: names.get(csm).cloned().unwrap_or_default(),
+                health,
+                atr: Money(cents),
+                contracts,
+            })
+            .collect())
+    }
+
+    /// The forecast for `months` months from `first`, per CSM and for the
+    /// book. A benchmark times this on the 100,000-account book.
+    pub fn forecast(&self, first: Month, months: u32, config: &Config) -> StoreResult<Forecast> {
+        let items = self.forecast_items(first, months)?;
+        Ok(forecast(&items, first, months, &config.renewal_probability_bp))
+    }
+
+    /// Every contract that ended from `since` to yesterday, with the health
+    /// its account had 30 and 90 days before and its outcome on `today`.
+    pub fn past_renewals(
+        &self,
+        since: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<PastRenewal>> {
+        // A follower starts within 31 days of its predecessor's end, so every
+        // possible follower ends after `since − 31 days`.
+        let horizon = since - Duration::days(crate::domain::contract::RENEWAL_GAP_DAYS);
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS}, a.name, a.csm, a.health, a.health_since \
+             FROM contracts c JOIN accounts a ON a.id = c.account_id \
+             WHERE c.end_date >= ?1 ORDER BY c.account_id, c.product, c.start_date, c.id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([day(horizon)], |row| {
+            Ok((
+                raw_contract(row)?,
+                row.get::<_, String>(9)?,
+                row.get::<_, String>(10)?,
+                row.get::<_, Option<String>>(11)?,
+                row.get::<_, Option<String>>(12)?,
+            ))
+        })?;
+        let mut contracts: Vec<Contract> = Vec::new();
+        let mut accounts: HashMap<String, (String, String, Option<HealthPoint>)> = HashMap::new();
+        for row in rows {
+            let (raw, name, csm, health, since_text) = row?;
+            let contract = raw.into_contract()?;
+            if !accounts.contains_key(&contract.account_id) {
+                let what = format!("account {}", contract.account_id);
+                let current = match (stored_health(health.as_deref(), &what)?, since_text) {
+                    (Some(health), Some(text)) => {
+                        Some(HealthPoint { on: stored_date(&text, &what)?, health })
+                    }
+                    _ => None,
+                };
+                accounts.insert(contract.account_id.clone(), (name, csm, current));
+            }
+            contracts.push(contract);
+        }
+        let histories = self.health_histories(&accounts)?;
+        let mut past = Vec::new();
+        let mut start = 0;
+        while start < contracts.len() {
+            let key = |c: &Contract| (c.account_id.clone(), c.product.clone());
+            let group_key = contracts.get(start).map(key);
+            let end =
+                start + contracts[start..].iter().take_while(|c| Some(key(c)) == group_key).count();
+            let group = &contracts[start..end];
+            for contract in group.iter().filter(|c| since <= c.end_date && c.end_date < today) {
+                let (name, csm, _) =
+                    accounts.get(&contract.account_id).cloned().unwrap_or_default();
+                let history = histories.get(&contract.account_id).map_or(&[][..], Vec::as_slice);
+                past.push(PastRenewal::assess(contract, &name, &csm, history, group, today));
+            }
+            start = end.max(start + 1);
+        }
+        past.sort_by(|a, b| {
+            a.end_date.cmp(&b.end_date).then_with(|| a.contract_id.cmp(&b.contract_id))
+        });
+        Ok(past)
+    }
+
+    /// Each account's health history in time order. The account's current
+    /// health counts from its `health_since` when no recorded change is as
+    /// recent (a book imported with a health but no history).
+    fn health_histories(
+        &self,
+        accounts: &HashMap<String, (String, String, Option<HealthPoint>)>,
+    ) -> StoreResult<HashMap<String, Vec<HealthPoint>>> {
+        let mut histories: HashMap<String, Vec<HealthPoint>> = HashMap::new();
+        let mut statement = self.conn.prepare_cached(
+            "SELECT account_id, at, health FROM health_changes ORDER BY account_id, at, id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })?;
+        for row in rows {
+            let (account_id, at, health) = row?;
+            if !accounts.contains_key(&account_id) {
+                continue;
+            }
+            let what = format!("health change of {account_id}");
+            let point = HealthPoint {
+                on: stored_date(&at, &what)?,
+                health: stored_health(Some(&health), &what)?.unwrap_or(Health::Yellow),
+            };
+            histories.entry(account_id).or_default().push(point);
+        }
+        for (account_id, (_, _, current)) in accounts {
+            if let Some(current) = current {
+                let history = histories.entry(account_id.clone()).or_default();
+                if history.last().is_none_or(|last| last.on < current.on) {
+                    history.push(*current);
+                }
+            }
+        }
+        Ok(histories)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Tiny writers for tests of this module and of moments; the importer owns
+    //! the real ones.
+    use super::*;
+
+    pub fn account(store: &Store, id: &str, csm: &str, health: Option<&str>, arr_units: i64) {
+        store
+            .conn
+            .execute(
+                "INSERT INTO accounts (id, name, csm, health, health_since, arr_cents) \
+                 VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE '2020-01-01' END, ?5)",
+                rusqlite::params![id, format!("{id} Inc"), csm, health, arr_units * 100],
+            )
+            .expect("account");
+    }
+
+    pub fn contract(
+        store: &Store,
+        id: &str,
+        account: &str,
+        start: &str,
+        end: &str,
+        arr_units: i64,
+        billing: &str,
+    ) {
+        store
+            .conn
+            .execute(
+                "INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, billing) \
+                 VALUES (?1, ?2, 'Core', ?3, ?4, ?5, ?6)",
+                rusqlite::params![id, account, start, end, arr_units * 100, billing],
+            )
+            .expect("contract");
+    }
+
+    pub fn health_change(store: &Store, account: &str, at: &str, health: &str) {
+        store
+            .conn
+            .execute(
+                "INSERT INTO health_changes (account_id, at, who, health, reason) \
+                 VALUES (?1, ?2, 'test', ?3, 'test')",
+                rusqlite::params![account, at, health],
+            )
+            .expect("health change");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use crate::metrics::calibration::Outcome;
+    use crate::metrics::windows::EventKind;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    fn book() -> Store {
+        let store = Store::open_in_memory().expect("store");
+        account(&store, "A1", "ann", Some("green"), 1200);
+        account(&store, "A2", "bob", Some("red"), 3600);
+        account(&store, "A3", "ann", None, 500);
+        // Ends in March 2025.
+        contract(&store, "C1", "A1", "2024-04-01", "2025-03-31", 1200, "annual");
+        // Three years annual from 2023-03-15: payments 2024-03-15 and 2025-03-15.
+        contract(&store, "C2", "A2", "2023-03-15", "2026-03-14", 3600, "annual");
+        // Three years prepaid: no payment ever.
+        contract(&store, "C3", "A3", "2023-03-20", "2026-03-19", 500, "prepaid");
+        store
+    }
+
+    #[test]
+    fn the_calendar_loads_renewals_payments_and_nothing_else() {
+        let store = book();
+        let config = Config::default();
+        let march = Month::new(2025, 3).expect("month");
+        let calendar = store
+            .calendar_month(march, d("2025-01-01"), &config, &CalendarFilter::default())
+            .expect("calendar");
+        let events: Vec<(String, &str, String)> = calendar
+            .agenda()
+            .map(|e| (e.date.to_string(), e.kind.word(), e.contract_id.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            events,
+            vec![
+                ("2025-03-15".into(), "payment", "C2".into()),
+                ("2025-03-31".into(), "renewal", "C1".into()),
+            ]
+        );
+        let renewal = &calendar.events_on(d("2025-03-31"))[0];
+        assert!(matches!(renewal.kind, EventKind::Renewal { .. }));
+        assert_eq!(renewal.account.health, Some(Health::Green));
+        // Mine pushes the CSM into the query and gives the same events for ann.
+        let mine = CalendarFilter { csm: Some("ann".into()), ..CalendarFilter::default() };
+        let calendar = store.calendar_month(march, d("2025-01-01"), &config, &mine).expect("mine");
+        assert_eq!(calendar.event_count(), 1);
+        let risky = CalendarFilter { at_risk_only: true, ..CalendarFilter::default() };
+        let calendar = store.calendar_month(march, d("2025-01-01"), &config, &risky).expect("risk");
+        assert_eq!(calendar.agenda().map(|e| e.account.id.as_str()).collect::<Vec<_>>(), ["A2"]);
+    }
+
+    #[test]
+    fn the_forecast_reads_atr_per_month_and_health() {
+        let store = book();
+        let forecast =
+            store.forecast(Month::new(2025, 3).expect("m"), 13, &Config::default()).expect("f");
+        // March 2025: C1 green 1,200 × 0.95 = 1,140.
+        assert_eq!(forecast.book[0].figures.expected, Money::from_units(1140));
+        // March 2026: C2 red 3,600 × 0.20 = 720 + C3 unrated 500 × 0.80 = 400.
+        assert_eq!(forecast.book[12].figures.expected, Money::from_units(1120));
+        assert_eq!(forecast.book[12].figures.atr, Money::from_units(4100));
+        assert_eq!(forecast.by_csm.len(), 2);
+    }
+
+    #[test]
+    fn past_renewals_read_health_90_days_before_and_outcomes() {
+        let store = Store::open_in_memory().expect("store");
+        account(&store, "A1", "ann", Some("red"), 1000);
+        account(&store, "A2", "ann", Some("green"), 1000);
+        contract(&store, "OLD", "A1", "2024-01-01", "2024-12-31", 1000, "annual");
+        contract(&store, "NEW", "A1", "2025-01-01", "2025-12-31", 1000, "annual");
+        contract(&store, "LOST", "A2", "2024-01-01", "2024-12-31", 1000, "annual");
+        // A1 was green 90 days before (2024-10-02) and turned red afterwards.
+        health_change(&store, "A1", "2024-06-01T10:00:00Z", "green");
+        health_change(&store, "A1", "2024-11-15T10:00:00Z", "red");
+        let past = store.past_renewals(d("2024-01-01"), d("2025-03-01")).expect("past");
+        let summary: Vec<(&str, Option<Health>, Option<Health>, Outcome)> = past
+            .iter()
+            .map(|p| (p.contract_id.as_str(), p.health_before, p.health_reforecast, p.outcome))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("LOST", Some(Health::Green), Some(Health::Green), Outcome::NotRenewed),
+                (
+                    "OLD",
+                    Some(Health::Green),
+                    Some(Health::Red),
+                    Outcome::Renewed { renewed_arr: Money::from_units(1000) }
+                ),
+            ]
+        );
+        assert!(past[0].is_surprise());
+    }
+}
