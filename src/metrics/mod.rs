@@ -3,6 +3,7 @@
 //! terminal, so every formula is unit-tested on a hand-built book.
 
 pub mod absorption;
+pub mod board;
 pub mod bridge;
 pub mod calibration;
 pub mod churn_report;
