@@ -7,7 +7,10 @@ use super::StoreResult;
 use rusqlite::Connection;
 
 /// The migrations in order; the schema version is their count.
-const MIGRATIONS: &[(&str, &str)] = &[("initial", include_str!("migrations/001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("initial", include_str!("migrations/001_initial.sql")),
+    ("next_renewal_index", include_str!("migrations/002_next_renewal_index.sql")),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
