@@ -1,10 +1,148 @@
-//! `cockpit targets` (placeholder until the importer lands).
+//! `cockpit targets`: the hunter's ranked upsell list for scripts and people,
+//! the same list the targets pane shows (rule: `metrics::targets`).
+
 use super::Context;
+use super::output;
+use crate::domain::tier::Tier;
+use crate::domain::{Config, Health, Stage};
+use crate::metrics::targets::{TargetFilter, explain, score_parts};
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Only accounts of this hunter (account manager), case-insensitive.
+    #[arg(long, value_name = "NAME")]
+    pub am: Option<String>,
+    /// Only accounts holding this product or with a potential set for it.
+    #[arg(long, value_name = "PRODUCT")]
+    pub product: Option<String>,
+    /// Only accounts in this 4A stage (addiction, adoption, absorption, adaptation).
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+    /// Only accounts of this health (red, orange, yellow, green).
+    #[arg(long, value_parser = parse_health)]
+    pub health: Option<Health>,
+    /// Only accounts of this Pareto tier (1 is the top).
+    #[arg(long, value_name = "N")]
+    pub tier: Option<Tier>,
+    /// Print at most N rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print JSON (money as exact numbers, rates as fractions).
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_context: &Context, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("targets is not built yet")
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    Stage::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_health(text: &str) -> Result<Health, String> {
+    Health::parse(text).map_err(|e| e.to_string())
+}
+
+pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let store = context.open_store()?;
+    let today = context.clock.today();
+    let list = store.target_list(today, &Config::default())?;
+    let product = match &args.product {
+        Some(name) => Some((name.clone(), store.product_holders(name.trim())?)),
+        None => None,
+    };
+    let filter = TargetFilter {
+        am: args.am.clone(),
+        product,
+        stage: args.stage,
+        health: args.health,
+        tier: args.tier,
+    };
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let matching: Vec<_> = list.rows(&filter).collect();
+    let shown = &matching[..matching.len().min(limit)];
+    if args.json {
+        let rows: Vec<Value> = shown
+            .iter()
+            .enumerate()
+            .map(|(rank, (target, position))| {
+                json!({
+                    "rank": rank + 1,
+                    "account_id": position.id,
+                    "name": position.name,
+                    "csm": position.csm,
+                    "am": position.am,
+                    "stage": position.stage.as_str(),
+                    "health": position.health.map(Health::as_str),
+                    "tier": position.tier,
+                    "arr": output::money(position.arr),
+                    "current_units": position.absorption.current_units,
+                    "potential_units": position.absorption.potential_units,
+                    "absorption": output::rate(position.absorption.rate()),
+                    "standard": position.absorption.is_standard(),
+                    "whitespace": output::money(position.absorption.whitespace),
+                    "next_renewal": position.next_renewal.map(|d| d.to_string()),
+                    "days_to_renewal": position.days_to_renewal(today),
+                    "priority": output::money(target.priority),
+                    "parts": score_parts(position, today).iter().map(|part| json!({
+                        "factor": part.factor,
+                        "percent": part.percent,
+                        "why": part.why,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        output::print_json(&json!({
+            "as_of": today.to_string(),
+            "matching": matching.len(),
+            "targets": rows,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if matching.is_empty() {
+        println!(
+            "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|(target, position)| {
+            vec![
+                position.name.clone(),
+                position.am.clone(),
+                position.stage.as_str().to_string(),
+                position.health.map_or("-".to_string(), |h| h.letter().to_string()),
+                position.tier.to_string(),
+                position.arr.to_whole_grouped(),
+                output::percent(position.absorption.rate()),
+                position.absorption.whitespace.to_whole_grouped(),
+                position.days_to_renewal(today).map_or("-".to_string(), |d| d.to_string()),
+                target.priority.to_whole_grouped(),
+            ]
+        })
+        .collect();
+    output::print_table(
+        &[
+            "#",
+            "account",
+            "am",
+            "stage",
+            "health",
+            "tier",
+            "arr",
+            "absorbed",
+            "whitespace",
+            "renews in",
+            "priority",
+        ],
+        &rows,
+    );
+    println!();
+    for (rank, (_, position)) in shown.iter().enumerate() {
+        println!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today));
+    }
+    if shown.len() < matching.len() {
+        println!("({} of {} targets shown)", shown.len(), matching.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -56,8 +56,7 @@ impl Contract {
     }
 
     /// Out-year payment dates of a multi-year contract: each anniversary of the
-    /// start date strictly inside the term (after the start, on or before the
-    /// end). A 36-month contract has two; a 12-month contract has none. These
+    /// start date strictly inside the term (after the start, before the end). A 36-month contract has two; a 12-month contract has none. These
     /// are payments, never renewals, whatever the billing.
     pub fn out_year_payment_dates(&self) -> Vec<NaiveDate> {
         if self.term_months() <= 12 {
@@ -65,7 +64,7 @@ impl Contract {
         }
         (1..)
             .map(|year| super::month::add_months(self.start_date, 12 * year))
-            .take_while(|date| *date <= self.end_date)
+            .take_while(|date| *date < self.end_date)
             .filter(|date| *date > self.start_date)
             .collect()
     }
@@ -140,6 +139,11 @@ mod tests {
         assert_eq!(
             contract((2024, 1, 1), (2026, 12, 31)).out_year_payment_dates(),
             vec![d(2025, 1, 1), d(2026, 1, 1)]
+        );
+        // An anniversary on the end date is the renewal, not a payment.
+        assert_eq!(
+            contract((2024, 2, 29), (2026, 2, 28)).out_year_payment_dates(),
+            vec![d(2025, 2, 28)]
         );
         // A leap-day start pays on Feb 28 in common years.
         assert_eq!(

@@ -3,6 +3,7 @@
 //! terminal, so every formula is unit-tested on a hand-built book.
 
 pub mod absorption;
+pub mod board;
 pub mod bridge;
 pub mod calendar;
 pub mod calibration;

@@ -1,1 +1,313 @@
-//! (Being built.)
+//! Upsell targets, the hunter's list (pure): accounts with whitespace, ranked
+//! by a visible rule, filterable by AM, product, stage, health and tier.
+//!
+//! **The ranking rule.** Only accounts with whitespace (unsold potential ARR)
+//! are targets, and an account that is red now is left out: nobody sells into
+//! a red health spell. Each remaining account gets a **priority**, its
+//! whitespace weighted by four factors (percentages, multiplied):
+//!
+//! | factor  | weight |
+//! |---------|--------|
+//! | health  | green 100%, yellow 80%, orange 30%, not set 50% |
+//! | stage   | absorption 100%, adaptation 100%, adoption 50%, addiction 20% |
+//! | renewal | 20% when the next renewal is within 60 days (let the renewal close first), else 100% |
+//! | red spell | 30% when the account was red in the last 90 days and has recovered since, else 100% |
+//!
+//! `priority = whitespace × health × stage × renewal × red spell`, exact to
+//! the cent. The list is sorted by priority, then whitespace, then account id,
+//! all descending but the id. Every row carries its factors and why, so the
+//! hunter sees how it got its place.
+
+use super::board::AccountPosition;
+use crate::domain::tier::Tier;
+use crate::domain::{Health, Money, Stage};
+use chrono::NaiveDate;
+use std::collections::HashSet;
+
+/// Accounts renewing within this many days are demoted.
+pub const RENEWAL_GUARD_DAYS: i64 = 60;
+/// Red within this many days (and recovered) is still a red spell.
+pub const RED_SPELL_DAYS: i64 = 90;
+
+pub fn health_weight(health: Option<Health>) -> i64 {
+    match health {
+        Some(Health::Green) => 100,
+        Some(Health::Yellow) => 80,
+        Some(Health::Orange) => 30,
+        Some(Health::Red) => 0,
+        None => 50,
+    }
+}
+
+pub fn stage_weight(stage: Stage) -> i64 {
+    match stage {
+        Stage::Absorption | Stage::Adaptation => 100,
+        Stage::Adoption => 50,
+        Stage::Addiction => 20,
+    }
+}
+
+fn renewal_weight(days_to_renewal: Option<i64>) -> i64 {
+    if days_to_renewal.is_some_and(|days| days <= RENEWAL_GUARD_DAYS) { 20 } else { 100 }
+}
+
+fn red_spell_weight(red_recently: bool) -> i64 {
+    if red_recently { 30 } else { 100 }
+}
+
+/// One factor of a row's priority, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScorePart {
+    pub factor: &'static str,
+    pub percent: i64,
+    pub why: String,
+}
+
+/// A ranked target: an index into the list's positions and its priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub index: usize,
+    pub priority: Money,
+}
+
+/// What a hunter narrows the list by. `product` keeps the accounts that hold
+/// the product now or have a potential set for it (resolved by the store).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetFilter {
+    /// The hunter, matched case-insensitively.
+    pub am: Option<String>,
+    pub product: Option<(String, HashSet<String>)>,
+    pub stage: Option<Stage>,
+    pub health: Option<Health>,
+    pub tier: Option<Tier>,
+}
+
+impl TargetFilter {
+    pub fn accepts(&self, position: &AccountPosition) -> bool {
+        self.am.as_ref().is_none_or(|am| position.am.eq_ignore_ascii_case(am.trim()))
+            && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(&position.id))
+            && self.stage.is_none_or(|stage| position.stage == stage)
+            && self.health.is_none_or(|health| position.health == Some(health))
+            && self.tier.is_none_or(|tier| position.tier == tier)
+    }
+}
+
+/// The ranked list, computed once; filtering afterwards is a walk in rank
+/// order, so changing a filter never re-ranks the book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetList {
+    pub today: NaiveDate,
+    pub positions: Vec<AccountPosition>,
+    pub ranked: Vec<Target>,
+}
+
+/// The priority of one account, `None` when it is not a target.
+pub fn priority(position: &AccountPosition, today: NaiveDate) -> Option<Money> {
+    let whitespace = position.absorption.whitespace;
+    if whitespace.cents() <= 0 || position.health == Some(Health::Red) {
+        return None;
+    }
+    let weights = [
+        health_weight(position.health),
+        stage_weight(position.stage),
+        renewal_weight(position.days_to_renewal(today)),
+        red_spell_weight(position.red_recently),
+    ];
+    let numerator: i64 = weights.iter().product();
+    Some(whitespace.mul_ratio(numerator, 100_i64.pow(weights.len() as u32)))
+}
+
+/// The factors behind a row's priority, in words.
+pub fn score_parts(position: &AccountPosition, today: NaiveDate) -> Vec<ScorePart> {
+    let health_word = position.health.map_or("not set", Health::as_str);
+    let days = position.days_to_renewal(today);
+    let renewal_why = match days {
+        Some(days) if days <= RENEWAL_GUARD_DAYS => {
+            format!("renews in {days} days (≤ {RENEWAL_GUARD_DAYS})")
+        }
+        Some(days) => format!("renews in {days} days"),
+        None => "no renewal ahead".to_string(),
+    };
+    vec![
+        ScorePart {
+            factor: "whitespace",
+            percent: 100,
+            why: format!("{} unsold", position.absorption.whitespace.to_whole_grouped()),
+        },
+        ScorePart {
+            factor: "health",
+            percent: health_weight(position.health),
+            why: format!("health {health_word}"),
+        },
+        ScorePart {
+            factor: "stage",
+            percent: stage_weight(position.stage),
+            why: format!("stage {}", position.stage.as_str()),
+        },
+        ScorePart { factor: "renewal", percent: renewal_weight(days), why: renewal_why },
+        ScorePart {
+            factor: "red spell",
+            percent: red_spell_weight(position.red_recently),
+            why: if position.red_recently {
+                format!("red in the last {RED_SPELL_DAYS} days")
+            } else {
+                "no red spell".to_string()
+            },
+        },
+    ]
+}
+
+/// The parts as one line: `whitespace 90,000 × health green 100% × …`.
+pub fn explain(position: &AccountPosition, today: NaiveDate) -> String {
+    let parts = score_parts(position, today);
+    parts
+        .iter()
+        .map(|part| {
+            if part.factor == "whitespace" {
+                part.why.clone()
+            } else {
+                format!("{} {}%", part.why, part.percent)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" × ")
+}
+
+impl TargetList {
+    pub fn rank(positions: Vec<AccountPosition>, today: NaiveDate) -> TargetList {
+        let mut ranked: Vec<Target> = positions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, position)| {
+                priority(position, today).map(|priority| Target { index, priority })
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            let (pa, pb) = (&positions[a.index], &positions[b.index]);
+            b.priority
+                .cmp(&a.priority)
+                .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
+                .then_with(|| pa.id.cmp(&pb.id))
+        });
+        TargetList { today, positions, ranked }
+    }
+
+    /// The targets passing `filter`, best first.
+    pub fn rows<'a>(
+        &'a self,
+        filter: &'a TargetFilter,
+    ) -> impl Iterator<Item = (&'a Target, &'a AccountPosition)> + 'a {
+        self.ranked
+            .iter()
+            .map(|target| (target, &self.positions[target.index]))
+            .filter(|(_, position)| filter.accepts(position))
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranked.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranked.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::absorption::AccountAbsorption;
+    use crate::metrics::board::tests::{d, position};
+
+    fn with_whitespace(
+        id: &str,
+        stage: Stage,
+        health: Option<Health>,
+        whitespace: i64,
+    ) -> AccountPosition {
+        let mut p = position(id, stage, 1000);
+        p.health = health;
+        p.absorption = AccountAbsorption {
+            current_units: Some(10),
+            potential_units: Some(100),
+            whitespace: Money::from_units(whitespace),
+        };
+        p
+    }
+
+    #[test]
+    fn healthy_absorbing_accounts_with_large_whitespace_come_first() {
+        let today = d(2025, 3, 1);
+        let list = TargetList::rank(
+            vec![
+                with_whitespace("small", Stage::Absorption, Some(Health::Green), 1_000),
+                with_whitespace("big-yellow", Stage::Adaptation, Some(Health::Yellow), 10_000), // 8,000
+                with_whitespace("big-adoption", Stage::Adoption, Some(Health::Green), 10_000), // 5,000
+                with_whitespace("orange", Stage::Absorption, Some(Health::Orange), 20_000), // 6,000
+                with_whitespace("red", Stage::Absorption, Some(Health::Red), 50_000),       // out
+                with_whitespace("none", Stage::Absorption, Some(Health::Green), 0),         // out
+            ],
+            today,
+        );
+        let filter = TargetFilter::default();
+        let order: Vec<(&str, Money)> =
+            list.rows(&filter).map(|(t, p)| (p.id.as_str(), t.priority)).collect();
+        assert_eq!(
+            order,
+            vec![
+                ("big-yellow", Money::from_units(8_000)),
+                ("orange", Money::from_units(6_000)),
+                ("big-adoption", Money::from_units(5_000)),
+                ("small", Money::from_units(1_000)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_near_renewal_or_a_recent_red_spell_demotes() {
+        let today = d(2025, 3, 1);
+        let mut renewing =
+            with_whitespace("renewing", Stage::Absorption, Some(Health::Green), 10_000);
+        renewing.next_renewal = Some(d(2025, 4, 30)); // 60 days: demoted to 20%
+        let mut recovered =
+            with_whitespace("recovered", Stage::Absorption, Some(Health::Green), 10_000);
+        recovered.red_recently = true;
+        assert_eq!(priority(&renewing, today), Some(Money::from_units(2_000)));
+        assert_eq!(priority(&recovered, today), Some(Money::from_units(3_000)));
+        renewing.next_renewal = Some(d(2025, 5, 1)); // 61 days: full weight
+        assert_eq!(priority(&renewing, today), Some(Money::from_units(10_000)));
+        let why = explain(&recovered, today);
+        assert_eq!(
+            why,
+            "10,000 unsold × health green 100% × stage absorption 100% × renews in 305 days 100% × red in the last 90 days 30%"
+        );
+    }
+
+    #[test]
+    fn filters_narrow_without_reranking() {
+        let today = d(2025, 3, 1);
+        let mut other_am = with_whitespace("B", Stage::Absorption, Some(Health::Green), 5_000);
+        other_am.am = "Dana".into();
+        other_am.tier = 2;
+        let list = TargetList::rank(
+            vec![with_whitespace("A", Stage::Absorption, Some(Health::Green), 9_000), other_am],
+            today,
+        );
+        let ids = |filter: &TargetFilter| {
+            list.rows(filter).map(|(_, p)| p.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&TargetFilter { am: Some("dana".into()), ..TargetFilter::default() }),
+            ["B"]
+        );
+        assert_eq!(ids(&TargetFilter { tier: Some(1), ..TargetFilter::default() }), ["A"]);
+        let product = TargetFilter {
+            product: Some(("Core".into(), HashSet::from(["B".to_string()]))),
+            ..TargetFilter::default()
+        };
+        assert_eq!(ids(&product), ["B"]);
+        assert_eq!(
+            ids(&TargetFilter { stage: Some(Stage::Adoption), ..TargetFilter::default() }),
+            Vec::<String>::new()
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! No drawing and no ranking here: plain rows out, typed writes in.
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Billing, Contract, Flags, Health, Money, Month, Stage};
+use crate::domain::{Flags, Health, Money, Month, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -154,32 +154,6 @@ impl Store {
             return Err(StoreError::Invalid(format!("account {id} does not exist")));
         }
         Ok(())
-    }
-
-    /// An account's contracts, oldest first.
-    pub fn account_contracts(&self, id: &str) -> StoreResult<Vec<Contract>> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, account_id, product, start_date, end_date, arr_cents, units, billing,
-                    terminated_on
-             FROM contracts WHERE account_id = ?1 ORDER BY start_date, product, id",
-        )?;
-        let rows = statement.query_map(params![id], |row| {
-            let start: String = row.get(3)?;
-            let end: String = row.get(4)?;
-            let billing: String = row.get(7)?;
-            Ok(Contract {
-                id: row.get(0)?,
-                account_id: row.get(1)?,
-                product: row.get(2)?,
-                start_date: date_prefix(Some(start)).unwrap_or_default(),
-                end_date: date_prefix(Some(end)).unwrap_or_default(),
-                arr: Money::from_cents(row.get(5)?),
-                units: row.get(6)?,
-                billing: Billing::parse(&billing).unwrap_or(Billing::Annual),
-                terminated_on: date_prefix(row.get(8)?),
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// An account's ARR snapshots, by month then product.

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("initial", include_str!("migrations/001_initial.sql")),
     ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql")),
+    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,1 +1,249 @@
-//! (Being built.)
+//! Opportunities (the `opportunities` table): record an upsell or cross-sell,
+//! move it through idea → qualified → proposed → won | lost, list them with
+//! who owns what; and the inputs of an account's I/R/U picture (its contracts
+//! and won opportunities). SQL only; the split is `metrics::iru`.
+
+use super::stages::{conversion, date_text, parse_date, parse_time, time_text};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::opportunity::{
+    Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
+};
+use crate::domain::{Billing, Contract, Money};
+use crate::metrics::iru::{self, Booking, IruYear};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+/// An opportunity with its account's name and owners: who owns what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpportunityRow {
+    pub opportunity: Opportunity,
+    pub account_name: String,
+    /// The farmer of the account.
+    pub csm: String,
+    /// The hunter of the account.
+    pub am: String,
+}
+
+const COLUMNS: &str = "o.id, o.account_id, o.product, o.kind, o.arr_cents, o.stage, o.owner, o.close_date, o.created_at, o.updated_at";
+
+fn opportunity_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Opportunity> {
+    let kind: String = row.get(3)?;
+    let stage: String = row.get(5)?;
+    let close: Option<String> = row.get(7)?;
+    let created: String = row.get(8)?;
+    let updated: String = row.get(9)?;
+    Ok(Opportunity {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        fields: OpportunityFields {
+            product: row.get(2)?,
+            kind: conversion(3, OpportunityKind::parse(&kind))?,
+            arr: Money::from_cents(row.get(4)?),
+            stage: conversion(5, OpportunityStage::parse(&stage))?,
+            owner: row.get(6)?,
+            close_date: close.as_deref().and_then(parse_date),
+        },
+        created_at: parse_time(&created).unwrap_or_default(),
+        updated_at: parse_time(&updated).unwrap_or_default(),
+    })
+}
+
+impl Store {
+    /// Records an opportunity; returns its id.
+    pub fn add_opportunity(
+        &self,
+        account_id: &str,
+        fields: &OpportunityFields,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.account_name(account_id)?;
+        fields.validate().map_err(StoreError::Invalid)?;
+        self.conn.execute(
+            "INSERT INTO opportunities (account_id, product, kind, arr_cents, stage, owner, close_date, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![
+                account_id,
+                fields.product.trim(),
+                fields.kind.as_str(),
+                fields.arr.cents(),
+                fields.stage.as_str(),
+                fields.owner.trim(),
+                fields.close_date.map(date_text),
+                time_text(at),
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Replaces an opportunity's fields.
+    pub fn update_opportunity(
+        &self,
+        id: i64,
+        fields: &OpportunityFields,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        fields.validate().map_err(StoreError::Invalid)?;
+        let changed = self.conn.execute(
+            "UPDATE opportunities SET product = ?2, kind = ?3, arr_cents = ?4, stage = ?5, owner = ?6,
+                    close_date = ?7, updated_at = ?8 WHERE id = ?1",
+            params![
+                id,
+                fields.product.trim(),
+                fields.kind.as_str(),
+                fields.arr.cents(),
+                fields.stage.as_str(),
+                fields.owner.trim(),
+                fields.close_date.map(date_text),
+                time_text(at),
+            ],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("no opportunity {id}")));
+        }
+        Ok(())
+    }
+
+    /// Moves an opportunity to another stage. Marking it won without a close
+    /// date closes it on the day of `at`.
+    pub fn set_opportunity_stage(
+        &self,
+        id: i64,
+        stage: OpportunityStage,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let close = (stage == OpportunityStage::Won).then(|| date_text(at.date_naive()));
+        let changed = self.conn.execute(
+            "UPDATE opportunities SET stage = ?2, updated_at = ?3,
+                    close_date = COALESCE(close_date, ?4) WHERE id = ?1",
+            params![id, stage.as_str(), time_text(at), close],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("no opportunity {id}")));
+        }
+        Ok(())
+    }
+
+    pub fn opportunity(&self, id: i64) -> StoreResult<Opportunity> {
+        let sql = format!("SELECT {COLUMNS} FROM opportunities o WHERE o.id = ?1");
+        self.conn.query_row(&sql, [id], opportunity_from).map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => {
+                StoreError::Invalid(format!("no opportunity {id}"))
+            }
+            other => StoreError::Sql(other),
+        })
+    }
+
+    /// The account's opportunities, newest first.
+    pub fn opportunities(&self, account_id: &str) -> StoreResult<Vec<Opportunity>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM opportunities o WHERE o.account_id = ?1 ORDER BY o.created_at DESC, o.id DESC"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([account_id], opportunity_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every opportunity with its account and owners, open ones first, then
+    /// by close date; `open_only` leaves out won and lost.
+    pub fn opportunity_rows(&self, open_only: bool) -> StoreResult<Vec<OpportunityRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, a.name, a.csm, a.am FROM opportunities o JOIN accounts a ON a.id = o.account_id
+             WHERE (?1 = 0 OR o.stage NOT IN ('won', 'lost'))
+             ORDER BY o.stage IN ('won', 'lost'), o.close_date IS NULL, o.close_date, o.id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([i64::from(open_only)], |row| {
+            Ok(OpportunityRow {
+                opportunity: opportunity_from(row)?,
+                account_name: row.get(10)?,
+                csm: row.get(11)?,
+                am: row.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The account's contracts, oldest first (the I/R/U input).
+    pub fn account_contracts(&self, account_id: &str) -> StoreResult<Vec<Contract>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on
+             FROM contracts WHERE account_id = ?1 ORDER BY start_date, id",
+        )?;
+        let rows = statement.query_map([account_id], |row| {
+            let date = |index: usize| -> rusqlite::Result<NaiveDate> {
+                let text: String = row.get(index)?;
+                parse_date(&text).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        index,
+                        rusqlite::types::Type::Text,
+                        format!("{text:?} is not a date").into(),
+                    )
+                })
+            };
+            let billing: String = row.get(7)?;
+            let terminated: Option<String> = row.get(8)?;
+            Ok(Contract {
+                id: row.get(0)?,
+                account_id: row.get(1)?,
+                product: row.get(2)?,
+                start_date: date(3)?,
+                end_date: date(4)?,
+                arr: Money::from_cents(row.get(5)?),
+                units: row.get(6)?,
+                billing: conversion(7, Billing::parse(&billing))?,
+                terminated_on: terminated.as_deref().and_then(parse_date),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The account's bookings split into I/R/U (contracts and won opportunities).
+    pub fn account_bookings(&self, account_id: &str) -> StoreResult<Vec<Booking>> {
+        let contracts = self.account_contracts(account_id)?;
+        let opportunities = self.opportunities(account_id)?;
+        Ok(iru::bookings(&contracts, &opportunities))
+    }
+
+    /// The account's I/R/U stack by year.
+    pub fn account_iru(&self, account_id: &str) -> StoreResult<Vec<IruYear>> {
+        Ok(iru::by_year(&self.account_bookings(account_id)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stages::fixture::*;
+    use super::*;
+
+    #[test]
+    fn a_won_opportunity_shows_as_upsell_in_the_iru_picture() {
+        let store = book();
+        let fields = OpportunityFields {
+            product: "Security".into(),
+            kind: OpportunityKind::CrossSell,
+            arr: Money::from_units(3_000),
+            stage: OpportunityStage::Idea,
+            owner: "hugo".into(),
+            close_date: None,
+        };
+        let id = store.add_opportunity("ACME", &fields, noon(day(2025, 1, 10))).expect("add");
+        assert_eq!(store.opportunity_rows(true).expect("rows")[0].am, "hugo");
+        store.set_opportunity_stage(id, OpportunityStage::Won, noon(day(2025, 3, 1))).expect("won");
+        assert_eq!(store.opportunity(id).expect("o").fields.close_date, Some(day(2025, 3, 1)));
+        assert!(store.opportunity_rows(true).expect("rows").is_empty());
+        let years = store.account_iru("ACME").expect("iru");
+        assert_eq!(
+            years.iter().map(|y| (y.year, y.initial, y.upsell)).collect::<Vec<_>>(),
+            vec![
+                (2024, Money::from_units(12_000), Money::ZERO),
+                (2025, Money::ZERO, Money::from_units(3_000)),
+            ]
+        );
+        assert!(
+            store
+                .set_opportunity_stage(999, OpportunityStage::Lost, noon(day(2025, 3, 1)))
+                .is_err()
+        );
+        assert!(store.add_opportunity("NOPE", &fields, noon(day(2025, 3, 1))).is_err());
+    }
+}

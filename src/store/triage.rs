@@ -47,15 +47,6 @@ pub struct SnapshotTrend {
     pub to_units: i64,
 }
 
-/// A moment whose due date has passed without being done.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverdueMoment {
-    pub account_id: String,
-    pub kind: String,
-    pub title: String,
-    pub due_on: NaiveDate,
-}
-
 impl Store {
     /// Each account's total ARR and units at the book's latest snapshot month
     /// and `months_back` months before it.
@@ -118,32 +109,6 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Moments due before `today` and not done.
-    pub fn overdue_moments(
-        &self,
-        scope: Scope<'_>,
-        today: NaiveDate,
-    ) -> StoreResult<Vec<OverdueMoment>> {
-        let sql = format!(
-            "SELECT m.account_id, m.kind, m.title, m.due_on FROM moments m
-             JOIN accounts a ON a.id = m.account_id
-             WHERE {} = ?1 AND m.done_at IS NULL AND m.due_on < ?2
-             ORDER BY m.due_on, m.account_id",
-            scope.column()
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(params![scope.value(), today.to_string()], |row| {
-            let due: String = row.get(3)?;
-            Ok(OverdueMoment {
-                account_id: row.get(0)?,
-                kind: row.get(1)?,
-                title: row.get(2)?,
-                due_on: super::accounts::date_prefix(Some(due)).unwrap_or_default(),
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
     /// Snoozes a Today row (an account and the reason's key) until a date.
     pub fn snooze(&self, account_id: &str, reason: &str, until: NaiveDate) -> StoreResult<()> {
         self.conn.execute(
@@ -192,9 +157,9 @@ mod tests {
         assert_eq!(store.flagged_notes(Scope::Csm("ana"), since).expect("n").len(), 2);
         assert_eq!(store.flagged_notes(Scope::Account("A1"), since).expect("n").len(), 1);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
-        let overdue = store.overdue_moments(Scope::Csm("ana"), today).expect("m");
+        let overdue = store.overdue_moments(today, Some("ana")).expect("m");
         assert_eq!(overdue.len(), 1);
-        assert_eq!(overdue[0].kind, "qbr");
+        assert_eq!(overdue[0].moment.kind.as_str(), "qbr");
         store
             .snooze("A1", "renewal:90", NaiveDate::from_ymd_opt(2025, 6, 8).expect("d"))
             .expect("s");

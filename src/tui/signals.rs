@@ -205,23 +205,23 @@ pub fn today_rows(
         }
     }
     // Overdue moments.
-    for moment in store.overdue_moments(Scope::Csm(user), today)? {
+    for overdue in store.overdue_moments(today, Some(user))? {
+        let moment = overdue.moment;
         let Some(index) = book.index_of(&moment.account_id) else { continue };
         let Some(row) = book.row(index) else { continue };
         let days_late = (today - moment.due_on).num_days();
-        let title =
-            if moment.title.is_empty() { moment.kind.clone() } else { moment.title.clone() };
+        let kind = moment.kind.as_str().to_string();
+        let title = if moment.title.is_empty() {
+            moment.kind.title().to_string()
+        } else {
+            moment.title.clone()
+        };
         rows.push(Finding {
             account_id: row.id.clone(),
             name: row.name.clone(),
-            key: format!("moment:{}:{}", moment.kind, moment.due_on),
+            key: format!("moment:{}:{}", kind, moment.due_on),
             why: format!("{title} was due {} ({days_late} days late)", moment.due_on),
-            kind: FindingKind::MomentOverdue {
-                kind: moment.kind,
-                title,
-                due_on: moment.due_on,
-                days_late,
-            },
+            kind: FindingKind::MomentOverdue { kind, title, due_on: moment.due_on, days_late },
             arr: row.arr,
             tier: book.tier(index),
             flags: row.flags,
