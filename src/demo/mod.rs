@@ -8,7 +8,8 @@
 //! This module only hands out text and plain records. It never writes to a
 //! store; loading the book into a fresh database is the caller's job.
 
-mod records;
+pub mod load;
+pub mod records;
 mod shift;
 
 pub use records::{

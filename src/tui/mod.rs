@@ -42,12 +42,13 @@ impl Drop for MouseGuard {
 
 /// Opens the cockpit on the context's database.
 pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
-    if demo {
-        anyhow::bail!(
-            "the demo book is not bundled in this build; import a book with `cockpit import`"
-        );
-    }
-    let store = context.open_store()?;
+    let store = if demo {
+        let path = crate::demo::load::demo_database_path();
+        crate::demo::load::create_demo_database(&path, &context.clock)
+            .context("building the demo book")?
+    } else {
+        context.open_store()?
+    };
     let app =
         App::new(store, context.clock, Config::default(), &context.user, theme::Theme::from_env())
             .context("loading the book")?;
