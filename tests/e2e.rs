@@ -35,11 +35,14 @@ struct Screen {
 
 impl Screen {
     fn open(db: &Path) -> Screen {
+        Screen::spawn(&["--db".as_ref(), db.as_os_str()], &[], "2025-06-01")
+    }
+
+    fn spawn(args: &[&std::ffi::OsStr], envs: &[(&str, &std::ffi::OsStr)], today: &str) -> Screen {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+        command.args(args).envs(envs.iter().copied());
         command
-            .arg("--db")
-            .arg(db)
-            .env("COCKPIT_TODAY", "2025-06-01")
+            .env("COCKPIT_TODAY", today)
             .env("COCKPIT_USER", "ana")
             .env("TERM", "xterm-256color")
             .env("NO_COLOR", "1");
@@ -156,4 +159,38 @@ fn a_killed_cockpit_leaves_the_database_whole() {
     let history = store.health_history("A1").expect("history");
     assert_eq!(history[0].health, Health::Red);
     assert_eq!(history[0].reason, "champion left");
+}
+
+#[test]
+fn the_demo_opens_and_keeps_a_health_change_after_reopening() {
+    let dir = tempfile::tempdir().expect("dir");
+    let demo = dir.path().join("demo.db");
+    let envs = [("COCKPIT_DEMO_DB", demo.as_os_str())];
+    let mut screen = Screen::spawn(&["--demo".as_ref()], &envs, "2026-11-23");
+    screen.wait_for("64 accounts");
+    screen.send("2");
+    screen.wait_for("Book of business");
+    screen.send("/aldermoor");
+    screen.wait_for("1 of 64 accounts");
+    screen.send("\r");
+    screen.send("H");
+    screen.wait_for("Pick a colour");
+    screen.send("y");
+    screen.send("pilot ward asks for a second review\r");
+    screen.wait_for("saved:");
+    screen.send("q");
+    screen.wait_exit();
+
+    // The demo's own database, reopened directly, still has the change.
+    let mut screen = Screen::spawn(&["--db".as_ref(), demo.as_os_str()], &[], "2026-11-23");
+    screen.wait_for("64 accounts");
+    screen.send("2");
+    screen.send("/aldermoor");
+    screen.wait_for("1 of 64 accounts");
+    screen.send("\r\r");
+    let text = screen.wait_for("Health history");
+    assert!(text.contains("[Y] yellow"), "{text}");
+    assert!(text.contains("pilot ward asks for a second review"), "{text}");
+    screen.send("q");
+    screen.wait_exit();
 }
