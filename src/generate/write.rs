@@ -3,6 +3,7 @@
 
 use super::{Params, simulate};
 use crate::domain::{Money, Month};
+use crate::import::ImportKind;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::BufWriter;
@@ -57,42 +58,17 @@ impl Out {
     }
 }
 
-pub const ACCOUNTS_HEADER: [&str; 11] = [
-    "account_id",
-    "name",
-    "csm",
-    "am",
-    "segment",
-    "industry",
-    "region",
-    "stage",
-    "potential_units",
-    "health",
-    "flags",
-];
-pub const SNAPSHOTS_HEADER: [&str; 5] = ["account_id", "month", "product", "arr", "units"];
-pub const CONTRACTS_HEADER: [&str; 9] = [
-    "contract_id",
-    "account_id",
-    "product",
-    "start_date",
-    "end_date",
-    "arr",
-    "units",
-    "billing",
-    "terminated_on",
-];
-pub const NOTES_HEADER: [&str; 4] = ["account_id", "at", "kind", "text"];
-
 /// Writes `accounts.csv`, `snapshots.csv`, `contracts.csv` and `notes.csv`
 /// into `dir` (created if missing), replacing files of those names.
 pub fn write_book(params: &Params, dir: &Path) -> Result<BookSummary, GenerateError> {
     std::fs::create_dir_all(dir)
         .map_err(|source| GenerateError::Folder { path: dir.to_path_buf(), source })?;
-    let mut accounts = Out::create(dir, "accounts.csv", &ACCOUNTS_HEADER)?;
-    let mut snapshots = Out::create(dir, "snapshots.csv", &SNAPSHOTS_HEADER)?;
-    let mut contracts = Out::create(dir, "contracts.csv", &CONTRACTS_HEADER)?;
-    let mut notes = Out::create(dir, "notes.csv", &NOTES_HEADER)?;
+    let mut accounts = Out::create(dir, "accounts.csv", ImportKind::Accounts.column_names())?;
+    let mut snapshots = Out::create(dir, "snapshots.csv", ImportKind::Snapshots.column_names())?;
+    let mut contracts = Out::create(dir, "contracts.csv", ImportKind::Contracts.column_names())?;
+    // Generated notes carry no author: the required columns only.
+    let note_columns = ImportKind::Notes.column_names().get(..4).unwrap_or_default();
+    let mut notes = Out::create(dir, "notes.csv", note_columns)?;
 
     let first = params.first_month();
     let month_texts: Vec<String> =

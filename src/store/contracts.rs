@@ -6,7 +6,7 @@ use crate::domain::{Billing, Contract, Money};
 use chrono::NaiveDate;
 use rusqlite::{Row, params};
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on";
 
 fn parse_date(text: &str, column: &str, id: &str) -> StoreResult<NaiveDate> {
@@ -15,9 +15,11 @@ fn parse_date(text: &str, column: &str, id: &str) -> StoreResult<NaiveDate> {
     })
 }
 
-/// The raw text of a row, parsed outside SQLite's callback so errors stay typed.
-struct RawContract {
-    id: String,
+/// The raw text of a contract row (columns in the order of `COLUMNS`), parsed
+/// outside SQLite's callback so errors stay typed. Every store file that reads
+/// contracts decodes them through this one type.
+pub(super) struct RawContract {
+    pub(super) id: String,
     account_id: String,
     product: String,
     start_date: String,
@@ -29,7 +31,7 @@ struct RawContract {
 }
 
 impl RawContract {
-    fn read(row: &Row<'_>) -> rusqlite::Result<RawContract> {
+    pub(super) fn read(row: &Row<'_>) -> rusqlite::Result<RawContract> {
         Ok(RawContract {
             id: row.get(0)?,
             account_id: row.get(1)?,
@@ -43,7 +45,7 @@ impl RawContract {
         })
     }
 
-    fn into_contract(self) -> StoreResult<Contract> {
+    pub(super) fn into_contract(self) -> StoreResult<Contract> {
         let billing = Billing::parse(&self.billing)
             .map_err(|e| StoreError::Invalid(format!("contract {}: billing {e}", self.id)))?;
         let terminated_on = match &self.terminated_on {
@@ -86,7 +88,7 @@ impl Store {
         self.read_contracts(&format!("SELECT {COLUMNS} FROM contracts ORDER BY id"), params![])
     }
 
-    fn read_contracts(
+    pub(super) fn read_contracts(
         &self,
         sql: &str,
         params: impl rusqlite::Params,

@@ -8,9 +8,9 @@ use super::{Store, StoreError, StoreResult};
 use crate::domain::opportunity::{
     Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
 };
-use crate::domain::{Billing, Contract, Money};
+use crate::domain::{Contract, Money};
 use crate::metrics::iru::{self, Booking, IruYear};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 /// An opportunity with its account's name and owners: who owns what.
@@ -165,36 +165,13 @@ impl Store {
 
     /// The account's contracts, oldest first (the I/R/U input).
     pub fn account_contracts(&self, account_id: &str) -> StoreResult<Vec<Contract>> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on
-             FROM contracts WHERE account_id = ?1 ORDER BY start_date, id",
-        )?;
-        let rows = statement.query_map([account_id], |row| {
-            let date = |index: usize| -> rusqlite::Result<NaiveDate> {
-                let text: String = row.get(index)?;
-                parse_date(&text).ok_or_else(|| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        index,
-                        rusqlite::types::Type::Text,
-                        format!("{text:?} is not a date").into(),
-                    )
-                })
-            };
-            let billing: String = row.get(7)?;
-            let terminated: Option<String> = row.get(8)?;
-            Ok(Contract {
-                id: row.get(0)?,
-                account_id: row.get(1)?,
-                product: row.get(2)?,
-                start_date: date(3)?,
-                end_date: date(4)?,
-                arr: Money::from_cents(row.get(5)?),
-                units: row.get(6)?,
-                billing: conversion(7, Billing::parse(&billing))?,
-                terminated_on: terminated.as_deref().and_then(parse_date),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read_contracts(
+            &format!(
+                "SELECT {} FROM contracts WHERE account_id = ?1 ORDER BY start_date, id",
+                super::contracts::COLUMNS
+            ),
+            [account_id],
+        )
     }
 
     /// The account's bookings split into I/R/U (contracts and won opportunities).

@@ -8,9 +8,10 @@
 //! falls in it (the start-date index, one short range per year of history),
 //! and moments due in it. With "mine" it walks the CSM's accounts instead.
 
+use super::contracts::RawContract;
 use super::{Store, StoreError, StoreResult};
 use crate::domain::month::add_months;
-use crate::domain::{Billing, Config, Contract, Health, Money, Month};
+use crate::domain::{Config, Contract, Health, Money, Month};
 use crate::metrics::calendar::grid_range;
 use crate::metrics::calibration::{HealthPoint, PastRenewal};
 use crate::metrics::forecast::{Forecast, ForecastItem, forecast};
@@ -75,54 +76,6 @@ impl RawAccount {
 
 const CONTRACT_COLUMNS: &str = "c.id, c.account_id, c.product, c.start_date, c.end_date, \
      c.arr_cents, c.units, c.billing, c.terminated_on";
-
-struct RawContract {
-    id: String,
-    account_id: String,
-    product: String,
-    start_date: String,
-    end_date: String,
-    arr_cents: i64,
-    units: Option<i64>,
-    billing: String,
-    terminated_on: Option<String>,
-}
-
-fn raw_contract(row: &Row<'_>) -> rusqlite::Result<RawContract> {
-    Ok(RawContract {
-        id: row.get(0)?,
-        account_id: row.get(1)?,
-        product: row.get(2)?,
-        start_date: row.get(3)?,
-        end_date: row.get(4)?,
-        arr_cents: row.get(5)?,
-        units: row.get(6)?,
-        billing: row.get(7)?,
-        terminated_on: row.get(8)?,
-    })
-}
-
-impl RawContract {
-    fn into_contract(self) -> StoreResult<Contract> {
-        let what = format!("contract {}", self.id);
-        Ok(Contract {
-            start_date: stored_date(&self.start_date, &what)?,
-            end_date: stored_date(&self.end_date, &what)?,
-            terminated_on: self
-                .terminated_on
-                .as_deref()
-                .map(|t| stored_date(t, &what))
-                .transpose()?,
-            billing: Billing::parse(&self.billing)
-                .map_err(|e| StoreError::Invalid(format!("{what}: {e}")))?,
-            arr: Money(self.arr_cents),
-            units: self.units,
-            id: self.id,
-            account_id: self.account_id,
-            product: self.product,
-        })
-    }
-}
 
 /// The SQL conditions on the account that a filter pushes down.
 fn account_conditions(filter: &CalendarFilter, params: &mut Vec<Value>) -> String {
@@ -263,7 +216,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut statement = self.conn.prepare_cached(sql)?;
         let rows = statement.query_map(params_from_iter(params.iter()), |row| {
-            Ok((raw_contract(row)?, account_brief(row, 9)?))
+            Ok((RawContract::read(row)?, account_brief(row, 9)?))
         })?;
         for row in rows {
             out.push(row?);
@@ -350,7 +303,7 @@ impl Store {
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map([day(horizon)], |row| {
             Ok((
-                raw_contract(row)?,
+                RawContract::read(row)?,
                 row.get::<_, String>(9)?,
                 row.get::<_, String>(10)?,
                 row.get::<_, Option<String>>(11)?,
