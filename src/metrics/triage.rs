@@ -130,6 +130,17 @@ pub fn rank(findings: &mut [Finding]) {
     });
 }
 
+/// A lost account: no ARR, nothing left to renew, and not on a trial. Its
+/// story is told by its churn chain; cadence touches and health work on it
+/// would only bury the live accounts in Today.
+pub fn is_lost(
+    arr: crate::domain::Money,
+    next_renewal: Option<chrono::NaiveDate>,
+    stage: crate::domain::Stage,
+) -> bool {
+    arr.is_zero() && next_renewal.is_none() && stage != crate::domain::Stage::Addiction
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +207,15 @@ mod tests {
         };
         assert_eq!(late.urgency(), 90);
         assert_eq!(FindingKind::NoTouch { days: 1000, cadence: 30 }.urgency(), 60);
+    }
+
+    #[test]
+    fn lost_accounts_are_those_with_nothing_left_to_keep() {
+        use crate::domain::{Money, Stage};
+        let renewal = chrono::NaiveDate::from_ymd_opt(2026, 3, 1);
+        assert!(is_lost(Money::ZERO, None, Stage::Adoption));
+        assert!(!is_lost(Money::ZERO, renewal, Stage::Adoption), "a renewal is still ahead");
+        assert!(!is_lost(Money::ZERO, None, Stage::Addiction), "a trial has no ARR yet");
+        assert!(!is_lost(Money::from_units(1), None, Stage::Adoption));
     }
 }

@@ -127,6 +127,9 @@ pub fn today_rows(
     let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
     for facts in &gathered.facts {
         let Some(row) = book.by_id(&facts.account_id) else { continue };
+        if triage::is_lost(row.arr, row.next_renewal, row.stage) {
+            continue;
+        }
         let base = |kind: FindingKind, key: String, why: String| Finding {
             account_id: row.id.clone(),
             name: row.name.clone(),
