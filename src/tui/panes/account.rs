@@ -100,6 +100,7 @@ struct Loaded {
     health: Vec<HealthChange>,
     stages: Vec<StageChange>,
     suggestion: Option<Suggestion>,
+    churn: Vec<crate::domain::churn::ChurnChain>,
 }
 
 /// The account view's state.
@@ -132,6 +133,7 @@ impl AccountPane {
             health: cx.store.health_history(&id)?,
             stages: cx.store.account_stage_changes(&id)?,
             suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
+            churn: cx.store.churn_chains_for_account(&id)?,
         };
         Ok(())
     }
@@ -170,6 +172,21 @@ impl AccountPane {
             }
             None => {
                 lines.push(Line::from(Span::styled("  no signal suggests a change", theme.dim())))
+            }
+        }
+        if !self.loaded.churn.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("Churn chains", theme.header())));
+            for chain in &self.loaded.churn {
+                let draft = match chain.status {
+                    crate::domain::churn::ChainStatus::Draft => " (draft)",
+                    crate::domain::churn::ChainStatus::Saved => "",
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} ", chain.event_date), theme.dim()),
+                    Span::raw(format!("{}{draft}", chain.sentence())),
+                    Span::styled(format!("  {} lost", chain.arr_lost), theme.dim()),
+                ]));
             }
         }
         lines.push(Line::from(""));
