@@ -140,14 +140,14 @@ impl AccountPane {
 
     fn body(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
         match self.section {
-            0 => self.overview(view),
+            0 => self.overview(view, width),
             1 => self.timeline(view, width),
             2 => self.contracts(view),
             _ => self.arr(view, width),
         }
     }
 
-    fn overview(&self, view: &View<'_>) -> Vec<Line<'static>> {
+    fn overview(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
         let mut lines = vec![Line::from(Span::styled("Why this colour", theme.header()))];
         match &self.loaded.suggestion {
@@ -182,11 +182,14 @@ impl AccountPane {
                     crate::domain::churn::ChainStatus::Draft => " (draft)",
                     crate::domain::churn::ChainStatus::Saved => "",
                 };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {} ", chain.event_date), theme.dim()),
-                    Span::raw(format!("{}{draft}", chain.sentence())),
-                    Span::styled(format!("  {} lost", chain.arr_lost), theme.dim()),
-                ]));
+                lines.push(Line::from(Span::styled(
+                    format!("  {} · {} lost{draft}", chain.event_date, chain.arr_lost),
+                    theme.dim(),
+                )));
+                let sentence = chain.sentence();
+                for part in super::churn_editor::wrap_words(&sentence, width.saturating_sub(4)) {
+                    lines.push(Line::from(format!("    {part}")));
+                }
             }
         }
         lines.push(Line::from(""));
