@@ -274,3 +274,22 @@ fn snapshots_of_the_editor() {
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("editor_browse_80x24", at_80(&mut app));
 }
+
+#[test]
+fn snapshots_of_the_account_with_its_chains() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    app.open_account("A4");
+    insta::assert_snapshot!("account_chains_80x24", at_80(&mut app));
+    key(&mut app, KeyCode::Char('4'));
+    app.resize(160, 48);
+    insta::assert_snapshot!("report_160x48", screen(&app, 160, 48));
+    // Any link, then the editor at 160×48 on a saved chain.
+    key(&mut app, KeyCode::Char('b'));
+    app.resize(80, 24);
+    insta::assert_snapshot!("report_any_link_80x24", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    app.resize(160, 48);
+    insta::assert_snapshot!("editor_saved_160x48", screen(&app, 160, 48));
+}

@@ -193,7 +193,7 @@ impl ChurnPane {
         let theme = view.theme;
         let Some(report) = &self.report else { return Vec::new() };
         let rows = self.table(report);
-        let label_width = width.saturating_sub(45).max(12);
+        let label_width = width.saturating_sub(45).clamp(12, 48);
         let heading = if self.any_link { "Cause (any link)" } else { "Root cause" };
         let mut lines = vec![Line::from(Span::styled(
             format!(

@@ -207,7 +207,7 @@ impl EditorView {
             vec![Span::styled(format!(" {name} "), theme.dim()), Span::styled(value, style)]
         };
         let product = if chain.product.is_empty() && editor.focus() != Field::Product {
-            "any".to_string()
+            "—".to_string()
         } else {
             chain.product.clone()
         };
@@ -315,7 +315,7 @@ impl EditorView {
             let start = highlighted.saturating_sub(room.saturating_sub(1));
             for (offset, row) in rows.iter().enumerate().skip(start).take(room) {
                 let on = offset == highlighted;
-                let marker = if on { "   › " } else { "     " };
+                let marker = if on { "        › " } else { "          " };
                 let style = if on { theme.selected() } else { Style::new() };
                 let kind = match (row.free_text, row.kind) {
                     (true, _) => "⚑ free text",
@@ -324,7 +324,7 @@ impl EditorView {
                     (_, Some(ReasonKind::Terminal)) => "terminal",
                     (_, None) => "",
                 };
-                let room = width.saturating_sub(label_width + 22);
+                let room = width.saturating_sub(label_width + 27);
                 lines.push(Line::from(vec![
                     Span::styled(marker, theme.key()),
                     Span::styled(format!("{:<label_width$}", fit(&row.label, label_width)), style),
