@@ -79,6 +79,16 @@ pub enum Action {
     NextSection,
     /// Show the previous section of the account.
     PrevSection,
+    /// Record (or resume) a churn chain for the selected account.
+    RecordChurn,
+    /// Churn report: cycle the period.
+    ChurnPeriod,
+    /// Churn report: cycle the CSM filter.
+    ChurnCsm,
+    /// Churn report: cycle the product filter.
+    ChurnProduct,
+    /// Churn report: by root cause, or by any link.
+    ChurnBreakdown,
 }
 
 impl Action {
@@ -121,6 +131,11 @@ impl Action {
             Action::DismissSuggestion => "dismiss suggestion",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
+            Action::RecordChurn => "record churn chain",
+            Action::ChurnPeriod => "churn: period",
+            Action::ChurnCsm => "churn: CSM",
+            Action::ChurnProduct => "churn: product",
+            Action::ChurnBreakdown => "churn: root cause / any link",
         }
     }
 
@@ -142,6 +157,11 @@ impl Action {
             Action::AcceptSuggestion => "accept",
             Action::DismissSuggestion => "dismiss",
             Action::NextSection => "section",
+            Action::RecordChurn => "churn",
+            Action::ChurnPeriod => "period",
+            Action::ChurnCsm => "CSM",
+            Action::ChurnProduct => "product",
+            Action::ChurnBreakdown => "root/any",
             other => other.describe(),
         }
     }

@@ -342,6 +342,13 @@ impl App {
 
     /// The account keys, for any pane with a selected account.
     fn fallback(&mut self, action: Action) {
+        if action == Action::RecordChurn {
+            match self.selected_account() {
+                Some(id) => self.open_churn(&id),
+                None => self.say("select an account first (Ctrl-K jumps to one)".to_string()),
+            }
+            return;
+        }
         let needs_account = matches!(
             action,
             Action::LogTouch
@@ -403,6 +410,27 @@ impl App {
         }
     }
 
+    /// Opens the churn chain editor on an account.
+    pub fn open_churn(&mut self, id: &str) {
+        for index in 0..self.panes.len() {
+            let mut cx = Cx {
+                store: &self.store,
+                clock: self.clock,
+                config: &self.config,
+                user: &self.user,
+                book: &mut self.book,
+            };
+            if self.panes[index].open_churn(id, &mut cx) {
+                self.stale[index] = false;
+                if index != self.active {
+                    self.previous = self.active;
+                }
+                self.active = index;
+                return;
+            }
+        }
+    }
+
     /// The text written in `$EDITOR` (lines starting with `#` dropped); an
     /// empty text, or an editor that failed, writes nothing.
     pub fn finish_editor(&mut self, request: EditorRequest, text: anyhow::Result<String>) {
@@ -449,6 +477,12 @@ impl App {
                 Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
                     self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
                 }),
+                Write::ChurnChain { chain } => {
+                    self.store.save_churn_chain(chain, &self.user, now).map(|_| ())
+                }
+                Write::ChurnDraft { chain } => {
+                    self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
+                }
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -568,5 +602,7 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::Snooze { until, .. } => format!("{name} snoozed until {until}"),
         Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
+        Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
+        Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
     }
 }

@@ -123,6 +123,7 @@ pub const ACCOUNT_KEYS: &[(&str, Action)] = &[
     ("H", Action::SetHealth),
     ("o", Action::EditOwners),
     ("F", Action::EditFlags),
+    ("c", Action::RecordChurn),
 ];
 
 /// One binding: in `scope`, `key` means `action`.

@@ -100,6 +100,7 @@ struct Loaded {
     health: Vec<HealthChange>,
     stages: Vec<StageChange>,
     suggestion: Option<Suggestion>,
+    churn: Vec<crate::domain::churn::ChurnChain>,
 }
 
 /// The account view's state.
@@ -132,20 +133,21 @@ impl AccountPane {
             health: cx.store.health_history(&id)?,
             stages: cx.store.account_stage_changes(&id)?,
             suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
+            churn: cx.store.churn_chains_for_account(&id)?,
         };
         Ok(())
     }
 
     fn body(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
         match self.section {
-            0 => self.overview(view),
+            0 => self.overview(view, width),
             1 => self.timeline(view, width),
             2 => self.contracts(view),
             _ => self.arr(view, width),
         }
     }
 
-    fn overview(&self, view: &View<'_>) -> Vec<Line<'static>> {
+    fn overview(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
         let mut lines = vec![Line::from(Span::styled("Why this colour", theme.header()))];
         match &self.loaded.suggestion {
@@ -170,6 +172,24 @@ impl AccountPane {
             }
             None => {
                 lines.push(Line::from(Span::styled("  no signal suggests a change", theme.dim())))
+            }
+        }
+        if !self.loaded.churn.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("Churn chains", theme.header())));
+            for chain in &self.loaded.churn {
+                let draft = match chain.status {
+                    crate::domain::churn::ChainStatus::Draft => " (draft)",
+                    crate::domain::churn::ChainStatus::Saved => "",
+                };
+                lines.push(Line::from(Span::styled(
+                    format!("  {} · {} lost{draft}", chain.event_date, chain.arr_lost),
+                    theme.dim(),
+                )));
+                let sentence = chain.sentence();
+                for part in super::churn_editor::wrap_words(&sentence, width.saturating_sub(4)) {
+                    lines.push(Line::from(format!("    {part}")));
+                }
             }
         }
         lines.push(Line::from(""));

@@ -15,9 +15,12 @@
 
 pub mod account;
 pub mod book;
+pub mod churn;
+pub mod churn_editor;
 pub mod today;
 
 use crate::clock::Clock;
+use crate::domain::churn::ChurnChain;
 use crate::domain::{Config, Flags, Health, NoteKind};
 use crate::store::Store;
 use crate::tui::action::Action;
@@ -36,6 +39,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(today::TodayPane::default()),
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
+        Box::new(churn::ChurnPane::default()),
     ]
 }
 
@@ -69,6 +73,8 @@ pub enum Write {
     Flags { account_id: String, flags: Flags },
     Snooze { account_id: String, key: String, until: NaiveDate },
     Dismiss { account_id: String, signals: Vec<String> },
+    ChurnChain { chain: ChurnChain },
+    ChurnDraft { chain: ChurnChain },
 }
 
 impl Write {
@@ -80,6 +86,7 @@ impl Write {
             | Write::Flags { account_id, .. }
             | Write::Snooze { account_id, .. }
             | Write::Dismiss { account_id, .. } => account_id,
+            Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
         }
     }
 }
@@ -140,6 +147,11 @@ pub trait Pane {
     }
     /// Shows this account; `true` if this pane is the account view.
     fn open_account(&mut self, _id: &str, _cx: &mut Cx<'_>) -> bool {
+        false
+    }
+    /// Opens the churn chain editor on this account; `true` if this pane
+    /// holds the editor.
+    fn open_churn(&mut self, _account_id: &str, _cx: &mut Cx<'_>) -> bool {
         false
     }
     /// Draws the pane's state. Reads only.

@@ -1,0 +1,495 @@
+//! The churn chain editor as the terminal shows it: wraps the pure
+//! `ChainEditor` with the account it is about, turns keys into
+//! `EditorOp`s, turns the editor's effects into typed writes, confirms a
+//! save once the app has written it, and draws the editor's state. It
+//! decides no chain rule itself (the domain does) and never writes to the
+//! store (writes go back to the app as `Write`s).
+
+use crate::domain::churn::{
+    ChainEditor, ChainId, ChainStatus, ChurnChain, EditorEffect, EditorOp, Field, Level, Mode,
+    PickTarget, ReasonKind,
+};
+use crate::tui::panes::{Cx, Request, View, Write};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::fit;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// What the pane does after a key in the editor.
+#[derive(Debug)]
+pub enum Step {
+    /// Keep the editor open; pass this request to the app.
+    Stay(Request),
+    /// Close the editor; pass this request to the app.
+    Close(Request),
+}
+
+/// The editor, open on one account.
+#[derive(Debug)]
+pub struct EditorView {
+    editor: ChainEditor,
+    account_name: String,
+    csm: String,
+    earlier_versions: usize,
+    /// The account's chain ids when the editor opened, so a new chain's id
+    /// can be recognised once saved.
+    known_ids: Vec<ChainId>,
+    /// A save sent to the app and not yet seen in the store.
+    pending: Option<ChurnChain>,
+}
+
+impl EditorView {
+    /// Opens the editor on an account: its draft when it has one, otherwise a
+    /// new chain prefilled from the snapshots.
+    pub fn for_account(account_id: &str, cx: &mut Cx<'_>) -> anyhow::Result<EditorView> {
+        let reasons = cx.store.churn_reasons()?;
+        let chains = cx.store.churn_chains_for_account(account_id)?;
+        let editor = match chains.iter().find(|c| c.status == ChainStatus::Draft) {
+            Some(draft) => ChainEditor::open(draft.clone(), &reasons),
+            None => {
+                let proposal = cx.store.churn_event_proposal(account_id)?;
+                ChainEditor::new(account_id, &reasons, proposal, cx.clock.today())
+            }
+        };
+        EditorView::wrap(editor, chains.iter().filter_map(|c| c.id).collect(), cx)
+    }
+
+    /// Opens a saved chain (or a draft) to edit it.
+    pub fn for_chain(id: ChainId, cx: &mut Cx<'_>) -> anyhow::Result<EditorView> {
+        let reasons = cx.store.churn_reasons()?;
+        let chain = cx
+            .store
+            .churn_chain(id)?
+            .ok_or_else(|| anyhow::anyhow!("chain {id} no longer exists"))?;
+        let known = cx.store.churn_chains_for_account(&chain.account_id)?;
+        let editor = ChainEditor::open(chain, &reasons);
+        EditorView::wrap(editor, known.iter().filter_map(|c| c.id).collect(), cx)
+    }
+
+    fn wrap(
+        editor: ChainEditor,
+        known_ids: Vec<ChainId>,
+        cx: &mut Cx<'_>,
+    ) -> anyhow::Result<EditorView> {
+        let account_id = editor.chain().account_id.clone();
+        let (account_name, csm) = match cx.book.by_id(&account_id) {
+            Some(row) => (row.name.clone(), row.csm.clone()),
+            None => {
+                cx.store.churn_account(&account_id)?.unwrap_or((account_id.clone(), String::new()))
+            }
+        };
+        let earlier_versions = match editor.chain().id {
+            Some(id) => cx.store.churn_chain_versions(id)?.len(),
+            None => 0,
+        };
+        Ok(EditorView { editor, account_name, csm, earlier_versions, known_ids, pending: None })
+    }
+
+    pub fn editor(&self) -> &ChainEditor {
+        &self.editor
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.editor.chain().account_id
+    }
+
+    /// A key typed in the editor.
+    pub fn key(&mut self, key: KeyEvent) -> Step {
+        let Some(op) = op_for(key) else { return Step::Stay(Request::None) };
+        match self.editor.apply(op) {
+            EditorEffect::None => Step::Stay(Request::None),
+            EditorEffect::Save(chain) => {
+                self.pending = Some(chain.clone());
+                Step::Stay(Request::Write(vec![Write::ChurnChain { chain }]))
+            }
+            EditorEffect::Leave { draft: Some(chain) } => {
+                Step::Close(Request::Write(vec![Write::ChurnDraft { chain }]))
+            }
+            EditorEffect::Leave { draft: None } => {
+                Step::Close(Request::Message("churn chain editor closed".to_string()))
+            }
+        }
+    }
+
+    /// After the app wrote: `true` when the pending save is in the store
+    /// (the editor can close); otherwise the editor says it was not saved.
+    pub fn confirm_save(&mut self, cx: &mut Cx<'_>) -> bool {
+        let Some(sent) = self.pending.take() else { return false };
+        let found = match sent.id {
+            Some(id) => cx.store.churn_chain(id).ok().flatten().filter(|c| same_content(c, &sent)),
+            None => cx.store.churn_chains_for_account(&sent.account_id).ok().and_then(|chains| {
+                chains.into_iter().find(|c| {
+                    c.id.is_some_and(|id| !self.known_ids.contains(&id)) && same_content(c, &sent)
+                })
+            }),
+        };
+        match found {
+            Some(saved) if saved.status == ChainStatus::Saved => true,
+            _ => {
+                self.editor.show_error("not saved: see the reason in the status line");
+                false
+            }
+        }
+    }
+
+    /// Draws the editor. Reads only.
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let editor = &self.editor;
+        let chain = editor.chain();
+        let title = format!(" Churn chain · {} ", self.account_name);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let width = usize::from(inner.width);
+        let sentence = wrap_words(&editor.sentence(), width.saturating_sub(2).max(10));
+        let sentence_height = u16::try_from(sentence.len().min(4)).unwrap_or(4);
+        let hint_lines = self.hints(theme);
+        let hint_height: u16 = if width >= 120 { 1 } else { 2 };
+        let message_height = editor.message().map_or(1, |m| {
+            let lines = wrap_words(&format!(" ✗ {}", m.text), width).len().clamp(1, 3);
+            u16::try_from(lines).unwrap_or(1)
+        });
+        let [fields, about, sentence_area, body, message, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(sentence_height + 1),
+            Constraint::Min(1),
+            Constraint::Length(message_height),
+            Constraint::Length(hint_height),
+        ])
+        .areas(inner);
+        frame.render_widget(Paragraph::new(self.fields_line(theme)), fields);
+        frame.render_widget(Paragraph::new(self.about_line(theme)), about);
+        let mut lines: Vec<Line<'static>> = sentence
+            .into_iter()
+            .take(4)
+            .map(|l| Line::from(Span::styled(format!(" {l}"), theme.title())))
+            .collect();
+        lines.push(Line::from(""));
+        frame.render_widget(Paragraph::new(lines), sentence_area);
+        frame.render_widget(Paragraph::new(self.body_lines(theme, body)), body);
+        let message_line = match editor.message() {
+            Some(m) => {
+                let style = match m.level {
+                    Level::Info => theme.ok(),
+                    Level::Warning => theme.warn(),
+                    Level::Error => theme.error(),
+                };
+                let mark = match m.level {
+                    Level::Info => "✓",
+                    Level::Warning => "!",
+                    Level::Error => "✗",
+                };
+                Line::from(Span::styled(format!(" {mark} {}", m.text), style))
+            }
+            None if chain.links.is_empty() => Line::from(Span::styled(
+                " A chain needs at least one cause beyond the event: type to pick one",
+                theme.dim(),
+            )),
+            None => Line::from(""),
+        };
+        frame.render_widget(Paragraph::new(message_line).wrap(Wrap { trim: true }), message);
+        frame.render_widget(Paragraph::new(hint_lines).wrap(Wrap { trim: true }), hints);
+    }
+
+    fn fields_line(&self, theme: Theme) -> Line<'static> {
+        let editor = &self.editor;
+        let chain = editor.chain();
+        let field = |name: &'static str, value: String, which: Field| -> Vec<Span<'static>> {
+            let focused = editor.focus() == which && editor.mode() == &Mode::Browse;
+            let style = if focused { theme.selected() } else { theme.title() };
+            let value = if focused { format!("{value}▏") } else { value };
+            vec![Span::styled(format!(" {name} "), theme.dim()), Span::styled(value, style)]
+        };
+        let product = if chain.product.is_empty() && editor.focus() != Field::Product {
+            "—".to_string()
+        } else {
+            chain.product.clone()
+        };
+        let mut spans = Vec::new();
+        spans.extend(field("Event", chain.event.label().to_string(), Field::Event));
+        spans.extend(field(" Date", editor.date_text().to_string(), Field::Date));
+        spans.extend(field(" ARR lost", editor.arr_text().to_string(), Field::ArrLost));
+        spans.extend(field(" Product", product, Field::Product));
+        Line::from(spans)
+    }
+
+    fn about_line(&self, theme: Theme) -> Line<'static> {
+        let chain = self.editor.chain();
+        let state = match (chain.id, chain.status) {
+            (None, _) => "new chain".to_string(),
+            (Some(id), ChainStatus::Draft) => format!("draft #{id}"),
+            (Some(id), ChainStatus::Saved) => match self.earlier_versions {
+                0 => format!("saved chain #{id}"),
+                1 => format!("saved chain #{id} · 1 earlier version"),
+                n => format!("saved chain #{id} · {n} earlier versions"),
+            },
+        };
+        let changed = if self.editor.is_dirty() { " · changed" } else { "" };
+        let csm = if self.csm.is_empty() { String::new() } else { format!(" · CSM {}", self.csm) };
+        Line::from(Span::styled(
+            format!(" {} ({}){csm} · {state}{changed}", self.account_name, chain.account_id),
+            theme.dim(),
+        ))
+    }
+
+    fn body_lines(&self, theme: Theme, area: Rect) -> Vec<Line<'static>> {
+        let editor = &self.editor;
+        let chain = editor.chain();
+        let width = usize::from(area.width);
+        let label_width = (width / 3).clamp(16, 34);
+        let browsing_links = editor.mode() == &Mode::Browse && editor.focus() == Field::Links;
+        let (query, target, highlighted) = match editor.mode() {
+            Mode::Picking { query, target, highlighted, .. } => {
+                (Some(query.clone()), Some(*target), *highlighted)
+            }
+            _ => (None, None, 0),
+        };
+        let input_line = |query: &str| -> Line<'static> {
+            Line::from(vec![
+                Span::styled(" ▸ due to ", theme.key()),
+                Span::styled(format!("{query}▏"), theme.selected()),
+                Span::styled("  type to search · Enter takes the best match", theme.dim()),
+            ])
+        };
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        lines.push(Line::from(vec![
+            Span::styled(" 0 ", theme.dim()),
+            Span::styled(chain.event.label().to_string(), theme.title()),
+            Span::styled("  the event", theme.dim()),
+        ]));
+        for (index, link) in chain.links.iter().enumerate() {
+            if let (Some(q), Some(PickTarget::Insert(at))) = (&query, target)
+                && at == index
+            {
+                lines.push(input_line(q));
+            }
+            if let (Some(q), Some(PickTarget::Replace(at))) = (&query, target)
+                && at == index
+            {
+                lines.push(input_line(q));
+                continue;
+            }
+            let selected = browsing_links && editor.selected() == index;
+            let row_style = if selected { theme.selected() } else { Style::new() };
+            let (kind, kind_style) = match link.kind() {
+                Some(ReasonKind::Controllable) => ("controllable", theme.ok()),
+                Some(ReasonKind::Uncontrollable) => ("uncontrollable", theme.warn()),
+                Some(ReasonKind::Terminal) => ("terminal event", theme.dim()),
+                None => ("⚑ free text", theme.error()),
+            };
+            let mut spans = vec![
+                Span::styled(format!(" {} ", index + 1), theme.dim()),
+                Span::styled(
+                    format!("due to {:<label_width$}", fit(link.label(), label_width)),
+                    row_style,
+                ),
+                Span::styled(format!(" {kind:<15}"), kind_style),
+            ];
+            if let Mode::Note { index: at, text } = editor.mode()
+                && *at == index
+            {
+                spans.push(Span::styled(" note: ", theme.key()));
+                spans.push(Span::styled(format!("{text}▏"), theme.selected()));
+            } else if !link.note.is_empty() {
+                let room = width.saturating_sub(label_width + 28);
+                spans.push(Span::styled(format!(" “{}”", fit(&link.note, room)), theme.dim()));
+            }
+            lines.push(Line::from(spans));
+        }
+        if let (Some(q), Some(target)) = (&query, target) {
+            let beyond = match target {
+                PickTarget::Append => true,
+                PickTarget::Insert(at) | PickTarget::Replace(at) => at >= chain.links.len(),
+            };
+            if beyond {
+                lines.push(input_line(q));
+            }
+            let room = usize::from(area.height).saturating_sub(lines.len());
+            let rows = editor.picker_rows();
+            let start = highlighted.saturating_sub(room.saturating_sub(1));
+            for (offset, row) in rows.iter().enumerate().skip(start).take(room) {
+                let on = offset == highlighted;
+                let marker = if on { "        › " } else { "          " };
+                let style = if on { theme.selected() } else { Style::new() };
+                let kind = match (row.free_text, row.kind) {
+                    (true, _) => "⚑ free text",
+                    (_, Some(ReasonKind::Controllable)) => "controllable",
+                    (_, Some(ReasonKind::Uncontrollable)) => "uncontrollable",
+                    (_, Some(ReasonKind::Terminal)) => "terminal",
+                    (_, None) => "",
+                };
+                let room = width.saturating_sub(label_width + 27);
+                lines.push(Line::from(vec![
+                    Span::styled(marker, theme.key()),
+                    Span::styled(format!("{:<label_width$}", fit(&row.label, label_width)), style),
+                    Span::styled(format!(" {kind:<15}"), theme.dim()),
+                    Span::styled(fit(&row.description, room), theme.dim()),
+                ]));
+            }
+        }
+        let height = usize::from(area.height);
+        if lines.len() > height {
+            // Keep the input line and the picker's top in view.
+            let focus_line = lines
+                .iter()
+                .position(|l| l.spans.first().is_some_and(|s| s.content.starts_with(" ▸")))
+                .unwrap_or(lines.len() - 1);
+            let start = focus_line.saturating_sub(height / 3).min(lines.len() - height);
+            lines.drain(..start);
+        }
+        lines
+    }
+
+    fn hints(&self, theme: Theme) -> Vec<Line<'static>> {
+        let keys: &[(&str, &str)] = match self.editor.mode() {
+            Mode::Picking { .. } => &[
+                ("Enter", "take best match"),
+                ("↑↓", "choose"),
+                ("Ctrl-F", "keep as free text"),
+                ("Ctrl-S", "save"),
+                ("Enter on empty", "done"),
+                ("Esc", "stop picking"),
+            ],
+            Mode::Note { .. } => &[("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")],
+            Mode::AskDeeper => &[
+                ("Enter", "save as is"),
+                ("type", "add a deeper cause"),
+                ("Esc", "back to the chain"),
+            ],
+            Mode::Browse => &[
+                ("Ctrl-S", "save"),
+                ("Esc", "leave (draft kept)"),
+                ("type", "add cause"),
+                ("Enter", "change"),
+                ("Del", "remove"),
+                ("Alt-↑↓", "reorder"),
+                ("Ctrl-O/Alt-O", "insert below/above"),
+                ("Ctrl-N", "note"),
+                ("Ctrl-T", "churned/contracted"),
+                ("Tab", "fields"),
+            ],
+        };
+        let mut spans = Vec::new();
+        for (key, what) in keys {
+            spans.push(Span::styled(format!(" {key}"), theme.key()));
+            spans.push(Span::styled(format!(" {what} "), theme.dim()));
+        }
+        vec![Line::from(spans)]
+    }
+}
+
+/// The editor operation a key means; `None` for keys the editor ignores.
+pub fn op_for(key: KeyEvent) -> Option<EditorOp> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    Some(match key.code {
+        KeyCode::Esc => EditorOp::Cancel,
+        KeyCode::Enter if alt => EditorOp::ConfirmFreeText,
+        KeyCode::Enter => EditorOp::Confirm,
+        KeyCode::Tab => EditorOp::FocusNext,
+        KeyCode::BackTab => EditorOp::FocusPrev,
+        KeyCode::Up if alt || shift => EditorOp::MoveUp,
+        KeyCode::Down if alt || shift => EditorOp::MoveDown,
+        KeyCode::Up => EditorOp::Up,
+        KeyCode::Down => EditorOp::Down,
+        KeyCode::Backspace => EditorOp::Backspace,
+        KeyCode::Delete => EditorOp::RemoveLink,
+        KeyCode::Insert => EditorOp::InsertBelow,
+        KeyCode::Char(c) if ctrl => match c {
+            's' => EditorOp::Save,
+            'c' => EditorOp::Cancel,
+            'u' => EditorOp::ClearText,
+            'd' => EditorOp::RemoveLink,
+            'o' => EditorOp::InsertBelow,
+            'n' => EditorOp::EditNote,
+            't' => EditorOp::ToggleEvent,
+            'f' => EditorOp::ConfirmFreeText,
+            'e' => EditorOp::ChangeLink,
+            'a' => EditorOp::AddLink,
+            _ => return None,
+        },
+        KeyCode::Char(c) if alt => match c {
+            'o' => EditorOp::InsertAbove,
+            'k' => EditorOp::MoveUp,
+            'j' => EditorOp::MoveDown,
+            _ => return None,
+        },
+        KeyCode::Char(c) => EditorOp::Type(c),
+        _ => return None,
+    })
+}
+
+fn same_content(a: &ChurnChain, b: &ChurnChain) -> bool {
+    a.account_id == b.account_id
+        && a.event == b.event
+        && a.event_date == b.event_date
+        && a.arr_lost == b.arr_lost
+        && a.product == b.product
+        && a.links == b.links
+}
+
+/// Breaks `text` into lines of at most `width` characters at spaces
+/// (a word longer than a line is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
+        if !line.is_empty() && line.chars().count() + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            let rest: String = line.chars().skip(width).collect();
+            lines.push(head);
+            line = rest;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> Option<EditorOp> {
+        op_for(KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn keys_map_to_editor_operations() {
+        assert_eq!(press(KeyCode::Char('s'), KeyModifiers::CONTROL), Some(EditorOp::Save));
+        assert_eq!(press(KeyCode::Char('s'), KeyModifiers::NONE), Some(EditorOp::Type('s')));
+        assert_eq!(press(KeyCode::Char('N'), KeyModifiers::SHIFT), Some(EditorOp::Type('N')));
+        assert_eq!(press(KeyCode::Up, KeyModifiers::ALT), Some(EditorOp::MoveUp));
+        assert_eq!(press(KeyCode::Up, KeyModifiers::NONE), Some(EditorOp::Up));
+        assert_eq!(press(KeyCode::Enter, KeyModifiers::ALT), Some(EditorOp::ConfirmFreeText));
+        assert_eq!(press(KeyCode::Delete, KeyModifiers::NONE), Some(EditorOp::RemoveLink));
+        assert_eq!(press(KeyCode::F(5), KeyModifiers::NONE), None);
+    }
+
+    #[test]
+    fn sentences_wrap_at_spaces() {
+        assert_eq!(
+            wrap_words("Churned, due to New sponsor, due to Budget cut", 20),
+            vec!["Churned, due to New", "sponsor, due to", "Budget cut"]
+        );
+        assert_eq!(wrap_words("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap_words("", 5), vec![""]);
+    }
+}

@@ -1,0 +1,184 @@
+//! The churn chain editor with the real binary in a pseudo-terminal: record
+//! a 4-link chain with the keyboard only, quit, reopen, find it in the
+//! account and in the report; and see the refusal of a chain with nothing
+//! beyond its terminal event.
+
+#![cfg(unix)]
+
+use cockpit::store::Store;
+use expectrl::session::OsSession;
+use std::io::Write;
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("book.db");
+    drop(Store::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute_batch(
+        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
+          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
+          ('A2', 'Globex', 'ana', '', 'adoption', 'green', '2025-05-01', 6000000, 10, '2025-05-20'),
+          ('A3', 'Initech', 'bo', '', 'adoption', NULL, NULL, 2500000, 5, NULL);
+         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
+          ('A2', 'Core', 24303, 8000000, 14), ('A2', 'Core', 24304, 6000000, 10);",
+    )
+    .expect("fixture");
+    path
+}
+
+struct Screen {
+    session: OsSession,
+    parser: vt100::Parser,
+}
+
+impl Screen {
+    fn open(db: &Path) -> Screen {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+        command
+            .arg("--db")
+            .arg(db)
+            .env("COCKPIT_TODAY", "2025-06-01")
+            .env("COCKPIT_USER", "ana")
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1");
+        let mut session = OsSession::spawn(command).expect("spawn");
+        session.get_process_mut().set_window_size(100, 30).expect("size");
+        Screen {
+            session,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(30).expect("rows"),
+                NonZeroU16::new(100).expect("cols"),
+                0,
+            ),
+        }
+    }
+
+    fn pump(&mut self) {
+        let mut buffer = [0_u8; 8192];
+        while let Ok(n) = self.session.try_read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            self.parser.process(&buffer[..n]);
+        }
+    }
+
+    fn text(&mut self) -> String {
+        self.pump();
+        self.parser.screen().contents()
+    }
+
+    fn wait_for(&mut self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "waited for {needle:?}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).expect("send");
+        self.session.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        while self.session.get_process().is_alive().unwrap_or(false) {
+            self.pump();
+            assert!(start.elapsed() < Duration::from_secs(10), "the cockpit did not quit");
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+/// The screen's words in reading order, without box lines, so a wrapped
+/// sentence reads whole.
+fn flat(text: &str) -> String {
+    text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const CTRL_S: &str = "\x13";
+const ESC: &str = "\x1b";
+
+#[test]
+fn record_a_four_link_chain_quit_reopen_and_find_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = fixture(dir.path());
+    let mut screen = Screen::open(&db);
+    screen.wait_for("Today");
+    screen.send("2");
+    screen.wait_for("Book of business");
+    screen.send("/glob");
+    screen.wait_for("1 of 3 accounts");
+    screen.send("\r");
+    let started = Instant::now();
+    screen.send("c");
+    screen.wait_for("Churn chain · Globex");
+    for query in ["new sp", "failed imp", "partner tr", "sales tr"] {
+        screen.send(query);
+        screen.send("\r");
+    }
+    screen.wait_for("due to Sales training");
+    screen.send(CTRL_S);
+    let text = screen.wait_for("saved:");
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(text.contains("Churn report"), "{text}");
+    screen.send("q");
+    screen.wait_exit();
+
+    let mut screen = Screen::open(&db);
+    screen.wait_for("Today");
+    screen.send("2");
+    screen.send("/glob");
+    screen.wait_for("1 of 3 accounts");
+    screen.send("\r\r");
+    let text = flat(&screen.wait_for("Churn chains"));
+    assert!(
+        text.contains(
+            "Contracted, due to New sponsor, due to Failed implementation, due to Partner training, due to Sales training"
+        ),
+        "{text}"
+    );
+    screen.send("4");
+    let text = screen.wait_for("Churn report");
+    assert!(text.contains("Sales training"), "{text}");
+    assert!(text.contains("ARR lost 20,000.00"), "{text}");
+    assert!(text.contains("controllable 100.0% of lost ARR"), "{text}");
+    screen.send("\r");
+    let text = screen.wait_for("Chains behind");
+    assert!(text.contains("Globex"), "{text}");
+    screen.send("q");
+    screen.wait_exit();
+}
+
+#[test]
+fn a_terminal_only_chain_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = fixture(dir.path());
+    let mut screen = Screen::open(&db);
+    screen.wait_for("Today");
+    screen.send("2");
+    screen.wait_for("Book of business");
+    screen.send("c");
+    screen.wait_for("Churn chain · Acme Corp");
+    screen.send(CTRL_S);
+    let text = screen.wait_for("✗");
+    assert!(text.contains("names only what happened"), "{text}");
+    screen.send(ESC);
+    screen.wait_for("Churn report");
+    screen.send("q");
+    screen.wait_exit();
+    let store = Store::open(&db).expect("reopen");
+    assert!(store.churn_chains_for_account("A1").expect("chains").is_empty());
+}
