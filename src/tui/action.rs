@@ -79,6 +79,16 @@ pub enum Action {
     NextSection,
     /// Show the previous section of the account.
     PrevSection,
+    /// Explain what each number of the section means and how it is computed.
+    Explain,
+    /// Move the metrics period one month earlier.
+    PeriodEarlier,
+    /// Move the metrics period one month later.
+    PeriodLater,
+    /// Start the metrics period one month earlier (a longer period).
+    PeriodLonger,
+    /// Start the metrics period one month later (a shorter period).
+    PeriodShorter,
 }
 
 impl Action {
@@ -121,6 +131,11 @@ impl Action {
             Action::DismissSuggestion => "dismiss suggestion",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
+            Action::Explain => "explain the numbers",
+            Action::PeriodEarlier => "period: one month earlier",
+            Action::PeriodLater => "period: one month later",
+            Action::PeriodLonger => "period: start a month earlier",
+            Action::PeriodShorter => "period: start a month later",
         }
     }
 
@@ -142,6 +157,8 @@ impl Action {
             Action::AcceptSuggestion => "accept",
             Action::DismissSuggestion => "dismiss",
             Action::NextSection => "section",
+            Action::Explain => "explain",
+            Action::PeriodEarlier => "period",
             other => other.describe(),
         }
     }

@@ -15,6 +15,7 @@
 
 pub mod account;
 pub mod book;
+pub mod metrics;
 pub mod today;
 
 use crate::clock::Clock;
@@ -36,6 +37,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(today::TodayPane::default()),
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
+        Box::new(metrics::MetricsPane::default()),
     ]
 }
 
