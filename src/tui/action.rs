@@ -159,6 +159,7 @@ impl Action {
             Action::NextSection => "section",
             Action::Explain => "explain",
             Action::PeriodEarlier => "period",
+            Action::PeriodLonger => "longer",
             other => other.describe(),
         }
     }

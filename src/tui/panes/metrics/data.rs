@@ -137,7 +137,7 @@ impl MetricsData {
             })
             .map(|m| DrillRow {
                 cells: format!(
-                    "{:>10} {:>10} {:>10}  {}",
+                    "{:>10} {:>10} {:>10}  {:<10}",
                     m.then_arr.to_short(),
                     m.now_arr.to_short(),
                     signed(m.delta()),
@@ -153,7 +153,7 @@ impl MetricsData {
         };
         Drill {
             title: format!("{title}: ARR at {} → {as_of}", as_of.minus(12)),
-            header: format!("{:>10} {:>10} {:>10}  {}", "then", "now", "change", ""),
+            header: format!("{:>10} {:>10} {:>10}  {:<10}", "then", "now", "change", ""),
             rows,
         }
     }

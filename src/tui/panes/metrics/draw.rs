@@ -18,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition, Paragraph, Wrap};
 
 /// The side panel's width beside a chart.
 const PANEL: u16 = 34;
@@ -130,7 +130,7 @@ fn draw_drill(
         Line::from(vec![
             Span::styled(format!("{} ", drill.title), theme.header()),
             Span::styled(
-                format!("· {} accounts · Enter opens · Esc back", drill.rows.len()),
+                format!("· {} listed · Enter opens · Esc back", drill.rows.len()),
                 theme.dim(),
             ),
         ]),
@@ -202,7 +202,8 @@ fn retention(
                     .labels([first_month, last_month])
                     .style(theme.dim()),
             )
-            .y_axis(percent_axis(low, high, theme));
+            .y_axis(percent_axis(low, high, theme))
+            .legend_position(Some(LegendPosition::BottomLeft));
         frame.render_widget(chart, chart_area);
     }
     let r = &data.retention;
@@ -239,7 +240,7 @@ fn retention(
         if gap.abs() >= 1_000 {
             let points = format!("{}.{:02}", gap.abs() / 100, gap.abs() % 100);
             lines.push(Line::from(Span::styled(
-                format!("⚠ CRR and DRR are {points} points apart:"),
+                format!("⚠ CRR and DRR {points} pts apart:"),
                 theme.warn(),
             )));
             lines.push(Line::from(Span::styled("  the aggregate hides churn:", theme.warn())));
@@ -359,10 +360,7 @@ fn layer_cake(
     }
     let styles: Vec<Style> = (0..cake.layers.len()).map(|i| theme.series(i)).collect();
     let rows = stacked_columns(&values, max, height, &styles);
-    let mut lines = vec![Line::from(Span::styled(
-        "ARR by month, stacked by the year accounts started",
-        theme.header(),
-    ))];
+    let mut lines = vec![Line::from(Span::styled("ARR by month, by start year", theme.header()))];
     for (index, row) in rows.into_iter().enumerate() {
         let label = if index == 0 {
             Money(max).to_short()

@@ -148,7 +148,8 @@ impl MetricsPane {
             let next_tier = ranked.get(range.end).map(|a| a.tier);
             let last_tier = slice.last().map(|a| a.tier);
             if next_tier.is_some() && next_tier != last_tier {
-                points.cuts.push([(x, 0.0), (x, 100.0)]);
+                // Between this bucket and the next, so no bar hides under it.
+                points.cuts.push([(x + 0.5, 0.0), (x + 0.5, 100.0)]);
             }
         }
         self.pareto_points = points;
