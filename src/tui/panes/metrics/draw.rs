@@ -343,7 +343,7 @@ fn layer_cake(
     let max = totals.iter().map(|m| m.cents()).max().unwrap_or(0);
     let axis_width = 7_usize;
     let height = usize::from(chart_area.height.saturating_sub(2));
-    let columns = usize::from(chart_area.width).saturating_sub(axis_width + 1).max(1);
+    let columns = usize::from(chart_area.width).saturating_sub(axis_width + 3).max(1);
     // One column per month when they fit (wider on a wide screen), else the
     // last month of each stretch: ARR is a month-end balance, not a flow.
     let width_each = (columns / cake.months.len().max(1)).clamp(1, 3);
