@@ -89,6 +89,16 @@ pub enum Action {
     ChurnProduct,
     /// Churn report: by root cause, or by any link.
     ChurnBreakdown,
+    /// Explain what each number of the section means and how it is computed.
+    Explain,
+    /// Move the metrics period one month earlier.
+    PeriodEarlier,
+    /// Move the metrics period one month later.
+    PeriodLater,
+    /// Start the metrics period one month earlier (a longer period).
+    PeriodLonger,
+    /// Start the metrics period one month later (a shorter period).
+    PeriodShorter,
 }
 
 impl Action {
@@ -136,6 +146,11 @@ impl Action {
             Action::ChurnCsm => "churn: CSM",
             Action::ChurnProduct => "churn: product",
             Action::ChurnBreakdown => "churn: root cause / any link",
+            Action::Explain => "explain the numbers",
+            Action::PeriodEarlier => "period: one month earlier",
+            Action::PeriodLater => "period: one month later",
+            Action::PeriodLonger => "period: start a month earlier",
+            Action::PeriodShorter => "period: start a month later",
         }
     }
 
@@ -162,6 +177,9 @@ impl Action {
             Action::ChurnCsm => "CSM",
             Action::ChurnProduct => "product",
             Action::ChurnBreakdown => "root/any",
+            Action::Explain => "explain",
+            Action::PeriodEarlier => "period",
+            Action::PeriodLonger => "longer",
             other => other.describe(),
         }
     }

@@ -17,6 +17,7 @@ pub mod account;
 pub mod book;
 pub mod churn;
 pub mod churn_editor;
+pub mod metrics;
 pub mod today;
 
 use crate::clock::Clock;
@@ -40,6 +41,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
         Box::new(churn::ChurnPane::default()),
+        Box::new(metrics::MetricsPane::default()),
     ]
 }
 

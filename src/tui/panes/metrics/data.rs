@@ -1,0 +1,366 @@
+//! What the Metrics pane shows, computed once and kept: the book's ARR grid
+//! and contracts are read when the pane is first shown, every metric is
+//! computed from them here (through `metrics::*`, never re-deriving a
+//! formula), and recomputed only when the period moves. Drawing reads these
+//! results and the chart points prepared beside them; nothing here draws.
+
+use crate::domain::{Contract, Money, Month};
+use crate::metrics::Rate;
+use crate::metrics::bridge::{Bridge, bridge, bridge_by_account};
+use crate::metrics::cohorts::{LayerCake, whole_layer_cake};
+use crate::metrics::pareto::{Pareto, pareto_at};
+use crate::metrics::renewal_rates::{RenewalRates, renewal_rates};
+use crate::metrics::retention::{
+    ArrGrid, MemberChange, Retention, cohort_members, retention_at, trailing_series,
+};
+use crate::store::Store;
+use chrono::NaiveDate;
+
+/// The months the bridge, Pareto and renewal rates look at: the bridge runs
+/// from the end of `to − months` to the end of `to`; renewals over the dates
+/// of the months after `to − months` up to `to`; retention and Pareto at `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub to: Month,
+    pub months: i32,
+}
+
+impl Period {
+    pub fn from(&self) -> Month {
+        self.to.minus(self.months)
+    }
+
+    /// The first and last dates of the renewal period.
+    pub fn dates(&self) -> (NaiveDate, NaiveDate) {
+        (self.from().plus(1).first_day(), self.to.last_day())
+    }
+}
+
+/// A row of a drill-down list: the account it opens and its cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillRow {
+    pub account_id: String,
+    /// Cells after the account name, already formatted and aligned.
+    pub cells: String,
+}
+
+/// The accounts behind one number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drill {
+    pub title: String,
+    /// The header of the cells (after the account column).
+    pub header: String,
+    pub rows: Vec<DrillRow>,
+}
+
+/// Everything the pane shows, for one period.
+#[derive(Debug, Clone)]
+pub struct MetricsData {
+    pub grid: ArrGrid,
+    /// Every contract of the book, so that moving the period never queries.
+    pub contracts: Vec<Contract>,
+    pub period: Period,
+    pub series: Vec<Retention>,
+    /// (month index, NRR %), (month index, GRR %) for the chart.
+    pub nrr_points: Vec<(f64, f64)>,
+    pub grr_points: Vec<(f64, f64)>,
+    pub retention: Retention,
+    pub bridge: Bridge,
+    pub cake: LayerCake,
+    pub pareto: Pareto,
+    pub renewals: RenewalRates,
+    /// How long the first load took, in milliseconds.
+    pub load_ms: u128,
+}
+
+impl MetricsData {
+    /// Reads the grid and the contracts, and computes every section for the
+    /// default period: the latest twelve months of the book.
+    pub fn load(store: &Store, cuts_bp: &[i64]) -> anyhow::Result<Option<MetricsData>> {
+        let started = std::time::Instant::now();
+        let grid = store.arr_grid(None)?;
+        let Some(last) = grid.last_month() else {
+            return Ok(None);
+        };
+        let contracts = store.all_contracts()?;
+        let series = trailing_series(&grid);
+        let (nrr_points, grr_points) = chart_points(&series);
+        let cake = whole_layer_cake(&grid);
+        let period = Period { to: last, months: 12 };
+        let mut data = MetricsData {
+            retention: retention_at(&grid, last),
+            bridge: bridge(&grid, period.from(), period.to),
+            pareto: pareto_at(&grid, last, cuts_bp),
+            renewals: renewal_rates(&[], last.first_day(), last.last_day()),
+            grid,
+            contracts,
+            period,
+            series,
+            nrr_points,
+            grr_points,
+            cake,
+            load_ms: 0,
+        };
+        data.set_period(period, cuts_bp);
+        data.load_ms = started.elapsed().as_millis();
+        Ok(Some(data))
+    }
+
+    /// Recomputes the period's numbers (the trailing series and the cake
+    /// do not depend on it). The period is kept inside the book.
+    pub fn set_period(&mut self, period: Period, cuts_bp: &[i64]) {
+        let (Some(first), Some(last)) = (self.grid.first_month(), self.grid.last_month()) else {
+            return;
+        };
+        let to = Month(period.to.0.clamp(first.0, last.0));
+        let months = period.months.clamp(1, (to.0 - first.0).max(1));
+        self.period = Period { to, months };
+        self.retention = retention_at(&self.grid, to);
+        self.bridge = bridge(&self.grid, self.period.from(), to);
+        self.pareto = pareto_at(&self.grid, to, cuts_bp);
+        let (from_date, to_date) = self.period.dates();
+        self.renewals = renewal_rates(&self.contracts, from_date, to_date);
+    }
+
+    /// Retention members at the period's month, filtered.
+    pub fn members_drill(&self, which: MemberFilter) -> Drill {
+        let as_of = self.period.to;
+        let members = cohort_members(&self.grid, as_of);
+        let rows = members
+            .into_iter()
+            .filter(|m| match which {
+                MemberFilter::All => true,
+                MemberFilter::Churned => m.change == MemberChange::Churned,
+                MemberFilter::ChurnedOrContracted => {
+                    matches!(m.change, MemberChange::Churned | MemberChange::Contracted)
+                }
+            })
+            .map(|m| DrillRow {
+                cells: format!(
+                    "{:>10} {:>10} {:>10}  {:<10}",
+                    m.then_arr.to_short(),
+                    m.now_arr.to_short(),
+                    signed(m.delta()),
+                    change_word(m.change)
+                ),
+                account_id: m.account_id,
+            })
+            .collect();
+        let title = match which {
+            MemberFilter::All => "Every cohort member",
+            MemberFilter::Churned => "Cohort members that churned",
+            MemberFilter::ChurnedOrContracted => "Cohort members that churned or contracted",
+        };
+        Drill {
+            title: format!("{title}: ARR at {} → {as_of}", as_of.minus(12)),
+            header: format!("{:>10} {:>10} {:>10}  {:<10}", "then", "now", "change", ""),
+            rows,
+        }
+    }
+
+    /// The accounts behind one movement of the bridge.
+    pub fn bridge_drill(&self, movement: Movement) -> Drill {
+        let (from, to) = (self.period.from(), self.period.to);
+        let rows = bridge_by_account(&self.grid, from, to)
+            .into_iter()
+            .filter_map(|a| {
+                let amount = match movement {
+                    Movement::NewLogo => a.movements.new_logo,
+                    Movement::Expansion => a.movements.expansion,
+                    Movement::Contraction => a.movements.contraction,
+                    Movement::Lost => a.movements.lost,
+                };
+                (!amount.is_zero()).then(|| DrillRow {
+                    cells: format!(
+                        "{:>10} {:>10} {:>10}",
+                        a.starting_arr.to_short(),
+                        amount.to_short(),
+                        a.ending_arr.to_short()
+                    ),
+                    account_id: a.account_id,
+                })
+            })
+            .collect();
+        Drill {
+            title: format!("{} from {from} to {to}", movement.title()),
+            header: format!(
+                "{:>10} {:>10} {:>10}",
+                format!("at {from}"),
+                "amount",
+                format!("at {to}")
+            ),
+            rows,
+        }
+    }
+
+    /// The accounts that started in one year, with their ARR at the period's month.
+    pub fn cohort_drill(&self, layer: usize) -> Option<Drill> {
+        let year = self.cake.layers.get(layer)?.start_year;
+        let to = self.period.to;
+        let mut rows: Vec<(Money, DrillRow)> = (0..self.grid.account_count())
+            .filter_map(|account| {
+                let start = self.grid.start_month(account)?;
+                (start.year() == year).then(|| {
+                    let now = self.grid.arr(account, to);
+                    let first = self.grid.arr(account, start);
+                    let row = DrillRow {
+                        account_id: self.grid.account_id(account).to_string(),
+                        cells: format!(
+                            "{:>8} {:>10} {:>10}",
+                            start.to_string(),
+                            first.to_short(),
+                            now.to_short()
+                        ),
+                    };
+                    (now, row)
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.account_id.cmp(&b.1.account_id)));
+        Some(Drill {
+            title: format!("Accounts that started in {year}, by ARR at {to}"),
+            header: format!("{:>8} {:>10} {:>10}", "started", "first ARR", format!("at {to}")),
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
+        })
+    }
+
+    /// The accounts of one tier, in rank order.
+    pub fn tier_drill(&self, tier: u8) -> Drill {
+        let total = self.pareto.total_arr.cents();
+        let rows = self
+            .pareto
+            .accounts_in_tier(tier)
+            .map(|a| DrillRow {
+                account_id: a.account_id.clone(),
+                cells: format!(
+                    "{:>10} {:>8}",
+                    a.arr.to_short(),
+                    Rate::new(a.cumulative_arr.cents(), total)
+                        .map_or("—".to_string(), |r| r.to_percent(1))
+                ),
+            })
+            .collect();
+        Drill {
+            title: format!("Tier {tier} at {}, in rank order", self.pareto.as_of),
+            header: format!("{:>10} {:>8}", "ARR", "cum."),
+            rows,
+        }
+    }
+
+    /// The contracts behind ATR, or the out-year payments behind payments due.
+    pub fn renewals_drill(&self, payments: bool) -> Drill {
+        let r = &self.renewals;
+        if payments {
+            return Drill {
+                title: format!("Out-year payments due {} to {}", r.from, r.to),
+                header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
+                rows: r
+                    .payments
+                    .iter()
+                    .map(|p| DrillRow {
+                        account_id: p.account_id.clone(),
+                        cells: format!(
+                            "{:<10} {:<10} {:>10} {:>10}",
+                            p.contract_id,
+                            p.due_date.to_string(),
+                            p.amount.to_short(),
+                            if p.collected { "collected" } else { "not paid" }
+                        ),
+                    })
+                    .collect(),
+            };
+        }
+        Drill {
+            title: format!("Contracts ending {} to {} (ATR)", r.from, r.to),
+            header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
+            rows: r
+                .atr_lines
+                .iter()
+                .map(|l| DrillRow {
+                    account_id: l.account_id.clone(),
+                    cells: format!(
+                        "{:<10} {:<10} {:>10} {:>10}",
+                        l.contract_id,
+                        l.end_date.to_string(),
+                        l.atr.to_short(),
+                        if l.renewal_id.is_some() { l.renewed.to_short() } else { "—".into() }
+                    ),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which cohort members to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberFilter {
+    All,
+    Churned,
+    ChurnedOrContracted,
+}
+
+/// A movement of the bridge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    NewLogo,
+    Expansion,
+    Contraction,
+    Lost,
+}
+
+impl Movement {
+    pub const ALL: [Movement; 4] =
+        [Movement::NewLogo, Movement::Expansion, Movement::Contraction, Movement::Lost];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Movement::NewLogo => "New logo",
+            Movement::Expansion => "Expansion",
+            Movement::Contraction => "Contraction",
+            Movement::Lost => "Lost",
+        }
+    }
+
+    pub fn amount(self, bridge: &Bridge) -> Money {
+        match self {
+            Movement::NewLogo => bridge.new_logo(),
+            Movement::Expansion => bridge.expansion(),
+            Movement::Contraction => bridge.contraction(),
+            Movement::Lost => bridge.lost(),
+        }
+    }
+}
+
+fn change_word(change: MemberChange) -> &'static str {
+    match change {
+        MemberChange::Churned => "churned",
+        MemberChange::Contracted => "contracted",
+        MemberChange::Expanded => "expanded",
+        MemberChange::Flat => "flat",
+    }
+}
+
+/// `+1.2k`, `-300`, `0`.
+pub fn signed(money: Money) -> String {
+    if money.cents() > 0 { format!("+{}", money.to_short()) } else { money.to_short() }
+}
+
+/// Chart points (x, y), for geometry only.
+type Points = Vec<(f64, f64)>;
+
+/// NRR and GRR in percent against the month's index in the series; months
+/// with an empty cohort are left out.
+fn chart_points(series: &[Retention]) -> (Points, Points) {
+    let mut nrr = Vec::with_capacity(series.len());
+    let mut grr = Vec::with_capacity(series.len());
+    for (index, r) in series.iter().enumerate() {
+        let x = index as f64;
+        if let Some(rate) = r.nrr() {
+            nrr.push((x, rate.to_f64() * 100.0));
+        }
+        if let Some(rate) = r.grr() {
+            grr.push((x, rate.to_f64() * 100.0));
+        }
+    }
+    (nrr, grr)
+}

@@ -1,0 +1,282 @@
+//! The Metrics pane: the book-level numbers a team lead trusts, in five
+//! sections — retention (NRR/GRR trailing chart, CRR beside it), the ARR
+//! bridge that foots, the cohort layer cake, the Pareto chart with its tier
+//! table, and ATR- versus ARR-based renewal rates. `e` explains each number;
+//! Enter on a number lists the accounts behind it, and Enter on an account
+//! opens it.
+//!
+//! The book's snapshots and contracts are read when the pane is first shown
+//! (not when the cockpit starts), every number is computed then and kept in
+//! `data::MetricsData`; moving the period recomputes once. Writes made in the
+//! cockpit (health, notes, owners) never touch snapshots or contracts, so a
+//! refresh after them keeps the results. Drawing (`draw.rs`) only reads.
+
+mod data;
+mod draw;
+mod explain;
+
+use crate::domain::config::BasisPoints;
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::panes::{Cx, Pane, Request, View};
+use crate::tui::widgets::Cursor;
+use crate::tui::widgets::charts::buckets;
+use data::{Drill, MemberFilter, MetricsData, Movement, Period};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+const KEYS: &[(&str, Action)] = &[
+    ("l", Action::NextSection),
+    ("right", Action::NextSection),
+    ("h", Action::PrevSection),
+    ("left", Action::PrevSection),
+    ("e", Action::Explain),
+    ("<", Action::PeriodEarlier),
+    (">", Action::PeriodLater),
+    ("-", Action::PeriodShorter),
+    ("+", Action::PeriodLonger),
+    ("=", Action::PeriodLonger),
+];
+
+const HINTS: &[Action] = &[
+    Action::NextSection,
+    Action::Open,
+    Action::Explain,
+    Action::PeriodEarlier,
+    Action::PeriodLonger,
+    Action::Back,
+    Action::Help,
+];
+
+/// The section titles, in order.
+pub const SECTIONS: [&str; 5] = ["Retention", "Bridge", "Layer cake", "Pareto", "Renewals"];
+
+/// The Pareto chart's points for the chart's width: bars (bucket mean ARR
+/// as % of the largest), the cumulative share (%), and the tier cut lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParetoPoints {
+    pub bars: Vec<(f64, f64)>,
+    pub cumulative: Vec<(f64, f64)>,
+    pub cuts: Vec<[(f64, f64); 2]>,
+    pub buckets: usize,
+}
+
+/// The pane's state: the computed metrics, the section, the selected number,
+/// and the open drill-down or explanation.
+#[derive(Debug, Default)]
+pub struct MetricsPane {
+    data: Option<MetricsData>,
+    loaded: bool,
+    error: Option<String>,
+    cuts: Vec<BasisPoints>,
+    section: usize,
+    selected: usize,
+    explain: bool,
+    drill: Option<(Drill, Cursor)>,
+    pareto_points: ParetoPoints,
+    area: Rect,
+}
+
+impl MetricsPane {
+    /// The selectable numbers of the current section.
+    fn items(&self) -> usize {
+        let Some(data) = &self.data else { return 0 };
+        match self.section {
+            0 => 3,
+            1 => Movement::ALL.len(),
+            2 => data.cake.layers.len(),
+            3 => data.pareto.tiers.len(),
+            _ => 2,
+        }
+    }
+
+    fn drill_for_selection(&self) -> Option<Drill> {
+        let data = self.data.as_ref()?;
+        Some(match self.section {
+            0 => data.members_drill(match self.selected {
+                0 => MemberFilter::All,
+                1 => MemberFilter::ChurnedOrContracted,
+                _ => MemberFilter::Churned,
+            }),
+            1 => data.bridge_drill(*Movement::ALL.get(self.selected)?),
+            2 => data.cohort_drill(self.selected)?,
+            3 => data.tier_drill(data.pareto.tiers.get(self.selected)?.tier),
+            _ => data.renewals_drill(self.selected == 1),
+        })
+    }
+
+    /// Rows a drill list shows: the area less the border, tabs, title and header.
+    fn drill_height(&self) -> usize {
+        usize::from(self.area.height.saturating_sub(5))
+    }
+
+    fn move_period(&mut self, action: Action) {
+        let Some(data) = &mut self.data else { return };
+        let Period { to, months } = data.period;
+        let period = match action {
+            Action::PeriodEarlier => Period { to: to.minus(1), months },
+            Action::PeriodLater => Period { to: to.plus(1), months },
+            Action::PeriodLonger => Period { to, months: months + 1 },
+            _ => Period { to, months: months - 1 },
+        };
+        data.set_period(period, &self.cuts);
+        self.drill = None;
+        self.prepare_pareto();
+    }
+
+    /// Buckets the ranked accounts to the chart's width (two points a cell).
+    fn prepare_pareto(&mut self) {
+        let Some(data) = &self.data else { return };
+        let columns = usize::from(draw::pareto_chart_width(self.area.width)) * 2;
+        let ranked = &data.pareto.ranked;
+        let total = data.pareto.total_arr.cents();
+        let top = ranked.first().map_or(0, |a| a.arr.cents());
+        let ranges = buckets(ranked.len(), columns.max(1));
+        let mut points = ParetoPoints { buckets: ranges.len(), ..ParetoPoints::default() };
+        if total <= 0 || top <= 0 {
+            self.pareto_points = points;
+            return;
+        }
+        for (index, range) in ranges.iter().enumerate() {
+            let x = index as f64;
+            let slice = &ranked[range.clone()];
+            let sum: i64 = slice.iter().map(|a| a.arr.cents()).sum();
+            let mean = sum as f64 / slice.len().max(1) as f64;
+            points.bars.push((x, mean / top as f64 * 100.0));
+            let cumulative = slice.last().map_or(0, |a| a.cumulative_arr.cents());
+            points.cumulative.push((x, cumulative as f64 / total as f64 * 100.0));
+            let next_tier = ranked.get(range.end).map(|a| a.tier);
+            let last_tier = slice.last().map(|a| a.tier);
+            if next_tier.is_some() && next_tier != last_tier {
+                // Between this bucket and the next, so no bar hides under it.
+                points.cuts.push([(x + 0.5, 0.0), (x + 0.5, 100.0)]);
+            }
+        }
+        self.pareto_points = points;
+    }
+}
+
+impl Pane for MetricsPane {
+    fn title(&self) -> &'static str {
+        "Metrics"
+    }
+
+    fn scope(&self) -> &'static str {
+        "metrics"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        if self.loaded {
+            return Ok(());
+        }
+        self.loaded = true;
+        self.cuts = cx.config.tier_cuts_bp.clone();
+        match MetricsData::load(cx.store, &self.cuts) {
+            Ok(data) => {
+                self.data = data;
+                self.prepare_pareto();
+                Ok(())
+            }
+            Err(error) => {
+                self.error = Some(format!("{error:#}"));
+                Err(error.context("computing the metrics"))
+            }
+        }
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        let width_changed = area.width != self.area.width;
+        self.area = area;
+        if width_changed {
+            self.prepare_pareto();
+        }
+        let height = self.drill_height();
+        if let Some((drill, cursor)) = &mut self.drill {
+            cursor.set_height(height, drill.rows.len());
+        }
+    }
+
+    fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+        if let Some((drill, cursor)) = &mut self.drill {
+            let len = drill.rows.len();
+            match action {
+                Action::Up => cursor.move_by(-1, len),
+                Action::Down => cursor.move_by(1, len),
+                Action::PageUp => cursor.page(false, len),
+                Action::PageDown => cursor.page(true, len),
+                Action::Top => cursor.select(0, len),
+                Action::Bottom => cursor.select(len.saturating_sub(1), len),
+                Action::Open => {
+                    return drill
+                        .rows
+                        .get(cursor.selected)
+                        .map_or(Request::None, |row| Request::OpenAccount(row.account_id.clone()));
+                }
+                Action::Back => self.drill = None,
+                _ => return self.update_section(action),
+            }
+            return Request::None;
+        }
+        self.update_section(action)
+    }
+
+    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+        let (drill, cursor) = self.drill.as_ref()?;
+        drill.rows.get(cursor.selected).map(|r| r.account_id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        draw::draw(self, frame, area, view);
+    }
+}
+
+impl MetricsPane {
+    fn update_section(&mut self, action: Action) -> Request {
+        let items = self.items();
+        match action {
+            Action::NextSection | Action::PrevSection => {
+                let step = if action == Action::NextSection { 1 } else { SECTIONS.len() - 1 };
+                self.section = (self.section + step) % SECTIONS.len();
+                self.selected = 0;
+                self.drill = None;
+            }
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(items.saturating_sub(1)),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = items.saturating_sub(1),
+            Action::Explain => self.explain = !self.explain,
+            Action::Back => {
+                if !self.explain {
+                    return Request::None;
+                }
+                self.explain = false;
+            }
+            Action::Open => {
+                let Some(drill) = self.drill_for_selection() else {
+                    return Request::None;
+                };
+                if drill.rows.is_empty() {
+                    return Request::Message(format!("{}: no account", drill.title));
+                }
+                let mut cursor = Cursor::default();
+                cursor.set_height(self.drill_height(), drill.rows.len());
+                self.explain = false;
+                self.drill = Some((drill, cursor));
+            }
+            Action::PeriodEarlier
+            | Action::PeriodLater
+            | Action::PeriodLonger
+            | Action::PeriodShorter => self.move_period(action),
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+}
