@@ -79,6 +79,28 @@ pub enum Action {
     NextSection,
     /// Show the previous section of the account.
     PrevSection,
+    /// Move to the column on the left (the 4A board).
+    Left,
+    /// Move to the column on the right (the 4A board).
+    Right,
+    /// Move the selected account to another 4A stage, with a reason.
+    MoveStage,
+    /// Move the selected account to the previous 4A stage, with a reason.
+    StagePrev,
+    /// Move the selected account to the next 4A stage, with a reason.
+    StageNext,
+    /// Show or hide the stage suggestions that differ from the set stage.
+    ToggleSuggestions,
+    /// Cycle the AM (hunter) filter.
+    FilterAm,
+    /// Cycle the product filter.
+    FilterProduct,
+    /// Record an opportunity (upsell or cross-sell) on the selected account.
+    RecordOpportunity,
+    /// Advance the selected account's open opportunity to its next stage.
+    AdvanceOpportunity,
+    /// Mark the selected account's open opportunity lost.
+    LoseOpportunity,
 }
 
 impl Action {
@@ -121,6 +143,17 @@ impl Action {
             Action::DismissSuggestion => "dismiss suggestion",
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
+            Action::Left => "previous column",
+            Action::Right => "next column",
+            Action::MoveStage => "move to stage… (reason)",
+            Action::StagePrev => "move to previous stage",
+            Action::StageNext => "move to next stage",
+            Action::ToggleSuggestions => "stage suggestions",
+            Action::FilterAm => "filter: AM",
+            Action::FilterProduct => "filter: product",
+            Action::RecordOpportunity => "record opportunity",
+            Action::AdvanceOpportunity => "advance opportunity",
+            Action::LoseOpportunity => "mark opportunity lost",
         }
     }
 
@@ -142,6 +175,10 @@ impl Action {
             Action::AcceptSuggestion => "accept",
             Action::DismissSuggestion => "dismiss",
             Action::NextSection => "section",
+            Action::MoveStage => "move",
+            Action::ToggleSuggestions => "suggestions",
+            Action::RecordOpportunity => "opportunity",
+            Action::AdvanceOpportunity => "advance",
             other => other.describe(),
         }
     }

@@ -14,11 +14,16 @@
 //! and then refreshes every pane. Only built panes are registered.
 
 pub mod account;
+pub mod board;
 pub mod book;
+pub mod forms_4a;
+pub mod targets;
 pub mod today;
 
 use crate::clock::Clock;
-use crate::domain::{Config, Flags, Health, NoteKind};
+use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
+use crate::domain::{Config, Flags, Health, NoteKind, Stage};
+use crate::metrics::stage_suggestions::StageSuggestion;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
@@ -36,6 +41,8 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(today::TodayPane::default()),
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
+        Box::new(board::BoardPane::default()),
+        Box::new(targets::TargetsPane::default()),
     ]
 }
 
@@ -69,6 +76,10 @@ pub enum Write {
     Flags { account_id: String, flags: Flags },
     Snooze { account_id: String, key: String, until: NaiveDate },
     Dismiss { account_id: String, signals: Vec<String> },
+    Stage { account_id: String, stage: Stage, reason: String },
+    StageSuggestion { account_id: String, suggestion: StageSuggestion, accept: bool },
+    Opportunity { account_id: String, fields: OpportunityFields },
+    OpportunityStage { account_id: String, id: i64, stage: OpportunityStage },
 }
 
 impl Write {
@@ -79,7 +90,11 @@ impl Write {
             | Write::Owners { account_id, .. }
             | Write::Flags { account_id, .. }
             | Write::Snooze { account_id, .. }
-            | Write::Dismiss { account_id, .. } => account_id,
+            | Write::Dismiss { account_id, .. }
+            | Write::Stage { account_id, .. }
+            | Write::StageSuggestion { account_id, .. }
+            | Write::Opportunity { account_id, .. }
+            | Write::OpportunityStage { account_id, .. } => account_id,
         }
     }
 }
@@ -141,6 +156,10 @@ pub trait Pane {
     /// Shows this account; `true` if this pane is the account view.
     fn open_account(&mut self, _id: &str, _cx: &mut Cx<'_>) -> bool {
         false
+    }
+    /// Notes shown under the pane's keys in `?` help (a rule, a legend).
+    fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
     }
     /// Draws the pane's state. Reads only.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>);
