@@ -447,7 +447,7 @@ impl BoardPane {
 
     fn tail(card: &Card, theme: Theme) -> Vec<Span<'static>> {
         let renewal = Span::styled(
-            format!("↻{:>5}", days(card.days_to_renewal)),
+            format!(" ↻{:>5}", days(card.days_to_renewal)),
             if card.days_to_renewal.is_some_and(|d| d <= 90) { theme.warn() } else { theme.dim() },
         );
         let in_stage = Span::styled(format!(" {:>6}", days(card.days_in_stage)), theme.dim());
@@ -482,7 +482,7 @@ impl BoardPane {
                 let mut second = vec![
                     Span::raw("  "),
                     absorption_bar(rate, bar_width, theme),
-                    Span::raw(format!(" {:>4} ", absorption_percent(rate))),
+                    Span::raw(format!(" {:>4}", absorption_percent(rate))),
                 ];
                 second.extend(BoardPane::tail(card, theme));
                 let mut pair = [first, Line::from(second)];
@@ -514,7 +514,7 @@ impl BoardPane {
                 let card = &cards[index];
                 let position = &card.position;
                 // H name ARR bar % ↻renewal in-stage ⚑
-                let name_width = w.saturating_sub(2 + 9 + 7 + 5 + 6 + 7 + 1);
+                let name_width = w.saturating_sub(2 + 10 + 6 + 5 + 7 + 7 + 1);
                 let rate = position.absorption.rate();
                 let mut spans = vec![
                     theme.health(position.health),

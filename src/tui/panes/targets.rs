@@ -55,13 +55,14 @@ const HINTS: &[Action] = &[
 
 /// The ranking rule, for `?` help (the same rule `metrics::targets` documents).
 const RULE: &[(&str, &str)] = &[
-    ("targets", "accounts with whitespace; red now is left out"),
-    ("priority", "whitespace × health × stage × renewal × red spell"),
-    ("health", "green 100% · yellow 80% · orange 30% · unset 50%"),
-    ("stage", "absorption, adaptation 100% · adoption 50% · addiction 20%"),
-    ("renewal", "20% within 60 days of the renewal, else 100%"),
-    ("red spell", "30% if red in the last 90 days, else 100%"),
-    ("order", "priority, then whitespace, then account id"),
+    ("targets", "accounts with whitespace, not red now"),
+    ("priority", "whitespace × the four weights below"),
+    ("health", "G 100% · Y 80% · O 30% · unset 50%"),
+    ("stage", "absorption, adaptation 100%"),
+    ("", "adoption 50% · addiction 20%"),
+    ("renewal", "20% if it renews within 60 days"),
+    ("red spell", "30% if red in the last 90 days"),
+    ("order", "priority, whitespace, account id"),
 ];
 
 /// What `refresh` expects after a write this pane asked for.
@@ -378,7 +379,7 @@ impl Pane for TargetsPane {
         let today = view.today;
         // rank H name AM stage tier ARR abs whitespace renew priority [opportunity]
         let (am_w, stage_w, tier_w, money_w, opp_w) =
-            if wide { (12, 10, 4, 9, 18) } else { (6, 3, 1, 7, 0) };
+            if wide { (12, 10, 4, 9, 26) } else { (6, 3, 1, 7, 0) };
         let fixed = 4 + 2 + am_w + stage_w + tier_w + money_w * 3 + 4 + 5 + opp_w + 10;
         let name_w = usize::from(inner.width).saturating_sub(fixed).max(8);
         let body = Rect { height: inner.height - 5, ..inner };
