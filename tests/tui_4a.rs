@@ -322,3 +322,116 @@ fn snapshots_of_the_board_and_the_targets() {
     insta::assert_snapshot!("targets_80x24", screen(&mut app, 80, 24));
     insta::assert_snapshot!("targets_160x48", screen(&mut app, 160, 48));
 }
+
+/// The real binary in a pseudo-terminal, the screen parsed with vt100.
+#[cfg(unix)]
+mod pty {
+    use expectrl::session::OsSession;
+    use std::io::Write;
+    use std::num::NonZeroU16;
+    use std::path::Path;
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    struct Screen {
+        session: OsSession,
+        parser: vt100::Parser,
+    }
+
+    impl Screen {
+        fn open(db: &Path) -> Screen {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+            command
+                .arg("--db")
+                .arg(db)
+                .env("COCKPIT_TODAY", "2025-06-01")
+                .env("COCKPIT_USER", "ana")
+                .env("TERM", "xterm-256color")
+                .env("NO_COLOR", "1");
+            let mut session = OsSession::spawn(command).expect("spawn");
+            session.get_process_mut().set_window_size(100, 30).expect("size");
+            let parser = vt100::Parser::new(
+                NonZeroU16::new(30).expect("rows"),
+                NonZeroU16::new(100).expect("cols"),
+                0,
+            );
+            Screen { session, parser }
+        }
+
+        fn wait_for(&mut self, needle: &str) -> String {
+            let start = Instant::now();
+            let mut buffer = [0_u8; 8192];
+            loop {
+                while let Ok(n) = self.session.try_read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    self.parser.process(&buffer[..n]);
+                }
+                let text = self.parser.screen().contents();
+                if text.contains(needle) {
+                    return text;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(15),
+                    "waited for {needle:?}; screen:\n{text}"
+                );
+                std::thread::sleep(Duration::from_millis(30));
+            }
+        }
+
+        fn send(&mut self, keys: &str) {
+            self.session.write_all(keys.as_bytes()).expect("send");
+            self.session.flush().expect("flush");
+            std::thread::sleep(Duration::from_millis(60));
+        }
+
+        fn quit(&mut self) {
+            self.send("q");
+            let start = Instant::now();
+            while self.session.get_process().is_alive().unwrap_or(false) {
+                let mut buffer = [0_u8; 8192];
+                let _ = self.session.try_read(&mut buffer);
+                assert!(start.elapsed() < Duration::from_secs(10), "the cockpit did not quit");
+                std::thread::sleep(Duration::from_millis(30));
+            }
+        }
+    }
+
+    #[test]
+    fn move_a_stage_record_an_opportunity_quit_reopen_and_find_both() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = super::fixture(dir.path());
+        let mut screen = Screen::open(&db);
+        screen.wait_for("Today");
+        screen.send("4");
+        screen.wait_for("2 Adoption · 3 · 77.0k");
+        // Globex, first card of Adoption, to the next stage with a reason.
+        screen.send("l");
+        screen.send(">");
+        screen.wait_for("Move 4A stage");
+        screen.send("\r");
+        screen.wait_for("a reason is required");
+        screen.send("pilot spread to finance\r");
+        let text = screen.wait_for("saved:");
+        assert!(text.contains("Globex moved to absorption"), "{text}");
+        screen.send("5");
+        screen.wait_for("Upsell targets");
+        screen.send("o");
+        screen.wait_for("Record an opportunity");
+        screen.send("Insights\t24000\r");
+        let text = screen.wait_for("saved:");
+        assert!(text.contains("opportunity Insights 24.0k (idea) on Globex"), "{text}");
+        screen.quit();
+
+        let mut screen = Screen::open(&db);
+        screen.wait_for("Today");
+        screen.send("4");
+        let text = screen.wait_for("3 Absorption · 3 · 182.0k");
+        assert!(text.contains("2 Adoption · 2 · 17.0k"), "{text}");
+        screen.send("5");
+        let text = screen.wait_for("Opportunities: Insights 24.0k idea (bo)");
+        assert!(text.contains("Globex"), "{text}");
+        screen.quit();
+    }
+}
