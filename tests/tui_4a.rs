@@ -435,3 +435,45 @@ mod pty {
         screen.quit();
     }
 }
+
+/// Times the two panes on a large book: `COCKPIT_BENCH_DB=<db> cargo test
+/// --release --test tui_4a -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_the_panes_on_a_large_book() {
+    let Some(path) = std::env::var_os("COCKPIT_BENCH_DB") else { return };
+    let store = Store::open(Path::new(&path)).expect("store");
+    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"));
+    let today = clock.today();
+    let config = Config::default();
+    let start = std::time::Instant::now();
+    let board = store.board(today, &config).expect("board");
+    println!("store.board {:?} ({} accounts)", start.elapsed(), board.total_accounts());
+    let start = std::time::Instant::now();
+    let facts = store.stage_facts(today).expect("facts");
+    println!("store.stage_facts {:?} ({})", start.elapsed(), facts.len());
+    let start = std::time::Instant::now();
+    let list = store.target_list(today, &config).expect("targets");
+    println!("store.target_list {:?} ({} targets)", start.elapsed(), list.len());
+    let start = std::time::Instant::now();
+    let products = store.snapshot_products().expect("products");
+    let holders = store.product_holders(&products[0]).expect("holders");
+    println!("products + holders {:?} ({})", start.elapsed(), holders.len());
+    let mut app = App::new(store, clock, config, "nobody", Theme::plain()).expect("app");
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    app.resize(160, 48);
+    for (pane, keys) in [('4', "jjjlljkkhG"), ('5', "jjjapstxhG")] {
+        let start = std::time::Instant::now();
+        key(&mut app, KeyCode::Char(pane));
+        terminal.draw(|frame| app.draw(frame)).expect("draw");
+        let open = start.elapsed();
+        let mut worst = std::time::Duration::ZERO;
+        for c in keys.chars() {
+            let start = std::time::Instant::now();
+            key(&mut app, KeyCode::Char(c));
+            terminal.draw(|frame| app.draw(frame)).expect("draw");
+            worst = worst.max(start.elapsed());
+        }
+        println!("{}: open {open:?}, worst key + redraw {worst:?}", app.active_title());
+    }
+}

@@ -6,8 +6,8 @@
 //! written at once; the stage suggestions that differ from the set stage are
 //! listed to accept or dismiss.
 //!
-//! The board (`metrics::board`) and the suggestions are read once on
-//! refresh; a move this pane asked for is applied to the board in place, so
+//! The board (`metrics::board`) is read once on refresh, the suggestions
+//! the first time they are asked for (`s`, `A`, `D`); a move this pane asked for is applied to the board in place, so
 //! a 100,000-account book is not reloaded. Each column keeps its own scroll
 //! and only visible cards are drawn. Drawing reads only.
 
@@ -106,6 +106,9 @@ pub struct BoardPane {
     cursors: [Cursor; 4],
     column: usize,
     suggestions: Vec<StageSuggestion>,
+    /// Suggestions read the whole book's facts, so they are read the first
+    /// time they are asked for (and on every reload after that).
+    suggestions_loaded: bool,
     showing_suggestions: bool,
     suggestion_cursor: Cursor,
     pending: Option<Pending>,
@@ -164,13 +167,23 @@ impl BoardPane {
         let today = cx.clock.today();
         let selected = self.selected_card().map(|c| c.position.id.clone());
         let board = cx.store.board(today, cx.config)?;
-        let facts = cx.store.stage_facts(today)?;
-        let dismissed = cx.store.dismissed_stage_signals()?;
-        self.suggestions = stage_suggestions::pending(&facts, &dismissed);
+        if self.suggestions_loaded {
+            self.load_suggestions(cx)?;
+        }
         self.board = Some(board);
         if let Some(id) = selected {
             self.select_account(&id);
         }
+        Ok(())
+    }
+
+    fn load_suggestions(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let facts = cx.store.stage_facts(cx.clock.today())?;
+        let dismissed = cx.store.dismissed_stage_signals()?;
+        self.suggestions = stage_suggestions::pending(&facts, &dismissed);
+        self.suggestions_loaded = true;
+        let len = self.suggestions.len();
+        self.suggestion_cursor.clamp(len);
         Ok(())
     }
 
@@ -284,7 +297,17 @@ impl Pane for BoardPane {
         self.set_heights();
     }
 
-    fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let wants_suggestions = matches!(
+            action,
+            Action::ToggleSuggestions | Action::AcceptSuggestion | Action::DismissSuggestion
+        );
+        if wants_suggestions && !self.suggestions_loaded {
+            if let Err(error) = self.load_suggestions(cx) {
+                return Request::Message(format!("stage suggestions: {error:#}"));
+            }
+            self.set_heights();
+        }
         if self.showing_suggestions {
             let len = self.suggestions.len();
             let cursor = &mut self.suggestion_cursor;
@@ -374,14 +397,18 @@ impl Pane for BoardPane {
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let theme = view.theme;
         let Some(board) = &self.board else { return };
+        let suggestions = if self.suggestions_loaded {
+            format!("{} suggestions (s)", self.suggestions.len())
+        } else {
+            "s: stage suggestions".to_string()
+        };
         let title = Line::from(vec![
             Span::styled(" 4A board ", theme.title()),
             Span::styled(
                 format!(
-                    "· {} accounts · ARR {} · {} suggestions (s) ",
+                    "· {} accounts · ARR {} · {suggestions} ",
                     board.total_accounts(),
                     board.total_arr().to_short(),
-                    self.suggestions.len()
                 ),
                 theme.dim(),
             ),

@@ -268,7 +268,6 @@ impl Pane for TargetsPane {
             ams.dedup();
             self.ams = ams;
             self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
-            self.products = cx.store.snapshot_products()?;
             if let Some((product, _)) = self.filter.product.take() {
                 let holders = cx.store.product_holders(&product)?;
                 self.filter.product = Some((product, holders));
@@ -312,6 +311,12 @@ impl Pane for TargetsPane {
                 self.apply_filter();
             }
             Action::FilterProduct => {
+                if self.products.is_empty() {
+                    match cx.store.snapshot_products() {
+                        Ok(products) => self.products = products,
+                        Err(error) => return Request::Message(format!("{error}")),
+                    }
+                }
                 let current = self.filter.product.as_ref().map(|(p, _)| p.clone());
                 self.filter.product = match cycle_option(&self.products, current.as_ref()) {
                     Some(product) => match cx.store.product_holders(&product) {
