@@ -38,6 +38,10 @@ pub enum FindingKind {
     NoTouch { days: i64, cadence: i64 },
     /// A moment is `days_late` days past its due date.
     MomentOverdue { kind: String, title: String, due_on: NaiveDate, days_late: i64 },
+    /// A trial ended `days_past_end` days ago and its takeaway test has no result.
+    TrialOverdue { product: String, end_date: NaiveDate, days_past_end: i64 },
+    /// A success plan's progress lags the time elapsed (or its date passed).
+    PlanBehind { measure: String, target_date: NaiveDate },
 }
 
 impl FindingKind {
@@ -58,6 +62,8 @@ impl FindingKind {
                 _ => 45,
             },
             FindingKind::NoTouch { days, cadence } => (30 + (days - cadence) / 3).min(60),
+            FindingKind::TrialOverdue { days_past_end, .. } => (55 + days_past_end).min(85),
+            FindingKind::PlanBehind { .. } => 50,
         }
     }
 
@@ -70,6 +76,8 @@ impl FindingKind {
             FindingKind::Suggestion { .. } => "suggestion",
             FindingKind::NoTouch { .. } => "no touch",
             FindingKind::MomentOverdue { .. } => "moment overdue",
+            FindingKind::TrialOverdue { .. } => "trial overdue",
+            FindingKind::PlanBehind { .. } => "plan behind",
         }
     }
 }

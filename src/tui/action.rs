@@ -99,6 +99,28 @@ pub enum Action {
     PeriodLonger,
     /// Start the metrics period one month later (a shorter period).
     PeriodShorter,
+    /// Move to the column on the left (the 4A board).
+    Left,
+    /// Move to the column on the right (the 4A board).
+    Right,
+    /// Move the selected account to another 4A stage, with a reason.
+    MoveStage,
+    /// Move the selected account to the previous 4A stage, with a reason.
+    StagePrev,
+    /// Move the selected account to the next 4A stage, with a reason.
+    StageNext,
+    /// Show or hide the stage suggestions that differ from the set stage.
+    ToggleSuggestions,
+    /// Cycle the AM (hunter) filter.
+    FilterAm,
+    /// Cycle the product filter.
+    FilterProduct,
+    /// Record an opportunity (upsell or cross-sell) on the selected account.
+    RecordOpportunity,
+    /// Advance the selected account's open opportunity to its next stage.
+    AdvanceOpportunity,
+    /// Mark the selected account's open opportunity lost.
+    LoseOpportunity,
 }
 
 impl Action {
@@ -151,6 +173,17 @@ impl Action {
             Action::PeriodLater => "period: one month later",
             Action::PeriodLonger => "period: start a month earlier",
             Action::PeriodShorter => "period: start a month later",
+            Action::Left => "previous column",
+            Action::Right => "next column",
+            Action::MoveStage => "move to stage… (reason)",
+            Action::StagePrev => "move to previous stage",
+            Action::StageNext => "move to next stage",
+            Action::ToggleSuggestions => "stage suggestions",
+            Action::FilterAm => "filter: AM",
+            Action::FilterProduct => "filter: product",
+            Action::RecordOpportunity => "record opportunity",
+            Action::AdvanceOpportunity => "advance opportunity",
+            Action::LoseOpportunity => "mark opportunity lost",
         }
     }
 
@@ -180,6 +213,10 @@ impl Action {
             Action::Explain => "explain",
             Action::PeriodEarlier => "period",
             Action::PeriodLonger => "longer",
+            Action::MoveStage => "move",
+            Action::ToggleSuggestions => "suggestions",
+            Action::RecordOpportunity => "opportunity",
+            Action::AdvanceOpportunity => "advance",
             other => other.describe(),
         }
     }

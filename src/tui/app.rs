@@ -483,6 +483,21 @@ impl App {
                 Write::ChurnDraft { chain } => {
                     self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
                 }
+                Write::Stage { account_id, stage, reason } => {
+                    self.store.set_stage(account_id, *stage, reason, &self.user, now)
+                }
+                Write::StageSuggestion { suggestion, accept: true, .. } => {
+                    self.store.accept_stage_suggestion(suggestion, &self.user, now)
+                }
+                Write::StageSuggestion { suggestion, accept: false, .. } => {
+                    self.store.dismiss_stage_suggestion(suggestion, &self.user, now)
+                }
+                Write::Opportunity { account_id, fields } => {
+                    self.store.add_opportunity(account_id, fields, now).map(|_| ())
+                }
+                Write::OpportunityStage { id, stage, .. } => {
+                    self.store.set_opportunity_stage(*id, *stage, now)
+                }
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -510,6 +525,11 @@ impl App {
     fn help(&self) -> Popup {
         let pane = &self.panes[self.active];
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
+        let notes = pane.help_notes();
+        if !notes.is_empty() {
+            let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            sections.push((format!("{} rule", pane.title()), notes));
+        }
         sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
         sections.push(("Lists".to_string(), self.keymap.help(LIST)));
         sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
@@ -604,5 +624,21 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
         Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
         Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
+        Write::Stage { stage, .. } => format!("{name} moved to {}", stage.as_str()),
+        Write::StageSuggestion { suggestion, accept: true, .. } => {
+            format!("{name} moved to {}", suggestion.suggested.as_str())
+        }
+        Write::StageSuggestion { accept: false, .. } => {
+            format!("{name} stage suggestion dismissed")
+        }
+        Write::Opportunity { fields, .. } => format!(
+            "opportunity {} {} ({}) on {name}",
+            fields.product,
+            fields.arr.to_short(),
+            fields.stage.as_str()
+        ),
+        Write::OpportunityStage { stage, .. } => {
+            format!("{name} opportunity {}", stage.as_str())
+        }
     }
 }

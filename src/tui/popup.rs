@@ -6,6 +6,7 @@
 use crate::domain::{Flags, Health, NoteKind};
 use crate::tui::book::BookIndex;
 use crate::tui::panes::Write;
+use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
 use chrono::NaiveDate;
@@ -66,6 +67,10 @@ pub enum Popup {
     },
     /// A pending write held until the user confirms.
     Confirm { message: String, writes: Vec<Write> },
+    /// Move an account to another 4A stage; the reason is required.
+    Stage(Box<StageForm>),
+    /// Record an opportunity on an account.
+    Opportunity(Box<OpportunityForm>),
 }
 
 /// What a key did to the popup.
@@ -314,6 +319,8 @@ impl Popup {
                 }]),
                 _ => Outcome::Stay,
             },
+            Popup::Stage(form) => form.key(key),
+            Popup::Opportunity(form) => form.key(key, today),
             Popup::Snooze { account_id, key: reason_key, until, error, .. } => match key.code {
                 KeyCode::Enter => match NaiveDate::parse_from_str(until.value().trim(), "%Y-%m-%d")
                 {
@@ -495,6 +502,8 @@ impl Popup {
                 ];
                 ("Snooze".to_string(), lines, (60, 7), Some((9, 2, 9, until)))
             }
+            Popup::Stage(form) => form.drawn(theme),
+            Popup::Opportunity(form) => form.drawn(theme),
             Popup::Confirm { message, .. } => {
                 let lines = vec![
                     Line::from(message.clone()),

@@ -231,6 +231,7 @@ pub fn today_rows(
             score: 0,
         });
     }
+    rows.extend(four_a_findings(store, book, user, today)?);
     rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
     triage::rank(&mut rows);
     Ok(rows
@@ -253,4 +254,82 @@ pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> Naiv
         Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
         None => date.succ_opt().unwrap_or(date),
     }
+}
+
+/// The 4A rows of Today for the CSM `user`: trials past their end date with
+/// no takeaway result, and success plans that fell behind, each saying why.
+pub fn four_a_findings(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Finding>> {
+    let mut rows = Vec::new();
+    let finding = |account_id: &str, kind: FindingKind, key: String, why: String| {
+        let index = book.index_of(account_id)?;
+        let row = book.row(index)?;
+        Some(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind,
+            key,
+            why,
+            arr: row.arr,
+            tier: book.tier(index),
+            flags: row.flags,
+            score: 0,
+        })
+    };
+    for overdue in store.overdue_trials(today)? {
+        if overdue.csm != user {
+            continue;
+        }
+        let trial = overdue.trial;
+        let what =
+            if trial.product.is_empty() { "trial".to_string() } else { trial.product.clone() };
+        let criteria = if trial.success_criteria.is_empty() {
+            String::new()
+        } else {
+            format!("; criteria: {}", trial.success_criteria)
+        };
+        rows.extend(finding(
+            &trial.account_id,
+            FindingKind::TrialOverdue {
+                product: trial.product.clone(),
+                end_date: trial.end_date,
+                days_past_end: overdue.days_past_end,
+            },
+            format!("trial:{}:{}", trial.id, trial.end_date),
+            format!(
+                "{what} trial ended {} ({} days ago), takeaway test not recorded{criteria}",
+                trial.end_date, overdue.days_past_end
+            ),
+        ));
+    }
+    for behind in store.success_plans_behind(today)? {
+        if behind.csm != user {
+            continue;
+        }
+        let plan = behind.plan;
+        let fields = &plan.fields;
+        let unit = if fields.unit.is_empty() { String::new() } else { format!(" {}", fields.unit) };
+        let when = if today > fields.target_date {
+            format!("target date {} passed", fields.target_date)
+        } else {
+            format!("behind pace for {}", fields.target_date)
+        };
+        rows.extend(finding(
+            &plan.account_id,
+            FindingKind::PlanBehind {
+                measure: fields.measure.clone(),
+                target_date: fields.target_date,
+            },
+            format!("plan:{}:{}", plan.id, fields.current),
+            format!(
+                "plan \"{}\" at {}{unit} of {} (from {}), {when}",
+                fields.measure, fields.current, fields.target, fields.baseline
+            ),
+        ));
+    }
+    Ok(rows)
 }

@@ -14,15 +14,20 @@
 //! and then refreshes every pane. Only built panes are registered.
 
 pub mod account;
+pub mod board;
 pub mod book;
 pub mod churn;
 pub mod churn_editor;
+pub mod forms_4a;
 pub mod metrics;
+pub mod targets;
 pub mod today;
 
 use crate::clock::Clock;
 use crate::domain::churn::ChurnChain;
-use crate::domain::{Config, Flags, Health, NoteKind};
+use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
+use crate::domain::{Config, Flags, Health, NoteKind, Stage};
+use crate::metrics::stage_suggestions::StageSuggestion;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
@@ -40,6 +45,8 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(today::TodayPane::default()),
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
+        Box::new(board::BoardPane::default()),
+        Box::new(targets::TargetsPane::default()),
         Box::new(churn::ChurnPane::default()),
         Box::new(metrics::MetricsPane::default()),
     ]
@@ -77,6 +84,10 @@ pub enum Write {
     Dismiss { account_id: String, signals: Vec<String> },
     ChurnChain { chain: ChurnChain },
     ChurnDraft { chain: ChurnChain },
+    Stage { account_id: String, stage: Stage, reason: String },
+    StageSuggestion { account_id: String, suggestion: StageSuggestion, accept: bool },
+    Opportunity { account_id: String, fields: OpportunityFields },
+    OpportunityStage { account_id: String, id: i64, stage: OpportunityStage },
 }
 
 impl Write {
@@ -87,7 +98,11 @@ impl Write {
             | Write::Owners { account_id, .. }
             | Write::Flags { account_id, .. }
             | Write::Snooze { account_id, .. }
-            | Write::Dismiss { account_id, .. } => account_id,
+            | Write::Dismiss { account_id, .. }
+            | Write::Stage { account_id, .. }
+            | Write::StageSuggestion { account_id, .. }
+            | Write::Opportunity { account_id, .. }
+            | Write::OpportunityStage { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
         }
     }
@@ -155,6 +170,11 @@ pub trait Pane {
     /// holds the editor.
     fn open_churn(&mut self, _account_id: &str, _cx: &mut Cx<'_>) -> bool {
         false
+    }
+
+    /// Notes shown under the pane's keys in `?` help (a rule, a legend).
+    fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
     }
     /// Draws the pane's state. Reads only.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>);

@@ -1,0 +1,645 @@
+//! The 4A board: every account as a card in its stage's column (four columns
+//! side by side on a wide screen, four stacked sections on a narrow one),
+//! each card with its health, ARR, absorption bar, days to renewal and days
+//! in stage, stuck accounts flagged; counts, ARR and stuck per stage in the
+//! headings. Moving a card asks for a one-line reason (a popup) and is
+//! written at once; the stage suggestions that differ from the set stage are
+//! listed to accept or dismiss.
+//!
+//! The board (`metrics::board`) is read once on refresh, the suggestions
+//! the first time they are asked for (`s`, `A`, `D`); a move this pane asked for is applied to the board in place, so
+//! a 100,000-account book is not reloaded. Each column keeps its own scroll
+//! and only visible cards are drawn. Drawing reads only.
+
+use crate::domain::{Health, Stage};
+use crate::metrics::Rate;
+use crate::metrics::board::{Board, Card};
+use crate::metrics::stage_suggestions::{self, StageSuggestion};
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::panes::forms_4a::StageForm;
+use crate::tui::panes::{Cx, Pane, Request, View, Write};
+use crate::tui::popup::Popup;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{Cursor, fit};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// A screen at least this wide shows four columns; narrower, four sections.
+pub const WIDE: u16 = 120;
+
+const KEYS: &[(&str, Action)] = &[
+    ("h", Action::Left),
+    ("left", Action::Left),
+    ("l", Action::Right),
+    ("right", Action::Right),
+    ("m", Action::MoveStage),
+    ("<", Action::StagePrev),
+    (">", Action::StageNext),
+    ("s", Action::ToggleSuggestions),
+    ("A", Action::AcceptSuggestion),
+    ("D", Action::DismissSuggestion),
+];
+
+const HINTS: &[Action] = &[
+    Action::Open,
+    Action::MoveStage,
+    Action::ToggleSuggestions,
+    Action::AcceptSuggestion,
+    Action::DismissSuggestion,
+    Action::SetHealth,
+    Action::Help,
+];
+
+/// The absorption bar: `width` cells filled by the share, `░` for the rest,
+/// dim dots when the potential is unknown. Green once the product is the
+/// account's standard (over 50%).
+pub fn absorption_bar(rate: Option<Rate>, width: usize, theme: Theme) -> Span<'static> {
+    let Some(rate) = rate else {
+        return Span::styled("·".repeat(width), theme.dim());
+    };
+    let width_i = i128::try_from(width).unwrap_or(0);
+    let filled = if rate.denominator() > 0 {
+        (rate.numerator().max(0) * width_i / rate.denominator()).min(width_i)
+    } else {
+        0
+    };
+    let filled = usize::try_from(filled).unwrap_or(0);
+    let standard = rate.numerator() * 2 > rate.denominator();
+    let style = match (theme.color, standard) {
+        (false, _) => Style::new(),
+        (true, true) => Style::new().fg(Color::Green),
+        (true, false) => Style::new().fg(Color::Cyan),
+    };
+    Span::styled(format!("{}{}", "█".repeat(filled), "░".repeat(width - filled)), style)
+}
+
+/// Absorption as a whole percent (`37%`), `—` when the potential is unknown.
+pub fn absorption_percent(rate: Option<Rate>) -> String {
+    match rate {
+        Some(rate) if rate.denominator() > 0 => {
+            format!("{}%", rate.numerator() * 100 / rate.denominator())
+        }
+        _ => "—".to_string(),
+    }
+}
+
+fn days(value: Option<i64>) -> String {
+    value.map_or_else(|| "—".to_string(), |d| format!("{d}d"))
+}
+
+/// A move this pane asked for: applied to the board in place when the
+/// store shows it done.
+#[derive(Debug, Clone)]
+enum Pending {
+    Move { account_id: String, to: Stage },
+    Dismiss { account_id: String, signal: String },
+}
+
+/// The board, the cursor of each column and the suggestions.
+#[derive(Debug, Default)]
+pub struct BoardPane {
+    board: Option<Board>,
+    cursors: [Cursor; 4],
+    column: usize,
+    suggestions: Vec<StageSuggestion>,
+    /// Suggestions read the whole book's facts, so they are read the first
+    /// time they are asked for (and on every reload after that).
+    suggestions_loaded: bool,
+    showing_suggestions: bool,
+    suggestion_cursor: Cursor,
+    pending: Option<Pending>,
+    area: Rect,
+}
+
+impl BoardPane {
+    fn wide(&self) -> bool {
+        self.area.width >= WIDE
+    }
+
+    /// Cards visible per column (wide: two lines a card; narrow: one line
+    /// in each of four sections).
+    fn card_rows(&self) -> usize {
+        // Border (2), footer (2).
+        let inner = usize::from(self.area.height.saturating_sub(4));
+        if self.wide() {
+            // Heading and rule.
+            (inner.saturating_sub(2) / 2).max(1)
+        } else {
+            (inner.saturating_sub(4) / 4).max(1)
+        }
+    }
+
+    fn len(&self, column: usize) -> usize {
+        self.board.as_ref().and_then(|b| b.columns.get(column)).map_or(0, |c| c.cards.len())
+    }
+
+    fn set_heights(&mut self) {
+        let rows = self.card_rows();
+        for column in 0..4 {
+            let len = self.len(column);
+            self.cursors[column].set_height(rows, len);
+        }
+        let list = usize::from(self.area.height.saturating_sub(5));
+        self.suggestion_cursor.set_height(list.max(1), self.suggestions.len());
+    }
+
+    fn selected_card(&self) -> Option<&Card> {
+        let column = self.board.as_ref()?.columns.get(self.column)?;
+        column.cards.get(self.cursors[self.column].selected)
+    }
+
+    /// The suggestion the accept/dismiss keys act on: the listed one, or the
+    /// selected card's.
+    fn selected_suggestion(&self) -> Option<&StageSuggestion> {
+        if self.showing_suggestions {
+            self.suggestions.get(self.suggestion_cursor.selected)
+        } else {
+            let id = &self.selected_card()?.position.id;
+            self.suggestions.iter().find(|s| &s.account_id == id)
+        }
+    }
+
+    fn reload(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let today = cx.clock.today();
+        let selected = self.selected_card().map(|c| c.position.id.clone());
+        let board = cx.store.board(today, cx.config)?;
+        if self.suggestions_loaded {
+            self.load_suggestions(cx)?;
+        }
+        self.board = Some(board);
+        if let Some(id) = selected {
+            self.select_account(&id);
+        }
+        Ok(())
+    }
+
+    fn load_suggestions(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let facts = cx.store.stage_facts(cx.clock.today())?;
+        let dismissed = cx.store.dismissed_stage_signals()?;
+        self.suggestions = stage_suggestions::pending(&facts, &dismissed);
+        self.suggestions_loaded = true;
+        let len = self.suggestions.len();
+        self.suggestion_cursor.clamp(len);
+        Ok(())
+    }
+
+    /// Puts the cursor on the account's card, wherever it is.
+    fn select_account(&mut self, id: &str) {
+        let Some((stage, index)) = self.board.as_ref().and_then(|b| b.find(id)) else { return };
+        self.column = usize::from(stage.number() - 1);
+        let len = self.len(self.column);
+        self.cursors[self.column].select(index, len);
+    }
+
+    /// Applies the move this pane asked for, if the store shows it done.
+    fn apply_pending(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<bool> {
+        let Some(pending) = self.pending.take() else { return Ok(false) };
+        let Some(board) = self.board.as_mut() else { return Ok(false) };
+        match pending {
+            Pending::Move { account_id, to } => {
+                let Some(row) = cx.book.by_id(&account_id) else { return Ok(false) };
+                let card_stage = board.find(&account_id).map(|(stage, _)| stage);
+                if row.stage != to || card_stage == Some(to) {
+                    return Ok(false);
+                }
+                let since = row.stage_since.unwrap_or(cx.clock.today());
+                let (health, arr, renewal) = (row.health, row.arr, row.next_renewal);
+                board.move_account(&account_id, to, since);
+                if let Some((stage, index)) = board.find(&account_id) {
+                    let column = &mut board.columns[usize::from(stage.number() - 1)];
+                    if let Some(card) = column.cards.get_mut(index) {
+                        card.position.health = health;
+                        card.position.next_renewal = renewal;
+                        debug_assert_eq!(card.position.arr, arr);
+                    }
+                }
+                self.suggestions.retain_mut(|s| {
+                    if s.account_id == account_id {
+                        s.current = to;
+                    }
+                    s.suggested != s.current
+                });
+                self.select_account(&account_id);
+                Ok(true)
+            }
+            Pending::Dismiss { account_id, signal } => {
+                let key = (account_id, signal);
+                if !cx.store.dismissed_stage_signals()?.contains(&key) {
+                    return Ok(false);
+                }
+                self.suggestions.retain(|s| s.account_id != key.0 || s.signal() != key.1);
+                Ok(true)
+            }
+        }
+    }
+
+    fn move_form(&mut self, to: Option<Stage>) -> Request {
+        let Some(card) = self.selected_card() else {
+            return Request::Message("no account in this column".to_string());
+        };
+        let from = card.position.stage;
+        let to = match to {
+            Some(stage) => stage,
+            None => Stage::ALL[usize::from(from.number()) % 4],
+        };
+        let form = StageForm::new(&card.position.id, &card.position.name, from, to);
+        self.pending = Some(Pending::Move { account_id: card.position.id.clone(), to });
+        Request::Popup(Popup::Stage(Box::new(form)))
+    }
+
+    fn neighbour(&self, forward: bool) -> Result<Stage, String> {
+        let Some(card) = self.selected_card() else {
+            return Err("no account in this column".to_string());
+        };
+        let number = card.position.stage.number();
+        let target = if forward { number + 1 } else { number.wrapping_sub(1) };
+        Stage::ALL.iter().copied().find(|s| s.number() == target).ok_or_else(|| {
+            format!(
+                "{} is the {} stage",
+                card.position.stage.title(),
+                if forward { "last" } else { "first" }
+            )
+        })
+    }
+}
+
+impl Pane for BoardPane {
+    fn title(&self) -> &'static str {
+        "4A board"
+    }
+
+    fn scope(&self) -> &'static str {
+        "board"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        if !self.apply_pending(cx)? {
+            self.reload(cx)?;
+        }
+        self.set_heights();
+        Ok(())
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        self.area = area;
+        self.set_heights();
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let wants_suggestions = matches!(
+            action,
+            Action::ToggleSuggestions | Action::AcceptSuggestion | Action::DismissSuggestion
+        );
+        if wants_suggestions && !self.suggestions_loaded {
+            if let Err(error) = self.load_suggestions(cx) {
+                return Request::Message(format!("stage suggestions: {error:#}"));
+            }
+            self.set_heights();
+        }
+        if self.showing_suggestions {
+            let len = self.suggestions.len();
+            let cursor = &mut self.suggestion_cursor;
+            match action {
+                Action::Up => cursor.move_by(-1, len),
+                Action::Down => cursor.move_by(1, len),
+                Action::PageUp => cursor.page(false, len),
+                Action::PageDown => cursor.page(true, len),
+                Action::Top => cursor.select(0, len),
+                Action::Bottom => cursor.select(len.saturating_sub(1), len),
+                Action::ToggleSuggestions | Action::Back => self.showing_suggestions = false,
+                Action::Open => {
+                    return self
+                        .selected_suggestion()
+                        .map_or(Request::None, |s| Request::OpenAccount(s.account_id.clone()));
+                }
+                Action::AcceptSuggestion | Action::DismissSuggestion => {}
+                _ => return Request::Ignored,
+            }
+        }
+        let column = self.column;
+        let len = self.len(column);
+        match action {
+            Action::Up => self.cursors[column].move_by(-1, len),
+            Action::Down => self.cursors[column].move_by(1, len),
+            Action::PageUp => self.cursors[column].page(false, len),
+            Action::PageDown => self.cursors[column].page(true, len),
+            Action::Top => self.cursors[column].select(0, len),
+            Action::Bottom => self.cursors[column].select(len.saturating_sub(1), len),
+            Action::Left => self.column = (self.column + 3) % 4,
+            Action::Right => self.column = (self.column + 1) % 4,
+            Action::Open => {
+                return self
+                    .selected_card()
+                    .map_or(Request::None, |c| Request::OpenAccount(c.position.id.clone()));
+            }
+            Action::MoveStage => return self.move_form(None),
+            Action::StagePrev | Action::StageNext => {
+                return match self.neighbour(action == Action::StageNext) {
+                    Ok(stage) => self.move_form(Some(stage)),
+                    Err(message) => Request::Message(message),
+                };
+            }
+            Action::ToggleSuggestions => {
+                self.showing_suggestions = true;
+                let len = self.suggestions.len();
+                self.suggestion_cursor.clamp(len);
+            }
+            Action::AcceptSuggestion | Action::DismissSuggestion => {
+                let Some(suggestion) = self.selected_suggestion().cloned() else {
+                    return Request::Message(
+                        "no stage suggestion here (s lists them all)".to_string(),
+                    );
+                };
+                let accept = action == Action::AcceptSuggestion;
+                self.pending = Some(if accept {
+                    Pending::Move {
+                        account_id: suggestion.account_id.clone(),
+                        to: suggestion.suggested,
+                    }
+                } else {
+                    Pending::Dismiss {
+                        account_id: suggestion.account_id.clone(),
+                        signal: suggestion.signal(),
+                    }
+                });
+                return Request::Write(vec![Write::StageSuggestion {
+                    account_id: suggestion.account_id.clone(),
+                    suggestion,
+                    accept,
+                }]);
+            }
+            Action::Back => {}
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+        if self.showing_suggestions {
+            self.selected_suggestion().map(|s| s.account_id.clone())
+        } else {
+            self.selected_card().map(|c| c.position.id.clone())
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let Some(board) = &self.board else { return };
+        let suggestions = if self.suggestions_loaded {
+            format!("{} suggestions (s)", self.suggestions.len())
+        } else {
+            "s: stage suggestions".to_string()
+        };
+        let title = Line::from(vec![
+            Span::styled(" 4A board ", theme.title()),
+            Span::styled(
+                format!(
+                    "· {} accounts · ARR {} · {suggestions} ",
+                    board.total_accounts(),
+                    board.total_arr().to_short(),
+                ),
+                theme.dim(),
+            ),
+        ]);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height < 4 || inner.width < 20 {
+            return;
+        }
+        let body = Rect { height: inner.height - 2, ..inner };
+        let footer = Rect { y: inner.y + inner.height - 2, height: 2, ..inner };
+        if board.total_accounts() == 0 {
+            let lines = vec![
+                Line::from(""),
+                Line::from(Span::styled("  No accounts yet.", theme.title())),
+                Line::from("  Import a book (cockpit import) to see it by 4A stage."),
+            ];
+            frame.render_widget(Paragraph::new(lines), body);
+        } else if self.showing_suggestions {
+            self.draw_suggestions(frame, body, theme);
+        } else if self.wide() {
+            self.draw_columns(frame, body, board, theme);
+        } else {
+            self.draw_sections(frame, body, board, theme);
+        }
+        self.draw_footer(frame, footer, board, theme);
+    }
+}
+
+impl BoardPane {
+    fn heading(&self, board: &Board, column: usize, width: usize, theme: Theme) -> Line<'static> {
+        let stage_column = &board.columns[column];
+        let focused = column == self.column && !self.showing_suggestions;
+        let mut spans = vec![
+            Span::styled(
+                format!("{} {}", stage_column.stage.number(), stage_column.stage.title()),
+                if focused { theme.key() } else { theme.header() },
+            ),
+            Span::styled(
+                format!(" · {} · {}", stage_column.count(), stage_column.arr.to_short()),
+                theme.dim(),
+            ),
+        ];
+        if stage_column.stuck > 0 {
+            spans.push(Span::styled(format!(" · ⚑{} stuck", stage_column.stuck), theme.warn()));
+        }
+        let len = stage_column.count();
+        let cursor = self.cursors[column];
+        if len > cursor.height {
+            spans.push(Span::styled(
+                format!(" {}/{}", (cursor.selected + 1).min(len), len),
+                theme.dim(),
+            ));
+        }
+        let text: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        if text > width {
+            // Keep the stage and count; drop the rest.
+            spans.truncate(2);
+        }
+        Line::from(spans)
+    }
+
+    fn tail(card: &Card, theme: Theme) -> Vec<Span<'static>> {
+        let renewal = Span::styled(
+            format!(" ↻{:>5}", days(card.days_to_renewal)),
+            if card.days_to_renewal.is_some_and(|d| d <= 90) { theme.warn() } else { theme.dim() },
+        );
+        let in_stage = Span::styled(format!(" {:>6}", days(card.days_in_stage)), theme.dim());
+        let stuck = if card.stuck { Span::styled("⚑", theme.warn()) } else { Span::raw(" ") };
+        vec![renewal, in_stage, stuck]
+    }
+
+    fn draw_columns(&self, frame: &mut Frame<'_>, area: Rect, board: &Board, theme: Theme) {
+        let width = area.width / 4;
+        for column in 0..4 {
+            let x = area.x + width * u16::try_from(column).unwrap_or(0);
+            let rect = Rect { x, width: width.saturating_sub(1), ..area };
+            let w = usize::from(rect.width);
+            let mut lines = vec![
+                self.heading(board, column, w, theme),
+                Line::from(Span::styled("─".repeat(w), theme.dim())),
+            ];
+            let cards = &board.columns[column].cards;
+            let cursor = self.cursors[column];
+            for index in cursor.window(cards.len()) {
+                let card = &cards[index];
+                let position = &card.position;
+                let name_width = w.saturating_sub(11);
+                let first = Line::from(vec![
+                    theme.health(position.health),
+                    Span::raw(" "),
+                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(" {:>8}", position.arr.to_short())),
+                ]);
+                let bar_width = w.saturating_sub(23).clamp(4, 12);
+                let rate = position.absorption.rate();
+                let mut second = vec![
+                    Span::raw("  "),
+                    absorption_bar(rate, bar_width, theme),
+                    Span::raw(format!(" {:>4}", absorption_percent(rate))),
+                ];
+                second.extend(BoardPane::tail(card, theme));
+                let mut pair = [first, Line::from(second)];
+                if column == self.column && index == cursor.selected {
+                    for line in &mut pair {
+                        *line = std::mem::take(line).style(theme.selected());
+                    }
+                }
+                lines.extend(pair);
+            }
+            if cards.is_empty() {
+                lines.push(Line::from(Span::styled("  no account", theme.dim())));
+            }
+            frame.render_widget(Paragraph::new(lines), rect);
+        }
+    }
+
+    fn draw_sections(&self, frame: &mut Frame<'_>, area: Rect, board: &Board, theme: Theme) {
+        let w = usize::from(area.width);
+        let mut lines = Vec::with_capacity(usize::from(area.height));
+        let rows = self.card_rows();
+        for column in 0..4 {
+            lines.push(self.heading(board, column, w, theme));
+            let cards = &board.columns[column].cards;
+            let cursor = self.cursors[column];
+            let window = cursor.window(cards.len());
+            let shown = window.len();
+            for index in window {
+                let card = &cards[index];
+                let position = &card.position;
+                // H name ARR bar % ↻renewal in-stage ⚑
+                let name_width = w.saturating_sub(2 + 10 + 6 + 5 + 7 + 7 + 1);
+                let rate = position.absorption.rate();
+                let mut spans = vec![
+                    theme.health(position.health),
+                    Span::raw(" "),
+                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(" {:>8} ", position.arr.to_short())),
+                    absorption_bar(rate, 6, theme),
+                    Span::raw(format!(" {:>4}", absorption_percent(rate))),
+                ];
+                spans.extend(BoardPane::tail(card, theme));
+                let mut line = Line::from(spans);
+                if column == self.column && index == cursor.selected {
+                    line = line.style(theme.selected());
+                }
+                lines.push(line);
+            }
+            if cards.is_empty() {
+                lines.push(Line::from(Span::styled("  no account", theme.dim())));
+            }
+            for _ in shown.max(1)..rows {
+                lines.push(Line::from(""));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn draw_suggestions(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let w = usize::from(area.width);
+        let name_width = if w >= WIDE.into() { 30 } else { 18 };
+        let why_width = w.saturating_sub(name_width + 26);
+        let mut lines = vec![Line::from(Span::styled(
+            format!("{:<name_width$} {:<11} → {:<11} {}", "Account", "Set", "Suggested", "Why"),
+            theme.header(),
+        ))];
+        if self.suggestions.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  Every account's stage agrees with the data. s goes back to the board.",
+                theme.ok(),
+            )));
+        }
+        let cursor = self.suggestion_cursor;
+        for index in cursor.window(self.suggestions.len()) {
+            let s = &self.suggestions[index];
+            let mut line = Line::from(vec![
+                Span::raw(format!("{:<name_width$} ", fit(&s.name, name_width))),
+                Span::styled(format!("{:<11}", s.current.title()), theme.dim()),
+                Span::raw(" → "),
+                Span::styled(format!("{:<11} ", s.suggested.title()), theme.key()),
+                Span::styled(fit(&s.why, why_width), theme.dim()),
+            ]);
+            if index == cursor.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn draw_footer(&self, frame: &mut Frame<'_>, area: Rect, board: &Board, theme: Theme) {
+        let detail = if self.showing_suggestions {
+            Line::from(Span::styled(
+                "A accept (reason: the why) · D dismiss until the signal changes · s back",
+                theme.dim(),
+            ))
+        } else {
+            match (self.selected_card(), self.selected_suggestion()) {
+                (Some(card), suggestion) => {
+                    let mut spans = vec![
+                        Span::styled(card.position.name.clone(), theme.title()),
+                        Span::styled(
+                            format!(
+                                " · {} · health {} · AM {}",
+                                card.position.stage.title(),
+                                card.position.health.map_or("not set", Health::as_str),
+                                if card.position.am.is_empty() { "—" } else { &card.position.am }
+                            ),
+                            theme.dim(),
+                        ),
+                    ];
+                    if let Some(s) = suggestion {
+                        spans.push(Span::styled(
+                            format!(" · suggests {}: {} (A/D)", s.suggested.title(), s.why),
+                            theme.warn(),
+                        ));
+                    }
+                    Line::from(spans)
+                }
+                (None, _) => Line::from(""),
+            }
+        };
+        let stuck: usize = board.columns.iter().map(|c| c.stuck).sum();
+        let legend = Line::from(Span::styled(
+            format!(
+                "█ absorption · ↻ days to renewal · Nd days in stage · ⚑ stuck > {} days ({stuck})",
+                board.stuck_stage_days
+            ),
+            theme.dim(),
+        ));
+        frame.render_widget(Paragraph::new(vec![detail, legend]), area);
+    }
+}

@@ -1,0 +1,385 @@
+//! The two small forms of the 4A panes, shown as popups: moving an account
+//! to another stage (the one-line reason is required) and recording an
+//! opportunity (product, ARR, stage, kind, owner, close date). A form checks
+//! what was typed and answers with the typed [`Write`]; it never touches the
+//! store.
+
+use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
+use crate::domain::{Money, Stage};
+use crate::tui::panes::Write;
+use crate::tui::popup::Outcome;
+use crate::tui::theme::Theme;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+/// What a form draws: title, lines, size, and the text cursor (column, line,
+/// prefix width, input), as the popup expects.
+pub type Drawn<'a> = (String, Vec<Line<'static>>, (u16, u16), Option<(u16, u16, usize, &'a Input)>);
+
+fn typed(input: &mut Input, key: KeyEvent) {
+    if let Some(request) = to_input_request(&Event::Key(key)) {
+        input.handle(request);
+    }
+}
+
+fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+    let n = all.len();
+    let i = all.iter().position(|x| *x == current).unwrap_or(0);
+    all[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+}
+
+fn account_line(name: &str, theme: Theme) -> Line<'static> {
+    Line::from(vec![Span::raw("Account: "), Span::styled(name.to_string(), theme.title())])
+}
+
+/// Move an account to another 4A stage, with a required one-line reason.
+#[derive(Debug, Clone)]
+pub struct StageForm {
+    pub account_id: String,
+    pub name: String,
+    pub from: Stage,
+    pub to: Stage,
+    pub reason: Input,
+    pub error: Option<String>,
+}
+
+impl StageForm {
+    pub fn new(account_id: &str, name: &str, from: Stage, to: Stage) -> StageForm {
+        StageForm {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            from,
+            to,
+            reason: Input::default(),
+            error: None,
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => {
+                self.to = cycle(&Stage::ALL, self.to, true);
+                Outcome::Stay
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.to = cycle(&Stage::ALL, self.to, false);
+                Outcome::Stay
+            }
+            KeyCode::Enter => {
+                let reason = self.reason.value().trim().to_string();
+                if self.to == self.from {
+                    self.error = Some(format!("already in {}: pick another stage", self.from));
+                    Outcome::Stay
+                } else if reason.is_empty() {
+                    self.error = Some("a reason is required (one line)".to_string());
+                    Outcome::Stay
+                } else {
+                    Outcome::Submit(vec![Write::Stage {
+                        account_id: self.account_id.clone(),
+                        stage: self.to,
+                        reason,
+                    }])
+                }
+            }
+            _ => {
+                typed(&mut self.reason, key);
+                self.error = None;
+                Outcome::Stay
+            }
+        }
+    }
+
+    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+        let mut stages = vec![Span::raw("To:      ")];
+        for stage in Stage::ALL {
+            let style = if stage == self.to { theme.active_tab() } else { theme.dim() };
+            stages.push(Span::styled(stage.title().to_string(), style));
+            stages.push(Span::raw(" "));
+        }
+        let lines = vec![
+            account_line(&self.name, theme),
+            Line::from(format!("From:    {}", self.from.title())),
+            Line::from(stages),
+            Line::from(format!("Reason:  {}", self.reason.value())),
+            Line::from(""),
+            match &self.error {
+                Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+                None => Line::from(Span::styled(
+                    "Tab/↑↓ stage · Enter save · Esc cancel · reason required",
+                    theme.dim(),
+                )),
+            },
+        ];
+        ("Move 4A stage".to_string(), lines, (66, 8), Some((9, 3, 9, &self.reason)))
+    }
+}
+
+/// The fields of the opportunity form, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpportunityField {
+    Product,
+    Arr,
+    Stage,
+    Kind,
+    Owner,
+    Close,
+}
+
+const FIELDS: [OpportunityField; 6] = [
+    OpportunityField::Product,
+    OpportunityField::Arr,
+    OpportunityField::Stage,
+    OpportunityField::Kind,
+    OpportunityField::Owner,
+    OpportunityField::Close,
+];
+
+/// Record an opportunity on an account.
+#[derive(Debug, Clone)]
+pub struct OpportunityForm {
+    pub account_id: String,
+    pub name: String,
+    pub product: Input,
+    pub arr: Input,
+    pub stage: OpportunityStage,
+    pub kind: OpportunityKind,
+    pub owner: Input,
+    pub close: Input,
+    pub field: OpportunityField,
+    pub error: Option<String>,
+}
+
+impl OpportunityForm {
+    /// A form for `account_id`, the owner prefilled (usually the account's AM).
+    pub fn new(account_id: &str, name: &str, owner: &str) -> OpportunityForm {
+        OpportunityForm {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            product: Input::default(),
+            arr: Input::default(),
+            stage: OpportunityStage::Idea,
+            kind: OpportunityKind::Upsell,
+            owner: Input::new(owner.to_string()),
+            close: Input::default(),
+            field: OpportunityField::Product,
+            error: None,
+        }
+    }
+
+    fn fields(&self, today: NaiveDate) -> Result<OpportunityFields, String> {
+        let product = self.product.value().trim().to_string();
+        if product.is_empty() {
+            return Err("write the product first".to_string());
+        }
+        let arr_text = self.arr.value().trim().replace(',', "");
+        let arr = if arr_text.is_empty() {
+            Money::ZERO
+        } else {
+            Money::parse_non_negative(&arr_text)
+                .map_err(|e| format!("ARR {arr_text:?}: {e} (write it like 24000 or 24000.50)"))?
+        };
+        let close = self.close.value().trim();
+        let close_date = if close.is_empty() {
+            None
+        } else {
+            let date = NaiveDate::parse_from_str(close, "%Y-%m-%d")
+                .map_err(|_| format!("close date {close:?}: write it as YYYY-MM-DD"))?;
+            if self.stage.is_open() && date < today {
+                return Err(format!("close date {date} is in the past for an open opportunity"));
+            }
+            Some(date)
+        };
+        let fields = OpportunityFields {
+            product,
+            kind: self.kind,
+            arr,
+            stage: self.stage,
+            owner: self.owner.value().trim().to_string(),
+            close_date,
+        };
+        fields.validate()?;
+        Ok(fields)
+    }
+
+    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => {
+                self.field = cycle(&FIELDS, self.field, true);
+                Outcome::Stay
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.field = cycle(&FIELDS, self.field, false);
+                Outcome::Stay
+            }
+            KeyCode::Enter => match self.fields(today) {
+                Ok(fields) => Outcome::Submit(vec![Write::Opportunity {
+                    account_id: self.account_id.clone(),
+                    fields,
+                }]),
+                Err(error) => {
+                    self.error = Some(error);
+                    Outcome::Stay
+                }
+            },
+            code => {
+                self.error = None;
+                let forward = !matches!(code, KeyCode::Left);
+                let choice = matches!(code, KeyCode::Left | KeyCode::Right | KeyCode::Char(' '));
+                match self.field {
+                    OpportunityField::Stage if choice => {
+                        self.stage = cycle(&OpportunityStage::ALL, self.stage, forward);
+                    }
+                    OpportunityField::Kind if choice => {
+                        self.kind = cycle(
+                            &[OpportunityKind::Upsell, OpportunityKind::CrossSell],
+                            self.kind,
+                            forward,
+                        );
+                    }
+                    OpportunityField::Stage | OpportunityField::Kind => {}
+                    OpportunityField::Product => typed(&mut self.product, key),
+                    OpportunityField::Arr => typed(&mut self.arr, key),
+                    OpportunityField::Owner => typed(&mut self.owner, key),
+                    OpportunityField::Close => typed(&mut self.close, key),
+                }
+                Outcome::Stay
+            }
+        }
+    }
+
+    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+        let mark = |field: OpportunityField| {
+            if self.field == field { Span::styled("›", theme.key()) } else { Span::raw(" ") }
+        };
+        let choices = |words: Vec<(&'static str, bool)>| -> Vec<Span<'static>> {
+            words
+                .into_iter()
+                .flat_map(|(word, on)| {
+                    let style = if on { theme.active_tab() } else { theme.dim() };
+                    [Span::styled(word, style), Span::raw(" ")]
+                })
+                .collect()
+        };
+        let mut stage = vec![mark(OpportunityField::Stage), Span::raw("Stage:    ")];
+        stage.extend(choices(
+            OpportunityStage::ALL.iter().map(|s| (s.as_str(), *s == self.stage)).collect(),
+        ));
+        let mut kind = vec![mark(OpportunityField::Kind), Span::raw("Kind:     ")];
+        kind.extend(choices(vec![
+            ("upsell", self.kind == OpportunityKind::Upsell),
+            ("cross-sell", self.kind == OpportunityKind::CrossSell),
+        ]));
+        let text = |field: OpportunityField, label: &str, input: &Input| {
+            Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", input.value()))])
+        };
+        let lines = vec![
+            account_line(&self.name, theme),
+            text(OpportunityField::Product, "Product:", &self.product),
+            text(OpportunityField::Arr, "ARR:", &self.arr),
+            Line::from(stage),
+            Line::from(kind),
+            text(OpportunityField::Owner, "Owner:", &self.owner),
+            text(OpportunityField::Close, "Close:", &self.close),
+            Line::from(""),
+            match &self.error {
+                Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+                None => Line::from(Span::styled(
+                    "Tab/↑↓ field · ←→/Space choose · Enter save · Esc cancel",
+                    theme.dim(),
+                )),
+            },
+        ];
+        let cursor = match self.field {
+            OpportunityField::Product => Some((11, 1, 11, &self.product)),
+            OpportunityField::Arr => Some((11, 2, 11, &self.arr)),
+            OpportunityField::Owner => Some((11, 5, 11, &self.owner)),
+            OpportunityField::Close => Some((11, 6, 11, &self.close)),
+            OpportunityField::Stage | OpportunityField::Kind => None,
+        };
+        ("Record an opportunity".to_string(), lines, (66, 11), cursor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).expect("date")
+    }
+
+    #[test]
+    fn a_stage_move_needs_a_reason_and_another_stage() {
+        let mut form = StageForm::new("A1", "Acme", Stage::Adoption, Stage::Adoption);
+        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(form.error.as_deref().is_some_and(|e| e.contains("already in")));
+        form.key(press(KeyCode::Tab));
+        assert_eq!(form.to, Stage::Absorption);
+        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(form.error.as_deref().is_some_and(|e| e.contains("reason is required")));
+        for c in "spreading".chars() {
+            form.key(press(KeyCode::Char(c)));
+        }
+        match form.key(press(KeyCode::Enter)) {
+            Outcome::Submit(writes) => assert_eq!(
+                writes,
+                vec![Write::Stage {
+                    account_id: "A1".into(),
+                    stage: Stage::Absorption,
+                    reason: "spreading".into()
+                }]
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_opportunity_form_checks_product_arr_and_date() {
+        let mut form = OpportunityForm::new("A1", "Acme", "bo");
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert_eq!(form.error.as_deref(), Some("write the product first"));
+        for c in "Insights".chars() {
+            form.key(press(KeyCode::Char(c)), today());
+        }
+        form.key(press(KeyCode::Tab), today());
+        for c in "12,000.5x".chars() {
+            form.key(press(KeyCode::Char(c)), today());
+        }
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(form.error.as_deref().is_some_and(|e| e.starts_with("ARR")));
+        form.key(press(KeyCode::Backspace), today());
+        form.key(press(KeyCode::Tab), today());
+        form.key(press(KeyCode::Right), today()); // qualified
+        form.key(press(KeyCode::Tab), today());
+        form.key(press(KeyCode::Tab), today());
+        form.key(press(KeyCode::Tab), today());
+        for c in "2025-09-30".chars() {
+            form.key(press(KeyCode::Char(c)), today());
+        }
+        match form.key(press(KeyCode::Enter), today()) {
+            Outcome::Submit(writes) => assert_eq!(
+                writes,
+                vec![Write::Opportunity {
+                    account_id: "A1".into(),
+                    fields: OpportunityFields {
+                        product: "Insights".into(),
+                        kind: OpportunityKind::Upsell,
+                        arr: Money::from_cents(1_200_050),
+                        stage: OpportunityStage::Qualified,
+                        owner: "bo".into(),
+                        close_date: NaiveDate::from_ymd_opt(2025, 9, 30),
+                    }
+                }]
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,551 @@
+//! Upsell targets, the hunter's list: accounts with whitespace ranked by the
+//! rule of `metrics::targets` (shown in `?` help), filtered by AM, product,
+//! stage, health and tier (each key cycles its values), with the selected
+//! row's score parts underneath and its opportunities. `o` records an
+//! opportunity; `+` advances the account's open one, `L` marks it lost.
+//!
+//! The ranked list is read once on refresh; a filter is a walk over it in
+//! rank order, kept as indices, so a key never re-ranks the book. Recording
+//! an opportunity changes no rank, so only the opportunities are re-read
+//! after one. Drawing reads only.
+
+use crate::domain::Health;
+use crate::domain::opportunity::{Opportunity, OpportunityStage};
+use crate::domain::{Money, Stage};
+use crate::metrics::board::AccountPosition;
+use crate::metrics::targets::{
+    RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
+};
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::panes::board::{WIDE, absorption_percent};
+use crate::tui::panes::forms_4a::OpportunityForm;
+use crate::tui::panes::{Cx, Pane, Request, View, Write};
+use crate::tui::popup::Popup;
+use crate::tui::widgets::{Cursor, fit};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use std::collections::HashMap;
+
+const KEYS: &[(&str, Action)] = &[
+    ("a", Action::FilterAm),
+    ("m", Action::FilterMine),
+    ("p", Action::FilterProduct),
+    ("s", Action::FilterStage),
+    ("h", Action::FilterHealth),
+    ("t", Action::FilterTier),
+    ("x", Action::ClearFilters),
+    ("o", Action::RecordOpportunity),
+    ("+", Action::AdvanceOpportunity),
+    ("L", Action::LoseOpportunity),
+];
+
+const HINTS: &[Action] = &[
+    Action::Open,
+    Action::RecordOpportunity,
+    Action::AdvanceOpportunity,
+    Action::FilterAm,
+    Action::FilterProduct,
+    Action::FilterStage,
+    Action::Help,
+];
+
+/// The ranking rule, for `?` help (the same rule `metrics::targets` documents).
+const RULE: &[(&str, &str)] = &[
+    ("targets", "accounts with whitespace, not red now"),
+    ("priority", "whitespace × the four weights below"),
+    ("health", "G 100% · Y 80% · O 30% · unset 50%"),
+    ("stage", "absorption, adaptation 100%"),
+    ("", "adoption 50% · addiction 20%"),
+    ("renewal", "20% if it renews within 60 days"),
+    ("red spell", "30% if red in the last 90 days"),
+    ("order", "priority, whitespace, account id"),
+];
+
+/// What `refresh` expects after a write this pane asked for.
+#[derive(Debug, Clone)]
+enum Expect {
+    /// One more opportunity on this account.
+    Added { account_id: String, before: usize },
+    /// This opportunity moved to this stage.
+    Moved { id: i64, to: OpportunityStage },
+}
+
+/// The ranked list, the filter and the cursor.
+#[derive(Debug, Default)]
+pub struct TargetsPane {
+    list: Option<TargetList>,
+    filter: TargetFilter,
+    /// Positions in `list.ranked` that pass the filter, best first.
+    visible: Vec<u32>,
+    cursor: Cursor,
+    ams: Vec<String>,
+    products: Vec<String>,
+    tiers: u8,
+    /// Each account's opportunities, open ones first.
+    opportunities: HashMap<String, Vec<Opportunity>>,
+    expect: Option<Expect>,
+    /// The whitespace of the visible rows, summed when the filter changes.
+    visible_whitespace: Money,
+    user: String,
+    area: Rect,
+}
+
+fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Option<T> {
+    match current {
+        None => values.first().cloned(),
+        Some(value) => {
+            let at = values.iter().position(|v| v == value);
+            at.and_then(|i| values.get(i + 1)).cloned()
+        }
+    }
+}
+
+impl TargetsPane {
+    fn row(&self, position: usize) -> Option<(&Target, &AccountPosition)> {
+        let list = self.list.as_ref()?;
+        let target = list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)?;
+        Some((target, list.positions.get(target.index)?))
+    }
+
+    fn selected(&self) -> Option<(&Target, &AccountPosition)> {
+        self.row(self.cursor.selected)
+    }
+
+    fn open_opportunity(&self, account_id: &str) -> Option<&Opportunity> {
+        self.opportunities.get(account_id)?.iter().find(|o| o.fields.stage.is_open())
+    }
+
+    /// Re-walks the ranked list for the filter, keeping the selected account.
+    fn apply_filter(&mut self) {
+        let keep = self.selected().map(|(_, p)| p.id.clone());
+        self.visible.clear();
+        if let Some(list) = &self.list {
+            let filter = &self.filter;
+            self.visible.extend(
+                list.ranked
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| filter.accepts(&list.positions[t.index]))
+                    .filter_map(|(i, _)| u32::try_from(i).ok()),
+            );
+            self.visible_whitespace = self
+                .visible
+                .iter()
+                .filter_map(|i| list.ranked.get(usize::try_from(*i).ok()?))
+                .map(|t| list.positions[t.index].absorption.whitespace)
+                .sum();
+        }
+        let position = keep.and_then(|id| {
+            (0..self.visible.len()).find(|i| self.row(*i).is_some_and(|(_, p)| p.id == id))
+        });
+        self.cursor.select(position.unwrap_or(0), self.visible.len());
+    }
+
+    fn load_opportunities(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.opportunities.clear();
+        for row in cx.store.opportunity_rows(false)? {
+            self.opportunities
+                .entry(row.opportunity.account_id.clone())
+                .or_default()
+                .push(row.opportunity);
+        }
+        Ok(())
+    }
+
+    fn expected_done(&self) -> bool {
+        match &self.expect {
+            Some(Expect::Added { account_id, before }) => {
+                self.opportunities.get(account_id).map_or(0, Vec::len) == before + 1
+            }
+            Some(Expect::Moved { id, to }) => {
+                self.opportunities.values().flatten().any(|o| o.id == *id && o.fields.stage == *to)
+            }
+            None => false,
+        }
+    }
+
+    fn set_height(&mut self) {
+        // Border (2), header (1), detail (4), footer (1).
+        let height = usize::from(self.area.height.saturating_sub(8)).max(1);
+        self.cursor.set_height(height, self.visible.len());
+    }
+
+    fn filter_words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(am) = &self.filter.am {
+            parts.push(format!("AM {am}"));
+        }
+        if let Some((product, _)) = &self.filter.product {
+            parts.push(format!("product {product}"));
+        }
+        if let Some(stage) = self.filter.stage {
+            parts.push(format!("stage {}", stage.as_str()));
+        }
+        if let Some(health) = self.filter.health {
+            parts.push(format!("health {}", health.as_str()));
+        }
+        if let Some(tier) = self.filter.tier {
+            parts.push(format!("tier {tier}"));
+        }
+        parts.join(" · ")
+    }
+
+    fn confirm_move(&mut self, to_lost: bool) -> Request {
+        let Some((_, position)) = self.selected() else {
+            return Request::Message("no target selected".to_string());
+        };
+        let Some(opportunity) = self.open_opportunity(&position.id) else {
+            return Request::Message(format!(
+                "{} has no open opportunity: o records one",
+                position.name
+            ));
+        };
+        let from = opportunity.fields.stage;
+        let to = if to_lost {
+            OpportunityStage::Lost
+        } else {
+            match from {
+                OpportunityStage::Idea => OpportunityStage::Qualified,
+                OpportunityStage::Qualified => OpportunityStage::Proposed,
+                _ => OpportunityStage::Won,
+            }
+        };
+        let message = format!(
+            "{} {} ({}) on {}: {} → {}?",
+            if to_lost { "Lose" } else { "Advance" },
+            opportunity.fields.product,
+            opportunity.fields.arr.to_short(),
+            position.name,
+            from.as_str(),
+            to.as_str()
+        );
+        let write = Write::OpportunityStage {
+            account_id: position.id.clone(),
+            id: opportunity.id,
+            stage: to,
+        };
+        self.expect = Some(Expect::Moved { id: opportunity.id, to });
+        Request::Popup(Popup::Confirm { message, writes: vec![write] })
+    }
+}
+
+impl Pane for TargetsPane {
+    fn title(&self) -> &'static str {
+        "Targets"
+    }
+
+    fn scope(&self) -> &'static str {
+        "targets"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
+        RULE
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.user = cx.user.to_string();
+        self.load_opportunities(cx)?;
+        let patched = self.list.is_some() && self.expected_done();
+        self.expect = None;
+        if !patched {
+            let today = cx.clock.today();
+            let list = cx.store.target_list(today, cx.config)?;
+            let mut ams: Vec<String> =
+                list.positions.iter().map(|p| p.am.clone()).filter(|am| !am.is_empty()).collect();
+            ams.sort();
+            ams.dedup();
+            self.ams = ams;
+            self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
+            if let Some((product, _)) = self.filter.product.take() {
+                let holders = cx.store.product_holders(&product)?;
+                self.filter.product = Some((product, holders));
+            }
+            self.list = Some(list);
+            self.apply_filter();
+        }
+        self.set_height();
+        Ok(())
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        self.area = area;
+        self.set_height();
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let len = self.visible.len();
+        match action {
+            Action::Up => self.cursor.move_by(-1, len),
+            Action::Down => self.cursor.move_by(1, len),
+            Action::PageUp => self.cursor.page(false, len),
+            Action::PageDown => self.cursor.page(true, len),
+            Action::Top => self.cursor.select(0, len),
+            Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
+            Action::Open => {
+                return self
+                    .selected()
+                    .map_or(Request::None, |(_, p)| Request::OpenAccount(p.id.clone()));
+            }
+            Action::FilterAm => {
+                self.filter.am = cycle_option(&self.ams, self.filter.am.as_ref());
+                self.apply_filter();
+            }
+            Action::FilterMine => {
+                self.filter.am = if self.filter.am.as_deref() == Some(&self.user) {
+                    None
+                } else {
+                    Some(self.user.clone())
+                };
+                self.apply_filter();
+            }
+            Action::FilterProduct => {
+                if self.products.is_empty() {
+                    match cx.store.snapshot_products() {
+                        Ok(products) => self.products = products,
+                        Err(error) => return Request::Message(format!("{error}")),
+                    }
+                }
+                let current = self.filter.product.as_ref().map(|(p, _)| p.clone());
+                self.filter.product = match cycle_option(&self.products, current.as_ref()) {
+                    Some(product) => match cx.store.product_holders(&product) {
+                        Ok(holders) => Some((product, holders)),
+                        Err(error) => return Request::Message(format!("{error}")),
+                    },
+                    None => None,
+                };
+                self.apply_filter();
+            }
+            Action::FilterStage => {
+                self.filter.stage = cycle_option(&Stage::ALL, self.filter.stage.as_ref());
+                self.apply_filter();
+            }
+            Action::FilterHealth => {
+                let order = [Health::Green, Health::Yellow, Health::Orange];
+                self.filter.health = cycle_option(&order, self.filter.health.as_ref());
+                self.apply_filter();
+            }
+            Action::FilterTier => {
+                let tiers: Vec<u8> = (1..=self.tiers.max(1)).collect();
+                self.filter.tier = cycle_option(&tiers, self.filter.tier.as_ref());
+                self.apply_filter();
+            }
+            Action::ClearFilters => {
+                self.filter = TargetFilter::default();
+                self.apply_filter();
+            }
+            Action::RecordOpportunity => {
+                let Some((_, position)) = self.selected() else {
+                    return Request::Message("no target selected".to_string());
+                };
+                let owner = if position.am.is_empty() { cx.user } else { &position.am };
+                let form = OpportunityForm::new(&position.id, &position.name, owner);
+                let before = self.opportunities.get(&position.id).map_or(0, Vec::len);
+                self.expect = Some(Expect::Added { account_id: position.id.clone(), before });
+                return Request::Popup(Popup::Opportunity(Box::new(form)));
+            }
+            Action::AdvanceOpportunity => return self.confirm_move(false),
+            Action::LoseOpportunity => return self.confirm_move(true),
+            Action::Back => {}
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+        self.selected().map(|(_, p)| p.id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let title = Line::from(vec![
+            Span::styled(" Upsell targets ", theme.title()),
+            Span::styled("· ranked by priority (? shows the rule) ", theme.dim()),
+        ]);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height < 6 {
+            return;
+        }
+        let Some(list) = &self.list else { return };
+        let wide = inner.width >= WIDE;
+        let today = view.today;
+        // rank H name AM stage tier ARR abs whitespace renew priority [opportunity]
+        let (am_w, stage_w, tier_w, money_w, opp_w) =
+            if wide { (12, 10, 4, 9, 26) } else { (6, 3, 1, 7, 0) };
+        let fixed = 4 + 2 + am_w + stage_w + tier_w + money_w * 3 + 4 + 5 + opp_w + 10;
+        let name_w = usize::from(inner.width).saturating_sub(fixed).max(8);
+        let body = Rect { height: inner.height - 5, ..inner };
+        let detail_area = Rect { y: inner.y + inner.height - 5, height: 4, ..inner };
+        let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        let mut header = format!(
+            "{:>4} H {:<name_w$} {:<am_w$} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>money_w$} {:>5} {:>money_w$}",
+            "#",
+            "Account",
+            "AM",
+            if wide { "Stage" } else { "4A" },
+            if wide { "Tier" } else { "T" },
+            "ARR",
+            "Abs",
+            if wide { "Whitespace" } else { "White" },
+            "Renew",
+            if wide { "Priority" } else { "Prio" },
+        );
+        if wide {
+            header.push_str(&format!(" {:<opp_w$}", "Opportunity"));
+        }
+        let mut lines = vec![Line::from(Span::styled(header, theme.header()))];
+        if list.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("  No account has whitespace yet.", theme.title())));
+            lines.push(Line::from(
+                "  Set potential units per account or product (cockpit import potentials).",
+            ));
+        } else if self.visible.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!("  No target matches: {}", self.filter_words()),
+                theme.warn(),
+            )));
+            lines.push(Line::from("  x clears the filters."));
+        }
+        for position in self.cursor.window(self.visible.len()) {
+            let Some((target, account)) = self.row(position) else { continue };
+            let stage = if wide {
+                account.stage.title().to_string()
+            } else {
+                account.stage.title()[..3].to_string()
+            };
+            let renewal = account
+                .days_to_renewal(today)
+                .map_or_else(|| "—".to_string(), |days| format!("{days}d"));
+            let guarded =
+                account.days_to_renewal(today).is_some_and(|days| days <= RENEWAL_GUARD_DAYS);
+            let mut spans = vec![
+                Span::styled(format!("{:>4} ", position + 1), theme.dim()),
+                theme.health(account.health),
+                Span::raw(format!(" {:<name_w$} ", fit(&account.name, name_w))),
+                Span::styled(
+                    format!(
+                        "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
+                        fit(&account.am, am_w),
+                        stage,
+                        account.tier
+                    ),
+                    theme.dim(),
+                ),
+                Span::raw(format!(
+                    "{:>money_w$} {:>4} {:>money_w$} ",
+                    account.arr.to_short(),
+                    absorption_percent(account.absorption.rate()),
+                    account.absorption.whitespace.to_short(),
+                )),
+                Span::styled(
+                    format!("{renewal:>5} "),
+                    if guarded { theme.warn() } else { Style::new() },
+                ),
+                Span::styled(format!("{:>money_w$}", target.priority.to_short()), theme.key()),
+            ];
+            if account.red_recently {
+                spans.push(Span::styled("!", theme.error()));
+            }
+            if wide {
+                let opportunity = self.open_opportunity(&account.id).map_or(String::new(), |o| {
+                    format!(
+                        "{} {} {}",
+                        o.fields.stage.as_str(),
+                        o.fields.arr.to_short(),
+                        o.fields.product
+                    )
+                });
+                spans.push(Span::raw(format!(" {}", fit(&opportunity, opp_w))));
+            }
+            let mut line = Line::from(spans);
+            if position == self.cursor.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), body);
+        // Why the selected row stands where it does, and its opportunities.
+        let mut detail = Vec::new();
+        if let Some((target, account)) = self.selected() {
+            detail.push(Line::from(vec![
+                Span::styled(format!("{} ", account.name), theme.title()),
+                Span::styled(
+                    format!(
+                        "priority {} = {}",
+                        target.priority.to_whole_grouped(),
+                        explain(account, today)
+                    ),
+                    theme.dim(),
+                ),
+            ]));
+            let opportunities: Vec<String> = self
+                .opportunities
+                .get(&account.id)
+                .map(|all| {
+                    all.iter()
+                        .map(|o| {
+                            let owner =
+                                if o.fields.owner.is_empty() { "—" } else { &o.fields.owner };
+                            let close =
+                                o.fields.close_date.map_or(String::new(), |d| format!(", {d}"));
+                            format!(
+                                "{} {} {} ({owner}{close})",
+                                o.fields.product,
+                                o.fields.arr.to_short(),
+                                o.fields.stage.as_str()
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            detail.push(Line::from(vec![
+                Span::styled("Opportunities: ", theme.header()),
+                Span::raw(if opportunities.is_empty() {
+                    "none yet — o records one".to_string()
+                } else {
+                    opportunities.join(" · ")
+                }),
+            ]));
+        }
+        frame.render_widget(
+            Paragraph::new(detail)
+                .wrap(Wrap { trim: true })
+                .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),
+            detail_area,
+        );
+        let whitespace = self.visible_whitespace;
+        let totals = format!(
+            "{} of {} targets · whitespace {} ",
+            self.visible.len(),
+            list.len(),
+            whitespace.to_whole_grouped()
+        );
+        let filter = self.filter_words();
+        let left = if filter.is_empty() {
+            Line::from(Span::styled(format!("! red in {RED_SPELL_DAYS} days"), theme.dim()))
+        } else {
+            Line::from(Span::styled(format!("filter: {filter}"), theme.warn()))
+        };
+        frame.render_widget(Paragraph::new(left), footer_area);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
+                .alignment(Alignment::Right),
+            footer_area,
+        );
+    }
+}
