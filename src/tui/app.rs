@@ -23,6 +23,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// How far ahead the tier cadences' moments are written when the app opens.
+const MOMENT_HORIZON_DAYS: i64 = 180;
+
 /// A line in the status bar: information or an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -91,6 +94,9 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
+        // The tier cadences' moments for the months ahead (idempotent); a
+        // failure only means the calendar shows fewer moments.
+        let scheduled = store.schedule_moments(&config, clock.today(), MOMENT_HORIZON_DAYS);
         let rows = store.book_rows(clock.today())?;
         let book = BookIndex::new(rows, &config, clock.today(), user);
         let panes = panes::registry();
@@ -117,6 +123,9 @@ impl App {
             db_label: String::new(),
         };
         app.db_label = app.store.path().display().to_string();
+        if let Err(error) = scheduled {
+            app.error(format!("moments not scheduled: {error}"));
+        }
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
@@ -449,6 +458,12 @@ impl App {
                 Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
                     self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
                 }),
+                Write::MomentDone { id, .. } => {
+                    self.store.complete_moment(*id, now, &self.user).map(|_| ())
+                }
+                Write::Moment { account_id, kind, title, due_on } => {
+                    self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
+                }
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -568,5 +583,9 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::Snooze { until, .. } => format!("{name} snoozed until {until}"),
         Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
+        Write::MomentDone { .. } => format!("moment done on {name}, touch logged"),
+        Write::Moment { kind, due_on, .. } => {
+            format!("{} for {name} on {due_on}", kind.title().to_lowercase())
+        }
     }
 }

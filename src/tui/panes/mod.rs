@@ -15,9 +15,14 @@
 
 pub mod account;
 pub mod book;
+pub mod calendar;
+pub mod calendar_loader;
+pub mod forecast;
+pub mod moment_form;
 pub mod today;
 
 use crate::clock::Clock;
+use crate::domain::moment::MomentKind;
 use crate::domain::{Config, Flags, Health, NoteKind};
 use crate::store::Store;
 use crate::tui::action::Action;
@@ -36,6 +41,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(today::TodayPane::default()),
         Box::new(book::BookPane::default()),
         Box::new(account::AccountPane::default()),
+        Box::new(calendar::CalendarPane::default()),
     ]
 }
 
@@ -63,12 +69,46 @@ pub struct View<'a> {
 /// A typed write the app applies through the store, committed at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
-    Health { account_id: String, health: Health, reason: String },
-    Note { account_id: String, kind: NoteKind, text: String },
-    Owners { account_id: String, csm: String, am: String },
-    Flags { account_id: String, flags: Flags },
-    Snooze { account_id: String, key: String, until: NaiveDate },
-    Dismiss { account_id: String, signals: Vec<String> },
+    Health {
+        account_id: String,
+        health: Health,
+        reason: String,
+    },
+    Note {
+        account_id: String,
+        kind: NoteKind,
+        text: String,
+    },
+    Owners {
+        account_id: String,
+        csm: String,
+        am: String,
+    },
+    Flags {
+        account_id: String,
+        flags: Flags,
+    },
+    Snooze {
+        account_id: String,
+        key: String,
+        until: NaiveDate,
+    },
+    Dismiss {
+        account_id: String,
+        signals: Vec<String>,
+    },
+    /// Mark moment `id` of the account done; logs a touch.
+    MomentDone {
+        account_id: String,
+        id: i64,
+    },
+    /// Add a one-off moment.
+    Moment {
+        account_id: String,
+        kind: MomentKind,
+        title: String,
+        due_on: NaiveDate,
+    },
 }
 
 impl Write {
@@ -79,7 +119,9 @@ impl Write {
             | Write::Owners { account_id, .. }
             | Write::Flags { account_id, .. }
             | Write::Snooze { account_id, .. }
-            | Write::Dismiss { account_id, .. } => account_id,
+            | Write::Dismiss { account_id, .. }
+            | Write::MomentDone { account_id, .. }
+            | Write::Moment { account_id, .. } => account_id,
         }
     }
 }

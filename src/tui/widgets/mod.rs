@@ -3,6 +3,7 @@
 //! placement.
 
 pub mod bars;
+pub mod calendar_grid;
 
 use ratatui::layout::Rect;
 
