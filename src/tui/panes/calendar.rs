@@ -266,7 +266,7 @@ fn split(inner: Rect, month: Month) -> (Rect, Rect) {
     let weeks = u16::try_from(month_weeks(month).len()).unwrap_or(6);
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if inner.width >= 120 {
-        let cell = ((inner.width.saturating_sub(74)) / 7).clamp(10, 20);
+        let cell = ((inner.width.saturating_sub(88)) / 7).clamp(9, 20);
         let [grid, _, agenda] = Layout::horizontal([
             Constraint::Length(cell * 7),
             Constraint::Length(1),
@@ -335,8 +335,8 @@ fn agenda_line(
     today: NaiveDate,
     theme: Theme,
 ) -> Line<'static> {
-    let wide = width >= 90;
-    let kind_width = if wide { 24 } else { 14 };
+    let wide = width >= 85;
+    let kind_width = if wide { 20 } else { 14 };
     let status_width = 18;
     let fixed = 6 + 2 + 2 + 2 + 7 + 1 + kind_width + 1 + 7 + 1 + status_width;
     let name_width = width.saturating_sub(fixed).clamp(8, 30);
@@ -557,6 +557,12 @@ impl Pane for CalendarPane {
     }
 }
 
+/// `1 row`, `2 rows`.
+fn plural(count: impl Into<u64>, word: &str) -> String {
+    let count = count.into();
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}
+
 fn month_name(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
         "January",
@@ -625,7 +631,13 @@ impl CalendarPane {
         };
         let width = usize::from(area.width);
         let mut lines = vec![Line::from(vec![
-            Span::styled(format!("Agenda · {span} · {} rows", self.agenda.len()), theme.header()),
+            Span::styled(
+                format!(
+                    "Agenda · {span} · {}",
+                    plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
+                ),
+                theme.header(),
+            ),
             Span::styled("  v day/week/month · J/K rows", theme.dim()),
         ])];
         let events = self.agenda_events();

@@ -220,7 +220,12 @@ impl ForecastData {
             }
             let lost: Money = self.quarters.iter().map(|q| q.lost_atr).sum();
             lines.push(Line::from(Span::styled(
-                format!("  {} surprises, {} ATR lost", self.surprises.len(), lost.to_short()),
+                format!(
+                    "  {} {}, {} ATR lost",
+                    self.surprises.len(),
+                    if self.surprises.len() == 1 { "surprise" } else { "surprises" },
+                    lost.to_short()
+                ),
                 theme.dim(),
             )));
         }

@@ -183,8 +183,10 @@ fn head_spans(
 
 /// One event as a cell line: `R Acme Corp 100k`.
 fn event_line(event: &CalendarEvent, width: usize, theme: Theme) -> Line<'static> {
+    // A narrow cell keeps the name; the agenda has the ARR.
     let arr = match event.kind {
         EventKind::Moment { .. } => String::new(),
+        _ if width < 16 => String::new(),
         _ => event.arr.to_short(),
     };
     let label = match &event.kind {
