@@ -66,6 +66,10 @@ fn fixture(dir: &Path) -> PathBuf {
 
 fn app_on(path: &Path, user: &str, today: NaiveDate) -> App {
     let store = Store::open(path).expect("store");
+    // What the cockpit does aside when it opens.
+    store
+        .schedule_moments(&Config::default(), today, cockpit::tui::MOMENT_HORIZON_DAYS)
+        .expect("schedule");
     let mut app = App::new(store, Clock::fixed(today), Config::default(), user, Theme::plain())
         .expect("app")
         .with_db_label("book.db");
@@ -344,4 +348,66 @@ fn snapshots_of_the_forecast() {
     // f goes back to the grid.
     chars(&mut app, "f");
     assert!(screen(&mut app, 80, 24).contains("Calendar · June 2025"));
+}
+
+/// On a large generated book (`COCKPIT_BENCH_DB`, as CSM `COCKPIT_BENCH_USER`,
+/// on `COCKPIT_TODAY`): opening the calendar, and every month move once its
+/// neighbours had the time a person takes between two keys to preload.
+/// Run with `cargo test --release --test tui_calendar -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a generated book; a benchmark"]
+fn month_moves_redraw_within_a_frame_on_a_large_book() {
+    let Ok(db) = std::env::var("COCKPIT_BENCH_DB") else { return };
+    let user = std::env::var("COCKPIT_BENCH_USER").unwrap_or_default();
+    let today = std::env::var("COCKPIT_TODAY")
+        .ok()
+        .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+        .unwrap_or(d(2026, 11, 23));
+    let store = Store::open(Path::new(&db)).expect("store");
+    let started = std::time::Instant::now();
+    let report = store.schedule_moments(&Config::default(), today, 180).expect("schedule");
+    eprintln!("moments scheduled ({report:?}) in {:?}", started.elapsed());
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let month = cockpit::domain::Month::of(today);
+        let calendar = store
+            .calendar_month(month, today, &Config::default(), &Default::default())
+            .expect("month");
+        eprintln!(
+            "one whole-book month ({} events) in {:?}",
+            calendar.event_count(),
+            started.elapsed()
+        );
+    }
+    let started = std::time::Instant::now();
+    let mut app = App::new(store, Clock::fixed(today), Config::default(), &user, Theme::plain())
+        .expect("app");
+    eprintln!("app opened (book + moment schedule) in {:?}", started.elapsed());
+    let index = app.pane_scopes().iter().position(|(s, _)| *s == "calendar").expect("pane");
+    let started = std::time::Instant::now();
+    app.update(Action::GoToPane(index));
+    screen(&mut app, 160, 48);
+    let opened = started.elapsed();
+    eprintln!("calendar opened and drawn in {opened:?}");
+    for filter in ["as opened", "toggled mine"] {
+        if filter == "toggled mine" {
+            key(&mut app, KeyCode::Char('m'));
+        }
+        let mut worst = std::time::Duration::ZERO;
+        for step in [']', ']', ']', '[', '[', '[', '[', 'j', 'l'] {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            let started = std::time::Instant::now();
+            key(&mut app, KeyCode::Char(step));
+            screen(&mut app, 160, 48);
+            let took = started.elapsed();
+            eprintln!("{filter}: {step} redrawn in {took:?}");
+            worst = worst.max(took);
+        }
+        eprintln!("{filter}: worst move {worst:?}");
+        assert!(worst < std::time::Duration::from_millis(16), "{filter}: {worst:?}");
+    }
+    let started = std::time::Instant::now();
+    key(&mut app, KeyCode::Char('f'));
+    screen(&mut app, 160, 48);
+    eprintln!("forecast view (forecast + calibration history) in {:?}", started.elapsed());
 }

@@ -23,9 +23,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// How far ahead the tier cadences' moments are written when the app opens.
-const MOMENT_HORIZON_DAYS: i64 = 180;
-
 /// A line in the status bar: information or an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -94,9 +91,6 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
-        // The tier cadences' moments for the months ahead (idempotent); a
-        // failure only means the calendar shows fewer moments.
-        let scheduled = store.schedule_moments(&config, clock.today(), MOMENT_HORIZON_DAYS);
         let rows = store.book_rows(clock.today())?;
         let book = BookIndex::new(rows, &config, clock.today(), user);
         let panes = panes::registry();
@@ -123,9 +117,6 @@ impl App {
             db_label: String::new(),
         };
         app.db_label = app.store.path().display().to_string();
-        if let Err(error) = scheduled {
-            app.error(format!("moments not scheduled: {error}"));
-        }
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);

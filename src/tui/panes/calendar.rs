@@ -167,6 +167,12 @@ impl CalendarPane {
     /// neighbours, and rebuilds the agenda with the selection on the first
     /// event of the cursor's day or after.
     fn show(&mut self, cx: &Cx<'_>, keep_selection: bool) {
+        self.show_towards(cx, keep_selection, 1);
+    }
+
+    /// [`Self::show`], preloading first in the direction of travel (`1`
+    /// forward, `-1` back): the next month, the previous, then one more ahead.
+    fn show_towards(&mut self, cx: &Cx<'_>, keep_selection: bool, direction: i32) {
         let month = Month::of(self.cursor);
         self.cache.set_key(LoadKey {
             today: self.today,
@@ -174,7 +180,10 @@ impl CalendarPane {
             config: cx.config.clone(),
         });
         self.error = self.cache.ensure(month, cx.store).err().map(|e| format!("{e:#}"));
-        self.cache.prefetch(month, &[month.plus(1), month.minus(1)]);
+        self.cache.prefetch(
+            month,
+            &[month.plus(direction), month.minus(direction), month.plus(2 * direction)],
+        );
         let before = self.rows.selected;
         self.agenda.clear();
         let (from, to) = self.span_range();
@@ -199,8 +208,9 @@ impl CalendarPane {
     }
 
     fn move_to(&mut self, step: CalendarMove, cx: &Cx<'_>) {
+        let before = self.cursor;
         self.cursor = move_cursor(self.cursor, step, self.today);
-        self.show(cx, false);
+        self.show_towards(cx, false, if self.cursor < before { -1 } else { 1 });
     }
 
     fn load_forecast(&mut self, cx: &Cx<'_>) {
@@ -600,11 +610,11 @@ impl CalendarPane {
         }
         let summary = Line::from(vec![
             Span::styled(
-                format!("R {renewals} renewals {} ATR", renewal_arr.to_short()),
+                format!("R {} {} ATR", plural(renewals, "renewal"), renewal_arr.to_short()),
                 theme.title(),
             ),
-            Span::raw(format!(" · $ {payments} payments {}", payment_arr.to_short())),
-            Span::raw(format!(" · • {moments} moments")),
+            Span::raw(format!(" · $ {} {}", plural(payments, "payment"), payment_arr.to_short())),
+            Span::raw(format!(" · • {}", plural(moments, "moment"))),
             Span::styled("  (R renewal, $ payment, • moment, ! overdue)", theme.dim()),
         ]);
         frame.render_widget(Paragraph::new(summary), Rect { height: 1, ..inner });
