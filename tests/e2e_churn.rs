@@ -150,7 +150,7 @@ fn record_a_four_link_chain_quit_reopen_and_find_it() {
         ),
         "{text}"
     );
-    screen.send("4");
+    screen.send("7");
     let text = screen.wait_for("Churn report");
     assert!(text.contains("Sales training"), "{text}");
     assert!(text.contains("ARR lost 20,000.00"), "{text}");

@@ -2,6 +2,7 @@
 //! turned into actions by the keymap (`keymap.rs`) first; then the app's
 //! `update` applies them, routing pane actions to the focused pane only.
 
+use crate::metrics::calendar::CalendarMove;
 use crate::tui::book::Column;
 
 /// A user's intent, independent of the key that produced it.
@@ -121,6 +122,22 @@ pub enum Action {
     AdvanceOpportunity,
     /// Mark the selected account's open opportunity lost.
     LoseOpportunity,
+    /// Move the calendar's cursor by a day, a week, a month, or to today.
+    CalendarMove(CalendarMove),
+    /// Switch the calendar between the month grid and the forecast.
+    ToggleForecast,
+    /// Show only renewals inside a renewal window.
+    FilterInWindow,
+    /// Show only at-risk (red and orange) accounts.
+    FilterAtRisk,
+    /// Cycle the agenda between the selected day, its week and its month.
+    AgendaSpan,
+    /// Mark the selected moment done (logs a touch).
+    MomentDone,
+    /// Add a one-off moment for the selected account.
+    AddMoment,
+    /// Show the forecast of the next CSM (then the book).
+    NextCsm,
 }
 
 impl Action {
@@ -184,6 +201,22 @@ impl Action {
             Action::RecordOpportunity => "record opportunity",
             Action::AdvanceOpportunity => "advance opportunity",
             Action::LoseOpportunity => "mark opportunity lost",
+            Action::CalendarMove(step) => match step {
+                CalendarMove::PreviousDay => "previous day",
+                CalendarMove::NextDay => "next day",
+                CalendarMove::PreviousWeek => "previous week",
+                CalendarMove::NextWeek => "next week",
+                CalendarMove::PreviousMonth => "previous month",
+                CalendarMove::NextMonth => "next month",
+                CalendarMove::Today => "today",
+            },
+            Action::ToggleForecast => "calendar / forecast",
+            Action::FilterInWindow => "filter: in a renewal window",
+            Action::FilterAtRisk => "filter: at risk (red, orange)",
+            Action::AgendaSpan => "agenda: day, week, month",
+            Action::MomentDone => "mark moment done (logs a touch)",
+            Action::AddMoment => "add a moment",
+            Action::NextCsm => "forecast: next CSM",
         }
     }
 
@@ -217,6 +250,13 @@ impl Action {
             Action::ToggleSuggestions => "suggestions",
             Action::RecordOpportunity => "opportunity",
             Action::AdvanceOpportunity => "advance",
+            Action::ToggleForecast => "forecast",
+            Action::FilterInWindow => "in window",
+            Action::FilterAtRisk => "at risk",
+            Action::AgendaSpan => "span",
+            Action::MomentDone => "done",
+            Action::AddMoment => "add moment",
+            Action::NextCsm => "CSM",
             other => other.describe(),
         }
     }

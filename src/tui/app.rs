@@ -498,6 +498,12 @@ impl App {
                 Write::OpportunityStage { id, stage, .. } => {
                     self.store.set_opportunity_stage(*id, *stage, now)
                 }
+                Write::MomentDone { id, .. } => {
+                    self.store.complete_moment(*id, now, &self.user).map(|_| ())
+                }
+                Write::Moment { account_id, kind, title, due_on } => {
+                    self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
+                }
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -639,6 +645,10 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         ),
         Write::OpportunityStage { stage, .. } => {
             format!("{name} opportunity {}", stage.as_str())
+        }
+        Write::MomentDone { .. } => format!("moment done on {name}, touch logged"),
+        Write::Moment { kind, due_on, .. } => {
+            format!("{} for {name} on {due_on}", kind.title().to_lowercase())
         }
     }
 }

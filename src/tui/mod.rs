@@ -49,10 +49,27 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
     } else {
         context.open_store()?
     };
+    schedule_moments_aside(&store, context.clock, Config::default());
     let app =
         App::new(store, context.clock, Config::default(), &context.user, theme::Theme::from_env())
             .context("loading the book")?;
     run_app(app)
+}
+
+/// How far ahead the tier cadences' moments are written when the app opens.
+pub const MOMENT_HORIZON_DAYS: i64 = 180;
+
+/// Writes the tier cadences' moments for the months ahead (idempotent) on a
+/// connection of its own, so that a large book opens without waiting for
+/// it; the calendar shows them from its next refresh. A failure only means
+/// fewer moments are shown, so it is not reported over the screen.
+fn schedule_moments_aside(store: &crate::store::Store, clock: crate::clock::Clock, config: Config) {
+    let path = store.path().to_path_buf();
+    std::thread::spawn(move || {
+        if let Ok(store) = crate::store::Store::open(&path) {
+            let _ = store.schedule_moments(&config, clock.today(), MOMENT_HORIZON_DAYS);
+        }
+    });
 }
 
 fn run_app(mut app: App) -> anyhow::Result<ExitCode> {

@@ -16,15 +16,20 @@
 pub mod account;
 pub mod board;
 pub mod book;
+pub mod calendar;
+pub mod calendar_loader;
 pub mod churn;
 pub mod churn_editor;
+pub mod forecast;
 pub mod forms_4a;
 pub mod metrics;
+pub mod moment_form;
 pub mod targets;
 pub mod today;
 
 use crate::clock::Clock;
 use crate::domain::churn::ChurnChain;
+use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
 use crate::domain::{Config, Flags, Health, NoteKind, Stage};
 use crate::metrics::stage_suggestions::StageSuggestion;
@@ -47,6 +52,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(account::AccountPane::default()),
         Box::new(board::BoardPane::default()),
         Box::new(targets::TargetsPane::default()),
+        Box::new(calendar::CalendarPane::default()),
         Box::new(churn::ChurnPane::default()),
         Box::new(metrics::MetricsPane::default()),
     ]
@@ -88,6 +94,10 @@ pub enum Write {
     StageSuggestion { account_id: String, suggestion: StageSuggestion, accept: bool },
     Opportunity { account_id: String, fields: OpportunityFields },
     OpportunityStage { account_id: String, id: i64, stage: OpportunityStage },
+    /// Mark moment `id` of the account done; logs a touch.
+    MomentDone { account_id: String, id: i64 },
+    /// Add a one-off moment.
+    Moment { account_id: String, kind: MomentKind, title: String, due_on: NaiveDate },
 }
 
 impl Write {
@@ -102,7 +112,9 @@ impl Write {
             | Write::Stage { account_id, .. }
             | Write::StageSuggestion { account_id, .. }
             | Write::Opportunity { account_id, .. }
-            | Write::OpportunityStage { account_id, .. } => account_id,
+            | Write::OpportunityStage { account_id, .. }
+            | Write::MomentDone { account_id, .. }
+            | Write::Moment { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
         }
     }

@@ -3,6 +3,7 @@
 //! placement.
 
 pub mod bars;
+pub mod calendar_grid;
 pub mod charts;
 
 use ratatui::layout::Rect;

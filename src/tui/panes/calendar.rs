@@ -1,0 +1,751 @@
+//! Renewal calendar: a Monday-first month grid of renewals, out-year
+//! payments and engagement moments, with an agenda of the selected day,
+//! week or month beside it (wide screens) or below it (narrow ones); and,
+//! toggled with `f`, the forecast view (`forecast.rs`). Moves by day, week
+//! and month redraw from the month cache (`calendar_loader.rs`), which
+//! preloads the neighbouring months. From an agenda row: open the account,
+//! mark a moment done (a touch is logged), add a one-off moment.
+//!
+//! The pane reads through the store and asks for writes with `Write`; the
+//! windows, payments and forecast arithmetic live in `metrics`.
+
+use crate::domain::{Billing, Month};
+use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_start};
+use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
+use crate::tui::action::Action;
+use crate::tui::book::BookIndex;
+use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
+use crate::tui::panes::forecast::ForecastData;
+use crate::tui::panes::moment_form::{FormOutcome, MomentForm};
+use crate::tui::panes::{Cx, Pane, Request, View, Write};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::calendar_grid::{MonthGrid, cell_size, marker, marker_style};
+use crate::tui::widgets::{Cursor, fit};
+use chrono::{Datelike, Duration, NaiveDate};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+const KEYS: &[(&str, Action)] = &[
+    ("h", Action::CalendarMove(CalendarMove::PreviousDay)),
+    ("left", Action::CalendarMove(CalendarMove::PreviousDay)),
+    ("l", Action::CalendarMove(CalendarMove::NextDay)),
+    ("right", Action::CalendarMove(CalendarMove::NextDay)),
+    ("k", Action::CalendarMove(CalendarMove::PreviousWeek)),
+    ("up", Action::CalendarMove(CalendarMove::PreviousWeek)),
+    ("j", Action::CalendarMove(CalendarMove::NextWeek)),
+    ("down", Action::CalendarMove(CalendarMove::NextWeek)),
+    ("pgup", Action::CalendarMove(CalendarMove::PreviousMonth)),
+    ("[", Action::CalendarMove(CalendarMove::PreviousMonth)),
+    ("pgdn", Action::CalendarMove(CalendarMove::NextMonth)),
+    ("]", Action::CalendarMove(CalendarMove::NextMonth)),
+    ("t", Action::CalendarMove(CalendarMove::Today)),
+    ("K", Action::Up),
+    ("J", Action::Down),
+    ("v", Action::AgendaSpan),
+    ("f", Action::ToggleForecast),
+    ("m", Action::FilterMine),
+    ("w", Action::FilterInWindow),
+    ("r", Action::FilterAtRisk),
+    ("x", Action::ClearFilters),
+    ("d", Action::MomentDone),
+    ("a", Action::AddMoment),
+    ("c", Action::NextCsm),
+];
+
+const HINTS: &[Action] = &[
+    Action::Open,
+    Action::CalendarMove(CalendarMove::Today),
+    Action::ToggleForecast,
+    Action::FilterMine,
+    Action::FilterInWindow,
+    Action::FilterAtRisk,
+    Action::MomentDone,
+    Action::AddMoment,
+    Action::Help,
+];
+
+/// How much the agenda lists: the selected day, its week, or its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgendaSpan {
+    Day,
+    #[default]
+    Week,
+    Month,
+}
+
+impl AgendaSpan {
+    fn next(self) -> AgendaSpan {
+        match self {
+            AgendaSpan::Day => AgendaSpan::Week,
+            AgendaSpan::Week => AgendaSpan::Month,
+            AgendaSpan::Month => AgendaSpan::Day,
+        }
+    }
+}
+
+/// The calendar pane's state.
+#[derive(Debug, Default)]
+pub struct CalendarPane {
+    started: bool,
+    today: NaiveDate,
+    cursor: NaiveDate,
+    user: String,
+    mine: bool,
+    at_risk: bool,
+    in_window: bool,
+    span: AgendaSpan,
+    cache: MonthCache,
+    /// The agenda: (day, index in that day's events) of the cursor's month.
+    agenda: Vec<(NaiveDate, usize)>,
+    rows: Cursor,
+    forecast_mode: bool,
+    forecast: Option<ForecastData>,
+    forecast_scroll: usize,
+    forecast_choice: usize,
+    form: Option<MomentForm>,
+    area: Rect,
+    error: Option<String>,
+}
+
+impl CalendarPane {
+    /// The date under the cursor.
+    pub fn cursor(&self) -> NaiveDate {
+        self.cursor
+    }
+
+    /// The filter the calendar loads with.
+    pub fn filter(&self) -> CalendarFilter {
+        CalendarFilter {
+            csm: self.mine.then(|| self.user.clone()),
+            at_risk_only: self.at_risk,
+            in_window_only: self.in_window,
+        }
+    }
+
+    /// The loaded month of the cursor.
+    fn calendar(&self) -> Option<&Calendar> {
+        self.cache.get(Month::of(self.cursor))
+    }
+
+    /// Waits for the neighbouring months being preloaded (tests, benchmarks).
+    pub fn settle(&mut self) {
+        self.cache.settle();
+    }
+
+    /// The agenda's events, in order.
+    pub fn agenda_events(&self) -> Vec<&CalendarEvent> {
+        let Some(calendar) = self.calendar() else { return Vec::new() };
+        self.agenda
+            .iter()
+            .filter_map(|(date, index)| calendar.events_on(*date).get(*index))
+            .collect()
+    }
+
+    fn selected_event(&self) -> Option<&CalendarEvent> {
+        let (date, index) = self.agenda.get(self.rows.selected)?;
+        self.calendar()?.events_on(*date).get(*index)
+    }
+
+    fn span_range(&self) -> (NaiveDate, NaiveDate) {
+        match self.span {
+            AgendaSpan::Day => (self.cursor, self.cursor),
+            AgendaSpan::Week => {
+                let monday = week_start(self.cursor);
+                (monday, monday + Duration::days(6))
+            }
+            AgendaSpan::Month => {
+                let month = Month::of(self.cursor);
+                (month.first_day(), month.last_day())
+            }
+        }
+    }
+
+    /// Loads the cursor's month (from the cache when it can), asks for its
+    /// neighbours, and rebuilds the agenda with the selection on the first
+    /// event of the cursor's day or after.
+    fn show(&mut self, cx: &Cx<'_>, keep_selection: bool) {
+        self.show_towards(cx, keep_selection, 1);
+    }
+
+    /// [`Self::show`], preloading first in the direction of travel (`1`
+    /// forward, `-1` back): the next month, the previous, then one more ahead.
+    fn show_towards(&mut self, cx: &Cx<'_>, keep_selection: bool, direction: i32) {
+        let month = Month::of(self.cursor);
+        self.cache.set_key(LoadKey {
+            today: self.today,
+            filter: self.filter(),
+            config: cx.config.clone(),
+        });
+        self.error = self.cache.ensure(month, cx.store).err().map(|e| format!("{e:#}"));
+        self.cache.prefetch(
+            month,
+            &[month.plus(direction), month.minus(direction), month.plus(2 * direction)],
+        );
+        let before = self.rows.selected;
+        self.agenda.clear();
+        let (from, to) = self.span_range();
+        if let Some(calendar) = self.cache.get(month) {
+            let mut day = from;
+            while day <= to {
+                for index in 0..calendar.events_on(day).len() {
+                    self.agenda.push((day, index));
+                }
+                day += Duration::days(1);
+            }
+        }
+        let len = self.agenda.len();
+        let target = if keep_selection {
+            before
+        } else {
+            self.agenda.iter().position(|(day, _)| *day >= self.cursor).unwrap_or(0)
+        };
+        self.rows.select(target, len);
+        self.rows.offset = self.rows.offset.min(self.rows.selected);
+        self.rows.clamp(len);
+    }
+
+    fn move_to(&mut self, step: CalendarMove, cx: &Cx<'_>) {
+        let before = self.cursor;
+        self.cursor = move_cursor(self.cursor, step, self.today);
+        self.show_towards(cx, false, if self.cursor < before { -1 } else { 1 });
+    }
+
+    fn load_forecast(&mut self, cx: &Cx<'_>) {
+        match ForecastData::load(cx.store, self.today, cx.config) {
+            Ok(data) => {
+                if self.forecast.is_none() {
+                    self.forecast_choice =
+                        if self.mine { data.choice_of(&self.user).unwrap_or(0) } else { 0 };
+                }
+                self.forecast_choice = self.forecast_choice.min(data.choices() - 1);
+                self.forecast = Some(data);
+                self.error = None;
+            }
+            Err(error) => self.error = Some(format!("{error:#}")),
+        }
+    }
+
+    fn agenda_height(&self) -> usize {
+        let inner = Block::bordered().inner(self.area);
+        let (_, agenda) = split(inner, Month::of(self.cursor));
+        usize::from(agenda.height.saturating_sub(2))
+    }
+
+    fn forecast_update(&mut self, action: Action, cx: &Cx<'_>) -> Request {
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        match action {
+            Action::CalendarMove(CalendarMove::NextWeek) | Action::Down => {
+                self.forecast_scroll += 1;
+            }
+            Action::CalendarMove(CalendarMove::PreviousWeek) | Action::Up => {
+                self.forecast_scroll = self.forecast_scroll.saturating_sub(1);
+            }
+            Action::CalendarMove(CalendarMove::NextMonth) | Action::PageDown => {
+                self.forecast_scroll += page;
+            }
+            Action::CalendarMove(CalendarMove::PreviousMonth) | Action::PageUp => {
+                self.forecast_scroll = self.forecast_scroll.saturating_sub(page);
+            }
+            Action::Top => self.forecast_scroll = 0,
+            Action::NextCsm => {
+                if let Some(data) = &self.forecast {
+                    self.forecast_choice = (self.forecast_choice + 1) % data.choices();
+                }
+            }
+            Action::ToggleForecast | Action::Back => self.forecast_mode = false,
+            Action::FilterMine => {
+                self.mine = !self.mine;
+                self.forecast_choice = match (&self.forecast, self.mine) {
+                    (Some(data), true) => data.choice_of(&self.user).unwrap_or(0),
+                    _ => 0,
+                };
+                self.show(cx, false);
+            }
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+}
+
+/// The summary line, the grid and the agenda of a pane's inner area: the
+/// agenda beside the grid from 120 columns, below it otherwise.
+fn split(inner: Rect, month: Month) -> (Rect, Rect) {
+    let weeks = u16::try_from(month_weeks(month).len()).unwrap_or(6);
+    let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    if inner.width >= 120 {
+        let cell = ((inner.width.saturating_sub(88)) / 7).clamp(9, 20);
+        let [grid, _, agenda] = Layout::horizontal([
+            Constraint::Length(cell * 7),
+            Constraint::Length(1),
+            Constraint::Min(20),
+        ])
+        .areas(body);
+        (grid, agenda)
+    } else {
+        // Two lines a week when the agenda keeps at least eight rows.
+        let tall = 1 + weeks * 2;
+        let height = if body.height >= tall + 8 { tall } else { 1 + weeks };
+        let [grid, agenda] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(1)]).areas(body);
+        (grid, Rect { y: agenda.y, height: agenda.height, ..agenda })
+    }
+}
+
+/// `payment, year 2 of 3` / `renewal` / the moment's title.
+fn kind_text(event: &CalendarEvent, wide: bool) -> String {
+    match &event.kind {
+        EventKind::Renewal { .. } => "renewal".to_string(),
+        EventKind::Payment { year_of_term, term_years } => {
+            if wide {
+                format!("payment, year {year_of_term} of {term_years}")
+            } else {
+                format!("payment {year_of_term} of {term_years}")
+            }
+        }
+        EventKind::Moment { moment, .. } => moment.title.clone(),
+    }
+}
+
+/// The renewal's window, or where a moment stands.
+fn status_text(event: &CalendarEvent, today: NaiveDate) -> String {
+    match &event.kind {
+        EventKind::Renewal { window } => match *window {
+            WindowStatus::In { days, days_to_end } => format!("{days}-day · {days_to_end} d left"),
+            WindowStatus::NotYet { next: Some(next), .. } => {
+                format!("{} opens {}", next.days, next.opens_on)
+            }
+            WindowStatus::NotYet { days_to_end, next: None } => format!("{days_to_end} d left"),
+            WindowStatus::Ended { days_since } => format!("ended {days_since} d ago"),
+        },
+        EventKind::Payment { .. } => "invoice due".to_string(),
+        EventKind::Moment { moment, overdue } => match moment.done_at {
+            Some(done) => format!("done {}", done.date_naive()),
+            None if *overdue => format!("overdue {} d", (today - moment.due_on).num_days()),
+            None if moment.due_on == today => "due today".to_string(),
+            None => format!("due in {} d", (moment.due_on - today).num_days()),
+        },
+    }
+}
+
+fn billing_text(event: &CalendarEvent) -> &'static str {
+    match event.billing {
+        Some(Billing::Annual) => "annual",
+        Some(Billing::Prepaid) => "prepaid",
+        None => "",
+    }
+}
+
+/// One agenda row, fitted to `width`.
+fn agenda_line(
+    event: &CalendarEvent,
+    width: usize,
+    today: NaiveDate,
+    theme: Theme,
+) -> Line<'static> {
+    let wide = width >= 85;
+    let kind_width = if wide { 20 } else { 14 };
+    let status_width = 18;
+    let fixed = 6 + 2 + 2 + 2 + 7 + 1 + kind_width + 1 + 7 + 1 + status_width;
+    let name_width = width.saturating_sub(fixed).clamp(8, 30);
+    let arr = match event.kind {
+        EventKind::Moment { .. } => String::new(),
+        _ => event.arr.to_short(),
+    };
+    Line::from(vec![
+        Span::styled(format!("{} ", event.date.format("%a %d")), theme.dim()),
+        Span::styled(marker(&event.kind), marker_style(theme, &event.kind, event.account.health)),
+        Span::raw(" "),
+        theme.health(event.account.health),
+        Span::raw(format!(
+            " {:<name_width$} {:>7} {:<kind_width$} {:<7} ",
+            fit(&event.account.name, name_width),
+            arr,
+            fit(&kind_text(event, wide), kind_width),
+            billing_text(event),
+        )),
+        Span::styled(fit(&status_text(event, today), status_width), theme.dim()),
+    ])
+}
+
+impl Pane for CalendarPane {
+    fn title(&self) -> &'static str {
+        "Calendar"
+    }
+
+    fn scope(&self) -> &'static str {
+        "calendar"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.today = cx.clock.today();
+        self.user = cx.user.to_string();
+        if !self.started {
+            self.started = true;
+            self.cursor = self.today;
+            // A CSM starts on their own book; anyone else on the whole book.
+            self.mine = cx.book.rows().iter().any(|r| r.csm == cx.user);
+        }
+        // A write may have changed any month: load afresh.
+        self.cache.invalidate();
+        self.show(cx, true);
+        if self.forecast_mode {
+            self.load_forecast(cx);
+        } else {
+            self.forecast = None;
+        }
+        Ok(())
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        self.area = area;
+        let height = self.agenda_height();
+        self.rows.set_height(height, self.agenda.len());
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        if self.forecast_mode {
+            return self.forecast_update(action, cx);
+        }
+        let len = self.agenda.len();
+        match action {
+            Action::CalendarMove(step) => self.move_to(step, cx),
+            Action::Up => self.rows.move_by(-1, len),
+            Action::Down => self.rows.move_by(1, len),
+            Action::Top => self.rows.select(0, len),
+            Action::Bottom => self.rows.select(len.saturating_sub(1), len),
+            Action::PageUp => self.move_to(CalendarMove::PreviousMonth, cx),
+            Action::PageDown => self.move_to(CalendarMove::NextMonth, cx),
+            Action::AgendaSpan => {
+                self.span = self.span.next();
+                self.show(cx, false);
+            }
+            Action::FilterMine => {
+                self.mine = !self.mine;
+                self.show(cx, false);
+            }
+            Action::FilterInWindow => {
+                self.in_window = !self.in_window;
+                self.show(cx, false);
+            }
+            Action::FilterAtRisk => {
+                self.at_risk = !self.at_risk;
+                self.show(cx, false);
+            }
+            Action::ClearFilters => {
+                (self.mine, self.in_window, self.at_risk) = (false, false, false);
+                self.show(cx, false);
+            }
+            Action::ToggleForecast => {
+                self.forecast_mode = true;
+                if self.forecast.is_none() {
+                    self.load_forecast(cx);
+                }
+            }
+            Action::Open => {
+                return self
+                    .selected_event()
+                    .map_or(Request::None, |e| Request::OpenAccount(e.account.id.clone()));
+            }
+            Action::MomentDone => {
+                return match self.selected_event().map(|e| (&e.kind, &e.account)) {
+                    Some((EventKind::Moment { moment, .. }, account)) => match moment.done_at {
+                        Some(done) => Request::Message(format!(
+                            "{} was already done on {}",
+                            moment.title,
+                            done.date_naive()
+                        )),
+                        None => Request::Write(vec![Write::MomentDone {
+                            account_id: account.id.clone(),
+                            id: moment.id,
+                        }]),
+                    },
+                    _ => Request::Message(
+                        "select a moment in the agenda first (J/K move the agenda)".to_string(),
+                    ),
+                };
+            }
+            Action::AddMoment => {
+                let Some(event) = self.selected_event() else {
+                    return Request::Message(
+                        "select a row of the account in the agenda first".to_string(),
+                    );
+                };
+                let due = self.cursor.max(self.today);
+                self.form = Some(MomentForm::new(&event.account.id, &event.account.name, due));
+            }
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn typing(&self) -> bool {
+        self.form.is_some()
+    }
+
+    fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
+        let Some(form) = &mut self.form else { return Request::Ignored };
+        match form.key(key, cx.clock.today()) {
+            FormOutcome::Stay => Request::None,
+            FormOutcome::Cancel => {
+                self.form = None;
+                Request::None
+            }
+            FormOutcome::Submit(write) => {
+                self.form = None;
+                Request::Write(vec![write])
+            }
+        }
+    }
+
+    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+        if self.forecast_mode {
+            return None;
+        }
+        self.selected_event().map(|e| e.account.id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let mut filters = Vec::new();
+        if self.mine {
+            filters.push(format!("mine ({})", self.user));
+        }
+        if self.in_window {
+            filters.push("in a window".to_string());
+        }
+        if self.at_risk {
+            filters.push("at risk".to_string());
+        }
+        let filters =
+            if filters.is_empty() { "whole book".to_string() } else { filters.join(", ") };
+        let month = Month::of(self.cursor);
+        let heading = if self.forecast_mode {
+            " Renewal forecast ".to_string()
+        } else {
+            format!(" Calendar · {} {} ", month_name(month.month()), month.year())
+        };
+        let title = Line::from(vec![
+            Span::styled(heading, theme.title()),
+            Span::styled(
+                format!("· {filters} "),
+                if self.mine || self.in_window || self.at_risk {
+                    theme.warn()
+                } else {
+                    theme.dim()
+                },
+            ),
+        ]);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if let Some(error) = &self.error {
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(format!("✗ {error}"), theme.error()))),
+                Rect { height: 1, ..inner },
+            );
+            return;
+        }
+        if self.forecast_mode {
+            self.draw_forecast(frame, inner, theme, view.user);
+        } else {
+            self.draw_calendar(frame, inner, theme);
+        }
+        if let Some(form) = &self.form {
+            form.draw(frame, area, theme);
+        }
+    }
+}
+
+/// `1 row`, `2 rows`.
+fn plural(count: impl Into<u64>, word: &str) -> String {
+    let count = count.into();
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}
+
+fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES.get(month.saturating_sub(1) as usize).copied().unwrap_or("")
+}
+
+impl CalendarPane {
+    fn draw_calendar(&self, frame: &mut Frame<'_>, inner: Rect, theme: Theme) {
+        let month = Month::of(self.cursor);
+        let Some(calendar) = self.calendar() else { return };
+        // The month's totals.
+        let (mut renewals, mut renewal_arr, mut payments, mut payment_arr, mut moments) =
+            (0, crate::domain::Money::ZERO, 0, crate::domain::Money::ZERO, 0);
+        let mut day = month.first_day();
+        while day <= month.last_day() {
+            let summary = calendar.summary_on(day);
+            renewals += summary.renewals;
+            renewal_arr += summary.renewal_arr;
+            payments += summary.payments;
+            payment_arr += summary.payment_arr;
+            moments += summary.moments;
+            day += Duration::days(1);
+        }
+        let summary = Line::from(vec![
+            Span::styled(
+                format!("R {} {} ATR", plural(renewals, "renewal"), renewal_arr.to_short()),
+                theme.title(),
+            ),
+            Span::raw(format!(" · $ {} {}", plural(payments, "payment"), payment_arr.to_short())),
+            Span::raw(format!(" · • {}", plural(moments, "moment"))),
+            Span::styled("  (R renewal, $ payment, • moment, ! overdue)", theme.dim()),
+        ]);
+        frame.render_widget(Paragraph::new(summary), Rect { height: 1, ..inner });
+        let (grid_area, agenda_area) = split(inner, month);
+        frame.render_widget(
+            MonthGrid { month, calendar, cursor: self.cursor, today: self.today, theme },
+            grid_area,
+        );
+        let _ = cell_size(grid_area, month_weeks(month).len());
+        self.draw_agenda(frame, agenda_area, theme);
+    }
+
+    fn draw_agenda(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        if area.height == 0 {
+            return;
+        }
+        let (from, to) = self.span_range();
+        let span = match self.span {
+            AgendaSpan::Day => format!("{}", self.cursor.format("%a %Y-%m-%d")),
+            AgendaSpan::Week => {
+                format!("week {} – {}", from.format("%d %b"), to.format("%d %b %Y"))
+            }
+            AgendaSpan::Month => format!("{} {}", month_name(from.month()), from.year()),
+        };
+        let width = usize::from(area.width);
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                format!(
+                    "Agenda · {span} · {}",
+                    plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
+                ),
+                theme.header(),
+            ),
+            Span::styled("  v day/week/month · J/K rows", theme.dim()),
+        ])];
+        let events = self.agenda_events();
+        if events.is_empty() {
+            let text = if self.in_window {
+                "  No renewal in a window here. w shows everything again."
+            } else if self.mine || self.at_risk {
+                "  Nothing here with these filters. x clears them."
+            } else {
+                "  Nothing due: no renewal, payment or moment."
+            };
+            lines.push(Line::from(Span::styled(text, theme.dim())));
+        }
+        for position in self.rows.window(events.len()) {
+            let Some(event) = events.get(position) else { continue };
+            let mut line = agenda_line(event, width, self.today, theme);
+            if position == self.rows.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn draw_forecast(&self, frame: &mut Frame<'_>, inner: Rect, theme: Theme, user: &str) {
+        let Some(data) = &self.forecast else { return };
+        let forward = data.forward_lines(self.forecast_choice, theme, user);
+        let history = data.history_lines(theme);
+        let scroll = u16::try_from(self.forecast_scroll).unwrap_or(u16::MAX);
+        if inner.width >= 140 {
+            let [left, _, right] = Layout::horizontal([
+                Constraint::Length(72),
+                Constraint::Length(2),
+                Constraint::Min(40),
+            ])
+            .areas(inner);
+            frame.render_widget(Paragraph::new(forward).scroll((scroll, 0)), left);
+            frame.render_widget(Paragraph::new(history).scroll((scroll, 0)), right);
+        } else {
+            let mut lines = forward;
+            lines.push(Line::from(""));
+            lines.extend(history);
+            frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Money;
+    use crate::domain::moment::{Moment, MomentKind, MomentSource};
+    use crate::metrics::windows::AccountBrief;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn event(kind: EventKind, billing: Option<Billing>) -> CalendarEvent {
+        CalendarEvent {
+            date: d(2025, 6, 30),
+            kind,
+            account: AccountBrief {
+                id: "A1".into(),
+                name: "Acme Corp".into(),
+                csm: "ana".into(),
+                health: None,
+                arr: Money::from_units(120_000),
+            },
+            contract_id: Some("C2".into()),
+            product: "Core".into(),
+            arr: Money::from_units(100_000),
+            billing,
+        }
+    }
+
+    #[test]
+    fn a_payment_is_never_called_a_renewal() {
+        let payment =
+            event(EventKind::Payment { year_of_term: 2, term_years: 3 }, Some(Billing::Annual));
+        assert_eq!(kind_text(&payment, true), "payment, year 2 of 3");
+        assert_eq!(kind_text(&payment, false), "payment 2 of 3");
+        assert_eq!(status_text(&payment, d(2025, 6, 1)), "invoice due");
+        let window = WindowStatus::In { days: 30, days_to_end: 29 };
+        let renewal = event(EventKind::Renewal { window }, Some(Billing::Prepaid));
+        assert_eq!(kind_text(&renewal, true), "renewal");
+        assert_eq!(billing_text(&renewal), "prepaid");
+        assert_eq!(status_text(&renewal, d(2025, 6, 1)), "30-day · 29 d left");
+        let moment = Moment {
+            id: 1,
+            account_id: "A1".into(),
+            kind: MomentKind::Qbr,
+            title: "Quarterly business review".into(),
+            due_on: d(2025, 5, 15),
+            done_at: None,
+            source: MomentSource::Schedule,
+        };
+        let late = event(EventKind::Moment { moment, overdue: true }, None);
+        assert_eq!(status_text(&late, d(2025, 6, 1)), "overdue 17 d");
+    }
+}

@@ -1,0 +1,199 @@
+//! The calendar's small form for a one-off moment (kick-off, onboarding
+//! checkpoint, executive review, annual review): kind, due date, title. It
+//! takes keys while open and answers with a typed [`Write`]; it never
+//! touches the store.
+
+use crate::domain::moment::MomentKind;
+use crate::tui::panes::Write;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{centered, fit};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+/// The kinds a person adds by hand; the tier cadences schedule the others.
+pub const ONE_OFF_KINDS: [MomentKind; 4] = [
+    MomentKind::KickOff,
+    MomentKind::OnboardingCheckpoint,
+    MomentKind::ExecutiveReview,
+    MomentKind::AnnualReview,
+];
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormOutcome {
+    Stay,
+    Cancel,
+    Submit(Write),
+}
+
+/// The open form.
+#[derive(Debug, Clone)]
+pub struct MomentForm {
+    pub account_id: String,
+    pub name: String,
+    pub kind: usize,
+    pub due: Input,
+    pub title: Input,
+    /// Which text field takes typing: false the date, true the title.
+    pub on_title: bool,
+    pub error: Option<String>,
+}
+
+impl MomentForm {
+    /// A form for `account_id`, due on `due` (the calendar's selected day).
+    pub fn new(account_id: &str, name: &str, due: NaiveDate) -> MomentForm {
+        MomentForm {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            kind: 0,
+            due: Input::new(due.format("%Y-%m-%d").to_string()),
+            title: Input::default(),
+            on_title: false,
+            error: None,
+        }
+    }
+
+    pub fn kind(&self) -> MomentKind {
+        ONE_OFF_KINDS[self.kind % ONE_OFF_KINDS.len()]
+    }
+
+    /// Applies a key: PgUp/PgDn change the kind, Tab moves
+    /// between date and title, Enter adds, Esc cancels.
+    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
+        match key.code {
+            KeyCode::Esc => return FormOutcome::Cancel,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+                self.on_title = !self.on_title;
+            }
+            KeyCode::PageUp => self.cycle(false),
+            KeyCode::PageDown => self.cycle(true),
+            KeyCode::Enter => {
+                return match NaiveDate::parse_from_str(self.due.value().trim(), "%Y-%m-%d") {
+                    Ok(date) if date >= today => FormOutcome::Submit(Write::Moment {
+                        account_id: self.account_id.clone(),
+                        kind: self.kind(),
+                        title: self.title.value().trim().to_string(),
+                        due_on: date,
+                    }),
+                    Ok(_) => {
+                        self.error = Some(format!("pick {today} or later"));
+                        FormOutcome::Stay
+                    }
+                    Err(_) => {
+                        self.error = Some("write the date as YYYY-MM-DD".to_string());
+                        FormOutcome::Stay
+                    }
+                };
+            }
+            _ => {
+                let input = if self.on_title { &mut self.title } else { &mut self.due };
+                if let Some(request) = to_input_request(&Event::Key(key)) {
+                    input.handle(request);
+                }
+            }
+        }
+        FormOutcome::Stay
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        let count = ONE_OFF_KINDS.len();
+        self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };
+    }
+
+    /// Draws the form centred in `area`. Reads only.
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let rect = centered(area, 62, 9);
+        frame.render_widget(Clear, rect);
+        let block = Block::bordered()
+            .title(Span::styled(" Add a moment ", theme.title()))
+            .border_style(theme.border(true));
+        let inner = block.inner(rect);
+        let width = usize::from(inner.width).saturating_sub(10);
+        let field = |label: &str, value: String, active: bool| {
+            Line::from(vec![
+                Span::styled(format!("{label:<9}"), if active { theme.key() } else { theme.dim() }),
+                Span::raw(fit(&value, width)),
+            ])
+        };
+        let title = if self.title.value().is_empty() {
+            format!("({})", self.kind().title())
+        } else {
+            self.title.value().to_string()
+        };
+        let lines = vec![
+            Line::from(vec![
+                Span::styled("Account  ", theme.dim()),
+                Span::styled(fit(&self.name, width), theme.title()),
+            ]),
+            field("Kind", format!("‹ {} ›", self.kind().title()), false),
+            field("Due", self.due.value().to_string(), !self.on_title),
+            field("Title", title, self.on_title),
+            Line::from(""),
+            match &self.error {
+                Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+                None => Line::from(Span::styled(
+                    "PgUp/PgDn kind · Tab field · Enter add · Esc cancel",
+                    theme.dim(),
+                )),
+            },
+        ];
+        frame.render_widget(Paragraph::new(lines).block(block), rect);
+        let (input, row) = if self.on_title { (&self.title, 3) } else { (&self.due, 2) };
+        let shown =
+            if self.on_title && input.value().is_empty() { 0 } else { input.visual_cursor() };
+        let x = inner.x + 9 + u16::try_from(shown.min(width)).unwrap_or(0);
+        if row < inner.height && x < inner.x + inner.width {
+            frame.set_cursor_position((x, inner.y + row));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
+
+    fn press(form: &mut MomentForm, code: KeyCode, today: NaiveDate) -> FormOutcome {
+        form.key(KeyEvent::new(code, KeyModifiers::NONE), today)
+    }
+
+    #[test]
+    fn the_form_checks_the_date_and_writes_the_kind_chosen() {
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        let mut form =
+            MomentForm::new("A1", "Acme", NaiveDate::from_ymd_opt(2025, 5, 30).expect("d"));
+        assert_eq!(press(&mut form, KeyCode::Enter, today), FormOutcome::Stay);
+        assert_eq!(form.error.as_deref(), Some("pick 2025-06-01 or later"));
+        for _ in 0..10 {
+            press(&mut form, KeyCode::Backspace, today);
+        }
+        for c in "2025-07-0x".chars() {
+            press(&mut form, KeyCode::Char(c), today);
+        }
+        press(&mut form, KeyCode::Enter, today);
+        assert_eq!(form.error.as_deref(), Some("write the date as YYYY-MM-DD"));
+        press(&mut form, KeyCode::Backspace, today);
+        press(&mut form, KeyCode::Char('2'), today);
+        press(&mut form, KeyCode::PageDown, today);
+        press(&mut form, KeyCode::Tab, today);
+        for c in "Go-live check".chars() {
+            press(&mut form, KeyCode::Char(c), today);
+        }
+        assert_eq!(
+            press(&mut form, KeyCode::Enter, today),
+            FormOutcome::Submit(Write::Moment {
+                account_id: "A1".into(),
+                kind: MomentKind::OnboardingCheckpoint,
+                title: "Go-live check".into(),
+                due_on: NaiveDate::from_ymd_opt(2025, 7, 2).expect("d"),
+            })
+        );
+        assert_eq!(press(&mut form, KeyCode::Esc, today), FormOutcome::Cancel);
+    }
+}
