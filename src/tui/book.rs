@@ -9,6 +9,7 @@
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
 use chrono::NaiveDate;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -175,8 +176,11 @@ impl Filter {
 pub struct BookIndex {
     rows: Vec<BookRow>,
     tiers: Vec<u8>,
-    search_text: Vec<String>,
-    by_id: HashMap<String, u32>,
+    /// Lower-case search text per row, built on the first search or name
+    /// sort rather than before the first frame.
+    search_text: OnceCell<Vec<String>>,
+    /// Row index by account id, built on first lookup.
+    by_id: OnceCell<HashMap<String, u32>>,
     /// Cached orders, keyed by (column, descending).
     orders: HashMap<(Column, bool), Vec<u32>>,
     pub sort: Column,
@@ -200,18 +204,12 @@ impl BookIndex {
     pub fn new(rows: Vec<BookRow>, config: &Config, today: NaiveDate, user: &str) -> BookIndex {
         let arrs: Vec<Money> = rows.iter().map(|r| r.arr).collect();
         let tiers = assign_tiers(&arrs, &config.tier_cuts_bp);
-        let search_text = rows.iter().map(search_text).collect();
-        let by_id = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
         let total_arr = arrs.iter().copied().sum();
         let mut book = BookIndex {
             rows,
             tiers,
-            search_text,
-            by_id,
+            search_text: OnceCell::new(),
+            by_id: OnceCell::new(),
             orders: HashMap::new(),
             sort: Column::Arr,
             descending: true,
@@ -271,7 +269,16 @@ impl BookIndex {
     }
 
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id
+            .get_or_init(|| {
+                self.rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+                    .collect()
+            })
+            .get(id)
+            .copied()
     }
 
     pub fn by_id(&self, id: &str) -> Option<&BookRow> {
@@ -313,7 +320,9 @@ impl BookIndex {
     /// kept orders of the columns that may have moved are dropped.
     pub fn replace(&mut self, row: BookRow) {
         let Some(index) = self.index_of(&row.id) else { return };
-        self.search_text[index as usize] = search_text(&row);
+        if let Some(texts) = self.search_text.get_mut() {
+            texts[index as usize] = search_text(&row);
+        }
         self.rows[index as usize] = row;
         self.orders.retain(|(column, _), _| {
             !matches!(column, Column::Health | Column::LastTouch | Column::Csm | Column::Am)
@@ -328,7 +337,10 @@ impl BookIndex {
             Column::Health => {
                 ra.health.map_or(9, Health::rank).cmp(&rb.health.map_or(9, Health::rank))
             }
-            Column::Name => self.search_text[a as usize].cmp(&self.search_text[b as usize]),
+            Column::Name => {
+                let texts = self.search_texts();
+                texts[a as usize].cmp(&texts[b as usize])
+            }
             Column::Tier => self.tiers[a as usize].cmp(&self.tiers[b as usize]),
             Column::Stage => ra.stage.cmp(&rb.stage),
             Column::Arr => ra.arr.cmp(&rb.arr),
@@ -340,6 +352,10 @@ impl BookIndex {
             Column::Csm => ra.csm.cmp(&rb.csm),
             Column::Am => ra.am.cmp(&rb.am),
         }
+    }
+
+    fn search_texts(&self) -> &[String] {
+        self.search_text.get_or_init(|| self.rows.iter().map(search_text).collect())
     }
 
     fn ensure_order(&mut self, column: Column, descending: bool) {
@@ -405,7 +421,7 @@ impl BookIndex {
         if filter.flagged && !row.flags.any() {
             return false;
         }
-        needle.is_empty() || self.search_text[index as usize].contains(needle)
+        needle.is_empty() || self.search_texts()[index as usize].contains(needle)
     }
 }
 
