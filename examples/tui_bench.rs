@@ -51,6 +51,10 @@ fn main() -> anyhow::Result<()> {
             &Config::default(),
         )?;
         println!("today rows alone: {:.1} ms ({} rows)", ms(t.elapsed()), today.len());
+        let t = Instant::now();
+        let positions =
+            store.account_positions_with(Clock::from_env().today(), &Config::default())?;
+        println!("board positions alone: {:.1} ms ({} rows)", ms(t.elapsed()), positions.len());
     }
     let start = Instant::now();
     let store = Store::open(std::path::Path::new(&path))?;
