@@ -195,7 +195,20 @@ pub struct BookIndex {
 }
 
 fn search_text(row: &BookRow) -> String {
-    format!("{}\t{}\t{}\t{}", row.name, row.id, row.csm, row.am).to_lowercase()
+    let parts = [row.name.as_str(), row.id.as_str(), row.csm.as_str(), row.am.as_str()];
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            text.push('\t');
+        }
+        text.push_str(part);
+    }
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
 }
 
 impl BookIndex {
@@ -354,6 +367,14 @@ impl BookIndex {
         }
     }
 
+    /// Builds what the first frame did without (search texts, the id map),
+    /// so that the first search keystroke or lookup does not pay for it.
+    /// The event loop calls it while waiting for the first key.
+    pub fn warm(&self) {
+        self.search_texts();
+        self.index_of("");
+    }
+
     fn search_texts(&self) -> &[String] {
         self.search_text.get_or_init(|| self.rows.iter().map(search_text).collect())
     }
@@ -473,6 +494,28 @@ pub(crate) mod tests {
 
     fn names(book: &BookIndex) -> Vec<&str> {
         book.visible().iter().filter_map(|i| book.row(*i)).map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn search_text_is_lower_case_with_and_without_warm_up() {
+        assert_eq!(search_text(&row("A1", "ÉCOLE Ltd", 1, "Ana")), "école ltd\ta1\tana\t");
+        assert_eq!(search_text(&row("A1", "ACME", 1, "ana")), "acme\ta1\tana\t");
+        for warm in [false, true] {
+            let mut book = book();
+            if warm {
+                book.warm();
+            }
+            book.filter.search = "INIT".to_string();
+            book.apply();
+            assert_eq!(names(&book), ["Initech"]);
+            assert_eq!(book.index_of("A4"), Some(3));
+            let mut moved = row("A4", "Zeta Corp", 50, "bo");
+            moved.health = Some(Health::Green);
+            book.replace(moved);
+            book.filter.search = "zeta".to_string();
+            book.apply();
+            assert_eq!(names(&book), ["Zeta Corp"]);
+        }
     }
 
     #[test]
