@@ -51,6 +51,10 @@ fn main() -> anyhow::Result<()> {
             &Config::default(),
         )?;
         println!("today rows alone: {:.1} ms ({} rows)", ms(t.elapsed()), today.len());
+        let t = Instant::now();
+        let positions =
+            store.account_positions_with(Clock::from_env().today(), &Config::default())?;
+        println!("board positions alone: {:.1} ms ({} rows)", ms(t.elapsed()), positions.len());
     }
     let start = Instant::now();
     let store = Store::open(std::path::Path::new(&path))?;
@@ -62,6 +66,10 @@ fn main() -> anyhow::Result<()> {
     let first = start.elapsed();
     println!("accounts: {}", app.book().len());
     println!("first frame: {:.1} ms", first.as_secs_f64() * 1000.0);
+    // As the event loop does while the user looks at the first frame.
+    let t = Instant::now();
+    app.book().warm();
+    println!("warm-up after the first frame: {:.1} ms", ms(t.elapsed()));
 
     let keys: Vec<(&str, KeyCode)> = vec![
         ("down", KeyCode::Char('j')),

@@ -54,6 +54,31 @@ pub(crate) fn date_prefix(text: Option<String>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// A text column borrowed from the row; `None` for NULL or non-text.
+fn text_ref<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Option<&'r str> {
+    match row.get_ref(index).ok()? {
+        rusqlite::types::ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// The date at the start of a `YYYY-MM-DD…` text, read digit by digit: the
+/// book reads four dates per account, and a format-string parse of each
+/// would cost as much as the query.
+pub(crate) fn fast_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes().get(..10)?;
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |value, &digit| {
+            digit.is_ascii_digit().then(|| value * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
 /// Reads an RFC 3339 time, or a bare date taken as its midnight UTC.
 pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| {
@@ -93,32 +118,66 @@ impl Store {
     /// Every account, largest ARR first (ties by id), with its next renewal
     /// as of `today`.
     pub fn book_rows(&self, today: NaiveDate) -> StoreResult<Vec<BookRow>> {
-        // Two plain scans merged in memory: SQLite joins a grouped subquery
-        // to 100,000 accounts far more slowly than it reads each side.
-        let mut renewals: std::collections::HashMap<String, String> =
-            std::collections::HashMap::new();
-        {
-            let mut statement = self.conn.prepare(
-                "SELECT account_id, MIN(end_date) FROM contracts
-                 WHERE end_date >= ?1 AND terminated_on IS NULL GROUP BY account_id",
-            )?;
-            let mut rows = statement.query(params![today.to_string()])?;
-            while let Some(row) = rows.next()? {
-                renewals.insert(row.get(0)?, row.get(1)?);
+        // Both reads walk their B-tree in account-id order (the accounts table
+        // itself, the covering `contracts_next_end` index), so the next
+        // renewals are merged in without a hash map, and the ARR order is a
+        // sort in memory: reading accounts through `accounts_by_arr` would
+        // cost a key lookup per account, ten times the plain scan.
+        let renewals = self.next_renewals_by_account(today)?;
+        let mut statement = self.conn.prepare(
+            "SELECT id, name, csm, am, stage, stage_since, health, health_since,
+                    flags, arr_cents, units, potential_units, last_touch
+             FROM accounts ORDER BY id",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut book = Vec::new();
+        let mut next = renewals.into_iter().peekable();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            while next.next_if(|(account, _)| account.as_str() < id.as_str()).is_some() {}
+            let next_renewal = next.next_if(|(account, _)| *account == id).map(|(_, day)| day);
+            book.push(BookRow {
+                name: row.get(1)?,
+                csm: row.get(2)?,
+                am: row.get(3)?,
+                stage: text_ref(row, 4)
+                    .and_then(|s| Stage::parse(s).ok())
+                    .unwrap_or(Stage::Addiction),
+                stage_since: text_ref(row, 5).and_then(fast_date),
+                health: text_ref(row, 6).and_then(|h| Health::parse(h).ok()),
+                health_since: text_ref(row, 7).and_then(fast_date),
+                flags: Flags::from_bits(row.get(8)?),
+                arr: Money::from_cents(row.get(9)?),
+                units: row.get(10)?,
+                potential_units: row.get(11)?,
+                next_renewal,
+                last_touch: text_ref(row, 12).and_then(fast_date),
+                id,
+            });
+        }
+        book.sort_unstable_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
+        Ok(book)
+    }
+
+    /// Each account's earliest end date, today or later, of a contract that is
+    /// not terminated, in account-id order.
+    pub(crate) fn next_renewals_by_account(
+        &self,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<(String, NaiveDate)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT account_id, MIN(end_date) FROM contracts
+             WHERE end_date >= ?1 AND terminated_on IS NULL
+             GROUP BY account_id ORDER BY account_id",
+        )?;
+        let mut rows = statement.query(params![today.to_string()])?;
+        let mut renewals = Vec::new();
+        while let Some(row) = rows.next()? {
+            if let Some(day) = text_ref(row, 1).and_then(fast_date) {
+                renewals.push((row.get(0)?, day));
             }
         }
-        let sql = format!(
-            "SELECT {BOOK_COLUMNS} FROM accounts a
-             LEFT JOIN (SELECT NULL AS next_renewal) r
-             ORDER BY a.arr_cents DESC, a.id"
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map([], book_row)?;
-        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
-        for row in &mut rows {
-            row.next_renewal = date_prefix(renewals.remove(&row.id));
-        }
-        Ok(rows)
+        Ok(renewals)
     }
 
     /// One account's book row, or `None` when it does not exist.
@@ -228,6 +287,50 @@ pub(crate) mod tests {
         let one = store.book_row("A1", today).expect("row").expect("exists");
         assert_eq!(one, rows[1]);
         assert!(store.book_row("nope", today).expect("row").is_none());
+    }
+
+    #[test]
+    fn dates_are_read_digit_by_digit() {
+        assert_eq!(fast_date("2025-06-30"), NaiveDate::from_ymd_opt(2025, 6, 30));
+        assert_eq!(fast_date("2025-01-05T10:00:00Z"), NaiveDate::from_ymd_opt(2025, 1, 5));
+        assert_eq!(fast_date("2025-02-30"), None);
+        assert_eq!(fast_date("2025/01/05"), None);
+        assert_eq!(fast_date("2025-0a-05"), None);
+        assert_eq!(fast_date("2025-01"), None);
+    }
+
+    #[test]
+    fn renewals_merge_by_account_and_ties_go_by_id() {
+        let store = Store::open_in_memory().expect("store");
+        seed(&store);
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO accounts (id, name, arr_cents) VALUES ('A0', 'Zero', 1200000), ('B9', 'Nine', 0);
+                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents)
+                 VALUES ('C4', 'B9', 'Core', '2025-01-01', '2027-01-31', 0),
+                        ('C5', 'B9', 'Core', '2025-01-01', '2026-01-31', 0),
+                        ('C6', 'A0', 'Core', '2025-01-01', '2026-03-31', 0);
+                 UPDATE contracts SET terminated_on = '2025-05-01' WHERE id = 'C6';",
+            )
+            .expect("more");
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        let rows = store.book_rows(today).expect("rows");
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["A2", "A0", "A1", "B9"]);
+        let renewals: Vec<Option<NaiveDate>> = rows.iter().map(|r| r.next_renewal).collect();
+        assert_eq!(
+            renewals,
+            [
+                None,
+                None,
+                NaiveDate::from_ymd_opt(2025, 6, 30),
+                NaiveDate::from_ymd_opt(2026, 1, 31)
+            ]
+        );
+        for row in &rows {
+            assert_eq!(store.book_row(&row.id, today).expect("row").as_ref(), Some(row));
+        }
     }
 
     #[test]

@@ -148,18 +148,21 @@ impl Store {
         today: NaiveDate,
         config: &Config,
     ) -> StoreResult<Vec<AccountPosition>> {
-        let today_text = date_text(today);
-        let renewals = self.next_renewals(&today_text)?;
+        // Accounts are read in id order, as the renewals come, and merged.
+        let renewals = self.next_renewals_by_account(today)?;
+        let mut next = renewals.into_iter().peekable();
         let lines = self.potential_lines()?;
         let red = self.red_recently(today)?;
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.name, a.csm, a.am, a.stage,
                     COALESCE(a.stage_since, (SELECT MAX(at) FROM stage_changes s WHERE s.account_id = a.id)),
                     a.health, a.arr_cents, a.units, a.potential_units
-             FROM accounts a",
+             FROM accounts a ORDER BY a.id",
         )?;
         let rows = statement.query_map([], |row| {
             let id: String = row.get(0)?;
+            while next.next_if(|(account, _)| account.as_str() < id.as_str()).is_some() {}
+            let next_renewal = next.next_if(|(account, _)| *account == id).map(|(_, day)| day);
             let stage = stage_word(row.get_ref(4)?.as_str()?)
                 .map_or_else(|| conversion(4, Stage::parse(row.get_ref(4)?.as_str()?)), Ok)?;
             let since = row.get_ref(5)?.as_str_or_null()?.and_then(parse_date);
@@ -184,7 +187,7 @@ impl Store {
                 arr,
                 tier: 0,
                 absorption: account_absorption(arr, units, potential, product_lines),
-                next_renewal: renewals.get(&id).copied(),
+                next_renewal,
                 id,
             })
         })?;
@@ -201,26 +204,6 @@ impl Store {
             positions[index].tier = tier;
         }
         Ok(positions)
-    }
-
-    /// The next contract end on or after today per account; contracts ended
-    /// early have no renewal ahead. Read from the covering index in account order.
-    fn next_renewals(&self, today: &str) -> StoreResult<HashMap<String, NaiveDate>> {
-        let mut statement = self.conn.prepare(
-            "SELECT account_id, MIN(end_date) FROM contracts INDEXED BY contracts_next_end
-             WHERE terminated_on IS NULL AND end_date >= ?1
-             GROUP BY account_id",
-        )?;
-        let rows = statement
-            .query_map([today], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (account, end) = row?;
-            if let Some(date) = parse_date(&end) {
-                out.insert(account, date);
-            }
-        }
-        Ok(out)
     }
 
     /// Product lines of the accounts that have product potentials.

@@ -9,6 +9,7 @@
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
 use chrono::NaiveDate;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -175,8 +176,11 @@ impl Filter {
 pub struct BookIndex {
     rows: Vec<BookRow>,
     tiers: Vec<u8>,
-    search_text: Vec<String>,
-    by_id: HashMap<String, u32>,
+    /// Lower-case search text per row, built on the first search or name
+    /// sort rather than before the first frame.
+    search_text: OnceCell<Vec<String>>,
+    /// Row index by account id, built on first lookup.
+    by_id: OnceCell<HashMap<String, u32>>,
     /// Cached orders, keyed by (column, descending).
     orders: HashMap<(Column, bool), Vec<u32>>,
     pub sort: Column,
@@ -191,7 +195,20 @@ pub struct BookIndex {
 }
 
 fn search_text(row: &BookRow) -> String {
-    format!("{}\t{}\t{}\t{}", row.name, row.id, row.csm, row.am).to_lowercase()
+    let parts = [row.name.as_str(), row.id.as_str(), row.csm.as_str(), row.am.as_str()];
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            text.push('\t');
+        }
+        text.push_str(part);
+    }
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
 }
 
 impl BookIndex {
@@ -200,18 +217,12 @@ impl BookIndex {
     pub fn new(rows: Vec<BookRow>, config: &Config, today: NaiveDate, user: &str) -> BookIndex {
         let arrs: Vec<Money> = rows.iter().map(|r| r.arr).collect();
         let tiers = assign_tiers(&arrs, &config.tier_cuts_bp);
-        let search_text = rows.iter().map(search_text).collect();
-        let by_id = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
         let total_arr = arrs.iter().copied().sum();
         let mut book = BookIndex {
             rows,
             tiers,
-            search_text,
-            by_id,
+            search_text: OnceCell::new(),
+            by_id: OnceCell::new(),
             orders: HashMap::new(),
             sort: Column::Arr,
             descending: true,
@@ -271,7 +282,16 @@ impl BookIndex {
     }
 
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id
+            .get_or_init(|| {
+                self.rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+                    .collect()
+            })
+            .get(id)
+            .copied()
     }
 
     pub fn by_id(&self, id: &str) -> Option<&BookRow> {
@@ -313,7 +333,9 @@ impl BookIndex {
     /// kept orders of the columns that may have moved are dropped.
     pub fn replace(&mut self, row: BookRow) {
         let Some(index) = self.index_of(&row.id) else { return };
-        self.search_text[index as usize] = search_text(&row);
+        if let Some(texts) = self.search_text.get_mut() {
+            texts[index as usize] = search_text(&row);
+        }
         self.rows[index as usize] = row;
         self.orders.retain(|(column, _), _| {
             !matches!(column, Column::Health | Column::LastTouch | Column::Csm | Column::Am)
@@ -328,7 +350,10 @@ impl BookIndex {
             Column::Health => {
                 ra.health.map_or(9, Health::rank).cmp(&rb.health.map_or(9, Health::rank))
             }
-            Column::Name => self.search_text[a as usize].cmp(&self.search_text[b as usize]),
+            Column::Name => {
+                let texts = self.search_texts();
+                texts[a as usize].cmp(&texts[b as usize])
+            }
             Column::Tier => self.tiers[a as usize].cmp(&self.tiers[b as usize]),
             Column::Stage => ra.stage.cmp(&rb.stage),
             Column::Arr => ra.arr.cmp(&rb.arr),
@@ -340,6 +365,18 @@ impl BookIndex {
             Column::Csm => ra.csm.cmp(&rb.csm),
             Column::Am => ra.am.cmp(&rb.am),
         }
+    }
+
+    /// Builds what the first frame did without (search texts, the id map),
+    /// so that the first search keystroke or lookup does not pay for it.
+    /// The event loop calls it while waiting for the first key.
+    pub fn warm(&self) {
+        self.search_texts();
+        self.index_of("");
+    }
+
+    fn search_texts(&self) -> &[String] {
+        self.search_text.get_or_init(|| self.rows.iter().map(search_text).collect())
     }
 
     fn ensure_order(&mut self, column: Column, descending: bool) {
@@ -405,7 +442,7 @@ impl BookIndex {
         if filter.flagged && !row.flags.any() {
             return false;
         }
-        needle.is_empty() || self.search_text[index as usize].contains(needle)
+        needle.is_empty() || self.search_texts()[index as usize].contains(needle)
     }
 }
 
@@ -457,6 +494,28 @@ pub(crate) mod tests {
 
     fn names(book: &BookIndex) -> Vec<&str> {
         book.visible().iter().filter_map(|i| book.row(*i)).map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn search_text_is_lower_case_with_and_without_warm_up() {
+        assert_eq!(search_text(&row("A1", "ÉCOLE Ltd", 1, "Ana")), "école ltd\ta1\tana\t");
+        assert_eq!(search_text(&row("A1", "ACME", 1, "ana")), "acme\ta1\tana\t");
+        for warm in [false, true] {
+            let mut book = book();
+            if warm {
+                book.warm();
+            }
+            book.filter.search = "INIT".to_string();
+            book.apply();
+            assert_eq!(names(&book), ["Initech"]);
+            assert_eq!(book.index_of("A4"), Some(3));
+            let mut moved = row("A4", "Zeta Corp", 50, "bo");
+            moved.health = Some(Health::Green);
+            book.replace(moved);
+            book.filter.search = "zeta".to_string();
+            book.apply();
+            assert_eq!(names(&book), ["Zeta Corp"]);
+        }
     }
 
     #[test]

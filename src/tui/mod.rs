@@ -88,8 +88,14 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
+    let mut first_frame = true;
     loop {
         terminal.draw(|frame| app.draw(frame))?;
+        // The first frame is drawn from the book alone; what only a search
+        // or a lookup needs is built while the user looks at it.
+        if std::mem::take(&mut first_frame) && !event::poll(std::time::Duration::ZERO)? {
+            app.book().warm();
+        }
         let event = event::read()?;
         app.handle_event(&event);
         // Take every event already waiting before drawing again, so a held
