@@ -26,6 +26,10 @@ use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
 
+/// The environment variable that caps the database's size in pages (tests
+/// use it to simulate a full disk).
+pub const MAX_PAGES_VAR: &str = "COCKPIT_MAX_PAGES";
+
 /// How long a writer waits for another cockpit's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -136,6 +140,13 @@ impl Store {
         self.conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
         self.conn.pragma_update(None, "cache_size", -64 * 1024)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A test hook: caps the file at this many pages, so that a full disk
+        // can be simulated without filling one.
+        if let Some(pages) = std::env::var(MAX_PAGES_VAR).ok().and_then(|v| v.parse::<u32>().ok()) {
+            let _: i64 =
+                self.conn
+                    .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        }
         Ok(())
     }
 
