@@ -15,6 +15,7 @@ use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
     Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
@@ -284,8 +285,9 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 if mouse.row == regions.tabs.y {
                     let mut x = 0;
-                    for (index, pane) in self.panes.iter().enumerate() {
-                        let width = tab_label(index, pane.title()).chars().count() as u16;
+                    let bar = self.tab_bar(regions.tabs.width);
+                    for (index, label) in bar.labels.iter().enumerate() {
+                        let width = label.chars().count() as u16;
                         if mouse.column >= x && mouse.column < x + width {
                             self.activate(index);
                             return;
@@ -543,24 +545,34 @@ impl App {
         Popup::Help { sections }
     }
 
+    /// The tab bar fitted to `width` columns.
+    fn tab_bar(&self, width: u16) -> TabBar {
+        let titles: Vec<TabTitle> = self
+            .panes
+            .iter()
+            .map(|pane| TabTitle { title: pane.title(), short: pane.short_title() })
+            .collect();
+        tabs::fit(&titles, self.active, usize::from(width))
+    }
+
     /// Draws the whole screen. Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>) {
         let regions = Regions::of(frame.area());
         let theme = self.theme;
         // Tabs.
+        let bar = self.tab_bar(regions.tabs.width);
         let mut tabs: Vec<Span<'static>> = Vec::new();
-        for (index, pane) in self.panes.iter().enumerate() {
+        for (index, label) in bar.labels.into_iter().enumerate() {
             let style = if index == self.active { theme.active_tab() } else { theme.dim() };
-            tabs.push(Span::styled(tab_label(index, pane.title()), style));
+            tabs.push(Span::styled(label, style));
         }
         frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
-        let right = Line::from(vec![
-            Span::styled("?", theme.key()),
-            Span::styled(" help  ", theme.dim()),
-            Span::styled("^K", theme.key()),
-            Span::styled(" jump ", theme.dim()),
-        ])
-        .right_aligned();
+        let mut right = vec![Span::styled("?", theme.key()), Span::styled(" help ", theme.dim())];
+        if bar.show_jump {
+            right.push(Span::styled(" ^K", theme.key()));
+            right.push(Span::styled(" jump ", theme.dim()));
+        }
+        let right = Line::from(right).right_aligned();
         frame.render_widget(Paragraph::new(right), regions.tabs);
         // The pane.
         let view = View {
@@ -611,10 +623,6 @@ impl App {
             popup.draw(frame, frame.area(), theme, &self.book);
         }
     }
-}
-
-fn tab_label(index: usize, title: &str) -> String {
-    format!(" {} {} ", index + 1, title)
 }
 
 fn describe(write: &Write, book: &BookIndex) -> String {

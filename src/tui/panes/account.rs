@@ -456,6 +456,10 @@ impl Pane for AccountPane {
         "Account"
     }
 
+    fn short_title(&self) -> &'static str {
+        "Acct"
+    }
+
     fn scope(&self) -> &'static str {
         "account"
     }

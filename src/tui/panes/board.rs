@@ -272,6 +272,10 @@ impl Pane for BoardPane {
         "4A board"
     }
 
+    fn short_title(&self) -> &'static str {
+        "4A"
+    }
+
     fn scope(&self) -> &'static str {
         "board"
     }

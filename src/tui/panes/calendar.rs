@@ -375,6 +375,10 @@ impl Pane for CalendarPane {
         "Calendar"
     }
 
+    fn short_title(&self) -> &'static str {
+        "Cal"
+    }
+
     fn scope(&self) -> &'static str {
         "calendar"
     }

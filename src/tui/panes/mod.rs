@@ -82,22 +82,71 @@ pub struct View<'a> {
 /// A typed write the app applies through the store, committed at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
-    Health { account_id: String, health: Health, reason: String },
-    Note { account_id: String, kind: NoteKind, text: String },
-    Owners { account_id: String, csm: String, am: String },
-    Flags { account_id: String, flags: Flags },
-    Snooze { account_id: String, key: String, until: NaiveDate },
-    Dismiss { account_id: String, signals: Vec<String> },
-    ChurnChain { chain: ChurnChain },
-    ChurnDraft { chain: ChurnChain },
-    Stage { account_id: String, stage: Stage, reason: String },
-    StageSuggestion { account_id: String, suggestion: StageSuggestion, accept: bool },
-    Opportunity { account_id: String, fields: OpportunityFields },
-    OpportunityStage { account_id: String, id: i64, stage: OpportunityStage },
+    Health {
+        account_id: String,
+        health: Health,
+        reason: String,
+    },
+    Note {
+        account_id: String,
+        kind: NoteKind,
+        text: String,
+    },
+    Owners {
+        account_id: String,
+        csm: String,
+        am: String,
+    },
+    Flags {
+        account_id: String,
+        flags: Flags,
+    },
+    Snooze {
+        account_id: String,
+        key: String,
+        until: NaiveDate,
+    },
+    Dismiss {
+        account_id: String,
+        signals: Vec<String>,
+    },
+    ChurnChain {
+        chain: ChurnChain,
+    },
+    ChurnDraft {
+        chain: ChurnChain,
+    },
+    Stage {
+        account_id: String,
+        stage: Stage,
+        reason: String,
+    },
+    StageSuggestion {
+        account_id: String,
+        suggestion: StageSuggestion,
+        accept: bool,
+    },
+    Opportunity {
+        account_id: String,
+        fields: OpportunityFields,
+    },
+    OpportunityStage {
+        account_id: String,
+        id: i64,
+        stage: OpportunityStage,
+    },
     /// Mark moment `id` of the account done; logs a touch.
-    MomentDone { account_id: String, id: i64 },
+    MomentDone {
+        account_id: String,
+        id: i64,
+    },
     /// Add a one-off moment.
-    Moment { account_id: String, kind: MomentKind, title: String, due_on: NaiveDate },
+    Moment {
+        account_id: String,
+        kind: MomentKind,
+        title: String,
+        due_on: NaiveDate,
+    },
 }
 
 impl Write {
@@ -144,6 +193,10 @@ pub enum Request {
 pub trait Pane {
     /// The tab title.
     fn title(&self) -> &'static str;
+    /// The tab title on a narrow terminal.
+    fn short_title(&self) -> &'static str {
+        self.title()
+    }
     /// The keymap scope of the pane's own keys (and the help section).
     fn scope(&self) -> &'static str;
     /// The pane's default keys.

@@ -5,6 +5,7 @@
 pub mod bars;
 pub mod calendar_grid;
 pub mod charts;
+pub mod tabs;
 
 use ratatui::layout::Rect;
 
