@@ -15,5 +15,6 @@ pub mod generate;
 pub mod import;
 pub mod metrics;
 pub mod paths;
+pub mod settings;
 pub mod store;
 pub mod tui;

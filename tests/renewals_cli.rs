@@ -444,3 +444,27 @@ fn speed_on_a_100k_account_book() {
         assert!(forecast.as_millis() < 200, "forecast took {forecast:?}");
     }
 }
+
+#[test]
+fn the_settings_file_changes_the_forecast_and_a_bad_one_says_where() {
+    let book = book();
+    let settings = book.home.join("config/cockpit");
+    std::fs::create_dir_all(&settings).expect("dir");
+    std::fs::write(
+        settings.join("config.toml"),
+        "[renewal_probability_bp]\ngreen = 9000\nyellow = 8000\norange = 4000\nred = 2000\n",
+    )
+    .expect("write");
+    let report = json(&book, &["renewals", "--forecast", "--json"]);
+    // February: C1 green 120,000 × 0.90; June: C4 orange 20,000 × 0.40.
+    assert_eq!(report["book"][1]["expected"].to_string(), "108000");
+    assert_eq!(report["book"][5]["expected"].to_string(), "8000");
+    assert_eq!(report["calibration"][0]["configured"].to_string(), "0.9");
+
+    std::fs::write(settings.join("config.toml"), "stuck_stage_days = 90\nstuck_stage_days = 9\n")
+        .expect("write");
+    let output = cockpit(&book, &["renewals", "--forecast", "--json"]);
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("config.toml: line 2, column 1"), "{error}");
+}

@@ -7,7 +7,7 @@
 use super::Context;
 use super::output::{self, money, print_json, print_table, rate};
 use crate::domain::config::BasisPoints;
-use crate::domain::{Config, Money, Month};
+use crate::domain::{Money, Month};
 use crate::metrics::bridge::{Bridge, bridge};
 use crate::metrics::pareto::{Pareto, pareto_at, validate_cuts};
 use crate::metrics::renewal_rates::{RenewalRates, renewal_rates};
@@ -400,7 +400,10 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
         Some(month) => month,
         None => bail!("the book has no ARR snapshots yet: import snapshots first, or give --as-of"),
     };
-    let cuts = args.cuts.map_or_else(|| Config::default().tier_cuts_bp, |c| c.0);
+    let cuts = match args.cuts {
+        Some(cuts) => cuts.0,
+        None => crate::settings::load()?.tier_cuts_bp,
+    };
     let p = pareto_at(&grid, as_of, &cuts);
     if args.json {
         return print_json(&pareto_json(&p));

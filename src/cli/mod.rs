@@ -68,6 +68,11 @@ impl Context {
     pub fn open_store(&self) -> anyhow::Result<Store> {
         Ok(Store::open(&self.db)?)
     }
+
+    /// The settings: `config.toml` (or `COCKPIT_CONFIG`), else the defaults.
+    pub fn config(&self) -> anyhow::Result<crate::domain::Config> {
+        crate::settings::load()
+    }
 }
 
 pub fn main() -> ExitCode {

@@ -66,18 +66,8 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{text:?} is not a date (expected YYYY-MM-DD)"))
 }
 
-/// The settings: the optional `config.toml`, else the defaults.
-fn load_config() -> anyhow::Result<Config> {
-    let Some(path) = crate::paths::default_config().filter(|p| p.exists()) else {
-        return Ok(Config::default());
-    };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read the settings", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("{}: not valid settings", path.display()))
-}
-
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let config = load_config()?;
+    let config = context.config()?;
     let store = context.open_store()?;
     let today = context.clock.today();
     if args.forecast {

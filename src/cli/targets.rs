@@ -4,7 +4,7 @@
 use super::Context;
 use super::output;
 use crate::domain::tier::Tier;
-use crate::domain::{Config, Health, Stage};
+use crate::domain::{Health, Stage};
 use crate::metrics::targets::{TargetFilter, explain, score_parts};
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -45,7 +45,7 @@ fn parse_health(text: &str) -> Result<Health, String> {
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
     let today = context.clock.today();
-    let list = store.target_list(today, &Config::default())?;
+    let list = store.target_list(today, &context.config()?)?;
     let product = match &args.product {
         Some(name) => Some((name.clone(), store.product_holders(name.trim())?)),
         None => None,

@@ -63,6 +63,56 @@ impl Default for Config {
 }
 
 impl Config {
+    /// What is wrong with these settings, one sentence per problem (empty
+    /// when they are usable).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let cuts = &self.tier_cuts_bp;
+        if cuts.is_empty()
+            || cuts.iter().any(|c| *c <= 0 || *c >= 10_000)
+            || cuts.windows(2).any(|pair| pair[0] >= pair[1])
+        {
+            problems.push(format!(
+                "tier_cuts_bp {cuts:?}: increasing shares strictly between 0 and 10000 expected"
+            ));
+        }
+        let p = &self.renewal_probability_bp;
+        for (name, value) in
+            [("green", p.green), ("yellow", p.yellow), ("orange", p.orange), ("red", p.red)]
+        {
+            if !(0..=10_000).contains(&value) {
+                problems.push(format!(
+                    "renewal_probability_bp.{name} = {value}: between 0 and 10000 expected"
+                ));
+            }
+        }
+        if self.touch_cadence_days.is_empty() || self.touch_cadence_days.iter().any(|d| *d <= 0) {
+            problems.push(format!(
+                "touch_cadence_days {:?}: positive days per tier expected",
+                self.touch_cadence_days
+            ));
+        }
+        let windows = &self.renewal_windows_days;
+        if windows.iter().any(|d| *d <= 0) || windows.windows(2).any(|pair| pair[0] <= pair[1]) {
+            problems.push(format!(
+                "renewal_windows_days {windows:?}: positive days, largest first, expected"
+            ));
+        }
+        if self.stuck_stage_days <= 0 {
+            problems.push(format!(
+                "stuck_stage_days = {}: a positive number of days expected",
+                self.stuck_stage_days
+            ));
+        }
+        if let Some(bad) = self.moment_cadences.iter().find(|c| c.every_months == 0) {
+            problems.push(format!(
+                "moment_cadences: tier {} every_months = 0: at least 1 expected",
+                bad.tier
+            ));
+        }
+        problems
+    }
+
     /// The touch cadence for a tier (1-based); the long tail uses the last entry.
     pub fn cadence_days(&self, tier: u8) -> i64 {
         let index =
@@ -74,6 +124,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_defaults_are_usable_and_bad_values_are_named() {
+        assert!(Config::default().problems().is_empty());
+        let mut config = Config {
+            tier_cuts_bp: vec![7500, 4500],
+            renewal_windows_days: vec![30, 90],
+            ..Config::default()
+        };
+        config.renewal_probability_bp.red = 12_000;
+        let problems = config.problems();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("tier_cuts_bp [7500, 4500]"));
+        assert!(problems[1].starts_with("renewal_probability_bp.red = 12000"));
+        assert!(problems[2].starts_with("renewal_windows_days [30, 90]"));
+    }
 
     #[test]
     fn defaults_follow_the_domain() {

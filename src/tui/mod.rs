@@ -49,10 +49,10 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
     } else {
         context.open_store()?
     };
-    schedule_moments_aside(&store, context.clock, Config::default());
-    let app =
-        App::new(store, context.clock, Config::default(), &context.user, theme::Theme::from_env())
-            .context("loading the book")?;
+    let config = context.config()?;
+    schedule_moments_aside(&store, context.clock, config.clone());
+    let app = App::new(store, context.clock, config, &context.user, theme::Theme::from_env())
+        .context("loading the book")?;
     run_app(app)
 }
 
