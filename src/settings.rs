@@ -54,6 +54,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_file_holds_exactly_the_defaults() {
+        let example = include_str!("../assets/config.example.toml");
+        assert_eq!(parse(example), Ok(Config::default()));
+    }
+
+    #[test]
     fn a_partial_file_overrides_only_what_it_names() {
         let config = parse("stuck_stage_days = 90\n[renewal_probability_bp]\ngreen = 9000\nyellow = 7000\norange = 4000\nred = 1000\n").expect("config");
         assert_eq!(config.stuck_stage_days, 90);

@@ -61,9 +61,9 @@ fn remove_database_files(path: &Path) -> anyhow::Result<()> {
 
 /// Loads every part of the demo book into `store`.
 pub fn load(store: &mut Store, book: &DemoBook, clock: &Clock) -> anyhow::Result<()> {
-    // Health comes from the dated history below, so the accounts file is
-    // imported without it and each change is replayed in order.
-    let accounts = without_column(&book.accounts, "health")?;
+    // Health and stage come from the dated histories below, so the accounts
+    // file is imported without them and each change is replayed in order.
+    let accounts = without_column(&without_column(&book.accounts, "health")?, "stage")?;
     let files = [
         (ImportKind::Accounts, "accounts.csv", accounts.as_str()),
         (ImportKind::Snapshots, "snapshots.csv", book.snapshots.as_str()),
@@ -80,6 +80,17 @@ pub fn load(store: &mut Store, book: &DemoBook, clock: &Clock) -> anyhow::Result
         store.set_health(
             &change.account_id,
             change.health,
+            &change.reason,
+            &change.who,
+            change.at,
+        )?;
+    }
+    let mut stages = book.stage_history.clone();
+    stages.sort_by(|a, b| (&a.account_id, a.at).cmp(&(&b.account_id, b.at)));
+    for change in &stages {
+        store.replay_stage_change(
+            &change.account_id,
+            change.stage,
             &change.reason,
             &change.who,
             change.at,
@@ -211,6 +222,24 @@ mod tests {
             }
         }
         assert!(rows.iter().any(|r| r.health == Some(Health::Red)));
+        // Every account's stage is the last of its history, since that day.
+        let accounts: std::collections::HashMap<String, String> =
+            csv::Reader::from_reader(book.accounts.as_bytes())
+                .records()
+                .map(|r| r.expect("row"))
+                .map(|r| (r[0].to_string(), r[7].to_string()))
+                .collect();
+        for row in &rows {
+            let last = book
+                .stage_history
+                .iter()
+                .filter(|c| c.account_id == row.id)
+                .max_by_key(|c| c.at)
+                .expect("a stage history");
+            assert_eq!(row.stage, last.stage, "{}", row.id);
+            assert_eq!(row.stage.as_str(), accounts[&row.id], "{}", row.id);
+            assert_eq!(row.stage_since, Some(last.at.date_naive()), "{}", row.id);
+        }
         let chains = store.churn_chains_for_report(None, None).expect("chains");
         assert_eq!(chains.len(), book.churn_chains.len());
         assert!(chains.iter().all(|c| c.chain.check_etiology().is_ok()));

@@ -14,7 +14,8 @@ mod shift;
 
 pub use records::{
     DemoChurnChain, DemoChurnEvent, DemoHealthChange, DemoMoment, DemoOpportunity,
-    DemoOpportunityKind, DemoOpportunityStage, DemoSuccessPlan, DemoTakeaway, DemoTrial,
+    DemoOpportunityKind, DemoOpportunityStage, DemoStageChange, DemoSuccessPlan, DemoTakeaway,
+    DemoTrial,
 };
 pub use shift::{Column, months_between, shift_cell, shift_csv, shift_date};
 
@@ -35,7 +36,7 @@ pub fn anchor() -> NaiveDate {
 pub type DemoFile = (&'static str, &'static str, &'static [(&'static str, Column)]);
 
 /// The raw files as written on the anchor date, with the columns that move.
-pub const FILES: [DemoFile; 10] = [
+pub const FILES: [DemoFile; 11] = [
     ("accounts.csv", include_str!("../../assets/demo/accounts.csv"), &[]),
     ("snapshots.csv", include_str!("../../assets/demo/snapshots.csv"), &[("month", Month)]),
     (
@@ -45,6 +46,7 @@ pub const FILES: [DemoFile; 10] = [
     ),
     ("notes.csv", include_str!("../../assets/demo/notes.csv"), &[("at", Time)]),
     ("health_history.csv", include_str!("../../assets/demo/health_history.csv"), &[("at", Time)]),
+    ("stage_history.csv", include_str!("../../assets/demo/stage_history.csv"), &[("at", Time)]),
     (
         "churn_chains.csv",
         include_str!("../../assets/demo/churn_chains.csv"),
@@ -103,6 +105,8 @@ pub struct DemoBook {
     /// `account_id,at,kind,text`
     pub notes: String,
     pub health_history: Vec<DemoHealthChange>,
+    /// Every account's 4A stage changes, the last one being its stage.
+    pub stage_history: Vec<DemoStageChange>,
     pub churn_chains: Vec<DemoChurnChain>,
     pub opportunities: Vec<DemoOpportunity>,
     pub moments: Vec<DemoMoment>,
@@ -131,6 +135,7 @@ pub fn book(today: NaiveDate) -> Result<DemoBook, DemoError> {
         contracts,
         notes,
         health_history: records::health_history(&next())?,
+        stage_history: records::stage_history(&next())?,
         churn_chains: records::churn_chains(&next())?,
         opportunities: records::opportunities(&next())?,
         moments: records::moments(&next())?,

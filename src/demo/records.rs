@@ -3,7 +3,7 @@
 //! lead's loader hands to the stores. Parsing only; no I/O, no store.
 
 use super::DemoError;
-use crate::domain::{Health, Money};
+use crate::domain::{Health, Money, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -13,6 +13,16 @@ pub struct DemoHealthChange {
     pub at: DateTime<Utc>,
     pub who: String,
     pub health: Health,
+    pub reason: String,
+}
+
+/// One line of `stage_history.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoStageChange {
+    pub account_id: String,
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub stage: Stage,
     pub reason: String,
 }
 
@@ -204,6 +214,22 @@ pub(super) fn health_history(text: &str) -> Result<Vec<DemoHealthChange>, DemoEr
                 at: row.time("at")?,
                 who: row.text("who")?,
                 health: Health::parse(&health_text).map_err(|_| row.bad(&health_text))?,
+                reason: row.text("reason")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn stage_history(text: &str) -> Result<Vec<DemoStageChange>, DemoError> {
+    rows("stage_history.csv", text)?
+        .iter()
+        .map(|row| {
+            let stage_text = row.text("stage")?;
+            Ok(DemoStageChange {
+                account_id: row.text("account_id")?,
+                at: row.time("at")?,
+                who: row.text("who")?,
+                stage: Stage::parse(&stage_text).map_err(|_| row.bad(&stage_text))?,
                 reason: row.text("reason")?,
             })
         })

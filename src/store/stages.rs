@@ -111,6 +111,35 @@ impl Store {
         Ok(())
     }
 
+    /// Records a stage change from an earlier history (a CRM's, the demo's)
+    /// as it happened, the first entry included: unlike [`Store::set_stage`]
+    /// it accepts the stage the account is already in, so that the account's
+    /// *since* date becomes the history's.
+    pub fn replay_stage_change(
+        &self,
+        account_id: &str,
+        stage: Stage,
+        reason: &str,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let reason = one_line(reason, "a stage change")?;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![account_id, time_text(at), who, stage.as_str(), reason],
+        )?;
+        let changed = tx.execute(
+            "UPDATE accounts SET stage = ?2, stage_since = ?3 WHERE id = ?1",
+            params![account_id, stage.as_str(), date_text(at.date_naive())],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("no account {account_id:?} in this book")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The account's stage changes, newest first.
     pub fn stage_history(&self, account_id: &str) -> StoreResult<Vec<StageChange>> {
         let mut statement = self.conn.prepare(
