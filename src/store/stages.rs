@@ -98,17 +98,7 @@ impl Store {
         if current == stage.as_str() {
             return Err(StoreError::Invalid(format!("{account_id} is already in {stage}")));
         }
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![account_id, time_text(at), who, stage.as_str(), reason],
-        )?;
-        tx.execute(
-            "UPDATE accounts SET stage = ?2, stage_since = ?3 WHERE id = ?1",
-            params![account_id, stage.as_str(), date_text(at.date_naive())],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write_stage_change(account_id, stage, &reason, who, at)
     }
 
     /// Records a stage change from an earlier history (a CRM's, the demo's)
@@ -124,11 +114,20 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let reason = one_line(reason, "a stage change")?;
+        self.write_stage_change(account_id, stage, &reason, who, at)
+    }
+
+    /// One stage change: the history row and the account's stage and *since*
+    /// date, in one transaction.
+    fn write_stage_change(
+        &self,
+        account_id: &str,
+        stage: Stage,
+        reason: &str,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![account_id, time_text(at), who, stage.as_str(), reason],
-        )?;
         let changed = tx.execute(
             "UPDATE accounts SET stage = ?2, stage_since = ?3 WHERE id = ?1",
             params![account_id, stage.as_str(), date_text(at.date_naive())],
@@ -136,6 +135,10 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::Invalid(format!("no account {account_id:?} in this book")));
         }
+        tx.execute(
+            "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![account_id, time_text(at), who, stage.as_str(), reason],
+        )?;
         tx.commit()?;
         Ok(())
     }
