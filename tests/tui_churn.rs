@@ -300,3 +300,47 @@ fn open_churn(app: &mut App) {
     key(app, KeyCode::Char(digit));
     assert_eq!(app.active_title(), "Churn");
 }
+
+#[test]
+fn today_asks_why_a_renewal_was_lost_until_a_chain_says_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute_batch(
+        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
+          ('A5', 'Vandelay Imports', 'ana', '', 'adoption', 'red', '2025-03-01', 0, 0, '2025-05-12');
+         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
+          ('V1', 'A5', 'Core', '2024-05-11', '2025-05-10', 900000, 5, 'annual');
+         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
+          ('A5', 'Core', 24303, 900000, 5), ('A5', 'Core', 24304, 0, 0);",
+    )
+    .expect("lost account");
+    drop(conn);
+    let mut app = app(&path);
+    assert_eq!(app.active_title(), "Today");
+    let text = screen(&app, 160, 48);
+    assert!(
+        text.contains("ended 2025-05-10 (22 days ago), 9000 lost: record why with c"),
+        "{text}"
+    );
+    assert!(text.contains("renewal lost"), "{text}");
+    for _ in 0..20 {
+        if app.selected_account().as_deref() == Some("A5") {
+            break;
+        }
+        key(&mut app, KeyCode::Char('j'));
+    }
+    assert_eq!(app.selected_account().as_deref(), Some("A5"));
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.active_title(), "Churn");
+    chars(&mut app, "budget c");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    // Budget cut is uncontrollable: the editor asks once; saved as is.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(sentences(&app, "A5")[0].0, "Churned, due to Budget cut");
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.active_title(), "Today");
+    let text = screen(&app, 160, 48);
+    assert!(!text.contains("record why with c"), "the row goes once the chain is saved:\n{text}");
+}

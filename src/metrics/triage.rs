@@ -42,6 +42,9 @@ pub enum FindingKind {
     TrialOverdue { product: String, end_date: NaiveDate, days_past_end: i64 },
     /// A success plan's progress lags the time elapsed (or its date passed).
     PlanBehind { measure: String, target_date: NaiveDate },
+    /// The account's last contracts ended `days_ago` days ago with nothing
+    /// after them, and no churn chain says why yet.
+    RenewalLost { ended_on: NaiveDate, days_ago: i64 },
 }
 
 impl FindingKind {
@@ -64,6 +67,7 @@ impl FindingKind {
             FindingKind::NoTouch { days, cadence } => (30 + (days - cadence) / 3).min(60),
             FindingKind::TrialOverdue { days_past_end, .. } => (55 + days_past_end).min(85),
             FindingKind::PlanBehind { .. } => 50,
+            FindingKind::RenewalLost { days_ago, .. } => (85 - days_ago / 3).max(50),
         }
     }
 
@@ -78,6 +82,7 @@ impl FindingKind {
             FindingKind::MomentOverdue { .. } => "moment overdue",
             FindingKind::TrialOverdue { .. } => "trial overdue",
             FindingKind::PlanBehind { .. } => "plan behind",
+            FindingKind::RenewalLost { .. } => "renewal lost",
         }
     }
 }
@@ -215,6 +220,8 @@ mod tests {
         };
         assert_eq!(late.urgency(), 90);
         assert_eq!(FindingKind::NoTouch { days: 1000, cadence: 30 }.urgency(), 60);
+        assert_eq!(FindingKind::RenewalLost { ended_on: date, days_ago: 3 }.urgency(), 84);
+        assert_eq!(FindingKind::RenewalLost { ended_on: date, days_ago: 300 }.urgency(), 50);
     }
 
     #[test]

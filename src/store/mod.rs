@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod churn;
 pub mod contracts;
 pub mod health;
+pub mod lost_renewals;
 mod migrations;
 pub mod moments;
 pub mod notes;

@@ -232,6 +232,7 @@ pub fn today_rows(
         });
     }
     rows.extend(four_a_findings(store, book, user, today)?);
+    rows.extend(lost_renewal_findings(store, book, user, today)?);
     rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
     triage::rank(&mut rows);
     Ok(rows
@@ -245,6 +246,47 @@ pub fn today_rows(
             finding,
         })
         .collect())
+}
+
+/// How long after a loss Today keeps asking for its churn chain.
+pub const LOST_RENEWAL_DAYS: i64 = 90;
+
+/// The user's accounts whose last contracts ended in the last
+/// [`LOST_RENEWAL_DAYS`] days with nothing after them and no churn chain yet:
+/// record why while the call is fresh (`c` opens the chain editor).
+pub fn lost_renewal_findings(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Finding>> {
+    let mut rows = Vec::new();
+    for (index, row) in book.rows().iter().enumerate() {
+        if row.csm != user || !triage::is_lost(row.arr, row.next_renewal, row.stage) {
+            continue;
+        }
+        let Some(lost) = store.lost_renewal(&row.id, today)? else { continue };
+        let days_ago = (today - lost.ended_on).num_days();
+        if lost.explained || days_ago > LOST_RENEWAL_DAYS {
+            continue;
+        }
+        rows.push(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind: FindingKind::RenewalLost { ended_on: lost.ended_on, days_ago },
+            key: format!("lost:{}", lost.ended_on),
+            why: format!(
+                "ended {} ({days_ago} days ago), {} lost: record why with c",
+                lost.ended_on,
+                lost.arr.to_short()
+            ),
+            arr: lost.arr,
+            tier: book.tier(u32::try_from(index).unwrap_or(u32::MAX)),
+            flags: row.flags,
+            score: 0,
+        });
+    }
+    Ok(rows)
 }
 
 /// When a renewal row that was acted on should come back: when the renewal
