@@ -344,3 +344,68 @@ fn today_asks_why_a_renewal_was_lost_until_a_chain_says_it() {
     let text = screen(&app, 160, 48);
     assert!(!text.contains("record why with c"), "the row goes once the chain is saved:\n{text}");
 }
+
+/// Selects the taxonomy entry whose line contains `label`.
+fn select_entry(app: &mut App, label: &str) {
+    key(app, KeyCode::Char('g'));
+    for _ in 0..40 {
+        let text = screen(app, 160, 48);
+        if text
+            .lines()
+            .any(|l| l.contains(&format!("│{label} ")) && text.contains(&format!("{label} · ")))
+        {
+            return;
+        }
+        key(app, KeyCode::Char('j'));
+    }
+    panic!("no entry {label}");
+}
+
+#[test]
+fn the_taxonomy_is_edited_in_the_app() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    open_churn(&mut app);
+    key(&mut app, KeyCode::Char('T'));
+    let text = at_80(&mut app);
+    assert!(text.contains("Churn taxonomy"), "{text}");
+    insta::assert_snapshot!("taxonomy_80x24", text);
+    insta::assert_snapshot!("taxonomy_160x48", screen(&app, 160, 48));
+    // Add an entry: label, kind (↓: uncontrollable), description.
+    key(&mut app, KeyCode::Char('a'));
+    chars(&mut app, "Data migration");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "Their data never moved over");
+    key(&mut app, KeyCode::Enter);
+    let added = app.store().churn_reason_by_label("data migration").expect("read").expect("added");
+    assert_eq!(added.kind, cockpit::domain::churn::ReasonKind::Uncontrollable);
+    assert_eq!(added.description, "Their data never moved over");
+    // Mark it controllable, rename it, retire it, then delete it.
+    select_entry(&mut app, "Data migration");
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('r'));
+    for _ in 0.."Data migration".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "Data migration failed");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    let entry =
+        app.store().churn_reason_by_label("Data migration failed").expect("read").expect("renamed");
+    assert_eq!(entry.kind, cockpit::domain::churn::ReasonKind::Controllable);
+    assert!(entry.retired);
+    assert!(screen(&app, 160, 48).contains("retired"), "the status line says what was done");
+    key(&mut app, KeyCode::Char('X'));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.store().churn_reason_by_label("Data migration failed").expect("read").is_none());
+    // An entry in use cannot be deleted: the status line says why.
+    select_entry(&mut app, "New sponsor");
+    key(&mut app, KeyCode::Char('X'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("\"New sponsor\" is used by 1 chain(s): retire it (d)"), "{text}");
+    assert!(app.store().churn_reason_by_label("New sponsor").expect("read").is_some());
+    // Esc goes back to the report.
+    key(&mut app, KeyCode::Esc);
+    assert!(at_80(&mut app).contains("Churn report"));
+}

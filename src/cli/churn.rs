@@ -7,7 +7,7 @@ use super::Context;
 use super::output::{self, print_json, print_table};
 use crate::domain::Money;
 use crate::domain::churn::{
-    BookChain, ChainLink, ChainStatus, ChurnChain, ChurnEvent, Reason, ReasonKind,
+    BookChain, ChainLink, ChainStatus, ChurnChain, ChurnEvent, ReasonKind, TaxonomyEdit,
 };
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
 use anyhow::{Context as _, anyhow, bail};
@@ -365,35 +365,53 @@ fn list(context: &Context, args: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn verb(edit: &TaxonomyEdit) -> &'static str {
+    match edit {
+        TaxonomyEdit::Add { .. } => "added",
+        TaxonomyEdit::Rename { .. } => "renamed",
+        TaxonomyEdit::Describe { .. } => "described",
+        TaxonomyEdit::Mark { .. } => "marked",
+        TaxonomyEdit::Retire { retired: true, .. } => "retired",
+        TaxonomyEdit::Retire { retired: false, .. } => "restored",
+        TaxonomyEdit::Delete { .. } => "deleted",
+    }
+}
+
 fn reasons(context: &Context, args: ReasonsArgs) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
-    let changed: Option<(Reason, &str)> = match args.action {
+    let edit = match args.action {
         None | Some(ReasonsCommand::List) => None,
         Some(ReasonsCommand::Add { label, kind, description }) => {
             let kind = ReasonKind::parse(&kind).map_err(|e| anyhow!("--kind {e}"))?;
-            Some((store.add_churn_reason(&label, kind, &description)?, "added"))
+            Some(TaxonomyEdit::Add { label, kind, description })
         }
         Some(ReasonsCommand::Rename { label, new_label }) => {
-            Some((store.rename_churn_reason(&label, &new_label)?, "renamed"))
+            Some(TaxonomyEdit::Rename { label, new_label })
         }
         Some(ReasonsCommand::Retire { label }) => {
-            Some((store.set_churn_reason_retired(&label, true)?, "retired"))
+            Some(TaxonomyEdit::Retire { label, retired: true })
         }
         Some(ReasonsCommand::Restore { label }) => {
-            Some((store.set_churn_reason_retired(&label, false)?, "restored"))
+            Some(TaxonomyEdit::Retire { label, retired: false })
         }
         Some(ReasonsCommand::Mark { label, kind }) => {
             let kind = ReasonKind::parse(&kind).map_err(|e| anyhow!("kind {e}"))?;
-            Some((store.set_churn_reason_kind(&label, kind)?, "marked"))
+            Some(TaxonomyEdit::Mark { label, kind })
         }
         Some(ReasonsCommand::Describe { label, description }) => {
-            Some((store.describe_churn_reason(&label, &description)?, "described"))
+            Some(TaxonomyEdit::Describe { label, description })
         }
-        Some(ReasonsCommand::Delete { label }) => {
-            store.delete_churn_reason(&label)?;
-            println!("deleted {label:?}");
-            return Ok(ExitCode::SUCCESS);
-        }
+        Some(ReasonsCommand::Delete { label }) => Some(TaxonomyEdit::Delete { label }),
+    };
+    let changed = match &edit {
+        Some(edit) => match store.edit_churn_taxonomy(edit)? {
+            Some(reason) => Some((reason, verb(edit))),
+            None => {
+                println!("deleted {:?}", edit.label());
+                return Ok(ExitCode::SUCCESS);
+            }
+        },
+        None => None,
     };
     if let Some((reason, verb)) = changed {
         println!(

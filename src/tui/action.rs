@@ -90,6 +90,8 @@ pub enum Action {
     ChurnProduct,
     /// Churn report: by root cause, or by any link.
     ChurnBreakdown,
+    /// Churn: show the taxonomy to edit it.
+    ChurnTaxonomy,
     /// Explain what each number of the section means and how it is computed.
     Explain,
     /// Move the metrics period one month earlier.
@@ -185,6 +187,7 @@ impl Action {
             Action::ChurnCsm => "churn: CSM",
             Action::ChurnProduct => "churn: product",
             Action::ChurnBreakdown => "churn: root cause / any link",
+            Action::ChurnTaxonomy => "churn: edit the taxonomy of causes",
             Action::Explain => "explain the numbers",
             Action::PeriodEarlier => "period: one month earlier",
             Action::PeriodLater => "period: one month later",
@@ -243,6 +246,7 @@ impl Action {
             Action::ChurnCsm => "CSM",
             Action::ChurnProduct => "product",
             Action::ChurnBreakdown => "root/any",
+            Action::ChurnTaxonomy => "taxonomy",
             Action::Explain => "explain",
             Action::PeriodEarlier => "period",
             Action::PeriodLonger => "longer",

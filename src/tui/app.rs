@@ -506,6 +506,7 @@ impl App {
                 Write::Moment { account_id, kind, title, due_on } => {
                     self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
                 }
+                Write::Taxonomy(edit) => self.store.edit_churn_taxonomy(edit).map(|_| ()),
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -638,6 +639,7 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
         Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
         Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
+        Write::Taxonomy(edit) => edit.describe(),
         Write::Stage { stage, .. } => format!("{name} moved to {}", stage.as_str()),
         Write::StageSuggestion { suggestion, accept: true, .. } => {
             format!("{name} moved to {}", suggestion.suggested.as_str())

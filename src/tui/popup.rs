@@ -6,6 +6,7 @@
 use crate::domain::{Flags, Health, NoteKind};
 use crate::tui::book::BookIndex;
 use crate::tui::panes::Write;
+use crate::tui::panes::churn_taxonomy::ReasonForm;
 use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
@@ -71,6 +72,8 @@ pub enum Popup {
     Stage(Box<StageForm>),
     /// Record an opportunity on an account.
     Opportunity(Box<OpportunityForm>),
+    /// Add, rename or describe a churn taxonomy entry.
+    Reason(Box<ReasonForm>),
 }
 
 /// What a key did to the popup.
@@ -320,6 +323,7 @@ impl Popup {
                 _ => Outcome::Stay,
             },
             Popup::Stage(form) => form.key(key),
+            Popup::Reason(form) => form.key(key),
             Popup::Opportunity(form) => form.key(key, today),
             Popup::Snooze { account_id, key: reason_key, until, error, .. } => match key.code {
                 KeyCode::Enter => match NaiveDate::parse_from_str(until.value().trim(), "%Y-%m-%d")
@@ -503,6 +507,7 @@ impl Popup {
                 ("Snooze".to_string(), lines, (60, 7), Some((9, 2, 9, until)))
             }
             Popup::Stage(form) => form.drawn(theme),
+            Popup::Reason(form) => form.drawn(theme),
             Popup::Opportunity(form) => form.drawn(theme),
             Popup::Confirm { message, .. } => {
                 let lines = vec![

@@ -21,4 +21,4 @@ pub use editor::{
     PickerRow,
 };
 pub use prefill::{EventProposal, propose_event};
-pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind};
+pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind, TaxonomyEdit};

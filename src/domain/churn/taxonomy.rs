@@ -116,6 +116,53 @@ pub const DEFAULT_TAXONOMY: &[DefaultReason] = &[
     entry("Lost to competitor", C, "A competitor won the account on product or price"),
 ];
 
+/// One change to the taxonomy, as the user asked for it; the store checks
+/// it (unique labels, nothing in use deleted) when it is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaxonomyEdit {
+    Add { label: String, kind: ReasonKind, description: String },
+    Rename { label: String, new_label: String },
+    Describe { label: String, description: String },
+    Mark { label: String, kind: ReasonKind },
+    Retire { label: String, retired: bool },
+    Delete { label: String },
+}
+
+impl TaxonomyEdit {
+    /// The entry it changes (for an addition, the new one).
+    pub fn label(&self) -> &str {
+        match self {
+            TaxonomyEdit::Add { label, .. }
+            | TaxonomyEdit::Rename { label, .. }
+            | TaxonomyEdit::Describe { label, .. }
+            | TaxonomyEdit::Mark { label, .. }
+            | TaxonomyEdit::Retire { label, .. }
+            | TaxonomyEdit::Delete { label } => label,
+        }
+    }
+
+    /// What was done, for the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            TaxonomyEdit::Add { label, kind, .. } => {
+                format!("churn reason {label:?} added ({kind})")
+            }
+            TaxonomyEdit::Rename { label, new_label } => {
+                format!("churn reason {label:?} renamed {new_label:?}")
+            }
+            TaxonomyEdit::Describe { label, .. } => format!("churn reason {label:?} described"),
+            TaxonomyEdit::Mark { label, kind } => format!("churn reason {label:?} marked {kind}"),
+            TaxonomyEdit::Retire { label, retired: true } => {
+                format!("churn reason {label:?} retired")
+            }
+            TaxonomyEdit::Retire { label, retired: false } => {
+                format!("churn reason {label:?} restored")
+            }
+            TaxonomyEdit::Delete { label } => format!("churn reason {label:?} deleted"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

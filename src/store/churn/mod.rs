@@ -10,7 +10,7 @@ use crate::domain::Money;
 use crate::domain::Month;
 use crate::domain::churn::{
     BookChain, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, DEFAULT_TAXONOMY,
-    EventProposal, LinkCause, Reason, ReasonId, ReasonKind, propose_event,
+    EventProposal, LinkCause, Reason, ReasonId, ReasonKind, TaxonomyEdit, propose_event,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Row, params};
@@ -202,6 +202,29 @@ impl Store {
             params![reason.id, kind.as_str()],
         )?;
         self.reason_by_id(reason.id)
+    }
+
+    /// Applies one taxonomy change; the entry as it is now (`None` once deleted).
+    pub fn edit_churn_taxonomy(&self, edit: &TaxonomyEdit) -> StoreResult<Option<Reason>> {
+        Ok(Some(match edit {
+            TaxonomyEdit::Add { label, kind, description } => {
+                self.add_churn_reason(label, *kind, description)?
+            }
+            TaxonomyEdit::Rename { label, new_label } => {
+                self.rename_churn_reason(label, new_label)?
+            }
+            TaxonomyEdit::Describe { label, description } => {
+                self.describe_churn_reason(label, description)?
+            }
+            TaxonomyEdit::Mark { label, kind } => self.set_churn_reason_kind(label, *kind)?,
+            TaxonomyEdit::Retire { label, retired } => {
+                self.set_churn_reason_retired(label, *retired)?
+            }
+            TaxonomyEdit::Delete { label } => {
+                self.delete_churn_reason(label)?;
+                return Ok(None);
+            }
+        }))
     }
 
     /// Deletes an entry no chain uses; one in use can only be retired.

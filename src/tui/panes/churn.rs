@@ -9,6 +9,7 @@ use crate::domain::churn::{BookChain, ChainId, ReasonKind};
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
 use crate::tui::action::Action;
 use crate::tui::panes::churn_editor::{EditorView, Step, wrap_words};
+use crate::tui::panes::churn_taxonomy::{self, TaxonomyView};
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::{Cursor, fit};
 use chrono::{Datelike, Months, NaiveDate};
@@ -25,6 +26,7 @@ const KEYS: &[(&str, Action)] = &[
     ("P", Action::ChurnProduct),
     ("b", Action::ChurnBreakdown),
     ("x", Action::ClearFilters),
+    ("T", Action::ChurnTaxonomy),
 ];
 
 const HINTS: &[Action] = &[
@@ -33,6 +35,7 @@ const HINTS: &[Action] = &[
     Action::ChurnPeriod,
     Action::ChurnCsm,
     Action::ChurnProduct,
+    Action::ChurnTaxonomy,
     Action::Back,
     Action::Help,
 ];
@@ -81,6 +84,8 @@ impl Period {
 #[derive(Debug, Default)]
 pub struct ChurnPane {
     editor: Option<EditorView>,
+    /// The taxonomy, when shown (`T`).
+    taxonomy: Option<TaxonomyView>,
     chains: Vec<BookChain>,
     report: Option<ChurnReport>,
     today: Option<NaiveDate>,
@@ -93,6 +98,8 @@ pub struct ChurnPane {
     rows: Cursor,
     /// The cursor in the chains behind the selected row, when drilled in.
     drill: Option<Cursor>,
+    /// The pane's height at the last resize, for the taxonomy's list.
+    height: u16,
 }
 
 impl ChurnPane {
@@ -302,8 +309,8 @@ impl Pane for ChurnPane {
     }
 
     fn hints(&self) -> &'static [Action] {
-        // The editor draws its own keys.
-        if self.editor.is_some() { &[] } else { HINTS }
+        // The editor and the taxonomy draw their own keys.
+        if self.editor.is_some() || self.taxonomy.is_some() { &[] } else { HINTS }
     }
 
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
@@ -311,6 +318,9 @@ impl Pane for ChurnPane {
             && editor.confirm_save(cx)
         {
             self.editor = None;
+        }
+        if let Some(taxonomy) = &mut self.taxonomy {
+            taxonomy.reload(churn_taxonomy::load(cx.store)?);
         }
         self.load_report(cx)
     }
@@ -320,6 +330,10 @@ impl Pane for ChurnPane {
         let room = usize::from(area.height.saturating_sub(7));
         let len = self.report.as_ref().map_or(0, |r| self.table(r).len());
         self.rows.set_height((room / 2).max(3), len);
+        self.height = area.height;
+        if let Some(taxonomy) = &mut self.taxonomy {
+            taxonomy.set_height(taxonomy_rows(area.height));
+        }
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
@@ -345,19 +359,30 @@ impl Pane for ChurnPane {
                         None => Request::None,
                     };
                 }
-                _ => return self.update_report(action, len),
+                _ => return self.update_report(action, len, cx),
             }
             self.drill = Some(drill_cursor);
             return Request::None;
         }
-        self.update_report(action, len)
+        self.update_report(action, len, cx)
     }
 
     fn typing(&self) -> bool {
-        self.editor.is_some()
+        self.editor.is_some() || self.taxonomy.is_some()
     }
 
     fn type_key(&mut self, key: KeyEvent, _cx: &mut Cx<'_>) -> Request {
+        if self.editor.is_none()
+            && let Some(taxonomy) = &mut self.taxonomy
+        {
+            return match taxonomy.key(key) {
+                Some(request) => request,
+                None => {
+                    self.taxonomy = None;
+                    Request::None
+                }
+            };
+        }
         let Some(editor) = &mut self.editor else { return Request::Ignored };
         match editor.key(key) {
             Step::Stay(request) => request,
@@ -387,6 +412,10 @@ impl Pane for ChurnPane {
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         if let Some(editor) = &self.editor {
             editor.draw(frame, area, view);
+            return;
+        }
+        if let Some(taxonomy) = &self.taxonomy {
+            taxonomy.draw(frame, area, view);
             return;
         }
         let theme = view.theme;
@@ -437,7 +466,7 @@ impl ChurnPane {
         Ok(())
     }
 
-    fn update_report(&mut self, action: Action, len: usize) -> Request {
+    fn update_report(&mut self, action: Action, len: usize, cx: &mut Cx<'_>) -> Request {
         match action {
             Action::Up => self.rows.move_by(-1, len),
             Action::Down => self.rows.move_by(1, len),
@@ -464,6 +493,7 @@ impl ChurnPane {
                 self.product = cycle(self.product, self.products.len());
                 self.recompute();
             }
+            Action::ChurnTaxonomy => return self.show_taxonomy(cx),
             Action::ChurnBreakdown => {
                 self.any_link = !self.any_link;
                 self.rows.select(0, usize::MAX);
@@ -478,6 +508,27 @@ impl ChurnPane {
             _ => return Request::Ignored,
         }
         Request::None
+    }
+}
+
+/// The taxonomy's list rows in a pane `height` high: border 2, header 1,
+/// detail 2, keys 1.
+fn taxonomy_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
+
+impl ChurnPane {
+    /// Shows the taxonomy, read afresh.
+    fn show_taxonomy(&mut self, cx: &mut Cx<'_>) -> Request {
+        match churn_taxonomy::load(cx.store) {
+            Ok(entries) => {
+                let mut taxonomy = TaxonomyView::new(entries);
+                taxonomy.set_height(taxonomy_rows(self.height));
+                self.taxonomy = Some(taxonomy);
+                Request::None
+            }
+            Err(error) => Request::Message(format!("{error:#}")),
+        }
     }
 }
 

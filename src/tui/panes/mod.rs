@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod calendar_loader;
 pub mod churn;
 pub mod churn_editor;
+pub mod churn_taxonomy;
 pub mod forecast;
 pub mod forms_4a;
 pub mod metrics;
@@ -28,7 +29,7 @@ pub mod targets;
 pub mod today;
 
 use crate::clock::Clock;
-use crate::domain::churn::ChurnChain;
+use crate::domain::churn::{ChurnChain, TaxonomyEdit};
 use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
 use crate::domain::{Config, Flags, Health, NoteKind, Stage};
@@ -147,6 +148,8 @@ pub enum Write {
         title: String,
         due_on: NaiveDate,
     },
+    /// Change the churn taxonomy (no account).
+    Taxonomy(TaxonomyEdit),
 }
 
 impl Write {
@@ -165,6 +168,7 @@ impl Write {
             | Write::MomentDone { account_id, .. }
             | Write::Moment { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
+            Write::Taxonomy(_) => "",
         }
     }
 }

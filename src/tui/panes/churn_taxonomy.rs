@@ -1,0 +1,492 @@
+//! The churn taxonomy, edited in the Churn pane (`T`): every entry with its
+//! kind, description, how many chains use it and whether it is retired;
+//! keys to add, rename, describe, mark controllable or not, retire or
+//! restore, and delete an entry no chain uses. The list is read on refresh;
+//! every change goes back to the app as a [`Write::Taxonomy`], and the store
+//! has the last word (unique labels, nothing in use deleted).
+
+use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
+use crate::store::Store;
+use crate::tui::panes::forms_4a::Drawn;
+use crate::tui::panes::{Request, View, Write};
+use crate::tui::popup::{Outcome, Popup};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{Cursor, fit};
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+/// One entry and the number of chains that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub reason: Reason,
+    pub uses: usize,
+}
+
+/// Reads every entry, terminal events first, then uncontrollable and
+/// controllable causes, each by label.
+pub fn load(store: &Store) -> anyhow::Result<Vec<Entry>> {
+    let mut entries = store
+        .churn_reasons()?
+        .into_iter()
+        .map(|reason| Ok(Entry { uses: store.churn_reason_uses(reason.id)?, reason }))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| {
+        (kind_order(a.reason.kind), a.reason.label.to_lowercase())
+            .cmp(&(kind_order(b.reason.kind), b.reason.label.to_lowercase()))
+    });
+    Ok(entries)
+}
+
+fn kind_order(kind: ReasonKind) -> u8 {
+    match kind {
+        ReasonKind::Terminal => 0,
+        ReasonKind::Uncontrollable => 1,
+        ReasonKind::Controllable => 2,
+    }
+}
+
+/// The taxonomy list and its cursor.
+#[derive(Debug, Clone, Default)]
+pub struct TaxonomyView {
+    entries: Vec<Entry>,
+    rows: Cursor,
+}
+
+const KEYS_LINE: &str =
+    "a add · r rename · e describe · m (un)controllable · d retire/restore · X delete · Esc back";
+
+impl TaxonomyView {
+    pub fn new(entries: Vec<Entry>) -> TaxonomyView {
+        let mut view = TaxonomyView { entries, rows: Cursor::default() };
+        view.rows.clamp(view.entries.len());
+        view
+    }
+
+    /// Replaces the entries after a change, keeping the cursor on the same
+    /// label when it is still there.
+    pub fn reload(&mut self, entries: Vec<Entry>) {
+        let label = self.selected().map(|e| e.reason.label.to_lowercase());
+        self.entries = entries;
+        let len = self.entries.len();
+        match label
+            .and_then(|l| self.entries.iter().position(|e| e.reason.label.to_lowercase() == l))
+        {
+            Some(index) => self.rows.select(index, len),
+            None => self.rows.clamp(len),
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn selected(&self) -> Option<&Entry> {
+        self.entries.get(self.rows.selected)
+    }
+
+    pub fn set_height(&mut self, height: usize) {
+        self.rows.set_height(height, self.entries.len());
+    }
+
+    fn labels(&self) -> Vec<String> {
+        self.entries.iter().map(|e| e.reason.label.clone()).collect()
+    }
+
+    /// What a key asks for; `None` when it closes the view.
+    pub fn key(&mut self, key: KeyEvent) -> Option<Request> {
+        let len = self.entries.len();
+        let write = |edit: TaxonomyEdit| Some(Request::Write(vec![Write::Taxonomy(edit)]));
+        let popup = |form: ReasonForm| Some(Request::Popup(Popup::Reason(Box::new(form))));
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('T') => return None,
+            KeyCode::Up | KeyCode::Char('k') => self.rows.move_by(-1, len),
+            KeyCode::Down | KeyCode::Char('j') => self.rows.move_by(1, len),
+            KeyCode::PageUp => self.rows.page(false, len),
+            KeyCode::PageDown => self.rows.page(true, len),
+            KeyCode::Home | KeyCode::Char('g') => self.rows.select(0, len),
+            KeyCode::End | KeyCode::Char('G') => self.rows.select(len.saturating_sub(1), len),
+            KeyCode::Char('a') => return popup(ReasonForm::add(self.labels())),
+            _ => {
+                let Some(entry) = self.selected() else { return Some(Request::None) };
+                let label = entry.reason.label.clone();
+                return match key.code {
+                    KeyCode::Char('r') => popup(ReasonForm::rename(&label, self.labels())),
+                    KeyCode::Char('e') => popup(ReasonForm::describe(&entry.reason)),
+                    KeyCode::Char('m') => match entry.reason.kind {
+                        ReasonKind::Terminal => Some(Request::Message(format!(
+                            "{label:?} is a terminal event: it says what happened, not why, and stays terminal"
+                        ))),
+                        ReasonKind::Controllable => {
+                            write(TaxonomyEdit::Mark { label, kind: ReasonKind::Uncontrollable })
+                        }
+                        ReasonKind::Uncontrollable => {
+                            write(TaxonomyEdit::Mark { label, kind: ReasonKind::Controllable })
+                        }
+                    },
+                    KeyCode::Char('d') => {
+                        write(TaxonomyEdit::Retire { label, retired: !entry.reason.retired })
+                    }
+                    KeyCode::Char('X') if entry.uses > 0 => Some(Request::Message(format!(
+                        "{label:?} is used by {} chain(s): retire it (d) to hide it from the picker",
+                        entry.uses
+                    ))),
+                    KeyCode::Char('X') => Some(Request::Popup(Popup::Confirm {
+                        message: format!("Delete the churn reason {label:?}? No chain uses it."),
+                        writes: vec![Write::Taxonomy(TaxonomyEdit::Delete { label })],
+                    })),
+                    _ => Some(Request::None),
+                };
+            }
+        }
+        Some(Request::None)
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let retired = self.entries.iter().filter(|e| e.reason.retired).count();
+        let title =
+            format!(" Churn taxonomy · {} entries · {retired} retired ", self.entries.len());
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [header, rows, detail, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        let width = usize::from(inner.width);
+        let label_width = 28.min(width / 3).max(8);
+        let kind_width = 15;
+        let uses_width = 5;
+        let rest = width.saturating_sub(label_width + kind_width + uses_width + 4);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(
+                    "{:<label_width$} {:<kind_width$} {:>uses_width$}  {}",
+                    "Entry", "Kind", "Used", "Description"
+                ),
+                theme.header(),
+            )),
+            header,
+        );
+        let lines: Vec<Line<'static>> = self
+            .entries
+            .iter()
+            .enumerate()
+            .skip(self.rows.offset)
+            .take(usize::from(rows.height))
+            .map(|(index, entry)| {
+                let reason = &entry.reason;
+                let kind = if reason.retired {
+                    format!("{} ·retired", short_kind(reason.kind))
+                } else {
+                    reason.kind.to_string()
+                };
+                let text = format!(
+                    "{:<label_width$} {:<kind_width$} {:>uses_width$}  {}",
+                    fit(&reason.label, label_width),
+                    fit(&kind, kind_width),
+                    entry.uses,
+                    fit(&reason.description, rest)
+                );
+                let style = if index == self.rows.selected {
+                    theme.selected()
+                } else if reason.retired {
+                    theme.dim()
+                } else {
+                    kind_style(reason.kind, theme)
+                };
+                Line::styled(text, style)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), rows);
+        if let Some(entry) = self.selected() {
+            let uses = match entry.uses {
+                0 => "no chain uses it: it can be deleted".to_string(),
+                1 => "used by 1 chain: it can be retired, not deleted".to_string(),
+                n => format!("used by {n} chains: it can be retired, not deleted"),
+            };
+            let line = Line::from(vec![
+                Span::styled(entry.reason.label.clone(), theme.title()),
+                Span::raw(format!(" · {} · {uses}", entry.reason.kind)),
+            ]);
+            frame.render_widget(Paragraph::new(vec![line]), detail);
+        }
+        frame.render_widget(Paragraph::new(Line::styled(fit(KEYS_LINE, width), theme.dim())), keys);
+    }
+}
+
+fn short_kind(kind: ReasonKind) -> &'static str {
+    match kind {
+        ReasonKind::Terminal => "terminal",
+        ReasonKind::Controllable => "contr.",
+        ReasonKind::Uncontrollable => "uncontr.",
+    }
+}
+
+fn kind_style(kind: ReasonKind, theme: Theme) -> ratatui::style::Style {
+    match kind {
+        ReasonKind::Terminal => theme.dim(),
+        ReasonKind::Controllable => theme.ok(),
+        ReasonKind::Uncontrollable => theme.warn(),
+    }
+}
+
+/// What the reason form is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FormMode {
+    Add,
+    Rename { label: String },
+    Describe { label: String },
+}
+
+/// Adds an entry (label, kind, description), renames one, or changes its
+/// description. Checks what it can before answering: a label is required
+/// and must not be taken by another entry.
+#[derive(Debug, Clone)]
+pub struct ReasonForm {
+    mode: FormMode,
+    label: Input,
+    kind: ReasonKind,
+    description: Input,
+    /// On the description line (adding only; the others have one field).
+    on_description: bool,
+    taken: Vec<String>,
+    error: Option<String>,
+}
+
+impl ReasonForm {
+    pub fn add(taken: Vec<String>) -> ReasonForm {
+        ReasonForm {
+            mode: FormMode::Add,
+            label: Input::default(),
+            kind: ReasonKind::Controllable,
+            description: Input::default(),
+            on_description: false,
+            taken,
+            error: None,
+        }
+    }
+
+    pub fn rename(label: &str, taken: Vec<String>) -> ReasonForm {
+        let taken = taken.into_iter().filter(|t| !t.eq_ignore_ascii_case(label)).collect();
+        ReasonForm {
+            mode: FormMode::Rename { label: label.to_string() },
+            label: Input::new(label.to_string()),
+            ..ReasonForm::add(taken)
+        }
+    }
+
+    pub fn describe(reason: &Reason) -> ReasonForm {
+        ReasonForm {
+            mode: FormMode::Describe { label: reason.label.clone() },
+            description: Input::new(reason.description.clone()),
+            on_description: true,
+            ..ReasonForm::add(Vec::new())
+        }
+    }
+
+    fn input(&mut self) -> &mut Input {
+        if self.on_description { &mut self.description } else { &mut self.label }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {
+                self.on_description = !self.on_description;
+            }
+            KeyCode::Up | KeyCode::Down if self.mode == FormMode::Add => {
+                self.kind = match self.kind {
+                    ReasonKind::Controllable => ReasonKind::Uncontrollable,
+                    ReasonKind::Uncontrollable => ReasonKind::Terminal,
+                    ReasonKind::Terminal => ReasonKind::Controllable,
+                };
+            }
+            KeyCode::Enter => return self.submit(),
+            _ => {
+                if let Some(request) = to_input_request(&Event::Key(key)) {
+                    self.input().handle(request);
+                }
+                self.error = None;
+            }
+        }
+        Outcome::Stay
+    }
+
+    fn submit(&mut self) -> Outcome {
+        let label = self.label.value().trim().to_string();
+        let description = self.description.value().trim().to_string();
+        if !matches!(self.mode, FormMode::Describe { .. }) {
+            if label.is_empty() {
+                self.error = Some("a label is required".to_string());
+                return Outcome::Stay;
+            }
+            if let Some(taken) = self.taken.iter().find(|t| t.eq_ignore_ascii_case(&label)) {
+                self.error = Some(format!("{taken:?} already exists"));
+                return Outcome::Stay;
+            }
+        }
+        let edit = match &self.mode {
+            FormMode::Add => TaxonomyEdit::Add { label, kind: self.kind, description },
+            FormMode::Rename { label: old } => {
+                if *old == label {
+                    return Outcome::Close;
+                }
+                TaxonomyEdit::Rename { label: old.clone(), new_label: label }
+            }
+            FormMode::Describe { label: old } => {
+                TaxonomyEdit::Describe { label: old.clone(), description }
+            }
+        };
+        Outcome::Submit(vec![Write::Taxonomy(edit)])
+    }
+
+    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+        let help = match &self.error {
+            Some(error) => Line::styled(error.clone(), theme.error()),
+            None => Line::styled(
+                match self.mode {
+                    FormMode::Add => "Tab field · ↑↓ kind · Enter save · Esc cancel",
+                    _ => "Enter save · Esc cancel",
+                },
+                theme.dim(),
+            ),
+        };
+        match &self.mode {
+            FormMode::Add => {
+                let mark = |on: bool| if on { "›" } else { " " };
+                let lines = vec![
+                    Line::from(format!(
+                        "{}Label:       {}",
+                        mark(!self.on_description),
+                        self.label.value()
+                    )),
+                    Line::from(format!(" Kind:        {} (↑↓)", self.kind)),
+                    Line::from(format!(
+                        "{}Description: {}",
+                        mark(self.on_description),
+                        self.description.value()
+                    )),
+                    Line::from(""),
+                    help,
+                ];
+                let cursor = if self.on_description {
+                    (14, 2, 14, &self.description)
+                } else {
+                    (14, 0, 14, &self.label)
+                };
+                ("Add a churn reason".to_string(), lines, (70, 7), Some(cursor))
+            }
+            FormMode::Rename { label } => {
+                let lines = vec![
+                    Line::from(format!("Entry:    {label}")),
+                    Line::from(format!("New name: {}", self.label.value())),
+                    Line::from(""),
+                    help,
+                ];
+                (
+                    "Rename a churn reason".to_string(),
+                    lines,
+                    (70, 6),
+                    Some((10, 1, 10, &self.label)),
+                )
+            }
+            FormMode::Describe { label } => {
+                let lines = vec![
+                    Line::from(format!("Entry:       {label}")),
+                    Line::from(format!("Description: {}", self.description.value())),
+                    Line::from(""),
+                    help,
+                ];
+                (
+                    "Describe a churn reason".to_string(),
+                    lines,
+                    (70, 6),
+                    Some((13, 1, 13, &self.description)),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
+
+    fn press(form: &mut ReasonForm, code: KeyCode) -> Outcome {
+        form.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn typed(form: &mut ReasonForm, text: &str) {
+        for c in text.chars() {
+            press(form, KeyCode::Char(c));
+        }
+    }
+
+    fn submitted(outcome: Outcome) -> Option<TaxonomyEdit> {
+        match outcome {
+            Outcome::Submit(writes) => match writes.into_iter().next() {
+                Some(Write::Taxonomy(edit)) => Some(edit),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn adding_needs_a_free_label_and_takes_kind_and_description() {
+        let mut form = ReasonForm::add(vec!["Budget cut".to_string()]);
+        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
+        assert_eq!(form.error.as_deref(), Some("a label is required"));
+        typed(&mut form, "budget CUT");
+        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
+        assert_eq!(form.error.as_deref(), Some("\"Budget cut\" already exists"));
+        for _ in 0.."budget CUT".len() {
+            press(&mut form, KeyCode::Backspace);
+        }
+        typed(&mut form, " Data migration ");
+        press(&mut form, KeyCode::Down);
+        press(&mut form, KeyCode::Tab);
+        typed(&mut form, "Their data never moved over");
+        assert_eq!(
+            submitted(press(&mut form, KeyCode::Enter)),
+            Some(TaxonomyEdit::Add {
+                label: "Data migration".to_string(),
+                kind: ReasonKind::Uncontrollable,
+                description: "Their data never moved over".to_string(),
+            })
+        );
+    }
+
+    #[test]
+    fn renaming_to_itself_changes_nothing_and_to_another_is_refused() {
+        let taken = vec!["Budget cut".to_string(), "Reliability".to_string()];
+        let mut form = ReasonForm::rename("Reliability", taken.clone());
+        assert!(matches!(press(&mut form, KeyCode::Enter), Outcome::Close));
+        let mut form = ReasonForm::rename("Reliability", taken);
+        for _ in 0.."Reliability".len() {
+            press(&mut form, KeyCode::Backspace);
+        }
+        typed(&mut form, "Budget Cut");
+        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
+        for _ in 0.."Budget Cut".len() {
+            press(&mut form, KeyCode::Backspace);
+        }
+        typed(&mut form, "Outages");
+        assert_eq!(
+            submitted(press(&mut form, KeyCode::Enter)),
+            Some(TaxonomyEdit::Rename {
+                label: "Reliability".to_string(),
+                new_label: "Outages".to_string()
+            })
+        );
+    }
+}
