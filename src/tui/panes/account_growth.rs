@@ -303,6 +303,9 @@ impl AccountGrowth {
             "Product", "ARR", "Units", "Potential", "Absorption", "Whitespace"
         )));
         let mut index = 0;
+        let selected = self.cursor.selected;
+        let mark =
+            |index: usize| if index == selected && self.form.is_none() { "›" } else { " " };
         for line in &self.lines {
             let units = line.units.map_or("—".to_string(), |u| u.to_string());
             let potential = line.potential_units.map_or("—".to_string(), |u| u.to_string());
@@ -314,7 +317,8 @@ impl AccountGrowth {
             };
             let space = whitespace(line.arr, line.units, line.potential_units);
             let text = format!(
-                "  {:<18} {:>11} {:>7} {:>9} {:>15} {:>11}",
+                "{} {:<18} {:>11} {:>7} {:>9} {:>15} {:>11}",
+                mark(index),
                 fit(&line.product, 18),
                 line.arr.to_whole_grouped(),
                 units,
@@ -353,33 +357,35 @@ impl AccountGrowth {
         }
         for trial in &self.trials {
             let product = if trial.product.is_empty() { "platform" } else { &trial.product };
-            let state = if trial.is_overdue(self.today) {
-                Span::styled(
-                    format!("OVERDUE {} d past end, no result", trial.days_past_end(self.today)),
-                    theme.error(),
-                )
-            } else if trial.is_open() && trial.end_date >= self.today {
-                Span::raw(format!("ends in {} d", (trial.end_date - self.today).num_days()))
-            } else {
-                Span::raw("")
-            };
             let takeaway = match trial.takeaway {
                 Takeaway::Passed => "passed",
                 Takeaway::Failed => "failed",
                 Takeaway::NotYet => "not yet",
             };
-            out.push((
-                Line::from(vec![
-                    Span::raw(format!(
-                        "  {} {} → {} · takeaway {takeaway} · ",
-                        fit(product, 16),
-                        trial.start_date,
-                        trial.end_date
-                    )),
-                    state,
-                ]),
-                Some(index),
-            ));
+            let head = format!(
+                "{} {} {} → {} · takeaway {takeaway}",
+                mark(index),
+                fit(product, 16),
+                trial.start_date,
+                trial.end_date
+            );
+            let room = width.saturating_sub(head.chars().count() + 3);
+            let state = if trial.is_overdue(self.today) {
+                let text =
+                    format!("OVERDUE {} d past end, no result", trial.days_past_end(self.today));
+                Some(Span::styled(fit(&text, room), theme.error()))
+            } else if trial.is_open() && trial.end_date >= self.today {
+                let text = format!("ends in {} d", (trial.end_date - self.today).num_days());
+                Some(Span::raw(fit(&text, room)))
+            } else {
+                None
+            };
+            let mut spans = vec![Span::raw(head)];
+            if let Some(state) = state {
+                spans.push(Span::raw(" · "));
+                spans.push(state);
+            }
+            out.push((Line::from(spans), Some(index)));
             index += 1;
             let mut detail = format!("      criteria: {}", trial.success_criteria);
             if !trial.note.is_empty() {
@@ -406,7 +412,8 @@ impl AccountGrowth {
             out.push((
                 Line::from(vec![
                     Span::raw(format!(
-                        "  {} · {} → {} → {}{unit} · ",
+                        "{} {} · {} → {} → {}{unit} · ",
+                        mark(index),
                         fit(&fields.measure, 28),
                         fields.baseline,
                         fields.current,
