@@ -140,6 +140,16 @@ pub enum Action {
     AddMoment,
     /// Show the forecast of the next CSM (then the book).
     NextCsm,
+    /// Set the potential units of the selected product (or the account's default).
+    SetPotential,
+    /// Record a trial or proof of value on the account.
+    AddTrial,
+    /// Record the selected trial's takeaway test (passed, failed, not yet) with a note.
+    RecordTakeaway,
+    /// Create a success plan on the account.
+    AddSuccessPlan,
+    /// Record the selected success plan's current value.
+    UpdatePlanValue,
 }
 
 impl Action {
@@ -220,6 +230,11 @@ impl Action {
             Action::MomentDone => "mark moment done (logs a touch)",
             Action::AddMoment => "add a moment",
             Action::NextCsm => "forecast: next CSM",
+            Action::SetPotential => "set potential units (product or account)",
+            Action::AddTrial => "add a trial",
+            Action::RecordTakeaway => "record a trial's takeaway test",
+            Action::AddSuccessPlan => "add a success plan",
+            Action::UpdatePlanValue => "update a success plan's current value",
         }
     }
 
@@ -261,6 +276,11 @@ impl Action {
             Action::MomentDone => "done",
             Action::AddMoment => "add moment",
             Action::NextCsm => "CSM",
+            Action::SetPotential => "potential",
+            Action::AddTrial => "trial",
+            Action::RecordTakeaway => "takeaway",
+            Action::AddSuccessPlan => "plan",
+            Action::UpdatePlanValue => "plan value",
             other => other.describe(),
         }
     }

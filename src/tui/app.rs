@@ -507,6 +507,24 @@ impl App {
                     self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
                 }
                 Write::Taxonomy(edit) => self.store.edit_churn_taxonomy(edit).map(|_| ()),
+                Write::Potential { account_id, product, units } => {
+                    self.store.set_potential(account_id, product, *units)
+                }
+                Write::AccountPotential { account_id, units } => {
+                    self.store.set_account_potential(account_id, *units)
+                }
+                Write::Trial { account_id, fields } => {
+                    self.store.add_trial(account_id, fields).map(|_| ())
+                }
+                Write::Takeaway { id, takeaway, note, .. } => {
+                    self.store.set_takeaway(*id, *takeaway, note)
+                }
+                Write::SuccessPlan { account_id, fields } => {
+                    self.store.add_success_plan(account_id, fields, now).map(|_| ())
+                }
+                Write::PlanCurrent { id, current, .. } => {
+                    self.store.set_plan_current(*id, *current, now)
+                }
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -660,5 +678,25 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::Moment { kind, due_on, .. } => {
             format!("{} for {name} on {due_on}", kind.title().to_lowercase())
         }
+        Write::Potential { product, units: Some(units), .. } => {
+            format!("{name} {product} potential {units} units")
+        }
+        Write::Potential { product, units: None, .. } => {
+            format!("{name} {product} potential cleared")
+        }
+        Write::AccountPotential { units: Some(units), .. } => {
+            format!("{name} account potential {units} units")
+        }
+        Write::AccountPotential { units: None, .. } => {
+            format!("{name} account potential cleared")
+        }
+        Write::Trial { fields, .. } => {
+            format!("trial on {name} until {}", fields.end_date)
+        }
+        Write::Takeaway { takeaway, .. } => {
+            format!("{name} takeaway test {}", takeaway.as_str().replace('_', " "))
+        }
+        Write::SuccessPlan { fields, .. } => format!("success plan on {name}: {}", fields.measure),
+        Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
     }
 }

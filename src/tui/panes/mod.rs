@@ -14,6 +14,7 @@
 //! and then refreshes every pane. Only built panes are registered.
 
 pub mod account;
+pub mod account_growth;
 pub mod board;
 pub mod book;
 pub mod calendar;
@@ -23,6 +24,7 @@ pub mod churn_editor;
 pub mod churn_taxonomy;
 pub mod forecast;
 pub mod forms_4a;
+pub mod growth_forms;
 pub mod metrics;
 pub mod moment_form;
 pub mod targets;
@@ -32,6 +34,8 @@ use crate::clock::Clock;
 use crate::domain::churn::{ChurnChain, TaxonomyEdit};
 use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
+use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
+use crate::domain::trial::{Takeaway, TrialFields};
 use crate::domain::{Config, Flags, Health, NoteKind, Stage};
 use crate::metrics::stage_suggestions::StageSuggestion;
 use crate::store::Store;
@@ -150,6 +154,40 @@ pub enum Write {
     },
     /// Change the churn taxonomy (no account).
     Taxonomy(TaxonomyEdit),
+    /// Set (or with `None` clear) the potential units of one product.
+    Potential {
+        account_id: String,
+        product: String,
+        units: Option<i64>,
+    },
+    /// Set (or clear) the account-level potential units.
+    AccountPotential {
+        account_id: String,
+        units: Option<i64>,
+    },
+    /// Record a trial or proof of value.
+    Trial {
+        account_id: String,
+        fields: TrialFields,
+    },
+    /// Record trial `id`'s takeaway test with a note.
+    Takeaway {
+        account_id: String,
+        id: i64,
+        takeaway: Takeaway,
+        note: String,
+    },
+    /// Create a success plan.
+    SuccessPlan {
+        account_id: String,
+        fields: SuccessPlanFields,
+    },
+    /// Record success plan `id`'s current value.
+    PlanCurrent {
+        account_id: String,
+        id: i64,
+        current: PlanValue,
+    },
 }
 
 impl Write {
@@ -166,7 +204,13 @@ impl Write {
             | Write::Opportunity { account_id, .. }
             | Write::OpportunityStage { account_id, .. }
             | Write::MomentDone { account_id, .. }
-            | Write::Moment { account_id, .. } => account_id,
+            | Write::Moment { account_id, .. }
+            | Write::Potential { account_id, .. }
+            | Write::AccountPotential { account_id, .. }
+            | Write::Trial { account_id, .. }
+            | Write::Takeaway { account_id, .. }
+            | Write::SuccessPlan { account_id, .. }
+            | Write::PlanCurrent { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",
         }
