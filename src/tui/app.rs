@@ -11,6 +11,7 @@ use crate::domain::Config;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
+use crate::tui::book_loader::{BookLoader, load_whole};
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
@@ -80,6 +81,38 @@ pub struct App {
     editor: Option<EditorRequest>,
     area: Rect,
     db_label: String,
+    /// The whole book loading behind the first screen, if it is.
+    loader: Option<BookLoader>,
+    /// Accounts written while only the user's rows were loaded: read again
+    /// into the whole book when it arrives.
+    replaced: Vec<String>,
+}
+
+/// The book the first screen opens with: the user's own accounts (with the
+/// whole book's tiers and totals) while the whole book loads behind, when
+/// the user is a CSM of a book on disk (`true`: start loading the whole
+/// book); otherwise the whole book at once.
+fn first_book(
+    store: &Store,
+    config: &Config,
+    clock: Clock,
+    user: &str,
+) -> anyhow::Result<(BookIndex, bool)> {
+    let today = clock.today();
+    let path = store.path();
+    if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
+        let rows = store.book_rows_of_csm(user, today)?;
+        if !rows.is_empty() {
+            let asked: Vec<(i64, &str)> =
+                rows.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
+            let ranks = store.arr_ranked_above(&asked)?;
+            let above = ranks.above;
+            let book =
+                BookIndex::for_csm(rows, &above, ranks.total, ranks.count, config, today, user);
+            return Ok((book, true));
+        }
+    }
+    Ok((load_whole(store, config, today, user)?, false))
 }
 
 impl App {
@@ -92,8 +125,7 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
-        let rows = store.book_rows(clock.today())?;
-        let book = BookIndex::new(rows, &config, clock.today(), user);
+        let (book, partial) = first_book(&store, &config, clock, user)?;
         let panes = panes::registry();
         let keymap = Keymap::new(panes.iter().map(|p| (p.scope(), p.keys())));
         let owns_any = book.rows().iter().any(|r| r.csm == user);
@@ -116,12 +148,20 @@ impl App {
             editor: None,
             area: Rect::new(0, 0, 80, 24),
             db_label: String::new(),
+            loader: None,
+            replaced: Vec::new(),
         };
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
         app.resize(80, 24);
+        if partial {
+            // Started once the first screen is built, not to compete with it.
+            let today = app.clock.today();
+            let loader = BookLoader::start(app.store.path(), &app.config, today, &app.user);
+            app.loader = Some(loader);
+        }
         Ok(app)
     }
 
@@ -170,6 +210,47 @@ impl App {
         self.panes.iter().map(|p| (p.scope(), p.title())).collect()
     }
 
+    /// Whether the whole book is still loading behind the first screen.
+    pub fn loading(&self) -> bool {
+        self.loader.is_some()
+    }
+
+    /// Takes the whole book in if its load has finished; `true` if it did.
+    pub fn poll_background(&mut self) -> bool {
+        let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
+            return false;
+        };
+        self.loader = None;
+        self.install(result);
+        true
+    }
+
+    /// Waits for the whole book if it is still loading (a key that needs
+    /// more than the user's own accounts).
+    fn ensure_whole_book(&mut self) {
+        if let Some(loader) = self.loader.take() {
+            let result = loader.wait();
+            self.install(result);
+        }
+    }
+
+    fn install(&mut self, result: anyhow::Result<BookIndex>) {
+        let today = self.clock.today();
+        let loaded = result.or_else(|_| load_whole(&self.store, &self.config, today, &self.user));
+        match loaded {
+            Ok(mut book) => {
+                for id in std::mem::take(&mut self.replaced) {
+                    if let Ok(Some(row)) = self.store.book_row(&id, today) {
+                        book.replace(row);
+                    }
+                }
+                book.keep_view_of(&self.book);
+                self.book = book;
+            }
+            Err(error) => self.error(format!("the book could not be loaded: {error:#}")),
+        }
+    }
+
     /// Takes a pending `$EDITOR` request, if any.
     pub fn take_editor_request(&mut self) -> Option<EditorRequest> {
         self.editor.take()
@@ -190,6 +271,9 @@ impl App {
     fn activate(&mut self, index: usize) {
         if index >= self.panes.len() {
             return;
+        }
+        if self.panes[index].scope() != "today" {
+            self.ensure_whole_book();
         }
         if index != self.active {
             self.previous = self.active;
@@ -244,6 +328,7 @@ impl App {
 
     /// A key press: the popup first, then a typing pane, then the keymap.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.poll_background();
         if let Some(mut popup) = self.popup.take() {
             match popup.key(key, &self.book, self.clock.today()) {
                 Outcome::Stay => self.popup = Some(popup),
@@ -317,7 +402,10 @@ impl App {
                 self.activate((self.active + self.panes.len() - 1) % self.panes.len());
             }
             Action::GoToPane(index) => self.activate(index),
-            Action::Jump => self.popup = Some(Popup::jump(&self.book)),
+            Action::Jump => {
+                self.ensure_whole_book();
+                self.popup = Some(Popup::jump(&self.book));
+            }
             other => {
                 let (pane, mut cx) = self.cx_parts();
                 let request = pane.update(other, &mut cx);
@@ -393,6 +481,7 @@ impl App {
 
     /// Opens an account in the account view.
     pub fn open_account(&mut self, id: &str) {
+        self.ensure_whole_book();
         for index in 0..self.panes.len() {
             let mut cx = Cx {
                 store: &self.store,
@@ -414,6 +503,7 @@ impl App {
 
     /// Opens the churn chain editor on an account.
     pub fn open_churn(&mut self, id: &str) {
+        self.ensure_whole_book();
         for index in 0..self.panes.len() {
             let mut cx = Cx {
                 store: &self.store,
@@ -513,6 +603,9 @@ impl App {
             }
             done.push(describe(write, &self.book));
             if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
+                if self.loader.is_some() {
+                    self.replaced.push(row.id.clone());
+                }
                 self.book.replace(row);
             }
         }

@@ -192,6 +192,11 @@ pub struct BookIndex {
     today: NaiveDate,
     user: String,
     tier_count: u8,
+    /// Accounts in the whole book (more than `rows` while only one CSM's
+    /// rows are loaded).
+    book_len: usize,
+    /// Whether `rows` is the whole book, or only the user's accounts.
+    complete: bool,
 }
 
 fn search_text(row: &BookRow) -> String {
@@ -233,19 +238,89 @@ impl BookIndex {
             today,
             user: user.to_string(),
             tier_count: u8::try_from(config.tier_cuts_bp.len() + 1).unwrap_or(u8::MAX),
+            book_len: 0,
+            complete: true,
         };
+        book.book_len = book.rows.len();
         let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
         book.orders.insert((Column::Arr, true), base);
         book.apply();
         book
     }
 
+    /// Builds the index of one CSM's accounts only (`rows`, largest ARR
+    /// first, ties by id), for the first screen while the whole book loads:
+    /// `above` is, per row, the ARR in cents of the whole book's accounts
+    /// ranked above it, `total` the whole book's ARR and `count` its
+    /// accounts. Tiers and totals are those of the whole book.
+    pub fn for_csm(
+        rows: Vec<BookRow>,
+        above: &[i128],
+        total: i128,
+        count: usize,
+        config: &Config,
+        today: NaiveDate,
+        user: &str,
+    ) -> BookIndex {
+        let mut book = BookIndex::new(Vec::new(), config, today, user);
+        let tail = book.tier_count;
+        let tiers = rows
+            .iter()
+            .zip(above)
+            .map(|(row, above)| {
+                if total == 0 || row.arr.cents() <= 0 {
+                    tail
+                } else {
+                    tier_for(*above, total, &config.tier_cuts_bp, tail)
+                }
+            })
+            .collect();
+        book.total_arr = Money::from_cents(i64::try_from(total).unwrap_or(i64::MAX));
+        book.rows = rows;
+        book.tiers = tiers;
+        book.book_len = count;
+        book.complete = false;
+        book.orders.clear();
+        let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+        book.orders.insert((Column::Arr, true), base);
+        book.apply();
+        book
+    }
+
+    /// Whether every account is loaded (not only the user's).
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Takes this index's sort and filter (a whole book replacing the
+    /// first screen's partial one).
+    pub fn keep_view_of(&mut self, other: &BookIndex) {
+        self.filter = other.filter.clone();
+        if (self.sort, self.descending) != (other.sort, other.descending) {
+            self.sort = other.sort;
+            self.descending = other.descending;
+        }
+        self.apply();
+    }
+
+    /// Builds every column's order both ways, the search texts and the id
+    /// map, so that no key pays for a sort (done off the drawing thread).
+    pub fn prepare_all(&mut self) {
+        self.warm();
+        for column in Column::ALL {
+            for descending in [false, true] {
+                self.ensure_order(column, descending);
+            }
+        }
+    }
+
+    /// Accounts in the whole book.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.book_len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.book_len == 0
     }
 
     pub fn total_arr(&self) -> Money {
@@ -446,6 +521,20 @@ impl BookIndex {
     }
 }
 
+/// The Pareto tier of an account with `above` cents of ARR ranked above it,
+/// as `assign_tiers` rules it.
+fn tier_for(
+    above: i128,
+    total: i128,
+    cuts_bp: &[crate::domain::config::BasisPoints],
+    tail: u8,
+) -> u8 {
+    cuts_bp
+        .iter()
+        .position(|cut| above * 10_000 < i128::from(*cut) * total)
+        .map_or(tail, |index| u8::try_from(index + 1).unwrap_or(tail))
+}
+
 /// Absorption in basis points (units / potential units); `-1` when unknown.
 pub fn absorption_bp(row: &BookRow) -> i64 {
     match row.potential_units {
@@ -554,6 +643,41 @@ pub(crate) mod tests {
         book.filter = Filter { tier: Some(3), ..Filter::default() };
         book.apply();
         assert_eq!(names(&book).len(), 2);
+    }
+
+    #[test]
+    fn one_csms_index_has_the_whole_books_tiers_and_totals() {
+        // Ties at 300 and 150 rank by id; a zero ARR is the tail.
+        let mut rows = vec![
+            row("B1", "One", 500, "ana"),
+            row("B2", "Two", 300, "bo"),
+            row("B3", "Three", 300, "ana"),
+            row("B4", "Four", 150, "bo"),
+            row("B5", "Five", 150, "ana"),
+            row("B6", "Six", 0, "ana"),
+        ];
+        rows.sort_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        let config = Config { tier_cuts_bp: vec![4500, 6000, 7500], ..Config::default() };
+        let whole = BookIndex::new(rows.clone(), &config, today, "ana");
+        let mine: Vec<BookRow> = rows.iter().filter(|r| r.csm == "ana").cloned().collect();
+        let above: Vec<i128> = mine
+            .iter()
+            .map(|m| {
+                let position = rows.iter().position(|r| r.id == m.id).expect("in the book");
+                rows[..position].iter().map(|r| i128::from(r.arr.cents())).sum()
+            })
+            .collect();
+        let total = i128::from(whole.total_arr().cents());
+        let partial = BookIndex::for_csm(mine, &above, total, 6, &config, today, "ana");
+        assert!(!partial.is_complete() && whole.is_complete());
+        assert_eq!((partial.len(), partial.total_arr()), (whole.len(), whole.total_arr()));
+        for row in partial.rows() {
+            assert_eq!(partial.tier_of(&row.id), whole.tier_of(&row.id), "{}", row.id);
+        }
+        // Above B3 are 500 + 300 = 800 of 1,400: 57% → tier 2 of the 45/60/75 cuts.
+        assert_eq!(partial.tier_of("B3"), 2);
+        assert_eq!(partial.visible().len(), 4);
     }
 
     #[test]
