@@ -13,7 +13,9 @@
 //! and how it grows from the small book to the large one.
 //!
 //! Flags: `--accounts N[,N…]`, `--fresh` (regenerate the books),
-//! `--no-compare` (skip sqlite3 and pandas). Internal: `--memory-child DB USER`.
+//! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
+//! database already imported in the book's folder instead of importing
+//! again). Internal: `--memory-child DB USER`.
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
@@ -62,12 +64,13 @@ fn main() -> anyhow::Result<()> {
     }
     let fresh = args.iter().any(|a| a == "--fresh");
     let compare = !args.iter().any(|a| a == "--no-compare");
+    let keep_db = args.iter().any(|a| a == "--keep-db");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
     let mut results = Vec::new();
     for &accounts in &sizes {
         eprintln!("== {accounts} accounts");
         let book = ensure_book(&root, accounts, fresh)?;
-        results.push((accounts, measure(&book, compare)?));
+        results.push((accounts, measure(&book, compare, keep_db)?));
     }
     print_tables(&results);
     Ok(())
@@ -149,71 +152,12 @@ fn remove_db(path: &Path) {
     }
 }
 
-fn measure(book: &Book, compare: bool) -> anyhow::Result<BTreeMap<String, Figure>> {
+fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap<String, Figure>> {
     let mut out: BTreeMap<String, Figure> = BTreeMap::new();
     let db = book.dir.join("cockpit.db");
-    remove_db(&db);
-
-    // Import, file by file, into a fresh database.
-    let theirs_db = book.dir.join("sqlite3-plain.db");
-    remove_db(&theirs_db);
-    let sqlite3 = compare && Command::new("sqlite3").arg("-version").output().is_ok();
-    let mut ours_total = Duration::ZERO;
-    let mut theirs_total = Duration::ZERO;
-    {
-        let mut store = Store::open(&db)?;
-        for kind in ImportKind::ALL {
-            let file = book.dir.join(format!("{kind}.csv"));
-            let t = Instant::now();
-            import_path(&mut store, kind, &file, "bench", &clock())
-                .map_err(|e| anyhow::anyhow!("import {kind}: {e}"))?;
-            let ours = t.elapsed();
-            ours_total += ours;
-            let rows = book.rows.get(kind.as_str()).copied().unwrap_or(0);
-            let mut figure = fig_ms(ours);
-            figure.text = format!("{} · {} rows/s", figure.text, per_second(rows, ours));
-            if sqlite3 {
-                let t = Instant::now();
-                let status = Command::new("sqlite3")
-                    .arg(&theirs_db)
-                    .arg(format!(".import --csv {} {}", file.display(), kind.as_str()))
-                    .status()?;
-                let theirs = t.elapsed();
-                anyhow::ensure!(status.success(), "sqlite3 .import {kind} failed");
-                theirs_total += theirs;
-                figure.note = format!(
-                    "sqlite3 {}, ours takes {:.2}× its time",
-                    format_ms(ms(theirs)),
-                    ms(ours) / ms(theirs)
-                );
-            } else {
-                figure.note = "sqlite3: not available".to_string();
-            }
-            eprintln!("import {kind}: {} ({})", figure.text, figure.note);
-            out.insert(format!("import {kind}"), figure);
-        }
-        let all_rows: u64 = book.rows.values().sum();
-        let mut total = fig_ms(ours_total);
-        total.text = format!("{} · {} rows/s", total.text, per_second(all_rows, ours_total));
-        total.note = if sqlite3 {
-            format!(
-                "sqlite3 {}, ours takes {:.2}× its time",
-                format_ms(ms(theirs_total)),
-                ms(ours_total) / ms(theirs_total)
-            )
-        } else {
-            "sqlite3: not available".to_string()
-        };
-        out.insert("import all files".to_string(), total);
+    if !(keep_db && db.exists()) {
+        import_book(book, &db, compare, &mut out)?;
     }
-    let size = file_size(&db) as f64 / 1e6;
-    let mut size_figure =
-        Figure { value: size, text: format!("{size:.1} MB"), note: String::new() };
-    if sqlite3 {
-        let theirs = file_size(&theirs_db) as f64 / 1e6;
-        size_figure.note = format!("sqlite3 {theirs:.1} MB, {:.2}× theirs", size / theirs);
-    }
-    out.insert("database size".to_string(), size_figure);
 
     let user = {
         let store = Store::open(&db)?;
@@ -289,6 +233,79 @@ fn measure(book: &Book, compare: bool) -> anyhow::Result<BTreeMap<String, Figure
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
     Ok(out)
+}
+
+/// Imports the book's CSV files, file by file, into a fresh database at
+/// `db`, timing each beside the sqlite3 shell, and records the size.
+fn import_book(
+    book: &Book,
+    db: &Path,
+    compare: bool,
+    out: &mut BTreeMap<String, Figure>,
+) -> anyhow::Result<()> {
+    remove_db(db);
+    // Import, file by file, into a fresh database.
+    let theirs_db = book.dir.join("sqlite3-plain.db");
+    remove_db(&theirs_db);
+    let sqlite3 = compare && Command::new("sqlite3").arg("-version").output().is_ok();
+    let mut ours_total = Duration::ZERO;
+    let mut theirs_total = Duration::ZERO;
+    {
+        let mut store = Store::open(db)?;
+        for kind in ImportKind::ALL {
+            let file = book.dir.join(format!("{kind}.csv"));
+            let t = Instant::now();
+            import_path(&mut store, kind, &file, "bench", &clock())
+                .map_err(|e| anyhow::anyhow!("import {kind}: {e}"))?;
+            let ours = t.elapsed();
+            ours_total += ours;
+            let rows = book.rows.get(kind.as_str()).copied().unwrap_or(0);
+            let mut figure = fig_ms(ours);
+            figure.text = format!("{} · {} rows/s", figure.text, per_second(rows, ours));
+            if sqlite3 {
+                let t = Instant::now();
+                let status = Command::new("sqlite3")
+                    .arg(&theirs_db)
+                    .arg(format!(".import --csv {} {}", file.display(), kind.as_str()))
+                    .status()?;
+                let theirs = t.elapsed();
+                anyhow::ensure!(status.success(), "sqlite3 .import {kind} failed");
+                theirs_total += theirs;
+                figure.note = format!(
+                    "sqlite3 {}, ours takes {:.2}× its time",
+                    format_ms(ms(theirs)),
+                    ms(ours) / ms(theirs)
+                );
+            } else {
+                figure.note = "sqlite3: not available".to_string();
+            }
+            eprintln!("import {kind}: {} ({})", figure.text, figure.note);
+            out.insert(format!("import {kind}"), figure);
+        }
+        let all_rows: u64 = book.rows.values().sum();
+        let mut total = fig_ms(ours_total);
+        total.text = format!("{} · {} rows/s", total.text, per_second(all_rows, ours_total));
+        total.note = if sqlite3 {
+            format!(
+                "sqlite3 {}, ours takes {:.2}× its time",
+                format_ms(ms(theirs_total)),
+                ms(ours_total) / ms(theirs_total)
+            )
+        } else {
+            "sqlite3: not available".to_string()
+        };
+        out.insert("import all files".to_string(), total);
+    }
+    let size = file_size(db) as f64 / 1e6;
+    let mut size_figure =
+        Figure { value: size, text: format!("{size:.1} MB"), note: String::new() };
+    if sqlite3 {
+        let theirs = file_size(&theirs_db) as f64 / 1e6;
+        size_figure.note = format!("sqlite3 {theirs:.1} MB, {:.2}× theirs", size / theirs);
+    }
+    out.insert("database size".to_string(), size_figure);
+
+    Ok(())
 }
 
 fn per_second(rows: u64, took: Duration) -> String {

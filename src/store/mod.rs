@@ -20,6 +20,7 @@ pub mod stages;
 pub mod success_plans;
 pub mod triage;
 pub mod trials;
+pub mod views;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};

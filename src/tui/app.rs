@@ -11,6 +11,7 @@ use crate::domain::Config;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
+use crate::tui::book_loader::{BookLoader, load_whole};
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
@@ -23,6 +24,9 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+mod draw;
+mod writes;
 
 /// A line in the status bar: information or an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +84,38 @@ pub struct App {
     editor: Option<EditorRequest>,
     area: Rect,
     db_label: String,
+    /// The whole book loading behind the first screen, if it is.
+    loader: Option<BookLoader>,
+    /// Accounts written while only the user's rows were loaded: read again
+    /// into the whole book when it arrives.
+    replaced: Vec<String>,
+}
+
+/// The book the first screen opens with: the user's own accounts (with the
+/// whole book's tiers and totals) while the whole book loads behind, when
+/// the user is a CSM of a book on disk (`true`: start loading the whole
+/// book); otherwise the whole book at once.
+fn first_book(
+    store: &Store,
+    config: &Config,
+    clock: Clock,
+    user: &str,
+) -> anyhow::Result<(BookIndex, bool)> {
+    let today = clock.today();
+    let path = store.path();
+    if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
+        let rows = store.book_rows_of_csm(user, today)?;
+        if !rows.is_empty() {
+            let asked: Vec<(i64, &str)> =
+                rows.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
+            let ranks = store.arr_ranked_above(&asked)?;
+            let above = ranks.above;
+            let book =
+                BookIndex::for_csm(rows, &above, ranks.total, ranks.count, config, today, user);
+            return Ok((book, true));
+        }
+    }
+    Ok((load_whole(store, config, today, user)?, false))
 }
 
 impl App {
@@ -92,8 +128,7 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
-        let rows = store.book_rows(clock.today())?;
-        let book = BookIndex::new(rows, &config, clock.today(), user);
+        let (book, partial) = first_book(&store, &config, clock, user)?;
         let panes = panes::registry();
         let keymap = Keymap::new(panes.iter().map(|p| (p.scope(), p.keys())));
         let owns_any = book.rows().iter().any(|r| r.csm == user);
@@ -116,12 +151,20 @@ impl App {
             editor: None,
             area: Rect::new(0, 0, 80, 24),
             db_label: String::new(),
+            loader: None,
+            replaced: Vec::new(),
         };
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
         app.resize(80, 24);
+        if partial {
+            // Started once the first screen is built, not to compete with it.
+            let today = app.clock.today();
+            let loader = BookLoader::start(app.store.path(), &app.config, today, &app.user);
+            app.loader = Some(loader);
+        }
         Ok(app)
     }
 
@@ -170,6 +213,47 @@ impl App {
         self.panes.iter().map(|p| (p.scope(), p.title())).collect()
     }
 
+    /// Whether the whole book is still loading behind the first screen.
+    pub fn loading(&self) -> bool {
+        self.loader.is_some()
+    }
+
+    /// Takes the whole book in if its load has finished; `true` if it did.
+    pub fn poll_background(&mut self) -> bool {
+        let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
+            return false;
+        };
+        self.loader = None;
+        self.install(result);
+        true
+    }
+
+    /// Waits for the whole book if it is still loading (a key that needs
+    /// more than the user's own accounts).
+    fn ensure_whole_book(&mut self) {
+        if let Some(loader) = self.loader.take() {
+            let result = loader.wait();
+            self.install(result);
+        }
+    }
+
+    fn install(&mut self, result: anyhow::Result<BookIndex>) {
+        let today = self.clock.today();
+        let loaded = result.or_else(|_| load_whole(&self.store, &self.config, today, &self.user));
+        match loaded {
+            Ok(mut book) => {
+                for id in std::mem::take(&mut self.replaced) {
+                    if let Ok(Some(row)) = self.store.book_row(&id, today) {
+                        book.replace(row);
+                    }
+                }
+                book.keep_view_of(&self.book);
+                self.book = book;
+            }
+            Err(error) => self.error(format!("the book could not be loaded: {error:#}")),
+        }
+    }
+
     /// Takes a pending `$EDITOR` request, if any.
     pub fn take_editor_request(&mut self) -> Option<EditorRequest> {
         self.editor.take()
@@ -190,6 +274,9 @@ impl App {
     fn activate(&mut self, index: usize) {
         if index >= self.panes.len() {
             return;
+        }
+        if self.panes[index].scope() != "today" {
+            self.ensure_whole_book();
         }
         if index != self.active {
             self.previous = self.active;
@@ -244,6 +331,7 @@ impl App {
 
     /// A key press: the popup first, then a typing pane, then the keymap.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.poll_background();
         if let Some(mut popup) = self.popup.take() {
             match popup.key(key, &self.book, self.clock.today()) {
                 Outcome::Stay => self.popup = Some(popup),
@@ -317,7 +405,10 @@ impl App {
                 self.activate((self.active + self.panes.len() - 1) % self.panes.len());
             }
             Action::GoToPane(index) => self.activate(index),
-            Action::Jump => self.popup = Some(Popup::jump(&self.book)),
+            Action::Jump => {
+                self.ensure_whole_book();
+                self.popup = Some(Popup::jump(&self.book));
+            }
             other => {
                 let (pane, mut cx) = self.cx_parts();
                 let request = pane.update(other, &mut cx);
@@ -393,6 +484,7 @@ impl App {
 
     /// Opens an account in the account view.
     pub fn open_account(&mut self, id: &str) {
+        self.ensure_whole_book();
         for index in 0..self.panes.len() {
             let mut cx = Cx {
                 store: &self.store,
@@ -414,6 +506,7 @@ impl App {
 
     /// Opens the churn chain editor on an account.
     pub fn open_churn(&mut self, id: &str) {
+        self.ensure_whole_book();
         for index in 0..self.panes.len() {
             let mut cx = Cx {
                 store: &self.store,
@@ -431,272 +524,5 @@ impl App {
                 return;
             }
         }
-    }
-
-    /// The text written in `$EDITOR` (lines starting with `#` dropped); an
-    /// empty text, or an editor that failed, writes nothing.
-    pub fn finish_editor(&mut self, request: EditorRequest, text: anyhow::Result<String>) {
-        match text {
-            Ok(text) => {
-                let body: String = text
-                    .lines()
-                    .filter(|l| !l.starts_with('#'))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    .trim()
-                    .to_string();
-                if body.is_empty() {
-                    self.say("empty note: nothing written".to_string());
-                } else {
-                    self.apply(vec![Write::Note {
-                        account_id: request.account_id,
-                        kind: crate::domain::NoteKind::Note,
-                        text: body,
-                    }]);
-                }
-            }
-            Err(error) => self.error(format!("the editor failed: {error:#}")),
-        }
-    }
-
-    /// Commits writes, in order, and refreshes what they touched.
-    pub fn apply(&mut self, writes: Vec<Write>) {
-        let now = self.clock.now();
-        let mut done = Vec::new();
-        for write in &writes {
-            let result = match write {
-                Write::Health { account_id, health, reason } => {
-                    self.store.set_health(account_id, *health, reason, &self.user, now)
-                }
-                Write::Note { account_id, kind, text } => {
-                    self.store.add_note(account_id, *kind, text, &self.user, now)
-                }
-                Write::Owners { account_id, csm, am } => self.store.set_owners(account_id, csm, am),
-                Write::Flags { account_id, flags } => self.store.set_flags(account_id, *flags),
-                Write::Snooze { account_id, key, until } => {
-                    self.store.snooze(account_id, key, *until)
-                }
-                Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
-                    self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
-                }),
-                Write::ChurnChain { chain } => {
-                    self.store.save_churn_chain(chain, &self.user, now).map(|_| ())
-                }
-                Write::ChurnDraft { chain } => {
-                    self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
-                }
-                Write::Stage { account_id, stage, reason } => {
-                    self.store.set_stage(account_id, *stage, reason, &self.user, now)
-                }
-                Write::StageSuggestion { suggestion, accept: true, .. } => {
-                    self.store.accept_stage_suggestion(suggestion, &self.user, now)
-                }
-                Write::StageSuggestion { suggestion, accept: false, .. } => {
-                    self.store.dismiss_stage_suggestion(suggestion, &self.user, now)
-                }
-                Write::Opportunity { account_id, fields } => {
-                    self.store.add_opportunity(account_id, fields, now).map(|_| ())
-                }
-                Write::OpportunityStage { id, stage, .. } => {
-                    self.store.set_opportunity_stage(*id, *stage, now)
-                }
-                Write::MomentDone { id, .. } => {
-                    self.store.complete_moment(*id, now, &self.user).map(|_| ())
-                }
-                Write::Moment { account_id, kind, title, due_on } => {
-                    self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
-                }
-                Write::Taxonomy(edit) => self.store.edit_churn_taxonomy(edit).map(|_| ()),
-                Write::Potential { account_id, product, units } => {
-                    self.store.set_potential(account_id, product, *units)
-                }
-                Write::AccountPotential { account_id, units } => {
-                    self.store.set_account_potential(account_id, *units)
-                }
-                Write::Trial { account_id, fields } => {
-                    self.store.add_trial(account_id, fields).map(|_| ())
-                }
-                Write::Takeaway { id, takeaway, note, .. } => {
-                    self.store.set_takeaway(*id, *takeaway, note)
-                }
-                Write::SuccessPlan { account_id, fields } => {
-                    self.store.add_success_plan(account_id, fields, now).map(|_| ())
-                }
-                Write::PlanCurrent { id, current, .. } => {
-                    self.store.set_plan_current(*id, *current, now)
-                }
-            };
-            if let Err(error) = result {
-                self.error(format!("not saved: {error}"));
-                break;
-            }
-            done.push(describe(write, &self.book));
-            if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
-                self.book.replace(row);
-            }
-        }
-        for stale in &mut self.stale {
-            *stale = true;
-        }
-        let active = self.active;
-        self.stale[active] = false;
-        let (pane, mut cx) = self.cx_parts();
-        let refreshed = pane.refresh(&mut cx);
-        if let Err(error) = refreshed {
-            self.error(format!("{error:#}"));
-        } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.error) {
-            self.say(format!("saved: {}", done.join("; ")));
-        }
-    }
-
-    fn help(&self) -> Popup {
-        let pane = &self.panes[self.active];
-        let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
-        let notes = pane.help_notes();
-        if !notes.is_empty() {
-            let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-            sections.push((format!("{} rule", pane.title()), notes));
-        }
-        sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
-        sections.push(("Lists".to_string(), self.keymap.help(LIST)));
-        sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
-        sections.retain(|(_, keys)| !keys.is_empty());
-        Popup::Help { sections }
-    }
-
-    /// The tab bar fitted to `width` columns.
-    fn tab_bar(&self, width: u16) -> TabBar {
-        let titles: Vec<TabTitle> = self
-            .panes
-            .iter()
-            .map(|pane| TabTitle { title: pane.title(), short: pane.short_title() })
-            .collect();
-        tabs::fit(&titles, self.active, usize::from(width))
-    }
-
-    /// Draws the whole screen. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>) {
-        let regions = Regions::of(frame.area());
-        let theme = self.theme;
-        // Tabs.
-        let bar = self.tab_bar(regions.tabs.width);
-        let mut tabs: Vec<Span<'static>> = Vec::new();
-        for (index, label) in bar.labels.into_iter().enumerate() {
-            let style = if index == self.active { theme.active_tab() } else { theme.dim() };
-            tabs.push(Span::styled(label, style));
-        }
-        frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
-        let mut right = vec![Span::styled("?", theme.key()), Span::styled(" help ", theme.dim())];
-        if bar.show_jump {
-            right.push(Span::styled(" ^K", theme.key()));
-            right.push(Span::styled(" jump ", theme.dim()));
-        }
-        let right = Line::from(right).right_aligned();
-        frame.render_widget(Paragraph::new(right), regions.tabs);
-        // The pane.
-        let view = View {
-            theme,
-            book: &self.book,
-            keymap: &self.keymap,
-            today: self.clock.today(),
-            user: &self.user,
-            active: true,
-        };
-        if let Some(pane) = self.panes.get(self.active) {
-            pane.draw(frame, regions.pane, &view);
-            // Hints.
-            let mut hints: Vec<Span<'static>> = Vec::new();
-            for (key, hint) in self.keymap.hints(pane.scope(), pane.hints()) {
-                hints.push(Span::styled(key, theme.key()));
-                hints.push(Span::styled(format!(" {hint}  "), theme.dim()));
-            }
-            frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
-        }
-        // Status: the message, or the database, the book and the filter.
-        let line = match &self.status {
-            Some(Status { text, error: true }) => {
-                Line::from(Span::styled(format!(" ✗ {text}"), theme.error()))
-            }
-            Some(Status { text, error: false }) => {
-                Line::from(Span::styled(format!(" ✓ {text}"), theme.ok()))
-            }
-            None => {
-                let filter = self.book.filter.describe();
-                let mut spans = vec![
-                    Span::styled(format!(" {} ", self.db_label), theme.dim()),
-                    Span::raw(format!(
-                        "· {} accounts · ARR {} ",
-                        self.book.len(),
-                        self.book.total_arr().to_short()
-                    )),
-                    Span::styled(format!("· {} ", self.user), theme.dim()),
-                ];
-                if !filter.is_empty() {
-                    spans.push(Span::styled(format!("· filter: {filter}"), theme.warn()));
-                }
-                Line::from(spans)
-            }
-        };
-        frame.render_widget(Paragraph::new(line), regions.status);
-        if let Some(popup) = &self.popup {
-            popup.draw(frame, frame.area(), theme, &self.book);
-        }
-    }
-}
-
-fn describe(write: &Write, book: &BookIndex) -> String {
-    let name = book.by_id(write.account_id()).map_or(write.account_id(), |r| r.name.as_str());
-    match write {
-        Write::Health { health, .. } => format!("{name} health [{}] {health}", health.letter()),
-        Write::Note { kind, .. } => format!("{} logged on {name}", kind.as_str()),
-        Write::Owners { csm, am, .. } => format!("{name} owners CSM {csm}, AM {am}"),
-        Write::Flags { flags, .. } => {
-            format!("{name} flags {}", if flags.any() { flags.to_words() } else { "none".into() })
-        }
-        Write::Snooze { until, .. } => format!("{name} snoozed until {until}"),
-        Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
-        Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
-        Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
-        Write::Taxonomy(edit) => edit.describe(),
-        Write::Stage { stage, .. } => format!("{name} moved to {}", stage.as_str()),
-        Write::StageSuggestion { suggestion, accept: true, .. } => {
-            format!("{name} moved to {}", suggestion.suggested.as_str())
-        }
-        Write::StageSuggestion { accept: false, .. } => {
-            format!("{name} stage suggestion dismissed")
-        }
-        Write::Opportunity { fields, .. } => format!(
-            "opportunity {} {} ({}) on {name}",
-            fields.product,
-            fields.arr.to_short(),
-            fields.stage.as_str()
-        ),
-        Write::OpportunityStage { stage, .. } => {
-            format!("{name} opportunity {}", stage.as_str())
-        }
-        Write::MomentDone { .. } => format!("moment done on {name}, touch logged"),
-        Write::Moment { kind, due_on, .. } => {
-            format!("{} for {name} on {due_on}", kind.title().to_lowercase())
-        }
-        Write::Potential { product, units: Some(units), .. } => {
-            format!("{name} {product} potential {units} units")
-        }
-        Write::Potential { product, units: None, .. } => {
-            format!("{name} {product} potential cleared")
-        }
-        Write::AccountPotential { units: Some(units), .. } => {
-            format!("{name} account potential {units} units")
-        }
-        Write::AccountPotential { units: None, .. } => {
-            format!("{name} account potential cleared")
-        }
-        Write::Trial { fields, .. } => {
-            format!("trial on {name} until {}", fields.end_date)
-        }
-        Write::Takeaway { takeaway, .. } => {
-            format!("{name} takeaway test {}", takeaway.as_str().replace('_', " "))
-        }
-        Write::SuccessPlan { fields, .. } => format!("success plan on {name}: {}", fields.measure),
-        Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
     }
 }

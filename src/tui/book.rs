@@ -192,6 +192,14 @@ pub struct BookIndex {
     today: NaiveDate,
     user: String,
     tier_count: u8,
+    /// Accounts in the whole book (more than `rows` while only one CSM's
+    /// rows are loaded).
+    book_len: usize,
+    /// Whether `rows` is the whole book, or only the user's accounts.
+    complete: bool,
+    /// The sort and filter `visible` was last computed for: a search that
+    /// only grows narrows `visible` instead of walking the book again.
+    applied: Option<(Column, bool, Filter)>,
 }
 
 fn search_text(row: &BookRow) -> String {
@@ -233,19 +241,91 @@ impl BookIndex {
             today,
             user: user.to_string(),
             tier_count: u8::try_from(config.tier_cuts_bp.len() + 1).unwrap_or(u8::MAX),
+            book_len: 0,
+            complete: true,
+            applied: None,
         };
+        book.book_len = book.rows.len();
         let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
         book.orders.insert((Column::Arr, true), base);
         book.apply();
         book
     }
 
+    /// Builds the index of one CSM's accounts only (`rows`, largest ARR
+    /// first, ties by id), for the first screen while the whole book loads:
+    /// `above` is, per row, the ARR in cents of the whole book's accounts
+    /// ranked above it, `total` the whole book's ARR and `count` its
+    /// accounts. Tiers and totals are those of the whole book.
+    pub fn for_csm(
+        rows: Vec<BookRow>,
+        above: &[i128],
+        total: i128,
+        count: usize,
+        config: &Config,
+        today: NaiveDate,
+        user: &str,
+    ) -> BookIndex {
+        let mut book = BookIndex::new(Vec::new(), config, today, user);
+        let tail = book.tier_count;
+        let tiers = rows
+            .iter()
+            .zip(above)
+            .map(|(row, above)| {
+                if total == 0 || row.arr.cents() <= 0 {
+                    tail
+                } else {
+                    tier_for(*above, total, &config.tier_cuts_bp, tail)
+                }
+            })
+            .collect();
+        book.total_arr = Money::from_cents(i64::try_from(total).unwrap_or(i64::MAX));
+        book.rows = rows;
+        book.tiers = tiers;
+        book.book_len = count;
+        book.complete = false;
+        book.applied = None;
+        book.orders.clear();
+        let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+        book.orders.insert((Column::Arr, true), base);
+        book.apply();
+        book
+    }
+
+    /// Whether every account is loaded (not only the user's).
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Takes this index's sort and filter (a whole book replacing the
+    /// first screen's partial one).
+    pub fn keep_view_of(&mut self, other: &BookIndex) {
+        self.filter = other.filter.clone();
+        if (self.sort, self.descending) != (other.sort, other.descending) {
+            self.sort = other.sort;
+            self.descending = other.descending;
+        }
+        self.apply();
+    }
+
+    /// Builds every column's order both ways, the search texts and the id
+    /// map, so that no key pays for a sort (done off the drawing thread).
+    pub fn prepare_all(&mut self) {
+        self.warm();
+        for column in Column::ALL {
+            for descending in [false, true] {
+                self.ensure_order(column, descending);
+            }
+        }
+    }
+
+    /// Accounts in the whole book.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.book_len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.book_len == 0
     }
 
     pub fn total_arr(&self) -> Money {
@@ -337,6 +417,7 @@ impl BookIndex {
             texts[index as usize] = search_text(&row);
         }
         self.rows[index as usize] = row;
+        self.applied = None;
         self.orders.retain(|(column, _), _| {
             !matches!(column, Column::Health | Column::LastTouch | Column::Csm | Column::Am)
         });
@@ -399,10 +480,26 @@ impl BookIndex {
 
     /// Recomputes the visible rows and their totals from the sort and filter.
     pub fn apply(&mut self) {
+        let needle = self.filter.search.to_lowercase();
+        if self.narrows(&needle) {
+            let mut visible = std::mem::take(&mut self.visible);
+            let texts = self.search_texts();
+            let mut arr = Money::ZERO;
+            visible.retain(|&index| {
+                let keep = texts[index as usize].contains(needle.as_str());
+                if keep {
+                    arr += self.rows[index as usize].arr;
+                }
+                keep
+            });
+            self.visible = visible;
+            self.visible_arr = arr;
+            self.applied = Some((self.sort, self.descending, self.filter.clone()));
+            return;
+        }
         self.ensure_order(self.sort, self.descending);
         let mut visible = std::mem::take(&mut self.visible);
         visible.clear();
-        let needle = self.filter.search.to_lowercase();
         let mut arr = Money::ZERO;
         if let Some(order) = self.orders.get(&(self.sort, self.descending)) {
             for &index in order {
@@ -414,6 +511,19 @@ impl BookIndex {
         }
         self.visible = visible;
         self.visible_arr = arr;
+        self.applied = Some((self.sort, self.descending, self.filter.clone()));
+    }
+
+    /// Whether the current view is the last one applied with a search that
+    /// only grew since (every row kept now was kept then).
+    fn narrows(&self, needle: &str) -> bool {
+        let Some((sort, descending, filter)) = &self.applied else { return false };
+        if (*sort, *descending) != (self.sort, self.descending) {
+            return false;
+        }
+        let same_but_search = Filter { search: String::new(), ..filter.clone() }
+            == Filter { search: String::new(), ..self.filter.clone() };
+        same_but_search && needle.contains(filter.search.to_lowercase().as_str())
     }
 
     fn keeps(&self, index: u32, needle: &str) -> bool {
@@ -446,6 +556,20 @@ impl BookIndex {
     }
 }
 
+/// The Pareto tier of an account with `above` cents of ARR ranked above it,
+/// as `assign_tiers` rules it.
+fn tier_for(
+    above: i128,
+    total: i128,
+    cuts_bp: &[crate::domain::config::BasisPoints],
+    tail: u8,
+) -> u8 {
+    cuts_bp
+        .iter()
+        .position(|cut| above * 10_000 < i128::from(*cut) * total)
+        .map_or(tail, |index| u8::try_from(index + 1).unwrap_or(tail))
+}
+
 /// Absorption in basis points (units / potential units); `-1` when unknown.
 pub fn absorption_bp(row: &BookRow) -> i64 {
     match row.potential_units {
@@ -455,115 +579,4 @@ pub fn absorption_bp(row: &BookRow) -> i64 {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::domain::Flags;
-
-    pub(crate) fn row(id: &str, name: &str, arr: i64, csm: &str) -> BookRow {
-        BookRow {
-            id: id.into(),
-            name: name.into(),
-            csm: csm.into(),
-            am: String::new(),
-            stage: Stage::Adoption,
-            stage_since: None,
-            health: None,
-            health_since: None,
-            flags: Flags::default(),
-            arr: Money::from_units(arr),
-            units: 0,
-            potential_units: None,
-            next_renewal: None,
-            last_touch: None,
-        }
-    }
-
-    fn book() -> BookIndex {
-        let mut rows = vec![
-            row("A1", "Acme", 500, "ana"),
-            row("A2", "Globex", 300, "bo"),
-            row("A3", "Initech", 150, "ana"),
-            row("A4", "Umbrella", 50, "bo"),
-        ];
-        rows[1].health = Some(Health::Red);
-        rows[2].next_renewal = NaiveDate::from_ymd_opt(2025, 7, 1);
-        rows[3].flags.reference = true;
-        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
-        BookIndex::new(rows, &Config::default(), today, "ana")
-    }
-
-    fn names(book: &BookIndex) -> Vec<&str> {
-        book.visible().iter().filter_map(|i| book.row(*i)).map(|r| r.name.as_str()).collect()
-    }
-
-    #[test]
-    fn search_text_is_lower_case_with_and_without_warm_up() {
-        assert_eq!(search_text(&row("A1", "ÉCOLE Ltd", 1, "Ana")), "école ltd\ta1\tana\t");
-        assert_eq!(search_text(&row("A1", "ACME", 1, "ana")), "acme\ta1\tana\t");
-        for warm in [false, true] {
-            let mut book = book();
-            if warm {
-                book.warm();
-            }
-            book.filter.search = "INIT".to_string();
-            book.apply();
-            assert_eq!(names(&book), ["Initech"]);
-            assert_eq!(book.index_of("A4"), Some(3));
-            let mut moved = row("A4", "Zeta Corp", 50, "bo");
-            moved.health = Some(Health::Green);
-            book.replace(moved);
-            book.filter.search = "zeta".to_string();
-            book.apply();
-            assert_eq!(names(&book), ["Zeta Corp"]);
-        }
-    }
-
-    #[test]
-    fn tiers_follow_the_pareto_cut_and_totals_the_filter() {
-        let mut book = book();
-        // 500 of 1000 is 50% ≥ 45%: Acme alone in tier 1; Globex reaches 80% ≥ 75%: tier 2.
-        assert_eq!((book.tier(0), book.tier(1), book.tier(2), book.tier(3)), (1, 2, 3, 3));
-        assert_eq!(book.visible_arr(), Money::from_units(1000));
-        book.filter.mine = true;
-        book.apply();
-        assert_eq!(names(&book), ["Acme", "Initech"]);
-        assert_eq!(book.visible_arr(), Money::from_units(650));
-    }
-
-    #[test]
-    fn sorting_both_ways_and_filters() {
-        let mut book = book();
-        book.sort_by(Column::Name);
-        assert_eq!(names(&book), ["Acme", "Globex", "Initech", "Umbrella"]);
-        book.sort_by(Column::Name);
-        assert_eq!(names(&book), ["Umbrella", "Initech", "Globex", "Acme"]);
-        book.sort_by(Column::Health);
-        assert_eq!(names(&book)[0], "Globex");
-        book.filter.cycle_health();
-        book.apply();
-        assert_eq!(names(&book), ["Globex"]);
-        book.filter = Filter { renewal_within: Some(30), ..Filter::default() };
-        book.apply();
-        assert_eq!(names(&book), ["Initech"]);
-        book.filter = Filter { flagged: true, ..Filter::default() };
-        book.apply();
-        assert_eq!(names(&book), ["Umbrella"]);
-        book.filter = Filter { search: "GLO".into(), ..Filter::default() };
-        book.apply();
-        assert_eq!(names(&book), ["Globex"]);
-        book.filter = Filter { tier: Some(3), ..Filter::default() };
-        book.apply();
-        assert_eq!(names(&book).len(), 2);
-    }
-
-    #[test]
-    fn a_replaced_row_moves_in_its_order() {
-        let mut book = book();
-        book.sort_by(Column::Health);
-        let mut acme = book.by_id("A1").cloned().expect("acme");
-        acme.health = Some(Health::Red);
-        acme.name = "Acme Red".into();
-        book.replace(acme);
-        assert_eq!(names(&book)[..2], ["Acme Red", "Globex"]);
-    }
-}
+pub(crate) mod tests;

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod book;
+pub mod book_loader;
 pub mod keymap;
 pub mod panes;
 pub mod popup;
@@ -95,6 +96,11 @@ fn event_loop(
         // or a lookup needs is built while the user looks at it.
         if std::mem::take(&mut first_frame) && !event::poll(std::time::Duration::ZERO)? {
             app.book().warm();
+        }
+        // While the whole book loads behind the first screen, take it in as
+        // soon as it arrives rather than on the next key.
+        while app.loading() && !event::poll(std::time::Duration::from_millis(20))? {
+            app.poll_background();
         }
         let event = event::read()?;
         app.handle_event(&event);

@@ -1,0 +1,100 @@
+//! Drawing the whole screen (tabs, the focused pane, hints, status line and
+//! popup) and the `?` help. Reads the app's state only.
+
+use super::*;
+
+impl App {
+    pub(super) fn help(&self) -> Popup {
+        let pane = &self.panes[self.active];
+        let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
+        let notes = pane.help_notes();
+        if !notes.is_empty() {
+            let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            sections.push((format!("{} rule", pane.title()), notes));
+        }
+        sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
+        sections.push(("Lists".to_string(), self.keymap.help(LIST)));
+        sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
+        sections.retain(|(_, keys)| !keys.is_empty());
+        Popup::Help { sections }
+    }
+
+    /// The tab bar fitted to `width` columns.
+    pub(super) fn tab_bar(&self, width: u16) -> TabBar {
+        let titles: Vec<TabTitle> = self
+            .panes
+            .iter()
+            .map(|pane| TabTitle { title: pane.title(), short: pane.short_title() })
+            .collect();
+        tabs::fit(&titles, self.active, usize::from(width))
+    }
+
+    /// Draws the whole screen. Reads only.
+    pub fn draw(&self, frame: &mut Frame<'_>) {
+        let regions = Regions::of(frame.area());
+        let theme = self.theme;
+        // Tabs.
+        let bar = self.tab_bar(regions.tabs.width);
+        let mut tabs: Vec<Span<'static>> = Vec::new();
+        for (index, label) in bar.labels.into_iter().enumerate() {
+            let style = if index == self.active { theme.active_tab() } else { theme.dim() };
+            tabs.push(Span::styled(label, style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
+        let mut right = vec![Span::styled("?", theme.key()), Span::styled(" help ", theme.dim())];
+        if bar.show_jump {
+            right.push(Span::styled(" ^K", theme.key()));
+            right.push(Span::styled(" jump ", theme.dim()));
+        }
+        let right = Line::from(right).right_aligned();
+        frame.render_widget(Paragraph::new(right), regions.tabs);
+        // The pane.
+        let view = View {
+            theme,
+            book: &self.book,
+            keymap: &self.keymap,
+            today: self.clock.today(),
+            user: &self.user,
+            active: true,
+        };
+        if let Some(pane) = self.panes.get(self.active) {
+            pane.draw(frame, regions.pane, &view);
+            // Hints.
+            let mut hints: Vec<Span<'static>> = Vec::new();
+            for (key, hint) in self.keymap.hints(pane.scope(), pane.hints()) {
+                hints.push(Span::styled(key, theme.key()));
+                hints.push(Span::styled(format!(" {hint}  "), theme.dim()));
+            }
+            frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
+        }
+        // Status: the message, or the database, the book and the filter.
+        let line = match &self.status {
+            Some(Status { text, error: true }) => {
+                Line::from(Span::styled(format!(" ✗ {text}"), theme.error()))
+            }
+            Some(Status { text, error: false }) => {
+                Line::from(Span::styled(format!(" ✓ {text}"), theme.ok()))
+            }
+            None => {
+                let filter = self.book.filter.describe();
+                let mut spans = vec![
+                    Span::styled(format!(" {} ", self.db_label), theme.dim()),
+                    Span::raw(format!(
+                        "· {} accounts · ARR {} ",
+                        self.book.len(),
+                        self.book.total_arr().to_short()
+                    )),
+                    Span::styled(format!("· {} ", self.user), theme.dim()),
+                ];
+                if !filter.is_empty() {
+                    spans.push(Span::styled(format!("· filter: {filter}"), theme.warn()));
+                }
+                Line::from(spans)
+            }
+        };
+        frame.render_widget(Paragraph::new(line), regions.status);
+        if let Some(popup) = &self.popup {
+            popup.draw(frame, frame.area(), theme, &self.book);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Writes from panes and popups: committed through the store in order,
+//! the rows they touched read again, the focused pane refreshed, and a
+//! status line saying what was saved.
+
+use super::*;
+
+impl App {
+    /// The text written in `$EDITOR` (lines starting with `#` dropped); an
+    /// empty text, or an editor that failed, writes nothing.
+    pub fn finish_editor(&mut self, request: EditorRequest, text: anyhow::Result<String>) {
+        match text {
+            Ok(text) => {
+                let body: String = text
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string();
+                if body.is_empty() {
+                    self.say("empty note: nothing written".to_string());
+                } else {
+                    self.apply(vec![Write::Note {
+                        account_id: request.account_id,
+                        kind: crate::domain::NoteKind::Note,
+                        text: body,
+                    }]);
+                }
+            }
+            Err(error) => self.error(format!("the editor failed: {error:#}")),
+        }
+    }
+
+    /// Commits writes, in order, and refreshes what they touched.
+    pub fn apply(&mut self, writes: Vec<Write>) {
+        let now = self.clock.now();
+        let mut done = Vec::new();
+        for write in &writes {
+            let result = match write {
+                Write::Health { account_id, health, reason } => {
+                    self.store.set_health(account_id, *health, reason, &self.user, now)
+                }
+                Write::Note { account_id, kind, text } => {
+                    self.store.add_note(account_id, *kind, text, &self.user, now)
+                }
+                Write::Owners { account_id, csm, am } => self.store.set_owners(account_id, csm, am),
+                Write::Flags { account_id, flags } => self.store.set_flags(account_id, *flags),
+                Write::Snooze { account_id, key, until } => {
+                    self.store.snooze(account_id, key, *until)
+                }
+                Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
+                    self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
+                }),
+                Write::ChurnChain { chain } => {
+                    self.store.save_churn_chain(chain, &self.user, now).map(|_| ())
+                }
+                Write::ChurnDraft { chain } => {
+                    self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
+                }
+                Write::Stage { account_id, stage, reason } => {
+                    self.store.set_stage(account_id, *stage, reason, &self.user, now)
+                }
+                Write::StageSuggestion { suggestion, accept: true, .. } => {
+                    self.store.accept_stage_suggestion(suggestion, &self.user, now)
+                }
+                Write::StageSuggestion { suggestion, accept: false, .. } => {
+                    self.store.dismiss_stage_suggestion(suggestion, &self.user, now)
+                }
+                Write::Opportunity { account_id, fields } => {
+                    self.store.add_opportunity(account_id, fields, now).map(|_| ())
+                }
+                Write::OpportunityStage { id, stage, .. } => {
+                    self.store.set_opportunity_stage(*id, *stage, now)
+                }
+                Write::MomentDone { id, .. } => {
+                    self.store.complete_moment(*id, now, &self.user).map(|_| ())
+                }
+                Write::Moment { account_id, kind, title, due_on } => {
+                    self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
+                }
+                Write::Taxonomy(edit) => self.store.edit_churn_taxonomy(edit).map(|_| ()),
+                Write::Potential { account_id, product, units } => {
+                    self.store.set_potential(account_id, product, *units)
+                }
+                Write::AccountPotential { account_id, units } => {
+                    self.store.set_account_potential(account_id, *units)
+                }
+                Write::Trial { account_id, fields } => {
+                    self.store.add_trial(account_id, fields).map(|_| ())
+                }
+                Write::Takeaway { id, takeaway, note, .. } => {
+                    self.store.set_takeaway(*id, *takeaway, note)
+                }
+                Write::SuccessPlan { account_id, fields } => {
+                    self.store.add_success_plan(account_id, fields, now).map(|_| ())
+                }
+                Write::PlanCurrent { id, current, .. } => {
+                    self.store.set_plan_current(*id, *current, now)
+                }
+            };
+            if let Err(error) = result {
+                self.error(format!("not saved: {error}"));
+                break;
+            }
+            done.push(describe(write, &self.book));
+            if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
+                if self.loader.is_some() {
+                    self.replaced.push(row.id.clone());
+                }
+                self.book.replace(row);
+            }
+        }
+        for stale in &mut self.stale {
+            *stale = true;
+        }
+        let active = self.active;
+        self.stale[active] = false;
+        let (pane, mut cx) = self.cx_parts();
+        let refreshed = pane.refresh(&mut cx);
+        if let Err(error) = refreshed {
+            self.error(format!("{error:#}"));
+        } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.error) {
+            self.say(format!("saved: {}", done.join("; ")));
+        }
+    }
+}
+
+fn describe(write: &Write, book: &BookIndex) -> String {
+    let name = book.by_id(write.account_id()).map_or(write.account_id(), |r| r.name.as_str());
+    match write {
+        Write::Health { health, .. } => format!("{name} health [{}] {health}", health.letter()),
+        Write::Note { kind, .. } => format!("{} logged on {name}", kind.as_str()),
+        Write::Owners { csm, am, .. } => format!("{name} owners CSM {csm}, AM {am}"),
+        Write::Flags { flags, .. } => {
+            format!("{name} flags {}", if flags.any() { flags.to_words() } else { "none".into() })
+        }
+        Write::Snooze { until, .. } => format!("{name} snoozed until {until}"),
+        Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
+        Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
+        Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
+        Write::Stage { stage, .. } => format!("{name} moved to {}", stage.as_str()),
+        Write::StageSuggestion { suggestion, accept: true, .. } => {
+            format!("{name} moved to {}", suggestion.suggested.as_str())
+        }
+        Write::StageSuggestion { accept: false, .. } => {
+            format!("{name} stage suggestion dismissed")
+        }
+        Write::Opportunity { fields, .. } => format!(
+            "opportunity {} {} ({}) on {name}",
+            fields.product,
+            fields.arr.to_short(),
+            fields.stage.as_str()
+        ),
+        Write::OpportunityStage { stage, .. } => {
+            format!("{name} opportunity {}", stage.as_str())
+        }
+        Write::MomentDone { .. } => format!("moment done on {name}, touch logged"),
+        Write::Moment { kind, due_on, .. } => {
+            format!("{} for {name} on {due_on}", kind.title().to_lowercase())
+        }
+        Write::Taxonomy(edit) => edit.describe(),
+        Write::Potential { product, units: Some(units), .. } => {
+            format!("{name} {product} potential {units} units")
+        }
+        Write::Potential { product, units: None, .. } => {
+            format!("{name} {product} potential cleared")
+        }
+        Write::AccountPotential { units: Some(units), .. } => {
+            format!("{name} account potential {units} units")
+        }
+        Write::AccountPotential { units: None, .. } => {
+            format!("{name} account potential cleared")
+        }
+        Write::Trial { fields, .. } => {
+            format!("trial on {name} until {}", fields.end_date)
+        }
+        Write::Takeaway { takeaway, .. } => {
+            format!("{name} takeaway test {}", takeaway.as_str().replace('_', " "))
+        }
+        Write::SuccessPlan { fields, .. } => format!("success plan on {name}: {}", fields.measure),
+        Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
+    }
+}

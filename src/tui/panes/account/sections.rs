@@ -1,0 +1,320 @@
+//! The account view's sections drawn as lines: overview, timeline,
+//! contracts, ARR and I/R/U, and the header. Reads the pane's state only.
+
+use super::*;
+
+impl AccountPane {
+    pub(super) fn body(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        match self.section {
+            0 => self.overview(view, width),
+            1 => self.timeline(view, width),
+            2 => self.contracts(view),
+            _ => self.arr(view, width),
+        }
+    }
+
+    pub(super) fn overview(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut lines = vec![Line::from(Span::styled("Why this colour", theme.header()))];
+        match &self.loaded.suggestion {
+            Some(s) => {
+                let verb = if s.is_review(self.loaded.row.as_ref().and_then(|r| r.health)) {
+                    "review, keep"
+                } else {
+                    "suggested"
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {verb} ")),
+                    theme.health_word(Some(s.health)),
+                    Span::styled("   A accept (reason prefilled) · D dismiss", theme.dim()),
+                ]));
+                for signal in &s.signals {
+                    lines.push(Line::from(vec![
+                        Span::raw("    "),
+                        theme.health(Some(signal.suggests)),
+                        Span::raw(format!(" {}", signal.why)),
+                    ]));
+                }
+            }
+            None => {
+                lines.push(Line::from(Span::styled("  no signal suggests a change", theme.dim())))
+            }
+        }
+        if !self.loaded.churn.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("Churn chains", theme.header())));
+            for chain in &self.loaded.churn {
+                let draft = match chain.status {
+                    crate::domain::churn::ChainStatus::Draft => " (draft)",
+                    crate::domain::churn::ChainStatus::Saved => "",
+                };
+                lines.push(Line::from(Span::styled(
+                    format!("  {} · {} lost{draft}", chain.event_date, chain.arr_lost),
+                    theme.dim(),
+                )));
+                let sentence = chain.sentence();
+                for part in
+                    crate::tui::panes::churn_editor::wrap_words(&sentence, width.saturating_sub(4))
+                {
+                    lines.push(Line::from(format!("    {part}")));
+                }
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Health history", theme.header())));
+        if self.loaded.health.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  never set — H sets it with a reason",
+                theme.dim(),
+            )));
+        }
+        for change in &self.loaded.health {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", change.at.format("%Y-%m-%d %H:%M")), theme.dim()),
+                theme.health(Some(change.health)),
+                Span::raw(format!(" {:<10} {}", fit(&change.who, 10), change.reason)),
+            ]));
+        }
+        lines
+    }
+
+    pub(super) fn timeline(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut events: Vec<(DateTime<Utc>, Event<'_>)> = Vec::new();
+        events.extend(self.loaded.notes.iter().map(|n| (n.at, Event::Note(n))));
+        events.extend(self.loaded.health.iter().map(|h| (h.at, Event::Health(h))));
+        events.extend(self.loaded.stages.iter().map(|s| (s.at, Event::Stage(s))));
+        events.sort_by_key(|e| std::cmp::Reverse(e.0));
+        if events.is_empty() {
+            return vec![Line::from(Span::styled(
+                "Nothing yet. n logs a touch or note, N writes one in $EDITOR.",
+                theme.dim(),
+            ))];
+        }
+        let text_width = width.saturating_sub(30);
+        let mut lines = Vec::new();
+        for (at, event) in events {
+            let date = Span::styled(format!("{} ", at.format("%Y-%m-%d")), theme.dim());
+            match event {
+                Event::Note(note) => {
+                    let mut first = true;
+                    for part in note.text.lines().filter(|l| !l.trim().is_empty()) {
+                        let lead = if first {
+                            vec![
+                                date.clone(),
+                                Span::styled(format!("{:<14}", note.kind.as_str()), theme.key()),
+                                Span::styled(format!("{:<8} ", fit(&note.who, 8)), theme.dim()),
+                            ]
+                        } else {
+                            vec![Span::raw(" ".repeat(34))]
+                        };
+                        first = false;
+                        let mut spans = lead;
+                        spans.push(Span::raw(fit(part, text_width)));
+                        lines.push(Line::from(spans));
+                    }
+                }
+                Event::Health(change) => lines.push(Line::from(vec![
+                    date,
+                    Span::styled(format!("{:<14}", "health"), theme.key()),
+                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    theme.health(Some(change.health)),
+                    Span::raw(format!(" {}", fit(&change.reason, text_width.saturating_sub(2)))),
+                ])),
+                Event::Stage(change) => lines.push(Line::from(vec![
+                    date,
+                    Span::styled(format!("{:<14}", "stage"), theme.key()),
+                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    Span::raw(fit(
+                        &format!("{} — {}", change.stage.title(), change.reason),
+                        text_width,
+                    )),
+                ])),
+            }
+        }
+        lines
+    }
+
+    pub(super) fn contracts(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let contracts = &self.loaded.contracts;
+        if contracts.is_empty() {
+            return vec![Line::from(Span::styled("No contracts.", theme.dim()))];
+        }
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "{:<12} {:<10} {:<10} {:>9} {:>6} {:<8} {}",
+                "Product", "Start", "End", "ARR", "Units", "Billing", "At the end"
+            ),
+            theme.header(),
+        ))];
+        for contract in contracts.iter().rev() {
+            let outcome = match contract.renewal_among(contracts) {
+                Some(next) => Span::styled(format!("renewed by {}", next.id), theme.ok()),
+                None if contract.terminated_on.is_some() => Span::styled(
+                    format!(
+                        "terminated {}",
+                        contract.terminated_on.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                    theme.error(),
+                ),
+                None if contract.end_date >= view.today => Span::styled(
+                    format!("due in {}d", (contract.end_date - view.today).num_days()),
+                    theme.warn(),
+                ),
+                None => Span::styled("not renewed", theme.error()),
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    "{:<12} {} {} {:>9} {:>6} {:<8} ",
+                    fit(&contract.product, 12),
+                    contract.start_date,
+                    contract.end_date,
+                    contract.arr.to_short(),
+                    contract.units.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
+                    contract.billing.as_str(),
+                )),
+                outcome,
+            ]));
+            for due in contract.out_year_payment_dates() {
+                let state = if due > view.today {
+                    "due"
+                } else if contract.payment_collected(due) {
+                    "collected"
+                } else {
+                    "not collected"
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  └ out-year payment {due} {} ({state}) — a payment, not a renewal",
+                        contract.arr.to_short()
+                    ),
+                    theme.dim(),
+                )));
+            }
+        }
+        lines
+    }
+
+    pub(super) fn arr(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let mut lines = vec![Line::from(Span::styled(
+            "ARR by product (last 24 snapshot months)",
+            theme.header(),
+        ))];
+        let mut by_product: BTreeMap<&str, BTreeMap<Month, Money>> = BTreeMap::new();
+        for snapshot in &self.loaded.snapshots {
+            *by_product.entry(&snapshot.product).or_default().entry(snapshot.month).or_default() +=
+                snapshot.arr;
+        }
+        let last = self.loaded.snapshots.iter().map(|s| s.month).max();
+        if by_product.is_empty() {
+            lines.push(Line::from(Span::styled("  no snapshots", theme.dim())));
+        }
+        if let Some(last) = last {
+            let first = last.minus(23);
+            for (product, months) in &by_product {
+                let values: Vec<Money> = first
+                    .through(last)
+                    .map(|m| months.get(&m).copied().unwrap_or_default())
+                    .collect();
+                let max = values.iter().copied().max().unwrap_or_default();
+                let spark: String = values
+                    .iter()
+                    .map(|v| {
+                        const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+                        if v.cents() <= 0 || max.cents() <= 0 {
+                            ' '
+                        } else {
+                            TICKS[usize::try_from(v.cents() * 7 / max.cents()).unwrap_or(0).min(7)]
+                        }
+                    })
+                    .collect();
+                let now = values.last().copied().unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {:<12} ", fit(product, 12))),
+                    Span::styled(spark, theme.series(1)),
+                    Span::raw(format!(" {:>8} ({last})", now.to_short())),
+                ]));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("Bookings per year  ", theme.header()),
+            Span::styled("█ initial/incremental ", theme.series(0)),
+            Span::styled("▓ renewal ", theme.series(1)),
+            Span::styled("░ upsell", theme.series(2)),
+        ]));
+        let years = bookings_by_year(&self.loaded.contracts);
+        let max = years.iter().map(|(_, i, r, u)| *i + *r + *u).max().unwrap_or_default();
+        let bar_width = width.saturating_sub(34).max(10);
+        for (year, i, r, u) in years {
+            let mut spans = vec![Span::raw(format!("  {year} "))];
+            spans.extend(stacked(
+                &[
+                    Segment { value: i, style: theme.series(0), fill: '█' },
+                    Segment { value: r, style: theme.series(1), fill: '▓' },
+                    Segment { value: u, style: theme.series(2), fill: '░' },
+                ],
+                max,
+                bar_width,
+            ));
+            spans.push(Span::styled(
+                format!(" I {} R {} U {}", i.to_short(), r.to_short(), u.to_short()),
+                theme.dim(),
+            ));
+            lines.push(Line::from(spans));
+        }
+        lines
+    }
+
+    pub(super) fn header(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let Some(row) = &self.loaded.row else { return Vec::new() };
+        let since = match (row.health, row.health_since) {
+            (Some(_), Some(date)) => {
+                format!(" since {date} ({} days)", (view.today - date).num_days())
+            }
+            _ => String::new(),
+        };
+        let why =
+            self.loaded.health.first().map(|c| format!(" — {}", c.reason)).unwrap_or_default();
+        let renewal = match row.next_renewal {
+            Some(date) => format!("{date} (in {} days)", (date - view.today).num_days()),
+            None => "none".to_string(),
+        };
+        let absorption = match absorption_bp(row) {
+            -1 => "—".to_string(),
+            bp => format!(
+                "{}% ({} of {} units)",
+                bp / 100,
+                row.units,
+                row.potential_units.unwrap_or(0)
+            ),
+        };
+        let flags = if row.flags.any() { row.flags.names().join(", ") } else { "none".to_string() };
+        vec![
+            Line::from(vec![
+                Span::styled(format!("{} ", row.name), theme.title()),
+                Span::styled(format!("({}) ", row.id), theme.dim()),
+                Span::raw(format!(
+                    "ARR {} · tier {} · {} (4A stage {})",
+                    row.arr.to_whole_grouped(),
+                    self.loaded.tier,
+                    row.stage.title(),
+                    row.stage.number()
+                )),
+            ]),
+            Line::from(vec![
+                Span::raw("Health "),
+                theme.health_word(row.health),
+                Span::raw(format!("{since}{why}")),
+            ]),
+            Line::from(format!(
+                "Renews {renewal} · CSM {} · AM {} · flags {flags} · absorption {absorption}",
+                if row.csm.is_empty() { "—" } else { &row.csm },
+                if row.am.is_empty() { "—" } else { &row.am },
+            )),
+        ]
+    }
+}

@@ -1,0 +1,234 @@
+//! Drawing the 4A board: column headings, cards (four columns, or four
+//! stacked sections on a narrow screen), the suggestion list and the footer.
+//! Reads the pane's state only.
+
+use super::*;
+
+impl BoardPane {
+    pub(super) fn heading(
+        &self,
+        board: &Board,
+        column: usize,
+        width: usize,
+        theme: Theme,
+    ) -> Line<'static> {
+        let stage_column = &board.columns[column];
+        let focused = column == self.column && !self.showing_suggestions;
+        let mut spans = vec![
+            Span::styled(
+                format!("{} {}", stage_column.stage.number(), stage_column.stage.title()),
+                if focused { theme.key() } else { theme.header() },
+            ),
+            Span::styled(
+                format!(" · {} · {}", stage_column.count(), stage_column.arr.to_short()),
+                theme.dim(),
+            ),
+        ];
+        if stage_column.stuck > 0 {
+            spans.push(Span::styled(format!(" · ⚑{} stuck", stage_column.stuck), theme.warn()));
+        }
+        let len = stage_column.count();
+        let cursor = self.cursors[column];
+        if len > cursor.height {
+            spans.push(Span::styled(
+                format!(" {}/{}", (cursor.selected + 1).min(len), len),
+                theme.dim(),
+            ));
+        }
+        let text: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        if text > width {
+            // Keep the stage and count; drop the rest.
+            spans.truncate(2);
+        }
+        Line::from(spans)
+    }
+
+    pub(super) fn tail(card: &Card, theme: Theme) -> Vec<Span<'static>> {
+        let renewal = Span::styled(
+            format!(" ↻{:>5}", days(card.days_to_renewal)),
+            if card.days_to_renewal.is_some_and(|d| d <= 90) { theme.warn() } else { theme.dim() },
+        );
+        let in_stage = Span::styled(format!(" {:>6}", days(card.days_in_stage)), theme.dim());
+        let stuck = if card.stuck { Span::styled("⚑", theme.warn()) } else { Span::raw(" ") };
+        vec![renewal, in_stage, stuck]
+    }
+
+    pub(super) fn draw_columns(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        board: &Board,
+        theme: Theme,
+    ) {
+        let width = area.width / 4;
+        for column in 0..4 {
+            let x = area.x + width * u16::try_from(column).unwrap_or(0);
+            let rect = Rect { x, width: width.saturating_sub(1), ..area };
+            let w = usize::from(rect.width);
+            let mut lines = vec![
+                self.heading(board, column, w, theme),
+                Line::from(Span::styled("─".repeat(w), theme.dim())),
+            ];
+            let cards = &board.columns[column].cards;
+            let cursor = self.cursors[column];
+            for index in cursor.window(cards.len()) {
+                let card = &cards[index];
+                let position = &card.position;
+                let name_width = w.saturating_sub(11);
+                let first = Line::from(vec![
+                    theme.health(position.health),
+                    Span::raw(" "),
+                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(" {:>8}", position.arr.to_short())),
+                ]);
+                let bar_width = w.saturating_sub(23).clamp(4, 12);
+                let rate = position.absorption.rate();
+                let mut second = vec![
+                    Span::raw("  "),
+                    absorption_bar(rate, bar_width, theme),
+                    Span::raw(format!(" {:>4}", absorption_percent(rate))),
+                ];
+                second.extend(BoardPane::tail(card, theme));
+                let mut pair = [first, Line::from(second)];
+                if column == self.column && index == cursor.selected {
+                    for line in &mut pair {
+                        *line = std::mem::take(line).style(theme.selected());
+                    }
+                }
+                lines.extend(pair);
+            }
+            if cards.is_empty() {
+                lines.push(Line::from(Span::styled("  no account", theme.dim())));
+            }
+            frame.render_widget(Paragraph::new(lines), rect);
+        }
+    }
+
+    pub(super) fn draw_sections(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        board: &Board,
+        theme: Theme,
+    ) {
+        let w = usize::from(area.width);
+        let mut lines = Vec::with_capacity(usize::from(area.height));
+        let rows = self.card_rows();
+        for column in 0..4 {
+            lines.push(self.heading(board, column, w, theme));
+            let cards = &board.columns[column].cards;
+            let cursor = self.cursors[column];
+            let window = cursor.window(cards.len());
+            let shown = window.len();
+            for index in window {
+                let card = &cards[index];
+                let position = &card.position;
+                // H name ARR bar % ↻renewal in-stage ⚑
+                let name_width = w.saturating_sub(2 + 10 + 6 + 5 + 7 + 7 + 1);
+                let rate = position.absorption.rate();
+                let mut spans = vec![
+                    theme.health(position.health),
+                    Span::raw(" "),
+                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(" {:>8} ", position.arr.to_short())),
+                    absorption_bar(rate, 6, theme),
+                    Span::raw(format!(" {:>4}", absorption_percent(rate))),
+                ];
+                spans.extend(BoardPane::tail(card, theme));
+                let mut line = Line::from(spans);
+                if column == self.column && index == cursor.selected {
+                    line = line.style(theme.selected());
+                }
+                lines.push(line);
+            }
+            if cards.is_empty() {
+                lines.push(Line::from(Span::styled("  no account", theme.dim())));
+            }
+            for _ in shown.max(1)..rows {
+                lines.push(Line::from(""));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    pub(super) fn draw_suggestions(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let w = usize::from(area.width);
+        let name_width = if w >= WIDE.into() { 30 } else { 18 };
+        let why_width = w.saturating_sub(name_width + 26);
+        let mut lines = vec![Line::from(Span::styled(
+            format!("{:<name_width$} {:<11} → {:<11} {}", "Account", "Set", "Suggested", "Why"),
+            theme.header(),
+        ))];
+        if self.suggestions.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  Every account's stage agrees with the data. s goes back to the board.",
+                theme.ok(),
+            )));
+        }
+        let cursor = self.suggestion_cursor;
+        for index in cursor.window(self.suggestions.len()) {
+            let s = &self.suggestions[index];
+            let mut line = Line::from(vec![
+                Span::raw(format!("{:<name_width$} ", fit(&s.name, name_width))),
+                Span::styled(format!("{:<11}", s.current.title()), theme.dim()),
+                Span::raw(" → "),
+                Span::styled(format!("{:<11} ", s.suggested.title()), theme.key()),
+                Span::styled(fit(&s.why, why_width), theme.dim()),
+            ]);
+            if index == cursor.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    pub(super) fn draw_footer(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        board: &Board,
+        theme: Theme,
+    ) {
+        let detail = if self.showing_suggestions {
+            Line::from(Span::styled(
+                "A accept (reason: the why) · D dismiss until the signal changes · s back",
+                theme.dim(),
+            ))
+        } else {
+            match (self.selected_card(), self.selected_suggestion()) {
+                (Some(card), suggestion) => {
+                    let mut spans = vec![
+                        Span::styled(card.position.name.clone(), theme.title()),
+                        Span::styled(
+                            format!(
+                                " · {} · health {} · AM {}",
+                                card.position.stage.title(),
+                                card.position.health.map_or("not set", Health::as_str),
+                                if card.position.am.is_empty() { "—" } else { &card.position.am }
+                            ),
+                            theme.dim(),
+                        ),
+                    ];
+                    if let Some(s) = suggestion {
+                        spans.push(Span::styled(
+                            format!(" · suggests {}: {} (A/D)", s.suggested.title(), s.why),
+                            theme.warn(),
+                        ));
+                    }
+                    Line::from(spans)
+                }
+                (None, _) => Line::from(""),
+            }
+        };
+        let stuck: usize = board.columns.iter().map(|c| c.stuck).sum();
+        let legend = Line::from(Span::styled(
+            format!(
+                "█ absorption · ↻ days to renewal · Nd days in stage · ⚑ stuck > {} days ({stuck})",
+                board.stuck_stage_days
+            ),
+            theme.dim(),
+        ));
+        frame.render_widget(Paragraph::new(vec![detail, legend]), area);
+    }
+}

@@ -1,0 +1,238 @@
+//! Drawing the renewal calendar: the month grid, the agenda lines and the
+//! forecast view. Reads the pane's state only.
+
+use super::*;
+
+/// The summary line, the grid and the agenda of a pane's inner area: the
+/// agenda beside the grid from 120 columns, below it otherwise.
+pub(super) fn split(inner: Rect, month: Month) -> (Rect, Rect) {
+    let weeks = u16::try_from(month_weeks(month).len()).unwrap_or(6);
+    let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    if inner.width >= 120 {
+        let cell = ((inner.width.saturating_sub(88)) / 7).clamp(9, 20);
+        let [grid, _, agenda] = Layout::horizontal([
+            Constraint::Length(cell * 7),
+            Constraint::Length(1),
+            Constraint::Min(20),
+        ])
+        .areas(body);
+        (grid, agenda)
+    } else {
+        // Two lines a week when the agenda keeps at least eight rows.
+        let tall = 1 + weeks * 2;
+        let height = if body.height >= tall + 8 { tall } else { 1 + weeks };
+        let [grid, agenda] =
+            Layout::vertical([Constraint::Length(height), Constraint::Min(1)]).areas(body);
+        (grid, Rect { y: agenda.y, height: agenda.height, ..agenda })
+    }
+}
+
+/// `payment, year 2 of 3` / `renewal` / the moment's title.
+pub(super) fn kind_text(event: &CalendarEvent, wide: bool) -> String {
+    match &event.kind {
+        EventKind::Renewal { .. } => "renewal".to_string(),
+        EventKind::Payment { year_of_term, term_years } => {
+            if wide {
+                format!("payment, year {year_of_term} of {term_years}")
+            } else {
+                format!("payment {year_of_term} of {term_years}")
+            }
+        }
+        EventKind::Moment { moment, .. } => moment.title.clone(),
+    }
+}
+
+/// The renewal's window, or where a moment stands.
+pub(super) fn status_text(event: &CalendarEvent, today: NaiveDate) -> String {
+    match &event.kind {
+        EventKind::Renewal { window } => match *window {
+            WindowStatus::In { days, days_to_end } => format!("{days}-day · {days_to_end} d left"),
+            WindowStatus::NotYet { next: Some(next), .. } => {
+                format!("{} opens {}", next.days, next.opens_on)
+            }
+            WindowStatus::NotYet { days_to_end, next: None } => format!("{days_to_end} d left"),
+            WindowStatus::Ended { days_since } => format!("ended {days_since} d ago"),
+        },
+        EventKind::Payment { .. } => "invoice due".to_string(),
+        EventKind::Moment { moment, overdue } => match moment.done_at {
+            Some(done) => format!("done {}", done.date_naive()),
+            None if *overdue => format!("overdue {} d", (today - moment.due_on).num_days()),
+            None if moment.due_on == today => "due today".to_string(),
+            None => format!("due in {} d", (moment.due_on - today).num_days()),
+        },
+    }
+}
+
+pub(super) fn billing_text(event: &CalendarEvent) -> &'static str {
+    match event.billing {
+        Some(Billing::Annual) => "annual",
+        Some(Billing::Prepaid) => "prepaid",
+        None => "",
+    }
+}
+
+/// One agenda row, fitted to `width`.
+pub(super) fn agenda_line(
+    event: &CalendarEvent,
+    width: usize,
+    today: NaiveDate,
+    theme: Theme,
+) -> Line<'static> {
+    let wide = width >= 85;
+    let kind_width = if wide { 20 } else { 14 };
+    let status_width = 18;
+    let fixed = 6 + 2 + 2 + 2 + 7 + 1 + kind_width + 1 + 7 + 1 + status_width;
+    let name_width = width.saturating_sub(fixed).clamp(8, 30);
+    let arr = match event.kind {
+        EventKind::Moment { .. } => String::new(),
+        _ => event.arr.to_short(),
+    };
+    Line::from(vec![
+        Span::styled(format!("{} ", event.date.format("%a %d")), theme.dim()),
+        Span::styled(marker(&event.kind), marker_style(theme, &event.kind, event.account.health)),
+        Span::raw(" "),
+        theme.health(event.account.health),
+        Span::raw(format!(
+            " {:<name_width$} {:>7} {:<kind_width$} {:<7} ",
+            fit(&event.account.name, name_width),
+            arr,
+            fit(&kind_text(event, wide), kind_width),
+            billing_text(event),
+        )),
+        Span::styled(fit(&status_text(event, today), status_width), theme.dim()),
+    ])
+}
+
+/// `1 row`, `2 rows`.
+pub(super) fn plural(count: impl Into<u64>, word: &str) -> String {
+    let count = count.into();
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}
+
+pub(super) fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES.get(month.saturating_sub(1) as usize).copied().unwrap_or("")
+}
+
+impl CalendarPane {
+    pub(super) fn draw_calendar(&self, frame: &mut Frame<'_>, inner: Rect, theme: Theme) {
+        let month = Month::of(self.cursor);
+        let Some(calendar) = self.calendar() else { return };
+        // The month's totals.
+        let (mut renewals, mut renewal_arr, mut payments, mut payment_arr, mut moments) =
+            (0, crate::domain::Money::ZERO, 0, crate::domain::Money::ZERO, 0);
+        let mut day = month.first_day();
+        while day <= month.last_day() {
+            let summary = calendar.summary_on(day);
+            renewals += summary.renewals;
+            renewal_arr += summary.renewal_arr;
+            payments += summary.payments;
+            payment_arr += summary.payment_arr;
+            moments += summary.moments;
+            day += Duration::days(1);
+        }
+        let summary = Line::from(vec![
+            Span::styled(
+                format!("R {} {} ATR", plural(renewals, "renewal"), renewal_arr.to_short()),
+                theme.title(),
+            ),
+            Span::raw(format!(" · $ {} {}", plural(payments, "payment"), payment_arr.to_short())),
+            Span::raw(format!(" · • {}", plural(moments, "moment"))),
+            Span::styled("  (R renewal, $ payment, • moment, ! overdue)", theme.dim()),
+        ]);
+        frame.render_widget(Paragraph::new(summary), Rect { height: 1, ..inner });
+        let (grid_area, agenda_area) = split(inner, month);
+        frame.render_widget(
+            MonthGrid { month, calendar, cursor: self.cursor, today: self.today, theme },
+            grid_area,
+        );
+        let _ = cell_size(grid_area, month_weeks(month).len());
+        self.draw_agenda(frame, agenda_area, theme);
+    }
+
+    pub(super) fn draw_agenda(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        if area.height == 0 {
+            return;
+        }
+        let (from, to) = self.span_range();
+        let span = match self.span {
+            AgendaSpan::Day => format!("{}", self.cursor.format("%a %Y-%m-%d")),
+            AgendaSpan::Week => {
+                format!("week {} – {}", from.format("%d %b"), to.format("%d %b %Y"))
+            }
+            AgendaSpan::Month => format!("{} {}", month_name(from.month()), from.year()),
+        };
+        let width = usize::from(area.width);
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                format!(
+                    "Agenda · {span} · {}",
+                    plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
+                ),
+                theme.header(),
+            ),
+            Span::styled("  v day/week/month · J/K rows", theme.dim()),
+        ])];
+        let events = self.agenda_events();
+        if events.is_empty() {
+            let text = if self.in_window {
+                "  No renewal in a window here. w shows everything again."
+            } else if self.mine || self.at_risk {
+                "  Nothing here with these filters. x clears them."
+            } else {
+                "  Nothing due: no renewal, payment or moment."
+            };
+            lines.push(Line::from(Span::styled(text, theme.dim())));
+        }
+        for position in self.rows.window(events.len()) {
+            let Some(event) = events.get(position) else { continue };
+            let mut line = agenda_line(event, width, self.today, theme);
+            if position == self.rows.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    pub(super) fn draw_forecast(
+        &self,
+        frame: &mut Frame<'_>,
+        inner: Rect,
+        theme: Theme,
+        user: &str,
+    ) {
+        let Some(data) = &self.forecast else { return };
+        let forward = data.forward_lines(self.forecast_choice, theme, user);
+        let history = data.history_lines(theme);
+        let scroll = u16::try_from(self.forecast_scroll).unwrap_or(u16::MAX);
+        if inner.width >= 140 {
+            let [left, _, right] = Layout::horizontal([
+                Constraint::Length(72),
+                Constraint::Length(2),
+                Constraint::Min(40),
+            ])
+            .areas(inner);
+            frame.render_widget(Paragraph::new(forward).scroll((scroll, 0)), left);
+            frame.render_widget(Paragraph::new(history).scroll((scroll, 0)), right);
+        } else {
+            let mut lines = forward;
+            lines.push(Line::from(""));
+            lines.extend(history);
+            frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+        }
+    }
+}
