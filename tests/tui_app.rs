@@ -287,7 +287,7 @@ fn snapshots_of_every_pane() {
         key(&mut app, KeyCode::Char('2'));
         insta::assert_snapshot!(format!("book_{width}x{height}"), screen(&app, width, height));
         key(&mut app, KeyCode::Enter);
-        for section in ["overview", "timeline", "contracts", "arr"] {
+        for section in ["overview", "timeline", "contracts", "arr", "growth"] {
             insta::assert_snapshot!(
                 format!("account_{section}_{width}x{height}"),
                 screen(&app, width, height)

@@ -310,3 +310,27 @@ fn each_form_write_changes_what_the_section_loads() {
     let text = render(&growth, 160, 48);
     assert!(text.contains("85% of the way, 83% of the time"), "{text}");
 }
+
+#[test]
+fn the_account_view_shows_growth_and_its_keys_write_through_the_app() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    app.open_account("A1");
+    assert_eq!(app.active_title(), "Account");
+    // `u` jumps to the Growth section with the potential form of the first line.
+    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+    let mut terminal = ratatui::Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    terminal.draw(|frame| app.draw(frame)).expect("draw");
+    let text = format!("{:?}", terminal.backend().buffer());
+    assert!(text.contains("Growth"), "{text}");
+    for _ in 0..3 {
+        app.handle_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    }
+    for c in "120".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let lines = app.store().product_lines("A1").expect("lines");
+    let core = lines.iter().find(|l| l.product == "Core").expect("core");
+    assert_eq!(core.potential_units, Some(120));
+}

@@ -11,6 +11,7 @@ use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
 use crate::store::health::HealthChange;
 use crate::tui::action::Action;
 use crate::tui::book::absorption_bp;
+use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
 use crate::tui::signals::suggestion_for;
@@ -34,6 +35,11 @@ const KEYS: &[(&str, Action)] = &[
     ("[", Action::PrevSection),
     ("A", Action::AcceptSuggestion),
     ("D", Action::DismissSuggestion),
+    ("u", Action::SetPotential),
+    ("T", Action::AddTrial),
+    ("K", Action::RecordTakeaway),
+    ("P", Action::AddSuccessPlan),
+    ("V", Action::UpdatePlanValue),
 ];
 
 const HINTS: &[Action] = &[
@@ -46,7 +52,10 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 4] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U"];
+const SECTIONS: [&str; 5] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth"];
+
+/// The index of the Growth section (potentials, trials, success plans).
+const GROWTH: usize = 4;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +122,8 @@ pub struct AccountPane {
     section: usize,
     scroll: usize,
     height: usize,
+    /// The Growth section: potentials, trials and success plans, with forms.
+    growth: Option<AccountGrowth>,
 }
 
 enum Event<'a> {
@@ -137,6 +148,10 @@ impl AccountPane {
             suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
             churn: cx.store.churn_chains_for_account(&id)?,
         };
+        match &mut self.growth {
+            Some(growth) if growth.account_id == id => growth.reload(cx.store, today)?,
+            _ => self.growth = Some(AccountGrowth::load(cx.store, &id, today)?),
+        }
         Ok(())
     }
 }
@@ -180,12 +195,32 @@ impl Pane for AccountPane {
         if self.load(cx).is_err() {
             // An account that cannot be read shows the empty state.
             self.loaded = Loaded::default();
+            self.growth = None;
             self.id = None;
         }
         true
     }
 
     fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+        let edit = matches!(
+            action,
+            Action::SetPotential
+                | Action::AddTrial
+                | Action::RecordTakeaway
+                | Action::AddSuccessPlan
+                | Action::UpdatePlanValue
+        );
+        if edit {
+            self.section = GROWTH;
+        }
+        if self.section == GROWTH
+            && let Some(growth) = &mut self.growth
+        {
+            let request = growth.update(action);
+            if !matches!(request, Request::Ignored) {
+                return request;
+            }
+        }
         match action {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll += 1,
@@ -255,6 +290,14 @@ impl Pane for AccountPane {
         self.loaded.row.as_ref().map(|r| r.id.clone())
     }
 
+    fn typing(&self) -> bool {
+        self.growth.as_ref().is_some_and(AccountGrowth::typing)
+    }
+
+    fn type_key(&mut self, key: ratatui::crossterm::event::KeyEvent, _cx: &mut Cx<'_>) -> Request {
+        self.growth.as_mut().map_or(Request::Ignored, |growth| growth.type_key(key))
+    }
+
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let theme = view.theme;
         let block = Block::bordered()
@@ -284,6 +327,12 @@ impl Pane for AccountPane {
             spans.push(Span::raw(" "));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+        if self.section == GROWTH {
+            if let Some(growth) = &self.growth {
+                growth.draw(frame, body, theme);
+            }
+            return;
+        }
         let lines = self.body(view, usize::from(body.width));
         let max_scroll = lines.len().saturating_sub(usize::from(body.height));
         let scroll = self.scroll.min(max_scroll);

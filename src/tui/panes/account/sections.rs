@@ -9,7 +9,9 @@ impl AccountPane {
             0 => self.overview(view, width),
             1 => self.timeline(view, width),
             2 => self.contracts(view),
-            _ => self.arr(view, width),
+            3 => self.arr(view, width),
+            // The Growth section draws itself.
+            _ => Vec::new(),
         }
     }
 
