@@ -5,14 +5,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use cockpit::domain::Health;
 use cockpit::store::Store;
-use expectrl::session::OsSession;
-use std::io::Write;
-use std::num::NonZeroU16;
+use common::pty::{Screen, cockpit};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
@@ -26,82 +25,6 @@ fn fixture(dir: &Path) -> PathBuf {
     )
     .expect("fixture");
     path
-}
-
-struct Screen {
-    session: OsSession,
-    parser: vt100::Parser,
-}
-
-impl Screen {
-    fn open(db: &Path) -> Screen {
-        Screen::spawn(&["--db".as_ref(), db.as_os_str()], &[], "2025-06-01")
-    }
-
-    fn spawn(args: &[&std::ffi::OsStr], envs: &[(&str, &std::ffi::OsStr)], today: &str) -> Screen {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
-        command.args(args).envs(envs.iter().copied());
-        command
-            .env("COCKPIT_TODAY", today)
-            .env("COCKPIT_USER", "ana")
-            .env("TERM", "xterm-256color")
-            .env("NO_COLOR", "1");
-        let mut session = OsSession::spawn(command).expect("spawn");
-        session.get_process_mut().set_window_size(100, 30).expect("size");
-        Screen {
-            session,
-            parser: vt100::Parser::new(
-                NonZeroU16::new(30).expect("rows"),
-                NonZeroU16::new(100).expect("cols"),
-                0,
-            ),
-        }
-    }
-
-    fn pump(&mut self) {
-        let mut buffer = [0_u8; 8192];
-        while let Ok(n) = self.session.try_read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            self.parser.process(&buffer[..n]);
-        }
-    }
-
-    fn text(&mut self) -> String {
-        self.pump();
-        self.parser.screen().contents()
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {needle:?}; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.write_all(keys.as_bytes()).expect("send");
-        self.session.flush().expect("flush");
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn wait_exit(&mut self) {
-        let start = Instant::now();
-        while self.session.get_process().is_alive().unwrap_or(false) {
-            self.pump();
-            assert!(start.elapsed() < Duration::from_secs(10), "the cockpit did not quit");
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
 }
 
 #[test]
@@ -121,8 +44,7 @@ fn search_set_health_quit_reopen_and_see_it() {
     screen.send("budget freeze announced\r");
     let text = screen.wait_for("saved:");
     assert!(text.contains("Globex health [O]"), "{text}");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 
     let mut screen = Screen::open(&db);
     screen.wait_for("Today");
@@ -134,8 +56,7 @@ fn search_set_health_quit_reopen_and_see_it() {
     assert!(text.contains("[O] orange"), "{text}");
     assert!(text.contains("budget freeze announced"), "{text}");
     assert!(text.contains("ana"), "{text}");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 }
 
 #[test]
@@ -150,10 +71,7 @@ fn a_killed_cockpit_leaves_the_database_whole() {
     screen.send("r");
     screen.send("champion left\r");
     screen.wait_for("saved:");
-    let pid = screen.session.get_process().pid().to_string();
-    let status = Command::new("kill").args(["-9", &pid]).status().expect("kill");
-    assert!(status.success());
-    screen.wait_exit();
+    screen.kill();
     let store = Store::open(&db).expect("reopen");
     assert!(store.integrity_ok().expect("check"));
     let history = store.health_history("A1").expect("history");
@@ -166,7 +84,9 @@ fn the_demo_opens_and_keeps_a_health_change_after_reopening() {
     let dir = tempfile::tempdir().expect("dir");
     let demo = dir.path().join("demo.db");
     let envs = [("COCKPIT_DEMO_DB", demo.as_os_str())];
-    let mut screen = Screen::spawn(&["--demo".as_ref()], &envs, "2026-11-23");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+    command.arg("--demo").envs(envs).env("COCKPIT_TODAY", "2026-11-23").env("COCKPIT_USER", "ana");
+    let mut screen = Screen::spawn(command);
     screen.wait_for("64 accounts");
     screen.send("2");
     screen.wait_for("Book of business");
@@ -178,11 +98,12 @@ fn the_demo_opens_and_keeps_a_health_change_after_reopening() {
     screen.send("y");
     screen.send("pilot ward asks for a second review\r");
     screen.wait_for("saved:");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 
     // The demo's own database, reopened directly, still has the change.
-    let mut screen = Screen::spawn(&["--db".as_ref(), demo.as_os_str()], &[], "2026-11-23");
+    let mut command = cockpit(&demo);
+    command.env("COCKPIT_TODAY", "2026-11-23");
+    let mut screen = Screen::spawn(command);
     screen.wait_for("64 accounts");
     screen.send("2");
     screen.send("/aldermoor");
@@ -191,6 +112,5 @@ fn the_demo_opens_and_keeps_a_health_change_after_reopening() {
     let text = screen.wait_for("Health history");
     assert!(text.contains("[Y] yellow"), "{text}");
     assert!(text.contains("pilot ward asks for a second review"), "{text}");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 }

@@ -5,12 +5,11 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use cockpit::store::Store;
-use expectrl::session::OsSession;
-use std::io::Write;
-use std::num::NonZeroU16;
+use common::pty::Screen;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn fixture(dir: &Path) -> PathBuf {
@@ -29,81 +28,6 @@ fn fixture(dir: &Path) -> PathBuf {
     path
 }
 
-struct Screen {
-    session: OsSession,
-    parser: vt100::Parser,
-}
-
-impl Screen {
-    fn open(db: &Path) -> Screen {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
-        command
-            .arg("--db")
-            .arg(db)
-            .env("COCKPIT_TODAY", "2025-06-01")
-            .env("COCKPIT_USER", "ana")
-            .env("TERM", "xterm-256color")
-            .env("NO_COLOR", "1");
-        let mut session = OsSession::spawn(command).expect("spawn");
-        session.get_process_mut().set_window_size(100, 30).expect("size");
-        Screen {
-            session,
-            parser: vt100::Parser::new(
-                NonZeroU16::new(30).expect("rows"),
-                NonZeroU16::new(100).expect("cols"),
-                0,
-            ),
-        }
-    }
-
-    fn pump(&mut self) {
-        let mut buffer = [0_u8; 8192];
-        while let Ok(n) = self.session.try_read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            self.parser.process(&buffer[..n]);
-        }
-    }
-
-    fn text(&mut self) -> String {
-        self.pump();
-        self.parser.screen().contents()
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {needle:?}; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.write_all(keys.as_bytes()).expect("send");
-        self.session.flush().expect("flush");
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn wait_exit(&mut self) {
-        let start = Instant::now();
-        while self.session.get_process().is_alive().unwrap_or(false) {
-            self.pump();
-            assert!(start.elapsed() < Duration::from_secs(10), "the cockpit did not quit");
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-/// The screen's words in reading order, without box lines, so a wrapped
-/// sentence reads whole.
 fn flat(text: &str) -> String {
     text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -134,8 +58,7 @@ fn record_a_four_link_chain_quit_reopen_and_find_it() {
     let text = screen.wait_for("saved:");
     assert!(started.elapsed() < Duration::from_secs(60));
     assert!(text.contains("Churn report"), "{text}");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 
     let mut screen = Screen::open(&db);
     screen.wait_for("Today");
@@ -158,8 +81,7 @@ fn record_a_four_link_chain_quit_reopen_and_find_it() {
     screen.send("\r");
     let text = screen.wait_for("Chains behind");
     assert!(text.contains("Globex"), "{text}");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
 }
 
 #[test]
@@ -177,8 +99,7 @@ fn a_terminal_only_chain_is_refused() {
     assert!(text.contains("names only what happened"), "{text}");
     screen.send(ESC);
     screen.wait_for("Churn report");
-    screen.send("q");
-    screen.wait_exit();
+    screen.quit();
     let store = Store::open(&db).expect("reopen");
     assert!(store.churn_chains_for_account("A1").expect("chains").is_empty());
 }

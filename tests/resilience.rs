@@ -8,13 +8,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use chrono::NaiveDate;
 use cockpit::domain::Health;
 use cockpit::generate::{Params, write_book};
 use cockpit::store::Store;
-use expectrl::session::OsSession;
-use std::io::Write as _;
-use std::num::NonZeroU16;
+use common::pty::Screen;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -314,66 +314,6 @@ fn a_full_disk_refuses_the_import_and_keeps_the_book() {
     assert_eq!(count(&db, "accounts"), accounts_before);
 }
 
-/// The app in a pseudo-terminal, as `tests/e2e.rs` drives it.
-struct Screen {
-    session: OsSession,
-    parser: vt100::Parser,
-}
-
-impl Screen {
-    fn open(db: &Path) -> Screen {
-        let mut command = cockpit(db);
-        command.env("TERM", "xterm-256color").env("NO_COLOR", "1");
-        let mut session = OsSession::spawn(command).expect("spawn");
-        session.get_process_mut().set_window_size(100, 30).expect("size");
-        let parser = vt100::Parser::new(
-            NonZeroU16::new(30).expect("rows"),
-            NonZeroU16::new(100).expect("cols"),
-            0,
-        );
-        Screen { session, parser }
-    }
-
-    fn text(&mut self) -> String {
-        let mut buffer = [0_u8; 8192];
-        while let Ok(n) = self.session.try_read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            self.parser.process(&buffer[..n]);
-        }
-        self.parser.screen().contents()
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "waited for {needle:?}:\n{text}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.write_all(keys.as_bytes()).expect("send");
-        self.session.flush().expect("flush");
-    }
-
-    fn kill(&mut self) {
-        let pid = self.session.get_process().pid().to_string();
-        let status = Command::new("kill").args(["-9", &pid]).status().expect("kill");
-        assert!(status.success());
-        let start = Instant::now();
-        while self.session.get_process().is_alive().unwrap_or(false) {
-            assert!(start.elapsed() < Duration::from_secs(10), "still alive");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
 fn small_book(dir: &Path) -> PathBuf {
     let db = dir.join("app.db");
     drop(Store::open(&db).expect("open"));
@@ -408,12 +348,12 @@ fn burst(n: usize) -> (String, Vec<String>) {
 fn an_app_killed_after_a_burst_keeps_every_saved_edit() {
     let dir = tempfile::tempdir().expect("dir");
     let db = small_book(dir.path());
-    let mut screen = Screen::open(&db);
+    let mut screen = Screen::spawn(cockpit(&db));
     screen.wait_for("Today");
     screen.send("2");
     screen.wait_for("Book of business");
     let (keys, reasons) = burst(12);
-    screen.send(&keys);
+    screen.send_now(&keys);
     // The last edit turns the account orange: once the app says it saved
     // that, it has reported all twelve.
     let start = Instant::now();
@@ -439,12 +379,12 @@ fn an_app_killed_after_a_burst_keeps_every_saved_edit() {
 fn an_app_killed_mid_burst_keeps_a_whole_prefix_of_the_edits() {
     let dir = tempfile::tempdir().expect("dir");
     let db = small_book(dir.path());
-    let mut screen = Screen::open(&db);
+    let mut screen = Screen::spawn(cockpit(&db));
     screen.wait_for("Today");
     screen.send("2");
     screen.wait_for("Book of business");
     let (keys, reasons) = burst(40);
-    screen.send(&keys);
+    screen.send_now(&keys);
     // Kill as soon as the first save is on screen: the rest are in flight.
     screen.wait_for("saved:");
     screen.kill();

@@ -3,6 +3,8 @@
 //! 160×48; and the real binary in a pty that moves a stage and records an
 //! opportunity, quits, reopens and finds both.
 
+mod common;
+
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::opportunity::OpportunityStage;
@@ -10,8 +12,7 @@ use cockpit::domain::{Config, Money, Stage};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::frame::resized as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 
@@ -70,21 +71,6 @@ fn chars(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
-}
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    app.resize(width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| app.draw(frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn open_board(app: &mut App) {
@@ -326,77 +312,7 @@ fn snapshots_of_the_board_and_the_targets() {
 /// The real binary in a pseudo-terminal, the screen parsed with vt100.
 #[cfg(unix)]
 mod pty {
-    use expectrl::session::OsSession;
-    use std::io::Write;
-    use std::num::NonZeroU16;
-    use std::path::Path;
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-
-    struct Screen {
-        session: OsSession,
-        parser: vt100::Parser,
-    }
-
-    impl Screen {
-        fn open(db: &Path) -> Screen {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
-            command
-                .arg("--db")
-                .arg(db)
-                .env("COCKPIT_TODAY", "2025-06-01")
-                .env("COCKPIT_USER", "ana")
-                .env("TERM", "xterm-256color")
-                .env("NO_COLOR", "1");
-            let mut session = OsSession::spawn(command).expect("spawn");
-            session.get_process_mut().set_window_size(100, 30).expect("size");
-            let parser = vt100::Parser::new(
-                NonZeroU16::new(30).expect("rows"),
-                NonZeroU16::new(100).expect("cols"),
-                0,
-            );
-            Screen { session, parser }
-        }
-
-        fn wait_for(&mut self, needle: &str) -> String {
-            let start = Instant::now();
-            let mut buffer = [0_u8; 8192];
-            loop {
-                while let Ok(n) = self.session.try_read(&mut buffer) {
-                    if n == 0 {
-                        break;
-                    }
-                    self.parser.process(&buffer[..n]);
-                }
-                let text = self.parser.screen().contents();
-                if text.contains(needle) {
-                    return text;
-                }
-                assert!(
-                    start.elapsed() < Duration::from_secs(15),
-                    "waited for {needle:?}; screen:\n{text}"
-                );
-                std::thread::sleep(Duration::from_millis(30));
-            }
-        }
-
-        fn send(&mut self, keys: &str) {
-            self.session.write_all(keys.as_bytes()).expect("send");
-            self.session.flush().expect("flush");
-            std::thread::sleep(Duration::from_millis(60));
-        }
-
-        fn quit(&mut self) {
-            self.send("q");
-            let start = Instant::now();
-            while self.session.get_process().is_alive().unwrap_or(false) {
-                let mut buffer = [0_u8; 8192];
-                let _ = self.session.try_read(&mut buffer);
-                assert!(start.elapsed() < Duration::from_secs(10), "the cockpit did not quit");
-                std::thread::sleep(Duration::from_millis(30));
-            }
-        }
-    }
+    use crate::common::pty::Screen;
 
     #[test]
     fn move_a_stage_record_an_opportunity_quit_reopen_and_find_both() {
@@ -460,7 +376,8 @@ fn bench_the_panes_on_a_large_book() {
     let holders = store.product_holders(&products[0]).expect("holders");
     println!("products + holders {:?} ({})", start.elapsed(), holders.len());
     let mut app = App::new(store, clock, config, "nobody", Theme::plain()).expect("app");
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
     app.resize(160, 48);
     for (pane, keys) in [('4', "jjjlljkkhG"), ('5', "jjjapstxhG")] {
         let start = std::time::Instant::now();

@@ -3,6 +3,8 @@
 //! outcomes; a fixed clock; keys in, the screen and the store checked;
 //! snapshots of the grid and the forecast at 80×24 and 160×48.
 
+mod common;
+
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::Config;
@@ -11,8 +13,7 @@ use cockpit::store::Store;
 use cockpit::tui::action::Action;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::frame::resized as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 
@@ -91,21 +92,6 @@ fn chars(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
-}
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    app.resize(width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| app.draw(frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The agenda's heading line, which names the selected day (span: day).

@@ -2,6 +2,8 @@
 //! fixed book with two saved chains, a fixed clock, keys in, the store
 //! checked, and snapshots at 80×24 and 160×48.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use cockpit::clock::Clock;
 use cockpit::domain::churn::{ChainLink, ChainStatus, ChurnChain, ChurnEvent};
@@ -9,8 +11,7 @@ use cockpit::domain::{Config, Money};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::frame::text as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 
@@ -76,20 +77,6 @@ fn chars(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| app.draw(frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn at_80(app: &mut App) -> String {

@@ -25,14 +25,15 @@
 //! renewed 130 → 68.4%; out-year payments C6 2025-01-01 (10) and C7
 //! 2024-11-01 (5), both collected → (130 + 15) / (190 + 15) = 70.7%.
 
+mod common;
+
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::Config;
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::frame::text as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 
@@ -123,20 +124,6 @@ fn open_metrics(app: &mut App) {
     let digit = char::from_digit(u32::try_from(index + 1).expect("index"), 10).expect("digit");
     chars(app, &digit.to_string());
     assert_eq!(app.active_title(), "Metrics");
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| app.draw(frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The load time varies from run to run; snapshots must not.
