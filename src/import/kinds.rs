@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::store::StoreResult;
 use crate::store::bulk::{
-    BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
+    BulkImport, BulkTable, DerivedScope, ImportCounts, LoadedSnapshot, RowOutcome, SnapshotWrite,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
@@ -200,6 +200,12 @@ pub(super) fn snapshots<R: Read>(
     // Loading into an empty table, the primary key itself catches a key given
     // twice; otherwise a repeat would silently update, so keys are tracked here.
     let empty_at_start = bulk.defer_indexes(BulkTable::Snapshots)?;
+    // Into an empty table the derived facts are written from the loaded rows
+    // at the end, rather than kept up by triggers row by row.
+    let mut loaded: Vec<LoadedSnapshot> = Vec::new();
+    if empty_at_start {
+        bulk.suspend_snapshot_triggers()?;
+    }
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -260,7 +266,17 @@ pub(super) fn snapshots<R: Read>(
         }
         touched[account as usize] = true;
         match bulk.upsert_snapshot(account_id, product, month, arr, units)? {
-            SnapshotWrite::Written => written += 1,
+            SnapshotWrite::Written => {
+                written += 1;
+                if empty_at_start {
+                    loaded.push(LoadedSnapshot {
+                        account,
+                        month: month.0,
+                        cents: arr.0,
+                        units: units.unwrap_or(0),
+                    });
+                }
+            }
             SnapshotWrite::Unchanged => {}
             SnapshotWrite::DuplicateKey => {
                 problems.push(twice());
@@ -273,7 +289,9 @@ pub(super) fn snapshots<R: Read>(
         return Ok(ImportCounts::default());
     }
     let counts = counts_from(bulk.count_rows(BulkTable::Snapshots)?, rows_before, written, good);
-    if counts.inserted + counts.updated > 0 {
+    if empty_at_start {
+        bulk.derive_from_loaded(&ids, &mut loaded)?;
+    } else if counts.inserted + counts.updated > 0 {
         let moved = bulk.latest_month()? != latest_before;
         refresh(bulk, &ids, &touched, moved, DerivedScope::Snapshots)?;
     }

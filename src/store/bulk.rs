@@ -9,7 +9,9 @@
 use super::{Store, StoreResult};
 use crate::domain::{Account, Contract, Health, Money, Month, Note, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
+
+pub use super::series::LoadedSnapshot;
 
 mod read;
 pub(crate) use read::account_from_row;
@@ -112,6 +114,9 @@ pub struct BulkImport<'s> {
     empty_tables: Vec<BulkTable>,
     /// The snapshot writer, prepared once: millions of rows go through it.
     snapshot_statement: Option<rusqlite::Statement<'s>>,
+    /// The snapshot triggers were dropped for a bulk load and must be created
+    /// again before commit.
+    triggers_suspended: bool,
 }
 
 impl Drop for BulkImport<'_> {
@@ -174,6 +179,7 @@ impl Store {
             deferred_indexes: Vec::new(),
             empty_tables: Vec::new(),
             snapshot_statement: None,
+            triggers_suspended: false,
         })
     }
 
@@ -214,9 +220,7 @@ impl BulkImport<'_> {
 
     /// The book's latest snapshot month, if it has snapshots.
     pub fn latest_month(&self) -> StoreResult<Option<Month>> {
-        let latest: Option<i32> =
-            self.conn.query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))?;
-        Ok(latest.map(Month))
+        super::series::latest_month(self.conn)
     }
 
     /// How many rows a table holds, to tell inserts from updates after upserts.
@@ -399,9 +403,44 @@ impl BulkImport<'_> {
         refresh(self.conn, accounts, scope)
     }
 
+    /// For a bulk load into an empty snapshots table: drops the triggers that
+    /// would otherwise do per-row bookkeeping; [`Self::derive_from_loaded`]
+    /// then writes the derived facts from the loaded rows, and the triggers
+    /// are created again before commit (a rollback brings them back too).
+    pub fn suspend_snapshot_triggers(&mut self) -> StoreResult<()> {
+        if !self.triggers_suspended {
+            self.conn.execute_batch(super::series::DROP_SNAPSHOT_TRIGGERS)?;
+            self.triggers_suspended = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the month counts, ARR series and the accounts' derived ARR,
+    /// units and first month from the rows of a bulk load into an empty
+    /// snapshots table. `ids` are the accounts by the positions in `loaded`.
+    pub fn derive_from_loaded(
+        &mut self,
+        ids: &[String],
+        loaded: &mut [LoadedSnapshot],
+    ) -> StoreResult<()> {
+        self.rebuild_indexes()?;
+        super::series::derive_from_loaded(self.conn, ids, loaded)?;
+        self.restore_snapshot_triggers()
+    }
+
+    fn restore_snapshot_triggers(&mut self) -> StoreResult<()> {
+        if self.triggers_suspended {
+            self.conn.execute_batch(super::series::SNAPSHOT_TRIGGERS)?;
+            self.triggers_suspended = false;
+        }
+        Ok(())
+    }
+
     /// Makes the whole import durable at once.
     pub fn commit(mut self) -> StoreResult<()> {
         self.rebuild_indexes()?;
+        self.restore_snapshot_triggers()?;
+        super::series::rebuild_stale(self.conn)?;
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
         Ok(())
@@ -477,11 +516,7 @@ fn iso_date(date: NaiveDate) -> String {
 const PER_ACCOUNT_LIMIT: usize = 2_000;
 
 fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) -> StoreResult<()> {
-    let latest: Option<i64> = tx
-        .query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))
-        .optional()?
-        .flatten();
-    let latest = latest.unwrap_or(i64::MIN);
+    let latest = super::series::latest_month(tx)?.map_or(i64::MIN, |m| i64::from(m.0));
     let snapshots = matches!(scope, DerivedScope::Snapshots | DerivedScope::All);
     let touches = matches!(scope, DerivedScope::Touches | DerivedScope::All);
     match accounts {
