@@ -73,7 +73,7 @@ pub(super) fn accounts<R: Read>(
     let names = ACCOUNTS.names;
     let stored = bulk.stored_accounts()?;
     let reason = format!("imported from {}", origin.file);
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
     loop {
         let row = match input.next_row(names) {
@@ -288,7 +288,9 @@ pub(super) fn snapshots<R: Read>(
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    let counts = counts_from(bulk.count_rows(BulkTable::Snapshots)?, rows_before, written, good);
+    // Into an empty table every written row is a new one: no need to count.
+    let rows_after = if empty_at_start { written } else { bulk.count_rows(BulkTable::Snapshots)? };
+    let counts = counts_from(rows_after, rows_before, written, good);
     if empty_at_start {
         bulk.derive_from_loaded(&ids, &mut loaded)?;
     } else if counts.inserted + counts.updated > 0 {
@@ -305,7 +307,7 @@ pub(super) fn contracts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     bulk.defer_indexes(BulkTable::Contracts)?;
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
@@ -384,7 +386,7 @@ pub(super) fn notes<R: Read>(
     let names = NOTES.names;
     let (ids, index) = account_index(bulk)?;
     let mut touched = vec![false; ids.len()];
-    let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64> = HashMap::new();
+    let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
     bulk.defer_indexes(BulkTable::Notes)?;
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
@@ -475,8 +477,15 @@ fn refresh(
     }
 }
 
+/// Account ids to their positions, hashed quickly (ids are not adversarial
+/// input to a long-lived map: the map lives for one import).
+type AccountIndex = HashMap<String, u32, Quick>;
+
+/// The quick hasher for maps that live for one import.
+type Quick = BuildHasherDefault<TextHasher>;
+
 /// Every stored account id, and each id's position in that list.
-fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, HashMap<String, u32>)> {
+fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
     let ids = bulk.account_ids()?;
     let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     Ok((ids, index))
@@ -486,7 +495,7 @@ fn known_account(
     row: &Row<'_>,
     column: usize,
     id: &str,
-    index: &HashMap<String, u32>,
+    index: &AccountIndex,
 ) -> Result<u32, RowError> {
     index.get(id).copied().ok_or_else(|| {
         row.error(column, format!("{id:?} is not a known account (import accounts first)"))
@@ -518,7 +527,24 @@ fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError>
     if trimmed.len() != 10 {
         return Err(error());
     }
+    if let Some(date) = plain_date(trimmed.as_bytes()) {
+        return Ok(date);
+    }
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
+}
+
+/// `YYYY-MM-DD` in plain digits, the common case, without chrono's general
+/// parser; anything else goes to that parser.
+fn plain_date(bytes: &[u8]) -> Option<NaiveDate> {
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .try_fold(0u32, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
 }
 
 fn note_time(row: &Row<'_>, column: usize, text: &str) -> Result<DateTime<Utc>, RowError> {
@@ -549,6 +575,33 @@ fn optional_parsed<T>(
     match problems.take(row.optional(column))? {
         Some(text) => problems.take(parse(row, column, text)).map(Some),
         None => Some(None),
+    }
+}
+
+/// A quick multiplicative hasher for short texts such as account ids.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl Hasher for TextHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
     }
 }
 
@@ -592,6 +645,30 @@ mod tests {
         assert_ne!(key, snapshot_key(7, 3, month));
         assert_ne!(key, snapshot_key(7, 2, month.plus(1)));
         assert_eq!(key, snapshot_key(7, 2, month));
+    }
+
+    #[test]
+    fn plain_dates_parse_like_chrono() {
+        for text in
+            ["2025-03-09", "2024-02-29", "2023-02-29", "2025-13-01", "2025-1x-01", "0000-01-01"]
+        {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            let plain = plain_date(text.as_bytes());
+            assert!(plain.is_none() || plain == chrono, "{text}");
+            assert_eq!(plain.is_some(), chrono.is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_text_hasher_tells_ids_apart() {
+        let hash = |text: &str| {
+            let mut hasher = TextHasher::default();
+            hasher.write(text.as_bytes());
+            hasher.finish()
+        };
+        assert_ne!(hash("A000001"), hash("A000002"));
+        assert_ne!(hash("ACME-0001-EU"), hash("ACME-0001-US"));
+        assert_eq!(hash("A000001"), hash("A000001"));
     }
 
     #[test]

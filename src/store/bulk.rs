@@ -103,7 +103,10 @@ pub struct StoredAccount {
 /// Foreign-key enforcement is off for the import's duration: the importer
 /// has already checked every account id against the accounts table inside
 /// this same write transaction, and the per-row parent lookups would
-/// otherwise cost as much as the inserts themselves.
+/// otherwise cost as much as the inserts themselves. CHECK constraints are
+/// off too: every value was parsed into its domain type (stage, health,
+/// kind, billing, non-negative money) before it reaches here, and SQLite
+/// builds a temporary table for each `IN (…)` check of every row.
 pub struct BulkImport<'s> {
     conn: &'s Connection,
     finished: bool,
@@ -127,6 +130,9 @@ impl Drop for BulkImport<'_> {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
+        let _ = self.conn.pragma_update(None, "ignore_check_constraints", "OFF");
+        // Statements prepared while checks were off would skip them for good.
+        self.conn.flush_prepared_statement_cache();
     }
 }
 
@@ -152,6 +158,13 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
 
+const CONTRACT_INSERT: &str = "INSERT INTO contracts
+     (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+const NOTE_INSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
+     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
+
 /// `?5` is the author when the file names one; without it a stored author is kept.
 const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
      VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
@@ -169,8 +182,10 @@ impl Store {
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
         if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
             self.conn.pragma_update(None, "foreign_keys", "ON")?;
+            self.conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
             return Err(error.into());
         }
         Ok(BulkImport {
@@ -235,7 +250,7 @@ impl BulkImport<'_> {
 
     /// Inserts a new account with the file's columns (absent ones default).
     pub fn insert_account(&mut self, account: &Account, today: NaiveDate) -> StoreResult<()> {
-        let today = today.format("%Y-%m-%d").to_string();
+        let today = iso_date(today);
         let mut statement = self.conn.prepare_cached(
             "INSERT INTO accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
                                    potential_units, health, health_since, flags)
@@ -268,7 +283,7 @@ impl BulkImport<'_> {
         health_moved: bool,
         today: NaiveDate,
     ) -> StoreResult<()> {
-        let today = today.format("%Y-%m-%d").to_string();
+        let today = iso_date(today);
         let mut statement = self.conn.prepare_cached(
             "UPDATE accounts SET name = ?2, csm = ?3, am = ?4, segment = ?5, industry = ?6,
                     region = ?7, stage = ?8, potential_units = ?9, health = ?10, flags = ?11,
@@ -364,7 +379,14 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one contract; true when the row was written.
     pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
-        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
+        // Into an empty table nothing can conflict (the importer refuses an
+        // id twice in one file): the plain insert is a simpler program.
+        let sql = if self.empty_tables.contains(&BulkTable::Contracts) {
+            CONTRACT_INSERT
+        } else {
+            CONTRACT_UPSERT
+        };
+        let mut statement = self.conn.prepare_cached(sql)?;
         let written = statement.execute(params![
             contract.id,
             contract.account_id,
@@ -382,7 +404,9 @@ impl BulkImport<'_> {
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
     pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
-        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
+        let sql =
+            if self.empty_tables.contains(&BulkTable::Notes) { NOTE_INSERT } else { NOTE_UPSERT };
+        let mut statement = self.conn.prepare_cached(sql)?;
         let written = statement.execute(params![
             note.account_id,
             rfc3339(note.at),
@@ -505,11 +529,47 @@ impl BulkTable {
 
 /// The canonical stored form of a time: RFC 3339 UTC, `Z`, fractions only when present.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    use chrono::Timelike;
+    if at.nanosecond() != 0 {
+        return at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    }
+    // Whole seconds, the usual case: written by hand, as chrono's general
+    // formatter costs more than the row's insert.
+    let mut text = iso_date(at.date_naive());
+    if text.len() != 10 {
+        return at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    }
+    for (separator, value) in [('T', at.hour()), (':', at.minute()), (':', at.second())] {
+        text.push(separator);
+        text.push(char::from(b'0' + (value / 10) as u8));
+        text.push(char::from(b'0' + (value % 10) as u8));
+    }
+    text.push('Z');
+    text
 }
 
-fn iso_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+/// `YYYY-MM-DD`, written by hand: chrono's general formatter costs more than
+/// the row's insert when a file has hundreds of thousands of dates.
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&year) {
+        return date.format("%Y-%m-%d").to_string();
+    }
+    let year = year as u32;
+    let digits = [
+        year / 1000,
+        year / 100 % 10,
+        year / 10 % 10,
+        year % 10,
+        10,
+        month / 10,
+        month % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    digits.iter().map(|&d| if d == 10 { '-' } else { char::from(b'0' + d as u8) }).collect()
 }
 
 /// Past this many accounts, one pass over the whole book beats per-account lookups.
@@ -588,4 +648,56 @@ fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) ->
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_and_foreign_keys_are_back_after_an_import() {
+        let mut store = Store::open_in_memory().expect("store");
+        for (id, finish) in [("A", true), ("B", false)] {
+            let mut bulk = store.begin_import().expect("begin");
+            let account = Account::new(id, "Ay");
+            bulk.insert_account(&account, NaiveDate::MIN).expect("insert");
+            if finish {
+                bulk.commit().expect("commit");
+            } else {
+                drop(bulk);
+            }
+            let bad_stage = store
+                .conn
+                .execute("INSERT INTO accounts (id, name, stage) VALUES ('X', 'x', 'bogus')", []);
+            assert!(bad_stage.is_err(), "the stage check holds again");
+            let orphan = store.conn.execute(
+                "INSERT INTO snapshots (account_id, product, month, arr_cents) VALUES ('Z', 'p', 1, 1)",
+                [],
+            );
+            assert!(orphan.is_err(), "foreign keys hold again");
+        }
+    }
+
+    #[test]
+    fn hand_written_dates_and_times_match_chrono() {
+        for (y, m, d) in [(2025, 3, 9), (1999, 12, 31), (2, 1, 1), (9999, 10, 20)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+            for (h, mi, s, nano) in [(0, 0, 0, 0), (9, 5, 7, 0), (23, 59, 59, 0), (1, 2, 3, 5_000)]
+            {
+                let at = date.and_hms_nano_opt(h, mi, s, nano).expect("time").and_utc();
+                assert_eq!(rfc3339(at), at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+            }
+        }
+        assert_eq!(
+            rfc3339(
+                NaiveDate::from_ymd_opt(2025, 3, 9)
+                    .expect("d")
+                    .and_hms_opt(9, 30, 0)
+                    .expect("t")
+                    .and_utc()
+            ),
+            "2025-03-09T09:30:00Z"
+        );
+    }
 }

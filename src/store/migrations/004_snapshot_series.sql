@@ -33,3 +33,7 @@ CREATE TABLE snapshot_months (
 
 INSERT INTO snapshot_months (month, rows) SELECT month, count(*) FROM snapshots GROUP BY month;
 INSERT INTO arr_series_stale (account_id) SELECT DISTINCT account_id FROM snapshots;
+
+-- notes_by_account (account_id, at) repeats the prefix of the unique
+-- (account_id, at, text) index, which serves the same reads.
+DROP INDEX notes_by_account;
