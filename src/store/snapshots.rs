@@ -1,8 +1,10 @@
 //! ARR snapshots: reading them for the retention metrics, and inserting them
 //! (tests, benchmarks; the CSV importer has its own validated path).
 //!
-//! Reads stream rows in the table's key order (account, product, month), so
-//! the whole book loads in one scan with no sort and no per-row allocation.
+//! The whole book's ARR grid comes from the per-account series kept in
+//! `store::series` (one row per account); a product's grid, or any grid while
+//! some series are stale, streams snapshot rows in the table's key order
+//! (account, product, month) in one scan with no sort.
 
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
