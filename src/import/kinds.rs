@@ -3,6 +3,7 @@
 //! writer. Writing stops at the first problem (the transaction will be rolled
 //! back anyway) but checking goes on, so one run lists every bad row.
 
+use super::fast::{FastKey, Quick, plain_date};
 use super::input::{Columns, CsvInput, Row};
 use super::{Origin, Problems, RowError};
 use crate::domain::{
@@ -14,7 +15,6 @@ use crate::store::bulk::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 const ACCOUNTS: Columns = Columns {
@@ -481,9 +481,6 @@ fn refresh(
 /// input to a long-lived map: the map lives for one import).
 type AccountIndex = HashMap<String, u32, Quick>;
 
-/// The quick hasher for maps that live for one import.
-type Quick = BuildHasherDefault<TextHasher>;
-
 /// Every stored account id, and each id's position in that list.
 fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
     let ids = bulk.account_ids()?;
@@ -533,20 +530,6 @@ fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError>
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
 }
 
-/// `YYYY-MM-DD` in plain digits, the common case, without chrono's general
-/// parser; anything else goes to that parser.
-fn plain_date(bytes: &[u8]) -> Option<NaiveDate> {
-    let number = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .try_fold(0u32, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
-    };
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
-}
-
 fn note_time(row: &Row<'_>, column: usize, text: &str) -> Result<DateTime<Utc>, RowError> {
     let trimmed = text.trim();
     if trimmed.len() == 10
@@ -578,61 +561,6 @@ fn optional_parsed<T>(
     }
 }
 
-/// A quick multiplicative hasher for short texts such as account ids.
-#[derive(Default)]
-struct TextHasher(u64);
-
-impl Hasher for TextHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
-        }
-    }
-}
-
-/// A quick hasher for the compact snapshot keys: they are already well
-/// spread integers, so SipHash's protection buys nothing and costs time.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-type FastKey = BuildHasherDefault<KeyHasher>;
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^ (x >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 ^= value;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,30 +573,6 @@ mod tests {
         assert_ne!(key, snapshot_key(7, 3, month));
         assert_ne!(key, snapshot_key(7, 2, month.plus(1)));
         assert_eq!(key, snapshot_key(7, 2, month));
-    }
-
-    #[test]
-    fn plain_dates_parse_like_chrono() {
-        for text in
-            ["2025-03-09", "2024-02-29", "2023-02-29", "2025-13-01", "2025-1x-01", "0000-01-01"]
-        {
-            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-            let plain = plain_date(text.as_bytes());
-            assert!(plain.is_none() || plain == chrono, "{text}");
-            assert_eq!(plain.is_some(), chrono.is_some(), "{text}");
-        }
-    }
-
-    #[test]
-    fn the_text_hasher_tells_ids_apart() {
-        let hash = |text: &str| {
-            let mut hasher = TextHasher::default();
-            hasher.write(text.as_bytes());
-            hasher.finish()
-        };
-        assert_ne!(hash("A000001"), hash("A000002"));
-        assert_ne!(hash("ACME-0001-EU"), hash("ACME-0001-US"));
-        assert_eq!(hash("A000001"), hash("A000001"));
     }
 
     #[test]

@@ -13,8 +13,13 @@ use rusqlite::{Connection, params};
 
 pub use super::series::LoadedSnapshot;
 
+mod format;
 mod read;
+mod refresh;
+use format::iso_date;
+pub use format::rfc3339;
 pub(crate) use read::account_from_row;
+use refresh::refresh;
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
@@ -171,8 +176,6 @@ const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
      ON CONFLICT (account_id, at, text) DO UPDATE
      SET kind = excluded.kind, who = coalesce(?5, who)
      WHERE kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5)";
-
-const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";
 
 impl Store {
     /// Starts an import: one transaction, with a large page cache so that a
@@ -527,129 +530,6 @@ impl BulkTable {
     }
 }
 
-/// The canonical stored form of a time: RFC 3339 UTC, `Z`, fractions only when present.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    use chrono::Timelike;
-    if at.nanosecond() != 0 {
-        return at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    }
-    // Whole seconds, the usual case: written by hand, as chrono's general
-    // formatter costs more than the row's insert.
-    let mut text = iso_date(at.date_naive());
-    if text.len() != 10 {
-        return at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    }
-    for (separator, value) in [('T', at.hour()), (':', at.minute()), (':', at.second())] {
-        text.push(separator);
-        text.push(char::from(b'0' + (value / 10) as u8));
-        text.push(char::from(b'0' + (value % 10) as u8));
-    }
-    text.push('Z');
-    text
-}
-
-/// `YYYY-MM-DD`, written by hand: chrono's general formatter costs more than
-/// the row's insert when a file has hundreds of thousands of dates.
-pub(crate) fn iso_date(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    let (year, month, day) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&year) {
-        return date.format("%Y-%m-%d").to_string();
-    }
-    let year = year as u32;
-    let digits = [
-        year / 1000,
-        year / 100 % 10,
-        year / 10 % 10,
-        year % 10,
-        10,
-        month / 10,
-        month % 10,
-        10,
-        day / 10,
-        day % 10,
-    ];
-    digits.iter().map(|&d| if d == 10 { '-' } else { char::from(b'0' + d as u8) }).collect()
-}
-
-/// Past this many accounts, one pass over the whole book beats per-account lookups.
-const PER_ACCOUNT_LIMIT: usize = 2_000;
-
-fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) -> StoreResult<()> {
-    let latest = super::series::latest_month(tx)?.map_or(i64::MIN, |m| i64::from(m.0));
-    let snapshots = matches!(scope, DerivedScope::Snapshots | DerivedScope::All);
-    let touches = matches!(scope, DerivedScope::Touches | DerivedScope::All);
-    match accounts {
-        Some(ids) if ids.len() <= PER_ACCOUNT_LIMIT => {
-            for id in ids {
-                if snapshots {
-                    let mut statement = tx.prepare_cached(
-                        "UPDATE accounts SET
-                           arr_cents = (SELECT coalesce(sum(arr_cents), 0) FROM snapshots
-                                        WHERE account_id = ?1 AND month = ?2),
-                           units = (SELECT coalesce(sum(units), 0) FROM snapshots
-                                    WHERE account_id = ?1 AND month = ?2),
-                           first_month = (SELECT min(month) FROM snapshots
-                                          WHERE account_id = ?1 AND arr_cents > 0)
-                         WHERE id = ?1",
-                    )?;
-                    statement.execute(params![id, latest])?;
-                }
-                if touches {
-                    let mut statement = tx.prepare_cached(&format!(
-                        "UPDATE accounts SET last_touch =
-                           (SELECT substr(max(at), 1, 10) FROM notes
-                            WHERE account_id = ?1 AND kind IN {TOUCH_KINDS})
-                         WHERE id = ?1"
-                    ))?;
-                    statement.execute(params![id])?;
-                }
-            }
-        }
-        _ => {
-            if snapshots {
-                // ARR at the latest month for everyone (a churned account falls to 0),
-                // then the first month with ARR in one ordered pass over the book.
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
-                     WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL",
-                    [],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = latest.arr, units = latest.units
-                     FROM (SELECT account_id, sum(arr_cents) AS arr, coalesce(sum(units), 0) AS units
-                           FROM snapshots WHERE month = ?1 GROUP BY account_id) AS latest
-                     WHERE accounts.id = latest.account_id",
-                    params![latest],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET first_month = first.month
-                     FROM (SELECT account_id, min(month) AS month FROM snapshots
-                           WHERE arr_cents > 0 GROUP BY account_id) AS first
-                     WHERE accounts.id = first.account_id",
-                    [],
-                )?;
-            }
-            if touches {
-                tx.execute(
-                    "UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL",
-                    [],
-                )?;
-                tx.execute(
-                    &format!(
-                        "UPDATE accounts SET last_touch = touch.day
-                         FROM (SELECT account_id, substr(max(at), 1, 10) AS day FROM notes
-                               WHERE kind IN {TOUCH_KINDS} GROUP BY account_id) AS touch
-                         WHERE accounts.id = touch.account_id"
-                    ),
-                    [],
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,28 +556,5 @@ mod tests {
             );
             assert!(orphan.is_err(), "foreign keys hold again");
         }
-    }
-
-    #[test]
-    fn hand_written_dates_and_times_match_chrono() {
-        for (y, m, d) in [(2025, 3, 9), (1999, 12, 31), (2, 1, 1), (9999, 10, 20)] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
-            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
-            for (h, mi, s, nano) in [(0, 0, 0, 0), (9, 5, 7, 0), (23, 59, 59, 0), (1, 2, 3, 5_000)]
-            {
-                let at = date.and_hms_nano_opt(h, mi, s, nano).expect("time").and_utc();
-                assert_eq!(rfc3339(at), at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-            }
-        }
-        assert_eq!(
-            rfc3339(
-                NaiveDate::from_ymd_opt(2025, 3, 9)
-                    .expect("d")
-                    .and_hms_opt(9, 30, 0)
-                    .expect("t")
-                    .and_utc()
-            ),
-            "2025-03-09T09:30:00Z"
-        );
     }
 }
