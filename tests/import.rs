@@ -489,15 +489,21 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
         ]
     );
     assert_eq!(dump(&path), before);
-    // Without the bad rows it loads, and the indexes set aside for the load are back.
+    // Without the bad rows it loads, and the triggers set aside for the load are back.
     let good = "account_id,month,product,arr\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\n";
     import_reader(&mut store, ImportKind::Snapshots, "s.csv", good.as_bytes(), "ana", &clock())
         .expect("load");
     assert_eq!(
         query(
             &path,
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'snapshots' AND sql IS NOT NULL"
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'snapshots' ORDER BY name"
         ),
-        vec![vec!["snapshots_by_month"]]
+        vec![
+            vec!["snapshots_derived_delete"],
+            vec!["snapshots_derived_insert"],
+            vec!["snapshots_derived_update"]
+        ]
     );
+    // The derived month counts were written from the loaded rows.
+    assert_eq!(query(&path, "SELECT month, rows FROM snapshot_months"), vec![vec!["24302", "2"]]);
 }

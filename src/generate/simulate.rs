@@ -377,7 +377,10 @@ fn notes(sim: &mut Simulation<'_>, from: NaiveDate, trial: bool) -> Vec<Generate
             text: template.replace("{p}", product),
         });
     }
-    notes.sort_by_key(|n| n.at);
+    notes.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.text.cmp(&b.text)));
+    // Two draws can land on the same minute with the same text (a trial that
+    // starts at the horizon); the importer rightly refuses such a repeat.
+    notes.dedup_by(|a, b| a.at == b.at && a.text == b.text);
     notes
 }
 

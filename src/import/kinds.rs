@@ -3,6 +3,7 @@
 //! writer. Writing stops at the first problem (the transaction will be rolled
 //! back anyway) but checking goes on, so one run lists every bad row.
 
+use super::fast::{FastKey, Quick, plain_date};
 use super::input::{Columns, CsvInput, Row};
 use super::{Origin, Problems, RowError};
 use crate::domain::{
@@ -10,11 +11,10 @@ use crate::domain::{
 };
 use crate::store::StoreResult;
 use crate::store::bulk::{
-    BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
+    BulkImport, BulkTable, DerivedScope, ImportCounts, LoadedSnapshot, RowOutcome, SnapshotWrite,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 const ACCOUNTS: Columns = Columns {
@@ -73,7 +73,7 @@ pub(super) fn accounts<R: Read>(
     let names = ACCOUNTS.names;
     let stored = bulk.stored_accounts()?;
     let reason = format!("imported from {}", origin.file);
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
     loop {
         let row = match input.next_row(names) {
@@ -200,6 +200,12 @@ pub(super) fn snapshots<R: Read>(
     // Loading into an empty table, the primary key itself catches a key given
     // twice; otherwise a repeat would silently update, so keys are tracked here.
     let empty_at_start = bulk.defer_indexes(BulkTable::Snapshots)?;
+    // Into an empty table the derived facts are written from the loaded rows
+    // at the end, rather than kept up by triggers row by row.
+    let mut loaded: Vec<LoadedSnapshot> = Vec::new();
+    if empty_at_start {
+        bulk.suspend_snapshot_triggers()?;
+    }
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -260,7 +266,17 @@ pub(super) fn snapshots<R: Read>(
         }
         touched[account as usize] = true;
         match bulk.upsert_snapshot(account_id, product, month, arr, units)? {
-            SnapshotWrite::Written => written += 1,
+            SnapshotWrite::Written => {
+                written += 1;
+                if empty_at_start {
+                    loaded.push(LoadedSnapshot {
+                        account,
+                        month: month.0,
+                        cents: arr.0,
+                        units: units.unwrap_or(0),
+                    });
+                }
+            }
             SnapshotWrite::Unchanged => {}
             SnapshotWrite::DuplicateKey => {
                 problems.push(twice());
@@ -272,8 +288,12 @@ pub(super) fn snapshots<R: Read>(
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    let counts = counts_from(bulk.count_rows(BulkTable::Snapshots)?, rows_before, written, good);
-    if counts.inserted + counts.updated > 0 {
+    // Into an empty table every written row is a new one: no need to count.
+    let rows_after = if empty_at_start { written } else { bulk.count_rows(BulkTable::Snapshots)? };
+    let counts = counts_from(rows_after, rows_before, written, good);
+    if empty_at_start {
+        bulk.derive_from_loaded(&ids, &mut loaded)?;
+    } else if counts.inserted + counts.updated > 0 {
         let moved = bulk.latest_month()? != latest_before;
         refresh(bulk, &ids, &touched, moved, DerivedScope::Snapshots)?;
     }
@@ -287,7 +307,7 @@ pub(super) fn contracts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     bulk.defer_indexes(BulkTable::Contracts)?;
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
@@ -366,7 +386,7 @@ pub(super) fn notes<R: Read>(
     let names = NOTES.names;
     let (ids, index) = account_index(bulk)?;
     let mut touched = vec![false; ids.len()];
-    let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64> = HashMap::new();
+    let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
     bulk.defer_indexes(BulkTable::Notes)?;
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
@@ -457,8 +477,12 @@ fn refresh(
     }
 }
 
+/// Account ids to their positions, hashed quickly (ids are not adversarial
+/// input to a long-lived map: the map lives for one import).
+type AccountIndex = HashMap<String, u32, Quick>;
+
 /// Every stored account id, and each id's position in that list.
-fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, HashMap<String, u32>)> {
+fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
     let ids = bulk.account_ids()?;
     let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     Ok((ids, index))
@@ -468,7 +492,7 @@ fn known_account(
     row: &Row<'_>,
     column: usize,
     id: &str,
-    index: &HashMap<String, u32>,
+    index: &AccountIndex,
 ) -> Result<u32, RowError> {
     index.get(id).copied().ok_or_else(|| {
         row.error(column, format!("{id:?} is not a known account (import accounts first)"))
@@ -499,6 +523,9 @@ fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError>
     let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
     if trimmed.len() != 10 {
         return Err(error());
+    }
+    if let Some(date) = plain_date(trimmed.as_bytes()) {
+        return Ok(date);
     }
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
 }
@@ -531,34 +558,6 @@ fn optional_parsed<T>(
     match problems.take(row.optional(column))? {
         Some(text) => problems.take(parse(row, column, text)).map(Some),
         None => Some(None),
-    }
-}
-
-/// A quick hasher for the compact snapshot keys: they are already well
-/// spread integers, so SipHash's protection buys nothing and costs time.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-type FastKey = BuildHasherDefault<KeyHasher>;
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^ (x >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 ^= value;
     }
 }
 

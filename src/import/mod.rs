@@ -6,6 +6,7 @@
 //! and hands them to the store's bulk writer. No SQL here: writes go through
 //! `store::bulk`.
 
+mod fast;
 mod input;
 mod kinds;
 

@@ -9,10 +9,17 @@
 use super::{Store, StoreResult};
 use crate::domain::{Account, Contract, Health, Money, Month, Note, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
+pub use super::series::LoadedSnapshot;
+
+mod format;
 mod read;
+mod refresh;
+use format::iso_date;
+pub use format::rfc3339;
 pub(crate) use read::account_from_row;
+use refresh::refresh;
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
@@ -101,7 +108,10 @@ pub struct StoredAccount {
 /// Foreign-key enforcement is off for the import's duration: the importer
 /// has already checked every account id against the accounts table inside
 /// this same write transaction, and the per-row parent lookups would
-/// otherwise cost as much as the inserts themselves.
+/// otherwise cost as much as the inserts themselves. CHECK constraints are
+/// off too: every value was parsed into its domain type (stage, health,
+/// kind, billing, non-negative money) before it reaches here, and SQLite
+/// builds a temporary table for each `IN (…)` check of every row.
 pub struct BulkImport<'s> {
     conn: &'s Connection,
     finished: bool,
@@ -112,6 +122,9 @@ pub struct BulkImport<'s> {
     empty_tables: Vec<BulkTable>,
     /// The snapshot writer, prepared once: millions of rows go through it.
     snapshot_statement: Option<rusqlite::Statement<'s>>,
+    /// The snapshot triggers were dropped for a bulk load and must be created
+    /// again before commit.
+    triggers_suspended: bool,
 }
 
 impl Drop for BulkImport<'_> {
@@ -122,6 +135,9 @@ impl Drop for BulkImport<'_> {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
+        let _ = self.conn.pragma_update(None, "ignore_check_constraints", "OFF");
+        // Statements prepared while checks were off would skip them for good.
+        self.conn.flush_prepared_statement_cache();
     }
 }
 
@@ -147,14 +163,19 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
 
+const CONTRACT_INSERT: &str = "INSERT INTO contracts
+     (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+const NOTE_INSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
+     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
+
 /// `?5` is the author when the file names one; without it a stored author is kept.
 const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
      VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
      ON CONFLICT (account_id, at, text) DO UPDATE
      SET kind = excluded.kind, who = coalesce(?5, who)
      WHERE kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5)";
-
-const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";
 
 impl Store {
     /// Starts an import: one transaction, with a large page cache so that a
@@ -164,8 +185,10 @@ impl Store {
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
         if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
             self.conn.pragma_update(None, "foreign_keys", "ON")?;
+            self.conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
             return Err(error.into());
         }
         Ok(BulkImport {
@@ -174,6 +197,7 @@ impl Store {
             deferred_indexes: Vec::new(),
             empty_tables: Vec::new(),
             snapshot_statement: None,
+            triggers_suspended: false,
         })
     }
 
@@ -214,9 +238,7 @@ impl BulkImport<'_> {
 
     /// The book's latest snapshot month, if it has snapshots.
     pub fn latest_month(&self) -> StoreResult<Option<Month>> {
-        let latest: Option<i32> =
-            self.conn.query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))?;
-        Ok(latest.map(Month))
+        super::series::latest_month(self.conn)
     }
 
     /// How many rows a table holds, to tell inserts from updates after upserts.
@@ -231,7 +253,7 @@ impl BulkImport<'_> {
 
     /// Inserts a new account with the file's columns (absent ones default).
     pub fn insert_account(&mut self, account: &Account, today: NaiveDate) -> StoreResult<()> {
-        let today = today.format("%Y-%m-%d").to_string();
+        let today = iso_date(today);
         let mut statement = self.conn.prepare_cached(
             "INSERT INTO accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
                                    potential_units, health, health_since, flags)
@@ -264,7 +286,7 @@ impl BulkImport<'_> {
         health_moved: bool,
         today: NaiveDate,
     ) -> StoreResult<()> {
-        let today = today.format("%Y-%m-%d").to_string();
+        let today = iso_date(today);
         let mut statement = self.conn.prepare_cached(
             "UPDATE accounts SET name = ?2, csm = ?3, am = ?4, segment = ?5, industry = ?6,
                     region = ?7, stage = ?8, potential_units = ?9, health = ?10, flags = ?11,
@@ -360,7 +382,14 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one contract; true when the row was written.
     pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
-        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
+        // Into an empty table nothing can conflict (the importer refuses an
+        // id twice in one file): the plain insert is a simpler program.
+        let sql = if self.empty_tables.contains(&BulkTable::Contracts) {
+            CONTRACT_INSERT
+        } else {
+            CONTRACT_UPSERT
+        };
+        let mut statement = self.conn.prepare_cached(sql)?;
         let written = statement.execute(params![
             contract.id,
             contract.account_id,
@@ -378,7 +407,9 @@ impl BulkImport<'_> {
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
     pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
-        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
+        let sql =
+            if self.empty_tables.contains(&BulkTable::Notes) { NOTE_INSERT } else { NOTE_UPSERT };
+        let mut statement = self.conn.prepare_cached(sql)?;
         let written = statement.execute(params![
             note.account_id,
             rfc3339(note.at),
@@ -399,9 +430,44 @@ impl BulkImport<'_> {
         refresh(self.conn, accounts, scope)
     }
 
+    /// For a bulk load into an empty snapshots table: drops the triggers that
+    /// would otherwise do per-row bookkeeping; [`Self::derive_from_loaded`]
+    /// then writes the derived facts from the loaded rows, and the triggers
+    /// are created again before commit (a rollback brings them back too).
+    pub fn suspend_snapshot_triggers(&mut self) -> StoreResult<()> {
+        if !self.triggers_suspended {
+            self.conn.execute_batch(super::series::DROP_SNAPSHOT_TRIGGERS)?;
+            self.triggers_suspended = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the month counts, ARR series and the accounts' derived ARR,
+    /// units and first month from the rows of a bulk load into an empty
+    /// snapshots table. `ids` are the accounts by the positions in `loaded`.
+    pub fn derive_from_loaded(
+        &mut self,
+        ids: &[String],
+        loaded: &mut [LoadedSnapshot],
+    ) -> StoreResult<()> {
+        self.rebuild_indexes()?;
+        super::series::derive_from_loaded(self.conn, ids, loaded)?;
+        self.restore_snapshot_triggers()
+    }
+
+    fn restore_snapshot_triggers(&mut self) -> StoreResult<()> {
+        if self.triggers_suspended {
+            self.conn.execute_batch(super::series::SNAPSHOT_TRIGGERS)?;
+            self.triggers_suspended = false;
+        }
+        Ok(())
+    }
+
     /// Makes the whole import durable at once.
     pub fn commit(mut self) -> StoreResult<()> {
         self.rebuild_indexes()?;
+        self.restore_snapshot_triggers()?;
+        super::series::rebuild_stale(self.conn)?;
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
         Ok(())
@@ -464,93 +530,31 @@ impl BulkTable {
     }
 }
 
-/// The canonical stored form of a time: RFC 3339 UTC, `Z`, fractions only when present.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn iso_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-/// Past this many accounts, one pass over the whole book beats per-account lookups.
-const PER_ACCOUNT_LIMIT: usize = 2_000;
-
-fn refresh(tx: &Connection, accounts: Option<&[String]>, scope: DerivedScope) -> StoreResult<()> {
-    let latest: Option<i64> = tx
-        .query_row("SELECT max(month) FROM snapshots", [], |row| row.get(0))
-        .optional()?
-        .flatten();
-    let latest = latest.unwrap_or(i64::MIN);
-    let snapshots = matches!(scope, DerivedScope::Snapshots | DerivedScope::All);
-    let touches = matches!(scope, DerivedScope::Touches | DerivedScope::All);
-    match accounts {
-        Some(ids) if ids.len() <= PER_ACCOUNT_LIMIT => {
-            for id in ids {
-                if snapshots {
-                    let mut statement = tx.prepare_cached(
-                        "UPDATE accounts SET
-                           arr_cents = (SELECT coalesce(sum(arr_cents), 0) FROM snapshots
-                                        WHERE account_id = ?1 AND month = ?2),
-                           units = (SELECT coalesce(sum(units), 0) FROM snapshots
-                                    WHERE account_id = ?1 AND month = ?2),
-                           first_month = (SELECT min(month) FROM snapshots
-                                          WHERE account_id = ?1 AND arr_cents > 0)
-                         WHERE id = ?1",
-                    )?;
-                    statement.execute(params![id, latest])?;
-                }
-                if touches {
-                    let mut statement = tx.prepare_cached(&format!(
-                        "UPDATE accounts SET last_touch =
-                           (SELECT substr(max(at), 1, 10) FROM notes
-                            WHERE account_id = ?1 AND kind IN {TOUCH_KINDS})
-                         WHERE id = ?1"
-                    ))?;
-                    statement.execute(params![id])?;
-                }
+    #[test]
+    fn checks_and_foreign_keys_are_back_after_an_import() {
+        let mut store = Store::open_in_memory().expect("store");
+        for (id, finish) in [("A", true), ("B", false)] {
+            let mut bulk = store.begin_import().expect("begin");
+            let account = Account::new(id, "Ay");
+            bulk.insert_account(&account, NaiveDate::MIN).expect("insert");
+            if finish {
+                bulk.commit().expect("commit");
+            } else {
+                drop(bulk);
             }
-        }
-        _ => {
-            if snapshots {
-                // ARR at the latest month for everyone (a churned account falls to 0),
-                // then the first month with ARR in one ordered pass over the book.
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
-                     WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL",
-                    [],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = latest.arr, units = latest.units
-                     FROM (SELECT account_id, sum(arr_cents) AS arr, coalesce(sum(units), 0) AS units
-                           FROM snapshots WHERE month = ?1 GROUP BY account_id) AS latest
-                     WHERE accounts.id = latest.account_id",
-                    params![latest],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET first_month = first.month
-                     FROM (SELECT account_id, min(month) AS month FROM snapshots
-                           WHERE arr_cents > 0 GROUP BY account_id) AS first
-                     WHERE accounts.id = first.account_id",
-                    [],
-                )?;
-            }
-            if touches {
-                tx.execute(
-                    "UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL",
-                    [],
-                )?;
-                tx.execute(
-                    &format!(
-                        "UPDATE accounts SET last_touch = touch.day
-                         FROM (SELECT account_id, substr(max(at), 1, 10) AS day FROM notes
-                               WHERE kind IN {TOUCH_KINDS} GROUP BY account_id) AS touch
-                         WHERE accounts.id = touch.account_id"
-                    ),
-                    [],
-                )?;
-            }
+            let bad_stage = store
+                .conn
+                .execute("INSERT INTO accounts (id, name, stage) VALUES ('X', 'x', 'bogus')", []);
+            assert!(bad_stage.is_err(), "the stage check holds again");
+            let orphan = store.conn.execute(
+                "INSERT INTO snapshots (account_id, product, month, arr_cents) VALUES ('Z', 'p', 1, 1)",
+                [],
+            );
+            assert!(orphan.is_err(), "foreign keys hold again");
         }
     }
-    Ok(())
 }

@@ -6,24 +6,37 @@
 use super::StoreResult;
 use rusqlite::Connection;
 
+/// A step in Rust run after a migration's SQL, in the same transaction.
+type Step = fn(&Connection) -> StoreResult<()>;
+
 /// The migrations in order; the schema version is their count.
-const MIGRATIONS: &[(&str, &str)] = &[
-    ("initial", include_str!("migrations/001_initial.sql")),
-    ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql")),
-    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql")),
+const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
+    ("initial", include_str!("migrations/001_initial.sql"), None),
+    ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql"), None),
+    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), None),
+    ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), Some(snapshot_series)),
 ];
+
+/// Creates the snapshot triggers and builds every account's ARR series.
+fn snapshot_series(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(super::series::SNAPSHOT_TRIGGERS)?;
+    super::series::rebuild_stale(conn)
+}
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+    for (index, (_name, sql, step)) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         if version <= current {
             continue;
         }
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if let Some(step) = step {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
@@ -45,6 +58,74 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
             .expect("count");
         assert!(tables >= 15, "expected the whole domain, found {tables} tables");
+    }
+
+    #[test]
+    fn a_version_3_book_upgrades_with_its_snapshots_and_series() {
+        let mut conn = Connection::open_in_memory().expect("conn");
+        for (_, sql, _) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).expect("old migration");
+        }
+        conn.pragma_update(None, "user_version", 3).expect("v3");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name) VALUES ('A', 'Ay'), ('B', 'Bee'), ('C', 'Cee');
+             INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
+               ('A', 'Core', 24300, 100000, 2), ('A', 'Add-on', 24300, 5000, NULL),
+               ('A', 'Core', 24302, 120000, 3), ('B', 'Core', 24301, 70000, 1);",
+        )
+        .expect("old data");
+        migrate(&mut conn).expect("upgrade");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
+        assert_eq!(version, SCHEMA_VERSION);
+        // The snapshots themselves are untouched.
+        let rows: i64 =
+            conn.query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0)).expect("count");
+        assert_eq!(rows, 4);
+        let months: Vec<(i64, i64)> = conn
+            .prepare("SELECT month, rows FROM snapshot_months ORDER BY month")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(months, vec![(24300, 2), (24301, 1), (24302, 1)]);
+        let series: Vec<(String, i64, i64, Vec<u8>)> = conn
+            .prepare("SELECT account_id, first_month, last_month, cents FROM arr_series ORDER BY 1")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(series.len(), 2, "C has no snapshots, so no series");
+        let mut a = Vec::new();
+        assert!(super::super::series::Series::decode(&series[0].3, |_, c| a.push(c)));
+        assert_eq!((series[0].1, series[0].2, a), (24300, 24302, vec![105000, 0, 120000]));
+        let stale: i64 =
+            conn.query_row("SELECT count(*) FROM arr_series_stale", [], |r| r.get(0)).expect("n");
+        assert_eq!(stale, 0);
+        // From now on any writer keeps the months exact and marks the series stale.
+        conn.execute_batch(
+            "INSERT INTO snapshots VALUES ('C', 'Core', 24303, 1, NULL);
+             DELETE FROM snapshots WHERE account_id = 'B';
+             UPDATE snapshots SET month = 24304 WHERE account_id = 'A' AND month = 24302;",
+        )
+        .expect("raw writes");
+        let months: Vec<i64> = conn
+            .prepare("SELECT month FROM snapshot_months ORDER BY month")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(months, vec![24300, 24303, 24304]);
+        let stale: Vec<String> = conn
+            .prepare("SELECT account_id FROM arr_series_stale ORDER BY 1")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(stale, vec!["A", "B", "C"]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod notes;
 pub mod opportunities;
 pub mod potentials;
 pub mod renewals;
+mod series;
 pub mod snapshots;
 pub mod stages;
 pub mod success_plans;

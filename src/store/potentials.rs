@@ -36,8 +36,7 @@ fn health_word(word: &str) -> Option<Health> {
 impl Store {
     /// The latest month the book has snapshots for.
     pub fn latest_month(&self) -> StoreResult<Option<Month>> {
-        let month: Option<i32> =
-            self.conn.query_row("SELECT MAX(month) FROM snapshots", [], |r| r.get(0))?;
+        let month: Option<i32> = super::series::latest_month(&self.conn)?.map(|m| m.0);
         Ok(month.map(Month))
     }
 

@@ -1,8 +1,10 @@
 //! ARR snapshots: reading them for the retention metrics, and inserting them
 //! (tests, benchmarks; the CSV importer has its own validated path).
 //!
-//! Reads stream rows in the table's key order (account, product, month), so
-//! the whole book loads in one scan with no sort and no per-row allocation.
+//! The whole book's ARR grid comes from the per-account series kept in
+//! `store::series` (one row per account); a product's grid, or any grid while
+//! some series are stale, streams snapshot rows in the table's key order
+//! (account, product, month) in one scan with no sort.
 
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
@@ -23,11 +25,7 @@ pub struct SnapshotRow {
 impl Store {
     /// The first and last months with a snapshot, if any.
     pub fn snapshot_month_range(&self) -> StoreResult<Option<(Month, Month)>> {
-        let (first, last): (Option<i32>, Option<i32>) =
-            self.conn.query_row("SELECT min(month), max(month) FROM snapshots", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?;
-        Ok(first.zip(last).map(|(first, last)| (Month(first), Month(last))))
+        super::series::month_range(&self.conn)
     }
 
     /// The product names that have snapshots, sorted.
@@ -47,6 +45,12 @@ impl Store {
         let Some((first, last)) = self.snapshot_month_range()? else {
             return Ok(ArrGrid::builder(Month(0), Month(-1)).build());
         };
+        if product.is_none()
+            && let Some(grid) = self.grid_from_series(first, last)?
+        {
+            drop(tx);
+            return Ok(grid);
+        }
         let mut builder = ArrGrid::builder(first, last);
         let sql = match product {
             Some(_) => {
@@ -83,8 +87,10 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         {
             let mut statement = tx.prepare_cached(
-                "INSERT OR REPLACE INTO snapshots (account_id, product, month, arr_cents, units) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO snapshots (account_id, product, month, arr_cents, units) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (account_id, product, month) DO UPDATE \
+                 SET arr_cents = excluded.arr_cents, units = excluded.units",
             )?;
             for row in rows {
                 statement.execute(params![
@@ -96,6 +102,7 @@ impl Store {
                 ])?;
             }
         }
+        super::series::rebuild_stale(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -150,5 +157,22 @@ mod tests {
         assert_eq!(add_on.arr_of("B", month("2025-01")), Money::ZERO);
         let unknown = store.arr_grid(Some("Nothing")).expect("grid");
         assert_eq!(unknown.account_count(), 0);
+        // The stored series were rebuilt by the write, and read as they are.
+        let stale: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM arr_series_stale", [], |r| r.get(0))
+            .expect("stale");
+        assert_eq!(stale, 0);
+        let (first, last) = (month("2024-01"), month("2025-01"));
+        assert_eq!(store.grid_from_series(first, last).expect("series"), Some(all.clone()));
+        // A write by plain SQL marks the account stale: the grid then comes
+        // from the snapshots and still sees it.
+        store
+            .conn
+            .execute("UPDATE snapshots SET arr_cents = 0 WHERE account_id = 'A'", [])
+            .expect("raw");
+        assert_eq!(store.grid_from_series(first, last).expect("series"), None);
+        assert_eq!(store.arr_grid(None).expect("grid").arr_of("A", last), Money::ZERO);
+        assert_eq!(store.arr_grid(None).expect("grid").account_count(), 2);
     }
 }

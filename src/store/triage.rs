@@ -55,8 +55,7 @@ impl Store {
         scope: Scope<'_>,
         months_back: i32,
     ) -> StoreResult<Vec<SnapshotTrend>> {
-        let latest: Option<i32> =
-            self.conn.query_row("SELECT MAX(month) FROM snapshots", [], |r| r.get(0))?;
+        let latest: Option<i32> = super::series::latest_month(&self.conn)?.map(|m| m.0);
         let Some(latest) = latest else { return Ok(Vec::new()) };
         let earlier = latest - months_back;
         let sql = format!(

@@ -255,8 +255,7 @@ impl Store {
 
     /// The event the account's snapshots suggest (its latest ARR drop), for the editor's prefill.
     pub fn churn_event_proposal(&self, account_id: &str) -> StoreResult<Option<EventProposal>> {
-        let latest: Option<i32> =
-            self.conn.query_row("SELECT max(month) FROM snapshots", [], |r| r.get(0))?;
+        let latest: Option<i32> = crate::store::series::latest_month(&self.conn)?.map(|m| m.0);
         let Some(latest) = latest else { return Ok(None) };
         let mut statement = self.conn.prepare(
             "SELECT month, sum(arr_cents) FROM snapshots WHERE account_id = ?1 GROUP BY month ORDER BY month",

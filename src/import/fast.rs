@@ -1,0 +1,107 @@
+//! Quick helpers for the import's hot loop: hashers for maps that live for
+//! one import (ids and compact keys, not adversarial input to a long-lived
+//! map) and the plain `YYYY-MM-DD` date parser. Knows nothing of columns.
+
+use chrono::NaiveDate;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The quick hasher for maps that live for one import.
+pub(super) type Quick = BuildHasherDefault<TextHasher>;
+
+/// `YYYY-MM-DD` in plain digits, the common case, without chrono's general
+/// parser; anything else goes to that parser.
+pub(super) fn plain_date(bytes: &[u8]) -> Option<NaiveDate> {
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .try_fold(0u32, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+}
+
+/// A quick multiplicative hasher for short texts such as account ids.
+#[derive(Default)]
+pub(super) struct TextHasher(u64);
+
+impl Hasher for TextHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+}
+
+/// A quick hasher for the compact snapshot keys: they are already well
+/// spread integers, so SipHash's protection buys nothing and costs time.
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+pub(super) type FastKey = BuildHasherDefault<KeyHasher>;
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 ^= value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_dates_parse_like_chrono() {
+        for text in
+            ["2025-03-09", "2024-02-29", "2023-02-29", "2025-13-01", "2025-1x-01", "0000-01-01"]
+        {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            let plain = plain_date(text.as_bytes());
+            assert!(plain.is_none() || plain == chrono, "{text}");
+            assert_eq!(plain.is_some(), chrono.is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_text_hasher_tells_ids_apart() {
+        let hash = |text: &str| {
+            let mut hasher = TextHasher::default();
+            hasher.write(text.as_bytes());
+            hasher.finish()
+        };
+        assert_ne!(hash("A000001"), hash("A000002"));
+        assert_ne!(hash("ACME-0001-EU"), hash("ACME-0001-US"));
+        assert_eq!(hash("A000001"), hash("A000001"));
+    }
+}
