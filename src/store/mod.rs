@@ -137,11 +137,12 @@ impl Store {
         // In WAL mode NORMAL is durable across application crashes; only a power
         // loss can drop the last commits, never corrupt the file.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // A 100,000-account book is tens of megabytes: map it and cache it
-        // so that a page of the calendar or a forecast does not read the
-        // file page by page.
-        self.conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
-        self.conn.pragma_update(None, "cache_size", -64 * 1024)?;
+        // A page cache of 16 MB per connection, and no memory map: mapped
+        // pages of a 100,000-account book count as the process's resident
+        // memory (measured: 352 MB with a 256 MB map, 144 MB without), while
+        // the operating system's file cache serves the same reads.
+        self.conn.pragma_update(None, "mmap_size", 0)?;
+        self.conn.pragma_update(None, "cache_size", -16 * 1024)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // A test hook: caps the file at this many pages, so that a full disk
         // can be simulated without filling one.
