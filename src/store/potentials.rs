@@ -11,7 +11,8 @@ use crate::domain::{Config, Health, Money, Month, Stage};
 use crate::metrics::absorption::{
     AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
 };
-use crate::metrics::board::AccountPosition;
+use super::accounts::BookRow;
+use crate::metrics::board::{AccountPosition, Board};
 use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -120,6 +121,23 @@ impl Store {
         Ok(lines.into_values().collect())
     }
 
+    /// For every product held at the latest month or with a potential set,
+    /// the accounts that hold it or have that potential: one pass over the
+    /// latest month, for the targets' product filter.
+    pub fn product_holders_all(&self) -> StoreResult<BTreeMap<String, HashSet<String>>> {
+        let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
+        let mut statement = self.conn.prepare(
+            "SELECT product, account_id FROM snapshots WHERE month = ?1 AND arr_cents > 0
+             UNION ALL SELECT product, account_id FROM potentials",
+        )?;
+        let mut rows = statement.query([latest])?;
+        let mut holders: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            holders.entry(row.get(0)?).or_default().insert(row.get(1)?);
+        }
+        Ok(holders)
+    }
+
     /// Accounts that hold `product` at the latest month or have a potential set for it.
     pub fn product_holders(&self, product: &str) -> StoreResult<HashSet<String>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
@@ -191,6 +209,73 @@ impl Store {
             })
         })?;
         let mut positions: Vec<AccountPosition> = rows.collect::<Result<_, _>>()?;
+        assign_position_tiers(&mut positions, config);
+        Ok(positions)
+    }
+
+    /// As `account_positions_with`, from book rows already read (the
+    /// cockpit's book): only the product potentials and the recent red
+    /// changes are read, not the accounts and contracts again.
+    pub fn account_positions_from_rows(
+        &self,
+        rows: &[BookRow],
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<Vec<AccountPosition>> {
+        let lines = self.potential_lines()?;
+        let red = self.red_recently(today)?;
+        let mut positions: Vec<AccountPosition> = rows
+            .iter()
+            .map(|row| AccountPosition {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                csm: row.csm.clone(),
+                am: row.am.clone(),
+                stage: row.stage,
+                stage_since: row.stage_since,
+                red_recently: row.health == Some(Health::Red) || red.contains(&row.id),
+                health: row.health,
+                arr: row.arr,
+                tier: 0,
+                absorption: account_absorption(
+                    row.arr,
+                    row.units,
+                    row.potential_units,
+                    lines.get(&row.id).map(Vec::as_slice).unwrap_or(&[]),
+                ),
+                next_renewal: row.next_renewal,
+            })
+            .collect();
+        assign_position_tiers(&mut positions, config);
+        Ok(positions)
+    }
+
+    /// The board from book rows already read (see
+    /// [`Store::account_positions_from_rows`]).
+    pub fn board_from_rows(
+        &self,
+        rows: &[BookRow],
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<Board> {
+        let positions = self.account_positions_from_rows(rows, today, config)?;
+        Ok(Board::build(positions, today, config.stuck_stage_days))
+    }
+
+    /// The targets list from book rows already read.
+    pub fn target_list_from_rows(
+        &self,
+        rows: &[BookRow],
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<TargetList> {
+        Ok(TargetList::rank(self.account_positions_from_rows(rows, today, config)?, today))
+    }
+}
+
+/// Pareto tiers by ARR (ties by id), as everywhere else.
+fn assign_position_tiers(positions: &mut [AccountPosition], config: &Config) {
+    {
         let mut order: Vec<usize> = (0..positions.len()).collect();
         order.sort_by(|&a, &b| {
             positions[b]
@@ -202,8 +287,10 @@ impl Store {
         for (index, tier) in order.into_iter().zip(assign_tiers(&ranked, &config.tier_cuts_bp)) {
             positions[index].tier = tier;
         }
-        Ok(positions)
     }
+}
+
+impl Store {
 
     /// Product lines of the accounts that have product potentials.
     fn potential_lines(&self) -> StoreResult<HashMap<String, Vec<ProductLine>>> {
@@ -296,6 +383,19 @@ mod tests {
     }
 
     #[test]
+    fn positions_from_book_rows_are_the_positions_read_from_the_store() {
+        let store = book();
+        let today = day(2025, 3, 1);
+        let config = crate::domain::Config::default();
+        let mut read = store.account_positions_with(today, &config).expect("read");
+        let rows = store.book_rows(today).expect("rows");
+        let mut built = store.account_positions_from_rows(&rows, today, &config).expect("built");
+        read.sort_by(|a, b| a.id.cmp(&b.id));
+        built.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(read, built);
+    }
+
+    #[test]
     fn product_potentials_override_the_account_level_and_can_be_cleared() {
         let store = book();
         store.set_potential("BETA", "Analytics", Some(40)).expect("set");
@@ -305,6 +405,11 @@ mod tests {
         assert_eq!(figures.rate().map(|r| r.to_percent(0)), Some("25%".into()));
         assert!(store.product_holders("Analytics").expect("holders").contains("BETA"));
         assert!(!store.product_holders("Analytics").expect("holders").contains("ACME"));
+        let all = store.product_holders_all().expect("all");
+        for (product, holders) in &all {
+            assert_eq!(holders, &store.product_holders(product).expect("holders"), "{product}");
+        }
+        assert!(all.contains_key("Analytics"));
         store.set_potential("BETA", "Analytics", None).expect("clear");
         assert_eq!(store.account_absorption("BETA").expect("f").whitespace, Money::ZERO);
         store.set_account_potential("BETA", Some(60)).expect("account level");

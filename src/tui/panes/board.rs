@@ -168,7 +168,13 @@ impl BoardPane {
     fn reload(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let today = cx.clock.today();
         let selected = self.selected_card().map(|c| c.position.id.clone());
-        let board = cx.store.board(today, cx.config)?;
+        // The book in memory holds every account's row: only potentials and
+        // red spells are read again.
+        let board = if cx.book.is_complete() {
+            cx.store.board_from_rows(cx.book.rows(), today, cx.config)?
+        } else {
+            cx.store.board(today, cx.config)?
+        };
         if self.suggestions_loaded {
             self.load_suggestions(cx)?;
         }

@@ -28,7 +28,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -83,7 +83,9 @@ pub struct TargetsPane {
     visible: Vec<u32>,
     cursor: Cursor,
     ams: Vec<String>,
-    products: Vec<String>,
+    /// Each product's holders, read once on the first product filter and
+    /// again after a write.
+    holders: Option<BTreeMap<String, HashSet<String>>>,
     tiers: u8,
     /// Each account's opportunities, open ones first.
     opportunities: HashMap<String, Vec<Opportunity>>,
@@ -105,6 +107,14 @@ fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Opti
 }
 
 impl TargetsPane {
+    /// Each product's holders, read on first use.
+    fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&BTreeMap<String, HashSet<String>>> {
+        if self.holders.is_none() {
+            self.holders = Some(cx.store.product_holders_all()?);
+        }
+        Ok(self.holders.get_or_insert_default())
+    }
+
     fn row(&self, position: usize) -> Option<(&Target, &AccountPosition)> {
         let list = self.list.as_ref()?;
         let target = list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)?;
@@ -261,15 +271,20 @@ impl Pane for TargetsPane {
         self.expect = None;
         if !patched {
             let today = cx.clock.today();
-            let list = cx.store.target_list(today, cx.config)?;
+            let list = if cx.book.is_complete() {
+                cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
+            } else {
+                cx.store.target_list(today, cx.config)?
+            };
             let mut ams: Vec<String> =
                 list.positions.iter().map(|p| p.am.clone()).filter(|am| !am.is_empty()).collect();
             ams.sort();
             ams.dedup();
             self.ams = ams;
             self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
+            self.holders = None;
             if let Some((product, _)) = self.filter.product.take() {
-                let holders = cx.store.product_holders(&product)?;
+                let holders = self.holders(cx)?.get(&product).cloned().unwrap_or_default();
                 self.filter.product = Some((product, holders));
             }
             self.list = Some(list);
@@ -311,20 +326,15 @@ impl Pane for TargetsPane {
                 self.apply_filter();
             }
             Action::FilterProduct => {
-                if self.products.is_empty() {
-                    match cx.store.snapshot_products() {
-                        Ok(products) => self.products = products,
-                        Err(error) => return Request::Message(format!("{error}")),
-                    }
-                }
-                let current = self.filter.product.as_ref().map(|(p, _)| p.clone());
-                self.filter.product = match cycle_option(&self.products, current.as_ref()) {
-                    Some(product) => match cx.store.product_holders(&product) {
-                        Ok(holders) => Some((product, holders)),
-                        Err(error) => return Request::Message(format!("{error}")),
-                    },
-                    None => None,
+                let current = self.filter.product.take().map(|(p, _)| p);
+                let holders = match self.holders(cx) {
+                    Ok(holders) => holders,
+                    Err(error) => return Request::Message(format!("{error:#}")),
                 };
+                let products: Vec<&String> = holders.keys().collect();
+                let next = cycle_option(&products, current.as_ref().as_ref());
+                let product = next.map(|p| (p.clone(), holders[p].clone()));
+                self.filter.product = product;
                 self.apply_filter();
             }
             Action::FilterStage => {
