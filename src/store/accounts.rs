@@ -55,7 +55,7 @@ pub(crate) fn date_prefix(text: Option<String>) -> Option<NaiveDate> {
 }
 
 /// A text column borrowed from the row; `None` for NULL or non-text.
-fn text_ref<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Option<&'r str> {
+pub(crate) fn text_ref<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Option<&'r str> {
     match row.get_ref(index).ok()? {
         rusqlite::types::ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok(),
         _ => None,
@@ -89,29 +89,38 @@ pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
     })
 }
 
+/// The book row's columns, in the order [`decode_book_row`] reads them;
+/// the next renewal comes last, from wherever the query finds it.
 const BOOK_COLUMNS: &str =
     "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
-     a.flags, a.arr_cents, a.units, a.potential_units, r.next_renewal, a.last_touch";
+     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch, r.next_renewal";
 
-fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
-    let stage: String = row.get(4)?;
-    let health: Option<String> = row.get(6)?;
+/// A book row from columns 0–12 of [`BOOK_COLUMNS`], with its next renewal.
+pub(crate) fn decode_book_row(
+    row: &rusqlite::Row<'_>,
+    next_renewal: Option<NaiveDate>,
+) -> rusqlite::Result<BookRow> {
     Ok(BookRow {
         id: row.get(0)?,
         name: row.get(1)?,
         csm: row.get(2)?,
         am: row.get(3)?,
-        stage: Stage::parse(&stage).unwrap_or(Stage::Addiction),
-        stage_since: date_prefix(row.get(5)?),
-        health: health.and_then(|h| Health::parse(&h).ok()),
-        health_since: date_prefix(row.get(7)?),
+        stage: text_ref(row, 4).and_then(|s| Stage::parse(s).ok()).unwrap_or(Stage::Addiction),
+        stage_since: text_ref(row, 5).and_then(fast_date),
+        health: text_ref(row, 6).and_then(|h| Health::parse(h).ok()),
+        health_since: text_ref(row, 7).and_then(fast_date),
         flags: Flags::from_bits(row.get(8)?),
         arr: Money::from_cents(row.get(9)?),
         units: row.get(10)?,
         potential_units: row.get(11)?,
-        next_renewal: date_prefix(row.get(12)?),
-        last_touch: date_prefix(row.get(13)?),
+        last_touch: text_ref(row, 12).and_then(fast_date),
+        next_renewal,
     })
+}
+
+/// A book row from all of [`BOOK_COLUMNS`].
+pub(crate) fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
+    decode_book_row(row, text_ref(row, 13).and_then(fast_date))
 }
 
 impl Store {
@@ -133,27 +142,10 @@ impl Store {
         let mut book = Vec::new();
         let mut next = renewals.into_iter().peekable();
         while let Some(row) = rows.next()? {
-            let id: String = row.get(0)?;
-            while next.next_if(|(account, _)| account.as_str() < id.as_str()).is_some() {}
-            let next_renewal = next.next_if(|(account, _)| *account == id).map(|(_, day)| day);
-            book.push(BookRow {
-                name: row.get(1)?,
-                csm: row.get(2)?,
-                am: row.get(3)?,
-                stage: text_ref(row, 4)
-                    .and_then(|s| Stage::parse(s).ok())
-                    .unwrap_or(Stage::Addiction),
-                stage_since: text_ref(row, 5).and_then(fast_date),
-                health: text_ref(row, 6).and_then(|h| Health::parse(h).ok()),
-                health_since: text_ref(row, 7).and_then(fast_date),
-                flags: Flags::from_bits(row.get(8)?),
-                arr: Money::from_cents(row.get(9)?),
-                units: row.get(10)?,
-                potential_units: row.get(11)?,
-                next_renewal,
-                last_touch: text_ref(row, 12).and_then(fast_date),
-                id,
-            });
+            let id = text_ref(row, 0).unwrap_or_default();
+            while next.next_if(|(account, _)| account.as_str() < id).is_some() {}
+            let next_renewal = next.next_if(|(account, _)| account == id).map(|(_, day)| day);
+            book.push(decode_book_row(row, next_renewal)?);
         }
         book.sort_unstable_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
         Ok(book)

@@ -6,19 +6,10 @@
 //! Pareto tier of a CSM's account is exact without loading every account.
 //! Read only; no snapshot is read here.
 
-use super::accounts::{BookRow, fast_date};
+use super::accounts::{BookRow, decode_book_row, fast_date, text_ref};
 use super::{Store, StoreResult};
-use crate::domain::{Flags, Health, Money, Stage};
 use chrono::NaiveDate;
 use rusqlite::params;
-
-/// A text column borrowed from the row; `None` for NULL or non-text.
-fn text_ref<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Option<&'r str> {
-    match row.get_ref(index).ok()? {
-        rusqlite::types::ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok(),
-        _ => None,
-    }
-}
 
 /// See `Store::arr_ranked_above`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,24 +65,7 @@ impl Store {
         let mut rows = statement.query(params![csm, today.to_string()])?;
         let mut book = Vec::new();
         while let Some(row) = rows.next()? {
-            book.push(BookRow {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                csm: row.get(2)?,
-                am: row.get(3)?,
-                stage: text_ref(row, 4)
-                    .and_then(|s| Stage::parse(s).ok())
-                    .unwrap_or(Stage::Addiction),
-                stage_since: text_ref(row, 5).and_then(fast_date),
-                health: text_ref(row, 6).and_then(|h| Health::parse(h).ok()),
-                health_since: text_ref(row, 7).and_then(fast_date),
-                flags: Flags::from_bits(row.get(8)?),
-                arr: Money::from_cents(row.get(9)?),
-                units: row.get(10)?,
-                potential_units: row.get(11)?,
-                last_touch: text_ref(row, 12).and_then(fast_date),
-                next_renewal: text_ref(row, 13).and_then(fast_date),
-            });
+            book.push(decode_book_row(row, text_ref(row, 13).and_then(fast_date))?);
         }
         book.sort_unstable_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
         Ok(book)
