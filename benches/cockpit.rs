@@ -412,7 +412,12 @@ fn walk_pane(
         let t = Instant::now();
         app.handle_key(k);
         terminal.draw(|frame| app.draw(frame))?;
-        times.push(t.elapsed());
+        let took = t.elapsed();
+        if std::env::var_os("COCKPIT_BENCH_SLOW_KEYS").is_some() && took > Duration::from_millis(16)
+        {
+            eprintln!("{title}: {:?} took {:.1} ms", k.code, ms(took));
+        }
+        times.push(took);
         if app.popup().is_some() {
             app.handle_key(key(KeyCode::Esc));
         }

@@ -6,6 +6,7 @@
 //! chosen order into a reused `visible` vector and sums the totals as it goes.
 //! No terminal here and no SQL: the store hands the rows in.
 
+use memchr::memmem::Finder;
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
 use chrono::NaiveDate;
@@ -481,12 +482,14 @@ impl BookIndex {
     /// Recomputes the visible rows and their totals from the sort and filter.
     pub fn apply(&mut self) {
         let needle = self.filter.search.to_lowercase();
+        // One searcher for every row: `str::contains` would rebuild it per row.
+        let finder = Finder::new(needle.as_bytes());
         if self.narrows(&needle) {
             let mut visible = std::mem::take(&mut self.visible);
             let texts = self.search_texts();
             let mut arr = Money::ZERO;
             visible.retain(|&index| {
-                let keep = texts[index as usize].contains(needle.as_str());
+                let keep = finder.find(texts[index as usize].as_bytes()).is_some();
                 if keep {
                     arr += self.rows[index as usize].arr;
                 }
@@ -503,7 +506,7 @@ impl BookIndex {
         let mut arr = Money::ZERO;
         if let Some(order) = self.orders.get(&(self.sort, self.descending)) {
             for &index in order {
-                if self.keeps(index, &needle) {
+                if self.keeps(index, &finder) {
                     visible.push(index);
                     arr += self.rows[index as usize].arr;
                 }
@@ -526,7 +529,7 @@ impl BookIndex {
         same_but_search && needle.contains(filter.search.to_lowercase().as_str())
     }
 
-    fn keeps(&self, index: u32, needle: &str) -> bool {
+    fn keeps(&self, index: u32, finder: &Finder<'_>) -> bool {
         let row = &self.rows[index as usize];
         let filter = &self.filter;
         if filter.mine && row.csm != self.user && row.am != self.user {
@@ -552,7 +555,8 @@ impl BookIndex {
         if filter.flagged && !row.flags.any() {
             return false;
         }
-        needle.is_empty() || self.search_texts()[index as usize].contains(needle)
+        finder.needle().is_empty()
+            || finder.find(self.search_texts()[index as usize].as_bytes()).is_some()
     }
 }
 
