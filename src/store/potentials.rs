@@ -4,6 +4,7 @@
 //! queries over `accounts` and small tables. SQL only; the arithmetic is in
 //! `metrics::absorption`.
 
+use super::accounts::BookRow;
 use super::stages::{conversion, date_text, parse_date};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::tier::assign_tiers;
@@ -11,7 +12,6 @@ use crate::domain::{Config, Health, Money, Month, Stage};
 use crate::metrics::absorption::{
     AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
 };
-use super::accounts::BookRow;
 use crate::metrics::board::{AccountPosition, Board};
 use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
 use chrono::NaiveDate;
@@ -291,7 +291,6 @@ fn assign_position_tiers(positions: &mut [AccountPosition], config: &Config) {
 }
 
 impl Store {
-
     /// Product lines of the accounts that have product potentials.
     fn potential_lines(&self) -> StoreResult<HashMap<String, Vec<ProductLine>>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);

@@ -6,10 +6,10 @@
 //! chosen order into a reused `visible` vector and sums the totals as it goes.
 //! No terminal here and no SQL: the store hands the rows in.
 
-use memchr::memmem::Finder;
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
 use chrono::NaiveDate;
+use memchr::memmem::Finder;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;

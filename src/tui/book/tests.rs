@@ -152,7 +152,8 @@ fn a_growing_search_narrows_and_a_shorter_one_widens() {
     ] {
         book.filter.search = search.to_string();
         book.apply();
-        let all: Vec<u32> = (0..4).filter(|i| book.keeps(*i, search)).collect();
+        let finder = memchr::memmem::Finder::new(search.as_bytes());
+        let all: Vec<u32> = (0..4).filter(|i| book.keeps(*i, &finder)).collect();
         assert_eq!(book.visible().len(), expected, "{search}");
         assert_eq!(book.visible().len(), all.len(), "{search}");
         let arr: Money = book.visible().iter().filter_map(|i| book.row(*i)).map(|r| r.arr).sum();
