@@ -137,11 +137,13 @@ impl Store {
         // In WAL mode NORMAL is durable across application crashes; only a power
         // loss can drop the last commits, never corrupt the file.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // A page cache of 16 MB per connection, and no memory map: mapped
-        // pages of a 100,000-account book count as the process's resident
-        // memory (measured: 352 MB with a 256 MB map, 144 MB without), while
-        // the operating system's file cache serves the same reads.
-        self.conn.pragma_update(None, "mmap_size", 0)?;
+        // The file is memory-mapped (up to 256 MB) with a 16 MB page cache
+        // per connection: on a 100,000-account book the 12-month forecast
+        // takes ~200 ms and a calendar month ~65 ms mapped, against ~350 and
+        // ~120 ms read page by page. Mapped pages are the operating system's
+        // file cache, shared and reclaimable, but they count in the process's
+        // resident size (339 MB peak walking every pane, 138 MB unmapped).
+        self.conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
         self.conn.pragma_update(None, "cache_size", -16 * 1024)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // A test hook: caps the file at this many pages, so that a full disk
