@@ -230,22 +230,15 @@ impl Store {
     /// a string per contract.
     pub fn forecast_items(&self, first: Month, months: u32) -> StoreResult<Vec<ForecastItem>> {
         let last = first.plus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
-        let mut statement = self.conn.prepare_cached(
-            "SELECT c.end_date, c.arr_cents, a.csm, a.health \
-             FROM contracts c JOIN accounts a ON a.id = c.account_id \
-             WHERE c.end_date BETWEEN ?1 AND ?2 \
-             AND (c.terminated_on IS NULL OR c.terminated_on > c.end_date)",
-        )?;
-        let mut rows = statement.query([day(first.first_day()), day(last.last_day())])?;
+        // The accounts are read once in key order, then the contracts ending
+        // in the range through their end-date index: a join would look each
+        // contract's account up at random.
         let mut csms: HashMap<String, usize> = HashMap::new();
-        let mut buckets: HashMap<(usize, Month, Option<Health>), (i64, u64)> = HashMap::new();
+        let mut accounts: HashMap<String, (usize, Option<Health>)> = HashMap::new();
+        let mut statement = self.conn.prepare_cached("SELECT id, csm, health FROM accounts")?;
+        let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            let end = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            let month = end.get(..7).and_then(|m| Month::parse(m).ok()).ok_or_else(|| {
-                StoreError::Invalid(format!("contract end {end:?} is not a date"))
-            })?;
-            let cents: i64 = row.get(1)?;
-            let csm = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let csm = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let csm_index = match csms.get(csm) {
                 Some(index) => *index,
                 None => {
@@ -254,8 +247,25 @@ impl Store {
                     index
                 }
             };
-            let health = row.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?;
-            let health = stored_health(health, &format!("an account of {csm:?}"))?;
+            let health = row.get_ref(2)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+            let health = stored_health(health, "an account's health")?;
+            accounts.insert(row.get(0)?, (csm_index, health));
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.end_date, c.arr_cents, c.account_id FROM contracts c \
+             WHERE c.end_date BETWEEN ?1 AND ?2 \
+             AND (c.terminated_on IS NULL OR c.terminated_on > c.end_date)",
+        )?;
+        let mut rows = statement.query([day(first.first_day()), day(last.last_day())])?;
+        let mut buckets: HashMap<(usize, Month, Option<Health>), (i64, u64)> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let end = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let month = end.get(..7).and_then(|m| Month::parse(m).ok()).ok_or_else(|| {
+                StoreError::Invalid(format!("contract end {end:?} is not a date"))
+            })?;
+            let cents: i64 = row.get(1)?;
+            let account = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let Some(&(csm_index, health)) = accounts.get(account) else { continue };
             let bucket = buckets.entry((csm_index, month, health)).or_default();
             bucket.0 += cents;
             bucket.1 += 1;
