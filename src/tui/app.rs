@@ -484,28 +484,16 @@ impl App {
 
     /// Opens an account in the account view.
     pub fn open_account(&mut self, id: &str) {
-        self.ensure_whole_book();
-        for index in 0..self.panes.len() {
-            let mut cx = Cx {
-                store: &self.store,
-                clock: self.clock,
-                config: &self.config,
-                user: &self.user,
-                book: &mut self.book,
-            };
-            if self.panes[index].open_account(id, &mut cx) {
-                self.stale[index] = false;
-                if index != self.active {
-                    self.previous = self.active;
-                }
-                self.active = index;
-                return;
-            }
-        }
+        self.open_in_pane(|pane, cx| pane.open_account(id, cx));
     }
 
     /// Opens the churn chain editor on an account.
     pub fn open_churn(&mut self, id: &str) {
+        self.open_in_pane(|pane, cx| pane.open_churn(id, cx));
+    }
+
+    /// Offers `open` to each pane in turn and shows the first that takes it.
+    fn open_in_pane(&mut self, open: impl Fn(&mut dyn Pane, &mut Cx<'_>) -> bool) {
         self.ensure_whole_book();
         for index in 0..self.panes.len() {
             let mut cx = Cx {
@@ -515,7 +503,7 @@ impl App {
                 user: &self.user,
                 book: &mut self.book,
             };
-            if self.panes[index].open_churn(id, &mut cx) {
+            if open(self.panes[index].as_mut(), &mut cx) {
                 self.stale[index] = false;
                 if index != self.active {
                     self.previous = self.active;
