@@ -374,6 +374,12 @@ fn script(title: &str) -> Vec<KeyEvent> {
             moves(&mut keys);
             keys.extend(chars("jjjjkkkk"));
         }
+        "Targets" => {
+            moves(&mut keys);
+            // Filters, the product filter last (its holders load behind the list).
+            keys.extend(chars("aaasshhttx"));
+            keys.extend(chars("pppx"));
+        }
         "Account" => {
             for _ in 0..40 {
                 keys.extend(chars("]j"));

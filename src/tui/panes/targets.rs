@@ -16,6 +16,7 @@ use crate::metrics::board::AccountPosition;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
+use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::panes::board::{WIDE, absorption_percent};
@@ -29,6 +30,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::mpsc::{Receiver, channel};
+
+/// Each product's holders (see `Store::product_holders_all`).
+type Holders = BTreeMap<String, HashSet<String>>;
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -86,6 +91,9 @@ pub struct TargetsPane {
     /// Each product's holders, read once on the first product filter and
     /// again after a write.
     holders: Option<BTreeMap<String, HashSet<String>>>,
+    /// The holders being read on a connection of their own since the list
+    /// loaded, so that the first product filter does not wait for them.
+    holders_loading: Option<Receiver<Result<Holders, String>>>,
     tiers: u8,
     /// Each account's opportunities, open ones first.
     opportunities: HashMap<String, Vec<Opportunity>>,
@@ -107,12 +115,34 @@ fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Opti
 }
 
 impl TargetsPane {
-    /// Each product's holders, read on first use.
-    fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&BTreeMap<String, HashSet<String>>> {
+    /// Each product's holders: from the read started when the list loaded,
+    /// else read now.
+    fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&Holders> {
         if self.holders.is_none() {
-            self.holders = Some(cx.store.product_holders_all()?);
+            let loaded = self.holders_loading.take().and_then(|answer| answer.recv().ok());
+            self.holders = Some(match loaded {
+                Some(Ok(holders)) => holders,
+                _ => cx.store.product_holders_all()?,
+            });
         }
         Ok(self.holders.get_or_insert_default())
+    }
+
+    /// Starts reading every product's holders on a connection of its own
+    /// (a database file only; in memory they are read when first needed).
+    fn start_holders(&mut self, cx: &Cx<'_>) {
+        let path = cx.store.path().to_path_buf();
+        if !path.is_file() {
+            return;
+        }
+        let (sender, answer) = channel();
+        std::thread::spawn(move || {
+            let result = Store::open(&path)
+                .and_then(|store| store.product_holders_all())
+                .map_err(|e| e.to_string());
+            let _ = sender.send(result);
+        });
+        self.holders_loading = Some(answer);
     }
 
     fn row(&self, position: usize) -> Option<(&Target, &AccountPosition)> {
@@ -283,6 +313,7 @@ impl Pane for TargetsPane {
             self.ams = ams;
             self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
             self.holders = None;
+            self.start_holders(cx);
             if let Some((product, _)) = self.filter.product.take() {
                 let holders = self.holders(cx)?.get(&product).cloned().unwrap_or_default();
                 self.filter.product = Some((product, holders));
