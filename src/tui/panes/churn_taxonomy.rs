@@ -57,8 +57,7 @@ pub struct TaxonomyView {
     rows: Cursor,
 }
 
-const KEYS_LINE: &str =
-    "a add · r rename · e describe · m (un)controllable · d retire/restore · X delete · Esc back";
+const KEYS_LINE: &str = "a add · r rename · e describe · m kind · d retire · X delete · Esc back";
 
 impl TaxonomyView {
     pub fn new(entries: Vec<Entry>) -> TaxonomyView {
