@@ -11,6 +11,8 @@
 //! The number of cases comes from `PROPTEST_CASES` (default 256 here); a long
 //! run is `PROPTEST_CASES=20000 cargo test --release --test fuzz`.
 
+mod common;
+
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::Config;
@@ -19,6 +21,7 @@ use cockpit::import::{ImportKind, import_path, import_reader};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use common::db::dump;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use ratatui::Terminal;
@@ -48,33 +51,6 @@ fn load_fixture(store: &mut Store) {
         import_path(store, kind, &data(&format!("{kind}.csv")), "ana", &clock())
             .unwrap_or_else(|e| panic!("fixture {kind}: {e}"));
     }
-}
-
-/// Every row of every table, as text.
-fn dump(path: &Path) -> String {
-    let conn = rusqlite::Connection::open(path).expect("open dump");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .expect("tables")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    let mut out = String::new();
-    for table in tables {
-        let mut statement = conn.prepare(&format!("SELECT * FROM {table}")).expect("select");
-        let width = statement.column_count();
-        let mut rows = statement.query([]).expect("rows");
-        while let Some(row) = rows.next().expect("row") {
-            out.push_str(&table);
-            for i in 0..width {
-                let value: rusqlite::types::Value = row.get(i).expect("value");
-                out.push_str(&format!("|{value:?}"));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn kind_strategy() -> impl Strategy<Value = ImportKind> {

@@ -1,7 +1,9 @@
 //! What several integration tests share: the real binary in a
-//! pseudo-terminal (`pty`) and a headless frame as text (`frame`).
+//! pseudo-terminal (`pty`), a headless frame as text (`frame`) and the
+//! database dumped as text (`db`).
 //! Each test binary uses part of it.
 #![allow(dead_code)]
 
+pub mod db;
 pub mod frame;
 pub mod pty;
