@@ -20,6 +20,11 @@ pub fn default_config() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
+/// The user named by `COCKPIT_USER`, if any.
+pub fn named_user() -> Option<String> {
+    std::env::var("COCKPIT_USER").ok().filter(|v| !v.trim().is_empty())
+}
+
 /// Who is at the keyboard, for "my book" and the history's "who": `COCKPIT_USER`,
 /// else the login name.
 pub fn current_user() -> String {

@@ -208,6 +208,7 @@ mod tests {
         let book = book(clock.today()).expect("book");
         let rows = store.book_rows(clock.today()).expect("rows");
         assert!(rows.len() >= 60, "{} accounts", rows.len());
+        assert!(rows.iter().any(|r| r.csm == crate::demo::DEMO_CSM), "the demo opens as a CSM");
         // Every account's health is the last of its history.
         let mut last = std::collections::HashMap::new();
         for change in &book.health_history {

@@ -26,6 +26,10 @@ use shift::Column::{Date, Month, Time};
 /// the month before it; on that day they need no shifting at all.
 pub const ANCHOR: &str = "2026-11-15";
 
+/// Who the cockpit opens the demo as, unless `COCKPIT_USER` says otherwise:
+/// one of its CSMs, so that Today has her morning to show.
+pub const DEMO_CSM: &str = "Maya Okafor";
+
 /// The anchor as a date.
 pub fn anchor() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default()

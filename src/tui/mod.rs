@@ -52,7 +52,11 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
     };
     let config = context.config()?;
     schedule_moments_aside(&store, context.clock, config.clone());
-    let app = App::new(store, context.clock, config, &context.user, theme::Theme::from_env())
+    let user = match crate::paths::named_user() {
+        None if demo => crate::demo::DEMO_CSM.to_string(),
+        _ => context.user.clone(),
+    };
+    let app = App::new(store, context.clock, config, &user, theme::Theme::from_env())
         .context("loading the book")?;
     run_app(app)
 }
