@@ -114,3 +114,18 @@ fn the_demo_opens_and_keeps_a_health_change_after_reopening() {
     assert!(text.contains("pilot ward asks for a second review"), "{text}");
     screen.quit();
 }
+
+#[test]
+fn the_demo_opens_on_todays_triage_of_one_of_its_csms() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+    command
+        .arg("--demo")
+        .env("COCKPIT_DEMO_DB", dir.path().join("demo.db"))
+        .env("COCKPIT_TODAY", "2026-11-23")
+        .env_remove("COCKPIT_USER");
+    let mut screen = Screen::spawn(command);
+    let text = screen.wait_for("rows for Maya Okafor");
+    assert!(text.contains("Today · 2026-11-23"), "{text}");
+    screen.quit();
+}
