@@ -14,17 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture(dir: &Path) -> PathBuf {
-    let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
-          ('A2', 'Globex', 'ana', '', 'adoption', 'green', '2025-05-01', 6000000, 10, '2025-05-20'),
-          ('A3', 'Initech', 'bo', '', 'adoption', NULL, NULL, 2500000, 5, NULL);",
-    )
-    .expect("fixture");
-    path
+    common::db::three_accounts(dir, "")
 }
 
 #[test]

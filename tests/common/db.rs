@@ -28,3 +28,20 @@ pub fn dump(path: &Path) -> String {
     }
     out
 }
+
+/// A fresh database in `dir` holding three accounts (Acme and Globex for CSM
+/// `ana`, Initech for `bo`), then whatever `more` inserts.
+pub fn three_accounts(dir: &Path, more: &str) -> std::path::PathBuf {
+    let path = dir.join("book.db");
+    drop(cockpit::store::Store::open(&path).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute_batch(
+        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
+          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
+          ('A2', 'Globex', 'ana', '', 'adoption', 'green', '2025-05-01', 6000000, 10, '2025-05-20'),
+          ('A3', 'Initech', 'bo', '', 'adoption', NULL, NULL, 2500000, 5, NULL);",
+    )
+    .expect("accounts");
+    conn.execute_batch(more).expect("more");
+    path
+}
