@@ -7,6 +7,7 @@ use super::{Store, StoreResult};
 use crate::domain::Money;
 use chrono::{Days, NaiveDate};
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
 
 /// How long before the last contract's end a saved chain may be dated and
 /// still explain the loss (a churn notice comes months before the end).
@@ -61,6 +62,34 @@ impl Store {
             .query_row(params![account_id, date_text(since)], |row| row.get(0))?;
         Ok(Some(LostRenewal { ended_on, arr: Money::from_cents(arr), explained }))
     }
+
+    /// The lost renewals of the accounts whose CSM is `csm`, with no ARR left,
+    /// whose last contracts ended from `since` up to the day before `today`,
+    /// by account id: one pass over those accounts' contracts, then
+    /// [`Store::lost_renewal`] for the few that qualify.
+    pub fn lost_renewals_of_csm(
+        &self,
+        csm: &str,
+        since: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<HashMap<String, LostRenewal>> {
+        let Some(before) = today.pred_opt() else { return Ok(HashMap::new()) };
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.account_id FROM accounts a JOIN contracts c ON c.account_id = a.id
+             WHERE a.csm = ?1 AND a.arr_cents = 0 GROUP BY c.account_id
+             HAVING MAX(COALESCE(c.terminated_on, c.end_date)) BETWEEN ?2 AND ?3",
+        )?;
+        let ids = statement
+            .query_map(params![csm, date_text(since), date_text(before)], |row| row.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        let mut lost = HashMap::with_capacity(ids.len());
+        for id in ids {
+            if let Some(renewal) = self.lost_renewal(&id, today)? {
+                lost.insert(id, renewal);
+            }
+        }
+        Ok(lost)
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +129,26 @@ mod tests {
         // No contracts at all: nothing was renewed, nothing was lost.
         account(&store, "A2", "ana", None, 0);
         assert_eq!(store.lost_renewal("A2", day(2026, 1, 10)).expect("lost"), None);
+    }
+
+    #[test]
+    fn a_csms_lost_renewals_are_those_that_ended_in_the_range() {
+        let store = Store::open_in_memory().expect("store");
+        account(&store, "A1", "ana", None, 0);
+        contract(&store, "C1", "A1", "2025-01-01", "2025-12-31", 40_000, "annual");
+        account(&store, "A2", "ana", None, 0);
+        contract(&store, "C2", "A2", "2025-01-01", "2025-09-30", 10_000, "annual");
+        account(&store, "A3", "ana", None, 0);
+        contract(&store, "C3", "A3", "2025-01-01", "2026-01-10", 10_000, "annual");
+        account(&store, "B1", "bo", None, 0);
+        contract(&store, "C4", "B1", "2025-01-01", "2025-12-31", 10_000, "annual");
+        let today = day(2026, 1, 10);
+        let lost = store.lost_renewals_of_csm("ana", day(2025, 10, 12), today).expect("lost");
+        // A2 ended before the range, A3 still runs today, B1 is bo's.
+        assert_eq!(lost.keys().collect::<Vec<_>>(), ["A1"]);
+        assert_eq!(lost["A1"], store.lost_renewal("A1", today).expect("one").expect("some"));
+        let lost = store.lost_renewals_of_csm("ana", day(2025, 9, 30), today).expect("lost");
+        assert_eq!(lost.len(), 2);
     }
 
     #[test]

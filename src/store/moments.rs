@@ -250,9 +250,11 @@ impl Store {
         csm: Option<&str>,
     ) -> StoreResult<Vec<MomentRow>> {
         let mut params = vec![Value::Text(day(today))];
+        // Overdue moments are few beside a CSM's moments to come: walk the
+        // due dates first, whoever's they are.
         let mut sql = format!(
             "SELECT {MOMENT_COLUMNS}, {ACCOUNT_COLUMNS} FROM moments m \
-             JOIN accounts a ON a.id = m.account_id WHERE m.done_at IS NULL AND m.due_on < ?1"
+             CROSS JOIN accounts a ON a.id = m.account_id WHERE m.done_at IS NULL AND m.due_on < ?1"
         );
         if let Some(csm) = csm {
             params.push(Value::Text(csm.to_string()));

@@ -15,6 +15,7 @@ use crate::tui::book_loader::{BookLoader, load_whole};
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
+use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use ratatui::Frame;
@@ -89,6 +90,8 @@ pub struct App {
     /// Accounts written while only the user's rows were loaded: read again
     /// into the whole book when it arrives.
     replaced: Vec<String>,
+    /// Today's facts read beside the first book, for Today's first refresh.
+    today_facts: Option<TodayFacts>,
 }
 
 /// The book the first screen opens with: the user's own accounts (with the
@@ -100,10 +103,16 @@ fn first_book(
     config: &Config,
     clock: Clock,
     user: &str,
-) -> anyhow::Result<(BookIndex, bool)> {
+) -> anyhow::Result<FirstBook> {
     let today = clock.today();
     let path = store.path();
     if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
+        // Today's facts need no book rows: read them on a second connection
+        // meanwhile.
+        let facts = {
+            let (path, user) = (path.to_path_buf(), user.to_string());
+            std::thread::spawn(move || TodayFacts::read_at(&path, &user, today).ok())
+        };
         let rows = store.book_rows_of_csm(user, today)?;
         if !rows.is_empty() {
             let asked: Vec<(i64, &str)> =
@@ -112,10 +121,22 @@ fn first_book(
             let above = ranks.above;
             let book =
                 BookIndex::for_csm(rows, &above, ranks.total, ranks.count, config, today, user);
-            return Ok((book, true));
+            // On any failure there, Today reads its facts itself.
+            let today_facts = facts.join().ok().flatten();
+            return Ok(FirstBook { book, partial: true, today_facts });
         }
     }
-    Ok((load_whole(store, config, today, user)?, false))
+    let book = load_whole(store, config, today, user)?;
+    Ok(FirstBook { book, partial: false, today_facts: None })
+}
+
+/// What the first screen opens with.
+struct FirstBook {
+    book: BookIndex,
+    /// Only the user's rows: the whole book still has to be loaded.
+    partial: bool,
+    /// Today's facts, read beside the book.
+    today_facts: Option<TodayFacts>,
 }
 
 impl App {
@@ -128,7 +149,7 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
-        let (book, partial) = first_book(&store, &config, clock, user)?;
+        let FirstBook { book, partial, today_facts } = first_book(&store, &config, clock, user)?;
         let panes = panes::registry();
         let keymap = Keymap::new(panes.iter().map(|p| (p.scope(), p.keys())));
         let owns_any = book.rows().iter().any(|r| r.csm == user);
@@ -153,6 +174,7 @@ impl App {
             db_label: String::new(),
             loader: None,
             replaced: Vec::new(),
+            today_facts,
         };
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
@@ -267,6 +289,7 @@ impl App {
             config: &self.config,
             user: &self.user,
             book: &mut self.book,
+            today_facts: &mut self.today_facts,
         };
         (pane, cx)
     }
@@ -314,6 +337,7 @@ impl App {
                 config: &self.config,
                 user: &self.user,
                 book: &mut self.book,
+                today_facts: &mut self.today_facts,
             };
             pane.resize(pane_area, &mut cx);
         }
@@ -502,6 +526,7 @@ impl App {
                 config: &self.config,
                 user: &self.user,
                 book: &mut self.book,
+                today_facts: &mut self.today_facts,
             };
             if open(self.panes[index].as_mut(), &mut cx) {
                 self.stale[index] = false;

@@ -51,36 +51,50 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         context.open_store()?
     };
     let config = context.config()?;
-    schedule_moments_aside(&store, context.clock, config.clone());
+    let moments = MomentsAside {
+        path: store.path().to_path_buf(),
+        clock: context.clock,
+        config: config.clone(),
+    };
     let user = match crate::paths::named_user() {
         None if demo => crate::demo::DEMO_CSM.to_string(),
         _ => context.user.clone(),
     };
     let app = App::new(store, context.clock, config, &user, theme::Theme::from_env())
         .context("loading the book")?;
-    run_app(app)
+    run_app(app, moments)
 }
 
 /// How far ahead the tier cadences' moments are written when the app opens.
 pub const MOMENT_HORIZON_DAYS: i64 = 180;
 
-/// Writes the tier cadences' moments for the months ahead (idempotent) on a
-/// connection of its own, so that a large book opens without waiting for
-/// it; the calendar shows them from its next refresh. A failure only means
-/// fewer moments are shown, so it is not reported over the screen.
-fn schedule_moments_aside(store: &crate::store::Store, clock: crate::clock::Clock, config: Config) {
-    let path = store.path().to_path_buf();
-    std::thread::spawn(move || {
-        if let Ok(store) = crate::store::Store::open(&path) {
-            let _ = store.schedule_moments(&config, clock.today(), MOMENT_HORIZON_DAYS);
-        }
-    });
+/// The tier cadences' moments for the months ahead, to be written once the
+/// first screen is up and the whole book loaded, so they never compete with
+/// either.
+struct MomentsAside {
+    path: std::path::PathBuf,
+    clock: crate::clock::Clock,
+    config: Config,
 }
 
-fn run_app(mut app: App) -> anyhow::Result<ExitCode> {
+impl MomentsAside {
+    /// Writes the moments (idempotent) on a connection of its own; the
+    /// calendar shows them from its next refresh. A failure only means fewer
+    /// moments are shown, so it is not reported over the screen.
+    fn start(self) {
+        std::thread::spawn(move || {
+            if let Ok(store) = crate::store::Store::open(&self.path) {
+                let today = self.clock.today();
+                let _ = store.schedule_moments(&self.config, today, MOMENT_HORIZON_DAYS);
+            }
+        });
+    }
+}
+
+fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
     let mut guard = Some(MouseGuard::new());
-    let result = event_loop(&mut terminal, &mut app, &mut guard);
+    let result = event_loop(&mut terminal, &mut app, &mut guard, moments);
     drop(guard);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -90,7 +104,9 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     guard: &mut Option<MouseGuard>,
+    moments: MomentsAside,
 ) -> anyhow::Result<()> {
+    let mut moments = Some(moments);
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut first_frame = true;
@@ -105,6 +121,11 @@ fn event_loop(
         // soon as it arrives rather than on the next key.
         while app.loading() && !event::poll(std::time::Duration::from_millis(20))? {
             app.poll_background();
+        }
+        if !app.loading()
+            && let Some(moments) = moments.take()
+        {
+            moments.start();
         }
         let event = event::read()?;
         app.handle_event(&event);

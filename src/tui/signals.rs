@@ -4,15 +4,20 @@
 //! themselves are pure and live in `metrics::health_signals` and
 //! `metrics::triage`.
 
-use crate::domain::{Config, Health};
+use crate::domain::{Config, Health, NoteKind};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
 use crate::metrics::triage::{self, Finding, FindingKind};
+use crate::metrics::windows::MomentRow;
 use crate::store::Store;
 use crate::store::health::HealthChange;
-use crate::store::triage::Scope;
+use crate::store::lost_renewals::LostRenewal;
+use crate::store::success_plans::PlanBehind;
+use crate::store::triage::{Scope, SnapshotTrend};
+use crate::store::trials::OverdueTrial;
 use crate::tui::book::BookIndex;
-use chrono::{Days, NaiveDate};
-use std::collections::HashMap;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
@@ -23,6 +28,72 @@ pub struct Gathered {
     pub changes: HashMap<String, Vec<HealthChange>>,
 }
 
+/// A flagged note as the suggestions read it: kind, time, text.
+type FlaggedNote = (NoteKind, DateTime<Utc>, String);
+
+/// What the store holds for the accounts of a scope, before the book says
+/// which of them to look at.
+#[derive(Default)]
+struct ScopeReads {
+    changes: HashMap<String, Vec<HealthChange>>,
+    trends: HashMap<String, SnapshotTrend>,
+    flagged: HashMap<String, Vec<FlaggedNote>>,
+}
+
+/// Snapshot trends and flagged notes: the half of [`ScopeReads`] that may be
+/// read on another connection.
+type TrendsAndNotes = (HashMap<String, SnapshotTrend>, HashMap<String, Vec<FlaggedNote>>);
+
+impl ScopeReads {
+    fn read(store: &Store, scope: Scope<'_>, today: NaiveDate) -> anyhow::Result<ScopeReads> {
+        let changes = ScopeReads::changes(store, scope)?;
+        let (trends, flagged) = ScopeReads::trends_and_notes(store, scope, today)?;
+        Ok(ScopeReads { changes, trends, flagged })
+    }
+
+    fn changes(
+        store: &Store,
+        scope: Scope<'_>,
+    ) -> anyhow::Result<HashMap<String, Vec<HealthChange>>> {
+        let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
+        match scope {
+            Scope::Csm(csm) => {
+                for change in store.health_changes_of_csm(csm)? {
+                    changes.entry(change.account_id.clone()).or_default().push(change);
+                }
+            }
+            Scope::Account(id) => {
+                let mut history = store.health_history(id)?;
+                history.reverse();
+                changes.insert(id.to_string(), history);
+            }
+        }
+        Ok(changes)
+    }
+
+    fn trends_and_notes(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> anyhow::Result<TrendsAndNotes> {
+        let trends = store
+            .snapshot_trends(scope, 3)?
+            .into_iter()
+            .map(|t| (t.account_id.clone(), t))
+            .collect();
+        let since =
+            today.checked_sub_days(Days::new(FLAGGED_NOTE_DAYS.unsigned_abs())).unwrap_or(today);
+        let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
+        for note in store.flagged_notes(scope, since)? {
+            flagged
+                .entry(note.account_id.clone())
+                .or_default()
+                .push((note.kind, note.at, note.text));
+        }
+        Ok((trends, flagged))
+    }
+}
+
 /// Reads the facts for every account of `scope` that is in the book.
 pub fn gather(
     store: &Store,
@@ -30,27 +101,12 @@ pub fn gather(
     scope: Scope<'_>,
     today: NaiveDate,
 ) -> anyhow::Result<Gathered> {
-    let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
-    match scope {
-        Scope::Csm(csm) => {
-            for change in store.health_changes_of_csm(csm)? {
-                changes.entry(change.account_id.clone()).or_default().push(change);
-            }
-        }
-        Scope::Account(id) => {
-            let mut history = store.health_history(id)?;
-            history.reverse();
-            changes.insert(id.to_string(), history);
-        }
-    }
-    let trends: HashMap<String, _> =
-        store.snapshot_trends(scope, 3)?.into_iter().map(|t| (t.account_id.clone(), t)).collect();
-    let since =
-        today.checked_sub_days(Days::new(FLAGGED_NOTE_DAYS.unsigned_abs())).unwrap_or(today);
-    let mut flagged: HashMap<String, Vec<_>> = HashMap::new();
-    for note in store.flagged_notes(scope, since)? {
-        flagged.entry(note.account_id.clone()).or_default().push((note.kind, note.at, note.text));
-    }
+    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, scope))
+}
+
+/// Joins what the store holds for `scope` to the book's rows.
+fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
+    let ScopeReads { changes, trends, mut flagged } = reads;
     let rows: Vec<u32> = match scope {
         Scope::Csm(csm) => book
             .rows()
@@ -84,7 +140,7 @@ pub fn gather(
             })
         })
         .collect();
-    Ok(Gathered { facts, changes })
+    Gathered { facts, changes }
 }
 
 /// The suggestion for one account, leaving out dismissed signals.
@@ -112,6 +168,82 @@ pub struct TodayRow {
     pub health: Option<Health>,
 }
 
+/// Everything Today reads from the store for one CSM on one day, apart from
+/// the book's rows. It needs no book, so the first screen reads it on a
+/// second connection while the book's rows load.
+pub struct TodayFacts {
+    user: String,
+    today: NaiveDate,
+    reads: ScopeReads,
+    snoozed: HashSet<(String, String)>,
+    dismissed: HashSet<(String, String)>,
+    overdue_moments: Vec<MomentRow>,
+    overdue_trials: Vec<OverdueTrial>,
+    plans_behind: Vec<PlanBehind>,
+    lost: HashMap<String, LostRenewal>,
+}
+
+impl std::fmt::Debug for TodayFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TodayFacts({}, {})", self.user, self.today)
+    }
+}
+
+impl TodayFacts {
+    pub fn read(store: &Store, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
+        let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
+        TodayFacts::read_rest(store, user, today, reads)
+    }
+
+    /// Reads the facts from the database file at `path` on two connections
+    /// of their own at once: the snapshot trends and flagged notes on one,
+    /// the rest on the other.
+    pub fn read_at(path: &Path, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
+        let half = {
+            let (path, user) = (path.to_path_buf(), user.to_string());
+            std::thread::spawn(move || -> anyhow::Result<TrendsAndNotes> {
+                let store = Store::open(&path)?;
+                ScopeReads::trends_and_notes(&store, Scope::Csm(&user), today)
+            })
+        };
+        let store = Store::open(path)?;
+        let changes = ScopeReads::changes(&store, Scope::Csm(user))?;
+        let reads = ScopeReads { changes, ..ScopeReads::default() };
+        let mut facts = TodayFacts::read_rest(&store, user, today, reads)?;
+        let (trends, flagged) =
+            half.join().map_err(|_| anyhow::anyhow!("reading Today's facts failed"))??;
+        facts.reads.trends = trends;
+        facts.reads.flagged = flagged;
+        Ok(facts)
+    }
+
+    fn read_rest(
+        store: &Store,
+        user: &str,
+        today: NaiveDate,
+        reads: ScopeReads,
+    ) -> anyhow::Result<TodayFacts> {
+        let lost_since =
+            today.checked_sub_days(Days::new(LOST_RENEWAL_DAYS.unsigned_abs())).unwrap_or(today);
+        Ok(TodayFacts {
+            user: user.to_string(),
+            today,
+            reads,
+            snoozed: store.snoozed(today)?,
+            dismissed: store.dismissed_signals("health")?,
+            overdue_moments: store.overdue_moments(today, Some(user))?,
+            overdue_trials: store.overdue_trials(today)?,
+            plans_behind: store.success_plans_behind(today)?,
+            lost: store.lost_renewals_of_csm(user, lost_since, today)?,
+        })
+    }
+
+    /// Whether these facts were read for `user` on `today`.
+    pub fn is_for(&self, user: &str, today: NaiveDate) -> bool {
+        self.user == user && self.today == today
+    }
+}
+
 /// Today's ranked rows for the CSM `user`, snoozes left out.
 pub fn today_rows(
     store: &Store,
@@ -120,9 +252,24 @@ pub fn today_rows(
     today: NaiveDate,
     config: &Config,
 ) -> anyhow::Result<Vec<TodayRow>> {
-    let gathered = gather(store, book, Scope::Csm(user), today)?;
-    let snoozed = store.snoozed(today)?;
-    let dismissed = store.dismissed_signals("health")?;
+    Ok(today_rows_from(TodayFacts::read(store, user, today)?, book, config))
+}
+
+/// Today's ranked rows from facts already read.
+pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> Vec<TodayRow> {
+    let TodayFacts {
+        user,
+        today,
+        reads,
+        snoozed,
+        dismissed,
+        overdue_moments,
+        overdue_trials,
+        plans_behind,
+        lost,
+    } = facts;
+    let user = user.as_str();
+    let gathered = facts_of(reads, book, Scope::Csm(user));
     let mut rows = Vec::new();
     let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
     for facts in &gathered.facts {
@@ -208,7 +355,7 @@ pub fn today_rows(
         }
     }
     // Overdue moments.
-    for overdue in store.overdue_moments(today, Some(user))? {
+    for overdue in overdue_moments {
         let moment = overdue.moment;
         let Some(index) = book.index_of(&moment.account_id) else { continue };
         let Some(row) = book.row(index) else { continue };
@@ -231,12 +378,11 @@ pub fn today_rows(
             score: 0,
         });
     }
-    rows.extend(four_a_findings(store, book, user, today)?);
-    rows.extend(lost_renewal_findings(store, book, user, today)?);
+    rows.extend(four_a_findings(overdue_trials, plans_behind, book, user, today));
+    rows.extend(lost_renewal_findings(&lost, book, user, today));
     rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
     triage::rank(&mut rows);
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|finding| TodayRow {
             suggestion: match finding.kind {
                 FindingKind::Suggestion { .. } => suggestions.get(&finding.account_id).cloned(),
@@ -245,7 +391,7 @@ pub fn today_rows(
             health: book.by_id(&finding.account_id).and_then(|r| r.health),
             finding,
         })
-        .collect())
+        .collect()
 }
 
 /// How long after a loss Today keeps asking for its churn chain.
@@ -253,19 +399,20 @@ pub const LOST_RENEWAL_DAYS: i64 = 90;
 
 /// The user's accounts whose last contracts ended in the last
 /// [`LOST_RENEWAL_DAYS`] days with nothing after them and no churn chain yet:
-/// record why while the call is fresh (`c` opens the chain editor).
-pub fn lost_renewal_findings(
-    store: &Store,
+/// record why while the call is fresh (`c` opens the chain editor). `lost`
+/// holds the user's lost renewals of those days, by account.
+fn lost_renewal_findings(
+    lost: &HashMap<String, LostRenewal>,
     book: &BookIndex,
     user: &str,
     today: NaiveDate,
-) -> anyhow::Result<Vec<Finding>> {
+) -> Vec<Finding> {
     let mut rows = Vec::new();
     for (index, row) in book.rows().iter().enumerate() {
         if row.csm != user || !triage::is_lost(row.arr, row.next_renewal, row.stage) {
             continue;
         }
-        let Some(lost) = store.lost_renewal(&row.id, today)? else { continue };
+        let Some(lost) = lost.get(&row.id) else { continue };
         let days_ago = (today - lost.ended_on).num_days();
         if lost.explained || days_ago > LOST_RENEWAL_DAYS {
             continue;
@@ -286,7 +433,7 @@ pub fn lost_renewal_findings(
             score: 0,
         });
     }
-    Ok(rows)
+    rows
 }
 
 /// When a renewal row that was acted on should come back: when the renewal
@@ -300,12 +447,13 @@ pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> Naiv
 
 /// The 4A rows of Today for the CSM `user`: trials past their end date with
 /// no takeaway result, and success plans that fell behind, each saying why.
-pub fn four_a_findings(
-    store: &Store,
+fn four_a_findings(
+    overdue_trials: Vec<OverdueTrial>,
+    plans_behind: Vec<PlanBehind>,
     book: &BookIndex,
     user: &str,
     today: NaiveDate,
-) -> anyhow::Result<Vec<Finding>> {
+) -> Vec<Finding> {
     let mut rows = Vec::new();
     let finding = |account_id: &str, kind: FindingKind, key: String, why: String| {
         let index = book.index_of(account_id)?;
@@ -322,7 +470,7 @@ pub fn four_a_findings(
             score: 0,
         })
     };
-    for overdue in store.overdue_trials(today)? {
+    for overdue in overdue_trials {
         if overdue.csm != user {
             continue;
         }
@@ -348,7 +496,7 @@ pub fn four_a_findings(
             ),
         ));
     }
-    for behind in store.success_plans_behind(today)? {
+    for behind in plans_behind {
         if behind.csm != user {
             continue;
         }
@@ -373,5 +521,39 @@ pub fn four_a_findings(
             ),
         ));
     }
-    Ok(rows)
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+
+    #[test]
+    fn facts_read_on_two_connections_give_the_same_today() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("demo.db");
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+        let store =
+            crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+        // An account lost six weeks ago, with no chain yet.
+        let user = crate::demo::DEMO_CSM;
+        crate::store::renewals::fixtures::account(&store, "LOST1", user, Some("red"), 0);
+        let (start, end) = ("2025-01-15", "2026-01-14");
+        crate::store::renewals::fixtures::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
+        let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
+        store.set_stage("LOST1", crate::domain::Stage::Adoption, "used", user, at).expect("stage");
+        let config = Config::default();
+        let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+        let one = today_rows(&store, &book, user, today, &config).expect("rows");
+        let facts = TodayFacts::read_at(&path, user, today).expect("facts");
+        assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
+        let two = today_rows_from(facts, &book, &config);
+        assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
+        let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
+        for kind in ["renewal", "renewal lost", "no touch", "moment overdue", "plan behind"] {
+            assert!(kinds.contains(kind), "{kind} in {kinds:?}");
+        }
+        assert_eq!(format!("{one:?}"), format!("{two:?}"));
+    }
 }

@@ -43,6 +43,7 @@ use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::keymap::Keymap;
 use crate::tui::popup::Popup;
+use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -72,6 +73,8 @@ pub struct Cx<'a> {
     pub config: &'a Config,
     pub user: &'a str,
     pub book: &'a mut BookIndex,
+    /// Today's facts when they were read ahead (beside the first book).
+    pub today_facts: &'a mut Option<TodayFacts>,
 }
 
 /// What a pane may read while it draws.

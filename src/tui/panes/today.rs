@@ -9,7 +9,7 @@ use crate::metrics::triage::FindingKind;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
-use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows};
+use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -81,7 +81,12 @@ impl Pane for TodayPane {
         let today = cx.clock.today();
         // Keep the cursor on the same row when it survives the refresh.
         let before = self.selected().map(|r| (r.finding.account_id.clone(), r.finding.key.clone()));
-        self.rows = today_rows(cx.store, cx.book, cx.user, today, cx.config)?;
+        self.rows = match cx.today_facts.take() {
+            Some(facts) if facts.is_for(cx.user, today) => {
+                today_rows_from(facts, cx.book, cx.config)
+            }
+            _ => today_rows(cx.store, cx.book, cx.user, today, cx.config)?,
+        };
         self.user = cx.user.to_string();
         self.my_accounts = cx.book.rows().iter().filter(|r| r.csm == cx.user).count();
         let position = before.and_then(|(id, key)| {
