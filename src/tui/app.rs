@@ -240,6 +240,16 @@ impl App {
         self.loader.is_some()
     }
 
+    /// Whether the Book's view is still being counted (see `book/scan.rs`).
+    pub fn settling(&self) -> bool {
+        self.book.is_counting()
+    }
+
+    /// Counts one more slice of the Book's view; `true` when it is finished.
+    pub fn settle_step(&mut self) -> bool {
+        self.book.settle()
+    }
+
     /// Takes the whole book in if its load has finished; `true` if it did.
     pub fn poll_background(&mut self) -> bool {
         let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {

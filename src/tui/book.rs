@@ -3,7 +3,8 @@
 //! rows are loaded once (largest ARR first), tiers assigned once, a
 //! lower-case search text kept per row, and each column's sort order
 //! computed the first time it is asked for and then kept. Filtering walks the
-//! chosen order into a reused `visible` vector and sums the totals as it goes.
+//! chosen order into a reused `visible` vector and sums the totals as it
+//! goes, a slice at a time (`book/scan.rs`).
 //! No terminal here and no SQL: the store hands the rows in.
 
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
@@ -201,6 +202,10 @@ pub struct BookIndex {
     /// The sort and filter `visible` was last computed for: a search that
     /// only grows narrows `visible` instead of walking the book again.
     applied: Option<(Column, bool, Filter)>,
+    /// The view still being computed, a slice at a time.
+    scan: Option<scan::Scan>,
+    /// The ARR of the rows held (`total_arr` is the whole book's).
+    rows_arr: Money,
 }
 
 fn search_text(row: &BookRow) -> String {
@@ -245,6 +250,8 @@ impl BookIndex {
             book_len: 0,
             complete: true,
             applied: None,
+            scan: None,
+            rows_arr: total_arr,
         };
         book.book_len = book.rows.len();
         let base: Vec<u32> = (0..book.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
@@ -281,6 +288,7 @@ impl BookIndex {
             })
             .collect();
         book.total_arr = Money::from_cents(i64::try_from(total).unwrap_or(i64::MAX));
+        book.rows_arr = rows.iter().map(|r| r.arr).sum();
         book.rows = rows;
         book.tiers = tiers;
         book.book_len = count;
@@ -417,6 +425,8 @@ impl BookIndex {
         if let Some(texts) = self.search_text.get_mut() {
             texts[index as usize] = search_text(&row);
         }
+        let before = self.rows[index as usize].arr;
+        self.rows_arr = Money::from_cents(self.rows_arr.cents() - before.cents() + row.arr.cents());
         self.rows[index as usize] = row;
         self.applied = None;
         self.orders.retain(|(column, _), _| {
@@ -479,56 +489,6 @@ impl BookIndex {
         self.orders.insert((column, descending), order);
     }
 
-    /// Recomputes the visible rows and their totals from the sort and filter.
-    pub fn apply(&mut self) {
-        let needle = self.filter.search.to_lowercase();
-        // One searcher for every row: `str::contains` would rebuild it per row.
-        let finder = Finder::new(needle.as_bytes());
-        if self.narrows(&needle) {
-            let mut visible = std::mem::take(&mut self.visible);
-            let texts = self.search_texts();
-            let mut arr = Money::ZERO;
-            visible.retain(|&index| {
-                let keep = finder.find(texts[index as usize].as_bytes()).is_some();
-                if keep {
-                    arr += self.rows[index as usize].arr;
-                }
-                keep
-            });
-            self.visible = visible;
-            self.visible_arr = arr;
-            self.applied = Some((self.sort, self.descending, self.filter.clone()));
-            return;
-        }
-        self.ensure_order(self.sort, self.descending);
-        let mut visible = std::mem::take(&mut self.visible);
-        visible.clear();
-        let mut arr = Money::ZERO;
-        if let Some(order) = self.orders.get(&(self.sort, self.descending)) {
-            for &index in order {
-                if self.keeps(index, &finder) {
-                    visible.push(index);
-                    arr += self.rows[index as usize].arr;
-                }
-            }
-        }
-        self.visible = visible;
-        self.visible_arr = arr;
-        self.applied = Some((self.sort, self.descending, self.filter.clone()));
-    }
-
-    /// Whether the current view is the last one applied with a search that
-    /// only grew since (every row kept now was kept then).
-    fn narrows(&self, needle: &str) -> bool {
-        let Some((sort, descending, filter)) = &self.applied else { return false };
-        if (*sort, *descending) != (self.sort, self.descending) {
-            return false;
-        }
-        let same_but_search = Filter { search: String::new(), ..filter.clone() }
-            == Filter { search: String::new(), ..self.filter.clone() };
-        same_but_search && needle.contains(filter.search.to_lowercase().as_str())
-    }
-
     fn keeps(&self, index: u32, finder: &Finder<'_>) -> bool {
         let row = &self.rows[index as usize];
         let filter = &self.filter;
@@ -582,5 +542,6 @@ pub fn absorption_bp(row: &BookRow) -> i64 {
     }
 }
 
+mod scan;
 #[cfg(test)]
 pub(crate) mod tests;

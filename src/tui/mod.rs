@@ -127,6 +127,15 @@ fn event_loop(
         {
             moments.start();
         }
+        // Finish counting the Book's view while no key waits, then show it.
+        if app.settling() {
+            while app.settling() && !event::poll(std::time::Duration::ZERO)? {
+                app.settle_step();
+            }
+            if !app.settling() {
+                continue;
+            }
+        }
         let event = event::read()?;
         app.handle_event(&event);
         // Take every event already waiting before drawing again, so a held

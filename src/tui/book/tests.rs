@@ -171,3 +171,84 @@ fn a_replaced_row_moves_in_its_order() {
     book.replace(acme);
     assert_eq!(names(&book)[..2], ["Acme Red", "Globex"]);
 }
+
+/// A book of `n` accounts, one in seven named "Needle …", largest ARR first.
+fn big_book(n: usize) -> BookIndex {
+    let rows = (0..n)
+        .map(|i| {
+            let name = if i % 7 == 3 { format!("Needle {i}") } else { format!("Hay {i}") };
+            let csm = if i % 2 == 0 { "ana" } else { "bo" };
+            row(&format!("A{i:06}"), &name, i64::try_from(n - i).unwrap_or(0), csm)
+        })
+        .collect();
+    let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+    BookIndex::new(rows, &Config::default(), today, "ana")
+}
+
+fn settled_view(book: &mut BookIndex) -> (Vec<u32>, Money) {
+    while !book.settle() {}
+    assert!(!book.is_counting());
+    (book.visible().to_vec(), book.visible_arr())
+}
+
+#[test]
+fn a_key_applies_a_screenful_and_the_rest_is_counted_after() {
+    let n = 5 * scan::SLICE;
+    let mut book = big_book(n);
+    book.prepare_all();
+    book.filter.search = "needle".to_string();
+    assert_eq!(book.apply_for_screen(40, None), None);
+    // The first slice already holds a screenful: the key stops there, with
+    // the 1,170 needles among the first 8,192 rows (8,192 = 7 × 1,170 + 2).
+    assert!(book.is_counting());
+    assert_eq!(book.visible().len(), 1_170);
+    let lazily = settled_view(&mut book);
+    book.apply();
+    assert_eq!(lazily, (book.visible().to_vec(), book.visible_arr()));
+    // Every seventh account from the fourth: 5,851 of 40,960 (7 × 5,851 + 3).
+    assert_eq!(lazily.0.len(), 5_851);
+    // Its ARR: the sum of n − i over i = 3, 10, …, 40,953.
+    let arr: i64 = (0..n).filter(|i| i % 7 == 3).map(|i| i64::try_from(n - i).unwrap_or(0)).sum();
+    assert_eq!(lazily.1, Money::from_units(arr));
+}
+
+#[test]
+fn a_key_finds_the_followed_row_however_deep() {
+    let mut book = big_book(4 * scan::SLICE);
+    book.prepare_all();
+    book.apply();
+    // The account ranked 30,001st by ARR, kept selected across a sort by CSM.
+    let deep = 30_000;
+    book.sort_by(Column::Csm);
+    let position = book.apply_for_screen(40, Some(deep));
+    let position = position.expect("found");
+    assert_eq!(book.visible()[position], deep);
+    settled_view(&mut book);
+    assert_eq!(book.visible().iter().position(|&i| i == deep), Some(position));
+    // Sorted by CSM ascending, ties largest ARR first: ana's 16,384 even rows
+    // come first, so the even row 30,000 is the 15,001st.
+    assert_eq!(position, 15_000);
+}
+
+#[test]
+fn a_growing_search_narrows_only_a_finished_view() {
+    let mut book = big_book(3 * scan::SLICE);
+    book.prepare_all();
+    book.filter.search = "needle 1".to_string();
+    book.apply_for_screen(10, None);
+    assert!(book.is_counting());
+    // Narrowing an unfinished view would lose the rows not yet looked at.
+    book.filter.search = "needle 10".to_string();
+    book.apply_for_screen(10, None);
+    let lazily = settled_view(&mut book);
+    // Narrowing the finished view.
+    book.filter.search = "needle 100".to_string();
+    book.apply_for_screen(10, None);
+    let narrowed = settled_view(&mut book);
+    for (search, view) in [("needle 10", lazily), ("needle 100", narrowed)] {
+        book.filter.search = search.to_string();
+        book.applied = None;
+        book.apply();
+        assert_eq!(view, (book.visible().to_vec(), book.visible_arr()), "{search}");
+    }
+}

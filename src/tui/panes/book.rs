@@ -153,12 +153,12 @@ impl BookPane {
         book.visible().get(self.cursor.selected).copied()
     }
 
-    /// Re-applies the book's view, keeping the same account selected if it
+    /// Re-applies the book's view as far as the screen needs (the rest is
+    /// counted while no key waits), keeping the same account selected if it
     /// is still shown.
     fn reapply(&mut self, book: &mut BookIndex, keep: bool) {
         let selected = if keep { self.selected_index(book) } else { None };
-        book.apply();
-        let position = selected.and_then(|s| book.visible().iter().position(|i| *i == s));
+        let position = book.apply_for_screen(self.cursor.height.max(1) + 1, selected);
         self.cursor.select(position.unwrap_or(0), book.visible().len());
         if position.is_none() {
             self.cursor.offset = 0;
@@ -203,7 +203,12 @@ impl Pane for BookPane {
             Action::PageUp => self.cursor.page(false, len),
             Action::PageDown => self.cursor.page(true, len),
             Action::Top => self.cursor.select(0, len),
-            Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
+            Action::Bottom => {
+                // The last row is only known once the view is counted.
+                while !book.settle() {}
+                let len = book.visible().len();
+                self.cursor.select(len.saturating_sub(1), len);
+            }
             Action::Open => {
                 return self
                     .selected_index(book)
@@ -369,6 +374,9 @@ impl Pane for BookPane {
                 "  Import your book:  cockpit import <folder with accounts.csv, contracts.csv, …>",
             ));
             lines.push(Line::from("  Or look around:    cockpit --demo"));
+        } else if visible.is_empty() && book.is_counting() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("  Searching…", theme.dim())));
         } else if visible.is_empty() {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(
@@ -395,8 +403,10 @@ impl Pane for BookPane {
         frame.render_widget(Paragraph::new(lines), body);
         // Footer: the search being typed, or the totals of the filtered rows.
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        // While the view is still being counted, the figures so far.
+        let so_far = if book.is_counting() { "≥ " } else { "" };
         let totals = format!(
-            "{} of {} accounts · ARR {} of {} ",
+            "{so_far}{} of {} accounts · ARR {so_far}{} of {} ",
             visible.len(),
             book.len(),
             book.visible_arr().to_whole_grouped(),
