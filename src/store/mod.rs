@@ -59,6 +59,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How much of the database file a connection maps into memory.
+const MMAP_BYTES: i64 = 256 * 1024 * 1024;
+
 /// An open cockpit database.
 pub struct Store {
     conn: Connection,
@@ -118,6 +121,26 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database for a worker thread's reads: as [`Store::open`],
+    /// but read page by page instead of memory-mapped. Scattered reads (one
+    /// CSM's accounts across the book) make the operating system map far
+    /// more of the file than they use, which counts in the process's
+    /// resident size; read page by page they cost the same time.
+    pub fn open_aside(path: &Path) -> StoreResult<Store> {
+        let store = Store::open(path)?;
+        store.conn.pragma_update(None, "mmap_size", 0)?;
+        Ok(store)
+    }
+
+    /// Unmaps the pages of the file this connection has read so far (they
+    /// stay in the operating system's file cache), so that the resident size
+    /// does not keep every page any pane ever read. Call it between loads.
+    pub fn release_mapped_pages(&self) {
+        // A different limit unmaps the file; it is mapped again on demand.
+        let _ = self.conn.pragma_update(None, "mmap_size", MMAP_BYTES - 4096);
+        let _ = self.conn.pragma_update(None, "mmap_size", MMAP_BYTES);
+    }
+
     /// A private in-memory store, for tests and the benchmark's scratch work.
     pub fn open_in_memory() -> StoreResult<Store> {
         let mut conn = Connection::open_in_memory()?;
@@ -142,8 +165,10 @@ impl Store {
         // takes ~200 ms and a calendar month ~65 ms mapped, against ~350 and
         // ~120 ms read page by page. Mapped pages are the operating system's
         // file cache, shared and reclaimable, but they count in the process's
-        // resident size (339 MB peak walking every pane, 138 MB unmapped).
-        self.conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
+        // resident size: the cockpit unmaps them between loads
+        // (`release_mapped_pages`) and its workers read page by page
+        // (`open_aside`).
+        self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         self.conn.pragma_update(None, "cache_size", -16 * 1024)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // A test hook: caps the file at this many pages, so that a full disk
@@ -229,6 +254,27 @@ mod tests {
         drop(store);
         // Reopening is a no-op for the schema.
         Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn workers_read_page_by_page_and_the_map_is_given_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("book.db");
+        let mapped = |store: &Store| -> i64 {
+            store.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0)).expect("pragma")
+        };
+        let store = Store::open(&path).expect("open");
+        crate::store::accounts::tests::seed(&store);
+        assert_eq!(mapped(&store), MMAP_BYTES);
+        let aside = Store::open_aside(&path).expect("aside");
+        assert_eq!(mapped(&aside), 0);
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day");
+        let rows = store.book_rows(today).expect("rows");
+        assert_eq!(aside.book_rows(today).expect("rows"), rows);
+        // Released, the file is mapped again on the next read.
+        store.release_mapped_pages();
+        assert_eq!(mapped(&store), MMAP_BYTES);
+        assert_eq!(store.book_rows(today).expect("rows"), rows);
     }
 
     #[test]

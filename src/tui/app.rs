@@ -321,6 +321,7 @@ impl App {
             let (pane, mut cx) = self.cx_parts();
             let result = pane.refresh(&mut cx);
             pane.resize(pane_area, &mut cx);
+            self.store.release_mapped_pages();
             if let Err(error) = result {
                 self.error(format!("{error:#}"));
             }

@@ -42,7 +42,7 @@ impl BookLoader {
         let (sender, answer) = channel();
         let (path, config, user) = (path.to_path_buf(), config.clone(), user.to_string());
         std::thread::spawn(move || {
-            let result = Store::open(&path)
+            let result = Store::open_aside(&path)
                 .map_err(anyhow::Error::from)
                 .and_then(|store| load_whole(&store, &config, today, &user))
                 .map(|mut book| {

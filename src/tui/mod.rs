@@ -83,7 +83,7 @@ impl MomentsAside {
     /// moments are shown, so it is not reported over the screen.
     fn start(self) {
         std::thread::spawn(move || {
-            if let Ok(store) = crate::store::Store::open(&self.path) {
+            if let Ok(store) = crate::store::Store::open_aside(&self.path) {
                 let today = self.clock.today();
                 let _ = store.schedule_moments(&self.config, today, MOMENT_HORIZON_DAYS);
             }

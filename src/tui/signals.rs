@@ -202,11 +202,11 @@ impl TodayFacts {
         let half = {
             let (path, user) = (path.to_path_buf(), user.to_string());
             std::thread::spawn(move || -> anyhow::Result<TrendsAndNotes> {
-                let store = Store::open(&path)?;
+                let store = Store::open_aside(&path)?;
                 ScopeReads::trends_and_notes(&store, Scope::Csm(&user), today)
             })
         };
-        let store = Store::open(path)?;
+        let store = Store::open_aside(path)?;
         let changes = ScopeReads::changes(&store, Scope::Csm(user))?;
         let reads = ScopeReads { changes, ..ScopeReads::default() };
         let mut facts = TodayFacts::read_rest(&store, user, today, reads)?;

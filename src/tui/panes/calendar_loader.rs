@@ -67,6 +67,9 @@ impl Worker {
                         .map_err(|e| e.to_string()),
                     None => Err(format!("could not open {}", path.display())),
                 };
+                if let Some(store) = &store {
+                    store.release_mapped_pages();
+                }
                 let answer =
                     Answer { generation: request.generation, month: request.month, calendar };
                 if outbox.send(answer).is_err() {
