@@ -64,7 +64,7 @@ pub fn columns(width: u16) -> Vec<(Column, usize)> {
         (Column::Tier, 1),
         (Column::Stage, if wide { 10 } else { 3 }),
         (Column::Arr, 8),
-        (Column::Absorption, 4),
+        (Column::Absorption, 5),
         (Column::Renewal, if wide { 16 } else { 5 }),
         (Column::LastTouch, if wide { 10 } else { 5 }),
         (Column::Csm, if wide { 14 } else { 8 }),
