@@ -193,6 +193,11 @@ impl<R: Read> CsvInput<R> {
         }))
     }
 
+    /// The file's name as messages give it.
+    pub fn file_name(&self) -> &str {
+        &self.file
+    }
+
     /// How many data rows were read (good or bad).
     pub fn rows_read(&self) -> u64 {
         self.rows_read

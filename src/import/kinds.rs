@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::store::StoreResult;
 use crate::store::bulk::{
-    BulkImport, BulkTable, DerivedScope, ImportCounts, LoadedSnapshot, RowOutcome, SnapshotWrite,
+    BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
@@ -64,6 +64,9 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
 
+/// Rows gathered for a load into an empty table before they are written.
+const PENDING_ROWS: usize = 4_096;
+
 pub(super) fn accounts<R: Read>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -75,6 +78,14 @@ pub(super) fn accounts<R: Read>(
     let reason = format!("imported from {}", origin.file);
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
+    // The first import of a book: every account is new, written in one go
+    // at the end with the indexes built after.
+    let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
+    if fresh {
+        bulk.defer_indexes(BulkTable::StageChanges)?;
+        bulk.defer_indexes(BulkTable::HealthChanges)?;
+    }
+    let mut new_accounts: Vec<Account> = Vec::new();
     loop {
         let row = match input.next_row(names) {
             Ok(Some(row)) => row,
@@ -94,6 +105,11 @@ pub(super) fn accounts<R: Read>(
         }
         first_line.insert(account.id.clone(), row.line);
         if !problems.is_empty() {
+            continue;
+        }
+        if fresh {
+            new_accounts.push(account);
+            counts.add(RowOutcome::Inserted);
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
@@ -117,6 +133,11 @@ pub(super) fn accounts<R: Read>(
         if let (true, Some(health)) = (health_moved, account.health) {
             bulk.record_health_change(&account.id, health, origin.now, origin.who, &reason)?;
         }
+    }
+    if fresh && problems.is_empty() {
+        // In key order, so that each account lands at the end of the table.
+        new_accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        bulk.insert_new_accounts(&new_accounts, origin.today, origin.now, origin.who, &reason)?;
     }
     Ok(counts)
 }
@@ -193,19 +214,14 @@ pub(super) fn snapshots<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = SNAPSHOTS.names;
     let (ids, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Snapshots)? {
+        return super::fresh::snapshots(bulk, input, problems, &ids, &index);
+    }
     let mut touched = vec![false; ids.len()];
     let mut products: HashMap<String, u32> = HashMap::new();
+    // A repeat would silently update, so keys are tracked here.
     let mut keys: HashSet<u64, FastKey> = HashSet::default();
     let latest_before = bulk.latest_month()?;
-    // Loading into an empty table, the primary key itself catches a key given
-    // twice; otherwise a repeat would silently update, so keys are tracked here.
-    let empty_at_start = bulk.defer_indexes(BulkTable::Snapshots)?;
-    // Into an empty table the derived facts are written from the loaded rows
-    // at the end, rather than kept up by triggers row by row.
-    let mut loaded: Vec<LoadedSnapshot> = Vec::new();
-    if empty_at_start {
-        bulk.suspend_snapshot_triggers()?;
-    }
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -217,66 +233,32 @@ pub(super) fn snapshots<R: Read>(
                 continue;
             }
         };
-        let account = problems.take(row.required(0)).and_then(|id| {
-            problems.take(known_account(&row, 0, id.trim(), &index).map(|i| (id.trim(), i)))
-        });
-        let month = problems.take(row.required(1)).and_then(|text| {
-            problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
-        });
-        let product = problems.take(row.required(2)).map(str::trim);
-        let arr =
-            problems.take(row.required(3)).and_then(|text| problems.take(money(&row, 3, text)));
-        let units = match problems.take(row.optional(4)) {
-            Some(Some(text)) => match problems.take(whole_number(&row, 4, text)) {
-                Some(units) => Some(units),
-                None => continue,
-            },
-            Some(None) => None,
-            None => continue,
-        };
-        let (Some((account_id, account)), Some(month), Some(product), Some(arr)) =
-            (account, month, product, arr)
-        else {
-            continue;
-        };
+        let Some(cells) = parse_snapshot(&row, &index, problems) else { continue };
+        let SnapshotCells { account_id, account, month, product, arr, units } = cells;
         let twice = || {
             row.row_error(format!(
                 "account {account_id}, product {product}, month {month} appears twice in this file"
             ))
         };
-        if !empty_at_start {
-            let next_product = products.len() as u32;
-            let product_index = match products.get(product) {
-                Some(&index) => index,
-                None => {
-                    products.insert(product.to_string(), next_product);
-                    next_product
-                }
-            };
-            if !keys.insert(snapshot_key(account, product_index, month)) {
-                problems.push(twice());
-                continue;
+        let next_product = products.len() as u32;
+        let product_index = match products.get(product) {
+            Some(&index) => index,
+            None => {
+                products.insert(product.to_string(), next_product);
+                next_product
             }
+        };
+        if !keys.insert(snapshot_key(account, product_index, month)) {
+            problems.push(twice());
+            continue;
         }
-        // Into an empty table writing goes on after a problem (it is all
-        // rolled back) so that the key check keeps finding repeats.
-        if !problems.is_empty() && !empty_at_start {
+        if !problems.is_empty() {
             good += 1;
             continue;
         }
         touched[account as usize] = true;
         match bulk.upsert_snapshot(account_id, product, month, arr, units)? {
-            SnapshotWrite::Written => {
-                written += 1;
-                if empty_at_start {
-                    loaded.push(LoadedSnapshot {
-                        account,
-                        month: month.0,
-                        cents: arr.0,
-                        units: units.unwrap_or(0),
-                    });
-                }
-            }
+            SnapshotWrite::Written => written += 1,
             SnapshotWrite::Unchanged => {}
             SnapshotWrite::DuplicateKey => {
                 problems.push(twice());
@@ -288,16 +270,44 @@ pub(super) fn snapshots<R: Read>(
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    // Into an empty table every written row is a new one: no need to count.
-    let rows_after = if empty_at_start { written } else { bulk.count_rows(BulkTable::Snapshots)? };
-    let counts = counts_from(rows_after, rows_before, written, good);
-    if empty_at_start {
-        bulk.derive_from_loaded(&ids, &mut loaded)?;
-    } else if counts.inserted + counts.updated > 0 {
+    let counts = counts_from(bulk.count_rows(BulkTable::Snapshots)?, rows_before, written, good);
+    if counts.inserted + counts.updated > 0 {
         let moved = bulk.latest_month()? != latest_before;
         refresh(bulk, &ids, &touched, moved, DerivedScope::Snapshots)?;
     }
     Ok(counts)
+}
+
+/// One snapshot row's checked cells.
+pub(super) struct SnapshotCells<'r> {
+    pub account_id: &'r str,
+    pub account: u32,
+    pub month: Month,
+    pub product: &'r str,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// Checks one snapshot row; `None` with every problem recorded.
+pub(super) fn parse_snapshot<'r>(
+    row: &Row<'r>,
+    index: &AccountIndex,
+    problems: &mut Problems,
+) -> Option<SnapshotCells<'r>> {
+    let account = problems.take(row.required(0)).and_then(|id| {
+        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+    });
+    let month = problems.take(row.required(1)).and_then(|text| {
+        problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
+    });
+    let product = problems.take(row.required(2)).map(str::trim);
+    let arr = problems.take(row.required(3)).and_then(|text| problems.take(money(row, 3, text)));
+    let units = match problems.take(row.optional(4))? {
+        Some(text) => Some(problems.take(whole_number(row, 4, text))?),
+        None => None,
+    };
+    let ((account_id, account), month, product, arr) = (account?, month?, product?, arr?);
+    Some(SnapshotCells { account_id, account, month, product, arr, units })
 }
 
 pub(super) fn contracts<R: Read>(
@@ -308,7 +318,9 @@ pub(super) fn contracts<R: Read>(
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
-    bulk.defer_indexes(BulkTable::Contracts)?;
+    // Into an empty table rows are gathered and written many to a statement.
+    let fresh = bulk.defer_indexes(BulkTable::Contracts)?;
+    let mut pending: Vec<Contract> = Vec::new();
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -368,12 +380,23 @@ pub(super) fn contracts<R: Read>(
             billing: billing.unwrap_or(Billing::Annual),
             terminated_on,
         };
-        if bulk.upsert_contract(&contract)? {
+        if fresh {
+            pending.push(contract);
+            written += 1;
+            if pending.len() >= PENDING_ROWS {
+                bulk.insert_contracts(&pending)?;
+                pending.clear();
+            }
+        } else if bulk.upsert_contract(&contract)? {
             written += 1;
         }
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
+    }
+    if fresh {
+        bulk.insert_contracts(&pending)?;
+        return Ok(ImportCounts { inserted: written, updated: 0, unchanged: 0 });
     }
     Ok(counts_from(bulk.count_rows(BulkTable::Contracts)?, rows_before, written, good))
 }
@@ -387,7 +410,9 @@ pub(super) fn notes<R: Read>(
     let (ids, index) = account_index(bulk)?;
     let mut touched = vec![false; ids.len()];
     let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
-    bulk.defer_indexes(BulkTable::Notes)?;
+    // Into an empty table rows are gathered and written many to a statement.
+    let fresh = bulk.defer_indexes(BulkTable::Notes)?;
+    let mut pending: Vec<Note> = Vec::new();
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -435,14 +460,26 @@ pub(super) fn notes<R: Read>(
             text: text.to_string(),
             who: who.unwrap_or_default().to_string(),
         };
-        if bulk.upsert_note(&note, who.is_some())? {
+        if fresh {
+            pending.push(note);
+            written += 1;
+            if pending.len() >= PENDING_ROWS {
+                bulk.insert_notes(&pending)?;
+                pending.clear();
+            }
+        } else if bulk.upsert_note(&note, who.is_some())? {
             written += 1;
         }
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    let counts = counts_from(bulk.count_rows(BulkTable::Notes)?, rows_before, written, good);
+    let counts = if fresh {
+        bulk.insert_notes(&pending)?;
+        ImportCounts { inserted: written, updated: 0, unchanged: 0 }
+    } else {
+        counts_from(bulk.count_rows(BulkTable::Notes)?, rows_before, written, good)
+    };
     if counts.inserted + counts.updated > 0 {
         refresh(bulk, &ids, &touched, false, DerivedScope::Touches)?;
     }
@@ -479,7 +516,7 @@ fn refresh(
 
 /// Account ids to their positions, hashed quickly (ids are not adversarial
 /// input to a long-lived map: the map lives for one import).
-type AccountIndex = HashMap<String, u32, Quick>;
+pub(super) type AccountIndex = HashMap<String, u32, Quick>;
 
 /// Every stored account id, and each id's position in that list.
 fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
@@ -488,7 +525,7 @@ fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountInde
     Ok((ids, index))
 }
 
-fn known_account(
+pub(super) fn known_account(
     row: &Row<'_>,
     column: usize,
     id: &str,

@@ -7,6 +7,7 @@
 //! `store::bulk`.
 
 mod fast;
+mod fresh;
 mod input;
 mod kinds;
 
@@ -176,6 +177,9 @@ impl Problems {
     }
 
     fn into_errors(mut self, file: &str) -> Vec<RowError> {
+        // Checks that gather rows before judging them (repeats within an
+        // account's rows) report late; the list is still in file order.
+        self.errors.sort_by_key(|error| error.line);
         if self.more > 0 {
             self.errors.push(RowError::file(
                 file,

@@ -13,9 +13,11 @@ use rusqlite::{Connection, params};
 
 pub use super::series::LoadedSnapshot;
 
+mod batch;
 mod format;
 mod read;
 mod refresh;
+pub use batch::NewSnapshot;
 use format::iso_date;
 pub use format::rfc3339;
 pub(crate) use read::account_from_row;
@@ -243,12 +245,8 @@ impl BulkImport<'_> {
 
     /// How many rows a table holds, to tell inserts from updates after upserts.
     pub fn count_rows(&self, table: BulkTable) -> StoreResult<u64> {
-        let sql = match table {
-            BulkTable::Snapshots => "SELECT count(*) FROM snapshots",
-            BulkTable::Contracts => "SELECT count(*) FROM contracts",
-            BulkTable::Notes => "SELECT count(*) FROM notes",
-        };
-        Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
+        let sql = format!("SELECT count(*) FROM {}", table.name());
+        Ok(self.conn.query_row(&sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
     }
 
     /// Inserts a new account with the file's columns (absent ones default).
@@ -515,6 +513,9 @@ impl BulkImport<'_> {
 /// Tables whose rows an import counts before and after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkTable {
+    Accounts,
+    StageChanges,
+    HealthChanges,
     Snapshots,
     Contracts,
     Notes,
@@ -523,6 +524,9 @@ pub enum BulkTable {
 impl BulkTable {
     fn name(self) -> &'static str {
         match self {
+            BulkTable::Accounts => "accounts",
+            BulkTable::StageChanges => "stage_changes",
+            BulkTable::HealthChanges => "health_changes",
             BulkTable::Snapshots => "snapshots",
             BulkTable::Contracts => "contracts",
             BulkTable::Notes => "notes",

@@ -1,0 +1,180 @@
+//! Loads into empty tables, the first import of a book: nothing stored can
+//! conflict, so rows are checked for repeats here and handed to the bulk
+//! writer's multi-row inserts in key order. The rules (every problem
+//! reported, all or nothing) are the same as for an import into a stored
+//! book; only the way of writing differs.
+
+use super::input::CsvInput;
+use super::kinds::{AccountIndex, SnapshotCells, parse_snapshot};
+use super::{Problems, RowError};
+use crate::domain::Month;
+use crate::store::StoreResult;
+use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+/// Rows gathered before they are written: enough for many full statements.
+const PENDING_ROWS: usize = 4_096;
+
+/// One account's consecutive snapshot rows, with their lines.
+struct Run {
+    account: Option<u32>,
+    rows: Vec<(NewSnapshot, u64)>,
+}
+
+/// Snapshots into an empty table. Rows are gathered per account (the usual
+/// export gives each account's rows together), sorted into key order
+/// (product, month) so that repeats sit side by side, and written in
+/// batches. An account whose rows come back later in the file is checked
+/// against what was already written for it.
+pub(super) fn snapshots<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    ids: &[String],
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
+    // The bookkeeping triggers are dropped for the load; the derived facts
+    // are written from the loaded rows at the end instead.
+    bulk.suspend_snapshot_triggers()?;
+    let file = input.file_name().to_string();
+    let mut load = Load {
+        file,
+        ids,
+        products: Vec::new(),
+        product_index: HashMap::new(),
+        seen: vec![false; ids.len()],
+        pending: Vec::with_capacity(PENDING_ROWS + 512),
+        loaded: Vec::new(),
+    };
+    let mut run = Run { account: None, rows: Vec::new() };
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                load.finish(bulk, &mut run, problems)?;
+                problems.push(error);
+                continue;
+            }
+        };
+        // A row of another account (or of none) ends the run before any of
+        // this row's problems are recorded, so problems stay in file order.
+        let account = row.required(0).ok().and_then(|id| index.get(id.trim()).copied());
+        if account.is_none() || account != run.account {
+            load.finish(bulk, &mut run, problems)?;
+            run.account = account;
+        }
+        let Some(SnapshotCells { account, month, product, arr, units, .. }) =
+            parse_snapshot(&row, index, problems)
+        else {
+            continue;
+        };
+        let product = load.product(product);
+        run.rows.push((NewSnapshot { account, product, month, arr, units }, row.line));
+    }
+    load.finish(bulk, &mut run, problems)?;
+    load.flush(bulk)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    let inserted = load.loaded.len() as u64;
+    bulk.derive_from_loaded(ids, &mut load.loaded)?;
+    Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
+}
+
+/// The state of one snapshot load.
+struct Load<'a> {
+    file: String,
+    ids: &'a [String],
+    products: Vec<String>,
+    product_index: HashMap<String, u32>,
+    /// Accounts whose rows were already gathered once.
+    seen: Vec<bool>,
+    pending: Vec<NewSnapshot>,
+    loaded: Vec<LoadedSnapshot>,
+}
+
+impl Load<'_> {
+    fn product(&mut self, name: &str) -> u32 {
+        if let Some(&index) = self.product_index.get(name) {
+            return index;
+        }
+        let index = self.products.len() as u32;
+        self.products.push(name.to_string());
+        self.product_index.insert(name.to_string(), index);
+        index
+    }
+
+    /// Checks the run's rows for repeats and queues them for writing.
+    /// Writing goes on after a problem (it is all rolled back) so that the
+    /// check against written rows keeps finding repeats.
+    fn finish(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        run: &mut Run,
+        problems: &mut Problems,
+    ) -> StoreResult<()> {
+        let Some(account) = run.account.take() else {
+            run.rows.clear();
+            return Ok(());
+        };
+        if run.rows.is_empty() {
+            return Ok(());
+        }
+        let products = &self.products;
+        // Stable: of two equal keys the later line stays second.
+        run.rows.sort_by(|(a, _), (b, _)| {
+            products[a.product as usize]
+                .cmp(&products[b.product as usize])
+                .then(a.month.cmp(&b.month))
+        });
+        let seen = std::mem::replace(&mut self.seen[account as usize], true);
+        let mut written: HashSet<(String, Month)> = HashSet::new();
+        if seen {
+            // The account's rows came in more than one place: compare with
+            // what is already written for it.
+            self.flush(bulk)?;
+            let id = self.ids.get(account as usize).map_or("", String::as_str);
+            written = bulk.snapshot_keys(id)?.into_iter().collect();
+        }
+        let mut repeats: Vec<RowError> = Vec::new();
+        let mut previous: Option<(u32, Month)> = None;
+        for (row, line) in run.rows.drain(..) {
+            let key = (row.product, row.month);
+            let product = &self.products[row.product as usize];
+            if previous == Some(key) || (seen && written.contains(&(product.clone(), row.month))) {
+                let id = self.ids.get(account as usize).map_or("", String::as_str);
+                let message = format!(
+                    "account {id}, product {product}, month {} appears twice in this file",
+                    row.month
+                );
+                repeats.push(RowError::at(&self.file, line, message));
+                continue;
+            }
+            previous = Some(key);
+            self.loaded.push(LoadedSnapshot {
+                account,
+                month: row.month.0,
+                cents: row.arr.0,
+                units: row.units.unwrap_or(0),
+            });
+            self.pending.push(row);
+        }
+        repeats.sort_by_key(|error| error.line);
+        for error in repeats {
+            problems.push(error);
+        }
+        if self.pending.len() >= PENDING_ROWS {
+            self.flush(bulk)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
+        bulk.insert_snapshots(self.ids, &self.products, &self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+}

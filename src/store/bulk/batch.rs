@@ -1,0 +1,208 @@
+//! Multi-row inserts for loads into empty tables. One `INSERT … VALUES
+//! (…), (…), …` statement carries many rows, so SQLite opens the table's
+//! B-trees once per batch and, rows arriving in key order, finds each row's
+//! place on the page it wrote last instead of descending from the root for
+//! every row. Measured on 3.5 million snapshot rows: half the time of one
+//! statement per row. The callers guarantee that no row conflicts (they
+//! checked keys themselves), so a conflict here is an error, not an update.
+
+use super::BulkImport;
+use super::format::{iso_date, rfc3339};
+use crate::domain::{Account, Contract, Health, Money, Month, Note};
+use crate::store::StoreResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, Statement};
+
+/// Rows per statement. Past a few hundred, the statement's own row list
+/// costs more than it saves (measured: 50–200 best, 4,000 twice as slow).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// A snapshot for a load into an empty table; its account and product are
+/// positions in the lists handed to [`BulkImport::insert_snapshots`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewSnapshot {
+    pub account: u32,
+    pub product: u32,
+    pub month: Month,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// Inserts `rows` into `head` (`table (columns)`), `width` values per row,
+/// [`ROWS_PER_STATEMENT`] rows per statement; `bind` binds one row's values
+/// from the given 1-based parameter index on.
+fn insert_many<R>(
+    conn: &Connection,
+    head: &str,
+    width: usize,
+    rows: &[R],
+    mut bind: impl FnMut(&mut Statement<'_>, usize, &R) -> rusqlite::Result<()>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = conn.prepare_cached(&values_sql(head, width, chunk.len()))?;
+        for (position, row) in chunk.iter().enumerate() {
+            bind(&mut statement, position * width + 1, row)?;
+        }
+        statement.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO head VALUES (?,…),(?,…)…` for `rows` rows of `width` values.
+fn values_sql(head: &str, width: usize, rows: usize) -> String {
+    let mut one = String::with_capacity(width * 2 + 1);
+    one.push('(');
+    for column in 0..width {
+        one.push_str(if column == 0 { "?" } else { ",?" });
+    }
+    one.push(')');
+    let mut sql = String::with_capacity(head.len() + 20 + rows * (one.len() + 1));
+    sql.push_str("INSERT INTO ");
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&one);
+    }
+    sql
+}
+
+/// The text at `index` in `list`; a position out of range is a caller's bug.
+fn text(list: &[String], index: u32) -> rusqlite::Result<&str> {
+    list.get(index as usize).map(String::as_str).ok_or(rusqlite::Error::InvalidQuery)
+}
+
+impl BulkImport<'_> {
+    /// Inserts snapshots into a table that was empty when the import began
+    /// and holds none of these keys. Fastest when rows come in key order
+    /// (account, product, month).
+    pub fn insert_snapshots(
+        &mut self,
+        ids: &[String],
+        products: &[String],
+        rows: &[NewSnapshot],
+    ) -> StoreResult<()> {
+        insert_many(
+            self.conn,
+            "snapshots (account_id, product, month, arr_cents, units)",
+            5,
+            rows,
+            |statement, at, row| {
+                statement.raw_bind_parameter(at, text(ids, row.account)?)?;
+                statement.raw_bind_parameter(at + 1, text(products, row.product)?)?;
+                statement.raw_bind_parameter(at + 2, row.month.0)?;
+                statement.raw_bind_parameter(at + 3, row.arr.0)?;
+                statement.raw_bind_parameter(at + 4, row.units)
+            },
+        )
+    }
+
+    /// The (product, month) keys stored for one account, to check a file
+    /// that gives an account's rows in more than one place.
+    pub fn snapshot_keys(&self, account_id: &str) -> StoreResult<Vec<(String, Month)>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT product, month FROM snapshots WHERE account_id = ?1")?;
+        let keys = statement
+            .query_map([account_id], |row| Ok((row.get(0)?, Month(row.get(1)?))))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(keys)
+    }
+}
+
+impl BulkImport<'_> {
+    /// Inserts new accounts into a table that was empty when the import
+    /// began (so every account in it is one of these), with their first stage and
+    /// (when given) health recorded in the history as `who` at `at` for
+    /// `reason`, as [`BulkImport::insert_account`] and the history writers
+    /// do one by one.
+    pub fn insert_new_accounts(
+        &mut self,
+        accounts: &[Account],
+        today: NaiveDate,
+        at: DateTime<Utc>,
+        who: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let today = iso_date(today);
+        insert_many(
+            self.conn,
+            "accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
+                       potential_units, health, health_since, flags)",
+            13,
+            accounts,
+            |statement, at, account| {
+                statement.raw_bind_parameter(at, account.id.as_str())?;
+                statement.raw_bind_parameter(at + 1, account.name.as_str())?;
+                statement.raw_bind_parameter(at + 2, account.csm.as_str())?;
+                statement.raw_bind_parameter(at + 3, account.am.as_str())?;
+                statement.raw_bind_parameter(at + 4, account.segment.as_str())?;
+                statement.raw_bind_parameter(at + 5, account.industry.as_str())?;
+                statement.raw_bind_parameter(at + 6, account.region.as_str())?;
+                statement.raw_bind_parameter(at + 7, account.stage.as_str())?;
+                statement.raw_bind_parameter(at + 8, today.as_str())?;
+                statement.raw_bind_parameter(at + 9, account.potential_units)?;
+                statement.raw_bind_parameter(at + 10, account.health.map(Health::as_str))?;
+                statement.raw_bind_parameter(at + 11, account.health.map(|_| today.as_str()))?;
+                statement.raw_bind_parameter(at + 12, account.flags.bits())
+            },
+        )?;
+        // Every new account's stage, and its health when it has one, start
+        // the history; read back in one pass rather than bound row by row.
+        let at = rfc3339(at);
+        self.conn.execute(
+            "INSERT INTO stage_changes (account_id, at, who, stage, reason)
+             SELECT id, ?1, ?2, stage, ?3 FROM accounts ORDER BY id",
+            rusqlite::params![at, who, reason],
+        )?;
+        self.conn.execute(
+            "INSERT INTO health_changes (account_id, at, who, health, reason)
+             SELECT id, ?1, ?2, health, ?3 FROM accounts WHERE health IS NOT NULL ORDER BY id",
+            rusqlite::params![at, who, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Inserts contracts into a table that was empty when the import began;
+    /// no two share an id.
+    pub fn insert_contracts(&mut self, contracts: &[Contract]) -> StoreResult<()> {
+        insert_many(
+            self.conn,
+            "contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing,
+                        terminated_on)",
+            9,
+            contracts,
+            |statement, at, contract| {
+                statement.raw_bind_parameter(at, contract.id.as_str())?;
+                statement.raw_bind_parameter(at + 1, contract.account_id.as_str())?;
+                statement.raw_bind_parameter(at + 2, contract.product.as_str())?;
+                statement.raw_bind_parameter(at + 3, iso_date(contract.start_date))?;
+                statement.raw_bind_parameter(at + 4, iso_date(contract.end_date))?;
+                statement.raw_bind_parameter(at + 5, contract.arr.0)?;
+                statement.raw_bind_parameter(at + 6, contract.units)?;
+                statement.raw_bind_parameter(at + 7, contract.billing.as_str())?;
+                statement.raw_bind_parameter(at + 8, contract.terminated_on.map(iso_date))
+            },
+        )
+    }
+
+    /// Inserts notes into a table that was empty when the import began; no
+    /// two share account, time and text.
+    pub fn insert_notes(&mut self, notes: &[Note]) -> StoreResult<()> {
+        insert_many(
+            self.conn,
+            "notes (account_id, at, kind, text, who)",
+            5,
+            notes,
+            |statement, at, note| {
+                statement.raw_bind_parameter(at, note.account_id.as_str())?;
+                statement.raw_bind_parameter(at + 1, rfc3339(note.at))?;
+                statement.raw_bind_parameter(at + 2, note.kind.as_str())?;
+                statement.raw_bind_parameter(at + 3, note.text.as_str())?;
+                statement.raw_bind_parameter(at + 4, note.who.as_str())
+            },
+        )
+    }
+}
