@@ -556,3 +556,55 @@ fn the_first_import_and_an_import_into_a_stored_book_store_the_same_facts() {
         assert_eq!((report.counts.inserted, report.counts.updated), (0, 0), "{kind}");
     }
 }
+
+/// Into an empty notes table a note given twice is found whether its first
+/// copy was written in the same batch or thousands of rows before.
+#[test]
+fn a_repeated_note_is_caught_when_loading_an_empty_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let mut text = String::from("account_id,at,kind,text\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("ACME-001,2025-01-01T00:00:00Z,note,note {i}\n"));
+    }
+    // Line 5,002 repeats line 2; line 5,004 repeats line 5,003.
+    text.push_str("ACME-001,2025-01-01T00:00:00Z,note,note 0\n");
+    text.push_str("BETA-002,2025-01-02,call,hello\nBETA-002,2025-01-02,call,hello\n");
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Notes,
+        "n.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "n.csv:5002: the note for ACME-001 at 2025-01-01T00:00:00Z with this text appears twice in this file (first on line 2)",
+            "n.csv:5004: the note for BETA-002 at 2025-01-02T00:00:00Z with this text appears twice in this file (first on line 5003)",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+    // Without the repeats it loads, and the last touch is the latest call.
+    let good: String = text.lines().take(5_001).chain(["BETA-002,2025-01-02,call,hello"]).fold(
+        String::new(),
+        |mut all, line| {
+            all.push_str(line);
+            all.push('\n');
+            all
+        },
+    );
+    let report =
+        import_reader(&mut store, ImportKind::Notes, "n.csv", good.as_bytes(), "ana", &clock())
+            .expect("load");
+    assert_eq!(report.counts.inserted, 5_001);
+    assert_eq!(
+        query(&path, "SELECT id, last_touch FROM accounts ORDER BY id"),
+        vec![vec!["ACME-001", "NULL"], vec!["BETA-002", "2025-01-02"], vec!["GAMMA-003", "NULL"]]
+    );
+}

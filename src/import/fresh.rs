@@ -5,11 +5,14 @@
 //! book; only the way of writing differs.
 
 use super::input::CsvInput;
-use super::kinds::{AccountIndex, SnapshotCells, parse_snapshot};
+use super::kinds::{
+    AccountIndex, NoteCells, SnapshotCells, parse_note, parse_snapshot, twice_note,
+};
 use super::{Problems, RowError};
-use crate::domain::Month;
+use crate::domain::{Month, Note};
 use crate::store::StoreResult;
 use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -175,6 +178,100 @@ impl Load<'_> {
     fn flush(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
         bulk.insert_snapshots(self.ids, &self.products, &self.pending)?;
         self.pending.clear();
+        Ok(())
+    }
+}
+
+/// Notes into an empty table, written many to a statement. The table's
+/// unique key (account, time, text) finds a note given twice: a batch that
+/// writes fewer rows than it was given is looked at row by row, and the
+/// notes' ids (given in the order written) lead to the first one's line.
+/// The last touches are taken from the notes as they are read.
+pub(super) fn notes<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    ids: &[String],
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Notes).names;
+    let mut notes = NoteLoad {
+        file: input.file_name().to_string(),
+        pending: Vec::with_capacity(PENDING_ROWS),
+        pending_lines: Vec::with_capacity(PENDING_ROWS),
+        lines: Vec::new(),
+    };
+    let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                problems.push(error);
+                continue;
+            }
+        };
+        let Some(NoteCells { account, note, .. }) = parse_note(&row, index, problems) else {
+            continue;
+        };
+        if note.kind.is_touch() {
+            let latest = &mut last_touch[account as usize];
+            *latest = (*latest).max(Some(note.at));
+        }
+        // Writing goes on after a problem (it is all rolled back) so that
+        // the stored notes keep finding repeats.
+        notes.push(note, row.line);
+        if notes.pending.len() >= PENDING_ROWS {
+            notes.flush(bulk, problems)?;
+        }
+    }
+    notes.flush(bulk, problems)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    let touches: Vec<(&str, NaiveDate)> = ids
+        .iter()
+        .zip(&last_touch)
+        .filter_map(|(id, at)| at.map(|at| (id.as_str(), at.date_naive())))
+        .collect();
+    bulk.set_last_touches(&touches)?;
+    Ok(ImportCounts { inserted: notes.lines.len() as u64, updated: 0, unchanged: 0 })
+}
+
+/// The state of one note load.
+struct NoteLoad {
+    file: String,
+    pending: Vec<Note>,
+    pending_lines: Vec<u64>,
+    /// The line of each written note, by id − 1.
+    lines: Vec<u64>,
+}
+
+impl NoteLoad {
+    fn push(&mut self, note: Note, line: u64) {
+        self.pending.push(note);
+        self.pending_lines.push(line);
+    }
+
+    fn flush(&mut self, bulk: &mut BulkImport<'_>, problems: &mut Problems) -> StoreResult<()> {
+        let written = bulk.insert_new_notes(&self.pending)?;
+        if written == self.pending.len() {
+            self.lines.append(&mut self.pending_lines);
+        } else {
+            // Some note repeats one written before: find which, in order. A
+            // note written by this batch has an id past every earlier one.
+            for (note, &line) in self.pending.iter().zip(&self.pending_lines) {
+                let id = bulk.note_id(note)?.and_then(|id| usize::try_from(id).ok()).unwrap_or(0);
+                if id > self.lines.len() {
+                    self.lines.resize(id, 0);
+                    self.lines[id - 1] = line;
+                } else if let Some(&first) = id.checked_sub(1).and_then(|i| self.lines.get(i)) {
+                    problems.push(RowError::at(&self.file, line, twice_note(note, first)));
+                }
+            }
+        }
+        self.pending.clear();
+        self.pending_lines.clear();
         Ok(())
     }
 }

@@ -408,11 +408,11 @@ pub(super) fn notes<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = NOTES.names;
     let (ids, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Notes)? {
+        return super::fresh::notes(bulk, input, problems, &ids, &index);
+    }
     let mut touched = vec![false; ids.len()];
     let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
-    // Into an empty table rows are gathered and written many to a statement.
-    let fresh = bulk.defer_indexes(BulkTable::Notes)?;
-    let mut pending: Vec<Note> = Vec::new();
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -424,27 +424,13 @@ pub(super) fn notes<R: Read>(
                 continue;
             }
         };
-        let account = problems.take(row.required(0)).and_then(|id| {
-            problems.take(known_account(&row, 0, id.trim(), &index).map(|i| (id.trim(), i)))
-        });
-        let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(&row, 1, t)));
-        let kind = problems.take(row.required(2)).and_then(|t| {
-            problems.take(NoteKind::parse(t).map_err(|e| row.error(2, e.to_string())))
-        });
-        let text = problems.take(row.required(3));
-        let who = problems.take(row.cell(4));
-        let (Some((account_id, account)), Some(at), Some(kind), Some(text), Some(who)) =
-            (account, at, kind, text, who)
+        let Some(NoteCells { account, note, who_given }) = parse_note(&row, &index, problems)
         else {
             continue;
         };
-        let key = (account, at, Box::<str>::from(text));
+        let key = (account, note.at, Box::<str>::from(note.text.as_str()));
         if let Some(first) = first_line.get(&key) {
-            problems.push(row.row_error(format!(
-                "the note for {account_id} at {} with this text appears twice in this file \
-                 (first on line {first})",
-                crate::store::bulk::rfc3339(at)
-            )));
+            problems.push(row.row_error(twice_note(&note, *first)));
             continue;
         }
         first_line.insert(key, row.line);
@@ -453,37 +439,61 @@ pub(super) fn notes<R: Read>(
             continue;
         }
         touched[account as usize] = true;
-        let note = Note {
-            account_id: account_id.to_string(),
-            at,
-            kind,
-            text: text.to_string(),
-            who: who.unwrap_or_default().to_string(),
-        };
-        if fresh {
-            pending.push(note);
-            written += 1;
-            if pending.len() >= PENDING_ROWS {
-                bulk.insert_notes(&pending)?;
-                pending.clear();
-            }
-        } else if bulk.upsert_note(&note, who.is_some())? {
+        if bulk.upsert_note(&note, who_given)? {
             written += 1;
         }
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    let counts = if fresh {
-        bulk.insert_notes(&pending)?;
-        ImportCounts { inserted: written, updated: 0, unchanged: 0 }
-    } else {
-        counts_from(bulk.count_rows(BulkTable::Notes)?, rows_before, written, good)
-    };
+    let counts = counts_from(bulk.count_rows(BulkTable::Notes)?, rows_before, written, good);
     if counts.inserted + counts.updated > 0 {
         refresh(bulk, &ids, &touched, false, DerivedScope::Touches)?;
     }
     Ok(counts)
+}
+
+/// One note row's checked cells.
+pub(super) struct NoteCells {
+    pub account: u32,
+    pub note: Note,
+    /// Whether the file names the author (without it a stored author is kept).
+    pub who_given: bool,
+}
+
+/// Checks one note row; `None` with every problem recorded.
+pub(super) fn parse_note(
+    row: &Row<'_>,
+    index: &AccountIndex,
+    problems: &mut Problems,
+) -> Option<NoteCells> {
+    let account = problems.take(row.required(0)).and_then(|id| {
+        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+    });
+    let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(row, 1, t)));
+    let kind = problems
+        .take(row.required(2))
+        .and_then(|t| problems.take(NoteKind::parse(t).map_err(|e| row.error(2, e.to_string()))));
+    let text = problems.take(row.required(3));
+    let who = problems.take(row.cell(4));
+    let ((account_id, account), at, kind, text, who) = (account?, at?, kind?, text?, who?);
+    let note = Note {
+        account_id: account_id.to_string(),
+        at,
+        kind,
+        text: text.to_string(),
+        who: who.unwrap_or_default().to_string(),
+    };
+    Some(NoteCells { account, note, who_given: who.is_some() })
+}
+
+/// The message for a note given twice, `first` being the line of the first.
+pub(super) fn twice_note(note: &Note, first: u64) -> String {
+    format!(
+        "the note for {} at {} with this text appears twice in this file (first on line {first})",
+        note.account_id,
+        crate::store::bulk::rfc3339(note.at)
+    )
 }
 
 /// Upserts report "written" for inserts and real updates alike; the table's

@@ -11,7 +11,7 @@ use super::format::{iso_date, rfc3339};
 use crate::domain::{Account, Contract, Health, Money, Month, Note};
 use crate::store::StoreResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, Statement};
+use rusqlite::{Connection, OptionalExtension, Statement};
 
 /// Rows per statement. Past a few hundred, the statement's own row list
 /// costs more than it saves (measured: 50–200 best, 4,000 twice as slow).
@@ -30,42 +30,59 @@ pub struct NewSnapshot {
 
 /// Inserts `rows` into `head` (`table (columns)`), `width` values per row,
 /// [`ROWS_PER_STATEMENT`] rows per statement; `bind` binds one row's values
-/// from the given 1-based parameter index on.
+/// from the given 1-based parameter index on. Returns the rows written
+/// (fewer than given when `verb` is `INSERT OR IGNORE` and some conflict).
 fn insert_many<R>(
     conn: &Connection,
+    verb: &str,
     head: &str,
     width: usize,
     rows: &[R],
+    bind: impl FnMut(&mut Statement<'_>, usize, &R) -> rusqlite::Result<()>,
+) -> StoreResult<usize> {
+    many(conn, &format!("{verb} INTO {head} VALUES"), "", width, rows, bind)
+}
+
+/// Runs `{before} (?,…),(?,…)… {after}` over `rows`, [`ROWS_PER_STATEMENT`]
+/// at a time; returns the rows changed.
+fn many<R>(
+    conn: &Connection,
+    before: &str,
+    after: &str,
+    width: usize,
+    rows: &[R],
     mut bind: impl FnMut(&mut Statement<'_>, usize, &R) -> rusqlite::Result<()>,
-) -> StoreResult<()> {
+) -> StoreResult<usize> {
+    let mut changed = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut statement = conn.prepare_cached(&values_sql(head, width, chunk.len()))?;
+        let mut statement = conn.prepare_cached(&tuples_sql(before, after, width, chunk.len()))?;
         for (position, row) in chunk.iter().enumerate() {
             bind(&mut statement, position * width + 1, row)?;
         }
-        statement.raw_execute()?;
+        changed += statement.raw_execute()?;
     }
-    Ok(())
+    Ok(changed)
 }
 
-/// `INSERT INTO head VALUES (?,…),(?,…)…` for `rows` rows of `width` values.
-fn values_sql(head: &str, width: usize, rows: usize) -> String {
+/// `{before} (?,…),(?,…)… {after}` for `rows` tuples of `width` values.
+fn tuples_sql(before: &str, after: &str, width: usize, rows: usize) -> String {
     let mut one = String::with_capacity(width * 2 + 1);
     one.push('(');
     for column in 0..width {
         one.push_str(if column == 0 { "?" } else { ",?" });
     }
     one.push(')');
-    let mut sql = String::with_capacity(head.len() + 20 + rows * (one.len() + 1));
-    sql.push_str("INSERT INTO ");
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
+    let mut sql = String::with_capacity(before.len() + after.len() + 2 + rows * (one.len() + 1));
+    sql.push_str(before);
+    sql.push(' ');
     for row in 0..rows {
         if row > 0 {
             sql.push(',');
         }
         sql.push_str(&one);
     }
+    sql.push(' ');
+    sql.push_str(after);
     sql
 }
 
@@ -86,6 +103,7 @@ impl BulkImport<'_> {
     ) -> StoreResult<()> {
         insert_many(
             self.conn,
+            "INSERT",
             "snapshots (account_id, product, month, arr_cents, units)",
             5,
             rows,
@@ -96,7 +114,8 @@ impl BulkImport<'_> {
                 statement.raw_bind_parameter(at + 3, row.arr.0)?;
                 statement.raw_bind_parameter(at + 4, row.units)
             },
-        )
+        )?;
+        Ok(())
     }
 
     /// The (product, month) keys stored for one account, to check a file
@@ -129,6 +148,7 @@ impl BulkImport<'_> {
         let today = iso_date(today);
         insert_many(
             self.conn,
+            "INSERT",
             "accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
                        potential_units, health, health_since, flags)",
             13,
@@ -170,6 +190,7 @@ impl BulkImport<'_> {
     pub fn insert_contracts(&mut self, contracts: &[Contract]) -> StoreResult<()> {
         insert_many(
             self.conn,
+            "INSERT",
             "contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing,
                         terminated_on)",
             9,
@@ -185,14 +206,17 @@ impl BulkImport<'_> {
                 statement.raw_bind_parameter(at + 7, contract.billing.as_str())?;
                 statement.raw_bind_parameter(at + 8, contract.terminated_on.map(iso_date))
             },
-        )
+        )?;
+        Ok(())
     }
 
-    /// Inserts notes into a table that was empty when the import began; no
-    /// two share account, time and text.
-    pub fn insert_notes(&mut self, notes: &[Note]) -> StoreResult<()> {
+    /// Inserts notes into a table that was empty when the import began,
+    /// skipping any whose account, time and text are already stored; returns
+    /// how many were written. Notes get ids in the order written, from 1.
+    pub fn insert_new_notes(&mut self, notes: &[Note]) -> StoreResult<usize> {
         insert_many(
             self.conn,
+            "INSERT OR IGNORE",
             "notes (account_id, at, kind, text, who)",
             5,
             notes,
@@ -204,5 +228,37 @@ impl BulkImport<'_> {
                 statement.raw_bind_parameter(at + 4, note.who.as_str())
             },
         )
+    }
+
+    /// The id of the stored note with this account, time and text.
+    pub fn note_id(&self, note: &Note) -> StoreResult<Option<i64>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM notes WHERE account_id = ?1 AND at = ?2 AND text = ?3",
+        )?;
+        let id = statement
+            .query_row(rusqlite::params![note.account_id, rfc3339(note.at), note.text], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        Ok(id)
+    }
+
+    /// Sets every account's last touch to the given day (`None`: no touch),
+    /// for a load that read every note of the book.
+    pub fn set_last_touches(&mut self, touches: &[(&str, NaiveDate)]) -> StoreResult<()> {
+        self.conn
+            .execute("UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL", [])?;
+        many(
+            self.conn,
+            "UPDATE accounts SET last_touch = touch.column2 FROM (VALUES",
+            ") AS touch WHERE accounts.id = touch.column1",
+            2,
+            touches,
+            |statement, at, (id, day)| {
+                statement.raw_bind_parameter(at, *id)?;
+                statement.raw_bind_parameter(at + 1, iso_date(*day))
+            },
+        )?;
+        Ok(())
     }
 }
