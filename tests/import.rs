@@ -608,3 +608,32 @@ fn a_repeated_note_is_caught_when_loading_an_empty_table() {
         vec![vec!["ACME-001", "NULL"], vec!["BETA-002", "2025-01-02"], vec!["GAMMA-003", "NULL"]]
     );
 }
+
+/// Into an empty contracts table a contract id given twice is reported at
+/// its own column, as the import into a stored book reports it.
+#[test]
+fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let text = "account_id,contract_id,product,start_date,end_date,arr\n\
+                ACME-001,C1,Core,2025-01-01,2025-12-31,100\n\
+                ACME-001,C2,Core,2025-01-01,2025-12-31,100\n\
+                BETA-002,C1,Core,2025-01-01,2025-12-31,100\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Contracts,
+        "c.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec!["c.csv:4:2: contract_id: \"C1\" appears twice in this file (first on line 2)"]
+    );
+    assert_eq!(dump(&path), before);
+}

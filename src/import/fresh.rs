@@ -4,12 +4,13 @@
 //! reported, all or nothing) are the same as for an import into a stored
 //! book; only the way of writing differs.
 
-use super::input::CsvInput;
-use super::kinds::{
-    AccountIndex, NoteCells, SnapshotCells, parse_note, parse_snapshot, twice_note,
+use super::cells::{
+    AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,
+    twice_contract, twice_note,
 };
+use super::input::CsvInput;
 use super::{Problems, RowError};
-use crate::domain::{Month, Note};
+use crate::domain::{Contract, Month, Note};
 use crate::store::StoreResult;
 use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -142,6 +143,7 @@ impl Load<'_> {
             let id = self.ids.get(account as usize).map_or("", String::as_str);
             written = bulk.snapshot_keys(id)?.into_iter().collect();
         }
+        let loaded_from = self.loaded.len();
         let mut repeats: Vec<RowError> = Vec::new();
         let mut previous: Option<(u32, Month)> = None;
         for (row, line) in run.rows.drain(..) {
@@ -165,6 +167,9 @@ impl Load<'_> {
             });
             self.pending.push(row);
         }
+        // The derived facts want each account's rows by month: sorted here,
+        // a run at a time, the whole load is usually in order already.
+        self.loaded[loaded_from..].sort_by_key(|snapshot| snapshot.month);
         repeats.sort_by_key(|error| error.line);
         for error in repeats {
             problems.push(error);
@@ -182,11 +187,9 @@ impl Load<'_> {
     }
 }
 
-/// Notes into an empty table, written many to a statement. The table's
-/// unique key (account, time, text) finds a note given twice: a batch that
-/// writes fewer rows than it was given is looked at row by row, and the
-/// notes' ids (given in the order written) lead to the first one's line.
-/// The last touches are taken from the notes as they are read.
+/// Notes into an empty table, written many to a statement; the table's
+/// unique key (account, time, text) finds a note given twice (see
+/// [`Keyed`]). The last touches are taken from the notes as they are read.
 pub(super) fn notes<R: Read>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -195,12 +198,12 @@ pub(super) fn notes<R: Read>(
     index: &AccountIndex,
 ) -> StoreResult<ImportCounts> {
     let names = super::kinds::columns(super::ImportKind::Notes).names;
-    let mut notes = NoteLoad {
-        file: input.file_name().to_string(),
-        pending: Vec::with_capacity(PENDING_ROWS),
-        pending_lines: Vec::with_capacity(PENDING_ROWS),
-        lines: Vec::new(),
-    };
+    let file = input.file_name().to_string();
+    let mut notes = Keyed::new(
+        |bulk: &mut BulkImport<'_>, rows: &[Note]| bulk.insert_new_notes(rows),
+        |bulk: &BulkImport<'_>, note: &Note| bulk.note_id(note),
+        |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
+    );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
     loop {
         let row = match input.next_row(names) {
@@ -218,12 +221,7 @@ pub(super) fn notes<R: Read>(
             let latest = &mut last_touch[account as usize];
             *latest = (*latest).max(Some(note.at));
         }
-        // Writing goes on after a problem (it is all rolled back) so that
-        // the stored notes keep finding repeats.
-        notes.push(note, row.line);
-        if notes.pending.len() >= PENDING_ROWS {
-            notes.flush(bulk, problems)?;
-        }
+        notes.push(bulk, problems, note, row.line)?;
     }
     notes.flush(bulk, problems)?;
     if !problems.is_empty() {
@@ -235,38 +233,109 @@ pub(super) fn notes<R: Read>(
         .filter_map(|(id, at)| at.map(|at| (id.as_str(), at.date_naive())))
         .collect();
     bulk.set_last_touches(&touches)?;
-    Ok(ImportCounts { inserted: notes.lines.len() as u64, updated: 0, unchanged: 0 })
+    Ok(ImportCounts { inserted: notes.written(), updated: 0, unchanged: 0 })
 }
 
-/// The state of one note load.
-struct NoteLoad {
-    file: String,
-    pending: Vec<Note>,
+/// Contracts into an empty table, written many to a statement; the unique
+/// contract id finds one given twice (see [`Keyed`]).
+pub(super) fn contracts<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Contracts).names;
+    let id_error = input.cell_error_maker(names, 0);
+    let mut contracts = Keyed::new(
+        |bulk: &mut BulkImport<'_>, rows: &[Contract]| bulk.insert_new_contracts(rows),
+        |bulk: &BulkImport<'_>, contract: &Contract| bulk.contract_rowid(&contract.id),
+        |contract: &Contract, line, first| id_error(line, twice_contract(&contract.id, first)),
+    );
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                problems.push(error);
+                continue;
+            }
+        };
+        let Some(contract) = parse_contract(&row, index, problems) else { continue };
+        contracts.push(bulk, problems, contract, row.line)?;
+    }
+    contracts.flush(bulk, problems)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    Ok(ImportCounts { inserted: contracts.written(), updated: 0, unchanged: 0 })
+}
+
+/// Rows for an empty table whose unique key finds repeats: gathered, then
+/// written with `INSERT OR IGNORE` many to a statement. A batch that wrote
+/// fewer rows than it was given is looked at row by row: the rows' ids,
+/// given in the order written from 1 on, lead to the first copy's line.
+/// Writing goes on after a problem (it is all rolled back) so that repeats
+/// keep being found.
+struct Keyed<T, W, I, E> {
+    pending: Vec<T>,
     pending_lines: Vec<u64>,
-    /// The line of each written note, by id − 1.
+    /// The line of each written row, by id − 1.
     lines: Vec<u64>,
+    write: W,
+    id_of: I,
+    twice: E,
 }
 
-impl NoteLoad {
-    fn push(&mut self, note: Note, line: u64) {
-        self.pending.push(note);
+impl<T, W, I, E> Keyed<T, W, I, E>
+where
+    W: FnMut(&mut BulkImport<'_>, &[T]) -> StoreResult<usize>,
+    I: FnMut(&BulkImport<'_>, &T) -> StoreResult<Option<i64>>,
+    E: FnMut(&T, u64, u64) -> RowError,
+{
+    fn new(write: W, id_of: I, twice: E) -> Self {
+        Keyed {
+            pending: Vec::with_capacity(PENDING_ROWS),
+            pending_lines: Vec::with_capacity(PENDING_ROWS),
+            lines: Vec::new(),
+            write,
+            id_of,
+            twice,
+        }
+    }
+
+    fn push(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        problems: &mut Problems,
+        row: T,
+        line: u64,
+    ) -> StoreResult<()> {
+        self.pending.push(row);
         self.pending_lines.push(line);
+        if self.pending.len() >= PENDING_ROWS {
+            self.flush(bulk, problems)?;
+        }
+        Ok(())
+    }
+
+    fn written(&self) -> u64 {
+        self.lines.len() as u64
     }
 
     fn flush(&mut self, bulk: &mut BulkImport<'_>, problems: &mut Problems) -> StoreResult<()> {
-        let written = bulk.insert_new_notes(&self.pending)?;
+        let written = (self.write)(bulk, &self.pending)?;
         if written == self.pending.len() {
             self.lines.append(&mut self.pending_lines);
         } else {
-            // Some note repeats one written before: find which, in order. A
-            // note written by this batch has an id past every earlier one.
-            for (note, &line) in self.pending.iter().zip(&self.pending_lines) {
-                let id = bulk.note_id(note)?.and_then(|id| usize::try_from(id).ok()).unwrap_or(0);
+            // A row written by this batch has an id past every earlier one.
+            for (row, &line) in self.pending.iter().zip(&self.pending_lines) {
+                let id = (self.id_of)(bulk, row)?.and_then(|id| usize::try_from(id).ok());
+                let id = id.unwrap_or(0);
                 if id > self.lines.len() {
                     self.lines.resize(id, 0);
                     self.lines[id - 1] = line;
                 } else if let Some(&first) = id.checked_sub(1).and_then(|i| self.lines.get(i)) {
-                    problems.push(RowError::at(&self.file, line, twice_note(note, first)));
+                    problems.push((self.twice)(row, line, first));
                 }
             }
         }

@@ -3,17 +3,19 @@
 //! writer. Writing stops at the first problem (the transaction will be rolled
 //! back anyway) but checking goes on, so one run lists every bad row.
 
-use super::fast::{FastKey, Quick, plain_date};
-use super::input::{Columns, CsvInput, Row};
-use super::{Origin, Problems, RowError};
-use crate::domain::{
-    Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
+use super::cells::{
+    NoteCells, SnapshotCells, account_index, parse_contract, parse_note, parse_snapshot,
+    twice_contract, twice_note, whole_number,
 };
+use super::fast::{FastKey, Quick};
+use super::input::{Columns, CsvInput, Row};
+use super::{Origin, Problems};
+use crate::domain::{Account, Flags, Health, Month, Stage};
 use crate::store::StoreResult;
 use crate::store::bulk::{
     BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -63,9 +65,6 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
 /// Beyond this many touched accounts, the derived facts are refreshed in one
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
-
-/// Rows gathered for a load into an empty table before they are written.
-const PENDING_ROWS: usize = 4_096;
 
 pub(super) fn accounts<R: Read>(
     bulk: &mut BulkImport<'_>,
@@ -278,38 +277,6 @@ pub(super) fn snapshots<R: Read>(
     Ok(counts)
 }
 
-/// One snapshot row's checked cells.
-pub(super) struct SnapshotCells<'r> {
-    pub account_id: &'r str,
-    pub account: u32,
-    pub month: Month,
-    pub product: &'r str,
-    pub arr: Money,
-    pub units: Option<i64>,
-}
-
-/// Checks one snapshot row; `None` with every problem recorded.
-pub(super) fn parse_snapshot<'r>(
-    row: &Row<'r>,
-    index: &AccountIndex,
-    problems: &mut Problems,
-) -> Option<SnapshotCells<'r>> {
-    let account = problems.take(row.required(0)).and_then(|id| {
-        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
-    });
-    let month = problems.take(row.required(1)).and_then(|text| {
-        problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
-    });
-    let product = problems.take(row.required(2)).map(str::trim);
-    let arr = problems.take(row.required(3)).and_then(|text| problems.take(money(row, 3, text)));
-    let units = match problems.take(row.optional(4))? {
-        Some(text) => Some(problems.take(whole_number(row, 4, text))?),
-        None => None,
-    };
-    let ((account_id, account), month, product, arr) = (account?, month?, product?, arr?);
-    Some(SnapshotCells { account_id, account, month, product, arr, units })
-}
-
 pub(super) fn contracts<R: Read>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -317,10 +284,10 @@ pub(super) fn contracts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Contracts)? {
+        return super::fresh::contracts(bulk, input, problems, &index);
+    }
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
-    // Into an empty table rows are gathered and written many to a statement.
-    let fresh = bulk.defer_indexes(BulkTable::Contracts)?;
-    let mut pending: Vec<Contract> = Vec::new();
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -332,36 +299,10 @@ pub(super) fn contracts<R: Read>(
                 continue;
             }
         };
-        let id = problems.take(row.required(0)).map(str::trim);
-        let account = problems
-            .take(row.required(1))
-            .map(str::trim)
-            .filter(|id| problems.take(known_account(&row, 1, id, &index)).is_some());
-        let product = problems.take(row.required(2)).map(str::trim);
-        let start = problems.take(row.required(3)).and_then(|t| problems.take(date(&row, 3, t)));
-        let end = problems.take(row.required(4)).and_then(|t| problems.take(date(&row, 4, t)));
-        let arr = problems.take(row.required(5)).and_then(|t| problems.take(money(&row, 5, t)));
-        let units = optional_parsed(&row, 6, problems, whole_number);
-        let billing = optional_parsed(&row, 7, problems, |row, column, text| {
-            Billing::parse(text).map_err(|e| row.error(column, e.to_string()))
-        });
-        let terminated = optional_parsed(&row, 8, problems, date);
-        let (Some(id), Some(account), Some(product), Some(start), Some(end), Some(arr)) =
-            (id, account, product, start, end, arr)
-        else {
-            continue;
-        };
-        let (Some(units), Some(billing), Some(terminated_on)) = (units, billing, terminated) else {
-            continue;
-        };
-        if end < start {
-            problems.push(row.error(4, format!("{end} is before start_date {start}")));
-            continue;
-        }
+        let Some(contract) = parse_contract(&row, &index, problems) else { continue };
+        let id = contract.id.as_str();
         if let Some(first) = first_line.get(id) {
-            problems.push(
-                row.error(0, format!("{id:?} appears twice in this file (first on line {first})")),
-            );
+            problems.push(row.error(0, twice_contract(id, *first)));
             continue;
         }
         first_line.insert(id.to_string(), row.line);
@@ -369,34 +310,12 @@ pub(super) fn contracts<R: Read>(
         if !problems.is_empty() {
             continue;
         }
-        let contract = Contract {
-            id: id.to_string(),
-            account_id: account.to_string(),
-            product: product.to_string(),
-            start_date: start,
-            end_date: end,
-            arr,
-            units,
-            billing: billing.unwrap_or(Billing::Annual),
-            terminated_on,
-        };
-        if fresh {
-            pending.push(contract);
-            written += 1;
-            if pending.len() >= PENDING_ROWS {
-                bulk.insert_contracts(&pending)?;
-                pending.clear();
-            }
-        } else if bulk.upsert_contract(&contract)? {
+        if bulk.upsert_contract(&contract)? {
             written += 1;
         }
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
-    }
-    if fresh {
-        bulk.insert_contracts(&pending)?;
-        return Ok(ImportCounts { inserted: written, updated: 0, unchanged: 0 });
     }
     Ok(counts_from(bulk.count_rows(BulkTable::Contracts)?, rows_before, written, good))
 }
@@ -453,49 +372,6 @@ pub(super) fn notes<R: Read>(
     Ok(counts)
 }
 
-/// One note row's checked cells.
-pub(super) struct NoteCells {
-    pub account: u32,
-    pub note: Note,
-    /// Whether the file names the author (without it a stored author is kept).
-    pub who_given: bool,
-}
-
-/// Checks one note row; `None` with every problem recorded.
-pub(super) fn parse_note(
-    row: &Row<'_>,
-    index: &AccountIndex,
-    problems: &mut Problems,
-) -> Option<NoteCells> {
-    let account = problems.take(row.required(0)).and_then(|id| {
-        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
-    });
-    let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(row, 1, t)));
-    let kind = problems
-        .take(row.required(2))
-        .and_then(|t| problems.take(NoteKind::parse(t).map_err(|e| row.error(2, e.to_string()))));
-    let text = problems.take(row.required(3));
-    let who = problems.take(row.cell(4));
-    let ((account_id, account), at, kind, text, who) = (account?, at?, kind?, text?, who?);
-    let note = Note {
-        account_id: account_id.to_string(),
-        at,
-        kind,
-        text: text.to_string(),
-        who: who.unwrap_or_default().to_string(),
-    };
-    Some(NoteCells { account, note, who_given: who.is_some() })
-}
-
-/// The message for a note given twice, `first` being the line of the first.
-pub(super) fn twice_note(note: &Note, first: u64) -> String {
-    format!(
-        "the note for {} at {} with this text appears twice in this file (first on line {first})",
-        note.account_id,
-        crate::store::bulk::rfc3339(note.at)
-    )
-}
-
 /// Upserts report "written" for inserts and real updates alike; the table's
 /// growth tells the inserts apart.
 fn counts_from(rows_after: u64, rows_before: u64, written: u64, good: u64) -> ImportCounts {
@@ -524,88 +400,10 @@ fn refresh(
     }
 }
 
-/// Account ids to their positions, hashed quickly (ids are not adversarial
-/// input to a long-lived map: the map lives for one import).
-pub(super) type AccountIndex = HashMap<String, u32, Quick>;
-
-/// Every stored account id, and each id's position in that list.
-fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
-    let ids = bulk.account_ids()?;
-    let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
-    Ok((ids, index))
-}
-
-pub(super) fn known_account(
-    row: &Row<'_>,
-    column: usize,
-    id: &str,
-    index: &AccountIndex,
-) -> Result<u32, RowError> {
-    index.get(id).copied().ok_or_else(|| {
-        row.error(column, format!("{id:?} is not a known account (import accounts first)"))
-    })
-}
-
 /// A snapshot's key in 64 bits: account (30), product (17), month (17).
 fn snapshot_key(account: u32, product: u32, month: Month) -> u64 {
     let month_bits = (month.0 - 12_000).max(0) as u64 & 0x1_FFFF;
     (u64::from(account) << 34) | (u64::from(product & 0x1_FFFF) << 17) | month_bits
-}
-
-fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, RowError> {
-    Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
-}
-
-fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
-    let trimmed = text.trim();
-    match trimmed.parse::<i64>() {
-        Ok(value) if value >= 0 => Ok(value),
-        Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
-        Err(_) => Err(row.error(column, format!("{trimmed:?} is not a whole number"))),
-    }
-}
-
-fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
-    let trimmed = text.trim();
-    let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
-    if trimmed.len() != 10 {
-        return Err(error());
-    }
-    if let Some(date) = plain_date(trimmed.as_bytes()) {
-        return Ok(date);
-    }
-    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
-}
-
-fn note_time(row: &Row<'_>, column: usize, text: &str) -> Result<DateTime<Utc>, RowError> {
-    let trimmed = text.trim();
-    if trimmed.len() == 10
-        && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-    {
-        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
-    }
-    DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        row.error(
-            column,
-            format!(
-                "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z)"
-            ),
-        )
-    })
-}
-
-/// An optional cell parsed by `parse`: `Some(None)` when blank or absent,
-/// `None` when it was bad (the problem recorded).
-fn optional_parsed<T>(
-    row: &Row<'_>,
-    column: usize,
-    problems: &mut Problems,
-    parse: impl Fn(&Row<'_>, usize, &str) -> Result<T, RowError>,
-) -> Option<Option<T>> {
-    match problems.take(row.optional(column))? {
-        Some(text) => problems.take(parse(row, column, text)).map(Some),
-        None => Some(None),
-    }
 }
 
 #[cfg(test)]

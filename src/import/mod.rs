@@ -6,6 +6,7 @@
 //! and hands them to the store's bulk writer. No SQL here: writes go through
 //! `store::bulk`.
 
+mod cells;
 mod fast;
 mod fresh;
 mod input;

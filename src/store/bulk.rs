@@ -449,8 +449,33 @@ impl BulkImport<'_> {
         loaded: &mut [LoadedSnapshot],
     ) -> StoreResult<()> {
         self.rebuild_indexes()?;
+        // Every account's ARR moves: the ARR index is built again after
+        // rather than moved entry by entry.
+        self.deferred_indexes.extend(self.drop_indexes("accounts", &["arr_cents"])?);
         super::series::derive_from_loaded(self.conn, ids, loaded)?;
+        self.rebuild_indexes()?;
         self.restore_snapshot_triggers()
+    }
+
+    /// Drops the indexes of `table` whose definition names one of `columns`;
+    /// returns their definitions, to create them again.
+    fn drop_indexes(&self, table: &str, columns: &[&str]) -> StoreResult<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes = statement
+            .query_map([table], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut dropped = Vec::new();
+        for (index, sql) in indexes {
+            if columns.iter().any(|column| sql.contains(column)) {
+                self.conn
+                    .execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
+                dropped.push(sql);
+            }
+        }
+        Ok(dropped)
     }
 
     fn restore_snapshot_triggers(&mut self) -> StoreResult<()> {

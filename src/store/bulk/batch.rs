@@ -185,12 +185,13 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Inserts contracts into a table that was empty when the import began;
-    /// no two share an id.
-    pub fn insert_contracts(&mut self, contracts: &[Contract]) -> StoreResult<()> {
+    /// Inserts contracts into a table that was empty when the import began,
+    /// skipping any whose id is already stored; returns how many were
+    /// written. Contracts get row ids in the order written, from 1.
+    pub fn insert_new_contracts(&mut self, contracts: &[Contract]) -> StoreResult<usize> {
         insert_many(
             self.conn,
-            "INSERT",
+            "INSERT OR IGNORE",
             "contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing,
                         terminated_on)",
             9,
@@ -206,8 +207,14 @@ impl BulkImport<'_> {
                 statement.raw_bind_parameter(at + 7, contract.billing.as_str())?;
                 statement.raw_bind_parameter(at + 8, contract.terminated_on.map(iso_date))
             },
-        )?;
-        Ok(())
+        )
+    }
+
+    /// The row id of the stored contract with this id.
+    pub fn contract_rowid(&self, id: &str) -> StoreResult<Option<i64>> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT rowid FROM contracts WHERE id = ?1")?;
+        Ok(statement.query_row([id], |row| row.get(0)).optional()?)
     }
 
     /// Inserts notes into a table that was empty when the import began,
