@@ -8,6 +8,7 @@ use super::cells::{
     AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,
     twice_contract, twice_note,
 };
+use super::fast::Quick;
 use super::input::CsvInput;
 use super::{Problems, RowError};
 use crate::domain::{Contract, Month, Note};
@@ -23,6 +24,8 @@ const PENDING_ROWS: usize = 4_096;
 /// One account's consecutive snapshot rows, with their lines.
 struct Run {
     account: Option<u32>,
+    /// The account's id as the file gives it.
+    id: String,
     rows: Vec<(NewSnapshot, u64)>,
 }
 
@@ -47,12 +50,12 @@ pub(super) fn snapshots<R: Read>(
         file,
         ids,
         products: Vec::new(),
-        product_index: HashMap::new(),
+        product_index: HashMap::default(),
         seen: vec![false; ids.len()],
         pending: Vec::with_capacity(PENDING_ROWS + 512),
         loaded: Vec::new(),
     };
-    let mut run = Run { account: None, rows: Vec::new() };
+    let mut run = Run { account: None, id: String::new(), rows: Vec::new() };
     loop {
         let row = match input.next_row(names) {
             Ok(Some(row)) => row,
@@ -65,10 +68,12 @@ pub(super) fn snapshots<R: Read>(
         };
         // A row of another account (or of none) ends the run before any of
         // this row's problems are recorded, so problems stay in file order.
-        let account = row.required(0).ok().and_then(|id| index.get(id.trim()).copied());
-        if account.is_none() || account != run.account {
+        let id = row.required(0).ok().map(str::trim);
+        if run.account.is_none() || id != Some(run.id.as_str()) {
             load.finish(bulk, &mut run, problems)?;
-            run.account = account;
+            run.account = id.and_then(|id| index.get(id).copied());
+            run.id.clear();
+            run.id.push_str(id.unwrap_or_default());
         }
         let Some(SnapshotCells { account, month, product, arr, units, .. }) =
             parse_snapshot(&row, index, problems)
@@ -93,7 +98,7 @@ struct Load<'a> {
     file: String,
     ids: &'a [String],
     products: Vec<String>,
-    product_index: HashMap<String, u32>,
+    product_index: HashMap<String, u32, Quick>,
     /// Accounts whose rows were already gathered once.
     seen: Vec<bool>,
     pending: Vec<NewSnapshot>,

@@ -79,11 +79,9 @@ pub(super) fn accounts<R: Read>(
     let mut counts = ImportCounts::default();
     // The first import of a book: every account is new, written in one go
     // at the end with the indexes built after.
+    // (The history's indexes stay: its rows are written in account order,
+    // so each lands at the end of its index, cheaper than a rebuild.)
     let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
-    if fresh {
-        bulk.defer_indexes(BulkTable::StageChanges)?;
-        bulk.defer_indexes(BulkTable::HealthChanges)?;
-    }
     let mut new_accounts: Vec<Account> = Vec::new();
     loop {
         let row = match input.next_row(names) {

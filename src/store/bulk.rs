@@ -120,8 +120,6 @@ pub struct BulkImport<'s> {
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.
     deferred_indexes: Vec<String>,
-    /// Tables that were empty when the import began.
-    empty_tables: Vec<BulkTable>,
     /// The snapshot writer, prepared once: millions of rows go through it.
     snapshot_statement: Option<rusqlite::Statement<'s>>,
     /// The snapshot triggers were dropped for a bulk load and must be created
@@ -149,9 +147,6 @@ const SNAPSHOT_UPSERT: &str = "INSERT INTO snapshots (account_id, product, month
      SET arr_cents = excluded.arr_cents, units = excluded.units
      WHERE arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units";
 
-const SNAPSHOT_INSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
-     VALUES (?1, ?2, ?3, ?4, ?5)";
-
 const CONTRACT_UPSERT: &str = "INSERT INTO contracts
      (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -164,13 +159,6 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR start_date IS NOT excluded.start_date OR end_date IS NOT excluded.end_date
         OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
-
-const CONTRACT_INSERT: &str = "INSERT INTO contracts
-     (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-const NOTE_INSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
-     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
 
 /// `?5` is the author when the file names one; without it a stored author is kept.
 const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
@@ -197,7 +185,6 @@ impl Store {
             conn: &self.conn,
             finished: false,
             deferred_indexes: Vec::new(),
-            empty_tables: Vec::new(),
             snapshot_statement: None,
             triggers_suspended: false,
         })
@@ -343,7 +330,9 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Inserts or updates one snapshot.
+    /// Inserts or updates one snapshot (a load into an empty table goes
+    /// through [`BulkImport::insert_snapshots`] instead, as do contracts and
+    /// notes through their own batch writers).
     pub fn upsert_snapshot(
         &mut self,
         account_id: &str,
@@ -353,15 +342,7 @@ impl BulkImport<'_> {
         units: Option<i64>,
     ) -> StoreResult<SnapshotWrite> {
         if self.snapshot_statement.is_none() {
-            // Into an empty table nothing can conflict (the importer refuses a
-            // key twice in one file), so the plain insert does the same work
-            // with a simpler program.
-            let sql = if self.empty_tables.contains(&BulkTable::Snapshots) {
-                SNAPSHOT_INSERT
-            } else {
-                SNAPSHOT_UPSERT
-            };
-            self.snapshot_statement = Some(self.conn.prepare(sql)?);
+            self.snapshot_statement = Some(self.conn.prepare(SNAPSHOT_UPSERT)?);
         }
         let Some(statement) = self.snapshot_statement.as_mut() else {
             return Ok(SnapshotWrite::Unchanged);
@@ -380,14 +361,7 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one contract; true when the row was written.
     pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
-        // Into an empty table nothing can conflict (the importer refuses an
-        // id twice in one file): the plain insert is a simpler program.
-        let sql = if self.empty_tables.contains(&BulkTable::Contracts) {
-            CONTRACT_INSERT
-        } else {
-            CONTRACT_UPSERT
-        };
-        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
         let written = statement.execute(params![
             contract.id,
             contract.account_id,
@@ -405,9 +379,7 @@ impl BulkImport<'_> {
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
     pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
-        let sql =
-            if self.empty_tables.contains(&BulkTable::Notes) { NOTE_INSERT } else { NOTE_UPSERT };
-        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
         let written = statement.execute(params![
             note.account_id,
             rfc3339(note.at),
@@ -511,7 +483,6 @@ impl BulkImport<'_> {
         if !empty {
             return Ok(false);
         }
-        self.empty_tables.push(table);
         let mut statement = self.conn.prepare(
             "SELECT name, sql FROM sqlite_master
              WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
@@ -539,8 +510,6 @@ impl BulkImport<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkTable {
     Accounts,
-    StageChanges,
-    HealthChanges,
     Snapshots,
     Contracts,
     Notes,
@@ -550,8 +519,6 @@ impl BulkTable {
     fn name(self) -> &'static str {
         match self {
             BulkTable::Accounts => "accounts",
-            BulkTable::StageChanges => "stage_changes",
-            BulkTable::HealthChanges => "health_changes",
             BulkTable::Snapshots => "snapshots",
             BulkTable::Contracts => "contracts",
             BulkTable::Notes => "notes",
