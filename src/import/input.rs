@@ -193,6 +193,30 @@ impl<R: Read> CsvInput<R> {
         }))
     }
 
+    /// Makes errors about known column `column` of a row met earlier, given
+    /// its line: the same as [`Row::error`] would have made.
+    pub fn cell_error_maker(
+        &self,
+        names: &'static [&'static str],
+        column: usize,
+    ) -> impl Fn(u64, String) -> RowError + use<R> {
+        let file = self.file.clone();
+        let name = names.get(column).copied().unwrap_or("?");
+        let position = self.positions.get(column).copied().flatten().map(|i| i + 1);
+        move |line, message| RowError {
+            file: file.clone(),
+            line,
+            column: position,
+            column_name: Some(name.to_string()),
+            message,
+        }
+    }
+
+    /// The file's name as messages give it.
+    pub fn file_name(&self) -> &str {
+        &self.file
+    }
+
     /// How many data rows were read (good or bad).
     pub fn rows_read(&self) -> u64 {
         self.rows_read
@@ -340,8 +364,22 @@ struct QuoteWatch<R> {
 impl<R: Read> Read for QuoteWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
+        let bytes = &buf[..read];
         let mut state = self.state;
-        for &byte in &buf[..read] {
+        let outside = matches!(state, QuoteState::FieldStart | QuoteState::Unquoted);
+        if outside && !bytes.contains(&b'"') {
+            // No quote, and none open: only the last byte decides.
+            if let Some(&last) = bytes.last() {
+                state = match last {
+                    b',' | b'\n' | b'\r' => QuoteState::FieldStart,
+                    _ => QuoteState::Unquoted,
+                };
+            }
+            self.state = state;
+            self.open.set(false);
+            return Ok(read);
+        }
+        for &byte in bytes {
             state = match (state, byte) {
                 (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
                 (QuoteState::Quoted, _) => QuoteState::Quoted,

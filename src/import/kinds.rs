@@ -3,17 +3,19 @@
 //! writer. Writing stops at the first problem (the transaction will be rolled
 //! back anyway) but checking goes on, so one run lists every bad row.
 
-use super::fast::{FastKey, Quick, plain_date};
-use super::input::{Columns, CsvInput, Row};
-use super::{Origin, Problems, RowError};
-use crate::domain::{
-    Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
+use super::cells::{
+    NoteCells, SnapshotCells, account_index, parse_contract, parse_note, parse_snapshot,
+    twice_contract, twice_note, whole_number,
 };
+use super::fast::{FastKey, Quick};
+use super::input::{Columns, CsvInput, Row};
+use super::{Origin, Problems};
+use crate::domain::{Account, Flags, Health, Month, Stage};
 use crate::store::StoreResult;
 use crate::store::bulk::{
-    BulkImport, BulkTable, DerivedScope, ImportCounts, LoadedSnapshot, RowOutcome, SnapshotWrite,
+    BulkImport, BulkTable, DerivedScope, ImportCounts, RowOutcome, SnapshotWrite,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -75,6 +77,12 @@ pub(super) fn accounts<R: Read>(
     let reason = format!("imported from {}", origin.file);
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
+    // The first import of a book: every account is new, written in one go
+    // at the end with the indexes built after.
+    // (The history's indexes stay: its rows are written in account order,
+    // so each lands at the end of its index, cheaper than a rebuild.)
+    let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
+    let mut new_accounts: Vec<Account> = Vec::new();
     loop {
         let row = match input.next_row(names) {
             Ok(Some(row)) => row,
@@ -94,6 +102,11 @@ pub(super) fn accounts<R: Read>(
         }
         first_line.insert(account.id.clone(), row.line);
         if !problems.is_empty() {
+            continue;
+        }
+        if fresh {
+            new_accounts.push(account);
+            counts.add(RowOutcome::Inserted);
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
@@ -117,6 +130,11 @@ pub(super) fn accounts<R: Read>(
         if let (true, Some(health)) = (health_moved, account.health) {
             bulk.record_health_change(&account.id, health, origin.now, origin.who, &reason)?;
         }
+    }
+    if fresh && problems.is_empty() {
+        // In key order, so that each account lands at the end of the table.
+        new_accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        bulk.insert_new_accounts(&new_accounts, origin.today, origin.now, origin.who, &reason)?;
     }
     Ok(counts)
 }
@@ -193,19 +211,14 @@ pub(super) fn snapshots<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = SNAPSHOTS.names;
     let (ids, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Snapshots)? {
+        return super::fresh::snapshots(bulk, input, problems, &ids, &index);
+    }
     let mut touched = vec![false; ids.len()];
     let mut products: HashMap<String, u32> = HashMap::new();
+    // A repeat would silently update, so keys are tracked here.
     let mut keys: HashSet<u64, FastKey> = HashSet::default();
     let latest_before = bulk.latest_month()?;
-    // Loading into an empty table, the primary key itself catches a key given
-    // twice; otherwise a repeat would silently update, so keys are tracked here.
-    let empty_at_start = bulk.defer_indexes(BulkTable::Snapshots)?;
-    // Into an empty table the derived facts are written from the loaded rows
-    // at the end, rather than kept up by triggers row by row.
-    let mut loaded: Vec<LoadedSnapshot> = Vec::new();
-    if empty_at_start {
-        bulk.suspend_snapshot_triggers()?;
-    }
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -217,66 +230,32 @@ pub(super) fn snapshots<R: Read>(
                 continue;
             }
         };
-        let account = problems.take(row.required(0)).and_then(|id| {
-            problems.take(known_account(&row, 0, id.trim(), &index).map(|i| (id.trim(), i)))
-        });
-        let month = problems.take(row.required(1)).and_then(|text| {
-            problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
-        });
-        let product = problems.take(row.required(2)).map(str::trim);
-        let arr =
-            problems.take(row.required(3)).and_then(|text| problems.take(money(&row, 3, text)));
-        let units = match problems.take(row.optional(4)) {
-            Some(Some(text)) => match problems.take(whole_number(&row, 4, text)) {
-                Some(units) => Some(units),
-                None => continue,
-            },
-            Some(None) => None,
-            None => continue,
-        };
-        let (Some((account_id, account)), Some(month), Some(product), Some(arr)) =
-            (account, month, product, arr)
-        else {
-            continue;
-        };
+        let Some(cells) = parse_snapshot(&row, &index, problems) else { continue };
+        let SnapshotCells { account_id, account, month, product, arr, units } = cells;
         let twice = || {
             row.row_error(format!(
                 "account {account_id}, product {product}, month {month} appears twice in this file"
             ))
         };
-        if !empty_at_start {
-            let next_product = products.len() as u32;
-            let product_index = match products.get(product) {
-                Some(&index) => index,
-                None => {
-                    products.insert(product.to_string(), next_product);
-                    next_product
-                }
-            };
-            if !keys.insert(snapshot_key(account, product_index, month)) {
-                problems.push(twice());
-                continue;
+        let next_product = products.len() as u32;
+        let product_index = match products.get(product) {
+            Some(&index) => index,
+            None => {
+                products.insert(product.to_string(), next_product);
+                next_product
             }
+        };
+        if !keys.insert(snapshot_key(account, product_index, month)) {
+            problems.push(twice());
+            continue;
         }
-        // Into an empty table writing goes on after a problem (it is all
-        // rolled back) so that the key check keeps finding repeats.
-        if !problems.is_empty() && !empty_at_start {
+        if !problems.is_empty() {
             good += 1;
             continue;
         }
         touched[account as usize] = true;
         match bulk.upsert_snapshot(account_id, product, month, arr, units)? {
-            SnapshotWrite::Written => {
-                written += 1;
-                if empty_at_start {
-                    loaded.push(LoadedSnapshot {
-                        account,
-                        month: month.0,
-                        cents: arr.0,
-                        units: units.unwrap_or(0),
-                    });
-                }
-            }
+            SnapshotWrite::Written => written += 1,
             SnapshotWrite::Unchanged => {}
             SnapshotWrite::DuplicateKey => {
                 problems.push(twice());
@@ -288,12 +267,8 @@ pub(super) fn snapshots<R: Read>(
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    // Into an empty table every written row is a new one: no need to count.
-    let rows_after = if empty_at_start { written } else { bulk.count_rows(BulkTable::Snapshots)? };
-    let counts = counts_from(rows_after, rows_before, written, good);
-    if empty_at_start {
-        bulk.derive_from_loaded(&ids, &mut loaded)?;
-    } else if counts.inserted + counts.updated > 0 {
+    let counts = counts_from(bulk.count_rows(BulkTable::Snapshots)?, rows_before, written, good);
+    if counts.inserted + counts.updated > 0 {
         let moved = bulk.latest_month()? != latest_before;
         refresh(bulk, &ids, &touched, moved, DerivedScope::Snapshots)?;
     }
@@ -307,8 +282,10 @@ pub(super) fn contracts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Contracts)? {
+        return super::fresh::contracts(bulk, input, problems, &index);
+    }
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
-    bulk.defer_indexes(BulkTable::Contracts)?;
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -320,36 +297,10 @@ pub(super) fn contracts<R: Read>(
                 continue;
             }
         };
-        let id = problems.take(row.required(0)).map(str::trim);
-        let account = problems
-            .take(row.required(1))
-            .map(str::trim)
-            .filter(|id| problems.take(known_account(&row, 1, id, &index)).is_some());
-        let product = problems.take(row.required(2)).map(str::trim);
-        let start = problems.take(row.required(3)).and_then(|t| problems.take(date(&row, 3, t)));
-        let end = problems.take(row.required(4)).and_then(|t| problems.take(date(&row, 4, t)));
-        let arr = problems.take(row.required(5)).and_then(|t| problems.take(money(&row, 5, t)));
-        let units = optional_parsed(&row, 6, problems, whole_number);
-        let billing = optional_parsed(&row, 7, problems, |row, column, text| {
-            Billing::parse(text).map_err(|e| row.error(column, e.to_string()))
-        });
-        let terminated = optional_parsed(&row, 8, problems, date);
-        let (Some(id), Some(account), Some(product), Some(start), Some(end), Some(arr)) =
-            (id, account, product, start, end, arr)
-        else {
-            continue;
-        };
-        let (Some(units), Some(billing), Some(terminated_on)) = (units, billing, terminated) else {
-            continue;
-        };
-        if end < start {
-            problems.push(row.error(4, format!("{end} is before start_date {start}")));
-            continue;
-        }
+        let Some(contract) = parse_contract(&row, &index, problems) else { continue };
+        let id = contract.id.as_str();
         if let Some(first) = first_line.get(id) {
-            problems.push(
-                row.error(0, format!("{id:?} appears twice in this file (first on line {first})")),
-            );
+            problems.push(row.error(0, twice_contract(id, *first)));
             continue;
         }
         first_line.insert(id.to_string(), row.line);
@@ -357,17 +308,6 @@ pub(super) fn contracts<R: Read>(
         if !problems.is_empty() {
             continue;
         }
-        let contract = Contract {
-            id: id.to_string(),
-            account_id: account.to_string(),
-            product: product.to_string(),
-            start_date: start,
-            end_date: end,
-            arr,
-            units,
-            billing: billing.unwrap_or(Billing::Annual),
-            terminated_on,
-        };
         if bulk.upsert_contract(&contract)? {
             written += 1;
         }
@@ -385,9 +325,11 @@ pub(super) fn notes<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = NOTES.names;
     let (ids, index) = account_index(bulk)?;
+    if bulk.defer_indexes(BulkTable::Notes)? {
+        return super::fresh::notes(bulk, input, problems, &ids, &index);
+    }
     let mut touched = vec![false; ids.len()];
     let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
-    bulk.defer_indexes(BulkTable::Notes)?;
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
     loop {
@@ -399,27 +341,13 @@ pub(super) fn notes<R: Read>(
                 continue;
             }
         };
-        let account = problems.take(row.required(0)).and_then(|id| {
-            problems.take(known_account(&row, 0, id.trim(), &index).map(|i| (id.trim(), i)))
-        });
-        let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(&row, 1, t)));
-        let kind = problems.take(row.required(2)).and_then(|t| {
-            problems.take(NoteKind::parse(t).map_err(|e| row.error(2, e.to_string())))
-        });
-        let text = problems.take(row.required(3));
-        let who = problems.take(row.cell(4));
-        let (Some((account_id, account)), Some(at), Some(kind), Some(text), Some(who)) =
-            (account, at, kind, text, who)
+        let Some(NoteCells { account, note, who_given }) = parse_note(&row, &index, problems)
         else {
             continue;
         };
-        let key = (account, at, Box::<str>::from(text));
+        let key = (account, note.at, Box::<str>::from(note.text.as_str()));
         if let Some(first) = first_line.get(&key) {
-            problems.push(row.row_error(format!(
-                "the note for {account_id} at {} with this text appears twice in this file \
-                 (first on line {first})",
-                crate::store::bulk::rfc3339(at)
-            )));
+            problems.push(row.row_error(twice_note(&note, *first)));
             continue;
         }
         first_line.insert(key, row.line);
@@ -428,14 +356,7 @@ pub(super) fn notes<R: Read>(
             continue;
         }
         touched[account as usize] = true;
-        let note = Note {
-            account_id: account_id.to_string(),
-            at,
-            kind,
-            text: text.to_string(),
-            who: who.unwrap_or_default().to_string(),
-        };
-        if bulk.upsert_note(&note, who.is_some())? {
+        if bulk.upsert_note(&note, who_given)? {
             written += 1;
         }
     }
@@ -477,88 +398,10 @@ fn refresh(
     }
 }
 
-/// Account ids to their positions, hashed quickly (ids are not adversarial
-/// input to a long-lived map: the map lives for one import).
-type AccountIndex = HashMap<String, u32, Quick>;
-
-/// Every stored account id, and each id's position in that list.
-fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
-    let ids = bulk.account_ids()?;
-    let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
-    Ok((ids, index))
-}
-
-fn known_account(
-    row: &Row<'_>,
-    column: usize,
-    id: &str,
-    index: &AccountIndex,
-) -> Result<u32, RowError> {
-    index.get(id).copied().ok_or_else(|| {
-        row.error(column, format!("{id:?} is not a known account (import accounts first)"))
-    })
-}
-
 /// A snapshot's key in 64 bits: account (30), product (17), month (17).
 fn snapshot_key(account: u32, product: u32, month: Month) -> u64 {
     let month_bits = (month.0 - 12_000).max(0) as u64 & 0x1_FFFF;
     (u64::from(account) << 34) | (u64::from(product & 0x1_FFFF) << 17) | month_bits
-}
-
-fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, RowError> {
-    Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
-}
-
-fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
-    let trimmed = text.trim();
-    match trimmed.parse::<i64>() {
-        Ok(value) if value >= 0 => Ok(value),
-        Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
-        Err(_) => Err(row.error(column, format!("{trimmed:?} is not a whole number"))),
-    }
-}
-
-fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
-    let trimmed = text.trim();
-    let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
-    if trimmed.len() != 10 {
-        return Err(error());
-    }
-    if let Some(date) = plain_date(trimmed.as_bytes()) {
-        return Ok(date);
-    }
-    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
-}
-
-fn note_time(row: &Row<'_>, column: usize, text: &str) -> Result<DateTime<Utc>, RowError> {
-    let trimmed = text.trim();
-    if trimmed.len() == 10
-        && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-    {
-        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
-    }
-    DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        row.error(
-            column,
-            format!(
-                "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z)"
-            ),
-        )
-    })
-}
-
-/// An optional cell parsed by `parse`: `Some(None)` when blank or absent,
-/// `None` when it was bad (the problem recorded).
-fn optional_parsed<T>(
-    row: &Row<'_>,
-    column: usize,
-    problems: &mut Problems,
-    parse: impl Fn(&Row<'_>, usize, &str) -> Result<T, RowError>,
-) -> Option<Option<T>> {
-    match problems.take(row.optional(column))? {
-        Some(text) => problems.take(parse(row, column, text)).map(Some),
-        None => Some(None),
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! and hands them to the store's bulk writer. No SQL here: writes go through
 //! `store::bulk`.
 
+mod cells;
 mod fast;
+mod fresh;
 mod input;
 mod kinds;
 
@@ -176,6 +178,9 @@ impl Problems {
     }
 
     fn into_errors(mut self, file: &str) -> Vec<RowError> {
+        // Checks that gather rows before judging them (repeats within an
+        // account's rows) report late; the list is still in file order.
+        self.errors.sort_by_key(|error| error.line);
         if self.more > 0 {
             self.errors.push(RowError::file(
                 file,

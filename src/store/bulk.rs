@@ -13,9 +13,11 @@ use rusqlite::{Connection, params};
 
 pub use super::series::LoadedSnapshot;
 
+mod batch;
 mod format;
 mod read;
 mod refresh;
+pub use batch::NewSnapshot;
 use format::iso_date;
 pub use format::rfc3339;
 pub(crate) use read::account_from_row;
@@ -118,8 +120,6 @@ pub struct BulkImport<'s> {
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.
     deferred_indexes: Vec<String>,
-    /// Tables that were empty when the import began.
-    empty_tables: Vec<BulkTable>,
     /// The snapshot writer, prepared once: millions of rows go through it.
     snapshot_statement: Option<rusqlite::Statement<'s>>,
     /// The snapshot triggers were dropped for a bulk load and must be created
@@ -147,9 +147,6 @@ const SNAPSHOT_UPSERT: &str = "INSERT INTO snapshots (account_id, product, month
      SET arr_cents = excluded.arr_cents, units = excluded.units
      WHERE arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units";
 
-const SNAPSHOT_INSERT: &str = "INSERT INTO snapshots (account_id, product, month, arr_cents, units)
-     VALUES (?1, ?2, ?3, ?4, ?5)";
-
 const CONTRACT_UPSERT: &str = "INSERT INTO contracts
      (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -162,13 +159,6 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR start_date IS NOT excluded.start_date OR end_date IS NOT excluded.end_date
         OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
-
-const CONTRACT_INSERT: &str = "INSERT INTO contracts
-     (id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-const NOTE_INSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
-     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))";
 
 /// `?5` is the author when the file names one; without it a stored author is kept.
 const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
@@ -195,7 +185,6 @@ impl Store {
             conn: &self.conn,
             finished: false,
             deferred_indexes: Vec::new(),
-            empty_tables: Vec::new(),
             snapshot_statement: None,
             triggers_suspended: false,
         })
@@ -243,12 +232,8 @@ impl BulkImport<'_> {
 
     /// How many rows a table holds, to tell inserts from updates after upserts.
     pub fn count_rows(&self, table: BulkTable) -> StoreResult<u64> {
-        let sql = match table {
-            BulkTable::Snapshots => "SELECT count(*) FROM snapshots",
-            BulkTable::Contracts => "SELECT count(*) FROM contracts",
-            BulkTable::Notes => "SELECT count(*) FROM notes",
-        };
-        Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
+        let sql = format!("SELECT count(*) FROM {}", table.name());
+        Ok(self.conn.query_row(&sql, [], |row| row.get::<_, i64>(0))?.max(0) as u64)
     }
 
     /// Inserts a new account with the file's columns (absent ones default).
@@ -345,7 +330,9 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Inserts or updates one snapshot.
+    /// Inserts or updates one snapshot (a load into an empty table goes
+    /// through [`BulkImport::insert_snapshots`] instead, as do contracts and
+    /// notes through their own batch writers).
     pub fn upsert_snapshot(
         &mut self,
         account_id: &str,
@@ -355,15 +342,7 @@ impl BulkImport<'_> {
         units: Option<i64>,
     ) -> StoreResult<SnapshotWrite> {
         if self.snapshot_statement.is_none() {
-            // Into an empty table nothing can conflict (the importer refuses a
-            // key twice in one file), so the plain insert does the same work
-            // with a simpler program.
-            let sql = if self.empty_tables.contains(&BulkTable::Snapshots) {
-                SNAPSHOT_INSERT
-            } else {
-                SNAPSHOT_UPSERT
-            };
-            self.snapshot_statement = Some(self.conn.prepare(sql)?);
+            self.snapshot_statement = Some(self.conn.prepare(SNAPSHOT_UPSERT)?);
         }
         let Some(statement) = self.snapshot_statement.as_mut() else {
             return Ok(SnapshotWrite::Unchanged);
@@ -382,14 +361,7 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one contract; true when the row was written.
     pub fn upsert_contract(&mut self, contract: &Contract) -> StoreResult<bool> {
-        // Into an empty table nothing can conflict (the importer refuses an
-        // id twice in one file): the plain insert is a simpler program.
-        let sql = if self.empty_tables.contains(&BulkTable::Contracts) {
-            CONTRACT_INSERT
-        } else {
-            CONTRACT_UPSERT
-        };
-        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut statement = self.conn.prepare_cached(CONTRACT_UPSERT)?;
         let written = statement.execute(params![
             contract.id,
             contract.account_id,
@@ -407,9 +379,7 @@ impl BulkImport<'_> {
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
     pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
-        let sql =
-            if self.empty_tables.contains(&BulkTable::Notes) { NOTE_INSERT } else { NOTE_UPSERT };
-        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
         let written = statement.execute(params![
             note.account_id,
             rfc3339(note.at),
@@ -451,8 +421,33 @@ impl BulkImport<'_> {
         loaded: &mut [LoadedSnapshot],
     ) -> StoreResult<()> {
         self.rebuild_indexes()?;
+        // Every account's ARR moves: the ARR index is built again after
+        // rather than moved entry by entry.
+        self.deferred_indexes.extend(self.drop_indexes("accounts", &["arr_cents"])?);
         super::series::derive_from_loaded(self.conn, ids, loaded)?;
+        self.rebuild_indexes()?;
         self.restore_snapshot_triggers()
+    }
+
+    /// Drops the indexes of `table` whose definition names one of `columns`;
+    /// returns their definitions, to create them again.
+    fn drop_indexes(&self, table: &str, columns: &[&str]) -> StoreResult<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes = statement
+            .query_map([table], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut dropped = Vec::new();
+        for (index, sql) in indexes {
+            if columns.iter().any(|column| sql.contains(column)) {
+                self.conn
+                    .execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
+                dropped.push(sql);
+            }
+        }
+        Ok(dropped)
     }
 
     fn restore_snapshot_triggers(&mut self) -> StoreResult<()> {
@@ -488,7 +483,6 @@ impl BulkImport<'_> {
         if !empty {
             return Ok(false);
         }
-        self.empty_tables.push(table);
         let mut statement = self.conn.prepare(
             "SELECT name, sql FROM sqlite_master
              WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
@@ -515,6 +509,7 @@ impl BulkImport<'_> {
 /// Tables whose rows an import counts before and after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkTable {
+    Accounts,
     Snapshots,
     Contracts,
     Notes,
@@ -523,6 +518,7 @@ pub enum BulkTable {
 impl BulkTable {
     fn name(self) -> &'static str {
         match self {
+            BulkTable::Accounts => "accounts",
             BulkTable::Snapshots => "snapshots",
             BulkTable::Contracts => "contracts",
             BulkTable::Notes => "notes",

@@ -1,0 +1,214 @@
+//! Checking the cells of one row of each kind into typed values, every
+//! problem recorded with its line and column. Shared by the import into a
+//! stored book and the first import into empty tables.
+
+use super::fast::{Quick, plain_date};
+use super::input::Row;
+use super::{Problems, RowError};
+use crate::domain::{Billing, Contract, Money, Month, Note, NoteKind};
+use crate::store::StoreResult;
+use crate::store::bulk::BulkImport;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// One snapshot row's checked cells.
+pub(super) struct SnapshotCells<'r> {
+    pub account_id: &'r str,
+    pub account: u32,
+    pub month: Month,
+    pub product: &'r str,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// Checks one snapshot row; `None` with every problem recorded.
+pub(super) fn parse_snapshot<'r>(
+    row: &Row<'r>,
+    index: &AccountIndex,
+    problems: &mut Problems,
+) -> Option<SnapshotCells<'r>> {
+    let account = problems.take(row.required(0)).and_then(|id| {
+        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+    });
+    let month = problems.take(row.required(1)).and_then(|text| {
+        problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
+    });
+    let product = problems.take(row.required(2)).map(str::trim);
+    let arr = problems.take(row.required(3)).and_then(|text| problems.take(money(row, 3, text)));
+    let units = match problems.take(row.optional(4))? {
+        Some(text) => Some(problems.take(whole_number(row, 4, text))?),
+        None => None,
+    };
+    let ((account_id, account), month, product, arr) = (account?, month?, product?, arr?);
+    Some(SnapshotCells { account_id, account, month, product, arr, units })
+}
+
+/// Checks one contract row (end not before start); `None` with every
+/// problem recorded.
+pub(super) fn parse_contract(
+    row: &Row<'_>,
+    index: &AccountIndex,
+    problems: &mut Problems,
+) -> Option<Contract> {
+    let id = problems.take(row.required(0)).map(str::trim);
+    let account = problems
+        .take(row.required(1))
+        .map(str::trim)
+        .filter(|id| problems.take(known_account(row, 1, id, index)).is_some());
+    let product = problems.take(row.required(2)).map(str::trim);
+    let start = problems.take(row.required(3)).and_then(|t| problems.take(date(row, 3, t)));
+    let end = problems.take(row.required(4)).and_then(|t| problems.take(date(row, 4, t)));
+    let arr = problems.take(row.required(5)).and_then(|t| problems.take(money(row, 5, t)));
+    let units = optional_parsed(row, 6, problems, whole_number);
+    let billing = optional_parsed(row, 7, problems, |row, column, text| {
+        Billing::parse(text).map_err(|e| row.error(column, e.to_string()))
+    });
+    let terminated = optional_parsed(row, 8, problems, date);
+    let (id, account, product, start, end, arr) = (id?, account?, product?, start?, end?, arr?);
+    let (units, billing, terminated_on) = (units?, billing?, terminated?);
+    if end < start {
+        problems.push(row.error(4, format!("{end} is before start_date {start}")));
+        return None;
+    }
+    Some(Contract {
+        id: id.to_string(),
+        account_id: account.to_string(),
+        product: product.to_string(),
+        start_date: start,
+        end_date: end,
+        arr,
+        units,
+        billing: billing.unwrap_or(Billing::Annual),
+        terminated_on,
+    })
+}
+
+/// The message for a contract id given twice, `first` being the line of the first.
+pub(super) fn twice_contract(id: &str, first: u64) -> String {
+    format!("{id:?} appears twice in this file (first on line {first})")
+}
+
+/// One note row's checked cells.
+pub(super) struct NoteCells {
+    pub account: u32,
+    pub note: Note,
+    /// Whether the file names the author (without it a stored author is kept).
+    pub who_given: bool,
+}
+
+/// Checks one note row; `None` with every problem recorded.
+pub(super) fn parse_note(
+    row: &Row<'_>,
+    index: &AccountIndex,
+    problems: &mut Problems,
+) -> Option<NoteCells> {
+    let account = problems.take(row.required(0)).and_then(|id| {
+        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+    });
+    let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(row, 1, t)));
+    let kind = problems
+        .take(row.required(2))
+        .and_then(|t| problems.take(NoteKind::parse(t).map_err(|e| row.error(2, e.to_string()))));
+    let text = problems.take(row.required(3));
+    let who = problems.take(row.cell(4));
+    let ((account_id, account), at, kind, text, who) = (account?, at?, kind?, text?, who?);
+    let note = Note {
+        account_id: account_id.to_string(),
+        at,
+        kind,
+        text: text.to_string(),
+        who: who.unwrap_or_default().to_string(),
+    };
+    Some(NoteCells { account, note, who_given: who.is_some() })
+}
+
+/// The message for a note given twice, `first` being the line of the first.
+pub(super) fn twice_note(note: &Note, first: u64) -> String {
+    format!(
+        "the note for {} at {} with this text appears twice in this file (first on line {first})",
+        note.account_id,
+        crate::store::bulk::rfc3339(note.at)
+    )
+}
+
+/// Account ids to their positions, hashed quickly (ids are not adversarial
+/// input to a long-lived map: the map lives for one import).
+pub(super) type AccountIndex = HashMap<String, u32, Quick>;
+
+/// Every stored account id, and each id's position in that list.
+pub(super) fn account_index(bulk: &BulkImport<'_>) -> StoreResult<(Vec<String>, AccountIndex)> {
+    let ids = bulk.account_ids()?;
+    let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
+    Ok((ids, index))
+}
+
+pub(super) fn known_account(
+    row: &Row<'_>,
+    column: usize,
+    id: &str,
+    index: &AccountIndex,
+) -> Result<u32, RowError> {
+    index.get(id).copied().ok_or_else(|| {
+        row.error(column, format!("{id:?} is not a known account (import accounts first)"))
+    })
+}
+
+pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, RowError> {
+    Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
+}
+
+pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
+    let trimmed = text.trim();
+    match trimmed.parse::<i64>() {
+        Ok(value) if value >= 0 => Ok(value),
+        Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Err(_) => Err(row.error(column, format!("{trimmed:?} is not a whole number"))),
+    }
+}
+
+pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
+    let trimmed = text.trim();
+    let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
+    if trimmed.len() != 10 {
+        return Err(error());
+    }
+    if let Some(date) = plain_date(trimmed.as_bytes()) {
+        return Ok(date);
+    }
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
+}
+
+pub(super) fn note_time(
+    row: &Row<'_>,
+    column: usize,
+    text: &str,
+) -> Result<DateTime<Utc>, RowError> {
+    let trimmed = text.trim();
+    if trimmed.len() == 10
+        && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+    {
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        row.error(
+            column,
+            format!(
+                "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z)"
+            ),
+        )
+    })
+}
+
+/// An optional cell parsed by `parse`: `Some(None)` when blank or absent,
+/// `None` when it was bad (the problem recorded).
+pub(super) fn optional_parsed<T>(
+    row: &Row<'_>,
+    column: usize,
+    problems: &mut Problems,
+    parse: impl Fn(&Row<'_>, usize, &str) -> Result<T, RowError>,
+) -> Option<Option<T>> {
+    match problems.take(row.optional(column))? {
+        Some(text) => problems.take(parse(row, column, text)).map(Some),
+        None => Some(None),
+    }
+}

@@ -1,0 +1,351 @@
+//! Loads into empty tables, the first import of a book: nothing stored can
+//! conflict, so rows are checked for repeats here and handed to the bulk
+//! writer's multi-row inserts in key order. The rules (every problem
+//! reported, all or nothing) are the same as for an import into a stored
+//! book; only the way of writing differs.
+
+use super::cells::{
+    AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,
+    twice_contract, twice_note,
+};
+use super::fast::Quick;
+use super::input::CsvInput;
+use super::{Problems, RowError};
+use crate::domain::{Contract, Month, Note};
+use crate::store::StoreResult;
+use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+/// Rows gathered before they are written: enough for many full statements.
+const PENDING_ROWS: usize = 4_096;
+
+/// One account's consecutive snapshot rows, with their lines.
+struct Run {
+    account: Option<u32>,
+    /// The account's id as the file gives it.
+    id: String,
+    rows: Vec<(NewSnapshot, u64)>,
+}
+
+/// Snapshots into an empty table. Rows are gathered per account (the usual
+/// export gives each account's rows together), sorted into key order
+/// (product, month) so that repeats sit side by side, and written in
+/// batches. An account whose rows come back later in the file is checked
+/// against what was already written for it.
+pub(super) fn snapshots<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    ids: &[String],
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
+    // The bookkeeping triggers are dropped for the load; the derived facts
+    // are written from the loaded rows at the end instead.
+    bulk.suspend_snapshot_triggers()?;
+    let file = input.file_name().to_string();
+    let mut load = Load {
+        file,
+        ids,
+        products: Vec::new(),
+        product_index: HashMap::default(),
+        seen: vec![false; ids.len()],
+        pending: Vec::with_capacity(PENDING_ROWS + 512),
+        loaded: Vec::new(),
+    };
+    let mut run = Run { account: None, id: String::new(), rows: Vec::new() };
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                load.finish(bulk, &mut run, problems)?;
+                problems.push(error);
+                continue;
+            }
+        };
+        // A row of another account (or of none) ends the run before any of
+        // this row's problems are recorded, so problems stay in file order.
+        let id = row.required(0).ok().map(str::trim);
+        if run.account.is_none() || id != Some(run.id.as_str()) {
+            load.finish(bulk, &mut run, problems)?;
+            run.account = id.and_then(|id| index.get(id).copied());
+            run.id.clear();
+            run.id.push_str(id.unwrap_or_default());
+        }
+        let Some(SnapshotCells { account, month, product, arr, units, .. }) =
+            parse_snapshot(&row, index, problems)
+        else {
+            continue;
+        };
+        let product = load.product(product);
+        run.rows.push((NewSnapshot { account, product, month, arr, units }, row.line));
+    }
+    load.finish(bulk, &mut run, problems)?;
+    load.flush(bulk)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    let inserted = load.loaded.len() as u64;
+    bulk.derive_from_loaded(ids, &mut load.loaded)?;
+    Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
+}
+
+/// The state of one snapshot load.
+struct Load<'a> {
+    file: String,
+    ids: &'a [String],
+    products: Vec<String>,
+    product_index: HashMap<String, u32, Quick>,
+    /// Accounts whose rows were already gathered once.
+    seen: Vec<bool>,
+    pending: Vec<NewSnapshot>,
+    loaded: Vec<LoadedSnapshot>,
+}
+
+impl Load<'_> {
+    fn product(&mut self, name: &str) -> u32 {
+        if let Some(&index) = self.product_index.get(name) {
+            return index;
+        }
+        let index = self.products.len() as u32;
+        self.products.push(name.to_string());
+        self.product_index.insert(name.to_string(), index);
+        index
+    }
+
+    /// Checks the run's rows for repeats and queues them for writing.
+    /// Writing goes on after a problem (it is all rolled back) so that the
+    /// check against written rows keeps finding repeats.
+    fn finish(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        run: &mut Run,
+        problems: &mut Problems,
+    ) -> StoreResult<()> {
+        let Some(account) = run.account.take() else {
+            run.rows.clear();
+            return Ok(());
+        };
+        if run.rows.is_empty() {
+            return Ok(());
+        }
+        let products = &self.products;
+        // Stable: of two equal keys the later line stays second.
+        run.rows.sort_by(|(a, _), (b, _)| {
+            products[a.product as usize]
+                .cmp(&products[b.product as usize])
+                .then(a.month.cmp(&b.month))
+        });
+        let seen = std::mem::replace(&mut self.seen[account as usize], true);
+        let mut written: HashSet<(String, Month)> = HashSet::new();
+        if seen {
+            // The account's rows came in more than one place: compare with
+            // what is already written for it.
+            self.flush(bulk)?;
+            let id = self.ids.get(account as usize).map_or("", String::as_str);
+            written = bulk.snapshot_keys(id)?.into_iter().collect();
+        }
+        let loaded_from = self.loaded.len();
+        let mut repeats: Vec<RowError> = Vec::new();
+        let mut previous: Option<(u32, Month)> = None;
+        for (row, line) in run.rows.drain(..) {
+            let key = (row.product, row.month);
+            let product = &self.products[row.product as usize];
+            if previous == Some(key) || (seen && written.contains(&(product.clone(), row.month))) {
+                let id = self.ids.get(account as usize).map_or("", String::as_str);
+                let message = format!(
+                    "account {id}, product {product}, month {} appears twice in this file",
+                    row.month
+                );
+                repeats.push(RowError::at(&self.file, line, message));
+                continue;
+            }
+            previous = Some(key);
+            self.loaded.push(LoadedSnapshot {
+                account,
+                month: row.month.0,
+                cents: row.arr.0,
+                units: row.units.unwrap_or(0),
+            });
+            self.pending.push(row);
+        }
+        // The derived facts want each account's rows by month: sorted here,
+        // a run at a time, the whole load is usually in order already.
+        self.loaded[loaded_from..].sort_by_key(|snapshot| snapshot.month);
+        repeats.sort_by_key(|error| error.line);
+        for error in repeats {
+            problems.push(error);
+        }
+        if self.pending.len() >= PENDING_ROWS {
+            self.flush(bulk)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
+        bulk.insert_snapshots(self.ids, &self.products, &self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+/// Notes into an empty table, written many to a statement; the table's
+/// unique key (account, time, text) finds a note given twice (see
+/// [`Keyed`]). The last touches are taken from the notes as they are read.
+pub(super) fn notes<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    ids: &[String],
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Notes).names;
+    let file = input.file_name().to_string();
+    let mut notes = Keyed::new(
+        |bulk: &mut BulkImport<'_>, rows: &[Note]| bulk.insert_new_notes(rows),
+        |bulk: &BulkImport<'_>, note: &Note| bulk.note_id(note),
+        |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
+    );
+    let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                problems.push(error);
+                continue;
+            }
+        };
+        let Some(NoteCells { account, note, .. }) = parse_note(&row, index, problems) else {
+            continue;
+        };
+        if note.kind.is_touch() {
+            let latest = &mut last_touch[account as usize];
+            *latest = (*latest).max(Some(note.at));
+        }
+        notes.push(bulk, problems, note, row.line)?;
+    }
+    notes.flush(bulk, problems)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    let touches: Vec<(&str, NaiveDate)> = ids
+        .iter()
+        .zip(&last_touch)
+        .filter_map(|(id, at)| at.map(|at| (id.as_str(), at.date_naive())))
+        .collect();
+    bulk.set_last_touches(&touches)?;
+    Ok(ImportCounts { inserted: notes.written(), updated: 0, unchanged: 0 })
+}
+
+/// Contracts into an empty table, written many to a statement; the unique
+/// contract id finds one given twice (see [`Keyed`]).
+pub(super) fn contracts<R: Read>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Contracts).names;
+    let id_error = input.cell_error_maker(names, 0);
+    let mut contracts = Keyed::new(
+        |bulk: &mut BulkImport<'_>, rows: &[Contract]| bulk.insert_new_contracts(rows),
+        |bulk: &BulkImport<'_>, contract: &Contract| bulk.contract_rowid(&contract.id),
+        |contract: &Contract, line, first| id_error(line, twice_contract(&contract.id, first)),
+    );
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                problems.push(error);
+                continue;
+            }
+        };
+        let Some(contract) = parse_contract(&row, index, problems) else { continue };
+        contracts.push(bulk, problems, contract, row.line)?;
+    }
+    contracts.flush(bulk, problems)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    Ok(ImportCounts { inserted: contracts.written(), updated: 0, unchanged: 0 })
+}
+
+/// Rows for an empty table whose unique key finds repeats: gathered, then
+/// written with `INSERT OR IGNORE` many to a statement. A batch that wrote
+/// fewer rows than it was given is looked at row by row: the rows' ids,
+/// given in the order written from 1 on, lead to the first copy's line.
+/// Writing goes on after a problem (it is all rolled back) so that repeats
+/// keep being found.
+struct Keyed<T, W, I, E> {
+    pending: Vec<T>,
+    pending_lines: Vec<u64>,
+    /// The line of each written row, by id − 1.
+    lines: Vec<u64>,
+    write: W,
+    id_of: I,
+    twice: E,
+}
+
+impl<T, W, I, E> Keyed<T, W, I, E>
+where
+    W: FnMut(&mut BulkImport<'_>, &[T]) -> StoreResult<usize>,
+    I: FnMut(&BulkImport<'_>, &T) -> StoreResult<Option<i64>>,
+    E: FnMut(&T, u64, u64) -> RowError,
+{
+    fn new(write: W, id_of: I, twice: E) -> Self {
+        Keyed {
+            pending: Vec::with_capacity(PENDING_ROWS),
+            pending_lines: Vec::with_capacity(PENDING_ROWS),
+            lines: Vec::new(),
+            write,
+            id_of,
+            twice,
+        }
+    }
+
+    fn push(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        problems: &mut Problems,
+        row: T,
+        line: u64,
+    ) -> StoreResult<()> {
+        self.pending.push(row);
+        self.pending_lines.push(line);
+        if self.pending.len() >= PENDING_ROWS {
+            self.flush(bulk, problems)?;
+        }
+        Ok(())
+    }
+
+    fn written(&self) -> u64 {
+        self.lines.len() as u64
+    }
+
+    fn flush(&mut self, bulk: &mut BulkImport<'_>, problems: &mut Problems) -> StoreResult<()> {
+        let written = (self.write)(bulk, &self.pending)?;
+        if written == self.pending.len() {
+            self.lines.append(&mut self.pending_lines);
+        } else {
+            // A row written by this batch has an id past every earlier one.
+            for (row, &line) in self.pending.iter().zip(&self.pending_lines) {
+                let id = (self.id_of)(bulk, row)?.and_then(|id| usize::try_from(id).ok());
+                let id = id.unwrap_or(0);
+                if id > self.lines.len() {
+                    self.lines.resize(id, 0);
+                    self.lines[id - 1] = line;
+                } else if let Some(&first) = id.checked_sub(1).and_then(|i| self.lines.get(i)) {
+                    problems.push((self.twice)(row, line, first));
+                }
+            }
+        }
+        self.pending.clear();
+        self.pending_lines.clear();
+        Ok(())
+    }
+}

@@ -1,0 +1,294 @@
+//! Multi-row inserts for loads into empty tables. One `INSERT … VALUES
+//! (…), (…), …` statement carries many rows, so SQLite opens the table's
+//! B-trees once per batch and, rows arriving in key order, finds each row's
+//! place on the page it wrote last instead of descending from the root for
+//! every row. Measured on 3.5 million snapshot rows: half the time of one
+//! statement per row. The callers guarantee that no row conflicts (they
+//! checked keys themselves), so a conflict here is an error, not an update.
+
+use super::BulkImport;
+use super::format::{iso_date, rfc3339};
+use crate::domain::{Account, Contract, Health, Money, Month, Note};
+use crate::store::StoreResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Statement};
+
+/// Rows per statement. Past a few hundred, the statement's own row list
+/// costs more than it saves (measured: 50–200 best, 4,000 twice as slow).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// A snapshot for a load into an empty table; its account and product are
+/// positions in the lists handed to [`BulkImport::insert_snapshots`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewSnapshot {
+    pub account: u32,
+    pub product: u32,
+    pub month: Month,
+    pub arr: Money,
+    pub units: Option<i64>,
+}
+
+/// Inserts `rows` into `head` (`table (columns)`) with `verb` (`INSERT`
+/// or `INSERT OR IGNORE`), `width` values per row, [`ROWS_PER_STATEMENT`]
+/// rows per statement; `bind` binds one row's values from the given 1-based
+/// parameter index on. Returns the rows written (fewer than given when rows
+/// were ignored).
+fn insert_many<R>(
+    conn: &Connection,
+    verb: &str,
+    head: &str,
+    width: usize,
+    rows: &[R],
+    mut bind: impl FnMut(&mut Statement<'_>, usize, &R) -> rusqlite::Result<()>,
+) -> StoreResult<usize> {
+    let mut written = 0;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = conn.prepare_cached(&values_sql(verb, head, width, chunk.len()))?;
+        for (position, row) in chunk.iter().enumerate() {
+            bind(&mut statement, position * width + 1, row)?;
+        }
+        written += statement.raw_execute()?;
+    }
+    Ok(written)
+}
+
+/// `{verb} INTO {head} VALUES (?,…),(?,…)…` for `rows` rows of `width` values.
+fn values_sql(verb: &str, head: &str, width: usize, rows: usize) -> String {
+    let mut one = String::with_capacity(width * 2 + 1);
+    one.push('(');
+    for column in 0..width {
+        one.push_str(if column == 0 { "?" } else { ",?" });
+    }
+    one.push(')');
+    let mut sql = format!("{verb} INTO {head} VALUES ");
+    sql.reserve(rows * (one.len() + 1));
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&one);
+    }
+    sql
+}
+
+/// The text at `index` in `list`; a position out of range is a caller's bug.
+fn text(list: &[String], index: u32) -> rusqlite::Result<&str> {
+    list.get(index as usize).map(String::as_str).ok_or(rusqlite::Error::InvalidQuery)
+}
+
+impl BulkImport<'_> {
+    /// Inserts snapshots into a table that was empty when the import began
+    /// and holds none of these keys. Fastest when rows come in key order
+    /// (account, product, month).
+    pub fn insert_snapshots(
+        &mut self,
+        ids: &[String],
+        products: &[String],
+        rows: &[NewSnapshot],
+    ) -> StoreResult<()> {
+        insert_many(
+            self.conn,
+            "INSERT",
+            "snapshots (account_id, product, month, arr_cents, units)",
+            5,
+            rows,
+            |statement, at, row| {
+                statement.raw_bind_parameter(at, text(ids, row.account)?)?;
+                statement.raw_bind_parameter(at + 1, text(products, row.product)?)?;
+                statement.raw_bind_parameter(at + 2, row.month.0)?;
+                statement.raw_bind_parameter(at + 3, row.arr.0)?;
+                statement.raw_bind_parameter(at + 4, row.units)
+            },
+        )?;
+        Ok(())
+    }
+
+    /// The (product, month) keys stored for one account, to check a file
+    /// that gives an account's rows in more than one place.
+    pub fn snapshot_keys(&self, account_id: &str) -> StoreResult<Vec<(String, Month)>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT product, month FROM snapshots WHERE account_id = ?1")?;
+        let keys = statement
+            .query_map([account_id], |row| Ok((row.get(0)?, Month(row.get(1)?))))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(keys)
+    }
+}
+
+impl BulkImport<'_> {
+    /// Inserts new accounts into a table that was empty when the import
+    /// began (so every account in it is one of these), with their first stage and
+    /// (when given) health recorded in the history as `who` at `at` for
+    /// `reason`, as [`BulkImport::insert_account`] and the history writers
+    /// do one by one.
+    pub fn insert_new_accounts(
+        &mut self,
+        accounts: &[Account],
+        today: NaiveDate,
+        at: DateTime<Utc>,
+        who: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        let today = iso_date(today);
+        insert_many(
+            self.conn,
+            "INSERT",
+            "accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
+                       potential_units, health, health_since, flags)",
+            13,
+            accounts,
+            |statement, at, account| {
+                statement.raw_bind_parameter(at, account.id.as_str())?;
+                statement.raw_bind_parameter(at + 1, account.name.as_str())?;
+                statement.raw_bind_parameter(at + 2, account.csm.as_str())?;
+                statement.raw_bind_parameter(at + 3, account.am.as_str())?;
+                statement.raw_bind_parameter(at + 4, account.segment.as_str())?;
+                statement.raw_bind_parameter(at + 5, account.industry.as_str())?;
+                statement.raw_bind_parameter(at + 6, account.region.as_str())?;
+                statement.raw_bind_parameter(at + 7, account.stage.as_str())?;
+                statement.raw_bind_parameter(at + 8, today.as_str())?;
+                statement.raw_bind_parameter(at + 9, account.potential_units)?;
+                statement.raw_bind_parameter(at + 10, account.health.map(Health::as_str))?;
+                statement.raw_bind_parameter(at + 11, account.health.map(|_| today.as_str()))?;
+                statement.raw_bind_parameter(at + 12, account.flags.bits())
+            },
+        )?;
+        // Every new account's stage, and its health when it has one, start
+        // the history; read back in one pass rather than bound row by row.
+        let at = rfc3339(at);
+        self.conn.execute(
+            "INSERT INTO stage_changes (account_id, at, who, stage, reason)
+             SELECT id, ?1, ?2, stage, ?3 FROM accounts ORDER BY id",
+            rusqlite::params![at, who, reason],
+        )?;
+        self.conn.execute(
+            "INSERT INTO health_changes (account_id, at, who, health, reason)
+             SELECT id, ?1, ?2, health, ?3 FROM accounts WHERE health IS NOT NULL ORDER BY id",
+            rusqlite::params![at, who, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Inserts contracts into a table that was empty when the import began,
+    /// skipping any whose id is already stored; returns how many were
+    /// written. Contracts get row ids in the order written, from 1.
+    pub fn insert_new_contracts(&mut self, contracts: &[Contract]) -> StoreResult<usize> {
+        insert_many(
+            self.conn,
+            "INSERT OR IGNORE",
+            "contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing,
+                        terminated_on)",
+            9,
+            contracts,
+            |statement, at, contract| {
+                statement.raw_bind_parameter(at, contract.id.as_str())?;
+                statement.raw_bind_parameter(at + 1, contract.account_id.as_str())?;
+                statement.raw_bind_parameter(at + 2, contract.product.as_str())?;
+                statement.raw_bind_parameter(at + 3, iso_date(contract.start_date))?;
+                statement.raw_bind_parameter(at + 4, iso_date(contract.end_date))?;
+                statement.raw_bind_parameter(at + 5, contract.arr.0)?;
+                statement.raw_bind_parameter(at + 6, contract.units)?;
+                statement.raw_bind_parameter(at + 7, contract.billing.as_str())?;
+                statement.raw_bind_parameter(at + 8, contract.terminated_on.map(iso_date))
+            },
+        )
+    }
+
+    /// The row id of the stored contract with this id.
+    pub fn contract_rowid(&self, id: &str) -> StoreResult<Option<i64>> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT rowid FROM contracts WHERE id = ?1")?;
+        Ok(statement.query_row([id], |row| row.get(0)).optional()?)
+    }
+
+    /// Inserts notes into a table that was empty when the import began,
+    /// skipping any whose account, time and text are already stored; returns
+    /// how many were written. Notes get ids in the order written, from 1.
+    pub fn insert_new_notes(&mut self, notes: &[Note]) -> StoreResult<usize> {
+        insert_many(
+            self.conn,
+            "INSERT OR IGNORE",
+            "notes (account_id, at, kind, text, who)",
+            5,
+            notes,
+            |statement, at, note| {
+                statement.raw_bind_parameter(at, note.account_id.as_str())?;
+                statement.raw_bind_parameter(at + 1, rfc3339(note.at))?;
+                statement.raw_bind_parameter(at + 2, note.kind.as_str())?;
+                statement.raw_bind_parameter(at + 3, note.text.as_str())?;
+                statement.raw_bind_parameter(at + 4, note.who.as_str())
+            },
+        )
+    }
+
+    /// The id of the stored note with this account, time and text.
+    pub fn note_id(&self, note: &Note) -> StoreResult<Option<i64>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM notes WHERE account_id = ?1 AND at = ?2 AND text = ?3",
+        )?;
+        let id = statement
+            .query_row(rusqlite::params![note.account_id, rfc3339(note.at), note.text], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        Ok(id)
+    }
+
+    /// Sets every account's last touch to the given day (`None`: no touch),
+    /// for a load that read every note of the book.
+    pub fn set_last_touches(&mut self, touches: &[(&str, NaiveDate)]) -> StoreResult<()> {
+        self.conn
+            .execute("UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL", [])?;
+        // One prepared update per account: measured quicker than joining
+        // the accounts to many-row value lists.
+        let mut statement =
+            self.conn.prepare_cached("UPDATE accounts SET last_touch = ?2 WHERE id = ?1")?;
+        for (id, day) in touches {
+            statement.execute(rusqlite::params![id, iso_date(*day)])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_lists_have_one_group_per_row() {
+        assert_eq!(
+            values_sql("INSERT", "t (a, b)", 2, 3),
+            "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?)"
+        );
+        assert_eq!(
+            values_sql("INSERT OR IGNORE", "t (a)", 1, 1),
+            "INSERT OR IGNORE INTO t (a) VALUES (?)"
+        );
+    }
+
+    #[test]
+    fn more_rows_than_one_statement_holds_are_all_written() {
+        let conn = Connection::open_in_memory().expect("conn");
+        conn.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)").expect("table");
+        // Two full statements and part of a third.
+        let rows: Vec<(i64, String)> = (1..=207).map(|a| (a, format!("r{a}"))).collect();
+        let bind = |statement: &mut Statement<'_>, at: usize, row: &(i64, String)| {
+            statement.raw_bind_parameter(at, row.0)?;
+            statement.raw_bind_parameter(at + 1, row.1.as_str())
+        };
+        assert_eq!(insert_many(&conn, "INSERT", "t (a, b)", 2, &rows, bind).expect("insert"), 207);
+        // Ignored rows are not counted as written.
+        let again = [(5, "x".to_string()), (1_000, "new".to_string())];
+        assert_eq!(
+            insert_many(&conn, "INSERT OR IGNORE", "t (a, b)", 2, &again, bind).expect("ignore"),
+            1
+        );
+        let last: String =
+            conn.query_row("SELECT b FROM t WHERE a = 207", [], |r| r.get(0)).expect("row");
+        assert_eq!(last, "r207");
+        let five: String =
+            conn.query_row("SELECT b FROM t WHERE a = 5", [], |r| r.get(0)).expect("row");
+        assert_eq!(five, "r5");
+    }
+}
