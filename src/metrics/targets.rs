@@ -18,7 +18,7 @@
 //! all descending but the id. Every row carries its factors and why, so the
 //! hunter sees how it got its place.
 
-use super::board::AccountPosition;
+use super::board::{AccountPosition, Names, Standing};
 use crate::domain::tier::Tier;
 use crate::domain::{Health, Money, Stage};
 use chrono::NaiveDate;
@@ -63,7 +63,7 @@ pub struct ScorePart {
     pub why: String,
 }
 
-/// A ranked target: an index into the list's positions and its priority.
+/// A ranked target: an index into the list's accounts and its priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     pub index: usize,
@@ -84,25 +84,33 @@ pub struct TargetFilter {
 
 impl TargetFilter {
     pub fn accepts(&self, position: &AccountPosition) -> bool {
-        self.am.as_ref().is_none_or(|am| position.am.eq_ignore_ascii_case(am.trim()))
-            && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(&position.id))
-            && self.stage.is_none_or(|stage| position.stage == stage)
-            && self.health.is_none_or(|health| position.health == Some(health))
-            && self.tier.is_none_or(|tier| position.tier == tier)
+        self.accepts_parts(&position.id, &position.am, &position.standing())
+    }
+
+    /// As `accepts`, for an account given by its id, AM and figures.
+    pub fn accepts_parts(&self, id: &str, am: &str, standing: &Standing) -> bool {
+        self.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
+            && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(id))
+            && self.stage.is_none_or(|stage| standing.stage == stage)
+            && self.health.is_none_or(|health| standing.health == Some(health))
+            && self.tier.is_none_or(|tier| standing.tier == tier)
     }
 }
 
 /// The ranked list, computed once; filtering afterwards is a walk in rank
-/// order, so changing a filter never re-ranks the book.
+/// order, so changing a filter never re-ranks the book. Account `i` has its
+/// names at `names` index `i` and its figures at `standings[i]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetList {
     pub today: NaiveDate,
-    pub positions: Vec<AccountPosition>,
+    pub names: Names,
+    pub standings: Vec<Standing>,
     pub ranked: Vec<Target>,
 }
 
 /// The priority of one account, `None` when it is not a target.
-pub fn priority(position: &AccountPosition, today: NaiveDate) -> Option<Money> {
+pub fn priority(position: impl Into<Standing>, today: NaiveDate) -> Option<Money> {
+    let position: Standing = position.into();
     let whitespace = position.absorption.whitespace;
     if whitespace.cents() <= 0 || position.health == Some(Health::Red) {
         return None;
@@ -118,7 +126,8 @@ pub fn priority(position: &AccountPosition, today: NaiveDate) -> Option<Money> {
 }
 
 /// The factors behind a row's priority, in words.
-pub fn score_parts(position: &AccountPosition, today: NaiveDate) -> Vec<ScorePart> {
+pub fn score_parts(position: impl Into<Standing>, today: NaiveDate) -> Vec<ScorePart> {
+    let position: Standing = position.into();
     let health_word = position.health.map_or("not set", Health::as_str);
     let days = position.days_to_renewal(today);
     let renewal_why = match days {
@@ -158,7 +167,7 @@ pub fn score_parts(position: &AccountPosition, today: NaiveDate) -> Vec<ScorePar
 }
 
 /// The parts as one line: `whitespace 90,000 × health green 100% × …`.
-pub fn explain(position: &AccountPosition, today: NaiveDate) -> String {
+pub fn explain(position: impl Into<Standing>, today: NaiveDate) -> String {
     let parts = score_parts(position, today);
     parts
         .iter()
@@ -174,33 +183,69 @@ pub fn explain(position: &AccountPosition, today: NaiveDate) -> String {
 }
 
 impl TargetList {
+    /// Ranks `positions` (the straightforward way in; see
+    /// [`TargetList::from_standings`]).
     pub fn rank(positions: Vec<AccountPosition>, today: NaiveDate) -> TargetList {
-        let mut ranked: Vec<Target> = positions
+        let (names, standings) = Names::split(positions);
+        TargetList::from_standings(names, standings, today)
+    }
+
+    /// Ranks the accounts of `names` with their `standings` (same order).
+    pub fn from_standings(names: Names, standings: Vec<Standing>, today: NaiveDate) -> TargetList {
+        let mut ranked: Vec<Target> = standings
             .iter()
             .enumerate()
-            .filter_map(|(index, position)| {
-                priority(position, today).map(|priority| Target { index, priority })
+            .filter_map(|(index, standing)| {
+                priority(*standing, today).map(|priority| Target { index, priority })
             })
             .collect();
-        ranked.sort_by(|a, b| {
-            let (pa, pb) = (&positions[a.index], &positions[b.index]);
+        // Account ids are unique, so the order is total and an unstable sort exact.
+        ranked.sort_unstable_by(|a, b| {
+            let (pa, pb) = (&standings[a.index], &standings[b.index]);
             b.priority
                 .cmp(&a.priority)
                 .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
-                .then_with(|| pa.id.cmp(&pb.id))
+                .then_with(|| names.id(index(a)).cmp(names.id(index(b))))
         });
-        TargetList { today, positions, ranked }
+        TargetList { today, names, standings, ranked }
     }
 
-    /// The targets passing `filter`, best first.
+    /// The targets passing `filter`, best first, each as a whole position.
     pub fn rows<'a>(
         &'a self,
         filter: &'a TargetFilter,
-    ) -> impl Iterator<Item = (&'a Target, &'a AccountPosition)> + 'a {
+    ) -> impl Iterator<Item = (&'a Target, AccountPosition)> + 'a {
         self.ranked
             .iter()
-            .map(|target| (target, &self.positions[target.index]))
-            .filter(|(_, position)| filter.accepts(position))
+            .filter(|target| self.accepts(filter, target))
+            .map(|target| (target, self.position(target)))
+    }
+
+    /// Whether the target's account passes `filter`.
+    pub fn accepts(&self, filter: &TargetFilter, target: &Target) -> bool {
+        let account = index(target);
+        filter.accepts_parts(self.names.id(account), self.names.am(account), self.standing(target))
+    }
+
+    pub fn id(&self, target: &Target) -> &str {
+        self.names.id(index(target))
+    }
+
+    pub fn name(&self, target: &Target) -> &str {
+        self.names.name(index(target))
+    }
+
+    pub fn am(&self, target: &Target) -> &str {
+        self.names.am(index(target))
+    }
+
+    pub fn standing(&self, target: &Target) -> &Standing {
+        &self.standings[target.index]
+    }
+
+    /// The target's account as a whole position (names copied).
+    pub fn position(&self, target: &Target) -> AccountPosition {
+        AccountPosition::from_parts(&self.names, index(target), self.standing(target))
     }
 
     pub fn len(&self) -> usize {
@@ -210,6 +255,10 @@ impl TargetList {
     pub fn is_empty(&self) -> bool {
         self.ranked.is_empty()
     }
+}
+
+fn index(target: &Target) -> u32 {
+    u32::try_from(target.index).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -249,15 +298,15 @@ mod tests {
             today,
         );
         let filter = TargetFilter::default();
-        let order: Vec<(&str, Money)> =
-            list.rows(&filter).map(|(t, p)| (p.id.as_str(), t.priority)).collect();
+        let order: Vec<(String, Money)> =
+            list.rows(&filter).map(|(t, p)| (p.id, t.priority)).collect();
         assert_eq!(
             order,
             vec![
-                ("big-yellow", Money::from_units(8_000)),
-                ("orange", Money::from_units(6_000)),
-                ("big-adoption", Money::from_units(5_000)),
-                ("small", Money::from_units(1_000)),
+                ("big-yellow".to_string(), Money::from_units(8_000)),
+                ("orange".to_string(), Money::from_units(6_000)),
+                ("big-adoption".to_string(), Money::from_units(5_000)),
+                ("small".to_string(), Money::from_units(1_000)),
             ]
         );
     }
@@ -292,9 +341,7 @@ mod tests {
             vec![with_whitespace("A", Stage::Absorption, Some(Health::Green), 9_000), other_am],
             today,
         );
-        let ids = |filter: &TargetFilter| {
-            list.rows(filter).map(|(_, p)| p.id.clone()).collect::<Vec<_>>()
-        };
+        let ids = |filter: &TargetFilter| list.rows(filter).map(|(_, p)| p.id).collect::<Vec<_>>();
         assert_eq!(
             ids(&TargetFilter { am: Some("dana".into()), ..TargetFilter::default() }),
             ["B"]

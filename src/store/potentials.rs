@@ -12,7 +12,7 @@ use crate::domain::{Config, Health, Money, Month, Stage};
 use crate::metrics::absorption::{
     AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
 };
-use crate::metrics::board::{AccountPosition, Board};
+use crate::metrics::board::{AccountPosition, Board, Names, Standing};
 use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -222,44 +222,84 @@ impl Store {
         today: NaiveDate,
         config: &Config,
     ) -> StoreResult<Vec<AccountPosition>> {
+        let (names, standings) = self.standings_from_rows(rows, today, config)?;
+        Ok((0..names.len())
+            .zip(&standings)
+            .map(|(index, standing)| {
+                AccountPosition::from_parts(&names, u32::try_from(index).unwrap_or(0), standing)
+            })
+            .collect())
+    }
+
+    /// The names and figures of the accounts of `rows`, in their order: what
+    /// the board and the targets list are built from. One pass over the
+    /// rows, with the names copied into one buffer; the tiers are assigned
+    /// without a sort when the rows come largest ARR first, ties by id (as
+    /// the book holds them).
+    pub fn standings_from_rows(
+        &self,
+        rows: &[BookRow],
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<(Names, Vec<Standing>)> {
         let lines = self.potential_lines()?;
         let red = self.red_recently(today)?;
-        let mut positions: Vec<AccountPosition> = rows
+        let bytes = rows.iter().map(|r| r.id.len() + r.name.len() + r.csm.len() + r.am.len()).sum();
+        let mut names = Names::with_capacity(rows.len(), bytes);
+        let mut standings: Vec<Standing> = rows
             .iter()
-            .map(|row| AccountPosition {
-                id: row.id.clone(),
-                name: row.name.clone(),
-                csm: row.csm.clone(),
-                am: row.am.clone(),
-                stage: row.stage,
-                stage_since: row.stage_since,
-                red_recently: row.health == Some(Health::Red) || red.contains(&row.id),
-                health: row.health,
-                arr: row.arr,
-                tier: 0,
-                absorption: account_absorption(
-                    row.arr,
-                    row.units,
-                    row.potential_units,
-                    lines.get(&row.id).map(Vec::as_slice).unwrap_or(&[]),
-                ),
-                next_renewal: row.next_renewal,
+            .map(|row| {
+                names.push(&row.id, &row.name, &row.csm, &row.am);
+                let product_lines = if lines.is_empty() {
+                    &[][..]
+                } else {
+                    lines.get(&row.id).map(Vec::as_slice).unwrap_or(&[])
+                };
+                Standing {
+                    stage: row.stage,
+                    stage_since: row.stage_since,
+                    red_recently: row.health == Some(Health::Red)
+                        || (!red.is_empty() && red.contains(&row.id)),
+                    health: row.health,
+                    arr: row.arr,
+                    tier: 0,
+                    absorption: account_absorption(
+                        row.arr,
+                        row.units,
+                        row.potential_units,
+                        product_lines,
+                    ),
+                    next_renewal: row.next_renewal,
+                }
             })
             .collect();
-        assign_position_tiers(&mut positions, config);
-        Ok(positions)
+        let ranked = rows.is_sorted_by(|a, b| {
+            a.arr > b.arr || (a.arr == b.arr && a.id.as_str() <= b.id.as_str())
+        });
+        if ranked {
+            let arrs: Vec<Money> = standings.iter().map(|s| s.arr).collect();
+            for (standing, tier) in
+                standings.iter_mut().zip(assign_tiers(&arrs, &config.tier_cuts_bp))
+            {
+                standing.tier = tier;
+            }
+        } else {
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            assign_standing_tiers(&mut standings, &ids, config);
+        }
+        Ok((names, standings))
     }
 
     /// The board from book rows already read (see
-    /// [`Store::account_positions_from_rows`]).
+    /// [`Store::standings_from_rows`]).
     pub fn board_from_rows(
         &self,
         rows: &[BookRow],
         today: NaiveDate,
         config: &Config,
     ) -> StoreResult<Board> {
-        let positions = self.account_positions_from_rows(rows, today, config)?;
-        Ok(Board::build(positions, today, config.stuck_stage_days))
+        let (names, standings) = self.standings_from_rows(rows, today, config)?;
+        Ok(Board::from_standings(names, standings, today, config.stuck_stage_days))
     }
 
     /// The targets list from book rows already read.
@@ -269,7 +309,19 @@ impl Store {
         today: NaiveDate,
         config: &Config,
     ) -> StoreResult<TargetList> {
-        Ok(TargetList::rank(self.account_positions_from_rows(rows, today, config)?, today))
+        let (names, standings) = self.standings_from_rows(rows, today, config)?;
+        Ok(TargetList::from_standings(names, standings, today))
+    }
+}
+
+/// Pareto tiers by ARR (ties by id), for figures in any order.
+fn assign_standing_tiers(standings: &mut [Standing], ids: &[&str], config: &Config) {
+    let mut order: Vec<usize> = (0..standings.len()).collect();
+    order
+        .sort_by(|&a, &b| standings[b].arr.cmp(&standings[a].arr).then_with(|| ids[a].cmp(ids[b])));
+    let ranked: Vec<Money> = order.iter().map(|&i| standings[i].arr).collect();
+    for (index, tier) in order.into_iter().zip(assign_tiers(&ranked, &config.tier_cuts_bp)) {
+        standings[index].tier = tier;
     }
 }
 
@@ -321,9 +373,9 @@ impl Store {
     /// Accounts with a change to red in the last `RED_SPELL_DAYS` days.
     fn red_recently(&self, today: NaiveDate) -> StoreResult<HashSet<String>> {
         let since = date_text(today - chrono::Duration::days(RED_SPELL_DAYS));
-        let mut statement = self.conn.prepare(
-            "SELECT DISTINCT account_id FROM health_changes WHERE health = 'red' AND at >= ?1",
-        )?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT account_id FROM health_changes WHERE health = 'red' AND at >= ?1")?;
         let rows = statement.query_map([since], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -154,20 +154,25 @@ impl BoardPane {
         column.cards.get(self.cursors[self.column].selected)
     }
 
+    /// The selected card's account id.
+    fn selected_id(&self) -> Option<&str> {
+        Some(self.board.as_ref()?.id(self.selected_card()?))
+    }
+
     /// The suggestion the accept/dismiss keys act on: the listed one, or the
     /// selected card's.
     fn selected_suggestion(&self) -> Option<&StageSuggestion> {
         if self.showing_suggestions {
             self.suggestions.get(self.suggestion_cursor.selected)
         } else {
-            let id = &self.selected_card()?.position.id;
-            self.suggestions.iter().find(|s| &s.account_id == id)
+            let id = self.selected_id()?;
+            self.suggestions.iter().find(|s| s.account_id == id)
         }
     }
 
     fn reload(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let today = cx.clock.today();
-        let selected = self.selected_card().map(|c| c.position.id.clone());
+        let selected = self.selected_id().map(str::to_string);
         // The book in memory holds every account's row: only potentials and
         // red spells are read again.
         let board = if cx.book.is_complete() {
@@ -218,11 +223,13 @@ impl BoardPane {
                 let (health, arr, renewal) = (row.health, row.arr, row.next_renewal);
                 board.move_account(&account_id, to, since);
                 if let Some((stage, index)) = board.find(&account_id) {
-                    let column = &mut board.columns[usize::from(stage.number() - 1)];
-                    if let Some(card) = column.cards.get_mut(index) {
-                        card.position.health = health;
-                        card.position.next_renewal = renewal;
-                        debug_assert_eq!(card.position.arr, arr);
+                    let column = &board.columns[usize::from(stage.number() - 1)];
+                    if let Some(card) = column.cards.get(index).copied()
+                        && let Some(standing) = board.standing_mut(&card)
+                    {
+                        standing.health = health;
+                        standing.next_renewal = renewal;
+                        debug_assert_eq!(standing.arr, arr);
                     }
                 }
                 self.suggestions.retain_mut(|s| {
@@ -246,31 +253,28 @@ impl BoardPane {
     }
 
     fn move_form(&mut self, to: Option<Stage>) -> Request {
-        let Some(card) = self.selected_card() else {
+        let (Some(board), Some(card)) = (self.board.as_ref(), self.selected_card()) else {
             return Request::Message("no account in this column".to_string());
         };
-        let from = card.position.stage;
+        let from = board.standing(card).stage;
         let to = match to {
             Some(stage) => stage,
             None => Stage::ALL[usize::from(from.number()) % 4],
         };
-        let form = StageForm::new(&card.position.id, &card.position.name, from, to);
-        self.pending = Some(Pending::Move { account_id: card.position.id.clone(), to });
+        let form = StageForm::new(board.id(card), board.name(card), from, to);
+        self.pending = Some(Pending::Move { account_id: board.id(card).to_string(), to });
         Request::Popup(Popup::Stage(Box::new(form)))
     }
 
     fn neighbour(&self, forward: bool) -> Result<Stage, String> {
-        let Some(card) = self.selected_card() else {
+        let (Some(board), Some(card)) = (self.board.as_ref(), self.selected_card()) else {
             return Err("no account in this column".to_string());
         };
-        let number = card.position.stage.number();
+        let stage = board.standing(card).stage;
+        let number = stage.number();
         let target = if forward { number + 1 } else { number.wrapping_sub(1) };
         Stage::ALL.iter().copied().find(|s| s.number() == target).ok_or_else(|| {
-            format!(
-                "{} is the {} stage",
-                card.position.stage.title(),
-                if forward { "last" } else { "first" }
-            )
+            format!("{} is the {} stage", stage.title(), if forward { "last" } else { "first" })
         })
     }
 }
@@ -353,8 +357,8 @@ impl Pane for BoardPane {
             Action::Right => self.column = (self.column + 1) % 4,
             Action::Open => {
                 return self
-                    .selected_card()
-                    .map_or(Request::None, |c| Request::OpenAccount(c.position.id.clone()));
+                    .selected_id()
+                    .map_or(Request::None, |id| Request::OpenAccount(id.to_string()));
             }
             Action::MoveStage => return self.move_form(None),
             Action::StagePrev | Action::StageNext => {
@@ -402,7 +406,7 @@ impl Pane for BoardPane {
         if self.showing_suggestions {
             self.selected_suggestion().map(|s| s.account_id.clone())
         } else {
-            self.selected_card().map(|c| c.position.id.clone())
+            self.selected_id().map(str::to_string)
         }
     }
 

@@ -12,7 +12,7 @@
 use crate::domain::Health;
 use crate::domain::opportunity::{Opportunity, OpportunityStage};
 use crate::domain::{Money, Stage};
-use crate::metrics::board::AccountPosition;
+use crate::metrics::board::Standing;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
@@ -29,7 +29,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::mpsc::{Receiver, channel};
 
 /// Each product's holders (see `Store::product_holders_all`).
@@ -77,6 +77,16 @@ enum Expect {
     Added { account_id: String, before: usize },
     /// This opportunity moved to this stage.
     Moved { id: i64, to: OpportunityStage },
+}
+
+/// One row of the list: its target, and its account's names and figures.
+#[derive(Debug, Clone, Copy)]
+struct Pick<'a> {
+    target: &'a Target,
+    id: &'a str,
+    name: &'a str,
+    am: &'a str,
+    account: &'a Standing,
 }
 
 /// The ranked list, the filter and the cursor.
@@ -145,13 +155,19 @@ impl TargetsPane {
         self.holders_loading = Some(answer);
     }
 
-    fn row(&self, position: usize) -> Option<(&Target, &AccountPosition)> {
+    fn row(&self, position: usize) -> Option<Pick<'_>> {
         let list = self.list.as_ref()?;
         let target = list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)?;
-        Some((target, list.positions.get(target.index)?))
+        Some(Pick {
+            target,
+            id: list.id(target),
+            name: list.name(target),
+            am: list.am(target),
+            account: list.standings.get(target.index)?,
+        })
     }
 
-    fn selected(&self) -> Option<(&Target, &AccountPosition)> {
+    fn selected(&self) -> Option<Pick<'_>> {
         self.row(self.cursor.selected)
     }
 
@@ -161,7 +177,7 @@ impl TargetsPane {
 
     /// Re-walks the ranked list for the filter, keeping the selected account.
     fn apply_filter(&mut self) {
-        let keep = self.selected().map(|(_, p)| p.id.clone());
+        let keep = self.selected().map(|p| p.id.to_string());
         self.visible.clear();
         if let Some(list) = &self.list {
             let filter = &self.filter;
@@ -169,18 +185,18 @@ impl TargetsPane {
                 list.ranked
                     .iter()
                     .enumerate()
-                    .filter(|(_, t)| filter.accepts(&list.positions[t.index]))
+                    .filter(|(_, t)| list.accepts(filter, t))
                     .filter_map(|(i, _)| u32::try_from(i).ok()),
             );
             self.visible_whitespace = self
                 .visible
                 .iter()
                 .filter_map(|i| list.ranked.get(usize::try_from(*i).ok()?))
-                .map(|t| list.positions[t.index].absorption.whitespace)
+                .map(|t| list.standing(t).absorption.whitespace)
                 .sum();
         }
         let position = keep.and_then(|id| {
-            (0..self.visible.len()).find(|i| self.row(*i).is_some_and(|(_, p)| p.id == id))
+            (0..self.visible.len()).find(|i| self.row(*i).is_some_and(|p| p.id == id))
         });
         self.cursor.select(position.unwrap_or(0), self.visible.len());
     }
@@ -235,10 +251,10 @@ impl TargetsPane {
     }
 
     fn confirm_move(&mut self, to_lost: bool) -> Request {
-        let Some((_, position)) = self.selected() else {
+        let Some(position) = self.selected() else {
             return Request::Message("no target selected".to_string());
         };
-        let Some(opportunity) = self.open_opportunity(&position.id) else {
+        let Some(opportunity) = self.open_opportunity(position.id) else {
             return Request::Message(format!(
                 "{} has no open opportunity: o records one",
                 position.name
@@ -264,7 +280,7 @@ impl TargetsPane {
             to.as_str()
         );
         let write = Write::OpportunityStage {
-            account_id: position.id.clone(),
+            account_id: position.id.to_string(),
             id: opportunity.id,
             stage: to,
         };
@@ -306,12 +322,15 @@ impl Pane for TargetsPane {
             } else {
                 cx.store.target_list(today, cx.config)?
             };
-            let mut ams: Vec<String> =
-                list.positions.iter().map(|p| p.am.clone()).filter(|am| !am.is_empty()).collect();
-            ams.sort();
-            ams.dedup();
-            self.ams = ams;
-            self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
+            // The AMs to cycle through, each once: a set of borrowed names,
+            // not a copy of every account's.
+            let ams: BTreeSet<&str> = (0..list.names.len())
+                .filter_map(|i| u32::try_from(i).ok())
+                .map(|i| list.names.am(i))
+                .filter(|am| !am.is_empty())
+                .collect();
+            self.ams = ams.into_iter().map(str::to_string).collect();
+            self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
             self.holders = None;
             self.start_holders(cx);
             if let Some((product, _)) = self.filter.product.take() {
@@ -342,7 +361,7 @@ impl Pane for TargetsPane {
             Action::Open => {
                 return self
                     .selected()
-                    .map_or(Request::None, |(_, p)| Request::OpenAccount(p.id.clone()));
+                    .map_or(Request::None, |p| Request::OpenAccount(p.id.to_string()));
             }
             Action::FilterAm => {
                 self.filter.am = cycle_option(&self.ams, self.filter.am.as_ref());
@@ -387,13 +406,13 @@ impl Pane for TargetsPane {
                 self.apply_filter();
             }
             Action::RecordOpportunity => {
-                let Some((_, position)) = self.selected() else {
+                let Some(position) = self.selected() else {
                     return Request::Message("no target selected".to_string());
                 };
-                let owner = if position.am.is_empty() { cx.user } else { &position.am };
-                let form = OpportunityForm::new(&position.id, &position.name, owner);
-                let before = self.opportunities.get(&position.id).map_or(0, Vec::len);
-                self.expect = Some(Expect::Added { account_id: position.id.clone(), before });
+                let owner = if position.am.is_empty() { cx.user } else { position.am };
+                let form = OpportunityForm::new(position.id, position.name, owner);
+                let before = self.opportunities.get(position.id).map_or(0, Vec::len);
+                self.expect = Some(Expect::Added { account_id: position.id.to_string(), before });
                 return Request::Popup(Popup::Opportunity(Box::new(form)));
             }
             Action::AdvanceOpportunity => return self.confirm_move(false),
@@ -405,7 +424,7 @@ impl Pane for TargetsPane {
     }
 
     fn selected_account(&self, _book: &BookIndex) -> Option<String> {
-        self.selected().map(|(_, p)| p.id.clone())
+        self.selected().map(|p| p.id.to_string())
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
@@ -463,7 +482,8 @@ impl Pane for TargetsPane {
             lines.push(Line::from("  x clears the filters."));
         }
         for position in self.cursor.window(self.visible.len()) {
-            let Some((target, account)) = self.row(position) else { continue };
+            let Some(pick) = self.row(position) else { continue };
+            let (target, account) = (pick.target, pick.account);
             let stage = if wide {
                 account.stage.title().to_string()
             } else {
@@ -477,11 +497,11 @@ impl Pane for TargetsPane {
             let mut spans = vec![
                 Span::styled(format!("{:>4} ", position + 1), theme.dim()),
                 theme.health(account.health),
-                Span::raw(format!(" {:<name_w$} ", fit(&account.name, name_w))),
+                Span::raw(format!(" {:<name_w$} ", fit(pick.name, name_w))),
                 Span::styled(
                     format!(
                         "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
-                        fit(&account.am, am_w),
+                        fit(pick.am, am_w),
                         stage,
                         account.tier
                     ),
@@ -503,7 +523,7 @@ impl Pane for TargetsPane {
                 spans.push(Span::styled("!", theme.error()));
             }
             if wide {
-                let opportunity = self.open_opportunity(&account.id).map_or(String::new(), |o| {
+                let opportunity = self.open_opportunity(pick.id).map_or(String::new(), |o| {
                     format!(
                         "{} {} {}",
                         o.fields.stage.as_str(),
@@ -522,21 +542,22 @@ impl Pane for TargetsPane {
         frame.render_widget(Paragraph::new(lines), body);
         // Why the selected row stands where it does, and its opportunities.
         let mut detail = Vec::new();
-        if let Some((target, account)) = self.selected() {
+        if let Some(pick) = self.selected() {
+            let (target, account) = (pick.target, pick.account);
             detail.push(Line::from(vec![
-                Span::styled(format!("{} ", account.name), theme.title()),
+                Span::styled(format!("{} ", pick.name), theme.title()),
                 Span::styled(
                     format!(
                         "priority {} = {}",
                         target.priority.to_whole_grouped(),
-                        explain(account, today)
+                        explain(*account, today)
                     ),
                     theme.dim(),
                 ),
             ]));
             let opportunities: Vec<String> = self
                 .opportunities
-                .get(&account.id)
+                .get(pick.id)
                 .map(|all| {
                     all.iter()
                         .map(|o| {

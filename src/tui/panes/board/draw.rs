@@ -73,12 +73,12 @@ impl BoardPane {
             let cursor = self.cursors[column];
             for index in cursor.window(cards.len()) {
                 let card = &cards[index];
-                let position = &card.position;
+                let position = board.standing(card);
                 let name_width = w.saturating_sub(11);
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!("{:<name_width$}", fit(board.name(card), name_width))),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
                 let bar_width = w.saturating_sub(23).clamp(4, 12);
@@ -122,14 +122,14 @@ impl BoardPane {
             let shown = window.len();
             for index in window {
                 let card = &cards[index];
-                let position = &card.position;
+                let position = board.standing(card);
                 // H name ARR bar % ↻renewal in-stage ⚑
                 let name_width = w.saturating_sub(2 + 10 + 6 + 5 + 7 + 7 + 1);
                 let rate = position.absorption.rate();
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!("{:<name_width$}", fit(board.name(card), name_width))),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
                     Span::raw(format!(" {:>4}", absorption_percent(rate))),
@@ -198,14 +198,16 @@ impl BoardPane {
         } else {
             match (self.selected_card(), self.selected_suggestion()) {
                 (Some(card), suggestion) => {
+                    let position = board.standing(card);
+                    let am = board.am(card);
                     let mut spans = vec![
-                        Span::styled(card.position.name.clone(), theme.title()),
+                        Span::styled(board.name(card).to_string(), theme.title()),
                         Span::styled(
                             format!(
                                 " · {} · health {} · AM {}",
-                                card.position.stage.title(),
-                                card.position.health.map_or("not set", Health::as_str),
-                                if card.position.am.is_empty() { "—" } else { &card.position.am }
+                                position.stage.title(),
+                                position.health.map_or("not set", Health::as_str),
+                                if am.is_empty() { "—" } else { am }
                             ),
                             theme.dim(),
                         ),
