@@ -62,7 +62,11 @@ impl AccountPosition {
     }
 
     /// The position of account `index` of `names`, with its figures.
-    pub fn from_parts(names: &Names, index: u32, standing: &Standing) -> AccountPosition {
+    pub fn from_parts(
+        names: &(impl AccountNames + ?Sized),
+        index: u32,
+        standing: &Standing,
+    ) -> AccountPosition {
         AccountPosition {
             id: names.id(index).to_string(),
             name: names.name(index).to_string(),
@@ -110,6 +114,35 @@ impl Standing {
     }
 }
 
+/// Where the accounts of a board or a target list get their id, name, CSM
+/// and AM: account `i` is the `i`-th of the table the figures were built
+/// from (its own [`Names`], or the rows of the book in memory). An account
+/// out of range reads as empty text.
+pub trait AccountNames {
+    fn id(&self, account: u32) -> &str;
+    fn name(&self, account: u32) -> &str;
+    fn csm(&self, account: u32) -> &str;
+    fn am(&self, account: u32) -> &str;
+}
+
+impl AccountNames for Names {
+    fn id(&self, account: u32) -> &str {
+        self.part(account, 0)
+    }
+
+    fn name(&self, account: u32) -> &str {
+        self.part(account, 1)
+    }
+
+    fn csm(&self, account: u32) -> &str {
+        self.part(account, 2)
+    }
+
+    fn am(&self, account: u32) -> &str {
+        self.part(account, 3)
+    }
+}
+
 /// The id, name, CSM and AM of many accounts in one buffer, account `i`
 /// being the `i`-th pushed: one allocation for a whole book instead of four
 /// per account.
@@ -149,22 +182,6 @@ impl Names {
         let end = self.ends.get(at).copied().unwrap_or(0);
         let start = if at == 0 { 0 } else { self.ends.get(at - 1).copied().unwrap_or(end) };
         self.text.get(start..end).unwrap_or("")
-    }
-
-    pub fn id(&self, index: u32) -> &str {
-        self.part(index, 0)
-    }
-
-    pub fn name(&self, index: u32) -> &str {
-        self.part(index, 1)
-    }
-
-    pub fn csm(&self, index: u32) -> &str {
-        self.part(index, 2)
-    }
-
-    pub fn am(&self, index: u32) -> &str {
-        self.part(index, 3)
     }
 
     /// Splits positions into their names and their figures.
@@ -209,18 +226,27 @@ impl StageColumn {
     }
 }
 
+/// The board. Its cards point at accounts by index: into its own names
+/// when the store built it, or into the book rows it was built from (then
+/// the `*_in` methods take those rows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Board {
     pub today: NaiveDate,
     pub stuck_stage_days: i64,
     /// Addiction, Adoption, Absorption, Adaptation, in that order.
     pub columns: Vec<StageColumn>,
+    /// Empty when the names are the caller's.
     names: Names,
     standings: Vec<Standing>,
 }
 
 /// Cards by ARR, largest first, ties by account id.
-fn card_order(names: &Names, standings: &[Standing], a: &Card, b: &Card) -> Ordering {
+fn card_order(
+    names: &(impl AccountNames + ?Sized),
+    standings: &[Standing],
+    a: &Card,
+    b: &Card,
+) -> Ordering {
     let arr = |card: &Card| standings.get(card.account as usize).map_or(Money::ZERO, |s| s.arr);
     arr(b).cmp(&arr(a)).then_with(|| names.id(a.account).cmp(names.id(b.account)))
 }
@@ -245,8 +271,30 @@ impl Board {
         today: NaiveDate,
         stuck_stage_days: i64,
     ) -> Board {
+        let columns = Board::columns_of(&names, &standings, today, stuck_stage_days);
+        Board { today, stuck_stage_days, columns, names, standings }
+    }
+
+    /// As `from_standings`, the names staying with the caller (`names`, by
+    /// the same index): the board holds no copy of them.
+    pub fn from_standings_in(
+        names: &(impl AccountNames + ?Sized),
+        standings: Vec<Standing>,
+        today: NaiveDate,
+        stuck_stage_days: i64,
+    ) -> Board {
+        let columns = Board::columns_of(names, &standings, today, stuck_stage_days);
+        Board { today, stuck_stage_days, columns, names: Names::default(), standings }
+    }
+
+    fn columns_of(
+        names: &(impl AccountNames + ?Sized),
+        standings: &[Standing],
+        today: NaiveDate,
+        stuck_stage_days: i64,
+    ) -> Vec<StageColumn> {
         let mut counts = [0_usize; 4];
-        for standing in &standings {
+        for standing in standings {
             counts[usize::from(standing.stage.number() - 1)] += 1;
         }
         let mut columns: Vec<StageColumn> = Stage::ALL
@@ -268,12 +316,12 @@ impl Board {
             column.cards.push(card);
         }
         for column in &mut columns {
-            let order = |a: &Card, b: &Card| card_order(&names, &standings, a, b);
+            let order = |a: &Card, b: &Card| card_order(names, standings, a, b);
             if !column.cards.is_sorted_by(|a, b| order(a, b).is_le()) {
                 column.cards.sort_by(order);
             }
         }
-        Board { today, stuck_stage_days, columns, names, standings }
+        columns
     }
 
     fn card(account: u32, standing: &Standing, today: NaiveDate, stuck_stage_days: i64) -> Card {
@@ -298,7 +346,7 @@ impl Board {
         self.columns.iter().map(|c| c.arr).sum()
     }
 
-    /// The names of the board's accounts.
+    /// The board's own names (empty when they are the caller's).
     pub fn names(&self) -> &Names {
         &self.names
     }
@@ -325,22 +373,58 @@ impl Board {
         self.standings.get_mut(card.account as usize)
     }
 
+    /// The card's account as a whole position (names copied from `names`).
+    pub fn position_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        card: &Card,
+    ) -> AccountPosition {
+        AccountPosition::from_parts(names, card.account, self.standing(card))
+    }
+
     /// The card's account as a whole position (names copied).
     pub fn position(&self, card: &Card) -> AccountPosition {
-        AccountPosition::from_parts(&self.names, card.account, self.standing(card))
+        self.position_in(&self.names, card)
     }
 
     /// Where an account's card is: (stage, index in its column).
     pub fn find(&self, account_id: &str) -> Option<(Stage, usize)> {
+        self.find_in(&self.names, account_id)
+    }
+
+    /// As `find`, the names being `names`.
+    pub fn find_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        account_id: &str,
+    ) -> Option<(Stage, usize)> {
         self.columns.iter().find_map(|column| {
-            column.cards.iter().position(|c| self.id(c) == account_id).map(|i| (column.stage, i))
+            column
+                .cards
+                .iter()
+                .position(|c| names.id(c.account) == account_id)
+                .map(|i| (column.stage, i))
         })
     }
 
     /// Moves a card to `to` after the store recorded the change (`Store::set_stage`)
     /// on `since`; returns its new index in the target column, `None` if absent.
     pub fn move_account(&mut self, account_id: &str, to: Stage, since: NaiveDate) -> Option<usize> {
-        let (from, index) = self.find(account_id)?;
+        let names = std::mem::take(&mut self.names);
+        let at = self.move_account_in(&names, account_id, to, since);
+        self.names = names;
+        at
+    }
+
+    /// As `move_account`, the names being `names`.
+    pub fn move_account_in(
+        &mut self,
+        names: &(impl AccountNames + ?Sized),
+        account_id: &str,
+        to: Stage,
+        since: NaiveDate,
+    ) -> Option<usize> {
+        let (from, index) = self.find_in(names, account_id)?;
         let from_column = &mut self.columns[usize::from(from.number() - 1)];
         let card = from_column.cards.remove(index);
         let standing = self.standings.get_mut(card.account as usize)?;
@@ -353,7 +437,7 @@ impl Board {
         let to_column = &mut self.columns[usize::from(to.number() - 1)];
         to_column.arr += arr;
         to_column.stuck += usize::from(card.stuck);
-        let (names, standings) = (&self.names, &self.standings);
+        let standings = &self.standings;
         let at =
             to_column.cards.partition_point(|c| card_order(names, standings, c, &card).is_lt());
         to_column.cards.insert(at, card);

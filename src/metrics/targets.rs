@@ -18,7 +18,7 @@
 //! all descending but the id. Every row carries its factors and why, so the
 //! hunter sees how it got its place.
 
-use super::board::{AccountPosition, Names, Standing};
+use super::board::{AccountNames, AccountPosition, Names, Standing};
 use crate::domain::tier::Tier;
 use crate::domain::{Health, Money, Stage};
 use chrono::NaiveDate;
@@ -99,7 +99,9 @@ impl TargetFilter {
 
 /// The ranked list, computed once; filtering afterwards is a walk in rank
 /// order, so changing a filter never re-ranks the book. Account `i` has its
-/// names at `names` index `i` and its figures at `standings[i]`.
+/// figures at `standings[i]` and its names at index `i` of `names`, or of the
+/// book rows the list was built from (then `names` is empty and the `*_in`
+/// methods take those rows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetList {
     pub today: NaiveDate,
@@ -192,22 +194,19 @@ impl TargetList {
 
     /// Ranks the accounts of `names` with their `standings` (same order).
     pub fn from_standings(names: Names, standings: Vec<Standing>, today: NaiveDate) -> TargetList {
-        let mut ranked: Vec<Target> = standings
-            .iter()
-            .enumerate()
-            .filter_map(|(index, standing)| {
-                priority(*standing, today).map(|priority| Target { index, priority })
-            })
-            .collect();
-        // Account ids are unique, so the order is total and an unstable sort exact.
-        ranked.sort_unstable_by(|a, b| {
-            let (pa, pb) = (&standings[a.index], &standings[b.index]);
-            b.priority
-                .cmp(&a.priority)
-                .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
-                .then_with(|| names.id(index(a)).cmp(names.id(index(b))))
-        });
+        let ranked = rank_standings(&names, &standings, today);
         TargetList { today, names, standings, ranked }
+    }
+
+    /// As `from_standings`, the names staying with the caller (`names`, by
+    /// the same index): the list holds no copy of them.
+    pub fn from_standings_in(
+        names: &(impl AccountNames + ?Sized),
+        standings: Vec<Standing>,
+        today: NaiveDate,
+    ) -> TargetList {
+        let ranked = rank_standings(names, &standings, today);
+        TargetList { today, names: Names::default(), standings, ranked }
     }
 
     /// The targets passing `filter`, best first, each as a whole position.
@@ -217,35 +216,37 @@ impl TargetList {
     ) -> impl Iterator<Item = (&'a Target, AccountPosition)> + 'a {
         self.ranked
             .iter()
-            .filter(|target| self.accepts(filter, target))
-            .map(|target| (target, self.position(target)))
+            .filter(|target| self.accepts_in(&self.names, filter, target))
+            .map(|target| (target, self.position_in(&self.names, target)))
     }
 
-    /// Whether the target's account passes `filter`.
-    pub fn accepts(&self, filter: &TargetFilter, target: &Target) -> bool {
+    /// Whether the target's account passes `filter`, its names being `names`.
+    pub fn accepts_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        filter: &TargetFilter,
+        target: &Target,
+    ) -> bool {
         let account = index(target);
-        filter.accepts_parts(self.names.id(account), self.names.am(account), self.standing(target))
-    }
-
-    pub fn id(&self, target: &Target) -> &str {
-        self.names.id(index(target))
-    }
-
-    pub fn name(&self, target: &Target) -> &str {
-        self.names.name(index(target))
-    }
-
-    pub fn am(&self, target: &Target) -> &str {
-        self.names.am(index(target))
+        filter.accepts_parts(names.id(account), names.am(account), self.standing(target))
     }
 
     pub fn standing(&self, target: &Target) -> &Standing {
         &self.standings[target.index]
     }
 
-    /// The target's account as a whole position (names copied).
-    pub fn position(&self, target: &Target) -> AccountPosition {
-        AccountPosition::from_parts(&self.names, index(target), self.standing(target))
+    /// The target's account as a whole position, its names from `names`.
+    pub fn position_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        target: &Target,
+    ) -> AccountPosition {
+        AccountPosition::from_parts(names, index(target), self.standing(target))
+    }
+
+    /// The account a target is, by its index in the names.
+    pub fn account(target: &Target) -> u32 {
+        index(target)
     }
 
     pub fn len(&self) -> usize {
@@ -255,6 +256,30 @@ impl TargetList {
     pub fn is_empty(&self) -> bool {
         self.ranked.is_empty()
     }
+}
+
+/// The targets among `standings`, best first.
+fn rank_standings(
+    names: &(impl AccountNames + ?Sized),
+    standings: &[Standing],
+    today: NaiveDate,
+) -> Vec<Target> {
+    let mut ranked: Vec<Target> = standings
+        .iter()
+        .enumerate()
+        .filter_map(|(index, standing)| {
+            priority(*standing, today).map(|priority| Target { index, priority })
+        })
+        .collect();
+    // Account ids are unique, so the order is total and an unstable sort exact.
+    ranked.sort_unstable_by(|a, b| {
+        let (pa, pb) = (&standings[a.index], &standings[b.index]);
+        b.priority
+            .cmp(&a.priority)
+            .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
+            .then_with(|| names.id(index(a)).cmp(names.id(index(b))))
+    });
+    ranked
 }
 
 fn index(target: &Target) -> u32 {

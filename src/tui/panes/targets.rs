@@ -19,7 +19,7 @@ use crate::metrics::targets::{
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
-use crate::tui::panes::board::{WIDE, absorption_percent};
+use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::forms_4a::OpportunityForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
@@ -93,6 +93,9 @@ struct Pick<'a> {
 #[derive(Debug, Default)]
 pub struct TargetsPane {
     list: Option<TargetList>,
+    /// The list points into the book's rows for its names (built from the
+    /// whole book in memory), rather than holding its own.
+    names_in_book: bool,
     filter: TargetFilter,
     /// Positions in `list.ranked` that pass the filter, best first.
     visible: Vec<u32>,
@@ -155,20 +158,36 @@ impl TargetsPane {
         self.holders_loading = Some(answer);
     }
 
-    fn row(&self, position: usize) -> Option<Pick<'_>> {
+    /// The list's account names: the book's rows it was built from, or its own.
+    fn names<'a>(&'a self, book: &'a BookIndex) -> NamesIn<'a> {
+        match &self.list {
+            Some(list) if !self.names_in_book => NamesIn::Own(&list.names),
+            _ => NamesIn::Book(book.rows()),
+        }
+    }
+
+    /// The target shown at `position` of the visible rows.
+    fn target_at(&self, position: usize) -> Option<&Target> {
         let list = self.list.as_ref()?;
-        let target = list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)?;
+        list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)
+    }
+
+    fn row<'a>(&'a self, position: usize, book: &'a BookIndex) -> Option<Pick<'a>> {
+        let list = self.list.as_ref()?;
+        let target = self.target_at(position)?;
+        let names = self.names(book);
+        let account = TargetList::account(target);
         Some(Pick {
             target,
-            id: list.id(target),
-            name: list.name(target),
-            am: list.am(target),
+            id: names.id(account),
+            name: names.name(account),
+            am: names.am(account),
             account: list.standings.get(target.index)?,
         })
     }
 
-    fn selected(&self) -> Option<Pick<'_>> {
-        self.row(self.cursor.selected)
+    fn selected<'a>(&'a self, book: &'a BookIndex) -> Option<Pick<'a>> {
+        self.row(self.cursor.selected, book)
     }
 
     fn open_opportunity(&self, account_id: &str) -> Option<&Opportunity> {
@@ -176,16 +195,22 @@ impl TargetsPane {
     }
 
     /// Re-walks the ranked list for the filter, keeping the selected account.
-    fn apply_filter(&mut self) {
-        let keep = self.selected().map(|p| p.id.to_string());
+    fn apply_filter(&mut self, book: &BookIndex) {
+        // The same account is the same index (ids are unique in a list).
+        let keep = self.target_at(self.cursor.selected).map(|t| t.index);
         self.visible.clear();
         if let Some(list) = &self.list {
+            let names = if self.names_in_book {
+                NamesIn::Book(book.rows())
+            } else {
+                NamesIn::Own(&list.names)
+            };
             let filter = &self.filter;
             self.visible.extend(
                 list.ranked
                     .iter()
                     .enumerate()
-                    .filter(|(_, t)| list.accepts(filter, t))
+                    .filter(|(_, t)| list.accepts_in(&names, filter, t))
                     .filter_map(|(i, _)| u32::try_from(i).ok()),
             );
             self.visible_whitespace = self
@@ -195,8 +220,8 @@ impl TargetsPane {
                 .map(|t| list.standing(t).absorption.whitespace)
                 .sum();
         }
-        let position = keep.and_then(|id| {
-            (0..self.visible.len()).find(|i| self.row(*i).is_some_and(|p| p.id == id))
+        let position = keep.and_then(|account| {
+            (0..self.visible.len()).find(|i| self.target_at(*i).is_some_and(|t| t.index == account))
         });
         self.cursor.select(position.unwrap_or(0), self.visible.len());
     }
@@ -250,8 +275,8 @@ impl TargetsPane {
         parts.join(" · ")
     }
 
-    fn confirm_move(&mut self, to_lost: bool) -> Request {
-        let Some(position) = self.selected() else {
+    fn confirm_move(&mut self, to_lost: bool, book: &BookIndex) -> Request {
+        let Some(position) = self.selected(book) else {
             return Request::Message("no target selected".to_string());
         };
         let Some(opportunity) = self.open_opportunity(position.id) else {
@@ -317,28 +342,32 @@ impl Pane for TargetsPane {
         self.expect = None;
         if !patched {
             let today = cx.clock.today();
-            let list = if cx.book.is_complete() {
+            let in_book = cx.book.is_complete();
+            let list = if in_book {
                 cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
             } else {
                 cx.store.target_list(today, cx.config)?
             };
+            self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
+            let accounts = list.standings.len();
+            self.list = Some(list);
+            self.names_in_book = in_book;
             // The AMs to cycle through, each once: a set of borrowed names,
             // not a copy of every account's.
-            let ams: BTreeSet<&str> = (0..list.names.len())
+            let names = self.names(cx.book);
+            let ams: BTreeSet<&str> = (0..accounts)
                 .filter_map(|i| u32::try_from(i).ok())
-                .map(|i| list.names.am(i))
+                .map(|i| names.am(i))
                 .filter(|am| !am.is_empty())
                 .collect();
             self.ams = ams.into_iter().map(str::to_string).collect();
-            self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
             self.holders = None;
             self.start_holders(cx);
             if let Some((product, _)) = self.filter.product.take() {
                 let holders = self.holders(cx)?.get(&product).cloned().unwrap_or_default();
                 self.filter.product = Some((product, holders));
             }
-            self.list = Some(list);
-            self.apply_filter();
+            self.apply_filter(cx.book);
         }
         self.set_height();
         Ok(())
@@ -360,12 +389,12 @@ impl Pane for TargetsPane {
             Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
             Action::Open => {
                 return self
-                    .selected()
+                    .selected(cx.book)
                     .map_or(Request::None, |p| Request::OpenAccount(p.id.to_string()));
             }
             Action::FilterAm => {
                 self.filter.am = cycle_option(&self.ams, self.filter.am.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterMine => {
                 self.filter.am = if self.filter.am.as_deref() == Some(&self.user) {
@@ -373,7 +402,7 @@ impl Pane for TargetsPane {
                 } else {
                     Some(self.user.clone())
                 };
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterProduct => {
                 let current = self.filter.product.take().map(|(p, _)| p);
@@ -385,28 +414,28 @@ impl Pane for TargetsPane {
                 let next = cycle_option(&products, current.as_ref().as_ref());
                 let product = next.map(|p| (p.clone(), holders[p].clone()));
                 self.filter.product = product;
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterStage => {
                 self.filter.stage = cycle_option(&Stage::ALL, self.filter.stage.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterHealth => {
                 let order = [Health::Green, Health::Yellow, Health::Orange];
                 self.filter.health = cycle_option(&order, self.filter.health.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterTier => {
                 let tiers: Vec<u8> = (1..=self.tiers.max(1)).collect();
                 self.filter.tier = cycle_option(&tiers, self.filter.tier.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::ClearFilters => {
                 self.filter = TargetFilter::default();
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::RecordOpportunity => {
-                let Some(position) = self.selected() else {
+                let Some(position) = self.selected(cx.book) else {
                     return Request::Message("no target selected".to_string());
                 };
                 let owner = if position.am.is_empty() { cx.user } else { position.am };
@@ -415,16 +444,16 @@ impl Pane for TargetsPane {
                 self.expect = Some(Expect::Added { account_id: position.id.to_string(), before });
                 return Request::Popup(Popup::Opportunity(Box::new(form)));
             }
-            Action::AdvanceOpportunity => return self.confirm_move(false),
-            Action::LoseOpportunity => return self.confirm_move(true),
+            Action::AdvanceOpportunity => return self.confirm_move(false, cx.book),
+            Action::LoseOpportunity => return self.confirm_move(true, cx.book),
             Action::Back => {}
             _ => return Request::Ignored,
         }
         Request::None
     }
 
-    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
-        self.selected().map(|p| p.id.to_string())
+    fn selected_account(&self, book: &BookIndex) -> Option<String> {
+        self.selected(book).map(|p| p.id.to_string())
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
@@ -482,7 +511,7 @@ impl Pane for TargetsPane {
             lines.push(Line::from("  x clears the filters."));
         }
         for position in self.cursor.window(self.visible.len()) {
-            let Some(pick) = self.row(position) else { continue };
+            let Some(pick) = self.row(position, view.book) else { continue };
             let (target, account) = (pick.target, pick.account);
             let stage = if wide {
                 account.stage.title().to_string()
@@ -542,7 +571,7 @@ impl Pane for TargetsPane {
         frame.render_widget(Paragraph::new(lines), body);
         // Why the selected row stands where it does, and its opportunities.
         let mut detail = Vec::new();
-        if let Some(pick) = self.selected() {
+        if let Some(pick) = self.selected(view.book) {
             let (target, account) = (pick.target, pick.account);
             detail.push(Line::from(vec![
                 Span::styled(format!("{} ", pick.name), theme.title()),

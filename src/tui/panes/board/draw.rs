@@ -58,8 +58,10 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
+        let names = self.names(book);
         let width = area.width / 4;
         for column in 0..4 {
             let x = area.x + width * u16::try_from(column).unwrap_or(0);
@@ -78,7 +80,10 @@ impl BoardPane {
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(board.name(card), name_width))),
+                    Span::raw(format!(
+                        "{:<name_width$}",
+                        fit(names.name(card.account), name_width)
+                    )),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
                 let bar_width = w.saturating_sub(23).clamp(4, 12);
@@ -109,8 +114,10 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
+        let names = self.names(book);
         let w = usize::from(area.width);
         let mut lines = Vec::with_capacity(usize::from(area.height));
         let rows = self.card_rows();
@@ -129,7 +136,10 @@ impl BoardPane {
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(board.name(card), name_width))),
+                    Span::raw(format!(
+                        "{:<name_width$}",
+                        fit(names.name(card.account), name_width)
+                    )),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
                     Span::raw(format!(" {:>4}", absorption_percent(rate))),
@@ -188,6 +198,7 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
         let detail = if self.showing_suggestions {
@@ -196,12 +207,13 @@ impl BoardPane {
                 theme.dim(),
             ))
         } else {
-            match (self.selected_card(), self.selected_suggestion()) {
+            match (self.selected_card(), self.selected_suggestion(book)) {
                 (Some(card), suggestion) => {
                     let position = board.standing(card);
-                    let am = board.am(card);
+                    let names = self.names(book);
+                    let am = names.am(card.account);
                     let mut spans = vec![
-                        Span::styled(board.name(card).to_string(), theme.title()),
+                        Span::styled(names.name(card.account).to_string(), theme.title()),
                         Span::styled(
                             format!(
                                 " · {} · health {} · AM {}",
