@@ -228,7 +228,10 @@ impl TargetList {
         target: &Target,
     ) -> bool {
         let account = index(target);
-        filter.accepts_parts(names.id(account), names.am(account), self.standing(target))
+        // The names are looked up only for a filter that reads them.
+        let named = filter.am.is_some() || filter.product.is_some();
+        let (id, am) = if named { (names.id(account), names.am(account)) } else { ("", "") };
+        filter.accepts_parts(id, am, self.standing(target))
     }
 
     pub fn standing(&self, target: &Target) -> &Standing {
@@ -258,28 +261,29 @@ impl TargetList {
     }
 }
 
-/// The targets among `standings`, best first.
+/// The targets among `standings`, best first: sorted on keys kept beside
+/// each target (priority, whitespace), the names read only to break a tie.
 fn rank_standings(
     names: &(impl AccountNames + ?Sized),
     standings: &[Standing],
     today: NaiveDate,
 ) -> Vec<Target> {
-    let mut ranked: Vec<Target> = standings
+    let mut keyed: Vec<(Money, Money, u32)> = standings
         .iter()
         .enumerate()
         .filter_map(|(index, standing)| {
-            priority(*standing, today).map(|priority| Target { index, priority })
+            let priority = priority(*standing, today)?;
+            Some((priority, standing.absorption.whitespace, u32::try_from(index).ok()?))
         })
         .collect();
     // Account ids are unique, so the order is total and an unstable sort exact.
-    ranked.sort_unstable_by(|a, b| {
-        let (pa, pb) = (&standings[a.index], &standings[b.index]);
-        b.priority
-            .cmp(&a.priority)
-            .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
-            .then_with(|| names.id(index(a)).cmp(names.id(index(b))))
+    keyed.sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| names.id(a.2).cmp(names.id(b.2)))
     });
-    ranked
+    keyed
+        .into_iter()
+        .map(|(priority, _, index)| Target { index: index as usize, priority })
+        .collect()
 }
 
 fn index(target: &Target) -> u32 {

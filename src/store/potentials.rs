@@ -139,6 +139,15 @@ impl Store {
         Ok(holders)
     }
 
+    /// Every account manager named on an account, once each, in byte order
+    /// (the targets list's AM filter cycles through them).
+    pub fn account_managers(&self) -> StoreResult<Vec<String>> {
+        let mut statement =
+            self.conn.prepare("SELECT DISTINCT am FROM accounts WHERE am <> '' ORDER BY am")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Accounts that hold `product` at the latest month or have a potential set for it.
     pub fn product_holders(&self, product: &str) -> StoreResult<HashSet<String>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
@@ -692,6 +701,19 @@ mod tests {
                 .collect();
             assert_eq!(read, built, "{filter:?}");
         }
+    }
+
+    #[test]
+    fn account_managers_are_the_book_rows_ams_once_each_in_order() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = larger_book(dir.path());
+        let rows = store.book_rows(day(2025, 3, 1)).expect("rows");
+        let mut ams: Vec<String> =
+            rows.iter().map(|r| r.am.clone()).filter(|am| !am.is_empty()).collect();
+        ams.sort();
+        ams.dedup();
+        assert_eq!(ams.len(), 6, "{ams:?}");
+        assert_eq!(store.account_managers().expect("ams"), ams);
     }
 
     #[test]

@@ -30,10 +30,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// Each product's holders (see `Store::product_holders_all`).
 type Holders = BTreeMap<String, HashSet<String>>;
+
+/// What the background read answers: the holders and the AMs, or why not.
+type Background = Result<(Holders, Vec<String>), String>;
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -100,13 +103,17 @@ pub struct TargetsPane {
     /// Positions in `list.ranked` that pass the filter, best first.
     visible: Vec<u32>,
     cursor: Cursor,
-    ams: Vec<String>,
+    /// The AMs the AM filter cycles through, read with the holders.
+    ams: Option<Vec<String>>,
     /// Each product's holders, read once on the first product filter and
     /// again after a write.
     holders: Option<BTreeMap<String, HashSet<String>>>,
-    /// The holders being read on a connection of their own since the list
-    /// loaded, so that the first product filter does not wait for them.
-    holders_loading: Option<Receiver<Result<Holders, String>>>,
+    /// The holders and AMs being read on a connection of their own since
+    /// the first key after the list loaded (not to slow the first frame),
+    /// so that the first filter does not wait for them.
+    background: Option<Receiver<Background>>,
+    /// The background read is to start at the next key.
+    background_due: bool,
     tiers: u8,
     /// Each account's opportunities, open ones first.
     opportunities: HashMap<String, Vec<Opportunity>>,
@@ -128,22 +135,60 @@ fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Opti
 }
 
 impl TargetsPane {
-    /// Each product's holders: from the read started when the list loaded,
-    /// else read now.
+    /// Takes what the background read found, if it was started.
+    fn take_background(&mut self) {
+        let Some(answer) = self.background.take() else { return };
+        if let Ok(Ok((holders, ams))) = answer.recv() {
+            self.holders.get_or_insert(holders);
+            self.ams.get_or_insert(ams);
+        }
+    }
+
+    /// Each product's holders: from the background read, else read now.
     fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&Holders> {
         if self.holders.is_none() {
-            let loaded = self.holders_loading.take().and_then(|answer| answer.recv().ok());
-            self.holders = Some(match loaded {
-                Some(Ok(holders)) => holders,
-                _ => cx.store.product_holders_all()?,
-            });
+            self.take_background();
+        }
+        if self.holders.is_none() {
+            self.holders = Some(cx.store.product_holders_all()?);
         }
         Ok(self.holders.get_or_insert_default())
     }
 
-    /// Starts reading every product's holders on a connection of its own
-    /// (a database file only; in memory they are read when first needed).
-    fn start_holders(&mut self, cx: &Cx<'_>) {
+    /// The AMs to cycle through: from the background read if it is done
+    /// (not waiting for it), else from the list's accounts, each once, in
+    /// byte order.
+    fn ams(&mut self, book: &BookIndex) -> &[String] {
+        if self.ams.is_none()
+            && let Some(answer) = &self.background
+        {
+            match answer.try_recv() {
+                Ok(Ok((holders, ams))) => {
+                    self.holders.get_or_insert(holders);
+                    self.ams = Some(ams);
+                    self.background = None;
+                }
+                Err(TryRecvError::Empty) => {}
+                Ok(Err(_)) | Err(TryRecvError::Disconnected) => self.background = None,
+            }
+        }
+        if self.ams.is_none() {
+            let accounts = self.list.as_ref().map_or(0, |l| l.standings.len());
+            let names = self.names(book);
+            let ams: BTreeSet<&str> = (0..accounts)
+                .filter_map(|i| u32::try_from(i).ok())
+                .map(|i| names.am(i))
+                .filter(|am| !am.is_empty())
+                .collect();
+            self.ams = Some(ams.into_iter().map(str::to_string).collect());
+        }
+        self.ams.as_deref().unwrap_or_default()
+    }
+
+    /// Starts reading every product's holders and the AMs on a connection
+    /// of its own (a database file only; in memory they are read when first
+    /// needed).
+    fn start_background(&mut self, cx: &Cx<'_>) {
         let path = cx.store.path().to_path_buf();
         if !path.is_file() {
             return;
@@ -151,11 +196,11 @@ impl TargetsPane {
         let (sender, answer) = channel();
         std::thread::spawn(move || {
             let result = Store::open(&path)
-                .and_then(|store| store.product_holders_all())
+                .and_then(|store| Ok((store.product_holders_all()?, store.account_managers()?)))
                 .map_err(|e| e.to_string());
             let _ = sender.send(result);
         });
-        self.holders_loading = Some(answer);
+        self.background = Some(answer);
     }
 
     /// The list's account names: the book's rows it was built from, or its own.
@@ -349,20 +394,12 @@ impl Pane for TargetsPane {
                 cx.store.target_list(today, cx.config)?
             };
             self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
-            let accounts = list.standings.len();
             self.list = Some(list);
             self.names_in_book = in_book;
-            // The AMs to cycle through, each once: a set of borrowed names,
-            // not a copy of every account's.
-            let names = self.names(cx.book);
-            let ams: BTreeSet<&str> = (0..accounts)
-                .filter_map(|i| u32::try_from(i).ok())
-                .map(|i| names.am(i))
-                .filter(|am| !am.is_empty())
-                .collect();
-            self.ams = ams.into_iter().map(str::to_string).collect();
             self.holders = None;
-            self.start_holders(cx);
+            self.ams = None;
+            self.background = None;
+            self.background_due = true;
             if let Some((product, _)) = self.filter.product.take() {
                 let holders = self.holders(cx)?.get(&product).cloned().unwrap_or_default();
                 self.filter.product = Some((product, holders));
@@ -379,6 +416,9 @@ impl Pane for TargetsPane {
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        if std::mem::take(&mut self.background_due) {
+            self.start_background(cx);
+        }
         let len = self.visible.len();
         match action {
             Action::Up => self.cursor.move_by(-1, len),
@@ -393,7 +433,8 @@ impl Pane for TargetsPane {
                     .map_or(Request::None, |p| Request::OpenAccount(p.id.to_string()));
             }
             Action::FilterAm => {
-                self.filter.am = cycle_option(&self.ams, self.filter.am.as_ref());
+                let current = self.filter.am.take();
+                self.filter.am = cycle_option(self.ams(cx.book), current.as_ref());
                 self.apply_filter(cx.book);
             }
             Action::FilterMine => {
