@@ -276,23 +276,30 @@ impl Board {
     }
 
     /// As `from_standings`, the names staying with the caller (`names`, by
-    /// the same index): the board holds no copy of them.
+    /// the same index): the board holds no copy of them. `ranked`: the
+    /// standings come largest ARR first, ties by id, so every column is in
+    /// card order as built and is not checked (but in debug builds).
     pub fn from_standings_in(
         names: &(impl AccountNames + ?Sized),
         standings: Vec<Standing>,
+        ranked: bool,
         today: NaiveDate,
         stuck_stage_days: i64,
     ) -> Board {
-        let columns = Board::columns_of(names, &standings, today, stuck_stage_days);
+        let columns = if ranked {
+            let columns = Board::fill(&standings, today, stuck_stage_days);
+            debug_assert!(columns.iter().all(|column| {
+                column.cards.is_sorted_by(|a, b| card_order(names, &standings, a, b).is_le())
+            }));
+            columns
+        } else {
+            Board::columns_of(names, &standings, today, stuck_stage_days)
+        };
         Board { today, stuck_stage_days, columns, names: Names::default(), standings }
     }
 
-    fn columns_of(
-        names: &(impl AccountNames + ?Sized),
-        standings: &[Standing],
-        today: NaiveDate,
-        stuck_stage_days: i64,
-    ) -> Vec<StageColumn> {
+    /// The columns of `standings`, in the order given.
+    fn fill(standings: &[Standing], today: NaiveDate, stuck_stage_days: i64) -> Vec<StageColumn> {
         let mut counts = [0_usize; 4];
         for standing in standings {
             counts[usize::from(standing.stage.number() - 1)] += 1;
@@ -315,6 +322,17 @@ impl Board {
             column.stuck += usize::from(card.stuck);
             column.cards.push(card);
         }
+        columns
+    }
+
+    /// The columns of `standings`, each sorted unless already in card order.
+    fn columns_of(
+        names: &(impl AccountNames + ?Sized),
+        standings: &[Standing],
+        today: NaiveDate,
+        stuck_stage_days: i64,
+    ) -> Vec<StageColumn> {
+        let mut columns = Board::fill(standings, today, stuck_stage_days);
         for column in &mut columns {
             let order = |a: &Card, b: &Card| card_order(names, standings, a, b);
             if !column.cards.is_sorted_by(|a, b| order(a, b).is_le()) {

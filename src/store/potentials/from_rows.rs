@@ -50,21 +50,32 @@ impl Store {
         config: &Config,
         red_spells: RedSpells,
     ) -> StoreResult<Vec<Standing>> {
+        Ok(self.walk(rows, today, config, red_spells)?.0)
+    }
+
+    /// `standings_from_rows`, and whether the rows came largest ARR first.
+    fn walk(
+        &self,
+        rows: &[BookRow],
+        today: NaiveDate,
+        config: &Config,
+        red_spells: RedSpells,
+    ) -> StoreResult<(Vec<Standing>, bool)> {
         let lines = self.potential_lines()?;
         let walk = || walk_rows(rows, &lines, config);
-        let standings = match red_spells {
+        Ok(match red_spells {
             RedSpells::Skip => walk(),
             RedSpells::Read => {
-                let (recovered, mut standings) = self.red_recently_beside(rows, today, walk)?;
+                let (recovered, (mut standings, ranked)) =
+                    self.red_recently_beside(rows, today, walk)?;
                 for index in recovered {
                     if let Some(standing) = standings.get_mut(index as usize) {
                         standing.red_recently = true;
                     }
                 }
-                standings
+                (standings, ranked)
             }
-        };
-        Ok(standings)
+        })
     }
 
     /// The board from book rows already read (see
@@ -77,8 +88,8 @@ impl Store {
         today: NaiveDate,
         config: &Config,
     ) -> StoreResult<Board> {
-        let standings = self.standings_from_rows(rows, today, config, RedSpells::Skip)?;
-        Ok(Board::from_standings_in(rows, standings, today, config.stuck_stage_days))
+        let (standings, ranked) = self.walk(rows, today, config, RedSpells::Skip)?;
+        Ok(Board::from_standings_in(rows, standings, ranked, today, config.stuck_stage_days))
     }
 
     /// The targets list from book rows already read; its targets point
@@ -157,7 +168,7 @@ fn walk_rows(
     rows: &[BookRow],
     lines: &HashMap<String, Vec<ProductLine>>,
     config: &Config,
-) -> Vec<Standing> {
+) -> (Vec<Standing>, bool) {
     let mut standings: Vec<Standing> = rows
         .iter()
         .map(|row| {
@@ -183,8 +194,15 @@ fn walk_rows(
             }
         })
         .collect();
-    let ranked = rows
-        .is_sorted_by(|a, b| a.arr > b.arr || (a.arr == b.arr && a.id.as_str() <= b.id.as_str()));
+    // Rows largest ARR first take their tiers in that order. Equal ARRs are
+    // taken to come in id order, as the book holds them (reading every tied
+    // id to check would cost more than the rest of the walk on a book whose
+    // ARRs are mostly list prices): checked in debug builds only.
+    let ranked = rows.is_sorted_by(|a, b| a.arr >= b.arr);
+    debug_assert!(
+        !ranked || rows.is_sorted_by(|a, b| a.arr > b.arr || a.id.as_str() <= b.id.as_str()),
+        "rows of equal ARR out of id order"
+    );
     if ranked {
         let arrs: Vec<Money> = standings.iter().map(|s| s.arr).collect();
         for (standing, tier) in standings.iter_mut().zip(assign_tiers(&arrs, &config.tier_cuts_bp))
@@ -195,7 +213,7 @@ fn walk_rows(
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assign_standing_tiers(&mut standings, &ids, config);
     }
-    standings
+    (standings, ranked)
 }
 
 /// Pareto tiers by ARR (ties by id), for figures in any order.
