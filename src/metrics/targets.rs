@@ -18,7 +18,7 @@
 //! all descending but the id. Every row carries its factors and why, so the
 //! hunter sees how it got its place.
 
-use super::board::AccountPosition;
+use super::board::{AccountNames, AccountPosition, Names, Standing};
 use crate::domain::tier::Tier;
 use crate::domain::{Health, Money, Stage};
 use chrono::NaiveDate;
@@ -63,7 +63,7 @@ pub struct ScorePart {
     pub why: String,
 }
 
-/// A ranked target: an index into the list's positions and its priority.
+/// A ranked target: an index into the list's accounts and its priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     pub index: usize,
@@ -84,25 +84,35 @@ pub struct TargetFilter {
 
 impl TargetFilter {
     pub fn accepts(&self, position: &AccountPosition) -> bool {
-        self.am.as_ref().is_none_or(|am| position.am.eq_ignore_ascii_case(am.trim()))
-            && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(&position.id))
-            && self.stage.is_none_or(|stage| position.stage == stage)
-            && self.health.is_none_or(|health| position.health == Some(health))
-            && self.tier.is_none_or(|tier| position.tier == tier)
+        self.accepts_parts(&position.id, &position.am, &position.standing())
+    }
+
+    /// As `accepts`, for an account given by its id, AM and figures.
+    pub fn accepts_parts(&self, id: &str, am: &str, standing: &Standing) -> bool {
+        self.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
+            && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(id))
+            && self.stage.is_none_or(|stage| standing.stage == stage)
+            && self.health.is_none_or(|health| standing.health == Some(health))
+            && self.tier.is_none_or(|tier| standing.tier == tier)
     }
 }
 
 /// The ranked list, computed once; filtering afterwards is a walk in rank
-/// order, so changing a filter never re-ranks the book.
+/// order, so changing a filter never re-ranks the book. Account `i` has its
+/// figures at `standings[i]` and its names at index `i` of `names`, or of the
+/// book rows the list was built from (then `names` is empty and the `*_in`
+/// methods take those rows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetList {
     pub today: NaiveDate,
-    pub positions: Vec<AccountPosition>,
+    pub names: Names,
+    pub standings: Vec<Standing>,
     pub ranked: Vec<Target>,
 }
 
 /// The priority of one account, `None` when it is not a target.
-pub fn priority(position: &AccountPosition, today: NaiveDate) -> Option<Money> {
+pub fn priority(position: impl Into<Standing>, today: NaiveDate) -> Option<Money> {
+    let position: Standing = position.into();
     let whitespace = position.absorption.whitespace;
     if whitespace.cents() <= 0 || position.health == Some(Health::Red) {
         return None;
@@ -118,7 +128,8 @@ pub fn priority(position: &AccountPosition, today: NaiveDate) -> Option<Money> {
 }
 
 /// The factors behind a row's priority, in words.
-pub fn score_parts(position: &AccountPosition, today: NaiveDate) -> Vec<ScorePart> {
+pub fn score_parts(position: impl Into<Standing>, today: NaiveDate) -> Vec<ScorePart> {
+    let position: Standing = position.into();
     let health_word = position.health.map_or("not set", Health::as_str);
     let days = position.days_to_renewal(today);
     let renewal_why = match days {
@@ -158,7 +169,7 @@ pub fn score_parts(position: &AccountPosition, today: NaiveDate) -> Vec<ScorePar
 }
 
 /// The parts as one line: `whitespace 90,000 × health green 100% × …`.
-pub fn explain(position: &AccountPosition, today: NaiveDate) -> String {
+pub fn explain(position: impl Into<Standing>, today: NaiveDate) -> String {
     let parts = score_parts(position, today);
     parts
         .iter()
@@ -174,33 +185,71 @@ pub fn explain(position: &AccountPosition, today: NaiveDate) -> String {
 }
 
 impl TargetList {
+    /// Ranks `positions` (the straightforward way in; see
+    /// [`TargetList::from_standings`]).
     pub fn rank(positions: Vec<AccountPosition>, today: NaiveDate) -> TargetList {
-        let mut ranked: Vec<Target> = positions
-            .iter()
-            .enumerate()
-            .filter_map(|(index, position)| {
-                priority(position, today).map(|priority| Target { index, priority })
-            })
-            .collect();
-        ranked.sort_by(|a, b| {
-            let (pa, pb) = (&positions[a.index], &positions[b.index]);
-            b.priority
-                .cmp(&a.priority)
-                .then_with(|| pb.absorption.whitespace.cmp(&pa.absorption.whitespace))
-                .then_with(|| pa.id.cmp(&pb.id))
-        });
-        TargetList { today, positions, ranked }
+        let (names, standings) = Names::split(positions);
+        TargetList::from_standings(names, standings, today)
     }
 
-    /// The targets passing `filter`, best first.
+    /// Ranks the accounts of `names` with their `standings` (same order).
+    pub fn from_standings(names: Names, standings: Vec<Standing>, today: NaiveDate) -> TargetList {
+        let ranked = rank_standings(&names, &standings, today);
+        TargetList { today, names, standings, ranked }
+    }
+
+    /// As `from_standings`, the names staying with the caller (`names`, by
+    /// the same index): the list holds no copy of them.
+    pub fn from_standings_in(
+        names: &(impl AccountNames + ?Sized),
+        standings: Vec<Standing>,
+        today: NaiveDate,
+    ) -> TargetList {
+        let ranked = rank_standings(names, &standings, today);
+        TargetList { today, names: Names::default(), standings, ranked }
+    }
+
+    /// The targets passing `filter`, best first, each as a whole position.
     pub fn rows<'a>(
         &'a self,
         filter: &'a TargetFilter,
-    ) -> impl Iterator<Item = (&'a Target, &'a AccountPosition)> + 'a {
+    ) -> impl Iterator<Item = (&'a Target, AccountPosition)> + 'a {
         self.ranked
             .iter()
-            .map(|target| (target, &self.positions[target.index]))
-            .filter(|(_, position)| filter.accepts(position))
+            .filter(|target| self.accepts_in(&self.names, filter, target))
+            .map(|target| (target, self.position_in(&self.names, target)))
+    }
+
+    /// Whether the target's account passes `filter`, its names being `names`.
+    pub fn accepts_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        filter: &TargetFilter,
+        target: &Target,
+    ) -> bool {
+        let account = index(target);
+        // The names are looked up only for a filter that reads them.
+        let named = filter.am.is_some() || filter.product.is_some();
+        let (id, am) = if named { (names.id(account), names.am(account)) } else { ("", "") };
+        filter.accepts_parts(id, am, self.standing(target))
+    }
+
+    pub fn standing(&self, target: &Target) -> &Standing {
+        &self.standings[target.index]
+    }
+
+    /// The target's account as a whole position, its names from `names`.
+    pub fn position_in(
+        &self,
+        names: &(impl AccountNames + ?Sized),
+        target: &Target,
+    ) -> AccountPosition {
+        AccountPosition::from_parts(names, index(target), self.standing(target))
+    }
+
+    /// The account a target is, by its index in the names.
+    pub fn account(target: &Target) -> u32 {
+        index(target)
     }
 
     pub fn len(&self) -> usize {
@@ -210,6 +259,35 @@ impl TargetList {
     pub fn is_empty(&self) -> bool {
         self.ranked.is_empty()
     }
+}
+
+/// The targets among `standings`, best first: sorted on keys kept beside
+/// each target (priority, whitespace), the names read only to break a tie.
+fn rank_standings(
+    names: &(impl AccountNames + ?Sized),
+    standings: &[Standing],
+    today: NaiveDate,
+) -> Vec<Target> {
+    let mut keyed: Vec<(Money, Money, u32)> = standings
+        .iter()
+        .enumerate()
+        .filter_map(|(index, standing)| {
+            let priority = priority(*standing, today)?;
+            Some((priority, standing.absorption.whitespace, u32::try_from(index).ok()?))
+        })
+        .collect();
+    // Account ids are unique, so the order is total and an unstable sort exact.
+    keyed.sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| names.id(a.2).cmp(names.id(b.2)))
+    });
+    keyed
+        .into_iter()
+        .map(|(priority, _, index)| Target { index: index as usize, priority })
+        .collect()
+}
+
+fn index(target: &Target) -> u32 {
+    u32::try_from(target.index).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -249,15 +327,15 @@ mod tests {
             today,
         );
         let filter = TargetFilter::default();
-        let order: Vec<(&str, Money)> =
-            list.rows(&filter).map(|(t, p)| (p.id.as_str(), t.priority)).collect();
+        let order: Vec<(String, Money)> =
+            list.rows(&filter).map(|(t, p)| (p.id, t.priority)).collect();
         assert_eq!(
             order,
             vec![
-                ("big-yellow", Money::from_units(8_000)),
-                ("orange", Money::from_units(6_000)),
-                ("big-adoption", Money::from_units(5_000)),
-                ("small", Money::from_units(1_000)),
+                ("big-yellow".to_string(), Money::from_units(8_000)),
+                ("orange".to_string(), Money::from_units(6_000)),
+                ("big-adoption".to_string(), Money::from_units(5_000)),
+                ("small".to_string(), Money::from_units(1_000)),
             ]
         );
     }
@@ -292,9 +370,7 @@ mod tests {
             vec![with_whitespace("A", Stage::Absorption, Some(Health::Green), 9_000), other_am],
             today,
         );
-        let ids = |filter: &TargetFilter| {
-            list.rows(filter).map(|(_, p)| p.id.clone()).collect::<Vec<_>>()
-        };
+        let ids = |filter: &TargetFilter| list.rows(filter).map(|(_, p)| p.id).collect::<Vec<_>>();
         assert_eq!(
             ids(&TargetFilter { am: Some("dana".into()), ..TargetFilter::default() }),
             ["B"]

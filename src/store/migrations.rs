@@ -15,6 +15,7 @@ const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
     ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql"), None),
     ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), None),
     ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), Some(snapshot_series)),
+    ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), None),
 ];
 
 /// Creates the snapshot triggers and builds every account's ARR series.
@@ -126,6 +127,50 @@ mod tests {
             .collect::<Result<_, _>>()
             .expect("rows");
         assert_eq!(stale, vec!["A", "B", "C"]);
+    }
+
+    #[test]
+    fn a_version_4_book_upgrades_with_its_health_changes_indexed() {
+        let mut conn = Connection::open_in_memory().expect("conn");
+        for (_, sql, step) in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).expect("old migration");
+            if let Some(step) = step {
+                step(&conn).expect("old step");
+            }
+        }
+        conn.pragma_update(None, "user_version", 4).expect("v4");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name) VALUES ('A', 'Ay');
+             INSERT INTO health_changes (account_id, at, who, health, reason) VALUES
+               ('A', '2025-01-02T10:00:00Z', 'kim', 'red', 'outage'),
+               ('A', '2025-02-02T10:00:00Z', 'kim', 'green', 'fixed');",
+        )
+        .expect("old data");
+        migrate(&mut conn).expect("upgrade");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
+        assert_eq!(version, SCHEMA_VERSION);
+        let changes: Vec<(String, String)> = conn
+            .prepare("SELECT at, health FROM health_changes ORDER BY at")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            changes,
+            [
+                ("2025-01-02T10:00:00Z".to_string(), "red".to_string()),
+                ("2025-02-02T10:00:00Z".to_string(), "green".to_string())
+            ]
+        );
+        let index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'health_changes_red'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("index");
+        assert_eq!(index, 1);
     }
 
     #[test]

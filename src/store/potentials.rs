@@ -1,10 +1,10 @@
 //! Potential absorption per account and product (the `potentials` table, with
 //! `accounts.potential_units` as the fallback), and the one load the 4A board
 //! and the targets list share: every account's position in a handful of
-//! queries over `accounts` and small tables. SQL only; the arithmetic is in
-//! `metrics::absorption`.
+//! queries over `accounts` and small tables (`from_rows`: the same from the
+//! book rows already in memory, which is what the panes open with). SQL
+//! only; the arithmetic is in `metrics::absorption`.
 
-use super::accounts::BookRow;
 use super::stages::{conversion, date_text, parse_date};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::tier::assign_tiers;
@@ -12,10 +12,10 @@ use crate::domain::{Config, Health, Money, Month, Stage};
 use crate::metrics::absorption::{
     AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
 };
-use crate::metrics::board::{AccountPosition, Board};
+use crate::metrics::board::AccountPosition;
 use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 fn check_units(units: Option<i64>) -> StoreResult<()> {
@@ -33,6 +33,10 @@ fn stage_word(word: &str) -> Option<Stage> {
 fn health_word(word: &str) -> Option<Health> {
     Health::ALL.into_iter().find(|health| health.as_str() == word)
 }
+
+mod from_rows;
+
+pub use from_rows::RedSpells;
 
 impl Store {
     /// The latest month the book has snapshots for.
@@ -138,6 +142,15 @@ impl Store {
         Ok(holders)
     }
 
+    /// Every account manager named on an account, once each, in byte order
+    /// (the targets list's AM filter cycles through them).
+    pub fn account_managers(&self) -> StoreResult<Vec<String>> {
+        let mut statement =
+            self.conn.prepare("SELECT DISTINCT am FROM accounts WHERE am <> '' ORDER BY am")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Accounts that hold `product` at the latest month or have a potential set for it.
     pub fn product_holders(&self, product: &str) -> StoreResult<HashSet<String>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
@@ -212,65 +225,22 @@ impl Store {
         assign_position_tiers(&mut positions, config);
         Ok(positions)
     }
+}
 
-    /// As `account_positions_with`, from book rows already read (the
-    /// cockpit's book): only the product potentials and the recent red
-    /// changes are read, not the accounts and contracts again.
-    pub fn account_positions_from_rows(
-        &self,
-        rows: &[BookRow],
-        today: NaiveDate,
-        config: &Config,
-    ) -> StoreResult<Vec<AccountPosition>> {
-        let lines = self.potential_lines()?;
-        let red = self.red_recently(today)?;
-        let mut positions: Vec<AccountPosition> = rows
-            .iter()
-            .map(|row| AccountPosition {
-                id: row.id.clone(),
-                name: row.name.clone(),
-                csm: row.csm.clone(),
-                am: row.am.clone(),
-                stage: row.stage,
-                stage_since: row.stage_since,
-                red_recently: row.health == Some(Health::Red) || red.contains(&row.id),
-                health: row.health,
-                arr: row.arr,
-                tier: 0,
-                absorption: account_absorption(
-                    row.arr,
-                    row.units,
-                    row.potential_units,
-                    lines.get(&row.id).map(Vec::as_slice).unwrap_or(&[]),
-                ),
-                next_renewal: row.next_renewal,
-            })
-            .collect();
-        assign_position_tiers(&mut positions, config);
-        Ok(positions)
-    }
+/// The accounts with a change to red on or after `today` − `RED_SPELL_DAYS`.
+fn red_changes(conn: &Connection, today: NaiveDate) -> StoreResult<HashSet<String>> {
+    let mut statement = conn.prepare_cached(RED_CHANGES)?;
+    let rows = statement.query_map([red_since(today)], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
 
-    /// The board from book rows already read (see
-    /// [`Store::account_positions_from_rows`]).
-    pub fn board_from_rows(
-        &self,
-        rows: &[BookRow],
-        today: NaiveDate,
-        config: &Config,
-    ) -> StoreResult<Board> {
-        let positions = self.account_positions_from_rows(rows, today, config)?;
-        Ok(Board::build(positions, today, config.stuck_stage_days))
-    }
+/// The recent changes to red; the `health_changes_red` index (health, at,
+/// account_id) answers it alone, reading only the window. No DISTINCT: it
+/// would walk the by-account index instead; repeats are dropped by the caller.
+const RED_CHANGES: &str = "SELECT account_id FROM health_changes WHERE health = 'red' AND at >= ?1";
 
-    /// The targets list from book rows already read.
-    pub fn target_list_from_rows(
-        &self,
-        rows: &[BookRow],
-        today: NaiveDate,
-        config: &Config,
-    ) -> StoreResult<TargetList> {
-        Ok(TargetList::rank(self.account_positions_from_rows(rows, today, config)?, today))
-    }
+fn red_since(today: NaiveDate) -> String {
+    date_text(today - chrono::Duration::days(RED_SPELL_DAYS))
 }
 
 /// Pareto tiers by ARR (ties by id), as everywhere else.
@@ -320,12 +290,7 @@ impl Store {
 
     /// Accounts with a change to red in the last `RED_SPELL_DAYS` days.
     fn red_recently(&self, today: NaiveDate) -> StoreResult<HashSet<String>> {
-        let since = date_text(today - chrono::Duration::days(RED_SPELL_DAYS));
-        let mut statement = self.conn.prepare(
-            "SELECT DISTINCT account_id FROM health_changes WHERE health = 'red' AND at >= ?1",
-        )?;
-        let rows = statement.query_map([since], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        red_changes(&self.conn, today)
     }
 
     /// One account's absorption figures (the account view's header).
@@ -390,6 +355,12 @@ mod tests {
         let rows = store.book_rows(today).expect("rows");
         let mut built = store.account_positions_from_rows(&rows, today, &config).expect("built");
         read.sort_by(|a, b| a.id.cmp(&b.id));
+        built.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(read, built);
+        // Rows in another order than the book's get the same tiers (sorted for them).
+        let reversed: Vec<_> = rows.iter().rev().cloned().collect();
+        let mut built =
+            store.account_positions_from_rows(&reversed, today, &config).expect("reversed");
         built.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(read, built);
     }

@@ -385,7 +385,7 @@ mod tests {
             .column(Stage::Adoption)
             .cards
             .iter()
-            .find(|c| c.position.id == "ACME")
+            .find(|c| board.id(c) == "ACME")
             .expect("card");
         assert_eq!(card.days_in_stage, Some(10));
     }

@@ -13,8 +13,9 @@
 
 use crate::domain::{Health, Stage};
 use crate::metrics::Rate;
-use crate::metrics::board::{Board, Card};
+use crate::metrics::board::{AccountNames, Board, Card, Names};
 use crate::metrics::stage_suggestions::{self, StageSuggestion};
+use crate::store::accounts::BookRow;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::panes::forms_4a::StageForm;
@@ -101,10 +102,65 @@ enum Pending {
     Dismiss { account_id: String, signal: String },
 }
 
+/// Where a board's (or a target list's) account names are: the book rows
+/// it was built from (it points into them by index), or its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NamesIn<'a> {
+    Book(&'a [BookRow]),
+    Own(&'a Names),
+}
+
+impl<'a> NamesIn<'a> {
+    pub(crate) fn id(self, account: u32) -> &'a str {
+        match self {
+            NamesIn::Book(rows) => rows.id(account),
+            NamesIn::Own(names) => names.id(account),
+        }
+    }
+
+    pub(crate) fn name(self, account: u32) -> &'a str {
+        match self {
+            NamesIn::Book(rows) => rows.name(account),
+            NamesIn::Own(names) => names.name(account),
+        }
+    }
+
+    pub(crate) fn am(self, account: u32) -> &'a str {
+        match self {
+            NamesIn::Book(rows) => rows.am(account),
+            NamesIn::Own(names) => names.am(account),
+        }
+    }
+}
+
+impl AccountNames for NamesIn<'_> {
+    fn id(&self, account: u32) -> &str {
+        NamesIn::id(*self, account)
+    }
+
+    fn name(&self, account: u32) -> &str {
+        NamesIn::name(*self, account)
+    }
+
+    fn csm(&self, account: u32) -> &str {
+        match self {
+            NamesIn::Book(rows) => rows.csm(account),
+            NamesIn::Own(names) => names.csm(account),
+        }
+    }
+
+    fn am(&self, account: u32) -> &str {
+        NamesIn::am(*self, account)
+    }
+}
+
 /// The board, the cursor of each column and the suggestions.
 #[derive(Debug, Default)]
 pub struct BoardPane {
     board: Option<Board>,
+    /// The board points into the book's rows for its names (built from the
+    /// whole book in memory), rather than holding its own.
+    names_in_book: bool,
     cursors: [Cursor; 4],
     column: usize,
     suggestions: Vec<StageSuggestion>,
@@ -154,23 +210,37 @@ impl BoardPane {
         column.cards.get(self.cursors[self.column].selected)
     }
 
+    /// The board's account names.
+    pub(super) fn names<'a>(&'a self, book: &'a BookIndex) -> NamesIn<'a> {
+        match &self.board {
+            Some(board) if !self.names_in_book => NamesIn::Own(board.names()),
+            _ => NamesIn::Book(book.rows()),
+        }
+    }
+
+    /// The selected card's account id.
+    fn selected_id<'a>(&'a self, book: &'a BookIndex) -> Option<&'a str> {
+        Some(self.names(book).id(self.selected_card()?.account))
+    }
+
     /// The suggestion the accept/dismiss keys act on: the listed one, or the
     /// selected card's.
-    fn selected_suggestion(&self) -> Option<&StageSuggestion> {
+    fn selected_suggestion(&self, book: &BookIndex) -> Option<&StageSuggestion> {
         if self.showing_suggestions {
             self.suggestions.get(self.suggestion_cursor.selected)
         } else {
-            let id = &self.selected_card()?.position.id;
-            self.suggestions.iter().find(|s| &s.account_id == id)
+            let id = self.selected_id(book)?;
+            self.suggestions.iter().find(|s| s.account_id == id)
         }
     }
 
     fn reload(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let today = cx.clock.today();
-        let selected = self.selected_card().map(|c| c.position.id.clone());
-        // The book in memory holds every account's row: only potentials and
-        // red spells are read again.
-        let board = if cx.book.is_complete() {
+        let selected = self.selected_id(cx.book).map(str::to_string);
+        // The book in memory holds every account's row: only potentials are
+        // read again, and the board points into the rows for the names.
+        let in_book = cx.book.is_complete();
+        let board = if in_book {
             cx.store.board_from_rows(cx.book.rows(), today, cx.config)?
         } else {
             cx.store.board(today, cx.config)?
@@ -179,8 +249,9 @@ impl BoardPane {
             self.load_suggestions(cx)?;
         }
         self.board = Some(board);
+        self.names_in_book = in_book;
         if let Some(id) = selected {
-            self.select_account(&id);
+            self.select_account(&id, cx.book);
         }
         Ok(())
     }
@@ -196,8 +267,11 @@ impl BoardPane {
     }
 
     /// Puts the cursor on the account's card, wherever it is.
-    fn select_account(&mut self, id: &str) {
-        let Some((stage, index)) = self.board.as_ref().and_then(|b| b.find(id)) else { return };
+    fn select_account(&mut self, id: &str, book: &BookIndex) {
+        let names = self.names(book);
+        let Some((stage, index)) = self.board.as_ref().and_then(|b| b.find_in(&names, id)) else {
+            return;
+        };
         self.column = usize::from(stage.number() - 1);
         let len = self.len(self.column);
         self.cursors[self.column].select(index, len);
@@ -206,23 +280,34 @@ impl BoardPane {
     /// Applies the move this pane asked for, if the store shows it done.
     fn apply_pending(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<bool> {
         let Some(pending) = self.pending.take() else { return Ok(false) };
+        let in_book = self.names_in_book;
         let Some(board) = self.board.as_mut() else { return Ok(false) };
         match pending {
             Pending::Move { account_id, to } => {
                 let Some(row) = cx.book.by_id(&account_id) else { return Ok(false) };
-                let card_stage = board.find(&account_id).map(|(stage, _)| stage);
+                let rows = cx.book.rows();
+                let find = |board: &Board| {
+                    if in_book { board.find_in(rows, &account_id) } else { board.find(&account_id) }
+                };
+                let card_stage = find(board).map(|(stage, _)| stage);
                 if row.stage != to || card_stage == Some(to) {
                     return Ok(false);
                 }
                 let since = row.stage_since.unwrap_or(cx.clock.today());
                 let (health, arr, renewal) = (row.health, row.arr, row.next_renewal);
-                board.move_account(&account_id, to, since);
-                if let Some((stage, index)) = board.find(&account_id) {
-                    let column = &mut board.columns[usize::from(stage.number() - 1)];
-                    if let Some(card) = column.cards.get_mut(index) {
-                        card.position.health = health;
-                        card.position.next_renewal = renewal;
-                        debug_assert_eq!(card.position.arr, arr);
+                if in_book {
+                    board.move_account_in(rows, &account_id, to, since);
+                } else {
+                    board.move_account(&account_id, to, since);
+                }
+                if let Some((stage, index)) = find(board) {
+                    let column = &board.columns[usize::from(stage.number() - 1)];
+                    if let Some(card) = column.cards.get(index).copied()
+                        && let Some(standing) = board.standing_mut(&card)
+                    {
+                        standing.health = health;
+                        standing.next_renewal = renewal;
+                        debug_assert_eq!(standing.arr, arr);
                     }
                 }
                 self.suggestions.retain_mut(|s| {
@@ -231,7 +316,7 @@ impl BoardPane {
                     }
                     s.suggested != s.current
                 });
-                self.select_account(&account_id);
+                self.select_account(&account_id, cx.book);
                 Ok(true)
             }
             Pending::Dismiss { account_id, signal } => {
@@ -245,32 +330,31 @@ impl BoardPane {
         }
     }
 
-    fn move_form(&mut self, to: Option<Stage>) -> Request {
-        let Some(card) = self.selected_card() else {
+    fn move_form(&mut self, to: Option<Stage>, book: &BookIndex) -> Request {
+        let (Some(board), Some(card)) = (self.board.as_ref(), self.selected_card()) else {
             return Request::Message("no account in this column".to_string());
         };
-        let from = card.position.stage;
+        let from = board.standing(card).stage;
         let to = match to {
             Some(stage) => stage,
             None => Stage::ALL[usize::from(from.number()) % 4],
         };
-        let form = StageForm::new(&card.position.id, &card.position.name, from, to);
-        self.pending = Some(Pending::Move { account_id: card.position.id.clone(), to });
+        let names = self.names(book);
+        let (id, name) = (names.id(card.account), names.name(card.account));
+        let form = StageForm::new(id, name, from, to);
+        self.pending = Some(Pending::Move { account_id: id.to_string(), to });
         Request::Popup(Popup::Stage(Box::new(form)))
     }
 
     fn neighbour(&self, forward: bool) -> Result<Stage, String> {
-        let Some(card) = self.selected_card() else {
+        let (Some(board), Some(card)) = (self.board.as_ref(), self.selected_card()) else {
             return Err("no account in this column".to_string());
         };
-        let number = card.position.stage.number();
+        let stage = board.standing(card).stage;
+        let number = stage.number();
         let target = if forward { number + 1 } else { number.wrapping_sub(1) };
         Stage::ALL.iter().copied().find(|s| s.number() == target).ok_or_else(|| {
-            format!(
-                "{} is the {} stage",
-                card.position.stage.title(),
-                if forward { "last" } else { "first" }
-            )
+            format!("{} is the {} stage", stage.title(), if forward { "last" } else { "first" })
         })
     }
 }
@@ -333,7 +417,7 @@ impl Pane for BoardPane {
                 Action::ToggleSuggestions | Action::Back => self.showing_suggestions = false,
                 Action::Open => {
                     return self
-                        .selected_suggestion()
+                        .selected_suggestion(cx.book)
                         .map_or(Request::None, |s| Request::OpenAccount(s.account_id.clone()));
                 }
                 Action::AcceptSuggestion | Action::DismissSuggestion => {}
@@ -353,13 +437,13 @@ impl Pane for BoardPane {
             Action::Right => self.column = (self.column + 1) % 4,
             Action::Open => {
                 return self
-                    .selected_card()
-                    .map_or(Request::None, |c| Request::OpenAccount(c.position.id.clone()));
+                    .selected_id(cx.book)
+                    .map_or(Request::None, |id| Request::OpenAccount(id.to_string()));
             }
-            Action::MoveStage => return self.move_form(None),
+            Action::MoveStage => return self.move_form(None, cx.book),
             Action::StagePrev | Action::StageNext => {
                 return match self.neighbour(action == Action::StageNext) {
-                    Ok(stage) => self.move_form(Some(stage)),
+                    Ok(stage) => self.move_form(Some(stage), cx.book),
                     Err(message) => Request::Message(message),
                 };
             }
@@ -369,7 +453,7 @@ impl Pane for BoardPane {
                 self.suggestion_cursor.clamp(len);
             }
             Action::AcceptSuggestion | Action::DismissSuggestion => {
-                let Some(suggestion) = self.selected_suggestion().cloned() else {
+                let Some(suggestion) = self.selected_suggestion(cx.book).cloned() else {
                     return Request::Message(
                         "no stage suggestion here (s lists them all)".to_string(),
                     );
@@ -398,11 +482,11 @@ impl Pane for BoardPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
+    fn selected_account(&self, book: &BookIndex) -> Option<String> {
         if self.showing_suggestions {
-            self.selected_suggestion().map(|s| s.account_id.clone())
+            self.selected_suggestion(book).map(|s| s.account_id.clone())
         } else {
-            self.selected_card().map(|c| c.position.id.clone())
+            self.selected_id(book).map(str::to_string)
         }
     }
 
@@ -443,10 +527,10 @@ impl Pane for BoardPane {
         } else if self.showing_suggestions {
             self.draw_suggestions(frame, body, theme);
         } else if self.wide() {
-            self.draw_columns(frame, body, board, theme);
+            self.draw_columns(frame, body, board, view.book, theme);
         } else {
-            self.draw_sections(frame, body, board, theme);
+            self.draw_sections(frame, body, board, view.book, theme);
         }
-        self.draw_footer(frame, footer, board, theme);
+        self.draw_footer(frame, footer, board, view.book, theme);
     }
 }

@@ -12,14 +12,14 @@
 use crate::domain::Health;
 use crate::domain::opportunity::{Opportunity, OpportunityStage};
 use crate::domain::{Money, Stage};
-use crate::metrics::board::AccountPosition;
+use crate::metrics::board::Standing;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
-use crate::tui::panes::board::{WIDE, absorption_percent};
+use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::forms_4a::OpportunityForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
@@ -29,11 +29,16 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::mpsc::{Receiver, channel};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+mod draw;
 
 /// Each product's holders (see `Store::product_holders_all`).
 type Holders = BTreeMap<String, HashSet<String>>;
+
+/// What the background read answers: the holders and the AMs, or why not.
+type Background = Result<(Holders, Vec<String>), String>;
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -79,21 +84,38 @@ enum Expect {
     Moved { id: i64, to: OpportunityStage },
 }
 
+/// One row of the list: its target, and its account's names and figures.
+#[derive(Debug, Clone, Copy)]
+struct Pick<'a> {
+    target: &'a Target,
+    id: &'a str,
+    name: &'a str,
+    am: &'a str,
+    account: &'a Standing,
+}
+
 /// The ranked list, the filter and the cursor.
 #[derive(Debug, Default)]
 pub struct TargetsPane {
     list: Option<TargetList>,
+    /// The list points into the book's rows for its names (built from the
+    /// whole book in memory), rather than holding its own.
+    names_in_book: bool,
     filter: TargetFilter,
     /// Positions in `list.ranked` that pass the filter, best first.
     visible: Vec<u32>,
     cursor: Cursor,
-    ams: Vec<String>,
+    /// The AMs the AM filter cycles through, read with the holders.
+    ams: Option<Vec<String>>,
     /// Each product's holders, read once on the first product filter and
     /// again after a write.
     holders: Option<BTreeMap<String, HashSet<String>>>,
-    /// The holders being read on a connection of their own since the list
-    /// loaded, so that the first product filter does not wait for them.
-    holders_loading: Option<Receiver<Result<Holders, String>>>,
+    /// The holders and AMs being read on a connection of their own since
+    /// the first key after the list loaded (not to slow the first frame),
+    /// so that the first filter does not wait for them.
+    background: Option<Receiver<Background>>,
+    /// The background read is to start at the next key.
+    background_due: bool,
     tiers: u8,
     /// Each account's opportunities, open ones first.
     opportunities: HashMap<String, Vec<Opportunity>>,
@@ -115,22 +137,60 @@ fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Opti
 }
 
 impl TargetsPane {
-    /// Each product's holders: from the read started when the list loaded,
-    /// else read now.
+    /// Takes what the background read found, if it was started.
+    fn take_background(&mut self) {
+        let Some(answer) = self.background.take() else { return };
+        if let Ok(Ok((holders, ams))) = answer.recv() {
+            self.holders.get_or_insert(holders);
+            self.ams.get_or_insert(ams);
+        }
+    }
+
+    /// Each product's holders: from the background read, else read now.
     fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&Holders> {
         if self.holders.is_none() {
-            let loaded = self.holders_loading.take().and_then(|answer| answer.recv().ok());
-            self.holders = Some(match loaded {
-                Some(Ok(holders)) => holders,
-                _ => cx.store.product_holders_all()?,
-            });
+            self.take_background();
+        }
+        if self.holders.is_none() {
+            self.holders = Some(cx.store.product_holders_all()?);
         }
         Ok(self.holders.get_or_insert_default())
     }
 
-    /// Starts reading every product's holders on a connection of its own
-    /// (a database file only; in memory they are read when first needed).
-    fn start_holders(&mut self, cx: &Cx<'_>) {
+    /// The AMs to cycle through: from the background read if it is done
+    /// (not waiting for it), else from the list's accounts, each once, in
+    /// byte order.
+    fn ams(&mut self, book: &BookIndex) -> &[String] {
+        if self.ams.is_none()
+            && let Some(answer) = &self.background
+        {
+            match answer.try_recv() {
+                Ok(Ok((holders, ams))) => {
+                    self.holders.get_or_insert(holders);
+                    self.ams = Some(ams);
+                    self.background = None;
+                }
+                Err(TryRecvError::Empty) => {}
+                Ok(Err(_)) | Err(TryRecvError::Disconnected) => self.background = None,
+            }
+        }
+        if self.ams.is_none() {
+            let accounts = self.list.as_ref().map_or(0, |l| l.standings.len());
+            let names = self.names(book);
+            let ams: BTreeSet<&str> = (0..accounts)
+                .filter_map(|i| u32::try_from(i).ok())
+                .map(|i| names.am(i))
+                .filter(|am| !am.is_empty())
+                .collect();
+            self.ams = Some(ams.into_iter().map(str::to_string).collect());
+        }
+        self.ams.as_deref().unwrap_or_default()
+    }
+
+    /// Starts reading every product's holders and the AMs on a connection
+    /// of its own (a database file only; in memory they are read when first
+    /// needed).
+    fn start_background(&mut self, cx: &Cx<'_>) {
         let path = cx.store.path().to_path_buf();
         if !path.is_file() {
             return;
@@ -138,21 +198,43 @@ impl TargetsPane {
         let (sender, answer) = channel();
         std::thread::spawn(move || {
             let result = Store::open(&path)
-                .and_then(|store| store.product_holders_all())
+                .and_then(|store| Ok((store.product_holders_all()?, store.account_managers()?)))
                 .map_err(|e| e.to_string());
             let _ = sender.send(result);
         });
-        self.holders_loading = Some(answer);
+        self.background = Some(answer);
     }
 
-    fn row(&self, position: usize) -> Option<(&Target, &AccountPosition)> {
+    /// The list's account names: the book's rows it was built from, or its own.
+    fn names<'a>(&'a self, book: &'a BookIndex) -> NamesIn<'a> {
+        match &self.list {
+            Some(list) if !self.names_in_book => NamesIn::Own(&list.names),
+            _ => NamesIn::Book(book.rows()),
+        }
+    }
+
+    /// The target shown at `position` of the visible rows.
+    fn target_at(&self, position: usize) -> Option<&Target> {
         let list = self.list.as_ref()?;
-        let target = list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)?;
-        Some((target, list.positions.get(target.index)?))
+        list.ranked.get(usize::try_from(*self.visible.get(position)?).ok()?)
     }
 
-    fn selected(&self) -> Option<(&Target, &AccountPosition)> {
-        self.row(self.cursor.selected)
+    fn row<'a>(&'a self, position: usize, book: &'a BookIndex) -> Option<Pick<'a>> {
+        let list = self.list.as_ref()?;
+        let target = self.target_at(position)?;
+        let names = self.names(book);
+        let account = TargetList::account(target);
+        Some(Pick {
+            target,
+            id: names.id(account),
+            name: names.name(account),
+            am: names.am(account),
+            account: list.standings.get(target.index)?,
+        })
+    }
+
+    fn selected<'a>(&'a self, book: &'a BookIndex) -> Option<Pick<'a>> {
+        self.row(self.cursor.selected, book)
     }
 
     fn open_opportunity(&self, account_id: &str) -> Option<&Opportunity> {
@@ -160,27 +242,33 @@ impl TargetsPane {
     }
 
     /// Re-walks the ranked list for the filter, keeping the selected account.
-    fn apply_filter(&mut self) {
-        let keep = self.selected().map(|(_, p)| p.id.clone());
+    fn apply_filter(&mut self, book: &BookIndex) {
+        // The same account is the same index (ids are unique in a list).
+        let keep = self.target_at(self.cursor.selected).map(|t| t.index);
         self.visible.clear();
         if let Some(list) = &self.list {
+            let names = if self.names_in_book {
+                NamesIn::Book(book.rows())
+            } else {
+                NamesIn::Own(&list.names)
+            };
             let filter = &self.filter;
             self.visible.extend(
                 list.ranked
                     .iter()
                     .enumerate()
-                    .filter(|(_, t)| filter.accepts(&list.positions[t.index]))
+                    .filter(|(_, t)| list.accepts_in(&names, filter, t))
                     .filter_map(|(i, _)| u32::try_from(i).ok()),
             );
             self.visible_whitespace = self
                 .visible
                 .iter()
                 .filter_map(|i| list.ranked.get(usize::try_from(*i).ok()?))
-                .map(|t| list.positions[t.index].absorption.whitespace)
+                .map(|t| list.standing(t).absorption.whitespace)
                 .sum();
         }
-        let position = keep.and_then(|id| {
-            (0..self.visible.len()).find(|i| self.row(*i).is_some_and(|(_, p)| p.id == id))
+        let position = keep.and_then(|account| {
+            (0..self.visible.len()).find(|i| self.target_at(*i).is_some_and(|t| t.index == account))
         });
         self.cursor.select(position.unwrap_or(0), self.visible.len());
     }
@@ -234,11 +322,11 @@ impl TargetsPane {
         parts.join(" · ")
     }
 
-    fn confirm_move(&mut self, to_lost: bool) -> Request {
-        let Some((_, position)) = self.selected() else {
+    fn confirm_move(&mut self, to_lost: bool, book: &BookIndex) -> Request {
+        let Some(position) = self.selected(book) else {
             return Request::Message("no target selected".to_string());
         };
-        let Some(opportunity) = self.open_opportunity(&position.id) else {
+        let Some(opportunity) = self.open_opportunity(position.id) else {
             return Request::Message(format!(
                 "{} has no open opportunity: o records one",
                 position.name
@@ -264,7 +352,7 @@ impl TargetsPane {
             to.as_str()
         );
         let write = Write::OpportunityStage {
-            account_id: position.id.clone(),
+            account_id: position.id.to_string(),
             id: opportunity.id,
             stage: to,
         };
@@ -301,25 +389,24 @@ impl Pane for TargetsPane {
         self.expect = None;
         if !patched {
             let today = cx.clock.today();
-            let list = if cx.book.is_complete() {
+            let in_book = cx.book.is_complete();
+            let list = if in_book {
                 cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
             } else {
                 cx.store.target_list(today, cx.config)?
             };
-            let mut ams: Vec<String> =
-                list.positions.iter().map(|p| p.am.clone()).filter(|am| !am.is_empty()).collect();
-            ams.sort();
-            ams.dedup();
-            self.ams = ams;
-            self.tiers = list.positions.iter().map(|p| p.tier).max().unwrap_or(1);
+            self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
+            self.list = Some(list);
+            self.names_in_book = in_book;
             self.holders = None;
-            self.start_holders(cx);
+            self.ams = None;
+            self.background = None;
+            self.background_due = true;
             if let Some((product, _)) = self.filter.product.take() {
                 let holders = self.holders(cx)?.get(&product).cloned().unwrap_or_default();
                 self.filter.product = Some((product, holders));
             }
-            self.list = Some(list);
-            self.apply_filter();
+            self.apply_filter(cx.book);
         }
         self.set_height();
         Ok(())
@@ -331,6 +418,9 @@ impl Pane for TargetsPane {
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        if std::mem::take(&mut self.background_due) {
+            self.start_background(cx);
+        }
         let len = self.visible.len();
         match action {
             Action::Up => self.cursor.move_by(-1, len),
@@ -341,12 +431,13 @@ impl Pane for TargetsPane {
             Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
             Action::Open => {
                 return self
-                    .selected()
-                    .map_or(Request::None, |(_, p)| Request::OpenAccount(p.id.clone()));
+                    .selected(cx.book)
+                    .map_or(Request::None, |p| Request::OpenAccount(p.id.to_string()));
             }
             Action::FilterAm => {
-                self.filter.am = cycle_option(&self.ams, self.filter.am.as_ref());
-                self.apply_filter();
+                let current = self.filter.am.take();
+                self.filter.am = cycle_option(self.ams(cx.book), current.as_ref());
+                self.apply_filter(cx.book);
             }
             Action::FilterMine => {
                 self.filter.am = if self.filter.am.as_deref() == Some(&self.user) {
@@ -354,7 +445,7 @@ impl Pane for TargetsPane {
                 } else {
                     Some(self.user.clone())
                 };
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterProduct => {
                 let current = self.filter.product.take().map(|(p, _)| p);
@@ -366,227 +457,49 @@ impl Pane for TargetsPane {
                 let next = cycle_option(&products, current.as_ref().as_ref());
                 let product = next.map(|p| (p.clone(), holders[p].clone()));
                 self.filter.product = product;
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterStage => {
                 self.filter.stage = cycle_option(&Stage::ALL, self.filter.stage.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterHealth => {
                 let order = [Health::Green, Health::Yellow, Health::Orange];
                 self.filter.health = cycle_option(&order, self.filter.health.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::FilterTier => {
                 let tiers: Vec<u8> = (1..=self.tiers.max(1)).collect();
                 self.filter.tier = cycle_option(&tiers, self.filter.tier.as_ref());
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::ClearFilters => {
                 self.filter = TargetFilter::default();
-                self.apply_filter();
+                self.apply_filter(cx.book);
             }
             Action::RecordOpportunity => {
-                let Some((_, position)) = self.selected() else {
+                let Some(position) = self.selected(cx.book) else {
                     return Request::Message("no target selected".to_string());
                 };
-                let owner = if position.am.is_empty() { cx.user } else { &position.am };
-                let form = OpportunityForm::new(&position.id, &position.name, owner);
-                let before = self.opportunities.get(&position.id).map_or(0, Vec::len);
-                self.expect = Some(Expect::Added { account_id: position.id.clone(), before });
+                let owner = if position.am.is_empty() { cx.user } else { position.am };
+                let form = OpportunityForm::new(position.id, position.name, owner);
+                let before = self.opportunities.get(position.id).map_or(0, Vec::len);
+                self.expect = Some(Expect::Added { account_id: position.id.to_string(), before });
                 return Request::Popup(Popup::Opportunity(Box::new(form)));
             }
-            Action::AdvanceOpportunity => return self.confirm_move(false),
-            Action::LoseOpportunity => return self.confirm_move(true),
+            Action::AdvanceOpportunity => return self.confirm_move(false, cx.book),
+            Action::LoseOpportunity => return self.confirm_move(true, cx.book),
             Action::Back => {}
             _ => return Request::Ignored,
         }
         Request::None
     }
 
-    fn selected_account(&self, _book: &BookIndex) -> Option<String> {
-        self.selected().map(|(_, p)| p.id.clone())
+    fn selected_account(&self, book: &BookIndex) -> Option<String> {
+        self.selected(book).map(|p| p.id.to_string())
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
-        let theme = view.theme;
-        let title = Line::from(vec![
-            Span::styled(" Upsell targets ", theme.title()),
-            Span::styled("· ranked by priority (? shows the rule) ", theme.dim()),
-        ]);
-        let block = Block::bordered().title(title).border_style(theme.border(view.active));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        if inner.height < 6 {
-            return;
-        }
-        let Some(list) = &self.list else { return };
-        let wide = inner.width >= WIDE;
-        let today = view.today;
-        // rank H name AM stage tier ARR abs whitespace renew priority [opportunity]
-        let (am_w, stage_w, tier_w, money_w, opp_w) =
-            if wide { (12, 10, 4, 9, 26) } else { (6, 3, 1, 7, 0) };
-        let fixed = 4 + 2 + am_w + stage_w + tier_w + money_w * 3 + 4 + 5 + opp_w + 10;
-        let name_w = usize::from(inner.width).saturating_sub(fixed).max(8);
-        let body = Rect { height: inner.height - 5, ..inner };
-        let detail_area = Rect { y: inner.y + inner.height - 5, height: 4, ..inner };
-        let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
-        let mut header = format!(
-            "{:>4} H {:<name_w$} {:<am_w$} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>money_w$} {:>5} {:>money_w$}",
-            "#",
-            "Account",
-            "AM",
-            if wide { "Stage" } else { "4A" },
-            if wide { "Tier" } else { "T" },
-            "ARR",
-            "Abs",
-            if wide { "Whitespace" } else { "White" },
-            "Renew",
-            if wide { "Priority" } else { "Prio" },
-        );
-        if wide {
-            header.push_str(&format!(" {:<opp_w$}", "Opportunity"));
-        }
-        let mut lines = vec![Line::from(Span::styled(header, theme.header()))];
-        if list.is_empty() {
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled("  No account has whitespace yet.", theme.title())));
-            lines.push(Line::from(
-                "  Set potential units per account or product (cockpit import potentials).",
-            ));
-        } else if self.visible.is_empty() {
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                format!("  No target matches: {}", self.filter_words()),
-                theme.warn(),
-            )));
-            lines.push(Line::from("  x clears the filters."));
-        }
-        for position in self.cursor.window(self.visible.len()) {
-            let Some((target, account)) = self.row(position) else { continue };
-            let stage = if wide {
-                account.stage.title().to_string()
-            } else {
-                account.stage.title()[..3].to_string()
-            };
-            let renewal = account
-                .days_to_renewal(today)
-                .map_or_else(|| "—".to_string(), |days| format!("{days}d"));
-            let guarded =
-                account.days_to_renewal(today).is_some_and(|days| days <= RENEWAL_GUARD_DAYS);
-            let mut spans = vec![
-                Span::styled(format!("{:>4} ", position + 1), theme.dim()),
-                theme.health(account.health),
-                Span::raw(format!(" {:<name_w$} ", fit(&account.name, name_w))),
-                Span::styled(
-                    format!(
-                        "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
-                        fit(&account.am, am_w),
-                        stage,
-                        account.tier
-                    ),
-                    theme.dim(),
-                ),
-                Span::raw(format!(
-                    "{:>money_w$} {:>4} {:>money_w$} ",
-                    account.arr.to_short(),
-                    absorption_percent(account.absorption.rate()),
-                    account.absorption.whitespace.to_short(),
-                )),
-                Span::styled(
-                    format!("{renewal:>5} "),
-                    if guarded { theme.warn() } else { Style::new() },
-                ),
-                Span::styled(format!("{:>money_w$}", target.priority.to_short()), theme.key()),
-            ];
-            if account.red_recently {
-                spans.push(Span::styled("!", theme.error()));
-            }
-            if wide {
-                let opportunity = self.open_opportunity(&account.id).map_or(String::new(), |o| {
-                    format!(
-                        "{} {} {}",
-                        o.fields.stage.as_str(),
-                        o.fields.arr.to_short(),
-                        o.fields.product
-                    )
-                });
-                spans.push(Span::raw(format!(" {}", fit(&opportunity, opp_w))));
-            }
-            let mut line = Line::from(spans);
-            if position == self.cursor.selected {
-                line = line.style(theme.selected());
-            }
-            lines.push(line);
-        }
-        frame.render_widget(Paragraph::new(lines), body);
-        // Why the selected row stands where it does, and its opportunities.
-        let mut detail = Vec::new();
-        if let Some((target, account)) = self.selected() {
-            detail.push(Line::from(vec![
-                Span::styled(format!("{} ", account.name), theme.title()),
-                Span::styled(
-                    format!(
-                        "priority {} = {}",
-                        target.priority.to_whole_grouped(),
-                        explain(account, today)
-                    ),
-                    theme.dim(),
-                ),
-            ]));
-            let opportunities: Vec<String> = self
-                .opportunities
-                .get(&account.id)
-                .map(|all| {
-                    all.iter()
-                        .map(|o| {
-                            let owner =
-                                if o.fields.owner.is_empty() { "—" } else { &o.fields.owner };
-                            let close =
-                                o.fields.close_date.map_or(String::new(), |d| format!(", {d}"));
-                            format!(
-                                "{} {} {} ({owner}{close})",
-                                o.fields.product,
-                                o.fields.arr.to_short(),
-                                o.fields.stage.as_str()
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            detail.push(Line::from(vec![
-                Span::styled("Opportunities: ", theme.header()),
-                Span::raw(if opportunities.is_empty() {
-                    "none yet — o records one".to_string()
-                } else {
-                    opportunities.join(" · ")
-                }),
-            ]));
-        }
-        frame.render_widget(
-            Paragraph::new(detail)
-                .wrap(Wrap { trim: true })
-                .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),
-            detail_area,
-        );
-        let whitespace = self.visible_whitespace;
-        let totals = format!(
-            "{} of {} targets · whitespace {} ",
-            self.visible.len(),
-            list.len(),
-            whitespace.to_whole_grouped()
-        );
-        let filter = self.filter_words();
-        let left = if filter.is_empty() {
-            Line::from(Span::styled(format!("! red in {RED_SPELL_DAYS} days"), theme.dim()))
-        } else {
-            Line::from(Span::styled(format!("filter: {filter}"), theme.warn()))
-        };
-        frame.render_widget(Paragraph::new(left), footer_area);
-        frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
-                .alignment(Alignment::Right),
-            footer_area,
-        );
+        self.draw_list(frame, area, view);
     }
 }

@@ -58,8 +58,10 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
+        let names = self.names(book);
         let width = area.width / 4;
         for column in 0..4 {
             let x = area.x + width * u16::try_from(column).unwrap_or(0);
@@ -73,12 +75,15 @@ impl BoardPane {
             let cursor = self.cursors[column];
             for index in cursor.window(cards.len()) {
                 let card = &cards[index];
-                let position = &card.position;
+                let position = board.standing(card);
                 let name_width = w.saturating_sub(11);
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(
+                        "{:<name_width$}",
+                        fit(names.name(card.account), name_width)
+                    )),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
                 let bar_width = w.saturating_sub(23).clamp(4, 12);
@@ -109,8 +114,10 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
+        let names = self.names(book);
         let w = usize::from(area.width);
         let mut lines = Vec::with_capacity(usize::from(area.height));
         let rows = self.card_rows();
@@ -122,14 +129,17 @@ impl BoardPane {
             let shown = window.len();
             for index in window {
                 let card = &cards[index];
-                let position = &card.position;
+                let position = board.standing(card);
                 // H name ARR bar % ↻renewal in-stage ⚑
                 let name_width = w.saturating_sub(2 + 10 + 6 + 5 + 7 + 7 + 1);
                 let rate = position.absorption.rate();
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!("{:<name_width$}", fit(&position.name, name_width))),
+                    Span::raw(format!(
+                        "{:<name_width$}",
+                        fit(names.name(card.account), name_width)
+                    )),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
                     Span::raw(format!(" {:>4}", absorption_percent(rate))),
@@ -188,6 +198,7 @@ impl BoardPane {
         frame: &mut Frame<'_>,
         area: Rect,
         board: &Board,
+        book: &BookIndex,
         theme: Theme,
     ) {
         let detail = if self.showing_suggestions {
@@ -196,16 +207,19 @@ impl BoardPane {
                 theme.dim(),
             ))
         } else {
-            match (self.selected_card(), self.selected_suggestion()) {
+            match (self.selected_card(), self.selected_suggestion(book)) {
                 (Some(card), suggestion) => {
+                    let position = board.standing(card);
+                    let names = self.names(book);
+                    let am = names.am(card.account);
                     let mut spans = vec![
-                        Span::styled(card.position.name.clone(), theme.title()),
+                        Span::styled(names.name(card.account).to_string(), theme.title()),
                         Span::styled(
                             format!(
                                 " · {} · health {} · AM {}",
-                                card.position.stage.title(),
-                                card.position.health.map_or("not set", Health::as_str),
-                                if card.position.am.is_empty() { "—" } else { &card.position.am }
+                                position.stage.title(),
+                                position.health.map_or("not set", Health::as_str),
+                                if am.is_empty() { "—" } else { am }
                             ),
                             theme.dim(),
                         ),

@@ -1,0 +1,190 @@
+//! Drawing the targets list: the ranked rows, the selected row's score
+//! parts and opportunities, and the footer. Reads the pane's state only.
+
+use super::*;
+
+impl TargetsPane {
+    pub(super) fn draw_list(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let theme = view.theme;
+        let title = Line::from(vec![
+            Span::styled(" Upsell targets ", theme.title()),
+            Span::styled("· ranked by priority (? shows the rule) ", theme.dim()),
+        ]);
+        let block = Block::bordered().title(title).border_style(theme.border(view.active));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if inner.height < 6 {
+            return;
+        }
+        let Some(list) = &self.list else { return };
+        let wide = inner.width >= WIDE;
+        let today = view.today;
+        // rank H name AM stage tier ARR abs whitespace renew priority [opportunity]
+        let (am_w, stage_w, tier_w, money_w, opp_w) =
+            if wide { (12, 10, 4, 9, 26) } else { (6, 3, 1, 7, 0) };
+        let fixed = 4 + 2 + am_w + stage_w + tier_w + money_w * 3 + 4 + 5 + opp_w + 10;
+        let name_w = usize::from(inner.width).saturating_sub(fixed).max(8);
+        let body = Rect { height: inner.height - 5, ..inner };
+        let detail_area = Rect { y: inner.y + inner.height - 5, height: 4, ..inner };
+        let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        let mut header = format!(
+            "{:>4} H {:<name_w$} {:<am_w$} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>money_w$} {:>5} {:>money_w$}",
+            "#",
+            "Account",
+            "AM",
+            if wide { "Stage" } else { "4A" },
+            if wide { "Tier" } else { "T" },
+            "ARR",
+            "Abs",
+            if wide { "Whitespace" } else { "White" },
+            "Renew",
+            if wide { "Priority" } else { "Prio" },
+        );
+        if wide {
+            header.push_str(&format!(" {:<opp_w$}", "Opportunity"));
+        }
+        let mut lines = vec![Line::from(Span::styled(header, theme.header()))];
+        if list.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("  No account has whitespace yet.", theme.title())));
+            lines.push(Line::from(
+                "  Set potential units per account or product (cockpit import potentials).",
+            ));
+        } else if self.visible.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!("  No target matches: {}", self.filter_words()),
+                theme.warn(),
+            )));
+            lines.push(Line::from("  x clears the filters."));
+        }
+        for position in self.cursor.window(self.visible.len()) {
+            let Some(pick) = self.row(position, view.book) else { continue };
+            let (target, account) = (pick.target, pick.account);
+            let stage = if wide {
+                account.stage.title().to_string()
+            } else {
+                account.stage.title()[..3].to_string()
+            };
+            let renewal = account
+                .days_to_renewal(today)
+                .map_or_else(|| "—".to_string(), |days| format!("{days}d"));
+            let guarded =
+                account.days_to_renewal(today).is_some_and(|days| days <= RENEWAL_GUARD_DAYS);
+            let mut spans = vec![
+                Span::styled(format!("{:>4} ", position + 1), theme.dim()),
+                theme.health(account.health),
+                Span::raw(format!(" {:<name_w$} ", fit(pick.name, name_w))),
+                Span::styled(
+                    format!(
+                        "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
+                        fit(pick.am, am_w),
+                        stage,
+                        account.tier
+                    ),
+                    theme.dim(),
+                ),
+                Span::raw(format!(
+                    "{:>money_w$} {:>4} {:>money_w$} ",
+                    account.arr.to_short(),
+                    absorption_percent(account.absorption.rate()),
+                    account.absorption.whitespace.to_short(),
+                )),
+                Span::styled(
+                    format!("{renewal:>5} "),
+                    if guarded { theme.warn() } else { Style::new() },
+                ),
+                Span::styled(format!("{:>money_w$}", target.priority.to_short()), theme.key()),
+            ];
+            if account.red_recently {
+                spans.push(Span::styled("!", theme.error()));
+            }
+            if wide {
+                let opportunity = self.open_opportunity(pick.id).map_or(String::new(), |o| {
+                    format!(
+                        "{} {} {}",
+                        o.fields.stage.as_str(),
+                        o.fields.arr.to_short(),
+                        o.fields.product
+                    )
+                });
+                spans.push(Span::raw(format!(" {}", fit(&opportunity, opp_w))));
+            }
+            let mut line = Line::from(spans);
+            if position == self.cursor.selected {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+        frame.render_widget(Paragraph::new(lines), body);
+        // Why the selected row stands where it does, and its opportunities.
+        let mut detail = Vec::new();
+        if let Some(pick) = self.selected(view.book) {
+            let (target, account) = (pick.target, pick.account);
+            detail.push(Line::from(vec![
+                Span::styled(format!("{} ", pick.name), theme.title()),
+                Span::styled(
+                    format!(
+                        "priority {} = {}",
+                        target.priority.to_whole_grouped(),
+                        explain(*account, today)
+                    ),
+                    theme.dim(),
+                ),
+            ]));
+            let opportunities: Vec<String> = self
+                .opportunities
+                .get(pick.id)
+                .map(|all| {
+                    all.iter()
+                        .map(|o| {
+                            let owner =
+                                if o.fields.owner.is_empty() { "—" } else { &o.fields.owner };
+                            let close =
+                                o.fields.close_date.map_or(String::new(), |d| format!(", {d}"));
+                            format!(
+                                "{} {} {} ({owner}{close})",
+                                o.fields.product,
+                                o.fields.arr.to_short(),
+                                o.fields.stage.as_str()
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            detail.push(Line::from(vec![
+                Span::styled("Opportunities: ", theme.header()),
+                Span::raw(if opportunities.is_empty() {
+                    "none yet — o records one".to_string()
+                } else {
+                    opportunities.join(" · ")
+                }),
+            ]));
+        }
+        frame.render_widget(
+            Paragraph::new(detail)
+                .wrap(Wrap { trim: true })
+                .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),
+            detail_area,
+        );
+        let whitespace = self.visible_whitespace;
+        let totals = format!(
+            "{} of {} targets · whitespace {} ",
+            self.visible.len(),
+            list.len(),
+            whitespace.to_whole_grouped()
+        );
+        let filter = self.filter_words();
+        let left = if filter.is_empty() {
+            Line::from(Span::styled(format!("! red in {RED_SPELL_DAYS} days"), theme.dim()))
+        } else {
+            Line::from(Span::styled(format!("filter: {filter}"), theme.warn()))
+        };
+        frame.render_widget(Paragraph::new(left), footer_area);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
+                .alignment(Alignment::Right),
+            footer_area,
+        );
+    }
+}
