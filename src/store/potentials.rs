@@ -234,9 +234,10 @@ fn red_changes(conn: &Connection, today: NaiveDate) -> StoreResult<HashSet<Strin
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The recent changes to red; the `health_changes_red` index (health, at,
-/// account_id) answers it alone, reading only the window. No DISTINCT: it
-/// would walk the by-account index instead; repeats are dropped by the caller.
+/// The recent changes to red; the partial `health_changes_red` index (at,
+/// account_id of the changes to red only) answers it alone, reading only
+/// the window. No DISTINCT: it would walk the by-account index instead;
+/// repeats are dropped by the caller.
 const RED_CHANGES: &str = "SELECT account_id FROM health_changes WHERE health = 'red' AND at >= ?1";
 
 fn red_since(today: NaiveDate) -> String {
