@@ -408,6 +408,21 @@ fn script(title: &str) -> Vec<KeyEvent> {
     keys
 }
 
+/// Brings the pane `title` to the front with its key `go`, closing with Esc
+/// whatever a scripted key opened (an editor takes digits as text).
+fn reach(app: &mut App, go: KeyEvent, title: &str) -> anyhow::Result<()> {
+    for _ in 0..4 {
+        app.handle_key(go);
+        if app.active_title() == title {
+            return Ok(());
+        }
+        for _ in 0..3 {
+            app.handle_key(key(KeyCode::Esc));
+        }
+    }
+    anyhow::bail!("the walk could not reach {title}: {} stays in front", app.active_title())
+}
+
 /// Presses each scripted key of the pane at `index`, timing handle and
 /// redraw. A key that leaves the pane (Enter opening an account) brings the
 /// walk back, untimed. After each key, as the event loop does while no key
@@ -421,7 +436,7 @@ fn walk_pane(
     settles: &mut Vec<Duration>,
 ) -> anyhow::Result<Vec<Duration>> {
     let go = key(KeyCode::Char(char::from_digit(index as u32 + 1, 10).unwrap_or('1')));
-    app.handle_key(go);
+    reach(app, go, title)?;
     terminal.draw(|frame| app.draw(frame))?;
     if title == "Account" && app.selected_account().is_none() {
         // Reach the account view through the Book, as a user does.
@@ -431,7 +446,7 @@ fn walk_pane(
     let mut times = Vec::new();
     for k in script(title) {
         if app.active_title() != title {
-            app.handle_key(go);
+            reach(app, go, title)?;
         }
         let t = Instant::now();
         app.handle_key(k);
