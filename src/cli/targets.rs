@@ -47,7 +47,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let today = context.clock.today();
     let list = store.target_list(today, &context.config()?)?;
     let product = match &args.product {
-        Some(name) => Some((name.clone(), store.product_holders(name.trim())?)),
+        Some(name) => Some((name.clone(), store.product_holders(name.trim())?.into())),
         None => None,
     };
     let filter = TargetFilter {

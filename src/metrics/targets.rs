@@ -23,6 +23,7 @@ use crate::domain::tier::Tier;
 use crate::domain::{Health, Money, Stage};
 use chrono::NaiveDate;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Accounts renewing within this many days are demoted.
 pub const RENEWAL_GUARD_DAYS: i64 = 60;
@@ -71,12 +72,13 @@ pub struct Target {
 }
 
 /// What a hunter narrows the list by. `product` keeps the accounts that hold
-/// the product now or have a potential set for it (resolved by the store).
+/// the product now or have a potential set for it (resolved by the store),
+/// shared rather than copied each time the filter moves to a product.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TargetFilter {
     /// The hunter, matched case-insensitively.
     pub am: Option<String>,
-    pub product: Option<(String, HashSet<String>)>,
+    pub product: Option<(String, Arc<HashSet<String>>)>,
     pub stage: Option<Stage>,
     pub health: Option<Health>,
     pub tier: Option<Tier>,
@@ -377,7 +379,7 @@ mod tests {
         );
         assert_eq!(ids(&TargetFilter { tier: Some(1), ..TargetFilter::default() }), ["A"]);
         let product = TargetFilter {
-            product: Some(("Core".into(), HashSet::from(["B".to_string()]))),
+            product: Some(("Core".into(), Arc::new(HashSet::from(["B".to_string()])))),
             ..TargetFilter::default()
         };
         assert_eq!(ids(&product), ["B"]);

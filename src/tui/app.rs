@@ -240,6 +240,15 @@ impl App {
         self.loader.is_some()
     }
 
+    /// Finishes what the front pane and the Book read or count in the
+    /// background, as a pause between two keys would.
+    pub fn settle_background(&mut self) {
+        while !self.book.settle() {}
+        if let Some(pane) = self.panes.get_mut(self.active) {
+            pane.settle();
+        }
+    }
+
     /// Whether the Book's view is still being counted (see `book/scan.rs`).
     pub fn settling(&self) -> bool {
         self.book.is_counting()

@@ -133,11 +133,6 @@ impl CalendarPane {
         self.cache.get(Month::of(self.cursor))
     }
 
-    /// Waits for the neighbouring months being preloaded (tests, benchmarks).
-    pub fn settle(&mut self) {
-        self.cache.settle();
-    }
-
     /// The agenda's events, in order.
     pub fn agenda_events(&self) -> Vec<&CalendarEvent> {
         let Some(calendar) = self.calendar() else { return Vec::new() };
@@ -312,6 +307,10 @@ impl Pane for CalendarPane {
             self.forecast = None;
         }
         Ok(())
+    }
+
+    fn settle(&mut self) {
+        self.cache.settle();
     }
 
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {

@@ -270,6 +270,11 @@ pub trait Pane {
     }
     /// The pane's area changed (on start and on resize).
     fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
+
+    /// Waits for what the pane reads in the background (months ahead,
+    /// filter lists): what a user's pause between two keys gives it.
+    /// Benchmarks and tests call it to press keys at a typing pace.
+    fn settle(&mut self) {}
     /// A click at (`column`, `row`) inside the pane's area.
     fn click(&mut self, _column: u16, _row: u16, _cx: &mut Cx<'_>) -> Request {
         Request::Ignored

@@ -30,12 +30,19 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 mod draw;
 
 /// Each product's holders (see `Store::product_holders_all`).
-type Holders = BTreeMap<String, HashSet<String>>;
+type Holders = BTreeMap<String, Arc<HashSet<String>>>;
+
+/// The holders as the filter shares them: a product's set is not copied
+/// each time the filter moves to it.
+fn shared(holders: BTreeMap<String, HashSet<String>>) -> Holders {
+    holders.into_iter().map(|(product, accounts)| (product, Arc::new(accounts))).collect()
+}
 
 /// What the background read answers: the holders and the AMs, or why not.
 type Background = Result<(Holders, Vec<String>), String>;
@@ -109,7 +116,7 @@ pub struct TargetsPane {
     ams: Option<Vec<String>>,
     /// Each product's holders, read once on the first product filter and
     /// again after a write.
-    holders: Option<BTreeMap<String, HashSet<String>>>,
+    holders: Option<Holders>,
     /// The holders and AMs being read on a connection of their own since
     /// the first key after the list loaded (not to slow the first frame),
     /// so that the first filter does not wait for them.
@@ -152,7 +159,7 @@ impl TargetsPane {
             self.take_background();
         }
         if self.holders.is_none() {
-            self.holders = Some(cx.store.product_holders_all()?);
+            self.holders = Some(shared(cx.store.product_holders_all()?));
         }
         Ok(self.holders.get_or_insert_default())
     }
@@ -198,7 +205,9 @@ impl TargetsPane {
         let (sender, answer) = channel();
         std::thread::spawn(move || {
             let result = Store::open(&path)
-                .and_then(|store| Ok((store.product_holders_all()?, store.account_managers()?)))
+                .and_then(|store| {
+                    Ok((shared(store.product_holders_all()?), store.account_managers()?))
+                })
                 .map_err(|e| e.to_string());
             let _ = sender.send(result);
         });
@@ -410,6 +419,10 @@ impl Pane for TargetsPane {
         }
         self.set_height();
         Ok(())
+    }
+
+    fn settle(&mut self) {
+        self.take_background();
     }
 
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
