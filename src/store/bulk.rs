@@ -18,6 +18,7 @@ mod format;
 mod read;
 mod refresh;
 pub use batch::NewSnapshot;
+pub(super) use batch::insert_many;
 use format::iso_date;
 pub use format::rfc3339;
 pub(crate) use read::account_from_row;

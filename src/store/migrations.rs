@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
     ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), None),
     ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), Some(snapshot_series)),
     ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), None),
+    ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), None),
 ];
 
 /// Creates the snapshot triggers and builds every account's ARR series.
@@ -171,6 +172,66 @@ mod tests {
             )
             .expect("index");
         assert_eq!(index, 1);
+    }
+
+    #[test]
+    fn a_book_before_the_contract_indexes_upgrades_with_its_contracts_and_one_account_index_left() {
+        // The contract index migration is the last one: start from the one before.
+        let before = MIGRATIONS.len() - 1;
+        assert_eq!(MIGRATIONS[before].0, "contract_indexes");
+        let mut conn = Connection::open_in_memory().expect("conn");
+        for (_, sql, step) in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).expect("old migration");
+            if let Some(step) = step {
+                step(&conn).expect("old step");
+            }
+        }
+        conn.pragma_update(None, "user_version", before as i64).expect("old version");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name) VALUES ('A', 'Ay'), ('B', 'Bee');
+             INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents,
+                                    units, billing, terminated_on) VALUES
+               ('C1', 'A', 'Core', '2025-01-01', '2025-12-31', 120000, 2, 'annual', NULL),
+               ('C2', 'A', 'Core', '2026-01-01', '2026-12-31', 130000, 2, 'annual', NULL),
+               ('C3', 'B', 'Core', '2025-03-01', '2026-02-28', 50000, NULL, 'prepaid',
+                '2025-09-30');",
+        )
+        .expect("old data");
+        migrate(&mut conn).expect("upgrade");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
+        assert_eq!(version, SCHEMA_VERSION);
+        let indexes: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contracts'
+                 AND sql IS NOT NULL ORDER BY name",
+            )
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(indexes, vec!["contracts_by_end", "contracts_by_start", "contracts_next_end"]);
+        let next: Option<String> = conn
+            .query_row(
+                "SELECT MIN(end_date) FROM contracts
+                 WHERE account_id = 'A' AND end_date >= '2026-01-01' AND terminated_on IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .expect("next renewal");
+        assert_eq!(next.as_deref(), Some("2026-12-31"));
+        // One account's contracts are still found through an index.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM contracts WHERE account_id = 'A'",
+                [],
+                |r| r.get(3),
+            )
+            .expect("plan");
+        assert!(plan.contains("contracts_next_end"), "{plan}");
+        let total: i64 =
+            conn.query_row("SELECT sum(arr_cents) FROM contracts", [], |r| r.get(0)).expect("sum");
+        assert_eq!(total, 300_000);
     }
 
     #[test]

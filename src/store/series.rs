@@ -325,9 +325,10 @@ pub(crate) fn derive_from_loaded(
          UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
          WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL;",
     )?;
-    let mut insert_series = conn.prepare_cached(
-        "INSERT INTO arr_series (account_id, first_month, last_month, cents) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    // The series are built here and written many to a statement, in key
+    // order; the accounts' own rows are updated one by one (each is found by
+    // its key, and a value list joined to them measured no quicker).
+    let mut series_rows: Vec<(&str, i32, i32, Vec<u8>)> = Vec::with_capacity(ids.len());
     let mut update_account = conn.prepare_cached(
         "UPDATE accounts SET arr_cents = ?2, units = ?3, first_month = ?4 WHERE id = ?1",
     )?;
@@ -348,10 +349,28 @@ pub(crate) fn derive_from_loaded(
             }
         }
         let series = Series { first: Month(first), cents };
-        insert_series.execute(params![id, first, last, series.encode()])?;
+        series_rows.push((id.as_str(), first, last, series.encode()));
         if arr_latest != 0 || units_latest != 0 || first_paid.is_some() {
             update_account.execute(params![id, arr_latest, units_latest, first_paid])?;
         }
     }
+    // Positions in `ids` follow the accounts' keys only when the caller
+    // listed them in order: sort, so each row lands at the end of the table.
+    if !series_rows.is_sorted_by(|a, b| a.0 <= b.0) {
+        series_rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+    super::bulk::insert_many(
+        conn,
+        "INSERT",
+        "arr_series (account_id, first_month, last_month, cents)",
+        4,
+        &series_rows,
+        |statement, at, row| {
+            statement.raw_bind_parameter(at, row.0)?;
+            statement.raw_bind_parameter(at + 1, row.1)?;
+            statement.raw_bind_parameter(at + 2, row.2)?;
+            statement.raw_bind_parameter(at + 3, row.3.as_slice())
+        },
+    )?;
     Ok(())
 }

@@ -33,7 +33,7 @@ pub struct NewSnapshot {
 /// rows per statement; `bind` binds one row's values from the given 1-based
 /// parameter index on. Returns the rows written (fewer than given when rows
 /// were ignored).
-fn insert_many<R>(
+pub(in crate::store) fn insert_many<R>(
     conn: &Connection,
     verb: &str,
     head: &str,
