@@ -1,0 +1,210 @@
+//! The first import of a book, into empty tables (rows many to a statement,
+//! indexes built after the load): the same rows, history and derived facts
+//! as an import into a stored book, and every repeated key still caught.
+
+mod common;
+
+use chrono::NaiveDate;
+use cockpit::import::{ImportKind, import_path, import_reader};
+use cockpit::store::Store;
+use common::db::dump;
+use common::import::{clock, data, query, rejected};
+use std::path::Path;
+
+#[test]
+fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let text = "account_id,month,product,arr\nACME-001,2025-03,Core,1x\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\nACME-001,2025-03,Core,200\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Snapshots,
+        "s.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "s.csv:2:4: arr: \"1x\" is not a number",
+            "s.csv:5: account ACME-001, product Core, month 2025-03 appears twice in this file",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+    // Without the bad rows it loads, and the triggers set aside for the load are back.
+    let good = "account_id,month,product,arr\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\n";
+    import_reader(&mut store, ImportKind::Snapshots, "s.csv", good.as_bytes(), "ana", &clock())
+        .expect("load");
+    assert_eq!(
+        query(
+            &path,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'snapshots' ORDER BY name"
+        ),
+        vec![
+            vec!["snapshots_derived_delete"],
+            vec!["snapshots_derived_insert"],
+            vec!["snapshots_derived_update"]
+        ]
+    );
+    // The derived month counts were written from the loaded rows.
+    assert_eq!(query(&path, "SELECT month, rows FROM snapshot_months"), vec![vec!["24302", "2"]]);
+}
+
+/// A generated book loaded into an empty database (the first-import path,
+/// which writes many rows to a statement and builds indexes after) and into
+/// one that already holds a row of every kind (the row-by-row path) ends up
+/// with the same rows, history and derived facts.
+#[test]
+fn the_first_import_and_an_import_into_a_stored_book_store_the_same_facts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = NaiveDate::from_ymd_opt(2025, 3, 15).expect("date");
+    let params = cockpit::generate::Params::ending_before(today, 150, 18, 3);
+    cockpit::generate::write_book(&params, dir.path()).expect("generate");
+    let file = |kind: ImportKind| dir.path().join(format!("{kind}.csv"));
+    let load = |path: &Path, seed_first: bool| {
+        let mut store = Store::open(path).expect("open");
+        if seed_first {
+            // One account with a snapshot (older than the book's), a
+            // contract and a note, so no table is empty when the book comes.
+            let seeds = [
+                (ImportKind::Accounts, "account_id,name\nZZZ-SEED,Seed\n"),
+                (ImportKind::Snapshots, "account_id,month,product,arr\nZZZ-SEED,2001-01,Core,1\n"),
+                (
+                    ImportKind::Contracts,
+                    "contract_id,account_id,product,start_date,end_date,arr\n\
+                     ZZZ-C,ZZZ-SEED,Core,2001-01-01,2001-12-31,1\n",
+                ),
+                (ImportKind::Notes, "account_id,at,kind,text\nZZZ-SEED,2001-01-01,note,seed\n"),
+            ];
+            for (kind, text) in seeds {
+                import_reader(&mut store, kind, "seed.csv", text.as_bytes(), "ana", &clock())
+                    .unwrap_or_else(|e| panic!("seed {kind}: {e}"));
+            }
+        }
+        let mut counts = Vec::new();
+        for kind in ImportKind::ALL {
+            let report = import_path(&mut store, kind, &file(kind), "ana", &clock())
+                .unwrap_or_else(|e| panic!("{kind}: {e}"));
+            counts.push((report.counts.inserted, report.counts.updated, report.counts.unchanged));
+        }
+        counts
+    };
+    let fresh = dir.path().join("fresh.db");
+    let stored = dir.path().join("stored.db");
+    let fresh_counts = load(&fresh, false);
+    assert_eq!(fresh_counts, load(&stored, true));
+    assert!(fresh_counts.iter().all(|&(inserted, _, _)| inserted > 0), "{fresh_counts:?}");
+    let tables = [
+        "SELECT * FROM accounts WHERE id <> 'ZZZ-SEED' ORDER BY id",
+        // The import's clock gives the day; its time of day is the wall clock's.
+        "SELECT account_id, substr(at, 1, 10), who, stage, reason FROM stage_changes
+         WHERE account_id <> 'ZZZ-SEED' ORDER BY account_id, at",
+        "SELECT account_id, substr(at, 1, 10), who, health, reason FROM health_changes
+         WHERE account_id <> 'ZZZ-SEED' ORDER BY account_id, at",
+        "SELECT * FROM snapshots WHERE account_id <> 'ZZZ-SEED' ORDER BY account_id, product, month",
+        "SELECT * FROM contracts WHERE account_id <> 'ZZZ-SEED' ORDER BY id",
+        "SELECT account_id, at, kind, text, who FROM notes
+         WHERE account_id <> 'ZZZ-SEED' ORDER BY account_id, at, text",
+        "SELECT * FROM arr_series WHERE account_id <> 'ZZZ-SEED' ORDER BY account_id",
+        "SELECT * FROM snapshot_months WHERE month > 24012 ORDER BY month",
+        "SELECT count(*) FROM arr_series_stale",
+        "SELECT name, sql FROM sqlite_master ORDER BY name",
+    ];
+    for sql in tables {
+        let rows = query(&fresh, sql);
+        assert!(!rows.is_empty(), "{sql}");
+        assert_eq!(rows, query(&stored, sql), "{sql}");
+    }
+    // Importing the same files again changes nothing.
+    let mut store = Store::open(&fresh).expect("open");
+    for kind in ImportKind::ALL {
+        let report = import_path(&mut store, kind, &file(kind), "ana", &clock()).expect("again");
+        assert_eq!((report.counts.inserted, report.counts.updated), (0, 0), "{kind}");
+    }
+}
+
+/// Into an empty notes table a note given twice is found whether its first
+/// copy was written in the same batch or thousands of rows before.
+#[test]
+fn a_repeated_note_is_caught_when_loading_an_empty_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let mut text = String::from("account_id,at,kind,text\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("ACME-001,2025-01-01T00:00:00Z,note,note {i}\n"));
+    }
+    // Line 5,002 repeats line 2; line 5,004 repeats line 5,003.
+    text.push_str("ACME-001,2025-01-01T00:00:00Z,note,note 0\n");
+    text.push_str("BETA-002,2025-01-02,call,hello\nBETA-002,2025-01-02,call,hello\n");
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Notes,
+        "n.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "n.csv:5002: the note for ACME-001 at 2025-01-01T00:00:00Z with this text appears twice in this file (first on line 2)",
+            "n.csv:5004: the note for BETA-002 at 2025-01-02T00:00:00Z with this text appears twice in this file (first on line 5003)",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+    // Without the repeats it loads, and the last touch is the latest call.
+    let good: String = text.lines().take(5_001).chain(["BETA-002,2025-01-02,call,hello"]).fold(
+        String::new(),
+        |mut all, line| {
+            all.push_str(line);
+            all.push('\n');
+            all
+        },
+    );
+    let report =
+        import_reader(&mut store, ImportKind::Notes, "n.csv", good.as_bytes(), "ana", &clock())
+            .expect("load");
+    assert_eq!(report.counts.inserted, 5_001);
+    assert_eq!(
+        query(&path, "SELECT id, last_touch FROM accounts ORDER BY id"),
+        vec![vec!["ACME-001", "NULL"], vec!["BETA-002", "2025-01-02"], vec!["GAMMA-003", "NULL"]]
+    );
+}
+
+/// Into an empty contracts table a contract id given twice is reported at
+/// its own column, as the import into a stored book reports it.
+#[test]
+fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let text = "account_id,contract_id,product,start_date,end_date,arr\n\
+                ACME-001,C1,Core,2025-01-01,2025-12-31,100\n\
+                ACME-001,C2,Core,2025-01-01,2025-12-31,100\n\
+                BETA-002,C1,Core,2025-01-01,2025-12-31,100\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Contracts,
+        "c.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec!["c.csv:4:2: contract_id: \"C1\" appears twice in this file (first on line 2)"]
+    );
+    assert_eq!(dump(&path), before);
+}
