@@ -210,15 +210,7 @@ pub(super) fn notes<R: Read>(
         |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
     );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(NoteCells { account, note, .. }) = parse_note(&row, index, problems) else {
             continue;
         };
@@ -256,15 +248,7 @@ pub(super) fn contracts<R: Read>(
         |bulk: &BulkImport<'_>, contract: &Contract| bulk.contract_rowid(&contract.id),
         |contract: &Contract, line, first| id_error(line, twice_contract(&contract.id, first)),
     );
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(contract) = parse_contract(&row, index, problems) else { continue };
         contracts.push(bulk, problems, contract, row.line)?;
     }

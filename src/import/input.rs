@@ -141,6 +141,23 @@ impl<I: Read> CsvInput<Source<I>> {
 impl<R: Read> CsvInput<R> {
     /// The next data row, `Ok(None)` at the end. A row with the wrong number
     /// of cells is an error for that row; reading can go on after it.
+    /// The next row that could be read, each unreadable one on the way
+    /// reported to `problems`; `None` at the end of the file.
+    pub(super) fn next_readable(
+        &mut self,
+        names: &'static [&'static str],
+        problems: &mut super::Problems,
+    ) -> Option<Row<'_>> {
+        loop {
+            match self.next_row(names) {
+                Ok(Some(_)) => break,
+                Ok(None) => return None,
+                Err(error) => problems.push(error),
+            }
+        }
+        Some(self.current_row(names))
+    }
+
     pub fn next_row(
         &mut self,
         names: &'static [&'static str],
@@ -184,13 +201,18 @@ impl<R: Read> CsvInput<R> {
                 ),
             ));
         }
-        Ok(Some(Row {
+        Ok(Some(self.current_row(names)))
+    }
+
+    /// The row last read.
+    fn current_row(&self, names: &'static [&'static str]) -> Row<'_> {
+        Row {
             record: &self.record,
             positions: &self.positions,
             names,
             file: &self.file,
-            line,
-        }))
+            line: self.last_line,
+        }
     }
 
     /// Makes errors about known column `column` of a row met earlier, given

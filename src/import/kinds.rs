@@ -83,15 +83,7 @@ pub(super) fn accounts<R: Read>(
     // so each lands at the end of its index, cheaper than a rebuild.)
     let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
     let mut new_accounts: Vec<Account> = Vec::new();
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(account) = parse_account(&row, &stored, problems) else { continue };
         if let Some(first) = first_line.get(&account.id) {
             problems.push(row.error(
@@ -221,15 +213,7 @@ pub(super) fn snapshots<R: Read>(
     let latest_before = bulk.latest_month()?;
     let rows_before = bulk.count_rows(BulkTable::Snapshots)?;
     let (mut good, mut written) = (0u64, 0u64);
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(cells) = parse_snapshot(&row, &index, problems) else { continue };
         let SnapshotCells { account_id, account, month, product, arr, units } = cells;
         let twice = || {
@@ -288,15 +272,7 @@ pub(super) fn contracts<R: Read>(
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let rows_before = bulk.count_rows(BulkTable::Contracts)?;
     let (mut good, mut written) = (0u64, 0u64);
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(contract) = parse_contract(&row, &index, problems) else { continue };
         let id = contract.id.as_str();
         if let Some(first) = first_line.get(id) {
@@ -332,15 +308,7 @@ pub(super) fn notes<R: Read>(
     let mut first_line: HashMap<(u32, DateTime<Utc>, Box<str>), u64, Quick> = HashMap::default();
     let rows_before = bulk.count_rows(BulkTable::Notes)?;
     let (mut good, mut written) = (0u64, 0u64);
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
+    while let Some(row) = input.next_readable(names, problems) {
         let Some(NoteCells { account, note, who_given }) = parse_note(&row, &index, problems)
         else {
             continue;
