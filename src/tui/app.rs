@@ -243,20 +243,25 @@ impl App {
     /// Finishes what the front pane and the Book read or count in the
     /// background, as a pause between two keys would.
     pub fn settle_background(&mut self) {
-        while !self.book.settle() {}
+        while !self.settle_step() {}
         if let Some(pane) = self.panes.get_mut(self.active) {
             pane.settle();
         }
     }
 
-    /// Whether the Book's view is still being counted (see `book/scan.rs`).
+    /// Whether the Book's view (see `book/scan.rs`) or the front pane's is
+    /// still being counted.
     pub fn settling(&self) -> bool {
-        self.book.is_counting()
+        self.book.is_counting() || self.panes.get(self.active).is_some_and(|p| p.counting())
     }
 
-    /// Counts one more slice of the Book's view; `true` when it is finished.
+    /// Counts one more slice of the Book's view, else of the front pane's;
+    /// `true` when both are finished.
     pub fn settle_step(&mut self) -> bool {
-        self.book.settle()
+        if !self.book.settle() {
+            return false;
+        }
+        self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book))
     }
 
     /// Takes the whole book in if its load has finished; `true` if it did.

@@ -275,6 +275,15 @@ pub trait Pane {
     /// filter lists): what a user's pause between two keys gives it.
     /// Benchmarks and tests call it to press keys at a typing pace.
     fn settle(&mut self) {}
+    /// Whether the pane's view is still being counted between keys (a
+    /// filter walked only as far as the screen needed).
+    fn counting(&self) -> bool {
+        false
+    }
+    /// Counts one more slice of the pane's view; `true` when it is finished.
+    fn count_step(&mut self, _book: &BookIndex) -> bool {
+        true
+    }
     /// A click at (`column`, `row`) inside the pane's area.
     fn click(&mut self, _column: u16, _row: u16, _cx: &mut Cx<'_>) -> Request {
         Request::Ignored

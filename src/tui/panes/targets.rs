@@ -34,6 +34,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 mod draw;
+mod sieve;
+#[cfg(test)]
+mod tests;
 
 /// Each product's holders (see `Store::product_holders_all`).
 type Holders = BTreeMap<String, Arc<HashSet<String>>>;
@@ -109,8 +112,11 @@ pub struct TargetsPane {
     /// whole book in memory), rather than holding its own.
     names_in_book: bool,
     filter: TargetFilter,
-    /// Positions in `list.ranked` that pass the filter, best first.
+    /// Positions in `list.ranked` that pass the filter, best first, as far
+    /// as the filter has walked (see `sieve.rs`).
     visible: Vec<u32>,
+    /// Where the filter's walk of the ranked list goes on, while counting.
+    scan: Option<usize>,
     cursor: Cursor,
     /// The AMs the AM filter cycles through, read with the holders.
     ams: Option<Vec<String>>,
@@ -127,7 +133,7 @@ pub struct TargetsPane {
     /// Each account's opportunities, open ones first.
     opportunities: HashMap<String, Vec<Opportunity>>,
     expect: Option<Expect>,
-    /// The whitespace of the visible rows, summed when the filter changes.
+    /// The whitespace of the visible rows, summed as the filter walks.
     visible_whitespace: Money,
     user: String,
     area: Rect,
@@ -248,38 +254,6 @@ impl TargetsPane {
 
     fn open_opportunity(&self, account_id: &str) -> Option<&Opportunity> {
         self.opportunities.get(account_id)?.iter().find(|o| o.fields.stage.is_open())
-    }
-
-    /// Re-walks the ranked list for the filter, keeping the selected account.
-    fn apply_filter(&mut self, book: &BookIndex) {
-        // The same account is the same index (ids are unique in a list).
-        let keep = self.target_at(self.cursor.selected).map(|t| t.index);
-        self.visible.clear();
-        if let Some(list) = &self.list {
-            let names = if self.names_in_book {
-                NamesIn::Book(book.rows())
-            } else {
-                NamesIn::Own(&list.names)
-            };
-            let filter = &self.filter;
-            self.visible.extend(
-                list.ranked
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| list.accepts_in(&names, filter, t))
-                    .filter_map(|(i, _)| u32::try_from(i).ok()),
-            );
-            self.visible_whitespace = self
-                .visible
-                .iter()
-                .filter_map(|i| list.ranked.get(usize::try_from(*i).ok()?))
-                .map(|t| list.standing(t).absorption.whitespace)
-                .sum();
-        }
-        let position = keep.and_then(|account| {
-            (0..self.visible.len()).find(|i| self.target_at(*i).is_some_and(|t| t.index == account))
-        });
-        self.cursor.select(position.unwrap_or(0), self.visible.len());
     }
 
     fn load_opportunities(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
@@ -425,6 +399,14 @@ impl Pane for TargetsPane {
         self.take_background();
     }
 
+    fn counting(&self) -> bool {
+        self.is_counting()
+    }
+
+    fn count_step(&mut self, book: &BookIndex) -> bool {
+        self.settle_view(book)
+    }
+
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
         self.area = area;
         self.set_height();
@@ -437,11 +419,23 @@ impl Pane for TargetsPane {
         let len = self.visible.len();
         match action {
             Action::Up => self.cursor.move_by(-1, len),
-            Action::Down => self.cursor.move_by(1, len),
+            Action::Down => {
+                self.extend_view(self.cursor.selected + 2, cx.book);
+                self.cursor.move_by(1, self.visible.len());
+            }
             Action::PageUp => self.cursor.page(false, len),
-            Action::PageDown => self.cursor.page(true, len),
+            Action::PageDown => {
+                // The next page, and the one after it to keep the scroll.
+                self.extend_view(self.cursor.selected + 2 * self.cursor.height + 1, cx.book);
+                self.cursor.page(true, self.visible.len());
+            }
             Action::Top => self.cursor.select(0, len),
-            Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
+            Action::Bottom => {
+                // The last row is only known once the view is counted.
+                self.finish_view(cx.book);
+                let len = self.visible.len();
+                self.cursor.select(len.saturating_sub(1), len);
+            }
             Action::Open => {
                 return self
                     .selected(cx.book)

@@ -50,6 +50,9 @@ impl TargetsPane {
             lines.push(Line::from(
                 "  Set potential units per account or product (cockpit import potentials).",
             ));
+        } else if self.visible.is_empty() && self.is_counting() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("  Searching…", theme.dim())));
         } else if self.visible.is_empty() {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(
@@ -168,8 +171,10 @@ impl TargetsPane {
             detail_area,
         );
         let whitespace = self.visible_whitespace;
+        // Until the filter's walk is counted, the totals are lower bounds.
+        let so_far = if self.is_counting() { "≥ " } else { "" };
         let totals = format!(
-            "{} of {} targets · whitespace {} ",
+            "{so_far}{} of {} targets · whitespace {so_far}{} ",
             self.visible.len(),
             list.len(),
             whitespace.to_whole_grouped()
