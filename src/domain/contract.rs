@@ -49,30 +49,48 @@ impl Contract {
     /// Whole months in the term, counting a term that ends the day before its
     /// start-day anniversary as full (2024-01-01 to 2026-12-31 is 36).
     pub fn term_months(&self) -> i32 {
-        let next_day = self.end_date.succ_opt().unwrap_or(self.end_date);
-        let months = super::Month::of(next_day).0 - super::Month::of(self.start_date).0;
+        Contract::months_between(self.start_date, self.end_date)
+    }
+
+    /// Whole months in a term from `start` to `end` (see
+    /// [`Contract::term_months`]).
+    pub fn months_between(start: NaiveDate, end: NaiveDate) -> i32 {
+        let next_day = end.succ_opt().unwrap_or(end);
+        let months = super::Month::of(next_day).0 - super::Month::of(start).0;
         use chrono::Datelike;
-        if next_day.day() < self.start_date.day() { months - 1 } else { months }
+        if next_day.day() < start.day() { months - 1 } else { months }
     }
 
     /// Out-year payment dates of a multi-year contract: each anniversary of the
     /// start date strictly inside the term (after the start, before the end). A 36-month contract has two; a 12-month contract has none. These
     /// are payments, never renewals, whatever the billing.
     pub fn out_year_payment_dates(&self) -> Vec<NaiveDate> {
-        if self.term_months() <= 12 {
+        Contract::out_year_dates(self.start_date, self.end_date)
+    }
+
+    /// The out-year payment dates of a term from `start` to `end` (see
+    /// [`Contract::out_year_payment_dates`]).
+    pub fn out_year_dates(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
+        if Contract::months_between(start, end) <= 12 {
             return Vec::new();
         }
         (1..)
-            .map(|year| super::month::add_months(self.start_date, 12 * year))
-            .take_while(|date| *date < self.end_date)
-            .filter(|date| *date > self.start_date)
+            .map(|year| super::month::add_months(start, 12 * year))
+            .take_while(|date| *date < end)
+            .filter(|date| *date > start)
             .collect()
     }
 
     /// Whether the out-year payment due on `due` is collected: yes unless the
     /// contract was terminated on or before that anniversary.
     pub fn payment_collected(&self, due: NaiveDate) -> bool {
-        self.terminated_on.is_none_or(|terminated| terminated > due)
+        Contract::collected(self.terminated_on, due)
+    }
+
+    /// Whether a payment due on `due` is collected from a contract
+    /// terminated on `terminated_on` (if it was).
+    pub fn collected(terminated_on: Option<NaiveDate>, due: NaiveDate) -> bool {
+        terminated_on.is_none_or(|terminated| terminated > due)
     }
 
     /// Whether `other` renews this contract: same account and product, a
@@ -82,7 +100,13 @@ impl Contract {
         other.id != self.id
             && other.account_id == self.account_id
             && other.product == self.product
-            && (other.start_date - self.end_date).num_days().abs() <= RENEWAL_GAP_DAYS
+            && Contract::starts_within_renewal_gap(self.end_date, other.start_date)
+    }
+
+    /// Whether a contract starting on `start` is close enough to one ending
+    /// on `end` (before or after) to be its renewal.
+    pub fn starts_within_renewal_gap(end: NaiveDate, start: NaiveDate) -> bool {
+        (start - end).num_days().abs() <= RENEWAL_GAP_DAYS
     }
 
     /// The renewal of this contract among `candidates`: the earliest-starting

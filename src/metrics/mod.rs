@@ -3,6 +3,7 @@
 //! terminal, so every formula is unit-tested on a hand-built book.
 
 pub mod absorption;
+pub mod arr_grid;
 pub mod board;
 pub mod bridge;
 pub mod calendar;
@@ -14,6 +15,7 @@ pub mod health_signals;
 pub mod iru;
 pub mod pareto;
 pub mod rate;
+pub mod renewal_book;
 pub mod renewal_rates;
 pub mod retention;
 pub mod stage_suggestions;

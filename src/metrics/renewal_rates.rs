@@ -9,6 +9,7 @@
 
 use crate::domain::{Contract, Money};
 use crate::metrics::Rate;
+use crate::metrics::renewal_book::RenewalBook;
 use chrono::NaiveDate;
 
 /// A contract up for renewal in the period and what became of it.
@@ -47,6 +48,10 @@ pub struct RenewalRates {
     pub renewed: Money,
     pub payments_due: Money,
     pub payments_collected: Money,
+    /// How many contracts are up for renewal and how many out-year
+    /// payments fall due (the lengths of the lines, when they are listed).
+    pub contracts_up: usize,
+    pub payments_count: usize,
     /// The contracts behind ATR, by end date then contract id.
     pub atr_lines: Vec<AtrLine>,
     /// The out-year payments behind payments due, by due date then contract id.
@@ -54,6 +59,29 @@ pub struct RenewalRates {
 }
 
 impl RenewalRates {
+    /// The rates of the period from its lines (ATR lines by end date, then
+    /// contract id; payments by due date, then contract id).
+    pub fn from_lines(
+        from: NaiveDate,
+        to: NaiveDate,
+        atr_lines: Vec<AtrLine>,
+        payments: Vec<PaymentLine>,
+    ) -> RenewalRates {
+        let sum = |values: &mut dyn Iterator<Item = Money>| values.fold(Money::ZERO, |a, b| a + b);
+        RenewalRates {
+            from,
+            to,
+            atr: sum(&mut atr_lines.iter().map(|l| l.atr)),
+            renewed: sum(&mut atr_lines.iter().map(|l| l.renewed)),
+            payments_due: sum(&mut payments.iter().map(|p| p.amount)),
+            payments_collected: sum(&mut payments.iter().filter(|p| p.collected).map(|p| p.amount)),
+            contracts_up: atr_lines.len(),
+            payments_count: payments.len(),
+            atr_lines,
+            payments,
+        }
+    }
+
     /// Renewed / ATR: how often, given the chance, customers renewed.
     pub fn atr_rate(&self) -> Option<Rate> {
         Rate::new(self.renewed.cents(), self.atr.cents())
@@ -73,70 +101,7 @@ impl RenewalRates {
 /// possible renewals of every contract ending in the period (those starting
 /// up to 31 days after `to`); extra contracts do no harm.
 pub fn renewal_rates(contracts: &[Contract], from: NaiveDate, to: NaiveDate) -> RenewalRates {
-    // Group by account and product so each renewal search looks only at its
-    // own contracts, not the whole book.
-    let mut sorted: Vec<Contract> = contracts.to_vec();
-    sorted.sort_by(|a, b| {
-        (a.account_id.as_str(), a.product.as_str(), a.start_date, a.id.as_str()).cmp(&(
-            b.account_id.as_str(),
-            b.product.as_str(),
-            b.start_date,
-            b.id.as_str(),
-        ))
-    });
-    let mut atr_lines = Vec::new();
-    let mut payments = Vec::new();
-    let mut group_start = 0;
-    while group_start < sorted.len() {
-        let key = (&sorted[group_start].account_id, &sorted[group_start].product);
-        let group_end = sorted[group_start..]
-            .iter()
-            .position(|c| (&c.account_id, &c.product) != key)
-            .map_or(sorted.len(), |len| group_start + len);
-        let group = &sorted[group_start..group_end];
-        for contract in group {
-            if contract.end_date >= from && contract.end_date <= to {
-                let renewal = contract.renewal_among(group);
-                let renewal_arr = renewal.map_or(Money::ZERO, |r| r.arr);
-                atr_lines.push(AtrLine {
-                    contract_id: contract.id.clone(),
-                    account_id: contract.account_id.clone(),
-                    product: contract.product.clone(),
-                    end_date: contract.end_date,
-                    atr: contract.arr,
-                    renewal_id: renewal.map(|r| r.id.clone()),
-                    renewal_arr,
-                    renewed: renewal_arr.min(contract.arr),
-                });
-            }
-            for due_date in contract.out_year_payment_dates() {
-                if due_date >= from && due_date <= to {
-                    payments.push(PaymentLine {
-                        contract_id: contract.id.clone(),
-                        account_id: contract.account_id.clone(),
-                        product: contract.product.clone(),
-                        due_date,
-                        amount: contract.arr,
-                        collected: contract.payment_collected(due_date),
-                    });
-                }
-            }
-        }
-        group_start = group_end;
-    }
-    atr_lines.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
-    payments.sort_by(|a, b| (a.due_date, &a.contract_id).cmp(&(b.due_date, &b.contract_id)));
-    let sum = |values: &mut dyn Iterator<Item = Money>| values.fold(Money::ZERO, |a, b| a + b);
-    RenewalRates {
-        from,
-        to,
-        atr: sum(&mut atr_lines.iter().map(|l| l.atr)),
-        renewed: sum(&mut atr_lines.iter().map(|l| l.renewed)),
-        payments_due: sum(&mut payments.iter().map(|p| p.amount)),
-        payments_collected: sum(&mut payments.iter().filter(|p| p.collected).map(|p| p.amount)),
-        atr_lines,
-        payments,
-    }
+    RenewalBook::of(contracts).rates(from, to)
 }
 
 /// A multi-year rate made comparable with a yearly one by compounding: a

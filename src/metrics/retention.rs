@@ -2,147 +2,15 @@
 //! the trailing monthly series, and the cohort members behind the numbers.
 //!
 //! Everything is computed from `ArrGrid`, each account's total ARR per month
-//! (the sum over its products, or one product's ARR when filtered), held
-//! densely per account so that the whole trailing series is one pass over
-//! each account's months. This module never reads the database and never
+//! (the sum over its products, or one product's ARR when filtered); the
+//! whole trailing series is one pass over each account's months. This module never reads the database and never
 //! draws; it must not compute a rate from anything but snapshots (no "lazy
 //! NRR" from a bridge: that contrast lives in `bridge`, labelled as such).
 
 use crate::domain::{Money, Month};
 use crate::metrics::Rate;
-use std::collections::HashMap;
 
-/// Each account's ARR (cents) at the end of every month from `first` to `last`.
-/// Absent snapshots are 0. Accounts are in the order they were first seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArrGrid {
-    first: Month,
-    months: usize,
-    account_ids: Vec<String>,
-    /// Account-major: `cents[account * months + month_offset]`.
-    cents: Vec<i64>,
-}
-
-/// Fills an `ArrGrid` one snapshot at a time; ARR of several products of the
-/// same account and month adds up. Rows grouped by account (the store's key
-/// order) are cheapest, but any order is correct.
-#[derive(Debug)]
-pub struct ArrGridBuilder {
-    grid: ArrGrid,
-    index_of: HashMap<String, usize>,
-    last_account: Option<usize>,
-}
-
-impl ArrGridBuilder {
-    /// Adds `arr` to the account's ARR at `month`. A month outside the range
-    /// the builder was made for is reported as `false` and not counted.
-    pub fn push(&mut self, account_id: &str, month: Month, arr: Money) -> bool {
-        let Some(offset) = self.grid.offset(month) else {
-            return false;
-        };
-        let account = match self.last_account {
-            Some(index) if self.grid.account_ids[index] == account_id => index,
-            _ => {
-                let index = match self.index_of.get(account_id) {
-                    Some(index) => *index,
-                    None => {
-                        let index = self.grid.account_ids.len();
-                        self.grid.account_ids.push(account_id.to_string());
-                        self.grid.cents.resize(self.grid.cents.len() + self.grid.months, 0);
-                        self.index_of.insert(account_id.to_string(), index);
-                        index
-                    }
-                };
-                self.last_account = Some(index);
-                index
-            }
-        };
-        self.grid.cents[account * self.grid.months + offset] += arr.cents();
-        true
-    }
-
-    pub fn build(self) -> ArrGrid {
-        self.grid
-    }
-}
-
-impl ArrGrid {
-    /// A builder for the months `first..=last` (no months when `last < first`).
-    pub fn builder(first: Month, last: Month) -> ArrGridBuilder {
-        let months = usize::try_from(last.0 - first.0 + 1).unwrap_or(0);
-        ArrGridBuilder {
-            grid: ArrGrid { first, months, account_ids: Vec::new(), cents: Vec::new() },
-            index_of: HashMap::new(),
-            last_account: None,
-        }
-    }
-
-    /// A grid spanning exactly the months present in `rows`.
-    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, Month, Money)>) -> ArrGrid {
-        let rows: Vec<_> = rows.into_iter().collect();
-        let first = rows.iter().map(|r| r.1).min().unwrap_or(Month(0));
-        let last = rows.iter().map(|r| r.1).max().unwrap_or(Month(-1));
-        let mut builder = ArrGrid::builder(first, last);
-        for (account_id, month, arr) in rows {
-            builder.push(account_id, month, arr);
-        }
-        builder.build()
-    }
-
-    fn offset(&self, month: Month) -> Option<usize> {
-        usize::try_from(month.0 - self.first.0).ok().filter(|offset| *offset < self.months)
-    }
-
-    fn row(&self, account: usize) -> &[i64] {
-        &self.cents[account * self.months..(account + 1) * self.months]
-    }
-
-    /// The first month of the book, if it has any snapshot.
-    pub fn first_month(&self) -> Option<Month> {
-        (self.months > 0).then_some(self.first)
-    }
-
-    /// The latest month of the book, if it has any snapshot.
-    pub fn last_month(&self) -> Option<Month> {
-        (self.months > 0).then(|| self.first.plus(self.months as i32 - 1))
-    }
-
-    pub fn account_count(&self) -> usize {
-        self.account_ids.len()
-    }
-
-    pub fn account_id(&self, account: usize) -> &str {
-        &self.account_ids[account]
-    }
-
-    /// ARR of one account (by index) at `month`; 0 outside the book.
-    pub fn arr(&self, account: usize, month: Month) -> Money {
-        self.offset(month).map_or(Money::ZERO, |offset| Money(self.row(account)[offset]))
-    }
-
-    /// ARR of one account (by id) at `month`; 0 for an unknown account.
-    pub fn arr_of(&self, account_id: &str, month: Month) -> Money {
-        self.account_ids
-            .iter()
-            .position(|id| id == account_id)
-            .map_or(Money::ZERO, |account| self.arr(account, month))
-    }
-
-    /// The book's total ARR at `month`.
-    pub fn total_arr(&self, month: Month) -> Money {
-        match self.offset(month) {
-            Some(offset) => {
-                Money((0..self.account_count()).map(|a| self.row(a)[offset]).sum::<i64>())
-            }
-            None => Money::ZERO,
-        }
-    }
-
-    /// The first month in which the account had ARR, if it ever did.
-    pub fn start_month(&self, account: usize) -> Option<Month> {
-        self.row(account).iter().position(|c| *c > 0).map(|offset| self.first.plus(offset as i32))
-    }
-}
+pub use super::arr_grid::{ArrGrid, ArrGridBuilder};
 
 /// Retention at month `as_of` of the cohort of accounts that had ARR twelve
 /// months earlier. Sums are kept so that every rate is an exact fraction.
@@ -237,8 +105,9 @@ pub fn retention_series(grid: &ArrGrid, from: Month, to: Month) -> Vec<Retention
     let now_offset = (start - first) as usize;
     let then_offset = now_offset - 12;
     let window = &mut series[skip..skip + count];
+    let mut row = vec![0; grid.months];
     for account in 0..grid.account_count() {
-        let row = grid.row(account);
+        grid.expand_row(account, &mut row);
         let then = &row[then_offset..then_offset + count];
         let now = &row[now_offset..now_offset + count];
         for ((retention, then), now) in window.iter_mut().zip(then).zip(now) {

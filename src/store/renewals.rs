@@ -8,13 +8,14 @@
 //! falls in it (the start-date index, one short range per year of history),
 //! and moments due in it. With "mine" it walks the CSM's accounts instead.
 
-use super::contracts::RawContract;
+use super::contracts::{COLUMNS, RawContract};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::month::add_months;
 use crate::domain::{Config, Contract, Health, Money, Month};
 use crate::metrics::calendar::grid_range;
 use crate::metrics::calibration::{HealthPoint, PastRenewal};
 use crate::metrics::forecast::{Forecast, ForecastItem, forecast};
+use crate::metrics::renewal_book::RenewalBook;
 use crate::metrics::windows::{
     AccountBrief, Calendar, CalendarFilter, CalendarSource, ContractRow, build_calendar,
 };
@@ -91,6 +92,20 @@ fn account_conditions(filter: &CalendarFilter, params: &mut Vec<Value>) -> Strin
 }
 
 impl Store {
+    /// Every contract's renewal and out-year payments, resolved once (for
+    /// the renewal rates of any period), the contracts read one at a time
+    /// rather than all held at once.
+    pub fn renewal_book(&self) -> StoreResult<RenewalBook> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM contracts", [], |r| r.get(0))?;
+        let mut statement = self.conn.prepare(&format!("SELECT {COLUMNS} FROM contracts"))?;
+        let mut rows = statement.query([])?;
+        let mut book = RenewalBook::with_capacity(usize::try_from(count).unwrap_or(0));
+        while let Some(row) = rows.next()? {
+            book.push(&RawContract::read(row)?.into_contract()?);
+        }
+        Ok(book.finish())
+    }
+
     /// The calendar of `from..=to`: loads the range's rows and builds the
     /// per-day events. This is what opening the calendar, or moving it to
     /// another month, costs; a benchmark times it.

@@ -4,12 +4,13 @@
 //! formula), and recomputed only when the period moves. Drawing reads these
 //! results and the chart points prepared beside them; nothing here draws.
 
-use crate::domain::{Contract, Money, Month};
+use crate::domain::{Money, Month};
 use crate::metrics::Rate;
 use crate::metrics::bridge::{Bridge, bridge, bridge_by_account};
 use crate::metrics::cohorts::{LayerCake, whole_layer_cake};
 use crate::metrics::pareto::{Pareto, pareto_at};
-use crate::metrics::renewal_rates::{RenewalRates, renewal_rates};
+use crate::metrics::renewal_book::RenewalBook;
+use crate::metrics::renewal_rates::RenewalRates;
 use crate::metrics::retention::{
     ArrGrid, MemberChange, Retention, cohort_members, retention_at, trailing_series,
 };
@@ -57,8 +58,9 @@ pub struct Drill {
 #[derive(Debug, Clone)]
 pub struct MetricsData {
     pub grid: ArrGrid,
-    /// Every contract of the book, so that moving the period never queries.
-    pub contracts: Vec<Contract>,
+    /// Every contract's renewal and payments, so that moving the period
+    /// never queries.
+    pub renewal_book: RenewalBook,
     pub period: Period,
     pub series: Vec<Retention>,
     /// (month index, NRR %), (month index, GRR %) for the chart.
@@ -82,7 +84,7 @@ impl MetricsData {
         let Some(last) = grid.last_month() else {
             return Ok(None);
         };
-        let contracts = store.all_contracts()?;
+        let renewal_book = store.renewal_book()?;
         let series = trailing_series(&grid);
         let (nrr_points, grr_points) = chart_points(&series);
         let cake = whole_layer_cake(&grid);
@@ -91,9 +93,9 @@ impl MetricsData {
             retention: retention_at(&grid, last),
             bridge: bridge(&grid, period.from(), period.to),
             pareto: pareto_at(&grid, last, cuts_bp),
-            renewals: renewal_rates(&[], last.first_day(), last.last_day()),
+            renewals: RenewalRates::from_lines(last.first_day(), last.last_day(), vec![], vec![]),
             grid,
-            contracts,
+            renewal_book,
             period,
             series,
             nrr_points,
@@ -119,7 +121,8 @@ impl MetricsData {
         self.bridge = bridge(&self.grid, self.period.from(), to);
         self.pareto = pareto_at(&self.grid, to, cuts_bp);
         let (from_date, to_date) = self.period.dates();
-        self.renewals = renewal_rates(&self.contracts, from_date, to_date);
+        // The lines behind the totals are listed only when drilled into.
+        self.renewals = self.renewal_book.totals(from_date, to_date);
     }
 
     /// Retention members at the period's month, filtered.
@@ -249,7 +252,7 @@ impl MetricsData {
 
     /// The contracts behind ATR, or the out-year payments behind payments due.
     pub fn renewals_drill(&self, payments: bool) -> Drill {
-        let r = &self.renewals;
+        let r = &self.renewal_book.rates(self.renewals.from, self.renewals.to);
         if payments {
             return Drill {
                 title: format!("Out-year payments due {} to {}", r.from, r.to),

@@ -528,8 +528,7 @@ fn renewals(
         Line::from(Span::styled(
             format!(
                 "  {} contracts up for renewal, {} out-year payments.",
-                r.atr_lines.len(),
-                r.payments.len()
+                r.contracts_up, r.payments_count
             ),
             theme.dim(),
         )),

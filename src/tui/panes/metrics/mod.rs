@@ -16,6 +16,7 @@ mod draw;
 mod explain;
 
 use crate::domain::config::BasisPoints;
+use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
@@ -179,7 +180,14 @@ impl Pane for MetricsPane {
         }
         self.loaded = true;
         self.cuts = cx.config.tier_cuts_bp.clone();
-        match MetricsData::load(cx.store, &self.cuts) {
+        // A database file is read on a connection of its own, page by page:
+        // the whole grid and every contract, read once, need not stay mapped.
+        let aside = Some(cx.store.path()).filter(|p| p.is_file()).map(Store::open_aside);
+        let store = match &aside {
+            Some(Ok(store)) => store,
+            _ => cx.store,
+        };
+        match MetricsData::load(store, &self.cuts) {
             Ok(data) => {
                 self.data = data;
                 self.prepare_pareto();
