@@ -62,6 +62,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// How much of the database file a connection maps into memory.
 const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 
+/// The page cache of a worker's connection (`open_aside`), in KiB as SQLite
+/// takes it (negative): the pages a worker reads stay in the operating
+/// system's file cache, not in the process.
+const ASIDE_CACHE_KIB: i64 = -2 * 1024;
+
 /// An open cockpit database.
 pub struct Store {
     conn: Connection,
@@ -129,6 +134,7 @@ impl Store {
     pub fn open_aside(path: &Path) -> StoreResult<Store> {
         let store = Store::open(path)?;
         store.conn.pragma_update(None, "mmap_size", 0)?;
+        store.conn.pragma_update(None, "cache_size", ASIDE_CACHE_KIB)?;
         Ok(store)
     }
 

@@ -180,9 +180,9 @@ pub struct BookIndex {
     tiers: Vec<u8>,
     /// Lower-case search text per row, built on the first search or name
     /// sort rather than before the first frame.
-    search_text: OnceCell<Vec<String>>,
-    /// Row index by account id, built on first lookup.
-    by_id: OnceCell<HashMap<String, u32>>,
+    search_text: OnceCell<SearchTexts>,
+    /// Rows by account id, built on first lookup.
+    by_id: OnceCell<IdOrder>,
     /// Cached orders, keyed by (column, descending).
     orders: HashMap<(Column, bool), Vec<u32>>,
     pub sort: Column,
@@ -206,23 +206,6 @@ pub struct BookIndex {
     scan: Option<scan::Scan>,
     /// The ARR of the rows held (`total_arr` is the whole book's).
     rows_arr: Money,
-}
-
-fn search_text(row: &BookRow) -> String {
-    let parts = [row.name.as_str(), row.id.as_str(), row.csm.as_str(), row.am.as_str()];
-    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            text.push('\t');
-        }
-        text.push_str(part);
-    }
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-        text
-    } else {
-        text.to_lowercase()
-    }
 }
 
 impl BookIndex {
@@ -371,16 +354,7 @@ impl BookIndex {
     }
 
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id
-            .get_or_init(|| {
-                self.rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-                    .collect()
-            })
-            .get(id)
-            .copied()
+        self.by_id.get_or_init(|| IdOrder::of(&self.rows)).find(&self.rows, id)
     }
 
     pub fn by_id(&self, id: &str) -> Option<&BookRow> {
@@ -423,7 +397,7 @@ impl BookIndex {
     pub fn replace(&mut self, row: BookRow) {
         let Some(index) = self.index_of(&row.id) else { return };
         if let Some(texts) = self.search_text.get_mut() {
-            texts[index as usize] = search_text(&row);
+            texts.replace(index, &row);
         }
         let before = self.rows[index as usize].arr;
         self.rows_arr = Money::from_cents(self.rows_arr.cents() - before.cents() + row.arr.cents());
@@ -444,7 +418,7 @@ impl BookIndex {
             }
             Column::Name => {
                 let texts = self.search_texts();
-                texts[a as usize].cmp(&texts[b as usize])
+                texts.get(a).cmp(texts.get(b))
             }
             Column::Tier => self.tiers[a as usize].cmp(&self.tiers[b as usize]),
             Column::Stage => ra.stage.cmp(&rb.stage),
@@ -467,8 +441,8 @@ impl BookIndex {
         self.index_of("");
     }
 
-    fn search_texts(&self) -> &[String] {
-        self.search_text.get_or_init(|| self.rows.iter().map(search_text).collect())
+    fn search_texts(&self) -> &SearchTexts {
+        self.search_text.get_or_init(|| SearchTexts::of(&self.rows))
     }
 
     fn ensure_order(&mut self, column: Column, descending: bool) {
@@ -516,7 +490,7 @@ impl BookIndex {
             return false;
         }
         finder.needle().is_empty()
-            || finder.find(self.search_texts()[index as usize].as_bytes()).is_some()
+            || finder.find(self.search_texts().get(index).as_bytes()).is_some()
     }
 }
 
@@ -543,5 +517,8 @@ pub fn absorption_bp(row: &BookRow) -> i64 {
 }
 
 mod scan;
+mod texts;
+
+use texts::{IdOrder, SearchTexts};
 #[cfg(test)]
 pub(crate) mod tests;

@@ -153,7 +153,7 @@ impl BookIndex {
             Source::Rows(_) => {
                 let finder = &scan.finder;
                 finder.needle().is_empty()
-                    || finder.find(self.search_texts()[index as usize].as_bytes()).is_some()
+                    || finder.find(self.search_texts().get(index).as_bytes()).is_some()
             }
             Source::Order(..) => self.keeps(index, &scan.finder),
         }

@@ -42,8 +42,15 @@ fn names(book: &BookIndex) -> Vec<&str> {
 
 #[test]
 fn search_text_is_lower_case_with_and_without_warm_up() {
-    assert_eq!(search_text(&row("A1", "ÉCOLE Ltd", 1, "Ana")), "école ltd\ta1\tana\t");
-    assert_eq!(search_text(&row("A1", "ACME", 1, "ana")), "acme\ta1\tana\t");
+    let mut texts =
+        texts::SearchTexts::of(&[row("A1", "ÉCOLE Ltd", 1, "Ana"), row("A2", "ACME", 1, "ana")]);
+    assert_eq!(texts.get(0), "école ltd\ta1\tana\t");
+    assert_eq!(texts.get(1), "acme\ta2\tana\t");
+    // A row written again keeps its place; the other is untouched.
+    texts.replace(0, &row("A1", "Ecole SA", 1, "Bo"));
+    assert_eq!(texts.get(0), "ecole sa\ta1\tbo\t");
+    assert_eq!(texts.get(1), "acme\ta2\tana\t");
+    assert_eq!(texts.get(2), "", "no such row");
     for warm in [false, true] {
         let mut book = book();
         if warm {
@@ -251,4 +258,16 @@ fn a_growing_search_narrows_only_a_finished_view() {
         book.apply();
         assert_eq!(view, (book.visible().to_vec(), book.visible_arr()), "{search}");
     }
+}
+
+#[test]
+fn accounts_are_found_by_id_in_any_row_order() {
+    let rows =
+        [row("B7", "Bravo", 3, "ana"), row("A1", "Alpha", 2, "bo"), row("C0", "Charlie", 1, "ana")];
+    let order = texts::IdOrder::of(&rows);
+    assert_eq!(order.find(&rows, "A1"), Some(1));
+    assert_eq!(order.find(&rows, "B7"), Some(0));
+    assert_eq!(order.find(&rows, "C0"), Some(2));
+    assert_eq!(order.find(&rows, "B"), None);
+    assert_eq!(order.find(&rows, ""), None);
 }

@@ -54,7 +54,7 @@ impl Worker {
             let mut store: Option<Store> = None;
             while let Ok(request) = inbox.recv() {
                 if store.is_none() {
-                    store = Store::open(&path).ok();
+                    store = Store::open_aside(&path).ok();
                 }
                 let calendar = match &store {
                     Some(store) => store
@@ -67,9 +67,6 @@ impl Worker {
                         .map_err(|e| e.to_string()),
                     None => Err(format!("could not open {}", path.display())),
                 };
-                if let Some(store) = &store {
-                    store.release_mapped_pages();
-                }
                 let answer =
                     Answer { generation: request.generation, month: request.month, calendar };
                 if outbox.send(answer).is_err() {

@@ -210,7 +210,7 @@ impl TargetsPane {
         }
         let (sender, answer) = channel();
         std::thread::spawn(move || {
-            let result = Store::open(&path)
+            let result = Store::open_aside(&path)
                 .and_then(|store| {
                     Ok((shared(store.product_holders_all()?), store.account_managers()?))
                 })
