@@ -74,9 +74,11 @@ impl Store {
         today: NaiveDate,
     ) -> StoreResult<HashMap<String, LostRenewal>> {
         let Some(before) = today.pred_opt() else { return Ok(HashMap::new()) };
+        // The CSM's accounts by their index, the ARR checked on each row
+        // (`+`): the ARR index would visit every account without ARR.
         let mut statement = self.conn.prepare_cached(
             "SELECT c.account_id FROM accounts a JOIN contracts c ON c.account_id = a.id
-             WHERE a.csm = ?1 AND a.arr_cents = 0 GROUP BY c.account_id
+             WHERE a.csm = ?1 AND +a.arr_cents = 0 GROUP BY c.account_id
              HAVING MAX(COALESCE(c.terminated_on, c.end_date)) BETWEEN ?2 AND ?3",
         )?;
         let ids = statement

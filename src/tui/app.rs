@@ -87,6 +87,9 @@ pub struct App {
     db_label: String,
     /// The whole book loading behind the first screen, if it is.
     loader: Option<BookLoader>,
+    /// The whole book is still to be loaded: started once the first screen
+    /// is drawn ([`App::start_loading`]), not to compete with it.
+    loader_due: bool,
     /// Accounts written while only the user's rows were loaded: read again
     /// into the whole book when it arrives.
     replaced: Vec<String>,
@@ -173,6 +176,7 @@ impl App {
             area: Rect::new(0, 0, 80, 24),
             db_label: String::new(),
             loader: None,
+            loader_due: partial,
             replaced: Vec::new(),
             today_facts,
         };
@@ -181,12 +185,6 @@ impl App {
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
         app.resize(80, 24);
-        if partial {
-            // Started once the first screen is built, not to compete with it.
-            let today = app.clock.today();
-            let loader = BookLoader::start(app.store.path(), &app.config, today, &app.user);
-            app.loader = Some(loader);
-        }
         Ok(app)
     }
 
@@ -235,9 +233,21 @@ impl App {
         self.panes.iter().map(|p| (p.scope(), p.title())).collect()
     }
 
-    /// Whether the whole book is still loading behind the first screen.
+    /// Whether the whole book is still loading (or to be loaded) behind the
+    /// first screen.
     pub fn loading(&self) -> bool {
-        self.loader.is_some()
+        self.loader.is_some() || self.loader_due
+    }
+
+    /// Starts loading the whole book behind the first screen, if only the
+    /// user's rows are in: call it once the first screen is drawn. Any key,
+    /// poll or wait for the book starts it too.
+    pub fn start_loading(&mut self) {
+        if std::mem::take(&mut self.loader_due) {
+            let today = self.clock.today();
+            self.loader =
+                Some(BookLoader::start(self.store.path(), &self.config, today, &self.user));
+        }
     }
 
     /// Finishes what the front pane and the Book read or count in the
@@ -266,6 +276,7 @@ impl App {
 
     /// Takes the whole book in if its load has finished; `true` if it did.
     pub fn poll_background(&mut self) -> bool {
+        self.start_loading();
         let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
             return false;
         };
@@ -277,6 +288,7 @@ impl App {
     /// Waits for the whole book if it is still loading (a key that needs
     /// more than the user's own accounts).
     fn ensure_whole_book(&mut self) {
+        self.start_loading();
         if let Some(loader) = self.loader.take() {
             let result = loader.wait();
             self.install(result);

@@ -112,10 +112,14 @@ fn event_loop(
     let mut first_frame = true;
     loop {
         terminal.draw(|frame| app.draw(frame))?;
-        // The first frame is drawn from the book alone; what only a search
-        // or a lookup needs is built while the user looks at it.
-        if std::mem::take(&mut first_frame) && !event::poll(std::time::Duration::ZERO)? {
-            app.book().warm();
+        // The first frame is drawn from the user's rows alone; the whole
+        // book loads, and what only a search or a lookup needs is built,
+        // while the user looks at it.
+        if std::mem::take(&mut first_frame) {
+            app.start_loading();
+            if !event::poll(std::time::Duration::ZERO)? {
+                app.book().warm();
+            }
         }
         // While the whole book loads behind the first screen, take it in as
         // soon as it arrives rather than on the next key.

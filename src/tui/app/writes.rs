@@ -104,7 +104,7 @@ impl App {
             }
             done.push(describe(write, &self.book));
             if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
-                if self.loader.is_some() {
+                if self.loading() {
                     self.replaced.push(row.id.clone());
                 }
                 self.book.replace(row);
