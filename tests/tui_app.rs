@@ -84,6 +84,29 @@ fn opens_on_today_for_a_csm_and_on_the_book_otherwise() {
 }
 
 #[test]
+fn the_first_screen_has_the_csms_rows_and_the_rest_loads_after_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    // ana's four accounts; the whole book's six are still to be read, and
+    // nothing reads them until the first screen is drawn.
+    assert_eq!(app.book().rows().len(), 4);
+    assert!(app.loading());
+    // An account ana does not own, written now, must not be lost when the
+    // whole book arrives (it is read again then).
+    let writer = Store::open(&path).expect("writer");
+    writer.set_health("A5", Health::Yellow, "recovered", "bo", chrono::Utc::now()).expect("write");
+    drop(writer);
+    app.start_loading();
+    while !app.poll_background() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(!app.loading());
+    assert_eq!(app.book().rows().len(), 6);
+    assert_eq!(app.book().by_id("A5").and_then(|r| r.health), Some(Health::Yellow));
+}
+
+#[test]
 fn book_keys_sort_filter_and_search() {
     let dir = tempfile::tempdir().expect("dir");
     let path = fixture(dir.path());
