@@ -55,6 +55,9 @@ pub struct ArrGrid {
     pub(super) first: Month,
     pub(super) months: usize,
     account_ids: Ids,
+    /// Whether the accounts are in id order (each came after the one
+    /// before), so that an account's index orders as its id does.
+    ids_in_order: bool,
     spans: Vec<Span>,
     narrow: Vec<i32>,
     wide: Vec<i64>,
@@ -106,6 +109,7 @@ impl ArrGridBuilder {
         let ids = &self.grid.account_ids;
         let after_all = ids.len() == 0 || ids.get(ids.len() - 1) < account_id;
         if !after_all && self.index_of.is_none() {
+            self.grid.ids_in_order = false;
             self.index_of =
                 Some(ids.iter().enumerate().map(|(i, id)| (id.to_string(), i)).collect());
         }
@@ -140,6 +144,7 @@ impl ArrGridBuilder {
                 packed.store_row(index, &row);
             }
             packed.account_ids = std::mem::take(&mut self.grid.account_ids);
+            packed.ids_in_order = false;
             return packed;
         }
         self.grid
@@ -152,6 +157,7 @@ impl ArrGrid {
             first,
             months,
             account_ids: Ids::default(),
+            ids_in_order: true,
             spans: Vec::new(),
             narrow: Vec::new(),
             wide: Vec::new(),
@@ -218,14 +224,28 @@ impl ArrGrid {
     /// Writes the account's cents for every month of the book into `row`
     /// (as long as the book's months).
     pub fn expand_row(&self, account: usize, row: &mut [i64]) {
-        row.fill(0);
+        self.fill_months(account, self.first, row);
+    }
+
+    /// Writes the account's cents for the months from `from` on into
+    /// `months` (one per month; 0 outside the book or the account's ARR).
+    pub fn fill_months(&self, account: usize, from: Month, months: &mut [i64]) {
+        months.fill(0);
         let span = self.spans[account];
-        let (start, len, at) = (usize::from(span.start), usize::from(span.len), span.at as usize);
-        let Some(target) = row.get_mut(start..start + len) else { return };
+        // The account's months, as offsets from `from`.
+        let start = i64::from(self.first.0) + i64::from(span.start) - i64::from(from.0);
+        let end = start + i64::from(span.len);
+        let (lo, hi) = (start.max(0), end.min(months.len() as i64));
+        if lo >= hi {
+            return;
+        }
+        let (lo, hi) = (lo as usize, hi as usize);
+        let at = span.at as usize + (lo as i64 - start) as usize;
+        let target = &mut months[lo..hi];
         if span.wide {
-            target.copy_from_slice(&self.wide[at..at + len]);
+            target.copy_from_slice(&self.wide[at..at + target.len()]);
         } else {
-            for (cell, cents) in target.iter_mut().zip(&self.narrow[at..at + len]) {
+            for (cell, cents) in target.iter_mut().zip(&self.narrow[at..]) {
                 *cell = i64::from(*cents);
             }
         }
@@ -248,6 +268,11 @@ impl ArrGrid {
 
     pub fn account_count(&self) -> usize {
         self.account_ids.len()
+    }
+
+    /// Whether account indexes order as the accounts' ids do.
+    pub fn ids_in_order(&self) -> bool {
+        self.ids_in_order
     }
 
     pub fn account_id(&self, account: usize) -> &str {
@@ -339,6 +364,16 @@ mod tests {
         assert_eq!(row(&grid, 0), [0, 0, 150, 200, 0, 0]);
         assert_eq!(row(&grid, 1), [3_000_000_000, 0, 0, 0, 0, 7]);
         assert_eq!(row(&grid, 2), [0; 6]);
+        // Any window of months, inside the book or not.
+        let mut window = [9; 4];
+        grid.fill_months(0, m("2024-04"), &mut window);
+        assert_eq!(window, [200, 0, 0, 0]);
+        grid.fill_months(0, m("2023-12"), &mut window);
+        assert_eq!(window, [0, 0, 0, 150]);
+        grid.fill_months(1, m("2024-05"), &mut window);
+        assert_eq!(window, [0, 7, 0, 0]);
+        grid.fill_months(0, m("2025-01"), &mut window);
+        assert_eq!(window, [0; 4]);
         // A: 2 narrow cells; B: 6 wide cells; C: nothing.
         assert_eq!((grid.narrow.len(), grid.wide.len()), (2, 6));
         assert_eq!(grid.arr(0, m("2024-04")), Money(200));
@@ -378,6 +413,8 @@ mod tests {
             builder.push(account, m(month), Money(*cents));
         }
         assert!(builder.index_of.is_none());
+        assert!(builder.build().ids_in_order());
+        assert!(!scattered.ids_in_order());
         assert_eq!(row(&scattered, 0), [70, 0, 30]);
         assert_eq!(row(&scattered, 1), [50, 20, 0]);
         assert_eq!(row(&scattered, 2), [40, 0, 0]);

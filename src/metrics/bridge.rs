@@ -122,8 +122,12 @@ impl Bridge {
 /// months give a bridge with no movement). Months outside the book count 0.
 pub fn bridge(grid: &ArrGrid, from: Month, to: Month) -> Bridge {
     let mut movements = Movements::default();
+    let mut months = vec![0; usize::try_from(to.0 - from.0 + 1).unwrap_or(0)];
     for account in 0..grid.account_count() {
-        movements_of(grid, account, from, to, &mut movements);
+        grid.fill_months(account, from, &mut months);
+        for step in months.windows(2) {
+            movements.add_step(step[0], step[1]);
+        }
     }
     Bridge {
         from,

@@ -9,10 +9,12 @@ use crate::domain::tier::{Tier, assign_tiers};
 use crate::domain::{Money, Month};
 use crate::metrics::Rate;
 
-/// One account in rank order.
+/// One account in rank order, by its index in the grid the tiers were cut
+/// from (`ArrGrid::account_id` names it): a period move re-ranks the whole
+/// book without copying an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RankedAccount {
-    pub account_id: String,
+    pub account: usize,
     pub arr: Money,
     pub tier: Tier,
     /// ARR of this account and all ranked above it (the cumulative line).
@@ -73,25 +75,30 @@ pub fn validate_cuts(cuts_bp: &[BasisPoints]) -> Result<(), CutsError> {
     Ok(())
 }
 
-/// Tiers of the accounts with ARR > 0 at `as_of`, from `(account id, ARR)` pairs.
-pub fn pareto(
-    as_of: Month,
-    accounts: impl IntoIterator<Item = (String, Money)>,
-    cuts_bp: &[BasisPoints],
-) -> Pareto {
-    let mut ranked: Vec<(String, Money)> =
-        accounts.into_iter().filter(|(_, arr)| arr.cents() > 0).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let amounts: Vec<Money> = ranked.iter().map(|(_, arr)| *arr).collect();
+/// Tiers of the book at `as_of`, from its snapshots: the accounts with
+/// ARR > 0 ranked by ARR, largest first, ties by account id.
+pub fn pareto_at(grid: &ArrGrid, as_of: Month, cuts_bp: &[BasisPoints]) -> Pareto {
+    let mut ranked: Vec<(Money, usize)> = (0..grid.account_count())
+        .map(|account| (grid.arr(account, as_of), account))
+        .filter(|(arr, _)| arr.cents() > 0)
+        .collect();
+    if grid.ids_in_order() {
+        ranked.sort_unstable_by_key(|(arr, account)| (std::cmp::Reverse(*arr), *account));
+    } else {
+        ranked.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| grid.account_id(a.1).cmp(grid.account_id(b.1)))
+        });
+    }
+    let amounts: Vec<Money> = ranked.iter().map(|(arr, _)| *arr).collect();
     let tiers = assign_tiers(&amounts, cuts_bp);
     let total_arr = amounts.iter().fold(Money::ZERO, |sum, arr| sum + *arr);
     let mut cumulative = Money::ZERO;
     let ranked: Vec<RankedAccount> = ranked
         .into_iter()
         .zip(tiers)
-        .map(|((account_id, arr), tier)| {
+        .map(|((arr, account), tier)| {
             cumulative += arr;
-            RankedAccount { account_id, arr, tier, cumulative_arr: cumulative }
+            RankedAccount { account, arr, tier, cumulative_arr: cumulative }
         })
         .collect();
     let tier_count = Tier::try_from(cuts_bp.len() + 1).unwrap_or(Tier::MAX);
@@ -109,13 +116,6 @@ pub fn pareto(
         })
         .collect();
     Pareto { as_of, cuts_bp: cuts_bp.to_vec(), total_arr, tiers, ranked }
-}
-
-/// Tiers of the book at `as_of`, from its snapshots.
-pub fn pareto_at(grid: &ArrGrid, as_of: Month, cuts_bp: &[BasisPoints]) -> Pareto {
-    let accounts = (0..grid.account_count())
-        .map(|account| (grid.account_id(account).to_string(), grid.arr(account, as_of)));
-    pareto(as_of, accounts, cuts_bp)
 }
 
 #[cfg(test)]
@@ -137,7 +137,7 @@ mod tests {
         ]);
         let p = pareto_at(&book, month("2025-06"), &[4500, 7500]);
         assert_eq!(p.total_arr, Money::from_units(100));
-        let order: Vec<&str> = p.ranked.iter().map(|a| a.account_id.as_str()).collect();
+        let order: Vec<&str> = p.ranked.iter().map(|a| book.account_id(a.account)).collect();
         // D and E tie at 10: by id. Z has no ARR at the month: left out.
         assert_eq!(order, vec!["A", "B", "C", "D", "E", "F"]);
         assert_eq!(p.tiers.len(), 3);
@@ -158,13 +158,28 @@ mod tests {
             (3, Money::from_units(25), Some(Money::from_units(5)))
         );
         assert_eq!(p.ranked[5].cumulative_arr, Money::from_units(100));
-        let tier3: Vec<&str> = p.accounts_in_tier(3).map(|a| a.account_id.as_str()).collect();
+        let tier3: Vec<&str> = p.accounts_in_tier(3).map(|a| book.account_id(a.account)).collect();
         assert_eq!(tier3, vec!["D", "E", "F"]);
     }
 
     #[test]
+    fn ties_go_by_id_whatever_order_the_accounts_came_in() {
+        let rows = [("B", "2025-06", 10), ("A", "2025-06", 10), ("C", "2025-06", 30)];
+        let scattered = grid(&rows);
+        let mut sorted_rows = rows.to_vec();
+        sorted_rows.sort();
+        let in_order = grid(&sorted_rows);
+        assert!(in_order.ids_in_order() && !scattered.ids_in_order());
+        for book in [scattered, in_order] {
+            let p = pareto_at(&book, month("2025-06"), &[4500, 7500]);
+            let order: Vec<&str> = p.ranked.iter().map(|a| book.account_id(a.account)).collect();
+            assert_eq!(order, ["C", "A", "B"]);
+        }
+    }
+
+    #[test]
     fn an_empty_book_has_empty_tiers() {
-        let p = pareto(month("2025-01"), Vec::new(), &[4500, 7500]);
+        let p = pareto_at(&grid(&[]), month("2025-01"), &[4500, 7500]);
         assert_eq!(p.tiers.len(), 3);
         assert!(
             p.tiers

@@ -105,11 +105,13 @@ pub fn retention_series(grid: &ArrGrid, from: Month, to: Month) -> Vec<Retention
     let now_offset = (start - first) as usize;
     let then_offset = now_offset - 12;
     let window = &mut series[skip..skip + count];
-    let mut row = vec![0; grid.months];
+    // From the first cohort month to the last month asked: all a row needs.
+    let mut row = vec![0; now_offset + count - then_offset];
+    let row_start = grid.first.plus(then_offset as i32);
     for account in 0..grid.account_count() {
-        grid.expand_row(account, &mut row);
-        let then = &row[then_offset..then_offset + count];
-        let now = &row[now_offset..now_offset + count];
+        grid.fill_months(account, row_start, &mut row);
+        let then = &row[..count];
+        let now = &row[12..12 + count];
         for ((retention, then), now) in window.iter_mut().zip(then).zip(now) {
             retention.add(*then, *now);
         }

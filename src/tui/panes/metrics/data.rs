@@ -234,7 +234,7 @@ impl MetricsData {
             .pareto
             .accounts_in_tier(tier)
             .map(|a| DrillRow {
-                account_id: a.account_id.clone(),
+                account_id: self.grid.account_id(a.account).to_string(),
                 cells: format!(
                     "{:>10} {:>8}",
                     a.arr.to_short(),
