@@ -389,6 +389,18 @@ fn script(title: &str) -> Vec<KeyEvent> {
             keys.extend(chars("aaasshhttx"));
             keys.extend(chars("pppx"));
         }
+        "Metrics" => {
+            moves(&mut keys);
+            // Every section, the period moved on each, and a drill-down
+            // (Enter lists the accounts behind a number, Esc closes it).
+            for _ in 0..5 {
+                keys.extend(chars("<<>>-+"));
+                keys.push(key(KeyCode::Enter));
+                keys.extend(chars("jjj"));
+                keys.push(key(KeyCode::Esc));
+                keys.push(key(KeyCode::Char('l')));
+            }
+        }
         "Account" => {
             for _ in 0..40 {
                 keys.extend(chars("]j"));

@@ -68,6 +68,30 @@ struct Payment {
     collected: bool,
 }
 
+/// A contract up for renewal (an [`AtrLine`] borrowed from the book).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtrView<'a> {
+    pub contract_id: &'a str,
+    pub account_id: &'a str,
+    pub product: &'a str,
+    pub end_date: NaiveDate,
+    pub atr: Money,
+    pub renewal_id: Option<&'a str>,
+    pub renewal_arr: Money,
+    pub renewed: Money,
+}
+
+/// An out-year payment (a [`PaymentLine`] borrowed from the book).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentView<'a> {
+    pub contract_id: &'a str,
+    pub account_id: &'a str,
+    pub product: &'a str,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    pub collected: bool,
+}
+
 /// Every contract's renewal and payments; [`RenewalBook::rates`] gives the
 /// renewal rates of a period.
 #[derive(Debug, Clone, Default)]
@@ -224,37 +248,68 @@ impl RenewalBook {
         totals
     }
 
+    /// The contracts up for renewal in `from..=to`, by end date then id,
+    /// borrowed from the book (a list needs no copy of every line).
+    pub fn atr_views(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = AtrView<'_>> {
+        self.in_period(from, to).0.iter().map(|entry| {
+            let (renewal, renewal_arr) = self.renewal_of(entry);
+            AtrView {
+                contract_id: self.ids.get(entry.id),
+                account_id: self.accounts.get(entry.account),
+                product: self.products.get(entry.product),
+                end_date: entry.end_date,
+                atr: entry.arr,
+                renewal_id: renewal.map(|r| self.ids.get(r.id)),
+                renewal_arr,
+                renewed: renewal_arr.min(entry.arr),
+            }
+        })
+    }
+
+    /// The out-year payments due in `from..=to`, by due date then contract
+    /// id, borrowed from the book.
+    pub fn payment_views(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = PaymentView<'_>> {
+        self.in_period(from, to).1.iter().map(|payment| {
+            let entry = &self.entries[payment.entry as usize];
+            PaymentView {
+                contract_id: self.ids.get(entry.id),
+                account_id: self.accounts.get(entry.account),
+                product: self.products.get(entry.product),
+                due_date: payment.due_date,
+                amount: entry.arr,
+                collected: payment.collected,
+            }
+        })
+    }
+
     /// The renewal rates for the dates `from..=to`, with their lines.
     pub fn rates(&self, from: NaiveDate, to: NaiveDate) -> RenewalRates {
-        let (ending, due) = self.in_period(from, to);
-        let atr_lines: Vec<AtrLine> = ending
-            .iter()
-            .map(|entry| {
-                let (renewal, renewal_arr) = self.renewal_of(entry);
-                AtrLine {
-                    contract_id: self.ids.get(entry.id).to_string(),
-                    account_id: self.accounts.get(entry.account).to_string(),
-                    product: self.products.get(entry.product).to_string(),
-                    end_date: entry.end_date,
-                    atr: entry.arr,
-                    renewal_id: renewal.map(|r| self.ids.get(r.id).to_string()),
-                    renewal_arr,
-                    renewed: renewal_arr.min(entry.arr),
-                }
+        let atr_lines: Vec<AtrLine> = self
+            .atr_views(from, to)
+            .map(|view| AtrLine {
+                contract_id: view.contract_id.to_string(),
+                account_id: view.account_id.to_string(),
+                product: view.product.to_string(),
+                end_date: view.end_date,
+                atr: view.atr,
+                renewal_id: view.renewal_id.map(str::to_string),
+                renewal_arr: view.renewal_arr,
+                renewed: view.renewed,
             })
             .collect();
-        let payments: Vec<PaymentLine> = due
-            .iter()
-            .map(|payment| {
-                let entry = &self.entries[payment.entry as usize];
-                PaymentLine {
-                    contract_id: self.ids.get(entry.id).to_string(),
-                    account_id: self.accounts.get(entry.account).to_string(),
-                    product: self.products.get(entry.product).to_string(),
-                    due_date: payment.due_date,
-                    amount: entry.arr,
-                    collected: payment.collected,
-                }
+        let payments: Vec<PaymentLine> = self
+            .payment_views(from, to)
+            .map(|view| PaymentLine {
+                contract_id: view.contract_id.to_string(),
+                account_id: view.account_id.to_string(),
+                product: view.product.to_string(),
+                due_date: view.due_date,
+                amount: view.amount,
+                collected: view.collected,
             })
             .collect();
         RenewalRates::from_lines(from, to, atr_lines, payments)

@@ -41,8 +41,63 @@ impl Period {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrillRow {
     pub account_id: String,
-    /// Cells after the account name, already formatted and aligned.
-    pub cells: String,
+    /// Cells after the account name, formatted only when the row is drawn
+    /// (a list may hold every account of the book).
+    pub cells: Cells,
+}
+
+/// The figures of a drill-down row, by the list it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cells {
+    Member { then: Money, now: Money, change: MemberChange },
+    Movement { starting: Money, amount: Money, ending: Money },
+    Cohort { start: Month, first: Money, now: Money },
+    Tier { arr: Money, cumulative: Option<Rate> },
+    Contract { id: String, ends: NaiveDate, atr: Money, renewed: Option<Money> },
+    Payment { contract_id: String, due: NaiveDate, amount: Money, collected: bool },
+}
+
+impl Cells {
+    /// The cells as drawn, aligned under their list's header.
+    pub fn text(&self) -> String {
+        match self {
+            Cells::Member { then, now, change } => format!(
+                "{:>10} {:>10} {:>10}  {:<10}",
+                then.to_short(),
+                now.to_short(),
+                signed(*now - *then),
+                change_word(*change)
+            ),
+            Cells::Movement { starting, amount, ending } => format!(
+                "{:>10} {:>10} {:>10}",
+                starting.to_short(),
+                amount.to_short(),
+                ending.to_short()
+            ),
+            Cells::Cohort { start, first, now } => {
+                format!("{:>8} {:>10} {:>10}", start.to_string(), first.to_short(), now.to_short())
+            }
+            Cells::Tier { arr, cumulative } => format!(
+                "{:>10} {:>8}",
+                arr.to_short(),
+                cumulative.map_or("—".to_string(), |r| r.to_percent(1))
+            ),
+            Cells::Contract { id, ends, atr, renewed } => format!(
+                "{:<10} {:<10} {:>10} {:>10}",
+                id,
+                ends.to_string(),
+                atr.to_short(),
+                renewed.map_or("—".to_string(), Money::to_short)
+            ),
+            Cells::Payment { contract_id, due, amount, collected } => format!(
+                "{:<10} {:<10} {:>10} {:>10}",
+                contract_id,
+                due.to_string(),
+                amount.to_short(),
+                if *collected { "collected" } else { "not paid" }
+            ),
+        }
+    }
 }
 
 /// The accounts behind one number.
@@ -139,13 +194,7 @@ impl MetricsData {
                 }
             })
             .map(|m| DrillRow {
-                cells: format!(
-                    "{:>10} {:>10} {:>10}  {:<10}",
-                    m.then_arr.to_short(),
-                    m.now_arr.to_short(),
-                    signed(m.delta()),
-                    change_word(m.change)
-                ),
+                cells: Cells::Member { then: m.then_arr, now: m.now_arr, change: m.change },
                 account_id: m.account_id,
             })
             .collect();
@@ -174,12 +223,11 @@ impl MetricsData {
                     Movement::Lost => a.movements.lost,
                 };
                 (!amount.is_zero()).then(|| DrillRow {
-                    cells: format!(
-                        "{:>10} {:>10} {:>10}",
-                        a.starting_arr.to_short(),
-                        amount.to_short(),
-                        a.ending_arr.to_short()
-                    ),
+                    cells: Cells::Movement {
+                        starting: a.starting_arr,
+                        amount,
+                        ending: a.ending_arr,
+                    },
                     account_id: a.account_id,
                 })
             })
@@ -208,12 +256,7 @@ impl MetricsData {
                     let first = self.grid.arr(account, start);
                     let row = DrillRow {
                         account_id: self.grid.account_id(account).to_string(),
-                        cells: format!(
-                            "{:>8} {:>10} {:>10}",
-                            start.to_string(),
-                            first.to_short(),
-                            now.to_short()
-                        ),
+                        cells: Cells::Cohort { start, first, now },
                     };
                     (now, row)
                 })
@@ -235,12 +278,10 @@ impl MetricsData {
             .accounts_in_tier(tier)
             .map(|a| DrillRow {
                 account_id: self.grid.account_id(a.account).to_string(),
-                cells: format!(
-                    "{:>10} {:>8}",
-                    a.arr.to_short(),
-                    Rate::new(a.cumulative_arr.cents(), total)
-                        .map_or("—".to_string(), |r| r.to_percent(1))
-                ),
+                cells: Cells::Tier {
+                    arr: a.arr,
+                    cumulative: Rate::new(a.cumulative_arr.cents(), total),
+                },
             })
             .collect();
         Drill {
@@ -252,42 +293,39 @@ impl MetricsData {
 
     /// The contracts behind ATR, or the out-year payments behind payments due.
     pub fn renewals_drill(&self, payments: bool) -> Drill {
-        let r = &self.renewal_book.rates(self.renewals.from, self.renewals.to);
+        let (from, to) = (self.renewals.from, self.renewals.to);
+        let book = &self.renewal_book;
         if payments {
             return Drill {
-                title: format!("Out-year payments due {} to {}", r.from, r.to),
+                title: format!("Out-year payments due {from} to {to}"),
                 header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
-                rows: r
-                    .payments
-                    .iter()
+                rows: book
+                    .payment_views(from, to)
                     .map(|p| DrillRow {
-                        account_id: p.account_id.clone(),
-                        cells: format!(
-                            "{:<10} {:<10} {:>10} {:>10}",
-                            p.contract_id,
-                            p.due_date.to_string(),
-                            p.amount.to_short(),
-                            if p.collected { "collected" } else { "not paid" }
-                        ),
+                        account_id: p.account_id.to_string(),
+                        cells: Cells::Payment {
+                            contract_id: p.contract_id.to_string(),
+                            due: p.due_date,
+                            amount: p.amount,
+                            collected: p.collected,
+                        },
                     })
                     .collect(),
             };
         }
         Drill {
-            title: format!("Contracts ending {} to {} (ATR)", r.from, r.to),
+            title: format!("Contracts ending {from} to {to} (ATR)"),
             header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
-            rows: r
-                .atr_lines
-                .iter()
+            rows: book
+                .atr_views(from, to)
                 .map(|l| DrillRow {
-                    account_id: l.account_id.clone(),
-                    cells: format!(
-                        "{:<10} {:<10} {:>10} {:>10}",
-                        l.contract_id,
-                        l.end_date.to_string(),
-                        l.atr.to_short(),
-                        if l.renewal_id.is_some() { l.renewed.to_short() } else { "—".into() }
-                    ),
+                    account_id: l.account_id.to_string(),
+                    cells: Cells::Contract {
+                        id: l.contract_id.to_string(),
+                        ends: l.end_date,
+                        atr: l.atr,
+                        renewed: l.renewal_id.is_some().then_some(l.renewed),
+                    },
                 })
                 .collect(),
         }

@@ -142,7 +142,7 @@ fn draw_drill(
     for index in cursor.window(drill.rows.len()) {
         let row = &drill.rows[index];
         let name = view.book.by_id(&row.account_id).map_or(row.account_id.as_str(), |r| &r.name);
-        let text = format!("{:<name_width$} {}", fit(name, name_width), row.cells);
+        let text = format!("{:<name_width$} {}", fit(name, name_width), row.cells.text());
         let style = if index == cursor.selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(Span::styled(text, style)));
     }
