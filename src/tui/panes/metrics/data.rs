@@ -222,7 +222,7 @@ impl MetricsData {
                     Movement::Contraction => a.movements.contraction,
                     Movement::Lost => a.movements.lost,
                 };
-                (!amount.is_zero()).then(|| DrillRow {
+                (!amount.is_zero()).then_some(DrillRow {
                     cells: Cells::Movement {
                         starting: a.starting_arr,
                         amount,
