@@ -14,11 +14,13 @@ use rusqlite::{Connection, params};
 pub use super::series::LoadedSnapshot;
 
 mod batch;
+mod facts;
 mod format;
 mod read;
 mod refresh;
 pub use batch::NewSnapshot;
 pub(super) use batch::insert_many;
+pub(super) use facts::set_account_columns;
 use format::iso_date;
 pub use format::rfc3339;
 pub(crate) use read::account_from_row;

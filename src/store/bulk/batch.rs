@@ -11,6 +11,7 @@ use super::format::{iso_date, rfc3339};
 use crate::domain::{Account, Contract, Health, Money, Month, Note};
 use crate::store::StoreResult;
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
 /// Rows per statement. Past a few hundred, the statement's own row list
@@ -254,15 +255,11 @@ impl BulkImport<'_> {
     /// Sets every account's last touch to the given day (`None`: no touch),
     /// for a load that read every note of the book.
     pub fn set_last_touches(&mut self, touches: &[(&str, NaiveDate)]) -> StoreResult<()> {
-        self.conn
-            .execute("UPDATE accounts SET last_touch = NULL WHERE last_touch IS NOT NULL", [])?;
-        // One prepared update per account: measured quicker than joining
-        // the accounts to many-row value lists.
-        let mut statement =
-            self.conn.prepare_cached("UPDATE accounts SET last_touch = ?2 WHERE id = ?1")?;
-        for (id, day) in touches {
-            statement.execute(rusqlite::params![id, iso_date(*day)])?;
-        }
+        let rows = touches
+            .iter()
+            .map(|(id, day)| (id.to_string(), vec![Value::Text(iso_date(*day))]))
+            .collect();
+        super::set_account_columns(self.conn, &["last_touch"], vec![Value::Null], rows)?;
         Ok(())
     }
 }
