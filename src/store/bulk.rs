@@ -21,6 +21,7 @@ mod refresh;
 pub use batch::NewSnapshot;
 pub(super) use batch::insert_many;
 pub(super) use facts::set_account_columns;
+pub use facts::{AccountFacts, Fact};
 use format::iso_date;
 pub use format::rfc3339;
 pub(crate) use read::account_from_row;

@@ -13,10 +13,10 @@
 //!
 //! Owns the series encoding; must not compute any metric.
 
+use super::bulk::{AccountFacts, Fact};
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
 use crate::metrics::retention::ArrGrid;
-use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
@@ -326,7 +326,8 @@ pub(crate) fn derive_from_loaded(
     // order; the accounts' own facts are written in one pass over the
     // accounts at the end.
     let mut series_rows: Vec<(&str, i32, i32, Vec<u8>)> = Vec::with_capacity(ids.len());
-    let mut facts: Vec<(String, Vec<Value>)> = Vec::with_capacity(ids.len());
+    let mut facts =
+        AccountFacts::new(vec![Fact::Integer(0), Fact::Integer(0), Fact::Null], ids.len());
     for group in loaded.chunk_by(|a, b| a.account == b.account) {
         let Some(id) = ids.get(group[0].account as usize) else { continue };
         let first = group[0].month;
@@ -346,24 +347,16 @@ pub(crate) fn derive_from_loaded(
         let series = Series { first: Month(first), cents };
         series_rows.push((id.as_str(), first, last, series.encode()));
         if arr_latest != 0 || units_latest != 0 || first_paid.is_some() {
-            let first_paid = first_paid.map_or(Value::Null, |month| Value::Integer(month.into()));
-            facts.push((
-                id.clone(),
-                vec![Value::Integer(arr_latest), Value::Integer(units_latest), first_paid],
-            ));
+            let first_paid = first_paid.map_or(Fact::Null, |month| Fact::Integer(month.into()));
+            facts.push(id, &[Fact::Integer(arr_latest), Fact::Integer(units_latest), first_paid]);
         }
     }
-    super::bulk::set_account_columns(
-        conn,
-        &["arr_cents", "units", "first_month"],
-        vec![Value::Integer(0), Value::Integer(0), Value::Null],
-        facts,
-    )?;
     // Positions in `ids` follow the accounts' keys only when the caller
     // listed them in order: sort, so each row lands at the end of the table.
     if !series_rows.is_sorted_by(|a, b| a.0 <= b.0) {
         series_rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
+    super::bulk::set_account_columns(conn, &["arr_cents", "units", "first_month"], facts)?;
     super::bulk::insert_many(
         conn,
         "INSERT",

@@ -11,7 +11,6 @@ use super::format::{iso_date, rfc3339};
 use crate::domain::{Account, Contract, Health, Money, Month, Note};
 use crate::store::StoreResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
 /// Rows per statement. Past a few hundred, the statement's own row list
@@ -255,11 +254,11 @@ impl BulkImport<'_> {
     /// Sets every account's last touch to the given day (`None`: no touch),
     /// for a load that read every note of the book.
     pub fn set_last_touches(&mut self, touches: &[(&str, NaiveDate)]) -> StoreResult<()> {
-        let rows = touches
-            .iter()
-            .map(|(id, day)| (id.to_string(), vec![Value::Text(iso_date(*day))]))
-            .collect();
-        super::set_account_columns(self.conn, &["last_touch"], vec![Value::Null], rows)?;
+        let mut facts = super::AccountFacts::new(vec![super::Fact::Null], touches.len());
+        for (id, day) in touches {
+            facts.push(id, &[super::Fact::Date(*day)]);
+        }
+        super::set_account_columns(self.conn, &["last_touch"], facts)?;
         Ok(())
     }
 }

@@ -3,7 +3,9 @@
 //! table, rather than one keyed update per account. Nothing here decides
 //! what the values are: the callers computed them.
 
+use super::format::iso_date;
 use crate::store::StoreResult;
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value, ValueRef};
@@ -13,10 +15,110 @@ use std::cell::Cell;
 /// the pass runs, on this connection.
 const FUNCTION: &str = "cockpit_import_value";
 
-/// Sets `columns` of every account: the values given for it in `rows`
-/// (account id, then one value per column), `absent` for an account not
-/// listed. An account whose columns already hold those values is not
-/// rewritten. Returns how many accounts were rewritten.
+/// One value for an account's column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    Null,
+    Integer(i64),
+    /// Stored as `YYYY-MM-DD`.
+    Date(NaiveDate),
+}
+
+impl Fact {
+    fn value(self) -> Value {
+        match self {
+            Fact::Null => Value::Null,
+            Fact::Integer(n) => Value::Integer(n),
+            Fact::Date(day) => Value::Text(iso_date(day)),
+        }
+    }
+}
+
+/// The values of some accounts' columns, kept in a few flat lists rather
+/// than a few small allocations per account: freed all at once, they would
+/// cost the allocator more than the pass itself.
+pub struct AccountFacts {
+    /// Every id, one after the other; `ends[i]` is where id `i` ends.
+    ids: String,
+    ends: Vec<usize>,
+    /// `width` values per account, in the order of the ids.
+    values: Vec<Fact>,
+    width: usize,
+    absent: Vec<Fact>,
+}
+
+impl AccountFacts {
+    /// `absent` are the values of an account not listed; its length is the
+    /// number of columns.
+    pub fn new(absent: Vec<Fact>, accounts: usize) -> AccountFacts {
+        AccountFacts {
+            ids: String::with_capacity(accounts * 8),
+            ends: Vec::with_capacity(accounts),
+            values: Vec::with_capacity(accounts * absent.len()),
+            width: absent.len(),
+            absent,
+        }
+    }
+
+    /// Lists an account's values, one per column; best in key order.
+    pub fn push(&mut self, id: &str, values: &[Fact]) {
+        self.ids.push_str(id);
+        self.ends.push(self.ids.len());
+        self.values.extend((0..self.width).map(|at| values.get(at).copied().unwrap_or(Fact::Null)));
+    }
+
+    fn id(&self, at: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(at)?;
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+        self.ids.as_bytes().get(start..end)
+    }
+
+    fn is_sorted(&self) -> bool {
+        (1..self.ends.len()).all(|at| self.id(at - 1) <= self.id(at))
+    }
+
+    /// The same facts with the accounts in key order.
+    fn sorted(self) -> AccountFacts {
+        if self.is_sorted() {
+            return self;
+        }
+        let mut order: Vec<usize> = (0..self.ends.len()).collect();
+        order.sort_by(|&a, &b| self.id(a).cmp(&self.id(b)));
+        let mut sorted = AccountFacts::new(self.absent.clone(), order.len());
+        for at in order {
+            let id = self.id(at).and_then(|id| std::str::from_utf8(id).ok()).unwrap_or_default();
+            sorted.push(id, &self.values[at * self.width..(at + 1) * self.width]);
+        }
+        sorted
+    }
+
+    /// The position of `id`, trying `hint` and the one after it first.
+    fn find(&self, id: &[u8], hint: usize) -> Option<usize> {
+        if self.id(hint) == Some(id) {
+            return Some(hint);
+        }
+        if self.id(hint + 1) == Some(id) {
+            return Some(hint + 1);
+        }
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            match self.id(middle)?.cmp(id) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+}
+
+/// Sets the given columns of every account: the values listed for it in
+/// `facts`, the absent ones for an account not listed. An account whose
+/// columns already hold those values is not rewritten. Returns how many
+/// accounts were rewritten. Accounts are best listed in key order (ids
+/// compare byte by byte, as SQLite's default collation does); others are
+/// sorted first.
 ///
 /// One pass over the table in key order costs about half of 100,000 keyed
 /// updates: each of those descends the table from its root, while the pass
@@ -24,30 +126,29 @@ const FUNCTION: &str = "cockpit_import_value";
 pub(in crate::store) fn set_account_columns(
     conn: &Connection,
     columns: &[&str],
-    absent: Vec<Value>,
-    mut rows: Vec<(String, Vec<Value>)>,
+    facts: AccountFacts,
 ) -> StoreResult<usize> {
-    if columns.is_empty() {
-        return Ok(0);
+    if columns.is_empty() || columns.len() != facts.width {
+        return Err(crate::store::StoreError::Invalid(format!(
+            "{} columns for {} values per account",
+            columns.len(),
+            facts.width
+        )));
     }
-    // Ids compare as SQLite's default collation does: byte by byte.
-    if !rows.is_sorted_by(|a, b| a.0 <= b.0) {
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    }
+    let facts = facts.sorted();
     // The pass reads the accounts in key order, so the next lookup is
     // usually the row after the last one found.
     let last = Cell::new(0usize);
     let value = move |id: &[u8], column: usize| -> Value {
-        let hint = last.get();
-        let at = [hint, hint + 1]
-            .into_iter()
-            .find(|&at| rows.get(at).is_some_and(|row| row.0.as_bytes() == id))
-            .or_else(|| rows.binary_search_by(|row| row.0.as_bytes().cmp(id)).ok());
-        let found = at.and_then(|at| {
-            last.set(at);
-            rows[at].1.get(column)
-        });
-        found.or_else(|| absent.get(column)).cloned().unwrap_or(Value::Null)
+        let at = facts.find(id, last.get());
+        let fact = match at {
+            Some(at) => {
+                last.set(at);
+                facts.values.get(at * facts.width + column)
+            }
+            None => facts.absent.get(column),
+        };
+        fact.copied().unwrap_or(Fact::Null).value()
     };
     conn.create_scalar_function(
         FUNCTION,
@@ -113,25 +214,23 @@ mod tests {
     #[test]
     fn listed_accounts_get_their_values_and_the_rest_the_absent_ones() {
         let conn = book();
-        // Out of order on purpose; B already holds its values.
-        let rows = vec![
-            ("É".to_string(), vec![Value::Integer(2), Value::Text("new".into())]),
-            ("C".to_string(), vec![Value::Integer(9), Value::Null]),
-            ("B".to_string(), vec![Value::Integer(5), Value::Text("x".into())]),
-        ];
-        let written =
-            set_account_columns(&conn, &["a", "b"], vec![Value::Integer(0), Value::Null], rows)
-                .expect("pass");
-        // C and É move; A and D already hold the absent values; B is unchanged.
-        assert_eq!(written, 2);
+        let day = NaiveDate::from_ymd_opt(2025, 3, 9).expect("day");
+        let mut facts = AccountFacts::new(vec![Fact::Integer(0), Fact::Null], 3);
+        // B already holds its values.
+        facts.push("B", &[Fact::Integer(5), Fact::Null]);
+        facts.push("C", &[Fact::Integer(9), Fact::Null]);
+        facts.push("É", &[Fact::Integer(2), Fact::Date(day)]);
+        let written = set_account_columns(&conn, &["a", "b"], facts).expect("pass");
+        // B loses its text, C and É move; A and D already hold the absent values.
+        assert_eq!(written, 3);
         assert_eq!(
             all(&conn),
             vec![
                 ("A".into(), 0, None),
-                ("B".into(), 5, Some("x".into())),
+                ("B".into(), 5, None),
                 ("C".into(), 9, None),
                 ("D".into(), 0, None),
-                ("É".into(), 2, Some("new".into())),
+                ("É".into(), 2, Some("2025-03-09".into())),
             ]
         );
         // The function is gone once the pass is done.
@@ -141,9 +240,28 @@ mod tests {
     #[test]
     fn an_empty_list_sets_every_account_to_the_absent_values() {
         let conn = book();
-        let written =
-            set_account_columns(&conn, &["b"], vec![Value::Null], Vec::new()).expect("pass");
-        assert_eq!(written, 2);
+        let facts = AccountFacts::new(vec![Fact::Null], 0);
+        assert_eq!(set_account_columns(&conn, &["b"], facts).expect("pass"), 2);
         assert!(all(&conn).iter().all(|(_, _, b)| b.is_none()));
+    }
+
+    #[test]
+    fn accounts_out_of_key_order_are_found_too() {
+        let conn = book();
+        let mut facts = AccountFacts::new(vec![Fact::Integer(0)], 3);
+        for (id, a) in [("É", 4), ("C", 3), ("A", 1)] {
+            facts.push(id, &[Fact::Integer(a)]);
+        }
+        assert_eq!(set_account_columns(&conn, &["a"], facts).expect("pass"), 4);
+        let a: Vec<i64> = all(&conn).into_iter().map(|(_, a, _)| a).collect();
+        assert_eq!(a, vec![1, 0, 3, 0, 4]);
+        let mut found = AccountFacts::new(vec![Fact::Null], 3);
+        for id in ["A", "B", "D"] {
+            found.push(id, &[Fact::Null]);
+        }
+        assert_eq!(found.find(b"D", 0), Some(2));
+        assert_eq!(found.find(b"B", 0), Some(1));
+        assert_eq!(found.find(b"C", 0), None);
+        assert_eq!(found.find(b"A", 7), Some(0));
     }
 }
