@@ -208,3 +208,89 @@ fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
     );
     assert_eq!(dump(&path), before);
 }
+
+/// The first import into an empty book goes through a rollback journal
+/// (each page written once) and leaves the book in WAL mode; with another
+/// connection open it stays in WAL mode and lands all the same.
+#[test]
+fn the_first_import_of_an_empty_book_ends_in_wal_mode_either_way() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal_mode = |path: &Path| query(path, "PRAGMA journal_mode")[0][0].clone();
+    for other_open in [false, true] {
+        let path = dir.path().join(format!("book-{other_open}.db"));
+        let mut store = Store::open(&path).expect("open");
+        let other = other_open.then(|| Store::open(&path).expect("second connection"));
+        let report =
+            import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+                .expect("import");
+        assert!(report.counts.inserted > 0);
+        drop(other);
+        assert_eq!(journal_mode(&path), "wal", "other connection open: {other_open}");
+        assert!(store.integrity_ok().expect("check"));
+        assert!(!dir.path().join(format!("book-{other_open}.db-journal")).exists());
+        // A refused first import leaves the book empty and in WAL mode too.
+        let empty = dir.path().join(format!("empty-{other_open}.db"));
+        let mut store = Store::open(&empty).expect("open");
+        let bad = "account_id,name,stage\nA1,Ay,adoption\nA2,Bee,nirvana\n";
+        let result = import_reader(
+            &mut store,
+            ImportKind::Accounts,
+            "bad.csv",
+            bad.as_bytes(),
+            "ana",
+            &clock(),
+        );
+        assert!(result.is_err());
+        assert_eq!(journal_mode(&empty), "wal");
+        assert_eq!(query(&empty, "SELECT count(*) FROM accounts"), vec![vec!["0".to_string()]]);
+    }
+}
+
+/// A first import killed with SIGKILL while it writes through its rollback
+/// journal leaves none of the file (the next open rolls the journal back),
+/// or all of it if the commit had just finished.
+#[cfg(unix)]
+#[test]
+fn a_first_import_killed_mid_write_leaves_an_empty_book() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = NaiveDate::from_ymd_opt(2025, 3, 15).expect("date");
+    let params = cockpit::generate::Params::ending_before(today, 40_000, 2, 9);
+    cockpit::generate::write_book(&params, dir.path()).expect("generate");
+    let db = dir.path().join("book.db");
+    drop(Store::open(&db).expect("create"));
+    let journal = dir.path().join("book.db-journal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "accounts"])
+        .arg(dir.path().join("accounts.csv"))
+        .env("COCKPIT_TODAY", "2025-03-15")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Killed once its journal exists and the file has grown past its schema.
+    let size_before = std::fs::metadata(&db).expect("db").len();
+    let start = Instant::now();
+    while !(journal.exists() && std::fs::metadata(&db).map_or(0, |m| m.len()) > size_before) {
+        assert!(child.try_wait().expect("wait").is_none(), "the import finished before the kill");
+        assert!(start.elapsed() < Duration::from_secs(60), "the import never started writing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let store = Store::open(&db).expect("reopen");
+    assert!(store.integrity_ok().expect("check"));
+    drop(store);
+    // None of it, or (had the commit just finished) all of it.
+    let counts =
+        query(&db, "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM stage_changes)");
+    assert!(
+        counts == vec![vec!["0".to_string(), "0".to_string()]]
+            || counts == vec![vec!["40000".to_string(), "40000".to_string()]],
+        "{counts:?}: a partial import"
+    );
+    assert_eq!(query(&db, "PRAGMA journal_mode")[0][0], "wal");
+}

@@ -129,6 +129,16 @@ pub struct BulkImport<'s> {
     /// The snapshot triggers were dropped for a bulk load and must be created
     /// again before commit.
     triggers_suspended: bool,
+    /// The import runs with a rollback journal (the first import into an
+    /// empty book); WAL mode comes back when it ends.
+    left_wal: bool,
+}
+
+/// Puts a connection that left WAL mode for an import back into it. Should
+/// another connection hold the file at that moment, the next open does it.
+fn back_to_wal(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0));
+    let _ = conn.pragma_update(None, "synchronous", "NORMAL");
 }
 
 impl Drop for BulkImport<'_> {
@@ -142,6 +152,9 @@ impl Drop for BulkImport<'_> {
         let _ = self.conn.pragma_update(None, "ignore_check_constraints", "OFF");
         // Statements prepared while checks were off would skip them for good.
         self.conn.flush_prepared_statement_cache();
+        if self.left_wal {
+            back_to_wal(self.conn);
+        }
     }
 }
 
@@ -178,11 +191,15 @@ impl Store {
         // About 256 MB of page cache for the duration of the connection;
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let left_wal = self.leave_wal_for_an_empty_book()?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
         if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
             self.conn.pragma_update(None, "foreign_keys", "ON")?;
             self.conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
+            if left_wal {
+                back_to_wal(&self.conn);
+            }
             return Err(error.into());
         }
         Ok(BulkImport {
@@ -191,7 +208,40 @@ impl Store {
             deferred_indexes: Vec::new(),
             snapshot_statement: None,
             triggers_suspended: false,
+            left_wal,
         })
+    }
+
+    /// The first import into an empty book (no accounts, so no rows that
+    /// hang off them either) writes nearly every page of the file new. In
+    /// WAL mode each page would be written twice, to the log and then copied
+    /// into the file; through a rollback journal it is written once, and the
+    /// journal holds only the few pages that existed before (new pages past
+    /// the old end of the file need no copy: a rollback cuts the file back).
+    /// A kill or a crash mid-import leaves a hot journal that the next open
+    /// rolls back, so the import is still all or nothing. Only possible when
+    /// no other connection has the book open; otherwise the import stays in
+    /// WAL mode. Returns whether the journal mode was changed (the import
+    /// changes it back when it ends, and every open sets WAL anyway).
+    fn leave_wal_for_an_empty_book(&self) -> StoreResult<bool> {
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |row| row.get(0))?;
+        if !empty || self.path.as_os_str() == ":memory:" {
+            return Ok(false);
+        }
+        // Refused at once (not waited for) while another connection is open.
+        let mode = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get::<_, String>(0))
+            .unwrap_or_default();
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Ok(false);
+        }
+        // The journal is synced before the file is touched and the file
+        // before the journal goes: a power cut cannot tear the book either.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(true)
     }
 
     /// Recomputes the derived columns of `accounts` (ARR and units at the
