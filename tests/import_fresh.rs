@@ -55,6 +55,52 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
     assert_eq!(query(&path, "SELECT month, rows FROM snapshot_months"), vec![vec!["24302", "2"]]);
 }
 
+/// The first load of snapshots reads and checks the file on one thread and
+/// writes on another: the problems of both (unreadable rows, bad cells,
+/// unknown accounts, repeats, an account's rows split in two places) come
+/// out together in file order, and more rows than one batch carries are
+/// checked across batches.
+#[test]
+fn every_problem_of_a_first_snapshot_load_is_listed_in_file_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let mut text = String::from("account_id,month,product,arr\n");
+    // Lines 2 to 10,001: ten thousand good months of one account.
+    for month in 0..10_000 {
+        text.push_str(&format!("ACME-001,{}-{:02},Core,1\n", 2000 + month / 12, month % 12 + 1));
+    }
+    text.push_str("BETA-002,2025-03\n"); // 10,002: a row cut short
+    text.push_str("NOPE-999,2025-03,Core,1\n"); // 10,003: unknown account
+    text.push_str("BETA-002,2025-13,Core,1\n"); // 10,004: bad month
+    text.push_str("BETA-002,2025-03,Core,1\n"); // 10,005
+    text.push_str("BETA-002,2025-03,Core,2\n"); // 10,006: repeat within the run
+    text.push_str("ACME-001,2000-01,Core,3\n"); // 10,007: repeat of line 2, far apart
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Snapshots,
+        "s.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert!(errors[0].starts_with("s.csv:10002: the row has 2 cells"), "{}", errors[0]);
+    assert!(errors[1].starts_with("s.csv:10003:1: account_id: \"NOPE-999\" is not a known"));
+    assert!(errors[2].starts_with("s.csv:10004:2: month:"), "{}", errors[2]);
+    assert_eq!(
+        errors[3..],
+        [
+            "s.csv:10006: account BETA-002, product Core, month 2025-03 appears twice in this file",
+            "s.csv:10007: account ACME-001, product Core, month 2000-01 appears twice in this file",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+}
+
 /// A generated book loaded into an empty database (the first-import path,
 /// which writes many rows to a statement and builds indexes after) and into
 /// one that already holds a row of every kind (the row-by-row path) ends up

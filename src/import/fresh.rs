@@ -8,7 +8,7 @@ use super::cells::{
     AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,
     twice_contract, twice_note,
 };
-use super::fast::Quick;
+use super::fast::{Quick, trim};
 use super::input::CsvInput;
 use super::{Problems, RowError};
 use crate::domain::{Contract, Month, Note};
@@ -24,24 +24,47 @@ const PENDING_ROWS: usize = 4_096;
 /// One account's consecutive snapshot rows, with their lines.
 struct Run {
     account: Option<u32>,
-    /// The account's id as the file gives it.
-    id: String,
     rows: Vec<(NewSnapshot, u64)>,
 }
+
+/// Rows parsed on the reading thread, on their way to the writing one.
+#[derive(Default)]
+struct Batch {
+    /// Products named for the first time in this batch, in the order of
+    /// their positions.
+    products: Vec<String>,
+    rows: Vec<Parsed>,
+}
+
+/// One data row as read: its account (`None` when unknown, or when the row
+/// could not be read), and the snapshot when every cell was good.
+struct Parsed {
+    account: Option<u32>,
+    snapshot: Option<NewSnapshot>,
+    line: u64,
+}
+
+/// Batches in flight between the two threads: enough to ride out a slow
+/// write without holding much of the file in memory.
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Snapshots into an empty table. Rows are gathered per account (the usual
 /// export gives each account's rows together), sorted into key order
 /// (product, month) so that repeats sit side by side, and written in
 /// batches. An account whose rows come back later in the file is checked
 /// against what was already written for it.
-pub(super) fn snapshots<R: Read>(
+///
+/// The file is read and its cells checked on a second thread while this
+/// one writes: reading and checking are a quarter of the work, and the
+/// writing cannot be shared. The problems of both are reported together,
+/// in file order.
+pub(super) fn snapshots<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
     ids: &[String],
     index: &AccountIndex,
 ) -> StoreResult<ImportCounts> {
-    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
     // The bookkeeping triggers are dropped for the load; the derived facts
     // are written from the loaded rows at the end instead.
     bulk.suspend_snapshot_triggers()?;
@@ -50,41 +73,20 @@ pub(super) fn snapshots<R: Read>(
         file,
         ids,
         products: Vec::new(),
-        product_index: HashMap::default(),
         seen: vec![false; ids.len()],
         pending: Vec::with_capacity(PENDING_ROWS + 512),
         loaded: Vec::new(),
     };
-    let mut run = Run { account: None, id: String::new(), rows: Vec::new() };
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                load.finish(bulk, &mut run, problems)?;
-                problems.push(error);
-                continue;
-            }
-        };
-        // A row of another account (or of none) ends the run before any of
-        // this row's problems are recorded, so problems stay in file order.
-        let id = row.required(0).ok().map(super::fast::trim);
-        if run.account.is_none() || id != Some(run.id.as_str()) {
-            load.finish(bulk, &mut run, problems)?;
-            run.account = id.and_then(|id| index.get(id).copied());
-            run.id.clear();
-            run.id.push_str(id.unwrap_or_default());
-        }
-        let Some(SnapshotCells { account, month, product, arr, units, .. }) =
-            parse_snapshot(&row, index, problems)
-        else {
-            continue;
-        };
-        let product = load.product(product);
-        run.rows.push((NewSnapshot { account, product, month, arr, units }, row.line));
-    }
-    load.finish(bulk, &mut run, problems)?;
-    load.flush(bulk)?;
+    let (send, receive) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+    let (written, read_problems) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_snapshots(input, index, send));
+        // Returning drops the receiving end, so a reader still going stops.
+        let written = load.write_batches(bulk, receive, problems);
+        let read_problems = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read_problems)
+    });
+    problems.absorb(read_problems);
+    written?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
@@ -93,12 +95,64 @@ pub(super) fn snapshots<R: Read>(
     Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
 }
 
+/// The reading thread: every row parsed and checked, sent in batches;
+/// returns the problems found. Stops early when the writer has stopped.
+fn read_snapshots<R: Read>(
+    input: &mut CsvInput<R>,
+    index: &AccountIndex,
+    send: std::sync::mpsc::SyncSender<Batch>,
+) -> Problems {
+    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
+    let mut problems = Problems::default();
+    let mut products: HashMap<String, u32, Quick> = HashMap::default();
+    let mut batch = Batch { products: Vec::new(), rows: Vec::with_capacity(PENDING_ROWS) };
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                // An unreadable row ends the account's run like any other.
+                let line = error.line;
+                problems.push(error);
+                batch.rows.push(Parsed { account: None, snapshot: None, line });
+                continue;
+            }
+        };
+        let account = row.required(0).ok().and_then(|id| index.get(trim(id)).copied());
+        let snapshot = parse_snapshot(&row, index, &mut problems).map(|cells| {
+            let SnapshotCells { account, month, product, arr, units, .. } = cells;
+            let product = match products.get(product) {
+                Some(&at) => at,
+                None => {
+                    // The writer learns the name with the batch that first uses it.
+                    let at = products.len() as u32;
+                    products.insert(product.to_string(), at);
+                    batch.products.push(product.to_string());
+                    at
+                }
+            };
+            NewSnapshot { account, product, month, arr, units }
+        });
+        batch.rows.push(Parsed { account, snapshot, line: row.line });
+        if batch.rows.len() >= PENDING_ROWS {
+            let full = std::mem::replace(
+                &mut batch,
+                Batch { products: Vec::new(), rows: Vec::with_capacity(PENDING_ROWS) },
+            );
+            if send.send(full).is_err() {
+                return problems;
+            }
+        }
+    }
+    let _ = send.send(batch);
+    problems
+}
+
 /// The state of one snapshot load.
 struct Load<'a> {
     file: String,
     ids: &'a [String],
     products: Vec<String>,
-    product_index: HashMap<String, u32, Quick>,
     /// Accounts whose rows were already gathered once.
     seen: Vec<bool>,
     pending: Vec<NewSnapshot>,
@@ -106,14 +160,30 @@ struct Load<'a> {
 }
 
 impl Load<'_> {
-    fn product(&mut self, name: &str) -> u32 {
-        if let Some(&index) = self.product_index.get(name) {
-            return index;
+    /// The writing thread: the parsed rows gathered into runs of one
+    /// account, each checked for repeats and written.
+    fn write_batches(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        receive: std::sync::mpsc::Receiver<Batch>,
+        problems: &mut Problems,
+    ) -> StoreResult<()> {
+        let mut run = Run { account: None, rows: Vec::new() };
+        for batch in receive {
+            self.products.extend(batch.products);
+            for parsed in batch.rows {
+                // A row of another account (or of none) ends the run.
+                if run.account.is_none() || parsed.account != run.account {
+                    self.finish(bulk, &mut run, problems)?;
+                    run.account = parsed.account;
+                }
+                if let Some(snapshot) = parsed.snapshot {
+                    run.rows.push((snapshot, parsed.line));
+                }
+            }
         }
-        let index = self.products.len() as u32;
-        self.products.push(name.to_string());
-        self.product_index.insert(name.to_string(), index);
-        index
+        self.finish(bulk, &mut run, problems)?;
+        self.flush(bulk)
     }
 
     /// Checks the run's rows for repeats and queues them for writing.

@@ -200,7 +200,7 @@ fn parse_account(
     Some(account)
 }
 
-pub(super) fn snapshots<R: Read>(
+pub(super) fn snapshots<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
