@@ -9,7 +9,7 @@ use super::cells::{
     twice_contract, twice_note,
 };
 use super::fast::{Quick, trim};
-use super::input::CsvInput;
+use super::input::{CsvInput, Row};
 use super::{Problems, RowError};
 use crate::domain::{Contract, Month, Note};
 use crate::store::StoreResult;
@@ -265,7 +265,8 @@ impl Load<'_> {
 /// Notes into an empty table, written many to a statement; the table's
 /// unique key (account, time, text) finds a note given twice (see
 /// [`Keyed`]). The last touches are taken from the notes as they are read.
-pub(super) fn notes<R: Read>(
+/// The file is read and checked on a second thread (see [`read_beside`]).
+pub(super) fn notes<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -280,16 +281,19 @@ pub(super) fn notes<R: Read>(
         |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
     );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
-    while let Some(row) = input.next_readable(names, problems) {
-        let Some(NoteCells { account, note, .. }) = parse_note(&row, index, problems) else {
-            continue;
-        };
-        if note.kind.is_touch() {
-            let latest = &mut last_touch[account as usize];
-            *latest = (*latest).max(Some(note.at));
-        }
-        notes.push(bulk, problems, note, row.line)?;
-    }
+    read_beside(
+        input,
+        names,
+        |row, problems| parse_note(row, index, problems),
+        problems,
+        |NoteCells { account, note, .. }, line, problems| {
+            if note.kind.is_touch() {
+                let latest = &mut last_touch[account as usize];
+                *latest = (*latest).max(Some(note.at));
+            }
+            notes.push(bulk, problems, note, line)
+        },
+    )?;
     notes.flush(bulk, problems)?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
@@ -304,8 +308,9 @@ pub(super) fn notes<R: Read>(
 }
 
 /// Contracts into an empty table, written many to a statement; the unique
-/// contract id finds one given twice (see [`Keyed`]).
-pub(super) fn contracts<R: Read>(
+/// contract id finds one given twice (see [`Keyed`]). The file is read and
+/// checked on a second thread (see [`read_beside`]).
+pub(super) fn contracts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -318,15 +323,70 @@ pub(super) fn contracts<R: Read>(
         |bulk: &BulkImport<'_>, contract: &Contract| bulk.contract_rowid(&contract.id),
         |contract: &Contract, line, first| id_error(line, twice_contract(&contract.id, first)),
     );
-    while let Some(row) = input.next_readable(names, problems) {
-        let Some(contract) = parse_contract(&row, index, problems) else { continue };
-        contracts.push(bulk, problems, contract, row.line)?;
-    }
+    read_beside(
+        input,
+        names,
+        |row, problems| parse_contract(row, index, problems),
+        problems,
+        |contract, line, problems| contracts.push(bulk, problems, contract, line),
+    )?;
     contracts.flush(bulk, problems)?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
     Ok(ImportCounts { inserted: contracts.written(), updated: 0, unchanged: 0 })
+}
+
+/// Reads the rows of `input` and checks each with `parse` on a second
+/// thread, while this one hands every good row, with its line, to `write`:
+/// reading and checking cost about as much as writing a row, and only the
+/// writing must stay on the connection's thread. The problems of both
+/// sides end up in `problems` (listed in file order when reported).
+fn read_beside<R, T>(
+    input: &mut CsvInput<R>,
+    names: &'static [&'static str],
+    parse: impl Fn(&Row<'_>, &mut Problems) -> Option<T> + Send,
+    problems: &mut Problems,
+    mut write: impl FnMut(T, u64, &mut Problems) -> StoreResult<()>,
+) -> StoreResult<()>
+where
+    R: Read + Send,
+    T: Send,
+{
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(T, u64)>>(BATCHES_IN_FLIGHT);
+    let mut reader = move |send: std::sync::mpsc::SyncSender<Vec<(T, u64)>>| {
+        let mut problems = Problems::default();
+        let mut batch = Vec::with_capacity(PENDING_ROWS);
+        while let Some(row) = input.next_readable(names, &mut problems) {
+            if let Some(parsed) = parse(&row, &mut problems) {
+                batch.push((parsed, row.line));
+            }
+            if batch.len() >= PENDING_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(PENDING_ROWS));
+                if send.send(full).is_err() {
+                    // The writer stopped: its error is the one to report.
+                    return problems;
+                }
+            }
+        }
+        let _ = send.send(batch);
+        problems
+    };
+    let (written, read_problems) = std::thread::scope(|scope| {
+        let reading = scope.spawn(move || reader(send));
+        let written = (|| {
+            for batch in receive {
+                for (parsed, line) in batch {
+                    write(parsed, line, problems)?;
+                }
+            }
+            Ok(())
+        })();
+        let read_problems = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read_problems)
+    });
+    problems.absorb(read_problems);
+    written
 }
 
 /// Rows for an empty table whose unique key finds repeats: gathered, then

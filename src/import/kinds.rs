@@ -263,7 +263,7 @@ pub(super) fn snapshots<R: Read + Send>(
     Ok(counts)
 }
 
-pub(super) fn contracts<R: Read>(
+pub(super) fn contracts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -298,7 +298,7 @@ pub(super) fn contracts<R: Read>(
     Ok(counts_from(bulk.count_rows(BulkTable::Contracts)?, rows_before, written, good))
 }
 
-pub(super) fn notes<R: Read>(
+pub(super) fn notes<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
