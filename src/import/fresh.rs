@@ -2,7 +2,8 @@
 //! conflict, so rows are checked for repeats here and handed to the bulk
 //! writer's multi-row inserts in key order. The rules (every problem
 //! reported, all or nothing) are the same as for an import into a stored
-//! book; only the way of writing differs.
+//! book; only the way of writing differs. The file is read and its cells
+//! checked on a second thread while the connection's thread writes.
 
 use super::cells::{
     AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,

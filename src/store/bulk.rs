@@ -16,6 +16,7 @@ pub use super::series::LoadedSnapshot;
 mod batch;
 mod facts;
 mod format;
+mod journal;
 mod read;
 mod refresh;
 pub use batch::NewSnapshot;
@@ -24,6 +25,7 @@ pub(super) use facts::set_account_columns;
 pub use facts::{AccountFacts, Fact};
 use format::iso_date;
 pub use format::rfc3339;
+use journal::back_to_wal;
 pub(crate) use read::account_from_row;
 use refresh::refresh;
 use std::collections::HashMap;
@@ -134,13 +136,6 @@ pub struct BulkImport<'s> {
     left_wal: bool,
 }
 
-/// Puts a connection that left WAL mode for an import back into it. Should
-/// another connection hold the file at that moment, the next open does it.
-fn back_to_wal(conn: &Connection) {
-    let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0));
-    let _ = conn.pragma_update(None, "synchronous", "NORMAL");
-}
-
 impl Drop for BulkImport<'_> {
     fn drop(&mut self) {
         if !self.finished {
@@ -210,38 +205,6 @@ impl Store {
             triggers_suspended: false,
             left_wal,
         })
-    }
-
-    /// The first import into an empty book (no accounts, so no rows that
-    /// hang off them either) writes nearly every page of the file new. In
-    /// WAL mode each page would be written twice, to the log and then copied
-    /// into the file; through a rollback journal it is written once, and the
-    /// journal holds only the few pages that existed before (new pages past
-    /// the old end of the file need no copy: a rollback cuts the file back).
-    /// A kill or a crash mid-import leaves a hot journal that the next open
-    /// rolls back, so the import is still all or nothing. Only possible when
-    /// no other connection has the book open; otherwise the import stays in
-    /// WAL mode. Returns whether the journal mode was changed (the import
-    /// changes it back when it ends, and every open sets WAL anyway).
-    fn leave_wal_for_an_empty_book(&self) -> StoreResult<bool> {
-        let empty: bool =
-            self.conn
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM accounts)", [], |row| row.get(0))?;
-        if !empty || self.path.as_os_str() == ":memory:" {
-            return Ok(false);
-        }
-        // Refused at once (not waited for) while another connection is open.
-        let mode = self
-            .conn
-            .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get::<_, String>(0))
-            .unwrap_or_default();
-        if !mode.eq_ignore_ascii_case("delete") {
-            return Ok(false);
-        }
-        // The journal is synced before the file is touched and the file
-        // before the journal goes: a power cut cannot tear the book either.
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(true)
     }
 
     /// Recomputes the derived columns of `accounts` (ARR and units at the
