@@ -340,3 +340,29 @@ fn a_first_import_killed_mid_write_leaves_an_empty_book() {
     );
     assert_eq!(query(&db, "PRAGMA journal_mode")[0][0], "wal");
 }
+
+/// Into an empty book an account id given more than once, anywhere in the
+/// file, is reported at every later copy with the line of the first.
+#[test]
+fn an_account_given_thrice_is_caught_when_loading_an_empty_book() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    let text = "account_id,name\nB1,Bee\nA1,Ay\n B1 ,Bee again\nC1,Cee\nB1,Bee thrice\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Accounts,
+        "a.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "a.csv:4:1: account_id: \"B1\" appears twice in this file (first on line 2)",
+            "a.csv:6:1: account_id: \"B1\" appears twice in this file (first on line 2)",
+        ]
+    );
+    assert_eq!(query(&path, "SELECT count(*) FROM accounts"), vec![vec!["0".to_string()]]);
+}

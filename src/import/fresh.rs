@@ -11,8 +11,8 @@ use super::cells::{
 };
 use super::fast::{Quick, trim};
 use super::input::{CsvInput, Row};
-use super::{Problems, RowError};
-use crate::domain::{Contract, Month, Note};
+use super::{Origin, Problems, RowError};
+use crate::domain::{Account, Contract, Month, Note};
 use crate::store::StoreResult;
 use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -261,6 +261,54 @@ impl Load<'_> {
         self.pending.clear();
         Ok(())
     }
+}
+
+/// Accounts into an empty book: read and checked on a second thread (see
+/// [`read_beside`]), then sorted into key order, so that an id given twice
+/// sits beside its first copy and each account lands at the end of the
+/// table, and written in one go with their first stage and health in the
+/// history. (The history's indexes stay: its rows are written in account
+/// order, so each lands at the end of its index, cheaper than a rebuild.)
+pub(super) fn accounts<R: Read + Send>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    origin: &Origin<'_>,
+    reason: &str,
+    problems: &mut Problems,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Accounts).names;
+    let id_error = input.cell_error_maker(names, 0);
+    let stored = HashMap::new();
+    let mut read: Vec<(Account, u64)> = Vec::new();
+    read_beside(
+        input,
+        names,
+        |row, problems| super::kinds::parse_account(row, &stored, problems),
+        problems,
+        |account, line, _| {
+            read.push((account, line));
+            Ok(())
+        },
+    )?;
+    // Stable: of two rows with one id, the earlier line stays first.
+    read.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let mut accounts: Vec<Account> = Vec::with_capacity(read.len());
+    let mut first_line = 0;
+    for (account, line) in read {
+        if accounts.last().is_some_and(|last| last.id == account.id) {
+            let message =
+                format!("{:?} appears twice in this file (first on line {first_line})", account.id);
+            problems.push(id_error(line, message));
+            continue;
+        }
+        first_line = line;
+        accounts.push(account);
+    }
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    bulk.insert_new_accounts(&accounts, origin.today, origin.now, origin.who, reason)?;
+    Ok(ImportCounts { inserted: accounts.len() as u64, updated: 0, unchanged: 0 })
 }
 
 /// Notes into an empty table, written many to a statement; the table's

@@ -66,7 +66,7 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
 
-pub(super) fn accounts<R: Read>(
+pub(super) fn accounts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     origin: &Origin<'_>,
@@ -79,14 +79,13 @@ pub(super) fn accounts<R: Read>(
     // were a third of the bytes the history wrote.
     let file = std::path::Path::new(origin.file).file_name().and_then(|name| name.to_str());
     let reason = format!("imported from {}", file.unwrap_or(origin.file));
-    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
-    let mut counts = ImportCounts::default();
     // The first import of a book: every account is new, written in one go
     // at the end with the indexes built after.
-    // (The history's indexes stay: its rows are written in account order,
-    // so each lands at the end of its index, cheaper than a rebuild.)
-    let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
-    let mut new_accounts: Vec<Account> = Vec::new();
+    if stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)? {
+        return super::fresh::accounts(bulk, input, origin, &reason, problems);
+    }
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
+    let mut counts = ImportCounts::default();
     while let Some(row) = input.next_readable(names, problems) {
         let Some(account) = parse_account(&row, &stored, problems) else { continue };
         if let Some(first) = first_line.get(&account.id) {
@@ -98,11 +97,6 @@ pub(super) fn accounts<R: Read>(
         }
         first_line.insert(account.id.clone(), row.line);
         if !problems.is_empty() {
-            continue;
-        }
-        if fresh {
-            new_accounts.push(account);
-            counts.add(RowOutcome::Inserted);
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
@@ -127,15 +121,10 @@ pub(super) fn accounts<R: Read>(
             bulk.record_health_change(&account.id, health, origin.now, origin.who, &reason)?;
         }
     }
-    if fresh && problems.is_empty() {
-        // In key order, so that each account lands at the end of the table.
-        new_accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        bulk.insert_new_accounts(&new_accounts, origin.today, origin.now, origin.who, &reason)?;
-    }
     Ok(counts)
 }
 
-fn parse_account(
+pub(super) fn parse_account(
     row: &Row<'_>,
     stored: &HashMap<String, crate::store::bulk::StoredAccount>,
     problems: &mut Problems,
