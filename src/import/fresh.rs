@@ -14,7 +14,9 @@ use super::input::{CsvInput, Row};
 use super::{Origin, Problems, RowError};
 use crate::domain::{Account, Contract, Month, Note};
 use crate::store::StoreResult;
-use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
+use crate::store::bulk::{
+    BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot, ROWS_PER_STATEMENT,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -251,14 +253,26 @@ impl Load<'_> {
             problems.push(error);
         }
         if self.pending.len() >= PENDING_ROWS {
-            self.flush(bulk)?;
+            self.flush_whole_statements(bulk)?;
         }
         Ok(())
     }
 
+    /// Writes every queued row.
     fn flush(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
         bulk.insert_snapshots(self.ids, &self.products, &self.pending)?;
         self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes the queued rows that fill whole statements and keeps the rest
+    /// for the next time: a short last statement of a different length each
+    /// time would be prepared anew each time (and push the full one out of
+    /// the statement cache).
+    fn flush_whole_statements(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
+        let whole = self.pending.len() - self.pending.len() % ROWS_PER_STATEMENT;
+        bulk.insert_snapshots(self.ids, &self.products, &self.pending[..whole])?;
+        self.pending.drain(..whole);
         Ok(())
     }
 }

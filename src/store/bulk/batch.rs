@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Statement};
 
 /// Rows per statement. Past a few hundred, the statement's own row list
 /// costs more than it saves (measured: 50–200 best, 4,000 twice as slow).
-const ROWS_PER_STATEMENT: usize = 100;
+pub const ROWS_PER_STATEMENT: usize = 100;
 
 /// A snapshot for a load into an empty table; its account and product are
 /// positions in the lists handed to [`BulkImport::insert_snapshots`].
