@@ -55,6 +55,52 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
     assert_eq!(query(&path, "SELECT month, rows FROM snapshot_months"), vec![vec!["24302", "2"]]);
 }
 
+/// The first load of snapshots reads and checks the file on one thread and
+/// writes on another: the problems of both (unreadable rows, bad cells,
+/// unknown accounts, repeats, an account's rows split in two places) come
+/// out together in file order, and more rows than one batch carries are
+/// checked across batches.
+#[test]
+fn every_problem_of_a_first_snapshot_load_is_listed_in_file_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+        .expect("accounts");
+    let before = dump(&path);
+    let mut text = String::from("account_id,month,product,arr\n");
+    // Lines 2 to 10,001: ten thousand good months of one account.
+    for month in 0..10_000 {
+        text.push_str(&format!("ACME-001,{}-{:02},Core,1\n", 2000 + month / 12, month % 12 + 1));
+    }
+    text.push_str("BETA-002,2025-03\n"); // 10,002: a row cut short
+    text.push_str("NOPE-999,2025-03,Core,1\n"); // 10,003: unknown account
+    text.push_str("BETA-002,2025-13,Core,1\n"); // 10,004: bad month
+    text.push_str("BETA-002,2025-03,Core,1\n"); // 10,005
+    text.push_str("BETA-002,2025-03,Core,2\n"); // 10,006: repeat within the run
+    text.push_str("ACME-001,2000-01,Core,3\n"); // 10,007: repeat of line 2, far apart
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Snapshots,
+        "s.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert!(errors[0].starts_with("s.csv:10002: the row has 2 cells"), "{}", errors[0]);
+    assert!(errors[1].starts_with("s.csv:10003:1: account_id: \"NOPE-999\" is not a known"));
+    assert!(errors[2].starts_with("s.csv:10004:2: month:"), "{}", errors[2]);
+    assert_eq!(
+        errors[3..],
+        [
+            "s.csv:10006: account BETA-002, product Core, month 2025-03 appears twice in this file",
+            "s.csv:10007: account ACME-001, product Core, month 2000-01 appears twice in this file",
+        ]
+    );
+    assert_eq!(dump(&path), before);
+}
+
 /// A generated book loaded into an empty database (the first-import path,
 /// which writes many rows to a statement and builds indexes after) and into
 /// one that already holds a row of every kind (the row-by-row path) ends up
@@ -207,4 +253,116 @@ fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
         vec!["c.csv:4:2: contract_id: \"C1\" appears twice in this file (first on line 2)"]
     );
     assert_eq!(dump(&path), before);
+}
+
+/// The first import into an empty book goes through a rollback journal
+/// (each page written once) and leaves the book in WAL mode; with another
+/// connection open it stays in WAL mode and lands all the same.
+#[test]
+fn the_first_import_of_an_empty_book_ends_in_wal_mode_either_way() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal_mode = |path: &Path| query(path, "PRAGMA journal_mode")[0][0].clone();
+    for other_open in [false, true] {
+        let path = dir.path().join(format!("book-{other_open}.db"));
+        let mut store = Store::open(&path).expect("open");
+        let other = other_open.then(|| Store::open(&path).expect("second connection"));
+        let report =
+            import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
+                .expect("import");
+        assert!(report.counts.inserted > 0);
+        drop(other);
+        assert_eq!(journal_mode(&path), "wal", "other connection open: {other_open}");
+        assert!(store.integrity_ok().expect("check"));
+        assert!(!dir.path().join(format!("book-{other_open}.db-journal")).exists());
+        // A refused first import leaves the book empty and in WAL mode too.
+        let empty = dir.path().join(format!("empty-{other_open}.db"));
+        let mut store = Store::open(&empty).expect("open");
+        let bad = "account_id,name,stage\nA1,Ay,adoption\nA2,Bee,nirvana\n";
+        let result = import_reader(
+            &mut store,
+            ImportKind::Accounts,
+            "bad.csv",
+            bad.as_bytes(),
+            "ana",
+            &clock(),
+        );
+        assert!(result.is_err());
+        assert_eq!(journal_mode(&empty), "wal");
+        assert_eq!(query(&empty, "SELECT count(*) FROM accounts"), vec![vec!["0".to_string()]]);
+    }
+}
+
+/// A first import killed with SIGKILL while it writes through its rollback
+/// journal leaves none of the file (the next open rolls the journal back),
+/// or all of it if the commit had just finished.
+#[cfg(unix)]
+#[test]
+fn a_first_import_killed_mid_write_leaves_an_empty_book() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = NaiveDate::from_ymd_opt(2025, 3, 15).expect("date");
+    let params = cockpit::generate::Params::ending_before(today, 40_000, 2, 9);
+    cockpit::generate::write_book(&params, dir.path()).expect("generate");
+    let db = dir.path().join("book.db");
+    drop(Store::open(&db).expect("create"));
+    let journal = dir.path().join("book.db-journal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "accounts"])
+        .arg(dir.path().join("accounts.csv"))
+        .env("COCKPIT_TODAY", "2025-03-15")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Killed once its journal exists and the file has grown past its schema.
+    let size_before = std::fs::metadata(&db).expect("db").len();
+    let start = Instant::now();
+    while !(journal.exists() && std::fs::metadata(&db).map_or(0, |m| m.len()) > size_before) {
+        assert!(child.try_wait().expect("wait").is_none(), "the import finished before the kill");
+        assert!(start.elapsed() < Duration::from_secs(60), "the import never started writing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let store = Store::open(&db).expect("reopen");
+    assert!(store.integrity_ok().expect("check"));
+    drop(store);
+    // None of it, or (had the commit just finished) all of it.
+    let counts =
+        query(&db, "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM stage_changes)");
+    assert!(
+        counts == vec![vec!["0".to_string(), "0".to_string()]]
+            || counts == vec![vec!["40000".to_string(), "40000".to_string()]],
+        "{counts:?}: a partial import"
+    );
+    assert_eq!(query(&db, "PRAGMA journal_mode")[0][0], "wal");
+}
+
+/// Into an empty book an account id given more than once, anywhere in the
+/// file, is reported at every later copy with the line of the first.
+#[test]
+fn an_account_given_thrice_is_caught_when_loading_an_empty_book() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    let text = "account_id,name\nB1,Bee\nA1,Ay\n B1 ,Bee again\nC1,Cee\nB1,Bee thrice\n";
+    let errors = rejected(import_reader(
+        &mut store,
+        ImportKind::Accounts,
+        "a.csv",
+        text.as_bytes(),
+        "ana",
+        &clock(),
+    ));
+    assert_eq!(
+        errors,
+        vec![
+            "a.csv:4:1: account_id: \"B1\" appears twice in this file (first on line 2)",
+            "a.csv:6:1: account_id: \"B1\" appears twice in this file (first on line 2)",
+        ]
+    );
+    assert_eq!(query(&path, "SELECT count(*) FROM accounts"), vec![vec!["0".to_string()]]);
 }

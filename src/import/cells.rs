@@ -2,7 +2,7 @@
 //! problem recorded with its line and column. Shared by the import into a
 //! stored book and the first import into empty tables.
 
-use super::fast::{Quick, plain_date};
+use super::fast::{Quick, plain_date, trim};
 use super::input::Row;
 use super::{Problems, RowError};
 use crate::domain::{Billing, Contract, Money, Month, Note, NoteKind};
@@ -28,12 +28,12 @@ pub(super) fn parse_snapshot<'r>(
     problems: &mut Problems,
 ) -> Option<SnapshotCells<'r>> {
     let account = problems.take(row.required(0)).and_then(|id| {
-        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+        problems.take(known_account(row, 0, trim(id), index).map(|i| (trim(id), i)))
     });
     let month = problems.take(row.required(1)).and_then(|text| {
         problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
     });
-    let product = problems.take(row.required(2)).map(str::trim);
+    let product = problems.take(row.required(2)).map(trim);
     let arr = problems.take(row.required(3)).and_then(|text| problems.take(money(row, 3, text)));
     let units = match problems.take(row.optional(4))? {
         Some(text) => Some(problems.take(whole_number(row, 4, text))?),
@@ -50,12 +50,12 @@ pub(super) fn parse_contract(
     index: &AccountIndex,
     problems: &mut Problems,
 ) -> Option<Contract> {
-    let id = problems.take(row.required(0)).map(str::trim);
+    let id = problems.take(row.required(0)).map(trim);
     let account = problems
         .take(row.required(1))
-        .map(str::trim)
+        .map(trim)
         .filter(|id| problems.take(known_account(row, 1, id, index)).is_some());
-    let product = problems.take(row.required(2)).map(str::trim);
+    let product = problems.take(row.required(2)).map(trim);
     let start = problems.take(row.required(3)).and_then(|t| problems.take(date(row, 3, t)));
     let end = problems.take(row.required(4)).and_then(|t| problems.take(date(row, 4, t)));
     let arr = problems.take(row.required(5)).and_then(|t| problems.take(money(row, 5, t)));
@@ -103,7 +103,7 @@ pub(super) fn parse_note(
     problems: &mut Problems,
 ) -> Option<NoteCells> {
     let account = problems.take(row.required(0)).and_then(|id| {
-        problems.take(known_account(row, 0, id.trim(), index).map(|i| (id.trim(), i)))
+        problems.take(known_account(row, 0, trim(id), index).map(|i| (trim(id), i)))
     });
     let at = problems.take(row.required(1)).and_then(|t| problems.take(note_time(row, 1, t)));
     let kind = problems
@@ -158,7 +158,7 @@ pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, R
 }
 
 pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     match trimmed.parse::<i64>() {
         Ok(value) if value >= 0 => Ok(value),
         Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
@@ -167,7 +167,7 @@ pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i
 }
 
 pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
     if trimmed.len() != 10 {
         return Err(error());
@@ -183,7 +183,7 @@ pub(super) fn note_time(
     column: usize,
     text: &str,
 ) -> Result<DateTime<Utc>, RowError> {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     if trimmed.len() == 10
         && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
     {

@@ -5,6 +5,16 @@
 use chrono::NaiveDate;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// `text` without surrounding whitespace, as `str::trim` gives it; a cell
+/// that starts and ends with a visible ASCII character, nearly every cell of
+/// an export, is returned as it is without `str::trim`'s character decoding.
+pub(super) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// The quick hasher for maps that live for one import.
 pub(super) type Quick = BuildHasherDefault<TextHasher>;
 
@@ -90,6 +100,14 @@ mod tests {
             let plain = plain_date(text.as_bytes());
             assert!(plain.is_none() || plain == chrono, "{text}");
             assert_eq!(plain.is_some(), chrono.is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn quick_trim_trims_like_str_trim() {
+        for text in ["", " ", "a", " a", "a ", "\ta b\r", "\u{a0}x\u{a0}", "é", " é ", "x\u{2003}"]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 

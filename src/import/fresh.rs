@@ -2,18 +2,21 @@
 //! conflict, so rows are checked for repeats here and handed to the bulk
 //! writer's multi-row inserts in key order. The rules (every problem
 //! reported, all or nothing) are the same as for an import into a stored
-//! book; only the way of writing differs.
+//! book; only the way of writing differs. The file is read and its cells
+//! checked on a second thread while the connection's thread writes.
 
 use super::cells::{
     AccountIndex, NoteCells, SnapshotCells, parse_contract, parse_note, parse_snapshot,
     twice_contract, twice_note,
 };
-use super::fast::Quick;
-use super::input::CsvInput;
-use super::{Problems, RowError};
-use crate::domain::{Contract, Month, Note};
+use super::fast::{Quick, trim};
+use super::input::{CsvInput, Row};
+use super::{Origin, Problems, RowError};
+use crate::domain::{Account, Contract, Month, Note};
 use crate::store::StoreResult;
-use crate::store::bulk::{BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot};
+use crate::store::bulk::{
+    BulkImport, ImportCounts, LoadedSnapshot, NewSnapshot, ROWS_PER_STATEMENT,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -24,24 +27,47 @@ const PENDING_ROWS: usize = 4_096;
 /// One account's consecutive snapshot rows, with their lines.
 struct Run {
     account: Option<u32>,
-    /// The account's id as the file gives it.
-    id: String,
     rows: Vec<(NewSnapshot, u64)>,
 }
+
+/// Rows parsed on the reading thread, on their way to the writing one.
+#[derive(Default)]
+struct Batch {
+    /// Products named for the first time in this batch, in the order of
+    /// their positions.
+    products: Vec<String>,
+    rows: Vec<Parsed>,
+}
+
+/// One data row as read: its account (`None` when unknown, or when the row
+/// could not be read), and the snapshot when every cell was good.
+struct Parsed {
+    account: Option<u32>,
+    snapshot: Option<NewSnapshot>,
+    line: u64,
+}
+
+/// Batches in flight between the two threads: enough to ride out a slow
+/// write without holding much of the file in memory.
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Snapshots into an empty table. Rows are gathered per account (the usual
 /// export gives each account's rows together), sorted into key order
 /// (product, month) so that repeats sit side by side, and written in
 /// batches. An account whose rows come back later in the file is checked
 /// against what was already written for it.
-pub(super) fn snapshots<R: Read>(
+///
+/// The file is read and its cells checked on a second thread while this
+/// one writes: reading and checking are a quarter of the work, and the
+/// writing cannot be shared. The problems of both are reported together,
+/// in file order.
+pub(super) fn snapshots<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
     ids: &[String],
     index: &AccountIndex,
 ) -> StoreResult<ImportCounts> {
-    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
     // The bookkeeping triggers are dropped for the load; the derived facts
     // are written from the loaded rows at the end instead.
     bulk.suspend_snapshot_triggers()?;
@@ -50,41 +76,20 @@ pub(super) fn snapshots<R: Read>(
         file,
         ids,
         products: Vec::new(),
-        product_index: HashMap::default(),
         seen: vec![false; ids.len()],
         pending: Vec::with_capacity(PENDING_ROWS + 512),
         loaded: Vec::new(),
     };
-    let mut run = Run { account: None, id: String::new(), rows: Vec::new() };
-    loop {
-        let row = match input.next_row(names) {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(error) => {
-                load.finish(bulk, &mut run, problems)?;
-                problems.push(error);
-                continue;
-            }
-        };
-        // A row of another account (or of none) ends the run before any of
-        // this row's problems are recorded, so problems stay in file order.
-        let id = row.required(0).ok().map(str::trim);
-        if run.account.is_none() || id != Some(run.id.as_str()) {
-            load.finish(bulk, &mut run, problems)?;
-            run.account = id.and_then(|id| index.get(id).copied());
-            run.id.clear();
-            run.id.push_str(id.unwrap_or_default());
-        }
-        let Some(SnapshotCells { account, month, product, arr, units, .. }) =
-            parse_snapshot(&row, index, problems)
-        else {
-            continue;
-        };
-        let product = load.product(product);
-        run.rows.push((NewSnapshot { account, product, month, arr, units }, row.line));
-    }
-    load.finish(bulk, &mut run, problems)?;
-    load.flush(bulk)?;
+    let (send, receive) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+    let (written, read_problems) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_snapshots(input, index, send));
+        // Returning drops the receiving end, so a reader still going stops.
+        let written = load.write_batches(bulk, receive, problems);
+        let read_problems = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read_problems)
+    });
+    problems.absorb(read_problems);
+    written?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
@@ -93,12 +98,64 @@ pub(super) fn snapshots<R: Read>(
     Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
 }
 
+/// The reading thread: every row parsed and checked, sent in batches;
+/// returns the problems found. Stops early when the writer has stopped.
+fn read_snapshots<R: Read>(
+    input: &mut CsvInput<R>,
+    index: &AccountIndex,
+    send: std::sync::mpsc::SyncSender<Batch>,
+) -> Problems {
+    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
+    let mut problems = Problems::default();
+    let mut products: HashMap<String, u32, Quick> = HashMap::default();
+    let mut batch = Batch { products: Vec::new(), rows: Vec::with_capacity(PENDING_ROWS) };
+    loop {
+        let row = match input.next_row(names) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                // An unreadable row ends the account's run like any other.
+                let line = error.line;
+                problems.push(error);
+                batch.rows.push(Parsed { account: None, snapshot: None, line });
+                continue;
+            }
+        };
+        let account = row.required(0).ok().and_then(|id| index.get(trim(id)).copied());
+        let snapshot = parse_snapshot(&row, index, &mut problems).map(|cells| {
+            let SnapshotCells { account, month, product, arr, units, .. } = cells;
+            let product = match products.get(product) {
+                Some(&at) => at,
+                None => {
+                    // The writer learns the name with the batch that first uses it.
+                    let at = products.len() as u32;
+                    products.insert(product.to_string(), at);
+                    batch.products.push(product.to_string());
+                    at
+                }
+            };
+            NewSnapshot { account, product, month, arr, units }
+        });
+        batch.rows.push(Parsed { account, snapshot, line: row.line });
+        if batch.rows.len() >= PENDING_ROWS {
+            let full = std::mem::replace(
+                &mut batch,
+                Batch { products: Vec::new(), rows: Vec::with_capacity(PENDING_ROWS) },
+            );
+            if send.send(full).is_err() {
+                return problems;
+            }
+        }
+    }
+    let _ = send.send(batch);
+    problems
+}
+
 /// The state of one snapshot load.
 struct Load<'a> {
     file: String,
     ids: &'a [String],
     products: Vec<String>,
-    product_index: HashMap<String, u32, Quick>,
     /// Accounts whose rows were already gathered once.
     seen: Vec<bool>,
     pending: Vec<NewSnapshot>,
@@ -106,14 +163,30 @@ struct Load<'a> {
 }
 
 impl Load<'_> {
-    fn product(&mut self, name: &str) -> u32 {
-        if let Some(&index) = self.product_index.get(name) {
-            return index;
+    /// The writing thread: the parsed rows gathered into runs of one
+    /// account, each checked for repeats and written.
+    fn write_batches(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        receive: std::sync::mpsc::Receiver<Batch>,
+        problems: &mut Problems,
+    ) -> StoreResult<()> {
+        let mut run = Run { account: None, rows: Vec::new() };
+        for batch in receive {
+            self.products.extend(batch.products);
+            for parsed in batch.rows {
+                // A row of another account (or of none) ends the run.
+                if run.account.is_none() || parsed.account != run.account {
+                    self.finish(bulk, &mut run, problems)?;
+                    run.account = parsed.account;
+                }
+                if let Some(snapshot) = parsed.snapshot {
+                    run.rows.push((snapshot, parsed.line));
+                }
+            }
         }
-        let index = self.products.len() as u32;
-        self.products.push(name.to_string());
-        self.product_index.insert(name.to_string(), index);
-        index
+        self.finish(bulk, &mut run, problems)?;
+        self.flush(bulk)
     }
 
     /// Checks the run's rows for repeats and queues them for writing.
@@ -180,22 +253,83 @@ impl Load<'_> {
             problems.push(error);
         }
         if self.pending.len() >= PENDING_ROWS {
-            self.flush(bulk)?;
+            self.flush_whole_statements(bulk)?;
         }
         Ok(())
     }
 
+    /// Writes every queued row.
     fn flush(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
         bulk.insert_snapshots(self.ids, &self.products, &self.pending)?;
         self.pending.clear();
         Ok(())
     }
+
+    /// Writes the queued rows that fill whole statements and keeps the rest
+    /// for the next time: a short last statement of a different length each
+    /// time would be prepared anew each time (and push the full one out of
+    /// the statement cache).
+    fn flush_whole_statements(&mut self, bulk: &mut BulkImport<'_>) -> StoreResult<()> {
+        let whole = self.pending.len() - self.pending.len() % ROWS_PER_STATEMENT;
+        bulk.insert_snapshots(self.ids, &self.products, &self.pending[..whole])?;
+        self.pending.drain(..whole);
+        Ok(())
+    }
+}
+
+/// Accounts into an empty book: read and checked on a second thread (see
+/// [`read_beside`]), then sorted into key order, so that an id given twice
+/// sits beside its first copy and each account lands at the end of the
+/// table, and written in one go with their first stage and health in the
+/// history. (The history's indexes stay: its rows are written in account
+/// order, so each lands at the end of its index, cheaper than a rebuild.)
+pub(super) fn accounts<R: Read + Send>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    origin: &Origin<'_>,
+    reason: &str,
+    problems: &mut Problems,
+) -> StoreResult<ImportCounts> {
+    let names = super::kinds::columns(super::ImportKind::Accounts).names;
+    let id_error = input.cell_error_maker(names, 0);
+    let stored = HashMap::new();
+    let mut read: Vec<(Account, u64)> = Vec::new();
+    read_beside(
+        input,
+        names,
+        |row, problems| super::kinds::parse_account(row, &stored, problems),
+        problems,
+        |account, line, _| {
+            read.push((account, line));
+            Ok(())
+        },
+    )?;
+    // Stable: of two rows with one id, the earlier line stays first.
+    read.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let mut accounts: Vec<Account> = Vec::with_capacity(read.len());
+    let mut first_line = 0;
+    for (account, line) in read {
+        if accounts.last().is_some_and(|last| last.id == account.id) {
+            let message =
+                format!("{:?} appears twice in this file (first on line {first_line})", account.id);
+            problems.push(id_error(line, message));
+            continue;
+        }
+        first_line = line;
+        accounts.push(account);
+    }
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    bulk.insert_new_accounts(&accounts, origin.today, origin.now, origin.who, reason)?;
+    Ok(ImportCounts { inserted: accounts.len() as u64, updated: 0, unchanged: 0 })
 }
 
 /// Notes into an empty table, written many to a statement; the table's
 /// unique key (account, time, text) finds a note given twice (see
 /// [`Keyed`]). The last touches are taken from the notes as they are read.
-pub(super) fn notes<R: Read>(
+/// The file is read and checked on a second thread (see [`read_beside`]).
+pub(super) fn notes<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -210,16 +344,19 @@ pub(super) fn notes<R: Read>(
         |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
     );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
-    while let Some(row) = input.next_readable(names, problems) {
-        let Some(NoteCells { account, note, .. }) = parse_note(&row, index, problems) else {
-            continue;
-        };
-        if note.kind.is_touch() {
-            let latest = &mut last_touch[account as usize];
-            *latest = (*latest).max(Some(note.at));
-        }
-        notes.push(bulk, problems, note, row.line)?;
-    }
+    read_beside(
+        input,
+        names,
+        |row, problems| parse_note(row, index, problems),
+        problems,
+        |NoteCells { account, note, .. }, line, problems| {
+            if note.kind.is_touch() {
+                let latest = &mut last_touch[account as usize];
+                *latest = (*latest).max(Some(note.at));
+            }
+            notes.push(bulk, problems, note, line)
+        },
+    )?;
     notes.flush(bulk, problems)?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
@@ -234,8 +371,9 @@ pub(super) fn notes<R: Read>(
 }
 
 /// Contracts into an empty table, written many to a statement; the unique
-/// contract id finds one given twice (see [`Keyed`]).
-pub(super) fn contracts<R: Read>(
+/// contract id finds one given twice (see [`Keyed`]). The file is read and
+/// checked on a second thread (see [`read_beside`]).
+pub(super) fn contracts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -248,15 +386,70 @@ pub(super) fn contracts<R: Read>(
         |bulk: &BulkImport<'_>, contract: &Contract| bulk.contract_rowid(&contract.id),
         |contract: &Contract, line, first| id_error(line, twice_contract(&contract.id, first)),
     );
-    while let Some(row) = input.next_readable(names, problems) {
-        let Some(contract) = parse_contract(&row, index, problems) else { continue };
-        contracts.push(bulk, problems, contract, row.line)?;
-    }
+    read_beside(
+        input,
+        names,
+        |row, problems| parse_contract(row, index, problems),
+        problems,
+        |contract, line, problems| contracts.push(bulk, problems, contract, line),
+    )?;
     contracts.flush(bulk, problems)?;
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
     Ok(ImportCounts { inserted: contracts.written(), updated: 0, unchanged: 0 })
+}
+
+/// Reads the rows of `input` and checks each with `parse` on a second
+/// thread, while this one hands every good row, with its line, to `write`:
+/// reading and checking cost about as much as writing a row, and only the
+/// writing must stay on the connection's thread. The problems of both
+/// sides end up in `problems` (listed in file order when reported).
+fn read_beside<R, T>(
+    input: &mut CsvInput<R>,
+    names: &'static [&'static str],
+    parse: impl Fn(&Row<'_>, &mut Problems) -> Option<T> + Send,
+    problems: &mut Problems,
+    mut write: impl FnMut(T, u64, &mut Problems) -> StoreResult<()>,
+) -> StoreResult<()>
+where
+    R: Read + Send,
+    T: Send,
+{
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(T, u64)>>(BATCHES_IN_FLIGHT);
+    let mut reader = move |send: std::sync::mpsc::SyncSender<Vec<(T, u64)>>| {
+        let mut problems = Problems::default();
+        let mut batch = Vec::with_capacity(PENDING_ROWS);
+        while let Some(row) = input.next_readable(names, &mut problems) {
+            if let Some(parsed) = parse(&row, &mut problems) {
+                batch.push((parsed, row.line));
+            }
+            if batch.len() >= PENDING_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(PENDING_ROWS));
+                if send.send(full).is_err() {
+                    // The writer stopped: its error is the one to report.
+                    return problems;
+                }
+            }
+        }
+        let _ = send.send(batch);
+        problems
+    };
+    let (written, read_problems) = std::thread::scope(|scope| {
+        let reading = scope.spawn(move || reader(send));
+        let written = (|| {
+            for batch in receive {
+                for (parsed, line) in batch {
+                    write(parsed, line, problems)?;
+                }
+            }
+            Ok(())
+        })();
+        let read_problems = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read_problems)
+    });
+    problems.absorb(read_problems);
+    written
 }
 
 /// Rows for an empty table whose unique key finds repeats: gathered, then

@@ -6,9 +6,9 @@
 //! what the columns mean; `rows` does.
 
 use super::RowError;
-use std::cell::Cell;
 use std::io::{self, BufReader, Read};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A cell larger than this is refused: no CRM field is a megabyte long, and a
 /// runaway quote or a pasted file is better reported than stored.
@@ -26,7 +26,9 @@ pub struct Columns {
 /// An open CSV file whose header matched its kind.
 pub struct CsvInput<R: Read> {
     reader: csv::Reader<QuoteWatch<R>>,
-    quote_open: Rc<Cell<bool>>,
+    /// Shared with the reader below it; atomic so that an open file can be
+    /// read on another thread than the one that opened it.
+    quote_open: Arc<AtomicBool>,
     file: String,
     /// For each known column, its 0-based index in the file, if present.
     positions: Vec<Option<usize>>,
@@ -109,7 +111,7 @@ impl<I: Read> CsvInput<Source<I>> {
             rest.read_exact(&mut skipped)
                 .map_err(|e| file_error(format!("cannot be read: {e}")))?;
         }
-        let quote_open = Rc::new(Cell::new(false));
+        let quote_open = Arc::new(AtomicBool::new(false));
         let watch =
             QuoteWatch { inner: rest, state: QuoteState::FieldStart, open: quote_open.clone() };
         let mut reader = csv::ReaderBuilder::new()
@@ -170,10 +172,10 @@ impl<R: Read> CsvInput<R> {
             }
         };
         if !found {
-            if self.quote_open.get() {
+            if self.quote_open.load(Ordering::Relaxed) {
                 let line = self.last_line;
                 // Make sure the next call reports the end rather than this again.
-                self.quote_open.set(false);
+                self.quote_open.store(false, Ordering::Relaxed);
                 return Err(RowError::at(
                     &self.file,
                     line,
@@ -278,14 +280,14 @@ impl<'a> Row<'a> {
     /// A required cell: present and not blank.
     pub fn required(&self, column: usize) -> Result<&'a str, RowError> {
         match self.cell(column)? {
-            Some(text) if !text.trim().is_empty() => Ok(text),
+            Some(text) if !super::fast::trim(text).is_empty() => Ok(text),
             _ => Err(self.error(column, "is empty; a value is required".to_string())),
         }
     }
 
     /// An optional cell: `None` when absent or blank.
     pub fn optional(&self, column: usize) -> Result<Option<&'a str>, RowError> {
-        Ok(self.cell(column)?.filter(|text| !text.trim().is_empty()))
+        Ok(self.cell(column)?.filter(|text| !super::fast::trim(text).is_empty()))
     }
 
     /// An error about known column `column` on this row.
@@ -380,7 +382,7 @@ enum QuoteState {
 struct QuoteWatch<R> {
     inner: R,
     state: QuoteState,
-    open: Rc<Cell<bool>>,
+    open: Arc<AtomicBool>,
 }
 
 impl<R: Read> Read for QuoteWatch<R> {
@@ -398,7 +400,7 @@ impl<R: Read> Read for QuoteWatch<R> {
                 };
             }
             self.state = state;
-            self.open.set(false);
+            self.open.store(false, Ordering::Relaxed);
             return Ok(read);
         }
         for &byte in bytes {
@@ -412,7 +414,7 @@ impl<R: Read> Read for QuoteWatch<R> {
             };
         }
         self.state = state;
-        self.open.set(state == QuoteState::Quoted);
+        self.open.store(state == QuoteState::Quoted, Ordering::Relaxed);
         Ok(read)
     }
 }

@@ -7,7 +7,7 @@ use super::cells::{
     NoteCells, SnapshotCells, account_index, parse_contract, parse_note, parse_snapshot,
     twice_contract, twice_note, whole_number,
 };
-use super::fast::{FastKey, Quick};
+use super::fast::{FastKey, Quick, trim};
 use super::input::{Columns, CsvInput, Row};
 use super::{Origin, Problems};
 use crate::domain::{Account, Flags, Health, Month, Stage};
@@ -66,7 +66,7 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
 
-pub(super) fn accounts<R: Read>(
+pub(super) fn accounts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     origin: &Origin<'_>,
@@ -74,15 +74,18 @@ pub(super) fn accounts<R: Read>(
 ) -> StoreResult<ImportCounts> {
     let names = ACCOUNTS.names;
     let stored = bulk.stored_accounts()?;
-    let reason = format!("imported from {}", origin.file);
-    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
-    let mut counts = ImportCounts::default();
+    // The history names the file, not the folders the user typed on the way
+    // to it: those say nothing about the change, and on a first import they
+    // were a third of the bytes the history wrote.
+    let file = std::path::Path::new(origin.file).file_name().and_then(|name| name.to_str());
+    let reason = format!("imported from {}", file.unwrap_or(origin.file));
     // The first import of a book: every account is new, written in one go
     // at the end with the indexes built after.
-    // (The history's indexes stay: its rows are written in account order,
-    // so each lands at the end of its index, cheaper than a rebuild.)
-    let fresh = stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)?;
-    let mut new_accounts: Vec<Account> = Vec::new();
+    if stored.is_empty() && bulk.defer_indexes(BulkTable::Accounts)? {
+        return super::fresh::accounts(bulk, input, origin, &reason, problems);
+    }
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
+    let mut counts = ImportCounts::default();
     while let Some(row) = input.next_readable(names, problems) {
         let Some(account) = parse_account(&row, &stored, problems) else { continue };
         if let Some(first) = first_line.get(&account.id) {
@@ -94,11 +97,6 @@ pub(super) fn accounts<R: Read>(
         }
         first_line.insert(account.id.clone(), row.line);
         if !problems.is_empty() {
-            continue;
-        }
-        if fresh {
-            new_accounts.push(account);
-            counts.add(RowOutcome::Inserted);
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
@@ -123,20 +121,15 @@ pub(super) fn accounts<R: Read>(
             bulk.record_health_change(&account.id, health, origin.now, origin.who, &reason)?;
         }
     }
-    if fresh && problems.is_empty() {
-        // In key order, so that each account lands at the end of the table.
-        new_accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        bulk.insert_new_accounts(&new_accounts, origin.today, origin.now, origin.who, &reason)?;
-    }
     Ok(counts)
 }
 
-fn parse_account(
+pub(super) fn parse_account(
     row: &Row<'_>,
     stored: &HashMap<String, crate::store::bulk::StoredAccount>,
     problems: &mut Problems,
 ) -> Option<Account> {
-    let id = problems.take(row.required(0)).map(str::trim);
+    let id = problems.take(row.required(0)).map(trim);
     let name = problems.take(row.required(1));
     let mut texts: [Option<&str>; 5] = [None; 5];
     for (slot, column) in texts.iter_mut().zip(2..=6) {
@@ -147,7 +140,7 @@ fn parse_account(
     });
     let stage_given = row.optional(7).ok().flatten().is_some();
     let potential_cell = problems.take(row.cell(8)).flatten();
-    let potential = match potential_cell.map(str::trim).filter(|t| !t.is_empty()) {
+    let potential = match potential_cell.map(trim).filter(|t| !t.is_empty()) {
         Some(text) => Some(problems.take(whole_number(row, 8, text))?),
         None => None,
     };
@@ -196,7 +189,7 @@ fn parse_account(
     Some(account)
 }
 
-pub(super) fn snapshots<R: Read>(
+pub(super) fn snapshots<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -259,7 +252,7 @@ pub(super) fn snapshots<R: Read>(
     Ok(counts)
 }
 
-pub(super) fn contracts<R: Read>(
+pub(super) fn contracts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,
@@ -294,7 +287,7 @@ pub(super) fn contracts<R: Read>(
     Ok(counts_from(bulk.count_rows(BulkTable::Contracts)?, rows_before, written, good))
 }
 
-pub(super) fn notes<R: Read>(
+pub(super) fn notes<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
     problems: &mut Problems,

@@ -177,6 +177,14 @@ impl Problems {
         self.errors.is_empty()
     }
 
+    /// Adds the problems another part of the import found in the same file.
+    pub fn absorb(&mut self, other: Problems) {
+        for error in other.errors {
+            self.push(error);
+        }
+        self.more += other.more;
+    }
+
     fn into_errors(mut self, file: &str) -> Vec<RowError> {
         // Checks that gather rows before judging them (repeats within an
         // account's rows) report late; the list is still in file order.
@@ -195,12 +203,13 @@ impl Problems {
 }
 
 /// Imports one CSV file of `kind` from `reader`, all or nothing. `file_name`
-/// is used in messages and in the history's reason ("imported from FILE").
+/// is used in messages, and its last part in the history's reason
+/// ("imported from accounts.csv").
 pub fn import_reader(
     store: &mut Store,
     kind: ImportKind,
     file_name: &str,
-    reader: impl std::io::Read,
+    reader: impl std::io::Read + Send,
     who: &str,
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
@@ -241,8 +250,7 @@ pub fn import_path(
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
     if path.as_os_str() == "-" {
-        let stdin = std::io::stdin();
-        return import_reader(store, kind, "-", stdin.lock(), who, clock);
+        return import_reader(store, kind, "-", std::io::stdin(), who, clock);
     }
     let name = path.display().to_string();
     let file = std::fs::File::open(path)

@@ -14,13 +14,18 @@ use rusqlite::{Connection, params};
 pub use super::series::LoadedSnapshot;
 
 mod batch;
+mod facts;
 mod format;
+mod journal;
 mod read;
 mod refresh;
-pub use batch::NewSnapshot;
 pub(super) use batch::insert_many;
+pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
+pub(super) use facts::set_account_columns;
+pub use facts::{AccountFacts, Fact};
 use format::iso_date;
 pub use format::rfc3339;
+use journal::back_to_wal;
 pub(crate) use read::account_from_row;
 use refresh::refresh;
 use std::collections::HashMap;
@@ -126,6 +131,9 @@ pub struct BulkImport<'s> {
     /// The snapshot triggers were dropped for a bulk load and must be created
     /// again before commit.
     triggers_suspended: bool,
+    /// The import runs with a rollback journal (the first import into an
+    /// empty book); WAL mode comes back when it ends.
+    left_wal: bool,
 }
 
 impl Drop for BulkImport<'_> {
@@ -139,6 +147,9 @@ impl Drop for BulkImport<'_> {
         let _ = self.conn.pragma_update(None, "ignore_check_constraints", "OFF");
         // Statements prepared while checks were off would skip them for good.
         self.conn.flush_prepared_statement_cache();
+        if self.left_wal {
+            back_to_wal(self.conn);
+        }
     }
 }
 
@@ -175,11 +186,15 @@ impl Store {
         // About 256 MB of page cache for the duration of the connection;
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let left_wal = self.leave_wal_for_an_empty_book()?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
         if let Err(error) = self.conn.execute_batch("BEGIN IMMEDIATE") {
             self.conn.pragma_update(None, "foreign_keys", "ON")?;
             self.conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
+            if left_wal {
+                back_to_wal(&self.conn);
+            }
             return Err(error.into());
         }
         Ok(BulkImport {
@@ -188,6 +203,7 @@ impl Store {
             deferred_indexes: Vec::new(),
             snapshot_statement: None,
             triggers_suspended: false,
+            left_wal,
         })
     }
 
@@ -472,6 +488,10 @@ impl BulkImport<'_> {
     /// When `table` is empty, drops its secondary indexes so that a bulk load
     /// writes one B-tree per row instead of several; [`Self::rebuild_indexes`]
     /// (called at the latest by commit) builds them again from sorted data.
+    /// An index that leads with the account stays: an export gives each
+    /// account's rows together, so its entries land at the end of the index,
+    /// which costs less than sorting them all again (measured on 237,000
+    /// contracts: a tenth of the import).
     /// Rolled back with everything else if the import fails.
     /// Returns whether the table was empty.
     pub fn defer_indexes(&mut self, table: BulkTable) -> StoreResult<bool> {
@@ -492,6 +512,9 @@ impl BulkImport<'_> {
             .query_map([name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         for (index, sql) in indexes {
+            if leads_with_account(&sql) {
+                continue;
+            }
             self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
             self.deferred_indexes.push(sql);
         }
@@ -505,6 +528,17 @@ impl BulkImport<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether an index's definition (`CREATE INDEX name ON table (columns…)`)
+/// names `account_id` as its first column.
+fn leads_with_account(sql: &str) -> bool {
+    sql.split_once('(').is_some_and(|(_, columns)| {
+        columns
+            .trim_start()
+            .strip_prefix("account_id")
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    })
 }
 
 /// Tables whose rows an import counts before and after.
@@ -530,6 +564,17 @@ impl BulkTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_indexes_led_by_the_account_stay_for_a_load() {
+        assert!(leads_with_account(
+            "CREATE INDEX contracts_next_end ON contracts (account_id, end_date, terminated_on)"
+        ));
+        assert!(leads_with_account("CREATE INDEX x ON t ( account_id )"));
+        assert!(!leads_with_account("CREATE INDEX contracts_by_end ON contracts (end_date)"));
+        assert!(!leads_with_account("CREATE INDEX x ON t (account_ids, a)"));
+        assert!(!leads_with_account("CREATE INDEX x ON t (at, account_id)"));
+    }
 
     #[test]
     fn checks_and_foreign_keys_are_back_after_an_import() {

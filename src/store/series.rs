@@ -13,6 +13,7 @@
 //!
 //! Owns the series encoding; must not compute any metric.
 
+use super::bulk::{AccountFacts, Fact};
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
 use crate::metrics::retention::ArrGrid;
@@ -320,18 +321,13 @@ pub(crate) fn derive_from_loaded(
             statement.execute(params![month, rows])?;
         }
     }
-    conn.execute_batch(
-        "DELETE FROM arr_series; DELETE FROM arr_series_stale;
-         UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
-         WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL;",
-    )?;
+    conn.execute_batch("DELETE FROM arr_series; DELETE FROM arr_series_stale;")?;
     // The series are built here and written many to a statement, in key
-    // order; the accounts' own rows are updated one by one (each is found by
-    // its key, and a value list joined to them measured no quicker).
+    // order; the accounts' own facts are written in one pass over the
+    // accounts at the end.
     let mut series_rows: Vec<(&str, i32, i32, Vec<u8>)> = Vec::with_capacity(ids.len());
-    let mut update_account = conn.prepare_cached(
-        "UPDATE accounts SET arr_cents = ?2, units = ?3, first_month = ?4 WHERE id = ?1",
-    )?;
+    let mut facts =
+        AccountFacts::new(vec![Fact::Integer(0), Fact::Integer(0), Fact::Null], ids.len());
     for group in loaded.chunk_by(|a, b| a.account == b.account) {
         let Some(id) = ids.get(group[0].account as usize) else { continue };
         let first = group[0].month;
@@ -351,7 +347,8 @@ pub(crate) fn derive_from_loaded(
         let series = Series { first: Month(first), cents };
         series_rows.push((id.as_str(), first, last, series.encode()));
         if arr_latest != 0 || units_latest != 0 || first_paid.is_some() {
-            update_account.execute(params![id, arr_latest, units_latest, first_paid])?;
+            let first_paid = first_paid.map_or(Fact::Null, |month| Fact::Integer(month.into()));
+            facts.push(id, &[Fact::Integer(arr_latest), Fact::Integer(units_latest), first_paid]);
         }
     }
     // Positions in `ids` follow the accounts' keys only when the caller
@@ -359,6 +356,7 @@ pub(crate) fn derive_from_loaded(
     if !series_rows.is_sorted_by(|a, b| a.0 <= b.0) {
         series_rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
+    super::bulk::set_account_columns(conn, &["arr_cents", "units", "first_month"], facts)?;
     super::bulk::insert_many(
         conn,
         "INSERT",
