@@ -23,7 +23,7 @@ pub mod triage;
 pub mod trials;
 pub mod views;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -156,7 +156,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> StoreResult<()> {
-        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let mode = self.wal_mode()?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::ReadOnly {
                 path: self.path.display().to_string(),
@@ -185,6 +185,35 @@ impl Store {
                     .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
         }
         Ok(())
+    }
+
+    /// Switches the file to WAL mode (a no-op when it is already). The switch
+    /// needs the file to itself: while a first import writes an empty book
+    /// through a rollback journal (`bulk/journal.rs`), it is refused at once,
+    /// so it is tried again until the import ends or the busy timeout passes,
+    /// as any other write would wait.
+    fn wal_mode(&self) -> StoreResult<String> {
+        let started = std::time::Instant::now();
+        loop {
+            let mode: rusqlite::Result<String> =
+                self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+            let busy = match &mode {
+                Ok(mode) => !mode.eq_ignore_ascii_case("wal") && self.is_locked(),
+                Err(rusqlite::Error::SqliteFailure(e, _)) => {
+                    matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                }
+                Err(_) => false,
+            };
+            if !busy || started.elapsed() >= BUSY_TIMEOUT {
+                return Ok(mode?);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether another connection holds a write lock on the file.
+    fn is_locked(&self) -> bool {
+        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err()
     }
 
     pub fn path(&self) -> &Path {
@@ -226,7 +255,6 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 
 /// Turns SQLite's codes into the few situations a user can act on.
 fn classify(path: &str, error: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode;
     match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_string() },
         Some(ErrorCode::ReadOnly)
@@ -244,6 +272,34 @@ fn classify(path: &str, error: rusqlite::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opening_while_a_first_import_writes_without_the_wal_waits_for_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("book.db");
+        drop(Store::open(&path).expect("create"));
+        // What a first import does: a rollback journal and a long write.
+        let import = Connection::open(&path).expect("import");
+        let mode: String =
+            import.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0)).expect("mode");
+        assert_eq!(mode, "delete");
+        import
+            .execute_batch(
+                "BEGIN IMMEDIATE; INSERT INTO accounts (id, name) VALUES ('A1', 'Acme');",
+            )
+            .expect("write");
+        let opener = {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).map(|s| s.integrity_ok()))
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        import.execute_batch("COMMIT").expect("commit");
+        let _: String =
+            import.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).expect("wal");
+        drop(import);
+        let opened = opener.join().expect("thread");
+        assert!(matches!(opened, Ok(Ok(true))), "{opened:?}");
+    }
 
     #[test]
     fn a_new_database_is_private_and_current() {
