@@ -8,7 +8,7 @@ mod common;
 
 use cockpit::import::{ImportKind, import_path, import_reader};
 use common::db::dump;
-use common::import::{clock, data, fixture_book, query, rejected};
+use common::import::{clock, data, fixture_book, query, rejected, rejected_text};
 
 #[test]
 fn the_fixture_book_loads_with_counts_history_and_derived_facts() {
@@ -344,14 +344,7 @@ fn many_bad_rows_are_all_listed_up_to_the_cap_and_nothing_is_written() {
     for i in 0..260 {
         text.push_str(&format!("ACME-001,2025-03,P{i},abc\n"));
     }
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Snapshots,
-        "s.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", &text);
     assert_eq!(errors.len(), 201);
     assert_eq!(errors[0], "s.csv:3:4: arr: \"abc\" is not a number");
     assert_eq!(errors[49], "s.csv:52:4: arr: \"abc\" is not a number");

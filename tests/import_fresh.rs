@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use cockpit::import::{ImportKind, import_path, import_reader};
 use cockpit::store::Store;
 use common::db::dump;
-use common::import::{clock, data, query, rejected};
+use common::import::{clock, data, query, rejected_text};
 use std::path::Path;
 
 #[test]
@@ -20,14 +20,7 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
         .expect("accounts");
     let before = dump(&path);
     let text = "account_id,month,product,arr\nACME-001,2025-03,Core,1x\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\nACME-001,2025-03,Core,200\n";
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Snapshots,
-        "s.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", &text);
     assert_eq!(
         errors,
         vec![
@@ -79,14 +72,7 @@ fn every_problem_of_a_first_snapshot_load_is_listed_in_file_order() {
     text.push_str("BETA-002,2025-03,Core,1\n"); // 10,005
     text.push_str("BETA-002,2025-03,Core,2\n"); // 10,006: repeat within the run
     text.push_str("ACME-001,2000-01,Core,3\n"); // 10,007: repeat of line 2, far apart
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Snapshots,
-        "s.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", &text);
     assert_eq!(errors.len(), 5, "{errors:#?}");
     assert!(errors[0].starts_with("s.csv:10002: the row has 2 cells"), "{}", errors[0]);
     assert!(errors[1].starts_with("s.csv:10003:1: account_id: \"NOPE-999\" is not a known"));
@@ -191,14 +177,7 @@ fn a_repeated_note_is_caught_when_loading_an_empty_table() {
     // Line 5,002 repeats line 2; line 5,004 repeats line 5,003.
     text.push_str("ACME-001,2025-01-01T00:00:00Z,note,note 0\n");
     text.push_str("BETA-002,2025-01-02,call,hello\nBETA-002,2025-01-02,call,hello\n");
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Notes,
-        "n.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Notes, "n.csv", &text);
     assert_eq!(
         errors,
         vec![
@@ -240,14 +219,7 @@ fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
                 ACME-001,C1,Core,2025-01-01,2025-12-31,100\n\
                 ACME-001,C2,Core,2025-01-01,2025-12-31,100\n\
                 BETA-002,C1,Core,2025-01-01,2025-12-31,100\n";
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Contracts,
-        "c.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Contracts, "c.csv", &text);
     assert_eq!(
         errors,
         vec!["c.csv:4:2: contract_id: \"C1\" appears twice in this file (first on line 2)"]
@@ -349,14 +321,7 @@ fn an_account_given_thrice_is_caught_when_loading_an_empty_book() {
     let path = dir.path().join("book.db");
     let mut store = Store::open(&path).expect("open");
     let text = "account_id,name\nB1,Bee\nA1,Ay\n B1 ,Bee again\nC1,Cee\nB1,Bee thrice\n";
-    let errors = rejected(import_reader(
-        &mut store,
-        ImportKind::Accounts,
-        "a.csv",
-        text.as_bytes(),
-        "ana",
-        &clock(),
-    ));
+    let errors = rejected_text(&mut store, ImportKind::Accounts, "a.csv", &text);
     assert_eq!(
         errors,
         vec![

@@ -279,8 +279,8 @@ fn drilling_down_lists_the_accounts_behind_a_number_and_opens_one() {
     let text = shown(&app, 100, 30);
     assert!(text.contains("Contracts ending 2024-06-01 to 2025-05-31 (ATR)"), "{text}");
     for row in [
-        "C3         2024-12-31      50.0k          —",
-        "C4         2025-01-31      40.0k      30.0k",
+        "C3           2024-12-31      50.0k          —",
+        "C4           2025-01-31      40.0k      30.0k",
     ] {
         assert!(text.contains(row), "missing {row:?} in\n{text}");
     }

@@ -48,6 +48,12 @@ pub fn query(path: &Path, sql: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// The problems found importing `text` as the file `name` (which must be
+/// rejected), as `ana`.
+pub fn rejected_text(store: &mut Store, kind: ImportKind, name: &str, text: &str) -> Vec<String> {
+    rejected(cockpit::import::import_reader(store, kind, name, text.as_bytes(), "ana", &clock()))
+}
+
 pub fn rejected(result: Result<cockpit::import::ImportReport, ImportError>) -> Vec<String> {
     match result {
         Err(ImportError::Rejected(errors)) => errors.iter().map(ToString::to_string).collect(),

@@ -83,14 +83,14 @@ impl Cells {
                 cumulative.map_or("—".to_string(), |r| r.to_percent(1))
             ),
             Cells::Contract { id, ends, atr, renewed } => format!(
-                "{:<10} {:<10} {:>10} {:>10}",
+                "{:<12} {:<10} {:>10} {:>10}",
                 id,
                 ends.to_string(),
                 atr.to_short(),
                 renewed.map_or("—".to_string(), Money::to_short)
             ),
             Cells::Payment { contract_id, due, amount, collected } => format!(
-                "{:<10} {:<10} {:>10} {:>10}",
+                "{:<12} {:<10} {:>10} {:>10}",
                 contract_id,
                 due.to_string(),
                 amount.to_short(),
@@ -298,7 +298,7 @@ impl MetricsData {
         if payments {
             return Drill {
                 title: format!("Out-year payments due {from} to {to}"),
-                header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
+                header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
                 rows: book
                     .payment_views(from, to)
                     .map(|p| DrillRow {
@@ -315,7 +315,7 @@ impl MetricsData {
         }
         Drill {
             title: format!("Contracts ending {from} to {to} (ATR)"),
-            header: format!("{:<10} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
+            header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
             rows: book
                 .atr_views(from, to)
                 .map(|l| DrillRow {
