@@ -342,7 +342,8 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
         }
         // Suggestions waiting (no-touch already has its own row).
         let suggestion = health_signals::suggestion(facts, today, config, |key| {
-            key.starts_with("no_touch") || dismissed.contains(&(row.id.clone(), key.to_string()))
+            key.starts_with("no_touch")
+                || (!dismissed.is_empty() && dismissed.contains(&(row.id.clone(), key.to_string())))
         });
         if let Some(suggestion) = suggestion {
             let review = suggestion.is_review(row.health);
@@ -380,7 +381,10 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
     }
     rows.extend(four_a_findings(overdue_trials, plans_behind, book, user, today));
     rows.extend(lost_renewal_findings(&lost, book, user, today));
-    rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
+    // Most days nothing is snoozed: no pair is built for the lookup then.
+    if !snoozed.is_empty() {
+        rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
+    }
     triage::rank(&mut rows);
     rows.into_iter()
         .map(|finding| TodayRow {
