@@ -20,7 +20,7 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
         .expect("accounts");
     let before = dump(&path);
     let text = "account_id,month,product,arr\nACME-001,2025-03,Core,1x\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\nACME-001,2025-03,Core,200\n";
-    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", &text);
+    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", text);
     assert_eq!(
         errors,
         vec![
@@ -219,7 +219,7 @@ fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
                 ACME-001,C1,Core,2025-01-01,2025-12-31,100\n\
                 ACME-001,C2,Core,2025-01-01,2025-12-31,100\n\
                 BETA-002,C1,Core,2025-01-01,2025-12-31,100\n";
-    let errors = rejected_text(&mut store, ImportKind::Contracts, "c.csv", &text);
+    let errors = rejected_text(&mut store, ImportKind::Contracts, "c.csv", text);
     assert_eq!(
         errors,
         vec!["c.csv:4:2: contract_id: \"C1\" appears twice in this file (first on line 2)"]
@@ -321,7 +321,7 @@ fn an_account_given_thrice_is_caught_when_loading_an_empty_book() {
     let path = dir.path().join("book.db");
     let mut store = Store::open(&path).expect("open");
     let text = "account_id,name\nB1,Bee\nA1,Ay\n B1 ,Bee again\nC1,Cee\nB1,Bee thrice\n";
-    let errors = rejected_text(&mut store, ImportKind::Accounts, "a.csv", &text);
+    let errors = rejected_text(&mut store, ImportKind::Accounts, "a.csv", text);
     assert_eq!(
         errors,
         vec![
