@@ -8,16 +8,12 @@ use chrono::NaiveDate;
 use cockpit::import::{ImportKind, import_path, import_reader};
 use cockpit::store::Store;
 use common::db::dump;
-use common::import::{clock, data, query, rejected_text};
+use common::import::{clock, data, fixture_accounts, query, rejected_text};
 use std::path::Path;
 
 #[test]
 fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("book.db");
-    let mut store = Store::open(&path).expect("open");
-    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
-        .expect("accounts");
+    let (_dir, path, mut store) = fixture_accounts();
     let before = dump(&path);
     let text = "account_id,month,product,arr\nACME-001,2025-03,Core,1x\nACME-001,2025-03,Core,100\nBETA-002,2025-03,Core,5\nACME-001,2025-03,Core,200\n";
     let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", text);
@@ -55,11 +51,7 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
 /// checked across batches.
 #[test]
 fn every_problem_of_a_first_snapshot_load_is_listed_in_file_order() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("book.db");
-    let mut store = Store::open(&path).expect("open");
-    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
-        .expect("accounts");
+    let (_dir, path, mut store) = fixture_accounts();
     let before = dump(&path);
     let mut text = String::from("account_id,month,product,arr\n");
     // Lines 2 to 10,001: ten thousand good months of one account.
@@ -164,11 +156,7 @@ fn the_first_import_and_an_import_into_a_stored_book_store_the_same_facts() {
 /// copy was written in the same batch or thousands of rows before.
 #[test]
 fn a_repeated_note_is_caught_when_loading_an_empty_table() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("book.db");
-    let mut store = Store::open(&path).expect("open");
-    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
-        .expect("accounts");
+    let (_dir, path, mut store) = fixture_accounts();
     let before = dump(&path);
     let mut text = String::from("account_id,at,kind,text\n");
     for i in 0..5_000 {
@@ -209,11 +197,7 @@ fn a_repeated_note_is_caught_when_loading_an_empty_table() {
 /// its own column, as the import into a stored book reports it.
 #[test]
 fn a_repeated_contract_is_caught_when_loading_an_empty_table() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("book.db");
-    let mut store = Store::open(&path).expect("open");
-    import_path(&mut store, ImportKind::Accounts, &data("accounts.csv"), "ana", &clock())
-        .expect("accounts");
+    let (_dir, path, mut store) = fixture_accounts();
     let before = dump(&path);
     let text = "account_id,contract_id,product,start_date,end_date,arr\n\
                 ACME-001,C1,Core,2025-01-01,2025-12-31,100\n\

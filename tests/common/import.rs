@@ -17,10 +17,21 @@ pub fn data(name: &str) -> PathBuf {
 
 /// A temporary database holding the fixture book.
 pub fn fixture_book() -> (tempfile::TempDir, PathBuf, Store) {
+    fixture_files(&ImportKind::ALL)
+}
+
+/// A fresh database holding only the fixture's accounts.
+#[allow(dead_code)]
+pub fn fixture_accounts() -> (tempfile::TempDir, PathBuf, Store) {
+    fixture_files(&[ImportKind::Accounts])
+}
+
+/// A fresh database with the fixture files of `kinds` imported, in order.
+fn fixture_files(kinds: &[ImportKind]) -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("book.db");
     let mut store = Store::open(&path).expect("open");
-    for kind in ImportKind::ALL {
+    for &kind in kinds {
         import_path(&mut store, kind, &data(&format!("{kind}.csv")), "ana", &clock())
             .unwrap_or_else(|e| panic!("fixture {kind}: {e}"));
     }
