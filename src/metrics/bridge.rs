@@ -122,12 +122,9 @@ impl Bridge {
 /// months give a bridge with no movement). Months outside the book count 0.
 pub fn bridge(grid: &ArrGrid, from: Month, to: Month) -> Bridge {
     let mut movements = Movements::default();
-    let mut months = vec![0; usize::try_from(to.0 - from.0 + 1).unwrap_or(0)];
+    let mut months = month_buffer(from, to);
     for account in 0..grid.account_count() {
-        grid.fill_months(account, from, &mut months);
-        for step in months.windows(2) {
-            movements.add_step(step[0], step[1]);
-        }
+        movements_of(grid, account, from, &mut months, &mut movements);
     }
     Bridge {
         from,
@@ -138,12 +135,23 @@ pub fn bridge(grid: &ArrGrid, from: Month, to: Month) -> Bridge {
     }
 }
 
-fn movements_of(grid: &ArrGrid, account: usize, from: Month, to: Month, into: &mut Movements) {
-    let mut before = grid.arr(account, from).cents();
-    for month in from.plus(1).through(to) {
-        let after = grid.arr(account, month).cents();
-        into.add_step(before, after);
-        before = after;
+/// Room for the months `from..=to`.
+fn month_buffer(from: Month, to: Month) -> Vec<i64> {
+    vec![0; usize::try_from(to.0 - from.0 + 1).unwrap_or(0)]
+}
+
+/// Adds the account's month-to-month steps over `months` (as long as the
+/// period, starting at `from`) to `into`.
+fn movements_of(
+    grid: &ArrGrid,
+    account: usize,
+    from: Month,
+    months: &mut [i64],
+    into: &mut Movements,
+) {
+    grid.fill_months(account, from, months);
+    for step in months.windows(2) {
+        into.add_step(step[0], step[1]);
     }
 }
 
@@ -160,27 +168,33 @@ pub struct AccountMovements {
 /// absolute value first (ties by account id). Their movements add up to the
 /// bridge's.
 pub fn bridge_by_account(grid: &ArrGrid, from: Month, to: Month) -> Vec<AccountMovements> {
-    let mut rows: Vec<AccountMovements> = (0..grid.account_count())
+    let mut months = month_buffer(from, to);
+    let mut moved: Vec<(Movements, usize)> = (0..grid.account_count())
         .filter_map(|account| {
             let mut movements = Movements::default();
-            movements_of(grid, account, from, to, &mut movements);
-            (!movements.is_zero()).then(|| AccountMovements {
-                account_id: grid.account_id(account).to_string(),
-                starting_arr: grid.arr(account, from),
-                movements,
-                ending_arr: grid.arr(account, to),
-            })
+            movements_of(grid, account, from, &mut months, &mut movements);
+            (!movements.is_zero()).then_some((movements, account))
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.movements
-            .net()
-            .cents()
-            .abs()
-            .cmp(&a.movements.net().cents().abs())
-            .then_with(|| a.account_id.cmp(&b.account_id))
-    });
-    rows
+    // Ordered by index first: ids are copied once, in order, and ties
+    // compare indexes when they follow the ids.
+    let size = |m: &Movements| std::cmp::Reverse(m.net().cents().abs());
+    if grid.ids_in_order() {
+        moved.sort_unstable_by_key(|(movements, account)| (size(movements), *account));
+    } else {
+        moved.sort_unstable_by(|a, b| {
+            size(&a.0).cmp(&size(&b.0)).then_with(|| grid.account_id(a.1).cmp(grid.account_id(b.1)))
+        });
+    }
+    moved
+        .into_iter()
+        .map(|(movements, account)| AccountMovements {
+            account_id: grid.account_id(account).to_string(),
+            starting_arr: grid.arr(account, from),
+            movements,
+            ending_arr: grid.arr(account, to),
+        })
+        .collect()
 }
 
 #[cfg(test)]

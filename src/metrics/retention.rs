@@ -159,13 +159,25 @@ impl CohortMember {
 /// biggest losses first (ties by account id).
 pub fn cohort_members(grid: &ArrGrid, as_of: Month) -> Vec<CohortMember> {
     let then_month = as_of.minus(12);
-    let mut members: Vec<CohortMember> = (0..grid.account_count())
+    // Ordered by index first: ids are copied once, in order, and a tie
+    // (most members do not move) compares indexes when they follow the ids.
+    let mut members: Vec<(Money, Money, usize)> = (0..grid.account_count())
         .filter_map(|account| {
             let then_arr = grid.arr(account, then_month);
-            let now_arr = grid.arr(account, as_of);
-            if then_arr.cents() <= 0 {
-                return None;
-            }
+            (then_arr.cents() > 0).then(|| (then_arr, grid.arr(account, as_of), account))
+        })
+        .collect();
+    let delta = |(then, now, _): &(Money, Money, usize)| *now - *then;
+    if grid.ids_in_order() {
+        members.sort_unstable_by_key(|m| (delta(m), m.2));
+    } else {
+        members.sort_unstable_by(|a, b| {
+            delta(a).cmp(&delta(b)).then_with(|| grid.account_id(a.2).cmp(grid.account_id(b.2)))
+        });
+    }
+    members
+        .into_iter()
+        .map(|(then_arr, now_arr, account)| {
             let change = if now_arr.is_zero() {
                 MemberChange::Churned
             } else if now_arr < then_arr {
@@ -175,16 +187,14 @@ pub fn cohort_members(grid: &ArrGrid, as_of: Month) -> Vec<CohortMember> {
             } else {
                 MemberChange::Flat
             };
-            Some(CohortMember {
+            CohortMember {
                 account_id: grid.account_id(account).to_string(),
                 then_arr,
                 now_arr,
                 change,
-            })
+            }
         })
-        .collect();
-    members.sort_by(|a, b| a.delta().cmp(&b.delta()).then_with(|| a.account_id.cmp(&b.account_id)));
-    members
+        .collect()
 }
 
 /// The cohort members that churned or contracted by `as_of`: the accounts
@@ -210,6 +220,39 @@ pub(crate) mod tests {
         let rows: Vec<(&str, Month, Money)> =
             rows.iter().map(|(a, m, u)| (*a, month(m), Money::from_units(*u))).collect();
         ArrGrid::from_rows(rows)
+    }
+
+    #[test]
+    fn members_come_biggest_loss_first_then_by_id_in_any_row_order() {
+        // C churns (−50), A contracts (−10), B and D stay flat (0, by id), E expands.
+        let rows = [
+            ("D", "2024-01", 10),
+            ("D", "2025-01", 10),
+            ("B", "2024-01", 20),
+            ("B", "2025-01", 20),
+            ("E", "2024-01", 5),
+            ("E", "2025-01", 9),
+            ("A", "2024-01", 30),
+            ("A", "2025-01", 20),
+            ("C", "2024-01", 50),
+        ];
+        let mut sorted_rows = rows.to_vec();
+        sorted_rows.sort();
+        for book in [grid(&rows), grid(&sorted_rows)] {
+            let members = cohort_members(&book, month("2025-01"));
+            let order: Vec<(&str, MemberChange)> =
+                members.iter().map(|m| (m.account_id.as_str(), m.change)).collect();
+            assert_eq!(
+                order,
+                [
+                    ("C", MemberChange::Churned),
+                    ("A", MemberChange::Contracted),
+                    ("B", MemberChange::Flat),
+                    ("D", MemberChange::Flat),
+                    ("E", MemberChange::Expanded),
+                ]
+            );
+        }
     }
 
     fn rate(n: i128, d: i128) -> Option<Rate> {
