@@ -198,22 +198,16 @@ impl Store {
             let mode: rusqlite::Result<String> =
                 self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
             let busy = match &mode {
-                Ok(mode) => !mode.eq_ignore_ascii_case("wal") && self.is_locked(),
                 Err(rusqlite::Error::SqliteFailure(e, _)) => {
                     matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
                 }
-                Err(_) => false,
+                _ => false,
             };
             if !busy || started.elapsed() >= BUSY_TIMEOUT {
                 return Ok(mode?);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    /// Whether another connection holds a write lock on the file.
-    fn is_locked(&self) -> bool {
-        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err()
     }
 
     pub fn path(&self) -> &Path {
