@@ -144,6 +144,18 @@ fn the_first_import_and_an_import_into_a_stored_book_store_the_same_facts() {
         assert!(!rows.is_empty(), "{sql}");
         assert_eq!(rows, query(&stored, sql), "{sql}");
     }
+    // Either way the trend kept beside each account is its snapshots' total
+    // three months before the book's latest month.
+    let derived = "SELECT id, trend_arr_cents, trend_units FROM accounts ORDER BY id";
+    let direct = "SELECT a.id, coalesce(sum(s.arr_cents), 0), coalesce(sum(s.units), 0)
+                  FROM accounts a LEFT JOIN snapshots s ON s.account_id = a.id
+                   AND s.month = (SELECT max(month) FROM snapshot_months) - 3
+                  GROUP BY a.id ORDER BY a.id";
+    for path in [&fresh, &stored] {
+        let rows = query(path, derived);
+        assert!(rows.iter().filter(|r| r[1] != "0").count() > 100, "{rows:?}");
+        assert_eq!(rows, query(path, direct));
+    }
     // Importing the same files again changes nothing.
     let mut store = Store::open(&fresh).expect("open");
     for kind in ImportKind::ALL {

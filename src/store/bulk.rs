@@ -28,6 +28,7 @@ pub use format::rfc3339;
 use journal::back_to_wal;
 pub(crate) use read::account_from_row;
 use refresh::refresh;
+pub(crate) use refresh::refresh_snapshot_facts;
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.

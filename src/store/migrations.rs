@@ -17,12 +17,18 @@ const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
     ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), Some(snapshot_series)),
     ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), None),
     ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), None),
+    ("today_facts", include_str!("migrations/007_today_facts.sql"), Some(snapshot_trends)),
 ];
 
 /// Creates the snapshot triggers and builds every account's ARR series.
 fn snapshot_series(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(super::series::SNAPSHOT_TRIGGERS)?;
     super::series::rebuild_stale(conn)
+}
+
+/// Fills the new trend columns from the snapshots already stored.
+fn snapshot_trends(conn: &Connection) -> StoreResult<()> {
+    super::bulk::refresh_snapshot_facts(conn)
 }
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -174,12 +180,10 @@ mod tests {
         assert_eq!(index, 1);
     }
 
-    #[test]
-    fn a_book_before_the_contract_indexes_upgrades_with_its_contracts_and_one_account_index_left() {
-        // The contract index migration is the last one: start from the one before.
-        let before = MIGRATIONS.len() - 1;
-        assert_eq!(MIGRATIONS[before].0, "contract_indexes");
-        let mut conn = Connection::open_in_memory().expect("conn");
+    /// A database as the migrations before `name` left it.
+    fn book_before(name: &str) -> Connection {
+        let before = MIGRATIONS.iter().position(|m| m.0 == name).expect("migration");
+        let conn = Connection::open_in_memory().expect("conn");
         for (_, sql, step) in &MIGRATIONS[..before] {
             conn.execute_batch(sql).expect("old migration");
             if let Some(step) = step {
@@ -187,6 +191,41 @@ mod tests {
             }
         }
         conn.pragma_update(None, "user_version", before as i64).expect("old version");
+        conn
+    }
+
+    #[test]
+    fn a_book_before_the_trend_columns_upgrades_with_its_trends_filled() {
+        let mut conn = book_before("today_facts");
+        // 2025-01 (24301) is the latest month: the trend is 2024-10 (24298).
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name) VALUES ('A', 'Ay'), ('B', 'Bee');
+             INSERT INTO snapshots VALUES ('A', 'Core', 24298, 100000, 4),
+                                          ('A', 'Extra', 24298, 5000, NULL),
+                                          ('A', 'Core', 24301, 90000, 3),
+                                          ('B', 'Core', 24299, 70000, 7),
+                                          ('B', 'Core', 24301, 80000, 8);",
+        )
+        .expect("old data");
+        migrate(&mut conn).expect("upgrade");
+        let rows: Vec<(String, i64, i64, i64, i64)> = conn
+            .prepare(
+                "SELECT id, trend_arr_cents, arr_cents, trend_units, units FROM accounts ORDER BY id",
+            )
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [("A".to_string(), 105_000, 90_000, 4, 3), ("B".to_string(), 0, 80_000, 0, 8)]
+        );
+    }
+
+    #[test]
+    fn a_book_before_the_contract_indexes_upgrades_with_its_contracts_and_one_account_index_left() {
+        let mut conn = book_before("contract_indexes");
         conn.execute_batch(
             "INSERT INTO accounts (id, name) VALUES ('A', 'Ay'), ('B', 'Bee');
              INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents,

@@ -14,6 +14,7 @@
 //! Owns the series encoding; must not compute any metric.
 
 use super::bulk::{AccountFacts, Fact};
+use super::triage::TREND_MONTHS;
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
 use crate::metrics::retention::ArrGrid;
@@ -301,7 +302,8 @@ pub struct LoadedSnapshot {
 
 /// After a bulk load into an empty snapshots table (triggers suspended):
 /// writes the month counts, every account's series and the accounts' derived
-/// ARR, units and first month, from the loaded rows alone.
+/// ARR and units (at the latest month and the trend's), and first month,
+/// from the loaded rows alone.
 pub(crate) fn derive_from_loaded(
     conn: &Connection,
     ids: &[String],
@@ -326,19 +328,24 @@ pub(crate) fn derive_from_loaded(
     // order; the accounts' own facts are written in one pass over the
     // accounts at the end.
     let mut series_rows: Vec<(&str, i32, i32, Vec<u8>)> = Vec::with_capacity(ids.len());
-    let mut facts =
-        AccountFacts::new(vec![Fact::Integer(0), Fact::Integer(0), Fact::Null], ids.len());
+    let trend_month = latest.saturating_sub(TREND_MONTHS);
+    let zero = Fact::Integer(0);
+    let mut facts = AccountFacts::new(vec![zero, zero, zero, zero, Fact::Null], ids.len());
     for group in loaded.chunk_by(|a, b| a.account == b.account) {
         let Some(id) = ids.get(group[0].account as usize) else { continue };
         let first = group[0].month;
         let last = group[group.len() - 1].month;
         let mut cents = vec![0i64; usize::try_from(last - first + 1).unwrap_or(0)];
         let (mut arr_latest, mut units_latest, mut first_paid) = (0i64, 0i64, None);
+        let (mut arr_trend, mut units_trend) = (0i64, 0i64);
         for snapshot in group {
             cents[(snapshot.month - first) as usize] += snapshot.cents;
             if snapshot.month == latest {
                 arr_latest += snapshot.cents;
                 units_latest += snapshot.units;
+            } else if snapshot.month == trend_month {
+                arr_trend += snapshot.cents;
+                units_trend += snapshot.units;
             }
             if snapshot.cents > 0 && first_paid.is_none() {
                 first_paid = Some(snapshot.month);
@@ -346,9 +353,11 @@ pub(crate) fn derive_from_loaded(
         }
         let series = Series { first: Month(first), cents };
         series_rows.push((id.as_str(), first, last, series.encode()));
-        if arr_latest != 0 || units_latest != 0 || first_paid.is_some() {
+        let values = [arr_latest, units_latest, arr_trend, units_trend];
+        if values.iter().any(|v| *v != 0) || first_paid.is_some() {
             let first_paid = first_paid.map_or(Fact::Null, |month| Fact::Integer(month.into()));
-            facts.push(id, &[Fact::Integer(arr_latest), Fact::Integer(units_latest), first_paid]);
+            let [arr, units, trend_arr, trend_units] = values.map(Fact::Integer);
+            facts.push(id, &[arr, units, trend_arr, trend_units, first_paid]);
         }
     }
     // Positions in `ids` follow the accounts' keys only when the caller
@@ -356,7 +365,8 @@ pub(crate) fn derive_from_loaded(
     if !series_rows.is_sorted_by(|a, b| a.0 <= b.0) {
         series_rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
-    super::bulk::set_account_columns(conn, &["arr_cents", "units", "first_month"], facts)?;
+    let columns = ["arr_cents", "units", "trend_arr_cents", "trend_units", "first_month"];
+    super::bulk::set_account_columns(conn, &columns, facts)?;
     super::bulk::insert_many(
         conn,
         "INSERT",

@@ -35,6 +35,9 @@ impl Scope<'_> {
     }
 }
 
+/// How many months before the book's latest snapshot month a trend starts.
+pub const TREND_MONTHS: i32 = 3;
+
 /// An account's total ARR and units at two snapshot months.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotTrend {
@@ -49,28 +52,22 @@ pub struct SnapshotTrend {
 
 impl Store {
     /// Each account's total ARR and units at the book's latest snapshot month
-    /// and `months_back` months before it.
-    pub fn snapshot_trends(
-        &self,
-        scope: Scope<'_>,
-        months_back: i32,
-    ) -> StoreResult<Vec<SnapshotTrend>> {
+    /// and [`TREND_MONTHS`] before it, for the accounts with any of them: the
+    /// derived columns the store keeps beside the account, so one read of
+    /// the scope's accounts.
+    pub fn snapshot_trends(&self, scope: Scope<'_>) -> StoreResult<Vec<SnapshotTrend>> {
         let latest: Option<i32> = super::series::latest_month(&self.conn)?.map(|m| m.0);
         let Some(latest) = latest else { return Ok(Vec::new()) };
-        let earlier = latest - months_back;
+        let earlier = latest - TREND_MONTHS;
         let sql = format!(
-            "SELECT s.account_id,
-                    SUM(CASE WHEN s.month = ?2 THEN s.arr_cents ELSE 0 END),
-                    SUM(CASE WHEN s.month = ?3 THEN s.arr_cents ELSE 0 END),
-                    SUM(CASE WHEN s.month = ?2 THEN COALESCE(s.units, 0) ELSE 0 END),
-                    SUM(CASE WHEN s.month = ?3 THEN COALESCE(s.units, 0) ELSE 0 END)
-             FROM snapshots s JOIN accounts a ON a.id = s.account_id
-             WHERE {} = ?1 AND s.month IN (?2, ?3)
-             GROUP BY s.account_id ORDER BY s.account_id",
+            "SELECT a.id, a.trend_arr_cents, a.arr_cents, a.trend_units, a.units FROM accounts a
+             WHERE {} = ?1
+               AND (a.trend_arr_cents <> 0 OR a.arr_cents <> 0 OR a.trend_units <> 0 OR a.units <> 0)
+             ORDER BY a.id",
             scope.column()
         );
         let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(params![scope.value(), earlier, latest], |row| {
+        let rows = statement.query_map(params![scope.value()], |row| {
             Ok(SnapshotTrend {
                 account_id: row.get(0)?,
                 from_month: Month(earlier),
@@ -87,8 +84,8 @@ impl Store {
     /// Notes marked as a sponsor change or a severe case since `since`.
     pub fn flagged_notes(&self, scope: Scope<'_>, since: NaiveDate) -> StoreResult<Vec<Note>> {
         let sql = format!(
-            "SELECT n.account_id, n.at, n.kind, n.text, n.who FROM notes n
-             JOIN accounts a ON a.id = n.account_id
+            "SELECT n.account_id, n.at, n.kind, n.text, n.who
+             FROM notes n INDEXED BY notes_flagged JOIN accounts a ON a.id = n.account_id
              WHERE {} = ?1 AND n.kind IN ('sponsor_change', 'severe_case') AND n.at >= ?2
              ORDER BY n.account_id, n.at",
             scope.column()
@@ -148,10 +145,20 @@ mod tests {
                    ('A1', 'qbr', '2025-05-15'), ('A1', 'kickoff', '2025-07-01');",
             )
             .expect("seed");
-        let trends = store.snapshot_trends(Scope::Csm("ana"), 3).expect("trends");
-        assert_eq!(trends.len(), 1);
-        assert_eq!((trends[0].from_arr, trends[0].to_arr), (Money(1600000), Money(1200000)));
-        assert_eq!((trends[0].from_units, trends[0].to_units), (15, 10));
+        // The trend is kept beside the account: refreshed for the accounts
+        // written, and for the whole book, it is the same.
+        let mut store = store;
+        for accounts in [None, Some(&["A1".to_string()][..])] {
+            store.refresh_derived_facts(accounts).expect("refresh");
+            let trends = store.snapshot_trends(Scope::Csm("ana")).expect("trends");
+            assert_eq!(trends.len(), 1);
+            assert_eq!((trends[0].from_month, trends[0].to_month), (Month(24297), Month(24300)));
+            // 15,000 + 1,000 then; 12,000 now.
+            assert_eq!((trends[0].from_arr, trends[0].to_arr), (Money(1600000), Money(1200000)));
+            assert_eq!((trends[0].from_units, trends[0].to_units), (15, 10));
+        }
+        // An account without snapshots has no trend.
+        assert_eq!(store.snapshot_trends(Scope::Account("A2")).expect("trends"), []);
         let since = NaiveDate::from_ymd_opt(2025, 3, 1).expect("d");
         assert_eq!(store.flagged_notes(Scope::Csm("ana"), since).expect("n").len(), 2);
         assert_eq!(store.flagged_notes(Scope::Account("A1"), since).expect("n").len(), 1);

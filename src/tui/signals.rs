@@ -76,11 +76,8 @@ impl ScopeReads {
         scope: Scope<'_>,
         today: NaiveDate,
     ) -> anyhow::Result<TrendsAndNotes> {
-        let trends = store
-            .snapshot_trends(scope, 3)?
-            .into_iter()
-            .map(|t| (t.account_id.clone(), t))
-            .collect();
+        let trends =
+            store.snapshot_trends(scope)?.into_iter().map(|t| (t.account_id.clone(), t)).collect();
         let since =
             today.checked_sub_days(Days::new(FLAGGED_NOTE_DAYS.unsigned_abs())).unwrap_or(today);
         let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();

@@ -1,9 +1,11 @@
-//! The refresh of the derived facts the book pane reads from `accounts`
-//! (`arr_cents`, `units`, `first_month`, `last_touch`) after writes that move
-//! them: per account for a few, in one pass over the book for many.
+//! The refresh of the derived facts the book pane and Today read from
+//! `accounts` (`arr_cents`, `units`, the trend's `trend_arr_cents` and
+//! `trend_units`, `first_month`, `last_touch`) after writes that move them:
+//! per account for a few, in one pass over the book for many.
 
 use super::DerivedScope;
 use crate::store::StoreResult;
+use crate::store::triage::TREND_MONTHS;
 use rusqlite::{Connection, params};
 
 const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";
@@ -17,6 +19,7 @@ pub(super) fn refresh(
     scope: DerivedScope,
 ) -> StoreResult<()> {
     let latest = crate::store::series::latest_month(tx)?.map_or(i64::MIN, |m| i64::from(m.0));
+    let trend_month = latest.saturating_sub(i64::from(TREND_MONTHS));
     let snapshots = matches!(scope, DerivedScope::Snapshots | DerivedScope::All);
     let touches = matches!(scope, DerivedScope::Touches | DerivedScope::All);
     match accounts {
@@ -29,11 +32,15 @@ pub(super) fn refresh(
                                         WHERE account_id = ?1 AND month = ?2),
                            units = (SELECT coalesce(sum(units), 0) FROM snapshots
                                     WHERE account_id = ?1 AND month = ?2),
+                           trend_arr_cents = (SELECT coalesce(sum(arr_cents), 0) FROM snapshots
+                                              WHERE account_id = ?1 AND month = ?3),
+                           trend_units = (SELECT coalesce(sum(units), 0) FROM snapshots
+                                          WHERE account_id = ?1 AND month = ?3),
                            first_month = (SELECT min(month) FROM snapshots
                                           WHERE account_id = ?1 AND arr_cents > 0)
                          WHERE id = ?1",
                     )?;
-                    statement.execute(params![id, latest])?;
+                    statement.execute(params![id, latest, trend_month])?;
                 }
                 if touches {
                     let mut statement = tx.prepare_cached(&format!(
@@ -48,27 +55,7 @@ pub(super) fn refresh(
         }
         _ => {
             if snapshots {
-                // ARR at the latest month for everyone (a churned account falls to 0),
-                // then the first month with ARR in one ordered pass over the book.
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = 0, units = 0, first_month = NULL
-                     WHERE arr_cents <> 0 OR units <> 0 OR first_month IS NOT NULL",
-                    [],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET arr_cents = latest.arr, units = latest.units
-                     FROM (SELECT account_id, sum(arr_cents) AS arr, coalesce(sum(units), 0) AS units
-                           FROM snapshots WHERE month = ?1 GROUP BY account_id) AS latest
-                     WHERE accounts.id = latest.account_id",
-                    params![latest],
-                )?;
-                tx.execute(
-                    "UPDATE accounts SET first_month = first.month
-                     FROM (SELECT account_id, min(month) AS month FROM snapshots
-                           WHERE arr_cents > 0 GROUP BY account_id) AS first
-                     WHERE accounts.id = first.account_id",
-                    [],
-                )?;
+                whole_book_snapshot_facts(tx, latest, trend_month)?;
             }
             if touches {
                 tx.execute(
@@ -88,4 +75,42 @@ pub(super) fn refresh(
         }
     }
     Ok(())
+}
+
+/// ARR and units at the latest month and `TREND_MONTHS` before it for
+/// everyone (a churned account falls to 0), then the first month with ARR,
+/// each in one ordered pass over the book.
+fn whole_book_snapshot_facts(tx: &Connection, latest: i64, trend_month: i64) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE accounts SET arr_cents = 0, units = 0, trend_arr_cents = 0, trend_units = 0,
+                             first_month = NULL
+         WHERE arr_cents <> 0 OR units <> 0 OR trend_arr_cents <> 0 OR trend_units <> 0
+               OR first_month IS NOT NULL",
+        [],
+    )?;
+    tx.execute(
+        "UPDATE accounts SET arr_cents = m.arr, units = m.units,
+                             trend_arr_cents = m.trend_arr, trend_units = m.trend_units
+         FROM (SELECT account_id,
+                      sum(CASE WHEN month = ?1 THEN arr_cents ELSE 0 END) AS arr,
+                      sum(CASE WHEN month = ?1 THEN coalesce(units, 0) ELSE 0 END) AS units,
+                      sum(CASE WHEN month = ?2 THEN arr_cents ELSE 0 END) AS trend_arr,
+                      sum(CASE WHEN month = ?2 THEN coalesce(units, 0) ELSE 0 END) AS trend_units
+               FROM snapshots WHERE month IN (?1, ?2) GROUP BY account_id) AS m
+         WHERE accounts.id = m.account_id",
+        params![latest, trend_month],
+    )?;
+    tx.execute(
+        "UPDATE accounts SET first_month = first.month
+         FROM (SELECT account_id, min(month) AS month FROM snapshots
+               WHERE arr_cents > 0 GROUP BY account_id) AS first
+         WHERE accounts.id = first.account_id",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Recomputes every account's snapshot facts (a migration's step).
+pub(crate) fn refresh_snapshot_facts(tx: &Connection) -> StoreResult<()> {
+    refresh(tx, None, DerivedScope::Snapshots)
 }
