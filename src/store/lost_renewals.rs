@@ -84,7 +84,17 @@ impl Store {
         let ids = statement
             .query_map(params![csm, date_text(since), date_text(before)], |row| row.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
-        let mut lost = HashMap::with_capacity(ids.len());
+        self.lost_renewals_of(ids, today)
+    }
+
+    /// The lost renewals (as of `today`) of the accounts `ids`, by account
+    /// id, leaving out those [`Store::lost_renewal`] finds none for.
+    pub fn lost_renewals_of(
+        &self,
+        ids: impl IntoIterator<Item = String>,
+        today: NaiveDate,
+    ) -> StoreResult<HashMap<String, LostRenewal>> {
+        let mut lost = HashMap::new();
         for id in ids {
             if let Some(renewal) = self.lost_renewal(&id, today)? {
                 lost.insert(id, renewal);

@@ -4,11 +4,14 @@
 //! book's ARR in rank order (the covering `accounts_by_arr` index, no row
 //! read) and the count of equal-ARR accounts ranked before one by id, so the
 //! Pareto tier of a CSM's account is exact without loading every account.
-//! Read only; no snapshot is read here.
+//! Read only; no snapshot is read here (a snapshot trend is kept beside
+//! each account).
 
-use super::accounts::{BookRow, decode_book_row, fast_date, text_ref};
+use super::accounts::{BookRow, decode_book_row, fast_date, text_ref, time_of};
+use super::triage::{SnapshotTrend, TREND_MONTHS};
 use super::{Store, StoreResult};
-use chrono::NaiveDate;
+use crate::domain::Money;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 
 /// See `Store::arr_ranked_above`.
@@ -55,26 +58,88 @@ impl Store {
     /// (ties by id), each with its next renewal as of `today`: the same rows
     /// `book_rows` returns for them.
     pub fn book_rows_of_csm(&self, csm: &str, today: NaiveDate) -> StoreResult<Vec<BookRow>> {
+        Ok(self.csm_rows(csm, today)?.rows)
+    }
+
+    /// What the first screen reads of the accounts whose CSM is `csm`, in one
+    /// pass over their rows: the book rows ([`Store::book_rows_of_csm`]),
+    /// their snapshot trends ([`Store::snapshot_trends`]), when each last
+    /// changed health, and when the contracts of those without ARR ended.
+    /// Each seek goes to an index the next renewal's seek has just warmed
+    /// or to the account's own row.
+    pub fn csm_rows(&self, csm: &str, today: NaiveDate) -> StoreResult<CsmRows> {
+        let months = super::series::latest_month(&self.conn)?
+            .map(|latest| (latest.minus(TREND_MONTHS), latest));
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
                     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch,
                     (SELECT MIN(c.end_date) FROM contracts c
-                     WHERE c.account_id = a.id AND c.end_date >= ?2 AND c.terminated_on IS NULL)
+                     WHERE c.account_id = a.id AND c.end_date >= ?2 AND c.terminated_on IS NULL),
+                    a.trend_arr_cents, a.trend_units,
+                    (SELECT MAX(h.at) FROM health_changes h WHERE h.account_id = a.id),
+                    CASE WHEN a.arr_cents = 0 THEN
+                      (SELECT MAX(COALESCE(c.terminated_on, c.end_date)) FROM contracts c
+                       WHERE c.account_id = a.id)
+                    END
              FROM accounts a WHERE a.csm = ?1",
         )?;
         let mut rows = statement.query(params![csm, today.to_string()])?;
-        let mut book = Vec::new();
+        let mut read = CsmRows::default();
+        let facts = &mut read.facts;
         while let Some(row) = rows.next()? {
-            book.push(decode_book_row(row, text_ref(row, 13).and_then(fast_date))?);
+            let book_row = decode_book_row(row, text_ref(row, 13).and_then(fast_date))?;
+            if let Some((from_month, to_month)) = months {
+                let (from_arr, from_units): (i64, i64) = (row.get(14)?, row.get(15)?);
+                let (to_arr, to_units) = (book_row.arr.cents(), book_row.units);
+                if from_arr != 0 || from_units != 0 || to_arr != 0 || to_units != 0 {
+                    facts.trends.push(SnapshotTrend {
+                        account_id: book_row.id.clone(),
+                        from_month,
+                        to_month,
+                        from_arr: Money::from_cents(from_arr),
+                        to_arr: book_row.arr,
+                        from_units,
+                        to_units,
+                    });
+                }
+            }
+            if let Some(at) = text_ref(row, 16) {
+                facts.last_health_change.push((book_row.id.clone(), time_of(at)));
+            }
+            if let Some(day) = text_ref(row, 17).and_then(fast_date) {
+                facts.last_contract_end.push((book_row.id.clone(), day));
+            }
+            read.rows.push(book_row);
         }
-        book.sort_unstable_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
-        Ok(book)
+        read.rows.sort_unstable_by(|a, b| b.arr.cmp(&a.arr).then_with(|| a.id.cmp(&b.id)));
+        Ok(read)
     }
+}
+
+/// See [`Store::csm_rows`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CsmRows {
+    /// Largest ARR first, ties by id.
+    pub rows: Vec<BookRow>,
+    pub facts: CsmFacts,
+}
+
+/// What Today reads of a CSM's accounts beside their book rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CsmFacts {
+    /// As [`Store::snapshot_trends`] gives them for the CSM, by id.
+    pub trends: Vec<SnapshotTrend>,
+    /// Each account's last health change, for those with any.
+    pub last_health_change: Vec<(String, DateTime<Utc>)>,
+    /// For the accounts without ARR that had contracts: the day the last of
+    /// them ended (or was terminated).
+    pub last_contract_end: Vec<(String, NaiveDate)>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::triage::Scope;
 
     #[test]
     fn a_csms_rows_are_the_books_rows_of_that_csm() {
@@ -92,5 +157,27 @@ mod tests {
         assert_eq!(ranks, ArrRanks { above: vec![0, 5_000_000], total: 6_200_000, count: 2 });
         let ranks = store.arr_ranked_above(&asked[1..]).expect("ranks");
         assert_eq!(ranks.above, [5_000_000]);
+        // The trends read with the rows are those read alone.
+        let mut store = store;
+        store
+            .conn
+            .execute_batch("INSERT INTO snapshots VALUES ('A1', 'Core', 24297, 1500000, 14);")
+            .expect("snapshots");
+        store.refresh_derived_facts(None).expect("refresh");
+        for csm in ["ana", "bo"] {
+            let read = store.csm_rows(csm, today).expect("rows");
+            assert_eq!(read.facts.trends, store.snapshot_trends(Scope::Csm(csm)).expect("trends"));
+        }
+        let trends = store.csm_rows("ana", today).expect("rows").facts.trends;
+        assert_eq!(trends.len(), 1);
+        assert_eq!((trends[0].from_arr, trends[0].to_arr), (Money(1500000), Money(1200000)));
+        // The last health change of each account that has one.
+        let at = |d: u32| NaiveDate::from_ymd_opt(2025, 5, d).expect("d").and_hms_opt(9, 0, 0);
+        let (early, late) = (at(2).expect("t").and_utc(), at(9).expect("t").and_utc());
+        store.set_health("A1", crate::domain::Health::Red, "outage", "ana", early).expect("set");
+        store.set_health("A1", crate::domain::Health::Orange, "better", "ana", late).expect("set");
+        let changes = store.csm_rows("ana", today).expect("rows").facts.last_health_change;
+        assert!(changes.contains(&("A1".to_string(), late)), "{changes:?}");
+        assert!(!changes.contains(&("A1".to_string(), early)), "{changes:?}");
     }
 }

@@ -9,6 +9,7 @@
 use crate::clock::Clock;
 use crate::domain::Config;
 use crate::store::Store;
+use crate::store::views::CsmRows;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::book_loader::{BookLoader, load_whole};
@@ -110,13 +111,7 @@ fn first_book(
     let today = clock.today();
     let path = store.path();
     if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
-        // Today's facts need no book rows: read them on a second connection
-        // meanwhile.
-        let facts = {
-            let (path, user) = (path.to_path_buf(), user.to_string());
-            std::thread::spawn(move || TodayFacts::read_at(&path, &user, today).ok())
-        };
-        let rows = store.book_rows_of_csm(user, today)?;
+        let CsmRows { rows, facts } = store.csm_rows(user, today)?;
         if !rows.is_empty() {
             let asked: Vec<(i64, &str)> =
                 rows.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
@@ -125,7 +120,7 @@ fn first_book(
             let book =
                 BookIndex::for_csm(rows, &above, ranks.total, ranks.count, config, today, user);
             // On any failure there, Today reads its facts itself.
-            let today_facts = facts.join().ok().flatten();
+            let today_facts = TodayFacts::beside_rows(store, user, today, facts).ok();
             return Ok(FirstBook { book, partial: true, today_facts });
         }
     }

@@ -14,10 +14,10 @@ use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::trials::OverdueTrial;
+use crate::store::views::CsmFacts;
 use crate::tui::book::BookIndex;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
@@ -35,20 +35,75 @@ type FlaggedNote = (NoteKind, DateTime<Utc>, String);
 /// which of them to look at.
 #[derive(Default)]
 struct ScopeReads {
+    /// Health changes, oldest first: every account's, or (on the first
+    /// screen) only those of the accounts changed in the last [`DROP_DAYS`].
     changes: HashMap<String, Vec<HealthChange>>,
+    /// The day of the last health change of the accounts `changes` leaves out.
+    confirmed: HashMap<String, NaiveDate>,
     trends: HashMap<String, SnapshotTrend>,
     flagged: HashMap<String, Vec<FlaggedNote>>,
 }
 
-/// Snapshot trends and flagged notes: the half of [`ScopeReads`] that may be
-/// read on another connection.
-type TrendsAndNotes = (HashMap<String, SnapshotTrend>, HashMap<String, Vec<FlaggedNote>>);
-
 impl ScopeReads {
     fn read(store: &Store, scope: Scope<'_>, today: NaiveDate) -> anyhow::Result<ScopeReads> {
+        let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
+        reads.trends = trends_by_account(store.snapshot_trends(scope)?);
+        Ok(reads)
+    }
+
+    /// Everything but the snapshot trends.
+    fn changes_and_notes(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> anyhow::Result<ScopeReads> {
         let changes = ScopeReads::changes(store, scope)?;
-        let (trends, flagged) = ScopeReads::trends_and_notes(store, scope, today)?;
-        Ok(ScopeReads { changes, trends, flagged })
+        let flagged = ScopeReads::flagged(store, scope, today)?;
+        Ok(ScopeReads { changes, flagged, ..ScopeReads::default() })
+    }
+
+    /// For the first screen: from what was read with the CSM's rows, with
+    /// the full history of only the accounts whose health changed lately
+    /// (all a drop needs) and the flagged notes.
+    fn beside_rows(
+        store: &Store,
+        csm: &str,
+        today: NaiveDate,
+        trends: Vec<SnapshotTrend>,
+        last_health_change: Vec<(String, DateTime<Utc>)>,
+    ) -> anyhow::Result<ScopeReads> {
+        let lately = days_before(today, DROP_DAYS);
+        let mut reads = ScopeReads {
+            trends: trends_by_account(trends),
+            flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
+            ..ScopeReads::default()
+        };
+        for (id, at) in last_health_change {
+            let day = at.date_naive();
+            if day >= lately {
+                let mut history = store.health_history(&id)?;
+                history.reverse();
+                reads.changes.insert(id, history);
+            } else {
+                reads.confirmed.insert(id, day);
+            }
+        }
+        Ok(reads)
+    }
+
+    fn flagged(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> anyhow::Result<HashMap<String, Vec<FlaggedNote>>> {
+        let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
+        for note in store.flagged_notes(scope, days_before(today, FLAGGED_NOTE_DAYS))? {
+            flagged
+                .entry(note.account_id.clone())
+                .or_default()
+                .push((note.kind, note.at, note.text));
+        }
+        Ok(flagged)
     }
 
     fn changes(
@@ -70,25 +125,15 @@ impl ScopeReads {
         }
         Ok(changes)
     }
+}
 
-    fn trends_and_notes(
-        store: &Store,
-        scope: Scope<'_>,
-        today: NaiveDate,
-    ) -> anyhow::Result<TrendsAndNotes> {
-        let trends =
-            store.snapshot_trends(scope)?.into_iter().map(|t| (t.account_id.clone(), t)).collect();
-        let since =
-            today.checked_sub_days(Days::new(FLAGGED_NOTE_DAYS.unsigned_abs())).unwrap_or(today);
-        let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
-        for note in store.flagged_notes(scope, since)? {
-            flagged
-                .entry(note.account_id.clone())
-                .or_default()
-                .push((note.kind, note.at, note.text));
-        }
-        Ok((trends, flagged))
-    }
+fn trends_by_account(trends: Vec<SnapshotTrend>) -> HashMap<String, SnapshotTrend> {
+    trends.into_iter().map(|t| (t.account_id.clone(), t)).collect()
+}
+
+/// The day `days` before `today` (today itself if out of the calendar).
+fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+    today.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(today)
 }
 
 /// Reads the facts for every account of `scope` that is in the book.
@@ -103,7 +148,7 @@ pub fn gather(
 
 /// Joins what the store holds for `scope` to the book's rows.
 fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
-    let ScopeReads { changes, trends, mut flagged } = reads;
+    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
     let rows: Vec<u32> = match scope {
         Scope::Csm(csm) => book
             .rows()
@@ -122,6 +167,7 @@ fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
                 .get(&row.id)
                 .and_then(|c| c.last())
                 .map(|c| c.at.date_naive())
+                .or_else(|| confirmed.get(&row.id).copied())
                 .or(row.health_since);
             Some(SignalFacts {
                 account_id: row.id.clone(),
@@ -189,29 +235,30 @@ impl std::fmt::Debug for TodayFacts {
 impl TodayFacts {
     pub fn read(store: &Store, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
         let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
-        TodayFacts::read_rest(store, user, today, reads)
+        let lost_since = days_before(today, LOST_RENEWAL_DAYS);
+        let lost = store.lost_renewals_of_csm(user, lost_since, today)?;
+        TodayFacts::read_rest(store, user, today, reads, lost)
     }
 
-    /// Reads the facts from the database file at `path` on two connections
-    /// of their own at once: the snapshot trends and flagged notes on one,
-    /// the rest on the other.
-    pub fn read_at(path: &Path, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
-        let half = {
-            let (path, user) = (path.to_path_buf(), user.to_string());
-            std::thread::spawn(move || -> anyhow::Result<TrendsAndNotes> {
-                let store = Store::open_aside(&path)?;
-                ScopeReads::trends_and_notes(&store, Scope::Csm(&user), today)
-            })
-        };
-        let store = Store::open_aside(path)?;
-        let changes = ScopeReads::changes(&store, Scope::Csm(user))?;
-        let reads = ScopeReads { changes, ..ScopeReads::default() };
-        let mut facts = TodayFacts::read_rest(&store, user, today, reads)?;
-        let (trends, flagged) =
-            half.join().map_err(|_| anyhow::anyhow!("reading Today's facts failed"))??;
-        facts.reads.trends = trends;
-        facts.reads.flagged = flagged;
-        Ok(facts)
+    /// The facts for the first screen, from what was read with the user's
+    /// rows ([`Store::csm_rows`]) and a few small reads: only the accounts
+    /// whose health changed lately, or whose contracts ended lately without
+    /// ARR left, are looked at again.
+    pub fn beside_rows(
+        store: &Store,
+        user: &str,
+        today: NaiveDate,
+        read: CsmFacts,
+    ) -> anyhow::Result<TodayFacts> {
+        let CsmFacts { trends, last_health_change, last_contract_end } = read;
+        let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
+        let (since, before) = (days_before(today, LOST_RENEWAL_DAYS), days_before(today, 1));
+        let ended = last_contract_end
+            .into_iter()
+            .filter(|(_, day)| (since..=before).contains(day) && before < today)
+            .map(|(id, _)| id);
+        let lost = store.lost_renewals_of(ended, today)?;
+        TodayFacts::read_rest(store, user, today, reads, lost)
     }
 
     fn read_rest(
@@ -219,9 +266,8 @@ impl TodayFacts {
         user: &str,
         today: NaiveDate,
         reads: ScopeReads,
+        lost: HashMap<String, LostRenewal>,
     ) -> anyhow::Result<TodayFacts> {
-        let lost_since =
-            today.checked_sub_days(Days::new(LOST_RENEWAL_DAYS.unsigned_abs())).unwrap_or(today);
         Ok(TodayFacts {
             user: user.to_string(),
             today,
@@ -231,7 +277,7 @@ impl TodayFacts {
             overdue_moments: store.overdue_moments(today, Some(user))?,
             overdue_trials: store.overdue_trials(today)?,
             plans_behind: store.success_plans_behind(today)?,
-            lost: store.lost_renewals_of_csm(user, lost_since, today)?,
+            lost,
         })
     }
 
@@ -531,7 +577,7 @@ mod tests {
     use crate::clock::Clock;
 
     #[test]
-    fn facts_read_on_two_connections_give_the_same_today() {
+    fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("demo.db");
         let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
@@ -544,15 +590,36 @@ mod tests {
         crate::store::renewals::fixtures::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
         let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
         store.set_stage("LOST1", crate::domain::Stage::Adoption, "used", user, at).expect("stage");
+        // A drop by someone else this week, on an account confirmed before.
+        let days_ago =
+            |days: u64| today.checked_sub_days(Days::new(days)).expect("day").and_hms_opt(9, 0, 0);
+        let (long_ago, lately) = (days_ago(60).expect("t").and_utc(), days_ago(3).expect("t"));
+        let mine = store.book_rows_of_csm(user, today).expect("rows");
+        let quiet = |id: &str| {
+            let history = store.health_history(id).expect("history");
+            history.first().is_none_or(|last| last.at < long_ago)
+        };
+        let dropped =
+            mine.iter().find(|r| r.arr.cents() > 0 && quiet(&r.id)).expect("an account").id.clone();
+        store.set_health(&dropped, Health::Green, "fine", user, long_ago).expect("set");
+        store.set_health(&dropped, Health::Red, "outage", "kim", lately.and_utc()).expect("set");
         let config = Config::default();
         let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
         let one = today_rows(&store, &book, user, today, &config).expect("rows");
-        let facts = TodayFacts::read_at(&path, user, today).expect("facts");
+        let read = store.csm_rows(user, today).expect("rows").facts;
+        let facts = TodayFacts::beside_rows(&store, user, today, read).expect("facts");
         assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
         let two = today_rows_from(facts, &book, &config);
         assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
         let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
-        for kind in ["renewal", "renewal lost", "no touch", "moment overdue", "plan behind"] {
+        for kind in [
+            "renewal",
+            "renewal lost",
+            "no touch",
+            "moment overdue",
+            "plan behind",
+            "health dropped",
+        ] {
             assert!(kinds.contains(kind), "{kind} in {kinds:?}");
         }
         assert_eq!(format!("{one:?}"), format!("{two:?}"));

@@ -7,6 +7,8 @@
 ALTER TABLE accounts ADD COLUMN trend_arr_cents INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN trend_units INTEGER NOT NULL DEFAULT 0;
 
--- The notes marked as a sponsor change or a severe case, by time: the few of
--- the last weeks are found without visiting every account's notes.
-CREATE INDEX notes_flagged ON notes (at) WHERE kind IN ('sponsor_change', 'severe_case');
+-- The notes marked as a sponsor change or a severe case, by time, with what
+-- Today shows of them: the few of the last weeks are read from this small
+-- index alone, without visiting every account's notes or the notes' rows.
+CREATE INDEX notes_flagged ON notes (at, account_id, kind, who, text)
+    WHERE kind IN ('sponsor_change', 'severe_case');
