@@ -77,6 +77,7 @@ impl Store {
                      WHERE c.account_id = a.id AND c.end_date >= ?2 AND c.terminated_on IS NULL),
                     a.trend_arr_cents, a.trend_units,
                     (SELECT MAX(h.at) FROM health_changes h WHERE h.account_id = a.id),
+                    (SELECT 1 FROM health_changes h WHERE h.account_id = a.id LIMIT 1 OFFSET 1),
                     CASE WHEN a.arr_cents = 0 THEN
                       (SELECT MAX(COALESCE(c.terminated_on, c.end_date)) FROM contracts c
                        WHERE c.account_id = a.id)
@@ -104,9 +105,11 @@ impl Store {
                 }
             }
             if let Some(at) = text_ref(row, 16) {
-                facts.last_health_change.push((book_row.id.clone(), time_of(at)));
+                let before: Option<i64> = row.get(17)?;
+                let change = LastHealthChange { at: time_of(at), first: before.is_none() };
+                facts.last_health_change.push((book_row.id.clone(), change));
             }
-            if let Some(day) = text_ref(row, 17).and_then(fast_date) {
+            if let Some(day) = text_ref(row, 18).and_then(fast_date) {
                 facts.last_contract_end.push((book_row.id.clone(), day));
             }
             read.rows.push(book_row);
@@ -124,13 +127,21 @@ pub struct CsmRows {
     pub facts: CsmFacts,
 }
 
+/// When an account's health last changed, and whether that was its first
+/// change (nothing before it to have dropped from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastHealthChange {
+    pub at: DateTime<Utc>,
+    pub first: bool,
+}
+
 /// What Today reads of a CSM's accounts beside their book rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CsmFacts {
     /// As [`Store::snapshot_trends`] gives them for the CSM, by id.
     pub trends: Vec<SnapshotTrend>,
     /// Each account's last health change, for those with any.
-    pub last_health_change: Vec<(String, DateTime<Utc>)>,
+    pub last_health_change: Vec<(String, LastHealthChange)>,
     /// For the accounts without ARR that had contracts: the day the last of
     /// them ended (or was terminated).
     pub last_contract_end: Vec<(String, NaiveDate)>,
@@ -177,7 +188,13 @@ mod tests {
         store.set_health("A1", crate::domain::Health::Red, "outage", "ana", early).expect("set");
         store.set_health("A1", crate::domain::Health::Orange, "better", "ana", late).expect("set");
         let changes = store.csm_rows("ana", today).expect("rows").facts.last_health_change;
-        assert!(changes.contains(&("A1".to_string(), late)), "{changes:?}");
-        assert!(!changes.contains(&("A1".to_string(), early)), "{changes:?}");
+        let last = LastHealthChange { at: late, first: false };
+        assert!(changes.contains(&("A1".to_string(), last)), "{changes:?}");
+        assert_eq!(changes.iter().filter(|(id, _)| id == "A1").count(), 1);
+        // An account changed once has nothing before its change.
+        store.set_health("A2", crate::domain::Health::Red, "outage", "ana", early).expect("set");
+        let changes = store.csm_rows("ana", today).expect("rows").facts.last_health_change;
+        let first = LastHealthChange { at: early, first: true };
+        assert!(changes.contains(&("A2".to_string(), first)), "{changes:?}");
     }
 }

@@ -14,7 +14,7 @@ use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::trials::OverdueTrial;
-use crate::store::views::CsmFacts;
+use crate::store::views::{CsmFacts, LastHealthChange};
 use crate::tui::book::BookIndex;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
@@ -64,13 +64,13 @@ impl ScopeReads {
 
     /// For the first screen: from what was read with the CSM's rows, with
     /// the full history of only the accounts whose health changed lately
-    /// (all a drop needs) and the flagged notes.
+    /// from an earlier health (all a drop needs) and the flagged notes.
     fn beside_rows(
         store: &Store,
         csm: &str,
         today: NaiveDate,
         trends: Vec<SnapshotTrend>,
-        last_health_change: Vec<(String, DateTime<Utc>)>,
+        last_health_change: Vec<(String, LastHealthChange)>,
     ) -> anyhow::Result<ScopeReads> {
         let lately = days_before(today, DROP_DAYS);
         let mut reads = ScopeReads {
@@ -78,9 +78,9 @@ impl ScopeReads {
             flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
             ..ScopeReads::default()
         };
-        for (id, at) in last_health_change {
-            let day = at.date_naive();
-            if day >= lately {
+        for (id, change) in last_health_change {
+            let day = change.at.date_naive();
+            if day >= lately && !change.first {
                 let mut history = store.health_history(&id)?;
                 history.reverse();
                 reads.changes.insert(id, history);
