@@ -34,9 +34,78 @@ pub fn assign_tiers(ranked: &[Money], cuts_bp: &[BasisPoints]) -> Vec<Tier> {
         .collect()
 }
 
+/// Where each cut falls in a ranking of ARR cents (sorted descending): per
+/// cut, the rank of the first account whose ARR above reaches the cut, so
+/// every account ranked before it is in that tier or a higher one; `None`
+/// when no account reaches it. With the total ARR (negative counted as zero)
+/// these decide every account's tier without the ranking itself.
+pub fn cut_ranks(ranked_cents: &[i64], cuts_bp: &[BasisPoints]) -> (i128, Vec<Option<usize>>) {
+    let total: i128 = ranked_cents.iter().map(|c| i128::from((*c).max(0))).sum();
+    let mut ranks = vec![None; cuts_bp.len()];
+    let mut above: i128 = 0;
+    for (rank, cents) in ranked_cents.iter().enumerate() {
+        for (cut, found) in cuts_bp.iter().zip(ranks.iter_mut()) {
+            if found.is_none() && above * 10_000 >= i128::from(*cut) * total {
+                *found = Some(rank);
+            }
+        }
+        if ranks.iter().all(Option::is_some) {
+            break;
+        }
+        above += i128::from((*cents).max(0));
+    }
+    (total, ranks)
+}
+
+/// The tier of an account with `cents` of ARR in a book of `total`, given
+/// for each cut whether the account ranks before the first account at or
+/// past it ([`cut_ranks`]; always before when no account is): the same tier
+/// [`assign_tiers`] gives it.
+pub fn tier_before_cuts(
+    cents: i64,
+    total: i128,
+    before: impl IntoIterator<Item = bool>,
+    tail: Tier,
+) -> Tier {
+    if total == 0 || cents <= 0 {
+        return tail;
+    }
+    before
+        .into_iter()
+        .position(|before| before)
+        .map_or(tail, |index| Tier::try_from(index + 1).unwrap_or(tail))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn tiers_from_the_cut_ranks_are_the_assigned_tiers(
+            mut cents in proptest::collection::vec(-3i64..40, 0..60),
+            mut cuts in proptest::collection::vec(1i64..10_000, 0..4),
+        ) {
+            cents.sort_unstable_by(|a, b| b.cmp(a));
+            cuts.sort_unstable();
+            let ranked: Vec<Money> = cents.iter().map(|c| Money::from_cents(*c)).collect();
+            let assigned = assign_tiers(&ranked, &cuts);
+            let (total, ranks) = cut_ranks(&cents, &cuts);
+            let tail = Tier::try_from(cuts.len() + 1).unwrap_or(Tier::MAX);
+            for (rank, cents) in cents.iter().enumerate() {
+                let before = ranks.iter().map(|r| r.is_none_or(|first| rank < first));
+                prop_assert_eq!(tier_before_cuts(*cents, total, before, tail), assigned[rank]);
+            }
+        }
+    }
+
+    #[test]
+    fn the_cut_ranks_are_where_the_share_above_reaches_each_cut() {
+        // Total 100: shares above are 0, 40, 60, 75, 85, 95.
+        let (total, ranks) = cut_ranks(&[40, 20, 15, 10, 10, 5], &[4500, 7500, 9900]);
+        assert_eq!((total, ranks), (100, vec![Some(2), Some(3), None]));
+    }
 
     fn arr(units: &[i64]) -> Vec<Money> {
         units.iter().map(|u| Money::from_units(*u)).collect()

@@ -1,9 +1,9 @@
 //! Narrow reads that let the cockpit draw its first screen before the whole
 //! book is in memory: one CSM's book rows (through the `accounts_by_csm`
-//! index and the covering `contracts_next_end` index, one seek each), the
-//! book's ARR in rank order (the covering `accounts_by_arr` index, no row
-//! read) and the count of equal-ARR accounts ranked before one by id, so the
-//! Pareto tier of a CSM's account is exact without loading every account.
+//! index and the covering `contracts_next_end` index, one seek each), and
+//! where the Pareto tier cuts fall in the book's ARR ranking (the covering
+//! `accounts_by_arr` index, no row read), so the tier of a CSM's account is
+//! exact without loading every account.
 //! Read only; no snapshot is read here (a snapshot trend is kept beside
 //! each account).
 
@@ -11,47 +11,80 @@ use super::accounts::{BookRow, decode_book_row, fast_date, text_ref, time_of};
 use super::triage::{SnapshotTrend, TREND_MONTHS};
 use super::{Store, StoreResult};
 use crate::domain::Money;
+use crate::domain::config::BasisPoints;
+use crate::domain::tier::{Tier, cut_ranks, tier_before_cuts};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 
-/// See `Store::arr_ranked_above`.
+/// Where the Pareto tier cuts fall in the whole book's ARR ranking (largest
+/// ARR first, ties by id): enough to give any account its tier without
+/// loading the book. See [`Store::arr_tier_bounds`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArrRanks {
-    /// Per account asked for: the ARR cents of the accounts ranked above it.
-    pub above: Vec<i128>,
-    /// The whole book's ARR in cents.
+pub struct TierBounds {
+    /// The whole book's ARR in cents (negative counted as zero).
     pub total: i128,
     /// Accounts in the whole book.
     pub count: usize,
+    /// Per cut, the (ARR cents, id) of the first account at or past it.
+    bounds: Vec<Option<(i64, String)>>,
+}
+
+impl TierBounds {
+    /// The tier of the account with `cents` of ARR and this `id`.
+    pub fn tier(&self, cents: i64, id: &str, tail: Tier) -> Tier {
+        let before = self.bounds.iter().map(|bound| {
+            bound.as_ref().is_none_or(|(first, first_id)| {
+                cents > *first || (cents == *first && id < first_id.as_str())
+            })
+        });
+        tier_before_cuts(cents, self.total, before, tail)
+    }
+
+    /// The bounds of a book given as (ARR cents, id) in rank order.
+    pub fn of_ranked(ranked: &[(i64, &str)], cuts_bp: &[BasisPoints]) -> TierBounds {
+        let cents: Vec<i64> = ranked.iter().map(|(c, _)| *c).collect();
+        let (total, ranks) = cut_ranks(&cents, cuts_bp);
+        let bounds = ranks
+            .into_iter()
+            .map(|rank| rank.and_then(|r| ranked.get(r)).map(|(c, id)| (*c, id.to_string())))
+            .collect();
+        TierBounds { total, count: ranked.len(), bounds }
+    }
 }
 
 impl Store {
-    /// For accounts given as (ARR cents, id) in rank order (largest ARR
-    /// first, ties by id): the ARR in cents of all the accounts ranked above
-    /// each (negative ARR counted as zero), with the whole book's ARR and
-    /// account count. One walk of the ARR index, no row read: what the
-    /// Pareto tiers of a few accounts need without loading the book.
-    pub fn arr_ranked_above(&self, ranked: &[(i64, &str)]) -> StoreResult<ArrRanks> {
-        let mut statement =
-            self.conn.prepare("SELECT arr_cents, id FROM accounts ORDER BY arr_cents DESC, id")?;
-        let mut rows = statement.query([])?;
-        let mut ranks = ArrRanks { above: Vec::with_capacity(ranked.len()), total: 0, count: 0 };
-        let mut next = ranked.iter().peekable();
-        while let Some(row) = rows.next()? {
-            let cents: i64 = row.get(0)?;
-            while let Some((arr, id)) = next.peek() {
-                let here = (std::cmp::Reverse(cents), text_ref(row, 1).unwrap_or(""));
-                if (std::cmp::Reverse(*arr), *id) > here {
-                    break;
-                }
-                ranks.above.push(ranks.total);
-                next.next();
+    /// Where the tier cuts `cuts_bp` fall in the whole book's ARR ranking:
+    /// one walk of the ARR index reading only the amounts, then one seek
+    /// per cut for the id of the account there.
+    pub fn arr_tier_bounds(&self, cuts_bp: &[BasisPoints]) -> StoreResult<TierBounds> {
+        let mut cents: Vec<i64> = Vec::new();
+        {
+            let mut statement =
+                self.conn.prepare("SELECT arr_cents FROM accounts ORDER BY arr_cents DESC")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                cents.push(row.get(0)?);
             }
-            ranks.total += i128::from(cents.max(0));
-            ranks.count += 1;
         }
-        ranks.above.extend(next.map(|_| ranks.total));
-        Ok(ranks)
+        let (total, ranks) = cut_ranks(&cents, cuts_bp);
+        let mut statement = self.conn.prepare(
+            "SELECT id FROM accounts WHERE arr_cents = ?1 ORDER BY id LIMIT 1 OFFSET ?2",
+        )?;
+        let mut bounds = Vec::with_capacity(ranks.len());
+        for rank in ranks {
+            let bound = match rank.and_then(|r| Some((r, *cents.get(r)?))) {
+                Some((rank, at)) => {
+                    // The rank within the run of equal amounts, ordered by id.
+                    let offset = rank - cents.partition_point(|c| *c > at);
+                    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+                    let id: String = statement.query_row(params![at, offset], |r| r.get(0))?;
+                    Some((at, id))
+                }
+                None => None,
+            };
+            bounds.push(bound);
+        }
+        Ok(TierBounds { total, count: cents.len(), bounds })
     }
 
     /// The book rows of the accounts whose CSM is `csm`, largest ARR first
@@ -162,12 +195,12 @@ mod tests {
             let mine: Vec<BookRow> = all.iter().filter(|r| r.csm == csm).cloned().collect();
             assert_eq!(store.book_rows_of_csm(csm, today).expect("rows"), mine);
         }
-        // Globex (50,000) above Acme (12,000).
-        let asked: Vec<(i64, &str)> = all.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
-        let ranks = store.arr_ranked_above(&asked).expect("ranks");
-        assert_eq!(ranks, ArrRanks { above: vec![0, 5_000_000], total: 6_200_000, count: 2 });
-        let ranks = store.arr_ranked_above(&asked[1..]).expect("ranks");
-        assert_eq!(ranks.above, [5_000_000]);
+        // Globex (50,000) then Acme (12,000): Globex alone reaches 45%.
+        let bounds = store.arr_tier_bounds(&[4500, 9000]).expect("bounds");
+        assert_eq!((bounds.total, bounds.count), (6_200_000, 2));
+        assert_eq!((bounds.tier(5_000_000, "A2", 3), bounds.tier(1_200_000, "A1", 3)), (1, 2));
+        let ranked: Vec<(i64, &str)> = all.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
+        assert_eq!(TierBounds::of_ranked(&ranked, &[4500, 9000]), bounds);
         // The trends read with the rows are those read alone.
         let mut store = store;
         store

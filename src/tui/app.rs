@@ -111,16 +111,21 @@ fn first_book(
     let today = clock.today();
     let path = store.path();
     if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
+        // Where the whole book's tier cuts fall needs no row of the user's:
+        // found on a connection of its own meanwhile.
+        let bounds = {
+            let (path, cuts) = (path.to_path_buf(), config.tier_cuts_bp.clone());
+            std::thread::spawn(move || Store::open_aside(&path)?.arr_tier_bounds(&cuts))
+        };
         let CsmRows { rows, facts } = store.csm_rows(user, today)?;
+        // On any failure there, Today reads its facts itself.
+        let today_facts = match rows.is_empty() {
+            true => None,
+            false => TodayFacts::beside_rows(store, user, today, facts).ok(),
+        };
+        let bounds = bounds.join().map_err(|_| anyhow::anyhow!("ranking the book failed"))??;
         if !rows.is_empty() {
-            let asked: Vec<(i64, &str)> =
-                rows.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
-            let ranks = store.arr_ranked_above(&asked)?;
-            let above = ranks.above;
-            let book =
-                BookIndex::for_csm(rows, &above, ranks.total, ranks.count, config, today, user);
-            // On any failure there, Today reads its facts itself.
-            let today_facts = TodayFacts::beside_rows(store, user, today, facts).ok();
+            let book = BookIndex::for_csm(rows, &bounds, config, today, user);
             return Ok(FirstBook { book, partial: true, today_facts });
         }
     }
@@ -239,6 +244,7 @@ impl App {
     /// poll or wait for the book starts it too.
     pub fn start_loading(&mut self) {
         if std::mem::take(&mut self.loader_due) {
+            self.store.release_mapped_pages();
             let today = self.clock.today();
             self.loader =
                 Some(BookLoader::start(self.store.path(), &self.config, today, &self.user));
@@ -342,7 +348,11 @@ impl App {
             let (pane, mut cx) = self.cx_parts();
             let result = pane.refresh(&mut cx);
             pane.resize(pane_area, &mut cx);
-            self.store.release_mapped_pages();
+            // The first screen's pages are let go once it is drawn
+            // (`start_loading`), not before.
+            if !self.loader_due {
+                self.store.release_mapped_pages();
+            }
             if let Err(error) = result {
                 self.error(format!("{error:#}"));
             }

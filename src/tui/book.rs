@@ -9,6 +9,7 @@
 
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
+use crate::store::views::TierBounds;
 use chrono::NaiveDate;
 use memchr::memmem::Finder;
 use std::cell::OnceCell;
@@ -245,31 +246,19 @@ impl BookIndex {
 
     /// Builds the index of one CSM's accounts only (`rows`, largest ARR
     /// first, ties by id), for the first screen while the whole book loads:
-    /// `above` is, per row, the ARR in cents of the whole book's accounts
-    /// ranked above it, `total` the whole book's ARR and `count` its
-    /// accounts. Tiers and totals are those of the whole book.
+    /// `bounds` says where the whole book's tier cuts fall and holds its ARR
+    /// and account count. Tiers and totals are those of the whole book.
     pub fn for_csm(
         rows: Vec<BookRow>,
-        above: &[i128],
-        total: i128,
-        count: usize,
+        bounds: &TierBounds,
         config: &Config,
         today: NaiveDate,
         user: &str,
     ) -> BookIndex {
         let mut book = BookIndex::new(Vec::new(), config, today, user);
         let tail = book.tier_count;
-        let tiers = rows
-            .iter()
-            .zip(above)
-            .map(|(row, above)| {
-                if total == 0 || row.arr.cents() <= 0 {
-                    tail
-                } else {
-                    tier_for(*above, total, &config.tier_cuts_bp, tail)
-                }
-            })
-            .collect();
+        let tiers = rows.iter().map(|row| bounds.tier(row.arr.cents(), &row.id, tail)).collect();
+        let (total, count) = (bounds.total, bounds.count);
         book.total_arr = Money::from_cents(i64::try_from(total).unwrap_or(i64::MAX));
         book.rows_arr = rows.iter().map(|r| r.arr).sum();
         book.rows = rows;
@@ -492,20 +481,6 @@ impl BookIndex {
         finder.needle().is_empty()
             || finder.find(self.search_texts().get(index).as_bytes()).is_some()
     }
-}
-
-/// The Pareto tier of an account with `above` cents of ARR ranked above it,
-/// as `assign_tiers` rules it.
-fn tier_for(
-    above: i128,
-    total: i128,
-    cuts_bp: &[crate::domain::config::BasisPoints],
-    tail: u8,
-) -> u8 {
-    cuts_bp
-        .iter()
-        .position(|cut| above * 10_000 < i128::from(*cut) * total)
-        .map_or(tail, |index| u8::try_from(index + 1).unwrap_or(tail))
 }
 
 /// Absorption in basis points (units / potential units); `-1` when unknown.

@@ -123,15 +123,9 @@ fn one_csms_index_has_the_whole_books_tiers_and_totals() {
     let config = Config { tier_cuts_bp: vec![4500, 6000, 7500], ..Config::default() };
     let whole = BookIndex::new(rows.clone(), &config, today, "ana");
     let mine: Vec<BookRow> = rows.iter().filter(|r| r.csm == "ana").cloned().collect();
-    let above: Vec<i128> = mine
-        .iter()
-        .map(|m| {
-            let position = rows.iter().position(|r| r.id == m.id).expect("in the book");
-            rows[..position].iter().map(|r| i128::from(r.arr.cents())).sum()
-        })
-        .collect();
-    let total = i128::from(whole.total_arr().cents());
-    let partial = BookIndex::for_csm(mine, &above, total, 6, &config, today, "ana");
+    let ranked: Vec<(i64, &str)> = rows.iter().map(|r| (r.arr.cents(), r.id.as_str())).collect();
+    let bounds = TierBounds::of_ranked(&ranked, &config.tier_cuts_bp);
+    let partial = BookIndex::for_csm(mine, &bounds, &config, today, "ana");
     assert!(!partial.is_complete() && whole.is_complete());
     assert_eq!((partial.len(), partial.total_arr()), (whole.len(), whole.total_arr()));
     for row in partial.rows() {
