@@ -18,9 +18,12 @@ pub enum Column {
     Time,
 }
 
-/// Whole months from the anchor's month to today's month.
+/// Whole months to move the anchor by so that it lands on today or in the
+/// month before it, never after: what the book records as done by its
+/// anchor date (a touch, a health change) is never in the future.
 pub fn months_between(anchor: NaiveDate, today: NaiveDate) -> i32 {
-    Month::of(today).0 - Month::of(anchor).0
+    let months = Month::of(today).0 - Month::of(anchor).0;
+    if shift_date(anchor, months) > today { months - 1 } else { months }
 }
 
 /// A date moved by whole months, the day clamped to the month's end
@@ -103,11 +106,17 @@ mod tests {
     }
 
     #[test]
-    fn months_between_counts_calendar_months_not_days() {
-        assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 1)), 0);
+    fn months_between_never_moves_the_anchor_past_today() {
+        assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 15)), 0);
+        assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 1)), -1);
+        assert_eq!(months_between(d(2026, 11, 15), d(2026, 12, 4)), 0);
         assert_eq!(months_between(d(2026, 11, 15), d(2026, 12, 31)), 1);
         assert_eq!(months_between(d(2026, 11, 15), d(2028, 2, 29)), 15);
-        assert_eq!(months_between(d(2026, 11, 15), d(2025, 1, 1)), -22);
+        assert_eq!(months_between(d(2026, 11, 15), d(2025, 1, 1)), -23);
+        for today in [d(2026, 12, 4), d(2027, 3, 14), d(2027, 3, 15), d(2025, 1, 1)] {
+            let moved = shift_date(d(2026, 11, 15), months_between(d(2026, 11, 15), today));
+            assert!(moved <= today && (today - moved).num_days() < 31, "{today}: {moved}");
+        }
     }
 
     #[test]
