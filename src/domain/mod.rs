@@ -7,6 +7,7 @@ pub mod account;
 pub mod churn;
 pub mod config;
 pub mod contract;
+pub mod count;
 pub mod health;
 pub mod moment;
 pub mod money;

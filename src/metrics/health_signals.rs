@@ -17,6 +17,7 @@
 //! each signal has a key (kind and the fact behind it) so a dismissed one
 //! stays dismissed until the fact changes.
 
+use crate::domain::count::days as days_text;
 use crate::domain::{Config, Health, Money, Month, NoteKind};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -125,8 +126,14 @@ pub fn signals(facts: &SignalFacts, today: NaiveDate, config: &Config) -> Vec<Si
                 key: format!("renewal_review:{renewal}"),
                 suggests: facts.health.unwrap_or(Health::Yellow),
                 why: match age {
-                    Some(age) => format!("renews in {days} days and health is {age} days old"),
-                    None => format!("renews in {days} days and has no health"),
+                    Some(age) => {
+                        format!(
+                            "renews in {} and health is {} old",
+                            days_text(days),
+                            days_text(age)
+                        )
+                    }
+                    None => format!("renews in {} and has no health", days_text(days)),
                 },
             });
         }

@@ -20,7 +20,7 @@
 
 use super::board::{AccountNames, AccountPosition, Names, Standing};
 use crate::domain::tier::Tier;
-use crate::domain::{Health, Money, Stage};
+use crate::domain::{Health, Money, Stage, count};
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -136,9 +136,9 @@ pub fn score_parts(position: impl Into<Standing>, today: NaiveDate) -> Vec<Score
     let days = position.days_to_renewal(today);
     let renewal_why = match days {
         Some(days) if days <= RENEWAL_GUARD_DAYS => {
-            format!("renews in {days} days (≤ {RENEWAL_GUARD_DAYS})")
+            format!("renews in {} (≤ {RENEWAL_GUARD_DAYS})", count::days(days))
         }
-        Some(days) => format!("renews in {days} days"),
+        Some(days) => format!("renews in {}", count::days(days)),
         None => "no renewal ahead".to_string(),
     };
     vec![

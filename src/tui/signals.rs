@@ -4,7 +4,7 @@
 //! themselves are pure and live in `metrics::health_signals` and
 //! `metrics::triage`.
 
-use crate::domain::{Config, Health, NoteKind};
+use crate::domain::{Config, Health, NoteKind, count};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
 use crate::metrics::triage::{self, Finding, FindingKind};
 use crate::metrics::windows::MomentRow;
@@ -338,7 +338,7 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
                 rows.push(base(
                     FindingKind::Renewal { window, days, date },
                     format!("renewal:{date}:{window}"),
-                    format!("renews {date} (in {days} days, {window}-day window)"),
+                    format!("renews {date} (in {}, {window}-day window)", count::days(days)),
                 ));
             }
         }
@@ -377,7 +377,11 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
                 "no_touch".to_string(),
                 match untouched {
                     Some(days) => {
-                        format!("no touch for {days} days (tier {} cadence {cadence})", facts.tier)
+                        format!(
+                            "no touch for {} (tier {} cadence {cadence})",
+                            count::days(days),
+                            facts.tier
+                        )
                     }
                     None => format!("never touched (tier {} cadence {cadence})", facts.tier),
                 },
@@ -414,7 +418,7 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
             account_id: row.id.clone(),
             name: row.name.clone(),
             key: format!("moment:{}:{}", kind, moment.due_on),
-            why: format!("{title} was due {} ({days_late} days late)", moment.due_on),
+            why: format!("{title} was due {} ({} late)", moment.due_on, count::days(days_late)),
             kind: FindingKind::MomentOverdue { kind, title, due_on: moment.due_on, days_late },
             arr: row.arr,
             tier: book.tier(index),
