@@ -252,10 +252,11 @@ impl TodayFacts {
     ) -> anyhow::Result<TodayFacts> {
         let CsmFacts { trends, last_health_change, last_contract_end } = read;
         let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
-        let (since, before) = (days_before(today, LOST_RENEWAL_DAYS), days_before(today, 1));
+        // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
+        let since = days_before(today, LOST_RENEWAL_DAYS);
         let ended = last_contract_end
             .into_iter()
-            .filter(|(_, day)| (since..=before).contains(day) && before < today)
+            .filter(|(_, day)| since <= *day && *day < today)
             .map(|(id, _)| id);
         let lost = store.lost_renewals_of(ended, today)?;
         TodayFacts::read_rest(store, user, today, reads, lost)
