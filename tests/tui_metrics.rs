@@ -108,8 +108,11 @@ fn app(path: &Path) -> App {
         .with_db_label("book.db")
 }
 
+/// A key at a typing pace: what it started behind the screen is done before
+/// the next one.
 fn key(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.settle_background();
 }
 
 fn chars(app: &mut App, text: &str) {
@@ -329,4 +332,43 @@ fn snapshots_of_every_section() {
     chars(&mut app, "l");
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("drill_members_80x24", shown(&app, 80, 24));
+}
+
+/// A key as it arrives, with nothing finished behind the screen yet.
+fn key_now(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn a_key_only_starts_a_drill_down_or_a_period_and_the_pause_after_it_shows_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    open_metrics(&mut app);
+    // Enter starts the list of every cohort member; the screen says so.
+    key_now(&mut app, KeyCode::Enter);
+    assert!(app.settling());
+    let text = shown(&app, 120, 30);
+    assert!(text.contains("listing the accounts…"), "{text}");
+    app.settle_background();
+    assert!(!app.settling());
+    let text = shown(&app, 120, 30);
+    assert!(text.contains("Every cohort member") && text.contains("5 listed"), "{text}");
+    key(&mut app, KeyCode::Esc);
+    // Esc before the list comes closes it for good.
+    key_now(&mut app, KeyCode::Enter);
+    key_now(&mut app, KeyCode::Esc);
+    app.settle_background();
+    let text = shown(&app, 120, 30);
+    assert!(!text.contains("listed") && text.contains("NRR"), "{text}");
+    // Three period keys in a row: the period the user stops on is computed.
+    for _ in 0..3 {
+        key_now(&mut app, KeyCode::Char('<'));
+    }
+    let text = shown(&app, 120, 30);
+    assert!(text.contains("computing 2024-02 → 2025-02…"), "{text}");
+    assert!(text.contains("2024-05 → 2025-05 (12 months)"), "{text}");
+    app.settle_background();
+    let text = shown(&app, 120, 30);
+    assert!(text.contains("2024-02 → 2025-02 (12 months)"), "{text}");
+    assert!(text.contains("At 2025-02, cohort of 2024-02"), "{text}");
 }

@@ -109,6 +109,16 @@ pub struct Drill {
     pub rows: Vec<DrillRow>,
 }
 
+/// What depends on the period: see [`MetricsData::figures`].
+#[derive(Debug, Clone)]
+pub struct PeriodFigures {
+    pub period: Period,
+    pub retention: Retention,
+    pub bridge: Bridge,
+    pub pareto: Pareto,
+    pub renewals: RenewalRates,
+}
+
 /// Everything the pane shows, for one period.
 #[derive(Debug, Clone)]
 pub struct MetricsData {
@@ -166,18 +176,56 @@ impl MetricsData {
     /// Recomputes the period's numbers (the trailing series and the cake
     /// do not depend on it). The period is kept inside the book.
     pub fn set_period(&mut self, period: Period, cuts_bp: &[i64]) {
+        let figures = self.figures(period, cuts_bp);
+        self.apply(figures);
+    }
+
+    /// `period` moved inside the book's months (at least one month long).
+    pub fn clamp(&self, period: Period) -> Period {
         let (Some(first), Some(last)) = (self.grid.first_month(), self.grid.last_month()) else {
-            return;
+            return period;
         };
         let to = Month(period.to.0.clamp(first.0, last.0));
         let months = period.months.clamp(1, (to.0 - first.0).max(1));
-        self.period = Period { to, months };
-        self.retention = retention_at(&self.grid, to);
-        self.bridge = bridge(&self.grid, self.period.from(), to);
-        self.pareto = pareto_at(&self.grid, to, cuts_bp);
-        let (from_date, to_date) = self.period.dates();
-        // The lines behind the totals are listed only when drilled into.
-        self.renewals = self.renewal_book.totals(from_date, to_date);
+        Period { to, months }
+    }
+
+    /// The numbers of `period` (clamped into the book), computed without
+    /// changing what is shown.
+    pub fn figures(&self, period: Period, cuts_bp: &[i64]) -> PeriodFigures {
+        let period = self.clamp(period);
+        let (from_date, to_date) = period.dates();
+        PeriodFigures {
+            period,
+            retention: retention_at(&self.grid, period.to),
+            bridge: bridge(&self.grid, period.from(), period.to),
+            pareto: pareto_at(&self.grid, period.to, cuts_bp),
+            // The lines behind the totals are listed only when drilled into.
+            renewals: self.renewal_book.totals(from_date, to_date),
+        }
+    }
+
+    /// Shows the numbers of another period.
+    pub fn apply(&mut self, figures: PeriodFigures) {
+        let PeriodFigures { period, retention, bridge, pareto, renewals } = figures;
+        (self.period, self.retention, self.bridge, self.pareto, self.renewals) =
+            (period, retention, bridge, pareto, renewals);
+    }
+
+    /// The accounts behind the `selected` number of `section` (in the order
+    /// of [`super::SECTIONS`]); `None` when there is no such number.
+    pub fn drill(&self, section: usize, selected: usize) -> Option<Drill> {
+        Some(match section {
+            0 => self.members_drill(match selected {
+                0 => MemberFilter::All,
+                1 => MemberFilter::ChurnedOrContracted,
+                _ => MemberFilter::Churned,
+            }),
+            1 => self.bridge_drill(*Movement::ALL.get(selected)?),
+            2 => self.cohort_drill(selected)?,
+            3 => self.tier_drill(self.pareto.tiers.get(selected)?.tier),
+            _ => self.renewals_drill(selected == 1),
+        })
     }
 
     /// Retention members at the period's month, filtered.

@@ -65,7 +65,10 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
     if let Some(data) = &pane.data {
-        let load = format!("computed in {} ms ", data.load_ms);
+        let load = match pane.waiting() {
+            Some(waiting) => format!("{waiting} "),
+            None => format!("computed in {} ms ", data.load_ms),
+        };
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(load, theme.dim())).right_aligned()),
             tabs,
@@ -139,6 +142,9 @@ fn draw_drill(
             theme.title(),
         )),
     ];
+    if drill.rows.is_empty() {
+        lines.push(Line::from(Span::styled("No account is behind this number.", theme.dim())));
+    }
     for index in cursor.window(drill.rows.len()) {
         let row = &drill.rows[index];
         let name = view.book.by_id(&row.account_id).map_or(row.account_id.as_str(), |r| &r.name);

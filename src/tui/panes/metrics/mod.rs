@@ -7,7 +7,11 @@
 //!
 //! The book's snapshots and contracts are read when the pane is first shown
 //! (not when the cockpit starts), every number is computed then and kept in
-//! `data::MetricsData`; moving the period recomputes once. Writes made in the
+//! `data::MetricsData`. A drill-down's list and a moved period's numbers go
+//! through the whole book (tens of milliseconds at 100,000 accounts), so a
+//! key only asks for them and they are computed between keys
+//! (`Pane::count_step`), the latest period asked for first: a held `>`
+//! computes the period the user stops on, not every one on the way. Writes made in the
 //! cockpit (health, notes, owners) never touch snapshots or contracts, so a
 //! refresh after them keeps the results. Drawing (`draw.rs`) only reads.
 
@@ -22,7 +26,7 @@ use crate::tui::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::charts::buckets;
-use data::{Drill, MemberFilter, MetricsData, Movement, Period};
+use data::{Drill, MetricsData, Movement, Period};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -67,6 +71,10 @@ pub struct ParetoPoints {
 #[derive(Debug, Default)]
 pub struct MetricsPane {
     data: Option<MetricsData>,
+    /// The period asked for and not computed yet.
+    period_asked: Option<Period>,
+    /// The (section, number) whose drill-down was asked for and not shown yet.
+    drill_asked: Option<(usize, usize)>,
     loaded: bool,
     error: Option<String>,
     cuts: Vec<BasisPoints>,
@@ -91,38 +99,45 @@ impl MetricsPane {
         }
     }
 
-    fn drill_for_selection(&self) -> Option<Drill> {
-        let data = self.data.as_ref()?;
-        Some(match self.section {
-            0 => data.members_drill(match self.selected {
-                0 => MemberFilter::All,
-                1 => MemberFilter::ChurnedOrContracted,
-                _ => MemberFilter::Churned,
-            }),
-            1 => data.bridge_drill(*Movement::ALL.get(self.selected)?),
-            2 => data.cohort_drill(self.selected)?,
-            3 => data.tier_drill(data.pareto.tiers.get(self.selected)?.tier),
-            _ => data.renewals_drill(self.selected == 1),
-        })
-    }
-
     /// Rows a drill list shows: the area less the border, tabs, title and header.
     fn drill_height(&self) -> usize {
         usize::from(self.area.height.saturating_sub(5))
     }
 
+    /// The period shown once the one asked for is computed.
+    fn target_period(&self) -> Option<Period> {
+        self.period_asked.or_else(|| self.data.as_ref().map(|d| d.period))
+    }
+
+    /// What the pane is computing between keys, to say so.
+    pub(super) fn waiting(&self) -> Option<String> {
+        if let Some(period) = self.period_asked {
+            return Some(format!("computing {} → {}…", period.from(), period.to));
+        }
+        self.drill_asked.map(|_| "listing the accounts…".to_string())
+    }
+
     fn move_period(&mut self, action: Action) {
-        let Some(data) = &mut self.data else { return };
-        let Period { to, months } = data.period;
-        let period = match action {
+        let (Some(data), Some(Period { to, months })) = (&self.data, self.target_period()) else {
+            return;
+        };
+        let period = data.clamp(match action {
             Action::PeriodEarlier => Period { to: to.minus(1), months },
             Action::PeriodLater => Period { to: to.plus(1), months },
             Action::PeriodLonger => Period { to, months: months + 1 },
             _ => Period { to, months: months - 1 },
-        };
-        data.set_period(period, &self.cuts);
+        });
+        if period == (Period { to, months }) {
+            return;
+        }
+        self.period_asked = (period != data.period).then_some(period);
+        self.forget_drill();
+    }
+
+    /// Closes the drill-down, shown or asked for.
+    fn forget_drill(&mut self) {
         self.drill = None;
-        self.prepare_pareto();
+        self.drill_asked = None;
     }
 
     /// Buckets the ranked accounts to the chart's width (two points a cell).
@@ -212,7 +227,35 @@ impl Pane for MetricsPane {
         }
     }
 
+    fn counting(&self) -> bool {
+        self.period_asked.is_some() || self.drill_asked.is_some()
+    }
+
+    /// Computes what a key asked for, one piece a step: the period first,
+    /// then the drill-down (on the new period's numbers).
+    fn count_step(&mut self, _book: &BookIndex) -> bool {
+        let Some(data) = &mut self.data else {
+            (self.period_asked, self.drill_asked) = (None, None);
+            return true;
+        };
+        if let Some(period) = self.period_asked.take() {
+            data.set_period(period, &self.cuts);
+            self.prepare_pareto();
+        } else if let Some((section, selected)) = self.drill_asked.take()
+            && let Some(drill) = data.drill(section, selected)
+        {
+            let mut cursor = Cursor::default();
+            cursor.set_height(self.drill_height(), drill.rows.len());
+            self.drill = Some((drill, cursor));
+        }
+        !self.counting()
+    }
+
     fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+        if action == Action::Back && self.drill.is_none() && self.drill_asked.is_some() {
+            self.forget_drill();
+            return Request::None;
+        }
         if let Some((drill, cursor)) = &mut self.drill {
             let len = drill.rows.len();
             match action {
@@ -228,7 +271,7 @@ impl Pane for MetricsPane {
                         .get(cursor.selected)
                         .map_or(Request::None, |row| Request::OpenAccount(row.account_id.clone()));
                 }
-                Action::Back => self.drill = None,
+                Action::Back => self.forget_drill(),
                 _ => return self.update_section(action),
             }
             return Request::None;
@@ -254,7 +297,7 @@ impl MetricsPane {
                 let step = if action == Action::NextSection { 1 } else { SECTIONS.len() - 1 };
                 self.section = (self.section + step) % SECTIONS.len();
                 self.selected = 0;
-                self.drill = None;
+                self.forget_drill();
             }
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(items.saturating_sub(1)),
@@ -268,16 +311,10 @@ impl MetricsPane {
                 self.explain = false;
             }
             Action::Open => {
-                let Some(drill) = self.drill_for_selection() else {
-                    return Request::None;
-                };
-                if drill.rows.is_empty() {
-                    return Request::Message(format!("{}: no account", drill.title));
+                if self.data.is_some() {
+                    self.explain = false;
+                    self.drill_asked = Some((self.section, self.selected));
                 }
-                let mut cursor = Cursor::default();
-                cursor.set_height(self.drill_height(), drill.rows.len());
-                self.explain = false;
-                self.drill = Some((drill, cursor));
             }
             Action::PeriodEarlier
             | Action::PeriodLater
