@@ -340,10 +340,16 @@ fn key_now(app: &mut App, code: KeyCode) {
 }
 
 #[test]
-fn a_key_only_starts_a_drill_down_or_a_period_and_the_pause_after_it_shows_them() {
+fn a_key_only_starts_the_metrics_a_drill_down_or_a_period_and_the_pause_after_shows_them() {
     let dir = tempfile::tempdir().expect("dir");
     let mut app = app(&fixture(dir.path()));
-    open_metrics(&mut app);
+    // The key only shows the pane, saying what it computes in the pause after.
+    let index = app.pane_scopes().iter().position(|(scope, _)| *scope == "metrics").expect("pane");
+    let digit = char::from_digit(u32::try_from(index + 1).expect("index"), 10).expect("digit");
+    key_now(&mut app, KeyCode::Char(digit));
+    assert!(shown(&app, 120, 30).contains("Computing the metrics of the whole book…"));
+    app.settle_background();
+    assert!(shown(&app, 120, 30).contains("NRR"));
     // Enter starts the list of every cohort member; the screen says so.
     key_now(&mut app, KeyCode::Enter);
     assert!(app.settling());

@@ -80,6 +80,10 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
                 format!("  The metrics could not be computed: {error}"),
                 theme.error(),
             ))],
+            None if pane.loading() => vec![
+                Line::from(""),
+                Line::from(Span::styled("  Computing the metrics of the whole book…", theme.dim())),
+            ],
             None => vec![
                 Line::from(""),
                 Line::from(Span::styled("  No ARR snapshots yet.", theme.title())),

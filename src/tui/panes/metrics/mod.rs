@@ -29,6 +29,7 @@ use crate::tui::widgets::charts::buckets;
 use data::{Drill, MetricsData, Movement, Period};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use std::path::PathBuf;
 
 const KEYS: &[(&str, Action)] = &[
     ("l", Action::NextSection),
@@ -71,6 +72,9 @@ pub struct ParetoPoints {
 #[derive(Debug, Default)]
 pub struct MetricsPane {
     data: Option<MetricsData>,
+    /// The database to compute the metrics from, when the pane is shown
+    /// first; done in the pause after the key.
+    load_from: Option<PathBuf>,
     /// The period asked for and not computed yet.
     period_asked: Option<Period>,
     /// The (section, number) whose drill-down was asked for and not shown yet.
@@ -107,6 +111,22 @@ impl MetricsPane {
     /// The period shown once the one asked for is computed.
     fn target_period(&self) -> Option<Period> {
         self.period_asked.or_else(|| self.data.as_ref().map(|d| d.period))
+    }
+
+    /// Takes in the computed metrics, or why they could not be.
+    fn install(&mut self, loaded: Result<Option<MetricsData>, String>) {
+        match loaded {
+            Ok(data) => {
+                self.data = data;
+                self.prepare_pareto();
+            }
+            Err(error) => self.error = Some(error),
+        }
+    }
+
+    /// Whether the metrics are still to be computed.
+    pub(super) fn loading(&self) -> bool {
+        self.load_from.is_some()
     }
 
     /// What the pane is computing between keys, to say so.
@@ -195,23 +215,17 @@ impl Pane for MetricsPane {
         }
         self.loaded = true;
         self.cuts = cx.config.tier_cuts_bp.clone();
-        // A database file is read on a connection of its own, page by page:
-        // the whole grid and every contract, read once, need not stay mapped.
-        let aside = Some(cx.store.path()).filter(|p| p.is_file()).map(Store::open_aside);
-        let store = match &aside {
-            Some(Ok(store)) => store,
-            _ => cx.store,
-        };
-        match MetricsData::load(store, &self.cuts) {
-            Ok(data) => {
-                self.data = data;
-                self.prepare_pareto();
-                Ok(())
-            }
-            Err(error) => {
-                self.error = Some(format!("{error:#}"));
-                Err(error.context("computing the metrics"))
-            }
+        // A database file is computed in the pause after the key
+        // (`count_step`), once the pane has said so: the key only asks.
+        if cx.store.path().is_file() {
+            self.load_from = Some(cx.store.path().to_path_buf());
+            return Ok(());
+        }
+        let loaded = MetricsData::load(cx.store, &self.cuts);
+        self.install(loaded.map_err(|error| format!("{error:#}")));
+        match &self.error {
+            Some(error) => Err(anyhow::anyhow!("computing the metrics: {error}")),
+            None => Ok(()),
         }
     }
 
@@ -228,12 +242,22 @@ impl Pane for MetricsPane {
     }
 
     fn counting(&self) -> bool {
-        self.period_asked.is_some() || self.drill_asked.is_some()
+        self.load_from.is_some() || self.period_asked.is_some() || self.drill_asked.is_some()
     }
 
     /// Computes what a key asked for, one piece a step: the period first,
     /// then the drill-down (on the new period's numbers).
     fn count_step(&mut self, _book: &BookIndex) -> bool {
+        if let Some(path) = self.load_from.take() {
+            // A database file is read on a connection of its own, page by
+            // page: the whole grid and every contract, read once, need not
+            // stay mapped.
+            let loaded = Store::open_aside(&path)
+                .map_err(anyhow::Error::from)
+                .and_then(|store| MetricsData::load(&store, &self.cuts));
+            self.install(loaded.map_err(|error| format!("{error:#}")));
+            return !self.counting();
+        }
         let Some(data) = &mut self.data else {
             (self.period_asked, self.drill_asked) = (None, None);
             return true;
