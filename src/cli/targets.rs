@@ -123,7 +123,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     output::print_table(
         &[
-            "#",
             "account",
             "am",
             "stage",
