@@ -166,14 +166,8 @@ fn every_report_shows_hostile_text_inert() {
     assert!(book.ok(&["targets"]).contains(shown), "targets shows the name visibly");
     let report = book.ok(&["churn", "report"]);
     assert!(report.contains("budget␛]8;;http://x␇cut␍␛[A"), "{report}");
-    let product = book.run(&[
-        "metrics",
-        "retention",
-        "--as-of",
-        "2025-02",
-        "--product",
-        HOSTILE_PRODUCT,
-    ]);
+    let product =
+        book.run(&["metrics", "retention", "--as-of", "2025-02", "--product", HOSTILE_PRODUCT]);
     let product = String::from_utf8(product.stdout).expect("utf-8");
     assert_inert("metrics retention --product", &product);
     assert!(product.contains("Core␛[5m⟨U+0085⟩x"), "{product}");

@@ -167,7 +167,11 @@ fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
     chain.status = ChainStatus::Saved;
     let id =
         store.save_churn_chain(&chain, &context.user, context.clock.now()).context("refused")?;
-    output::say(&format!("Recorded chain {id} for {name} ({}): {}", args.account, chain.sentence()));
+    output::say(&format!(
+        "Recorded chain {id} for {name} ({}): {}",
+        args.account,
+        chain.sentence()
+    ));
     let root = chain.root_cause().map(|l| l.label().to_string()).unwrap_or_default();
     let kind = chain.controllability().map(|k| k.as_str()).unwrap_or("free text");
     output::say(&format!("ARR lost {arr_lost}{arr_source} · root cause: {root} ({kind})"));

@@ -10,12 +10,12 @@ use crate::domain::config::{BasisPoints, Config};
 use crate::domain::month::add_months;
 use crate::domain::{Health, Money, Month};
 use crate::metrics::Rate;
-use crate::text::inert;
 use crate::metrics::calibration::{PastRenewal, calibrate, surprises, waterfall};
 use crate::metrics::forecast::{ForecastFigures, WHOLE_BP};
 use crate::metrics::windows::{
     CalendarEvent, CalendarFilter, EventKind, WindowStatus, window_openings,
 };
+use crate::text::inert;
 use anyhow::Context as _;
 use chrono::{Duration, NaiveDate};
 use icalendar::{Calendar as Ical, Component, Event as IcalEvent, EventLike};

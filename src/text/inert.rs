@@ -21,9 +21,7 @@ use unicode_width::UnicodeWidthStr;
 /// Whether a terminal could act on `c` (or reorder the text around it)
 /// instead of showing it.
 pub fn is_forbidden(c: char) -> bool {
-    c.is_ascii_control()
-        || ('\u{80}'..='\u{9f}').contains(&c)
-        || is_bidi_control(c)
+    c.is_ascii_control() || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c)
 }
 
 /// Bidi overrides, embeddings, isolates and marks.

@@ -68,10 +68,7 @@ mod tests {
     fn c1_and_bidi_are_escaped() {
         let text = "a\u{1b}[2J\u{9b}\u{202e}\u{2066}\u{200e}\u{61c}\u{7f}b";
         let out = to_string(&json!({ "name": text })).expect("json");
-        assert_eq!(
-            out,
-            r#"{"name":"a\u001b[2J\u009b\u202e\u2066\u200e\u061c\u007fb"}"#
-        );
+        assert_eq!(out, r#"{"name":"a\u001b[2J\u009b\u202e\u2066\u200e\u061c\u007fb"}"#);
         let back: Value = serde_json::from_str(&out).expect("parse");
         assert_eq!(back["name"], text);
     }
