@@ -225,17 +225,17 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
     if report.chains == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    output::say(&format!("\nBy root cause (each chain once)"));
+    output::say("\nBy root cause (each chain once)");
     print_table(
         &["cause", "kind", "ARR lost", "accounts", "chains"],
         &cause_rows(&report.by_root_cause),
     );
-    output::say(&format!("\nBy any link (a chain counts under every cause it names)"));
+    output::say("\nBy any link (a chain counts under every cause it names)");
     print_table(
         &["cause", "kind", "ARR lost", "accounts", "chains"],
         &cause_rows(&report.by_any_link),
     );
-    output::say(&format!("\nChains"));
+    output::say("\nChains");
     for book_chain in admitted {
         let chain = &book_chain.chain;
         output::say(&format!(

@@ -374,10 +374,10 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
         ],
     ];
     print_table(&["measure", "value", "how"], &rows);
-    output::say(&format!(
+    output::say(
         "Payments are not renewals: they never enter the ATR-based rate. Compare a multi-year rate \
-         with a yearly one only after compounding (r over n years ≈ r^(1/n) a year)."
-    ));
+         with a yearly one only after compounding (r over n years ≈ r^(1/n) a year).",
+    );
     Ok(())
 }
 

@@ -99,9 +99,9 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if matching.is_empty() {
-        output::say(&format!(
-            "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters."
-        ));
+        output::say(
+            "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters.",
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = shown

@@ -25,12 +25,12 @@ impl Formatter for InertFormatter {
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
             if needs_escape(c) {
-                writer.write_all(fragment[start..index].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..index])?;
                 write!(writer, "\\u{:04x}", u32::from(c))?;
                 start = index + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn write_char_escape<W: ?Sized + io::Write>(
