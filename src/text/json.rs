@@ -5,16 +5,12 @@
 
 use super::inert::is_forbidden;
 use serde::Serialize;
-use serde_json::ser::{CompactFormatter, Formatter, Serializer};
+use serde_json::ser::{Formatter, Serializer};
 use std::io;
 
 /// A compact formatter that escapes every character a terminal could act on.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct InertFormatter;
-
-fn needs_escape(c: char) -> bool {
-    is_forbidden(c)
-}
 
 impl Formatter for InertFormatter {
     fn write_string_fragment<W: ?Sized + io::Write>(
@@ -24,21 +20,13 @@ impl Formatter for InertFormatter {
     ) -> io::Result<()> {
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
-            if needs_escape(c) {
+            if is_forbidden(c) {
                 writer.write_all(&fragment.as_bytes()[start..index])?;
                 write!(writer, "\\u{:04x}", u32::from(c))?;
                 start = index + c.len_utf8();
             }
         }
         writer.write_all(&fragment.as_bytes()[start..])
-    }
-
-    fn write_char_escape<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        char_escape: serde_json::ser::CharEscape,
-    ) -> io::Result<()> {
-        CompactFormatter.write_char_escape(writer, char_escape)
     }
 }
 
@@ -83,7 +71,7 @@ mod tests {
         #[test]
         fn round_trips_and_carries_nothing_raw(text in any::<String>()) {
             let out = to_string(&json!({ "t": text.clone() })).expect("json");
-            prop_assert!(!out.chars().any(needs_escape));
+            prop_assert!(!out.chars().any(is_forbidden));
             let back: Value = serde_json::from_str(&out).expect("parse");
             prop_assert_eq!(back["t"].as_str(), Some(text.as_str()));
         }
