@@ -114,7 +114,14 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
-    eprint!("{}", crate::text::inert::lines(&error.to_string()));
+    let plain = error.to_string();
+    match crate::text::inert::lines(&plain) {
+        // Nothing hostile echoed: clap's own (coloured) rendering.
+        std::borrow::Cow::Borrowed(_) => {
+            let _ = error.print();
+        }
+        shown => eprint!("{shown}"),
+    }
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }
 
