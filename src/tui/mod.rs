@@ -48,7 +48,7 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         crate::demo::load::create_demo_database(&path, &context.clock)
             .context("building the demo book")?
     } else {
-        context.open_store()?
+        context.open_cockpit_store()?
     };
     let config = context.config()?;
     let moments = MomentsAside {
