@@ -21,8 +21,9 @@ pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("{db}: damaged; SQLite's integrity check found:");
-    for problem in &problems {
-        println!("  {}", problem.split_whitespace().collect::<Vec<_>>().join(" "));
+    // SQLite may put several problems in one row, a line each.
+    for problem in problems.iter().flat_map(|p| p.lines()).take(PROBLEMS_SHOWN as usize) {
+        println!("  {}", problem.trim());
     }
     eprintln!("cockpit: {}", damaged_message(&db));
     Ok(ExitCode::FAILURE)

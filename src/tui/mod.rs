@@ -123,7 +123,9 @@ fn event_loop(
         }
         // While the whole book loads behind the first screen, take it in as
         // soon as it arrives rather than on the next key.
-        while app.loading() && !event::poll(std::time::Duration::from_millis(20))? {
+        while (app.loading() || app.checking())
+            && !event::poll(std::time::Duration::from_millis(20))?
+        {
             app.poll_background();
         }
         if !app.loading()
