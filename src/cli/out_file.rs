@@ -234,7 +234,7 @@ mod tests {
         let target = dir.path().join("out.csv");
         std::fs::write(&target, b"old").expect("old");
         std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let failed = write(&target, &db, |out| {
+        let failed: anyhow::Result<()> = write(&target, &db, |out| {
             out.write_all(b"half")?;
             anyhow::bail!("stopped")
         });
