@@ -46,7 +46,8 @@ fn book(dir: &Path, accounts: u32) -> (PathBuf, PathBuf) {
     write_book(&Params::ending_before(today, accounts, 13, 7), &files).expect("generate");
     let db = dir.join("book.db");
     for kind in ["accounts", "snapshots", "contracts", "notes"] {
-        let output = run(cockpit(&db).arg("import").arg(kind).arg(files.join(format!("{kind}.csv"))));
+        let output =
+            run(cockpit(&db).arg("import").arg(kind).arg(files.join(format!("{kind}.csv"))));
         assert!(output.status.success(), "{}", stderr(&output));
     }
     (db, files)
@@ -95,11 +96,17 @@ fn no_output_path_can_be_the_book() {
     for target in ["book.db", "sub/wal.ics", "book.db-shm", "book.db-journal"] {
         refused(cockpit(&db).current_dir(folder).args(["renewals", "--ics", target]), &is_the_book);
     }
-    refused(cockpit(&db).current_dir(folder).args(["backup", "--force", "./book.db"]), &is_the_book);
+    refused(
+        cockpit(&db).current_dir(folder).args(["backup", "--force", "./book.db"]),
+        &is_the_book,
+    );
     refused(cockpit(&db).current_dir(folder).args(["backup", "sub/hard.csv"]), &is_the_book);
     // `gen` into a folder where one of its files is the book.
     std::fs::hard_link(&db, folder.join("sub/notes.csv")).expect("hard link");
-    refused(cockpit(&db).args(["gen", "--accounts", "3", "--out"]).arg(folder.join("sub")), &is_the_book);
+    refused(
+        cockpit(&db).args(["gen", "--accounts", "3", "--out"]).arg(folder.join("sub")),
+        &is_the_book,
+    );
     assert!(!folder.join("sub/accounts.csv").exists(), "nothing of gen was written");
     assert_eq!(state(&db), before, "the book was changed");
     assert!(!Path::new(&format!("{}-wal", db.display())).exists());
@@ -176,9 +183,13 @@ fn only_cockpit_databases_are_opened() {
             vec!["import", "accounts", files.join("accounts.csv").to_str().expect("utf-8")],
             vec!["check"],
         ] {
-            let message = refused(cockpit(file).args(&args), &["not a cockpit database", "left untouched"]);
+            let message =
+                refused(cockpit(file).args(&args), &["not a cockpit database", "left untouched"]);
             if file == &other {
-                assert!(message.contains("4 tables of another program (posts, tags, users, …)"), "{message}");
+                assert!(
+                    message.contains("4 tables of another program (posts, tags, users, …)"),
+                    "{message}"
+                );
             } else {
                 assert!(message.contains("not a SQLite file"), "{message}");
             }
@@ -204,7 +215,10 @@ fn an_impossible_schema_version_is_one_line_and_untouched() {
         .pragma_update(None, "user_version", -1)
         .expect("version");
     let before = state(&db);
-    let message = refused(cockpit(&db).args(["metrics", "retention", "--as-of", "2026-10"]), &["schema version"]);
+    let message = refused(
+        cockpit(&db).args(["metrics", "retention", "--as-of", "2026-10"]),
+        &["schema version"],
+    );
     assert!(!message.contains("CREATE"), "{message}");
     assert_eq!(state(&db), before);
 }
@@ -233,11 +247,17 @@ fn only_import_creates_a_missing_book() {
     assert!(!dir.path().join("copy.db").exists());
     // Any path in a missing folder, even for import.
     let nowhere = dir.path().join("no-such-folder").join("book.db");
-    refused(cockpit(&nowhere).arg("import").arg("accounts").arg(files.join("accounts.csv")), &["does not exist"]);
+    refused(
+        cockpit(&nowhere).arg("import").arg("accounts").arg(files.join("accounts.csv")),
+        &["does not exist"],
+    );
     refused(cockpit(&nowhere).arg("targets"), &["does not exist"]);
     assert!(!dir.path().join("no-such-folder").exists());
     let db = dir.path().join("book.db");
-    refused(cockpit(&db).args(["export", "accounts", "--out"]).arg(dir.path().join("nope/a.csv")), &["does not exist"]);
+    refused(
+        cockpit(&db).args(["export", "accounts", "--out"]).arg(dir.path().join("nope/a.csv")),
+        &["does not exist"],
+    );
     // import makes a new book.
     let fresh = dir.path().join("fresh.db");
     let output = run(cockpit(&fresh).arg("import").arg("accounts").arg(files.join("accounts.csv")));
@@ -341,7 +361,8 @@ fn default_book(data_home: &Path) -> Command {
 
 /// The `: `-separated pieces of a message, none said twice.
 fn assert_no_repeat(text: &str) {
-    let pieces: Vec<&str> = text.trim().split(": ").map(str::trim).filter(|p| p.len() > 3).collect();
+    let pieces: Vec<&str> =
+        text.trim().split(": ").map(str::trim).filter(|p| p.len() > 3).collect();
     for (i, piece) in pieces.iter().enumerate() {
         assert!(!pieces[i + 1..].contains(piece), "{piece:?} repeated in: {text}");
     }
@@ -362,7 +383,9 @@ fn errors_never_repeat_themselves() {
         cockpit(&blocker.join("sub.db")).arg("targets"),
         cockpit(&db).args(["import", "accounts"]).arg(dir.path().join("missing.csv")),
         cockpit(&db).args(["churn", "list", "NOPE"]),
-        default_book(&blocker).args(["import", "accounts"]).arg(dir.path().join("csv/accounts.csv")),
+        default_book(&blocker)
+            .args(["import", "accounts"])
+            .arg(dir.path().join("csv/accounts.csv")),
     ] {
         let output = run(&mut command);
         let text = stderr(&output);

@@ -40,8 +40,9 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     // The folder is made if missing, as documented; each file is checked
     // (never the database) before anything is written, written in a
     // private folder beside them, and moved in once all four are complete.
-    std::fs::create_dir_all(&args.out)
-        .map_err(|cause| anyhow::anyhow!("cannot create the folder {} ({cause})", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).map_err(|cause| {
+        anyhow::anyhow!("cannot create the folder {} ({cause})", args.out.display())
+    })?;
     let targets = BOOK_FILES.map(|name| args.out.join(name));
     for target in &targets {
         out_file::check(target, &context.db)?;

@@ -63,13 +63,16 @@ pub fn write<T>(
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     write_at(target, db, |partial| {
-        let file = std::fs::OpenOptions::new().write(true).open(partial).map_err(|cause| {
-            io_error(target, "cannot create the file", cause)
-        })?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(partial)
+            .map_err(|cause| io_error(target, "cannot create the file", cause))?;
         let mut out = std::io::BufWriter::new(file);
         let value = write(&mut out)?;
         out.flush().map_err(|cause| io_error(target, "cannot write the file", cause))?;
-        let file = out.into_inner().map_err(|e| io_error(target, "cannot write the file", e.into_error()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| io_error(target, "cannot write the file", e.into_error()))?;
         file.sync_all().map_err(|cause| io_error(target, "cannot write the file", cause))?;
         Ok(value)
     })
@@ -88,9 +91,7 @@ pub fn write_at<T>(
     // Checked again: the target may have been made a link to the database
     // while the file was written.
     check(target, db)?;
-    partial
-        .persist(target)
-        .map_err(|e| io_error(target, "cannot replace the file", e.error))?;
+    partial.persist(target).map_err(|e| io_error(target, "cannot replace the file", e.error))?;
     Ok(value)
 }
 

@@ -11,8 +11,8 @@ pub mod health;
 pub mod lost_renewals;
 mod migrations;
 pub mod moments;
-mod open;
 pub mod notes;
+mod open;
 pub mod opportunities;
 pub mod potentials;
 pub mod renewals;
@@ -47,7 +47,8 @@ pub enum StoreError {
     )]
     TooNew { path: String, found: i64, known: i64 },
     #[error(
-        "{path}: schema version {found} was never written by any cockpit (this one knows 1 to {}); the file was left untouched — restore it from a backup", SCHEMA_VERSION
+        "{path}: schema version {found} was never written by any cockpit (this one knows 1 to {}); the file was left untouched — restore it from a backup",
+        SCHEMA_VERSION
     )]
     ImpossibleVersion { path: String, found: i64 },
     #[error("{path}: not a cockpit database: {what} — the file was left untouched")]

@@ -238,6 +238,92 @@ mod tests {
         assert_eq!(encoded, "/tmp/a%3Fb%23c%25d%20e.db");
     }
 
+    use crate::store::Store;
+
+    fn state(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).expect("mtime");
+        (std::fs::read(path).expect("read"), modified)
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_before_anything_writes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE users (id INTEGER); CREATE TABLE posts (id INTEGER);",
+        )
+        .expect("foreign");
+        drop(conn);
+        let before = state(&path);
+        for mode in [OpenMode::Existing, OpenMode::Create, OpenMode::CreateWithFolder] {
+            let error = Store::open_with(&path, mode).err().expect("refused");
+            assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+            assert!(error.to_string().contains("2 tables of another program (posts, users)"));
+        }
+        assert_eq!(state(&path), before);
+        assert!(!sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists());
+    }
+
+    #[test]
+    fn a_version_without_the_cockpits_tables_is_another_programs() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch("CREATE TABLE things (id INTEGER); PRAGMA user_version = 3;")
+            .expect("foreign");
+        drop(conn);
+        let error = Store::open_with(&path, OpenMode::Create).err().expect("refused");
+        assert!(error.to_string().contains("not a cockpit database"), "{error}");
+    }
+
+    #[test]
+    fn an_impossible_version_is_one_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("book.db");
+        drop(Store::open(&path).expect("create"));
+        Connection::open(&path)
+            .and_then(|c| c.pragma_update(None, "user_version", -1))
+            .expect("version");
+        let before = state(&path);
+        let error = Store::open_with(&path, OpenMode::Existing).err().expect("refused");
+        let text = error.to_string();
+        assert!(text.contains("schema version -1"), "{text}");
+        assert_eq!(text.lines().count(), 1);
+        assert_eq!(state(&path), before);
+    }
+
+    #[test]
+    fn what_each_mode_may_create() {
+        let dir = tempfile::tempdir().expect("dir");
+        let missing = dir.path().join("typo.db");
+        let error = Store::open_with(&missing, OpenMode::Existing).err().expect("refused");
+        assert!(error.to_string().starts_with("no database at"), "{error}");
+        assert!(!missing.exists());
+        let nested = dir.path().join("no/such/folder/book.db");
+        for mode in [OpenMode::Existing, OpenMode::Create] {
+            let error = Store::open_with(&nested, mode).err().expect("refused");
+            assert!(error.to_string().contains("does not exist"), "{error}");
+        }
+        assert!(!dir.path().join("no").exists());
+        Store::open_with(&missing, OpenMode::Create).expect("created");
+        Store::open_with(&nested, OpenMode::CreateWithFolder).expect("created with its folder");
+        // An empty file is a new book.
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").expect("empty");
+        let store = Store::open_with(&empty, OpenMode::Existing).expect("a new book");
+        assert!(store.integrity_ok().expect("check"));
+    }
+
+    #[test]
+    fn a_full_disk_says_so() {
+        let error = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert!(classify("book.db", error).to_string().contains("disk is full"));
+    }
+
     #[test]
     fn the_header_of_a_damaged_book_is_damage_not_a_foreign_file() {
         let error = rusqlite::Error::SqliteFailure(

@@ -128,7 +128,10 @@ fn event_loop(
         {
             app.poll_background();
         }
+        // Nothing is written into a book the damage check has not passed.
         if !app.loading()
+            && !app.checking()
+            && app.damage().is_none()
             && let Some(moments) = moments.take()
         {
             moments.start();
