@@ -376,7 +376,7 @@ fn errors_never_repeat_themselves() {
     std::fs::write(&blocker, "x").expect("write");
     let folder_db = dir.path().join("folder.db");
     std::fs::create_dir(&folder_db).expect("dir");
-    for mut command in [
+    for command in [
         cockpit(&db).args(["export", "accounts", "--out"]).arg(dir.path()),
         cockpit(&db).arg("backup").arg(blocker.join("copy.db")),
         cockpit(&folder_db).arg("targets"),
@@ -387,7 +387,7 @@ fn errors_never_repeat_themselves() {
             .args(["import", "accounts"])
             .arg(dir.path().join("csv/accounts.csv")),
     ] {
-        let output = run(&mut command);
+        let output = run(command);
         let text = stderr(&output);
         assert!(!output.status.success(), "{command:?} succeeded");
         assert!(!text.contains("panicked"), "{text}");

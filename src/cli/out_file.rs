@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn a_missing_folder_is_refused() {
         let (dir, db) = book();
-        let error = check(&dir.path().join("nope/out.csv"), &db).err().expect("refused");
+        let error = check(&dir.path().join("nope/out.csv"), &db).expect_err("refused");
         assert!(error.to_string().contains("does not exist"), "{error}");
     }
 
@@ -221,7 +221,7 @@ mod tests {
     fn a_refused_write_writes_nothing() {
         let (dir, db) = book();
         let result = write(&db, &db, |out| Ok(out.write_all(b"a,b\n")?));
-        let error = result.err().expect("refused");
+        let error = result.expect_err("refused");
         assert!(error.to_string().contains("is the database"), "{error}");
         assert!(error.to_string().contains("choose another file"), "{error}");
         assert_eq!(std::fs::read(&db).expect("db"), b"the book");

@@ -1,5 +1,6 @@
-//! The only place with SQL. Opens the database in one way (folder, WAL,
-//! foreign keys, busy timeout, migrations in order) and offers typed methods
+//! The only place with SQL. Opens the database in one way (the opening
+//! rules of `open.rs`, then WAL, foreign keys, busy timeout, migrations in
+//! order), notices damage (quick and full integrity checks) and offers typed methods
 //! that return domain types. Each aggregate has its own file with an
 //! `impl Store` block; nothing outside this module sees a `Connection`.
 
