@@ -265,6 +265,25 @@ fn only_import_creates_a_missing_book() {
     assert_eq!(mode(&fresh), 0o600);
 }
 
+#[test]
+fn import_on_the_default_path_makes_its_data_folder() {
+    let dir = tempfile::tempdir().expect("dir");
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("today");
+    let files = dir.path().join("csv");
+    write_book(&Params::ending_before(today, 5, 3, 1), &files).expect("generate");
+    let data_home = dir.path().join("data");
+    let default_db = data_home.join("cockpit").join("cockpit.db");
+    // A reading command on the missing default book creates nothing.
+    let output = run(default_book(&data_home).arg("targets"));
+    assert!(stderr(&output).contains("no database at"), "{}", stderr(&output));
+    assert!(!data_home.exists());
+    let output =
+        run(default_book(&data_home).args(["import", "accounts"]).arg(files.join("accounts.csv")));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(default_db.exists());
+    assert_eq!(mode(&default_db), 0o600);
+}
+
 /// Overwrites the notes table's root page and two pages in the middle of
 /// the file with junk, as a failing disk or a stray write would.
 fn damage(db: &Path) {

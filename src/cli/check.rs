@@ -3,14 +3,14 @@
 //! how to restore (exit 1). It only reads.
 
 use super::Context;
-use crate::store::{OpenMode, Store, damaged_message};
+use crate::store::damaged_message;
 use std::process::ExitCode;
 
 /// How many of SQLite's problem lines are shown.
 const PROBLEMS_SHOWN: u32 = 5;
 
 pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
-    let store = Store::open_with(&context.db, OpenMode::Existing)?;
+    let store = context.open_existing()?;
     let problems = store.integrity_problems(PROBLEMS_SHOWN)?;
     let db = context.db.display().to_string();
     if problems.is_empty() {

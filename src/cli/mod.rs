@@ -82,7 +82,7 @@ impl Context {
     /// The book for a reading command: it must exist (a mistyped path is
     /// not an empty book); checked for damage when it is small enough.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open_with(&self.db, OpenMode::Existing)?;
+        let store = self.open_existing()?;
         if store.file_bytes() <= READ_CHECK_MAX_BYTES {
             store.ensure_sound()?;
         }
@@ -93,9 +93,20 @@ impl Context {
     /// exist and pass the quick check, so nothing is written into a
     /// damaged file.
     pub fn open_store_to_write(&self) -> anyhow::Result<Store> {
-        let store = Store::open_with(&self.db, OpenMode::Existing)?;
+        let store = self.open_existing()?;
         store.ensure_sound()?;
         Ok(store)
+    }
+
+    /// The existing book. The default book's data folder, made only with
+    /// the book, missing means no book yet rather than a mistyped path.
+    pub fn open_existing(&self) -> Result<Store, StoreError> {
+        match Store::open_with(&self.db, OpenMode::Existing) {
+            Err(StoreError::NoFolder { path, .. }) if self.db_is_default => {
+                Err(StoreError::Missing { path })
+            }
+            other => other,
+        }
     }
 
     /// The book for `import`: created when missing (its folder too on the
@@ -109,8 +120,10 @@ impl Context {
     /// The book for the cockpit: created on the default path, else it must
     /// exist. Its damage check runs in the background once it is drawn.
     pub fn open_cockpit_store(&self) -> anyhow::Result<Store> {
-        let mode = if self.db_is_default { self.create_mode() } else { OpenMode::Existing };
-        Ok(Store::open_with(&self.db, mode)?)
+        if self.db_is_default {
+            return Ok(Store::open_with(&self.db, self.create_mode())?);
+        }
+        Ok(self.open_existing()?)
     }
 
     fn create_mode(&self) -> OpenMode {
