@@ -280,26 +280,11 @@ impl App {
         self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book))
     }
 
-    /// Whether the damage check started behind the first screen is still
-    /// running.
-    pub fn checking(&self) -> bool {
-        self.damage.running()
-    }
-
-    /// The warning shown while the book is known to be damaged.
-    pub fn damage(&self) -> Option<&str> {
-        self.damage.found()
-    }
-
     /// Takes the whole book in if its load has finished; `true` if it did.
     /// Takes the damage check's answer in too.
     pub fn poll_background(&mut self) -> bool {
         self.start_loading();
-        if self.damage.poll()
-            && let Some(found) = self.damage.found()
-        {
-            self.error(found.to_string());
-        }
+        self.poll_damage_check();
         let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
             return false;
         };

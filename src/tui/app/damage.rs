@@ -4,6 +4,7 @@
 //! keeps a warning in the status line and refuses the app's writes, so
 //! nothing is written into it. No drawing and no SQL here.
 
+use super::App;
 use crate::store::{Store, StoreError, damaged_message};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, channel};
@@ -73,5 +74,27 @@ impl DamageCheck {
     /// The warning, once the book is known to be damaged.
     pub fn found(&self) -> Option<&str> {
         self.found.as_deref()
+    }
+}
+
+impl App {
+    /// Whether the damage check started behind the first screen is still
+    /// running.
+    pub fn checking(&self) -> bool {
+        self.damage.running()
+    }
+
+    /// The warning shown while the book is known to be damaged.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage.found()
+    }
+
+    /// Takes the check's answer in; a damaged book is said at once.
+    pub(super) fn poll_damage_check(&mut self) {
+        if self.damage.poll()
+            && let Some(found) = self.damage.found()
+        {
+            self.error(found.to_string());
+        }
     }
 }
