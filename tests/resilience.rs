@@ -279,12 +279,13 @@ fn unusable_files_give_one_clear_message_and_stay_as_they_were() {
         "newer cockpit",
     );
 
-    // A folder that cannot be made: its parent is a file.
+    // A folder that does not exist (its parent is a file): only the default
+    // data folder is ever made.
     let blocked = foreign.join("sub").join("book.db");
     refused(
         cockpit(&blocked).arg("import").arg("accounts").arg(&accounts),
         &foreign,
-        "cannot create the folder",
+        "does not exist",
     );
     assert!(!blocked.exists());
 }

@@ -137,7 +137,9 @@ fn the_table_shows_each_row_and_its_why() {
         text.contains("2. Beta: 10,000 unsold × health yellow 80% × stage adoption 50%"),
         "{text}"
     );
+    // An empty book (a missing file is refused, not taken for one).
     let empty = dir.path().join("empty.db");
+    drop(cockpit::store::Store::open(&empty).expect("empty book"));
     let out = cockpit(&empty, &["targets"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("No upsell targets"));
 }

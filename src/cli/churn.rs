@@ -130,7 +130,7 @@ fn parse_date(flag: &str, text: &str) -> anyhow::Result<NaiveDate> {
 }
 
 fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
-    let store = context.open_store()?;
+    let store = context.open_store_to_write()?;
     let (name, _csm) = store.churn_account(&args.account)?.ok_or_else(|| {
         anyhow!(
             "no account {:?} in the book; check the id (accounts are imported first)",
@@ -382,7 +382,7 @@ fn verb(edit: &TaxonomyEdit) -> &'static str {
 }
 
 fn reasons(context: &Context, args: ReasonsArgs) -> anyhow::Result<ExitCode> {
-    let store = context.open_store()?;
+    let store = context.open_store_to_write()?;
     let edit = match args.action {
         None | Some(ReasonsCommand::List) => None,
         Some(ReasonsCommand::Add { label, kind, description }) => {

@@ -1,10 +1,9 @@
 //! `cockpit export KIND [--format csv|json] [--out FILE]`: write one kind of
 //! rows in the import format, to standard output or a file.
 
-use super::Context;
+use super::{Context, out_file};
 use crate::export::{ExportFormat, export};
 use crate::import::ImportKind;
-use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +22,9 @@ pub struct Args {
 }
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.out {
+        out_file::check(path, &context.db)?;
+    }
     let store = context.open_store()?;
     match &args.out {
         None => {
@@ -32,32 +34,12 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
         Some(path) => {
-            // Written beside the target and renamed, so a failed export never
-            // leaves half a file where a good one was.
-            let partial = partial_path(path);
-            let file = std::fs::File::create(&partial)
-                .with_context(|| format!("{}: cannot create the file", partial.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            let written = export(&store, args.kind, args.format, &mut out)
-                .and_then(|n| out.flush().map(|_| n).map_err(Into::into));
-            let rows = match written {
-                Ok(rows) => rows,
-                Err(error) => {
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(error.into());
-                }
-            };
-            drop(out);
-            std::fs::rename(&partial, path)
-                .with_context(|| format!("{}: cannot write the file", path.display()))?;
+            // Never the database; written whole or not at all (`out_file`).
+            let rows = out_file::write(path, &context.db, |out| {
+                Ok(export(&store, args.kind, args.format, out)?)
+            })?;
             eprintln!("{}: {rows} {} exported", path.display(), args.kind);
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn partial_path(path: &std::path::Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".partial");
-    path.with_file_name(name)
 }

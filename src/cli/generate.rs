@@ -1,12 +1,15 @@
 //! `cockpit gen`: writes a synthetic book in the import formats. The book's
 //! last month is the month before today (`COCKPIT_TODAY` fixes today).
 
-use super::output;
+use super::{Context, out_file, output};
 use crate::clock::Clock;
 use crate::generate::{Params, write_book};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// The files `write_book` writes.
+const BOOK_FILES: [&str; 4] = ["accounts.csv", "snapshots.csv", "contracts.csv", "notes.csv"];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,16 +34,33 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if args.months == 0 {
         anyhow::bail!("--months must be at least 1");
     }
+    // The folder is made if missing, as documented; each file is checked
+    // (never the database) before anything is written, written in a
+    // private folder beside them, and moved in once all four are complete.
+    std::fs::create_dir_all(&args.out).map_err(|cause| {
+        anyhow::anyhow!("cannot create the folder {} ({cause})", args.out.display())
+    })?;
+    let targets = BOOK_FILES.map(|name| args.out.join(name));
+    for target in &targets {
+        out_file::check(target, &context.db)?;
+    }
+    let scratch = tempfile::Builder::new()
+        .prefix(".cockpit-gen.")
+        .tempdir_in(&args.out)
+        .map_err(|cause| anyhow::anyhow!("{}: cannot write here ({cause})", args.out.display()))?;
     let today = Clock::from_env().today();
     let mut params = Params::ending_before(today, args.accounts, args.months, args.seed);
     params.csms = args.csms;
     params.ams = args.ams;
     let started = Instant::now();
-    let summary = write_book(&params, &args.out)?;
+    let summary = write_book(&params, scratch.path())?;
+    for (name, target) in BOOK_FILES.iter().zip(&targets) {
+        out_file::place(&scratch.path().join(name), target, &context.db)?;
+    }
     output::say(&format!(
         "wrote {} accounts, {} snapshots ({} to {}), {} contracts, {} notes to {} in {:.2}s; ARR in {}: {}",
         summary.accounts,

@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let mut store = context.open_store()?;
+    let mut store = context.create_store()?;
     match import_path(&mut store, args.kind, &args.file, &context.user, &context.clock) {
         Ok(report) => {
             for warning in &report.warnings {

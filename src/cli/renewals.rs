@@ -16,7 +16,6 @@ use crate::metrics::windows::{
     CalendarEvent, CalendarFilter, EventKind, WindowStatus, window_openings,
 };
 use crate::text::inert;
-use anyhow::Context as _;
 use chrono::{Duration, NaiveDate};
 use icalendar::{Calendar as Ical, Component, Event as IcalEvent, EventLike};
 use serde_json::{Value, json};
@@ -74,6 +73,9 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let config = context.config()?;
+    if let Some(path) = args.ics.as_deref().filter(|p| *p != Path::new("-")) {
+        super::out_file::check(path, &context.db)?;
+    }
     let store = context.open_store()?;
     let today = context.clock.today();
     if args.forecast {
@@ -294,8 +296,9 @@ fn write_ics(
     if path == Path::new("-") {
         print!("{text}");
     } else {
-        std::fs::write(path, text)
-            .with_context(|| format!("{}: cannot write the calendar file", path.display()))?;
+        super::out_file::write(path, &context.db, |out| {
+            Ok(std::io::Write::write_all(out, text.as_bytes())?)
+        })?;
         eprintln!("wrote {count} events to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

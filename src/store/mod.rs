@@ -1,5 +1,6 @@
-//! The only place with SQL. Opens the database in one way (folder, WAL,
-//! foreign keys, busy timeout, migrations in order) and offers typed methods
+//! The only place with SQL. Opens the database in one way (the opening
+//! rules of `open.rs`, then WAL, foreign keys, busy timeout, migrations in
+//! order), notices damage (quick and full integrity checks) and offers typed methods
 //! that return domain types. Each aggregate has its own file with an
 //! `impl Store` block; nothing outside this module sees a `Connection`.
 
@@ -12,6 +13,7 @@ pub mod lost_renewals;
 mod migrations;
 pub mod moments;
 pub mod notes;
+mod open;
 pub mod opportunities;
 pub mod potentials;
 pub mod renewals;
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use open::{OpenMode, sidecar};
 
 /// The environment variable that caps the database's size in pages (tests
 /// use it to simulate a full disk).
@@ -37,6 +40,7 @@ pub const MAX_PAGES_VAR: &str = "COCKPIT_MAX_PAGES";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What can go wrong opening or using the store, in words a CSM can act on.
+/// Each message is one line and says what was done to the file (nothing).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -44,17 +48,61 @@ pub enum StoreError {
     )]
     TooNew { path: String, found: i64, known: i64 },
     #[error(
-        "{path}: not a cockpit database (it is not a SQLite file, or it is damaged) — the file was left untouched"
+        "{path}: schema version {found} was never written by any cockpit (this one knows 1 to {}); the file was left untouched — restore it from a backup",
+        SCHEMA_VERSION
     )]
-    NotADatabase { path: String },
+    ImpossibleVersion { path: String, found: i64 },
+    #[error("{path}: not a cockpit database: {what} — the file was left untouched")]
+    NotADatabase { path: String, what: String },
+    #[error(
+        "no database at {path}; import a CSV into it first (cockpit --db {path} import accounts FILE), or check the path"
+    )]
+    Missing { path: String },
+    #[error("{path}: the folder {folder} does not exist; check the path (nothing was created)")]
+    NoFolder { path: String, folder: String },
+    #[error("{}", damaged_message(path))]
+    Damaged { path: String },
+    #[error("{path}: the disk is full; free some space and try again (the database is unchanged)")]
+    DiskFull { path: String },
     #[error("{path}: cannot write here ({reason})")]
     ReadOnly { path: String, reason: String },
-    #[error("{path}: cannot create the folder for the database: {source}")]
-    Folder { path: String, source: std::io::Error },
+    /// The cause is said in the message, so it is not chained as a source
+    /// (which would print it twice).
+    #[error("{path}: cannot create the folder for the database ({cause})")]
+    Folder { path: String, cause: std::io::Error },
     #[error("{0}")]
     Invalid(String),
     #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+}
+
+/// The one line for a damaged database, with its path when known.
+pub fn damaged_message(path: &str) -> String {
+    let prefix = if path.is_empty() { String::new() } else { format!("{path}: ") };
+    format!(
+        "{prefix}the database is damaged (SQLite: database disk image is malformed); restore it from a backup (cockpit backup makes one; see README \"Data safety\")"
+    )
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A query's error: damage and a full disk are named wherever they are
+    /// met (the path is added by whoever reports it); the rest is SQLite's.
+    fn from(error: rusqlite::Error) -> StoreError {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+                StoreError::Damaged { path: String::new() }
+            }
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: "database".to_string() },
+            _ => StoreError::Sql(error),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the database file is damaged.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, StoreError::Damaged { .. })
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -74,16 +122,21 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema
-    /// up to date. A database from a newer cockpit, or a file that is not a
-    /// database, is refused and left exactly as it was.
+    /// Opens (creating it and its folder if needed) the database at `path`
+    /// and brings its schema up to date: [`Store::open_with`] in
+    /// [`OpenMode::CreateWithFolder`].
     pub fn open(path: &Path) -> StoreResult<Store> {
+        Store::open_with(path, OpenMode::CreateWithFolder)
+    }
+
+    /// Opens the database at `path` as `mode` allows and brings its schema
+    /// up to date. A missing file or folder the mode may not create, a file
+    /// that is not a cockpit database, a database from a newer cockpit or
+    /// with an impossible schema version, and a damaged one are refused,
+    /// and left exactly as they were (see `open.rs`).
+    pub fn open_with(path: &Path, mode: OpenMode) -> StoreResult<Store> {
         let display = path.display().to_string();
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| StoreError::Folder { path: display.clone(), source })?;
-        }
-        let is_new = !path.exists();
+        let is_new = open::precheck(path, mode)?;
         if !is_new && is_marked_read_only(path) {
             return Err(StoreError::ReadOnly {
                 path: display,
@@ -97,32 +150,21 @@ impl Store {
                 reason: e.to_string(),
             })?;
         }
+        let with_path = |e: StoreError| match e {
+            StoreError::Sql(sql) => open::classify(&display, sql),
+            StoreError::Damaged { .. } => StoreError::Damaged { path: display.clone() },
+            StoreError::DiskFull { .. } => StoreError::DiskFull { path: display.clone() },
+            other => other,
+        };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| classify(&display, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Reading the version first touches nothing and tells a foreign file apart.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| classify(&display, e))?;
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: display,
-                found: version,
-                known: SCHEMA_VERSION,
-            });
-        }
+        .map_err(|e| open::classify(&display, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open::classify(&display, e))?;
         let mut store = Store { conn, path: path.to_path_buf() };
-        store.configure().map_err(|e| match e {
-            StoreError::Sql(sql) => classify(&display, sql),
-            other => other,
-        })?;
-        migrations::migrate(&mut store.conn).map_err(|e| match e {
-            StoreError::Sql(sql) => classify(&display, sql),
-            other => other,
-        })?;
+        store.configure().map_err(with_path)?;
+        migrations::migrate(&mut store.conn).map_err(with_path)?;
         Ok(store)
     }
 
@@ -132,7 +174,7 @@ impl Store {
     /// more of the file than they use, which counts in the process's
     /// resident size; read page by page they cost the same time.
     pub fn open_aside(path: &Path) -> StoreResult<Store> {
-        let store = Store::open(path)?;
+        let store = Store::open_with(path, OpenMode::Existing)?;
         store.conn.pragma_update(None, "mmap_size", 0)?;
         store.conn.pragma_update(None, "cache_size", ASIDE_CACHE_KIB)?;
         Ok(store)
@@ -216,14 +258,60 @@ impl Store {
 
     /// `PRAGMA integrity_check` passes.
     pub fn integrity_ok(&self) -> StoreResult<bool> {
-        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(result == "ok")
+        Ok(self.integrity_problems(1)?.is_empty())
+    }
+
+    /// SQLite's full integrity check: the first `limit` problems it finds,
+    /// none when the file is sound. Reads every page (seconds on a large
+    /// book).
+    pub fn integrity_problems(&self, limit: u32) -> StoreResult<Vec<String>> {
+        self.check_pragma("integrity_check", limit)
+    }
+
+    /// Refuses to go on with a damaged file: SQLite's quick check (every
+    /// page and row, without matching indexes to tables), skipped on a
+    /// book with no accounts yet, so that a first import stays fast.
+    pub fn ensure_sound(&self) -> StoreResult<()> {
+        let has_rows: bool = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))
+            .map_err(|e| open::classify(&self.path.display().to_string(), e))?;
+        if has_rows && !self.check_pragma("quick_check", 1)?.is_empty() {
+            return Err(StoreError::Damaged { path: self.path.display().to_string() });
+        }
+        Ok(())
+    }
+
+    /// How many accounts, contracts, snapshots and notes the book holds, in
+    /// that order (what `cockpit check` reports).
+    pub fn book_counts(&self) -> StoreResult<[i64; 4]> {
+        let count = |table: &str| -> StoreResult<i64> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok([count("accounts")?, count("contracts")?, count("snapshots")?, count("notes")?])
+    }
+
+    /// The database file's size in bytes (0 for an in-memory store).
+    pub fn file_bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    fn check_pragma(&self, pragma: &str, limit: u32) -> StoreResult<Vec<String>> {
+        let display = self.path.display().to_string();
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut statement = self.conn.prepare(&format!("PRAGMA {pragma}({limit})"))?;
+            let lines = statement.query_map([], |r| r.get::<_, String>(0))?;
+            lines.collect()
+        };
+        let lines = run().map_err(|e| open::classify(&display, e))?;
+        Ok(lines.into_iter().filter(|line| line != "ok").collect())
     }
 
     /// Writes a consistent copy of the database to `target`, even while other
     /// cockpits are writing (SQLite's online backup).
     pub fn backup_to(&self, target: &Path) -> StoreResult<()> {
-        let mut destination = Connection::open(target)?;
+        let display = target.display().to_string();
+        let mut destination = Connection::open(target).map_err(|e| open::classify(&display, e))?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut destination)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
         Ok(())
@@ -245,22 +333,6 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop)
-}
-
-/// Turns SQLite's codes into the few situations a user can act on.
-fn classify(path: &str, error: rusqlite::Error) -> StoreError {
-    match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_string() },
-        Some(ErrorCode::ReadOnly)
-        | Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied) => {
-            StoreError::ReadOnly { path: path.to_string(), reason: error.to_string() }
-        }
-        Some(ErrorCode::DiskFull) => {
-            StoreError::ReadOnly { path: path.to_string(), reason: "the disk is full".to_string() }
-        }
-        _ => StoreError::Sql(error),
-    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+mod damage;
 mod draw;
 mod writes;
 
@@ -96,6 +97,8 @@ pub struct App {
     replaced: Vec<String>,
     /// Today's facts read beside the first book, for Today's first refresh.
     today_facts: Option<TodayFacts>,
+    /// The damage check started behind the first screen, and its finding.
+    damage: damage::DamageCheck,
 }
 
 /// The book the first screen opens with: the user's own accounts (with the
@@ -179,6 +182,7 @@ impl App {
             loader_due: partial,
             replaced: Vec::new(),
             today_facts,
+            damage: damage::DamageCheck::default(),
         };
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
@@ -243,6 +247,7 @@ impl App {
     /// user's rows are in: call it once the first screen is drawn. Any key,
     /// poll or wait for the book starts it too.
     pub fn start_loading(&mut self) {
+        self.damage.start(self.store.path());
         if std::mem::take(&mut self.loader_due) {
             self.store.release_mapped_pages();
             let today = self.clock.today();
@@ -276,8 +281,10 @@ impl App {
     }
 
     /// Takes the whole book in if its load has finished; `true` if it did.
+    /// Takes the damage check's answer in too.
     pub fn poll_background(&mut self) -> bool {
         self.start_loading();
+        self.poll_damage_check();
         let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
             return false;
         };
@@ -309,7 +316,13 @@ impl App {
                 book.keep_view_of(&self.book);
                 self.book = book;
             }
-            Err(error) => self.error(format!("the book could not be loaded: {error:#}")),
+            Err(error) => {
+                self.damage.note(&error, self.store.path());
+                match self.damage.found() {
+                    Some(found) => self.error(found.to_string()),
+                    None => self.error(format!("the book could not be loaded: {error:#}")),
+                }
+            }
         }
     }
 

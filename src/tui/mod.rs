@@ -55,7 +55,7 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         crate::demo::load::create_demo_database(&path, &context.clock)
             .context("building the demo book")?
     } else {
-        context.open_store()?
+        context.open_cockpit_store()?
     };
     let config = context.config()?;
     let moments = MomentsAside {
@@ -130,10 +130,15 @@ fn event_loop(
         }
         // While the whole book loads behind the first screen, take it in as
         // soon as it arrives rather than on the next key.
-        while app.loading() && !event::poll(std::time::Duration::from_millis(20))? {
+        while (app.loading() || app.checking())
+            && !event::poll(std::time::Duration::from_millis(20))?
+        {
             app.poll_background();
         }
+        // Nothing is written into a book the damage check has not passed.
         if !app.loading()
+            && !app.checking()
+            && app.damage().is_none()
             && let Some(moments) = moments.take()
         {
             moments.start();

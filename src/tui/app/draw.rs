@@ -75,6 +75,11 @@ impl App {
             Some(Status { text, error: false }) => {
                 Line::from(Span::styled(format!(" ✓ {text}"), theme.ok()))
             }
+            // A damaged book keeps its warning in place of the database line.
+            None if self.damage().is_some() => Line::from(Span::styled(
+                format!(" ✗ {}", self.damage().unwrap_or_default()),
+                theme.error(),
+            )),
             None => {
                 let filter = self.book.filter.describe();
                 let mut spans = vec![

@@ -33,6 +33,11 @@ impl App {
 
     /// Commits writes, in order, and refreshes what they touched.
     pub fn apply(&mut self, writes: Vec<Write>) {
+        // Nothing is written into a damaged book.
+        if let Some(found) = self.damage() {
+            self.error(format!("not saved: {found}"));
+            return;
+        }
         let now = self.clock.now();
         let mut done = Vec::new();
         for write in &writes {

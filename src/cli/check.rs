@@ -1,0 +1,30 @@
+//! `cockpit check`: runs SQLite's full integrity check on the database and
+//! says what it found: "ok" with the book's size, or the first problems and
+//! how to restore (exit 1). It only reads.
+
+use super::Context;
+use crate::store::damaged_message;
+use std::process::ExitCode;
+
+/// How many of SQLite's problem lines are shown.
+const PROBLEMS_SHOWN: u32 = 5;
+
+pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
+    let store = context.open_existing()?;
+    let problems = store.integrity_problems(PROBLEMS_SHOWN)?;
+    let db = context.db.display().to_string();
+    if problems.is_empty() {
+        let [accounts, contracts, snapshots, notes] = store.book_counts()?;
+        println!(
+            "ok: {accounts} accounts, {contracts} contracts, {snapshots} snapshots, {notes} notes in {db}; no damage found"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{db}: damaged; SQLite's integrity check found:");
+    // SQLite may put several problems in one row, a line each.
+    for problem in problems.iter().flat_map(|p| p.lines()).take(PROBLEMS_SHOWN as usize) {
+        println!("  {}", problem.trim());
+    }
+    eprintln!("cockpit: {}", damaged_message(&db));
+    Ok(ExitCode::FAILURE)
+}
