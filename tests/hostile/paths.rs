@@ -215,6 +215,50 @@ pub fn cases() {
             all([out.refused(&["does not exist"]), before.unchanged(&case.files())])
         });
     }
+    // Files the cockpit writes are its owner's only, like the book.
+    for (name, args, written) in [
+        ("export_file_is_owner_only", vec!["export", "accounts", "--out", "accounts.csv"], "accounts.csv"),
+        ("ics_file_is_owner_only", vec!["renewals", "--ics", "renewals.ics"], "renewals.ics"),
+        ("backup_is_owner_only", vec!["backup", "copy.db"], "copy.db"),
+        ("generated_files_are_owner_only", vec!["gen", "--accounts", "2", "--months", "2", "--out", "g"], "g/accounts.csv"),
+    ] {
+        tally.case(name, || {
+            let case = Case::book();
+            let out = case.run(&args);
+            out.ok()?;
+            owner_only(&case.at(written))
+        });
+    }
+    tally.case("import_the_book_into_itself", || {
+        let case = Case::book();
+        let before = case.files();
+        let out = case.run(["import", "accounts", "book.db"]);
+        all([out.refused(&["book.db"]), before.unchanged(&case.files())])
+    });
+    tally.case("db_named_dash_is_a_file_not_stdin", || {
+        let case = Case::empty();
+        let before = case.files();
+        let out = case.raw(["--db", "-", "targets"]);
+        all([out.refused(&["no database at"]), before.unchanged(&case.files())])
+    });
+    tally.case("import_from_an_empty_stdin", || {
+        let case = Case::book();
+        let before = case.files();
+        let out = case.run(["import", "accounts", "-"]);
+        all([out.refused(&[]), nonempty_message(&out), before.unchanged(&case.files())])
+    });
+    tally.case("export_over_a_symlink_leaves_its_target_alone", || {
+        let case = Case::book();
+        let precious = case.outside("precious.txt");
+        std::fs::write(&precious, "precious").expect("write");
+        symlink(&precious, case.at("out.csv")).expect("symlink");
+        let out = case.run(["export", "accounts", "--out", "out.csv"]);
+        let kept = std::fs::read_to_string(&precious).unwrap_or_default();
+        all([
+            out.no_panic(),
+            if kept == "precious" { Ok(()) } else { Err(format!("the link's target now holds {kept:?}")) },
+        ])
+    });
     tally.case("folder_as_db", || {
         let case = Case::empty();
         std::fs::create_dir(case.at("book.db")).expect("dir");
@@ -254,6 +298,20 @@ pub fn cases() {
         all([out.refused(&["book.db"]), out.one_line(), before.unchanged(&case.files())])
     });
     tally.finish();
+}
+
+fn owner_only(path: &Path) -> Verdict {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.permissions().mode();
+    if mode & 0o077 == 0 {
+        Ok(())
+    } else {
+        Err(format!("{} has mode {:o}, expected owner-only", path.display(), mode & 0o777))
+    }
+}
+
+fn nonempty_message(out: &Outcome) -> Verdict {
+    if out.err().trim().is_empty() { Err("no message".to_string()) } else { Ok(()) }
 }
 
 fn same(a: &[u8], b: &[u8]) -> Verdict {

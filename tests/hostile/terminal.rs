@@ -363,6 +363,23 @@ pub fn cases() {
         let out = case.run(["import", "snapshots", &file]);
         all([out.refused(&[":2:2: month:"]), printed_inert(&out), before.unchanged(&case.files())])
     });
+    tally.case("warning_for_a_hostile_unknown_column", || {
+        let case = Case::hostile();
+        case.write("in.csv", format!("account_id,name,\"{TITLE}{BIDI}\"\nEVIL-9,Nine,x\n"));
+        let out = case.run(["import", "accounts", "in.csv"]);
+        all([out.ok(), printed_inert(&out)])
+    });
+    tally.case("churn_record_with_a_hostile_product_and_cause", || {
+        let case = Case::hostile();
+        let product = format!("Core{CLEAR}");
+        let cause = format!("{C1_CSI}{ISOLATE}");
+        let record = case.run(["churn", "record", "ACME-001", "--date", "2025-03-02", "--event", "contracted"].into_iter().chain([
+            "--product", &product, "--arr-lost", "5", "--cause", &cause,
+        ]));
+        let report = case.run(["churn", "report"]);
+        let list = case.run(["churn", "list", "ACME-001"]);
+        all([record.ok(), printed_inert(&record), report.ok(), printed_inert(&report), list.ok(), printed_inert(&list)])
+    });
     tally.case("churn_reasons_with_a_hostile_label", || {
         let case = Case::hostile();
         let label = format!("Budget{CLEAR}{BIDI}");
