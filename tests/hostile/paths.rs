@@ -217,10 +217,18 @@ pub fn cases() {
     }
     // Files the cockpit writes are its owner's only, like the book.
     for (name, args, written) in [
-        ("export_file_is_owner_only", vec!["export", "accounts", "--out", "accounts.csv"], "accounts.csv"),
+        (
+            "export_file_is_owner_only",
+            vec!["export", "accounts", "--out", "accounts.csv"],
+            "accounts.csv",
+        ),
         ("ics_file_is_owner_only", vec!["renewals", "--ics", "renewals.ics"], "renewals.ics"),
         ("backup_is_owner_only", vec!["backup", "copy.db"], "copy.db"),
-        ("generated_files_are_owner_only", vec!["gen", "--accounts", "2", "--months", "2", "--out", "g"], "g/accounts.csv"),
+        (
+            "generated_files_are_owner_only",
+            vec!["gen", "--accounts", "2", "--months", "2", "--out", "g"],
+            "g/accounts.csv",
+        ),
     ] {
         tally.case(name, || {
             let case = Case::book();
@@ -256,7 +264,11 @@ pub fn cases() {
         let kept = std::fs::read_to_string(&precious).unwrap_or_default();
         all([
             out.no_panic(),
-            if kept == "precious" { Ok(()) } else { Err(format!("the link's target now holds {kept:?}")) },
+            if kept == "precious" {
+                Ok(())
+            } else {
+                Err(format!("the link's target now holds {kept:?}"))
+            },
         ])
     });
     tally.case("folder_as_db", || {
@@ -302,7 +314,10 @@ pub fn cases() {
 
 fn owner_only(path: &Path) -> Verdict {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.permissions().mode();
+    let mode = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .permissions()
+        .mode();
     if mode & 0o077 == 0 {
         Ok(())
     } else {

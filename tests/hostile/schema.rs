@@ -266,6 +266,36 @@ pub fn cases() {
             });
         }
     }
+    // A whole book read by every reading command: not one byte written, no
+    // debris left (the WAL and shared-memory files go when the reader ends).
+    for args in [
+        &["renewals"][..],
+        &["renewals", "--json"],
+        &["renewals", "--ics", "-"],
+        &["renewals", "--forecast"],
+        &["targets"],
+        &["targets", "--json"],
+        &["churn", "report"],
+        &["churn", "list", "ACME-001"],
+        &["churn", "reasons"],
+        &["churn", "reasons", "--json", "--all"],
+        &["export", "accounts"],
+        &["export", "snapshots", "--format", "json"],
+        &["export", "contracts"],
+        &["export", "notes"],
+        &["metrics", "pareto"],
+        &["metrics", "retention", "--as-of", "2025-02"],
+        &["metrics", "bridge", "--from", "2025-01", "--to", "2025-02"],
+        &["metrics", "renewals", "--from", "2025-01-01", "--to", "2025-12-31"],
+    ] {
+        let name = format!("read_writes_nothing_{}", args.join("_").replace('-', ""));
+        tally.case(&name, || {
+            let case = Case::book();
+            let before = case.files();
+            let out = case.run(args);
+            all([out.ok(), before.unchanged(&case.files())])
+        });
+    }
     tally.case("extra_trigger_that_writes_elsewhere", || {
         let case = Case::book();
         sql(

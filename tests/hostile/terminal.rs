@@ -373,12 +373,21 @@ pub fn cases() {
         let case = Case::hostile();
         let product = format!("Core{CLEAR}");
         let cause = format!("{C1_CSI}{ISOLATE}");
-        let record = case.run(["churn", "record", "ACME-001", "--date", "2025-03-02", "--event", "contracted"].into_iter().chain([
-            "--product", &product, "--arr-lost", "5", "--cause", &cause,
-        ]));
+        let record = case.run(
+            ["churn", "record", "ACME-001", "--date", "2025-03-02", "--event", "contracted"]
+                .into_iter()
+                .chain(["--product", &product, "--arr-lost", "5", "--cause", &cause]),
+        );
         let report = case.run(["churn", "report"]);
         let list = case.run(["churn", "list", "ACME-001"]);
-        all([record.ok(), printed_inert(&record), report.ok(), printed_inert(&report), list.ok(), printed_inert(&list)])
+        all([
+            record.ok(),
+            printed_inert(&record),
+            report.ok(),
+            printed_inert(&report),
+            list.ok(),
+            printed_inert(&list),
+        ])
     });
     tally.case("churn_reasons_with_a_hostile_label", || {
         let case = Case::hostile();
