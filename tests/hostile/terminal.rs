@@ -401,7 +401,7 @@ pub fn cases() {
             printed_inert(&table),
             json.ok(),
             printed_inert(&json),
-            json_holds(&json, &[label.clone()]),
+            json_holds(&json, std::slice::from_ref(&label)),
             before.unchanged(&case.files()),
         ])
     });
