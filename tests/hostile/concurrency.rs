@@ -40,6 +40,32 @@ fn no_debris(case: &Case) -> Verdict {
     Ok(())
 }
 
+/// The dump of a copy of the case's book after `runs`, one after the other.
+fn dump_after(case: &Case, runs: &[&[&std::ffi::OsStr]]) -> Result<String, String> {
+    let side = Case::empty();
+    if case.db.exists() {
+        std::fs::copy(&case.db, &side.db).map_err(|e| e.to_string())?;
+    }
+    for args in runs {
+        side.run(*args).ok().map_err(|e| format!("the sequential run: {e}"))?;
+    }
+    Ok(crate::db::dump(&side.db))
+}
+
+/// The book holds exactly what one of the sequential orders would give.
+fn dump_is_one_of(db: &Path, expected: &[&String]) -> Verdict {
+    let now = crate::db::dump(db);
+    if expected.iter().any(|e| **e == now) {
+        return Ok(());
+    }
+    let nearest = expected.first().map(|e| e.as_str()).unwrap_or("");
+    let missing = nearest.lines().filter(|l| !now.lines().any(|n| n == *l)).count();
+    let extra = now.lines().filter(|l| !nearest.lines().any(|n| n == *l)).count();
+    Err(format!(
+        "the book is not what the imports one after the other give ({missing} rows missing, {extra} extra)"
+    ))
+}
+
 fn notes_file(case: &Case, name: &str, tag: &str, n: usize) -> PathBuf {
     let mut text = String::from("account_id,at,kind,text\n");
     for i in 0..n {
@@ -139,8 +165,12 @@ pub fn cases() {
         let base = count(&case.db, "notes")?;
         let a = notes_file(&case, "a.csv", "first", 300);
         let b = notes_file(&case, "b.csv", "second", 300);
-        let first = start(&case, &["import".as_ref(), "notes".as_ref(), a.as_os_str()]);
-        let second = start(&case, &["import".as_ref(), "notes".as_ref(), b.as_os_str()]);
+        let import_a: &[&std::ffi::OsStr] = &["import".as_ref(), "notes".as_ref(), a.as_os_str()];
+        let import_b: &[&std::ffi::OsStr] = &["import".as_ref(), "notes".as_ref(), b.as_os_str()];
+        let a_then_b = dump_after(&case, &[import_a, import_b])?;
+        let b_then_a = dump_after(&case, &[import_b, import_a])?;
+        let first = start(&case, import_a);
+        let second = start(&case, import_b);
         let (first, second) =
             (wait(first, Duration::from_secs(30)), wait(second, Duration::from_secs(30)));
         all([
@@ -148,6 +178,7 @@ pub fn cases() {
             second.ok(),
             integrity(&case.db),
             expect_count(&case.db, "notes", &[base + 600]),
+            dump_is_one_of(&case.db, &[&a_then_b, &b_then_a]),
             no_debris(&case),
         ])
     });
@@ -155,8 +186,10 @@ pub fn cases() {
         let case = Case::book();
         let base = count(&case.db, "notes")?;
         let a = notes_file(&case, "a.csv", "same", 300);
-        let first = start(&case, &["import".as_ref(), "notes".as_ref(), a.as_os_str()]);
-        let second = start(&case, &["import".as_ref(), "notes".as_ref(), a.as_os_str()]);
+        let import_a: &[&std::ffi::OsStr] = &["import".as_ref(), "notes".as_ref(), a.as_os_str()];
+        let once = dump_after(&case, &[import_a])?;
+        let first = start(&case, import_a);
+        let second = start(&case, import_a);
         let (first, second) =
             (wait(first, Duration::from_secs(30)), wait(second, Duration::from_secs(30)));
         all([
@@ -164,6 +197,7 @@ pub fn cases() {
             second.ok(),
             integrity(&case.db),
             expect_count(&case.db, "notes", &[base + 300]),
+            dump_is_one_of(&case.db, &[&once]),
             no_debris(&case),
         ])
     });
@@ -266,28 +300,26 @@ pub fn cases() {
         case.run(["import".as_ref(), "accounts".as_ref(), book.join("accounts.csv").as_os_str()])
             .ok()?;
         let before = count(&case.db, "snapshots")?;
-        let rows = crate::harness::lossy(&std::fs::read(book.join("snapshots.csv")).expect("csv"))
-            .lines()
-            .count() as i64
+        let snapshots = book.join("snapshots.csv");
+        let rows = crate::harness::lossy(&std::fs::read(&snapshots).expect("csv")).lines().count()
+            as i64
             - 1;
-        let import = start(
-            &case,
-            &["import".as_ref(), "snapshots".as_ref(), book.join("snapshots.csv").as_os_str()],
-        );
-        kill_while_writing(&case, import)?;
-        // The next command finds a whole book, then the import can be run again.
+        let import: &[&std::ffi::OsStr] =
+            &["import".as_ref(), "snapshots".as_ref(), snapshots.as_os_str()];
+        let untouched = crate::db::dump(&case.db);
+        let imported = dump_after(&case, &[import])?;
+        kill_while_writing(&case, start(&case, import))?;
+        // The next command finds a whole book: all of the import or none of
+        // it, exactly; then the import can be run again.
         let read = case.run(["targets", "--limit", "1"]);
+        let after_kill = dump_is_one_of(&case.db, &[&untouched, &imported]);
         all([
             read.ok(),
             integrity(&case.db),
             expect_count(&case.db, "snapshots", &[before, before + rows]),
-            case.run([
-                "import".as_ref(),
-                "snapshots".as_ref(),
-                book.join("snapshots.csv").as_os_str(),
-            ])
-            .ok(),
-            expect_count(&case.db, "snapshots", &[before + rows]),
+            after_kill,
+            case.run(import).ok(),
+            dump_is_one_of(&case.db, &[&imported]),
             no_debris(&case),
         ])
     });
