@@ -85,6 +85,11 @@ fn damaged(case: &Case) {
     std::fs::write(&case.db, bytes).expect("write");
 }
 
+fn count_rows(path: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+}
+
 fn version(value: i64) -> impl Fn(&Case) {
     move |case: &Case| sql(&case.db, &format!("PRAGMA user_version = {value};"))
 }
@@ -222,7 +227,13 @@ pub fn cases() {
             schema_version,
             &["targets", "import"],
         ),
-        ("user_version_i64_min", true, Box::new(version(i64::MIN)), schema_version, &["targets"]),
+        (
+            "user_version_i32_min",
+            true,
+            Box::new(version(i32::MIN as i64)),
+            schema_version,
+            &["targets"],
+        ),
         (
             "user_version_huge",
             true,
@@ -320,6 +331,8 @@ pub fn cases() {
         let out = case.spawn(command);
         all([out.refused(&["disk is full"]), out.one_line(), before.unchanged(&case.files())])
     });
+    // A planted trigger: either the book is refused as not the cockpit's,
+    // untouched, or the import lands and the trigger never runs.
     tally.case("extra_trigger_that_writes_elsewhere", || {
         let case = Case::book();
         sql(
@@ -331,7 +344,17 @@ pub fn cases() {
         );
         case.write("in.csv", "account_id,at,kind,text\nACME-001,2025-03-01,call,hello\n");
         let before = case.files();
+        let contracts = count_rows(&case.db, "contracts");
         let out = case.run(["import", "notes", "in.csv"]);
+        if out.code == Some(0) {
+            let (loot, left) = (count_rows(&case.db, "loot"), count_rows(&case.db, "contracts"));
+            if loot != 0 || left != contracts {
+                return Err(format!(
+                    "the planted trigger ran: {loot} names copied out, {left} of {contracts} contracts left"
+                ));
+            }
+            return Ok(());
+        }
         all([not_cockpit(&out), before.unchanged(&case.files())])
     });
     tally.case("extra_trigger_read_changes_nothing", || {
