@@ -306,7 +306,9 @@ pub fn cases() {
         let case = Case::empty();
         mkfifo(&case.at("book.db"))?;
         let before = case.files();
-        let out = case.run(["targets"]);
+        let mut command = crate::harness::cockpit_in(&case.w);
+        command.args(["--db", "book.db", "targets"]);
+        let out = case.spawn_limited(command, std::time::Duration::from_secs(5));
         all([out.refused(&["book.db"]), out.one_line(), before.unchanged(&case.files())])
     });
     tally.finish();
