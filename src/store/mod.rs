@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod bulk;
+mod changes;
 pub mod churn;
 pub mod contracts;
 pub mod health;
