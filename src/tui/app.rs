@@ -391,8 +391,29 @@ impl App {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(*key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
             Event::Resize(width, height) => self.resize(*width, *height),
+            Event::Paste(text) => self.paste(text),
             _ => {}
         }
+    }
+
+    /// Pasted text (bracketed paste): into the open popup's field, else
+    /// the pane's open form or search, whole; never read as keys, so a
+    /// pasted `q` or digit cannot quit or switch panes.
+    pub fn paste(&mut self, text: &str) {
+        self.poll_background();
+        if let Some(popup) = &mut self.popup {
+            if let Err(message) = popup.paste(text, &self.book) {
+                self.error(message);
+            }
+            return;
+        }
+        if self.panes[self.active].typing() {
+            let (pane, mut cx) = self.cx_parts();
+            let request = pane.paste(text, &mut cx);
+            self.follow(request, None);
+            return;
+        }
+        self.say(crate::tui::paste::NO_FIELD.to_string());
     }
 
     /// A key press: the popup first, then a typing pane, then the keymap.

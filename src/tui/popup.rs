@@ -8,6 +8,7 @@ use crate::tui::book::BookIndex;
 use crate::tui::panes::Write;
 use crate::tui::panes::churn_taxonomy::ReasonForm;
 use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};
+use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
 use chrono::NaiveDate;
@@ -350,8 +351,37 @@ impl Popup {
         }
     }
 
+    /// Pastes text into the focused field: the reason, the note (line
+    /// breaks kept), a name, a date, the jump query. An error says why
+    /// nothing was pasted; a paste never confirms, saves or closes.
+    pub fn paste(&mut self, text: &str, book: &BookIndex) -> Result<(), String> {
+        match self {
+            Popup::Help { .. } | Popup::Flags { .. } | Popup::Confirm { .. } => {
+                Err(paste::NO_FIELD.to_string())
+            }
+            Popup::Jump { input, .. } => {
+                paste::paste(input, text, Lines::One)?;
+                self.rematch(book);
+                Ok(())
+            }
+            Popup::Health { health: None, .. } => {
+                Err("nothing pasted: pick a colour first (r o y g), then paste the reason".into())
+            }
+            Popup::Health { reason, .. } => paste::paste(reason, text, Lines::One),
+            Popup::Note { text: note, .. } => paste::paste(note, text, Lines::Many),
+            Popup::Owners { csm, am, on_am, .. } => {
+                paste::paste(if *on_am { am } else { csm }, text, Lines::One)
+            }
+            Popup::Snooze { until, .. } => paste::paste(until, text, Lines::One),
+            Popup::Stage(form) => paste::paste(&mut form.reason, text, Lines::One),
+            Popup::Opportunity(form) => form.paste(text),
+            Popup::Reason(form) => form.paste(text),
+        }
+    }
+
     /// Draws the popup over `area`. Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, book: &BookIndex) {
+        let mut note_cursor = None;
         let (title, lines, size, cursor): Drawn<'_> = match self {
             Popup::Help { sections } => {
                 let mut lines = Vec::new();
@@ -421,6 +451,9 @@ impl Popup {
                 ("Set health".to_string(), lines, (64, 7), cursor)
             }
             Popup::Note { name, kind, text, error, .. } => {
+                // Border (2), label (9), and a column for the cursor.
+                let (shown, column) = paste::window(text.value(), text.cursor(), 76 - 2 - 9 - 1);
+                note_cursor = Some(9 + u16::try_from(column).unwrap_or(0));
                 let kinds: Vec<Span<'static>> = NOTE_KINDS
                     .iter()
                     .flat_map(|k| {
@@ -434,7 +467,7 @@ impl Popup {
                         Span::styled(name.clone(), theme.title()),
                     ]),
                     Line::from(kinds),
-                    Line::from(format!("Text:    {}", text.value())),
+                    Line::from(format!("Text:    {shown}")),
                     Line::from(""),
                     match error {
                         Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -444,7 +477,7 @@ impl Popup {
                         )),
                     },
                 ];
-                ("Log a touch or note".to_string(), lines, (76, 7), Some((9, 2, 9, text)))
+                ("Log a touch or note".to_string(), lines, (76, 7), None)
             }
             Popup::Owners { name, csm, am, on_am, .. } => {
                 let lines = vec![
@@ -528,6 +561,12 @@ impl Popup {
             .border_style(theme.border(true));
         let inner = block.inner(rect);
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+        if let Some(x) = note_cursor
+            && 2 < inner.height
+            && x < inner.width
+        {
+            frame.set_cursor_position((inner.x + x, inner.y + 2));
+        }
         if let Some((x, y, prefix, input)) = cursor {
             let width = usize::from(inner.width).saturating_sub(prefix + 1);
             let scroll = input.visual_scroll(width);

@@ -296,6 +296,13 @@ impl ReasonForm {
         if self.on_description { &mut self.description } else { &mut self.label }
     }
 
+    /// Pastes one line into the label or the description.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        crate::tui::paste::paste(self.input(), text, crate::tui::paste::Lines::One)?;
+        self.error = None;
+        Ok(())
+    }
+
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {

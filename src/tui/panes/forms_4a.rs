@@ -204,6 +204,23 @@ impl OpportunityForm {
         Ok(fields)
     }
 
+    /// Pastes one line into the focused text field; the stage and kind
+    /// are choices and take no paste.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        let input = match self.field {
+            OpportunityField::Product => &mut self.product,
+            OpportunityField::Arr => &mut self.arr,
+            OpportunityField::Owner => &mut self.owner,
+            OpportunityField::Close => &mut self.close,
+            OpportunityField::Stage | OpportunityField::Kind => {
+                return Err("nothing pasted: this field is a choice (←→ change it)".to_string());
+            }
+        };
+        crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
+        self.error = None;
+        Ok(())
+    }
+
     pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
