@@ -96,6 +96,16 @@ pub struct App {
     replaced: Vec<String>,
     /// Today's facts read beside the first book, for Today's first refresh.
     today_facts: Option<TodayFacts>,
+    /// The store's `data_version` when the book was last read whole: a
+    /// different number means another cockpit or an import committed
+    /// (`None` for a book in memory, which nothing else can write).
+    seen_version: Option<i64>,
+    /// The book loading now was asked for by a change from outside: once it
+    /// is in, every pane reads again.
+    outside_reload: bool,
+    /// The focused pane still shows what was there before an outside change
+    /// (it had a form or popup open): read again once that closes.
+    refresh_due: bool,
 }
 
 /// The book the first screen opens with: the user's own accounts (with the
@@ -179,7 +189,13 @@ impl App {
             loader_due: partial,
             replaced: Vec::new(),
             today_facts,
+            seen_version: None,
+            outside_reload: false,
+            refresh_due: false,
         };
+        if app.store.path().as_os_str() != ":memory:" {
+            app.seen_version = app.store.data_version().ok();
+        }
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
@@ -289,6 +305,11 @@ impl App {
     /// Waits for the whole book if it is still loading (a key that needs
     /// more than the user's own accounts).
     fn ensure_whole_book(&mut self) {
+        // A book read again after an outside change is taken in when it
+        // arrives: the one shown meanwhile is whole already, so no key waits.
+        if self.outside_reload {
+            return;
+        }
         self.start_loading();
         if let Some(loader) = self.loader.take() {
             let result = loader.wait();
@@ -310,6 +331,52 @@ impl App {
                 self.book = book;
             }
             Err(error) => self.error(format!("the book could not be loaded: {error:#}")),
+        }
+        if std::mem::take(&mut self.outside_reload) {
+            for stale in &mut self.stale {
+                *stale = true;
+            }
+            self.refresh_due = true;
+            self.refresh_when_free();
+        }
+    }
+
+    /// Looks (one pragma) for commits by another cockpit or an import since
+    /// the book was read; if there are, reads the whole book again behind
+    /// the screen, as on opening, and every pane after it. `true` when a
+    /// reload started (the loop then takes it in and draws). Call it while
+    /// idle, at most once a second.
+    pub fn check_outside_changes(&mut self) -> bool {
+        let Some(seen) = self.seen_version else { return false };
+        // A load under way is taken in first; its changes are looked for
+        // on the next call.
+        if self.loading() {
+            return false;
+        }
+        let Ok(version) = self.store.data_version() else { return false };
+        if version == seen {
+            return false;
+        }
+        self.seen_version = Some(version);
+        self.outside_reload = true;
+        self.loader_due = true;
+        self.start_loading();
+        true
+    }
+
+    /// Reads the focused pane again after an outside change, unless a
+    /// popup or a form is open on it (reading again would drop what is
+    /// being typed): then once it closes.
+    fn refresh_when_free(&mut self) {
+        if !self.refresh_due || self.popup.is_some() || self.panes[self.active].typing() {
+            return;
+        }
+        self.refresh_due = false;
+        let active = self.active;
+        self.stale[active] = false;
+        let (pane, mut cx) = self.cx_parts();
+        if let Err(error) = pane.refresh(&mut cx) {
+            self.error(format!("{error:#}"));
         }
     }
 
@@ -394,6 +461,7 @@ impl App {
             Event::Paste(text) => self.paste(text),
             _ => {}
         }
+        self.refresh_when_free();
     }
 
     /// Pasted text (bracketed paste): into the open popup's field, else

@@ -97,6 +97,10 @@ impl MomentsAside {
     }
 }
 
+/// How often an idle cockpit looks for commits by another cockpit or an
+/// import.
+const OUTSIDE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
     let mut guard = Some(MouseGuard::new());
@@ -127,10 +131,15 @@ fn event_loop(
                 app.book().warm();
             }
         }
-        // While the whole book loads behind the first screen, take it in as
-        // soon as it arrives rather than on the next key.
+        // While the whole book loads behind the first screen (or again after
+        // an outside change), take it in as soon as it arrives rather than
+        // on the next key, and show it.
+        let mut arrived = false;
         while app.loading() && !event::poll(std::time::Duration::from_millis(20))? {
-            app.poll_background();
+            arrived |= app.poll_background();
+        }
+        if arrived {
+            continue;
         }
         if !app.loading()
             && let Some(moments) = moments.take()
@@ -146,7 +155,17 @@ fn event_loop(
                 continue;
             }
         }
-        let event = event::read()?;
+        // Idle: wait for the next event, looking once a second (one pragma)
+        // for what another cockpit or an import committed.
+        let event = loop {
+            if event::poll(OUTSIDE_CHECK)? {
+                break Some(event::read()?);
+            }
+            if app.check_outside_changes() {
+                break None;
+            }
+        };
+        let Some(event) = event else { continue };
         app.handle_event(&event);
         // Take every event already waiting before drawing again, so a held
         // key or a fast scroll never queues up frames.
