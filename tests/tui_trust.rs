@@ -179,6 +179,27 @@ fn a_megabyte_paste_is_handled_within_a_frame_or_two() {
     key(&mut app, KeyCode::Enter);
     let notes = app.store().account_notes("A1").expect("notes");
     assert_eq!(notes[0].text, text.trim());
+    // A megabyte on one line, into a one-line field and into the search.
+    let line = "y".repeat(1 << 20);
+    key(&mut app, KeyCode::Char('H'));
+    key(&mut app, KeyCode::Char('r'));
+    let started = Instant::now();
+    paste(&mut app, &line);
+    let drawn = screen(&app, 100, 30);
+    let _second = screen(&app, 100, 30);
+    let took = started.elapsed();
+    eprintln!("1 MB one-line paste and two frames: {took:?}");
+    assert!(took < Duration::from_millis(250), "{took:?}");
+    assert!(drawn.contains("yyyy"), "{drawn}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    let started = Instant::now();
+    paste(&mut app, &line);
+    let _drawn = screen(&app, 100, 30);
+    let took = started.elapsed();
+    eprintln!("1 MB search paste and a frame: {took:?}");
+    assert!(took < Duration::from_millis(250), "{took:?}");
+    assert_eq!(app.book().visible().len(), 0);
 }
 
 /// Waits (as the event loop does, between keys) for the reload that an
@@ -211,6 +232,24 @@ fn another_cockpits_health_change_shows_whole_after_one_check() {
     assert!(!drawn.contains("[G] green"), "no old colour beside the new reason: {drawn}");
     assert!(drawn.contains("exec sponsor left"), "{drawn}");
     assert!(!a.check_outside_changes(), "seen once");
+}
+
+#[test]
+fn a_cockpit_alone_never_sees_its_own_reads_or_writes_as_outside_changes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = on_the_book(dir.path());
+    // Every pane read (some on connections of their own), and a write.
+    for pane in '1'..='8' {
+        key(&mut app, KeyCode::Char(pane));
+        app.settle_background();
+    }
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('H'));
+    chars(&mut app, "rchampion left");
+    key(&mut app, KeyCode::Enter);
+    assert!(status(&app).contains("saved:"), "{}", status(&app));
+    assert!(!app.check_outside_changes(), "no reload for its own work");
+    assert!(!app.loading());
 }
 
 #[test]

@@ -89,6 +89,15 @@ pub fn window(value: &str, cursor: usize, width: usize) -> (String, usize) {
     (out, column)
 }
 
+/// What a one-line field shows in a popup `popup_width` columns wide
+/// (borders included) after a label `prefix` columns wide: the part around
+/// the cursor that fits, so a long paste costs a screenful to draw, not its
+/// length. The popup puts the cursor with [`window`] on the same width.
+pub fn shown(input: &Input, popup_width: u16, prefix: usize) -> String {
+    let width = usize::from(popup_width).saturating_sub(2 + prefix);
+    window(input.value(), input.cursor(), width).0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

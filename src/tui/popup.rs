@@ -381,7 +381,6 @@ impl Popup {
 
     /// Draws the popup over `area`. Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, book: &BookIndex) {
-        let mut note_cursor = None;
         let (title, lines, size, cursor): Drawn<'_> = match self {
             Popup::Help { sections } => {
                 let mut lines = Vec::new();
@@ -399,7 +398,8 @@ impl Popup {
                 ("Keys".to_string(), lines, (56, height), None)
             }
             Popup::Jump { input, results, selected } => {
-                let mut lines = vec![Line::from(format!("› {}", input.value())), Line::from("")];
+                let query = paste::shown(input, 56, 2);
+                let mut lines = vec![Line::from(format!("› {query}")), Line::from("")];
                 for (i, index) in results.iter().enumerate() {
                     let Some(row) = book.row(*index) else { continue };
                     let style = if i == *selected {
@@ -438,7 +438,7 @@ impl Popup {
                         Span::styled("   Tab/↑↓ change", theme.dim()),
                     ])),
                 }
-                lines.push(Line::from(format!("Reason:  {}", reason.value())));
+                lines.push(Line::from(format!("Reason:  {}", paste::shown(reason, 64, 9))));
                 lines.push(Line::from(""));
                 lines.push(match error {
                     Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -451,9 +451,7 @@ impl Popup {
                 ("Set health".to_string(), lines, (64, 7), cursor)
             }
             Popup::Note { name, kind, text, error, .. } => {
-                // Border (2), label (9), and a column for the cursor.
-                let (shown, column) = paste::window(text.value(), text.cursor(), 76 - 2 - 9 - 1);
-                note_cursor = Some(9 + u16::try_from(column).unwrap_or(0));
+                let shown = paste::shown(text, 76, 9);
                 let kinds: Vec<Span<'static>> = NOTE_KINDS
                     .iter()
                     .flat_map(|k| {
@@ -477,7 +475,7 @@ impl Popup {
                         )),
                     },
                 ];
-                ("Log a touch or note".to_string(), lines, (76, 7), None)
+                ("Log a touch or note".to_string(), lines, (76, 7), Some((9, 2, 9, text)))
             }
             Popup::Owners { name, csm, am, on_am, .. } => {
                 let lines = vec![
@@ -485,8 +483,8 @@ impl Popup {
                         Span::raw("Account: "),
                         Span::styled(name.clone(), theme.title()),
                     ]),
-                    Line::from(format!("CSM:     {}", csm.value())),
-                    Line::from(format!("AM:      {}", am.value())),
+                    Line::from(format!("CSM:     {}", paste::shown(csm, 56, 9))),
+                    Line::from(format!("AM:      {}", paste::shown(am, 56, 9))),
                     Line::from(""),
                     Line::from(Span::styled("Tab switch · Enter save · Esc cancel", theme.dim())),
                 ];
@@ -527,7 +525,7 @@ impl Popup {
                         Span::styled(name.clone(), theme.title()),
                     ]),
                     Line::from(format!("Row:     {what}")),
-                    Line::from(format!("Until:   {}", until.value())),
+                    Line::from(format!("Until:   {}", paste::shown(until, 60, 9))),
                     Line::from(""),
                     match error {
                         Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -561,18 +559,11 @@ impl Popup {
             .border_style(theme.border(true));
         let inner = block.inner(rect);
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
-        if let Some(x) = note_cursor
-            && 2 < inner.height
-            && x < inner.width
-        {
-            frame.set_cursor_position((inner.x + x, inner.y + 2));
-        }
         if let Some((x, y, prefix, input)) = cursor {
-            let width = usize::from(inner.width).saturating_sub(prefix + 1);
-            let scroll = input.visual_scroll(width);
-            let cx = inner.x
-                + x
-                + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+            // The same window the field's line shows (`paste::shown`).
+            let width = usize::from(inner.width).saturating_sub(prefix);
+            let (_, column) = paste::window(input.value(), input.cursor(), width);
+            let cx = inner.x + x + u16::try_from(column).unwrap_or(0);
             if y < inner.height && cx < inner.x + inner.width {
                 frame.set_cursor_position((cx, inner.y + y));
             }

@@ -17,6 +17,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use crate::tui::paste::shown;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
@@ -372,13 +373,13 @@ impl ReasonForm {
                     Line::from(format!(
                         "{}Label:       {}",
                         mark(!self.on_description),
-                        self.label.value()
+                        shown(&self.label, 70, 14)
                     )),
                     Line::from(format!(" Kind:        {} (↑↓)", self.kind)),
                     Line::from(format!(
                         "{}Description: {}",
                         mark(self.on_description),
-                        self.description.value()
+                        shown(&self.description, 70, 14)
                     )),
                     Line::from(""),
                     help,
@@ -393,7 +394,7 @@ impl ReasonForm {
             FormMode::Rename { label } => {
                 let lines = vec![
                     Line::from(format!("Entry:    {label}")),
-                    Line::from(format!("New name: {}", self.label.value())),
+                    Line::from(format!("New name: {}", shown(&self.label, 70, 10))),
                     Line::from(""),
                     help,
                 ];
@@ -407,7 +408,7 @@ impl ReasonForm {
             FormMode::Describe { label } => {
                 let lines = vec![
                     Line::from(format!("Entry:       {label}")),
-                    Line::from(format!("Description: {}", self.description.value())),
+                    Line::from(format!("Description: {}", shown(&self.description, 70, 13))),
                     Line::from(""),
                     help,
                 ];

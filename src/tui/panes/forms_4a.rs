@@ -12,6 +12,7 @@ use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
+use crate::tui::paste::shown;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
@@ -103,7 +104,7 @@ impl StageForm {
             account_line(&self.name, theme),
             Line::from(format!("From:    {}", self.from.title())),
             Line::from(stages),
-            Line::from(format!("Reason:  {}", self.reason.value())),
+            Line::from(format!("Reason:  {}", shown(&self.reason, 66, 9))),
             Line::from(""),
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -290,7 +291,7 @@ impl OpportunityForm {
             ("cross-sell", self.kind == OpportunityKind::CrossSell),
         ]));
         let text = |field: OpportunityField, label: &str, input: &Input| {
-            Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", input.value()))])
+            Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", shown(input, 66, 11)))])
         };
         let lines = vec![
             account_line(&self.name, theme),
