@@ -202,6 +202,31 @@ fn a_megabyte_paste_is_handled_within_a_frame_or_two() {
     assert_eq!(app.book().visible().len(), 0);
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+
+    /// Whatever is pasted into a note (keys' letters, digits, line breaks,
+    /// controls, right to left) is kept as text, exactly, and runs no key.
+    #[test]
+    fn any_pasted_note_is_stored_exactly(text in "[a-zA-Z0-9 q?:/\\n\\r\\t\\x1b\\u{7f}\\u{85}\\u{202e}é中]{1,200}") {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = on_the_book(dir.path());
+        key(&mut app, KeyCode::Char('n'));
+        paste(&mut app, &text);
+        let _ = screen(&app, 80, 24);
+        proptest::prop_assert!(!app.should_quit());
+        proptest::prop_assert_eq!(app.active_title(), "Book");
+        key(&mut app, KeyCode::Enter);
+        let expected = text.replace("\r\n", "\n").replace('\r', "\n");
+        let notes = app.store().account_notes("A1").expect("notes");
+        if expected.trim().is_empty() {
+            proptest::prop_assert!(notes.is_empty());
+        } else {
+            proptest::prop_assert_eq!(notes[0].text.as_str(), expected.trim());
+        }
+    }
+}
+
 /// Waits (as the event loop does, between keys) for the reload that an
 /// outside change started.
 fn take_in_reload(app: &mut App) {
