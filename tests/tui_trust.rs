@@ -283,7 +283,7 @@ fn an_outside_change_waits_for_the_open_form() {
     let mut a = on_the_book(dir.path());
     key(&mut a, KeyCode::Char('n'));
     chars(&mut a, "half typed");
-    let b = Store::open(&a.store().path().to_path_buf()).expect("b");
+    let b = Store::open(a.store().path()).expect("b");
     b.set_health("A1", Health::Red, "exec sponsor left", "bo", chrono::Utc::now()).expect("b");
     assert!(a.check_outside_changes());
     take_in_reload(&mut a);

@@ -23,19 +23,21 @@ mod tests {
 
     #[test]
     fn data_version_moves_for_another_connection_only() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test");
         let path = dir.path().join("book.db");
-        let mut first = Store::open(&path).unwrap();
-        let mut bulk = first.begin_import().unwrap();
-        bulk.insert_account(&Account::new("a1", "Acme"), NaiveDate::MIN).unwrap();
-        bulk.commit().unwrap();
-        let second = Store::open(&path).unwrap();
-        let before = first.data_version().unwrap();
+        let mut first = Store::open(&path).expect("test");
+        let mut bulk = first.begin_import().expect("test");
+        bulk.insert_account(&Account::new("a1", "Acme"), NaiveDate::MIN).expect("test");
+        bulk.commit().expect("test");
+        let second = Store::open(&path).expect("test");
+        let before = first.data_version().expect("test");
         // Its own write leaves it alone.
-        first.set_health("a1", Health::Green, "fine", "me", chrono::Utc::now()).unwrap();
-        assert_eq!(first.data_version().unwrap(), before);
+        first.set_health("a1", Health::Green, "fine", "me", chrono::Utc::now()).expect("test");
+        assert_eq!(first.data_version().expect("test"), before);
         // Another connection's commit moves it.
-        second.set_health("a1", Health::Red, "exec left", "them", chrono::Utc::now()).unwrap();
-        assert_ne!(first.data_version().unwrap(), before);
+        second
+            .set_health("a1", Health::Red, "exec left", "them", chrono::Utc::now())
+            .expect("test");
+        assert_ne!(first.data_version().expect("test"), before);
     }
 }

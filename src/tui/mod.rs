@@ -249,7 +249,7 @@ mod tests {
     /// then writes a note.
     fn fake_editor(dir: &std::path::Path) -> std::path::PathBuf {
         let folder = dir.join("my editor");
-        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(&folder).expect("test");
         let script = folder.join("ed it");
         let record = dir.join("record");
         std::fs::write(
@@ -262,24 +262,24 @@ mod tests {
                 record = record.display()
             ),
         )
-        .unwrap();
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        .expect("test");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("test");
         script
     }
 
     #[test]
     fn the_editor_gets_a_private_file_and_a_shell_split_command() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test");
         let script = fake_editor(dir.path());
         let command = format!("\"{}\" --wait 'two words'", script.display());
-        let text = run_editor(&command, "# template\n").unwrap();
+        let text = run_editor(&command, "# template\n").expect("test");
         assert!(text.contains("from the editor"), "{text}");
-        let record = std::fs::read_to_string(dir.path().join("record")).unwrap();
+        let record = std::fs::read_to_string(dir.path().join("record")).expect("test");
         let lines: Vec<&str> = record.lines().collect();
         assert_eq!(lines[0], "--wait");
         assert_eq!(lines[1], "two words");
         let file = std::path::Path::new(lines[2]);
-        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let name = file.file_name().expect("test").to_string_lossy().to_string();
         assert!(name.starts_with("cockpit-note-") && name.ends_with(".md"), "{name}");
         assert_ne!(name, format!("cockpit-note-{}.md", std::process::id()), "unpredictable");
         assert_eq!(lines[3], "600", "owner-only");
@@ -288,9 +288,9 @@ mod tests {
 
     #[test]
     fn an_unreadable_editor_command_is_an_error_not_a_guess() {
-        let error = run_editor("\"unclosed", "").unwrap_err();
+        let error = run_editor("\"unclosed", "").expect_err("refused");
         assert!(format!("{error:#}").contains("could not be read"), "{error:#}");
-        let error = run_editor("/nonexistent/editor --wait", "").unwrap_err();
+        let error = run_editor("/nonexistent/editor --wait", "").expect_err("refused");
         assert!(format!("{error:#}").contains("could not start"), "{error:#}");
     }
 }

@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn a_paste_lands_at_the_cursor_whole() {
         let mut input = Input::new("ab".to_string()).with_cursor(1);
-        paste(&mut input, "q1 2", Lines::One).unwrap();
+        paste(&mut input, "q1 2", Lines::One).expect("test");
         assert_eq!(input.value(), "aq1 2b");
         assert_eq!(input.cursor(), 5);
     }
@@ -113,18 +113,18 @@ mod tests {
     #[test]
     fn a_one_line_field_refuses_lines_and_keeps_its_text() {
         let mut input = Input::new("kept".to_string());
-        let error = paste(&mut input, "one\r\ntwo\nthree", Lines::One).unwrap_err();
+        let error = paste(&mut input, "one\r\ntwo\nthree", Lines::One).expect_err("refused");
         assert!(error.contains("one line") && error.contains("3 lines"), "{error}");
         assert_eq!(input.value(), "kept");
         // A copied line with its line break is one line.
-        paste(&mut input, " more\n", Lines::One).unwrap();
+        paste(&mut input, " more\n", Lines::One).expect("test");
         assert_eq!(input.value(), "kept more");
     }
 
     #[test]
     fn a_note_keeps_its_line_breaks() {
         let mut input = Input::default();
-        paste(&mut input, "first\r\nsecond\rthird\n", Lines::Many).unwrap();
+        paste(&mut input, "first\r\nsecond\rthird\n", Lines::Many).expect("test");
         assert_eq!(input.value(), "first\nsecond\nthird\n");
     }
 
@@ -133,7 +133,7 @@ mod tests {
         let text = "x".repeat(1 << 20);
         let mut input = Input::new("é".to_string());
         let started = std::time::Instant::now();
-        paste(&mut input, &text, Lines::Many).unwrap();
+        paste(&mut input, &text, Lines::Many).expect("test");
         let (shown, column) = window(input.value(), input.cursor(), 60);
         let took = started.elapsed();
         assert_eq!(input.value().len(), (1 << 20) + 2);

@@ -9,6 +9,7 @@ use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
 use crate::store::Store;
 use crate::tui::panes::forms_4a::Drawn;
 use crate::tui::panes::{Request, View, Write};
+use crate::tui::paste::shown;
 use crate::tui::popup::{Outcome, Popup};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
@@ -17,7 +18,6 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-use crate::tui::paste::shown;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 

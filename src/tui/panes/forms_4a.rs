@@ -7,12 +7,12 @@
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
 use crate::tui::panes::Write;
+use crate::tui::paste::shown;
 use crate::tui::popup::Outcome;
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
-use crate::tui::paste::shown;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
