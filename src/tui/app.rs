@@ -5,6 +5,8 @@
 //! keymap; global actions are handled here, the rest go to the focused pane
 //! only. Writes come back from panes and popups as typed [`Write`]s, are
 //! committed through the store at once, and the affected rows refreshed.
+//! A paste goes to the focused field only (`app/paste.rs`); what another
+//! cockpit or an import committed is noticed and read again in `app/live.rs`.
 
 use crate::clock::Clock;
 use crate::domain::Config;
@@ -28,6 +30,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 mod draw;
+mod live;
+mod paste;
 mod writes;
 
 /// A line in the status bar: information or an error.
@@ -333,50 +337,7 @@ impl App {
             Err(error) => self.error(format!("the book could not be loaded: {error:#}")),
         }
         if std::mem::take(&mut self.outside_reload) {
-            for stale in &mut self.stale {
-                *stale = true;
-            }
-            self.refresh_due = true;
-            self.refresh_when_free();
-        }
-    }
-
-    /// Looks (one pragma) for commits by another cockpit or an import since
-    /// the book was read; if there are, reads the whole book again behind
-    /// the screen, as on opening, and every pane after it. `true` when a
-    /// reload started (the loop then takes it in and draws). Call it while
-    /// idle, at most once a second.
-    pub fn check_outside_changes(&mut self) -> bool {
-        let Some(seen) = self.seen_version else { return false };
-        // A load under way is taken in first; its changes are looked for
-        // on the next call.
-        if self.loading() {
-            return false;
-        }
-        let Ok(version) = self.store.data_version() else { return false };
-        if version == seen {
-            return false;
-        }
-        self.seen_version = Some(version);
-        self.outside_reload = true;
-        self.loader_due = true;
-        self.start_loading();
-        true
-    }
-
-    /// Reads the focused pane again after an outside change, unless a
-    /// popup or a form is open on it (reading again would drop what is
-    /// being typed): then once it closes.
-    fn refresh_when_free(&mut self) {
-        if !self.refresh_due || self.popup.is_some() || self.panes[self.active].typing() {
-            return;
-        }
-        self.refresh_due = false;
-        let active = self.active;
-        self.stale[active] = false;
-        let (pane, mut cx) = self.cx_parts();
-        if let Err(error) = pane.refresh(&mut cx) {
-            self.error(format!("{error:#}"));
+            self.after_outside_reload();
         }
     }
 
@@ -462,26 +423,6 @@ impl App {
             _ => {}
         }
         self.refresh_when_free();
-    }
-
-    /// Pasted text (bracketed paste): into the open popup's field, else
-    /// the pane's open form or search, whole; never read as keys, so a
-    /// pasted `q` or digit cannot quit or switch panes.
-    pub fn paste(&mut self, text: &str) {
-        self.poll_background();
-        if let Some(popup) = &mut self.popup {
-            if let Err(message) = popup.paste(text, &self.book) {
-                self.error(message);
-            }
-            return;
-        }
-        if self.panes[self.active].typing() {
-            let (pane, mut cx) = self.cx_parts();
-            let request = pane.paste(text, &mut cx);
-            self.follow(request, None);
-            return;
-        }
-        self.say(crate::tui::paste::NO_FIELD.to_string());
     }
 
     /// A key press: the popup first, then a typing pane, then the keymap.
