@@ -142,6 +142,25 @@ fn a_growth_form_takes_a_line_and_a_choice_takes_none() {
 }
 
 #[test]
+fn the_churn_chain_editor_takes_a_line_into_its_picker() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = common::db::three_accounts(dir.path(), "");
+    let mut app = app(&path);
+    app.open_account("A1");
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.active_title(), "Churn");
+    paste(&mut app, "their CFO\nhated us");
+    assert!(status(&app).contains("takes one line"), "{}", status(&app));
+    paste(&mut app, "their CFO hated us q");
+    app.handle_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.should_quit());
+    let chains = app.store().churn_chains_for_account("A1").expect("chains");
+    assert_eq!(chains[0].sentence(), "Churned, due to their CFO hated us q");
+}
+
+#[test]
 fn a_paste_with_no_field_open_changes_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let path = common::db::three_accounts(dir.path(), "");

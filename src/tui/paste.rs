@@ -26,19 +26,9 @@ pub const NO_FIELD: &str = "nothing pasted: no text field is open (a form, a not
 /// breaks as `\r` or `\r\n`: both become `\n`. One line break at the end of
 /// a one-line paste (a copied line) is dropped.
 pub fn paste(input: &mut Input, text: &str, lines: Lines) -> Result<(), String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = match lines {
-        Lines::One => {
-            let line = text.strip_suffix('\n').unwrap_or(&text);
-            if line.contains('\n') {
-                let count = line.split('\n').count();
-                return Err(format!(
-                    "nothing pasted: this field takes one line and the paste has {count} lines"
-                ));
-            }
-            line
-        }
-        Lines::Many => text.as_str(),
+        Lines::One => one_line(text)?,
+        Lines::Many => text.replace("\r\n", "\n").replace('\r', "\n"),
     };
     if text.is_empty() {
         return Ok(());
@@ -48,11 +38,25 @@ pub fn paste(input: &mut Input, text: &str, lines: Lines) -> Result<(), String> 
     let byte = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
     let mut joined = String::with_capacity(value.len() + text.len());
     joined.push_str(&value[..byte]);
-    joined.push_str(text);
+    joined.push_str(&text);
     joined.push_str(&value[byte..]);
     let cursor = cursor + text.chars().count();
     *input = Input::new(joined).with_cursor(cursor);
     Ok(())
+}
+
+/// A paste for a one-line field: its text without the one line break a
+/// copied line ends with, or the refusal when it holds several lines.
+pub fn one_line(text: &str) -> Result<String, String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    if line.contains('\n') {
+        let count = line.split('\n').count();
+        return Err(format!(
+            "nothing pasted: this field takes one line and the paste has {count} lines"
+        ));
+    }
+    Ok(line.to_string())
 }
 
 /// The part of a field's `value` to show in `width` columns so that the
