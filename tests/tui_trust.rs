@@ -342,6 +342,33 @@ mod pty {
         assert_eq!(notes[0].text, "Renewal call\nq\n12 seats at 2 each\n3");
     }
 
+    #[test]
+    fn a_megabyte_pasted_into_the_real_terminal_is_one_edit() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = common::db::three_accounts(dir.path(), "");
+        let mut screen = Screen::open(&db);
+        screen.wait_for("Today");
+        screen.send("2");
+        screen.wait_for("Book of business");
+        screen.send("n");
+        screen.wait_for("Log a touch or note");
+        let line = format!("{}\n", "x".repeat(79));
+        let body = line.repeat((1 << 20) / line.len());
+        let started = Instant::now();
+        let paste = format!("\x1b[200~{body}the end\x1b[201~");
+        screen.send_now(&paste);
+        screen.wait_for("xxx⏎the end");
+        let took = started.elapsed();
+        eprintln!("1 MB through the terminal, on screen after {took:?}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
+        screen.send("\r");
+        screen.wait_for("saved:");
+        screen.quit();
+        let store = Store::open(&db).expect("reopen");
+        let notes = store.account_notes("A1").expect("notes");
+        assert_eq!(notes[0].text, format!("{body}the end"));
+    }
+
     /// Waits for `needle` on `screen` without a key press; how long it took.
     fn shows_within(screen: &mut Screen, needle: &str, limit: Duration) -> Duration {
         let started = Instant::now();
