@@ -17,4 +17,5 @@ pub mod metrics;
 pub mod paths;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -1,6 +1,7 @@
 //! `cockpit gen`: writes a synthetic book in the import formats. The book's
 //! last month is the month before today (`COCKPIT_TODAY` fixes today).
 
+use super::output;
 use crate::clock::Clock;
 use crate::generate::{Params, write_book};
 use std::path::PathBuf;
@@ -9,20 +10,21 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// How many accounts.
-    #[arg(long, default_value_t = 1000)]
+    /// How many accounts (1 to 10,000,000).
+    #[arg(long, default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub accounts: u32,
-    /// How many months of snapshots, ending with last month.
-    #[arg(long, default_value_t = 36)]
+    /// How many months of snapshots, ending with last month (1 to 1,200).
+    #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,
-    /// The same seed always gives the same book.
-    #[arg(long, default_value_t = 1)]
+    /// The same seed always gives the same book (any whole number from 0 to 2^64−1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64))]
     pub seed: u64,
     /// How many CSMs own the accounts (default: about one per 300 accounts, at most 30).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub csms: Option<u32>,
     /// How many AMs (default: half the CSMs).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub ams: Option<u32>,
     /// The folder to write accounts.csv, snapshots.csv, contracts.csv and notes.csv into.
     #[arg(long, value_name = "DIR")]
@@ -39,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     params.ams = args.ams;
     let started = Instant::now();
     let summary = write_book(&params, &args.out)?;
-    println!(
+    output::say(&format!(
         "wrote {} accounts, {} snapshots ({} to {}), {} contracts, {} notes to {} in {:.2}s; ARR in {}: {}",
         summary.accounts,
         summary.snapshots,
@@ -51,6 +53,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         params.last_month,
         summary.last_month_arr,
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `cockpit import KIND FILE`: load one CSV file (or `-` for standard input)
 //! into the book, all or nothing, and say what it did.
 
-use super::Context;
+use super::{Context, output};
 use crate::import::{ImportError, ImportKind, import_path};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,19 +20,19 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     match import_path(&mut store, args.kind, &args.file, &context.user, &context.clock) {
         Ok(report) => {
             for warning in &report.warnings {
-                eprintln!("warning: {warning}");
+                output::warn(&format!("warning: {warning}"));
             }
-            println!("{report}");
+            output::say(&format!("{report}"));
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rejected(errors)) => {
             for error in &errors {
-                eprintln!("{error}");
+                output::warn(&format!("{error}"));
             }
-            eprintln!(
+            output::warn(&format!(
                 "cockpit: nothing was imported from {}; the database is unchanged",
                 args.file.display()
-            );
+            ));
             Ok(ExitCode::FAILURE)
         }
         Err(other) => Err(other.into()),

@@ -210,13 +210,13 @@ fn product_note(product: Option<&str>) -> String {
 }
 
 fn print_retention(r: &Retention, product: Option<&str>) {
-    println!(
+    output::say(&format!(
         "Retention at {} (cohort: the {} accounts with ARR at the end of {}{})",
         r.as_of,
         r.cohort_accounts,
         r.cohort_month(),
         product_note(product)
-    );
+    ));
     let rows = vec![
         vec![
             "cohort ARR then".into(),
@@ -235,9 +235,9 @@ fn print_retention(r: &Retention, product: Option<&str>) {
     ];
     print_table(&["measure", "value", "how"], &rows);
     if let Some(gap) = crr_drr_gap_points(r) {
-        println!(
+        output::say(&format!(
             "CRR and DRR are {gap} points apart: the aggregate hides churn, look account by account."
-        );
+        ));
     }
 }
 
@@ -249,10 +249,10 @@ fn crr_drr_gap_points(r: &Retention) -> Option<i64> {
 }
 
 fn print_retention_series(series: &[Retention], product: Option<&str>) {
-    println!(
+    output::say(&format!(
         "Retention by month (cohort: accounts with ARR 12 months earlier{})",
         product_note(product)
-    );
+    ));
     let rows: Vec<Vec<String>> = series
         .iter()
         .map(|r| {
@@ -280,12 +280,12 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
     if args.json {
         return print_json(&bridge_json(&b));
     }
-    println!(
+    output::say(&format!(
         "ARR bridge from the end of {} to the end of {}{}",
         b.from,
         b.to,
         product_note(args.product.as_deref())
-    );
+    ));
     let line = |label: &str, amount: Money| vec![label.to_string(), amount.to_string()];
     let rows = vec![
         line("starting ARR", b.starting_arr),
@@ -296,7 +296,7 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
         line("= ending ARR", b.ending_arr),
     ];
     print_table(&["", "ARR"], &rows);
-    println!();
+    output::say("");
     let rows = vec![
         vec![
             "net new ARR".into(),
@@ -344,7 +344,7 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
     if args.json {
         return print_json(&renewals_json(&rates));
     }
-    println!("Renewals from {} to {}", rates.from, rates.to);
+    output::say(&format!("Renewals from {} to {}", rates.from, rates.to));
     let rows = vec![
         vec![
             "ATR".into(),
@@ -374,9 +374,9 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
         ],
     ];
     print_table(&["measure", "value", "how"], &rows);
-    println!(
+    output::say(
         "Payments are not renewals: they never enter the ATR-based rate. Compare a multi-year rate \
-         with a yearly one only after compounding (r over n years ≈ r^(1/n) a year)."
+         with a yearly one only after compounding (r over n years ≈ r^(1/n) a year).",
     );
     Ok(())
 }
@@ -410,13 +410,13 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
     }
     let shares: Vec<String> =
         cuts.iter().map(|c| output::percent(crate::metrics::Rate::new(*c, 10_000))).collect();
-    println!(
+    output::say(&format!(
         "Pareto tiers at {} (cuts at {} of ARR; {} accounts with ARR, total {})",
         p.as_of,
         shares.join(" and "),
         p.ranked.len(),
         p.total_arr
-    );
+    ));
     let rows: Vec<Vec<String>> = p
         .tiers
         .iter()

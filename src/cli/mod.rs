@@ -76,14 +76,53 @@ impl Context {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    quiet_on_closed_pipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return parse_error(&error),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("cockpit: {error:#}");
+            // Errors echo cells and arguments: shown inert, never obeyed.
+            output::warn(&format!("cockpit: {error:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A reader that goes away (`cockpit renewals | head -1`) ends the cockpit
+/// quietly, as it ends other Unix tools: the default action of SIGPIPE,
+/// which Rust's runtime replaces by an error every `println!` would turn
+/// into a panic.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists;
+    // restoring a signal's default action touches no Rust state.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Clap's own message and exit code (2 for a bad argument), with the
+/// arguments it echoes shown inert; help and version as clap prints them.
+fn parse_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || !error.use_stderr()
+    {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let plain = error.to_string();
+    match crate::text::inert::lines(&plain) {
+        // Nothing hostile echoed: clap's own (coloured) rendering.
+        std::borrow::Cow::Borrowed(_) => {
+            let _ = error.print();
+        }
+        shown => eprint!("{shown}"),
+    }
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -1,11 +1,24 @@
 //! Shared printing for subcommands: exact money and rates in JSON (money as a
 //! number in currency units, rates as fractions, `null` for an undefined
-//! rate) and plain aligned tables for people.
+//! rate) and plain aligned tables for people. Everything a subcommand prints
+//! for people goes through here and `text::inert`, so a name holding an
+//! escape sequence is shown, never obeyed; JSON goes through `text::json`.
 
 use crate::domain::Money;
 use crate::metrics::Rate;
+use crate::text::inert;
 use serde_json::{Number, Value};
 use std::str::FromStr;
+
+/// Prints one line (or several) for people, with stored text made inert.
+pub fn say(text: &str) {
+    println!("{}", inert::lines(text));
+}
+
+/// Prints one line (or several) to standard error, with stored text made inert.
+pub fn warn(text: &str) {
+    eprintln!("{}", inert::lines(text));
+}
 
 /// Money as a JSON number in currency units, exact: `1234.5`.
 pub fn money(amount: Money) -> Value {
@@ -30,12 +43,14 @@ pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
     print!("{}", format_table(headers, rows));
 }
 
+/// Rows as a table, each cell shown inert on one line and measured in
+/// terminal cells, so wide characters and marked controls stay aligned.
 pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| inert::width(h)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(width) = widths.get_mut(i) {
-                *width = (*width).max(cell.chars().count());
+                *width = (*width).max(inert::width(cell));
             }
         }
     }
@@ -46,10 +61,14 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
             if i > 0 {
                 out.push_str("  ");
             }
+            let shown = inert::line(cell);
+            let padding = " ".repeat(width.saturating_sub(inert::width(cell)));
             if i == 0 {
-                out.push_str(&format!("{cell:<width$}"));
+                out.push_str(&shown);
+                out.push_str(&padding);
             } else {
-                out.push_str(&format!("{cell:>width$}"));
+                out.push_str(&padding);
+                out.push_str(&shown);
             }
         }
         out.trim_end().to_string() + "\n"
@@ -70,9 +89,10 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Prints a JSON value on one line followed by a newline.
+/// Prints a JSON value on one line followed by a newline, with C1 and bidi
+/// controls escaped as `\uXXXX`.
 pub fn print_json(value: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string(value)?);
+    println!("{}", crate::text::json::to_string(value)?);
     Ok(())
 }
 
@@ -92,5 +112,20 @@ mod tests {
     fn tables_align() {
         let text = format_table(&["name", "arr"], &[vec!["Acme".into(), "1,000".into()]]);
         assert_eq!(text, "name    arr\n────  ─────\nAcme  1,000\n");
+    }
+
+    #[test]
+    fn wide_names_and_controls_align_in_cells() {
+        let rows = vec![
+            vec!["株式会社".to_string(), "1".to_string()],
+            vec!["🚀ab".to_string(), "22".to_string()],
+            vec!["a\u{1b}[2Jb".to_string(), "333".to_string()],
+        ];
+        let text = format_table(&["name", "n"], &rows);
+        assert!(!text.contains('\u{1b}'));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "株式会社    1");
+        assert_eq!(lines[3], "🚀ab       22");
+        assert_eq!(lines[4], "a␛[2Jb    333");
     }
 }

@@ -15,6 +15,7 @@ use crate::metrics::forecast::{ForecastFigures, WHOLE_BP};
 use crate::metrics::windows::{
     CalendarEvent, CalendarFilter, EventKind, WindowStatus, window_openings,
 };
+use crate::text::inert;
 use anyhow::Context as _;
 use chrono::{Duration, NaiveDate};
 use icalendar::{Calendar as Ical, Component, Event as IcalEvent, EventLike};
@@ -24,6 +25,10 @@ use std::process::ExitCode;
 
 /// Days listed when neither `--to` nor `--within` is given.
 const DEFAULT_DAYS: i64 = 180;
+/// The longest `--within`: a hundred years of days.
+const MAX_DAYS: i64 = 36_500;
+/// The most forecast months: fifty years.
+const MAX_MONTHS: i64 = 600;
 /// Years of ended renewals the calibration and surprises look back over.
 const HISTORY_YEARS: i32 = 3;
 
@@ -35,8 +40,8 @@ pub struct Args {
     /// Last day listed, YYYY-MM-DD (default: 180 days after the first).
     #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "within")]
     pub to: Option<NaiveDate>,
-    /// List this many days from the first day.
-    #[arg(long, value_name = "DAYS")]
+    /// List this many days from the first day (at most 36,500: a hundred years).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=MAX_DAYS))]
     pub within: Option<u32>,
     /// Only the accounts I own as CSM.
     #[arg(long)]
@@ -56,8 +61,9 @@ pub struct Args {
     /// Print the forecast for the months ahead, its calibration, the waterfall and surprises.
     #[arg(long)]
     pub forecast: bool,
-    /// Months ahead in the forecast (and past months in the waterfall).
-    #[arg(long, value_name = "N", default_value_t = 12)]
+    /// Months ahead in the forecast (and past months in the waterfall), 1 to 600.
+    #[arg(long, value_name = "N", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_MONTHS))]
     pub months: u32,
 }
 
@@ -75,10 +81,11 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     let from = args.from.unwrap_or(today);
     let to = match (args.to, args.within) {
-        (Some(to), _) => to,
-        (None, Some(days)) => from + Duration::days(i64::from(days)),
-        (None, None) => from + Duration::days(DEFAULT_DAYS),
-    };
+        (Some(to), _) => Some(to),
+        (None, Some(days)) => from.checked_add_signed(Duration::days(i64::from(days))),
+        (None, None) => from.checked_add_signed(Duration::days(DEFAULT_DAYS)),
+    }
+    .ok_or_else(|| anyhow::anyhow!("--from {from} is too late to list days after it; give --to"))?;
     if to < from {
         anyhow::bail!("--to {to} is before --from {from}");
     }
@@ -258,8 +265,8 @@ fn write_ics(
             IcalEvent::new()
                 .uid(&uid)
                 .timestamp(stamp)
-                .summary(&summary)
-                .description(&details)
+                .summary(&inert::calendar(&summary))
+                .description(&inert::calendar(&details))
                 .starts(date)
                 .ends(date + Duration::days(1))
                 .add_property("TRANSP", "TRANSPARENT")

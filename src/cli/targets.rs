@@ -24,11 +24,11 @@ pub struct Args {
     #[arg(long, value_parser = parse_health)]
     pub health: Option<Health>,
     /// Only accounts of this Pareto tier (1 is the top).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(Tier).range(1..=100))]
     pub tier: Option<Tier>,
-    /// Print at most N rows.
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    /// Print at most N rows (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
     /// Print JSON (money as exact numbers, rates as fractions).
     #[arg(long)]
     pub json: bool,
@@ -57,7 +57,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         health: args.health,
         tier: args.tier,
     };
-    let limit = args.limit.unwrap_or(usize::MAX);
+    let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
     if args.json {
@@ -99,8 +99,8 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if matching.is_empty() {
-        println!(
-            "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters."
+        output::say(
+            "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters.",
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -123,7 +123,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     output::print_table(
         &[
-            "#",
             "account",
             "am",
             "stage",
@@ -137,12 +136,12 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         ],
         &rows,
     );
-    println!();
+    output::say("");
     for (rank, (_, position)) in shown.iter().enumerate() {
-        println!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today));
+        output::say(&format!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today)));
     }
     if shown.len() < matching.len() {
-        println!("({} of {} targets shown)", shown.len(), matching.len());
+        output::say(&format!("({} of {} targets shown)", shown.len(), matching.len()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -182,7 +182,7 @@ impl<W: Write> Sink<W> {
                 }
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
-                serde_json::to_writer(&mut *out, &Value::Object(object))?;
+                crate::text::json::to_writer(&mut *out, &Value::Object(object))?;
             }
         }
         Ok(())

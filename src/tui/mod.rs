@@ -49,6 +49,13 @@ impl Drop for MouseGuard {
 
 /// Opens the cockpit on the context's database.
 pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!(
+            "cockpit needs a terminal; for scripts and pipes use a report: cockpit renewals, targets, metrics, churn report or export (cockpit --help lists them)"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     let store = if demo {
         let path = crate::demo::load::demo_database_path();
         crate::demo::load::create_demo_database(&path, &context.clock)

@@ -9,7 +9,7 @@ use crate::tui::action::Action;
 use crate::tui::book::{BookIndex, Column, absorption_bp};
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Cursor, fit};
+use crate::tui::widgets::Cursor;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::{Alignment, Rect};
@@ -85,8 +85,7 @@ fn right(column: Column) -> bool {
 }
 
 fn pad(text: String, width: usize, right_align: bool) -> String {
-    let text = fit(&text, width);
-    if right_align { format!("{text:>width$}") } else { format!("{text:<width$}") }
+    crate::tui::widgets::pad(&text, width, right_align)
 }
 
 fn cell(

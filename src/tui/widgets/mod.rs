@@ -1,13 +1,17 @@
 //! Pieces several panes share: the list cursor (selection and scroll kept
 //! in state, moved by actions, never by drawing), text fitting, and popup
-//! placement.
+//! placement. Fitting is where stored text meets the screen: it is shown
+//! inert (`text::inert`: an ESC as `␛`, a bidi override as `⟨U+202E⟩`) and
+//! measured in terminal cells.
 
 pub mod bars;
 pub mod calendar_grid;
 pub mod charts;
 pub mod tabs;
 
+use crate::text::inert;
 use ratatui::layout::Rect;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A selection in a list of `len` rows shown `height` rows at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,17 +74,36 @@ impl Cursor {
     }
 }
 
-/// Cuts `text` to `width` characters, marking the cut with `…`.
+/// `text` shown inert and cut to `width` terminal cells, marking the cut
+/// with `…`.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
+    let shown = inert::line(text);
+    if shown.width() <= width {
+        return shown.into_owned();
     }
     if width == 0 {
         return String::new();
     }
-    let mut out: String = text.chars().take(width - 1).collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in shown.chars() {
+        let cells = c.width().unwrap_or(0);
+        if used + cells > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += cells;
+    }
     out.push('…');
     out
+}
+
+/// `text` fitted to `width` cells and padded with spaces to exactly `width`
+/// cells, on the left when `right_align`.
+pub fn pad(text: &str, width: usize, right_align: bool) -> String {
+    let text = fit(text, width);
+    let padding = " ".repeat(width.saturating_sub(text.width()));
+    if right_align { padding + &text } else { text + &padding }
 }
 
 /// A rectangle of at most `width` × `height` centred in `area`.
@@ -120,5 +143,14 @@ mod tests {
     fn fitting_marks_the_cut() {
         assert_eq!(fit("Acme Corporation", 6), "Acme …");
         assert_eq!(fit("Acme", 6), "Acme");
+    }
+
+    #[test]
+    fn fitting_shows_controls_and_counts_cells() {
+        assert_eq!(fit("a\u{1b}]52;c;eA==\u{7}", 20), "a␛]52;c;eA==␇");
+        assert_eq!(fit("x\u{202e}y", 20), "x⟨U+202E⟩y");
+        assert_eq!(fit("株式会社テスト", 6), "株式…");
+        assert_eq!(pad("株式", 6, false), "株式  ");
+        assert_eq!(pad("ab", 4, true), "  ab");
     }
 }
