@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod bulk;
+mod changes;
 pub mod churn;
 pub mod contracts;
 pub mod health;

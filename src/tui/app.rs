@@ -5,6 +5,8 @@
 //! keymap; global actions are handled here, the rest go to the focused pane
 //! only. Writes come back from panes and popups as typed [`Write`]s, are
 //! committed through the store at once, and the affected rows refreshed.
+//! A paste goes to the focused field only (`app/paste.rs`); what another
+//! cockpit or an import committed is noticed and read again in `app/live.rs`.
 
 use crate::clock::Clock;
 use crate::domain::Config;
@@ -29,6 +31,8 @@ use ratatui::widgets::Paragraph;
 
 mod damage;
 mod draw;
+mod live;
+mod paste;
 mod writes;
 
 /// A line in the status bar: information or an error.
@@ -99,6 +103,16 @@ pub struct App {
     today_facts: Option<TodayFacts>,
     /// The damage check started behind the first screen, and its finding.
     damage: damage::DamageCheck,
+    /// The store's `data_version` when the book was last read whole: a
+    /// different number means another cockpit or an import committed
+    /// (`None` for a book in memory, which nothing else can write).
+    seen_version: Option<i64>,
+    /// The book loading now was asked for by a change from outside: once it
+    /// is in, every pane reads again.
+    outside_reload: bool,
+    /// The focused pane still shows what was there before an outside change
+    /// (it had a form or popup open): read again once that closes.
+    refresh_due: bool,
 }
 
 /// The book the first screen opens with: the user's own accounts (with the
@@ -183,7 +197,13 @@ impl App {
             replaced: Vec::new(),
             today_facts,
             damage: damage::DamageCheck::default(),
+            seen_version: None,
+            outside_reload: false,
+            refresh_due: false,
         };
+        if app.store.path().as_os_str() != ":memory:" {
+            app.seen_version = app.store.data_version().ok();
+        }
         app.db_label = app.store.path().display().to_string();
         let start = if owns_any { "today" } else { "book" };
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
@@ -284,9 +304,9 @@ impl App {
     /// Takes the damage check's answer in too.
     pub fn poll_background(&mut self) -> bool {
         self.start_loading();
-        self.poll_damage_check();
+        let damaged = self.poll_damage_check();
         let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
-            return false;
+            return damaged;
         };
         self.loader = None;
         self.install(result);
@@ -296,6 +316,11 @@ impl App {
     /// Waits for the whole book if it is still loading (a key that needs
     /// more than the user's own accounts).
     fn ensure_whole_book(&mut self) {
+        // A book read again after an outside change is taken in when it
+        // arrives: the one shown meanwhile is whole already, so no key waits.
+        if self.outside_reload {
+            return;
+        }
         self.start_loading();
         if let Some(loader) = self.loader.take() {
             let result = loader.wait();
@@ -323,6 +348,9 @@ impl App {
                     None => self.error(format!("the book could not be loaded: {error:#}")),
                 }
             }
+        }
+        if std::mem::take(&mut self.outside_reload) {
+            self.after_outside_reload();
         }
     }
 
@@ -404,8 +432,10 @@ impl App {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(*key),
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
             Event::Resize(width, height) => self.resize(*width, *height),
+            Event::Paste(text) => self.paste(text),
             _ => {}
         }
+        self.refresh_when_free();
     }
 
     /// A key press: the popup first, then a typing pane, then the keymap.

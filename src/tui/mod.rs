@@ -3,7 +3,9 @@
 //! `panes/`, shared drawing pieces in `widgets/`, keys in `keymap.rs`,
 //! colours in `theme.rs`. The terminal is restored on quit, on error and on
 //! panic: `ratatui::init` installs the panic hook, and a guard switches
-//! mouse capture off however the loop ends.
+//! mouse capture and bracketed paste off however the loop ends. While idle
+//! the loop wakes once a second to notice what another cockpit or an import
+//! committed, and shows it.
 
 pub mod action;
 pub mod app;
@@ -11,6 +13,7 @@ pub mod book;
 pub mod book_loader;
 pub mod keymap;
 pub mod panes;
+pub mod paste;
 pub mod popup;
 pub mod signals;
 pub mod theme;
@@ -20,24 +23,27 @@ use crate::cli::Context;
 use crate::domain::Config;
 use anyhow::Context as _;
 use app::{App, EditorRequest};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use std::process::ExitCode;
 
-/// Switches mouse capture on, and off again when dropped (on quit, error or
-/// unwinding panic).
+/// Switches mouse capture and bracketed paste on (a paste then arrives as
+/// one text, never as keys), and both off again when dropped (on quit,
+/// error or unwinding panic).
 struct MouseGuard;
 
 impl MouseGuard {
     fn new() -> MouseGuard {
-        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+        let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
         MouseGuard
     }
 }
 
 impl Drop for MouseGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     }
 }
 
@@ -98,6 +104,10 @@ impl MomentsAside {
     }
 }
 
+/// How often an idle cockpit looks for commits by another cockpit or an
+/// import.
+const OUTSIDE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
     let mut guard = Some(MouseGuard::new());
@@ -128,12 +138,17 @@ fn event_loop(
                 app.book().warm();
             }
         }
-        // While the whole book loads behind the first screen, take it in as
-        // soon as it arrives rather than on the next key.
+        // While the whole book loads behind the first screen (or again after
+        // an outside change), or the damage check runs, take what arrives as
+        // soon as it does rather than on the next key, and show it.
+        let mut arrived = false;
         while (app.loading() || app.checking())
             && !event::poll(std::time::Duration::from_millis(20))?
         {
-            app.poll_background();
+            arrived |= app.poll_background();
+        }
+        if arrived {
+            continue;
         }
         // Nothing is written into a book the damage check has not passed.
         if !app.loading()
@@ -152,7 +167,17 @@ fn event_loop(
                 continue;
             }
         }
-        let event = event::read()?;
+        // Idle: wait for the next event, looking once a second (one pragma)
+        // for what another cockpit or an import committed.
+        let event = loop {
+            if event::poll(OUTSIDE_CHECK)? {
+                break Some(event::read()?);
+            }
+            if app.check_outside_changes() {
+                break None;
+            }
+        };
+        let Some(event) = event else { continue };
         app.handle_event(&event);
         // Take every event already waiting before drawing again, so a held
         // key or a fast scroll never queues up frames.
@@ -176,33 +201,108 @@ fn event_loop(
 }
 
 /// Writes a template, runs `$VISUAL` or `$EDITOR` (else `vi`) on it, as git
-/// does, and returns what the user saved.
+/// does, and returns what the user saved. The file is private: an
+/// unpredictable name, owner-only, removed afterwards however the editor
+/// ends. The editor command is split as a shell would split it, so a quoted
+/// path with spaces and arguments (`"/opt/my editor/ed" --wait`) work.
 fn edit_in_editor(request: &EditorRequest) -> anyhow::Result<String> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
         .filter(|e| !e.trim().is_empty())
         .unwrap_or_else(|| "vi".to_string());
-    let dir = std::env::temp_dir();
-    let path = dir.join(format!("cockpit-note-{}.md", std::process::id()));
-    std::fs::write(
-        &path,
-        format!(
-            "\n# Note on {} ({}).\n# Lines starting with # are ignored; an empty note is not saved.\n",
-            request.name, request.account_id
-        ),
-    )?;
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
+    run_editor(&editor, &note_template(request))
+}
+
+fn note_template(request: &EditorRequest) -> String {
+    format!(
+        "\n# Note on {} ({}).\n# Lines starting with # are ignored; an empty note is not saved.\n",
+        request.name, request.account_id
+    )
+}
+
+/// Runs the `editor` command on a private temporary file holding `template`
+/// and returns what it holds afterwards.
+fn run_editor(editor: &str, template: &str) -> anyhow::Result<String> {
+    let words = shell_words::split(editor)
+        .with_context(|| format!("the editor command {editor:?} could not be read"))?;
+    let Some((program, arguments)) = words.split_first() else {
+        anyhow::bail!("the editor command is empty: set $VISUAL or $EDITOR");
+    };
+    // `tempfile` creates it with a random name, owner-only (0600), and
+    // removes it when dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("cockpit-note-")
+        .suffix(".md")
+        .tempfile()
+        .context("could not create the note's temporary file")?;
+    std::io::Write::write_all(&mut file, template.as_bytes())?;
+    std::io::Write::flush(&mut file)?;
     let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
+        .args(arguments)
+        .arg(file.path())
         .status()
-        .with_context(|| format!("could not start {editor}"))?;
-    let text = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_file(&path);
+        .with_context(|| format!("could not start {program}"))?;
+    // Read by path: editors often replace the file rather than write into it.
+    let text = std::fs::read_to_string(file.path());
+    drop(file);
     if !status.success() {
         anyhow::bail!("{editor} exited with {status}");
     }
     Ok(text?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A fake editor that records its arguments and the note file's mode,
+    /// then writes a note.
+    fn fake_editor(dir: &std::path::Path) -> std::path::PathBuf {
+        let folder = dir.join("my editor");
+        std::fs::create_dir_all(&folder).expect("test");
+        let script = folder.join("ed it");
+        let record = dir.join("record");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{record}'; done\n\
+                 for f in \"$@\"; do :; done\n\
+                 stat -c '%a' \"$f\" >> '{record}'\n\
+                 printf 'from the editor\\n' >> \"$f\"\n",
+                record = record.display()
+            ),
+        )
+        .expect("test");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("test");
+        script
+    }
+
+    #[test]
+    fn the_editor_gets_a_private_file_and_a_shell_split_command() {
+        let dir = tempfile::tempdir().expect("test");
+        let script = fake_editor(dir.path());
+        let command = format!("\"{}\" --wait 'two words'", script.display());
+        let text = run_editor(&command, "# template\n").expect("test");
+        assert!(text.contains("from the editor"), "{text}");
+        let record = std::fs::read_to_string(dir.path().join("record")).expect("test");
+        let lines: Vec<&str> = record.lines().collect();
+        assert_eq!(lines[0], "--wait");
+        assert_eq!(lines[1], "two words");
+        let file = std::path::Path::new(lines[2]);
+        let name = file.file_name().expect("test").to_string_lossy().to_string();
+        assert!(name.starts_with("cockpit-note-") && name.ends_with(".md"), "{name}");
+        assert_ne!(name, format!("cockpit-note-{}.md", std::process::id()), "unpredictable");
+        assert_eq!(lines[3], "600", "owner-only");
+        assert!(!file.exists(), "removed after");
+    }
+
+    #[test]
+    fn an_unreadable_editor_command_is_an_error_not_a_guess() {
+        let error = run_editor("\"unclosed", "").expect_err("refused");
+        assert!(format!("{error:#}").contains("could not be read"), "{error:#}");
+        let error = run_editor("/nonexistent/editor --wait", "").expect_err("refused");
+        assert!(format!("{error:#}").contains("could not start"), "{error:#}");
+    }
 }

@@ -8,6 +8,7 @@ use crate::tui::book::BookIndex;
 use crate::tui::panes::Write;
 use crate::tui::panes::churn_taxonomy::ReasonForm;
 use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};
+use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
 use chrono::NaiveDate;
@@ -350,6 +351,34 @@ impl Popup {
         }
     }
 
+    /// Pastes text into the focused field: the reason, the note (line
+    /// breaks kept), a name, a date, the jump query. An error says why
+    /// nothing was pasted; a paste never confirms, saves or closes.
+    pub fn paste(&mut self, text: &str, book: &BookIndex) -> Result<(), String> {
+        match self {
+            Popup::Help { .. } | Popup::Flags { .. } | Popup::Confirm { .. } => {
+                Err(paste::NO_FIELD.to_string())
+            }
+            Popup::Jump { input, .. } => {
+                paste::paste(input, text, Lines::One)?;
+                self.rematch(book);
+                Ok(())
+            }
+            Popup::Health { health: None, .. } => {
+                Err("nothing pasted: pick a colour first (r o y g), then paste the reason".into())
+            }
+            Popup::Health { reason, .. } => paste::paste(reason, text, Lines::One),
+            Popup::Note { text: note, .. } => paste::paste(note, text, Lines::Many),
+            Popup::Owners { csm, am, on_am, .. } => {
+                paste::paste(if *on_am { am } else { csm }, text, Lines::One)
+            }
+            Popup::Snooze { until, .. } => paste::paste(until, text, Lines::One),
+            Popup::Stage(form) => paste::paste(&mut form.reason, text, Lines::One),
+            Popup::Opportunity(form) => form.paste(text),
+            Popup::Reason(form) => form.paste(text),
+        }
+    }
+
     /// Draws the popup over `area`. Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, book: &BookIndex) {
         let (title, lines, size, cursor): Drawn<'_> = match self {
@@ -369,7 +398,8 @@ impl Popup {
                 ("Keys".to_string(), lines, (56, height), None)
             }
             Popup::Jump { input, results, selected } => {
-                let mut lines = vec![Line::from(format!("› {}", input.value())), Line::from("")];
+                let query = paste::shown(input, 56, 2);
+                let mut lines = vec![Line::from(format!("› {query}")), Line::from("")];
                 for (i, index) in results.iter().enumerate() {
                     let Some(row) = book.row(*index) else { continue };
                     let style = if i == *selected {
@@ -408,7 +438,7 @@ impl Popup {
                         Span::styled("   Tab/↑↓ change", theme.dim()),
                     ])),
                 }
-                lines.push(Line::from(format!("Reason:  {}", reason.value())));
+                lines.push(Line::from(format!("Reason:  {}", paste::shown(reason, 64, 9))));
                 lines.push(Line::from(""));
                 lines.push(match error {
                     Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -421,6 +451,7 @@ impl Popup {
                 ("Set health".to_string(), lines, (64, 7), cursor)
             }
             Popup::Note { name, kind, text, error, .. } => {
+                let shown = paste::shown(text, 76, 9);
                 let kinds: Vec<Span<'static>> = NOTE_KINDS
                     .iter()
                     .flat_map(|k| {
@@ -434,7 +465,7 @@ impl Popup {
                         Span::styled(name.clone(), theme.title()),
                     ]),
                     Line::from(kinds),
-                    Line::from(format!("Text:    {}", text.value())),
+                    Line::from(format!("Text:    {shown}")),
                     Line::from(""),
                     match error {
                         Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -452,8 +483,8 @@ impl Popup {
                         Span::raw("Account: "),
                         Span::styled(name.clone(), theme.title()),
                     ]),
-                    Line::from(format!("CSM:     {}", csm.value())),
-                    Line::from(format!("AM:      {}", am.value())),
+                    Line::from(format!("CSM:     {}", paste::shown(csm, 56, 9))),
+                    Line::from(format!("AM:      {}", paste::shown(am, 56, 9))),
                     Line::from(""),
                     Line::from(Span::styled("Tab switch · Enter save · Esc cancel", theme.dim())),
                 ];
@@ -494,7 +525,7 @@ impl Popup {
                         Span::styled(name.clone(), theme.title()),
                     ]),
                     Line::from(format!("Row:     {what}")),
-                    Line::from(format!("Until:   {}", until.value())),
+                    Line::from(format!("Until:   {}", paste::shown(until, 60, 9))),
                     Line::from(""),
                     match error {
                         Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -529,11 +560,10 @@ impl Popup {
         let inner = block.inner(rect);
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
         if let Some((x, y, prefix, input)) = cursor {
-            let width = usize::from(inner.width).saturating_sub(prefix + 1);
-            let scroll = input.visual_scroll(width);
-            let cx = inner.x
-                + x
-                + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+            // The same window the field's line shows (`paste::shown`).
+            let width = usize::from(inner.width).saturating_sub(prefix);
+            let (_, column) = paste::window(input.value(), input.cursor(), width);
+            let cx = inner.x + x + u16::try_from(column).unwrap_or(0);
             if y < inner.height && cx < inner.x + inner.width {
                 frame.set_cursor_position((cx, inner.y + y));
             }

@@ -62,6 +62,13 @@ impl Screen {
         self.parser.screen().contents()
     }
 
+    /// Whether the binary has switched the terminal's bracketed paste on
+    /// (and not off again).
+    pub fn bracketed_paste(&mut self) -> bool {
+        self.pump();
+        self.parser.screen().bracketed_paste()
+    }
+
     /// The screen once it shows `needle`; fails the test after a while.
     pub fn wait_for(&mut self, needle: &str) -> String {
         let start = Instant::now();

@@ -90,11 +90,15 @@ impl App {
     }
 
     /// Takes the check's answer in; a damaged book is said at once.
-    pub(super) fn poll_damage_check(&mut self) {
+    /// Takes the check's answer if it came; true when it found damage, so
+    /// the loop draws the warning at once.
+    pub(super) fn poll_damage_check(&mut self) -> bool {
         if self.damage.poll()
             && let Some(found) = self.damage.found()
         {
             self.error(found.to_string());
+            return true;
         }
+        false
     }
 }

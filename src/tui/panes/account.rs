@@ -294,6 +294,14 @@ impl Pane for AccountPane {
         self.growth.as_ref().is_some_and(AccountGrowth::typing)
     }
 
+    fn paste(&mut self, text: &str, _cx: &mut Cx<'_>) -> Request {
+        let result = match self.growth.as_mut() {
+            Some(growth) => growth.paste(text),
+            None => Err(crate::tui::paste::NO_FIELD.to_string()),
+        };
+        result.map_or_else(Request::Message, |()| Request::None)
+    }
+
     fn type_key(&mut self, key: ratatui::crossterm::event::KeyEvent, _cx: &mut Cx<'_>) -> Request {
         self.growth.as_mut().map_or(Request::Ignored, |growth| growth.type_key(key))
     }

@@ -279,6 +279,14 @@ impl AccountGrowth {
     }
 
     /// A key while [`AccountGrowth::typing`], as a request for the app.
+    /// Text pasted into the open form's focused field.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.form.as_mut() {
+            Some(form) => form.paste(text),
+            None => Err(crate::tui::paste::NO_FIELD.to_string()),
+        }
+    }
+
     pub fn type_key(&mut self, key: KeyEvent) -> Request {
         match self.form_key(key) {
             Some(writes) => Request::Write(writes),

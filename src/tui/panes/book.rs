@@ -278,6 +278,22 @@ impl Pane for BookPane {
         self.searching
     }
 
+    fn paste(&mut self, text: &str, cx: &mut Cx<'_>) -> Request {
+        if !self.searching {
+            return Request::Message(crate::tui::paste::NO_FIELD.to_string());
+        }
+        if let Err(message) =
+            crate::tui::paste::paste(&mut self.search, text, crate::tui::paste::Lines::One)
+        {
+            return Request::Message(message);
+        }
+        if self.search.value() != cx.book.filter.search {
+            cx.book.filter.search = self.search.value().to_string();
+            self.reapply(cx.book, false);
+        }
+        Request::None
+    }
+
     fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
         match key.code {
             KeyCode::Enter => self.searching = false,

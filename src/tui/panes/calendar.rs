@@ -399,6 +399,14 @@ impl Pane for CalendarPane {
         self.form.is_some()
     }
 
+    fn paste(&mut self, text: &str, _cx: &mut Cx<'_>) -> Request {
+        let result = match &mut self.form {
+            Some(form) => form.paste(text),
+            None => Err(crate::tui::paste::NO_FIELD.to_string()),
+        };
+        result.map_or_else(Request::Message, |()| Request::None)
+    }
+
     fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
         let Some(form) = &mut self.form else { return Request::Ignored };
         match form.key(key, cx.clock.today()) {

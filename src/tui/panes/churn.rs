@@ -371,6 +371,14 @@ impl Pane for ChurnPane {
         self.editor.is_some() || self.taxonomy.is_some()
     }
 
+    fn paste(&mut self, text: &str, _cx: &mut Cx<'_>) -> Request {
+        let result = match &mut self.editor {
+            Some(editor) => editor.paste(text),
+            None => Err(crate::tui::paste::NO_FIELD.to_string()),
+        };
+        result.map_or_else(Request::Message, |()| Request::None)
+    }
+
     fn type_key(&mut self, key: KeyEvent, _cx: &mut Cx<'_>) -> Request {
         if self.editor.is_none()
             && let Some(taxonomy) = &mut self.taxonomy

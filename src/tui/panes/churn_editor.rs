@@ -97,6 +97,16 @@ impl EditorView {
         &self.editor.chain().account_id
     }
 
+    /// Text pasted into the field being typed (one line), whole.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        let line = crate::tui::paste::one_line(text)?;
+        if self.editor.paste(&line) {
+            Ok(())
+        } else {
+            Err("nothing pasted: no text field is focused in the chain editor".to_string())
+        }
+    }
+
     /// A key typed in the editor.
     pub fn key(&mut self, key: KeyEvent) -> Step {
         let Some(op) = op_for(key) else { return Step::Stay(Request::None) };

@@ -9,6 +9,7 @@ use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
 use crate::store::Store;
 use crate::tui::panes::forms_4a::Drawn;
 use crate::tui::panes::{Request, View, Write};
+use crate::tui::paste::shown;
 use crate::tui::popup::{Outcome, Popup};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
@@ -296,6 +297,13 @@ impl ReasonForm {
         if self.on_description { &mut self.description } else { &mut self.label }
     }
 
+    /// Pastes one line into the label or the description.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        crate::tui::paste::paste(self.input(), text, crate::tui::paste::Lines::One)?;
+        self.error = None;
+        Ok(())
+    }
+
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {
@@ -365,13 +373,13 @@ impl ReasonForm {
                     Line::from(format!(
                         "{}Label:       {}",
                         mark(!self.on_description),
-                        self.label.value()
+                        shown(&self.label, 70, 14)
                     )),
                     Line::from(format!(" Kind:        {} (↑↓)", self.kind)),
                     Line::from(format!(
                         "{}Description: {}",
                         mark(self.on_description),
-                        self.description.value()
+                        shown(&self.description, 70, 14)
                     )),
                     Line::from(""),
                     help,
@@ -386,7 +394,7 @@ impl ReasonForm {
             FormMode::Rename { label } => {
                 let lines = vec![
                     Line::from(format!("Entry:    {label}")),
-                    Line::from(format!("New name: {}", self.label.value())),
+                    Line::from(format!("New name: {}", shown(&self.label, 70, 10))),
                     Line::from(""),
                     help,
                 ];
@@ -400,7 +408,7 @@ impl ReasonForm {
             FormMode::Describe { label } => {
                 let lines = vec![
                     Line::from(format!("Entry:       {label}")),
-                    Line::from(format!("Description: {}", self.description.value())),
+                    Line::from(format!("Description: {}", shown(&self.description, 70, 13))),
                     Line::from(""),
                     help,
                 ];

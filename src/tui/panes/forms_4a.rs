@@ -7,6 +7,7 @@
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
 use crate::tui::panes::Write;
+use crate::tui::paste::shown;
 use crate::tui::popup::Outcome;
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
@@ -103,7 +104,7 @@ impl StageForm {
             account_line(&self.name, theme),
             Line::from(format!("From:    {}", self.from.title())),
             Line::from(stages),
-            Line::from(format!("Reason:  {}", self.reason.value())),
+            Line::from(format!("Reason:  {}", shown(&self.reason, 66, 9))),
             Line::from(""),
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -204,6 +205,23 @@ impl OpportunityForm {
         Ok(fields)
     }
 
+    /// Pastes one line into the focused text field; the stage and kind
+    /// are choices and take no paste.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        let input = match self.field {
+            OpportunityField::Product => &mut self.product,
+            OpportunityField::Arr => &mut self.arr,
+            OpportunityField::Owner => &mut self.owner,
+            OpportunityField::Close => &mut self.close,
+            OpportunityField::Stage | OpportunityField::Kind => {
+                return Err("nothing pasted: this field is a choice (←→ change it)".to_string());
+            }
+        };
+        crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
+        self.error = None;
+        Ok(())
+    }
+
     pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
@@ -273,7 +291,7 @@ impl OpportunityForm {
             ("cross-sell", self.kind == OpportunityKind::CrossSell),
         ]));
         let text = |field: OpportunityField, label: &str, input: &Input| {
-            Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", input.value()))])
+            Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", shown(input, 66, 11)))])
         };
         let lines = vec![
             account_line(&self.name, theme),

@@ -314,6 +314,18 @@ impl GrowthForm {
         }
     }
 
+    /// Pastes one line into the focused text field; a choice takes none.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.fields.get_mut(self.focus) {
+            Some(Field::Text { input, .. }) => {
+                crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
+                self.error = None;
+                Ok(())
+            }
+            _ => Err("nothing pasted: this field is a choice (←→ change it)".to_string()),
+        }
+    }
+
     /// Applies a key: Tab/↑↓ move between fields, ←→/Space change a choice,
     /// Enter saves when valid, Esc cancels; anything else is typed.
     pub fn key(&mut self, key: KeyEvent) -> FormOutcome {

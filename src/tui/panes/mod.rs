@@ -268,6 +268,11 @@ pub trait Pane {
     fn type_key(&mut self, _key: KeyEvent, _cx: &mut Cx<'_>) -> Request {
         Request::Ignored
     }
+    /// Text pasted while [`Pane::typing`]: into the focused field, whole,
+    /// or a message saying why not. A paste never acts as keys.
+    fn paste(&mut self, _text: &str, _cx: &mut Cx<'_>) -> Request {
+        Request::Message(crate::tui::paste::NO_FIELD.to_string())
+    }
     /// The pane's area changed (on start and on resize).
     fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
 

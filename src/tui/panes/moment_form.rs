@@ -101,6 +101,12 @@ impl MomentForm {
         FormOutcome::Stay
     }
 
+    /// Pastes one line into the date or the title.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        let input = if self.on_title { &mut self.title } else { &mut self.due };
+        crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)
+    }
+
     fn cycle(&mut self, forward: bool) {
         let count = ONE_OFF_KINDS.len();
         self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };

@@ -222,6 +222,28 @@ impl ChainEditor {
         }
     }
 
+    /// Pasted text, whole, into what is being typed: a link's note, the
+    /// picker's query, or the date, ARR or product; `false` where nothing
+    /// takes text (the event, the soft check). The caller passes one line.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.discard_armed = false;
+        match &mut self.mode {
+            Mode::Note { text: note, .. } => note.push_str(text),
+            Mode::Picking { query, target, .. } => {
+                let (target, mut query) = (*target, std::mem::take(query));
+                query.push_str(text);
+                self.open_picker(target, query);
+            }
+            Mode::AskDeeper => return false,
+            Mode::Browse => match self.focus {
+                Field::Links => self.open_picker(PickTarget::Append, text.to_string()),
+                Field::Event => return false,
+                _ => self.edit_field(|field| field.push_str(text)),
+            },
+        }
+        true
+    }
+
     fn apply_browse(&mut self, op: EditorOp) -> EditorEffect {
         match op {
             EditorOp::FocusNext => self.focus = self.focus.step(true),
