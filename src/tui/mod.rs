@@ -47,21 +47,23 @@ impl Drop for MouseGuard {
     }
 }
 
-/// Opens the cockpit on the context's database.
+/// Opens the cockpit on the context's database. A wrong `--db` is named
+/// before a missing terminal: it is the more useful of the two to hear.
 pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    let own_store = if demo { None } else { Some(context.open_cockpit_store()?) };
+    if !has_terminal() {
         eprintln!(
             "cockpit needs a terminal; for scripts and pipes use a report: cockpit renewals, targets, metrics, churn report or export (cockpit --help lists them)"
         );
         return Ok(ExitCode::FAILURE);
     }
-    let store = if demo {
-        let path = crate::demo::load::demo_database_path();
-        crate::demo::load::create_demo_database(&path, &context.clock)
-            .context("building the demo book")?
-    } else {
-        context.open_cockpit_store()?
+    let store = match own_store {
+        Some(store) => store,
+        None => {
+            let path = crate::demo::load::demo_database_path();
+            crate::demo::load::create_demo_database(&path, &context.clock)
+                .context("building the demo book")?
+        }
     };
     let config = context.config()?;
     let moments = MomentsAside {
@@ -76,6 +78,11 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
     let app = App::new(store, context.clock, config, &user, theme::Theme::from_env())
         .context("loading the book")?;
     run_app(app, moments)
+}
+
+fn has_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 /// How far ahead the tier cadences' moments are written when the app opens.
