@@ -11,6 +11,7 @@ mod fast;
 mod fresh;
 mod input;
 mod kinds;
+mod watch;
 
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
 
