@@ -67,12 +67,18 @@ impl Retention {
     }
 
     fn add(&mut self, then: i64, now: i64) {
-        if then > 0 {
+        let (then, now) = (Money(then), Money(now));
+        if then.is_overflow() || now.is_overflow() {
+            // An account's ARR that did not add up: the whole cohort refuses.
+            self.cohort_arr = Money::OVERFLOW;
+            return;
+        }
+        if then > Money::ZERO {
             self.cohort_accounts += 1;
-            self.cohort_arr.0 += then;
-            self.current_arr.0 += now;
-            self.kept_arr.0 += now.min(then);
-            if now > 0 {
+            self.cohort_arr += then;
+            self.current_arr += now;
+            self.kept_arr += now.min(then);
+            if now > Money::ZERO {
                 self.retained_accounts += 1;
             }
         }

@@ -4,6 +4,7 @@
 //! `impl Store` block; nothing outside this module sees a `Connection`.
 
 pub mod accounts;
+mod amounts;
 pub mod bulk;
 pub mod churn;
 pub mod contracts;
