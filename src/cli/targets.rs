@@ -60,6 +60,10 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let limit = args.limit.unwrap_or(usize::MAX);
     let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
+    for (target, position) in shown {
+        let amounts = [position.arr, position.absorption.whitespace, target.priority];
+        crate::metrics::all_exact(amounts)?;
+    }
     if args.json {
         let rows: Vec<Value> = shown
             .iter()

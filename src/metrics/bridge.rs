@@ -62,6 +62,22 @@ pub struct Bridge {
 }
 
 impl Bridge {
+    /// `Ok` when every amount and every total shown added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        super::all_exact([
+            self.starting_arr,
+            self.ending_arr,
+            self.new_logo(),
+            self.expansion(),
+            self.contraction(),
+            self.lost(),
+            self.churn(),
+            self.new_arr(),
+            self.net_new_arr(),
+            self.net_expansion(),
+        ])
+    }
+
     pub fn new_logo(&self) -> Money {
         self.movements.new_logo
     }

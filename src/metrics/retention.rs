@@ -42,6 +42,11 @@ impl Retention {
     }
 
     /// The month the cohort is taken at.
+    /// `Ok` when every amount added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        super::all_exact([self.cohort_arr, self.current_arr, self.kept_arr])
+    }
+
     pub fn cohort_month(&self) -> Month {
         self.as_of.minus(12)
     }
