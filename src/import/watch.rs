@@ -157,26 +157,52 @@ impl<R: Read> QuoteWatch<R> {
     }
 
     fn walk(&mut self, bytes: &[u8]) {
-        let (mut state, mut field) = (self.state, self.field);
-        for (i, &byte) in bytes.iter().enumerate() {
-            let at = self.offset + i as u64;
-            if let Some((cr_at, cr_field)) = self.pending_cr.take()
+        let (mut state, mut field, mut pending_cr) = (self.state, self.field, self.pending_cr);
+        let offset = self.offset;
+        let shared = &self.shared;
+        let spot = |i: usize, field: usize, oddity| {
+            shared.spot(Spotted { at: offset + i as u64, field, oddity });
+        };
+        // Without a zero byte in the chunk, only quotes and line ends need a
+        // look outside quotes: the commas between them are counted in a go.
+        let zero_free = memchr::memchr(0, bytes).is_none();
+        let mut i = 0;
+        while i < bytes.len() {
+            let outside = matches!(state, QuoteState::FieldStart | QuoteState::Unquoted);
+            if state == QuoteState::Quoted {
+                // Inside quotes only a quote or a zero byte matters: jump to it.
+                match memchr::memchr2(b'"', 0, &bytes[i..]) {
+                    Some(skip) => i += skip,
+                    None => break,
+                }
+            } else if outside && zero_free && pending_cr.is_none() {
+                let rest = &bytes[i..];
+                let skip = memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len());
+                if skip > 0 {
+                    field += memchr::memchr_iter(b',', &rest[..skip]).count();
+                    let last = rest[skip - 1];
+                    state = if last == b',' { QuoteState::FieldStart } else { QuoteState::Unquoted };
+                    i += skip;
+                    continue;
+                }
+            }
+            let byte = bytes[i];
+            if let Some((cr_at, cr_field)) = pending_cr
                 && byte != b'\n'
             {
-                self.shared.spot(Spotted {
+                shared.spot(Spotted {
                     at: cr_at,
                     field: cr_field,
                     oddity: Oddity::LoneCarriageReturn,
                 });
             }
-            let spot = |oddity| self.shared.spot(Spotted { at, field, oddity });
+            pending_cr = None;
             state = match (state, byte) {
                 (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
-                (QuoteState::Quoted, 0) => {
-                    spot(Oddity::ZeroByte);
+                (QuoteState::Quoted, _) => {
+                    spot(i, field, Oddity::ZeroByte);
                     QuoteState::Quoted
                 }
-                (QuoteState::Quoted, _) => QuoteState::Quoted,
                 (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
                 (_, b',') => {
                     field += 1;
@@ -187,24 +213,27 @@ impl<R: Read> QuoteWatch<R> {
                     QuoteState::FieldStart
                 }
                 (_, b'\r') => {
-                    self.pending_cr = Some((at, field));
+                    pending_cr = Some((offset + i as u64, field));
                     field = 0;
                     QuoteState::FieldStart
                 }
                 (QuoteState::FieldStart, b'"') => QuoteState::Quoted,
                 (QuoteState::QuoteInQuoted, _) => {
-                    spot(if byte == 0 { Oddity::ZeroByte } else { Oddity::TextAfterQuote });
+                    let oddity = if byte == 0 { Oddity::ZeroByte } else { Oddity::TextAfterQuote };
+                    spot(i, field, oddity);
                     QuoteState::Unquoted
                 }
                 (_, 0) => {
-                    spot(Oddity::ZeroByte);
+                    spot(i, field, Oddity::ZeroByte);
                     QuoteState::Unquoted
                 }
                 _ => QuoteState::Unquoted,
             };
+            i += 1;
         }
         self.state = state;
         self.field = field;
+        self.pending_cr = pending_cr;
     }
 }
 
@@ -240,13 +269,15 @@ mod tests {
 
     #[test]
     fn spots_what_the_parser_would_change_in_any_chunking() {
-        let cases: [(&[u8], Vec<(u64, usize, Oddity)>); 7] = [
+        let cases: [(&[u8], Vec<(u64, usize, Oddity)>); 9] = [
             (b"a,b\r\nc,d\r\n", vec![]),
             (b"a,\"b\"\"c\",d\n\"e\r\nf\",g\n", vec![]),
             (b"a,\"q\"x\n", vec![(5, 1, Oddity::TextAfterQuote)]),
             (b"a,b\x00c\n", vec![(3, 1, Oddity::ZeroByte)]),
             (b"a,\"b\x00\"\n", vec![(4, 1, Oddity::ZeroByte)]),
             (b"a,b\rc,d\n", vec![(3, 1, Oddity::LoneCarriageReturn)]),
+            (b"x\na,b,,c,\"d\"e\n", vec![(12, 4, Oddity::TextAfterQuote)]),
+            (b"a,\"b\"\r\nc\r,d\n", vec![(8, 0, Oddity::LoneCarriageReturn)]),
             // A quote inside an unquoted cell is kept as written: not spotted.
             (b"a,5\" disk,c\n", vec![]),
         ];
