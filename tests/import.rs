@@ -442,12 +442,19 @@ fn a_zero_byte_deep_in_a_file_is_refused_on_its_row() {
     // Past the first 8 KB, where a zero byte says the whole file is binary.
     let mut text = String::from("account_id,at,kind,text\n");
     for day in 1..=300 {
-        text.push_str(&format!("ACME-001,2025-01-01T00:{:02}:{:02}Z,call,padding\n", day / 60, day % 60));
+        text.push_str(&format!(
+            "ACME-001,2025-01-01T00:{:02}:{:02}Z,call,padding\n",
+            day / 60,
+            day % 60
+        ));
     }
     text.push_str("ACME-001,2025-03-01,call,\"before\0after\"\n");
     let errors = rejected_text(&mut store, ImportKind::Notes, "n.csv", &text);
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("n.csv:302:4: text: the cell holds a zero byte (NUL)"), "{errors:#?}");
+    assert!(
+        errors[0].starts_with("n.csv:302:4: text: the cell holds a zero byte (NUL)"),
+        "{errors:#?}"
+    );
     assert_eq!(dump(&path), before);
 }
 
@@ -458,8 +465,9 @@ fn amounts_up_to_the_bound_and_terminations_on_the_contract_dates_are_accepted()
                 C-900,ACME-001,Core,2025-03-01,2026-02-28,10000000000,1000000000,,2025-03-01\n\
                 C-901,ACME-001,Core,2025-03-01,2026-02-28,0.01,,,2026-02-28\n\
                 C-902,ACME-001,Core,1900-01-01,9999-12-31,5,,,\n";
-    let report = import_reader(&mut store, ImportKind::Contracts, "c.csv", text.as_bytes(), "ana", &clock())
-        .expect("within the bounds");
+    let report =
+        import_reader(&mut store, ImportKind::Contracts, "c.csv", text.as_bytes(), "ana", &clock())
+            .expect("within the bounds");
     assert_eq!(report.counts.inserted, 3);
     assert_eq!(
         query(&path, "SELECT arr_cents, units FROM contracts WHERE id = 'C-900'"),
@@ -473,5 +481,8 @@ fn a_quote_inside_an_unquoted_cell_is_kept_as_written() {
     let text = "account_id,name\nACME-001,Acme 5\" disk\n";
     import_reader(&mut store, ImportKind::Accounts, "a.csv", text.as_bytes(), "ana", &clock())
         .expect("a literal quote");
-    assert_eq!(query(&path, "SELECT name FROM accounts WHERE id = 'ACME-001'"), vec![vec!["Acme 5\" disk"]]);
+    assert_eq!(
+        query(&path, "SELECT name FROM accounts WHERE id = 'ACME-001'"),
+        vec![vec!["Acme 5\" disk"]]
+    );
 }

@@ -79,11 +79,7 @@ impl Money {
     /// `self`, or [`MoneyError::TooLarge`] beyond [`MAX_AMOUNT`]: the check
     /// for amounts that reach a typed write without being parsed.
     pub fn bounded(self) -> Result<Money, MoneyError> {
-        if self.within_bound() {
-            Ok(self)
-        } else {
-            Err(MoneyError::TooLarge(self.to_plain()))
-        }
+        if self.within_bound() { Ok(self) } else { Err(MoneyError::TooLarge(self.to_plain())) }
     }
 
     /// The exact sum, `None` when it does not fit or either side is `OVERFLOW`.
@@ -385,7 +381,10 @@ mod tests {
             Money::parse("10000000000.01").map_err(|e| e.to_string()),
             Err("\"10000000000.01\" is too large (at most 10000000000)".to_string())
         );
-        assert!(matches!(Money::parse_non_negative("92233720368547758"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            Money::parse_non_negative("92233720368547758"),
+            Err(MoneyError::TooLarge(_))
+        ));
         assert!(Money(MAX_AMOUNT.0 + 1).bounded().is_err());
         assert!(Money(-MAX_AMOUNT.0 - 1).bounded().is_err());
         assert_eq!(MAX_AMOUNT.bounded(), Ok(MAX_AMOUNT));
@@ -410,12 +409,17 @@ mod tests {
         // A sum adds in i128: only the total has to fit.
         assert_eq!([big, Money(10), Money(-20)].iter().sum::<Money>(), Money(i64::MAX - 15));
         assert_eq!([big, Money(10)].into_iter().sum::<Money>(), Money::OVERFLOW);
-        assert_eq!([Money(1), Money::OVERFLOW, Money(-1)].into_iter().sum::<Money>(), Money::OVERFLOW);
+        assert_eq!(
+            [Money(1), Money::OVERFLOW, Money(-1)].into_iter().sum::<Money>(),
+            Money::OVERFLOW
+        );
         assert_eq!(Money(i64::MAX).mul_ratio(3, 2), Money::OVERFLOW);
         assert_eq!(Money::OVERFLOW.mul_ratio(1, 1), Money::OVERFLOW);
         assert_eq!(Money::from_units(i64::MAX), Money::OVERFLOW);
         assert_eq!(Money(i64::MAX).to_whole_grouped(), "92,233,720,368,547,758");
-        for shown in [Money::OVERFLOW.to_string(), Money::OVERFLOW.to_plain(), Money::OVERFLOW.to_short()] {
+        for shown in
+            [Money::OVERFLOW.to_string(), Money::OVERFLOW.to_plain(), Money::OVERFLOW.to_short()]
+        {
             assert_eq!(shown, "too large");
         }
     }

@@ -103,7 +103,9 @@ mod tests {
         assert_eq!(m.to_string(), "2025-03");
         assert_eq!(m.minus(12).to_string(), "2024-03");
         assert_eq!(m.minus(3).to_string(), "2024-12");
-        for bad in ["2025-13", "2025-00", "2025-3", "25-03", "2025/03", "", "abcd-ef", "0000-05", "1899-12"] {
+        for bad in [
+            "2025-13", "2025-00", "2025-3", "25-03", "2025/03", "", "abcd-ef", "0000-05", "1899-12",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -209,7 +209,12 @@ fn years_message(text: &str) -> String {
 }
 
 /// `day`, or the error for a date outside [`YEARS`].
-fn in_years(row: &Row<'_>, column: usize, text: &str, day: NaiveDate) -> Result<NaiveDate, RowError> {
+fn in_years(
+    row: &Row<'_>,
+    column: usize,
+    text: &str,
+    day: NaiveDate,
+) -> Result<NaiveDate, RowError> {
     if YEARS.contains(&day.year()) {
         return Ok(day);
     }

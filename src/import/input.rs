@@ -441,15 +441,24 @@ mod tests {
 
     #[test]
     fn refuses_what_the_parser_would_change_silently_on_its_row() {
-        let rows = open(b"account_id,name,csm\nA1,\"q\"x,ana\nA2,ok,ana\nA3,b\rc,ana\n")
-            .expect("ok");
-        let errors: Vec<String> = rows.iter().map(|r| match r {
-            Ok(cells) => cells.join("|"),
-            Err(e) => e.clone(),
-        }).collect();
-        assert!(errors[0].starts_with("t.csv:2:2: name: text after the closing quote"), "{errors:#?}");
+        let rows =
+            open(b"account_id,name,csm\nA1,\"q\"x,ana\nA2,ok,ana\nA3,b\rc,ana\n").expect("ok");
+        let errors: Vec<String> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(cells) => cells.join("|"),
+                Err(e) => e.clone(),
+            })
+            .collect();
+        assert!(
+            errors[0].starts_with("t.csv:2:2: name: text after the closing quote"),
+            "{errors:#?}"
+        );
         assert_eq!(errors[1], "A2|ok|ana");
-        assert!(errors[2].starts_with("t.csv:4:2: name: a carriage return without a line feed"), "{errors:#?}");
+        assert!(
+            errors[2].starts_with("t.csv:4:2: name: a carriage return without a line feed"),
+            "{errors:#?}"
+        );
         // Past the first bytes, where a zero byte says the file is binary.
         let mut text = b"account_id,name,csm\n".to_vec();
         text.extend(b"A1,padding,ana\n".repeat(1000));

@@ -181,7 +181,8 @@ impl<R: Read> QuoteWatch<R> {
                 if skip > 0 {
                     field += memchr::memchr_iter(b',', &rest[..skip]).count();
                     let last = rest[skip - 1];
-                    state = if last == b',' { QuoteState::FieldStart } else { QuoteState::Unquoted };
+                    state =
+                        if last == b',' { QuoteState::FieldStart } else { QuoteState::Unquoted };
                     i += skip;
                     continue;
                 }
@@ -254,8 +255,11 @@ impl<R: Read> Read for QuoteWatch<R> {
 mod tests {
     use super::*;
 
+    /// Offset, field and what: one spotted oddity.
+    type Seen = (u64, usize, Oddity);
+
     /// Everything spotted in `text` read in chunks of `chunk` bytes.
-    fn spotted(text: &[u8], chunk: usize) -> Vec<(u64, usize, Oddity)> {
+    fn spotted(text: &[u8], chunk: usize) -> Vec<Seen> {
         let shared = Shared::new();
         let mut watch = QuoteWatch::new(text, shared.clone());
         let mut buf = vec![0u8; chunk];
@@ -269,7 +273,7 @@ mod tests {
 
     #[test]
     fn spots_what_the_parser_would_change_in_any_chunking() {
-        let cases: [(&[u8], Vec<(u64, usize, Oddity)>); 9] = [
+        let cases: [(&[u8], Vec<Seen>); 9] = [
             (b"a,b\r\nc,d\r\n", vec![]),
             (b"a,\"b\"\"c\",d\n\"e\r\nf\",g\n", vec![]),
             (b"a,\"q\"x\n", vec![(5, 1, Oddity::TextAfterQuote)]),

@@ -296,9 +296,7 @@ impl ArrGrid {
     /// The book's total ARR at `month`.
     pub fn total_arr(&self, month: Month) -> Money {
         match self.offset(month) {
-            Some(offset) => {
-                (0..self.account_count()).map(|a| Money(self.cell(a, offset))).sum()
-            }
+            Some(offset) => (0..self.account_count()).map(|a| Money(self.cell(a, offset))).sum(),
             None => Money::ZERO,
         }
     }

@@ -17,7 +17,9 @@ pub(crate) fn stored_cents(what: &str, amount: Money) -> Result<i64, StoreError>
 /// "integer overflow": said as what it is, not as a database error.
 pub(crate) fn sum_refused(error: rusqlite::Error, what: &str) -> StoreError {
     match &error {
-        rusqlite::Error::SqliteFailure(_, Some(message)) if message.contains("integer overflow") => {
+        rusqlite::Error::SqliteFailure(_, Some(message))
+            if message.contains("integer overflow") =>
+        {
             StoreError::Invalid(format!(
                 "{what} is too large to add up exactly; each amount may be at most {MAX_AMOUNT_TEXT}"
             ))
