@@ -338,18 +338,18 @@ fn the_command_line_refuses_a_total_it_cannot_add_up() {
     };
     let accounts = write(
         "accounts.csv",
-        "account_id,name,potential_units\nA1,Alpha,1000000000\nA2,Beta,1000000000\n",
+        "account_id,name,potential_units\nA1,Alpha,1000000000\nA2,Beta,1000000000\nA3,Gamma,10\n",
     );
     let snapshots = write(
         "snapshots.csv",
-        "account_id,month,product,arr,units\nA1,2025-02,Core,10000000000,1\nA2,2025-02,Core,10000000000,1\n",
+        "account_id,month,product,arr,units\nA1,2025-02,Core,10000000000,1\nA2,2025-02,Core,10000000000,1\nA3,2025-02,Core,1000,1\n",
     );
     for (kind, file) in [("accounts", &accounts), ("snapshots", &snapshots)] {
         let out = run(&["import", kind, file]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let before = std::fs::read(&db).expect("db");
-    for args in [&["targets"][..], &["targets", "--json"][..]] {
+    for args in [&["targets"][..], &["targets", "--json"][..], &["targets", "--limit", "1"][..]] {
         let out = run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
@@ -361,7 +361,7 @@ fn the_command_line_refuses_a_total_it_cannot_add_up() {
     let pareto = run(&["metrics", "pareto", "--json"]);
     let text = String::from_utf8_lossy(&pareto.stdout);
     assert!(pareto.status.success(), "{}", String::from_utf8_lossy(&pareto.stderr));
-    assert!(text.contains("20000000000"), "{text}");
+    assert!(text.contains("20000001000"), "{text}");
     assert_eq!(std::fs::read(&db).expect("db"), before);
     let out = run(&[
         "churn",

@@ -60,7 +60,9 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let limit = args.limit.unwrap_or(usize::MAX);
     let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
-    for (target, position) in shown {
+    // Every matching row, not only those shown: a priority that did not add
+    // up would rank its account out of sight.
+    for (target, position) in &matching {
         let amounts = [position.arr, position.absorption.whitespace, target.priority];
         crate::metrics::all_exact(amounts)?;
     }
