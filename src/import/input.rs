@@ -2,8 +2,9 @@
 //! BOM; binary and UTF-16 files refused), the header row (required, order
 //! free, duplicates refused, extra columns warned about), rows with the wrong
 //! number of cells, quoted cells never closed, cells too large to be real,
-//! and the spreadsheet-safety prefix that export adds. Knows nothing about
-//! what the columns mean; `rows` does.
+//! what the parser would change silently (spotted by `watch`, reported here
+//! on its row), and the spreadsheet-safety prefix that export adds. Knows
+//! nothing about what the columns mean; `cells` does.
 
 use super::RowError;
 use super::watch::{QuoteWatch, Shared};
