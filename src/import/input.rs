@@ -469,6 +469,10 @@ mod tests {
         assert!(error.starts_with("t.csv:1002:2: name: the cell holds a zero byte"), "{error}");
         let e = open(b"account_id,\"name\"x\nA1,B\n").expect_err("header");
         assert!(e[0].starts_with("t.csv:1:2: text after the closing quote"), "{e:?}");
+        // Old Mac line endings (CR alone) are refused at the header, once.
+        let e = open(b"account_id,name\rA1,B\r").expect_err("CR only");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("t.csv:1:2: a carriage return without a line feed"), "{e:?}");
     }
 
     #[test]
