@@ -327,3 +327,38 @@ fn an_account_given_thrice_is_caught_when_loading_an_empty_book() {
     );
     assert_eq!(query(&path, "SELECT count(*) FROM accounts"), vec![vec!["0".to_string()]]);
 }
+
+/// The first load into empty tables checks amounts, dates and quoting as the
+/// import into a stored book does.
+#[test]
+fn a_first_load_refuses_what_a_later_import_refuses() {
+    let (_dir, path, mut store) = fixture_accounts();
+    let before = dump(&path);
+    let text = "contract_id,account_id,product,start_date,end_date,arr,terminated_on\n\
+                C1,ACME-001,Core,2025-01-01,2025-12-31,10000000000.01,\n\
+                C2,ACME-001,Core,2025-01-01,2025-12-31,100,2024-12-31\n\
+                C3,ACME-001,\"Core\"x,2025-01-01,2025-12-31,100,\n\
+                C4,ACME-001,Core,0000-01-01,2025-12-31,100,\n";
+    let errors = rejected_text(&mut store, ImportKind::Contracts, "c.csv", text);
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert_eq!(errors[0], "c.csv:2:6: arr: \"10000000000.01\" is too large (at most 10000000000)");
+    assert_eq!(errors[1], "c.csv:3:7: terminated_on: 2024-12-31 is before start_date 2025-01-01");
+    assert!(
+        errors[2].starts_with("c.csv:4:3: product: text after the closing quote"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[3].starts_with("c.csv:5:4: start_date: \"0000-01-01\" is outside the years"),
+        "{errors:#?}"
+    );
+    assert_eq!(dump(&path), before);
+    let snapshots = "account_id,month,product,arr\nACME-001,1899-12,Core,100\n";
+    let errors = rejected_text(&mut store, ImportKind::Snapshots, "s.csv", snapshots);
+    assert_eq!(
+        errors,
+        vec![
+            "s.csv:2:2: month: \"1899-12\" is outside the years 1900 to 9999 a book's dates may fall in"
+        ]
+    );
+    assert_eq!(dump(&path), before);
+}

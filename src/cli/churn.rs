@@ -198,6 +198,7 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let chains = store.churn_chains_for_report(from, to)?;
     let filter = ReportFilter { from, to, csm: args.csm, product: args.product };
     let report = churn_report(&chains, &filter);
+    report.exact()?;
     let admitted: Vec<&BookChain> = chains.iter().filter(|c| filter.admits(c)).collect();
     if args.json {
         print_json(&report_json(&report, &filter, &admitted))?;

@@ -167,6 +167,7 @@ fn retention(store: &Store, args: RetentionArgs) -> anyhow::Result<()> {
         (Some(as_of), _, _) => {
             let one = retention_series(&grid, as_of, as_of);
             let Some(r) = one.first() else { bail!("no month to measure") };
+            r.exact()?;
             if args.json {
                 print_json(&retention_json(r))
             } else {
@@ -179,6 +180,7 @@ fn retention(store: &Store, args: RetentionArgs) -> anyhow::Result<()> {
                 bail!("--from {from} is after --to {to}");
             }
             let series = retention_series(&grid, from, to);
+            series.iter().try_for_each(Retention::exact)?;
             if args.json {
                 print_json(
                     &json!({ "series": series.iter().map(retention_json).collect::<Vec<_>>() }),
@@ -277,6 +279,7 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
     }
     let grid = load_grid(store, args.product.as_deref())?;
     let b = bridge(&grid, args.from, args.to);
+    b.exact()?;
     if args.json {
         return print_json(&bridge_json(&b));
     }
@@ -341,6 +344,7 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
     }
     let contracts = store.contracts_around(args.from, args.to).context("reading contracts")?;
     let rates = renewal_rates(&contracts, args.from, args.to);
+    rates.exact()?;
     if args.json {
         return print_json(&renewals_json(&rates));
     }
@@ -405,6 +409,7 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
         None => crate::settings::load()?.tier_cuts_bp,
     };
     let p = pareto_at(&grid, as_of, &cuts);
+    p.exact()?;
     if args.json {
         return print_json(&pareto_json(&p));
     }

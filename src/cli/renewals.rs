@@ -113,6 +113,8 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = events.iter().map(|e| event_row(e)).collect();
+    let atr: Money = events.iter().filter(|e| e.kind.word() == "renewal").map(|e| e.arr).sum();
+    crate::metrics::all_exact(events.iter().map(|e| e.arr).chain([atr]))?;
     println!("Renewals and payments from {from} to {to} (today {today})");
     output::print_table(
         &[
@@ -121,7 +123,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         ],
         &rows,
     );
-    let atr: Money = events.iter().filter(|e| e.kind.word() == "renewal").map(|e| e.arr).sum();
     println!(
         "{} renewals, ATR {atr}; {} payments",
         rows_of_kind(&events, "renewal"),
@@ -365,6 +366,7 @@ fn print_forecast(
     let months = months.max(1);
     let first = Month::of(today);
     let forecast = store.forecast(first, months, config)?;
+    forecast.exact()?;
     let last_past = last_settled_month(today);
     let first_past = last_past.minus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
     let since = add_months(today, -12 * HISTORY_YEARS).min(first_past.first_day());

@@ -60,6 +60,12 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
+    // Every matching row, not only those shown: a priority that did not add
+    // up would rank its account out of sight.
+    for (target, position) in &matching {
+        let amounts = [position.arr, position.absorption.whitespace, target.priority];
+        crate::metrics::all_exact(amounts)?;
+    }
     if args.json {
         let rows: Vec<Value> = shown
             .iter()

@@ -2,6 +2,11 @@
 //!
 //! Parsing accepts plain decimals with at most two decimal places; a third
 //! decimal is an error, never a rounding. Nothing here ever goes through `f64`.
+//!
+//! Money never wraps. A single amount is at most [`MAX_AMOUNT`]; sums add
+//! exactly or become [`Money::OVERFLOW`], a marker that stays through any
+//! further arithmetic and that reports refuse to show as a number (release
+//! builds wrap on a plain `i64` overflow, which turned lost ARR negative).
 
 use std::fmt;
 use std::iter::Sum;
@@ -10,6 +15,20 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 /// An amount of money in cents. Signed so that bridges and deltas can be negative.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub i64);
+
+/// The largest single amount accepted anywhere (import, forms, `churn record`,
+/// the store's writes): 10^12 cents, ten billion in currency units, far above
+/// any one account's ARR. Why this bound: `i64` holds 9.2 × 10^18 cents, so
+/// 9.2 million amounts at the bound still add up exactly; a report adds at
+/// most one amount per account, contract, opportunity or chain (one per
+/// account and product for a month's ARR), and a book of 100,000 accounts
+/// with ten products each is a tenth of that. A sum that would still not fit
+/// (whitespace from an absurd potential, years of history added together)
+/// becomes [`Money::OVERFLOW`], never a wrapped number.
+pub const MAX_AMOUNT: Money = Money(1_000_000_000_000);
+
+/// The bound as the import and forms print it.
+pub const MAX_AMOUNT_TEXT: &str = "10000000000";
 
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,19 +41,83 @@ pub enum MoneyError {
     TooManyDecimals(String),
     #[error("{0:?} is negative")]
     Negative(String),
-    #[error("{0:?} is too large")]
+    #[error("{0:?} is too large (at most {MAX_AMOUNT_TEXT})")]
     TooLarge(String),
 }
 
+/// A sum too large to add up exactly; reports refuse with this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a total in this report is too large to add up exactly (each amount may be at most \
+     {MAX_AMOUNT_TEXT}; check for an amount or a potential far beyond the rest of the book)"
+)]
+pub struct SumOverflow;
+
 impl Money {
     pub const ZERO: Money = Money(0);
+
+    /// The result of a sum that does not fit: it stays `OVERFLOW` through any
+    /// further arithmetic, so a report can tell and refuse.
+    pub const OVERFLOW: Money = Money(i64::MIN);
+
+    /// Whether this is the result of a sum that did not fit.
+    pub fn is_overflow(self) -> bool {
+        self == Money::OVERFLOW
+    }
+
+    /// `self`, or [`SumOverflow`] when a sum on the way did not fit: for the
+    /// edge of a report, which refuses rather than shows a wrong total.
+    pub fn exact(self) -> Result<Money, SumOverflow> {
+        if self.is_overflow() { Err(SumOverflow) } else { Ok(self) }
+    }
+
+    /// Whether a single amount is within [`MAX_AMOUNT`] either way.
+    pub fn within_bound(self) -> bool {
+        self.0.checked_abs().is_some_and(|abs| abs <= MAX_AMOUNT.0)
+    }
+
+    /// `self`, or [`MoneyError::TooLarge`] beyond [`MAX_AMOUNT`]: the check
+    /// for amounts that reach a typed write without being parsed.
+    pub fn bounded(self) -> Result<Money, MoneyError> {
+        if self.within_bound() { Ok(self) } else { Err(MoneyError::TooLarge(self.to_plain())) }
+    }
+
+    /// The exact sum, `None` when it does not fit or either side is `OVERFLOW`.
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        if self.is_overflow() || rhs.is_overflow() {
+            return None;
+        }
+        self.0.checked_add(rhs.0).map(Money).filter(|sum| !sum.is_overflow())
+    }
+
+    /// The exact difference, `None` when it does not fit or either side is `OVERFLOW`.
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        if self.is_overflow() || rhs.is_overflow() {
+            return None;
+        }
+        self.0.checked_sub(rhs.0).map(Money).filter(|sum| !sum.is_overflow())
+    }
+
+    /// Cents as an `i128` for wide accumulators, `None` for `OVERFLOW`.
+    fn wide(self) -> Option<i128> {
+        (!self.is_overflow()).then_some(i128::from(self.0))
+    }
+
+    /// A wide sum back to money: `OVERFLOW` when it does not fit.
+    fn from_wide(cents: Option<i128>) -> Money {
+        cents
+            .and_then(|c| i64::try_from(c).ok())
+            .map(Money)
+            .filter(|m| !m.is_overflow())
+            .unwrap_or(Money::OVERFLOW)
+    }
 
     pub fn from_cents(cents: i64) -> Money {
         Money(cents)
     }
 
     pub fn from_units(units: i64) -> Money {
-        Money(units * 100)
+        Money::from_wide(Some(i128::from(units) * 100))
     }
 
     pub fn cents(self) -> i64 {
@@ -49,7 +132,11 @@ impl Money {
         Money(self.0.min(other.0))
     }
 
+    /// The larger; `OVERFLOW` if either is (it is the smallest `i64`).
     pub fn max(self, other: Money) -> Money {
+        if self.is_overflow() || other.is_overflow() {
+            return Money::OVERFLOW;
+        }
         Money(self.0.max(other.0))
     }
 
@@ -103,6 +190,7 @@ impl Money {
         let cents = whole_value
             .checked_mul(100)
             .and_then(|c| c.checked_add(fraction_value))
+            .filter(|c| *c <= MAX_AMOUNT.0)
             .ok_or_else(too_large)?;
         Ok(Money(if negative { -cents } else { cents }))
     }
@@ -110,6 +198,9 @@ impl Money {
     /// The amount in currency units as a plain decimal, shortest exact form:
     /// `1234.5`, `1234`, `0.07`. This is what CSV and JSON carry.
     pub fn to_plain(self) -> String {
+        if self.is_overflow() {
+            return OVERFLOW_TEXT.to_string();
+        }
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         let (whole, cents) = (abs / 100, abs % 100);
@@ -123,12 +214,19 @@ impl Money {
     /// Whole currency units with thousands separators, for tables: `1,234,568`.
     /// Rounds half away from zero to the unit; use `Display` for the exact cents.
     pub fn to_whole_grouped(self) -> String {
-        let rounded = (self.0 + if self.0 < 0 { -50 } else { 50 }) / 100;
-        group_thousands(rounded)
+        if self.is_overflow() {
+            return OVERFLOW_TEXT.to_string();
+        }
+        let cents = i128::from(self.0);
+        let rounded = (cents + if cents < 0 { -50 } else { 50 }) / 100;
+        group_thousands(i64::try_from(rounded).unwrap_or(i64::MAX))
     }
 
     /// A short form for narrow columns: `950`, `12.3k`, `4.56M`.
     pub fn to_short(self) -> String {
+        if self.is_overflow() {
+            return OVERFLOW_TEXT.to_string();
+        }
         let units = self.0 / 100;
         let abs = units.unsigned_abs();
         let sign = if units < 0 { "-" } else { "" };
@@ -144,6 +242,9 @@ impl Money {
     /// `self × numerator / denominator`, rounded half away from zero to the cent.
     /// Used for whitespace (units × ARR per unit) and forecasts (ATR × p).
     pub fn mul_ratio(self, numerator: i64, denominator: i64) -> Money {
+        if self.is_overflow() {
+            return Money::OVERFLOW;
+        }
         if denominator == 0 {
             return Money::ZERO;
         }
@@ -155,9 +256,12 @@ impl Money {
         } else {
             -((product.abs() + half) / den.abs())
         };
-        Money(i64::try_from(rounded).unwrap_or(if rounded > 0 { i64::MAX } else { i64::MIN }))
+        Money::from_wide(Some(rounded))
     }
 }
+
+/// How an `OVERFLOW` shows wherever an amount is drawn: never a number.
+const OVERFLOW_TEXT: &str = "too large";
 
 /// `1234567` → `1,234,567`.
 pub fn group_thousands(value: i64) -> String {
@@ -178,6 +282,9 @@ pub fn group_thousands(value: i64) -> String {
 impl fmt::Display for Money {
     /// Exact, grouped, always two decimals: `1,234.50`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_overflow() {
+            return f.write_str(OVERFLOW_TEXT);
+        }
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         let whole = group_thousands(i64::try_from(abs / 100).unwrap_or(i64::MAX));
@@ -185,48 +292,57 @@ impl fmt::Display for Money {
     }
 }
 
+// The operators never wrap: a result that does not fit, or an `OVERFLOW`
+// on either side, is `OVERFLOW`.
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        self.checked_add(rhs).unwrap_or(Money::OVERFLOW)
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        self.checked_sub(rhs).unwrap_or(Money::OVERFLOW)
     }
 }
 
 impl SubAssign for Money {
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money(-self.0)
+        // `OVERFLOW` is `i64::MIN`, the one value without a negation.
+        self.0.checked_neg().map_or(Money::OVERFLOW, Money)
     }
+}
+
+/// Adds in `i128`, so that only the total has to fit, not every step.
+fn wide_sum(amounts: impl Iterator<Item = Money>) -> Money {
+    let total = amounts.map(Money::wide).try_fold(0i128, |sum, cents| Some(sum + cents?));
+    Money::from_wide(total)
 }
 
 impl Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        wide_sum(iter)
     }
 }
 
 impl<'a> Sum<&'a Money> for Money {
     fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        wide_sum(iter.copied())
     }
 }
 
@@ -255,6 +371,57 @@ mod tests {
         assert!(matches!(Money::parse("1.234"), Err(MoneyError::TooManyDecimals(_))));
         assert!(matches!(Money::parse_non_negative("-1"), Err(MoneyError::Negative(_))));
         assert!(matches!(Money::parse("99999999999999999999"), Err(MoneyError::TooLarge(_))));
+    }
+
+    #[test]
+    fn a_single_amount_is_bounded() {
+        assert_eq!(Money::parse("10000000000"), Ok(MAX_AMOUNT));
+        assert_eq!(Money::parse("-10000000000.00"), Ok(-MAX_AMOUNT));
+        assert_eq!(
+            Money::parse("10000000000.01").map_err(|e| e.to_string()),
+            Err("\"10000000000.01\" is too large (at most 10000000000)".to_string())
+        );
+        assert!(matches!(
+            Money::parse_non_negative("92233720368547758"),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(Money(MAX_AMOUNT.0 + 1).bounded().is_err());
+        assert!(Money(-MAX_AMOUNT.0 - 1).bounded().is_err());
+        assert_eq!(MAX_AMOUNT.bounded(), Ok(MAX_AMOUNT));
+        assert!(!Money::OVERFLOW.within_bound());
+    }
+
+    #[test]
+    fn arithmetic_never_wraps() {
+        let big = Money(i64::MAX - 5);
+        assert_eq!(big + Money(10), Money::OVERFLOW);
+        assert_eq!(Money(i64::MIN + 1) - Money(10), Money::OVERFLOW);
+        // The marker sticks: a later subtraction does not bring back a number.
+        assert_eq!(big + Money(10) - Money(20), Money::OVERFLOW);
+        assert_eq!(-Money::OVERFLOW, Money::OVERFLOW);
+        assert_eq!(Money::OVERFLOW.max(Money(5)), Money::OVERFLOW);
+        let mut total = Money::ZERO;
+        for _ in 0..3 {
+            total += Money(i64::MAX / 2);
+        }
+        assert!(total.is_overflow());
+        assert_eq!(total.exact(), Err(SumOverflow));
+        // A sum adds in i128: only the total has to fit.
+        assert_eq!([big, Money(10), Money(-20)].iter().sum::<Money>(), Money(i64::MAX - 15));
+        assert_eq!([big, Money(10)].into_iter().sum::<Money>(), Money::OVERFLOW);
+        assert_eq!(
+            [Money(1), Money::OVERFLOW, Money(-1)].into_iter().sum::<Money>(),
+            Money::OVERFLOW
+        );
+        assert_eq!(Money(i64::MAX).mul_ratio(3, 2), Money::OVERFLOW);
+        assert_eq!(Money::OVERFLOW.mul_ratio(1, 1), Money::OVERFLOW);
+        assert_eq!(Money::from_units(i64::MAX), Money::OVERFLOW);
+        assert_eq!(Money(i64::MAX).to_whole_grouped(), "92,233,720,368,547,758");
+        for shown in
+            [Money::OVERFLOW.to_string(), Money::OVERFLOW.to_plain(), Money::OVERFLOW.to_short()]
+        {
+            assert_eq!(shown, "too large");
+        }
     }
 
     #[test]

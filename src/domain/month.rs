@@ -9,6 +9,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(pub i32);
 
+/// The years a book's months and dates may fall in: imported months, contract
+/// dates, `terminated_on` and notes' times all follow this one rule, so that
+/// year 0 or a four-digit typo such as 0202 is refused everywhere alike.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 /// Why a text is not a month.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a month (expected YYYY-MM)")]
@@ -16,7 +21,7 @@ pub struct MonthError(pub String);
 
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
+        if !(1..=12).contains(&month) || !YEARS.contains(&year) {
             return None;
         }
         Some(Month(year * 12 + month as i32 - 1))
@@ -98,7 +103,9 @@ mod tests {
         assert_eq!(m.to_string(), "2025-03");
         assert_eq!(m.minus(12).to_string(), "2024-03");
         assert_eq!(m.minus(3).to_string(), "2024-12");
-        for bad in ["2025-13", "2025-00", "2025-3", "25-03", "2025/03", "", "abcd-ef"] {
+        for bad in [
+            "2025-13", "2025-00", "2025-3", "25-03", "2025/03", "", "abcd-ef", "0000-05", "1899-12",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad} should be refused");
         }
     }

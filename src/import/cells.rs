@@ -5,10 +5,11 @@
 use super::fast::{Quick, plain_date, trim};
 use super::input::Row;
 use super::{Problems, RowError};
+use crate::domain::month::YEARS;
 use crate::domain::{Billing, Contract, Money, Month, Note, NoteKind};
 use crate::store::StoreResult;
 use crate::store::bulk::BulkImport;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// One snapshot row's checked cells.
@@ -30,9 +31,7 @@ pub(super) fn parse_snapshot<'r>(
     let account = problems.take(row.required(0)).and_then(|id| {
         problems.take(known_account(row, 0, trim(id), index).map(|i| (trim(id), i)))
     });
-    let month = problems.take(row.required(1)).and_then(|text| {
-        problems.take(Month::parse(text).map_err(|e| row.error(1, e.to_string())))
-    });
+    let month = problems.take(row.required(1)).and_then(|text| problems.take(month(row, 1, text)));
     let product = problems.take(row.required(2)).map(trim);
     let arr = problems.take(row.required(3)).and_then(|text| problems.take(money(row, 3, text)));
     let units = match problems.take(row.optional(4))? {
@@ -69,6 +68,19 @@ pub(super) fn parse_contract(
     if end < start {
         problems.push(row.error(4, format!("{end} is before start_date {start}")));
         return None;
+    }
+    // A termination ends the contract between its dates; one outside them
+    // would move the lost renewal before the contract began or after it ended.
+    match terminated_on {
+        Some(day) if day < start => {
+            problems.push(row.error(8, format!("{day} is before start_date {start}")));
+            return None;
+        }
+        Some(day) if day > end => {
+            problems.push(row.error(8, format!("{day} is after end_date {end}")));
+            return None;
+        }
+        _ => {}
     }
     Some(Contract {
         id: id.to_string(),
@@ -157,13 +169,56 @@ pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, R
     Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
 }
 
+/// The most units (seats, licences) one row may count: a billion. With
+/// amounts bounded too, units × price per unit stays within what `i128`
+/// whitespace arithmetic holds, and a sum of units within `i64`.
+pub const MAX_UNITS: i64 = 1_000_000_000;
+
 pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
     let trimmed = trim(text);
+    let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {MAX_UNITS})"));
     match trimmed.parse::<i64>() {
+        Ok(value) if value > MAX_UNITS => Err(too_large()),
         Ok(value) if value >= 0 => Ok(value),
         Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Err(_) if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(too_large())
+        }
         Err(_) => Err(row.error(column, format!("{trimmed:?} is not a whole number"))),
     }
+}
+
+/// A `YYYY-MM` month; one in a year outside [`YEARS`] is refused as dates are.
+fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
+    Month::parse(text).map_err(|e| {
+        let trimmed = trim(text);
+        let year = trimmed.get(..4).filter(|_| trimmed.len() == 7).and_then(|y| y.parse().ok());
+        match year {
+            Some(year) if !YEARS.contains(&year) => row.error(column, years_message(trimmed)),
+            _ => row.error(column, e.to_string()),
+        }
+    })
+}
+
+fn years_message(text: &str) -> String {
+    format!(
+        "{text:?} is outside the years {} to {} a book's dates may fall in",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
+
+/// `day`, or the error for a date outside [`YEARS`].
+fn in_years(
+    row: &Row<'_>,
+    column: usize,
+    text: &str,
+    day: NaiveDate,
+) -> Result<NaiveDate, RowError> {
+    if YEARS.contains(&day.year()) {
+        return Ok(day);
+    }
+    Err(row.error(column, years_message(text)))
 }
 
 pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
@@ -172,10 +227,11 @@ pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate
     if trimmed.len() != 10 {
         return Err(error());
     }
-    if let Some(date) = plain_date(trimmed.as_bytes()) {
-        return Ok(date);
-    }
-    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())
+    let day = match plain_date(trimmed.as_bytes()) {
+        Some(day) => day,
+        None => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())?,
+    };
+    in_years(row, column, trimmed, day)
 }
 
 pub(super) fn note_time(
@@ -187,16 +243,19 @@ pub(super) fn note_time(
     if trimmed.len() == 10
         && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
     {
+        let day = in_years(row, column, trimmed, day)?;
         return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
     }
-    DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+    let time = DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
         row.error(
             column,
             format!(
                 "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z)"
             ),
         )
-    })
+    })?;
+    in_years(row, column, trimmed, time.date_naive())?;
+    Ok(time)
 }
 
 /// An optional cell parsed by `parse`: `Some(None)` when blank or absent,

@@ -2,13 +2,15 @@
 //! BOM; binary and UTF-16 files refused), the header row (required, order
 //! free, duplicates refused, extra columns warned about), rows with the wrong
 //! number of cells, quoted cells never closed, cells too large to be real,
-//! and the spreadsheet-safety prefix that export adds. Knows nothing about
-//! what the columns mean; `rows` does.
+//! what the parser would change silently (spotted by `watch`, reported here
+//! on its row), and the spreadsheet-safety prefix that export adds. Knows
+//! nothing about what the columns mean; `cells` does.
 
 use super::RowError;
+use super::watch::{QuoteWatch, Shared};
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 /// A cell larger than this is refused: no CRM field is a megabyte long, and a
 /// runaway quote or a pasted file is better reported than stored.
@@ -26,9 +28,8 @@ pub struct Columns {
 /// An open CSV file whose header matched its kind.
 pub struct CsvInput<R: Read> {
     reader: csv::Reader<QuoteWatch<R>>,
-    /// Shared with the reader below it; atomic so that an open file can be
-    /// read on another thread than the one that opened it.
-    quote_open: Arc<AtomicBool>,
+    /// Shared with the watch below the parser: what it spotted.
+    watch: Arc<Shared>,
     file: String,
     /// For each known column, its 0-based index in the file, if present.
     positions: Vec<Option<usize>>,
@@ -111,9 +112,8 @@ impl<I: Read> CsvInput<Source<I>> {
             rest.read_exact(&mut skipped)
                 .map_err(|e| file_error(format!("cannot be read: {e}")))?;
         }
-        let quote_open = Arc::new(AtomicBool::new(false));
-        let watch =
-            QuoteWatch { inner: rest, state: QuoteState::FieldStart, open: quote_open.clone() };
+        let shared = Shared::new();
+        let watch = QuoteWatch::new(rest, shared.clone());
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -126,10 +126,19 @@ impl<I: Read> CsvInput<Source<I>> {
         if !found {
             return Err(file_error("the file is empty; expected a header row".to_string()));
         }
+        if let Some(spotted) = shared.take_before(reader.position().byte()) {
+            return Err(vec![RowError {
+                file: file.to_string(),
+                line: 1,
+                column: Some(spotted.field + 1),
+                column_name: None,
+                message: spotted.oddity.message().to_string(),
+            }]);
+        }
         let positions = match_header(file, &header, columns, warnings)?;
         Ok(CsvInput {
             reader,
-            quote_open,
+            watch: shared,
             file: file.to_string(),
             positions,
             width: header.len(),
@@ -172,10 +181,10 @@ impl<R: Read> CsvInput<R> {
             }
         };
         if !found {
-            if self.quote_open.load(Ordering::Relaxed) {
+            if self.watch.open.load(Ordering::Relaxed) {
                 let line = self.last_line;
                 // Make sure the next call reports the end rather than this again.
-                self.quote_open.store(false, Ordering::Relaxed);
+                self.watch.open.store(false, Ordering::Relaxed);
                 return Err(RowError::at(
                     &self.file,
                     line,
@@ -187,6 +196,16 @@ impl<R: Read> CsvInput<R> {
         let line = self.record.position().map(|p| p.line()).unwrap_or(self.last_line);
         self.last_line = line;
         self.rows_read += 1;
+        if let Some(spotted) = self.watch.take_before(self.reader.position().byte()) {
+            let name = self.positions.iter().position(|p| *p == Some(spotted.field));
+            return Err(RowError {
+                file: self.file.clone(),
+                line,
+                column: Some(spotted.field + 1),
+                column_name: name.map(|known| names.get(known).copied().unwrap_or("?").to_string()),
+                message: spotted.oddity.message().to_string(),
+            });
+        }
         if self.record.len() != self.width {
             let hint = if self.record.iter().any(|cell| cell.contains(&b'\n')) {
                 " (a stray `\"` may have joined rows)"
@@ -368,57 +387,6 @@ fn match_header(
     if errors.is_empty() { Ok(positions) } else { Err(errors) }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum QuoteState {
-    FieldStart,
-    Unquoted,
-    Quoted,
-    QuoteInQuoted,
-}
-
-/// Follows the quoting of the bytes the CSV parser reads, the same way it
-/// does, to tell at the end of the file whether a quoted cell was left open
-/// (the parser itself silently closes it).
-struct QuoteWatch<R> {
-    inner: R,
-    state: QuoteState,
-    open: Arc<AtomicBool>,
-}
-
-impl<R: Read> Read for QuoteWatch<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buf)?;
-        let bytes = &buf[..read];
-        let mut state = self.state;
-        let outside = matches!(state, QuoteState::FieldStart | QuoteState::Unquoted);
-        if outside && !bytes.contains(&b'"') {
-            // No quote, and none open: only the last byte decides.
-            if let Some(&last) = bytes.last() {
-                state = match last {
-                    b',' | b'\n' | b'\r' => QuoteState::FieldStart,
-                    _ => QuoteState::Unquoted,
-                };
-            }
-            self.state = state;
-            self.open.store(false, Ordering::Relaxed);
-            return Ok(read);
-        }
-        for &byte in bytes {
-            state = match (state, byte) {
-                (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
-                (QuoteState::Quoted, _) => QuoteState::Quoted,
-                (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
-                (_, b',' | b'\n' | b'\r') => QuoteState::FieldStart,
-                (QuoteState::FieldStart, b'"') => QuoteState::Quoted,
-                _ => QuoteState::Unquoted,
-            };
-        }
-        self.state = state;
-        self.open.store(state == QuoteState::Quoted, Ordering::Relaxed);
-        Ok(read)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +438,41 @@ mod tests {
         assert!(rows[0].as_ref().expect_err("short").starts_with("t.csv:2: the row has 1 cells"));
         assert!(rows[1].is_ok());
         assert!(rows[2].as_ref().expect_err("open").contains("never closed"));
+    }
+
+    #[test]
+    fn refuses_what_the_parser_would_change_silently_on_its_row() {
+        let rows =
+            open(b"account_id,name,csm\nA1,\"q\"x,ana\nA2,ok,ana\nA3,b\rc,ana\n").expect("ok");
+        let errors: Vec<String> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(cells) => cells.join("|"),
+                Err(e) => e.clone(),
+            })
+            .collect();
+        assert!(
+            errors[0].starts_with("t.csv:2:2: name: text after the closing quote"),
+            "{errors:#?}"
+        );
+        assert_eq!(errors[1], "A2|ok|ana");
+        assert!(
+            errors[2].starts_with("t.csv:4:2: name: a carriage return without a line feed"),
+            "{errors:#?}"
+        );
+        // Past the first bytes, where a zero byte says the file is binary.
+        let mut text = b"account_id,name,csm\n".to_vec();
+        text.extend(b"A1,padding,ana\n".repeat(1000));
+        text.extend(b"A2,\"d\x00\",ana\n");
+        let rows = open(&text).expect("ok");
+        let error = rows[1000].as_ref().expect_err("nul");
+        assert!(error.starts_with("t.csv:1002:2: name: the cell holds a zero byte"), "{error}");
+        let e = open(b"account_id,\"name\"x\nA1,B\n").expect_err("header");
+        assert!(e[0].starts_with("t.csv:1:2: text after the closing quote"), "{e:?}");
+        // Old Mac line endings (CR alone) are refused at the header, once.
+        let e = open(b"account_id,name\rA1,B\r").expect_err("CR only");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("t.csv:1:2: a carriage return without a line feed"), "{e:?}");
     }
 
     #[test]

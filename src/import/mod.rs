@@ -2,15 +2,18 @@
 //! exports. A file is imported whole or not at all (one transaction); every
 //! bad row is reported as `FILE:LINE:COLUMN: column: what is wrong`.
 //!
-//! `input` reads bytes into checked cells, `kinds` turns cells into typed rows
-//! and hands them to the store's bulk writer. No SQL here: writes go through
-//! `store::bulk`.
+//! `input` reads bytes into checked cells (`watch` spots what the CSV parser
+//! would change silently), `cells` checks one row's cells into typed values
+//! (amounts within `Money`'s bound, dates within the book's years), `kinds`
+//! hands typed rows to the store's bulk writer. No SQL here: writes go
+//! through `store::bulk`.
 
 mod cells;
 mod fast;
 mod fresh;
 mod input;
 mod kinds;
+mod watch;
 
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
 

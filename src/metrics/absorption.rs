@@ -99,8 +99,8 @@ pub fn account_absorption(
     let mut potential = 0_i64;
     let mut space = Money::ZERO;
     for line in with_potential {
-        current += line.units.unwrap_or(0);
-        potential += line.potential_units.unwrap_or(0);
+        current = current.saturating_add(line.units.unwrap_or(0));
+        potential = potential.saturating_add(line.potential_units.unwrap_or(0));
         space += whitespace(line.arr, line.units, line.potential_units);
     }
     AccountAbsorption {

@@ -99,7 +99,8 @@ impl ArrGridBuilder {
             self.open = Some((index, row));
         }
         if let Some((_, row)) = &mut self.open {
-            row[offset] += arr.cents();
+            // Never wraps: a cell that does not fit holds the overflow marker.
+            row[offset] = (Money(row[offset]) + arr).cents();
         }
         true
     }
@@ -295,9 +296,7 @@ impl ArrGrid {
     /// The book's total ARR at `month`.
     pub fn total_arr(&self, month: Month) -> Money {
         match self.offset(month) {
-            Some(offset) => {
-                Money((0..self.account_count()).map(|a| self.cell(a, offset)).sum::<i64>())
-            }
+            Some(offset) => (0..self.account_count()).map(|a| Money(self.cell(a, offset))).sum(),
             None => Money::ZERO,
         }
     }

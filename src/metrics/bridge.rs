@@ -22,17 +22,20 @@ pub struct Movements {
 
 impl Movements {
     fn add_step(&mut self, before: i64, after: i64) {
+        let (before, after) = (Money(before), Money(after));
         if before == after {
             return;
         }
-        if before == 0 {
-            self.new_logo.0 += after;
-        } else if after == 0 {
-            self.lost.0 += before;
+        if before.is_overflow() || after.is_overflow() {
+            self.lost = Money::OVERFLOW;
+        } else if before.is_zero() {
+            self.new_logo += after;
+        } else if after.is_zero() {
+            self.lost += before;
         } else if after > before {
-            self.expansion.0 += after - before;
+            self.expansion += after - before;
         } else {
-            self.contraction.0 += before - after;
+            self.contraction += before - after;
         }
     }
 
@@ -59,6 +62,22 @@ pub struct Bridge {
 }
 
 impl Bridge {
+    /// `Ok` when every amount and every total shown added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        super::all_exact([
+            self.starting_arr,
+            self.ending_arr,
+            self.new_logo(),
+            self.expansion(),
+            self.contraction(),
+            self.lost(),
+            self.churn(),
+            self.new_arr(),
+            self.net_new_arr(),
+            self.net_expansion(),
+        ])
+    }
+
     pub fn new_logo(&self) -> Money {
         self.movements.new_logo
     }

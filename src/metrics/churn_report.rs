@@ -71,6 +71,16 @@ pub struct ChurnReport {
     pub controllable_share: Option<Rate>,
 }
 
+impl ChurnReport {
+    /// `Ok` when the ARR lost, in total and on every row, added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        let rows = self.by_root_cause.iter().chain(&self.by_any_link).map(|row| row.arr_lost);
+        let totals =
+            [self.arr_lost, self.controllable_arr, self.uncontrollable_arr, self.unclassified_arr];
+        super::all_exact(totals.into_iter().chain(rows))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Reason(ReasonId),

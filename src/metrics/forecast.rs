@@ -113,6 +113,24 @@ pub struct Forecast {
     pub by_csm: Vec<CsmForecast>,
 }
 
+impl ForecastFigures {
+    fn amounts(&self) -> [Money; 5] {
+        [self.atr, self.expected, self.if_only_greens, self.at_risk_atr, self.unrated_atr]
+    }
+}
+
+impl Forecast {
+    /// `Ok` when every figure of every month, CSM and total added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        let months = self.book.iter().chain(self.by_csm.iter().flat_map(|c| &c.months));
+        let figures = months
+            .map(|m| &m.figures)
+            .chain(std::iter::once(&self.book_total))
+            .chain(self.by_csm.iter().map(|c| &c.total));
+        super::all_exact(figures.flat_map(ForecastFigures::amounts))
+    }
+}
+
 /// The forecast for `months` months from `first`. Items outside the horizon
 /// are ignored.
 pub fn forecast(

@@ -77,7 +77,9 @@ pub fn signals(facts: &SignalFacts, today: NaiveDate, config: &Config) -> Vec<Si
     let mut out = Vec::new();
     if let Some((from, to, arr_then, arr_now, units_then, units_now)) = facts.trend {
         if arr_now < arr_then && arr_then.cents() > 0 {
-            let fall_bp = (arr_then.cents() - arr_now.cents()) * 10_000 / arr_then.cents();
+            // In i128: an ARR near the bound times 10,000 must not wrap.
+            let (then, now) = (i128::from(arr_then.cents()), i128::from(arr_now.cents()));
+            let fall_bp = i64::try_from((then - now) * 10_000 / then).unwrap_or(i64::MAX);
             out.push(Signal {
                 key: format!("arr_fall:{to}"),
                 suggests: if fall_bp >= 2000 { Health::Orange } else { Health::Yellow },

@@ -24,3 +24,12 @@ pub mod triage;
 pub mod windows;
 
 pub use rate::Rate;
+
+use crate::domain::Money;
+use crate::domain::money::SumOverflow;
+
+/// `Ok` when every amount of a report added up exactly; a report checks this
+/// before showing any of them, so that it is shown whole or refused.
+pub fn all_exact(amounts: impl IntoIterator<Item = Money>) -> Result<(), SumOverflow> {
+    amounts.into_iter().try_for_each(|amount| amount.exact().map(drop))
+}

@@ -44,6 +44,13 @@ pub struct Pareto {
 }
 
 impl Pareto {
+    /// `Ok` when the total, every tier's and every cumulative ARR added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        let tiers = self.tiers.iter().map(|t| t.arr);
+        let ranked = self.ranked.iter().flat_map(|r| [r.arr, r.cumulative_arr]);
+        super::all_exact(std::iter::once(self.total_arr).chain(tiers).chain(ranked))
+    }
+
     /// The accounts of one tier, in rank order (the drill-down from a tier row).
     pub fn accounts_in_tier(&self, tier: Tier) -> impl Iterator<Item = &RankedAccount> {
         self.ranked.iter().filter(move |a| a.tier == tier)
@@ -80,7 +87,8 @@ pub fn validate_cuts(cuts_bp: &[BasisPoints]) -> Result<(), CutsError> {
 pub fn pareto_at(grid: &ArrGrid, as_of: Month, cuts_bp: &[BasisPoints]) -> Pareto {
     let mut ranked: Vec<(Money, usize)> = (0..grid.account_count())
         .map(|account| (grid.arr(account, as_of), account))
-        .filter(|(arr, _)| arr.cents() > 0)
+        // An ARR that did not add up is kept, so the total refuses too.
+        .filter(|(arr, _)| arr.cents() > 0 || arr.is_overflow())
         .collect();
     if grid.ids_in_order() {
         ranked.sort_unstable_by_key(|(arr, account)| (std::cmp::Reverse(*arr), *account));

@@ -83,6 +83,18 @@ impl RenewalRates {
     }
 
     /// Renewed / ATR: how often, given the chance, customers renewed.
+    /// `Ok` when every amount and every total behind a rate added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        super::all_exact([
+            self.atr,
+            self.renewed,
+            self.payments_due,
+            self.payments_collected,
+            self.renewed + self.payments_collected,
+            self.atr + self.payments_due,
+        ])
+    }
+
     pub fn atr_rate(&self) -> Option<Rate> {
         Rate::new(self.renewed.cents(), self.atr.cents())
     }

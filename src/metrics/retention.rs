@@ -42,6 +42,11 @@ impl Retention {
     }
 
     /// The month the cohort is taken at.
+    /// `Ok` when every amount added up exactly.
+    pub fn exact(&self) -> Result<(), crate::domain::money::SumOverflow> {
+        super::all_exact([self.cohort_arr, self.current_arr, self.kept_arr])
+    }
+
     pub fn cohort_month(&self) -> Month {
         self.as_of.minus(12)
     }
@@ -67,12 +72,18 @@ impl Retention {
     }
 
     fn add(&mut self, then: i64, now: i64) {
-        if then > 0 {
+        let (then, now) = (Money(then), Money(now));
+        if then.is_overflow() || now.is_overflow() {
+            // An account's ARR that did not add up: the whole cohort refuses.
+            self.cohort_arr = Money::OVERFLOW;
+            return;
+        }
+        if then > Money::ZERO {
             self.cohort_accounts += 1;
-            self.cohort_arr.0 += then;
-            self.current_arr.0 += now;
-            self.kept_arr.0 += now.min(then);
-            if now > 0 {
+            self.cohort_arr += then;
+            self.current_arr += now;
+            self.kept_arr += now.min(then);
+            if now > Money::ZERO {
                 self.retained_accounts += 1;
             }
         }

@@ -116,6 +116,10 @@ pub struct TargetList {
 pub fn priority(position: impl Into<Standing>, today: NaiveDate) -> Option<Money> {
     let position: Standing = position.into();
     let whitespace = position.absorption.whitespace;
+    if whitespace.is_overflow() {
+        // Kept, so that the report refuses rather than leaves the account out.
+        return Some(Money::OVERFLOW);
+    }
     if whitespace.cents() <= 0 || position.health == Some(Health::Red) {
         return None;
     }

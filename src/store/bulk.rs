@@ -365,7 +365,8 @@ impl BulkImport<'_> {
         let Some(statement) = self.snapshot_statement.as_mut() else {
             return Ok(SnapshotWrite::Unchanged);
         };
-        match statement.execute(params![account_id, product, month.0, arr.0, units]) {
+        let arr = super::amounts::stored_cents("ARR", arr)?;
+        match statement.execute(params![account_id, product, month.0, arr, units]) {
             Ok(0) => Ok(SnapshotWrite::Unchanged),
             Ok(_) => Ok(SnapshotWrite::Written),
             Err(error)
@@ -386,7 +387,7 @@ impl BulkImport<'_> {
             contract.product,
             iso_date(contract.start_date),
             iso_date(contract.end_date),
-            contract.arr.0,
+            super::amounts::stored_cents("ARR", contract.arr)?,
             contract.units,
             contract.billing.as_str(),
             contract.terminated_on.map(iso_date),

@@ -117,7 +117,7 @@ impl Store {
                     c.product,
                     date(c.start_date),
                     date(c.end_date),
-                    c.arr.cents(),
+                    super::amounts::stored_cents("ARR", c.arr)?,
                     c.units,
                     c.billing.as_str(),
                     c.terminated_on.map(date),

@@ -51,7 +51,13 @@ impl Store {
                 "SELECT COALESCE(SUM(arr_cents), 0) FROM contracts
                  WHERE account_id = ?1 AND COALESCE(terminated_on, end_date) = ?2",
             )?
-            .query_row(params![account_id, ended], |row| row.get(0))?;
+            .query_row(params![account_id, ended], |row| row.get(0))
+            .map_err(|error| {
+                super::amounts::sum_refused(
+                    error,
+                    &format!("the ARR of {account_id}'s last contracts"),
+                )
+            })?;
         let since = ended_on.checked_sub_days(Days::new(CHAIN_LOOKBACK_DAYS)).unwrap_or(ended_on);
         let explained: bool = self
             .conn

@@ -5,6 +5,7 @@
 //! `impl Store` block; nothing outside this module sees a `Connection`.
 
 pub mod accounts;
+mod amounts;
 pub mod bulk;
 mod changes;
 pub mod churn;

@@ -282,7 +282,7 @@ impl Store {
             let account = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
             let Some(&(csm_index, health)) = accounts.get(account) else { continue };
             let bucket = buckets.entry((csm_index, month, health)).or_default();
-            bucket.0 += cents;
+            bucket.0 = (Money(bucket.0) + Money(cents)).cents();
             bucket.1 += 1;
         }
         let mut names = vec![String::new(); csms.len()];

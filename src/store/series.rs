@@ -68,11 +68,18 @@ pub(crate) struct Series {
     pub cents: Vec<i64>,
 }
 
+/// Cents added as money adds them: never wrapped, the overflow marker when
+/// the total does not fit.
+fn add_cents(total: i64, cents: i64) -> i64 {
+    (Money(total) + Money(cents)).cents()
+}
+
 impl Series {
     /// The month-by-month totals of `(month, cents)` pairs in any order.
     pub fn from_points(points: impl IntoIterator<Item = (Month, i64)>) -> Option<Series> {
         let totals: BTreeMap<i32, i64> = points.into_iter().fold(BTreeMap::new(), |mut map, p| {
-            *map.entry(p.0.0).or_insert(0) += p.1;
+            let total = map.entry(p.0.0).or_insert(0);
+            *total = add_cents(*total, p.1);
             map
         });
         let (&first, _) = totals.first_key_value()?;
@@ -339,13 +346,14 @@ pub(crate) fn derive_from_loaded(
         let (mut arr_latest, mut units_latest, mut first_paid) = (0i64, 0i64, None);
         let (mut arr_trend, mut units_trend) = (0i64, 0i64);
         for snapshot in group {
-            cents[(snapshot.month - first) as usize] += snapshot.cents;
+            let slot = &mut cents[(snapshot.month - first) as usize];
+            *slot = add_cents(*slot, snapshot.cents);
             if snapshot.month == latest {
-                arr_latest += snapshot.cents;
-                units_latest += snapshot.units;
+                arr_latest = add_cents(arr_latest, snapshot.cents);
+                units_latest = units_latest.saturating_add(snapshot.units);
             } else if snapshot.month == trend_month {
-                arr_trend += snapshot.cents;
-                units_trend += snapshot.units;
+                arr_trend = add_cents(arr_trend, snapshot.cents);
+                units_trend = units_trend.saturating_add(snapshot.units);
             }
             if snapshot.cents > 0 && first_paid.is_none() {
                 first_paid = Some(snapshot.month);

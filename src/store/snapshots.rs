@@ -97,7 +97,7 @@ impl Store {
                     row.account_id,
                     row.product,
                     row.month.0,
-                    row.arr.cents(),
+                    super::amounts::stored_cents("ARR", row.arr)?,
                     row.units
                 ])?;
             }

@@ -173,11 +173,15 @@ impl ChainEditor {
         if parse_date(&self.date_text).is_none() {
             problems.push(format!("date {:?} is not a date: type YYYY-MM-DD", self.date_text));
         }
-        if Money::parse_non_negative(&self.arr_text).is_err() {
-            problems.push(format!(
+        match Money::parse_non_negative(&self.arr_text) {
+            Ok(_) => {}
+            Err(error @ crate::domain::money::MoneyError::TooLarge(_)) => {
+                problems.push(format!("ARR lost {error}"));
+            }
+            Err(_) => problems.push(format!(
                 "ARR lost {:?} is not an amount: type e.g. 12000 or 12000.50 (0 if none)",
                 self.arr_text
-            ));
+            )),
         }
         if let Err(error) = self.chain.check_etiology() {
             problems.push(error.to_string());

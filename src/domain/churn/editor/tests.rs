@@ -223,6 +223,21 @@ fn header_fields_are_typed_and_validated() {
     editor.apply(EditorOp::Type('x'));
     assert!(editor.problems().iter().any(|p| p.contains("not an amount")));
     editor.apply(EditorOp::Backspace);
+    // Past the bound on one amount: refused, and the last good amount kept.
+    editor.apply(EditorOp::ClearText);
+    for ch in "99999999999".chars() {
+        editor.apply(EditorOp::Type(ch));
+    }
+    assert_eq!(editor.chain().arr_lost, Money(999_999_999_900));
+    assert!(
+        editor.problems().iter().any(|p| p.contains("is too large (at most 10000000000)")),
+        "{:?}",
+        editor.problems()
+    );
+    editor.apply(EditorOp::ClearText);
+    for ch in "2500.5".chars() {
+        editor.apply(EditorOp::Type(ch));
+    }
     editor.apply(EditorOp::FocusNext);
     for ch in "Analytics".chars() {
         editor.apply(EditorOp::Type(ch));
