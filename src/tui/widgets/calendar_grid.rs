@@ -15,7 +15,7 @@ use crate::tui::widgets::fit;
 use chrono::{Datelike, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -104,11 +104,7 @@ pub fn marker_style(theme: Theme, kind: &EventKind, health: Option<Health>) -> S
         EventKind::Payment { .. } => style.add_modifier(Modifier::ITALIC),
         EventKind::Moment { overdue: true, .. } => theme.error(),
         EventKind::Moment { .. } => {
-            if theme.color {
-                Style::new().fg(Color::Cyan)
-            } else {
-                Style::new()
-            }
+            theme.accent()
         }
     };
     style
@@ -154,7 +150,7 @@ fn head_spans(
     if counts.overdue > 0 {
         tokens.push((format!("!{}", counts.moments), theme.error()));
     } else if counts.moments > 0 {
-        let style = if theme.color { Style::new().fg(Color::Cyan) } else { Style::new() };
+        let style = theme.accent();
         tokens.push((format!("•{}", counts.moments), style));
     }
     let mut spans = vec![Span::raw(format!("{day:>2}"))];
