@@ -195,14 +195,15 @@ fn each_depth_gets_only_colours_it_can_show() {
         assert!(!colors.iter().any(|c| matches!(c, Color::Rgb(..))), "{colors:?}");
         let colors = colors_drawn(themed(name, ColorDepth::Ansi16));
         if name != ThemeName::HighContrast {
-            assert!(colors.iter().any(|c| *c == Color::DarkGray), "muted text stays muted");
+            assert!(colors.contains(&Color::DarkGray), "muted text stays muted");
         }
         assert!(
             !colors.iter().any(|c| matches!(c, Color::Rgb(..) | Color::Indexed(_))),
             "{colors:?}"
         );
     }
-    let none = colors_drawn(Theme::new(ThemeName::Dark, &Colors::default(), ColorDepth::TrueColor, false));
+    let none =
+        colors_drawn(Theme::new(ThemeName::Dark, &Colors::default(), ColorDepth::TrueColor, false));
     assert_eq!(none, Vec::<Color>::new(), "NO_COLOR: no colour at all");
 }
 
@@ -268,7 +269,8 @@ fn the_binary_takes_its_theme_from_the_settings_and_its_depth_from_the_terminal(
 fn a_bad_colour_in_the_settings_is_named_with_its_place() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, "theme = \"light\"\n[colors]\naccent = \"#00ff0\"\n").expect("settings");
+    std::fs::write(&config, "theme = \"light\"\n[colors]\naccent = \"#00ff0\"\n")
+        .expect("settings");
     let output = common::pty::cockpit(&book(dir.path()))
         .env("COCKPIT_CONFIG", &config)
         .args(["renewals"])

@@ -74,9 +74,8 @@ impl std::str::FromStr for ColorSpec {
         let bad = || BadColor(format!("{text:?}"));
         let word = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         if let Some(hex) = word.strip_prefix('#') {
-            let channel = |at: usize| {
-                hex.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok())
-            };
+            let channel =
+                |at: usize| hex.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok());
             return match (hex.len(), channel(0), channel(2), channel(4)) {
                 (6, Some(r), Some(g), Some(b)) => Ok(ColorSpec::Rgb(r, g, b)),
                 _ => Err(bad()),
@@ -85,7 +84,8 @@ impl std::str::FromStr for ColorSpec {
         if let Ok(index) = word.parse::<u8>() {
             return Ok(ColorSpec::Index(index));
         }
-        let word = word.strip_prefix("light_").map_or(word.clone(), |rest| format!("bright_{rest}"));
+        let word =
+            word.strip_prefix("light_").map_or(word.clone(), |rest| format!("bright_{rest}"));
         match word.as_str() {
             "default" | "reset" | "none" => return Ok(ColorSpec::Default),
             "gray" | "grey" | "dark_gray" | "dark_grey" => return Ok(ColorSpec::Index(8)),

@@ -68,8 +68,7 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         _ => context.user.clone(),
     };
     let theme = theme::Theme::from_settings(config.theme, &config.colors);
-    let app = App::new(store, context.clock, config, &user, theme)
-        .context("loading the book")?;
+    let app = App::new(store, context.clock, config, &user, theme).context("loading the book")?;
     run_app(app, moments)
 }
 

@@ -198,7 +198,8 @@ mod tests {
     #[test]
     fn a_selected_line_takes_the_selection_colours_over_its_spans() {
         let theme = coloured(ThemeName::Light, ColorDepth::TrueColor);
-        let line = Line::from(vec![theme.health(Some(Health::Yellow)), Span::styled("x", theme.dim())]);
+        let line =
+            Line::from(vec![theme.health(Some(Health::Yellow)), Span::styled("x", theme.dim())]);
         let line = theme.select(line);
         let p = theme.palette();
         for span in &line.spans {

@@ -203,10 +203,8 @@ mod tests {
             ("magenta", p.magenta),
             ("cyan", p.cyan),
         ];
-        let mut pairs = vec![
-            ("selection", p.selection_fg, p.selection_bg),
-            ("tab", p.tab_fg, p.tab_bg),
-        ];
+        let mut pairs =
+            vec![("selection", p.selection_fg, p.selection_bg), ("tab", p.tab_fg, p.tab_bg)];
         for background in backgrounds {
             pairs.extend(text.iter().map(|(role, color)| (*role, *color, rgb(*background))));
         }

@@ -103,9 +103,7 @@ pub fn marker_style(theme: Theme, kind: &EventKind, health: Option<Health>) -> S
         EventKind::Renewal { .. } => style.add_modifier(Modifier::BOLD),
         EventKind::Payment { .. } => style.add_modifier(Modifier::ITALIC),
         EventKind::Moment { overdue: true, .. } => theme.error(),
-        EventKind::Moment { .. } => {
-            theme.accent()
-        }
+        EventKind::Moment { .. } => theme.accent(),
     };
     style
 }
