@@ -1,7 +1,7 @@
 //! How many colours the terminal shows, and each colour brought down to the
-//! nearest one it can: 24-bit when `COLORTERM` says `truecolor` or `24bit`,
-//! the 256-colour palette when `TERM` names `256color`, else the sixteen
-//! ANSI colours. Pure functions apart from reading those two variables.
+//! nearest one it can: 24-bit when `COLORTERM` says `truecolor` or `24bit`
+//! (or `TERM` is a `-direct` one), the 256-colour palette when `TERM` names
+//! `256color`, else the sixteen ANSI colours. Pure functions apart from reading those two variables.
 
 use ratatui::style::Color;
 
@@ -50,7 +50,8 @@ impl ColorDepth {
     pub fn detect(colorterm: Option<&str>, term: Option<&str>) -> ColorDepth {
         let colorterm = colorterm.unwrap_or("").to_ascii_lowercase();
         let term = term.unwrap_or("").to_ascii_lowercase();
-        if colorterm == "truecolor" || colorterm == "24bit" {
+        // `xterm-direct` and its kin name 24-bit colour in TERM itself.
+        if colorterm == "truecolor" || colorterm == "24bit" || term.ends_with("-direct") {
             ColorDepth::TrueColor
         } else if term.contains("256color") {
             ColorDepth::Ansi256
@@ -174,6 +175,7 @@ mod tests {
         assert_eq!(detect(Some("truecolor"), Some("xterm")), ColorDepth::TrueColor);
         assert_eq!(detect(Some("24bit"), None), ColorDepth::TrueColor);
         assert_eq!(detect(None, Some("xterm-256color")), ColorDepth::Ansi256);
+        assert_eq!(detect(None, Some("xterm-direct")), ColorDepth::TrueColor);
         assert_eq!(detect(Some(""), Some("tmux-256color")), ColorDepth::Ansi256);
         assert_eq!(detect(None, Some("xterm")), ColorDepth::Ansi16);
         assert_eq!(detect(None, Some("linux")), ColorDepth::Ansi16);

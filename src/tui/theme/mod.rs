@@ -33,14 +33,8 @@ fn no_color() -> bool {
 }
 
 impl Theme {
-    /// The dark theme, coloured unless `NO_COLOR` is set, at the depth the
-    /// terminal announces.
-    pub fn from_env() -> Theme {
-        Theme::from_settings(ThemeName::Dark, &Colors::default())
-    }
-
     /// The theme the settings name, with their colour overrides, for this
-    /// terminal.
+    /// terminal: coloured unless `NO_COLOR` is set, at the depth it announces.
     pub fn from_settings(name: ThemeName, colors: &Colors) -> Theme {
         Theme::new(name, colors, ColorDepth::from_env(), !no_color())
     }
