@@ -76,6 +76,34 @@ mod tests {
     }
 
     #[test]
+    fn the_theme_and_its_colours_are_read() {
+        use crate::domain::appearance::{ColorSpec, ThemeName};
+        let config = parse("theme = \"high-contrast\"\n[colors]\nselection_bg = \"#264F78\"\naccent = 39\nmuted = \"bright_black\"\n").expect("config");
+        assert_eq!(config.theme, ThemeName::HighContrast);
+        assert_eq!(config.colors.selection_bg, Some(ColorSpec::Rgb(0x26, 0x4f, 0x78)));
+        assert_eq!(config.colors.accent, Some(ColorSpec::Index(39)));
+        assert_eq!(config.colors.muted, Some(ColorSpec::Index(8)));
+        assert_eq!(config.colors.red, None);
+    }
+
+    #[test]
+    fn bad_themes_and_colours_say_where() {
+        let error = parse("stuck_stage_days = 90\ntheme = \"solarized\"\n").expect_err("theme");
+        assert!(error.starts_with("line 2, column 9: unknown variant `solarized`"), "{error}");
+        assert!(error.contains("`dark`, `light`, `high-contrast`"), "{error}");
+        let error = parse("[colors]\naccent = \"#12345\"\n").expect_err("colour");
+        assert!(
+            error.starts_with("line 2, column 10: \"#12345\" is not a colour: a name"),
+            "{error}"
+        );
+        let error = parse("[colors]\nred = 300\n").expect_err("index");
+        assert!(error.starts_with("line 2, column 7: 300 is not a colour"), "{error}");
+        let error = parse("[colors]\nselection = \"red\"\n").expect_err("role");
+        assert!(error.starts_with("line 2, column 1: unknown field `selection`"), "{error}");
+        assert!(error.contains("selection_bg"), "the roles are listed: {error}");
+    }
+
+    #[test]
     fn out_of_range_values_are_refused() {
         let error = parse("tier_cuts_bp = [4500, 12000]\n").expect_err("range");
         assert!(error.contains("tier_cuts_bp [4500, 12000]"), "{error}");

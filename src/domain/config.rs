@@ -22,6 +22,10 @@ pub struct Config {
     pub stuck_stage_days: i64,
     /// Recurring engagement moments per tier (kind and months between them).
     pub moment_cadences: Vec<super::moment::MomentCadence>,
+    /// The TUI's colour set: `dark`, `light` or `high-contrast`.
+    pub theme: super::appearance::ThemeName,
+    /// Colours overriding the theme's, by role.
+    pub colors: super::appearance::Colors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +62,8 @@ impl Default for Config {
             renewal_windows_days: vec![180, 120, 90, 60, 30],
             stuck_stage_days: 180,
             moment_cadences: super::moment::default_cadences(),
+            theme: super::appearance::ThemeName::default(),
+            colors: super::appearance::Colors::default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! metrics and panes consume.
 
 pub mod account;
+pub mod appearance;
 pub mod churn;
 pub mod config;
 pub mod contract;

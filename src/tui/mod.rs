@@ -75,8 +75,8 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         None if demo => crate::demo::DEMO_CSM.to_string(),
         _ => context.user.clone(),
     };
-    let app = App::new(store, context.clock, config, &user, theme::Theme::from_env())
-        .context("loading the book")?;
+    let theme = theme::Theme::from_settings(config.theme, &config.colors);
+    let app = App::new(store, context.clock, config, &user, theme).context("loading the book")?;
     run_app(app, moments)
 }
 

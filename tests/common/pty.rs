@@ -33,9 +33,14 @@ impl Screen {
         Screen::spawn(cockpit(db))
     }
 
-    /// Runs `command` (with its arguments and environment) in the terminal.
+    /// Runs `command` (with its arguments and environment) in the terminal;
+    /// `TERM` and `NO_COLOR` keep the values the command sets.
     pub fn spawn(mut command: Command) -> Screen {
-        command.env("TERM", "xterm-256color").env("NO_COLOR", "1");
+        for (name, value) in [("TERM", "xterm-256color"), ("NO_COLOR", "1")] {
+            if !command.get_envs().any(|(set, _)| set == name) {
+                command.env(name, value);
+            }
+        }
         let mut session = OsSession::spawn(command).expect("spawn");
         session.get_process_mut().set_window_size(COLUMNS, ROWS).expect("size");
         let parser = vt100::Parser::new(
@@ -67,6 +72,12 @@ impl Screen {
     pub fn bracketed_paste(&mut self) -> bool {
         self.pump();
         self.parser.screen().bracketed_paste()
+    }
+
+    /// The screen with its cells' colours, as it is now.
+    pub fn screen(&mut self) -> &vt100::Screen {
+        self.pump();
+        self.parser.screen()
     }
 
     /// The screen once it shows `needle`; fails the test after a while.

@@ -461,7 +461,7 @@ impl AccountGrowth {
             .take(height)
             .map(|(line, row)| {
                 if row.is_some() && row == Some(self.cursor.selected) && self.form.is_none() {
-                    line.style(theme.selected())
+                    theme.select(line)
                 } else {
                     line
                 }

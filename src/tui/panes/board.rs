@@ -25,7 +25,6 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
@@ -72,11 +71,7 @@ pub fn absorption_bar(rate: Option<Rate>, width: usize, theme: Theme) -> Span<'s
     };
     let filled = usize::try_from(filled).unwrap_or(0);
     let standard = rate.numerator() * 2 > rate.denominator();
-    let style = match (theme.color, standard) {
-        (false, _) => Style::new(),
-        (true, true) => Style::new().fg(Color::Green),
-        (true, false) => Style::new().fg(Color::Cyan),
-    };
+    let style = if standard { theme.ok() } else { theme.accent() };
     Span::styled(format!("{}{}", "█".repeat(filled), "░".repeat(width - filled)), style)
 }
 

@@ -410,7 +410,7 @@ impl Pane for BookPane {
             }
             let mut line = Line::from(spans);
             if position == self.cursor.selected {
-                line = line.style(theme.selected());
+                line = theme.select(line);
             }
             lines.push(line);
         }

@@ -264,7 +264,7 @@ impl Pane for TodayPane {
                 Span::styled(fit(&finding.why, why_width), theme.dim()),
             ]);
             if position == self.cursor.selected {
-                line = line.style(theme.selected());
+                line = theme.select(line);
             }
             lines.push(line);
         }

@@ -15,7 +15,7 @@ use crate::tui::widgets::fit;
 use chrono::{Datelike, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -91,9 +91,13 @@ pub fn cell_size(area: Rect, weeks: usize) -> (u16, u16) {
 }
 
 /// The style of an event's marker: the account's health colour; renewals
-/// bold, payments italic; in monochrome the at-risk ones are reversed.
+/// bold, payments italic; in monochrome the at-risk ones are reversed, in
+/// colour underlined too, since a day's marker has no room for the letter.
 pub fn marker_style(theme: Theme, kind: &EventKind, health: Option<Health>) -> Style {
     let mut style = match (theme.color, health) {
+        (true, Some(h)) if h.is_at_risk() => {
+            Style::new().fg(theme.health_color(h)).add_modifier(Modifier::UNDERLINED)
+        }
         (true, Some(h)) => Style::new().fg(theme.health_color(h)),
         (true, None) => theme.dim(),
         (false, Some(h)) if h.is_at_risk() => Style::new().add_modifier(Modifier::REVERSED),
@@ -103,13 +107,7 @@ pub fn marker_style(theme: Theme, kind: &EventKind, health: Option<Health>) -> S
         EventKind::Renewal { .. } => style.add_modifier(Modifier::BOLD),
         EventKind::Payment { .. } => style.add_modifier(Modifier::ITALIC),
         EventKind::Moment { overdue: true, .. } => theme.error(),
-        EventKind::Moment { .. } => {
-            if theme.color {
-                Style::new().fg(Color::Cyan)
-            } else {
-                Style::new()
-            }
-        }
+        EventKind::Moment { .. } => theme.accent(),
     };
     style
 }
@@ -154,7 +152,7 @@ fn head_spans(
     if counts.overdue > 0 {
         tokens.push((format!("!{}", counts.moments), theme.error()));
     } else if counts.moments > 0 {
-        let style = if theme.color { Style::new().fg(Color::Cyan) } else { Style::new() };
+        let style = theme.accent();
         tokens.push((format!("•{}", counts.moments), style));
     }
     let mut spans = vec![Span::raw(format!("{day:>2}"))];
@@ -337,6 +335,22 @@ mod tests {
         assert_eq!(text(12), " 7 R2 $1 •1");
         assert_eq!(text(10), " 7 R2$1•1");
         assert_eq!(text(5), " 7 R2");
+    }
+
+    #[test]
+    fn an_at_risk_marker_says_so_without_its_colour() {
+        use crate::domain::appearance::{Colors, ThemeName};
+        use crate::tui::theme::ColorDepth;
+        let window = crate::metrics::windows::WindowStatus::Ended { days_since: 1 };
+        let renewal = EventKind::Renewal { window };
+        let coloured = Theme::new(ThemeName::Dark, &Colors::default(), ColorDepth::TrueColor, true);
+        for theme in [coloured, Theme::plain()] {
+            let at_risk = marker_style(theme, &renewal, Some(Health::Orange));
+            let healthy = marker_style(theme, &renewal, Some(Health::Green));
+            let emphasis = Modifier::UNDERLINED | Modifier::REVERSED;
+            assert!(at_risk.add_modifier.intersects(emphasis), "{at_risk:?}");
+            assert!(!healthy.add_modifier.intersects(emphasis), "{healthy:?}");
+        }
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl BoardPane {
                 let mut pair = [first, Line::from(second)];
                 if column == self.column && index == cursor.selected {
                     for line in &mut pair {
-                        *line = std::mem::take(line).style(theme.selected());
+                        *line = theme.select(std::mem::take(line));
                     }
                 }
                 lines.extend(pair);
@@ -147,7 +147,7 @@ impl BoardPane {
                 spans.extend(BoardPane::tail(card, theme));
                 let mut line = Line::from(spans);
                 if column == self.column && index == cursor.selected {
-                    line = line.style(theme.selected());
+                    line = theme.select(line);
                 }
                 lines.push(line);
             }
@@ -186,7 +186,7 @@ impl BoardPane {
                 Span::styled(fit(&s.why, why_width), theme.dim()),
             ]);
             if index == cursor.selected {
-                line = line.style(theme.selected());
+                line = theme.select(line);
             }
             lines.push(line);
         }

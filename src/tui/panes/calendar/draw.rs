@@ -201,7 +201,7 @@ impl CalendarPane {
             let Some(event) = events.get(position) else { continue };
             let mut line = agenda_line(event, width, self.today, theme);
             if position == self.rows.selected {
-                line = line.style(theme.selected());
+                line = theme.select(line);
             }
             lines.push(line);
         }

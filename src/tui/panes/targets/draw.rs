@@ -115,7 +115,7 @@ impl TargetsPane {
             }
             let mut line = Line::from(spans);
             if position == self.cursor.selected {
-                line = line.style(theme.selected());
+                line = theme.select(line);
             }
             lines.push(line);
         }
