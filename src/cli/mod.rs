@@ -110,11 +110,10 @@ impl Context {
     }
 
     /// The book for `import`: created when missing (its folder too on the
-    /// default path), checked for damage before anything is written.
+    /// default path). The import checks it for damage while it reads the
+    /// file, and commits nothing into a damaged book.
     pub fn create_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open_with(&self.db, self.create_mode())?;
-        store.ensure_sound()?;
-        Ok(store)
+        Ok(Store::open_with(&self.db, self.create_mode())?)
     }
 
     /// The book for the cockpit: created on the default path, else it must

@@ -221,6 +221,9 @@ pub fn import_reader(
     let mut input = input::CsvInput::open(file_name, reader, columns, &mut warnings)
         .map_err(ImportError::Rejected)?;
     let origin = Origin { file: file_name, who, now: clock.now(), today: clock.today() };
+    // Nothing is committed into a damaged book; the check reads the book
+    // while this file is read and written, and is waited for at the end.
+    let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
     let mut problems = Problems::default();
     let counts = match kind {
@@ -240,6 +243,7 @@ pub fn import_reader(
         drop(bulk);
         return Err(ImportError::Rejected(problems.into_errors(file_name)));
     }
+    sound.wait()?;
     bulk.commit()?;
     Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings })
 }

@@ -21,6 +21,7 @@ pub mod potentials;
 pub mod renewals;
 mod series;
 pub mod snapshots;
+mod sound;
 pub mod stages;
 pub mod success_plans;
 pub mod triage;
@@ -33,6 +34,7 @@ use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
 pub use open::{OpenMode, sidecar};
+pub use sound::SoundCheck;
 
 /// The environment variable that caps the database's size in pages (tests
 /// use it to simulate a full disk).
@@ -274,14 +276,17 @@ impl Store {
     /// page and row, without matching indexes to tables), skipped on a
     /// book with no accounts yet, so that a first import stays fast.
     pub fn ensure_sound(&self) -> StoreResult<()> {
-        let has_rows: bool = self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))
-            .map_err(|e| open::classify(&self.path.display().to_string(), e))?;
-        if has_rows && !self.check_pragma("quick_check", 1)?.is_empty() {
+        if self.has_accounts()? && !self.check_pragma("quick_check", 1)?.is_empty() {
             return Err(StoreError::Damaged { path: self.path.display().to_string() });
         }
         Ok(())
+    }
+
+    /// The book holds at least one account.
+    fn has_accounts(&self) -> StoreResult<bool> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))
+            .map_err(|e| open::classify(&self.path.display().to_string(), e))
     }
 
     /// How many accounts, contracts, snapshots and notes the book holds, in
