@@ -73,6 +73,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         params.last_month,
         summary.last_month_arr,
-    ));
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
