@@ -451,7 +451,9 @@ fn print_forecast(
     csm_headers[0] = "csm";
     output::print_table(&csm_headers, &rows)?;
 
-    output::say(&format!("\nCalibration: renewals by health 90 days before the end date, since {since}"))?;
+    output::say(&format!(
+        "\nCalibration: renewals by health 90 days before the end date, since {since}"
+    ))?;
     let rows: Vec<Vec<String>> = calibration
         .iter()
         .map(|c| {
@@ -466,7 +468,9 @@ fn print_forecast(
         .collect();
     output::print_table(&["health", "cases", "renewed", "observed", "configured"], &rows)?;
 
-    output::say(&format!("\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed"))?;
+    output::say(&format!(
+        "\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed"
+    ))?;
     let rows: Vec<Vec<String>> = falls
         .iter()
         .map(|w| {
@@ -487,7 +491,9 @@ fn print_forecast(
         &rows,
     )?;
 
-    output::say(&format!("\nSurprise non-renewals (green or yellow 90 days before, did not renew)"))?;
+    output::say(&format!(
+        "\nSurprise non-renewals (green or yellow 90 days before, did not renew)"
+    ))?;
     let rows: Vec<Vec<String>> = quarters
         .iter()
         .map(|q| vec![q.label(), q.count.to_string(), q.lost_atr.to_string()])

@@ -70,7 +70,9 @@ pub(super) fn precheck(path: &Path, mode: OpenMode) -> StoreResult<bool> {
                 },
             });
         }
-        Err(cause) => return Err(StoreError::ReadOnly { path: display, reason: cause.to_string() }),
+        Err(cause) => {
+            return Err(StoreError::ReadOnly { path: display, reason: cause.to_string() });
+        }
     };
     if !metadata.is_file() {
         return Err(StoreError::NotADatabase { path: display, what: not_a_file(&metadata) });
@@ -238,17 +240,18 @@ fn expected_objects(version: i64) -> StoreResult<&'static [SchemaObject]> {
 /// "a trigger the cockpit did not create (steal), so it was altered
 /// outside the cockpit": what was planted, a few names shown.
 fn describe_planted(planted: &[&SchemaObject]) -> String {
-    let of_kind = |kind: &str, one: &str, many: &str| {
-        match planted.iter().filter(|o| o.kind == kind).count() {
+    let of_kind =
+        |kind: &str, one: &str, many: &str| match planted.iter().filter(|o| o.kind == kind).count()
+        {
             0 => None,
             1 => Some(format!("a {one}")),
             n => Some(format!("{n} {many}")),
-        }
-    };
-    let what: Vec<String> = [of_kind("trigger", "trigger", "triggers"), of_kind("view", "view", "views")]
-        .into_iter()
-        .flatten()
-        .collect();
+        };
+    let what: Vec<String> =
+        [of_kind("trigger", "trigger", "triggers"), of_kind("view", "view", "views")]
+            .into_iter()
+            .flatten()
+            .collect();
     let names: Vec<&str> = planted.iter().map(|o| o.name.as_str()).collect();
     format!(
         "it holds {} the cockpit did not create ({}), so it was altered outside the cockpit",

@@ -106,10 +106,8 @@ fn what_each_mode_may_create() {
 
 #[test]
 fn a_full_disk_says_so() {
-    let error = rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-        None,
-    );
+    let error =
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
     assert!(classify("book.db", error).to_string().contains("disk is full"));
 }
 
@@ -162,7 +160,10 @@ fn a_planted_trigger_or_view_is_refused_and_named() {
     let error = Store::open_with(&path, OpenMode::Create).err().expect("refused");
     let text = error.to_string();
     assert!(text.contains("not a cockpit database") && text.contains("left untouched"), "{text}");
-    assert!(text.contains("a trigger and a view the cockpit did not create (peek, steal)"), "{text}");
+    assert!(
+        text.contains("a trigger and a view the cockpit did not create (peek, steal)"),
+        "{text}"
+    );
     assert!(text.contains("altered outside the cockpit"), "{text}");
     assert_eq!(state(&path), before);
 }
@@ -230,7 +231,9 @@ fn a_link_to_nowhere_is_no_database_and_nothing_is_made_through_it() {
 fn an_empty_sqlite_database_is_no_book_for_a_reader() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("blank.db");
-    Connection::open(&path).and_then(|c| c.execute_batch("CREATE TABLE t (x); DROP TABLE t;")).expect("blank");
+    Connection::open(&path)
+        .and_then(|c| c.execute_batch("CREATE TABLE t (x); DROP TABLE t;"))
+        .expect("blank");
     let before = state(&path);
     let text = Store::open_with(&path, OpenMode::Existing).err().expect("refused").to_string();
     assert!(text.contains("no database at") && text.contains("empty SQLite database"), "{text}");
