@@ -468,9 +468,9 @@ fn print_forecast(
         .collect();
     output::print_table(&["health", "cases", "renewed", "observed", "configured"], &rows)?;
 
-    output::say(&format!(
-        "\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed"
-    ))?;
+    output::say(
+        "\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed",
+    )?;
     let rows: Vec<Vec<String>> = falls
         .iter()
         .map(|w| {
@@ -491,9 +491,7 @@ fn print_forecast(
         &rows,
     )?;
 
-    output::say(&format!(
-        "\nSurprise non-renewals (green or yellow 90 days before, did not renew)"
-    ))?;
+    output::say("\nSurprise non-renewals (green or yellow 90 days before, did not renew)")?;
     let rows: Vec<Vec<String>> = quarters
         .iter()
         .map(|q| vec![q.label(), q.count.to_string(), q.lost_atr.to_string()])

@@ -111,7 +111,7 @@ impl App {
 
     /// Waits for the whole book if it is still loading (a key that needs
     /// more than the user's own accounts).
-    fn ensure_whole_book(&mut self) {
+    pub(super) fn ensure_whole_book(&mut self) {
         // A book read again after an outside change is taken in when it
         // arrives: the one shown meanwhile is whole already, so no key waits.
         if self.outside_reload {
@@ -124,7 +124,7 @@ impl App {
         }
     }
 
-    fn install(&mut self, result: anyhow::Result<BookIndex>) {
+    pub(super) fn install(&mut self, result: anyhow::Result<BookIndex>) {
         let today = self.clock.today();
         let loaded = result.or_else(|_| load_whole(&self.store, &self.config, today, &self.user));
         match loaded {
