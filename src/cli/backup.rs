@@ -3,7 +3,7 @@
 //! Never overwrites an existing file unless asked to, never the database
 //! (`out_file`), and the copy is its owner's only.
 
-use super::{Context, out_file};
+use super::{Context, out_file, output};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,6 +32,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             anyhow::Error::new(error).context(format!("{}: the backup failed", args.file.display()))
         })
     })?;
-    println!("backed up {} to {}", context.db.display(), args.file.display());
+    output::say(&format!("backed up {} to {}", context.db.display(), args.file.display()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! says what it found: "ok" with the book's size, or the first problems and
 //! how to restore (exit 1). It only reads.
 
-use super::Context;
+use super::{Context, output};
 use crate::store::damaged_message;
 use std::process::ExitCode;
 
@@ -15,16 +15,16 @@ pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
     let db = context.db.display().to_string();
     if problems.is_empty() {
         let [accounts, contracts, snapshots, notes] = store.book_counts()?;
-        println!(
+        output::say(&format!(
             "ok: {accounts} accounts, {contracts} contracts, {snapshots} snapshots, {notes} notes in {db}; no damage found"
-        );
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{db}: damaged; SQLite's integrity check found:");
+    output::say(&format!("{db}: damaged; SQLite's integrity check found:"))?;
     // SQLite may put several problems in one row, a line each.
     for problem in problems.iter().flat_map(|p| p.lines()).take(PROBLEMS_SHOWN as usize) {
-        println!("  {}", problem.trim());
+        output::say(&format!("  {}", problem.trim()))?;
     }
-    eprintln!("cockpit: {}", damaged_message(&db));
+    output::warn(&format!("cockpit: {}", damaged_message(&db)));
     Ok(ExitCode::FAILURE)
 }

@@ -171,17 +171,17 @@ fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
         "Recorded chain {id} for {name} ({}): {}",
         args.account,
         chain.sentence()
-    ));
+    ))?;
     let root = chain.root_cause().map(|l| l.label().to_string()).unwrap_or_default();
     let kind = chain.controllability().map(|k| k.as_str()).unwrap_or("free text");
-    output::say(&format!("ARR lost {arr_lost}{arr_source} · root cause: {root} ({kind})"));
+    output::say(&format!("ARR lost {arr_lost}{arr_source} · root cause: {root} ({kind})"))?;
     for text in free_texts {
         output::say(&format!(
             "flagged: {text:?} is free text, not in the taxonomy; `cockpit churn reasons add {text:?} --kind controllable` would let reports group it"
-        ));
+        ))?;
     }
     if let Some(question) = chain.deeper_question() {
-        output::say(&format!("ask: {question}"));
+        output::say(&format!("ask: {question}"))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -215,28 +215,28 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
     output::say(&format!(
         "Churn, {period}: {} chain(s), {} account(s), ARR lost {}",
         report.chains, report.accounts, report.arr_lost
-    ));
+    ))?;
     output::say(&format!(
         "Controllable share of lost ARR: {} (controllable {} · uncontrollable {} · free text {})",
         output::percent(report.controllable_share),
         report.controllable_arr,
         report.uncontrollable_arr,
         report.unclassified_arr
-    ));
+    ))?;
     if report.chains == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    output::say("\nBy root cause (each chain once)");
+    output::say("\nBy root cause (each chain once)")?;
     print_table(
         &["cause", "kind", "ARR lost", "accounts", "chains"],
         &cause_rows(&report.by_root_cause),
-    );
-    output::say("\nBy any link (a chain counts under every cause it names)");
+    )?;
+    output::say("\nBy any link (a chain counts under every cause it names)")?;
     print_table(
         &["cause", "kind", "ARR lost", "accounts", "chains"],
         &cause_rows(&report.by_any_link),
-    );
-    output::say("\nChains");
+    )?;
+    output::say("\nChains")?;
     for book_chain in admitted {
         let chain = &book_chain.chain;
         output::say(&format!(
@@ -248,7 +248,7 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
             chain.arr_lost,
             if chain.product.is_empty() { String::new() } else { format!(" {}", chain.product) },
             chain.sentence()
-        ));
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -349,7 +349,7 @@ fn list(context: &Context, args: ListArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if chains.is_empty() {
-        output::say(&format!("{name} ({}) has no churn chain", args.account));
+        output::say(&format!("{name} ({}) has no churn chain", args.account))?;
     }
     for chain in chains {
         let status = if chain.status == ChainStatus::Draft { " [draft]" } else { "" };
@@ -359,12 +359,12 @@ fn list(context: &Context, args: ListArgs) -> anyhow::Result<ExitCode> {
             chain.event_date,
             chain.arr_lost,
             chain.sentence()
-        ));
+        ))?;
         for link in chain.links.iter().filter(|l| !l.note.is_empty() || l.is_free_text()) {
             let flag = if link.is_free_text() { " (free text)" } else { "" };
             let note =
                 if link.note.is_empty() { String::new() } else { format!(": {}", link.note) };
-            output::say(&format!("    {}{flag}{note}", link.label()));
+            output::say(&format!("    {}{flag}{note}", link.label()))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -412,7 +412,7 @@ fn reasons(context: &Context, args: ReasonsArgs) -> anyhow::Result<ExitCode> {
         Some(edit) => match store.edit_churn_taxonomy(edit)? {
             Some(reason) => Some((reason, verb(edit))),
             None => {
-                output::say(&format!("deleted {:?}", edit.label()));
+                output::say(&format!("deleted {:?}", edit.label()))?;
                 return Ok(ExitCode::SUCCESS);
             }
         },
@@ -424,7 +424,7 @@ fn reasons(context: &Context, args: ReasonsArgs) -> anyhow::Result<ExitCode> {
             reason.label,
             reason.kind,
             if reason.retired { ", retired" } else { "" }
-        ));
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let all = store.churn_reasons()?;
@@ -455,6 +455,6 @@ fn reasons(context: &Context, args: ReasonsArgs) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    print_table(&["reason", "kind", "chains", "description"], &rows);
+    print_table(&["reason", "kind", "chains", "description"], &rows)?;
     Ok(ExitCode::SUCCESS)
 }

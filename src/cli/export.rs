@@ -1,7 +1,7 @@
 //! `cockpit export KIND [--format csv|json] [--out FILE]`: write one kind of
 //! rows in the import format, to standard output or a file.
 
-use super::{Context, out_file};
+use super::{Context, out_file, output};
 use crate::export::{ExportFormat, export};
 use crate::import::ImportKind;
 use std::io::Write;
@@ -38,7 +38,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let rows = out_file::write(path, &context.db, |out| {
                 Ok(export(&store, args.kind, args.format, out)?)
             })?;
-            eprintln!("{}: {rows} {} exported", path.display(), args.kind);
+            output::warn(&format!("{}: {rows} {} exported", path.display(), args.kind));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -38,12 +38,24 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if args.months == 0 {
         anyhow::bail!("--months must be at least 1");
     }
-    // The folder is made if missing, as documented; each file is checked
-    // (never the database) before anything is written, written in a
-    // private folder beside them, and moved in once all four are complete.
-    std::fs::create_dir_all(&args.out).map_err(|cause| {
-        anyhow::anyhow!("cannot create the folder {} ({cause})", args.out.display())
-    })?;
+    // The folder itself is made if missing, but not its parents: a typo in
+    // the path is refused, not built. Each file is checked (never the
+    // database) before anything is written, written in a private folder
+    // beside them, and moved in once all four are complete.
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        anyhow::bail!(
+            "{}: the folder {} does not exist; check the path (nothing was created)",
+            args.out.display(),
+            parent.display()
+        );
+    }
+    if !args.out.is_dir() {
+        std::fs::create_dir(&args.out).map_err(|cause| {
+            anyhow::anyhow!("cannot create the folder {} ({cause})", args.out.display())
+        })?;
+    }
     let targets = BOOK_FILES.map(|name| args.out.join(name));
     for target in &targets {
         out_file::check(target, &context.db)?;
@@ -73,6 +85,6 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         params.last_month,
         summary.last_month_arr,
-    ));
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,7 +22,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             for warning in &report.warnings {
                 output::warn(&format!("warning: {warning}"));
             }
-            output::say(&format!("{report}"));
+            output::say(&format!("{report}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rejected(errors)) => {

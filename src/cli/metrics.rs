@@ -171,8 +171,7 @@ fn retention(store: &Store, args: RetentionArgs) -> anyhow::Result<()> {
             if args.json {
                 print_json(&retention_json(r))
             } else {
-                print_retention(r, args.product.as_deref());
-                Ok(())
+                Ok(print_retention(r, args.product.as_deref())?)
             }
         }
         (None, Some(from), Some(to)) => {
@@ -186,8 +185,7 @@ fn retention(store: &Store, args: RetentionArgs) -> anyhow::Result<()> {
                     &json!({ "series": series.iter().map(retention_json).collect::<Vec<_>>() }),
                 )
             } else {
-                print_retention_series(&series, args.product.as_deref());
-                Ok(())
+                Ok(print_retention_series(&series, args.product.as_deref())?)
             }
         }
         _ => bail!("give --as-of YYYY-MM, or --from YYYY-MM and --to YYYY-MM"),
@@ -211,14 +209,14 @@ fn product_note(product: Option<&str>) -> String {
     product.map(|p| format!(", product {p}")).unwrap_or_default()
 }
 
-fn print_retention(r: &Retention, product: Option<&str>) {
+fn print_retention(r: &Retention, product: Option<&str>) -> std::io::Result<()> {
     output::say(&format!(
         "Retention at {} (cohort: the {} accounts with ARR at the end of {}{})",
         r.as_of,
         r.cohort_accounts,
         r.cohort_month(),
         product_note(product)
-    ));
+    ))?;
     let rows = vec![
         vec![
             "cohort ARR then".into(),
@@ -235,12 +233,13 @@ fn print_retention(r: &Retention, product: Option<&str>) {
         ],
         vec!["DRR".into(), output::percent(r.drr()), "cohort dollars now / then".into()],
     ];
-    print_table(&["measure", "value", "how"], &rows);
+    print_table(&["measure", "value", "how"], &rows)?;
     if let Some(gap) = crr_drr_gap_points(r) {
         output::say(&format!(
             "CRR and DRR are {gap} points apart: the aggregate hides churn, look account by account."
-        ));
+        ))?;
     }
+    Ok(())
 }
 
 /// The CRR–DRR gap in whole percentage points, when it is 10 or more.
@@ -250,11 +249,11 @@ fn crr_drr_gap_points(r: &Retention) -> Option<i64> {
     (gap >= 10).then_some(gap)
 }
 
-fn print_retention_series(series: &[Retention], product: Option<&str>) {
+fn print_retention_series(series: &[Retention], product: Option<&str>) -> std::io::Result<()> {
     output::say(&format!(
         "Retention by month (cohort: accounts with ARR 12 months earlier{})",
         product_note(product)
-    ));
+    ))?;
     let rows: Vec<Vec<String>> = series
         .iter()
         .map(|r| {
@@ -270,7 +269,7 @@ fn print_retention_series(series: &[Retention], product: Option<&str>) {
             ]
         })
         .collect();
-    print_table(&["month", "cohort", "cohort ARR", "now ARR", "NRR", "GRR", "CRR", "DRR"], &rows);
+    print_table(&["month", "cohort", "cohort ARR", "now ARR", "NRR", "GRR", "CRR", "DRR"], &rows)
 }
 
 fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
@@ -288,7 +287,7 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
         b.from,
         b.to,
         product_note(args.product.as_deref())
-    ));
+    ))?;
     let line = |label: &str, amount: Money| vec![label.to_string(), amount.to_string()];
     let rows = vec![
         line("starting ARR", b.starting_arr),
@@ -298,8 +297,8 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
         line("− lost", b.lost()),
         line("= ending ARR", b.ending_arr),
     ];
-    print_table(&["", "ARR"], &rows);
-    output::say("");
+    print_table(&["", "ARR"], &rows)?;
+    output::say("")?;
     let rows = vec![
         vec![
             "net new ARR".into(),
@@ -318,7 +317,7 @@ fn bridge_command(store: &Store, args: BridgeArgs) -> anyhow::Result<()> {
             "(contraction + lost) / starting ARR".into(),
         ],
     ];
-    print_table(&["beneath the bridge", "value", "how"], &rows);
+    print_table(&["beneath the bridge", "value", "how"], &rows)?;
     Ok(())
 }
 
@@ -348,7 +347,7 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
     if args.json {
         return print_json(&renewals_json(&rates));
     }
-    output::say(&format!("Renewals from {} to {}", rates.from, rates.to));
+    output::say(&format!("Renewals from {} to {}", rates.from, rates.to))?;
     let rows = vec![
         vec![
             "ATR".into(),
@@ -377,11 +376,11 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
             "(renewed + collected) / (ATR + due)".into(),
         ],
     ];
-    print_table(&["measure", "value", "how"], &rows);
+    print_table(&["measure", "value", "how"], &rows)?;
     output::say(
         "Payments are not renewals: they never enter the ATR-based rate. Compare a multi-year rate \
          with a yearly one only after compounding (r over n years ≈ r^(1/n) a year).",
-    );
+    )?;
     Ok(())
 }
 
@@ -421,7 +420,7 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
         shares.join(" and "),
         p.ranked.len(),
         p.total_arr
-    ));
+    ))?;
     let rows: Vec<Vec<String>> = p
         .tiers
         .iter()
@@ -435,7 +434,7 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print_table(&["tier", "accounts", "ARR", "share", "ARR floor"], &rows);
+    print_table(&["tier", "accounts", "ARR", "share", "ARR floor"], &rows)?;
     Ok(())
 }
 

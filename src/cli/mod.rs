@@ -136,7 +136,6 @@ impl Context {
 }
 
 pub fn main() -> ExitCode {
-    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return parse_error(&error),
@@ -144,6 +143,7 @@ pub fn main() -> ExitCode {
     let db = cli.db.clone().unwrap_or_else(crate::paths::default_database);
     match run(cli) {
         Ok(code) => code,
+        Err(error) if output::is_broken_pipe(&error) => CLOSED_PIPE,
         Err(error) => {
             // Errors echo cells and arguments: shown inert, never obeyed.
             output::warn(&format!("cockpit: {}", one_line(&error, &db)));
@@ -152,18 +152,14 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A reader that goes away (`cockpit renewals | head -1`) ends the cockpit
-/// quietly, as it ends other Unix tools: the default action of SIGPIPE,
-/// which Rust's runtime replaces by an error every `println!` would turn
-/// into a panic.
-fn quiet_on_closed_pipe() {
-    #[cfg(unix)]
-    // SAFETY: called first thing in `main`, before any other thread exists;
-    // restoring a signal's default action touches no Rust state.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-}
+/// The exit code when the reader of the output went away (`cockpit renewals
+/// | head -1`): SIGPIPE keeps Rust's setting (ignored), so the write fails,
+/// the error travels up and the book is closed (no `-wal`/`-shm` left
+/// beside it) before the cockpit ends, saying nothing. Success, as for
+/// ripgrep: the reader had all it wanted and nothing went wrong in the
+/// cockpit, so a script with `set -o pipefail` does not fail on
+/// `cockpit renewals | head -1`.
+const CLOSED_PIPE: ExitCode = ExitCode::SUCCESS;
 
 /// Clap's own message and exit code (2 for a bad argument), with the
 /// arguments it echoes shown inert; help and version as clap prints them.

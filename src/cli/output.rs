@@ -3,21 +3,56 @@
 //! rate) and plain aligned tables for people. Everything a subcommand prints
 //! for people goes through here and `text::inert`, so a name holding an
 //! escape sequence is shown, never obeyed; JSON goes through `text::json`.
+//!
+//! Every printing function returns its write error instead of panicking as
+//! `println!` does: a reader that goes away (`cockpit renewals | head -1`)
+//! makes the next write fail with `BrokenPipe`, which each command passes up
+//! with `?` (closing the book on the way out) and `cli::main` ends quietly
+//! ([`is_broken_pipe`]).
 
 use crate::domain::Money;
 use crate::metrics::Rate;
 use crate::text::inert;
 use serde_json::{Number, Value};
+use std::io::Write;
 use std::str::FromStr;
 
 /// Prints one line (or several) for people, with stored text made inert.
-pub fn say(text: &str) {
-    println!("{}", inert::lines(text));
+pub fn say(text: &str) -> std::io::Result<()> {
+    writeln!(std::io::stdout().lock(), "{}", inert::lines(text))
 }
 
-/// Prints one line (or several) to standard error, with stored text made inert.
+/// Prints text as it is (already made inert or escaped by its format, as an
+/// ICS calendar is), with no newline added.
+pub fn print_raw(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Prints one line (or several) to standard error, with stored text made
+/// inert. A standard error that cannot be written is not reported anywhere.
 pub fn warn(text: &str) {
-    eprintln!("{}", inert::lines(text));
+    let _ = writeln!(std::io::stderr().lock(), "{}", inert::lines(text));
+}
+
+/// Whether an error comes from writing into a pipe whose reader has gone:
+/// the end of the output was not wanted, so nothing went wrong. The cause
+/// may be wrapped by the CSV or JSON writer of an export.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    error.chain().any(|cause| {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return io.kind() == BrokenPipe;
+        }
+        if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+            return json.io_error_kind() == Some(BrokenPipe);
+        }
+        if let Some(csv) = cause.downcast_ref::<csv::Error>() {
+            return matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+        }
+        false
+    })
 }
 
 /// Money as a JSON number in currency units, exact: `1234.5`.
@@ -39,8 +74,8 @@ pub fn percent(rate: Option<Rate>) -> String {
 }
 
 /// Prints rows as a table: the first column left-aligned, the others right-aligned.
-pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    print!("{}", format_table(headers, rows));
+pub fn print_table(headers: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    std::io::stdout().lock().write_all(format_table(headers, rows).as_bytes())
 }
 
 /// Rows as a table, each cell shown inert on one line and measured in
@@ -92,7 +127,8 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// Prints a JSON value on one line followed by a newline, with C1 and bidi
 /// controls escaped as `\uXXXX`.
 pub fn print_json(value: &Value) -> anyhow::Result<()> {
-    println!("{}", crate::text::json::to_string(value)?);
+    let text = crate::text::json::to_string(value)?;
+    writeln!(std::io::stdout().lock(), "{text}")?;
     Ok(())
 }
 
@@ -106,6 +142,18 @@ mod tests {
         assert_eq!(rate(Rate::new(5, 6)).to_string(), "0.833333333333");
         assert_eq!(rate(Rate::new(1, 0)), Value::Null);
         assert_eq!(percent(Rate::new(5, 6)), "83.3%");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_told_apart_wherever_it_is_wrapped() {
+        let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert!(is_broken_pipe(&anyhow::Error::from(pipe())));
+        assert!(is_broken_pipe(&anyhow::Error::from(pipe()).context("writing the table")));
+        assert!(is_broken_pipe(&anyhow::Error::from(csv::Error::from(pipe()))));
+        assert!(is_broken_pipe(&anyhow::Error::from(serde_json::Error::io(pipe()))));
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(!is_broken_pipe(&anyhow::Error::from(full)));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("Broken pipe")));
     }
 
     #[test]

@@ -115,19 +115,19 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let rows: Vec<Vec<String>> = events.iter().map(|e| event_row(e)).collect();
     let atr: Money = events.iter().filter(|e| e.kind.word() == "renewal").map(|e| e.arr).sum();
     crate::metrics::all_exact(events.iter().map(|e| e.arr).chain([atr]))?;
-    println!("Renewals and payments from {from} to {to} (today {today})");
+    output::say(&format!("Renewals and payments from {from} to {to} (today {today})"))?;
     output::print_table(
         &[
             "date", "kind", "account", "csm", "product", "ARR", "health", "billing", "window",
             "contract",
         ],
         &rows,
-    );
-    println!(
+    )?;
+    output::say(&format!(
         "{} renewals, ATR {atr}; {} payments",
         rows_of_kind(&events, "renewal"),
         rows_of_kind(&events, "payment")
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -295,12 +295,12 @@ fn write_ics(
     }
     let text = calendar.done().to_string();
     if path == Path::new("-") {
-        print!("{text}");
+        output::print_raw(&text)?;
     } else {
         super::out_file::write(path, &context.db, |out| {
             Ok(std::io::Write::write_all(out, text.as_bytes())?)
         })?;
-        eprintln!("wrote {count} events to {}", path.display());
+        output::warn(&format!("wrote {count} events to {}", path.display()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -428,18 +428,18 @@ fn print_forecast(
 
     let headers = ["month", "contracts", "ATR", "expected", "only greens", "at risk", "unrated"];
     let percent = |h: Health| output::percent(bp_rate(probabilities.of(h)));
-    println!(
+    output::say(&format!(
         "Renewal forecast from {first}, {months} months (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
         percent(Health::Green),
         percent(Health::Yellow),
         percent(Health::Orange),
         percent(Health::Red)
-    );
+    ))?;
     let mut rows: Vec<Vec<String>> =
         forecast.book.iter().map(|m| figures_row(m.month.to_string(), &m.figures)).collect();
     rows.push(figures_row("total".into(), &forecast.book_total));
-    output::print_table(&headers, &rows);
-    println!("\nBy CSM, over the {months} months");
+    output::print_table(&headers, &rows)?;
+    output::say(&format!("\nBy CSM, over the {months} months"))?;
     let rows: Vec<Vec<String>> = forecast
         .by_csm
         .iter()
@@ -449,9 +449,11 @@ fn print_forecast(
         .collect();
     let mut csm_headers = headers;
     csm_headers[0] = "csm";
-    output::print_table(&csm_headers, &rows);
+    output::print_table(&csm_headers, &rows)?;
 
-    println!("\nCalibration: renewals by health 90 days before the end date, since {since}");
+    output::say(&format!(
+        "\nCalibration: renewals by health 90 days before the end date, since {since}"
+    ))?;
     let rows: Vec<Vec<String>> = calibration
         .iter()
         .map(|c| {
@@ -464,9 +466,11 @@ fn print_forecast(
             ]
         })
         .collect();
-    output::print_table(&["health", "cases", "renewed", "observed", "configured"], &rows);
+    output::print_table(&["health", "cases", "renewed", "observed", "configured"], &rows)?;
 
-    println!("\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed");
+    output::say(
+        "\nWaterfall: forecast 90 days before, re-forecast 30 days before, actual renewed",
+    )?;
     let rows: Vec<Vec<String>> = falls
         .iter()
         .map(|w| {
@@ -485,16 +489,16 @@ fn print_forecast(
     output::print_table(
         &["month", "contracts", "ATR", "forecast", "re-forecast", "actual", "error", "re-fc error"],
         &rows,
-    );
+    )?;
 
-    println!("\nSurprise non-renewals (green or yellow 90 days before, did not renew)");
+    output::say("\nSurprise non-renewals (green or yellow 90 days before, did not renew)")?;
     let rows: Vec<Vec<String>> = quarters
         .iter()
         .map(|q| vec![q.label(), q.count.to_string(), q.lost_atr.to_string()])
         .collect();
-    output::print_table(&["quarter", "count", "lost ATR"], &rows);
+    output::print_table(&["quarter", "count", "lost ATR"], &rows)?;
     if !surprise_list.is_empty() {
-        println!();
+        output::say("")?;
         let rows: Vec<Vec<String>> = surprise_list
             .iter()
             .map(|p| {
@@ -512,7 +516,7 @@ fn print_forecast(
         output::print_table(
             &["ended", "account", "csm", "product", "ATR", "health then", "contract"],
             &rows,
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -107,7 +107,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if matching.is_empty() {
         output::say(
             "No upsell targets. Targets are accounts with whitespace: set potential units per account or product, and check the filters.",
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = shown
@@ -141,13 +141,13 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             "priority",
         ],
         &rows,
-    );
-    output::say("");
+    )?;
+    output::say("")?;
     for (rank, (_, position)) in shown.iter().enumerate() {
-        output::say(&format!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today)));
+        output::say(&format!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today)))?;
     }
     if shown.len() < matching.len() {
-        output::say(&format!("({} of {} targets shown)", shown.len(), matching.len()));
+        output::say(&format!("({} of {} targets shown)", shown.len(), matching.len()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -34,10 +34,15 @@ fn snapshot_trends(conn: &Connection) -> StoreResult<()> {
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Brings the schema up to `target` (at most [`SCHEMA_VERSION`]).
+pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     for (index, (_name, sql, step)) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
-        if version <= current {
+        if version <= current || version > target {
             continue;
         }
         let tx = conn.transaction()?;

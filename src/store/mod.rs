@@ -62,6 +62,17 @@ pub enum StoreError {
         "no database at {path}; import a CSV into it first (cockpit --db {path} import accounts FILE), or check the path"
     )]
     Missing { path: String },
+    /// An empty file (or an empty SQLite database) given to a command that
+    /// does not create a book.
+    #[error(
+        "no database at {path}: {what}; import a CSV into it first (cockpit --db {path} import accounts FILE) — the file was left untouched"
+    )]
+    Empty { path: String, what: String },
+    /// A cockpit book without one of its schema's tables.
+    #[error(
+        "{path}: the database is damaged: tables the cockpit needs are missing ({missing}); restore it from a backup (cockpit backup makes one; see README \"Data safety\") — the file was left untouched"
+    )]
+    Incomplete { path: String, missing: String },
     #[error("{path}: the folder {folder} does not exist; check the path (nothing was created)")]
     NoFolder { path: String, folder: String },
     #[error("{}", damaged_message(path))]
@@ -105,7 +116,7 @@ impl From<rusqlite::Error> for StoreError {
 impl StoreError {
     /// Whether the database file is damaged.
     pub fn is_damage(&self) -> bool {
-        matches!(self, StoreError::Damaged { .. })
+        matches!(self, StoreError::Damaged { .. } | StoreError::Incomplete { .. })
     }
 }
 

@@ -4,12 +4,18 @@
 //! a file that is not SQLite, another program's database or a schema this
 //! cockpit cannot read are refused here with the file left byte for byte as
 //! it was (no WAL switch, no migration, no `-wal`/`-shm` files left behind).
-//! It never migrates and never writes a book's rows.
+//! Only a regular file is opened (a named pipe would hang the open), an
+//! empty file is a new book only for a command that may create one, and a
+//! cockpit book is opened only whole and as the cockpit made it: every
+//! table of its schema version present, no trigger or view the migrations
+//! did not create (a planted trigger would run inside the cockpit's own
+//! writes). It never migrates and never writes a book's rows.
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Whether an open may create the database, and its folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,21 +58,91 @@ pub(super) fn precheck(path: &Path, mode: OpenMode) -> StoreResult<bool> {
             OpenMode::Create | OpenMode::CreateWithFolder => Ok(true),
         };
     }
-    inspect(path)?;
+    // The link itself exists; what it points to may not.
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
+            return Err(match mode {
+                OpenMode::Existing => StoreError::Missing { path: display },
+                OpenMode::Create | OpenMode::CreateWithFolder => StoreError::ReadOnly {
+                    reason: format!("it is a link to {}, which does not exist", link_target(path)),
+                    path: display,
+                },
+            });
+        }
+        Err(cause) => {
+            return Err(StoreError::ReadOnly { path: display, reason: cause.to_string() });
+        }
+    };
+    if !metadata.is_file() {
+        return Err(StoreError::NotADatabase { path: display, what: not_a_file(&metadata) });
+    }
+    inspect(path, mode)?;
     Ok(false)
 }
 
-/// Refuses, untouched, a file that is not a cockpit database or one whose
-/// schema this cockpit cannot read. An empty file, or a SQLite database with
-/// no tables and no version, is a new book.
-fn inspect(path: &Path) -> StoreResult<()> {
+/// Where a symbolic link points, as it is written.
+fn link_target(path: &Path) -> String {
+    std::fs::read_link(path)
+        .map(|target| target.display().to_string())
+        .unwrap_or_else(|_| "a missing file".to_string())
+}
+
+/// "it is a named pipe (FIFO), not a file": what a path that is not a
+/// regular file is, said before anything opens it.
+fn not_a_file(metadata: &std::fs::Metadata) -> String {
+    let kind = metadata.file_type();
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        special_file(&kind).unwrap_or("not a regular file")
+    };
+    format!("it is {what}, not a file")
+}
+
+#[cfg(unix)]
+fn special_file(kind: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        Some("a named pipe (FIFO)")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else if kind.is_block_device() || kind.is_char_device() {
+        Some("a device")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file(_kind: &std::fs::FileType) -> Option<&'static str> {
+    None
+}
+
+/// Refuses, untouched, a file that is not a cockpit database, one whose
+/// schema this cockpit cannot read, one missing a table of its schema and
+/// one holding triggers or views the cockpit did not create. An empty file,
+/// or a SQLite database with no tables and no version, is a new book for a
+/// mode that may create one; for [`OpenMode::Existing`] it is no book yet.
+fn inspect(path: &Path, mode: OpenMode) -> StoreResult<()> {
     let display = path.display().to_string();
     let mut header = Vec::with_capacity(100);
     std::fs::File::open(path)
         .and_then(|file| file.take(100).read_to_end(&mut header))
         .map_err(|e| StoreError::ReadOnly { path: display.clone(), reason: e.to_string() })?;
+    // A rollback journal beside an empty book is a first import making it
+    // (`bulk/journal.rs`), or the remains of one that was stopped: a book
+    // being created, opened as before (the open waits for the import, or
+    // SQLite recovers the file as any opener would).
+    let being_made = sidecar(path, "-journal").exists();
+    let no_book = |what: &str| match mode {
+        OpenMode::Existing if !being_made => {
+            Err(StoreError::Empty { path: display.clone(), what: what.into() })
+        }
+        _ => Ok(()),
+    };
     if header.is_empty() {
-        return Ok(());
+        return no_book("the file is empty");
     }
     if header.len() < 100 || !header.starts_with(SQLITE_MAGIC) {
         return Err(StoreError::NotADatabase {
@@ -84,14 +160,113 @@ fn inspect(path: &Path) -> StoreResult<()> {
     if version < 0 {
         return Err(StoreError::ImpossibleVersion { path: display, found: version });
     }
-    let tables = table_names(&conn).map_err(|e| classify(&display, e))?;
-    if tables.is_empty() && version == 0 {
-        return Ok(());
+    let found = schema_objects(&conn).map_err(|e| classify(&display, e))?;
+    let tables: Vec<String> =
+        found.iter().filter(|o| o.kind == "table").map(|o| o.name.clone()).collect();
+    if found.is_empty() && version == 0 {
+        return no_book("it is an empty SQLite database");
     }
     if version == 0 || !tables.iter().any(|t| t == "accounts") {
         return Err(StoreError::NotADatabase { path: display, what: describe_foreign(&tables) });
     }
+    let expected = expected_objects(version)?;
+    let planted: Vec<&SchemaObject> = found
+        .iter()
+        .filter(|o| o.kind != "table" && !expected.iter().any(|e| e.same_as(o)))
+        .collect();
+    if !planted.is_empty() {
+        return Err(StoreError::NotADatabase { path: display, what: describe_planted(&planted) });
+    }
+    let missing: Vec<&str> = expected
+        .iter()
+        .filter(|e| e.kind == "table" && !tables.contains(&e.name))
+        .map(|e| e.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(StoreError::Incomplete { path: display, missing: name_a_few(&missing) });
+    }
     Ok(())
+}
+
+/// A table, trigger or view in a database's schema, with the SQL that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SchemaObject {
+    kind: String,
+    name: String,
+    sql: String,
+}
+
+impl SchemaObject {
+    /// The same kind and name, made by the same SQL (spacing aside).
+    fn same_as(&self, other: &SchemaObject) -> bool {
+        let words = |sql: &str| sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.kind == other.kind && self.name == other.name && words(&self.sql) == words(&other.sql)
+    }
+}
+
+/// The tables, triggers and views of a schema: one query of `sqlite_master`.
+fn schema_objects(conn: &Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut statement = conn.prepare(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master
+         WHERE type IN ('table', 'trigger', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let objects = statement.query_map([], |row| {
+        Ok(SchemaObject { kind: row.get(0)?, name: row.get(1)?, sql: row.get(2)? })
+    })?;
+    objects.collect()
+}
+
+/// What the migrations make at each schema version (index 0 is an empty
+/// database): learnt once per process by migrating an empty database in
+/// memory, so the list cannot fall behind the migrations.
+fn expected_objects(version: i64) -> StoreResult<&'static [SchemaObject]> {
+    static SHAPES: OnceLock<Vec<Vec<SchemaObject>>> = OnceLock::new();
+    let shapes = match SHAPES.get() {
+        Some(shapes) => shapes,
+        None => {
+            let mut conn = Connection::open_in_memory()?;
+            let mut shapes = vec![Vec::new()];
+            for step in 1..=SCHEMA_VERSION {
+                super::migrations::migrate_to(&mut conn, step)?;
+                shapes.push(schema_objects(&conn)?);
+            }
+            SHAPES.get_or_init(|| shapes)
+        }
+    };
+    let index = usize::try_from(version).unwrap_or(0).min(shapes.len().saturating_sub(1));
+    Ok(shapes.get(index).map(Vec::as_slice).unwrap_or(&[]))
+}
+
+/// "a trigger the cockpit did not create (steal), so it was altered
+/// outside the cockpit": what was planted, a few names shown.
+fn describe_planted(planted: &[&SchemaObject]) -> String {
+    let of_kind =
+        |kind: &str, one: &str, many: &str| match planted.iter().filter(|o| o.kind == kind).count()
+        {
+            0 => None,
+            1 => Some(format!("a {one}")),
+            n => Some(format!("{n} {many}")),
+        };
+    let what: Vec<String> =
+        [of_kind("trigger", "trigger", "triggers"), of_kind("view", "view", "views")]
+            .into_iter()
+            .flatten()
+            .collect();
+    let names: Vec<&str> = planted.iter().map(|o| o.name.as_str()).collect();
+    format!(
+        "it holds {} the cockpit did not create ({}), so it was altered outside the cockpit",
+        what.join(" and "),
+        name_a_few(&names)
+    )
+}
+
+/// "a, b, c, …": the first few names of a list.
+fn name_a_few(names: &[&str]) -> String {
+    let mut named: Vec<&str> = names.iter().take(TABLES_NAMED).copied().collect();
+    if names.len() > TABLES_NAMED {
+        named.push("…");
+    }
+    named.join(", ")
 }
 
 /// A connection that only reads. With no `-wal` or `-journal` beside the
@@ -119,28 +294,17 @@ fn inspection_connection(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut statement = conn.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )?;
-    let names = statement.query_map([], |row| row.get(0))?;
-    names.collect()
-}
-
 /// "a SQLite database with 3 tables of another program (users, posts, tags)".
 fn describe_foreign(tables: &[String]) -> String {
     if tables.is_empty() {
         return "it is a SQLite database of another program, with no tables".to_string();
     }
-    let mut named: Vec<&str> = tables.iter().take(TABLES_NAMED).map(String::as_str).collect();
-    if tables.len() > TABLES_NAMED {
-        named.push("…");
-    }
+    let names: Vec<&str> = tables.iter().map(String::as_str).collect();
     let noun = if tables.len() == 1 { "table" } else { "tables" };
     format!(
         "it is a SQLite database with {} {noun} of another program ({})",
         tables.len(),
-        named.join(", ")
+        name_a_few(&names)
     )
 }
 
@@ -215,123 +379,4 @@ fn free_bytes(_path: &Path) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn another_programs_tables_are_named_a_few_at_a_time() {
-        let tables: Vec<String> =
-            ["posts", "tags", "users", "votes"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(
-            describe_foreign(&tables),
-            "it is a SQLite database with 4 tables of another program (posts, tags, users, …)"
-        );
-        assert_eq!(
-            describe_foreign(&tables[..1]),
-            "it is a SQLite database with 1 table of another program (posts)"
-        );
-    }
-
-    #[test]
-    fn uri_paths_keep_question_marks_and_percents_in_the_name() {
-        let encoded = uri_path(Path::new("/tmp/a?b#c%d e.db"));
-        assert_eq!(encoded, "/tmp/a%3Fb%23c%25d%20e.db");
-    }
-
-    use crate::store::Store;
-
-    fn state(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
-        let modified = std::fs::metadata(path).and_then(|m| m.modified()).expect("mtime");
-        (std::fs::read(path).expect("read"), modified)
-    }
-
-    #[test]
-    fn another_programs_database_is_refused_before_anything_writes() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("other.db");
-        let conn = Connection::open(&path).expect("open");
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; CREATE TABLE users (id INTEGER); CREATE TABLE posts (id INTEGER);",
-        )
-        .expect("foreign");
-        drop(conn);
-        let before = state(&path);
-        for mode in [OpenMode::Existing, OpenMode::Create, OpenMode::CreateWithFolder] {
-            let error = Store::open_with(&path, mode).err().expect("refused");
-            assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
-            assert!(error.to_string().contains("2 tables of another program (posts, users)"));
-        }
-        assert_eq!(state(&path), before);
-        assert!(!sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists());
-    }
-
-    #[test]
-    fn a_version_without_the_cockpits_tables_is_another_programs() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("other.db");
-        let conn = Connection::open(&path).expect("open");
-        conn.execute_batch("CREATE TABLE things (id INTEGER); PRAGMA user_version = 3;")
-            .expect("foreign");
-        drop(conn);
-        let error = Store::open_with(&path, OpenMode::Create).err().expect("refused");
-        assert!(error.to_string().contains("not a cockpit database"), "{error}");
-    }
-
-    #[test]
-    fn an_impossible_version_is_one_line() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("book.db");
-        drop(Store::open(&path).expect("create"));
-        Connection::open(&path)
-            .and_then(|c| c.pragma_update(None, "user_version", -1))
-            .expect("version");
-        let before = state(&path);
-        let error = Store::open_with(&path, OpenMode::Existing).err().expect("refused");
-        let text = error.to_string();
-        assert!(text.contains("schema version -1"), "{text}");
-        assert_eq!(text.lines().count(), 1);
-        assert_eq!(state(&path), before);
-    }
-
-    #[test]
-    fn what_each_mode_may_create() {
-        let dir = tempfile::tempdir().expect("dir");
-        let missing = dir.path().join("typo.db");
-        let error = Store::open_with(&missing, OpenMode::Existing).err().expect("refused");
-        assert!(error.to_string().starts_with("no database at"), "{error}");
-        assert!(!missing.exists());
-        let nested = dir.path().join("no/such/folder/book.db");
-        for mode in [OpenMode::Existing, OpenMode::Create] {
-            let error = Store::open_with(&nested, mode).err().expect("refused");
-            assert!(error.to_string().contains("does not exist"), "{error}");
-        }
-        assert!(!dir.path().join("no").exists());
-        Store::open_with(&missing, OpenMode::Create).expect("created");
-        Store::open_with(&nested, OpenMode::CreateWithFolder).expect("created with its folder");
-        // An empty file is a new book.
-        let empty = dir.path().join("empty.db");
-        std::fs::write(&empty, b"").expect("empty");
-        let store = Store::open_with(&empty, OpenMode::Existing).expect("a new book");
-        assert!(store.integrity_ok().expect("check"));
-    }
-
-    #[test]
-    fn a_full_disk_says_so() {
-        let error = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            None,
-        );
-        assert!(classify("book.db", error).to_string().contains("disk is full"));
-    }
-
-    #[test]
-    fn the_header_of_a_damaged_book_is_damage_not_a_foreign_file() {
-        let error = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-            None,
-        );
-        let text = classify("book.db", error).to_string();
-        assert!(text.contains("damaged") && text.contains("cockpit backup"), "{text}");
-        assert_eq!(text.lines().count(), 1);
-    }
-}
+mod tests;

@@ -6,21 +6,23 @@
 //! only. Writes come back from panes and popups as typed [`Write`]s, are
 //! committed through the store at once, and the affected rows refreshed.
 //! A paste goes to the focused field only (`app/paste.rs`); what another
-//! cockpit or an import committed is noticed and read again in `app/live.rs`.
+//! cockpit or an import committed is noticed and read again in `app/live.rs`;
+//! the first screen's book and the whole book loaded behind it are in
+//! `app/loading.rs`.
 
 use crate::clock::Clock;
 use crate::domain::Config;
 use crate::store::Store;
-use crate::store::views::CsmRows;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
-use crate::tui::book_loader::{BookLoader, load_whole};
+use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
 use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
+use loading::{FirstBook, first_book};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
     Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
@@ -32,6 +34,7 @@ use ratatui::widgets::Paragraph;
 mod damage;
 mod draw;
 mod live;
+mod loading;
 mod paste;
 mod writes;
 
@@ -113,50 +116,6 @@ pub struct App {
     /// The focused pane still shows what was there before an outside change
     /// (it had a form or popup open): read again once that closes.
     refresh_due: bool,
-}
-
-/// The book the first screen opens with: the user's own accounts (with the
-/// whole book's tiers and totals) while the whole book loads behind, when
-/// the user is a CSM of a book on disk (`true`: start loading the whole
-/// book); otherwise the whole book at once.
-fn first_book(
-    store: &Store,
-    config: &Config,
-    clock: Clock,
-    user: &str,
-) -> anyhow::Result<FirstBook> {
-    let today = clock.today();
-    let path = store.path();
-    if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
-        // Where the whole book's tier cuts fall needs no row of the user's:
-        // found on a connection of its own meanwhile.
-        let bounds = {
-            let (path, cuts) = (path.to_path_buf(), config.tier_cuts_bp.clone());
-            std::thread::spawn(move || Store::open_aside(&path)?.arr_tier_bounds(&cuts))
-        };
-        let CsmRows { rows, facts } = store.csm_rows(user, today)?;
-        // On any failure there, Today reads its facts itself.
-        let today_facts = match rows.is_empty() {
-            true => None,
-            false => TodayFacts::beside_rows(store, user, today, facts).ok(),
-        };
-        let bounds = bounds.join().map_err(|_| anyhow::anyhow!("ranking the book failed"))??;
-        if !rows.is_empty() {
-            let book = BookIndex::for_csm(rows, &bounds, config, today, user);
-            return Ok(FirstBook { book, partial: true, today_facts });
-        }
-    }
-    let book = load_whole(store, config, today, user)?;
-    Ok(FirstBook { book, partial: false, today_facts: None })
-}
-
-/// What the first screen opens with.
-struct FirstBook {
-    book: BookIndex,
-    /// Only the user's rows: the whole book still has to be loaded.
-    partial: bool,
-    /// Today's facts, read beside the book.
-    today_facts: Option<TodayFacts>,
 }
 
 impl App {
@@ -255,103 +214,6 @@ impl App {
     /// (scope, title) of every pane, in tab order.
     pub fn pane_scopes(&self) -> Vec<(&'static str, &'static str)> {
         self.panes.iter().map(|p| (p.scope(), p.title())).collect()
-    }
-
-    /// Whether the whole book is still loading (or to be loaded) behind the
-    /// first screen.
-    pub fn loading(&self) -> bool {
-        self.loader.is_some() || self.loader_due
-    }
-
-    /// Starts loading the whole book behind the first screen, if only the
-    /// user's rows are in: call it once the first screen is drawn. Any key,
-    /// poll or wait for the book starts it too.
-    pub fn start_loading(&mut self) {
-        self.damage.start(self.store.path());
-        if std::mem::take(&mut self.loader_due) {
-            self.store.release_mapped_pages();
-            let today = self.clock.today();
-            self.loader =
-                Some(BookLoader::start(self.store.path(), &self.config, today, &self.user));
-        }
-    }
-
-    /// Finishes what the front pane and the Book read or count in the
-    /// background, as a pause between two keys would.
-    pub fn settle_background(&mut self) {
-        while !self.settle_step() {}
-        if let Some(pane) = self.panes.get_mut(self.active) {
-            pane.settle();
-        }
-    }
-
-    /// Whether the Book's view (see `book/scan.rs`) or the front pane's is
-    /// still being counted.
-    pub fn settling(&self) -> bool {
-        self.book.is_counting() || self.panes.get(self.active).is_some_and(|p| p.counting())
-    }
-
-    /// Counts one more slice of the Book's view, else of the front pane's;
-    /// `true` when both are finished.
-    pub fn settle_step(&mut self) -> bool {
-        if !self.book.settle() {
-            return false;
-        }
-        self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book))
-    }
-
-    /// Takes the whole book in if its load has finished; `true` if it did.
-    /// Takes the damage check's answer in too.
-    pub fn poll_background(&mut self) -> bool {
-        self.start_loading();
-        let damaged = self.poll_damage_check();
-        let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
-            return damaged;
-        };
-        self.loader = None;
-        self.install(result);
-        true
-    }
-
-    /// Waits for the whole book if it is still loading (a key that needs
-    /// more than the user's own accounts).
-    fn ensure_whole_book(&mut self) {
-        // A book read again after an outside change is taken in when it
-        // arrives: the one shown meanwhile is whole already, so no key waits.
-        if self.outside_reload {
-            return;
-        }
-        self.start_loading();
-        if let Some(loader) = self.loader.take() {
-            let result = loader.wait();
-            self.install(result);
-        }
-    }
-
-    fn install(&mut self, result: anyhow::Result<BookIndex>) {
-        let today = self.clock.today();
-        let loaded = result.or_else(|_| load_whole(&self.store, &self.config, today, &self.user));
-        match loaded {
-            Ok(mut book) => {
-                for id in std::mem::take(&mut self.replaced) {
-                    if let Ok(Some(row)) = self.store.book_row(&id, today) {
-                        book.replace(row);
-                    }
-                }
-                book.keep_view_of(&self.book);
-                self.book = book;
-            }
-            Err(error) => {
-                self.damage.note(&error, self.store.path());
-                match self.damage.found() {
-                    Some(found) => self.error(found.to_string()),
-                    None => self.error(format!("the book could not be loaded: {error:#}")),
-                }
-            }
-        }
-        if std::mem::take(&mut self.outside_reload) {
-            self.after_outside_reload();
-        }
     }
 
     /// Takes a pending `$EDITOR` request, if any.

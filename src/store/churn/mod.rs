@@ -1,5 +1,6 @@
-//! Churn chains and their taxonomy in the database: seeds the default
-//! taxonomy on first use, edits it (add, rename, retire, re-mark, delete only
+//! Churn chains and their taxonomy in the database: shows the default
+//! taxonomy while a book has none, writes it at the first write that needs
+//! it (a reading command writes nothing), edits it (add, rename, retire, re-mark, delete only
 //! when unused), saves chains (the etiology rule is enforced here too),
 //! keeps drafts, keeps every earlier version of an edited chain, and loads
 //! chains for an account or for the report. No rule is decided here that
@@ -40,6 +41,22 @@ fn reason_from_row(row: &Row<'_>) -> rusqlite::Result<Reason> {
     })
 }
 
+/// The default taxonomy as seeding an empty table numbers it: the table's
+/// `INTEGER PRIMARY KEY` (no `AUTOINCREMENT`) starts again at 1 when empty.
+fn default_reasons() -> Vec<Reason> {
+    DEFAULT_TAXONOMY
+        .iter()
+        .zip(1..)
+        .map(|(entry, id)| Reason {
+            id,
+            label: entry.label.to_string(),
+            kind: entry.kind,
+            description: entry.description.to_string(),
+            retired: false,
+        })
+        .collect()
+}
+
 fn invalid(text: impl Into<String>) -> StoreError {
     StoreError::Invalid(text.into())
 }
@@ -73,30 +90,47 @@ impl Store {
         Ok(DEFAULT_TAXONOMY.len())
     }
 
-    /// Every taxonomy entry, retired ones included, in the order they were added.
+    /// Every taxonomy entry, retired ones included, in the order they were
+    /// added. A book with none yet shows the default taxonomy as
+    /// [`Store::seed_churn_taxonomy`] would write it, ids included, without
+    /// writing it.
     pub fn churn_reasons(&self) -> StoreResult<Vec<Reason>> {
-        self.seed_churn_taxonomy()?;
         let mut statement = self
             .conn
             .prepare(&format!("SELECT {REASON_COLUMNS} FROM churn_reasons ORDER BY id"))?;
         let reasons = statement.query_map([], reason_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        if reasons.is_empty() {
+            return Ok(default_reasons());
+        }
         Ok(reasons)
     }
 
-    /// The entry with this label, compared case-insensitively.
+    /// The entry with this label, compared case-insensitively (as the
+    /// column's `NOCASE`: ASCII letters), the defaults while none is stored.
     pub fn churn_reason_by_label(&self, label: &str) -> StoreResult<Option<Reason>> {
-        self.seed_churn_taxonomy()?;
-        Ok(self
+        let stored = self
             .conn
             .query_row(
                 &format!("SELECT {REASON_COLUMNS} FROM churn_reasons WHERE label = ?1"),
                 [label.trim()],
                 reason_from_row,
             )
-            .optional()?)
+            .optional()?;
+        if stored.is_some() {
+            return Ok(stored);
+        }
+        let any: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM churn_reasons)", [], |r| r.get(0))?;
+        if any {
+            return Ok(None);
+        }
+        Ok(default_reasons().into_iter().find(|r| r.label.eq_ignore_ascii_case(label.trim())))
     }
 
+    /// A stored entry, for a write: the default taxonomy is written first
+    /// when the book has none, so the entry a user saw is the one changed.
     fn require_reason(&self, label: &str) -> StoreResult<Reason> {
+        self.seed_churn_taxonomy()?;
         self.churn_reason_by_label(label)?.ok_or_else(|| {
             invalid(format!(
                 "no churn reason is called {:?}; `cockpit churn reasons` lists them",
@@ -148,6 +182,8 @@ impl Store {
     ) -> StoreResult<Reason> {
         let label = label.trim();
         self.label_is_free(label, None)?;
+        // The defaults a reader was shown are kept beside the new entry.
+        self.seed_churn_taxonomy()?;
         self.conn.execute(
             "INSERT INTO churn_reasons (label, kind, description) VALUES (?1, ?2, ?3)",
             params![label, kind.as_str(), description],
@@ -312,6 +348,8 @@ impl Store {
         if self.churn_account(&chain.account_id)?.is_none() {
             return Err(invalid(format!("no account {:?} in the book", chain.account_id)));
         }
+        // Links name the entries a reader was shown, defaults included.
+        self.seed_churn_taxonomy()?;
         let at = stamp(at);
         let tx = self.conn.unchecked_transaction()?;
         let id = match chain.id {

@@ -41,6 +41,34 @@ fn chain(store: &Store, account: &str, labels: &[&str]) -> ChurnChain {
 }
 
 #[test]
+fn a_reader_shows_the_defaults_without_writing_them_and_a_write_keeps_their_ids() {
+    let store = store();
+    let stored = |store: &Store| -> i64 {
+        store.conn.query_row("SELECT count(*) FROM churn_reasons", [], |r| r.get(0)).expect("n")
+    };
+    let shown = store.churn_reasons().expect("reasons");
+    assert_eq!(shown.len(), DEFAULT_TAXONOMY.len());
+    assert!(store.churn_reason_by_label(" ease OF use ").expect("label").is_some());
+    assert!(store.churn_reason_by_label("no such reason").expect("label").is_none());
+    assert_eq!(stored(&store), 0, "a reader wrote the taxonomy");
+    // A chain linked to a shown entry writes the defaults first, same ids.
+    store.save_churn_chain(&chain(&store, "A1", &["Ease of use"]), "dana", at()).expect("save");
+    assert_eq!(stored(&store), DEFAULT_TAXONOMY.len() as i64);
+    assert_eq!(store.churn_reasons().expect("reasons"), shown);
+    let report = store.churn_chains_for_account("A1").expect("chains");
+    assert_eq!(report[0].links[0], link(&store, "Ease of use"));
+}
+
+#[test]
+fn adding_to_a_book_with_no_taxonomy_keeps_the_defaults_beside_it() {
+    let store = store();
+    store.add_churn_reason("Moved to a rival", ReasonKind::Controllable, "").expect("add");
+    let reasons = store.churn_reasons().expect("reasons");
+    assert_eq!(reasons.len(), DEFAULT_TAXONOMY.len() + 1);
+    assert_eq!(reasons[0].label, DEFAULT_TAXONOMY[0].label);
+}
+
+#[test]
 fn the_default_taxonomy_is_seeded_once_and_user_edits_survive() {
     let store = store();
     assert_eq!(store.seed_churn_taxonomy().expect("seed"), DEFAULT_TAXONOMY.len());
