@@ -6,13 +6,25 @@
 //! commits, so nothing is ever committed into a damaged file.
 
 use super::{Store, StoreError, StoreResult};
+use rusqlite::InterruptHandle;
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 
 /// A quick check under way (or none needed), to be waited for before a
-/// commit.
+/// commit. Dropped unanswered (the write was refused for its own reasons),
+/// it stops the check and waits for its connection to close, so the process
+/// never ends with the check's connection open (which would leave the
+/// book's `-wal` and `-shm` files behind).
 pub struct SoundCheck {
-    running: Option<(PathBuf, JoinHandle<StoreResult<()>>)>,
+    running: Option<Running>,
+}
+
+struct Running {
+    path: PathBuf,
+    handle: JoinHandle<StoreResult<()>>,
+    /// Interrupts the check's query; sent once its connection is open.
+    interrupt: Receiver<InterruptHandle>,
 }
 
 impl Store {
@@ -25,21 +37,38 @@ impl Store {
         }
         let path = self.path.clone();
         let aside = path.clone();
-        let handle = std::thread::spawn(move || Store::open_aside(&aside)?.ensure_sound());
-        Ok(SoundCheck { running: Some((path, handle)) })
+        let (send, interrupt) = std::sync::mpsc::channel();
+        let handle = std::thread::spawn(move || {
+            let store = Store::open_aside(&aside)?;
+            let _ = send.send(store.conn.get_interrupt_handle());
+            store.ensure_sound()
+        });
+        Ok(SoundCheck { running: Some(Running { path, handle, interrupt }) })
     }
 }
 
 impl SoundCheck {
     /// The check's answer: `Damaged` when the book was found damaged (or the
     /// check could not run to its end).
-    pub fn wait(self) -> StoreResult<()> {
-        let Some((path, handle)) = self.running else {
+    pub fn wait(mut self) -> StoreResult<()> {
+        let Some(Running { path, handle, .. }) = self.running.take() else {
             return Ok(());
         };
         match handle.join() {
             Ok(answer) => answer,
             Err(_) => Err(StoreError::Damaged { path: path.display().to_string() }),
+        }
+    }
+}
+
+impl Drop for SoundCheck {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            // No handle comes when the check failed to open its connection.
+            if let Ok(interrupt) = running.interrupt.recv() {
+                interrupt.interrupt();
+            }
+            let _ = running.handle.join();
         }
     }
 }
@@ -69,5 +98,9 @@ mod tests {
         let check = store.start_sound_check().expect("start");
         assert!(check.running.is_some());
         check.wait().expect("a sound book passes");
+        // Dropped unanswered, the check stops and closes its connection.
+        drop(store.start_sound_check().expect("start"));
+        drop(store);
+        assert!(!dir.path().join("book.db-wal").exists(), "no -wal left behind");
     }
 }
