@@ -10,7 +10,7 @@
 
 mod display;
 
-pub use display::{Currency, SymbolPosition, install as install_currency};
+pub use display::{Currency, SymbolPosition, install as install_currency, installed as installed_currency};
 
 use std::fmt;
 use std::iter::Sum;

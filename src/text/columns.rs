@@ -13,6 +13,9 @@
 //!    cut while another is padded;
 //! 3. what is still left goes to the `flex` columns, shared evenly.
 
+use std::borrow::Cow;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 /// What one column asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Want {
@@ -77,6 +80,30 @@ pub fn layout(wants: &[Want], total: usize, gap: usize) -> Vec<usize> {
     widths
 }
 
+/// `text` (already inert) cut to at most `width` terminal cells, the cut
+/// marked with `…`. A wide character that would straddle the edge is left
+/// out whole, so the result may be a cell short: pad by its width.
+pub fn cut(text: &str, width: usize) -> Cow<'_, str> {
+    if text.width() <= width {
+        return Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let cells = c.width().unwrap_or(0);
+        if used + cells > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += cells;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
 /// The width of the widest column other than `except` (0 when none).
 fn second_widest(widths: &[usize], except: usize) -> usize {
     widths.iter().enumerate().filter(|(i, _)| *i != except).map(|(_, w)| *w).max().unwrap_or(0)
@@ -105,6 +132,17 @@ mod tests {
         assert_eq!(layout(&wants, 21, 1), vec![8, 12]);
         // Never below the minimums while they fit.
         assert_eq!(layout(&wants, 15, 1), vec![8, 6]);
+    }
+
+    #[test]
+    fn cutting_counts_cells_and_marks_the_cut() {
+        assert_eq!(cut("Jonas Lindqvist", 15), "Jonas Lindqvist");
+        assert_eq!(cut("Jonas Lindqvist", 13), "Jonas Lindqv…");
+        // 株 is two cells: it is left out whole rather than split.
+        assert_eq!(cut("株式会社", 6), "株式…");
+        assert_eq!(cut("株式会社", 4), "株…");
+        assert_eq!(cut("🚀ab", 2), "…");
+        assert_eq!(cut("ab", 0), "");
     }
 
     #[test]
