@@ -74,7 +74,7 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
         .map(|row| row.iter().map(|cell| inert::line(cell).into_owned()).collect())
         .collect();
     let numeric: Vec<bool> = (0..headers.len())
-        .map(|i| i > 0 && shown.iter().all(|row| row.get(i).is_none_or(|c| is_number(c))))
+        .map(|i| shown.iter().all(|row| row.get(i).is_none_or(|c| is_number(c))))
         .collect();
     let wants: Vec<Want> = headers
         .iter()

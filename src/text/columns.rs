@@ -6,7 +6,8 @@
 //!
 //! The rule, in order:
 //! 1. every column gets its `min`; when even that does not fit, the widest
-//!    columns give up cells first;
+//!    of the columns that may be cut (text: `min` < `ideal`) give up cells
+//!    first, and only then the widest of the others (numbers);
 //! 2. spare room goes to the columns that were cut (below `ideal`), those
 //!    needing the least first, so that as few columns as possible stay cut
 //!    (a CSM's name whole rather than two names both cut), and no column is
@@ -50,15 +51,32 @@ impl Want {
 pub fn layout(wants: &[Want], total: usize, gap: usize) -> Vec<usize> {
     let room = total.saturating_sub(gap * wants.len().saturating_sub(1));
     let mut widths: Vec<usize> = wants.iter().map(|w| w.min).collect();
-    // 1. Too narrow even for the minimums: the widest give up cells first.
+    // 1. Too narrow even for the minimums: the widest text gives up cells
+    // first (down to one cell, `…`), then the widest of the rest.
     let mut used: usize = widths.iter().sum();
-    while used > room {
-        let Some(widest) = (0..widths.len()).max_by_key(|&i| (widths[i], usize::MAX - i)) else {
-            break;
-        };
-        let cut = (used - room).min(widths[widest] - second_widest(&widths, widest)).max(1);
-        widths[widest] -= cut;
-        used -= cut;
+    let text: Vec<usize> = (0..wants.len()).filter(|&i| wants[i].min < wants[i].ideal).collect();
+    let all: Vec<usize> = (0..wants.len()).collect();
+    for (candidates, floor) in [(&text, 1), (&all, 0)] {
+        while used > room {
+            let Some(widest) = candidates
+                .iter()
+                .copied()
+                .filter(|&i| widths[i] > floor)
+                .max_by_key(|&i| (widths[i], usize::MAX - i))
+            else {
+                break;
+            };
+            let next = candidates
+                .iter()
+                .filter(|&&i| i != widest)
+                .map(|&i| widths[i])
+                .max()
+                .unwrap_or(0)
+                .max(floor);
+            let cut = (used - room).min(widths[widest].saturating_sub(next)).max(1);
+            widths[widest] -= cut;
+            used -= cut;
+        }
     }
     // 2. Spare room to the cut columns, those needing the least first.
     let mut spare = room.saturating_sub(used);
@@ -104,10 +122,6 @@ pub fn cut(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The width of the widest column other than `except` (0 when none).
-fn second_widest(widths: &[usize], except: usize) -> usize {
-    widths.iter().enumerate().filter(|(i, _)| *i != except).map(|(_, w)| *w).max().unwrap_or(0)
-}
 
 #[cfg(test)]
 mod tests {
@@ -149,7 +163,11 @@ mod tests {
     fn too_narrow_for_the_minimums_cuts_the_widest_first() {
         let wants = [Want::fixed(10), Want::fixed(4), Want::fixed(4)];
         assert_eq!(layout(&wants, 16, 1), vec![6, 4, 4]);
-        assert_eq!(layout(&wants, 8, 1), vec![2, 2, 2]);
+        // Text gives way before numbers do.
+        let wants = [Want::text(10, 20), Want::fixed(10), Want::text(8, 9)];
+        assert_eq!(layout(&wants, 20, 1), vec![4, 10, 4]);
+        assert_eq!(layout(&wants, 13, 1), vec![1, 9, 1]);
+        assert_eq!(layout(&wants, 8, 1), vec![1, 4, 1]);
         assert_eq!(layout(&wants, 0, 1), vec![0, 0, 0]);
         assert_eq!(layout(&[], 10, 1), Vec::<usize>::new());
     }
