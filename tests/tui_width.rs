@@ -191,3 +191,33 @@ fn the_currency_setting_shows_with_every_amount_but_never_in_json() {
     assert!(!json.contains('€'), "{json}");
     assert!(json.contains("123990"), "{json}");
 }
+
+#[test]
+fn today_aligns_wide_names_for_their_csm() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = book(dir.path());
+    for (width, height) in [(80_u16, 24_u16), (160, 48)] {
+        let store = Store::open(&path).expect("store");
+        let mut app =
+            App::new(store, Clock::fixed(today()), Config::default(), "Jonas Lindqvist", Theme::plain())
+                .expect("app")
+                .with_db_label("book.db");
+        app.resize(width, height);
+        assert_eq!(app.active_title(), "Today");
+        let text = screen(&app, width, height);
+        insta::assert_snapshot!(format!("today_wide_names_{width}x{height}"), text);
+        let lines: Vec<&str> = text.lines().collect();
+        let rows: Vec<&&str> =
+            lines.iter().filter(|l| l.contains("124.0k") || l.contains("12.4k")).collect();
+        assert_eq!(rows.len(), 4, "{text}");
+        // The ARR column ends in the same cell on every row.
+        let ends: Vec<Option<usize>> = rows
+            .iter()
+            .map(|l| {
+                let arr = if l.contains("株式会社") { "124.0k" } else { "12.4k" };
+                cell_of(l, arr).map(|c| c + arr.width())
+            })
+            .collect();
+        assert!(ends[0].is_some() && ends.iter().all(|e| *e == ends[0]), "{text}");
+    }
+}

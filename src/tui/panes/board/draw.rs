@@ -80,10 +80,7 @@ impl BoardPane {
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!(
-                        "{:<name_width$}",
-                        fit(names.name(card.account), name_width)
-                    )),
+                    Span::raw(crate::tui::widgets::pad(names.name(card.account), name_width, false)),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
                 let bar_width = w.saturating_sub(23).clamp(4, 12);
@@ -136,10 +133,7 @@ impl BoardPane {
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!(
-                        "{:<name_width$}",
-                        fit(names.name(card.account), name_width)
-                    )),
+                    Span::raw(crate::tui::widgets::pad(names.name(card.account), name_width, false)),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
                     Span::raw(format!(" {:>4}", absorption_percent(rate))),
@@ -179,7 +173,7 @@ impl BoardPane {
         for index in cursor.window(self.suggestions.len()) {
             let s = &self.suggestions[index];
             let mut line = Line::from(vec![
-                Span::raw(format!("{:<name_width$} ", fit(&s.name, name_width))),
+                Span::raw(format!("{} ", crate::tui::widgets::pad(&s.name, name_width, false))),
                 Span::styled(format!("{:<11}", s.current.title()), theme.dim()),
                 Span::raw(" → "),
                 Span::styled(format!("{:<11} ", s.suggested.title()), theme.key()),

@@ -77,7 +77,7 @@ impl TargetsPane {
             let mut spans = vec![
                 Span::styled(format!("{:>4} ", position + 1), theme.dim()),
                 theme.health(account.health),
-                Span::raw(format!(" {:<name_w$} ", fit(pick.name, name_w))),
+                Span::raw(format!(" {} ", crate::tui::widgets::pad(pick.name, name_w, false))),
                 Span::styled(
                     format!(
                         "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
