@@ -452,8 +452,8 @@ impl Pane for BookPane {
             "{so_far}{} of {} accounts · ARR {so_far}{} of {} ",
             visible.len(),
             book.len(),
-            book.visible_arr().to_whole_grouped(),
-            book.total_arr().to_whole_grouped()
+            book.visible_arr(),
+            book.total_arr()
         );
         let footer = if self.searching || !book.filter.search.is_empty() {
             let cursor = if self.searching { "▏" } else { "" };

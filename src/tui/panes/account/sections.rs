@@ -301,7 +301,7 @@ impl AccountPane {
                 Span::styled(format!("({}) ", row.id), theme.dim()),
                 Span::raw(format!(
                     "ARR {} · tier {} · {} (4A stage {})",
-                    row.arr.to_whole_grouped(),
+                    row.arr,
                     self.loaded.tier,
                     row.stage.title(),
                     row.stage.number()

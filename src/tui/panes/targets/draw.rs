@@ -129,7 +129,7 @@ impl TargetsPane {
                 Span::styled(
                     format!(
                         "priority {} = {}",
-                        target.priority.to_whole_grouped(),
+                        target.priority,
                         explain(*account, today)
                     ),
                     theme.dim(),
@@ -177,7 +177,7 @@ impl TargetsPane {
             "{so_far}{} of {} targets · whitespace {so_far}{} ",
             self.visible.len(),
             list.len(),
-            whitespace.to_whole_grouped()
+            whitespace
         );
         let filter = self.filter_words();
         let left = if filter.is_empty() {
