@@ -57,10 +57,12 @@ pub fn table_width() -> Option<usize> {
     })
 }
 
-/// Cells between columns.
+/// Cells between columns, and the least when a table is tight.
 const GAP: usize = 2;
+const TIGHT_GAP: usize = 1;
 
-/// A text column is cut (with `…`) no narrower than this, or its header.
+/// A text column is cut (with `…`) no narrower than this: `Aldermoor…`
+/// still says which account; `Ald…` does not.
 const TEXT_MIN: usize = 10;
 
 /// Rows as a table at most `width` cells wide (`None`: as wide as the
@@ -74,7 +76,7 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
         .map(|row| row.iter().map(|cell| inert::line(cell).into_owned()).collect())
         .collect();
     let numeric: Vec<bool> = (0..headers.len())
-        .map(|i| shown.iter().all(|row| row.get(i).is_none_or(|c| is_number(c))))
+        .map(|i| i > 0 && shown.iter().all(|row| row.get(i).is_none_or(|c| is_number(c))))
         .collect();
     let wants: Vec<Want> = headers
         .iter()
@@ -83,18 +85,32 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
             let header = inert::width(header);
             let content = shown.iter().filter_map(|row| row.get(i)).map(|c| c.width()).max();
             let ideal = header.max(content.unwrap_or(0));
-            if numeric[i] { Want::fixed(ideal) } else { Want::text(TEXT_MIN.max(header), ideal) }
+            if numeric[i] { Want::fixed(ideal) } else { Want::text(TEXT_MIN, ideal) }
         })
         .collect();
+    // Too many columns to show each readably: closer together, then the
+    // last ones left out (and named below the table).
+    let (mut gap, mut kept) = (GAP, headers.len());
+    if let Some(width) = width {
+        let need = |kept: usize, gap: usize| {
+            wants[..kept].iter().map(|w| w.min).sum::<usize>() + gap * kept.saturating_sub(1)
+        };
+        if need(kept, gap) > width {
+            gap = TIGHT_GAP;
+        }
+        while kept > 1 && need(kept, gap) > width {
+            kept -= 1;
+        }
+    }
     let widths: Vec<usize> = match width {
-        Some(width) => columns::layout(&wants, width, GAP),
+        Some(width) => columns::layout(&wants[..kept], width, gap),
         None => wants.iter().map(|w| w.ideal).collect(),
     };
     let line = |cells: &[String]| {
         let mut out = String::new();
         for (i, width) in widths.iter().enumerate() {
             if i > 0 {
-                out.push_str(&" ".repeat(GAP));
+                out.push_str(&" ".repeat(gap));
             }
             let cell = columns::cut(cells.get(i).map_or("", String::as_str), *width);
             let padding = " ".repeat(width.saturating_sub(cell.width()));
@@ -113,6 +129,10 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
     out.push_str(&line(&widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>()));
     for row in &shown {
         out.push_str(&line(row));
+    }
+    if kept < headers.len() {
+        let left_out = headers[kept..].join(", ");
+        out.push_str(&format!("(not shown: {left_out}; a wider terminal shows them)\n"));
     }
     out
 }
@@ -191,6 +211,30 @@ mod tests {
     }
 
     #[test]
+    fn a_table_too_wide_to_read_leaves_out_its_last_columns_and_says_so() {
+        let rows: &[&[&str]] = &[&[
+            "2026-12-08",
+            "renewal",
+            "Aldermoor Health System",
+            "Jonas Lindqvist",
+            "Core",
+            "7,609.00",
+            "prepaid",
+            "30-day window",
+            "A0001-C1",
+        ]];
+        let headers =
+            ["date", "kind", "account", "csm", "product", "ARR", "billing", "window", "contract"];
+        let lines = table(&headers, rows, Some(60));
+        assert_eq!(lines[0], "date       kind    account    csm           product      ARR");
+        assert_eq!(lines[2], "2026-12-08 renewal Aldermoor… Jonas Lindqv… Core    7,609.00");
+        assert_eq!(lines[3], "(not shown: billing, window, contract; a wider terminal shows them)");
+        assert!(lines[..3].iter().all(|l| l.width() <= 60));
+        // Piped: everything.
+        assert_eq!(table(&headers, rows, None).len(), 3);
+    }
+
+    #[test]
     fn a_table_fits_the_width_by_cutting_its_widest_text_column() {
         let rows: &[&[&str]] = &[
             &["Acme", "Jonas Lindqvist", "12.4k", "a very long description of why it churned"],
@@ -209,7 +253,7 @@ mod tests {
         // Narrower still: the next widest text column is cut too, each
         // wide character whole, and the columns stay aligned.
         let lines = table(&headers, rows, Some(44));
-        assert_eq!(lines[2], "Acme        Jonas Lindq…  12.4k  a very lon…");
-        assert_eq!(lines[3], "山田商事…   Maya Okafor     950  short");
+        assert_eq!(lines[2], "Acme        Jonas Lindqv…  12.4k  a very lo…");
+        assert_eq!(lines[3], "山田商事…   Maya Okafor      950  short");
     }
 }
