@@ -69,9 +69,10 @@ fn today() -> NaiveDate {
 
 fn book_pane(path: &Path, width: u16, height: u16) -> String {
     let store = Store::open(path).expect("store");
-    let mut app = App::new(store, Clock::fixed(today()), Config::default(), "nobody", Theme::plain())
-        .expect("app")
-        .with_db_label("book.db");
+    let mut app =
+        App::new(store, Clock::fixed(today()), Config::default(), "nobody", Theme::plain())
+            .expect("app")
+            .with_db_label("book.db");
     app.resize(width, height);
     app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     screen(&app, width, height)
@@ -198,10 +199,15 @@ fn today_aligns_wide_names_for_their_csm() {
     let path = book(dir.path());
     for (width, height) in [(80_u16, 24_u16), (160, 48)] {
         let store = Store::open(&path).expect("store");
-        let mut app =
-            App::new(store, Clock::fixed(today()), Config::default(), "Jonas Lindqvist", Theme::plain())
-                .expect("app")
-                .with_db_label("book.db");
+        let mut app = App::new(
+            store,
+            Clock::fixed(today()),
+            Config::default(),
+            "Jonas Lindqvist",
+            Theme::plain(),
+        )
+        .expect("app")
+        .with_db_label("book.db");
         app.resize(width, height);
         assert_eq!(app.active_title(), "Today");
         let text = screen(&app, width, height);

@@ -8,9 +8,9 @@ use crate::domain::Money;
 use crate::metrics::Rate;
 use crate::text::columns::{self, Want};
 use crate::text::inert;
-use unicode_width::UnicodeWidthStr;
 use serde_json::{Number, Value};
 use std::str::FromStr;
+use unicode_width::UnicodeWidthStr;
 
 /// Prints one line (or several) for people, with stored text made inert.
 pub fn say(text: &str) {

@@ -10,7 +10,9 @@
 
 mod display;
 
-pub use display::{Currency, SymbolPosition, install as install_currency, installed as installed_currency};
+pub use display::{
+    Currency, SymbolPosition, install as install_currency, installed as installed_currency,
+};
 
 use std::fmt;
 use std::iter::Sum;

@@ -122,7 +122,6 @@ pub fn cut(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,8 +173,11 @@ mod tests {
 
     fn wants() -> impl Strategy<Value = Vec<Want>> {
         prop::collection::vec(
-            (0usize..30, 0usize..60, any::<bool>())
-                .prop_map(|(min, ideal, flex)| Want { min: min.min(ideal), ideal, flex }),
+            (0usize..30, 0usize..60, any::<bool>()).prop_map(|(min, ideal, flex)| Want {
+                min: min.min(ideal),
+                ideal,
+                flex,
+            }),
             0..10,
         )
     }

@@ -86,11 +86,8 @@ impl Currency {
         }
         match self.position {
             SymbolPosition::Before => {
-                let gap = if symbol.chars().last().is_some_and(char::is_alphabetic) {
-                    " "
-                } else {
-                    ""
-                };
+                let gap =
+                    if symbol.chars().last().is_some_and(char::is_alphabetic) { " " } else { "" };
                 format!("{sign}{symbol}{gap}{number}")
             }
             SymbolPosition::After => format!("{sign}{number} {symbol}"),

@@ -332,11 +332,7 @@ impl AccountGrowth {
                 units,
                 potential,
                 absorbed,
-                if line.potential_units.is_some() {
-                    space.to_string()
-                } else {
-                    "—".into()
-                }
+                if line.potential_units.is_some() { space.to_string() } else { "—".into() }
             );
             out.push((Line::from(text), Some(index)));
             index += 1;

@@ -5,13 +5,13 @@
 //! cursor and draws only the visible rows.
 
 use crate::store::accounts::BookRow;
+use crate::text::columns as layout;
+use crate::text::columns::Want;
+use crate::text::inert;
 use crate::tui::action::Action;
 use crate::tui::book::{BookIndex, Column, absorption_bp};
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;
-use crate::text::columns as layout;
-use crate::text::columns::Want;
-use crate::text::inert;
 use crate::tui::widgets::Cursor;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
@@ -20,8 +20,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use tui_input::Input;
-use unicode_width::UnicodeWidthStr;
 use tui_input::backend::crossterm::to_input_request;
+use unicode_width::UnicodeWidthStr;
 
 const KEYS: &[(&str, Action)] = &[
     ("/", Action::Search),

@@ -105,7 +105,10 @@ impl AccountPane {
                             vec![
                                 date.clone(),
                                 Span::styled(format!("{:<14}", note.kind.as_str()), theme.key()),
-                                Span::styled(format!("{} ", crate::tui::widgets::pad(&note.who, 8, false)), theme.dim()),
+                                Span::styled(
+                                    format!("{} ", crate::tui::widgets::pad(&note.who, 8, false)),
+                                    theme.dim(),
+                                ),
                             ]
                         } else {
                             vec![Span::raw(" ".repeat(34))]
@@ -119,14 +122,20 @@ impl AccountPane {
                 Event::Health(change) => lines.push(Line::from(vec![
                     date,
                     Span::styled(format!("{:<14}", "health"), theme.key()),
-                    Span::styled(format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)), theme.dim()),
+                    Span::styled(
+                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
+                        theme.dim(),
+                    ),
                     theme.health(Some(change.health)),
                     Span::raw(format!(" {}", fit(&change.reason, text_width.saturating_sub(2)))),
                 ])),
                 Event::Stage(change) => lines.push(Line::from(vec![
                     date,
                     Span::styled(format!("{:<14}", "stage"), theme.key()),
-                    Span::styled(format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)), theme.dim()),
+                    Span::styled(
+                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
+                        theme.dim(),
+                    ),
                     Span::raw(fit(
                         &format!("{} — {}", change.stage.title(), change.reason),
                         text_width,

@@ -80,7 +80,11 @@ impl BoardPane {
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(crate::tui::widgets::pad(names.name(card.account), name_width, false)),
+                    Span::raw(crate::tui::widgets::pad(
+                        names.name(card.account),
+                        name_width,
+                        false,
+                    )),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
                 let bar_width = w.saturating_sub(23).clamp(4, 12);
@@ -133,7 +137,11 @@ impl BoardPane {
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(crate::tui::widgets::pad(names.name(card.account), name_width, false)),
+                    Span::raw(crate::tui::widgets::pad(
+                        names.name(card.account),
+                        name_width,
+                        false,
+                    )),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
                     Span::raw(format!(" {:>4}", absorption_percent(rate))),

@@ -127,11 +127,7 @@ impl TargetsPane {
             detail.push(Line::from(vec![
                 Span::styled(format!("{} ", pick.name), theme.title()),
                 Span::styled(
-                    format!(
-                        "priority {} = {}",
-                        target.priority,
-                        explain(*account, today)
-                    ),
+                    format!("priority {} = {}", target.priority, explain(*account, today)),
                     theme.dim(),
                 ),
             ]));
