@@ -227,3 +227,22 @@ fn today_aligns_wide_names_for_their_csm() {
         assert!(ends[0].is_some() && ends.iter().all(|e| *e == ends[0]), "{text}");
     }
 }
+
+#[test]
+fn the_cockpit_shows_the_currency_and_wide_names_in_a_terminal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = book(dir.path());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "currency = \"$\"\n").expect("config");
+    let mut command = common::pty::cockpit(&db);
+    command.env("COCKPIT_CONFIG", &config).env("COCKPIT_TODAY", TODAY);
+    let mut screen = common::pty::Screen::spawn(command);
+    screen.send("2");
+    let text = screen.wait_for("$124.0k");
+    assert!(text.contains("$10.0k"), "{text}");
+    assert!(text.contains("株式会社ヤマダ電機"), "{text}");
+    assert!(text.contains("Jonas Lindqvist"), "{text}");
+    // Full amounts are exact, with the symbol: the Book's footer.
+    assert!(text.contains("ARR $1,147,239.50 of $1,147,239.50"), "{text}");
+    screen.quit();
+}
