@@ -16,12 +16,15 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// The settings: the file if it exists, else the defaults. A file named by
 /// `COCKPIT_CONFIG` must exist.
+/// Every amount shown from then on carries the currency symbol they ask for.
 pub fn load() -> anyhow::Result<Config> {
     let named = std::env::var_os("COCKPIT_CONFIG").is_some_and(|p| !p.is_empty());
-    match config_path() {
-        Some(path) if named || path.exists() => read(&path),
-        _ => Ok(Config::default()),
-    }
+    let config = match config_path() {
+        Some(path) if named || path.exists() => read(&path)?,
+        _ => Config::default(),
+    };
+    crate::domain::money::install_currency(config.currency());
+    Ok(config)
 }
 
 /// Reads and checks one settings file; the error names the file, and the
@@ -101,6 +104,16 @@ mod tests {
         let error = parse("[colors]\nselection = \"red\"\n").expect_err("role");
         assert!(error.starts_with("line 2, column 1: unknown field `selection`"), "{error}");
         assert!(error.contains("selection_bg"), "the roles are listed: {error}");
+    }
+
+    #[test]
+    fn the_currency_symbol_and_its_place_are_read_and_checked() {
+        let config = parse("currency = \"€\"\ncurrency_position = \"after\"\n").expect("config");
+        assert_eq!(config.currency().exact(crate::domain::Money(1_239_950)), "12,399.50 €");
+        let error = parse("currency_position = \"left\"\n").expect_err("position");
+        assert!(error.starts_with("line 1, column"), "{error}");
+        let error = parse("currency = \"\\u001b[31m\"\n").expect_err("control");
+        assert!(error.contains("currency = \"\\u{1b}[31m\""), "{error}");
     }
 
     #[test]

@@ -180,11 +180,13 @@ fn table_columns_stay_aligned_around_marked_text() {
     let lines: Vec<&str> = text.lines().filter(|l| l.contains(" C-")).collect();
     assert!(lines.iter().any(|l| l.contains("株式会社テスト🚀")), "{text}");
     assert!(lines.iter().any(|l| l.contains("Evil␛")), "{text}");
-    // The contract id is the last, right-aligned column: every row ends at
-    // the same terminal cell.
-    let widths: Vec<usize> =
-        lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(*l)).collect();
-    assert!(widths.windows(2).all(|w| w[0] == w[1]), "{widths:?}\n{text}");
+    // The contract id is the last, left-aligned text column: on every row it
+    // starts at the same terminal cell.
+    let starts: Vec<usize> = lines
+        .iter()
+        .map(|l| l.rfind(" C-").map_or(0, |at| unicode_width::UnicodeWidthStr::width(&l[..at])))
+        .collect();
+    assert!(starts[0] > 0 && starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{text}");
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn the_table_shows_each_row_and_its_why() {
         "{text}"
     );
     assert!(
-        text.contains("2. Beta: 10,000 unsold × health yellow 80% × stage adoption 50%"),
+        text.contains("2. Beta: 10,000.00 unsold × health yellow 80% × stage adoption 50%"),
         "{text}"
     );
     // An empty book (a missing file is refused, not taken for one).

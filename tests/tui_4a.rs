@@ -201,7 +201,7 @@ fn targets_rank_filter_and_explain() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert!(!text.contains("Hooli"), "{text}");
     assert!(text.contains("6 of 6 targets"), "{text}");
-    assert!(text.contains("priority 96,000 = 240,000 unsold × health yellow 80%"), "{text}");
+    assert!(text.contains("priority 96,000.00 = 240,000.00 unsold × health yellow 80%"), "{text}");
     // AM: bo, then cy.
     key(&mut app, KeyCode::Char('a'));
     let text = screen(&mut app, 160, 48);

@@ -307,7 +307,7 @@ fn today_asks_why_a_renewal_was_lost_until_a_chain_says_it() {
     assert_eq!(app.active_title(), "Today");
     let text = screen(&app, 160, 48);
     assert!(
-        text.contains("ended 2025-05-10 (22 days ago), 9000 lost: record why with c"),
+        text.contains("ended 2025-05-10 (22 days ago), 9.0k lost: record why with c"),
         "{text}"
     );
     assert!(text.contains("renewal lost"), "{text}");

@@ -214,14 +214,14 @@ fn layer_cake_pareto_and_renewals_show_their_numbers() {
     open_metrics(&mut app);
     chars(&mut app, "ll");
     let text = shown(&app, 160, 48);
-    assert!(text.contains("2025          1       8000"), "{text}");
+    assert!(text.contains("2025          1       8.0k"), "{text}");
     assert!(text.contains("2024          5     265.0k"), "{text}");
-    assert!(text.contains("2023          1       5000"), "{text}");
+    assert!(text.contains("2023          1       5.0k"), "{text}");
     chars(&mut app, "l");
     let text = shown(&app, 160, 48);
     assert!(text.contains("1           1   71.9%    200.0k"), "{text}");
     assert!(text.contains("2           1   10.8%     30.0k"), "{text}");
-    assert!(text.contains("3           4   17.3%      5000"), "{text}");
+    assert!(text.contains("3           4   17.3%      5.0k"), "{text}");
     assert!(text.contains("All         6        ARR 278.0k"), "{text}");
     chars(&mut app, "l");
     let text = shown(&app, 160, 48);

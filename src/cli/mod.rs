@@ -233,6 +233,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         clock: Clock::from_env(),
         user: crate::paths::current_user(),
     };
+    // The currency symbol for every amount shown. A command that needs the
+    // settings reports a broken file itself; the others show plain numbers.
+    let _ = context.config();
     match cli.command {
         Some(Command::Import(args)) => import::run(&context, args),
         Some(Command::Export(args)) => export::run(&context, args),

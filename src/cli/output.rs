@@ -12,10 +12,12 @@
 
 use crate::domain::Money;
 use crate::metrics::Rate;
+use crate::text::columns::{self, Want};
 use crate::text::inert;
 use serde_json::{Number, Value};
 use std::io::Write;
 use std::str::FromStr;
+use unicode_width::UnicodeWidthStr;
 
 /// Prints one line (or several) for people, with stored text made inert.
 pub fn say(text: &str) -> std::io::Result<()> {
@@ -73,55 +75,116 @@ pub fn percent(rate: Option<Rate>) -> String {
     rate.map(|r| r.to_percent(1)).unwrap_or_else(|| "–".to_string())
 }
 
-/// Prints rows as a table: the first column left-aligned, the others right-aligned.
+/// Prints rows as a table laid out to the terminal's width (see
+/// [`table_width`]): text columns left-aligned, number columns right-aligned.
 pub fn print_table(headers: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    std::io::stdout().lock().write_all(format_table(headers, rows).as_bytes())
+    std::io::stdout().lock().write_all(format_table(headers, rows, table_width()).as_bytes())
 }
 
-/// Rows as a table, each cell shown inert on one line and measured in
-/// terminal cells, so wide characters and marked controls stay aligned.
-pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| inert::width(h)).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(width) = widths.get_mut(i) {
-                *width = (*width).max(inert::width(cell));
-            }
+/// How wide tables may be: `COLUMNS` when set to a number, else the
+/// terminal's width when standard output is one, else no limit (a table
+/// piped into a file or `grep` keeps every character).
+pub fn table_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns.filter(|c| *c > 0).or_else(|| {
+        terminal_size::terminal_size_of(std::io::stdout())
+            .map(|(terminal_size::Width(width), _)| usize::from(width))
+    })
+}
+
+/// Cells between columns, and the least when a table is tight.
+const GAP: usize = 2;
+const TIGHT_GAP: usize = 1;
+
+/// A text column is cut (with `…`) no narrower than this: `Aldermoor…`
+/// still says which account; `Ald…` does not.
+const TEXT_MIN: usize = 10;
+
+/// Rows as a table at most `width` cells wide (`None`: as wide as the
+/// content). Each cell is shown inert on one line and measured in terminal
+/// cells, so wide characters and marked controls stay aligned. Columns of
+/// numbers are right-aligned and never cut; when the table is too wide, the
+/// widest text columns are cut with `…` (see `text::columns`).
+pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let shown: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| inert::line(cell).into_owned()).collect())
+        .collect();
+    let numeric: Vec<bool> = (0..headers.len())
+        .map(|i| i > 0 && shown.iter().all(|row| row.get(i).is_none_or(|c| is_number(c))))
+        .collect();
+    let wants: Vec<Want> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            let header = inert::width(header);
+            let content = shown.iter().filter_map(|row| row.get(i)).map(|c| c.width()).max();
+            let ideal = header.max(content.unwrap_or(0));
+            if numeric[i] { Want::fixed(ideal) } else { Want::text(TEXT_MIN, ideal) }
+        })
+        .collect();
+    // Too many columns to show each readably: closer together, then the
+    // last ones left out (and named below the table).
+    let (mut gap, mut kept) = (GAP, headers.len());
+    if let Some(width) = width {
+        let need = |kept: usize, gap: usize| {
+            wants[..kept].iter().map(|w| w.min).sum::<usize>() + gap * kept.saturating_sub(1)
+        };
+        if need(kept, gap) > width {
+            gap = TIGHT_GAP;
+        }
+        while kept > 1 && need(kept, gap) > width {
+            kept -= 1;
         }
     }
-    let line = |cells: Vec<&str>| {
+    let widths: Vec<usize> = match width {
+        Some(width) => columns::layout(&wants[..kept], width, gap),
+        None => wants.iter().map(|w| w.ideal).collect(),
+    };
+    let line = |cells: &[String]| {
         let mut out = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let width = widths.get(i).copied().unwrap_or(0);
+        for (i, width) in widths.iter().enumerate() {
             if i > 0 {
-                out.push_str("  ");
+                out.push_str(&" ".repeat(gap));
             }
-            let shown = inert::line(cell);
-            let padding = " ".repeat(width.saturating_sub(inert::width(cell)));
-            if i == 0 {
-                out.push_str(&shown);
+            let cell = columns::cut(cells.get(i).map_or("", String::as_str), *width);
+            let padding = " ".repeat(width.saturating_sub(cell.width()));
+            if numeric[i] {
                 out.push_str(&padding);
+                out.push_str(&cell);
             } else {
+                out.push_str(&cell);
                 out.push_str(&padding);
-                out.push_str(&shown);
             }
         }
         out.trim_end().to_string() + "\n"
     };
-    let mut out = line(headers.to_vec());
-    out.push_str(&line(
-        widths
-            .iter()
-            .map(|w| "─".repeat(*w))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect(),
-    ));
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    let headers: Vec<String> = headers.iter().map(|h| inert::line(h).into_owned()).collect();
+    let mut out = line(&headers);
+    out.push_str(&line(&widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>()));
+    for row in &shown {
+        out.push_str(&line(row));
+    }
+    if kept < headers.len() {
+        let left_out = headers[kept..].join(", ");
+        out.push_str(&format!("(not shown: {left_out}; a wider terminal shows them)\n"));
     }
     out
+}
+
+/// Whether a cell reads as a number, an amount, a rate or a date (and so is
+/// right-aligned): digits with at most one trailing unit letter (`12.4k`,
+/// `30d`), the currency symbol, or a dash for "none".
+fn is_number(cell: &str) -> bool {
+    let currency = crate::domain::money::installed_currency().symbol;
+    let text = if currency.is_empty() { cell.trim() } else { &cell.replace(&currency, "") };
+    let text = text.trim().trim_start_matches(['-', '+', '−']);
+    if text.is_empty() || matches!(text, "–" | "—" | "too large") {
+        return true;
+    }
+    let body = text.strip_suffix(['k', 'M', 'B', 'd', 'x', '%']).unwrap_or(text);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '%'))
 }
 
 /// Prints a JSON value on one line followed by a newline, with C1 and bidi
@@ -144,6 +207,12 @@ mod tests {
         assert_eq!(percent(Rate::new(5, 6)), "83.3%");
     }
 
+    fn table(headers: &[&str], rows: &[&[&str]], width: Option<usize>) -> Vec<String> {
+        let rows: Vec<Vec<String>> =
+            rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        format_table(headers, &rows, width).lines().map(str::to_string).collect()
+    }
+
     #[test]
     fn a_closed_pipe_is_told_apart_wherever_it_is_wrapped() {
         let pipe = || std::io::Error::from(std::io::ErrorKind::BrokenPipe);
@@ -158,8 +227,20 @@ mod tests {
 
     #[test]
     fn tables_align() {
-        let text = format_table(&["name", "arr"], &[vec!["Acme".into(), "1,000".into()]]);
+        let text = format_table(&["name", "arr"], &[vec!["Acme".into(), "1,000".into()]], None);
         assert_eq!(text, "name    arr\n────  ─────\nAcme  1,000\n");
+    }
+
+    #[test]
+    fn text_columns_read_left_and_numbers_right() {
+        let lines = table(
+            &["account", "csm", "ARR", "renews"],
+            &[&["Acme", "Jonas Lindqvist", "12.4k", "30d"], &["Beta Corp", "Ana", "950", "–"]],
+            None,
+        );
+        assert_eq!(lines[0], "account    csm                ARR  renews");
+        assert_eq!(lines[2], "Acme       Jonas Lindqvist  12.4k     30d");
+        assert_eq!(lines[3], "Beta Corp  Ana                950       –");
     }
 
     #[test]
@@ -169,11 +250,58 @@ mod tests {
             vec!["🚀ab".to_string(), "22".to_string()],
             vec!["a\u{1b}[2Jb".to_string(), "333".to_string()],
         ];
-        let text = format_table(&["name", "n"], &rows);
+        let text = format_table(&["name", "n"], &rows, None);
         assert!(!text.contains('\u{1b}'));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[2], "株式会社    1");
         assert_eq!(lines[3], "🚀ab       22");
         assert_eq!(lines[4], "a␛[2Jb    333");
+    }
+
+    #[test]
+    fn a_table_too_wide_to_read_leaves_out_its_last_columns_and_says_so() {
+        let rows: &[&[&str]] = &[&[
+            "2026-12-08",
+            "renewal",
+            "Aldermoor Health System",
+            "Jonas Lindqvist",
+            "Core",
+            "7,609.00",
+            "prepaid",
+            "30-day window",
+            "A0001-C1",
+        ]];
+        let headers =
+            ["date", "kind", "account", "csm", "product", "ARR", "billing", "window", "contract"];
+        let lines = table(&headers, rows, Some(60));
+        assert_eq!(lines[0], "date       kind    account    csm           product      ARR");
+        assert_eq!(lines[2], "2026-12-08 renewal Aldermoor… Jonas Lindqv… Core    7,609.00");
+        assert_eq!(lines[3], "(not shown: billing, window, contract; a wider terminal shows them)");
+        assert!(lines[..3].iter().all(|l| l.width() <= 60));
+        // Piped: everything.
+        assert_eq!(table(&headers, rows, None).len(), 3);
+    }
+
+    #[test]
+    fn a_table_fits_the_width_by_cutting_its_widest_text_column() {
+        let rows: &[&[&str]] = &[
+            &["Acme", "Jonas Lindqvist", "12.4k", "a very long description of why it churned"],
+            &["山田商事株式会社", "Maya Okafor", "950", "short"],
+        ];
+        let headers = ["account", "csm", "ARR", "description"];
+        let uncut = table(&headers, rows, None);
+        assert_eq!(uncut[2].width(), 16 + 2 + 15 + 2 + 5 + 2 + 41);
+        let lines = table(&headers, rows, Some(60));
+        for line in &lines {
+            assert!(line.width() <= 60, "{line:?} is {} cells", line.width());
+        }
+        // The names stay whole; the description gives way.
+        assert_eq!(lines[2], "Acme              Jonas Lindqvist  12.4k  a very long descr…");
+        assert_eq!(lines[3], "山田商事株式会社  Maya Okafor        950  short");
+        // Narrower still: the next widest text column is cut too, each
+        // wide character whole, and the columns stay aligned.
+        let lines = table(&headers, rows, Some(44));
+        assert_eq!(lines[2], "Acme        Jonas Lindqv…  12.4k  a very lo…");
+        assert_eq!(lines[3], "山田商事…   Maya Okafor      950  short");
     }
 }

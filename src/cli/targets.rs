@@ -119,11 +119,11 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 position.stage.as_str().to_string(),
                 position.health.map_or("-".to_string(), |h| h.letter().to_string()),
                 position.tier.to_string(),
-                position.arr.to_whole_grouped(),
+                position.arr.to_string(),
                 output::percent(position.absorption.rate()),
-                position.absorption.whitespace.to_whole_grouped(),
+                position.absorption.whitespace.to_string(),
                 position.days_to_renewal(today).map_or("-".to_string(), |d| d.to_string()),
-                target.priority.to_whole_grouped(),
+                target.priority.to_string(),
             ]
         })
         .collect();

@@ -26,6 +26,11 @@ pub struct Config {
     pub theme: super::appearance::ThemeName,
     /// Colours overriding the theme's, by role.
     pub colors: super::appearance::Colors,
+    /// The currency symbol shown with amounts (`"$"`, `"€"`, `"CHF"`); empty
+    /// shows plain numbers. Never written into CSV or JSON.
+    pub currency: String,
+    /// Where the symbol goes: `"before"` (`$12.4k`) or `"after"` (`12.4k €`).
+    pub currency_position: super::money::SymbolPosition,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +69,8 @@ impl Default for Config {
             moment_cadences: super::moment::default_cadences(),
             theme: super::appearance::ThemeName::default(),
             colors: super::appearance::Colors::default(),
+            currency: String::new(),
+            currency_position: super::money::SymbolPosition::Before,
         }
     }
 }
@@ -116,7 +123,21 @@ impl Config {
                 bad.tier
             ));
         }
+        if self.currency.chars().count() > 4
+            || self.currency.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            problems.push(format!(
+                "currency = {:?}: a symbol of at most 4 characters without spaces expected \
+                 (\"$\", \"€\", \"CHF\")",
+                self.currency
+            ));
+        }
         problems
+    }
+
+    /// How amounts are shown: the `currency` symbol in its place.
+    pub fn currency(&self) -> super::money::Currency {
+        super::money::Currency::new(&self.currency, self.currency_position)
     }
 
     /// The touch cadence for a tier (1-based); the long tail uses the last entry.

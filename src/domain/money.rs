@@ -8,6 +8,12 @@
 //! further arithmetic and that reports refuse to show as a number (release
 //! builds wrap on a plain `i64` overflow, which turned lost ARR negative).
 
+mod display;
+
+pub use display::{
+    Currency, SymbolPosition, install as install_currency, installed as installed_currency,
+};
+
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
@@ -211,32 +217,17 @@ impl Money {
         }
     }
 
-    /// Whole currency units with thousands separators, for tables: `1,234,568`.
-    /// Rounds half away from zero to the unit; use `Display` for the exact cents.
+    /// Whole currency units with thousands separators and the currency
+    /// symbol: `1,234,568`. Rounds half away from zero to the unit; use
+    /// `Display` for the exact cents.
     pub fn to_whole_grouped(self) -> String {
-        if self.is_overflow() {
-            return OVERFLOW_TEXT.to_string();
-        }
-        let cents = i128::from(self.0);
-        let rounded = (cents + if cents < 0 { -50 } else { 50 }) / 100;
-        group_thousands(i64::try_from(rounded).unwrap_or(i64::MAX))
+        display::installed().whole(self)
     }
 
-    /// A short form for narrow columns: `950`, `12.3k`, `4.56M`.
+    /// The compact form for narrow columns, with the currency symbol: `950`,
+    /// `12.4k`, `4.6M` (see [`Currency::short`] for the rule).
     pub fn to_short(self) -> String {
-        if self.is_overflow() {
-            return OVERFLOW_TEXT.to_string();
-        }
-        let units = self.0 / 100;
-        let abs = units.unsigned_abs();
-        let sign = if units < 0 { "-" } else { "" };
-        if abs < 10_000 {
-            format!("{sign}{abs}")
-        } else if abs < 1_000_000 {
-            format!("{sign}{}.{}k", abs / 1000, (abs % 1000) / 100)
-        } else {
-            format!("{sign}{}.{:02}M", abs / 1_000_000, (abs % 1_000_000) / 10_000)
-        }
+        display::installed().short(self)
     }
 
     /// `self × numerator / denominator`, rounded half away from zero to the cent.
@@ -280,15 +271,9 @@ pub fn group_thousands(value: i64) -> String {
 }
 
 impl fmt::Display for Money {
-    /// Exact, grouped, always two decimals: `1,234.50`.
+    /// Exact, grouped, always two decimals, with the currency symbol: `1,234.50`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_overflow() {
-            return f.write_str(OVERFLOW_TEXT);
-        }
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        let whole = group_thousands(i64::try_from(abs / 100).unwrap_or(i64::MAX));
-        write!(f, "{sign}{whole}.{:02}", abs % 100)
+        f.write_str(&display::installed().exact(*self))
     }
 }
 
@@ -433,7 +418,7 @@ mod tests {
         assert_eq!(Money(123_456_789).to_string(), "1,234,567.89");
         assert_eq!(Money(123_456_789).to_whole_grouped(), "1,234,568");
         assert_eq!(Money(1_234_500).to_short(), "12.3k");
-        assert_eq!(Money(456_000_000).to_short(), "4.56M");
+        assert_eq!(Money(456_000_000).to_short(), "4.6M");
     }
 
     #[test]

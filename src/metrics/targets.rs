@@ -149,7 +149,7 @@ pub fn score_parts(position: impl Into<Standing>, today: NaiveDate) -> Vec<Score
         ScorePart {
             factor: "whitespace",
             percent: 100,
-            why: format!("{} unsold", position.absorption.whitespace.to_whole_grouped()),
+            why: format!("{} unsold", position.absorption.whitespace),
         },
         ScorePart {
             factor: "health",
@@ -362,7 +362,7 @@ mod tests {
         let why = explain(&recovered, today);
         assert_eq!(
             why,
-            "10,000 unsold × health green 100% × stage absorption 100% × renews in 305 days 100% × red in the last 90 days 30%"
+            "10,000.00 unsold × health green 100% × stage absorption 100% × renews in 305 days 100% × red in the last 90 days 30%"
         );
     }
 

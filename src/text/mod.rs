@@ -4,5 +4,6 @@
 //! Shared by `cli` and `tui`, so neither depends on the other for it. It
 //! never changes what is stored: it is applied only when text is shown.
 
+pub mod columns;
 pub mod inert;
 pub mod json;

@@ -10,7 +10,7 @@ use crate::tui::panes::churn_taxonomy::ReasonForm;
 use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{centered, fit};
+use crate::tui::widgets::{centered, pad};
 use chrono::NaiveDate;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatchConfig, Matcher, Utf32Str};
@@ -410,7 +410,7 @@ impl Popup {
                     lines.push(Line::from(vec![
                         theme.health(row.health),
                         Span::raw(" "),
-                        Span::styled(format!("{:<38}", fit(&row.name, 38)), style),
+                        Span::styled(pad(&row.name, 38, false), style),
                         Span::styled(format!("{:>10}", row.arr.to_short()), theme.dim()),
                     ]));
                 }

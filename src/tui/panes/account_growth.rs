@@ -304,10 +304,10 @@ impl AccountGrowth {
         let standard = if self.totals.is_standard() { " standard" } else { "" };
         out.push(header(format!(
             "Potential & whitespace · absorption {rate}{standard} · whitespace {}",
-            self.totals.whitespace.to_whole_grouped()
+            self.totals.whitespace
         )));
         out.push(dim(format!(
-            "  {:<18} {:>11} {:>7} {:>9} {:>15} {:>11}",
+            "  {:<16} {:>12} {:>7} {:>9} {:>15} {:>12}",
             "Product", "ARR", "Units", "Potential", "Absorption", "Whitespace"
         )));
         let mut index = 0;
@@ -325,18 +325,14 @@ impl AccountGrowth {
             };
             let space = whitespace(line.arr, line.units, line.potential_units);
             let text = format!(
-                "{} {:<18} {:>11} {:>7} {:>9} {:>15} {:>11}",
+                "{} {} {:>12} {:>7} {:>9} {:>15} {:>12}",
                 mark(index),
-                fit(&line.product, 18),
-                line.arr.to_whole_grouped(),
+                crate::tui::widgets::pad(&line.product, 16, false),
+                line.arr.to_string(),
                 units,
                 potential,
                 absorbed,
-                if line.potential_units.is_some() {
-                    space.to_whole_grouped()
-                } else {
-                    "—".into()
-                }
+                if line.potential_units.is_some() { space.to_string() } else { "—".into() }
             );
             out.push((Line::from(text), Some(index)));
             index += 1;

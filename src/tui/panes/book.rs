@@ -5,6 +5,9 @@
 //! cursor and draws only the visible rows.
 
 use crate::store::accounts::BookRow;
+use crate::text::columns as layout;
+use crate::text::columns::Want;
+use crate::text::inert;
 use crate::tui::action::Action;
 use crate::tui::book::{BookIndex, Column, absorption_bp};
 use crate::tui::panes::{Cx, Pane, Request, View};
@@ -18,6 +21,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+use unicode_width::UnicodeWidthStr;
 
 const KEYS: &[(&str, Action)] = &[
     ("/", Action::Search),
@@ -55,29 +59,47 @@ pub struct BookPane {
     width: u16,
 }
 
-/// Which columns fit in `width`, with their widths; the name takes the rest.
-pub fn columns(width: u16) -> Vec<(Column, usize)> {
+/// Which columns fit in `width`, with their widths, for the rows `shown`:
+/// numbers and dates keep their width; the names (account, CSM, AM) are
+/// measured in terminal cells and cut only when the room runs out, the
+/// shortest made whole first; the account name takes what is left.
+pub fn columns(width: u16, shown: &[&BookRow]) -> Vec<(Column, usize)> {
     let wide = width >= 120;
-    let mut columns = vec![
-        (Column::Health, 1),
-        (Column::Name, 0),
-        (Column::Tier, 1),
-        (Column::Stage, if wide { 10 } else { 3 }),
-        (Column::Arr, 8),
-        (Column::Absorption, 5),
-        (Column::Renewal, if wide { 16 } else { 5 }),
-        (Column::LastTouch, if wide { 10 } else { 5 }),
-        (Column::Csm, if wide { 14 } else { 8 }),
+    let widest = |text: fn(&BookRow) -> String, title: Column| {
+        let content = shown.iter().map(|row| inert::width(&text(row))).max().unwrap_or(0);
+        content.max(title.title().width() + 1)
+    };
+    let csm = widest(|row| row.csm.clone(), Column::Csm);
+    let mut wants = vec![
+        (Column::Health, Want::fixed(1)),
+        (Column::Name, Want::text(12, widest(name_text, Column::Name)).flex()),
+        (Column::Tier, Want::fixed(1)),
+        (Column::Stage, Want::fixed(if wide { 10 } else { 3 })),
+        (Column::Arr, Want::fixed(arr_width())),
+        (Column::Absorption, Want::fixed(5)),
+        (Column::Renewal, Want::fixed(if wide { 16 } else { 5 })),
+        (Column::LastTouch, Want::fixed(if wide { 10 } else { 5 })),
+        (Column::Csm, Want::text(8, csm)),
     ];
     if wide {
-        columns.push((Column::Am, 14));
+        wants.push((Column::Am, Want::text(8, widest(|row| row.am.clone(), Column::Am))));
     }
-    let used: usize = columns.iter().map(|(_, w)| w + 1).sum();
-    let name = usize::from(width).saturating_sub(used).max(8);
-    if let Some(entry) = columns.iter_mut().find(|(c, _)| *c == Column::Name) {
-        entry.1 = name;
-    }
-    columns
+    let specs: Vec<Want> = wants.iter().map(|(_, want)| *want).collect();
+    // Each column is followed by one space, the last one too.
+    let widths = layout::layout(&specs, usize::from(width).saturating_sub(1), 1);
+    wants.iter().map(|(column, _)| *column).zip(widths).collect()
+}
+
+/// Cells for the compact ARR: `-999.9k` with the currency symbol, and a
+/// space before it.
+fn arr_width() -> usize {
+    (crate::domain::Money(-99_990_000).to_short().width() + 1).max(8)
+}
+
+/// The account's name as the Name column shows it: with its value badges.
+fn name_text(row: &BookRow) -> String {
+    let badge = row.flags.badge();
+    if badge.is_empty() { row.name.clone() } else { format!("{} ✦{badge}", row.name) }
 }
 
 fn right(column: Column) -> bool {
@@ -100,10 +122,7 @@ fn cell(
     let wide = width > 5;
     let text = match column {
         Column::Health => return theme.health(row.health),
-        Column::Name => {
-            let badge = row.flags.badge();
-            if badge.is_empty() { row.name.clone() } else { format!("{} ✦{badge}", row.name) }
-        }
+        Column::Name => name_text(row),
         Column::Tier => book.tier(index).to_string(),
         Column::Stage => {
             if wide {
@@ -148,6 +167,15 @@ fn cell(
 }
 
 impl BookPane {
+    /// The columns for the rows on screen (measured there, so drawing never
+    /// walks the whole book).
+    fn columns(&self, book: &BookIndex, width: u16) -> Vec<(Column, usize)> {
+        let visible = book.visible();
+        let shown: Vec<&BookRow> =
+            self.cursor.window(visible.len()).filter_map(|i| book.row(visible[i])).collect();
+        columns(width, &shown)
+    }
+
     fn selected_index(&self, book: &BookIndex) -> Option<u32> {
         book.visible().get(self.cursor.selected).copied()
     }
@@ -324,7 +352,7 @@ impl Pane for BookPane {
         if row == 1 {
             // The header: sort by the column clicked.
             let mut x = 1_u16;
-            for (col, width) in columns(self.width) {
+            for (col, width) in self.columns(cx.book, self.width) {
                 let end = x + u16::try_from(width).unwrap_or(0) + 1;
                 if column >= x && column < end {
                     return self.update(Action::SortBy(col), cx);
@@ -364,7 +392,7 @@ impl Pane for BookPane {
         if inner.height < 2 {
             return;
         }
-        let columns = columns(inner.width);
+        let columns = self.columns(book, inner.width);
         let mut lines: Vec<Line<'static>> = Vec::with_capacity(usize::from(inner.height));
         let mut header = Vec::new();
         for (column, width) in &columns {
@@ -424,8 +452,8 @@ impl Pane for BookPane {
             "{so_far}{} of {} accounts · ARR {so_far}{} of {} ",
             visible.len(),
             book.len(),
-            book.visible_arr().to_whole_grouped(),
-            book.total_arr().to_whole_grouped()
+            book.visible_arr(),
+            book.total_arr()
         );
         let footer = if self.searching || !book.filter.search.is_empty() {
             let cursor = if self.searching { "▏" } else { "" };

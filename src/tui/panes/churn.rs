@@ -236,8 +236,8 @@ impl ChurnPane {
             };
             lines.push(Line::from(Span::styled(
                 format!(
-                    " {:<label_width$} {:<15} {:>13} {:>5} {:>6}",
-                    fit(&row.label, label_width),
+                    " {} {:<15} {:>13} {:>5} {:>6}",
+                    crate::tui::widgets::pad(&row.label, label_width, false),
                     kind,
                     row.arr_lost.to_string(),
                     row.accounts,

@@ -11,7 +11,7 @@ use crate::domain::churn::{
 };
 use crate::tui::panes::{Cx, Request, View, Write};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{fit, pad};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -296,7 +296,7 @@ impl EditorView {
             let mut spans = vec![
                 Span::styled(format!(" {} ", index + 1), theme.dim()),
                 Span::styled(
-                    format!("due to {:<label_width$}", fit(link.label(), label_width)),
+                    format!("due to {}", pad(link.label(), label_width, false)),
                     row_style,
                 ),
                 Span::styled(format!(" {kind:<15}"), kind_style),
@@ -337,7 +337,7 @@ impl EditorView {
                 let room = width.saturating_sub(label_width + 27);
                 lines.push(Line::from(vec![
                     Span::styled(marker, theme.key()),
-                    Span::styled(format!("{:<label_width$}", fit(&row.label, label_width)), style),
+                    Span::styled(pad(&row.label, label_width, false), style),
                     Span::styled(format!(" {kind:<15}"), theme.dim()),
                     Span::styled(fit(&row.description, room), theme.dim()),
                 ]));

@@ -190,9 +190,9 @@ impl TaxonomyView {
                     reason.kind.to_string()
                 };
                 let text = format!(
-                    "{:<label_width$} {:<kind_width$} {:>uses_width$}  {}",
-                    fit(&reason.label, label_width),
-                    fit(&kind, kind_width),
+                    "{} {} {:>uses_width$}  {}",
+                    crate::tui::widgets::pad(&reason.label, label_width, false),
+                    crate::tui::widgets::pad(&kind, kind_width, false),
                     entry.uses,
                     fit(&reason.description, rest)
                 );

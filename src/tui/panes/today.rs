@@ -10,7 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
 use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
-use crate::tui::widgets::{Cursor, fit};
+use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -255,9 +255,9 @@ impl Pane for TodayPane {
             let mut line = Line::from(vec![
                 theme.health(row.health),
                 Span::raw(" "),
-                Span::raw(format!("{:<name_width$} ", fit(&name, name_width))),
+                Span::raw(format!("{} ", pad(&name, name_width, false))),
                 Span::styled(
-                    format!("{:<label_width$} ", fit(finding.kind.label(), label_width)),
+                    format!("{} ", pad(finding.kind.label(), label_width, false)),
                     label_style,
                 ),
                 Span::raw(format!("{:>arr_width$} ", finding.arr.to_short())),

@@ -11,7 +11,7 @@ use crate::domain::{Health, Money, Month};
 use crate::metrics::calendar::month_weeks;
 use crate::metrics::windows::{Calendar, CalendarEvent, EventKind};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{fit, pad};
 use chrono::{Datelike, NaiveDate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -201,7 +201,7 @@ fn event_line(event: &CalendarEvent, width: usize, theme: Theme) -> Line<'static
     let mut spans = vec![
         Span::styled(marker(&event.kind), marker_style(theme, &event.kind, event.account.health)),
         Span::raw(" "),
-        Span::raw(format!("{:<room$}", fit(&label, room))),
+        Span::raw(pad(&label, room, false)),
     ];
     if !arr.is_empty() {
         spans.push(Span::styled(format!(" {arr}"), theme.dim()));

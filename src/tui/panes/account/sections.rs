@@ -105,7 +105,10 @@ impl AccountPane {
                             vec![
                                 date.clone(),
                                 Span::styled(format!("{:<14}", note.kind.as_str()), theme.key()),
-                                Span::styled(format!("{:<8} ", fit(&note.who, 8)), theme.dim()),
+                                Span::styled(
+                                    format!("{} ", crate::tui::widgets::pad(&note.who, 8, false)),
+                                    theme.dim(),
+                                ),
                             ]
                         } else {
                             vec![Span::raw(" ".repeat(34))]
@@ -119,14 +122,20 @@ impl AccountPane {
                 Event::Health(change) => lines.push(Line::from(vec![
                     date,
                     Span::styled(format!("{:<14}", "health"), theme.key()),
-                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    Span::styled(
+                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
+                        theme.dim(),
+                    ),
                     theme.health(Some(change.health)),
                     Span::raw(format!(" {}", fit(&change.reason, text_width.saturating_sub(2)))),
                 ])),
                 Event::Stage(change) => lines.push(Line::from(vec![
                     date,
                     Span::styled(format!("{:<14}", "stage"), theme.key()),
-                    Span::styled(format!("{:<8} ", fit(&change.who, 8)), theme.dim()),
+                    Span::styled(
+                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
+                        theme.dim(),
+                    ),
                     Span::raw(fit(
                         &format!("{} — {}", change.stage.title(), change.reason),
                         text_width,
@@ -234,7 +243,7 @@ impl AccountPane {
                     .collect();
                 let now = values.last().copied().unwrap_or_default();
                 lines.push(Line::from(vec![
-                    Span::raw(format!("  {:<12} ", fit(product, 12))),
+                    Span::raw(format!("  {} ", crate::tui::widgets::pad(product, 12, false))),
                     Span::styled(spark, theme.series(1)),
                     Span::raw(format!(" {:>8} ({last})", now.to_short())),
                 ]));
@@ -301,7 +310,7 @@ impl AccountPane {
                 Span::styled(format!("({}) ", row.id), theme.dim()),
                 Span::raw(format!(
                     "ARR {} · tier {} · {} (4A stage {})",
-                    row.arr.to_whole_grouped(),
+                    row.arr,
                     self.loaded.tier,
                     row.stage.title(),
                     row.stage.number()

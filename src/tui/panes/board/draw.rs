@@ -80,9 +80,10 @@ impl BoardPane {
                 let first = Line::from(vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!(
-                        "{:<name_width$}",
-                        fit(names.name(card.account), name_width)
+                    Span::raw(crate::tui::widgets::pad(
+                        names.name(card.account),
+                        name_width,
+                        false,
                     )),
                     Span::raw(format!(" {:>8}", position.arr.to_short())),
                 ]);
@@ -136,9 +137,10 @@ impl BoardPane {
                 let mut spans = vec![
                     theme.health(position.health),
                     Span::raw(" "),
-                    Span::raw(format!(
-                        "{:<name_width$}",
-                        fit(names.name(card.account), name_width)
+                    Span::raw(crate::tui::widgets::pad(
+                        names.name(card.account),
+                        name_width,
+                        false,
                     )),
                     Span::raw(format!(" {:>8} ", position.arr.to_short())),
                     absorption_bar(rate, 6, theme),
@@ -179,7 +181,7 @@ impl BoardPane {
         for index in cursor.window(self.suggestions.len()) {
             let s = &self.suggestions[index];
             let mut line = Line::from(vec![
-                Span::raw(format!("{:<name_width$} ", fit(&s.name, name_width))),
+                Span::raw(format!("{} ", crate::tui::widgets::pad(&s.name, name_width, false))),
                 Span::styled(format!("{:<11}", s.current.title()), theme.dim()),
                 Span::raw(" → "),
                 Span::styled(format!("{:<11} ", s.suggested.title()), theme.key()),

@@ -93,10 +93,10 @@ pub(super) fn agenda_line(
         Span::raw(" "),
         theme.health(event.account.health),
         Span::raw(format!(
-            " {:<name_width$} {:>7} {:<kind_width$} {:<7} ",
-            fit(&event.account.name, name_width),
+            " {} {:>7} {} {:<7} ",
+            crate::tui::widgets::pad(&event.account.name, name_width, false),
             arr,
-            fit(&kind_text(event, wide), kind_width),
+            crate::tui::widgets::pad(&kind_text(event, wide), kind_width, false),
             billing_text(event),
         )),
         Span::styled(fit(&status_text(event, today), status_width), theme.dim()),

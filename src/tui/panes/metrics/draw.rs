@@ -12,7 +12,7 @@ use crate::metrics::renewal_rates::yearly_equivalent;
 use crate::tui::panes::View;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::charts::{FILLS, buckets, stacked_columns};
-use crate::tui::widgets::fit;
+use crate::tui::widgets::pad;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -152,7 +152,7 @@ fn draw_drill(
     for index in cursor.window(drill.rows.len()) {
         let row = &drill.rows[index];
         let name = view.book.by_id(&row.account_id).map_or(row.account_id.as_str(), |r| &r.name);
-        let text = format!("{:<name_width$} {}", fit(name, name_width), row.cells.text());
+        let text = format!("{} {}", pad(name, name_width, false), row.cells.text());
         let style = if index == cursor.selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(Span::styled(text, style)));
     }

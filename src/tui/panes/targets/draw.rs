@@ -77,7 +77,7 @@ impl TargetsPane {
             let mut spans = vec![
                 Span::styled(format!("{:>4} ", position + 1), theme.dim()),
                 theme.health(account.health),
-                Span::raw(format!(" {:<name_w$} ", fit(pick.name, name_w))),
+                Span::raw(format!(" {} ", crate::tui::widgets::pad(pick.name, name_w, false))),
                 Span::styled(
                     format!(
                         "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
@@ -127,11 +127,7 @@ impl TargetsPane {
             detail.push(Line::from(vec![
                 Span::styled(format!("{} ", pick.name), theme.title()),
                 Span::styled(
-                    format!(
-                        "priority {} = {}",
-                        target.priority.to_whole_grouped(),
-                        explain(*account, today)
-                    ),
+                    format!("priority {} = {}", target.priority, explain(*account, today)),
                     theme.dim(),
                 ),
             ]));
@@ -177,7 +173,7 @@ impl TargetsPane {
             "{so_far}{} of {} targets · whitespace {so_far}{} ",
             self.visible.len(),
             list.len(),
-            whitespace.to_whole_grouped()
+            whitespace
         );
         let filter = self.filter_words();
         let left = if filter.is_empty() {
