@@ -85,8 +85,8 @@ impl App {
                 let mut spans = vec![
                     Span::styled(format!(" {} ", self.db_label), theme.dim()),
                     Span::raw(format!(
-                        "· {} accounts · ARR {} ",
-                        self.book.len(),
+                        "· {} · ARR {} ",
+                        crate::domain::count::of(self.book.len(), "account", "accounts"),
                         self.book.total_arr().to_short()
                     )),
                     Span::styled(format!("· {} ", self.user), theme.dim()),
