@@ -124,6 +124,10 @@ pub enum Write {
     ChurnDraft {
         chain: ChurnChain,
     },
+    DiscardChurnDraft {
+        account_id: String,
+        id: crate::domain::churn::ChainId,
+    },
     Stage {
         account_id: String,
         stage: Stage,
@@ -213,7 +217,8 @@ impl Write {
             | Write::Trial { account_id, .. }
             | Write::Takeaway { account_id, .. }
             | Write::SuccessPlan { account_id, .. }
-            | Write::PlanCurrent { account_id, .. } => account_id,
+            | Write::PlanCurrent { account_id, .. }
+            | Write::DiscardChurnDraft { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",
         }
