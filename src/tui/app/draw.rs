@@ -10,7 +10,7 @@ impl App {
         let notes = pane.help_notes();
         if !notes.is_empty() {
             let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-            sections.push((format!("{} rule", pane.title()), notes));
+            sections.push((pane.help_notes_title(), notes));
         }
         sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
         sections.push(("Lists".to_string(), self.keymap.help(LIST)));

@@ -313,6 +313,10 @@ impl Pane for ChurnPane {
         if self.editor.is_some() { crate::tui::panes::churn_editor::EDITOR_KEYS } else { &[] }
     }
 
+    fn help_notes_title(&self) -> String {
+        "Chain editor".to_string()
+    }
+
     fn hints(&self) -> &'static [Action] {
         // The editor and the taxonomy draw their own keys.
         if self.editor.is_some() || self.taxonomy.is_some() { &[] } else { HINTS }

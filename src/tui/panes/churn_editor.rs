@@ -22,22 +22,22 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 /// Every key of the chain editor, for `?` help (the footer shows the few
 /// that fit).
 pub const EDITOR_KEYS: &[(&str, &str)] = &[
-    ("type", "pick a cause: the picker ranks the taxonomy as you type"),
-    ("Enter", "take the best match; on a link, change it; on a field, next"),
-    ("Enter on empty", "close the picker"),
-    ("Ctrl-F, Alt-Enter", "keep the typed words as free text"),
+    ("type", "pick a cause (ranked as you type)"),
+    ("Enter", "take the best match; change a link"),
+    ("Enter, empty", "close the picker"),
+    ("Ctrl-F", "keep the typed words as free text"),
     ("↑ ↓", "choose a row, a link or a field"),
-    ("Alt-↑ Alt-↓", "move the link nearer the event or deeper"),
-    ("Ctrl-O, Alt-O", "insert a link below or above the selected one"),
-    ("Del, Ctrl-D", "remove the selected link"),
+    ("Alt-↑ Alt-↓", "move a link nearer or deeper"),
+    ("Ctrl-O Alt-O", "insert a link below or above"),
+    ("Del Ctrl-D", "remove the selected link"),
     ("Ctrl-E", "change the selected link"),
     ("Ctrl-N", "write the selected link's note"),
     ("Ctrl-T", "churned or contracted"),
-    ("Tab, Shift-Tab", "the event, date, ARR lost and product fields"),
+    ("Tab", "event, date, ARR lost, product"),
     ("Ctrl-U", "clear the text being typed"),
     ("Ctrl-S", "save (the etiology rule applies)"),
     ("Ctrl-X", "discard the draft (asks once)"),
-    ("Esc", "close the picker; leave the editor (a draft is kept)"),
+    ("Esc", "close the picker; leave (draft kept)"),
 ];
 
 /// What the pane does after a key in the editor.

@@ -316,6 +316,11 @@ pub trait Pane {
     fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
         &[]
     }
+
+    /// The heading of [`Pane::help_notes`] in `?` help.
+    fn help_notes_title(&self) -> String {
+        format!("{} rule", self.title())
+    }
     /// Draws the pane's state. Reads only.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>);
 }
