@@ -68,8 +68,17 @@ fn at(app: &mut App, width: u16, height: u16) -> String {
 fn churn_record_refuses_a_second_chain_for_the_same_day_and_notes_arr_still_booked() {
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path());
-    let args =
-        ["churn", "record", "A000028", "--date", "2027-03-19", "--event", "churned", "--cause", "Price / value"];
+    let args = [
+        "churn",
+        "record",
+        "A000028",
+        "--date",
+        "2027-03-19",
+        "--event",
+        "churned",
+        "--cause",
+        "Price / value",
+    ];
     let first = cockpit(&db, MAYA, &args);
     assert!(first.status.success(), "{}", err(&first));
     // Still on the books: recorded, but said on standard error.
@@ -156,7 +165,11 @@ fn the_forecast_says_whose_numbers_it_shows_and_labels_the_book_wide_panels() {
     let text = at(&mut app, 160, 48);
     let title = text.lines().nth(1).unwrap_or_default().to_string();
     assert!(title.contains("mine (Maya Okafor)"), "{title}");
-    for panel in ["Calibration · whole book", "Waterfall · whole book", "Per CSM, next 12 months · whole book"] {
+    for panel in [
+        "Calibration · whole book",
+        "Waterfall · whole book",
+        "Per CSM, next 12 months · whole book",
+    ] {
         assert!(text.contains(panel), "{panel}:\n{text}");
     }
     key(&mut app, KeyCode::Char('c'));

@@ -461,7 +461,9 @@ fn the_editor_footer_is_never_cut_at_80_columns() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter); // done picking: the chain's own keys
     let text = at_80(&mut app);
-    for hint in ["Ctrl-S save", "Esc leave", "Ctrl-T churned/contracted", "Tab fields", "? all keys"] {
+    for hint in
+        ["Ctrl-S save", "Esc leave", "Ctrl-T churned/contracted", "Tab fields", "? all keys"]
+    {
         assert!(text.contains(hint), "{hint:?} whole in the footer:\n{text}");
     }
     // No hint runs into the border or is broken over two lines.

@@ -140,10 +140,9 @@ fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
     let event = ChurnEvent::parse(&args.event).map_err(|e| anyhow!("--event {e}"))?;
     let date = parse_date("--date", &args.date)?;
     let (arr_lost, arr_source) = match &args.arr_lost {
-        Some(text) => (
-            Money::parse_non_negative(text).map_err(|e| anyhow!("--arr-lost {e}"))?,
-            String::new(),
-        ),
+        Some(text) => {
+            (Money::parse_non_negative(text).map_err(|e| anyhow!("--arr-lost {e}"))?, String::new())
+        }
         None => match store.churn_prefill(&args.account, context.clock.today())? {
             Some(Prefill::Drop(p)) if p.event == event => {
                 (p.arr_lost, " (from the snapshots)".to_string())

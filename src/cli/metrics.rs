@@ -357,7 +357,10 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
         vec![
             "ATR".into(),
             rates.atr.to_string(),
-            format!("{} ending in the period", crate::domain::count::of(rates.atr_lines.len(), "contract", "contracts")),
+            format!(
+                "{} ending in the period",
+                crate::domain::count::of(rates.atr_lines.len(), "contract", "contracts")
+            ),
         ],
         vec![
             "renewed".into(),

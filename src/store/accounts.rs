@@ -186,9 +186,8 @@ impl Store {
 
     /// The CSM names the book uses, in order (no empty name).
     pub fn csm_names(&self) -> StoreResult<Vec<String>> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT DISTINCT csm FROM accounts WHERE csm <> '' ORDER BY csm")?;
+        let mut statement =
+            self.conn.prepare("SELECT DISTINCT csm FROM accounts WHERE csm <> '' ORDER BY csm")?;
         let names = statement.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
         Ok(names)
     }

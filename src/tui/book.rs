@@ -447,9 +447,8 @@ impl BookIndex {
         if descending {
             // Reversed, except that an account with no renewal stays last:
             // it has no date to be early or late with.
-            let missing = |i: u32| {
-                column == Column::Renewal && self.rows[i as usize].next_renewal.is_none()
-            };
+            let missing =
+                |i: u32| column == Column::Renewal && self.rows[i as usize].next_renewal.is_none();
             order.sort_by(|a, b| {
                 missing(*a).cmp(&missing(*b)).then_with(|| self.compare(column, *b, *a))
             });

@@ -195,7 +195,8 @@ mod tests {
         assert!(proposal.is_some(), "the history stops: read as churned");
         let ends = [(d("2027-01-31"), Money::from_units(9_000))];
         // ARR still on the books (no drop in the snapshots): the renewal ahead.
-        let still = [(m("2026-10"), Money::from_units(9_000)), (m("2026-11"), Money::from_units(9_000))];
+        let still =
+            [(m("2026-10"), Money::from_units(9_000)), (m("2026-11"), Money::from_units(9_000))];
         let none = propose_event(&still, m("2026-11"));
         assert_eq!(none, None);
         assert_eq!(
@@ -204,9 +205,13 @@ mod tests {
         );
         assert_eq!(choose_prefill(None, &[], d("2026-12-07")), None);
         // An old contraction gives way to the renewal ahead; a recent one does not.
-        let old = [(m("2025-01"), Money::from_units(12_000)), (m("2025-02"), Money::from_units(9_000))];
+        let old =
+            [(m("2025-01"), Money::from_units(12_000)), (m("2025-02"), Money::from_units(9_000))];
         let contraction = propose_event(&old, m("2025-02"));
-        assert_eq!(choose_prefill(contraction, &ends, d("2026-12-07")).map(|p| p.event()), Some(ChurnEvent::Churned));
+        assert_eq!(
+            choose_prefill(contraction, &ends, d("2026-12-07")).map(|p| p.event()),
+            Some(ChurnEvent::Churned)
+        );
         assert_eq!(
             choose_prefill(contraction, &ends, d("2025-03-01")).map(|p| p.event()),
             Some(ChurnEvent::Contracted)

@@ -281,7 +281,11 @@ impl Store {
     /// What the chain editor opens a new chain with: the snapshot drop dated
     /// on the contract end behind it, or the renewal ahead for a customer
     /// who said no while the ARR is still on the books.
-    pub fn churn_prefill(&self, account_id: &str, today: NaiveDate) -> StoreResult<Option<Prefill>> {
+    pub fn churn_prefill(
+        &self,
+        account_id: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Option<Prefill>> {
         let proposal = self.churn_event_proposal(account_id)?;
         let mut statement = self.conn.prepare(
             "SELECT COALESCE(terminated_on, end_date), sum(arr_cents) FROM contracts

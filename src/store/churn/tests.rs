@@ -257,7 +257,8 @@ fn a_second_chain_for_the_same_account_day_and_product_is_refused() {
 #[test]
 fn a_draft_does_not_count_as_a_use_and_keeps_its_words_when_the_entry_goes() {
     let store = store();
-    let reason = store.add_churn_reason("Moved to a rival", ReasonKind::Controllable, "").expect("add");
+    let reason =
+        store.add_churn_reason("Moved to a rival", ReasonKind::Controllable, "").expect("add");
     let mut draft = chain(&store, "A1", &["Moved to a rival"]);
     draft.links.truncate(1);
     let draft_id = store.save_churn_draft(&draft, "dana", at()).expect("draft");

@@ -494,7 +494,10 @@ impl Pane for BoardPane {
         let theme = view.theme;
         let Some(board) = &self.board else { return };
         let suggestions = if self.suggestions_loaded {
-            format!("{} (s)", crate::domain::count::of(self.suggestions.len(), "suggestion", "suggestions"))
+            format!(
+                "{} (s)",
+                crate::domain::count::of(self.suggestions.len(), "suggestion", "suggestions")
+            )
         } else {
             "s: stage suggestions".to_string()
         };

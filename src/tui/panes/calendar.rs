@@ -461,11 +461,7 @@ impl Pane for CalendarPane {
             Span::styled(heading, theme.title()),
             Span::styled(
                 format!("· {filters} "),
-                if narrowed {
-                    theme.warn()
-                } else {
-                    theme.dim()
-                },
+                if narrowed { theme.warn() } else { theme.dim() },
             ),
         ]);
         let block = Block::bordered().title(title).border_style(theme.border(view.active));

@@ -418,7 +418,9 @@ impl EditorView {
                 ("Enter on empty", "done"),
                 ("Esc", "stop picking"),
             ],
-            Mode::Note { .. } => vec![("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")],
+            Mode::Note { .. } => {
+                vec![("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")]
+            }
             Mode::AskDeeper => vec![
                 ("Enter", "save as is"),
                 ("type", "add a deeper cause"),

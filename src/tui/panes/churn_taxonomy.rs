@@ -149,8 +149,10 @@ impl TaxonomyView {
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let theme = view.theme;
         let retired = self.entries.iter().filter(|e| e.reason.retired).count();
-        let title =
-            format!(" Churn taxonomy · {} · {retired} retired ", crate::domain::count::of(self.entries.len(), "entry", "entries"));
+        let title = format!(
+            " Churn taxonomy · {} · {retired} retired ",
+            crate::domain::count::of(self.entries.len(), "entry", "entries")
+        );
         let block = Block::bordered().title(title).border_style(theme.border(view.active));
         let inner = block.inner(area);
         frame.render_widget(block, area);

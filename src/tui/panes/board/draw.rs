@@ -21,8 +21,8 @@ impl BoardPane {
         let len = stage_column.count();
         let cursor = self.cursors[column];
         let stuck = stage_column.stuck;
-        let position = (len > cursor.height)
-            .then(|| format!(" {}/{}", (cursor.selected + 1).min(len), len));
+        let position =
+            (len > cursor.height).then(|| format!(" {}/{}", (cursor.selected + 1).min(len), len));
         // From the fullest heading to the barest; the first that fits is
         // drawn. The stuck count outlives the ARR and the scroll position:
         // it is the one figure here that asks for action.
@@ -35,7 +35,8 @@ impl BoardPane {
             (format!(" · {len}"), None, None),
         ];
         let width_of = |(figures, flag, at): &(String, Option<String>, Option<&String>)| {
-            let flag = if stuck > 0 { flag.as_deref().map_or(0, crate::text::inert::width) } else { 0 };
+            let flag =
+                if stuck > 0 { flag.as_deref().map_or(0, crate::text::inert::width) } else { 0 };
             crate::text::inert::width(&title.content)
                 + crate::text::inert::width(figures)
                 + flag
