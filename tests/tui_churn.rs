@@ -442,6 +442,7 @@ fn a_question_mark_in_the_picker_opens_help_and_is_not_typed() {
             && keys.iter().any(|(key, what)| key == "Ctrl-X" && what.contains("discard"))),
         "help lists the editor's keys:\n{text}"
     );
+    assert_eq!(sections.len(), 1, "the report's keys do not apply while editing:\n{text}");
     key(&mut app, KeyCode::Esc); // closes help
     chars(&mut app, "get");
     key(&mut app, KeyCode::Enter);

@@ -6,10 +6,14 @@ use super::*;
 impl App {
     pub(super) fn help(&self) -> Popup {
         let pane = &self.panes[self.active];
+        let notes: Vec<(String, &'static str)> =
+            pane.help_notes().iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        if pane.typing() && !notes.is_empty() {
+            // A form has the keys (the chain editor): only its own apply.
+            return Popup::Help { sections: vec![(pane.help_notes_title(), notes)] };
+        }
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
-        let notes = pane.help_notes();
         if !notes.is_empty() {
-            let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
             sections.push((pane.help_notes_title(), notes));
         }
         sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
