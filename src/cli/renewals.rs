@@ -468,7 +468,8 @@ fn print_forecast(
     let headers = ["month", "contracts", "ATR", "expected", "only greens", "at risk", "unrated"];
     let percent = |h: Health| output::percent(bp_rate(probabilities.of(h)));
     println!(
-        "Renewal forecast from {first}, {months} months (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
+        "Renewal forecast from {first}, {} (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
+        crate::domain::count::of(months, "month", "months"),
         percent(Health::Green),
         percent(Health::Yellow),
         percent(Health::Orange),
@@ -478,7 +479,11 @@ fn print_forecast(
         forecast.book.iter().map(|m| figures_row(m.month.to_string(), &m.figures)).collect();
     rows.push(figures_row("total".into(), &forecast.book_total));
     output::print_table(&headers, &rows);
-    println!("\nBy CSM, over the {months} months");
+    if months == 1 {
+        println!("\nBy CSM, over the month");
+    } else {
+        println!("\nBy CSM, over the {months} months");
+    }
     let rows: Vec<Vec<String>> = forecast
         .by_csm
         .iter()

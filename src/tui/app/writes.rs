@@ -167,13 +167,19 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::Taxonomy(edit) => edit.describe(),
         Write::Potential { product, units: Some(units), .. } => {
-            format!("{name} {product} potential {units} units")
+            format!(
+                "{name} {product} potential {}",
+                crate::domain::count::of(*units, "unit", "units")
+            )
         }
         Write::Potential { product, units: None, .. } => {
             format!("{name} {product} potential cleared")
         }
         Write::AccountPotential { units: Some(units), .. } => {
-            format!("{name} account potential {units} units")
+            format!(
+                "{name} account potential {}",
+                crate::domain::count::of(*units, "unit", "units")
+            )
         }
         Write::AccountPotential { units: None, .. } => {
             format!("{name} account potential cleared")

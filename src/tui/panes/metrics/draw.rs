@@ -46,7 +46,12 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
     if let Some(data) = &pane.data {
         let p = data.period;
         title.push(Span::styled(
-            format!("· {} → {} ({} months) ", p.from(), p.to, p.months),
+            format!(
+                "· {} → {} ({}) ",
+                p.from(),
+                p.to,
+                crate::domain::count::of(p.months, "month", "months")
+            ),
             theme.dim(),
         ));
     }
