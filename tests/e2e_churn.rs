@@ -49,7 +49,8 @@ fn record_a_four_link_chain_quit_reopen_and_find_it() {
     screen.send(CTRL_S);
     let text = screen.wait_for("saved:");
     assert!(started.elapsed() < Duration::from_secs(60));
-    assert!(text.contains("Churn report"), "{text}");
+    // Saved, the editor hands back to where it was opened: the Book.
+    assert!(text.contains("Book of business"), "{text}");
     screen.quit();
 
     let mut screen = Screen::open(&db);
@@ -90,7 +91,7 @@ fn a_terminal_only_chain_is_refused() {
     let text = screen.wait_for("✗");
     assert!(text.contains("names only what happened"), "{text}");
     screen.send(ESC);
-    screen.wait_for("Churn report");
+    screen.wait_for("Book of business");
     screen.quit();
     let store = Store::open(&db).expect("reopen");
     assert!(store.churn_chains_for_account("A1").expect("chains").is_empty());

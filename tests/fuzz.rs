@@ -238,7 +238,7 @@ fn the_churn_editor_takes_any_sequence() {
                     prop_assert!(chain.check_etiology().is_ok(), "saved a chain that breaks the rule");
                     editor.mark_saved(1);
                 }
-                EditorEffect::Leave { .. } | EditorEffect::None => {}
+                EditorEffect::Leave { .. } | EditorEffect::Discard { .. } | EditorEffect::None => {}
             }
             let _ = editor.sentence();
             let _ = editor.picker_rows();

@@ -174,7 +174,7 @@ fn lists_renewals_and_payments_with_windows_billing_and_health() {
     let table = stdout(&cockpit(&book, &["renewals"]));
     assert!(table.contains("60-day window, 58 d left"), "{table}");
     assert!(table.contains("annual, year 3 of 3"), "{table}");
-    assert!(table.contains("2 renewals, ATR 140,000.00; 1 payments"), "{table}");
+    assert!(table.contains("2 renewals, ATR 140,000.00; 1 payment"), "{table}");
 }
 
 #[test]

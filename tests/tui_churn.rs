@@ -121,8 +121,11 @@ fn a_four_link_chain_is_recorded_from_the_account_with_the_keyboard() {
             ChainStatus::Saved
         )]
     );
+    // Saving goes back to where the editor was opened from.
+    assert_eq!(app.active_title(), "Account", "back where the chain was started");
+    key(&mut app, KeyCode::Char('7'));
     let text = at_80(&mut app);
-    assert!(text.contains("Churn report"), "the editor closed on the report:\n{text}");
+    assert!(text.contains("Churn report"), "the report has it:\n{text}");
     assert!(text.contains("Sales training"), "{text}");
     // The account view lists it.
     app.open_account("A2");
@@ -390,9 +393,83 @@ fn the_taxonomy_is_edited_in_the_app() {
     select_entry(&mut app, "New sponsor");
     key(&mut app, KeyCode::Char('X'));
     let text = screen(&app, 160, 48);
-    assert!(text.contains("\"New sponsor\" is used by 1 chain(s): retire it (d)"), "{text}");
+    assert!(text.contains("\"New sponsor\" is used by 1 chain: retire it (d)"), "{text}");
     assert!(app.store().churn_reason_by_label("New sponsor").expect("read").is_some());
     // Esc goes back to the report.
     key(&mut app, KeyCode::Esc);
     assert!(at_80(&mut app).contains("Churn report"));
+}
+
+#[test]
+fn a_draft_is_discarded_after_one_ask_and_the_editor_returns_to_its_caller() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    app.open_account("A1");
+    key(&mut app, KeyCode::Char('c'));
+    chars(&mut app, "budget");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc); // stop picking
+    key(&mut app, KeyCode::Esc); // leave, keeping a draft
+    assert_eq!(app.active_title(), "Account", "leaving goes back too");
+    assert_eq!(sentences(&app, "A1").len(), 1);
+    key(&mut app, KeyCode::Char('c'));
+    let text = at_80(&mut app);
+    assert!(text.contains("draft #"), "{text}");
+    assert!(text.contains("Ctrl-X discard draft"), "the footer offers it:\n{text}");
+    ctrl(&mut app, 'x');
+    let text = at_80(&mut app);
+    assert!(text.contains("Discard this draft?"), "asks first:\n{text}");
+    assert_eq!(sentences(&app, "A1").len(), 1, "not yet");
+    ctrl(&mut app, 'x');
+    assert!(sentences(&app, "A1").is_empty(), "the draft is gone");
+    assert_eq!(app.active_title(), "Account");
+}
+
+#[test]
+fn a_question_mark_in_the_picker_opens_help_and_is_not_typed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    app.open_account("A1");
+    key(&mut app, KeyCode::Char('c'));
+    chars(&mut app, "bud");
+    key(&mut app, KeyCode::Char('?'));
+    let text = at_80(&mut app);
+    let Some(cockpit::tui::popup::Popup::Help { sections }) = app.popup() else {
+        panic!("help is open:\n{text}")
+    };
+    assert!(
+        sections.iter().any(|(title, keys)| title == "Chain editor"
+            && keys.iter().any(|(key, what)| key == "Ctrl-X" && what.contains("discard"))),
+        "help lists the editor's keys:\n{text}"
+    );
+    assert_eq!(sections.len(), 1, "the report's keys do not apply while editing:\n{text}");
+    key(&mut app, KeyCode::Esc); // closes help
+    chars(&mut app, "get");
+    key(&mut app, KeyCode::Enter);
+    chars(&mut app, "price");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert_eq!(sentences(&app, "A1")[0].0, "Churned, due to Budget cut, due to Price / value");
+}
+
+#[test]
+fn the_editor_footer_is_never_cut_at_80_columns() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    app.open_account("A1");
+    key(&mut app, KeyCode::Char('c'));
+    chars(&mut app, "budget");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter); // done picking: the chain's own keys
+    let text = at_80(&mut app);
+    for hint in
+        ["Ctrl-S save", "Esc leave", "Ctrl-T churned/contracted", "Tab fields", "? all keys"]
+    {
+        assert!(text.contains(hint), "{hint:?} whole in the footer:\n{text}");
+    }
+    // No hint runs into the border or is broken over two lines.
+    let footer: Vec<&str> = text.lines().rev().skip(3).take(2).collect();
+    for line in footer {
+        assert!(!line.trim_end_matches('│').trim_end().ends_with("Ctrl-"), "{text}");
+    }
 }

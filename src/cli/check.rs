@@ -16,7 +16,11 @@ pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
     if problems.is_empty() {
         let [accounts, contracts, snapshots, notes] = store.book_counts()?;
         output::say(&format!(
-            "ok: {accounts} accounts, {contracts} contracts, {snapshots} snapshots, {notes} notes in {db}; no damage found"
+            "ok: {}, {}, {}, {} in {db}; no damage found",
+            crate::domain::count::of(accounts, "account", "accounts"),
+            crate::domain::count::of(contracts, "contract", "contracts"),
+            crate::domain::count::of(snapshots, "snapshot", "snapshots"),
+            crate::domain::count::of(notes, "note", "notes")
         ))?;
         return Ok(ExitCode::SUCCESS);
     }

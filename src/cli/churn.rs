@@ -7,7 +7,7 @@ use super::Context;
 use super::output::{self, print_json, print_table};
 use crate::domain::Money;
 use crate::domain::churn::{
-    BookChain, ChainLink, ChainStatus, ChurnChain, ChurnEvent, ReasonKind, TaxonomyEdit,
+    BookChain, ChainLink, ChainStatus, ChurnChain, ChurnEvent, Prefill, ReasonKind, TaxonomyEdit,
 };
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
 use anyhow::{Context as _, anyhow, bail};
@@ -140,10 +140,20 @@ fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
     let event = ChurnEvent::parse(&args.event).map_err(|e| anyhow!("--event {e}"))?;
     let date = parse_date("--date", &args.date)?;
     let (arr_lost, arr_source) = match &args.arr_lost {
-        Some(text) => (Money::parse_non_negative(text).map_err(|e| anyhow!("--arr-lost {e}"))?, ""),
-        None => match store.churn_event_proposal(&args.account)? {
-            Some(p) if p.event == event => (p.arr_lost, " (from the snapshots)"),
-            _ => (Money::ZERO, " (none given, none in the snapshots)"),
+        Some(text) => {
+            (Money::parse_non_negative(text).map_err(|e| anyhow!("--arr-lost {e}"))?, String::new())
+        }
+        None => match store.churn_prefill(&args.account, context.clock.today())? {
+            Some(Prefill::Drop(p)) if p.event == event => {
+                (p.arr_lost, " (from the snapshots)".to_string())
+            }
+            Some(Prefill::SaidNo { date, arr }) if event == ChurnEvent::Churned => {
+                (arr, format!(" (the ARR up for renewal on {date})"))
+            }
+            _ => match store.churn_event_proposal(&args.account)? {
+                Some(p) if p.event == event => (p.arr_lost, " (from the snapshots)".to_string()),
+                _ => (Money::ZERO, " (none given, none in the snapshots)".to_string()),
+            },
         },
     };
     let mut chain = ChurnChain::new(args.account.clone(), event, date, arr_lost);
@@ -183,6 +193,18 @@ fn record(context: &Context, args: RecordArgs) -> anyhow::Result<ExitCode> {
     if let Some(question) = chain.deeper_question() {
         output::say(&format!("ask: {question}"))?;
     }
+    // A churn recorded while the account still has ARR is legitimate (the
+    // customer said no before the contract ends) but also what a mistyped
+    // id looks like, so it is said, on standard error.
+    if event == ChurnEvent::Churned
+        && let Some(row) = store.book_row(&args.account, context.clock.today())?
+        && !row.arr.is_zero()
+    {
+        output::warn(&format!(
+            "note: {name} ({}) still has ARR {} in the book; fine if the customer said no before the contract ends, otherwise check the account id",
+            args.account, row.arr
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -213,8 +235,10 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     output::say(&format!(
-        "Churn, {period}: {} chain(s), {} account(s), ARR lost {}",
-        report.chains, report.accounts, report.arr_lost
+        "Churn, {period}: {}, {}, ARR lost {}",
+        crate::domain::count::of(report.chains, "chain", "chains"),
+        crate::domain::count::of(report.accounts, "account", "accounts"),
+        report.arr_lost
     ))?;
     output::say(&format!(
         "Controllable share of lost ARR: {} (controllable {} · uncontrollable {} · free text {})",

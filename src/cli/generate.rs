@@ -74,13 +74,13 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         out_file::place(&scratch.path().join(name), target, &context.db)?;
     }
     output::say(&format!(
-        "wrote {} accounts, {} snapshots ({} to {}), {} contracts, {} notes to {} in {:.2}s; ARR in {}: {}",
-        summary.accounts,
-        summary.snapshots,
+        "wrote {}, {} ({} to {}), {}, {} to {} in {:.2}s; ARR in {}: {}",
+        crate::domain::count::of(summary.accounts, "account", "accounts"),
+        crate::domain::count::of(summary.snapshots, "snapshot", "snapshots"),
         params.first_month(),
         params.last_month,
-        summary.contracts,
-        summary.notes,
+        crate::domain::count::of(summary.contracts, "contract", "contracts"),
+        crate::domain::count::of(summary.notes, "note", "notes"),
         args.out.display(),
         started.elapsed().as_secs_f64(),
         params.last_month,

@@ -211,9 +211,9 @@ fn product_note(product: Option<&str>) -> String {
 
 fn print_retention(r: &Retention, product: Option<&str>) -> std::io::Result<()> {
     output::say(&format!(
-        "Retention at {} (cohort: the {} accounts with ARR at the end of {}{})",
+        "Retention at {} (cohort: the {} with ARR at the end of {}{})",
         r.as_of,
-        r.cohort_accounts,
+        crate::domain::count::of(r.cohort_accounts, "account", "accounts"),
         r.cohort_month(),
         product_note(product)
     ))?;
@@ -229,7 +229,11 @@ fn print_retention(r: &Retention, product: Option<&str>) -> std::io::Result<()> 
         vec![
             "CRR".into(),
             output::percent(r.crr()),
-            format!("{} of {} accounts still paying", r.retained_accounts, r.cohort_accounts),
+            format!(
+                "{} of {} still paying",
+                r.retained_accounts,
+                crate::domain::count::of(r.cohort_accounts, "account", "accounts")
+            ),
         ],
         vec!["DRR".into(), output::percent(r.drr()), "cohort dollars now / then".into()],
     ];
@@ -352,7 +356,10 @@ fn renewals(store: &Store, args: RenewalsArgs) -> anyhow::Result<()> {
         vec![
             "ATR".into(),
             rates.atr.to_string(),
-            format!("{} contracts ending in the period", rates.atr_lines.len()),
+            format!(
+                "{} ending in the period",
+                crate::domain::count::of(rates.atr_lines.len(), "contract", "contracts")
+            ),
         ],
         vec![
             "renewed".into(),
@@ -415,10 +422,10 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
     let shares: Vec<String> =
         cuts.iter().map(|c| output::percent(crate::metrics::Rate::new(*c, 10_000))).collect();
     output::say(&format!(
-        "Pareto tiers at {} (cuts at {} of ARR; {} accounts with ARR, total {})",
+        "Pareto tiers at {} (cuts at {} of ARR; {} with ARR, total {})",
         p.as_of,
         shares.join(" and "),
-        p.ranked.len(),
+        crate::domain::count::of(p.ranked.len(), "account", "accounts"),
         p.total_arr
     ))?;
     let rows: Vec<Vec<String>> = p

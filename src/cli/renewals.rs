@@ -7,10 +7,11 @@
 
 use super::{Context, output};
 use crate::domain::config::{BasisPoints, Config};
-use crate::domain::month::add_months;
 use crate::domain::{Health, Money, Month};
 use crate::metrics::Rate;
-use crate::metrics::calibration::{PastRenewal, calibrate, surprises, waterfall};
+use crate::metrics::calibration::{
+    ErrorShown, PastRenewal, calibrate, history_since, surprises, waterfall,
+};
 use crate::metrics::forecast::{ForecastFigures, WHOLE_BP};
 use crate::metrics::windows::{
     CalendarEvent, CalendarFilter, EventKind, WindowStatus, window_openings,
@@ -28,8 +29,6 @@ const DEFAULT_DAYS: i64 = 180;
 const MAX_DAYS: i64 = 36_500;
 /// The most forecast months: fifty years.
 const MAX_MONTHS: i64 = 600;
-/// Years of ended renewals the calibration and surprises look back over.
-const HISTORY_YEARS: i32 = 3;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -91,6 +90,9 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if to < from {
         anyhow::bail!("--to {to} is before --from {from}");
     }
+    if args.mine {
+        mine_is_known(&store, &context.user)?;
+    }
     let filter = CalendarFilter {
         csm: args.mine.then(|| context.user.clone()),
         at_risk_only: args.at_risk,
@@ -124,11 +126,43 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &rows,
     )?;
     output::say(&format!(
-        "{} renewals, ATR {atr}; {} payments",
-        rows_of_kind(&events, "renewal"),
-        rows_of_kind(&events, "payment")
+        "{}, ATR {atr}; {}",
+        crate::domain::count::of(rows_of_kind(&events, "renewal"), "renewal", "renewals"),
+        crate::domain::count::of(rows_of_kind(&events, "payment"), "payment", "payments")
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A waterfall error in the table: the relative error, or the miss in
+/// money when nothing renewed, or "–" when nothing was forecast either.
+fn error_text(shown: ErrorShown) -> String {
+    match shown {
+        ErrorShown::Relative(rate) => output::percent(Some(rate)),
+        ErrorShown::Absolute(miss) => format!("+{miss}"),
+        ErrorShown::Nothing => output::percent(None),
+    }
+}
+
+/// `--mine` for a user no account is owned by would print an empty list
+/// that reads as "nothing renews": refused, saying where the name came from.
+fn mine_is_known(store: &crate::store::Store, user: &str) -> anyhow::Result<()> {
+    let csms = store.csm_names()?;
+    if csms.iter().any(|csm| csm == user) {
+        return Ok(());
+    }
+    const SHOWN: usize = 5;
+    let mut known: Vec<String> = csms.iter().take(SHOWN).map(|c| format!("{c:?}")).collect();
+    if csms.len() > SHOWN {
+        known.push(format!("{} more", csms.len() - SHOWN));
+    }
+    let known = if known.is_empty() {
+        "no account has a CSM yet".to_string()
+    } else {
+        format!("the book's CSMs: {}", known.join(", "))
+    };
+    anyhow::bail!(
+        "--mine: no account has CSM {user:?} (the user name, from COCKPIT_USER, else USER); set COCKPIT_USER to your name as the book spells it ({known})"
+    )
 }
 
 fn rows_of_kind(events: &[&CalendarEvent], word: &str) -> usize {
@@ -369,11 +403,14 @@ fn print_forecast(
     forecast.exact()?;
     let last_past = last_settled_month(today);
     let first_past = last_past.minus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
-    let since = add_months(today, -12 * HISTORY_YEARS).min(first_past.first_day());
-    let past = store.past_renewals(since, today)?;
+    // Calibration and the surprises read the shared window; the waterfall
+    // may reach further back when asked for more months.
+    let since = history_since(today);
+    let all_past = store.past_renewals(since.min(first_past.first_day()), today)?;
+    let past: Vec<PastRenewal> = all_past.iter().filter(|p| p.end_date >= since).cloned().collect();
     let probabilities = &config.renewal_probability_bp;
     let calibration = calibrate(&past, probabilities);
-    let falls = waterfall(&past, first_past, last_past, probabilities);
+    let falls = waterfall(&all_past, first_past, last_past, probabilities);
     let (quarters, surprise_list) = surprises(&past);
 
     if as_json {
@@ -415,6 +452,8 @@ fn print_forecast(
                 "actual": output::money(w.actual),
                 "forecast_error": output::rate(w.forecast_error),
                 "reforecast_error": output::rate(w.reforecast_error),
+                "forecast_miss": output::money(w.forecast_miss),
+                "reforecast_miss": output::money(w.reforecast_miss),
             })).collect::<Vec<_>>(),
             "surprises": {
                 "quarters": quarters.iter().map(|q| json!({
@@ -429,7 +468,8 @@ fn print_forecast(
     let headers = ["month", "contracts", "ATR", "expected", "only greens", "at risk", "unrated"];
     let percent = |h: Health| output::percent(bp_rate(probabilities.of(h)));
     output::say(&format!(
-        "Renewal forecast from {first}, {months} months (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
+        "Renewal forecast from {first}, {} (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
+        crate::domain::count::of(months, "month", "months"),
         percent(Health::Green),
         percent(Health::Yellow),
         percent(Health::Orange),
@@ -439,7 +479,11 @@ fn print_forecast(
         forecast.book.iter().map(|m| figures_row(m.month.to_string(), &m.figures)).collect();
     rows.push(figures_row("total".into(), &forecast.book_total));
     output::print_table(&headers, &rows)?;
-    output::say(&format!("\nBy CSM, over the {months} months"))?;
+    if months == 1 {
+        output::say("\nBy CSM, over the month")?;
+    } else {
+        output::say(&format!("\nBy CSM, over the {months} months"))?;
+    }
     let rows: Vec<Vec<String>> = forecast
         .by_csm
         .iter()
@@ -481,8 +525,8 @@ fn print_forecast(
                 w.forecast.to_string(),
                 w.reforecast.to_string(),
                 w.actual.to_string(),
-                output::percent(w.forecast_error),
-                output::percent(w.reforecast_error),
+                error_text(w.forecast_shown()),
+                error_text(w.reforecast_shown()),
             ]
         })
         .collect();

@@ -216,8 +216,8 @@ impl<R: Read> CsvInput<R> {
                 &self.file,
                 line,
                 format!(
-                    "the row has {} cells but the header has {}{hint}",
-                    self.record.len(),
+                    "the row has {} but the header has {}{hint}",
+                    crate::domain::count::of(self.record.len(), "cell", "cells"),
                     self.width
                 ),
             ));
@@ -435,7 +435,9 @@ mod tests {
     #[test]
     fn reports_short_rows_and_open_quotes_by_line() {
         let rows = open(b"account_id,name\nA1\nA2,\"Beta\n").expect("ok");
-        assert!(rows[0].as_ref().expect_err("short").starts_with("t.csv:2: the row has 1 cells"));
+        assert!(
+            rows[0].as_ref().expect_err("short").starts_with("t.csv:2: the row has 1 cell but")
+        );
         assert!(rows[1].is_ok());
         assert!(rows[2].as_ref().expect_err("open").contains("never closed"));
     }

@@ -166,6 +166,16 @@ pub fn calibrate(
         .collect()
 }
 
+/// Months of renewal history that calibration and the surprises read.
+pub const HISTORY_MONTHS: i32 = 24;
+
+/// The first day calibration and the surprises look at on `today`: the
+/// first of the month [`HISTORY_MONTHS`] before today's. The one window rule,
+/// so the cockpit and `renewals --forecast` show the same table.
+pub fn history_since(today: NaiveDate) -> NaiveDate {
+    Month::of(today).minus(HISTORY_MONTHS).first_day()
+}
+
 /// Plan vs re-forecast vs actual for the renewals ending in one past month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaterfallMonth {
@@ -183,6 +193,42 @@ pub struct WaterfallMonth {
     /// (forecast − actual) / actual; `None` when nothing renewed.
     pub forecast_error: Option<Rate>,
     pub reforecast_error: Option<Rate>,
+    /// forecast − actual, the miss in money: what tells a month forecast at
+    /// 4,428 whose renewals all failed from a month nobody expected anything of.
+    pub forecast_miss: Money,
+    pub reforecast_miss: Money,
+}
+
+/// A waterfall error as it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorShown {
+    /// Something renewed: the error relative to it.
+    Relative(Rate),
+    /// Nothing renewed but something was forecast: a relative error would
+    /// be infinite, so the miss in money (forecast − actual, positive).
+    Absolute(Money),
+    /// Nothing forecast, nothing renewed: no error to show.
+    Nothing,
+}
+
+impl WaterfallMonth {
+    /// The 90-day forecast's error as shown.
+    pub fn forecast_shown(&self) -> ErrorShown {
+        shown(self.forecast_error, self.forecast_miss)
+    }
+
+    /// The 30-day re-forecast's error as shown.
+    pub fn reforecast_shown(&self) -> ErrorShown {
+        shown(self.reforecast_error, self.reforecast_miss)
+    }
+}
+
+fn shown(error: Option<Rate>, miss: Money) -> ErrorShown {
+    match error {
+        Some(rate) => ErrorShown::Relative(rate),
+        None if miss.is_zero() => ErrorShown::Nothing,
+        None => ErrorShown::Absolute(miss),
+    }
 }
 
 /// The waterfall for every month from `first` to `last` (both included), with
@@ -231,6 +277,8 @@ pub fn waterfall(
                 actual,
                 forecast_error: error(planned.expected),
                 reforecast_error: error(replanned.expected),
+                forecast_miss: planned.expected - actual,
+                reforecast_miss: replanned.expected - actual,
             }
         })
         .collect()
@@ -419,6 +467,32 @@ mod tests {
         assert_eq!(feb.reforecast_error, Rate::new(2_300, 500));
         let march = months[2];
         assert_eq!((march.contracts, march.actual, march.forecast_error), (0, Money::ZERO, None));
+        assert_eq!(march.forecast_shown(), ErrorShown::Nothing);
+        assert_eq!(jan.forecast_shown(), ErrorShown::Relative(jan.forecast_error.expect("rate")));
+    }
+
+    #[test]
+    fn the_history_window_starts_on_the_first_of_a_month_two_years_back() {
+        assert_eq!(history_since(d(2026, 12, 7)), d(2024, 12, 1));
+        assert_eq!(history_since(d(2026, 1, 31)), d(2024, 1, 1));
+    }
+
+    #[test]
+    fn a_month_forecast_above_zero_that_renewed_nothing_shows_its_miss() {
+        let mut book = known_book();
+        // Every renewal of the book fails: nothing renewed in any month.
+        for renewal in &mut book {
+            renewal.outcome = Outcome::NotRenewed;
+        }
+        let p = Config::default().renewal_probability_bp;
+        let january = Month::of(d(2025, 1, 1));
+        let months = waterfall(&book, january, january, &p);
+        let jan = months[0];
+        assert_eq!(jan.actual, Money::ZERO);
+        assert!(jan.forecast > Money::ZERO);
+        assert_eq!(jan.forecast_error, None);
+        assert_eq!(jan.forecast_shown(), ErrorShown::Absolute(jan.forecast));
+        assert_eq!(jan.reforecast_shown(), ErrorShown::Absolute(jan.reforecast));
     }
 
     #[test]

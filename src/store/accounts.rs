@@ -184,6 +184,14 @@ impl Store {
         Ok(self.conn.query_row(&sql, params![today.to_string(), id], book_row).optional()?)
     }
 
+    /// The CSM names the book uses, in order (no empty name).
+    pub fn csm_names(&self) -> StoreResult<Vec<String>> {
+        let mut statement =
+            self.conn.prepare("SELECT DISTINCT csm FROM accounts WHERE csm <> '' ORDER BY csm")?;
+        let names = statement.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(names)
+    }
+
     /// Sets an account's CSM (farmer) and AM (hunter).
     pub fn set_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
         let changed = self.conn.execute(

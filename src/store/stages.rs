@@ -117,6 +117,16 @@ impl Store {
         self.write_stage_change(account_id, stage, &reason, who, at)
     }
 
+    /// Removes the history rows `who` wrote with `reason`, for a book whose
+    /// dated stage history is replayed after its accounts were imported:
+    /// the import's own "imported" entries are then not history (the demo).
+    pub fn forget_stage_changes(&self, who: &str, reason: &str) -> StoreResult<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM stage_changes WHERE who = ?1 AND reason = ?2",
+            params![who, reason],
+        )?)
+    }
+
     /// One stage change: the history row and the account's stage and *since*
     /// date, in one transaction.
     fn write_stage_change(

@@ -25,7 +25,7 @@ use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use loading::{FirstBook, first_book};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -87,6 +87,9 @@ pub struct App {
     stale: Vec<bool>,
     active: usize,
     previous: usize,
+    /// A form opened from another pane (the churn editor on the selected
+    /// account): its pane and the pane to return to once it closes.
+    return_after_edit: Option<(usize, usize)>,
     keymap: Keymap,
     popup: Option<Popup>,
     status: Option<Status>,
@@ -144,6 +147,7 @@ impl App {
             stale,
             active: 0,
             previous: 0,
+            return_after_edit: None,
             keymap,
             popup: None,
             status: None,
@@ -315,7 +319,12 @@ impl App {
         if self.panes[self.active].typing() {
             let (pane, mut cx) = self.cx_parts();
             let request = pane.type_key(key, &mut cx);
+            if matches!(request, Request::Ignored) && key.code == KeyCode::Char('?') {
+                self.update(Action::Help);
+                return;
+            }
             self.follow(request, None);
+            self.return_when_closed();
             return;
         }
         let scope = self.panes[self.active].scope();
@@ -460,7 +469,23 @@ impl App {
 
     /// Opens the churn chain editor on an account.
     pub fn open_churn(&mut self, id: &str) {
+        let caller = self.active;
         self.open_in_pane(|pane, cx| pane.open_churn(id, cx));
+        self.return_after_edit = (self.active != caller && self.panes[self.active].typing())
+            .then_some((self.active, caller));
+    }
+
+    /// Back to the pane a form was opened from, once the form has closed
+    /// (saved, left or discarded), so recording a churn from the Book ends
+    /// in the Book, not on the churn report.
+    fn return_when_closed(&mut self) {
+        let Some((form, caller)) = self.return_after_edit else { return };
+        if self.active != form {
+            self.return_after_edit = None;
+        } else if !self.panes[form].typing() {
+            self.return_after_edit = None;
+            self.activate(caller);
+        }
     }
 
     /// Offers `open` to each pane in turn and shows the first that takes it.

@@ -445,7 +445,13 @@ impl BookIndex {
             order.sort_by(|a, b| self.compare(Column::Arr, *b, *a));
         }
         if descending {
-            order.sort_by(|a, b| self.compare(column, *b, *a));
+            // Reversed, except that an account with no renewal stays last:
+            // it has no date to be early or late with.
+            let missing =
+                |i: u32| column == Column::Renewal && self.rows[i as usize].next_renewal.is_none();
+            order.sort_by(|a, b| {
+                missing(*a).cmp(&missing(*b)).then_with(|| self.compare(column, *b, *a))
+            });
         } else {
             order.sort_by(|a, b| self.compare(column, *a, *b));
         }

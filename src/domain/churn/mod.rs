@@ -20,5 +20,5 @@ pub use editor::{
     Candidate, ChainEditor, EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget,
     PickerRow,
 };
-pub use prefill::{EventProposal, propose_event};
+pub use prefill::{EventProposal, Prefill, choose_prefill, propose_event};
 pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind, TaxonomyEdit};

@@ -11,7 +11,8 @@ use crate::domain::Money;
 use crate::domain::Month;
 use crate::domain::churn::{
     BookChain, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, DEFAULT_TAXONOMY,
-    EventProposal, LinkCause, Reason, ReasonId, ReasonKind, TaxonomyEdit, propose_event,
+    EventProposal, LinkCause, Prefill, Reason, ReasonId, ReasonKind, TaxonomyEdit, choose_prefill,
+    propose_event,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Row, params};
@@ -147,10 +148,13 @@ impl Store {
         )?)
     }
 
-    /// How many chains (saved or draft) use this entry.
+    /// How many saved chains use this entry. A draft is not a use: it is
+    /// unfinished work that must not hold the taxonomy hostage.
     pub fn churn_reason_uses(&self, id: ReasonId) -> StoreResult<usize> {
         let count: i64 = self.conn.query_row(
-            "SELECT count(DISTINCT chain_id) FROM churn_links WHERE reason_id = ?1",
+            "SELECT count(DISTINCT l.chain_id) FROM churn_links l
+             JOIN churn_chains c ON c.id = l.chain_id
+             WHERE l.reason_id = ?1 AND c.status = 'saved'",
             [id],
             |r| r.get(0),
         )?;
@@ -269,11 +273,19 @@ impl Store {
         let uses = self.churn_reason_uses(reason.id)?;
         if uses > 0 {
             return Err(invalid(format!(
-                "{:?} is used by {uses} chain(s) and cannot be deleted; retire it to hide it from the picker",
-                reason.label
+                "{:?} is used by {} and cannot be deleted; retire it to hide it from the picker",
+                reason.label,
+                crate::domain::count::of(uses, "saved chain", "saved chains")
             )));
         }
-        self.conn.execute("DELETE FROM churn_reasons WHERE id = ?1", [reason.id])?;
+        // A draft that picked the entry keeps the words as free text.
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE churn_links SET reason_id = NULL, free_text = ?2 WHERE reason_id = ?1",
+            params![reason.id, reason.label],
+        )?;
+        tx.execute("DELETE FROM churn_reasons WHERE id = ?1", [reason.id])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -302,6 +314,31 @@ impl Store {
         Ok(propose_event(&history, Month(latest)))
     }
 
+    /// What the chain editor opens a new chain with: the snapshot drop dated
+    /// on the contract end behind it, or the renewal ahead for a customer
+    /// who said no while the ARR is still on the books.
+    pub fn churn_prefill(
+        &self,
+        account_id: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Option<Prefill>> {
+        let proposal = self.churn_event_proposal(account_id)?;
+        let mut statement = self.conn.prepare(
+            "SELECT COALESCE(terminated_on, end_date), sum(arr_cents) FROM contracts
+             WHERE account_id = ?1 GROUP BY 1 ORDER BY 1",
+        )?;
+        let ends = statement
+            .query_map([account_id], |r| Ok((r.get::<_, String>(0)?, Money(r.get(1)?))))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let ends: Vec<(NaiveDate, Money)> = ends
+            .into_iter()
+            .filter_map(|(date, arr)| {
+                NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok().map(|d| (d, arr))
+            })
+            .collect();
+        Ok(choose_prefill(proposal, &ends, today))
+    }
+
     // ---- chains ----
 
     /// Saves a chain as final. Refused when it breaks the etiology rule or its
@@ -313,7 +350,40 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<ChainId> {
         chain.check_etiology().map_err(|e| invalid(e.to_string()))?;
+        if chain.id.is_none()
+            && let Some(existing) = self.same_churn_event(chain)?
+        {
+            let product = if chain.product.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", chain.product)
+            };
+            return Err(invalid(format!(
+                "account {:?} already has saved chain #{existing} for {}{product}; edit that chain instead of recording a second one (`cockpit churn list {}` shows it)",
+                chain.account_id,
+                chain.event_date.format("%Y-%m-%d"),
+                chain.account_id
+            )));
+        }
         self.write_chain(chain, ChainStatus::Saved, who, at)
+    }
+
+    /// A saved chain of the same account, event date and product, which a
+    /// new chain would count twice in every report.
+    fn same_churn_event(&self, chain: &ChurnChain) -> StoreResult<Option<ChainId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM churn_chains WHERE account_id = ?1 AND event_date = ?2
+                 AND product = ?3 AND status = 'saved' ORDER BY id LIMIT 1",
+                params![
+                    chain.account_id,
+                    chain.event_date.format("%Y-%m-%d").to_string(),
+                    chain.product
+                ],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Keeps an unfinished chain as a draft (no rule applies yet). A saved

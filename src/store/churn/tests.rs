@@ -258,3 +258,50 @@ proptest! {
         prop_assert_eq!(added.description, note);
     }
 }
+
+#[test]
+fn a_second_chain_for_the_same_account_day_and_product_is_refused() {
+    let store = store();
+    let first = chain(&store, "A1", &["Budget cut"]);
+    let id = store.save_churn_chain(&first, "dana", at()).expect("save");
+    let again = chain(&store, "A1", &["New sponsor"]);
+    let error = store.save_churn_chain(&again, "dana", at()).expect_err("duplicate");
+    let text = error.to_string();
+    assert!(text.contains(&format!("already has saved chain #{id} for 2026-03-01")), "{text}");
+    // Another product, another day or another account is another event.
+    let mut other_product = again.clone();
+    other_product.product = "Analytics".into();
+    store.save_churn_chain(&other_product, "dana", at()).expect("other product");
+    let mut later = again.clone();
+    later.event_date = date("2026-06-30");
+    store.save_churn_chain(&later, "dana", at()).expect("other day");
+    store.save_churn_chain(&chain(&store, "B2", &["Budget cut"]), "lee", at()).expect("other");
+    // Editing the saved chain itself is no duplicate.
+    let mut edited = store.churn_chain(id).expect("load").expect("chain");
+    edited.links.push(link(&store, "New sponsor"));
+    store.save_churn_chain(&edited, "dana", at()).expect("edit");
+}
+
+#[test]
+fn a_draft_does_not_count_as_a_use_and_keeps_its_words_when_the_entry_goes() {
+    let store = store();
+    let reason =
+        store.add_churn_reason("Moved to a rival", ReasonKind::Controllable, "").expect("add");
+    let mut draft = chain(&store, "A1", &["Moved to a rival"]);
+    draft.links.truncate(1);
+    let draft_id = store.save_churn_draft(&draft, "dana", at()).expect("draft");
+    assert_eq!(store.churn_reason_uses(reason.id).expect("uses"), 0);
+    store.delete_churn_reason("Moved to a rival").expect("a draft does not block a delete");
+    let kept = store.churn_chain(draft_id).expect("load").expect("draft");
+    assert_eq!(kept.links[0].label(), "Moved to a rival");
+    assert!(kept.links[0].is_free_text());
+    // A saved chain still counts, and still blocks.
+    store.save_churn_chain(&chain(&store, "B2", &["Budget cut"]), "lee", at()).expect("save");
+    let budget = store.churn_reason_by_label("Budget cut").expect("query").expect("reason");
+    assert_eq!(store.churn_reason_uses(budget.id).expect("uses"), 1);
+    let error = store.delete_churn_reason("Budget cut").expect_err("in use");
+    assert!(error.to_string().contains("used by 1 saved chain and"), "{error}");
+    // The draft can be discarded.
+    store.discard_churn_draft(draft_id).expect("discard");
+    assert!(store.churn_chain(draft_id).expect("load").is_none());
+}

@@ -6,11 +6,15 @@ use super::*;
 impl App {
     pub(super) fn help(&self) -> Popup {
         let pane = &self.panes[self.active];
+        let notes: Vec<(String, &'static str)> =
+            pane.help_notes().iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        if pane.typing() && !notes.is_empty() {
+            // A form has the keys (the chain editor): only its own apply.
+            return Popup::Help { sections: vec![(pane.help_notes_title(), notes)] };
+        }
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
-        let notes = pane.help_notes();
         if !notes.is_empty() {
-            let notes = notes.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-            sections.push((format!("{} rule", pane.title()), notes));
+            sections.push((pane.help_notes_title(), notes));
         }
         sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
         sections.push(("Lists".to_string(), self.keymap.help(LIST)));
@@ -85,8 +89,8 @@ impl App {
                 let mut spans = vec![
                     Span::styled(format!(" {} ", self.db_label), theme.dim()),
                     Span::raw(format!(
-                        "· {} accounts · ARR {} ",
-                        self.book.len(),
+                        "· {} · ARR {} ",
+                        crate::domain::count::of(self.book.len(), "account", "accounts"),
                         self.book.total_arr().to_short()
                     )),
                     Span::styled(format!("· {} ", self.user), theme.dim()),

@@ -62,6 +62,7 @@ impl App {
                 Write::ChurnDraft { chain } => {
                     self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
                 }
+                Write::DiscardChurnDraft { id, .. } => self.store.discard_churn_draft(*id),
                 Write::Stage { account_id, stage, reason } => {
                     self.store.set_stage(account_id, *stage, reason, &self.user, now)
                 }
@@ -143,6 +144,7 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::Dismiss { .. } => format!("{name} suggestion dismissed"),
         Write::ChurnChain { chain } => format!("{name} churn chain: {}", chain.sentence()),
         Write::ChurnDraft { .. } => format!("{name} churn chain kept as a draft"),
+        Write::DiscardChurnDraft { .. } => format!("{name} churn draft discarded"),
         Write::Stage { stage, .. } => format!("{name} moved to {}", stage.as_str()),
         Write::StageSuggestion { suggestion, accept: true, .. } => {
             format!("{name} moved to {}", suggestion.suggested.as_str())
@@ -165,13 +167,19 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::Taxonomy(edit) => edit.describe(),
         Write::Potential { product, units: Some(units), .. } => {
-            format!("{name} {product} potential {units} units")
+            format!(
+                "{name} {product} potential {}",
+                crate::domain::count::of(*units, "unit", "units")
+            )
         }
         Write::Potential { product, units: None, .. } => {
             format!("{name} {product} potential cleared")
         }
         Write::AccountPotential { units: Some(units), .. } => {
-            format!("{name} account potential {units} units")
+            format!(
+                "{name} account potential {}",
+                crate::domain::count::of(*units, "unit", "units")
+            )
         }
         Write::AccountPotential { units: None, .. } => {
             format!("{name} account potential cleared")

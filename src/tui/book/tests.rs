@@ -108,6 +108,19 @@ fn sorting_both_ways_and_filters() {
 }
 
 #[test]
+fn accounts_with_no_renewal_sort_last_both_ways() {
+    let mut book = book();
+    let mut rows: Vec<BookRow> = (0..4).filter_map(|i| book.row(i).cloned()).collect();
+    rows[0].next_renewal = NaiveDate::from_ymd_opt(2025, 9, 1);
+    let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+    book = BookIndex::new(rows, &Config::default(), today, "ana");
+    book.sort_by(Column::Renewal);
+    assert_eq!(names(&book), ["Initech", "Acme", "Globex", "Umbrella"]);
+    book.sort_by(Column::Renewal);
+    assert_eq!(names(&book), ["Acme", "Initech", "Globex", "Umbrella"]);
+}
+
+#[test]
 fn one_csms_index_has_the_whole_books_tiers_and_totals() {
     // Ties at 300 and 150 rank by id; a zero ARR is the tail.
     let mut rows = vec![

@@ -341,8 +341,9 @@ impl AccountGrowth {
             out.push(dim("  no product ARR at the latest month".to_string()));
         }
         let any_product = self.lines.iter().any(|l| l.potential_units.is_some());
-        let default =
-            self.account_potential.map_or("not set".to_string(), |u| format!("{u} units"));
+        let default = self
+            .account_potential
+            .map_or("not set".to_string(), |u| crate::domain::count::of(u, "unit", "units"));
         let used = if any_product {
             "(product potentials take precedence)"
         } else {

@@ -489,7 +489,10 @@ impl Pane for BoardPane {
         let theme = view.theme;
         let Some(board) = &self.board else { return };
         let suggestions = if self.suggestions_loaded {
-            format!("{} suggestions (s)", self.suggestions.len())
+            format!(
+                "{} (s)",
+                crate::domain::count::of(self.suggestions.len(), "suggestion", "suggestions")
+            )
         } else {
             "s: stage suggestions".to_string()
         };
@@ -497,8 +500,8 @@ impl Pane for BoardPane {
             Span::styled(" 4A board ", theme.title()),
             Span::styled(
                 format!(
-                    "· {} accounts · ARR {} · {suggestions} ",
-                    board.total_accounts(),
+                    "· {} · ARR {} · {suggestions} ",
+                    crate::domain::count::of(board.total_accounts(), "account", "accounts"),
                     board.total_arr().to_short(),
                 ),
                 theme.dim(),

@@ -449,9 +449,9 @@ impl Pane for BookPane {
         // While the view is still being counted, the figures so far.
         let so_far = if book.is_counting() { "≥ " } else { "" };
         let totals = format!(
-            "{so_far}{} of {} accounts · ARR {so_far}{} of {} ",
+            "{so_far}{} of {} · ARR {so_far}{} of {} ",
             visible.len(),
-            book.len(),
+            crate::domain::count::of(book.len(), "account", "accounts"),
             book.visible_arr(),
             book.total_arr()
         );

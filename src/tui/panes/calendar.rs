@@ -441,8 +441,16 @@ impl Pane for CalendarPane {
         if self.at_risk {
             filters.push("at risk".to_string());
         }
-        let filters =
+        let mut filters =
             if filters.is_empty() { "whole book".to_string() } else { filters.join(", ") };
+        let mut narrowed = self.mine || self.in_window || self.at_risk;
+        // The forecast shows the scope `c` chose, not the calendar's filters.
+        if self.forecast_mode
+            && let Some(data) = &self.forecast
+        {
+            filters = data.scope_label(self.forecast_choice, &self.user);
+            narrowed = self.forecast_choice != 0;
+        }
         let month = Month::of(self.cursor);
         let heading = if self.forecast_mode {
             " Renewal forecast ".to_string()
@@ -453,11 +461,7 @@ impl Pane for CalendarPane {
             Span::styled(heading, theme.title()),
             Span::styled(
                 format!("· {filters} "),
-                if self.mine || self.in_window || self.at_risk {
-                    theme.warn()
-                } else {
-                    theme.dim()
-                },
+                if narrowed { theme.warn() } else { theme.dim() },
             ),
         ]);
         let block = Block::bordered().title(title).border_style(theme.border(view.active));

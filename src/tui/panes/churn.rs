@@ -175,8 +175,9 @@ impl ChurnPane {
             Span::styled(report.arr_lost.to_string(), theme.title()),
             Span::styled(
                 format!(
-                    " · {} accounts · {} chains · controllable ",
-                    report.accounts, report.chains
+                    " · {} · {} · controllable ",
+                    crate::domain::count::of(report.accounts, "account", "accounts"),
+                    crate::domain::count::of(report.chains, "chain", "chains")
                 ),
                 theme.dim(),
             ),
@@ -306,6 +307,14 @@ impl Pane for ChurnPane {
 
     fn keys(&self) -> &'static [(&'static str, Action)] {
         KEYS
+    }
+
+    fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
+        if self.editor.is_some() { crate::tui::panes::churn_editor::EDITOR_KEYS } else { &[] }
+    }
+
+    fn help_notes_title(&self) -> String {
+        "Chain editor".to_string()
     }
 
     fn hints(&self) -> &'static [Action] {

@@ -19,6 +19,27 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+/// Every key of the chain editor, for `?` help (the footer shows the few
+/// that fit).
+pub const EDITOR_KEYS: &[(&str, &str)] = &[
+    ("type", "pick a cause (ranked as you type)"),
+    ("Enter", "take the best match; change a link"),
+    ("Enter, empty", "close the picker"),
+    ("Ctrl-F", "keep the typed words as free text"),
+    ("↑ ↓", "choose a row, a link or a field"),
+    ("Alt-↑ Alt-↓", "move a link nearer or deeper"),
+    ("Ctrl-O Alt-O", "insert a link below or above"),
+    ("Del Ctrl-D", "remove the selected link"),
+    ("Ctrl-E", "change the selected link"),
+    ("Ctrl-N", "write the selected link's note"),
+    ("Ctrl-T", "churned or contracted"),
+    ("Tab", "event, date, ARR lost, product"),
+    ("Ctrl-U", "clear the text being typed"),
+    ("Ctrl-S", "save (the etiology rule applies)"),
+    ("Ctrl-X", "discard the draft (asks once)"),
+    ("Esc", "close the picker; leave (draft kept)"),
+];
+
 /// What the pane does after a key in the editor.
 #[derive(Debug)]
 pub enum Step {
@@ -51,8 +72,9 @@ impl EditorView {
         let editor = match chains.iter().find(|c| c.status == ChainStatus::Draft) {
             Some(draft) => ChainEditor::open(draft.clone(), &reasons),
             None => {
-                let proposal = cx.store.churn_event_proposal(account_id)?;
-                ChainEditor::new(account_id, &reasons, proposal, cx.clock.today())
+                let today = cx.clock.today();
+                let prefill = cx.store.churn_prefill(account_id, today)?;
+                ChainEditor::prefilled(account_id, &reasons, prefill, today)
             }
         };
         EditorView::wrap(editor, chains.iter().filter_map(|c| c.id).collect(), cx)
@@ -109,6 +131,10 @@ impl EditorView {
 
     /// A key typed in the editor.
     pub fn key(&mut self, key: KeyEvent) -> Step {
+        if self.asks_for_help(key) {
+            // The app opens help for a key the pane leaves alone.
+            return Step::Stay(Request::Ignored);
+        }
         let Some(op) = op_for(key) else { return Step::Stay(Request::None) };
         match self.editor.apply(op) {
             EditorEffect::None => Step::Stay(Request::None),
@@ -122,6 +148,28 @@ impl EditorView {
             EditorEffect::Leave { draft: None } => {
                 Step::Close(Request::Message("churn chain editor closed".to_string()))
             }
+            EditorEffect::Discard { draft_id: Some(id) } => {
+                let account_id = self.account_id().to_string();
+                Step::Close(Request::Write(vec![Write::DiscardChurnDraft { account_id, id }]))
+            }
+            EditorEffect::Discard { draft_id: None } => {
+                Step::Close(Request::Message("new churn chain discarded".to_string()))
+            }
+        }
+    }
+
+    /// `?` is help wherever it cannot be text: the picker (no cause has a
+    /// question mark), the chain, the event; a note, the product, the date
+    /// and the amount take it as typed.
+    fn asks_for_help(&self, key: KeyEvent) -> bool {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if key.code != KeyCode::Char('?') || !plain {
+            return false;
+        }
+        match self.editor.mode() {
+            Mode::Picking { .. } | Mode::AskDeeper => true,
+            Mode::Note { .. } => false,
+            Mode::Browse => matches!(self.editor.focus(), Field::Links | Field::Event),
         }
     }
 
@@ -158,8 +206,8 @@ impl EditorView {
         let width = usize::from(inner.width);
         let sentence = wrap_words(&editor.sentence(), width.saturating_sub(2).max(10));
         let sentence_height = u16::try_from(sentence.len().min(4)).unwrap_or(4);
-        let hint_lines = self.hints(theme);
         let hint_height: u16 = if width >= 120 { 1 } else { 2 };
+        let hint_lines = self.hints(theme, width, usize::from(hint_height));
         let message_height = editor.message().map_or(1, |m| {
             let lines = wrap_words(&format!(" ✗ {}", m.text), width).len().clamp(1, 3);
             u16::try_from(lines).unwrap_or(1)
@@ -204,7 +252,7 @@ impl EditorView {
             None => Line::from(""),
         };
         frame.render_widget(Paragraph::new(message_line).wrap(Wrap { trim: true }), message);
-        frame.render_widget(Paragraph::new(hint_lines).wrap(Wrap { trim: true }), hints);
+        frame.render_widget(Paragraph::new(hint_lines), hints);
     }
 
     fn fields_line(&self, theme: Theme) -> Line<'static> {
@@ -356,9 +404,13 @@ impl EditorView {
         lines
     }
 
-    fn hints(&self, theme: Theme) -> Vec<Line<'static>> {
-        let keys: &[(&str, &str)] = match self.editor.mode() {
-            Mode::Picking { .. } => &[
+    /// The footer: the mode's keys, most needed first, packed whole into
+    /// `lines` lines of `width` cells (a hint is never cut; those that do
+    /// not fit are left to `?`, which is always shown).
+    fn hints(&self, theme: Theme, width: usize, lines: usize) -> Vec<Line<'static>> {
+        let drafty = self.editor.chain().status == ChainStatus::Draft;
+        let keys: Vec<(&str, &str)> = match self.editor.mode() {
+            Mode::Picking { .. } => vec![
                 ("Enter", "take best match"),
                 ("↑↓", "choose"),
                 ("Ctrl-F", "keep as free text"),
@@ -366,31 +418,62 @@ impl EditorView {
                 ("Enter on empty", "done"),
                 ("Esc", "stop picking"),
             ],
-            Mode::Note { .. } => &[("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")],
-            Mode::AskDeeper => &[
+            Mode::Note { .. } => {
+                vec![("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")]
+            }
+            Mode::AskDeeper => vec![
                 ("Enter", "save as is"),
                 ("type", "add a deeper cause"),
                 ("Esc", "back to the chain"),
             ],
-            Mode::Browse => &[
-                ("Ctrl-S", "save"),
-                ("Esc", "leave (draft kept)"),
-                ("type", "add cause"),
-                ("Enter", "change"),
-                ("Del", "remove"),
-                ("Alt-↑↓", "reorder"),
-                ("Ctrl-O/Alt-O", "insert below/above"),
-                ("Ctrl-N", "note"),
-                ("Ctrl-T", "churned/contracted"),
-                ("Tab", "fields"),
-            ],
+            Mode::Browse => {
+                let mut keys = vec![
+                    ("Ctrl-S", "save"),
+                    ("Esc", "leave"),
+                    ("type", "add cause"),
+                    ("Enter", "change"),
+                    ("Del", "remove"),
+                ];
+                if drafty {
+                    keys.push(("Ctrl-X", "discard draft"));
+                }
+                keys.extend([
+                    ("Ctrl-T", "churned/contracted"),
+                    ("Ctrl-N", "note"),
+                    ("Tab", "fields"),
+                    ("Alt-↑↓", "reorder"),
+                    ("Ctrl-O/Alt-O", "insert below/above"),
+                ]);
+                keys
+            }
         };
-        let mut spans = Vec::new();
-        for (key, what) in keys {
-            spans.push(Span::styled(format!(" {key}"), theme.key()));
-            spans.push(Span::styled(format!(" {what} "), theme.dim()));
+        let help: (&str, &str) = ("?", "all keys");
+        let cells = |(key, what): &(&str, &str)| {
+            crate::text::inert::width(key) + crate::text::inert::width(what) + 3
+        };
+        let lines = lines.max(1);
+        let mut used = vec![0_usize; lines];
+        used[lines - 1] = cells(&help);
+        let mut placed: Vec<Vec<(&str, &str)>> = vec![Vec::new(); lines];
+        for hint in keys {
+            if let Some(line) = (0..lines).find(|&l| used[l] + cells(&hint) <= width) {
+                used[line] += cells(&hint);
+                placed[line].push(hint);
+            }
         }
-        vec![Line::from(spans)]
+        placed[lines - 1].push(help);
+        placed
+            .into_iter()
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let mut spans = Vec::new();
+                for (key, what) in line {
+                    spans.push(Span::styled(format!(" {key}"), theme.key()));
+                    spans.push(Span::styled(format!(" {what} "), theme.dim()));
+                }
+                Line::from(spans)
+            })
+            .collect()
     }
 }
 
@@ -423,6 +506,7 @@ pub fn op_for(key: KeyEvent) -> Option<EditorOp> {
             'f' => EditorOp::ConfirmFreeText,
             'e' => EditorOp::ChangeLink,
             'a' => EditorOp::AddLink,
+            'x' => EditorOp::Discard,
             _ => return None,
         },
         KeyCode::Char(c) if alt => match c {

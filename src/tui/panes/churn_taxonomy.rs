@@ -132,8 +132,8 @@ impl TaxonomyView {
                         write(TaxonomyEdit::Retire { label, retired: !entry.reason.retired })
                     }
                     KeyCode::Char('X') if entry.uses > 0 => Some(Request::Message(format!(
-                        "{label:?} is used by {} chain(s): retire it (d) to hide it from the picker",
-                        entry.uses
+                        "{label:?} is used by {}: retire it (d) to hide it from the picker",
+                        crate::domain::count::of(entry.uses, "chain", "chains")
                     ))),
                     KeyCode::Char('X') => Some(Request::Popup(Popup::Confirm {
                         message: format!("Delete the churn reason {label:?}? No chain uses it."),
@@ -149,8 +149,10 @@ impl TaxonomyView {
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let theme = view.theme;
         let retired = self.entries.iter().filter(|e| e.reason.retired).count();
-        let title =
-            format!(" Churn taxonomy · {} entries · {retired} retired ", self.entries.len());
+        let title = format!(
+            " Churn taxonomy · {} · {retired} retired ",
+            crate::domain::count::of(self.entries.len(), "entry", "entries")
+        );
         let block = Block::bordered().title(title).border_style(theme.border(view.active));
         let inner = block.inner(area);
         frame.render_widget(block, area);

@@ -10,8 +10,8 @@
 use crate::domain::{Config, Health, Money, Month};
 use crate::metrics::Rate;
 use crate::metrics::calibration::{
-    ColourCalibration, PastRenewal, SurpriseQuarter, WaterfallMonth, calibrate, surprises,
-    waterfall,
+    ColourCalibration, ErrorShown, PastRenewal, SurpriseQuarter, WaterfallMonth, calibrate,
+    history_since, surprises, waterfall,
 };
 use crate::metrics::forecast::{Forecast, ForecastFigures, MonthForecast};
 use crate::store::Store;
@@ -24,8 +24,6 @@ use ratatui::text::{Line, Span};
 pub const FORECAST_MONTHS: u32 = 12;
 /// Past months in the waterfall.
 pub const WATERFALL_MONTHS: i32 = 12;
-/// How far back calibration and surprises look.
-pub const HISTORY_MONTHS: i32 = 24;
 
 /// Everything the forecast view shows, loaded once.
 #[derive(Debug, Clone)]
@@ -43,7 +41,7 @@ impl ForecastData {
     pub fn load(store: &Store, today: NaiveDate, config: &Config) -> anyhow::Result<ForecastData> {
         let this_month = Month::of(today);
         let forecast = store.forecast(this_month, FORECAST_MONTHS, config)?;
-        let since = this_month.minus(HISTORY_MONTHS).first_day();
+        let since = history_since(today);
         let past = store.past_renewals(since, today)?;
         let probabilities = &config.renewal_probability_bp;
         let calibration = calibrate(&past, probabilities);
@@ -72,6 +70,17 @@ impl ForecastData {
                 (format!("CSM {name}"), &csm.months, csm.total)
             }
             None => ("the book".to_string(), &self.forecast.book, self.forecast.book_total),
+        }
+    }
+
+    /// What the chosen scope is, for the pane's title: "whole book",
+    /// "mine (Maya Okafor)" only when the numbers are `user`'s, else "CSM …".
+    pub fn scope_label(&self, choice: usize, user: &str) -> String {
+        match choice.checked_sub(1).and_then(|i| self.forecast.by_csm.get(i)) {
+            Some(csm) if csm.csm == user && !user.is_empty() => format!("mine ({user})"),
+            Some(csm) if csm.csm.is_empty() => "(no CSM)".to_string(),
+            Some(csm) => format!("CSM {}", csm.csm),
+            None => "whole book".to_string(),
         }
     }
 
@@ -121,7 +130,7 @@ impl ForecastData {
             )));
         }
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled("Per CSM, next 12 months", theme.title())));
+        lines.push(Line::from(Span::styled("Per CSM, next 12 months · whole book", theme.title())));
         lines.push(Line::from(Span::styled(
             format!("{:<14} {:>9} {:>9} {:>19}", "CSM", "ATR", "Expected", "Range greens…all"),
             theme.header(),
@@ -149,7 +158,7 @@ impl ForecastData {
     pub fn history_lines(&self, theme: Theme) -> Vec<Line<'static>> {
         let mut lines = vec![
             Line::from(vec![
-                Span::styled("Calibration", theme.title()),
+                Span::styled("Calibration · whole book", theme.title()),
                 Span::styled(
                     format!("  health 90 days before the end · since {}", self.since),
                     theme.dim(),
@@ -177,7 +186,7 @@ impl ForecastData {
         }
         lines.push(Line::from(""));
         lines.push(Line::from(vec![
-            Span::styled("Waterfall", theme.title()),
+            Span::styled("Waterfall · whole book", theme.title()),
             Span::styled("  forecast 90 d before · re-forecast 30 d before · actual", theme.dim()),
         ]));
         lines.push(Line::from(Span::styled(
@@ -187,7 +196,11 @@ impl ForecastData {
             ),
             theme.header(),
         )));
-        let error = |rate: Option<Rate>| rate.map_or_else(|| "—".to_string(), |r| r.to_percent(1));
+        let error = |shown: ErrorShown| match shown {
+            ErrorShown::Relative(rate) => rate.to_percent(1),
+            ErrorShown::Absolute(miss) => format!("+{}", miss.to_short()),
+            ErrorShown::Nothing => "—".to_string(),
+        };
         for month in &self.waterfall {
             let mut text = format!(
                 "{:<8} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7}",
@@ -197,8 +210,8 @@ impl ForecastData {
                 month.forecast.to_short(),
                 month.reforecast.to_short(),
                 month.actual.to_short(),
-                error(month.forecast_error),
-                error(month.reforecast_error),
+                error(month.forecast_shown()),
+                error(month.reforecast_shown()),
             );
             if month.pending > 0 {
                 text.push_str(&format!(" +{} pending", month.pending));
@@ -207,7 +220,7 @@ impl ForecastData {
         }
         lines.push(Line::from(""));
         lines.push(Line::from(vec![
-            Span::styled("Surprise non-renewals", theme.title()),
+            Span::styled("Surprise non-renewals · whole book", theme.title()),
             Span::styled("  green or yellow 90 d before, then lost", theme.dim()),
         ]));
         if self.quarters.is_empty() {

@@ -124,6 +124,10 @@ pub enum Write {
     ChurnDraft {
         chain: ChurnChain,
     },
+    DiscardChurnDraft {
+        account_id: String,
+        id: crate::domain::churn::ChainId,
+    },
     Stage {
         account_id: String,
         stage: Stage,
@@ -213,7 +217,8 @@ impl Write {
             | Write::Trial { account_id, .. }
             | Write::Takeaway { account_id, .. }
             | Write::SuccessPlan { account_id, .. }
-            | Write::PlanCurrent { account_id, .. } => account_id,
+            | Write::PlanCurrent { account_id, .. }
+            | Write::DiscardChurnDraft { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",
         }
@@ -310,6 +315,11 @@ pub trait Pane {
     /// Notes shown under the pane's keys in `?` help (a rule, a legend).
     fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
         &[]
+    }
+
+    /// The heading of [`Pane::help_notes`] in `?` help.
+    fn help_notes_title(&self) -> String {
+        format!("{} rule", self.title())
     }
     /// Draws the pane's state. Reads only.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>);

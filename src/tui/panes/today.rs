@@ -198,7 +198,12 @@ impl Pane for TodayPane {
         let title = Line::from(vec![
             Span::styled(" Today ", theme.title()),
             Span::styled(
-                format!("· {} · {} rows for {} ", view.today, self.rows.len(), self.user),
+                format!(
+                    "· {} · {} for {} ",
+                    view.today,
+                    crate::domain::count::of(self.rows.len(), "row", "rows"),
+                    self.user
+                ),
                 theme.dim(),
             ),
         ]);
@@ -234,7 +239,10 @@ impl Pane for TodayPane {
                 lines.push(Line::from("  or take accounts over with o (owners) in the Book (2)."));
             } else {
                 lines.push(Line::from(Span::styled(
-                    format!("  Nothing needs you today across your {} accounts.", self.my_accounts),
+                    format!(
+                        "  Nothing needs you today across your {}.",
+                        crate::domain::count::of(self.my_accounts, "account", "accounts")
+                    ),
                     theme.ok(),
                 )));
             }

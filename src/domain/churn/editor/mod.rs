@@ -18,7 +18,7 @@ pub use ops::{EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget, P
 pub use picker::Candidate;
 
 use super::chain::{ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
-use super::prefill::EventProposal;
+use super::prefill::{EventProposal, Prefill};
 use super::taxonomy::{Reason, ReasonKind};
 use crate::domain::Money;
 use chrono::NaiveDate;
@@ -39,6 +39,8 @@ pub struct ChainEditor {
     dirty: bool,
     /// Set when Esc was pressed once on unsaved edits of a saved chain.
     discard_armed: bool,
+    /// Set when Discard was pressed once; the next Discard throws the draft away.
+    drop_draft_armed: bool,
     matcher: Matcher,
 }
 
@@ -51,19 +53,34 @@ impl ChainEditor {
         proposal: Option<EventProposal>,
         today: NaiveDate,
     ) -> ChainEditor {
-        let chain = match proposal {
-            Some(p) => ChurnChain::new(account_id, p.event, p.date, p.arr_lost),
+        ChainEditor::prefilled(account_id, taxonomy, proposal.map(Prefill::Drop), today)
+    }
+
+    /// A new chain for an account, prefilled with what the book says: the
+    /// drop in its snapshots, or the renewal a customer just said no to.
+    pub fn prefilled(
+        account_id: impl Into<String>,
+        taxonomy: &[Reason],
+        prefill: Option<Prefill>,
+        today: NaiveDate,
+    ) -> ChainEditor {
+        let chain = match prefill {
+            Some(p) => ChurnChain::new(account_id, p.event(), p.date(), p.arr_lost()),
             None => ChurnChain::new(account_id, ChurnEvent::Churned, today, Money::ZERO),
         };
         let mut editor = ChainEditor::open(chain, taxonomy);
-        if let Some(p) = proposal {
-            editor.message = Some(Message {
-                level: Level::Info,
-                text: format!(
-                    "From the snapshots: ARR {} → {} ({} lost); check the date and amount",
-                    p.arr_before, p.arr_after, p.arr_lost
-                ),
-            });
+        let text = match prefill {
+            Some(Prefill::Drop(p)) => Some(format!(
+                "From the snapshots: ARR {} → {} ({} lost); check the date and amount",
+                p.arr_before, p.arr_after, p.arr_lost
+            )),
+            Some(Prefill::SaidNo { date, arr }) => Some(format!(
+                "ARR still on the books: the renewal of {date} puts {arr} at stake; check the date and amount"
+            )),
+            None => None,
+        };
+        if let Some(text) = text {
+            editor.message = Some(Message { level: Level::Info, text });
         }
         editor
     }
@@ -82,6 +99,7 @@ impl ChainEditor {
             message: None,
             dirty: false,
             discard_armed: false,
+            drop_draft_armed: false,
             matcher: Matcher::new(Config::DEFAULT),
         };
         editor.set_taxonomy(taxonomy);
@@ -218,6 +236,9 @@ impl ChainEditor {
         if op != EditorOp::Cancel {
             self.discard_armed = false;
         }
+        if op != EditorOp::Discard {
+            self.drop_draft_armed = false;
+        }
         match self.mode.clone() {
             Mode::Picking { .. } => self.apply_picking(op),
             Mode::Note { index, text } => self.apply_note(op, index, text),
@@ -298,6 +319,7 @@ impl ChainEditor {
             },
             EditorOp::Cancel => return self.leave(),
             EditorOp::Save => return self.save(),
+            EditorOp::Discard => return self.discard(),
         }
         EditorEffect::None
     }
@@ -554,6 +576,29 @@ impl ChainEditor {
         let mut chain = self.chain.clone();
         chain.status = ChainStatus::Saved;
         EditorEffect::Save(chain)
+    }
+
+    /// A draft (or a chain never stored) can be thrown away, after one
+    /// confirmation; a saved chain cannot.
+    fn discard(&mut self) -> EditorEffect {
+        if self.chain.status == ChainStatus::Saved && self.chain.id.is_some() {
+            self.say(
+                Level::Warning,
+                "A saved chain is kept: Esc leaves it as it was saved".to_string(),
+            );
+            return EditorEffect::None;
+        }
+        if !self.drop_draft_armed {
+            self.drop_draft_armed = true;
+            let what = if self.chain.id.is_some() { "this draft" } else { "this new chain" };
+            self.say(
+                Level::Warning,
+                format!("Discard {what}? Ctrl-X again throws it away; any other key keeps it"),
+            );
+            return EditorEffect::None;
+        }
+        self.drop_draft_armed = false;
+        EditorEffect::Discard { draft_id: self.chain.id }
     }
 
     fn leave(&mut self) -> EditorEffect {

@@ -98,6 +98,8 @@ pub enum EditorOp {
     Cancel,
     /// Save the chain (the etiology rule applies; the soft check asks once).
     Save,
+    /// Throw the draft (or the new chain) away; asks once, the second press does it.
+    Discard,
 }
 
 /// What the caller must do after an operation.
@@ -109,6 +111,10 @@ pub enum EditorEffect {
     /// Close the editor; keep this draft if there is one.
     Leave {
         draft: Option<ChurnChain>,
+    },
+    /// Close the editor and delete the stored draft with this id, if any.
+    Discard {
+        draft_id: Option<i64>,
     },
 }
 

@@ -278,6 +278,47 @@ fn leaving_keeps_a_draft_of_a_new_chain_but_never_overwrites_a_saved_one() {
     assert_eq!(editor.apply(EditorOp::Cancel), EditorEffect::Leave { draft: None });
 }
 
+#[test]
+fn a_draft_is_discarded_on_the_second_ask_and_a_saved_chain_never() {
+    let mut draft = ChurnChain::new("A1", ChurnEvent::Churned, today(), Money::ZERO);
+    draft.id = Some(7);
+    draft.status = ChainStatus::Draft;
+    let mut editor = ChainEditor::open(draft.clone(), &taxonomy());
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::None, "asks first");
+    assert_eq!(editor.message().map(|m| m.level), Some(Level::Warning));
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::Discard { draft_id: Some(7) });
+    // Any other key between the two presses keeps the draft.
+    let mut editor = ChainEditor::open(draft.clone(), &taxonomy());
+    editor.apply(EditorOp::Discard);
+    editor.apply(EditorOp::Type('b'));
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::None, "asks again");
+    // A new chain, never stored, is simply dropped.
+    let mut editor = editor_new();
+    editor.apply(EditorOp::Discard);
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::Discard { draft_id: None });
+    // A saved chain is kept.
+    let mut saved = draft;
+    saved.status = ChainStatus::Saved;
+    let mut editor = ChainEditor::open(saved, &taxonomy());
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::None);
+    assert_eq!(editor.apply(EditorOp::Discard), EditorEffect::None);
+}
+
+#[test]
+fn a_customer_who_said_no_opens_on_the_renewal_at_stake() {
+    let date = NaiveDate::from_ymd_opt(2027, 1, 31).expect("date");
+    let prefill = Prefill::SaidNo { date, arr: Money::from_units(9_000) };
+    let editor = ChainEditor::prefilled("A1", &taxonomy(), Some(prefill), today());
+    assert_eq!(editor.date_text(), "2027-01-31");
+    assert_eq!(editor.arr_text(), "9000");
+    assert_eq!(editor.chain().event, ChurnEvent::Churned);
+    assert!(editor.message().is_some_and(|m| m.text.contains("renewal of 2027-01-31")));
+}
+
+fn editor_new() -> ChainEditor {
+    editor()
+}
+
 fn op_strategy() -> impl Strategy<Value = EditorOp> {
     prop_oneof![
         Just(EditorOp::FocusNext),
@@ -288,6 +329,7 @@ fn op_strategy() -> impl Strategy<Value = EditorOp> {
         prop::sample::select(vec!['s', 'p', 'o', 'n', ' ', 'f', 'a', 'i', 'l'])
             .prop_map(EditorOp::Type),
         Just(EditorOp::Backspace),
+        Just(EditorOp::Discard),
         Just(EditorOp::ClearText),
         Just(EditorOp::Up),
         Just(EditorOp::Down),

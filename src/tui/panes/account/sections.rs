@@ -297,10 +297,10 @@ impl AccountPane {
         let absorption = match absorption_bp(row) {
             -1 => "—".to_string(),
             bp => format!(
-                "{}% ({} of {} units)",
+                "{}% ({} of {})",
                 bp / 100,
                 row.units,
-                row.potential_units.unwrap_or(0)
+                crate::domain::count::of(row.potential_units.unwrap_or(0), "unit", "units")
             ),
         };
         let flags = if row.flags.any() { row.flags.names().join(", ") } else { "none".to_string() };

@@ -14,31 +14,43 @@ impl BoardPane {
     ) -> Line<'static> {
         let stage_column = &board.columns[column];
         let focused = column == self.column && !self.showing_suggestions;
-        let mut spans = vec![
-            Span::styled(
-                format!("{} {}", stage_column.stage.number(), stage_column.stage.title()),
-                if focused { theme.key() } else { theme.header() },
-            ),
-            Span::styled(
-                format!(" · {} · {}", stage_column.count(), stage_column.arr.to_short()),
-                theme.dim(),
-            ),
-        ];
-        if stage_column.stuck > 0 {
-            spans.push(Span::styled(format!(" · ⚑{} stuck", stage_column.stuck), theme.warn()));
-        }
+        let title = Span::styled(
+            format!("{} {}", stage_column.stage.number(), stage_column.stage.title()),
+            if focused { theme.key() } else { theme.header() },
+        );
         let len = stage_column.count();
         let cursor = self.cursors[column];
-        if len > cursor.height {
-            spans.push(Span::styled(
-                format!(" {}/{}", (cursor.selected + 1).min(len), len),
-                theme.dim(),
-            ));
+        let stuck = stage_column.stuck;
+        let position =
+            (len > cursor.height).then(|| format!(" {}/{}", (cursor.selected + 1).min(len), len));
+        // From the fullest heading to the barest; the first that fits is
+        // drawn. The stuck count outlives the ARR and the scroll position:
+        // it is the one figure here that asks for action.
+        let arr = stage_column.arr.to_short();
+        let candidates: [(String, Option<String>, Option<&String>); 5] = [
+            (format!(" · {len} · {arr}"), Some(format!(" · ⚑{stuck} stuck")), position.as_ref()),
+            (format!(" · {len} · {arr}"), Some(format!(" · ⚑{stuck} stuck")), None),
+            (format!(" · {len} · {arr}"), Some(format!(" ⚑{stuck}")), None),
+            (format!(" · {len}"), Some(format!(" ⚑{stuck}")), None),
+            (format!(" · {len}"), None, None),
+        ];
+        let width_of = |(figures, flag, at): &(String, Option<String>, Option<&String>)| {
+            let flag =
+                if stuck > 0 { flag.as_deref().map_or(0, crate::text::inert::width) } else { 0 };
+            crate::text::inert::width(&title.content)
+                + crate::text::inert::width(figures)
+                + flag
+                + at.map_or(0, |p| crate::text::inert::width(p))
+        };
+        let last = candidates.len() - 1;
+        let chosen = candidates.iter().position(|c| width_of(c) <= width).unwrap_or(last);
+        let (figures, flag, at) = &candidates[chosen];
+        let mut spans = vec![title, Span::styled(figures.clone(), theme.dim())];
+        if let (true, Some(flag)) = (stuck > 0, flag) {
+            spans.push(Span::styled(flag.clone(), theme.warn()));
         }
-        let text: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        if text > width {
-            // Keep the stage and count; drop the rest.
-            spans.truncate(2);
+        if let Some(at) = at {
+            spans.push(Span::styled((*at).clone(), theme.dim()));
         }
         Line::from(spans)
     }

@@ -46,7 +46,12 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
     if let Some(data) = &pane.data {
         let p = data.period;
         title.push(Span::styled(
-            format!("· {} → {} ({} months) ", p.from(), p.to, p.months),
+            format!(
+                "· {} → {} ({}) ",
+                p.from(),
+                p.to,
+                crate::domain::count::of(p.months, "month", "months")
+            ),
             theme.dim(),
         ));
     }
@@ -223,7 +228,11 @@ fn retention(
             format!("At {}, cohort of {}", r.as_of, r.cohort_month()),
             theme.header(),
         )),
-        Line::from(format!("  {} accounts · {} then", r.cohort_accounts, r.cohort_arr.to_short())),
+        Line::from(format!(
+            "  {} · {} then",
+            crate::domain::count::of(r.cohort_accounts, "account", "accounts"),
+            r.cohort_arr.to_short()
+        )),
         Line::from(Span::styled(
             format!("{}NRR {:>7}  {} now", marker(s == 0), rate(r.nrr()), r.current_arr.to_short()),
             item_style(s == 0, theme),
@@ -537,8 +546,9 @@ fn renewals(
         Line::from(""),
         Line::from(Span::styled(
             format!(
-                "  {} contracts up for renewal, {} out-year payments.",
-                r.contracts_up, r.payments_count
+                "  {} up for renewal, {}.",
+                crate::domain::count::of(r.contracts_up, "contract", "contracts"),
+                crate::domain::count::of(r.payments_count, "out-year payment", "out-year payments")
             ),
             theme.dim(),
         )),
