@@ -12,7 +12,9 @@
 -- * chains_fts holds each churn chain's causes (taxonomy labels and free
 --   text) and their comments, keyed by the chain's id.
 --
--- Diacritics are folded, so "Munchen" finds "München".
+-- Diacritics are folded, so "Munchen" finds "München". The SQL here is
+-- kept to what older SQLite tools read too (no ORDER BY inside an
+-- aggregate), so the book still opens in them.
 
 CREATE VIRTUAL TABLE notes_fts USING fts5(
     text, content = 'notes', content_rowid = 'id',
@@ -68,10 +70,11 @@ END;
 -- each with its comment.
 CREATE VIEW chain_text (chain_id, body) AS
     SELECT c.id, trim(c.event || ' ' || c.product || ' · ' || coalesce((
-        SELECT group_concat(trim(coalesce(r.label, l.free_text, '') || ' ' || l.note), ' · '
-                            ORDER BY l.position)
-        FROM churn_links AS l LEFT JOIN churn_reasons AS r ON r.id = l.reason_id
-        WHERE l.chain_id = c.id
+        SELECT group_concat(cause, ' · ') FROM (
+            SELECT trim(coalesce(r.label, l.free_text, '') || ' ' || l.note) AS cause
+            FROM churn_links AS l LEFT JOIN churn_reasons AS r ON r.id = l.reason_id
+            WHERE l.chain_id = c.id ORDER BY l.position
+        )
     ), ''))
     FROM churn_chains AS c;
 
