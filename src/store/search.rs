@@ -13,7 +13,7 @@ use super::accounts::time_of;
 use super::{Store, StoreResult};
 use crate::domain::NoteKind;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::ops::Range;
 
 /// What a hit is.
@@ -51,7 +51,8 @@ pub struct SearchResults {
     /// The words searched for, lowercased.
     pub terms: Vec<String>,
     pub groups: Vec<SearchGroup>,
-    /// Notes that match in the whole book (the groups hold the newest few).
+    /// Notes that match in the whole book (the groups hold the newest
+    /// few), counted up to [`COUNT_CAP`] + 1 (more than the cap).
     pub notes_matched: u64,
     /// Notes held in the groups.
     pub notes_shown: u64,
@@ -73,6 +74,59 @@ pub fn query_terms(query: &str) -> Vec<String> {
 /// The FTS5 query for `terms`: every word, as a prefix, must occur.
 fn fts_query(terms: &[String]) -> String {
     terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ")
+}
+
+/// The most whole words a typed word is expanded into in the notes.
+const MOST_WORDS: usize = 32;
+
+/// Up to how many matching notes are counted (more is "more than").
+pub const COUNT_CAP: u64 = 10_000;
+
+/// The FTS5 query for the notes: each typed word as the whole words of the
+/// notes it begins (`(a OR b)`), which the index reads newest first and
+/// stops after the first screen. A word that begins more than
+/// [`MOST_WORDS`] words stays a prefix query when it has three letters or
+/// more (slower, but whole), and matches only itself when shorter.
+fn notes_query(conn: &Connection, terms: &[String]) -> StoreResult<String> {
+    let mut next_word = conn.prepare_cached(
+        "SELECT term FROM notes_words WHERE term >= ?1 AND term < ?2 LIMIT 1",
+    )?;
+    let mut parts = Vec::with_capacity(terms.len());
+    for term in terms {
+        let mut upper = term.clone();
+        let last = upper.pop().map_or(0, u32::from);
+        upper.push(char::from_u32(last + 1).unwrap_or(char::MAX));
+        // Word by word: the least word after `w` is `w0`, '0' being the
+        // smallest character a word holds (the tokenizer splits at every
+        // character below it). `term > w` would read all of `w`'s notes.
+        let mut words: Vec<String> = Vec::new();
+        let mut from = term.clone();
+        while words.len() <= MOST_WORDS {
+            let word: Option<String> =
+                next_word.query_row(params![from, upper], |row| row.get(0)).optional()?;
+            let Some(word) = word else { break };
+            from = format!("{word}0");
+            words.push(word);
+        }
+        let part = if words.len() <= MOST_WORDS {
+            let mut words: Vec<String> = words.iter().map(|w| quoted(w)).collect();
+            if words.is_empty() {
+                words.push(quoted(term));
+            }
+            format!("({})", words.join(" OR "))
+        } else if term.chars().count() >= 3 {
+            format!("{}*", quoted(term))
+        } else {
+            quoted(term)
+        };
+        parts.push(part);
+    }
+    Ok(parts.join(" AND "))
+}
+
+/// A word as an FTS5 string.
+fn quoted(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
 }
 
 /// The byte ranges of `text`'s words that start with one of `terms` (as
@@ -113,7 +167,7 @@ WITH
     SELECT a.id AS account_id FROM accounts_fts f JOIN accounts a ON a.id = f.id
     WHERE accounts_fts MATCH ?1 LIMIT ?2
   ),
-  noted AS (SELECT rowid AS id FROM notes_fts WHERE notes_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2),
+  noted AS (SELECT rowid AS id FROM notes_fts WHERE notes_fts MATCH ?3 ORDER BY rowid DESC LIMIT ?2),
   chained AS (SELECT rowid AS id FROM chains_fts WHERE chains_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2),
   hits (account_id, what, at, kind, who, text, chain, draft) AS (
     SELECT account_id, 0, NULL, NULL, NULL, NULL, NULL, NULL FROM named
@@ -143,9 +197,10 @@ impl Store {
             return Ok(SearchResults::default());
         }
         let fts = fts_query(&terms);
+        let in_notes = notes_query(&self.conn, &terms)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut statement = self.conn.prepare_cached(SEARCH)?;
-        let mut rows = statement.query(params![fts, limit])?;
+        let mut rows = statement.query(params![fts, limit, in_notes])?;
         let mut groups: Vec<SearchGroup> = Vec::new();
         let mut notes_shown = 0;
         while let Some(row) = rows.next()? {
@@ -186,9 +241,12 @@ impl Store {
         let notes_matched = if notes_shown < limit as u64 {
             notes_shown
         } else {
+            // Read newest first and stopped at the cap: a count of every
+            // note holding a common word would read them all.
             self.conn.query_row(
-                "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ?1",
-                [&fts],
+                "SELECT count(*) FROM (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?1
+                                       ORDER BY rowid DESC LIMIT ?2)",
+                params![in_notes, COUNT_CAP as i64 + 1],
                 |row| row.get::<_, i64>(0),
             )? as u64
         };

@@ -22,6 +22,12 @@ CREATE VIRTUAL TABLE notes_fts USING fts5(
 );
 INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');
 
+-- The words the notes hold, for turning a typed word's start into the
+-- whole words it begins (a search of those stops after the first screen;
+-- a prefix query would read every matching note first). The `instance`
+-- kind reads one entry to find the next word; `row` would count them all.
+CREATE VIRTUAL TABLE notes_words USING fts5vocab (notes_fts, instance);
+
 CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
     INSERT INTO notes_fts (rowid, text) VALUES (new.id, new.text);
 END;

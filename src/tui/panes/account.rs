@@ -57,7 +57,6 @@ const HINTS: &[Action] = &[
     Action::SetHealth,
     Action::LogTouch,
     Action::AcceptSuggestion,
-    Action::EditOwners,
     Action::Help,
 ];
 

@@ -1,5 +1,5 @@
 //! The note reader: one timeline entry (a note, a health or a stage change)
-//! opened whole over the account view — its kind, who and when, the
+//! opened whole in place of the account view — its kind, who and when, the
 //! account, and the full text wrapped to the window — scrolled with the
 //! list keys and closed with Esc. Also the word wrapping the timeline uses,
 //! so an entry wraps the same way in both.
@@ -7,7 +7,6 @@
 use crate::text::inert;
 use crate::tui::action::Action;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::centered;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -45,20 +44,15 @@ pub struct Reader {
     pub scroll: usize,
 }
 
-/// The widest the reader grows: a comfortable line length.
-const MAX_WIDTH: u16 = 100;
+/// The widest the text grows: a comfortable line length.
+const MAX_WIDTH: usize = 100;
 
 impl Reader {
-    /// Where the reader sits inside the account view's `area`.
-    pub fn frame(area: Rect) -> Rect {
-        let width = area.width.saturating_sub(4).min(MAX_WIDTH);
-        centered(area, width, area.height.saturating_sub(2))
-    }
-
-    /// The text area inside the frame: the border and two lines of heading.
+    /// The text's width and height inside the account view's `area`: the
+    /// border, a margin each side and two lines of heading.
     fn text_area(area: Rect) -> (usize, usize) {
-        let frame = Self::frame(area);
-        (usize::from(frame.width.saturating_sub(4)), usize::from(frame.height.saturating_sub(5)))
+        let width = usize::from(area.width.saturating_sub(4)).min(MAX_WIDTH);
+        (width, usize::from(area.height.saturating_sub(4)))
     }
 
     fn max_scroll(&self, area: Rect) -> usize {
@@ -86,7 +80,7 @@ impl Reader {
 
     /// Draws the reader over `area` (the account view's). Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-        let outer = Self::frame(area);
+        let outer = area;
         let (width, height) = Self::text_area(area);
         let lines = wrap(&self.text, width);
         let scroll = self.scroll.min(lines.len().saturating_sub(height));

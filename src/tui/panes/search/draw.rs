@@ -3,7 +3,7 @@
 //! highlighted. Reads the search's state only.
 
 use super::{Row, SearchView};
-use crate::store::search::{HitKind, SearchGroup, SearchHit, match_ranges};
+use crate::store::search::{COUNT_CAP, HitKind, SearchGroup, SearchHit, match_ranges};
 use crate::text::inert;
 use crate::tui::paste;
 use crate::tui::theme::Theme;
@@ -31,8 +31,9 @@ pub fn highlighted(text: &str, terms: &[String], width: usize, base: Style) -> V
     let mut start = 0;
     let mut spans = Vec::new();
     let mut room = width;
+    // Only when the first match would not show whole.
     if let Some(first) = ranges.first()
-        && cells(&flat[..first.start]) > width / 3
+        && cells(&flat[..first.end]) > width.saturating_sub(width / 4)
     {
         // Back from the match to a word start about a quarter of the line.
         let mut back = 0;
@@ -81,6 +82,19 @@ pub fn highlighted(text: &str, terms: &[String], width: usize, base: Style) -> V
     spans
 }
 
+/// `n` with thousands separated: 10,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, c) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl SearchView {
     /// How many result rows fit in `area` (the pane's).
     pub fn page(area: Rect) -> usize {
@@ -92,7 +106,7 @@ impl SearchView {
         let by_name = group.hits.iter().any(|h| h.kind == HitKind::Account);
         let count = group.hits.iter().filter(|h| h.kind != HitKind::Account).count();
         let tail = match count {
-            0 => "name matches".to_string(),
+            0 => "matches by name or id".to_string(),
             1 => "1 match".to_string(),
             n => format!("{n} matches"),
         };
@@ -123,7 +137,7 @@ impl SearchView {
         let (kind, who) = match &hit.kind {
             HitKind::Note { kind, who } => (kind.as_str().replace('_', " "), who.clone()),
             HitKind::Chain { event, draft, .. } => {
-                (format!("{event}{}", if *draft { " (draft)" } else { "" }), String::new())
+                (event.clone(), if *draft { "draft".to_string() } else { String::new() })
             }
             HitKind::Account => (String::new(), String::new()),
         };
@@ -165,14 +179,18 @@ impl SearchView {
             if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
         };
         let accounts = plural(results.groups.len() as u64, "account", "accounts");
-        let notes = plural(results.notes_matched, "note", "notes");
+        let notes = if results.notes_matched > COUNT_CAP {
+            format!("more than {} notes match", grouped(COUNT_CAP))
+        } else {
+            plural(results.notes_matched, "note matches", "notes match")
+        };
         let text = if results.notes_matched > results.notes_shown {
             format!(
-                " {notes} match, the latest {} shown here in {accounts}; add a word to narrow",
+                " {notes}; the latest {} are shown, in {accounts} — add a word to narrow",
                 results.notes_shown
             )
         } else {
-            format!(" {notes} match · {accounts}")
+            format!(" {notes} · {accounts}")
         };
         Line::from(Span::styled(text, theme.dim()))
     }
