@@ -48,8 +48,23 @@ pub fn highlighted(text: &str, terms: &[String], width: usize, base: Style) -> V
         if let Some(space) = flat[start..first.start].find(' ') {
             start += space + 1;
         }
-        spans.push(Span::styled("…", base));
-        room = room.saturating_sub(1);
+        // A text that ends soon after shows more of what came before.
+        let mut tail = cells(&flat[start..]);
+        for (index, c) in flat[..start].char_indices().rev() {
+            let w = c.width().unwrap_or(0);
+            if tail + w + 1 > width {
+                break;
+            }
+            tail += w;
+            start = index;
+        }
+        while flat[start..].starts_with(' ') {
+            start += 1;
+        }
+        if start > 0 {
+            spans.push(Span::styled("…", base));
+            room = room.saturating_sub(1);
+        }
     }
     let shown_text = &flat[start..];
     let cut = cells(shown_text) > room;
@@ -256,6 +271,9 @@ mod tests {
         assert!(line.starts_with('…') && line.contains("renewal"), "{line}");
         assert_eq!(marked, vec!["renewal"]);
         assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= 40, "{line}");
+        let text = "A long preamble about many other things, then: Renewal is in May.";
+        let (line, _) = text_of(&highlighted(text, &terms, 40, Style::new()));
+        assert_eq!(line, "…other things, then: Renewal is in May.", "filled from before");
         let (line, marked) = text_of(&highlighted("Renewal\nagreed", &terms, 40, Style::new()));
         assert_eq!((line.as_str(), marked), ("Renewal agreed", vec!["Renewal".to_string()]));
     }
