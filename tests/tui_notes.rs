@@ -59,7 +59,13 @@ fn fixture(dir: &Path) -> PathBuf {
     );
     let at = |day| today().and_hms_opt(9, 0, 0).expect("time").and_utc() - chrono::Days::new(day);
     store
-        .add_note("A2", NoteKind::Call, "Discussed the renewal price with Acme's reseller", "ana", at(3))
+        .add_note(
+            "A2",
+            NoteKind::Call,
+            "Discussed the renewal price with Acme's reseller",
+            "ana",
+            at(3),
+        )
         .expect("note");
     let mut chain = ChurnChain::new(
         "A3",
@@ -241,7 +247,8 @@ fn search_open_and_read_in_the_real_terminal() {
 fn search_first_screen_timing() {
     let Ok(path) = std::env::var("COCKPIT_SEARCH_DB") else { return };
     let store = Store::open(Path::new(&path)).expect("open");
-    for query in ["renewal", "the", "r", "escalated customer", "dashboards regional", "A0000", "zzz"]
+    for query in
+        ["renewal", "the", "r", "escalated customer", "dashboards regional", "A0000", "zzz"]
     {
         let _ = store.search_book(query, 200).expect("warm");
         let start = std::time::Instant::now();

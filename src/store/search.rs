@@ -88,9 +88,8 @@ pub const COUNT_CAP: u64 = 10_000;
 /// [`MOST_WORDS`] words stays a prefix query when it has three letters or
 /// more (slower, but whole), and matches only itself when shorter.
 fn notes_query(conn: &Connection, terms: &[String]) -> StoreResult<String> {
-    let mut next_word = conn.prepare_cached(
-        "SELECT term FROM notes_words WHERE term >= ?1 AND term < ?2 LIMIT 1",
-    )?;
+    let mut next_word =
+        conn.prepare_cached("SELECT term FROM notes_words WHERE term >= ?1 AND term < ?2 LIMIT 1")?;
     let mut parts = Vec::with_capacity(terms.len());
     for term in terms {
         let mut upper = term.clone();
@@ -283,10 +282,7 @@ fn refill_sql(table: &str) -> Option<(&'static str, &'static str)> {
 
 /// Drops the search triggers of `table` (empty, about to be bulk loaded);
 /// `None` for a table without a search index.
-pub(super) fn suspend_index(
-    conn: &Connection,
-    table: &str,
-) -> StoreResult<Option<SuspendedIndex>> {
+pub(super) fn suspend_index(conn: &Connection, table: &str) -> StoreResult<Option<SuspendedIndex>> {
     let Some((table, _)) = refill_sql(table) else { return Ok(None) };
     let mut statement = conn.prepare(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1

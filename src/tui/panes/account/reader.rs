@@ -25,7 +25,9 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             lines.push(String::new());
             continue;
         }
-        lines.extend(textwrap::wrap(paragraph.trim_end(), width).into_iter().map(|l| l.into_owned()));
+        lines.extend(
+            textwrap::wrap(paragraph.trim_end(), width).into_iter().map(|l| l.into_owned()),
+        );
     }
     lines
 }

@@ -102,7 +102,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (index, c) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -237,7 +237,11 @@ impl SearchView {
         let page = Self::page(area);
         for (index, row) in self.rows.iter().enumerate().skip(self.offset).take(page) {
             if let Some(line) = self.row_line(*row, width, theme) {
-                lines.push(if index == self.selected { line.style(theme.selected()) } else { line });
+                lines.push(if index == self.selected {
+                    line.style(theme.selected())
+                } else {
+                    line
+                });
             }
         }
         frame.render_widget(Paragraph::new(lines), inner);
