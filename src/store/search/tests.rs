@@ -233,3 +233,22 @@ fn a_version_7_book_gets_its_index_filled_on_upgrade() {
     assert_eq!(found_notes(&store, "kickoff"), vec!["Kickoff with the new sponsor"]);
     assert_eq!(store.search_book("acme", 5).expect("search").groups.len(), 1);
 }
+
+#[test]
+fn a_short_word_that_begins_too_many_words_matches_only_itself() {
+    let store = book();
+    let many: Vec<String> = (1..=40).map(|n| format!("xa{n}")).collect();
+    store.add_note("A1", NoteKind::Note, &many.join(" "), "ana", at(1)).expect("note");
+    store.add_note("B2", NoteKind::Note, "plan x agreed", "ana", at(2)).expect("note");
+    store.add_note("C3", NoteKind::Note, "xa is a word too", "ana", at(3)).expect("note");
+    // "xa" begins 41 words: only the word itself.
+    assert_eq!(found_notes(&store, "xa"), vec!["xa is a word too"]);
+    // "xa1" begins 11 (xa1, xa10…xa19): each is searched.
+    assert_eq!(found_notes(&store, "xa1").len(), 1);
+    assert_eq!(found_notes(&store, "xa40").len(), 1);
+    // A longer word that begins many words stays a prefix: all of them.
+    let long: Vec<String> = (1..=40).map(|n| format!("budget{n}")).collect();
+    store.add_note("B2", NoteKind::Note, &long.join(" "), "ana", at(4)).expect("note");
+    store.add_note("C3", NoteKind::Note, "budgetary review", "ana", at(5)).expect("note");
+    assert_eq!(found_notes(&store, "budget").len(), 2);
+}
