@@ -127,6 +127,9 @@ pub struct BulkImport<'s> {
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.
     deferred_indexes: Vec<String>,
+    /// Search indexes left behind by a bulk load into an empty table and
+    /// filled in one statement with the deferred indexes.
+    deferred_search: Vec<super::search::SuspendedIndex>,
     /// The snapshot writer, prepared once: millions of rows go through it.
     snapshot_statement: Option<rusqlite::Statement<'s>>,
     /// The snapshot triggers were dropped for a bulk load and must be created
@@ -202,6 +205,7 @@ impl Store {
             conn: &self.conn,
             finished: false,
             deferred_indexes: Vec::new(),
+            deferred_search: Vec::new(),
             snapshot_statement: None,
             triggers_suspended: false,
             left_wal,
@@ -520,6 +524,7 @@ impl BulkImport<'_> {
             self.conn.execute_batch(&format!("DROP INDEX \"{}\"", index.replace('"', "\"\"")))?;
             self.deferred_indexes.push(sql);
         }
+        self.deferred_search.extend(super::search::suspend_index(self.conn, name)?);
         Ok(true)
     }
 
@@ -527,6 +532,9 @@ impl BulkImport<'_> {
     pub fn rebuild_indexes(&mut self) -> StoreResult<()> {
         for sql in std::mem::take(&mut self.deferred_indexes) {
             self.conn.execute_batch(&sql)?;
+        }
+        for index in std::mem::take(&mut self.deferred_search) {
+            index.resume(self.conn)?;
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
     ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), None),
     ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), None),
     ("today_facts", include_str!("migrations/007_today_facts.sql"), Some(snapshot_trends)),
+    ("search", include_str!("migrations/008_search.sql"), None),
 ];
 
 /// Creates the snapshot triggers and builds every account's ARR series.
@@ -30,6 +31,10 @@ fn snapshot_series(conn: &Connection) -> StoreResult<()> {
 fn snapshot_trends(conn: &Connection) -> StoreResult<()> {
     super::bulk::refresh_snapshot_facts(conn)
 }
+
+/// The migrations, for tests that build an older book.
+#[cfg(test)]
+pub(super) const MIGRATIONS_FOR_TESTS: &[(&str, &str, Option<Step>)] = MIGRATIONS;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

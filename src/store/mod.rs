@@ -19,6 +19,7 @@ mod open;
 pub mod opportunities;
 pub mod potentials;
 pub mod renewals;
+pub mod search;
 mod series;
 pub mod snapshots;
 mod sound;

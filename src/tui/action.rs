@@ -38,6 +38,8 @@ pub enum Action {
     Back,
     /// Type to search the list.
     Search,
+    /// Search notes, account names and churn chains across the whole book.
+    SearchBook,
     /// Sort by the next column.
     SortNext,
     /// Sort by the previous column.
@@ -171,6 +173,7 @@ impl Action {
             Action::Open => "open",
             Action::Back => "back",
             Action::Search => "search",
+            Action::SearchBook => "search notes, names and chains in the whole book",
             Action::SortNext => "sort: next column",
             Action::SortPrev => "sort: previous column",
             Action::SortReverse => "sort: reverse",
@@ -247,6 +250,7 @@ impl Action {
             Action::Open => "open",
             Action::Back => "back",
             Action::Search => "search",
+            Action::SearchBook => "search all",
             Action::SortNext => "sort",
             Action::SortReverse => "reverse",
             Action::FilterMine => "mine",

@@ -29,13 +29,14 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 
 mod damage;
 mod draw;
 mod live;
 mod loading;
 mod paste;
+mod search;
 mod writes;
 
 /// A line in the status bar: information or an error.
@@ -119,6 +120,8 @@ pub struct App {
     /// The focused pane still shows what was there before an outside change
     /// (it had a form or popup open): read again once that closes.
     refresh_due: bool,
+    /// The search across the whole book, over the focused pane when open.
+    search: panes::search::SearchView,
 }
 
 impl App {
@@ -163,6 +166,7 @@ impl App {
             seen_version: None,
             outside_reload: false,
             refresh_due: false,
+            search: panes::search::SearchView::default(),
         };
         if app.store.path().as_os_str() != ":memory:" {
             app.seen_version = app.store.data_version().ok();
@@ -316,6 +320,10 @@ impl App {
             }
             return;
         }
+        if self.search.is_open() {
+            self.search_key(key);
+            return;
+        }
         if self.panes[self.active].typing() {
             let (pane, mut cx) = self.cx_parts();
             let request = pane.type_key(key, &mut cx);
@@ -335,7 +343,7 @@ impl App {
     }
 
     fn handle_mouse(&mut self, mouse: MouseEvent) {
-        if self.popup.is_some() {
+        if self.popup.is_some() || self.search.is_open() {
             return;
         }
         let regions = Regions::of(self.area);
@@ -389,6 +397,7 @@ impl App {
                 self.ensure_whole_book();
                 self.popup = Some(Popup::jump(&self.book));
             }
+            Action::SearchBook => self.search.show(&self.store),
             other => {
                 let (pane, mut cx) = self.cx_parts();
                 let request = pane.update(other, &mut cx);

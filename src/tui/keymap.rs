@@ -84,6 +84,8 @@ pub const GLOBAL_KEYS: &[(&str, Action)] = &[
     ("backtab", Action::PrevPane),
     ("ctrl-k", Action::Jump),
     (":", Action::Jump),
+    ("ctrl-f", Action::SearchBook),
+    ("/", Action::SearchBook),
     ("1", Action::GoToPane(0)),
     ("2", Action::GoToPane(1)),
     ("3", Action::GoToPane(2)),

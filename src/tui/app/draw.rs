@@ -71,6 +71,10 @@ impl App {
             }
             frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
         }
+        if self.search.is_open() {
+            self.search.draw(frame, regions.pane, theme);
+            frame.render_widget(Clear, regions.hints);
+        }
         // Status: the message, or the database, the book and the filter.
         let line = match &self.status {
             Some(Status { text, error: true }) => {

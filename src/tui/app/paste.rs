@@ -16,6 +16,10 @@ impl App {
             }
             return;
         }
+        if self.search.is_open() {
+            self.search.paste(text, &self.store);
+            return;
+        }
         if self.panes[self.active].typing() {
             let (pane, mut cx) = self.cx_parts();
             let request = pane.paste(text, &mut cx);

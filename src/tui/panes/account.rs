@@ -4,6 +4,10 @@
 //! contracts (renewals and out-year payments marked), and ARR by product
 //! with the I/R/U bookings per year as stacked bars. Everything is read once
 //! when the account opens or changes; drawing only lays it out.
+//!
+//! The timeline is a list: each entry (a note, a health or a stage change)
+//! is one item, wrapped to the pane's width; Enter opens the selected entry
+//! whole in the reader (`reader.rs`).
 
 use crate::domain::{Contract, Money, Month, Note};
 use crate::metrics::health_signals::Suggestion;
@@ -24,7 +28,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::collections::BTreeMap;
 
+pub mod reader;
 mod sections;
+mod timeline;
+
+use reader::Reader;
 
 const KEYS: &[(&str, Action)] = &[
     ("l", Action::NextSection),
@@ -45,10 +53,10 @@ const KEYS: &[(&str, Action)] = &[
 const HINTS: &[Action] = &[
     Action::Back,
     Action::NextSection,
+    Action::Open,
     Action::SetHealth,
     Action::LogTouch,
     Action::AcceptSuggestion,
-    Action::EditOwners,
     Action::Help,
 ];
 
@@ -56,6 +64,9 @@ const SECTIONS: [&str; 5] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U",
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
+
+/// The index of the Timeline section.
+const TIMELINE: usize = 1;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +123,56 @@ struct Loaded {
     stages: Vec<StageChange>,
     suggestion: Option<Suggestion>,
     churn: Vec<crate::domain::churn::ChurnChain>,
+    /// Notes, health and stage changes, newest first.
+    timeline: Vec<Entry>,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    at: DateTime<Utc>,
+    /// A note's kind, or "health", "stage".
+    kind: &'static str,
+    who: String,
+    /// The note, or the change's reason (a stage's title first).
+    text: String,
+    /// The health set, for a health change.
+    health: Option<crate::domain::Health>,
+    /// A note (not a health or stage change).
+    note: bool,
+}
+
+impl Loaded {
+    fn entries(&self) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = Vec::new();
+        entries.extend(self.notes.iter().map(|n| Entry {
+            at: n.at,
+            kind: n.kind.as_str(),
+            who: n.who.clone(),
+            text: n.text.clone(),
+            health: None,
+            note: true,
+        }));
+        entries.extend(self.health.iter().map(|h| Entry {
+            at: h.at,
+            kind: "health",
+            who: h.who.clone(),
+            text: h.reason.clone(),
+            health: Some(h.health),
+            note: false,
+        }));
+        entries.extend(self.stages.iter().map(|s| Entry {
+            at: s.at,
+            kind: "stage",
+            who: s.who.clone(),
+            text: format!("{} — {}", s.stage.title(), s.reason),
+            health: None,
+            note: false,
+        }));
+        // Stable: among equal times, notes first as before.
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+        entries
+    }
 }
 
 /// The account view's state.
@@ -124,12 +185,12 @@ pub struct AccountPane {
     height: usize,
     /// The Growth section: potentials, trials and success plans, with forms.
     growth: Option<AccountGrowth>,
-}
-
-enum Event<'a> {
-    Note(&'a Note),
-    Health(&'a HealthChange),
-    Stage(&'a StageChange),
+    /// The selected timeline entry.
+    selected: usize,
+    /// The timeline entry opened whole, if one is.
+    reader: Option<Reader>,
+    /// The pane's area, for the timeline's wrapping and the reader's page.
+    area: Rect,
 }
 
 impl AccountPane {
@@ -147,7 +208,10 @@ impl AccountPane {
             stages: cx.store.account_stage_changes(&id)?,
             suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
             churn: cx.store.churn_chains_for_account(&id)?,
+            timeline: Vec::new(),
         };
+        self.loaded.timeline = self.loaded.entries();
+        self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {
             Some(growth) if growth.account_id == id => growth.reload(cx.store, today)?,
             _ => self.growth = Some(AccountGrowth::load(cx.store, &id, today)?),
@@ -184,12 +248,16 @@ impl Pane for AccountPane {
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
         // Border (2), header (3), section tabs (1).
         self.height = usize::from(area.height.saturating_sub(6));
+        self.area = area;
+        self.follow_selection();
     }
 
     fn open_account(&mut self, id: &str, cx: &mut Cx<'_>) -> bool {
         if self.id.as_deref() != Some(id) {
             self.section = 0;
             self.scroll = 0;
+            self.selected = 0;
+            self.reader = None;
         }
         self.id = Some(id.to_string());
         if self.load(cx).is_err() {
@@ -201,7 +269,39 @@ impl Pane for AccountPane {
         true
     }
 
+    fn open_note(
+        &mut self,
+        account_id: &str,
+        at: DateTime<Utc>,
+        text: &str,
+        cx: &mut Cx<'_>,
+    ) -> bool {
+        self.open_account(account_id, cx);
+        self.section = TIMELINE;
+        if let Some(index) =
+            self.loaded.timeline.iter().position(|e| e.note && e.at == at && e.text == text)
+        {
+            self.selected = index;
+            self.follow_selection();
+            self.reader = self.reader_of(index);
+        }
+        true
+    }
+
     fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+        if let Some(reader) = &mut self.reader {
+            match reader.update(action, self.area) {
+                Some(true) => return Request::None,
+                Some(false) => {
+                    self.reader = None;
+                    return Request::None;
+                }
+                None => {}
+            }
+        }
+        if self.section == TIMELINE && self.timeline_update(action) {
+            return Request::None;
+        }
         let edit = matches!(
             action,
             Action::SetPotential
@@ -231,10 +331,14 @@ impl Pane for AccountPane {
             Action::NextSection => {
                 self.section = (self.section + 1) % SECTIONS.len();
                 self.scroll = 0;
+                self.reader = None;
+                self.follow_selection();
             }
             Action::PrevSection => {
                 self.section = (self.section + SECTIONS.len() - 1) % SECTIONS.len();
                 self.scroll = 0;
+                self.reader = None;
+                self.follow_selection();
             }
             Action::Back => return Request::Back,
             Action::AcceptSuggestion => {
@@ -279,6 +383,8 @@ impl Pane for AccountPane {
                 if column >= x && column < x + width {
                     self.section = index;
                     self.scroll = 0;
+                    self.reader = None;
+                    self.follow_selection();
                 }
                 x += width;
             }
@@ -347,6 +453,9 @@ impl Pane for AccountPane {
         let visible: Vec<Line<'static>> =
             lines.into_iter().skip(scroll).take(usize::from(body.height)).collect();
         frame.render_widget(Paragraph::new(visible), body);
+        if let Some(reader) = &self.reader {
+            reader.draw(frame, area, theme);
+        }
     }
 }
 

@@ -27,6 +27,7 @@ pub mod forms_4a;
 pub mod growth_forms;
 pub mod metrics;
 pub mod moment_form;
+pub mod search;
 pub mod targets;
 pub mod today;
 
@@ -304,6 +305,17 @@ pub trait Pane {
     }
     /// Shows this account; `true` if this pane is the account view.
     fn open_account(&mut self, _id: &str, _cx: &mut Cx<'_>) -> bool {
+        false
+    }
+    /// Shows this account's note (by its time and text) opened whole;
+    /// `true` if this pane is the account view.
+    fn open_note(
+        &mut self,
+        _account_id: &str,
+        _at: chrono::DateTime<chrono::Utc>,
+        _text: &str,
+        _cx: &mut Cx<'_>,
+    ) -> bool {
         false
     }
     /// Opens the churn chain editor on this account; `true` if this pane

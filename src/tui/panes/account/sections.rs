@@ -1,5 +1,5 @@
-//! The account view's sections drawn as lines: overview, timeline,
-//! contracts, ARR and I/R/U, and the header. Reads the pane's state only.
+//! The account view's sections drawn as lines: overview, contracts, ARR
+//! and I/R/U, and the header (the timeline is `timeline.rs`). Reads the pane's state only.
 
 use super::*;
 
@@ -76,72 +76,6 @@ impl AccountPane {
                 theme.health(Some(change.health)),
                 Span::raw(format!(" {:<10} {}", fit(&change.who, 10), change.reason)),
             ]));
-        }
-        lines
-    }
-
-    pub(super) fn timeline(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
-        let theme = view.theme;
-        let mut events: Vec<(DateTime<Utc>, Event<'_>)> = Vec::new();
-        events.extend(self.loaded.notes.iter().map(|n| (n.at, Event::Note(n))));
-        events.extend(self.loaded.health.iter().map(|h| (h.at, Event::Health(h))));
-        events.extend(self.loaded.stages.iter().map(|s| (s.at, Event::Stage(s))));
-        events.sort_by_key(|e| std::cmp::Reverse(e.0));
-        if events.is_empty() {
-            return vec![Line::from(Span::styled(
-                "Nothing yet. n logs a touch or note, N writes one in $EDITOR.",
-                theme.dim(),
-            ))];
-        }
-        let text_width = width.saturating_sub(30);
-        let mut lines = Vec::new();
-        for (at, event) in events {
-            let date = Span::styled(format!("{} ", at.format("%Y-%m-%d")), theme.dim());
-            match event {
-                Event::Note(note) => {
-                    let mut first = true;
-                    for part in note.text.lines().filter(|l| !l.trim().is_empty()) {
-                        let lead = if first {
-                            vec![
-                                date.clone(),
-                                Span::styled(format!("{:<14}", note.kind.as_str()), theme.key()),
-                                Span::styled(
-                                    format!("{} ", crate::tui::widgets::pad(&note.who, 8, false)),
-                                    theme.dim(),
-                                ),
-                            ]
-                        } else {
-                            vec![Span::raw(" ".repeat(34))]
-                        };
-                        first = false;
-                        let mut spans = lead;
-                        spans.push(Span::raw(fit(part, text_width)));
-                        lines.push(Line::from(spans));
-                    }
-                }
-                Event::Health(change) => lines.push(Line::from(vec![
-                    date,
-                    Span::styled(format!("{:<14}", "health"), theme.key()),
-                    Span::styled(
-                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
-                        theme.dim(),
-                    ),
-                    theme.health(Some(change.health)),
-                    Span::raw(format!(" {}", fit(&change.reason, text_width.saturating_sub(2)))),
-                ])),
-                Event::Stage(change) => lines.push(Line::from(vec![
-                    date,
-                    Span::styled(format!("{:<14}", "stage"), theme.key()),
-                    Span::styled(
-                        format!("{} ", crate::tui::widgets::pad(&change.who, 8, false)),
-                        theme.dim(),
-                    ),
-                    Span::raw(fit(
-                        &format!("{} — {}", change.stage.title(), change.reason),
-                        text_width,
-                    )),
-                ])),
-            }
         }
         lines
     }
