@@ -76,7 +76,9 @@ mod tests {
     fn the_manual_has_a_page_for_every_subcommand() {
         let text = String::from_utf8(page().expect("page")).expect("utf-8");
         assert!(text.starts_with(".ie") || text.contains(".TH cockpit 1"), "{}", &text[..200]);
-        for title in ["cockpit-import", "cockpit-metrics-retention", "cockpit-churn-record", "cockpit-man"] {
+        for title in
+            ["cockpit-import", "cockpit-metrics-retention", "cockpit-churn-record", "cockpit-man"]
+        {
             assert!(text.contains(&format!(".TH {title} 1")), "no page {title}");
         }
         assert!(text.contains("COCKPIT_CONFIG"));

@@ -50,8 +50,8 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<NaiveDate, DayTextError> {
     }
     let rest = joined.strip_prefix("next ").unwrap_or(&joined);
     if let Some(weekday) = weekday(rest) {
-        let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday())
-            % 7;
+        let ahead =
+            (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let ahead = if ahead == 0 { 7 } else { ahead };
         return today.checked_add_days(Days::new(u64::from(ahead))).ok_or_else(too_far);
     }
