@@ -165,3 +165,216 @@ fn the_man_page_covers_every_subcommand_and_renders() {
         assert!(text.contains("COCKPIT_DB"), "{text}");
     }
 }
+
+mod copy_and_mouse {
+    use super::common;
+    use chrono::NaiveDate;
+    use cockpit::clock::Clock;
+    use cockpit::domain::Config;
+    use cockpit::store::Store;
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::path::Path;
+
+    fn app(path: &Path, config: Config) -> App {
+        let store = Store::open(path).expect("store");
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        App::new(store, Clock::fixed(today), config, "ana", Theme::plain()).expect("app")
+    }
+
+    fn key(app: &mut App, code: KeyCode) {
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    /// Acme (overdue for a touch, renewing soon) and Globex for ana; an
+    /// opportunity gap on Acme so the Targets list has rows.
+    fn book(dir: &Path) -> std::path::PathBuf {
+        common::db::three_accounts(
+            dir,
+            "UPDATE accounts SET last_touch = '2024-01-01', potential_units = 100 WHERE id = 'A1';
+             INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing)
+               VALUES ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 12000000, 10, 'annual');",
+        )
+    }
+
+    #[test]
+    fn y_copies_the_selected_accounts_name_and_id_in_every_pane_that_has_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = book(dir.path());
+        let mut app = app(&path, Config::default());
+        let mut copied_in = Vec::new();
+        for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
+            let Some(digit) = char::from_digit(u32::try_from(index + 1).expect("index"), 10) else {
+                continue;
+            };
+            key(&mut app, KeyCode::Char(digit));
+            if title == "Account" {
+                // The account view shows the account last opened.
+                key(&mut app, KeyCode::Char('2'));
+                key(&mut app, KeyCode::Enter);
+            }
+            let Some(id) = app.selected_account() else { continue };
+            let name = app.book().by_id(&id).map(|row| row.name.clone()).expect("row");
+            key(&mut app, KeyCode::Char('y'));
+            let expected = format!("{name} ({id})");
+            assert_eq!(app.take_clipboard().as_deref(), Some(expected.as_str()), "{title}");
+            let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+            assert_eq!(status, format!("copied to the clipboard: {expected}"), "{title}");
+            copied_in.push(app.active_title());
+        }
+        for title in ["Today", "Book", "Account", "Targets"] {
+            assert!(copied_in.contains(&title), "nothing copied in {title}: {copied_in:?}");
+        }
+    }
+
+    #[test]
+    fn with_clipboard_off_nothing_is_copied_and_the_status_says_why() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = book(dir.path());
+        let mut app = app(&path, Config { clipboard: false, ..Config::default() });
+        key(&mut app, KeyCode::Char('2'));
+        key(&mut app, KeyCode::Char('y'));
+        assert_eq!(app.take_clipboard(), None);
+        let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains("clipboard = true"), "{status}");
+    }
+
+    #[test]
+    fn y_is_listed_in_the_help() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = book(dir.path());
+        let mut app = app(&path, Config::default());
+        key(&mut app, KeyCode::Char('2'));
+        key(&mut app, KeyCode::Char('?'));
+        let help = common::frame::text(&app, 100, 50);
+        assert!(help.contains("copy name and id"), "{help}");
+    }
+}
+
+/// The real binary in a pseudo-terminal, its raw output kept: what it asks
+/// of the terminal (mouse capture, the clipboard) is in the bytes, not on
+/// the screen.
+mod raw_terminal {
+    use expectrl::session::OsSession;
+    use std::io::{Read, Write};
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    const MOUSE_ON: &str = "\x1b[?1000h";
+
+    struct Raw {
+        session: OsSession,
+        bytes: Vec<u8>,
+        screen: vt100::Parser,
+    }
+
+    impl Raw {
+        fn open(db: &Path, config: &Path) -> Raw {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"));
+            command
+                .arg("--db")
+                .arg(db)
+                .env("COCKPIT_TODAY", "2025-06-01")
+                .env("COCKPIT_USER", "ana")
+                .env("COCKPIT_CONFIG", config)
+                .env("TERM", "xterm-256color")
+                .env("NO_COLOR", "1");
+            let mut session = OsSession::spawn(command).expect("spawn");
+            session.get_process_mut().set_window_size(100, 30).expect("size");
+            let screen = vt100::Parser::new(
+                std::num::NonZeroU16::new(30).expect("rows"),
+                std::num::NonZeroU16::new(100).expect("columns"),
+                0,
+            );
+            Raw { session, bytes: Vec::new(), screen }
+        }
+
+        fn text(&mut self) -> String {
+            let mut buffer = [0_u8; 8192];
+            while let Ok(n) = self.session.try_read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                self.bytes.extend_from_slice(&buffer[..n]);
+                self.screen.process(&buffer[..n]);
+            }
+            String::from_utf8_lossy(&self.bytes).into_owned()
+        }
+
+        /// Waits until the raw output holds `needle`, or the screen shows
+        /// it; returns the raw output.
+        fn wait_for(&mut self, needle: &str) -> String {
+            let start = Instant::now();
+            loop {
+                let text = self.text();
+                if text.contains(needle) || self.screen.screen().contents().contains(needle) {
+                    return text;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "waited for {needle:?}; screen:\n{}\nraw: {text:?}",
+                    self.screen.screen().contents()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        fn send(&mut self, keys: &str) {
+            self.session.write_all(keys.as_bytes()).expect("send");
+            self.session.flush().expect("flush");
+        }
+
+        fn quit(&mut self) {
+            self.send("q");
+            let start = Instant::now();
+            while self.session.get_process().is_alive().unwrap_or(false) {
+                let _ = self.text();
+                assert!(start.elapsed() < Duration::from_secs(20), "did not quit");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let mut rest = Vec::new();
+            let _ = self.session.read_to_end(&mut rest);
+            self.bytes.extend_from_slice(&rest);
+        }
+    }
+
+    fn setup(settings: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = super::common::db::three_accounts(dir.path(), "");
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, settings).expect("config");
+        (dir, db, config)
+    }
+
+    #[test]
+    fn y_sends_the_account_to_the_clipboard_through_the_terminal() {
+        let (_dir, db, config) = setup("");
+        let mut raw = Raw::open(&db, &config);
+        raw.wait_for("rows for ana");
+        raw.send("2");
+        raw.wait_for("Initech");
+        raw.send("y");
+        // "Acme Corp (A1)" in base64.
+        let text = raw.wait_for("\x1b]52;c;QWNtZSBDb3JwIChBMSk=\x07");
+        assert!(text.contains(MOUSE_ON), "mouse capture is on by default");
+        raw.wait_for("copied to the clipboard: Acme Corp (A1)");
+        raw.quit();
+    }
+
+    #[test]
+    fn mouse_false_leaves_the_mouse_to_the_terminal_and_clipboard_false_sends_nothing() {
+        let (_dir, db, config) = setup("mouse = false\nclipboard = false\n");
+        let mut raw = Raw::open(&db, &config);
+        raw.wait_for("rows for ana");
+        raw.send("2");
+        raw.wait_for("Initech");
+        raw.send("y");
+        raw.wait_for("copying is off");
+        raw.quit();
+        let text = raw.text();
+        assert!(!text.contains(MOUSE_ON) && !text.contains("\x1b[?1003h"), "mouse captured");
+        assert!(!text.contains("\x1b]52;"), "copied although clipboard = false");
+        assert!(text.contains("\x1b[?2004h"), "bracketed paste stays on");
+    }
+}

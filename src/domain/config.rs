@@ -22,6 +22,12 @@ pub struct Config {
     pub stuck_stage_days: i64,
     /// Recurring engagement moments per tier (kind and months between them).
     pub moment_cadences: Vec<super::moment::MomentCadence>,
+    /// The cockpit takes the mouse (clicks, scrolling); `false` leaves it to
+    /// the terminal, whose own text selection then works.
+    pub mouse: bool,
+    /// `y` copies to the clipboard through the terminal (OSC 52); `false`
+    /// turns that off.
+    pub clipboard: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +64,8 @@ impl Default for Config {
             renewal_windows_days: vec![180, 120, 90, 60, 30],
             stuck_stage_days: 180,
             moment_cadences: super::moment::default_cadences(),
+            mouse: true,
+            clipboard: true,
         }
     }
 }
