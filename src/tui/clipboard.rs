@@ -51,10 +51,8 @@ mod tests {
         let mut out = Vec::new();
         copy(&mut out, "Zürich AG (Z-9)").expect("write");
         let text = String::from_utf8(out).expect("utf-8");
-        let payload = text
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|t| t.strip_suffix('\x07'))
-            .expect("framing");
+        let payload =
+            text.strip_prefix("\x1b]52;c;").and_then(|t| t.strip_suffix('\x07')).expect("framing");
         assert_eq!(STANDARD.decode(payload).expect("base64"), "Zürich AG (Z-9)".as_bytes());
     }
 
