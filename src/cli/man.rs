@@ -47,15 +47,20 @@ pub fn page() -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut out)?;
     out.extend_from_slice(ENVIRONMENT.as_bytes());
-    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+    for sub in command.get_subcommands().filter(|sub| documented(sub)) {
         subpages(sub, &mut out)?;
     }
     Ok(out)
 }
 
+/// Clap's own `help` subcommands say nothing a page should.
+fn documented(command: &clap::Command) -> bool {
+    !command.is_hide_set() && command.get_name() != "help"
+}
+
 fn subpages(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
     clap_mangen::Man::new(command.clone()).render(out)?;
-    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+    for sub in command.get_subcommands().filter(|sub| documented(sub)) {
         subpages(sub, out)?;
     }
     Ok(())
@@ -82,5 +87,6 @@ mod tests {
             assert!(text.contains(&format!(".TH {title} 1")), "no page {title}");
         }
         assert!(text.contains("COCKPIT_CONFIG"));
+        assert!(!text.contains(".TH cockpit-help"), "clap's help subcommands have no page");
     }
 }
