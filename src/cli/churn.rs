@@ -72,6 +72,7 @@ pub struct ReportArgs {
 pub struct ListArgs {
     /// The account id.
     pub account: String,
+    /// Print the chains as JSON (money in currency units).
     #[arg(long)]
     pub json: bool,
 }
@@ -94,25 +95,51 @@ pub enum ReasonsCommand {
     List,
     /// Add an entry.
     Add {
+        /// The new entry's label, as chains and the picker will show it.
         label: String,
         /// terminal, controllable or uncontrollable.
         #[arg(long)]
         kind: String,
+        /// A short description shown beside the label in the picker.
         #[arg(long, default_value = "")]
         description: String,
     },
     /// Rename an entry; chains using it read the new label.
-    Rename { label: String, new_label: String },
+    Rename {
+        /// The entry's label today.
+        label: String,
+        /// The label it takes.
+        new_label: String,
+    },
     /// Hide an entry from the picker; chains using it keep it.
-    Retire { label: String },
+    Retire {
+        /// The entry to retire.
+        label: String,
+    },
     /// Show a retired entry in the picker again.
-    Restore { label: String },
+    Restore {
+        /// The retired entry to show again.
+        label: String,
+    },
     /// Mark a cause controllable or uncontrollable.
-    Mark { label: String, kind: String },
+    Mark {
+        /// The cause to mark.
+        label: String,
+        /// controllable or uncontrollable.
+        kind: String,
+    },
     /// Change an entry's short description.
-    Describe { label: String, description: String },
+    Describe {
+        /// The entry to describe.
+        label: String,
+        /// Its new description (an empty string removes it).
+        description: String,
+    },
     /// Delete an entry that no chain uses (retire one in use).
-    Delete { label: String },
+    Delete {
+        /// The entry to delete.
+        label: String,
+    },
 }
 
 pub fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {

@@ -61,6 +61,7 @@ pub struct BridgeArgs {
     /// Only this product's ARR.
     #[arg(long, value_name = "NAME")]
     pub product: Option<String>,
+    /// One JSON object instead of a table (money as exact numbers, rates as fractions).
     #[arg(long)]
     pub json: bool,
 }
@@ -73,6 +74,7 @@ pub struct RenewalsArgs {
     /// Last day of the period (included).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub to: NaiveDate,
+    /// One JSON object instead of a table (money as exact numbers, rates as fractions).
     #[arg(long)]
     pub json: bool,
 }
@@ -85,6 +87,7 @@ pub struct ParetoArgs {
     /// Cumulative ARR shares closing each tier, as fractions (default 0.45,0.75).
     #[arg(long, value_name = "SHARES", value_parser = parse_cuts)]
     pub cuts: Option<Cuts>,
+    /// One JSON object instead of a table (money as exact numbers, shares as fractions).
     #[arg(long)]
     pub json: bool,
 }

@@ -5,9 +5,11 @@
 pub mod backup;
 pub mod check;
 pub mod churn;
+pub mod completions;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod man;
 pub mod metrics;
 pub mod out_file;
 pub mod output;
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 
 /// A keyboard-driven cockpit for a customer success manager's book of business.
 #[derive(Debug, Parser)]
-#[command(name = "cockpit", version, about, long_about = None)]
+#[command(name = "cockpit", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// The database to use (default: the platform's data folder).
     #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
@@ -59,6 +61,10 @@ pub enum Command {
     Backup(backup::Args),
     /// Run SQLite's integrity check on the database and say what it found.
     Check,
+    /// Write the completion script for a shell to stdout.
+    Completions(completions::Args),
+    /// Write the manual page (roff) to stdout: `cockpit man | man -l -`.
+    Man,
 }
 
 /// Everything a subcommand needs from the outside world, passed in.
@@ -246,6 +252,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Churn(command)) => churn::run(&context, command),
         Some(Command::Backup(args)) => backup::run(&context, args),
         Some(Command::Check) => check::run(&context),
+        Some(Command::Completions(args)) => completions::run(args),
+        Some(Command::Man) => man::run(),
         None => crate::tui::run(&context, cli.demo),
     }
 }

@@ -31,6 +31,12 @@ pub struct Config {
     pub currency: String,
     /// Where the symbol goes: `"before"` (`$12.4k`) or `"after"` (`12.4k €`).
     pub currency_position: super::money::SymbolPosition,
+    /// The cockpit takes the mouse (clicks, scrolling); `false` leaves it to
+    /// the terminal, whose own text selection then works.
+    pub mouse: bool,
+    /// `y` copies to the clipboard through the terminal (OSC 52); `false`
+    /// turns that off.
+    pub clipboard: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +77,8 @@ impl Default for Config {
             colors: super::appearance::Colors::default(),
             currency: String::new(),
             currency_position: super::money::SymbolPosition::Before,
+            mouse: true,
+            clipboard: true,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod churn;
 pub mod config;
 pub mod contract;
 pub mod count;
+pub mod day_text;
 pub mod health;
 pub mod moment;
 pub mod money;

@@ -84,6 +84,8 @@ pub enum Action {
     PrevSection,
     /// Record (or resume) a churn chain for the selected account.
     RecordChurn,
+    /// Copy the selected account's name and id to the clipboard (OSC 52).
+    CopyAccount,
     /// Churn report: cycle the period.
     ChurnPeriod,
     /// Churn report: cycle the CSM filter.
@@ -196,6 +198,7 @@ impl Action {
             Action::NextSection => "next section",
             Action::PrevSection => "previous section",
             Action::RecordChurn => "record churn chain",
+            Action::CopyAccount => "copy name and id",
             Action::ChurnPeriod => "churn: period",
             Action::ChurnCsm => "churn: CSM",
             Action::ChurnProduct => "churn: product",
@@ -261,6 +264,7 @@ impl Action {
             Action::DismissSuggestion => "dismiss",
             Action::NextSection => "section",
             Action::RecordChurn => "churn",
+            Action::CopyAccount => "copy",
             Action::ChurnPeriod => "period",
             Action::ChurnCsm => "CSM",
             Action::ChurnProduct => "product",

@@ -96,6 +96,8 @@ pub struct App {
     status: Option<Status>,
     quit: bool,
     editor: Option<EditorRequest>,
+    /// Text to put on the clipboard: the terminal loop writes it (OSC 52).
+    clipboard: Option<String>,
     area: Rect,
     db_label: String,
     /// The whole book loading behind the first screen, if it is.
@@ -156,6 +158,7 @@ impl App {
             status: None,
             quit: false,
             editor: None,
+            clipboard: None,
             area: Rect::new(0, 0, 80, 24),
             db_label: String::new(),
             loader: None,
@@ -208,6 +211,16 @@ impl App {
 
     pub fn active_title(&self) -> &'static str {
         self.panes.get(self.active).map_or("", |p| p.title())
+    }
+
+    /// The settings the cockpit was opened with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Text waiting to be copied to the clipboard, taken once.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     pub fn selected_account(&self) -> Option<String> {
@@ -438,6 +451,7 @@ impl App {
                 | Action::SetHealth
                 | Action::EditOwners
                 | Action::EditFlags
+                | Action::CopyAccount
         );
         if !needs_account {
             return;
@@ -446,6 +460,10 @@ impl App {
             self.say("select an account first (Ctrl-K jumps to one)".to_string());
             return;
         };
+        if action == Action::CopyAccount {
+            self.copy_account(&row.name, &row.id);
+            return;
+        }
         self.popup = match action {
             Action::LogTouch => Some(Popup::note(&row.id, &row.name, Vec::new())),
             Action::NoteInEditor => {
@@ -469,6 +487,18 @@ impl App {
             }),
             _ => None,
         };
+    }
+
+    /// Puts an account's name and id on the clipboard, unless the settings
+    /// say not to, and says what was copied.
+    fn copy_account(&mut self, name: &str, id: &str) {
+        if !self.config.clipboard {
+            self.say("copying is off: set clipboard = true in config.toml".to_string());
+            return;
+        }
+        let text = crate::tui::clipboard::account_text(name, id);
+        self.say(format!("copied to the clipboard: {text}"));
+        self.clipboard = Some(text);
     }
 
     /// Opens an account in the account view.

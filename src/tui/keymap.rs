@@ -126,6 +126,7 @@ pub const ACCOUNT_KEYS: &[(&str, Action)] = &[
     ("o", Action::EditOwners),
     ("F", Action::EditFlags),
     ("c", Action::RecordChurn),
+    ("y", Action::CopyAccount),
 ];
 
 /// One binding: in `scope`, `key` means `action`.

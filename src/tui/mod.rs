@@ -11,6 +11,7 @@ pub mod action;
 pub mod app;
 pub mod book;
 pub mod book_loader;
+pub mod clipboard;
 pub mod keymap;
 pub mod panes;
 pub mod paste;
@@ -29,21 +30,32 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 use std::process::ExitCode;
 
-/// Switches mouse capture and bracketed paste on (a paste then arrives as
-/// one text, never as keys), and both off again when dropped (on quit,
-/// error or unwinding panic).
-struct MouseGuard;
+/// Switches bracketed paste on (a paste then arrives as one text, never as
+/// keys) and mouse capture unless `mouse = false` (then the terminal's own
+/// selection works), and both off again when dropped (on quit, error or
+/// unwinding panic).
+struct MouseGuard {
+    mouse: bool,
+}
 
 impl MouseGuard {
-    fn new() -> MouseGuard {
-        let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-        MouseGuard
+    fn new(mouse: bool) -> MouseGuard {
+        let mut out = std::io::stdout();
+        let _ = execute!(out, EnableBracketedPaste);
+        if mouse {
+            let _ = execute!(out, EnableMouseCapture);
+        }
+        MouseGuard { mouse }
     }
 }
 
 impl Drop for MouseGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
+        let mut out = std::io::stdout();
+        let _ = execute!(out, DisableBracketedPaste);
+        if self.mouse {
+            let _ = execute!(out, DisableMouseCapture);
+        }
     }
 }
 
@@ -117,7 +129,8 @@ const OUTSIDE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
-    let mut guard = Some(MouseGuard::new());
+    let mouse = app.config().mouse;
+    let mut guard = Some(MouseGuard::new(mouse));
     let result = event_loop(&mut terminal, &mut app, &mut guard, moments);
     drop(guard);
     ratatui::restore();
@@ -192,12 +205,15 @@ fn event_loop(
             let event = event::read()?;
             app.handle_event(&event);
         }
+        if let Some(text) = app.take_clipboard() {
+            clipboard::copy(&mut std::io::stdout(), &text)?;
+        }
         if let Some(request) = app.take_editor_request() {
             *guard = None;
             ratatui::restore();
             let text = edit_in_editor(&request);
             *terminal = ratatui::init();
-            *guard = Some(MouseGuard::new());
+            *guard = Some(MouseGuard::new(app.config().mouse));
             terminal.clear()?;
             app.finish_editor(request, text);
         }

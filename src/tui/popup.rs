@@ -66,6 +66,8 @@ pub enum Popup {
         what: String,
         until: Input,
         error: Option<String>,
+        /// The day `+7d` or `fri` counts from.
+        today: NaiveDate,
     },
     /// A pending write held until the user confirms.
     Confirm { message: String, writes: Vec<Write> },
@@ -143,6 +145,7 @@ impl Popup {
             what: what.to_string(),
             until: Input::new(default.to_string()),
             error: None,
+            today,
         }
     }
 
@@ -327,8 +330,7 @@ impl Popup {
             Popup::Reason(form) => form.key(key),
             Popup::Opportunity(form) => form.key(key, today),
             Popup::Snooze { account_id, key: reason_key, until, error, .. } => match key.code {
-                KeyCode::Enter => match NaiveDate::parse_from_str(until.value().trim(), "%Y-%m-%d")
-                {
+                KeyCode::Enter => match crate::domain::day_text::parse(until.value(), today) {
                     Ok(date) if date > today => Outcome::Submit(vec![Write::Snooze {
                         account_id: account_id.clone(),
                         key: reason_key.clone(),
@@ -338,8 +340,8 @@ impl Popup {
                         *error = Some("pick a date after today".to_string());
                         Outcome::Stay
                     }
-                    Err(_) => {
-                        *error = Some("write the date as YYYY-MM-DD".to_string());
+                    Err(why) => {
+                        *error = Some(why.to_string());
                         Outcome::Stay
                     }
                 },
@@ -518,19 +520,23 @@ impl Popup {
                 )));
                 ("Value flags".to_string(), lines, (48, 7), None)
             }
-            Popup::Snooze { name, what, until, error, .. } => {
+            Popup::Snooze { name, what, until, error, today, .. } => {
+                let mut until_line = Line::from(format!("Until:   {}", paste::shown(until, 60, 9)));
+                if let Some(echo) = crate::domain::day_text::echo(until.value(), *today) {
+                    until_line.spans.push(Span::styled(format!("  {echo}"), theme.dim()));
+                }
                 let lines = vec![
                     Line::from(vec![
                         Span::raw("Account: "),
                         Span::styled(name.clone(), theme.title()),
                     ]),
                     Line::from(format!("Row:     {what}")),
-                    Line::from(format!("Until:   {}", paste::shown(until, 60, 9))),
+                    until_line,
                     Line::from(""),
                     match error {
                         Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
                         None => Line::from(Span::styled(
-                            "YYYY-MM-DD · Enter snooze · Esc cancel",
+                            "YYYY-MM-DD, +7d, fri · Enter snooze · Esc cancel",
                             theme.dim(),
                         )),
                     },

@@ -388,7 +388,8 @@ impl Pane for CalendarPane {
                     );
                 };
                 let due = self.cursor.max(self.today);
-                self.form = Some(MomentForm::new(&event.account.id, &event.account.name, due));
+                self.form =
+                    Some(MomentForm::new(&event.account.id, &event.account.name, due, self.today));
             }
             _ => return Request::Ignored,
         }

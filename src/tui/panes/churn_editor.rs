@@ -70,7 +70,9 @@ impl EditorView {
         let reasons = cx.store.churn_reasons()?;
         let chains = cx.store.churn_chains_for_account(account_id)?;
         let editor = match chains.iter().find(|c| c.status == ChainStatus::Draft) {
-            Some(draft) => ChainEditor::open(draft.clone(), &reasons),
+            Some(draft) => {
+                ChainEditor::open(draft.clone(), &reasons).counting_from(cx.clock.today())
+            }
             None => {
                 let today = cx.clock.today();
                 let prefill = cx.store.churn_prefill(account_id, today)?;
@@ -88,7 +90,7 @@ impl EditorView {
             .churn_chain(id)?
             .ok_or_else(|| anyhow::anyhow!("chain {id} no longer exists"))?;
         let known = cx.store.churn_chains_for_account(&chain.account_id)?;
-        let editor = ChainEditor::open(chain, &reasons);
+        let editor = ChainEditor::open(chain, &reasons).counting_from(cx.clock.today());
         EditorView::wrap(editor, known.iter().filter_map(|c| c.id).collect(), cx)
     }
 
@@ -272,6 +274,12 @@ impl EditorView {
         let mut spans = Vec::new();
         spans.extend(field("Event", chain.event.label().to_string(), Field::Event));
         spans.extend(field(" Date", editor.date_text().to_string(), Field::Date));
+        if editor.focus() == Field::Date
+            && editor.date_text().trim() != chain.event_date.format("%Y-%m-%d").to_string()
+            && let Some(echo) = editor.date_echo()
+        {
+            spans.push(Span::styled(format!(" {echo}"), theme.dim()));
+        }
         spans.extend(field(" ARR lost", editor.arr_text().to_string(), Field::ArrLost));
         spans.extend(field(" Product", product, Field::Product));
         Line::from(spans)

@@ -4,6 +4,7 @@
 //! what was typed and answers with the typed [`Write`]; it never touches the
 //! store.
 
+use crate::domain::day_text;
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
 use crate::tui::panes::Write;
@@ -151,11 +152,13 @@ pub struct OpportunityForm {
     pub close: Input,
     pub field: OpportunityField,
     pub error: Option<String>,
+    /// The day a relative close date (`+1m`, `fri`) counts from.
+    pub today: NaiveDate,
 }
 
 impl OpportunityForm {
     /// A form for `account_id`, the owner prefilled (usually the account's AM).
-    pub fn new(account_id: &str, name: &str, owner: &str) -> OpportunityForm {
+    pub fn new(account_id: &str, name: &str, owner: &str, today: NaiveDate) -> OpportunityForm {
         OpportunityForm {
             account_id: account_id.to_string(),
             name: name.to_string(),
@@ -167,6 +170,7 @@ impl OpportunityForm {
             close: Input::default(),
             field: OpportunityField::Product,
             error: None,
+            today,
         }
     }
 
@@ -186,8 +190,8 @@ impl OpportunityForm {
         let close_date = if close.is_empty() {
             None
         } else {
-            let date = NaiveDate::parse_from_str(close, "%Y-%m-%d")
-                .map_err(|_| format!("close date {close:?}: write it as YYYY-MM-DD"))?;
+            let date =
+                day_text::parse(close, today).map_err(|error| format!("close date: {error}"))?;
             if self.stage.is_open() && date < today {
                 return Err(format!("close date {date} is in the past for an open opportunity"));
             }
@@ -293,6 +297,10 @@ impl OpportunityForm {
         let text = |field: OpportunityField, label: &str, input: &Input| {
             Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", shown(input, 66, 11)))])
         };
+        let mut close = text(OpportunityField::Close, "Close:", &self.close);
+        if let Some(echo) = day_text::echo(self.close.value(), self.today) {
+            close.spans.push(Span::styled(format!("  {echo}"), theme.dim()));
+        }
         let lines = vec![
             account_line(&self.name, theme),
             text(OpportunityField::Product, "Product:", &self.product),
@@ -300,7 +308,7 @@ impl OpportunityForm {
             Line::from(stage),
             Line::from(kind),
             text(OpportunityField::Owner, "Owner:", &self.owner),
-            text(OpportunityField::Close, "Close:", &self.close),
+            close,
             Line::from(""),
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -361,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_opportunity_form_checks_product_arr_and_date() {
-        let mut form = OpportunityForm::new("A1", "Acme", "bo");
+        let mut form = OpportunityForm::new("A1", "Acme", "bo", today());
         assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
         assert_eq!(form.error.as_deref(), Some("write the product first"));
         for c in "Insights".chars() {
@@ -399,5 +407,30 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_close_date_may_be_relative() {
+        let mut form = OpportunityForm::new("A1", "Acme", "bo", today());
+        for c in "Insights".chars() {
+            form.key(press(KeyCode::Char(c)), today());
+        }
+        form.field = OpportunityField::Close;
+        for c in "next month".chars() {
+            form.key(press(KeyCode::Char(c)), today());
+        }
+        match form.key(press(KeyCode::Enter), today()) {
+            Outcome::Submit(writes) => match &writes[..] {
+                [Write::Opportunity { fields, .. }] => {
+                    assert_eq!(fields.close_date, NaiveDate::from_ymd_opt(2025, 7, 1));
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?} {:?}", form.error),
+        }
+        form.close = Input::new("+3x".to_string());
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        let error = form.error.clone().unwrap_or_default();
+        assert!(error.starts_with("close date: \"+3x\" is not a date"), "{error}");
     }
 }

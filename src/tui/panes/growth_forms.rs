@@ -5,6 +5,7 @@
 //! itself, and answers with one typed [`Write`] only once everything typed
 //! is valid; it never touches the store.
 
+use crate::domain::day_text;
 use crate::domain::success_plan::{PlanValue, SuccessPlan, SuccessPlanFields};
 use crate::domain::trial::{Takeaway, Trial, TrialFields};
 use crate::tui::panes::Write;
@@ -19,6 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+use unicode_width::UnicodeWidthStr as _;
 
 /// The takeaway choices, in the order the form cycles them.
 const TAKEAWAYS: [Takeaway; 3] = [Takeaway::NotYet, Takeaway::Passed, Takeaway::Failed];
@@ -41,11 +43,25 @@ pub enum FormKind {
     PlanValue { id: i64 },
 }
 
-/// One field: typed text, or a choice among words (←→ or Space).
+/// One field: typed text, a typed date (shown with the day it means), or a
+/// choice among words (←→ or Space).
 #[derive(Debug, Clone)]
 pub enum Field {
-    Text { label: &'static str, input: Input },
-    Choice { label: &'static str, words: &'static [&'static str], index: usize },
+    Text {
+        label: &'static str,
+        input: Input,
+    },
+    /// A date typed as `2026-12-11`, `+2w`, `fri`… counted from `today`.
+    Date {
+        label: &'static str,
+        input: Input,
+        today: NaiveDate,
+    },
+    Choice {
+        label: &'static str,
+        words: &'static [&'static str],
+        index: usize,
+    },
 }
 
 impl Field {
@@ -53,9 +69,22 @@ impl Field {
         Field::Text { label, input: Input::new(value.to_string()) }
     }
 
+    fn date(label: &'static str, value: &str, today: NaiveDate) -> Field {
+        Field::Date { label, input: Input::new(value.to_string()), today }
+    }
+
     fn label(&self) -> &'static str {
         match self {
-            Field::Text { label, .. } | Field::Choice { label, .. } => label,
+            Field::Text { label, .. } | Field::Date { label, .. } | Field::Choice { label, .. } => {
+                label
+            }
+        }
+    }
+
+    fn input_mut(&mut self) -> Option<&mut Input> {
+        match self {
+            Field::Text { input, .. } | Field::Date { input, .. } => Some(input),
+            Field::Choice { .. } => None,
         }
     }
 }
@@ -78,11 +107,9 @@ fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-/// A `YYYY-MM-DD` date, or an error naming the field.
-pub fn parse_date(label: &str, text: &str) -> Result<NaiveDate, String> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("{label} {text:?}: write it as YYYY-MM-DD"))
+/// The date a field's text means on `today`, or an error naming the field.
+pub fn parse_date(label: &str, text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    day_text::parse(text, today).map_err(|error| format!("{label}: {error}"))
 }
 
 /// Potential units: a whole number ≥ 0 (thousands commas allowed), or empty
@@ -168,8 +195,8 @@ impl GrowthForm {
             "Add a trial",
             vec![
                 Field::text("Product", product),
-                Field::text("Start", &date_text(today)),
-                Field::text("End", &date_text(today + chrono::Duration::days(30))),
+                Field::date("Start", &date_text(today), today),
+                Field::date("End", &date_text(today + chrono::Duration::days(30)), today),
                 Field::text("Criteria", ""),
             ],
         )
@@ -207,8 +234,8 @@ impl GrowthForm {
                 Field::text("Baseline", ""),
                 Field::text("Target", ""),
                 Field::text("Current", ""),
-                Field::text("Start", &date_text(today)),
-                Field::text("Target date", ""),
+                Field::date("Start", &date_text(today), today),
+                Field::date("Target date", "", today),
             ],
         )
     }
@@ -233,7 +260,7 @@ impl GrowthForm {
 
     fn value(&self, index: usize) -> &str {
         match self.fields.get(index) {
-            Some(Field::Text { input, .. }) => input.value(),
+            Some(Field::Text { input, .. } | Field::Date { input, .. }) => input.value(),
             Some(Field::Choice { words, index, .. }) => words.get(*index).copied().unwrap_or(""),
             None => "",
         }
@@ -256,8 +283,8 @@ impl GrowthForm {
                 let criteria = self.value(3).trim().to_string();
                 let fields = TrialFields {
                     product: self.value(0).trim().to_string(),
-                    start_date: parse_date("start", self.value(1))?,
-                    end_date: parse_date("end", self.value(2))?,
+                    start_date: self.date("start", 1)?,
+                    end_date: self.date("end", 2)?,
                     success_criteria: criteria,
                     takeaway: Takeaway::NotYet,
                     note: String::new(),
@@ -300,8 +327,8 @@ impl GrowthForm {
                     baseline,
                     target,
                     current,
-                    start_date: parse_date("start", self.value(5))?,
-                    target_date: parse_date("target date", self.value(6))?,
+                    start_date: self.date("start", 5)?,
+                    target_date: self.date("target date", 6)?,
                 };
                 fields.validate()?;
                 Ok(Write::SuccessPlan { account_id, fields })
@@ -314,10 +341,18 @@ impl GrowthForm {
         }
     }
 
+    /// The date typed in field `index`.
+    fn date(&self, label: &str, index: usize) -> Result<NaiveDate, String> {
+        match self.fields.get(index) {
+            Some(Field::Date { input, today, .. }) => parse_date(label, input.value(), *today),
+            _ => Err(format!("{label}: no such date field")),
+        }
+    }
+
     /// Pastes one line into the focused text field; a choice takes none.
     pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        match self.fields.get_mut(self.focus) {
-            Some(Field::Text { input, .. }) => {
+        match self.fields.get_mut(self.focus).and_then(Field::input_mut) {
+            Some(input) => {
                 crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
                 self.error = None;
                 Ok(())
@@ -354,7 +389,7 @@ impl GrowthForm {
                             _ => {}
                         }
                     }
-                    Some(Field::Text { input, .. }) => {
+                    Some(Field::Text { input, .. } | Field::Date { input, .. }) => {
                         if let Some(request) = to_input_request(&Event::Key(key)) {
                             input.handle(request);
                         }
@@ -397,6 +432,19 @@ impl GrowthForm {
             let mut spans = vec![mark, label];
             match field {
                 Field::Text { input, .. } => spans.push(Span::raw(fit(input.value(), width))),
+                Field::Date { input, today, .. } => {
+                    let typed = fit(input.value(), width);
+                    let room = width.saturating_sub(typed.width() + 2);
+                    let echo = match day_text::echo(input.value(), *today) {
+                        Some(echo) => echo,
+                        None if input.value().trim().is_empty() => String::new(),
+                        None => "? not a date yet".to_string(),
+                    };
+                    spans.push(Span::raw(typed));
+                    if !echo.is_empty() && room > 0 {
+                        spans.push(Span::styled(format!("  {}", fit(&echo, room)), theme.dim()));
+                    }
+                }
                 Field::Choice { words, index, .. } => {
                     for (i, word) in words.iter().enumerate() {
                         let style = if i == *index { theme.active_tab() } else { theme.dim() };
@@ -416,7 +464,9 @@ impl GrowthForm {
             )),
         });
         frame.render_widget(Paragraph::new(lines).block(block), rect);
-        if let Some(Field::Text { input, .. }) = self.fields.get(self.focus) {
+        if let Some(Field::Text { input, .. } | Field::Date { input, .. }) =
+            self.fields.get(self.focus)
+        {
             let row = u16::try_from(first_field + self.focus).unwrap_or(0);
             let column = u16::try_from(1 + LABEL + input.visual_cursor().min(width)).unwrap_or(0);
             let x = inner.x + column;

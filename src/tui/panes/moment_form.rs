@@ -3,6 +3,7 @@
 //! takes keys while open and answers with a typed [`Write`]; it never
 //! touches the store.
 
+use crate::domain::day_text;
 use crate::domain::moment::MomentKind;
 use crate::tui::panes::Write;
 use crate::tui::theme::Theme;
@@ -43,11 +44,13 @@ pub struct MomentForm {
     /// Which text field takes typing: false the date, true the title.
     pub on_title: bool,
     pub error: Option<String>,
+    /// The day relative dates (`+7d`, `fri`) count from.
+    pub today: NaiveDate,
 }
 
 impl MomentForm {
     /// A form for `account_id`, due on `due` (the calendar's selected day).
-    pub fn new(account_id: &str, name: &str, due: NaiveDate) -> MomentForm {
+    pub fn new(account_id: &str, name: &str, due: NaiveDate, today: NaiveDate) -> MomentForm {
         MomentForm {
             account_id: account_id.to_string(),
             name: name.to_string(),
@@ -56,6 +59,7 @@ impl MomentForm {
             title: Input::default(),
             on_title: false,
             error: None,
+            today,
         }
     }
 
@@ -74,7 +78,7 @@ impl MomentForm {
             KeyCode::PageUp => self.cycle(false),
             KeyCode::PageDown => self.cycle(true),
             KeyCode::Enter => {
-                return match NaiveDate::parse_from_str(self.due.value().trim(), "%Y-%m-%d") {
+                return match day_text::parse(self.due.value(), today) {
                     Ok(date) if date >= today => FormOutcome::Submit(Write::Moment {
                         account_id: self.account_id.clone(),
                         kind: self.kind(),
@@ -85,8 +89,8 @@ impl MomentForm {
                         self.error = Some(format!("pick {today} or later"));
                         FormOutcome::Stay
                     }
-                    Err(_) => {
-                        self.error = Some("write the date as YYYY-MM-DD".to_string());
+                    Err(error) => {
+                        self.error = Some(format!("due: {error}"));
                         FormOutcome::Stay
                     }
                 };
@@ -114,7 +118,7 @@ impl MomentForm {
 
     /// Draws the form centred in `area`. Reads only.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-        let rect = centered(area, 62, 9);
+        let rect = centered(area, 66, 9);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
             .title(Span::styled(" Add a moment ", theme.title()))
@@ -138,7 +142,7 @@ impl MomentForm {
                 Span::styled(fit(&self.name, width), theme.title()),
             ]),
             field("Kind", format!("‹ {} ›", self.kind().title()), false),
-            field("Due", self.due.value().to_string(), !self.on_title),
+            date_field(self.due.value(), self.today, width, !self.on_title, theme),
             field("Title", title, self.on_title),
             Line::from(""),
             match &self.error {
@@ -160,6 +164,26 @@ impl MomentForm {
     }
 }
 
+/// The due date as typed, with the day it means beside it.
+fn date_field(
+    text: &str,
+    today: NaiveDate,
+    width: usize,
+    active: bool,
+    theme: Theme,
+) -> Line<'static> {
+    let label =
+        Span::styled(format!("{:<9}", "Due"), if active { theme.key() } else { theme.dim() });
+    let typed = fit(text, width);
+    let room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(typed.as_str()) + 2);
+    let echo = match day_text::echo(text, today) {
+        Some(echo) => Span::styled(format!("  {}", fit(&echo, room)), theme.dim()),
+        None if text.trim().is_empty() => Span::raw(""),
+        None => Span::styled(format!("  {}", fit("? not a date yet", room)), theme.dim()),
+    };
+    Line::from(vec![label, Span::raw(typed), echo])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,7 +197,7 @@ mod tests {
     fn the_form_checks_the_date_and_writes_the_kind_chosen() {
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
         let mut form =
-            MomentForm::new("A1", "Acme", NaiveDate::from_ymd_opt(2025, 5, 30).expect("d"));
+            MomentForm::new("A1", "Acme", NaiveDate::from_ymd_opt(2025, 5, 30).expect("d"), today);
         assert_eq!(press(&mut form, KeyCode::Enter, today), FormOutcome::Stay);
         assert_eq!(form.error.as_deref(), Some("pick 2025-06-01 or later"));
         for _ in 0..10 {
@@ -183,7 +207,8 @@ mod tests {
             press(&mut form, KeyCode::Char(c), today);
         }
         press(&mut form, KeyCode::Enter, today);
-        assert_eq!(form.error.as_deref(), Some("write the date as YYYY-MM-DD"));
+        let error = form.error.clone().unwrap_or_default();
+        assert!(error.starts_with("due: \"2025-07-0x\" is not a date: type YYYY-MM-DD"), "{error}");
         press(&mut form, KeyCode::Backspace, today);
         press(&mut form, KeyCode::Char('2'), today);
         press(&mut form, KeyCode::PageDown, today);
@@ -201,5 +226,28 @@ mod tests {
             })
         );
         assert_eq!(press(&mut form, KeyCode::Esc, today), FormOutcome::Cancel);
+    }
+
+    #[test]
+    fn the_due_date_may_be_typed_as_people_say_it() {
+        // A Sunday.
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        let mut form = MomentForm::new("A1", "Acme", today, today);
+        for _ in 0..10 {
+            press(&mut form, KeyCode::Backspace, today);
+        }
+        for c in "fri".chars() {
+            press(&mut form, KeyCode::Char(c), today);
+        }
+        assert_eq!(
+            day_text::echo(form.due.value(), form.today).as_deref(),
+            Some("→ Fri 2025-06-06 · in 5 days")
+        );
+        match press(&mut form, KeyCode::Enter, today) {
+            FormOutcome::Submit(Write::Moment { due_on, .. }) => {
+                assert_eq!(due_on, NaiveDate::from_ymd_opt(2025, 6, 6).expect("d"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -489,7 +489,8 @@ impl Pane for TargetsPane {
                     return Request::Message("no target selected".to_string());
                 };
                 let owner = if position.am.is_empty() { cx.user } else { position.am };
-                let form = OpportunityForm::new(position.id, position.name, owner);
+                let form =
+                    OpportunityForm::new(position.id, position.name, owner, cx.clock.today());
                 let before = self.opportunities.get(position.id).map_or(0, Vec::len);
                 self.expect = Some(Expect::Added { account_id: position.id.to_string(), before });
                 return Request::Popup(Popup::Opportunity(Box::new(form)));

@@ -20,7 +20,7 @@ pub use picker::Candidate;
 use super::chain::{ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
 use super::prefill::{EventProposal, Prefill};
 use super::taxonomy::{Reason, ReasonKind};
-use crate::domain::Money;
+use crate::domain::{Money, day_text};
 use chrono::NaiveDate;
 use nucleo_matcher::{Config, Matcher};
 
@@ -42,6 +42,9 @@ pub struct ChainEditor {
     /// Set when Discard was pressed once; the next Discard throws the draft away.
     drop_draft_armed: bool,
     matcher: Matcher,
+    /// The day a relative date (`-3d`, `fri`) counts from; without it only
+    /// `YYYY-MM-DD` is a date.
+    today: Option<NaiveDate>,
 }
 
 impl ChainEditor {
@@ -68,7 +71,7 @@ impl ChainEditor {
             Some(p) => ChurnChain::new(account_id, p.event(), p.date(), p.arr_lost()),
             None => ChurnChain::new(account_id, ChurnEvent::Churned, today, Money::ZERO),
         };
-        let mut editor = ChainEditor::open(chain, taxonomy);
+        let mut editor = ChainEditor::open(chain, taxonomy).counting_from(today);
         let text = match prefill {
             Some(Prefill::Drop(p)) => Some(format!(
                 "From the snapshots: ARR {} → {} ({} lost); check the date and amount",
@@ -101,12 +104,35 @@ impl ChainEditor {
             discard_armed: false,
             drop_draft_armed: false,
             matcher: Matcher::new(Config::DEFAULT),
+            today: None,
         };
         editor.set_taxonomy(taxonomy);
         if editor.chain.links.is_empty() {
             editor.open_picker(PickTarget::Append, String::new());
         }
         editor
+    }
+
+    /// Lets the date be typed relative to `today` (`yesterday`, `-2w`, `fri`).
+    pub fn counting_from(mut self, today: NaiveDate) -> ChainEditor {
+        self.today = Some(today);
+        self
+    }
+
+    /// The day the typed date means, beside the field (`→ Fri 2026-12-11 ·
+    /// 3 days ago`); `None` when the text is no date.
+    pub fn date_echo(&self) -> Option<String> {
+        let today = self.today?;
+        day_text::echo(&self.date_text, today)
+    }
+
+    /// The date the typed text means.
+    fn parse_date(&self, text: &str) -> Result<NaiveDate, day_text::DayTextError> {
+        match self.today {
+            Some(today) => day_text::parse(text, today),
+            None => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| day_text::DayTextError::Unknown(text.trim().to_string())),
+        }
     }
 
     /// Replaces the taxonomy the picker offers (retired entries are hidden;
@@ -188,8 +214,8 @@ impl ChainEditor {
     /// What stops a save right now, one line each: bad date, bad amount, the etiology rule.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        if parse_date(&self.date_text).is_none() {
-            problems.push(format!("date {:?} is not a date: type YYYY-MM-DD", self.date_text));
+        if let Err(error) = self.parse_date(&self.date_text) {
+            problems.push(format!("date: {error}"));
         }
         match Money::parse_non_negative(&self.arr_text) {
             Ok(_) => {}
@@ -455,7 +481,7 @@ impl ChainEditor {
         match self.focus {
             Field::Date => {
                 edit(&mut self.date_text);
-                if let Some(date) = parse_date(&self.date_text) {
+                if let Ok(date) = self.parse_date(&self.date_text) {
                     self.chain.event_date = date;
                 }
             }
@@ -622,8 +648,4 @@ impl ChainEditor {
         draft.status = ChainStatus::Draft;
         EditorEffect::Leave { draft: Some(draft) }
     }
-}
-
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }

@@ -371,3 +371,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_date_may_be_typed_relative_to_today() {
+    let mut editor = editor();
+    editor.apply(EditorOp::Cancel); // close the picker
+    editor.apply(EditorOp::Focus(Field::Date));
+    editor.apply(EditorOp::ClearText);
+    for ch in "-2w".chars() {
+        editor.apply(EditorOp::Type(ch));
+    }
+    assert_eq!(editor.chain().event_date, NaiveDate::from_ymd_opt(2026, 4, 1).expect("d"));
+    assert_eq!(editor.date_echo().as_deref(), Some("→ Wed 2026-04-01 · 14 days ago"));
+    editor.apply(EditorOp::Type('x'));
+    assert!(editor.problems().iter().any(|p| p.starts_with("date: \"-2wx\" is not a date")));
+    assert_eq!(editor.date_echo(), None);
+}

@@ -76,7 +76,8 @@ fn trial_form_needs_criteria_and_ordered_dates() {
     clear(&mut form);
     typed(&mut form, "2025-06-3x");
     press(&mut form, KeyCode::Enter);
-    assert_eq!(form.error.as_deref(), Some("end \"2025-06-3x\": write it as YYYY-MM-DD"));
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.starts_with("end: \"2025-06-3x\" is not a date: type YYYY-MM-DD"), "{error}");
     press(&mut form, KeyCode::Backspace);
     typed(&mut form, "0");
     assert_eq!(
@@ -194,4 +195,25 @@ fn plan_value_form_parses_exactly() {
             current: PlanValue(255)
         })
     );
+}
+
+#[test]
+fn trial_dates_may_be_typed_relative_to_today() {
+    // A Sunday.
+    let mut form = GrowthForm::trial("A1", "Acme", "Core", day(2025, 6, 1));
+    press(&mut form, KeyCode::Tab);
+    clear(&mut form);
+    typed(&mut form, "tomorrow");
+    press(&mut form, KeyCode::Tab);
+    clear(&mut form);
+    typed(&mut form, "+2w");
+    press(&mut form, KeyCode::Tab);
+    typed(&mut form, "5 teams weekly");
+    match press(&mut form, KeyCode::Enter) {
+        FormOutcome::Submit(Write::Trial { fields, .. }) => {
+            assert_eq!(fields.start_date, day(2025, 6, 2));
+            assert_eq!(fields.end_date, day(2025, 6, 15));
+        }
+        other => panic!("{other:?} {:?}", form.error),
+    }
 }
