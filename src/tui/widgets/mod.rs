@@ -11,7 +11,7 @@ pub mod tabs;
 
 use crate::text::inert;
 use ratatui::layout::Rect;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// A selection in a list of `len` rows shown `height` rows at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,25 +77,7 @@ impl Cursor {
 /// `text` shown inert and cut to `width` terminal cells, marking the cut
 /// with `…`.
 pub fn fit(text: &str, width: usize) -> String {
-    let shown = inert::line(text);
-    if shown.width() <= width {
-        return shown.into_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in shown.chars() {
-        let cells = c.width().unwrap_or(0);
-        if used + cells > width - 1 {
-            break;
-        }
-        out.push(c);
-        used += cells;
-    }
-    out.push('…');
-    out
+    crate::text::columns::cut(&inert::line(text), width).into_owned()
 }
 
 /// `text` fitted to `width` cells and padded with spaces to exactly `width`
