@@ -180,6 +180,18 @@ fn the_forecast_says_whose_numbers_it_shows_and_labels_the_book_wide_panels() {
 }
 
 #[test]
+fn the_account_header_says_tomorrow_not_in_1_days() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path());
+    let mut app = app(&db);
+    // Lumen Credit Union renews the day after the demo's day.
+    app.open_account("A000014");
+    let text = at(&mut app, 120, 30);
+    assert!(text.contains("Renews 2026-12-08 (tomorrow)"), "{text}");
+    assert!(!text.contains(" 1 days"), "{text}");
+}
+
+#[test]
 fn the_board_keeps_every_stuck_count_at_160_columns() {
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path());

@@ -218,14 +218,19 @@ impl AccountPane {
         let Some(row) = &self.loaded.row else { return Vec::new() };
         let since = match (row.health, row.health_since) {
             (Some(_), Some(date)) => {
-                format!(" since {date} ({} days)", (view.today - date).num_days())
+                format!(
+                    " since {date} ({})",
+                    crate::domain::count::days((view.today - date).num_days())
+                )
             }
             _ => String::new(),
         };
         let why =
             self.loaded.health.first().map(|c| format!(" — {}", c.reason)).unwrap_or_default();
         let renewal = match row.next_renewal {
-            Some(date) => format!("{date} (in {} days)", (date - view.today).num_days()),
+            Some(date) => {
+                format!("{date} ({})", crate::domain::day_text::distance(date, view.today))
+            }
             None => "none".to_string(),
         };
         let absorption = match absorption_bp(row) {
