@@ -309,6 +309,25 @@ fn snapshots_of_the_board_and_the_targets() {
     insta::assert_snapshot!("targets_160x48", screen(&mut app, 160, 48));
 }
 
+#[test]
+fn a_long_target_name_shows_whole_when_there_is_room() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let long = "Stark Logistics and Freight Forwarding of the Northern Hemisphere Ltd";
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute("UPDATE accounts SET name = ?1 WHERE id = 'A7'", [long]).expect("rename");
+    drop(conn);
+    let mut app = app(&path);
+    open_targets(&mut app);
+    // Rank 2 is not selected, so the name shows only in its row.
+    let text = screen(&mut app, 160, 48);
+    assert!(text.contains(&format!("   2 G {long} ")), "{text}");
+    // At 80 columns the name gives way, the numbers stay whole.
+    let text = screen(&mut app, 80, 24);
+    let row = text.lines().find(|line| line.contains("   2 G Stark")).expect("row");
+    assert!(row.contains('…') && row.contains("81.0k") && row.contains("40.5k"), "{text}");
+}
+
 /// The real binary in a pseudo-terminal, the screen parsed with vt100.
 #[cfg(unix)]
 mod pty {

@@ -318,6 +318,24 @@ fn snapshots_of_the_grid() {
 }
 
 #[test]
+fn a_long_name_shows_whole_in_the_agenda_when_there_is_room() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let long = "Globex Hemispheric Logistics AG";
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute("UPDATE accounts SET name = ?1 WHERE id = 'A2'", [long]).expect("rename");
+    drop(conn);
+    let mut app = app_on(&path, "ana", d(2025, 6, 1));
+    chars(&mut app, "m");
+    chars(&mut app, "jjjh");
+    let text = screen(&mut app, 160, 48);
+    assert!(text.contains(&format!("Fri 20 • O {long} ")), "{text}");
+    // At 80 columns the name gives way.
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("Fri 20 • O Globex Hemispheric") && text.contains('…'), "{text}");
+}
+
+#[test]
 fn snapshots_of_the_forecast() {
     let dir = tempfile::tempdir().expect("dir");
     let path = fixture(dir.path());

@@ -284,6 +284,29 @@ fn snapshots_of_the_account_with_its_chains() {
 }
 
 /// Goes to the Churn pane by its number in the tab bar.
+#[test]
+fn a_long_cause_shows_whole_when_there_is_room() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let long = "the new procurement office moved every vendor onto a single framework";
+    let store = Store::open(&path).expect("store");
+    let mut acme =
+        ChurnChain::new("A1", ChurnEvent::Churned, date("2025-05-01"), Money::from_units(1_000));
+    acme.links = vec![ChainLink::free_text(long)];
+    let at: DateTime<Utc> = "2025-05-30T10:00:00Z".parse().expect("at");
+    store.save_churn_chain(&acme, "ana", at).expect("save");
+    drop(store);
+    let mut app = app(&path);
+    open_churn(&mut app);
+    app.resize(160, 48);
+    let text = screen(&app, 160, 48);
+    assert!(text.contains(&format!("│ {long} ⚑ free text")), "{text}");
+    // At 80 columns the cause gives way, the numbers stay whole.
+    let text = at_80(&mut app);
+    let row = text.lines().find(|line| line.contains("│ the new procurement")).expect("row");
+    assert!(row.contains('…') && row.contains("1,000.00"), "{text}");
+}
+
 fn open_churn(app: &mut App) {
     let index = app.pane_scopes().iter().position(|(scope, _)| *scope == "churn").expect("pane");
     let digit = char::from_digit(u32::try_from(index + 1).expect("index"), 10).expect("digit");

@@ -332,6 +332,30 @@ fn snapshots_of_every_section() {
     chars(&mut app, "l");
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("drill_members_80x24", shown(&app, 80, 24));
+    app.resize(160, 48);
+    insta::assert_snapshot!("drill_members_160x48", shown(&app, 160, 48));
+}
+
+#[test]
+fn a_long_name_shows_whole_in_a_drill_down_when_there_is_room() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let long = "Globex Hemispheric Logistics and Freight Forwarding Holdings AG";
+    let conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.execute("UPDATE accounts SET name = ?1 WHERE id = 'A2'", [long]).expect("rename");
+    drop(conn);
+    let mut app = app(&path);
+    open_metrics(&mut app);
+    chars(&mut app, "lllll");
+    key(&mut app, KeyCode::Enter);
+    app.resize(160, 48);
+    let text = shown(&app, 160, 48);
+    assert!(text.contains(&format!("│{long} ")), "{text}");
+    // At 80 columns the name gives way, the cells stay whole.
+    app.resize(80, 24);
+    let text = shown(&app, 80, 24);
+    let row = text.lines().find(|line| line.contains("│Globex Hemispheric")).expect("row");
+    assert!(row.contains('…') && row.contains("-50.0k  churned"), "{text}");
 }
 
 /// A key as it arrives, with nothing finished behind the screen yet.

@@ -7,6 +7,7 @@
 
 use crate::domain::churn::{BookChain, ChainId, ReasonKind};
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
+use crate::text::columns::{self, Want};
 use crate::tui::action::Action;
 use crate::tui::panes::churn_editor::{EditorView, Step, wrap_words};
 use crate::tui::panes::churn_taxonomy::{self, TaxonomyView};
@@ -19,6 +20,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 const KEYS: &[(&str, Action)] = &[
     ("p", Action::ChurnPeriod),
@@ -201,12 +203,23 @@ impl ChurnPane {
         let theme = view.theme;
         let Some(report) = &self.report else { return Vec::new() };
         let rows = self.table(report);
-        let label_width = width.saturating_sub(45).clamp(12, 48);
         let heading = if self.any_link { "Cause (any link)" } else { "Root cause" };
+        // The cause is measured on the rows on screen and gives way first.
+        let window = self.rows.window(rows.len());
+        let label =
+            window.clone().filter_map(|i| rows.get(i)).map(|row| fit(&row.label, usize::MAX));
+        let label = label.map(|text| text.width()).chain([heading.width()]).max().unwrap_or(0);
+        let wants = [12, 15, 13, 5, 6].map(Want::fixed);
+        let wants = [Want::text(12, label), wants[1], wants[2], wants[3], wants[4]];
+        let label_width = columns::layout(&wants, width.saturating_sub(1), 1)[0];
         let mut lines = vec![Line::from(Span::styled(
             format!(
-                " {:<label_width$} {:<15} {:>13} {:>5} {:>6}",
-                heading, "Kind", "ARR lost", "Accts", "Chains"
+                " {} {:<15} {:>13} {:>5} {:>6}",
+                crate::tui::widgets::pad(heading, label_width, false),
+                "Kind",
+                "ARR lost",
+                "Accts",
+                "Chains"
             ),
             theme.header(),
         ))];
@@ -218,7 +231,7 @@ impl ChurnPane {
             };
             lines.push(Line::from(Span::styled(text, theme.dim())));
         }
-        for index in self.rows.window(rows.len()) {
+        for index in window {
             let Some(row) = rows.get(index) else { continue };
             let kind = match (row.free_text, row.kind) {
                 (true, _) => "⚑ free text",

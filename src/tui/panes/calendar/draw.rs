@@ -71,18 +71,48 @@ pub(super) fn billing_text(event: &CalendarEvent) -> &'static str {
     }
 }
 
-/// One agenda row, fitted to `width`.
+/// Widths of the agenda's name, kind and status for `events` (the rows on
+/// screen) in a row `width` cells wide: all measured, the widest giving way
+/// first when the row is narrow.
+pub(super) fn agenda_widths<'a>(
+    events: impl Iterator<Item = &'a CalendarEvent>,
+    width: usize,
+    today: NaiveDate,
+) -> (usize, usize, usize) {
+    use crate::text::columns::{Want, layout};
+    use unicode_width::UnicodeWidthStr;
+    let (mut name, mut kind, mut status) = (0, 0, 0);
+    for event in events {
+        name = name.max(fit(&event.account.name, usize::MAX).width());
+        kind = kind.max(fit(&kind_text(event, width >= 85), usize::MAX).width());
+        status = status.max(fit(&status_text(event, today), usize::MAX).width());
+    }
+    // date, marker, health, name, ARR, kind, billing, status
+    let wants = [
+        Want::fixed(6),
+        Want::fixed(1),
+        Want::fixed(1),
+        Want::text(8, name),
+        Want::fixed(7),
+        Want::text(8, kind),
+        Want::fixed(7),
+        Want::text(8, status),
+    ];
+    let widths = layout(&wants, width, 1);
+    let at = |i: usize| widths.get(i).copied().unwrap_or(8);
+    (at(3), at(5), at(7))
+}
+
+/// One agenda row, the name, kind and status fitted to the widths of
+/// [`agenda_widths`].
 pub(super) fn agenda_line(
     event: &CalendarEvent,
     width: usize,
+    (name_width, kind_width, status_width): (usize, usize, usize),
     today: NaiveDate,
     theme: Theme,
 ) -> Line<'static> {
     let wide = width >= 85;
-    let kind_width = if wide { 20 } else { 14 };
-    let status_width = 18;
-    let fixed = 6 + 2 + 2 + 2 + 7 + 1 + kind_width + 1 + 7 + 1 + status_width;
-    let name_width = width.saturating_sub(fixed).clamp(8, 30);
     let arr = match event.kind {
         EventKind::Moment { .. } => String::new(),
         _ => event.arr.to_short(),
@@ -197,9 +227,12 @@ impl CalendarPane {
             };
             lines.push(Line::from(Span::styled(text, theme.dim())));
         }
-        for position in self.rows.window(events.len()) {
+        let window = self.rows.window(events.len());
+        let on_screen = window.clone().filter_map(|position| events.get(position).copied());
+        let widths = agenda_widths(on_screen, width, self.today);
+        for position in window {
             let Some(event) = events.get(position) else { continue };
-            let mut line = agenda_line(event, width, self.today, theme);
+            let mut line = agenda_line(event, width, widths, self.today, theme);
             if position == self.rows.selected {
                 line = theme.select(line);
             }

@@ -9,6 +9,7 @@ use super::{MetricsPane, SECTIONS};
 use crate::domain::Money;
 use crate::metrics::Rate;
 use crate::metrics::renewal_rates::yearly_equivalent;
+use crate::text::columns::{Want, layout};
 use crate::tui::panes::View;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::charts::{FILLS, buckets, stacked_columns};
@@ -19,6 +20,7 @@ use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// The side panel's width beside a chart.
 const PANEL: u16 = 34;
@@ -136,8 +138,20 @@ fn draw_drill(
     view: &View<'_>,
 ) {
     let theme = view.theme;
-    let cells_width = drill.header.chars().count();
-    let name_width = usize::from(area.width).saturating_sub(cells_width + 2).max(8);
+    // The name is measured on the rows on screen; it takes the room the
+    // cells leave and is the first to give way.
+    let window = cursor.window(drill.rows.len());
+    let name_of = |row: &super::data::DrillRow| {
+        view.book.by_id(&row.account_id).map_or(row.account_id.clone(), |r| r.name.clone())
+    };
+    let widest = window
+        .clone()
+        .filter_map(|index| drill.rows.get(index))
+        .map(|row| crate::tui::widgets::fit(&name_of(row), usize::MAX).width())
+        .fold("Account".width(), usize::max);
+    let wants = [Want::text(8, widest).flex(), Want::fixed(drill.header.width())];
+    let name_width =
+        layout(&wants, usize::from(area.width).saturating_sub(1), 1).first().copied().unwrap_or(8);
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{} ", drill.title), theme.header()),
@@ -147,17 +161,16 @@ fn draw_drill(
             ),
         ]),
         Line::from(Span::styled(
-            format!("{:<name_width$} {}", "Account", drill.header),
+            format!("{} {}", pad("Account", name_width, false), drill.header),
             theme.title(),
         )),
     ];
     if drill.rows.is_empty() {
         lines.push(Line::from(Span::styled("No account is behind this number.", theme.dim())));
     }
-    for index in cursor.window(drill.rows.len()) {
-        let row = &drill.rows[index];
-        let name = view.book.by_id(&row.account_id).map_or(row.account_id.as_str(), |r| &r.name);
-        let text = format!("{} {}", pad(name, name_width, false), row.cells.text());
+    for index in window {
+        let Some(row) = drill.rows.get(index) else { continue };
+        let text = format!("{} {}", pad(&name_of(row), name_width, false), row.cells.text());
         let style = if index == cursor.selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(Span::styled(text, style)));
     }

@@ -19,19 +19,38 @@ impl TargetsPane {
         let Some(list) = &self.list else { return };
         let wide = inner.width >= WIDE;
         let today = view.today;
-        // rank H name AM stage tier ARR abs whitespace renew priority [opportunity]
-        let (am_w, stage_w, tier_w, money_w, opp_w) =
-            if wide { (12, 10, 4, 9, 26) } else { (6, 3, 1, 7, 0) };
-        let fixed = 4 + 2 + am_w + stage_w + tier_w + money_w * 3 + 4 + 5 + opp_w + 10;
-        let name_w = usize::from(inner.width).saturating_sub(fixed).max(8);
         let body = Rect { height: inner.height - 5, ..inner };
         let detail_area = Rect { y: inner.y + inner.height - 5, height: 4, ..inner };
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        // Only the rows on screen are measured, so drawing stays cheap.
+        let rows: Vec<(usize, Pick<'_>, String)> = self
+            .cursor
+            .window(self.visible.len())
+            .filter_map(|position| {
+                let pick = self.row(position, view.book)?;
+                let opportunity = if wide {
+                    self.open_opportunity(pick.id).map_or(String::new(), |o| {
+                        format!(
+                            "{} {} {}",
+                            o.fields.stage.as_str(),
+                            o.fields.arr.to_short(),
+                            o.fields.product
+                        )
+                    })
+                } else {
+                    String::new()
+                };
+                Some((position, pick, opportunity))
+            })
+            .collect();
+        let widths = list_widths(&rows, usize::from(inner.width), wide);
+        let [name_w, am_w, stage_w, tier_w, money_w, white_w, opp_w] = widths;
+        // rank H name AM stage tier ARR abs whitespace renew priority(!) [opportunity]
         let mut header = format!(
-            "{:>4} H {:<name_w$} {:<am_w$} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>money_w$} {:>5} {:>money_w$}",
+            "{:>4} H {} {} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>white_w$} {:>5} {:>money_w$} ",
             "#",
-            "Account",
-            "AM",
+            crate::tui::widgets::pad("Account", name_w, false),
+            crate::tui::widgets::pad("AM", am_w, false),
             if wide { "Stage" } else { "4A" },
             if wide { "Tier" } else { "T" },
             "ARR",
@@ -41,7 +60,7 @@ impl TargetsPane {
             if wide { "Priority" } else { "Prio" },
         );
         if wide {
-            header.push_str(&format!(" {:<opp_w$}", "Opportunity"));
+            header.push_str(&format!(" {}", fit("Opportunity", opp_w)));
         }
         let mut lines = vec![Line::from(Span::styled(header, theme.header()))];
         if list.is_empty() {
@@ -61,8 +80,7 @@ impl TargetsPane {
             )));
             lines.push(Line::from("  x clears the filters."));
         }
-        for position in self.cursor.window(self.visible.len()) {
-            let Some(pick) = self.row(position, view.book) else { continue };
+        for (position, pick, opportunity) in &rows {
             let (target, account) = (pick.target, pick.account);
             let stage = if wide {
                 account.stage.title().to_string()
@@ -80,15 +98,15 @@ impl TargetsPane {
                 Span::raw(format!(" {} ", crate::tui::widgets::pad(pick.name, name_w, false))),
                 Span::styled(
                     format!(
-                        "{:<am_w$} {:<stage_w$} {:>tier_w$} ",
-                        fit(pick.am, am_w),
+                        "{} {:<stage_w$} {:>tier_w$} ",
+                        crate::tui::widgets::pad(pick.am, am_w, false),
                         stage,
                         account.tier
                     ),
                     theme.dim(),
                 ),
                 Span::raw(format!(
-                    "{:>money_w$} {:>4} {:>money_w$} ",
+                    "{:>money_w$} {:>4} {:>white_w$} ",
                     account.arr.to_short(),
                     absorption_percent(account.absorption.rate()),
                     account.absorption.whitespace.to_short(),
@@ -101,20 +119,14 @@ impl TargetsPane {
             ];
             if account.red_recently {
                 spans.push(Span::styled("!", theme.error()));
+            } else {
+                spans.push(Span::raw(" "));
             }
             if wide {
-                let opportunity = self.open_opportunity(pick.id).map_or(String::new(), |o| {
-                    format!(
-                        "{} {} {}",
-                        o.fields.stage.as_str(),
-                        o.fields.arr.to_short(),
-                        o.fields.product
-                    )
-                });
-                spans.push(Span::raw(format!(" {}", fit(&opportunity, opp_w))));
+                spans.push(Span::raw(format!(" {}", fit(opportunity, opp_w))));
             }
             let mut line = Line::from(spans);
-            if position == self.cursor.selected {
+            if *position == self.cursor.selected {
                 line = theme.select(line);
             }
             lines.push(line);
@@ -188,4 +200,41 @@ impl TargetsPane {
             footer_area,
         );
     }
+}
+
+/// Widths of the list's columns for the rows on screen, in cells: name, AM,
+/// stage, tier, money, whitespace and opportunity (zero when narrow). The name and AM
+/// are measured; when the row is too narrow the widest text gives way first,
+/// and spare room goes to the name.
+fn list_widths(rows: &[(usize, Pick<'_>, String)], width: usize, wide: bool) -> [usize; 7] {
+    use crate::text::columns::{Want, layout};
+    use unicode_width::UnicodeWidthStr;
+    let widest = |header: &str, cell: &dyn Fn(&(usize, Pick<'_>, String)) -> usize| {
+        rows.iter().map(cell).max().unwrap_or(0).max(header.width())
+    };
+    let name = widest("Account", &|row| fit(row.1.name, usize::MAX).width());
+    let am = widest("AM", &|row| fit(row.1.am, usize::MAX).width());
+    let (stage_w, tier_w, money_w, white_w) = if wide { (10, 4, 9, 10) } else { (3, 1, 7, 7) };
+    // rank, H, name, AM, stage, tier, ARR, abs, whitespace, renew, priority
+    // with its red mark, and the opportunity when wide.
+    let mut wants = vec![
+        Want::fixed(4),
+        Want::fixed(1),
+        Want::text(8, name).flex(),
+        Want::text(if wide { 8 } else { 4 }, am),
+        Want::fixed(stage_w),
+        Want::fixed(tier_w),
+        Want::fixed(money_w),
+        Want::fixed(4),
+        Want::fixed(white_w),
+        Want::fixed(5),
+        Want::fixed(money_w + 1),
+    ];
+    if wide {
+        let opportunity = widest("Opportunity", &|row| fit(&row.2, usize::MAX).width());
+        wants.push(Want::text(12, opportunity));
+    }
+    let widths = layout(&wants, width, 1);
+    let at = |i: usize| widths.get(i).copied().unwrap_or(0);
+    [at(2), at(3), stage_w, tier_w, money_w, white_w, at(11)]
 }
