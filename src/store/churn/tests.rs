@@ -1,6 +1,7 @@
 //! The churn store on in-memory databases.
 
 use super::*;
+use crate::domain::churn::DEFAULT_TAXONOMY;
 use proptest::prelude::*;
 
 fn store() -> Store {
