@@ -1,21 +1,17 @@
 //! cockpit: a keyboard-driven terminal cockpit for a customer success
 //! manager's book of business.
 //!
-//! The flow runs one way: CSV files → `import` → `store` (SQLite) → `domain`
-//! and `metrics` → `tui` state → panes draw; user actions come back as typed
-//! writes through the store. Only `tui` knows the terminal; only `store`
-//! knows SQL; `domain` and `metrics` know neither.
+//! This crate holds the two faces: the command line (`cli`) and the terminal
+//! app (`tui`). Everything they show comes from `cockpit-core` (the domain,
+//! the metrics, the store, imports and exports), re-exported here under the
+//! same names so `crate::store` reads the same on both sides.
+
+pub use cockpit_core::{
+    clock, demo, domain, export, generate, import, metrics, paths, settings, store, text,
+};
+
+#[cfg(test)]
+use cockpit_core::testkit;
 
 pub mod cli;
-pub mod clock;
-pub mod demo;
-pub mod domain;
-pub mod export;
-pub mod generate;
-pub mod import;
-pub mod metrics;
-pub mod paths;
-pub mod settings;
-pub mod store;
-pub mod text;
 pub mod tui;

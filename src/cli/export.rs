@@ -1,7 +1,7 @@
 //! `cockpit export KIND [--format csv|json] [--out FILE]`: write one kind of
 //! rows in the import format, to standard output or a file.
 
-use super::{Context, out_file, output};
+use super::{Context, choice, out_file, output};
 use crate::export::{ExportFormat, export};
 use crate::import::ImportKind;
 use std::io::Write;
@@ -11,10 +11,10 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What to export.
-    #[arg(value_enum)]
+    #[arg(value_parser = choice::parser::<ImportKind>())]
     pub kind: ImportKind,
     /// csv (the import format) or json (an array of objects, money as exact numbers).
-    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    #[arg(long, value_parser = choice::parser::<ExportFormat>(), default_value = "csv")]
     pub format: ExportFormat,
     /// Write to this file instead of standard output (replaced whole, only once complete).
     #[arg(long, value_name = "FILE")]

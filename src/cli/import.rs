@@ -1,7 +1,7 @@
 //! `cockpit import KIND FILE`: load one CSV file (or `-` for standard input)
 //! into the book, all or nothing, and say what it did.
 
-use super::{Context, output};
+use super::{Context, choice, output};
 use crate::import::{ImportError, ImportKind, import_path};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What the file holds.
-    #[arg(value_enum)]
+    #[arg(value_parser = choice::parser::<ImportKind>())]
     pub kind: ImportKind,
     /// The CSV file, or `-` for standard input.
     pub file: PathBuf,

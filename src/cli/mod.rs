@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod check;
+pub mod choice;
 pub mod churn;
 pub mod completions;
 pub mod export;

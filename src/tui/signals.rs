@@ -590,9 +590,9 @@ mod tests {
             crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
         // An account lost six weeks ago, with no chain yet.
         let user = crate::demo::DEMO_CSM;
-        crate::store::renewals::fixtures::account(&store, "LOST1", user, Some("red"), 0);
+        crate::testkit::account(&store, "LOST1", user, Some("red"), 0);
         let (start, end) = ("2025-01-15", "2026-01-14");
-        crate::store::renewals::fixtures::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
+        crate::testkit::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
         let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
         store.set_stage("LOST1", crate::domain::Stage::Adoption, "used", user, at).expect("stage");
         // A drop by someone else this week, on an account confirmed before.

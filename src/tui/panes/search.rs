@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn typing_searches_and_enter_opens_the_selected_note_or_account() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         let at = DateTime::UNIX_EPOCH + chrono::Duration::days(20_000);
         store.add_note("A2", NoteKind::Call, "Asked about Acme's pricing", "ana", at).expect("n");
         let mut view = SearchView::default();

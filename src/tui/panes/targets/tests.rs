@@ -5,8 +5,8 @@ use super::TargetsPane;
 use super::sieve::SLICE;
 use crate::domain::{Health, Money, Stage};
 use crate::metrics::absorption::AccountAbsorption;
-use crate::metrics::board::tests::{d, position};
 use crate::metrics::targets::{TargetFilter, TargetList};
+use crate::testkit::{d, position};
 use crate::tui::book::BookIndex;
 use crate::tui::widgets::Cursor;
 

@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn a_touch_moves_last_touch_and_a_note_does_not() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
         let at = |d: u32| today.with_day0(d).expect("d").and_hms_opt(9, 0, 0).expect("t").and_utc();
         use chrono::Datelike;

@@ -464,29 +464,9 @@ impl Board {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
-
-    pub(crate) fn position(id: &str, stage: Stage, arr: i64) -> AccountPosition {
-        AccountPosition {
-            id: id.into(),
-            name: format!("Account {id}"),
-            csm: "farmer".into(),
-            am: "hunter".into(),
-            stage,
-            stage_since: Some(d(2025, 1, 1)),
-            health: Some(Health::Green),
-            red_recently: false,
-            arr: Money::from_units(arr),
-            tier: 1,
-            absorption: AccountAbsorption::default(),
-            next_renewal: Some(d(2025, 12, 31)),
-        }
-    }
+    use crate::testkit::{d, position};
 
     #[test]
     fn groups_counts_and_flags_stuck_accounts() {

@@ -41,39 +41,43 @@ pub type DemoFile = (&'static str, &'static str, &'static [(&'static str, Column
 
 /// The raw files as written on the anchor date, with the columns that move.
 pub const FILES: [DemoFile; 11] = [
-    ("accounts.csv", include_str!("../../assets/demo/accounts.csv"), &[]),
-    ("snapshots.csv", include_str!("../../assets/demo/snapshots.csv"), &[("month", Month)]),
+    ("accounts.csv", include_str!("../../../assets/demo/accounts.csv"), &[]),
+    ("snapshots.csv", include_str!("../../../assets/demo/snapshots.csv"), &[("month", Month)]),
     (
         "contracts.csv",
-        include_str!("../../assets/demo/contracts.csv"),
+        include_str!("../../../assets/demo/contracts.csv"),
         &[("start_date", Date), ("end_date", Date), ("terminated_on", Date)],
     ),
-    ("notes.csv", include_str!("../../assets/demo/notes.csv"), &[("at", Time)]),
-    ("health_history.csv", include_str!("../../assets/demo/health_history.csv"), &[("at", Time)]),
-    ("stage_history.csv", include_str!("../../assets/demo/stage_history.csv"), &[("at", Time)]),
+    ("notes.csv", include_str!("../../../assets/demo/notes.csv"), &[("at", Time)]),
+    (
+        "health_history.csv",
+        include_str!("../../../assets/demo/health_history.csv"),
+        &[("at", Time)],
+    ),
+    ("stage_history.csv", include_str!("../../../assets/demo/stage_history.csv"), &[("at", Time)]),
     (
         "churn_chains.csv",
-        include_str!("../../assets/demo/churn_chains.csv"),
+        include_str!("../../../assets/demo/churn_chains.csv"),
         &[("event_date", Date)],
     ),
     (
         "opportunities.csv",
-        include_str!("../../assets/demo/opportunities.csv"),
+        include_str!("../../../assets/demo/opportunities.csv"),
         &[("close_date", Date)],
     ),
     (
         "moments.csv",
-        include_str!("../../assets/demo/moments.csv"),
+        include_str!("../../../assets/demo/moments.csv"),
         &[("due_on", Date), ("done_at", Time)],
     ),
     (
         "success_plans.csv",
-        include_str!("../../assets/demo/success_plans.csv"),
+        include_str!("../../../assets/demo/success_plans.csv"),
         &[("start_date", Date), ("target_date", Date)],
     ),
     (
         "trials.csv",
-        include_str!("../../assets/demo/trials.csv"),
+        include_str!("../../../assets/demo/trials.csv"),
         &[("start_date", Date), ("end_date", Date)],
     ),
 ];

@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn health_needs_a_reason_and_keeps_its_history() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
         let at = |h: u32| today.and_hms_opt(h, 0, 0).expect("t").and_utc();
         assert!(store.set_health("A1", Health::Red, " ", "ana", at(9)).is_err());
@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn dismissed_signals_are_remembered() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         let at = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d").and_hms_opt(9, 0, 0).expect("t");
         store
             .dismiss_suggestion("A1", "health", "no_touch:2025-05-01", "ana", at.and_utc())

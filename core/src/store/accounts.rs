@@ -253,24 +253,9 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub(crate) fn seed(store: &Store) {
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, csm, am, stage, arr_cents, units, potential_units, health, health_since, last_touch)
-                 VALUES ('A1', 'Acme', 'ana', 'bo', 'adoption', 1200000, 10, 40, 'green', '2025-01-05', '2025-05-01'),
-                        ('A2', 'Globex', 'ana', '', 'absorption', 5000000, 60, 100, NULL, NULL, NULL);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units)
-                 VALUES ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 1200000, 10),
-                        ('C2', 'A1', 'Core', '2025-07-01', '2026-06-30', 1200000, 10),
-                        ('C3', 'A2', 'Core', '2023-01-01', '2025-03-31', 5000000, 60);
-                 INSERT INTO snapshots VALUES ('A1', 'Core', 24300, 1200000, 10);",
-            )
-            .expect("seed");
-    }
+    use crate::testkit::seed_two_accounts as seed;
 
     #[test]
     fn the_book_reads_largest_first_with_next_renewal() {

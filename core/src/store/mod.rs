@@ -138,6 +138,12 @@ pub struct Store {
 }
 
 impl Store {
+    /// The connection, for the test kit's writers only.
+    #[cfg(any(test, feature = "testkit"))]
+    pub(crate) fn connection_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Opens (creating it and its folder if needed) the database at `path`
     /// and brings its schema up to date: [`Store::open_with`] in
     /// [`OpenMode::CreateWithFolder`].
@@ -411,7 +417,7 @@ mod tests {
             store.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0)).expect("pragma")
         };
         let store = Store::open(&path).expect("open");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         assert_eq!(mapped(&store), MMAP_BYTES);
         let aside = Store::open_aside(&path).expect("aside");
         assert_eq!(mapped(&aside), 0);

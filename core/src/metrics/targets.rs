@@ -300,7 +300,7 @@ fn index(target: &Target) -> u32 {
 mod tests {
     use super::*;
     use crate::metrics::absorption::AccountAbsorption;
-    use crate::metrics::board::tests::{d, position};
+    use crate::testkit::{d, position};
 
     fn with_whitespace(
         id: &str,

@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn a_csms_rows_are_the_books_rows_of_that_csm() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("day");
         let all = store.book_rows(today).expect("book");
         for csm in ["ana", "bo", "nobody"] {

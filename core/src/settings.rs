@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn the_example_file_holds_exactly_the_defaults() {
-        let example = include_str!("../assets/config.example.toml");
+        let example = include_str!("../../assets/config.example.toml");
         assert_eq!(parse(example), Ok(Config::default()));
     }
 

@@ -315,8 +315,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::renewals::fixtures::{account, contract};
     use super::*;
+    use crate::testkit::{account, contract};
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")

@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn trends_notes_moments_and_snoozes_read_for_a_scope() {
         let store = Store::open_in_memory().expect("store");
-        crate::store::accounts::tests::seed(&store);
+        crate::testkit::seed_two_accounts(&store);
         store
             .conn
             .execute_batch(

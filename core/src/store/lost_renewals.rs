@@ -112,9 +112,9 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::renewals::fixtures::{account, contract};
     use super::*;
     use crate::domain::churn::{ChainLink, ChurnChain, ChurnEvent};
+    use crate::testkit::{account, contract};
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")

@@ -414,59 +414,11 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(crate) mod fixtures {
-    //! Tiny writers for tests of this module and of moments; the importer owns
-    //! the real ones.
-    use super::*;
-
-    pub fn account(store: &Store, id: &str, csm: &str, health: Option<&str>, arr_units: i64) {
-        store
-            .conn
-            .execute(
-                "INSERT INTO accounts (id, name, csm, health, health_since, arr_cents) \
-                 VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE '2020-01-01' END, ?5)",
-                rusqlite::params![id, format!("{id} Inc"), csm, health, arr_units * 100],
-            )
-            .expect("account");
-    }
-
-    pub fn contract(
-        store: &Store,
-        id: &str,
-        account: &str,
-        start: &str,
-        end: &str,
-        arr_units: i64,
-        billing: &str,
-    ) {
-        store
-            .conn
-            .execute(
-                "INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, billing) \
-                 VALUES (?1, ?2, 'Core', ?3, ?4, ?5, ?6)",
-                rusqlite::params![id, account, start, end, arr_units * 100, billing],
-            )
-            .expect("contract");
-    }
-
-    pub fn health_change(store: &Store, account: &str, at: &str, health: &str) {
-        store
-            .conn
-            .execute(
-                "INSERT INTO health_changes (account_id, at, who, health, reason) \
-                 VALUES (?1, ?2, 'test', ?3, 'test')",
-                rusqlite::params![account, at, health],
-            )
-            .expect("health change");
-    }
-}
-
-#[cfg(test)]
 mod tests {
-    use super::fixtures::*;
     use super::*;
     use crate::metrics::calibration::Outcome;
     use crate::metrics::windows::EventKind;
+    use crate::testkit::*;
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")

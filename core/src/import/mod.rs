@@ -28,7 +28,7 @@ use std::path::Path;
 pub const MAX_REPORTED_ERRORS: usize = 200;
 
 /// The four kinds of file the cockpit imports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Accounts,
     Snapshots,
