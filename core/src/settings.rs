@@ -1,10 +1,16 @@
 //! The user's settings file: `config.toml` in the platform's config
 //! directory, or the file `COCKPIT_CONFIG` names. Reads and checks it; the
 //! settings themselves and their defaults live in `domain::config`.
+//!
+//! The `[keys]` table is not checked here: the core knows no key or action
+//! names. It is handed over as written, each name and key with its place in
+//! the file ([`KeySettings`]), for the cockpit to check and apply.
 
 use crate::domain::Config;
 use anyhow::Context as _;
+use serde::Deserialize as _;
 use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
 
 /// The settings file in use: `COCKPIT_CONFIG` if set, else the default one.
 pub fn config_path() -> Option<PathBuf> {
@@ -18,38 +24,193 @@ pub fn config_path() -> Option<PathBuf> {
 /// `COCKPIT_CONFIG` must exist.
 /// Every amount shown from then on carries the currency symbol they ask for.
 pub fn load() -> anyhow::Result<Config> {
+    load_with_keys().map(|settings| settings.config)
+}
+
+/// The settings and the `[keys]` table, for the cockpit (see [`load`]).
+pub fn load_with_keys() -> anyhow::Result<Settings> {
     let named = std::env::var_os("COCKPIT_CONFIG").is_some_and(|p| !p.is_empty());
-    let config = match config_path() {
-        Some(path) if named || path.exists() => read(&path)?,
-        _ => Config::default(),
+    let settings = match config_path() {
+        Some(path) if named || path.exists() => read_with_keys(&path)?,
+        _ => Settings::default(),
     };
-    crate::domain::money::install_currency(config.currency());
-    Ok(config)
+    crate::domain::money::install_currency(settings.config.currency());
+    Ok(settings)
+}
+
+/// What the settings file holds: the settings, and the `[keys]` table as
+/// written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub config: Config,
+    pub keys: KeySettings,
+}
+
+/// A place in the settings file, counted from 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A name or a key as written in the file, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub text: String,
+    pub place: Place,
+}
+
+/// One line of `[keys]`: `[keys.SCOPE]` then `ACTION = "key"` or
+/// `ACTION = ["key", "key"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub scope: Written,
+    pub action: Written,
+    pub keys: Vec<Written>,
+}
+
+/// The `[keys]` table of the settings file, shaped but unchecked: the
+/// cockpit checks the scope, action and key names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySettings {
+    /// The file, as its errors name it.
+    pub file: String,
+    pub entries: Vec<KeyEntry>,
 }
 
 /// Reads and checks one settings file; the error names the file, and the
 /// line and column of a syntax error or the setting that is out of range.
 pub fn read(path: &Path) -> anyhow::Result<Config> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the settings", path.display()))?;
-    parse(&text).map_err(|message| anyhow::anyhow!("{}: {message}", path.display()))
+    read_with_keys(path).map(|settings| settings.config)
 }
 
+/// [`read`], with the `[keys]` table handed over as written.
+pub fn read_with_keys(path: &Path) -> anyhow::Result<Settings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the settings", path.display()))?;
+    let file = path.display().to_string();
+    parse_with_keys(&text, &file).map_err(|problem| match problem {
+        Problem::Settings(message) => anyhow::anyhow!("{file}: {message}"),
+        Problem::Keys(message) => anyhow::anyhow!("{message}"),
+    })
+}
+
+/// Why a settings file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Problem {
+    /// A setting: the message says where, the file is named before it.
+    Settings(String),
+    /// The shape of `[keys]`: the message names `file:LINE:COLUMN` itself,
+    /// as the cockpit's checks of the names do.
+    Keys(String),
+}
+
+#[cfg(test)]
 fn parse(text: &str) -> Result<Config, String> {
-    let config: Config = toml::from_str(text).map_err(|error| {
+    parse_with_keys(text, "config.toml").map(|settings| settings.config).map_err(|problem| {
+        match problem {
+            Problem::Settings(message) | Problem::Keys(message) => message,
+        }
+    })
+}
+
+/// The settings without `[keys]`, then `[keys]` as written.
+fn parse_with_keys(text: &str, file: &str) -> Result<Settings, Problem> {
+    let syntax = |error: toml::de::Error| {
         let place = error
             .span()
             .map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let Place { line, column } = place(text, span.start);
                 format!("line {line}, column {column}: ")
             })
             .unwrap_or_default();
         format!("{place}{}", error.message())
-    })?;
+    };
+    let mut root = DeTable::parse(text).map_err(syntax).map_err(Problem::Settings)?;
+    let keys = root.get_mut().remove_entry("keys");
+    let config = Config::deserialize(toml::de::Deserializer::from(root))
+        .map_err(syntax)
+        .map_err(Problem::Settings)?;
     let problems = config.problems();
-    if problems.is_empty() { Ok(config) } else { Err(problems.join("; ")) }
+    if !problems.is_empty() {
+        return Err(Problem::Settings(problems.join("; ")));
+    }
+    let mut keys = match keys {
+        Some((name, value)) => key_settings(text, &name, &value).map_err(|(at, message)| {
+            let Place { line, column } = place(text, at);
+            Problem::Keys(format!("{file}:{line}:{column}: {message}"))
+        })?,
+        None => KeySettings::default(),
+    };
+    keys.file = file.to_string();
+    Ok(Settings { config, keys })
+}
+
+/// The line and column of a byte offset.
+fn place(text: &str, offset: usize) -> Place {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Place { line, column }
+}
+
+type Shaped<T> = Result<T, (usize, String)>;
+
+/// `[keys]`: a table of scopes, each a table of actions, each a key or a
+/// list of keys.
+fn key_settings(
+    text: &str,
+    name: &toml::Spanned<std::borrow::Cow<'_, str>>,
+    value: &toml::Spanned<DeValue<'_>>,
+) -> Shaped<KeySettings> {
+    let written =
+        |text_: &str, at: usize| Written { text: text_.to_string(), place: place(text, at) };
+    let Some(scopes) = value.get_ref().as_table() else {
+        return Err((
+            name.span().start,
+            "keys: a table of scopes expected ([keys.global], [keys.book], …)".into(),
+        ));
+    };
+    let mut entries = Vec::new();
+    for (scope, actions) in scopes.iter() {
+        let Some(actions) = actions.get_ref().as_table() else {
+            return Err((
+                scope.span().start,
+                format!("keys.{}: a table of actions expected (action = \"key\")", scope.get_ref()),
+            ));
+        };
+        for (action, keys) in actions.iter() {
+            let wrong = || {
+                (
+                    keys.span().start,
+                    format!(
+                        "keys.{}.{}: a key (\"ctrl-k\") or a list of keys ([\"q\", \"ctrl-c\"]) expected",
+                        scope.get_ref(),
+                        action.get_ref()
+                    ),
+                )
+            };
+            let keys = match keys.get_ref() {
+                DeValue::String(key) => vec![written(key, keys.span().start)],
+                DeValue::Array(list) => list
+                    .iter()
+                    .map(|key| {
+                        key.get_ref()
+                            .as_str()
+                            .map(|k| written(k, key.span().start))
+                            .ok_or_else(wrong)
+                    })
+                    .collect::<Shaped<Vec<_>>>()?,
+                _ => return Err(wrong()),
+            };
+            entries.push(KeyEntry {
+                scope: written(scope.get_ref(), scope.span().start),
+                action: written(action.get_ref(), action.span().start),
+                keys,
+            });
+        }
+    }
+    Ok(KeySettings { file: String::new(), entries })
 }
 
 #[cfg(test)]
@@ -114,6 +275,46 @@ mod tests {
         assert!(error.starts_with("line 1, column"), "{error}");
         let error = parse("currency = \"\\u001b[31m\"\n").expect_err("control");
         assert!(error.contains("currency = \"\\u{1b}[31m\""), "{error}");
+    }
+
+    #[test]
+    fn the_keys_table_is_handed_over_as_written_with_its_places() {
+        let text = "mouse = false\n[keys.targets]\nrecord_opportunity = \"O\"\n[keys.global]\nquit = [\"q\", \"ctrl-c\"]\n";
+        let settings = parse_with_keys(text, "config.toml").expect("settings");
+        assert!(!settings.config.mouse, "the other settings are still read");
+        assert_eq!(settings.keys.file, "config.toml");
+        let entry = |scope: &str| {
+            settings.keys.entries.iter().find(|e| e.scope.text == scope).expect("entry").clone()
+        };
+        let targets = entry("targets");
+        assert_eq!(targets.action.text, "record_opportunity");
+        assert_eq!(targets.action.place, Place { line: 3, column: 1 });
+        assert_eq!(targets.keys[0].text, "O");
+        assert_eq!(targets.keys[0].place, Place { line: 3, column: 22 });
+        let global = entry("global");
+        let keys: Vec<&str> = global.keys.iter().map(|k| k.text.as_str()).collect();
+        assert_eq!(keys, ["q", "ctrl-c"]);
+        assert_eq!(global.keys[1].place, Place { line: 5, column: 14 });
+        assert_eq!(parse(text).map(|c| c.mouse), Ok(false));
+    }
+
+    #[test]
+    fn a_keys_table_of_the_wrong_shape_says_where() {
+        let error = parse_with_keys("[keys]\nglobal = 3\n", "config.toml").expect_err("shape");
+        let Problem::Keys(message) = error else { panic!("{error:?}") };
+        assert!(
+            message.starts_with("config.toml:2:1: keys.global: a table of actions"),
+            "{message}"
+        );
+        let error =
+            parse_with_keys("[keys.global]\nquit = [\"q\", 3]\n", "config.toml").expect_err("key");
+        let Problem::Keys(message) = error else { panic!("{error:?}") };
+        assert!(message.starts_with("config.toml:2:8: keys.global.quit: a key"), "{message}");
+        let error = parse_with_keys("keys = 1\n", "config.toml").expect_err("keys");
+        assert!(
+            matches!(&error, Problem::Keys(m) if m.starts_with("config.toml:1:1: keys:")),
+            "{error:?}"
+        );
     }
 
     #[test]
