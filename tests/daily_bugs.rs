@@ -172,7 +172,8 @@ fn the_forecast_says_whose_numbers_it_shows_and_labels_the_book_wide_panels() {
     ] {
         assert!(text.contains(panel), "{panel}:\n{text}");
     }
-    key(&mut app, KeyCode::Char('c'));
+    // `C` steps through the CSMs (`c` records a churn on the selection).
+    key(&mut app, KeyCode::Char('C'));
     let text = at(&mut app, 160, 48);
     let title = text.lines().nth(1).unwrap_or_default().to_string();
     assert!(!title.contains("mine"), "another CSM's numbers are not mine: {title}");

@@ -243,7 +243,8 @@ fn recording_and_advancing_an_opportunity() {
     let mut app = app(&path);
     open_targets(&mut app);
     assert_eq!(app.selected_account().as_deref(), Some("A2"));
-    key(&mut app, KeyCode::Char('o'));
+    // `O` records an opportunity (`o` edits the owners, as in every pane).
+    key(&mut app, KeyCode::Char('O'));
     assert!(app.popup().is_some());
     // Without a product it is refused.
     key(&mut app, KeyCode::Enter);
@@ -352,7 +353,7 @@ mod pty {
         assert!(text.contains("Globex moved to absorption"), "{text}");
         screen.send("5");
         screen.wait_for("Upsell targets");
-        screen.send("o");
+        screen.send("O");
         screen.wait_for("Record an opportunity");
         screen.send("Insights\t24000\r");
         let text = screen.wait_for("saved:");

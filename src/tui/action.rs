@@ -1,12 +1,17 @@
 //! Every thing a user can ask the cockpit to do, as one named enum. Keys are
-//! turned into actions by the keymap (`keymap.rs`) first; then the app's
+//! turned into actions by the keymap (`keymap/`) first; then the app's
 //! `update` applies them, routing pane actions to the focused pane only.
+//! Each action has a `snake_case` name (serde's), which `[keys]` in
+//! `config.toml` uses to rebind it; actions no key produces (a click on a
+//! column) are skipped.
 
 use crate::metrics::calendar::CalendarMove;
 use crate::tui::book::Column;
+use serde::{Deserialize, Serialize};
 
 /// A user's intent, independent of the key that produced it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Leave the cockpit (everything is already saved).
     Quit,
@@ -16,7 +21,9 @@ pub enum Action {
     NextPane,
     /// Go to the previous pane.
     PrevPane,
-    /// Go to the pane at this position in the tab bar.
+    /// Go to the pane at this position in the tab bar (named
+    /// `go_to_pane_1` … `go_to_pane_9`, see [`Action::name`]).
+    #[serde(skip)]
     GoToPane(usize),
     /// Jump to any account by fuzzy name.
     Jump,
@@ -46,7 +53,8 @@ pub enum Action {
     SortPrev,
     /// Reverse the sort direction.
     SortReverse,
-    /// Sort by this column (a click on its header).
+    /// Sort by this column (a click on its header; no key).
+    #[serde(skip)]
     SortBy(Column),
     /// Show only my book (I am CSM or AM).
     FilterMine,
@@ -128,8 +136,20 @@ pub enum Action {
     AdvanceOpportunity,
     /// Mark the selected account's open opportunity lost.
     LoseOpportunity,
-    /// Move the calendar's cursor by a day, a week, a month, or to today.
-    CalendarMove(CalendarMove),
+    /// Calendar: move the cursor a day back.
+    PreviousDay,
+    /// Calendar: move the cursor a day on.
+    NextDay,
+    /// Calendar: move the cursor a week back.
+    PreviousWeek,
+    /// Calendar: move the cursor a week on.
+    NextWeek,
+    /// Calendar: move the cursor a month back.
+    PreviousMonth,
+    /// Calendar: move the cursor a month on.
+    NextMonth,
+    /// Calendar: move the cursor to today.
+    GoToToday,
     /// Switch the calendar between the month grid and the forecast.
     ToggleForecast,
     /// Show only renewals inside a renewal window.
@@ -157,6 +177,44 @@ pub enum Action {
 }
 
 impl Action {
+    /// The name `[keys]` uses: serde's `snake_case` name, or
+    /// `go_to_pane_N` for the pane keys.
+    pub fn name(self) -> String {
+        match self {
+            Action::GoToPane(index) => format!("go_to_pane_{}", index + 1),
+            other => match serde_json::to_value(other) {
+                Ok(serde_json::Value::String(name)) => name,
+                _ => format!("{other:?}"),
+            },
+        }
+    }
+
+    /// The action named `name` (see [`Action::name`]).
+    pub fn from_name(name: &str) -> Option<Action> {
+        if let Some(number) = name.strip_prefix("go_to_pane_") {
+            return match number.parse::<usize>() {
+                Ok(n @ 1..=9) => Some(Action::GoToPane(n - 1)),
+                _ => None,
+            };
+        }
+        use serde::de::value::{Error, StrDeserializer};
+        Action::deserialize(StrDeserializer::<Error>::new(name)).ok()
+    }
+
+    /// The calendar move this action makes, if it is one.
+    pub fn calendar_move(self) -> Option<CalendarMove> {
+        Some(match self {
+            Action::PreviousDay => CalendarMove::PreviousDay,
+            Action::NextDay => CalendarMove::NextDay,
+            Action::PreviousWeek => CalendarMove::PreviousWeek,
+            Action::NextWeek => CalendarMove::NextWeek,
+            Action::PreviousMonth => CalendarMove::PreviousMonth,
+            Action::NextMonth => CalendarMove::NextMonth,
+            Action::GoToToday => CalendarMove::Today,
+            _ => return None,
+        })
+    }
+
     /// A short description for the help and the footer.
     pub fn describe(self) -> &'static str {
         match self {
@@ -220,15 +278,13 @@ impl Action {
             Action::RecordOpportunity => "record opportunity",
             Action::AdvanceOpportunity => "advance opportunity",
             Action::LoseOpportunity => "mark opportunity lost",
-            Action::CalendarMove(step) => match step {
-                CalendarMove::PreviousDay => "previous day",
-                CalendarMove::NextDay => "next day",
-                CalendarMove::PreviousWeek => "previous week",
-                CalendarMove::NextWeek => "next week",
-                CalendarMove::PreviousMonth => "previous month",
-                CalendarMove::NextMonth => "next month",
-                CalendarMove::Today => "today",
-            },
+            Action::PreviousDay => "previous day",
+            Action::NextDay => "next day",
+            Action::PreviousWeek => "previous week",
+            Action::NextWeek => "next week",
+            Action::PreviousMonth => "previous month",
+            Action::NextMonth => "next month",
+            Action::GoToToday => "today",
             Action::ToggleForecast => "calendar / forecast",
             Action::FilterInWindow => "filter: in a renewal window",
             Action::FilterAtRisk => "filter: at risk (red, orange)",
@@ -291,5 +347,28 @@ impl Action {
             Action::UpdatePlanValue => "plan value",
             other => other.describe(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_snake_case_and_read_back() {
+        for action in [
+            Action::Quit,
+            Action::RecordOpportunity,
+            Action::GoToPane(2),
+            Action::GoToToday,
+            Action::NoteInEditor,
+        ] {
+            assert_eq!(Action::from_name(&action.name()), Some(action), "{action:?}");
+        }
+        assert_eq!(Action::RecordOpportunity.name(), "record_opportunity");
+        assert_eq!(Action::GoToPane(2).name(), "go_to_pane_3");
+        assert_eq!(Action::from_name("go_to_pane_0"), None);
+        assert_eq!(Action::from_name("sort_by"), None, "a click's action has no name");
+        assert_eq!(Action::from_name("RecordOpportunity"), None);
     }
 }

@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::book_loader::BookLoader;
-use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
+use crate::tui::keymap::{GLOBAL, Key, KeyError, Keymap};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
 use crate::tui::signals::TodayFacts;
@@ -25,7 +25,7 @@ use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use loading::{FirstBook, first_book};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -138,7 +138,7 @@ impl App {
     ) -> anyhow::Result<App> {
         let FirstBook { book, partial, today_facts } = first_book(&store, &config, clock, user)?;
         let panes = panes::registry();
-        let keymap = Keymap::new(panes.iter().map(|p| (p.scope(), p.keys())));
+        let keymap = panes::keymap(&panes);
         let owns_any = book.rows().iter().any(|r| r.csm == user);
         let stale = vec![true; panes.len()];
         let mut app = App {
@@ -180,6 +180,13 @@ impl App {
         app.activate(index);
         app.resize(80, 24);
         Ok(app)
+    }
+
+    /// The keys rebound in `config.toml`'s `[keys]`, or why they cannot be
+    /// used (the cockpit then does not start).
+    pub fn with_keys(mut self, keys: &crate::settings::KeySettings) -> Result<App, KeyError> {
+        self.keymap.configure(keys)?;
+        Ok(self)
     }
 
     /// Shows `label` instead of the database path in the status line (for
@@ -340,7 +347,9 @@ impl App {
         if self.panes[self.active].typing() {
             let (pane, mut cx) = self.cx_parts();
             let request = pane.type_key(key, &mut cx);
-            if matches!(request, Request::Ignored) && key.code == KeyCode::Char('?') {
+            if matches!(request, Request::Ignored)
+                && self.keymap.own_action(GLOBAL, Key::from_event(key)) == Some(Action::Help)
+            {
                 self.update(Action::Help);
                 return;
             }

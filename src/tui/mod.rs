@@ -1,6 +1,6 @@
 //! The full-screen app: the terminal loop and nothing else. State and its
 //! update logic live in `app.rs` (testable without a terminal), panes in
-//! `panes/`, shared drawing pieces in `widgets/`, keys in `keymap.rs`,
+//! `panes/`, shared drawing pieces in `widgets/`, keys in `keymap/`,
 //! colours in `theme.rs`. The terminal is restored on quit, on error and on
 //! panic: `ratatui::init` installs the panic hook, and a guard switches
 //! mouse capture and bracketed paste off however the loop ends. While idle
@@ -77,7 +77,9 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
                 .context("building the demo book")?
         }
     };
-    let config = context.config()?;
+    // The settings with `[keys]`: keys that cannot be used stop the
+    // cockpit before it starts, as any other bad setting does.
+    let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
     let moments = MomentsAside {
         path: store.path().to_path_buf(),
         clock: context.clock,
@@ -88,7 +90,9 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         _ => context.user.clone(),
     };
     let theme = theme::Theme::from_settings(config.theme, &config.colors);
-    let app = App::new(store, context.clock, config, &user, theme).context("loading the book")?;
+    let app = App::new(store, context.clock, config, &user, theme)
+        .context("loading the book")?
+        .with_keys(&keys)?;
     run_app(app, moments)
 }
 

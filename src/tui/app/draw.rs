@@ -2,6 +2,7 @@
 //! popup) and the `?` help. Reads the app's state only.
 
 use super::*;
+use crate::tui::keymap::FIND;
 
 impl App {
     pub(super) fn help(&self) -> Popup {
@@ -16,9 +17,16 @@ impl App {
         if !notes.is_empty() {
             sections.push((pane.help_notes_title(), notes));
         }
-        sections.push(("Selected account".to_string(), self.keymap.help(SELECTION)));
-        sections.push(("Lists".to_string(), self.keymap.help(LIST)));
-        sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
+        // The tables active with the pane, as the keymap looks them up; `/`
+        // for the whole book shows with the global keys.
+        let chain = self.keymap.chain(pane.scope());
+        for scope in chain.iter().skip(1).filter(|s| ![FIND, GLOBAL].contains(*s)) {
+            let title = self.keymap.table(scope).map_or(*scope, |t| t.title);
+            sections.push((title.to_string(), self.keymap.help(scope)));
+        }
+        let everywhere: Vec<&str> =
+            chain.iter().copied().filter(|s| [FIND, GLOBAL].contains(s)).collect();
+        sections.push(("Everywhere".to_string(), self.keymap.help_of(&everywhere)));
         sections.retain(|(_, keys)| !keys.is_empty());
         Popup::Help { sections }
     }
@@ -45,9 +53,15 @@ impl App {
             tabs.push(Span::styled(label, style));
         }
         frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
-        let mut right = vec![Span::styled("?", theme.key()), Span::styled(" help ", theme.dim())];
-        if bar.show_jump {
-            right.push(Span::styled(" ^K", theme.key()));
+        let mut right = Vec::new();
+        if let Some(key) = self.keymap.first_key(GLOBAL, Action::Help) {
+            right.push(Span::styled(key.short_label(), theme.key()));
+            right.push(Span::styled(" help ", theme.dim()));
+        }
+        if bar.show_jump
+            && let Some(key) = self.keymap.first_key(GLOBAL, Action::Jump)
+        {
+            right.push(Span::styled(format!(" {}", key.short_label()), theme.key()));
             right.push(Span::styled(" jump ", theme.dim()));
         }
         let right = Line::from(right).right_aligned();

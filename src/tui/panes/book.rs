@@ -10,6 +10,7 @@ use crate::text::columns::Want;
 use crate::text::inert;
 use crate::tui::action::Action;
 use crate::tui::book::{BookIndex, Column, absorption_bp};
+use crate::tui::keymap;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::Cursor;
@@ -204,6 +205,12 @@ impl Pane for BookPane {
 
     fn keys(&self) -> &'static [(&'static str, Action)] {
         KEYS
+    }
+
+    /// No whole-book search on `/`: the Book's `/` searches its own list
+    /// (`Ctrl-f` still searches the whole book).
+    fn key_layers(&self) -> &'static [&'static str] {
+        &[keymap::SELECTION, keymap::LIST]
     }
 
     fn hints(&self) -> &'static [Action] {

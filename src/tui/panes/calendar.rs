@@ -14,6 +14,7 @@ use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_star
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
+use crate::tui::keymap;
 use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
 use crate::tui::panes::forecast::ForecastData;
 use crate::tui::panes::moment_form::{FormOutcome, MomentForm};
@@ -31,22 +32,32 @@ use ratatui::widgets::{Block, Paragraph};
 mod draw;
 use draw::*;
 
+/// The calendar's keys. It takes no list keys: `j` `k` move the cursor a
+/// week and `J` `K` move in the agenda, so it names its own list moves.
 const KEYS: &[(&str, Action)] = &[
-    ("h", Action::CalendarMove(CalendarMove::PreviousDay)),
-    ("left", Action::CalendarMove(CalendarMove::PreviousDay)),
-    ("l", Action::CalendarMove(CalendarMove::NextDay)),
-    ("right", Action::CalendarMove(CalendarMove::NextDay)),
-    ("k", Action::CalendarMove(CalendarMove::PreviousWeek)),
-    ("up", Action::CalendarMove(CalendarMove::PreviousWeek)),
-    ("j", Action::CalendarMove(CalendarMove::NextWeek)),
-    ("down", Action::CalendarMove(CalendarMove::NextWeek)),
-    ("pgup", Action::CalendarMove(CalendarMove::PreviousMonth)),
-    ("[", Action::CalendarMove(CalendarMove::PreviousMonth)),
-    ("pgdn", Action::CalendarMove(CalendarMove::NextMonth)),
-    ("]", Action::CalendarMove(CalendarMove::NextMonth)),
-    ("t", Action::CalendarMove(CalendarMove::Today)),
+    ("h", Action::PreviousDay),
+    ("left", Action::PreviousDay),
+    ("l", Action::NextDay),
+    ("right", Action::NextDay),
+    ("k", Action::PreviousWeek),
+    ("up", Action::PreviousWeek),
+    ("j", Action::NextWeek),
+    ("down", Action::NextWeek),
+    ("pgup", Action::PreviousMonth),
+    ("[", Action::PreviousMonth),
+    ("ctrl-u", Action::PreviousMonth),
+    ("pgdn", Action::NextMonth),
+    ("]", Action::NextMonth),
+    ("ctrl-d", Action::NextMonth),
+    ("t", Action::GoToToday),
     ("K", Action::Up),
     ("J", Action::Down),
+    ("g", Action::Top),
+    ("home", Action::Top),
+    ("G", Action::Bottom),
+    ("end", Action::Bottom),
+    ("enter", Action::Open),
+    ("esc", Action::Back),
     ("v", Action::AgendaSpan),
     ("f", Action::ToggleForecast),
     ("m", Action::FilterMine),
@@ -55,12 +66,12 @@ const KEYS: &[(&str, Action)] = &[
     ("x", Action::ClearFilters),
     ("d", Action::MomentDone),
     ("a", Action::AddMoment),
-    ("c", Action::NextCsm),
+    ("C", Action::NextCsm),
 ];
 
 const HINTS: &[Action] = &[
     Action::Open,
-    Action::CalendarMove(CalendarMove::Today),
+    Action::GoToToday,
     Action::ToggleForecast,
     Action::FilterMine,
     Action::FilterInWindow,
@@ -235,16 +246,16 @@ impl CalendarPane {
     fn forecast_update(&mut self, action: Action, cx: &Cx<'_>) -> Request {
         let page = usize::from(self.area.height.saturating_sub(4)).max(1);
         match action {
-            Action::CalendarMove(CalendarMove::NextWeek) | Action::Down => {
+            Action::NextWeek | Action::Down => {
                 self.forecast_scroll += 1;
             }
-            Action::CalendarMove(CalendarMove::PreviousWeek) | Action::Up => {
+            Action::PreviousWeek | Action::Up => {
                 self.forecast_scroll = self.forecast_scroll.saturating_sub(1);
             }
-            Action::CalendarMove(CalendarMove::NextMonth) | Action::PageDown => {
+            Action::NextMonth | Action::PageDown => {
                 self.forecast_scroll += page;
             }
-            Action::CalendarMove(CalendarMove::PreviousMonth) | Action::PageUp => {
+            Action::PreviousMonth | Action::PageUp => {
                 self.forecast_scroll = self.forecast_scroll.saturating_sub(page);
             }
             Action::Top => self.forecast_scroll = 0,
@@ -283,6 +294,10 @@ impl Pane for CalendarPane {
 
     fn keys(&self) -> &'static [(&'static str, Action)] {
         KEYS
+    }
+
+    fn key_layers(&self) -> &'static [&'static str] {
+        &[keymap::SELECTION, keymap::FIND]
     }
 
     fn hints(&self) -> &'static [Action] {
@@ -325,7 +340,17 @@ impl Pane for CalendarPane {
         }
         let len = self.agenda.len();
         match action {
-            Action::CalendarMove(step) => self.move_to(step, cx),
+            Action::PreviousDay
+            | Action::NextDay
+            | Action::PreviousWeek
+            | Action::NextWeek
+            | Action::PreviousMonth
+            | Action::NextMonth
+            | Action::GoToToday => {
+                if let Some(step) = action.calendar_move() {
+                    self.move_to(step, cx);
+                }
+            }
             Action::Up => self.rows.move_by(-1, len),
             Action::Down => self.rows.move_by(1, len),
             Action::Top => self.rows.select(0, len),

@@ -65,6 +65,20 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
     ]
 }
 
+/// The keymap of these panes: the shared tables and each pane's own, with
+/// the shared tables it takes.
+pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
+    Keymap::new(panes.iter().map(|pane| {
+        crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
+    }))
+}
+
+/// The default keymap of the registered panes (for help, the README and
+/// the tests).
+pub fn default_keymap() -> Keymap {
+    keymap(&registry())
+}
+
 /// What a pane may use while it updates: the store (read only — writes go
 /// through [`Request::Write`]), the clock, the configuration, the user and
 /// the shared book index.
@@ -258,6 +272,13 @@ pub trait Pane {
     fn scope(&self) -> &'static str;
     /// The pane's default keys.
     fn keys(&self) -> &'static [(&'static str, Action)];
+    /// The shared key tables active with the pane's own (and the global
+    /// keys, always): the list moves, the selected account's keys, `/`.
+    /// A pane that gives one of their keys another meaning leaves the
+    /// table out and binds what it keeps itself.
+    fn key_layers(&self) -> &'static [&'static str] {
+        crate::tui::keymap::PANE_LAYERS
+    }
     /// The actions the footer hints at, most useful first.
     fn hints(&self) -> &'static [Action];
     /// Reads what the pane shows, once; called when it is first shown and

@@ -58,7 +58,7 @@ const KEYS: &[(&str, Action)] = &[
     ("h", Action::FilterHealth),
     ("t", Action::FilterTier),
     ("x", Action::ClearFilters),
-    ("o", Action::RecordOpportunity),
+    ("O", Action::RecordOpportunity),
     ("+", Action::AdvanceOpportunity),
     ("L", Action::LoseOpportunity),
 ];
@@ -311,7 +311,7 @@ impl TargetsPane {
         };
         let Some(opportunity) = self.open_opportunity(position.id) else {
             return Request::Message(format!(
-                "{} has no open opportunity: o records one",
+                "{} has no open opportunity: O records one",
                 position.name
             ));
         };

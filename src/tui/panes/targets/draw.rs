@@ -166,7 +166,10 @@ impl TargetsPane {
             detail.push(Line::from(vec![
                 Span::styled("Opportunities: ", theme.header()),
                 Span::raw(if opportunities.is_empty() {
-                    "none yet — o records one".to_string()
+                    let key = view.keymap.first_key("targets", Action::RecordOpportunity);
+                    key.map_or("none yet".to_string(), |key| {
+                        format!("none yet — {} records one", key.label())
+                    })
                 } else {
                     opportunities.join(" · ")
                 }),
