@@ -449,7 +449,7 @@ impl App {
         if action == Action::RecordChurn {
             match self.selected_account() {
                 Some(id) => self.open_churn(&id),
-                None => self.say("select an account first (Ctrl-K jumps to one)".to_string()),
+                None => self.say(self.select_first()),
             }
             return;
         }
@@ -466,7 +466,7 @@ impl App {
             return;
         }
         let Some(row) = self.selected_account().and_then(|id| self.book.by_id(&id)).cloned() else {
-            self.say("select an account first (Ctrl-K jumps to one)".to_string());
+            self.say(self.select_first());
             return;
         };
         if action == Action::CopyAccount {
@@ -496,6 +496,14 @@ impl App {
             }),
             _ => None,
         };
+    }
+
+    /// What an account key says with no account selected, naming the jump key.
+    fn select_first(&self) -> String {
+        match self.keymap.first_key(GLOBAL, Action::Jump) {
+            Some(key) => format!("select an account first ({} jumps to one)", key.label()),
+            None => "select an account first".to_string(),
+        }
     }
 
     /// Puts an account's name and id on the clipboard, unless the settings
