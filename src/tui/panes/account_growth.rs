@@ -20,8 +20,8 @@ use crate::metrics::absorption::{
 };
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::panes::growth_forms::GrowthForm;
-use crate::tui::panes::moment_form::FormOutcome;
+use crate::tui::forms::growth::GrowthForm;
+use crate::tui::forms::moment::FormOutcome;
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};

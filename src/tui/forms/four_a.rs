@@ -7,19 +7,15 @@
 use crate::domain::day_text;
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
-use crate::tui::panes::Write;
+use crate::tui::forms::{Drawn, Outcome};
 use crate::tui::paste::shown;
-use crate::tui::popup::Outcome;
 use crate::tui::theme::Theme;
+use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
-
-/// What a form draws: title, lines, size, and the text cursor (column, line,
-/// prefix width, input), as the popup expects.
-pub type Drawn<'a> = (String, Vec<Line<'static>>, (u16, u16), Option<(u16, u16, usize, &'a Input)>);
 
 fn typed(input: &mut Input, key: KeyEvent) {
     if let Some(request) = to_input_request(&Event::Key(key)) {

@@ -5,9 +5,9 @@
 
 use crate::domain::day_text;
 use crate::domain::moment::MomentKind;
-use crate::tui::panes::Write;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
+use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};

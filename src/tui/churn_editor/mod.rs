@@ -5,10 +5,9 @@
 //! decides no chain rule itself (the domain does) and never writes to the
 //! store (writes go back to the app as `Write`s).
 
-use crate::domain::churn::{
-    ChainEditor, ChainId, ChainStatus, ChurnChain, EditorEffect, EditorOp, Field, Level, Mode,
-    PickTarget, ReasonKind,
-};
+pub mod state;
+
+use crate::domain::churn::{ChainId, ChainStatus, ChurnChain, ReasonKind};
 use crate::tui::panes::{Cx, Request, View, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, pad};
@@ -18,6 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use state::{ChainEditor, EditorEffect, EditorOp, Field, Level, Mode, PickTarget};
 
 /// Every key of the chain editor, for `?` help (the footer shows the few
 /// that fit).

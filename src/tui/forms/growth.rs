@@ -8,10 +8,10 @@
 use crate::domain::day_text;
 use crate::domain::success_plan::{PlanValue, SuccessPlan, SuccessPlanFields};
 use crate::domain::trial::{Takeaway, Trial, TrialFields};
-use crate::tui::panes::Write;
-use crate::tui::panes::moment_form::FormOutcome;
+use crate::tui::forms::moment::FormOutcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
+use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
