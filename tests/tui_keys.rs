@@ -153,3 +153,25 @@ fn the_settings_hand_the_places_of_keys_over() {
     let keys = settings("[keys.targets]\nrecord_opportunity = \"P\"\n");
     assert_eq!(keys.entries[0].keys[0].place, Place { line: 2, column: 22 });
 }
+
+#[test]
+fn a_popup_key_is_rebound_and_its_footer_says_so() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = common::db::three_accounts(dir.path(), "");
+    let keys = settings("[keys.note]\nsave = \"ctrl-s\"\n");
+    let mut app = app(&path).with_keys(&keys).expect("keys");
+    press(&mut app, KeyCode::Char('2'));
+    let id = app.selected_account().expect("a selected account");
+    press(&mut app, KeyCode::Char('n'));
+    for c in "renewal call".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let text = common::frame::text(&app, 100, 30);
+    assert!(text.contains("Tab kind · Ctrl-s save · Esc cancel"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.popup().is_some(), "Enter no longer saves");
+    app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(app.popup().is_none(), "Ctrl-s saves");
+    let notes = app.store().account_notes(&id).expect("notes");
+    assert!(notes.iter().any(|n| n.text == "renewal call"), "{notes:?}");
+}

@@ -174,6 +174,30 @@ pub enum Action {
     AddSuccessPlan,
     /// Record the selected success plan's current value.
     UpdatePlanValue,
+    /// A form or popup: save what was entered.
+    Save,
+    /// A form or popup: close it, saving nothing.
+    Cancel,
+    /// A form: go to the next field.
+    NextField,
+    /// A form: go to the previous field.
+    PrevField,
+    /// A form: the field's next choice (a health, a kind of note).
+    NextChoice,
+    /// A form: the field's previous choice.
+    PrevChoice,
+    /// A form: switch the selected item on or off (a value flag).
+    Toggle,
+    /// A confirmation: go ahead with the held change.
+    Confirm,
+    /// The health form: red.
+    PickRed,
+    /// The health form: orange.
+    PickOrange,
+    /// The health form: yellow.
+    PickYellow,
+    /// The health form: green.
+    PickGreen,
 }
 
 impl Action {
@@ -297,6 +321,18 @@ impl Action {
             Action::RecordTakeaway => "record a trial's takeaway test",
             Action::AddSuccessPlan => "add a success plan",
             Action::UpdatePlanValue => "update a success plan's current value",
+            Action::Save => "save",
+            Action::Cancel => "cancel",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::NextChoice => "next choice",
+            Action::PrevChoice => "previous choice",
+            Action::Toggle => "toggle",
+            Action::Confirm => "confirm",
+            Action::PickRed => "red",
+            Action::PickOrange => "orange",
+            Action::PickYellow => "yellow",
+            Action::PickGreen => "green",
         }
     }
 

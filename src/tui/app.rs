@@ -332,7 +332,7 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.poll_background();
         if let Some(mut popup) = self.popup.take() {
-            match popup.key(key, &self.book, self.clock.today()) {
+            match popup.key(key, &self.keymap, &self.book, self.clock.today()) {
                 Outcome::Stay => self.popup = Some(popup),
                 Outcome::Close => {}
                 Outcome::Submit(writes) => self.apply(writes),

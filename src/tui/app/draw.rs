@@ -121,7 +121,7 @@ impl App {
         };
         frame.render_widget(Paragraph::new(line), regions.status);
         if let Some(popup) = &self.popup {
-            popup.draw(frame, frame.area(), theme, &self.book);
+            popup.draw(frame, frame.area(), theme, &self.book, &self.keymap);
         }
     }
 }

@@ -150,7 +150,10 @@ mod tests {
     fn each_bad_entry_is_one_error_with_its_place() {
         let message = error("targetz", "record_opportunity", &["p"]);
         assert!(message.starts_with("config.toml:1:7: [keys.targetz]: no such scope"), "{message}");
-        assert!(message.contains("global, find, list, selection, targets, book"), "{message}");
+        assert!(
+            message.contains("global, find, list, selection, popup, targets, book"),
+            "{message}"
+        );
         let message = error("targets", "open_opportunity", &["p"]);
         assert!(message.starts_with("config.toml:2:1: [keys.targets]: no action `open_opportunity` here; its actions are record_opportunity, advance_opportunity"), "{message}");
         let message = error("book", "record_opportunity", &["p"]);

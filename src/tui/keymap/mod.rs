@@ -140,6 +140,8 @@ pub const LIST: &str = "list";
 pub const SELECTION: &str = "selection";
 /// `/` searches the whole book, in every pane whose `/` means nothing else.
 pub const FIND: &str = "find";
+/// `Esc` closes every popup and form.
+pub const POPUP: &str = "popup";
 /// The shared tables a pane takes unless it says otherwise, in help order.
 pub const PANE_LAYERS: &[&str] = &[SELECTION, LIST, FIND];
 
@@ -163,6 +165,9 @@ pub const GLOBAL_KEYS: &[(&str, Action)] = &[
     ("8", Action::GoToPane(7)),
     ("9", Action::GoToPane(8)),
 ];
+
+/// The keys of every popup and form.
+pub const POPUP_KEYS: &[(&str, Action)] = &[("esc", Action::Cancel)];
 
 /// `/` searches the whole book where it means nothing else.
 pub const FIND_KEYS: &[(&str, Action)] = &[("/", Action::SearchBook)];
@@ -223,6 +228,16 @@ impl Table {
         Table { name, title, keys, with, shared: false }
     }
 
+    /// A popup's or form's table: its keys, then `Esc` (no global keys:
+    /// a popup takes every key while it is open).
+    pub fn popup(
+        name: &'static str,
+        title: &'static str,
+        keys: &'static [(&'static str, Action)],
+    ) -> Table {
+        Table { name, title, keys, with: vec![POPUP], shared: false }
+    }
+
     fn shared(
         name: &'static str,
         title: &'static str,
@@ -246,6 +261,7 @@ fn shared_tables() -> Vec<Table> {
         Table::shared(FIND, "Search the whole book", FIND_KEYS),
         Table::shared(LIST, "Lists", LIST_KEYS),
         Table::shared(SELECTION, "Selected account", ACCOUNT_KEYS),
+        Table::shared(POPUP, "Every popup and form", POPUP_KEYS),
     ]
 }
 
@@ -393,6 +409,30 @@ impl Keymap {
                 self.first_key(scope, *action).map(|key| (key.label(), action.hint()))
             })
             .collect()
+    }
+
+    /// A popup's footer: `Enter save · Esc cancel`, the first key of each
+    /// action (while `scope` has focus) and its word; an unbound action is
+    /// left out.
+    pub fn footer(&self, scope: &str, actions: &[(Action, &str)]) -> String {
+        let parts: Vec<String> = actions
+            .iter()
+            .filter_map(|(action, word)| {
+                self.first_key(scope, *action).map(|key| format!("{} {word}", key.label()))
+            })
+            .collect();
+        parts.join(" · ")
+    }
+
+    /// Every key of `action` while `scope` has focus, as `y/Enter`.
+    pub fn keys_label(&self, scope: &str, action: Action) -> String {
+        let keys: Vec<String> = self
+            .chain(scope)
+            .iter()
+            .flat_map(|s| self.keys_for(s, action))
+            .map(Key::label)
+            .collect();
+        keys.join("/")
     }
 
     /// Every key bound twice among tables active together: for each

@@ -3,7 +3,7 @@
 //! (`tests/tui_keys.rs`) fails when the README's section between
 //! [`START`] and [`END`] differs from [`markdown`].
 
-use super::{Keymap, grouped};
+use super::{GLOBAL, Keymap, POPUP, grouped};
 use crate::tui::action::Action;
 
 /// The line before the generated section in the README.
@@ -17,6 +17,9 @@ pub fn markdown(keymap: &Keymap) -> String {
     let mut out = String::new();
     for table in keymap.tables() {
         let lines = grouped(keymap.bindings(table.name));
+        if lines.is_empty() {
+            continue;
+        }
         out.push_str(&format!("**{}** — `[keys.{}]`", table.title, table.name));
         if table.shared {
             let users: Vec<&str> = keymap
@@ -25,8 +28,15 @@ pub fn markdown(keymap: &Keymap) -> String {
                 .filter(|t| !t.shared && t.with.contains(&table.name))
                 .map(|t| t.title)
                 .collect();
-            let all = keymap.tables().iter().filter(|t| !t.shared).count();
-            if users.len() < all {
+            let of = |scope: &str| -> Vec<&str> {
+                let tables = keymap.tables().iter();
+                tables.filter(|t| !t.shared && t.with.contains(&scope)).map(|t| t.title).collect()
+            };
+            if users == of(GLOBAL) {
+                out.push_str(" (in every pane)");
+            } else if users == of(POPUP) {
+                out.push_str(" (in every popup and form)");
+            } else {
                 out.push_str(&format!(" (in {})", users.join(", ")));
             }
         } else {

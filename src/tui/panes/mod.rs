@@ -56,12 +56,13 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
     ]
 }
 
-/// The keymap of these panes: the shared tables and each pane's own, with
-/// the shared tables it takes.
+/// The keymap of these panes: the shared tables, each pane's own (with
+/// the shared tables it takes), then the popups' and forms'.
 pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
-    Keymap::new(panes.iter().map(|pane| {
+    let panes = panes.iter().map(|pane| {
         crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
-    }))
+    });
+    Keymap::new(panes.chain(crate::tui::popups::key_tables()))
 }
 
 /// The default keymap of the registered panes (for help, the README and

@@ -2,12 +2,20 @@
 //! (`y` or Enter); any other key cancels it.
 
 use super::{Outcome, PopupCx, PopupKind};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
+
+/// The confirm popup's keymap scope.
+pub const SCOPE: &str = "confirm";
+
+/// Its keys; any other key cancels.
+pub const KEYS: &[(&str, Action)] = &[("y", Action::Confirm), ("enter", Action::Confirm)];
 
 /// A pending write held until the user confirms.
 #[derive(Debug, Clone)]
@@ -17,10 +25,14 @@ pub struct ConfirmPopup {
 }
 
 impl PopupKind for ConfirmPopup {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, _key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         let ConfirmPopup { writes, .. } = self;
-        match key.code {
-            KeyCode::Char('y') | KeyCode::Enter => Outcome::Submit(std::mem::take(writes)),
+        match action {
+            Some(Action::Confirm) => Outcome::Submit(std::mem::take(writes)),
             _ => Outcome::Close,
         }
     }
@@ -29,12 +41,18 @@ impl PopupKind for ConfirmPopup {
         false
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let ConfirmPopup { message, .. } = self;
         let lines = vec![
             Line::from(message.clone()),
             Line::from(""),
-            Line::from(Span::styled("y/Enter confirm · any other key cancels", theme.dim())),
+            Line::from(Span::styled(
+                format!(
+                    "{} confirm · any other key cancels",
+                    keymap.keys_label(SCOPE, Action::Confirm)
+                ),
+                theme.dim(),
+            )),
         ];
         ("Confirm".to_string(), lines, (60, 6), None)
     }

@@ -2,14 +2,32 @@
 
 use super::{Outcome, PopupCx, PopupKind};
 use crate::domain::Flags;
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 
 /// Toggle the value flags.
+/// The flags popup's keymap scope.
+pub const SCOPE: &str = "flags";
+
+/// Its keys.
+pub const KEYS: &[(&str, Action)] = &[
+    ("down", Action::Down),
+    ("j", Action::Down),
+    ("tab", Action::Down),
+    ("up", Action::Up),
+    ("k", Action::Up),
+    ("backtab", Action::Up),
+    ("space", Action::Toggle),
+    ("x", Action::Toggle),
+    ("enter", Action::Save),
+];
+
 #[derive(Debug, Clone)]
 pub struct FlagsPopup {
     pub account_id: String,
@@ -30,18 +48,22 @@ impl FlagsPopup {
 }
 
 impl PopupKind for FlagsPopup {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, _key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         let FlagsPopup { account_id, flags, selected, .. } = self;
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+        match action {
+            Some(Action::Down) => {
                 *selected = (*selected + 1) % 3;
                 Outcome::Stay
             }
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+            Some(Action::Up) => {
                 *selected = (*selected + 2) % 3;
                 Outcome::Stay
             }
-            KeyCode::Char(' ') | KeyCode::Char('x') => {
+            Some(Action::Toggle) => {
                 match selected {
                     0 => flags.reference = !flags.reference,
                     1 => flags.advocate = !flags.advocate,
@@ -49,7 +71,7 @@ impl PopupKind for FlagsPopup {
                 }
                 Outcome::Stay
             }
-            KeyCode::Enter => Outcome::Submit(vec![Write::Flags {
+            Some(Action::Save) => Outcome::Submit(vec![Write::Flags {
                 account_id: account_id.clone(),
                 flags: *flags,
             }]),
@@ -61,7 +83,7 @@ impl PopupKind for FlagsPopup {
         false
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let FlagsPopup { name, flags, selected, .. } = self;
         let items = [
             ("reference", flags.reference),
@@ -80,7 +102,13 @@ impl PopupKind for FlagsPopup {
                 style,
             )));
         }
-        lines.push(Line::from(Span::styled("Space toggle · Enter save · Esc cancel", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            keymap.footer(
+                SCOPE,
+                &[(Action::Toggle, "toggle"), (Action::Save, "save"), (Action::Cancel, "cancel")],
+            ),
+            theme.dim(),
+        )));
         ("Value flags".to_string(), lines, (48, 7), None)
     }
 }

@@ -4,16 +4,22 @@
 //! frame.
 
 use super::{Outcome, PopupCx, PopupKind};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 
 impl PopupKind for StageForm {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        "stage_form"
+    }
+
+    fn key(&mut self, key: KeyEvent, _action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         StageForm::key(self, key)
     }
 
@@ -21,13 +27,17 @@ impl PopupKind for StageForm {
         paste::paste(&mut self.reason, text, Lines::One)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
         StageForm::drawn(self, theme)
     }
 }
 
 impl PopupKind for OpportunityForm {
-    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        "opportunity_form"
+    }
+
+    fn key(&mut self, key: KeyEvent, _action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
         OpportunityForm::key(self, key, cx.today)
     }
 
@@ -35,13 +45,17 @@ impl PopupKind for OpportunityForm {
         OpportunityForm::paste(self, text)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
         OpportunityForm::drawn(self, theme)
     }
 }
 
 impl PopupKind for ReasonForm {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        "reason_form"
+    }
+
+    fn key(&mut self, key: KeyEvent, _action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         ReasonForm::key(self, key)
     }
 
@@ -49,7 +63,7 @@ impl PopupKind for ReasonForm {
         ReasonForm::paste(self, text)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
         ReasonForm::drawn(self, theme)
     }
 }

@@ -4,14 +4,43 @@
 
 use super::{Outcome, PopupCx, PopupKind, typed};
 use crate::domain::Health;
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
+
+/// The scope while no colour is picked: a letter picks one.
+pub const PICK_SCOPE: &str = "health_pick";
+
+/// The colour keys.
+pub const PICK_KEYS: &[(&str, Action)] = &[
+    ("r", Action::PickRed),
+    ("o", Action::PickOrange),
+    ("y", Action::PickYellow),
+    ("g", Action::PickGreen),
+    ("R", Action::PickRed),
+    ("O", Action::PickOrange),
+    ("Y", Action::PickYellow),
+    ("G", Action::PickGreen),
+];
+
+/// The scope once a colour is picked: any other key types the reason.
+pub const SCOPE: &str = "health";
+
+/// The keys beside the reason.
+pub const KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextChoice),
+    ("up", Action::NextChoice),
+    ("backtab", Action::PrevChoice),
+    ("down", Action::PrevChoice),
+    ("enter", Action::Save),
+];
 
 /// Set the health; the reason is required.
 #[derive(Debug, Clone)]
@@ -44,24 +73,32 @@ impl HealthPopup {
 }
 
 impl PopupKind for HealthPopup {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        if self.health.is_none() { PICK_SCOPE } else { SCOPE }
+    }
+
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         let HealthPopup { account_id, health, reason, then, error, .. } = self;
         if health.is_none() {
-            if let KeyCode::Char(c) = key.code {
-                *health = Health::from_letter(c);
-            }
+            *health = match action {
+                Some(Action::PickRed) => Some(Health::Red),
+                Some(Action::PickOrange) => Some(Health::Orange),
+                Some(Action::PickYellow) => Some(Health::Yellow),
+                Some(Action::PickGreen) => Some(Health::Green),
+                _ => None,
+            };
             return Outcome::Stay;
         }
-        match key.code {
-            KeyCode::Tab | KeyCode::Up => {
+        match action {
+            Some(Action::NextChoice) => {
                 *health = health.map(|h| Health::ALL[(h.rank() as usize + 1) % 4]);
                 Outcome::Stay
             }
-            KeyCode::BackTab | KeyCode::Down => {
+            Some(Action::PrevChoice) => {
                 *health = health.map(|h| Health::ALL[(h.rank() as usize + 3) % 4]);
                 Outcome::Stay
             }
-            KeyCode::Enter => {
+            Some(Action::Save) => {
                 let text = reason.value().trim().to_string();
                 match (*health, text.is_empty()) {
                     (Some(h), false) => {
@@ -95,18 +132,36 @@ impl PopupKind for HealthPopup {
         }
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let HealthPopup { name, health, reason, error, .. } = self;
         let mut lines = vec![Line::from(vec![
             Span::raw("Account: "),
             Span::styled(name.clone(), theme.title()),
         ])];
         match health {
-            None => lines.push(Line::from("Pick a colour: r red · o orange · y yellow · g green")),
+            None => lines.push(Line::from(format!(
+                "Pick a colour: {}",
+                keymap.footer(
+                    PICK_SCOPE,
+                    &[
+                        (Action::PickRed, "red"),
+                        (Action::PickOrange, "orange"),
+                        (Action::PickYellow, "yellow"),
+                        (Action::PickGreen, "green"),
+                    ]
+                )
+            ))),
             Some(_) => lines.push(Line::from(vec![
                 Span::raw("Health:  "),
                 theme.health_word(*health),
-                Span::styled("   Tab/↑↓ change", theme.dim()),
+                Span::styled(
+                    format!(
+                        "   {}/{} change",
+                        keymap.keys_label(SCOPE, Action::NextChoice),
+                        keymap.keys_label(SCOPE, Action::PrevChoice)
+                    ),
+                    theme.dim(),
+                ),
             ])),
         }
         lines.push(Line::from(format!("Reason:  {}", paste::shown(reason, 64, 9))));
@@ -114,7 +169,10 @@ impl PopupKind for HealthPopup {
         lines.push(match error {
             Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
             None => Line::from(Span::styled(
-                "Enter save · Esc cancel · the reason is required",
+                format!(
+                    "{} · the reason is required",
+                    keymap.footer(SCOPE, &[(Action::Save, "save"), (Action::Cancel, "cancel")])
+                ),
                 theme.dim(),
             )),
         });

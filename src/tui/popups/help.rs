@@ -2,8 +2,10 @@
 //! active with it, by section. Any key closes it.
 
 use super::{Outcome, PopupCx, PopupKind};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
@@ -15,7 +17,12 @@ pub struct HelpPopup {
 }
 
 impl PopupKind for HelpPopup {
-    fn key(&mut self, _key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    /// No table of its own: any key closes it.
+    fn scope(&self) -> &'static str {
+        "help"
+    }
+
+    fn key(&mut self, _key: KeyEvent, _action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         Outcome::Close
     }
 
@@ -23,7 +30,7 @@ impl PopupKind for HelpPopup {
         false
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
         let HelpPopup { sections } = self;
         let mut lines = Vec::new();
         for (title, keys) in sections {

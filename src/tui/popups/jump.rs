@@ -2,16 +2,32 @@
 //! fuzzy match as you type, Enter opens the chosen account.
 
 use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::pad;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatchConfig, Matcher, Utf32Str};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
+
+/// The jump popup's keymap scope.
+pub const SCOPE: &str = "jump";
+
+/// Its keys; any other key is typed into the name.
+pub const KEYS: &[(&str, Action)] = &[
+    ("enter", Action::Open),
+    ("down", Action::Down),
+    ("tab", Action::Down),
+    ("ctrl-n", Action::Down),
+    ("up", Action::Up),
+    ("backtab", Action::Up),
+    ("ctrl-p", Action::Up),
+];
 
 /// How many matches the jump list keeps.
 const JUMP_RESULTS: usize = 50;
@@ -63,27 +79,23 @@ impl JumpPopup {
 }
 
 impl PopupKind for JumpPopup {
-    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
         let book = cx.book;
         let JumpPopup { input, results, selected } = self;
-        match key.code {
-            KeyCode::Enter => results
+        match action {
+            Some(Action::Open) => results
                 .get(*selected)
                 .and_then(|i| book.row(*i))
                 .map_or(Outcome::Close, |row| Outcome::Open(row.id.clone())),
-            KeyCode::Down | KeyCode::Tab => {
+            Some(Action::Down) => {
                 *selected = (*selected + 1).min(results.len().saturating_sub(1));
                 Outcome::Stay
             }
-            KeyCode::Char('n') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                *selected = (*selected + 1).min(results.len().saturating_sub(1));
-                Outcome::Stay
-            }
-            KeyCode::Up | KeyCode::BackTab => {
-                *selected = selected.saturating_sub(1);
-                Outcome::Stay
-            }
-            KeyCode::Char('p') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::Up) => {
                 *selected = selected.saturating_sub(1);
                 Outcome::Stay
             }
@@ -101,7 +113,7 @@ impl PopupKind for JumpPopup {
         Ok(())
     }
 
-    fn drawn(&self, theme: Theme, book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let JumpPopup { input, results, selected } = self;
         let query = paste::shown(input, 56, 2);
         let mut lines = vec![Line::from(format!("› {query}")), Line::from("")];
@@ -120,7 +132,12 @@ impl PopupKind for JumpPopup {
             lines.push(Line::from(Span::styled("no account matches", theme.dim())));
         }
         (
-            "Jump to account (Enter open, ↑↓ choose)".to_string(),
+            format!(
+                "Jump to account ({}, {}{} choose)",
+                keymap.footer(SCOPE, &[(Action::Open, "open")]),
+                keymap.first_key(SCOPE, Action::Up).map(|k| k.label()).unwrap_or_default(),
+                keymap.first_key(SCOPE, Action::Down).map(|k| k.label()).unwrap_or_default(),
+            ),
             lines,
             (56, 20),
             Some((2, 0, 2, input)),

@@ -7,6 +7,11 @@
 //! only names the open one and hands keys, pastes and drawing to it. The
 //! forms of the panes (a 4A stage, an opportunity, a churn reason) live in
 //! `tui/forms/` and are shown here as popups (`forms.rs`).
+//!
+//! Each popup has a keymap scope (a table in its own file, listed in
+//! [`key_tables`]): its control keys become actions first, `Esc` closes it,
+//! and a key no table binds is typed into its field. Its footer is
+//! generated from the same table.
 
 mod confirm;
 mod flags;
@@ -29,17 +34,19 @@ pub use owners::OwnersPopup;
 pub use snooze::SnoozePopup;
 
 use crate::domain::{Flags, Health};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
+use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::paste;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::centered;
 use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -56,8 +63,13 @@ pub struct PopupCx<'a> {
 /// One kind of popup: it takes keys and pastes while open and says what it
 /// draws; the frame, the centring and the text cursor are the same for all.
 pub trait PopupKind {
-    /// Applies a key (Esc never arrives: it closes every popup).
-    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome;
+    /// The keymap scope of the popup's keys now (a popup with modes
+    /// changes scope, as the health popup does once a colour is picked).
+    fn scope(&self) -> &'static str;
+    /// Applies the action of a key in [`PopupKind::scope`], or, with
+    /// `None`, a key no table binds (typed into the field). `Cancel` never
+    /// arrives: it closes every popup.
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome;
     /// Pastes text into the focused field, or says why nothing was pasted.
     /// A paste never confirms, saves or closes.
     fn paste(&mut self, _text: &str, _book: &BookIndex) -> Result<(), String> {
@@ -67,8 +79,28 @@ pub trait PopupKind {
     fn takes_text(&self) -> bool {
         true
     }
-    /// Title, lines, size and text cursor. Reads only.
-    fn drawn(&self, theme: Theme, book: &BookIndex) -> Drawn<'_>;
+    /// Title, lines, size and text cursor; the footer's keys come from
+    /// `keymap`. Reads only.
+    fn drawn(&self, theme: Theme, book: &BookIndex, keymap: &Keymap) -> Drawn<'_>;
+}
+
+/// The popups' and forms' key tables, for the keymap.
+pub fn key_tables() -> Vec<Table> {
+    vec![
+        Table::popup(jump::SCOPE, "Jump to account", jump::KEYS),
+        Table::popup(health::PICK_SCOPE, "Set health: the colour", health::PICK_KEYS),
+        Table::popup(health::SCOPE, "Set health: the reason", health::KEYS),
+        Table::popup(note::SCOPE, "Log a touch or note", note::KEYS),
+        Table::popup(owners::SCOPE, "Owners", owners::KEYS),
+        Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
+        Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
+        Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
+        // Esc closes these; the forms handle their other keys themselves.
+        Table::popup("help", "Help", &[]),
+        Table::popup("stage_form", "Move 4A stage", &[]),
+        Table::popup("opportunity_form", "Record an opportunity", &[]),
+        Table::popup("reason_form", "Churn taxonomy entry", &[]),
+    ]
 }
 
 /// The open popup.
@@ -180,12 +212,20 @@ impl Popup {
         self.kind().takes_text()
     }
 
-    /// Applies a key. `today` validates snooze dates.
-    pub fn key(&mut self, key: KeyEvent, book: &BookIndex, today: NaiveDate) -> Outcome {
-        if key.code == KeyCode::Esc {
+    /// Applies a key: its action in the popup's scope first. `today`
+    /// validates snooze dates.
+    pub fn key(
+        &mut self,
+        key: KeyEvent,
+        keymap: &Keymap,
+        book: &BookIndex,
+        today: NaiveDate,
+    ) -> Outcome {
+        let action = keymap.action(self.kind().scope(), Key::from_event(key));
+        if action == Some(Action::Cancel) {
             return Outcome::Close;
         }
-        self.kind_mut().key(key, &PopupCx { book, today })
+        self.kind_mut().key(key, action, &PopupCx { book, today })
     }
 
     /// Pastes text into the focused field: the reason, the note (line
@@ -196,8 +236,15 @@ impl Popup {
     }
 
     /// Draws the popup over `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, book: &BookIndex) {
-        let (title, lines, size, cursor): Drawn<'_> = self.kind().drawn(theme, book);
+    pub fn draw(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: Theme,
+        book: &BookIndex,
+        keymap: &Keymap,
+    ) {
+        let (title, lines, size, cursor): Drawn<'_> = self.kind().drawn(theme, book, keymap);
         let rect = centered(area, size.0, size.1);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()

@@ -3,14 +3,23 @@
 
 use super::{Outcome, PopupCx, PopupKind, typed};
 use crate::domain::NoteKind;
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::{self, Keymap};
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
+
+/// The note popup's keymap scope.
+pub const SCOPE: &str = "note";
+
+/// Its keys; any other key types the text.
+pub const KEYS: &[(&str, Action)] =
+    &[("tab", Action::NextChoice), ("backtab", Action::PrevChoice), ("enter", Action::Save)];
 
 /// The kinds the note form cycles through, touches first.
 const NOTE_KINDS: [NoteKind; 7] = NoteKind::ALL;
@@ -40,17 +49,21 @@ impl NotePopup {
 }
 
 impl PopupKind for NotePopup {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         let NotePopup { account_id, kind, text, then, error, .. } = self;
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab => {
+        match action {
+            Some(step @ (Action::NextChoice | Action::PrevChoice)) => {
                 let i = NOTE_KINDS.iter().position(|k| k == kind).unwrap_or(0);
                 let n = NOTE_KINDS.len();
                 *kind = NOTE_KINDS
-                    [if key.code == KeyCode::Tab { (i + 1) % n } else { (i + n - 1) % n }];
+                    [if step == Action::NextChoice { (i + 1) % n } else { (i + n - 1) % n }];
                 Outcome::Stay
             }
-            KeyCode::Enter => {
+            Some(Action::Save) => {
                 let body = text.value().trim().to_string();
                 if body.is_empty() {
                     *error = Some("write what happened first".to_string());
@@ -72,7 +85,7 @@ impl PopupKind for NotePopup {
         paste::paste(&mut self.text, text, Lines::Many)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let NotePopup { name, kind, text, error, .. } = self;
         let shown = paste::shown(text, 76, 9);
         let kinds: Vec<Span<'static>> = NOTE_KINDS
@@ -89,10 +102,20 @@ impl PopupKind for NotePopup {
             Line::from(""),
             match error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
-                None => Line::from(Span::styled(
-                    "Tab kind · Enter save · Esc cancel · N writes in $EDITOR",
-                    theme.dim(),
-                )),
+                None => {
+                    let mut footer = keymap.footer(
+                        SCOPE,
+                        &[
+                            (Action::NextChoice, "kind"),
+                            (Action::Save, "save"),
+                            (Action::Cancel, "cancel"),
+                        ],
+                    );
+                    if let Some(key) = keymap.first_key(keymap::SELECTION, Action::NoteInEditor) {
+                        footer.push_str(&format!(" · {} writes in $EDITOR", key.label()));
+                    }
+                    Line::from(Span::styled(footer, theme.dim()))
+                }
             },
         ];
         ("Log a touch or note".to_string(), lines, (76, 7), Some((9, 2, 9, text)))

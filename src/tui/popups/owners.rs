@@ -2,14 +2,28 @@
 //! the two lines.
 
 use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
+
+/// The owners popup's keymap scope.
+pub const SCOPE: &str = "owners";
+
+/// Its keys; any other key types the name.
+pub const KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextField),
+    ("backtab", Action::NextField),
+    ("up", Action::NextField),
+    ("down", Action::NextField),
+    ("enter", Action::Save),
+];
 
 /// Edit the CSM and AM.
 #[derive(Debug, Clone)]
@@ -34,14 +48,18 @@ impl OwnersPopup {
 }
 
 impl PopupKind for OwnersPopup {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
         let OwnersPopup { account_id, csm, am, on_am, .. } = self;
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+        match action {
+            Some(Action::NextField) => {
                 *on_am = !*on_am;
                 Outcome::Stay
             }
-            KeyCode::Enter => Outcome::Submit(vec![Write::Owners {
+            Some(Action::Save) => Outcome::Submit(vec![Write::Owners {
                 account_id: account_id.clone(),
                 csm: csm.value().trim().to_string(),
                 am: am.value().trim().to_string(),
@@ -58,14 +76,24 @@ impl PopupKind for OwnersPopup {
         paste::paste(if *on_am { am } else { csm }, text, Lines::One)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let OwnersPopup { name, csm, am, on_am, .. } = self;
         let lines = vec![
             Line::from(vec![Span::raw("Account: "), Span::styled(name.clone(), theme.title())]),
             Line::from(format!("CSM:     {}", paste::shown(csm, 56, 9))),
             Line::from(format!("AM:      {}", paste::shown(am, 56, 9))),
             Line::from(""),
-            Line::from(Span::styled("Tab switch · Enter save · Esc cancel", theme.dim())),
+            Line::from(Span::styled(
+                keymap.footer(
+                    SCOPE,
+                    &[
+                        (Action::NextField, "switch"),
+                        (Action::Save, "save"),
+                        (Action::Cancel, "cancel"),
+                    ],
+                ),
+                theme.dim(),
+            )),
         ];
         let cursor = if *on_am { (9, 2, 9, am) } else { (9, 1, 9, csm) };
         ("Owners".to_string(), lines, (56, 7), Some(cursor))

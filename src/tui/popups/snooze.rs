@@ -2,15 +2,23 @@
 //! `YYYY-MM-DD`, `+7d` or `fri` (the day it means is echoed beside it).
 
 use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
+
+/// The snooze popup's keymap scope.
+pub const SCOPE: &str = "snooze";
+
+/// Its keys; any other key types the date.
+pub const KEYS: &[(&str, Action)] = &[("enter", Action::Save)];
 
 /// Snooze a Today row until a date.
 #[derive(Debug, Clone)]
@@ -48,11 +56,15 @@ impl SnoozePopup {
 
 impl PopupKind for SnoozePopup {
     /// `cx.today` validates the date.
-    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
         let today = cx.today;
         let SnoozePopup { account_id, key: reason_key, until, error, .. } = self;
-        match key.code {
-            KeyCode::Enter => match crate::domain::day_text::parse(until.value(), today) {
+        match action {
+            Some(Action::Save) => match crate::domain::day_text::parse(until.value(), today) {
                 Ok(date) if date > today => Outcome::Submit(vec![Write::Snooze {
                     account_id: account_id.clone(),
                     key: reason_key.clone(),
@@ -78,7 +90,7 @@ impl PopupKind for SnoozePopup {
         paste::paste(&mut self.until, text, Lines::One)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let SnoozePopup { name, what, until, error, today, .. } = self;
         let mut until_line = Line::from(format!("Until:   {}", paste::shown(until, 60, 9)));
         if let Some(echo) = crate::domain::day_text::echo(until.value(), *today) {
@@ -92,7 +104,11 @@ impl PopupKind for SnoozePopup {
             match error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
                 None => Line::from(Span::styled(
-                    "YYYY-MM-DD, +7d, fri · Enter snooze · Esc cancel",
+                    format!(
+                        "YYYY-MM-DD, +7d, fri · {}",
+                        keymap
+                            .footer(SCOPE, &[(Action::Save, "snooze"), (Action::Cancel, "cancel")])
+                    ),
                     theme.dim(),
                 )),
             },
