@@ -8,7 +8,7 @@ impl App {
     /// A key while the search is open.
     pub(super) fn search_key(&mut self, key: KeyEvent) {
         let page = SearchView::page(Regions::of(self.area).pane);
-        match self.search.key(key, &self.store, page) {
+        match self.search.key(key, &self.keymap, &self.store, page) {
             SearchOutcome::Stay => {}
             SearchOutcome::Close => self.search.hide(),
             SearchOutcome::Open(target) => {

@@ -62,7 +62,8 @@ pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
     let panes = panes.iter().map(|pane| {
         crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
     });
-    Keymap::new(panes.chain(crate::tui::popups::key_tables()))
+    let views = [search::key_table()].into_iter();
+    Keymap::new(panes.chain(views).chain(crate::tui::popups::key_tables()))
 }
 
 /// The default keymap of the registered panes (for help, the README and

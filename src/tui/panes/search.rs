@@ -4,16 +4,41 @@
 //! chains grouped by account, the matched words highlighted. Enter opens
 //! the account, on the note when the row is one. The words are searched on
 //! every change through `Store::search_book`; this module holds what was
-//! found and the selection, and never writes.
+//! found and the selection, and never writes. Its keys are the `search`
+//! table ([`KEYS`]); a key no table binds is typed into the box.
 
 use crate::store::Store;
 use crate::store::search::{HitKind, SearchResults};
+use crate::tui::action::Action;
+use crate::tui::keymap::{Key, Keymap, Table};
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 
 mod draw;
+
+/// The search view's keymap scope.
+pub const SCOPE: &str = "search";
+
+/// Its keys (and `Esc`, as in every popup); any other key types.
+pub const KEYS: &[(&str, Action)] = &[
+    ("ctrl-c", Action::Cancel),
+    ("enter", Action::Open),
+    ("down", Action::Down),
+    ("tab", Action::Down),
+    ("ctrl-n", Action::Down),
+    ("up", Action::Up),
+    ("backtab", Action::Up),
+    ("ctrl-p", Action::Up),
+    ("pgdn", Action::PageDown),
+    ("pgup", Action::PageUp),
+];
+
+/// The search view's table, for the keymap.
+pub fn key_table() -> Table {
+    Table::popup(SCOPE, "Search the whole book (the box)", KEYS)
+}
 
 /// How many notes (and names, and chains) a search's first screen holds.
 pub const FIRST_SCREEN: usize = 200;
@@ -115,24 +140,26 @@ impl SearchView {
     }
 
     /// Applies a key; `page` is how many result rows the screen shows.
-    pub fn key(&mut self, key: KeyEvent, store: &Store, page: usize) -> SearchOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    pub fn key(
+        &mut self,
+        key: KeyEvent,
+        keymap: &Keymap,
+        store: &Store,
+        page: usize,
+    ) -> SearchOutcome {
         let last = self.rows.len().saturating_sub(1);
-        match key.code {
-            KeyCode::Esc => return SearchOutcome::Close,
-            KeyCode::Char('c') if ctrl => return SearchOutcome::Close,
-            KeyCode::Enter => {
+        match keymap.action(SCOPE, Key::from_event(key)) {
+            Some(Action::Cancel) => return SearchOutcome::Close,
+            Some(Action::Open) => {
                 return match self.target() {
                     Some(target) => SearchOutcome::Open(target),
                     None => SearchOutcome::Stay,
                 };
             }
-            KeyCode::Down | KeyCode::Tab => self.selected = (self.selected + 1).min(last),
-            KeyCode::Char('n') if ctrl => self.selected = (self.selected + 1).min(last),
-            KeyCode::Up | KeyCode::BackTab => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Char('p') if ctrl => self.selected = self.selected.saturating_sub(1),
-            KeyCode::PageDown => self.selected = (self.selected + page.max(1)).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page.max(1)),
+            Some(Action::Down) => self.selected = (self.selected + 1).min(last),
+            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::PageDown) => self.selected = (self.selected + page.max(1)).min(last),
+            Some(Action::PageUp) => self.selected = self.selected.saturating_sub(page.max(1)),
             _ => {
                 let before = self.input.value().to_string();
                 if let Some(request) = to_input_request(&Event::Key(key)) {
@@ -174,9 +201,11 @@ impl SearchView {
 mod tests {
     use super::*;
     use crate::domain::NoteKind;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(view: &mut SearchView, store: &Store, code: KeyCode) -> SearchOutcome {
-        view.key(KeyEvent::new(code, KeyModifiers::NONE), store, 5)
+        let keymap = Keymap::new([key_table()]);
+        view.key(KeyEvent::new(code, KeyModifiers::NONE), &keymap, store, 5)
     }
 
     #[test]
