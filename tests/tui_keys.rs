@@ -116,7 +116,7 @@ fn a_rebound_key_works_and_the_old_one_is_free() {
     press(&mut app, KeyCode::Char('?'));
     let help = common::frame::text(&app, 100, 50);
     assert!(
-        help.contains("Q Ctrl-c") && help.contains("Ctrl-n ↓"),
+        help.contains("Q Ctrl-C") && help.contains("Ctrl-N ↓"),
         "help shows the new keys:\n{help}"
     );
     press(&mut app, KeyCode::Esc);
@@ -167,7 +167,7 @@ fn a_popup_key_is_rebound_and_its_footer_says_so() {
         press(&mut app, KeyCode::Char(c));
     }
     let text = common::frame::text(&app, 100, 30);
-    assert!(text.contains("Tab kind · Ctrl-s save · Esc cancel"), "{text}");
+    assert!(text.contains("Tab kind · Ctrl-S save · Esc cancel"), "{text}");
     press(&mut app, KeyCode::Enter);
     assert!(app.popup().is_some(), "Enter no longer saves");
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));

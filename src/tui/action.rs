@@ -198,6 +198,30 @@ pub enum Action {
     PickYellow,
     /// The health form: green.
     PickGreen,
+    /// The chain editor: keep the typed words as free text.
+    KeepFreeText,
+    /// The chain editor: clear the text being typed.
+    ClearText,
+    /// The chain editor: add a link at the end of the chain.
+    AddLink,
+    /// The chain editor: insert a link above the selected one (nearer).
+    InsertLinkAbove,
+    /// The chain editor: insert a link below the selected one (deeper).
+    InsertLinkBelow,
+    /// The chain editor: change the selected link.
+    ChangeLink,
+    /// The chain editor: remove the selected link.
+    RemoveLink,
+    /// The chain editor: move the selected link nearer the event.
+    MoveLinkUp,
+    /// The chain editor: move the selected link deeper.
+    MoveLinkDown,
+    /// The chain editor: write the selected link's note.
+    EditNote,
+    /// The chain editor: churned or contracted.
+    ToggleEvent,
+    /// The chain editor: discard the draft (asks once).
+    Discard,
 }
 
 impl Action {
@@ -333,6 +357,18 @@ impl Action {
             Action::PickOrange => "orange",
             Action::PickYellow => "yellow",
             Action::PickGreen => "green",
+            Action::KeepFreeText => "keep the typed words as free text",
+            Action::ClearText => "clear the text being typed",
+            Action::AddLink => "add a link at the end",
+            Action::InsertLinkAbove => "insert a link above (nearer)",
+            Action::InsertLinkBelow => "insert a link below (deeper)",
+            Action::ChangeLink => "change the selected link",
+            Action::RemoveLink => "remove the selected link",
+            Action::MoveLinkUp => "move the link nearer",
+            Action::MoveLinkDown => "move the link deeper",
+            Action::EditNote => "write the selected link's note",
+            Action::ToggleEvent => "churned or contracted",
+            Action::Discard => "discard the draft (asks once)",
         }
     }
 

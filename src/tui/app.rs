@@ -258,6 +258,7 @@ impl App {
             user: &self.user,
             book: &mut self.book,
             today_facts: &mut self.today_facts,
+            keymap: &self.keymap,
         };
         (pane, cx)
     }
@@ -311,6 +312,7 @@ impl App {
                 user: &self.user,
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
+                keymap: &self.keymap,
             };
             pane.resize(pane_area, &mut cx);
         }
@@ -544,6 +546,7 @@ impl App {
                 user: &self.user,
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
+                keymap: &self.keymap,
             };
             if open(self.panes[index].as_mut(), &mut cx) {
                 self.stale[index] = false;

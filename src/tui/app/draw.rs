@@ -11,7 +11,9 @@ impl App {
             pane.help_notes().iter().map(|(k, v)| (k.to_string(), *v)).collect();
         if pane.typing() && !notes.is_empty() {
             // A form has the keys (the chain editor): only its own apply.
-            return Popup::help(vec![(pane.help_notes_title(), notes)]);
+            let mut keys = pane.typing_scope().map(|s| self.keymap.help(s)).unwrap_or_default();
+            keys.extend(notes);
+            return Popup::help(vec![(pane.help_notes_title(), keys)]);
         }
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
         if !notes.is_empty() {

@@ -1,6 +1,8 @@
 //! The churn chain editor as the terminal shows it: wraps the pure
 //! `ChainEditor` with the account it is about, turns keys into
-//! `EditorOp`s, turns the editor's effects into typed writes, confirms a
+//! `EditorOp`s (through its key table, [`KEYS`]: one table for every mode,
+//! whose state machine gives a key its meaning there; plain characters
+//! are typed), turns the editor's effects into typed writes, confirms a
 //! save once the app has written it, and draws the editor's state. It
 //! decides no chain rule itself (the domain does) and never writes to the
 //! store (writes go back to the app as `Write`s).
@@ -8,6 +10,8 @@
 pub mod state;
 
 use crate::domain::churn::{ChainId, ChainStatus, ChurnChain, ReasonKind};
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Key, Keymap, Table};
 use crate::tui::panes::{Cx, Request, View, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, pad};
@@ -19,26 +23,49 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use state::{ChainEditor, EditorEffect, EditorOp, Field, Level, Mode, PickTarget};
 
-/// Every key of the chain editor, for `?` help (the footer shows the few
-/// that fit).
-pub const EDITOR_KEYS: &[(&str, &str)] = &[
-    ("type", "pick a cause (ranked as you type)"),
-    ("Enter", "take the best match; change a link"),
-    ("Enter, empty", "close the picker"),
-    ("Ctrl-F", "keep the typed words as free text"),
-    ("↑ ↓", "choose a row, a link or a field"),
-    ("Alt-↑ Alt-↓", "move a link nearer or deeper"),
-    ("Ctrl-O Alt-O", "insert a link below or above"),
-    ("Del Ctrl-D", "remove the selected link"),
-    ("Ctrl-E", "change the selected link"),
-    ("Ctrl-N", "write the selected link's note"),
-    ("Ctrl-T", "churned or contracted"),
-    ("Tab", "event, date, ARR lost, product"),
-    ("Ctrl-U", "clear the text being typed"),
-    ("Ctrl-S", "save (the etiology rule applies)"),
-    ("Ctrl-X", "discard the draft (asks once)"),
-    ("Esc", "close the picker; leave (draft kept)"),
+/// The chain editor's keymap scope.
+pub const SCOPE: &str = "churn_editor";
+
+/// The chain editor's keys. A plain character is typed (into the picker,
+/// a note or a field); Backspace deletes one.
+pub const KEYS: &[(&str, Action)] = &[
+    ("enter", Action::Confirm),
+    ("ctrl-f", Action::KeepFreeText),
+    ("alt-enter", Action::KeepFreeText),
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("alt-up", Action::MoveLinkUp),
+    ("shift-up", Action::MoveLinkUp),
+    ("alt-k", Action::MoveLinkUp),
+    ("alt-down", Action::MoveLinkDown),
+    ("shift-down", Action::MoveLinkDown),
+    ("alt-j", Action::MoveLinkDown),
+    ("ctrl-o", Action::InsertLinkBelow),
+    ("insert", Action::InsertLinkBelow),
+    ("alt-o", Action::InsertLinkAbove),
+    ("ctrl-a", Action::AddLink),
+    ("delete", Action::RemoveLink),
+    ("ctrl-d", Action::RemoveLink),
+    ("ctrl-e", Action::ChangeLink),
+    ("ctrl-n", Action::EditNote),
+    ("ctrl-t", Action::ToggleEvent),
+    ("tab", Action::NextField),
+    ("backtab", Action::PrevField),
+    ("ctrl-u", Action::ClearText),
+    ("ctrl-s", Action::Save),
+    ("ctrl-x", Action::Discard),
+    ("esc", Action::Cancel),
+    ("ctrl-c", Action::Cancel),
 ];
+
+/// The chain editor's table, for the keymap.
+pub fn key_table() -> Table {
+    Table { name: SCOPE, title: "Chain editor", keys: KEYS, with: Vec::new(), shared: false }
+}
+
+/// What `?` adds to the editor's keys: what typing does.
+pub const EDITOR_NOTES: &[(&str, &str)] =
+    &[("type", "pick a cause (ranked as you type)"), ("Enter, empty", "close the picker")];
 
 /// What the pane does after a key in the editor.
 #[derive(Debug)]
@@ -132,12 +159,13 @@ impl EditorView {
     }
 
     /// A key typed in the editor.
-    pub fn key(&mut self, key: KeyEvent) -> Step {
-        if self.asks_for_help(key) {
+    pub fn key(&mut self, key: KeyEvent, keymap: &Keymap) -> Step {
+        if self.asks_for_help(key, keymap) {
             // The app opens help for a key the pane leaves alone.
             return Step::Stay(Request::Ignored);
         }
-        let Some(op) = op_for(key) else { return Step::Stay(Request::None) };
+        let action = keymap.action(SCOPE, Key::from_event(key));
+        let Some(op) = op_for(key, action) else { return Step::Stay(Request::None) };
         match self.editor.apply(op) {
             EditorEffect::None => Step::Stay(Request::None),
             EditorEffect::Save(chain) => {
@@ -163,9 +191,8 @@ impl EditorView {
     /// `?` is help wherever it cannot be text: the picker (no cause has a
     /// question mark), the chain, the event; a note, the product, the date
     /// and the amount take it as typed.
-    fn asks_for_help(&self, key: KeyEvent) -> bool {
-        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if key.code != KeyCode::Char('?') || !plain {
+    fn asks_for_help(&self, key: KeyEvent, keymap: &Keymap) -> bool {
+        if keymap.own_action(keymap::GLOBAL, Key::from_event(key)) != Some(Action::Help) {
             return false;
         }
         match self.editor.mode() {
@@ -209,7 +236,7 @@ impl EditorView {
         let sentence = wrap_words(&editor.sentence(), width.saturating_sub(2).max(10));
         let sentence_height = u16::try_from(sentence.len().min(4)).unwrap_or(4);
         let hint_height: u16 = if width >= 120 { 1 } else { 2 };
-        let hint_lines = self.hints(theme, width, usize::from(hint_height));
+        let hint_lines = self.hints(theme, view.keymap, width, usize::from(hint_height));
         let message_height = editor.message().map_or(1, |m| {
             let lines = wrap_words(&format!(" ✗ {}", m.text), width).len().clamp(1, 3);
             u16::try_from(lines).unwrap_or(1)
@@ -415,47 +442,75 @@ impl EditorView {
     /// The footer: the mode's keys, most needed first, packed whole into
     /// `lines` lines of `width` cells (a hint is never cut; those that do
     /// not fit are left to `?`, which is always shown).
-    fn hints(&self, theme: Theme, width: usize, lines: usize) -> Vec<Line<'static>> {
+    fn hints(
+        &self,
+        theme: Theme,
+        keymap: &Keymap,
+        width: usize,
+        lines: usize,
+    ) -> Vec<Line<'static>> {
         let drafty = self.editor.chain().status == ChainStatus::Draft;
-        let keys: Vec<(&str, &str)> = match self.editor.mode() {
-            Mode::Picking { .. } => vec![
-                ("Enter", "take best match"),
-                ("↑↓", "choose"),
-                ("Ctrl-F", "keep as free text"),
-                ("Ctrl-S", "save"),
-                ("Enter on empty", "done"),
-                ("Esc", "stop picking"),
-            ],
-            Mode::Note { .. } => {
-                vec![("Enter", "keep note"), ("Esc", "cancel"), ("Ctrl-S", "save")]
+        let key =
+            |action: Action| keymap.first_key(SCOPE, action).map(|k| k.label()).unwrap_or_default();
+        // Two actions' keys as one hint: `↑↓`, `Alt-↑↓`, `Ctrl-O/Alt-O`.
+        let pair = |first: Action, second: Action| {
+            let (a, b) = (key(first), key(second));
+            let split = |k: &str| k.rfind('-').map_or(0, |at| at + 1);
+            let (prefix_a, prefix_b) = (&a[..split(&a)], &b[..split(&b)]);
+            if prefix_a == prefix_b {
+                format!("{a}{}", &b[split(&b)..])
+            } else {
+                format!("{a}/{b}")
             }
+        };
+        let keys: Vec<(String, &str)> = match self.editor.mode() {
+            Mode::Picking { .. } => vec![
+                (key(Action::Confirm), "take best match"),
+                (pair(Action::Up, Action::Down), "choose"),
+                (key(Action::KeepFreeText), "keep as free text"),
+                (key(Action::Save), "save"),
+                (format!("{} on empty", key(Action::Confirm)), "done"),
+                (key(Action::Cancel), "stop picking"),
+            ],
+            Mode::Note { .. } => vec![
+                (key(Action::Confirm), "keep note"),
+                (key(Action::Cancel), "cancel"),
+                (key(Action::Save), "save"),
+            ],
             Mode::AskDeeper => vec![
-                ("Enter", "save as is"),
-                ("type", "add a deeper cause"),
-                ("Esc", "back to the chain"),
+                (key(Action::Confirm), "save as is"),
+                ("type".to_string(), "add a deeper cause"),
+                (key(Action::Cancel), "back to the chain"),
             ],
             Mode::Browse => {
                 let mut keys = vec![
-                    ("Ctrl-S", "save"),
-                    ("Esc", "leave"),
-                    ("type", "add cause"),
-                    ("Enter", "change"),
-                    ("Del", "remove"),
+                    (key(Action::Save), "save"),
+                    (key(Action::Cancel), "leave"),
+                    ("type".to_string(), "add cause"),
+                    (key(Action::Confirm), "change"),
+                    (key(Action::RemoveLink), "remove"),
                 ];
                 if drafty {
-                    keys.push(("Ctrl-X", "discard draft"));
+                    keys.push((key(Action::Discard), "discard draft"));
                 }
                 keys.extend([
-                    ("Ctrl-T", "churned/contracted"),
-                    ("Ctrl-N", "note"),
-                    ("Tab", "fields"),
-                    ("Alt-↑↓", "reorder"),
-                    ("Ctrl-O/Alt-O", "insert below/above"),
+                    (key(Action::ToggleEvent), "churned/contracted"),
+                    (key(Action::EditNote), "note"),
+                    (key(Action::NextField), "fields"),
+                    (pair(Action::MoveLinkUp, Action::MoveLinkDown), "reorder"),
+                    (pair(Action::InsertLinkBelow, Action::InsertLinkAbove), "insert below/above"),
                 ]);
                 keys
             }
         };
-        let help: (&str, &str) = ("?", "all keys");
+        let keys: Vec<(&str, &str)> = keys
+            .iter()
+            .filter(|(key, _)| !key.is_empty())
+            .map(|(key, what)| (key.as_str(), *what))
+            .collect();
+        let help_key = keymap.first_key(keymap::GLOBAL, Action::Help).map(|k| k.label());
+        let help_key = help_key.unwrap_or_else(|| "?".to_string());
+        let help: (&str, &str) = (help_key.as_str(), "all keys");
         let cells = |(key, what): &(&str, &str)| {
             crate::text::inert::width(key) + crate::text::inert::width(what) + 3
         };
@@ -485,46 +540,39 @@ impl EditorView {
     }
 }
 
-/// The editor operation a key means; `None` for keys the editor ignores.
-pub fn op_for(key: KeyEvent) -> Option<EditorOp> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    Some(match key.code {
-        KeyCode::Esc => EditorOp::Cancel,
-        KeyCode::Enter if alt => EditorOp::ConfirmFreeText,
-        KeyCode::Enter => EditorOp::Confirm,
-        KeyCode::Tab => EditorOp::FocusNext,
-        KeyCode::BackTab => EditorOp::FocusPrev,
-        KeyCode::Up if alt || shift => EditorOp::MoveUp,
-        KeyCode::Down if alt || shift => EditorOp::MoveDown,
-        KeyCode::Up => EditorOp::Up,
-        KeyCode::Down => EditorOp::Down,
-        KeyCode::Backspace => EditorOp::Backspace,
-        KeyCode::Delete => EditorOp::RemoveLink,
-        KeyCode::Insert => EditorOp::InsertBelow,
-        KeyCode::Char(c) if ctrl => match c {
-            's' => EditorOp::Save,
-            'c' => EditorOp::Cancel,
-            'u' => EditorOp::ClearText,
-            'd' => EditorOp::RemoveLink,
-            'o' => EditorOp::InsertBelow,
-            'n' => EditorOp::EditNote,
-            't' => EditorOp::ToggleEvent,
-            'f' => EditorOp::ConfirmFreeText,
-            'e' => EditorOp::ChangeLink,
-            'a' => EditorOp::AddLink,
-            'x' => EditorOp::Discard,
-            _ => return None,
-        },
-        KeyCode::Char(c) if alt => match c {
-            'o' => EditorOp::InsertAbove,
-            'k' => EditorOp::MoveUp,
-            'j' => EditorOp::MoveDown,
-            _ => return None,
-        },
-        KeyCode::Char(c) => EditorOp::Type(c),
-        _ => return None,
+/// The editor operation of a key's action in the editor's table, or of a
+/// key no table binds (a plain character is typed); `None` for keys the
+/// editor ignores.
+pub fn op_for(key: KeyEvent, action: Option<Action>) -> Option<EditorOp> {
+    Some(match action {
+        Some(Action::Cancel) => EditorOp::Cancel,
+        Some(Action::KeepFreeText) => EditorOp::ConfirmFreeText,
+        Some(Action::Confirm) => EditorOp::Confirm,
+        Some(Action::NextField) => EditorOp::FocusNext,
+        Some(Action::PrevField) => EditorOp::FocusPrev,
+        Some(Action::MoveLinkUp) => EditorOp::MoveUp,
+        Some(Action::MoveLinkDown) => EditorOp::MoveDown,
+        Some(Action::Up) => EditorOp::Up,
+        Some(Action::Down) => EditorOp::Down,
+        Some(Action::RemoveLink) => EditorOp::RemoveLink,
+        Some(Action::InsertLinkBelow) => EditorOp::InsertBelow,
+        Some(Action::InsertLinkAbove) => EditorOp::InsertAbove,
+        Some(Action::Save) => EditorOp::Save,
+        Some(Action::ClearText) => EditorOp::ClearText,
+        Some(Action::EditNote) => EditorOp::EditNote,
+        Some(Action::ToggleEvent) => EditorOp::ToggleEvent,
+        Some(Action::ChangeLink) => EditorOp::ChangeLink,
+        Some(Action::AddLink) => EditorOp::AddLink,
+        Some(Action::Discard) => EditorOp::Discard,
+        Some(_) => return None,
+        None => {
+            let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            match key.code {
+                KeyCode::Backspace => EditorOp::Backspace,
+                KeyCode::Char(c) if plain => EditorOp::Type(c),
+                _ => return None,
+            }
+        }
     })
 }
 
@@ -570,7 +618,9 @@ mod tests {
     use super::*;
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> Option<EditorOp> {
-        op_for(KeyEvent::new(code, modifiers))
+        let keymap = Keymap::new([key_table()]);
+        let key = KeyEvent::new(code, modifiers);
+        op_for(key, keymap.action(SCOPE, Key::from_event(key)))
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub struct Key {
 /// How keys are written in the defaults and in `[keys]`, for error messages.
 pub const KEY_SYNTAX: &str = "a character (`o`, `O`, `?`), one of enter, esc, tab, backtab, \
      backspace, delete, insert, up, down, left, right, pgup, pgdn, home, end, space, f1…f12, \
-     optionally after ctrl- or alt- (`ctrl-k`)";
+     optionally after ctrl-, alt- or (not for a character) shift- (`ctrl-k`, `shift-up`)";
 
 impl Key {
     /// Reads a key written as `j`, `G`, `ctrl-k`, `alt-enter`, `enter`,
@@ -57,6 +57,9 @@ impl Key {
             } else if prefix(name, "alt-") {
                 modifiers |= KeyModifiers::ALT;
                 name = &name[4..];
+            } else if prefix(name, "shift-") {
+                modifiers |= KeyModifiers::SHIFT;
+                name = &name[6..];
             } else {
                 break;
             }
@@ -84,13 +87,32 @@ impl Key {
                 _ => return None,
             },
         };
-        Some(Key { code, modifiers })
+        // Shift is carried by a character itself (`O`, `?`).
+        if matches!(code, KeyCode::Char(_)) && modifiers.contains(KeyModifiers::SHIFT) {
+            return None;
+        }
+        Some(Key::normal(code, modifiers))
     }
 
-    /// Normalises a terminal key event (shift is carried by the character).
+    /// Normalises a terminal key event: shift is carried by a character
+    /// (and by Shift-Tab), kept for the other keys (`shift-up`).
     pub fn from_event(event: KeyEvent) -> Key {
-        let modifiers = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
-        Key { code: event.code, modifiers }
+        let mut kept = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        if !matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            kept |= KeyModifiers::SHIFT;
+        }
+        Key::normal(event.code, event.modifiers & kept)
+    }
+
+    /// `ctrl-K` is `ctrl-k`: terminals cannot tell them apart.
+    fn normal(code: KeyCode, modifiers: KeyModifiers) -> Key {
+        let code = match code {
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        Key { code, modifiers }
     }
 
     /// How the key is shown in help: `Ctrl-k`, `G`, `PgDn`.
@@ -113,8 +135,17 @@ impl Key {
             KeyCode::End => "End".to_string(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Char(' ') => "Space".to_string(),
+            // A control letter reads as it is written on the key: Ctrl-K.
+            KeyCode::Char(c) if self.modifiers.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
             KeyCode::Char(c) => c.to_string(),
             other => format!("{other:?}"),
+        };
+        let name = if self.modifiers.contains(KeyModifiers::SHIFT) {
+            format!("Shift-{name}")
+        } else {
+            name
         };
         let name =
             if self.modifiers.contains(KeyModifiers::ALT) { format!("Alt-{name}") } else { name };
@@ -515,7 +546,7 @@ mod tests {
         assert_eq!(keymap.action("today", j), Some(Action::Down));
         let ctrl_k = Key::parse("ctrl-k").expect("ctrl-k");
         assert_eq!(keymap.action("today", ctrl_k), Some(Action::Jump));
-        assert_eq!(ctrl_k.label(), "Ctrl-k");
+        assert_eq!(ctrl_k.label(), "Ctrl-K", "a control letter reads as on the key");
         assert_eq!(ctrl_k.short_label(), "^K");
         let help = keymap.help(LIST);
         assert!(help.contains(&("j ↓".to_string(), "down")));
@@ -545,10 +576,18 @@ mod tests {
 
     #[test]
     fn keys_are_read_with_modifiers_and_named_keys() {
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
         let key = |text| Key::parse(text).map(Key::label);
         assert_eq!(key("alt-enter").as_deref(), Some("Alt-Enter"));
-        assert_eq!(key("ctrl-alt-x").as_deref(), Some("Ctrl-Alt-x"));
+        assert_eq!(key("ctrl-alt-x").as_deref(), Some("Ctrl-Alt-X"));
         assert_eq!(key("Ctrl-K").as_deref(), Some("Ctrl-K"));
+        assert_eq!(Key::parse("ctrl-K"), Key::parse("ctrl-k"));
+        assert_eq!(key("shift-up").as_deref(), Some("Shift-↑"));
+        assert_eq!(key("shift-a"), None, "a shifted letter is written as itself: A");
+        let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Some(Key::from_event(shift_tab)), Key::parse("backtab"));
+        let shift_up = KeyEvent::new(KeyCode::Up, KeyModifiers::SHIFT);
+        assert_eq!(Some(Key::from_event(shift_up)), Key::parse("shift-up"));
         assert_eq!(key("f5").as_deref(), Some("F5"));
         assert_eq!(key("delete").as_deref(), Some("Del"));
         assert_eq!(key("O").as_deref(), Some("O"));

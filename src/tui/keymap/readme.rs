@@ -41,7 +41,11 @@ pub fn markdown(keymap: &Keymap) -> String {
             }
         } else {
             let with: Vec<String> = table.with.iter().map(|w| format!("`{w}`")).collect();
-            out.push_str(&format!(" (with {})", with.join(", ")));
+            if with.is_empty() {
+                out.push_str(" (alone: it has every key while open)");
+            } else {
+                out.push_str(&format!(" (with {})", with.join(", ")));
+            }
         }
         out.push_str("\n\n| Key | Does | Name |\n|---|---|---|\n");
         for (action, keys) in lines {

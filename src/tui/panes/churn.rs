@@ -323,7 +323,11 @@ impl Pane for ChurnPane {
     }
 
     fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editor.is_some() { crate::tui::churn_editor::EDITOR_KEYS } else { &[] }
+        if self.editor.is_some() { crate::tui::churn_editor::EDITOR_NOTES } else { &[] }
+    }
+
+    fn typing_scope(&self) -> Option<&'static str> {
+        self.editor.as_ref().map(|_| crate::tui::churn_editor::SCOPE)
     }
 
     fn help_notes_title(&self) -> String {
@@ -401,7 +405,7 @@ impl Pane for ChurnPane {
         result.map_or_else(Request::Message, |()| Request::None)
     }
 
-    fn type_key(&mut self, key: KeyEvent, _cx: &mut Cx<'_>) -> Request {
+    fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
         if self.editor.is_none()
             && let Some(taxonomy) = &mut self.taxonomy
         {
@@ -414,7 +418,7 @@ impl Pane for ChurnPane {
             };
         }
         let Some(editor) = &mut self.editor else { return Request::Ignored };
-        match editor.key(key) {
+        match editor.key(key, cx.keymap) {
             Step::Stay(request) => request,
             Step::Close(request) => {
                 self.editor = None;

@@ -62,7 +62,7 @@ pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
     let panes = panes.iter().map(|pane| {
         crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
     });
-    let views = [search::key_table()].into_iter();
+    let views = [search::key_table(), crate::tui::churn_editor::key_table()].into_iter();
     Keymap::new(panes.chain(views).chain(crate::tui::popups::key_tables()))
 }
 
@@ -83,6 +83,9 @@ pub struct Cx<'a> {
     pub book: &'a mut BookIndex,
     /// Today's facts when they were read ahead (beside the first book).
     pub today_facts: &'a mut Option<TodayFacts>,
+    /// The keys, for a form that takes them while it is open (the chain
+    /// editor).
+    pub keymap: &'a Keymap,
 }
 
 /// What a pane may read while it draws.
@@ -198,6 +201,12 @@ pub trait Pane {
     /// holds the editor.
     fn open_churn(&mut self, _account_id: &str, _cx: &mut Cx<'_>) -> bool {
         false
+    }
+
+    /// The keymap scope of the form the pane has open while
+    /// [`Pane::typing`], if its keys are a table: `?` then lists them.
+    fn typing_scope(&self) -> Option<&'static str> {
+        None
     }
 
     /// Notes shown under the pane's keys in `?` help (a rule, a legend).
