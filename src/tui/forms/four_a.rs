@@ -2,20 +2,51 @@
 //! to another stage (the one-line reason is required) and recording an
 //! opportunity (product, ARR, stage, kind, owner, close date). A form checks
 //! what was typed and answers with the typed [`Write`]; it never touches the
-//! store.
+//! store. Their control keys are tables ([`STAGE_KEYS`], [`OPPORTUNITY_KEYS`]);
+//! any other key is typed into the focused field.
 
 use crate::domain::day_text;
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
+use crate::tui::action::Action;
 use crate::tui::forms::{Drawn, Outcome};
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::shown;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::text::{Line, Span};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+
+/// The stage form's keymap scope.
+pub const STAGE_SCOPE: &str = "stage_form";
+
+/// Its keys; any other key types the reason.
+pub const STAGE_KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextChoice),
+    ("down", Action::NextChoice),
+    ("backtab", Action::PrevChoice),
+    ("up", Action::PrevChoice),
+    ("enter", Action::Save),
+];
+
+/// The opportunity form's keymap scope.
+pub const OPPORTUNITY_SCOPE: &str = "opportunity_form";
+
+/// Its keys; on a text field a choice key is typed (← → move the cursor,
+/// Space is a space), and any other key is typed.
+pub const OPPORTUNITY_KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextField),
+    ("down", Action::NextField),
+    ("backtab", Action::PrevField),
+    ("up", Action::PrevField),
+    ("right", Action::NextChoice),
+    ("space", Action::NextChoice),
+    ("left", Action::PrevChoice),
+    ("enter", Action::Save),
+];
 
 fn typed(input: &mut Input, key: KeyEvent) {
     if let Some(request) = to_input_request(&Event::Key(key)) {
@@ -56,17 +87,18 @@ impl StageForm {
         }
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Tab | KeyCode::Down => {
+    /// Applies a key's action in [`STAGE_SCOPE`], or types the key.
+    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> Outcome {
+        match action {
+            Some(Action::NextChoice) => {
                 self.to = cycle(&Stage::ALL, self.to, true);
                 Outcome::Stay
             }
-            KeyCode::BackTab | KeyCode::Up => {
+            Some(Action::PrevChoice) => {
                 self.to = cycle(&Stage::ALL, self.to, false);
                 Outcome::Stay
             }
-            KeyCode::Enter => {
+            Some(Action::Save) => {
                 let reason = self.reason.value().trim().to_string();
                 if self.to == self.from {
                     self.error = Some(format!("already in {}: pick another stage", self.from));
@@ -90,7 +122,7 @@ impl StageForm {
         }
     }
 
-    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+    pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
         let mut stages = vec![Span::raw("To:      ")];
         for stage in Stage::ALL {
             let style = if stage == self.to { theme.active_tab() } else { theme.dim() };
@@ -106,7 +138,17 @@ impl StageForm {
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
                 None => Line::from(Span::styled(
-                    "Tab/↑↓ stage · Enter save · Esc cancel · reason required",
+                    format!(
+                        "{} · reason required",
+                        keymap.footer(
+                            STAGE_SCOPE,
+                            &[
+                                (Action::NextChoice, "stage"),
+                                (Action::Save, "save"),
+                                (Action::Cancel, "cancel")
+                            ]
+                        )
+                    ),
                     theme.dim(),
                 )),
             },
@@ -222,17 +264,18 @@ impl OpportunityForm {
         Ok(())
     }
 
-    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
-        match key.code {
-            KeyCode::Tab | KeyCode::Down => {
+    /// Applies a key's action in [`OPPORTUNITY_SCOPE`], or types the key.
+    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate) -> Outcome {
+        match action {
+            Some(Action::NextField) => {
                 self.field = cycle(&FIELDS, self.field, true);
                 Outcome::Stay
             }
-            KeyCode::BackTab | KeyCode::Up => {
+            Some(Action::PrevField) => {
                 self.field = cycle(&FIELDS, self.field, false);
                 Outcome::Stay
             }
-            KeyCode::Enter => match self.fields(today) {
+            Some(Action::Save) => match self.fields(today) {
                 Ok(fields) => Outcome::Submit(vec![Write::Opportunity {
                     account_id: self.account_id.clone(),
                     fields,
@@ -242,10 +285,10 @@ impl OpportunityForm {
                     Outcome::Stay
                 }
             },
-            code => {
+            action => {
                 self.error = None;
-                let forward = !matches!(code, KeyCode::Left);
-                let choice = matches!(code, KeyCode::Left | KeyCode::Right | KeyCode::Char(' '));
+                let forward = action != Some(Action::PrevChoice);
+                let choice = matches!(action, Some(Action::NextChoice | Action::PrevChoice));
                 match self.field {
                     OpportunityField::Stage if choice => {
                         self.stage = cycle(&OpportunityStage::ALL, self.stage, forward);
@@ -268,7 +311,7 @@ impl OpportunityForm {
         }
     }
 
-    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+    pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
         let mark = |field: OpportunityField| {
             if self.field == field { Span::styled("›", theme.key()) } else { Span::raw(" ") }
         };
@@ -309,7 +352,15 @@ impl OpportunityForm {
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
                 None => Line::from(Span::styled(
-                    "Tab/↑↓ field · ←→/Space choose · Enter save · Esc cancel",
+                    keymap.footer(
+                        OPPORTUNITY_SCOPE,
+                        &[
+                            (Action::NextField, "field"),
+                            (Action::NextChoice, "choose"),
+                            (Action::Save, "save"),
+                            (Action::Cancel, "cancel"),
+                        ],
+                    ),
                     theme.dim(),
                 )),
             },
@@ -328,7 +379,29 @@ impl OpportunityForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyModifiers;
+    use crate::tui::keymap::{Key, Table};
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    /// A key as the app hands it over: resolved in the form's table first.
+    fn resolved(
+        scope: &'static str,
+        keys: &'static [(&'static str, Action)],
+        key: KeyEvent,
+    ) -> Option<Action> {
+        Keymap::new([Table::popup(scope, "", keys)]).action(scope, Key::from_event(key))
+    }
+
+    impl StageForm {
+        fn key(&mut self, key: KeyEvent) -> Outcome {
+            self.apply(key, resolved(STAGE_SCOPE, STAGE_KEYS, key))
+        }
+    }
+
+    impl OpportunityForm {
+        fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
+            self.apply(key, resolved(OPPORTUNITY_SCOPE, OPPORTUNITY_KEYS, key), today)
+        }
+    }
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

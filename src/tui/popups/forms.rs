@@ -7,7 +7,7 @@ use super::{Outcome, PopupCx, PopupKind};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
-use crate::tui::forms::four_a::{OpportunityForm, StageForm};
+use crate::tui::forms::four_a::{self, OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
 use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
@@ -16,37 +16,37 @@ use ratatui::crossterm::event::KeyEvent;
 
 impl PopupKind for StageForm {
     fn scope(&self) -> &'static str {
-        "stage_form"
+        four_a::STAGE_SCOPE
     }
 
-    fn key(&mut self, key: KeyEvent, _action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        StageForm::key(self, key)
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
+        StageForm::apply(self, key, action)
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
         paste::paste(&mut self.reason, text, Lines::One)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
-        StageForm::drawn(self, theme)
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
+        StageForm::drawn(self, theme, keymap)
     }
 }
 
 impl PopupKind for OpportunityForm {
     fn scope(&self) -> &'static str {
-        "opportunity_form"
+        four_a::OPPORTUNITY_SCOPE
     }
 
-    fn key(&mut self, key: KeyEvent, _action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
-        OpportunityForm::key(self, key, cx.today)
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
+        OpportunityForm::apply(self, key, action, cx.today)
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
         OpportunityForm::paste(self, text)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
-        OpportunityForm::drawn(self, theme)
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
+        OpportunityForm::drawn(self, theme, keymap)
     }
 }
 

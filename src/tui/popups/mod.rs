@@ -37,7 +37,7 @@ use crate::domain::{Flags, Health};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
-use crate::tui::forms::four_a::{OpportunityForm, StageForm};
+use crate::tui::forms::four_a::{self, OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
 use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::paste;
@@ -97,8 +97,8 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes these; the forms handle their other keys themselves.
         Table::popup("help", "Help", &[]),
-        Table::popup("stage_form", "Move 4A stage", &[]),
-        Table::popup("opportunity_form", "Record an opportunity", &[]),
+        Table::popup(four_a::STAGE_SCOPE, "Move 4A stage", four_a::STAGE_KEYS),
+        Table::popup(four_a::OPPORTUNITY_SCOPE, "Record an opportunity", four_a::OPPORTUNITY_KEYS),
         Table::popup("reason_form", "Churn taxonomy entry", &[]),
     ]
 }
