@@ -2,17 +2,39 @@
 //! renames one, or changes its description, shown as a popup over the
 //! Churn pane's taxonomy list. It checks what it can (a label is required and
 //! must not be taken) and answers with a [`Write::Taxonomy`]; the store has
-//! the last word and the form never touches it.
+//! the last word and the form never touches it. Each of its modes has a
+//! key table: adding an entry ([`ADD_KEYS`]) moves between fields and
+//! kinds; renaming or describing one ([`EDIT_KEYS`]) only saves.
 
 use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
+use crate::tui::action::Action;
 use crate::tui::forms::{Drawn, Outcome};
+use crate::tui::keymap::Keymap;
 use crate::tui::paste::shown;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::text::Line;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+
+/// The scope of the form while it adds an entry.
+pub const ADD_SCOPE: &str = "reason_add";
+
+/// Its keys; any other key types into the field.
+pub const ADD_KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextField),
+    ("backtab", Action::NextField),
+    ("up", Action::NextChoice),
+    ("down", Action::NextChoice),
+    ("enter", Action::Save),
+];
+
+/// The scope of the form while it renames or describes an entry.
+pub const EDIT_SCOPE: &str = "reason_edit";
+
+/// Its keys; any other key types into the field.
+pub const EDIT_KEYS: &[(&str, Action)] = &[("enter", Action::Save)];
 
 /// What the reason form is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,19 +101,25 @@ impl ReasonForm {
         Ok(())
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {
+    /// The key table of the form's mode.
+    pub fn scope(&self) -> &'static str {
+        if self.mode == FormMode::Add { ADD_SCOPE } else { EDIT_SCOPE }
+    }
+
+    /// Applies a key's action in [`ReasonForm::scope`], or types the key.
+    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> Outcome {
+        match action {
+            Some(Action::NextField) if self.mode == FormMode::Add => {
                 self.on_description = !self.on_description;
             }
-            KeyCode::Up | KeyCode::Down if self.mode == FormMode::Add => {
+            Some(Action::NextChoice) if self.mode == FormMode::Add => {
                 self.kind = match self.kind {
                     ReasonKind::Controllable => ReasonKind::Uncontrollable,
                     ReasonKind::Uncontrollable => ReasonKind::Terminal,
                     ReasonKind::Terminal => ReasonKind::Controllable,
                 };
             }
-            KeyCode::Enter => return self.submit(),
+            Some(Action::Save) => return self.submit(),
             _ => {
                 if let Some(request) = to_input_request(&Event::Key(key)) {
                     self.input().handle(request);
@@ -130,13 +158,22 @@ impl ReasonForm {
         Outcome::Submit(vec![Write::Taxonomy(edit)])
     }
 
-    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
+    pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
         let help = match &self.error {
             Some(error) => Line::styled(error.clone(), theme.error()),
             None => Line::styled(
                 match self.mode {
-                    FormMode::Add => "Tab field · ↑↓ kind · Enter save · Esc cancel",
-                    _ => "Enter save · Esc cancel",
+                    FormMode::Add => keymap.footer(
+                        ADD_SCOPE,
+                        &[
+                            (Action::NextField, "field"),
+                            (Action::NextChoice, "kind"),
+                            (Action::Save, "save"),
+                            (Action::Cancel, "cancel"),
+                        ],
+                    ),
+                    _ => keymap
+                        .footer(EDIT_SCOPE, &[(Action::Save, "save"), (Action::Cancel, "cancel")]),
                 },
                 theme.dim(),
             ),
@@ -201,10 +238,17 @@ impl ReasonForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyModifiers;
+    use crate::tui::keymap::{Key, Table};
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(form: &mut ReasonForm, code: KeyCode) -> Outcome {
-        form.key(KeyEvent::new(code, KeyModifiers::NONE))
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        let keymap = Keymap::new([
+            Table::popup(ADD_SCOPE, "", ADD_KEYS),
+            Table::popup(EDIT_SCOPE, "", EDIT_KEYS),
+        ]);
+        let action = keymap.action(form.scope(), Key::from_event(key));
+        form.apply(key, action)
     }
 
     fn typed(form: &mut ReasonForm, text: &str) {

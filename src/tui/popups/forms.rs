@@ -52,18 +52,18 @@ impl PopupKind for OpportunityForm {
 
 impl PopupKind for ReasonForm {
     fn scope(&self) -> &'static str {
-        "reason_form"
+        ReasonForm::scope(self)
     }
 
-    fn key(&mut self, key: KeyEvent, _action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        ReasonForm::key(self, key)
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
+        ReasonForm::apply(self, key, action)
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
         ReasonForm::paste(self, text)
     }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex, _keymap: &Keymap) -> Drawn<'_> {
-        ReasonForm::drawn(self, theme)
+    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
+        ReasonForm::drawn(self, theme, keymap)
     }
 }

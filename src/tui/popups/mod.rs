@@ -38,7 +38,7 @@ use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::forms::four_a::{self, OpportunityForm, StageForm};
-use crate::tui::forms::reason::ReasonForm;
+use crate::tui::forms::reason::{self, ReasonForm};
 use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::paste;
 use crate::tui::theme::Theme;
@@ -99,7 +99,8 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup("help", "Help", &[]),
         Table::popup(four_a::STAGE_SCOPE, "Move 4A stage", four_a::STAGE_KEYS),
         Table::popup(four_a::OPPORTUNITY_SCOPE, "Record an opportunity", four_a::OPPORTUNITY_KEYS),
-        Table::popup("reason_form", "Churn taxonomy entry", &[]),
+        Table::popup(reason::ADD_SCOPE, "Churn taxonomy: add an entry", reason::ADD_KEYS),
+        Table::popup(reason::EDIT_SCOPE, "Churn taxonomy: rename, describe", reason::EDIT_KEYS),
     ]
 }
 
