@@ -9,11 +9,14 @@ impl App {
         let pane = &self.panes[self.active];
         let notes: Vec<(String, &'static str)> =
             pane.help_notes().iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        if pane.typing() && !notes.is_empty() {
-            // A form has the keys (the chain editor): only its own apply.
-            let mut keys = pane.typing_scope().map(|s| self.keymap.help(s)).unwrap_or_default();
+        if pane.typing() && (pane.typing_scope().is_some() || !notes.is_empty()) {
+            // A form has the keys (the chain editor): only its own apply,
+            // with the form's own table (and `Esc`, for a popup-like form).
+            let table = pane.typing_scope().and_then(|s| self.keymap.table(s));
+            let title = table.map_or_else(|| pane.help_notes_title(), |t| t.title.to_string());
+            let mut keys = table.map(|t| self.keymap.help_of(&t.chain())).unwrap_or_default();
             keys.extend(notes);
-            return Popup::help(vec![(pane.help_notes_title(), keys)]);
+            return Popup::help(vec![(title, keys)]);
         }
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
         if !notes.is_empty() {

@@ -1,21 +1,38 @@
 //! The calendar's small form for a one-off moment (kick-off, onboarding
 //! checkpoint, executive review, annual review): kind, due date, title. It
 //! takes keys while open and answers with a typed [`Write`]; it never
-//! touches the store.
+//! touches the store. Its control keys are a table ([`KEYS`]); any other
+//! key is typed into the date or the title.
 
 use crate::domain::day_text;
 use crate::domain::moment::MomentKind;
+use crate::tui::action::Action;
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
 use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+
+/// The moment form's keymap scope.
+pub const SCOPE: &str = "moment_form";
+
+/// Its keys (and `Esc`, as in every popup and form).
+pub const KEYS: &[(&str, Action)] = &[
+    ("pgup", Action::PrevChoice),
+    ("pgdn", Action::NextChoice),
+    ("tab", Action::NextField),
+    ("backtab", Action::NextField),
+    ("down", Action::NextField),
+    ("up", Action::NextField),
+    ("enter", Action::Save),
+];
 
 /// The kinds a person adds by hand; the tier cadences schedule the others.
 pub const ONE_OFF_KINDS: [MomentKind; 4] = [
@@ -67,17 +84,22 @@ impl MomentForm {
         ONE_OFF_KINDS[self.kind % ONE_OFF_KINDS.len()]
     }
 
-    /// Applies a key: PgUp/PgDn change the kind, Tab moves
-    /// between date and title, Enter adds, Esc cancels.
-    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+    /// Applies a key's action in [`SCOPE`] (the kind, the field, add,
+    /// cancel), or types the key.
+    pub fn apply(
+        &mut self,
+        key: KeyEvent,
+        action: Option<Action>,
+        today: NaiveDate,
+    ) -> FormOutcome {
+        match action {
+            Some(Action::Cancel) => return FormOutcome::Cancel,
+            Some(Action::NextField) => {
                 self.on_title = !self.on_title;
             }
-            KeyCode::PageUp => self.cycle(false),
-            KeyCode::PageDown => self.cycle(true),
-            KeyCode::Enter => {
+            Some(Action::PrevChoice) => self.cycle(false),
+            Some(Action::NextChoice) => self.cycle(true),
+            Some(Action::Save) => {
                 return match day_text::parse(self.due.value(), today) {
                     Ok(date) if date >= today => FormOutcome::Submit(Write::Moment {
                         account_id: self.account_id.clone(),
@@ -117,7 +139,7 @@ impl MomentForm {
     }
 
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
         let rect = centered(area, 66, 9);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -148,7 +170,25 @@ impl MomentForm {
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
                 None => Line::from(Span::styled(
-                    "PgUp/PgDn kind · Tab field · Enter add · Esc cancel",
+                    format!(
+                        "{}/{} kind · {}",
+                        keymap
+                            .first_key(SCOPE, Action::PrevChoice)
+                            .map(|k| k.label())
+                            .unwrap_or_default(),
+                        keymap
+                            .first_key(SCOPE, Action::NextChoice)
+                            .map(|k| k.label())
+                            .unwrap_or_default(),
+                        keymap.footer(
+                            SCOPE,
+                            &[
+                                (Action::NextField, "field"),
+                                (Action::Save, "add"),
+                                (Action::Cancel, "cancel")
+                            ],
+                        )
+                    ),
                     theme.dim(),
                 )),
             },
@@ -187,10 +227,13 @@ fn date_field(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyModifiers;
+    use crate::tui::keymap::{Key, Table};
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(form: &mut MomentForm, code: KeyCode, today: NaiveDate) -> FormOutcome {
-        form.key(KeyEvent::new(code, KeyModifiers::NONE), today)
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        let keymap = Keymap::new([Table::popup(SCOPE, "", KEYS)]);
+        form.apply(key, keymap.action(SCOPE, Key::from_event(key)), today)
     }
 
     #[test]

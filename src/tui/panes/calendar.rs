@@ -14,7 +14,7 @@ use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_star
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
-use crate::tui::forms::moment::{FormOutcome, MomentForm};
+use crate::tui::forms::moment::{self, FormOutcome, MomentForm};
 use crate::tui::keymap;
 use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
 use crate::tui::panes::forecast::ForecastData;
@@ -300,6 +300,10 @@ impl Pane for CalendarPane {
         &[keymap::SELECTION, keymap::FIND]
     }
 
+    fn typing_scope(&self) -> Option<&'static str> {
+        self.form.as_ref().map(|_| moment::SCOPE)
+    }
+
     fn hints(&self) -> &'static [Action] {
         HINTS
     }
@@ -435,7 +439,8 @@ impl Pane for CalendarPane {
 
     fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
         let Some(form) = &mut self.form else { return Request::Ignored };
-        match form.key(key, cx.clock.today()) {
+        let action = cx.keymap.action(moment::SCOPE, keymap::Key::from_event(key));
+        match form.apply(key, action, cx.clock.today()) {
             FormOutcome::Stay => Request::None,
             FormOutcome::Cancel => {
                 self.form = None;
@@ -506,7 +511,7 @@ impl Pane for CalendarPane {
             self.draw_calendar(frame, inner, theme);
         }
         if let Some(form) = &self.form {
-            form.draw(frame, area, theme);
+            form.draw(frame, area, theme, view.keymap);
         }
     }
 }

@@ -97,6 +97,11 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes these; the forms handle their other keys themselves.
         Table::popup("help", "Help", &[]),
+        Table::popup(
+            crate::tui::forms::moment::SCOPE,
+            "Add a moment",
+            crate::tui::forms::moment::KEYS,
+        ),
         Table::popup(four_a::STAGE_SCOPE, "Move 4A stage", four_a::STAGE_KEYS),
         Table::popup(four_a::OPPORTUNITY_SCOPE, "Record an opportunity", four_a::OPPORTUNITY_KEYS),
         Table::popup(reason::ADD_SCOPE, "Churn taxonomy: add an entry", reason::ADD_KEYS),
