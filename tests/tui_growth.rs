@@ -85,7 +85,8 @@ fn fixture(dir: &Path) -> PathBuf {
 
 fn render(growth: &AccountGrowth, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| growth.draw(frame, frame.area(), Theme::plain())).expect("draw");
+    let keymap = cockpit::tui::panes::default_keymap();
+    terminal.draw(|frame| growth.draw(frame, frame.area(), Theme::plain(), &keymap)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buffer.area.height {
@@ -98,7 +99,8 @@ fn render(growth: &AccountGrowth, width: u16, height: u16) -> String {
 }
 
 fn press(growth: &mut AccountGrowth, code: KeyCode) -> Request {
-    growth.type_key(KeyEvent::new(code, KeyModifiers::NONE))
+    let keymap = cockpit::tui::panes::default_keymap();
+    growth.type_key(KeyEvent::new(code, KeyModifiers::NONE), &keymap)
 }
 
 fn typed(growth: &mut AccountGrowth, text: &str) {

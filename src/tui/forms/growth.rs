@@ -3,24 +3,42 @@
 //! (passed / failed / not yet, with a note), a new success plan, and a plan's
 //! current value. A form takes keys while open, shows what is wrong in
 //! itself, and answers with one typed [`Write`] only once everything typed
-//! is valid; it never touches the store.
+//! is valid; it never touches the store. Their control keys are one table
+//! ([`KEYS`]); a choice key on a text field is typed (← → move the cursor).
 
 use crate::domain::day_text;
 use crate::domain::success_plan::{PlanValue, SuccessPlan, SuccessPlanFields};
 use crate::domain::trial::{Takeaway, Trial, TrialFields};
+use crate::tui::action::Action;
 use crate::tui::forms::moment::FormOutcome;
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
 use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 use unicode_width::UnicodeWidthStr as _;
+
+/// The growth forms' keymap scope.
+pub const SCOPE: &str = "growth_form";
+
+/// Their keys (and `Esc`, as in every popup and form).
+pub const KEYS: &[(&str, Action)] = &[
+    ("tab", Action::NextField),
+    ("down", Action::NextField),
+    ("backtab", Action::PrevField),
+    ("up", Action::PrevField),
+    ("right", Action::NextChoice),
+    ("space", Action::NextChoice),
+    ("left", Action::PrevChoice),
+    ("enter", Action::Save),
+];
 
 /// The takeaway choices, in the order the form cycles them.
 const TAKEAWAYS: [Takeaway; 3] = [Takeaway::NotYet, Takeaway::Passed, Takeaway::Failed];
@@ -361,15 +379,15 @@ impl GrowthForm {
         }
     }
 
-    /// Applies a key: Tab/↑↓ move between fields, ←→/Space change a choice,
-    /// Enter saves when valid, Esc cancels; anything else is typed.
-    pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
+    /// Applies a key's action in [`SCOPE`]: move between fields, change a
+    /// choice, save when valid, cancel; anything else is typed.
+    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> FormOutcome {
         let count = self.fields.len().max(1);
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
-            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
-            KeyCode::Enter => {
+        match action {
+            Some(Action::Cancel) => return FormOutcome::Cancel,
+            Some(Action::NextField) => self.focus = (self.focus + 1) % count,
+            Some(Action::PrevField) => self.focus = (self.focus + count - 1) % count,
+            Some(Action::Save) => {
                 return match self.submit() {
                     Ok(write) => FormOutcome::Submit(write),
                     Err(error) => {
@@ -378,14 +396,14 @@ impl GrowthForm {
                     }
                 };
             }
-            code => {
+            action => {
                 self.error = None;
                 match self.fields.get_mut(self.focus) {
                     Some(Field::Choice { words, index, .. }) => {
                         let n = words.len().max(1);
-                        match code {
-                            KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
-                            KeyCode::Left => *index = (*index + n - 1) % n,
+                        match action {
+                            Some(Action::NextChoice) => *index = (*index + 1) % n,
+                            Some(Action::PrevChoice) => *index = (*index + n - 1) % n,
                             _ => {}
                         }
                     }
@@ -402,7 +420,7 @@ impl GrowthForm {
     }
 
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
         let height = u16::try_from(self.context.len() + self.fields.len() + 5).unwrap_or(12);
         let rect = centered(area, 72, height);
         frame.render_widget(Clear, rect);
@@ -459,7 +477,18 @@ impl GrowthForm {
         lines.push(match &self.error {
             Some(e) => Line::from(Span::styled(format!(" {e}"), theme.error())),
             None => Line::from(Span::styled(
-                " Tab/↑↓ field · ←→ choose · Enter save · Esc cancel",
+                format!(
+                    " {}",
+                    keymap.footer(
+                        SCOPE,
+                        &[
+                            (Action::NextField, "field"),
+                            (Action::NextChoice, "choose"),
+                            (Action::Save, "save"),
+                            (Action::Cancel, "cancel"),
+                        ],
+                    )
+                ),
                 theme.dim(),
             )),
         });

@@ -408,8 +408,12 @@ impl Pane for AccountPane {
         result.map_or_else(Request::Message, |()| Request::None)
     }
 
-    fn type_key(&mut self, key: ratatui::crossterm::event::KeyEvent, _cx: &mut Cx<'_>) -> Request {
-        self.growth.as_mut().map_or(Request::Ignored, |growth| growth.type_key(key))
+    fn type_key(&mut self, key: ratatui::crossterm::event::KeyEvent, cx: &mut Cx<'_>) -> Request {
+        self.growth.as_mut().map_or(Request::Ignored, |growth| growth.type_key(key, cx.keymap))
+    }
+
+    fn typing_scope(&self) -> Option<&'static str> {
+        self.typing().then_some(crate::tui::forms::growth::SCOPE)
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
@@ -443,7 +447,7 @@ impl Pane for AccountPane {
         frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
         if self.section == GROWTH {
             if let Some(growth) = &self.growth {
-                growth.draw(frame, body, theme);
+                growth.draw(frame, body, theme, view.keymap);
             }
             return;
         }

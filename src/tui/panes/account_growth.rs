@@ -20,8 +20,9 @@ use crate::metrics::absorption::{
 };
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::forms::growth::GrowthForm;
+use crate::tui::forms::growth::{self, GrowthForm};
 use crate::tui::forms::moment::FormOutcome;
+use crate::tui::keymap::{Key, Keymap};
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
@@ -237,9 +238,10 @@ impl AccountGrowth {
     /// A key typed while a form is open: `Some(writes)` once the form is
     /// valid and submitted (the form closes), `None` otherwise (Esc closes
     /// it with nothing written).
-    pub fn form_key(&mut self, key: KeyEvent) -> Option<Vec<Write>> {
+    pub fn form_key(&mut self, key: KeyEvent, keymap: &Keymap) -> Option<Vec<Write>> {
         let form = self.form.as_mut()?;
-        match form.key(key) {
+        let action = keymap.action(growth::SCOPE, Key::from_event(key));
+        match form.apply(key, action) {
             FormOutcome::Stay => None,
             FormOutcome::Cancel => {
                 self.form = None;
@@ -287,8 +289,8 @@ impl AccountGrowth {
         }
     }
 
-    pub fn type_key(&mut self, key: KeyEvent) -> Request {
-        match self.form_key(key) {
+    pub fn type_key(&mut self, key: KeyEvent, keymap: &Keymap) -> Request {
+        match self.form_key(key, keymap) {
             Some(writes) => Request::Write(writes),
             None => Request::None,
         }
@@ -445,7 +447,7 @@ impl AccountGrowth {
 
     /// Draws the section in `area` (and an open form over the frame).
     /// Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
         let width = usize::from(area.width);
         let body = self.body(theme, width);
         let height = usize::from(area.height);
@@ -466,7 +468,7 @@ impl AccountGrowth {
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
         if let Some(form) = &self.form {
-            form.draw(frame, frame.area(), theme);
+            form.draw(frame, frame.area(), theme, keymap);
         }
     }
 }

@@ -98,6 +98,11 @@ pub fn key_tables() -> Vec<Table> {
         // Esc closes these; the forms handle their other keys themselves.
         Table::popup("help", "Help", &[]),
         Table::popup(
+            crate::tui::forms::growth::SCOPE,
+            "Growth forms",
+            crate::tui::forms::growth::KEYS,
+        ),
+        Table::popup(
             crate::tui::forms::moment::SCOPE,
             "Add a moment",
             crate::tui::forms::moment::KEYS,

@@ -1,14 +1,17 @@
 //! The growth forms' checks, key by key.
 
 use super::*;
-use ratatui::crossterm::event::KeyModifiers;
+use crate::tui::keymap::{Key, Table};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
 }
 
 fn press(form: &mut GrowthForm, code: KeyCode) -> FormOutcome {
-    form.key(KeyEvent::new(code, KeyModifiers::NONE))
+    let key = KeyEvent::new(code, KeyModifiers::NONE);
+    let keymap = Keymap::new([Table::popup(SCOPE, "", KEYS)]);
+    form.apply(key, keymap.action(SCOPE, Key::from_event(key)))
 }
 
 fn typed(form: &mut GrowthForm, text: &str) {
