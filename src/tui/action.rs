@@ -222,6 +222,18 @@ pub enum Action {
     ToggleEvent,
     /// The chain editor: discard the draft (asks once).
     Discard,
+    /// The churn taxonomy: add an entry.
+    AddReason,
+    /// The churn taxonomy: rename the selected entry.
+    RenameReason,
+    /// The churn taxonomy: change the selected entry's description.
+    DescribeReason,
+    /// The churn taxonomy: mark the selected cause controllable or not.
+    ToggleReasonKind,
+    /// The churn taxonomy: retire or restore the selected entry.
+    RetireReason,
+    /// The churn taxonomy: delete the selected entry (no chain uses it).
+    DeleteReason,
 }
 
 impl Action {
@@ -369,6 +381,12 @@ impl Action {
             Action::EditNote => "write the selected link's note",
             Action::ToggleEvent => "churned or contracted",
             Action::Discard => "discard the draft (asks once)",
+            Action::AddReason => "add an entry",
+            Action::RenameReason => "rename the entry",
+            Action::DescribeReason => "describe the entry",
+            Action::ToggleReasonKind => "controllable or uncontrollable",
+            Action::RetireReason => "retire or restore the entry",
+            Action::DeleteReason => "delete the entry (no chain uses it)",
         }
     }
 

@@ -327,7 +327,11 @@ impl Pane for ChurnPane {
     }
 
     fn typing_scope(&self) -> Option<&'static str> {
-        self.editor.as_ref().map(|_| crate::tui::churn_editor::SCOPE)
+        match (&self.editor, &self.taxonomy) {
+            (Some(_), _) => Some(crate::tui::churn_editor::SCOPE),
+            (None, Some(_)) => Some(churn_taxonomy::SCOPE),
+            (None, None) => None,
+        }
     }
 
     fn help_notes_title(&self) -> String {
@@ -409,7 +413,7 @@ impl Pane for ChurnPane {
         if self.editor.is_none()
             && let Some(taxonomy) = &mut self.taxonomy
         {
-            return match taxonomy.key(key) {
+            return match taxonomy.key(key, cx.keymap) {
                 Some(request) => request,
                 None => {
                     self.taxonomy = None;

@@ -3,17 +3,20 @@
 //! keys to add, rename, describe, mark controllable or not, retire or
 //! restore, and delete an entry no chain uses. The list is read on refresh;
 //! every change goes back to the app as a [`Write::Taxonomy`], and the store
-//! has the last word (unique labels, nothing in use deleted).
+//! has the last word (unique labels, nothing in use deleted). Its keys
+//! are a table ([`KEYS`]), its footer drawn from it.
 
 use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
 use crate::store::Store;
+use crate::tui::action::Action;
 use crate::tui::forms::reason::ReasonForm;
+use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::panes::{Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -55,7 +58,52 @@ pub struct TaxonomyView {
     rows: Cursor,
 }
 
-const KEYS_LINE: &str = "a add · r rename · e describe · m kind · d retire · X delete · Esc back";
+/// The taxonomy view's keymap scope.
+pub const SCOPE: &str = "taxonomy";
+
+/// Its keys (it has every key while open).
+pub const KEYS: &[(&str, Action)] = &[
+    ("a", Action::AddReason),
+    ("r", Action::RenameReason),
+    ("e", Action::DescribeReason),
+    ("m", Action::ToggleReasonKind),
+    ("d", Action::RetireReason),
+    ("X", Action::DeleteReason),
+    ("esc", Action::Back),
+    ("q", Action::Back),
+    ("T", Action::Back),
+    ("up", Action::Up),
+    ("k", Action::Up),
+    ("down", Action::Down),
+    ("j", Action::Down),
+    ("pgup", Action::PageUp),
+    ("pgdn", Action::PageDown),
+    ("home", Action::Top),
+    ("g", Action::Top),
+    ("end", Action::Bottom),
+    ("G", Action::Bottom),
+];
+
+/// The taxonomy view's table, for the keymap.
+pub fn key_table() -> Table {
+    Table { name: SCOPE, title: "Churn taxonomy", keys: KEYS, with: Vec::new(), shared: false }
+}
+
+/// The footer, from the table.
+fn keys_line(keymap: &Keymap) -> String {
+    keymap.footer(
+        SCOPE,
+        &[
+            (Action::AddReason, "add"),
+            (Action::RenameReason, "rename"),
+            (Action::DescribeReason, "describe"),
+            (Action::ToggleReasonKind, "kind"),
+            (Action::RetireReason, "retire"),
+            (Action::DeleteReason, "delete"),
+            (Action::Back, "back"),
+        ],
+    )
+}
 
 impl TaxonomyView {
     pub fn new(entries: Vec<Entry>) -> TaxonomyView {
@@ -95,26 +143,27 @@ impl TaxonomyView {
     }
 
     /// What a key asks for; `None` when it closes the view.
-    pub fn key(&mut self, key: KeyEvent) -> Option<Request> {
+    pub fn key(&mut self, key: KeyEvent, keymap: &Keymap) -> Option<Request> {
         let len = self.entries.len();
         let write = |edit: TaxonomyEdit| Some(Request::Write(vec![Write::Taxonomy(edit)]));
         let popup = |form: ReasonForm| Some(Request::Popup(Popup::Reason(Box::new(form))));
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('T') => return None,
-            KeyCode::Up | KeyCode::Char('k') => self.rows.move_by(-1, len),
-            KeyCode::Down | KeyCode::Char('j') => self.rows.move_by(1, len),
-            KeyCode::PageUp => self.rows.page(false, len),
-            KeyCode::PageDown => self.rows.page(true, len),
-            KeyCode::Home | KeyCode::Char('g') => self.rows.select(0, len),
-            KeyCode::End | KeyCode::Char('G') => self.rows.select(len.saturating_sub(1), len),
-            KeyCode::Char('a') => return popup(ReasonForm::add(self.labels())),
+        let action = keymap.action(SCOPE, Key::from_event(key));
+        match action {
+            Some(Action::Back) => return None,
+            Some(Action::Up) => self.rows.move_by(-1, len),
+            Some(Action::Down) => self.rows.move_by(1, len),
+            Some(Action::PageUp) => self.rows.page(false, len),
+            Some(Action::PageDown) => self.rows.page(true, len),
+            Some(Action::Top) => self.rows.select(0, len),
+            Some(Action::Bottom) => self.rows.select(len.saturating_sub(1), len),
+            Some(Action::AddReason) => return popup(ReasonForm::add(self.labels())),
             _ => {
                 let Some(entry) = self.selected() else { return Some(Request::None) };
                 let label = entry.reason.label.clone();
-                return match key.code {
-                    KeyCode::Char('r') => popup(ReasonForm::rename(&label, self.labels())),
-                    KeyCode::Char('e') => popup(ReasonForm::describe(&entry.reason)),
-                    KeyCode::Char('m') => match entry.reason.kind {
+                return match action {
+                    Some(Action::RenameReason) => popup(ReasonForm::rename(&label, self.labels())),
+                    Some(Action::DescribeReason) => popup(ReasonForm::describe(&entry.reason)),
+                    Some(Action::ToggleReasonKind) => match entry.reason.kind {
                         ReasonKind::Terminal => Some(Request::Message(format!(
                             "{label:?} is a terminal event: it says what happened, not why, and stays terminal"
                         ))),
@@ -125,17 +174,24 @@ impl TaxonomyView {
                             write(TaxonomyEdit::Mark { label, kind: ReasonKind::Controllable })
                         }
                     },
-                    KeyCode::Char('d') => {
+                    Some(Action::RetireReason) => {
                         write(TaxonomyEdit::Retire { label, retired: !entry.reason.retired })
                     }
-                    KeyCode::Char('X') if entry.uses > 0 => Some(Request::Message(format!(
-                        "{label:?} is used by {}: retire it (d) to hide it from the picker",
-                        crate::domain::count::of(entry.uses, "chain", "chains")
-                    ))),
-                    KeyCode::Char('X') => Some(Request::Popup(Popup::Confirm(ConfirmPopup {
-                        message: format!("Delete the churn reason {label:?}? No chain uses it."),
-                        writes: vec![Write::Taxonomy(TaxonomyEdit::Delete { label })],
-                    }))),
+                    Some(Action::DeleteReason) if entry.uses > 0 => {
+                        Some(Request::Message(format!(
+                            "{label:?} is used by {}: retire it ({}) to hide it from the picker",
+                            crate::domain::count::of(entry.uses, "chain", "chains"),
+                            keymap.keys_label(SCOPE, Action::RetireReason)
+                        )))
+                    }
+                    Some(Action::DeleteReason) => {
+                        Some(Request::Popup(Popup::Confirm(ConfirmPopup {
+                            message: format!(
+                                "Delete the churn reason {label:?}? No chain uses it."
+                            ),
+                            writes: vec![Write::Taxonomy(TaxonomyEdit::Delete { label })],
+                        })))
+                    }
                     _ => Some(Request::None),
                 };
             }
@@ -218,7 +274,8 @@ impl TaxonomyView {
             ]);
             frame.render_widget(Paragraph::new(vec![line]), detail);
         }
-        frame.render_widget(Paragraph::new(Line::styled(fit(KEYS_LINE, width), theme.dim())), keys);
+        let line = keys_line(view.keymap);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&line, width), theme.dim())), keys);
     }
 }
 

@@ -62,7 +62,9 @@ pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
     let panes = panes.iter().map(|pane| {
         crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
     });
-    let views = [search::key_table(), crate::tui::churn_editor::key_table()].into_iter();
+    let views =
+        [search::key_table(), crate::tui::churn_editor::key_table(), churn_taxonomy::key_table()]
+            .into_iter();
     Keymap::new(panes.chain(views).chain(crate::tui::popups::key_tables()))
 }
 
