@@ -85,7 +85,7 @@ fn fixture(dir: &Path) -> PathBuf {
 
 fn render(growth: &AccountGrowth, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let keymap = cockpit::tui::panes::default_keymap();
+    let keymap = cockpit::tui::app::keys::default_keymap();
     terminal.draw(|frame| growth.draw(frame, frame.area(), Theme::plain(), &keymap)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
@@ -99,7 +99,7 @@ fn render(growth: &AccountGrowth, width: u16, height: u16) -> String {
 }
 
 fn press(growth: &mut AccountGrowth, code: KeyCode) -> Request {
-    let keymap = cockpit::tui::panes::default_keymap();
+    let keymap = cockpit::tui::app::keys::default_keymap();
     growth.type_key(KeyEvent::new(code, KeyModifiers::NONE), &keymap)
 }
 

@@ -33,6 +33,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 mod damage;
 mod draw;
+pub mod keys;
 mod live;
 mod loading;
 mod paste;
@@ -138,7 +139,7 @@ impl App {
     ) -> anyhow::Result<App> {
         let FirstBook { book, partial, today_facts } = first_book(&store, &config, clock, user)?;
         let panes = panes::registry();
-        let keymap = panes::keymap(&panes);
+        let keymap = keys::keymap(&panes);
         let owns_any = book.rows().iter().any(|r| r.csm == user);
         let stale = vec![true; panes.len()];
         let mut app = App {

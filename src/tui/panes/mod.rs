@@ -56,24 +56,6 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
     ]
 }
 
-/// The keymap of these panes: the shared tables, each pane's own (with
-/// the shared tables it takes), then the popups' and forms'.
-pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
-    let panes = panes.iter().map(|pane| {
-        crate::tui::keymap::Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers())
-    });
-    let views =
-        [search::key_table(), crate::tui::churn_editor::key_table(), churn_taxonomy::key_table()]
-            .into_iter();
-    Keymap::new(panes.chain(views).chain(crate::tui::popups::key_tables()))
-}
-
-/// The default keymap of the registered panes (for help, the README and
-/// the tests).
-pub fn default_keymap() -> Keymap {
-    keymap(&registry())
-}
-
 /// What a pane may use while it updates: the store (read only — writes go
 /// through [`Request::Write`]), the clock, the configuration, the user and
 /// the shared book index.
