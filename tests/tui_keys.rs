@@ -175,3 +175,22 @@ fn a_popup_key_is_rebound_and_its_footer_says_so() {
     let notes = app.store().account_notes(&id).expect("notes");
     assert!(notes.iter().any(|n| n.text == "renewal call"), "{notes:?}");
 }
+
+/// The real binary in a terminal: a `[keys]` entry it cannot use stops it
+/// before the screen opens, with the place of the problem.
+#[test]
+fn the_cockpit_refuses_to_start_on_a_bad_key_and_says_where() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = common::db::three_accounts(dir.path(), "");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.global]\nquit = \"ctrl+q\"\n").expect("config");
+    let mut command = common::pty::cockpit(&db);
+    command.env("COCKPIT_CONFIG", &config);
+    let mut screen = common::pty::Screen::spawn(command);
+    let text = screen.wait_for("is not a key");
+    assert!(
+        text.contains("config.toml:2:8: [keys.global] quit: \"ctrl+q\" is not a key"),
+        "{text}"
+    );
+    screen.wait_exit();
+}
