@@ -13,6 +13,7 @@ pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
         .iter()
         .map(|pane| Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers()));
     let views = [
+        panes::book::search_key_table(),
         panes::search::key_table(),
         crate::tui::churn_editor::key_table(),
         panes::churn_taxonomy::key_table(),

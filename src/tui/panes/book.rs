@@ -15,7 +15,7 @@ use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::Cursor;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -38,6 +38,24 @@ const KEYS: &[(&str, Action)] = &[
     ("v", Action::FilterFlagged),
     ("x", Action::ClearFilters),
 ];
+
+/// The keymap scope while the Book's search takes typing.
+pub const SEARCH_SCOPE: &str = "book_search";
+
+/// Its keys: `Enter` keeps the search, `Esc` clears it; any other key types.
+pub const SEARCH_KEYS: &[(&str, Action)] =
+    &[("enter", Action::Save), ("esc", Action::Cancel), ("down", Action::Down), ("up", Action::Up)];
+
+/// The Book search's table, for the keymap.
+pub fn search_key_table() -> keymap::Table {
+    keymap::Table {
+        name: SEARCH_SCOPE,
+        title: "Book: searching the list",
+        keys: SEARCH_KEYS,
+        with: Vec::new(),
+        shared: false,
+    }
+}
 
 const HINTS: &[Action] = &[
     Action::Open,
@@ -329,18 +347,23 @@ impl Pane for BookPane {
         Request::None
     }
 
+    fn typing_scope(&self) -> Option<&'static str> {
+        self.searching.then_some(SEARCH_SCOPE)
+    }
+
     fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
-        match key.code {
-            KeyCode::Enter => self.searching = false,
-            KeyCode::Esc => {
+        let action = cx.keymap.action(SEARCH_SCOPE, keymap::Key::from_event(key));
+        match action {
+            Some(Action::Save) => self.searching = false,
+            Some(Action::Cancel) => {
                 self.searching = false;
                 self.search.reset();
                 cx.book.filter.search.clear();
                 self.reapply(cx.book, true);
             }
-            KeyCode::Down | KeyCode::Up => {
+            Some(step @ (Action::Down | Action::Up)) => {
                 let len = cx.book.visible().len();
-                self.cursor.move_by(if key.code == KeyCode::Down { 1 } else { -1 }, len);
+                self.cursor.move_by(if step == Action::Down { 1 } else { -1 }, len);
             }
             _ => {
                 if let Some(request) = to_input_request(&Event::Key(key)) {
