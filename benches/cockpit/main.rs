@@ -17,6 +17,9 @@
 //! database already imported in the book's folder instead of importing
 //! again). Internal: `--memory-child DB USER`.
 
+mod keys;
+mod process;
+
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::{Config, Month};
@@ -28,11 +31,16 @@ use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use keys::{key_figure, walk_pane};
+use process::{
+    FIRST_FRAME_RUNS, binary_first_frame, median_figure, memory_child, pandas_retention,
+    peak_memory,
+};
 
 /// The day every book is generated for and opened on.
 const TODAY: (i32, u32, u32) = (2026, 11, 23);
@@ -338,305 +346,6 @@ fn import_book(
 fn per_second(rows: u64, took: Duration) -> String {
     let rate = rows as f64 / took.as_secs_f64().max(1e-9);
     if rate >= 1e6 { format!("{:.2}M", rate / 1e6) } else { format!("{:.0}k", rate / 1e3) }
-}
-
-fn key_figure(times: &mut [Duration]) -> Figure {
-    if times.is_empty() {
-        return Figure { text: "no keys".to_string(), ..Figure::default() };
-    }
-    times.sort();
-    let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
-    let max = times[times.len() - 1];
-    Figure {
-        value: ms(p99),
-        text: format!("p99 {:.2} ms", ms(p99)),
-        note: format!("max {:.2} ms, {} keys", ms(max), times.len()),
-    }
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn chars(text: &str) -> Vec<KeyEvent> {
-    text.chars().map(|c| key(KeyCode::Char(c))).collect()
-}
-
-/// The scripted keys of a pane, by its title: moves, pages, sorts, filters
-/// and search keystrokes where the pane has them. A pane without a script of
-/// its own gets the list walk (moves and pages), which every pane takes.
-fn script(title: &str) -> Vec<KeyEvent> {
-    let mut keys = Vec::new();
-    let moves = |keys: &mut Vec<KeyEvent>| {
-        keys.extend(std::iter::repeat_n(key(KeyCode::Char('j')), 80));
-        keys.extend(std::iter::repeat_n(key(KeyCode::Char('k')), 20));
-        keys.extend(std::iter::repeat_n(key(KeyCode::PageDown), 20));
-        keys.extend(std::iter::repeat_n(key(KeyCode::PageUp), 10));
-        keys.extend([key(KeyCode::Char('G')), key(KeyCode::Char('g'))]);
-    };
-    match title {
-        "Book" => {
-            moves(&mut keys);
-            for _ in 0..11 {
-                keys.push(key(KeyCode::Char('s')));
-                keys.extend(std::iter::repeat_n(key(KeyCode::Char('j')), 3));
-            }
-            keys.extend(std::iter::repeat_n(key(KeyCode::Char('S')), 4));
-            keys.extend(std::iter::repeat_n(key(KeyCode::Char('h')), 6));
-            keys.extend(chars("mm"));
-            keys.extend(std::iter::repeat_n(key(KeyCode::Char('r')), 6));
-            keys.extend(chars("x/acme ltd 12"));
-            keys.extend(std::iter::repeat_n(key(KeyCode::Backspace), 11));
-            keys.extend(chars("globex"));
-            keys.push(key(KeyCode::Esc));
-            keys.push(key(KeyCode::Char('x')));
-        }
-        "Today" => {
-            moves(&mut keys);
-            keys.extend(chars("jjjjkkkk"));
-        }
-        "Targets" => {
-            moves(&mut keys);
-            // Filters, the product filter last (its holders load behind the list).
-            keys.extend(chars("aaasshhttx"));
-            keys.extend(chars("pppx"));
-        }
-        "Metrics" => {
-            moves(&mut keys);
-            // Every section, the period moved on each, and a drill-down
-            // (Enter lists the accounts behind a number, Esc closes it).
-            for _ in 0..5 {
-                keys.extend(chars("<<>>-+"));
-                keys.push(key(KeyCode::Enter));
-                keys.extend(chars("jjj"));
-                keys.push(key(KeyCode::Esc));
-                keys.push(key(KeyCode::Char('l')));
-            }
-        }
-        "Account" => {
-            for _ in 0..40 {
-                keys.extend(chars("]j"));
-            }
-            for _ in 0..40 {
-                keys.extend(chars("[k"));
-            }
-            keys.extend(std::iter::repeat_n(key(KeyCode::PageDown), 20));
-        }
-        _ => {
-            moves(&mut keys);
-            keys.extend(chars("/acme"));
-            keys.extend(std::iter::repeat_n(key(KeyCode::Backspace), 4));
-            keys.push(key(KeyCode::Esc));
-        }
-    }
-    keys
-}
-
-/// Brings the pane `title` to the front with its key `go`, closing with Esc
-/// whatever a scripted key opened (an editor takes digits as text).
-fn reach(app: &mut App, go: KeyEvent, title: &str) -> anyhow::Result<()> {
-    for _ in 0..4 {
-        app.handle_key(go);
-        if app.active_title() == title {
-            return Ok(());
-        }
-        for _ in 0..3 {
-            app.handle_key(key(KeyCode::Esc));
-        }
-    }
-    anyhow::bail!("the walk could not reach {title}: {} stays in front", app.active_title())
-}
-
-/// Presses each scripted key of the pane at `index`, timing handle and
-/// redraw. A key that leaves the pane (Enter opening an account) brings the
-/// walk back, untimed. After each key, a pause at a typing pace: what the
-/// app loads or counts behind the screen finishes (the Book's count, the
-/// calendar's next months, the targets' filter lists) and is redrawn; that
-/// time goes to `settles`, untimed as a key.
-fn walk_pane(
-    app: &mut App,
-    terminal: &mut Terminal<TestBackend>,
-    index: usize,
-    title: &str,
-    settles: &mut Vec<Duration>,
-) -> anyhow::Result<Vec<Duration>> {
-    let go = key(KeyCode::Char(char::from_digit(index as u32 + 1, 10).unwrap_or('1')));
-    reach(app, go, title)?;
-    terminal.draw(|frame| app.draw(frame))?;
-    if title == "Account" && app.selected_account().is_none() {
-        // Reach the account view through the Book, as a user does.
-        app.handle_key(key(KeyCode::Char('2')));
-        app.handle_key(key(KeyCode::Enter));
-    }
-    let mut times = Vec::new();
-    for k in script(title) {
-        if app.active_title() != title {
-            reach(app, go, title)?;
-        }
-        let t = Instant::now();
-        app.handle_key(k);
-        terminal.draw(|frame| app.draw(frame))?;
-        let took = t.elapsed();
-        // A pause between keys: what loads or counts behind the screen ends.
-        let t = Instant::now();
-        app.settle_background();
-        terminal.draw(|frame| app.draw(frame))?;
-        settles.push(t.elapsed());
-        if std::env::var_os("COCKPIT_BENCH_SLOW_KEYS").is_some() && took > Duration::from_millis(16)
-        {
-            eprintln!("{title}: {:?} took {:.1} ms", k.code, ms(took));
-        }
-        times.push(took);
-        if app.popup().is_some() {
-            app.handle_key(key(KeyCode::Esc));
-        }
-    }
-    Ok(times)
-}
-
-/// Seconds the pandas script reports for the series, when python3 has pandas.
-fn pandas_retention(snapshots: &Path) -> Option<f64> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/retention_pandas.py");
-    let output = Command::new("python3").arg(script).arg(snapshots).output().ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let line = text.lines().rev().find(|l| l.starts_with("elapsed "))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Spawns the real binary in a pseudo-terminal and waits for its first screen.
-#[cfg(unix)]
-fn binary_first_frame(db: &Path, user: &str) -> Figure {
-    let mut runs = Vec::new();
-    for _ in 0..FIRST_FRAME_RUNS {
-        match try_binary_first_frame(db, user) {
-            Ok(took) => runs.push(took),
-            Err(error) => {
-                return Figure { text: "n/a".to_string(), note: format!("{error:#}"), value: 0.0 };
-            }
-        }
-        std::thread::sleep(Duration::from_secs(1));
-    }
-    median_figure(&runs)
-}
-
-/// How many times each first frame is measured.
-const FIRST_FRAME_RUNS: usize = 5;
-
-/// The median of `runs`, with the first run and the range in the note.
-fn median_figure(runs: &[Duration]) -> Figure {
-    let mut sorted = runs.to_vec();
-    sorted.sort();
-    let median = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
-    let mut figure = fig_ms(median);
-    figure.text = format!("median {}", figure.text);
-    figure.note = format!(
-        "{} runs: first {:.0} ms, range {:.0}–{:.0} ms",
-        runs.len(),
-        ms(runs.first().copied().unwrap_or_default()),
-        ms(sorted.first().copied().unwrap_or_default()),
-        ms(sorted.last().copied().unwrap_or_default())
-    );
-    figure
-}
-
-#[cfg(unix)]
-fn try_binary_first_frame(db: &Path, user: &str) -> anyhow::Result<Duration> {
-    use expectrl::session::OsSession;
-    use std::num::NonZeroU16;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
-    command
-        .arg("--db")
-        .arg(db)
-        .env("COCKPIT_TODAY", today().to_string())
-        .env("COCKPIT_USER", user)
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1");
-    let started = Instant::now();
-    let mut session = OsSession::spawn(command)?;
-    session.get_process_mut().set_window_size(WIDTH, HEIGHT)?;
-    let mut parser = vt100::Parser::new(
-        NonZeroU16::new(HEIGHT).unwrap_or(NonZeroU16::MIN),
-        NonZeroU16::new(WIDTH).unwrap_or(NonZeroU16::MIN),
-        0,
-    );
-    let mut buffer = [0_u8; 65536];
-    let took = loop {
-        if let Ok(n) = session.try_read(&mut buffer) {
-            parser.process(&buffer[..n]);
-            let screen = parser.screen().contents();
-            // The status line names the database: the last row drawn.
-            if screen.contains("help") && screen.contains("accounts") {
-                break started.elapsed();
-            }
-        }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "no screen in 30 s");
-        std::thread::sleep(Duration::from_micros(200));
-    };
-    let _ = session.get_process_mut().kill(expectrl::process::unix::Signal::SIGKILL);
-    Ok(took)
-}
-
-#[cfg(not(unix))]
-fn binary_first_frame(_db: &Path, _user: &str) -> Figure {
-    Figure { text: "n/a".to_string(), note: "needs a Unix pty".to_string(), value: 0.0 }
-}
-
-/// Runs this benchmark again as a child that only opens the cockpit on `db`
-/// and walks every pane's keys, and reads its peak resident memory.
-fn peak_memory(db: &Path, user: &str) -> anyhow::Result<Figure> {
-    let output =
-        Command::new(std::env::current_exe()?).arg("--memory-child").arg(db).arg(user).output()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let field = |name: &str| -> Option<f64> {
-        text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
-    };
-    Ok(match field("VmHWM_kB ") {
-        Some(kb) => Figure {
-            value: kb / 1024.0,
-            text: format!("{:.0} MB", kb / 1024.0),
-            note: format!(
-                "VmHWM of a process that opens and walks; of it, mapped database file {:.0} MB, \
-                 private memory {:.0} MB at the end",
-                field("RssFile_kB ").unwrap_or(0.0) / 1024.0,
-                field("RssAnon_kB ").unwrap_or(0.0) / 1024.0
-            ),
-        },
-        None => Figure {
-            text: "n/a".to_string(),
-            note: format!(
-                "no /proc/self/status here ({})",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-            value: 0.0,
-        },
-    })
-}
-
-fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
-    let store = Store::open(db)?;
-    let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
-    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
-    app.resize(WIDTH, HEIGHT);
-    terminal.draw(|frame| app.draw(frame))?;
-    for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
-        walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new())?;
-    }
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .ok_or_else(|| anyhow::anyhow!("no VmHWM"))?;
-    let kb = line.split_whitespace().nth(1).unwrap_or("0");
-    println!("VmHWM_kB {kb}");
-    for name in ["RssFile", "RssAnon"] {
-        if let Some(line) = status.lines().find(|l| l.starts_with(&format!("{name}:"))) {
-            println!("{name}_kB {}", line.split_whitespace().nth(1).unwrap_or("0"));
-        }
-    }
-    Ok(())
 }
 
 /// The target of each figure, from the issues.
