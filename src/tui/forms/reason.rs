@@ -5,11 +5,14 @@
 //! the last word and the form never touches it.
 
 use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
-use crate::tui::forms::{Drawn, Outcome};
+use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
 use crate::tui::paste::shown;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
+use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
@@ -71,15 +74,17 @@ impl ReasonForm {
     fn input(&mut self) -> &mut Input {
         if self.on_description { &mut self.description } else { &mut self.label }
     }
+}
 
+impl Form for ReasonForm {
     /// Pastes one line into the label or the description.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         crate::tui::paste::paste(self.input(), text, crate::tui::paste::Lines::One)?;
         self.error = None;
         Ok(())
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+    fn key(&mut self, key: KeyEvent, _today: NaiveDate) -> FormOutcome {
         match key.code {
             KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {
                 self.on_description = !self.on_description;
@@ -99,27 +104,33 @@ impl ReasonForm {
                 self.error = None;
             }
         }
-        Outcome::Stay
+        FormOutcome::Stay
     }
 
-    fn submit(&mut self) -> Outcome {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        boxed(self.drawn(theme), frame, area, theme);
+    }
+}
+
+impl ReasonForm {
+    fn submit(&mut self) -> FormOutcome {
         let label = self.label.value().trim().to_string();
         let description = self.description.value().trim().to_string();
         if !matches!(self.mode, FormMode::Describe { .. }) {
             if label.is_empty() {
                 self.error = Some("a label is required".to_string());
-                return Outcome::Stay;
+                return FormOutcome::Stay;
             }
             if let Some(taken) = self.taken.iter().find(|t| t.eq_ignore_ascii_case(&label)) {
                 self.error = Some(format!("{taken:?} already exists"));
-                return Outcome::Stay;
+                return FormOutcome::Stay;
             }
         }
         let edit = match &self.mode {
             FormMode::Add => TaxonomyEdit::Add { label, kind: self.kind, description },
             FormMode::Rename { label: old } => {
                 if *old == label {
-                    return Outcome::Close;
+                    return FormOutcome::Cancel;
                 }
                 TaxonomyEdit::Rename { label: old.clone(), new_label: label }
             }
@@ -127,7 +138,7 @@ impl ReasonForm {
                 TaxonomyEdit::Describe { label: old.clone(), description }
             }
         };
-        Outcome::Submit(vec![Write::Taxonomy(edit)])
+        FormOutcome::Submit(Write::Taxonomy(edit))
     }
 
     pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
@@ -203,8 +214,9 @@ mod tests {
     use super::*;
     use ratatui::crossterm::event::KeyModifiers;
 
-    fn press(form: &mut ReasonForm, code: KeyCode) -> Outcome {
-        form.key(KeyEvent::new(code, KeyModifiers::NONE))
+    fn press(form: &mut ReasonForm, code: KeyCode) -> FormOutcome {
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        form.key(KeyEvent::new(code, KeyModifiers::NONE), today)
     }
 
     fn typed(form: &mut ReasonForm, text: &str) {
@@ -213,12 +225,9 @@ mod tests {
         }
     }
 
-    fn submitted(outcome: Outcome) -> Option<TaxonomyEdit> {
+    fn submitted(outcome: FormOutcome) -> Option<TaxonomyEdit> {
         match outcome {
-            Outcome::Submit(writes) => match writes.into_iter().next() {
-                Some(Write::Taxonomy(edit)) => Some(edit),
-                _ => None,
-            },
+            FormOutcome::Submit(Write::Taxonomy(edit)) => Some(edit),
             _ => None,
         }
     }
@@ -252,7 +261,7 @@ mod tests {
     fn renaming_to_itself_changes_nothing_and_to_another_is_refused() {
         let taken = vec!["Budget cut".to_string(), "Reliability".to_string()];
         let mut form = ReasonForm::rename("Reliability", taken.clone());
-        assert!(matches!(press(&mut form, KeyCode::Enter), Outcome::Close));
+        assert!(matches!(press(&mut form, KeyCode::Enter), FormOutcome::Cancel));
         let mut form = ReasonForm::rename("Reliability", taken);
         for _ in 0.."Reliability".len() {
             press(&mut form, KeyCode::Backspace);

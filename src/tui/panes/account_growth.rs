@@ -21,7 +21,7 @@ use crate::metrics::absorption::{
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::forms::growth::GrowthForm;
-use crate::tui::forms::moment::FormOutcome;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
@@ -239,7 +239,7 @@ impl AccountGrowth {
     /// it with nothing written).
     pub fn form_key(&mut self, key: KeyEvent) -> Option<Vec<Write>> {
         let form = self.form.as_mut()?;
-        match form.key(key) {
+        match form.key(key, self.today) {
             FormOutcome::Stay => None,
             FormOutcome::Cancel => {
                 self.form = None;

@@ -14,7 +14,8 @@ use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_star
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
-use crate::tui::forms::moment::{FormOutcome, MomentForm};
+use crate::tui::forms::moment::MomentForm;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
 use crate::tui::panes::forecast::ForecastData;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};

@@ -5,20 +5,19 @@
 
 use super::{Outcome, PopupCx, PopupKind};
 use crate::tui::book::BookIndex;
-use crate::tui::forms::Drawn;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
-use crate::tui::paste::{self, Lines};
+use crate::tui::forms::{Drawn, Form};
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 
 impl PopupKind for StageForm {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
-        StageForm::key(self, key)
+    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+        Form::key(self, key, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        paste::paste(&mut self.reason, text, Lines::One)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
@@ -28,11 +27,11 @@ impl PopupKind for StageForm {
 
 impl PopupKind for OpportunityForm {
     fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
-        OpportunityForm::key(self, key, cx.today)
+        Form::key(self, key, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        OpportunityForm::paste(self, text)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
@@ -41,12 +40,12 @@ impl PopupKind for OpportunityForm {
 }
 
 impl PopupKind for ReasonForm {
-    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
-        ReasonForm::key(self, key)
+    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+        Form::key(self, key, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        ReasonForm::paste(self, text)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
