@@ -4,7 +4,7 @@
 //! its trials (dates, success criteria, takeaway test and note, overdue
 //! marked); its success plans (baseline → current → target, dates, and on
 //! track / behind with the rule's two shares). A cursor runs over those rows,
-//! and the forms of `growth_forms` edit them.
+//! and the forms of `forms::growth` edit them.
 //!
 //! Everything is read once by [`AccountGrowth::load`]; drawing only lays it
 //! out. The section never writes: a submitted form answers with a typed
