@@ -115,6 +115,38 @@ mod tests {
             .join("\n")
     }
 
+    /// Every `.rs` file under `src/tui/<folder>`, with its text.
+    fn sources(folder: &str) -> Vec<(std::path::PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui").join(folder)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read");
+                    out.push((path, text));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn forms_and_popups_never_reach_into_a_pane_or_the_store() {
+        let files: Vec<_> = sources("forms").into_iter().chain(sources("popups")).collect();
+        assert!(files.len() >= 10, "the forms and popups are found: {}", files.len());
+        for (path, text) in files {
+            // The code, tests left out (a test may build a pane's fixture).
+            let code = text.find("#[cfg(test)]").map_or(text.as_str(), |at| &text[..at]);
+            for forbidden in ["tui::panes", "crate::store", "super::super"] {
+                assert!(!code.contains(forbidden), "{} names {forbidden}", path.display());
+            }
+        }
+    }
+
     #[test]
     fn every_form_types_pastes_and_draws_through_the_one_trait() {
         for (title, mut form) in every_form() {
