@@ -18,7 +18,7 @@ use crate::tui::book::BookIndex;
 use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
-use crate::tui::popup::{Outcome, Popup};
+use crate::tui::popups::{Outcome, Popup};
 use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
@@ -472,19 +472,8 @@ impl App {
                 None
             }
             Action::SetHealth => Some(Popup::health(&row.id, &row.name, None, "", Vec::new())),
-            Action::EditOwners => Some(Popup::Owners {
-                account_id: row.id.clone(),
-                name: row.name.clone(),
-                csm: tui_input::Input::new(row.csm.clone()),
-                am: tui_input::Input::new(row.am.clone()),
-                on_am: false,
-            }),
-            Action::EditFlags => Some(Popup::Flags {
-                account_id: row.id.clone(),
-                name: row.name.clone(),
-                flags: row.flags,
-                selected: 0,
-            }),
+            Action::EditOwners => Some(Popup::owners(&row.id, &row.name, &row.csm, &row.am)),
+            Action::EditFlags => Some(Popup::flags(&row.id, &row.name, row.flags)),
             _ => None,
         };
     }

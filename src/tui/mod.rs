@@ -11,14 +11,17 @@ pub mod action;
 pub mod app;
 pub mod book;
 pub mod book_loader;
+pub mod churn_editor;
 pub mod clipboard;
+pub mod forms;
 pub mod keymap;
 pub mod panes;
 pub mod paste;
-pub mod popup;
+pub mod popups;
 pub mod signals;
 pub mod theme;
 pub mod widgets;
+pub mod write;
 
 use crate::cli::Context;
 use crate::domain::Config;

@@ -10,7 +10,7 @@ impl App {
             pane.help_notes().iter().map(|(k, v)| (k.to_string(), *v)).collect();
         if pane.typing() && !notes.is_empty() {
             // A form has the keys (the chain editor): only its own apply.
-            return Popup::Help { sections: vec![(pane.help_notes_title(), notes)] };
+            return Popup::help(vec![(pane.help_notes_title(), notes)]);
         }
         let mut sections = vec![(pane.title().to_string(), self.keymap.help(pane.scope()))];
         if !notes.is_empty() {
@@ -20,7 +20,7 @@ impl App {
         sections.push(("Lists".to_string(), self.keymap.help(LIST)));
         sections.push(("Everywhere".to_string(), self.keymap.help(GLOBAL)));
         sections.retain(|(_, keys)| !keys.is_empty());
-        Popup::Help { sections }
+        Popup::help(sections)
     }
 
     /// The tab bar fitted to `width` columns.

@@ -17,7 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::book::absorption_bp;
 use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
-use crate::tui::popup::Popup;
+use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::signals::suggestion_for;
 use crate::tui::widgets::bars::{Segment, stacked};
 use crate::tui::widgets::fit;
@@ -357,7 +357,7 @@ impl Pane for AccountPane {
                 let (Some(row), Some(s)) = (&self.loaded.row, &self.loaded.suggestion) else {
                     return Request::Message("no suggestion for this account".to_string());
                 };
-                return Request::Popup(Popup::Confirm {
+                return Request::Popup(Popup::Confirm(ConfirmPopup {
                     message: format!(
                         "Dismiss the suggestion [{}] for {}?",
                         s.health.letter(),
@@ -367,7 +367,7 @@ impl Pane for AccountPane {
                         account_id: row.id.clone(),
                         signals: s.signals.iter().map(|x| x.key.clone()).collect(),
                     }],
-                });
+                }));
             }
             _ => return Request::Ignored,
         }

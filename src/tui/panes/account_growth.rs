@@ -4,7 +4,7 @@
 //! its trials (dates, success criteria, takeaway test and note, overdue
 //! marked); its success plans (baseline → current → target, dates, and on
 //! track / behind with the rule's two shares). A cursor runs over those rows,
-//! and the forms of `growth_forms` edit them.
+//! and the forms of `forms::growth` edit them.
 //!
 //! Everything is read once by [`AccountGrowth::load`]; drawing only lays it
 //! out. The section never writes: a submitted form answers with a typed
@@ -20,8 +20,8 @@ use crate::metrics::absorption::{
 };
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::panes::growth_forms::GrowthForm;
-use crate::tui::panes::moment_form::FormOutcome;
+use crate::tui::forms::growth::GrowthForm;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
@@ -239,7 +239,7 @@ impl AccountGrowth {
     /// it with nothing written).
     pub fn form_key(&mut self, key: KeyEvent) -> Option<Vec<Write>> {
         let form = self.form.as_mut()?;
-        match form.key(key) {
+        match form.key(key, self.today) {
             FormOutcome::Stay => None,
             FormOutcome::Cancel => {
                 self.form = None;

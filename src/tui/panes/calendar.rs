@@ -14,9 +14,10 @@ use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_star
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
+use crate::tui::forms::moment::MomentForm;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
 use crate::tui::panes::forecast::ForecastData;
-use crate::tui::panes::moment_form::{FormOutcome, MomentForm};
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::calendar_grid::{MonthGrid, cell_size, marker, marker_style};

@@ -9,9 +9,10 @@ use crate::domain::churn::{BookChain, ChainId, ReasonKind};
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
 use crate::text::columns::{self, Want};
 use crate::tui::action::Action;
-use crate::tui::panes::churn_editor::{EditorView, Step, wrap_words};
+use crate::tui::churn_editor::{EditorView, Step};
 use crate::tui::panes::churn_taxonomy::{self, TaxonomyView};
 use crate::tui::panes::{Cx, Pane, Request, View};
+use crate::tui::widgets::wrap::wrap_words;
 use crate::tui::widgets::{Cursor, fit};
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::Frame;
@@ -323,7 +324,7 @@ impl Pane for ChurnPane {
     }
 
     fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editor.is_some() { crate::tui::panes::churn_editor::EDITOR_KEYS } else { &[] }
+        if self.editor.is_some() { crate::tui::churn_editor::EDITOR_KEYS } else { &[] }
     }
 
     fn help_notes_title(&self) -> String {

@@ -7,19 +7,16 @@
 
 use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
 use crate::store::Store;
-use crate::tui::panes::forms_4a::Drawn;
+use crate::tui::forms::reason::ReasonForm;
 use crate::tui::panes::{Request, View, Write};
-use crate::tui::paste::shown;
-use crate::tui::popup::{Outcome, Popup};
+use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-use tui_input::Input;
-use tui_input::backend::crossterm::to_input_request;
 
 /// One entry and the number of chains that use it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,10 +132,10 @@ impl TaxonomyView {
                         "{label:?} is used by {}: retire it (d) to hide it from the picker",
                         crate::domain::count::of(entry.uses, "chain", "chains")
                     ))),
-                    KeyCode::Char('X') => Some(Request::Popup(Popup::Confirm {
+                    KeyCode::Char('X') => Some(Request::Popup(Popup::Confirm(ConfirmPopup {
                         message: format!("Delete the churn reason {label:?}? No chain uses it."),
                         writes: vec![Write::Taxonomy(TaxonomyEdit::Delete { label })],
-                    })),
+                    }))),
                     _ => Some(Request::None),
                 };
             }
@@ -238,264 +235,5 @@ fn kind_style(kind: ReasonKind, theme: Theme) -> ratatui::style::Style {
         ReasonKind::Terminal => theme.dim(),
         ReasonKind::Controllable => theme.ok(),
         ReasonKind::Uncontrollable => theme.warn(),
-    }
-}
-
-/// What the reason form is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum FormMode {
-    Add,
-    Rename { label: String },
-    Describe { label: String },
-}
-
-/// Adds an entry (label, kind, description), renames one, or changes its
-/// description. Checks what it can before answering: a label is required
-/// and must not be taken by another entry.
-#[derive(Debug, Clone)]
-pub struct ReasonForm {
-    mode: FormMode,
-    label: Input,
-    kind: ReasonKind,
-    description: Input,
-    /// On the description line (adding only; the others have one field).
-    on_description: bool,
-    taken: Vec<String>,
-    error: Option<String>,
-}
-
-impl ReasonForm {
-    pub fn add(taken: Vec<String>) -> ReasonForm {
-        ReasonForm {
-            mode: FormMode::Add,
-            label: Input::default(),
-            kind: ReasonKind::Controllable,
-            description: Input::default(),
-            on_description: false,
-            taken,
-            error: None,
-        }
-    }
-
-    pub fn rename(label: &str, taken: Vec<String>) -> ReasonForm {
-        let taken = taken.into_iter().filter(|t| !t.eq_ignore_ascii_case(label)).collect();
-        ReasonForm {
-            mode: FormMode::Rename { label: label.to_string() },
-            label: Input::new(label.to_string()),
-            ..ReasonForm::add(taken)
-        }
-    }
-
-    pub fn describe(reason: &Reason) -> ReasonForm {
-        ReasonForm {
-            mode: FormMode::Describe { label: reason.label.clone() },
-            description: Input::new(reason.description.clone()),
-            on_description: true,
-            ..ReasonForm::add(Vec::new())
-        }
-    }
-
-    fn input(&mut self) -> &mut Input {
-        if self.on_description { &mut self.description } else { &mut self.label }
-    }
-
-    /// Pastes one line into the label or the description.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        crate::tui::paste::paste(self.input(), text, crate::tui::paste::Lines::One)?;
-        self.error = None;
-        Ok(())
-    }
-
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab if self.mode == FormMode::Add => {
-                self.on_description = !self.on_description;
-            }
-            KeyCode::Up | KeyCode::Down if self.mode == FormMode::Add => {
-                self.kind = match self.kind {
-                    ReasonKind::Controllable => ReasonKind::Uncontrollable,
-                    ReasonKind::Uncontrollable => ReasonKind::Terminal,
-                    ReasonKind::Terminal => ReasonKind::Controllable,
-                };
-            }
-            KeyCode::Enter => return self.submit(),
-            _ => {
-                if let Some(request) = to_input_request(&Event::Key(key)) {
-                    self.input().handle(request);
-                }
-                self.error = None;
-            }
-        }
-        Outcome::Stay
-    }
-
-    fn submit(&mut self) -> Outcome {
-        let label = self.label.value().trim().to_string();
-        let description = self.description.value().trim().to_string();
-        if !matches!(self.mode, FormMode::Describe { .. }) {
-            if label.is_empty() {
-                self.error = Some("a label is required".to_string());
-                return Outcome::Stay;
-            }
-            if let Some(taken) = self.taken.iter().find(|t| t.eq_ignore_ascii_case(&label)) {
-                self.error = Some(format!("{taken:?} already exists"));
-                return Outcome::Stay;
-            }
-        }
-        let edit = match &self.mode {
-            FormMode::Add => TaxonomyEdit::Add { label, kind: self.kind, description },
-            FormMode::Rename { label: old } => {
-                if *old == label {
-                    return Outcome::Close;
-                }
-                TaxonomyEdit::Rename { label: old.clone(), new_label: label }
-            }
-            FormMode::Describe { label: old } => {
-                TaxonomyEdit::Describe { label: old.clone(), description }
-            }
-        };
-        Outcome::Submit(vec![Write::Taxonomy(edit)])
-    }
-
-    pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
-        let help = match &self.error {
-            Some(error) => Line::styled(error.clone(), theme.error()),
-            None => Line::styled(
-                match self.mode {
-                    FormMode::Add => "Tab field · ↑↓ kind · Enter save · Esc cancel",
-                    _ => "Enter save · Esc cancel",
-                },
-                theme.dim(),
-            ),
-        };
-        match &self.mode {
-            FormMode::Add => {
-                let mark = |on: bool| if on { "›" } else { " " };
-                let lines = vec![
-                    Line::from(format!(
-                        "{}Label:       {}",
-                        mark(!self.on_description),
-                        shown(&self.label, 70, 14)
-                    )),
-                    Line::from(format!(" Kind:        {} (↑↓)", self.kind)),
-                    Line::from(format!(
-                        "{}Description: {}",
-                        mark(self.on_description),
-                        shown(&self.description, 70, 14)
-                    )),
-                    Line::from(""),
-                    help,
-                ];
-                let cursor = if self.on_description {
-                    (14, 2, 14, &self.description)
-                } else {
-                    (14, 0, 14, &self.label)
-                };
-                ("Add a churn reason".to_string(), lines, (70, 7), Some(cursor))
-            }
-            FormMode::Rename { label } => {
-                let lines = vec![
-                    Line::from(format!("Entry:    {label}")),
-                    Line::from(format!("New name: {}", shown(&self.label, 70, 10))),
-                    Line::from(""),
-                    help,
-                ];
-                (
-                    "Rename a churn reason".to_string(),
-                    lines,
-                    (70, 6),
-                    Some((10, 1, 10, &self.label)),
-                )
-            }
-            FormMode::Describe { label } => {
-                let lines = vec![
-                    Line::from(format!("Entry:       {label}")),
-                    Line::from(format!("Description: {}", shown(&self.description, 70, 13))),
-                    Line::from(""),
-                    help,
-                ];
-                (
-                    "Describe a churn reason".to_string(),
-                    lines,
-                    (70, 6),
-                    Some((13, 1, 13, &self.description)),
-                )
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::crossterm::event::KeyModifiers;
-
-    fn press(form: &mut ReasonForm, code: KeyCode) -> Outcome {
-        form.key(KeyEvent::new(code, KeyModifiers::NONE))
-    }
-
-    fn typed(form: &mut ReasonForm, text: &str) {
-        for c in text.chars() {
-            press(form, KeyCode::Char(c));
-        }
-    }
-
-    fn submitted(outcome: Outcome) -> Option<TaxonomyEdit> {
-        match outcome {
-            Outcome::Submit(writes) => match writes.into_iter().next() {
-                Some(Write::Taxonomy(edit)) => Some(edit),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn adding_needs_a_free_label_and_takes_kind_and_description() {
-        let mut form = ReasonForm::add(vec!["Budget cut".to_string()]);
-        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
-        assert_eq!(form.error.as_deref(), Some("a label is required"));
-        typed(&mut form, "budget CUT");
-        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
-        assert_eq!(form.error.as_deref(), Some("\"Budget cut\" already exists"));
-        for _ in 0.."budget CUT".len() {
-            press(&mut form, KeyCode::Backspace);
-        }
-        typed(&mut form, " Data migration ");
-        press(&mut form, KeyCode::Down);
-        press(&mut form, KeyCode::Tab);
-        typed(&mut form, "Their data never moved over");
-        assert_eq!(
-            submitted(press(&mut form, KeyCode::Enter)),
-            Some(TaxonomyEdit::Add {
-                label: "Data migration".to_string(),
-                kind: ReasonKind::Uncontrollable,
-                description: "Their data never moved over".to_string(),
-            })
-        );
-    }
-
-    #[test]
-    fn renaming_to_itself_changes_nothing_and_to_another_is_refused() {
-        let taken = vec!["Budget cut".to_string(), "Reliability".to_string()];
-        let mut form = ReasonForm::rename("Reliability", taken.clone());
-        assert!(matches!(press(&mut form, KeyCode::Enter), Outcome::Close));
-        let mut form = ReasonForm::rename("Reliability", taken);
-        for _ in 0.."Reliability".len() {
-            press(&mut form, KeyCode::Backspace);
-        }
-        typed(&mut form, "Budget Cut");
-        assert!(submitted(press(&mut form, KeyCode::Enter)).is_none());
-        for _ in 0.."Budget Cut".len() {
-            press(&mut form, KeyCode::Backspace);
-        }
-        typed(&mut form, "Outages");
-        assert_eq!(
-            submitted(press(&mut form, KeyCode::Enter)),
-            Some(TaxonomyEdit::Rename {
-                label: "Reliability".to_string(),
-                new_label: "Outages".to_string()
-            })
-        );
     }
 }

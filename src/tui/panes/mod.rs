@@ -20,32 +20,23 @@ pub mod book;
 pub mod calendar;
 pub mod calendar_loader;
 pub mod churn;
-pub mod churn_editor;
 pub mod churn_taxonomy;
 pub mod forecast;
-pub mod forms_4a;
-pub mod growth_forms;
 pub mod metrics;
-pub mod moment_form;
 pub mod search;
 pub mod targets;
 pub mod today;
 
 use crate::clock::Clock;
-use crate::domain::churn::{ChurnChain, TaxonomyEdit};
-use crate::domain::moment::MomentKind;
-use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
-use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
-use crate::domain::trial::{Takeaway, TrialFields};
-use crate::domain::{Config, Flags, Health, NoteKind, Stage};
-use crate::metrics::stage_suggestions::StageSuggestion;
+use crate::domain::Config;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
 use crate::tui::keymap::Keymap;
-use crate::tui::popup::Popup;
+use crate::tui::popups::Popup;
 use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
+pub use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -86,144 +77,6 @@ pub struct View<'a> {
     pub today: NaiveDate,
     pub user: &'a str,
     pub active: bool,
-}
-
-/// A typed write the app applies through the store, committed at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write {
-    Health {
-        account_id: String,
-        health: Health,
-        reason: String,
-    },
-    Note {
-        account_id: String,
-        kind: NoteKind,
-        text: String,
-    },
-    Owners {
-        account_id: String,
-        csm: String,
-        am: String,
-    },
-    Flags {
-        account_id: String,
-        flags: Flags,
-    },
-    Snooze {
-        account_id: String,
-        key: String,
-        until: NaiveDate,
-    },
-    Dismiss {
-        account_id: String,
-        signals: Vec<String>,
-    },
-    ChurnChain {
-        chain: ChurnChain,
-    },
-    ChurnDraft {
-        chain: ChurnChain,
-    },
-    DiscardChurnDraft {
-        account_id: String,
-        id: crate::domain::churn::ChainId,
-    },
-    Stage {
-        account_id: String,
-        stage: Stage,
-        reason: String,
-    },
-    StageSuggestion {
-        account_id: String,
-        suggestion: StageSuggestion,
-        accept: bool,
-    },
-    Opportunity {
-        account_id: String,
-        fields: OpportunityFields,
-    },
-    OpportunityStage {
-        account_id: String,
-        id: i64,
-        stage: OpportunityStage,
-    },
-    /// Mark moment `id` of the account done; logs a touch.
-    MomentDone {
-        account_id: String,
-        id: i64,
-    },
-    /// Add a one-off moment.
-    Moment {
-        account_id: String,
-        kind: MomentKind,
-        title: String,
-        due_on: NaiveDate,
-    },
-    /// Change the churn taxonomy (no account).
-    Taxonomy(TaxonomyEdit),
-    /// Set (or with `None` clear) the potential units of one product.
-    Potential {
-        account_id: String,
-        product: String,
-        units: Option<i64>,
-    },
-    /// Set (or clear) the account-level potential units.
-    AccountPotential {
-        account_id: String,
-        units: Option<i64>,
-    },
-    /// Record a trial or proof of value.
-    Trial {
-        account_id: String,
-        fields: TrialFields,
-    },
-    /// Record trial `id`'s takeaway test with a note.
-    Takeaway {
-        account_id: String,
-        id: i64,
-        takeaway: Takeaway,
-        note: String,
-    },
-    /// Create a success plan.
-    SuccessPlan {
-        account_id: String,
-        fields: SuccessPlanFields,
-    },
-    /// Record success plan `id`'s current value.
-    PlanCurrent {
-        account_id: String,
-        id: i64,
-        current: PlanValue,
-    },
-}
-
-impl Write {
-    pub fn account_id(&self) -> &str {
-        match self {
-            Write::Health { account_id, .. }
-            | Write::Note { account_id, .. }
-            | Write::Owners { account_id, .. }
-            | Write::Flags { account_id, .. }
-            | Write::Snooze { account_id, .. }
-            | Write::Dismiss { account_id, .. }
-            | Write::Stage { account_id, .. }
-            | Write::StageSuggestion { account_id, .. }
-            | Write::Opportunity { account_id, .. }
-            | Write::OpportunityStage { account_id, .. }
-            | Write::MomentDone { account_id, .. }
-            | Write::Moment { account_id, .. }
-            | Write::Potential { account_id, .. }
-            | Write::AccountPotential { account_id, .. }
-            | Write::Trial { account_id, .. }
-            | Write::Takeaway { account_id, .. }
-            | Write::SuccessPlan { account_id, .. }
-            | Write::PlanCurrent { account_id, .. }
-            | Write::DiscardChurnDraft { account_id, .. } => account_id,
-            Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
-            Write::Taxonomy(_) => "",
-        }
-    }
 }
 
 /// What a pane asks of the app after an action.

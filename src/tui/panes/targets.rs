@@ -19,10 +19,10 @@ use crate::metrics::targets::{
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::book::BookIndex;
+use crate::tui::forms::four_a::OpportunityForm;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
-use crate::tui::panes::forms_4a::OpportunityForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
-use crate::tui::popup::Popup;
+use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -340,7 +340,7 @@ impl TargetsPane {
             stage: to,
         };
         self.expect = Some(Expect::Moved { id: opportunity.id, to });
-        Request::Popup(Popup::Confirm { message, writes: vec![write] })
+        Request::Popup(Popup::Confirm(ConfirmPopup { message, writes: vec![write] }))
     }
 }
 

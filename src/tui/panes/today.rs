@@ -8,7 +8,7 @@
 use crate::metrics::triage::FindingKind;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
-use crate::tui::popup::Popup;
+use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
 use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
@@ -144,7 +144,7 @@ impl Pane for TodayPane {
                 let Some(suggestion) = &row.suggestion else {
                     return Request::Message("this row has no suggestion".to_string());
                 };
-                return Request::Popup(Popup::Confirm {
+                return Request::Popup(Popup::Confirm(ConfirmPopup {
                     message: format!(
                         "Dismiss the suggestion [{}] for {}? It comes back only if its signals change.",
                         suggestion.health.letter(),
@@ -154,7 +154,7 @@ impl Pane for TodayPane {
                         account_id: row.finding.account_id.clone(),
                         signals: suggestion.signals.iter().map(|s| s.key.clone()).collect(),
                     }],
-                });
+                }));
             }
             Action::Snooze => {
                 let Some(row) = self.selected() else { return Request::None };

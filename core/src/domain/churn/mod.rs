@@ -4,21 +4,17 @@
 //!
 //! Owns the taxonomy words, the chain and its rules (the etiology rule, the
 //! soft "anything deeper?" check, root cause, controllability), the proposal
-//! of an event from ARR snapshots, and the editor's state machine. Pure: no
-//! SQL, no terminal, no clock — the store persists chains, the pane draws the
-//! editor and maps keys to its operations.
+//! of an event from ARR snapshots, and the prefill a new chain opens with.
+//! Pure: no SQL, no terminal, no clock — the store persists chains; the
+//! editor's state (focus, modes, the picker) is UI state and lives with the
+//! terminal app.
 
 pub mod chain;
-pub mod editor;
 pub mod prefill;
 pub mod taxonomy;
 
 pub use chain::{
     BookChain, ChainError, ChainId, ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause,
-};
-pub use editor::{
-    Candidate, ChainEditor, EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget,
-    PickerRow,
 };
 pub use prefill::{EventProposal, Prefill, choose_prefill, propose_event};
 pub use taxonomy::{DEFAULT_TAXONOMY, DefaultReason, Reason, ReasonId, ReasonKind, TaxonomyEdit};

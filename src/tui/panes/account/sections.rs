@@ -56,7 +56,7 @@ impl AccountPane {
                 )));
                 let sentence = chain.sentence();
                 for part in
-                    crate::tui::panes::churn_editor::wrap_words(&sentence, width.saturating_sub(4))
+                    crate::tui::widgets::wrap::wrap_words(&sentence, width.saturating_sub(4))
                 {
                     lines.push(Line::from(format!("    {part}")));
                 }

@@ -212,22 +212,6 @@ impl MetricsData {
             (period, retention, bridge, pareto, renewals);
     }
 
-    /// The accounts behind the `selected` number of `section` (in the order
-    /// of [`super::SECTIONS`]); `None` when there is no such number.
-    pub fn drill(&self, section: usize, selected: usize) -> Option<Drill> {
-        Some(match section {
-            0 => self.members_drill(match selected {
-                0 => MemberFilter::All,
-                1 => MemberFilter::ChurnedOrContracted,
-                _ => MemberFilter::Churned,
-            }),
-            1 => self.bridge_drill(*Movement::ALL.get(selected)?),
-            2 => self.cohort_drill(selected)?,
-            3 => self.tier_drill(self.pareto.tiers.get(selected)?.tier),
-            _ => self.renewals_drill(selected == 1),
-        })
-    }
-
     /// Retention members at the period's month, filtered.
     pub fn members_drill(&self, which: MemberFilter) -> Drill {
         let as_of = self.period.to;

@@ -18,9 +18,9 @@ mod tests;
 pub use ops::{EditorEffect, EditorOp, Field, Level, Message, Mode, PickTarget, PickerRow};
 pub use picker::Candidate;
 
-use super::chain::{ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
-use super::prefill::{EventProposal, Prefill};
-use super::taxonomy::{Reason, ReasonKind};
+use crate::domain::churn::chain::{ChainLink, ChainStatus, ChurnChain, ChurnEvent, LinkCause};
+use crate::domain::churn::prefill::{EventProposal, Prefill};
+use crate::domain::churn::taxonomy::{Reason, ReasonKind};
 use crate::domain::{Money, day_text};
 use chrono::NaiveDate;
 use nucleo_matcher::{Config, Matcher};

@@ -8,10 +8,10 @@
 use crate::domain::day_text;
 use crate::domain::success_plan::{PlanValue, SuccessPlan, SuccessPlanFields};
 use crate::domain::trial::{Takeaway, Trial, TrialFields};
-use crate::tui::panes::Write;
-use crate::tui::panes::moment_form::FormOutcome;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
+use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
@@ -348,9 +348,12 @@ impl GrowthForm {
             _ => Err(format!("{label}: no such date field")),
         }
     }
+}
 
+/// A date field carries the day it counts from, so `today` is not needed.
+impl Form for GrowthForm {
     /// Pastes one line into the focused text field; a choice takes none.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         match self.fields.get_mut(self.focus).and_then(Field::input_mut) {
             Some(input) => {
                 crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
@@ -363,7 +366,7 @@ impl GrowthForm {
 
     /// Applies a key: Tab/↑↓ move between fields, ←→/Space change a choice,
     /// Enter saves when valid, Esc cancels; anything else is typed.
-    pub fn key(&mut self, key: KeyEvent) -> FormOutcome {
+    fn key(&mut self, key: KeyEvent, _today: NaiveDate) -> FormOutcome {
         let count = self.fields.len().max(1);
         match key.code {
             KeyCode::Esc => return FormOutcome::Cancel,
@@ -402,7 +405,7 @@ impl GrowthForm {
     }
 
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         let height = u16::try_from(self.context.len() + self.fields.len() + 5).unwrap_or(12);
         let rect = centered(area, 72, height);
         frame.render_widget(Clear, rect);

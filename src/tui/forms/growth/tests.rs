@@ -8,7 +8,8 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn press(form: &mut GrowthForm, code: KeyCode) -> FormOutcome {
-    form.key(KeyEvent::new(code, KeyModifiers::NONE))
+    // The date fields count from the day they were opened with.
+    form.key(KeyEvent::new(code, KeyModifiers::NONE), day(2025, 6, 1))
 }
 
 fn typed(form: &mut GrowthForm, text: &str) {

@@ -5,9 +5,10 @@
 
 use crate::domain::day_text;
 use crate::domain::moment::MomentKind;
-use crate::tui::panes::Write;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
+use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
@@ -24,14 +25,6 @@ pub const ONE_OFF_KINDS: [MomentKind; 4] = [
     MomentKind::ExecutiveReview,
     MomentKind::AnnualReview,
 ];
-
-/// What a key did to the form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormOutcome {
-    Stay,
-    Cancel,
-    Submit(Write),
-}
 
 /// The open form.
 #[derive(Debug, Clone)]
@@ -67,9 +60,16 @@ impl MomentForm {
         ONE_OFF_KINDS[self.kind % ONE_OFF_KINDS.len()]
     }
 
+    fn cycle(&mut self, forward: bool) {
+        let count = ONE_OFF_KINDS.len();
+        self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };
+    }
+}
+
+impl Form for MomentForm {
     /// Applies a key: PgUp/PgDn change the kind, Tab moves
     /// between date and title, Enter adds, Esc cancels.
-    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
+    fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
         match key.code {
             KeyCode::Esc => return FormOutcome::Cancel,
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
@@ -106,18 +106,13 @@ impl MomentForm {
     }
 
     /// Pastes one line into the date or the title.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         let input = if self.on_title { &mut self.title } else { &mut self.due };
         crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)
     }
 
-    fn cycle(&mut self, forward: bool) {
-        let count = ONE_OFF_KINDS.len();
-        self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };
-    }
-
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         let rect = centered(area, 66, 9);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()

@@ -7,19 +7,17 @@
 use crate::domain::day_text;
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
-use crate::tui::panes::Write;
+use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
 use crate::tui::paste::shown;
-use crate::tui::popup::Outcome;
 use crate::tui::theme::Theme;
+use crate::tui::write::Write;
 use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
-
-/// What a form draws: title, lines, size, and the text cursor (column, line,
-/// prefix width, input), as the popup expects.
-pub type Drawn<'a> = (String, Vec<Line<'static>>, (u16, u16), Option<(u16, u16, usize, &'a Input)>);
 
 fn typed(input: &mut Input, key: KeyEvent) {
     if let Some(request) = to_input_request(&Event::Key(key)) {
@@ -59,41 +57,53 @@ impl StageForm {
             error: None,
         }
     }
+}
 
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+impl Form for StageForm {
+    fn key(&mut self, key: KeyEvent, _today: NaiveDate) -> FormOutcome {
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
                 self.to = cycle(&Stage::ALL, self.to, true);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             KeyCode::BackTab | KeyCode::Up => {
                 self.to = cycle(&Stage::ALL, self.to, false);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             KeyCode::Enter => {
                 let reason = self.reason.value().trim().to_string();
                 if self.to == self.from {
                     self.error = Some(format!("already in {}: pick another stage", self.from));
-                    Outcome::Stay
+                    FormOutcome::Stay
                 } else if reason.is_empty() {
                     self.error = Some("a reason is required (one line)".to_string());
-                    Outcome::Stay
+                    FormOutcome::Stay
                 } else {
-                    Outcome::Submit(vec![Write::Stage {
+                    FormOutcome::Submit(Write::Stage {
                         account_id: self.account_id.clone(),
                         stage: self.to,
                         reason,
-                    }])
+                    })
                 }
             }
             _ => {
                 typed(&mut self.reason, key);
                 self.error = None;
-                Outcome::Stay
+                FormOutcome::Stay
             }
         }
     }
 
+    fn paste(&mut self, text: &str) -> Result<(), String> {
+        crate::tui::paste::paste(&mut self.reason, text, crate::tui::paste::Lines::One)
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        boxed(self.drawn(theme), frame, area, theme);
+    }
+}
+
+impl StageForm {
     pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
         let mut stages = vec![Span::raw("To:      ")];
         for stage in Stage::ALL {
@@ -208,10 +218,12 @@ impl OpportunityForm {
         fields.validate()?;
         Ok(fields)
     }
+}
 
+impl Form for OpportunityForm {
     /// Pastes one line into the focused text field; the stage and kind
     /// are choices and take no paste.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         let input = match self.field {
             OpportunityField::Product => &mut self.product,
             OpportunityField::Arr => &mut self.arr,
@@ -226,24 +238,24 @@ impl OpportunityForm {
         Ok(())
     }
 
-    pub fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
+    fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
                 self.field = cycle(&FIELDS, self.field, true);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             KeyCode::BackTab | KeyCode::Up => {
                 self.field = cycle(&FIELDS, self.field, false);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             KeyCode::Enter => match self.fields(today) {
-                Ok(fields) => Outcome::Submit(vec![Write::Opportunity {
+                Ok(fields) => FormOutcome::Submit(Write::Opportunity {
                     account_id: self.account_id.clone(),
                     fields,
-                }]),
+                }),
                 Err(error) => {
                     self.error = Some(error);
-                    Outcome::Stay
+                    FormOutcome::Stay
                 }
             },
             code => {
@@ -267,11 +279,17 @@ impl OpportunityForm {
                     OpportunityField::Owner => typed(&mut self.owner, key),
                     OpportunityField::Close => typed(&mut self.close, key),
                 }
-                Outcome::Stay
+                FormOutcome::Stay
             }
         }
     }
 
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        boxed(self.drawn(theme), frame, area, theme);
+    }
+}
+
+impl OpportunityForm {
     pub fn drawn(&self, theme: Theme) -> Drawn<'_> {
         let mark = |field: OpportunityField| {
             if self.field == field { Span::styled("›", theme.key()) } else { Span::raw(" ") }
@@ -345,18 +363,18 @@ mod tests {
     #[test]
     fn a_stage_move_needs_a_reason_and_another_stage() {
         let mut form = StageForm::new("A1", "Acme", Stage::Adoption, Stage::Adoption);
-        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.contains("already in")));
-        form.key(press(KeyCode::Tab));
+        form.key(press(KeyCode::Tab), today());
         assert_eq!(form.to, Stage::Absorption);
-        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.contains("reason is required")));
         for c in "spreading".chars() {
-            form.key(press(KeyCode::Char(c)));
+            form.key(press(KeyCode::Char(c)), today());
         }
-        match form.key(press(KeyCode::Enter)) {
-            Outcome::Submit(writes) => assert_eq!(
-                writes,
+        match form.key(press(KeyCode::Enter), today()) {
+            FormOutcome::Submit(write) => assert_eq!(
+                vec![write],
                 vec![Write::Stage {
                     account_id: "A1".into(),
                     stage: Stage::Absorption,
@@ -370,7 +388,7 @@ mod tests {
     #[test]
     fn the_opportunity_form_checks_product_arr_and_date() {
         let mut form = OpportunityForm::new("A1", "Acme", "bo", today());
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert_eq!(form.error.as_deref(), Some("write the product first"));
         for c in "Insights".chars() {
             form.key(press(KeyCode::Char(c)), today());
@@ -379,7 +397,7 @@ mod tests {
         for c in "12,000.5x".chars() {
             form.key(press(KeyCode::Char(c)), today());
         }
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.starts_with("ARR")));
         form.key(press(KeyCode::Backspace), today());
         form.key(press(KeyCode::Tab), today());
@@ -391,8 +409,8 @@ mod tests {
             form.key(press(KeyCode::Char(c)), today());
         }
         match form.key(press(KeyCode::Enter), today()) {
-            Outcome::Submit(writes) => assert_eq!(
-                writes,
+            FormOutcome::Submit(write) => assert_eq!(
+                vec![write],
                 vec![Write::Opportunity {
                     account_id: "A1".into(),
                     fields: OpportunityFields {
@@ -420,7 +438,7 @@ mod tests {
             form.key(press(KeyCode::Char(c)), today());
         }
         match form.key(press(KeyCode::Enter), today()) {
-            Outcome::Submit(writes) => match &writes[..] {
+            FormOutcome::Submit(write) => match &[write][..] {
                 [Write::Opportunity { fields, .. }] => {
                     assert_eq!(fields.close_date, NaiveDate::from_ymd_opt(2025, 7, 1));
                 }
@@ -429,7 +447,7 @@ mod tests {
             other => panic!("{other:?} {:?}", form.error),
         }
         form.close = Input::new("+3x".to_string());
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         let error = form.error.clone().unwrap_or_default();
         assert!(error.starts_with("close date: \"+3x\" is not a date"), "{error}");
     }

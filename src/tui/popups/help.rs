@@ -1,0 +1,42 @@
+//! The `?` help popup: the keys of the focused pane and of every scope
+//! active with it, by section. Any key closes it.
+
+use super::{Outcome, PopupCx, PopupKind};
+use crate::tui::book::BookIndex;
+use crate::tui::forms::Drawn;
+use crate::tui::theme::Theme;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::text::{Line, Span};
+
+/// The keys of a pane: (keys, what they do) by section.
+#[derive(Debug, Clone)]
+pub struct HelpPopup {
+    pub sections: Vec<(String, Vec<(String, &'static str)>)>,
+}
+
+impl PopupKind for HelpPopup {
+    fn key(&mut self, _key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+        Outcome::Close
+    }
+
+    fn takes_text(&self) -> bool {
+        false
+    }
+
+    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+        let HelpPopup { sections } = self;
+        let mut lines = Vec::new();
+        for (title, keys) in sections {
+            lines.push(Line::from(Span::styled(title.clone(), theme.header())));
+            for (key, what) in keys {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key:<14}"), theme.key()),
+                    Span::raw(*what),
+                ]));
+            }
+        }
+        lines.push(Line::from(Span::styled("any key closes", theme.dim())));
+        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        ("Keys".to_string(), lines, (56, height), None)
+    }
+}

@@ -1,0 +1,73 @@
+//! The owners popup: edit an account's CSM and AM, Tab switching between
+//! the two lines.
+
+use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::tui::book::BookIndex;
+use crate::tui::forms::Drawn;
+use crate::tui::paste::{self, Lines};
+use crate::tui::theme::Theme;
+use crate::tui::write::Write;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use tui_input::Input;
+
+/// Edit the CSM and AM.
+#[derive(Debug, Clone)]
+pub struct OwnersPopup {
+    pub account_id: String,
+    pub name: String,
+    pub csm: Input,
+    pub am: Input,
+    pub on_am: bool,
+}
+
+impl OwnersPopup {
+    pub fn new(account_id: &str, name: &str, csm: &str, am: &str) -> OwnersPopup {
+        OwnersPopup {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            csm: Input::new(csm.to_string()),
+            am: Input::new(am.to_string()),
+            on_am: false,
+        }
+    }
+}
+
+impl PopupKind for OwnersPopup {
+    fn key(&mut self, key: KeyEvent, _cx: &PopupCx<'_>) -> Outcome {
+        let OwnersPopup { account_id, csm, am, on_am, .. } = self;
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                *on_am = !*on_am;
+                Outcome::Stay
+            }
+            KeyCode::Enter => Outcome::Submit(vec![Write::Owners {
+                account_id: account_id.clone(),
+                csm: csm.value().trim().to_string(),
+                am: am.value().trim().to_string(),
+            }]),
+            _ => {
+                typed(if *on_am { am } else { csm }, key);
+                Outcome::Stay
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
+        let OwnersPopup { csm, am, on_am, .. } = self;
+        paste::paste(if *on_am { am } else { csm }, text, Lines::One)
+    }
+
+    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+        let OwnersPopup { name, csm, am, on_am, .. } = self;
+        let lines = vec![
+            Line::from(vec![Span::raw("Account: "), Span::styled(name.clone(), theme.title())]),
+            Line::from(format!("CSM:     {}", paste::shown(csm, 56, 9))),
+            Line::from(format!("AM:      {}", paste::shown(am, 56, 9))),
+            Line::from(""),
+            Line::from(Span::styled("Tab switch · Enter save · Esc cancel", theme.dim())),
+        ];
+        let cursor = if *on_am { (9, 2, 9, am) } else { (9, 1, 9, csm) };
+        ("Owners".to_string(), lines, (56, 7), Some(cursor))
+    }
+}

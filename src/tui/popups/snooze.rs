@@ -1,0 +1,102 @@
+//! The snooze popup: hide a Today row until a date after today, typed as
+//! `YYYY-MM-DD`, `+7d` or `fri` (the day it means is echoed beside it).
+
+use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::tui::book::BookIndex;
+use crate::tui::forms::Drawn;
+use crate::tui::paste::{self, Lines};
+use crate::tui::theme::Theme;
+use crate::tui::write::Write;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use tui_input::Input;
+
+/// Snooze a Today row until a date.
+#[derive(Debug, Clone)]
+pub struct SnoozePopup {
+    pub account_id: String,
+    pub name: String,
+    pub key: String,
+    pub what: String,
+    pub until: Input,
+    pub error: Option<String>,
+    /// The day `+7d` or `fri` counts from.
+    pub today: NaiveDate,
+}
+
+impl SnoozePopup {
+    pub fn new(
+        account_id: &str,
+        name: &str,
+        key: &str,
+        what: &str,
+        today: NaiveDate,
+    ) -> SnoozePopup {
+        let default = today + chrono::Days::new(7);
+        SnoozePopup {
+            account_id: account_id.to_string(),
+            name: name.to_string(),
+            key: key.to_string(),
+            what: what.to_string(),
+            until: Input::new(default.to_string()),
+            error: None,
+            today,
+        }
+    }
+}
+
+impl PopupKind for SnoozePopup {
+    /// `cx.today` validates the date.
+    fn key(&mut self, key: KeyEvent, cx: &PopupCx<'_>) -> Outcome {
+        let today = cx.today;
+        let SnoozePopup { account_id, key: reason_key, until, error, .. } = self;
+        match key.code {
+            KeyCode::Enter => match crate::domain::day_text::parse(until.value(), today) {
+                Ok(date) if date > today => Outcome::Submit(vec![Write::Snooze {
+                    account_id: account_id.clone(),
+                    key: reason_key.clone(),
+                    until: date,
+                }]),
+                Ok(_) => {
+                    *error = Some("pick a date after today".to_string());
+                    Outcome::Stay
+                }
+                Err(why) => {
+                    *error = Some(why.to_string());
+                    Outcome::Stay
+                }
+            },
+            _ => {
+                typed(until, key);
+                Outcome::Stay
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
+        paste::paste(&mut self.until, text, Lines::One)
+    }
+
+    fn drawn(&self, theme: Theme, _book: &BookIndex) -> Drawn<'_> {
+        let SnoozePopup { name, what, until, error, today, .. } = self;
+        let mut until_line = Line::from(format!("Until:   {}", paste::shown(until, 60, 9)));
+        if let Some(echo) = crate::domain::day_text::echo(until.value(), *today) {
+            until_line.spans.push(Span::styled(format!("  {echo}"), theme.dim()));
+        }
+        let lines = vec![
+            Line::from(vec![Span::raw("Account: "), Span::styled(name.clone(), theme.title())]),
+            Line::from(format!("Row:     {what}")),
+            until_line,
+            Line::from(""),
+            match error {
+                Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+                None => Line::from(Span::styled(
+                    "YYYY-MM-DD, +7d, fri · Enter snooze · Esc cancel",
+                    theme.dim(),
+                )),
+            },
+        ];
+        ("Snooze".to_string(), lines, (60, 7), Some((9, 2, 9, until)))
+    }
+}
