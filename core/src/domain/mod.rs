@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod appearance;
+pub mod arr_grid;
 pub mod churn;
 pub mod config;
 pub mod contract;

@@ -8,7 +8,7 @@
 
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
+use crate::domain::arr_grid::ArrGrid;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 

@@ -324,7 +324,7 @@ impl Store {
 }
 
 #[cfg(test)]
-pub(super) mod fixture {
+pub(crate) mod fixture {
     use super::*;
 
     pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
