@@ -232,7 +232,7 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     }
     out.insert("trailing retention series".to_string(), retention);
     let t = Instant::now();
-    let forecast = store.forecast(month, 12, &config)?;
+    let forecast = cockpit::read::renewals::forecast(&store, month, 12, &config)?;
     let took = t.elapsed();
     std::hint::black_box(&forecast);
     out.insert("12-month forecast".to_string(), fig_ms(took));
@@ -249,7 +249,8 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     std::hint::black_box(store.board(today(), &config)?);
     out.insert("4A board, read whole from the store".to_string(), fig_ms(t.elapsed()));
     let t = Instant::now();
-    std::hint::black_box(store.calendar_month(
+    std::hint::black_box(cockpit::read::renewals::calendar_month(
+        &store,
         month,
         today(),
         &config,

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod appearance;
 pub mod arr_grid;
+pub mod calendar_rows;
 pub mod churn;
 pub mod config;
 pub mod contract;

@@ -8,3 +8,4 @@
 //! one computation. Nothing here writes SQL or draws.
 
 pub mod iru;
+pub mod renewals;

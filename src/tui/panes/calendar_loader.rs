@@ -57,8 +57,8 @@ impl Worker {
                     store = Store::open_aside(&path).ok();
                 }
                 let calendar = match &store {
-                    Some(store) => store
-                        .calendar_month(
+                    Some(store) => crate::read::renewals::calendar_month(
+                            store,
                             request.month,
                             request.key.today,
                             &request.key.config,
@@ -180,7 +180,7 @@ impl MonthCache {
             }
         }
         let Some(key) = &self.key else { anyhow::bail!("the calendar has no filter set") };
-        let calendar = store.calendar_month(month, key.today, &key.config, &key.filter)?;
+        let calendar = crate::read::renewals::calendar_month(store, month, key.today, &key.config, &key.filter)?;
         self.months.insert(month, calendar);
         Ok(())
     }

@@ -40,9 +40,9 @@ impl ForecastData {
     /// The forecast from this month on, and the history of the last two years.
     pub fn load(store: &Store, today: NaiveDate, config: &Config) -> anyhow::Result<ForecastData> {
         let this_month = Month::of(today);
-        let forecast = store.forecast(this_month, FORECAST_MONTHS, config)?;
+        let forecast = crate::read::renewals::forecast(store, this_month, FORECAST_MONTHS, config)?;
         let since = history_since(today);
-        let past = store.past_renewals(since, today)?;
+        let past = crate::read::renewals::past_renewals(store, since, today)?;
         let probabilities = &config.renewal_probability_bp;
         let calibration = calibrate(&past, probabilities);
         let waterfall = waterfall(

@@ -149,7 +149,7 @@ impl MetricsData {
         let Some(last) = grid.last_month() else {
             return Ok(None);
         };
-        let renewal_book = store.renewal_book()?;
+        let renewal_book = crate::read::renewals::renewal_book(store)?;
         let series = trailing_series(&grid);
         let (nrr_points, grr_points) = chart_points(&series);
         let cake = whole_layer_cake(&grid);
