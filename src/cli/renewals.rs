@@ -406,7 +406,8 @@ fn print_forecast(
     // Calibration and the surprises read the shared window; the waterfall
     // may reach further back when asked for more months.
     let since = history_since(today);
-    let all_past = crate::read::renewals::past_renewals(store, since.min(first_past.first_day()), today)?;
+    let all_past =
+        crate::read::renewals::past_renewals(store, since.min(first_past.first_day()), today)?;
     let past: Vec<PastRenewal> = all_past.iter().filter(|p| p.end_date >= since).cloned().collect();
     let probabilities = &config.renewal_probability_bp;
     let calibration = calibrate(&past, probabilities);

@@ -64,4 +64,3 @@ impl CalendarFilter {
             && (!self.at_risk_only || account.is_at_risk())
     }
 }
-

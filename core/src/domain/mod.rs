@@ -18,6 +18,7 @@ pub mod money;
 pub mod month;
 pub mod note;
 pub mod opportunity;
+pub mod product_line;
 pub mod stage;
 pub mod success_plan;
 pub mod tier;

@@ -321,8 +321,8 @@ pub fn build_calendar(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::moment::{MomentKind, MomentSource};
     use crate::domain::Contract;
+    use crate::domain::moment::{MomentKind, MomentSource};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")

@@ -7,5 +7,7 @@
 //! with metrics themselves, so `cockpit today --json` and the Today pane are
 //! one computation. Nothing here writes SQL or draws.
 
+pub mod board;
 pub mod iru;
+pub mod positions;
 pub mod renewals;

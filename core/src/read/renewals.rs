@@ -70,7 +70,12 @@ pub fn forecast_items(store: &Store, first: Month, months: u32) -> StoreResult<V
 
 /// The forecast for `months` months from `first`, per CSM and for the
 /// book. A benchmark times this on the 100,000-account book.
-pub fn forecast(store: &Store, first: Month, months: u32, config: &Config) -> StoreResult<Forecast> {
+pub fn forecast(
+    store: &Store,
+    first: Month,
+    months: u32,
+    config: &Config,
+) -> StoreResult<Forecast> {
     let items = forecast_items(store, first, months)?;
     Ok(crate::metrics::forecast::forecast(&items, first, months, &config.renewal_probability_bp))
 }
@@ -136,10 +141,9 @@ mod tests {
         let store = book();
         let config = Config::default();
         let march = Month::new(2025, 3).expect("month");
-        let calendar = calendar_month(
-            &store,
-            march, d("2025-01-01"), &config, &CalendarFilter::default())
-            .expect("calendar");
+        let calendar =
+            calendar_month(&store, march, d("2025-01-01"), &config, &CalendarFilter::default())
+                .expect("calendar");
         let events: Vec<(String, &str, String)> = calendar
             .agenda()
             .map(|e| (e.date.to_string(), e.kind.word(), e.contract_id.clone().unwrap_or_default()))
@@ -156,10 +160,12 @@ mod tests {
         assert_eq!(renewal.account.health, Some(Health::Green));
         // Mine pushes the CSM into the query and gives the same events for ann.
         let mine = CalendarFilter { csm: Some("ann".into()), ..CalendarFilter::default() };
-        let calendar = calendar_month(&store, march, d("2025-01-01"), &config, &mine).expect("mine");
+        let calendar =
+            calendar_month(&store, march, d("2025-01-01"), &config, &mine).expect("mine");
         assert_eq!(calendar.event_count(), 1);
         let risky = CalendarFilter { at_risk_only: true, ..CalendarFilter::default() };
-        let calendar = calendar_month(&store, march, d("2025-01-01"), &config, &risky).expect("risk");
+        let calendar =
+            calendar_month(&store, march, d("2025-01-01"), &config, &risky).expect("risk");
         assert_eq!(calendar.agenda().map(|e| e.account.id.as_str()).collect::<Vec<_>>(), ["A2"]);
     }
 

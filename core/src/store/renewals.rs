@@ -10,10 +10,10 @@
 
 use super::contracts::{COLUMNS, RawContract};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::month::add_months;
-use crate::domain::{Contract, Health, Money, Month};
 use crate::domain::calendar_rows::{AccountBrief, CalendarFilter, CalendarSource, ContractRow};
 use crate::domain::health::HealthPoint;
+use crate::domain::month::add_months;
+use crate::domain::{Contract, Health, Money, Month};
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Row, params_from_iter};
@@ -375,4 +375,3 @@ impl Store {
         Ok(histories)
     }
 }
-

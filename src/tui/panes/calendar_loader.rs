@@ -58,13 +58,13 @@ impl Worker {
                 }
                 let calendar = match &store {
                     Some(store) => crate::read::renewals::calendar_month(
-                            store,
-                            request.month,
-                            request.key.today,
-                            &request.key.config,
-                            &request.key.filter,
-                        )
-                        .map_err(|e| e.to_string()),
+                        store,
+                        request.month,
+                        request.key.today,
+                        &request.key.config,
+                        &request.key.filter,
+                    )
+                    .map_err(|e| e.to_string()),
                     None => Err(format!("could not open {}", path.display())),
                 };
                 let answer =
@@ -180,7 +180,13 @@ impl MonthCache {
             }
         }
         let Some(key) = &self.key else { anyhow::bail!("the calendar has no filter set") };
-        let calendar = crate::read::renewals::calendar_month(store, month, key.today, &key.config, &key.filter)?;
+        let calendar = crate::read::renewals::calendar_month(
+            store,
+            month,
+            key.today,
+            &key.config,
+            &key.filter,
+        )?;
         self.months.insert(month, calendar);
         Ok(())
     }

@@ -374,9 +374,14 @@ impl Pane for TargetsPane {
             let today = cx.clock.today();
             let in_book = cx.book.is_complete();
             let list = if in_book {
-                cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
+                crate::read::positions::target_list_from_rows(
+                    cx.store,
+                    cx.book.rows(),
+                    today,
+                    cx.config,
+                )?
             } else {
-                cx.store.target_list(today, cx.config)?
+                crate::read::positions::target_list(cx.store, today, cx.config)?
             };
             self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
             self.list = Some(list);
