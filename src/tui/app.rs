@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::domain::Config;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};

@@ -9,7 +9,7 @@
 
 use crate::domain::Config;
 use crate::store::Store;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use chrono::NaiveDate;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};

@@ -9,7 +9,6 @@
 
 pub mod action;
 pub mod app;
-pub mod book;
 pub mod book_loader;
 pub mod clipboard;
 pub mod keymap;

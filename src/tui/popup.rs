@@ -4,7 +4,7 @@
 //! answers with an [`Outcome`] and never touches the store itself.
 
 use crate::domain::{Flags, Health, NoteKind};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::panes::Write;
 use crate::tui::panes::churn_taxonomy::ReasonForm;
 use crate::tui::panes::forms_4a::{OpportunityForm, StageForm};

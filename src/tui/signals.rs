@@ -15,7 +15,7 @@ use crate::store::success_plans::PlanBehind;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::trials::OverdueTrial;
 use crate::store::views::{CsmFacts, LastHealthChange};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 

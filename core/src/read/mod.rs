@@ -8,6 +8,7 @@
 //! one computation. Nothing here writes SQL or draws.
 
 pub mod board;
+pub mod book;
 pub mod iru;
 pub mod positions;
 pub mod renewals;

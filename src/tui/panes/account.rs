@@ -14,7 +14,7 @@ use crate::metrics::health_signals::Suggestion;
 use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
 use crate::store::health::HealthChange;
 use crate::tui::action::Action;
-use crate::tui::book::absorption_bp;
+use crate::read::book::absorption_bp;
 use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
@@ -392,7 +392,7 @@ impl Pane for AccountPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         self.loaded.row.as_ref().map(|r| r.id.clone())
     }
 

@@ -17,7 +17,7 @@ use crate::metrics::board::{AccountNames, Board, Card, Names};
 use crate::metrics::stage_suggestions::{self, StageSuggestion};
 use crate::store::accounts::BookRow;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::panes::forms_4a::StageForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;

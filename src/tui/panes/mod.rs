@@ -41,7 +41,7 @@ use crate::domain::{Config, Flags, Health, NoteKind, Stage};
 use crate::metrics::stage_suggestions::StageSuggestion;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::keymap::Keymap;
 use crate::tui::popup::Popup;
 use crate::tui::signals::TodayFacts;

@@ -18,7 +18,7 @@ use crate::metrics::targets::{
 };
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::forms_4a::OpportunityForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};

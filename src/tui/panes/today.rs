@@ -189,7 +189,7 @@ impl Pane for TodayPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         self.selected().map(|r| r.finding.account_id.clone())
     }
 

@@ -22,7 +22,7 @@ mod explain;
 use crate::domain::config::BasisPoints;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::charts::buckets;

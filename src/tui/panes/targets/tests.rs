@@ -7,7 +7,7 @@ use crate::domain::{Health, Money, Stage};
 use crate::metrics::absorption::AccountAbsorption;
 use crate::metrics::targets::{TargetFilter, TargetList};
 use crate::testkit::{d, position};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::widgets::Cursor;
 
 /// `n` green accounts with 100 of whitespace each: every third in adoption
