@@ -19,7 +19,7 @@ use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popup::{Outcome, Popup};
-use crate::tui::signals::TodayFacts;
+use crate::read::today::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use loading::{FirstBook, first_book};

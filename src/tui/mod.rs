@@ -15,7 +15,6 @@ pub mod keymap;
 pub mod panes;
 pub mod paste;
 pub mod popup;
-pub mod signals;
 pub mod theme;
 pub mod widgets;
 

@@ -12,3 +12,4 @@ pub mod book;
 pub mod iru;
 pub mod positions;
 pub mod renewals;
+pub mod today;

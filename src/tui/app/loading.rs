@@ -6,7 +6,7 @@
 use super::*;
 use crate::store::views::CsmRows;
 use crate::tui::book_loader::{BookLoader, load_whole};
-use crate::tui::signals::TodayFacts;
+use crate::read::today::TodayFacts;
 
 /// The book the first screen opens with: the user's own accounts (with the
 /// whole book's tiers and totals) while the whole book loads behind, when

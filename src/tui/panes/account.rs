@@ -18,7 +18,7 @@ use crate::read::book::absorption_bp;
 use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
-use crate::tui::signals::suggestion_for;
+use crate::read::today::suggestion_for;
 use crate::tui::widgets::bars::{Segment, stacked};
 use crate::tui::widgets::fit;
 use chrono::{DateTime, Datelike, Utc};

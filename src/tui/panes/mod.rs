@@ -44,7 +44,7 @@ use crate::tui::action::Action;
 use crate::read::book::BookIndex;
 use crate::tui::keymap::Keymap;
 use crate::tui::popup::Popup;
-use crate::tui::signals::TodayFacts;
+use crate::read::today::TodayFacts;
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;

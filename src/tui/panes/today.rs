@@ -9,7 +9,7 @@ use crate::metrics::triage::FindingKind;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
-use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
+use crate::read::today::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
 use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,21 +1,22 @@
-//! Gathers, for a scope (my book, or one account), the facts the health
-//! suggestions and Today's triage read, and builds Today's findings from
-//! them. Called on refresh (after an action), never while drawing. The rules
-//! themselves are pure and live in `metrics::health_signals` and
+//! Today, and the health suggestions: gathers, for a scope (my book, or one
+//! account), the facts the health suggestions and Today's triage read, and
+//! builds Today's findings from them. The Today pane (on refresh, after an
+//! action, never while drawing) and `cockpit today` read the same rows. The
+//! rules themselves are pure and live in `metrics::health_signals` and
 //! `metrics::triage`.
 
 use crate::domain::{Config, Health, NoteKind, count};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
 use crate::metrics::triage::{self, Finding, FindingKind};
-use crate::metrics::windows::MomentRow;
-use crate::store::Store;
+use crate::domain::calendar_rows::MomentRow;
+use crate::store::{Store, StoreResult};
 use crate::store::health::HealthChange;
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::trials::OverdueTrial;
 use crate::store::views::{CsmFacts, LastHealthChange};
-use crate::read::book::BookIndex;
+use super::book::BookIndex;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -45,7 +46,7 @@ struct ScopeReads {
 }
 
 impl ScopeReads {
-    fn read(store: &Store, scope: Scope<'_>, today: NaiveDate) -> anyhow::Result<ScopeReads> {
+    fn read(store: &Store, scope: Scope<'_>, today: NaiveDate) -> StoreResult<ScopeReads> {
         let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
         reads.trends = trends_by_account(store.snapshot_trends(scope)?);
         Ok(reads)
@@ -56,7 +57,7 @@ impl ScopeReads {
         store: &Store,
         scope: Scope<'_>,
         today: NaiveDate,
-    ) -> anyhow::Result<ScopeReads> {
+    ) -> StoreResult<ScopeReads> {
         let changes = ScopeReads::changes(store, scope)?;
         let flagged = ScopeReads::flagged(store, scope, today)?;
         Ok(ScopeReads { changes, flagged, ..ScopeReads::default() })
@@ -71,7 +72,7 @@ impl ScopeReads {
         today: NaiveDate,
         trends: Vec<SnapshotTrend>,
         last_health_change: Vec<(String, LastHealthChange)>,
-    ) -> anyhow::Result<ScopeReads> {
+    ) -> StoreResult<ScopeReads> {
         let lately = days_before(today, DROP_DAYS);
         let mut reads = ScopeReads {
             trends: trends_by_account(trends),
@@ -95,7 +96,7 @@ impl ScopeReads {
         store: &Store,
         scope: Scope<'_>,
         today: NaiveDate,
-    ) -> anyhow::Result<HashMap<String, Vec<FlaggedNote>>> {
+    ) -> StoreResult<HashMap<String, Vec<FlaggedNote>>> {
         let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
         for note in store.flagged_notes(scope, days_before(today, FLAGGED_NOTE_DAYS))? {
             flagged
@@ -109,7 +110,7 @@ impl ScopeReads {
     fn changes(
         store: &Store,
         scope: Scope<'_>,
-    ) -> anyhow::Result<HashMap<String, Vec<HealthChange>>> {
+    ) -> StoreResult<HashMap<String, Vec<HealthChange>>> {
         let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
         match scope {
             Scope::Csm(csm) => {
@@ -142,7 +143,7 @@ pub fn gather(
     book: &BookIndex,
     scope: Scope<'_>,
     today: NaiveDate,
-) -> anyhow::Result<Gathered> {
+) -> StoreResult<Gathered> {
     Ok(facts_of(ScopeReads::read(store, scope, today)?, book, scope))
 }
 
@@ -193,7 +194,7 @@ pub fn suggestion_for(
     id: &str,
     today: NaiveDate,
     config: &Config,
-) -> anyhow::Result<Option<Suggestion>> {
+) -> StoreResult<Option<Suggestion>> {
     let gathered = gather(store, book, Scope::Account(id), today)?;
     let dismissed = store.dismissed_signals("health")?;
     Ok(gathered.facts.first().and_then(|facts| {
@@ -233,7 +234,7 @@ impl std::fmt::Debug for TodayFacts {
 }
 
 impl TodayFacts {
-    pub fn read(store: &Store, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
+    pub fn read(store: &Store, user: &str, today: NaiveDate) -> StoreResult<TodayFacts> {
         let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
         let lost = store.lost_renewals_of_csm(user, lost_since, today)?;
@@ -249,7 +250,7 @@ impl TodayFacts {
         user: &str,
         today: NaiveDate,
         read: CsmFacts,
-    ) -> anyhow::Result<TodayFacts> {
+    ) -> StoreResult<TodayFacts> {
         let CsmFacts { trends, last_health_change, last_contract_end } = read;
         let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
         // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
@@ -268,7 +269,7 @@ impl TodayFacts {
         today: NaiveDate,
         reads: ScopeReads,
         lost: HashMap<String, LostRenewal>,
-    ) -> anyhow::Result<TodayFacts> {
+    ) -> StoreResult<TodayFacts> {
         Ok(TodayFacts {
             user: user.to_string(),
             today,
@@ -295,7 +296,7 @@ pub fn today_rows(
     user: &str,
     today: NaiveDate,
     config: &Config,
-) -> anyhow::Result<Vec<TodayRow>> {
+) -> StoreResult<Vec<TodayRow>> {
     Ok(today_rows_from(TodayFacts::read(store, user, today)?, book, config))
 }
 
