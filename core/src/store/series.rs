@@ -17,7 +17,7 @@ use super::bulk::{AccountFacts, Fact};
 use super::triage::TREND_MONTHS;
 use super::{Store, StoreResult};
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
+use crate::domain::arr_grid::ArrGrid;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
