@@ -36,7 +36,8 @@ fn cockpit(dir: &Path, db: &Path, args: &[&str]) -> std::process::Output {
 
 /// The Today pane's rows as (name, why label, detail), read off the screen.
 fn pane_rows(screen: &str) -> Vec<(String, String, String)> {
-    let mut lines = screen.lines().skip_while(|l| !(l.contains(" Account ") && l.contains("Detail")));
+    let mut lines =
+        screen.lines().skip_while(|l| !(l.contains(" Account ") && l.contains("Detail")));
     lines.next();
     lines
         .map(|line| line.trim_start_matches('│').trim_end_matches('│').chars().collect::<Vec<_>>())

@@ -34,7 +34,9 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         let message = if list.book_accounts == 0 {
             "No accounts yet: import a book (cockpit import) or try cockpit --demo.".to_string()
         } else if list.user_accounts == 0 {
-            format!("{user} owns no accounts: pass --user NAME or set COCKPIT_USER to a CSM's name.")
+            format!(
+                "{user} owns no accounts: pass --user NAME or set COCKPIT_USER to a CSM's name."
+            )
         } else {
             format!(
                 "Nothing needs {user} today across {}.",
@@ -64,10 +66,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect();
     output::print_table(&["health", "account", "why", "arr", "detail"], &rows)?;
-    output::say(&format!(
-        "{} for {user} on {today}",
-        count::of(list.rows.len(), "row", "rows")
-    ))?;
+    output::say(&format!("{} for {user} on {today}", count::of(list.rows.len(), "row", "rows")))?;
     Ok(ExitCode::SUCCESS)
 }
 

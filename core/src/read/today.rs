@@ -5,18 +5,18 @@
 //! rules themselves are pure and live in `metrics::health_signals` and
 //! `metrics::triage`.
 
+use super::book::BookIndex;
+use crate::domain::calendar_rows::MomentRow;
 use crate::domain::{Config, Health, NoteKind, count};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
 use crate::metrics::triage::{self, Finding, FindingKind};
-use crate::domain::calendar_rows::MomentRow;
-use crate::store::{Store, StoreResult};
 use crate::store::health::HealthChange;
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::trials::OverdueTrial;
 use crate::store::views::{CsmFacts, LastHealthChange};
-use super::book::BookIndex;
+use crate::store::{Store, StoreResult};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -107,10 +107,7 @@ impl ScopeReads {
         Ok(flagged)
     }
 
-    fn changes(
-        store: &Store,
-        scope: Scope<'_>,
-    ) -> StoreResult<HashMap<String, Vec<HealthChange>>> {
+    fn changes(store: &Store, scope: Scope<'_>) -> StoreResult<HashMap<String, Vec<HealthChange>>> {
         let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
         match scope {
             Scope::Csm(csm) => {

@@ -11,14 +11,14 @@
 
 use crate::domain::{Contract, Money, Month, Note};
 use crate::metrics::health_signals::Suggestion;
+use crate::read::book::absorption_bp;
+use crate::read::today::suggestion_for;
 use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
 use crate::store::health::HealthChange;
 use crate::tui::action::Action;
-use crate::read::book::absorption_bp;
 use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popup::Popup;
-use crate::read::today::suggestion_for;
 use crate::tui::widgets::bars::{Segment, stacked};
 use crate::tui::widgets::fit;
 use chrono::{DateTime, Datelike, Utc};

@@ -16,9 +16,9 @@ use crate::metrics::board::Standing;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
+use crate::read::book::BookIndex;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::read::book::BookIndex;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::forms_4a::OpportunityForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};

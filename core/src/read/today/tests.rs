@@ -6,8 +6,7 @@ fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("demo.db");
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
-    let store =
-        crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
     // An account lost six weeks ago, with no chain yet.
     let user = crate::demo::DEMO_CSM;
     crate::testkit::account(&store, "LOST1", user, Some("red"), 0);
@@ -37,14 +36,9 @@ fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
     let two = today_rows_from(facts, &book, &config);
     assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
     let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
-    for kind in [
-        "renewal",
-        "renewal lost",
-        "no touch",
-        "moment overdue",
-        "plan behind",
-        "health dropped",
-    ] {
+    for kind in
+        ["renewal", "renewal lost", "no touch", "moment overdue", "plan behind", "health dropped"]
+    {
         assert!(kinds.contains(kind), "{kind} in {kinds:?}");
     }
     assert_eq!(format!("{one:?}"), format!("{two:?}"));

@@ -20,9 +20,9 @@ mod draw;
 mod explain;
 
 use crate::domain::config::BasisPoints;
+use crate::read::book::BookIndex;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::read::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::charts::buckets;
