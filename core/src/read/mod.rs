@@ -11,6 +11,7 @@ pub mod board;
 pub mod book;
 pub mod forecast;
 pub mod iru;
+pub mod metrics;
 pub mod positions;
 pub mod renewals;
 pub mod today;

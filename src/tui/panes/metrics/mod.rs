@@ -15,7 +15,7 @@
 //! cockpit (health, notes, owners) never touch snapshots or contracts, so a
 //! refresh after them keeps the results. Drawing (`draw.rs`) only reads.
 
-mod data;
+use crate::read::metrics as data;
 mod draw;
 mod explain;
 
@@ -252,9 +252,8 @@ impl Pane for MetricsPane {
             // A database file is read on a connection of its own, page by
             // page: the whole grid and every contract, read once, need not
             // stay mapped.
-            let loaded = Store::open_aside(&path)
-                .map_err(anyhow::Error::from)
-                .and_then(|store| MetricsData::load(&store, &self.cuts));
+            let loaded =
+                Store::open_aside(&path).and_then(|store| MetricsData::load(&store, &self.cuts));
             self.install(loaded.map_err(|error| format!("{error:#}")));
             return !self.counting();
         }
