@@ -4,7 +4,7 @@
 //! ahead by a worker thread on its own read connection to the same database
 //! file (an in-memory store has no file to share: it loads on demand).
 //!
-//! It owns no drawing and no SQL: it calls `Store::calendar_month`. A change
+//! It owns no drawing and no SQL: it calls `read::renewals::calendar_month`. A change
 //! of filter, of day or a write starts a new generation; results of an older
 //! one are dropped.
 
