@@ -14,7 +14,7 @@ use cockpit::metrics::arr_grid::ArrGrid;
 use cockpit::metrics::bridge::bridge;
 use cockpit::metrics::forecast::{ForecastItem, forecast};
 use cockpit::metrics::pareto::pareto_at;
-use cockpit::metrics::renewal_rates::renewal_rates;
+use cockpit::metrics::renewal_book::renewal_rates;
 use cockpit::metrics::retention::retention_series;
 use proptest::prelude::*;
 

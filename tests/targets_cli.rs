@@ -152,17 +152,18 @@ fn a_stage_move_and_an_opportunity_survive_a_restart() {
     let at = Utc.with_ymd_and_hms(2025, 3, 1, 9, 30, 0).single().expect("time");
     {
         let store = Store::open(&db).expect("open");
-        let mut board = store.board(today(), &Config::default()).expect("board");
-        store
-            .move_on_board(
-                &mut board,
-                "A2",
-                Stage::Absorption,
-                "rolled out to two more regions",
-                "fran",
-                at,
-            )
-            .expect("move");
+        let mut board =
+            cockpit::read::board::board(&store, today(), &Config::default()).expect("board");
+        cockpit::read::board::move_on_board(
+            &store,
+            &mut board,
+            "A2",
+            Stage::Absorption,
+            "rolled out to two more regions",
+            "fran",
+            at,
+        )
+        .expect("move");
         assert_eq!(board.column(Stage::Absorption).count(), 4);
         let fields = OpportunityFields {
             product: "Analytics".into(),
@@ -180,7 +181,7 @@ fn a_stage_move_and_an_opportunity_survive_a_restart() {
         (history[0].stage, history[0].reason.as_str(), history[0].at),
         (Stage::Absorption, "rolled out to two more regions", at)
     );
-    let board = store.board(today(), &Config::default()).expect("board");
+    let board = cockpit::read::board::board(&store, today(), &Config::default()).expect("board");
     let (stage, _) = board.find("A2").expect("card");
     assert_eq!(stage, Stage::Absorption);
     let opportunities = store.opportunities("A2").expect("opportunities");
@@ -272,21 +273,22 @@ fn board_and_targets_load_fast_on_a_large_book() {
     let mut best_targets = std::time::Duration::MAX;
     for _ in 0..3 {
         let started = std::time::Instant::now();
-        let board = store.board(today(), &config).expect("board");
+        let board = cockpit::read::board::board(&store, today(), &config).expect("board");
         best_board = best_board.min(started.elapsed());
         assert_eq!(board.total_accounts(), 100_000);
         let started = std::time::Instant::now();
-        let list = store.target_list(today(), &config).expect("targets");
+        let list =
+            cockpit::read::positions::target_list(&store, today(), &config).expect("targets");
         best_targets = best_targets.min(started.elapsed());
         assert!(!list.is_empty());
     }
-    let list = store.target_list(today(), &config).expect("targets");
+    let list = cockpit::read::positions::target_list(&store, today(), &config).expect("targets");
     let started = std::time::Instant::now();
     let filter =
         cockpit::metrics::targets::TargetFilter { am: Some("am7".into()), ..Default::default() };
     let visible = list.rows(&filter).take(50).count();
     let filter_time = started.elapsed();
-    let mut board = store.board(today(), &config).expect("board");
+    let mut board = cockpit::read::board::board(&store, today(), &config).expect("board");
     let started = std::time::Instant::now();
     board.move_account("ACC-000001", Stage::Adaptation, today());
     let move_time = started.elapsed();

@@ -382,21 +382,23 @@ fn bench_the_panes_on_a_large_book() {
     let today = clock.today();
     let config = Config::default();
     let start = std::time::Instant::now();
-    let board = store.board(today, &config).expect("board");
+    let board = cockpit::read::board::board(&store, today, &config).expect("board");
     println!("store.board {:?} ({} accounts)", start.elapsed(), board.total_accounts());
     let start = std::time::Instant::now();
-    let facts = store.stage_facts(today).expect("facts");
+    let facts = cockpit::read::board::stage_facts(&store, today).expect("facts");
     println!("store.stage_facts {:?} ({})", start.elapsed(), facts.len());
     let rows = store.book_rows(today).expect("rows");
     let start = std::time::Instant::now();
-    let positions = store.account_positions_from_rows(&rows, today, &config).expect("positions");
+    let positions =
+        cockpit::read::positions::account_positions_from_rows(&store, &rows, today, &config)
+            .expect("positions");
     println!("positions from book rows {:?}", start.elapsed());
     let start = std::time::Instant::now();
     let board = cockpit::metrics::board::Board::build(positions, today, config.stuck_stage_days);
     println!("Board::build {:?}", start.elapsed());
     drop(board);
     let start = std::time::Instant::now();
-    let list = store.target_list(today, &config).expect("targets");
+    let list = cockpit::read::positions::target_list(&store, today, &config).expect("targets");
     println!("store.target_list {:?} ({} targets)", start.elapsed(), list.len());
     let start = std::time::Instant::now();
     let products = store.snapshot_products().expect("products");

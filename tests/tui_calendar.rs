@@ -374,9 +374,14 @@ fn month_moves_redraw_within_a_frame_on_a_large_book() {
     for _ in 0..3 {
         let started = std::time::Instant::now();
         let month = cockpit::domain::Month::of(today);
-        let calendar = store
-            .calendar_month(month, today, &Config::default(), &Default::default())
-            .expect("month");
+        let calendar = cockpit::read::renewals::calendar_month(
+            &store,
+            month,
+            today,
+            &Config::default(),
+            &Default::default(),
+        )
+        .expect("month");
         eprintln!(
             "one whole-book month ({} events) in {:?}",
             calendar.event_count(),

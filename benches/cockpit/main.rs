@@ -240,7 +240,7 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     }
     out.insert("trailing retention series".to_string(), retention);
     let t = Instant::now();
-    let forecast = store.forecast(month, 12, &config)?;
+    let forecast = cockpit::read::renewals::forecast(&store, month, 12, &config)?;
     let took = t.elapsed();
     std::hint::black_box(&forecast);
     out.insert("12-month forecast".to_string(), fig_ms(took));
@@ -248,16 +248,27 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     // store's own reads are timed beside them.
     let rows = store.book_rows(today())?;
     let t = Instant::now();
-    std::hint::black_box(store.board_from_rows(&rows, today(), &config)?);
+    std::hint::black_box(cockpit::read::positions::board_from_rows(
+        &store,
+        &rows,
+        today(),
+        &config,
+    )?);
     out.insert("4A board load".to_string(), fig_ms(t.elapsed()));
     let t = Instant::now();
-    std::hint::black_box(store.target_list_from_rows(&rows, today(), &config)?);
+    std::hint::black_box(cockpit::read::positions::target_list_from_rows(
+        &store,
+        &rows,
+        today(),
+        &config,
+    )?);
     out.insert("targets load".to_string(), fig_ms(t.elapsed()));
     let t = Instant::now();
-    std::hint::black_box(store.board(today(), &config)?);
+    std::hint::black_box(cockpit::read::board::board(&store, today(), &config)?);
     out.insert("4A board, read whole from the store".to_string(), fig_ms(t.elapsed()));
     let t = Instant::now();
-    std::hint::black_box(store.calendar_month(
+    std::hint::black_box(cockpit::read::renewals::calendar_month(
+        &store,
         month,
         today(),
         &config,

@@ -3,7 +3,7 @@
 //! `update` applies them, routing pane actions to the focused pane only.
 
 use crate::metrics::calendar::CalendarMove;
-use crate::tui::book::Column;
+use crate::read::book::Column;
 
 /// A user's intent, independent of the key that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,14 +12,14 @@
 
 use crate::clock::Clock;
 use crate::domain::Config;
+use crate::read::book::BookIndex;
+use crate::read::today::TodayFacts;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popups::{Outcome, Popup};
-use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
 use loading::{FirstBook, first_book};

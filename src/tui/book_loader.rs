@@ -8,8 +8,8 @@
 //! No drawing and no SQL here: it calls `Store::book_rows`.
 
 use crate::domain::Config;
+use crate::read::book::BookIndex;
 use crate::store::Store;
-use crate::tui::book::BookIndex;
 use chrono::NaiveDate;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};

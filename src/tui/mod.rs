@@ -9,7 +9,6 @@
 
 pub mod action;
 pub mod app;
-pub mod book;
 pub mod book_loader;
 pub mod churn_editor;
 pub mod clipboard;
@@ -18,7 +17,6 @@ pub mod keymap;
 pub mod panes;
 pub mod paste;
 pub mod popups;
-pub mod signals;
 pub mod theme;
 pub mod widgets;
 pub mod write;

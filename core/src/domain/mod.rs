@@ -5,6 +5,8 @@
 
 pub mod account;
 pub mod appearance;
+pub mod arr_grid;
+pub mod calendar_rows;
 pub mod churn;
 pub mod config;
 pub mod contract;
@@ -16,6 +18,7 @@ pub mod money;
 pub mod month;
 pub mod note;
 pub mod opportunity;
+pub mod product_line;
 pub mod stage;
 pub mod success_plan;
 pub mod tier;

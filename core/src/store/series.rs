@@ -16,8 +16,8 @@
 use super::bulk::{AccountFacts, Fact};
 use super::triage::TREND_MONTHS;
 use super::{Store, StoreResult};
+use crate::domain::arr_grid::ArrGrid;
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 

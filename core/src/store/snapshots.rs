@@ -7,8 +7,8 @@
 //! (account, product, month) in one scan with no sort.
 
 use super::{Store, StoreResult};
+use crate::domain::arr_grid::ArrGrid;
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 

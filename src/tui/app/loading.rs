@@ -4,9 +4,9 @@
 //! counting the Book's and the front pane's views a slice at a time.
 
 use super::*;
+use crate::read::today::TodayFacts;
 use crate::store::views::CsmRows;
 use crate::tui::book_loader::{BookLoader, load_whole};
-use crate::tui::signals::TodayFacts;
 
 /// The book the first screen opens with: the user's own accounts (with the
 /// whole book's tiers and totals) while the whole book loads behind, when

@@ -12,8 +12,8 @@
 use crate::domain::{Billing, Month};
 use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_start};
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::moment::MomentForm;
 use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};

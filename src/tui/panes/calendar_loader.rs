@@ -4,7 +4,7 @@
 //! ahead by a worker thread on its own read connection to the same database
 //! file (an in-memory store has no file to share: it loads on demand).
 //!
-//! It owns no drawing and no SQL: it calls `Store::calendar_month`. A change
+//! It owns no drawing and no SQL: it calls `read::renewals::calendar_month`. A change
 //! of filter, of day or a write starts a new generation; results of an older
 //! one are dropped.
 
@@ -57,14 +57,14 @@ impl Worker {
                     store = Store::open_aside(&path).ok();
                 }
                 let calendar = match &store {
-                    Some(store) => store
-                        .calendar_month(
-                            request.month,
-                            request.key.today,
-                            &request.key.config,
-                            &request.key.filter,
-                        )
-                        .map_err(|e| e.to_string()),
+                    Some(store) => crate::read::renewals::calendar_month(
+                        store,
+                        request.month,
+                        request.key.today,
+                        &request.key.config,
+                        &request.key.filter,
+                    )
+                    .map_err(|e| e.to_string()),
                     None => Err(format!("could not open {}", path.display())),
                 };
                 let answer =
@@ -180,7 +180,13 @@ impl MonthCache {
             }
         }
         let Some(key) = &self.key else { anyhow::bail!("the calendar has no filter set") };
-        let calendar = store.calendar_month(month, key.today, &key.config, &key.filter)?;
+        let calendar = crate::read::renewals::calendar_month(
+            store,
+            month,
+            key.today,
+            &key.config,
+            &key.filter,
+        )?;
         self.months.insert(month, calendar);
         Ok(())
     }

@@ -432,7 +432,7 @@ impl Pane for ChurnPane {
         !matches!(self.open_editor(result), Request::Message(_))
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         if let Some(editor) = &self.editor {
             return Some(editor.account_id().to_string());
         }

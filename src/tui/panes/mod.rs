@@ -29,12 +29,12 @@ pub mod today;
 
 use crate::clock::Clock;
 use crate::domain::Config;
+use crate::read::book::BookIndex;
+use crate::read::today::TodayFacts;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::keymap::Keymap;
 use crate::tui::popups::Popup;
-use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 pub use crate::tui::write::Write;
 use chrono::NaiveDate;

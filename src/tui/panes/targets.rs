@@ -16,9 +16,9 @@ use crate::metrics::board::Standing;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
+use crate::read::book::BookIndex;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::four_a::OpportunityForm;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
@@ -374,9 +374,14 @@ impl Pane for TargetsPane {
             let today = cx.clock.today();
             let in_book = cx.book.is_complete();
             let list = if in_book {
-                cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
+                crate::read::positions::target_list_from_rows(
+                    cx.store,
+                    cx.book.rows(),
+                    today,
+                    cx.config,
+                )?
             } else {
-                cx.store.target_list(today, cx.config)?
+                crate::read::positions::target_list(cx.store, today, cx.config)?
             };
             self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
             self.list = Some(list);

@@ -2,7 +2,7 @@
 //! (`y` or Enter); any other key cancels it.
 
 use super::{Outcome, PopupCx, PopupKind};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;

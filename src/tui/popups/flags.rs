@@ -2,7 +2,7 @@
 
 use super::{Outcome, PopupCx, PopupKind};
 use crate::domain::Flags;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;

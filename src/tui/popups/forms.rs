@@ -4,7 +4,7 @@
 //! frame.
 
 use super::{Outcome, PopupCx, PopupKind};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
 use crate::tui::forms::{Drawn, Form};

@@ -4,7 +4,7 @@
 
 use super::{Outcome, PopupCx, PopupKind, typed};
 use crate::domain::Health;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;

@@ -2,7 +2,7 @@
 //! active with it, by section. Any key closes it.
 
 use super::{Outcome, PopupCx, PopupKind};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;

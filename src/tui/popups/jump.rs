@@ -2,7 +2,7 @@
 //! fuzzy match as you type, Enter opens the chosen account.
 
 use super::{Outcome, PopupCx, PopupKind, typed};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;

@@ -28,7 +28,7 @@ pub use owners::OwnersPopup;
 pub use snooze::SnoozePopup;
 
 use crate::domain::{Flags, Health};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
 use crate::tui::forms::{Drawn, FormOutcome, boxed};

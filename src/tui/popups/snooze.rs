@@ -2,7 +2,7 @@
 //! `YYYY-MM-DD`, `+7d` or `fri` (the day it means is echoed beside it).
 
 use super::{Outcome, PopupCx, PopupKind, typed};
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;

@@ -17,16 +17,16 @@
 //! only reads. Each section ([`section::Section`]) says its title, its
 //! numbers, its drawing and its drill-down in one place.
 
-mod data;
+use crate::read::metrics as data;
 mod draw;
 mod explain;
 mod panels;
 mod section;
 
 use crate::domain::config::BasisPoints;
+use crate::read::book::BookIndex;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::charts::buckets;
@@ -248,9 +248,8 @@ impl Pane for MetricsPane {
             // A database file is read on a connection of its own, page by
             // page: the whole grid and every contract, read once, need not
             // stay mapped.
-            let loaded = Store::open_aside(&path)
-                .map_err(anyhow::Error::from)
-                .and_then(|store| MetricsData::load(&store, &self.cuts));
+            let loaded =
+                Store::open_aside(&path).and_then(|store| MetricsData::load(&store, &self.cuts));
             self.install(loaded.map_err(|error| format!("{error:#}")));
             return !self.counting();
         }

@@ -14,7 +14,7 @@ use crate::metrics::renewal_rates::RenewalRates;
 use crate::metrics::retention::{
     ArrGrid, MemberChange, Retention, cohort_members, retention_at, trailing_series,
 };
-use crate::store::Store;
+use crate::store::{Store, StoreResult};
 use chrono::NaiveDate;
 
 /// The months the bridge, Pareto and renewal rates look at: the bridge runs
@@ -143,13 +143,13 @@ pub struct MetricsData {
 impl MetricsData {
     /// Reads the grid and the contracts, and computes every section for the
     /// default period: the latest twelve months of the book.
-    pub fn load(store: &Store, cuts_bp: &[i64]) -> anyhow::Result<Option<MetricsData>> {
+    pub fn load(store: &Store, cuts_bp: &[i64]) -> StoreResult<Option<MetricsData>> {
         let started = std::time::Instant::now();
         let grid = store.arr_grid(None)?;
         let Some(last) = grid.last_month() else {
             return Ok(None);
         };
-        let renewal_book = store.renewal_book()?;
+        let renewal_book = super::renewals::renewal_book(store)?;
         let series = trailing_series(&grid);
         let (nrr_points, grr_points) = chart_points(&series);
         let cake = whole_layer_cake(&grid);

@@ -1,207 +1,31 @@
-//! Gathers, for a scope (my book, or one account), the facts the health
-//! suggestions and Today's triage read, and builds Today's findings from
-//! them. Called on refresh (after an action), never while drawing. The rules
-//! themselves are pure and live in `metrics::health_signals` and
+//! Today, and the health suggestions: gathers, for a scope (my book, or one
+//! account), the facts the health suggestions and Today's triage read, and
+//! builds Today's findings from them. The Today pane (on refresh, after an
+//! action, never while drawing) and `cockpit today` read the same rows. The
+//! rules themselves are pure and live in `metrics::health_signals` and
 //! `metrics::triage`.
 
-use crate::domain::{Config, Health, NoteKind, count};
-use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
+use super::book::BookIndex;
+use crate::domain::calendar_rows::MomentRow;
+use crate::domain::{Config, Health, count};
+use crate::metrics::health_signals::{self, Suggestion};
 use crate::metrics::triage::{self, Finding, FindingKind};
-use crate::metrics::windows::MomentRow;
-use crate::store::Store;
-use crate::store::health::HealthChange;
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
-use crate::store::triage::{Scope, SnapshotTrend};
+use crate::store::triage::Scope;
 use crate::store::trials::OverdueTrial;
-use crate::store::views::{CsmFacts, LastHealthChange};
-use crate::tui::book::BookIndex;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use crate::store::views::CsmFacts;
+use crate::store::{Store, StoreResult};
+use chrono::{Days, NaiveDate};
 use std::collections::{HashMap, HashSet};
 
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
 
-/// Facts per account of the scope, and each account's health changes (oldest first).
-pub struct Gathered {
-    pub facts: Vec<SignalFacts>,
-    pub changes: HashMap<String, Vec<HealthChange>>,
-}
+mod scope;
 
-/// A flagged note as the suggestions read it: kind, time, text.
-type FlaggedNote = (NoteKind, DateTime<Utc>, String);
-
-/// What the store holds for the accounts of a scope, before the book says
-/// which of them to look at.
-#[derive(Default)]
-struct ScopeReads {
-    /// Health changes, oldest first: every account's, or (on the first
-    /// screen) only those of the accounts changed in the last [`DROP_DAYS`].
-    changes: HashMap<String, Vec<HealthChange>>,
-    /// The day of the last health change of the accounts `changes` leaves out.
-    confirmed: HashMap<String, NaiveDate>,
-    trends: HashMap<String, SnapshotTrend>,
-    flagged: HashMap<String, Vec<FlaggedNote>>,
-}
-
-impl ScopeReads {
-    fn read(store: &Store, scope: Scope<'_>, today: NaiveDate) -> anyhow::Result<ScopeReads> {
-        let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
-        reads.trends = trends_by_account(store.snapshot_trends(scope)?);
-        Ok(reads)
-    }
-
-    /// Everything but the snapshot trends.
-    fn changes_and_notes(
-        store: &Store,
-        scope: Scope<'_>,
-        today: NaiveDate,
-    ) -> anyhow::Result<ScopeReads> {
-        let changes = ScopeReads::changes(store, scope)?;
-        let flagged = ScopeReads::flagged(store, scope, today)?;
-        Ok(ScopeReads { changes, flagged, ..ScopeReads::default() })
-    }
-
-    /// For the first screen: from what was read with the CSM's rows, with
-    /// the full history of only the accounts whose health changed lately
-    /// from an earlier health (all a drop needs) and the flagged notes.
-    fn beside_rows(
-        store: &Store,
-        csm: &str,
-        today: NaiveDate,
-        trends: Vec<SnapshotTrend>,
-        last_health_change: Vec<(String, LastHealthChange)>,
-    ) -> anyhow::Result<ScopeReads> {
-        let lately = days_before(today, DROP_DAYS);
-        let mut reads = ScopeReads {
-            trends: trends_by_account(trends),
-            flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
-            ..ScopeReads::default()
-        };
-        for (id, change) in last_health_change {
-            let day = change.at.date_naive();
-            if day >= lately && !change.first {
-                let mut history = store.health_history(&id)?;
-                history.reverse();
-                reads.changes.insert(id, history);
-            } else {
-                reads.confirmed.insert(id, day);
-            }
-        }
-        Ok(reads)
-    }
-
-    fn flagged(
-        store: &Store,
-        scope: Scope<'_>,
-        today: NaiveDate,
-    ) -> anyhow::Result<HashMap<String, Vec<FlaggedNote>>> {
-        let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
-        for note in store.flagged_notes(scope, days_before(today, FLAGGED_NOTE_DAYS))? {
-            flagged
-                .entry(note.account_id.clone())
-                .or_default()
-                .push((note.kind, note.at, note.text));
-        }
-        Ok(flagged)
-    }
-
-    fn changes(
-        store: &Store,
-        scope: Scope<'_>,
-    ) -> anyhow::Result<HashMap<String, Vec<HealthChange>>> {
-        let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
-        match scope {
-            Scope::Csm(csm) => {
-                for change in store.health_changes_of_csm(csm)? {
-                    changes.entry(change.account_id.clone()).or_default().push(change);
-                }
-            }
-            Scope::Account(id) => {
-                let mut history = store.health_history(id)?;
-                history.reverse();
-                changes.insert(id.to_string(), history);
-            }
-        }
-        Ok(changes)
-    }
-}
-
-fn trends_by_account(trends: Vec<SnapshotTrend>) -> HashMap<String, SnapshotTrend> {
-    trends.into_iter().map(|t| (t.account_id.clone(), t)).collect()
-}
-
-/// The day `days` before `today` (today itself if out of the calendar).
-fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
-    today.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(today)
-}
-
-/// Reads the facts for every account of `scope` that is in the book.
-pub fn gather(
-    store: &Store,
-    book: &BookIndex,
-    scope: Scope<'_>,
-    today: NaiveDate,
-) -> anyhow::Result<Gathered> {
-    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, scope))
-}
-
-/// Joins what the store holds for `scope` to the book's rows.
-fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
-    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
-    let rows: Vec<u32> = match scope {
-        Scope::Csm(csm) => book
-            .rows()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.csm == csm)
-            .filter_map(|(i, _)| u32::try_from(i).ok())
-            .collect(),
-        Scope::Account(id) => book.index_of(id).into_iter().collect(),
-    };
-    let facts = rows
-        .into_iter()
-        .filter_map(|index| {
-            let row = book.row(index)?;
-            let confirmed = changes
-                .get(&row.id)
-                .and_then(|c| c.last())
-                .map(|c| c.at.date_naive())
-                .or_else(|| confirmed.get(&row.id).copied())
-                .or(row.health_since);
-            Some(SignalFacts {
-                account_id: row.id.clone(),
-                tier: book.tier(index),
-                health: row.health,
-                health_confirmed: confirmed,
-                last_touch: row.last_touch,
-                next_renewal: row.next_renewal,
-                trend: trends.get(&row.id).map(|t| {
-                    (t.from_month, t.to_month, t.from_arr, t.to_arr, t.from_units, t.to_units)
-                }),
-                flagged_notes: flagged.remove(&row.id).unwrap_or_default(),
-            })
-        })
-        .collect();
-    Gathered { facts, changes }
-}
-
-/// The suggestion for one account, leaving out dismissed signals.
-pub fn suggestion_for(
-    store: &Store,
-    book: &BookIndex,
-    id: &str,
-    today: NaiveDate,
-    config: &Config,
-) -> anyhow::Result<Option<Suggestion>> {
-    let gathered = gather(store, book, Scope::Account(id), today)?;
-    let dismissed = store.dismissed_signals("health")?;
-    Ok(gathered.facts.first().and_then(|facts| {
-        health_signals::suggestion(facts, today, config, |key| {
-            dismissed.contains(&(id.to_string(), key.to_string()))
-        })
-    }))
-}
+pub use scope::{Gathered, gather, suggestion_for};
+use scope::{ScopeReads, days_before, facts_of};
 
 /// A Today row with what acting on it needs.
 #[derive(Debug, Clone)]
@@ -233,7 +57,7 @@ impl std::fmt::Debug for TodayFacts {
 }
 
 impl TodayFacts {
-    pub fn read(store: &Store, user: &str, today: NaiveDate) -> anyhow::Result<TodayFacts> {
+    pub fn read(store: &Store, user: &str, today: NaiveDate) -> StoreResult<TodayFacts> {
         let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
         let lost = store.lost_renewals_of_csm(user, lost_since, today)?;
@@ -249,7 +73,7 @@ impl TodayFacts {
         user: &str,
         today: NaiveDate,
         read: CsmFacts,
-    ) -> anyhow::Result<TodayFacts> {
+    ) -> StoreResult<TodayFacts> {
         let CsmFacts { trends, last_health_change, last_contract_end } = read;
         let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
         // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
@@ -268,7 +92,7 @@ impl TodayFacts {
         today: NaiveDate,
         reads: ScopeReads,
         lost: HashMap<String, LostRenewal>,
-    ) -> anyhow::Result<TodayFacts> {
+    ) -> StoreResult<TodayFacts> {
         Ok(TodayFacts {
             user: user.to_string(),
             today,
@@ -295,8 +119,31 @@ pub fn today_rows(
     user: &str,
     today: NaiveDate,
     config: &Config,
-) -> anyhow::Result<Vec<TodayRow>> {
+) -> StoreResult<Vec<TodayRow>> {
     Ok(today_rows_from(TodayFacts::read(store, user, today)?, book, config))
+}
+
+/// Today over the whole book, as `cockpit today` prints it: the rows the
+/// Today pane shows for `user`, and how many accounts the book and the user
+/// hold (what an empty Today says depends on them).
+#[derive(Debug, Clone)]
+pub struct TodayList {
+    pub rows: Vec<TodayRow>,
+    pub book_accounts: usize,
+    pub user_accounts: usize,
+}
+
+/// Reads the whole book and builds Today for `user` on `today`.
+pub fn today_list(
+    store: &Store,
+    user: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<TodayList> {
+    let book = BookIndex::new(store.book_rows(today)?, config, today, user);
+    let rows = today_rows(store, &book, user, today, config)?;
+    let user_accounts = book.rows().iter().filter(|r| r.csm == user).count();
+    Ok(TodayList { rows, book_accounts: book.len(), user_accounts })
 }
 
 /// Today's ranked rows from facts already read.
@@ -577,56 +424,4 @@ fn four_a_findings(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::clock::Clock;
-
-    #[test]
-    fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("demo.db");
-        let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
-        let store =
-            crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
-        // An account lost six weeks ago, with no chain yet.
-        let user = crate::demo::DEMO_CSM;
-        crate::testkit::account(&store, "LOST1", user, Some("red"), 0);
-        let (start, end) = ("2025-01-15", "2026-01-14");
-        crate::testkit::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
-        let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
-        store.set_stage("LOST1", crate::domain::Stage::Adoption, "used", user, at).expect("stage");
-        // A drop by someone else this week, on an account confirmed before.
-        let days_ago =
-            |days: u64| today.checked_sub_days(Days::new(days)).expect("day").and_hms_opt(9, 0, 0);
-        let (long_ago, lately) = (days_ago(60).expect("t").and_utc(), days_ago(3).expect("t"));
-        let mine = store.book_rows_of_csm(user, today).expect("rows");
-        let quiet = |id: &str| {
-            let history = store.health_history(id).expect("history");
-            history.first().is_none_or(|last| last.at < long_ago)
-        };
-        let dropped =
-            mine.iter().find(|r| r.arr.cents() > 0 && quiet(&r.id)).expect("an account").id.clone();
-        store.set_health(&dropped, Health::Green, "fine", user, long_ago).expect("set");
-        store.set_health(&dropped, Health::Red, "outage", "kim", lately.and_utc()).expect("set");
-        let config = Config::default();
-        let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
-        let one = today_rows(&store, &book, user, today, &config).expect("rows");
-        let read = store.csm_rows(user, today).expect("rows").facts;
-        let facts = TodayFacts::beside_rows(&store, user, today, read).expect("facts");
-        assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
-        let two = today_rows_from(facts, &book, &config);
-        assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
-        let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
-        for kind in [
-            "renewal",
-            "renewal lost",
-            "no touch",
-            "moment overdue",
-            "plan behind",
-            "health dropped",
-        ] {
-            assert!(kinds.contains(kind), "{kind} in {kinds:?}");
-        }
-        assert_eq!(format!("{one:?}"), format!("{two:?}"));
-    }
-}
+mod tests;

@@ -6,8 +6,11 @@
 //! stored), as 32-bit cents when every month fits and 64-bit otherwise. On
 //! a 100,000-account, 60-month book that is a quarter of a dense `i64` grid.
 //! Readers see whole rows ([`ArrGrid::expand_row`]) or single cells.
+//!
+//! The grid is the shape of the snapshots, not a computation on them: the
+//! store fills it and the metrics read it, so it lives with the domain words.
 
-use crate::domain::{Money, Month};
+use super::{Money, Month};
 use std::collections::HashMap;
 
 /// Where one account's months are kept: `len` months from offset `start`,
@@ -52,8 +55,8 @@ impl Ids {
 /// seen.
 #[derive(Debug, Clone)]
 pub struct ArrGrid {
-    pub(super) first: Month,
-    pub(super) months: usize,
+    pub(crate) first: Month,
+    pub(crate) months: usize,
     account_ids: Ids,
     /// Whether the accounts are in id order (each came after the one
     /// before), so that an account's index orders as its id does.
@@ -207,7 +210,7 @@ impl ArrGrid {
         };
     }
 
-    pub(super) fn offset(&self, month: Month) -> Option<usize> {
+    pub(crate) fn offset(&self, month: Month) -> Option<usize> {
         usize::try_from(month.0 - self.first.0).ok().filter(|offset| *offset < self.months)
     }
 
