@@ -174,6 +174,7 @@ mod copy_and_mouse {
     use cockpit::store::Store;
     use cockpit::tui::app::App;
     use cockpit::tui::theme::Theme;
+    use cockpit_core::testkit::Book;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::path::Path;
 
@@ -190,12 +191,18 @@ mod copy_and_mouse {
     /// Acme (overdue for a touch, renewing soon) and Globex for ana; an
     /// opportunity gap on Acme so the Targets list has rows.
     fn book(dir: &Path) -> std::path::PathBuf {
-        common::db::three_accounts(
-            dir,
-            "UPDATE accounts SET last_touch = '2024-01-01', potential_units = 100 WHERE id = 'A1';
-             INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing)
-               VALUES ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 12000000, 10, 'annual');",
-        )
+        let book = Book::new()
+            .accounts(
+                "id, name,      csm, stage,    potential_units, health, health_since, arr,    units, last_touch
+                 A1, Acme Corp, ana, adoption, 100,             green,  2025-05-01,   120000, 10,    2024-01-01
+                 A2, Globex,    ana, adoption, ,                green,  2025-05-01,   60000,  10,    2025-05-20
+                 A3, Initech,   bo,  adoption, ,                ,       ,             25000,  5,     ",
+            )
+            .contracts(
+                "contract_id, account_id, product, start_date, end_date,   arr,    units, billing
+                 C1,          A1,         Core,    2024-07-01, 2025-06-30, 120000, 10,    annual",
+            );
+        common::db::create(dir, &book)
     }
 
     #[test]
@@ -256,6 +263,7 @@ mod copy_and_mouse {
 /// of the terminal (mouse capture, the clipboard) is in the bytes, not on
 /// the screen.
 mod raw_terminal {
+    use cockpit_core::testkit::Book;
     use expectrl::session::OsSession;
     use std::io::{Read, Write};
     use std::path::Path;
@@ -341,7 +349,7 @@ mod raw_terminal {
 
     fn setup(settings: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
         let dir = tempfile::tempdir().expect("dir");
-        let db = super::common::db::three_accounts(dir.path(), "");
+        let db = super::common::db::three_accounts(dir.path(), Book::new());
         let config = dir.path().join("config.toml");
         std::fs::write(&config, settings).expect("config");
         (dir, db, config)

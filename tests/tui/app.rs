@@ -10,6 +10,7 @@ use cockpit::domain::{Config, Health};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::Book;
 use common::frame::text as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
@@ -22,40 +23,51 @@ fn today() -> NaiveDate {
 /// a health history, a moment and value flags.
 pub fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, potential_units, health, health_since, flags, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', 'bo', 'absorption', 100, 'green', '2025-01-10T09:00:00Z', 1, 12000000, 60, '2025-05-20'),
-          ('A2', 'Globex', 'ana', '', 'adoption', 50, 'orange', '2025-05-25T09:00:00Z', 0, 6000000, 10, '2025-02-01'),
-          ('A3', 'Initech', 'bo', 'ana', 'addiction', NULL, NULL, NULL, 0, 2500000, 5, NULL),
-          ('A4', 'Umbrella Health', 'ana', 'cy', 'adaptation', 40, 'yellow', '2024-12-01T09:00:00Z', 6, 1500000, 30, '2025-05-30'),
-          ('A5', 'Hooli', 'cy', '', 'adoption', 20, 'red', '2025-04-01T09:00:00Z', 0, 800000, 4, '2025-04-15'),
-          ('A6', 'Wonka Industries', 'ana', '', 'absorption', 10, 'green', '2025-03-01T09:00:00Z', 0, 200000, 8, '2025-05-01');
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('C1', 'A1', 'Core', '2023-07-01', '2024-06-30', 10000000, 50, 'annual'),
-          ('C2', 'A1', 'Core', '2024-07-01', '2025-06-30', 10000000, 50, 'annual'),
-          ('C3', 'A1', 'Insights', '2024-09-01', '2027-08-31', 2000000, 10, 'annual'),
-          ('C4', 'A2', 'Core', '2024-08-15', '2025-08-14', 6000000, 10, 'prepaid'),
-          ('C5', 'A3', 'Core', '2025-01-01', '2025-12-31', 2500000, 5, 'annual'),
-          ('C6', 'A4', 'Core', '2024-10-01', '2025-09-30', 1500000, 30, 'annual'),
-          ('C7', 'A6', 'Core', '2025-03-01', '2026-02-28', 200000, 8, 'annual');
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-          ('A1', 'Core', 24300, 10000000, 50), ('A1', 'Core', 24303, 10000000, 50),
-          ('A1', 'Insights', 24300, 2000000, 10), ('A1', 'Insights', 24303, 2000000, 10),
-          ('A2', 'Core', 24300, 8000000, 14), ('A2', 'Core', 24303, 6000000, 10);
-         INSERT INTO health_changes (account_id, at, who, health, reason) VALUES
-          ('A1', '2025-01-10T09:00:00Z', 'ana', 'green', 'QBR went well'),
-          ('A2', '2025-03-01T09:00:00Z', 'ana', 'green', 'steady usage'),
-          ('A2', '2025-05-25T09:00:00Z', 'bo', 'orange', 'budget freeze announced');
-         INSERT INTO notes (account_id, at, kind, text, who) VALUES
-          ('A1', '2025-05-20T10:00:00Z', 'call', 'Renewal call: happy, wants Insights seats', 'ana'),
-          ('A4', '2025-05-28T10:00:00Z', 'sponsor_change', 'Sponsor moved to another role', 'ana');
-         INSERT INTO moments (account_id, kind, title, due_on) VALUES
-          ('A6', 'qbr', 'Quarterly business review', '2025-05-15');",
-    )
-    .expect("fixture");
-    path
+    let book = Book::new()
+        .accounts(
+            "id, name,             csm, am,  stage,      potential_units, health, health_since,         flags, arr,    units, last_touch
+             A1, Acme Corp,        ana, bo,  absorption, 100,             green,  2025-01-10T09:00:00Z, 1,     120000, 60,    2025-05-20
+             A2, Globex,           ana, ,    adoption,   50,              orange, 2025-05-25T09:00:00Z, 0,     60000,  10,    2025-02-01
+             A3, Initech,          bo,  ana, addiction,  ,                ,       ,                     0,     25000,  5,     
+             A4, Umbrella Health,  ana, cy,  adaptation, 40,              yellow, 2024-12-01T09:00:00Z, 6,     15000,  30,    2025-05-30
+             A5, Hooli,            cy,  ,    adoption,   20,              red,    2025-04-01T09:00:00Z, 0,     8000,   4,     2025-04-15
+             A6, Wonka Industries, ana, ,    absorption, 10,              green,  2025-03-01T09:00:00Z, 0,     2000,   8,     2025-05-01",
+        )
+        .contracts(
+            "contract_id, account_id, product,  start_date, end_date,   arr,    units, billing
+             C1,          A1,         Core,     2023-07-01, 2024-06-30, 100000, 50,    annual
+             C2,          A1,         Core,     2024-07-01, 2025-06-30, 100000, 50,    annual
+             C3,          A1,         Insights, 2024-09-01, 2027-08-31, 20000,  10,    annual
+             C4,          A2,         Core,     2024-08-15, 2025-08-14, 60000,  10,    prepaid
+             C5,          A3,         Core,     2025-01-01, 2025-12-31, 25000,  5,     annual
+             C6,          A4,         Core,     2024-10-01, 2025-09-30, 15000,  30,    annual
+             C7,          A6,         Core,     2025-03-01, 2026-02-28, 2000,   8,     annual",
+        )
+        .snapshots(
+            "account_id, product,  month,   arr,    units
+             A1,         Core,     2025-01, 100000, 50
+             A1,         Core,     2025-04, 100000, 50
+             A1,         Insights, 2025-01, 20000,  10
+             A1,         Insights, 2025-04, 20000,  10
+             A2,         Core,     2025-01, 80000,  14
+             A2,         Core,     2025-04, 60000,  10",
+        )
+        .health_changes(
+            "account_id, at,                   who, health, reason
+             A1,         2025-01-10T09:00:00Z, ana, green,  QBR went well
+             A2,         2025-03-01T09:00:00Z, ana, green,  steady usage
+             A2,         2025-05-25T09:00:00Z, bo,  orange, budget freeze announced",
+        )
+        .notes(
+            "account_id, at,                   kind,           text,                                          who
+             A1,         2025-05-20T10:00:00Z, call,           \"Renewal call: happy, wants Insights seats\", ana
+             A4,         2025-05-28T10:00:00Z, sponsor_change, Sponsor moved to another role,                 ana",
+        )
+        .moments(
+            "account_id, kind, title,                     due_on
+             A6,         qbr,  Quarterly business review, 2025-05-15",
+        );
+    book.create(&path)
 }
 
 fn app(path: &Path, user: &str) -> App {

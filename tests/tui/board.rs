@@ -8,10 +8,13 @@ use crate::common;
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::opportunity::OpportunityStage;
+use cockpit::domain::success_plan::{PlanValue, SuccessPlanFields};
+use cockpit::domain::trial::{Takeaway, TrialFields};
 use cockpit::domain::{Config, Money, Stage};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::{Book, d as day};
 use common::frame::resized as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
@@ -24,35 +27,66 @@ fn today() -> NaiveDate {
 /// stuck account, a trial past its end and a success plan behind.
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units, health, health_since, flags, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', 'bo', 'absorption', '2025-03-01', 100, 'green', '2025-01-10T09:00:00Z', 0, 12000000, 60, '2025-05-20'),
-          ('A2', 'Globex', 'ana', 'bo', 'adoption', '2024-06-01', 50, 'yellow', '2025-05-25T09:00:00Z', 0, 6000000, 10, '2025-05-20'),
-          ('A3', 'Initech', 'ana', 'cy', 'addiction', '2025-05-01', 20, NULL, NULL, 0, 2500000, 5, '2025-05-20'),
-          ('A4', 'Umbrella Health', 'ana', 'cy', 'adaptation', '2025-01-15', 40, 'green', '2024-12-01T09:00:00Z', 0, 1500000, 30, '2025-05-30'),
-          ('A5', 'Hooli', 'ana', 'bo', 'adoption', '2025-04-01', 20, 'red', '2025-04-01T09:00:00Z', 0, 800000, 4, '2025-05-15'),
-          ('A6', 'Wonka Industries', 'ana', '', 'absorption', '2025-02-01', 10, 'orange', '2025-03-01T09:00:00Z', 0, 200000, 8, '2025-05-01'),
-          ('A7', 'Stark Logistics', 'ana', 'bo', 'adoption', '2025-05-20', 300, 'green', '2025-05-01T09:00:00Z', 0, 900000, 30, '2025-05-28');
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 12000000, 60, 'annual'),
-          ('C2', 'A2', 'Core', '2024-08-15', '2025-08-14', 6000000, 10, 'prepaid'),
-          ('C3', 'A3', 'Core', '2025-01-01', '2025-12-31', 2500000, 5, 'annual'),
-          ('C4', 'A4', 'Core', '2024-10-01', '2025-09-30', 1500000, 30, 'annual'),
-          ('C5', 'A6', 'Core', '2025-03-01', '2026-02-28', 200000, 8, 'annual'),
-          ('C6', 'A7', 'Core', '2025-05-01', '2026-04-30', 900000, 30, 'annual');
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-          ('A1', 'Core', 24304, 12000000, 60), ('A2', 'Core', 24304, 6000000, 10),
-          ('A3', 'Core', 24304, 2500000, 5), ('A4', 'Core', 24304, 1000000, 20),
-          ('A4', 'Insights', 24304, 500000, 10), ('A6', 'Core', 24304, 200000, 8),
-          ('A7', 'Core', 24304, 900000, 30);
-         INSERT INTO trials (account_id, product, start_date, end_date, success_criteria) VALUES
-          ('A3', 'Core', '2025-04-01', '2025-05-20', 'ten teams onboarded');
-         INSERT INTO success_plans (account_id, measure, unit, baseline, target, current, start_date, target_date, updated_at) VALUES
-          ('A4', 'hours saved per week', 'hours', 1000, 3000, 1100, '2025-01-01', '2025-07-01', '2025-05-01T09:00:00Z');",
-    )
-    .expect("fixture");
+    let book = Book::new()
+        .accounts(
+            "id, name,             csm, am, stage,      stage_since, potential_units, health, health_since,         flags, arr,    units, last_touch
+             A1, Acme Corp,        ana, bo, absorption, 2025-03-01,  100,             green,  2025-01-10T09:00:00Z, 0,     120000, 60,    2025-05-20
+             A2, Globex,           ana, bo, adoption,   2024-06-01,  50,              yellow, 2025-05-25T09:00:00Z, 0,     60000,  10,    2025-05-20
+             A3, Initech,          ana, cy, addiction,  2025-05-01,  20,              ,       ,                     0,     25000,  5,     2025-05-20
+             A4, Umbrella Health,  ana, cy, adaptation, 2025-01-15,  40,              green,  2024-12-01T09:00:00Z, 0,     15000,  30,    2025-05-30
+             A5, Hooli,            ana, bo, adoption,   2025-04-01,  20,              red,    2025-04-01T09:00:00Z, 0,     8000,   4,     2025-05-15
+             A6, Wonka Industries, ana, ,   absorption, 2025-02-01,  10,              orange, 2025-03-01T09:00:00Z, 0,     2000,   8,     2025-05-01
+             A7, Stark Logistics,  ana, bo, adoption,   2025-05-20,  300,             green,  2025-05-01T09:00:00Z, 0,     9000,   30,    2025-05-28",
+        )
+        .contracts(
+            "contract_id, account_id, product, start_date, end_date,   arr,    units, billing
+             C1,          A1,         Core,    2024-07-01, 2025-06-30, 120000, 60,    annual
+             C2,          A2,         Core,    2024-08-15, 2025-08-14, 60000,  10,    prepaid
+             C3,          A3,         Core,    2025-01-01, 2025-12-31, 25000,  5,     annual
+             C4,          A4,         Core,    2024-10-01, 2025-09-30, 15000,  30,    annual
+             C5,          A6,         Core,    2025-03-01, 2026-02-28, 2000,   8,     annual
+             C6,          A7,         Core,    2025-05-01, 2026-04-30, 9000,   30,    annual",
+        )
+        .snapshots(
+            "account_id, product,  month,   arr,    units
+             A1,         Core,     2025-05, 120000, 60
+             A2,         Core,     2025-05, 60000,  10
+             A3,         Core,     2025-05, 25000,  5
+             A4,         Core,     2025-05, 10000,  20
+             A4,         Insights, 2025-05, 5000,   10
+             A6,         Core,     2025-05, 2000,   8
+             A7,         Core,     2025-05, 9000,   30",
+        );
+    let path = book.create(&path);
+    let store = Store::open(&path).expect("store");
+    store
+        .add_trial(
+            "A3",
+            &TrialFields {
+                product: "Core".into(),
+                start_date: day(2025, 4, 1),
+                end_date: day(2025, 5, 20),
+                success_criteria: "ten teams onboarded".into(),
+                takeaway: Takeaway::NotYet,
+                note: String::new(),
+            },
+        )
+        .expect("trial");
+    store
+        .add_success_plan(
+            "A4",
+            &SuccessPlanFields {
+                measure: "hours saved per week".into(),
+                unit: "hours".into(),
+                baseline: PlanValue(1000),
+                target: PlanValue(3000),
+                current: PlanValue(1100),
+                start_date: day(2025, 1, 1),
+                target_date: day(2025, 7, 1),
+            },
+            "2025-05-01T09:00:00Z".parse().expect("time"),
+        )
+        .expect("success plan");
     path
 }
 

@@ -9,12 +9,13 @@ use crate::common;
 
 use cockpit::domain::Health;
 use cockpit::store::Store;
+use cockpit_core::testkit::Book;
 use common::pty::{Screen, cockpit};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture(dir: &Path) -> PathBuf {
-    common::db::three_accounts(dir, "")
+    common::db::three_accounts(dir, Book::new())
 }
 
 #[test]

@@ -8,6 +8,7 @@
 use crate::common;
 
 use cockpit::store::Store;
+use cockpit_core::testkit::Book;
 use common::pty::Screen;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,8 +16,11 @@ use std::time::{Duration, Instant};
 fn fixture(dir: &Path) -> PathBuf {
     common::db::three_accounts(
         dir,
-        "INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-          ('A2', 'Core', 24303, 8000000, 14), ('A2', 'Core', 24304, 6000000, 10);",
+        Book::new().snapshots(
+            "account_id, month,   product, arr,   units
+             A2,         2025-04, Core,    80000, 14
+             A2,         2025-05, Core,    60000, 10",
+        ),
     )
 }
 

@@ -12,6 +12,7 @@ use cockpit::domain::appearance::{ColorSpec, Colors, ThemeName};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::{ColorDepth, Theme};
+use cockpit_core::testkit::Book;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -26,17 +27,21 @@ fn today() -> NaiveDate {
 
 /// Five accounts of CSM ana in every health, two of them renewing soon.
 fn book(dir: &Path) -> PathBuf {
-    common::db::three_accounts(
-        dir,
-        "UPDATE accounts SET health = 'red', health_since = '2025-05-25' WHERE id = 'A2';
-         UPDATE accounts SET csm = 'ana', health = 'yellow', health_since = '2025-04-01' WHERE id = 'A3';
-         INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A4', 'Umbrella Health', 'ana', '', 'adoption', 'orange', '2025-05-30', 1500000, 3, '2025-01-20'),
-          ('A5', 'Hooli', 'ana', '', 'adoption', NULL, NULL, 800000, 2, '2025-05-20');
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('C1', 'A1', 'Core', '2024-07-01', '2025-06-30', 12000000, 10, 'annual'),
-          ('C2', 'A2', 'Core', '2024-08-15', '2025-08-14', 6000000, 10, 'annual');",
-    )
+    let book = Book::new()
+        .accounts(
+            "id, name,            csm, stage,    health, health_since, arr,    units, last_touch
+             A1, Acme Corp,       ana, adoption, green,  2025-05-01,   120000, 10,    2025-05-20
+             A2, Globex,          ana, adoption, red,    2025-05-25,   60000,  10,    2025-05-20
+             A3, Initech,         ana, adoption, yellow, 2025-04-01,   25000,  5,
+             A4, Umbrella Health, ana, adoption, orange, 2025-05-30,   15000,  3,     2025-01-20
+             A5, Hooli,           ana, adoption, ,       ,             8000,   2,     2025-05-20",
+        )
+        .contracts(
+            "contract_id, account_id, product, start_date, end_date,   arr,    units, billing
+             C1,          A1,         Core,    2024-07-01, 2025-06-30, 120000, 10,    annual
+             C2,          A2,         Core,    2024-08-15, 2025-08-14, 60000,  10,    annual",
+        );
+    common::db::create(dir, &book)
 }
 
 fn app(path: &Path, theme: Theme) -> App {

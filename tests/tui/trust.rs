@@ -12,6 +12,7 @@ use cockpit::domain::{Config, Health};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::Book;
 use common::frame::text as screen;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
@@ -48,7 +49,7 @@ fn status(app: &App) -> String {
 
 /// The book on the Book pane with Acme Corp (the largest) selected.
 fn on_the_book(dir: &Path) -> App {
-    let path = common::db::three_accounts(dir, "");
+    let path = common::db::three_accounts(dir, Book::new());
     let mut app = app(&path);
     key(&mut app, KeyCode::Char('2'));
     assert_eq!(app.active_title(), "Book");
@@ -122,10 +123,15 @@ fn a_growth_form_takes_a_line_and_a_choice_takes_none() {
     let dir = tempfile::tempdir().expect("dir");
     let path = common::db::three_accounts(
         dir.path(),
-        "INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing)
-         VALUES ('C1', 'A1', 'Core', '2025-01-01', '2025-12-31', 12000000, 10, 'annual');
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units)
-         VALUES ('A1', 'Core', 24300, 12000000, 10);",
+        Book::new()
+            .contracts(
+                "contract_id, account_id, product, start_date, end_date,   arr,    units, billing
+                 C1,          A1,         Core,    2025-01-01, 2025-12-31, 120000, 10,    annual",
+            )
+            .snapshots(
+                "account_id, month,   product, arr,    units
+                 A1,         2025-01, Core,    120000, 10",
+            ),
     );
     let mut app = app(&path);
     app.open_account("A1");
@@ -144,7 +150,7 @@ fn a_growth_form_takes_a_line_and_a_choice_takes_none() {
 #[test]
 fn the_churn_chain_editor_takes_a_line_into_its_picker() {
     let dir = tempfile::tempdir().expect("dir");
-    let path = common::db::three_accounts(dir.path(), "");
+    let path = common::db::three_accounts(dir.path(), Book::new());
     let mut app = app(&path);
     app.open_account("A1");
     key(&mut app, KeyCode::Char('c'));
@@ -163,7 +169,7 @@ fn the_churn_chain_editor_takes_a_line_into_its_picker() {
 #[test]
 fn a_paste_with_no_field_open_changes_nothing() {
     let dir = tempfile::tempdir().expect("dir");
-    let path = common::db::three_accounts(dir.path(), "");
+    let path = common::db::three_accounts(dir.path(), Book::new());
     let mut app = app(&path);
     let title = app.active_title();
     let before = common::db::dump(&path);
@@ -260,7 +266,7 @@ fn take_in_reload(app: &mut App) {
 #[test]
 fn another_cockpits_health_change_shows_whole_after_one_check() {
     let dir = tempfile::tempdir().expect("dir");
-    let path = common::db::three_accounts(dir.path(), "");
+    let path = common::db::three_accounts(dir.path(), Book::new());
     let mut a = app(&path);
     take_in_reload(&mut a);
     a.open_account("A1");
@@ -321,7 +327,7 @@ mod pty {
     #[test]
     fn a_bracketed_paste_of_a_note_is_saved_whole_and_runs_no_keys() {
         let dir = tempfile::tempdir().expect("dir");
-        let db = common::db::three_accounts(dir.path(), "");
+        let db = common::db::three_accounts(dir.path(), Book::new());
         let mut screen = Screen::open(&db);
         screen.wait_for("Today");
         screen.send("2");
@@ -345,7 +351,7 @@ mod pty {
     #[test]
     fn a_megabyte_pasted_into_the_real_terminal_is_one_edit() {
         let dir = tempfile::tempdir().expect("dir");
-        let db = common::db::three_accounts(dir.path(), "");
+        let db = common::db::three_accounts(dir.path(), Book::new());
         let mut screen = Screen::open(&db);
         screen.wait_for("Today");
         screen.send("2");
@@ -385,7 +391,7 @@ mod pty {
     #[test]
     fn two_cockpits_see_each_others_health_and_an_import() {
         let dir = tempfile::tempdir().expect("dir");
-        let db = common::db::three_accounts(dir.path(), "");
+        let db = common::db::three_accounts(dir.path(), Book::new());
         let mut a = Screen::open(&db);
         a.wait_for("Today");
         a.send("2");
