@@ -28,7 +28,7 @@ pub fn fixture(dir: &Path) -> PathBuf {
             "id, name,             csm, am,  stage,      potential_units, health, health_since,         flags, arr,    units, last_touch
              A1, Acme Corp,        ana, bo,  absorption, 100,             green,  2025-01-10T09:00:00Z, 1,     120000, 60,    2025-05-20
              A2, Globex,           ana, ,    adoption,   50,              orange, 2025-05-25T09:00:00Z, 0,     60000,  10,    2025-02-01
-             A3, Initech,          bo,  ana, addiction,  ,                ,       ,                     0,     25000,  5,     
+             A3, Initech,          bo,  ana, addiction,  ,                ,       ,                     0,     25000,  5,
              A4, Umbrella Health,  ana, cy,  adaptation, 40,              yellow, 2024-12-01T09:00:00Z, 6,     15000,  30,    2025-05-30
              A5, Hooli,            cy,  ,    adoption,   20,              red,    2025-04-01T09:00:00Z, 0,     8000,   4,     2025-04-15
              A6, Wonka Industries, ana, ,    absorption, 10,              green,  2025-03-01T09:00:00Z, 0,     2000,   8,     2025-05-01",

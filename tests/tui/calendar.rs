@@ -13,6 +13,7 @@ use cockpit::store::Store;
 use cockpit::tui::action::Action;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::Book;
 use common::frame::resized as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
@@ -30,39 +31,43 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 /// days before its end in November 2024, did not: a surprise.
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, health, health_since, arr_cents, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', 'green', '2023-01-01T09:00:00Z', 12000000, '2025-05-20'),
-          ('A2', 'Globex', 'ana', 'orange', '2023-01-01T09:00:00Z', 7000000, '2025-02-01'),
-          ('A3', 'Initech', 'bo', NULL, NULL, 2500000, NULL),
-          ('A4', 'Umbrella Health', 'ana', 'yellow', '2023-01-01T09:00:00Z', 1500000, '2025-05-30'),
-          ('A5', 'Hooli', 'cy', 'red', '2023-01-01T09:00:00Z', 800000, '2025-04-15'),
-          ('A6', 'Wonka Industries', 'ana', 'green', '2023-01-01T09:00:00Z', 200000, '2025-05-01'),
-          ('A7', 'Lost Co', 'bo', 'red', '2024-10-15T09:00:00Z', 0, '2024-10-01');
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('C1', 'A1', 'Core', '2023-07-01', '2024-06-30', 10000000, 50, 'annual'),
-          ('C2', 'A1', 'Core', '2024-07-01', '2025-06-30', 10000000, 50, 'annual'),
-          ('C3', 'A1', 'Insights', '2024-06-10', '2027-06-09', 2000000, 10, 'annual'),
-          ('C4', 'A2', 'Core', '2024-08-15', '2025-08-14', 6000000, 10, 'prepaid'),
-          ('C8', 'A2', 'Add-on', '2023-06-20', '2026-06-19', 1000000, 5, 'prepaid'),
-          ('C5', 'A3', 'Core', '2025-01-01', '2025-12-31', 2500000, 5, 'annual'),
-          ('P4', 'A4', 'Core', '2023-06-25', '2024-06-24', 1500000, 30, 'annual'),
-          ('C6', 'A4', 'Core', '2024-06-25', '2025-06-24', 1500000, 30, 'annual'),
-          ('P1', 'A5', 'Core', '2023-06-16', '2024-06-15', 800000, 4, 'annual'),
-          ('C9', 'A5', 'Core', '2024-06-16', '2025-06-15', 800000, 4, 'annual'),
-          ('C7', 'A6', 'Core', '2025-03-01', '2026-02-28', 200000, 8, 'annual'),
-          ('P3', 'A7', 'Core', '2023-12-01', '2024-11-30', 3000000, 20, 'annual');
-         INSERT INTO health_changes (account_id, at, who, health, reason) VALUES
-          ('A7', '2023-12-01T09:00:00Z', 'bo', 'green', 'happy at kick-off'),
-          ('A7', '2024-10-15T09:00:00Z', 'bo', 'red', 'sponsor left');
-         INSERT INTO moments (account_id, kind, title, due_on, source) VALUES
-          ('A6', 'qbr', 'Quarterly business review', '2025-05-15', 'manual'),
-          ('A2', 'executive_review', 'Executive review', '2025-06-12', 'manual');",
-    )
-    .expect("fixture");
-    path
+    let book = Book::new()
+        .accounts(
+            "id, name,             csm, health, health_since,         arr,    last_touch
+             A1, Acme Corp,        ana, green,  2023-01-01T09:00:00Z, 120000, 2025-05-20
+             A2, Globex,           ana, orange, 2023-01-01T09:00:00Z, 70000,  2025-02-01
+             A3, Initech,          bo,  ,       ,                     25000,
+             A4, Umbrella Health,  ana, yellow, 2023-01-01T09:00:00Z, 15000,  2025-05-30
+             A5, Hooli,            cy,  red,    2023-01-01T09:00:00Z, 8000,   2025-04-15
+             A6, Wonka Industries, ana, green,  2023-01-01T09:00:00Z, 2000,   2025-05-01
+             A7, Lost Co,          bo,  red,    2024-10-15T09:00:00Z, 0,      2024-10-01",
+        )
+        .contracts(
+            "contract_id, account_id, product,  start_date, end_date,   arr,    units, billing
+             C1,          A1,         Core,     2023-07-01, 2024-06-30, 100000, 50,    annual
+             C2,          A1,         Core,     2024-07-01, 2025-06-30, 100000, 50,    annual
+             C3,          A1,         Insights, 2024-06-10, 2027-06-09, 20000,  10,    annual
+             C4,          A2,         Core,     2024-08-15, 2025-08-14, 60000,  10,    prepaid
+             C8,          A2,         Add-on,   2023-06-20, 2026-06-19, 10000,  5,     prepaid
+             C5,          A3,         Core,     2025-01-01, 2025-12-31, 25000,  5,     annual
+             P4,          A4,         Core,     2023-06-25, 2024-06-24, 15000,  30,    annual
+             C6,          A4,         Core,     2024-06-25, 2025-06-24, 15000,  30,    annual
+             P1,          A5,         Core,     2023-06-16, 2024-06-15, 8000,   4,     annual
+             C9,          A5,         Core,     2024-06-16, 2025-06-15, 8000,   4,     annual
+             C7,          A6,         Core,     2025-03-01, 2026-02-28, 2000,   8,     annual
+             P3,          A7,         Core,     2023-12-01, 2024-11-30, 30000,  20,    annual",
+        )
+        .health_changes(
+            "account_id, at,                   who, health, reason
+             A7,         2023-12-01T09:00:00Z, bo,  green,  happy at kick-off
+             A7,         2024-10-15T09:00:00Z, bo,  red,    sponsor left",
+        )
+        .moments(
+            "account_id, kind,             title,                     due_on
+             A6,         qbr,              Quarterly business review, 2025-05-15
+             A2,         executive_review, Executive review,          2025-06-12",
+        );
+    book.create(&path)
 }
 
 fn app_on(path: &Path, user: &str, today: NaiveDate) -> App {

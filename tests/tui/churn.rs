@@ -11,6 +11,7 @@ use cockpit::domain::{Config, Money};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::Book;
 use common::frame::text as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
@@ -27,20 +28,22 @@ fn date(text: &str) -> NaiveDate {
 /// carry saved chains.
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
-          ('A2', 'Globex', 'ana', '', 'adoption', 'orange', '2025-05-01', 6000000, 10, '2025-05-20'),
-          ('A3', 'Initech', 'bo', '', 'adoption', NULL, NULL, 0, 0, NULL),
-          ('A4', 'Hooli', 'ana', '', 'adoption', 'red', '2025-04-01', 0, 0, NULL);
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-          ('A2', 'Core', 24303, 8000000, 14), ('A2', 'Core', 24304, 6000000, 10),
-          ('A1', 'Core', 24303, 12000000, 10), ('A1', 'Core', 24304, 12000000, 10);",
-    )
-    .expect("fixture");
-    drop(conn);
+    Book::new()
+        .accounts(
+            "id, name,      csm, am, stage,    health, health_since, arr,    units, last_touch
+         A1, Acme Corp, ana, ,   adoption, green,  2025-05-01,   120000, 10,    2025-05-20
+         A2, Globex,    ana, ,   adoption, orange, 2025-05-01,   60000,  10,    2025-05-20
+         A3, Initech,   bo,  ,   adoption, ,       ,             0,      0,
+         A4, Hooli,     ana, ,   adoption, red,    2025-04-01,   0,      0,",
+        )
+        .snapshots(
+            "account_id, product, month,   arr,    units
+         A2,         Core,    2025-04, 80000,  14
+         A2,         Core,    2025-05, 60000,  10
+         A1,         Core,    2025-04, 120000, 10
+         A1,         Core,    2025-05, 120000, 10",
+        )
+        .create(&path);
     let store = Store::open(&path).expect("store");
     let reasons = store.churn_reasons().expect("reasons");
     let reason =
@@ -318,17 +321,23 @@ fn open_churn(app: &mut App) {
 fn today_asks_why_a_renewal_was_lost_until_a_chain_says_it() {
     let dir = tempfile::tempdir().expect("dir");
     let path = fixture(dir.path());
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A5', 'Vandelay Imports', 'ana', '', 'adoption', 'red', '2025-03-01', 0, 0, '2025-05-12');
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('V1', 'A5', 'Core', '2024-05-11', '2025-05-10', 900000, 5, 'annual');
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-          ('A5', 'Core', 24303, 900000, 5), ('A5', 'Core', 24304, 0, 0);",
-    )
-    .expect("lost account");
-    drop(conn);
+    let store = Store::open(&path).expect("store");
+    Book::new()
+        .accounts(
+            "id, name,             csm, am, stage,    health, health_since, arr, units, last_touch
+         A5, Vandelay Imports, ana, ,   adoption, red,    2025-03-01,   0,   0,     2025-05-12",
+        )
+        .contracts(
+            "contract_id, account_id, product, start_date, end_date,   arr,  units, billing
+         V1,          A5,         Core,    2024-05-11, 2025-05-10, 9000, 5,     annual",
+        )
+        .snapshots(
+            "account_id, product, month,   arr,  units
+         A5,         Core,    2025-04, 9000, 5
+         A5,         Core,    2025-05, 0,    0",
+        )
+        .write(&store);
+    drop(store);
     let mut app = app(&path);
     assert_eq!(app.active_title(), "Today");
     let text = screen(&app, 160, 48);

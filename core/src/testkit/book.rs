@@ -80,6 +80,26 @@ struct NoteRecord {
     who: String,
 }
 
+const ACCOUNT_COLUMNS: &[&str] = &[
+    "id",
+    "account_id",
+    "name",
+    "csm",
+    "am",
+    "segment",
+    "industry",
+    "region",
+    "stage",
+    "stage_since",
+    "potential_units",
+    "health",
+    "health_since",
+    "flags",
+    "arr",
+    "units",
+    "last_touch",
+];
+
 impl Book {
     pub fn new() -> Book {
         Book::default()
@@ -91,7 +111,7 @@ impl Book {
     /// import, or the stored bits), `arr`, `units`, `last_touch`. An empty
     /// cell is an absent value.
     pub fn accounts(mut self, table: &str) -> Book {
-        for row in Table::parse("accounts", table).rows() {
+        for row in Table::parse("accounts", table, ACCOUNT_COLUMNS).rows() {
             self.accounts.push(AccountRecord {
                 id: row.required(&["id", "account_id"]),
                 name: row.required(&["name"]),
@@ -123,7 +143,24 @@ impl Book {
     /// `account_id`, `product`, `start_date`, `end_date`, `arr`, then any of
     /// `units`, `billing` (annual when absent), `terminated_on`.
     pub fn contracts(mut self, table: &str) -> Book {
-        for row in Table::parse("contracts", table).rows() {
+        for row in Table::parse(
+            "contracts",
+            table,
+            &[
+                "contract_id",
+                "id",
+                "account_id",
+                "product",
+                "start_date",
+                "end_date",
+                "arr",
+                "units",
+                "billing",
+                "terminated_on",
+            ],
+        )
+        .rows()
+        {
             self.contracts.push(Contract {
                 id: row.required(&["contract_id", "id"]),
                 account_id: row.required(&["account_id"]),
@@ -142,7 +179,10 @@ impl Book {
     /// Snapshots, in the import's columns: `account_id`, `month`
     /// (`2025-03`), `product`, `arr`, and `units` when known.
     pub fn snapshots(mut self, table: &str) -> Book {
-        for row in Table::parse("snapshots", table).rows() {
+        for row in
+            Table::parse("snapshots", table, &["account_id", "month", "product", "arr", "units"])
+                .rows()
+        {
             self.snapshots.push(SnapshotRow {
                 account_id: row.required(&["account_id"]),
                 product: row.required(&["product"]),
@@ -157,7 +197,10 @@ impl Book {
     /// Health changes in the history: `account_id`, `at`, `who`, `health`,
     /// `reason` (`who` and `reason` may be left out: `test`).
     pub fn health_changes(mut self, table: &str) -> Book {
-        for row in Table::parse("health_changes", table).rows() {
+        for row in
+            Table::parse("health_changes", table, &["account_id", "at", "who", "health", "reason"])
+                .rows()
+        {
             self.health_changes.push(HealthChangeRecord {
                 account_id: row.required(&["account_id"]),
                 at: row.required(&["at"]),
@@ -174,7 +217,8 @@ impl Book {
     /// Notes, in the import's columns: `account_id`, `at`, `kind`, `text`,
     /// and `who` when known.
     pub fn notes(mut self, table: &str) -> Book {
-        for row in Table::parse("notes", table).rows() {
+        for row in Table::parse("notes", table, &["account_id", "at", "kind", "text", "who"]).rows()
+        {
             self.notes.push(NoteRecord {
                 account_id: row.required(&["account_id"]),
                 at: row.required(&["at"]),
@@ -188,7 +232,8 @@ impl Book {
 
     /// Moments added by hand: `account_id`, `kind`, `title`, `due_on`.
     pub fn moments(mut self, table: &str) -> Book {
-        for row in Table::parse("moments", table).rows() {
+        for row in Table::parse("moments", table, &["account_id", "kind", "title", "due_on"]).rows()
+        {
             self.moments.push((
                 row.required(&["account_id"]),
                 row.parsed("kind", MomentKind::parse).unwrap_or_else(|| row.missing("kind")),
@@ -307,9 +352,13 @@ struct Table {
 }
 
 impl Table {
-    fn parse(kind: &'static str, text: &str) -> Table {
+    /// A column not in `known` is refused: a misspelt one would be left out silently.
+    fn parse(kind: &'static str, text: &str, known: &[&str]) -> Table {
         let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).map(cells);
         let header = lines.next().unwrap_or_else(|| panic!("test book: {kind} has no header"));
+        if let Some(unknown) = header.iter().find(|name| !known.contains(&name.as_str())) {
+            panic!("test book: {kind} has no column {unknown:?} (known: {})", known.join(", "));
+        }
         let rows: Vec<Vec<String>> = lines.collect();
         for (at, row) in rows.iter().enumerate() {
             assert_eq!(
