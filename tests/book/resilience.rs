@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use cockpit::domain::Health;
 use cockpit::generate::{Params, write_book};
 use cockpit::store::Store;
+use cockpit_core::testkit::Book;
 use common::pty::Screen;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -317,15 +318,13 @@ fn a_full_disk_refuses_the_import_and_keeps_the_book() {
 
 fn small_book(dir: &Path) -> PathBuf {
     let db = dir.join("app.db");
-    drop(Store::open(&db).expect("open"));
-    let conn = rusqlite::Connection::open(&db).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
-          ('A2', 'Globex', 'ana', '', 'adoption', 'green', '2025-05-01', 6000000, 10, '2025-05-20');",
-    )
-    .expect("fixture");
-    db
+    Book::new()
+        .accounts(
+            "id, name,      csm, stage,    health, health_since, arr,    units, last_touch
+             A1, Acme Corp, ana, adoption, green,  2025-05-01,   120000, 10,    2025-05-20
+             A2, Globex,    ana, adoption, green,  2025-05-01,   60000,  10,    2025-05-20",
+        )
+        .create(&db)
 }
 
 /// The burst: health edits on the top account, alternating colours, each

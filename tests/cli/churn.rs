@@ -1,6 +1,7 @@
 //! `cockpit churn …` end to end: the real binary on a temporary database.
 
-use rusqlite::{Connection, params};
+use cockpit_core::testkit;
+use rusqlite::Connection;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,38 +11,27 @@ struct Book {
     db: PathBuf,
 }
 
-/// A book with three accounts and a few snapshots, written directly.
+/// A book with three accounts and a few snapshots.
 fn book() -> Book {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("book.db");
-    // Let the cockpit create the schema first (a reading command no longer
-    // creates a missing book).
-    drop(cockpit::store::Store::open(&db).expect("create the book"));
-    let conn = Connection::open(&db).expect("open");
-    for (id, name, csm) in
-        [("A1", "Acme", "dana"), ("B2", "Globex", "lee"), ("C3", "Initech", "dana")]
-    {
-        conn.execute(
-            "INSERT INTO accounts (id, name, csm) VALUES (?1, ?2, ?3)",
-            params![id, name, csm],
-        )
-        .expect("account");
-    }
     // Acme: 24,000 in 2026-01, 0 in 2026-02 → churned, 24,000 lost.
     // Globex: 10,000 then 7,500 → contracted, 2,500 lost.
-    let month = |y: i32, m: i32| y * 12 + m - 1;
-    for (account, m, cents) in [
-        ("A1", month(2026, 1), 2_400_000),
-        ("A1", month(2026, 2), 0),
-        ("B2", month(2026, 1), 1_000_000),
-        ("B2", month(2026, 2), 750_000),
-    ] {
-        conn.execute(
-            "INSERT INTO snapshots (account_id, product, month, arr_cents) VALUES (?1, 'core', ?2, ?3)",
-            params![account, m, cents],
+    testkit::Book::new()
+        .accounts(
+            "id, name,    csm
+             A1, Acme,    dana
+             B2, Globex,  lee
+             C3, Initech, dana",
         )
-        .expect("snapshot");
-    }
+        .snapshots(
+            "account_id, product, month,   arr
+             A1,         core,    2026-01, 24000
+             A1,         core,    2026-02, 0
+             B2,         core,    2026-01, 10000
+             B2,         core,    2026-02, 7500",
+        )
+        .create(&db);
     Book { _dir: dir, db }
 }
 

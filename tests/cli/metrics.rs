@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use cockpit::domain::{Billing, Contract, Money, Month};
 use cockpit::store::Store;
 use cockpit::store::snapshots::SnapshotRow;
+use cockpit_core::testkit::Book;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,14 +26,15 @@ fn date(text: &str) -> NaiveDate {
 /// - D: new in 2024-06 at 30, still 30 at 2025-01 (new logo, not in the cohort).
 fn book(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    let store = Store::open(&path).expect("open");
-    drop(store);
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name) VALUES ('A','Acme'),('B','Bolt'),('C','Crane'),('D','Dune');",
-    )
-    .expect("accounts");
-    drop(conn);
+    Book::new()
+        .accounts(
+            "id, name
+             A,  Acme
+             B,  Bolt
+             C,  Crane
+             D,  Dune",
+        )
+        .create(&path);
     let store = Store::open(&path).expect("reopen");
     let mut rows = Vec::new();
     let mut add = |account: &str, product: &str, m: Month, units: i64| {

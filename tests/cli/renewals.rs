@@ -3,6 +3,7 @@
 //! with an independent parser) and forecast. The last test, ignored by
 //! default, times the calendar and the forecast on a 100,000-account book.
 
+use cockpit_core::testkit;
 use rusqlite::{Connection, params};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -16,41 +17,6 @@ struct Book {
     home: PathBuf,
 }
 
-fn account(conn: &Connection, id: &str, name: &str, csm: &str, health: &str, arr: i64) {
-    conn.execute(
-        "INSERT INTO accounts (id, name, csm, health, arr_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, name, csm, health, arr * 100],
-    )
-    .expect("account");
-}
-
-#[allow(clippy::too_many_arguments)]
-fn contract(
-    conn: &Connection,
-    id: &str,
-    account: &str,
-    product: &str,
-    start: &str,
-    end: &str,
-    arr: i64,
-    billing: &str,
-) {
-    conn.execute(
-        "INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, billing) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, account, product, start, end, arr * 100, billing],
-    )
-    .expect("contract");
-}
-
-fn health(conn: &Connection, account: &str, at: &str, health: &str) {
-    conn.execute(
-        "INSERT INTO health_changes (account_id, at, who, health, reason) VALUES (?1, ?2, 'csm', ?3, 'review')",
-        params![account, at, health],
-    )
-    .expect("health");
-}
-
 /// Three accounts on 2025-01-01:
 /// - Acme (ann, green): C1 12 months annual ends 2025-02-28, renewing P1.
 /// - Bolt (bob, red): C2 36 months annual from 2023-04-01 (payment 2025-04-01);
@@ -59,21 +25,30 @@ fn health(conn: &Connection, account: &str, at: &str, health: &str) {
 fn book() -> Book {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("book.db");
-    drop(cockpit::store::Store::open(&db).expect("open"));
-    let conn = Connection::open(&db).expect("conn");
-    account(&conn, "A1", "Acme", "ann", "green", 120_000);
-    account(&conn, "A2", "Bolt", "bob", "red", 36_000);
-    account(&conn, "A3", "Core", "ann", "orange", 70_000);
-    contract(&conn, "P1", "A1", "Core", "2023-03-01", "2024-02-29", 120_000, "annual");
-    contract(&conn, "C1", "A1", "Core", "2024-03-01", "2025-02-28", 120_000, "annual");
-    contract(&conn, "C2", "A2", "Core", "2023-04-01", "2026-03-31", 36_000, "annual");
-    contract(&conn, "P2", "A2", "Addon", "2023-06-01", "2024-05-31", 10_000, "annual");
-    contract(&conn, "C3", "A3", "Core", "2023-05-01", "2026-04-30", 50_000, "prepaid");
-    contract(&conn, "C4", "A3", "Addon", "2024-06-15", "2025-06-14", 20_000, "annual");
-    health(&conn, "A1", "2023-01-01T09:00:00Z", "green");
-    health(&conn, "A2", "2023-01-01T09:00:00Z", "yellow");
-    health(&conn, "A2", "2024-06-15T09:00:00Z", "red");
-    health(&conn, "A3", "2023-01-01T09:00:00Z", "orange");
+    testkit::Book::new()
+        .accounts(
+            "id, name, csm, health, arr
+             A1, Acme, ann, green,  120000
+             A2, Bolt, bob, red,    36000
+             A3, Core, ann, orange, 70000",
+        )
+        .contracts(
+            "contract_id, account_id, product, start_date, end_date,   arr,    billing
+             P1,          A1,         Core,    2023-03-01, 2024-02-29, 120000, annual
+             C1,          A1,         Core,    2024-03-01, 2025-02-28, 120000, annual
+             C2,          A2,         Core,    2023-04-01, 2026-03-31, 36000,  annual
+             P2,          A2,         Addon,   2023-06-01, 2024-05-31, 10000,  annual
+             C3,          A3,         Core,    2023-05-01, 2026-04-30, 50000,  prepaid
+             C4,          A3,         Addon,   2024-06-15, 2025-06-14, 20000,  annual",
+        )
+        .health_changes(
+            "account_id, at,                   who, health, reason
+             A1,         2023-01-01T09:00:00Z, csm, green,  review
+             A2,         2023-01-01T09:00:00Z, csm, yellow, review
+             A2,         2024-06-15T09:00:00Z, csm, red,    review
+             A3,         2023-01-01T09:00:00Z, csm, orange, review",
+        )
+        .create(&db);
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).expect("home");
     Book { _dir: dir, db, home }

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use cockpit::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use cockpit::domain::{Config, Money, Stage};
 use cockpit::store::Store;
+use cockpit_core::testkit::Book;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -22,25 +23,30 @@ fn today() -> NaiveDate {
 /// adoption), Cobalt (1,000, renewing in 19 days), Dune (red: left out),
 /// Echo (no potential: no whitespace).
 fn small_book(path: &Path) {
-    drop(Store::open(path).expect("create"));
-    let conn = Connection::open(path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units, health, arr_cents, units) VALUES
-           ('A1', 'Acme', 'fran', 'hugo', 'absorption', '2024-06-01', 100, 'green', 1200000, 10),
-           ('A2', 'Beta', 'fran', 'dana', 'adoption', '2024-06-01', 30, 'yellow', 500000, 10),
-           ('A3', 'Cobalt', 'sam', 'hugo', 'adaptation', '2024-06-01', 10, 'green', 100000, 5),
-           ('A4', 'Dune', 'sam', 'hugo', 'absorption', '2024-06-01', 1000, 'red', 900000, 10),
-           ('A5', 'Echo', 'sam', 'dana', 'absorption', '2024-06-01', NULL, 'green', 700000, 10);
-         INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-           ('A1', 'Core', 24301, 1200000, 10), ('A2', 'Analytics', 24301, 500000, 10),
-           ('A3', 'Core', 24301, 100000, 5), ('A4', 'Core', 24301, 900000, 10),
-           ('A5', 'Core', 24301, 700000, 10);
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units) VALUES
-           ('C1', 'A1', 'Core', '2025-01-01', '2025-12-31', 1200000, 10),
-           ('C2', 'A2', 'Analytics', '2024-07-01', '2025-06-30', 500000, 10),
-           ('C3', 'A3', 'Core', '2024-03-21', '2025-03-20', 100000, 5);",
-    )
-    .expect("book");
+    Book::new()
+        .accounts(
+            "id, name,   csm,  am,   stage,      stage_since, potential_units, health, arr,   units
+         A1, Acme,   fran, hugo, absorption, 2024-06-01,  100,             green,  12000, 10
+         A2, Beta,   fran, dana, adoption,   2024-06-01,  30,              yellow, 5000,  10
+         A3, Cobalt, sam,  hugo, adaptation, 2024-06-01,  10,              green,  1000,  5
+         A4, Dune,   sam,  hugo, absorption, 2024-06-01,  1000,            red,    9000,  10
+         A5, Echo,   sam,  dana, absorption, 2024-06-01,  ,                green,  7000,  10",
+        )
+        .snapshots(
+            "account_id, product,   month,   arr,   units
+         A1,         Core,      2025-02, 12000, 10
+         A2,         Analytics, 2025-02, 5000,  10
+         A3,         Core,      2025-02, 1000,  5
+         A4,         Core,      2025-02, 9000,  10
+         A5,         Core,      2025-02, 7000,  10",
+        )
+        .contracts(
+            "contract_id, account_id, product,   start_date, end_date,   arr,   units
+         C1,          A1,         Core,      2025-01-01, 2025-12-31, 12000, 10
+         C2,          A2,         Analytics, 2024-07-01, 2025-06-30, 5000,  10
+         C3,          A3,         Core,      2024-03-21, 2025-03-20, 1000,  5",
+        )
+        .create(path);
 }
 
 fn cockpit(db: &Path, args: &[&str]) -> std::process::Output {

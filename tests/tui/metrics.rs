@@ -29,12 +29,14 @@ use crate::common;
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
-use cockpit::domain::Config;
+use cockpit::domain::{Config, Month};
 use cockpit::store::Store;
 use cockpit::tui::app::App;
 use cockpit::tui::theme::Theme;
+use cockpit_core::testkit::Book;
 use common::frame::text as screen;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn today() -> NaiveDate {
@@ -64,41 +66,38 @@ const ARR: &[(&str, Ym, Ym, i64)] = &[
 
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
-    drop(Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, stage, health, arr_cents) VALUES
-          ('A1', 'Acme Corp', 'ana', 'absorption', 'green', 20000000),
-          ('A2', 'Globex', 'ana', 'adoption', 'red', 0),
-          ('A3', 'Initech', 'bo', 'adoption', 'orange', 3000000),
-          ('A4', 'Umbrella', 'ana', 'absorption', 'green', 1000000),
-          ('A5', 'Hooli', 'cy', 'adoption', 'yellow', 2500000),
-          ('A6', 'Wonka', 'ana', 'absorption', 'green', 500000),
-          ('A7', 'Stark', 'ana', 'addiction', NULL, 800000);
-         INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units, billing) VALUES
-          ('C1', 'A1', 'Core', '2024-03-01', '2025-02-28', 10000000, 10, 'annual'),
-          ('C2', 'A1', 'Core', '2025-03-01', '2026-02-28', 20000000, 20, 'annual'),
-          ('C3', 'A2', 'Core', '2024-01-01', '2024-12-31', 5000000, 5, 'annual'),
-          ('C4', 'A3', 'Core', '2024-02-01', '2025-01-31', 4000000, 4, 'annual'),
-          ('C5', 'A3', 'Core', '2025-02-01', '2026-01-31', 3000000, 3, 'annual'),
-          ('C6', 'A4', 'Core', '2023-01-01', '2025-12-31', 1000000, 1, 'annual'),
-          ('C7', 'A6', 'Core', '2023-11-01', '2026-10-31', 500000, 1, 'annual'),
-          ('C8', 'A5', 'Core', '2024-09-01', '2025-08-31', 2000000, 2, 'annual'),
-          ('C9', 'A7', 'Core', '2025-02-01', '2026-01-31', 800000, 1, 'annual');",
-    )
-    .expect("fixture");
-    let mut insert = conn
-        .prepare(
-            "INSERT INTO snapshots (account_id, product, month, arr_cents, units) \
-             VALUES (?1, 'Core', ?2, ?3, 1)",
-        )
-        .expect("prepare");
+    let mut snapshots = String::from("account_id, product, month, arr, units\n");
     for (account, from, to, thousands) in ARR {
         for m in month(from.0, from.1)..=month(to.0, to.1) {
-            insert.execute(rusqlite::params![account, m, thousands * 100_000]).expect("snapshot");
+            let arr = thousands * 1_000;
+            writeln!(snapshots, "{account}, Core, {}, {arr}, 1", Month(m)).expect("row");
         }
     }
-    path
+    let book = Book::new()
+        .accounts(
+            "id, name,      csm, stage,      health, arr
+             A1, Acme Corp, ana, absorption, green,  200000
+             A2, Globex,    ana, adoption,   red,    0
+             A3, Initech,   bo,  adoption,   orange, 30000
+             A4, Umbrella,  ana, absorption, green,  10000
+             A5, Hooli,     cy,  adoption,   yellow, 25000
+             A6, Wonka,     ana, absorption, green,  5000
+             A7, Stark,     ana, addiction,  ,       8000",
+        )
+        .contracts(
+            "contract_id, account_id, product, start_date, end_date,   arr,    units, billing
+             C1,          A1,         Core,    2024-03-01, 2025-02-28, 100000, 10,    annual
+             C2,          A1,         Core,    2025-03-01, 2026-02-28, 200000, 20,    annual
+             C3,          A2,         Core,    2024-01-01, 2024-12-31, 50000,  5,     annual
+             C4,          A3,         Core,    2024-02-01, 2025-01-31, 40000,  4,     annual
+             C5,          A3,         Core,    2025-02-01, 2026-01-31, 30000,  3,     annual
+             C6,          A4,         Core,    2023-01-01, 2025-12-31, 10000,  1,     annual
+             C7,          A6,         Core,    2023-11-01, 2026-10-31, 5000,   1,     annual
+             C8,          A5,         Core,    2024-09-01, 2025-08-31, 20000,  2,     annual
+             C9,          A7,         Core,    2025-02-01, 2026-01-31, 8000,   1,     annual",
+        )
+        .snapshots(&snapshots);
+    book.create(&path)
 }
 
 fn app(path: &Path) -> App {
