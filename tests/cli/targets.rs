@@ -202,7 +202,9 @@ fn a_stage_move_and_an_opportunity_survive_a_restart() {
     );
 }
 
-/// A 100,000-account book written straight into the tables.
+/// A 100,000-account book written straight into the tables, in one
+/// transaction: the test book's row-by-row writes would take minutes for it,
+/// and this test times the reads, not the setup.
 fn large_book(path: &Path, accounts: usize) {
     drop(Store::open(path).expect("create"));
     let mut conn = Connection::open(path).expect("conn");

@@ -339,23 +339,28 @@ pub(super) mod fixture {
     /// products, yellow), Zero (no ARR). Latest month 2025-02, 2024-11 before.
     pub fn book() -> Store {
         let store = Store::open_in_memory().expect("store");
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units, health, arr_cents, units)
-                 VALUES ('ACME', 'Acme', 'fran', 'hugo', 'addiction', '2024-01-01', 100, 'green', 1200000, 10),
-                        ('BETA', 'Beta', 'fran', 'dana', 'absorption', NULL, NULL, 'yellow', 500000, 30),
-                        ('ZERO', 'Zero', 'sam', '', 'adoption', '2025-02-01', NULL, NULL, 0, 0);
-                 INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-                   ('ACME', 'Core', 24299, 1200000, 10), ('ACME', 'Core', 24298, 1000000, 8),
-                   ('BETA', 'Core', 24301, 300000, 20), ('BETA', 'Analytics', 24301, 200000, 10),
-                   ('ACME', 'Core', 24301, 1200000, 10);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units) VALUES
-                   ('C1', 'ACME', 'Core', '2024-06-01', '2025-05-31', 1200000, 10),
-                   ('C2', 'BETA', 'Core', '2024-04-01', '2025-03-31', 300000, 20),
-                   ('C3', 'BETA', 'Analytics', '2024-09-01', '2026-08-31', 200000, 10);",
+        crate::testkit::Book::new()
+            .accounts(
+                "id,   name, csm,  am,   stage,      stage_since, potential_units, health, arr,   units
+                 ACME, Acme, fran, hugo, addiction,  2024-01-01,  100,             green,  12000, 10
+                 BETA, Beta, fran, dana, absorption, ,            ,                yellow, 5000,  30
+                 ZERO, Zero, sam,  ,     adoption,   2025-02-01,  ,                ,       0,     0",
             )
-            .expect("fixture");
+            .snapshots(
+                "account_id, product,   month,   arr,   units
+                 ACME,       Core,      2024-12, 12000, 10
+                 ACME,       Core,      2024-11, 10000, 8
+                 BETA,       Core,      2025-02, 3000,  20
+                 BETA,       Analytics, 2025-02, 2000,  10
+                 ACME,       Core,      2025-02, 12000, 10",
+            )
+            .contracts(
+                "contract_id, account_id, product,   start_date, end_date,   arr,   units
+                 C1,          ACME,       Core,      2024-06-01, 2025-05-31, 12000, 10
+                 C2,          BETA,       Core,      2024-04-01, 2025-03-31, 3000,  20
+                 C3,          BETA,       Analytics, 2024-09-01, 2026-08-31, 2000,  10",
+            )
+            .write(&store);
         store
     }
 
