@@ -14,3 +14,4 @@ mod import;
 mod import_fresh;
 mod money_sums;
 mod resilience;
+mod setup;

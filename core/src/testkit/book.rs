@@ -445,3 +445,76 @@ impl Row<'_> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::d;
+
+    #[test]
+    fn a_book_reads_back_as_its_tables_say() {
+        let store = Book::new()
+            .accounts(
+                "id, name,            csm, stage,      health, health_since, flags,     arr,      units, last_touch
+                 A1, \"Acme, Inc.\",  ana, absorption, green,  2025-01-10,   reference, 1200.50,  10,    2025-05-20
+                 A2, \" Globex \",    bo,  ,           ,       ,             ,          ,         ,",
+            )
+            .contracts(
+                "contract_id, account_id, product, start_date, end_date,   arr,     billing, terminated_on
+                 C1,          A1,         Core,    2024-07-01, 2025-06-30, 1200.50, prepaid, 2025-03-31",
+            )
+            .snapshots(
+                "account_id, product, month,   arr
+                 A1,         Core,    2025-04, 1200.50",
+            )
+            .health_changes("account_id, at, health\nA1, 2025-01-10T09:00:00Z, green")
+            .open_in_memory();
+        let rows = store.book_rows(d(2025, 6, 1)).expect("rows");
+        let acme = rows.iter().find(|r| r.id == "A1").expect("A1");
+        assert_eq!(acme.name, "Acme, Inc.");
+        assert_eq!((acme.stage, acme.health), (Stage::Absorption, Some(Health::Green)));
+        assert_eq!(acme.arr, Money::from_cents(120_050));
+        assert!(acme.flags.reference && !acme.flags.advocate);
+        assert_eq!(
+            (acme.health_since, acme.last_touch),
+            (Some(d(2025, 1, 10)), Some(d(2025, 5, 20)))
+        );
+        let globex = rows.iter().find(|r| r.id == "A2").expect("A2");
+        assert_eq!(globex.name, " Globex ", "spaces inside quotes are kept");
+        assert_eq!((globex.stage, globex.health), (Stage::Addiction, None));
+        assert_eq!(globex.arr, Money::default());
+        let contracts = store.all_contracts().expect("contracts");
+        assert_eq!(contracts.len(), 1);
+        assert_eq!(contracts[0].billing, Billing::Prepaid);
+        assert_eq!(contracts[0].terminated_on, Some(d(2025, 3, 31)));
+        assert_eq!(contracts[0].units, None);
+        let history = store.health_history("A1").expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].who, "test");
+        assert_eq!(
+            store.snapshot_month_range().expect("range").map(|r| r.0.to_string()),
+            Some("2025-04".to_string())
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "test book: accounts has no column \"arr_cents\"")]
+    fn a_column_the_book_does_not_know_is_refused() {
+        Book::new().accounts("id, name, arr_cents\nA1, Acme, 100");
+    }
+
+    #[test]
+    #[should_panic(expected = "test book: contracts row 1: billing \"monthly\"")]
+    fn a_word_the_domain_does_not_know_is_refused() {
+        Book::new().contracts(
+            "contract_id, account_id, product, start_date, end_date, arr, billing
+             C1, A1, Core, 2024-07-01, 2025-06-30, 1, monthly",
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "test book: snapshots row 1 has 3 cells")]
+    fn a_row_with_a_cell_too_few_is_refused() {
+        Book::new().snapshots("account_id, product, month, arr\nA1, Core, 2025-04");
+    }
+}
