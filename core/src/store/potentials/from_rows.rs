@@ -295,26 +295,20 @@ mod tests {
             let health = ["green", "yellow", "orange", "red"][(i % 5).min(3) as usize];
             // Every ARR three times over: ties broken by id.
             let arr = (i / 3 + 1) * 100_000;
-            store
-                .conn
-                .execute(
-                    "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units,
-                                           health, arr_cents, units)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    rusqlite::params![
-                        format!("G{:03}", 59 - i),
-                        format!("Generated {i}"),
-                        format!("csm{}", i % 3),
-                        if i % 7 == 0 { String::new() } else { format!("am{}", i % 4) },
-                        stage,
-                        if i % 6 == 0 { None } else { Some(format!("2024-{:02}-01", i % 12 + 1)) },
-                        if i % 5 == 4 { None } else { Some(i * 3 + 12) },
-                        health,
-                        arr,
-                        i + 1,
-                    ],
-                )
-                .expect("account");
+            let am = if i % 7 == 0 { String::new() } else { format!("am{}", i % 4) };
+            let since =
+                if i % 6 == 0 { String::new() } else { format!("2024-{:02}-01", i % 12 + 1) };
+            let potential = if i % 5 == 4 { String::new() } else { (i * 3 + 12).to_string() };
+            crate::testkit::Book::new()
+                .accounts(&format!(
+                    "id, name, csm, am, stage, stage_since, potential_units, health, arr, units\n\
+                     G{:03}, Generated {i}, csm{}, {am}, {stage}, {since}, {potential}, {health}, {}, {}",
+                    59 - i,
+                    i % 3,
+                    arr / 100,
+                    i + 1,
+                ))
+                .write(&store);
             if i % 9 == 0 {
                 store.set_potential(&format!("G{:03}", 59 - i), "Core", Some(i + 40)).expect("pot");
             }
