@@ -288,17 +288,15 @@ mod tests {
     fn renewals_merge_by_account_and_ties_go_by_id() {
         let store = Store::open_in_memory().expect("store");
         seed(&store);
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, arr_cents) VALUES ('A0', 'Zero', 1200000), ('B9', 'Nine', 0);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents)
-                 VALUES ('C4', 'B9', 'Core', '2025-01-01', '2027-01-31', 0),
-                        ('C5', 'B9', 'Core', '2025-01-01', '2026-01-31', 0),
-                        ('C6', 'A0', 'Core', '2025-01-01', '2026-03-31', 0);
-                 UPDATE contracts SET terminated_on = '2025-05-01' WHERE id = 'C6';",
+        crate::testkit::Book::new()
+            .accounts("id, name, arr\nA0, Zero, 12000\nB9, Nine, 0")
+            .contracts(
+                "contract_id, account_id, product, start_date, end_date,   arr, terminated_on
+                 C4,          B9,         Core,    2025-01-01, 2027-01-31, 0,
+                 C5,          B9,         Core,    2025-01-01, 2026-01-31, 0,
+                 C6,          A0,         Core,    2025-01-01, 2026-03-31, 0,   2025-05-01",
             )
-            .expect("more");
+            .write(&store);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
         let rows = store.book_rows(today).expect("rows");
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();

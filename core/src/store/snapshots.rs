@@ -129,10 +129,7 @@ mod tests {
     #[test]
     fn the_grid_adds_products_and_filters_one() {
         let store = Store::open_in_memory().expect("store");
-        store
-            .conn
-            .execute_batch("INSERT INTO accounts (id, name) VALUES ('B', 'Bee'), ('A', 'Ay');")
-            .expect("accounts");
+        crate::testkit::Book::new().accounts("id, name\nB, Bee\nA, Ay").write(&store);
         assert!(store.arr_grid(None).expect("empty").first_month().is_none());
         store
             .insert_snapshots(&[

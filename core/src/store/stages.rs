@@ -292,23 +292,28 @@ pub(crate) mod fixture {
     /// products, yellow), Zero (no ARR). Latest month 2025-02, 2024-11 before.
     pub fn book() -> Store {
         let store = Store::open_in_memory().expect("store");
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units, health, arr_cents, units)
-                 VALUES ('ACME', 'Acme', 'fran', 'hugo', 'addiction', '2024-01-01', 100, 'green', 1200000, 10),
-                        ('BETA', 'Beta', 'fran', 'dana', 'absorption', NULL, NULL, 'yellow', 500000, 30),
-                        ('ZERO', 'Zero', 'sam', '', 'adoption', '2025-02-01', NULL, NULL, 0, 0);
-                 INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-                   ('ACME', 'Core', 24299, 1200000, 10), ('ACME', 'Core', 24298, 1000000, 8),
-                   ('BETA', 'Core', 24301, 300000, 20), ('BETA', 'Analytics', 24301, 200000, 10),
-                   ('ACME', 'Core', 24301, 1200000, 10);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units) VALUES
-                   ('C1', 'ACME', 'Core', '2024-06-01', '2025-05-31', 1200000, 10),
-                   ('C2', 'BETA', 'Core', '2024-04-01', '2025-03-31', 300000, 20),
-                   ('C3', 'BETA', 'Analytics', '2024-09-01', '2026-08-31', 200000, 10);",
+        crate::testkit::Book::new()
+            .accounts(
+                "id,   name, csm,  am,   stage,      stage_since, potential_units, health, arr,   units
+                 ACME, Acme, fran, hugo, addiction,  2024-01-01,  100,             green,  12000, 10
+                 BETA, Beta, fran, dana, absorption, ,            ,                yellow, 5000,  30
+                 ZERO, Zero, sam,  ,     adoption,   2025-02-01,  ,                ,       0,     0",
             )
-            .expect("fixture");
+            .snapshots(
+                "account_id, product,   month,   arr,   units
+                 ACME,       Core,      2024-12, 12000, 10
+                 ACME,       Core,      2024-11, 10000, 8
+                 BETA,       Core,      2025-02, 3000,  20
+                 BETA,       Analytics, 2025-02, 2000,  10
+                 ACME,       Core,      2025-02, 12000, 10",
+            )
+            .contracts(
+                "contract_id, account_id, product,   start_date, end_date,   arr,   units
+                 C1,          ACME,       Core,      2024-06-01, 2025-05-31, 12000, 10
+                 C2,          BETA,       Core,      2024-04-01, 2025-03-31, 3000,  20
+                 C3,          BETA,       Analytics, 2024-09-01, 2026-08-31, 2000,  10",
+            )
+            .write(&store);
         store
     }
 
@@ -322,26 +327,20 @@ pub(crate) mod fixture {
             let health = ["green", "yellow", "orange", "red"][(i % 5).min(3) as usize];
             // Every ARR three times over: ties broken by id.
             let arr = (i / 3 + 1) * 100_000;
-            store
-                .conn
-                .execute(
-                    "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units,
-                                           health, arr_cents, units)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    rusqlite::params![
-                        format!("G{:03}", 59 - i),
-                        format!("Generated {i}"),
-                        format!("csm{}", i % 3),
-                        if i % 7 == 0 { String::new() } else { format!("am{}", i % 4) },
-                        stage,
-                        if i % 6 == 0 { None } else { Some(format!("2024-{:02}-01", i % 12 + 1)) },
-                        if i % 5 == 4 { None } else { Some(i * 3 + 12) },
-                        health,
-                        arr,
-                        i + 1,
-                    ],
-                )
-                .expect("account");
+            let am = if i % 7 == 0 { String::new() } else { format!("am{}", i % 4) };
+            let since =
+                if i % 6 == 0 { String::new() } else { format!("2024-{:02}-01", i % 12 + 1) };
+            let potential = if i % 5 == 4 { String::new() } else { (i * 3 + 12).to_string() };
+            crate::testkit::Book::new()
+                .accounts(&format!(
+                    "id, name, csm, am, stage, stage_since, potential_units, health, arr, units\n\
+                     G{:03}, Generated {i}, csm{}, {am}, {stage}, {since}, {potential}, {health}, {}, {}",
+                    59 - i,
+                    i % 3,
+                    arr / 100,
+                    i + 1,
+                ))
+                .write(&store);
             if i % 9 == 0 {
                 store.set_potential(&format!("G{:03}", 59 - i), "Core", Some(i + 40)).expect("pot");
             }

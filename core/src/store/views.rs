@@ -203,10 +203,9 @@ mod tests {
         assert_eq!(TierBounds::of_ranked(&ranked, &[4500, 9000]), bounds);
         // The trends read with the rows are those read alone.
         let mut store = store;
-        store
-            .conn
-            .execute_batch("INSERT INTO snapshots VALUES ('A1', 'Core', 24297, 1500000, 14);")
-            .expect("snapshots");
+        crate::testkit::Book::new()
+            .snapshots("account_id, product, month, arr, units\nA1, Core, 2024-10, 15000, 14")
+            .write(&store);
         store.refresh_derived_facts(None).expect("refresh");
         for csm in ["ana", "bo"] {
             let read = store.csm_rows(csm, today).expect("rows");
