@@ -102,3 +102,29 @@ impl App {
         Ok(damaged)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_check_runs_once_however_often_it_is_started() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("book.db");
+        drop(Store::open(&path).expect("store"));
+        let mut work = Work::default();
+        let mut check = DamageCheck::default();
+        check.start(&path, &mut work);
+        check.start(&path, &mut work);
+        assert!(check.running());
+        let (ticket, done) = work.wait_any().expect("the answer");
+        assert!(matches!(check.receive(ticket, done), Ok(false)), "a sound book");
+        assert!(!check.running());
+        assert!(!work.under_way(), "one check only");
+        // Every key starts the loading, and with it the check: not again.
+        check.start(&path, &mut work);
+        assert!(!check.running());
+        assert!(!work.under_way());
+        assert_eq!(check.found(), None);
+    }
+}
