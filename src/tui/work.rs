@@ -1,7 +1,7 @@
 //! Background work, one way: every worker thread of the cockpit starts
 //! here, and every result arrives as an [`Event`] on the same channel as the
 //! keys, the pastes, the mouse and the resizes. The loop blocks on that
-//! channel (`Work::next`); nothing polls.
+//! channel (`Work::next_event`); nothing polls.
 //!
 //! - [`Work::spawn`] runs a job (a closure returning a [`Done`]) on a thread
 //!   of its own and hands back a [`Ticket`]; the job's answer arrives as
@@ -214,7 +214,7 @@ impl Work {
     }
 
     /// The next event, waiting for it (the loop's only wait).
-    pub fn next(&mut self) -> Event {
+    pub fn next_event(&mut self) -> Event {
         let event = match self.kept.pop_front() {
             Some(event) => event,
             // The channel cannot close: `self` holds a sender.
@@ -285,9 +285,11 @@ impl Work {
     /// Waits for the next job answer, keeping other events; `None` when no
     /// job is under way.
     pub fn wait_any(&mut self) -> Option<(Ticket, Done)> {
-        if let Some(answer) = self.take_answers().into_iter().next() {
-            // Answers after the first stay for the next call.
-            return Some(answer);
+        self.gather();
+        let at = self.kept.iter().position(|event| matches!(event, Event::Done(..)));
+        if let Some(Event::Done(ticket, done)) = at.and_then(|at| self.kept.remove(at)) {
+            self.under_way.remove(&ticket);
+            return Some((ticket, done));
         }
         if self.under_way.is_empty() {
             return None;
@@ -473,6 +475,11 @@ mod tests {
         let fine = work.spawn("fine", || Done::Damage(None));
         let broken = work.spawn("broken", || panic!("a job that fails"));
         assert!(work.under_way());
+        // Both answers are in the channel before the first is taken.
+        while work.kept.len() < 2 {
+            work.gather();
+            std::thread::yield_now();
+        }
         let mut answers = Vec::new();
         while let Some(answer) = work.wait_any() {
             answers.push(answer);

@@ -34,7 +34,7 @@ impl App {
 
     /// The next event, waiting for it.
     pub fn next_event(&mut self) -> Event {
-        self.work.next()
+        self.work.next_event()
     }
 
     /// The next event, if one is waiting.
