@@ -36,6 +36,7 @@ use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{Clear, ClearType};
 use std::process::ExitCode;
 
 /// Switches bracketed paste on (a paste then arrives as one text, never as
@@ -217,7 +218,10 @@ fn event_loop(
             let text = edit_in_editor(&request);
             *terminal = ratatui::init();
             *guard = Some(MouseGuard::new(app.config().mouse));
-            terminal.clear()?;
+            // Cleared without `Terminal::clear`, which asks the terminal where
+            // its cursor is through the event reader just paused; the new
+            // terminal's buffers are blank, so the next draw is whole.
+            execute!(std::io::stdout(), Clear(ClearType::All))?;
             input.resume();
             app.finish_editor(request, text);
             taken = Taken::Draw;
