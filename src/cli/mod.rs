@@ -259,6 +259,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check) => check::run(&context),
         Some(Command::Completions(args)) => completions::run(args),
         Some(Command::Man) => man::run(),
-        None => crate::tui::run(&context, cli.demo),
+        None => crate::tui::run(crate::tui::Start {
+            store: if cli.demo { None } else { Some(context.open_cockpit_store()?) },
+            demo: cli.demo,
+            clock: context.clock,
+            user: context.user,
+        }),
     }
 }

@@ -8,7 +8,8 @@
 //! A paste goes to the focused field only (`app/paste.rs`); what another
 //! cockpit or an import committed is noticed and read again in `app/live.rs`;
 //! the first screen's book and the whole book loaded behind it are in
-//! `app/loading.rs`.
+//! `app/loading.rs`; the events of the terminal loop (keys and background
+//! results on one channel) are taken in by `app/events.rs`.
 
 use crate::clock::Clock;
 use crate::domain::Config;
@@ -16,12 +17,12 @@ use crate::read::book::BookIndex;
 use crate::read::today::TodayFacts;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, Keymap, LIST, SELECTION};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popups::{Outcome, Popup};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
+use crate::tui::work::{Ticket, Work};
 use loading::{FirstBook, first_book};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
@@ -33,6 +34,8 @@ use ratatui::widgets::{Clear, Paragraph};
 
 mod damage;
 mod draw;
+mod events;
+pub use events::Taken;
 mod live;
 mod loading;
 mod paste;
@@ -100,8 +103,9 @@ pub struct App {
     clipboard: Option<String>,
     area: Rect,
     db_label: String,
-    /// The whole book loading behind the first screen, if it is.
-    loader: Option<BookLoader>,
+    /// The whole book loading behind the first screen, if it is: the job's
+    /// ticket (`loaders/book.rs`).
+    loader: Option<Ticket>,
     /// The whole book is still to be loaded: started once the first screen
     /// is drawn ([`App::start_loading`]), not to compete with it.
     loader_due: bool,
@@ -124,6 +128,9 @@ pub struct App {
     refresh_due: bool,
     /// The search across the whole book, over the focused pane when open.
     search: panes::search::SearchView,
+    /// The event channel and the jobs under way (`tui/work.rs`): the
+    /// terminal loop takes every event from it, keys and results alike.
+    work: Work,
 }
 
 impl App {
@@ -170,6 +177,7 @@ impl App {
             outside_reload: false,
             refresh_due: false,
             search: panes::search::SearchView::default(),
+            work: Work::default(),
         };
         if app.store.path().as_os_str() != ":memory:" {
             app.seen_version = app.store.data_version().ok();
@@ -251,6 +259,7 @@ impl App {
             user: &self.user,
             book: &mut self.book,
             today_facts: &mut self.today_facts,
+            work: &mut self.work,
         };
         (pane, cx)
     }
@@ -304,6 +313,7 @@ impl App {
                 user: &self.user,
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
+                work: &mut self.work,
             };
             pane.resize(pane_area, &mut cx);
         }
@@ -527,6 +537,7 @@ impl App {
                 user: &self.user,
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
+                work: &mut self.work,
             };
             if open(self.panes[index].as_mut(), &mut cx) {
                 self.stale[index] = false;

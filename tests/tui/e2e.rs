@@ -51,6 +51,37 @@ fn search_set_health_quit_reopen_and_see_it() {
 }
 
 #[test]
+fn every_key_typed_into_the_editor_reaches_it() {
+    // The terminal reader stops reading while $EDITOR runs: a key it took
+    // would be lost to the editor. The fake editor starts slowly (the keys
+    // are typed meanwhile), then reads one line from the terminal and
+    // writes it into the note.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = fixture(dir.path());
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'EDITING NOW\\n'\nsleep 1\nline=$(timeout --foreground 5 head -n 1)\n\
+         for f in \"$@\"; do :; done\nprintf '%s\\n' \"$line\" >> \"$f\"\n",
+    )
+    .expect("editor");
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).expect("mode");
+    let mut command = cockpit(&db);
+    command.env("VISUAL", &editor);
+    let mut screen = Screen::spawn(command);
+    screen.wait_for("Today");
+    screen.send("2");
+    screen.wait_for("Book of business");
+    screen.send("N");
+    screen.wait_for("EDITING NOW");
+    screen.send_now("typed into the editor\r");
+    screen.wait_for("saved:");
+    screen.quit();
+    assert!(common::db::dump(&db).contains("typed into the editor"), "the note has every key");
+}
+
+#[test]
 fn a_killed_cockpit_leaves_the_database_whole() {
     let dir = tempfile::tempdir().expect("dir");
     let db = fixture(dir.path());

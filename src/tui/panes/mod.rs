@@ -18,7 +18,6 @@ pub mod account_growth;
 pub mod board;
 pub mod book;
 pub mod calendar;
-pub mod calendar_loader;
 pub mod churn;
 pub mod churn_taxonomy;
 pub mod forecast;
@@ -36,6 +35,7 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
+use crate::tui::work::{Done, Ticket, Work};
 pub use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -67,6 +67,9 @@ pub struct Cx<'a> {
     pub book: &'a mut BookIndex,
     /// Today's facts when they were read ahead (beside the first book).
     pub today_facts: &'a mut Option<TodayFacts>,
+    /// Background work: a pane's reads behind the screen start here, and
+    /// their answers come back through [`Pane::receive`].
+    pub work: &'a mut Work,
 }
 
 /// What a pane may read while it draws.
@@ -135,10 +138,12 @@ pub trait Pane {
     /// The pane's area changed (on start and on resize).
     fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
 
-    /// Waits for what the pane reads in the background (months ahead,
-    /// filter lists): what a user's pause between two keys gives it.
-    /// Benchmarks and tests call it to press keys at a typing pace.
-    fn settle(&mut self) {}
+    /// The answer of a job the pane started through [`Cx::work`] (months
+    /// ahead, filter lists); an answer that is not the pane's is handed
+    /// back.
+    fn receive(&mut self, _ticket: Ticket, done: Done) -> Option<Done> {
+        Some(done)
+    }
     /// Whether the pane's view is still being counted between keys (a
     /// filter walked only as far as the screen needed).
     fn counting(&self) -> bool {

@@ -1,8 +1,10 @@
 //! The calendar's month cache. A month grid of a large book costs tens of
 //! milliseconds to load, a move must redraw within one frame: so the months
 //! already loaded are kept, and the neighbours of the shown month are loaded
-//! ahead by a worker thread on its own read connection to the same database
-//! file (an in-memory store has no file to share: it loads on demand).
+//! ahead by a worker (`Work::serve`) on its own read connection to the same
+//! database file (an in-memory store has no file to share: it loads on
+//! demand). Its months arrive as events, which the app hands to the
+//! calendar pane and the pane to [`MonthCache::receive`].
 //!
 //! It owns no drawing and no SQL: it calls `read::renewals::calendar_month`. A change
 //! of filter, of day or a write starts a new generation; results of an older
@@ -11,10 +13,9 @@
 use crate::domain::{Config, Month};
 use crate::metrics::windows::{Calendar, CalendarFilter};
 use crate::store::Store;
+use crate::tui::work::{Done, MonthAnswer, Server, Ticket, Work};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::collections::HashMap;
 
 /// How many months stay cached: the shown one and a few either side.
 const KEEP_MONTHS: usize = 9;
@@ -33,59 +34,43 @@ struct Request {
     key: LoadKey,
 }
 
-struct Answer {
-    generation: u64,
-    month: Month,
-    calendar: Result<Calendar, String>,
-}
-
-struct Worker {
-    requests: Sender<Request>,
-    answers: Receiver<Answer>,
-}
-
-impl Worker {
-    /// A thread reading `path` through its own connection. It ends when the
-    /// cache (the sender) is dropped.
-    fn start(path: PathBuf) -> Worker {
-        let (requests, inbox) = channel::<Request>();
-        let (outbox, answers) = channel::<Answer>();
-        std::thread::spawn(move || {
-            let mut store: Option<Store> = None;
-            while let Ok(request) = inbox.recv() {
-                if store.is_none() {
-                    store = Store::open_aside(&path).ok();
-                }
-                let calendar = match &store {
-                    Some(store) => crate::read::renewals::calendar_month(
-                        store,
-                        request.month,
-                        request.key.today,
-                        &request.key.config,
-                        &request.key.filter,
-                    )
-                    .map_err(|e| e.to_string()),
-                    None => Err(format!("could not open {}", path.display())),
-                };
-                let answer =
-                    Answer { generation: request.generation, month: request.month, calendar };
-                if outbox.send(answer).is_err() {
-                    break;
-                }
-            }
-        });
-        Worker { requests, answers }
-    }
+/// Starts the worker reading months from the database file at `path`
+/// through a connection of its own, opened at its first request. It ends
+/// when the cache (the server) is dropped.
+fn start_worker(work: &Work, path: std::path::PathBuf) -> Option<Server<Request>> {
+    let mut store: Option<Store> = None;
+    work.serve("calendar months", move |request: Request| {
+        if store.is_none() {
+            store = Store::open_aside(&path).ok();
+        }
+        let calendar = match &store {
+            Some(store) => crate::read::renewals::calendar_month(
+                store,
+                request.month,
+                request.key.today,
+                &request.key.config,
+                &request.key.filter,
+            )
+            .map_err(|e| e.to_string()),
+            None => Err(format!("could not open {}", path.display())),
+        };
+        Done::Month(Box::new(MonthAnswer {
+            generation: request.generation,
+            month: request.month,
+            calendar,
+        }))
+    })
 }
 
 /// The loaded months of one generation, and the worker loading more.
 #[derive(Default)]
 pub struct MonthCache {
     months: HashMap<Month, Calendar>,
-    pending: HashSet<Month>,
+    /// The months asked of the worker, and the ticket each will answer.
+    pending: HashMap<Month, Ticket>,
     generation: u64,
     key: Option<LoadKey>,
-    worker: Option<Worker>,
+    worker: Option<Server<Request>>,
     worker_tried: bool,
 }
 
@@ -93,7 +78,7 @@ impl std::fmt::Debug for MonthCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonthCache")
             .field("months", &self.months.keys().collect::<Vec<_>>())
-            .field("pending", &self.pending)
+            .field("pending", &self.pending.keys().collect::<Vec<_>>())
             .field("generation", &self.generation)
             .finish()
     }
@@ -125,31 +110,40 @@ impl MonthCache {
         self.months.get(&month)
     }
 
-    fn start_worker(&mut self, store: &Store) {
+    fn start_worker(&mut self, store: &Store, work: &Work) {
         if self.worker_tried {
             return;
         }
         self.worker_tried = true;
         let path = store.path();
         if path.as_os_str() != ":memory:" && path.exists() {
-            self.worker = Some(Worker::start(path.to_path_buf()));
+            self.worker = start_worker(work, path.to_path_buf());
         }
     }
 
-    /// Takes the worker's answers already waiting.
-    fn drain(&mut self) {
-        let Some(worker) = &self.worker else { return };
-        let answers: Vec<Answer> = worker.answers.try_iter().collect();
-        for answer in answers {
-            self.accept(answer);
+    /// Takes in a month the worker answered; hands back an answer that is
+    /// not one of this cache's.
+    pub fn receive(&mut self, ticket: Ticket, done: Done) -> Option<Done> {
+        match done {
+            Done::Month(answer) => {
+                self.accept(ticket, *answer);
+                None
+            }
+            Done::Stopped(_) if self.pending.values().any(|t| *t == ticket) => {
+                self.pending.retain(|_, t| *t != ticket);
+                None
+            }
+            other => Some(other),
         }
     }
 
-    fn accept(&mut self, answer: Answer) {
+    fn accept(&mut self, ticket: Ticket, answer: MonthAnswer) {
         if answer.generation != self.generation {
             return;
         }
-        self.pending.remove(&answer.month);
+        if self.pending.get(&answer.month) == Some(&ticket) {
+            self.pending.remove(&answer.month);
+        }
         // A failed preload is retried in the foreground when it is needed.
         if let Ok(calendar) = answer.calendar {
             self.months.insert(answer.month, calendar);
@@ -158,22 +152,15 @@ impl MonthCache {
 
     /// Makes `month` loaded: from the cache, from the worker (waiting for a
     /// load already under way), or loading it here.
-    pub fn ensure(&mut self, month: Month, store: &Store) -> anyhow::Result<()> {
-        self.start_worker(store);
-        self.drain();
+    pub fn ensure(&mut self, month: Month, store: &Store, work: &mut Work) -> anyhow::Result<()> {
+        self.start_worker(store, work);
         if self.has(month) {
             return Ok(());
         }
-        if self.pending.contains(&month) {
-            while self.pending.contains(&month) {
-                let Some(worker) = &self.worker else { break };
-                match worker.answers.recv() {
-                    Ok(answer) => self.accept(answer),
-                    Err(_) => {
-                        self.worker = None;
-                        self.pending.clear();
-                    }
-                }
+        if let Some(&ticket) = self.pending.get(&month) {
+            let done = work.wait(ticket);
+            if self.receive(ticket, done).is_some() {
+                self.pending.remove(&month);
             }
             if self.has(month) {
                 return Ok(());
@@ -193,15 +180,14 @@ impl MonthCache {
 
     /// Asks the worker for `months` not loaded yet, and drops the months
     /// furthest from `around` beyond what is kept.
-    pub fn prefetch(&mut self, around: Month, months: &[Month]) {
-        self.drain();
+    pub fn prefetch(&mut self, around: Month, months: &[Month], work: &mut Work) {
         if let (Some(worker), Some(key)) = (&self.worker, &self.key) {
             for month in months {
-                if !self.months.contains_key(month) && !self.pending.contains(month) {
+                if !self.months.contains_key(month) && !self.pending.contains_key(month) {
                     let request =
                         Request { generation: self.generation, month: *month, key: key.clone() };
-                    if worker.requests.send(request).is_ok() {
-                        self.pending.insert(*month);
+                    if let Some(ticket) = work.ask(worker, request) {
+                        self.pending.insert(*month, ticket);
                     }
                 }
             }
@@ -215,24 +201,6 @@ impl MonthCache {
             loaded.sort_by_key(distance);
             for month in loaded.into_iter().skip(KEEP_MONTHS) {
                 self.months.remove(&month);
-            }
-        }
-    }
-
-    /// Waits for every load under way (tests and benchmarks, to measure a
-    /// move once its neighbours are in).
-    pub fn settle(&mut self) {
-        while !self.pending.is_empty() {
-            let Some(worker) = &self.worker else {
-                self.pending.clear();
-                return;
-            };
-            match worker.answers.recv() {
-                Ok(answer) => self.accept(answer),
-                Err(_) => {
-                    self.worker = None;
-                    self.pending.clear();
-                }
             }
         }
     }
