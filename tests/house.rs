@@ -231,9 +231,7 @@ const KNOWN_CIRCLES: &[&str] = &[
     "cockpit/cli ↔ cockpit/tui",
     "cockpit/tui::panes ↔ cockpit/tui::panes::churn_taxonomy ↔ cockpit/tui::panes::forms_4a ↔ cockpit/tui::popup",
     "core/domain::config ↔ core/domain::moment ↔ core/domain::tier",
-    "core/import::fresh ↔ core/import::kinds",
     "core/metrics::renewal_book ↔ core/metrics::renewal_rates",
-    "core/store::bulk ↔ core/store::series ↔ core/store::triage",
 ];
 
 #[test]
