@@ -21,8 +21,9 @@ use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
 /// The triggers that keep the derived facts honest under any writer. Created
-/// by the migration that introduced them, dropped and re-created (inside the
-/// import's transaction) around a bulk load.
+/// by the migration that introduced them (the same text: a test holds the
+/// two together), dropped and re-created (inside the import's transaction)
+/// around a bulk load.
 pub(crate) const SNAPSHOT_TRIGGERS: &str = "
 CREATE TRIGGER snapshots_derived_insert AFTER INSERT ON snapshots BEGIN
     INSERT INTO snapshot_months (month, rows) SELECT NEW.month, 0
