@@ -3,7 +3,7 @@
 
 use super::SnapshotRecord;
 use crate::domain::{
-    Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
+    Account, Billing, Contract, Day, Flags, Health, Money, Month, Note, NoteKind, Stage,
 };
 use crate::store::{Store, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -117,14 +117,11 @@ pub(crate) fn account_from_row(row: &rusqlite::Row<'_>) -> StoreResult<Account> 
 }
 
 fn date_column(row: &rusqlite::Row<'_>, index: usize) -> StoreResult<NaiveDate> {
-    let text: String = row.get(index)?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| invalid(index, e))
+    Ok(row.get::<_, Day>(index)?.date())
 }
 
 fn optional_date_column(row: &rusqlite::Row<'_>, index: usize) -> StoreResult<Option<NaiveDate>> {
-    let text: Option<String> = row.get(index)?;
-    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| invalid(index, e)))
-        .transpose()
+    Ok(row.get::<_, Option<Day>>(index)?.map(Day::date))
 }
 
 fn invalid(index: usize, error: impl std::fmt::Display) -> crate::store::StoreError {
