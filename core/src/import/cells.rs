@@ -170,18 +170,27 @@ pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, R
     Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
 }
 
-/// The most units (seats, licences) one row may count: a billion. With
-/// amounts bounded too, units × price per unit stays within what `i128`
-/// whitespace arithmetic holds, and a sum of units within `i64`.
-pub const MAX_UNITS: i64 = 1_000_000_000;
+pub use crate::store::records::MAX_UNITS;
 
 pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
+    whole_in(row, column, text, 0, MAX_UNITS)
+}
+
+/// A whole number within `min..=max`.
+pub(super) fn whole_in(
+    row: &Row<'_>,
+    column: usize,
+    text: &str,
+    min: i64,
+    max: i64,
+) -> Result<i64, RowError> {
     let trimmed = trim(text);
-    let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {MAX_UNITS})"));
+    let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {max})"));
     match trimmed.parse::<i64>() {
-        Ok(value) if value > MAX_UNITS => Err(too_large()),
-        Ok(value) if value >= 0 => Ok(value),
-        Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Ok(value) if value > max => Err(too_large()),
+        Ok(value) if value >= min => Ok(value),
+        Ok(_) if min == 0 => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Ok(_) => Err(row.error(column, format!("{trimmed:?} is too small (at least {min})"))),
         Err(_) if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) => {
             Err(too_large())
         }

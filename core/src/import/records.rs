@@ -1,31 +1,19 @@
 //! The columns of the four records the cockpit imports and exports, in
-//! export order, required ones first; and the checking of one account row
-//! into an [`Account`], shared by the import into a stored book and the
-//! first import. No writing here.
+//! export order, required ones first (the account's from its description in
+//! `store::records`); and the checking of one account row into an
+//! [`Account`] by that description, shared by the import into a stored book
+//! and the first import. No writing here.
 
 use super::Problems;
-use super::cells::whole_number;
+use super::cells::whole_in;
 use super::fast::trim;
 use super::input::{Columns, Row};
 use crate::domain::{Account, Flags, Health, Stage};
+use crate::store::records::{ACCOUNT_COLUMNS, ACCOUNT_NAMES, Kind, REQUIRED, Value};
 use std::collections::HashMap;
 
-pub(super) const ACCOUNTS: Columns = Columns {
-    names: &[
-        "account_id",
-        "name",
-        "csm",
-        "am",
-        "segment",
-        "industry",
-        "region",
-        "stage",
-        "potential_units",
-        "health",
-        "flags",
-    ],
-    required: 2,
-};
+/// The account record's columns, as `store::records` describes them.
+pub(super) const ACCOUNTS: Columns = Columns { names: &ACCOUNT_NAMES, required: REQUIRED };
 pub(super) const SNAPSHOTS: Columns =
     Columns { names: &["account_id", "month", "product", "arr", "units"], required: 4 };
 pub(super) const CONTRACTS: Columns = Columns {
@@ -54,6 +42,9 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     }
 }
 
+/// Checks one account row by the record's description, every problem
+/// recorded; the stored account (when there is one) keeps what the file
+/// leaves out or blank where a blank keeps.
 pub(super) fn parse_account(
     row: &Row<'_>,
     stored: &HashMap<String, crate::store::bulk::StoredAccount>,
@@ -61,60 +52,68 @@ pub(super) fn parse_account(
 ) -> Option<Account> {
     let id = problems.take(row.required(0)).map(trim);
     let name = problems.take(row.required(1));
-    let mut texts: [Option<&str>; 5] = [None; 5];
-    for (slot, column) in texts.iter_mut().zip(2..=6) {
-        *slot = problems.take(row.cell(column)).flatten();
-    }
-    let stage = problems.take(row.optional(7)).flatten().and_then(|text| {
-        problems.take(Stage::parse(text).map_err(|e| row.error(7, e.to_string())))
-    });
-    let stage_given = row.optional(7).ok().flatten().is_some();
-    let potential_cell = problems.take(row.cell(8)).flatten();
-    let potential = match potential_cell.map(trim).filter(|t| !t.is_empty()) {
-        Some(text) => Some(problems.take(whole_number(row, 8, text))?),
-        None => None,
-    };
-    let health = problems.take(row.optional(9)).flatten().and_then(|text| {
-        problems.take(Health::parse(text).map_err(|e| row.error(9, e.to_string())))
-    });
-    let health_given = row.optional(9).ok().flatten().is_some();
-    let flags_cell = problems.take(row.cell(10)).flatten();
-    let flags = match flags_cell {
-        Some(text) => {
-            Some(problems.take(Flags::parse(text).map_err(|e| row.error(10, e.to_string())))?)
+    let mut values: Vec<(usize, Value)> = Vec::with_capacity(ACCOUNT_COLUMNS.len());
+    // A word given but not understood refuses the row once every cell is checked.
+    let mut refused = false;
+    for (column, description) in ACCOUNT_COLUMNS.iter().enumerate().skip(REQUIRED) {
+        // A word column: `None` when absent or blank (the stored word stays).
+        let word = |problems: &mut Problems| problems.take(row.optional(column)).flatten();
+        match description.kind {
+            // The required ones are read above.
+            Kind::Id | Kind::Name => {}
+            Kind::Text => {
+                if let Some(text) = problems.take(row.cell(column)).flatten() {
+                    values.push((column, Value::Text(text.to_string())));
+                }
+            }
+            Kind::Stage => {
+                if let Some(text) = word(problems) {
+                    match Stage::parse(text) {
+                        Ok(stage) => values.push((column, Value::Stage(stage))),
+                        Err(e) => {
+                            problems.push(row.error(column, e.to_string()));
+                            refused = true;
+                        }
+                    }
+                }
+            }
+            Kind::Health => {
+                if let Some(text) = word(problems) {
+                    match Health::parse(text) {
+                        Ok(health) => values.push((column, Value::Health(Some(health)))),
+                        Err(e) => {
+                            problems.push(row.error(column, e.to_string()));
+                            refused = true;
+                        }
+                    }
+                }
+            }
+            Kind::Whole { min, max } => {
+                if let Some(cell) = problems.take(row.cell(column)).flatten() {
+                    let number = match trim(cell) {
+                        "" => None,
+                        text => Some(problems.take(whole_in(row, column, text, min, max))?),
+                    };
+                    values.push((column, Value::Whole(number)));
+                }
+            }
+            Kind::Flags => {
+                if let Some(text) = problems.take(row.cell(column)).flatten() {
+                    let flags = Flags::parse(text).map_err(|e| row.error(column, e.to_string()));
+                    values.push((column, Value::Flags(problems.take(flags)?)));
+                }
+            }
         }
-        None => None,
-    };
+    }
     let (id, name) = (id?, name?);
-    if (stage_given && stage.is_none()) || (health_given && health.is_none()) {
+    if refused {
         return None;
     }
     let mut account =
         stored.get(id).map(|s| s.account.clone()).unwrap_or_else(|| Account::new(id, name));
     account.name = name.to_string();
-    let [csm, am, segment, industry, region] = texts;
-    for (field, value) in [
-        (&mut account.csm, csm),
-        (&mut account.am, am),
-        (&mut account.segment, segment),
-        (&mut account.industry, industry),
-        (&mut account.region, region),
-    ] {
-        if let Some(value) = value {
-            *field = value.to_string();
-        }
-    }
-    if let Some(stage) = stage {
-        account.stage = stage;
-    }
-    if potential_cell.is_some() {
-        account.potential_units = potential;
-    }
-    if let Some(health) = health {
-        account.health = Some(health);
-    }
-    if let Some(flags) = flags {
-        account.flags = flags;
+    for (column, value) in values {
+        (ACCOUNT_COLUMNS[column].set)(&mut account, value);
     }
     Some(account)
 }

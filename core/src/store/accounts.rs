@@ -77,13 +77,14 @@ pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
     })
 }
 
-/// The book row's columns, in the order [`decode_book_row`] reads them;
-/// the next renewal comes last, from wherever the query finds it.
-const BOOK_COLUMNS: &str =
+/// The book row's columns of `accounts a`, in the order [`decode_book_row`]
+/// reads them: every query of book rows selects these first (then the next
+/// renewal, from wherever that query finds it, then anything else it reads).
+pub(crate) const BOOK_COLUMNS: &str =
     "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
-     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch, r.next_renewal";
+     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch";
 
-/// A book row from columns 0–12 of [`BOOK_COLUMNS`], with its next renewal.
+/// A book row from [`BOOK_COLUMNS`] (columns 0–12), with its next renewal.
 pub(crate) fn decode_book_row(
     row: &rusqlite::Row<'_>,
     next_renewal: Option<NaiveDate>,
@@ -106,7 +107,7 @@ pub(crate) fn decode_book_row(
     })
 }
 
-/// A book row from all of [`BOOK_COLUMNS`].
+/// A book row from [`BOOK_COLUMNS`] and the next renewal after them.
 pub(crate) fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
     decode_book_row(row, text_ref(row, 13).and_then(fast_date))
 }
@@ -121,11 +122,8 @@ impl Store {
         // sort in memory: reading accounts through `accounts_by_arr` would
         // cost a key lookup per account, ten times the plain scan.
         let renewals = self.next_renewals_by_account(today)?;
-        let mut statement = self.conn.prepare(
-            "SELECT id, name, csm, am, stage, stage_since, health, health_since,
-                    flags, arr_cents, units, potential_units, last_touch
-             FROM accounts ORDER BY id",
-        )?;
+        let sql = format!("SELECT {BOOK_COLUMNS} FROM accounts a ORDER BY a.id");
+        let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query([])?;
         let mut book = Vec::new();
         let mut next = renewals.into_iter().peekable();
@@ -163,7 +161,7 @@ impl Store {
     /// One account's book row, or `None` when it does not exist.
     pub fn book_row(&self, id: &str, today: NaiveDate) -> StoreResult<Option<BookRow>> {
         let sql = format!(
-            "SELECT {BOOK_COLUMNS} FROM accounts a
+            "SELECT {BOOK_COLUMNS}, r.next_renewal FROM accounts a
              LEFT JOIN (SELECT account_id, MIN(end_date) AS next_renewal FROM contracts
                         WHERE account_id = ?2 AND end_date >= ?1 AND terminated_on IS NULL) r
                ON r.account_id = a.id

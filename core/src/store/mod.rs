@@ -21,6 +21,7 @@ pub mod notes;
 mod open;
 pub mod opportunities;
 pub mod potentials;
+pub mod records;
 pub mod renewals;
 pub mod search;
 mod series;

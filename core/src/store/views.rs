@@ -7,7 +7,7 @@
 //! Read only; no snapshot is read here (a snapshot trend is kept beside
 //! each account).
 
-use super::accounts::{BookRow, decode_book_row, fast_date, text_ref, time_of};
+use super::accounts::{BOOK_COLUMNS, BookRow, decode_book_row, fast_date, text_ref, time_of};
 use super::triage::{SnapshotTrend, TREND_MONTHS};
 use super::{Store, StoreResult};
 use crate::domain::Money;
@@ -103,9 +103,8 @@ impl Store {
     pub fn csm_rows(&self, csm: &str, today: NaiveDate) -> StoreResult<CsmRows> {
         let months = super::series::latest_month(&self.conn)?
             .map(|latest| (latest.minus(TREND_MONTHS), latest));
-        let mut statement = self.conn.prepare(
-            "SELECT a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
-                    a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch,
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {BOOK_COLUMNS},
                     (SELECT MIN(c.end_date) FROM contracts c
                      WHERE c.account_id = a.id AND c.end_date >= ?2 AND c.terminated_on IS NULL),
                     a.trend_arr_cents, a.trend_units,
@@ -115,8 +114,8 @@ impl Store {
                       (SELECT MAX(COALESCE(c.terminated_on, c.end_date)) FROM contracts c
                        WHERE c.account_id = a.id)
                     END
-             FROM accounts a WHERE a.csm = ?1",
-        )?;
+             FROM accounts a WHERE a.csm = ?1"
+        ))?;
         let mut rows = statement.query(params![csm, today.to_string()])?;
         let mut read = CsmRows::default();
         let facts = &mut read.facts;

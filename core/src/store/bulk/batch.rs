@@ -2,10 +2,11 @@
 //! notes written many rows to a statement (see `store::many`), in key order.
 
 use super::BulkImport;
-use crate::domain::{Account, Contract, Health, Money, Month, Note};
+use crate::domain::{Account, Contract, Money, Month, Note};
 use crate::store::StoreResult;
 use crate::store::format::{iso_date, rfc3339};
 use crate::store::many::insert_many;
+use crate::store::records::{ACCOUNT_COLUMNS, account_sql_columns};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 
@@ -82,29 +83,15 @@ impl BulkImport<'_> {
         reason: &str,
     ) -> StoreResult<()> {
         let today = iso_date(today);
-        insert_many(
-            self.conn,
-            "INSERT",
-            "accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
-                       potential_units, health, health_since, flags)",
-            13,
-            accounts,
-            |statement, at, account| {
-                statement.raw_bind_parameter(at, account.id.as_str())?;
-                statement.raw_bind_parameter(at + 1, account.name.as_str())?;
-                statement.raw_bind_parameter(at + 2, account.csm.as_str())?;
-                statement.raw_bind_parameter(at + 3, account.am.as_str())?;
-                statement.raw_bind_parameter(at + 4, account.segment.as_str())?;
-                statement.raw_bind_parameter(at + 5, account.industry.as_str())?;
-                statement.raw_bind_parameter(at + 6, account.region.as_str())?;
-                statement.raw_bind_parameter(at + 7, account.stage.as_str())?;
-                statement.raw_bind_parameter(at + 8, today.as_str())?;
-                statement.raw_bind_parameter(at + 9, account.potential_units)?;
-                statement.raw_bind_parameter(at + 10, account.health.map(Health::as_str))?;
-                statement.raw_bind_parameter(at + 11, account.health.map(|_| today.as_str()))?;
-                statement.raw_bind_parameter(at + 12, account.flags.bits())
-            },
-        )?;
+        let width = ACCOUNT_COLUMNS.len();
+        let head = format!("accounts ({}, stage_since, health_since)", account_sql_columns(""));
+        insert_many(self.conn, "INSERT", &head, width + 2, accounts, |statement, at, account| {
+            for (offset, column) in ACCOUNT_COLUMNS.iter().enumerate() {
+                statement.raw_bind_parameter(at + offset, (column.get)(account))?;
+            }
+            statement.raw_bind_parameter(at + width, today.as_str())?;
+            statement.raw_bind_parameter(at + width + 1, account.health.map(|_| today.as_str()))
+        })?;
         // Every new account's stage, and its health when it has one, start
         // the history; read back in one pass rather than bound row by row.
         let at = rfc3339(at);
