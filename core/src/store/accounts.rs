@@ -84,6 +84,9 @@ pub(crate) const BOOK_COLUMNS: &str =
     "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
      a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch";
 
+/// How many columns [`BOOK_COLUMNS`] lists: a query's own columns come after.
+pub(crate) const BOOK_WIDTH: usize = 13;
+
 /// A book row from [`BOOK_COLUMNS`] (columns 0–12), with its next renewal.
 pub(crate) fn decode_book_row(
     row: &rusqlite::Row<'_>,
@@ -109,7 +112,7 @@ pub(crate) fn decode_book_row(
 
 /// A book row from [`BOOK_COLUMNS`] and the next renewal after them.
 pub(crate) fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
-    decode_book_row(row, text_ref(row, 13).and_then(fast_date))
+    decode_book_row(row, text_ref(row, BOOK_WIDTH).and_then(fast_date))
 }
 
 impl Store {
@@ -258,6 +261,11 @@ mod tests {
         let one = store.book_row("A1", today).expect("row").expect("exists");
         assert_eq!(one, rows[1]);
         assert!(store.book_row("nope", today).expect("row").is_none());
+    }
+
+    #[test]
+    fn the_book_width_counts_the_book_columns() {
+        assert_eq!(BOOK_COLUMNS.split(',').count(), BOOK_WIDTH);
     }
 
     #[test]

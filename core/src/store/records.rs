@@ -183,6 +183,19 @@ pub(crate) fn account_from_row(
     Ok(account)
 }
 
+impl Value {
+    /// The value as a CSV cell holds it: a word, digits, or blank.
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Text(text) => text.clone(),
+            Value::Stage(stage) => stage.as_str().to_string(),
+            Value::Health(health) => health.map(Health::as_str).unwrap_or_default().to_string(),
+            Value::Whole(number) => number.map(|n| n.to_string()).unwrap_or_default(),
+            Value::Flags(flags) => flags.to_words(),
+        }
+    }
+}
+
 impl ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {
