@@ -2,7 +2,7 @@
 //! them (tests, benchmarks; the CSV importer has its own validated path).
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Billing, Contract, Money};
+use crate::domain::{Billing, Contract, Day, Money};
 use chrono::NaiveDate;
 use rusqlite::{Row, params};
 
@@ -10,7 +10,8 @@ pub(super) const COLUMNS: &str =
     "id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on";
 
 fn parse_date(text: &str, column: &str, id: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+    let day = (text.len() == 10).then(|| Day::from_stored(text)).flatten();
+    day.map(Day::date).ok_or_else(|| {
         StoreError::Invalid(format!("contract {id}: {column} {text:?} is not a date (YYYY-MM-DD)"))
     })
 }

@@ -23,6 +23,18 @@ pub struct SnapshotRow {
 }
 
 impl Store {
+    /// Every account's total ARR per month from the stored series (see
+    /// [`Store::each_series_month`]); `None` when some series are stale.
+    pub(crate) fn grid_from_series(
+        &self,
+        first: Month,
+        last: Month,
+    ) -> StoreResult<Option<ArrGrid>> {
+        let mut builder = ArrGrid::builder(first, last);
+        let fresh = self.each_series_month(|id, month, arr| builder.push(id, month, arr))?;
+        Ok(fresh.then(|| builder.build()))
+    }
+
     /// The first and last months with a snapshot, if any.
     pub fn snapshot_month_range(&self) -> StoreResult<Option<(Month, Month)>> {
         super::series::month_range(&self.conn)

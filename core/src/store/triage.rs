@@ -35,8 +35,7 @@ impl Scope<'_> {
     }
 }
 
-/// How many months before the book's latest snapshot month a trend starts.
-pub const TREND_MONTHS: i32 = 3;
+pub use crate::domain::month::TREND_MONTHS;
 
 /// An account's total ARR and units at two snapshot months.
 #[derive(Debug, Clone, PartialEq, Eq)]

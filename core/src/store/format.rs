@@ -25,28 +25,9 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
     text
 }
 
-/// `YYYY-MM-DD`, written by hand: chrono's general formatter costs more than
-/// the row's insert when a file has hundreds of thousands of dates.
+/// `YYYY-MM-DD`, written by hand (see [`crate::domain::day::iso`]).
 pub(crate) fn iso_date(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    let (year, month, day) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&year) {
-        return date.format("%Y-%m-%d").to_string();
-    }
-    let year = year as u32;
-    let digits = [
-        year / 1000,
-        year / 100 % 10,
-        year / 10 % 10,
-        year % 10,
-        10,
-        month / 10,
-        month % 10,
-        10,
-        day / 10,
-        day % 10,
-    ];
-    digits.iter().map(|&d| if d == 10 { '-' } else { char::from(b'0' + d as u8) }).collect()
+    crate::domain::day::iso(date)
 }
 
 #[cfg(test)]
