@@ -15,7 +15,8 @@ impl Clock {
     pub fn from_env() -> Clock {
         std::env::var("COCKPIT_TODAY")
             .ok()
-            .and_then(|text| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok())
+            .and_then(|text| text.parse::<crate::domain::Day>().ok())
+            .map(crate::domain::Day::date)
             .map(Clock::fixed)
             .unwrap_or_else(|| Clock { today: Utc::now().date_naive(), fixed: false })
     }

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod import;
 pub mod metrics;
 pub mod paths;
+pub mod read;
 pub mod settings;
 pub mod store;
 pub mod text;

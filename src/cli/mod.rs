@@ -16,6 +16,7 @@ pub mod out_file;
 pub mod output;
 pub mod renewals;
 pub mod targets;
+pub mod today;
 
 use crate::clock::Clock;
 use crate::store::{OpenMode, Store, StoreError};
@@ -55,6 +56,8 @@ pub enum Command {
     Renewals(renewals::Args),
     /// The hunter's ranked upsell targets.
     Targets(targets::Args),
+    /// What needs a CSM today, ranked, each row saying why (the Today pane's rows).
+    Today(today::Args),
     /// Record and report churn-reason chains.
     #[command(subcommand)]
     Churn(churn::Command),
@@ -250,11 +253,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Metrics(command)) => metrics::run(&context, command),
         Some(Command::Renewals(args)) => renewals::run(&context, args),
         Some(Command::Targets(args)) => targets::run(&context, args),
+        Some(Command::Today(args)) => today::run(&context, args),
         Some(Command::Churn(command)) => churn::run(&context, command),
         Some(Command::Backup(args)) => backup::run(&context, args),
         Some(Command::Check) => check::run(&context),
         Some(Command::Completions(args)) => completions::run(args),
         Some(Command::Man) => man::run(),
-        None => crate::tui::run(&context, cli.demo),
+        None => crate::tui::run(crate::tui::Start {
+            store: if cli.demo { None } else { Some(context.open_cockpit_store()?) },
+            demo: cli.demo,
+            clock: context.clock,
+            user: context.user,
+        }),
     }
 }

@@ -98,7 +98,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         at_risk_only: args.at_risk,
         in_window_only: args.in_window,
     };
-    let calendar = store.calendar(from, to, today, &config, &filter)?;
+    let calendar = crate::read::renewals::calendar(&store, from, to, today, &config, &filter)?;
     let events: Vec<&CalendarEvent> =
         calendar.agenda().filter(|e| !matches!(e.kind, EventKind::Moment { .. })).collect();
     if let Some(path) = &args.ics {
@@ -399,14 +399,15 @@ fn print_forecast(
 ) -> anyhow::Result<ExitCode> {
     let months = months.max(1);
     let first = Month::of(today);
-    let forecast = store.forecast(first, months, config)?;
+    let forecast = crate::read::renewals::forecast(store, first, months, config)?;
     forecast.exact()?;
     let last_past = last_settled_month(today);
     let first_past = last_past.minus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
     // Calibration and the surprises read the shared window; the waterfall
     // may reach further back when asked for more months.
     let since = history_since(today);
-    let all_past = store.past_renewals(since.min(first_past.first_day()), today)?;
+    let all_past =
+        crate::read::renewals::past_renewals(store, since.min(first_past.first_day()), today)?;
     let past: Vec<PastRenewal> = all_past.iter().filter(|p| p.end_date >= since).cloned().collect();
     let probabilities = &config.renewal_probability_bp;
     let calibration = calibrate(&past, probabilities);

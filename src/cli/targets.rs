@@ -45,7 +45,7 @@ fn parse_health(text: &str) -> Result<Health, String> {
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
     let today = context.clock.today();
-    let list = store.target_list(today, &context.config()?)?;
+    let list = crate::read::positions::target_list(&store, today, &context.config()?)?;
     let product = match &args.product {
         Some(name) => Some((name.clone(), store.product_holders(name.trim())?.into())),
         None => None,

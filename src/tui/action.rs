@@ -6,7 +6,7 @@
 //! column) are skipped.
 
 use crate::metrics::calendar::CalendarMove;
-use crate::tui::book::Column;
+use crate::read::book::Column;
 use serde::{Deserialize, Serialize};
 
 /// A user's intent, independent of the key that produced it.

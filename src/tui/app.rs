@@ -8,20 +8,21 @@
 //! A paste goes to the focused field only (`app/paste.rs`); what another
 //! cockpit or an import committed is noticed and read again in `app/live.rs`;
 //! the first screen's book and the whole book loaded behind it are in
-//! `app/loading.rs`.
+//! `app/loading.rs`; the events of the terminal loop (keys and background
+//! results on one channel) are taken in by `app/events.rs`.
 
 use crate::clock::Clock;
 use crate::domain::Config;
+use crate::read::book::BookIndex;
+use crate::read::today::TodayFacts;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
-use crate::tui::book_loader::BookLoader;
 use crate::tui::keymap::{GLOBAL, Key, KeyError, Keymap};
 use crate::tui::panes::{self, Cx, Pane, Request, View, Write};
 use crate::tui::popups::{Outcome, Popup};
-use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::tabs::{self, TabBar, TabTitle};
+use crate::tui::work::{Ticket, Work};
 use loading::{FirstBook, first_book};
 use ratatui::Frame;
 use ratatui::crossterm::event::{
@@ -33,7 +34,9 @@ use ratatui::widgets::{Clear, Paragraph};
 
 mod damage;
 mod draw;
+mod events;
 pub mod keys;
+pub use events::Taken;
 mod live;
 mod loading;
 mod paste;
@@ -101,8 +104,9 @@ pub struct App {
     clipboard: Option<String>,
     area: Rect,
     db_label: String,
-    /// The whole book loading behind the first screen, if it is.
-    loader: Option<BookLoader>,
+    /// The whole book loading behind the first screen, if it is: the job's
+    /// ticket (`loaders/book.rs`).
+    loader: Option<Ticket>,
     /// The whole book is still to be loaded: started once the first screen
     /// is drawn ([`App::start_loading`]), not to compete with it.
     loader_due: bool,
@@ -125,6 +129,9 @@ pub struct App {
     refresh_due: bool,
     /// The search across the whole book, over the focused pane when open.
     search: panes::search::SearchView,
+    /// The event channel and the jobs under way (`tui/work.rs`): the
+    /// terminal loop takes every event from it, keys and results alike.
+    work: Work,
 }
 
 impl App {
@@ -171,6 +178,7 @@ impl App {
             outside_reload: false,
             refresh_due: false,
             search: panes::search::SearchView::default(),
+            work: Work::default(),
         };
         if app.store.path().as_os_str() != ":memory:" {
             app.seen_version = app.store.data_version().ok();
@@ -260,6 +268,7 @@ impl App {
             book: &mut self.book,
             today_facts: &mut self.today_facts,
             keymap: &self.keymap,
+            work: &mut self.work,
         };
         (pane, cx)
     }
@@ -314,6 +323,7 @@ impl App {
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
                 keymap: &self.keymap,
+                work: &mut self.work,
             };
             pane.resize(pane_area, &mut cx);
         }
@@ -548,6 +558,7 @@ impl App {
                 book: &mut self.book,
                 today_facts: &mut self.today_facts,
                 keymap: &self.keymap,
+                work: &mut self.work,
             };
             if open(self.panes[index].as_mut(), &mut cx) {
                 self.stale[index] = false;

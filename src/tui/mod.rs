@@ -1,36 +1,43 @@
 //! The full-screen app: the terminal loop and nothing else. State and its
 //! update logic live in `app.rs` (testable without a terminal), panes in
-//! `panes/`, shared drawing pieces in `widgets/`, keys in `keymap/`,
-//! colours in `theme.rs`. The terminal is restored on quit, on error and on
-//! panic: `ratatui::init` installs the panic hook, and a guard switches
-//! mouse capture and bracketed paste off however the loop ends. While idle
-//! the loop wakes once a second to notice what another cockpit or an import
-//! committed, and shows it.
+//! `panes/`, what is read behind the screen in `loaders/`, the one event
+//! channel and every background thread in `work.rs`, shared drawing pieces
+//! in `widgets/`, keys in `keymap/`, colours in `theme.rs`. The terminal
+//! is restored on quit, on error and on panic: `ratatui::init` installs the
+//! panic hook, and a guard switches mouse capture and bracketed paste off
+//! however the loop ends.
+//!
+//! The loop blocks on the event channel: keys, pastes, resizes and the
+//! mouse (from the terminal reader), the answers of background jobs, and a
+//! tick once a second, on which it looks for what another cockpit or an
+//! import committed. While no event waits it counts the Book's view. It
+//! takes its parameters from [`Start`], built by the command line.
 
 pub mod action;
 pub mod app;
-pub mod book;
-pub mod book_loader;
 pub mod churn_editor;
 pub mod clipboard;
 pub mod forms;
 pub mod keymap;
+pub mod loaders;
 pub mod panes;
 pub mod paste;
 pub mod popups;
-pub mod signals;
 pub mod theme;
 pub mod widgets;
+pub mod work;
 pub mod write;
 
-use crate::cli::Context;
+use crate::clock::Clock;
 use crate::domain::Config;
+use crate::store::Store;
 use anyhow::Context as _;
-use app::{App, EditorRequest};
+use app::{App, EditorRequest, Taken};
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{Clear, ClearType};
 use std::process::ExitCode;
 
 /// Switches bracketed paste on (a paste then arrives as one text, never as
@@ -62,10 +69,25 @@ impl Drop for MouseGuard {
     }
 }
 
-/// Opens the cockpit on the context's database. A wrong `--db` is named
-/// before a missing terminal: it is the more useful of the two to hear.
-pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
-    let own_store = if demo { None } else { Some(context.open_cockpit_store()?) };
+/// What the cockpit opens with, as the command line found it: the TUI
+/// names no command-line type, so the command line builds this and hands
+/// it over.
+pub struct Start {
+    /// The user's own book, already opened (a wrong `--db` is named by the
+    /// command line before anything else); `None` with `demo`.
+    pub store: Option<Store>,
+    /// Open on a fresh copy of the bundled demo book instead.
+    pub demo: bool,
+    pub clock: Clock,
+    /// Who is using the cockpit (their accounts come first).
+    pub user: String,
+}
+
+/// Opens the cockpit on the book it was started with. A wrong `--db` is
+/// named before a missing terminal (the command line opened the book): it is
+/// the more useful of the two to hear.
+pub fn run(start: Start) -> anyhow::Result<ExitCode> {
+    let Start { store: own_store, demo, clock, user } = start;
     if !has_terminal() {
         eprintln!(
             "cockpit needs a terminal; for scripts and pipes use a report: cockpit renewals, targets, metrics, churn report or export (cockpit --help lists them)"
@@ -76,24 +98,20 @@ pub fn run(context: &Context, demo: bool) -> anyhow::Result<ExitCode> {
         Some(store) => store,
         None => {
             let path = crate::demo::load::demo_database_path();
-            crate::demo::load::create_demo_database(&path, &context.clock)
+            crate::demo::load::create_demo_database(&path, &clock)
                 .context("building the demo book")?
         }
     };
     // The settings with `[keys]`: keys that cannot be used stop the
     // cockpit before it starts, as any other bad setting does.
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
-    let moments = MomentsAside {
-        path: store.path().to_path_buf(),
-        clock: context.clock,
-        config: config.clone(),
-    };
+    let moments = MomentsAside { path: store.path().to_path_buf(), clock, config: config.clone() };
     let user = match crate::paths::named_user() {
         None if demo => crate::demo::DEMO_CSM.to_string(),
-        _ => context.user.clone(),
+        _ => user,
     };
     let theme = theme::Theme::from_settings(config.theme, &config.colors);
-    let app = App::new(store, context.clock, config, &user, theme)
+    let app = App::new(store, clock, config, &user, theme)
         .context("loading the book")?
         .with_keys(&keys)?;
     run_app(app, moments)
@@ -112,7 +130,7 @@ pub const MOMENT_HORIZON_DAYS: i64 = 180;
 /// either.
 struct MomentsAside {
     path: std::path::PathBuf,
-    clock: crate::clock::Clock,
+    clock: Clock,
     config: Config,
 }
 
@@ -120,12 +138,13 @@ impl MomentsAside {
     /// Writes the moments (idempotent) on a connection of its own; the
     /// calendar shows them from its next refresh. A failure only means fewer
     /// moments are shown, so it is not reported over the screen.
-    fn start(self) {
-        std::thread::spawn(move || {
+    fn start(self, app: &mut App) {
+        app.spawn("moments", move || {
             if let Ok(store) = crate::store::Store::open_aside(&self.path) {
                 let today = self.clock.today();
                 let _ = store.schedule_moments(&self.config, today, MOMENT_HORIZON_DAYS);
             }
+            work::Done::Moments
         });
     }
 }
@@ -138,7 +157,9 @@ fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
     let mouse = app.config().mouse;
     let mut guard = Some(MouseGuard::new(mouse));
-    let result = event_loop(&mut terminal, &mut app, &mut guard, moments);
+    let input = work::Input::start(app.sender());
+    work::tick(app.sender(), OUTSIDE_CHECK);
+    let result = event_loop(&mut terminal, &mut app, &mut guard, &input, moments);
     drop(guard);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -148,84 +169,73 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     guard: &mut Option<MouseGuard>,
+    input: &work::Input,
     moments: MomentsAside,
 ) -> anyhow::Result<()> {
     let mut moments = Some(moments);
     let size = terminal.size()?;
     app.resize(size.width, size.height);
-    let mut first_frame = true;
+    terminal.draw(|frame| app.draw(frame))?;
+    // The first frame is drawn from the user's rows alone; the whole book
+    // loads, and what only a search or a lookup needs is built, while the
+    // user looks at it.
+    app.start_loading();
+    if app.nothing_waiting() {
+        app.book().warm();
+    }
     loop {
-        terminal.draw(|frame| app.draw(frame))?;
-        // The first frame is drawn from the user's rows alone; the whole
-        // book loads, and what only a search or a lookup needs is built,
-        // while the user looks at it.
-        if std::mem::take(&mut first_frame) {
-            app.start_loading();
-            if !event::poll(std::time::Duration::ZERO)? {
-                app.book().warm();
-            }
-        }
-        // While the whole book loads behind the first screen (or again after
-        // an outside change), or the damage check runs, take what arrives as
-        // soon as it does rather than on the next key, and show it.
-        let mut arrived = false;
-        while (app.loading() || app.checking())
-            && !event::poll(std::time::Duration::from_millis(20))?
-        {
-            arrived |= app.poll_background();
-        }
-        if arrived {
-            continue;
-        }
         // Nothing is written into a book the damage check has not passed.
         if !app.loading()
             && !app.checking()
             && app.damage().is_none()
             && let Some(moments) = moments.take()
         {
-            moments.start();
+            moments.start(app);
         }
-        // Finish counting the Book's view while no key waits, then show it.
+        // Count the Book's view while no event waits, then show it.
         if app.settling() {
-            while app.settling() && !event::poll(std::time::Duration::ZERO)? {
+            while app.settling() && app.nothing_waiting() {
                 app.settle_step();
             }
             if !app.settling() {
+                terminal.draw(|frame| app.draw(frame))?;
                 continue;
             }
         }
-        // Idle: wait for the next event, looking once a second (one pragma)
-        // for what another cockpit or an import committed.
-        let event = loop {
-            if event::poll(OUTSIDE_CHECK)? {
-                break Some(event::read()?);
-            }
-            if app.check_outside_changes() {
-                break None;
-            }
-        };
-        let Some(event) = event else { continue };
-        app.handle_event(&event);
+        // Wait for the next event: a key, a job's answer or the tick.
+        let event = app.next_event();
+        let mut taken = app.take(event)?;
         // Take every event already waiting before drawing again, so a held
         // key or a fast scroll never queues up frames.
-        while event::poll(std::time::Duration::ZERO)? {
-            let event = event::read()?;
-            app.handle_event(&event);
+        while let Some(event) = app.try_next_event() {
+            if app.take(event)? == Taken::Draw {
+                taken = Taken::Draw;
+            }
         }
         if let Some(text) = app.take_clipboard() {
             clipboard::copy(&mut std::io::stdout(), &text)?;
         }
         if let Some(request) = app.take_editor_request() {
+            // The editor reads the terminal alone while it runs.
+            input.pause();
             *guard = None;
             ratatui::restore();
             let text = edit_in_editor(&request);
             *terminal = ratatui::init();
             *guard = Some(MouseGuard::new(app.config().mouse));
-            terminal.clear()?;
+            // Cleared without `Terminal::clear`, which asks the terminal where
+            // its cursor is through the event reader just paused; the new
+            // terminal's buffers are blank, so the next draw is whole.
+            execute!(std::io::stdout(), Clear(ClearType::All))?;
+            input.resume();
             app.finish_editor(request, text);
+            taken = Taken::Draw;
         }
         if app.should_quit() {
             return Ok(());
+        }
+        if taken == Taken::Draw {
+            terminal.draw(|frame| app.draw(frame))?;
         }
     }
 }

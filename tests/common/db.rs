@@ -1,5 +1,6 @@
 //! The database as test evidence.
 
+use cockpit_core::testkit::Book;
 use std::path::Path;
 
 /// Every row of every table, as text: equal dumps mean an unchanged database.
@@ -35,19 +36,20 @@ pub fn dump(path: &Path) -> String {
     out
 }
 
-/// A fresh database in `dir` holding three accounts (Acme and Globex for CSM
-/// `ana`, Initech for `bo`), then whatever `more` inserts.
-pub fn three_accounts(dir: &Path, more: &str) -> std::path::PathBuf {
-    let path = dir.join("book.db");
-    drop(cockpit::store::Store::open(&path).expect("open"));
-    let conn = rusqlite::Connection::open(&path).expect("conn");
-    conn.execute_batch(
-        "INSERT INTO accounts (id, name, csm, am, stage, health, health_since, arr_cents, units, last_touch) VALUES
-          ('A1', 'Acme Corp', 'ana', '', 'adoption', 'green', '2025-05-01', 12000000, 10, '2025-05-20'),
-          ('A2', 'Globex', 'ana', '', 'adoption', 'green', '2025-05-01', 6000000, 10, '2025-05-20'),
-          ('A3', 'Initech', 'bo', '', 'adoption', NULL, NULL, 2500000, 5, NULL);",
-    )
-    .expect("accounts");
-    conn.execute_batch(more).expect("more");
-    path
+/// Three accounts: Acme and Globex for CSM `ana`, Initech for `bo`.
+pub const THREE_ACCOUNTS: &str = "
+    id, name,      csm, stage,    health, health_since, arr,    units, last_touch
+    A1, Acme Corp, ana, adoption, green,  2025-05-01,   120000, 10,    2025-05-20
+    A2, Globex,    ana, adoption, green,  2025-05-01,   60000,  10,    2025-05-20
+    A3, Initech,   bo,  adoption, ,       ,             25000,  5,     ";
+
+/// A fresh database `book.db` in `dir` holding `book`.
+pub fn create(dir: &Path, book: &Book) -> std::path::PathBuf {
+    book.create(&dir.join("book.db"))
+}
+
+/// A fresh database in `dir` holding the three accounts of
+/// [`THREE_ACCOUNTS`], then the records of `more`.
+pub fn three_accounts(dir: &Path, more: Book) -> std::path::PathBuf {
+    create(dir, &Book::new().accounts(THREE_ACCOUNTS).and(more))
 }

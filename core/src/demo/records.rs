@@ -162,7 +162,10 @@ impl Row<'_> {
 
     fn date(&self, column: &str) -> Result<NaiveDate, DemoError> {
         let text = self.text(column)?;
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| self.bad(&text))
+        crate::domain::Day::from_stored(&text)
+            .filter(|_| text.len() == 10)
+            .map(crate::domain::Day::date)
+            .ok_or_else(|| self.bad(&text))
     }
 
     fn time(&self, column: &str) -> Result<DateTime<Utc>, DemoError> {

@@ -39,9 +39,9 @@ pub fn shift_cell(cell: &str, column: Column, months: i32) -> Option<String> {
         return (column != Column::Month).then(String::new);
     }
     match column {
-        Column::Date => NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-            .ok()
-            .map(|d| shift_date(d, months).format("%Y-%m-%d").to_string()),
+        Column::Date => crate::domain::Day::from_stored(cell)
+            .filter(|_| cell.len() == 10)
+            .map(|d| shift_date(d.date(), months).format("%Y-%m-%d").to_string()),
         Column::Month => Month::parse(cell).ok().map(|m| m.plus(months).to_string()),
         Column::Time => {
             if let Ok(date) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {

@@ -33,10 +33,10 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<NaiveDate, DayTextError> {
     }
     let unknown = || DayTextError::Unknown(text.trim().to_string());
     let too_far = || DayTextError::TooFar(text.trim().to_string());
-    if let Ok(date) = NaiveDate::parse_from_str(&joined, "%Y-%m-%d")
-        && joined.len() == 10
+    if joined.len() == 10
+        && let Some(day) = super::day::Day::from_stored(&joined)
     {
-        return Ok(date);
+        return Ok(day.date());
     }
     match joined.as_str() {
         "today" | "tod" | "now" => return Ok(today),

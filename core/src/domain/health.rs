@@ -74,6 +74,13 @@ impl fmt::Display for Health {
     }
 }
 
+/// One entry of an account's health history: from `on`, the account was `health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthPoint {
+    pub on: chrono::NaiveDate,
+    pub health: Health,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,10 @@ pub struct Month(pub i32);
 /// year 0 or a four-digit typo such as 0202 is refused everywhere alike.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
+/// How many months before the book's latest snapshot month an account's
+/// trend (its ARR and units then and now) starts.
+pub const TREND_MONTHS: i32 = 3;
+
 /// Why a text is not a month.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a month (expected YYYY-MM)")]

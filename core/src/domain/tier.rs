@@ -5,7 +5,11 @@
 //! crosses. With cuts 45% and 75% there are three tiers.
 
 use super::Money;
-use super::config::BasisPoints;
+
+/// Cumulative shares of ARR in basis points (4500 = 45%), as
+/// `config::BasisPoints` counts them; named here so that the tier rule
+/// leans on no setting (the settings name the tiers, not the other way).
+type BasisPoints = i64;
 
 /// A tier number: 1 is the top, `cuts.len() + 1` the long tail.
 pub type Tier = u8;

@@ -7,6 +7,7 @@
 use crate::domain::{Account, Contract, Money, Note};
 use crate::import::{ImportKind, needs_text_prefix};
 use crate::store::bulk::{SnapshotRecord, rfc3339};
+use crate::store::records::{ACCOUNT_COLUMNS, Value as Field};
 use crate::store::{Store, StoreError};
 use serde_json::{Map, Number, Value};
 use std::io::Write;
@@ -98,20 +99,18 @@ fn optional_number(value: Option<i64>) -> Cell {
     value.map(Cell::Number).unwrap_or(Cell::Empty)
 }
 
+/// An account's cells by the record's description (`store::records`).
 fn account_cells(account: &Account) -> Vec<Cell> {
-    vec![
-        text(&account.id),
-        text(&account.name),
-        text(&account.csm),
-        text(&account.am),
-        text(&account.segment),
-        text(&account.industry),
-        text(&account.region),
-        text(account.stage.as_str()),
-        optional_number(account.potential_units),
-        optional_text(account.health.map(|h| h.as_str().to_string())),
-        text(account.flags.to_words()),
-    ]
+    ACCOUNT_COLUMNS
+        .iter()
+        .map(|column| match (column.get)(account) {
+            Field::Text(value) => Cell::Text(value),
+            Field::Stage(stage) => text(stage.as_str()),
+            Field::Health(health) => optional_text(health.map(|h| h.as_str().to_string())),
+            Field::Whole(number) => optional_number(number),
+            Field::Flags(flags) => text(flags.to_words()),
+        })
+        .collect()
 }
 
 fn snapshot_cells(snapshot: &SnapshotRecord) -> Vec<Cell> {

@@ -4,6 +4,7 @@
 use super::{Params, simulate};
 use crate::domain::{Money, Month};
 use crate::import::ImportKind;
+use crate::store::records::ACCOUNT_COLUMNS;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::BufWriter;
@@ -74,31 +75,17 @@ pub fn write_book(params: &Params, dir: &Path) -> Result<BookSummary, GenerateEr
     let month_texts: Vec<String> =
         first.through(params.last_month).map(|m: Month| m.to_string()).collect();
     let mut summary = BookSummary::default();
-    let (mut money, mut units, mut potential) = (String::new(), String::new(), String::new());
+    let (mut money, mut units) = (String::new(), String::new());
     let (mut start, mut end, mut terminated, mut at) =
         (String::new(), String::new(), String::new(), String::new());
 
     for index in 0..params.accounts {
         let generated = simulate(params, index);
         let account = &generated.account;
-        potential.clear();
-        if let Some(p) = account.potential_units {
-            let _ = write!(potential, "{p}");
-        }
-        let flags = account.flags.to_words();
-        accounts.row([
-            account.id.as_str(),
-            &account.name,
-            &account.csm,
-            &account.am,
-            &account.segment,
-            &account.industry,
-            &account.region,
-            account.stage.as_str(),
-            &potential,
-            account.health.map(|h| h.as_str()).unwrap_or(""),
-            &flags,
-        ])?;
+        // Every column of the account record, as its description writes it.
+        let cells: Vec<String> =
+            ACCOUNT_COLUMNS.iter().map(|column| (column.get)(account).to_text()).collect();
+        accounts.row(cells.iter().map(String::as_str))?;
         summary.accounts += 1;
 
         for snapshot in &generated.snapshots {

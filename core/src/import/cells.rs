@@ -2,14 +2,15 @@
 //! problem recorded with its line and column. Shared by the import into a
 //! stored book and the first import into empty tables.
 
-use super::fast::{Quick, plain_date, trim};
+use super::fast::{Quick, trim};
 use super::input::Row;
 use super::{Problems, RowError};
+use crate::domain::day::{Day, DayError};
 use crate::domain::month::YEARS;
 use crate::domain::{Billing, Contract, Money, Month, Note, NoteKind};
 use crate::store::StoreResult;
 use crate::store::bulk::BulkImport;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// One snapshot row's checked cells.
@@ -169,18 +170,27 @@ pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, R
     Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
 }
 
-/// The most units (seats, licences) one row may count: a billion. With
-/// amounts bounded too, units × price per unit stays within what `i128`
-/// whitespace arithmetic holds, and a sum of units within `i64`.
-pub const MAX_UNITS: i64 = 1_000_000_000;
+pub use crate::store::records::MAX_UNITS;
 
 pub(super) fn whole_number(row: &Row<'_>, column: usize, text: &str) -> Result<i64, RowError> {
+    whole_in(row, column, text, 0, MAX_UNITS)
+}
+
+/// A whole number within `min..=max`.
+pub(super) fn whole_in(
+    row: &Row<'_>,
+    column: usize,
+    text: &str,
+    min: i64,
+    max: i64,
+) -> Result<i64, RowError> {
     let trimmed = trim(text);
-    let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {MAX_UNITS})"));
+    let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {max})"));
     match trimmed.parse::<i64>() {
-        Ok(value) if value > MAX_UNITS => Err(too_large()),
-        Ok(value) if value >= 0 => Ok(value),
-        Ok(_) => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Ok(value) if value > max => Err(too_large()),
+        Ok(value) if value >= min => Ok(value),
+        Ok(_) if min == 0 => Err(row.error(column, format!("{trimmed:?} is negative"))),
+        Ok(_) => Err(row.error(column, format!("{trimmed:?} is too small (at least {min})"))),
         Err(_) if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) => {
             Err(too_large())
         }
@@ -194,44 +204,16 @@ fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
         let trimmed = trim(text);
         let year = trimmed.get(..4).filter(|_| trimmed.len() == 7).and_then(|y| y.parse().ok());
         match year {
-            Some(year) if !YEARS.contains(&year) => row.error(column, years_message(trimmed)),
+            Some(year) if !YEARS.contains(&year) => {
+                row.error(column, DayError::OutsideYears(trimmed.to_string()).to_string())
+            }
             _ => row.error(column, e.to_string()),
         }
     })
 }
 
-fn years_message(text: &str) -> String {
-    format!(
-        "{text:?} is outside the years {} to {} a book's dates may fall in",
-        YEARS.start(),
-        YEARS.end()
-    )
-}
-
-/// `day`, or the error for a date outside [`YEARS`].
-fn in_years(
-    row: &Row<'_>,
-    column: usize,
-    text: &str,
-    day: NaiveDate,
-) -> Result<NaiveDate, RowError> {
-    if YEARS.contains(&day.year()) {
-        return Ok(day);
-    }
-    Err(row.error(column, years_message(text)))
-}
-
 pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
-    let trimmed = trim(text);
-    let error = || row.error(column, format!("{trimmed:?} is not a date (expected YYYY-MM-DD)"));
-    if trimmed.len() != 10 {
-        return Err(error());
-    }
-    let day = match plain_date(trimmed.as_bytes()) {
-        Some(day) => day,
-        None => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| error())?,
-    };
-    in_years(row, column, trimmed, day)
+    Day::parse(trim(text)).map(Day::date).map_err(|e| row.error(column, e.to_string()))
 }
 
 pub(super) fn note_time(
@@ -240,11 +222,11 @@ pub(super) fn note_time(
     text: &str,
 ) -> Result<DateTime<Utc>, RowError> {
     let trimmed = trim(text);
-    if trimmed.len() == 10
-        && let Ok(day) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-    {
-        let day = in_years(row, column, trimmed, day)?;
-        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    match Day::parse(trimmed) {
+        Ok(day) => return Ok(day.date().and_time(chrono::NaiveTime::MIN).and_utc()),
+        Err(error @ DayError::OutsideYears(_)) => return Err(row.error(column, error.to_string())),
+        // Not a day: perhaps a time.
+        Err(DayError::NotADate(_)) => {}
     }
     let time = DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
         row.error(
@@ -254,7 +236,7 @@ pub(super) fn note_time(
             ),
         )
     })?;
-    in_years(row, column, trimmed, time.date_naive())?;
+    Day::within_years(trimmed, time.date_naive()).map_err(|e| row.error(column, e.to_string()))?;
     Ok(time)
 }
 

@@ -1,8 +1,7 @@
 //! Quick helpers for the import's hot loop: hashers for maps that live for
 //! one import (ids and compact keys, not adversarial input to a long-lived
-//! map) and the plain `YYYY-MM-DD` date parser. Knows nothing of columns.
+//! map). Knows nothing of columns.
 
-use chrono::NaiveDate;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// `text` without surrounding whitespace, as `str::trim` gives it; a cell
@@ -17,20 +16,6 @@ pub(super) fn trim(text: &str) -> &str {
 
 /// The quick hasher for maps that live for one import.
 pub(super) type Quick = BuildHasherDefault<TextHasher>;
-
-/// `YYYY-MM-DD` in plain digits, the common case, without chrono's general
-/// parser; anything else goes to that parser.
-pub(super) fn plain_date(bytes: &[u8]) -> Option<NaiveDate> {
-    let number = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .try_fold(0u32, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
-    };
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
-}
 
 /// A quick multiplicative hasher for short texts such as account ids.
 #[derive(Default)]
@@ -90,18 +75,6 @@ impl Hasher for KeyHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_dates_parse_like_chrono() {
-        for text in
-            ["2025-03-09", "2024-02-29", "2023-02-29", "2025-13-01", "2025-1x-01", "0000-01-01"]
-        {
-            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-            let plain = plain_date(text.as_bytes());
-            assert!(plain.is_none() || plain == chrono, "{text}");
-            assert_eq!(plain.is_some(), chrono.is_some(), "{text}");
-        }
-    }
 
     #[test]
     fn quick_trim_trims_like_str_trim() {

@@ -105,7 +105,7 @@ fn read_snapshots<R: Read>(
     index: &AccountIndex,
     send: std::sync::mpsc::SyncSender<Batch>,
 ) -> Problems {
-    let names = super::kinds::columns(super::ImportKind::Snapshots).names;
+    let names = super::records::columns(super::ImportKind::Snapshots).names;
     let mut problems = Problems::default();
     let mut products: HashMap<String, u32, Quick> = HashMap::default();
     let mut batch = Batch { products: Vec::new(), rows: Vec::with_capacity(PENDING_ROWS) };
@@ -290,14 +290,14 @@ pub(super) fn accounts<R: Read + Send>(
     reason: &str,
     problems: &mut Problems,
 ) -> StoreResult<ImportCounts> {
-    let names = super::kinds::columns(super::ImportKind::Accounts).names;
+    let names = super::records::columns(super::ImportKind::Accounts).names;
     let id_error = input.cell_error_maker(names, 0);
     let stored = HashMap::new();
     let mut read: Vec<(Account, u64)> = Vec::new();
     read_beside(
         input,
         names,
-        |row, problems| super::kinds::parse_account(row, &stored, problems),
+        |row, problems| super::records::parse_account(row, &stored, problems),
         problems,
         |account, line, _| {
             read.push((account, line));
@@ -336,7 +336,7 @@ pub(super) fn notes<R: Read + Send>(
     ids: &[String],
     index: &AccountIndex,
 ) -> StoreResult<ImportCounts> {
-    let names = super::kinds::columns(super::ImportKind::Notes).names;
+    let names = super::records::columns(super::ImportKind::Notes).names;
     let file = input.file_name().to_string();
     let mut notes = Keyed::new(
         |bulk: &mut BulkImport<'_>, rows: &[Note]| bulk.insert_new_notes(rows),
@@ -379,7 +379,7 @@ pub(super) fn contracts<R: Read + Send>(
     problems: &mut Problems,
     index: &AccountIndex,
 ) -> StoreResult<ImportCounts> {
-    let names = super::kinds::columns(super::ImportKind::Contracts).names;
+    let names = super::records::columns(super::ImportKind::Contracts).names;
     let id_error = input.cell_error_maker(names, 0);
     let mut contracts = Keyed::new(
         |bulk: &mut BulkImport<'_>, rows: &[Contract]| bulk.insert_new_contracts(rows),

@@ -13,6 +13,7 @@ mod fast;
 mod fresh;
 mod input;
 mod kinds;
+mod records;
 mod watch;
 
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
@@ -51,7 +52,7 @@ impl ImportKind {
 
     /// The columns this kind's CSV carries, required ones first, in export order.
     pub fn column_names(self) -> &'static [&'static str] {
-        kinds::columns(self).names
+        records::columns(self).names
     }
 }
 
@@ -217,7 +218,7 @@ pub fn import_reader(
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
     let mut warnings = Vec::new();
-    let columns = kinds::columns(kind);
+    let columns = records::columns(kind);
     let mut input = input::CsvInput::open(file_name, reader, columns, &mut warnings)
         .map_err(ImportError::Rejected)?;
     let origin = Origin { file: file_name, who, now: clock.now(), today: clock.today() };

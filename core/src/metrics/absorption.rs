@@ -23,14 +23,7 @@ use crate::domain::Money;
 /// account's standard.
 pub const STANDARD_BP: i64 = 5000;
 
-/// One product of one account at the latest month, with its potential if set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProductLine {
-    pub product: String,
-    pub arr: Money,
-    pub units: Option<i64>,
-    pub potential_units: Option<i64>,
-}
+pub use crate::domain::product_line::ProductLine;
 
 /// `current / potential`, `None` when unknown or the potential is zero.
 pub fn absorption(current_units: Option<i64>, potential_units: Option<i64>) -> Option<Rate> {

@@ -31,12 +31,7 @@ pub const FORECAST_LEAD_DAYS: i64 = 90;
 /// Days before the end date of the re-forecast.
 pub const REFORECAST_LEAD_DAYS: i64 = 30;
 
-/// One entry of an account's health history: from `on`, the account was `health`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HealthPoint {
-    pub on: NaiveDate,
-    pub health: Health,
-}
+pub use crate::domain::health::HealthPoint;
 
 /// The health in force at the end of `date`: the last entry on or before it.
 /// `history` is in time order; entries of the same day keep their order, so

@@ -3,7 +3,7 @@
 //! terminal, so every formula is unit-tested on a hand-built book.
 
 pub mod absorption;
-pub mod arr_grid;
+pub use crate::domain::arr_grid;
 pub mod board;
 pub mod bridge;
 pub mod calendar;

@@ -325,6 +325,13 @@ impl RenewalBook {
     }
 }
 
+/// The renewal rates for the dates `from..=to`. `contracts` must include the
+/// possible renewals of every contract ending in the period (those starting
+/// up to 31 days after `to`); extra contracts do no harm.
+pub fn renewal_rates(contracts: &[Contract], from: NaiveDate, to: NaiveDate) -> RenewalRates {
+    RenewalBook::of(contracts).rates(from, to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,12 @@
 //! counted up to the ARR it replaces. Out-year payments of multi-year
 //! contracts are payments, not renewals: they never enter the ATR rate, only
 //! the ARR-based one, (renewed + payments collected) / (ATR + payments due).
-//! No I/O here; the caller hands in every contract that may matter.
+//! No I/O here; the caller hands in every contract that may matter, and
+//! `renewal_book::renewal_rates` resolves the followers (the lines know
+//! nothing of the book that resolves them).
 
-use crate::domain::{Contract, Money};
+use crate::domain::Money;
 use crate::metrics::Rate;
-use crate::metrics::renewal_book::RenewalBook;
 use chrono::NaiveDate;
 
 /// A contract up for renewal in the period and what became of it.
@@ -109,13 +110,6 @@ impl RenewalRates {
     }
 }
 
-/// The renewal rates for the dates `from..=to`. `contracts` must include the
-/// possible renewals of every contract ending in the period (those starting
-/// up to 31 days after `to`); extra contracts do no harm.
-pub fn renewal_rates(contracts: &[Contract], from: NaiveDate, to: NaiveDate) -> RenewalRates {
-    RenewalBook::of(contracts).rates(from, to)
-}
-
 /// A multi-year rate made comparable with a yearly one by compounding: a
 /// rate `r` over `years` years is a yearly `r^(1/years)` (75% over three
 /// years ≈ 90.9% a year, better than 90% a year). For display only: the
@@ -131,6 +125,8 @@ pub fn yearly_equivalent(rate: Rate, years: u32) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::domain::Billing;
+    use crate::domain::Contract;
+    use crate::metrics::renewal_book::renewal_rates;
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")

@@ -10,7 +10,7 @@
 use crate::domain::{Money, Month};
 use crate::metrics::Rate;
 
-pub use super::arr_grid::{ArrGrid, ArrGridBuilder};
+pub use crate::domain::arr_grid::{ArrGrid, ArrGridBuilder};
 
 /// Retention at month `as_of` of the cohort of accounts that had ARR twelve
 /// months earlier. Sums are kept so that every rate is an exact fraction.

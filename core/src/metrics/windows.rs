@@ -10,31 +10,18 @@
 //!   A *prepaid* contract paid its whole term up front, so it has no out-year
 //!   invoice and no payment event; its anniversaries are silent.
 //!
-//! This module is pure: the store hands it the rows of the visible range and
+//! This module is pure: the store hands it the rows of the visible range
+//! (their shapes are `domain::calendar_rows`) and
 //! it builds the per-day events a month grid and an agenda draw. It must not
 //! query or draw.
 
 use crate::domain::moment::Moment;
-use crate::domain::{Billing, Contract, Health, Money};
+use crate::domain::{Billing, Health, Money};
+
+pub use crate::domain::calendar_rows::{
+    AccountBrief, CalendarFilter, CalendarSource, ContractRow, MomentRow,
+};
 use chrono::NaiveDate;
-
-/// What the calendar needs to know about an account beside each event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountBrief {
-    pub id: String,
-    pub name: String,
-    pub csm: String,
-    pub health: Option<Health>,
-    /// The account's current total ARR.
-    pub arr: Money,
-}
-
-impl AccountBrief {
-    /// Red and orange accounts are at risk; an unrated account is not.
-    pub fn is_at_risk(&self) -> bool {
-        self.health.is_some_and(Health::is_at_risk)
-    }
-}
 
 /// The day a renewal window opens: `days` before the contract's end date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,47 +95,6 @@ pub fn window_status(end: NaiveDate, today: NaiveDate, windows_days: &[i64]) -> 
                 opens_on: end - chrono::Duration::days(*days),
             }),
         },
-    }
-}
-
-/// A contract with its account, as the store loads it for the calendar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContractRow {
-    pub contract: Contract,
-    pub account: AccountBrief,
-}
-
-/// A moment with its account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MomentRow {
-    pub moment: Moment,
-    pub account: AccountBrief,
-}
-
-/// Everything the store loaded for one visible range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CalendarSource {
-    /// Contracts that end in the range or may have an out-year payment in it.
-    pub contracts: Vec<ContractRow>,
-    pub moments: Vec<MomentRow>,
-}
-
-/// Which events to keep.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CalendarFilter {
-    /// Only accounts this CSM owns ("mine").
-    pub csm: Option<String>,
-    /// Only red and orange accounts.
-    pub at_risk_only: bool,
-    /// Only renewals that are inside a window today (payments and moments,
-    /// which have no window, are left out).
-    pub in_window_only: bool,
-}
-
-impl CalendarFilter {
-    fn keeps_account(&self, account: &AccountBrief) -> bool {
-        self.csm.as_ref().is_none_or(|csm| *csm == account.csm)
-            && (!self.at_risk_only || account.is_at_risk())
     }
 }
 
@@ -375,6 +321,7 @@ pub fn build_calendar(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Contract;
     use crate::domain::moment::{MomentKind, MomentSource};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -6,7 +6,7 @@
 //! No drawing and no ranking here: plain rows out, typed writes in.
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Flags, Health, Money, Month, Stage};
+use crate::domain::{Day, Flags, Health, Money, Month, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -50,8 +50,7 @@ pub struct StageChange {
 
 /// Reads the date at the start of a date or RFC 3339 text.
 pub(crate) fn date_prefix(text: Option<String>) -> Option<NaiveDate> {
-    let text = text?;
-    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+    Day::from_stored(&text?).map(Day::date)
 }
 
 /// A text column borrowed from the row; `None` for NULL or non-text.
@@ -62,21 +61,10 @@ pub(crate) fn text_ref<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Option<&
     }
 }
 
-/// The date at the start of a `YYYY-MM-DD…` text, read digit by digit: the
-/// book reads four dates per account, and a format-string parse of each
-/// would cost as much as the query.
+/// The date at the start of a `YYYY-MM-DD…` text, read digit by digit (see
+/// [`Day::from_stored`]): the book reads four dates per account.
 pub(crate) fn fast_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes().get(..10)?;
-    if bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        bytes[range].iter().try_fold(0u32, |value, &digit| {
-            digit.is_ascii_digit().then(|| value * 10 + u32::from(digit - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+    Day::from_stored(text).map(Day::date)
 }
 
 /// Reads an RFC 3339 time, or a bare date taken as its midnight UTC.
@@ -89,13 +77,17 @@ pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
     })
 }
 
-/// The book row's columns, in the order [`decode_book_row`] reads them;
-/// the next renewal comes last, from wherever the query finds it.
-const BOOK_COLUMNS: &str =
+/// The book row's columns of `accounts a`, in the order [`decode_book_row`]
+/// reads them: every query of book rows selects these first (then the next
+/// renewal, from wherever that query finds it, then anything else it reads).
+pub(crate) const BOOK_COLUMNS: &str =
     "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
-     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch, r.next_renewal";
+     a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch";
 
-/// A book row from columns 0–12 of [`BOOK_COLUMNS`], with its next renewal.
+/// How many columns [`BOOK_COLUMNS`] lists: a query's own columns come after.
+pub(crate) const BOOK_WIDTH: usize = 13;
+
+/// A book row from [`BOOK_COLUMNS`] (columns 0–12), with its next renewal.
 pub(crate) fn decode_book_row(
     row: &rusqlite::Row<'_>,
     next_renewal: Option<NaiveDate>,
@@ -118,9 +110,9 @@ pub(crate) fn decode_book_row(
     })
 }
 
-/// A book row from all of [`BOOK_COLUMNS`].
+/// A book row from [`BOOK_COLUMNS`] and the next renewal after them.
 pub(crate) fn book_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<BookRow> {
-    decode_book_row(row, text_ref(row, 13).and_then(fast_date))
+    decode_book_row(row, text_ref(row, BOOK_WIDTH).and_then(fast_date))
 }
 
 impl Store {
@@ -133,11 +125,8 @@ impl Store {
         // sort in memory: reading accounts through `accounts_by_arr` would
         // cost a key lookup per account, ten times the plain scan.
         let renewals = self.next_renewals_by_account(today)?;
-        let mut statement = self.conn.prepare(
-            "SELECT id, name, csm, am, stage, stage_since, health, health_since,
-                    flags, arr_cents, units, potential_units, last_touch
-             FROM accounts ORDER BY id",
-        )?;
+        let sql = format!("SELECT {BOOK_COLUMNS} FROM accounts a ORDER BY a.id");
+        let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query([])?;
         let mut book = Vec::new();
         let mut next = renewals.into_iter().peekable();
@@ -175,7 +164,7 @@ impl Store {
     /// One account's book row, or `None` when it does not exist.
     pub fn book_row(&self, id: &str, today: NaiveDate) -> StoreResult<Option<BookRow>> {
         let sql = format!(
-            "SELECT {BOOK_COLUMNS} FROM accounts a
+            "SELECT {BOOK_COLUMNS}, r.next_renewal FROM accounts a
              LEFT JOIN (SELECT account_id, MIN(end_date) AS next_renewal FROM contracts
                         WHERE account_id = ?2 AND end_date >= ?1 AND terminated_on IS NULL) r
                ON r.account_id = a.id
@@ -275,6 +264,11 @@ mod tests {
     }
 
     #[test]
+    fn the_book_width_counts_the_book_columns() {
+        assert_eq!(BOOK_COLUMNS.split(',').count(), BOOK_WIDTH);
+    }
+
+    #[test]
     fn dates_are_read_digit_by_digit() {
         assert_eq!(fast_date("2025-06-30"), NaiveDate::from_ymd_opt(2025, 6, 30));
         assert_eq!(fast_date("2025-01-05T10:00:00Z"), NaiveDate::from_ymd_opt(2025, 1, 5));
@@ -288,17 +282,15 @@ mod tests {
     fn renewals_merge_by_account_and_ties_go_by_id() {
         let store = Store::open_in_memory().expect("store");
         seed(&store);
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, arr_cents) VALUES ('A0', 'Zero', 1200000), ('B9', 'Nine', 0);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents)
-                 VALUES ('C4', 'B9', 'Core', '2025-01-01', '2027-01-31', 0),
-                        ('C5', 'B9', 'Core', '2025-01-01', '2026-01-31', 0),
-                        ('C6', 'A0', 'Core', '2025-01-01', '2026-03-31', 0);
-                 UPDATE contracts SET terminated_on = '2025-05-01' WHERE id = 'C6';",
+        crate::testkit::Book::new()
+            .accounts("id, name, arr\nA0, Zero, 12000\nB9, Nine, 0")
+            .contracts(
+                "contract_id, account_id, product, start_date, end_date,   arr, terminated_on
+                 C4,          B9,         Core,    2025-01-01, 2027-01-31, 0,
+                 C5,          B9,         Core,    2025-01-01, 2026-01-31, 0,
+                 C6,          A0,         Core,    2025-01-01, 2026-03-31, 0,   2025-05-01",
             )
-            .expect("more");
+            .write(&store);
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
         let rows = store.book_rows(today).expect("rows");
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();

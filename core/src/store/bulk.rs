@@ -14,20 +14,16 @@ use rusqlite::{Connection, params};
 pub use super::series::LoadedSnapshot;
 
 mod batch;
-mod facts;
-mod format;
 mod journal;
 mod read;
 mod refresh;
 mod rows;
-pub(super) use batch::insert_many;
+use super::facts::set_account_columns;
+pub use super::facts::{AccountFacts, Fact};
+use super::format::iso_date;
+pub use super::format::rfc3339;
 pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
-pub(super) use facts::set_account_columns;
-pub use facts::{AccountFacts, Fact};
-use format::iso_date;
-pub use format::rfc3339;
 use journal::back_to_wal;
-pub(crate) use read::account_from_row;
 use refresh::refresh;
 pub(crate) use refresh::refresh_snapshot_facts;
 use std::collections::HashMap;
@@ -227,14 +223,12 @@ impl Store {
 impl BulkImport<'_> {
     /// Every stored account by id, with the facts an import compares.
     pub fn stored_accounts(&self) -> StoreResult<HashMap<String, StoredAccount>> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, name, csm, am, segment, industry, region, stage, potential_units, health, flags
-             FROM accounts",
-        )?;
+        let sql = format!("SELECT {} FROM accounts", super::records::account_sql_columns(""));
+        let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query([])?;
         let mut accounts = HashMap::new();
         while let Some(row) = rows.next()? {
-            let account = account_from_row(row)?;
+            let account = super::records::account_from_row(row, 0)?;
             let has_health = account.health.is_some();
             accounts.insert(account.id.clone(), StoredAccount { account, has_health });
         }

@@ -2,7 +2,7 @@
 //! them (tests, benchmarks; the CSV importer has its own validated path).
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Billing, Contract, Money};
+use crate::domain::{Billing, Contract, Day, Money};
 use chrono::NaiveDate;
 use rusqlite::{Row, params};
 
@@ -10,7 +10,8 @@ pub(super) const COLUMNS: &str =
     "id, account_id, product, start_date, end_date, arr_cents, units, billing, terminated_on";
 
 fn parse_date(text: &str, column: &str, id: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+    let day = (text.len() == 10).then(|| Day::from_stored(text)).flatten();
+    day.map(Day::date).ok_or_else(|| {
         StoreError::Invalid(format!("contract {id}: {column} {text:?} is not a date (YYYY-MM-DD)"))
     })
 }
@@ -154,7 +155,7 @@ mod tests {
     #[test]
     fn contracts_round_trip_and_the_window_includes_renewals() {
         let store = Store::open_in_memory().expect("store");
-        store.conn.execute_batch("INSERT INTO accounts (id, name) VALUES ('A', 'Ay');").expect("a");
+        crate::testkit::Book::new().accounts("id, name\nA, Ay").write(&store);
         let old = contract("C0", "2022-01-01", "2022-12-31");
         let ending = contract("C1", "2024-01-01", "2024-12-31");
         let follower = contract("C2", "2025-01-20", "2026-01-19");
@@ -174,11 +175,12 @@ mod tests {
     #[test]
     fn a_bad_date_in_the_database_is_reported() {
         let store = Store::open_in_memory().expect("store");
+        crate::testkit::Book::new().accounts("id, name\nA, Ay").write(&store);
+        // Written raw: the date is one no typed write can hold.
         store
             .conn
             .execute_batch(
-                "INSERT INTO accounts (id, name) VALUES ('A', 'Ay');
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents)
+                "INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents)
                  VALUES ('C9', 'A', 'Core', '2024-02-30', '2025-01-01', 100);",
             )
             .expect("insert");

@@ -1,40 +1,52 @@
-//! Versioned, append-only migrations tracked in `PRAGMA user_version`. Each
-//! runs in its own transaction together with the version bump, so a crash
-//! mid-migration leaves the previous version intact. Never edit a migration
-//! that has shipped: add the next one.
+//! Versioned, append-only migrations tracked in `PRAGMA user_version`: each
+//! is a file of plain SQL that never changes once shipped (a test pins their
+//! text). A migration that leaves derived data to be computed (the ARR
+//! series, the accounts' snapshot facts) says so in its `rebuild` list, and
+//! the store rebuilds that data with today's code once the schema is
+//! current, in the same transaction as the migrations and the version bump:
+//! a crash part way leaves the previous version intact, and an old book ends
+//! with exactly the derived rows an import into today's schema writes.
+//! Never edit a migration that has shipped: add the next one.
 
 use super::StoreResult;
 use rusqlite::Connection;
 
-/// A step in Rust run after a migration's SQL, in the same transaction.
-type Step = fn(&Connection) -> StoreResult<()>;
+/// Derived data a migration asks the store to compute from the stored rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Rebuild {
+    /// Every stale account's ARR series (`arr_series`), from its snapshots.
+    ArrSeries,
+    /// Every account's ARR, units, trend and first month from the snapshots.
+    SnapshotFacts,
+}
+
+impl Rebuild {
+    fn run(self, conn: &Connection) -> StoreResult<()> {
+        match self {
+            Rebuild::ArrSeries => super::series::rebuild_stale(conn),
+            Rebuild::SnapshotFacts => super::bulk::refresh_snapshot_facts(conn),
+        }
+    }
+}
+
+/// One migration: its name, its SQL, and the derived data to rebuild after it.
+type Migration = (&'static str, &'static str, &'static [Rebuild]);
 
 /// The migrations in order; the schema version is their count.
-const MIGRATIONS: &[(&str, &str, Option<Step>)] = &[
-    ("initial", include_str!("migrations/001_initial.sql"), None),
-    ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql"), None),
-    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), None),
-    ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), Some(snapshot_series)),
-    ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), None),
-    ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), None),
-    ("today_facts", include_str!("migrations/007_today_facts.sql"), Some(snapshot_trends)),
-    ("search", include_str!("migrations/008_search.sql"), None),
+const MIGRATIONS: &[Migration] = &[
+    ("initial", include_str!("migrations/001_initial.sql"), &[]),
+    ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql"), &[]),
+    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), &[]),
+    ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), &[Rebuild::ArrSeries]),
+    ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), &[]),
+    ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), &[]),
+    ("today_facts", include_str!("migrations/007_today_facts.sql"), &[Rebuild::SnapshotFacts]),
+    ("search", include_str!("migrations/008_search.sql"), &[]),
 ];
-
-/// Creates the snapshot triggers and builds every account's ARR series.
-fn snapshot_series(conn: &Connection) -> StoreResult<()> {
-    conn.execute_batch(super::series::SNAPSHOT_TRIGGERS)?;
-    super::series::rebuild_stale(conn)
-}
-
-/// Fills the new trend columns from the snapshots already stored.
-fn snapshot_trends(conn: &Connection) -> StoreResult<()> {
-    super::bulk::refresh_snapshot_facts(conn)
-}
 
 /// The migrations, for tests that build an older book.
 #[cfg(test)]
-pub(super) const MIGRATIONS_FOR_TESTS: &[(&str, &str, Option<Step>)] = MIGRATIONS;
+pub(super) const MIGRATIONS_FOR_TESTS: &[Migration] = MIGRATIONS;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -42,22 +54,32 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     migrate_to(conn, SCHEMA_VERSION)
 }
 
-/// Brings the schema up to `target` (at most [`SCHEMA_VERSION`]).
+/// Brings the schema up to `target` (at most [`SCHEMA_VERSION`]), all the
+/// pending migrations in one transaction. The derived data they ask for is
+/// rebuilt only on reaching the current version: today's code reads
+/// today's schema (an older `target` is for tests of the schema's shape).
 pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (index, (_name, sql, step)) in MIGRATIONS.iter().enumerate() {
-        let version = index as i64 + 1;
-        if version <= current || version > target {
-            continue;
-        }
-        let tx = conn.transaction()?;
+    let pending: Vec<(i64, &Migration)> = (1..)
+        .zip(MIGRATIONS)
+        .filter(|(version, _)| *version > current && *version <= target)
+        .collect();
+    let Some(&(last, _)) = pending.last() else { return Ok(()) };
+    let tx = conn.transaction()?;
+    let mut rebuild: Vec<Rebuild> = Vec::new();
+    for (_, (_name, sql, asks)) in &pending {
         tx.execute_batch(sql)?;
-        if let Some(step) = step {
-            step(&tx)?;
-        }
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+        rebuild.extend(asks.iter());
     }
+    if last == SCHEMA_VERSION {
+        rebuild.sort();
+        rebuild.dedup();
+        for derived in rebuild {
+            derived.run(&tx)?;
+        }
+    }
+    tx.pragma_update(None, "user_version", last)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -149,11 +171,8 @@ mod tests {
     #[test]
     fn a_version_4_book_upgrades_with_its_health_changes_indexed() {
         let mut conn = Connection::open_in_memory().expect("conn");
-        for (_, sql, step) in &MIGRATIONS[..4] {
+        for (_, sql, _) in &MIGRATIONS[..4] {
             conn.execute_batch(sql).expect("old migration");
-            if let Some(step) = step {
-                step(&conn).expect("old step");
-            }
         }
         conn.pragma_update(None, "user_version", 4).expect("v4");
         conn.execute_batch(
@@ -194,11 +213,8 @@ mod tests {
     fn book_before(name: &str) -> Connection {
         let before = MIGRATIONS.iter().position(|m| m.0 == name).expect("migration");
         let conn = Connection::open_in_memory().expect("conn");
-        for (_, sql, step) in &MIGRATIONS[..before] {
+        for (_, sql, _) in &MIGRATIONS[..before] {
             conn.execute_batch(sql).expect("old migration");
-            if let Some(step) = step {
-                step(&conn).expect("old step");
-            }
         }
         conn.pragma_update(None, "user_version", before as i64).expect("old version");
         conn
@@ -290,5 +306,128 @@ mod tests {
         assert!(migrate(&mut conn).is_err());
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
         assert_eq!(version, 0);
+    }
+
+    /// FNV-1a of a migration's text, line ends as `\n` whatever the checkout did.
+    fn fingerprint(sql: &str) -> u64 {
+        sql.bytes().filter(|&b| b != b'\r').fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn shipped_migrations_are_frozen() {
+        // A migration that has shipped is never edited: a change to a
+        // schema or to derived data is the next migration. A new migration
+        // adds its line here.
+        let shipped: &[(&str, u64)] = &[
+            ("initial", 0xd3c8_2487_000a_9983),
+            ("renewal_calendar", 0xc3dd_a579_7aaa_6bb1),
+            ("next_renewal_index", 0xd94f_109f_a8e1_4f7f),
+            ("snapshot_series", 0x7e74_736d_a5e8_58d6),
+            ("red_spell_index", 0x101e_f209_ba4a_b4ea),
+            ("contract_indexes", 0xf2f1_d083_b254_b7bf),
+            ("today_facts", 0x9de7_36a1_ce6c_8972),
+            ("search", 0x9037_d8a2_93b8_d780),
+        ];
+        let found: Vec<(&str, u64)> =
+            MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
+        for ((name, pinned), (found_name, hash)) in shipped.iter().zip(&found) {
+            assert_eq!(name, found_name, "migrations are never renamed or reordered");
+            assert_eq!(
+                *pinned, *hash,
+                "migration {name:?} was edited (now {hash:#x}): never edit a shipped migration, add the next one"
+            );
+        }
+        assert_eq!(shipped.len(), found.len(), "a new migration adds its fingerprint here");
+    }
+
+    /// The snapshot triggers' text, by name.
+    fn triggers(conn: &Connection) -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'trigger' AND tbl_name = 'snapshots' ORDER BY name",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+
+    #[test]
+    fn the_triggers_a_bulk_load_restores_are_those_the_migrations_made() {
+        let mut conn = Connection::open_in_memory().expect("conn");
+        migrate(&mut conn).expect("migrate");
+        let made = triggers(&conn);
+        assert_eq!(made.len(), 3, "{made:?}");
+        conn.execute_batch(super::super::series::DROP_SNAPSHOT_TRIGGERS).expect("drop");
+        conn.execute_batch(super::super::series::SNAPSHOT_TRIGGERS).expect("create");
+        assert_eq!(triggers(&conn), made);
+    }
+
+    /// The derived rows of a book: month counts, ARR series, and each
+    /// account's facts from its snapshots.
+    fn derived(conn: &Connection) -> Vec<String> {
+        let mut rows = Vec::new();
+        for sql in [
+            "SELECT month || ':' || rows FROM snapshot_months ORDER BY month",
+            "SELECT account_id || ':' || first_month || ':' || last_month || ':' || hex(cents)
+             FROM arr_series ORDER BY account_id",
+            "SELECT 'stale ' || account_id FROM arr_series_stale ORDER BY account_id",
+            "SELECT id || ':' || arr_cents || ':' || units || ':' || trend_arr_cents || ':'
+                    || trend_units || ':' || coalesce(first_month, '-')
+             FROM accounts ORDER BY id",
+        ] {
+            let mut statement = conn.prepare(sql).expect("prepare");
+            let found = statement.query_map([], |r| r.get::<_, String>(0)).expect("query");
+            rows.extend(found.map(|row| row.expect("row")));
+        }
+        rows
+    }
+
+    #[test]
+    fn an_old_book_gets_the_derived_data_a_fresh_import_computes() {
+        use crate::import::{ImportKind, import_reader};
+        let accounts = "account_id,name\nA,Ay\nB,Bee\nC,Cee\n";
+        // 2025-01 is month 24300.
+        let snapshots = "account_id,month,product,arr,units
+A,2024-10,Core,1000.00,4
+A,2024-10,Extra,50.00,
+A,2025-01,Core,900.00,3
+B,2024-11,Core,700.00,7
+B,2025-01,Core,800.00,8
+C,2024-09,Core,0.00,1
+";
+        let clock = crate::clock::Clock::fixed(chrono::NaiveDate::MIN);
+        let mut fresh = super::super::Store::open_in_memory().expect("store");
+        for (kind, text) in [(ImportKind::Accounts, accounts), (ImportKind::Snapshots, snapshots)] {
+            import_reader(&mut fresh, kind, "f.csv", text.as_bytes(), "kim", &clock)
+                .expect("import");
+        }
+        let imported = derived(&fresh.conn);
+        assert!(imported.contains(&"A:90000:3:105000:4:24297".to_string()), "{imported:?}");
+        for version in [3, 6] {
+            let mut conn = Connection::open_in_memory().expect("conn");
+            for (_, sql, _) in &MIGRATIONS[..version] {
+                conn.execute_batch(sql).expect("old migration");
+            }
+            conn.pragma_update(None, "user_version", version as i64).expect("old version");
+            conn.execute_batch(
+                "INSERT INTO accounts (id, name) VALUES ('A', 'Ay'), ('B', 'Bee'), ('C', 'Cee');
+                 INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
+                   ('A', 'Core', 24297, 100000, 4), ('A', 'Extra', 24297, 5000, NULL),
+                   ('A', 'Core', 24300, 90000, 3), ('B', 'Core', 24298, 70000, 7),
+                   ('B', 'Core', 24300, 80000, 8), ('C', 'Core', 24296, 0, 1);",
+            )
+            .expect("old data");
+            if version >= 4 {
+                // As that cockpit's writers left it: they rebuild the series
+                // they mark stale in the same transaction.
+                super::super::series::rebuild_stale(&conn).expect("series");
+            }
+            migrate(&mut conn).expect("upgrade");
+            assert_eq!(derived(&conn), imported, "a version {version} book");
+        }
     }
 }

@@ -7,10 +7,10 @@
 use super::renewals::{ACCOUNT_COLUMNS, RawAccount, account_brief, day, stored_date};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::Money;
+use crate::domain::calendar_rows::{CalendarFilter, MomentRow};
 use crate::domain::config::Config;
 use crate::domain::moment::{Moment, MomentKind, MomentSource, plan_moments};
 use crate::domain::tier::assign_tiers;
-use crate::metrics::windows::{CalendarFilter, MomentRow};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};

@@ -1,7 +1,7 @@
 //! Opportunities (the `opportunities` table): record an upsell or cross-sell,
 //! move it through idea → qualified → proposed → won | lost, list them with
 //! who owns what; and the inputs of an account's I/R/U picture (its contracts
-//! and won opportunities). SQL only; the split is `metrics::iru`.
+//! and won opportunities). SQL only; the split is `read::iru`.
 
 use super::stages::{conversion, date_text, parse_date, parse_time, time_text};
 use super::{Store, StoreError, StoreResult};
@@ -9,7 +9,6 @@ use crate::domain::opportunity::{
     Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
 };
 use crate::domain::{Contract, Money};
-use crate::metrics::iru::{self, Booking, IruYear};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
@@ -172,55 +171,5 @@ impl Store {
             ),
             [account_id],
         )
-    }
-
-    /// The account's bookings split into I/R/U (contracts and won opportunities).
-    pub fn account_bookings(&self, account_id: &str) -> StoreResult<Vec<Booking>> {
-        let contracts = self.account_contracts(account_id)?;
-        let opportunities = self.opportunities(account_id)?;
-        Ok(iru::bookings(&contracts, &opportunities))
-    }
-
-    /// The account's I/R/U stack by year.
-    pub fn account_iru(&self, account_id: &str) -> StoreResult<Vec<IruYear>> {
-        Ok(iru::by_year(&self.account_bookings(account_id)?))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::stages::fixture::*;
-    use super::*;
-
-    #[test]
-    fn a_won_opportunity_shows_as_upsell_in_the_iru_picture() {
-        let store = book();
-        let fields = OpportunityFields {
-            product: "Security".into(),
-            kind: OpportunityKind::CrossSell,
-            arr: Money::from_units(3_000),
-            stage: OpportunityStage::Idea,
-            owner: "hugo".into(),
-            close_date: None,
-        };
-        let id = store.add_opportunity("ACME", &fields, noon(day(2025, 1, 10))).expect("add");
-        assert_eq!(store.opportunity_rows(true).expect("rows")[0].am, "hugo");
-        store.set_opportunity_stage(id, OpportunityStage::Won, noon(day(2025, 3, 1))).expect("won");
-        assert_eq!(store.opportunity(id).expect("o").fields.close_date, Some(day(2025, 3, 1)));
-        assert!(store.opportunity_rows(true).expect("rows").is_empty());
-        let years = store.account_iru("ACME").expect("iru");
-        assert_eq!(
-            years.iter().map(|y| (y.year, y.initial, y.upsell)).collect::<Vec<_>>(),
-            vec![
-                (2024, Money::from_units(12_000), Money::ZERO),
-                (2025, Money::ZERO, Money::from_units(3_000)),
-            ]
-        );
-        assert!(
-            store
-                .set_opportunity_stage(999, OpportunityStage::Lost, noon(day(2025, 3, 1)))
-                .is_err()
-        );
-        assert!(store.add_opportunity("NOPE", &fields, noon(day(2025, 3, 1))).is_err());
     }
 }

@@ -1,19 +1,14 @@
 //! Potential absorption per account and product (the `potentials` table, with
-//! `accounts.potential_units` as the fallback), and the one load the 4A board
-//! and the targets list share: every account's position in a handful of
-//! queries over `accounts` and small tables (`from_rows`: the same from the
-//! book rows already in memory, which is what the panes open with). SQL
-//! only; the arithmetic is in `metrics::absorption`.
+//! `accounts.potential_units` as the fallback), and the rows of the one load
+//! the 4A board and the targets list share: every account's position row in
+//! a handful of queries over `accounts` and small tables, and the recent red
+//! changes (`from_rows`: beside the book rows already in memory, which is
+//! what the panes open with). SQL only; `read::positions` measures them.
 
 use super::stages::{conversion, date_text, parse_date};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::tier::assign_tiers;
-use crate::domain::{Config, Health, Money, Month, Stage};
-use crate::metrics::absorption::{
-    AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
-};
-use crate::metrics::board::AccountPosition;
-use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
+use crate::domain::product_line::ProductLine;
+use crate::domain::{Health, Money, Month, Stage};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,8 +30,6 @@ fn health_word(word: &str) -> Option<Health> {
 }
 
 mod from_rows;
-
-pub use from_rows::RedSpells;
 
 impl Store {
     /// The latest month the book has snapshots for.
@@ -162,27 +155,14 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every account's position for `today`: owners, stage and since when,
-    /// health, ARR, Pareto tier, absorption and whitespace, next renewal, and
-    /// whether it was red in the last `RED_SPELL_DAYS` days. One query over
-    /// `accounts`, plus the future contract ends, the potentials table and the
-    /// recent red health changes.
-    pub fn account_positions(&self, today: NaiveDate) -> StoreResult<Vec<AccountPosition>> {
-        let tiers_config = Config::default();
-        self.account_positions_with(today, &tiers_config)
-    }
-
-    /// As `account_positions`, with the book's configured tier cuts.
-    pub fn account_positions_with(
-        &self,
-        today: NaiveDate,
-        config: &Config,
-    ) -> StoreResult<Vec<AccountPosition>> {
+    /// Every account's position row, in id order: owners, stage and since
+    /// when, health, ARR, units, the account-level potential, and the next
+    /// renewal after `today`. One query over `accounts`, merged with the
+    /// future contract ends.
+    pub fn position_rows(&self, today: NaiveDate) -> StoreResult<Vec<PositionRow>> {
         // Accounts are read in id order, as the renewals come, and merged.
         let renewals = self.next_renewals_by_account(today)?;
         let mut next = renewals.into_iter().peekable();
-        let lines = self.potential_lines()?;
-        let red = self.red_recently(today)?;
         let mut statement = self.conn.prepare(
             "SELECT a.id, a.name, a.csm, a.am, a.stage,
                     COALESCE(a.stage_since, (SELECT MAX(at) FROM stage_changes s WHERE s.account_id = a.id)),
@@ -202,35 +182,47 @@ impl Store {
                     Some(health_word(word).map_or_else(|| conversion(6, Health::parse(word)), Ok)?)
                 }
             };
-            let arr = Money::from_cents(row.get(7)?);
-            let units: i64 = row.get(8)?;
-            let potential: Option<i64> = row.get(9)?;
-            let product_lines = lines.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-            Ok(AccountPosition {
+            Ok(PositionRow {
                 name: row.get(1)?,
                 csm: row.get(2)?,
                 am: row.get(3)?,
                 stage,
                 stage_since: since,
-                red_recently: health == Some(Health::Red) || red.contains(&id),
                 health,
-                arr,
-                tier: 0,
-                absorption: account_absorption(arr, units, potential, product_lines),
+                arr: Money::from_cents(row.get(7)?),
+                units: row.get(8)?,
+                potential_units: row.get(9)?,
                 next_renewal,
                 id,
             })
         })?;
-        let mut positions: Vec<AccountPosition> = rows.collect::<Result<_, _>>()?;
-        assign_position_tiers(&mut positions, config);
-        Ok(positions)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
-/// The accounts with a change to red on or after `today` − `RED_SPELL_DAYS`.
-fn red_changes(conn: &Connection, today: NaiveDate) -> StoreResult<HashSet<String>> {
+/// One account's position as stored (see [`Store::position_rows`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionRow {
+    pub id: String,
+    pub name: String,
+    pub csm: String,
+    pub am: String,
+    pub stage: Stage,
+    /// Since when the account is in its stage, when known.
+    pub stage_since: Option<NaiveDate>,
+    pub health: Option<Health>,
+    pub arr: Money,
+    pub units: i64,
+    /// The account-level potential, used when no product has one.
+    pub potential_units: Option<i64>,
+    /// The end of the next contract ending after today.
+    pub next_renewal: Option<NaiveDate>,
+}
+
+/// The accounts with a change to red on or after `since`.
+fn red_changes(conn: &Connection, since: NaiveDate) -> StoreResult<HashSet<String>> {
     let mut statement = conn.prepare_cached(RED_CHANGES)?;
-    let rows = statement.query_map([red_since(today)], |r| r.get(0))?;
+    let rows = statement.query_map([date_text(since)], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -240,30 +232,9 @@ fn red_changes(conn: &Connection, today: NaiveDate) -> StoreResult<HashSet<Strin
 /// repeats are dropped by the caller.
 const RED_CHANGES: &str = "SELECT account_id FROM health_changes WHERE health = 'red' AND at >= ?1";
 
-fn red_since(today: NaiveDate) -> String {
-    date_text(today - chrono::Duration::days(RED_SPELL_DAYS))
-}
-
-/// Pareto tiers by ARR (ties by id), as everywhere else.
-fn assign_position_tiers(positions: &mut [AccountPosition], config: &Config) {
-    {
-        let mut order: Vec<usize> = (0..positions.len()).collect();
-        order.sort_by(|&a, &b| {
-            positions[b]
-                .arr
-                .cmp(&positions[a].arr)
-                .then_with(|| positions[a].id.cmp(&positions[b].id))
-        });
-        let ranked: Vec<Money> = order.iter().map(|&i| positions[i].arr).collect();
-        for (index, tier) in order.into_iter().zip(assign_tiers(&ranked, &config.tier_cuts_bp)) {
-            positions[index].tier = tier;
-        }
-    }
-}
-
 impl Store {
     /// Product lines of the accounts that have product potentials.
-    fn potential_lines(&self) -> StoreResult<HashMap<String, Vec<ProductLine>>> {
+    pub fn potential_lines(&self) -> StoreResult<HashMap<String, Vec<ProductLine>>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
         let mut statement = self.conn.prepare(
             "SELECT p.account_id, p.product, p.units, COALESCE(s.arr_cents, 0), COALESCE(s.units, 0)
@@ -289,13 +260,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Accounts with a change to red in the last `RED_SPELL_DAYS` days.
-    fn red_recently(&self, today: NaiveDate) -> StoreResult<HashSet<String>> {
-        red_changes(&self.conn, today)
+    /// Accounts with a change to red on or after `since`.
+    pub fn red_changes_since(&self, since: NaiveDate) -> StoreResult<HashSet<String>> {
+        red_changes(&self.conn, since)
     }
 
-    /// One account's absorption figures (the account view's header).
-    pub fn account_absorption(&self, account_id: &str) -> StoreResult<AccountAbsorption> {
+    /// One account's ARR, units and account-level potential (its absorption
+    /// figures' input beside its product lines).
+    pub fn absorption_input(&self, account_id: &str) -> StoreResult<(Money, i64, Option<i64>)> {
         let (arr, units, potential): (i64, i64, Option<i64>) = self
             .conn
             .query_row(
@@ -309,108 +281,6 @@ impl Store {
                 }
                 other => StoreError::Sql(other),
             })?;
-        let lines = self.product_lines(account_id)?;
-        Ok(account_absorption(Money::from_cents(arr), units, potential, &lines))
-    }
-
-    /// The book's installed ARR, potential ARR, whitespace and absorption %.
-    pub fn book_absorption(&self, today: NaiveDate) -> StoreResult<BookAbsorption> {
-        let positions = self.account_positions(today)?;
-        Ok(book_totals(positions.iter().map(|p| (p.arr, &p.absorption))))
-    }
-
-    /// The hunter's ranked list (see `metrics::targets` for the rule); what
-    /// the targets pane opens with and `cockpit targets` prints.
-    pub fn target_list(&self, today: NaiveDate, config: &Config) -> StoreResult<TargetList> {
-        Ok(TargetList::rank(self.account_positions_with(today, config)?, today))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::stages::fixture::*;
-    use crate::domain::Money;
-    use crate::metrics::targets::TargetFilter;
-
-    #[test]
-    fn positions_carry_absorption_whitespace_tier_and_renewal() {
-        let store = book();
-        let positions = store.account_positions(day(2025, 3, 1)).expect("positions");
-        let acme = positions.iter().find(|p| p.id == "ACME").expect("acme");
-        // 10 of 100 seats at 12,000 → 1,200 a seat × 90 = 108,000 whitespace.
-        assert_eq!(acme.absorption.whitespace, Money::from_units(108_000));
-        assert_eq!(acme.absorption.rate().map(|r| r.to_percent(0)), Some("10%".into()));
-        assert_eq!(acme.next_renewal, Some(day(2025, 5, 31)));
-        // Acme holds 12,000 of 17,000: tier 1; 70.6% of the ARR is above Beta, under the 75% cut → tier 2.
-        assert_eq!(acme.tier, 1);
-        assert_eq!(positions.iter().find(|p| p.id == "BETA").map(|p| p.tier), Some(2));
-        assert_eq!(positions.iter().find(|p| p.id == "BETA").map(|p| p.stage_since), Some(None));
-    }
-
-    #[test]
-    fn positions_from_book_rows_are_the_positions_read_from_the_store() {
-        let store = book();
-        let today = day(2025, 3, 1);
-        let config = crate::domain::Config::default();
-        let mut read = store.account_positions_with(today, &config).expect("read");
-        let rows = store.book_rows(today).expect("rows");
-        let mut built = store.account_positions_from_rows(&rows, today, &config).expect("built");
-        read.sort_by(|a, b| a.id.cmp(&b.id));
-        built.sort_by(|a, b| a.id.cmp(&b.id));
-        assert_eq!(read, built);
-        // Rows in another order than the book's get the same tiers (sorted for them).
-        let reversed: Vec<_> = rows.iter().rev().cloned().collect();
-        let mut built =
-            store.account_positions_from_rows(&reversed, today, &config).expect("reversed");
-        built.sort_by(|a, b| a.id.cmp(&b.id));
-        assert_eq!(read, built);
-    }
-
-    #[test]
-    fn product_potentials_override_the_account_level_and_can_be_cleared() {
-        let store = book();
-        store.set_potential("BETA", "Analytics", Some(40)).expect("set");
-        let figures = store.account_absorption("BETA").expect("figures");
-        // Analytics: 10 of 40 at 2,000 → 200 a unit × 30 = 6,000.
-        assert_eq!(figures.whitespace, Money::from_units(6_000));
-        assert_eq!(figures.rate().map(|r| r.to_percent(0)), Some("25%".into()));
-        assert!(store.product_holders("Analytics").expect("holders").contains("BETA"));
-        assert!(!store.product_holders("Analytics").expect("holders").contains("ACME"));
-        let all = store.product_holders_all().expect("all");
-        for (product, holders) in &all {
-            assert_eq!(holders, &store.product_holders(product).expect("holders"), "{product}");
-        }
-        assert!(all.contains_key("Analytics"));
-        store.set_potential("BETA", "Analytics", None).expect("clear");
-        assert_eq!(store.account_absorption("BETA").expect("f").whitespace, Money::ZERO);
-        store.set_account_potential("BETA", Some(60)).expect("account level");
-        // 30 of 60 units at 5,000 → 5,000 whitespace.
-        assert_eq!(
-            store.account_absorption("BETA").expect("f").whitespace,
-            Money::from_units(5_000)
-        );
-        assert!(store.set_potential("BETA", "Core", Some(-1)).is_err());
-        assert!(store.set_account_potential("NOPE", Some(1)).is_err());
-        let lines = store.product_lines("BETA").expect("lines");
-        assert_eq!(
-            lines.iter().map(|l| l.product.as_str()).collect::<Vec<_>>(),
-            ["Analytics", "Core"]
-        );
-    }
-
-    #[test]
-    fn book_totals_and_targets_come_from_the_same_positions() {
-        let store = book();
-        let today = day(2025, 3, 1);
-        let book_totals = store.book_absorption(today).expect("book");
-        assert_eq!(book_totals.installed_arr, Money::from_units(17_000));
-        assert_eq!(book_totals.whitespace, Money::from_units(108_000));
-        assert_eq!(book_totals.absorption().map(|r| r.to_percent(0)), Some("10%".into()));
-        let list = store.target_list(today, &crate::domain::Config::default()).expect("targets");
-        let filter = TargetFilter::default();
-        let rows: Vec<_> = list.rows(&filter).collect();
-        assert_eq!(rows.len(), 1);
-        // Acme: green 100% × addiction 20% × renews in 91 days 100% = 21,600.
-        assert_eq!(rows[0].0.priority, Money::from_units(21_600));
+        Ok((Money::from_cents(arr), units, potential))
     }
 }

@@ -1,7 +1,7 @@
 //! Reading renewals: the rows of one visible calendar range, the ATR of the
 //! months ahead for the forecast, and the ended renewals with their health
-//! history for calibration. Read-only; the arithmetic lives in
-//! `metrics::{windows, forecast, calibration}`.
+//! history for calibration. Read-only and plain rows; `read::renewals` hands
+//! them to `metrics::{windows, forecast, calibration}`.
 //!
 //! The calendar query loads only what the visible range can show: contracts
 //! ending in it (the end-date index), contracts whose start-date anniversary
@@ -10,15 +10,10 @@
 
 use super::contracts::{COLUMNS, RawContract};
 use super::{Store, StoreError, StoreResult};
+use crate::domain::calendar_rows::{AccountBrief, CalendarFilter, CalendarSource, ContractRow};
+use crate::domain::health::HealthPoint;
 use crate::domain::month::add_months;
-use crate::domain::{Config, Contract, Health, Money, Month};
-use crate::metrics::calendar::grid_range;
-use crate::metrics::calibration::{HealthPoint, PastRenewal};
-use crate::metrics::forecast::{Forecast, ForecastItem, forecast};
-use crate::metrics::renewal_book::RenewalBook;
-use crate::metrics::windows::{
-    AccountBrief, Calendar, CalendarFilter, CalendarSource, ContractRow, build_calendar,
-};
+use crate::domain::{Contract, Health, Money, Month};
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Row, params_from_iter};
@@ -91,47 +86,43 @@ fn account_conditions(filter: &CalendarFilter, params: &mut Vec<Value>) -> Strin
     sql
 }
 
+/// The ATR of the contracts ending in one month, for one CSM and one
+/// health, and how many contracts it sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtrBucket {
+    pub month: Month,
+    pub csm: String,
+    pub health: Option<Health>,
+    pub atr: Money,
+    pub contracts: u64,
+}
+
+/// What the calibration reads: contracts in (account, product, start)
+/// order, each account's name and CSM, and each account's health history
+/// in time order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenewalHistory {
+    pub contracts: Vec<Contract>,
+    pub accounts: HashMap<String, (String, String)>,
+    pub histories: HashMap<String, Vec<HealthPoint>>,
+}
+
 impl Store {
-    /// Every contract's renewal and out-year payments, resolved once (for
-    /// the renewal rates of any period), the contracts read one at a time
-    /// rather than all held at once.
-    pub fn renewal_book(&self) -> StoreResult<RenewalBook> {
+    /// How many contracts the book holds.
+    pub fn contract_count(&self) -> StoreResult<usize> {
         let count: i64 = self.conn.query_row("SELECT count(*) FROM contracts", [], |r| r.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Hands every contract to `visit`, one at a time, rather than all held
+    /// at once (the renewal book is built this way on a large book).
+    pub fn for_each_contract(&self, mut visit: impl FnMut(&Contract)) -> StoreResult<()> {
         let mut statement = self.conn.prepare(&format!("SELECT {COLUMNS} FROM contracts"))?;
         let mut rows = statement.query([])?;
-        let mut book = RenewalBook::with_capacity(usize::try_from(count).unwrap_or(0));
         while let Some(row) = rows.next()? {
-            book.push(&RawContract::read(row)?.into_contract()?);
+            visit(&RawContract::read(row)?.into_contract()?);
         }
-        Ok(book.finish())
-    }
-
-    /// The calendar of `from..=to`: loads the range's rows and builds the
-    /// per-day events. This is what opening the calendar, or moving it to
-    /// another month, costs; a benchmark times it.
-    pub fn calendar(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        today: NaiveDate,
-        config: &Config,
-        filter: &CalendarFilter,
-    ) -> StoreResult<Calendar> {
-        let source = self.calendar_source(from, to, filter)?;
-        Ok(build_calendar(&source, from, to, today, &config.renewal_windows_days, filter))
-    }
-
-    /// The calendar of the whole grid of `month` (Monday before the 1st to
-    /// the Sunday after the last day).
-    pub fn calendar_month(
-        &self,
-        month: Month,
-        today: NaiveDate,
-        config: &Config,
-        filter: &CalendarFilter,
-    ) -> StoreResult<Calendar> {
-        let (from, to) = grid_range(month);
-        self.calendar(from, to, today, config, filter)
+        Ok(())
     }
 
     /// The rows the calendar of `from..=to` needs, and no others.
@@ -243,7 +234,7 @@ impl Store {
     /// summed per month, CSM and health (terminated contracts are not
     /// available to renew). Rows are summed as they stream, without copying
     /// a string per contract.
-    pub fn forecast_items(&self, first: Month, months: u32) -> StoreResult<Vec<ForecastItem>> {
+    pub fn atr_buckets(&self, first: Month, months: u32) -> StoreResult<Vec<AtrBucket>> {
         let last = first.plus(i32::try_from(months).unwrap_or(i32::MAX).saturating_sub(1));
         // The accounts are read once in key order, then the contracts ending
         // in the range through their end-date index: a join would look each
@@ -293,7 +284,7 @@ impl Store {
         }
         Ok(buckets
             .into_iter()
-            .map(|((csm, month, health), (cents, contracts))| ForecastItem {
+            .map(|((csm, month, health), (cents, contracts))| AtrBucket {
                 month,
                 csm: names.get(csm).cloned().unwrap_or_default(),
                 health,
@@ -303,20 +294,10 @@ impl Store {
             .collect())
     }
 
-    /// The forecast for `months` months from `first`, per CSM and for the
-    /// book. A benchmark times this on the 100,000-account book.
-    pub fn forecast(&self, first: Month, months: u32, config: &Config) -> StoreResult<Forecast> {
-        let items = self.forecast_items(first, months)?;
-        Ok(forecast(&items, first, months, &config.renewal_probability_bp))
-    }
-
-    /// Every contract that ended from `since` to yesterday, with the health
-    /// its account had 30 and 90 days before and its outcome on `today`.
-    pub fn past_renewals(
-        &self,
-        since: NaiveDate,
-        today: NaiveDate,
-    ) -> StoreResult<Vec<PastRenewal>> {
+    /// The contracts that may have ended from `since` on, or followed one
+    /// that did, in (account, product, start) order, with their accounts'
+    /// names, CSMs and health histories: what the calibration reads.
+    pub fn renewal_history(&self, since: NaiveDate) -> StoreResult<RenewalHistory> {
         // A follower starts within 31 days of its predecessor's end, so every
         // possible follower ends after `since − 31 days`.
         let horizon = since - Duration::days(crate::domain::contract::RENEWAL_GAP_DAYS);
@@ -353,26 +334,8 @@ impl Store {
             contracts.push(contract);
         }
         let histories = self.health_histories(&accounts)?;
-        let mut past = Vec::new();
-        let mut start = 0;
-        while start < contracts.len() {
-            let key = |c: &Contract| (c.account_id.clone(), c.product.clone());
-            let group_key = contracts.get(start).map(key);
-            let end =
-                start + contracts[start..].iter().take_while(|c| Some(key(c)) == group_key).count();
-            let group = &contracts[start..end];
-            for contract in group.iter().filter(|c| since <= c.end_date && c.end_date < today) {
-                let (name, csm, _) =
-                    accounts.get(&contract.account_id).cloned().unwrap_or_default();
-                let history = histories.get(&contract.account_id).map_or(&[][..], Vec::as_slice);
-                past.push(PastRenewal::assess(contract, &name, &csm, history, group, today));
-            }
-            start = end.max(start + 1);
-        }
-        past.sort_by(|a, b| {
-            a.end_date.cmp(&b.end_date).then_with(|| a.contract_id.cmp(&b.contract_id))
-        });
-        Ok(past)
+        let accounts = accounts.into_iter().map(|(id, (name, csm, _))| (id, (name, csm))).collect();
+        Ok(RenewalHistory { contracts, accounts, histories })
     }
 
     /// Each account's health history in time order. The account's current
@@ -410,106 +373,5 @@ impl Store {
             }
         }
         Ok(histories)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::metrics::calibration::Outcome;
-    use crate::metrics::windows::EventKind;
-    use crate::testkit::*;
-
-    fn d(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
-    }
-
-    fn book() -> Store {
-        let store = Store::open_in_memory().expect("store");
-        account(&store, "A1", "ann", Some("green"), 1200);
-        account(&store, "A2", "bob", Some("red"), 3600);
-        account(&store, "A3", "ann", None, 500);
-        // Ends in March 2025.
-        contract(&store, "C1", "A1", "2024-04-01", "2025-03-31", 1200, "annual");
-        // Three years annual from 2023-03-15: payments 2024-03-15 and 2025-03-15.
-        contract(&store, "C2", "A2", "2023-03-15", "2026-03-14", 3600, "annual");
-        // Three years prepaid: no payment ever.
-        contract(&store, "C3", "A3", "2023-03-20", "2026-03-19", 500, "prepaid");
-        store
-    }
-
-    #[test]
-    fn the_calendar_loads_renewals_payments_and_nothing_else() {
-        let store = book();
-        let config = Config::default();
-        let march = Month::new(2025, 3).expect("month");
-        let calendar = store
-            .calendar_month(march, d("2025-01-01"), &config, &CalendarFilter::default())
-            .expect("calendar");
-        let events: Vec<(String, &str, String)> = calendar
-            .agenda()
-            .map(|e| (e.date.to_string(), e.kind.word(), e.contract_id.clone().unwrap_or_default()))
-            .collect();
-        assert_eq!(
-            events,
-            vec![
-                ("2025-03-15".into(), "payment", "C2".into()),
-                ("2025-03-31".into(), "renewal", "C1".into()),
-            ]
-        );
-        let renewal = &calendar.events_on(d("2025-03-31"))[0];
-        assert!(matches!(renewal.kind, EventKind::Renewal { .. }));
-        assert_eq!(renewal.account.health, Some(Health::Green));
-        // Mine pushes the CSM into the query and gives the same events for ann.
-        let mine = CalendarFilter { csm: Some("ann".into()), ..CalendarFilter::default() };
-        let calendar = store.calendar_month(march, d("2025-01-01"), &config, &mine).expect("mine");
-        assert_eq!(calendar.event_count(), 1);
-        let risky = CalendarFilter { at_risk_only: true, ..CalendarFilter::default() };
-        let calendar = store.calendar_month(march, d("2025-01-01"), &config, &risky).expect("risk");
-        assert_eq!(calendar.agenda().map(|e| e.account.id.as_str()).collect::<Vec<_>>(), ["A2"]);
-    }
-
-    #[test]
-    fn the_forecast_reads_atr_per_month_and_health() {
-        let store = book();
-        let forecast =
-            store.forecast(Month::new(2025, 3).expect("m"), 13, &Config::default()).expect("f");
-        // March 2025: C1 green 1,200 × 0.95 = 1,140.
-        assert_eq!(forecast.book[0].figures.expected, Money::from_units(1140));
-        // March 2026: C2 red 3,600 × 0.20 = 720 + C3 unrated 500 × 0.80 = 400.
-        assert_eq!(forecast.book[12].figures.expected, Money::from_units(1120));
-        assert_eq!(forecast.book[12].figures.atr, Money::from_units(4100));
-        assert_eq!(forecast.by_csm.len(), 2);
-    }
-
-    #[test]
-    fn past_renewals_read_health_90_days_before_and_outcomes() {
-        let store = Store::open_in_memory().expect("store");
-        account(&store, "A1", "ann", Some("red"), 1000);
-        account(&store, "A2", "ann", Some("green"), 1000);
-        contract(&store, "OLD", "A1", "2024-01-01", "2024-12-31", 1000, "annual");
-        contract(&store, "NEW", "A1", "2025-01-01", "2025-12-31", 1000, "annual");
-        contract(&store, "LOST", "A2", "2024-01-01", "2024-12-31", 1000, "annual");
-        // A1 was green 90 days before (2024-10-02) and turned red afterwards.
-        health_change(&store, "A1", "2024-06-01T10:00:00Z", "green");
-        health_change(&store, "A1", "2024-11-15T10:00:00Z", "red");
-        let past = store.past_renewals(d("2024-01-01"), d("2025-03-01")).expect("past");
-        let summary: Vec<(&str, Option<Health>, Option<Health>, Outcome)> = past
-            .iter()
-            .map(|p| (p.contract_id.as_str(), p.health_before, p.health_reforecast, p.outcome))
-            .collect();
-        assert_eq!(
-            summary,
-            vec![
-                ("LOST", Some(Health::Green), Some(Health::Green), Outcome::NotRenewed),
-                (
-                    "OLD",
-                    Some(Health::Green),
-                    Some(Health::Red),
-                    Outcome::Renewed { renewed_arr: Money::from_units(1000) }
-                ),
-            ]
-        );
-        assert!(past[0].is_surprise());
     }
 }

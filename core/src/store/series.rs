@@ -13,17 +13,17 @@
 //!
 //! Owns the series encoding; must not compute any metric.
 
-use super::bulk::{AccountFacts, Fact};
-use super::triage::TREND_MONTHS;
+use super::facts::{AccountFacts, Fact};
 use super::{Store, StoreResult};
+use crate::domain::month::TREND_MONTHS;
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
 /// The triggers that keep the derived facts honest under any writer. Created
-/// by the migration that introduced them, dropped and re-created (inside the
-/// import's transaction) around a bulk load.
+/// by the migration that introduced them (the same text: a test holds the
+/// two together), dropped and re-created (inside the import's transaction)
+/// around a bulk load.
 pub(crate) const SNAPSHOT_TRIGGERS: &str = "
 CREATE TRIGGER snapshots_derived_insert AFTER INSERT ON snapshots BEGIN
     INSERT INTO snapshot_months (month, rows) SELECT NEW.month, 0
@@ -232,22 +232,23 @@ pub(crate) fn latest_month(conn: &Connection) -> StoreResult<Option<Month>> {
 }
 
 impl Store {
-    /// Every account's total ARR per month from the stored series: one small
-    /// row per account. `None` when some series are stale (written by other
-    /// means than the store), so the caller reads the snapshots instead.
-    pub(crate) fn grid_from_series(
+    /// Calls `each(account, month, ARR)` for every month of every account's
+    /// stored series (one small row per account), in account order; `each`
+    /// says whether it kept the month. Leading zero months are handed over
+    /// only until one is kept. `false` when some series are stale (written by
+    /// other means than the store), and nothing was handed over: the caller
+    /// reads the snapshots instead.
+    pub(crate) fn each_series_month(
         &self,
-        first: Month,
-        last: Month,
-    ) -> StoreResult<Option<ArrGrid>> {
+        mut each: impl FnMut(&str, Month, Money) -> bool,
+    ) -> StoreResult<bool> {
         let stale: bool =
             self.conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| {
                 row.get(0)
             })?;
         if stale {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut builder = ArrGrid::builder(first, last);
         let mut statement = self
             .conn
             .prepare("SELECT account_id, first_month, cents FROM arr_series ORDER BY account_id")?;
@@ -259,7 +260,7 @@ impl Store {
             let mut pushed = false;
             let intact = Series::decode(bytes, |offset, cents| {
                 if cents != 0 || !pushed {
-                    pushed |= builder.push(id, start.plus(offset as i32), Money(cents));
+                    pushed |= each(id, start.plus(offset as i32), Money(cents));
                 }
             });
             if !intact {
@@ -268,7 +269,7 @@ impl Store {
                 )));
             }
         }
-        Ok(Some(builder.build()))
+        Ok(true)
     }
 }
 
@@ -374,8 +375,8 @@ pub(crate) fn derive_from_loaded(
         series_rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
     let columns = ["arr_cents", "units", "trend_arr_cents", "trend_units", "first_month"];
-    super::bulk::set_account_columns(conn, &columns, facts)?;
-    super::bulk::insert_many(
+    super::facts::set_account_columns(conn, &columns, facts)?;
+    super::many::insert_many(
         conn,
         "INSERT",
         "arr_series (account_id, first_month, last_month, cents)",

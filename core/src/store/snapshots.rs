@@ -7,8 +7,8 @@
 //! (account, product, month) in one scan with no sort.
 
 use super::{Store, StoreResult};
+use crate::domain::arr_grid::ArrGrid;
 use crate::domain::{Money, Month};
-use crate::metrics::retention::ArrGrid;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 
@@ -23,6 +23,18 @@ pub struct SnapshotRow {
 }
 
 impl Store {
+    /// Every account's total ARR per month from the stored series (see
+    /// [`Store::each_series_month`]); `None` when some series are stale.
+    pub(crate) fn grid_from_series(
+        &self,
+        first: Month,
+        last: Month,
+    ) -> StoreResult<Option<ArrGrid>> {
+        let mut builder = ArrGrid::builder(first, last);
+        let fresh = self.each_series_month(|id, month, arr| builder.push(id, month, arr))?;
+        Ok(fresh.then(|| builder.build()))
+    }
+
     /// The first and last months with a snapshot, if any.
     pub fn snapshot_month_range(&self) -> StoreResult<Option<(Month, Month)>> {
         super::series::month_range(&self.conn)
@@ -129,10 +141,7 @@ mod tests {
     #[test]
     fn the_grid_adds_products_and_filters_one() {
         let store = Store::open_in_memory().expect("store");
-        store
-            .conn
-            .execute_batch("INSERT INTO accounts (id, name) VALUES ('B', 'Bee'), ('A', 'Ay');")
-            .expect("accounts");
+        crate::testkit::Book::new().accounts("id, name\nB, Bee\nA, Ay").write(&store);
         assert!(store.arr_grid(None).expect("empty").first_month().is_none());
         store
             .insert_snapshots(&[

@@ -4,9 +4,7 @@
 //! `metrics::stage_suggestions` and `metrics::board`.
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Config, Stage};
-use crate::metrics::board::Board;
-use crate::metrics::stage_suggestions::{RISING_LOOKBACK_MONTHS, StageFacts, StageSuggestion};
+use crate::domain::Stage;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -174,29 +172,20 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Accepts a suggestion: sets the suggested stage with its why as the reason.
-    pub fn accept_stage_suggestion(
+    /// Dismisses the stage suggestion an account's `signal` gave, until the
+    /// signal changes.
+    pub fn dismiss_stage_signal(
         &self,
-        suggestion: &StageSuggestion,
+        account_id: &str,
+        signal: &str,
         who: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let reason = format!("suggested: {}", suggestion.why);
-        self.set_stage(&suggestion.account_id, suggestion.suggested, &reason, who, at)
-    }
-
-    /// Dismisses a suggestion until the signal behind it changes.
-    pub fn dismiss_stage_suggestion(
-        &self,
-        suggestion: &StageSuggestion,
-        who: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.account_name(&suggestion.account_id)?;
+        self.account_name(account_id)?;
         self.conn.execute(
             "INSERT OR REPLACE INTO dismissed_suggestions (account_id, kind, signal, at, who)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![suggestion.account_id, STAGE_KIND, suggestion.signal(), time_text(at), who],
+            params![account_id, STAGE_KIND, signal, time_text(at), who],
         )?;
         Ok(())
     }
@@ -210,11 +199,11 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// What the stage rules read about every account (see
-    /// `metrics::stage_suggestions`): open trials, products held at the
-    /// latest month, won upsells, absorption and units then and now.
-    pub fn stage_facts(&self, today: NaiveDate) -> StoreResult<Vec<StageFacts>> {
-        let positions = self.account_positions(today)?;
+    /// What the stage rules read about the accounts beside their positions
+    /// (see `metrics::stage_suggestions`): products held at the latest month,
+    /// units `lookback_months` before it and now, open trials and won
+    /// upsells.
+    pub fn stage_rows(&self, lookback_months: i32) -> StoreResult<StageRows> {
         let latest = self.latest_month()?;
         let mut products: HashMap<String, Vec<String>> = HashMap::new();
         let mut units_before: HashMap<String, i64> = HashMap::new();
@@ -232,7 +221,7 @@ impl Store {
             let mut statement = self.conn.prepare(
                 "SELECT account_id, SUM(COALESCE(units, 0)) FROM snapshots WHERE month = ?1 GROUP BY account_id",
             )?;
-            let rows = statement.query_map([latest.minus(RISING_LOOKBACK_MONTHS).0], |r| {
+            let rows = statement.query_map([latest.minus(lookback_months).0], |r| {
                 Ok((r.get::<_, String>(0)?, r.get(1)?))
             })?;
             for row in rows {
@@ -263,30 +252,7 @@ impl Store {
             won.entry(account).or_default().push(product);
         }
         let units_now = self.account_units()?;
-        Ok(positions
-            .into_iter()
-            .map(|position| {
-                let held = products.remove(&position.id).unwrap_or_default();
-                let won_new_products = won
-                    .remove(&position.id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|p| !held.contains(p))
-                    .collect();
-                StageFacts {
-                    open_trial: trials.remove(&position.id),
-                    units_now: units_now.get(&position.id).copied().unwrap_or(0),
-                    units_before: units_before.get(&position.id).copied(),
-                    absorption: position.absorption.rate(),
-                    account_id: position.id,
-                    name: position.name,
-                    stage: position.stage,
-                    arr: position.arr,
-                    products: held,
-                    won_new_products,
-                }
-            })
-            .collect())
+        Ok(StageRows { products, units_before, trials, won, units_now })
     }
 
     fn account_units(&self) -> StoreResult<HashMap<String, i64>> {
@@ -294,37 +260,24 @@ impl Store {
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
 
-    /// The 4A board for `today`: one pass over the accounts (see
-    /// `account_positions`), grouped by stage. This is what the board pane
-    /// opens with and what the benchmark times.
-    pub fn board(&self, today: NaiveDate, config: &Config) -> StoreResult<Board> {
-        Ok(Board::build(
-            self.account_positions_with(today, config)?,
-            today,
-            config.stuck_stage_days,
-        ))
-    }
-
-    /// Moves an account to another stage from the board: records the change
-    /// and updates the board in place.
-    pub fn move_on_board(
-        &self,
-        board: &mut Board,
-        account_id: &str,
-        stage: Stage,
-        reason: &str,
-        who: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.set_stage(account_id, stage, reason, who, at)?;
-        board.move_account(account_id, stage, at.date_naive());
-        Ok(())
-    }
+/// The rows behind the stage suggestions' facts, by account id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageRows {
+    /// Products with ARR at the latest month, in name order.
+    pub products: HashMap<String, Vec<String>>,
+    /// Units at the lookback month.
+    pub units_before: HashMap<String, i64>,
+    /// The latest open trial, as `Product until YYYY-MM-DD`.
+    pub trials: HashMap<String, String>,
+    /// Products of won opportunities, in name order.
+    pub won: HashMap<String, Vec<String>>,
+    pub units_now: HashMap<String, i64>,
 }
 
 #[cfg(test)]
-pub(super) mod fixture {
+pub(crate) mod fixture {
     use super::*;
 
     pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -339,97 +292,78 @@ pub(super) mod fixture {
     /// products, yellow), Zero (no ARR). Latest month 2025-02, 2024-11 before.
     pub fn book() -> Store {
         let store = Store::open_in_memory().expect("store");
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO accounts (id, name, csm, am, stage, stage_since, potential_units, health, arr_cents, units)
-                 VALUES ('ACME', 'Acme', 'fran', 'hugo', 'addiction', '2024-01-01', 100, 'green', 1200000, 10),
-                        ('BETA', 'Beta', 'fran', 'dana', 'absorption', NULL, NULL, 'yellow', 500000, 30),
-                        ('ZERO', 'Zero', 'sam', '', 'adoption', '2025-02-01', NULL, NULL, 0, 0);
-                 INSERT INTO snapshots (account_id, product, month, arr_cents, units) VALUES
-                   ('ACME', 'Core', 24299, 1200000, 10), ('ACME', 'Core', 24298, 1000000, 8),
-                   ('BETA', 'Core', 24301, 300000, 20), ('BETA', 'Analytics', 24301, 200000, 10),
-                   ('ACME', 'Core', 24301, 1200000, 10);
-                 INSERT INTO contracts (id, account_id, product, start_date, end_date, arr_cents, units) VALUES
-                   ('C1', 'ACME', 'Core', '2024-06-01', '2025-05-31', 1200000, 10),
-                   ('C2', 'BETA', 'Core', '2024-04-01', '2025-03-31', 300000, 20),
-                   ('C3', 'BETA', 'Analytics', '2024-09-01', '2026-08-31', 200000, 10);",
+        crate::testkit::Book::new()
+            .accounts(
+                "id,   name, csm,  am,   stage,      stage_since, potential_units, health, arr,   units
+                 ACME, Acme, fran, hugo, addiction,  2024-01-01,  100,             green,  12000, 10
+                 BETA, Beta, fran, dana, absorption, ,            ,                yellow, 5000,  30
+                 ZERO, Zero, sam,  ,     adoption,   2025-02-01,  ,                ,       0,     0",
             )
-            .expect("fixture");
+            .snapshots(
+                "account_id, product,   month,   arr,   units
+                 ACME,       Core,      2024-12, 12000, 10
+                 ACME,       Core,      2024-11, 10000, 8
+                 BETA,       Core,      2025-02, 3000,  20
+                 BETA,       Analytics, 2025-02, 2000,  10
+                 ACME,       Core,      2025-02, 12000, 10",
+            )
+            .contracts(
+                "contract_id, account_id, product,   start_date, end_date,   arr,   units
+                 C1,          ACME,       Core,      2024-06-01, 2025-05-31, 12000, 10
+                 C2,          BETA,       Core,      2024-04-01, 2025-03-31, 3000,  20
+                 C3,          BETA,       Analytics, 2024-09-01, 2026-08-31, 2000,  10",
+            )
+            .write(&store);
         store
+    }
+
+    /// A book of 60 accounts in a database file: ARR ties, product and
+    /// account potentials, red spells recovered inside the window, one
+    /// outside it, accounts red now, all four stages.
+    pub fn larger_book(dir: &std::path::Path) -> Store {
+        let store = book();
+        for i in 0..60_i64 {
+            let stage = ["addiction", "adoption", "absorption", "adaptation"][(i % 4) as usize];
+            let health = ["green", "yellow", "orange", "red"][(i % 5).min(3) as usize];
+            // Every ARR three times over: ties broken by id.
+            let arr = (i / 3 + 1) * 100_000;
+            let am = if i % 7 == 0 { String::new() } else { format!("am{}", i % 4) };
+            let since =
+                if i % 6 == 0 { String::new() } else { format!("2024-{:02}-01", i % 12 + 1) };
+            let potential = if i % 5 == 4 { String::new() } else { (i * 3 + 12).to_string() };
+            crate::testkit::Book::new()
+                .accounts(&format!(
+                    "id, name, csm, am, stage, stage_since, potential_units, health, arr, units\n\
+                     G{:03}, Generated {i}, csm{}, {am}, {stage}, {since}, {potential}, {health}, {}, {}",
+                    59 - i,
+                    i % 3,
+                    arr / 100,
+                    i + 1,
+                ))
+                .write(&store);
+            if i % 9 == 0 {
+                store.set_potential(&format!("G{:03}", 59 - i), "Core", Some(i + 40)).expect("pot");
+            }
+        }
+        for (id, red_on, green_on) in [
+            ("G011", day(2025, 1, 10), day(2025, 2, 1)),
+            ("G021", day(2024, 10, 1), day(2024, 10, 20)),
+        ] {
+            store
+                .set_health(id, crate::domain::Health::Red, "outage", "kim", noon(red_on))
+                .expect("red");
+            store
+                .set_health(id, crate::domain::Health::Green, "fixed", "kim", noon(green_on))
+                .expect("green");
+        }
+        let path = dir.join("larger.db");
+        store.backup_to(&path).expect("backup");
+        Store::open(&path).expect("open")
     }
 
     #[test]
     fn fixture_months_are_what_they_say() {
         assert_eq!(crate::domain::Month(24301).to_string(), "2025-02");
         assert_eq!(crate::domain::Month(24298).to_string(), "2024-11");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fixture::*;
-    use super::*;
-    use crate::metrics::stage_suggestions::{StageRule, pending};
-
-    #[test]
-    fn setting_a_stage_needs_a_one_line_reason_and_is_kept_in_the_history() {
-        let store = book();
-        let at = noon(day(2025, 3, 1));
-        assert!(store.set_stage("ACME", Stage::Adoption, " ", "fran", at).is_err());
-        assert!(store.set_stage("ACME", Stage::Adoption, "two\nlines", "fran", at).is_err());
-        assert!(store.set_stage("NOPE", Stage::Adoption, "why", "fran", at).is_err());
-        store.set_stage("ACME", Stage::Adoption, "landed in finance", "fran", at).expect("set");
-        let error =
-            store.set_stage("ACME", Stage::Adoption, "again", "fran", at).expect_err("same stage");
-        assert!(error.to_string().contains("already in adoption"));
-        let history = store.stage_history("ACME").expect("history");
-        assert_eq!(history.len(), 1);
-        assert_eq!(
-            (history[0].stage, history[0].who.as_str(), history[0].reason.as_str()),
-            (Stage::Adoption, "fran", "landed in finance")
-        );
-        assert_eq!(history[0].at, at);
-        let board = store.board(day(2025, 3, 11), &Config::default()).expect("board");
-        let card = &board
-            .column(Stage::Adoption)
-            .cards
-            .iter()
-            .find(|c| board.id(c) == "ACME")
-            .expect("card");
-        assert_eq!(card.days_in_stage, Some(10));
-    }
-
-    #[test]
-    fn suggestions_come_from_the_data_and_can_be_accepted_or_dismissed() {
-        let store = book();
-        let today = day(2025, 3, 1);
-        let facts = store.stage_facts(today).expect("facts");
-        let acme = facts.iter().find(|f| f.account_id == "ACME").expect("acme");
-        assert_eq!((acme.units_now, acme.units_before), (10, Some(8)));
-        assert_eq!(acme.products, ["Core"]);
-        let list = pending(&facts, &store.dismissed_stage_signals().expect("dismissed"));
-        // Acme: units rose 8 → 10 → absorption; Beta: two products → adaptation;
-        // Zero: no paid ARR → addiction.
-        let summary: Vec<(&str, Stage, StageRule)> =
-            list.iter().map(|s| (s.account_id.as_str(), s.suggested, s.rule)).collect();
-        assert_eq!(
-            summary,
-            vec![
-                ("ACME", Stage::Absorption, StageRule::UnitsRising),
-                ("BETA", Stage::Adaptation, StageRule::SecondProduct),
-                ("ZERO", Stage::Addiction, StageRule::NoPaidArr),
-            ]
-        );
-        let at = noon(today);
-        store.accept_stage_suggestion(&list[0], "fran", at).expect("accept");
-        store.dismiss_stage_suggestion(&list[1], "fran", at).expect("dismiss");
-        let again = pending(
-            &store.stage_facts(today).expect("facts"),
-            &store.dismissed_stage_signals().expect("d"),
-        );
-        assert_eq!(again.iter().map(|s| s.account_id.as_str()).collect::<Vec<_>>(), ["ZERO"]);
-        let history = store.stage_history("ACME").expect("history");
-        assert_eq!(history[0].reason, "suggested: units up from 8 to 10 over 3 months");
     }
 }

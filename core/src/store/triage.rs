@@ -35,8 +35,7 @@ impl Scope<'_> {
     }
 }
 
-/// How many months before the book's latest snapshot month a trend starts.
-pub const TREND_MONTHS: i32 = 3;
+pub use crate::domain::month::TREND_MONTHS;
 
 /// An account's total ARR and units at two snapshot months.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,16 +131,25 @@ mod tests {
     fn trends_notes_moments_and_snoozes_read_for_a_scope() {
         let store = Store::open_in_memory().expect("store");
         crate::testkit::seed_two_accounts(&store);
+        crate::testkit::Book::new()
+            .snapshots(
+                "account_id, product, month,   arr,   units
+                 A1,         Core,    2024-10, 15000, 14
+                 A1,         Extra,   2024-10, 1000,  1",
+            )
+            .notes(
+                "account_id, at,                   kind,           text
+                 A1,         2025-05-20T10:00:00Z, sponsor_change, new VP
+                 A1,         2024-01-01T10:00:00Z, severe_case,    old
+                 A2,         2025-05-21T10:00:00Z, severe_case,    outage",
+            )
+            .write(&store);
+        // Written raw: moments without a title, which the store's own
+        // write would give their kind's title.
         store
             .conn
             .execute_batch(
-                "INSERT INTO snapshots VALUES ('A1', 'Core', 24297, 1500000, 14);
-                 INSERT INTO snapshots VALUES ('A1', 'Extra', 24297, 100000, 1);
-                 INSERT INTO notes (account_id, at, kind, text) VALUES
-                   ('A1', '2025-05-20T10:00:00Z', 'sponsor_change', 'new VP'),
-                   ('A1', '2024-01-01T10:00:00Z', 'severe_case', 'old'),
-                   ('A2', '2025-05-21T10:00:00Z', 'severe_case', 'outage');
-                 INSERT INTO moments (account_id, kind, due_on) VALUES
+                "INSERT INTO moments (account_id, kind, due_on) VALUES
                    ('A1', 'qbr', '2025-05-15'), ('A1', 'kickoff', '2025-07-01');",
             )
             .expect("seed");

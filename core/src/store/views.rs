@@ -7,7 +7,9 @@
 //! Read only; no snapshot is read here (a snapshot trend is kept beside
 //! each account).
 
-use super::accounts::{BookRow, decode_book_row, fast_date, text_ref, time_of};
+use super::accounts::{
+    BOOK_COLUMNS, BOOK_WIDTH, BookRow, decode_book_row, fast_date, text_ref, time_of,
+};
 use super::triage::{SnapshotTrend, TREND_MONTHS};
 use super::{Store, StoreResult};
 use crate::domain::Money;
@@ -103,9 +105,8 @@ impl Store {
     pub fn csm_rows(&self, csm: &str, today: NaiveDate) -> StoreResult<CsmRows> {
         let months = super::series::latest_month(&self.conn)?
             .map(|latest| (latest.minus(TREND_MONTHS), latest));
-        let mut statement = self.conn.prepare(
-            "SELECT a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
-                    a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch,
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {BOOK_COLUMNS},
                     (SELECT MIN(c.end_date) FROM contracts c
                      WHERE c.account_id = a.id AND c.end_date >= ?2 AND c.terminated_on IS NULL),
                     a.trend_arr_cents, a.trend_units,
@@ -115,15 +116,16 @@ impl Store {
                       (SELECT MAX(COALESCE(c.terminated_on, c.end_date)) FROM contracts c
                        WHERE c.account_id = a.id)
                     END
-             FROM accounts a WHERE a.csm = ?1",
-        )?;
+             FROM accounts a WHERE a.csm = ?1"
+        ))?;
         let mut rows = statement.query(params![csm, today.to_string()])?;
         let mut read = CsmRows::default();
         let facts = &mut read.facts;
         while let Some(row) = rows.next()? {
-            let book_row = decode_book_row(row, text_ref(row, 13).and_then(fast_date))?;
+            let book_row = decode_book_row(row, text_ref(row, BOOK_WIDTH).and_then(fast_date))?;
             if let Some((from_month, to_month)) = months {
-                let (from_arr, from_units): (i64, i64) = (row.get(14)?, row.get(15)?);
+                let (from_arr, from_units): (i64, i64) =
+                    (row.get(BOOK_WIDTH + 1)?, row.get(BOOK_WIDTH + 2)?);
                 let (to_arr, to_units) = (book_row.arr.cents(), book_row.units);
                 if from_arr != 0 || from_units != 0 || to_arr != 0 || to_units != 0 {
                     facts.trends.push(SnapshotTrend {
@@ -137,12 +139,12 @@ impl Store {
                     });
                 }
             }
-            if let Some(at) = text_ref(row, 16) {
-                let before: Option<i64> = row.get(17)?;
+            if let Some(at) = text_ref(row, BOOK_WIDTH + 3) {
+                let before: Option<i64> = row.get(BOOK_WIDTH + 4)?;
                 let change = LastHealthChange { at: time_of(at), first: before.is_none() };
                 facts.last_health_change.push((book_row.id.clone(), change));
             }
-            if let Some(day) = text_ref(row, 18).and_then(fast_date) {
+            if let Some(day) = text_ref(row, BOOK_WIDTH + 5).and_then(fast_date) {
                 facts.last_contract_end.push((book_row.id.clone(), day));
             }
             read.rows.push(book_row);
@@ -203,10 +205,9 @@ mod tests {
         assert_eq!(TierBounds::of_ranked(&ranked, &[4500, 9000]), bounds);
         // The trends read with the rows are those read alone.
         let mut store = store;
-        store
-            .conn
-            .execute_batch("INSERT INTO snapshots VALUES ('A1', 'Core', 24297, 1500000, 14);")
-            .expect("snapshots");
+        crate::testkit::Book::new()
+            .snapshots("account_id, product, month, arr, units\nA1, Core, 2024-10, 15000, 14")
+            .write(&store);
         store.refresh_derived_facts(None).expect("refresh");
         for csm in ["ana", "bo"] {
             let read = store.csm_rows(csm, today).expect("rows");

@@ -1,12 +1,14 @@
 //! Loading behind the first screen: the book the cockpit opens with (the
-//! user's own accounts while the whole book loads on a thread of its own),
+//! user's own accounts while the whole book loads as a job of its own),
 //! taking the whole book in when it arrives or when a key needs it, and
-//! counting the Book's and the front pane's views a slice at a time.
+//! counting the Book's and the front pane's views a slice at a time (steps
+//! the loop takes while no event waits).
 
 use super::*;
+use crate::read::today::TodayFacts;
 use crate::store::views::CsmRows;
-use crate::tui::book_loader::{BookLoader, load_whole};
-use crate::tui::signals::TodayFacts;
+use crate::tui::loaders::book::{self as book_loader, load_whole};
+use crate::tui::loaders::tiers;
 
 /// The book the first screen opens with: the user's own accounts (with the
 /// whole book's tiers and totals) while the whole book loads behind, when
@@ -23,17 +25,14 @@ pub(super) fn first_book(
     if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
         // Where the whole book's tier cuts fall needs no row of the user's:
         // found on a connection of its own meanwhile.
-        let bounds = {
-            let (path, cuts) = (path.to_path_buf(), config.tier_cuts_bp.clone());
-            std::thread::spawn(move || Store::open_aside(&path)?.arr_tier_bounds(&cuts))
-        };
+        let bounds = tiers::start(path, &config.tier_cuts_bp);
         let CsmRows { rows, facts } = store.csm_rows(user, today)?;
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
             true => None,
             false => TodayFacts::beside_rows(store, user, today, facts).ok(),
         };
-        let bounds = bounds.join().map_err(|_| anyhow::anyhow!("ranking the book failed"))??;
+        let bounds = bounds.join().ok_or_else(|| anyhow::anyhow!("ranking the book failed"))??;
         if !rows.is_empty() {
             let book = BookIndex::for_csm(rows, &bounds, config, today, user);
             return Ok(FirstBook { book, partial: true, today_facts });
@@ -63,22 +62,29 @@ impl App {
     /// user's rows are in: call it once the first screen is drawn. Any key,
     /// poll or wait for the book starts it too.
     pub fn start_loading(&mut self) {
-        self.damage.start(self.store.path());
+        self.damage.start(self.store.path(), &mut self.work);
         if std::mem::take(&mut self.loader_due) {
             self.store.release_mapped_pages();
             let today = self.clock.today();
-            self.loader =
-                Some(BookLoader::start(self.store.path(), &self.config, today, &self.user));
+            self.loader = Some(book_loader::start(
+                &mut self.work,
+                self.store.path(),
+                &self.config,
+                today,
+                &self.user,
+            ));
         }
     }
 
-    /// Finishes what the front pane and the Book read or count in the
-    /// background, as a pause between two keys would.
+    /// Finishes what is read or counted in the background, as a pause
+    /// between two keys would: takes in every job's answer (the whole book,
+    /// the damage check, the front pane's months or filter lists), then
+    /// counts the Book's and the front pane's views to the end.
     pub fn settle_background(&mut self) {
-        while !self.settle_step() {}
-        if let Some(pane) = self.panes.get_mut(self.active) {
-            pane.settle();
+        while let Some((ticket, done)) = self.work.wait_any() {
+            self.receive(ticket, done);
         }
+        while !self.settle_step() {}
     }
 
     /// Whether the Book's view (see `book/scan.rs`) or the front pane's is
@@ -96,17 +102,17 @@ impl App {
         self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book))
     }
 
-    /// Takes the whole book in if its load has finished; `true` if it did.
-    /// Takes the damage check's answer in too.
+    /// Takes in every job answer that has arrived (the whole book, the
+    /// damage check's finding, a pane's reads); `true` if the screen
+    /// changed. A key calls it first, and so can a test driving the app
+    /// without the terminal loop.
     pub fn poll_background(&mut self) -> bool {
         self.start_loading();
-        let damaged = self.poll_damage_check();
-        let Some(result) = self.loader.as_ref().and_then(BookLoader::try_take) else {
-            return damaged;
-        };
-        self.loader = None;
-        self.install(result);
-        true
+        let mut changed = false;
+        for (ticket, done) in self.work.take_answers() {
+            changed |= self.receive(ticket, done);
+        }
+        changed
     }
 
     /// Waits for the whole book if it is still loading (a key that needs
@@ -118,9 +124,9 @@ impl App {
             return;
         }
         self.start_loading();
-        if let Some(loader) = self.loader.take() {
-            let result = loader.wait();
-            self.install(result);
+        if let Some(ticket) = self.loader.take() {
+            let done = self.work.wait(ticket);
+            self.install(book_loader::answer(done));
         }
     }
 

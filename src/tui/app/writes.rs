@@ -67,10 +67,20 @@ impl App {
                     self.store.set_stage(account_id, *stage, reason, &self.user, now)
                 }
                 Write::StageSuggestion { suggestion, accept: true, .. } => {
-                    self.store.accept_stage_suggestion(suggestion, &self.user, now)
+                    crate::read::board::accept_stage_suggestion(
+                        &self.store,
+                        suggestion,
+                        &self.user,
+                        now,
+                    )
                 }
                 Write::StageSuggestion { suggestion, accept: false, .. } => {
-                    self.store.dismiss_stage_suggestion(suggestion, &self.user, now)
+                    crate::read::board::dismiss_stage_suggestion(
+                        &self.store,
+                        suggestion,
+                        &self.user,
+                        now,
+                    )
                 }
                 Write::Opportunity { account_id, fields } => {
                     self.store.add_opportunity(account_id, fields, now).map(|_| ())

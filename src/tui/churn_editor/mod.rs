@@ -6,6 +6,10 @@
 //! save once the app has written it, and draws the editor's state. It
 //! decides no chain rule itself (the domain does) and never writes to the
 //! store (writes go back to the app as `Write`s).
+//!
+//! The editor's state (focus, modes, the picker) is UI state, kept in
+//! [`state`] as a pure state machine with no terminal in it, so every path is
+//! tested by driving operations; the chain and its rules stay in the domain.
 
 mod keys;
 pub mod state;
@@ -17,6 +21,7 @@ use crate::tui::action::Action;
 use crate::tui::keymap::{self, Key, Keymap};
 use crate::tui::panes::{Cx, Request, View, Write};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::wrap::wrap_words;
 use crate::tui::widgets::{fit, pad};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -506,47 +511,4 @@ fn same_content(a: &ChurnChain, b: &ChurnChain) -> bool {
         && a.arr_lost == b.arr_lost
         && a.product == b.product
         && a.links == b.links
-}
-
-/// Breaks `text` into lines of at most `width` characters at spaces
-/// (a word longer than a line is cut).
-pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
-        if !line.is_empty() && line.chars().count() + needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while line.chars().count() > width {
-            let head: String = line.chars().take(width).collect();
-            let rest: String = line.chars().skip(width).collect();
-            lines.push(head);
-            line = rest;
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sentences_wrap_at_spaces() {
-        assert_eq!(
-            wrap_words("Churned, due to New sponsor, due to Budget cut", 20),
-            vec!["Churned, due to New", "sponsor, due to", "Budget cut"]
-        );
-        assert_eq!(wrap_words("abcdefgh", 3), vec!["abc", "def", "gh"]);
-        assert_eq!(wrap_words("", 5), vec![""]);
-    }
 }

@@ -9,13 +9,15 @@ use crate::domain::day_text;
 use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
 use crate::domain::{Money, Stage};
 use crate::tui::action::Action;
-use crate::tui::forms::{Drawn, Outcome};
+use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
 use crate::tui::keymap::Keymap;
 use crate::tui::paste::shown;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
 use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
@@ -86,42 +88,58 @@ impl StageForm {
             error: None,
         }
     }
+}
+
+impl Form for StageForm {
+    fn scope(&self) -> &'static str {
+        STAGE_SCOPE
+    }
 
     /// Applies a key's action in [`STAGE_SCOPE`], or types the key.
-    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> Outcome {
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _today: NaiveDate) -> FormOutcome {
         match action {
             Some(Action::NextChoice) => {
                 self.to = cycle(&Stage::ALL, self.to, true);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             Some(Action::PrevChoice) => {
                 self.to = cycle(&Stage::ALL, self.to, false);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             Some(Action::Save) => {
                 let reason = self.reason.value().trim().to_string();
                 if self.to == self.from {
                     self.error = Some(format!("already in {}: pick another stage", self.from));
-                    Outcome::Stay
+                    FormOutcome::Stay
                 } else if reason.is_empty() {
                     self.error = Some("a reason is required (one line)".to_string());
-                    Outcome::Stay
+                    FormOutcome::Stay
                 } else {
-                    Outcome::Submit(vec![Write::Stage {
+                    FormOutcome::Submit(Write::Stage {
                         account_id: self.account_id.clone(),
                         stage: self.to,
                         reason,
-                    }])
+                    })
                 }
             }
             _ => {
                 typed(&mut self.reason, key);
                 self.error = None;
-                Outcome::Stay
+                FormOutcome::Stay
             }
         }
     }
 
+    fn paste(&mut self, text: &str) -> Result<(), String> {
+        crate::tui::paste::paste(&mut self.reason, text, crate::tui::paste::Lines::One)
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
+        boxed(self.drawn(theme, keymap), frame, area, theme);
+    }
+}
+
+impl StageForm {
     pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
         let mut stages = vec![Span::raw("To:      ")];
         for stage in Stage::ALL {
@@ -246,10 +264,12 @@ impl OpportunityForm {
         fields.validate()?;
         Ok(fields)
     }
+}
 
+impl Form for OpportunityForm {
     /// Pastes one line into the focused text field; the stage and kind
     /// are choices and take no paste.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         let input = match self.field {
             OpportunityField::Product => &mut self.product,
             OpportunityField::Arr => &mut self.arr,
@@ -264,25 +284,29 @@ impl OpportunityForm {
         Ok(())
     }
 
+    fn scope(&self) -> &'static str {
+        OPPORTUNITY_SCOPE
+    }
+
     /// Applies a key's action in [`OPPORTUNITY_SCOPE`], or types the key.
-    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate) -> Outcome {
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate) -> FormOutcome {
         match action {
             Some(Action::NextField) => {
                 self.field = cycle(&FIELDS, self.field, true);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             Some(Action::PrevField) => {
                 self.field = cycle(&FIELDS, self.field, false);
-                Outcome::Stay
+                FormOutcome::Stay
             }
             Some(Action::Save) => match self.fields(today) {
-                Ok(fields) => Outcome::Submit(vec![Write::Opportunity {
+                Ok(fields) => FormOutcome::Submit(Write::Opportunity {
                     account_id: self.account_id.clone(),
                     fields,
-                }]),
+                }),
                 Err(error) => {
                     self.error = Some(error);
-                    Outcome::Stay
+                    FormOutcome::Stay
                 }
             },
             action => {
@@ -306,11 +330,17 @@ impl OpportunityForm {
                     OpportunityField::Owner => typed(&mut self.owner, key),
                     OpportunityField::Close => typed(&mut self.close, key),
                 }
-                Outcome::Stay
+                FormOutcome::Stay
             }
         }
     }
 
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
+        boxed(self.drawn(theme, keymap), frame, area, theme);
+    }
+}
+
+impl OpportunityForm {
     pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
         let mark = |field: OpportunityField| {
             if self.field == field { Span::styled("›", theme.key()) } else { Span::raw(" ") }
@@ -379,27 +409,18 @@ impl OpportunityForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::keymap::{Key, Table};
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-    /// A key as the app hands it over: resolved in the form's table first.
-    fn resolved(
-        scope: &'static str,
-        keys: &'static [(&'static str, Action)],
-        key: KeyEvent,
-    ) -> Option<Action> {
-        Keymap::new([Table::popup(scope, "", keys)]).action(scope, Key::from_event(key))
-    }
-
+    // A key as the app hands it over: resolved in the form's table first.
     impl StageForm {
-        fn key(&mut self, key: KeyEvent) -> Outcome {
-            self.apply(key, resolved(STAGE_SCOPE, STAGE_KEYS, key))
+        fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
+            crate::tui::forms::pressed(self, key, today)
         }
     }
 
     impl OpportunityForm {
-        fn key(&mut self, key: KeyEvent, today: NaiveDate) -> Outcome {
-            self.apply(key, resolved(OPPORTUNITY_SCOPE, OPPORTUNITY_KEYS, key), today)
+        fn key(&mut self, key: KeyEvent, today: NaiveDate) -> FormOutcome {
+            crate::tui::forms::pressed(self, key, today)
         }
     }
 
@@ -414,18 +435,18 @@ mod tests {
     #[test]
     fn a_stage_move_needs_a_reason_and_another_stage() {
         let mut form = StageForm::new("A1", "Acme", Stage::Adoption, Stage::Adoption);
-        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.contains("already in")));
-        form.key(press(KeyCode::Tab));
+        form.key(press(KeyCode::Tab), today());
         assert_eq!(form.to, Stage::Absorption);
-        assert!(matches!(form.key(press(KeyCode::Enter)), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.contains("reason is required")));
         for c in "spreading".chars() {
-            form.key(press(KeyCode::Char(c)));
+            form.key(press(KeyCode::Char(c)), today());
         }
-        match form.key(press(KeyCode::Enter)) {
-            Outcome::Submit(writes) => assert_eq!(
-                writes,
+        match form.key(press(KeyCode::Enter), today()) {
+            FormOutcome::Submit(write) => assert_eq!(
+                vec![write],
                 vec![Write::Stage {
                     account_id: "A1".into(),
                     stage: Stage::Absorption,
@@ -439,7 +460,7 @@ mod tests {
     #[test]
     fn the_opportunity_form_checks_product_arr_and_date() {
         let mut form = OpportunityForm::new("A1", "Acme", "bo", today());
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert_eq!(form.error.as_deref(), Some("write the product first"));
         for c in "Insights".chars() {
             form.key(press(KeyCode::Char(c)), today());
@@ -448,7 +469,7 @@ mod tests {
         for c in "12,000.5x".chars() {
             form.key(press(KeyCode::Char(c)), today());
         }
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.starts_with("ARR")));
         form.key(press(KeyCode::Backspace), today());
         form.key(press(KeyCode::Tab), today());
@@ -460,8 +481,8 @@ mod tests {
             form.key(press(KeyCode::Char(c)), today());
         }
         match form.key(press(KeyCode::Enter), today()) {
-            Outcome::Submit(writes) => assert_eq!(
-                writes,
+            FormOutcome::Submit(write) => assert_eq!(
+                vec![write],
                 vec![Write::Opportunity {
                     account_id: "A1".into(),
                     fields: OpportunityFields {
@@ -489,7 +510,7 @@ mod tests {
             form.key(press(KeyCode::Char(c)), today());
         }
         match form.key(press(KeyCode::Enter), today()) {
-            Outcome::Submit(writes) => match &writes[..] {
+            FormOutcome::Submit(write) => match &[write][..] {
                 [Write::Opportunity { fields, .. }] => {
                     assert_eq!(fields.close_date, NaiveDate::from_ymd_opt(2025, 7, 1));
                 }
@@ -498,7 +519,7 @@ mod tests {
             other => panic!("{other:?} {:?}", form.error),
         }
         form.close = Input::new("+3x".to_string());
-        assert!(matches!(form.key(press(KeyCode::Enter), today()), Outcome::Stay));
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
         let error = form.error.clone().unwrap_or_default();
         assert!(error.starts_with("close date: \"+3x\" is not a date"), "{error}");
     }

@@ -10,7 +10,7 @@ use crate::domain::day_text;
 use crate::domain::success_plan::{PlanValue, SuccessPlan, SuccessPlanFields};
 use crate::domain::trial::{Takeaway, Trial, TrialFields};
 use crate::tui::action::Action;
-use crate::tui::forms::moment::FormOutcome;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
@@ -366,9 +366,12 @@ impl GrowthForm {
             _ => Err(format!("{label}: no such date field")),
         }
     }
+}
 
+/// A date field carries the day it counts from, so `today` is not needed.
+impl Form for GrowthForm {
     /// Pastes one line into the focused text field; a choice takes none.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         match self.fields.get_mut(self.focus).and_then(Field::input_mut) {
             Some(input) => {
                 crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;
@@ -379,9 +382,13 @@ impl GrowthForm {
         }
     }
 
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
     /// Applies a key's action in [`SCOPE`]: move between fields, change a
     /// choice, save when valid, cancel; anything else is typed.
-    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> FormOutcome {
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _today: NaiveDate) -> FormOutcome {
         let count = self.fields.len().max(1);
         match action {
             Some(Action::Cancel) => return FormOutcome::Cancel,
@@ -420,7 +427,7 @@ impl GrowthForm {
     }
 
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
         let height = u16::try_from(self.context.len() + self.fields.len() + 5).unwrap_or(12);
         let rect = centered(area, 72, height);
         frame.render_widget(Clear, rect);

@@ -7,6 +7,7 @@
 use crate::domain::day_text;
 use crate::domain::moment::MomentKind;
 use crate::tui::action::Action;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit};
@@ -42,14 +43,6 @@ pub const ONE_OFF_KINDS: [MomentKind; 4] = [
     MomentKind::AnnualReview,
 ];
 
-/// What a key did to the form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormOutcome {
-    Stay,
-    Cancel,
-    Submit(Write),
-}
-
 /// The open form.
 #[derive(Debug, Clone)]
 pub struct MomentForm {
@@ -84,14 +77,20 @@ impl MomentForm {
         ONE_OFF_KINDS[self.kind % ONE_OFF_KINDS.len()]
     }
 
+    fn cycle(&mut self, forward: bool) {
+        let count = ONE_OFF_KINDS.len();
+        self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };
+    }
+}
+
+impl Form for MomentForm {
+    fn scope(&self) -> &'static str {
+        SCOPE
+    }
+
     /// Applies a key's action in [`SCOPE`] (the kind, the field, add,
     /// cancel), or types the key.
-    pub fn apply(
-        &mut self,
-        key: KeyEvent,
-        action: Option<Action>,
-        today: NaiveDate,
-    ) -> FormOutcome {
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate) -> FormOutcome {
         match action {
             Some(Action::Cancel) => return FormOutcome::Cancel,
             Some(Action::NextField) => {
@@ -128,18 +127,13 @@ impl MomentForm {
     }
 
     /// Pastes one line into the date or the title.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         let input = if self.on_title { &mut self.title } else { &mut self.due };
         crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)
     }
 
-    fn cycle(&mut self, forward: bool) {
-        let count = ONE_OFF_KINDS.len();
-        self.kind = if forward { (self.kind + 1) % count } else { (self.kind + count - 1) % count };
-    }
-
     /// Draws the form centred in `area`. Reads only.
-    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
         let rect = centered(area, 66, 9);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -227,13 +221,10 @@ fn date_field(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::keymap::{Key, Table};
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(form: &mut MomentForm, code: KeyCode, today: NaiveDate) -> FormOutcome {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
-        let keymap = Keymap::new([Table::popup(SCOPE, "", KEYS)]);
-        form.apply(key, keymap.action(SCOPE, Key::from_event(key)), today)
+        crate::tui::forms::pressed(form, KeyEvent::new(code, KeyModifiers::NONE), today)
     }
 
     #[test]

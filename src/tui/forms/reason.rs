@@ -8,12 +8,15 @@
 
 use crate::domain::churn::{Reason, ReasonKind, TaxonomyEdit};
 use crate::tui::action::Action;
-use crate::tui::forms::{Drawn, Outcome};
+use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
 use crate::tui::keymap::Keymap;
 use crate::tui::paste::shown;
 use crate::tui::theme::Theme;
 use crate::tui::write::Write;
+use chrono::NaiveDate;
+use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
@@ -93,21 +96,23 @@ impl ReasonForm {
     fn input(&mut self) -> &mut Input {
         if self.on_description { &mut self.description } else { &mut self.label }
     }
+}
 
+impl Form for ReasonForm {
     /// Pastes one line into the label or the description.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+    fn paste(&mut self, text: &str) -> Result<(), String> {
         crate::tui::paste::paste(self.input(), text, crate::tui::paste::Lines::One)?;
         self.error = None;
         Ok(())
     }
 
     /// The key table of the form's mode.
-    pub fn scope(&self) -> &'static str {
+    fn scope(&self) -> &'static str {
         if self.mode == FormMode::Add { ADD_SCOPE } else { EDIT_SCOPE }
     }
 
     /// Applies a key's action in [`ReasonForm::scope`], or types the key.
-    pub fn apply(&mut self, key: KeyEvent, action: Option<Action>) -> Outcome {
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, _today: NaiveDate) -> FormOutcome {
         match action {
             Some(Action::NextField) if self.mode == FormMode::Add => {
                 self.on_description = !self.on_description;
@@ -127,27 +132,33 @@ impl ReasonForm {
                 self.error = None;
             }
         }
-        Outcome::Stay
+        FormOutcome::Stay
     }
 
-    fn submit(&mut self) -> Outcome {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
+        boxed(self.drawn(theme, keymap), frame, area, theme);
+    }
+}
+
+impl ReasonForm {
+    fn submit(&mut self) -> FormOutcome {
         let label = self.label.value().trim().to_string();
         let description = self.description.value().trim().to_string();
         if !matches!(self.mode, FormMode::Describe { .. }) {
             if label.is_empty() {
                 self.error = Some("a label is required".to_string());
-                return Outcome::Stay;
+                return FormOutcome::Stay;
             }
             if let Some(taken) = self.taken.iter().find(|t| t.eq_ignore_ascii_case(&label)) {
                 self.error = Some(format!("{taken:?} already exists"));
-                return Outcome::Stay;
+                return FormOutcome::Stay;
             }
         }
         let edit = match &self.mode {
             FormMode::Add => TaxonomyEdit::Add { label, kind: self.kind, description },
             FormMode::Rename { label: old } => {
                 if *old == label {
-                    return Outcome::Close;
+                    return FormOutcome::Cancel;
                 }
                 TaxonomyEdit::Rename { label: old.clone(), new_label: label }
             }
@@ -155,7 +166,7 @@ impl ReasonForm {
                 TaxonomyEdit::Describe { label: old.clone(), description }
             }
         };
-        Outcome::Submit(vec![Write::Taxonomy(edit)])
+        FormOutcome::Submit(Write::Taxonomy(edit))
     }
 
     pub fn drawn(&self, theme: Theme, keymap: &Keymap) -> Drawn<'_> {
@@ -238,17 +249,11 @@ impl ReasonForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::keymap::{Key, Table};
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-    fn press(form: &mut ReasonForm, code: KeyCode) -> Outcome {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
-        let keymap = Keymap::new([
-            Table::popup(ADD_SCOPE, "", ADD_KEYS),
-            Table::popup(EDIT_SCOPE, "", EDIT_KEYS),
-        ]);
-        let action = keymap.action(form.scope(), Key::from_event(key));
-        form.apply(key, action)
+    fn press(form: &mut ReasonForm, code: KeyCode) -> FormOutcome {
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        crate::tui::forms::pressed(form, KeyEvent::new(code, KeyModifiers::NONE), today)
     }
 
     fn typed(form: &mut ReasonForm, text: &str) {
@@ -257,12 +262,9 @@ mod tests {
         }
     }
 
-    fn submitted(outcome: Outcome) -> Option<TaxonomyEdit> {
+    fn submitted(outcome: FormOutcome) -> Option<TaxonomyEdit> {
         match outcome {
-            Outcome::Submit(writes) => match writes.into_iter().next() {
-                Some(Write::Taxonomy(edit)) => Some(edit),
-                _ => None,
-            },
+            FormOutcome::Submit(Write::Taxonomy(edit)) => Some(edit),
             _ => None,
         }
     }
@@ -296,7 +298,7 @@ mod tests {
     fn renaming_to_itself_changes_nothing_and_to_another_is_refused() {
         let taken = vec!["Budget cut".to_string(), "Reliability".to_string()];
         let mut form = ReasonForm::rename("Reliability", taken.clone());
-        assert!(matches!(press(&mut form, KeyCode::Enter), Outcome::Close));
+        assert!(matches!(press(&mut form, KeyCode::Enter), FormOutcome::Cancel));
         let mut form = ReasonForm::rename("Reliability", taken);
         for _ in 0.."Reliability".len() {
             press(&mut form, KeyCode::Backspace);

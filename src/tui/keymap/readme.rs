@@ -1,6 +1,6 @@
 //! The README's key tables, generated from the keymap: one table per scope,
 //! each action once with all its keys and its name for `[keys]`. A test
-//! (`tests/tui_keys.rs`) fails when the README's section between
+//! (`tests/tui/keys.rs`) fails when the README's section between
 //! [`START`] and [`END`] differs from [`markdown`].
 
 use super::{GLOBAL, Keymap, POPUP, grouped};
@@ -8,7 +8,7 @@ use crate::tui::action::Action;
 
 /// The line before the generated section in the README.
 pub const START: &str =
-    "<!-- keys:start (generated from the keymap: cargo test --test tui_keys) -->";
+    "<!-- keys:start (generated from the keymap: cargo test --test tui keys::) -->";
 /// The line after it.
 pub const END: &str = "<!-- keys:end -->";
 

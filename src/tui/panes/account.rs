@@ -11,14 +11,14 @@
 
 use crate::domain::{Contract, Money, Month, Note};
 use crate::metrics::health_signals::Suggestion;
+use crate::read::book::absorption_bp;
+use crate::read::today::suggestion_for;
 use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
 use crate::store::health::HealthChange;
 use crate::tui::action::Action;
-use crate::tui::book::absorption_bp;
 use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
-use crate::tui::signals::suggestion_for;
 use crate::tui::widgets::bars::{Segment, stacked};
 use crate::tui::widgets::fit;
 use chrono::{DateTime, Datelike, Utc};
@@ -392,7 +392,7 @@ impl Pane for AccountPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         self.loaded.row.as_ref().map(|r| r.id.clone())
     }
 

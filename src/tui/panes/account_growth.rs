@@ -4,7 +4,7 @@
 //! its trials (dates, success criteria, takeaway test and note, overdue
 //! marked); its success plans (baseline → current → target, dates, and on
 //! track / behind with the rule's two shares). A cursor runs over those rows,
-//! and the forms of `growth_forms` edit them.
+//! and the forms of `forms::growth` edit them.
 //!
 //! Everything is read once by [`AccountGrowth::load`]; drawing only lays it
 //! out. The section never writes: a submitted form answers with a typed
@@ -20,8 +20,8 @@ use crate::metrics::absorption::{
 };
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::forms::growth::{self, GrowthForm};
-use crate::tui::forms::moment::FormOutcome;
+use crate::tui::forms::growth::GrowthForm;
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap::{Key, Keymap};
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
@@ -240,8 +240,8 @@ impl AccountGrowth {
     /// it with nothing written).
     pub fn form_key(&mut self, key: KeyEvent, keymap: &Keymap) -> Option<Vec<Write>> {
         let form = self.form.as_mut()?;
-        let action = keymap.action(growth::SCOPE, Key::from_event(key));
-        match form.apply(key, action) {
+        let action = keymap.action(form.scope(), Key::from_event(key));
+        match form.key(key, action, self.today) {
             FormOutcome::Stay => None,
             FormOutcome::Cancel => {
                 self.form = None;

@@ -15,9 +15,9 @@ use crate::domain::{Health, Stage};
 use crate::metrics::Rate;
 use crate::metrics::board::{AccountNames, Board, Card, Names};
 use crate::metrics::stage_suggestions::{self, StageSuggestion};
+use crate::read::book::BookIndex;
 use crate::store::accounts::BookRow;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::four_a::StageForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::Popup;
@@ -236,9 +236,9 @@ impl BoardPane {
         // read again, and the board points into the rows for the names.
         let in_book = cx.book.is_complete();
         let board = if in_book {
-            cx.store.board_from_rows(cx.book.rows(), today, cx.config)?
+            crate::read::positions::board_from_rows(cx.store, cx.book.rows(), today, cx.config)?
         } else {
-            cx.store.board(today, cx.config)?
+            crate::read::board::board(cx.store, today, cx.config)?
         };
         if self.suggestions_loaded {
             self.load_suggestions(cx)?;
@@ -252,7 +252,7 @@ impl BoardPane {
     }
 
     fn load_suggestions(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let facts = cx.store.stage_facts(cx.clock.today())?;
+        let facts = crate::read::board::stage_facts(cx.store, cx.clock.today())?;
         let dismissed = cx.store.dismissed_stage_signals()?;
         self.suggestions = stage_suggestions::pending(&facts, &dismissed);
         self.suggestions_loaded = true;

@@ -4,12 +4,12 @@
 //! The heavy lifting is in `tui::book::BookIndex`; this pane keeps the
 //! cursor and draws only the visible rows.
 
+use crate::read::book::{BookIndex, Column, absorption_bp};
 use crate::store::accounts::BookRow;
 use crate::text::columns as layout;
 use crate::text::columns::Want;
 use crate::text::inert;
 use crate::tui::action::Action;
-use crate::tui::book::{BookIndex, Column, absorption_bp};
 use crate::tui::keymap;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;

@@ -2,7 +2,7 @@
 //! payments and engagement moments, with an agenda of the selected day,
 //! week or month beside it (wide screens) or below it (narrow ones); and,
 //! toggled with `f`, the forecast view (`forecast.rs`). Moves by day, week
-//! and month redraw from the month cache (`calendar_loader.rs`), which
+//! and month redraw from the month cache (`loaders/calendar.rs`), which
 //! preloads the neighbouring months. From an agenda row: open the account,
 //! mark a moment done (a touch is logged), add a one-off moment.
 //!
@@ -12,16 +12,18 @@
 use crate::domain::{Billing, Month};
 use crate::metrics::calendar::{CalendarMove, month_weeks, move_cursor, week_start};
 use crate::metrics::windows::{Calendar, CalendarEvent, CalendarFilter, EventKind, WindowStatus};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
-use crate::tui::forms::moment::{self, FormOutcome, MomentForm};
+use crate::tui::forms::moment::{self, MomentForm};
+use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap;
-use crate::tui::panes::calendar_loader::{LoadKey, MonthCache};
+use crate::tui::loaders::calendar::{LoadKey, MonthCache};
 use crate::tui::panes::forecast::ForecastData;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::calendar_grid::{MonthGrid, cell_size, marker, marker_style};
 use crate::tui::widgets::{Cursor, fit};
+use crate::tui::work::{Done, Ticket};
 use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -175,23 +177,24 @@ impl CalendarPane {
     /// Loads the cursor's month (from the cache when it can), asks for its
     /// neighbours, and rebuilds the agenda with the selection on the first
     /// event of the cursor's day or after.
-    fn show(&mut self, cx: &Cx<'_>, keep_selection: bool) {
+    fn show(&mut self, cx: &mut Cx<'_>, keep_selection: bool) {
         self.show_towards(cx, keep_selection, 1);
     }
 
     /// [`Self::show`], preloading first in the direction of travel (`1`
     /// forward, `-1` back): the next month, the previous, then one more ahead.
-    fn show_towards(&mut self, cx: &Cx<'_>, keep_selection: bool, direction: i32) {
+    fn show_towards(&mut self, cx: &mut Cx<'_>, keep_selection: bool, direction: i32) {
         let month = Month::of(self.cursor);
         self.cache.set_key(LoadKey {
             today: self.today,
             filter: self.filter(),
             config: cx.config.clone(),
         });
-        self.error = self.cache.ensure(month, cx.store).err().map(|e| format!("{e:#}"));
+        self.error = self.cache.ensure(month, cx.store, cx.work).err().map(|e| format!("{e:#}"));
         self.cache.prefetch(
             month,
             &[month.plus(direction), month.minus(direction), month.plus(2 * direction)],
+            cx.work,
         );
         let before = self.rows.selected;
         self.agenda.clear();
@@ -216,7 +219,7 @@ impl CalendarPane {
         self.rows.clamp(len);
     }
 
-    fn move_to(&mut self, step: CalendarMove, cx: &Cx<'_>) {
+    fn move_to(&mut self, step: CalendarMove, cx: &mut Cx<'_>) {
         let before = self.cursor;
         self.cursor = move_cursor(self.cursor, step, self.today);
         self.show_towards(cx, false, if self.cursor < before { -1 } else { 1 });
@@ -243,7 +246,7 @@ impl CalendarPane {
         usize::from(agenda.height.saturating_sub(2))
     }
 
-    fn forecast_update(&mut self, action: Action, cx: &Cx<'_>) -> Request {
+    fn forecast_update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
         let page = usize::from(self.area.height.saturating_sub(4)).max(1);
         match action {
             Action::NextWeek | Action::Down => {
@@ -328,8 +331,8 @@ impl Pane for CalendarPane {
         Ok(())
     }
 
-    fn settle(&mut self) {
-        self.cache.settle();
+    fn receive(&mut self, ticket: Ticket, done: Done) -> Option<Done> {
+        self.cache.receive(ticket, done)
     }
 
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
@@ -439,8 +442,8 @@ impl Pane for CalendarPane {
 
     fn type_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Request {
         let Some(form) = &mut self.form else { return Request::Ignored };
-        let action = cx.keymap.action(moment::SCOPE, keymap::Key::from_event(key));
-        match form.apply(key, action, cx.clock.today()) {
+        let action = cx.keymap.action(form.scope(), keymap::Key::from_event(key));
+        match form.key(key, action, cx.clock.today()) {
             FormOutcome::Stay => Request::None,
             FormOutcome::Cancel => {
                 self.form = None;

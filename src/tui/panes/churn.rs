@@ -9,9 +9,10 @@ use crate::domain::churn::{BookChain, ChainId, ReasonKind};
 use crate::metrics::churn_report::{CauseRow, ChurnReport, ReportFilter, churn_report};
 use crate::text::columns::{self, Want};
 use crate::tui::action::Action;
-use crate::tui::churn_editor::{EditorView, Step, wrap_words};
+use crate::tui::churn_editor::{EditorView, Step};
 use crate::tui::panes::churn_taxonomy::{self, TaxonomyView};
 use crate::tui::panes::{Cx, Pane, Request, View};
+use crate::tui::widgets::wrap::wrap_words;
 use crate::tui::widgets::{Cursor, fit};
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::Frame;
@@ -439,7 +440,7 @@ impl Pane for ChurnPane {
         !matches!(self.open_editor(result), Request::Message(_))
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         if let Some(editor) = &self.editor {
             return Some(editor.account_id().to_string());
         }

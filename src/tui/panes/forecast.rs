@@ -1,97 +1,31 @@
 //! The calendar's second mode: the renewal forecast and how well it has
-//! learned. Loads, once per refresh, the 12 months ahead (ATR, expected
-//! renewed ARR, the range from "only greens renew" to "everyone renews", per
-//! CSM and for the book) and the history behind the calibration table, the
-//! plan / re-forecast / actual waterfall and the surprise non-renewals; then
-//! turns them into text lines. The numbers come from
-//! `metrics::{forecast, calibration}`; nothing here computes a rate itself or
-//! draws outside the lines it returns.
+//! learned, as text lines. The numbers are loaded once per refresh by the
+//! read model (`read::forecast::ForecastData`); nothing here computes a rate
+//! itself or draws outside the lines it returns.
 
-use crate::domain::{Config, Health, Money, Month};
+use crate::domain::{Health, Money};
 use crate::metrics::Rate;
-use crate::metrics::calibration::{
-    ColourCalibration, ErrorShown, PastRenewal, SurpriseQuarter, WaterfallMonth, calibrate,
-    history_since, surprises, waterfall,
-};
-use crate::metrics::forecast::{Forecast, ForecastFigures, MonthForecast};
-use crate::store::Store;
+use crate::metrics::calibration::ErrorShown;
+use crate::metrics::forecast::ForecastFigures;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
-use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 
-/// Months forecast ahead.
-pub const FORECAST_MONTHS: u32 = 12;
-/// Past months in the waterfall.
-pub const WATERFALL_MONTHS: i32 = 12;
+pub use crate::read::forecast::{FORECAST_MONTHS, ForecastData, WATERFALL_MONTHS};
 
-/// Everything the forecast view shows, loaded once.
-#[derive(Debug, Clone)]
-pub struct ForecastData {
-    pub forecast: Forecast,
-    pub calibration: Vec<ColourCalibration>,
-    pub waterfall: Vec<WaterfallMonth>,
-    pub quarters: Vec<SurpriseQuarter>,
-    pub surprises: Vec<PastRenewal>,
-    pub since: NaiveDate,
-}
-
-impl ForecastData {
-    /// The forecast from this month on, and the history of the last two years.
-    pub fn load(store: &Store, today: NaiveDate, config: &Config) -> anyhow::Result<ForecastData> {
-        let this_month = Month::of(today);
-        let forecast = store.forecast(this_month, FORECAST_MONTHS, config)?;
-        let since = history_since(today);
-        let past = store.past_renewals(since, today)?;
-        let probabilities = &config.renewal_probability_bp;
-        let calibration = calibrate(&past, probabilities);
-        let waterfall = waterfall(
-            &past,
-            this_month.minus(WATERFALL_MONTHS),
-            this_month.minus(1),
-            probabilities,
-        );
-        let (quarters, list) = surprises(&past);
-        let surprises = list.into_iter().cloned().collect();
-        Ok(ForecastData { forecast, calibration, waterfall, quarters, surprises, since })
-    }
-
-    /// The names the `c` key cycles through: the book (None), then each CSM.
-    pub fn choices(&self) -> usize {
-        self.forecast.by_csm.len() + 1
-    }
-
-    /// The monthly rows and the total of choice `choice` (0 = the book).
-    fn chosen(&self, choice: usize) -> (String, &[MonthForecast], ForecastFigures) {
-        match choice.checked_sub(1).and_then(|i| self.forecast.by_csm.get(i)) {
-            Some(csm) => {
-                let name =
-                    if csm.csm.is_empty() { "(no CSM)".to_string() } else { csm.csm.clone() };
-                (format!("CSM {name}"), &csm.months, csm.total)
-            }
-            None => ("the book".to_string(), &self.forecast.book, self.forecast.book_total),
-        }
-    }
-
-    /// What the chosen scope is, for the pane's title: "whole book",
-    /// "mine (Maya Okafor)" only when the numbers are `user`'s, else "CSM …".
-    pub fn scope_label(&self, choice: usize, user: &str) -> String {
-        match choice.checked_sub(1).and_then(|i| self.forecast.by_csm.get(i)) {
-            Some(csm) if csm.csm == user && !user.is_empty() => format!("mine ({user})"),
-            Some(csm) if csm.csm.is_empty() => "(no CSM)".to_string(),
-            Some(csm) => format!("CSM {}", csm.csm),
-            None => "whole book".to_string(),
-        }
-    }
-
-    /// The index of `csm` among the choices, for opening on "mine".
-    pub fn choice_of(&self, csm: &str) -> Option<usize> {
-        self.forecast.by_csm.iter().position(|c| c.csm == csm).map(|i| i + 1)
-    }
-
+/// The forecast view's text, from the data the read model loaded.
+pub trait ForecastLines {
     /// The forward half: the monthly table of the chosen scope and the
     /// 12-month totals per CSM.
-    pub fn forward_lines(&self, choice: usize, theme: Theme, user: &str) -> Vec<Line<'static>> {
+    fn forward_lines(&self, choice: usize, theme: Theme, user: &str) -> Vec<Line<'static>>;
+    /// The backward half: calibration, waterfall and surprises.
+    fn history_lines(&self, theme: Theme) -> Vec<Line<'static>>;
+}
+
+impl ForecastLines for ForecastData {
+    /// The forward half: the monthly table of the chosen scope and the
+    /// 12-month totals per CSM.
+    fn forward_lines(&self, choice: usize, theme: Theme, user: &str) -> Vec<Line<'static>> {
         let (name, months, total) = self.chosen(choice);
         let mut lines = vec![
             Line::from(vec![
@@ -155,7 +89,7 @@ impl ForecastData {
     }
 
     /// The learning half: calibration, waterfall, surprises.
-    pub fn history_lines(&self, theme: Theme) -> Vec<Line<'static>> {
+    fn history_lines(&self, theme: Theme) -> Vec<Line<'static>> {
         let mut lines = vec![
             Line::from(vec![
                 Span::styled("Calibration · whole book", theme.title()),

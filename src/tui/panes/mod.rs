@@ -18,7 +18,6 @@ pub mod account_growth;
 pub mod board;
 pub mod book;
 pub mod calendar;
-pub mod calendar_loader;
 pub mod churn;
 pub mod churn_taxonomy;
 pub mod forecast;
@@ -29,13 +28,14 @@ pub mod today;
 
 use crate::clock::Clock;
 use crate::domain::Config;
+use crate::read::book::BookIndex;
+use crate::read::today::TodayFacts;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::keymap::Keymap;
 use crate::tui::popups::Popup;
-use crate::tui::signals::TodayFacts;
 use crate::tui::theme::Theme;
+use crate::tui::work::{Done, Ticket, Work};
 pub use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -70,6 +70,9 @@ pub struct Cx<'a> {
     /// The keys, for a form that takes them while it is open (the chain
     /// editor).
     pub keymap: &'a Keymap,
+    /// Background work: a pane's reads behind the screen start here, and
+    /// their answers come back through [`Pane::receive`].
+    pub work: &'a mut Work,
 }
 
 /// What a pane may read while it draws.
@@ -145,10 +148,12 @@ pub trait Pane {
     /// The pane's area changed (on start and on resize).
     fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
 
-    /// Waits for what the pane reads in the background (months ahead,
-    /// filter lists): what a user's pause between two keys gives it.
-    /// Benchmarks and tests call it to press keys at a typing pace.
-    fn settle(&mut self) {}
+    /// The answer of a job the pane started through [`Cx::work`] (months
+    /// ahead, filter lists); an answer that is not the pane's is handed
+    /// back.
+    fn receive(&mut self, _ticket: Ticket, done: Done) -> Option<Done> {
+        Some(done)
+    }
     /// Whether the pane's view is still being counted between keys (a
     /// filter walked only as far as the screen needed).
     fn counting(&self) -> bool {

@@ -16,39 +16,26 @@ use crate::metrics::board::Standing;
 use crate::metrics::targets::{
     RED_SPELL_DAYS, RENEWAL_GUARD_DAYS, Target, TargetFilter, TargetList, explain,
 };
-use crate::store::Store;
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::four_a::OpportunityForm;
+use crate::tui::loaders::targets::shared;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::widgets::{Cursor, fit};
+use crate::tui::work::{Done, Holders, Ticket};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::collections::{BTreeSet, HashMap};
 
 mod draw;
 mod sieve;
 #[cfg(test)]
 mod tests;
-
-/// Each product's holders (see `Store::product_holders_all`).
-type Holders = BTreeMap<String, Arc<HashSet<String>>>;
-
-/// The holders as the filter shares them: a product's set is not copied
-/// each time the filter moves to it.
-fn shared(holders: BTreeMap<String, HashSet<String>>) -> Holders {
-    holders.into_iter().map(|(product, accounts)| (product, Arc::new(accounts))).collect()
-}
-
-/// What the background read answers: the holders and the AMs, or why not.
-type Background = Result<(Holders, Vec<String>), String>;
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -125,8 +112,8 @@ pub struct TargetsPane {
     holders: Option<Holders>,
     /// The holders and AMs being read on a connection of their own since
     /// the first key after the list loaded (not to slow the first frame),
-    /// so that the first filter does not wait for them.
-    background: Option<Receiver<Background>>,
+    /// so that the first filter does not wait for them (`loaders/targets.rs`).
+    background: Option<Ticket>,
     /// The background read is to start at the next key.
     background_due: bool,
     tiers: u8,
@@ -150,19 +137,22 @@ fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Opti
 }
 
 impl TargetsPane {
-    /// Takes what the background read found, if it was started.
-    fn take_background(&mut self) {
-        let Some(answer) = self.background.take() else { return };
-        if let Ok(Ok((holders, ams))) = answer.recv() {
+    /// Takes in what the background read found.
+    fn take_background(&mut self, done: Done) {
+        if let Done::Holders(Ok((holders, ams))) = done {
             self.holders.get_or_insert(holders);
             self.ams.get_or_insert(ams);
         }
     }
 
-    /// Each product's holders: from the background read, else read now.
-    fn holders(&mut self, cx: &Cx<'_>) -> anyhow::Result<&Holders> {
-        if self.holders.is_none() {
-            self.take_background();
+    /// Each product's holders: from the background read (waiting for it if
+    /// it is under way), else read now.
+    fn holders(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<&Holders> {
+        if self.holders.is_none()
+            && let Some(ticket) = self.background.take()
+        {
+            let done = cx.work.wait(ticket);
+            self.take_background(done);
         }
         if self.holders.is_none() {
             self.holders = Some(shared(cx.store.product_holders_all()?));
@@ -174,19 +164,6 @@ impl TargetsPane {
     /// (not waiting for it), else from the list's accounts, each once, in
     /// byte order.
     fn ams(&mut self, book: &BookIndex) -> &[String] {
-        if self.ams.is_none()
-            && let Some(answer) = &self.background
-        {
-            match answer.try_recv() {
-                Ok(Ok((holders, ams))) => {
-                    self.holders.get_or_insert(holders);
-                    self.ams = Some(ams);
-                    self.background = None;
-                }
-                Err(TryRecvError::Empty) => {}
-                Ok(Err(_)) | Err(TryRecvError::Disconnected) => self.background = None,
-            }
-        }
         if self.ams.is_none() {
             let accounts = self.list.as_ref().map_or(0, |l| l.standings.len());
             let names = self.names(book);
@@ -203,21 +180,8 @@ impl TargetsPane {
     /// Starts reading every product's holders and the AMs on a connection
     /// of its own (a database file only; in memory they are read when first
     /// needed).
-    fn start_background(&mut self, cx: &Cx<'_>) {
-        let path = cx.store.path().to_path_buf();
-        if !path.is_file() {
-            return;
-        }
-        let (sender, answer) = channel();
-        std::thread::spawn(move || {
-            let result = Store::open_aside(&path)
-                .and_then(|store| {
-                    Ok((shared(store.product_holders_all()?), store.account_managers()?))
-                })
-                .map_err(|e| e.to_string());
-            let _ = sender.send(result);
-        });
-        self.background = Some(answer);
+    fn start_background(&mut self, cx: &mut Cx<'_>) {
+        self.background = crate::tui::loaders::targets::start(cx.work, cx.store.path());
     }
 
     /// The list's account names: the book's rows it was built from, or its own.
@@ -374,9 +338,14 @@ impl Pane for TargetsPane {
             let today = cx.clock.today();
             let in_book = cx.book.is_complete();
             let list = if in_book {
-                cx.store.target_list_from_rows(cx.book.rows(), today, cx.config)?
+                crate::read::positions::target_list_from_rows(
+                    cx.store,
+                    cx.book.rows(),
+                    today,
+                    cx.config,
+                )?
             } else {
-                cx.store.target_list(today, cx.config)?
+                crate::read::positions::target_list(cx.store, today, cx.config)?
             };
             self.tiers = list.standings.iter().map(|s| s.tier).max().unwrap_or(1);
             self.list = Some(list);
@@ -395,8 +364,13 @@ impl Pane for TargetsPane {
         Ok(())
     }
 
-    fn settle(&mut self) {
-        self.take_background();
+    fn receive(&mut self, ticket: Ticket, done: Done) -> Option<Done> {
+        if self.background != Some(ticket) {
+            return Some(done);
+        }
+        self.background = None;
+        self.take_background(done);
+        None
     }
 
     fn counting(&self) -> bool {

@@ -6,10 +6,10 @@
 //! back when it enters its next window).
 
 use crate::metrics::triage::FindingKind;
+use crate::read::today::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
-use crate::tui::signals::{TodayRow, renewal_comes_back, today_rows, today_rows_from};
 use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -189,7 +189,7 @@ impl Pane for TodayPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &crate::tui::book::BookIndex) -> Option<String> {
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
         self.selected().map(|r| r.finding.account_id.clone())
     }
 

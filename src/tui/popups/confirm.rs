@@ -2,8 +2,8 @@
 //! (`y` or Enter); any other key cancels it.
 
 use super::{Outcome, PopupCx, PopupKind};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;

@@ -2,8 +2,8 @@
 
 use super::{Outcome, PopupCx, PopupKind};
 use crate::domain::Flags;
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;

@@ -1,30 +1,29 @@
 //! The forms of the panes shown as popups: moving an account to another 4A
 //! stage, recording an opportunity, and a churn taxonomy entry. The forms
-//! live in `tui/forms/`; this only hands them the popup's keys, pastes and
-//! frame.
+//! live in `tui/forms/`; this only hands them the popup's keys (with their
+//! actions in the form's scope), pastes and frame.
 
 use super::{Outcome, PopupCx, PopupKind};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
-use crate::tui::forms::Drawn;
-use crate::tui::forms::four_a::{self, OpportunityForm, StageForm};
+use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
+use crate::tui::forms::{Drawn, Form};
 use crate::tui::keymap::Keymap;
-use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 
 impl PopupKind for StageForm {
     fn scope(&self) -> &'static str {
-        four_a::STAGE_SCOPE
+        Form::scope(self)
     }
 
-    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        StageForm::apply(self, key, action)
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
+        Form::key(self, key, action, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        paste::paste(&mut self.reason, text, Lines::One)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
@@ -34,15 +33,15 @@ impl PopupKind for StageForm {
 
 impl PopupKind for OpportunityForm {
     fn scope(&self) -> &'static str {
-        four_a::OPPORTUNITY_SCOPE
+        Form::scope(self)
     }
 
     fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
-        OpportunityForm::apply(self, key, action, cx.today)
+        Form::key(self, key, action, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        OpportunityForm::paste(self, text)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
@@ -52,15 +51,15 @@ impl PopupKind for OpportunityForm {
 
 impl PopupKind for ReasonForm {
     fn scope(&self) -> &'static str {
-        ReasonForm::scope(self)
+        Form::scope(self)
     }
 
-    fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        ReasonForm::apply(self, key, action)
+    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
+        Form::key(self, key, action, cx.today).into()
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        ReasonForm::paste(self, text)
+        Form::paste(self, text)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {

@@ -23,7 +23,6 @@ mod note;
 mod owners;
 mod snooze;
 
-pub use crate::tui::forms::Outcome;
 pub use confirm::ConfirmPopup;
 pub use flags::FlagsPopup;
 pub use health::HealthPopup;
@@ -34,24 +33,46 @@ pub use owners::OwnersPopup;
 pub use snooze::SnoozePopup;
 
 use crate::domain::{Flags, Health};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
-use crate::tui::forms::Drawn;
-use crate::tui::forms::four_a::{self, OpportunityForm, StageForm};
-use crate::tui::forms::reason::{self, ReasonForm};
+use crate::tui::forms::four_a::{OpportunityForm, StageForm};
+use crate::tui::forms::reason::ReasonForm;
+use crate::tui::forms::{Drawn, FormOutcome, boxed};
 use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::paste;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::centered;
 use crate::tui::write::Write;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
+
+/// What a key did to the popup.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Keep the popup open.
+    Stay,
+    /// Close it, doing nothing.
+    Close,
+    /// Close it and apply these writes.
+    Submit(Vec<Write>),
+    /// Close it and open this account.
+    Open(String),
+}
+
+/// A form shown as a popup: cancelling closes it, and its one write is
+/// submitted alone.
+impl From<FormOutcome> for Outcome {
+    fn from(outcome: FormOutcome) -> Outcome {
+        match outcome {
+            FormOutcome::Stay => Outcome::Stay,
+            FormOutcome::Cancel => Outcome::Close,
+            FormOutcome::Submit(write) => Outcome::Submit(vec![write]),
+        }
+    }
+}
 
 /// What a popup may read while it takes a key or a paste: the book (the
 /// jump list matches names in it) and today (a snooze date counts from it).
@@ -95,23 +116,12 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
-        // Esc closes these; the forms handle their other keys themselves.
+        // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
-        Table::popup(
-            crate::tui::forms::growth::SCOPE,
-            "Growth forms",
-            crate::tui::forms::growth::KEYS,
-        ),
-        Table::popup(
-            crate::tui::forms::moment::SCOPE,
-            "Add a moment",
-            crate::tui::forms::moment::KEYS,
-        ),
-        Table::popup(four_a::STAGE_SCOPE, "Move 4A stage", four_a::STAGE_KEYS),
-        Table::popup(four_a::OPPORTUNITY_SCOPE, "Record an opportunity", four_a::OPPORTUNITY_KEYS),
-        Table::popup(reason::ADD_SCOPE, "Churn taxonomy: add an entry", reason::ADD_KEYS),
-        Table::popup(reason::EDIT_SCOPE, "Churn taxonomy: rename, describe", reason::EDIT_KEYS),
     ]
+    .into_iter()
+    .chain(crate::tui::forms::key_tables())
+    .collect()
 }
 
 /// The open popup.
@@ -255,22 +265,55 @@ impl Popup {
         book: &BookIndex,
         keymap: &Keymap,
     ) {
-        let (title, lines, size, cursor): Drawn<'_> = self.kind().drawn(theme, book, keymap);
-        let rect = centered(area, size.0, size.1);
-        frame.render_widget(Clear, rect);
-        let block = Block::bordered()
-            .title(Span::styled(format!(" {title} "), theme.title()))
-            .border_style(theme.border(true));
-        let inner = block.inner(rect);
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
-        if let Some((x, y, prefix, input)) = cursor {
-            // The same window the field's line shows (`paste::shown`).
-            let width = usize::from(inner.width).saturating_sub(prefix);
-            let (_, column) = paste::window(input.value(), input.cursor(), width);
-            let cx = inner.x + x + u16::try_from(column).unwrap_or(0);
-            if y < inner.height && cx < inner.x + inner.width {
-                frame.set_cursor_position((cx, inner.y + y));
-            }
+        boxed(self.kind().drawn(theme, book, keymap), frame, area, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Stage;
+    use crate::tui::forms::four_a::StageForm;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn a_form_shown_as_a_popup_closes_on_cancel_and_submits_its_one_write() {
+        assert!(matches!(Outcome::from(FormOutcome::Stay), Outcome::Stay));
+        assert!(matches!(Outcome::from(FormOutcome::Cancel), Outcome::Close));
+        let write = Write::Flags { account_id: "A1".into(), flags: Flags::default() };
+        match Outcome::from(FormOutcome::Submit(write.clone())) {
+            Outcome::Submit(writes) => assert_eq!(writes, vec![write]),
+            other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_popup_hands_keys_to_the_form_and_keeps_esc_for_itself() {
+        let book = BookIndex::default();
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+        let keymap = Keymap::new(key_tables());
+        let press = |popup: &mut Popup, code| {
+            popup.key(KeyEvent::new(code, KeyModifiers::NONE), &keymap, &book, today)
+        };
+        let form = StageForm::new("A1", "Acme", Stage::Adoption, Stage::Absorption);
+        let mut popup = Popup::Stage(Box::new(form));
+        assert!(popup.takes_text());
+        for c in "spreading".chars() {
+            assert!(matches!(press(&mut popup, KeyCode::Char(c)), Outcome::Stay));
+        }
+        match press(&mut popup, KeyCode::Enter) {
+            Outcome::Submit(writes) => assert_eq!(
+                writes,
+                vec![Write::Stage {
+                    account_id: "A1".into(),
+                    stage: Stage::Absorption,
+                    reason: "spreading".into()
+                }]
+            ),
+            other => panic!("{other:?}"),
+        }
+        let mut confirm = Popup::confirm("Sure?".into(), Vec::new());
+        assert!(!confirm.takes_text());
+        assert!(matches!(press(&mut confirm, KeyCode::Esc), Outcome::Close));
     }
 }

@@ -3,8 +3,8 @@
 
 use super::{Outcome, PopupCx, PopupKind, typed};
 use crate::domain::NoteKind;
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::keymap::{self, Keymap};
 use crate::tui::paste::{self, Lines};

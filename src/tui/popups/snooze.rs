@@ -2,8 +2,8 @@
 //! `YYYY-MM-DD`, `+7d` or `fri` (the day it means is echoed beside it).
 
 use super::{Outcome, PopupCx, PopupKind, typed};
+use crate::read::book::BookIndex;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::forms::Drawn;
 use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};

@@ -8,6 +8,7 @@ pub mod bars;
 pub mod calendar_grid;
 pub mod charts;
 pub mod tabs;
+pub mod wrap;
 
 use crate::text::inert;
 use ratatui::layout::Rect;

@@ -1,25 +1,16 @@
-//! Multi-row inserts for loads into empty tables. One `INSERT … VALUES
-//! (…), (…), …` statement carries many rows, so SQLite opens the table's
-//! B-trees once per batch and, rows arriving in key order, finds each row's
-//! place on the page it wrote last instead of descending from the root for
-//! every row. Measured on 3.5 million snapshot rows: half the time of one
-//! statement per row. The callers guarantee that no row conflicts (they
-//! checked keys themselves), so a conflict here is an error, not an update.
+//! The import's loads into empty tables: snapshots, accounts, contracts and
+//! notes written many rows to a statement (see `store::many`), in key order.
 
 use super::BulkImport;
-use super::format::{iso_date, rfc3339};
-use crate::domain::{Account, Contract, Health, Money, Month, Note};
+use crate::domain::{Account, Contract, Money, Month, Note};
 use crate::store::StoreResult;
+use crate::store::format::{iso_date, rfc3339};
+use crate::store::many::insert_many;
+use crate::store::records::{ACCOUNT_COLUMNS, account_sql_columns};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Statement};
+use rusqlite::OptionalExtension;
 
-/// Rows per statement. Past a few hundred, the statement's own row list
-/// costs more than it saves (measured: 50–200 best, 4,000 twice as slow).
-/// Forty rather than a hundred: SQLite copies every bound text into memory
-/// of its own, taken from the connection's small pool while it lasts and
-/// from the allocator after; forty snapshot rows' texts mostly fit the
-/// pool, and binding them cost half as much (measured on 3.5 million rows).
-pub const ROWS_PER_STATEMENT: usize = 40;
+pub use crate::store::many::ROWS_PER_STATEMENT;
 
 /// A snapshot for a load into an empty table; its account and product are
 /// positions in the lists handed to [`BulkImport::insert_snapshots`].
@@ -30,65 +21,6 @@ pub struct NewSnapshot {
     pub month: Month,
     pub arr: Money,
     pub units: Option<i64>,
-}
-
-/// Inserts `rows` into `head` (`table (columns)`) with `verb` (`INSERT`
-/// or `INSERT OR IGNORE`), `width` values per row, [`ROWS_PER_STATEMENT`]
-/// rows per statement; `bind` binds one row's values from the given 1-based
-/// parameter index on. Returns the rows written (fewer than given when rows
-/// were ignored).
-pub(in crate::store) fn insert_many<R>(
-    conn: &Connection,
-    verb: &str,
-    head: &str,
-    width: usize,
-    rows: &[R],
-    mut bind: impl FnMut(&mut Statement<'_>, usize, &R) -> rusqlite::Result<()>,
-) -> StoreResult<usize> {
-    // The full statement is prepared (or taken from the cache) once per
-    // call and kept while its chunks go through: fetching it from the cache
-    // per chunk cost a hashed lookup of its long text and a clearing of every
-    // binding, 5% of a snapshot load.
-    let mut written = 0;
-    let mut chunks = rows.chunks_exact(ROWS_PER_STATEMENT);
-    if chunks.len() > 0 {
-        let sql = values_sql(verb, head, width, ROWS_PER_STATEMENT);
-        let mut statement = conn.prepare_cached(&sql)?;
-        for chunk in &mut chunks {
-            for (position, row) in chunk.iter().enumerate() {
-                bind(&mut statement, position * width + 1, row)?;
-            }
-            written += statement.raw_execute()?;
-        }
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut statement = conn.prepare_cached(&values_sql(verb, head, width, rest.len()))?;
-        for (position, row) in rest.iter().enumerate() {
-            bind(&mut statement, position * width + 1, row)?;
-        }
-        written += statement.raw_execute()?;
-    }
-    Ok(written)
-}
-
-/// `{verb} INTO {head} VALUES (?,…),(?,…)…` for `rows` rows of `width` values.
-fn values_sql(verb: &str, head: &str, width: usize, rows: usize) -> String {
-    let mut one = String::with_capacity(width * 2 + 1);
-    one.push('(');
-    for column in 0..width {
-        one.push_str(if column == 0 { "?" } else { ",?" });
-    }
-    one.push(')');
-    let mut sql = format!("{verb} INTO {head} VALUES ");
-    sql.reserve(rows * (one.len() + 1));
-    for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&one);
-    }
-    sql
 }
 
 /// The text at `index` in `list`; a position out of range is a caller's bug.
@@ -151,29 +83,15 @@ impl BulkImport<'_> {
         reason: &str,
     ) -> StoreResult<()> {
         let today = iso_date(today);
-        insert_many(
-            self.conn,
-            "INSERT",
-            "accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
-                       potential_units, health, health_since, flags)",
-            13,
-            accounts,
-            |statement, at, account| {
-                statement.raw_bind_parameter(at, account.id.as_str())?;
-                statement.raw_bind_parameter(at + 1, account.name.as_str())?;
-                statement.raw_bind_parameter(at + 2, account.csm.as_str())?;
-                statement.raw_bind_parameter(at + 3, account.am.as_str())?;
-                statement.raw_bind_parameter(at + 4, account.segment.as_str())?;
-                statement.raw_bind_parameter(at + 5, account.industry.as_str())?;
-                statement.raw_bind_parameter(at + 6, account.region.as_str())?;
-                statement.raw_bind_parameter(at + 7, account.stage.as_str())?;
-                statement.raw_bind_parameter(at + 8, today.as_str())?;
-                statement.raw_bind_parameter(at + 9, account.potential_units)?;
-                statement.raw_bind_parameter(at + 10, account.health.map(Health::as_str))?;
-                statement.raw_bind_parameter(at + 11, account.health.map(|_| today.as_str()))?;
-                statement.raw_bind_parameter(at + 12, account.flags.bits())
-            },
-        )?;
+        let width = ACCOUNT_COLUMNS.len();
+        let head = format!("accounts ({}, stage_since, health_since)", account_sql_columns(""));
+        insert_many(self.conn, "INSERT", &head, width + 2, accounts, |statement, at, account| {
+            for (offset, column) in ACCOUNT_COLUMNS.iter().enumerate() {
+                statement.raw_bind_parameter(at + offset, (column.get)(account))?;
+            }
+            statement.raw_bind_parameter(at + width, today.as_str())?;
+            statement.raw_bind_parameter(at + width + 1, account.health.map(|_| today.as_str()))
+        })?;
         // Every new account's stage, and its health when it has one, start
         // the history; read back in one pass rather than bound row by row.
         let at = rfc3339(at);
@@ -264,47 +182,5 @@ impl BulkImport<'_> {
         }
         super::set_account_columns(self.conn, &["last_touch"], facts)?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn value_lists_have_one_group_per_row() {
-        assert_eq!(
-            values_sql("INSERT", "t (a, b)", 2, 3),
-            "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?)"
-        );
-        assert_eq!(
-            values_sql("INSERT OR IGNORE", "t (a)", 1, 1),
-            "INSERT OR IGNORE INTO t (a) VALUES (?)"
-        );
-    }
-
-    #[test]
-    fn more_rows_than_one_statement_holds_are_all_written() {
-        let conn = Connection::open_in_memory().expect("conn");
-        conn.execute_batch("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)").expect("table");
-        // Full statements and part of another.
-        let rows: Vec<(i64, String)> = (1..=207).map(|a| (a, format!("r{a}"))).collect();
-        let bind = |statement: &mut Statement<'_>, at: usize, row: &(i64, String)| {
-            statement.raw_bind_parameter(at, row.0)?;
-            statement.raw_bind_parameter(at + 1, row.1.as_str())
-        };
-        assert_eq!(insert_many(&conn, "INSERT", "t (a, b)", 2, &rows, bind).expect("insert"), 207);
-        // Ignored rows are not counted as written.
-        let again = [(5, "x".to_string()), (1_000, "new".to_string())];
-        assert_eq!(
-            insert_many(&conn, "INSERT OR IGNORE", "t (a, b)", 2, &again, bind).expect("ignore"),
-            1
-        );
-        let last: String =
-            conn.query_row("SELECT b FROM t WHERE a = 207", [], |r| r.get(0)).expect("row");
-        assert_eq!(last, "r207");
-        let five: String =
-            conn.query_row("SELECT b FROM t WHERE a = 5", [], |r| r.get(0)).expect("row");
-        assert_eq!(five, "r5");
     }
 }

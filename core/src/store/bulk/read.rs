@@ -2,9 +2,8 @@
 //! domain value, in a stable order so that exports compare equal.
 
 use super::SnapshotRecord;
-use crate::domain::{
-    Account, Billing, Contract, Flags, Health, Money, Month, Note, NoteKind, Stage,
-};
+use crate::domain::{Account, Billing, Contract, Day, Money, Month, Note, NoteKind};
+use crate::store::records::{account_from_row, account_sql_columns};
 use crate::store::{Store, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -14,13 +13,11 @@ impl Store {
         &self,
         mut each: impl FnMut(Account) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, name, csm, am, segment, industry, region, stage, potential_units, health, flags
-             FROM accounts ORDER BY id",
-        )?;
+        let sql = format!("SELECT {} FROM accounts ORDER BY id", account_sql_columns(""));
+        let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            each(account_from_row(row)?)?;
+            each(account_from_row(row, 0)?)?;
         }
         Ok(())
     }
@@ -98,33 +95,12 @@ impl Store {
     }
 }
 
-pub(crate) fn account_from_row(row: &rusqlite::Row<'_>) -> StoreResult<Account> {
-    let stage: String = row.get(7)?;
-    let health: Option<String> = row.get(9)?;
-    Ok(Account {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        csm: row.get(2)?,
-        am: row.get(3)?,
-        segment: row.get(4)?,
-        industry: row.get(5)?,
-        region: row.get(6)?,
-        stage: Stage::parse(&stage).map_err(|e| invalid(7, e))?,
-        potential_units: row.get(8)?,
-        health: health.map(|h| Health::parse(&h)).transpose().map_err(|e| invalid(9, e))?,
-        flags: Flags::from_bits(row.get(10)?),
-    })
-}
-
 fn date_column(row: &rusqlite::Row<'_>, index: usize) -> StoreResult<NaiveDate> {
-    let text: String = row.get(index)?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| invalid(index, e))
+    Ok(row.get::<_, Day>(index)?.date())
 }
 
 fn optional_date_column(row: &rusqlite::Row<'_>, index: usize) -> StoreResult<Option<NaiveDate>> {
-    let text: Option<String> = row.get(index)?;
-    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| invalid(index, e)))
-        .transpose()
+    Ok(row.get::<_, Option<Day>>(index)?.map(Day::date))
 }
 
 fn invalid(index: usize, error: impl std::fmt::Display) -> crate::store::StoreError {

@@ -4,8 +4,8 @@
 //! per account for a few, in one pass over the book for many.
 
 use super::DerivedScope;
+use crate::domain::month::TREND_MONTHS;
 use crate::store::StoreResult;
-use crate::store::triage::TREND_MONTHS;
 use rusqlite::{Connection, params};
 
 const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";

@@ -3,31 +3,30 @@
 //! statements, each saying whether it changed anything.
 
 use super::*;
+use crate::store::records::{ACCOUNT_COLUMNS, Value, account_sql_columns};
+use rusqlite::ToSql;
+use std::sync::LazyLock;
 
 impl BulkImport<'_> {
     /// Inserts a new account with the file's columns (absent ones default).
     pub fn insert_account(&mut self, account: &Account, today: NaiveDate) -> StoreResult<()> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let width = ACCOUNT_COLUMNS.len();
+            let places: Vec<String> = (1..=width + 2).map(|at| format!("?{at}")).collect();
+            format!(
+                "INSERT INTO accounts ({}, stage_since, health_since) VALUES ({})",
+                account_sql_columns(""),
+                places.join(", ")
+            )
+        });
         let today = iso_date(today);
-        let mut statement = self.conn.prepare_cached(
-            "INSERT INTO accounts (id, name, csm, am, segment, industry, region, stage, stage_since,
-                                   potential_units, health, health_since, flags)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?;
-        statement.execute(params![
-            account.id,
-            account.name,
-            account.csm,
-            account.am,
-            account.segment,
-            account.industry,
-            account.region,
-            account.stage.as_str(),
-            today,
-            account.potential_units,
-            account.health.map(Health::as_str),
-            account.health.map(|_| today.clone()),
-            account.flags.bits(),
-        ])?;
+        let health_since = account.health.map(|_| today.as_str());
+        let values: Vec<Value> =
+            ACCOUNT_COLUMNS.iter().map(|column| (column.get)(account)).collect();
+        let mut bound: Vec<&dyn ToSql> = values.iter().map(|value| value as &dyn ToSql).collect();
+        bound.push(&today);
+        bound.push(&health_since);
+        self.conn.prepare_cached(&SQL)?.execute(bound.as_slice())?;
         Ok(())
     }
 
@@ -40,30 +39,33 @@ impl BulkImport<'_> {
         health_moved: bool,
         today: NaiveDate,
     ) -> StoreResult<()> {
+        // ?1 is the id; the other columns follow in record order, then the
+        // two moves and today.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let width = ACCOUNT_COLUMNS.len();
+            let set: Vec<String> = ACCOUNT_COLUMNS
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(at, column)| format!("{} = ?{}", column.sql, at + 1))
+                .collect();
+            let (stage, health, today) = (width + 1, width + 2, width + 3);
+            format!(
+                "UPDATE accounts SET {},
+                    stage_since = CASE WHEN ?{stage} THEN ?{today} ELSE stage_since END,
+                    health_since = CASE WHEN ?{health} THEN ?{today} ELSE health_since END
+                 WHERE id = ?1",
+                set.join(", ")
+            )
+        });
         let today = iso_date(today);
-        let mut statement = self.conn.prepare_cached(
-            "UPDATE accounts SET name = ?2, csm = ?3, am = ?4, segment = ?5, industry = ?6,
-                    region = ?7, stage = ?8, potential_units = ?9, health = ?10, flags = ?11,
-                    stage_since = CASE WHEN ?12 THEN ?14 ELSE stage_since END,
-                    health_since = CASE WHEN ?13 THEN ?14 ELSE health_since END
-             WHERE id = ?1",
-        )?;
-        statement.execute(params![
-            account.id,
-            account.name,
-            account.csm,
-            account.am,
-            account.segment,
-            account.industry,
-            account.region,
-            account.stage.as_str(),
-            account.potential_units,
-            account.health.map(Health::as_str),
-            account.flags.bits(),
-            stage_moved,
-            health_moved,
-            today,
-        ])?;
+        let values: Vec<Value> =
+            ACCOUNT_COLUMNS.iter().map(|column| (column.get)(account)).collect();
+        let mut bound: Vec<&dyn ToSql> = values.iter().map(|value| value as &dyn ToSql).collect();
+        bound.push(&stage_moved);
+        bound.push(&health_moved);
+        bound.push(&today);
+        self.conn.prepare_cached(&SQL)?.execute(bound.as_slice())?;
         Ok(())
     }
 

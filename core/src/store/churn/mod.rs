@@ -83,7 +83,7 @@ impl Store {
         let ends: Vec<(NaiveDate, Money)> = ends
             .into_iter()
             .filter_map(|(date, arr)| {
-                NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok().map(|d| (d, arr))
+                crate::domain::Day::from_stored(&date).map(|d| (d.date(), arr))
             })
             .collect();
         Ok(choose_prefill(proposal, &ends, today))
@@ -324,8 +324,10 @@ impl Store {
             let date: String = row.get(3)?;
             let status: String = row.get(6)?;
             let id: ChainId = row.get(0)?;
-            let event_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .map_err(|_| invalid(format!("chain {id}: event date {date:?} is not a date")))?;
+            let event_date = crate::domain::Day::from_stored(&date)
+                .filter(|_| date.len() == 10)
+                .map(crate::domain::Day::date)
+                .ok_or_else(|| invalid(format!("chain {id}: event date {date:?} is not a date")))?;
             chains.push(BookChain {
                 chain: ChurnChain {
                     id: Some(id),

@@ -5,17 +5,9 @@ use crate::domain::churn::DEFAULT_TAXONOMY;
 use proptest::prelude::*;
 
 fn store() -> Store {
-    let store = Store::open_in_memory().expect("store");
-    for (id, name, csm) in [("A1", "Acme", "dana"), ("B2", "Globex", "lee")] {
-        store
-            .conn
-            .execute(
-                "INSERT INTO accounts (id, name, csm) VALUES (?1, ?2, ?3)",
-                params![id, name, csm],
-            )
-            .expect("account");
-    }
-    store
+    crate::testkit::Book::new()
+        .accounts("id, name, csm\nA1, Acme, dana\nB2, Globex, lee")
+        .open_in_memory()
 }
 
 fn at() -> DateTime<Utc> {
@@ -210,17 +202,14 @@ fn report_chains_are_filtered_by_event_date_and_carry_the_account() {
 #[test]
 fn the_proposal_reads_the_snapshots() {
     let store = store();
-    for (account, month, cents) in
-        [("A1", "2025-11", 500_000), ("A1", "2025-12", 300_000), ("B2", "2026-01", 1)]
-    {
-        store
-            .conn
-            .execute(
-                "INSERT INTO snapshots (account_id, product, month, arr_cents) VALUES (?1, 'core', ?2, ?3)",
-                params![account, Month::parse(month).expect("m").0, cents],
-            )
-            .expect("snapshot");
-    }
+    crate::testkit::Book::new()
+        .snapshots(
+            "account_id, product, month,   arr
+             A1,         core,    2025-11, 5000
+             A1,         core,    2025-12, 3000
+             B2,         core,    2026-01, 0.01",
+        )
+        .write(&store);
     let proposal = store.churn_event_proposal("A1").expect("query").expect("proposal");
     assert_eq!(proposal.event, ChurnEvent::Churned, "no snapshot in 2026-01 reads as zero");
     assert_eq!(proposal.date, date("2026-01-01"));

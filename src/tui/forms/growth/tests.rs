@@ -1,7 +1,6 @@
 //! The growth forms' checks, key by key.
 
 use super::*;
-use crate::tui::keymap::{Key, Table};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -9,9 +8,8 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn press(form: &mut GrowthForm, code: KeyCode) -> FormOutcome {
-    let key = KeyEvent::new(code, KeyModifiers::NONE);
-    let keymap = Keymap::new([Table::popup(SCOPE, "", KEYS)]);
-    form.apply(key, keymap.action(SCOPE, Key::from_event(key)))
+    // The date fields count from the day they were opened with.
+    crate::tui::forms::pressed(form, KeyEvent::new(code, KeyModifiers::NONE), day(2025, 6, 1))
 }
 
 fn typed(form: &mut GrowthForm, text: &str) {

@@ -55,7 +55,8 @@ impl AccountPane {
                     theme.dim(),
                 )));
                 let sentence = chain.sentence();
-                for part in crate::tui::churn_editor::wrap_words(&sentence, width.saturating_sub(4))
+                for part in
+                    crate::tui::widgets::wrap::wrap_words(&sentence, width.saturating_sub(4))
                 {
                     lines.push(Line::from(format!("    {part}")));
                 }

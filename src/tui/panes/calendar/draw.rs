@@ -2,6 +2,7 @@
 //! forecast view. Reads the pane's state only.
 
 use super::*;
+use crate::tui::panes::forecast::ForecastLines;
 
 /// The summary line, the grid and the agenda of a pane's inner area: the
 /// agenda beside the grid from 120 columns, below it otherwise.

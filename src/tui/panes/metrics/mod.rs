@@ -13,22 +13,27 @@
 //! (`Pane::count_step`), the latest period asked for first: a held `>`
 //! computes the period the user stops on, not every one on the way. Writes made in the
 //! cockpit (health, notes, owners) never touch snapshots or contracts, so a
-//! refresh after them keeps the results. Drawing (`draw.rs`) only reads.
+//! refresh after them keeps the results. Drawing (`draw.rs`, `panels.rs`)
+//! only reads. Each section ([`section::Section`]) says its title, its
+//! numbers, its drawing and its drill-down in one place.
 
-mod data;
+use crate::read::metrics as data;
 mod draw;
 mod explain;
+mod panels;
+mod section;
 
 use crate::domain::config::BasisPoints;
+use crate::read::book::BookIndex;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::book::BookIndex;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::widgets::Cursor;
 use crate::tui::widgets::charts::buckets;
-use data::{Drill, MetricsData, Movement, Period};
+use data::{Drill, MetricsData, Period};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use section::Section;
 use std::path::PathBuf;
 
 const KEYS: &[(&str, Action)] = &[
@@ -54,9 +59,6 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-/// The section titles, in order.
-pub const SECTIONS: [&str; 5] = ["Retention", "Bridge", "Layer cake", "Pareto", "Renewals"];
-
 /// The Pareto chart's points for the chart's width: bars (bucket mean ARR
 /// as % of the largest), the cumulative share (%), and the tier cut lines.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,11 +80,11 @@ pub struct MetricsPane {
     /// The period asked for and not computed yet.
     period_asked: Option<Period>,
     /// The (section, number) whose drill-down was asked for and not shown yet.
-    drill_asked: Option<(usize, usize)>,
+    drill_asked: Option<(Section, usize)>,
     loaded: bool,
     error: Option<String>,
     cuts: Vec<BasisPoints>,
-    section: usize,
+    section: Section,
     selected: usize,
     explain: bool,
     drill: Option<(Drill, Cursor)>,
@@ -94,13 +96,7 @@ impl MetricsPane {
     /// The selectable numbers of the current section.
     fn items(&self) -> usize {
         let Some(data) = &self.data else { return 0 };
-        match self.section {
-            0 => 3,
-            1 => Movement::ALL.len(),
-            2 => data.cake.layers.len(),
-            3 => data.pareto.tiers.len(),
-            _ => 2,
-        }
+        self.section.items(data)
     }
 
     /// Rows a drill list shows: the area less the border, tabs, title and header.
@@ -163,7 +159,7 @@ impl MetricsPane {
     /// Buckets the ranked accounts to the chart's width (two points a cell).
     fn prepare_pareto(&mut self) {
         let Some(data) = &self.data else { return };
-        let columns = usize::from(draw::pareto_chart_width(self.area.width)) * 2;
+        let columns = usize::from(panels::pareto_chart_width(self.area.width)) * 2;
         let ranked = &data.pareto.ranked;
         let total = data.pareto.total_arr.cents();
         let top = ranked.first().map_or(0, |a| a.arr.cents());
@@ -252,9 +248,8 @@ impl Pane for MetricsPane {
             // A database file is read on a connection of its own, page by
             // page: the whole grid and every contract, read once, need not
             // stay mapped.
-            let loaded = Store::open_aside(&path)
-                .map_err(anyhow::Error::from)
-                .and_then(|store| MetricsData::load(&store, &self.cuts));
+            let loaded =
+                Store::open_aside(&path).and_then(|store| MetricsData::load(&store, &self.cuts));
             self.install(loaded.map_err(|error| format!("{error:#}")));
             return !self.counting();
         }
@@ -266,7 +261,7 @@ impl Pane for MetricsPane {
             data.set_period(period, &self.cuts);
             self.prepare_pareto();
         } else if let Some((section, selected)) = self.drill_asked.take()
-            && let Some(drill) = data.drill(section, selected)
+            && let Some(drill) = section.drill(data, selected)
         {
             let mut cursor = Cursor::default();
             cursor.set_height(self.drill_height(), drill.rows.len());
@@ -318,8 +313,7 @@ impl MetricsPane {
         let items = self.items();
         match action {
             Action::NextSection | Action::PrevSection => {
-                let step = if action == Action::NextSection { 1 } else { SECTIONS.len() - 1 };
-                self.section = (self.section + step) % SECTIONS.len();
+                self.section = self.section.step(action == Action::NextSection);
                 self.selected = 0;
                 self.forget_drill();
             }

@@ -9,7 +9,7 @@
 use super::TargetsPane;
 use crate::domain::Money;
 use crate::metrics::targets::Target;
-use crate::tui::book::BookIndex;
+use crate::read::book::BookIndex;
 use crate::tui::panes::board::NamesIn;
 
 /// Targets looked at per slice between keys: well under a millisecond.

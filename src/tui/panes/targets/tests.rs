@@ -6,8 +6,8 @@ use super::sieve::SLICE;
 use crate::domain::{Health, Money, Stage};
 use crate::metrics::absorption::AccountAbsorption;
 use crate::metrics::targets::{TargetFilter, TargetList};
+use crate::read::book::BookIndex;
 use crate::testkit::{d, position};
-use crate::tui::book::BookIndex;
 use crate::tui::widgets::Cursor;
 
 /// `n` green accounts with 100 of whitespace each: every third in adoption

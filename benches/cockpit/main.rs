@@ -1,0 +1,430 @@
+//! The benchmark suite: `cargo bench` (or `cargo bench --bench cockpit --
+//! --accounts 10000` for a quick run on one size).
+//!
+//! Generates the books it needs (10,000 and 100,000 accounts × 60 months,
+//! cached under `target/bench-books/`), then measures, on each: import time
+//! and rows/s beside the sqlite3 shell's `.import --csv` of the same files,
+//! database size, time to first frame (headless and the real binary in a
+//! pseudo-terminal), p99 and max of handle-key-and-redraw in every pane of the
+//! registry over a scripted walk, the trailing retention series beside the
+//! pandas script, the 12-month forecast, the board, targets and calendar
+//! loads, and peak memory of a process that only opens the cockpit and walks
+//! the keys. Prints one table (text, then Markdown) with each figure's target
+//! and how it grows from the small book to the large one.
+//!
+//! Flags: `--accounts N[,N…]`, `--fresh` (regenerate the books),
+//! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
+//! database already imported in the book's folder instead of importing
+//! again). Internal: `--memory-child DB USER`.
+
+mod keys;
+mod process;
+
+use chrono::NaiveDate;
+use cockpit::clock::Clock;
+use cockpit::domain::{Config, Month};
+use cockpit::generate::{Params, write_book};
+use cockpit::import::{ImportKind, import_path};
+use cockpit::metrics::windows::CalendarFilter;
+use cockpit::store::Store;
+use cockpit::tui::app::App;
+use cockpit::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use keys::{key_figure, walk_pane};
+use process::{
+    FIRST_FRAME_RUNS, binary_first_frame, median_figure, memory_child, pandas_retention,
+    peak_memory,
+};
+
+/// The day every book is generated for and opened on.
+const TODAY: (i32, u32, u32) = (2026, 11, 23);
+const MONTHS: u32 = 60;
+const SEED: u64 = 8;
+const WIDTH: u16 = 160;
+const HEIGHT: u16 = 48;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap_or_default()
+}
+
+fn clock() -> Clock {
+    Clock::fixed(today())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--memory-child") {
+        let db = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
+        let user = args.get(i + 2).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
+        return memory_child(Path::new(db), user);
+    }
+    let mut sizes = vec![10_000u32, 100_000];
+    if let Some(i) = args.iter().position(|a| a == "--accounts") {
+        let list = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--accounts N[,N…]"))?;
+        sizes =
+            list.split(',').map(|n| n.trim().replace('_', "").parse()).collect::<Result<_, _>>()?;
+    }
+    let fresh = args.iter().any(|a| a == "--fresh");
+    let compare = !args.iter().any(|a| a == "--no-compare");
+    let keep_db = args.iter().any(|a| a == "--keep-db");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
+    let mut results = Vec::new();
+    for &accounts in &sizes {
+        eprintln!("== {accounts} accounts");
+        let book = ensure_book(&root, accounts, fresh)?;
+        results.push((accounts, measure(&book, compare, keep_db)?));
+    }
+    print_tables(&results);
+    Ok(())
+}
+
+/// A generated book on disk and its row counts.
+struct Book {
+    dir: PathBuf,
+    rows: BTreeMap<&'static str, u64>,
+}
+
+fn ensure_book(root: &Path, accounts: u32, fresh: bool) -> anyhow::Result<Book> {
+    let dir = root.join(format!("{accounts}x{MONTHS}"));
+    let summary_path = dir.join("summary.txt");
+    if fresh || !summary_path.exists() {
+        eprintln!("generating {} …", dir.display());
+        let t = Instant::now();
+        let params = Params::ending_before(today(), accounts, MONTHS, SEED);
+        let s = write_book(&params, &dir)?;
+        std::fs::write(
+            &summary_path,
+            format!(
+                "accounts {}\nsnapshots {}\ncontracts {}\nnotes {}\n",
+                s.accounts, s.snapshots, s.contracts, s.notes
+            ),
+        )?;
+        eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let mut rows = BTreeMap::new();
+    for line in std::fs::read_to_string(&summary_path)?.lines() {
+        if let Some((kind, n)) = line.split_once(' ') {
+            let kind = ImportKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .find(|k| *k == kind)
+                .ok_or_else(|| anyhow::anyhow!("bad summary line {line}"))?;
+            rows.insert(kind, n.parse()?);
+        }
+    }
+    Ok(Book { dir, rows })
+}
+
+/// One measured figure: a value, how to show it, and an optional comparison.
+#[derive(Clone, Default)]
+struct Figure {
+    value: f64,
+    text: String,
+    note: String,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn fig_ms(d: Duration) -> Figure {
+    let v = ms(d);
+    Figure { value: v, text: format_ms(v), note: String::new() }
+}
+
+fn format_ms(v: f64) -> String {
+    if v >= 1000.0 { format!("{:.2} s", v / 1000.0) } else { format!("{v:.1} ms") }
+}
+
+fn file_size(path: &Path) -> u64 {
+    let mut total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        total += std::fs::metadata(PathBuf::from(p)).map(|m| m.len()).unwrap_or(0);
+    }
+    total
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap<String, Figure>> {
+    let mut out: BTreeMap<String, Figure> = BTreeMap::new();
+    let db = book.dir.join("cockpit.db");
+    if !(keep_db && db.exists()) {
+        import_book(book, &db, compare, &mut out)?;
+    }
+
+    let user = {
+        let store = Store::open(&db)?;
+        let rows = store.book_rows(today())?;
+        rows.first().map(|r| r.csm.clone()).unwrap_or_default()
+    };
+
+    // First frame, headless: open the store, load the book, draw. Five
+    // openings, a second apart (what the last one started behind its first
+    // screen ends); the median is reported, the first (just after the
+    // import) and the range beside it.
+    let mut headless = Vec::new();
+    let mut opened = None;
+    for _ in 0..FIRST_FRAME_RUNS {
+        drop(opened.take());
+        std::thread::sleep(Duration::from_secs(1));
+        let t = Instant::now();
+        let store = Store::open(&db)?;
+        let mut app = App::new(store, clock(), Config::default(), &user, Theme::plain())?;
+        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+        app.resize(WIDTH, HEIGHT);
+        terminal.draw(|frame| app.draw(frame))?;
+        headless.push(t.elapsed());
+        opened = Some((app, terminal));
+    }
+    let (mut app, mut terminal) = opened.ok_or_else(|| anyhow::anyhow!("no first frame"))?;
+    out.insert("first frame (headless)".to_string(), median_figure(&headless));
+    out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
+
+    // Every pane, by its title, over its scripted walk.
+    let mut all = Vec::new();
+    for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
+        let mut settles = Vec::new();
+        let mut times = walk_pane(&mut app, &mut terminal, index, title, &mut settles)?;
+        let mut figure = key_figure(&mut times);
+        if let Some(longest) = settles.iter().max() {
+            figure.note = format!(
+                "{}; a pause after each key (what loads or counts behind the screen) at most {:.2} ms over {} keys",
+                figure.note,
+                ms(*longest),
+                settles.len()
+            );
+        }
+        eprintln!("keys in {title}: {} ({})", figure.text, figure.note);
+        out.insert(format!("keys: {title}"), figure);
+        all.extend(times);
+    }
+    out.insert("keys: all panes".to_string(), key_figure(&mut all));
+    drop(app);
+
+    // The loads behind the panes and reports.
+    let store = Store::open(&db)?;
+    let config = Config::default();
+    let month = Month::of(today());
+    let t = Instant::now();
+    let series = cockpit::cli::metrics::trailing_retention(&store, None)?;
+    let ours = t.elapsed();
+    let mut retention = fig_ms(ours);
+    retention.note = format!("{} months", series.len());
+    if compare {
+        match pandas_retention(&book.dir.join("snapshots.csv")) {
+            Some(theirs) => {
+                retention.note = format!(
+                    "{}; pandas {}, ours {:.1}× faster",
+                    retention.note,
+                    format_ms(theirs * 1000.0),
+                    theirs * 1000.0 / ms(ours)
+                );
+            }
+            None => retention.note.push_str("; pandas: not available"),
+        }
+    }
+    out.insert("trailing retention series".to_string(), retention);
+    let t = Instant::now();
+    let forecast = cockpit::read::renewals::forecast(&store, month, 12, &config)?;
+    let took = t.elapsed();
+    std::hint::black_box(&forecast);
+    out.insert("12-month forecast".to_string(), fig_ms(took));
+    // The panes build from the book rows the cockpit already holds; the
+    // store's own reads are timed beside them.
+    let rows = store.book_rows(today())?;
+    let t = Instant::now();
+    std::hint::black_box(cockpit::read::positions::board_from_rows(
+        &store,
+        &rows,
+        today(),
+        &config,
+    )?);
+    out.insert("4A board load".to_string(), fig_ms(t.elapsed()));
+    let t = Instant::now();
+    std::hint::black_box(cockpit::read::positions::target_list_from_rows(
+        &store,
+        &rows,
+        today(),
+        &config,
+    )?);
+    out.insert("targets load".to_string(), fig_ms(t.elapsed()));
+    let t = Instant::now();
+    std::hint::black_box(cockpit::read::board::board(&store, today(), &config)?);
+    out.insert("4A board, read whole from the store".to_string(), fig_ms(t.elapsed()));
+    let t = Instant::now();
+    std::hint::black_box(cockpit::read::renewals::calendar_month(
+        &store,
+        month,
+        today(),
+        &config,
+        &CalendarFilter::default(),
+    )?);
+    out.insert("calendar month".to_string(), fig_ms(t.elapsed()));
+    drop(store);
+
+    out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
+    Ok(out)
+}
+
+/// Imports the book's CSV files, file by file, into a fresh database at
+/// `db`, timing each beside the sqlite3 shell, and records the size.
+fn import_book(
+    book: &Book,
+    db: &Path,
+    compare: bool,
+    out: &mut BTreeMap<String, Figure>,
+) -> anyhow::Result<()> {
+    remove_db(db);
+    // Import, file by file, into a fresh database.
+    let theirs_db = book.dir.join("sqlite3-plain.db");
+    remove_db(&theirs_db);
+    let sqlite3 = compare && Command::new("sqlite3").arg("-version").output().is_ok();
+    let mut ours_total = Duration::ZERO;
+    let mut theirs_total = Duration::ZERO;
+    {
+        let mut store = Store::open(db)?;
+        for kind in ImportKind::ALL {
+            let file = book.dir.join(format!("{kind}.csv"));
+            let t = Instant::now();
+            import_path(&mut store, kind, &file, "bench", &clock())
+                .map_err(|e| anyhow::anyhow!("import {kind}: {e}"))?;
+            let ours = t.elapsed();
+            ours_total += ours;
+            let rows = book.rows.get(kind.as_str()).copied().unwrap_or(0);
+            let mut figure = fig_ms(ours);
+            figure.text = format!("{} · {} rows/s", figure.text, per_second(rows, ours));
+            if sqlite3 {
+                let t = Instant::now();
+                let status = Command::new("sqlite3")
+                    .arg(&theirs_db)
+                    .arg(format!(".import --csv {} {}", file.display(), kind.as_str()))
+                    .status()?;
+                let theirs = t.elapsed();
+                anyhow::ensure!(status.success(), "sqlite3 .import {kind} failed");
+                theirs_total += theirs;
+                figure.note = format!(
+                    "sqlite3 {}, ours takes {:.2}× its time",
+                    format_ms(ms(theirs)),
+                    ms(ours) / ms(theirs)
+                );
+            } else {
+                figure.note = "sqlite3: not available".to_string();
+            }
+            eprintln!("import {kind}: {} ({})", figure.text, figure.note);
+            out.insert(format!("import {kind}"), figure);
+        }
+        let all_rows: u64 = book.rows.values().sum();
+        let mut total = fig_ms(ours_total);
+        total.text = format!("{} · {} rows/s", total.text, per_second(all_rows, ours_total));
+        total.note = if sqlite3 {
+            format!(
+                "sqlite3 {}, ours takes {:.2}× its time",
+                format_ms(ms(theirs_total)),
+                ms(ours_total) / ms(theirs_total)
+            )
+        } else {
+            "sqlite3: not available".to_string()
+        };
+        out.insert("import all files".to_string(), total);
+    }
+    let size = file_size(db) as f64 / 1e6;
+    let mut size_figure =
+        Figure { value: size, text: format!("{size:.1} MB"), note: String::new() };
+    if sqlite3 {
+        let theirs = file_size(&theirs_db) as f64 / 1e6;
+        size_figure.note = format!("sqlite3 {theirs:.1} MB, {:.2}× theirs", size / theirs);
+    }
+    out.insert("database size".to_string(), size_figure);
+
+    Ok(())
+}
+
+fn per_second(rows: u64, took: Duration) -> String {
+    let rate = rows as f64 / took.as_secs_f64().max(1e-9);
+    if rate >= 1e6 { format!("{:.2}M", rate / 1e6) } else { format!("{:.0}k", rate / 1e3) }
+}
+
+/// The target of each figure, from the issues.
+fn target(name: &str) -> &'static str {
+    match name {
+        n if n.starts_with("import") => "≥ sqlite3 .import",
+        "database size" => "≤ 1.5× sqlite3",
+        n if n.starts_with("first frame") => "≤ 100 ms",
+        n if n.starts_with("keys") => "p99 ≤ 16 ms",
+        "trailing retention series" => "≤ 1 s, ≥ 3× pandas",
+        "12-month forecast" => "≤ 200 ms",
+        "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
+        n if n.starts_with("peak memory") => "≤ 150 MB",
+        _ => "",
+    }
+}
+
+fn print_tables(results: &[(u32, BTreeMap<String, Figure>)]) {
+    let Some((_, first)) = results.first() else { return };
+    let mut order: Vec<&String> = first.keys().collect();
+    let rank = |name: &str| -> u8 {
+        match name {
+            n if n.starts_with("import") => 0,
+            "database size" => 1,
+            n if n.starts_with("first frame") => 2,
+            n if n.starts_with("keys") => 3,
+            n if n.starts_with("peak") => 5,
+            _ => 4,
+        }
+    };
+    order.sort_by_key(|n| (rank(n), n.as_str() == "import all files", (*n).clone()));
+    let sizes: Vec<String> = results.iter().map(|(n, _)| format!("{n} accounts")).collect();
+    let growth = results.len() == 2;
+    let mut header = vec!["Figure".to_string(), "Target".to_string()];
+    header.extend(sizes.iter().cloned());
+    if growth {
+        header.push("Growth".to_string());
+    }
+    let mut rows = Vec::new();
+    for name in order {
+        let mut row = vec![name.clone(), target(name).to_string()];
+        for (_, figures) in results {
+            let f = figures.get(name).cloned().unwrap_or_default();
+            row.push(if f.note.is_empty() { f.text } else { format!("{} ({})", f.text, f.note) });
+        }
+        if growth {
+            let a = results[0].1.get(name).map_or(0.0, |f| f.value);
+            let b = results[1].1.get(name).map_or(0.0, |f| f.value);
+            row.push(if a > 0.0 && b > 0.0 { format!("{:.1}×", b / a) } else { String::new() });
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ")
+    };
+    println!();
+    println!("{}", line(&header));
+    println!("{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+    for row in &rows {
+        println!("{}", line(row));
+    }
+    println!();
+    println!("| {} |", header.join(" | "));
+    println!("|{}|", header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    for row in &rows {
+        println!("| {} |", row.join(" | "));
+    }
+}

@@ -1,0 +1,158 @@
+//! Figures that need a process of their own: the pandas comparison, the real
+//! binary's first frame in a pseudo-terminal, and peak memory.
+
+use super::keys::walk_pane;
+use super::{Figure, HEIGHT, WIDTH, clock, fig_ms, ms, today};
+use cockpit::domain::Config;
+use cockpit::store::Store;
+use cockpit::tui::app::App;
+use cockpit::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+/// Seconds the pandas script reports for the series, when python3 has pandas.
+pub(crate) fn pandas_retention(snapshots: &Path) -> Option<f64> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/retention_pandas.py");
+    let output = Command::new("python3").arg(script).arg(snapshots).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().rev().find(|l| l.starts_with("elapsed "))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Spawns the real binary in a pseudo-terminal and waits for its first screen.
+#[cfg(unix)]
+pub(crate) fn binary_first_frame(db: &Path, user: &str) -> Figure {
+    let mut runs = Vec::new();
+    for _ in 0..FIRST_FRAME_RUNS {
+        match try_binary_first_frame(db, user) {
+            Ok(took) => runs.push(took),
+            Err(error) => {
+                return Figure { text: "n/a".to_string(), note: format!("{error:#}"), value: 0.0 };
+            }
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    median_figure(&runs)
+}
+
+/// How many times each first frame is measured.
+pub(crate) const FIRST_FRAME_RUNS: usize = 5;
+
+/// The median of `runs`, with the first run and the range in the note.
+pub(crate) fn median_figure(runs: &[Duration]) -> Figure {
+    let mut sorted = runs.to_vec();
+    sorted.sort();
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
+    let mut figure = fig_ms(median);
+    figure.text = format!("median {}", figure.text);
+    figure.note = format!(
+        "{} runs: first {:.0} ms, range {:.0}–{:.0} ms",
+        runs.len(),
+        ms(runs.first().copied().unwrap_or_default()),
+        ms(sorted.first().copied().unwrap_or_default()),
+        ms(sorted.last().copied().unwrap_or_default())
+    );
+    figure
+}
+
+#[cfg(unix)]
+fn try_binary_first_frame(db: &Path, user: &str) -> anyhow::Result<Duration> {
+    use expectrl::session::OsSession;
+    use std::num::NonZeroU16;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env("COCKPIT_TODAY", today().to_string())
+        .env("COCKPIT_USER", user)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let started = Instant::now();
+    let mut session = OsSession::spawn(command)?;
+    session.get_process_mut().set_window_size(WIDTH, HEIGHT)?;
+    let mut parser = vt100::Parser::new(
+        NonZeroU16::new(HEIGHT).unwrap_or(NonZeroU16::MIN),
+        NonZeroU16::new(WIDTH).unwrap_or(NonZeroU16::MIN),
+        0,
+    );
+    let mut buffer = [0_u8; 65536];
+    let took = loop {
+        if let Ok(n) = session.try_read(&mut buffer) {
+            parser.process(&buffer[..n]);
+            let screen = parser.screen().contents();
+            // The status line names the database: the last row drawn.
+            if screen.contains("help") && screen.contains("accounts") {
+                break started.elapsed();
+            }
+        }
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "no screen in 30 s");
+        std::thread::sleep(Duration::from_micros(200));
+    };
+    let _ = session.get_process_mut().kill(expectrl::process::unix::Signal::SIGKILL);
+    Ok(took)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn binary_first_frame(_db: &Path, _user: &str) -> Figure {
+    Figure { text: "n/a".to_string(), note: "needs a Unix pty".to_string(), value: 0.0 }
+}
+
+/// Runs this benchmark again as a child that only opens the cockpit on `db`
+/// and walks every pane's keys, and reads its peak resident memory.
+pub(crate) fn peak_memory(db: &Path, user: &str) -> anyhow::Result<Figure> {
+    let output =
+        Command::new(std::env::current_exe()?).arg("--memory-child").arg(db).arg(user).output()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let field = |name: &str| -> Option<f64> {
+        text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+    };
+    Ok(match field("VmHWM_kB ") {
+        Some(kb) => Figure {
+            value: kb / 1024.0,
+            text: format!("{:.0} MB", kb / 1024.0),
+            note: format!(
+                "VmHWM of a process that opens and walks; of it, mapped database file {:.0} MB, \
+                 private memory {:.0} MB at the end",
+                field("RssFile_kB ").unwrap_or(0.0) / 1024.0,
+                field("RssAnon_kB ").unwrap_or(0.0) / 1024.0
+            ),
+        },
+        None => Figure {
+            text: "n/a".to_string(),
+            note: format!(
+                "no /proc/self/status here ({})",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            value: 0.0,
+        },
+    })
+}
+
+pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+    app.resize(WIDTH, HEIGHT);
+    terminal.draw(|frame| app.draw(frame))?;
+    for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
+        walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new())?;
+    }
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .ok_or_else(|| anyhow::anyhow!("no VmHWM"))?;
+    let kb = line.split_whitespace().nth(1).unwrap_or("0");
+    println!("VmHWM_kB {kb}");
+    for name in ["RssFile", "RssAnon"] {
+        if let Some(line) = status.lines().find(|l| l.starts_with(&format!("{name}:"))) {
+            println!("{name}_kB {}", line.split_whitespace().nth(1).unwrap_or("0"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,427 @@
+//! Today, and the health suggestions: gathers, for a scope (my book, or one
+//! account), the facts the health suggestions and Today's triage read, and
+//! builds Today's findings from them. The Today pane (on refresh, after an
+//! action, never while drawing) and `cockpit today` read the same rows. The
+//! rules themselves are pure and live in `metrics::health_signals` and
+//! `metrics::triage`.
+
+use super::book::BookIndex;
+use crate::domain::calendar_rows::MomentRow;
+use crate::domain::{Config, Health, count};
+use crate::metrics::health_signals::{self, Suggestion};
+use crate::metrics::triage::{self, Finding, FindingKind};
+use crate::store::lost_renewals::LostRenewal;
+use crate::store::success_plans::PlanBehind;
+use crate::store::triage::Scope;
+use crate::store::trials::OverdueTrial;
+use crate::store::views::CsmFacts;
+use crate::store::{Store, StoreResult};
+use chrono::{Days, NaiveDate};
+use std::collections::{HashMap, HashSet};
+
+/// A drop made by someone else this recently shows in Today.
+pub const DROP_DAYS: i64 = 14;
+
+mod scope;
+
+pub use scope::{Gathered, gather, suggestion_for};
+use scope::{ScopeReads, days_before, facts_of};
+
+/// A Today row with what acting on it needs.
+#[derive(Debug, Clone)]
+pub struct TodayRow {
+    pub finding: Finding,
+    pub suggestion: Option<Suggestion>,
+    pub health: Option<Health>,
+}
+
+/// Everything Today reads from the store for one CSM on one day, apart from
+/// the book's rows. It needs no book, so the first screen reads it on a
+/// second connection while the book's rows load.
+pub struct TodayFacts {
+    user: String,
+    today: NaiveDate,
+    reads: ScopeReads,
+    snoozed: HashSet<(String, String)>,
+    dismissed: HashSet<(String, String)>,
+    overdue_moments: Vec<MomentRow>,
+    overdue_trials: Vec<OverdueTrial>,
+    plans_behind: Vec<PlanBehind>,
+    lost: HashMap<String, LostRenewal>,
+}
+
+impl std::fmt::Debug for TodayFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TodayFacts({}, {})", self.user, self.today)
+    }
+}
+
+impl TodayFacts {
+    pub fn read(store: &Store, user: &str, today: NaiveDate) -> StoreResult<TodayFacts> {
+        let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
+        let lost_since = days_before(today, LOST_RENEWAL_DAYS);
+        let lost = store.lost_renewals_of_csm(user, lost_since, today)?;
+        TodayFacts::read_rest(store, user, today, reads, lost)
+    }
+
+    /// The facts for the first screen, from what was read with the user's
+    /// rows ([`Store::csm_rows`]) and a few small reads: only the accounts
+    /// whose health changed lately, or whose contracts ended lately without
+    /// ARR left, are looked at again.
+    pub fn beside_rows(
+        store: &Store,
+        user: &str,
+        today: NaiveDate,
+        read: CsmFacts,
+    ) -> StoreResult<TodayFacts> {
+        let CsmFacts { trends, last_health_change, last_contract_end } = read;
+        let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
+        // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
+        let since = days_before(today, LOST_RENEWAL_DAYS);
+        let ended = last_contract_end
+            .into_iter()
+            .filter(|(_, day)| since <= *day && *day < today)
+            .map(|(id, _)| id);
+        let lost = store.lost_renewals_of(ended, today)?;
+        TodayFacts::read_rest(store, user, today, reads, lost)
+    }
+
+    fn read_rest(
+        store: &Store,
+        user: &str,
+        today: NaiveDate,
+        reads: ScopeReads,
+        lost: HashMap<String, LostRenewal>,
+    ) -> StoreResult<TodayFacts> {
+        Ok(TodayFacts {
+            user: user.to_string(),
+            today,
+            reads,
+            snoozed: store.snoozed(today)?,
+            dismissed: store.dismissed_signals("health")?,
+            overdue_moments: store.overdue_moments(today, Some(user))?,
+            overdue_trials: store.overdue_trials(today)?,
+            plans_behind: store.success_plans_behind(today)?,
+            lost,
+        })
+    }
+
+    /// Whether these facts were read for `user` on `today`.
+    pub fn is_for(&self, user: &str, today: NaiveDate) -> bool {
+        self.user == user && self.today == today
+    }
+}
+
+/// Today's ranked rows for the CSM `user`, snoozes left out.
+pub fn today_rows(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Vec<TodayRow>> {
+    Ok(today_rows_from(TodayFacts::read(store, user, today)?, book, config))
+}
+
+/// Today over the whole book, as `cockpit today` prints it: the rows the
+/// Today pane shows for `user`, and how many accounts the book and the user
+/// hold (what an empty Today says depends on them).
+#[derive(Debug, Clone)]
+pub struct TodayList {
+    pub rows: Vec<TodayRow>,
+    pub book_accounts: usize,
+    pub user_accounts: usize,
+}
+
+/// Reads the whole book and builds Today for `user` on `today`.
+pub fn today_list(
+    store: &Store,
+    user: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<TodayList> {
+    let book = BookIndex::new(store.book_rows(today)?, config, today, user);
+    let rows = today_rows(store, &book, user, today, config)?;
+    let user_accounts = book.rows().iter().filter(|r| r.csm == user).count();
+    Ok(TodayList { rows, book_accounts: book.len(), user_accounts })
+}
+
+/// Today's ranked rows from facts already read.
+pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> Vec<TodayRow> {
+    let TodayFacts {
+        user,
+        today,
+        reads,
+        snoozed,
+        dismissed,
+        overdue_moments,
+        overdue_trials,
+        plans_behind,
+        lost,
+    } = facts;
+    let user = user.as_str();
+    let gathered = facts_of(reads, book, Scope::Csm(user));
+    let mut rows = Vec::new();
+    let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
+    for facts in &gathered.facts {
+        let Some(row) = book.by_id(&facts.account_id) else { continue };
+        if triage::is_lost(row.arr, row.next_renewal, row.stage) {
+            continue;
+        }
+        let base = |kind: FindingKind, key: String, why: String| Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind,
+            key,
+            why,
+            arr: row.arr,
+            tier: facts.tier,
+            flags: row.flags,
+            score: 0,
+        };
+        // Renewal windows.
+        if let Some(date) = row.next_renewal {
+            let days = (date - today).num_days();
+            if let Some(window) = triage::renewal_window(days, &config.renewal_windows_days) {
+                rows.push(base(
+                    FindingKind::Renewal { window, days, date },
+                    format!("renewal:{date}:{window}"),
+                    format!("renews {date} (in {}, {window}-day window)", count::days(days)),
+                ));
+            }
+        }
+        // Health dropped by someone else, recently.
+        if let Some(history) = gathered.changes.get(&row.id)
+            && let [.., before, last] = history.as_slice()
+            && last.health < before.health
+            && last.who != user
+            && (today - last.at.date_naive()).num_days() <= DROP_DAYS
+        {
+            rows.push(base(
+                FindingKind::HealthDropped {
+                    from: before.health,
+                    to: last.health,
+                    on: last.at.date_naive(),
+                    who: last.who.clone(),
+                },
+                format!("dropped:{}", last.at.to_rfc3339()),
+                format!(
+                    "{} set [{}]→[{}] on {}: {}",
+                    last.who,
+                    before.health.letter(),
+                    last.health.letter(),
+                    last.at.date_naive(),
+                    last.reason
+                ),
+            ));
+        }
+        // No touch past the tier's cadence.
+        let cadence = config.cadence_days(facts.tier);
+        let untouched = facts.last_touch.map(|d| (today - d).num_days());
+        if untouched.is_none_or(|days| days > cadence) {
+            let days = untouched.unwrap_or(cadence * 2);
+            rows.push(base(
+                FindingKind::NoTouch { days, cadence },
+                "no_touch".to_string(),
+                match untouched {
+                    Some(days) => {
+                        format!(
+                            "no touch for {} (tier {} cadence {cadence})",
+                            count::days(days),
+                            facts.tier
+                        )
+                    }
+                    None => format!("never touched (tier {} cadence {cadence})", facts.tier),
+                },
+            ));
+        }
+        // Suggestions waiting (no-touch already has its own row).
+        let suggestion = health_signals::suggestion(facts, today, config, |key| {
+            key.starts_with("no_touch")
+                || (!dismissed.is_empty() && dismissed.contains(&(row.id.clone(), key.to_string())))
+        });
+        if let Some(suggestion) = suggestion {
+            let review = suggestion.is_review(row.health);
+            rows.push(base(
+                FindingKind::Suggestion { health: suggestion.health, review },
+                "suggestion".to_string(),
+                format!("suggest [{}]: {}", suggestion.health.letter(), suggestion.reason()),
+            ));
+            suggestions.insert(row.id.clone(), suggestion);
+        }
+    }
+    // Overdue moments.
+    for overdue in overdue_moments {
+        let moment = overdue.moment;
+        let Some(index) = book.index_of(&moment.account_id) else { continue };
+        let Some(row) = book.row(index) else { continue };
+        let days_late = (today - moment.due_on).num_days();
+        let kind = moment.kind.as_str().to_string();
+        let title = if moment.title.is_empty() {
+            moment.kind.title().to_string()
+        } else {
+            moment.title.clone()
+        };
+        rows.push(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            key: format!("moment:{}:{}", kind, moment.due_on),
+            why: format!("{title} was due {} ({} late)", moment.due_on, count::days(days_late)),
+            kind: FindingKind::MomentOverdue { kind, title, due_on: moment.due_on, days_late },
+            arr: row.arr,
+            tier: book.tier(index),
+            flags: row.flags,
+            score: 0,
+        });
+    }
+    rows.extend(four_a_findings(overdue_trials, plans_behind, book, user, today));
+    rows.extend(lost_renewal_findings(&lost, book, user, today));
+    // Most days nothing is snoozed: no pair is built for the lookup then.
+    if !snoozed.is_empty() {
+        rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
+    }
+    triage::rank(&mut rows);
+    rows.into_iter()
+        .map(|finding| TodayRow {
+            suggestion: match finding.kind {
+                FindingKind::Suggestion { .. } => suggestions.get(&finding.account_id).cloned(),
+                _ => None,
+            },
+            health: book.by_id(&finding.account_id).and_then(|r| r.health),
+            finding,
+        })
+        .collect()
+}
+
+/// How long after a loss Today keeps asking for its churn chain.
+pub const LOST_RENEWAL_DAYS: i64 = 90;
+
+/// The user's accounts whose last contracts ended in the last
+/// [`LOST_RENEWAL_DAYS`] days with nothing after them and no churn chain yet:
+/// record why while the call is fresh (`c` opens the chain editor). `lost`
+/// holds the user's lost renewals of those days, by account.
+fn lost_renewal_findings(
+    lost: &HashMap<String, LostRenewal>,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let mut rows = Vec::new();
+    for (index, row) in book.rows().iter().enumerate() {
+        if row.csm != user || !triage::is_lost(row.arr, row.next_renewal, row.stage) {
+            continue;
+        }
+        let Some(lost) = lost.get(&row.id) else { continue };
+        let days_ago = (today - lost.ended_on).num_days();
+        if lost.explained || days_ago > LOST_RENEWAL_DAYS {
+            continue;
+        }
+        rows.push(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind: FindingKind::RenewalLost { ended_on: lost.ended_on, days_ago },
+            key: format!("lost:{}", lost.ended_on),
+            why: format!(
+                "ended {} ({days_ago} days ago), {} lost: record why with c",
+                lost.ended_on,
+                lost.arr.to_short()
+            ),
+            arr: lost.arr,
+            tier: book.tier(u32::try_from(index).unwrap_or(u32::MAX)),
+            flags: row.flags,
+            score: 0,
+        });
+    }
+    rows
+}
+
+/// When a renewal row that was acted on should come back: when the renewal
+/// enters its next window, or the day after the renewal date.
+pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> NaiveDate {
+    match triage::next_window(window, &config.renewal_windows_days) {
+        Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
+        None => date.succ_opt().unwrap_or(date),
+    }
+}
+
+/// The 4A rows of Today for the CSM `user`: trials past their end date with
+/// no takeaway result, and success plans that fell behind, each saying why.
+fn four_a_findings(
+    overdue_trials: Vec<OverdueTrial>,
+    plans_behind: Vec<PlanBehind>,
+    book: &BookIndex,
+    user: &str,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let mut rows = Vec::new();
+    let finding = |account_id: &str, kind: FindingKind, key: String, why: String| {
+        let index = book.index_of(account_id)?;
+        let row = book.row(index)?;
+        Some(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind,
+            key,
+            why,
+            arr: row.arr,
+            tier: book.tier(index),
+            flags: row.flags,
+            score: 0,
+        })
+    };
+    for overdue in overdue_trials {
+        if overdue.csm != user {
+            continue;
+        }
+        let trial = overdue.trial;
+        let what =
+            if trial.product.is_empty() { "trial".to_string() } else { trial.product.clone() };
+        let criteria = if trial.success_criteria.is_empty() {
+            String::new()
+        } else {
+            format!("; criteria: {}", trial.success_criteria)
+        };
+        rows.extend(finding(
+            &trial.account_id,
+            FindingKind::TrialOverdue {
+                product: trial.product.clone(),
+                end_date: trial.end_date,
+                days_past_end: overdue.days_past_end,
+            },
+            format!("trial:{}:{}", trial.id, trial.end_date),
+            format!(
+                "{what} trial ended {} ({} days ago), takeaway test not recorded{criteria}",
+                trial.end_date, overdue.days_past_end
+            ),
+        ));
+    }
+    for behind in plans_behind {
+        if behind.csm != user {
+            continue;
+        }
+        let plan = behind.plan;
+        let fields = &plan.fields;
+        let unit = if fields.unit.is_empty() { String::new() } else { format!(" {}", fields.unit) };
+        let when = if today > fields.target_date {
+            format!("target date {} passed", fields.target_date)
+        } else {
+            format!("behind pace for {}", fields.target_date)
+        };
+        rows.extend(finding(
+            &plan.account_id,
+            FindingKind::PlanBehind {
+                measure: fields.measure.clone(),
+                target_date: fields.target_date,
+            },
+            format!("plan:{}:{}", plan.id, fields.current),
+            format!(
+                "plan \"{}\" at {}{unit} of {} (from {}), {when}",
+                fields.measure, fields.current, fields.target, fields.baseline
+            ),
+        ));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests;

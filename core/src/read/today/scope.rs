@@ -1,0 +1,197 @@
+//! The facts of a scope (my book, or one account) that the health
+//! suggestions and Today read: health changes, snapshot trends and flagged
+//! notes from the store, joined to the book's rows; and one account's
+//! health suggestion.
+
+use super::DROP_DAYS;
+use crate::domain::{Config, NoteKind};
+use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
+use crate::read::book::BookIndex;
+use crate::store::health::HealthChange;
+use crate::store::triage::{Scope, SnapshotTrend};
+use crate::store::views::LastHealthChange;
+use crate::store::{Store, StoreResult};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// Facts per account of the scope, and each account's health changes (oldest first).
+pub struct Gathered {
+    pub facts: Vec<SignalFacts>,
+    pub changes: HashMap<String, Vec<HealthChange>>,
+}
+
+/// A flagged note as the suggestions read it: kind, time, text.
+type FlaggedNote = (NoteKind, DateTime<Utc>, String);
+
+/// What the store holds for the accounts of a scope, before the book says
+/// which of them to look at.
+#[derive(Default)]
+pub(super) struct ScopeReads {
+    /// Health changes, oldest first: every account's, or (on the first
+    /// screen) only those of the accounts changed in the last [`DROP_DAYS`].
+    pub(super) changes: HashMap<String, Vec<HealthChange>>,
+    /// The day of the last health change of the accounts `changes` leaves out.
+    confirmed: HashMap<String, NaiveDate>,
+    trends: HashMap<String, SnapshotTrend>,
+    flagged: HashMap<String, Vec<FlaggedNote>>,
+}
+
+impl ScopeReads {
+    pub(super) fn read(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> StoreResult<ScopeReads> {
+        let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
+        reads.trends = trends_by_account(store.snapshot_trends(scope)?);
+        Ok(reads)
+    }
+
+    /// Everything but the snapshot trends.
+    fn changes_and_notes(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> StoreResult<ScopeReads> {
+        let changes = ScopeReads::changes(store, scope)?;
+        let flagged = ScopeReads::flagged(store, scope, today)?;
+        Ok(ScopeReads { changes, flagged, ..ScopeReads::default() })
+    }
+
+    /// For the first screen: from what was read with the CSM's rows, with
+    /// the full history of only the accounts whose health changed lately
+    /// from an earlier health (all a drop needs) and the flagged notes.
+    pub(super) fn beside_rows(
+        store: &Store,
+        csm: &str,
+        today: NaiveDate,
+        trends: Vec<SnapshotTrend>,
+        last_health_change: Vec<(String, LastHealthChange)>,
+    ) -> StoreResult<ScopeReads> {
+        let lately = days_before(today, DROP_DAYS);
+        let mut reads = ScopeReads {
+            trends: trends_by_account(trends),
+            flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
+            ..ScopeReads::default()
+        };
+        for (id, change) in last_health_change {
+            let day = change.at.date_naive();
+            if day >= lately && !change.first {
+                let mut history = store.health_history(&id)?;
+                history.reverse();
+                reads.changes.insert(id, history);
+            } else {
+                reads.confirmed.insert(id, day);
+            }
+        }
+        Ok(reads)
+    }
+
+    fn flagged(
+        store: &Store,
+        scope: Scope<'_>,
+        today: NaiveDate,
+    ) -> StoreResult<HashMap<String, Vec<FlaggedNote>>> {
+        let mut flagged: HashMap<String, Vec<FlaggedNote>> = HashMap::new();
+        for note in store.flagged_notes(scope, days_before(today, FLAGGED_NOTE_DAYS))? {
+            flagged
+                .entry(note.account_id.clone())
+                .or_default()
+                .push((note.kind, note.at, note.text));
+        }
+        Ok(flagged)
+    }
+
+    fn changes(store: &Store, scope: Scope<'_>) -> StoreResult<HashMap<String, Vec<HealthChange>>> {
+        let mut changes: HashMap<String, Vec<HealthChange>> = HashMap::new();
+        match scope {
+            Scope::Csm(csm) => {
+                for change in store.health_changes_of_csm(csm)? {
+                    changes.entry(change.account_id.clone()).or_default().push(change);
+                }
+            }
+            Scope::Account(id) => {
+                let mut history = store.health_history(id)?;
+                history.reverse();
+                changes.insert(id.to_string(), history);
+            }
+        }
+        Ok(changes)
+    }
+}
+
+fn trends_by_account(trends: Vec<SnapshotTrend>) -> HashMap<String, SnapshotTrend> {
+    trends.into_iter().map(|t| (t.account_id.clone(), t)).collect()
+}
+
+/// The day `days` before `today` (today itself if out of the calendar).
+pub(super) fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+    today.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(today)
+}
+
+/// Reads the facts for every account of `scope` that is in the book.
+pub fn gather(
+    store: &Store,
+    book: &BookIndex,
+    scope: Scope<'_>,
+    today: NaiveDate,
+) -> StoreResult<Gathered> {
+    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, scope))
+}
+
+/// Joins what the store holds for `scope` to the book's rows.
+pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
+    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
+    let rows: Vec<u32> = match scope {
+        Scope::Csm(csm) => book
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.csm == csm)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect(),
+        Scope::Account(id) => book.index_of(id).into_iter().collect(),
+    };
+    let facts = rows
+        .into_iter()
+        .filter_map(|index| {
+            let row = book.row(index)?;
+            let confirmed = changes
+                .get(&row.id)
+                .and_then(|c| c.last())
+                .map(|c| c.at.date_naive())
+                .or_else(|| confirmed.get(&row.id).copied())
+                .or(row.health_since);
+            Some(SignalFacts {
+                account_id: row.id.clone(),
+                tier: book.tier(index),
+                health: row.health,
+                health_confirmed: confirmed,
+                last_touch: row.last_touch,
+                next_renewal: row.next_renewal,
+                trend: trends.get(&row.id).map(|t| {
+                    (t.from_month, t.to_month, t.from_arr, t.to_arr, t.from_units, t.to_units)
+                }),
+                flagged_notes: flagged.remove(&row.id).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Gathered { facts, changes }
+}
+
+/// The suggestion for one account, leaving out dismissed signals.
+pub fn suggestion_for(
+    store: &Store,
+    book: &BookIndex,
+    id: &str,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Option<Suggestion>> {
+    let gathered = gather(store, book, Scope::Account(id), today)?;
+    let dismissed = store.dismissed_signals("health")?;
+    Ok(gathered.facts.first().and_then(|facts| {
+        health_signals::suggestion(facts, today, config, |key| {
+            dismissed.contains(&(id.to_string(), key.to_string()))
+        })
+    }))
+}

@@ -1,0 +1,45 @@
+use super::*;
+use crate::clock::Clock;
+
+#[test]
+fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    // An account lost six weeks ago, with no chain yet.
+    let user = crate::demo::DEMO_CSM;
+    crate::testkit::account(&store, "LOST1", user, Some("red"), 0);
+    let (start, end) = ("2025-01-15", "2026-01-14");
+    crate::testkit::contract(&store, "CL1", "LOST1", start, end, 9, "annual");
+    let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
+    store.set_stage("LOST1", crate::domain::Stage::Adoption, "used", user, at).expect("stage");
+    // A drop by someone else this week, on an account confirmed before.
+    let days_ago =
+        |days: u64| today.checked_sub_days(Days::new(days)).expect("day").and_hms_opt(9, 0, 0);
+    let (long_ago, lately) = (days_ago(60).expect("t").and_utc(), days_ago(3).expect("t"));
+    let mine = store.book_rows_of_csm(user, today).expect("rows");
+    let quiet = |id: &str| {
+        let history = store.health_history(id).expect("history");
+        history.first().is_none_or(|last| last.at < long_ago)
+    };
+    let dropped =
+        mine.iter().find(|r| r.arr.cents() > 0 && quiet(&r.id)).expect("an account").id.clone();
+    store.set_health(&dropped, Health::Green, "fine", user, long_ago).expect("set");
+    store.set_health(&dropped, Health::Red, "outage", "kim", lately.and_utc()).expect("set");
+    let config = Config::default();
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+    let one = today_rows(&store, &book, user, today, &config).expect("rows");
+    let read = store.csm_rows(user, today).expect("rows").facts;
+    let facts = TodayFacts::beside_rows(&store, user, today, read).expect("facts");
+    assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
+    let two = today_rows_from(facts, &book, &config);
+    assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
+    let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
+    for kind in
+        ["renewal", "renewal lost", "no touch", "moment overdue", "plan behind", "health dropped"]
+    {
+        assert!(kinds.contains(kind), "{kind} in {kinds:?}");
+    }
+    assert_eq!(format!("{one:?}"), format!("{two:?}"));
+}

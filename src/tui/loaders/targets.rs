@@ -1,0 +1,35 @@
+//! The Targets filter lists, read behind the screen since the first key
+//! after the list loaded (not to slow the first frame), so that the first
+//! product or AM filter does not wait for them: every product's holders and
+//! the account managers, on a connection of their own.
+//!
+//! No drawing and no SQL here: it calls `Store::product_holders_all` and
+//! `Store::account_managers`.
+
+use crate::store::Store;
+use crate::tui::work::{Done, Holders, Ticket, Work};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The holders as the filter shares them: a product's set is not copied
+/// each time the filter moves to it.
+pub fn shared(holders: BTreeMap<String, HashSet<String>>) -> Holders {
+    holders.into_iter().map(|(product, accounts)| (product, Arc::new(accounts))).collect()
+}
+
+/// Starts reading the holders and the AMs of the book at `path` (a
+/// database file only; in memory they are read when first needed). They
+/// arrive as [`Done::Holders`].
+pub fn start(work: &mut Work, path: &Path) -> Option<Ticket> {
+    if !path.is_file() {
+        return None;
+    }
+    let path = path.to_path_buf();
+    Some(work.spawn("targets filter lists", move || {
+        let result = Store::open_aside(&path)
+            .and_then(|store| Ok((shared(store.product_holders_all()?), store.account_managers()?)))
+            .map_err(|e| e.to_string());
+        Done::Holders(result)
+    }))
+}

@@ -1,0 +1,115 @@
+//! `cockpit today` and the Today pane are one computation: on the demo book
+//! the command prints the pane's rows, in the pane's order.
+
+use crate::common;
+
+use chrono::NaiveDate;
+use cockpit::clock::Clock;
+use cockpit::domain::Config;
+use cockpit::store::Store;
+use cockpit::tui::app::App;
+use cockpit::tui::theme::Theme;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const TODAY: &str = "2026-03-02";
+
+fn today() -> NaiveDate {
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("date")
+}
+
+fn cockpit(dir: &Path, db: &Path, args: &[&str]) -> std::process::Output {
+    let settings = dir.join("config.toml");
+    std::fs::write(&settings, "").expect("settings");
+    Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("COCKPIT_TODAY", TODAY)
+        .env("COCKPIT_CONFIG", &settings)
+        .env("COCKPIT_USER", "nobody")
+        .env("COLUMNS", "200")
+        .output()
+        .expect("run cockpit")
+}
+
+/// The Today pane's rows as (name, why label, detail), read off the screen.
+fn pane_rows(screen: &str) -> Vec<(String, String, String)> {
+    let mut lines =
+        screen.lines().skip_while(|l| !(l.contains(" Account ") && l.contains("Detail")));
+    lines.next();
+    lines
+        .map(|line| line.trim_start_matches('│').trim_end_matches('│').chars().collect::<Vec<_>>())
+        .take_while(|cells| cells.len() > 60 && cells[1] == ' ' && cells[0] != ' ')
+        .map(|cells| {
+            let text = |range: std::ops::Range<usize>| {
+                cells[range].iter().collect::<String>().trim().to_string()
+            };
+            (text(2..32), text(33..47), text(57..cells.len()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_command_prints_the_rows_the_today_pane_shows_in_its_order() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("demo.db");
+    let user = cockpit::demo::DEMO_CSM;
+    drop(cockpit::demo::load::create_demo_database(&db, &Clock::fixed(today())).expect("demo"));
+
+    let out = cockpit(dir.path(), &db, &["today", "--user", user, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = json.as_array().expect("an array of rows");
+    assert!(rows.len() > 5, "the demo CSM has a morning: {}", rows.len());
+    for row in rows {
+        for field in ["account_id", "name", "kind", "reason", "arr", "tier", "score"] {
+            assert!(row.get(field).is_some(), "{field} in {row}");
+        }
+        assert!(row["arr"].is_number(), "exact money: {row}");
+    }
+
+    let store = Store::open(&db).expect("store");
+    let mut app = App::new(store, Clock::fixed(today()), Config::default(), user, Theme::plain())
+        .expect("app");
+    assert_eq!(app.active_title(), "Today");
+    let height = u16::try_from(rows.len() + 12).expect("height");
+    let screen = common::frame::resized(&mut app, 240, height);
+    let pane = pane_rows(&screen);
+    let command: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|row| {
+            let text = |field: &str| row[field].as_str().expect("text").to_string();
+            (text("name"), text("kind"), text("reason"))
+        })
+        .collect();
+    assert_eq!(pane.len(), command.len(), "{screen}");
+    for (on_screen, printed) in pane.iter().zip(&command) {
+        assert!(on_screen.0.starts_with(&printed.0), "{on_screen:?} vs {printed:?}\n{screen}");
+        assert_eq!(on_screen.1, printed.1, "{screen}");
+        assert_eq!(on_screen.2, printed.2, "{screen}");
+    }
+
+    // The table: one line per row, in the same order, fitted to COLUMNS.
+    let out = cockpit(dir.path(), &db, &["today", "--user", user]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(table.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 200), "{table}");
+    let names: Vec<usize> = command
+        .iter()
+        .map(|(name, _, reason)| {
+            table
+                .lines()
+                .position(|l| l.contains(name.as_str()) && l.contains(reason.as_str()))
+                .unwrap_or_else(|| panic!("{name}: {reason} in\n{table}"))
+        })
+        .collect();
+    assert!(names.is_sorted(), "{names:?}\n{table}");
+    assert!(table.contains(&format!("{} rows for {user} on {TODAY}", rows.len())), "{table}");
+
+    // Someone with no accounts is told how to name a CSM.
+    let out = cockpit(dir.path(), &db, &["today", "--user", "nobody"]);
+    let said = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(said.contains("nobody owns no accounts"), "{said}");
+}

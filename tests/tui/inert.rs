@@ -1,0 +1,58 @@
+//! The cockpit drawn headless on a book whose names hold terminal escapes
+//! (OSC 52 clipboard write, title change, screen clear) and bidi overrides:
+//! the screen shows them as visible marks, and the row keeps its columns.
+
+use crate::common;
+
+use chrono::NaiveDate;
+use cockpit::clock::Clock;
+use cockpit::domain::Config;
+use cockpit::import::{ImportKind, import_path};
+use cockpit::store::Store;
+use cockpit::tui::app::App;
+use cockpit::tui::theme::Theme;
+
+const HOSTILE: &str = "Evil\u{202e}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}]0;t\u{7}\u{1b}[2J\u{9b}";
+const SHOWN: &str = "Evil⟨U+202E⟩␛]52;c;ZXZpbA==␇␛]0;t␇␛[2J⟨U+009B⟩";
+
+fn app(dir: &std::path::Path) -> App {
+    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
+    let path = dir.join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    let accounts = dir.join("accounts.csv");
+    std::fs::write(
+        &accounts,
+        format!(
+            "account_id,name,csm,am,segment,industry,region,stage,potential_units,health,flags\n\
+             ACME-001,Acme Plain,ana,ben,smb,retail,EMEA,adoption,50,green,\n\
+             EVIL-1,\"{HOSTILE}\",ana,ben,smb,retail,EMEA,adoption,50,green,\n"
+        ),
+    )
+    .expect("csv");
+    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
+    App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app")
+}
+
+#[test]
+fn hostile_names_show_visibly_and_keep_their_row_aligned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app(dir.path());
+    assert_eq!(app.active_title(), "Book");
+    let screen = common::frame::text(&app, 160, 20);
+    assert!(screen.contains(SHOWN), "{screen}");
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen}");
+    let row = |needle: &str| -> Vec<char> {
+        screen.lines().find(|l| l.contains(needle)).expect("row").chars().collect()
+    };
+    let (plain, hostile) = (row("Acme Plain"), row("Evil"));
+    assert_eq!(plain.len(), hostile.len());
+    // Every column after the name starts at the same cell in both rows: the
+    // CSM and the AM are in the same place.
+    let at = |line: &[char], word: &str| {
+        let text: String = line.iter().collect();
+        text.find(word).map(|byte| text[..byte].chars().count())
+    };
+    assert!(at(&plain, " ana ").is_some() && at(&plain, " ben").is_some(), "{screen}");
+    assert_eq!(at(&plain, " ana "), at(&hostile, " ana "), "{screen}");
+    assert_eq!(at(&plain, " ben"), at(&hostile, " ben"), "{screen}");
+}

@@ -1,0 +1,23 @@
+//! The terminal app: driven headless on fixed books with a fixed clock
+//! (keys in, the store and the screen checked, snapshots at 80×24 and
+//! 160×48 under `snapshots/`), and the real binary in a pseudo-terminal.
+//! One test binary so the suite links once; `cargo test --profile ci
+//! --test tui calendar::` runs one file's tests.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod app;
+mod board;
+mod calendar;
+mod churn;
+mod e2e;
+mod e2e_churn;
+mod growth;
+mod inert;
+mod keys;
+mod metrics;
+mod notes;
+mod theme;
+mod trust;
+mod width;
