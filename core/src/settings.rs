@@ -79,7 +79,8 @@ pub struct KeySettings {
 }
 
 /// Reads and checks one settings file; the error names the file, and the
-/// line and column of a syntax error or the setting that is out of range.
+/// line and column of a syntax error or a setting that cannot be read, as
+/// `FILE:LINE:COLUMN: …` (the form of the import errors and of `[keys]`).
 pub fn read(path: &Path) -> anyhow::Result<Config> {
     read_with_keys(path).map(|settings| settings.config)
 }
@@ -89,57 +90,37 @@ pub fn read_with_keys(path: &Path) -> anyhow::Result<Settings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the settings", path.display()))?;
     let file = path.display().to_string();
-    parse_with_keys(&text, &file).map_err(|problem| match problem {
-        Problem::Settings(message) => anyhow::anyhow!("{file}: {message}"),
-        Problem::Keys(message) => anyhow::anyhow!("{message}"),
-    })
-}
-
-/// Why a settings file cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Problem {
-    /// A setting: the message says where, the file is named before it.
-    Settings(String),
-    /// The shape of `[keys]`: the message names `file:LINE:COLUMN` itself,
-    /// as the cockpit's checks of the names do.
-    Keys(String),
+    parse_with_keys(&text, &file).map_err(|message| anyhow::anyhow!("{message}"))
 }
 
 #[cfg(test)]
 fn parse(text: &str) -> Result<Config, String> {
-    parse_with_keys(text, "config.toml").map(|settings| settings.config).map_err(|problem| {
-        match problem {
-            Problem::Settings(message) | Problem::Keys(message) => message,
-        }
-    })
+    parse_with_keys(text, "config.toml").map(|settings| settings.config)
 }
 
-/// The settings without `[keys]`, then `[keys]` as written.
-fn parse_with_keys(text: &str, file: &str) -> Result<Settings, Problem> {
-    let syntax = |error: toml::de::Error| {
-        let place = error
-            .span()
-            .map(|span| {
-                let Place { line, column } = place(text, span.start);
-                format!("line {line}, column {column}: ")
-            })
-            .unwrap_or_default();
-        format!("{place}{}", error.message())
+/// The settings without `[keys]`, then `[keys]` as written. An error
+/// names `file`, then the line and column when it has a place:
+/// `FILE:LINE:COLUMN: …`, or `FILE: …` for a rule across settings.
+fn parse_with_keys(text: &str, file: &str) -> Result<Settings, String> {
+    let at = |offset: usize, message: &str| {
+        let Place { line, column } = place(text, offset);
+        format!("{file}:{line}:{column}: {message}")
     };
-    let mut root = DeTable::parse(text).map_err(syntax).map_err(Problem::Settings)?;
+    let syntax = |error: toml::de::Error| match error.span() {
+        Some(span) => at(span.start, error.message()),
+        None => format!("{file}: {}", error.message()),
+    };
+    let mut root = DeTable::parse(text).map_err(syntax)?;
     let keys = root.get_mut().remove_entry("keys");
-    let config = Config::deserialize(toml::de::Deserializer::from(root))
-        .map_err(syntax)
-        .map_err(Problem::Settings)?;
+    let config = Config::deserialize(toml::de::Deserializer::from(root)).map_err(syntax)?;
     let problems = config.problems();
     if !problems.is_empty() {
-        return Err(Problem::Settings(problems.join("; ")));
+        return Err(format!("{file}: {}", problems.join("; ")));
     }
     let mut keys = match keys {
-        Some((name, value)) => key_settings(text, &name, &value).map_err(|(at, message)| {
-            let Place { line, column } = place(text, at);
-            Problem::Keys(format!("{file}:{line}:{column}: {message}"))
-        })?,
+        Some((name, value)) => {
+            key_settings(text, &name, &value).map_err(|(offset, message)| at(offset, &message))?
+        }
         None => KeySettings::default(),
     };
     keys.file = file.to_string();
@@ -234,9 +215,9 @@ mod tests {
     #[test]
     fn syntax_errors_say_where() {
         let error = parse("stuck_stage_days = 90\ntier_cuts_bp = [4500,\n").expect_err("bad");
-        assert!(error.starts_with("line 2, column"), "{error}");
+        assert!(error.starts_with("config.toml:2:"), "{error}");
         let error = parse("stuck_days = 3\n").expect_err("unknown");
-        assert!(error.starts_with("line 1, column 1: unknown field `stuck_days`"), "{error}");
+        assert!(error.starts_with("config.toml:1:1: unknown field `stuck_days`"), "{error}");
     }
 
     #[test]
@@ -253,17 +234,17 @@ mod tests {
     #[test]
     fn bad_themes_and_colours_say_where() {
         let error = parse("stuck_stage_days = 90\ntheme = \"solarized\"\n").expect_err("theme");
-        assert!(error.starts_with("line 2, column 9: unknown variant `solarized`"), "{error}");
+        assert!(error.starts_with("config.toml:2:9: unknown variant `solarized`"), "{error}");
         assert!(error.contains("`dark`, `light`, `high-contrast`"), "{error}");
         let error = parse("[colors]\naccent = \"#12345\"\n").expect_err("colour");
         assert!(
-            error.starts_with("line 2, column 10: \"#12345\" is not a colour: a name"),
+            error.starts_with("config.toml:2:10: \"#12345\" is not a colour: a name"),
             "{error}"
         );
         let error = parse("[colors]\nred = 300\n").expect_err("index");
-        assert!(error.starts_with("line 2, column 7: 300 is not a colour"), "{error}");
+        assert!(error.starts_with("config.toml:2:7: 300 is not a colour"), "{error}");
         let error = parse("[colors]\nselection = \"red\"\n").expect_err("role");
-        assert!(error.starts_with("line 2, column 1: unknown field `selection`"), "{error}");
+        assert!(error.starts_with("config.toml:2:1: unknown field `selection`"), "{error}");
         assert!(error.contains("selection_bg"), "the roles are listed: {error}");
     }
 
@@ -272,7 +253,7 @@ mod tests {
         let config = parse("currency = \"€\"\ncurrency_position = \"after\"\n").expect("config");
         assert_eq!(config.currency().exact(crate::domain::Money(1_239_950)), "12,399.50 €");
         let error = parse("currency_position = \"left\"\n").expect_err("position");
-        assert!(error.starts_with("line 1, column"), "{error}");
+        assert!(error.starts_with("config.toml:1:"), "{error}");
         let error = parse("currency = \"\\u001b[31m\"\n").expect_err("control");
         assert!(error.contains("currency = \"\\u{1b}[31m\""), "{error}");
     }
@@ -301,25 +282,35 @@ mod tests {
     #[test]
     fn a_keys_table_of_the_wrong_shape_says_where() {
         let error = parse_with_keys("[keys]\nglobal = 3\n", "config.toml").expect_err("shape");
-        let Problem::Keys(message) = error else { panic!("{error:?}") };
-        assert!(
-            message.starts_with("config.toml:2:1: keys.global: a table of actions"),
-            "{message}"
-        );
+        assert!(error.starts_with("config.toml:2:1: keys.global: a table of actions"), "{error}");
         let error =
             parse_with_keys("[keys.global]\nquit = [\"q\", 3]\n", "config.toml").expect_err("key");
-        let Problem::Keys(message) = error else { panic!("{error:?}") };
-        assert!(message.starts_with("config.toml:2:8: keys.global.quit: a key"), "{message}");
+        assert!(error.starts_with("config.toml:2:8: keys.global.quit: a key"), "{error}");
         let error = parse_with_keys("keys = 1\n", "config.toml").expect_err("keys");
-        assert!(
-            matches!(&error, Problem::Keys(m) if m.starts_with("config.toml:1:1: keys:")),
-            "{error:?}"
-        );
+        assert!(error.starts_with("config.toml:1:1: keys:"), "{error}");
     }
 
     #[test]
     fn out_of_range_values_are_refused() {
         let error = parse("tier_cuts_bp = [4500, 12000]\n").expect_err("range");
         assert!(error.contains("tier_cuts_bp [4500, 12000]"), "{error}");
+    }
+
+    #[test]
+    fn every_error_names_the_file_then_line_and_column_as_the_imports_do() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("config.toml");
+        let file = path.display().to_string();
+        let error_of = |text: &str| {
+            std::fs::write(&path, text).expect("write");
+            read(&path).expect_err("refused").to_string()
+        };
+        let error = error_of("stuck_stage_days = 90\ntheme = \"solarized\"\n");
+        assert!(error.starts_with(&format!("{file}:2:9: unknown variant")), "{error}");
+        let error = error_of("[keys]\nglobal = 3\n");
+        assert!(error.starts_with(&format!("{file}:2:1: keys.global:")), "{error}");
+        // A rule across settings has no one place: the file alone.
+        let error = error_of("tier_cuts_bp = [4500, 12000]\n");
+        assert!(error.starts_with(&format!("{file}: tier_cuts_bp")), "{error}");
     }
 }

@@ -452,5 +452,5 @@ fn the_settings_file_changes_the_forecast_and_a_bad_one_says_where() {
     let output = cockpit(&book, &["renewals", "--forecast", "--json"]);
     assert!(!output.status.success());
     let error = String::from_utf8_lossy(&output.stderr);
-    assert!(error.contains("config.toml: line 2, column 1"), "{error}");
+    assert!(error.contains("config.toml:2:1: "), "{error}");
 }

@@ -283,8 +283,5 @@ fn a_bad_colour_in_the_settings_is_named_with_its_place() {
         .expect("run");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("config.toml: line 3, column 10: \"#00ff0\" is not a colour"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("config.toml:3:10: \"#00ff0\" is not a colour"), "{stderr}");
 }
