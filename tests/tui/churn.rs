@@ -472,7 +472,7 @@ fn a_question_mark_in_the_picker_opens_help_and_is_not_typed() {
         panic!("help is open:\n{text}")
     };
     assert!(
-        sections.iter().any(|(title, keys)| title == "Chain editor"
+        sections.iter().any(|(title, keys)| title == "Chain editor · picking a cause"
             && keys.iter().any(|(key, what)| key == "Ctrl-X" && what.contains("discard"))),
         "help lists the editor's keys:\n{text}"
     );

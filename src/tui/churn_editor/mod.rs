@@ -14,7 +14,7 @@
 mod keys;
 pub mod state;
 
-pub use keys::{EDITOR_NOTES, KEYS, SCOPE, key_table, op_for};
+pub use keys::{EDITOR_NOTES, KEYS, NOTE, PICKING, SCOPE, key_tables, op_for, scope_for};
 
 use crate::domain::churn::{ChainId, ChainStatus, ChurnChain, ReasonKind};
 use crate::tui::action::Action;
@@ -122,13 +122,18 @@ impl EditorView {
         }
     }
 
+    /// The keymap scope of the editor's mode now.
+    pub fn scope(&self) -> &'static str {
+        scope_for(self.editor.mode())
+    }
+
     /// A key typed in the editor.
     pub fn key(&mut self, key: KeyEvent, keymap: &Keymap) -> Step {
         if self.asks_for_help(key, keymap) {
             // The app opens help for a key the pane leaves alone.
             return Step::Stay(Request::Ignored);
         }
-        let action = keymap.action(SCOPE, Key::from_event(key));
+        let action = keymap.action(self.scope(), Key::from_event(key));
         let Some(op) = op_for(key, action) else { return Step::Stay(Request::None) };
         match self.editor.apply(op) {
             EditorEffect::None => Step::Stay(Request::None),
@@ -414,8 +419,9 @@ impl EditorView {
         lines: usize,
     ) -> Vec<Line<'static>> {
         let drafty = self.editor.chain().status == ChainStatus::Draft;
+        let scope = self.scope();
         let key =
-            |action: Action| keymap.first_key(SCOPE, action).map(|k| k.label()).unwrap_or_default();
+            |action: Action| keymap.first_key(scope, action).map(|k| k.label()).unwrap_or_default();
         // Two actions' keys as one hint: `↑↓`, `Alt-↑↓`, `Ctrl-O/Alt-O`.
         let pair = |first: Action, second: Action| {
             let (a, b) = (key(first), key(second));

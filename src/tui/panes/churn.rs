@@ -329,7 +329,7 @@ impl Pane for ChurnPane {
 
     fn typing_scope(&self) -> Option<&'static str> {
         match (&self.editor, &self.taxonomy) {
-            (Some(_), _) => Some(crate::tui::churn_editor::SCOPE),
+            (Some(editor), _) => Some(editor.scope()),
             (None, Some(_)) => Some(churn_taxonomy::SCOPE),
             (None, None) => None,
         }
