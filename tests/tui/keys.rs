@@ -194,3 +194,21 @@ fn the_cockpit_refuses_to_start_on_a_bad_key_and_says_where() {
     );
     screen.wait_exit();
 }
+
+#[test]
+fn texts_that_name_a_key_name_the_rebound_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = common::db::three_accounts(dir.path(), Book::new());
+    let keys = settings(
+        "[keys.calendar]\ndown = \"ctrl-j\"\nup = \"ctrl-p\"\n[keys.global]\njump = \":\"\n",
+    );
+    let mut app = app(&path).with_keys(&keys).expect("keys");
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.active_title(), "Calendar");
+    let calendar = common::frame::text(&app, 120, 40);
+    assert!(calendar.contains("Ctrl-J/Ctrl-P rows"), "the agenda names the new keys:\n{calendar}");
+    press(&mut app, KeyCode::Char('3'));
+    let account = common::frame::text(&app, 120, 40);
+    assert!(account.contains("or : to jump"), "the account names the jump key:\n{account}");
+    assert!(!account.contains("Ctrl-K"), "{account}");
+}

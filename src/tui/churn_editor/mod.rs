@@ -228,7 +228,7 @@ impl EditorView {
             .collect();
         lines.push(Line::from(""));
         frame.render_widget(Paragraph::new(lines), sentence_area);
-        frame.render_widget(Paragraph::new(self.body_lines(theme, body)), body);
+        frame.render_widget(Paragraph::new(self.body_lines(theme, view.keymap, body)), body);
         let message_line = match editor.message() {
             Some(m) => {
                 let style = match m.level {
@@ -300,7 +300,7 @@ impl EditorView {
         ))
     }
 
-    fn body_lines(&self, theme: Theme, area: Rect) -> Vec<Line<'static>> {
+    fn body_lines(&self, theme: Theme, keymap: &Keymap, area: Rect) -> Vec<Line<'static>> {
         let editor = &self.editor;
         let chain = editor.chain();
         let width = usize::from(area.width);
@@ -312,11 +312,15 @@ impl EditorView {
             }
             _ => (None, None, 0),
         };
+        let confirm = keymap.label(PICKING, Action::Confirm);
         let input_line = |query: &str| -> Line<'static> {
             Line::from(vec![
                 Span::styled(" ▸ due to ", theme.key()),
                 Span::styled(format!("{query}▏"), theme.selected()),
-                Span::styled("  type to search · Enter takes the best match", theme.dim()),
+                Span::styled(
+                    format!("  type to search · {confirm} takes the best match"),
+                    theme.dim(),
+                ),
             ])
         };
         let mut lines: Vec<Line<'static>> = Vec::new();

@@ -278,6 +278,12 @@ impl Keymap {
         self.chain(scope).iter().find_map(|s| self.keys_for(s, action).first().copied())
     }
 
+    /// The label of the first key bound to `action` in `scope`, for a text
+    /// that names the key ("J/K rows"); `unbound` when no key is.
+    pub fn label(&self, scope: &str, action: Action) -> String {
+        self.first_key(scope, action).map_or_else(|| "unbound".to_string(), |key| key.label())
+    }
+
     /// The bindings of one table, in order.
     pub fn bindings(&self, scope: &str) -> impl Iterator<Item = &Binding> {
         self.bindings.iter().filter(move |b| b.scope == scope)

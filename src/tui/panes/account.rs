@@ -427,9 +427,11 @@ impl Pane for AccountPane {
             let lines = vec![
                 Line::from(""),
                 Line::from("  No account open."),
-                Line::from(
-                    "  Press Enter on a row in Today (1) or the Book (2), or Ctrl-K to jump to one.",
-                ),
+                Line::from(format!(
+                    "  Press {} on a row in Today (1) or the Book (2), or {} to jump to one.",
+                    view.keymap.label("today", Action::Open),
+                    view.keymap.label(crate::tui::keymap::GLOBAL, Action::Jump)
+                )),
             ];
             frame.render_widget(Paragraph::new(lines), inner);
             return;

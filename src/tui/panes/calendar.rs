@@ -36,6 +36,9 @@ use draw::*;
 
 /// The calendar's keys. It takes no list keys: `j` `k` move the cursor a
 /// week and `J` `K` move in the agenda, so it names its own list moves.
+/// The Calendar's keymap scope.
+const SCOPE: &str = "calendar";
+
 const KEYS: &[(&str, Action)] = &[
     ("h", Action::PreviousDay),
     ("left", Action::PreviousDay),
@@ -292,7 +295,7 @@ impl Pane for CalendarPane {
     }
 
     fn scope(&self) -> &'static str {
-        "calendar"
+        SCOPE
     }
 
     fn keys(&self) -> &'static [(&'static str, Action)] {
@@ -408,9 +411,11 @@ impl Pane for CalendarPane {
                             id: moment.id,
                         }]),
                     },
-                    _ => Request::Message(
-                        "select a moment in the agenda first (J/K move the agenda)".to_string(),
-                    ),
+                    _ => Request::Message(format!(
+                        "select a moment in the agenda first ({}/{} move the agenda)",
+                        cx.keymap.label(SCOPE, Action::Down),
+                        cx.keymap.label(SCOPE, Action::Up)
+                    )),
                 };
             }
             Action::AddMoment => {
@@ -511,7 +516,7 @@ impl Pane for CalendarPane {
         if self.forecast_mode {
             self.draw_forecast(frame, inner, theme, view.user);
         } else {
-            self.draw_calendar(frame, inner, theme);
+            self.draw_calendar(frame, inner, theme, view.keymap);
         }
         if let Some(form) = &self.form {
             form.draw(frame, area, theme, view.keymap);

@@ -23,6 +23,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+/// The churn report's keymap scope.
+const SCOPE: &str = "churn";
+
 const KEYS: &[(&str, Action)] = &[
     ("p", Action::ChurnPeriod),
     ("C", Action::ChurnCsm),
@@ -267,8 +270,13 @@ impl ChurnPane {
     fn chain_lines(&self, view: &View<'_>, width: usize, height: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
         let Some(row) = self.selected_row() else { return Vec::new() };
-        let hint =
-            if self.drill.is_some() { "Enter edits · Esc back" } else { "Enter to pick one" };
+        let (open, back) =
+            (view.keymap.label(SCOPE, Action::Open), view.keymap.label(SCOPE, Action::Back));
+        let hint = if self.drill.is_some() {
+            format!("{open} edits · {back} back")
+        } else {
+            format!("{open} to pick one")
+        };
         let mut lines = vec![Line::from(vec![
             Span::styled(format!(" Chains behind “{}” ", fit(&row.label, 40)), theme.header()),
             Span::styled(hint, theme.dim()),
@@ -316,7 +324,7 @@ impl Pane for ChurnPane {
     }
 
     fn scope(&self) -> &'static str {
-        "churn"
+        SCOPE
     }
 
     fn keys(&self) -> &'static [(&'static str, Action)] {

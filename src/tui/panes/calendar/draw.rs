@@ -2,6 +2,7 @@
 //! forecast view. Reads the pane's state only.
 
 use super::*;
+use crate::tui::keymap::Keymap;
 use crate::tui::panes::forecast::ForecastLines;
 
 /// The summary line, the grid and the agenda of a pane's inner area: the
@@ -159,7 +160,13 @@ pub(super) fn month_name(month: u32) -> &'static str {
 }
 
 impl CalendarPane {
-    pub(super) fn draw_calendar(&self, frame: &mut Frame<'_>, inner: Rect, theme: Theme) {
+    pub(super) fn draw_calendar(
+        &self,
+        frame: &mut Frame<'_>,
+        inner: Rect,
+        theme: Theme,
+        keymap: &Keymap,
+    ) {
         let month = Month::of(self.cursor);
         let Some(calendar) = self.calendar() else { return };
         // The month's totals.
@@ -191,10 +198,16 @@ impl CalendarPane {
             grid_area,
         );
         let _ = cell_size(grid_area, month_weeks(month).len());
-        self.draw_agenda(frame, agenda_area, theme);
+        self.draw_agenda(frame, agenda_area, theme, keymap);
     }
 
-    pub(super) fn draw_agenda(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    pub(super) fn draw_agenda(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: Theme,
+        keymap: &Keymap,
+    ) {
         if area.height == 0 {
             return;
         }
@@ -215,7 +228,15 @@ impl CalendarPane {
                 ),
                 theme.header(),
             ),
-            Span::styled("  v day/week/month · J/K rows", theme.dim()),
+            Span::styled(
+                format!(
+                    "  {} day/week/month · {}/{} rows",
+                    keymap.label(SCOPE, Action::AgendaSpan),
+                    keymap.label(SCOPE, Action::Down),
+                    keymap.label(SCOPE, Action::Up)
+                ),
+                theme.dim(),
+            ),
         ])];
         let events = self.agenda_events();
         if events.is_empty() {

@@ -3,11 +3,11 @@
 //! are drawn by the section (`section.rs`, `panels.rs`). Reads the pane's kept
 //! results only.
 
-use super::MetricsPane;
 use super::section::Section;
+use super::{MetricsPane, SCOPE};
 use crate::text::columns::{Want, layout};
+use crate::tui::action::Action;
 use crate::tui::panes::View;
-use crate::tui::theme::Theme;
 use crate::tui::widgets::pad;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -76,17 +76,23 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
         return;
     };
     if pane.explain {
-        draw_explanations(pane.section, frame, body, theme);
+        draw_explanations(pane.section, frame, body, view);
     } else if let Some((drill, cursor)) = &pane.drill {
         draw_drill(drill, cursor, frame, body, view);
     } else {
-        pane.section.draw(pane, data, frame, body, theme);
+        pane.section.draw(pane, data, frame, body, view);
     }
 }
 
-fn draw_explanations(section: Section, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+fn draw_explanations(section: Section, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+    let theme = view.theme;
     let mut lines = vec![Line::from(Span::styled(
-        format!("What the {} numbers mean (e or Esc to close)", section.title()),
+        format!(
+            "What the {} numbers mean ({} or {} to close)",
+            section.title(),
+            view.keymap.label(SCOPE, Action::Explain),
+            view.keymap.label(SCOPE, Action::Back)
+        ),
         theme.header(),
     ))];
     for (term, text) in section.explanations() {
@@ -124,7 +130,12 @@ fn draw_drill(
         Line::from(vec![
             Span::styled(format!("{} ", drill.title), theme.header()),
             Span::styled(
-                format!("· {} listed · Enter opens · Esc back", drill.rows.len()),
+                format!(
+                    "· {} listed · {} opens · {} back",
+                    drill.rows.len(),
+                    view.keymap.label(SCOPE, Action::Open),
+                    view.keymap.label(SCOPE, Action::Back)
+                ),
                 theme.dim(),
             ),
         ]),

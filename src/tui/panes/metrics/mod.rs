@@ -36,6 +36,9 @@ use ratatui::layout::Rect;
 use section::Section;
 use std::path::PathBuf;
 
+/// The Metrics pane's keymap scope.
+pub(super) const SCOPE: &str = "metrics";
+
 const KEYS: &[(&str, Action)] = &[
     ("l", Action::NextSection),
     ("right", Action::NextSection),
@@ -194,7 +197,7 @@ impl Pane for MetricsPane {
     }
 
     fn scope(&self) -> &'static str {
-        "metrics"
+        SCOPE
     }
 
     fn keys(&self) -> &'static [(&'static str, Action)] {

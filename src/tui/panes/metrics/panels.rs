@@ -3,11 +3,13 @@
 //! results only; no metric is computed here beyond laying numbers out (rates
 //! become text or, for chart geometry only, `f64`).
 
-use super::MetricsPane;
 use super::data::{MetricsData, Movement};
+use super::{MetricsPane, SCOPE};
 use crate::domain::Money;
 use crate::metrics::Rate;
 use crate::metrics::renewal_rates::yearly_equivalent;
+use crate::tui::action::Action;
+use crate::tui::panes::View;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::charts::{FILLS, buckets, stacked_columns};
 use ratatui::Frame;
@@ -50,8 +52,9 @@ pub(super) fn retention(
     data: &MetricsData,
     frame: &mut Frame<'_>,
     area: Rect,
-    theme: Theme,
+    view: &View<'_>,
 ) {
+    let theme = view.theme;
     let [chart_area, panel] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(PANEL)]).areas(area);
     if data.series.is_empty() {
@@ -140,8 +143,14 @@ pub(super) fn retention(
             lines.push(Line::from(""));
         }
     }
-    lines.push(Line::from(Span::styled("Enter: the accounts behind it", theme.dim())));
-    lines.push(Line::from(Span::styled("e: what each number means", theme.dim())));
+    lines.push(Line::from(Span::styled(
+        format!("{}: the accounts behind it", view.keymap.label(SCOPE, Action::Open)),
+        theme.dim(),
+    )));
+    lines.push(Line::from(Span::styled(
+        format!("{}: what each number means", view.keymap.label(SCOPE, Action::Explain)),
+        theme.dim(),
+    )));
     frame.render_widget(Paragraph::new(lines), panel);
 }
 
@@ -167,8 +176,9 @@ pub(super) fn bridge(
     data: &MetricsData,
     frame: &mut Frame<'_>,
     area: Rect,
-    theme: Theme,
+    view: &View<'_>,
 ) {
+    let theme = view.theme;
     let b = &data.bridge;
     let mut lines = vec![Line::from(Span::styled(
         format!("ARR bridge: end of {} → end of {}", b.from, b.to),
@@ -232,8 +242,9 @@ pub(super) fn layer_cake(
     data: &MetricsData,
     frame: &mut Frame<'_>,
     area: Rect,
-    theme: Theme,
+    view: &View<'_>,
 ) {
+    let theme = view.theme;
     let cake = &data.cake;
     let [chart_area, legend] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(PANEL)]).areas(area);
@@ -302,7 +313,10 @@ pub(super) fn layer_cake(
         ]));
     }
     legend_lines.push(Line::from(""));
-    legend_lines.push(Line::from(Span::styled("Enter: the accounts of a year", theme.dim())));
+    legend_lines.push(Line::from(Span::styled(
+        format!("{}: the accounts of a year", view.keymap.label(SCOPE, Action::Open)),
+        theme.dim(),
+    )));
     frame.render_widget(Paragraph::new(legend_lines), legend);
 }
 
@@ -311,8 +325,9 @@ pub(super) fn pareto(
     data: &MetricsData,
     frame: &mut Frame<'_>,
     area: Rect,
-    theme: Theme,
+    view: &View<'_>,
 ) {
+    let theme = view.theme;
     let p = &data.pareto;
     let [chart_area, table] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(PANEL)]).areas(area);
@@ -393,7 +408,10 @@ pub(super) fn pareto(
     ]));
     lines.push(Line::from(vec![Span::styled("• ", theme.warn()), Span::raw("tier cuts")]));
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Enter: the accounts of a tier", theme.dim())));
+    lines.push(Line::from(Span::styled(
+        format!("{}: the accounts of a tier", view.keymap.label(SCOPE, Action::Open)),
+        theme.dim(),
+    )));
     frame.render_widget(Paragraph::new(lines), table);
 }
 
@@ -402,8 +420,9 @@ pub(super) fn renewals(
     data: &MetricsData,
     frame: &mut Frame<'_>,
     area: Rect,
-    theme: Theme,
+    view: &View<'_>,
 ) {
+    let theme = view.theme;
     let r = &data.renewals;
     let s = pane.selected;
     let row = |label: &str, atr: String, arr: String, item: Option<usize>| {
@@ -454,7 +473,10 @@ pub(super) fn renewals(
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        "  Enter: the contracts behind ATR, or the payments due",
+        format!(
+            "  {}: the contracts behind ATR, or the payments due",
+            view.keymap.label(SCOPE, Action::Open)
+        ),
         theme.dim(),
     )));
     frame.render_widget(Paragraph::new(lines), area);

@@ -6,7 +6,7 @@
 
 use super::data::{Drill, MemberFilter, MetricsData, Movement};
 use super::{MetricsPane, explain, panels};
-use crate::tui::theme::Theme;
+use crate::tui::panes::View;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -83,14 +83,14 @@ impl Section {
         data: &MetricsData,
         frame: &mut Frame<'_>,
         area: Rect,
-        theme: Theme,
+        view: &View<'_>,
     ) {
         match self {
-            Section::Retention => panels::retention(pane, data, frame, area, theme),
-            Section::Bridge => panels::bridge(pane, data, frame, area, theme),
-            Section::LayerCake => panels::layer_cake(pane, data, frame, area, theme),
-            Section::Pareto => panels::pareto(pane, data, frame, area, theme),
-            Section::Renewals => panels::renewals(pane, data, frame, area, theme),
+            Section::Retention => panels::retention(pane, data, frame, area, view),
+            Section::Bridge => panels::bridge(pane, data, frame, area, view),
+            Section::LayerCake => panels::layer_cake(pane, data, frame, area, view),
+            Section::Pareto => panels::pareto(pane, data, frame, area, view),
+            Section::Renewals => panels::renewals(pane, data, frame, area, view),
         }
     }
 
