@@ -3,9 +3,11 @@
 //! its SQL column, the kind of value it holds and where that value lives in
 //! an [`Account`]. The import reads headers and checks cells by it, the bulk
 //! writer builds its inserts and updates from it, the export writes cells
-//! by it, and the store reads accounts back by it. A new account column is
-//! one more line in [`ACCOUNT_COLUMNS`] (plus its field on `Account`, a
-//! migration that adds it to `accounts`, and wherever a pane shows it).
+//! by it, and the store reads accounts back by it. A column marked `book`
+//! is read with every book row too ([`IN_BOOK`]) and shown by the Book pane
+//! under its title. A new account column is one more line in
+//! [`ACCOUNT_COLUMNS`], plus its field on `Account` and a migration file that
+//! adds it to `accounts`.
 //!
 //! No SQL is run here: only the column lists the store's queries are built from.
 
@@ -46,6 +48,13 @@ pub enum Value {
     Flags(Flags),
 }
 
+/// How the Book shows a column: its header and the cells it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InBook {
+    pub title: &'static str,
+    pub width: u16,
+}
+
 /// One column of the account record.
 pub struct AccountColumn {
     /// The CSV header and JSON key.
@@ -53,6 +62,8 @@ pub struct AccountColumn {
     /// The column of the `accounts` table.
     pub sql: &'static str,
     pub kind: Kind,
+    /// Whether the book rows carry it and the Book shows it, and how.
+    pub book: Option<InBook>,
     pub get: fn(&Account) -> Value,
     /// Sets the value; one of another kind is a caller's bug and is ignored.
     pub set: fn(&mut Account, Value),
@@ -64,10 +75,29 @@ macro_rules! text_column {
             name: $name,
             sql: stringify!($field),
             kind: $kind,
+            book: None,
             get: |account| Value::Text(account.$field.clone()),
             set: |account, value| {
                 if let Value::Text(text) = value {
                     account.$field = text;
+                }
+            },
+        }
+    };
+}
+
+/// An optional whole number within `$min..=$max` (`book`: shown in the Book).
+macro_rules! whole_column {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $book:expr) => {
+        AccountColumn {
+            name: $name,
+            sql: stringify!($field),
+            kind: Kind::Whole { min: $min, max: $max },
+            book: $book,
+            get: |account| Value::Whole(account.$field),
+            set: |account, value| {
+                if let Value::Whole(number) = value {
+                    account.$field = number;
                 }
             },
         }
@@ -86,6 +116,7 @@ pub const ACCOUNT_COLUMNS: [AccountColumn; 11] = [
     AccountColumn {
         name: "stage",
         sql: "stage",
+        book: None,
         kind: Kind::Stage,
         get: |account| Value::Stage(account.stage),
         set: |account, value| {
@@ -94,20 +125,11 @@ pub const ACCOUNT_COLUMNS: [AccountColumn; 11] = [
             }
         },
     },
-    AccountColumn {
-        name: "potential_units",
-        sql: "potential_units",
-        kind: Kind::Whole { min: 0, max: MAX_UNITS },
-        get: |account| Value::Whole(account.potential_units),
-        set: |account, value| {
-            if let Value::Whole(units) = value {
-                account.potential_units = units;
-            }
-        },
-    },
+    whole_column!("potential_units", potential_units, 0, MAX_UNITS, None),
     AccountColumn {
         name: "health",
         sql: "health",
+        book: None,
         kind: Kind::Health,
         get: |account| Value::Health(account.health),
         set: |account, value| {
@@ -119,6 +141,7 @@ pub const ACCOUNT_COLUMNS: [AccountColumn; 11] = [
     AccountColumn {
         name: "flags",
         sql: "flags",
+        book: None,
         kind: Kind::Flags,
         get: |account| Value::Flags(account.flags),
         set: |account, value| {
@@ -143,6 +166,40 @@ pub const ACCOUNT_NAMES: [&str; ACCOUNT_COLUMNS.len()] = {
     names
 };
 
+/// How many of [`ACCOUNT_COLUMNS`] the Book shows.
+const IN_BOOK_LEN: usize = {
+    let mut count = 0;
+    let mut at = 0;
+    while at < ACCOUNT_COLUMNS.len() {
+        if ACCOUNT_COLUMNS[at].book.is_some() {
+            count += 1;
+        }
+        at += 1;
+    }
+    count
+};
+
+/// The columns the book rows carry and the Book shows, in record order,
+/// as indexes into [`ACCOUNT_COLUMNS`].
+pub const IN_BOOK: [usize; IN_BOOK_LEN] = {
+    let mut shown = [0; IN_BOOK_LEN];
+    let (mut at, mut next) = (0, 0);
+    while at < ACCOUNT_COLUMNS.len() {
+        if ACCOUNT_COLUMNS[at].book.is_some() {
+            shown[next] = at;
+            next += 1;
+        }
+        at += 1;
+    }
+    shown
+};
+
+/// The `n`th column the Book shows, and how it shows it.
+pub fn in_book(n: usize) -> Option<(&'static AccountColumn, InBook)> {
+    let column = ACCOUNT_COLUMNS.get(*IN_BOOK.get(n)?)?;
+    Some((column, column.book?))
+}
+
 /// `a.id, a.name, …` (with `prefix` `a.`), the SQL columns in record order.
 pub fn account_sql_columns(prefix: &str) -> String {
     let columns: Vec<String> =
@@ -158,32 +215,57 @@ pub(crate) fn account_from_row(
 ) -> crate::store::StoreResult<Account> {
     let mut account = Account::new(String::new(), String::new());
     for (at, column) in ACCOUNT_COLUMNS.iter().enumerate() {
-        let index = first + at;
-        let damaged = |error: crate::domain::UnknownWord| {
-            crate::store::StoreError::Invalid(format!(
-                "stored value in column {index} is damaged: {error}"
-            ))
-        };
-        let value = match column.kind {
-            Kind::Id | Kind::Name | Kind::Text => Value::Text(row.get(index)?),
-            Kind::Stage => {
-                Value::Stage(Stage::parse(&row.get::<_, String>(index)?).map_err(damaged)?)
-            }
-            Kind::Health => Value::Health(
-                row.get::<_, Option<String>>(index)?
-                    .map(|health| Health::parse(&health))
-                    .transpose()
-                    .map_err(damaged)?,
-            ),
-            Kind::Whole { .. } => Value::Whole(row.get(index)?),
-            Kind::Flags => Value::Flags(Flags::from_bits(row.get(index)?)),
-        };
-        (column.set)(&mut account, value);
+        (column.set)(&mut account, value_from_row(column.kind, row, first + at)?);
     }
     Ok(account)
 }
 
+/// The value of a column of kind `kind` at `index` of `row`.
+pub(crate) fn value_from_row(
+    kind: Kind,
+    row: &rusqlite::Row<'_>,
+    index: usize,
+) -> crate::store::StoreResult<Value> {
+    let damaged = |error: crate::domain::UnknownWord| {
+        crate::store::StoreError::Invalid(format!(
+            "stored value in column {index} is damaged: {error}"
+        ))
+    };
+    Ok(match kind {
+        Kind::Id | Kind::Name | Kind::Text => Value::Text(row.get(index)?),
+        Kind::Stage => Value::Stage(Stage::parse(&row.get::<_, String>(index)?).map_err(damaged)?),
+        Kind::Health => Value::Health(
+            row.get::<_, Option<String>>(index)?
+                .map(|health| Health::parse(&health))
+                .transpose()
+                .map_err(damaged)?,
+        ),
+        Kind::Whole { .. } => Value::Whole(row.get(index)?),
+        Kind::Flags => Value::Flags(Flags::from_bits(row.get(index)?)),
+    })
+}
+
 impl Value {
+    /// Whether the value is blank (no number, no text).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Value::Text(text) => text.is_empty(),
+            Value::Health(health) => health.is_none(),
+            Value::Whole(number) => number.is_none(),
+            Value::Stage(_) | Value::Flags(_) => false,
+        }
+    }
+
+    /// The order of two values of one column: numbers by value, the rest
+    /// by their text.
+    pub fn order(&self, other: &Value) -> std::cmp::Ordering {
+        match (self, other) {
+            (Value::Whole(a), Value::Whole(b)) => a.cmp(b),
+            (Value::Stage(a), Value::Stage(b)) => a.cmp(b),
+            _ => self.to_text().cmp(&other.to_text()),
+        }
+    }
+
     /// The value as a CSV cell holds it: a word, digits, or blank.
     pub fn to_text(&self) -> String {
         match self {

@@ -19,6 +19,7 @@ pub(crate) fn row(id: &str, name: &str, arr: i64, csm: &str) -> BookRow {
         potential_units: None,
         next_renewal: None,
         last_touch: None,
+        record: Vec::new(),
     }
 }
 
