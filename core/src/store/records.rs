@@ -105,7 +105,7 @@ macro_rules! whole_column {
 }
 
 /// The account's columns, in export order; the first [`REQUIRED`] are required.
-pub const ACCOUNT_COLUMNS: [AccountColumn; 11] = [
+pub const ACCOUNT_COLUMNS: [AccountColumn; 12] = [
     text_column!("account_id", id, Kind::Id),
     text_column!("name", name, Kind::Name),
     text_column!("csm", csm, Kind::Text),
@@ -150,6 +150,7 @@ pub const ACCOUNT_COLUMNS: [AccountColumn; 11] = [
             }
         },
     },
+    whole_column!("nps", nps, -100, 100, Some(InBook { title: "NPS", width: 4 })),
 ];
 
 /// How many of [`ACCOUNT_COLUMNS`] (the first ones) a file must carry.
@@ -331,7 +332,7 @@ mod tests {
         );
         assert_eq!(
             account_sql_columns("a."),
-            "a.id, a.name, a.csm, a.am, a.segment, a.industry, a.region, a.stage, a.potential_units, a.health, a.flags"
+            "a.id, a.name, a.csm, a.am, a.segment, a.industry, a.region, a.stage, a.potential_units, a.health, a.flags, a.nps"
         );
     }
 }
