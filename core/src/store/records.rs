@@ -335,4 +335,105 @@ mod tests {
             "a.id, a.name, a.csm, a.am, a.segment, a.industry, a.region, a.stage, a.potential_units, a.health, a.flags, a.nps"
         );
     }
+
+    /// The net promoter score, the worked example of a column declared
+    /// once: imported on both paths, exported in both formats, read with
+    /// the book rows, checked for range.
+    mod nps {
+        use crate::clock::Clock;
+        use crate::export::{ExportFormat, export};
+        use crate::import::{ImportKind, import_reader};
+        use crate::store::Store;
+
+        fn import(store: &mut Store, text: &str) -> Result<(), String> {
+            let clock = Clock::fixed(chrono::NaiveDate::MIN);
+            import_reader(store, ImportKind::Accounts, "a.csv", text.as_bytes(), "kim", &clock)
+                .map(drop)
+                .map_err(|error| error.to_string())
+        }
+
+        fn scores(store: &Store) -> Vec<(String, Option<i64>)> {
+            let today = chrono::NaiveDate::MIN;
+            let mut rows: Vec<(String, Option<i64>)> = store
+                .book_rows(today)
+                .expect("rows")
+                .into_iter()
+                .map(|row| {
+                    let score = match row.record.as_slice() {
+                        [super::Value::Whole(score)] => *score,
+                        other => panic!("the book row carries nps alone: {other:?}"),
+                    };
+                    (row.id, score)
+                })
+                .collect();
+            rows.sort();
+            rows
+        }
+
+        fn exported(store: &Store, format: ExportFormat) -> String {
+            let mut out = Vec::new();
+            export(store, ImportKind::Accounts, format, &mut out).expect("export");
+            String::from_utf8(out).expect("utf-8")
+        }
+
+        #[test]
+        fn nps_is_imported_on_both_paths_and_read_with_the_book() {
+            let mut store = Store::open_in_memory().expect("store");
+            import(&mut store, "account_id,name,nps\nA,Ay,-100\nB,Bee,\nC,Cee,100\n")
+                .expect("first import");
+            let first =
+                [("A".to_string(), Some(-100)), ("B".into(), None), ("C".into(), Some(100))];
+            assert_eq!(scores(&store), first);
+            // The update path: a new score, a cleared one, one set.
+            import(&mut store, "account_id,name,nps\nA,Ay,42\nB,Bee,7\nC,Cee,\n").expect("update");
+            let now = [("A".to_string(), Some(42)), ("B".into(), Some(7)), ("C".into(), None)];
+            assert_eq!(scores(&store), now);
+            let one = store.book_row("A", chrono::NaiveDate::MIN).expect("row").expect("A");
+            assert_eq!(one.record, [super::Value::Whole(Some(42))]);
+        }
+
+        #[test]
+        fn nps_out_of_range_is_rejected_where_it_is() {
+            let mut store = Store::open_in_memory().expect("store");
+            let error = import(&mut store, "account_id,name,nps\nA,Ay,50\nB,Bee,101\n")
+                .expect_err("101 is out of range");
+            assert!(error.starts_with("a.csv:3:3: nps:"), "{error}");
+            assert!(error.contains("100"), "{error}");
+            let error = import(&mut store, "account_id,nps,name\nA,-101,Ay\n").expect_err("low");
+            assert!(error.starts_with("a.csv:2:2: nps:"), "{error}");
+            assert!(scores(&store).is_empty(), "a rejected file writes nothing");
+        }
+
+        #[test]
+        fn nps_round_trips_through_csv_and_json() {
+            let mut store = Store::open_in_memory().expect("store");
+            import(&mut store, "account_id,name,nps\nA,Ay,-3\nB,Bee,\n").expect("import");
+            let csv = exported(&store, ExportFormat::Csv);
+            assert!(csv.starts_with("account_id,name,"), "{csv}");
+            assert!(csv.lines().next().is_some_and(|header| header.ends_with(",nps")), "{csv}");
+            assert!(csv.contains(",-3\n") || csv.contains(",-3\r\n"), "{csv}");
+            let json = exported(&store, ExportFormat::Json);
+            assert!(json.contains("\"nps\":-3") || json.contains("\"nps\": -3"), "{json}");
+            let mut again = Store::open_in_memory().expect("store");
+            import(&mut again, &csv).expect("the CSV export imports");
+            assert_eq!(scores(&again), scores(&store));
+            assert_eq!(exported(&again, ExportFormat::Json), json);
+        }
+
+        #[test]
+        fn a_book_before_nps_upgrades_with_no_scores_and_the_range_checked() {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("book.db");
+            {
+                let mut conn = rusqlite::Connection::open(&path).expect("conn");
+                crate::store::migrations::migrate_to(&mut conn, 8).expect("version 8");
+                conn.execute_batch("INSERT INTO accounts (id, name) VALUES ('A', 'Ay')")
+                    .expect("old data");
+            }
+            let store = Store::open(&path).expect("the old book opens");
+            assert_eq!(scores(&store), [("A".to_string(), None)]);
+            let stored = store.conn.execute("UPDATE accounts SET nps = 101", []);
+            assert!(stored.is_err(), "the table checks the range too");
+        }
+    }
 }
