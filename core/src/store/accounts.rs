@@ -5,7 +5,7 @@
 //! the note writer; the next renewal is computed here from contracts.
 //! No drawing and no ranking here: plain rows out, typed writes in.
 
-use super::records::{ACCOUNT_COLUMNS, IN_BOOK, Kind, Value, value_from_row};
+use super::records::{ACCOUNT_COLUMNS, IN_BOOK, IN_BOOK_LEN, Kind, Value, value_from_row};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{Day, Flags, Health, Money, Month, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,7 +30,7 @@ pub struct BookRow {
     pub next_renewal: Option<NaiveDate>,
     pub last_touch: Option<NaiveDate>,
     /// The record's columns the Book shows ([`IN_BOOK`]), in that order.
-    pub record: Vec<Value>,
+    pub record: [Value; IN_BOOK_LEN],
 }
 
 /// One ARR snapshot of one product of an account.
@@ -113,11 +113,7 @@ impl std::fmt::Display for BookColumns {
 
 /// A record column of a book row; a damaged value shows blank.
 fn book_value(row: &rusqlite::Row<'_>, index: usize, kind: Kind) -> Value {
-    value_from_row(kind, row, index).unwrap_or(match kind {
-        Kind::Whole { .. } => Value::Whole(None),
-        Kind::Health => Value::Health(None),
-        _ => Value::Text(String::new()),
-    })
+    value_from_row(kind, row, index).unwrap_or_else(|_| Value::blank(kind))
 }
 
 /// A book row from [`BOOK_COLUMNS`] (columns `0..BOOK_WIDTH`), with its next renewal.
@@ -140,11 +136,9 @@ pub(crate) fn decode_book_row(
         potential_units: row.get(11)?,
         last_touch: text_ref(row, 12).and_then(fast_date),
         next_renewal,
-        record: IN_BOOK
-            .iter()
-            .enumerate()
-            .map(|(at, &column)| book_value(row, BOOK_OWN_WIDTH + at, ACCOUNT_COLUMNS[column].kind))
-            .collect(),
+        record: std::array::from_fn(|at| {
+            book_value(row, BOOK_OWN_WIDTH + at, ACCOUNT_COLUMNS[IN_BOOK[at]].kind)
+        }),
     })
 }
 

@@ -168,7 +168,7 @@ pub const ACCOUNT_NAMES: [&str; ACCOUNT_COLUMNS.len()] = {
 };
 
 /// How many of [`ACCOUNT_COLUMNS`] the Book shows.
-const IN_BOOK_LEN: usize = {
+pub const IN_BOOK_LEN: usize = {
     let mut count = 0;
     let mut at = 0;
     while at < ACCOUNT_COLUMNS.len() {
@@ -247,6 +247,17 @@ pub(crate) fn value_from_row(
 }
 
 impl Value {
+    /// A blank value of `kind`: no text, no number (a stage reads as the first).
+    pub fn blank(kind: Kind) -> Value {
+        match kind {
+            Kind::Id | Kind::Name | Kind::Text => Value::Text(String::new()),
+            Kind::Stage => Value::Stage(Stage::Addiction),
+            Kind::Health => Value::Health(None),
+            Kind::Whole { .. } => Value::Whole(None),
+            Kind::Flags => Value::Flags(Flags::default()),
+        }
+    }
+
     /// Whether the value is blank (no number, no text).
     pub fn is_blank(&self) -> bool {
         match self {

@@ -19,7 +19,9 @@ pub(crate) fn row(id: &str, name: &str, arr: i64, csm: &str) -> BookRow {
         potential_units: None,
         next_renewal: None,
         last_touch: None,
-        record: Vec::new(),
+        record: std::array::from_fn(|at| {
+            Value::blank(crate::store::records::ACCOUNT_COLUMNS[IN_BOOK[at]].kind)
+        }),
     }
 }
 
@@ -293,7 +295,9 @@ fn a_record_column_the_book_shows_sorts_both_ways_with_blanks_last() {
         .enumerate()
         .map(|(at, (name, score))| {
             let mut row = row(&format!("A{at}"), name, 100 - at as i64, "ana");
-            row.record = vec![Value::Whole(score)];
+            if let Some(first) = row.record.first_mut() {
+                *first = Value::Whole(score);
+            }
             row
         })
         .collect();
