@@ -323,3 +323,52 @@ fn snapshots_of_every_pane() {
         );
     }
 }
+
+#[test]
+fn the_book_shows_nps_where_there_is_room_and_a_row_has_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let before = {
+        let mut app = app(&path, "ana");
+        app.resize(160, 48);
+        key(&mut app, KeyCode::Char('2'));
+        screen(&app, 160, 48)
+    };
+    assert!(!before.contains("NPS"), "no scores, no column:\n{before}");
+    let mut store = Store::open(&path).expect("store");
+    let scores = "account_id,name,nps\nA1,Acme Corp,-20\nA2,Globex,65\n";
+    cockpit::import::import_reader(
+        &mut store,
+        cockpit::import::ImportKind::Accounts,
+        "nps.csv",
+        scores.as_bytes(),
+        "ana",
+        &Clock::fixed(today()),
+    )
+    .expect("import");
+    drop(store);
+    let mut app = app(&path, "ana");
+    app.resize(160, 48);
+    key(&mut app, KeyCode::Char('2'));
+    let text = screen(&app, 160, 48);
+    let line = |needle: &str| {
+        text.lines()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}:\n{text}"))
+    };
+    let header = text
+        .lines()
+        .find(|line| line.contains("Account") && line.contains("CSM"))
+        .unwrap_or_else(|| panic!("a header:\n{text}"));
+    assert!(header.trim_end_matches(['│', ' ']).ends_with("NPS"), "{text}");
+    // Right-aligned under its title; blank without a score.
+    let at = header[..header.find("NPS").expect("NPS")].chars().count() + 3;
+    let cell = |name: &str| line(name).chars().take(at).collect::<String>();
+    assert!(cell("Acme Corp").ends_with(" -20"), "{text}");
+    assert!(cell("Globex").ends_with("  65"), "{text}");
+    assert!(cell("Initech").ends_with("    "), "{text}");
+    // A narrow terminal leaves it out.
+    app.resize(80, 24);
+    let narrow = screen(&app, 80, 24);
+    assert!(!narrow.contains("NPS"), "{narrow}");
+}

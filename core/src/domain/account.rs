@@ -103,6 +103,8 @@ pub struct Account {
     pub potential_units: Option<i64>,
     pub health: Option<Health>,
     pub flags: Flags,
+    /// The net promoter score, −100 to 100, when surveyed.
+    pub nps: Option<i64>,
 }
 
 impl Account {
@@ -120,6 +122,7 @@ impl Account {
             potential_units: None,
             health: None,
             flags: Flags::default(),
+            nps: None,
         }
     }
 }

@@ -310,8 +310,6 @@ pub fn simulate(params: &Params, index: u32) -> GeneratedAccount {
     let industry = names::INDUSTRIES[sim.rng.random_range(0..names::INDUSTRIES.len())];
     let region = names::REGIONS[sim.rng.random_range(0..names::REGIONS.len())];
     let account = Account {
-        id: sim.account_id.clone(),
-        name: company_name(params.seed, index),
         csm: csm.to_string(),
         am: am.to_string(),
         segment: segment.to_string(),
@@ -321,6 +319,8 @@ pub fn simulate(params: &Params, index: u32) -> GeneratedAccount {
         potential_units: Some(potential_units),
         health: Some(health),
         flags,
+        // A column the generator does not simulate stays blank.
+        ..Account::new(sim.account_id.clone(), company_name(params.seed, index))
     };
     let first_day = start.max(first.first_day());
     let notes = notes(&mut sim, first_day, trial);

@@ -9,6 +9,7 @@
 
 use crate::domain::{Config, Health, Money, Stage, tier::assign_tiers};
 use crate::store::accounts::BookRow;
+use crate::store::records::{IN_BOOK, Value, in_book};
 use crate::store::views::TierBounds;
 use chrono::NaiveDate;
 use memchr::memmem::Finder;
@@ -17,6 +18,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// A column of the book table; every one can be sorted both ways.
+/// `Record(n)` is the `n`th record column the Book shows (`IN_BOOK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Column {
     Health,
@@ -30,21 +32,39 @@ pub enum Column {
     LastTouch,
     Csm,
     Am,
+    Record(u8),
 }
 
+/// The book's own columns, before the record's.
+const OWN: [Column; 10] = [
+    Column::Health,
+    Column::Name,
+    Column::Tier,
+    Column::Stage,
+    Column::Arr,
+    Column::Absorption,
+    Column::Renewal,
+    Column::LastTouch,
+    Column::Csm,
+    Column::Am,
+];
+
 impl Column {
-    pub const ALL: [Column; 10] = [
-        Column::Health,
-        Column::Name,
-        Column::Tier,
-        Column::Stage,
-        Column::Arr,
-        Column::Absorption,
-        Column::Renewal,
-        Column::LastTouch,
-        Column::Csm,
-        Column::Am,
-    ];
+    /// Every column, the record's last.
+    pub const ALL: [Column; OWN.len() + IN_BOOK.len()] = {
+        let mut all = [Column::Arr; OWN.len() + IN_BOOK.len()];
+        let mut at = 0;
+        while at < all.len() {
+            all[at] = if at < OWN.len() { OWN[at] } else { Column::Record((at - OWN.len()) as u8) };
+            at += 1;
+        }
+        all
+    };
+
+    /// The record columns the Book shows, in order.
+    pub fn records() -> impl Iterator<Item = Column> {
+        Column::ALL.into_iter().skip(OWN.len())
+    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -58,6 +78,7 @@ impl Column {
             Column::LastTouch => "Touched",
             Column::Csm => "CSM",
             Column::Am => "AM",
+            Column::Record(n) => in_book(usize::from(n)).map_or("", |(_, shown)| shown.title),
         }
     }
 
@@ -393,7 +414,10 @@ impl BookIndex {
         self.rows[index as usize] = row;
         self.applied = None;
         self.orders.retain(|(column, _), _| {
-            !matches!(column, Column::Health | Column::LastTouch | Column::Csm | Column::Am)
+            !matches!(
+                column,
+                Column::Health | Column::LastTouch | Column::Csm | Column::Am | Column::Record(_)
+            )
         });
         self.apply();
     }
@@ -419,6 +443,14 @@ impl BookIndex {
             Column::LastTouch => ra.last_touch.cmp(&rb.last_touch),
             Column::Csm => ra.csm.cmp(&rb.csm),
             Column::Am => ra.am.cmp(&rb.am),
+            // A blank value sorts last.
+            Column::Record(n) => {
+                let (va, vb) = (record_value(ra, n), record_value(rb, n));
+                match (va, vb) {
+                    (Some(a), Some(b)) => a.order(b),
+                    _ => va.is_none().cmp(&vb.is_none()),
+                }
+            }
         }
     }
 
@@ -447,8 +479,11 @@ impl BookIndex {
         if descending {
             // Reversed, except that an account with no renewal stays last:
             // it has no date to be early or late with.
-            let missing =
-                |i: u32| column == Column::Renewal && self.rows[i as usize].next_renewal.is_none();
+            let missing = |i: u32| match column {
+                Column::Renewal => self.rows[i as usize].next_renewal.is_none(),
+                Column::Record(n) => record_value(&self.rows[i as usize], n).is_none(),
+                _ => false,
+            };
             order.sort_by(|a, b| {
                 missing(*a).cmp(&missing(*b)).then_with(|| self.compare(column, *b, *a))
             });
@@ -487,6 +522,11 @@ impl BookIndex {
         finder.needle().is_empty()
             || finder.find(self.search_texts().get(index).as_bytes()).is_some()
     }
+}
+
+/// The row's value of the `n`th record column the Book shows; `None` when blank.
+pub fn record_value(row: &BookRow, n: u8) -> Option<&Value> {
+    row.record.get(usize::from(n)).filter(|value| !value.is_blank())
 }
 
 /// Absorption in basis points (units / potential units); `-1` when unknown.

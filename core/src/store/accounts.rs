@@ -5,6 +5,7 @@
 //! the note writer; the next renewal is computed here from contracts.
 //! No drawing and no ranking here: plain rows out, typed writes in.
 
+use super::records::{ACCOUNT_COLUMNS, IN_BOOK, IN_BOOK_LEN, Kind, Value, value_from_row};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::{Day, Flags, Health, Money, Month, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,6 +29,8 @@ pub struct BookRow {
     /// Earliest end date, today or later, of a contract that is not terminated.
     pub next_renewal: Option<NaiveDate>,
     pub last_touch: Option<NaiveDate>,
+    /// The record's columns the Book shows ([`IN_BOOK`]), in that order.
+    pub record: [Value; IN_BOOK_LEN],
 }
 
 /// One ARR snapshot of one product of an account.
@@ -79,15 +82,41 @@ pub(crate) fn time_of(text: &str) -> DateTime<Utc> {
 
 /// The book row's columns of `accounts a`, in the order [`decode_book_row`]
 /// reads them: every query of book rows selects these first (then the next
-/// renewal, from wherever that query finds it, then anything else it reads).
-pub(crate) const BOOK_COLUMNS: &str =
+/// renewal, from wherever that query finds it, then anything else it reads):
+/// the row's own columns, then the record's columns the Book shows.
+pub(crate) const BOOK_COLUMNS: BookColumns = BookColumns;
+
+/// The columns every book row reads, before the record's [`IN_BOOK`] ones.
+const BOOK_OWN_COLUMNS: &str =
     "a.id, a.name, a.csm, a.am, a.stage, a.stage_since, a.health, a.health_since,
      a.flags, a.arr_cents, a.units, a.potential_units, a.last_touch";
 
-/// How many columns [`BOOK_COLUMNS`] lists: a query's own columns come after.
-pub(crate) const BOOK_WIDTH: usize = 13;
+/// How many columns [`BOOK_OWN_COLUMNS`] lists.
+const BOOK_OWN_WIDTH: usize = 13;
 
-/// A book row from [`BOOK_COLUMNS`] (columns 0–12), with its next renewal.
+/// How many columns [`BOOK_COLUMNS`] lists: a query's own columns come after.
+pub(crate) const BOOK_WIDTH: usize = BOOK_OWN_WIDTH + IN_BOOK.len();
+
+/// The book row's columns as a query's text (`{BOOK_COLUMNS}` in a `format!`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BookColumns;
+
+impl std::fmt::Display for BookColumns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(BOOK_OWN_COLUMNS)?;
+        for column in IN_BOOK {
+            write!(f, ", a.{}", ACCOUNT_COLUMNS[column].sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// A record column of a book row; a damaged value shows blank.
+fn book_value(row: &rusqlite::Row<'_>, index: usize, kind: Kind) -> Value {
+    value_from_row(kind, row, index).unwrap_or_else(|_| Value::blank(kind))
+}
+
+/// A book row from [`BOOK_COLUMNS`] (columns `0..BOOK_WIDTH`), with its next renewal.
 pub(crate) fn decode_book_row(
     row: &rusqlite::Row<'_>,
     next_renewal: Option<NaiveDate>,
@@ -107,6 +136,9 @@ pub(crate) fn decode_book_row(
         potential_units: row.get(11)?,
         last_touch: text_ref(row, 12).and_then(fast_date),
         next_renewal,
+        record: std::array::from_fn(|at| {
+            book_value(row, BOOK_OWN_WIDTH + at, ACCOUNT_COLUMNS[IN_BOOK[at]].kind)
+        }),
     })
 }
 
@@ -265,7 +297,7 @@ mod tests {
 
     #[test]
     fn the_book_width_counts_the_book_columns() {
-        assert_eq!(BOOK_COLUMNS.split(',').count(), BOOK_WIDTH);
+        assert_eq!(BOOK_COLUMNS.to_string().split(',').count(), BOOK_WIDTH);
     }
 
     #[test]

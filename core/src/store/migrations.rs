@@ -6,7 +6,8 @@
 //! current, in the same transaction as the migrations and the version bump:
 //! a crash part way leaves the previous version intact, and an old book ends
 //! with exactly the derived rows an import into today's schema writes.
-//! Never edit a migration that has shipped: add the next one.
+//! Never edit a migration that has shipped: add the next one, a file
+//! `migrations/NNN_name.sql` the build script lists (`core/build.rs`).
 
 use super::StoreResult;
 use rusqlite::Connection;
@@ -32,17 +33,53 @@ impl Rebuild {
 /// One migration: its name, its SQL, and the derived data to rebuild after it.
 type Migration = (&'static str, &'static str, &'static [Rebuild]);
 
+// The files of `migrations/` in order, listed by the build script: a new
+// migration is only its file, `NNN_name.sql`.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// The derived data a migration asks for, by its name; a migration not
+/// listed here asks for none.
+const REBUILDS: &[(&str, &[Rebuild])] =
+    &[("snapshot_series", &[Rebuild::ArrSeries]), ("today_facts", &[Rebuild::SnapshotFacts])];
+
+/// What [`REBUILDS`] lists for `name`.
+const fn rebuilds_of(name: &str) -> &'static [Rebuild] {
+    let mut at = 0;
+    while at < REBUILDS.len() {
+        if same(REBUILDS[at].0, name) {
+            return REBUILDS[at].1;
+        }
+        at += 1;
+    }
+    &[]
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if a[at] != b[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
 /// The migrations in order; the schema version is their count.
-const MIGRATIONS: &[Migration] = &[
-    ("initial", include_str!("migrations/001_initial.sql"), &[]),
-    ("renewal_calendar", include_str!("migrations/002_renewal_calendar.sql"), &[]),
-    ("next_renewal_index", include_str!("migrations/003_next_renewal_index.sql"), &[]),
-    ("snapshot_series", include_str!("migrations/004_snapshot_series.sql"), &[Rebuild::ArrSeries]),
-    ("red_spell_index", include_str!("migrations/005_red_spell_index.sql"), &[]),
-    ("contract_indexes", include_str!("migrations/006_contract_indexes.sql"), &[]),
-    ("today_facts", include_str!("migrations/007_today_facts.sql"), &[Rebuild::SnapshotFacts]),
-    ("search", include_str!("migrations/008_search.sql"), &[]),
-];
+const MIGRATIONS: &[Migration] = &{
+    let mut migrations: [Migration; MIGRATION_FILES.len()] = [("", "", &[]); MIGRATION_FILES.len()];
+    let mut at = 0;
+    while at < migrations.len() {
+        let (name, sql) = MIGRATION_FILES[at];
+        migrations[at] = (name, sql, rebuilds_of(name));
+        at += 1;
+    }
+    migrations
+};
 
 /// The migrations, for tests that build an older book.
 #[cfg(test)]
@@ -300,6 +337,32 @@ mod tests {
     }
 
     #[test]
+    fn the_migrations_are_the_files_in_order_with_their_rebuilds() {
+        let names: Vec<&str> = MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(
+            &names[..8],
+            [
+                "initial",
+                "renewal_calendar",
+                "next_renewal_index",
+                "snapshot_series",
+                "red_spell_index",
+                "contract_indexes",
+                "today_facts",
+                "search"
+            ]
+        );
+        assert_eq!(MIGRATIONS[3].2, [Rebuild::ArrSeries]);
+        assert_eq!(MIGRATIONS[6].2, [Rebuild::SnapshotFacts]);
+        assert!(MIGRATIONS.iter().filter(|m| !m.2.is_empty()).count() == REBUILDS.len());
+        // Every rebuild is asked for by a migration that exists.
+        for (name, _) in REBUILDS {
+            assert!(names.contains(name), "{name:?} is no migration");
+        }
+        assert!(MIGRATIONS[0].1.contains("CREATE TABLE accounts"));
+    }
+
+    #[test]
     fn a_failing_migration_leaves_the_previous_version() {
         let mut conn = Connection::open_in_memory().expect("conn");
         conn.execute_batch("CREATE TABLE accounts (id TEXT)").expect("clash");
@@ -318,8 +381,8 @@ mod tests {
     #[test]
     fn shipped_migrations_are_frozen() {
         // A migration that has shipped is never edited: a change to a
-        // schema or to derived data is the next migration. A new migration
-        // adds its line here.
+        // schema or to derived data is the next migration. Every file in
+        // `migrations/` has its line here, so a new migration adds one.
         let shipped: &[(&str, u64)] = &[
             ("initial", 0xd3c8_2487_000a_9983),
             ("renewal_calendar", 0xc3dd_a579_7aaa_6bb1),
@@ -329,6 +392,7 @@ mod tests {
             ("contract_indexes", 0xf2f1_d083_b254_b7bf),
             ("today_facts", 0x9de7_36a1_ce6c_8972),
             ("search", 0x9037_d8a2_93b8_d780),
+            ("nps", 0x29d0_9f8c_dc87_bd7b),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

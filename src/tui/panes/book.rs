@@ -4,7 +4,7 @@
 //! The heavy lifting is in `tui::book::BookIndex`; this pane keeps the
 //! cursor and draws only the visible rows.
 
-use crate::read::book::{BookIndex, Column, absorption_bp};
+use crate::read::book::{BookIndex, Column, absorption_bp, record_value};
 use crate::store::accounts::BookRow;
 use crate::text::columns as layout;
 use crate::text::columns::Want;
@@ -102,6 +102,17 @@ pub fn columns(width: u16, shown: &[&BookRow]) -> Vec<(Column, usize)> {
     ];
     if wide {
         wants.push((Column::Am, Want::text(8, widest(|row| row.am.clone(), Column::Am))));
+        // The record's columns the Book shows, when a row on screen has a value.
+        for (n, column) in Column::records().enumerate() {
+            let n = u8::try_from(n).unwrap_or(u8::MAX);
+            let (Some((_, how)), true) = (
+                crate::store::records::in_book(usize::from(n)),
+                shown.iter().any(|row| record_value(row, n).is_some()),
+            ) else {
+                continue;
+            };
+            wants.push((column, Want::fixed(usize::from(how.width))));
+        }
     }
     let specs: Vec<Want> = wants.iter().map(|(_, want)| *want).collect();
     // Each column is followed by one space, the last one too.
@@ -122,7 +133,15 @@ fn name_text(row: &BookRow) -> String {
 }
 
 fn right(column: Column) -> bool {
-    matches!(column, Column::Arr | Column::Absorption | Column::Renewal | Column::LastTouch)
+    use crate::store::records::{Kind, in_book};
+    match column {
+        Column::Record(n) => {
+            in_book(usize::from(n)).is_some_and(|(c, _)| matches!(c.kind, Kind::Whole { .. }))
+        }
+        _ => {
+            matches!(column, Column::Arr | Column::Absorption | Column::Renewal | Column::LastTouch)
+        }
+    }
 }
 
 fn pad(text: String, width: usize, right_align: bool) -> String {
@@ -174,6 +193,7 @@ fn cell(
         },
         Column::Csm => row.csm.clone(),
         Column::Am => row.am.clone(),
+        Column::Record(n) => record_value(row, n).map(|value| value.to_text()).unwrap_or_default(),
     };
     let style = match column {
         Column::Renewal if row.next_renewal.is_some_and(|d| (d - today).num_days() <= 90) => {

@@ -19,6 +19,9 @@ pub(crate) fn row(id: &str, name: &str, arr: i64, csm: &str) -> BookRow {
         potential_units: None,
         next_renewal: None,
         last_touch: None,
+        record: std::array::from_fn(|at| {
+            Value::blank(crate::store::records::ACCOUNT_COLUMNS[IN_BOOK[at]].kind)
+        }),
     }
 }
 
@@ -277,4 +280,32 @@ fn accounts_are_found_by_id_in_any_row_order() {
     assert_eq!(order.find(&rows, "C0"), Some(2));
     assert_eq!(order.find(&rows, "B"), None);
     assert_eq!(order.find(&rows, ""), None);
+}
+
+#[test]
+fn a_record_column_the_book_shows_sorts_both_ways_with_blanks_last() {
+    assert_eq!(Column::records().count(), IN_BOOK.len());
+    let Some(column) = Column::records().next() else { return };
+    assert!(Column::ALL.contains(&column));
+    assert_eq!(column.title(), "NPS");
+    let scores = [Some(10), None, Some(-5), Some(70)];
+    let rows: Vec<BookRow> = ["Acme", "Globex", "Initech", "Umbrella"]
+        .iter()
+        .zip(scores)
+        .enumerate()
+        .map(|(at, (name, score))| {
+            let mut row = row(&format!("A{at}"), name, 100 - at as i64, "ana");
+            if let Some(first) = row.record.first_mut() {
+                *first = Value::Whole(score);
+            }
+            row
+        })
+        .collect();
+    let config = Config::default();
+    let mut book = BookIndex::new(rows, &config, chrono::NaiveDate::MIN, "ana");
+    book.sort_by(column);
+    assert_eq!(names(&book), ["Initech", "Acme", "Umbrella", "Globex"]);
+    book.sort_by(column);
+    assert_eq!(names(&book), ["Umbrella", "Acme", "Initech", "Globex"]);
+    book.prepare_all();
 }
