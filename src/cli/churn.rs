@@ -152,7 +152,8 @@ pub fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
 }
 
 fn parse_date(flag: &str, text: &str) -> anyhow::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    crate::domain::day::Day::parse(text)
+        .map(|day| day.date())
         .map_err(|_| anyhow!("{flag} {text:?} is not a date: use YYYY-MM-DD"))
 }
 

@@ -102,7 +102,8 @@ fn parse_month(text: &str) -> Result<Month, String> {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    crate::domain::day::Day::parse(text)
+        .map(|day| day.date())
         .map_err(|_| format!("{:?} is not a date (expected YYYY-MM-DD)", text.trim()))
 }
 

@@ -66,7 +66,8 @@ pub struct Args {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    crate::domain::day::Day::parse(text)
+        .map(|day| day.date())
         .map_err(|_| format!("{text:?} is not a date (expected YYYY-MM-DD)"))
 }
 

@@ -44,8 +44,8 @@ pub fn shift_cell(cell: &str, column: Column, months: i32) -> Option<String> {
             .map(|d| shift_date(d.date(), months).format("%Y-%m-%d").to_string()),
         Column::Month => Month::parse(cell).ok().map(|m| m.plus(months).to_string()),
         Column::Time => {
-            if let Ok(date) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
-                return Some(shift_date(date, months).format("%Y-%m-%d").to_string());
+            if let Ok(day) = crate::domain::Day::parse(cell) {
+                return Some(shift_date(day.date(), months).format("%Y-%m-%d").to_string());
             }
             let time = DateTime::parse_from_rfc3339(cell).ok()?;
             let local = time.naive_local();

@@ -21,8 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 /// Parses a stored `YYYY-MM-DD` (or the date part of an RFC 3339 time).
 pub(super) fn stored_date(text: &str, what: &str) -> StoreResult<NaiveDate> {
-    text.get(..10)
-        .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+    crate::domain::day::Day::from_stored(text)
+        .map(|day| day.date())
         .ok_or_else(|| StoreError::Invalid(format!("{what}: {text:?} is not a date")))
 }
 

@@ -36,8 +36,7 @@ pub(super) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 
 /// A date from `YYYY-MM-DD` text, or from the date part of an RFC 3339 time.
 pub(super) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
+    crate::domain::day::Day::from_stored(text.trim()).map(|day| day.date())
 }
 
 pub(super) fn date_text(date: NaiveDate) -> String {

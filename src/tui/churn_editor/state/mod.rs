@@ -131,7 +131,8 @@ impl ChainEditor {
     fn parse_date(&self, text: &str) -> Result<NaiveDate, day_text::DayTextError> {
         match self.today {
             Some(today) => day_text::parse(text, today),
-            None => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            None => crate::domain::day::Day::parse(text)
+                .map(|day| day.date())
                 .map_err(|_| day_text::DayTextError::Unknown(text.trim().to_string())),
         }
     }
