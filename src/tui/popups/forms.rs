@@ -13,56 +13,28 @@ use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use ratatui::crossterm::event::KeyEvent;
 
-impl PopupKind for StageForm {
-    fn scope(&self) -> &'static str {
-        Form::scope(self)
-    }
+/// A form shown as a popup: its scope, keys and pastes go to the form,
+/// the popup draws the form's own lines in its frame.
+macro_rules! form_popup {
+    ($($form:ty),+) => {$(
+        impl PopupKind for $form {
+            fn scope(&self) -> &'static str {
+                Form::scope(self)
+            }
 
-    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
-        Form::key(self, key, action, cx.today).into()
-    }
+            fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
+                Form::key(self, key, action, cx.today).into()
+            }
 
-    fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        Form::paste(self, text)
-    }
+            fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
+                Form::paste(self, text)
+            }
 
-    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
-        StageForm::drawn(self, theme, keymap)
-    }
+            fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
+                <$form>::drawn(self, theme, keymap)
+            }
+        }
+    )+};
 }
 
-impl PopupKind for OpportunityForm {
-    fn scope(&self) -> &'static str {
-        Form::scope(self)
-    }
-
-    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
-        Form::key(self, key, action, cx.today).into()
-    }
-
-    fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        Form::paste(self, text)
-    }
-
-    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
-        OpportunityForm::drawn(self, theme, keymap)
-    }
-}
-
-impl PopupKind for ReasonForm {
-    fn scope(&self) -> &'static str {
-        Form::scope(self)
-    }
-
-    fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
-        Form::key(self, key, action, cx.today).into()
-    }
-
-    fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
-        Form::paste(self, text)
-    }
-
-    fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
-        ReasonForm::drawn(self, theme, keymap)
-    }
-}
+form_popup!(StageForm, OpportunityForm, ReasonForm);
