@@ -276,7 +276,7 @@ impl Form for OpportunityForm {
             OpportunityField::Owner => &mut self.owner,
             OpportunityField::Close => &mut self.close,
             OpportunityField::Stage | OpportunityField::Kind => {
-                return Err("nothing pasted: this field is a choice (←→ change it)".to_string());
+                return Err("nothing pasted: this field is a choice, not text".to_string());
             }
         };
         crate::tui::paste::paste(input, text, crate::tui::paste::Lines::One)?;

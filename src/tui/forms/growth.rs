@@ -378,7 +378,7 @@ impl Form for GrowthForm {
                 self.error = None;
                 Ok(())
             }
-            _ => Err("nothing pasted: this field is a choice (←→ change it)".to_string()),
+            _ => Err("nothing pasted: this field is a choice, not text".to_string()),
         }
     }
 

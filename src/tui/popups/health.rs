@@ -126,7 +126,7 @@ impl PopupKind for HealthPopup {
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
         match self {
             HealthPopup { health: None, .. } => {
-                Err("nothing pasted: pick a colour first (r o y g), then paste the reason".into())
+                Err("nothing pasted: pick a colour first, then paste the reason".into())
             }
             HealthPopup { reason, .. } => paste::paste(reason, text, Lines::One),
         }
