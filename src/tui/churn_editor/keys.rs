@@ -59,39 +59,6 @@ pub const KEYS: &[(&str, Action)] = &[
     ("ctrl-c", Action::Cancel),
 ];
 
-/// The keys while picking a cause: Enter takes the highlighted row, the
-/// arrows and Tab move the highlight, typed characters rank the causes; a
-/// link or field key closes the picker and then acts as when browsing.
-pub const PICKING_KEYS: &[(&str, Action)] = &[
-    ("enter", Action::Confirm),
-    ("ctrl-f", Action::KeepFreeText),
-    ("alt-enter", Action::KeepFreeText),
-    ("up", Action::Up),
-    ("down", Action::Down),
-    ("tab", Action::NextField),
-    ("backtab", Action::PrevField),
-    ("ctrl-u", Action::ClearText),
-    ("ctrl-s", Action::Save),
-    ("esc", Action::Cancel),
-    ("ctrl-c", Action::Cancel),
-    ("alt-up", Action::MoveLinkUp),
-    ("shift-up", Action::MoveLinkUp),
-    ("alt-k", Action::MoveLinkUp),
-    ("alt-down", Action::MoveLinkDown),
-    ("shift-down", Action::MoveLinkDown),
-    ("alt-j", Action::MoveLinkDown),
-    ("ctrl-o", Action::InsertLinkBelow),
-    ("insert", Action::InsertLinkBelow),
-    ("alt-o", Action::InsertLinkAbove),
-    ("ctrl-a", Action::AddLink),
-    ("delete", Action::RemoveLink),
-    ("ctrl-d", Action::RemoveLink),
-    ("ctrl-e", Action::ChangeLink),
-    ("ctrl-n", Action::EditNote),
-    ("ctrl-t", Action::ToggleEvent),
-    ("ctrl-x", Action::Discard),
-];
-
 /// The keys while writing a link's note: every other key is typed.
 pub const NOTE_KEYS: &[(&str, Action)] = &[
     ("enter", Action::Confirm),
@@ -108,7 +75,11 @@ pub fn key_tables() -> [Table; 3] {
     let table = |name, title, keys| Table { name, title, keys, with: Vec::new(), shared: false };
     [
         table(SCOPE, "Chain editor", KEYS),
-        table(PICKING, "Chain editor · picking a cause", PICKING_KEYS),
+        // Picking binds the same keys as browsing, in a table of its own so a
+        // key can be rebound for picking alone: Enter takes the highlighted
+        // row, the arrows and Tab move the highlight, typed characters rank
+        // the causes, and a link or field key closes the picker and acts.
+        table(PICKING, "Chain editor · picking a cause", KEYS),
         table(NOTE, "Chain editor · writing a note", NOTE_KEYS),
     ]
 }

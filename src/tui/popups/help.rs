@@ -51,7 +51,7 @@ impl PopupKind for HelpPopup {
         }
         lines.push(Line::from(Span::styled("any key closes", theme.dim())));
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        let width = u16::try_from((2 + key_width + what_width + 2).max(56)).unwrap_or(u16::MAX);
+        let width = u16::try_from((2 + key_width + what_width + 3).max(56)).unwrap_or(u16::MAX);
         ("Keys".to_string(), lines, (width, height), None)
     }
 }
