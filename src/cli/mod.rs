@@ -96,7 +96,7 @@ impl Context {
         if store.file_bytes() <= READ_CHECK_MAX_BYTES {
             store.ensure_sound()?;
         }
-        Ok(store)
+        with_touch_kinds(store)
     }
 
     /// The book for a command that writes into an existing book: it must
@@ -105,7 +105,7 @@ impl Context {
     pub fn open_store_to_write(&self) -> anyhow::Result<Store> {
         let store = self.open_existing()?;
         store.ensure_sound()?;
-        Ok(store)
+        with_touch_kinds(store)
     }
 
     /// The existing book. The default book's data folder, made only with
@@ -123,7 +123,7 @@ impl Context {
     /// default path). The import checks it for damage while it reads the
     /// file, and commits nothing into a damaged book.
     pub fn create_store(&self) -> anyhow::Result<Store> {
-        Ok(Store::open_with(&self.db, self.create_mode())?)
+        with_touch_kinds(Store::open_with(&self.db, self.create_mode())?)
     }
 
     /// The book for the cockpit: created on the default path, else it must
@@ -143,6 +143,16 @@ impl Context {
     pub fn config(&self) -> anyhow::Result<crate::domain::Config> {
         crate::settings::load()
     }
+}
+
+/// The book with the settings' touch kinds (its last touches recomputed
+/// when they changed). Settings that cannot be read leave the book as it
+/// is: a command that needs them says what is wrong with them.
+fn with_touch_kinds(mut store: Store) -> anyhow::Result<Store> {
+    if let Ok(config) = crate::settings::load() {
+        store.use_touch_kinds(&config.touch_kinds)?;
+    }
+    Ok(store)
 }
 
 pub fn main() -> ExitCode {

@@ -105,6 +105,8 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
     // The settings with `[keys]`: keys that cannot be used stop the
     // cockpit before it starts, as any other bad setting does.
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
+    let mut store = store;
+    store.use_touch_kinds(&config.touch_kinds).context("setting the touch kinds")?;
     let moments = MomentsAside { path: store.path().to_path_buf(), clock, config: config.clone() };
     let user = match crate::paths::named_user() {
         None if demo => crate::demo::DEMO_CSM.to_string(),

@@ -398,7 +398,7 @@ fn the_demo_book_meets_every_at_least() {
     assert!(
         shifted.accounts.lines().skip(1).all(|l| !l.split(',').nth(8).unwrap_or("").is_empty())
     );
-    let kinds: HashSet<NoteKind> = book.notes.iter().map(|n| n.1).collect();
+    let kinds: HashSet<NoteKind> = book.notes.iter().map(|n| n.1.clone()).collect();
     assert_eq!(kinds.len(), NoteKind::ALL.len());
     assert!(book.notes.len() >= 120);
 

@@ -267,9 +267,9 @@ const CORPUS: &[(&str, ImportKind, &str)] = &[
         "notes_bad_time.csv:2:2: at: \"yesterday\" is not a date (YYYY-MM-DD) or a time (RFC 3339",
     ),
     (
-        "notes_unknown_kind.csv",
+        "notes_bad_kind.csv",
         ImportKind::Notes,
-        "notes_unknown_kind.csv:2:3: kind: \"tweet\" is not one of call, email",
+        "notes_bad_kind.csv:2:3: kind: \"tw\\u{7}eet\" holds a control character",
     ),
     (
         "notes_duplicate_key.csv",

@@ -37,6 +37,9 @@ pub struct Config {
     /// `y` copies to the clipboard through the terminal (OSC 52); `false`
     /// turns that off.
     pub clipboard: bool,
+    /// The note kinds that count as a touch (reset the cadence clock, move
+    /// the last touch): the cockpit's own or any a CRM uses (`"support"`).
+    pub touch_kinds: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +82,7 @@ impl Default for Config {
             currency_position: super::money::SymbolPosition::Before,
             mouse: true,
             clipboard: true,
+            touch_kinds: super::note::DEFAULT_TOUCH_KINDS.map(String::from).to_vec(),
         }
     }
 }
@@ -140,6 +144,11 @@ impl Config {
                 self.currency
             ));
         }
+        for kind in &self.touch_kinds {
+            if let Err(error) = super::NoteKind::parse(kind) {
+                problems.push(format!("touch_kinds: {error}"));
+            }
+        }
         problems
     }
 
@@ -174,6 +183,22 @@ mod tests {
         assert!(problems[0].starts_with("tier_cuts_bp [7500, 4500]"));
         assert!(problems[1].starts_with("renewal_probability_bp.red = 12000"));
         assert!(problems[2].starts_with("renewal_windows_days [30, 90]"));
+    }
+
+    #[test]
+    fn touch_kinds_default_to_conversations_and_are_checked() {
+        assert_eq!(Config::default().touch_kinds, ["call", "email", "meeting", "qbr"]);
+        let config = Config {
+            touch_kinds: vec!["call".into(), "support".into(), "".into(), "x\u{7}".into()],
+            ..Config::default()
+        };
+        let problems = config.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("touch_kinds: the kind is empty"), "{problems:?}");
+        assert!(
+            problems[1].starts_with("touch_kinds: \"x\\u{7}\" holds a control"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -344,13 +344,14 @@ pub(super) fn notes<R: Read + Send>(
         |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
     );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
+    let touch_kinds = bulk.touch_kinds()?;
     read_beside(
         input,
         names,
         |row, problems| parse_note(row, index, problems),
         problems,
         |NoteCells { account, note, .. }, line, problems| {
-            if note.kind.is_touch() {
+            if note.kind.is_touch_in(&touch_kinds) {
                 let latest = &mut last_touch[account as usize];
                 *latest = (*latest).max(Some(note.at));
             }

@@ -25,7 +25,7 @@ pub use super::format::rfc3339;
 pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
 use journal::back_to_wal;
 use refresh::refresh;
-pub(crate) use refresh::refresh_snapshot_facts;
+pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
@@ -221,6 +221,11 @@ impl Store {
 }
 
 impl BulkImport<'_> {
+    /// The note kinds this book counts as touches (`store::touches`).
+    pub fn touch_kinds(&self) -> StoreResult<Vec<String>> {
+        super::touches::stored(self.conn)
+    }
+
     /// Every stored account by id, with the facts an import compares.
     pub fn stored_accounts(&self) -> StoreResult<HashMap<String, StoredAccount>> {
         let sql = format!("SELECT {} FROM accounts", super::records::account_sql_columns(""));

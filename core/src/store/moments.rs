@@ -233,10 +233,12 @@ impl Store {
             "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![moment.account_id, stamp, moment.kind.touch_kind().as_str(), text, who],
         )?;
-        tx.execute(
-            "UPDATE accounts SET last_touch = ?2 WHERE id = ?1 AND (last_touch IS NULL OR last_touch < ?2)",
-            params![moment.account_id, day(at.date_naive())],
-        )?;
+        if moment.kind.touch_kind().is_touch_in(&super::touches::stored(&tx)?) {
+            tx.execute(
+                "UPDATE accounts SET last_touch = ?2 WHERE id = ?1 AND (last_touch IS NULL OR last_touch < ?2)",
+                params![moment.account_id, day(at.date_naive())],
+            )?;
+        }
         tx.commit()?;
         moment.done_at = Some(at);
         Ok(moment)

@@ -1,5 +1,5 @@
-//! Notes and touches on an account. Writing a touch (call, email, meeting,
-//! QBR) moves the account's `last_touch` forward in the same transaction, so
+//! Notes and touches on an account. Writing a touch (a note of one of the
+//! book's touch kinds: call, email, meeting, QBR by default) moves the account's `last_touch` forward in the same transaction, so
 //! the book of business and Today see it at once. No drawing here.
 
 use super::accounts::time_of;
@@ -34,7 +34,7 @@ impl Store {
             }
             _ => StoreError::Sql(e),
         })?;
-        if kind.is_touch() {
+        if kind.is_touch_in(&super::touches::stored(&tx)?) {
             let day = at.date_naive().to_string();
             tx.execute(
                 "UPDATE accounts SET last_touch = ?2

@@ -46,7 +46,7 @@ impl App {
                     self.store.set_health(account_id, *health, reason, &self.user, now)
                 }
                 Write::Note { account_id, kind, text } => {
-                    self.store.add_note(account_id, *kind, text, &self.user, now)
+                    self.store.add_note(account_id, kind.clone(), text, &self.user, now)
                 }
                 Write::Owners { account_id, csm, am } => self.store.set_owners(account_id, csm, am),
                 Write::Flags { account_id, flags } => self.store.set_flags(account_id, *flags),

@@ -132,7 +132,7 @@ struct Loaded {
 struct Entry {
     at: DateTime<Utc>,
     /// A note's kind, or "health", "stage".
-    kind: &'static str,
+    kind: String,
     who: String,
     /// The note, or the change's reason (a stage's title first).
     text: String,
@@ -147,7 +147,7 @@ impl Loaded {
         let mut entries: Vec<Entry> = Vec::new();
         entries.extend(self.notes.iter().map(|n| Entry {
             at: n.at,
-            kind: n.kind.as_str(),
+            kind: n.kind.as_str().to_string(),
             who: n.who.clone(),
             text: n.text.clone(),
             health: None,
@@ -155,7 +155,7 @@ impl Loaded {
         }));
         entries.extend(self.health.iter().map(|h| Entry {
             at: h.at,
-            kind: "health",
+            kind: "health".to_string(),
             who: h.who.clone(),
             text: h.reason.clone(),
             health: Some(h.health),
@@ -163,7 +163,7 @@ impl Loaded {
         }));
         entries.extend(self.stages.iter().map(|s| Entry {
             at: s.at,
-            kind: "stage",
+            kind: "stage".to_string(),
             who: s.who.clone(),
             text: format!("{} — {}", s.stage.title(), s.reason),
             health: None,

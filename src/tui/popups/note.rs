@@ -60,7 +60,8 @@ impl PopupKind for NotePopup {
                 let i = NOTE_KINDS.iter().position(|k| k == kind).unwrap_or(0);
                 let n = NOTE_KINDS.len();
                 *kind = NOTE_KINDS
-                    [if step == Action::NextChoice { (i + 1) % n } else { (i + n - 1) % n }];
+                    [if step == Action::NextChoice { (i + 1) % n } else { (i + n - 1) % n }]
+                .clone();
                 Outcome::Stay
             }
             Some(Action::Save) => {
@@ -69,8 +70,11 @@ impl PopupKind for NotePopup {
                     *error = Some("write what happened first".to_string());
                     return Outcome::Stay;
                 }
-                let mut writes =
-                    vec![Write::Note { account_id: account_id.clone(), kind: *kind, text: body }];
+                let mut writes = vec![Write::Note {
+                    account_id: account_id.clone(),
+                    kind: kind.clone(),
+                    text: body,
+                }];
                 writes.append(then);
                 Outcome::Submit(writes)
             }

@@ -8,7 +8,9 @@ use crate::domain::month::TREND_MONTHS;
 use crate::store::StoreResult;
 use rusqlite::{Connection, params};
 
-const TOUCH_KINDS: &str = "('call','email','meeting','qbr')";
+/// The notes that are touches: their kind is one of the book's
+/// `touch_kinds` (kept in lower case; see `store::touches`).
+const TOUCH_KINDS: &str = "(SELECT kind FROM touch_kinds)";
 
 /// Past this many accounts, one pass over the whole book beats per-account lookups.
 const PER_ACCOUNT_LIMIT: usize = 2_000;
@@ -46,7 +48,7 @@ pub(super) fn refresh(
                     let mut statement = tx.prepare_cached(&format!(
                         "UPDATE accounts SET last_touch =
                            (SELECT substr(max(at), 1, 10) FROM notes
-                            WHERE account_id = ?1 AND kind IN {TOUCH_KINDS})
+                            WHERE account_id = ?1 AND lower(kind) IN {TOUCH_KINDS})
                          WHERE id = ?1"
                     ))?;
                     statement.execute(params![id])?;
@@ -66,7 +68,7 @@ pub(super) fn refresh(
                     &format!(
                         "UPDATE accounts SET last_touch = touch.day
                          FROM (SELECT account_id, substr(max(at), 1, 10) AS day FROM notes
-                               WHERE kind IN {TOUCH_KINDS} GROUP BY account_id) AS touch
+                               WHERE lower(kind) IN {TOUCH_KINDS} GROUP BY account_id) AS touch
                          WHERE accounts.id = touch.account_id"
                     ),
                     [],
@@ -108,6 +110,11 @@ fn whole_book_snapshot_facts(tx: &Connection, latest: i64, trend_month: i64) -> 
         [],
     )?;
     Ok(())
+}
+
+/// Recomputes every account's last touch (the touch kinds changed).
+pub(crate) fn refresh_touches(tx: &Connection) -> StoreResult<()> {
+    refresh(tx, None, DerivedScope::Touches)
 }
 
 /// Recomputes every account's snapshot facts (a migration's step).

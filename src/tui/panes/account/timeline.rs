@@ -114,7 +114,8 @@ impl AccountPane {
         let row = self.loaded.row.as_ref()?;
         let kind = match entry.health {
             Some(health) => format!("health set to {}", health.as_str()),
-            None => entry.kind.replace('_', " "),
+            // A kind another tool named is shown as written, made inert.
+            None => crate::text::inert::line(&entry.kind.replace('_', " ")).into_owned(),
         };
         Some(Reader {
             kind,
@@ -144,7 +145,7 @@ impl AccountPane {
                 let mut spans = if number == 0 {
                     vec![
                         Span::styled(format!("{} ", entry.at.format("%Y-%m-%d")), theme.dim()),
-                        Span::styled(format!("{:<14}", entry.kind), theme.key()),
+                        Span::styled(crate::tui::widgets::pad(&entry.kind, 14, false), theme.key()),
                         Span::styled(format!("{:<8} ", fit(&entry.who, 8)), theme.dim()),
                     ]
                 } else {
@@ -175,7 +176,7 @@ mod tests {
     fn entry(text: &str) -> Entry {
         Entry {
             at: DateTime::UNIX_EPOCH,
-            kind: "note",
+            kind: "note".to_string(),
             who: String::new(),
             text: text.to_string(),
             health: None,
