@@ -1,28 +1,104 @@
 //! `cockpit import KIND FILE`: load one CSV file (or `-` for standard input)
-//! into the book, all or nothing, and say what it did.
+//! into the book, all or nothing, and say what it did; `cockpit import all
+//! DIR` fills a new book from a folder `export all` wrote. `--dry-run`
+//! checks and counts without writing, `--json` prints the summary for
+//! scripts, `--quiet` prints nothing but errors; a progress bar shows on a
+//! terminal's standard error once an import passes about a second.
 
-use super::{Context, choice, output};
-use crate::import::{ImportError, ImportKind, import_path};
+use super::{Context, output};
+use crate::import::{
+    FileReport, ImportError, ImportKind, ImportOptions, Progress, import_all, import_path_with,
+};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What is imported: one kind of file, or a whole folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Kind(ImportKind),
+    All,
+}
+
+fn target_parser() -> impl TypedValueParser<Value = Target> {
+    let names = ImportKind::ALL.iter().map(|kind| kind.as_str()).chain(["all"]);
+    PossibleValuesParser::new(names).map(|name: String| {
+        ImportKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.as_str() == name)
+            .map(Target::Kind)
+            .unwrap_or(Target::All)
+    })
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What the file holds.
-    #[arg(value_parser = choice::parser::<ImportKind>())]
-    pub kind: ImportKind,
-    /// The CSV file, or `-` for standard input.
+    /// What the file holds, or `all` for a folder written by `export all`.
+    #[arg(value_parser = target_parser())]
+    pub kind: Target,
+    /// The CSV file, or `-` for standard input (for `all`: the folder).
     pub file: PathBuf,
+    /// Check and count everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the summary as JSON (kind, file, inserted, updated, unchanged, warnings).
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors; no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
+
+/// How long an import runs before its progress bar shows.
+const QUIET_SPELL: Duration = Duration::from_secs(1);
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut store = context.create_store()?;
-    match import_path(&mut store, args.kind, &args.file, &context.user, &context.clock) {
-        Ok(report) => {
-            for warning in &report.warnings {
-                output::warn(&format!("warning: {warning}"));
+    let bar = ProgressBar::hidden();
+    let wanted = !args.quiet && std::io::stderr().is_terminal();
+    let options =
+        ImportOptions { dry_run: args.dry_run, progress: wanted.then(|| progress(bar.clone())) };
+    let result = match args.kind {
+        Target::Kind(kind) => {
+            import_path_with(&mut store, kind, &args.file, &context.user, &context.clock, options)
+                .map(|report| {
+                    vec![FileReport {
+                        kind: report.kind.as_str(),
+                        file: report.file,
+                        counts: report.counts,
+                        warnings: report.warnings,
+                    }]
+                })
+        }
+        Target::All => import_all(&mut store, &args.file, &context.user, &context.clock, options),
+    };
+    bar.finish_and_clear();
+    match result {
+        Ok(reports) => {
+            if args.json {
+                let files: Vec<Value> = reports.iter().map(|r| summary(r, args.dry_run)).collect();
+                match args.kind {
+                    Target::All => output::print_json(&Value::Array(files))?,
+                    Target::Kind(_) => output::print_json(files.first().unwrap_or(&Value::Null))?,
+                }
+            } else if !args.quiet {
+                for report in &reports {
+                    for warning in &report.warnings {
+                        output::warn(&format!("warning: {warning}"));
+                    }
+                    output::say(&line(report))?;
+                }
+                if args.dry_run {
+                    output::say("dry run: nothing was written; the database is unchanged")?;
+                }
             }
-            output::say(&format!("{report}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rejected(errors)) => {
@@ -37,4 +113,60 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// One file's line for people.
+fn line(report: &FileReport) -> String {
+    let counts = report.counts;
+    format!(
+        "{}: {} {}: {} inserted, {} updated, {} unchanged",
+        report.file,
+        counts.inserted + counts.updated + counts.unchanged,
+        report.kind,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged
+    )
+}
+
+/// One file's summary for scripts.
+fn summary(report: &FileReport, dry_run: bool) -> Value {
+    json!({
+        "kind": report.kind,
+        "file": report.file,
+        "inserted": report.counts.inserted,
+        "updated": report.counts.updated,
+        "unchanged": report.counts.unchanged,
+        "warnings": report.warnings,
+        "dry_run": dry_run,
+    })
+}
+
+/// Feeds the bar, which shows itself once the import has run a second.
+fn progress(bar: ProgressBar) -> Progress {
+    let started = Instant::now();
+    let shown = AtomicBool::new(false);
+    Arc::new(move |read: u64, total: u64| {
+        if !shown.load(Ordering::Relaxed) {
+            if started.elapsed() < QUIET_SPELL {
+                return;
+            }
+            shown.store(true, Ordering::Relaxed);
+            let style = if total > 0 {
+                ProgressStyle::with_template(
+                    "{spinner} importing [{bar:30}] {bytes}/{total_bytes} ({eta} left)",
+                )
+            } else {
+                ProgressStyle::with_template("{spinner} importing {bytes} read")
+            };
+            if let Ok(style) = style {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        if total > 0 {
+            bar.set_length(total);
+        }
+        bar.set_position(read);
+    })
 }

@@ -8,6 +8,7 @@
 //! hands typed rows to the store's bulk writer. No SQL here: writes go
 //! through `store::bulk`.
 
+mod all;
 mod cells;
 mod fast;
 mod fresh;
@@ -16,6 +17,7 @@ mod kinds;
 mod records;
 mod watch;
 
+pub use all::{FileReport, import_all};
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
 
 use crate::clock::Clock;
@@ -206,6 +208,63 @@ impl Problems {
     }
 }
 
+/// Told how far an import has read: bytes read so far, and the file's size
+/// (0 when unknown, as for standard input).
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// How an import runs: for real or as a dry run, and who hears of its progress.
+#[derive(Clone, Default)]
+pub struct ImportOptions {
+    /// Check and count everything, then roll back: nothing is written.
+    pub dry_run: bool,
+    pub progress: Option<Progress>,
+}
+
+impl fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// A reader that tells [`Progress`] how far it has read.
+pub(crate) struct Counted<R> {
+    inner: R,
+    /// Bytes read before this reader (of earlier files of the same import).
+    read: u64,
+    total: u64,
+    progress: Option<Progress>,
+}
+
+impl<R> Counted<R> {
+    pub(crate) fn new(inner: R, total: u64, progress: Option<Progress>) -> Counted<R> {
+        Counted::after(0, inner, total, progress)
+    }
+
+    /// A reader whose bytes come after `before` bytes of the same import.
+    pub(crate) fn after(
+        before: u64,
+        inner: R,
+        total: u64,
+        progress: Option<Progress>,
+    ) -> Counted<R> {
+        Counted { inner, read: before, total, progress }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read = self.read.saturating_add(n as u64);
+        if let Some(progress) = &self.progress {
+            progress(self.read, self.total);
+        }
+        Ok(n)
+    }
+}
+
 /// Imports one CSV file of `kind` from `reader`, all or nothing. `file_name`
 /// is used in messages, and its last part in the history's reason
 /// ("imported from accounts.csv").
@@ -217,23 +276,28 @@ pub fn import_reader(
     who: &str,
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
+    import_reader_with(store, kind, file_name, reader, who, clock, ImportOptions::default())
+}
+
+/// [`import_reader`] with options: a dry run runs the same import and rolls
+/// it back, so its counts and errors are the real ones.
+pub fn import_reader_with(
+    store: &mut Store,
+    kind: ImportKind,
+    file_name: &str,
+    reader: impl std::io::Read + Send,
+    who: &str,
+    clock: &Clock,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
     let mut warnings = Vec::new();
-    let columns = records::columns(kind);
-    let mut input = input::CsvInput::open(file_name, reader, columns, &mut warnings)
-        .map_err(ImportError::Rejected)?;
     let origin = Origin { file: file_name, who, now: clock.now(), today: clock.today() };
     // Nothing is committed into a damaged book; the check reads the book
     // while this file is read and written, and is waited for at the end.
     let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
-    let mut problems = Problems::default();
-    let counts = match kind {
-        ImportKind::Accounts => kinds::accounts(&mut bulk, &mut input, &origin, &mut problems)?,
-        ImportKind::Snapshots => kinds::snapshots(&mut bulk, &mut input, &mut problems)?,
-        ImportKind::Contracts => kinds::contracts(&mut bulk, &mut input, &mut problems)?,
-        ImportKind::Notes => kinds::notes(&mut bulk, &mut input, &mut problems)?,
-    };
-    if input.rows_read() == 0 && problems.is_empty() {
+    let (counts, rows_read, mut problems) = load(&mut bulk, kind, reader, &origin, &mut warnings)?;
+    if rows_read == 0 && problems.is_empty() {
         problems.push(RowError::file(
             file_name,
             "has a header row but no data rows; nothing was imported".to_string(),
@@ -245,8 +309,34 @@ pub fn import_reader(
         return Err(ImportError::Rejected(problems.into_errors(file_name)));
     }
     sound.wait()?;
-    bulk.commit()?;
+    if options.dry_run {
+        drop(bulk);
+    } else {
+        bulk.commit()?;
+    }
     Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings })
+}
+
+/// Reads one file of `kind` into an open import: its counts, how many data
+/// rows it had, and the problems found (none written when there are any).
+pub(crate) fn load(
+    bulk: &mut crate::store::bulk::BulkImport<'_>,
+    kind: ImportKind,
+    reader: impl std::io::Read + Send,
+    origin: &Origin<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(ImportCounts, u64, Problems), ImportError> {
+    let columns = records::columns(kind);
+    let mut input = input::CsvInput::open(origin.file, reader, columns, warnings)
+        .map_err(ImportError::Rejected)?;
+    let mut problems = Problems::default();
+    let counts = match kind {
+        ImportKind::Accounts => kinds::accounts(bulk, &mut input, origin, &mut problems)?,
+        ImportKind::Snapshots => kinds::snapshots(bulk, &mut input, &mut problems)?,
+        ImportKind::Contracts => kinds::contracts(bulk, &mut input, &mut problems)?,
+        ImportKind::Notes => kinds::notes(bulk, &mut input, &mut problems)?,
+    };
+    Ok((counts, input.rows_read(), problems))
 }
 
 /// Imports the file at `path`, or standard input when `path` is `-`.
@@ -257,8 +347,21 @@ pub fn import_path(
     who: &str,
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
+    import_path_with(store, kind, path, who, clock, ImportOptions::default())
+}
+
+/// [`import_path`] with options (a dry run, progress as the file is read).
+pub fn import_path_with(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    who: &str,
+    clock: &Clock,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
     if path.as_os_str() == "-" {
-        return import_reader(store, kind, "-", std::io::stdin(), who, clock);
+        let stdin = Counted::new(std::io::stdin(), 0, options.progress.clone());
+        return import_reader_with(store, kind, "-", stdin, who, clock, options);
     }
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
@@ -269,5 +372,7 @@ pub fn import_path(
             "is a folder, not a CSV file".to_string(),
         )]));
     }
-    import_reader(store, kind, &name, file, who, clock)
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let file = Counted::new(file, size, options.progress.clone());
+    import_reader_with(store, kind, &name, file, who, clock, options)
 }

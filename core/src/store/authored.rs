@@ -33,6 +33,8 @@ pub enum ColumnKind {
     Date,
     /// A time, RFC 3339 (`2025-03-09T09:30:00Z`), kept as written.
     Time,
+    /// A day or a time (an account's *since* dates hold either).
+    DayOrTime,
     /// One of these words.
     Choice(&'static [&'static str]),
     /// The id of a row that must exist in the named table (its `id` column):
@@ -106,7 +108,11 @@ pub const AUTHORED_TABLES: &[AuthoredTable] = &[
         file: "account_dates",
         table: "accounts",
         key: &["id"],
-        columns: &[col("id", ACCOUNT), opt("stage_since", Date), opt("health_since", Date)],
+        columns: &[
+            col("id", ACCOUNT),
+            opt("stage_since", ColumnKind::DayOrTime),
+            opt("health_since", ColumnKind::DayOrTime),
+        ],
         travel: Travel::Update,
         about: "since when each account has its stage and health",
     },
@@ -460,6 +466,15 @@ pub struct RowRefused {
 }
 
 impl BulkImport<'_> {
+    /// Forgets the health and stage history this import wrote for the
+    /// accounts it created, for a book whose history comes from its own
+    /// files (`import all` into an empty book: every such row is this
+    /// import's).
+    pub fn forget_history(&mut self) -> StoreResult<()> {
+        self.conn.execute_batch("DELETE FROM health_changes; DELETE FROM stage_changes;")?;
+        Ok(())
+    }
+
     /// Writes one row of an authored table (fields in the table's column
     /// order, already checked for their kind) inside this import: inserted
     /// with its id, or, for [`Travel::Update`], applied to the existing row.
