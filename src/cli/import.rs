@@ -65,6 +65,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let wanted = !args.quiet && std::io::stderr().is_terminal();
     let options =
         ImportOptions { dry_run: args.dry_run, progress: wanted.then(|| progress(bar.clone())) };
+    let started = Instant::now();
     let result = match args.kind {
         Target::Kind(kind) => {
             import_path_with(&mut store, kind, &args.file, &context.user, &context.clock, options)
@@ -74,6 +75,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                         file: report.file,
                         counts: report.counts,
                         warnings: report.warnings,
+                        took: started.elapsed(),
                     }]
                 })
         }

@@ -24,6 +24,9 @@ pub struct FileReport {
     pub file: String,
     pub counts: ImportCounts,
     pub warnings: Vec<String>,
+    /// How long reading and writing the file took (the commit at the end,
+    /// with its index builds, is not in any file's time).
+    pub took: std::time::Duration,
 }
 
 /// A file of the folder, and which form it is in.
@@ -106,6 +109,7 @@ pub fn import_all(
     let mut found = found.into_iter();
     for kind in ImportKind::ALL {
         let Some(file) = found.next().flatten() else { continue };
+        let started = std::time::Instant::now();
         let name = file.path.display().to_string();
         let origin = Origin { file: &name, who, now: clock.now(), today: clock.today() };
         let mut warnings = Vec::new();
@@ -131,12 +135,14 @@ pub fn import_all(
             // the import's "imported from" entries would be extra rows.
             bulk.forget_history()?;
         }
-        reports.push(FileReport { kind: kind.as_str(), file: name, counts, warnings });
+        let took = started.elapsed();
+        reports.push(FileReport { kind: kind.as_str(), file: name, counts, warnings, took });
         done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
         tell(done);
     }
     for table in AUTHORED_TABLES.iter().filter(|t| t.travel != Travel::BookFile) {
         let Some(file) = found.next().flatten() else { continue };
+        let started = std::time::Instant::now();
         let name = file.path.display().to_string();
         let mut warnings = Vec::new();
         let rows = if file.json {
@@ -171,7 +177,8 @@ pub fn import_all(
         if !problems.is_empty() {
             return Err(ImportError::Rejected(problems.into_errors(&name)));
         }
-        reports.push(FileReport { kind: table.file, file: name, counts, warnings });
+        let took = started.elapsed();
+        reports.push(FileReport { kind: table.file, file: name, counts, warnings, took });
         done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
         tell(done);
     }
