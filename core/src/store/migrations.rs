@@ -102,6 +102,8 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> 
         .filter(|(version, _)| *version > current && *version <= target)
         .collect();
     let Some(&(last, _)) = pending.last() else { return Ok(()) };
+    // The note-key migration hashes the stored texts with the store's function.
+    super::note_key::register(conn)?;
     let tx = conn.transaction()?;
     let mut rebuild: Vec<Rebuild> = Vec::new();
     for (_, (_name, sql, asks)) in &pending {
@@ -393,6 +395,7 @@ mod tests {
             ("today_facts", 0x9de7_36a1_ce6c_8972),
             ("search", 0x9037_d8a2_93b8_d780),
             ("nps", 0x29d0_9f8c_dc87_bd7b),
+            ("note_hash", 0x252e_7276_de1b_d3f9),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

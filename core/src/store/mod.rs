@@ -18,6 +18,7 @@ pub mod lost_renewals;
 mod many;
 mod migrations;
 pub mod moments;
+pub mod note_key;
 pub mod notes;
 mod open;
 pub mod opportunities;
