@@ -1,6 +1,7 @@
 //! CSV and JSON export of accounts, snapshots, contracts and notes, in exactly
 //! the formats `import` reads, so that export then import gives back the same
-//! book. CSV cells that a spreadsheet would run as a formula (starting with
+//! book; `all` adds one file per table of the user's own work
+//! (`store::authored`), which `import all` reads back. CSV cells that a spreadsheet would run as a formula (starting with
 //! `=`, `+`, `-` or `@`) are written with a leading `'`, which import removes.
 //! Reads through the store's bulk readers; no SQL here.
 

@@ -315,10 +315,11 @@ fn positions(
     Ok(std::rc::Rc::new(names.iter().map(|n| header.iter().position(|h| h == n)).collect()))
 }
 
+/// One row of a JSON file.
+type Object = serde_json::Map<String, Value>;
+
 /// A JSON file: an array of objects, and the line each object starts on.
-fn json_objects(
-    path: &Path,
-) -> Result<(Vec<serde_json::Map<String, Value>>, Vec<u64>), ImportError> {
+fn json_objects(path: &Path) -> Result<(Vec<Object>, Vec<u64>), ImportError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|source| ImportError::Io { file: file.clone(), source })?;

@@ -5,8 +5,10 @@
 //! `input` reads bytes into checked cells (`watch` spots what the CSV parser
 //! would change silently), `cells` checks one row's cells into typed values
 //! (amounts within `Money`'s bound, dates within the book's years), `kinds`
-//! hands typed rows to the store's bulk writer. No SQL here: writes go
-//! through `store::bulk`.
+//! hands typed rows to the store's bulk writer, `all` fills a new book from
+//! a folder `export all` wrote. A dry run is the real import rolled back;
+//! progress is told as bytes read. No SQL here: writes go through
+//! `store::bulk` and `store::authored`.
 
 mod all;
 mod cells;
