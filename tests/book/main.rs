@@ -8,6 +8,7 @@
 mod common;
 
 mod export;
+mod export_all;
 mod fuzz;
 mod generate;
 mod import;

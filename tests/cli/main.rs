@@ -9,6 +9,7 @@ mod common;
 mod churn;
 mod conventions;
 mod daily_bugs;
+mod import_export;
 mod metrics;
 mod open_rules;
 mod renewals;

@@ -1,8 +1,13 @@
 //! CSV and JSON export of accounts, snapshots, contracts and notes, in exactly
 //! the formats `import` reads, so that export then import gives back the same
-//! book. CSV cells that a spreadsheet would run as a formula (starting with
+//! book; `all` adds one file per table of the user's own work
+//! (`store::authored`), which `import all` reads back. CSV cells that a spreadsheet would run as a formula (starting with
 //! `=`, `+`, `-` or `@`) are written with a leading `'`, which import removes.
 //! Reads through the store's bulk readers; no SQL here.
+
+mod all;
+
+pub use all::{ExportFile, all_files, export_authored, export_file};
 
 use crate::domain::{Account, Contract, Money, Note};
 use crate::import::{ImportKind, needs_text_prefix};
@@ -51,10 +56,7 @@ pub fn export(
     format: ExportFormat,
     out: impl Write,
 ) -> Result<u64, ExportError> {
-    let mut sink = match format {
-        ExportFormat::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
-        ExportFormat::Json => Sink::Json { out, first: true },
-    };
+    let mut sink = Sink::new(format, out);
     sink.start(kind.column_names())?;
     let mut count = 0u64;
     let mut failure: Option<ExportError> = None;
@@ -153,6 +155,13 @@ enum Sink<W: Write> {
 }
 
 impl<W: Write> Sink<W> {
+    fn new(format: ExportFormat, out: W) -> Sink<W> {
+        match format {
+            ExportFormat::Csv => Sink::Csv(Box::new(csv::WriterBuilder::new().from_writer(out))),
+            ExportFormat::Json => Sink::Json { out, first: true },
+        }
+    }
+
     fn start(&mut self, names: &[&str]) -> Result<(), ExportError> {
         match self {
             Sink::Csv(writer) => writer.write_record(names)?,

@@ -32,6 +32,9 @@ pub struct Params {
     pub csms: Option<u32>,
     /// Number of AMs; `None` is half the CSMs.
     pub ams: Option<u32>,
+    /// Notes per account on average (between none and twice this); `None`
+    /// is a few (none to five).
+    pub notes_per_account: Option<u32>,
 }
 
 impl Params {
@@ -44,6 +47,7 @@ impl Params {
             last_month: Month::of(today).minus(1),
             csms: None,
             ams: None,
+            notes_per_account: None,
         }
     }
 

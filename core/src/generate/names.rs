@@ -144,6 +144,18 @@ pub const REGIONS: [&str; 5] = ["EMEA North", "EMEA South", "DACH", "North Ameri
 pub const PRODUCTS: [(&str, i64, i64); 4] =
     [("Core", 400, 1200), ("Analytics", 150, 500), ("Workflow", 200, 600), ("Connect", 100, 300)];
 
+/// Details that follow a short note until it reads like a real one.
+pub const NOTE_DETAILS: [&str; 8] = [
+    "Next step agreed for the coming week.",
+    "Shared the notes with the account team.",
+    "Follow-up booked with their IT lead.",
+    "They asked for the slides afterwards.",
+    "Logged the open questions in the tracker.",
+    "Champion will confirm budget by Friday.",
+    "Two new users joined the call this time.",
+    "Sent a short recap by email the same day.",
+];
+
 /// Note templates per kind; `{p}` is replaced by the product.
 pub const CALL_NOTES: [&str; 6] = [
     "Weekly check-in: rollout of {p} on track, two teams still to onboard.",

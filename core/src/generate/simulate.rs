@@ -335,10 +335,36 @@ fn company_name(seed: u64, index: u32) -> String {
     format!("{first} {second} {suffix}")
 }
 
+/// A note of ordinary length, 60 to 120 characters: the template, then
+/// details chosen by `salt` (not drawn from the account's random stream, so
+/// the rest of the book is as before), cut at a word to at most 120.
+fn ordinary_length(mut text: String, salt: u64) -> String {
+    let mut pick = splitmix(salt);
+    while text.chars().count() < 60 {
+        let detail = names::NOTE_DETAILS[(pick % names::NOTE_DETAILS.len() as u64) as usize];
+        text.push(' ');
+        text.push_str(detail);
+        pick = splitmix(pick);
+    }
+    if text.chars().count() > 120 {
+        let cut: String = text.chars().take(120).collect();
+        let end = cut.rfind(' ').unwrap_or(cut.len());
+        text = format!("{}.", cut[..end].trim_end_matches([',', ';', ':', '.']));
+        if text.chars().count() > 120 {
+            text = text.chars().take(120).collect();
+        }
+    }
+    text
+}
+
 fn notes(sim: &mut Simulation<'_>, from: NaiveDate, trial: bool) -> Vec<GeneratedNote> {
     let horizon = sim.params.horizon();
     let span = (horizon - from).num_days().max(0) as u64;
-    let count = if trial { sim.rng.random_range(1..=2) } else { sim.rng.random_range(0..=5) };
+    let count = match (trial, sim.params.notes_per_account) {
+        (true, _) => sim.rng.random_range(1..=2),
+        (false, None) => sim.rng.random_range(0..=5),
+        (false, Some(mean)) => sim.rng.random_range(0..=2 * mean as usize),
+    };
     let product = names::PRODUCTS[0].0;
     let mut notes = Vec::with_capacity(count);
     for _ in 0..count {
@@ -371,11 +397,9 @@ fn notes(sim: &mut Simulation<'_>, from: NaiveDate, trial: bool) -> Vec<Generate
             (NoteKind::Note, &names::PLAIN_NOTES)
         };
         let template = pool[sim.rng.random_range(0..pool.len())];
-        notes.push(GeneratedNote {
-            at: day.and_time(time).and_utc(),
-            kind,
-            text: template.replace("{p}", product),
-        });
+        let at = day.and_time(time).and_utc();
+        let text = ordinary_length(template.replace("{p}", product), at.timestamp() as u64);
+        notes.push(GeneratedNote { at, kind, text });
     }
     notes.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.text.cmp(&b.text)));
     // Two draws can land on the same minute with the same text (a trial that
@@ -414,6 +438,24 @@ mod tests {
         let t = contract("2025-03-15", "2027-03-14", Some("2026-03-15"));
         assert!(active_at_month_end(&t, m("2026-02")));
         assert!(!active_at_month_end(&t, m("2026-03")), "terminated before the month's end");
+    }
+
+    #[test]
+    fn notes_are_of_ordinary_length() {
+        let mut params =
+            Params::ending_before(NaiveDate::from_ymd_opt(2026, 1, 15).expect("day"), 200, 24, 3);
+        params.notes_per_account = Some(4);
+        let notes: Vec<String> =
+            (0..200).flat_map(|i| simulate(&params, i).notes).map(|n| n.text).collect();
+        assert!(notes.len() > 400, "about four notes an account: {}", notes.len());
+        for text in &notes {
+            let length = text.chars().count();
+            assert!((60..=120).contains(&length), "{length}: {text}");
+        }
+        assert!(ordinary_length("Short.".to_string(), 7).chars().count() >= 60);
+        let long = "word ".repeat(40);
+        let cut = ordinary_length(long, 1);
+        assert!(cut.chars().count() <= 120 && cut.ends_with("word."), "{cut}");
     }
 
     #[test]

@@ -341,7 +341,10 @@ pub(super) fn notes<R: Read + Send>(
     let mut notes = Keyed::new(
         |bulk: &mut BulkImport<'_>, rows: &[Note]| bulk.insert_new_notes(rows),
         |bulk: &BulkImport<'_>, note: &Note| bulk.note_id(note),
-        |note: &Note, line, first| RowError::at(&file, line, twice_note(note, first)),
+        |note: &Note, line, first| match first {
+            0 => RowError::at(&file, line, crate::store::bulk::key_shared(note)),
+            first => RowError::at(&file, line, twice_note(note, first)),
+        },
     );
     let mut last_touch: Vec<Option<DateTime<Utc>>> = vec![None; ids.len()];
     let touch_kinds = bulk.touch_kinds()?;
@@ -512,8 +515,13 @@ where
         } else {
             // A row written by this batch has an id past every earlier one.
             for (row, &line) in self.pending.iter().zip(&self.pending_lines) {
-                let id = (self.id_of)(bulk, row)?.and_then(|id| usize::try_from(id).ok());
-                let id = id.unwrap_or(0);
+                let Some(id) = (self.id_of)(bulk, row)?.and_then(|id| usize::try_from(id).ok())
+                else {
+                    // Not written, and no stored row with its key: its key
+                    // is another row's (a note's text hash, see `note_key`).
+                    problems.push((self.twice)(row, line, 0));
+                    continue;
+                };
                 if id > self.lines.len() {
                     self.lines.resize(id, 0);
                     self.lines[id - 1] = line;

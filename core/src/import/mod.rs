@@ -5,9 +5,12 @@
 //! `input` reads bytes into checked cells (`watch` spots what the CSV parser
 //! would change silently), `cells` checks one row's cells into typed values
 //! (amounts within `Money`'s bound, dates within the book's years), `kinds`
-//! hands typed rows to the store's bulk writer. No SQL here: writes go
-//! through `store::bulk`.
+//! hands typed rows to the store's bulk writer, `all` fills a new book from
+//! a folder `export all` wrote. A dry run is the real import rolled back;
+//! progress is told as bytes read. No SQL here: writes go through
+//! `store::bulk` and `store::authored`.
 
+mod all;
 mod cells;
 mod fast;
 mod fresh;
@@ -17,6 +20,7 @@ pub mod profile;
 mod records;
 mod watch;
 
+pub use all::{FileReport, import_all};
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
 pub use profile::{Profile, ProfileError};
 
@@ -216,6 +220,66 @@ impl Problems {
     }
 }
 
+/// Told how far an import has read: bytes read so far, and the file's size
+/// (0 when unknown, as for standard input).
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// How an import runs: for real or as a dry run, and who hears of its progress.
+#[derive(Clone, Default)]
+pub struct ImportOptions {
+    /// Check and count everything, then roll back: nothing is written.
+    pub dry_run: bool,
+    pub progress: Option<Progress>,
+    /// How the file is read: another tool's export mapped (none by default).
+    pub profile: Profile,
+}
+
+impl fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("profile", &self.profile)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// A reader that tells [`Progress`] how far it has read.
+pub(crate) struct Counted<R> {
+    inner: R,
+    /// Bytes read before this reader (of earlier files of the same import).
+    read: u64,
+    total: u64,
+    progress: Option<Progress>,
+}
+
+impl<R> Counted<R> {
+    pub(crate) fn new(inner: R, total: u64, progress: Option<Progress>) -> Counted<R> {
+        Counted::after(0, inner, total, progress)
+    }
+
+    /// A reader whose bytes come after `before` bytes of the same import.
+    pub(crate) fn after(
+        before: u64,
+        inner: R,
+        total: u64,
+        progress: Option<Progress>,
+    ) -> Counted<R> {
+        Counted { inner, read: before, total, progress }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read = self.read.saturating_add(n as u64);
+        if let Some(progress) = &self.progress {
+            progress(self.read, self.total);
+        }
+        Ok(n)
+    }
+}
+
 /// Imports one CSV file of `kind` from `reader`, all or nothing. `file_name`
 /// is used in messages, and its last part in the history's reason
 /// ("imported from accounts.csv").
@@ -227,47 +291,69 @@ pub fn import_reader(
     who: &str,
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
-    import_reader_with(store, kind, file_name, reader, &Profile::none(), who, clock)
+    import_reader_with(store, kind, file_name, reader, who, clock, ImportOptions::default())
 }
 
-/// [`import_reader`], reading the file as `profile` says (see
-/// [`profile`]); a profile made for another kind is refused.
+/// [`import_reader`] with options: a profile to read the file as (see
+/// [`profile`]; one made for another kind is refused), a dry run that runs
+/// the same import and rolls it back, so its counts and errors are the real
+/// ones, and progress as the file is read.
 pub fn import_reader_with(
     store: &mut Store,
     kind: ImportKind,
     file_name: &str,
     reader: impl std::io::Read + Send,
-    profile: &Profile,
     who: &str,
     clock: &Clock,
+    options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    profile
+    options
+        .profile
         .check_kind(kind.as_str())
         .map_err(|e| ImportError::Rejected(vec![RowError::file(file_name, e.to_string())]))?;
     let mut warnings = Vec::new();
-    let columns = records::columns(kind);
-    let mut input = input::CsvInput::open_with(file_name, reader, columns, profile, &mut warnings)
-        .map_err(ImportError::Rejected)?;
     let origin = Origin { file: file_name, who, now: clock.now(), today: clock.today() };
     // Nothing is committed into a damaged book; the check reads the book
     // while this file is read and written, and is waited for at the end.
     let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
-    let mut problems = Problems::default();
-    let counts = match kind {
-        ImportKind::Accounts => kinds::accounts(&mut bulk, &mut input, &origin, &mut problems)?,
-        ImportKind::Snapshots => kinds::snapshots(&mut bulk, &mut input, &mut problems)?,
-        ImportKind::Contracts => kinds::contracts(&mut bulk, &mut input, &mut problems)?,
-        ImportKind::Notes => kinds::notes(&mut bulk, &mut input, &mut problems)?,
-    };
+    let (counts, problems) =
+        load(&mut bulk, kind, reader, &options.profile, &origin, &mut warnings)?;
     if !problems.is_empty() {
         // Dropping the open import rolls every write of this file back.
         drop(bulk);
         return Err(ImportError::Rejected(problems.into_errors(file_name)));
     }
     sound.wait()?;
-    bulk.commit()?;
+    if options.dry_run {
+        drop(bulk);
+    } else {
+        bulk.commit()?;
+    }
     Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings })
+}
+
+/// Reads one file of `kind` into an open import: its counts and the
+/// problems found (none written when there are any).
+pub(crate) fn load(
+    bulk: &mut crate::store::bulk::BulkImport<'_>,
+    kind: ImportKind,
+    reader: impl std::io::Read + Send,
+    profile: &Profile,
+    origin: &Origin<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(ImportCounts, Problems), ImportError> {
+    let columns = records::columns(kind);
+    let mut input = input::CsvInput::open_with(origin.file, reader, columns, profile, warnings)
+        .map_err(ImportError::Rejected)?;
+    let mut problems = Problems::default();
+    let counts = match kind {
+        ImportKind::Accounts => kinds::accounts(bulk, &mut input, origin, &mut problems)?,
+        ImportKind::Snapshots => kinds::snapshots(bulk, &mut input, &mut problems)?,
+        ImportKind::Contracts => kinds::contracts(bulk, &mut input, &mut problems)?,
+        ImportKind::Notes => kinds::notes(bulk, &mut input, &mut problems)?,
+    };
+    Ok((counts, problems))
 }
 
 /// Imports the file at `path`, or standard input when `path` is `-`.
@@ -278,20 +364,22 @@ pub fn import_path(
     who: &str,
     clock: &Clock,
 ) -> Result<ImportReport, ImportError> {
-    import_path_with(store, kind, path, &Profile::none(), who, clock)
+    import_path_with(store, kind, path, who, clock, ImportOptions::default())
 }
 
-/// [`import_path`], reading the file as `profile` says.
+/// [`import_path`] with options (a profile, a dry run, progress as the file
+/// is read).
 pub fn import_path_with(
     store: &mut Store,
     kind: ImportKind,
     path: &Path,
-    profile: &Profile,
     who: &str,
     clock: &Clock,
+    options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     if path.as_os_str() == "-" {
-        return import_reader_with(store, kind, "-", std::io::stdin(), profile, who, clock);
+        let stdin = Counted::new(std::io::stdin(), 0, options.progress.clone());
+        return import_reader_with(store, kind, "-", stdin, who, clock, options);
     }
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
@@ -302,5 +390,7 @@ pub fn import_path_with(
             "is a folder, not a CSV file".to_string(),
         )]));
     }
-    import_reader_with(store, kind, &name, file, profile, who, clock)
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let file = Counted::new(file, size, options.progress.clone());
+    import_reader_with(store, kind, &name, file, who, clock, options)
 }

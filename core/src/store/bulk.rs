@@ -26,6 +26,8 @@ pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
 use journal::back_to_wal;
 use refresh::refresh;
 pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
+
+pub(crate) use rows::key_shared;
 use std::collections::HashMap;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
@@ -119,7 +121,7 @@ pub struct StoredAccount {
 /// kind, billing, non-negative money) before it reaches here, and SQLite
 /// builds a temporary table for each `IN (…)` check of every row.
 pub struct BulkImport<'s> {
-    conn: &'s Connection,
+    pub(super) conn: &'s Connection,
     finished: bool,
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.
@@ -173,12 +175,16 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR arr_cents IS NOT excluded.arr_cents OR units IS NOT excluded.units
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
 
-/// `?5` is the author when the file names one; without it a stored author is kept.
-const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who)
-     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))
-     ON CONFLICT (account_id, at, text) DO UPDATE
+/// `?5` is the author when the file names one; without it a stored author
+/// is kept. `?6` is the text's hash (`note_key`): a stored note with the
+/// same key but another text is left alone (the writer then finds no note
+/// with this text and says so).
+const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+     VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6)
+     ON CONFLICT (account_id, at, text_hash) DO UPDATE
      SET kind = excluded.kind, who = coalesce(?5, who)
-     WHERE kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5)";
+     WHERE text = excluded.text
+       AND (kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5))";
 
 impl Store {
     /// Starts an import: one transaction, with a large page cache so that a

@@ -102,6 +102,8 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> 
         .filter(|(version, _)| *version > current && *version <= target)
         .collect();
     let Some(&(last, _)) = pending.last() else { return Ok(()) };
+    // The note-key migration hashes the stored texts with the store's function.
+    super::note_key::register(conn)?;
     let tx = conn.transaction()?;
     let mut rebuild: Vec<Rebuild> = Vec::new();
     for (_, (_name, sql, asks)) in &pending {
@@ -394,6 +396,7 @@ mod tests {
             ("search", 0x9037_d8a2_93b8_d780),
             ("nps", 0x29d0_9f8c_dc87_bd7b),
             ("note_kinds", 0x03e5_522a_6b6b_a8c1),
+            ("note_hash", 0x488f_047f_73bb_94e8),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

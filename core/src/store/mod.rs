@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod amounts;
+pub mod authored;
 pub mod bulk;
 mod changes;
 pub mod churn;
@@ -17,6 +18,7 @@ pub mod lost_renewals;
 mod many;
 mod migrations;
 pub mod moments;
+pub mod note_key;
 pub mod notes;
 mod open;
 pub mod opportunities;

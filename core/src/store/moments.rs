@@ -230,8 +230,16 @@ impl Store {
         tx.execute("UPDATE moments SET done_at = ?2 WHERE id = ?1", params![id, stamp])?;
         let text = format!("{} done (due {})", moment.title, moment.due_on);
         tx.execute(
-            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![moment.account_id, stamp, moment.kind.touch_kind().as_str(), text, who],
+            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who, text_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                moment.account_id,
+                stamp,
+                moment.kind.touch_kind().as_str(),
+                text,
+                who,
+                super::note_key::text_hash(&text)
+            ],
         )?;
         if moment.kind.touch_kind().is_touch_in(&super::touches::stored(&tx)?) {
             tx.execute(

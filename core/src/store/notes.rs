@@ -25,8 +25,9 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         tx.execute(
-            "INSERT INTO notes (account_id, at, kind, text, who) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![account_id, stamp, kind.as_str(), text, who],
+            "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![account_id, stamp, kind.as_str(), text, who, super::note_key::text_hash(text)],
         )
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {

@@ -297,8 +297,16 @@ impl Book {
         }
         for note in &self.notes {
             conn.execute(
-                "INSERT INTO notes (account_id, at, kind, text, who) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![note.account_id, note.at, note.kind.as_str(), note.text, note.who],
+                "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    note.account_id,
+                    note.at,
+                    note.kind.as_str(),
+                    note.text,
+                    note.who,
+                    crate::store::note_key::text_hash(&note.text)
+                ],
             )
             .unwrap_or_else(|e| panic!("test book: note of {}: {e}", note.account_id));
         }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::clock::Clock;
 use crate::export::{ExportFormat, export};
-use crate::import::{ImportError, ImportKind, import_reader, import_reader_with};
+use crate::import::{ImportError, ImportKind, ImportOptions, import_reader, import_reader_with};
 use crate::store::Store;
 
 fn clock() -> Clock {
@@ -31,7 +31,8 @@ fn import_with(
     profile: &Profile,
     csv: &str,
 ) -> Result<String, Vec<String>> {
-    import_reader_with(store, kind, "crm.csv", csv.as_bytes(), profile, "ana", &clock())
+    let options = ImportOptions { profile: profile.clone(), ..ImportOptions::default() };
+    import_reader_with(store, kind, "crm.csv", csv.as_bytes(), "ana", &clock(), options)
         .map(|report| report.to_string())
         .map_err(|e| match e {
             ImportError::Rejected(errors) => errors.iter().map(ToString::to_string).collect(),

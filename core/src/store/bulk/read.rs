@@ -72,11 +72,11 @@ impl Store {
         Ok(())
     }
 
-    /// Calls `each` for every note, ordered by account and time.
+    /// Calls `each` for every note in the order they were written, so that
+    /// an import of the export into an empty book gives each note its id again.
     pub fn each_note(&self, mut each: impl FnMut(Note) -> StoreResult<()>) -> StoreResult<()> {
-        let mut statement = self.conn.prepare(
-            "SELECT account_id, at, kind, text, who FROM notes ORDER BY account_id, at, id",
-        )?;
+        let mut statement =
+            self.conn.prepare("SELECT account_id, at, kind, text, who FROM notes ORDER BY id")?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             let at: String = row.get(1)?;

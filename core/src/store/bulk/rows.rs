@@ -3,9 +3,20 @@
 //! statements, each saying whether it changed anything.
 
 use super::*;
+use crate::store::StoreError;
 use crate::store::records::{ACCOUNT_COLUMNS, Value, account_sql_columns};
 use rusqlite::ToSql;
 use std::sync::LazyLock;
+
+/// A note whose key (account, time, text hash) is another text's: so rare
+/// that it is said rather than handled (a second later, it is its own).
+pub(crate) fn key_shared(note: &Note) -> String {
+    format!(
+        "the note of {} at {} has the same fingerprint as another note of that second with other text; move it by a second",
+        note.account_id,
+        rfc3339(note.at)
+    )
+}
 
 impl BulkImport<'_> {
     /// Inserts a new account with the file's columns (absent ones default).
@@ -157,8 +168,12 @@ impl BulkImport<'_> {
             rfc3339(note.at),
             note.kind.as_str(),
             note.text,
-            who_given.then_some(note.who.as_str())
+            who_given.then_some(note.who.as_str()),
+            crate::store::note_key::text_hash(&note.text)
         ])?;
+        if written == 0 && self.note_id(note)?.is_none() {
+            return Err(StoreError::Invalid(key_shared(note)));
+        }
         Ok(written > 0)
     }
 }

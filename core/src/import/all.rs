@@ -1,0 +1,638 @@
+//! `import all DIR`: a folder written by `export all` back into an empty
+//! book, in one transaction (all or nothing). The book's four files go
+//! through the same checks as `import KIND`; each authored table's file
+//! (`store::authored`) is checked cell by cell against its column's kind,
+//! its rows must name rows that exist, and the table's own rules hold.
+//! Each file may be CSV or JSON (by its extension); every error names the
+//! file, line and column (for JSON, the line where the row's object starts).
+
+use super::Profile;
+use super::{
+    ImportError, ImportKind, ImportOptions, Origin, Problems, RowError, load, strip_text_prefix,
+};
+use crate::clock::Clock;
+use crate::store::Store;
+use crate::store::authored::{AUTHORED_TABLES, AuthoredTable, ColumnKind, Field, Travel};
+use crate::store::bulk::ImportCounts;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// What one file of `import all` did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// The kind (`accounts`, …) or the authored table's file name (`trials`, …).
+    pub kind: &'static str,
+    pub file: String,
+    pub counts: ImportCounts,
+    pub warnings: Vec<String>,
+    /// How long reading and writing the file took (the commit at the end,
+    /// with its index builds, is not in any file's time).
+    pub took: std::time::Duration,
+}
+
+/// A file of the folder, and which form it is in.
+struct Found {
+    path: PathBuf,
+    json: bool,
+}
+
+/// The file `stem` in `dir` as CSV or JSON, if there; both is an error.
+fn find(dir: &Path, stem: &str) -> Result<Option<Found>, RowError> {
+    let csv = dir.join(format!("{stem}.csv"));
+    let json = dir.join(format!("{stem}.json"));
+    match (csv.is_file(), json.is_file()) {
+        (true, true) => Err(RowError::file(
+            &dir.display().to_string(),
+            format!("holds both {stem}.csv and {stem}.json; keep one"),
+        )),
+        (true, false) => Ok(Some(Found { path: csv, json: false })),
+        (false, true) => Ok(Some(Found { path: json, json: true })),
+        (false, false) => Ok(None),
+    }
+}
+
+/// Imports the folder `dir` into an empty book, all or nothing.
+pub fn import_all(
+    store: &mut Store,
+    dir: &Path,
+    who: &str,
+    clock: &Clock,
+    options: ImportOptions,
+) -> Result<Vec<FileReport>, ImportError> {
+    let shown = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(ImportError::Rejected(vec![RowError::file(
+            &shown,
+            "is not a folder; give the folder `cockpit export all --out DIR` wrote".to_string(),
+        )]));
+    }
+    let stems: Vec<&'static str> = ImportKind::ALL
+        .iter()
+        .map(|kind| kind.as_str())
+        .chain(AUTHORED_TABLES.iter().filter(|t| t.travel != Travel::BookFile).map(|t| t.file))
+        .collect();
+    let mut found = Vec::new();
+    for stem in &stems {
+        let file = find(dir, stem).map_err(|error| ImportError::Rejected(vec![error]))?;
+        found.push(file);
+    }
+    if found.iter().all(Option::is_none) {
+        return Err(ImportError::Rejected(vec![RowError::file(
+            &shown,
+            format!(
+                "holds none of the files `export all` writes ({}.csv or .json, …); nothing was imported",
+                stems[..4].join(".csv, ")
+            ),
+        )]));
+    }
+    if !store.is_empty_book()? {
+        return Err(ImportError::Rejected(vec![RowError::file(
+            &shown,
+            "the book is not empty; `import all` fills a new book only (use --db with a new file, \
+             or import single files with `cockpit import KIND FILE`)"
+                .to_string(),
+        )]));
+    }
+    let total: u64 = found
+        .iter()
+        .flatten()
+        .filter_map(|file| std::fs::metadata(&file.path).ok())
+        .map(|meta| meta.len())
+        .sum();
+    let mut done = 0u64;
+    let tell = |done: u64| {
+        if let Some(progress) = &options.progress {
+            progress(done, total);
+        }
+    };
+    let mut bulk = store.begin_import()?;
+    let mut reports = Vec::new();
+    let mut found = found.into_iter();
+    for kind in ImportKind::ALL {
+        let Some(file) = found.next().flatten() else { continue };
+        let started = std::time::Instant::now();
+        let name = file.path.display().to_string();
+        let origin = Origin { file: &name, who, now: clock.now(), today: clock.today() };
+        let mut warnings = Vec::new();
+        let (counts, problems) = if file.json {
+            let (csv, lines) = json_as_csv(&file.path, kind.column_names(), &mut warnings)?;
+            let (counts, problems) =
+                load(&mut bulk, kind, csv.as_slice(), &Profile::none(), &origin, &mut warnings)
+                    .map_err(|error| json_lines(error, &lines))?;
+            let mut problems = problems;
+            problems.errors.iter_mut().for_each(|error| relocate(error, &lines));
+            (counts, problems)
+        } else {
+            let reader = open(&file.path)?;
+            let reader = super::Counted::after(done, reader, total, options.progress.clone());
+            let (counts, problems) =
+                load(&mut bulk, kind, reader, &Profile::none(), &origin, &mut warnings)?;
+            (counts, problems)
+        };
+        if !problems.is_empty() {
+            return Err(ImportError::Rejected(problems.into_errors(&name)));
+        }
+        if kind == ImportKind::Accounts {
+            // The accounts' history comes from its own files, ids and all;
+            // the import's "imported from" entries would be extra rows.
+            bulk.forget_history()?;
+        }
+        let took = started.elapsed();
+        reports.push(FileReport { kind: kind.as_str(), file: name, counts, warnings, took });
+        done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
+        tell(done);
+    }
+    for table in AUTHORED_TABLES.iter().filter(|t| t.travel != Travel::BookFile) {
+        let Some(file) = found.next().flatten() else { continue };
+        let started = std::time::Instant::now();
+        let name = file.path.display().to_string();
+        let mut warnings = Vec::new();
+        let rows = if file.json {
+            json_rows(&file.path, &table.column_names(), &mut warnings)?
+        } else {
+            csv_rows(&file.path, &table.column_names(), &mut warnings)?
+        };
+        let mut problems = Problems::default();
+        let mut counts = ImportCounts::default();
+        for row in rows {
+            let Some(fields) = check_row(table, &name, &row, &mut problems) else { continue };
+            if !problems.is_empty() {
+                continue;
+            }
+            match bulk.insert_authored(table, &fields)? {
+                Ok(()) => match table.travel {
+                    Travel::Update => counts.updated += 1,
+                    _ => counts.inserted += 1,
+                },
+                Err(refused) => {
+                    let at = refused.column.and_then(|c| row.column_of(c));
+                    problems.push(RowError {
+                        file: name.clone(),
+                        line: row.line,
+                        column: at.map(|at| at + 1),
+                        column_name: refused.column.map(str::to_string),
+                        message: refused.message,
+                    });
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ImportError::Rejected(problems.into_errors(&name)));
+        }
+        let took = started.elapsed();
+        reports.push(FileReport { kind: table.file, file: name, counts, warnings, took });
+        done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
+        tell(done);
+    }
+    if options.dry_run {
+        drop(bulk);
+    } else {
+        bulk.commit()?;
+    }
+    Ok(reports)
+}
+
+fn open(path: &Path) -> Result<std::fs::File, ImportError> {
+    std::fs::File::open(path)
+        .map_err(|source| ImportError::Io { file: path.display().to_string(), source })
+}
+
+/// One row of an authored table's file: where it starts, each column's
+/// cell (`None` when empty or null), and where each column sits in the file.
+struct RawRow {
+    line: u64,
+    cells: Vec<Option<String>>,
+    /// For each of the table's columns, its 0-based position in the file.
+    positions: std::rc::Rc<Vec<Option<usize>>>,
+    names: Vec<&'static str>,
+}
+
+impl RawRow {
+    fn column_of(&self, name: &str) -> Option<usize> {
+        let at = self.names.iter().position(|n| *n == name)?;
+        self.positions.get(at).copied().flatten()
+    }
+}
+
+/// The rows of a CSV file of `names`, the header checked: every column
+/// required, others warned about and ignored.
+fn csv_rows(
+    path: &Path,
+    names: &[&'static str],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<RawRow>, ImportError> {
+    let file = path.display().to_string();
+    let rejected = |line: u64, message: String| {
+        ImportError::Rejected(vec![RowError::at(&file, line, message)])
+    };
+    let text =
+        std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
+    let text = text.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => return Err(rejected(1, format!("cannot be read: {error}"))),
+        None => {
+            return Err(ImportError::Rejected(vec![RowError::file(
+                &file,
+                format!("the file is empty; expected a header row `{}`", names.join(",")),
+            )]));
+        }
+    };
+    let header: Vec<String> = header.iter().map(|cell| cell.trim().to_string()).collect();
+    let positions = positions(&file, &header, names, warnings)?;
+    let mut rows = Vec::new();
+    let mut problems = Problems::default();
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(RowError::at(&file, line, format!("cannot be read: {error}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != header.len() {
+            problems.push(RowError::at(
+                &file,
+                line,
+                format!("the row has {} cells but the header has {}", record.len(), header.len()),
+            ));
+            continue;
+        }
+        let cells = positions
+            .iter()
+            .map(|at| {
+                at.and_then(|at| record.get(at))
+                    .filter(|cell| !cell.is_empty())
+                    .map(|cell| strip_text_prefix(cell).to_string())
+            })
+            .collect();
+        rows.push(RawRow { line, cells, positions: positions.clone(), names: names.to_vec() });
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Rejected(problems.into_errors(&file)));
+    }
+    Ok(rows)
+}
+
+/// Where each of `names` sits in `header`; a missing column is refused,
+/// a repeated one too, an unknown one warned about.
+fn positions(
+    file: &str,
+    header: &[String],
+    names: &[&'static str],
+    warnings: &mut Vec<String>,
+) -> Result<std::rc::Rc<Vec<Option<usize>>>, ImportError> {
+    let mut errors = Vec::new();
+    for (at, name) in header.iter().enumerate() {
+        if let Some(first) = header[..at].iter().position(|n| n == name) {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: 1,
+                column: Some(at + 1),
+                column_name: Some(name.clone()),
+                message: format!(
+                    "the column appears twice in the header (also column {})",
+                    first + 1
+                ),
+            });
+        } else if !names.contains(&name.as_str()) {
+            warnings.push(format!(
+                "{file}: column {name:?} is not one of {}; ignored",
+                names.join(", ")
+            ));
+        }
+    }
+    let missing: Vec<&str> =
+        names.iter().filter(|n| !header.iter().any(|h| h == *n)).copied().collect();
+    if !missing.is_empty() {
+        errors.push(RowError::at(file, 1, format!("the header lacks {}", missing.join(", "))));
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Rejected(errors));
+    }
+    Ok(std::rc::Rc::new(names.iter().map(|n| header.iter().position(|h| h == n)).collect()))
+}
+
+/// One row of a JSON file.
+type Object = serde_json::Map<String, Value>;
+
+/// A JSON file: an array of objects, and the line each object starts on.
+fn json_objects(path: &Path) -> Result<(Vec<Object>, Vec<u64>), ImportError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ImportError::Io { file: file.clone(), source })?;
+    let value: Value = serde_json::from_str(&text).map_err(|error| {
+        ImportError::Rejected(vec![RowError {
+            file: file.clone(),
+            line: error.line() as u64,
+            column: Some(error.column()),
+            column_name: None,
+            message: format!("is not JSON: {error}"),
+        }])
+    })?;
+    let Value::Array(items) = value else {
+        return Err(ImportError::Rejected(vec![RowError::file(
+            &file,
+            "expected an array of objects, one per row".to_string(),
+        )]));
+    };
+    let lines = object_lines(&text);
+    let mut objects = Vec::with_capacity(items.len());
+    for (at, item) in items.into_iter().enumerate() {
+        let line = lines.get(at).copied().unwrap_or(0);
+        match item {
+            Value::Object(object) => objects.push(object),
+            _ => {
+                return Err(ImportError::Rejected(vec![RowError::at(
+                    &file,
+                    line,
+                    "expected an object (a row), found another value".to_string(),
+                )]));
+            }
+        }
+    }
+    Ok((objects, lines))
+}
+
+/// The line on which each element of the top-level array starts.
+fn object_lines(text: &str) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let (mut line, mut depth, mut in_string, mut escaped) = (1u64, 0usize, false, false);
+    let mut expecting = false;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if depth == 1 && expecting && !c.is_whitespace() && c != ',' && c != ']' {
+            lines.push(line);
+            expecting = false;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    expecting = true;
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expecting = true,
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// A JSON value as the text of a cell; `None` for null.
+fn json_cell(value: &Value) -> Option<Result<String, &'static str>> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(Ok(text.clone())),
+        Value::Number(number) => Some(Ok(number.to_string())),
+        Value::Bool(flag) => Some(Ok(flag.to_string())),
+        Value::Array(_) | Value::Object(_) => Some(Err("expected text or a number")),
+    }
+}
+
+/// The rows of a JSON file of `names`.
+fn json_rows(
+    path: &Path,
+    names: &[&'static str],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<RawRow>, ImportError> {
+    let file = path.display().to_string();
+    let (objects, lines) = json_objects(path)?;
+    let positions = std::rc::Rc::new(names.iter().map(|_| None).collect::<Vec<_>>());
+    let mut rows = Vec::with_capacity(objects.len());
+    let mut problems = Problems::default();
+    let mut unknown = std::collections::BTreeSet::new();
+    for (at, object) in objects.iter().enumerate() {
+        let line = lines.get(at).copied().unwrap_or(0);
+        unknown.extend(object.keys().filter(|k| !names.contains(&k.as_str())).cloned());
+        let mut cells = Vec::with_capacity(names.len());
+        for name in names {
+            match object.get(*name) {
+                None => {
+                    problems.push(RowError {
+                        file: file.clone(),
+                        line,
+                        column: None,
+                        column_name: Some(name.to_string()),
+                        message: "missing from this row".to_string(),
+                    });
+                    cells.push(None);
+                }
+                Some(value) => match json_cell(value) {
+                    None => cells.push(None),
+                    Some(Ok(text)) => cells.push(Some(text)),
+                    Some(Err(message)) => {
+                        problems.push(RowError {
+                            file: file.clone(),
+                            line,
+                            column: None,
+                            column_name: Some(name.to_string()),
+                            message: message.to_string(),
+                        });
+                        cells.push(None);
+                    }
+                },
+            }
+        }
+        rows.push(RawRow { line, cells, positions: positions.clone(), names: names.to_vec() });
+    }
+    for key in unknown {
+        warnings.push(format!("{file}: key {key:?} is not one of {}; ignored", names.join(", ")));
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Rejected(problems.into_errors(&file)));
+    }
+    Ok(rows)
+}
+
+/// A JSON file of one of the book's kinds as the CSV the import reads,
+/// with the JSON line of each CSV line a row starts on.
+fn json_as_csv(
+    path: &Path,
+    names: &'static [&'static str],
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<u8>, LineMap), ImportError> {
+    let file = path.display().to_string();
+    let (objects, lines) = json_objects(path)?;
+    let mut unknown = std::collections::BTreeSet::new();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_error = |error: csv::Error| ImportError::Io {
+        file: file.clone(),
+        source: std::io::Error::other(error.to_string()),
+    };
+    writer.write_record(names).map_err(csv_error)?;
+    let mut map = LineMap::default();
+    let mut csv_line = 2u64;
+    for (at, object) in objects.iter().enumerate() {
+        unknown.extend(object.keys().filter(|k| !names.contains(&k.as_str())).cloned());
+        let mut record = Vec::with_capacity(names.len());
+        for name in names {
+            let cell = match object.get(*name).and_then(json_cell) {
+                None => String::new(),
+                Some(Ok(text)) if super::needs_text_prefix(&text) => format!("'{text}"),
+                Some(Ok(text)) => text,
+                Some(Err(message)) => {
+                    return Err(ImportError::Rejected(vec![RowError {
+                        file: file.clone(),
+                        line: lines.get(at).copied().unwrap_or(0),
+                        column: None,
+                        column_name: Some(name.to_string()),
+                        message: message.to_string(),
+                    }]));
+                }
+            };
+            record.push(cell);
+        }
+        writer.write_record(&record).map_err(csv_error)?;
+        map.0.insert(csv_line, lines.get(at).copied().unwrap_or(0));
+        csv_line += 1 + record.iter().map(|cell| cell.matches('\n').count() as u64).sum::<u64>();
+    }
+    for key in unknown {
+        warnings.push(format!("{file}: key {key:?} is not one of {}; ignored", names.join(", ")));
+    }
+    let bytes = writer.into_inner().map_err(|error| ImportError::Io {
+        file: file.clone(),
+        source: std::io::Error::other(error.to_string()),
+    })?;
+    Ok((bytes, map))
+}
+
+/// CSV line where a converted row starts → JSON line where its object starts.
+#[derive(Default)]
+struct LineMap(std::collections::HashMap<u64, u64>);
+
+/// An error found in the converted CSV, said of the JSON file: the object's
+/// line, the column by name only.
+fn relocate(error: &mut RowError, lines: &LineMap) {
+    if error.line > 1 {
+        error.line = lines.0.get(&error.line).copied().unwrap_or(error.line);
+    }
+    error.column = None;
+}
+
+fn json_lines(error: ImportError, lines: &LineMap) -> ImportError {
+    match error {
+        ImportError::Rejected(mut errors) => {
+            errors.iter_mut().for_each(|error| relocate(error, lines));
+            ImportError::Rejected(errors)
+        }
+        other => other,
+    }
+}
+
+/// One row's cells checked against the table's columns.
+fn check_row(
+    table: &AuthoredTable,
+    file: &str,
+    row: &RawRow,
+    problems: &mut Problems,
+) -> Option<Vec<Field>> {
+    let mut fields = Vec::with_capacity(table.columns.len());
+    let mut good = true;
+    for (at, (column, cell)) in table.columns.iter().zip(&row.cells).enumerate() {
+        let error = |message: String| RowError {
+            file: file.to_string(),
+            line: row.line,
+            column: row.positions.get(at).copied().flatten().map(|p| p + 1),
+            column_name: Some(column.name.to_string()),
+            message,
+        };
+        match check_cell(column.kind, column.optional, cell.as_deref()) {
+            Ok(field) => fields.push(field),
+            Err(message) => {
+                problems.push(error(message));
+                good = false;
+            }
+        }
+    }
+    good.then_some(fields)
+}
+
+/// One cell checked against its column's kind.
+fn check_cell(kind: ColumnKind, optional: bool, cell: Option<&str>) -> Result<Field, String> {
+    let Some(cell) = cell else {
+        return match (optional, kind) {
+            (true, _) => Ok(Field::Null),
+            (false, ColumnKind::Text) => Ok(Field::Text(String::new())),
+            (false, _) => Err("is empty; a value is required".to_string()),
+        };
+    };
+    let whole = |text: &str| {
+        text.trim().parse::<i64>().map_err(|_| format!("{text:?} is not a whole number"))
+    };
+    match kind {
+        ColumnKind::Text => Ok(Field::Text(cell.to_string())),
+        ColumnKind::Integer => whole(cell).map(Field::Integer),
+        ColumnKind::Refers("accounts") => Ok(Field::Text(cell.trim().to_string())),
+        ColumnKind::Refers(_) => whole(cell).map(Field::Integer),
+        ColumnKind::Date => chrono::NaiveDate::parse_from_str(cell.trim(), "%Y-%m-%d")
+            .map(|_| Field::Text(cell.trim().to_string()))
+            .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)")),
+        ColumnKind::Time => chrono::DateTime::parse_from_rfc3339(cell.trim())
+            .map(|_| Field::Text(cell.trim().to_string()))
+            .map_err(|_| format!("{cell:?} is not a time (RFC 3339, e.g. 2025-03-09T09:30:00Z)")),
+        ColumnKind::DayOrTime => check_cell(ColumnKind::Date, optional, Some(cell))
+            .or_else(|_| check_cell(ColumnKind::Time, optional, Some(cell)))
+            .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD) or a time (RFC 3339)")),
+        ColumnKind::Choice(words) => {
+            let word = cell.trim();
+            if words.contains(&word) {
+                Ok(Field::Text(word.to_string()))
+            } else {
+                Err(format!("{cell:?} is not one of {}", words.join(", ")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_array_element_starts_on_its_line() {
+        let text = "[\n{\"a\": \"x,{y}\\\"\"},\n{\"a\": [1,\n2]},\n\n  {}\n]\n";
+        assert_eq!(object_lines(text), vec![2, 3, 6]);
+        assert_eq!(object_lines("[{}, {}]"), vec![1, 1]);
+        assert_eq!(object_lines("[]"), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn cells_are_checked_by_their_column_kind() {
+        use ColumnKind::*;
+        assert_eq!(check_cell(Integer, false, Some(" 42 ")), Ok(Field::Integer(42)));
+        assert!(check_cell(Integer, false, Some("4.2")).is_err());
+        assert_eq!(check_cell(Text, false, None), Ok(Field::Text(String::new())));
+        assert_eq!(check_cell(Date, true, None), Ok(Field::Null));
+        assert_eq!(check_cell(Date, false, None), Err("is empty; a value is required".to_string()));
+        assert!(check_cell(Date, false, Some("2025-02-30")).is_err());
+        assert!(check_cell(Time, false, Some("2025-02-03 10:00")).is_err());
+        assert_eq!(
+            check_cell(Time, false, Some("2025-02-03T10:00:00Z")),
+            Ok(Field::Text("2025-02-03T10:00:00Z".to_string()))
+        );
+        assert_eq!(
+            check_cell(Choice(&["a", "b"]), false, Some("c")),
+            Err("\"c\" is not one of a, b".to_string())
+        );
+        assert_eq!(check_cell(Refers("accounts"), false, Some("A1")), Ok(Field::Text("A1".into())));
+        assert_eq!(check_cell(Refers("churn_chains"), true, Some("7")), Ok(Field::Integer(7)));
+    }
+}
