@@ -12,6 +12,7 @@ mod daily_bugs;
 mod import_export;
 mod metrics;
 mod open_rules;
+mod profiles;
 mod renewals;
 mod robust;
 mod targets;

@@ -262,3 +262,41 @@ fn search_first_screen_timing() {
         );
     }
 }
+
+#[test]
+fn kinds_another_tool_named_show_as_written_in_the_timeline_and_reader() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.db");
+    let mut store = Store::open(&path).expect("open");
+    let clock = Clock::fixed(today());
+    let import = |store: &mut Store, kind, csv: &str| {
+        import_reader(store, kind, "file.csv", csv.as_bytes(), "ana", &clock).expect("import");
+    };
+    import(&mut store, ImportKind::Accounts, "account_id,name,csm\nA1,Acme Corp,ana\n");
+    import(
+        &mut store,
+        ImportKind::Notes,
+        "account_id,at,kind,text,who\n\
+         A1,2025-05-20T10:00:00Z,LinkedIn,Liked the launch post,ana\n\
+         A1,2025-05-10T10:00:00Z,Customer Success Review Call,Went through the plan,ana\n",
+    );
+    drop(store);
+    for (width, height) in [(80_u16, 24_u16), (160, 48)] {
+        let mut app = app(&path);
+        app.resize(width, height);
+        acme_timeline(&mut app);
+        let timeline = screen(&app, width, height);
+        assert!(
+            timeline.contains("LinkedIn") && timeline.contains("Liked the launch"),
+            "{timeline}"
+        );
+        // A long kind is cut to its column; the note's text keeps its place.
+        assert!(timeline.contains("Customer Succ"), "{timeline}");
+        assert!(!timeline.contains("Customer Success Review Call"), "{timeline}");
+        assert!(timeline.contains("Went through the plan"), "{timeline}");
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Enter);
+        let reader = screen(&app, width, height);
+        assert!(reader.contains(" LinkedIn "), "the reader is titled with the kind:\n{reader}");
+    }
+}

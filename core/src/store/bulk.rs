@@ -227,9 +227,12 @@ impl Store {
 }
 
 impl BulkImport<'_> {
-    /// The note kinds this book counts as touches (`store::touches`).
+    /// The note kinds this book counts as touches (the setting `store::touches` keeps).
     pub fn touch_kinds(&self) -> StoreResult<Vec<String>> {
-        super::touches::stored(self.conn)
+        let mut statement =
+            self.conn.prepare_cached("SELECT kind FROM touch_kinds ORDER BY kind")?;
+        let kinds = statement.query_map([], |row| row.get(0))?;
+        Ok(kinds.collect::<Result<Vec<String>, _>>()?)
     }
 
     /// Every stored account by id, with the facts an import compares.

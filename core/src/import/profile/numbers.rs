@@ -170,6 +170,42 @@ mod tests {
         assert!(us().plain("1,23").is_err());
     }
 
+    /// `whole` written with `separator` between groups of three digits.
+    fn grouped(whole: i64, separator: char) -> String {
+        let digits = whole.to_string();
+        let mut out = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(digit);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Any amount written the European or the US way, with or without
+        /// its currency, reads back to the same cents.
+        #[test]
+        fn any_amount_written_either_way_reads_back(cents in 0i64..1_000_000_000_000, symbol in 0usize..3) {
+            let (whole, fraction) = (cents / 100, cents % 100);
+            let eu = format!("{},{fraction:02}", grouped(whole, '.'));
+            let eu = match symbol { 0 => eu, 1 => format!("{eu} €"), _ => format!("EUR {eu}") };
+            let american = format!("{}.{fraction:02}", grouped(whole, ','));
+            let american = match symbol {
+                0 => american,
+                1 => format!("${american}"),
+                _ => format!("USD {american}"),
+            };
+            for (form, text) in [(european(), eu), (us(), american)] {
+                let plain = form.plain(&text).map_err(proptest::test_runner::TestCaseError::fail)?;
+                let money = crate::domain::Money::parse_non_negative(&plain)
+                    .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                proptest::prop_assert_eq!(money.cents(), cents, "{} read as {}", text, plain);
+            }
+        }
+    }
+
     #[test]
     fn the_plain_form_passes_text_on() {
         let plain = NumberFormat::default();
