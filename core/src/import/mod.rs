@@ -14,9 +14,11 @@ mod fresh;
 mod input;
 mod kinds;
 mod records;
+mod subscriptions;
 mod watch;
 
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
+pub use subscriptions::Derived;
 
 use crate::clock::Clock;
 use crate::store::bulk::ImportCounts;
@@ -28,18 +30,25 @@ use std::path::Path;
 /// Past this many errors, the rest of a file's errors are counted, not listed.
 pub const MAX_REPORTED_ERRORS: usize = 200;
 
-/// The four kinds of file the cockpit imports.
+/// The kinds of file the cockpit imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Accounts,
     Snapshots,
     Contracts,
     Notes,
+    /// A billing system's subscriptions, from which snapshots and contracts are derived.
+    Subscriptions,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] =
-        [ImportKind::Accounts, ImportKind::Snapshots, ImportKind::Contracts, ImportKind::Notes];
+    pub const ALL: [ImportKind; 5] = [
+        ImportKind::Accounts,
+        ImportKind::Snapshots,
+        ImportKind::Contracts,
+        ImportKind::Notes,
+        ImportKind::Subscriptions,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +56,7 @@ impl ImportKind {
             ImportKind::Snapshots => "snapshots",
             ImportKind::Contracts => "contracts",
             ImportKind::Notes => "notes",
+            ImportKind::Subscriptions => "subscriptions",
         }
     }
 
@@ -125,6 +135,8 @@ pub struct ImportReport {
     pub counts: ImportCounts,
     /// Things that did not stop the import, e.g. ignored columns.
     pub warnings: Vec<String>,
+    /// For subscriptions: the snapshots and contracts derived from them.
+    pub derived: Option<subscriptions::Derived>,
 }
 
 impl fmt::Display for ImportReport {
@@ -138,7 +150,11 @@ impl fmt::Display for ImportReport {
             self.counts.inserted,
             self.counts.updated,
             self.counts.unchanged
-        )
+        )?;
+        match &self.derived {
+            Some(derived) => write!(f, "; {derived}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -227,11 +243,18 @@ pub fn import_reader(
     let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
     let mut problems = Problems::default();
+    let mut derived = None;
     let counts = match kind {
         ImportKind::Accounts => kinds::accounts(&mut bulk, &mut input, &origin, &mut problems)?,
         ImportKind::Snapshots => kinds::snapshots(&mut bulk, &mut input, &mut problems)?,
         ImportKind::Contracts => kinds::contracts(&mut bulk, &mut input, &mut problems)?,
         ImportKind::Notes => kinds::notes(&mut bulk, &mut input, &mut problems)?,
+        ImportKind::Subscriptions => {
+            let (counts, made) =
+                subscriptions::import(&mut bulk, &mut input, &origin, &mut problems)?;
+            derived = Some(made);
+            counts
+        }
     };
     if input.rows_read() == 0 && problems.is_empty() {
         problems.push(RowError::file(
@@ -246,7 +269,7 @@ pub fn import_reader(
     }
     sound.wait()?;
     bulk.commit()?;
-    Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings })
+    Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings, derived })
 }
 
 /// Imports the file at `path`, or standard input when `path` is `-`.
