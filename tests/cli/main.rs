@@ -13,5 +13,6 @@ mod metrics;
 mod open_rules;
 mod renewals;
 mod robust;
+mod subscriptions;
 mod targets;
 mod today;
