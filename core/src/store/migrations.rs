@@ -312,7 +312,15 @@ mod tests {
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        assert_eq!(indexes, vec!["contracts_by_end", "contracts_by_start", "contracts_next_end"]);
+        assert_eq!(
+            indexes,
+            vec![
+                "contracts_by_end",
+                "contracts_by_start",
+                "contracts_by_subscription",
+                "contracts_next_end"
+            ]
+        );
         let next: Option<String> = conn
             .query_row(
                 "SELECT MIN(end_date) FROM contracts
@@ -393,6 +401,7 @@ mod tests {
             ("today_facts", 0x9de7_36a1_ce6c_8972),
             ("search", 0x9037_d8a2_93b8_d780),
             ("nps", 0x29d0_9f8c_dc87_bd7b),
+            ("subscriptions", 0x3d6a_d2aa_4f28_2baa),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
