@@ -42,7 +42,13 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
+    /// The four files of a book, in the order they import.
+    pub const ALL: [ImportKind; 4] =
+        [ImportKind::Accounts, ImportKind::Snapshots, ImportKind::Contracts, ImportKind::Notes];
+
+    /// Every kind `import` and `export` take: the book's four files, then
+    /// the sources other records are derived from.
+    pub const EVERY: [ImportKind; 5] = [
         ImportKind::Accounts,
         ImportKind::Snapshots,
         ImportKind::Contracts,
