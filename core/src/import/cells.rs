@@ -1,6 +1,10 @@
 //! Checking the cells of one row of each kind into typed values, every
 //! problem recorded with its line and column. Shared by the import into a
 //! stored book and the first import into empty tables.
+//!
+//! Dates, times, months, amounts and whole numbers are read here, and only
+//! here, so a profile's formats (`%d.%m.%Y`, `1.234,50 €`) apply to every
+//! kind that reads its cells through these functions.
 
 use super::fast::{Quick, trim};
 use super::input::Row;
@@ -167,7 +171,28 @@ pub(super) fn known_account(
 }
 
 pub(super) fn money(row: &Row<'_>, column: usize, text: &str) -> Result<Money, RowError> {
-    Money::parse_non_negative(text).map_err(|e| row.error(column, e.to_string()))
+    let plain = plain_number(row, column, text)?;
+    Money::parse_non_negative(&plain).map_err(|e| row.error(column, read_as(e, text, &plain)))
+}
+
+/// The cell as a plain decimal by the profile's number form (the text
+/// itself without a profile).
+fn plain_number<'t>(
+    row: &Row<'_>,
+    column: usize,
+    text: &'t str,
+) -> Result<std::borrow::Cow<'t, str>, RowError> {
+    row.profile().numbers().plain(text).map_err(|e| row.error(column, e))
+}
+
+/// A reader's message, saying what the profile made of the cell when that
+/// differs from what the file holds.
+fn read_as(error: impl ToString, text: &str, plain: &str) -> String {
+    if trim(text) == plain {
+        error.to_string()
+    } else {
+        format!("{} (the cell {:?}, read by the profile)", error.to_string(), trim(text))
+    }
 }
 
 pub use crate::store::records::MAX_UNITS;
@@ -184,7 +209,8 @@ pub(super) fn whole_in(
     min: i64,
     max: i64,
 ) -> Result<i64, RowError> {
-    let trimmed = trim(text);
+    let plain = plain_number(row, column, text)?;
+    let trimmed = trim(&plain);
     let too_large = || row.error(column, format!("{trimmed:?} is too large (at most {max})"));
     match trimmed.parse::<i64>() {
         Ok(value) if value > max => Err(too_large()),
@@ -200,6 +226,14 @@ pub(super) fn whole_in(
 
 /// A `YYYY-MM` month; one in a year outside [`YEARS`] is refused as dates are.
 fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
+    // A profile's date stands for its month (`03/31/2025` for 2025-03).
+    if row.profile().date_format().is_some()
+        && Month::parse(text).is_err()
+        && let Ok(Some(date)) = row.profile().date(text)
+    {
+        let day = Day::within_years(text, date).map_err(|e| row.error(column, e.to_string()))?;
+        return Ok(Month::of(day.date()));
+    }
     Month::parse(text).map_err(|e| {
         let trimmed = trim(text);
         let year = trimmed.get(..4).filter(|_| trimmed.len() == 7).and_then(|y| y.parse().ok());
@@ -213,7 +247,15 @@ fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
 }
 
 pub(super) fn date(row: &Row<'_>, column: usize, text: &str) -> Result<NaiveDate, RowError> {
-    Day::parse(trim(text)).map(Day::date).map_err(|e| row.error(column, e.to_string()))
+    match row.profile().date(text) {
+        Ok(Some(date)) => Day::within_years(text, date)
+            .map(Day::date)
+            .map_err(|e| row.error(column, e.to_string())),
+        Ok(None) => {
+            Day::parse(trim(text)).map(Day::date).map_err(|e| row.error(column, e.to_string()))
+        }
+        Err(message) => Err(row.error(column, message)),
+    }
 }
 
 pub(super) fn note_time(
@@ -222,6 +264,15 @@ pub(super) fn note_time(
     text: &str,
 ) -> Result<DateTime<Utc>, RowError> {
     let trimmed = trim(text);
+    let profile = row.profile();
+    if let Some(time) = profile.time(trimmed) {
+        Day::within_years(trimmed, time.date()).map_err(|e| row.error(column, e.to_string()))?;
+        return Ok(time.and_utc());
+    }
+    if let Ok(Some(date)) = profile.date(trimmed) {
+        let day = Day::within_years(trimmed, date).map_err(|e| row.error(column, e.to_string()))?;
+        return Ok(day.date().and_time(chrono::NaiveTime::MIN).and_utc());
+    }
     match Day::parse(trimmed) {
         Ok(day) => return Ok(day.date().and_time(chrono::NaiveTime::MIN).and_utc()),
         Err(error @ DayError::OutsideYears(_)) => return Err(row.error(column, error.to_string())),
@@ -229,10 +280,15 @@ pub(super) fn note_time(
         Err(DayError::NotADate(_)) => {}
     }
     let time = DateTime::parse_from_rfc3339(trimmed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        let formats = [profile.time_format(), profile.date_format()]
+            .into_iter()
+            .flatten()
+            .map(|format| format!(", or {format} as the profile says"))
+            .collect::<String>();
         row.error(
             column,
             format!(
-                "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z)"
+                "{trimmed:?} is not a date (YYYY-MM-DD) or a time (RFC 3339, e.g. 2025-03-14T09:30:00Z){formats}"
             ),
         )
     })?;

@@ -5,8 +5,13 @@
 //! what the parser would change silently (spotted by `watch`, reported here
 //! on its row), and the spreadsheet-safety prefix that export adds. Knows
 //! nothing about what the columns mean; `cells` does.
+//!
+//! A [`Profile`] applies here: its renamed and ignored columns at the
+//! header, its value maps and constants when a cell is read, its delimiter
+//! in the parser. Errors name the user's column as the file writes it.
 
 use super::RowError;
+use super::profile::Profile;
 use super::watch::{QuoteWatch, Shared};
 use std::io::{self, BufReader, Read};
 use std::sync::Arc;
@@ -36,7 +41,21 @@ pub struct CsvInput<R: Read> {
     width: usize,
     record: csv::ByteRecord,
     last_line: u64,
-    rows_read: u64,
+    mapping: Mapping,
+}
+
+/// What a profile changes about reading cells, per known column; empty
+/// without a profile.
+#[derive(Default)]
+pub struct Mapping {
+    /// What errors call each known column (the user's name for it).
+    labels: Vec<String>,
+    /// Per known column, the profile's value map: (user's value in lower
+    /// case, cockpit value).
+    values: Vec<Option<Vec<(String, String)>>>,
+    /// Per known column, the constant filling it.
+    constants: Vec<Option<String>>,
+    profile: Profile,
 }
 
 /// One data row, with the means to read its cells by known column.
@@ -45,6 +64,7 @@ pub struct Row<'a> {
     positions: &'a [Option<usize>],
     names: &'static [&'static str],
     file: &'a str,
+    mapping: &'a Mapping,
     pub line: u64,
 }
 
@@ -75,10 +95,22 @@ impl<I: Read> CsvInput<Source<I>> {
     /// Reads the header and checks it against `columns`. Warnings (ignored
     /// columns) are pushed to `warnings`; a file that cannot be read as this
     /// kind of CSV is refused with every reason found.
+    #[cfg(test)]
     pub fn open(
         file: &str,
         input: I,
         columns: &Columns,
+        warnings: &mut Vec<String>,
+    ) -> Result<CsvInput<Source<I>>, Vec<RowError>> {
+        CsvInput::open_with(file, input, columns, &Profile::none(), warnings)
+    }
+
+    /// [`CsvInput::open`], reading the file as `profile` says.
+    pub fn open_with(
+        file: &str,
+        input: I,
+        columns: &Columns,
+        profile: &Profile,
         warnings: &mut Vec<String>,
     ) -> Result<CsvInput<Source<I>>, Vec<RowError>> {
         let file_error = |message: String| vec![RowError::file(file, message)];
@@ -113,8 +145,9 @@ impl<I: Read> CsvInput<Source<I>> {
                 .map_err(|e| file_error(format!("cannot be read: {e}")))?;
         }
         let shared = Shared::new();
-        let watch = QuoteWatch::new(rest, shared.clone());
+        let watch = QuoteWatch::with_delimiter(rest, shared.clone(), profile.delimiter());
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(profile.delimiter())
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(256 * 1024)
@@ -135,7 +168,7 @@ impl<I: Read> CsvInput<Source<I>> {
                 message: spotted.oddity.message().to_string(),
             }]);
         }
-        let positions = match_header(file, &header, columns, warnings)?;
+        let (positions, mapping) = match_header(file, &header, columns, profile, warnings)?;
         Ok(CsvInput {
             reader,
             watch: shared,
@@ -144,7 +177,7 @@ impl<I: Read> CsvInput<Source<I>> {
             width: header.len(),
             record: csv::ByteRecord::new(),
             last_line: 1,
-            rows_read: 0,
+            mapping,
         })
     }
 }
@@ -195,14 +228,13 @@ impl<R: Read> CsvInput<R> {
         }
         let line = self.record.position().map(|p| p.line()).unwrap_or(self.last_line);
         self.last_line = line;
-        self.rows_read += 1;
         if let Some(spotted) = self.watch.take_before(self.reader.position().byte()) {
             let name = self.positions.iter().position(|p| *p == Some(spotted.field));
             return Err(RowError {
                 file: self.file.clone(),
                 line,
                 column: Some(spotted.field + 1),
-                column_name: name.map(|known| names.get(known).copied().unwrap_or("?").to_string()),
+                column_name: name.map(|known| label(&self.mapping, names, known)),
                 message: spotted.oddity.message().to_string(),
             });
         }
@@ -232,6 +264,7 @@ impl<R: Read> CsvInput<R> {
             positions: &self.positions,
             names,
             file: &self.file,
+            mapping: &self.mapping,
             line: self.last_line,
         }
     }
@@ -244,13 +277,13 @@ impl<R: Read> CsvInput<R> {
         column: usize,
     ) -> impl Fn(u64, String) -> RowError + use<R> {
         let file = self.file.clone();
-        let name = names.get(column).copied().unwrap_or("?");
+        let name = label(&self.mapping, names, column);
         let position = self.positions.get(column).copied().flatten().map(|i| i + 1);
         move |line, message| RowError {
             file: file.clone(),
             line,
             column: position,
-            column_name: Some(name.to_string()),
+            column_name: Some(name.clone()),
             message,
         }
     }
@@ -259,19 +292,15 @@ impl<R: Read> CsvInput<R> {
     pub fn file_name(&self) -> &str {
         &self.file
     }
-
-    /// How many data rows were read (good or bad).
-    pub fn rows_read(&self) -> u64 {
-        self.rows_read
-    }
 }
 
 impl<'a> Row<'a> {
     /// The cell of known column `column`, `None` when the file lacks the column.
     /// Invalid UTF-8 and oversized cells are errors.
     pub fn cell(&self, column: usize) -> Result<Option<&'a str>, RowError> {
+        let mapping: &'a Mapping = self.mapping;
         let Some(index) = self.positions.get(column).copied().flatten() else {
-            return Ok(None);
+            return Ok(mapping.constants.get(column).and_then(|c| c.as_deref()));
         };
         let bytes = self.record.get(index).unwrap_or_default();
         if bytes.len() > MAX_CELL_BYTES {
@@ -285,7 +314,13 @@ impl<'a> Row<'a> {
             ));
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Some(strip_text_prefix(text))),
+            Ok(text) => {
+                let text = strip_text_prefix(text);
+                match mapping.values.get(column) {
+                    Some(Some(map)) => Ok(Some(mapped(map, text))),
+                    _ => Ok(Some(text)),
+                }
+            }
             Err(e) => Err(self.error(
                 column,
                 format!(
@@ -311,15 +346,20 @@ impl<'a> Row<'a> {
 
     /// An error about known column `column` on this row.
     pub fn error(&self, column: usize, message: String) -> RowError {
-        let name = self.names.get(column).copied().unwrap_or("?");
         let position = self.positions.get(column).copied().flatten().map(|i| i + 1);
         RowError {
             file: self.file.to_string(),
             line: self.line,
             column: position,
-            column_name: Some(name.to_string()),
+            column_name: Some(label(self.mapping, self.names, column)),
             message,
         }
+    }
+
+    /// The profile the file is read with ([`Profile::none`] without one):
+    /// how its dates and numbers are written.
+    pub fn profile(&self) -> &'a Profile {
+        &self.mapping.profile
     }
 
     /// An error about the row as a whole.
@@ -328,14 +368,31 @@ impl<'a> Row<'a> {
     }
 }
 
+/// What errors call known column `column`: the user's name for it when a
+/// profile renamed or filled it, else the cockpit's.
+fn label(mapping: &Mapping, names: &[&str], column: usize) -> String {
+    match mapping.labels.get(column) {
+        Some(label) if !label.is_empty() => label.clone(),
+        _ => names.get(column).copied().unwrap_or("?").to_string(),
+    }
+}
+
+/// The cockpit value a profile maps `text` to, or `text` as written.
+fn mapped<'a>(map: &'a [(String, String)], text: &'a str) -> &'a str {
+    let key = text.trim().to_lowercase();
+    map.iter().find(|(from, _)| *from == key).map_or(text, |(_, to)| to.as_str())
+}
+
 fn match_header(
     file: &str,
     header: &csv::ByteRecord,
     columns: &Columns,
+    profile: &Profile,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Option<usize>>, Vec<RowError>> {
+) -> Result<(Vec<Option<usize>>, Mapping), Vec<RowError>> {
     let mut errors = Vec::new();
     let mut positions: Vec<Option<usize>> = vec![None; columns.names.len()];
+    let mut labels: Vec<String> = Vec::new();
     let mut seen: Vec<(String, usize)> = Vec::new();
     for (index, raw) in header.iter().enumerate() {
         let Ok(text) = std::str::from_utf8(raw) else {
@@ -348,23 +405,40 @@ fn match_header(
             });
             continue;
         };
-        let name = text.trim().to_ascii_lowercase();
+        if profile.ignores(text) {
+            continue;
+        }
+        let renamed = profile.renamed(text);
+        let name = renamed.map_or_else(|| text.trim().to_ascii_lowercase(), str::to_string);
         if let Some((_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == name) {
+            let message = match renamed {
+                Some(_) => format!("is read as {name}, as is column {}", first + 1),
+                None => {
+                    format!("the column appears twice in the header (also column {})", first + 1)
+                }
+            };
             errors.push(RowError {
                 file: file.to_string(),
                 line: 1,
                 column: Some(index + 1),
-                column_name: Some(name.clone()),
-                message: format!(
-                    "the column appears twice in the header (also column {})",
-                    first + 1
-                ),
+                column_name: Some(if renamed.is_some() {
+                    text.trim().to_string()
+                } else {
+                    name.clone()
+                }),
+                message,
             });
             continue;
         }
         seen.push((name.clone(), index));
         match columns.names.iter().position(|known| *known == name) {
-            Some(known) => positions[known] = Some(index),
+            Some(known) => {
+                positions[known] = Some(index);
+                if renamed.is_some() {
+                    labels.resize(columns.names.len(), String::new());
+                    labels[known] = format!("{} ({name})", text.trim());
+                }
+            }
             None => warnings.push(format!(
                 "{file}:1:{}: column {:?} is not one this import reads; it was ignored",
                 index + 1,
@@ -372,19 +446,64 @@ fn match_header(
             )),
         }
     }
+    let mut constants: Vec<Option<String>> = Vec::new();
+    for (known, name) in columns.names.iter().enumerate() {
+        let Some(constant) = profile.constant(name) else { continue };
+        if let Some(index) = positions[known] {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: 1,
+                column: Some(index + 1),
+                column_name: Some(label_of(&labels, name, known)),
+                message: format!(
+                    "the profile fills {name} with {constant:?}, but the file has the column too; \
+                     remove one of them"
+                ),
+            });
+            continue;
+        }
+        constants.resize(columns.names.len(), None);
+        constants[known] = Some(constant.to_string());
+        labels.resize(columns.names.len(), String::new());
+        labels[known] = format!("{name} (the profile's constant)");
+    }
     for (known, name) in columns.names.iter().enumerate().take(columns.required) {
-        if positions[known].is_none() && !seen.iter().any(|(seen_name, _)| seen_name == name) {
+        let filled = constants.get(known).is_some_and(Option::is_some);
+        if positions[known].is_none()
+            && !filled
+            && !seen.iter().any(|(seen_name, _)| seen_name == name)
+        {
+            let expected = columns.names[..columns.required]
+                .iter()
+                .map(|name| match profile.user_column(name) {
+                    Some(user) => format!("{user:?}"),
+                    None => (*name).to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let what = match profile.user_column(name) {
+                Some(user) => format!("missing required column {user:?} (read as {name})"),
+                None => format!("missing required column {name}"),
+            };
             errors.push(RowError::at(
                 file,
                 1,
-                format!(
-                    "missing required column {name} (the header must name: {})",
-                    columns.names[..columns.required].join(", ")
-                ),
+                format!("{what} (the header must name: {expected})"),
             ));
         }
     }
-    if errors.is_empty() { Ok(positions) } else { Err(errors) }
+    let values = columns
+        .names
+        .iter()
+        .map(|name| profile.value_map(name).map(<[_]>::to_vec))
+        .collect::<Vec<_>>();
+    let values = if values.iter().all(Option::is_none) { Vec::new() } else { values };
+    let mapping = Mapping { labels, values, constants, profile: profile.clone() };
+    if errors.is_empty() { Ok((positions, mapping)) } else { Err(errors) }
+}
+
+fn label_of(labels: &[String], name: &str, known: usize) -> String {
+    labels.get(known).filter(|l| !l.is_empty()).cloned().unwrap_or_else(|| name.to_string())
 }
 
 #[cfg(test)]

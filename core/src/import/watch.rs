@@ -113,10 +113,18 @@ pub(super) struct QuoteWatch<R> {
     /// A carriage return outside quotes that ended the last chunk, and its field.
     pending_cr: Option<(u64, usize)>,
     shared: Arc<Shared>,
+    /// The byte between cells (`,` unless a profile says otherwise).
+    delimiter: u8,
 }
 
 impl<R: Read> QuoteWatch<R> {
+    #[cfg(test)]
     pub(super) fn new(inner: R, shared: Arc<Shared>) -> QuoteWatch<R> {
+        QuoteWatch::with_delimiter(inner, shared, b',')
+    }
+
+    /// A watch over cells separated by `delimiter`.
+    pub(super) fn with_delimiter(inner: R, shared: Arc<Shared>, delimiter: u8) -> QuoteWatch<R> {
         QuoteWatch {
             inner,
             state: QuoteState::FieldStart,
@@ -124,6 +132,7 @@ impl<R: Read> QuoteWatch<R> {
             field: 0,
             pending_cr: None,
             shared,
+            delimiter,
         }
     }
 
@@ -144,14 +153,16 @@ impl<R: Read> QuoteWatch<R> {
         }
         let Some(&last) = bytes.last() else { return true };
         self.pending_cr = None;
-        let commas = |tail: &[u8]| memchr::memchr_iter(b',', tail).count();
+        let delimiter = self.delimiter;
+        let commas = |tail: &[u8]| memchr::memchr_iter(delimiter, tail).count();
         self.field = match memchr::memrchr2(b'\n', b'\r', bytes) {
             Some(end) => commas(&bytes[end + 1..]),
             None => self.field + commas(bytes),
         };
-        self.state = match last {
-            b',' | b'\n' => QuoteState::FieldStart,
-            _ => QuoteState::Unquoted,
+        self.state = if last == delimiter || last == b'\n' {
+            QuoteState::FieldStart
+        } else {
+            QuoteState::Unquoted
         };
         true
     }
@@ -159,6 +170,7 @@ impl<R: Read> QuoteWatch<R> {
     fn walk(&mut self, bytes: &[u8]) {
         let (mut state, mut field, mut pending_cr) = (self.state, self.field, self.pending_cr);
         let offset = self.offset;
+        let delimiter = self.delimiter;
         let shared = &self.shared;
         let spot = |i: usize, field: usize, oddity| {
             shared.spot(Spotted { at: offset + i as u64, field, oddity });
@@ -179,10 +191,13 @@ impl<R: Read> QuoteWatch<R> {
                 let rest = &bytes[i..];
                 let skip = memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len());
                 if skip > 0 {
-                    field += memchr::memchr_iter(b',', &rest[..skip]).count();
+                    field += memchr::memchr_iter(delimiter, &rest[..skip]).count();
                     let last = rest[skip - 1];
-                    state =
-                        if last == b',' { QuoteState::FieldStart } else { QuoteState::Unquoted };
+                    state = if last == delimiter {
+                        QuoteState::FieldStart
+                    } else {
+                        QuoteState::Unquoted
+                    };
                     i += skip;
                     continue;
                 }
@@ -205,7 +220,7 @@ impl<R: Read> QuoteWatch<R> {
                     QuoteState::Quoted
                 }
                 (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
-                (_, b',') => {
+                (_, byte) if byte == delimiter => {
                     field += 1;
                     QuoteState::FieldStart
                 }
@@ -290,6 +305,17 @@ mod tests {
                 assert_eq!(spotted(text, chunk), expected, "{text:?} in chunks of {chunk}");
             }
         }
+    }
+
+    #[test]
+    fn counts_fields_by_the_delimiter_it_is_given() {
+        let shared = Shared::new();
+        let text = &b"a;b,c;\"q\"x\n"[..];
+        let mut watch = QuoteWatch::with_delimiter(text, shared.clone(), b';');
+        let mut buf = [0u8; 3];
+        while watch.read(&mut buf).expect("read") > 0 {}
+        let seen = shared.take_before(u64::MAX).map(|s| (s.at, s.field, s.oddity));
+        assert_eq!(seen, Some((9, 2, Oddity::TextAfterQuote)));
     }
 
     #[test]
