@@ -298,3 +298,67 @@ fn subscriptions_export_in_the_format_they_import() {
     let exported = String::from_utf8(out).expect("utf-8");
     assert_eq!(exported.replace("\r\n", "\n"), text);
 }
+
+/// A Stripe subscriptions export as the dashboard writes it: its own column
+/// names and order, times in UTC, amounts in major units with thousands
+/// separators, columns the cockpit does not read.
+const STRIPE: &str = "\
+id,Customer Description,Customer ID,Customer Email,Plan,Product,Quantity,Currency,Interval,Amount,Status,Created (UTC),Start Date (UTC),Current Period Start (UTC),Current Period End (UTC),Trial Start (UTC),Trial End (UTC),Application Fee Percent,Coupon,Tax Percent,Canceled At (UTC),Cancel At Period End,Ended At (UTC)
+sub_1Na,Acme,cus_A,ops@acme.test,price_9x,Cockpit Pro,3,usd,month,49.99,active,2025-01-20 08:12,2025-01-20 08:12,2025-04-20 08:12,2025-05-20 08:12,,,,,,,false,
+sub_1Nb,Bolt,cus_B,it@bolt.test,price_7y,Cockpit Enterprise,2,usd,year,\"1,200.50\",canceled,2023-03-01 10:00,2023-03-01 10:00,2024-03-01 10:00,2025-03-01 10:00,,,,,,2024-06-02 16:40,false,2024-09-15 00:00
+";
+
+#[test]
+fn a_stripe_export_imports_through_its_builtin_profile_to_the_cent() {
+    let profile = crate::import::Profile::find("stripe-subscriptions").expect("built in");
+    let mut store = Store::open_in_memory().expect("store");
+    import(
+        &mut store,
+        ImportKind::Accounts,
+        "account_id,name\ncus_A,Acme\ncus_B,Bolt\n",
+        "2025-05-10",
+    )
+    .expect("accounts");
+    let report = crate::import::import_reader_with(
+        &mut store,
+        ImportKind::Subscriptions,
+        "stripe.csv",
+        STRIPE.as_bytes(),
+        &profile,
+        "kim",
+        &clock("2025-05-10"),
+    )
+    .expect("imported");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.counts.inserted, 2);
+    // Cockpit Pro: 49.99 × 3 × 12 = 1,799.64 from January 2025 through April.
+    // Cockpit Enterprise: 1,200.50 × 2 = 2,401.00 a year from 1 March 2023,
+    // ended 15 September 2024 (not when the cancellation was asked for).
+    let rows = snapshots(&store);
+    assert!(rows.contains(&"cus_A Cockpit Pro 2025-04 1799.64 3".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"cus_B Cockpit Enterprise 2024-08 2401 2".to_string()), "{rows:#?}");
+    assert!(!rows.iter().any(|row| row.starts_with("cus_B Cockpit Enterprise 2024-09")));
+    assert_eq!(
+        contracts(&store),
+        vec![
+            "sub_1Nb/1 cus_B Cockpit Enterprise 2023-03-01..2024-02-29 2401 -",
+            "sub_1Nb/2 cus_B Cockpit Enterprise 2024-03-01..2025-02-28 2401 2024-09-15",
+        ]
+    );
+    // A problem is reported in the user's own terms.
+    let bad = STRIPE.replace(",month,49.99,", ",week,49.99,");
+    let errors = refused(crate::import::import_reader_with(
+        &mut store,
+        ImportKind::Subscriptions,
+        "stripe.csv",
+        bad.as_bytes(),
+        &profile,
+        "kim",
+        &clock("2025-05-10"),
+    ));
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0] == "stripe.csv:2:9: Interval (interval): \"week\" is not one of month, year",
+        "{errors:#?}"
+    );
+}
