@@ -210,3 +210,45 @@ fn gen_writes_a_subscriptions_file_that_imports() {
     ok(&db, &["gen", "--accounts", "5", "--out", plain.to_str().expect("path")]);
     assert!(!plain.join("subscriptions.csv").exists());
 }
+
+#[test]
+fn a_stripe_export_imports_with_the_builtin_profile() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("book.db");
+    let accounts = write(dir.path(), "accounts.csv", "account_id,name\ncus_A,Acme\n");
+    let stripe = write(
+        dir.path(),
+        "stripe.csv",
+        "id,Customer ID,Customer Email,Product,Quantity,Currency,Interval,Amount,Status,\
+         Start Date (UTC),Canceled At (UTC),Ended At (UTC)\n\
+         sub_1,cus_A,ops@acme.test,Cockpit Pro,3,usd,month,49.99,active,2025-01-20 08:12,,\n\
+         sub_2,cus_A,ops@acme.test,Cockpit Vault,1,usd,year,\"2,400.00\",canceled,\
+         2024-02-29 09:30,2024-11-02 10:00,2025-01-10 00:00\n",
+    );
+    let listed = ok(&db, &["import", "--profiles"]);
+    assert!(listed.contains("stripe-subscriptions"), "{listed}");
+    ok(&db, &["import", "accounts", accounts.to_str().expect("path")]);
+    let said = ok(
+        &db,
+        &[
+            "import",
+            "subscriptions",
+            stripe.to_str().expect("path"),
+            "--profile",
+            "stripe-subscriptions",
+        ],
+    );
+    assert!(said.contains("2 subscriptions: 2 inserted"), "{said}");
+    // 49.99 × 3 × 12 = 1,799.64; the vault's year from 29 February 2024 ends
+    // the day before 28 February 2025 and was ended on 10 January 2025.
+    let contracts = ok(&db, &["export", "contracts"]);
+    assert_eq!(
+        contracts.replace("\r\n", "\n"),
+        "contract_id,account_id,product,start_date,end_date,arr,units,billing,terminated_on\n\
+         sub_2/1,cus_A,Cockpit Vault,2024-02-29,2025-02-27,2400,1,annual,2025-01-10\n"
+    );
+    let snapshots = ok(&db, &["export", "snapshots"]);
+    assert!(snapshots.contains("cus_A,2025-05,Cockpit Pro,1799.64,3\n"), "{snapshots}");
+    assert!(snapshots.contains("cus_A,2024-12,Cockpit Vault,2400,1\n"), "{snapshots}");
+    assert!(!snapshots.contains("2025-01,Cockpit Vault"), "{snapshots}");
+}
