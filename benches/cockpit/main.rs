@@ -19,6 +19,7 @@
 
 mod keys;
 mod process;
+mod subscriptions;
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
@@ -280,6 +281,7 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     drop(store);
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
+    subscriptions::measure(book, &mut out)?;
     Ok(out)
 }
 
