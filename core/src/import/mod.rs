@@ -1,5 +1,6 @@
 //! CSV import: accounts, snapshots, contracts and notes from CRM and billing
-//! exports. A file is imported whole or not at all (one transaction); every
+//! exports, and subscriptions from which snapshots and contracts are derived
+//! (`subscriptions`). A file is imported whole or not at all (one transaction); every
 //! bad row is reported as `FILE:LINE:COLUMN: column: what is wrong`.
 //!
 //! `input` reads bytes into checked cells (`watch` spots what the CSV parser

@@ -362,3 +362,32 @@ fn a_stripe_export_imports_through_its_builtin_profile_to_the_cent() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn a_subscription_moved_to_another_product_takes_its_months_along() {
+    let mut store = book();
+    let text = format!("{HEADER}s1,A1,Core,2025-01-20,10,month,1,\n");
+    import(&mut store, ImportKind::Subscriptions, &text, "2025-05-10").expect("first");
+    let moved = format!("{HEADER}s1,A1,Suite,2025-01-20,10,month,1,\n");
+    let report =
+        import(&mut store, ImportKind::Subscriptions, &moved, "2025-05-10").expect("moved");
+    assert_eq!(report.counts.updated, 1);
+    // 10.00 × 12 = 120.00 a year, January to April, now under Suite only.
+    assert_eq!(
+        snapshots(&store),
+        vec![
+            "A1 Suite 2025-01 120 1",
+            "A1 Suite 2025-02 120 1",
+            "A1 Suite 2025-03 120 1",
+            "A1 Suite 2025-04 120 1",
+        ]
+    );
+    // Core is free again for imported snapshots.
+    import(
+        &mut store,
+        ImportKind::Snapshots,
+        "account_id,month,product,arr\nA1,2025-04,Core,100\n",
+        "2025-05-10",
+    )
+    .expect("Core from snapshots");
+}
