@@ -106,6 +106,13 @@ fn derives_snapshots_and_contracts_to_the_cent() {
             "s2/2 A1 Suite 2025-02-01..2026-01-31 3000 -",
         ]
     );
+    // What is derived is known as such (a full export leaves it out).
+    let products = store.subscription_products().expect("products");
+    assert_eq!(products.len(), 2);
+    assert!(products.contains(&("A1".to_string(), "Core".to_string())));
+    let ids = store.derived_contract_ids().expect("ids");
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains("s2/2"));
 }
 
 #[test]

@@ -102,20 +102,12 @@ impl BulkImport<'_> {
 
     /// The (account, product) pairs whose ARR comes from subscriptions.
     pub fn subscription_products(&self) -> StoreResult<HashSet<(String, String)>> {
-        let mut statement =
-            self.conn.prepare("SELECT DISTINCT account_id, product FROM subscriptions")?;
-        let pairs = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<HashSet<_>, _>>()?;
-        Ok(pairs)
+        covered_products(self.conn)
     }
 
     /// The ids of the contracts derived from subscriptions.
     pub fn derived_contract_ids(&self) -> StoreResult<HashSet<String>> {
-        let mut statement =
-            self.conn.prepare("SELECT id FROM contracts WHERE subscription_id IS NOT NULL")?;
-        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
-        Ok(ids)
+        derived_contracts(self.conn)
     }
 
     /// The snapshots stored for one account's product: how many, first and
@@ -259,7 +251,36 @@ impl BulkImport<'_> {
     }
 }
 
+/// The (account, product) pairs whose ARR comes from subscriptions.
+fn covered_products(conn: &Connection) -> StoreResult<HashSet<(String, String)>> {
+    let mut statement = conn.prepare("SELECT DISTINCT account_id, product FROM subscriptions")?;
+    let pairs = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<HashSet<_>, _>>()?;
+    Ok(pairs)
+}
+
+/// The ids of the contracts derived from subscriptions.
+fn derived_contracts(conn: &Connection) -> StoreResult<HashSet<String>> {
+    let mut statement =
+        conn.prepare("SELECT id FROM contracts WHERE subscription_id IS NOT NULL")?;
+    let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
 impl Store {
+    /// The (account, product) pairs whose snapshots are derived from
+    /// subscriptions (every snapshot of such a pair is): what a full export
+    /// leaves out of its snapshots when it writes the subscriptions.
+    pub fn subscription_products(&self) -> StoreResult<HashSet<(String, String)>> {
+        covered_products(&self.conn)
+    }
+
+    /// The ids of the contracts derived from subscriptions.
+    pub fn derived_contract_ids(&self) -> StoreResult<HashSet<String>> {
+        derived_contracts(&self.conn)
+    }
+
     /// Calls `each` for every subscription, ordered by id.
     pub fn each_subscription(
         &self,
