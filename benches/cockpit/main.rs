@@ -27,6 +27,7 @@
 
 mod keys;
 mod process;
+mod subscriptions;
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
@@ -300,6 +301,7 @@ fn measure(
     drop(store);
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
+    subscriptions::measure(book, &mut out)?;
     Ok(out)
 }
 

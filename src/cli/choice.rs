@@ -13,7 +13,7 @@ pub trait Choice: Copy + Send + Sync + 'static {
 
 impl Choice for ImportKind {
     fn all() -> &'static [Self] {
-        &ImportKind::ALL
+        &ImportKind::EVERY
     }
     fn name(self) -> &'static str {
         self.as_str()

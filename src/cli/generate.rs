@@ -3,13 +3,16 @@
 
 use super::{Context, out_file, output};
 use crate::clock::Clock;
-use crate::generate::{Params, write_book};
+use crate::generate::{Params, write_book, write_subscriptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// The files `write_book` writes.
 const BOOK_FILES: [&str; 4] = ["accounts.csv", "snapshots.csv", "contracts.csv", "notes.csv"];
+
+/// The file `--subscriptions` adds.
+const SUBSCRIPTIONS_FILE: &str = "subscriptions.csv";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,6 +35,10 @@ pub struct Args {
     /// The folder to write accounts.csv, snapshots.csv, contracts.csv and notes.csv into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also write subscriptions.csv: add-on products billed by subscription, for
+    /// `cockpit import subscriptions` (beside the other files or after accounts.csv alone).
+    #[arg(long)]
+    pub subscriptions: bool,
 }
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -60,6 +67,10 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     for target in &targets {
         out_file::check(target, &context.db)?;
     }
+    let subscriptions_target = args.out.join(SUBSCRIPTIONS_FILE);
+    if args.subscriptions {
+        out_file::check(&subscriptions_target, &context.db)?;
+    }
     let scratch = tempfile::Builder::new()
         .prefix(".cockpit-gen.")
         .tempdir_in(&args.out)
@@ -70,17 +81,32 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     params.ams = args.ams;
     let started = Instant::now();
     let summary = write_book(&params, scratch.path())?;
+    let subscriptions =
+        if args.subscriptions { Some(write_subscriptions(&params, scratch.path())?) } else { None };
     for (name, target) in BOOK_FILES.iter().zip(&targets) {
         out_file::place(&scratch.path().join(name), target, &context.db)?;
     }
+    if subscriptions.is_some() {
+        out_file::place(
+            &scratch.path().join(SUBSCRIPTIONS_FILE),
+            &subscriptions_target,
+            &context.db,
+        )?;
+    }
     output::say(&format!(
-        "wrote {}, {} ({} to {}), {}, {} to {} in {:.2}s; ARR in {}: {}",
+        "wrote {}, {} ({} to {}), {}, {}{} to {} in {:.2}s; ARR in {}: {}",
         crate::domain::count::of(summary.accounts, "account", "accounts"),
         crate::domain::count::of(summary.snapshots, "snapshot", "snapshots"),
         params.first_month(),
         params.last_month,
         crate::domain::count::of(summary.contracts, "contract", "contracts"),
         crate::domain::count::of(summary.notes, "note", "notes"),
+        subscriptions
+            .map(|count| format!(
+                ", {}",
+                crate::domain::count::of(count, "subscription", "subscriptions")
+            ))
+            .unwrap_or_default(),
         args.out.display(),
         started.elapsed().as_secs_f64(),
         params.last_month,

@@ -30,9 +30,9 @@ pub enum Target {
 }
 
 fn target_parser() -> impl TypedValueParser<Value = Target> {
-    let names = ImportKind::ALL.iter().map(|kind| kind.as_str()).chain(["all"]);
+    let names = ImportKind::EVERY.iter().map(|kind| kind.as_str()).chain(["all"]);
     PossibleValuesParser::new(names).map(|name: String| {
-        ImportKind::ALL
+        ImportKind::EVERY
             .iter()
             .copied()
             .find(|kind| kind.as_str() == name)

@@ -15,5 +15,6 @@ mod open_rules;
 mod profiles;
 mod renewals;
 mod robust;
+mod subscriptions;
 mod targets;
 mod today;

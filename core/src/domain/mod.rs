@@ -21,6 +21,7 @@ pub mod note;
 pub mod opportunity;
 pub mod product_line;
 pub mod stage;
+pub mod subscription;
 pub mod success_plan;
 pub mod tier;
 pub mod trial;

@@ -9,6 +9,7 @@ mod all;
 
 pub use all::{ExportFile, all_files, export_authored, export_file};
 
+use crate::domain::subscription::Subscription;
 use crate::domain::{Account, Contract, Money, Note};
 use crate::import::{ImportKind, needs_text_prefix};
 use crate::store::bulk::{SnapshotRecord, rfc3339};
@@ -72,6 +73,7 @@ pub fn export(
         ImportKind::Snapshots => store.each_snapshot(|s| write(snapshot_cells(&s))),
         ImportKind::Contracts => store.each_contract(|c| write(contract_cells(&c))),
         ImportKind::Notes => store.each_note(|n| write(note_cells(&n))),
+        ImportKind::Subscriptions => store.each_subscription(|s| write(subscription_cells(&s))),
     };
     if let Some(error) = failure {
         return Err(error);
@@ -136,6 +138,19 @@ fn contract_cells(contract: &Contract) -> Vec<Cell> {
         optional_number(contract.units),
         text(contract.billing.as_str()),
         optional_text(contract.terminated_on.map(|d| d.format("%Y-%m-%d").to_string())),
+    ]
+}
+
+fn subscription_cells(subscription: &Subscription) -> Vec<Cell> {
+    vec![
+        text(&subscription.id),
+        text(&subscription.account_id),
+        text(&subscription.product),
+        text(subscription.start_date.format("%Y-%m-%d").to_string()),
+        Cell::Money(subscription.amount),
+        text(subscription.interval.as_str()),
+        Cell::Number(subscription.quantity),
+        optional_text(subscription.ended_on.map(|d| d.format("%Y-%m-%d").to_string())),
     ]
 }
 

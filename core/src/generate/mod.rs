@@ -10,9 +10,11 @@
 
 mod names;
 mod simulate;
+mod subscriptions;
 mod write;
 
 pub use simulate::{GeneratedAccount, GeneratedNote, Snapshot, active_at_month_end, simulate};
+pub use subscriptions::{ADD_ONS, write_subscriptions};
 pub use write::{BookSummary, write_book};
 
 use crate::domain::Month;

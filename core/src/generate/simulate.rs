@@ -60,7 +60,7 @@ const TRIAL_SHARE: f64 = 0.03;
 /// The golden ratio's fractional part: consecutive indexes spread evenly over (0, 1).
 const GOLDEN: f64 = 0.618_033_988_749_894_9;
 
-fn splitmix(mut x: u64) -> u64 {
+pub(super) fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -176,10 +176,15 @@ impl Simulation<'_> {
     }
 }
 
+/// The id of account `index` (0-based): `A000001` for the first.
+pub(super) fn account_id(index: u32) -> String {
+    format!("A{:06}", u64::from(index) + 1)
+}
+
 /// Simulates account `index` (0-based) of the book described by `params`.
 pub fn simulate(params: &Params, index: u32) -> GeneratedAccount {
     let rng = ChaCha8Rng::seed_from_u64(splitmix(params.seed ^ splitmix(u64::from(index))));
-    let account_id = format!("A{:06}", u64::from(index) + 1);
+    let account_id = account_id(index);
     let mut sim = Simulation { params, rng, account_id, contract_seq: 0, risk: 0.0 };
     let risk_draw: f64 = sim.rng.random_range(0.0..1.0);
     sim.risk = risk_draw * risk_draw;

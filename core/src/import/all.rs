@@ -116,7 +116,7 @@ pub fn import_all(
         let mut warnings = Vec::new();
         let (counts, problems) = if file.json {
             let (csv, lines) = json_as_csv(&file.path, kind.column_names(), &mut warnings)?;
-            let (counts, problems) =
+            let (counts, _derived, problems) =
                 load(&mut bulk, kind, csv.as_slice(), &Profile::none(), &origin, &mut warnings)
                     .map_err(|error| json_lines(error, &lines))?;
             let mut problems = problems;
@@ -125,7 +125,7 @@ pub fn import_all(
         } else {
             let reader = open(&file.path)?;
             let reader = super::Counted::after(done, reader, total, options.progress.clone());
-            let (counts, problems) =
+            let (counts, _derived, problems) =
                 load(&mut bulk, kind, reader, &Profile::none(), &origin, &mut warnings)?;
             (counts, problems)
         };

@@ -90,7 +90,9 @@ pub(super) fn snapshots<R: Read + Send>(
 ) -> StoreResult<ImportCounts> {
     let names = SNAPSHOTS.names;
     let (ids, index) = account_index(bulk)?;
-    if bulk.defer_indexes(BulkTable::Snapshots)? {
+    // Products whose ARR comes from subscriptions take no imported snapshots.
+    let from_subscriptions = bulk.subscription_products()?;
+    if from_subscriptions.is_empty() && bulk.defer_indexes(BulkTable::Snapshots)? {
         return super::fresh::snapshots(bulk, input, problems, &ids, &index);
     }
     let mut touched = vec![false; ids.len()];
@@ -103,6 +105,12 @@ pub(super) fn snapshots<R: Read + Send>(
     while let Some(row) = input.next_readable(names, problems) {
         let Some(cells) = parse_snapshot(&row, &index, problems) else { continue };
         let SnapshotCells { account_id, account, month, product, arr, units } = cells;
+        if !from_subscriptions.is_empty()
+            && from_subscriptions.contains(&(account_id.to_string(), product.to_string()))
+        {
+            problems.push(row.error(2, from_subscriptions_message(account_id, product)));
+            continue;
+        }
         let twice = || {
             row.row_error(format!(
                 "account {account_id}, product {product}, month {month} appears twice in this file"
@@ -153,6 +161,7 @@ pub(super) fn contracts<R: Read + Send>(
 ) -> StoreResult<ImportCounts> {
     let names = CONTRACTS.names;
     let (_, index) = account_index(bulk)?;
+    let derived = bulk.derived_contract_ids()?;
     if bulk.defer_indexes(BulkTable::Contracts)? {
         return super::fresh::contracts(bulk, input, problems, &index);
     }
@@ -162,6 +171,16 @@ pub(super) fn contracts<R: Read + Send>(
     while let Some(row) = input.next_readable(names, problems) {
         let Some(contract) = parse_contract(&row, &index, problems) else { continue };
         let id = contract.id.as_str();
+        if derived.contains(id) {
+            problems.push(row.error(
+                0,
+                format!(
+                    "{id:?} is a contract derived from a subscription; change the \
+                     subscription and import subscriptions again"
+                ),
+            ));
+            continue;
+        }
         if let Some(first) = first_line.get(id) {
             problems.push(row.error(0, twice_contract(id, *first)));
             continue;
@@ -225,6 +244,15 @@ pub(super) fn notes<R: Read + Send>(
     Ok(counts)
 }
 
+/// Why a snapshot row of a product billed by subscriptions is refused.
+fn from_subscriptions_message(account_id: &str, product: &str) -> String {
+    format!(
+        "account {account_id}'s ARR of {product} comes from its subscriptions; a product's ARR \
+         comes from its subscriptions or from imported snapshots, not both (import the \
+         subscriptions again to change it)"
+    )
+}
+
 /// Upserts report "written" for inserts and real updates alike; the table's
 /// growth tells the inserts apart.
 fn counts_from(rows_after: u64, rows_before: u64, written: u64, good: u64) -> ImportCounts {
@@ -233,7 +261,7 @@ fn counts_from(rows_after: u64, rows_before: u64, written: u64, good: u64) -> Im
     ImportCounts { inserted, updated, unchanged: good.saturating_sub(written) }
 }
 
-fn refresh(
+pub(super) fn refresh(
     bulk: &mut BulkImport<'_>,
     ids: &[String],
     touched: &[bool],

@@ -1,5 +1,6 @@
 //! CSV import: accounts, snapshots, contracts and notes from CRM and billing
-//! exports. A file is imported whole or not at all (one transaction); every
+//! exports, and subscriptions from which snapshots and contracts are derived
+//! (`subscriptions`). A file is imported whole or not at all (one transaction); every
 //! bad row is reported as `FILE:LINE:COLUMN: column: what is wrong`.
 //!
 //! `input` reads bytes into checked cells (`watch` spots what the CSV parser
@@ -18,11 +19,13 @@ mod input;
 mod kinds;
 pub mod profile;
 mod records;
+mod subscriptions;
 mod watch;
 
 pub use all::{FileReport, import_all};
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
 pub use profile::{Profile, ProfileError};
+pub use subscriptions::Derived;
 
 use crate::clock::Clock;
 use crate::store::bulk::ImportCounts;
@@ -34,18 +37,31 @@ use std::path::Path;
 /// Past this many errors, the rest of a file's errors are counted, not listed.
 pub const MAX_REPORTED_ERRORS: usize = 200;
 
-/// The four kinds of file the cockpit imports.
+/// The kinds of file the cockpit imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Accounts,
     Snapshots,
     Contracts,
     Notes,
+    /// A billing system's subscriptions, from which snapshots and contracts are derived.
+    Subscriptions,
 }
 
 impl ImportKind {
+    /// The four files of a book, in the order they import.
     pub const ALL: [ImportKind; 4] =
         [ImportKind::Accounts, ImportKind::Snapshots, ImportKind::Contracts, ImportKind::Notes];
+
+    /// Every kind `import` and `export` take: the book's four files, then
+    /// the sources other records are derived from.
+    pub const EVERY: [ImportKind; 5] = [
+        ImportKind::Accounts,
+        ImportKind::Snapshots,
+        ImportKind::Contracts,
+        ImportKind::Notes,
+        ImportKind::Subscriptions,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +69,7 @@ impl ImportKind {
             ImportKind::Snapshots => "snapshots",
             ImportKind::Contracts => "contracts",
             ImportKind::Notes => "notes",
+            ImportKind::Subscriptions => "subscriptions",
         }
     }
 
@@ -131,6 +148,8 @@ pub struct ImportReport {
     pub counts: ImportCounts,
     /// Things that did not stop the import, e.g. ignored columns.
     pub warnings: Vec<String>,
+    /// For subscriptions: the snapshots and contracts derived from them.
+    pub derived: Option<subscriptions::Derived>,
 }
 
 impl fmt::Display for ImportReport {
@@ -152,7 +171,11 @@ impl fmt::Display for ImportReport {
             self.counts.inserted,
             self.counts.updated,
             self.counts.unchanged
-        )
+        )?;
+        match &self.derived {
+            Some(derived) => write!(f, "; {derived}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -317,7 +340,7 @@ pub fn import_reader_with(
     // while this file is read and written, and is waited for at the end.
     let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
-    let (counts, problems) =
+    let (counts, derived, problems) =
         load(&mut bulk, kind, reader, &options.profile, &origin, &mut warnings)?;
     if !problems.is_empty() {
         // Dropping the open import rolls every write of this file back.
@@ -330,11 +353,12 @@ pub fn import_reader_with(
     } else {
         bulk.commit()?;
     }
-    Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings })
+    Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings, derived })
 }
 
-/// Reads one file of `kind` into an open import: its counts and the
-/// problems found (none written when there are any).
+/// Reads one file of `kind` into an open import: its counts, what it
+/// derived (subscriptions), and the problems found (none written when there
+/// are any).
 pub(crate) fn load(
     bulk: &mut crate::store::bulk::BulkImport<'_>,
     kind: ImportKind,
@@ -342,18 +366,24 @@ pub(crate) fn load(
     profile: &Profile,
     origin: &Origin<'_>,
     warnings: &mut Vec<String>,
-) -> Result<(ImportCounts, Problems), ImportError> {
+) -> Result<(ImportCounts, Option<Derived>, Problems), ImportError> {
     let columns = records::columns(kind);
     let mut input = input::CsvInput::open_with(origin.file, reader, columns, profile, warnings)
         .map_err(ImportError::Rejected)?;
     let mut problems = Problems::default();
+    let mut derived = None;
     let counts = match kind {
         ImportKind::Accounts => kinds::accounts(bulk, &mut input, origin, &mut problems)?,
         ImportKind::Snapshots => kinds::snapshots(bulk, &mut input, &mut problems)?,
         ImportKind::Contracts => kinds::contracts(bulk, &mut input, &mut problems)?,
         ImportKind::Notes => kinds::notes(bulk, &mut input, &mut problems)?,
+        ImportKind::Subscriptions => {
+            let (counts, made) = subscriptions::import(bulk, &mut input, origin, &mut problems)?;
+            derived = Some(made);
+            counts
+        }
     };
-    Ok((counts, problems))
+    Ok((counts, derived, problems))
 }
 
 /// Imports the file at `path`, or standard input when `path` is `-`.

@@ -1,4 +1,4 @@
-//! The columns of the four records the cockpit imports and exports, in
+//! The columns of the records the cockpit imports and exports, in
 //! export order, required ones first (the account's from its description in
 //! `store::records`); and the checking of one account row into an
 //! [`Account`] by that description, shared by the import into a stored book
@@ -32,6 +32,19 @@ pub(super) const CONTRACTS: Columns = Columns {
 };
 pub(super) const NOTES: Columns =
     Columns { names: &["account_id", "at", "kind", "text", "who"], required: 4 };
+pub(super) const SUBSCRIPTIONS: Columns = Columns {
+    names: &[
+        "subscription_id",
+        "account_id",
+        "product",
+        "start_date",
+        "amount",
+        "interval",
+        "quantity",
+        "ended_on",
+    ],
+    required: 6,
+};
 
 pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     match kind {
@@ -39,6 +52,7 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
         super::ImportKind::Snapshots => &SNAPSHOTS,
         super::ImportKind::Contracts => &CONTRACTS,
         super::ImportKind::Notes => &NOTES,
+        super::ImportKind::Subscriptions => &SUBSCRIPTIONS,
     }
 }
 

@@ -18,6 +18,7 @@ mod journal;
 mod read;
 mod refresh;
 mod rows;
+mod subscriptions;
 use super::facts::set_account_columns;
 pub use super::facts::{AccountFacts, Fact};
 use super::format::iso_date;
@@ -29,6 +30,7 @@ pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
 
 pub(crate) use rows::key_shared;
 use std::collections::HashMap;
+pub use subscriptions::DerivedWrites;
 
 /// One ARR snapshot row: an account's ARR for one product at one month-end.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -314,7 +314,15 @@ mod tests {
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        assert_eq!(indexes, vec!["contracts_by_end", "contracts_by_start", "contracts_next_end"]);
+        assert_eq!(
+            indexes,
+            vec![
+                "contracts_by_end",
+                "contracts_by_start",
+                "contracts_by_subscription",
+                "contracts_next_end"
+            ]
+        );
         let next: Option<String> = conn
             .query_row(
                 "SELECT MIN(end_date) FROM contracts
@@ -397,6 +405,7 @@ mod tests {
             ("nps", 0x29d0_9f8c_dc87_bd7b),
             ("note_kinds", 0x03e5_522a_6b6b_a8c1),
             ("note_hash", 0x488f_047f_73bb_94e8),
+            ("subscriptions", 0x3d6a_d2aa_4f28_2baa),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -13,6 +13,10 @@ pub struct Builtin {
 pub const BUILTIN: &[Builtin] = &[
     Builtin { name: "salesforce-accounts", text: include_str!("builtin/salesforce-accounts.toml") },
     Builtin { name: "hubspot-companies", text: include_str!("builtin/hubspot-companies.toml") },
+    Builtin {
+        name: "stripe-subscriptions",
+        text: include_str!("builtin/stripe-subscriptions.toml"),
+    },
 ];
 
 impl Builtin {

@@ -62,8 +62,8 @@ pub(super) fn parse(text: &str, file: &str, default_name: &str) -> Result<Profil
 
 fn check(read: ProfileFile, default_name: &str) -> Placed<Profile> {
     let kind_name = read.kind.get_ref().trim().to_ascii_lowercase();
-    let Some(kind) = ImportKind::ALL.iter().copied().find(|k| k.as_str() == kind_name) else {
-        let known: Vec<&str> = ImportKind::ALL.iter().map(|k| k.as_str()).collect();
+    let Some(kind) = ImportKind::EVERY.iter().copied().find(|k| k.as_str() == kind_name) else {
+        let known: Vec<&str> = ImportKind::EVERY.iter().map(|k| k.as_str()).collect();
         return Err((
             read.kind.span().start,
             format!(
