@@ -37,6 +37,8 @@ pub struct Config {
     /// `y` copies to the clipboard through the terminal (OSC 52); `false`
     /// turns that off.
     pub clipboard: bool,
+    /// The health scorecard: measures, weights, thresholds, band cuts.
+    pub scorecard: super::scorecard_config::ScorecardConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +81,7 @@ impl Default for Config {
             currency_position: super::money::SymbolPosition::Before,
             mouse: true,
             clipboard: true,
+            scorecard: super::scorecard_config::ScorecardConfig::default(),
         }
     }
 }
@@ -140,6 +143,7 @@ impl Config {
                 self.currency
             ));
         }
+        problems.extend(self.scorecard.problems());
         problems
     }
 
