@@ -165,20 +165,21 @@ impl ScorecardConfig {
             let rule = self.rule(measure);
             let name = measure.as_str();
             if !(0..=1000).contains(&rule.weight) {
-                problems.push(format!(
-                    "scorecard.{name}.weight = {}: 0 to 1000 expected",
-                    rule.weight
-                ));
+                problems
+                    .push(format!("scorecard.{name}.weight = {}: 0 to 1000 expected", rule.weight));
             }
             if let Some((_, points)) = rule.points.iter().find(|(_, p)| !(0..=100).contains(p)) {
-                problems.push(format!("scorecard.{name}.points: {points} points: 0 to 100 expected"));
+                problems
+                    .push(format!("scorecard.{name}.points: {points} points: 0 to 100 expected"));
             }
             if rule.points.iter().any(|(t, _)| t.abs() > 1_000_000) {
-                problems.push(format!("scorecard.{name}.points: thresholds within ±1000000 expected"));
+                problems
+                    .push(format!("scorecard.{name}.points: thresholds within ±1000000 expected"));
             }
         }
         if Measure::ALL.iter().all(|m| self.rule(*m).weight == 0) {
-            problems.push("scorecard: every weight is 0; give at least one measure a weight".into());
+            problems
+                .push("scorecard: every weight is 0; give at least one measure a weight".into());
         }
         problems
     }

@@ -32,7 +32,8 @@ impl UsageValue {
             return Err(format!("{trimmed:?} has more than 3 decimals"));
         }
         let too_large = || format!("{trimmed:?} is too large (at most 1000000000000)");
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
+        let whole: i64 =
+            if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
         let mut thousandths: i64 = 0;
         for (at, byte) in fraction.bytes().chain(std::iter::repeat(b'0')).take(3).enumerate() {
             let _ = at;
@@ -82,7 +83,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Low, Severity::Normal, Severity::High, Severity::Urgent];
+    pub const ALL: [Severity; 4] =
+        [Severity::Low, Severity::Normal, Severity::High, Severity::Urgent];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -170,6 +172,46 @@ pub struct SurveyAnswer {
     pub kind: SurveyKind,
     pub score: i64,
     pub comment: String,
+}
+
+/// What one account's scores are computed from, each list in time order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountSignals {
+    /// Total ARR and units (all products) per month with snapshots.
+    pub months: Vec<(super::Month, super::Money, Option<i64>)>,
+    /// The key usage measure per month, in thousandths.
+    pub usage: Vec<(super::Month, i64)>,
+    /// Days of touches (calls, emails, meetings, QBRs).
+    pub touches: Vec<NaiveDate>,
+    /// High and urgent tickets: opened, closed.
+    pub high_tickets: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// NPS answers: day, score 0–10.
+    pub nps: Vec<(NaiveDate, i64)>,
+    /// Success plans today: (on track or achieved, behind) counts.
+    pub plans: Option<(u32, u32)>,
+}
+
+/// What the whole book knows, for measures that need it: the months that
+/// have snapshots and usage (so an account without a row that month counts
+/// 0 rather than missing), and whether tickets were ever imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookSignals {
+    pub snapshot_months: Vec<super::Month>,
+    pub usage_months: Vec<super::Month>,
+    pub has_tickets: bool,
+}
+
+impl BookSignals {
+    /// The newest month of `months` that had ended by `at`.
+    pub fn known_month(months: &[super::Month], at: NaiveDate) -> Option<super::Month> {
+        let last_ended = if at == super::Month::of(at).last_day() {
+            super::Month::of(at)
+        } else {
+            super::Month::of(at).minus(1)
+        };
+        let after = months.partition_point(|m| *m <= last_ended);
+        after.checked_sub(1).and_then(|i| months.get(i)).copied()
+    }
 }
 
 #[cfg(test)]

@@ -199,7 +199,7 @@ pub(super) fn whole_in(
 }
 
 /// A `YYYY-MM` month; one in a year outside [`YEARS`] is refused as dates are.
-fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
+pub(super) fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
     Month::parse(text).map_err(|e| {
         let trimmed = trim(text);
         let year = trimmed.get(..4).filter(|_| trimmed.len() == 7).and_then(|y| y.parse().ok());

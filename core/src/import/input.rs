@@ -260,6 +260,11 @@ impl<R: Read> CsvInput<R> {
         &self.file
     }
 
+    /// Whether the header names known column `known`.
+    pub fn has_column(&self, known: usize) -> bool {
+        self.positions.get(known).is_some_and(Option::is_some)
+    }
+
     /// How many data rows were read (good or bad).
     pub fn rows_read(&self) -> u64 {
         self.rows_read

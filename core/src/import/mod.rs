@@ -14,6 +14,7 @@ mod fresh;
 mod input;
 mod kinds;
 mod records;
+mod signals;
 mod watch;
 
 pub use input::{MAX_CELL_BYTES, needs_text_prefix, strip_text_prefix};
@@ -28,18 +29,28 @@ use std::path::Path;
 /// Past this many errors, the rest of a file's errors are counted, not listed.
 pub const MAX_REPORTED_ERRORS: usize = 200;
 
-/// The four kinds of file the cockpit imports.
+/// The kinds of file the cockpit imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     Accounts,
     Snapshots,
     Contracts,
     Notes,
+    Usage,
+    Tickets,
+    Surveys,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] =
-        [ImportKind::Accounts, ImportKind::Snapshots, ImportKind::Contracts, ImportKind::Notes];
+    pub const ALL: [ImportKind; 7] = [
+        ImportKind::Accounts,
+        ImportKind::Snapshots,
+        ImportKind::Contracts,
+        ImportKind::Notes,
+        ImportKind::Usage,
+        ImportKind::Tickets,
+        ImportKind::Surveys,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +58,9 @@ impl ImportKind {
             ImportKind::Snapshots => "snapshots",
             ImportKind::Contracts => "contracts",
             ImportKind::Notes => "notes",
+            ImportKind::Usage => "usage",
+            ImportKind::Tickets => "tickets",
+            ImportKind::Surveys => "surveys",
         }
     }
 
@@ -232,6 +246,9 @@ pub fn import_reader(
         ImportKind::Snapshots => kinds::snapshots(&mut bulk, &mut input, &mut problems)?,
         ImportKind::Contracts => kinds::contracts(&mut bulk, &mut input, &mut problems)?,
         ImportKind::Notes => kinds::notes(&mut bulk, &mut input, &mut problems)?,
+        ImportKind::Usage => signals::usage(&mut bulk, &mut input, &mut problems)?,
+        ImportKind::Tickets => signals::tickets(&mut bulk, &mut input, &mut problems)?,
+        ImportKind::Surveys => signals::surveys(&mut bulk, &mut input, &mut problems)?,
     };
     if input.rows_read() == 0 && problems.is_empty() {
         problems.push(RowError::file(

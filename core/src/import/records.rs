@@ -39,6 +39,9 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
         super::ImportKind::Snapshots => &SNAPSHOTS,
         super::ImportKind::Contracts => &CONTRACTS,
         super::ImportKind::Notes => &NOTES,
+        super::ImportKind::Usage => &super::signals::USAGE,
+        super::ImportKind::Tickets => &super::signals::TICKETS,
+        super::ImportKind::Surveys => &super::signals::SURVEYS,
     }
 }
 

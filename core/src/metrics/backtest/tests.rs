@@ -78,7 +78,11 @@ fn medians_of_an_even_count_round_half_up() {
 }
 
 fn kind() -> impl Strategy<Value = OutcomeKind> {
-    prop_oneof![Just(OutcomeKind::Renewed), Just(OutcomeKind::Contracted), Just(OutcomeKind::Churned)]
+    prop_oneof![
+        Just(OutcomeKind::Renewed),
+        Just(OutcomeKind::Contracted),
+        Just(OutcomeKind::Churned)
+    ]
 }
 
 proptest! {

@@ -15,47 +15,12 @@ mod measures;
 #[cfg(test)]
 mod tests;
 
+use crate::domain::Health;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
-use crate::domain::{Health, Money, Month};
 use chrono::NaiveDate;
 
+pub use crate::domain::signals::{AccountSignals, BookSignals};
 pub use measures::measure_value;
-
-/// What one account's scores are computed from, each list in time order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountSignals {
-    /// Total ARR and units (all products) per month with snapshots.
-    pub months: Vec<(Month, Money, Option<i64>)>,
-    /// The key usage measure per month, in thousandths.
-    pub usage: Vec<(Month, i64)>,
-    /// Days of touches (calls, emails, meetings, QBRs).
-    pub touches: Vec<NaiveDate>,
-    /// High and urgent tickets: opened, closed.
-    pub high_tickets: Vec<(NaiveDate, Option<NaiveDate>)>,
-    /// NPS answers: day, score 0–10.
-    pub nps: Vec<(NaiveDate, i64)>,
-    /// Success plans today: (on track or achieved, behind) counts.
-    pub plans: Option<(u32, u32)>,
-}
-
-/// What the whole book knows, for measures that need it: the months that
-/// have snapshots and usage (so an account without a row that month counts
-/// 0 rather than missing), and whether tickets were ever imported.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BookSignals {
-    pub snapshot_months: Vec<Month>,
-    pub usage_months: Vec<Month>,
-    pub has_tickets: bool,
-}
-
-impl BookSignals {
-    /// The newest month of `months` that had ended by `at`.
-    pub fn known_month(months: &[Month], at: NaiveDate) -> Option<Month> {
-        let last_ended = if at == Month::of(at).last_day() { Month::of(at) } else { Month::of(at).minus(1) };
-        let after = months.partition_point(|m| *m <= last_ended);
-        after.checked_sub(1).and_then(|i| months.get(i)).copied()
-    }
-}
 
 /// A measure's value on a date, in its own unit, with the words that say it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Scores worked by hand on one account (DOMAIN "Health you can check").
 
 use super::*;
-use crate::domain::Money;
+use crate::domain::{Money, Month};
 use chrono::Duration;
 
 fn d(text: &str) -> NaiveDate {
@@ -24,7 +24,12 @@ fn account() -> (AccountSignals, BookSignals) {
         usage: vec![(m("2026-08"), 40_000), (m("2026-11"), 25_000)],
         touches: vec![d("2026-10-01"), d("2026-11-01")],
         high_tickets: vec![(d("2026-11-20"), None), (d("2026-06-01"), Some(d("2026-06-03")))],
-        nps: vec![(d("2026-07-01"), 10), (d("2026-09-01"), 9), (d("2026-10-01"), 3), (d("2026-11-15"), 7)],
+        nps: vec![
+            (d("2026-07-01"), 10),
+            (d("2026-09-01"), 9),
+            (d("2026-10-01"), 3),
+            (d("2026-11-15"), 7),
+        ],
         plans: Some((1, 0)),
     };
     let book = BookSignals {
@@ -125,7 +130,10 @@ fn a_single_measure_flags_when_its_points_are_orange_or_red() {
     let today = d("2026-12-07");
     assert!(measure_flags(Measure::UsageTrend, &signals, &book, today, today, &config));
     assert!(!measure_flags(Measure::Nps, &signals, &book, today, today, &config));
-    assert!(!measure_flags(Measure::ArrTrend, &signals, &book, today, today, &config), "50 is yellow");
+    assert!(
+        !measure_flags(Measure::ArrTrend, &signals, &book, today, today, &config),
+        "50 is yellow"
+    );
 }
 
 mod properties {

@@ -9,6 +9,14 @@ CREATE TABLE usage (
     PRIMARY KEY (account_id, measure, month)
 ) WITHOUT ROWID;
 
+-- The months each usage measure has rows for, kept by the import: the
+-- scorecard asks for the book's latest usage month without scanning usage.
+CREATE TABLE usage_months (
+    measure TEXT NOT NULL,
+    month   INTEGER NOT NULL,
+    PRIMARY KEY (measure, month)
+) WITHOUT ROWID;
+
 -- Support tickets as the helpdesk exported them; times are RFC 3339.
 CREATE TABLE tickets (
     id         TEXT PRIMARY KEY,
