@@ -57,9 +57,19 @@ pub fn rows_from(
     today: NaiveDate,
 ) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
+    // Accounts that have left (no ARR in the latest known month) have no health to check.
+    let latest =
+        crate::domain::signals::BookSignals::known_month(&source.book.snapshot_months, today);
+    let active = |account: &&crate::store::signals::SignalAccount| match latest {
+        Some(latest) => {
+            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
+        }
+        None => true,
+    };
     let mut rows: Vec<HealthRow> = source
         .accounts
         .iter()
+        .filter(active)
         .map(|account| {
             let now = score(&account.signals, &source.book, today, today, card);
             let then = score(&account.signals, &source.book, before, today, card);
