@@ -40,6 +40,10 @@ impl Pane for HealthPane {
         "Health"
     }
 
+    fn short_title(&self) -> &'static str {
+        "Hlth"
+    }
+
     fn scope(&self) -> &'static str {
         "health"
     }
