@@ -207,4 +207,23 @@ mod tests {
         assert!(problems[0].starts_with("scorecard.bands"));
         assert!(problems[1].starts_with("scorecard.nps.points"));
     }
+
+    #[test]
+    fn a_settings_table_overrides_what_it_names() {
+        let text = r#"
+            [scorecard]
+            usage_measure = "weekly_active_users"
+            bands = { green = 80, yellow = 50, orange = 25 }
+            usage_trend = { weight = 30, points = [[0, 100], [-10, 75], [-25, 40]] }
+            success_plan = { weight = 0, points = [] }
+        "#;
+        let config: super::super::Config = toml::from_str(text).expect("settings");
+        let card = &config.scorecard;
+        assert_eq!(card.usage_measure, "weekly_active_users");
+        assert_eq!(card.bands.green, 80);
+        assert_eq!(card.usage_trend.weight, 30);
+        assert_eq!(card.success_plan.weight, 0);
+        assert_eq!(card.nps, ScorecardConfig::default().nps, "unnamed measures keep their defaults");
+        assert!(config.problems().is_empty(), "{:?}", config.problems());
+    }
 }
