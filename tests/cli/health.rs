@@ -100,7 +100,10 @@ fn the_backtest_json_has_the_keys_and_the_hand_counted_numbers() {
     assert_eq!(csm["precision"].as_f64(), Some(0.5));
     assert_eq!(csm["recall"].as_f64(), Some(1.0));
     // A 30-day lead reads December's usage for A: 10 of 50, −75%: flagged.
-    let out = cockpit(&db, &["health", "backtest", "--from", "2024-01-01", "--lead-days", "30", "--json"]);
+    let out = cockpit(
+        &db,
+        &["health", "backtest", "--from", "2024-01-01", "--lead-days", "30", "--json"],
+    );
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     let predictors = json["predictors"].as_array().expect("predictors");
     let trend = predictors.iter().find(|p| p["name"] == "usage_trend").expect("trend");

@@ -223,7 +223,11 @@ mod tests {
         assert_eq!(card.bands.green, 80);
         assert_eq!(card.usage_trend.weight, 30);
         assert_eq!(card.success_plan.weight, 0);
-        assert_eq!(card.nps, ScorecardConfig::default().nps, "unnamed measures keep their defaults");
+        assert_eq!(
+            card.nps,
+            ScorecardConfig::default().nps,
+            "unnamed measures keep their defaults"
+        );
         assert!(config.problems().is_empty(), "{:?}", config.problems());
     }
 }
