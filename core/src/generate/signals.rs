@@ -125,10 +125,10 @@ pub fn signals(
                 level *= 1.0 - (1.0 - floor) * progress;
             }
         }
-        if let Some((Some(at), depth)) = dip {
-            if (0..3).contains(&(month.0 - at.0)) {
-                level *= depth;
-            }
+        if let Some((Some(at), depth)) = dip
+            && (0..3).contains(&(month.0 - at.0))
+        {
+            level *= depth;
         }
         let users = ((*units as f64) * level).round().max(0.0) as i64;
         for ((name, _, _), per) in MEASURES.iter().zip(&per_user) {

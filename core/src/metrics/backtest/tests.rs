@@ -12,7 +12,7 @@ fn outcome(id: &str, end: &str, kind: OutcomeKind) -> BacktestOutcome {
         contract_id: id.to_string(),
         account_id: id.to_string(),
         end_date: d(end),
-        atr: Money::from_cents(100_00),
+        atr: Money::from_cents(10_000),
         kind,
     }
 }
