@@ -37,16 +37,18 @@ pub(super) fn usage<R: Read + Send>(
     problems: &mut Problems,
 ) -> StoreResult<ImportCounts> {
     let names = USAGE.names;
-    let daily = match (input.has_column(MONTH), input.has_column(DATE)) {
-        (true, false) => false,
-        (false, true) => true,
-        (has_month, _) => {
-            let why = if has_month {
-                "has both month and date columns; give usage per month (month) or per day (date), not both"
-            } else {
-                "missing required column month (or date, for usage per day)"
-            };
-            problems.push(RowError::at(input.file_name(), 1, why.to_string()));
+    // A file is per month or per day; one with both columns (as export
+    // writes) is read the way its first row gives.
+    let mut daily = match (input.has_column(MONTH), input.has_column(DATE)) {
+        (true, false) => Some(false),
+        (false, true) => Some(true),
+        (true, true) => None,
+        (false, false) => {
+            problems.push(RowError::at(
+                input.file_name(),
+                1,
+                "missing required column month (or date, for usage per day)".to_string(),
+            ));
             return Ok(ImportCounts::default());
         }
     };
@@ -67,6 +69,17 @@ pub(super) fn usage<R: Read + Send>(
         let value = problems
             .take(row.required(2))
             .and_then(|text| problems.take(UsageValue::parse(text).map_err(|e| row.error(2, e))));
+        let given = |column| row.optional(column).ok().flatten().is_some();
+        let daily = *daily.get_or_insert(!given(MONTH) && given(DATE));
+        let other = if daily { MONTH } else { DATE };
+        if given(other) {
+            let (this, that) = if daily { ("date", "month") } else { ("month", "date") };
+            problems.push(row.error(
+                other,
+                format!("this file gives usage per {this}; leave {that} empty (one file is per month or per day)"),
+            ));
+            continue;
+        }
         let when = if daily {
             problems.take(row.required(DATE)).and_then(|text| {
                 problems
@@ -273,4 +286,91 @@ pub(super) fn surveys<R: Read + Send>(
         return Ok(ImportCounts::default());
     }
     Ok(counts_from(bulk.count_rows(BulkTable::Surveys)?, rows_before, written, good))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::Clock;
+    use crate::import::{ImportKind, import_reader};
+    use crate::store::Store;
+    use crate::testkit::Book;
+
+    fn store() -> Store {
+        let store = Book::new().accounts("id, name\nA, Ay\nB, Bee").open_in_memory();
+        store
+    }
+
+    fn import(store: &mut Store, kind: ImportKind, text: &str) -> Result<String, String> {
+        let clock = Clock::fixed(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day"));
+        import_reader(store, kind, "f.csv", text.as_bytes(), "ana", &clock)
+            .map(|report| report.to_string())
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn days_are_summed_into_months_exactly() {
+        let mut store = store();
+        let text = "account_id,date,measure,value\nA,2025-03-01,logins,1.5\nA,2025-03-31,logins,2.25\nA,2025-04-01,logins,3\n";
+        assert_eq!(
+            import(&mut store, ImportKind::Usage, text).expect("import"),
+            "f.csv: 2 usage: 2 inserted, 0 updated, 0 unchanged"
+        );
+        let usage = store.account_usage("A").expect("usage");
+        let values: Vec<String> =
+            usage.iter().map(|u| format!("{} {}", u.month, u.value)).collect();
+        assert_eq!(values, ["2025-03 3.75", "2025-04 3"]);
+        // The same file again changes nothing.
+        assert!(
+            import(&mut store, ImportKind::Usage, text)
+                .expect("again")
+                .ends_with("0 inserted, 0 updated, 2 unchanged")
+        );
+    }
+
+    #[test]
+    fn bad_signal_rows_are_refused_where_they_are() {
+        let mut store = store();
+        let errors = import(
+            &mut store,
+            ImportKind::Usage,
+            "account_id,month,date,measure,value\nA,2025-03,,logins,1\nA,2025-04,2025-04-02,logins,1\nA,2025-05,,logins,1.2345\nA,2025-03,,logins,2\n",
+        )
+        .expect_err("refused");
+        assert!(errors.contains("f.csv:3:3: date: this file gives usage per month"), "{errors}");
+        assert!(
+            errors.contains("f.csv:4:5: value: \"1.2345\" has more than 3 decimals"),
+            "{errors}"
+        );
+        assert!(
+            errors.contains("f.csv:5: account A, measure logins, month 2025-03 appears twice"),
+            "{errors}"
+        );
+        let errors = import(
+            &mut store,
+            ImportKind::Tickets,
+            "ticket_id,account_id,opened_at,severity,closed_at\nT1,A,2025-03-02,critical,\nT2,B,2025-03-02,high,2025-03-01\nT3,Z,2025-03-02,low,\n",
+        )
+        .expect_err("refused");
+        assert!(
+            errors.contains(
+                "f.csv:2:4: severity: \"critical\" is not one of low, normal, high, urgent"
+            ),
+            "{errors}"
+        );
+        assert!(
+            errors.contains("f.csv:3:5: closed_at: 2025-03-01T00:00:00Z is before opened_at"),
+            "{errors}"
+        );
+        assert!(errors.contains("f.csv:4:2: account_id: \"Z\" is not a known account"), "{errors}");
+        let errors = import(
+            &mut store,
+            ImportKind::Surveys,
+            "account_id,answered_at,kind,score\nA,2025-03-02,csat,0\nA,2025-03-02,nps,11\nB,2025-03-02,nps,7\nB,2025-03-02,nps,7\n",
+        )
+        .expect_err("refused");
+        assert!(errors.contains("f.csv:2:4: score: 0 is outside 1–5 for csat"), "{errors}");
+        assert!(errors.contains("f.csv:3:4: score: 11 is outside 0–10 for nps"), "{errors}");
+        assert!(errors.contains("f.csv:5: the same answer appears twice"), "{errors}");
+        assert!(store.account_surveys("B").expect("none").is_empty(), "nothing was written");
+    }
 }
