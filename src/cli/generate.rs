@@ -9,7 +9,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// The files `write_book` writes.
-const BOOK_FILES: [&str; 4] = ["accounts.csv", "snapshots.csv", "contracts.csv", "notes.csv"];
+const BOOK_FILES: [&str; 7] = [
+    "accounts.csv",
+    "snapshots.csv",
+    "contracts.csv",
+    "notes.csv",
+    "usage.csv",
+    "tickets.csv",
+    "surveys.csv",
+];
 
 /// The file `--subscriptions` adds.
 const SUBSCRIPTIONS_FILE: &str = "subscriptions.csv";
@@ -94,13 +102,16 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         )?;
     }
     output::say(&format!(
-        "wrote {}, {} ({} to {}), {}, {}{} to {} in {:.2}s; ARR in {}: {}",
+        "wrote {}, {} ({} to {}), {}, {}, {}, {}, {}{} to {} in {:.2}s; ARR in {}: {}",
         crate::domain::count::of(summary.accounts, "account", "accounts"),
         crate::domain::count::of(summary.snapshots, "snapshot", "snapshots"),
         params.first_month(),
         params.last_month,
         crate::domain::count::of(summary.contracts, "contract", "contracts"),
         crate::domain::count::of(summary.notes, "note", "notes"),
+        crate::domain::count::of(summary.usage, "usage figure", "usage figures"),
+        crate::domain::count::of(summary.tickets, "ticket", "tickets"),
+        crate::domain::count::of(summary.surveys, "survey answer", "survey answers"),
         subscriptions
             .map(|count| format!(
                 ", {}",

@@ -9,6 +9,7 @@ pub mod churn;
 pub mod completions;
 pub mod export;
 pub mod generate;
+pub mod health;
 pub mod import;
 pub mod man;
 pub mod metrics;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Record and report churn-reason chains.
     #[command(subcommand)]
     Churn(churn::Command),
+    /// Health you can check: scorecards, and a backtest of what predicted churn.
+    #[command(subcommand)]
+    Health(health::Command),
     /// Write a consistent copy of the database, even while the cockpit is open.
     Backup(backup::Args),
     /// Run SQLite's integrity check on the database and say what it found.
@@ -265,6 +269,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Targets(args)) => targets::run(&context, args),
         Some(Command::Today(args)) => today::run(&context, args),
         Some(Command::Churn(command)) => churn::run(&context, command),
+        Some(Command::Health(command)) => health::run(&context, command),
         Some(Command::Backup(args)) => backup::run(&context, args),
         Some(Command::Check) => check::run(&context),
         Some(Command::Completions(args)) => completions::run(args),

@@ -48,6 +48,9 @@ fn awkward_book(store: &mut Store) {
         "contract_id,account_id,product,start_date,end_date,arr,units,billing,terminated_on\n",
     );
     let mut notes = String::from("account_id,at,kind,text,who\n");
+    let mut usage = String::from("account_id,month,measure,value\n");
+    let mut tickets = String::from("ticket_id,account_id,opened_at,severity,closed_at,subject\n");
+    let mut surveys = String::from("account_id,answered_at,kind,score,comment\n");
     for (i, text) in AWKWARD.iter().enumerate() {
         let id = format!("A{i:02}");
         let s = |v: &str| v.to_string();
@@ -96,6 +99,22 @@ fn awkward_book(store: &mut Store) {
             s(text),
             s(text),
         ]));
+        usage.push_str(&csv_line(&[id.clone(), s("2025-02"), s(text), format!("{i}.125")]));
+        tickets.push_str(&csv_line(&[
+            format!("T{i} {text}").trim().to_string(),
+            id.clone(),
+            s("2025-02-03T09:12:00Z"),
+            s(["low", "normal", "high", "urgent"][i % 4]),
+            if i % 2 == 0 { s("") } else { s("2025-02-04T10:00:00Z") },
+            s(text),
+        ]));
+        surveys.push_str(&csv_line(&[
+            id.clone(),
+            s("2025-02-05T12:00:00Z"),
+            s(["nps", "csat"][i % 2]),
+            (i % 5 + 1).to_string(),
+            s(text),
+        ]));
         notes.push_str(&csv_line(&[
             id,
             s("2025-02-11"),
@@ -109,6 +128,9 @@ fn awkward_book(store: &mut Store) {
         (ImportKind::Snapshots, snapshots),
         (ImportKind::Contracts, contracts),
         (ImportKind::Notes, notes),
+        (ImportKind::Usage, usage),
+        (ImportKind::Tickets, tickets),
+        (ImportKind::Surveys, surveys),
     ] {
         import_reader(store, kind, kind.as_str(), text.as_bytes(), "ana", &clock())
             .unwrap_or_else(|e| panic!("{kind}: {e}"));

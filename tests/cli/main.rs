@@ -9,6 +9,7 @@ mod common;
 mod churn;
 mod conventions;
 mod daily_bugs;
+mod health;
 mod import_export;
 mod metrics;
 mod open_rules;

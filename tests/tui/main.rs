@@ -14,6 +14,7 @@ mod churn;
 mod e2e;
 mod e2e_churn;
 mod growth;
+mod health;
 mod inert;
 mod keys;
 mod metrics;

@@ -317,7 +317,7 @@ fn snapshots_of_every_section() {
     let dir = tempfile::tempdir().expect("dir");
     let mut app = app(&fixture(dir.path()));
     open_metrics(&mut app);
-    let names = ["retention", "bridge", "layer_cake", "pareto", "renewals"];
+    let names = ["retention", "bridge", "layer_cake", "pareto", "renewals", "backtest"];
     for (index, name) in names.iter().enumerate() {
         for (width, height) in [(80, 24), (160, 48)] {
             app.resize(width, height);
@@ -345,7 +345,7 @@ fn a_long_name_shows_whole_in_a_drill_down_when_there_is_room() {
     drop(conn);
     let mut app = app(&path);
     open_metrics(&mut app);
-    chars(&mut app, "lllll");
+    chars(&mut app, "llllll");
     key(&mut app, KeyCode::Enter);
     app.resize(160, 48);
     let text = shown(&app, 160, 48);
@@ -400,4 +400,26 @@ fn a_key_only_starts_the_metrics_a_drill_down_or_a_period_and_the_pause_after_sh
     let text = shown(&app, 120, 30);
     assert!(text.contains("2024-02 → 2025-02 (12 months)"), "{text}");
     assert!(text.contains("At 2025-02, cohort of 2024-02"), "{text}");
+}
+
+/// The backtest on this book at 2025-06-01, lead 90 days: C1 renewed (by
+/// C2, 200 ≥ 100), C3 churned, C4 contracted (30 < 40). No usage, tickets
+/// or answers: the scorecard reads the ARR trend alone. C3 ends 2024-12-31,
+/// lead date 2024-10-02: A2's ARR at 2024-09 equals 2024-06's, flat, 100
+/// points, not flagged — a surprise; Enter on its "missed" lists A2.
+#[test]
+fn the_backtest_lists_the_surprise_one_key_from_its_number() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    open_metrics(&mut app);
+    chars(&mut app, "h");
+    let text = shown(&app, 160, 48);
+    assert!(text.contains("Backtest: 3 outcomes ending"), "{text}");
+    assert!(text.contains("1 renewed, 1 contracted, 1 churned"), "{text}");
+    // The scorecard's missed count is the second selectable number.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let text = shown(&app, 160, 48);
+    assert!(text.contains("scorecard · missed"), "{text}");
+    assert!(text.contains("Globex") && text.contains("C3"), "{text}");
 }

@@ -74,6 +74,7 @@ pub fn load(store: &mut Store, book: &DemoBook, clock: &Clock) -> anyhow::Result
         import_reader(store, kind, name, text.as_bytes(), DEMO_AUTHOR, clock)
             .map_err(|error| anyhow::anyhow!("demo {name}: {error}"))?;
     }
+    load_signals(store, clock)?;
     let mut history = book.health_history.clone();
     history.sort_by_key(|change| change.at);
     for change in &history {
@@ -195,6 +196,70 @@ fn without_column(text: &str, column: &str) -> anyhow::Result<String> {
     }
     Ok(String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?)
 }
+
+/// The demo's usage, tickets and survey answers, drawn from its contracts
+/// and snapshots by the generator's signals (so they lead its churn as a
+/// real book's would) and imported like a user's files.
+fn load_signals(store: &mut Store, clock: &Clock) -> anyhow::Result<()> {
+    use crate::generate::signals::signals;
+    use std::collections::BTreeMap;
+    let mut months: BTreeMap<String, BTreeMap<crate::domain::Month, i64>> = BTreeMap::new();
+    store.each_snapshot(|s| {
+        *months.entry(s.account_id).or_default().entry(s.month).or_default() +=
+            s.units.unwrap_or(0);
+        Ok(())
+    })?;
+    let mut contracts: BTreeMap<String, Vec<crate::domain::Contract>> = BTreeMap::new();
+    store.each_contract(|c| {
+        contracts.entry(c.account_id.clone()).or_default().push(c);
+        Ok(())
+    })?;
+    let horizon = crate::domain::Month::of(clock.today()).minus(1).last_day();
+    let time = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut usage = String::from("account_id,month,measure,value\n");
+    let mut tickets = String::from("ticket_id,account_id,opened_at,severity,closed_at,subject\n");
+    let mut surveys = String::from("account_id,answered_at,kind,score,comment\n");
+    for (account_id, by_month) in &months {
+        let months: Vec<_> = by_month.iter().map(|(m, u)| (*m, *u)).collect();
+        let own = contracts.get(account_id).map_or(&[][..], Vec::as_slice);
+        let made = signals(DEMO_SEED, account_id, &months, own, horizon);
+        for (month, measure, value) in &made.usage {
+            let value = crate::domain::signals::UsageValue(*value);
+            usage.push_str(&format!("{account_id},{month},{measure},{value}\n"));
+        }
+        for t in &made.tickets {
+            let closed = t.closed_at.map(time).unwrap_or_default();
+            tickets.push_str(&format!(
+                "{},{account_id},{},{},{closed},{}\n",
+                t.id,
+                time(t.opened_at),
+                t.severity,
+                t.subject
+            ));
+        }
+        for a in &made.answers {
+            surveys.push_str(&format!(
+                "{account_id},{},{},{},{}\n",
+                time(a.answered_at),
+                a.kind,
+                a.score,
+                a.comment
+            ));
+        }
+    }
+    for (kind, name, text) in [
+        (ImportKind::Usage, "usage.csv", usage),
+        (ImportKind::Tickets, "tickets.csv", tickets),
+        (ImportKind::Surveys, "surveys.csv", surveys),
+    ] {
+        import_reader(store, kind, name, text.as_bytes(), DEMO_AUTHOR, clock)
+            .map_err(|error| anyhow::anyhow!("demo {name}: {error}"))?;
+    }
+    Ok(())
+}
+
+/// The seed of the demo's signals: the same demo every time.
+const DEMO_SEED: u64 = 19;
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,8 @@ pub struct Config {
     /// The note kinds that count as a touch (reset the cadence clock, move
     /// the last touch): the cockpit's own or any a CRM uses (`"support"`).
     pub touch_kinds: Vec<String>,
+    /// The health scorecard: measures, weights, thresholds, band cuts.
+    pub scorecard: super::scorecard_config::ScorecardConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +85,7 @@ impl Default for Config {
             mouse: true,
             clipboard: true,
             touch_kinds: super::note::DEFAULT_TOUCH_KINDS.map(String::from).to_vec(),
+            scorecard: super::scorecard_config::ScorecardConfig::default(),
         }
     }
 }
@@ -149,6 +152,7 @@ impl Config {
                 problems.push(format!("touch_kinds: {error}"));
             }
         }
+        problems.extend(self.scorecard.problems());
         problems
     }
 

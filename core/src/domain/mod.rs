@@ -20,6 +20,8 @@ pub mod month;
 pub mod note;
 pub mod opportunity;
 pub mod product_line;
+pub mod scorecard_config;
+pub mod signals;
 pub mod stage;
 pub mod subscription;
 pub mod success_plan;

@@ -9,6 +9,7 @@ mod all;
 
 pub use all::{ExportFile, all_files, export_authored, export_file};
 
+use crate::domain::signals::{SurveyAnswer, Ticket, UsageRecord};
 use crate::domain::subscription::Subscription;
 use crate::domain::{Account, Contract, Money, Note};
 use crate::import::{ImportKind, needs_text_prefix};
@@ -74,6 +75,9 @@ pub fn export(
         ImportKind::Contracts => store.each_contract(|c| write(contract_cells(&c))),
         ImportKind::Notes => store.each_note(|n| write(note_cells(&n))),
         ImportKind::Subscriptions => store.each_subscription(|s| write(subscription_cells(&s))),
+        ImportKind::Usage => store.each_usage(|u| write(usage_cells(&u))),
+        ImportKind::Tickets => store.each_ticket(|t| write(ticket_cells(&t))),
+        ImportKind::Surveys => store.each_survey(|s| write(survey_cells(&s))),
     };
     if let Some(error) = failure {
         return Err(error);
@@ -88,6 +92,8 @@ enum Cell {
     Text(String),
     Money(Money),
     Number(i64),
+    /// An exact decimal, written as it reads.
+    Decimal(String),
     Empty,
 }
 
@@ -164,6 +170,38 @@ fn note_cells(note: &Note) -> Vec<Cell> {
     ]
 }
 
+/// Usage is exported per month; the `date` column stays empty.
+fn usage_cells(usage: &UsageRecord) -> Vec<Cell> {
+    vec![
+        text(&usage.account_id),
+        text(&usage.measure),
+        Cell::Decimal(usage.value.to_string()),
+        text(usage.month.to_string()),
+        Cell::Empty,
+    ]
+}
+
+fn ticket_cells(ticket: &Ticket) -> Vec<Cell> {
+    vec![
+        text(&ticket.id),
+        text(&ticket.account_id),
+        text(rfc3339(ticket.opened_at)),
+        text(ticket.severity.as_str()),
+        optional_text(ticket.closed_at.map(rfc3339)),
+        text(&ticket.subject),
+    ]
+}
+
+fn survey_cells(answer: &SurveyAnswer) -> Vec<Cell> {
+    vec![
+        text(&answer.account_id),
+        text(rfc3339(answer.answered_at)),
+        text(answer.kind.as_str()),
+        Cell::Number(answer.score),
+        text(&answer.comment),
+    ]
+}
+
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
     Json { out: W, first: bool },
@@ -196,6 +234,7 @@ impl<W: Write> Sink<W> {
                         Cell::Text(value) => writer.write_field(value)?,
                         Cell::Money(amount) => writer.write_field(amount.to_plain())?,
                         Cell::Number(number) => writer.write_field(number.to_string())?,
+                        Cell::Decimal(number) => writer.write_field(number)?,
                         Cell::Empty => writer.write_field("")?,
                     }
                 }
@@ -210,6 +249,7 @@ impl<W: Write> Sink<W> {
                             Number::from_str(&amount.to_plain()).map(Value::Number)?
                         }
                         Cell::Number(number) => Value::Number(number.into()),
+                        Cell::Decimal(number) => Number::from_str(&number).map(Value::Number)?,
                         Cell::Empty => Value::Null,
                     };
                     object.insert((*name).to_string(), value);

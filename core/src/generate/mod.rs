@@ -9,6 +9,7 @@
 //! touches the store.
 
 mod names;
+pub mod signals;
 mod simulate;
 mod subscriptions;
 mod write;

@@ -1,4 +1,4 @@
-//! Streams a generated book to the four import files, one account at a time,
+//! Streams a generated book to the import files, one account at a time,
 //! so memory stays flat whatever the book's size.
 
 use super::{Params, simulate};
@@ -17,6 +17,9 @@ pub struct BookSummary {
     pub snapshots: u64,
     pub contracts: u64,
     pub notes: u64,
+    pub usage: u64,
+    pub tickets: u64,
+    pub surveys: u64,
     /// Total ARR in the last month.
     pub last_month_arr: Money,
 }
@@ -70,6 +73,11 @@ pub fn write_book(params: &Params, dir: &Path) -> Result<BookSummary, GenerateEr
     // Generated notes carry no author: the required columns only.
     let note_columns = ImportKind::Notes.column_names().get(..4).unwrap_or_default();
     let mut notes = Out::create(dir, "notes.csv", note_columns)?;
+    // Usage per month: the date column (per day) is left out.
+    let usage_columns = ImportKind::Usage.column_names().get(..4).unwrap_or_default();
+    let mut usage = Out::create(dir, "usage.csv", usage_columns)?;
+    let mut tickets = Out::create(dir, "tickets.csv", ImportKind::Tickets.column_names())?;
+    let mut surveys = Out::create(dir, "surveys.csv", ImportKind::Surveys.column_names())?;
 
     let first = params.first_month();
     let month_texts: Vec<String> =
@@ -137,11 +145,62 @@ pub fn write_book(params: &Params, dir: &Path) -> Result<BookSummary, GenerateEr
             notes.row([account.id.as_str(), &at, note.kind.as_str(), &note.text])?;
             summary.notes += 1;
         }
+
+        let mut months: Vec<(Month, i64)> = Vec::new();
+        for snapshot in &generated.snapshots {
+            match months.last_mut() {
+                Some((month, units)) if *month == snapshot.month => *units += snapshot.units,
+                _ => months.push((snapshot.month, snapshot.units)),
+            }
+        }
+        let made = super::signals::signals(
+            params.seed,
+            &account.id,
+            &months,
+            &generated.contracts,
+            params.horizon(),
+        );
+        for (month, measure, value) in &made.usage {
+            let offset = (month.0 - first.0) as usize;
+            let Some(month) = month_texts.get(offset) else { continue };
+            money.clear();
+            let _ = write!(money, "{}", crate::domain::signals::UsageValue(*value));
+            usage.row([account.id.as_str(), measure, &money, month])?;
+            summary.usage += 1;
+        }
+        for ticket in &made.tickets {
+            at.clear();
+            let _ = write!(at, "{}", ticket.opened_at.format("%Y-%m-%dT%H:%M:%SZ"));
+            end.clear();
+            if let Some(closed) = ticket.closed_at {
+                let _ = write!(end, "{}", closed.format("%Y-%m-%dT%H:%M:%SZ"));
+            }
+            tickets.row([
+                ticket.id.as_str(),
+                account.id.as_str(),
+                &at,
+                ticket.severity,
+                &end,
+                ticket.subject,
+            ])?;
+            summary.tickets += 1;
+        }
+        for answer in &made.answers {
+            at.clear();
+            let _ = write!(at, "{}", answer.answered_at.format("%Y-%m-%dT%H:%M:%SZ"));
+            units.clear();
+            let _ = write!(units, "{}", answer.score);
+            surveys.row([account.id.as_str(), &at, answer.kind, &units, answer.comment])?;
+            summary.surveys += 1;
+        }
     }
     accounts.finish()?;
     snapshots.finish()?;
     contracts.finish()?;
     notes.finish()?;
+    usage.finish()?;
+    tickets.finish()?;
+    surveys.finish()?;
     Ok(summary)
 }
 

@@ -225,7 +225,7 @@ pub(super) fn whole_in(
 }
 
 /// A `YYYY-MM` month; one in a year outside [`YEARS`] is refused as dates are.
-fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
+pub(super) fn month(row: &Row<'_>, column: usize, text: &str) -> Result<Month, RowError> {
     // A profile's date stands for its month (`03/31/2025` for 2025-03).
     if row.profile().date_format().is_some()
         && Month::parse(text).is_err()

@@ -292,6 +292,11 @@ impl<R: Read> CsvInput<R> {
     pub fn file_name(&self) -> &str {
         &self.file
     }
+
+    /// Whether the header names known column `known`.
+    pub fn has_column(&self, known: usize) -> bool {
+        self.positions.get(known).is_some_and(Option::is_some)
+    }
 }
 
 impl<'a> Row<'a> {

@@ -255,7 +255,12 @@ fn from_subscriptions_message(account_id: &str, product: &str) -> String {
 
 /// Upserts report "written" for inserts and real updates alike; the table's
 /// growth tells the inserts apart.
-fn counts_from(rows_after: u64, rows_before: u64, written: u64, good: u64) -> ImportCounts {
+pub(super) fn counts_from(
+    rows_after: u64,
+    rows_before: u64,
+    written: u64,
+    good: u64,
+) -> ImportCounts {
     let inserted = rows_after.saturating_sub(rows_before);
     let updated = written.saturating_sub(inserted);
     ImportCounts { inserted, updated, unchanged: good.saturating_sub(written) }

@@ -19,6 +19,7 @@ mod input;
 mod kinds;
 pub mod profile;
 mod records;
+mod signals;
 mod subscriptions;
 mod watch;
 
@@ -46,20 +47,34 @@ pub enum ImportKind {
     Notes,
     /// A billing system's subscriptions, from which snapshots and contracts are derived.
     Subscriptions,
+    Usage,
+    Tickets,
+    Surveys,
 }
 
 impl ImportKind {
-    /// The four files of a book, in the order they import.
-    pub const ALL: [ImportKind; 4] =
-        [ImportKind::Accounts, ImportKind::Snapshots, ImportKind::Contracts, ImportKind::Notes];
-
-    /// Every kind `import` and `export` take: the book's four files, then
-    /// the sources other records are derived from.
-    pub const EVERY: [ImportKind; 5] = [
+    /// The book's files, in the order they import: the four book files, then
+    /// the signals (usage, tickets, surveys).
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Accounts,
         ImportKind::Snapshots,
         ImportKind::Contracts,
         ImportKind::Notes,
+        ImportKind::Usage,
+        ImportKind::Tickets,
+        ImportKind::Surveys,
+    ];
+
+    /// Every kind `import` and `export` take: the book's files, then the
+    /// sources other records are derived from.
+    pub const EVERY: [ImportKind; 8] = [
+        ImportKind::Accounts,
+        ImportKind::Snapshots,
+        ImportKind::Contracts,
+        ImportKind::Notes,
+        ImportKind::Usage,
+        ImportKind::Tickets,
+        ImportKind::Surveys,
         ImportKind::Subscriptions,
     ];
 
@@ -70,6 +85,9 @@ impl ImportKind {
             ImportKind::Contracts => "contracts",
             ImportKind::Notes => "notes",
             ImportKind::Subscriptions => "subscriptions",
+            ImportKind::Usage => "usage",
+            ImportKind::Tickets => "tickets",
+            ImportKind::Surveys => "surveys",
         }
     }
 
@@ -382,6 +400,9 @@ pub(crate) fn load(
             derived = Some(made);
             counts
         }
+        ImportKind::Usage => signals::usage(bulk, &mut input, &mut problems)?,
+        ImportKind::Tickets => signals::tickets(bulk, &mut input, &mut problems)?,
+        ImportKind::Surveys => signals::surveys(bulk, &mut input, &mut problems)?,
     };
     Ok((counts, derived, problems))
 }

@@ -53,6 +53,9 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
         super::ImportKind::Contracts => &CONTRACTS,
         super::ImportKind::Notes => &NOTES,
         super::ImportKind::Subscriptions => &SUBSCRIPTIONS,
+        super::ImportKind::Usage => &super::signals::USAGE,
+        super::ImportKind::Tickets => &super::signals::TICKETS,
+        super::ImportKind::Surveys => &super::signals::SURVEYS,
     }
 }
 

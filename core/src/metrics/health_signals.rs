@@ -11,6 +11,7 @@
 //!   review it — the suggestion is the current colour, re-confirmed.
 //! - **A note marked `sponsor_change`** in the last 90 days: orange.
 //! - **A note marked `severe_case`** in the last 90 days: orange.
+//! - **The scorecard's band** differs from the health: that band.
 //!
 //! The suggested colour is the worst of the signals. A suggestion is shown
 //! when it is worse than the current health, or when it asks for a review;
@@ -42,6 +43,9 @@ pub struct SignalFacts {
     pub trend: Option<(Month, Month, Money, Money, i64, i64)>,
     /// Sponsor changes and severe cases, any age (older ones are ignored).
     pub flagged_notes: Vec<(NoteKind, DateTime<Utc>, String)>,
+    /// The scorecard's band when it differs from the CSM's colour
+    /// (`read::health::scorecard_signal`).
+    pub scorecard: Option<Signal>,
 }
 
 /// One signal: its key, the colour it points to, and why, in words.
@@ -101,6 +105,7 @@ pub fn signals(facts: &SignalFacts, today: NaiveDate, config: &Config) -> Vec<Si
             });
         }
     }
+    out.extend(facts.scorecard.clone());
     let cadence = config.cadence_days(facts.tier);
     match facts.last_touch {
         Some(touch) if (today - touch).num_days() > cadence => out.push(Signal {
@@ -205,6 +210,7 @@ mod tests {
             next_renewal: Some(day(2026, 1, 1)),
             trend: None,
             flagged_notes: Vec::new(),
+            scorecard: None,
         }
     }
 
@@ -264,5 +270,19 @@ mod tests {
         assert_eq!(s.reason(), "sponsor change on 2025-05-01: New VP, wants review");
         f.last_touch = Some(day(2025, 8, 30));
         assert_eq!(suggestion(&f, day(2025, 9, 1), &Config::default(), |_| false), None);
+    }
+
+    #[test]
+    fn a_scorecard_band_unlike_the_colour_is_one_more_reason() {
+        let mut f = facts();
+        f.last_touch = Some(day(2025, 5, 30));
+        f.scorecard = Some(Signal {
+            key: "scorecard:orange:2025-06-01".into(),
+            suggests: Health::Orange,
+            why: "scorecard 40 (orange): usage trend fell 38% in 3 months: 0 of 25 points".into(),
+        });
+        let s = suggestion(&f, day(2025, 6, 1), &Config::default(), |_| false).expect("s");
+        assert_eq!(s.health, Health::Orange);
+        assert!(s.reason().starts_with("scorecard 40 (orange)"), "{}", s.reason());
     }
 }

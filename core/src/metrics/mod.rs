@@ -3,6 +3,7 @@
 //! terminal, so every formula is unit-tested on a hand-built book.
 
 pub mod absorption;
+pub mod backtest;
 pub use crate::domain::arr_grid;
 pub mod board;
 pub mod bridge;
@@ -18,6 +19,7 @@ pub mod rate;
 pub mod renewal_book;
 pub mod renewal_rates;
 pub mod retention;
+pub mod scorecard;
 pub mod stage_suggestions;
 pub mod targets;
 pub mod triage;

@@ -138,6 +138,8 @@ pub struct MetricsData {
     pub renewals: RenewalRates,
     /// How long the first load took, in milliseconds.
     pub load_ms: u128,
+    /// The backtest of health against outcomes, once the pane has run it.
+    pub backtest: Option<super::health::Backtest>,
 }
 
 impl MetricsData {
@@ -167,6 +169,7 @@ impl MetricsData {
             grr_points,
             cake,
             load_ms: 0,
+            backtest: None,
         };
         data.set_period(period, cuts_bp);
         data.load_ms = started.elapsed().as_millis();

@@ -10,6 +10,7 @@
 pub mod board;
 pub mod book;
 pub mod forecast;
+pub mod health;
 pub mod iru;
 pub mod metrics;
 pub mod positions;

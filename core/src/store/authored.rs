@@ -586,7 +586,16 @@ mod tests {
             .expect("query")
             .map(|r| r.expect("row"))
             .collect();
-        let book = ["accounts", "snapshots", "contracts"];
+        let book = [
+            "accounts",
+            "snapshots",
+            "contracts",
+            "subscriptions",
+            "usage",
+            "usage_months",
+            "tickets",
+            "surveys",
+        ];
         let derived = [
             "arr_series",
             "arr_series_stale",

@@ -237,6 +237,11 @@ impl BulkImport<'_> {
         Ok(kinds.collect::<Result<Vec<String>, _>>()?)
     }
 
+    /// The import's connection, for the other tables' writers in `store`.
+    pub(super) fn connection(&self) -> &Connection {
+        self.conn
+    }
+
     /// Every stored account by id, with the facts an import compares.
     pub fn stored_accounts(&self) -> StoreResult<HashMap<String, StoredAccount>> {
         let sql = format!("SELECT {} FROM accounts", super::records::account_sql_columns(""));
@@ -414,6 +419,9 @@ pub enum BulkTable {
     Snapshots,
     Contracts,
     Notes,
+    Usage,
+    Tickets,
+    Surveys,
 }
 
 impl BulkTable {
@@ -423,6 +431,9 @@ impl BulkTable {
             BulkTable::Snapshots => "snapshots",
             BulkTable::Contracts => "contracts",
             BulkTable::Notes => "notes",
+            BulkTable::Usage => "usage",
+            BulkTable::Tickets => "tickets",
+            BulkTable::Surveys => "surveys",
         }
     }
 }

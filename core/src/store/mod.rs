@@ -27,6 +27,7 @@ pub mod records;
 pub mod renewals;
 pub mod search;
 mod series;
+pub mod signals;
 pub mod snapshots;
 mod sound;
 pub mod stages;

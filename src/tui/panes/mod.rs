@@ -21,6 +21,7 @@ pub mod calendar;
 pub mod churn;
 pub mod churn_taxonomy;
 pub mod forecast;
+pub mod health;
 pub mod metrics;
 pub mod search;
 pub mod targets;
@@ -53,6 +54,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(calendar::CalendarPane::default()),
         Box::new(churn::ChurnPane::default()),
         Box::new(metrics::MetricsPane::default()),
+        Box::new(health::HealthPane::default()),
     ]
 }
 

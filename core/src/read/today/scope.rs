@@ -173,6 +173,7 @@ pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) ->
                     (t.from_month, t.to_month, t.from_arr, t.to_arr, t.from_units, t.to_units)
                 }),
                 flagged_notes: flagged.remove(&row.id).unwrap_or_default(),
+                scorecard: None,
             })
         })
         .collect();
@@ -187,7 +188,11 @@ pub fn suggestion_for(
     today: NaiveDate,
     config: &Config,
 ) -> StoreResult<Option<Suggestion>> {
-    let gathered = gather(store, book, Scope::Account(id), today)?;
+    let mut gathered = gather(store, book, Scope::Account(id), today)?;
+    if let Some(facts) = gathered.facts.first_mut() {
+        let row = crate::read::health::account_score(store, config, today, id)?;
+        facts.scorecard = row.as_ref().and_then(crate::read::health::scorecard_signal);
+    }
     let dismissed = store.dismissed_signals("health")?;
     Ok(gathered.facts.first().and_then(|facts| {
         health_signals::suggestion(facts, today, config, |key| {

@@ -44,16 +44,20 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
         spans.push(Span::styled(format!(" {} ", section.title()), style));
         spans.push(Span::raw(" "));
     }
+    let tabs_width: usize = spans.iter().map(|span| span.content.width()).sum();
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
     if let Some(data) = &pane.data {
         let load = match pane.waiting() {
             Some(waiting) => format!("{waiting} "),
             None => format!("computed in {} ms ", data.load_ms),
         };
-        frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(load, theme.dim())).right_aligned()),
-            tabs,
-        );
+        // Said only where it does not cover a section's tab.
+        if tabs_width + load.width() <= usize::from(tabs.width) {
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(load, theme.dim())).right_aligned()),
+                tabs,
+            );
+        }
     }
     let Some(data) = &pane.data else {
         let text = match &pane.error {

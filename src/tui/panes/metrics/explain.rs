@@ -93,3 +93,29 @@ pub const RENEWALS: Explained = &[
          compounding: a 3-year rate r is a yearly r^(1/3).",
     ),
 ];
+
+/// What the backtest section's numbers mean.
+pub const BACKTEST: Explained = &[
+    (
+        "Outcomes",
+        "Renewals of the ATR rule that ended in the period (the last three years): \
+         renewed in full, contracted (renewed below the ATR) or churned (not renewed).",
+    ),
+    (
+        "Flagged",
+        "The predictor said red or orange 90 days before the end date, from what was \
+         known then: the scorecard's band, one measure's points alone, or the CSM's colour.",
+    ),
+    ("Caught", "Churned and flagged. Missed: churned and not flagged (the surprises)."),
+    ("False alarms", "Renewed in full, yet flagged."),
+    (
+        "Precision",
+        "Caught / flagged: how often a flag was right. Recall: caught / churned, the share \
+         of losses seen coming. — when there is nothing to divide by.",
+    ),
+    (
+        "Lead",
+        "Median days from the first flag (looked for month by month back from the lead \
+         date) to the end date, over the caught.",
+    ),
+];

@@ -18,6 +18,7 @@
 //! numbers, its drawing and its drill-down in one place.
 
 use crate::read::metrics as data;
+mod backtest;
 mod draw;
 mod explain;
 mod panels;
@@ -93,6 +94,8 @@ pub struct MetricsPane {
     drill: Option<(Drill, Cursor)>,
     pareto_points: ParetoPoints,
     area: Rect,
+    /// The settings and the day the backtest runs with.
+    backtest_with: Option<(crate::domain::Config, chrono::NaiveDate)>,
 }
 
 impl MetricsPane {
@@ -110,6 +113,15 @@ impl MetricsPane {
     /// The period shown once the one asked for is computed.
     fn target_period(&self) -> Option<Period> {
         self.period_asked.or_else(|| self.data.as_ref().map(|d| d.period))
+    }
+
+    /// Runs the backtest of health on the loaded metrics' store.
+    fn run_backtest(&self, store: &Store, data: &mut MetricsData) -> anyhow::Result<()> {
+        let Some((config, today)) = &self.backtest_with else { return Ok(()) };
+        let (from, to) = crate::read::health::default_period(*today);
+        let lead = crate::metrics::backtest::LEAD_DAYS;
+        data.backtest = Some(crate::read::health::backtest(store, config, *today, lead, from, to)?);
+        Ok(())
     }
 
     /// Takes in the computed metrics, or why they could not be.
@@ -214,13 +226,21 @@ impl Pane for MetricsPane {
         }
         self.loaded = true;
         self.cuts = cx.config.tier_cuts_bp.clone();
+        self.backtest_with = Some((cx.config.clone(), cx.clock.today()));
         // A database file is computed in the pause after the key
         // (`count_step`), once the pane has said so: the key only asks.
         if cx.store.path().is_file() {
             self.load_from = Some(cx.store.path().to_path_buf());
             return Ok(());
         }
-        let loaded = MetricsData::load(cx.store, &self.cuts);
+        let loaded = MetricsData::load(cx.store, &self.cuts).map_err(anyhow::Error::from).and_then(
+            |mut data| {
+                if let Some(data) = &mut data {
+                    self.run_backtest(cx.store, data)?;
+                }
+                Ok(data)
+            },
+        );
         self.install(loaded.map_err(|error| format!("{error:#}")));
         match &self.error {
             Some(error) => Err(anyhow::anyhow!("computing the metrics: {error}")),
@@ -251,8 +271,13 @@ impl Pane for MetricsPane {
             // A database file is read on a connection of its own, page by
             // page: the whole grid and every contract, read once, need not
             // stay mapped.
-            let loaded =
-                Store::open_aside(&path).and_then(|store| MetricsData::load(&store, &self.cuts));
+            let loaded = Store::open_aside(&path).map_err(anyhow::Error::from).and_then(|store| {
+                let mut data = MetricsData::load(&store, &self.cuts)?;
+                if let Some(data) = &mut data {
+                    self.run_backtest(&store, data)?;
+                }
+                Ok(data)
+            });
             self.install(loaded.map_err(|error| format!("{error:#}")));
             return !self.counting();
         }

@@ -24,16 +24,19 @@ pub enum Section {
     Pareto,
     /// ATR- versus ARR-based renewal rates.
     Renewals,
+    /// How the scorecard, each measure and the CSM's colours predicted churn.
+    Backtest,
 }
 
 impl Section {
     /// Every section, in tab order.
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Retention,
         Section::Bridge,
         Section::LayerCake,
         Section::Pareto,
         Section::Renewals,
+        Section::Backtest,
     ];
 
     /// The tab title.
@@ -44,6 +47,7 @@ impl Section {
             Section::LayerCake => "Layer cake",
             Section::Pareto => "Pareto",
             Section::Renewals => "Renewals",
+            Section::Backtest => "Backtest",
         }
     }
 
@@ -62,6 +66,7 @@ impl Section {
             Section::LayerCake => data.cake.layers.len(),
             Section::Pareto => data.pareto.tiers.len(),
             Section::Renewals => 2,
+            Section::Backtest => data.backtest.as_ref().map_or(0, |b| b.predictors.len() * 3),
         }
     }
 
@@ -73,6 +78,7 @@ impl Section {
             Section::LayerCake => explain::LAYER_CAKE,
             Section::Pareto => explain::PARETO,
             Section::Renewals => explain::RENEWALS,
+            Section::Backtest => explain::BACKTEST,
         }
     }
 
@@ -91,6 +97,7 @@ impl Section {
             Section::LayerCake => panels::layer_cake(pane, data, frame, area, view),
             Section::Pareto => panels::pareto(pane, data, frame, area, view),
             Section::Renewals => panels::renewals(pane, data, frame, area, view),
+            Section::Backtest => super::backtest::draw(pane, data, frame, area, view),
         }
     }
 
@@ -107,6 +114,7 @@ impl Section {
             Section::LayerCake => data.cohort_drill(selected)?,
             Section::Pareto => data.tier_drill(data.pareto.tiers.get(selected)?.tier),
             Section::Renewals => data.renewals_drill(selected == 1),
+            Section::Backtest => data.backtest.as_ref()?.drill(selected)?,
         })
     }
 }
@@ -125,7 +133,7 @@ mod tests {
         }
         assert_eq!(seen, Section::ALL);
         assert_eq!(at.step(true), Section::Retention, "the last wraps to the first");
-        assert_eq!(Section::Retention.step(false), Section::Renewals, "and back");
+        assert_eq!(Section::Retention.step(false), Section::Backtest, "and back");
         for section in Section::ALL {
             assert_eq!(section.step(true).step(false), section);
         }
@@ -134,7 +142,7 @@ mod tests {
     #[test]
     fn every_section_has_a_title_and_explains_its_numbers() {
         let titles: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
-        assert_eq!(titles, ["Retention", "Bridge", "Layer cake", "Pareto", "Renewals"]);
+        assert_eq!(titles, ["Retention", "Bridge", "Layer cake", "Pareto", "Renewals", "Backtest"]);
         for section in Section::ALL {
             assert!(!section.explanations().is_empty(), "{section:?} explains nothing");
         }

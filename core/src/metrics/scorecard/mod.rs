@@ -1,0 +1,189 @@
+//! The health scorecard: measured signals in, a score 0–100, its band and a
+//! breakdown out (DOMAIN "Health you can check"). Each measure turns a value
+//! into points by its thresholds; the score is the weighted mean of the
+//! measures that have a value (a missing one drops out, weight and all). The
+//! arithmetic is integer and exact: a score is `Σ weight·points / Σ weight`
+//! held as a fraction, cut into bands by cross-multiplying.
+//!
+//! Only what was known on the scoring date counts: a month's usage and ARR
+//! once the month has ended, tickets opened by then, answers given by then,
+//! touches made by then, and success plans only on today (they keep no
+//! history). Pure: the store loads [`AccountSignals`]; nothing here reads
+//! the database or draws.
+
+mod measures;
+#[cfg(test)]
+mod tests;
+
+use crate::domain::Health;
+use crate::domain::scorecard_config::{Measure, ScorecardConfig};
+use chrono::NaiveDate;
+
+pub use crate::domain::signals::{AccountSignals, BookSignals};
+pub use measures::measure_value;
+
+/// A measure's value on a date, in its own unit, with the words that say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureValue {
+    /// Compared with thresholds: `value ≥ t` (or `≤ t`) is
+    /// `numerator ≥ t · denominator` (denominator > 0).
+    pub numerator: i128,
+    pub denominator: i128,
+    /// "usage per licence fell 38% in 3 months".
+    pub text: String,
+}
+
+impl MeasureValue {
+    pub fn whole(value: i64, text: String) -> MeasureValue {
+        MeasureValue { numerator: i128::from(value), denominator: 1, text }
+    }
+
+    /// Whether the value meets threshold `t` in the measure's direction.
+    fn meets(&self, t: i64, higher_is_better: bool) -> bool {
+        let scaled = i128::from(t) * self.denominator;
+        if higher_is_better { self.numerator >= scaled } else { self.numerator <= scaled }
+    }
+}
+
+/// One line of the breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureScore {
+    pub measure: Measure,
+    pub weight: i64,
+    /// `None` when the measure has no value (it drops out of the mean).
+    pub value: Option<MeasureValue>,
+    /// 0–100, 0 when missing.
+    pub points: i64,
+}
+
+impl MeasureScore {
+    /// Points earned out of the weight, in hundredths of a point.
+    pub fn earned_hundredths(&self) -> i64 {
+        if self.value.is_some() { self.weight * self.points } else { 0 }
+    }
+
+    /// Points lost (weight − earned), in hundredths; 0 when missing.
+    pub fn lost_hundredths(&self) -> i64 {
+        if self.value.is_some() { self.weight * 100 - self.earned_hundredths() } else { 0 }
+    }
+
+    /// "usage per licence fell 38% in 3 months: 10 of 25 points", or
+    /// "NPS: missing (no answers in 180 days)".
+    pub fn sentence(&self) -> String {
+        match &self.value {
+            Some(value) => format!(
+                "{}: {} of {} points",
+                value.text,
+                round_div(i128::from(self.earned_hundredths()), 100),
+                self.weight
+            ),
+            None => format!("{}: missing, not counted", self.measure.label()),
+        }
+    }
+}
+
+/// An account's score on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scorecard {
+    pub at: NaiveDate,
+    /// Every measure with a weight, in breakdown order (most points lost first).
+    pub measures: Vec<MeasureScore>,
+    /// Σ weight·points over the measures with a value.
+    pub weighted_points: i64,
+    /// Σ weight over the measures with a value; 0 means no score.
+    pub weight: i64,
+}
+
+impl Scorecard {
+    /// The score 0–100 rounded half up; `None` when no measure has a value.
+    pub fn score(&self) -> Option<i64> {
+        (self.weight > 0)
+            .then(|| round_div(i128::from(self.weighted_points), i128::from(self.weight)) as i64)
+    }
+
+    /// The band by the configured cuts (exact: `score ≥ cut`).
+    pub fn band(&self, config: &ScorecardConfig) -> Option<Health> {
+        band_of(self.weighted_points, self.weight, config)
+    }
+
+    /// One measure's line, if it has a weight.
+    pub fn measure(&self, measure: Measure) -> Option<&MeasureScore> {
+        self.measures.iter().find(|m| m.measure == measure)
+    }
+}
+
+/// The band of the weighted mean `points / weight` (`None` when weight is 0).
+pub fn band_of(points: i64, weight: i64, config: &ScorecardConfig) -> Option<Health> {
+    if weight <= 0 {
+        return None;
+    }
+    let at_least = |cut: i64| i128::from(points) >= i128::from(cut) * i128::from(weight);
+    let cuts = config.bands;
+    Some(if at_least(cuts.green) {
+        Health::Green
+    } else if at_least(cuts.yellow) {
+        Health::Yellow
+    } else if at_least(cuts.orange) {
+        Health::Orange
+    } else {
+        Health::Red
+    })
+}
+
+/// `n / d` rounded half away from zero (`d > 0`).
+pub fn round_div(n: i128, d: i128) -> i128 {
+    if n >= 0 { (2 * n + d) / (2 * d) } else { -((-2 * n + d) / (2 * d)) }
+}
+
+/// The points a value earns by a rule: the first threshold it meets.
+pub fn points_for(measure: Measure, value: &MeasureValue, config: &ScorecardConfig) -> i64 {
+    let rule = config.rule(measure);
+    rule.points
+        .iter()
+        .find(|(threshold, _)| value.meets(*threshold, measure.higher_is_better()))
+        .map_or(0, |(_, points)| *points)
+}
+
+/// Scores one account on `at` (`today` decides whether success plans count).
+pub fn score(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> Scorecard {
+    let mut measures = Vec::with_capacity(Measure::ALL.len());
+    let (mut weighted_points, mut weight) = (0_i64, 0_i64);
+    for measure in Measure::ALL {
+        let rule_weight = config.rule(measure).weight;
+        if rule_weight == 0 {
+            continue;
+        }
+        let value = measure_value(measure, signals, book, at, today, config);
+        let points = value.as_ref().map_or(0, |v| points_for(measure, v, config));
+        if value.is_some() {
+            weighted_points += rule_weight * points;
+            weight += rule_weight;
+        }
+        measures.push(MeasureScore { measure, weight: rule_weight, value, points });
+    }
+    // The measures that cost the most points first; missing ones last.
+    measures.sort_by_key(|m| (m.value.is_none(), -m.lost_hundredths()));
+    Scorecard { at, measures, weighted_points, weight }
+}
+
+/// Whether one measure alone flags the account on `at`: its points fall
+/// in the red or orange band (missing never flags).
+pub fn measure_flags(
+    measure: Measure,
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> bool {
+    measure_value(measure, signals, book, at, today, config).is_some_and(|value| {
+        let points = points_for(measure, &value, config);
+        band_of(points, 1, config).is_some_and(Health::is_at_risk)
+    })
+}

@@ -1,0 +1,424 @@
+//! The measured signals (usage, tickets, surveys): their writes inside an
+//! import, their readers for export and for the account view, and the
+//! whole-book load the scorecard and the backtest read
+//! ([`SignalSource`]). Stores only: the scoring is `metrics::scorecard`.
+
+use super::accounts::time_of;
+use super::bulk::{BulkImport, rfc3339};
+use super::{Store, StoreResult};
+use crate::domain::signals::{
+    AccountSignals, BookSignals, Severity, SurveyAnswer, SurveyKind, Ticket, UsageRecord,
+    UsageValue,
+};
+use crate::domain::success_plan::PlanStatus;
+use crate::domain::{Health, Money, Month};
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::collections::HashMap;
+
+const USAGE_UPSERT: &str = "INSERT INTO usage (account_id, measure, month, value_milli)
+     VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT (account_id, measure, month) DO UPDATE SET value_milli = excluded.value_milli
+     WHERE value_milli IS NOT excluded.value_milli";
+
+const TICKET_UPSERT: &str =
+    "INSERT INTO tickets (id, account_id, opened_at, severity, closed_at, subject)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (id) DO UPDATE
+     SET account_id = excluded.account_id, opened_at = excluded.opened_at,
+         severity = excluded.severity, closed_at = excluded.closed_at, subject = excluded.subject
+     WHERE account_id IS NOT excluded.account_id OR opened_at IS NOT excluded.opened_at
+        OR severity IS NOT excluded.severity OR closed_at IS NOT excluded.closed_at
+        OR subject IS NOT excluded.subject";
+
+const SURVEY_INSERT: &str =
+    "INSERT OR IGNORE INTO surveys (account_id, answered_at, kind, score, comment)
+     VALUES (?1, ?2, ?3, ?4, ?5)";
+
+impl BulkImport<'_> {
+    /// Inserts or updates one month of usage; true when written.
+    pub fn upsert_usage(
+        &mut self,
+        account_id: &str,
+        measure: &str,
+        month: Month,
+        value: UsageValue,
+    ) -> StoreResult<bool> {
+        let mut statement = self.connection().prepare_cached(USAGE_UPSERT)?;
+        Ok(statement.execute(params![account_id, measure, month.0, value.0])? > 0)
+    }
+
+    /// Records that `measure` has rows in these months.
+    pub fn note_usage_months(&mut self, months: &[(String, Month)]) -> StoreResult<()> {
+        let mut statement = self.connection().prepare_cached(
+            "INSERT OR IGNORE INTO usage_months (measure, month) VALUES (?1, ?2)",
+        )?;
+        for (measure, month) in months {
+            statement.execute(params![measure, month.0])?;
+        }
+        Ok(())
+    }
+
+    /// Inserts or updates one ticket (keyed by its id); true when written.
+    pub fn upsert_ticket(&mut self, ticket: &Ticket) -> StoreResult<bool> {
+        let mut statement = self.connection().prepare_cached(TICKET_UPSERT)?;
+        let written = statement.execute(params![
+            ticket.id,
+            ticket.account_id,
+            rfc3339(ticket.opened_at),
+            ticket.severity.as_str(),
+            ticket.closed_at.map(rfc3339),
+            ticket.subject,
+        ])?;
+        Ok(written > 0)
+    }
+
+    /// Inserts one survey answer unless the same answer is stored; true when written.
+    pub fn insert_survey(&mut self, answer: &SurveyAnswer) -> StoreResult<bool> {
+        let mut statement = self.connection().prepare_cached(SURVEY_INSERT)?;
+        let written = statement.execute(params![
+            answer.account_id,
+            rfc3339(answer.answered_at),
+            answer.kind.as_str(),
+            answer.score,
+            answer.comment,
+        ])?;
+        Ok(written > 0)
+    }
+}
+
+/// The whole book's signals for scoring: accounts in id order, each with
+/// its name, CSM, current colour and signals, and what the book knows.
+#[derive(Debug, Clone, Default)]
+pub struct SignalSource {
+    pub accounts: Vec<SignalAccount>,
+    pub book: BookSignals,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SignalAccount {
+    pub id: String,
+    pub name: String,
+    pub csm: String,
+    pub health: Option<Health>,
+    pub signals: AccountSignals,
+}
+
+impl Store {
+    /// Loads every account's signals from `since` on: snapshot totals and the
+    /// key usage `measure` per month, high and urgent tickets, NPS answers,
+    /// success plan statuses on `today`, and touches — the whole history
+    /// when `touch_history`, else only the last touch.
+    /// `only` narrows the accounts to one (the account view).
+    pub fn signal_source(
+        &self,
+        measure: &str,
+        since: Month,
+        today: NaiveDate,
+        touch_history: bool,
+        only: Option<&str>,
+    ) -> StoreResult<SignalSource> {
+        let mut accounts = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        // One account's rows are found through each table's account key.
+        let narrow = |column: &str| match only {
+            Some(_) => format!(" AND {column} = ?9"),
+            None => String::new(),
+        };
+        let bind = |statement: &mut rusqlite::Statement<'_>| -> StoreResult<()> {
+            if let Some(id) = only {
+                statement.raw_bind_parameter(9, id)?;
+            }
+            Ok(())
+        };
+        {
+            let mut statement = self.conn.prepare(&format!(
+                "SELECT id, name, csm, health, last_touch FROM accounts WHERE 1{} ORDER BY id",
+                narrow("id")
+            ))?;
+            bind(&mut statement)?;
+            let mut rows = statement.raw_query();
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                let health: Option<String> = row.get(3)?;
+                let last_touch: Option<String> = row.get(4)?;
+                let mut signals = AccountSignals::default();
+                if !touch_history {
+                    signals.touches.extend(last_touch.as_deref().and_then(day_of));
+                }
+                index.insert(id.clone(), accounts.len());
+                accounts.push(SignalAccount {
+                    id,
+                    name: row.get(1)?,
+                    csm: row.get(2)?,
+                    health: health.as_deref().and_then(|h| Health::parse(h).ok()),
+                    signals,
+                });
+            }
+        }
+        let at = |id: &str| index.get(id).copied();
+        // Snapshot totals per account and month; rows come per account.
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1{}",
+            narrow("account_id")
+        ))?;
+        statement.raw_bind_parameter(1, since.0)?;
+        bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        let mut totals: HashMap<(usize, i32), (i64, Option<i64>)> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let entry = totals.entry((account, row.get(1)?)).or_insert((0, None));
+            entry.0 = entry.0.saturating_add(row.get::<_, i64>(2)?);
+            if let Some(units) = row.get::<_, Option<i64>>(3)? {
+                entry.1 = Some(entry.1.unwrap_or(0).saturating_add(units));
+            }
+        }
+        for ((account, month), (arr, units)) in totals {
+            accounts[account].signals.months.push((Month(month), Money::from_cents(arr), units));
+        }
+        // The key usage measure, account by account through the primary key.
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT u.account_id, u.month, u.value_milli FROM accounts a CROSS JOIN usage u
+             ON u.account_id = a.id AND u.measure = ?1 AND u.month >= ?2 WHERE 1{}",
+            narrow("a.id")
+        ))?;
+        statement.raw_bind_parameter(1, measure)?;
+        statement.raw_bind_parameter(2, since.0)?;
+        bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        while let Some(row) = rows.next()? {
+            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let month = Month(row.get(1)?);
+            accounts[account].signals.usage.push((month, row.get(2)?));
+        }
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT account_id, opened_at, closed_at FROM tickets WHERE severity IN ('high', 'urgent'){}",
+            narrow("account_id")
+        ))?;
+        bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        while let Some(row) = rows.next()? {
+            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let opened: String = row.get(1)?;
+            let closed: Option<String> = row.get(2)?;
+            let Some(opened) = day_of(&opened) else { continue };
+            accounts[account]
+                .signals
+                .high_tickets
+                .push((opened, closed.as_deref().and_then(day_of)));
+        }
+        let has_tickets: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT account_id, answered_at, score FROM surveys WHERE kind = 'nps' AND answered_at >= ?1{}",
+            narrow("account_id")
+        ))?;
+        statement.raw_bind_parameter(1, since.first_day().to_string())?;
+        bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        while let Some(row) = rows.next()? {
+            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let answered: String = row.get(1)?;
+            if let Some(day) = day_of(&answered) {
+                accounts[account].signals.nps.push((day, row.get(2)?));
+            }
+        }
+        if touch_history {
+            let mut statement = self.conn.prepare(&format!(
+                "SELECT account_id, substr(at, 1, 10) FROM notes
+                 WHERE kind IN ('call', 'email', 'meeting', 'qbr'){}",
+                narrow("account_id")
+            ))?;
+            bind(&mut statement)?;
+            let mut rows = statement.raw_query();
+            while let Some(row) = rows.next()? {
+                let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+                if let Some(day) = day_of(&row.get::<_, String>(1)?) {
+                    accounts[account].signals.touches.push(day);
+                }
+            }
+        }
+        for (account_id, status) in self.plan_statuses(today)? {
+            if let Some(account) = at(&account_id) {
+                let plans = accounts[account].signals.plans.get_or_insert((0, 0));
+                if status == PlanStatus::Behind {
+                    plans.1 += 1;
+                } else {
+                    plans.0 += 1;
+                }
+            }
+        }
+        for account in &mut accounts {
+            let signals = &mut account.signals;
+            signals.months.sort_unstable_by_key(|(m, _, _)| *m);
+            signals.usage.sort_unstable();
+            signals.touches.sort_unstable();
+            signals.high_tickets.sort_unstable();
+            signals.nps.sort_unstable();
+        }
+        let mut statement =
+            self.conn.prepare("SELECT month FROM snapshot_months ORDER BY month")?;
+        let snapshot_months = statement
+            .query_map([], |row| row.get::<_, i32>(0))?
+            .map(|month| month.map(Month))
+            .collect::<Result<Vec<_>, _>>()?;
+        let book = BookSignals {
+            snapshot_months,
+            usage_months: self.usage_months(measure, since)?,
+            has_tickets,
+        };
+        Ok(SignalSource { accounts, book })
+    }
+
+    /// The months from `since` on that `measure` has usage for, in order.
+    pub fn usage_months(&self, measure: &str, since: Month) -> StoreResult<Vec<Month>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT month FROM usage_months WHERE measure = ?1 AND month >= ?2 ORDER BY month",
+        )?;
+        let months = statement
+            .query_map(params![measure, since.0], |row| row.get::<_, i32>(0))?
+            .map(|month| month.map(Month))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(months)
+    }
+
+    /// Every success plan's status on `today`, by account.
+    fn plan_statuses(&self, today: NaiveDate) -> StoreResult<Vec<(String, PlanStatus)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT account_id, baseline, target, current, start_date, target_date FROM success_plans",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let (start, target): (String, String) = (row.get(4)?, row.get(5)?);
+            let (Some(start_date), Some(target_date)) = (day_of(&start), day_of(&target)) else {
+                continue;
+            };
+            let fields = crate::domain::success_plan::SuccessPlanFields {
+                measure: String::new(),
+                unit: String::new(),
+                baseline: crate::domain::success_plan::PlanValue(row.get(1)?),
+                target: crate::domain::success_plan::PlanValue(row.get(2)?),
+                current: crate::domain::success_plan::PlanValue(row.get(3)?),
+                start_date,
+                target_date,
+            };
+            out.push((row.get(0)?, fields.status(today)));
+        }
+        Ok(out)
+    }
+
+    /// An account's usage, every measure, by measure then month.
+    pub fn account_usage(&self, account_id: &str) -> StoreResult<Vec<UsageRecord>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT measure, month, value_milli FROM usage WHERE account_id = ?1 ORDER BY measure, month",
+        )?;
+        let rows = statement.query_map([account_id], |row| {
+            Ok(UsageRecord {
+                account_id: account_id.to_string(),
+                measure: row.get(0)?,
+                month: Month(row.get(1)?),
+                value: UsageValue(row.get(2)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// An account's tickets, newest first.
+    pub fn account_tickets(&self, account_id: &str) -> StoreResult<Vec<Ticket>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, account_id, opened_at, severity, closed_at, subject FROM tickets
+             WHERE account_id = ?1 ORDER BY opened_at DESC, id",
+        )?;
+        let rows = statement.query_map([account_id], ticket_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// An account's survey answers, newest first.
+    pub fn account_surveys(&self, account_id: &str) -> StoreResult<Vec<SurveyAnswer>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT account_id, answered_at, kind, score, comment FROM surveys
+             WHERE account_id = ?1 ORDER BY answered_at DESC, kind, score, comment",
+        )?;
+        let rows = statement.query_map([account_id], survey_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Calls `each` for every usage row, by account, measure and month.
+    pub fn each_usage(
+        &self,
+        mut each: impl FnMut(UsageRecord) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut statement =
+            self.conn.prepare("SELECT account_id, measure, month, value_milli FROM usage")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(UsageRecord {
+                account_id: row.get(0)?,
+                measure: row.get(1)?,
+                month: Month(row.get(2)?),
+                value: UsageValue(row.get(3)?),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` for every ticket, by id.
+    pub fn each_ticket(&self, mut each: impl FnMut(Ticket) -> StoreResult<()>) -> StoreResult<()> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, account_id, opened_at, severity, closed_at, subject FROM tickets ORDER BY id",
+        )?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(ticket_from(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` for every survey answer, by account and time.
+    pub fn each_survey(
+        &self,
+        mut each: impl FnMut(SurveyAnswer) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT account_id, answered_at, kind, score, comment FROM surveys")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(survey_from(row)?)?;
+        }
+        Ok(())
+    }
+}
+
+fn ticket_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
+    let severity: String = row.get(3)?;
+    let opened: String = row.get(2)?;
+    let closed: Option<String> = row.get(4)?;
+    Ok(Ticket {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        opened_at: time_of(&opened),
+        severity: Severity::parse(&severity).unwrap_or(Severity::Normal),
+        closed_at: closed.as_deref().map(time_of),
+        subject: row.get(5)?,
+    })
+}
+
+fn survey_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<SurveyAnswer> {
+    let answered: String = row.get(1)?;
+    let kind: String = row.get(2)?;
+    Ok(SurveyAnswer {
+        account_id: row.get(0)?,
+        answered_at: time_of(&answered),
+        kind: SurveyKind::parse(&kind).unwrap_or(SurveyKind::Nps),
+        score: row.get(3)?,
+        comment: row.get(4)?,
+    })
+}
+
+/// The day a stored date or time starts with.
+fn day_of(text: &str) -> Option<NaiveDate> {
+    text.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+}

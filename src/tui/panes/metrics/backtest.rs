@@ -1,0 +1,106 @@
+//! Drawing the Metrics pane's Backtest section: one row per predictor (the
+//! scorecard, the CSM's colours, each measure) with flagged, caught,
+//! missed, false alarms, precision, recall and lead; caught, missed and
+//! false alarms are the selectable numbers (Enter lists their accounts).
+//! Reads the kept backtest only.
+
+use super::MetricsPane;
+use super::data::MetricsData;
+use crate::metrics::Rate;
+use crate::metrics::backtest::counts;
+use crate::tui::panes::View;
+use crate::tui::widgets::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn rate(rate: Option<Rate>) -> String {
+    rate.map_or("—".to_string(), |r| r.to_percent(0))
+}
+
+pub(super) fn draw(
+    pane: &MetricsPane,
+    data: &MetricsData,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &View<'_>,
+) {
+    let theme = view.theme;
+    let Some(backtest) = &data.backtest else {
+        let line = Line::from(Span::styled("Running the backtest…", theme.dim()));
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    };
+    let (renewed, contracted, churned) = counts(&backtest.outcomes);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                "Backtest: {} outcomes ending {} … {}: {renewed} renewed, {contracted} contracted, {churned} churned",
+                backtest.outcomes.len(),
+                backtest.from,
+                backtest.to
+            ),
+            theme.header(),
+        )),
+        Line::from(Span::styled(
+            format!(
+                "  {:<18}{:>8}{:>9}{:>9}{:>9}{:>7}{:>7}{:>7}",
+                format!("at −{} days", backtest.lead_days),
+                "Flagged",
+                "Caught",
+                "Missed",
+                "F.alarm",
+                "Prec",
+                "Recall",
+                "Lead"
+            ),
+            theme.title(),
+        )),
+    ];
+    if backtest.outcomes.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  No renewal outcome in the period yet: import contracts that have ended.",
+            theme.dim(),
+        )));
+    }
+    for (index, predictor) in backtest.predictors.iter().enumerate() {
+        let cell = |list: usize, value: usize| {
+            let selected = pane.selected == index * 3 + list;
+            let style = if selected { theme.selected() } else { Style::new() };
+            Span::styled(
+                format!("{:>9}", if selected { format!("▸{value}") } else { value.to_string() }),
+                style,
+            )
+        };
+        let name = match predictor.name.as_str() {
+            "csm_colour" => "CSM's colour".to_string(),
+            "scorecard" => "Scorecard".to_string(),
+            other => other.replace('_', " "),
+        };
+        let lead = predictor.median_lead_days().map_or("—".to_string(), |d| format!("{d}d"));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<18}", fit(&name, 18)),
+                if index == 0 { theme.title() } else { Style::new() },
+            ),
+            Span::raw(format!("{:>8}", predictor.flagged.len())),
+            cell(0, predictor.caught.len()),
+            cell(1, predictor.missed.len()),
+            cell(2, predictor.false_alarms.len()),
+            Span::raw(format!(
+                "{:>7}{:>7}{:>7}",
+                rate(predictor.precision()),
+                rate(predictor.recall()),
+                lead
+            )),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "  Missed are the surprises. Enter lists the accounts behind a number; e explains.",
+        theme.dim(),
+    )));
+    frame.render_widget(Paragraph::new(lines), area);
+}
