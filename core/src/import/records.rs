@@ -33,15 +33,25 @@ pub(super) const CONTRACTS: Columns = Columns {
 pub(super) const NOTES: Columns =
     Columns { names: &["account_id", "at", "kind", "text", "who"], required: 4 };
 
+/// Usage gives `month` or `date` (checked by `signals`), so neither is required.
+pub(super) const USAGE: Columns =
+    Columns { names: &["account_id", "measure", "value", "month", "date"], required: 3 };
+pub(super) const TICKETS: Columns = Columns {
+    names: &["ticket_id", "account_id", "opened_at", "severity", "closed_at", "subject"],
+    required: 4,
+};
+pub(super) const SURVEYS: Columns =
+    Columns { names: &["account_id", "answered_at", "kind", "score", "comment"], required: 4 };
+
 pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     match kind {
         super::ImportKind::Accounts => &ACCOUNTS,
         super::ImportKind::Snapshots => &SNAPSHOTS,
         super::ImportKind::Contracts => &CONTRACTS,
         super::ImportKind::Notes => &NOTES,
-        super::ImportKind::Usage => &super::signals::USAGE,
-        super::ImportKind::Tickets => &super::signals::TICKETS,
-        super::ImportKind::Surveys => &super::signals::SURVEYS,
+        super::ImportKind::Usage => &USAGE,
+        super::ImportKind::Tickets => &TICKETS,
+        super::ImportKind::Surveys => &SURVEYS,
     }
 }
 
