@@ -287,8 +287,7 @@ mod tests {
     use crate::testkit::Book;
 
     fn store() -> Store {
-        let store = Book::new().accounts("id, name\nA, Ay\nB, Bee").open_in_memory();
-        store
+        Book::new().accounts("id, name\nA, Ay\nB, Bee").open_in_memory()
     }
 
     fn import(store: &mut Store, kind: ImportKind, text: &str) -> Result<String, String> {
