@@ -46,6 +46,16 @@ pub(super) const SUBSCRIPTIONS: Columns = Columns {
     required: 6,
 };
 
+/// Usage gives `month` or `date` (checked by `signals`), so neither is required.
+pub(super) const USAGE: Columns =
+    Columns { names: &["account_id", "measure", "value", "month", "date"], required: 3 };
+pub(super) const TICKETS: Columns = Columns {
+    names: &["ticket_id", "account_id", "opened_at", "severity", "closed_at", "subject"],
+    required: 4,
+};
+pub(super) const SURVEYS: Columns =
+    Columns { names: &["account_id", "answered_at", "kind", "score", "comment"], required: 4 };
+
 pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     match kind {
         super::ImportKind::Accounts => &ACCOUNTS,
@@ -53,9 +63,9 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
         super::ImportKind::Contracts => &CONTRACTS,
         super::ImportKind::Notes => &NOTES,
         super::ImportKind::Subscriptions => &SUBSCRIPTIONS,
-        super::ImportKind::Usage => &super::signals::USAGE,
-        super::ImportKind::Tickets => &super::signals::TICKETS,
-        super::ImportKind::Surveys => &super::signals::SURVEYS,
+        super::ImportKind::Usage => &USAGE,
+        super::ImportKind::Tickets => &TICKETS,
+        super::ImportKind::Surveys => &SURVEYS,
     }
 }
 

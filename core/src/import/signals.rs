@@ -7,8 +7,9 @@ use super::cells::{
     account_index, date, known_account, month, note_time, optional_parsed, whole_in,
 };
 use super::fast::trim;
-use super::input::{Columns, CsvInput};
+use super::input::CsvInput;
 use super::kinds::counts_from;
+use super::records::{SURVEYS, TICKETS, USAGE};
 use super::{Problems, RowError};
 use crate::domain::Month;
 use crate::domain::signals::{Severity, SurveyAnswer, SurveyKind, Ticket, UsageValue};
@@ -17,16 +18,6 @@ use crate::store::bulk::{BulkImport, BulkTable, ImportCounts, rfc3339};
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-
-/// `month` or `date` is given, not both: checked once for the header.
-pub(super) const USAGE: Columns =
-    Columns { names: &["account_id", "measure", "value", "month", "date"], required: 3 };
-pub(super) const TICKETS: Columns = Columns {
-    names: &["ticket_id", "account_id", "opened_at", "severity", "closed_at", "subject"],
-    required: 4,
-};
-pub(super) const SURVEYS: Columns =
-    Columns { names: &["account_id", "answered_at", "kind", "score", "comment"], required: 4 };
 
 const MONTH: usize = 3;
 const DATE: usize = 4;
@@ -296,8 +287,7 @@ mod tests {
     use crate::testkit::Book;
 
     fn store() -> Store {
-        let store = Book::new().accounts("id, name\nA, Ay\nB, Bee").open_in_memory();
-        store
+        Book::new().accounts("id, name\nA, Ay\nB, Bee").open_in_memory()
     }
 
     fn import(store: &mut Store, kind: ImportKind, text: &str) -> Result<String, String> {

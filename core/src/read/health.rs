@@ -225,45 +225,5 @@ pub fn backtest(
     Ok(Backtest { lead_days, from, to, outcomes, names, predictors })
 }
 
-/// The three lists behind each predictor's numbers, in the order the
-/// Metrics pane selects them.
-pub const LISTS: [&str; 3] = ["caught", "missed", "false alarms"];
-
-impl Backtest {
-    /// The outcomes behind number `selected` (predictor `selected / 3`, list
-    /// `selected % 3` of [`LISTS`]).
-    pub fn drill(&self, selected: usize) -> Option<super::metrics::Drill> {
-        use super::metrics::{Cells, Drill, DrillRow};
-        let predictor = self.predictors.get(selected / 3)?;
-        let (list, meaning) = match selected % 3 {
-            0 => (&predictor.caught, "churned and flagged"),
-            1 => (&predictor.missed, "churned, not flagged: the surprises"),
-            _ => (&predictor.false_alarms, "renewed in full, yet flagged"),
-        };
-        Some(Drill {
-            title: format!(
-                "{} · {} ({meaning}, {} days before the end)",
-                predictor.name,
-                LISTS[selected % 3],
-                self.lead_days
-            ),
-            header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
-            rows: list
-                .iter()
-                .filter_map(|i| self.outcomes.get(*i))
-                .map(|o| DrillRow {
-                    account_id: o.account_id.clone(),
-                    cells: Cells::Contract {
-                        id: o.contract_id.clone(),
-                        ends: o.end_date,
-                        atr: o.atr,
-                        renewed: (o.kind == OutcomeKind::Renewed).then_some(o.atr),
-                    },
-                })
-                .collect(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -45,7 +45,7 @@ impl Pane for HealthPane {
     }
 
     fn scope(&self) -> &'static str {
-        "health"
+        "scorecard"
     }
 
     fn keys(&self) -> &'static [(&'static str, Action)] {

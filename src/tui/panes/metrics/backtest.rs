@@ -5,9 +5,11 @@
 //! Reads the kept backtest only.
 
 use super::MetricsPane;
-use super::data::MetricsData;
+use super::data::{Cells, Drill, DrillRow, MetricsData};
 use crate::metrics::Rate;
+use crate::metrics::backtest::OutcomeKind;
 use crate::metrics::backtest::counts;
+use crate::read::health::Backtest;
 use crate::tui::panes::View;
 use crate::tui::widgets::fit;
 use ratatui::Frame;
@@ -103,4 +105,41 @@ pub(super) fn draw(
         theme.dim(),
     )));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The three lists behind each predictor's numbers, in the order the
+/// Metrics pane selects them.
+const LISTS: [&str; 3] = ["caught", "missed", "false alarms"];
+
+/// The outcomes behind number `selected` (predictor `selected / 3`, list
+/// `selected % 3` of [`LISTS`]).
+pub(super) fn drill(backtest: &Backtest, selected: usize) -> Option<Drill> {
+    let predictor = backtest.predictors.get(selected / 3)?;
+    let (list, meaning) = match selected % 3 {
+        0 => (&predictor.caught, "churned and flagged"),
+        1 => (&predictor.missed, "churned, not flagged: the surprises"),
+        _ => (&predictor.false_alarms, "renewed in full, yet flagged"),
+    };
+    Some(Drill {
+        title: format!(
+            "{} · {} ({meaning}, {} days before the end)",
+            predictor.name,
+            LISTS[selected % 3],
+            backtest.lead_days
+        ),
+        header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
+        rows: list
+            .iter()
+            .filter_map(|i| backtest.outcomes.get(*i))
+            .map(|o| DrillRow {
+                account_id: o.account_id.clone(),
+                cells: Cells::Contract {
+                    id: o.contract_id.clone(),
+                    ends: o.end_date,
+                    atr: o.atr,
+                    renewed: (o.kind == OutcomeKind::Renewed).then_some(o.atr),
+                },
+            })
+            .collect(),
+    })
 }

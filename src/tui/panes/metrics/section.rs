@@ -114,7 +114,7 @@ impl Section {
             Section::LayerCake => data.cohort_drill(selected)?,
             Section::Pareto => data.tier_drill(data.pareto.tiers.get(selected)?.tier),
             Section::Renewals => data.renewals_drill(selected == 1),
-            Section::Backtest => data.backtest.as_ref()?.drill(selected)?,
+            Section::Backtest => super::backtest::drill(data.backtest.as_ref()?, selected)?,
         })
     }
 }
