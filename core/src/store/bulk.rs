@@ -450,3 +450,8 @@ mod tests {
         }
     }
 }
+
+/// Recomputes the last touch of `accounts` (pulled team events changed their notes).
+pub(crate) fn refresh_touches(conn: &Connection, accounts: &[String]) -> StoreResult<()> {
+    refresh(conn, Some(accounts), DerivedScope::Touches)
+}

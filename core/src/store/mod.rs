@@ -29,6 +29,7 @@ pub mod snapshots;
 mod sound;
 pub mod stages;
 pub mod success_plans;
+pub mod team;
 pub mod triage;
 pub mod trials;
 pub mod views;
