@@ -37,6 +37,25 @@ pub struct Config {
     /// `y` copies to the clipboard through the terminal (OSC 52); `false`
     /// turns that off.
     pub clipboard: bool,
+    /// The team's book (`[team]`): none unless a URL is given.
+    pub team: TeamSettings,
+}
+
+/// `[team]`: the shared PostgreSQL database (a libpq connection string;
+/// `COCKPIT_TEAM_URL` overrides it), the member's name for `team join`,
+/// and how often the cockpit syncs in the background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamSettings {
+    pub url: String,
+    pub member: String,
+    pub sync_seconds: u64,
+}
+
+impl Default for TeamSettings {
+    fn default() -> TeamSettings {
+        TeamSettings { url: String::new(), member: String::new(), sync_seconds: 60 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +98,7 @@ impl Default for Config {
             currency_position: super::money::SymbolPosition::Before,
             mouse: true,
             clipboard: true,
+            team: TeamSettings::default(),
         }
     }
 }
