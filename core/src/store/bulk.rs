@@ -119,7 +119,7 @@ pub struct StoredAccount {
 /// kind, billing, non-negative money) before it reaches here, and SQLite
 /// builds a temporary table for each `IN (…)` check of every row.
 pub struct BulkImport<'s> {
-    conn: &'s Connection,
+    pub(super) conn: &'s Connection,
     finished: bool,
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.

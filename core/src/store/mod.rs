@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod amounts;
+pub mod authored;
 pub mod bulk;
 mod changes;
 pub mod churn;

@@ -1,0 +1,612 @@
+//! The tables a user authors, described once: every table that holds the
+//! CSM's own work (health history, stage moves, notes, moments, success
+//! plans, trials, opportunities, potentials, churn chains and the taxonomy
+//! they cite, dismissed suggestions, snoozes), each with its stable key and
+//! its columns, in dependency order (a table comes after every table it
+//! refers to). `export all`, `import all` and the team sync are built on
+//! [`AUTHORED_TABLES`]; a new authored table is one more entry here (in
+//! dependency order) plus its migration.
+//!
+//! Derived tables (the ARR series, month counts, search indexes, the
+//! accounts' ARR, units and last touch) are not listed: the store rebuilds
+//! them from these. Accounts, snapshots and contracts are the book's own
+//! files (`import`'s formats); notes are authored and listed here, but
+//! travel in the book's notes file ([`Travel::BookFile`]).
+//!
+//! This module also holds the generic reads and writes the list drives:
+//! every row of a table in key order ([`Store::each_authored_row`]) and the
+//! checked insert of one row inside an import ([`BulkImport::insert_authored`]).
+
+use super::bulk::BulkImport;
+use super::{Store, StoreError, StoreResult};
+use rusqlite::OptionalExtension;
+use rusqlite::types::Value;
+
+/// What a column holds: how a cell is checked on the way in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// A whole number (`i64`).
+    Integer,
+    /// Text, kept as written.
+    Text,
+    /// A day, `YYYY-MM-DD`.
+    Date,
+    /// A time, RFC 3339 (`2025-03-09T09:30:00Z`), kept as written.
+    Time,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+    /// The id of a row that must exist in the named table (its `id` column):
+    /// an account, a churn chain, a taxonomy entry.
+    Refers(&'static str),
+}
+
+/// One column of an authored table, named as in the table and in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthoredColumn {
+    pub name: &'static str,
+    pub kind: ColumnKind,
+    /// Whether the column may be empty (NULL). An empty cell of a required
+    /// text column is the empty text.
+    pub optional: bool,
+}
+
+/// How an authored table's rows leave and come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Travel {
+    /// A file of its own with exactly [`AuthoredTable::columns`]; rows are
+    /// inserted with their ids.
+    Rows,
+    /// Columns of rows that exist already (the accounts' own dates):
+    /// a file of its own, applied as an update by key.
+    Update,
+    /// In one of the book's four files (notes), in that file's format.
+    BookFile,
+}
+
+/// One table the user authors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthoredTable {
+    /// The file's name without extension in `export all`'s folder.
+    pub file: &'static str,
+    /// The SQL table.
+    pub table: &'static str,
+    /// The columns that name one row for good (the rows' order on export).
+    pub key: &'static [&'static str],
+    /// Every column the file carries, key columns included, in file order.
+    pub columns: &'static [AuthoredColumn],
+    pub travel: Travel,
+    /// What the rows are, for the README and `--help`.
+    pub about: &'static str,
+}
+
+impl AuthoredTable {
+    /// The columns' names in file order.
+    pub fn column_names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|column| column.name).collect()
+    }
+}
+
+const fn col(name: &'static str, kind: ColumnKind) -> AuthoredColumn {
+    AuthoredColumn { name, kind, optional: false }
+}
+
+const fn opt(name: &'static str, kind: ColumnKind) -> AuthoredColumn {
+    AuthoredColumn { name, kind, optional: true }
+}
+
+use ColumnKind::{Choice, Date, Integer, Refers, Text, Time};
+
+const ACCOUNT: ColumnKind = Refers("accounts");
+const HEALTH: ColumnKind = Choice(&["red", "orange", "yellow", "green"]);
+const STAGE: ColumnKind = Choice(&["addiction", "adoption", "absorption", "adaptation"]);
+
+/// Every authored table, in dependency order.
+pub const AUTHORED_TABLES: &[AuthoredTable] = &[
+    AuthoredTable {
+        file: "account_dates",
+        table: "accounts",
+        key: &["id"],
+        columns: &[col("id", ACCOUNT), opt("stage_since", Date), opt("health_since", Date)],
+        travel: Travel::Update,
+        about: "since when each account has its stage and health",
+    },
+    AuthoredTable {
+        file: "notes",
+        table: "notes",
+        key: &["account_id", "at", "text"],
+        columns: &[
+            col("account_id", ACCOUNT),
+            col("at", Time),
+            col("kind", Text),
+            col("text", Text),
+            col("who", Text),
+        ],
+        travel: Travel::BookFile,
+        about: "notes and touches (the book's notes file)",
+    },
+    AuthoredTable {
+        file: "potentials",
+        table: "potentials",
+        key: &["account_id", "product"],
+        columns: &[col("account_id", ACCOUNT), col("product", Text), col("units", Integer)],
+        travel: Travel::Rows,
+        about: "potential units per account and product",
+    },
+    AuthoredTable {
+        file: "health_changes",
+        table: "health_changes",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("at", Time),
+            col("who", Text),
+            col("health", HEALTH),
+            col("reason", Text),
+        ],
+        travel: Travel::Rows,
+        about: "every health change with who, when and why",
+    },
+    AuthoredTable {
+        file: "stage_changes",
+        table: "stage_changes",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("at", Time),
+            col("who", Text),
+            col("stage", STAGE),
+            col("reason", Text),
+        ],
+        travel: Travel::Rows,
+        about: "every 4A stage move with who, when and why",
+    },
+    AuthoredTable {
+        file: "moments",
+        table: "moments",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("kind", Text),
+            col("title", Text),
+            col("due_on", Date),
+            opt("done_at", Time),
+            col("source", Choice(&["manual", "schedule"])),
+        ],
+        travel: Travel::Rows,
+        about: "engagement moments, scheduled or added by hand, and when they were done",
+    },
+    AuthoredTable {
+        file: "churn_reasons",
+        table: "churn_reasons",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("label", Text),
+            col("kind", Choice(&["terminal", "controllable", "uncontrollable"])),
+            col("description", Text),
+            col("retired", Integer),
+        ],
+        travel: Travel::Rows,
+        about: "the churn-reason taxonomy, with its edits and retired entries",
+    },
+    AuthoredTable {
+        file: "churn_chains",
+        table: "churn_chains",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("event", Choice(&["churned", "contracted"])),
+            col("event_date", Date),
+            col("arr_lost_cents", Integer),
+            col("product", Text),
+            col("status", Choice(&["draft", "saved"])),
+            col("who", Text),
+            col("created_at", Time),
+            col("updated_at", Time),
+        ],
+        travel: Travel::Rows,
+        about: "churns and contractions (ARR lost in cents)",
+    },
+    AuthoredTable {
+        file: "churn_links",
+        table: "churn_links",
+        key: &["chain_id", "position"],
+        columns: &[
+            col("chain_id", Refers("churn_chains")),
+            col("position", Integer),
+            opt("reason_id", Refers("churn_reasons")),
+            opt("free_text", Text),
+            col("note", Text),
+        ],
+        travel: Travel::Rows,
+        about: "each chain's causes, nearest first: a taxonomy entry or free text",
+    },
+    AuthoredTable {
+        file: "churn_chain_versions",
+        table: "churn_chain_versions",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("chain_id", Refers("churn_chains")),
+            col("at", Time),
+            col("who", Text),
+            col("sentence", Text),
+            col("body", Text),
+        ],
+        travel: Travel::Rows,
+        about: "earlier versions of edited chains",
+    },
+    AuthoredTable {
+        file: "success_plans",
+        table: "success_plans",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("measure", Text),
+            col("unit", Text),
+            col("baseline", Integer),
+            col("target", Integer),
+            col("current", Integer),
+            col("start_date", Date),
+            col("target_date", Date),
+            col("updated_at", Time),
+        ],
+        travel: Travel::Rows,
+        about: "success plans (values in hundredths)",
+    },
+    AuthoredTable {
+        file: "opportunities",
+        table: "opportunities",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("product", Text),
+            col("kind", Choice(&["upsell", "cross_sell"])),
+            col("arr_cents", Integer),
+            col("stage", Choice(&["idea", "qualified", "proposed", "won", "lost"])),
+            col("owner", Text),
+            opt("close_date", Date),
+            col("created_at", Time),
+            col("updated_at", Time),
+        ],
+        travel: Travel::Rows,
+        about: "expansion opportunities (ARR in cents)",
+    },
+    AuthoredTable {
+        file: "trials",
+        table: "trials",
+        key: &["id"],
+        columns: &[
+            col("id", Integer),
+            col("account_id", ACCOUNT),
+            col("product", Text),
+            col("start_date", Date),
+            col("end_date", Date),
+            col("success_criteria", Text),
+            col("takeaway", Choice(&["passed", "failed", "not_yet"])),
+            col("note", Text),
+        ],
+        travel: Travel::Rows,
+        about: "trials and proofs of value with their takeaway",
+    },
+    AuthoredTable {
+        file: "dismissed_suggestions",
+        table: "dismissed_suggestions",
+        key: &["account_id", "kind", "signal"],
+        columns: &[
+            col("account_id", ACCOUNT),
+            col("kind", Text),
+            col("signal", Text),
+            col("at", Time),
+            col("who", Text),
+        ],
+        travel: Travel::Rows,
+        about: "health and stage suggestions dismissed",
+    },
+    AuthoredTable {
+        file: "snoozes",
+        table: "snoozes",
+        key: &["account_id", "reason"],
+        columns: &[col("account_id", ACCOUNT), col("reason", Text), col("until", Date)],
+        travel: Travel::Rows,
+        about: "Today rows snoozed until a day",
+    },
+];
+
+/// The authored table whose file is `file`.
+pub fn authored_table(file: &str) -> Option<&'static AuthoredTable> {
+    AUTHORED_TABLES.iter().find(|table| table.file == file)
+}
+
+/// One stored value, as an authored table's row holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Null,
+    Integer(i64),
+    Text(String),
+}
+
+impl Field {
+    fn from_value(value: Value) -> Field {
+        match value {
+            Value::Null => Field::Null,
+            Value::Integer(number) => Field::Integer(number),
+            Value::Text(text) => Field::Text(text),
+            // No authored column holds reals or blobs; shown as text if a
+            // hand-edited book has one.
+            Value::Real(number) => Field::Text(number.to_string()),
+            Value::Blob(bytes) => Field::Text(String::from_utf8_lossy(&bytes).into_owned()),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Field::Null => Value::Null,
+            Field::Integer(number) => Value::Integer(*number),
+            Field::Text(text) => Value::Text(text.clone()),
+        }
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn select_sql(table: &AuthoredTable) -> String {
+    let columns: Vec<String> = table.columns.iter().map(|c| quoted(c.name)).collect();
+    let key: Vec<String> = table.key.iter().map(|c| quoted(c)).collect();
+    let mut sql = format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        columns.join(", "),
+        quoted(table.table),
+        key.join(", ")
+    );
+    if table.table == "notes" {
+        // The notes' ids are given in insertion order; exported in that
+        // order, an import into an empty book gives each note its id again.
+        sql = format!("SELECT {} FROM notes ORDER BY id", columns.join(", "));
+    }
+    sql
+}
+
+fn write_sql(table: &AuthoredTable) -> String {
+    match table.travel {
+        Travel::Update => {
+            let set: Vec<String> = table
+                .columns
+                .iter()
+                .filter(|c| !table.key.contains(&c.name))
+                .map(|c| quoted(c.name))
+                .enumerate()
+                .map(|(at, name)| format!("{name} = ?{}", at + 1 + table.key.len()))
+                .collect();
+            let key: Vec<String> = table
+                .key
+                .iter()
+                .enumerate()
+                .map(|(at, name)| format!("{} = ?{}", quoted(name), at + 1))
+                .collect();
+            format!(
+                "UPDATE {} SET {} WHERE {}",
+                quoted(table.table),
+                set.join(", "),
+                key.join(" AND ")
+            )
+        }
+        Travel::Rows | Travel::BookFile => {
+            let columns: Vec<String> = table.columns.iter().map(|c| quoted(c.name)).collect();
+            let places: Vec<String> = (1..=columns.len()).map(|at| format!("?{at}")).collect();
+            format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                quoted(table.table),
+                columns.join(", "),
+                places.join(", ")
+            )
+        }
+    }
+}
+
+impl Store {
+    /// Every row of an authored table in key order, its fields in
+    /// [`AuthoredTable::columns`] order.
+    pub fn each_authored_row(
+        &self,
+        table: &AuthoredTable,
+        mut each: impl FnMut(Vec<Field>) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut statement = self.conn.prepare(&select_sql(table))?;
+        let mut rows = statement.query([])?;
+        let width = table.columns.len();
+        while let Some(row) = rows.next()? {
+            let mut fields = Vec::with_capacity(width);
+            for at in 0..width {
+                fields.push(Field::from_value(row.get::<_, Value>(at)?));
+            }
+            each(fields)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the book holds nothing at all: no account, and no row in any
+    /// authored table (a book `import all` may fill).
+    pub fn is_empty_book(&self) -> StoreResult<bool> {
+        let mut tables: Vec<&str> = vec!["accounts", "snapshots", "contracts"];
+        tables.extend(AUTHORED_TABLES.iter().map(|table| table.table));
+        for table in tables {
+            let any: bool = self.conn.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)),
+                [],
+                |row| row.get(0),
+            )?;
+            if any {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Why one authored row was not written: the column at fault when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRefused {
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
+impl BulkImport<'_> {
+    /// Writes one row of an authored table (fields in the table's column
+    /// order, already checked for their kind) inside this import: inserted
+    /// with its id, or, for [`Travel::Update`], applied to the existing row.
+    /// Rows referred to must exist; the table's own constraints (unique
+    /// keys, checks) hold. A refused row is said with its column when known,
+    /// and the import is then rolled back by its caller.
+    pub fn insert_authored(
+        &mut self,
+        table: &AuthoredTable,
+        fields: &[Field],
+    ) -> StoreResult<Result<(), RowRefused>> {
+        for (column, field) in table.columns.iter().zip(fields) {
+            if let (ColumnKind::Refers(parent), Field::Integer(_) | Field::Text(_)) =
+                (column.kind, field)
+            {
+                let found = self
+                    .conn
+                    .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", quoted(parent)))?
+                    .query_row([field.to_value()], |_| Ok(()))
+                    .optional()?;
+                if found.is_none() {
+                    return Ok(Err(RowRefused {
+                        column: Some(column.name),
+                        message: format!("there is no {} {}", singular(parent), shown(field)),
+                    }));
+                }
+            }
+        }
+        let values: Vec<Value> = match table.travel {
+            Travel::Update => {
+                let keys =
+                    table.columns.iter().zip(fields).filter(|(c, _)| table.key.contains(&c.name));
+                let rest =
+                    table.columns.iter().zip(fields).filter(|(c, _)| !table.key.contains(&c.name));
+                keys.chain(rest).map(|(_, field)| field.to_value()).collect()
+            }
+            Travel::Rows | Travel::BookFile => fields.iter().map(Field::to_value).collect(),
+        };
+        // The import runs with checks off for its own typed rows; these rows
+        // come from a file, so the table's checks apply (the statement is
+        // prepared while they are on, and not kept).
+        self.conn.pragma_update(None, "ignore_check_constraints", "OFF")?;
+        let written = self
+            .conn
+            .prepare(&write_sql(table))
+            .and_then(|mut statement| statement.execute(rusqlite::params_from_iter(values)));
+        self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
+        match written {
+            Ok(0) => Ok(Err(RowRefused {
+                column: table.key.first().copied(),
+                message: format!("there is no such row in {}", table.table),
+            })),
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match error.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                    Ok(Err(RowRefused { column: None, message: constraint_words(&error, table) }))
+                }
+                _ => Err(StoreError::from(error)),
+            },
+        }
+    }
+}
+
+fn singular(table: &str) -> &str {
+    match table {
+        "accounts" => "account",
+        "churn_chains" => "churn chain",
+        "churn_reasons" => "churn reason",
+        other => other,
+    }
+}
+
+fn shown(field: &Field) -> String {
+    match field {
+        Field::Null => "(empty)".to_string(),
+        Field::Integer(number) => number.to_string(),
+        Field::Text(text) => format!("{text:?}"),
+    }
+}
+
+/// A constraint's failure in words: which key repeats, which check fails.
+fn constraint_words(error: &rusqlite::Error, table: &AuthoredTable) -> String {
+    let detail = match error {
+        rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
+        other => other.to_string(),
+    };
+    if detail.contains("UNIQUE") || detail.contains("PRIMARY KEY") {
+        format!("repeats a row already given ({}: {detail})", table.key.join(", "))
+    } else {
+        format!("the row breaks a rule of {} ({detail})", table.table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list names every table the migrations create that is neither the
+    /// book's own (accounts, snapshots, contracts) nor derived by the store.
+    #[test]
+    fn every_table_is_authored_book_or_derived() {
+        let store = Store::open_in_memory().expect("store");
+        let mut statement = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%' ORDER BY name")
+            .expect("prepare");
+        let tables: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .map(|r| r.expect("row"))
+            .collect();
+        let book = ["accounts", "snapshots", "contracts"];
+        let derived = [
+            "arr_series",
+            "arr_series_stale",
+            "snapshot_months",
+            "account_search_keys",
+            "schema_version",
+        ];
+        for table in tables {
+            let listed = AUTHORED_TABLES.iter().any(|t| t.table == table);
+            assert!(
+                listed || book.contains(&table.as_str()) || derived.contains(&table.as_str()),
+                "{table} is neither authored, the book's, nor derived: add it to AUTHORED_TABLES"
+            );
+        }
+    }
+
+    /// Each table's columns exist, its key is among its columns, and a table
+    /// it refers to comes before it.
+    #[test]
+    fn tables_are_described_in_dependency_order() {
+        let store = Store::open_in_memory().expect("store");
+        for (at, table) in AUTHORED_TABLES.iter().enumerate() {
+            store.conn.prepare(&select_sql(table)).expect("every column exists");
+            for key in table.key {
+                assert!(table.column_names().contains(key), "{}: key {key}", table.file);
+            }
+            for column in table.columns {
+                if let ColumnKind::Refers(parent) = column.kind {
+                    let before = parent == "accounts"
+                        || AUTHORED_TABLES[..at].iter().any(|t| t.table == parent);
+                    assert!(before, "{} refers to {parent} before it is listed", table.file);
+                }
+            }
+        }
+        let files: std::collections::HashSet<_> = AUTHORED_TABLES.iter().map(|t| t.file).collect();
+        assert_eq!(files.len(), AUTHORED_TABLES.len(), "file names are unique");
+    }
+}
