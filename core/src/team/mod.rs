@@ -1,16 +1,13 @@
-//! The team's book, without the network: which tables a team shares, the
-//! event every authored write becomes, and the order that decides a row's
-//! current value. The store keeps the outbox and applies events (SQL lives
-//! there); the `cockpit-team` crate carries events to and from PostgreSQL.
+//! The team's book, without the network: the event every authored write
+//! becomes, and the order that decides a row's current value. The store
+//! keeps the outbox, knows which tables a team shares and applies events
+//! (SQL lives there); the `cockpit-team` crate carries events to and from
+//! PostgreSQL.
 //! Nothing here opens a connection: a book that never joins a team never
 //! touches the network.
 
-pub mod tables;
-
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-
-pub use tables::{SHARED_TABLES, SharedTable};
 
 /// What an event does to its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

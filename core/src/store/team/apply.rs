@@ -145,7 +145,7 @@ fn apply_one(
     let Ok(Json::Array(key_values)) = serde_json::from_str::<Json>(&event.row_key) else {
         return Ok(Outcome::Parked);
     };
-    let Some(key) = resolve_all(tx, shapes, shape, shape.table.key, &key_values)? else {
+    let Some(key) = resolve_all(tx, shapes, shape, &shape.table.key, &key_values)? else {
         return Ok(Outcome::Parked);
     };
     let matching: Vec<String> = shape
@@ -267,7 +267,7 @@ fn resolve_all(
             (Some(_), Json::Null) => resolved.push(Value::Null),
             (Some(parent), Json::Array(parent_key)) => {
                 let Some(parent_values) =
-                    resolve_all(tx, shapes, parent, parent.table.key, parent_key)?
+                    resolve_all(tx, shapes, parent, &parent.table.key, parent_key)?
                 else {
                     return Ok(None);
                 };

@@ -146,7 +146,7 @@ pub(crate) fn backfill(
     hlc: i64,
 ) -> StoreResult<()> {
     // Parents go before the rows that point at them: the list's order.
-    for table in crate::team::SHARED_TABLES.iter().filter(|t| !t.update_only) {
+    for table in super::tables::shared_tables().iter().filter(|t| !t.update_only) {
         let Some(shape) = shapes.get(table.name) else { continue };
         let name = table.name;
         conn.execute(

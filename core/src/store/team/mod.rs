@@ -9,6 +9,7 @@ mod apply;
 mod capture;
 mod dump;
 mod shape;
+pub mod tables;
 
 use super::{Store, StoreError, StoreResult};
 use crate::team::{Event, Op};

@@ -4,15 +4,15 @@
 //! key). Read from `PRAGMA table_info` and `foreign_key_list`, so a column
 //! or a table added by a later migration needs no edit here.
 
+use super::tables::{SharedTable, shared_tables};
 use crate::store::{StoreError, StoreResult};
-use crate::team::{SHARED_TABLES, SharedTable};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 
 /// One shared table as the schema has it.
 #[derive(Debug, Clone)]
 pub(crate) struct Shape {
-    pub table: &'static SharedTable,
+    pub table: SharedTable,
     /// The columns an event carries, in the schema's order.
     pub columns: Vec<String>,
     /// The `INTEGER PRIMARY KEY` column, local to this book.
@@ -26,7 +26,7 @@ pub(crate) type Shapes = BTreeMap<&'static str, Shape>;
 
 pub(crate) fn read_shapes(conn: &Connection) -> StoreResult<Shapes> {
     let mut bare = Vec::new();
-    for table in SHARED_TABLES {
+    for table in shared_tables() {
         let mut statement = conn.prepare(&format!("PRAGMA table_info(\"{}\")", table.name))?;
         let rows = statement
             .query_map([], |r| {
@@ -47,7 +47,7 @@ pub(crate) fn read_shapes(conn: &Connection) -> StoreResult<Shapes> {
             }
             _ => None,
         };
-        for key in table.key {
+        for key in &table.key {
             if !rows.iter().any(|c| c.0 == *key) {
                 return Err(StoreError::Invalid(format!(
                     "the shared table {} has no key column {key}",
@@ -55,7 +55,7 @@ pub(crate) fn read_shapes(conn: &Connection) -> StoreResult<Shapes> {
                 )));
             }
         }
-        let columns: Vec<String> = match table.columns {
+        let columns: Vec<String> = match &table.columns {
             Some(list) => list.iter().map(|c| c.to_string()).collect(),
             None => rows
                 .iter()
