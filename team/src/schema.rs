@@ -92,7 +92,7 @@ impl Team {
         let run = |client: &mut postgres::Client| -> Result<(), postgres::Error> {
             let mut tx = client.transaction()?;
             // Two inits at once: the second waits, then finds the schema made.
-            tx.batch_execute("SELECT pg_advisory_xact_lock(7_260_022)")?;
+            tx.batch_execute("SELECT pg_advisory_xact_lock(7260022)")?;
             tx.batch_execute(
                 "CREATE SCHEMA IF NOT EXISTS cockpit;
                  CREATE TABLE IF NOT EXISTS cockpit.meta (key text PRIMARY KEY, value text NOT NULL);",

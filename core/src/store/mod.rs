@@ -193,6 +193,7 @@ impl Store {
         let mut store = Store { conn, path: path.to_path_buf() };
         store.configure().map_err(with_path)?;
         migrations::migrate(&mut store.conn).map_err(with_path)?;
+        team::capture_on_open(&store.conn).map_err(with_path)?;
         Ok(store)
     }
 

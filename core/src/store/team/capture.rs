@@ -4,8 +4,11 @@
 //! a random event id. They run only while `team_state.capture` is `'1'`:
 //! off in a book that never joined a team, and switched off inside the
 //! transaction that applies pulled events (so those are not sent back).
-//! The triggers are generated from the schema and the shared tables' list,
-//! and brought up to date before every sync.
+//! The triggers are generated from the schema and the shared tables' list
+//! and created as TEMP triggers on each connection that opens a joined book
+//! (`Store::open_with`): they live with the connection, not in the file, so
+//! the file holds no trigger the cockpit's opening checks would not know,
+//! and a newer cockpit always captures with its own list.
 
 use super::shape::{Shape, Shapes, body_expr, key_expr, key_resolves, read_shapes};
 use crate::store::StoreResult;
@@ -56,7 +59,7 @@ pub(crate) fn expected_triggers(shapes: &Shapes) -> BTreeMap<String, String> {
             triggers.insert(
                 format!("{PREFIX}{name}_update"),
                 format!(
-                    "CREATE TRIGGER {PREFIX}{name}_update AFTER UPDATE OF {} ON \"{name}\"
+                    "CREATE TEMP TRIGGER {PREFIX}{name}_update AFTER UPDATE OF {} ON main.\"{name}\"
                      WHEN {CAPTURING} AND {} BEGIN {upsert_new} END",
                     columns.join(", "),
                     changed(shape)
@@ -67,7 +70,7 @@ pub(crate) fn expected_triggers(shapes: &Shapes) -> BTreeMap<String, String> {
         triggers.insert(
             format!("{PREFIX}{name}_insert"),
             format!(
-                "CREATE TRIGGER {PREFIX}{name}_insert AFTER INSERT ON \"{name}\"
+                "CREATE TEMP TRIGGER {PREFIX}{name}_insert AFTER INSERT ON main.\"{name}\"
                  WHEN {CAPTURING} BEGIN {upsert_new} END"
             ),
         );
@@ -79,7 +82,7 @@ pub(crate) fn expected_triggers(shapes: &Shapes) -> BTreeMap<String, String> {
         triggers.insert(
             format!("{PREFIX}{name}_update"),
             format!(
-                "CREATE TRIGGER {PREFIX}{name}_update AFTER UPDATE ON \"{name}\"
+                "CREATE TEMP TRIGGER {PREFIX}{name}_update AFTER UPDATE ON main.\"{name}\"
                  WHEN {CAPTURING} AND {} BEGIN {} {upsert_new} END",
                 changed(shape),
                 delete_old(&moved)
@@ -88,7 +91,7 @@ pub(crate) fn expected_triggers(shapes: &Shapes) -> BTreeMap<String, String> {
         triggers.insert(
             format!("{PREFIX}{name}_delete"),
             format!(
-                "CREATE TRIGGER {PREFIX}{name}_delete AFTER DELETE ON \"{name}\"
+                "CREATE TEMP TRIGGER {PREFIX}{name}_delete AFTER DELETE ON main.\"{name}\"
                  WHEN {CAPTURING} BEGIN {} END",
                 delete_old(&key_resolves(shapes, shape, "OLD"))
             ),
@@ -104,14 +107,14 @@ pub(crate) fn install(conn: &Connection) -> StoreResult<Shapes> {
     let shapes = read_shapes(conn)?;
     let expected = expected_triggers(&shapes);
     let mut statement = conn.prepare(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'team\\_capture\\_%' ESCAPE '\\'",
+        "SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'team\\_capture\\_%' ESCAPE '\\'",
     )?;
     let present = statement
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<Result<BTreeMap<_, _>, _>>()?;
     for (name, sql) in &present {
         if expected.get(name) != Some(sql) {
-            conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+            conn.execute_batch(&format!("DROP TRIGGER temp.\"{name}\""))?;
         }
     }
     for (name, sql) in &expected {
@@ -125,12 +128,12 @@ pub(crate) fn install(conn: &Connection) -> StoreResult<Shapes> {
 /// Drops every capture trigger (leaving a team).
 pub(crate) fn uninstall(conn: &Connection) -> StoreResult<()> {
     let mut statement = conn.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'team\\_capture\\_%' ESCAPE '\\'",
+        "SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'team\\_capture\\_%' ESCAPE '\\'",
     )?;
     let names =
         statement.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     for name in names {
-        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+        conn.execute_batch(&format!("DROP TRIGGER temp.\"{name}\""))?;
     }
     Ok(())
 }

@@ -192,6 +192,19 @@ impl Store {
     }
 }
 
+/// Creates the capture triggers on a connection to a book that joined a
+/// team (nothing for a book that did not: one read of `team_state`).
+pub(super) fn capture_on_open(conn: &rusqlite::Connection) -> StoreResult<()> {
+    let joined: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM team_state WHERE key = 'member')", [], |r| {
+            r.get(0)
+        })?;
+    if joined {
+        capture::install(conn)?;
+    }
+    Ok(())
+}
+
 /// Moves the hybrid clock past both `now` and every clock seen, and returns it.
 fn next_clock(conn: &rusqlite::Connection, now: DateTime<Utc>) -> StoreResult<i64> {
     conn.execute(
