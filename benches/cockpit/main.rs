@@ -15,10 +15,12 @@
 //! Flags: `--accounts N[,N…]`, `--fresh` (regenerate the books),
 //! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
 //! database already imported in the book's folder instead of importing
-//! again). Internal: `--memory-child DB USER`.
+//! again), `--team-only` (only the team sync's row, against a PostgreSQL on
+//! loopback). Internal: `--memory-child DB USER`.
 
 mod keys;
 mod process;
+mod team;
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
@@ -63,6 +65,12 @@ fn main() -> anyhow::Result<()> {
         let db = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         let user = args.get(i + 2).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         return memory_child(Path::new(db), user);
+    }
+    if args.iter().any(|a| a == "--team-only") {
+        let mut out = BTreeMap::new();
+        team::team_figures(&mut out)?;
+        print_tables(&[(0, out)]);
+        return Ok(());
     }
     let mut sizes = vec![10_000u32, 100_000];
     if let Some(i) = args.iter().position(|a| a == "--accounts") {
@@ -165,6 +173,9 @@ fn measure(book: &Book, compare: bool, keep_db: bool) -> anyhow::Result<BTreeMap
     let db = book.dir.join("cockpit.db");
     if !(keep_db && db.exists()) {
         import_book(book, &db, compare, &mut out)?;
+    }
+    if let Err(why) = team::team_figures(&mut out) {
+        eprintln!("team sync row skipped: {why}");
     }
 
     let user = {
@@ -372,6 +383,7 @@ fn target(name: &str) -> &'static str {
         "trailing retention series" => "≤ 1 s, ≥ 3× pandas",
         "12-month forecast" => "≤ 200 ms",
         "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
+        n if n.starts_with("team sync") => "< 2 s on loopback",
         n if n.starts_with("peak memory") => "≤ 150 MB",
         _ => "",
     }
