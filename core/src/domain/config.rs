@@ -160,6 +160,12 @@ impl Config {
                 self.currency
             ));
         }
+        if self.team.sync_seconds < 5 {
+            problems.push(format!(
+                "team.sync_seconds = {}: at least 5 seconds expected",
+                self.team.sync_seconds
+            ));
+        }
         problems
     }
 
