@@ -411,6 +411,11 @@ impl BulkTable {
     }
 }
 
+/// Recomputes the last touch of `accounts` (pulled team events changed their notes).
+pub(crate) fn refresh_touches(conn: &Connection, accounts: &[String]) -> StoreResult<()> {
+    refresh(conn, Some(accounts), DerivedScope::Touches)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,9 +454,4 @@ mod tests {
             assert!(orphan.is_err(), "foreign keys hold again");
         }
     }
-}
-
-/// Recomputes the last touch of `accounts` (pulled team events changed their notes).
-pub(crate) fn refresh_touches(conn: &Connection, accounts: &[String]) -> StoreResult<()> {
-    refresh(conn, Some(accounts), DerivedScope::Touches)
 }
