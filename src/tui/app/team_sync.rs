@@ -93,3 +93,35 @@ impl App {
         self.team_sync.shown()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_book_without_a_team_never_starts_a_sync() {
+        let store = Store::open_in_memory().expect("store");
+        let mut work = Work::default();
+        let mut sync = TeamSync::default();
+        sync.tick(&store, &crate::domain::Config::default(), &mut work);
+        assert!(sync.answer.is_none() && sync.started.is_none());
+        assert_eq!(sync.url, Some(None));
+        assert!(sync.shown().is_none());
+    }
+
+    #[test]
+    fn the_status_line_says_when_the_last_sync_ended_and_how() {
+        let mut work = Work::default();
+        let mut sync = TeamSync::default();
+        let ticket = work.spawn("answer", || Done::Moments);
+        sync.answer = Some(ticket);
+        assert!(matches!(sync.receive(ticket, Done::Synced(Ok(3))), Ok(true)));
+        let shown = sync.shown().expect("shown");
+        assert!(shown.starts_with("team synced ") && shown.ends_with("(3 new)"), "{shown}");
+        let other = work.spawn("other", || Done::Moments);
+        assert!(sync.receive(other, Done::Moments).is_err(), "another job's answer goes back");
+        sync.answer = Some(other);
+        let _ = sync.receive(other, Done::Synced(Err("server away".to_string())));
+        assert!(sync.shown().is_some_and(|s| s.contains("failed") && s.ends_with("server away")));
+    }
+}
