@@ -7,7 +7,8 @@
 //! same names so `crate::store` reads the same on both sides.
 
 pub use cockpit_core::{
-    clock, demo, domain, export, generate, import, metrics, paths, read, settings, store, text,
+    clock, demo, domain, export, generate, import, metrics, paths, read, settings, store, team,
+    text,
 };
 
 #[cfg(test)]

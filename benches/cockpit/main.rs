@@ -22,12 +22,14 @@
 //! Flags: `--accounts N[,N…]`, `--fresh` (regenerate the books),
 //! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
 //! database already imported in the book's folder instead of importing
-//! again), `--import-only` (stop after the import and size figures).
-//! Internal: `--memory-child DB USER`.
+//! again), `--import-only` (stop after the import and size figures),
+//! `--team-only` (only the team sync's row, against a PostgreSQL on
+//! loopback). Internal: `--memory-child DB USER`.
 
 mod keys;
 mod process;
 mod subscriptions;
+mod team;
 
 use chrono::NaiveDate;
 use cockpit::clock::Clock;
@@ -74,6 +76,12 @@ fn main() -> anyhow::Result<()> {
         let db = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         let user = args.get(i + 2).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         return memory_child(Path::new(db), user);
+    }
+    if args.iter().any(|a| a == "--team-only") {
+        let mut out = BTreeMap::new();
+        team::team_figures(&mut out)?;
+        print_tables(&[(0, out)]);
+        return Ok(());
     }
     let mut sizes = vec![10_000u32, 100_000];
     if let Some(i) = args.iter().position(|a| a == "--accounts") {
@@ -186,6 +194,9 @@ fn measure(
     }
     if import_only {
         return Ok(out);
+    }
+    if let Err(why) = team::team_figures(&mut out) {
+        eprintln!("team sync row skipped: {why}");
     }
 
     let user = {
@@ -454,6 +465,7 @@ fn target(name: &str) -> &'static str {
         "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",
+        n if n.starts_with("team sync") => "< 2 s on loopback",
         n if n.starts_with("peak memory") => "≤ 150 MB",
         _ => "",
     }

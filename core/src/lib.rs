@@ -17,6 +17,7 @@ pub mod paths;
 pub mod read;
 pub mod settings;
 pub mod store;
+pub mod team;
 pub mod text;
 
 #[cfg(any(test, feature = "testkit"))]

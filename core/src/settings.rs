@@ -213,6 +213,17 @@ mod tests {
     }
 
     #[test]
+    fn the_team_settings_are_read_and_a_too_eager_sync_is_named() {
+        let config =
+            parse("[team]\nurl = \"postgres://ann@db/book\"\nmember = \"ann\"\n").expect("config");
+        assert_eq!(config.team.url, "postgres://ann@db/book");
+        assert_eq!(config.team.member, "ann");
+        assert_eq!(config.team.sync_seconds, 60);
+        let error = parse("[team]\nsync_seconds = 1\n").expect_err("too eager");
+        assert!(error.contains("team.sync_seconds = 1: at least 5 seconds expected"), "{error}");
+    }
+
+    #[test]
     fn syntax_errors_say_where() {
         let error = parse("stuck_stage_days = 90\ntier_cuts_bp = [4500,\n").expect_err("bad");
         assert!(error.starts_with("config.toml:2:"), "{error}");

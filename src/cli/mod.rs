@@ -16,7 +16,9 @@ pub mod metrics;
 pub mod out_file;
 pub mod output;
 pub mod renewals;
+pub mod sync;
 pub mod targets;
+pub mod team;
 pub mod today;
 
 use crate::clock::Clock;
@@ -73,6 +75,11 @@ pub enum Command {
     Completions(completions::Args),
     /// Write the manual page (roff) to stdout: `cockpit man | man -l -`.
     Man,
+    /// Set this book up as one member of a team whose book is in PostgreSQL.
+    #[command(subcommand)]
+    Team(team::Command),
+    /// Send this book's edits to the team and receive everyone else's.
+    Sync(sync::Args),
 }
 
 /// Everything a subcommand needs from the outside world, passed in.
@@ -274,6 +281,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check) => check::run(&context),
         Some(Command::Completions(args)) => completions::run(args),
         Some(Command::Man) => man::run(),
+        Some(Command::Team(command)) => team::run(&context, command),
+        Some(Command::Sync(args)) => sync::run(&context, args),
         None => crate::tui::run(crate::tui::Start {
             store: if cli.demo { None } else { Some(context.open_cockpit_store()?) },
             demo: cli.demo,

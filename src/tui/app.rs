@@ -36,6 +36,7 @@ mod damage;
 mod draw;
 mod events;
 pub mod keys;
+mod team_sync;
 pub use events::Taken;
 mod live;
 mod loading;
@@ -117,6 +118,8 @@ pub struct App {
     today_facts: Option<TodayFacts>,
     /// The damage check started behind the first screen, and its finding.
     damage: damage::DamageCheck,
+    /// The team sync in the background, and the last one's text.
+    team_sync: team_sync::TeamSync,
     /// The store's `data_version` when the book was last read whole: a
     /// different number means another cockpit or an import committed
     /// (`None` for a book in memory, which nothing else can write).
@@ -174,6 +177,7 @@ impl App {
             replaced: Vec::new(),
             today_facts,
             damage: damage::DamageCheck::default(),
+            team_sync: team_sync::TeamSync::default(),
             seen_version: None,
             outside_reload: false,
             refresh_due: false,

@@ -67,6 +67,8 @@ pub enum Done {
     Holders(Result<(Holders, Vec<String>), String>),
     /// The tier cadences' moments were written (or could not be).
     Moments,
+    /// A team sync ended: the events it received, or why it failed.
+    Synced(Result<u64, String>),
     /// The job ended without an answer (it panicked); its name.
     Stopped(&'static str),
 }

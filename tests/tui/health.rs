@@ -85,7 +85,8 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn open_health(app: &mut App) {
-    let index = app.pane_scopes().iter().position(|(scope, _)| *scope == "scorecard").expect("pane");
+    let index =
+        app.pane_scopes().iter().position(|(scope, _)| *scope == "scorecard").expect("pane");
     let digit = char::from_digit(u32::try_from(index + 1).expect("index"), 10).expect("digit");
     key(app, KeyCode::Char(digit));
     assert_eq!(app.active_title(), "Health");

@@ -42,6 +42,25 @@ pub struct Config {
     pub touch_kinds: Vec<String>,
     /// The health scorecard: measures, weights, thresholds, band cuts.
     pub scorecard: super::scorecard_config::ScorecardConfig,
+    /// The team's book (`[team]`): none unless a URL is given.
+    pub team: TeamSettings,
+}
+
+/// `[team]`: the shared PostgreSQL database (a libpq connection string;
+/// `COCKPIT_TEAM_URL` overrides it), the member's name for `team join`,
+/// and how often the cockpit syncs in the background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamSettings {
+    pub url: String,
+    pub member: String,
+    pub sync_seconds: u64,
+}
+
+impl Default for TeamSettings {
+    fn default() -> TeamSettings {
+        TeamSettings { url: String::new(), member: String::new(), sync_seconds: 60 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +105,7 @@ impl Default for Config {
             clipboard: true,
             touch_kinds: super::note::DEFAULT_TOUCH_KINDS.map(String::from).to_vec(),
             scorecard: super::scorecard_config::ScorecardConfig::default(),
+            team: TeamSettings::default(),
         }
     }
 }
@@ -153,6 +173,12 @@ impl Config {
             }
         }
         problems.extend(self.scorecard.problems());
+        if self.team.sync_seconds < 5 {
+            problems.push(format!(
+                "team.sync_seconds = {}: at least 5 seconds expected",
+                self.team.sync_seconds
+            ));
+        }
         problems
     }
 

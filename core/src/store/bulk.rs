@@ -438,6 +438,11 @@ impl BulkTable {
     }
 }
 
+/// Recomputes the last touch of `accounts` (pulled team events changed their notes).
+pub(crate) fn refresh_touches_of(conn: &Connection, accounts: &[String]) -> StoreResult<()> {
+    refresh(conn, Some(accounts), DerivedScope::Touches)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

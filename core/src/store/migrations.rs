@@ -407,6 +407,7 @@ mod tests {
             ("note_hash", 0x488f_047f_73bb_94e8),
             ("subscriptions", 0x3d6a_d2aa_4f28_2baa),
             ("signals", 0x7dd6_42eb_40ae_9de0),
+            ("outbox", 0xc5a7_2a0a_2cea_adc1),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

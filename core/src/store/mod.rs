@@ -32,6 +32,7 @@ pub mod snapshots;
 mod sound;
 pub mod stages;
 pub mod success_plans;
+pub mod team;
 mod touches;
 pub mod triage;
 pub mod trials;
@@ -195,6 +196,7 @@ impl Store {
         let mut store = Store { conn, path: path.to_path_buf() };
         store.configure().map_err(with_path)?;
         migrations::migrate(&mut store.conn).map_err(with_path)?;
+        team::capture_on_open(&store.conn).map_err(with_path)?;
         Ok(store)
     }
 

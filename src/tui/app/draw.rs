@@ -121,6 +121,10 @@ impl App {
                 if !filter.is_empty() {
                     spans.push(Span::styled(format!("· filter: {filter}"), theme.warn()));
                 }
+                if let Some(synced) = self.team_sync_text() {
+                    let shown = crate::text::inert::line(synced).into_owned();
+                    spans.push(Span::styled(format!("· {shown}"), theme.dim()));
+                }
                 Line::from(spans)
             }
         };

@@ -57,6 +57,7 @@ impl App {
             Event::Resize(width, height) => Terminal::Resize(width, height),
             Event::Mouse(mouse) => Terminal::Mouse(mouse),
             Event::Tick => {
+                self.tick_team_sync();
                 return Ok(if self.check_outside_changes() { Taken::Draw } else { Taken::Quiet });
             }
             Event::InputLost(why) => anyhow::bail!("the terminal could not be read: {why}"),
@@ -76,6 +77,10 @@ impl App {
             self.install(book_loader::answer(done));
             return true;
         }
+        let done = match self.team_sync.receive(ticket, done) {
+            Ok(changed) => return changed,
+            Err(done) => done,
+        };
         let done = match self.receive_damage_check(ticket, done) {
             Ok(damaged) => return damaged,
             Err(done) => done,

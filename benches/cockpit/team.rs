@@ -1,0 +1,87 @@
+//! The team sync's row: a day's edits of 50 CSMs (5,000 events) sent by one
+//! member and received by another through a PostgreSQL on loopback (the
+//! server `COCKPIT_TEST_PG` names, else a throwaway one from
+//! `tests/team/pg.sh`). `cargo bench --bench cockpit -- --team-only`
+//! measures this row alone.
+
+use super::{Figure, fig_ms};
+use chrono::{Duration as Days, TimeZone, Utc};
+use cockpit::domain::NoteKind;
+use cockpit::store::Store;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const CSMS: usize = 50;
+const EDITS_PER_CSM: usize = 100;
+
+fn server() -> anyhow::Result<String> {
+    if let Ok(url) = std::env::var("COCKPIT_TEST_PG")
+        && !url.is_empty()
+    {
+        return Ok(url);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/team/pg.sh");
+    let out = Command::new(script).args(["start", "", &std::process::id().to_string()]).output()?;
+    anyhow::ensure!(out.status.success(), "PostgreSQL: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().next().map(str::to_string).ok_or_else(|| anyhow::anyhow!("no URL"))
+}
+
+fn member(dir: &Path, name: &str, url: &str) -> anyhow::Result<Store> {
+    let mut store = Store::open(&dir.join(format!("{name}.db")))?;
+    let accounts: String =
+        (0..CSMS * 10).map(|n| format!("A{n},Account {n},csm{}\n", n % CSMS)).collect();
+    let file = dir.join(format!("{name}-accounts.csv"));
+    std::fs::write(&file, format!("account_id,name,csm\n{accounts}"))?;
+    let clock = cockpit::clock::Clock::fixed(super::today());
+    cockpit::import::import_path(
+        &mut store,
+        cockpit::import::ImportKind::Accounts,
+        &file,
+        "bench",
+        &clock,
+    )?;
+    store.join_team(name, &cockpit_team::redact(url))?;
+    Ok(store)
+}
+
+/// Inserts the team sync's figures.
+pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
+    let admin = server()?;
+    let name = format!("bench_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+    cockpit_team::Team::connect(&url)?.init()?;
+    let dir = tempfile::tempdir()?;
+    let author = member(dir.path(), "ann", &url)?;
+    let reader = member(dir.path(), "bob", &url)?;
+    cockpit_team::sync(&reader, &url)?;
+    let start = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).single().unwrap_or_default();
+    for n in 0..CSMS * EDITS_PER_CSM {
+        let account = format!("A{}", n % (CSMS * 10));
+        author.add_note(
+            &account,
+            NoteKind::Call,
+            &format!("edit {n}"),
+            "ann",
+            start + Days::seconds(n as i64),
+        )?;
+    }
+    let events = author.outbox_len()?;
+    let began = Instant::now();
+    let pushed = cockpit_team::sync(&author, &url)?;
+    let push = began.elapsed();
+    let began = Instant::now();
+    let pulled = cockpit_team::sync(&reader, &url)?;
+    let pull = began.elapsed();
+    anyhow::ensure!(pushed.pushed == events && pulled.applied == events, "the sync lost events");
+    let mut figure = fig_ms(push + pull);
+    figure.note =
+        format!("{events} events: send {}, receive {}", fig_ms(push).text, fig_ms(pull).text);
+    out.insert("team sync of 5,000 events".to_string(), figure);
+    drop(client);
+    Ok(())
+}
