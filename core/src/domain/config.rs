@@ -37,6 +37,9 @@ pub struct Config {
     /// `y` copies to the clipboard through the terminal (OSC 52); `false`
     /// turns that off.
     pub clipboard: bool,
+    /// Playbooks by key (`[playbooks.KEY]`): the four defaults, replaced,
+    /// added to or switched off (`domain::playbook`).
+    pub playbooks: super::playbook::Playbooks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +82,7 @@ impl Default for Config {
             currency_position: super::money::SymbolPosition::Before,
             mouse: true,
             clipboard: true,
+            playbooks: super::playbook::Playbooks::default(),
         }
     }
 }
