@@ -16,7 +16,6 @@ use super::month::add_months;
 use chrono::{Duration, NaiveDate};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// What starts a playbook by itself.
@@ -302,7 +301,7 @@ impl Playbook {
 /// The playbooks in use: the defaults, with `[playbooks.KEY]` tables of the
 /// settings replacing (field by field) or adding to them, and `enabled =
 /// false` removing one. Defaults come first, in their order; added
-/// playbooks follow by key.
+/// playbooks follow in the file's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Playbooks(pub Vec<Playbook>);
 
@@ -403,34 +402,65 @@ impl Serialize for Playbooks {
     }
 }
 
+/// One `[playbooks.KEY]` table, checked while it is read so that an error
+/// carries the table's place in the file.
+struct Entry<'a> {
+    key: &'a str,
+    default: Option<&'a Playbook>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Entry<'_> {
+    type Value = Option<Playbook>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<Playbook>, D::Error> {
+        let written = Written::deserialize(deserializer)?;
+        if !written.enabled {
+            return Ok(None);
+        }
+        Playbook::from_written(self.key, written, self.default).map(Some).map_err(D::Error::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for Playbooks {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Playbooks, D::Error> {
-        let written = BTreeMap::<String, Written>::deserialize(deserializer)?;
-        let mut playbooks = Playbooks::default().0;
-        for (key, table) in written {
-            if key.is_empty()
-                || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                return Err(D::Error::custom(format!(
-                    "playbooks.{key:?}: a key of letters, digits, _ and - expected"
-                )));
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Playbooks;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of playbooks ([playbooks.renewal], [playbooks.save_plan], …)")
             }
-            let existing = playbooks.iter().position(|p| p.key == key);
-            if !table.enabled {
-                if let Some(at) = existing {
-                    playbooks.remove(at);
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Playbooks, A::Error> {
+                let mut playbooks = Playbooks::default().0;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key.is_empty()
+                        || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    {
+                        return Err(A::Error::custom(format!(
+                            "playbooks.{key:?}: a key of letters, digits, _ and - expected"
+                        )));
+                    }
+                    let existing = playbooks.iter().position(|p| p.key == key);
+                    let default = existing.and_then(|at| playbooks.get(at)).cloned();
+                    let entry = Entry { key: &key, default: default.as_ref() };
+                    match (map.next_value_seed(entry)?, existing) {
+                        (Some(playbook), Some(at)) => playbooks[at] = playbook,
+                        (Some(playbook), None) => playbooks.push(playbook),
+                        (None, Some(at)) => {
+                            playbooks.remove(at);
+                        }
+                        (None, None) => {}
+                    }
                 }
-                continue;
-            }
-            let default = existing.and_then(|at| playbooks.get(at)).cloned();
-            let playbook =
-                Playbook::from_written(&key, table, default.as_ref()).map_err(D::Error::custom)?;
-            match existing {
-                Some(at) => playbooks[at] = playbook,
-                None => playbooks.push(playbook),
+                Ok(Playbooks(playbooks))
             }
         }
-        Ok(Playbooks(playbooks))
+        deserializer.deserialize_map(Visitor)
     }
 }
 
