@@ -174,6 +174,16 @@ pub enum Action {
     AddSuccessPlan,
     /// Record the selected success plan's current value.
     UpdatePlanValue,
+    /// Add a task to the account by hand.
+    AddTask,
+    /// Start a playbook on the account (the picker).
+    StartPlaybook,
+    /// Mark the selected task or step done.
+    TaskDone,
+    /// Mark the selected task or step skipped.
+    TaskSkip,
+    /// Open the selected task or step again.
+    TaskReopen,
     /// A form or popup: save what was entered.
     Save,
     /// A form or popup: close it, saving nothing.
@@ -357,6 +367,11 @@ impl Action {
             Action::RecordTakeaway => "record a trial's takeaway test",
             Action::AddSuccessPlan => "add a success plan",
             Action::UpdatePlanValue => "update a success plan's current value",
+            Action::AddTask => "add a task",
+            Action::StartPlaybook => "start a playbook",
+            Action::TaskDone => "mark task or step done",
+            Action::TaskSkip => "mark task or step skipped",
+            Action::TaskReopen => "reopen task or step",
             Action::Save => "save",
             Action::Cancel => "cancel",
             Action::NextField => "next field",
@@ -435,6 +450,10 @@ impl Action {
             Action::RecordTakeaway => "takeaway",
             Action::AddSuccessPlan => "plan",
             Action::UpdatePlanValue => "plan value",
+            Action::AddTask => "task",
+            Action::StartPlaybook => "playbook",
+            Action::TaskDone => "done",
+            Action::TaskSkip => "skip",
             other => other.describe(),
         }
     }

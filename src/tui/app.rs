@@ -41,6 +41,7 @@ mod live;
 mod loading;
 mod paste;
 mod search;
+mod tasks;
 mod writes;
 
 /// A line in the status bar: information or an error.

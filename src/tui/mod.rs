@@ -94,7 +94,7 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let store = match own_store {
+    let mut store = match own_store {
         Some(store) => store,
         None => {
             let path = crate::demo::load::demo_database_path();
@@ -105,6 +105,9 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
     // The settings with `[keys]`: keys that cannot be used stop the
     // cockpit before it starts, as any other bad setting does.
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
+    // Health and note triggers start their playbooks in the write's own
+    // transaction; the day's triggers run aside with the moments.
+    store.set_playbooks(config.playbooks.clone());
     let moments = MomentsAside { path: store.path().to_path_buf(), clock, config: config.clone() };
     let user = match crate::paths::named_user() {
         None if demo => crate::demo::DEMO_CSM.to_string(),
@@ -140,9 +143,12 @@ impl MomentsAside {
     /// moments are shown, so it is not reported over the screen.
     fn start(self, app: &mut App) {
         app.spawn("moments", move || {
-            if let Ok(store) = crate::store::Store::open_aside(&self.path) {
+            if let Ok(mut store) = crate::store::Store::open_aside(&self.path) {
                 let today = self.clock.today();
                 let _ = store.schedule_moments(&self.config, today, MOMENT_HORIZON_DAYS);
+                // The renewal-window and new-account playbooks of the day.
+                store.set_playbooks(self.config.playbooks.clone());
+                let _ = store.run_playbook_sweep(today, self.clock.now());
             }
             work::Done::Moments
         });

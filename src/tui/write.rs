@@ -8,6 +8,7 @@ use crate::domain::churn::{ChurnChain, TaxonomyEdit};
 use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
 use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
+use crate::domain::task::{NewTask, TaskStatus};
 use crate::domain::trial::{Takeaway, TrialFields};
 use crate::domain::{Flags, Health, NoteKind, Stage};
 use crate::metrics::stage_suggestions::StageSuggestion;
@@ -121,6 +122,26 @@ pub enum Write {
         id: i64,
         current: PlanValue,
     },
+    /// A task change on the account.
+    Task {
+        account_id: String,
+        write: TaskWrite,
+    },
+}
+
+/// The task writes: a task by hand, a playbook started by hand, a status
+/// change of a task or one of its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskWrite {
+    Add(NewTask),
+    /// Start the playbook of this key (`[playbooks]`).
+    Playbook(String),
+    /// Set task `id`'s status, or its step's (1-based) when given.
+    Status {
+        id: i64,
+        step: Option<u32>,
+        status: TaskStatus,
+    },
 }
 
 impl Write {
@@ -144,6 +165,7 @@ impl Write {
             | Write::Takeaway { account_id, .. }
             | Write::SuccessPlan { account_id, .. }
             | Write::PlanCurrent { account_id, .. }
+            | Write::Task { account_id, .. }
             | Write::DiscardChurnDraft { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",

@@ -113,6 +113,7 @@ impl App {
                 Write::PlanCurrent { id, current, .. } => {
                     self.store.set_plan_current(*id, *current, now)
                 }
+                Write::Task { account_id, write } => self.apply_task(account_id, write, now),
             };
             if let Err(error) = result {
                 self.error(format!("not saved: {error}"));
@@ -202,5 +203,6 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::SuccessPlan { fields, .. } => format!("success plan on {name}: {}", fields.measure),
         Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
+        Write::Task { write, .. } => super::tasks::describe(write, name),
     }
 }

@@ -21,6 +21,7 @@ mod help;
 mod jump;
 mod note;
 mod owners;
+mod playbook;
 mod snooze;
 
 pub use confirm::ConfirmPopup;
@@ -30,6 +31,7 @@ pub use help::HelpPopup;
 pub use jump::JumpPopup;
 pub use note::NotePopup;
 pub use owners::OwnersPopup;
+pub use playbook::PlaybookPopup;
 pub use snooze::SnoozePopup;
 
 use crate::domain::{Flags, Health};
@@ -115,6 +117,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(owners::SCOPE, "Owners", owners::KEYS),
         Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
+        Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
@@ -149,6 +152,10 @@ pub enum Popup {
     Opportunity(Box<OpportunityForm>),
     /// Add, rename or describe a churn taxonomy entry.
     Reason(Box<ReasonForm>),
+    /// Start a playbook on an account.
+    Playbook(PlaybookPopup),
+    /// Add a task to an account.
+    Task(Box<crate::tui::forms::task::TaskForm>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -209,6 +216,8 @@ impl Popup {
             Popup::Stage(form) => form.as_ref(),
             Popup::Opportunity(form) => form.as_ref(),
             Popup::Reason(form) => form.as_ref(),
+            Popup::Playbook(popup) => popup,
+            Popup::Task(form) => form.as_ref(),
         }
     }
 
@@ -225,6 +234,8 @@ impl Popup {
             Popup::Stage(form) => form.as_mut(),
             Popup::Opportunity(form) => form.as_mut(),
             Popup::Reason(form) => form.as_mut(),
+            Popup::Playbook(popup) => popup,
+            Popup::Task(form) => form.as_mut(),
         }
     }
 
