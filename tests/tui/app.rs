@@ -278,7 +278,7 @@ fn jump_owners_flags_and_help() {
     key(&mut app, KeyCode::Enter);
     assert!(app.book().by_id("A6").is_some_and(|r| r.flags.advocate));
     key(&mut app, KeyCode::Char('?'));
-    let help = screen(&app, 80, 40);
+    let help = screen(&app, 80, 48);
     assert!(help.contains("accept suggestion") && help.contains("jump to account"), "{help}");
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.should_quit(), "q closes the help first");
