@@ -18,6 +18,7 @@ mod inert;
 mod keys;
 mod metrics;
 mod notes;
+mod tasks;
 mod theme;
 mod trust;
 mod width;

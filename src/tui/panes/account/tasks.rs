@@ -160,9 +160,11 @@ fn step_line(task: &Task, step: usize, view: &View<'_>, width: usize) -> Line<'s
         }
         _ => format!("due {}", day(step.due_on)),
     };
-    let title_width = width.saturating_sub(12 + due.chars().count()).max(8);
+    let lead = format!("      {} {}. ", step.status.mark(), step.position);
+    let room = width.saturating_sub(lead.chars().count() + 1 + due.chars().count());
+    let title_width = room.clamp(8, 48);
     Line::from(vec![
-        Span::raw(format!("      {} {}. ", step.status.mark(), step.position)),
+        Span::raw(lead),
         Span::raw(pad(&fit(&step.title, title_width), title_width, false)),
         Span::styled(format!(" {due}"), if late { theme.error() } else { theme.dim() }),
     ])
