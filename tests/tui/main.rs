@@ -13,6 +13,7 @@ mod calendar;
 mod churn;
 mod e2e;
 mod e2e_churn;
+mod e2e_tasks;
 mod growth;
 mod inert;
 mod keys;
