@@ -475,6 +475,8 @@ impl App {
                 | Action::EditOwners
                 | Action::EditFlags
                 | Action::CopyAccount
+                | Action::AddTask
+                | Action::StartPlaybook
         );
         if !needs_account {
             return;
@@ -497,6 +499,19 @@ impl App {
             Action::SetHealth => Some(Popup::health(&row.id, &row.name, None, "", Vec::new())),
             Action::EditOwners => Some(Popup::owners(&row.id, &row.name, &row.csm, &row.am)),
             Action::EditFlags => Some(Popup::flags(&row.id, &row.name, row.flags)),
+            Action::AddTask => Some(Popup::Task(Box::new(crate::tui::forms::task::TaskForm::new(
+                &row.id,
+                &row.name,
+                &self.user,
+                self.clock.today(),
+            )))),
+            Action::StartPlaybook => Some(Popup::Playbook(crate::tui::popups::PlaybookPopup::new(
+                &row.id,
+                &row.name,
+                self.config.playbooks.iter().cloned().collect(),
+                self.clock.today(),
+                row.next_renewal,
+            ))),
             _ => None,
         };
     }

@@ -170,3 +170,27 @@ fn snapshots_of_the_task_list_and_the_playbook_picker() {
         insta::assert_snapshot!(format!("task_list_{width}x{height}"), screen(&app, width, height));
     }
 }
+
+#[test]
+fn a_task_or_a_playbook_from_a_today_row() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    let account = app.selected_account().expect("a Today row is selected");
+    key(&mut app, KeyCode::Char('t'));
+    chars(&mut app, "Call back about seats");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    let tasks = tasks_of(&path, &account);
+    let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
+    assert!(titles.contains(&"Call back about seats"), "{titles:?}");
+    assert!(titles.contains(&"Save plan"), "{titles:?}");
+    // Due in a week, owned by the user.
+    let by_hand = tasks.iter().find(|t| t.title == "Call back about seats").expect("task");
+    assert_eq!(
+        (by_hand.due_on, by_hand.owner.as_str()),
+        (NaiveDate::from_ymd_opt(2025, 6, 8).expect("d"), "ana")
+    );
+}

@@ -17,8 +17,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-const KEYS: &[(&str, Action)] =
-    &[("z", Action::Snooze), ("A", Action::AcceptSuggestion), ("D", Action::DismissSuggestion)];
+const KEYS: &[(&str, Action)] = &[
+    ("z", Action::Snooze),
+    ("A", Action::AcceptSuggestion),
+    ("D", Action::DismissSuggestion),
+    ("t", Action::AddTask),
+    ("p", Action::StartPlaybook),
+];
 
 const HINTS: &[Action] = &[
     Action::Open,
