@@ -19,5 +19,6 @@ mod keys;
 mod metrics;
 mod notes;
 mod theme;
+mod today;
 mod trust;
 mod width;

@@ -31,6 +31,7 @@ pub mod stages;
 pub mod success_plans;
 pub mod triage;
 pub mod trials;
+pub mod undo;
 pub mod views;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};

@@ -22,6 +22,7 @@ mod jump;
 mod note;
 mod owners;
 mod snooze;
+mod snoozed;
 
 pub use confirm::ConfirmPopup;
 pub use flags::FlagsPopup;
@@ -31,6 +32,7 @@ pub use jump::JumpPopup;
 pub use note::NotePopup;
 pub use owners::OwnersPopup;
 pub use snooze::SnoozePopup;
+pub use snoozed::{SnoozedPopup, SnoozedRow};
 
 use crate::domain::{Flags, Health};
 use crate::read::book::BookIndex;
@@ -115,6 +117,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(owners::SCOPE, "Owners", owners::KEYS),
         Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
+        Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
@@ -141,6 +144,8 @@ pub enum Popup {
     Flags(FlagsPopup),
     /// Snooze a Today row until a date.
     Snooze(SnoozePopup),
+    /// What is snoozed, to bring rows back.
+    Snoozed(SnoozedPopup),
     /// A pending write held until the user confirms.
     Confirm(ConfirmPopup),
     /// Move an account to another 4A stage; the reason is required.
@@ -205,6 +210,7 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_ref(),
             Popup::Opportunity(form) => form.as_ref(),
@@ -221,6 +227,7 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_mut(),
             Popup::Opportunity(form) => form.as_mut(),
