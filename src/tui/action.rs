@@ -244,6 +244,18 @@ pub enum Action {
     RetireReason,
     /// The churn taxonomy: delete the selected entry (no chain uses it).
     DeleteReason,
+    /// Undo the last action taken since the cockpit opened (again: the one before).
+    Undo,
+    /// Mark or unmark the selected row for a bulk action.
+    MarkRow,
+    /// Show only the rows with a reason of the next kind.
+    FilterReason,
+    /// Cover my accounts, my team's, or everyone's.
+    ToggleReach,
+    /// List what is snoozed, to bring rows back.
+    ShowSnoozed,
+    /// Bring the selected snoozed row back.
+    Unsnooze,
 }
 
 impl Action {
@@ -402,6 +414,12 @@ impl Action {
             Action::ToggleReasonKind => "controllable or uncontrollable",
             Action::RetireReason => "retire or restore the entry",
             Action::DeleteReason => "delete the entry (no chain uses it)",
+            Action::Undo => "undo the last action (again: the one before)",
+            Action::MarkRow => "mark the row (bulk: z H o d act on all marked)",
+            Action::FilterReason => "filter: reason kind",
+            Action::ToggleReach => "mine / my team / all",
+            Action::ShowSnoozed => "snoozed rows (bring back)",
+            Action::Unsnooze => "bring the row back",
         }
     }
 
@@ -454,6 +472,12 @@ impl Action {
             Action::StartPlaybook => "playbook",
             Action::TaskDone => "done",
             Action::TaskSkip => "skip",
+            Action::Undo => "undo",
+            Action::MarkRow => "mark",
+            Action::FilterReason => "reason",
+            Action::ToggleReach => "mine/team/all",
+            Action::ShowSnoozed => "snoozed",
+            Action::Unsnooze => "bring back",
             other => other.describe(),
         }
     }

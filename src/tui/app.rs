@@ -42,6 +42,7 @@ mod loading;
 mod paste;
 mod search;
 mod tasks;
+mod undo;
 mod writes;
 
 /// A line in the status bar: information or an error.
@@ -133,6 +134,9 @@ pub struct App {
     /// The event channel and the jobs under way (`tui/work.rs`): the
     /// terminal loop takes every event from it, keys and results alike.
     work: Work,
+    /// What `u` reverses, last first: each action since the cockpit opened
+    /// (`app/undo.rs`).
+    undo: undo::UndoStack,
 }
 
 impl App {
@@ -180,6 +184,7 @@ impl App {
             refresh_due: false,
             search: panes::search::SearchView::default(),
             work: Work::default(),
+            undo: undo::UndoStack::default(),
         };
         if app.store.path().as_os_str() != ":memory:" {
             app.seen_version = app.store.data_version().ok();
@@ -434,7 +439,12 @@ impl App {
                 self.popup = Some(Popup::jump(&self.book));
             }
             Action::SearchBook => self.search.show(&self.store),
+            Action::Undo => self.undo_last(),
             other => {
+                // Today beyond my own accounts needs the whole book.
+                if matches!(other, Action::ToggleReach | Action::ShowSnoozed) {
+                    self.ensure_whole_book();
+                }
                 let (pane, mut cx) = self.cx_parts();
                 let request = pane.update(other, &mut cx);
                 self.follow(request, Some(other));

@@ -21,5 +21,6 @@ mod metrics;
 mod notes;
 mod tasks;
 mod theme;
+mod today;
 mod trust;
 mod width;

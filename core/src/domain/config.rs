@@ -40,6 +40,12 @@ pub struct Config {
     /// Playbooks by key (`[playbooks.KEY]`): the four defaults, replaced,
     /// added to or switched off (`domain::playbook`).
     pub playbooks: super::playbook::Playbooks,
+    /// The CSMs of the user's team, by name: Today's "my team" covers their
+    /// accounts and the user's.
+    pub team: Vec<String>,
+    /// For this many days after a stage was set by hand, no stage suggestion
+    /// moves the account back out of it.
+    pub stage_hand_move_days: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +89,8 @@ impl Default for Config {
             mouse: true,
             clipboard: true,
             playbooks: super::playbook::Playbooks::default(),
+            team: Vec::new(),
+            stage_hand_move_days: 90,
         }
     }
 }
@@ -127,6 +135,12 @@ impl Config {
             problems.push(format!(
                 "stuck_stage_days = {}: a positive number of days expected",
                 self.stuck_stage_days
+            ));
+        }
+        if self.stage_hand_move_days < 0 {
+            problems.push(format!(
+                "stage_hand_move_days = {}: zero or more days expected",
+                self.stage_hand_move_days
             ));
         }
         if let Some(bad) = self.moment_cadences.iter().find(|c| c.every_months == 0) {

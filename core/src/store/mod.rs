@@ -33,6 +33,7 @@ pub mod success_plans;
 pub mod tasks;
 pub mod triage;
 pub mod trials;
+pub mod undo;
 pub mod views;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};

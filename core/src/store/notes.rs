@@ -22,7 +22,7 @@ impl Store {
         if text.is_empty() {
             return Err(StoreError::Invalid("a note needs some text".to_string()));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         tx.execute(
             "INSERT INTO notes (account_id, at, kind, text, who) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -346,6 +346,109 @@ impl Store {
     }
 }
 
+/// What puts a task (or one of its steps) back as it was before a status
+/// change: read before the change, applied by an undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskStatusBack {
+    pub id: i64,
+    /// The step and its status before, when the change was a step's.
+    pub step: Option<(u32, TaskStatus)>,
+    /// The task's own status before.
+    pub task: TaskStatus,
+}
+
+/// What removes the tasks a write is about to start on an account (a task
+/// by hand, a playbook): those made after the newest task it had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TasksAddedBack {
+    pub account_id: String,
+    pub after_id: i64,
+}
+
+impl Store {
+    /// How task `id` (and its step `position`) is now, for an undo.
+    pub fn task_status_back(&self, id: i64, position: Option<u32>) -> StoreResult<TaskStatusBack> {
+        let (_, task) = self.task_head(id)?;
+        let step = match position {
+            Some(position) => {
+                let steps = self.step_statuses(id)?;
+                let status = steps.iter().find(|(p, _)| *p == position).map(|(_, s)| *s);
+                let status = status.ok_or_else(|| {
+                    StoreError::Invalid(format!("task {id} has no step {position}"))
+                })?;
+                Some((position, status))
+            }
+            None => None,
+        };
+        Ok(TaskStatusBack { id, step, task })
+    }
+
+    /// The newest task of an account now, for an undo of what is added next.
+    pub fn tasks_added_back(&self, account_id: &str) -> StoreResult<TasksAddedBack> {
+        let after_id: i64 = self.conn.query_row(
+            "SELECT coalesce(max(id), 0) FROM tasks WHERE account_id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )?;
+        Ok(TasksAddedBack { account_id: account_id.to_string(), after_id })
+    }
+
+    /// Puts a task and its step back as `back` says, kept as an undo in the
+    /// task's changes.
+    pub fn restore_task_status(
+        &self,
+        back: &TaskStatusBack,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (account_id, now) = self.task_head(back.id)?;
+        let step_now = match back.step {
+            Some((position, _)) => self.task_status_back(back.id, Some(position))?.step,
+            None => None,
+        };
+        let change = TaskChange {
+            task_id: back.id,
+            account_id,
+            step: back.step.map(|(position, _)| position),
+            before: step_now.map_or(now, |(_, s)| s),
+            after: back.step.map_or(back.task, |(_, s)| s),
+            task_before: now,
+            task_after: back.task,
+        };
+        let step = self.step()?;
+        self.write_change(&change, who, at, true)?;
+        // The task's own status goes back even when a step's change left it.
+        self.conn.execute(
+            "UPDATE tasks SET status = ?2, closed_at = CASE WHEN ?2 = 'open' THEN NULL ELSE closed_at END
+             WHERE id = ?1",
+            params![back.id, back.task.as_str()],
+        )?;
+        step.commit()
+    }
+
+    /// Removes the tasks `back` names (an undo of a task added or a
+    /// playbook started).
+    pub fn remove_tasks_added(&self, back: &TasksAddedBack) -> StoreResult<()> {
+        self.conn.execute(
+            "DELETE FROM tasks WHERE account_id = ?1 AND id > ?2",
+            params![back.account_id, back.after_id],
+        )?;
+        Ok(())
+    }
+}
+
+impl super::undo::Reverse for TaskStatusBack {
+    fn reverse(&self, store: &Store, who: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        store.restore_task_status(self, who, at)
+    }
+}
+
+impl super::undo::Reverse for TasksAddedBack {
+    fn reverse(&self, store: &Store, _who: &str, _at: DateTime<Utc>) -> StoreResult<()> {
+        store.remove_tasks_added(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::stages::fixture::*;
@@ -402,6 +505,27 @@ mod tests {
         store.remove_task(id).expect("remove");
         assert_eq!(store.task(id).expect("read"), None);
         assert!(store.remove_task(id).is_err());
+    }
+
+    #[test]
+    fn an_undo_puts_a_step_and_its_task_back_and_removes_what_was_added() {
+        use super::super::undo::Reverse;
+        let store = book();
+        let at = noon(day(2025, 2, 3));
+        let back = store.tasks_added_back("ACME").expect("back");
+        let id = store.add_task(&renewal_task("ACME", "fran"), "fran", at).expect("add");
+        store.set_step_status(id, 1, TaskStatus::Done, "fran", at).expect("step 1");
+        let before = store.task_status_back(id, Some(2)).expect("before");
+        assert_eq!(before.step, Some((2, TaskStatus::Open)));
+        store.set_step_status(id, 2, TaskStatus::Done, "fran", at).expect("step 2");
+        assert_eq!(store.task(id).expect("read").map(|t| t.status), Some(TaskStatus::Done));
+        before.reverse(&store, "fran", at).expect("undo");
+        let task = store.task(id).expect("read").expect("task");
+        assert_eq!(task.status, TaskStatus::Open);
+        let steps: Vec<TaskStatus> = task.steps.iter().map(|s| s.status).collect();
+        assert_eq!(steps, [TaskStatus::Done, TaskStatus::Open]);
+        back.reverse(&store, "fran", at).expect("undo the add");
+        assert!(store.account_tasks("ACME").expect("tasks").is_empty());
     }
 
     #[test]

@@ -1,37 +1,38 @@
 //! The task writes as the app applies them: a task by hand, a playbook
 //! started from the picker, a task's or a step's status. Each is one named
-//! store write committed at once (the store keeps their inverses).
+//! store write, committed with the others of its action (the store keeps
+//! what reverses each, for `u`).
 
-use super::*;
+use crate::domain::playbook::Playbooks;
 use crate::domain::task::TaskStatus;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
 use crate::tui::write::TaskWrite;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-impl App {
-    pub(super) fn apply_task(
-        &mut self,
-        account_id: &str,
-        write: &TaskWrite,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        match write {
-            TaskWrite::Add(task) => self.store.add_task(task, &self.user, now).map(|_| ()),
-            TaskWrite::Playbook(key) => {
-                let Some(playbook) = self.config.playbooks.get(key).cloned() else {
-                    return Err(StoreError::Invalid(format!("no playbook {key:?} in config.toml")));
-                };
-                let today = self.clock.today();
-                self.store
-                    .start_playbook(account_id, &playbook, today, &self.user, &self.user, now)
-                    .map(|_| ())
-            }
-            TaskWrite::Status { id, step: None, status } => {
-                self.store.set_task_status(*id, *status, &self.user, now).map(|_| ())
-            }
-            TaskWrite::Status { id, step: Some(step), status } => {
-                self.store.set_step_status(*id, *step, *status, &self.user, now).map(|_| ())
-            }
+/// Applies one task write on `account_id` for `user`; a playbook starts on
+/// `today`.
+pub(super) fn apply_task(
+    store: &Store,
+    playbooks: &Playbooks,
+    today: NaiveDate,
+    user: &str,
+    now: DateTime<Utc>,
+    account_id: &str,
+    write: &TaskWrite,
+) -> StoreResult<()> {
+    match write {
+        TaskWrite::Add(task) => store.add_task(task, user, now).map(|_| ()),
+        TaskWrite::Playbook(key) => {
+            let Some(playbook) = playbooks.get(key) else {
+                return Err(StoreError::Invalid(format!("no playbook {key:?} in config.toml")));
+            };
+            store.start_playbook(account_id, playbook, today, user, user, now).map(|_| ())
+        }
+        TaskWrite::Status { id, step: None, status } => {
+            store.set_task_status(*id, *status, user, now).map(|_| ())
+        }
+        TaskWrite::Status { id, step: Some(step), status } => {
+            store.set_step_status(*id, *step, *status, user, now).map(|_| ())
         }
     }
 }

@@ -23,6 +23,7 @@ mod note;
 mod owners;
 mod playbook;
 mod snooze;
+mod snoozed;
 
 pub use confirm::ConfirmPopup;
 pub use flags::FlagsPopup;
@@ -33,6 +34,7 @@ pub use note::NotePopup;
 pub use owners::OwnersPopup;
 pub use playbook::PlaybookPopup;
 pub use snooze::SnoozePopup;
+pub use snoozed::{SnoozedPopup, SnoozedRow};
 
 use crate::domain::{Flags, Health};
 use crate::read::book::BookIndex;
@@ -118,6 +120,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
         Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
+        Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
@@ -144,6 +147,8 @@ pub enum Popup {
     Flags(FlagsPopup),
     /// Snooze a Today row until a date.
     Snooze(SnoozePopup),
+    /// What is snoozed, to bring rows back.
+    Snoozed(SnoozedPopup),
     /// A pending write held until the user confirms.
     Confirm(ConfirmPopup),
     /// Move an account to another 4A stage; the reason is required.
@@ -212,6 +217,7 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_ref(),
             Popup::Opportunity(form) => form.as_ref(),
@@ -230,6 +236,7 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_mut(),
             Popup::Opportunity(form) => form.as_mut(),
