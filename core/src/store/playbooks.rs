@@ -161,7 +161,7 @@ impl Store {
         if renewal.is_empty() && new.is_empty() {
             return Ok(0);
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let mut started = 0;
         for playbook in renewal {
             let fired = self.fired(playbook)?;

@@ -73,7 +73,7 @@ impl Store {
     pub fn add_task(&self, task: &NewTask, who: &str, at: DateTime<Utc>) -> StoreResult<i64> {
         task.validate().map_err(StoreError::Invalid)?;
         self.account_name(&task.account_id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let id = self.insert_task(task, who, at)?;
         tx.commit()?;
         Ok(id)
@@ -140,7 +140,7 @@ impl Store {
             task_before: before,
             task_after: status,
         };
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         self.write_change(&change, who, at, false)?;
         tx.commit()?;
         Ok(change)
@@ -175,7 +175,7 @@ impl Store {
             task_before,
             task_after,
         };
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         self.write_change(&change, who, at, false)?;
         tx.commit()?;
         Ok(change)
@@ -190,7 +190,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<TaskChange> {
         let inverse = change.inverse();
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         self.write_change(&inverse, who, at, true)?;
         tx.commit()?;
         Ok(inverse)
