@@ -515,13 +515,15 @@ impl App {
                 &self.user,
                 self.clock.today(),
             )))),
-            Action::StartPlaybook => Some(Popup::Playbook(crate::tui::popups::PlaybookPopup::new(
-                &row.id,
-                &row.name,
-                self.config.playbooks.iter().cloned().collect(),
-                self.clock.today(),
-                row.next_renewal,
-            ))),
+            Action::StartPlaybook => {
+                Some(Popup::Playbook(Box::new(crate::tui::popups::PlaybookPopup::new(
+                    &row.id,
+                    &row.name,
+                    self.config.playbooks.iter().cloned().collect(),
+                    self.clock.today(),
+                    row.next_renewal,
+                ))))
+            }
             _ => None,
         };
     }

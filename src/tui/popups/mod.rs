@@ -158,7 +158,7 @@ pub enum Popup {
     /// Add, rename or describe a churn taxonomy entry.
     Reason(Box<ReasonForm>),
     /// Start a playbook on an account.
-    Playbook(PlaybookPopup),
+    Playbook(Box<PlaybookPopup>),
     /// Add a task to an account.
     Task(Box<crate::tui::forms::task::TaskForm>),
 }
@@ -222,7 +222,7 @@ impl Popup {
             Popup::Stage(form) => form.as_ref(),
             Popup::Opportunity(form) => form.as_ref(),
             Popup::Reason(form) => form.as_ref(),
-            Popup::Playbook(popup) => popup,
+            Popup::Playbook(popup) => popup.as_ref(),
             Popup::Task(form) => form.as_ref(),
         }
     }
@@ -241,7 +241,7 @@ impl Popup {
             Popup::Stage(form) => form.as_mut(),
             Popup::Opportunity(form) => form.as_mut(),
             Popup::Reason(form) => form.as_mut(),
-            Popup::Playbook(popup) => popup,
+            Popup::Playbook(popup) => popup.as_mut(),
             Popup::Task(form) => form.as_mut(),
         }
     }

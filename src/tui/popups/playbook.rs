@@ -163,8 +163,13 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
         let keymap = Keymap::new(key_tables());
         let book = BookIndex::default();
-        let mut popup =
-            Popup::Playbook(PlaybookPopup::new("A1", "Acme", Playbooks::default().0, today, None));
+        let mut popup = Popup::Playbook(Box::new(PlaybookPopup::new(
+            "A1",
+            "Acme",
+            Playbooks::default().0,
+            today,
+            None,
+        )));
         let mut press =
             |code| popup.key(KeyEvent::new(code, KeyModifiers::NONE), &keymap, &book, today);
         assert!(matches!(press(KeyCode::Char('j')), Outcome::Stay));

@@ -196,7 +196,7 @@ impl super::AccountPane {
                 let playbooks = cx.config.playbooks.iter().cloned().collect();
                 let renewal = row.next_renewal;
                 let picker = PlaybookPopup::new(&id, &name, playbooks, today, renewal);
-                return Some(Request::Popup(Popup::Playbook(picker)));
+                return Some(Request::Popup(Popup::Playbook(Box::new(picker))));
             }
             _ => {}
         }
