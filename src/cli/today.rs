@@ -1,6 +1,6 @@
-//! `cockpit today`: what needs a CSM today, ranked, each row saying why —
-//! the rows of the Today pane, from the same read model (`read::today`), as
-//! a table fitted to the terminal or as JSON for scripts.
+//! `cockpit today`: what needs a CSM today, one row per account with all its
+//! reasons, ranked — the rows of the Today pane, from the same read model
+//! (`read::today`), as a table fitted to the terminal or as JSON for scripts.
 
 use super::Context;
 use super::output;
@@ -25,7 +25,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let today = context.clock.today();
     let user = args.user.as_deref().map_or(context.user.as_str(), str::trim);
     let list = today_list(&store, user, today, &config)?;
-    crate::metrics::all_exact(list.rows.iter().map(|row| row.finding.arr))?;
+    crate::metrics::all_exact(list.rows.iter().map(|row| row.triage.arr))?;
     if args.json {
         output::print_json(&Value::Array(list.rows.iter().map(row_json).collect()))?;
         return Ok(ExitCode::SUCCESS);
@@ -50,41 +50,55 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .rows
         .iter()
         .map(|row| {
-            let finding = &row.finding;
-            let badge = finding.flags.badge();
+            let triage = &row.triage;
+            let badge = triage.flags.badge();
             let name = match badge.is_empty() {
-                true => finding.name.clone(),
-                false => format!("{} ✦{badge}", finding.name),
+                true => triage.name.clone(),
+                false => format!("{} ✦{badge}", triage.name),
             };
+            let also: Vec<String> = triage.reasons[1..].iter().map(|r| r.kind.tag()).collect();
             vec![
                 row.health.map_or("-".to_string(), |h| h.letter().to_string()),
                 name,
-                finding.kind.label().to_string(),
-                finding.arr.to_string(),
-                finding.why.clone(),
+                triage.score.to_string(),
+                row.first().kind.label().to_string(),
+                triage.arr.to_string(),
+                row.first().why.clone(),
+                also.join(", "),
             ]
         })
         .collect();
-    output::print_table(&["health", "account", "why", "arr", "detail"], &rows)?;
+    output::print_table(&["health", "account", "score", "why", "arr", "detail", "also"], &rows)?;
     output::say(&format!("{} for {user} on {today}", count::of(list.rows.len(), "row", "rows")))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// One Today row as JSON: the finding, the account's health and any health
-/// suggestion waiting on it.
+/// One Today row as JSON: the account, its score, its reasons (strongest
+/// first), its health and any health suggestion waiting on it.
 fn row_json(row: &TodayRow) -> Value {
-    let finding = &row.finding;
+    let triage = &row.triage;
+    let reasons: Vec<Value> = triage
+        .reasons
+        .iter()
+        .map(|reason| {
+            json!({
+                "kind": reason.kind.label(),
+                "key": reason.key,
+                "reason": reason.why,
+                "urgency": reason.score,
+            })
+        })
+        .collect();
     json!({
-        "account_id": finding.account_id,
-        "name": finding.name,
-        "kind": finding.kind.label(),
-        "key": finding.key,
-        "reason": finding.why,
-        "arr": output::money(finding.arr),
-        "tier": finding.tier,
-        "score": finding.score,
+        "account_id": triage.account_id,
+        "name": triage.name,
+        "csm": row.csm,
+        "score": triage.score,
+        "reasons": reasons,
+        "arr": output::money(triage.arr),
+        "tier": triage.tier,
         "health": row.health.map(Health::as_str),
-        "flags": finding.flags.names(),
+        "flags": triage.flags.names(),
         "suggestion": row.suggestion.as_ref().map(|s| json!({
             "health": s.health.as_str(),
             "reason": s.reason(),

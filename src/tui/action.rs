@@ -174,6 +174,16 @@ pub enum Action {
     AddSuccessPlan,
     /// Record the selected success plan's current value.
     UpdatePlanValue,
+    /// Add a task to the account by hand.
+    AddTask,
+    /// Start a playbook on the account (the picker).
+    StartPlaybook,
+    /// Mark the selected task or step done.
+    TaskDone,
+    /// Mark the selected task or step skipped.
+    TaskSkip,
+    /// Open the selected task or step again.
+    TaskReopen,
     /// A form or popup: save what was entered.
     Save,
     /// A form or popup: close it, saving nothing.
@@ -234,6 +244,18 @@ pub enum Action {
     RetireReason,
     /// The churn taxonomy: delete the selected entry (no chain uses it).
     DeleteReason,
+    /// Undo the last action taken since the cockpit opened (again: the one before).
+    Undo,
+    /// Mark or unmark the selected row for a bulk action.
+    MarkRow,
+    /// Show only the rows with a reason of the next kind.
+    FilterReason,
+    /// Cover my accounts, my team's, or everyone's.
+    ToggleReach,
+    /// List what is snoozed, to bring rows back.
+    ShowSnoozed,
+    /// Bring the selected snoozed row back.
+    Unsnooze,
 }
 
 impl Action {
@@ -357,6 +379,11 @@ impl Action {
             Action::RecordTakeaway => "record a trial's takeaway test",
             Action::AddSuccessPlan => "add a success plan",
             Action::UpdatePlanValue => "update a success plan's current value",
+            Action::AddTask => "add a task",
+            Action::StartPlaybook => "start a playbook",
+            Action::TaskDone => "mark task or step done",
+            Action::TaskSkip => "mark task or step skipped",
+            Action::TaskReopen => "reopen task or step",
             Action::Save => "save",
             Action::Cancel => "cancel",
             Action::NextField => "next field",
@@ -387,6 +414,12 @@ impl Action {
             Action::ToggleReasonKind => "controllable or uncontrollable",
             Action::RetireReason => "retire or restore the entry",
             Action::DeleteReason => "delete the entry (no chain uses it)",
+            Action::Undo => "undo the last action (again: the one before)",
+            Action::MarkRow => "mark the row (bulk: z H o d act on all marked)",
+            Action::FilterReason => "filter: reason kind",
+            Action::ToggleReach => "mine / my team / all",
+            Action::ShowSnoozed => "snoozed rows (bring back)",
+            Action::Unsnooze => "bring the row back",
         }
     }
 
@@ -435,6 +468,16 @@ impl Action {
             Action::RecordTakeaway => "takeaway",
             Action::AddSuccessPlan => "plan",
             Action::UpdatePlanValue => "plan value",
+            Action::AddTask => "task",
+            Action::StartPlaybook => "playbook",
+            Action::TaskDone => "done",
+            Action::TaskSkip => "skip",
+            Action::Undo => "undo",
+            Action::MarkRow => "mark",
+            Action::FilterReason => "reason",
+            Action::ToggleReach => "mine/team/all",
+            Action::ShowSnoozed => "snoozed",
+            Action::Unsnooze => "bring back",
             other => other.describe(),
         }
     }

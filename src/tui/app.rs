@@ -42,6 +42,8 @@ mod live;
 mod loading;
 mod paste;
 mod search;
+mod tasks;
+mod undo;
 mod writes;
 
 /// A line in the status bar: information or an error.
@@ -135,6 +137,9 @@ pub struct App {
     /// The event channel and the jobs under way (`tui/work.rs`): the
     /// terminal loop takes every event from it, keys and results alike.
     work: Work,
+    /// What `u` reverses, last first: each action since the cockpit opened
+    /// (`app/undo.rs`).
+    undo: undo::UndoStack,
 }
 
 impl App {
@@ -183,6 +188,7 @@ impl App {
             refresh_due: false,
             search: panes::search::SearchView::default(),
             work: Work::default(),
+            undo: undo::UndoStack::default(),
         };
         if app.store.path().as_os_str() != ":memory:" {
             app.seen_version = app.store.data_version().ok();
@@ -437,7 +443,12 @@ impl App {
                 self.popup = Some(Popup::jump(&self.book));
             }
             Action::SearchBook => self.search.show(&self.store),
+            Action::Undo => self.undo_last(),
             other => {
+                // Today beyond my own accounts needs the whole book.
+                if matches!(other, Action::ToggleReach | Action::ShowSnoozed) {
+                    self.ensure_whole_book();
+                }
                 let (pane, mut cx) = self.cx_parts();
                 let request = pane.update(other, &mut cx);
                 self.follow(request, Some(other));
@@ -478,6 +489,8 @@ impl App {
                 | Action::EditOwners
                 | Action::EditFlags
                 | Action::CopyAccount
+                | Action::AddTask
+                | Action::StartPlaybook
         );
         if !needs_account {
             return;
@@ -500,6 +513,21 @@ impl App {
             Action::SetHealth => Some(Popup::health(&row.id, &row.name, None, "", Vec::new())),
             Action::EditOwners => Some(Popup::owners(&row.id, &row.name, &row.csm, &row.am)),
             Action::EditFlags => Some(Popup::flags(&row.id, &row.name, row.flags)),
+            Action::AddTask => Some(Popup::Task(Box::new(crate::tui::forms::task::TaskForm::new(
+                &row.id,
+                &row.name,
+                &self.user,
+                self.clock.today(),
+            )))),
+            Action::StartPlaybook => {
+                Some(Popup::Playbook(Box::new(crate::tui::popups::PlaybookPopup::new(
+                    &row.id,
+                    &row.name,
+                    self.config.playbooks.iter().cloned().collect(),
+                    self.clock.today(),
+                    row.next_renewal,
+                ))))
+            }
             _ => None,
         };
     }

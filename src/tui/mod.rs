@@ -107,6 +107,9 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
     let mut store = store;
     store.use_touch_kinds(&config.touch_kinds).context("setting the touch kinds")?;
+    // Health and note triggers start their playbooks in the write's own
+    // transaction; the day's triggers run aside with the moments.
+    store.set_playbooks(config.playbooks.clone());
     let moments = MomentsAside { path: store.path().to_path_buf(), clock, config: config.clone() };
     let user = match crate::paths::named_user() {
         None if demo => crate::demo::DEMO_CSM.to_string(),
@@ -142,9 +145,12 @@ impl MomentsAside {
     /// moments are shown, so it is not reported over the screen.
     fn start(self, app: &mut App) {
         app.spawn("moments", move || {
-            if let Ok(store) = crate::store::Store::open_aside(&self.path) {
+            if let Ok(mut store) = crate::store::Store::open_aside(&self.path) {
                 let today = self.clock.today();
                 let _ = store.schedule_moments(&self.config, today, MOMENT_HORIZON_DAYS);
+                // The renewal-window and new-account playbooks of the day.
+                store.set_playbooks(self.config.playbooks.clone());
+                let _ = store.run_playbook_sweep(today, self.clock.now());
             }
             work::Done::Moments
         });

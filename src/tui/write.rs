@@ -8,9 +8,12 @@ use crate::domain::churn::{ChurnChain, TaxonomyEdit};
 use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
 use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
+use crate::domain::task::{NewTask, TaskStatus};
 use crate::domain::trial::{Takeaway, TrialFields};
 use crate::domain::{Flags, Health, NoteKind, Stage};
 use crate::metrics::stage_suggestions::StageSuggestion;
+use crate::store::StoreResult;
+use crate::store::undo::Reversal;
 use chrono::NaiveDate;
 
 /// A typed write the app applies through the store, committed at once.
@@ -121,6 +124,31 @@ pub enum Write {
         id: i64,
         current: PlanValue,
     },
+    /// A task change on the account.
+    Task {
+        account_id: String,
+        write: TaskWrite,
+    },
+    /// Bring a snoozed Today reason back.
+    Unsnooze {
+        account_id: String,
+        key: String,
+    },
+}
+
+/// The task writes: a task by hand, a playbook started by hand, a status
+/// change of a task or one of its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskWrite {
+    Add(NewTask),
+    /// Start the playbook of this key (`[playbooks]`).
+    Playbook(String),
+    /// Set task `id`'s status, or its step's (1-based) when given.
+    Status {
+        id: i64,
+        step: Option<u32>,
+        status: TaskStatus,
+    },
 }
 
 impl Write {
@@ -144,9 +172,75 @@ impl Write {
             | Write::Takeaway { account_id, .. }
             | Write::SuccessPlan { account_id, .. }
             | Write::PlanCurrent { account_id, .. }
-            | Write::DiscardChurnDraft { account_id, .. } => account_id,
+            | Write::Task { account_id, .. }
+            | Write::DiscardChurnDraft { account_id, .. }
+            | Write::Unsnooze { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",
         }
+    }
+}
+
+impl Write {
+    /// What reverses this write, read from the store before it is made;
+    /// `None` for a write undo does not cover (a note, a churn chain).
+    pub fn reversal(&self, store: &crate::store::Store) -> StoreResult<Option<Reversal>> {
+        let state = |id: &str| store.account_state(id);
+        Ok(Some(match self {
+            Write::Snooze { account_id, key, .. } | Write::Unsnooze { account_id, key } => {
+                Reversal::Snooze {
+                    account_id: account_id.clone(),
+                    key: key.clone(),
+                    before: store.snoozed_until(account_id, key)?,
+                }
+            }
+            Write::Dismiss { account_id, signals } => {
+                let mut fresh = Vec::new();
+                for signal in signals {
+                    if !store.is_dismissed(account_id, "health", signal)? {
+                        fresh.push(signal.clone());
+                    }
+                }
+                Reversal::Dismiss {
+                    account_id: account_id.clone(),
+                    kind: "health".to_string(),
+                    signals: fresh,
+                }
+            }
+            Write::Health { account_id, health, .. } => Reversal::Health {
+                account_id: account_id.clone(),
+                before: state(account_id)?.0,
+                what: format!("was set [{}] {health}", health.letter()),
+            },
+            Write::Stage { account_id, stage, .. } => Reversal::Stage {
+                account_id: account_id.clone(),
+                before: state(account_id)?.1,
+                what: format!("was moved to {}", stage.as_str()),
+            },
+            Write::StageSuggestion { account_id, suggestion, accept: true } => Reversal::Stage {
+                account_id: account_id.clone(),
+                before: state(account_id)?.1,
+                what: format!("suggestion → {} was accepted", suggestion.suggested.as_str()),
+            },
+            Write::StageSuggestion { account_id, suggestion, accept: false } => Reversal::Dismiss {
+                account_id: account_id.clone(),
+                kind: "stage".to_string(),
+                signals: vec![suggestion.signal()],
+            },
+            Write::MomentDone { account_id, id } => {
+                Reversal::MomentDone { account_id: account_id.clone(), id: *id }
+            }
+            Write::Owners { account_id, .. } => {
+                let (_, _, csm, am) = state(account_id)?;
+                Reversal::Owners { account_id: account_id.clone(), csm, am }
+            }
+            Write::Task { write: TaskWrite::Status { id, step, .. }, .. } => {
+                Reversal::Other(Box::new(store.task_status_back(*id, *step)?))
+            }
+            Write::Task { account_id, .. } => {
+                Reversal::Other(Box::new(store.tasks_added_back(account_id)?))
+            }
+            _ => return Ok(None),
+        }))
     }
 }

@@ -18,4 +18,5 @@ mod renewals;
 mod robust;
 mod subscriptions;
 mod targets;
+mod tasks;
 mod today;

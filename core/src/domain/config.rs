@@ -44,6 +44,15 @@ pub struct Config {
     pub scorecard: super::scorecard_config::ScorecardConfig,
     /// The team's book (`[team]`): none unless a URL is given.
     pub team: TeamSettings,
+    /// Playbooks by key (`[playbooks.KEY]`): the four defaults, replaced,
+    /// added to or switched off (`domain::playbook`).
+    pub playbooks: super::playbook::Playbooks,
+    /// The CSMs of the user's team, by name: Today's "my team" covers their
+    /// accounts and the user's.
+    pub my_team: Vec<String>,
+    /// For this many days after a stage was set by hand, no stage suggestion
+    /// moves the account back out of it.
+    pub stage_hand_move_days: i64,
 }
 
 /// `[team]`: the shared PostgreSQL database (a libpq connection string;
@@ -106,6 +115,9 @@ impl Default for Config {
             touch_kinds: super::note::DEFAULT_TOUCH_KINDS.map(String::from).to_vec(),
             scorecard: super::scorecard_config::ScorecardConfig::default(),
             team: TeamSettings::default(),
+            playbooks: super::playbook::Playbooks::default(),
+            my_team: Vec::new(),
+            stage_hand_move_days: 90,
         }
     }
 }
@@ -150,6 +162,12 @@ impl Config {
             problems.push(format!(
                 "stuck_stage_days = {}: a positive number of days expected",
                 self.stuck_stage_days
+            ));
+        }
+        if self.stage_hand_move_days < 0 {
+            problems.push(format!(
+                "stage_hand_move_days = {}: zero or more days expected",
+                self.stage_hand_move_days
             ));
         }
         if let Some(bad) = self.moment_cadences.iter().find(|c| c.every_months == 0) {

@@ -19,12 +19,14 @@ pub mod money;
 pub mod month;
 pub mod note;
 pub mod opportunity;
+pub mod playbook;
 pub mod product_line;
 pub mod scorecard_config;
 pub mod signals;
 pub mod stage;
 pub mod subscription;
 pub mod success_plan;
+pub mod task;
 pub mod tier;
 pub mod trial;
 

@@ -157,19 +157,16 @@ pub fn signals(facts: &SignalFacts, today: NaiveDate, config: &Config) -> Vec<Si
         out.push(Signal {
             key: format!("{}:{}", kind.as_str(), at.to_rfc3339()),
             suggests: Health::Orange,
-            why: format!("{label} on {}: {}", at.date_naive(), first_line(text, 40)),
+            why: format!("{label} on {}: {}", at.date_naive(), one_line(text)),
         });
     }
     out
 }
 
-fn first_line(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > max {
-        format!("{}…", line.chars().take(max - 1).collect::<String>())
-    } else {
-        line.to_string()
-    }
+/// The note whole, on one line: the reason a CSM accepts is stored as it
+/// is, never cut (a screen fits it where it draws it).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The suggestion for an account, leaving out dismissed signals; `None` when
@@ -284,5 +281,20 @@ mod tests {
         let s = suggestion(&f, day(2025, 6, 1), &Config::default(), |_| false).expect("s");
         assert_eq!(s.health, Health::Orange);
         assert!(s.reason().starts_with("scorecard 40 (orange)"), "{}", s.reason());
+    }
+
+    #[test]
+    fn the_reason_keeps_the_whole_note() {
+        let mut f = facts();
+        let at = day(2025, 5, 1).and_hms_opt(9, 0, 0).expect("t").and_utc();
+        let note = "Our sponsor Dana Reyes left for a competitor;\nthe new VP wants a full review";
+        f.flagged_notes.push((NoteKind::SevereCase, at, note.into()));
+        let s = suggestion(&f, day(2025, 6, 1), &Config::default(), |_| false).expect("s");
+        assert_eq!(
+            s.reason(),
+            "severe case on 2025-05-01: Our sponsor Dana Reyes left for a competitor; \
+             the new VP wants a full review"
+        );
+        assert!(!s.reason().contains('…'));
     }
 }

@@ -12,7 +12,11 @@
 //!    and not rising.
 //!
 //! A suggestion is shown only when it differs from the stage the CSM set, and
-//! only until dismissed; a dismissal is keyed by its *signal* (suggested stage
+//! only until dismissed. None is shown for a churned account without ARR
+//! (it had ARR and has none left: its story is its churn chain, not a
+//! stage), nor one that would reverse a move the CSM made by hand in the last
+//! `Config::stage_hand_move_days` days (moved up to Absorption, it is not told
+//! "→ Addiction" the next morning); a dismissal is keyed by its *signal* (suggested stage
 //! and rule), so the same suggestion returns when a different rule fires.
 
 use super::Rate;
@@ -42,6 +46,30 @@ pub struct StageFacts {
     pub units_now: i64,
     /// Units `RISING_LOOKBACK_MONTHS` months before the latest month, if known.
     pub units_before: Option<i64>,
+    /// It had ARR (a contract, or ARR three months ago) and has none now.
+    pub churned: bool,
+    /// The last stage change made by hand, when it is recent enough to be
+    /// respected (`Config::stage_hand_move_days`).
+    pub hand_move: Option<HandMove>,
+}
+
+/// A stage change a person made, from one stage to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandMove {
+    pub from: Stage,
+    pub to: Stage,
+}
+
+impl HandMove {
+    /// Whether moving to `suggested` would go back the way this move came.
+    pub fn reversed_by(self, suggested: Stage) -> bool {
+        use std::cmp::Ordering::{Greater, Less};
+        match self.to.cmp(&self.from) {
+            Greater => suggested < self.to,
+            Less => suggested > self.to,
+            _ => false,
+        }
+    }
 }
 
 /// Which rule fired.
@@ -167,8 +195,12 @@ pub fn pending(
     facts
         .iter()
         .map(suggest)
-        .filter(|s| s.suggested != s.current)
-        .filter(|s| !dismissed.contains(&(s.account_id.clone(), s.signal())))
+        .zip(facts)
+        .filter(|(s, _)| s.suggested != s.current)
+        .filter(|(_, f)| !(f.churned && f.arr.cents() <= 0 && f.open_trial.is_none()))
+        .filter(|(s, f)| !f.hand_move.is_some_and(|m| m.reversed_by(s.suggested)))
+        .filter(|(s, _)| !dismissed.contains(&(s.account_id.clone(), s.signal())))
+        .map(|(s, _)| s)
         .collect()
 }
 
@@ -188,7 +220,41 @@ mod tests {
             absorption: Rate::new(10, 100),
             units_now: 10,
             units_before: Some(10),
+            churned: false,
+            hand_move: None,
         }
+    }
+
+    #[test]
+    fn a_churned_account_without_arr_gets_no_stage_suggestion() {
+        let mut churned = facts(Stage::Adoption);
+        churned.arr = Money::ZERO;
+        churned.products.clear();
+        assert_eq!(suggest(&churned).suggested, Stage::Addiction, "the rule alone");
+        assert_eq!(pending(std::slice::from_ref(&churned), &HashSet::new()).len(), 1);
+        churned.churned = true;
+        assert!(pending(std::slice::from_ref(&churned), &HashSet::new()).is_empty());
+        // A new trial on it speaks again.
+        churned.open_trial = Some("Core until 2026-04-30".into());
+        assert_eq!(pending(&[churned], &HashSet::new()).len(), 1);
+    }
+
+    #[test]
+    fn a_recent_hand_move_is_not_reversed() {
+        // Moved up by hand to Absorption; the data says Adoption (10% absorbed).
+        let mut moved = facts(Stage::Absorption);
+        let up = HandMove { from: Stage::Adoption, to: Stage::Absorption };
+        assert_eq!(pending(std::slice::from_ref(&moved), &HashSet::new()).len(), 1);
+        moved.hand_move = Some(up);
+        assert!(pending(std::slice::from_ref(&moved), &HashSet::new()).is_empty());
+        // Going further the same way is still suggested: a second product.
+        moved.products.push("Analytics".into());
+        let list = pending(std::slice::from_ref(&moved), &HashSet::new());
+        assert_eq!(list.iter().map(|s| s.suggested).collect::<Vec<_>>(), [Stage::Adaptation]);
+        assert!(!list[0].why.is_empty());
+        // Moved down by hand: nothing pushes it back up.
+        let down = HandMove { from: Stage::Adaptation, to: Stage::Adoption };
+        assert!(down.reversed_by(Stage::Absorption) && !down.reversed_by(Stage::Addiction));
     }
 
     #[test]

@@ -1,25 +1,37 @@
-//! Today's triage: findings from several sources, ranked. Pure: the facts
-//! come in as plain data, the ranked rows go out.
+//! Today's triage: findings from several sources, grouped into one row per
+//! account and ranked. Pure: the facts come in as plain data, the ranked rows
+//! go out.
 //!
-//! A source is a function from facts to [`Finding`]s; adding one (trials past
-//! their end date, success plans behind) is a new [`FindingKind`] variant and
-//! a new function feeding [`rank`]. Each finding has a `key` that names the
-//! fact behind it, so a snooze on (account, key) hides exactly that row.
+//! A source is a function from facts to [`Finding`]s (the reasons); adding
+//! one (tasks due, trials past their end date) is a new [`FindingKind`]
+//! variant and a new function feeding [`rank_accounts`]. Each finding has a
+//! `key` that names the fact behind it, so a snooze on (account, key) hides
+//! exactly that reason; an account row is hidden when all its reasons are.
 //!
 //! # The ranking rule
-//! Every row gets a score, and rows are sorted by score (highest first), then
-//! by ARR at stake, then by account name:
+//! An account's reasons are sorted strongest first (pressing ones first, then
+//! by urgency). The account gets one score, and rows are sorted by score
+//! (highest first), then by ARR at stake, then by account name:
 //!
-//! `score = urgency + tier points + flag points + ARR points`, where
+//! `score = pressing points + urgency of the strongest reason + 5 × other
+//! reasons (at most 2) + tier points + flag points + ARR points`, where
+//! - **pressing points**: 300 when a renewal is due within
+//!   [`PRESSING_DAYS`] days or was lost in the last [`PRESSING_DAYS`] days,
+//!   else 0. The other points together reach at most 200, so such a renewal
+//!   always outranks a late check-in;
 //! - **urgency** (0–100) is set by the source: a renewal `d` days away scores
 //!   `100 − d/2` (floor 10); a health dropped to red 90, to orange 75, to
-//!   yellow 60; an overdue moment `50 + days late` (at most 90); a suggested
-//!   red 70, orange 60, yellow 45, a review before renewal 40; no touch past
-//!   cadence `30 + days over / 3` (at most 60);
+//!   yellow 60; an overdue moment `50 + days late` (at most 90); a task
+//!   due today 55, late `60 + days late` (at most 90); a suggested red 70,
+//!   orange 60, yellow 45, a review before renewal 40; no touch past cadence
+//!   `30 + days over / 3` (at most 60); a trial overdue `55 + days past end`
+//!   (at most 85); a plan behind 50; a renewal lost `d` days ago `85 − d/3`
+//!   (at least 50);
 //! - **tier points**: tier 1 = 30, tier 2 = 15, otherwise 0;
 //! - **flag points**: 10 per value flag (reference, advocate, design partner);
 //! - **ARR points** (0–30): `30 × ARR at stake ÷ the largest ARR at stake
-//!   among today's rows`, rounded down. ARR at stake is the account's ARR.
+//!   among the rows ranked together`, rounded down. ARR at stake is the
+//!   account's ARR, or the ARR lost for a lost renewal.
 
 use crate::domain::{Flags, Health, Money};
 use chrono::NaiveDate;
@@ -37,7 +49,8 @@ pub enum FindingKind {
     /// No touch for `days`, past the tier's `cadence`.
     NoTouch { days: i64, cadence: i64 },
     /// A moment is `days_late` days past its due date.
-    MomentOverdue { kind: String, title: String, due_on: NaiveDate, days_late: i64 },
+    /// (`id` is the moment's, for marking it done from Today.)
+    MomentOverdue { id: i64, kind: String, title: String, due_on: NaiveDate, days_late: i64 },
     /// A trial ended `days_past_end` days ago and its takeaway test has no result.
     TrialOverdue { product: String, end_date: NaiveDate, days_past_end: i64 },
     /// A success plan's progress lags the time elapsed (or its date passed).
@@ -45,6 +58,52 @@ pub enum FindingKind {
     /// The account's last contracts ended `days_ago` days ago with nothing
     /// after them, and no churn chain says why yet.
     RenewalLost { ended_on: NaiveDate, days_ago: i64 },
+    /// A task is due today (`days_late` 0) or `days_late` days past its due date.
+    TaskDue { id: i64, title: String, due_on: NaiveDate, days_late: i64 },
+}
+
+/// The kinds of reason Today counts and filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReasonKind {
+    Renewal,
+    RenewalLost,
+    HealthDropped,
+    Suggestion,
+    Task,
+    MomentOverdue,
+    NoTouch,
+    TrialOverdue,
+    PlanBehind,
+}
+
+impl ReasonKind {
+    /// Every kind, in the order the header counts them.
+    pub const ALL: [ReasonKind; 9] = [
+        ReasonKind::Renewal,
+        ReasonKind::RenewalLost,
+        ReasonKind::HealthDropped,
+        ReasonKind::Suggestion,
+        ReasonKind::Task,
+        ReasonKind::MomentOverdue,
+        ReasonKind::NoTouch,
+        ReasonKind::TrialOverdue,
+        ReasonKind::PlanBehind,
+    ];
+
+    /// The kind's name in the header, the filter and JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReasonKind::Renewal => "renewal",
+            ReasonKind::RenewalLost => "renewal lost",
+            ReasonKind::HealthDropped => "health dropped",
+            ReasonKind::Suggestion => "suggestion",
+            ReasonKind::Task => "task",
+            ReasonKind::MomentOverdue => "moment overdue",
+            ReasonKind::NoTouch => "no touch",
+            ReasonKind::TrialOverdue => "trial overdue",
+            ReasonKind::PlanBehind => "plan behind",
+        }
+    }
 }
 
 impl FindingKind {
@@ -68,6 +127,52 @@ impl FindingKind {
             FindingKind::TrialOverdue { days_past_end, .. } => (55 + days_past_end).min(85),
             FindingKind::PlanBehind { .. } => 50,
             FindingKind::RenewalLost { days_ago, .. } => (85 - days_ago / 3).max(50),
+            FindingKind::TaskDue { days_late: 0, .. } => 55,
+            FindingKind::TaskDue { days_late, .. } => (60 + days_late).min(90),
+        }
+    }
+
+    /// Whether this reason puts its account above every late check-in: a
+    /// renewal due within [`PRESSING_DAYS`] days or lost in the last
+    /// [`PRESSING_DAYS`] days.
+    pub fn is_pressing(&self) -> bool {
+        match self {
+            FindingKind::Renewal { days, .. } => (0..=PRESSING_DAYS).contains(days),
+            FindingKind::RenewalLost { days_ago, .. } => (0..=PRESSING_DAYS).contains(days_ago),
+            _ => false,
+        }
+    }
+
+    /// The kind Today counts and filters this reason under.
+    pub fn reason_kind(&self) -> ReasonKind {
+        match self {
+            FindingKind::Renewal { .. } => ReasonKind::Renewal,
+            FindingKind::HealthDropped { .. } => ReasonKind::HealthDropped,
+            FindingKind::Suggestion { .. } => ReasonKind::Suggestion,
+            FindingKind::NoTouch { .. } => ReasonKind::NoTouch,
+            FindingKind::MomentOverdue { .. } => ReasonKind::MomentOverdue,
+            FindingKind::TrialOverdue { .. } => ReasonKind::TrialOverdue,
+            FindingKind::PlanBehind { .. } => ReasonKind::PlanBehind,
+            FindingKind::RenewalLost { .. } => ReasonKind::RenewalLost,
+            FindingKind::TaskDue { .. } => ReasonKind::Task,
+        }
+    }
+
+    /// A short tag for the reason beside the strongest one (`ren 24d`,
+    /// `qbr +12d`, `no touch`).
+    pub fn tag(&self) -> String {
+        match self {
+            FindingKind::Renewal { days, .. } => format!("renewal {days}d"),
+            FindingKind::HealthDropped { to, .. } => format!("dropped [{}]", to.letter()),
+            FindingKind::Suggestion { review: true, .. } => "review".to_string(),
+            FindingKind::Suggestion { health, .. } => format!("suggest [{}]", health.letter()),
+            FindingKind::NoTouch { days, .. } => format!("no touch {days}d"),
+            FindingKind::MomentOverdue { kind, days_late, .. } => format!("{kind} +{days_late}d"),
+            FindingKind::TrialOverdue { .. } => "trial".to_string(),
+            FindingKind::PlanBehind { .. } => "plan".to_string(),
+            FindingKind::RenewalLost { days_ago, .. } => format!("lost {days_ago}d ago"),
+            FindingKind::TaskDue { days_late: 0, .. } => "task due".to_string(),
+            FindingKind::TaskDue { days_late, .. } => format!("task +{days_late}d"),
         }
     }
 
@@ -83,9 +188,16 @@ impl FindingKind {
             FindingKind::TrialOverdue { .. } => "trial overdue",
             FindingKind::PlanBehind { .. } => "plan behind",
             FindingKind::RenewalLost { .. } => "renewal lost",
+            FindingKind::TaskDue { days_late: 0, .. } => "task due",
+            FindingKind::TaskDue { .. } => "task overdue",
         }
     }
 }
+
+/// A renewal this close, due or lost, is pressing (see the module rule).
+pub const PRESSING_DAYS: i64 = 30;
+/// What a pressing reason adds: more than all other points together (200).
+pub const PRESSING_POINTS: i64 = 300;
 
 /// One reason an account needs the CSM today.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,31 +228,98 @@ pub fn next_window(window: i64, windows: &[i64]) -> Option<i64> {
     windows.iter().copied().filter(|w| *w < window).max()
 }
 
-/// Scores every finding by the module's rule and sorts them, best first.
-pub fn rank(findings: &mut [Finding]) {
-    let largest = findings.iter().map(|f| f.arr.cents()).max().unwrap_or(0);
-    for finding in findings.iter_mut() {
-        let tier_points = match finding.tier {
-            1 => 30,
-            2 => 15,
-            _ => 0,
-        };
-        let flag_points = 10 * i64::from(finding.flags.count());
-        let arr_points = if largest > 0 {
-            i64::try_from(i128::from(finding.arr.cents().max(0)) * 30 / i128::from(largest))
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        finding.score = finding.kind.urgency() + tier_points + flag_points + arr_points;
+/// One account's row in Today: all its reasons, strongest first, and the
+/// account's score by the module's rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountTriage {
+    pub account_id: String,
+    pub name: String,
+    /// ARR at stake: the largest of the reasons' (a lost renewal's is the ARR lost).
+    pub arr: Money,
+    pub tier: u8,
+    pub flags: Flags,
+    pub score: i64,
+    /// Never empty; the first is the strongest.
+    pub reasons: Vec<Finding>,
+}
+
+impl AccountTriage {
+    /// The strongest reason.
+    pub fn first(&self) -> &Finding {
+        &self.reasons[0]
     }
-    findings.sort_by(|a, b| {
+
+    /// Whether any of its reasons is of `kind`.
+    pub fn has(&self, kind: ReasonKind) -> bool {
+        self.reasons.iter().any(|r| r.kind.reason_kind() == kind)
+    }
+}
+
+/// Groups findings into one row per account, scores each row by the module's
+/// rule and sorts them, best first. Each finding's own `score` is its
+/// urgency.
+pub fn rank_accounts(findings: Vec<Finding>) -> Vec<AccountTriage> {
+    let mut by_account: std::collections::HashMap<String, Vec<Finding>> =
+        std::collections::HashMap::new();
+    for mut finding in findings {
+        finding.score = finding.kind.urgency();
+        by_account.entry(finding.account_id.clone()).or_default().push(finding);
+    }
+    let mut rows: Vec<AccountTriage> = by_account
+        .into_values()
+        .filter_map(|mut reasons| {
+            reasons.sort_by(|a, b| {
+                b.kind
+                    .is_pressing()
+                    .cmp(&a.kind.is_pressing())
+                    .then_with(|| b.score.cmp(&a.score))
+                    .then_with(|| a.key.cmp(&b.key))
+            });
+            let first = reasons.first()?;
+            let arr = reasons.iter().map(|r| r.arr).max().unwrap_or(first.arr);
+            Some(AccountTriage {
+                account_id: first.account_id.clone(),
+                name: first.name.clone(),
+                arr,
+                tier: first.tier,
+                flags: first.flags,
+                score: 0,
+                reasons,
+            })
+        })
+        .collect();
+    let largest = rows.iter().map(|r| r.arr.cents()).max().unwrap_or(0);
+    for row in &mut rows {
+        row.score = score(row, largest);
+    }
+    rows.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
             .then_with(|| b.arr.cmp(&a.arr))
             .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.account_id.cmp(&b.account_id))
     });
+    rows
+}
+
+/// The module's rule for one account row; `largest` is the largest ARR at
+/// stake among the rows ranked together, in cents.
+fn score(row: &AccountTriage, largest: i64) -> i64 {
+    let first = row.first();
+    let pressing = if first.kind.is_pressing() { PRESSING_POINTS } else { 0 };
+    let others = 5 * i64::try_from(row.reasons.len().saturating_sub(1).min(2)).unwrap_or(2);
+    let tier_points = match row.tier {
+        1 => 30,
+        2 => 15,
+        _ => 0,
+    };
+    let flag_points = 10 * i64::from(row.flags.count());
+    let arr_points = if largest > 0 {
+        i64::try_from(i128::from(row.arr.cents().max(0)) * 30 / i128::from(largest)).unwrap_or(0)
+    } else {
+        0
+    };
+    pressing + first.kind.urgency() + others + tier_points + flag_points + arr_points
 }
 
 /// A lost account: no ARR, nothing left to renew, and not on a trial. Its
@@ -184,15 +363,20 @@ mod tests {
         assert_eq!(next_window(30, &windows), None);
     }
 
+    fn keyed(mut finding: Finding, key: &str) -> Finding {
+        finding.key = key.into();
+        finding
+    }
+
     #[test]
     fn the_score_adds_urgency_tier_flags_and_arr() {
         let date = NaiveDate::from_ymd_opt(2025, 7, 1).expect("d");
         let reference = Flags { reference: true, ..Flags::default() };
-        let mut rows = vec![
-            // Renewal in 30 days: urgency 85; tier 3: 0; no flags; ARR 50/100 → 15. Total 100.
+        let rows = rank_accounts(vec![
+            // Renewal in 40 days: urgency 80; tier 3: 0; no flags; ARR 50/100 → 15. Total 95.
             finding(
                 "Small",
-                FindingKind::Renewal { window: 30, days: 30, date },
+                FindingKind::Renewal { window: 60, days: 40, date },
                 50,
                 3,
                 Flags::default(),
@@ -200,11 +384,95 @@ mod tests {
             // No touch 90 days, cadence 30: 30 + 20 = 50; tier 1: 30; one flag: 10;
             // ARR 100/100 → 30. Total 120.
             finding("Big", FindingKind::NoTouch { days: 90, cadence: 30 }, 100, 1, reference),
-        ];
-        rank(&mut rows);
+        ]);
         assert_eq!(rows[0].name, "Big");
         assert_eq!(rows[0].score, 120);
-        assert_eq!(rows[1].score, 100);
+        assert_eq!(rows[1].score, 95);
+    }
+
+    /// The worked example of the README's "Today's ranking rule", by hand.
+    #[test]
+    fn the_readme_worked_example() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 12).expect("d");
+        let reference = Flags { reference: true, ..Flags::default() };
+        let cobalt = |kind, key| keyed(finding("Cobalt Pay", kind, 120_000, 1, reference), key);
+        let qbr = FindingKind::MomentOverdue {
+            id: 1,
+            kind: "qbr".into(),
+            title: "Quarterly business review".into(),
+            due_on: date,
+            days_late: 20,
+        };
+        let rows = rank_accounts(vec![
+            cobalt(FindingKind::NoTouch { days: 75, cadence: 30 }, "no_touch"),
+            cobalt(qbr, "moment"),
+            cobalt(FindingKind::Suggestion { health: Health::Orange, review: false }, "sugg"),
+            finding(
+                "Dune Labs",
+                FindingKind::Renewal { window: 30, days: 10, date },
+                20_000,
+                3,
+                Flags::default(),
+            ),
+            finding(
+                "Ember",
+                FindingKind::RenewalLost { ended_on: date, days_ago: 15 },
+                40_000,
+                2,
+                Flags::default(),
+            ),
+        ]);
+        let table: Vec<(&str, i64, usize)> =
+            rows.iter().map(|r| (r.name.as_str(), r.score, r.reasons.len())).collect();
+        // Ember: 300 + (85 − 15/3 = 80) + 0 + 15 + 0 + 30 × 40,000 ÷ 120,000 (10) = 405.
+        // Dune Labs: 300 + (100 − 10/2 = 95) + 0 + 0 + 0 + 30 × 20,000 ÷ 120,000 (5) = 400.
+        // Cobalt Pay: the QBR 20 days late (50 + 20 = 70) + 2 others (10) + 30 + 10 + 30 = 150.
+        assert_eq!(table, [("Ember", 405, 1), ("Dune Labs", 400, 1), ("Cobalt Pay", 150, 3)]);
+        let tags: Vec<&str> = rows[2].reasons.iter().map(|r| r.kind.label()).collect();
+        assert_eq!(tags, ["moment overdue", "suggestion", "no touch"]);
+        assert_eq!(rows[2].reasons[1].kind.tag(), "suggest [O]");
+    }
+
+    proptest::proptest! {
+        /// Whatever the tiers, flags and ARR, a pressing renewal outranks an
+        /// account without one, and every account is one row.
+        #[test]
+        fn a_pressing_renewal_outranks_every_late_check_in(
+            others in proptest::collection::vec((0i64..400, 1u8..4, 0u8..8, 0i64..1_000_000), 1..12),
+            days in 0i64..=30,
+            arr in 0i64..1_000_000,
+        ) {
+            let date = NaiveDate::from_ymd_opt(2026, 3, 12).expect("d");
+            let mut findings = vec![finding(
+                "Pressing",
+                FindingKind::Renewal { window: 30, days, date },
+                arr,
+                3,
+                Flags::default(),
+            )];
+            for (i, (late, tier, bits, arr)) in others.iter().enumerate() {
+                let flags = Flags {
+                    reference: bits & 1 != 0,
+                    advocate: bits & 2 != 0,
+                    design_partner: bits & 4 != 0,
+                };
+                let name = format!("Late {i}");
+                let kind = FindingKind::MomentOverdue {
+            id: 1,
+                    kind: "qbr".into(),
+                    title: String::new(),
+                    due_on: date,
+                    days_late: *late,
+                };
+                findings.push(keyed(finding(&name, kind, *arr, *tier, flags), "m"));
+                let touch = FindingKind::NoTouch { days: 30 + late, cadence: 30 };
+                findings.push(keyed(finding(&name, touch, *arr, *tier, flags), "t"));
+            }
+            let rows = rank_accounts(findings);
+            proptest::prop_assert_eq!(rows.len(), others.len() + 1);
+            proptest::prop_assert_eq!(rows[0].name.as_str(), "Pressing");
+            proptest::prop_assert!(rows.iter().skip(1).all(|r| r.score <= 200));
+        }
     }
 
     #[test]
@@ -213,6 +481,7 @@ mod tests {
         assert_eq!(FindingKind::Renewal { window: 180, days: 180, date }.urgency(), 10);
         assert_eq!(FindingKind::Renewal { window: 30, days: 0, date }.urgency(), 100);
         let late = FindingKind::MomentOverdue {
+            id: 1,
             kind: "qbr".into(),
             title: String::new(),
             due_on: date,

@@ -6,7 +6,9 @@
 use super::positions::{account_positions, account_positions_with};
 use crate::domain::{Config, Stage};
 use crate::metrics::board::Board;
-use crate::metrics::stage_suggestions::{RISING_LOOKBACK_MONTHS, StageFacts, StageSuggestion};
+use crate::metrics::stage_suggestions::{
+    HandMove, RISING_LOOKBACK_MONTHS, StageFacts, StageSuggestion,
+};
 use crate::store::{Store, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -35,10 +37,25 @@ pub fn move_on_board(
 
 /// What the stage rules read about every account (see
 /// `metrics::stage_suggestions`): open trials, products held at the latest
-/// month, won upsells, absorption and units then and now.
+/// month, won upsells, absorption and units then and now, churn, and hand
+/// moves of the default `stage_hand_move_days`.
 pub fn stage_facts(store: &Store, today: NaiveDate) -> StoreResult<Vec<StageFacts>> {
+    stage_facts_with(store, today, &Config::default())
+}
+
+/// [`stage_facts`] with the hand moves of `config.stage_hand_move_days`.
+pub fn stage_facts_with(
+    store: &Store,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Vec<StageFacts>> {
     let positions = account_positions(store, today)?;
     let mut rows = store.stage_rows(RISING_LOOKBACK_MONTHS)?;
+    let since = today
+        .checked_sub_days(chrono::Days::new(config.stage_hand_move_days.unsigned_abs()))
+        .unwrap_or(today);
+    let mut hand_moves = store.hand_moves_since(since)?;
+    let churned = store.churned_accounts()?;
     Ok(positions
         .into_iter()
         .map(|position| {
@@ -51,6 +68,8 @@ pub fn stage_facts(store: &Store, today: NaiveDate) -> StoreResult<Vec<StageFact
                 .filter(|p| !held.contains(p))
                 .collect();
             StageFacts {
+                churned: churned.contains(&position.id),
+                hand_move: hand_moves.remove(&position.id).map(|(from, to)| HandMove { from, to }),
                 open_trial: rows.trials.remove(&position.id),
                 units_now: rows.units_now.get(&position.id).copied().unwrap_or(0),
                 units_before: rows.units_before.get(&position.id).copied(),
@@ -152,5 +171,36 @@ mod tests {
         assert_eq!(again.iter().map(|s| s.account_id.as_str()).collect::<Vec<_>>(), ["ZERO"]);
         let history = store.stage_history("ACME").expect("history");
         assert_eq!(history[0].reason, "suggested: units up from 8 to 10 over 3 months");
+    }
+
+    #[test]
+    fn hand_moves_and_churned_accounts_quiet_the_suggestions() {
+        let store = book();
+        let today = day(2025, 3, 1);
+        let config = Config::default();
+        let pending_ids = |today| {
+            let facts = stage_facts_with(&store, today, &config).expect("facts");
+            let list = pending(&facts, &store.dismissed_stage_signals().expect("dismissed"));
+            list.into_iter().map(|s| s.account_id).collect::<Vec<_>>()
+        };
+        assert_eq!(pending_ids(today), ["ACME", "BETA", "ZERO"]);
+        // Acme moved up by hand past what the data says (Absorption): not
+        // told to go back for 90 days, told again after.
+        let current = stage_facts(&store, today).expect("f");
+        let acme = current.iter().find(|f| f.account_id == "ACME").expect("acme");
+        assert_ne!(acme.stage, Stage::Adaptation);
+        // The history an import starts (the first entry is no move).
+        store
+            .replay_stage_change("ACME", acme.stage, "imported", "import", noon(day(2024, 1, 1)))
+            .expect("history");
+        store
+            .set_stage("ACME", Stage::Adaptation, "rolled out company-wide", "fran", noon(today))
+            .expect("move");
+        assert_eq!(pending_ids(today), ["BETA", "ZERO"]);
+        assert_eq!(pending_ids(day(2025, 5, 30)), ["BETA", "ZERO"], "day 90");
+        assert_eq!(pending_ids(day(2025, 6, 1)), ["ACME", "BETA", "ZERO"], "day 92");
+        // Zero had a contract and no ARR is left: churned, no "→ Addiction".
+        crate::testkit::contract(&store, "CZ1", "ZERO", "2023-01-01", "2023-12-31", 1, "annual");
+        assert_eq!(pending_ids(today), ["BETA"]);
     }
 }

@@ -1,15 +1,17 @@
-//! Today, and the health suggestions: gathers, for a scope (my book, or one
-//! account), the facts the health suggestions and Today's triage read, and
-//! builds Today's findings from them. The Today pane (on refresh, after an
+//! Today, and the health suggestions: gathers, for a reach (my book, my
+//! team's, everyone's) or one account, the facts the health suggestions and
+//! Today's triage read, and builds Today's rows from them — one row per
+//! account holding all its reasons. The Today pane (on refresh, after an
 //! action, never while drawing) and `cockpit today` read the same rows. The
 //! rules themselves are pure and live in `metrics::health_signals` and
-//! `metrics::triage`.
+//! `metrics::triage`; the one suggestion computation both Today and the
+//! Account view use is [`suggest`].
 
 use super::book::BookIndex;
 use crate::domain::calendar_rows::MomentRow;
 use crate::domain::{Config, Health, count};
-use crate::metrics::health_signals::{self, Suggestion};
-use crate::metrics::triage::{self, Finding, FindingKind};
+use crate::metrics::health_signals::Suggestion;
+use crate::metrics::triage::{self, AccountTriage, Finding, FindingKind, ReasonKind};
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::Scope;
@@ -22,17 +24,40 @@ use std::collections::{HashMap, HashSet};
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
 
+mod reach;
 mod scope;
 
-pub use scope::{Gathered, gather, suggestion_for};
+pub use reach::{Reach, reason_counts, snoozed_kind};
+pub use scope::{Gathered, gather, suggest, suggestion_for};
 use scope::{ScopeReads, days_before, facts_of};
 
-/// A Today row with what acting on it needs.
+/// A Today row: one account, all its reasons (strongest first), its score,
+/// and what acting on it needs.
 #[derive(Debug, Clone)]
 pub struct TodayRow {
-    pub finding: Finding,
+    pub triage: AccountTriage,
+    pub csm: String,
     pub suggestion: Option<Suggestion>,
     pub health: Option<Health>,
+}
+
+impl TodayRow {
+    pub fn account_id(&self) -> &str {
+        &self.triage.account_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.triage.name
+    }
+
+    /// The strongest reason.
+    pub fn first(&self) -> &Finding {
+        self.triage.first()
+    }
+
+    pub fn has(&self, kind: ReasonKind) -> bool {
+        self.triage.has(kind)
+    }
 }
 
 /// Everything Today reads from the store for one CSM on one day, apart from
@@ -40,6 +65,8 @@ pub struct TodayRow {
 /// second connection while the book's rows load.
 pub struct TodayFacts {
     user: String,
+    /// The CSMs whose accounts these facts cover.
+    owners: Vec<String>,
     today: NaiveDate,
     reads: ScopeReads,
     snoozed: HashSet<(String, String)>,
@@ -48,6 +75,10 @@ pub struct TodayFacts {
     overdue_trials: Vec<OverdueTrial>,
     plans_behind: Vec<PlanBehind>,
     lost: HashMap<String, LostRenewal>,
+    /// Reasons other sources add, already keyed and worded.
+    extra: Vec<Finding>,
+    /// The owners' tasks due today or late (`read::tasks`).
+    tasks: Vec<super::tasks::TaskRow>,
 }
 
 impl std::fmt::Debug for TodayFacts {
@@ -58,10 +89,38 @@ impl std::fmt::Debug for TodayFacts {
 
 impl TodayFacts {
     pub fn read(store: &Store, user: &str, today: NaiveDate) -> StoreResult<TodayFacts> {
-        let reads = ScopeReads::read(store, Scope::Csm(user), today)?;
+        TodayFacts::read_for(store, user, vec![user.to_string()], today)
+    }
+
+    /// The facts of the accounts of every CSM in `owners`, seen by `user`.
+    pub fn read_for(
+        store: &Store,
+        user: &str,
+        owners: Vec<String>,
+        today: NaiveDate,
+    ) -> StoreResult<TodayFacts> {
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
-        let lost = store.lost_renewals_of_csm(user, lost_since, today)?;
-        TodayFacts::read_rest(store, user, today, reads, lost)
+        let mut reads = ScopeReads::default();
+        let mut lost = HashMap::new();
+        let mut overdue = Vec::new();
+        for owner in &owners {
+            reads.merge(ScopeReads::read(store, Scope::Csm(owner), today)?);
+            lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
+            overdue.extend(store.overdue_moments(today, Some(owner))?);
+        }
+        let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue)?;
+        facts.tasks = Vec::new();
+        for owner in &owners {
+            facts.tasks.extend(super::tasks::due_tasks(store, owner, today)?);
+        }
+        facts.owners = owners;
+        Ok(facts)
+    }
+
+    /// Adds reasons from another source (tasks due or overdue): they are
+    /// snoozed, grouped and ranked with the rest.
+    pub fn add_reasons(&mut self, reasons: impl IntoIterator<Item = Finding>) {
+        self.extra.extend(reasons);
     }
 
     /// The facts for the first screen, from what was read with the user's
@@ -83,7 +142,8 @@ impl TodayFacts {
             .filter(|(_, day)| since <= *day && *day < today)
             .map(|(id, _)| id);
         let lost = store.lost_renewals_of(ended, today)?;
-        TodayFacts::read_rest(store, user, today, reads, lost)
+        let overdue = store.overdue_moments(today, Some(user))?;
+        TodayFacts::read_rest(store, user, today, reads, lost, overdue)
     }
 
     fn read_rest(
@@ -92,27 +152,31 @@ impl TodayFacts {
         today: NaiveDate,
         reads: ScopeReads,
         lost: HashMap<String, LostRenewal>,
+        overdue_moments: Vec<MomentRow>,
     ) -> StoreResult<TodayFacts> {
         Ok(TodayFacts {
             user: user.to_string(),
+            owners: vec![user.to_string()],
             today,
             reads,
             snoozed: store.snoozed(today)?,
             dismissed: store.dismissed_signals("health")?,
-            overdue_moments: store.overdue_moments(today, Some(user))?,
+            overdue_moments,
             overdue_trials: store.overdue_trials(today)?,
             plans_behind: store.success_plans_behind(today)?,
             lost,
+            extra: Vec::new(),
+            tasks: super::tasks::due_tasks(store, user, today)?,
         })
     }
 
-    /// Whether these facts were read for `user` on `today`.
+    /// Whether these facts were read for `user`'s own accounts on `today`.
     pub fn is_for(&self, user: &str, today: NaiveDate) -> bool {
-        self.user == user && self.today == today
+        self.user == user && self.today == today && self.owners == [user]
     }
 }
 
-/// Today's ranked rows for the CSM `user`, snoozes left out.
+/// Today's ranked rows for the CSM `user`'s own accounts, snoozes left out.
 pub fn today_rows(
     store: &Store,
     book: &BookIndex,
@@ -146,10 +210,24 @@ pub fn today_list(
     Ok(TodayList { rows, book_accounts: book.len(), user_accounts })
 }
 
+/// Today's ranked rows for `user` over `reach`.
+pub fn today_rows_in(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    reach: Reach,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Vec<TodayRow>> {
+    let owners = reach.owners(store, user, config)?;
+    Ok(today_rows_from(TodayFacts::read_for(store, user, owners, today)?, book, config))
+}
+
 /// Today's ranked rows from facts already read.
 pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> Vec<TodayRow> {
     let TodayFacts {
         user,
+        owners,
         today,
         reads,
         snoozed,
@@ -158,10 +236,41 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
         overdue_trials,
         plans_behind,
         lost,
+        extra,
+        tasks,
     } = facts;
     let user = user.as_str();
-    let gathered = facts_of(reads, book, Scope::Csm(user));
-    let mut rows = Vec::new();
+    let owners: HashSet<&str> = owners.iter().map(String::as_str).collect();
+    let owned: Vec<u32> = book
+        .rows()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| owners.contains(r.csm.as_str()))
+        .filter_map(|(i, _)| u32::try_from(i).ok())
+        .collect();
+    let gathered = facts_of(reads, book, owned);
+    let mut rows = extra;
+    // Tasks due today or late, each a reason of its account.
+    for task in &tasks {
+        let Some(row) = book.by_id(&task.task.account_id) else { continue };
+        let days_late = task.days_late.max(0);
+        rows.push(Finding {
+            account_id: row.id.clone(),
+            name: row.name.clone(),
+            kind: FindingKind::TaskDue {
+                id: task.task.id,
+                title: task.task.title.clone(),
+                due_on: task.next_due,
+                days_late,
+            },
+            key: format!("task:{}:{}", task.task.id, task.next_due),
+            why: task.reason(),
+            arr: row.arr,
+            tier: book.tier_of(&row.id),
+            flags: row.flags,
+            score: 0,
+        });
+    }
     let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
     for facts in &gathered.facts {
         let Some(row) = book.by_id(&facts.account_id) else { continue };
@@ -235,12 +344,8 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
                 },
             ));
         }
-        // Suggestions waiting (no-touch already has its own row).
-        let suggestion = health_signals::suggestion(facts, today, config, |key| {
-            key.starts_with("no_touch")
-                || (!dismissed.is_empty() && dismissed.contains(&(row.id.clone(), key.to_string())))
-        });
-        if let Some(suggestion) = suggestion {
+        // Suggestions waiting: the Account view's computation, every signal in.
+        if let Some(suggestion) = suggest(facts, today, config, &dismissed) {
             let review = suggestion.is_review(row.health);
             rows.push(base(
                 FindingKind::Suggestion { health: suggestion.health, review },
@@ -267,28 +372,38 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
             name: row.name.clone(),
             key: format!("moment:{}:{}", kind, moment.due_on),
             why: format!("{title} was due {} ({} late)", moment.due_on, count::days(days_late)),
-            kind: FindingKind::MomentOverdue { kind, title, due_on: moment.due_on, days_late },
+            kind: FindingKind::MomentOverdue {
+                id: moment.id,
+                kind,
+                title,
+                due_on: moment.due_on,
+                days_late,
+            },
             arr: row.arr,
             tier: book.tier(index),
             flags: row.flags,
             score: 0,
         });
     }
-    rows.extend(four_a_findings(overdue_trials, plans_behind, book, user, today));
-    rows.extend(lost_renewal_findings(&lost, book, user, today));
+    rows.extend(four_a_findings(overdue_trials, plans_behind, book, &owners, today));
+    rows.extend(lost_renewal_findings(&lost, book, &owners, today));
     // Most days nothing is snoozed: no pair is built for the lookup then.
     if !snoozed.is_empty() {
         rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
     }
-    triage::rank(&mut rows);
-    rows.into_iter()
-        .map(|finding| TodayRow {
-            suggestion: match finding.kind {
-                FindingKind::Suggestion { .. } => suggestions.get(&finding.account_id).cloned(),
-                _ => None,
-            },
-            health: book.by_id(&finding.account_id).and_then(|r| r.health),
-            finding,
+    triage::rank_accounts(rows)
+        .into_iter()
+        .map(|triage| {
+            let row = book.by_id(&triage.account_id);
+            TodayRow {
+                suggestion: match triage.has(ReasonKind::Suggestion) {
+                    true => suggestions.remove(&triage.account_id),
+                    false => None,
+                },
+                health: row.and_then(|r| r.health),
+                csm: row.map(|r| r.csm.clone()).unwrap_or_default(),
+                triage,
+            }
         })
         .collect()
 }
@@ -296,19 +411,21 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
 /// How long after a loss Today keeps asking for its churn chain.
 pub const LOST_RENEWAL_DAYS: i64 = 90;
 
-/// The user's accounts whose last contracts ended in the last
+/// The owners' accounts whose last contracts ended in the last
 /// [`LOST_RENEWAL_DAYS`] days with nothing after them and no churn chain yet:
 /// record why while the call is fresh (`c` opens the chain editor). `lost`
 /// holds the user's lost renewals of those days, by account.
 fn lost_renewal_findings(
     lost: &HashMap<String, LostRenewal>,
     book: &BookIndex,
-    user: &str,
+    owners: &HashSet<&str>,
     today: NaiveDate,
 ) -> Vec<Finding> {
     let mut rows = Vec::new();
     for (index, row) in book.rows().iter().enumerate() {
-        if row.csm != user || !triage::is_lost(row.arr, row.next_renewal, row.stage) {
+        if !owners.contains(row.csm.as_str())
+            || !triage::is_lost(row.arr, row.next_renewal, row.stage)
+        {
             continue;
         }
         let Some(lost) = lost.get(&row.id) else { continue };
@@ -344,13 +461,13 @@ pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> Naiv
     }
 }
 
-/// The 4A rows of Today for the CSM `user`: trials past their end date with
+/// The 4A rows of Today for the `owners`' accounts: trials past their end date with
 /// no takeaway result, and success plans that fell behind, each saying why.
 fn four_a_findings(
     overdue_trials: Vec<OverdueTrial>,
     plans_behind: Vec<PlanBehind>,
     book: &BookIndex,
-    user: &str,
+    owners: &HashSet<&str>,
     today: NaiveDate,
 ) -> Vec<Finding> {
     let mut rows = Vec::new();
@@ -370,7 +487,7 @@ fn four_a_findings(
         })
     };
     for overdue in overdue_trials {
-        if overdue.csm != user {
+        if !owners.contains(overdue.csm.as_str()) {
             continue;
         }
         let trial = overdue.trial;
@@ -396,7 +513,7 @@ fn four_a_findings(
         ));
     }
     for behind in plans_behind {
-        if behind.csm != user {
+        if !owners.contains(behind.csm.as_str()) {
             continue;
         }
         let plan = behind.plan;

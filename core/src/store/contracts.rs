@@ -105,7 +105,7 @@ impl Store {
 
     /// Inserts or replaces contracts in one transaction. The accounts must exist.
     pub fn insert_contracts(&self, contracts: &[Contract]) -> StoreResult<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         {
             let mut statement = tx.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO contracts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"

@@ -47,7 +47,8 @@ impl Store {
             return Err(StoreError::Invalid("a health change needs a reason".to_string()));
         }
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
+        self.playbooks_on_health(account_id, health, who, at)?;
         let changed = tx.execute(
             "UPDATE accounts SET
                  health_since = CASE WHEN health IS ?2 THEN COALESCE(health_since, ?3) ELSE ?3 END,

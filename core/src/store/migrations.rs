@@ -408,6 +408,8 @@ mod tests {
             ("subscriptions", 0x3d6a_d2aa_4f28_2baa),
             ("signals", 0x7dd6_42eb_40ae_9de0),
             ("outbox", 0xc5a7_2a0a_2cea_adc1),
+            ("undo", 0xfb88_f04d_91a7_b49f),
+            ("tasks", 0x4676_61ae_6ebf_620c),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

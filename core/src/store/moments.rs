@@ -130,7 +130,7 @@ impl Store {
                 planned.insert((account_id.clone(), kind, due));
             }
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         {
             let mut existing = tx.prepare(
                 "SELECT id, account_id, kind, due_on FROM moments \
@@ -207,7 +207,7 @@ impl Store {
     /// otherwise) by `who`, and the account's last touch moves to that day.
     /// All in one transaction.
     pub fn complete_moment(&self, id: i64, at: DateTime<Utc>, who: &str) -> StoreResult<Moment> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let raw = tx
             .query_row(
                 &format!("SELECT {MOMENT_COLUMNS} FROM moments m WHERE m.id = ?1"),

@@ -22,7 +22,7 @@ impl Store {
         if text.is_empty() {
             return Err(StoreError::Invalid("a note needs some text".to_string()));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         tx.execute(
             "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
@@ -35,6 +35,7 @@ impl Store {
             }
             _ => StoreError::Sql(e),
         })?;
+        self.playbooks_on_note(account_id, kind.clone(), tx.last_insert_rowid(), who, at)?;
         if kind.is_touch_in(&super::touches::stored(&tx)?) {
             let day = at.date_naive().to_string();
             tx.execute(

@@ -96,7 +96,7 @@ impl Store {
 
     /// Inserts or replaces snapshots in one transaction. The accounts must exist.
     pub fn insert_snapshots(&self, rows: &[SnapshotRow]) -> StoreResult<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         {
             let mut statement = tx.prepare_cached(
                 "INSERT INTO snapshots (account_id, product, month, arr_cents, units) \

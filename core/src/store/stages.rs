@@ -134,7 +134,7 @@ impl Store {
         who: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let changed = tx.execute(
             "UPDATE accounts SET stage = ?2, stage_since = ?3 WHERE id = ?1",
             params![account_id, stage.as_str(), date_text(at.date_naive())],
@@ -252,6 +252,47 @@ impl Store {
         }
         let units_now = self.account_units()?;
         Ok(StageRows { products, units_before, trials, won, units_now })
+    }
+
+    /// Each account's last stage change since `since` when a person made
+    /// it (not the first entry, which only starts the history), as (from,
+    /// to).
+    pub fn hand_moves_since(
+        &self,
+        since: NaiveDate,
+    ) -> StoreResult<HashMap<String, (Stage, Stage)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT account_id, previous, stage FROM (
+                 SELECT account_id, stage, at,
+                        LAG(stage) OVER (PARTITION BY account_id ORDER BY at, id) AS previous,
+                        ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY at DESC, id DESC) AS n
+                 FROM stage_changes
+                 WHERE account_id IN (SELECT account_id FROM stage_changes WHERE at >= ?1))
+             WHERE n = 1 AND previous IS NOT NULL AND at >= ?1",
+        )?;
+        let rows = statement.query_map([date_text(since)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut moves = HashMap::new();
+        for row in rows {
+            let (account, from, to) = row?;
+            if let (Ok(from), Ok(to)) = (Stage::parse(&from), Stage::parse(&to)) {
+                moves.insert(account, (from, to));
+            }
+        }
+        Ok(moves)
+    }
+
+    /// The accounts that had ARR (a contract, or ARR three months before the
+    /// latest month) and have none now.
+    pub fn churned_accounts(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT a.id FROM accounts a WHERE a.arr_cents = 0
+               AND (a.trend_arr_cents > 0
+                    OR EXISTS (SELECT 1 FROM contracts c WHERE c.account_id = a.id))",
+        )?;
+        let rows = statement.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn account_units(&self) -> StoreResult<HashMap<String, i64>> {

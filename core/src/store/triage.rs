@@ -113,6 +113,26 @@ impl Store {
         Ok(())
     }
 
+    /// Every snooze running past `today`: (account, reason key, until), by
+    /// date then account.
+    pub fn snoozes(&self, today: NaiveDate) -> StoreResult<Vec<(String, String, NaiveDate)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT account_id, reason, until FROM snoozes WHERE until > ?1
+             ORDER BY until, account_id, reason",
+        )?;
+        let rows = statement.query_map(params![today.to_string()], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (account, reason, until) = row?;
+            if let Ok(until) = until.parse() {
+                out.push((account, reason, until));
+            }
+        }
+        Ok(out)
+    }
+
     /// The (account, reason key) pairs snoozed past `today`.
     pub fn snoozed(&self, today: NaiveDate) -> StoreResult<HashSet<(String, String)>> {
         let mut statement =
@@ -178,6 +198,8 @@ mod tests {
             .snooze("A1", "renewal:90", NaiveDate::from_ymd_opt(2025, 6, 8).expect("d"))
             .expect("s");
         assert!(store.snoozed(today).expect("s").contains(&("A1".into(), "renewal:90".into())));
+        let until = NaiveDate::from_ymd_opt(2025, 6, 8).expect("d");
+        assert_eq!(store.snoozes(today).expect("s"), [("A1".into(), "renewal:90".into(), until)]);
         assert!(
             store.snoozed(NaiveDate::from_ymd_opt(2025, 6, 8).expect("d")).expect("s").is_empty()
         );

@@ -3,6 +3,7 @@
 //! status line saying what was saved.
 
 use super::*;
+use crate::store::undo::Reversal;
 
 impl App {
     /// The text written in `$EDITOR` (lines starting with `#` dropped); an
@@ -31,7 +32,8 @@ impl App {
         }
     }
 
-    /// Commits writes, in order, and refreshes what they touched.
+    /// Commits writes, in order, as one transaction (all or none), keeps
+    /// what reverses them for `u`, and refreshes what they touched.
     pub fn apply(&mut self, writes: Vec<Write>) {
         // Nothing is written into a damaged book.
         if let Some(found) = self.damage() {
@@ -39,93 +41,45 @@ impl App {
             return;
         }
         let now = self.clock.now();
-        let mut done = Vec::new();
-        for write in &writes {
-            let result = match write {
-                Write::Health { account_id, health, reason } => {
-                    self.store.set_health(account_id, *health, reason, &self.user, now)
-                }
-                Write::Note { account_id, kind, text } => {
-                    self.store.add_note(account_id, kind.clone(), text, &self.user, now)
-                }
-                Write::Owners { account_id, csm, am } => self.store.set_owners(account_id, csm, am),
-                Write::Flags { account_id, flags } => self.store.set_flags(account_id, *flags),
-                Write::Snooze { account_id, key, until } => {
-                    self.store.snooze(account_id, key, *until)
-                }
-                Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
-                    self.store.dismiss_suggestion(account_id, "health", signal, &self.user, now)
-                }),
-                Write::ChurnChain { chain } => {
-                    self.store.save_churn_chain(chain, &self.user, now).map(|_| ())
-                }
-                Write::ChurnDraft { chain } => {
-                    self.store.save_churn_draft(chain, &self.user, now).map(|_| ())
-                }
-                Write::DiscardChurnDraft { id, .. } => self.store.discard_churn_draft(*id),
-                Write::Stage { account_id, stage, reason } => {
-                    self.store.set_stage(account_id, *stage, reason, &self.user, now)
-                }
-                Write::StageSuggestion { suggestion, accept: true, .. } => {
-                    crate::read::board::accept_stage_suggestion(
-                        &self.store,
-                        suggestion,
-                        &self.user,
-                        now,
-                    )
-                }
-                Write::StageSuggestion { suggestion, accept: false, .. } => {
-                    crate::read::board::dismiss_stage_suggestion(
-                        &self.store,
-                        suggestion,
-                        &self.user,
-                        now,
-                    )
-                }
-                Write::Opportunity { account_id, fields } => {
-                    self.store.add_opportunity(account_id, fields, now).map(|_| ())
-                }
-                Write::OpportunityStage { id, stage, .. } => {
-                    self.store.set_opportunity_stage(*id, *stage, now)
-                }
-                Write::MomentDone { id, .. } => {
-                    self.store.complete_moment(*id, now, &self.user).map(|_| ())
-                }
-                Write::Moment { account_id, kind, title, due_on } => {
-                    self.store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
-                }
-                Write::Taxonomy(edit) => self.store.edit_churn_taxonomy(edit).map(|_| ()),
-                Write::Potential { account_id, product, units } => {
-                    self.store.set_potential(account_id, product, *units)
-                }
-                Write::AccountPotential { account_id, units } => {
-                    self.store.set_account_potential(account_id, *units)
-                }
-                Write::Trial { account_id, fields } => {
-                    self.store.add_trial(account_id, fields).map(|_| ())
-                }
-                Write::Takeaway { id, takeaway, note, .. } => {
-                    self.store.set_takeaway(*id, *takeaway, note)
-                }
-                Write::SuccessPlan { account_id, fields } => {
-                    self.store.add_success_plan(account_id, fields, now).map(|_| ())
-                }
-                Write::PlanCurrent { id, current, .. } => {
-                    self.store.set_plan_current(*id, *current, now)
+        let playbooks = (&self.config.playbooks, self.clock.today());
+        let (done, reversals) =
+            match commit_all(&self.store, &self.book, &self.user, now, &writes, playbooks) {
+                Ok(done) => done,
+                Err(message) => {
+                    self.error(message);
+                    (Vec::new(), None)
                 }
             };
-            if let Err(error) = result {
-                self.error(format!("not saved: {error}"));
-                break;
+        let summary: Vec<String> = match done.len() {
+            0 => Vec::new(),
+            1..=3 => vec![done.join("; ")],
+            n => vec![format!("{}; and {} more", done[..2].join("; "), n - 2)],
+        };
+        if let Some(what) = summary.first() {
+            self.undo.push(what.clone(), reversals);
+        }
+        self.reread(writes.iter().map(Write::account_id));
+        self.refresh_after_write(&summary);
+    }
+
+    /// Reads the written accounts' rows again into the book.
+    pub(super) fn reread<'a>(&mut self, ids: impl Iterator<Item = &'a str>) {
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            if id.is_empty() || !seen.insert(id.to_string()) {
+                continue;
             }
-            done.push(describe(write, &self.book));
-            if let Ok(Some(row)) = self.store.book_row(write.account_id(), self.clock.today()) {
+            if let Ok(Some(row)) = self.store.book_row(id, self.clock.today()) {
                 if self.loading() {
                     self.replaced.push(row.id.clone());
                 }
                 self.book.replace(row);
             }
         }
+    }
+
+    /// Marks every pane stale, refreshes the focused one and says what was saved.
+    pub(super) fn refresh_after_write(&mut self, done: &[String]) {
         for stale in &mut self.stale {
             *stale = true;
         }
@@ -139,6 +93,90 @@ impl App {
             self.say(format!("saved: {}", done.join("; ")));
         }
     }
+}
+
+/// Commits `writes` in order as one transaction (all or none): what each
+/// did, in words, and what reverses them all (`None` when one of them is
+/// not covered by undo); or why nothing was saved.
+fn commit_all(
+    store: &Store,
+    book: &BookIndex,
+    user: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    writes: &[Write],
+    (playbooks, today): (&crate::domain::playbook::Playbooks, chrono::NaiveDate),
+) -> Result<(Vec<String>, Option<Vec<Reversal>>), String> {
+    let not_saved = |error: crate::store::StoreError| format!("not saved: {error}");
+    let step = store.step().map_err(not_saved)?;
+    let mut done = Vec::new();
+    let mut reversals = Some(Vec::new());
+    for write in writes {
+        match write.reversal(store).map_err(not_saved)? {
+            Some(reversal) => {
+                if let Some(list) = reversals.as_mut() {
+                    list.push(reversal);
+                }
+            }
+            None => reversals = None,
+        }
+        let result = match write {
+            Write::Health { account_id, health, reason } => {
+                store.set_health(account_id, *health, reason, user, now)
+            }
+            Write::Note { account_id, kind, text } => {
+                store.add_note(account_id, kind.clone(), text, user, now)
+            }
+            Write::Owners { account_id, csm, am } => store.set_owners(account_id, csm, am),
+            Write::Flags { account_id, flags } => store.set_flags(account_id, *flags),
+            Write::Snooze { account_id, key, until } => store.snooze(account_id, key, *until),
+            Write::Dismiss { account_id, signals } => signals.iter().try_for_each(|signal| {
+                store.dismiss_suggestion(account_id, "health", signal, user, now)
+            }),
+            Write::ChurnChain { chain } => store.save_churn_chain(chain, user, now).map(|_| ()),
+            Write::ChurnDraft { chain } => store.save_churn_draft(chain, user, now).map(|_| ()),
+            Write::DiscardChurnDraft { id, .. } => store.discard_churn_draft(*id),
+            Write::Stage { account_id, stage, reason } => {
+                store.set_stage(account_id, *stage, reason, user, now)
+            }
+            Write::StageSuggestion { suggestion, accept: true, .. } => {
+                crate::read::board::accept_stage_suggestion(store, suggestion, user, now)
+            }
+            Write::StageSuggestion { suggestion, accept: false, .. } => {
+                crate::read::board::dismiss_stage_suggestion(store, suggestion, user, now)
+            }
+            Write::Opportunity { account_id, fields } => {
+                store.add_opportunity(account_id, fields, now).map(|_| ())
+            }
+            Write::OpportunityStage { id, stage, .. } => {
+                store.set_opportunity_stage(*id, *stage, now)
+            }
+            Write::MomentDone { id, .. } => store.complete_moment(*id, now, user).map(|_| ()),
+            Write::Moment { account_id, kind, title, due_on } => {
+                store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
+            }
+            Write::Taxonomy(edit) => store.edit_churn_taxonomy(edit).map(|_| ()),
+            Write::Potential { account_id, product, units } => {
+                store.set_potential(account_id, product, *units)
+            }
+            Write::AccountPotential { account_id, units } => {
+                store.set_account_potential(account_id, *units)
+            }
+            Write::Trial { account_id, fields } => store.add_trial(account_id, fields).map(|_| ()),
+            Write::Takeaway { id, takeaway, note, .. } => store.set_takeaway(*id, *takeaway, note),
+            Write::SuccessPlan { account_id, fields } => {
+                store.add_success_plan(account_id, fields, now).map(|_| ())
+            }
+            Write::PlanCurrent { id, current, .. } => store.set_plan_current(*id, *current, now),
+            Write::Unsnooze { account_id, key } => store.unsnooze(account_id, key),
+            Write::Task { account_id, write } => {
+                super::tasks::apply_task(store, playbooks, today, user, now, account_id, write)
+            }
+        };
+        result.map_err(not_saved)?;
+        done.push(describe(write, book));
+    }
+    step.commit().map_err(not_saved)?;
+    Ok((done, reversals))
 }
 
 fn describe(write: &Write, book: &BookIndex) -> String {
@@ -202,5 +240,7 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         }
         Write::SuccessPlan { fields, .. } => format!("success plan on {name}: {}", fields.measure),
         Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
+        Write::Task { write, .. } => super::tasks::describe(write, name),
+        Write::Unsnooze { .. } => format!("{name} brought back to Today"),
     }
 }

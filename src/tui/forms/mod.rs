@@ -13,11 +13,13 @@
 //! - [`growth`]: the account's Growth section (potential, trials, plans).
 //! - [`moment`]: a one-off customer moment in the calendar.
 //! - [`reason`]: add, rename or describe a churn taxonomy entry.
+//! - [`task`]: a task added by hand to an account.
 
 pub mod four_a;
 pub mod growth;
 pub mod moment;
 pub mod reason;
+pub mod task;
 
 use crate::tui::action::Action;
 use crate::tui::keymap::{Keymap, Table};
@@ -71,6 +73,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(four_a::OPPORTUNITY_SCOPE, "Record an opportunity", four_a::OPPORTUNITY_KEYS),
         Table::popup(reason::ADD_SCOPE, "Churn taxonomy: add an entry", reason::ADD_KEYS),
         Table::popup(reason::EDIT_SCOPE, "Churn taxonomy: rename, describe", reason::EDIT_KEYS),
+        Table::popup(task::SCOPE, "Add a task", task::KEYS),
     ]
 }
 
@@ -135,6 +138,7 @@ mod tests {
             ("Potential units", Box::new(growth::GrowthForm::potential("A1", "Acme", None, None))),
             ("Add a moment", Box::new(moment::MomentForm::new("A1", "Acme", today(), today()))),
             ("Add a churn reason", Box::new(reason::ReasonForm::add(Vec::new()))),
+            ("Add a task", Box::new(task::TaskForm::new("A1", "Acme", "ana", today()))),
         ]
     }
 

@@ -30,9 +30,11 @@ use std::collections::BTreeMap;
 
 pub mod reader;
 mod sections;
+mod tasks;
 mod timeline;
 
 use reader::Reader;
+use tasks::TaskList;
 
 const KEYS: &[(&str, Action)] = &[
     ("l", Action::NextSection),
@@ -48,6 +50,11 @@ const KEYS: &[(&str, Action)] = &[
     ("K", Action::RecordTakeaway),
     ("P", Action::AddSuccessPlan),
     ("V", Action::UpdatePlanValue),
+    ("t", Action::AddTask),
+    ("p", Action::StartPlaybook),
+    ("d", Action::TaskDone),
+    ("x", Action::TaskSkip),
+    ("r", Action::TaskReopen),
 ];
 
 const HINTS: &[Action] = &[
@@ -60,13 +67,16 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 5] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth"];
+const SECTIONS: [&str; 6] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks"];
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
 
 /// The index of the Timeline section.
 const TIMELINE: usize = 1;
+
+/// The index of the Tasks section.
+const TASKS: usize = 5;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +133,8 @@ struct Loaded {
     stages: Vec<StageChange>,
     suggestion: Option<Suggestion>,
     churn: Vec<crate::domain::churn::ChurnChain>,
+    /// The account's tasks, open first (`Store::account_tasks`).
+    tasks: Vec<crate::domain::task::Task>,
     /// Notes, health and stage changes, newest first.
     timeline: Vec<Entry>,
 }
@@ -169,6 +181,18 @@ impl Loaded {
             health: None,
             note: false,
         }));
+        // Done and skipped tasks stay in the account's history.
+        entries.extend(self.tasks.iter().filter_map(|t| {
+            let at = t.closed_at.filter(|_| !t.status.is_open())?;
+            Some(Entry {
+                at,
+                kind: "task".to_string(),
+                who: t.owner.clone(),
+                text: format!("{} — {}", t.status.as_str(), t.title),
+                health: None,
+                note: false,
+            })
+        }));
         // Stable: among equal times, notes first as before.
         entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         entries
@@ -191,6 +215,8 @@ pub struct AccountPane {
     reader: Option<Reader>,
     /// The pane's area, for the timeline's wrapping and the reader's page.
     area: Rect,
+    /// The Tasks section.
+    tasks: TaskList,
 }
 
 impl AccountPane {
@@ -208,8 +234,10 @@ impl AccountPane {
             stages: cx.store.account_stage_changes(&id)?,
             suggestion: suggestion_for(cx.store, cx.book, &id, today, cx.config)?,
             churn: cx.store.churn_chains_for_account(&id)?,
+            tasks: cx.store.account_tasks(&id)?,
             timeline: Vec::new(),
         };
+        self.tasks.set(self.loaded.tasks.clone());
         self.loaded.timeline = self.loaded.entries();
         self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {
@@ -288,7 +316,7 @@ impl Pane for AccountPane {
         true
     }
 
-    fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
         if let Some(reader) = &mut self.reader {
             match reader.update(action, self.area) {
                 Some(true) => return Request::None,
@@ -301,6 +329,9 @@ impl Pane for AccountPane {
         }
         if self.section == TIMELINE && self.timeline_update(action) {
             return Request::None;
+        }
+        if let Some(request) = self.tasks_update(action, cx) {
+            return request;
         }
         let edit = matches!(
             action,

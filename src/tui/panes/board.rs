@@ -252,7 +252,7 @@ impl BoardPane {
     }
 
     fn load_suggestions(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let facts = crate::read::board::stage_facts(cx.store, cx.clock.today())?;
+        let facts = crate::read::board::stage_facts_with(cx.store, cx.clock.today(), cx.config)?;
         let dismissed = cx.store.dismissed_stage_signals()?;
         self.suggestions = stage_suggestions::pending(&facts, &dismissed);
         self.suggestions_loaded = true;

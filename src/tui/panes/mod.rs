@@ -88,6 +88,9 @@ pub struct View<'a> {
 }
 
 /// What a pane asks of the app after an action.
+// A request lives for one action; the popup it carries is moved straight
+// into the app, so its size costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Default)]
 pub enum Request {
     /// Nothing more to do.

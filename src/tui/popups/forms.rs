@@ -37,4 +37,4 @@ macro_rules! form_popup {
     )+};
 }
 
-form_popup!(StageForm, OpportunityForm, ReasonForm);
+form_popup!(StageForm, OpportunityForm, ReasonForm, crate::tui::forms::task::TaskForm);

@@ -51,6 +51,8 @@ pub struct HealthPopup {
     pub reason: Input,
     pub then: Vec<Write>,
     pub error: Option<String>,
+    /// More accounts given the same colour and reason (a bulk action).
+    pub also: Vec<String>,
 }
 
 impl HealthPopup {
@@ -67,6 +69,7 @@ impl HealthPopup {
             health,
             reason: Input::new(reason.to_string()),
             then,
+            also: Vec::new(),
             error: None,
         }
     }
@@ -78,7 +81,7 @@ impl PopupKind for HealthPopup {
     }
 
     fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        let HealthPopup { account_id, health, reason, then, error, .. } = self;
+        let HealthPopup { account_id, health, reason, then, error, also, .. } = self;
         if health.is_none() {
             *health = match action {
                 Some(Action::PickRed) => Some(Health::Red),
@@ -102,11 +105,14 @@ impl PopupKind for HealthPopup {
                 let text = reason.value().trim().to_string();
                 match (*health, text.is_empty()) {
                     (Some(h), false) => {
-                        let mut writes = vec![Write::Health {
-                            account_id: account_id.clone(),
-                            health: h,
-                            reason: text,
-                        }];
+                        let mut writes: Vec<Write> = std::iter::once(account_id.clone())
+                            .chain(also.iter().cloned())
+                            .map(|account_id| Write::Health {
+                                account_id,
+                                health: h,
+                                reason: text.clone(),
+                            })
+                            .collect();
                         writes.append(then);
                         Outcome::Submit(writes)
                     }

@@ -21,7 +21,9 @@ mod help;
 mod jump;
 mod note;
 mod owners;
+mod playbook;
 mod snooze;
+mod snoozed;
 
 pub use confirm::ConfirmPopup;
 pub use flags::FlagsPopup;
@@ -30,7 +32,9 @@ pub use help::HelpPopup;
 pub use jump::JumpPopup;
 pub use note::NotePopup;
 pub use owners::OwnersPopup;
+pub use playbook::PlaybookPopup;
 pub use snooze::SnoozePopup;
+pub use snoozed::{SnoozedPopup, SnoozedRow};
 
 use crate::domain::{Flags, Health};
 use crate::read::book::BookIndex;
@@ -115,6 +119,8 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(owners::SCOPE, "Owners", owners::KEYS),
         Table::popup(flags::SCOPE, "Value flags", flags::KEYS),
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
+        Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
+        Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
@@ -141,6 +147,8 @@ pub enum Popup {
     Flags(FlagsPopup),
     /// Snooze a Today row until a date.
     Snooze(SnoozePopup),
+    /// What is snoozed, to bring rows back.
+    Snoozed(SnoozedPopup),
     /// A pending write held until the user confirms.
     Confirm(ConfirmPopup),
     /// Move an account to another 4A stage; the reason is required.
@@ -149,6 +157,10 @@ pub enum Popup {
     Opportunity(Box<OpportunityForm>),
     /// Add, rename or describe a churn taxonomy entry.
     Reason(Box<ReasonForm>),
+    /// Start a playbook on an account.
+    Playbook(Box<PlaybookPopup>),
+    /// Add a task to an account.
+    Task(Box<crate::tui::forms::task::TaskForm>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -205,10 +217,13 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_ref(),
             Popup::Opportunity(form) => form.as_ref(),
             Popup::Reason(form) => form.as_ref(),
+            Popup::Playbook(popup) => popup.as_ref(),
+            Popup::Task(form) => form.as_ref(),
         }
     }
 
@@ -221,10 +236,13 @@ impl Popup {
             Popup::Owners(popup) => popup,
             Popup::Flags(popup) => popup,
             Popup::Snooze(popup) => popup,
+            Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_mut(),
             Popup::Opportunity(form) => form.as_mut(),
             Popup::Reason(form) => form.as_mut(),
+            Popup::Playbook(popup) => popup.as_mut(),
+            Popup::Task(form) => form.as_mut(),
         }
     }
 

@@ -33,6 +33,9 @@ pub struct OwnersPopup {
     pub csm: Input,
     pub am: Input,
     pub on_am: bool,
+    /// A bulk reassignment: every (account, its AM) given the typed CSM,
+    /// each keeping its AM (the AM field is not shown).
+    pub many: Vec<(String, String)>,
 }
 
 impl OwnersPopup {
@@ -43,6 +46,7 @@ impl OwnersPopup {
             csm: Input::new(csm.to_string()),
             am: Input::new(am.to_string()),
             on_am: false,
+            many: Vec::new(),
         }
     }
 }
@@ -53,12 +57,22 @@ impl PopupKind for OwnersPopup {
     }
 
     fn key(&mut self, key: KeyEvent, action: Option<Action>, _cx: &PopupCx<'_>) -> Outcome {
-        let OwnersPopup { account_id, csm, am, on_am, .. } = self;
+        let OwnersPopup { account_id, csm, am, on_am, many, .. } = self;
         match action {
+            Some(Action::NextField) if !many.is_empty() => Outcome::Stay,
             Some(Action::NextField) => {
                 *on_am = !*on_am;
                 Outcome::Stay
             }
+            Some(Action::Save) if !many.is_empty() => Outcome::Submit(
+                many.iter()
+                    .map(|(account_id, am)| Write::Owners {
+                        account_id: account_id.clone(),
+                        csm: csm.value().trim().to_string(),
+                        am: am.clone(),
+                    })
+                    .collect(),
+            ),
             Some(Action::Save) => Outcome::Submit(vec![Write::Owners {
                 account_id: account_id.clone(),
                 csm: csm.value().trim().to_string(),
@@ -77,11 +91,15 @@ impl PopupKind for OwnersPopup {
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
-        let OwnersPopup { name, csm, am, on_am, .. } = self;
+        let OwnersPopup { name, csm, am, on_am, many, .. } = self;
+        let am_line = match many.is_empty() {
+            true => format!("AM:      {}", paste::shown(am, 56, 9)),
+            false => "AM:      each keeps its own".to_string(),
+        };
         let lines = vec![
             Line::from(vec![Span::raw("Account: "), Span::styled(name.clone(), theme.title())]),
             Line::from(format!("CSM:     {}", paste::shown(csm, 56, 9))),
-            Line::from(format!("AM:      {}", paste::shown(am, 56, 9))),
+            Line::from(am_line),
             Line::from(""),
             Line::from(Span::styled(
                 keymap.footer(

@@ -31,6 +31,9 @@ pub struct SnoozePopup {
     pub error: Option<String>,
     /// The day `+7d` or `fri` counts from.
     pub today: NaiveDate,
+    /// More (account, reason key) pairs snoozed to the same day (a Today
+    /// row's other reasons, or the rows marked for a bulk snooze).
+    pub also: Vec<(String, String)>,
 }
 
 impl SnoozePopup {
@@ -50,6 +53,7 @@ impl SnoozePopup {
             until: Input::new(default.to_string()),
             error: None,
             today,
+            also: Vec::new(),
         }
     }
 }
@@ -62,14 +66,15 @@ impl PopupKind for SnoozePopup {
 
     fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
         let today = cx.today;
-        let SnoozePopup { account_id, key: reason_key, until, error, .. } = self;
+        let SnoozePopup { account_id, key: reason_key, until, error, also, .. } = self;
         match action {
             Some(Action::Save) => match crate::domain::day_text::parse(until.value(), today) {
-                Ok(date) if date > today => Outcome::Submit(vec![Write::Snooze {
-                    account_id: account_id.clone(),
-                    key: reason_key.clone(),
-                    until: date,
-                }]),
+                Ok(date) if date > today => Outcome::Submit(
+                    std::iter::once((account_id.clone(), reason_key.clone()))
+                        .chain(also.iter().cloned())
+                        .map(|(account_id, key)| Write::Snooze { account_id, key, until: date })
+                        .collect(),
+                ),
                 Ok(_) => {
                     *error = Some("pick a date after today".to_string());
                     Outcome::Stay

@@ -1,7 +1,7 @@
 //! The facts of a scope (my book, or one account) that the health
 //! suggestions and Today read: health changes, snapshot trends and flagged
-//! notes from the store, joined to the book's rows; and one account's
-//! health suggestion.
+//! notes from the store, joined to the book's rows; and the one health
+//! suggestion computation Today and the Account view share ([`suggest`]).
 
 use super::DROP_DAYS;
 use crate::domain::{Config, NoteKind};
@@ -12,7 +12,7 @@ use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::views::LastHealthChange;
 use crate::store::{Store, StoreResult};
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Facts per account of the scope, and each account's health changes (oldest first).
 pub struct Gathered {
@@ -45,6 +45,14 @@ impl ScopeReads {
         let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
         reads.trends = trends_by_account(store.snapshot_trends(scope)?);
         Ok(reads)
+    }
+
+    /// Adds what was read for another scope (another CSM's accounts).
+    pub(super) fn merge(&mut self, other: ScopeReads) {
+        self.changes.extend(other.changes);
+        self.confirmed.extend(other.confirmed);
+        self.trends.extend(other.trends);
+        self.flagged.extend(other.flagged);
     }
 
     /// Everything but the snapshot trends.
@@ -136,12 +144,6 @@ pub fn gather(
     scope: Scope<'_>,
     today: NaiveDate,
 ) -> StoreResult<Gathered> {
-    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, scope))
-}
-
-/// Joins what the store holds for `scope` to the book's rows.
-pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) -> Gathered {
-    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
     let rows: Vec<u32> = match scope {
         Scope::Csm(csm) => book
             .rows()
@@ -152,6 +154,12 @@ pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, scope: Scope<'_>) ->
             .collect(),
         Scope::Account(id) => book.index_of(id).into_iter().collect(),
     };
+    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, rows))
+}
+
+/// Joins what the store holds to the book's `rows` (by index).
+pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, rows: Vec<u32>) -> Gathered {
+    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
     let facts = rows
         .into_iter()
         .filter_map(|index| {
@@ -194,9 +202,19 @@ pub fn suggestion_for(
         facts.scorecard = row.as_ref().and_then(crate::read::health::scorecard_signal);
     }
     let dismissed = store.dismissed_signals("health")?;
-    Ok(gathered.facts.first().and_then(|facts| {
-        health_signals::suggestion(facts, today, config, |key| {
-            dismissed.contains(&(id.to_string(), key.to_string()))
-        })
-    }))
+    Ok(gathered.facts.first().and_then(|facts| suggest(facts, today, config, &dismissed)))
+}
+
+/// The health suggestion for one account's facts, leaving out the signals
+/// dismissed (`(account_id, signal key)` pairs): the one computation Today
+/// and the Account view both show, every signal in.
+pub fn suggest(
+    facts: &SignalFacts,
+    today: NaiveDate,
+    config: &Config,
+    dismissed: &HashSet<(String, String)>,
+) -> Option<Suggestion> {
+    health_signals::suggestion(facts, today, config, |key| {
+        !dismissed.is_empty() && dismissed.contains(&(facts.account_id.clone(), key.to_string()))
+    })
 }

@@ -35,11 +35,110 @@ fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
     assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
     let two = today_rows_from(facts, &book, &config);
     assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());
-    let kinds: HashSet<&str> = one.iter().map(|r| r.finding.kind.label()).collect();
+    let kinds: HashSet<&str> =
+        one.iter().flat_map(|r| r.triage.reasons.iter().map(|f| f.kind.label())).collect();
+    let accounts: HashSet<&str> = one.iter().map(|r| r.account_id()).collect();
+    assert_eq!(accounts.len(), one.len(), "one row per account");
     for kind in
         ["renewal", "renewal lost", "no touch", "moment overdue", "plan behind", "health dropped"]
     {
         assert!(kinds.contains(kind), "{kind} in {kinds:?}");
     }
     assert_eq!(format!("{one:?}"), format!("{two:?}"));
+}
+
+#[test]
+fn today_and_the_account_view_suggest_the_same_colour() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let user = crate::demo::DEMO_CSM;
+    // A green account nobody touched: only the no-touch signal speaks.
+    crate::testkit::account(&store, "QUIET1", user, Some("green"), 50);
+    let config = Config::default();
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+    let rows = today_rows(&store, &book, user, today, &config).expect("rows");
+    let mut compared = 0;
+    for row in &rows {
+        let account = suggestion_for(&store, &book, row.account_id(), today, &config).expect("s");
+        assert_eq!(row.suggestion, account, "{}", row.name());
+        compared += usize::from(account.is_some());
+    }
+    assert!(compared > 0);
+    let quiet = rows.iter().find(|r| r.account_id() == "QUIET1").expect("quiet row");
+    let suggestion = quiet.suggestion.as_ref().expect("a suggestion");
+    assert_eq!(suggestion.health, Health::Yellow);
+    assert!(suggestion.reason().starts_with("never touched"), "{}", suggestion.reason());
+    assert!(quiet.has(ReasonKind::NoTouch) && quiet.has(ReasonKind::Suggestion));
+}
+
+#[test]
+fn reach_widens_from_mine_to_the_team_to_everyone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let user = crate::demo::DEMO_CSM;
+    let others: Vec<String> =
+        store.csm_names().expect("names").into_iter().filter(|n| n != user).collect();
+    let config = Config { my_team: vec![others[0].clone()], ..Config::default() };
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+    let rows = |reach| today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
+    let (mine, team, all) = (rows(Reach::Mine), rows(Reach::Team), rows(Reach::All));
+    assert!(mine.iter().all(|r| r.csm == user));
+    assert!(team.iter().all(|r| r.csm == user || r.csm == others[0]));
+    assert!(team.iter().any(|r| r.csm == others[0]));
+    assert!(
+        mine.len() < team.len() && team.len() < all.len(),
+        "{} {} {}",
+        mine.len(),
+        team.len(),
+        all.len()
+    );
+    assert_eq!(
+        format!("{mine:?}"),
+        format!("{:?}", today_rows(&store, &book, user, today, &config).expect("r"))
+    );
+    assert_eq!(Reach::Mine.next(&config), Reach::Team);
+    assert_eq!(Reach::Mine.next(&Config::default()), Reach::All, "no team set: skipped");
+    let counts = reason_counts(&all);
+    let renewals = all.iter().filter(|r| r.has(ReasonKind::Renewal)).count();
+    assert!(counts.contains(&(ReasonKind::Renewal, renewals)), "{counts:?}");
+}
+
+#[test]
+fn due_and_late_tasks_are_reasons_of_their_account() {
+    use crate::domain::task::NewTask;
+    let store = Store::open_in_memory().expect("store");
+    crate::testkit::seed_two_accounts(&store);
+    let today = NaiveDate::from_ymd_opt(2025, 6, 10).expect("day");
+    let at = today.and_hms_opt(9, 0, 0).expect("t").and_utc();
+    let task = |account: &str, title: &str, due: NaiveDate| NewTask {
+        account_id: account.to_string(),
+        title: title.to_string(),
+        owner: "ana".to_string(),
+        due_on: due,
+        steps: Vec::new(),
+        playbook: None,
+    };
+    let late = NaiveDate::from_ymd_opt(2025, 6, 7).expect("day");
+    let later = NaiveDate::from_ymd_opt(2025, 6, 20).expect("day");
+    store.add_task(&task("A2", "Send the deck", late), "ana", at).expect("late");
+    store.add_task(&task("A2", "QBR prep", later), "ana", at).expect("not yet");
+    store.add_task(&task("A1", "Due today", today), "ana", at).expect("today");
+    let list = today_list(&store, "ana", today, &Config::default()).expect("today");
+    let reasons: Vec<(&str, String)> = list
+        .rows
+        .iter()
+        .flat_map(|r| r.triage.reasons.iter())
+        .filter(|f| matches!(f.kind, FindingKind::TaskDue { .. }))
+        .map(|f| (f.account_id.as_str(), f.kind.tag()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons.contains(&("A2", "task +3d".to_string())), "{reasons:?}");
+    assert!(reasons.contains(&("A1", "task due".to_string())), "{reasons:?}");
+    let globex = list.rows.iter().find(|r| r.account_id() == "A2").expect("row");
+    let why = globex.triage.reasons.iter().find(|f| f.key.starts_with("task:")).expect("task");
+    assert_eq!(why.why, "Send the deck, 3 days late");
 }

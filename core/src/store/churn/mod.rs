@@ -171,7 +171,7 @@ impl Store {
         // Links name the entries a reader was shown, defaults included.
         self.seed_churn_taxonomy()?;
         let at = stamp(at);
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         let id = match chain.id {
             Some(id) => {
                 let previous = self.churn_chain(id)?.ok_or_else(|| {

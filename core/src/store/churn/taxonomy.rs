@@ -47,7 +47,7 @@ impl Store {
         if any {
             return Ok(0);
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         {
             let mut insert = tx.prepare(
                 "INSERT OR IGNORE INTO churn_reasons (label, kind, description) VALUES (?1, ?2, ?3)",
@@ -248,7 +248,7 @@ impl Store {
             )));
         }
         // A draft that picked the entry keeps the words as free text.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.step()?;
         tx.execute(
             "UPDATE churn_links SET reason_id = NULL, free_text = ?2 WHERE reason_id = ?1",
             params![reason.id, reason.label],

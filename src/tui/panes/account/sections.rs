@@ -10,6 +10,7 @@ impl AccountPane {
             1 => self.timeline(view, width),
             2 => self.contracts(view),
             3 => self.arr(view, width),
+            TASKS => self.tasks.lines(view, width),
             // The Growth section draws itself.
             _ => Vec::new(),
         }

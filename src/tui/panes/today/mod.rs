@@ -1,0 +1,396 @@
+//! Today: what needs the CSM today, one row per account holding all its
+//! reasons (the strongest first, the others as short tags), ranked by one
+//! score (see `metrics::triage` for the rule). A header counts rows by
+//! reason; `f` shows one kind of reason only, `m` widens from my accounts to
+//! my team's and everyone's. From a row: log a touch, set health, accept or
+//! dismiss a suggestion, mark an overdue moment done, snooze it (`Z` lists
+//! what is snoozed and brings rows back), open the account. `space` marks
+//! rows: snooze, set health, reassign the CSM or mark done then act on all
+//! of them at once, in one transaction that one `u` undoes. Acting removes a
+//! row or moves it (a renewal comes back when it enters its next window).
+
+mod draw;
+
+use crate::metrics::triage::{FindingKind, ReasonKind};
+use crate::read::today::{
+    Reach, TodayRow, reason_counts, renewal_comes_back, snoozed_kind, today_rows_from,
+    today_rows_in,
+};
+use crate::tui::action::Action;
+use crate::tui::panes::{Cx, Pane, Request, View, Write};
+use crate::tui::popups::{ConfirmPopup, Popup, SnoozedPopup, SnoozedRow};
+use crate::tui::widgets::Cursor;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::HashSet;
+
+const KEYS: &[(&str, Action)] = &[
+    ("z", Action::Snooze),
+    ("t", Action::AddTask),
+    ("p", Action::StartPlaybook),
+    ("A", Action::AcceptSuggestion),
+    ("D", Action::DismissSuggestion),
+    ("d", Action::MomentDone),
+    ("u", Action::Undo),
+    ("space", Action::MarkRow),
+    ("f", Action::FilterReason),
+    ("m", Action::ToggleReach),
+    ("x", Action::ClearFilters),
+    ("Z", Action::ShowSnoozed),
+];
+
+const HINTS: &[Action] = &[
+    Action::Open,
+    Action::LogTouch,
+    Action::Snooze,
+    Action::MomentDone,
+    Action::MarkRow,
+    Action::Undo,
+    Action::FilterReason,
+    Action::ToggleReach,
+    Action::Help,
+];
+
+/// Today's rows, the view over them (reason filter, reach), the marks and
+/// the cursor.
+#[derive(Debug, Default)]
+pub struct TodayPane {
+    /// Every row of the reach, ranked.
+    rows: Vec<TodayRow>,
+    /// The rows shown (indices into `rows`), in rank order.
+    visible: Vec<usize>,
+    /// Rows per reason kind over `rows`.
+    counts: Vec<(ReasonKind, usize)>,
+    filter: Option<ReasonKind>,
+    reach: Reach,
+    /// Accounts marked for a bulk action.
+    marked: HashSet<String>,
+    cursor: Cursor,
+    user: String,
+    my_accounts: usize,
+}
+
+impl TodayPane {
+    fn selected(&self) -> Option<&TodayRow> {
+        self.visible.get(self.cursor.selected).and_then(|i| self.rows.get(*i))
+    }
+
+    /// The rows a bulk action takes: the marked ones shown, else the selected.
+    fn targets(&self) -> Vec<&TodayRow> {
+        if self.marked.is_empty() {
+            return self.selected().into_iter().collect();
+        }
+        self.rows.iter().filter(|r| self.marked.contains(r.account_id())).collect()
+    }
+
+    /// The shown rows after a change of rows or filter; the cursor stays on
+    /// the same account when it is still shown.
+    fn rebuild(&mut self, keep: Option<String>) {
+        let filter = self.filter;
+        self.visible = (0..self.rows.len())
+            .filter(|i| filter.is_none_or(|kind| self.rows[*i].has(kind)))
+            .collect();
+        let position =
+            keep.and_then(|id| self.visible.iter().position(|i| self.rows[*i].account_id() == id));
+        self.cursor.select(position.unwrap_or(self.cursor.selected), self.visible.len());
+    }
+
+    fn set_rows(&mut self, rows: Vec<TodayRow>) {
+        let keep = self.selected().map(|r| r.account_id().to_string());
+        self.rows = rows;
+        self.counts = reason_counts(&self.rows);
+        if self.filter.is_some_and(|kind| !self.counts.iter().any(|(k, _)| *k == kind)) {
+            self.filter = None;
+        }
+        let present: HashSet<&str> = self.rows.iter().map(TodayRow::account_id).collect();
+        self.marked.retain(|id| present.contains(id.as_str()));
+        self.rebuild(keep);
+    }
+
+    /// The writes that move renewal reasons on once the rows were acted on.
+    fn follow_up(rows: &[&TodayRow], cx: &Cx<'_>) -> Vec<Write> {
+        rows.iter()
+            .flat_map(|row| row.triage.reasons.iter())
+            .filter_map(|reason| match reason.kind {
+                FindingKind::Renewal { window, date, .. } => Some(Write::Snooze {
+                    account_id: reason.account_id.clone(),
+                    key: reason.key.clone(),
+                    until: renewal_comes_back(date, window, cx.config),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The next reason kind to filter by, among those present.
+    fn next_filter(&self) -> Option<ReasonKind> {
+        let kinds: Vec<ReasonKind> = self.counts.iter().map(|(k, _)| *k).collect();
+        match self.filter.and_then(|now| kinds.iter().position(|k| *k == now)) {
+            None => kinds.first().copied(),
+            Some(at) => kinds.get(at + 1).copied(),
+        }
+    }
+
+    fn snooze(&self, cx: &Cx<'_>) -> Request {
+        let rows = self.targets();
+        let mut pairs = rows.iter().flat_map(|row| {
+            row.triage.reasons.iter().map(|r| (r.account_id.clone(), r.key.clone()))
+        });
+        let Some((account_id, key)) = pairs.next() else { return Request::None };
+        let (name, what) = match rows.as_slice() {
+            [row] => (row.name().to_string(), reasons_text(row)),
+            _ => (format!("{} marked accounts", rows.len()), "all their reasons".to_string()),
+        };
+        let mut popup =
+            crate::tui::popups::SnoozePopup::new(&account_id, &name, &key, &what, cx.clock.today());
+        popup.also = pairs.collect();
+        Request::Popup(Popup::Snooze(popup))
+    }
+
+    fn set_health(&self, action: Action, cx: &Cx<'_>) -> Request {
+        let rows = self.targets();
+        let then = TodayPane::follow_up(&rows, cx);
+        let Some(row) = rows.first() else { return Request::Ignored };
+        if rows.len() > 1 {
+            if action == Action::AcceptSuggestion {
+                return Request::Message("accept works on one row: unmark the others (x)".into());
+            }
+            let mut popup = crate::tui::popups::HealthPopup::new(
+                row.account_id(),
+                &format!("{} marked accounts", rows.len()),
+                None,
+                "",
+                then,
+            );
+            popup.also = rows[1..].iter().map(|r| r.account_id().to_string()).collect();
+            return Request::Popup(Popup::Health(popup));
+        }
+        let (health, reason) = match (&row.suggestion, action) {
+            (Some(s), _) => (Some(s.health), s.reason()),
+            (None, Action::AcceptSuggestion) => {
+                return Request::Message("this row has no suggestion".to_string());
+            }
+            (None, _) => (None, String::new()),
+        };
+        Request::Popup(Popup::health(row.account_id(), row.name(), health, &reason, then))
+    }
+
+    fn moments_done(&self) -> Request {
+        let rows = self.targets();
+        let writes: Vec<Write> = rows
+            .iter()
+            .flat_map(|row| row.triage.reasons.iter())
+            .filter_map(|reason| match reason.kind {
+                FindingKind::MomentOverdue { id, .. } => {
+                    Some(Write::MomentDone { account_id: reason.account_id.clone(), id })
+                }
+                _ => None,
+            })
+            .collect();
+        match (writes.is_empty(), rows.len()) {
+            (false, _) => Request::Write(writes),
+            (true, 0) => Request::None,
+            (true, 1) => Request::Message("this row has no overdue moment".to_string()),
+            (true, _) => Request::Message("no marked row has an overdue moment".to_string()),
+        }
+    }
+
+    fn reassign(&self, cx: &Cx<'_>) -> Request {
+        if self.marked.is_empty() {
+            // One account: the owners popup of the account keys.
+            return Request::Ignored;
+        }
+        let rows = self.targets();
+        let Some(first) = rows.first() else { return Request::Ignored };
+        let many: Vec<(String, String)> = rows
+            .iter()
+            .filter_map(|r| cx.book.by_id(r.account_id()))
+            .map(|b| (b.id.clone(), b.am.clone()))
+            .collect();
+        let mut popup = crate::tui::popups::OwnersPopup::new(
+            first.account_id(),
+            &format!("{} marked accounts", rows.len()),
+            "",
+            "",
+        );
+        popup.many = many;
+        Request::Popup(Popup::Owners(popup))
+    }
+
+    fn snoozed_list(&self, cx: &Cx<'_>) -> anyhow::Result<Request> {
+        let today = cx.clock.today();
+        let owners: HashSet<String> =
+            self.reach.owners(cx.store, cx.user, cx.config)?.into_iter().collect();
+        let rows = cx
+            .store
+            .snoozes(today)?
+            .into_iter()
+            .filter_map(|(account_id, key, until)| {
+                let row = cx.book.by_id(&account_id)?;
+                (self.reach == Reach::All || owners.contains(&row.csm)).then(|| SnoozedRow {
+                    name: row.name.clone(),
+                    kind: snoozed_kind(&key),
+                    account_id,
+                    key,
+                    until,
+                })
+            })
+            .collect();
+        Ok(Request::Popup(Popup::Snoozed(SnoozedPopup { rows, selected: 0 })))
+    }
+
+    fn read_rows(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let today = cx.clock.today();
+        let rows = match (self.reach, cx.today_facts.take()) {
+            (Reach::Mine, Some(facts)) if facts.is_for(cx.user, today) => {
+                today_rows_from(facts, cx.book, cx.config)
+            }
+            _ => today_rows_in(cx.store, cx.book, cx.user, self.reach, today, cx.config)?,
+        };
+        self.set_rows(rows);
+        Ok(())
+    }
+}
+
+/// A row's reasons in words, for the snooze popup.
+fn reasons_text(row: &TodayRow) -> String {
+    let mut kinds: Vec<&str> = Vec::new();
+    for reason in &row.triage.reasons {
+        let label = reason.kind.label();
+        if !kinds.contains(&label) {
+            kinds.push(label);
+        }
+    }
+    kinds.join(", ")
+}
+
+impl Pane for TodayPane {
+    fn title(&self) -> &'static str {
+        "Today"
+    }
+
+    fn scope(&self) -> &'static str {
+        "today"
+    }
+
+    fn keys(&self) -> &'static [(&'static str, Action)] {
+        KEYS
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        HINTS
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.read_rows(cx)?;
+        self.user = cx.user.to_string();
+        self.my_accounts = cx.book.rows().iter().filter(|r| r.csm == cx.user).count();
+        Ok(())
+    }
+
+    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+        // Border (2), counts (1), header (1), detail (5).
+        self.cursor.set_height(usize::from(area.height.saturating_sub(9)), self.visible.len());
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let len = self.visible.len();
+        match action {
+            Action::Up => self.cursor.move_by(-1, len),
+            Action::Down => self.cursor.move_by(1, len),
+            Action::PageUp => self.cursor.page(false, len),
+            Action::PageDown => self.cursor.page(true, len),
+            Action::Top => self.cursor.select(0, len),
+            Action::Bottom => self.cursor.select(len.saturating_sub(1), len),
+            Action::Open => {
+                return self
+                    .selected()
+                    .map_or(Request::None, |r| Request::OpenAccount(r.account_id().to_string()));
+            }
+            Action::LogTouch => {
+                let Some(row) = self.selected() else { return Request::Ignored };
+                let then = TodayPane::follow_up(&[row], cx);
+                return Request::Popup(Popup::note(row.account_id(), row.name(), then));
+            }
+            Action::SetHealth | Action::AcceptSuggestion => return self.set_health(action, cx),
+            Action::DismissSuggestion => {
+                let Some(row) = self.selected() else { return Request::None };
+                let Some(suggestion) = &row.suggestion else {
+                    return Request::Message("this row has no suggestion".to_string());
+                };
+                return Request::Popup(Popup::Confirm(ConfirmPopup {
+                    message: format!(
+                        "Dismiss the suggestion [{}] for {}? It comes back only if its signals change.",
+                        suggestion.health.letter(),
+                        row.name()
+                    ),
+                    writes: vec![Write::Dismiss {
+                        account_id: row.account_id().to_string(),
+                        signals: suggestion.signals.iter().map(|s| s.key.clone()).collect(),
+                    }],
+                }));
+            }
+            Action::Snooze => return self.snooze(cx),
+            Action::MomentDone => return self.moments_done(),
+            Action::EditOwners => return self.reassign(cx),
+            Action::MarkRow => {
+                let Some(id) = self.selected().map(|r| r.account_id().to_string()) else {
+                    return Request::None;
+                };
+                if !self.marked.remove(&id) {
+                    self.marked.insert(id);
+                }
+                self.cursor.move_by(1, len);
+            }
+            Action::FilterReason => {
+                let keep = self.selected().map(|r| r.account_id().to_string());
+                self.filter = self.next_filter();
+                self.rebuild(keep);
+            }
+            Action::ClearFilters => {
+                let keep = self.selected().map(|r| r.account_id().to_string());
+                self.filter = None;
+                self.marked.clear();
+                self.rebuild(keep);
+            }
+            Action::ToggleReach => {
+                self.reach = self.reach.next(cx.config);
+                if let Err(error) = self.read_rows(cx) {
+                    return Request::Message(format!("{error:#}"));
+                }
+            }
+            Action::ShowSnoozed => {
+                return self
+                    .snoozed_list(cx)
+                    .unwrap_or_else(|e| Request::Message(format!("{e:#}")));
+            }
+            _ => return Request::Ignored,
+        }
+        Request::None
+    }
+
+    fn click(&mut self, _column: u16, row: u16, _cx: &mut Cx<'_>) -> Request {
+        let len = self.visible.len();
+        if row < 3 {
+            return Request::None;
+        }
+        let Some(index) = self.cursor.row_at(usize::from(row - 3), len) else {
+            return Request::None;
+        };
+        if index == self.cursor.selected {
+            return self
+                .selected()
+                .map_or(Request::None, |r| Request::OpenAccount(r.account_id().to_string()));
+        }
+        self.cursor.select(index, len);
+        Request::None
+    }
+
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
+        self.selected().map(|r| r.account_id().to_string())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        draw::draw(self, frame, area, view);
+    }
+}

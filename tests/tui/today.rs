@@ -1,0 +1,166 @@
+//! Today as a CSM works it: one row per account, the counts and filters,
+//! mine / my team / all, acting on several rows at once, and `u` walking
+//! back what was done — each write committed when made.
+
+use crate::app::{app, chars, fixture, key, select};
+use crate::common;
+use cockpit::domain::Health;
+use common::frame::text as screen;
+use ratatui::crossterm::event::KeyCode;
+
+#[test]
+fn the_header_counts_rows_by_reason_and_f_shows_one_kind() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    let text = screen(&app, 160, 48);
+    assert!(
+        text.contains(
+            "renewal 3 · health dropped 1 · suggestion 2 · moment overdue 1 · no touch 1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("4 rows for ana · mine"), "{text}");
+    // f: renewals only (Acme, Globex, Umbrella), then health dropped (Globex).
+    key(&mut app, KeyCode::Char('f'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("[only renewal]") && text.contains("3 rows for ana"), "{text}");
+    insta::assert_snapshot!("today_filtered_160x48", text.clone());
+    insta::assert_snapshot!("today_filtered_80x24", screen(&app, 80, 24));
+    assert!(!text.contains("Wonka"), "{text}");
+    key(&mut app, KeyCode::Char('f'));
+    assert!(screen(&app, 160, 48).contains("1 row for ana"));
+    assert_eq!(app.selected_account().as_deref(), Some("A2"));
+    // x clears it.
+    key(&mut app, KeyCode::Char('x'));
+    assert!(screen(&app, 160, 48).contains("4 rows for ana"));
+}
+
+#[test]
+fn m_widens_today_to_every_csm_and_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    // No team in the settings: mine → all → mine.
+    key(&mut app, KeyCode::Char('m'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("· all"), "{text}");
+    // Initech is bo's, never touched; Hooli (cy's) has nothing due today.
+    assert!(text.contains("Initech") && !text.contains("Hooli"), "{text}");
+    key(&mut app, KeyCode::Char('m'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("· mine") && !text.contains("Initech"), "{text}");
+}
+
+#[test]
+fn marked_rows_are_snoozed_in_one_step_and_one_u_brings_them_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    select(&mut app, "A2");
+    key(&mut app, KeyCode::Char(' '));
+    select(&mut app, "A6");
+    key(&mut app, KeyCode::Char(' '));
+    assert!(screen(&app, 160, 48).contains("2 marked"));
+    key(&mut app, KeyCode::Char('z'));
+    insta::assert_snapshot!("today_bulk_snooze_80x24", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app, 160, 48);
+    assert!(!text.contains("health dropped") && !text.contains("moment overdue"), "{text}");
+    assert!(text.contains("2 rows for ana"), "{text}");
+    // Every reason of both rows: Globex's drop, renewal and no touch; Wonka's QBR.
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+    assert_eq!(app.store().snoozes(today).expect("snoozes").len(), 4);
+    // The snoozed list shows them; Enter brings one back.
+    key(&mut app, KeyCode::Char('Z'));
+    let list = screen(&app, 80, 24);
+    insta::assert_snapshot!("today_snoozed_80x24", list);
+    insta::assert_snapshot!("today_snoozed_160x48", screen(&app, 160, 48));
+    assert!(list.contains("Snoozed (4)") && list.contains("Wonka"), "{list}");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 160, 48).contains("health dropped"), "brought back");
+    assert_eq!(app.store().snoozes(today).expect("snoozes").len(), 3);
+    // u puts the snooze back; u again undoes the whole bulk snooze.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.store().snoozes(today).expect("snoozes").len(), 4);
+    key(&mut app, KeyCode::Char('u'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("undone: ") && text.contains("moment overdue"), "{text}");
+    assert!(app.store().snoozes(today).expect("snoozes").is_empty());
+    key(&mut app, KeyCode::Char('u'));
+    assert!(screen(&app, 160, 48).contains("nothing to undo"));
+}
+
+#[test]
+fn bulk_health_with_one_reason_and_undo_kept_in_the_history() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    for id in ["A1", "A4"] {
+        select(&mut app, id);
+        key(&mut app, KeyCode::Char(' '));
+    }
+    key(&mut app, KeyCode::Char('H'));
+    chars(&mut app, "r");
+    chars(&mut app, "exec sponsor left both");
+    key(&mut app, KeyCode::Enter);
+    for id in ["A1", "A4"] {
+        let history = app.store().health_history(id).expect("history");
+        assert_eq!(
+            (history[0].health, history[0].reason.as_str()),
+            (Health::Red, "exec sponsor left both")
+        );
+    }
+    assert_eq!(app.undo_depth(), 1, "one step");
+    key(&mut app, KeyCode::Char('u'));
+    let acme = app.store().health_history("A1").expect("history");
+    assert_eq!(acme[0].health, Health::Green);
+    assert!(acme[0].reason.starts_with("undo: "), "{:?}", acme[0]);
+    assert_eq!(acme[1].reason, "exec sponsor left both", "recorded, not erased");
+    let umbrella = app.store().health_history("A4").expect("history");
+    assert_eq!(umbrella[0].health, Health::Yellow);
+    assert_eq!(app.book().by_id("A4").and_then(|r| r.health), Some(Health::Yellow));
+    assert_eq!(app.store().undos().expect("undos").len(), 1);
+}
+
+#[test]
+fn d_marks_the_overdue_moment_done_and_u_opens_it_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    select(&mut app, "A1");
+    key(&mut app, KeyCode::Char('d'));
+    assert!(screen(&app, 160, 48).contains("this row has no overdue moment"));
+    select(&mut app, "A6");
+    key(&mut app, KeyCode::Char('d'));
+    let text = screen(&app, 160, 48);
+    assert!(!text.contains("Quarterly business review was due"), "{text}");
+    assert!(text.contains("moment done on Wonka Industries"), "{text}");
+    key(&mut app, KeyCode::Char('u'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Quarterly business review was due 2025-05-15"), "{text}");
+}
+
+#[test]
+fn marked_rows_move_to_another_csm_each_keeping_its_am() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    for id in ["A1", "A4"] {
+        select(&mut app, id);
+        key(&mut app, KeyCode::Char(' '));
+    }
+    key(&mut app, KeyCode::Char('o'));
+    chars(&mut app, "dee");
+    key(&mut app, KeyCode::Enter);
+    let owners = |app: &cockpit::tui::app::App, id: &str| {
+        let row = app.book().by_id(id).expect("row").clone();
+        (row.csm, row.am)
+    };
+    assert_eq!(owners(&app, "A1"), ("dee".to_string(), "bo".to_string()));
+    assert_eq!(owners(&app, "A4"), ("dee".to_string(), "cy".to_string()));
+    assert!(screen(&app, 160, 48).contains("2 rows for ana"));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(owners(&app, "A1"), ("ana".to_string(), "bo".to_string()));
+    assert!(screen(&app, 160, 48).contains("4 rows for ana"));
+}
