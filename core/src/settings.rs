@@ -291,6 +291,22 @@ mod tests {
     }
 
     #[test]
+    fn bad_playbooks_say_where() {
+        let text = "mouse = true\n[playbooks.renewal]\nwindow_days = 0\n";
+        let error = parse(text).expect_err("window");
+        assert!(
+            error.starts_with("config.toml:2:1: playbooks.renewal: window_days = 0"),
+            "{error}"
+        );
+        let text = "[playbooks.save_plan]\nsteps = [{ title = \"Call\", due = \"soon\" }]\n";
+        let error = parse(text).expect_err("offset");
+        assert!(error.starts_with("config.toml:2:"), "{error}");
+        assert!(error.contains("\"soon\" is not an offset"), "{error}");
+        let config = parse("[playbooks.onboarding]\nenabled = false\n").expect("config");
+        assert!(config.playbooks.get("onboarding").is_none());
+    }
+
+    #[test]
     fn out_of_range_values_are_refused() {
         let error = parse("tier_cuts_bp = [4500, 12000]\n").expect_err("range");
         assert!(error.contains("tier_cuts_bp [4500, 12000]"), "{error}");

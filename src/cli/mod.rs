@@ -16,6 +16,7 @@ pub mod out_file;
 pub mod output;
 pub mod renewals;
 pub mod targets;
+pub mod tasks;
 pub mod today;
 
 use crate::clock::Clock;
@@ -58,6 +59,8 @@ pub enum Command {
     Targets(targets::Args),
     /// What needs a CSM today, ranked, each row saying why (the Today pane's rows).
     Today(today::Args),
+    /// Open tasks, nearest due first, with their next step (`--mine`, `--due-within DAYS`).
+    Tasks(tasks::Args),
     /// Record and report churn-reason chains.
     #[command(subcommand)]
     Churn(churn::Command),
@@ -254,6 +257,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Renewals(args)) => renewals::run(&context, args),
         Some(Command::Targets(args)) => targets::run(&context, args),
         Some(Command::Today(args)) => today::run(&context, args),
+        Some(Command::Tasks(args)) => tasks::run(&context, args),
         Some(Command::Churn(command)) => churn::run(&context, command),
         Some(Command::Backup(args)) => backup::run(&context, args),
         Some(Command::Check) => check::run(&context),

@@ -14,4 +14,5 @@ mod open_rules;
 mod renewals;
 mod robust;
 mod targets;
+mod tasks;
 mod today;

@@ -43,6 +43,9 @@ pub struct Config {
     /// For this many days after a stage was set by hand, no stage suggestion
     /// moves the account back out of it.
     pub stage_hand_move_days: i64,
+    /// Playbooks by key (`[playbooks.KEY]`): the four defaults, replaced,
+    /// added to or switched off (`domain::playbook`).
+    pub playbooks: super::playbook::Playbooks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +90,7 @@ impl Default for Config {
             clipboard: true,
             team: Vec::new(),
             stage_hand_move_days: 90,
+            playbooks: super::playbook::Playbooks::default(),
         }
     }
 }

@@ -19,9 +19,11 @@ pub mod money;
 pub mod month;
 pub mod note;
 pub mod opportunity;
+pub mod playbook;
 pub mod product_line;
 pub mod stage;
 pub mod success_plan;
+pub mod task;
 pub mod tier;
 pub mod trial;
 

@@ -14,4 +14,5 @@ pub mod iru;
 pub mod metrics;
 pub mod positions;
 pub mod renewals;
+pub mod tasks;
 pub mod today;

@@ -48,6 +48,7 @@ impl Store {
         }
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         let tx = self.step()?;
+        self.playbooks_on_health(account_id, health, who, at)?;
         let changed = tx.execute(
             "UPDATE accounts SET
                  health_since = CASE WHEN health IS ?2 THEN COALESCE(health_since, ?3) ELSE ?3 END,

@@ -393,6 +393,7 @@ mod tests {
             ("today_facts", 0x9de7_36a1_ce6c_8972),
             ("search", 0x9037_d8a2_93b8_d780),
             ("nps", 0x29d0_9f8c_dc87_bd7b),
+            ("tasks", 0x4676_61ae_6ebf_620c),
             ("undo", 0xfb88_f04d_91a7_b49f),
         ];
         let found: Vec<(&str, u64)> =

@@ -20,6 +20,7 @@ pub mod moments;
 pub mod notes;
 mod open;
 pub mod opportunities;
+pub mod playbooks;
 pub mod potentials;
 pub mod records;
 pub mod renewals;
@@ -29,6 +30,7 @@ pub mod snapshots;
 mod sound;
 pub mod stages;
 pub mod success_plans;
+pub mod tasks;
 pub mod triage;
 pub mod trials;
 pub mod undo;
@@ -140,6 +142,9 @@ const ASIDE_CACHE_KIB: i64 = -2 * 1024;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The playbooks whose triggers fire on this store's writes (none
+    /// unless set: see `store/playbooks.rs`).
+    playbooks: crate::domain::playbook::Playbooks,
 }
 
 impl Store {
@@ -189,7 +194,11 @@ impl Store {
         )
         .map_err(|e| open::classify(&display, e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open::classify(&display, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            playbooks: crate::domain::playbook::Playbooks::none(),
+        };
         store.configure().map_err(with_path)?;
         migrations::migrate(&mut store.conn).map_err(with_path)?;
         Ok(store)
@@ -221,7 +230,11 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:") })
+        Ok(Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            playbooks: crate::domain::playbook::Playbooks::none(),
+        })
     }
 
     fn configure(&mut self) -> StoreResult<()> {

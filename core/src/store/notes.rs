@@ -34,6 +34,7 @@ impl Store {
             }
             _ => StoreError::Sql(e),
         })?;
+        self.playbooks_on_note(account_id, kind, tx.last_insert_rowid(), who, at)?;
         if kind.is_touch() {
             let day = at.date_naive().to_string();
             tx.execute(

@@ -1,0 +1,435 @@
+//! Tasks (the `tasks`, `task_steps` and `task_changes` tables): create,
+//! remove, close or reopen a task or one of its steps, and read them back.
+//! Each write is small, named and committed at once, and has its inverse
+//! (`add_task` / `remove_task`, `set_task_status` / `revert_task_change`)
+//! so that an undo can call it. Every status change is kept in
+//! `task_changes`, an undo as a change of its own. The rules (when a task is
+//! next due, what closing its last step does) are `domain::task`'s.
+
+use super::stages::{date_text, parse_date, parse_time, time_text};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::task::{NewTask, Task, TaskChange, TaskStatus, TaskStep, status_from_steps};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+/// A task with its account's name, for lists across accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskOfAccount {
+    pub task: Task,
+    pub account_name: String,
+}
+
+const COLUMNS: &str = "t.id, t.account_id, t.title, t.owner, t.due_on, t.status, t.playbook, t.created_at, t.created_by, t.closed_at";
+
+fn bad<T>(index: usize, what: &str, text: &str) -> rusqlite::Result<T> {
+    Err(rusqlite::Error::FromSqlConversionFailure(
+        index,
+        rusqlite::types::Type::Text,
+        format!("{text:?} is not {what}").into(),
+    ))
+}
+
+fn date_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(index)?;
+    match parse_date(&text) {
+        Some(date) => Ok(date),
+        None => bad(index, "a date", &text),
+    }
+}
+
+fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<TaskStatus> {
+    let text: String = row.get(index)?;
+    match TaskStatus::parse(&text) {
+        Ok(status) => Ok(status),
+        Err(_) => bad(index, "a task status", &text),
+    }
+}
+
+fn time_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let text: Option<String> = row.get(index)?;
+    Ok(text.as_deref().and_then(parse_time))
+}
+
+fn task_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+    Ok(Task {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        title: row.get(2)?,
+        owner: row.get(3)?,
+        due_on: date_at(row, 4)?,
+        status: status_at(row, 5)?,
+        playbook: row.get(6)?,
+        created_at: time_at(row, 7)?.unwrap_or_default(),
+        created_by: row.get(8)?,
+        closed_at: time_at(row, 9)?,
+        steps: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Creates a task (and its steps, in order); returns its id. Its inverse
+    /// is [`Store::remove_task`].
+    pub fn add_task(&self, task: &NewTask, who: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+        task.validate().map_err(StoreError::Invalid)?;
+        self.account_name(&task.account_id)?;
+        let tx = self.step()?;
+        let id = self.insert_task(task, who, at)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Writes a task inside the caller's transaction.
+    pub(super) fn insert_task(
+        &self,
+        task: &NewTask,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.conn.execute(
+            "INSERT INTO tasks (account_id, title, owner, due_on, status, playbook, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7)",
+            params![
+                task.account_id,
+                task.title.trim(),
+                task.owner.trim(),
+                date_text(task.due_on),
+                task.playbook,
+                time_text(at),
+                who,
+            ],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO task_steps (task_id, position, title, due_on) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (position, (title, due_on)) in (1_i64..).zip(&task.steps) {
+            insert.execute(params![id, position, title.trim(), date_text(*due_on)])?;
+        }
+        Ok(id)
+    }
+
+    /// Removes a task and its steps (the inverse of [`Store::add_task`]);
+    /// the playbook occurrence that made it stays recorded, so its trigger
+    /// does not fire again.
+    pub fn remove_task(&self, id: i64) -> StoreResult<()> {
+        let removed = self.conn.execute("DELETE FROM tasks WHERE id = ?1", [id])?;
+        if removed == 0 {
+            return Err(StoreError::Invalid(format!("no task {id}")));
+        }
+        Ok(())
+    }
+
+    /// Marks a task done, skipped or open again; its open steps are left as
+    /// they are (a task closed by hand keeps its history of steps). Returns
+    /// the change, whose inverse undoes it.
+    pub fn set_task_status(
+        &self,
+        id: i64,
+        status: TaskStatus,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<TaskChange> {
+        let (account_id, before) = self.task_head(id)?;
+        let change = TaskChange {
+            task_id: id,
+            account_id,
+            step: None,
+            before,
+            after: status,
+            task_before: before,
+            task_after: status,
+        };
+        let tx = self.step()?;
+        self.write_change(&change, who, at, false)?;
+        tx.commit()?;
+        Ok(change)
+    }
+
+    /// Marks step `position` (1-based) of a task done, skipped or open again;
+    /// closing its last open step closes the task, reopening a step reopens
+    /// it (`domain::task::status_from_steps`). Returns the change.
+    pub fn set_step_status(
+        &self,
+        id: i64,
+        position: u32,
+        status: TaskStatus,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<TaskChange> {
+        let (account_id, task_before) = self.task_head(id)?;
+        let mut steps = self.step_statuses(id)?;
+        let Some(slot) = steps.iter_mut().find(|(p, _)| *p == position) else {
+            return Err(StoreError::Invalid(format!("task {id} has no step {position}")));
+        };
+        let before = slot.1;
+        slot.1 = status;
+        let statuses: Vec<TaskStatus> = steps.iter().map(|(_, s)| *s).collect();
+        let task_after = status_from_steps(&statuses).unwrap_or(task_before);
+        let change = TaskChange {
+            task_id: id,
+            account_id,
+            step: Some(position),
+            before,
+            after: status,
+            task_before,
+            task_after,
+        };
+        let tx = self.step()?;
+        self.write_change(&change, who, at, false)?;
+        tx.commit()?;
+        Ok(change)
+    }
+
+    /// Puts back what `change` did (an undo), recorded as a change of its
+    /// own marked as an undo.
+    pub fn revert_task_change(
+        &self,
+        change: &TaskChange,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<TaskChange> {
+        let inverse = change.inverse();
+        let tx = self.step()?;
+        self.write_change(&inverse, who, at, true)?;
+        tx.commit()?;
+        Ok(inverse)
+    }
+
+    fn write_change(
+        &self,
+        change: &TaskChange,
+        who: &str,
+        at: DateTime<Utc>,
+        undo: bool,
+    ) -> StoreResult<()> {
+        let stamp = time_text(at);
+        let closed = |status: TaskStatus| (!status.is_open()).then_some(stamp.as_str());
+        if let Some(position) = change.step {
+            self.conn.execute(
+                "UPDATE task_steps SET status = ?3, closed_at = ?4 WHERE task_id = ?1 AND position = ?2",
+                params![change.task_id, position, change.after.as_str(), closed(change.after)],
+            )?;
+        }
+        if change.task_before != change.task_after || change.step.is_none() {
+            self.conn.execute(
+                "UPDATE tasks SET status = ?2, closed_at = ?3 WHERE id = ?1",
+                params![change.task_id, change.task_after.as_str(), closed(change.task_after)],
+            )?;
+        }
+        self.conn.execute(
+            "INSERT INTO task_changes (task_id, step, at, who, status, undo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![change.task_id, change.step, stamp, who, change.after.as_str(), undo],
+        )?;
+        Ok(())
+    }
+
+    fn task_head(&self, id: i64) -> StoreResult<(String, TaskStatus)> {
+        self.conn
+            .query_row("SELECT account_id, status FROM tasks WHERE id = ?1", [id], |row| {
+                Ok((row.get(0)?, status_at(row, 1)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("no task {id}")))
+    }
+
+    fn step_statuses(&self, id: i64) -> StoreResult<Vec<(u32, TaskStatus)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT position, status FROM task_steps WHERE task_id = ?1 ORDER BY position",
+        )?;
+        let rows = statement.query_map([id], |row| Ok((row.get(0)?, status_at(row, 1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One task with its steps, or `None`.
+    pub fn task(&self, id: i64) -> StoreResult<Option<Task>> {
+        let sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = ?1");
+        let task = self.conn.query_row(&sql, [id], task_from).optional()?;
+        Ok(match task {
+            Some(task) => self.with_steps(vec![task])?.into_iter().next(),
+            None => None,
+        })
+    }
+
+    /// An account's tasks, open ones first, then the closed ones (newest
+    /// closed first), each with its steps.
+    pub fn account_tasks(&self, account_id: &str) -> StoreResult<Vec<Task>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM tasks t WHERE t.account_id = ?1
+             ORDER BY t.status <> 'open', CASE WHEN t.status = 'open' THEN t.due_on END,
+                      t.closed_at DESC, t.id"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([account_id], task_from)?;
+        self.with_steps(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Open tasks (of one owner, or everyone's), each with its steps and its
+    /// account's name, in no particular order.
+    pub fn open_tasks(&self, owner: Option<&str>) -> StoreResult<Vec<TaskOfAccount>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, a.name FROM tasks t JOIN accounts a ON a.id = t.account_id
+             WHERE t.status = 'open' AND (?1 IS NULL OR t.owner = ?1)"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows =
+            statement.query_map([owner], |row| Ok((task_from(row)?, row.get::<_, String>(10)?)))?;
+        let (tasks, names): (Vec<Task>, Vec<String>) =
+            rows.collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
+        let tasks = self.with_steps(tasks)?;
+        Ok(tasks
+            .into_iter()
+            .zip(names)
+            .map(|(task, account_name)| TaskOfAccount { task, account_name })
+            .collect())
+    }
+
+    /// Fills each task's steps: one query for a few tasks, one pass over all
+    /// steps of open tasks for many.
+    fn with_steps(&self, mut tasks: Vec<Task>) -> StoreResult<Vec<Task>> {
+        if tasks.is_empty() {
+            return Ok(tasks);
+        }
+        let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(tasks.len());
+        for (at, task) in tasks.iter().enumerate() {
+            by_id.insert(task.id, at);
+        }
+        let step_from = |row: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, TaskStep)> {
+            Ok((
+                row.get(0)?,
+                TaskStep {
+                    position: row.get(1)?,
+                    title: row.get(2)?,
+                    due_on: date_at(row, 3)?,
+                    status: status_at(row, 4)?,
+                    closed_at: time_at(row, 5)?,
+                },
+            ))
+        };
+        let closed: Vec<i64> = tasks.iter().filter(|t| !t.status.is_open()).map(|t| t.id).collect();
+        let mut push = |(id, step): (i64, TaskStep)| {
+            if let Some(task) = by_id.get(&id).and_then(|at| tasks.get_mut(*at)) {
+                task.steps.push(step);
+            }
+        };
+        const STEP_COLUMNS: &str =
+            "s.task_id, s.position, s.title, s.due_on, s.status, s.closed_at";
+        if by_id.len() <= 64 {
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT {STEP_COLUMNS} FROM task_steps s WHERE s.task_id = ?1 ORDER BY s.position"
+            ))?;
+            let ids: Vec<i64> = by_id.keys().copied().collect();
+            for id in ids {
+                for step in statement.query_map([id], step_from)? {
+                    push(step?);
+                }
+            }
+        } else {
+            let mut statement = self.conn.prepare(&format!(
+                "SELECT {STEP_COLUMNS} FROM task_steps s JOIN tasks t ON t.id = s.task_id
+                 WHERE t.status = 'open' ORDER BY s.task_id, s.position"
+            ))?;
+            for step in statement.query_map([], step_from)? {
+                push(step?);
+            }
+            // Closed tasks among many are few: read theirs one by one.
+            let mut one = self.conn.prepare_cached(&format!(
+                "SELECT {STEP_COLUMNS} FROM task_steps s WHERE s.task_id = ?1 ORDER BY s.position"
+            ))?;
+            for id in closed {
+                for step in one.query_map([id], step_from)? {
+                    push(step?);
+                }
+            }
+        }
+        Ok(tasks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stages::fixture::*;
+    use super::*;
+
+    fn renewal_task(account_id: &str, owner: &str) -> NewTask {
+        NewTask {
+            account_id: account_id.to_string(),
+            title: "Renewal".to_string(),
+            owner: owner.to_string(),
+            due_on: day(2025, 5, 31),
+            steps: vec![
+                ("Confirm stakeholders".to_string(), day(2025, 2, 1)),
+                ("Proposal".to_string(), day(2025, 4, 1)),
+            ],
+            playbook: Some("renewal".to_string()),
+        }
+    }
+
+    #[test]
+    fn steps_close_the_task_and_every_change_can_be_put_back() {
+        let store = book();
+        let at = noon(day(2025, 2, 3));
+        let id = store.add_task(&renewal_task("ACME", "fran"), "fran", at).expect("add");
+        let first = store.set_step_status(id, 1, TaskStatus::Done, "fran", at).expect("step 1");
+        assert_eq!((first.task_before, first.task_after), (TaskStatus::Open, TaskStatus::Open));
+        let last = store.set_step_status(id, 2, TaskStatus::Skipped, "fran", at).expect("step 2");
+        assert_eq!(last.task_after, TaskStatus::Done, "the last step closes the task");
+        let task = store.task(id).expect("read").expect("exists");
+        assert_eq!((task.status, task.closed_at), (TaskStatus::Done, Some(at)));
+        assert_eq!(task.steps[1].status, TaskStatus::Skipped);
+        // Undo the last step: the task is open again, step 1 still done.
+        store.revert_task_change(&last, "fran", at).expect("undo");
+        let task = store.task(id).expect("read").expect("exists");
+        assert_eq!(task.status, TaskStatus::Open);
+        assert_eq!(task.closed_at, None);
+        let statuses: Vec<TaskStatus> = task.steps.iter().map(|s| s.status).collect();
+        assert_eq!(statuses, [TaskStatus::Done, TaskStatus::Open]);
+        // Three changes kept, the undo among them.
+        let (changes, undos): (i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT count(*), sum(undo) FROM task_changes WHERE task_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("changes");
+        assert_eq!((changes, undos), (3, 1));
+        // A task closed by hand and put back; removed (add's inverse).
+        let skipped = store.set_task_status(id, TaskStatus::Skipped, "fran", at).expect("skip");
+        assert_eq!(store.task(id).expect("read").map(|t| t.status), Some(TaskStatus::Skipped));
+        store.revert_task_change(&skipped, "fran", at).expect("undo");
+        assert_eq!(store.task(id).expect("read").map(|t| t.status), Some(TaskStatus::Open));
+        store.remove_task(id).expect("remove");
+        assert_eq!(store.task(id).expect("read"), None);
+        assert!(store.remove_task(id).is_err());
+    }
+
+    #[test]
+    fn tasks_are_listed_per_account_and_per_owner() {
+        let store = book();
+        let at = noon(day(2025, 2, 3));
+        let acme = store.add_task(&renewal_task("ACME", "fran"), "fran", at).expect("add");
+        let beta = store.add_task(&renewal_task("BETA", "sam"), "fran", at).expect("add");
+        let plain = NewTask {
+            steps: vec![],
+            title: "Send the deck".into(),
+            ..renewal_task("ACME", "fran")
+        };
+        let deck = store.add_task(&plain, "fran", at).expect("add");
+        store.set_task_status(deck, TaskStatus::Done, "fran", at).expect("done");
+        let acme_tasks = store.account_tasks("ACME").expect("tasks");
+        let ids: Vec<i64> = acme_tasks.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [acme, deck], "open first, then closed");
+        assert_eq!(acme_tasks[0].steps.len(), 2);
+        let mine = store.open_tasks(Some("fran")).expect("open");
+        assert_eq!(mine.len(), 1);
+        assert_eq!((mine[0].task.id, mine[0].account_name.as_str()), (acme, "Acme"));
+        let all = store.open_tasks(None).expect("open");
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().any(|t| t.task.id == beta && t.task.steps.len() == 2));
+        assert!(store.add_task(&renewal_task("NOPE", "fran"), "fran", at).is_err());
+        let untitled = NewTask { title: " ".into(), ..renewal_task("ACME", "fran") };
+        assert!(store.add_task(&untitled, "fran", at).is_err());
+        assert!(store.set_step_status(acme, 9, TaskStatus::Done, "fran", at).is_err());
+    }
+}
