@@ -12,6 +12,7 @@ use crate::domain::calendar_rows::MomentRow;
 use crate::domain::{Config, Health, count};
 use crate::metrics::health_signals::Suggestion;
 use crate::metrics::triage::{self, AccountTriage, Finding, FindingKind, ReasonKind};
+use crate::read::tasks::{TaskRow, due_tasks};
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::Scope;
@@ -75,8 +76,10 @@ pub struct TodayFacts {
     overdue_trials: Vec<OverdueTrial>,
     plans_behind: Vec<PlanBehind>,
     lost: HashMap<String, LostRenewal>,
-    /// Reasons other sources add (tasks due), already keyed and worded.
+    /// Reasons other sources add, already keyed and worded.
     extra: Vec<Finding>,
+    /// The owners' tasks due today or late.
+    tasks: Vec<TaskRow>,
 }
 
 impl std::fmt::Debug for TodayFacts {
@@ -101,13 +104,16 @@ impl TodayFacts {
         let mut reads = ScopeReads::default();
         let mut lost = HashMap::new();
         let mut overdue = Vec::new();
+        let mut tasks = Vec::new();
         for owner in &owners {
             reads.merge(ScopeReads::read(store, Scope::Csm(owner), today)?);
             lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
             overdue.extend(store.overdue_moments(today, Some(owner))?);
+            tasks.extend(due_tasks(store, owner, today)?);
         }
         let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue)?;
         facts.owners = owners;
+        facts.tasks = tasks;
         Ok(facts)
     }
 
@@ -160,6 +166,7 @@ impl TodayFacts {
             plans_behind: store.success_plans_behind(today)?,
             lost,
             extra: Vec::new(),
+            tasks: due_tasks(store, user, today)?,
         })
     }
 
@@ -230,6 +237,7 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
         plans_behind,
         lost,
         extra,
+        tasks,
     } = facts;
     let user = user.as_str();
     let owners: HashSet<&str> = owners.iter().map(String::as_str).collect();
@@ -356,6 +364,7 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
             score: 0,
         });
     }
+    rows.extend(task_findings(tasks, book));
     rows.extend(four_a_findings(overdue_trials, plans_behind, book, &owners, today));
     rows.extend(lost_renewal_findings(&lost, book, &owners, today));
     // Most days nothing is snoozed: no pair is built for the lookup then.
@@ -375,6 +384,34 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
                 csm: row.map(|r| r.csm.clone()).unwrap_or_default(),
                 triage,
             }
+        })
+        .collect()
+}
+
+/// The tasks due today or late, each a reason on its account's row (the
+/// task's owner sees it, whoever the account's CSM is).
+fn task_findings(tasks: Vec<TaskRow>, book: &BookIndex) -> Vec<Finding> {
+    tasks
+        .into_iter()
+        .filter_map(|row| {
+            let index = book.index_of(&row.task.account_id)?;
+            let account = book.row(index)?;
+            Some(Finding {
+                account_id: account.id.clone(),
+                name: account.name.clone(),
+                key: format!("task:{}:{}", row.task.id, row.next_due),
+                why: row.reason(),
+                kind: FindingKind::TaskDue {
+                    id: row.task.id,
+                    title: row.task.title.clone(),
+                    due_on: row.next_due,
+                    days_late: row.days_late.max(0),
+                },
+                arr: account.arr,
+                tier: book.tier(index),
+                flags: account.flags,
+                score: 0,
+            })
         })
         .collect()
 }
