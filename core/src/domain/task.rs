@@ -186,7 +186,7 @@ pub fn status_from_steps(steps: &[TaskStatus]) -> Option<TaskStatus> {
     }
     if steps.iter().any(|s| s.is_open()) {
         Some(TaskStatus::Open)
-    } else if steps.iter().any(|s| *s == TaskStatus::Done) {
+    } else if steps.contains(&TaskStatus::Done) {
         Some(TaskStatus::Done)
     } else {
         Some(TaskStatus::Skipped)

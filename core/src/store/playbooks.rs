@@ -57,12 +57,11 @@ impl Store {
         &self,
         account_id: &str,
         playbook: &Playbook,
-        occurrence: &str,
-        start: NaiveDate,
-        renewal: Option<NaiveDate>,
+        occasion: Occasion<'_>,
         who: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
+        let Occasion { occurrence, start, renewal } = occasion;
         let recorded = self
             .conn
             .prepare_cached(
@@ -122,7 +121,9 @@ impl Store {
         }
         let occurrence = format!("health:{}", time_text(at));
         for playbook in self.playbooks.triggered_by(Trigger::HealthRedOrOrange) {
-            self.fire(account_id, playbook, &occurrence, at.date_naive(), None, who, at)?;
+            let occasion =
+                Occasion { occurrence: &occurrence, start: at.date_naive(), renewal: None };
+            self.fire(account_id, playbook, occasion, who, at)?;
         }
         Ok(())
     }
@@ -142,7 +143,9 @@ impl Store {
         }
         let occurrence = format!("note:{note_id}");
         for playbook in self.playbooks.triggered_by(Trigger::SponsorChangeOrSevereCase) {
-            self.fire(account_id, playbook, &occurrence, at.date_naive(), None, who, at)?;
+            let occasion =
+                Occasion { occurrence: &occurrence, start: at.date_naive(), renewal: None };
+            self.fire(account_id, playbook, occasion, who, at)?;
         }
         Ok(())
     }
@@ -173,7 +176,14 @@ impl Store {
             for (account, day) in due {
                 let key = renewal_key(day);
                 started += usize::from(
-                    self.fire(&account, playbook, &key, today, Some(day), "", at)?.is_some(),
+                    self.fire(
+                        &account,
+                        playbook,
+                        Occasion { occurrence: &key, start: today, renewal: Some(day) },
+                        "",
+                        at,
+                    )?
+                    .is_some(),
                 );
             }
         }
@@ -197,8 +207,16 @@ impl Store {
                 }
             }
             for account in due {
-                started +=
-                    usize::from(self.fire(&account, playbook, NEW, today, None, "", at)?.is_some());
+                started += usize::from(
+                    self.fire(
+                        &account,
+                        playbook,
+                        Occasion { occurrence: NEW, start: today, renewal: None },
+                        "",
+                        at,
+                    )?
+                    .is_some(),
+                );
             }
         }
         tx.commit()?;
@@ -228,6 +246,15 @@ impl Store {
         )?;
         Ok(text.as_deref().and_then(super::stages::parse_date))
     }
+}
+
+/// What a trigger fired for: its occurrence key, the day the playbook
+/// starts, and the renewal it counts from (renewal playbooks).
+#[derive(Debug, Clone, Copy)]
+struct Occasion<'a> {
+    occurrence: &'a str,
+    start: NaiveDate,
+    renewal: Option<NaiveDate>,
 }
 
 /// The occurrence of a new account (once per account).
