@@ -61,6 +61,15 @@ fn script(title: &str) -> Vec<KeyEvent> {
         "Today" => {
             moves(&mut keys);
             keys.extend(chars("jjjjkkkk"));
+            // Every reason filter in turn, then all rows again.
+            keys.extend(chars("fffffffffx"));
+            // Ten rows marked, snoozed in one step, the step undone.
+            keys.extend(std::iter::repeat_n(key(KeyCode::Char(' ')), 10));
+            keys.push(key(KeyCode::Char('z')));
+            keys.push(key(KeyCode::Enter));
+            keys.extend(chars("ux"));
+            // Everyone's rows and back to mine.
+            keys.extend(chars("mm"));
         }
         "Targets" => {
             moves(&mut keys);

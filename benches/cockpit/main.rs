@@ -226,6 +226,7 @@ fn measure(
     let (mut app, mut terminal) = opened.ok_or_else(|| anyhow::anyhow!("no first frame"))?;
     out.insert("first frame (headless)".to_string(), median_figure(&headless));
     out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
+    out.insert("cockpit today --json".to_string(), today_json(&db, &user)?);
 
     // Every pane, by its title, over its scripted walk.
     let mut all = Vec::new();
@@ -482,6 +483,28 @@ fn per_second(rows: u64, took: Duration) -> String {
     if rate >= 1e6 { format!("{:.2}M", rate / 1e6) } else { format!("{:.0}k", rate / 1e3) }
 }
 
+/// `cockpit today --user USER --json`, the whole process, three runs: the
+/// median, the range beside it.
+fn today_json(db: &Path, user: &str) -> anyhow::Result<Figure> {
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let output = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+            .arg("--db")
+            .arg(db)
+            .args(["today", "--user", user, "--json"])
+            .env("COCKPIT_TODAY", today().to_string())
+            .output()?;
+        runs.push(t.elapsed());
+        anyhow::ensure!(
+            output.status.success(),
+            "cockpit today failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(median_figure(&runs))
+}
+
 /// The target of each figure, from the issues.
 fn target(name: &str) -> &'static str {
     match name {
@@ -492,6 +515,7 @@ fn target(name: &str) -> &'static str {
         n if n.starts_with("whole-book search") => "first screen ≤ 50 ms",
         "trailing retention series" => "≤ 1 s, ≥ 3× pandas",
         "12-month forecast" => "≤ 200 ms",
+        "cockpit today --json" => "≤ 300 ms",
         "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",

@@ -164,3 +164,60 @@ fn marked_rows_move_to_another_csm_each_keeping_its_am() {
     assert_eq!(owners(&app, "A1"), ("ana".to_string(), "bo".to_string()));
     assert!(screen(&app, 160, 48).contains("4 rows for ana"));
 }
+
+/// The real binary in a pseudo-terminal: a snooze, a bulk health change
+/// undone, then a restart finds all of it as it was left.
+#[cfg(unix)]
+mod pty {
+    use crate::common::pty::Screen;
+    use cockpit::domain::Health;
+    use cockpit::store::Store;
+
+    #[test]
+    fn snooze_bulk_undo_restart_and_find_it_all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = crate::app::fixture(dir.path());
+        let mut screen = Screen::open(&db);
+        screen.wait_for("4 rows for ana");
+        // Globex (second row) snoozed for a week.
+        screen.send("j");
+        screen.send("z");
+        screen.wait_for("Until:");
+        screen.send("\r");
+        let text = screen.wait_for("3 rows for ana");
+        assert!(text.contains("Globex snoozed until 2025-06-08"), "{text}");
+        // Acme and Umbrella marked, set red with one reason.
+        screen.send("g ");
+        screen.send(" ");
+        screen.wait_for("2 marked");
+        screen.send("H");
+        screen.send("r");
+        screen.send("exec sponsor left\r");
+        let text = screen.wait_for("saved:");
+        assert!(text.contains("Acme Corp health [R] red"), "{text}");
+        // u takes the bulk step back; the snooze stays.
+        screen.send("u");
+        let text = screen.wait_for("undone:");
+        assert!(text.contains("3 rows for ana"), "{text}");
+        screen.quit();
+
+        let mut screen = Screen::open(&db);
+        screen.wait_for("3 rows for ana");
+        screen.send("Z");
+        let text = screen.wait_for("Snoozed (3)");
+        assert!(text.contains("Globex"), "{text}");
+        screen.send("\x1b");
+        // Closed: the Book's key works again (Hooli is not ana's).
+        screen.send("2");
+        screen.wait_for("Hooli");
+        screen.quit();
+        let store = Store::open(&db).expect("store");
+        for (id, before) in [("A1", Health::Green), ("A4", Health::Yellow)] {
+            let history = store.health_history(id).expect("history");
+            assert_eq!(history[0].health, before, "{id}");
+            assert!(history[0].reason.starts_with("undo: "), "{:?}", history[0]);
+            assert_eq!(history[1].reason, "exec sponsor left");
+        }
+        assert_eq!(store.undos().expect("undos").len(), 1);
+    }
+}

@@ -12,6 +12,7 @@ use crate::domain::calendar_rows::MomentRow;
 use crate::domain::{Config, Health, count};
 use crate::metrics::health_signals::Suggestion;
 use crate::metrics::triage::{self, AccountTriage, Finding, FindingKind, ReasonKind};
+use crate::read::tasks::{TaskRow, due_tasks};
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
 use crate::store::triage::Scope;
@@ -77,8 +78,8 @@ pub struct TodayFacts {
     lost: HashMap<String, LostRenewal>,
     /// Reasons other sources add, already keyed and worded.
     extra: Vec<Finding>,
-    /// The owners' tasks due today or late (`read::tasks`).
-    tasks: Vec<super::tasks::TaskRow>,
+    /// The owners' tasks due today or late.
+    tasks: Vec<TaskRow>,
 }
 
 impl std::fmt::Debug for TodayFacts {
@@ -103,17 +104,16 @@ impl TodayFacts {
         let mut reads = ScopeReads::default();
         let mut lost = HashMap::new();
         let mut overdue = Vec::new();
+        let mut tasks = Vec::new();
         for owner in &owners {
             reads.merge(ScopeReads::read(store, Scope::Csm(owner), today)?);
             lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
             overdue.extend(store.overdue_moments(today, Some(owner))?);
+            tasks.extend(due_tasks(store, owner, today)?);
         }
         let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue)?;
-        facts.tasks = Vec::new();
-        for owner in &owners {
-            facts.tasks.extend(super::tasks::due_tasks(store, owner, today)?);
-        }
         facts.owners = owners;
+        facts.tasks = tasks;
         Ok(facts)
     }
 
@@ -166,7 +166,7 @@ impl TodayFacts {
             plans_behind: store.success_plans_behind(today)?,
             lost,
             extra: Vec::new(),
-            tasks: super::tasks::due_tasks(store, user, today)?,
+            tasks: due_tasks(store, user, today)?,
         })
     }
 
@@ -385,6 +385,7 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
             score: 0,
         });
     }
+    rows.extend(task_findings(tasks, book));
     rows.extend(four_a_findings(overdue_trials, plans_behind, book, &owners, today));
     rows.extend(lost_renewal_findings(&lost, book, &owners, today));
     // Most days nothing is snoozed: no pair is built for the lookup then.
@@ -404,6 +405,34 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
                 csm: row.map(|r| r.csm.clone()).unwrap_or_default(),
                 triage,
             }
+        })
+        .collect()
+}
+
+/// The tasks due today or late, each a reason on its account's row (the
+/// task's owner sees it, whoever the account's CSM is).
+fn task_findings(tasks: Vec<TaskRow>, book: &BookIndex) -> Vec<Finding> {
+    tasks
+        .into_iter()
+        .filter_map(|row| {
+            let index = book.index_of(&row.task.account_id)?;
+            let account = book.row(index)?;
+            Some(Finding {
+                account_id: account.id.clone(),
+                name: account.name.clone(),
+                key: format!("task:{}:{}", row.task.id, row.next_due),
+                why: row.reason(),
+                kind: FindingKind::TaskDue {
+                    id: row.task.id,
+                    title: row.task.title.clone(),
+                    due_on: row.next_due,
+                    days_late: row.days_late.max(0),
+                },
+                arr: account.arr,
+                tier: book.tier(index),
+                flags: account.flags,
+                score: 0,
+            })
         })
         .collect()
 }

@@ -141,12 +141,12 @@ pub enum Popup {
     Health(HealthPopup),
     /// Log a touch or note.
     Note(NotePopup),
-    /// Edit the CSM and AM.
-    Owners(OwnersPopup),
+    /// Edit the CSM and AM (boxed: it carries a bulk's accounts).
+    Owners(Box<OwnersPopup>),
     /// Toggle the value flags.
     Flags(FlagsPopup),
-    /// Snooze a Today row until a date.
-    Snooze(SnoozePopup),
+    /// Snooze a Today row until a date (boxed: it carries a bulk's pairs).
+    Snooze(Box<SnoozePopup>),
     /// What is snoozed, to bring rows back.
     Snoozed(SnoozedPopup),
     /// A pending write held until the user confirms.
@@ -193,7 +193,7 @@ impl Popup {
     }
 
     pub fn owners(account_id: &str, name: &str, csm: &str, am: &str) -> Popup {
-        Popup::Owners(OwnersPopup::new(account_id, name, csm, am))
+        Popup::Owners(Box::new(OwnersPopup::new(account_id, name, csm, am)))
     }
 
     pub fn flags(account_id: &str, name: &str, flags: Flags) -> Popup {
@@ -201,7 +201,7 @@ impl Popup {
     }
 
     pub fn snooze(account_id: &str, name: &str, key: &str, what: &str, today: NaiveDate) -> Popup {
-        Popup::Snooze(SnoozePopup::new(account_id, name, key, what, today))
+        Popup::Snooze(Box::new(SnoozePopup::new(account_id, name, key, what, today)))
     }
 
     pub fn confirm(message: String, writes: Vec<Write>) -> Popup {
@@ -214,9 +214,9 @@ impl Popup {
             Popup::Jump(popup) => popup,
             Popup::Health(popup) => popup,
             Popup::Note(popup) => popup,
-            Popup::Owners(popup) => popup,
+            Popup::Owners(popup) => popup.as_ref(),
             Popup::Flags(popup) => popup,
-            Popup::Snooze(popup) => popup,
+            Popup::Snooze(popup) => popup.as_ref(),
             Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_ref(),
@@ -233,9 +233,9 @@ impl Popup {
             Popup::Jump(popup) => popup,
             Popup::Health(popup) => popup,
             Popup::Note(popup) => popup,
-            Popup::Owners(popup) => popup,
+            Popup::Owners(popup) => popup.as_mut(),
             Popup::Flags(popup) => popup,
-            Popup::Snooze(popup) => popup,
+            Popup::Snooze(popup) => popup.as_mut(),
             Popup::Snoozed(popup) => popup,
             Popup::Confirm(popup) => popup,
             Popup::Stage(form) => form.as_mut(),

@@ -142,3 +142,45 @@ fn due_and_late_tasks_are_reasons_of_their_account() {
     let why = globex.triage.reasons.iter().find(|f| f.key.starts_with("task:")).expect("task");
     assert_eq!(why.why, "Send the deck, 3 days late");
 }
+
+#[test]
+fn due_and_overdue_tasks_are_reasons_on_their_accounts_row() {
+    use crate::domain::task::NewTask;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let user = crate::demo::DEMO_CSM;
+    let config = Config::default();
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+    let account = book.rows().iter().find(|r| r.csm == user).expect("mine").id.clone();
+    let at = today.and_hms_opt(8, 0, 0).expect("t").and_utc();
+    let due = |days: u64| today.checked_sub_days(Days::new(days)).expect("day");
+    let task = |title: &str, due_on| NewTask {
+        account_id: account.clone(),
+        title: title.into(),
+        owner: user.into(),
+        due_on,
+        steps: Vec::new(),
+        playbook: None,
+    };
+    store.add_task(&task("Send the renewal deck", due(3)), user, at).expect("task");
+    store.add_task(&task("Confirm stakeholders", today), user, at).expect("task");
+    let rows = today_rows(&store, &book, user, today, &config).expect("rows");
+    let row = rows.iter().find(|r| r.account_id() == account).expect("its row");
+    let tasks: Vec<(&str, String)> = row
+        .triage
+        .reasons
+        .iter()
+        .filter(|r| r.kind.reason_kind() == ReasonKind::Task)
+        .map(|r| (r.kind.label(), r.why.clone()))
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            ("task overdue", "Send the renewal deck, 3 days late".to_string()),
+            ("task due", "Confirm stakeholders, due today".to_string()),
+        ]
+    );
+    assert_eq!(rows.iter().filter(|r| r.account_id() == account).count(), 1);
+}

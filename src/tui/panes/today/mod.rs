@@ -144,7 +144,7 @@ impl TodayPane {
         let mut popup =
             crate::tui::popups::SnoozePopup::new(&account_id, &name, &key, &what, cx.clock.today());
         popup.also = pairs.collect();
-        Request::Popup(Popup::Snooze(popup))
+        Request::Popup(Popup::Snooze(Box::new(popup)))
     }
 
     fn set_health(&self, action: Action, cx: &Cx<'_>) -> Request {
@@ -214,7 +214,7 @@ impl TodayPane {
             "",
         );
         popup.many = many;
-        Request::Popup(Popup::Owners(popup))
+        Request::Popup(Popup::Owners(Box::new(popup)))
     }
 
     fn snoozed_list(&self, cx: &Cx<'_>) -> anyhow::Result<Request> {
