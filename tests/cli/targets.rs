@@ -178,6 +178,7 @@ fn a_stage_move_and_an_opportunity_survive_a_restart() {
             stage: OpportunityStage::Qualified,
             owner: "dana".into(),
             close_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+            next_step: String::new(),
         };
         store.add_opportunity("A2", &fields, at).expect("opportunity");
     }

@@ -309,11 +309,11 @@ fn recording_and_advancing_an_opportunity() {
     key(&mut app, KeyCode::Char('+'));
     key(&mut app, KeyCode::Char('y'));
     let opportunity = app.store().opportunities("A2").expect("opportunities").remove(0);
-    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposed);
+    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposal);
     key(&mut app, KeyCode::Char('L'));
     key(&mut app, KeyCode::Char('n'));
     let opportunity = app.store().opportunities("A2").expect("opportunities").remove(0);
-    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposed);
+    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposal);
 }
 
 #[test]

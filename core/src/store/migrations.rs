@@ -393,6 +393,7 @@ mod tests {
             ("today_facts", 0x9de7_36a1_ce6c_8972),
             ("search", 0x9037_d8a2_93b8_d780),
             ("nps", 0x29d0_9f8c_dc87_bd7b),
+            ("pipeline", 0xf7d1_a75a_a1ec_9bee),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

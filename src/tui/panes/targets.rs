@@ -283,11 +283,7 @@ impl TargetsPane {
         let to = if to_lost {
             OpportunityStage::Lost
         } else {
-            match from {
-                OpportunityStage::Idea => OpportunityStage::Qualified,
-                OpportunityStage::Qualified => OpportunityStage::Proposed,
-                _ => OpportunityStage::Won,
-            }
+            from.next().unwrap_or(OpportunityStage::Won)
         };
         let message = format!(
             "{} {} ({}) on {}: {} → {}?",
