@@ -12,6 +12,7 @@ pub mod generate;
 pub mod import;
 pub mod man;
 pub mod metrics;
+pub mod opportunities;
 pub mod out_file;
 pub mod output;
 pub mod renewals;
@@ -56,6 +57,8 @@ pub enum Command {
     Renewals(renewals::Args),
     /// The hunter's ranked upsell targets.
     Targets(targets::Args),
+    /// The pipeline: opportunities by stage and close date, totals per stage and owner.
+    Opportunities(opportunities::Args),
     /// What needs a CSM today, ranked, each row saying why (the Today pane's rows).
     Today(today::Args),
     /// Record and report churn-reason chains.
@@ -253,6 +256,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Metrics(command)) => metrics::run(&context, command),
         Some(Command::Renewals(args)) => renewals::run(&context, args),
         Some(Command::Targets(args)) => targets::run(&context, args),
+        Some(Command::Opportunities(args)) => opportunities::run(&context, args),
         Some(Command::Today(args)) => today::run(&context, args),
         Some(Command::Churn(command)) => churn::run(&context, command),
         Some(Command::Backup(args)) => backup::run(&context, args),

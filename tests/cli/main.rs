@@ -11,6 +11,7 @@ mod conventions;
 mod daily_bugs;
 mod metrics;
 mod open_rules;
+mod opportunities;
 mod renewals;
 mod robust;
 mod targets;

@@ -12,6 +12,7 @@ pub mod book;
 pub mod forecast;
 pub mod iru;
 pub mod metrics;
+pub mod pipeline;
 pub mod positions;
 pub mod renewals;
 pub mod today;
