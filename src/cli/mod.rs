@@ -17,6 +17,7 @@ pub mod out_file;
 pub mod output;
 pub mod renewals;
 pub mod targets;
+pub mod targets_cross_sell;
 pub mod today;
 
 use crate::clock::Clock;

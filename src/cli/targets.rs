@@ -29,6 +29,16 @@ pub struct Args {
     /// Print at most N rows (at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
+    /// Only my book: accounts where I (`COCKPIT_USER`) am the CSM or the AM.
+    #[arg(long)]
+    pub mine: bool,
+    /// Only accounts without an AM.
+    #[arg(long, conflicts_with = "am")]
+    pub no_am: bool,
+    /// Cross-sell whitespace instead: each account's products it does not
+    /// hold, valued at the median ARR of its peers, and the adoption grid.
+    #[arg(long)]
+    pub cross_sell: bool,
     /// Print JSON (money as exact numbers, rates as fractions).
     #[arg(long)]
     pub json: bool,
@@ -42,7 +52,22 @@ fn parse_health(text: &str) -> Result<Health, String> {
     Health::parse(text).map_err(|e| e.to_string())
 }
 
+/// Whether an account with these owners passes `--am`, `--mine` and `--no-am`.
+fn owners_pass(args: &Args, user: &str, csm: &str, am: &str) -> bool {
+    let me = user.trim();
+    args.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
+        && (!args.mine || csm.eq_ignore_ascii_case(me) || am.eq_ignore_ascii_case(me))
+        && (!args.no_am || am.trim().is_empty())
+}
+
+pub(super) fn owners_of(args: &Args, user: &str, csm: &str, am: &str) -> bool {
+    owners_pass(args, user, csm, am)
+}
+
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    if args.cross_sell {
+        return super::targets_cross_sell::run(context, &args);
+    }
     let store = context.open_store()?;
     let today = context.clock.today();
     let list = crate::read::positions::target_list(&store, today, &context.config()?)?;
@@ -58,7 +83,10 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         tier: args.tier,
     };
     let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let matching: Vec<_> = list.rows(&filter).collect();
+    let matching: Vec<_> = list
+        .rows(&filter)
+        .filter(|(_, p)| owners_pass(&args, &context.user, &p.csm, &p.am))
+        .collect();
     let shown = &matching[..matching.len().min(limit)];
     // Every matching row, not only those shown: a priority that did not add
     // up would rank its account out of sight.

@@ -9,6 +9,7 @@
 
 pub mod board;
 pub mod book;
+pub mod cross_sell;
 pub mod forecast;
 pub mod iru;
 pub mod metrics;
