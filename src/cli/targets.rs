@@ -81,12 +81,11 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         stage: args.stage,
         health: args.health,
         tier: args.tier,
+        mine: args.mine.then(|| context.user.clone()),
+        no_am: args.no_am,
     };
     let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let matching: Vec<_> = list
-        .rows(&filter)
-        .filter(|(_, p)| owners_pass(&args, &context.user, &p.csm, &p.am))
-        .collect();
+    let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
     // Every matching row, not only those shown: a priority that did not add
     // up would rank its account out of sight.
