@@ -174,6 +174,8 @@ pub fn cross_sell(store: &Store) -> StoreResult<CrossSell> {
 }
 
 #[cfg(test)]
+// Cents are written units_cents (`250_50` is 250.50).
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
 

@@ -94,6 +94,8 @@ pub fn pipeline(store: &Store, filter: &PipelineFilter) -> StoreResult<Pipeline>
 }
 
 #[cfg(test)]
+// Cents are written units_cents (`250_50` is 250.50).
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
     use crate::domain::opportunity::{
