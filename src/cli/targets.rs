@@ -52,21 +52,17 @@ fn parse_health(text: &str) -> Result<Health, String> {
     Health::parse(text).map_err(|e| e.to_string())
 }
 
-/// Whether an account with these owners passes `--am`, `--mine` and `--no-am`.
-fn owners_pass(args: &Args, user: &str, csm: &str, am: &str) -> bool {
-    let me = user.trim();
-    args.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
-        && (!args.mine || csm.eq_ignore_ascii_case(me) || am.eq_ignore_ascii_case(me))
-        && (!args.no_am || am.trim().is_empty())
-}
-
-pub(super) fn owners_of(args: &Args, user: &str, csm: &str, am: &str) -> bool {
-    owners_pass(args, user, csm, am)
-}
-
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if args.cross_sell {
-        return super::targets_cross_sell::run(context, &args);
+        let wanted = super::targets_cross_sell::Wanted {
+            am: args.am.clone(),
+            mine: args.mine,
+            no_am: args.no_am,
+            product: args.product.clone(),
+            limit: args.limit,
+            json: args.json,
+        };
+        return super::targets_cross_sell::run(context, &wanted);
     }
     let store = context.open_store()?;
     let today = context.clock.today();

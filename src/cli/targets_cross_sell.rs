@@ -4,12 +4,30 @@
 
 use super::Context;
 use super::output;
-use super::targets::{Args, owners_of};
 use crate::read::cross_sell::{MIN_PEERS, band, band_label, cross_sell};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
-pub fn run(context: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+/// What `targets --cross-sell` was asked for (its flags).
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub am: Option<String>,
+    pub mine: bool,
+    pub no_am: bool,
+    pub product: Option<String>,
+    pub limit: Option<u32>,
+    pub json: bool,
+}
+
+/// Whether an account with these owners passes `--am`, `--mine` and `--no-am`.
+fn owners_of(args: &Wanted, user: &str, csm: &str, am: &str) -> bool {
+    let me = user.trim();
+    args.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
+        && (!args.mine || csm.eq_ignore_ascii_case(me) || am.eq_ignore_ascii_case(me))
+        && (!args.no_am || am.trim().is_empty())
+}
+
+pub fn run(context: &Context, args: &Wanted) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
     let picture = cross_sell(&store)?;
     let wanted_product = args.product.as_deref().map(str::trim);
