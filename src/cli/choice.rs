@@ -29,6 +29,15 @@ impl Choice for ExportFormat {
     }
 }
 
+impl Choice for crate::domain::opportunity::OpportunityStage {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Parses one of `T`'s names; clap lists them in help, completions and errors.
 pub fn parser<T: Choice>() -> impl TypedValueParser<Value = T> {
     PossibleValuesParser::new(T::all().iter().map(|value| value.name())).try_map(|name: String| {

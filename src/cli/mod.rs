@@ -13,11 +13,13 @@ pub mod health;
 pub mod import;
 pub mod man;
 pub mod metrics;
+pub mod opportunities;
 pub mod out_file;
 pub mod output;
 pub mod renewals;
 pub mod sync;
 pub mod targets;
+pub mod targets_cross_sell;
 pub mod tasks;
 pub mod team;
 pub mod today;
@@ -60,6 +62,8 @@ pub enum Command {
     Renewals(renewals::Args),
     /// The hunter's ranked upsell targets.
     Targets(targets::Args),
+    /// The pipeline: opportunities by stage and close date, totals per stage and owner.
+    Opportunities(opportunities::Args),
     /// What needs a CSM today, ranked, each row saying why (the Today pane's rows).
     Today(today::Args),
     /// Open tasks, nearest due first, with their next step (`--mine`, `--due-within DAYS`).
@@ -277,6 +281,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Metrics(command)) => metrics::run(&context, command),
         Some(Command::Renewals(args)) => renewals::run(&context, args),
         Some(Command::Targets(args)) => targets::run(&context, args),
+        Some(Command::Opportunities(args)) => opportunities::run(&context, args),
         Some(Command::Today(args)) => today::run(&context, args),
         Some(Command::Tasks(args)) => tasks::run(&context, args),
         Some(Command::Churn(command)) => churn::run(&context, command),

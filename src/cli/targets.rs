@@ -29,6 +29,16 @@ pub struct Args {
     /// Print at most N rows (at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
+    /// Only my book: accounts where I (`COCKPIT_USER`) am the CSM or the AM.
+    #[arg(long)]
+    pub mine: bool,
+    /// Only accounts without an AM.
+    #[arg(long, conflicts_with = "am")]
+    pub no_am: bool,
+    /// Cross-sell whitespace instead: each account's products it does not
+    /// hold, valued at the median ARR of its peers, and the adoption grid.
+    #[arg(long)]
+    pub cross_sell: bool,
     /// Print JSON (money as exact numbers, rates as fractions).
     #[arg(long)]
     pub json: bool,
@@ -43,6 +53,17 @@ fn parse_health(text: &str) -> Result<Health, String> {
 }
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    if args.cross_sell {
+        let wanted = super::targets_cross_sell::Wanted {
+            am: args.am.clone(),
+            mine: args.mine,
+            no_am: args.no_am,
+            product: args.product.clone(),
+            limit: args.limit,
+            json: args.json,
+        };
+        return super::targets_cross_sell::run(context, &wanted);
+    }
     let store = context.open_store()?;
     let today = context.clock.today();
     let list = crate::read::positions::target_list(&store, today, &context.config()?)?;
@@ -56,6 +77,8 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         stage: args.stage,
         health: args.health,
         tier: args.tier,
+        mine: args.mine.then(|| context.user.clone()),
+        no_am: args.no_am,
     };
     let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let matching: Vec<_> = list.rows(&filter).collect();

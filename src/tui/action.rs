@@ -58,6 +58,8 @@ pub enum Action {
     SortBy(Column),
     /// Show only my book (I am CSM or AM).
     FilterMine,
+    /// Show only accounts without an AM.
+    FilterNoAm,
     /// Cycle the health filter: R, O, Y, G, unset, any.
     FilterHealth,
     /// Cycle the tier filter.
@@ -321,6 +323,7 @@ impl Action {
             Action::SortReverse => "sort: reverse",
             Action::SortBy(_) => "sort by column",
             Action::FilterMine => "filter: my book",
+            Action::FilterNoAm => "filter: no AM",
             Action::FilterHealth => "filter: health",
             Action::FilterTier => "filter: tier",
             Action::FilterStage => "filter: 4A stage",
@@ -436,6 +439,7 @@ impl Action {
             Action::SortNext => "sort",
             Action::SortReverse => "reverse",
             Action::FilterMine => "mine",
+            Action::FilterNoAm => "no AM",
             Action::LogTouch => "touch",
             Action::SetHealth => "health",
             Action::Snooze => "snooze",

@@ -98,6 +98,7 @@ fn morning_of_edits(store: &Store) {
                 stage: OpportunityStage::Qualified,
                 owner: "hunter".to_string(),
                 close_date: Some(day("2025-06-30")),
+                next_step: "Demo to the CFO".to_string(),
             },
             at("2025-03-15T08:50:00Z"),
         )

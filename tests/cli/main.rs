@@ -13,6 +13,7 @@ mod health;
 mod import_export;
 mod metrics;
 mod open_rules;
+mod opportunities;
 mod profiles;
 mod renewals;
 mod robust;

@@ -178,6 +178,7 @@ fn a_stage_move_and_an_opportunity_survive_a_restart() {
             stage: OpportunityStage::Qualified,
             owner: "dana".into(),
             close_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+            next_step: String::new(),
         };
         store.add_opportunity("A2", &fields, at).expect("opportunity");
     }
@@ -303,4 +304,82 @@ fn board_and_targets_load_fast_on_a_large_book() {
     println!(
         "100,000 accounts: board load {best_board:?}, targets load {best_targets:?}, filter+50 rows {filter_time:?} ({visible}), card move {move_time:?}"
     );
+}
+
+/// Six Mid-Market accounts hold Analytics at 1,000 … 6,000; G7 (same
+/// segment and band) does not: valued at the lower middle, 3,000, from 6
+/// peers. H8 is Enterprise, with no peer: listed, not valued.
+#[test]
+fn cross_sell_values_unheld_products_from_peers_with_the_grid() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("book.db");
+    let mut accounts =
+        String::from("id, name, csm, am, segment, stage, stage_since, health, arr, units\n");
+    let mut snapshots = String::from("account_id, product, month, arr, units\n");
+    for i in 1..=6 {
+        accounts.push_str(&format!(
+            "G{i}, Peer {i}, fran, hugo, Mid-Market, adoption, 2024-06-01, green, 20000, 10\n"
+        ));
+        snapshots.push_str(&format!("G{i}, Core, 2025-02, 19000, 10\n"));
+        snapshots.push_str(&format!("G{i}, Analytics, 2025-02, {}, 1\n", i * 1000));
+    }
+    accounts.push_str("G7, Gamma, sam, , Mid-Market, adoption, 2024-06-01, green, 20000, 10\n");
+    snapshots.push_str("G7, Core, 2025-02, 20000, 10\n");
+    accounts.push_str("H8, Helix, fran, , Enterprise, adoption, 2024-06-01, green, 20000, 10");
+    snapshots.push_str("H8, Core, 2025-02, 20000, 10");
+    Book::new().accounts(&accounts).snapshots(&snapshots).create(&db);
+    let value = targets_json(&db, &["--cross-sell"]);
+    let rows = value["cross_sell"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{value}");
+    assert_eq!(rows[0]["account_id"], "G7");
+    assert_eq!(rows[0]["product"], "Analytics");
+    assert_eq!(rows[0]["peer_median_arr"], json!(3000));
+    assert_eq!(rows[0]["peers"], 6);
+    assert_eq!(rows[1]["account_id"], "H8");
+    assert_eq!(rows[1]["peer_median_arr"], Value::Null);
+    assert_eq!(rows[1]["peers"], 0);
+    let analytics = &value["grid"][0];
+    assert_eq!(analytics["product"], "Analytics");
+    assert_eq!(analytics["segments"][1]["segment"], "Mid-Market");
+    assert_eq!(analytics["segments"][1]["holders"], 6);
+    assert_eq!(analytics["segments"][1]["accounts"], 7);
+    // My book (fran is CSM of H8, not of G7) and no AM (both have none).
+    let mine = targets_json(&db, &["--cross-sell", "--mine"]);
+    assert_eq!(mine["cross_sell"].as_array().expect("rows").len(), 1);
+    assert_eq!(mine["cross_sell"][0]["account_id"], "H8");
+    let no_am = targets_json(&db, &["--cross-sell", "--no-am"]);
+    assert_eq!(no_am["matching"], 2);
+    let out = cockpit(&db, &["targets", "--cross-sell"]);
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(text.contains("3,000.00"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("Analytics") && l.contains("85.7% 6/7")), "{text}");
+}
+
+/// "My book" is where I am the CSM or the AM; `--no-am` keeps the accounts
+/// nobody hunts; the table's header has one label per column.
+#[test]
+fn my_book_counts_csm_and_am_and_no_am_is_a_filter() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("book.db");
+    small_book(&db);
+    // fran is CSM of Acme and Beta, AM of none.
+    assert_eq!(ids(&targets_json(&db, &["--mine"])), vec!["A1", "A2"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--db")
+        .arg(&db)
+        .args(["targets", "--json", "--mine"])
+        .env("COCKPIT_TODAY", TODAY)
+        .env("COCKPIT_USER", "hugo")
+        .output()
+        .expect("run");
+    let hugo: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(ids(&hugo), vec!["A1", "A3"]);
+    assert!(ids(&targets_json(&db, &["--no-am"])).is_empty());
+    let out = cockpit(&db, &["targets"]);
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header").replace("renews in", "renews_in");
+    let first = lines.nth(1).expect("row");
+    // Acme's name is one word, as is every value of its row.
+    assert_eq!(header.split_whitespace().count(), first.split_whitespace().count(), "{text}");
 }

@@ -309,11 +309,11 @@ fn recording_and_advancing_an_opportunity() {
     key(&mut app, KeyCode::Char('+'));
     key(&mut app, KeyCode::Char('y'));
     let opportunity = app.store().opportunities("A2").expect("opportunities").remove(0);
-    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposed);
+    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposal);
     key(&mut app, KeyCode::Char('L'));
     key(&mut app, KeyCode::Char('n'));
     let opportunity = app.store().opportunities("A2").expect("opportunities").remove(0);
-    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposed);
+    assert_eq!(opportunity.fields.stage, OpportunityStage::Proposal);
 }
 
 #[test]
@@ -391,7 +391,7 @@ mod pty {
         screen.wait_for("Record an opportunity");
         screen.send("Insights\t24000\r");
         let text = screen.wait_for("saved:");
-        assert!(text.contains("opportunity Insights 24.0k (idea) on Globex"), "{text}");
+        assert!(text.contains("opportunity Insights 24.0k (identified) on Globex"), "{text}");
         screen.quit();
 
         let mut screen = Screen::open(&db);
@@ -400,7 +400,7 @@ mod pty {
         let text = screen.wait_for("3 Absorption · 3 · 182.0k");
         assert!(text.contains("2 Adoption · 2 · 17.0k"), "{text}");
         screen.send("5");
-        let text = screen.wait_for("Opportunities: Insights 24.0k idea (bo)");
+        let text = screen.wait_for("Opportunities: Insights 24.0k identified (bo)");
         assert!(text.contains("Globex"), "{text}");
         screen.quit();
     }

@@ -120,6 +120,7 @@ pub fn load(store: &mut Store, book: &DemoBook, clock: &Clock) -> anyhow::Result
             stage: OpportunityStage::parse(record.stage.as_str())?,
             owner: record.owner.clone(),
             close_date: Some(record.close_date),
+            next_step: String::new(),
         };
         store.add_opportunity(&record.account_id, &fields, clock.now())?;
     }

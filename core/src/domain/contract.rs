@@ -68,6 +68,18 @@ impl Contract {
         Contract::out_year_dates(self.start_date, self.end_date)
     }
 
+    /// The out-year payments billed to the customer: those of an annual
+    /// contract, an anniversary strictly before the end date. A prepaid
+    /// contract paid its whole term up front, so it has none.
+    pub fn billed_out_year_dates(&self) -> Vec<NaiveDate> {
+        if self.billing != Billing::Annual {
+            return Vec::new();
+        }
+        let mut dates = self.out_year_payment_dates();
+        dates.retain(|due| *due < self.end_date);
+        dates
+    }
+
     /// The out-year payment dates of a term from `start` to `end` (see
     /// [`Contract::out_year_payment_dates`]).
     pub fn out_year_dates(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
@@ -150,6 +162,16 @@ mod tests {
         assert_eq!(contract((2024, 3, 15), (2025, 3, 15)).term_months(), 12);
         assert_eq!(Billing::parse("Prepaid"), Ok(Billing::Prepaid));
         assert!(Billing::parse("monthly").is_err());
+    }
+
+    #[test]
+    fn only_annual_contracts_bill_their_out_years() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let annual = contract((2024, 1, 1), (2026, 12, 31));
+        assert_eq!(annual.billed_out_year_dates(), vec![d(2025, 1, 1), d(2026, 1, 1)]);
+        let prepaid = Contract { billing: Billing::Prepaid, ..annual };
+        assert_eq!(prepaid.out_year_payment_dates().len(), 2);
+        assert!(prepaid.billed_out_year_dates().is_empty());
     }
 
     #[test]

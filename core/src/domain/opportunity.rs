@@ -6,45 +6,53 @@ use super::{Money, UnknownWord};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Where a deal stands. The open stages run identified → qualified →
+/// proposal → commit; won and lost close it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpportunityStage {
-    Idea,
+    Identified,
     Qualified,
-    Proposed,
+    Proposal,
+    Commit,
     Won,
     Lost,
 }
 
 impl OpportunityStage {
-    pub const ALL: [OpportunityStage; 5] = [
-        OpportunityStage::Idea,
+    pub const ALL: [OpportunityStage; 6] = [
+        OpportunityStage::Identified,
         OpportunityStage::Qualified,
-        OpportunityStage::Proposed,
+        OpportunityStage::Proposal,
+        OpportunityStage::Commit,
         OpportunityStage::Won,
         OpportunityStage::Lost,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            OpportunityStage::Idea => "idea",
+            OpportunityStage::Identified => "identified",
             OpportunityStage::Qualified => "qualified",
-            OpportunityStage::Proposed => "proposed",
+            OpportunityStage::Proposal => "proposal",
+            OpportunityStage::Commit => "commit",
             OpportunityStage::Won => "won",
             OpportunityStage::Lost => "lost",
         }
     }
 
+    /// The stage's word; `idea` and `proposed`, the first stages' old
+    /// names, are still read.
     pub fn parse(text: &str) -> Result<OpportunityStage, UnknownWord> {
         match text.trim().to_ascii_lowercase().as_str() {
-            "idea" => Ok(OpportunityStage::Idea),
+            "identified" | "idea" => Ok(OpportunityStage::Identified),
             "qualified" => Ok(OpportunityStage::Qualified),
-            "proposed" => Ok(OpportunityStage::Proposed),
+            "proposal" | "proposed" => Ok(OpportunityStage::Proposal),
+            "commit" => Ok(OpportunityStage::Commit),
             "won" => Ok(OpportunityStage::Won),
             "lost" => Ok(OpportunityStage::Lost),
             _ => Err(UnknownWord {
                 value: text.trim().to_string(),
-                expected: "idea, qualified, proposed, won, lost",
+                expected: "identified, qualified, proposal, commit, won, lost",
             }),
         }
     }
@@ -52,6 +60,45 @@ impl OpportunityStage {
     /// Still being worked: neither won nor lost.
     pub fn is_open(self) -> bool {
         !matches!(self, OpportunityStage::Won | OpportunityStage::Lost)
+    }
+
+    /// The next stage forward (commit moves to won); `None` once closed.
+    pub fn next(self) -> Option<OpportunityStage> {
+        match self {
+            OpportunityStage::Identified => Some(OpportunityStage::Qualified),
+            OpportunityStage::Qualified => Some(OpportunityStage::Proposal),
+            OpportunityStage::Proposal => Some(OpportunityStage::Commit),
+            OpportunityStage::Commit => Some(OpportunityStage::Won),
+            OpportunityStage::Won | OpportunityStage::Lost => None,
+        }
+    }
+
+    /// The stage before (a closed deal reopens at commit); `None` at the first.
+    pub fn previous(self) -> Option<OpportunityStage> {
+        match self {
+            OpportunityStage::Identified => None,
+            OpportunityStage::Qualified => Some(OpportunityStage::Identified),
+            OpportunityStage::Proposal => Some(OpportunityStage::Qualified),
+            OpportunityStage::Commit => Some(OpportunityStage::Proposal),
+            OpportunityStage::Won | OpportunityStage::Lost => Some(OpportunityStage::Commit),
+        }
+    }
+}
+
+/// Why a deal was lost, and whether it was ours to prevent (the churn
+/// taxonomy's controllable / uncontrollable split).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostReason {
+    pub reason: String,
+    pub controllable: bool,
+}
+
+impl LostReason {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.reason.trim().is_empty() {
+            return Err("a lost opportunity needs a reason".to_string());
+        }
+        Ok(())
     }
 }
 
@@ -93,6 +140,8 @@ pub struct OpportunityFields {
     /// Who works it (usually the account's hunter).
     pub owner: String,
     pub close_date: Option<NaiveDate>,
+    /// What happens next, in the hunter's words.
+    pub next_step: String,
 }
 
 impl OpportunityFields {
@@ -112,6 +161,8 @@ pub struct Opportunity {
     pub id: i64,
     pub account_id: String,
     pub fields: OpportunityFields,
+    /// Why it was lost, once it is.
+    pub lost: Option<LostReason>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -133,7 +184,19 @@ mod tests {
         for stage in OpportunityStage::ALL {
             assert_eq!(OpportunityStage::parse(stage.as_str()), Ok(stage));
         }
-        assert!(OpportunityStage::Proposed.is_open());
+        assert!(OpportunityStage::Proposal.is_open() && OpportunityStage::Commit.is_open());
+        assert_eq!(OpportunityStage::parse("idea"), Ok(OpportunityStage::Identified));
+        assert_eq!(OpportunityStage::parse("Proposed"), Ok(OpportunityStage::Proposal));
+        let mut stage = OpportunityStage::Identified;
+        let mut path = vec![stage];
+        while let Some(next) = stage.next() {
+            stage = next;
+            path.push(stage);
+        }
+        assert_eq!(path, OpportunityStage::ALL[..5]);
+        assert_eq!(OpportunityStage::Won.previous(), Some(OpportunityStage::Commit));
+        assert_eq!(OpportunityStage::Identified.previous(), None);
+        assert!(LostReason { reason: " ".into(), controllable: true }.validate().is_err());
         assert!(!OpportunityStage::Won.is_open() && !OpportunityStage::Lost.is_open());
         assert!(OpportunityStage::parse("closed").is_err());
         assert_eq!(OpportunityKind::parse("cross-sell"), Ok(OpportunityKind::CrossSell));
@@ -146,9 +209,10 @@ mod tests {
             product: " ".into(),
             kind: OpportunityKind::Upsell,
             arr: Money::from_units(10),
-            stage: OpportunityStage::Idea,
+            stage: OpportunityStage::Identified,
             owner: String::new(),
             close_date: None,
+            next_step: String::new(),
         };
         assert!(fields.validate().is_err());
     }

@@ -310,7 +310,9 @@ mod tests {
                 stage: OpportunityStage::Won,
                 owner: "hunter".into(),
                 close_date: Some(close),
+                next_step: String::new(),
             },
+            lost: None,
             created_at: Utc.with_ymd_and_hms(2023, 1, 1, 0, 0, 0).single().expect("t"),
             updated_at: Utc.with_ymd_and_hms(2023, 1, 1, 0, 0, 0).single().expect("t"),
         };

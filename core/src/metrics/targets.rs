@@ -82,16 +82,29 @@ pub struct TargetFilter {
     pub stage: Option<Stage>,
     pub health: Option<Health>,
     pub tier: Option<Tier>,
+    /// My book: accounts where this person is the CSM or the AM.
+    pub mine: Option<String>,
+    /// Only accounts without an AM.
+    pub no_am: bool,
 }
 
 impl TargetFilter {
     pub fn accepts(&self, position: &AccountPosition) -> bool {
-        self.accepts_parts(&position.id, &position.am, &position.standing())
+        self.accepts_parts(&position.id, &position.csm, &position.am, &position.standing())
     }
 
-    /// As `accepts`, for an account given by its id, AM and figures.
-    pub fn accepts_parts(&self, id: &str, am: &str, standing: &Standing) -> bool {
+    /// Whether the filter reads the account's names (id, CSM, AM).
+    pub fn reads_names(&self) -> bool {
+        self.am.is_some() || self.product.is_some() || self.mine.is_some() || self.no_am
+    }
+
+    /// As `accepts`, for an account given by its id, owners and figures.
+    pub fn accepts_parts(&self, id: &str, csm: &str, am: &str, standing: &Standing) -> bool {
         self.am.as_ref().is_none_or(|wanted| am.eq_ignore_ascii_case(wanted.trim()))
+            && self.mine.as_ref().is_none_or(|me| {
+                csm.eq_ignore_ascii_case(me.trim()) || am.eq_ignore_ascii_case(me.trim())
+            })
+            && (!self.no_am || am.trim().is_empty())
             && self.product.as_ref().is_none_or(|(_, accounts)| accounts.contains(id))
             && self.stage.is_none_or(|stage| standing.stage == stage)
             && self.health.is_none_or(|health| standing.health == Some(health))
@@ -235,9 +248,13 @@ impl TargetList {
     ) -> bool {
         let account = index(target);
         // The names are looked up only for a filter that reads them.
-        let named = filter.am.is_some() || filter.product.is_some();
-        let (id, am) = if named { (names.id(account), names.am(account)) } else { ("", "") };
-        filter.accepts_parts(id, am, self.standing(target))
+        let named = filter.reads_names();
+        let (id, csm, am) = if named {
+            (names.id(account), names.csm(account), names.am(account))
+        } else {
+            ("", "", "")
+        };
+        filter.accepts_parts(id, csm, am, self.standing(target))
     }
 
     pub fn standing(&self, target: &Target) -> &Standing {
@@ -364,6 +381,26 @@ mod tests {
             why,
             "10,000.00 unsold × health green 100% × stage absorption 100% × renews in 305 days 100% × red in the last 90 days 30%"
         );
+    }
+
+    #[test]
+    fn my_book_is_where_i_am_csm_or_am_and_no_am_keeps_the_unhunted() {
+        let today = d(2025, 3, 1);
+        let mut farmed = with_whitespace("F", Stage::Absorption, Some(Health::Green), 9_000);
+        farmed.csm = "Maya".into();
+        farmed.am = String::new();
+        let mut hunted = with_whitespace("H", Stage::Absorption, Some(Health::Green), 8_000);
+        hunted.csm = "Sam".into();
+        hunted.am = "maya".into();
+        let mut other = with_whitespace("O", Stage::Absorption, Some(Health::Green), 7_000);
+        other.csm = "Sam".into();
+        other.am = "Dana".into();
+        let list = TargetList::rank(vec![farmed, hunted, other], today);
+        let ids = |filter: &TargetFilter| list.rows(filter).map(|(_, p)| p.id).collect::<Vec<_>>();
+        let mine = TargetFilter { mine: Some("Maya".into()), ..TargetFilter::default() };
+        assert_eq!(ids(&mine), ["F", "H"]);
+        let no_am = TargetFilter { no_am: true, ..TargetFilter::default() };
+        assert_eq!(ids(&no_am), ["F"]);
     }
 
     #[test]

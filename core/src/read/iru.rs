@@ -21,7 +21,9 @@ pub fn by_year(store: &Store, account_id: &str) -> StoreResult<Vec<IruYear>> {
 mod tests {
     use super::*;
     use crate::domain::Money;
-    use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
+    use crate::domain::opportunity::{
+        LostReason, OpportunityFields, OpportunityKind, OpportunityStage,
+    };
     use crate::store::stages::fixture::*;
 
     #[test]
@@ -31,9 +33,11 @@ mod tests {
             product: "Security".into(),
             kind: OpportunityKind::CrossSell,
             arr: Money::from_units(3_000),
-            stage: OpportunityStage::Idea,
+            stage: OpportunityStage::Identified,
             owner: "hugo".into(),
-            close_date: None,
+            // The forecast: won earlier than hoped, it closes on the day won.
+            close_date: Some(day(2025, 9, 30)),
+            next_step: "demo to the CFO".into(),
         };
         let id = store.add_opportunity("ACME", &fields, noon(day(2025, 1, 10))).expect("add");
         assert_eq!(store.opportunity_rows(true).expect("rows")[0].am, "hugo");
@@ -48,11 +52,30 @@ mod tests {
                 (2025, Money::ZERO, Money::from_units(3_000)),
             ]
         );
+        // The day won stays editable.
+        let mut edited = store.opportunity(id).expect("o").fields;
+        edited.close_date = Some(day(2025, 2, 27));
+        store.update_opportunity(id, &edited, noon(day(2025, 3, 2))).expect("edit");
+        assert_eq!(store.opportunity(id).expect("o").fields.close_date, Some(day(2025, 2, 27)));
+        assert_eq!(store.opportunity(id).expect("o").fields.next_step, "demo to the CFO");
         assert!(
-            store
-                .set_opportunity_stage(999, OpportunityStage::Lost, noon(day(2025, 3, 1)))
-                .is_err()
+            store.set_opportunity_stage(999, OpportunityStage::Won, noon(day(2025, 3, 1))).is_err()
         );
+        // Lost only with a reason, which reopening forgets.
+        assert!(
+            store.set_opportunity_stage(id, OpportunityStage::Lost, noon(day(2025, 3, 1))).is_err()
+        );
+        let other = store.add_opportunity("ACME", &fields, noon(day(2025, 1, 10))).expect("add");
+        let blank = LostReason { reason: " ".into(), controllable: true };
+        assert!(store.lose_opportunity(other, &blank, noon(day(2025, 3, 1))).is_err());
+        let budget = LostReason { reason: "budget frozen".into(), controllable: false };
+        store.lose_opportunity(other, &budget, noon(day(2025, 3, 1))).expect("lost");
+        let lost = store.opportunity(other).expect("o");
+        assert_eq!((lost.fields.stage, lost.lost), (OpportunityStage::Lost, Some(budget)));
+        store
+            .set_opportunity_stage(other, OpportunityStage::Commit, noon(day(2025, 3, 2)))
+            .expect("reopen");
+        assert_eq!(store.opportunity(other).expect("o").lost, None);
         assert!(store.add_opportunity("NOPE", &fields, noon(day(2025, 3, 1))).is_err());
     }
 }

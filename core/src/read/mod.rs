@@ -9,10 +9,12 @@
 
 pub mod board;
 pub mod book;
+pub mod cross_sell;
 pub mod forecast;
 pub mod health;
 pub mod iru;
 pub mod metrics;
+pub mod pipeline;
 pub mod positions;
 pub mod renewals;
 pub mod tasks;

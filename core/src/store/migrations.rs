@@ -410,6 +410,7 @@ mod tests {
             ("outbox", 0xc5a7_2a0a_2cea_adc1),
             ("undo", 0xfb88_f04d_91a7_b49f),
             ("tasks", 0x4676_61ae_6ebf_620c),
+            ("pipeline", 0xf7d1_a75a_a1ec_9bee),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -11,6 +11,7 @@ pub mod bulk;
 mod changes;
 pub mod churn;
 pub mod contracts;
+pub mod cross_sell;
 mod facts;
 mod format;
 pub mod health;

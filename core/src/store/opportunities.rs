@@ -1,12 +1,13 @@
 //! Opportunities (the `opportunities` table): record an upsell or cross-sell,
-//! move it through idea → qualified → proposed → won | lost, list them with
-//! who owns what; and the inputs of an account's I/R/U picture (its contracts
+//! move it through identified → qualified → proposal → commit → won | lost
+//! (a won deal closes on the day it is won, a lost one says why), list them
+//! with who owns what; and the inputs of an account's I/R/U picture (its contracts
 //! and won opportunities). SQL only; the split is `read::iru`.
 
 use super::stages::{conversion, date_text, parse_date, parse_time, time_text};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::opportunity::{
-    Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
+    LostReason, Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
 };
 use crate::domain::{Contract, Money};
 use chrono::{DateTime, Utc};
@@ -23,7 +24,10 @@ pub struct OpportunityRow {
     pub am: String,
 }
 
-const COLUMNS: &str = "o.id, o.account_id, o.product, o.kind, o.arr_cents, o.stage, o.owner, o.close_date, o.created_at, o.updated_at";
+const COLUMNS: &str = "o.id, o.account_id, o.product, o.kind, o.arr_cents, o.stage, o.owner, o.close_date, o.created_at, o.updated_at, o.next_step, o.lost_reason, o.lost_controllable";
+
+/// The columns after [`COLUMNS`] start here.
+const AFTER: usize = 13;
 
 fn opportunity_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Opportunity> {
     let kind: String = row.get(3)?;
@@ -31,6 +35,8 @@ fn opportunity_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Opportunity> {
     let close: Option<String> = row.get(7)?;
     let created: String = row.get(8)?;
     let updated: String = row.get(9)?;
+    let lost_reason: Option<String> = row.get(11)?;
+    let controllable: Option<bool> = row.get(12)?;
     Ok(Opportunity {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -41,7 +47,10 @@ fn opportunity_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Opportunity> {
             stage: conversion(5, OpportunityStage::parse(&stage))?,
             owner: row.get(6)?,
             close_date: close.as_deref().and_then(parse_date),
+            next_step: row.get(10)?,
         },
+        lost: lost_reason
+            .map(|reason| LostReason { reason, controllable: controllable.unwrap_or(false) }),
         created_at: parse_time(&created).unwrap_or_default(),
         updated_at: parse_time(&updated).unwrap_or_default(),
     })
@@ -58,8 +67,8 @@ impl Store {
         self.account_name(account_id)?;
         fields.validate().map_err(StoreError::Invalid)?;
         self.conn.execute(
-            "INSERT INTO opportunities (account_id, product, kind, arr_cents, stage, owner, close_date, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            "INSERT INTO opportunities (account_id, product, kind, arr_cents, stage, owner, close_date, created_at, updated_at, next_step)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
             params![
                 account_id,
                 fields.product.trim(),
@@ -69,6 +78,7 @@ impl Store {
                 fields.owner.trim(),
                 fields.close_date.map(date_text),
                 time_text(at),
+                fields.next_step.trim(),
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -84,7 +94,10 @@ impl Store {
         fields.validate().map_err(StoreError::Invalid)?;
         let changed = self.conn.execute(
             "UPDATE opportunities SET product = ?2, kind = ?3, arr_cents = ?4, stage = ?5, owner = ?6,
-                    close_date = ?7, updated_at = ?8 WHERE id = ?1",
+                    close_date = ?7, updated_at = ?8, next_step = ?9,
+                    lost_reason = CASE WHEN ?5 = 'lost' THEN lost_reason END,
+                    lost_controllable = CASE WHEN ?5 = 'lost' THEN lost_controllable END
+             WHERE id = ?1",
             params![
                 id,
                 fields.product.trim(),
@@ -94,6 +107,7 @@ impl Store {
                 fields.owner.trim(),
                 fields.close_date.map(date_text),
                 time_text(at),
+                fields.next_step.trim(),
             ],
         )?;
         if changed == 0 {
@@ -102,19 +116,53 @@ impl Store {
         Ok(())
     }
 
-    /// Moves an opportunity to another stage. Marking it won without a close
-    /// date closes it on the day of `at`.
+    /// Moves an opportunity to another stage. Won closes it on the day of
+    /// `at` (the forecast close date gives way to the day it was won; edit
+    /// it afterwards if it was won on another day). Lost needs a reason:
+    /// [`Store::lose_opportunity`]. Moving out of lost forgets the reason.
     pub fn set_opportunity_stage(
         &self,
         id: i64,
         stage: OpportunityStage,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let close = (stage == OpportunityStage::Won).then(|| date_text(at.date_naive()));
+        if stage == OpportunityStage::Lost {
+            return Err(StoreError::Invalid(
+                "a lost opportunity needs a reason: record it as lost with one".to_string(),
+            ));
+        }
+        let current = self.opportunity(id)?;
+        let close = if stage == OpportunityStage::Won && current.fields.stage != stage {
+            Some(at.date_naive())
+        } else {
+            current.fields.close_date
+        };
+        self.conn.execute(
+            "UPDATE opportunities SET stage = ?2, updated_at = ?3, close_date = ?4,
+                    lost_reason = NULL, lost_controllable = NULL WHERE id = ?1",
+            params![id, stage.as_str(), time_text(at), close.map(date_text)],
+        )?;
+        Ok(())
+    }
+
+    /// Marks an opportunity lost, with why and whether it was controllable.
+    pub fn lose_opportunity(
+        &self,
+        id: i64,
+        reason: &LostReason,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        reason.validate().map_err(StoreError::Invalid)?;
         let changed = self.conn.execute(
-            "UPDATE opportunities SET stage = ?2, updated_at = ?3,
-                    close_date = COALESCE(close_date, ?4) WHERE id = ?1",
-            params![id, stage.as_str(), time_text(at), close],
+            "UPDATE opportunities SET stage = 'lost', updated_at = ?2, lost_reason = ?3,
+                    lost_controllable = ?4, close_date = COALESCE(close_date, ?5) WHERE id = ?1",
+            params![
+                id,
+                time_text(at),
+                reason.reason.trim(),
+                reason.controllable,
+                date_text(at.date_naive())
+            ],
         )?;
         if changed == 0 {
             return Err(StoreError::Invalid(format!("no opportunity {id}")));
@@ -154,9 +202,9 @@ impl Store {
         let rows = statement.query_map([i64::from(open_only)], |row| {
             Ok(OpportunityRow {
                 opportunity: opportunity_from(row)?,
-                account_name: row.get(10)?,
-                csm: row.get(11)?,
-                am: row.get(12)?,
+                account_name: row.get(AFTER)?,
+                csm: row.get(AFTER + 1)?,
+                am: row.get(AFTER + 2)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -220,7 +220,7 @@ impl OpportunityForm {
             name: name.to_string(),
             product: Input::default(),
             arr: Input::default(),
-            stage: OpportunityStage::Idea,
+            stage: OpportunityStage::Identified,
             kind: OpportunityKind::Upsell,
             owner: Input::new(owner.to_string()),
             close: Input::default(),
@@ -260,6 +260,7 @@ impl OpportunityForm {
             stage: self.stage,
             owner: self.owner.value().trim().to_string(),
             close_date,
+            next_step: String::new(),
         };
         fields.validate()?;
         Ok(fields)
@@ -492,6 +493,7 @@ mod tests {
                         stage: OpportunityStage::Qualified,
                         owner: "bo".into(),
                         close_date: NaiveDate::from_ymd_opt(2025, 9, 30),
+                        next_step: String::new(),
                     }
                 }]
             ),

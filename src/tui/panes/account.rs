@@ -11,7 +11,6 @@
 
 use crate::domain::{Contract, Money, Month, Note};
 use crate::metrics::health_signals::Suggestion;
-use crate::read::book::absorption_bp;
 use crate::read::today::suggestion_for;
 use crate::store::accounts::{BookRow, ProductSnapshot, StageChange};
 use crate::store::health::HealthChange;

@@ -40,6 +40,7 @@ mod tests;
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
     ("m", Action::FilterMine),
+    ("u", Action::FilterNoAm),
     ("p", Action::FilterProduct),
     ("s", Action::FilterStage),
     ("h", Action::FilterHealth),
@@ -254,6 +255,12 @@ impl TargetsPane {
         if let Some(am) = &self.filter.am {
             parts.push(format!("AM {am}"));
         }
+        if self.filter.mine.is_some() {
+            parts.push("my book".to_string());
+        }
+        if self.filter.no_am {
+            parts.push("no AM".to_string());
+        }
         if let Some((product, _)) = &self.filter.product {
             parts.push(format!("product {product}"));
         }
@@ -283,11 +290,7 @@ impl TargetsPane {
         let to = if to_lost {
             OpportunityStage::Lost
         } else {
-            match from {
-                OpportunityStage::Idea => OpportunityStage::Qualified,
-                OpportunityStage::Qualified => OpportunityStage::Proposed,
-                _ => OpportunityStage::Won,
-            }
+            from.next().unwrap_or(OpportunityStage::Won)
         };
         let message = format!(
             "{} {} ({}) on {}: {} → {}?",
@@ -421,11 +424,16 @@ impl Pane for TargetsPane {
                 self.apply_filter(cx.book);
             }
             Action::FilterMine => {
-                self.filter.am = if self.filter.am.as_deref() == Some(&self.user) {
+                // My book: where I am the CSM or the AM.
+                self.filter.mine = if self.filter.mine.as_deref() == Some(&self.user) {
                     None
                 } else {
                     Some(self.user.clone())
                 };
+                self.apply_filter(cx.book);
+            }
+            Action::FilterNoAm => {
+                self.filter.no_am = !self.filter.no_am;
                 self.apply_filter(cx.book);
             }
             Action::FilterProduct => {

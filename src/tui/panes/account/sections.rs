@@ -122,7 +122,7 @@ impl AccountPane {
                 )),
                 outcome,
             ]));
-            for due in contract.out_year_payment_dates() {
+            for due in contract.billed_out_year_dates() {
                 let state = if due > view.today {
                     "due"
                 } else if contract.payment_collected(due) {
@@ -234,15 +234,18 @@ impl AccountPane {
             }
             None => "none".to_string(),
         };
-        let absorption = match absorption_bp(row) {
-            -1 => "—".to_string(),
-            bp => format!(
-                "{}% ({} of {})",
-                bp / 100,
-                row.units,
-                crate::domain::count::of(row.potential_units.unwrap_or(0), "unit", "units")
-            ),
-        };
+        // The figures the Growth section shows: product potentials take
+        // precedence over the account's default (`metrics::absorption`).
+        let totals = self.growth.as_ref().map(|growth| growth.totals);
+        let absorption =
+            match totals.and_then(|t| Some((t.rate()?, t.current_units?, t.potential_units?))) {
+                Some((rate, current, potential)) => format!(
+                    "{} ({current} of {})",
+                    rate.to_percent(0),
+                    crate::domain::count::of(potential, "unit", "units")
+                ),
+                None => "—".to_string(),
+            };
         let flags = if row.flags.any() { row.flags.names().join(", ") } else { "none".to_string() };
         vec![
             Line::from(vec![
