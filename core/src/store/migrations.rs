@@ -406,6 +406,7 @@ mod tests {
             ("note_kinds", 0x03e5_522a_6b6b_a8c1),
             ("note_hash", 0x488f_047f_73bb_94e8),
             ("subscriptions", 0x3d6a_d2aa_4f28_2baa),
+            ("smaller_flagged_index", 0x4760_7583_2192_55bc),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
