@@ -4,7 +4,7 @@
 //! writes every one of them into a folder, as `import all` reads it back.
 
 use super::{Context, choice, out_file, output};
-use crate::export::{ExportFile, ExportFormat, all_files, export_file};
+use crate::export::{ExportFile, ExportFormat, all_files, export_file, export_one};
 use anyhow::Context as _;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use std::io::Write;
@@ -57,13 +57,13 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            export_file(&store, file, args.format, &mut out)?;
+            export_one(&store, file, args.format, &mut out)?;
             out.flush()?;
         }
         Some(path) => {
             // Never the database; written whole or not at all (`out_file`).
             let rows = out_file::write(path, &context.db, |out| {
-                Ok(export_file(&store, file, args.format, out)?)
+                Ok(export_one(&store, file, args.format, out)?)
             })?;
             output::warn(&format!("{}: {rows} {} exported", path.display(), file.stem()));
         }

@@ -74,6 +74,18 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let (Some(target), Some(file)) = (args.kind, args.file) else {
         return list_profiles();
     };
+    if target == Target::All && args.profile.is_some() {
+        output::warn(
+            "cockpit: import all reads the files `export all` wrote, in the cockpit's own \
+             format; --profile maps one file of another tool: import that file with \
+             `cockpit import KIND FILE --profile NAME`",
+        );
+        output::warn(&format!(
+            "cockpit: nothing was imported from {}; the database is unchanged",
+            file.display()
+        ));
+        return Ok(ExitCode::from(2));
+    }
     let profile = match args.profile.as_deref().map(Profile::find).transpose() {
         Ok(profile) => profile.unwrap_or_else(Profile::none),
         Err(error) => {
@@ -104,6 +116,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                         counts: report.counts,
                         warnings: report.warnings,
                         took: started.elapsed(),
+                        derived: report.derived,
                     }]
                 },
             )
@@ -163,15 +176,22 @@ fn list_profiles() -> anyhow::Result<ExitCode> {
 /// One file's line for people.
 fn line(report: &FileReport) -> String {
     let counts = report.counts;
-    format!(
+    let total = counts.inserted + counts.updated + counts.unchanged;
+    if total == 0 {
+        // A header alone is an empty table, as `export` writes one.
+        return format!(
+            "{}: 0 {}: the file has a header row and no data rows; nothing changed",
+            report.file, report.kind
+        );
+    }
+    let mut line = format!(
         "{}: {} {}: {} inserted, {} updated, {} unchanged",
-        report.file,
-        counts.inserted + counts.updated + counts.unchanged,
-        report.kind,
-        counts.inserted,
-        counts.updated,
-        counts.unchanged
-    )
+        report.file, total, report.kind, counts.inserted, counts.updated, counts.unchanged
+    );
+    if let Some(derived) = &report.derived {
+        line.push_str(&format!("; {derived}"));
+    }
+    line
 }
 
 /// One file's summary for scripts.

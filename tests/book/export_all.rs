@@ -119,6 +119,34 @@ fn morning_of_edits(store: &Store) {
     store.set_potential(b, "Analytics", Some(40)).expect("potential");
 }
 
+/// Two demo accounts take a product from a billing system's subscriptions,
+/// so the book mixes imported and derived snapshots and contracts.
+fn subscribe(store: &mut Store) {
+    let mut ids = Vec::new();
+    store
+        .each_account(|account| {
+            ids.push(account.id);
+            Ok(())
+        })
+        .expect("accounts");
+    let file = format!(
+        "subscription_id,account_id,product,start_date,amount,interval,quantity,ended_on\n\
+         billing-1,{a},Billing add-on,2023-03-10,1000,year,2,\n\
+         billing-2,{b},Billing add-on,2024-06-01,50,month,3,2024-12-20\n",
+        a = ids[0],
+        b = ids[1]
+    );
+    cockpit::import::import_reader(
+        store,
+        cockpit::import::ImportKind::Subscriptions,
+        "subscriptions.csv",
+        file.as_bytes(),
+        "dana",
+        &clock(),
+    )
+    .expect("subscriptions");
+}
+
 /// Every row of every table (search indexes through their virtual tables,
 /// not their storage), sorted, by table.
 fn dump(path: &Path) -> BTreeMap<String, Vec<String>> {
@@ -178,14 +206,20 @@ fn a_demo_morning_comes_back_identical_through_export_all_in_both_formats() {
     let dir = tempfile::tempdir().expect("dir");
     let before = dir.path().join("before.db");
     {
-        let store = create_demo_database(&before, &clock()).expect("demo");
+        let mut store = create_demo_database(&before, &clock()).expect("demo");
         morning_of_edits(&store);
+        subscribe(&mut store);
         for format in ExportFormat::ALL {
             export_all(&store, &dir.path().join(format.as_str()), format);
         }
     }
     let expected = dump(&before);
+    assert!(
+        expected["contracts"].iter().any(|row| row.contains("billing-1/1")),
+        "the subscriptions derived no contract"
+    );
     for table in [
+        "subscriptions",
         "health_changes",
         "stage_changes",
         "notes",

@@ -59,6 +59,7 @@ fn export_all_then_import_all_gives_back_the_same_files_in_both_formats() {
             "snapshots",
             "contracts",
             "notes",
+            "subscriptions",
             "health_changes",
             "trials",
             "churn_chains",
@@ -170,4 +171,22 @@ fn quiet_says_nothing_and_a_piped_import_draws_no_progress_bar() {
     assert!(done.status.success());
     let stderr = text(&done.stderr);
     assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn import_all_refuses_a_profile_and_makes_no_book() {
+    let (dir, db, _store) = common::import::fixture_book();
+    let out = dir.path().join("out");
+    let done = cockpit(&db, &["export", "all", "--out", out.to_str().expect("utf8")]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let fresh = dir.path().join("fresh.db");
+    let done = cockpit(
+        &fresh,
+        &["import", "all", out.to_str().expect("utf8"), "--profile", "hubspot-companies"],
+    );
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = text(&done.stderr);
+    assert!(stderr.contains("import all reads the files `export all` wrote"), "{stderr}");
+    assert!(stderr.contains("the database is unchanged"), "{stderr}");
+    assert!(!fresh.exists(), "no book was made");
 }

@@ -81,8 +81,9 @@ fn book_with_accounts() -> Book {
 fn the_built_in_profiles_are_listed() {
     let book = Book::new();
     let out = ok(&book.run(&["import", "--profiles"]));
-    assert!(out.contains("salesforce-accounts  accounts"), "{out}");
-    assert!(out.contains("hubspot-companies    accounts"), "{out}");
+    assert!(out.contains("salesforce-accounts   accounts"), "{out}");
+    assert!(out.contains("hubspot-companies     accounts"), "{out}");
+    assert!(out.contains("stripe-subscriptions  subscriptions"), "{out}");
     assert!(out.contains("HubSpot companies export"), "{out}");
     assert!(!book.db.exists(), "listing profiles makes no book");
 }

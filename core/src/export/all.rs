@@ -2,7 +2,7 @@
 //! (`store::authored`), in the same CSV or JSON forms as the single kinds,
 //! named `<file>.csv` or `<file>.json`. What `import all` reads back.
 
-use super::{Cell, ExportError, ExportFormat, Sink, export};
+use super::{Cell, ExportError, ExportFormat, Sink, export, export_imported};
 use crate::import::ImportKind;
 use crate::store::Store;
 use crate::store::authored::{AUTHORED_TABLES, AuthoredTable, Field, Travel};
@@ -35,7 +35,7 @@ impl ExportFile {
 /// Every file `export all` writes, in the order `import all` reads them
 /// (each after every file it refers to).
 pub fn all_files() -> Vec<ExportFile> {
-    let mut files: Vec<ExportFile> = ImportKind::ALL.into_iter().map(ExportFile::Book).collect();
+    let mut files: Vec<ExportFile> = ImportKind::EVERY.into_iter().map(ExportFile::Book).collect();
     files.extend(
         AUTHORED_TABLES
             .iter()
@@ -45,8 +45,9 @@ pub fn all_files() -> Vec<ExportFile> {
     files
 }
 
-/// Writes one file of `export all` to `out`; returns how many rows it holds.
-pub fn export_file(
+/// Writes one file as `cockpit export KIND` does: every row, the snapshots
+/// and contracts derived from subscriptions included.
+pub fn export_one(
     store: &Store,
     file: ExportFile,
     format: ExportFormat,
@@ -54,6 +55,21 @@ pub fn export_file(
 ) -> Result<u64, ExportError> {
     match file {
         ExportFile::Book(kind) => export(store, kind, format, out),
+        ExportFile::Authored(table) => export_authored(store, table, format, out),
+    }
+}
+
+/// Writes one file of `export all` to `out`; returns how many rows it holds.
+/// The snapshots and contracts files leave out the rows derived from
+/// subscriptions: the subscriptions file gives them back on import.
+pub fn export_file(
+    store: &Store,
+    file: ExportFile,
+    format: ExportFormat,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    match file {
+        ExportFile::Book(kind) => export_imported(store, kind, format, out),
         ExportFile::Authored(table) => export_authored(store, table, format, out),
     }
 }

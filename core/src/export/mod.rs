@@ -7,7 +7,7 @@
 
 mod all;
 
-pub use all::{ExportFile, all_files, export_authored, export_file};
+pub use all::{ExportFile, all_files, export_authored, export_file, export_one};
 
 use crate::domain::signals::{SurveyAnswer, Ticket, UsageRecord};
 use crate::domain::subscription::Subscription;
@@ -58,6 +58,32 @@ pub fn export(
     format: ExportFormat,
     out: impl Write,
 ) -> Result<u64, ExportError> {
+    write_rows(store, kind, format, out, false)
+}
+
+/// As [`export`], but without the snapshots and contracts derived from
+/// subscriptions (the subscriptions file derives them again on import).
+pub(crate) fn export_imported(
+    store: &Store,
+    kind: ImportKind,
+    format: ExportFormat,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    write_rows(store, kind, format, out, true)
+}
+
+fn write_rows(
+    store: &Store,
+    kind: ImportKind,
+    format: ExportFormat,
+    out: impl Write,
+    leave_derived: bool,
+) -> Result<u64, ExportError> {
+    let (products, contracts) = if leave_derived {
+        (store.subscription_products()?, store.derived_contract_ids()?)
+    } else {
+        Default::default()
+    };
     let mut sink = Sink::new(format, out);
     sink.start(kind.column_names())?;
     let mut count = 0u64;
@@ -71,8 +97,14 @@ pub fn export(
     };
     let read = match kind {
         ImportKind::Accounts => store.each_account(|a| write(account_cells(&a))),
-        ImportKind::Snapshots => store.each_snapshot(|s| write(snapshot_cells(&s))),
-        ImportKind::Contracts => store.each_contract(|c| write(contract_cells(&c))),
+        ImportKind::Snapshots => store.each_snapshot(|s| {
+            // A product with subscriptions takes all its snapshots from them.
+            let key = (s.account_id.clone(), s.product.clone());
+            if products.contains(&key) { Ok(()) } else { write(snapshot_cells(&s)) }
+        }),
+        ImportKind::Contracts => store.each_contract(|c| {
+            if contracts.contains(&c.id) { Ok(()) } else { write(contract_cells(&c)) }
+        }),
         ImportKind::Notes => store.each_note(|n| write(note_cells(&n))),
         ImportKind::Subscriptions => store.each_subscription(|s| write(subscription_cells(&s))),
         ImportKind::Usage => store.each_usage(|u| write(usage_cells(&u))),

@@ -28,6 +28,8 @@ pub struct FileReport {
     /// How long reading and writing the file took (the commit at the end,
     /// with its index builds, is not in any file's time).
     pub took: std::time::Duration,
+    /// For subscriptions: the snapshots and contracts derived from them.
+    pub derived: Option<super::Derived>,
 }
 
 /// A file of the folder, and which form it is in.
@@ -66,7 +68,7 @@ pub fn import_all(
             "is not a folder; give the folder `cockpit export all --out DIR` wrote".to_string(),
         )]));
     }
-    let stems: Vec<&'static str> = ImportKind::ALL
+    let stems: Vec<&'static str> = ImportKind::EVERY
         .iter()
         .map(|kind| kind.as_str())
         .chain(AUTHORED_TABLES.iter().filter(|t| t.travel != Travel::BookFile).map(|t| t.file))
@@ -108,26 +110,26 @@ pub fn import_all(
     let mut bulk = store.begin_import()?;
     let mut reports = Vec::new();
     let mut found = found.into_iter();
-    for kind in ImportKind::ALL {
+    for kind in ImportKind::EVERY {
         let Some(file) = found.next().flatten() else { continue };
         let started = std::time::Instant::now();
         let name = file.path.display().to_string();
         let origin = Origin { file: &name, who, now: clock.now(), today: clock.today() };
         let mut warnings = Vec::new();
-        let (counts, problems) = if file.json {
+        let (counts, derived, problems) = if file.json {
             let (csv, lines) = json_as_csv(&file.path, kind.column_names(), &mut warnings)?;
-            let (counts, _derived, problems) =
+            let (counts, derived, problems) =
                 load(&mut bulk, kind, csv.as_slice(), &Profile::none(), &origin, &mut warnings)
                     .map_err(|error| json_lines(error, &lines))?;
             let mut problems = problems;
             problems.errors.iter_mut().for_each(|error| relocate(error, &lines));
-            (counts, problems)
+            (counts, derived, problems)
         } else {
             let reader = open(&file.path)?;
             let reader = super::Counted::after(done, reader, total, options.progress.clone());
-            let (counts, _derived, problems) =
+            let (counts, derived, problems) =
                 load(&mut bulk, kind, reader, &Profile::none(), &origin, &mut warnings)?;
-            (counts, problems)
+            (counts, derived, problems)
         };
         if !problems.is_empty() {
             return Err(ImportError::Rejected(problems.into_errors(&name)));
@@ -138,7 +140,14 @@ pub fn import_all(
             bulk.forget_history()?;
         }
         let took = started.elapsed();
-        reports.push(FileReport { kind: kind.as_str(), file: name, counts, warnings, took });
+        reports.push(FileReport {
+            kind: kind.as_str(),
+            file: name,
+            counts,
+            warnings,
+            took,
+            derived,
+        });
         done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
         tell(done);
     }
@@ -180,7 +189,14 @@ pub fn import_all(
             return Err(ImportError::Rejected(problems.into_errors(&name)));
         }
         let took = started.elapsed();
-        reports.push(FileReport { kind: table.file, file: name, counts, warnings, took });
+        reports.push(FileReport {
+            kind: table.file,
+            file: name,
+            counts,
+            warnings,
+            took,
+            derived: None,
+        });
         done += std::fs::metadata(&file.path).map(|meta| meta.len()).unwrap_or(0);
         tell(done);
     }

@@ -573,7 +573,7 @@ mod tests {
     use super::*;
 
     /// The list names every table the migrations create that is neither the
-    /// book's own (accounts, snapshots, contracts) nor derived by the store.
+    /// book's own (accounts, snapshots, contracts, subscriptions) nor derived by the store.
     #[test]
     fn every_table_is_authored_book_or_derived() {
         let store = Store::open_in_memory().expect("store");
@@ -586,6 +586,8 @@ mod tests {
             .expect("query")
             .map(|r| r.expect("row"))
             .collect();
+        // Subscriptions and signals are the book's too: `export all` writes
+        // them with the four book files and `import all` reads them back.
         let book = [
             "accounts",
             "snapshots",

@@ -411,6 +411,7 @@ mod tests {
             ("undo", 0xfb88_f04d_91a7_b49f),
             ("tasks", 0x4676_61ae_6ebf_620c),
             ("pipeline", 0xf7d1_a75a_a1ec_9bee),
+            ("smaller_flagged_index", 0x4760_7583_2192_55bc),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
