@@ -8,7 +8,7 @@
 //! by the version, so they agree everywhere too. An event whose account (or
 //! whose parent row) is not in the book yet is parked and retried.
 
-use super::shape::{Shape, Shapes, key_expr, read_shapes};
+use super::shape::{DERIVED, Shape, Shapes, derive, key_expr, read_shapes};
 use crate::store::StoreResult;
 use crate::team::{Event, Op, precedence};
 use rusqlite::types::Value;
@@ -173,9 +173,17 @@ fn apply_one(
                 .filter(|c| body.contains_key(*c))
                 .collect();
             let raw: Vec<Json> = columns.iter().map(|c| body[*c].clone()).collect();
-            let Some(values) = resolve_all(tx, shapes, shape, &columns, &raw)? else {
+            let Some(mut values) = resolve_all(tx, shapes, shape, &columns, &raw)? else {
                 return Ok(Outcome::Parked);
             };
+            let mut columns = columns;
+            for (_, column, source) in DERIVED.iter().filter(|d| d.0 == shape.table.name) {
+                if let Some(at) = columns.iter().position(|c| c == source) {
+                    let value = derive(column, &values[at]);
+                    columns.push(column);
+                    values.push(value);
+                }
+            }
             if let Some(account) = body.get("account_id").and_then(Json::as_str) {
                 touched.insert(account.to_string());
             }

@@ -7,6 +7,7 @@
 use super::tables::{SharedTable, shared_tables};
 use crate::store::{StoreError, StoreResult};
 use rusqlite::Connection;
+use rusqlite::types::Value;
 use std::collections::BTreeMap;
 
 /// One shared table as the schema has it.
@@ -19,6 +20,19 @@ pub(crate) struct Shape {
     pub local_id: Option<String>,
     /// Column → the shared table whose local row number it holds.
     pub refs: BTreeMap<String, &'static str>,
+}
+
+/// Columns computed from another column of the same row (table, column,
+/// source): they do not travel, and are computed again where a row lands,
+/// so a member that does not have one yet still sends rows others accept.
+pub(crate) const DERIVED: &[(&str, &str, &str)] = &[("notes", "text_hash", "text")];
+
+/// The value of a derived `column` from its source's value.
+pub(crate) fn derive(column: &str, source: &Value) -> Value {
+    match (column, source) {
+        ("text_hash", Value::Text(text)) => Value::Integer(crate::store::note_key::text_hash(text)),
+        _ => Value::Null,
+    }
 }
 
 /// The shapes of every shared table, by name.
@@ -61,6 +75,7 @@ pub(crate) fn read_shapes(conn: &Connection) -> StoreResult<Shapes> {
                 .iter()
                 .map(|c| c.0.clone())
                 .filter(|c| Some(c) != local_id.as_ref() || table.key.contains(&c.as_str()))
+                .filter(|c| !DERIVED.iter().any(|d| d.0 == table.name && d.1 == c))
                 .collect(),
         };
         bare.push(Shape { table, columns, local_id, refs: BTreeMap::new() });

@@ -33,6 +33,9 @@ const TEAM_KEYS: &[(&str, &[&str])] = &[
     ("success_plans", &["account_id", "measure", "start_date"]),
     ("opportunities", &["account_id", "product", "created_at"]),
     ("trials", &["account_id", "product", "start_date"]),
+    ("tasks", &["account_id", "title", "created_at"]),
+    ("task_changes", &["task_id", "step", "at", "who", "status"]),
+    ("undos", &["at", "who", "what"]),
 ];
 
 /// Every shared table, parents before the tables that point at them.
