@@ -25,11 +25,8 @@ pub const SCOPE: &str = "lost_form";
 
 /// Its keys (and `Esc`, as in every popup and form); any other key types
 /// into the reason.
-pub const KEYS: &[(&str, Action)] = &[
-    ("up", Action::NextChoice),
-    ("down", Action::NextChoice),
-    ("enter", Action::Save),
-];
+pub const KEYS: &[(&str, Action)] =
+    &[("up", Action::NextChoice), ("down", Action::NextChoice), ("enter", Action::Save)];
 
 /// The label column's width.
 const LABEL: usize = 14;
