@@ -6,7 +6,7 @@
 
 use crate::domain::churn::{ChurnChain, TaxonomyEdit};
 use crate::domain::moment::MomentKind;
-use crate::domain::opportunity::{OpportunityFields, OpportunityStage};
+use crate::domain::opportunity::{LostReason, OpportunityFields, OpportunityStage};
 use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
 use crate::domain::task::{NewTask, TaskStatus};
 use crate::domain::trial::{Takeaway, TrialFields};
@@ -75,6 +75,12 @@ pub enum Write {
         account_id: String,
         id: i64,
         stage: OpportunityStage,
+    },
+    /// Mark opportunity `id` lost, with why.
+    OpportunityLost {
+        account_id: String,
+        id: i64,
+        reason: LostReason,
     },
     /// Mark moment `id` of the account done; logs a touch.
     MomentDone {
@@ -164,6 +170,7 @@ impl Write {
             | Write::StageSuggestion { account_id, .. }
             | Write::Opportunity { account_id, .. }
             | Write::OpportunityStage { account_id, .. }
+            | Write::OpportunityLost { account_id, .. }
             | Write::MomentDone { account_id, .. }
             | Write::Moment { account_id, .. }
             | Write::Potential { account_id, .. }

@@ -150,6 +150,7 @@ fn commit_all(
             Write::OpportunityStage { id, stage, .. } => {
                 store.set_opportunity_stage(*id, *stage, now)
             }
+            Write::OpportunityLost { id, reason, .. } => store.lose_opportunity(*id, reason, now),
             Write::MomentDone { id, .. } => store.complete_moment(*id, now, user).map(|_| ()),
             Write::Moment { account_id, kind, title, due_on } => {
                 store.add_moment(account_id, *kind, title, *due_on).map(|_| ())
@@ -209,6 +210,11 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::OpportunityStage { stage, .. } => {
             format!("{name} opportunity {}", stage.as_str())
         }
+        Write::OpportunityLost { reason, .. } => format!(
+            "{name} opportunity lost ({}): {}",
+            if reason.controllable { "controllable" } else { "uncontrollable" },
+            reason.reason
+        ),
         Write::MomentDone { .. } => format!("moment done on {name}, touch logged"),
         Write::Moment { kind, due_on, .. } => {
             format!("{} for {name} on {due_on}", kind.title().to_lowercase())

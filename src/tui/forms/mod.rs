@@ -11,12 +11,14 @@
 //!
 //! - [`four_a`]: move an account to another 4A stage; record an opportunity.
 //! - [`growth`]: the account's Growth section (potential, trials, plans).
+//! - [`lost`]: why an opportunity was lost, and whether it was controllable.
 //! - [`moment`]: a one-off customer moment in the calendar.
 //! - [`reason`]: add, rename or describe a churn taxonomy entry.
 //! - [`task`]: a task added by hand to an account.
 
 pub mod four_a;
 pub mod growth;
+pub mod lost;
 pub mod moment;
 pub mod reason;
 pub mod task;
@@ -74,6 +76,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(reason::ADD_SCOPE, "Churn taxonomy: add an entry", reason::ADD_KEYS),
         Table::popup(reason::EDIT_SCOPE, "Churn taxonomy: rename, describe", reason::EDIT_KEYS),
         Table::popup(task::SCOPE, "Add a task", task::KEYS),
+        Table::popup(lost::SCOPE, "Mark an opportunity lost", lost::KEYS),
     ]
 }
 

@@ -19,6 +19,7 @@ use crate::metrics::targets::{
 use crate::read::book::BookIndex;
 use crate::tui::action::Action;
 use crate::tui::forms::four_a::OpportunityForm;
+use crate::tui::forms::lost::LostForm;
 use crate::tui::loaders::targets::shared;
 use crate::tui::panes::board::{NamesIn, WIDE, absorption_percent};
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
@@ -287,14 +288,22 @@ impl TargetsPane {
             ));
         };
         let from = opportunity.fields.stage;
-        let to = if to_lost {
-            OpportunityStage::Lost
-        } else {
-            from.next().unwrap_or(OpportunityStage::Won)
-        };
+        if to_lost {
+            // A lost opportunity needs a reason: the form asks for it.
+            let what = format!(
+                "{} {} on {} ({})",
+                opportunity.fields.product,
+                opportunity.fields.arr.to_short(),
+                position.name,
+                from.as_str()
+            );
+            let form = LostForm::new(position.id, opportunity.id, &what);
+            self.expect = Some(Expect::Moved { id: opportunity.id, to: OpportunityStage::Lost });
+            return Request::Popup(Popup::Lost(Box::new(form)));
+        }
+        let to = from.next().unwrap_or(OpportunityStage::Won);
         let message = format!(
-            "{} {} ({}) on {}: {} → {}?",
-            if to_lost { "Lose" } else { "Advance" },
+            "Advance {} ({}) on {}: {} → {}?",
             opportunity.fields.product,
             opportunity.fields.arr.to_short(),
             position.name,

@@ -37,4 +37,10 @@ macro_rules! form_popup {
     )+};
 }
 
-form_popup!(StageForm, OpportunityForm, ReasonForm, crate::tui::forms::task::TaskForm);
+form_popup!(
+    StageForm,
+    OpportunityForm,
+    ReasonForm,
+    crate::tui::forms::task::TaskForm,
+    crate::tui::forms::lost::LostForm
+);

@@ -161,6 +161,8 @@ pub enum Popup {
     Playbook(Box<PlaybookPopup>),
     /// Add a task to an account.
     Task(Box<crate::tui::forms::task::TaskForm>),
+    /// Mark an opportunity lost; the reason is required.
+    Lost(Box<crate::tui::forms::lost::LostForm>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -224,6 +226,7 @@ impl Popup {
             Popup::Reason(form) => form.as_ref(),
             Popup::Playbook(popup) => popup.as_ref(),
             Popup::Task(form) => form.as_ref(),
+            Popup::Lost(form) => form.as_ref(),
         }
     }
 
@@ -243,6 +246,7 @@ impl Popup {
             Popup::Reason(form) => form.as_mut(),
             Popup::Playbook(popup) => popup.as_mut(),
             Popup::Task(form) => form.as_mut(),
+            Popup::Lost(form) => form.as_mut(),
         }
     }
 
