@@ -70,7 +70,7 @@ fn the_demo_account_with_the_most_tickets_shows_its_usage_tickets_and_answers() 
         open_signals(&mut app, &name);
         let text = screen(&app, width, height);
         assert!(text.contains("Usage") && text.contains(&usage[0].measure), "{text}");
-        let latest = usage.iter().filter(|u| u.measure == usage[0].measure).last().expect("one");
+        let latest = usage.iter().rfind(|u| u.measure == usage[0].measure).expect("one");
         assert!(text.contains(&format!("{} ({})", latest.value, latest.month)), "{text}");
         if height == 48 {
             assert!(text.contains(&format!("Tickets  ({}", tickets.len())), "{text}");
