@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 
 pub mod reader;
 mod sections;
+mod signals;
 mod tasks;
 mod timeline;
 
@@ -66,7 +67,8 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 6] = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks"];
+const SECTIONS: [&str; 7] =
+    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals"];
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
@@ -76,6 +78,9 @@ const TIMELINE: usize = 1;
 
 /// The index of the Tasks section.
 const TASKS: usize = 5;
+
+/// The index of the Signals section (usage, tickets, survey answers).
+const SIGNALS: usize = 6;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +141,8 @@ struct Loaded {
     tasks: Vec<crate::domain::task::Task>,
     /// Notes, health and stage changes, newest first.
     timeline: Vec<Entry>,
+    /// Usage, tickets and survey answers.
+    signals: signals::Signals,
 }
 
 /// One entry of the timeline.
@@ -235,6 +242,11 @@ impl AccountPane {
             churn: cx.store.churn_chains_for_account(&id)?,
             tasks: cx.store.account_tasks(&id)?,
             timeline: Vec::new(),
+            signals: signals::Signals {
+                usage: cx.store.account_usage(&id)?,
+                tickets: cx.store.account_tickets(&id)?,
+                surveys: cx.store.account_surveys(&id)?,
+            },
         };
         self.tasks.set(self.loaded.tasks.clone());
         self.loaded.timeline = self.loaded.entries();

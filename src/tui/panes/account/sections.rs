@@ -11,6 +11,7 @@ impl AccountPane {
             2 => self.contracts(view),
             3 => self.arr(view, width),
             TASKS => self.tasks.lines(view, width),
+            SIGNALS => self.signals(view, width),
             // The Growth section draws itself.
             _ => Vec::new(),
         }
