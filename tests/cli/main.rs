@@ -7,6 +7,7 @@
 mod common;
 
 mod churn;
+mod contacts;
 mod conventions;
 mod daily_bugs;
 mod health;

@@ -9,6 +9,7 @@ pub mod arr_grid;
 pub mod calendar_rows;
 pub mod churn;
 pub mod config;
+pub mod contact;
 pub mod contract;
 pub mod count;
 pub mod day;

@@ -9,6 +9,7 @@ mod all;
 
 pub use all::{ExportFile, all_files, export_authored, export_file, export_one};
 
+use crate::domain::contact::Contact;
 use crate::domain::signals::{SurveyAnswer, Ticket, UsageRecord};
 use crate::domain::subscription::Subscription;
 use crate::domain::{Account, Contract, Money, Note};
@@ -110,6 +111,7 @@ fn write_rows(
         ImportKind::Usage => store.each_usage(|u| write(usage_cells(&u))),
         ImportKind::Tickets => store.each_ticket(|t| write(ticket_cells(&t))),
         ImportKind::Surveys => store.each_survey(|s| write(survey_cells(&s))),
+        ImportKind::Contacts => store.each_contact(|c| write(contact_cells(&c))),
     };
     if let Some(error) = failure {
         return Err(error);
@@ -231,6 +233,17 @@ fn survey_cells(answer: &SurveyAnswer) -> Vec<Cell> {
         text(answer.kind.as_str()),
         Cell::Number(answer.score),
         text(&answer.comment),
+    ]
+}
+
+fn contact_cells(contact: &Contact) -> Vec<Cell> {
+    vec![
+        text(&contact.account_id),
+        text(&contact.name),
+        text(&contact.email),
+        text(contact.role.as_str()),
+        text(&contact.title),
+        optional_text(contact.left_on.map(|d| d.format("%Y-%m-%d").to_string())),
     ]
 }
 

@@ -13,6 +13,7 @@
 
 mod all;
 mod cells;
+mod contacts;
 mod fast;
 mod fresh;
 mod input;
@@ -50,6 +51,8 @@ pub enum ImportKind {
     Usage,
     Tickets,
     Surveys,
+    /// The people at each account.
+    Contacts,
 }
 
 impl ImportKind {
@@ -67,7 +70,7 @@ impl ImportKind {
 
     /// Every kind `import` and `export` take: the book's files, then the
     /// sources other records are derived from.
-    pub const EVERY: [ImportKind; 8] = [
+    pub const EVERY: [ImportKind; 9] = [
         ImportKind::Accounts,
         ImportKind::Snapshots,
         ImportKind::Contracts,
@@ -76,6 +79,7 @@ impl ImportKind {
         ImportKind::Tickets,
         ImportKind::Surveys,
         ImportKind::Subscriptions,
+        ImportKind::Contacts,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +92,7 @@ impl ImportKind {
             ImportKind::Usage => "usage",
             ImportKind::Tickets => "tickets",
             ImportKind::Surveys => "surveys",
+            ImportKind::Contacts => "contacts",
         }
     }
 
@@ -403,6 +408,7 @@ pub(crate) fn load(
         ImportKind::Usage => signals::usage(bulk, &mut input, &mut problems)?,
         ImportKind::Tickets => signals::tickets(bulk, &mut input, &mut problems)?,
         ImportKind::Surveys => signals::surveys(bulk, &mut input, &mut problems)?,
+        ImportKind::Contacts => contacts::import(bulk, &mut input, origin, &mut problems)?,
     };
     Ok((counts, derived, problems))
 }

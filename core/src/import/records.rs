@@ -56,6 +56,9 @@ pub(super) const TICKETS: Columns = Columns {
 pub(super) const SURVEYS: Columns =
     Columns { names: &["account_id", "answered_at", "kind", "score", "comment"], required: 4 };
 
+pub(super) const CONTACTS: Columns =
+    Columns { names: &["account_id", "name", "email", "role", "title", "left_on"], required: 4 };
+
 pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     match kind {
         super::ImportKind::Accounts => &ACCOUNTS,
@@ -66,6 +69,7 @@ pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
         super::ImportKind::Usage => &USAGE,
         super::ImportKind::Tickets => &TICKETS,
         super::ImportKind::Surveys => &SURVEYS,
+        super::ImportKind::Contacts => &CONTACTS,
     }
 }
 

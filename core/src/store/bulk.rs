@@ -422,6 +422,7 @@ pub enum BulkTable {
     Usage,
     Tickets,
     Surveys,
+    Contacts,
 }
 
 impl BulkTable {
@@ -434,6 +435,7 @@ impl BulkTable {
             BulkTable::Usage => "usage",
             BulkTable::Tickets => "tickets",
             BulkTable::Surveys => "surveys",
+            BulkTable::Contacts => "contacts",
         }
     }
 }

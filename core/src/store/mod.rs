@@ -10,6 +10,7 @@ pub mod authored;
 pub mod bulk;
 mod changes;
 pub mod churn;
+pub mod contacts;
 pub mod contracts;
 pub mod cross_sell;
 mod facts;
