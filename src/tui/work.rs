@@ -67,6 +67,8 @@ pub enum Done {
     Holders(Result<(Holders, Vec<String>), String>),
     /// The tier cadences' moments were written (or could not be).
     Moments,
+    /// Today's rows over a wider reach (my team's, everyone's).
+    TodayRows(Box<Result<Vec<crate::read::today::TodayRow>, String>>),
     /// A team sync ended: the events it received, or why it failed.
     Synced(Result<u64, String>),
     /// The job ended without an answer (it panicked); its name.

@@ -103,6 +103,25 @@ fn a_red_health_change_starts_the_save_plan_and_its_steps_are_worked_from_the_ac
 }
 
 #[test]
+fn undoing_a_red_health_change_removes_the_save_plan_it_started() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    open_tasks(&mut app, "wonka");
+    key(&mut app, KeyCode::Char('H'));
+    key(&mut app, KeyCode::Char('r'));
+    chars(&mut app, "sponsor gone quiet");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(tasks_of(&path, "A6").len(), 1);
+    // Undo from Today.
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(tasks_of(&path, "A6").is_empty(), "the untouched save plan goes with the red");
+    let store = Store::open(&path).expect("store");
+    assert_eq!(store.account_state("A6").expect("state").0, Some(cockpit::domain::Health::Green));
+}
+
+#[test]
 fn a_task_by_hand_and_a_playbook_from_the_picker() {
     let dir = tempfile::tempdir().expect("dir");
     let path = fixture(dir.path());

@@ -43,8 +43,13 @@ fn m_widens_today_to_every_csm_and_back() {
     let mut app = app(&path, "ana");
     // No team in the settings: mine → all → mine.
     key(&mut app, KeyCode::Char('m'));
+    // Everyone's rows are read behind the screen: the key does not wait,
+    // mine stay shown until they arrive.
     let text = screen(&app, 160, 48);
-    assert!(text.contains("· all"), "{text}");
+    assert!(text.contains("· all (reading…)") && !text.contains("Initech"), "{text}");
+    app.settle_background();
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("· all") && !text.contains("reading"), "{text}");
     // Initech is bo's, never touched; Hooli (cy's) has nothing due today.
     assert!(text.contains("Initech") && !text.contains("Hooli"), "{text}");
     key(&mut app, KeyCode::Char('m'));
@@ -139,6 +144,48 @@ fn d_marks_the_overdue_moment_done_and_u_opens_it_again() {
     key(&mut app, KeyCode::Char('u'));
     let text = screen(&app, 160, 48);
     assert!(text.contains("Quarterly business review was due 2025-05-15"), "{text}");
+}
+
+#[test]
+fn d_marks_a_due_task_or_its_step_done_and_u_opens_it_again() {
+    use cockpit::domain::task::{NewTask, TaskStatus};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).expect("day");
+    let task = |account: &str, title: &str, steps: Vec<(String, chrono::NaiveDate)>| NewTask {
+        account_id: account.to_string(),
+        title: title.to_string(),
+        owner: "ana".to_string(),
+        due_on: day(5, 30),
+        steps,
+        playbook: None,
+    };
+    let (stepped, plain) = {
+        let store = cockpit::store::Store::open(&path).expect("store");
+        let at = day(5, 1).and_hms_opt(9, 0, 0).expect("t").and_utc();
+        let steps = vec![("Call".to_string(), day(6, 20)), ("Agenda".to_string(), day(5, 28))];
+        let stepped = store.add_task(&task("A1", "Prepare the QBR", steps), "ana", at);
+        let plain = store.add_task(&task("A2", "Send the deck", Vec::new()), "ana", at);
+        (stepped.expect("add"), plain.expect("add"))
+    };
+    let status = |app: &cockpit::tui::app::App, id: i64| {
+        let task = app.store().task(id).expect("read").expect("task");
+        (task.status, task.steps.iter().map(|s| s.status).collect::<Vec<_>>())
+    };
+    let mut app = app(&path, "ana");
+    // Acme's row is about the step due 2025-05-28 (the second): that one is done.
+    select(&mut app, "A1");
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(status(&app, stepped), (TaskStatus::Open, vec![TaskStatus::Open, TaskStatus::Done]));
+    // Globex's task has no steps: the task itself is done.
+    select(&mut app, "A2");
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(status(&app, plain).0, TaskStatus::Done);
+    // u walks both back, last first.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(status(&app, plain).0, TaskStatus::Open);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(status(&app, stepped), (TaskStatus::Open, vec![TaskStatus::Open; 2]));
 }
 
 #[test]

@@ -437,6 +437,52 @@ impl Store {
     }
 }
 
+/// What removes the save plans a health change is about to start on an
+/// account (the playbooks triggered by red or orange): those made after the
+/// newest task it had, while nobody has touched them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavePlansBack {
+    pub account_id: String,
+    pub after_id: i64,
+}
+
+impl Store {
+    /// The newest task of an account now, for an undo of the health change
+    /// about to be made.
+    pub fn save_plans_back(&self, account_id: &str) -> StoreResult<SavePlansBack> {
+        let TasksAddedBack { account_id, after_id } = self.tasks_added_back(account_id)?;
+        Ok(SavePlansBack { account_id, after_id })
+    }
+
+    /// Removes the tasks of the health-triggered playbooks made after
+    /// `back.after_id` that are still untouched: open, every step open, no
+    /// status change ever recorded. A plan someone worked on stays.
+    pub fn remove_untouched_save_plans(&self, back: &SavePlansBack) -> StoreResult<()> {
+        let keys: Vec<&str> = self
+            .playbooks
+            .triggered_by(crate::domain::playbook::Trigger::HealthRedOrOrange)
+            .map(|p| p.key.as_str())
+            .collect();
+        for key in keys {
+            self.conn.execute(
+                "DELETE FROM tasks WHERE account_id = ?1 AND id > ?2 AND playbook = ?3
+                   AND status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM task_steps s
+                                   WHERE s.task_id = tasks.id AND s.status <> 'open')
+                   AND NOT EXISTS (SELECT 1 FROM task_changes c WHERE c.task_id = tasks.id)",
+                params![back.account_id, back.after_id, key],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl super::undo::Reverse for SavePlansBack {
+    fn reverse(&self, store: &Store, _who: &str, _at: DateTime<Utc>) -> StoreResult<()> {
+        store.remove_untouched_save_plans(self)
+    }
+}
+
 impl super::undo::Reverse for TaskStatusBack {
     fn reverse(&self, store: &Store, who: &str, at: DateTime<Utc>) -> StoreResult<()> {
         store.restore_task_status(self, who, at)
@@ -555,5 +601,46 @@ mod tests {
         let untitled = NewTask { title: " ".into(), ..renewal_task("ACME", "fran") };
         assert!(store.add_task(&untitled, "fran", at).is_err());
         assert!(store.set_step_status(acme, 9, TaskStatus::Done, "fran", at).is_err());
+    }
+
+    #[test]
+    fn undoing_a_red_health_removes_its_untouched_save_plan_only() {
+        use crate::domain::Health;
+        use crate::store::undo::{Reversal, UndoStep};
+        let mut store = book();
+        store.set_playbooks(crate::domain::playbook::Playbooks::default());
+        let at = noon(day(2025, 2, 3));
+        let by_hand = store.add_task(&renewal_task("ACME", "fran"), "fran", at).expect("add");
+        // Red from green starts the save plan; the undo removes it and the colour.
+        let red = |store: &Store, id: &str| {
+            let back = store.save_plans_back(id).expect("back");
+            let before = store.account_state(id).expect("state").0;
+            store.set_health(id, Health::Red, "sponsor left", "fran", at).expect("red");
+            UndoStep {
+                what: "red".to_string(),
+                reversals: vec![
+                    Reversal::Health { account_id: id.to_string(), before, what: "red".into() },
+                    Reversal::Other(Box::new(back)),
+                ],
+            }
+        };
+        let step = red(&store, "ACME");
+        let titles = |store: &Store, id: &str| -> Vec<String> {
+            let mut titles: Vec<String> =
+                store.account_tasks(id).expect("tasks").into_iter().map(|t| t.title).collect();
+            titles.sort();
+            titles
+        };
+        assert_eq!(titles(&store, "ACME"), ["Renewal", "Save plan"]);
+        store.undo(&step, "fran", at).expect("undo");
+        assert_eq!(titles(&store, "ACME"), ["Renewal"], "the hand-made task stays");
+        assert!(store.task(by_hand).expect("read").is_some());
+        // A save plan someone worked on stays when its health change is undone.
+        let step = red(&store, "BETA");
+        let plan = store.account_tasks("BETA").expect("tasks")[0].id;
+        store.set_step_status(plan, 1, TaskStatus::Done, "fran", at).expect("step");
+        store.undo(&step, "fran", at).expect("undo");
+        assert_eq!(titles(&store, "BETA"), ["Save plan"]);
+        assert_eq!(store.account_state("BETA").expect("state").0, Some(Health::Yellow));
     }
 }

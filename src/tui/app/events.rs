@@ -89,11 +89,12 @@ impl App {
         for pane in &mut self.panes {
             match done.take() {
                 Some(answer) => done = pane.receive(ticket, answer),
-                None => break,
+                // A pane took it (rows read behind the screen): show them.
+                None => return true,
             }
         }
         // Nothing else waits for an answer (moments written, an answer
         // overtaken by a newer read): nothing to show.
-        false
+        done.is_none()
     }
 }

@@ -119,6 +119,11 @@ fn commit_all(
             }
             None => reversals = None,
         }
+        if let (Write::Health { account_id, .. }, Some(list)) = (write, reversals.as_mut()) {
+            // Undone last first: the save plan it starts goes before the colour.
+            let back = store.save_plans_back(account_id).map_err(not_saved)?;
+            list.push(Reversal::Other(Box::new(back)));
+        }
         let result = match write {
             Write::Health { account_id, health, reason } => {
                 store.set_health(account_id, *health, reason, user, now)

@@ -23,10 +23,11 @@ pub(super) fn draw(pane: &TodayPane, frame: &mut Frame<'_>, area: Rect, view: &V
         Span::styled(" Today ", theme.title()),
         Span::styled(
             format!(
-                "· {} · {shown} for {} · {} ",
+                "· {} · {shown} for {} · {}{} ",
                 view.today,
                 inert::line(&pane.user),
-                pane.reach.label()
+                pane.reach.label(),
+                if pane.loading.is_some() { " (reading…)" } else { "" }
             ),
             theme.dim(),
         ),

@@ -3,7 +3,8 @@
 //! score (see `metrics::triage` for the rule). A header counts rows by
 //! reason; `f` shows one kind of reason only, `m` widens from my accounts to
 //! my team's and everyone's. From a row: log a touch, set health, accept or
-//! dismiss a suggestion, mark an overdue moment done, snooze it (`Z` lists
+//! dismiss a suggestion, mark an overdue moment or a due task (its step due
+//! soonest) done, snooze it (`Z` lists
 //! what is snoozed and brings rows back), open the account. `space` marks
 //! rows: snooze, set health, reassign the CSM or mark done then act on all
 //! of them at once, in one transaction that one `u` undoes. Acting removes a
@@ -11,6 +12,7 @@
 
 mod draw;
 
+use crate::domain::task::TaskStatus;
 use crate::metrics::triage::{FindingKind, ReasonKind};
 use crate::read::today::{
     Reach, TodayRow, reason_counts, renewal_comes_back, snoozed_kind, today_rows_from,
@@ -20,6 +22,8 @@ use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup, SnoozedPopup, SnoozedRow};
 use crate::tui::widgets::Cursor;
+use crate::tui::work::{Done, Ticket};
+use crate::tui::write::TaskWrite;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::collections::HashSet;
@@ -68,6 +72,9 @@ pub struct TodayPane {
     cursor: Cursor,
     user: String,
     my_accounts: usize,
+    /// The read of a wider reach's rows under way; the rows shown until it
+    /// answers are the previous ones.
+    loading: Option<Ticket>,
 }
 
 impl TodayPane {
@@ -175,23 +182,45 @@ impl TodayPane {
         Request::Popup(Popup::health(row.account_id(), row.name(), health, &reason, then))
     }
 
-    fn moments_done(&self) -> Request {
+    /// `d`: the overdue moments and the due tasks of the rows done. A task
+    /// with steps has its open step due soonest marked done (the one the
+    /// row is about), else the task itself.
+    fn mark_done(&self, cx: &Cx<'_>) -> Request {
         let rows = self.targets();
-        let writes: Vec<Write> = rows
-            .iter()
-            .flat_map(|row| row.triage.reasons.iter())
-            .filter_map(|reason| match reason.kind {
+        let mut writes = Vec::new();
+        for reason in rows.iter().flat_map(|row| row.triage.reasons.iter()) {
+            match reason.kind {
                 FindingKind::MomentOverdue { id, .. } => {
-                    Some(Write::MomentDone { account_id: reason.account_id.clone(), id })
+                    writes.push(Write::MomentDone { account_id: reason.account_id.clone(), id });
                 }
-                _ => None,
-            })
-            .collect();
+                FindingKind::TaskDue { id, due_on, .. } => {
+                    let task = match cx.store.task(id) {
+                        Ok(Some(task)) if task.status.is_open() => task,
+                        Ok(_) => continue,
+                        Err(error) => return Request::Message(format!("{error:#}")),
+                    };
+                    let step = task
+                        .steps
+                        .iter()
+                        .filter(|s| s.status.is_open())
+                        .find(|s| s.due_on == due_on)
+                        .or_else(|| task.next_step())
+                        .map(|s| s.position);
+                    writes.push(Write::Task {
+                        account_id: reason.account_id.clone(),
+                        write: TaskWrite::Status { id, step, status: TaskStatus::Done },
+                    });
+                }
+                _ => {}
+            }
+        }
         match (writes.is_empty(), rows.len()) {
             (false, _) => Request::Write(writes),
             (true, 0) => Request::None,
-            (true, 1) => Request::Message("this row has no overdue moment".to_string()),
-            (true, _) => Request::Message("no marked row has an overdue moment".to_string()),
+            (true, 1) => Request::Message("this row has no overdue moment or due task".to_string()),
+            (true, _) => {
+                Request::Message("no marked row has an overdue moment or a due task".to_string())
+            }
         }
     }
 
@@ -241,6 +270,20 @@ impl TodayPane {
 
     fn read_rows(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let today = cx.clock.today();
+        self.loading = None;
+        if self.reach != Reach::Mine {
+            // Other CSMs' facts and the whole book: read behind the screen.
+            let ask = crate::tui::loaders::today::Ask {
+                user: cx.user.to_string(),
+                reach: self.reach,
+                today,
+                config: cx.config.clone(),
+            };
+            self.loading = crate::tui::loaders::today::start(cx.store, ask, cx.work);
+            if self.loading.is_some() {
+                return Ok(());
+            }
+        }
         let rows = match (self.reach, cx.today_facts.take()) {
             (Reach::Mine, Some(facts)) if facts.is_for(cx.user, today) => {
                 today_rows_from(facts, cx.book, cx.config)
@@ -331,7 +374,7 @@ impl Pane for TodayPane {
                 }));
             }
             Action::Snooze => return self.snooze(cx),
-            Action::MomentDone => return self.moments_done(),
+            Action::MomentDone => return self.mark_done(cx),
             Action::EditOwners => return self.reassign(cx),
             Action::MarkRow => {
                 let Some(id) = self.selected().map(|r| r.account_id().to_string()) else {
@@ -384,6 +427,23 @@ impl Pane for TodayPane {
         }
         self.cursor.select(index, len);
         Request::None
+    }
+
+    fn receive(&mut self, ticket: Ticket, done: Done) -> Option<Done> {
+        if self.loading != Some(ticket) {
+            return Some(done);
+        }
+        self.loading = None;
+        match done {
+            Done::TodayRows(rows) => match *rows {
+                Ok(rows) => self.set_rows(rows),
+                // The rows of the previous reach stay, and so does its label.
+                Err(_) => self.reach = Reach::Mine,
+            },
+            Done::Stopped(_) => self.reach = Reach::Mine,
+            other => return Some(other),
+        }
+        None
     }
 
     fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
