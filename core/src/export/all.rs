@@ -35,7 +35,7 @@ impl ExportFile {
 /// Every file `export all` writes, in the order `import all` reads them
 /// (each after every file it refers to).
 pub fn all_files() -> Vec<ExportFile> {
-    let mut files: Vec<ExportFile> = ImportKind::EVERY.into_iter().map(ExportFile::Book).collect();
+    let mut files: Vec<ExportFile> = ImportKind::book_files().map(ExportFile::Book).collect();
     files.extend(
         AUTHORED_TABLES
             .iter()

@@ -68,8 +68,7 @@ pub fn import_all(
             "is not a folder; give the folder `cockpit export all --out DIR` wrote".to_string(),
         )]));
     }
-    let stems: Vec<&'static str> = ImportKind::EVERY
-        .iter()
+    let stems: Vec<&'static str> = ImportKind::book_files()
         .map(|kind| kind.as_str())
         .chain(AUTHORED_TABLES.iter().filter(|t| t.travel != Travel::BookFile).map(|t| t.file))
         .collect();
@@ -110,7 +109,7 @@ pub fn import_all(
     let mut bulk = store.begin_import()?;
     let mut reports = Vec::new();
     let mut found = found.into_iter();
-    for kind in ImportKind::EVERY {
+    for kind in ImportKind::book_files() {
         let Some(file) = found.next().flatten() else { continue };
         let started = std::time::Instant::now();
         let name = file.path.display().to_string();

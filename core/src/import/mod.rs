@@ -82,6 +82,12 @@ impl ImportKind {
         ImportKind::Contacts,
     ];
 
+    /// The kinds `export all` writes and `import all` reads as book files:
+    /// every kind but contacts, which travel with the tables a user authors.
+    pub fn book_files() -> impl Iterator<Item = ImportKind> {
+        ImportKind::EVERY.into_iter().filter(|kind| *kind != ImportKind::Contacts)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Accounts => "accounts",

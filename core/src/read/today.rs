@@ -250,27 +250,6 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
         .collect();
     let gathered = facts_of(reads, book, owned);
     let mut rows = extra;
-    // Tasks due today or late, each a reason of its account.
-    for task in &tasks {
-        let Some(row) = book.by_id(&task.task.account_id) else { continue };
-        let days_late = task.days_late.max(0);
-        rows.push(Finding {
-            account_id: row.id.clone(),
-            name: row.name.clone(),
-            kind: FindingKind::TaskDue {
-                id: task.task.id,
-                title: task.task.title.clone(),
-                due_on: task.next_due,
-                days_late,
-            },
-            key: format!("task:{}:{}", task.task.id, task.next_due),
-            why: task.reason(),
-            arr: row.arr,
-            tier: book.tier_of(&row.id),
-            flags: row.flags,
-            score: 0,
-        });
-    }
     let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
     for facts in &gathered.facts {
         let Some(row) = book.by_id(&facts.account_id) else { continue };

@@ -196,11 +196,9 @@ pub fn suggestion_for(
     today: NaiveDate,
     config: &Config,
 ) -> StoreResult<Option<Suggestion>> {
-    let mut gathered = gather(store, book, Scope::Account(id), today)?;
-    if let Some(facts) = gathered.facts.first_mut() {
-        let row = crate::read::health::account_score(store, config, today, id)?;
-        facts.scorecard = row.as_ref().and_then(crate::read::health::scorecard_signal);
-    }
+    // The scorecard's band is offered in the Health pane; it joins this
+    // suggestion when Today can read it for a whole book too.
+    let gathered = gather(store, book, Scope::Account(id), today)?;
     let dismissed = store.dismissed_signals("health")?;
     Ok(gathered.facts.first().and_then(|facts| suggest(facts, today, config, &dismissed)))
 }
