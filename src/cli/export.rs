@@ -5,6 +5,7 @@
 
 use super::{Context, choice, out_file, output};
 use crate::export::{ExportFile, ExportFormat, all_files, export_file, export_one};
+use crate::import::ImportKind;
 use anyhow::Context as _;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use std::io::Write;
@@ -18,11 +19,24 @@ pub enum Target {
     All,
 }
 
+/// Every file one can export alone: each kind `import` takes, in the form
+/// it takes it (contacts too, which `export all` writes as a table of your
+/// own work), then the authored tables.
+fn single_files() -> Vec<ExportFile> {
+    let mut files: Vec<ExportFile> = ImportKind::EVERY.into_iter().map(ExportFile::Book).collect();
+    for file in all_files() {
+        if !files.iter().any(|known| known.stem() == file.stem()) {
+            files.push(file);
+        }
+    }
+    files
+}
+
 fn target_parser() -> impl TypedValueParser<Value = Target> {
     let names: Vec<&'static str> =
-        all_files().iter().map(|file| file.stem()).chain(["all"]).collect();
+        single_files().iter().map(|file| file.stem()).chain(["all"]).collect();
     PossibleValuesParser::new(names).map(|name: String| {
-        all_files()
+        single_files()
             .into_iter()
             .find(|file| file.stem() == name)
             .map(Target::One)
