@@ -184,9 +184,9 @@ impl Store {
             });
         }
         if is_new {
-            create_private_file(path).map_err(|e| StoreError::ReadOnly {
-                path: display.clone(),
-                reason: e.to_string(),
+            build_new_book(path).map_err(|e| match e {
+                StoreError::Sql(sql) => open::classify(&display, sql),
+                other => other,
             })?;
         }
         let with_path = |e: StoreError| match e {
@@ -375,6 +375,48 @@ fn is_marked_read_only(path: &Path) -> bool {
     std::fs::metadata(path).map(|meta| meta.permissions().readonly()).unwrap_or(false)
 }
 
+/// Builds a new book beside `path` and links it into place once its schema
+/// is committed, so that a crash or `kill -9` while the schema is written
+/// leaves no file at `path` (only a `.building` file the next creation
+/// clears), never an empty database. Linking refuses to replace a file: if
+/// another process made the book first, that one is kept and opened.
+fn build_new_book(path: &Path) -> StoreResult<()> {
+    let display = path.display().to_string();
+    let io =
+        |e: std::io::Error| StoreError::ReadOnly { path: display.clone(), reason: e.to_string() };
+    let mut building = path.as_os_str().to_owned();
+    building.push(".building");
+    let building = std::path::PathBuf::from(building);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut leftover = building.as_os_str().to_owned();
+        leftover.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(leftover));
+    }
+    create_private_file(&building).map_err(io)?;
+    {
+        let conn = Connection::open_with_flags(
+            &building,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Store {
+            conn,
+            path: building.clone(),
+            playbooks: crate::domain::playbook::Playbooks::none(),
+        };
+        store.configure()?;
+        migrations::migrate(&mut store.conn)?;
+        // Everything in the main file before it is linked into place.
+        store.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
+    let linked = std::fs::hard_link(&building, path);
+    let _ = std::fs::remove_file(&building);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io(e)),
+    }
+}
+
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -389,6 +431,24 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new book is built aside and linked into place: what a crash left
+    /// of an earlier build is cleared, and nothing but the book remains.
+    #[test]
+    fn a_new_book_is_built_aside_and_linked_into_place() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("book.db");
+        std::fs::write(dir.path().join("book.db.building"), b"half a schema").expect("leftover");
+        let store = Store::open(&path).expect("store");
+        assert!(store.is_empty_book().expect("empty"));
+        drop(store);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with("-wal") && !name.ends_with("-shm"))
+            .collect();
+        assert_eq!(names, ["book.db"]);
+    }
 
     #[test]
     fn opening_while_a_first_import_writes_without_the_wal_waits_for_it() {
