@@ -16,6 +16,7 @@ pub mod cross_sell;
 mod facts;
 mod format;
 pub mod health;
+mod held;
 pub mod lost_renewals;
 mod many;
 mod migrations;
@@ -152,6 +153,9 @@ pub struct Store {
     /// The playbooks whose triggers fire on this store's writes (none
     /// unless set: see `store/playbooks.rs`).
     playbooks: crate::domain::playbook::Playbooks,
+    /// This process's hold on the file, declared after the connection so
+    /// it is released after the connection closes (`held.rs`).
+    _held: held::Held,
 }
 
 impl Store {
@@ -195,6 +199,9 @@ impl Store {
             StoreError::DiskFull { .. } => StoreError::DiskFull { path: display.clone() },
             other => other,
         };
+        // Held before the connection opens, so no check of this process
+        // reads the file with a plain descriptor once SQLite may lock it.
+        let hold = held::Held::file(path);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -205,6 +212,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             playbooks: crate::domain::playbook::Playbooks::none(),
+            _held: hold,
         };
         store.configure().map_err(with_path)?;
         migrations::migrate(&mut store.conn).map_err(with_path)?;
@@ -242,6 +250,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             playbooks: crate::domain::playbook::Playbooks::none(),
+            _held: held::Held::none(),
         })
     }
 
@@ -402,6 +411,8 @@ fn build_new_book(path: &Path) -> StoreResult<()> {
             conn,
             path: building.clone(),
             playbooks: crate::domain::playbook::Playbooks::none(),
+            // Private to this creation until it is linked into place.
+            _held: held::Held::none(),
         };
         store.configure()?;
         migrations::migrate(&mut store.conn)?;

@@ -13,7 +13,6 @@
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -126,10 +125,15 @@ fn special_file(_kind: &std::fs::FileType) -> Option<&'static str> {
 /// mode that may create one; for [`OpenMode::Existing`] it is no book yet.
 fn inspect(path: &Path, mode: OpenMode) -> StoreResult<()> {
     let display = path.display().to_string();
-    let mut header = Vec::with_capacity(100);
-    std::fs::File::open(path)
-        .and_then(|file| file.take(100).read_to_end(&mut header))
-        .map_err(|e| StoreError::ReadOnly { path: display.clone(), reason: e.to_string() })?;
+    // A file a store of this process holds open passed these checks when
+    // that store opened it; its first bytes are not read again with a plain
+    // descriptor, whose closing would drop the store's locks (`held.rs`).
+    let header = match super::held::first_bytes(path, 100) {
+        Some(read) => {
+            read.map_err(|e| StoreError::ReadOnly { path: display.clone(), reason: e.to_string() })?
+        }
+        None => SQLITE_MAGIC.iter().copied().chain(std::iter::repeat_n(0, 84)).collect(),
+    };
     // A rollback journal beside an empty book is a first import making it
     // (`bulk/journal.rs`), or the remains of one that was stopped: a book
     // being created, opened as before (the open waits for the import, or
