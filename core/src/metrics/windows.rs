@@ -273,13 +273,18 @@ pub fn build_calendar(
         if filter.in_window_only || contract.billing != Billing::Annual {
             continue;
         }
-        let term_years = u32::try_from(contract.term_months().div_euclid(12)).unwrap_or(0);
         // An anniversary that falls on the end date itself (a leap-day start
         // clamped to Feb 28, or an end on the anniversary) is the renewal,
         // not one more year of the term: it is never a payment.
-        let payments =
-            contract.out_year_payment_dates().into_iter().filter(|due| *due < contract.end_date);
-        for (index, due) in payments.enumerate() {
+        let payments: Vec<NaiveDate> = contract
+            .out_year_payment_dates()
+            .into_iter()
+            .filter(|due| *due < contract.end_date)
+            .collect();
+        // The term in years it has started: a 13-month contract has two (its
+        // first anniversary is a payment), so a payment is never "year 2 of 1".
+        let term_years = u32::try_from(payments.len() + 1).unwrap_or(u32::MAX);
+        for (index, due) in payments.into_iter().enumerate() {
             if in_range(due) && contract.payment_collected(due) {
                 let year_of_term = u32::try_from(index + 2).unwrap_or(u32::MAX);
                 push(event(due, EventKind::Payment { year_of_term, term_years }));
@@ -398,6 +403,25 @@ mod tests {
 
     fn kinds(calendar: &Calendar) -> Vec<(NaiveDate, &'static str, Option<String>)> {
         calendar.agenda().map(|e| (e.date, e.kind.word(), e.contract_id.clone())).collect()
+    }
+
+    /// A 13-month annual contract (a year and a stub month) pays again on
+    /// its first anniversary: year 2 of the two years it has started.
+    #[test]
+    fn a_stub_month_counts_as_a_started_year_of_the_term() {
+        let contracts =
+            vec![row(contract("S13", d(2026, 1, 1), d(2027, 1, 31), Billing::Annual), None)];
+        let source = CalendarSource { contracts, moments: Vec::new() };
+        let calendar = build_calendar(
+            &source,
+            d(2026, 1, 1),
+            d(2027, 12, 31),
+            d(2026, 1, 1),
+            &WINDOWS,
+            &CalendarFilter::default(),
+        );
+        let payment = &calendar.events_on(d(2027, 1, 1))[0];
+        assert_eq!(payment.kind, EventKind::Payment { year_of_term: 2, term_years: 2 });
     }
 
     #[test]

@@ -460,12 +460,23 @@ fn lost_renewal_findings(
     rows
 }
 
-/// When a renewal row that was acted on should come back: when the renewal
-/// enters its next window, or the day after the renewal date.
-pub fn renewal_comes_back(date: NaiveDate, window: i64, config: &Config) -> NaiveDate {
+/// How long acting on a renewal in its last window hides it at most.
+const LAST_WINDOW_QUIET_DAYS: u64 = 7;
+
+/// When a renewal row that was acted on `today` should come back: when the
+/// renewal enters its next window; in its last window, a week later (a
+/// renewal weeks away must not vanish until it is due), and on the renewal
+/// day at the latest; once due, the day after.
+pub fn renewal_comes_back(
+    date: NaiveDate,
+    window: i64,
+    today: NaiveDate,
+    config: &Config,
+) -> NaiveDate {
     match triage::next_window(window, &config.renewal_windows_days) {
         Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
-        None => date.succ_opt().unwrap_or(date),
+        None if date <= today => date.succ_opt().unwrap_or(date),
+        None => today.checked_add_days(Days::new(LAST_WINDOW_QUIET_DAYS)).unwrap_or(date).min(date),
     }
 }
 

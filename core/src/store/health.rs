@@ -32,6 +32,13 @@ fn health_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<HealthChange> {
     })
 }
 
+/// Whether a health write starts the playbooks its colour triggers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Triggers {
+    Fire,
+    Quiet,
+}
+
 impl Store {
     /// Sets an account's health with a reason (required), kept in its history.
     pub fn set_health(
@@ -42,13 +49,41 @@ impl Store {
         who: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
+        self.record_health(account_id, health, reason, who, at, Triggers::Fire)
+    }
+
+    /// Puts a health back as an undo does: kept in the history as any change,
+    /// but a change back to red starts no playbook (the undone change did
+    /// not start one for the colour it left).
+    pub(super) fn restore_health(
+        &self,
+        account_id: &str,
+        health: Health,
+        reason: &str,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.record_health(account_id, health, reason, who, at, Triggers::Quiet)
+    }
+
+    fn record_health(
+        &self,
+        account_id: &str,
+        health: Health,
+        reason: &str,
+        who: &str,
+        at: DateTime<Utc>,
+        triggers: Triggers,
+    ) -> StoreResult<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(StoreError::Invalid("a health change needs a reason".to_string()));
         }
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         let tx = self.step()?;
-        self.playbooks_on_health(account_id, health, who, at)?;
+        if triggers == Triggers::Fire {
+            self.playbooks_on_health(account_id, health, who, at)?;
+        }
         let changed = tx.execute(
             "UPDATE accounts SET
                  health_since = CASE WHEN health IS ?2 THEN COALESCE(health_since, ?3) ELSE ?3 END,

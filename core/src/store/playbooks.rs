@@ -44,10 +44,27 @@ impl Store {
         who: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        self.account_name(account_id)?;
+        let name = self.account_name(account_id)?;
+        if self.open_playbook_task(account_id, &playbook.key)?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "“{}” is already open on {name}: mark it done or skipped before starting it again",
+                playbook.name
+            )));
+        }
         let renewal = self.next_renewal_of(account_id, start)?;
         let task = playbook_task(account_id, playbook, start, renewal, owner);
         self.add_task(&task, who, at)
+    }
+
+    /// The account's open task of the playbook `key`, if there is one.
+    fn open_playbook_task(&self, account_id: &str, key: &str) -> StoreResult<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM tasks WHERE account_id = ?1 AND playbook = ?2 AND status = 'open' LIMIT 1",
+            )?
+            .query_row(params![account_id, key], |r| r.get(0))
+            .optional()?)
     }
 
     /// Starts `playbook` for one occurrence inside the caller's transaction,
@@ -72,13 +89,7 @@ impl Store {
         if recorded == 0 {
             return Ok(None);
         }
-        let open: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM tasks WHERE account_id = ?1 AND playbook = ?2 AND status = 'open' LIMIT 1",
-            )?
-            .query_row(params![account_id, playbook.key], |r| r.get(0))
-            .optional()?;
+        let open = self.open_playbook_task(account_id, &playbook.key)?;
         if open.is_some() {
             return Ok(None);
         }
@@ -394,5 +405,10 @@ mod tests {
         let start = day(2025, 3, 3);
         assert_eq!(dates, [start, start, day(2025, 4, 1), day(2025, 5, 1)]);
         assert_eq!(task.owner, "hugo");
+        // Started again while open: refused, saying why; nothing is added.
+        let again = store.start_playbook("ACME", &renewal, day(2025, 3, 4), "hugo", "hugo", at);
+        let message = again.expect_err("a second open copy").to_string();
+        assert!(message.contains("already open"), "{message}");
+        assert_eq!(titles(&store, "ACME").len(), 1);
     }
 }

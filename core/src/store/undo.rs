@@ -172,7 +172,7 @@ impl Store {
                 Ok(())
             }
             Reversal::Health { account_id, before: Some(health), what } => {
-                self.set_health(account_id, *health, &format!("undo: {what}"), who, at)
+                self.restore_health(account_id, *health, &format!("undo: {what}"), who, at)
             }
             Reversal::Health { account_id, before: None, .. } => {
                 self.conn.execute(
@@ -266,5 +266,32 @@ mod tests {
         let undos = store.undos().expect("undos");
         assert_eq!(undos.len(), 1);
         assert_eq!(undos[0].2, "A1 health red and more");
+    }
+
+    /// Undoing a change away from red puts red back without starting the
+    /// save plan a fresh change to red would: undo creates no work.
+    #[test]
+    fn undoing_a_change_away_from_red_starts_no_playbook() {
+        let mut store = Store::open_in_memory().expect("store");
+        crate::testkit::seed_two_accounts(&store);
+        store.set_health("A1", Health::Red, "outage", "ana", noon("2025-05-01")).expect("red");
+        // The save plan of that first red, done, so only a new one would show.
+        store.set_playbooks(crate::domain::playbook::Playbooks::default());
+        let (before, _, _, _) = store.account_state("A1").expect("state");
+        store.set_health("A1", Health::Green, "fixed", "ana", noon("2025-05-02")).expect("green");
+        let step = UndoStep {
+            what: "A1 health green".into(),
+            reversals: vec![Reversal::Health {
+                account_id: "A1".into(),
+                before,
+                what: "green".into(),
+            }],
+        };
+        store.undo(&step, "ana", noon("2025-05-03")).expect("undo");
+        assert_eq!(store.account_state("A1").expect("state").0, Some(Health::Red));
+        assert!(store.account_tasks("A1").expect("tasks").is_empty(), "undo started a playbook");
+        // A real change to red still starts one.
+        store.set_health("A2", Health::Red, "outage", "ana", noon("2025-05-03")).expect("red");
+        assert_eq!(store.account_tasks("A2").expect("tasks").len(), 1);
     }
 }

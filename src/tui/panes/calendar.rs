@@ -18,7 +18,7 @@ use crate::tui::forms::moment::{self, MomentForm};
 use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap;
 use crate::tui::loaders::calendar::{LoadKey, MonthCache};
-use crate::tui::panes::forecast::ForecastData;
+use crate::tui::panes::forecast::{ForecastData, NEXT_CSM_KEY};
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::calendar_grid::{MonthGrid, cell_size, marker, marker_style};
@@ -71,7 +71,7 @@ const KEYS: &[(&str, Action)] = &[
     ("x", Action::ClearFilters),
     ("d", Action::MomentDone),
     ("a", Action::AddMoment),
-    ("C", Action::NextCsm),
+    (NEXT_CSM_KEY, Action::NextCsm),
 ];
 
 const HINTS: &[Action] = &[

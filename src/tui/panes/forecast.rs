@@ -11,6 +11,10 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
 use ratatui::text::{Line, Span};
 
+/// The Calendar's key for the forecast of the next CSM, bound in its key
+/// table and named in the forecast's title from this one place.
+pub(super) const NEXT_CSM_KEY: &str = "C";
+
 pub use crate::read::forecast::{FORECAST_MONTHS, ForecastData, WATERFALL_MONTHS};
 
 /// The forecast view's text, from the data the read model loaded.
@@ -30,7 +34,7 @@ impl ForecastLines for ForecastData {
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(format!("Renewal forecast · {name}"), theme.title()),
-                Span::styled("  (c: next CSM)", theme.dim()),
+                Span::styled(format!("  ({NEXT_CSM_KEY}: next CSM)"), theme.dim()),
             ]),
             Line::from(Span::styled(
                 format!(

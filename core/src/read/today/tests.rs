@@ -184,3 +184,21 @@ fn due_and_overdue_tasks_are_reasons_on_their_accounts_row() {
     );
     assert_eq!(rows.iter().filter(|r| r.account_id() == account).count(), 1);
 }
+
+/// Acting on a renewal hides it until its next window; in the last window
+/// for a week at most and never past the renewal day (a touch 27 days
+/// before a renewal must not hide it until after it is due).
+#[test]
+fn an_acted_on_renewal_comes_back_at_its_next_window_or_within_a_week() {
+    let config = Config::default();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let renews = day(2027, 1, 3);
+    // In the 60-day window: back when the 30-day window opens.
+    assert_eq!(renewal_comes_back(renews, 60, day(2026, 11, 20), &config), day(2026, 12, 4));
+    // In the last (30-day) window, 27 days out: back in a week.
+    assert_eq!(renewal_comes_back(renews, 30, day(2026, 12, 7), &config), day(2026, 12, 14));
+    // Two days out: back on the renewal day.
+    assert_eq!(renewal_comes_back(renews, 30, day(2027, 1, 1), &config), renews);
+    // Due today: back the day after.
+    assert_eq!(renewal_comes_back(renews, 30, renews, &config), day(2027, 1, 4));
+}

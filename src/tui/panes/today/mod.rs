@@ -122,7 +122,7 @@ impl TodayPane {
                 FindingKind::Renewal { window, date, .. } => Some(Write::Snooze {
                     account_id: reason.account_id.clone(),
                     key: reason.key.clone(),
-                    until: renewal_comes_back(date, window, cx.config),
+                    until: renewal_comes_back(date, window, cx.clock.today(), cx.config),
                 }),
                 _ => None,
             })
@@ -172,12 +172,14 @@ impl TodayPane {
             popup.also = rows[1..].iter().map(|r| r.account_id().to_string()).collect();
             return Request::Popup(Popup::Health(popup));
         }
+        // `H` always asks for the colour first, as everywhere; only `A`
+        // takes the suggestion's colour and reason.
         let (health, reason) = match (&row.suggestion, action) {
-            (Some(s), _) => (Some(s.health), s.reason()),
+            (Some(s), Action::AcceptSuggestion) => (Some(s.health), s.reason()),
             (None, Action::AcceptSuggestion) => {
                 return Request::Message("this row has no suggestion".to_string());
             }
-            (None, _) => (None, String::new()),
+            _ => (None, String::new()),
         };
         Request::Popup(Popup::health(row.account_id(), row.name(), health, &reason, then))
     }
