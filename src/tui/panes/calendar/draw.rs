@@ -235,23 +235,24 @@ impl CalendarPane {
             AgendaSpan::Month => format!("{} {}", month_name(from.month()), from.year()),
         };
         let width = usize::from(area.width);
+        let head = format!(
+            "Agenda · {span} · {}",
+            plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
+        );
+        let mut keys = format!(
+            "  {} day/week/month · {}/{} rows",
+            keymap.label(SCOPE, Action::AgendaSpan),
+            keymap.label(SCOPE, Action::Down),
+            keymap.label(SCOPE, Action::Up)
+        );
+        // The renewals' people markers explained, where there is room.
+        const LEGEND: &str = " · C S: champion, sponsor known";
+        if head.chars().count() + keys.chars().count() + LEGEND.chars().count() <= width {
+            keys.push_str(LEGEND);
+        }
         let mut lines = vec![Line::from(vec![
-            Span::styled(
-                format!(
-                    "Agenda · {span} · {}",
-                    plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
-                ),
-                theme.header(),
-            ),
-            Span::styled(
-                format!(
-                    "  {} day/week/month · {}/{} rows · C S: champion, sponsor known",
-                    keymap.label(SCOPE, Action::AgendaSpan),
-                    keymap.label(SCOPE, Action::Down),
-                    keymap.label(SCOPE, Action::Up)
-                ),
-                theme.dim(),
-            ),
+            Span::styled(head, theme.header()),
+            Span::styled(keys, theme.dim()),
         ])];
         let events = self.agenda_events();
         if events.is_empty() {
