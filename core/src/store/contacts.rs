@@ -26,6 +26,9 @@ use std::collections::HashMap;
 
 pub use crate::domain::contact::Stakeholders;
 
+/// A champion or executive sponsor: the role, and the day they left if they did.
+pub type KeyPerson = (ContactRole, Option<NaiveDate>);
+
 #[cfg(test)]
 mod tests;
 
@@ -92,12 +95,12 @@ impl Store {
     pub fn key_people<'a>(
         &self,
         account_ids: impl IntoIterator<Item = &'a str>,
-    ) -> StoreResult<HashMap<String, Vec<(ContactRole, Option<NaiveDate>)>>> {
+    ) -> StoreResult<HashMap<String, Vec<KeyPerson>>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT role, left_on FROM contacts
              WHERE account_id = ?1 AND role IN ('champion', 'executive_sponsor')",
         )?;
-        let mut people: HashMap<String, Vec<(ContactRole, Option<NaiveDate>)>> = HashMap::new();
+        let mut people: HashMap<String, Vec<KeyPerson>> = HashMap::new();
         for id in account_ids {
             if people.contains_key(id) {
                 continue;
