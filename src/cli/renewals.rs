@@ -1,5 +1,6 @@
 //! `cockpit renewals`: the renewals and out-year payments of a date range
-//! with their windows, health, billing and ARR (a table or `--json`); `--ics
+//! with their windows, health, billing, ARR and, for a renewal, whether a
+//! champion and an executive sponsor are known (a table or `--json`); `--ics
 //! FILE` writes them to an iCalendar file with stable event UIDs; `--forecast`
 //! prints the forecast ahead, its calibration, the waterfall and the surprise
 //! non-renewals. Parsing and printing only: the numbers come from the store
@@ -7,6 +8,7 @@
 
 use super::{Context, output};
 use crate::domain::config::{BasisPoints, Config};
+use crate::domain::contact::Stakeholders;
 use crate::domain::{Health, Money, Month};
 use crate::metrics::Rate;
 use crate::metrics::calibration::{
@@ -122,7 +124,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     output::print_table(
         &[
             "date", "kind", "account", "csm", "product", "ARR", "health", "billing", "window",
-            "contract",
+            "people", "contract",
         ],
         &rows,
     )?;
@@ -199,6 +201,7 @@ fn event_row(event: &CalendarEvent) -> Vec<String> {
         health_word(event.account.health).to_string(),
         billing_text(event),
         window,
+        event.stakeholders.map_or("–", Stakeholders::describe).to_string(),
         event.contract_id.clone().unwrap_or_default(),
     ]
 }
@@ -233,6 +236,9 @@ fn event_json(event: &CalendarEvent, config: &Config) -> Value {
     });
     match &event.kind {
         EventKind::Renewal { window } => {
+            let known = event.stakeholders.unwrap_or_default();
+            value["champion"] = json!(known.champion);
+            value["executive_sponsor"] = json!(known.executive_sponsor);
             value["window"] = window_json(*window);
             value["window_openings"] = window_openings(event.date, &config.renewal_windows_days)
                 .iter()

@@ -186,6 +186,14 @@ pub enum Action {
     TaskSkip,
     /// Open the selected task or step again.
     TaskReopen,
+    /// Add a person to the account (the People section).
+    AddContact,
+    /// Edit the selected person.
+    EditContact,
+    /// Mark the selected person as left, on a day (today unless changed).
+    ContactLeft,
+    /// Take the selected person off the account's list (asks first).
+    RemoveContact,
     /// A form or popup: save what was entered.
     Save,
     /// A form or popup: close it, saving nothing.
@@ -387,6 +395,10 @@ impl Action {
             Action::TaskDone => "mark task or step done",
             Action::TaskSkip => "mark task or step skipped",
             Action::TaskReopen => "reopen task or step",
+            Action::AddContact => "add a person",
+            Action::EditContact => "edit the selected person",
+            Action::ContactLeft => "mark the selected person as left (or back)",
+            Action::RemoveContact => "remove the selected person",
             Action::Save => "save",
             Action::Cancel => "cancel",
             Action::NextField => "next field",
@@ -476,6 +488,10 @@ impl Action {
             Action::StartPlaybook => "playbook",
             Action::TaskDone => "done",
             Action::TaskSkip => "skip",
+            Action::AddContact => "add person",
+            Action::EditContact => "edit",
+            Action::ContactLeft => "left",
+            Action::RemoveContact => "remove",
             Action::Undo => "undo",
             Action::MarkRow => "mark",
             Action::FilterReason => "reason",

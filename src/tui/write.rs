@@ -5,6 +5,7 @@
 //! that both can name a write without leaning on each other.
 
 use crate::domain::churn::{ChurnChain, TaxonomyEdit};
+use crate::domain::contact::ContactChange;
 use crate::domain::moment::MomentKind;
 use crate::domain::opportunity::{LostReason, OpportunityFields, OpportunityStage};
 use crate::domain::success_plan::{PlanValue, SuccessPlanFields};
@@ -140,6 +141,11 @@ pub enum Write {
         account_id: String,
         key: String,
     },
+    /// A change to the account's people (a key person leaving is a sponsor change).
+    Contact {
+        account_id: String,
+        change: ContactChange,
+    },
 }
 
 /// The task writes: a task by hand, a playbook started by hand, a status
@@ -181,7 +187,8 @@ impl Write {
             | Write::PlanCurrent { account_id, .. }
             | Write::Task { account_id, .. }
             | Write::DiscardChurnDraft { account_id, .. }
-            | Write::Unsnooze { account_id, .. } => account_id,
+            | Write::Unsnooze { account_id, .. }
+            | Write::Contact { account_id, .. } => account_id,
             Write::ChurnChain { chain } | Write::ChurnDraft { chain } => &chain.account_id,
             Write::Taxonomy(_) => "",
         }
@@ -191,7 +198,11 @@ impl Write {
 impl Write {
     /// What reverses this write, read from the store before it is made;
     /// `None` for a write undo does not cover (a note, a churn chain).
-    pub fn reversal(&self, store: &crate::store::Store) -> StoreResult<Option<Reversal>> {
+    pub fn reversal(
+        &self,
+        store: &crate::store::Store,
+        today: NaiveDate,
+    ) -> StoreResult<Option<Reversal>> {
         let state = |id: &str| store.account_state(id);
         Ok(Some(match self {
             Write::Snooze { account_id, key, .. } | Write::Unsnooze { account_id, key } => {
@@ -246,6 +257,9 @@ impl Write {
             }
             Write::Task { account_id, .. } => {
                 Reversal::Other(Box::new(store.tasks_added_back(account_id)?))
+            }
+            Write::Contact { account_id, change } => {
+                Reversal::Other(Box::new(store.contact_back(account_id, change, today)?))
             }
             _ => return Ok(None),
         }))

@@ -76,3 +76,40 @@ fn a_bad_contacts_file_is_refused_where_it_is_wrong_and_changes_nothing() {
     assert!(errors.contains("bad.csv:3:4: role: \"sponsor\" is not one of champion"), "{errors}");
     assert_eq!(ok(&db, &["export", "contacts"]), "account_id,name,email,role,title,left_on\n");
 }
+
+#[test]
+fn renewals_say_whether_a_champion_and_a_sponsor_are_known() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("book.db");
+    let accounts = write(dir.path(), "accounts.csv", "account_id,name\nA,Acme\nB,Bolt\n");
+    ok(&db, &["import", "accounts", accounts.to_str().expect("path")]);
+    let contracts = write(
+        dir.path(),
+        "contracts.csv",
+        "contract_id,account_id,product,start_date,end_date,arr\n\
+         CA,A,Core,2024-08-01,2025-07-31,1000\n\
+         CB,B,Core,2024-09-01,2025-08-31,2000\n",
+    );
+    ok(&db, &["import", "contracts", contracts.to_str().expect("path")]);
+    // Acme: a champion, and a sponsor who left on 2025-05-31; Bolt: no one.
+    let file = write(dir.path(), "contacts.csv", CONTACTS);
+    ok(&db, &["import", "contacts", file.to_str().expect("path")]);
+    let table = ok(&db, &["renewals"]);
+    let acme = table.lines().find(|l| l.contains("Acme")).expect("Acme's renewal");
+    assert!(acme.contains("no sponsor"), "{table}");
+    let bolt = table.lines().find(|l| l.contains("Bolt")).expect("Bolt's renewal");
+    assert!(bolt.contains("no champion, no sponsor"), "{table}");
+    assert!(table.lines().any(|h| h.contains("people") && h.contains("contract")), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["renewals", "--json"])).expect("json");
+    let events = json["events"].as_array().expect("events");
+    let of = |id: &str| events.iter().find(|e| e["account_id"] == id).expect("event").clone();
+    assert_eq!(
+        (of("A")["champion"].clone(), of("A")["executive_sponsor"].clone()),
+        (true.into(), false.into())
+    );
+    assert_eq!(
+        (of("B")["champion"].clone(), of("B")["executive_sponsor"].clone()),
+        (false.into(), false.into())
+    );
+}

@@ -334,10 +334,10 @@ fn a_long_name_shows_whole_in_the_agenda_when_there_is_room() {
     chars(&mut app, "m");
     chars(&mut app, "jjjh");
     let text = screen(&mut app, 160, 48);
-    assert!(text.contains(&format!("Fri 20 • O {long} ")), "{text}");
+    assert!(text.contains(&format!("Fri 20 • O    {long} ")), "{text}");
     // At 80 columns the name gives way.
     let text = screen(&mut app, 80, 24);
-    assert!(text.contains("Fri 20 • O Globex Hemispheric") && text.contains('…'), "{text}");
+    assert!(text.contains("Fri 20 • O    Globex Hemispheric") && text.contains('…'), "{text}");
 }
 
 #[test]

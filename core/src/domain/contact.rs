@@ -1,6 +1,16 @@
 //! The people at an account: a contact's role (champion, executive sponsor,
-//! decision maker, user, billing), and the contact as imported and stored.
+//! decision maker, user, billing), the contact as imported and stored, the
+//! checks a contact typed by hand must pass, the changes a user makes to the
+//! people of an account, and which key stakeholders an account has on a day.
 //! No storage or parsing of files here.
+//!
+//! **Departures.** A champion, an executive sponsor or a decision maker who
+//! leaves is a sponsor change: the three are the people a renewal is agreed
+//! with, so losing any of them raises the same signal a sponsor-change note
+//! raises (the store writes that note, dated the day they left) and starts
+//! the sponsor-change playbook once for that departure. A user or a billing
+//! contact leaving raises nothing. A departure older than
+//! [`DEPARTURE_SIGNAL_DAYS`] (recorded late) is kept, but raises nothing.
 
 use chrono::NaiveDate;
 use std::fmt;
@@ -60,6 +70,21 @@ impl ContactRole {
     }
 }
 
+impl ContactRole {
+    /// Whether the person's leaving is a sponsor change: a champion, an
+    /// executive sponsor or a decision maker.
+    pub fn is_key(self) -> bool {
+        matches!(
+            self,
+            ContactRole::Champion | ContactRole::ExecutiveSponsor | ContactRole::DecisionMaker
+        )
+    }
+}
+
+/// How long after a key person left their departure still counts as a
+/// sponsor change (the same 90 days a sponsor-change note counts).
+pub const DEPARTURE_SIGNAL_DAYS: i64 = 90;
+
 impl fmt::Display for ContactRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -83,6 +108,144 @@ impl Contact {
     /// Whether the person is still at the account on `day`.
     pub fn present_on(&self, day: NaiveDate) -> bool {
         self.left_on.is_none_or(|left| left > day)
+    }
+}
+
+impl Contact {
+    /// Checks a contact typed by hand (or edited): a name without control
+    /// characters, at most 200 characters; an email that reads as one when
+    /// given; a title without control characters. Returns the field and why.
+    pub fn check(&self) -> Result<(), (ContactField, String)> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err((ContactField::Name, "a contact needs a name".to_string()));
+        }
+        if name.chars().count() > MAX_TEXT {
+            return Err((
+                ContactField::Name,
+                format!("the name is longer than {MAX_TEXT} characters"),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err((ContactField::Name, "the name holds a control character".to_string()));
+        }
+        if !self.email.trim().is_empty() {
+            check_email(&self.email).map_err(|why| (ContactField::Email, why))?;
+        }
+        if self.title.chars().any(char::is_control) || self.title.chars().count() > MAX_TEXT {
+            return Err((
+                ContactField::Title,
+                format!("the title must be one line of at most {MAX_TEXT} characters"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The longest name or title kept.
+const MAX_TEXT: usize = 200;
+
+/// A field of a contact, for an error that says where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactField {
+    Name,
+    Email,
+    Role,
+    Title,
+    LeftOn,
+}
+
+impl ContactField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactField::Name => "name",
+            ContactField::Email => "email",
+            ContactField::Role => "role",
+            ContactField::Title => "title",
+            ContactField::LeftOn => "left",
+        }
+    }
+}
+
+/// One change a user makes to an account's people, committed at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactChange {
+    /// A new person (the name must be new to the account).
+    Add(Contact),
+    /// The person named `name` now reads as `contact` (a new name too).
+    Edit { name: String, contact: Contact },
+    /// The person left on `on` (a key person's leaving is a sponsor change).
+    Left { name: String, on: NaiveDate },
+    /// The person is back (their leaving was a mistake).
+    Returned { name: String },
+    /// The person is taken off the account's list.
+    Remove { name: String },
+}
+
+impl ContactChange {
+    /// The name of the person the change is about, as it is before.
+    pub fn name(&self) -> &str {
+        match self {
+            ContactChange::Add(contact) => &contact.name,
+            ContactChange::Edit { name, .. }
+            | ContactChange::Left { name, .. }
+            | ContactChange::Returned { name }
+            | ContactChange::Remove { name } => name,
+        }
+    }
+
+    /// The change in a few words ("Ana Diaz left on 2025-06-01").
+    pub fn describe(&self) -> String {
+        match self {
+            ContactChange::Add(contact) => {
+                format!("{} added as {}", contact.name, contact.role.label())
+            }
+            ContactChange::Edit { name, contact } if *name != contact.name => {
+                format!("{name} renamed {} ({})", contact.name, contact.role.label())
+            }
+            ContactChange::Edit { contact, .. } => {
+                format!("{} edited ({})", contact.name, contact.role.label())
+            }
+            ContactChange::Left { name, on } => format!("{name} left on {on}"),
+            ContactChange::Returned { name } => format!("{name} is back"),
+            ContactChange::Remove { name } => format!("{name} removed"),
+        }
+    }
+}
+
+/// Which key stakeholders an account has on a day (present, not left).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stakeholders {
+    pub champion: bool,
+    pub executive_sponsor: bool,
+}
+
+impl Stakeholders {
+    /// From an account's champions and executive sponsors (role and the day
+    /// each left, if they did): who is still there on `day`.
+    pub fn on(people: &[(ContactRole, Option<NaiveDate>)], day: NaiveDate) -> Stakeholders {
+        let present =
+            |role| people.iter().any(|(r, left)| *r == role && left.is_none_or(|left| left > day));
+        Stakeholders {
+            champion: present(ContactRole::Champion),
+            executive_sponsor: present(ContactRole::ExecutiveSponsor),
+        }
+    }
+
+    /// Both are known.
+    pub fn complete(self) -> bool {
+        self.champion && self.executive_sponsor
+    }
+
+    /// What is missing, in words ("no champion", "no sponsor", "no champion,
+    /// no sponsor"), or "champion, sponsor" when both are known.
+    pub fn describe(self) -> &'static str {
+        match (self.champion, self.executive_sponsor) {
+            (true, true) => "champion, sponsor",
+            (true, false) => "no sponsor",
+            (false, true) => "no champion",
+            (false, false) => "no champion, no sponsor",
+        }
     }
 }
 
@@ -137,6 +300,80 @@ mod tests {
         assert!(check_email("ana@example.").is_err());
         assert!(check_email("ana @example.com").is_err());
         assert!(check_email("a@b@c.com").is_err());
+    }
+
+    fn ana() -> Contact {
+        Contact {
+            account_id: "A".into(),
+            name: "Ana Diaz".into(),
+            email: "ana@a.com".into(),
+            role: ContactRole::Champion,
+            title: "VP Ops".into(),
+            left_on: None,
+        }
+    }
+
+    #[test]
+    fn a_contact_typed_by_hand_is_checked_field_by_field() {
+        assert_eq!(ana().check(), Ok(()));
+        let blank = Contact { name: "  ".into(), ..ana() };
+        assert_eq!(blank.check().map_err(|e| e.0), Err(ContactField::Name));
+        let control = Contact { name: "Ana\u{1b}[2J".into(), ..ana() };
+        assert_eq!(
+            control.check(),
+            Err((ContactField::Name, "the name holds a control character".into()))
+        );
+        let email = Contact { email: "ana-at-a.com".into(), ..ana() };
+        assert_eq!(
+            email.check(),
+            Err((ContactField::Email, "\"ana-at-a.com\" is not an email address (no @)".into()))
+        );
+        assert_eq!(Contact { email: String::new(), ..ana() }.check(), Ok(()));
+        let title = Contact { title: "x".repeat(201), ..ana() };
+        assert_eq!(title.check().map_err(|e| e.0), Err(ContactField::Title));
+    }
+
+    #[test]
+    fn key_people_are_champion_sponsor_and_decision_maker() {
+        let key: Vec<ContactRole> = ContactRole::ALL.into_iter().filter(|r| r.is_key()).collect();
+        assert_eq!(
+            key,
+            [ContactRole::Champion, ContactRole::ExecutiveSponsor, ContactRole::DecisionMaker]
+        );
+    }
+
+    #[test]
+    fn stakeholders_on_a_day_count_only_who_is_still_there() {
+        let day = |d| NaiveDate::from_ymd_opt(2025, 6, d).expect("day");
+        let people = [
+            (ContactRole::Champion, Some(day(10))),
+            (ContactRole::ExecutiveSponsor, None),
+            (ContactRole::Champion, Some(day(20))),
+        ];
+        // On the 15th the second champion is still there; on the 20th no one is.
+        assert_eq!(
+            Stakeholders::on(&people, day(15)),
+            Stakeholders { champion: true, executive_sponsor: true }
+        );
+        let late = Stakeholders::on(&people, day(20));
+        assert_eq!(late, Stakeholders { champion: false, executive_sponsor: true });
+        assert_eq!(late.describe(), "no champion");
+        assert!(!late.complete());
+        assert_eq!(Stakeholders::on(&[], day(1)).describe(), "no champion, no sponsor");
+    }
+
+    #[test]
+    fn changes_say_what_they_did() {
+        let on = NaiveDate::from_ymd_opt(2025, 6, 1).expect("day");
+        assert_eq!(ContactChange::Add(ana()).describe(), "Ana Diaz added as champion");
+        let renamed = ContactChange::Edit {
+            name: "Ana".into(),
+            contact: Contact { role: ContactRole::ExecutiveSponsor, ..ana() },
+        };
+        assert_eq!(renamed.describe(), "Ana renamed Ana Diaz (executive sponsor)");
+        assert_eq!(renamed.name(), "Ana");
+        let left = ContactChange::Left { name: "Ana Diaz".into(), on };
+        assert_eq!(left.describe(), "Ana Diaz left on 2025-06-01");
     }
 
     #[test]

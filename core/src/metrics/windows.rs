@@ -15,6 +15,7 @@
 //! it builds the per-day events a month grid and an agenda draw. It must not
 //! query or draw.
 
+use crate::domain::contact::Stakeholders;
 use crate::domain::moment::Moment;
 use crate::domain::{Billing, Health, Money};
 
@@ -142,6 +143,10 @@ pub struct CalendarEvent {
     /// one year of the contract's ARR. Moment: zero.
     pub arr: Money,
     pub billing: Option<Billing>,
+    /// A renewal: whether a champion and an executive sponsor are known
+    /// (and not left) on its day, filled in by `read::renewals`; `None` for
+    /// payments and moments.
+    pub stakeholders: Option<Stakeholders>,
 }
 
 /// Counts and sums for one day, what a grid cell shows.
@@ -173,6 +178,12 @@ impl Calendar {
 
     /// The day's events, renewals first, then payments, then moments, larger
     /// ARR first; empty outside the loaded range.
+    /// Every event, to fill in what another read adds (a renewal's
+    /// stakeholders).
+    pub fn events_mut(&mut self) -> impl Iterator<Item = &mut CalendarEvent> {
+        self.days.iter_mut().flatten()
+    }
+
     pub fn events_on(&self, date: NaiveDate) -> &[CalendarEvent] {
         usize::try_from((date - self.from).num_days())
             .ok()
@@ -262,6 +273,7 @@ pub fn build_calendar(
             product: contract.product.clone(),
             arr: contract.arr,
             billing: Some(contract.billing),
+            stakeholders: None,
         };
         let ended_early = contract.terminated_on.is_some_and(|t| t <= contract.end_date);
         if in_range(contract.end_date) && !ended_early {
@@ -307,6 +319,7 @@ pub fn build_calendar(
                 product: String::new(),
                 arr: Money::ZERO,
                 billing: None,
+                stakeholders: None,
             });
         }
     }

@@ -1,16 +1,23 @@
 //! The renewals as the panes and the command line show them: the calendar
-//! of a visible range, the forecast of the months ahead, the renewal book
-//! behind the renewal rates, and the ended renewals for calibration. The
-//! store hands the rows; `metrics::{windows, forecast, renewal_book,
-//! calibration}` do the arithmetic.
+//! of a visible range (each renewal with whether a champion and an
+//! executive sponsor are known on its day), the forecast of the months
+//! ahead, the renewal book behind the renewal rates, and the ended renewals
+//! for calibration. The store hands the rows; `metrics::{windows, forecast,
+//! renewal_book, calibration}` do the arithmetic.
+//!
+//! **Stakeholders at a renewal**: a champion (an executive sponsor) is known
+//! at a renewal when one is listed for the account and had not left on the
+//! renewal's day. A departure is never in the future, so for renewals ahead
+//! this is who is there today.
 
 use crate::domain::calendar_rows::CalendarFilter;
+use crate::domain::contact::Stakeholders;
 use crate::domain::{Config, Contract, Month};
 use crate::metrics::calendar::grid_range;
 use crate::metrics::calibration::PastRenewal;
 use crate::metrics::forecast::{Forecast, ForecastItem};
 use crate::metrics::renewal_book::RenewalBook;
-use crate::metrics::windows::{Calendar, build_calendar};
+use crate::metrics::windows::{Calendar, EventKind, build_calendar};
 use crate::store::{Store, StoreResult};
 use chrono::NaiveDate;
 
@@ -35,7 +42,28 @@ pub fn calendar(
     filter: &CalendarFilter,
 ) -> StoreResult<Calendar> {
     let source = store.calendar_source(from, to, filter)?;
-    Ok(build_calendar(&source, from, to, today, &config.renewal_windows_days, filter))
+    let mut calendar =
+        build_calendar(&source, from, to, today, &config.renewal_windows_days, filter);
+    add_stakeholders(store, &mut calendar)?;
+    Ok(calendar)
+}
+
+/// Fills in each renewal's stakeholders, reading the people of the
+/// accounts that renew in the range only.
+fn add_stakeholders(store: &Store, calendar: &mut Calendar) -> StoreResult<()> {
+    let renewing: Vec<String> = calendar
+        .agenda()
+        .filter(|e| matches!(e.kind, EventKind::Renewal { .. }))
+        .map(|e| e.account.id.clone())
+        .collect();
+    let people = store.key_people(renewing.iter().map(String::as_str))?;
+    for event in calendar.events_mut() {
+        if matches!(event.kind, EventKind::Renewal { .. }) {
+            let known = people.get(&event.account.id).map_or(&[][..], Vec::as_slice);
+            event.stakeholders = Some(Stakeholders::on(known, event.date));
+        }
+    }
+    Ok(())
 }
 
 /// The calendar of the whole grid of `month` (Monday before the 1st to the
@@ -115,7 +143,6 @@ mod tests {
     use super::*;
     use crate::domain::{Health, Money};
     use crate::metrics::calibration::Outcome;
-    use crate::metrics::windows::EventKind;
     use crate::testkit::*;
 
     fn d(text: &str) -> NaiveDate {
@@ -167,6 +194,55 @@ mod tests {
         let calendar =
             calendar_month(&store, march, d("2025-01-01"), &config, &risky).expect("risk");
         assert_eq!(calendar.agenda().map(|e| e.account.id.as_str()).collect::<Vec<_>>(), ["A2"]);
+    }
+
+    #[test]
+    fn each_renewal_says_whether_a_champion_and_a_sponsor_are_known_on_its_day() {
+        use crate::domain::contact::{Contact, ContactChange, ContactRole};
+        let store = book();
+        let person = |name: &str, role| Contact {
+            account_id: "A1".into(),
+            name: name.into(),
+            email: String::new(),
+            role,
+            title: String::new(),
+            left_on: None,
+        };
+        let at = d("2025-03-20").and_hms_opt(9, 0, 0).expect("t").and_utc();
+        let add = |c: Contact| {
+            store.change_contact(
+                &c.account_id.clone(),
+                &ContactChange::Add(c),
+                d("2025-03-20"),
+                "ann",
+                at,
+            )
+        };
+        add(person("Ana", ContactRole::Champion)).expect("add");
+        add(person("Bo", ContactRole::ExecutiveSponsor)).expect("add");
+        add(person("Cy", ContactRole::ExecutiveSponsor)).expect("add");
+        let left = ContactChange::Left { name: "Bo".into(), on: d("2025-03-10") };
+        store.change_contact("A1", &left, d("2025-03-20"), "ann", at).expect("left");
+        let config = Config::default();
+        let march = Month::new(2025, 3).expect("month");
+        let filter = CalendarFilter::default();
+        let calendar = calendar_month(&store, march, d("2025-03-20"), &config, &filter).expect("c");
+        let shown: Vec<(&str, Option<&str>)> = calendar
+            .agenda()
+            .map(|e| (e.kind.word(), e.stakeholders.map(Stakeholders::describe)))
+            .collect();
+        // C1 of A1 renews 2025-03-31 with Ana and Cy (Bo left); the payment has none.
+        assert_eq!(shown, [("payment", None), ("renewal", Some("champion, sponsor"))]);
+        let cy = ContactChange::Left { name: "Cy".into(), on: d("2025-03-20") };
+        store.change_contact("A1", &cy, d("2025-03-20"), "ann", at).expect("left");
+        let calendar = calendar_month(&store, march, d("2025-03-20"), &config, &filter).expect("c");
+        let renewal = calendar.agenda().find(|e| e.kind.word() == "renewal").expect("renewal");
+        assert_eq!(renewal.stakeholders.map(Stakeholders::describe), Some("no sponsor"));
+        // A3's renewal in March 2026 knows no one.
+        let later = Month::new(2026, 3).expect("month");
+        let calendar = calendar_month(&store, later, d("2025-03-20"), &config, &filter).expect("c");
+        let a3 = calendar.agenda().find(|e| e.account.id == "A3").expect("A3");
+        assert_eq!(a3.stakeholders.map(Stakeholders::describe), Some("no champion, no sponsor"));
     }
 
     #[test]

@@ -161,6 +161,58 @@ impl Store {
         Ok(())
     }
 
+    /// The departure trigger, called by `change_contact` inside its
+    /// transaction when a key person is marked as left: the sponsor-change
+    /// playbooks start on `today`, once for `occurrence` (one departure).
+    pub(super) fn playbooks_on_departure(
+        &self,
+        account_id: &str,
+        occurrence: &str,
+        today: NaiveDate,
+        who: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for playbook in self.playbooks.triggered_by(Trigger::SponsorChangeOrSevereCase) {
+            let occasion = Occasion { occurrence, start: today, renewal: None };
+            self.fire(account_id, playbook, occasion, who, at)?;
+        }
+        Ok(())
+    }
+
+    /// Undoes a departure's playbooks: their tasks made after `after_id`
+    /// that no one has worked on go, and with them the occurrence (a task
+    /// someone worked on stays, and keeps the occurrence fired).
+    pub(super) fn remove_untouched_departure_plans(
+        &self,
+        account_id: &str,
+        occurrence: &str,
+        after_id: i64,
+    ) -> StoreResult<()> {
+        for playbook in self.playbooks.triggered_by(Trigger::SponsorChangeOrSevereCase) {
+            self.conn.execute(
+                "DELETE FROM tasks WHERE account_id = ?1 AND id > ?2 AND playbook = ?3
+                   AND status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM task_steps s
+                                   WHERE s.task_id = tasks.id AND s.status <> 'open')
+                   AND NOT EXISTS (SELECT 1 FROM task_changes c WHERE c.task_id = tasks.id)",
+                params![account_id, after_id, playbook.key],
+            )?;
+            let kept: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM tasks WHERE account_id = ?1 AND id > ?2 AND playbook = ?3)",
+                params![account_id, after_id, playbook.key],
+                |r| r.get(0),
+            )?;
+            if !kept {
+                self.conn.execute(
+                    "DELETE FROM playbook_occurrences
+                     WHERE account_id = ?1 AND playbook = ?2 AND occurrence = ?3",
+                    params![account_id, playbook.key, occurrence],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// The day's triggers for the whole book, in one transaction: every
     /// account whose next renewal is within a renewal playbook's window
     /// (once per renewal date), and every account whose first ARR month

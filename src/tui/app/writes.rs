@@ -111,7 +111,7 @@ fn commit_all(
     let mut done = Vec::new();
     let mut reversals = Some(Vec::new());
     for write in writes {
-        match write.reversal(store).map_err(not_saved)? {
+        match write.reversal(store, today).map_err(not_saved)? {
             Some(reversal) => {
                 if let Some(list) = reversals.as_mut() {
                     list.push(reversal);
@@ -176,6 +176,9 @@ fn commit_all(
             Write::Unsnooze { account_id, key } => store.unsnooze(account_id, key),
             Write::Task { account_id, write } => {
                 super::tasks::apply_task(store, playbooks, today, user, now, account_id, write)
+            }
+            Write::Contact { account_id, change } => {
+                store.change_contact(account_id, change, today, user, now)
             }
         };
         result.map_err(not_saved)?;
@@ -253,5 +256,6 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         Write::PlanCurrent { current, .. } => format!("{name} success plan now at {current}"),
         Write::Task { write, .. } => super::tasks::describe(write, name),
         Write::Unsnooze { .. } => format!("{name} brought back to Today"),
+        Write::Contact { change, .. } => format!("{name}: {}", change.describe()),
     }
 }

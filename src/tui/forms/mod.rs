@@ -15,7 +15,9 @@
 //! - [`moment`]: a one-off customer moment in the calendar.
 //! - [`reason`]: add, rename or describe a churn taxonomy entry.
 //! - [`task`]: a task added by hand to an account.
+//! - [`contact`]: a person at an account added, edited or marked as left.
 
+pub mod contact;
 pub mod four_a;
 pub mod growth;
 pub mod lost;
@@ -77,6 +79,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(reason::EDIT_SCOPE, "Churn taxonomy: rename, describe", reason::EDIT_KEYS),
         Table::popup(task::SCOPE, "Add a task", task::KEYS),
         Table::popup(lost::SCOPE, "Mark an opportunity lost", lost::KEYS),
+        Table::popup(contact::SCOPE, "A person at an account", contact::KEYS),
     ]
 }
 

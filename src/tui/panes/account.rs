@@ -2,7 +2,8 @@
 //! health since when and why, owners, flags, next renewal) and sections —
 //! overview with "why this colour" and the health history, the timeline,
 //! contracts (renewals and out-year payments marked), and ARR by product
-//! with the I/R/U bookings per year as stacked bars. Everything is read once
+//! with the I/R/U bookings per year as stacked bars, growth, tasks, signals,
+//! and the people at the account (`people.rs`). Everything is read once
 //! when the account opens or changes; drawing only lays it out.
 //!
 //! The timeline is a list: each entry (a note, a health or a stage change)
@@ -27,12 +28,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::collections::BTreeMap;
 
+mod people;
 pub mod reader;
 mod sections;
 mod signals;
 mod tasks;
 mod timeline;
 
+use people::PeopleList;
 use reader::Reader;
 use tasks::TaskList;
 
@@ -55,6 +58,10 @@ const KEYS: &[(&str, Action)] = &[
     ("d", Action::TaskDone),
     ("x", Action::TaskSkip),
     ("r", Action::TaskReopen),
+    ("a", Action::AddContact),
+    ("e", Action::EditContact),
+    ("L", Action::ContactLeft),
+    ("X", Action::RemoveContact),
 ];
 
 const HINTS: &[Action] = &[
@@ -67,8 +74,8 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 7] =
-    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals"];
+const SECTIONS: [&str; 8] =
+    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals", "People"];
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
@@ -81,6 +88,9 @@ const TASKS: usize = 5;
 
 /// The index of the Signals section (usage, tickets, survey answers).
 const SIGNALS: usize = 6;
+
+/// The index of the People section (the account's contacts).
+const PEOPLE: usize = 7;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +153,8 @@ struct Loaded {
     timeline: Vec<Entry>,
     /// Usage, tickets and survey answers.
     signals: signals::Signals,
+    /// The account's contacts.
+    people: Vec<crate::domain::contact::Contact>,
 }
 
 /// One entry of the timeline.
@@ -223,6 +235,8 @@ pub struct AccountPane {
     area: Rect,
     /// The Tasks section.
     tasks: TaskList,
+    /// The People section.
+    people: PeopleList,
 }
 
 impl AccountPane {
@@ -247,8 +261,10 @@ impl AccountPane {
                 tickets: cx.store.account_tickets(&id)?,
                 surveys: cx.store.account_surveys(&id)?,
             },
+            people: cx.store.account_contacts(&id)?,
         };
         self.tasks.set(self.loaded.tasks.clone());
+        self.people.set(self.loaded.people.clone());
         self.loaded.timeline = self.loaded.entries();
         self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {
@@ -344,6 +360,9 @@ impl Pane for AccountPane {
         if let Some(request) = self.tasks_update(action, cx) {
             return request;
         }
+        if let Some(request) = self.people_update(action, cx) {
+            return request;
+        }
         let edit = matches!(
             action,
             Action::SetPotential
@@ -419,16 +438,17 @@ impl Pane for AccountPane {
     fn click(&mut self, column: u16, row: u16, _cx: &mut Cx<'_>) -> Request {
         // The section tabs are on the fifth line (border + 3 header lines).
         if row == 4 {
-            let mut x = 1;
-            for (index, title) in SECTIONS.iter().enumerate() {
-                let width = u16::try_from(title.chars().count() + 3).unwrap_or(0);
-                if column >= x && column < x + width {
+            let width = usize::from(self.area.width.saturating_sub(2));
+            for tab in section_tabs(&SECTIONS, self.section, width) {
+                let Some(index) = tab.index else { continue };
+                let x = 1 + tab.x;
+                let end = x + tab.text.chars().count();
+                if usize::from(column) >= x && usize::from(column) < end {
                     self.section = index;
                     self.scroll = 0;
                     self.reader = None;
                     self.follow_selection();
                 }
-                x += width;
             }
         }
         Request::None
@@ -483,10 +503,15 @@ impl Pane for AccountPane {
                 .areas(inner);
         frame.render_widget(Paragraph::new(self.header(view)), header);
         let mut spans = Vec::new();
-        for (index, title) in SECTIONS.iter().enumerate() {
-            let style = if index == self.section { theme.active_tab() } else { theme.dim() };
-            spans.push(Span::styled(format!(" {title} "), style));
-            spans.push(Span::raw(" "));
+        let mut at = 0;
+        for tab in section_tabs(&SECTIONS, self.section, usize::from(tabs.width)) {
+            spans.push(Span::raw(" ".repeat(tab.x.saturating_sub(at))));
+            at = tab.x + tab.text.chars().count();
+            let style = match tab.index {
+                Some(index) if index == self.section => theme.active_tab(),
+                _ => theme.dim(),
+            };
+            spans.push(Span::styled(tab.text, style));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
         if self.section == GROWTH {
@@ -507,10 +532,120 @@ impl Pane for AccountPane {
     }
 }
 
+/// One tab of the section line: its section (`None` for the `‹` `›` that
+/// say more tabs are hidden), where it starts and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tab {
+    index: Option<usize>,
+    x: usize,
+    text: String,
+}
+
+/// The section tabs laid out in `width` cells: padded (` Title `, a space
+/// between) when they all fit so, else tight (`Title`, one space between),
+/// else tight from the first tab that keeps the current one in view, with
+/// `‹` and `›` where tabs are hidden.
+fn section_tabs(titles: &[&str], current: usize, width: usize) -> Vec<Tab> {
+    let count = |t: &str| t.chars().count();
+    let padded: usize = titles.iter().map(|t| count(t) + 3).sum::<usize>();
+    let lay = |texts: Vec<(usize, String)>, gap: usize, start: usize| {
+        let mut x = start;
+        texts
+            .into_iter()
+            .map(|(index, text)| {
+                let tab = Tab { index: Some(index), x, text };
+                x += count(&tab.text) + gap;
+                tab
+            })
+            .collect::<Vec<Tab>>()
+    };
+    if padded.saturating_sub(1) <= width {
+        return lay(titles.iter().map(|t| format!(" {t} ")).enumerate().collect(), 1, 0);
+    }
+    let tight: usize = titles.iter().map(|t| count(t) + 1).sum::<usize>();
+    if tight.saturating_sub(1) <= width {
+        return lay(titles.iter().map(|t| t.to_string()).enumerate().collect(), 1, 0);
+    }
+    // Room for `‹ ` and ` ›`: start as late as needed to show the current one.
+    let room = width.saturating_sub(4);
+    let current = current.min(titles.len().saturating_sub(1));
+    let mut first = 0;
+    while first < current
+        && titles[first..=current].iter().map(|t| count(t) + 1).sum::<usize>() > room + 1
+    {
+        first += 1;
+    }
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for (index, title) in titles.iter().enumerate().skip(first) {
+        let need = count(title) + usize::from(!shown.is_empty());
+        if used + need > room && index > current {
+            break;
+        }
+        used += need;
+        shown.push((index, title.to_string()));
+    }
+    let last = shown.last().map_or(0, |(index, _)| *index);
+    let mut tabs = Vec::new();
+    if first > 0 {
+        tabs.push(Tab { index: None, x: 0, text: "‹".into() });
+    }
+    let start = if first > 0 { 2 } else { 0 };
+    let tail = lay(shown, 1, start);
+    let end = tail.last().map_or(start, |t| t.x + count(&t.text));
+    tabs.extend(tail);
+    if last + 1 < titles.len() {
+        tabs.push(Tab { index: None, x: end + 1, text: "›".into() });
+    }
+    tabs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Billing;
+
+    #[test]
+    fn section_tabs_fit_padded_then_tight_then_scroll_to_the_current_one() {
+        let titles = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks"];
+        let text = |tabs: &[Tab]| {
+            let mut line = String::new();
+            for tab in tabs {
+                line.push_str(&" ".repeat(tab.x - line.chars().count()));
+                line.push_str(&tab.text);
+            }
+            line
+        };
+        assert_eq!(
+            text(&section_tabs(&titles, 0, 80)),
+            " Overview   Timeline   Contracts   ARR & I/R/U   Growth   Tasks "
+        );
+        assert_eq!(
+            text(&section_tabs(&titles, 0, 55)),
+            "Overview Timeline Contracts ARR & I/R/U Growth Tasks"
+        );
+        let nine = [
+            "Overview",
+            "Timeline",
+            "Contracts",
+            "ARR & I/R/U",
+            "Growth",
+            "Tasks",
+            "Signals",
+            "Deals",
+            "People",
+        ];
+        // Nine sections on an 80-column screen (78 inside the border): tight.
+        let tight = text(&section_tabs(&nine, 8, 78));
+        assert_eq!(
+            tight,
+            "Overview Timeline Contracts ARR & I/R/U Growth Tasks Signals Deals People"
+        );
+        // Narrower still: the current one stays in view, arrows say more.
+        assert_eq!(text(&section_tabs(&nine, 0, 30)), "Overview Timeline ›");
+        assert_eq!(text(&section_tabs(&nine, 8, 30)), "‹ Tasks Signals Deals People");
+        assert_eq!(text(&section_tabs(&nine, 3, 30)), "‹ Contracts ARR & I/R/U ›");
+    }
     use chrono::NaiveDate;
 
     fn contract(

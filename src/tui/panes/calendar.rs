@@ -3,7 +3,9 @@
 //! week or month beside it (wide screens) or below it (narrow ones); and,
 //! toggled with `f`, the forecast view (`forecast.rs`). Moves by day, week
 //! and month redraw from the month cache (`loaders/calendar.rs`), which
-//! preloads the neighbouring months. From an agenda row: open the account,
+//! preloads the neighbouring months. Each renewal in the agenda shows
+//! whether a champion (`C`) and an executive sponsor (`S`) are known on its
+//! day, a red `·` for one missing. From an agenda row: open the account,
 //! mark a moment done (a touch is logged), add a one-off moment.
 //!
 //! The pane reads through the store and asks for writes with `Write`; the
@@ -550,6 +552,7 @@ mod tests {
             product: "Core".into(),
             arr: Money::from_units(100_000),
             billing,
+            stakeholders: None,
         }
     }
 

@@ -42,5 +42,6 @@ form_popup!(
     OpportunityForm,
     ReasonForm,
     crate::tui::forms::task::TaskForm,
-    crate::tui::forms::lost::LostForm
+    crate::tui::forms::lost::LostForm,
+    crate::tui::forms::contact::ContactForm
 );

@@ -163,6 +163,8 @@ pub enum Popup {
     Task(Box<crate::tui::forms::task::TaskForm>),
     /// Mark an opportunity lost; the reason is required.
     Lost(Box<crate::tui::forms::lost::LostForm>),
+    /// Add or edit a person at an account, or mark one as left.
+    Contact(Box<crate::tui::forms::contact::ContactForm>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -227,6 +229,7 @@ impl Popup {
             Popup::Playbook(popup) => popup.as_ref(),
             Popup::Task(form) => form.as_ref(),
             Popup::Lost(form) => form.as_ref(),
+            Popup::Contact(form) => form.as_ref(),
         }
     }
 
@@ -247,6 +250,7 @@ impl Popup {
             Popup::Playbook(popup) => popup.as_mut(),
             Popup::Task(form) => form.as_mut(),
             Popup::Lost(form) => form.as_mut(),
+            Popup::Contact(form) => form.as_mut(),
         }
     }
 

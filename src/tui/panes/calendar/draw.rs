@@ -89,11 +89,12 @@ pub(super) fn agenda_widths<'a>(
         kind = kind.max(fit(&kind_text(event, width >= 85), usize::MAX).width());
         status = status.max(fit(&status_text(event, today), usize::MAX).width());
     }
-    // date, marker, health, name, ARR, kind, billing, status
+    // date, marker, health, people, name, ARR, kind, billing, status
     let wants = [
         Want::fixed(6),
         Want::fixed(1),
         Want::fixed(1),
+        Want::fixed(2),
         Want::text(8, name),
         Want::fixed(7),
         Want::text(8, kind),
@@ -102,7 +103,17 @@ pub(super) fn agenda_widths<'a>(
     ];
     let widths = layout(&wants, width, 1);
     let at = |i: usize| widths.get(i).copied().unwrap_or(8);
-    (at(3), at(5), at(7))
+    (at(4), at(6), at(8))
+}
+
+/// A renewal's people: `C` when a champion is known, `S` when an executive
+/// sponsor is, a red `·` for each one missing; blank for anything else.
+pub(super) fn people_spans(event: &CalendarEvent, theme: Theme) -> [Span<'static>; 2] {
+    let Some(known) = event.stakeholders else { return [Span::raw(" "), Span::raw(" ")] };
+    let one = |there: bool, letter: &'static str| {
+        if there { Span::styled(letter, theme.dim()) } else { Span::styled("·", theme.error()) }
+    };
+    [one(known.champion, "C"), one(known.executive_sponsor, "S")]
 }
 
 /// One agenda row, the name, kind and status fitted to the widths of
@@ -119,11 +130,15 @@ pub(super) fn agenda_line(
         EventKind::Moment { .. } => String::new(),
         _ => event.arr.to_short(),
     };
+    let [champion, sponsor] = people_spans(event, theme);
     Line::from(vec![
         Span::styled(format!("{} ", event.date.format("%a %d")), theme.dim()),
         Span::styled(marker(&event.kind), marker_style(theme, &event.kind, event.account.health)),
         Span::raw(" "),
         theme.health(event.account.health),
+        Span::raw(" "),
+        champion,
+        sponsor,
         Span::raw(format!(
             " {} {:>7} {} {:<7} ",
             crate::tui::widgets::pad(&event.account.name, name_width, false),
@@ -220,23 +235,24 @@ impl CalendarPane {
             AgendaSpan::Month => format!("{} {}", month_name(from.month()), from.year()),
         };
         let width = usize::from(area.width);
+        let head = format!(
+            "Agenda · {span} · {}",
+            plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
+        );
+        let mut keys = format!(
+            "  {} day/week/month · {}/{} rows",
+            keymap.label(SCOPE, Action::AgendaSpan),
+            keymap.label(SCOPE, Action::Down),
+            keymap.label(SCOPE, Action::Up)
+        );
+        // The renewals' people markers explained, where there is room.
+        const LEGEND: &str = " · C S: champion, sponsor known";
+        if head.chars().count() + keys.chars().count() + LEGEND.chars().count() <= width {
+            keys.push_str(LEGEND);
+        }
         let mut lines = vec![Line::from(vec![
-            Span::styled(
-                format!(
-                    "Agenda · {span} · {}",
-                    plural(u64::try_from(self.agenda.len()).unwrap_or(u64::MAX), "row")
-                ),
-                theme.header(),
-            ),
-            Span::styled(
-                format!(
-                    "  {} day/week/month · {}/{} rows",
-                    keymap.label(SCOPE, Action::AgendaSpan),
-                    keymap.label(SCOPE, Action::Down),
-                    keymap.label(SCOPE, Action::Up)
-                ),
-                theme.dim(),
-            ),
+            Span::styled(head, theme.header()),
+            Span::styled(keys, theme.dim()),
         ])];
         let events = self.agenda_events();
         if events.is_empty() {
