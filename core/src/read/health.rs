@@ -11,8 +11,9 @@ use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
 use crate::metrics::health_signals::Signal;
-use crate::metrics::scorecard::{Scorecard, measure_flags, score};
-use crate::store::signals::SignalSource;
+use crate::metrics::scorecard::{Scorecard, band_of, measure_flags, score, score_of, weighted};
+use crate::domain::signals::BookSignals;
+use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
@@ -44,9 +45,19 @@ impl HealthRow {
 
 /// Every account's scorecard, lowest score first (no score last).
 pub fn scores(store: &Store, config: &Config, today: NaiveDate) -> StoreResult<Vec<HealthRow>> {
+    scores_in(store, config, today, SignalScope::Book)
+}
+
+/// The scorecards of the accounts of `scope`, lowest score first.
+pub fn scores_in(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    scope: SignalScope<'_>,
+) -> StoreResult<Vec<HealthRow>> {
     let card = &config.scorecard;
-    let since = Month::of(today - Duration::days(TREND_DAYS)).minus(card.trend_months + 2);
-    let source = store.signal_source(&card.usage_measure, since, today, false, None)?;
+    let window = SignalWindow::for_scores(card, today - Duration::days(TREND_DAYS));
+    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
     Ok(rows_from(&source, card, today))
 }
 
@@ -57,22 +68,14 @@ pub fn rows_from(
     today: NaiveDate,
 ) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
-    // Accounts that have left (no ARR in the latest known month) have no health to check.
-    let latest =
-        crate::domain::signals::BookSignals::known_month(&source.book.snapshot_months, today);
-    let active = |account: &&crate::store::signals::SignalAccount| match latest {
-        Some(latest) => {
-            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
-        }
-        None => true,
-    };
+    let latest = BookSignals::known_month(&source.book.snapshot_months, today);
     let mut rows: Vec<HealthRow> = source
         .accounts
         .iter()
-        .filter(active)
+        .filter(|account| is_active(account, latest))
         .map(|account| {
             let now = score(&account.signals, &source.book, today, today, card);
-            let then = score(&account.signals, &source.book, before, today, card);
+            let then = score_of(weighted(&account.signals, &source.book, before, today, card));
             let score_now = now.score();
             HealthRow {
                 account_id: account.id.clone(),
@@ -80,7 +83,7 @@ pub fn rows_from(
                 csm: account.csm.clone(),
                 health: account.health,
                 band: now.band(card),
-                trend: score_now.zip(then.score()).map(|(a, b)| a - b),
+                trend: score_now.zip(then).map(|(a, b)| a - b),
                 score: score_now,
                 card: now,
             }
@@ -103,13 +106,56 @@ pub fn account_score(
     today: NaiveDate,
     account_id: &str,
 ) -> StoreResult<Option<HealthRow>> {
+    Ok(scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next())
+}
+
+/// The scorecard suggestions of the accounts of `scope` on `today`, by
+/// account: a band unlike the CSM's colour, with the measures that cost
+/// the most points as its reason. Scores today only (no trend), so Today
+/// reads it for a CSM's accounts beside its other facts.
+pub fn scorecard_signals(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    scope: SignalScope<'_>,
+) -> StoreResult<HashMap<String, Signal>> {
     let card = &config.scorecard;
-    let since = Month::of(today - Duration::days(TREND_DAYS)).minus(card.trend_months + 2);
-    let mut source =
-        store.signal_source(&card.usage_measure, since, today, false, Some(account_id))?;
-    // The months the book has, not only this account's.
-    source.book.usage_months = store.usage_months(&card.usage_measure, since)?;
-    Ok(rows_from(&source, card, today).into_iter().next())
+    let window = SignalWindow::for_scores(card, today);
+    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
+    let latest = BookSignals::known_month(&source.book.snapshot_months, today);
+    let mut out = HashMap::new();
+    for account in source.accounts.iter().filter(|a| is_active(a, latest)) {
+        let (points, weight) = weighted(&account.signals, &source.book, today, today, card);
+        let band = band_of(points, weight, card);
+        if band.is_none() || band == account.health {
+            continue;
+        }
+        // Only a suggestion is explained.
+        let card_now = score(&account.signals, &source.book, today, today, card);
+        let row = HealthRow {
+            account_id: account.id.clone(),
+            name: String::new(),
+            csm: String::new(),
+            health: account.health,
+            score: card_now.score(),
+            band,
+            trend: None,
+            card: card_now,
+        };
+        if let Some(signal) = scorecard_signal(&row) {
+            out.insert(row.account_id, signal);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an account still has ARR in the book's latest known month
+/// (accounts that have left have no health to check).
+fn is_active(account: &SignalAccount, latest: Option<Month>) -> bool {
+    match latest {
+        Some(latest) => account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0),
+        None => true,
+    }
 }
 
 /// The health suggestion a score band different from the CSM's colour makes.
@@ -129,7 +175,9 @@ pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
     } else {
         format!("scorecard {score} ({band}): {}", moved.join("; "))
     };
-    Some(Signal { key: format!("scorecard:{band}:{}", row.card.at), suggests: band, why })
+    // Dismissed, it stays dismissed until the band or the colour changes.
+    let colour = row.health.map_or("none", Health::as_str);
+    Some(Signal { key: format!("scorecard:{band}:{colour}"), suggests: band, why })
 }
 
 /// A backtest's answer: the outcomes and how each predictor did.
@@ -194,8 +242,8 @@ pub fn backtest(
     outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
-    let since = Month::of(earliest - reach).minus(card.trend_months + 1);
-    let source = store.signal_source(&card.usage_measure, since, today, true, None)?;
+    let window = SignalWindow::for_scores(card, earliest - reach);
+    let source = store.signal_source(&card.usage_measure, window, today, true, SignalScope::Book)?;
     let position: HashMap<&str, usize> =
         source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let account_of: Vec<Option<usize>> =
@@ -204,9 +252,8 @@ pub fn backtest(
     let mut predictors = Vec::new();
     predictors.push(backtest::run("scorecard", &outcomes, lead_days, |i, date| {
         account_of[i].is_some_and(|a| {
-            score(&source.accounts[a].signals, book, date, today, card)
-                .band(card)
-                .is_some_and(Health::is_at_risk)
+            let (points, weight) = weighted(&source.accounts[a].signals, book, date, today, card);
+            band_of(points, weight, card).is_some_and(Health::is_at_risk)
         })
     }));
     let no_history = Vec::new();

@@ -20,7 +20,7 @@ use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::NaiveDate;
 
 pub use crate::domain::signals::{AccountSignals, BookSignals};
-pub use measures::measure_value;
+pub use measures::{measure_number, measure_value};
 
 /// A measure's value on a date, in its own unit, with the words that say it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +97,7 @@ pub struct Scorecard {
 impl Scorecard {
     /// The score 0–100 rounded half up; `None` when no measure has a value.
     pub fn score(&self) -> Option<i64> {
-        (self.weight > 0)
-            .then(|| round_div(i128::from(self.weighted_points), i128::from(self.weight)) as i64)
+        score_of((self.weighted_points, self.weight))
     }
 
     /// The band by the configured cuts (exact: `score ≥ cut`).
@@ -172,6 +171,34 @@ pub fn score(
     Scorecard { at, measures, weighted_points, weight }
 }
 
+/// Σ weight·points and Σ weight on `at`, with no breakdown and no words:
+/// the same sums [`score`] makes, for a band or a score alone.
+pub fn weighted(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> (i64, i64) {
+    let (mut weighted_points, mut weight) = (0_i64, 0_i64);
+    for measure in Measure::ALL {
+        let rule_weight = config.rule(measure).weight;
+        if rule_weight == 0 {
+            continue;
+        }
+        if let Some(value) = measure_number(measure, signals, book, at, today, config) {
+            weighted_points += rule_weight * points_for(measure, &value, config);
+            weight += rule_weight;
+        }
+    }
+    (weighted_points, weight)
+}
+
+/// The score 0–100 of weighted sums (rounded half up), `None` for no weight.
+pub fn score_of((points, weight): (i64, i64)) -> Option<i64> {
+    (weight > 0).then(|| round_div(i128::from(points), i128::from(weight)) as i64)
+}
+
 /// Whether one measure alone flags the account on `at`: its points fall
 /// in the red or orange band (missing never flags).
 pub fn measure_flags(
@@ -182,7 +209,7 @@ pub fn measure_flags(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> bool {
-    measure_value(measure, signals, book, at, today, config).is_some_and(|value| {
+    measure_number(measure, signals, book, at, today, config).is_some_and(|value| {
         let points = points_for(measure, &value, config);
         band_of(points, 1, config).is_some_and(Health::is_at_risk)
     })
