@@ -7,12 +7,12 @@
 
 use crate::domain::config::Config;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
+use crate::domain::signals::BookSignals;
 use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
-use crate::metrics::health_signals::Signal;
+use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
 use crate::metrics::scorecard::{Scorecard, band_of, measure_flags, score, score_of, weighted};
-use crate::domain::signals::BookSignals;
 use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
@@ -153,7 +153,9 @@ pub fn scorecard_signals(
 /// (accounts that have left have no health to check).
 fn is_active(account: &SignalAccount, latest: Option<Month>) -> bool {
     match latest {
-        Some(latest) => account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0),
+        Some(latest) => {
+            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
+        }
         None => true,
     }
 }
@@ -177,7 +179,7 @@ pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
     };
     // Dismissed, it stays dismissed until the band or the colour changes.
     let colour = row.health.map_or("none", Health::as_str);
-    Some(Signal { key: format!("scorecard:{band}:{colour}"), suggests: band, why })
+    Some(Signal { key: format!("{SCORECARD_KEY}{band}:{colour}"), suggests: band, why })
 }
 
 /// A backtest's answer: the outcomes and how each predictor did.
@@ -243,7 +245,8 @@ pub fn backtest(
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
     let window = SignalWindow::for_scores(card, earliest - reach);
-    let source = store.signal_source(&card.usage_measure, window, today, true, SignalScope::Book)?;
+    let source =
+        store.signal_source(&card.usage_measure, window, today, true, SignalScope::Book)?;
     let position: HashMap<&str, usize> =
         source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let account_of: Vec<Option<usize>> =

@@ -6,12 +6,12 @@
 use super::accounts::time_of;
 use super::bulk::{BulkImport, rfc3339};
 use super::{Store, StoreResult};
+use crate::domain::scorecard_config::ScorecardConfig;
 use crate::domain::signals::{
     AccountSignals, BookSignals, Severity, SurveyAnswer, SurveyKind, Ticket, UsageRecord,
     UsageValue,
 };
 use crate::domain::success_plan::PlanStatus;
-use crate::domain::scorecard_config::ScorecardConfig;
 use crate::domain::{Health, Money, Month};
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -134,26 +134,35 @@ impl SignalScope<'_> {
     }
 }
 
-/// How far back a load reads: usage and snapshots from a month on, survey
-/// answers from a day on (the NPS looks back a number of days, which may
-/// reach before the month).
+/// How far back a load reads, for scores on `earliest` or later: usage
+/// and snapshots from the trend's months before the latest month known on
+/// `earliest` (however old the book's latest usage is), survey answers
+/// from the NPS's days before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignalWindow {
-    pub since: Month,
+    pub earliest: NaiveDate,
+    pub trend_months: i32,
     pub answers_since: NaiveDate,
 }
 
 impl SignalWindow {
-    /// What scores on `earliest` or later read: the trend's months before
-    /// the latest month known then (one before the date's own month), and
-    /// the answers of the NPS's days.
     pub fn for_scores(card: &ScorecardConfig, earliest: NaiveDate) -> SignalWindow {
-        let since = Month::of(earliest).minus(card.trend_months.saturating_add(2));
         let answers_since = earliest
             .checked_sub_signed(chrono::Duration::days(card.survey_days))
-            .unwrap_or(earliest)
-            .min(since.first_day());
-        SignalWindow { since, answers_since }
+            .unwrap_or(earliest);
+        SignalWindow { earliest, trend_months: card.trend_months, answers_since }
+    }
+
+    /// The first month read: the trend's months (and one more, for the
+    /// licences of a month without a snapshot) before the earlier of the
+    /// latest snapshot and usage months known on `earliest`.
+    fn since(&self, book: &BookSignals) -> Month {
+        let own = Month::of(self.earliest);
+        let known = |months: &[Month]| BookSignals::known_month(months, self.earliest);
+        let base = known(&book.snapshot_months)
+            .unwrap_or(own)
+            .min(known(&book.usage_months).unwrap_or(own));
+        base.minus(self.trend_months.saturating_add(2))
     }
 }
 
@@ -197,7 +206,20 @@ impl Store {
         touch_history: bool,
         scope: SignalScope<'_>,
     ) -> StoreResult<SignalSource> {
-        let since = window.since;
+        let mut statement =
+            self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
+        let snapshot_months = statement
+            .query_map([], |row| row.get::<_, i32>(0))?
+            .map(|month| month.map(Month))
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_tickets: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
+        let book = BookSignals {
+            snapshot_months,
+            usage_months: self.usage_months(measure, Month(i32::MIN))?,
+            has_tickets,
+        };
+        let since = window.since(&book);
         let condition = scope.condition();
         let mut accounts = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -289,8 +311,6 @@ impl Store {
                 .high_tickets
                 .push((opened, closed.as_deref().and_then(day_of)));
         }
-        let has_tickets: bool =
-            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
         let mut statement = self.conn.prepare(&format!(
             "SELECT a.id, s.answered_at, s.score FROM accounts a
              JOIN surveys s ON s.account_id = a.id AND s.answered_at >= ?1 AND s.kind = 'nps'
@@ -341,17 +361,6 @@ impl Store {
             signals.high_tickets.sort_unstable();
             signals.nps.sort_unstable();
         }
-        let mut statement =
-            self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
-        let snapshot_months = statement
-            .query_map([], |row| row.get::<_, i32>(0))?
-            .map(|month| month.map(Month))
-            .collect::<Result<Vec<_>, _>>()?;
-        let book = BookSignals {
-            snapshot_months,
-            usage_months: self.usage_months(measure, since)?,
-            has_tickets,
-        };
         Ok(SignalSource { accounts, book })
     }
 
