@@ -113,3 +113,30 @@ fn the_book_by_score_with_the_breakdown_and_the_band_as_a_suggestion() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("Set health") && text.contains("[O] orange"), "{text}");
 }
+
+/// The band is the same suggestion on Today, the Account view and the
+/// Health pane's `A`: Acme's orange band (43) and its never-touched
+/// (yellow) make one orange suggestion whose reason says both.
+#[test]
+fn the_band_is_suggested_on_today_the_account_and_the_health_pane_alike() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    assert_eq!(app.active_title(), "Today");
+    let text = screen(&app, 160, 48);
+    let acme = text.lines().find(|l| l.contains("Acme Corp")).expect("Acme on Today");
+    assert!(acme.contains("suggest [O]: scorecard 43 (orange)"), "{text}");
+    open_health(&mut app);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.active_title(), "Account");
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("suggested orange") || text.contains("suggested [O]"), "{text}");
+    assert!(
+        text.contains("scorecard 43 (orange): usage per licence fell 50% in 3 months"),
+        "{text}"
+    );
+    assert!(text.contains("never touched"), "{text}");
+    open_health(&mut app);
+    key(&mut app, KeyCode::Char('A'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("scorecard 43 (orange)"), "the whole reason is prefilled\n{text}");
+}

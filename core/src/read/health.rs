@@ -12,7 +12,9 @@ use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
 use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
-use crate::metrics::scorecard::{Scorecard, band_of, measure_flags, score, score_of, weighted};
+use crate::metrics::scorecard::{
+    Points, Scorecard, band_of, measure_points, points_flag, score, score_of, weighted, weighted_of,
+};
 use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
@@ -252,10 +254,19 @@ pub fn backtest(
     let account_of: Vec<Option<usize>> =
         outcomes.iter().map(|o| position.get(o.account_id.as_str()).copied()).collect();
     let book = &source.book;
+    // Every predictor but the CSM's colours reads the same measures' points
+    // at the same dates: each account and date is scored once.
+    let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
+    let mut points_at = |i: usize, date: NaiveDate| -> Option<Points> {
+        let a = account_of[i]?;
+        Some(*scored.entry((a, date)).or_insert_with(|| {
+            measure_points(&source.accounts[a].signals, book, date, today, card)
+        }))
+    };
     let mut predictors = Vec::new();
     predictors.push(backtest::run("scorecard", &outcomes, lead_days, |i, date| {
-        account_of[i].is_some_and(|a| {
-            let (points, weight) = weighted(&source.accounts[a].signals, book, date, today, card);
+        points_at(i, date).is_some_and(|points| {
+            let (points, weight) = weighted_of(&points, card);
             band_of(points, weight, card).is_some_and(Health::is_at_risk)
         })
     }));
@@ -264,11 +275,12 @@ pub fn backtest(
         let history = history.histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
         health_as_of(history, date).is_some_and(Health::is_at_risk)
     }));
-    for measure in Measure::ALL.into_iter().filter(|m| card.rule(*m).weight > 0) {
+    for (slot, measure) in Measure::ALL.into_iter().enumerate() {
+        if card.rule(measure).weight == 0 {
+            continue;
+        }
         predictors.push(backtest::run(measure.as_str(), &outcomes, lead_days, |i, date| {
-            account_of[i].is_some_and(|a| {
-                measure_flags(measure, &source.accounts[a].signals, book, date, today, card)
-            })
+            points_at(i, date).is_some_and(|points| points_flag(points[slot], card))
         }));
     }
     let names = source.accounts.iter().map(|a| (a.id.clone(), a.name.clone())).collect();

@@ -180,18 +180,49 @@ pub fn weighted(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> (i64, i64) {
-    let (mut weighted_points, mut weight) = (0_i64, 0_i64);
-    for measure in Measure::ALL {
-        let rule_weight = config.rule(measure).weight;
-        if rule_weight == 0 {
+    weighted_of(&measure_points(signals, book, at, today, config), config)
+}
+
+/// Each measure's points on `at`, in [`Measure::ALL`]'s order: `None` when
+/// it has no value or no weight.
+pub type Points = [Option<i64>; Measure::ALL.len()];
+
+/// The points of every weighted measure on `at` (no words): what both the
+/// scorecard's band and each measure's flag are read from.
+pub fn measure_points(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> Points {
+    let mut points = [None; Measure::ALL.len()];
+    for (slot, measure) in points.iter_mut().zip(Measure::ALL) {
+        if config.rule(measure).weight == 0 {
             continue;
         }
-        if let Some(value) = measure_number(measure, signals, book, at, today, config) {
-            weighted_points += rule_weight * points_for(measure, &value, config);
+        *slot = measure_number(measure, signals, book, at, today, config)
+            .map(|value| points_for(measure, &value, config));
+    }
+    points
+}
+
+/// Σ weight·points and Σ weight of measures' points.
+pub fn weighted_of(points: &Points, config: &ScorecardConfig) -> (i64, i64) {
+    let (mut weighted_points, mut weight) = (0_i64, 0_i64);
+    for (points, measure) in points.iter().zip(Measure::ALL) {
+        if let Some(points) = points {
+            let rule_weight = config.rule(measure).weight;
+            weighted_points += rule_weight * points;
             weight += rule_weight;
         }
     }
     (weighted_points, weight)
+}
+
+/// Whether a measure's points alone fall in the red or orange band.
+pub fn points_flag(points: Option<i64>, config: &ScorecardConfig) -> bool {
+    points.is_some_and(|points| band_of(points, 1, config).is_some_and(Health::is_at_risk))
 }
 
 /// The score 0–100 of weighted sums (rounded half up), `None` for no weight.
@@ -209,8 +240,7 @@ pub fn measure_flags(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> bool {
-    measure_number(measure, signals, book, at, today, config).is_some_and(|value| {
-        let points = points_for(measure, &value, config);
-        band_of(points, 1, config).is_some_and(Health::is_at_risk)
-    })
+    let points = measure_number(measure, signals, book, at, today, config)
+        .map(|value| points_for(measure, &value, config));
+    points_flag(points, config)
 }
