@@ -39,9 +39,10 @@ pub struct HealthRow {
 }
 
 impl HealthRow {
-    /// Whether the band differs from the CSM's colour (a suggestion).
+    /// Whether the band differs from the CSM's colour and rests on a
+    /// measured signal (a suggestion).
     pub fn disagrees(&self) -> bool {
-        self.band.is_some() && self.band != self.health
+        self.band.is_some() && self.band != self.health && rests_on_signals(&self.card)
     }
 }
 
@@ -160,6 +161,23 @@ fn is_active(account: &SignalAccount, latest: Option<Month>) -> bool {
         }
         None => true,
     }
+}
+
+/// Whether a score has a measured signal in it: usage, tickets (once the
+/// book has any) or NPS answers. On ARR and touches alone the band only
+/// repeats the suggestions those make themselves (ARR falling, no touch),
+/// so it suggests nothing.
+pub fn rests_on_signals(card: &Scorecard) -> bool {
+    card.measures.iter().any(|m| {
+        m.value.is_some()
+            && matches!(
+                m.measure,
+                Measure::UsagePerLicence
+                    | Measure::UsageTrend
+                    | Measure::OpenHighTickets
+                    | Measure::Nps
+            )
+    })
 }
 
 /// The health suggestion a score band different from the CSM's colour makes.

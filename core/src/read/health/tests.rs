@@ -159,3 +159,27 @@ fn the_band_and_the_other_signals_suggest_one_colour() {
     let a = suggestion_for(&store, &book, "A", today, &config).expect("read").expect("A");
     assert_eq!(a.health, Health::Yellow);
 }
+
+/// A book with ARR alone: the score is the ARR trend's (flat, 100: green),
+/// unlike the CSM's red, yet no measured signal stands behind it — the
+/// band suggests nothing (the ARR and touch signals speak for themselves).
+#[test]
+fn on_arr_and_touches_alone_the_band_suggests_nothing() {
+    let store = Store::open_in_memory().expect("store");
+    let mut snapshots = String::from("account_id, month, product, arr, units\n");
+    for month in 1..=12 {
+        snapshots.push_str(&format!("A, 2025-{month:02}, Core, 1000, 50\n"));
+    }
+    Book::new()
+        .accounts(
+            "id, name, csm, health
+             A, Ay, ana, red",
+        )
+        .snapshots(&snapshots)
+        .write(&store);
+    let rows = scores(&store, &Config::default(), d("2026-03-01")).expect("scores");
+    let a = rows.first().expect("A");
+    assert_eq!((a.score, a.band, a.health), (Some(100), Some(Health::Green), Some(Health::Red)));
+    assert!(!a.disagrees());
+    assert_eq!(scorecard_signal(a), None);
+}
