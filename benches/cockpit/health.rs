@@ -5,7 +5,8 @@
 //! read), and the scorecard suggestions of the largest CSM's accounts
 //! (what Today adds to its facts). Each is timed over three runs on an
 //! open store, the median reported with the first run (the cold one) and
-//! the range beside it.
+//! the range beside it, and the thread's time on a CPU over the runs (on
+//! Linux): on a busy machine the wall time counts the waits for a core.
 //! `cargo bench --bench cockpit -- --accounts N --health-only` measures
 //! these rows alone (importing the book first when it has no database).
 
@@ -24,17 +25,10 @@ const RUNS: usize = 3;
 pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     let store = Store::open(db)?;
     let config = Config::default();
-    let mut runs = Vec::new();
-    let mut scored = 0;
-    for _ in 0..RUNS {
-        let t = Instant::now();
+    let figure = timed(|| {
         let scores = cockpit::read::health::scores(&store, &config, today())?;
-        runs.push(t.elapsed());
-        scored = scores.iter().filter(|r| r.score.is_some()).count();
-        std::hint::black_box(scores);
-    }
-    let mut figure = median_figure(&runs);
-    figure.note = format!("{}; {scored} accounts scored", figure.note);
+        Ok(format!("{} accounts scored", scores.iter().filter(|r| r.score.is_some()).count()))
+    })?;
     eprintln!("scorecard, whole book: {} ({})", figure.text, figure.note);
     out.insert("scorecard, whole book".to_string(), figure);
     let card = &config.scorecard;
@@ -59,17 +53,10 @@ pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> a
     })?;
     out.insert("scorecard suggestions, one CSM (Today)".to_string(), figure);
     let (from, to) = cockpit::read::health::default_period(today());
-    let mut runs = Vec::new();
-    let mut outcomes = 0;
-    for _ in 0..RUNS {
-        let t = Instant::now();
+    let figure = timed(|| {
         let backtest = cockpit::read::health::backtest(&store, &config, today(), 90, from, to)?;
-        runs.push(t.elapsed());
-        outcomes = backtest.outcomes.len();
-        std::hint::black_box(backtest);
-    }
-    let mut figure = median_figure(&runs);
-    figure.note = format!("{}; {outcomes} outcomes", figure.note);
+        Ok(format!("{} outcomes", backtest.outcomes.len()))
+    })?;
     eprintln!("backtest over 3 years: {} ({})", figure.text, figure.note);
     out.insert("backtest over 3 years".to_string(), figure);
     Ok(())
@@ -79,12 +66,27 @@ pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> a
 fn timed(mut run: impl FnMut() -> anyhow::Result<String>) -> anyhow::Result<Figure> {
     let mut runs = Vec::new();
     let mut note = String::new();
+    let cpu = on_cpu();
     for _ in 0..RUNS {
         let t = Instant::now();
         note = run()?;
         runs.push(t.elapsed());
     }
+    let cpu = on_cpu().zip(cpu).map(|(after, before)| after.saturating_sub(before));
     let mut figure = median_figure(&runs);
-    figure.note = format!("{}; {note}", figure.note);
+    figure.note = match cpu {
+        Some(ns) => format!(
+            "{}; on a CPU {:.0} ms a run; {note}",
+            figure.note,
+            ns as f64 / 1e6 / RUNS as f64
+        ),
+        None => format!("{}; {note}", figure.note),
+    };
     Ok(figure)
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux's schedstat).
+fn on_cpu() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
