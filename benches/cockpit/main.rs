@@ -24,8 +24,10 @@
 //! database already imported in the book's folder instead of importing
 //! again), `--import-only` (stop after the import and size figures),
 //! `--team-only` (only the team sync's row, against a PostgreSQL on
-//! loopback). Internal: `--memory-child DB USER`.
+//! loopback), `--health-only` (only the scorecard and backtest rows).
+//! Internal: `--memory-child DB USER`.
 
+mod health;
 mod keys;
 mod process;
 mod subscriptions;
@@ -93,11 +95,22 @@ fn main() -> anyhow::Result<()> {
     let compare = !args.iter().any(|a| a == "--no-compare");
     let keep_db = args.iter().any(|a| a == "--keep-db");
     let import_only = args.iter().any(|a| a == "--import-only");
+    let health_only = args.iter().any(|a| a == "--health-only");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
     let mut results = Vec::new();
     for &accounts in &sizes {
         eprintln!("== {accounts} accounts");
         let book = ensure_book(&root, accounts, fresh)?;
+        if health_only {
+            let db = book.dir.join("cockpit.db");
+            let mut out = BTreeMap::new();
+            if !db.exists() {
+                import_book(&book, &db, compare, &mut out)?;
+            }
+            health::health_figures(&db, &mut out)?;
+            results.push((accounts, out));
+            continue;
+        }
         results.push((accounts, measure(&book, compare, keep_db, import_only)?));
     }
     print_tables(&results);
@@ -310,16 +323,8 @@ fn measure(
         &CalendarFilter::default(),
     )?);
     out.insert("calendar month".to_string(), fig_ms(t.elapsed()));
-    let t = Instant::now();
-    let scores = cockpit::read::health::scores(&store, &config, today())?;
-    out.insert("scorecard, whole book".to_string(), fig_ms(t.elapsed()));
-    std::hint::black_box(scores);
-    let (from, to) = cockpit::read::health::default_period(today());
-    let t = Instant::now();
-    let backtest = cockpit::read::health::backtest(&store, &config, today(), 90, from, to)?;
-    out.insert("backtest over 3 years".to_string(), fig_ms(t.elapsed()));
-    std::hint::black_box(backtest);
     drop(store);
+    health::health_figures(&db, &mut out)?;
     playbooks(&db, &user, &mut out)?;
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);

@@ -113,3 +113,43 @@ fn the_book_by_score_with_the_breakdown_and_the_band_as_a_suggestion() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("Set health") && text.contains("[O] orange"), "{text}");
 }
+
+/// The band is the same suggestion on Today, the Account view and the
+/// Health pane's `A`: Acme's orange band (43) and its never-touched
+/// (yellow) make one orange suggestion whose reason says both.
+#[test]
+fn the_band_is_suggested_on_today_the_account_and_the_health_pane_alike() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(&fixture(dir.path()));
+    assert_eq!(app.active_title(), "Today");
+    let text = screen(&app, 160, 48);
+    let acme = text.lines().find(|l| l.contains("Acme Corp")).expect("Acme on Today");
+    assert!(acme.contains("+suggest [O]"), "{text}");
+    open_health(&mut app);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.active_title(), "Account");
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("suggested orange") || text.contains("suggested [O]"), "{text}");
+    assert!(
+        text.contains("scorecard 43 (orange): usage per licence fell 50% in 3 months"),
+        "{text}"
+    );
+    assert!(text.contains("never touched"), "{text}");
+    open_health(&mut app);
+    key(&mut app, KeyCode::Char('A'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("[O] orange") && text.contains("never touched"), "{text}");
+    // Saved, the history keeps the whole reason: every signal's words.
+    key(&mut app, KeyCode::Enter);
+    let path = dir.path().join("book.db");
+    let history = Store::open(&path).expect("store").health_history("A1").expect("history");
+    let saved = history.first().expect("a change");
+    assert_eq!(saved.health, cockpit::domain::Health::Orange);
+    assert!(
+        saved.reason.starts_with(
+            "scorecard 43 (orange): usage per licence fell 50% in 3 months: 0 of 25 points; "
+        ) && saved.reason.ends_with("never touched (tier 3 cadence 180 days)"),
+        "{}",
+        saved.reason
+    );
+}

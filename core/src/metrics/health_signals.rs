@@ -13,14 +13,22 @@
 //! - **A note marked `severe_case`** in the last 90 days: orange.
 //! - **The scorecard's band** differs from the health: that band.
 //!
-//! The suggested colour is the worst of the signals. A suggestion is shown
-//! when it is worse than the current health, or when it asks for a review;
-//! each signal has a key (kind and the fact behind it) so a dismissed one
-//! stays dismissed until the fact changes.
+//! The suggested colour is the worst of the signals: a risk any signal sees
+//! wins over a kinder band, and a band worse than the other signals wins
+//! over them. A suggestion is shown when it is worse than the current
+//! health, when it asks for a review (the current colour, re-confirmed), or
+//! when the scorecard's band is better than the current health and no
+//! signal holds the account there: then the suggestion is the worst of the
+//! signals, a better colour only as far as every signal allows. Each signal
+//! has a key (kind and the fact behind it) so a dismissed one stays
+//! dismissed until the fact changes.
 
 use crate::domain::count::days as days_text;
 use crate::domain::{Config, Health, Money, Month, NoteKind};
 use chrono::{DateTime, NaiveDate, Utc};
+
+/// How the scorecard's signal key starts (`read::health::scorecard_signal`).
+pub const SCORECARD_KEY: &str = "scorecard:";
 
 /// How far back sponsor changes and severe cases count.
 pub const FLAGGED_NOTE_DAYS: i64 = 90;
@@ -182,10 +190,13 @@ pub fn suggestion(
     let worst = signals.iter().map(|s| s.suggests).min()?;
     let worse_than_now = facts.health.is_none_or(|h| worst < h);
     let review = signals.iter().any(|s| s.key.starts_with("renewal_review:"));
-    if !worse_than_now && !review {
+    // Every signal better than the colour, the band among them: a better colour.
+    let better = facts.health.is_some_and(|h| worst > h)
+        && signals.iter().any(|s| s.key.starts_with(SCORECARD_KEY));
+    if !worse_than_now && !review && !better {
         return None;
     }
-    let health = if worse_than_now { worst } else { facts.health.unwrap_or(worst) };
+    let health = if worse_than_now || better { worst } else { facts.health.unwrap_or(worst) };
     Some(Suggestion { account_id: facts.account_id.clone(), health, signals })
 }
 
@@ -274,13 +285,69 @@ mod tests {
         let mut f = facts();
         f.last_touch = Some(day(2025, 5, 30));
         f.scorecard = Some(Signal {
-            key: "scorecard:orange:2025-06-01".into(),
+            key: "scorecard:orange:green".into(),
             suggests: Health::Orange,
             why: "scorecard 40 (orange): usage trend fell 38% in 3 months: 0 of 25 points".into(),
         });
         let s = suggestion(&f, day(2025, 6, 1), &Config::default(), |_| false).expect("s");
         assert_eq!(s.health, Health::Orange);
         assert!(s.reason().starts_with("scorecard 40 (orange)"), "{}", s.reason());
+    }
+
+    fn band(health: Health) -> Signal {
+        Signal {
+            key: format!("{SCORECARD_KEY}{health}:green"),
+            suggests: health,
+            why: format!("scorecard ({health})"),
+        }
+    }
+
+    /// The band and the other signals disagree: the worst wins, and a band
+    /// better than the colour raises it only as far as every signal allows.
+    #[test]
+    fn the_band_and_the_other_signals_the_worst_wins() {
+        let today = day(2025, 6, 1);
+        let config = Config::default();
+        let sponsor = (
+            NoteKind::SponsorChange,
+            day(2025, 5, 1).and_hms_opt(9, 0, 0).expect("t").and_utc(),
+            "New VP".to_string(),
+        );
+        // Green colour, a yellow band, a sponsor change (orange): orange,
+        // both reasons in the order the signals are listed.
+        let mut f = facts();
+        f.scorecard = Some(band(Health::Yellow));
+        f.flagged_notes.push(sponsor.clone());
+        let s = suggestion(&f, today, &config, |_| false).expect("s");
+        assert_eq!(s.health, Health::Orange);
+        assert_eq!(s.reason(), "scorecard (yellow); sponsor change on 2025-05-01: New VP");
+        // A red band is worse than the sponsor change: red.
+        f.scorecard = Some(band(Health::Red));
+        assert_eq!(suggestion(&f, today, &config, |_| false).expect("s").health, Health::Red);
+        // Dismiss the band: the sponsor change alone, orange.
+        let s = suggestion(&f, today, &config, |k| k.starts_with(SCORECARD_KEY)).expect("s");
+        assert_eq!((s.health, s.signals.len()), (Health::Orange, 1));
+        // A red colour and a green band, nothing else: green is suggested.
+        let mut f = facts();
+        f.health = Some(Health::Red);
+        f.scorecard = Some(band(Health::Green));
+        let s = suggestion(&f, today, &config, |_| false).expect("s");
+        assert_eq!(s.health, Health::Green);
+        assert!(!s.is_review(Some(Health::Red)));
+        // Untouched past the cadence (yellow) as well: only as far as yellow.
+        f.last_touch = Some(day(2025, 4, 1));
+        assert_eq!(suggestion(&f, today, &config, |_| false).expect("s").health, Health::Yellow);
+        // An orange colour held by a sponsor change (orange): nothing to suggest.
+        let mut f = facts();
+        f.health = Some(Health::Orange);
+        f.scorecard = Some(band(Health::Green));
+        f.flagged_notes.push(sponsor);
+        assert_eq!(suggestion(&f, today, &config, |_| false), None);
+        // No band among the signals: a kinder signal never raises the colour.
+        f.scorecard = None;
+        f.flagged_notes.clear();
+        f.last_touch = Some(day(2025, 4, 1));
+        assert_eq!(suggestion(&f, today, &config, |_| false), None);
     }
 
     #[test]

@@ -7,12 +7,15 @@
 
 use crate::domain::config::Config;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
+use crate::domain::signals::BookSignals;
 use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
-use crate::metrics::health_signals::Signal;
-use crate::metrics::scorecard::{Scorecard, measure_flags, score};
-use crate::store::signals::SignalSource;
+use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
+use crate::metrics::scorecard::{
+    Points, Scorecard, band_of, measure_points, points_flag, score, score_of, weighted, weighted_of,
+};
+use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
@@ -36,17 +39,28 @@ pub struct HealthRow {
 }
 
 impl HealthRow {
-    /// Whether the band differs from the CSM's colour (a suggestion).
+    /// Whether the band differs from the CSM's colour and rests on a
+    /// measured signal (a suggestion).
     pub fn disagrees(&self) -> bool {
-        self.band.is_some() && self.band != self.health
+        self.band.is_some() && self.band != self.health && rests_on_signals(&self.card)
     }
 }
 
 /// Every account's scorecard, lowest score first (no score last).
 pub fn scores(store: &Store, config: &Config, today: NaiveDate) -> StoreResult<Vec<HealthRow>> {
+    scores_in(store, config, today, SignalScope::Book)
+}
+
+/// The scorecards of the accounts of `scope`, lowest score first.
+pub fn scores_in(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    scope: SignalScope<'_>,
+) -> StoreResult<Vec<HealthRow>> {
     let card = &config.scorecard;
-    let since = Month::of(today - Duration::days(TREND_DAYS)).minus(card.trend_months + 2);
-    let source = store.signal_source(&card.usage_measure, since, today, false, None)?;
+    let window = SignalWindow::for_scores(card, today - Duration::days(TREND_DAYS));
+    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
     Ok(rows_from(&source, card, today))
 }
 
@@ -57,22 +71,14 @@ pub fn rows_from(
     today: NaiveDate,
 ) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
-    // Accounts that have left (no ARR in the latest known month) have no health to check.
-    let latest =
-        crate::domain::signals::BookSignals::known_month(&source.book.snapshot_months, today);
-    let active = |account: &&crate::store::signals::SignalAccount| match latest {
-        Some(latest) => {
-            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
-        }
-        None => true,
-    };
+    let latest = BookSignals::known_month(&source.book.snapshot_months, today);
     let mut rows: Vec<HealthRow> = source
         .accounts
         .iter()
-        .filter(active)
+        .filter(|account| is_active(account, latest))
         .map(|account| {
             let now = score(&account.signals, &source.book, today, today, card);
-            let then = score(&account.signals, &source.book, before, today, card);
+            let then = score_of(weighted(&account.signals, &source.book, before, today, card));
             let score_now = now.score();
             HealthRow {
                 account_id: account.id.clone(),
@@ -80,7 +86,7 @@ pub fn rows_from(
                 csm: account.csm.clone(),
                 health: account.health,
                 band: now.band(card),
-                trend: score_now.zip(then.score()).map(|(a, b)| a - b),
+                trend: score_now.zip(then).map(|(a, b)| a - b),
                 score: score_now,
                 card: now,
             }
@@ -103,13 +109,75 @@ pub fn account_score(
     today: NaiveDate,
     account_id: &str,
 ) -> StoreResult<Option<HealthRow>> {
+    Ok(scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next())
+}
+
+/// The scorecard suggestions of the accounts of `scope` on `today`, by
+/// account: a band unlike the CSM's colour, with the measures that cost
+/// the most points as its reason. Scores today only (no trend), so Today
+/// reads it for a CSM's accounts beside its other facts.
+pub fn scorecard_signals(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    scope: SignalScope<'_>,
+) -> StoreResult<HashMap<String, Signal>> {
     let card = &config.scorecard;
-    let since = Month::of(today - Duration::days(TREND_DAYS)).minus(card.trend_months + 2);
-    let mut source =
-        store.signal_source(&card.usage_measure, since, today, false, Some(account_id))?;
-    // The months the book has, not only this account's.
-    source.book.usage_months = store.usage_months(&card.usage_measure, since)?;
-    Ok(rows_from(&source, card, today).into_iter().next())
+    let window = SignalWindow::for_scores(card, today);
+    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
+    let latest = BookSignals::known_month(&source.book.snapshot_months, today);
+    let mut out = HashMap::new();
+    for account in source.accounts.iter().filter(|a| is_active(a, latest)) {
+        let (points, weight) = weighted(&account.signals, &source.book, today, today, card);
+        let band = band_of(points, weight, card);
+        if band.is_none() || band == account.health {
+            continue;
+        }
+        // Only a suggestion is explained.
+        let card_now = score(&account.signals, &source.book, today, today, card);
+        let row = HealthRow {
+            account_id: account.id.clone(),
+            name: String::new(),
+            csm: String::new(),
+            health: account.health,
+            score: card_now.score(),
+            band,
+            trend: None,
+            card: card_now,
+        };
+        if let Some(signal) = scorecard_signal(&row) {
+            out.insert(row.account_id, signal);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an account still has ARR in the book's latest known month
+/// (accounts that have left have no health to check).
+fn is_active(account: &SignalAccount, latest: Option<Month>) -> bool {
+    match latest {
+        Some(latest) => {
+            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
+        }
+        None => true,
+    }
+}
+
+/// Whether a score has a measured signal in it: usage, tickets (once the
+/// book has any) or NPS answers. On ARR and touches alone the band only
+/// repeats the suggestions those make themselves (ARR falling, no touch),
+/// so it suggests nothing.
+pub fn rests_on_signals(card: &Scorecard) -> bool {
+    card.measures.iter().any(|m| {
+        m.value.is_some()
+            && matches!(
+                m.measure,
+                Measure::UsagePerLicence
+                    | Measure::UsageTrend
+                    | Measure::OpenHighTickets
+                    | Measure::Nps
+            )
+    })
 }
 
 /// The health suggestion a score band different from the CSM's colour makes.
@@ -129,7 +197,9 @@ pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
     } else {
         format!("scorecard {score} ({band}): {}", moved.join("; "))
     };
-    Some(Signal { key: format!("scorecard:{band}:{}", row.card.at), suggests: band, why })
+    // Dismissed, it stays dismissed until the band or the colour changes.
+    let colour = row.health.map_or("none", Health::as_str);
+    Some(Signal { key: format!("{SCORECARD_KEY}{band}:{colour}"), suggests: band, why })
 }
 
 /// A backtest's answer: the outcomes and how each predictor did.
@@ -194,19 +264,28 @@ pub fn backtest(
     outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
-    let since = Month::of(earliest - reach).minus(card.trend_months + 1);
-    let source = store.signal_source(&card.usage_measure, since, today, true, None)?;
+    let window = SignalWindow::for_scores(card, earliest - reach);
+    let source =
+        store.signal_source(&card.usage_measure, window, today, true, SignalScope::Book)?;
     let position: HashMap<&str, usize> =
         source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let account_of: Vec<Option<usize>> =
         outcomes.iter().map(|o| position.get(o.account_id.as_str()).copied()).collect();
     let book = &source.book;
+    // Every predictor but the CSM's colours reads the same measures' points
+    // at the same dates: each account and date is scored once.
+    let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
+    let mut points_at = |i: usize, date: NaiveDate| -> Option<Points> {
+        let a = account_of[i]?;
+        Some(*scored.entry((a, date)).or_insert_with(|| {
+            measure_points(&source.accounts[a].signals, book, date, today, card)
+        }))
+    };
     let mut predictors = Vec::new();
     predictors.push(backtest::run("scorecard", &outcomes, lead_days, |i, date| {
-        account_of[i].is_some_and(|a| {
-            score(&source.accounts[a].signals, book, date, today, card)
-                .band(card)
-                .is_some_and(Health::is_at_risk)
+        points_at(i, date).is_some_and(|points| {
+            let (points, weight) = weighted_of(&points, card);
+            band_of(points, weight, card).is_some_and(Health::is_at_risk)
         })
     }));
     let no_history = Vec::new();
@@ -214,11 +293,12 @@ pub fn backtest(
         let history = history.histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
         health_as_of(history, date).is_some_and(Health::is_at_risk)
     }));
-    for measure in Measure::ALL.into_iter().filter(|m| card.rule(*m).weight > 0) {
+    for (slot, measure) in Measure::ALL.into_iter().enumerate() {
+        if card.rule(measure).weight == 0 {
+            continue;
+        }
         predictors.push(backtest::run(measure.as_str(), &outcomes, lead_days, |i, date| {
-            account_of[i].is_some_and(|a| {
-                measure_flags(measure, &source.accounts[a].signals, book, date, today, card)
-            })
+            points_at(i, date).is_some_and(|points| points_flag(points[slot], card))
         }));
     }
     let names = source.accounts.iter().map(|a| (a.id.clone(), a.name.clone())).collect();

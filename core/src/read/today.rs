@@ -89,8 +89,13 @@ impl std::fmt::Debug for TodayFacts {
 }
 
 impl TodayFacts {
-    pub fn read(store: &Store, user: &str, today: NaiveDate) -> StoreResult<TodayFacts> {
-        TodayFacts::read_for(store, user, vec![user.to_string()], today)
+    pub fn read(
+        store: &Store,
+        user: &str,
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<TodayFacts> {
+        TodayFacts::read_for(store, user, vec![user.to_string()], today, config)
     }
 
     /// The facts of the accounts of every CSM in `owners`, seen by `user`.
@@ -99,6 +104,7 @@ impl TodayFacts {
         user: &str,
         owners: Vec<String>,
         today: NaiveDate,
+        config: &Config,
     ) -> StoreResult<TodayFacts> {
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
         let mut reads = ScopeReads::default();
@@ -106,7 +112,7 @@ impl TodayFacts {
         let mut overdue = Vec::new();
         let mut tasks = Vec::new();
         for owner in &owners {
-            reads.merge(ScopeReads::read(store, Scope::Csm(owner), today)?);
+            reads.merge(ScopeReads::read(store, Scope::Csm(owner), today, config)?);
             lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
             overdue.extend(store.overdue_moments(today, Some(owner))?);
             tasks.extend(due_tasks(store, owner, today)?);
@@ -132,9 +138,11 @@ impl TodayFacts {
         user: &str,
         today: NaiveDate,
         read: CsmFacts,
+        config: &Config,
     ) -> StoreResult<TodayFacts> {
         let CsmFacts { trends, last_health_change, last_contract_end } = read;
-        let reads = ScopeReads::beside_rows(store, user, today, trends, last_health_change)?;
+        let reads =
+            ScopeReads::beside_rows(store, user, today, trends, last_health_change, config)?;
         // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
         let since = days_before(today, LOST_RENEWAL_DAYS);
         let ended = last_contract_end
@@ -184,7 +192,7 @@ pub fn today_rows(
     today: NaiveDate,
     config: &Config,
 ) -> StoreResult<Vec<TodayRow>> {
-    Ok(today_rows_from(TodayFacts::read(store, user, today)?, book, config))
+    Ok(today_rows_from(TodayFacts::read(store, user, today, config)?, book, config))
 }
 
 /// Today over the whole book, as `cockpit today` prints it: the rows the
@@ -220,7 +228,7 @@ pub fn today_rows_in(
     config: &Config,
 ) -> StoreResult<Vec<TodayRow>> {
     let owners = reach.owners(store, user, config)?;
-    Ok(today_rows_from(TodayFacts::read_for(store, user, owners, today)?, book, config))
+    Ok(today_rows_from(TodayFacts::read_for(store, user, owners, today, config)?, book, config))
 }
 
 /// Today's ranked rows from facts already read.

@@ -6,6 +6,7 @@
 use super::accounts::time_of;
 use super::bulk::{BulkImport, rfc3339};
 use super::{Store, StoreResult};
+use crate::domain::scorecard_config::ScorecardConfig;
 use crate::domain::signals::{
     AccountSignals, BookSignals, Severity, SurveyAnswer, SurveyKind, Ticket, UsageRecord,
     UsageValue,
@@ -104,39 +105,130 @@ pub struct SignalAccount {
     pub signals: AccountSignals,
 }
 
+/// Which accounts a signal load covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalScope<'a> {
+    /// Every account (the Health view, the backtest).
+    Book,
+    /// The accounts of one CSM (Today).
+    Csm(&'a str),
+    /// One account (the account view).
+    Account(&'a str),
+}
+
+impl SignalScope<'_> {
+    /// The condition on the accounts table `a` (bound as `?9`).
+    fn condition(self) -> &'static str {
+        match self {
+            SignalScope::Book => "",
+            SignalScope::Csm(_) => " AND a.csm = ?9",
+            SignalScope::Account(_) => " AND a.id = ?9",
+        }
+    }
+
+    fn bind(self, statement: &mut rusqlite::Statement<'_>) -> StoreResult<()> {
+        if let SignalScope::Csm(value) | SignalScope::Account(value) = self {
+            statement.raw_bind_parameter(9, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// How far back a load reads, for scores on `earliest` or later: usage
+/// and snapshots from the trend's months before the latest month known on
+/// `earliest` (however old the book's latest usage is), survey answers
+/// from the NPS's days before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignalWindow {
+    pub earliest: NaiveDate,
+    pub trend_months: i32,
+    pub answers_since: NaiveDate,
+}
+
+impl SignalWindow {
+    pub fn for_scores(card: &ScorecardConfig, earliest: NaiveDate) -> SignalWindow {
+        let answers_since = earliest
+            .checked_sub_signed(chrono::Duration::days(card.survey_days))
+            .unwrap_or(earliest);
+        SignalWindow { earliest, trend_months: card.trend_months, answers_since }
+    }
+
+    /// The first month read: the trend's months (and one more, for the
+    /// licences of a month without a snapshot) before the earlier of the
+    /// latest snapshot and usage months known on `earliest`.
+    fn since(&self, book: &BookSignals) -> Month {
+        let own = Month::of(self.earliest);
+        let known = |months: &[Month]| BookSignals::known_month(months, self.earliest);
+        let base = known(&book.snapshot_months)
+            .unwrap_or(own)
+            .min(known(&book.usage_months).unwrap_or(own));
+        base.minus(self.trend_months.saturating_add(2))
+    }
+}
+
+/// Finds the index of a row's account without a lookup per row: the rows of
+/// one account come together, so the id is compared with the last one's.
+struct AccountCursor<'a> {
+    index: &'a HashMap<String, usize>,
+    last: String,
+    at: Option<usize>,
+}
+
+impl<'a> AccountCursor<'a> {
+    fn new(index: &'a HashMap<String, usize>) -> AccountCursor<'a> {
+        AccountCursor { index, last: String::new(), at: None }
+    }
+
+    fn find(&mut self, row: &rusqlite::Row<'_>) -> StoreResult<Option<usize>> {
+        let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        if id != self.last || self.last.is_empty() {
+            self.last.clear();
+            self.last.push_str(id);
+            self.at = self.index.get(id).copied();
+        }
+        Ok(self.at)
+    }
+}
+
 impl Store {
-    /// Loads every account's signals from `since` on: snapshot totals and the
-    /// key usage `measure` per month, high and urgent tickets, NPS answers,
-    /// success plan statuses on `today`, and touches — the whole history
-    /// when `touch_history`, else only the last touch.
-    /// `only` narrows the accounts to one (the account view).
+    /// Loads the signals of the accounts of `scope` over `window`: snapshot
+    /// totals and the key usage `measure` per month (with a zero month
+    /// before the window when the account had usage before it, so "none
+    /// since" reads as 0 rather than missing), high and urgent tickets, NPS
+    /// answers, success plan statuses on `today`, and touches — the whole
+    /// history when `touch_history`, else only the last touch. One pass per
+    /// table, in key order; what the book knows is the whole book's.
     pub fn signal_source(
         &self,
         measure: &str,
-        since: Month,
+        window: SignalWindow,
         today: NaiveDate,
         touch_history: bool,
-        only: Option<&str>,
+        scope: SignalScope<'_>,
     ) -> StoreResult<SignalSource> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
+        let snapshot_months = statement
+            .query_map([], |row| row.get::<_, i32>(0))?
+            .map(|month| month.map(Month))
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_tickets: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
+        let book = BookSignals {
+            snapshot_months,
+            usage_months: self.usage_months(measure, Month(i32::MIN))?,
+            has_tickets,
+        };
+        let since = window.since(&book);
+        let condition = scope.condition();
         let mut accounts = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        // One account's rows are found through each table's account key.
-        let narrow = |column: &str| match only {
-            Some(_) => format!(" AND {column} = ?9"),
-            None => String::new(),
-        };
-        let bind = |statement: &mut rusqlite::Statement<'_>| -> StoreResult<()> {
-            if let Some(id) = only {
-                statement.raw_bind_parameter(9, id)?;
-            }
-            Ok(())
-        };
         {
             let mut statement = self.conn.prepare(&format!(
-                "SELECT id, name, csm, health, last_touch FROM accounts WHERE 1{} ORDER BY id",
-                narrow("id")
+                "SELECT a.id, a.name, a.csm, a.health, a.last_touch FROM accounts a
+                 WHERE 1{condition} ORDER BY a.id"
             ))?;
-            bind(&mut statement)?;
+            scope.bind(&mut statement)?;
             let mut rows = statement.raw_query();
             while let Some(row) = rows.next()? {
                 let id: String = row.get(0)?;
@@ -156,50 +248,61 @@ impl Store {
                 });
             }
         }
-        let at = |id: &str| index.get(id).copied();
-        // Snapshot totals per account and month; rows come per account.
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1{}",
-            narrow("account_id")
-        ))?;
-        statement.raw_bind_parameter(1, since.0)?;
-        bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut totals: HashMap<(usize, i32), (i64, Option<i64>)> = HashMap::new();
-        while let Some(row) = rows.next()? {
-            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
-            let entry = totals.entry((account, row.get(1)?)).or_insert((0, None));
-            entry.0 = entry.0.saturating_add(row.get::<_, i64>(2)?);
-            if let Some(units) = row.get::<_, Option<i64>>(3)? {
-                entry.1 = Some(entry.1.unwrap_or(0).saturating_add(units));
+        // Snapshots per account and month, every product added. The whole
+        // book is one pass over the table in key order; a scope goes
+        // through its accounts' keys.
+        let sql = match scope {
+            SignalScope::Book => {
+                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
+                    .to_string()
             }
+            _ => format!(
+                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
+                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{condition}"
+            ),
+        };
+        let mut statement = self.conn.prepare(&sql)?;
+        statement.raw_bind_parameter(1, since.0)?;
+        scope.bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new(&index);
+        while let Some(row) = rows.next()? {
+            let Some(account) = cursor.find(row)? else { continue };
+            let units: Option<i64> = row.get(3)?;
+            accounts[account].signals.months.push((
+                Month(row.get(1)?),
+                Money::from_cents(row.get(2)?),
+                units,
+            ));
         }
-        for ((account, month), (arr, units)) in totals {
-            accounts[account].signals.months.push((Month(month), Money::from_cents(arr), units));
-        }
-        // The key usage measure, account by account through the primary key.
+        // The key usage measure, account by account through the primary key,
+        // from the last month before the window that has a row.
         let mut statement = self.conn.prepare(&format!(
-            "SELECT u.account_id, u.month, u.value_milli FROM accounts a CROSS JOIN usage u
-             ON u.account_id = a.id AND u.measure = ?1 AND u.month >= ?2 WHERE 1{}",
-            narrow("a.id")
+            "SELECT a.id, u.month, u.value_milli FROM accounts a CROSS JOIN usage u
+             ON u.account_id = a.id AND u.measure = ?1
+                AND u.month >= coalesce((SELECT max(b.month) FROM usage b
+                    WHERE b.account_id = a.id AND b.measure = ?1 AND b.month < ?2), ?2)
+             WHERE 1{condition}"
         ))?;
         statement.raw_bind_parameter(1, measure)?;
         statement.raw_bind_parameter(2, since.0)?;
-        bind(&mut statement)?;
+        scope.bind(&mut statement)?;
         let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new(&index);
         while let Some(row) = rows.next()? {
-            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
-            let month = Month(row.get(1)?);
-            accounts[account].signals.usage.push((month, row.get(2)?));
+            let Some(account) = cursor.find(row)? else { continue };
+            accounts[account].signals.usage.push((Month(row.get(1)?), row.get(2)?));
         }
         let mut statement = self.conn.prepare(&format!(
-            "SELECT account_id, opened_at, closed_at FROM tickets WHERE severity IN ('high', 'urgent'){}",
-            narrow("account_id")
+            "SELECT a.id, t.opened_at, t.closed_at FROM accounts a
+             JOIN tickets t ON t.account_id = a.id AND t.severity IN ('high', 'urgent')
+             WHERE 1{condition}"
         ))?;
-        bind(&mut statement)?;
+        scope.bind(&mut statement)?;
         let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new(&index);
         while let Some(row) = rows.next()? {
-            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let Some(account) = cursor.find(row)? else { continue };
             let opened: String = row.get(1)?;
             let closed: Option<String> = row.get(2)?;
             let Some(opened) = day_of(&opened) else { continue };
@@ -208,17 +311,17 @@ impl Store {
                 .high_tickets
                 .push((opened, closed.as_deref().and_then(day_of)));
         }
-        let has_tickets: bool =
-            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
         let mut statement = self.conn.prepare(&format!(
-            "SELECT account_id, answered_at, score FROM surveys WHERE kind = 'nps' AND answered_at >= ?1{}",
-            narrow("account_id")
+            "SELECT a.id, s.answered_at, s.score FROM accounts a
+             JOIN surveys s ON s.account_id = a.id AND s.answered_at >= ?1 AND s.kind = 'nps'
+             WHERE 1{condition}"
         ))?;
-        statement.raw_bind_parameter(1, since.first_day().to_string())?;
-        bind(&mut statement)?;
+        statement.raw_bind_parameter(1, window.answers_since.to_string())?;
+        scope.bind(&mut statement)?;
         let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new(&index);
         while let Some(row) = rows.next()? {
-            let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+            let Some(account) = cursor.find(row)? else { continue };
             let answered: String = row.get(1)?;
             if let Some(day) = day_of(&answered) {
                 accounts[account].signals.nps.push((day, row.get(2)?));
@@ -226,21 +329,22 @@ impl Store {
         }
         if touch_history {
             let mut statement = self.conn.prepare(&format!(
-                "SELECT account_id, substr(at, 1, 10) FROM notes
-                 WHERE kind IN ('call', 'email', 'meeting', 'qbr'){}",
-                narrow("account_id")
+                "SELECT a.id, substr(n.at, 1, 10) FROM accounts a
+                 JOIN notes n ON n.account_id = a.id AND n.kind IN ('call', 'email', 'meeting', 'qbr')
+                 WHERE 1{condition}"
             ))?;
-            bind(&mut statement)?;
+            scope.bind(&mut statement)?;
             let mut rows = statement.raw_query();
+            let mut cursor = AccountCursor::new(&index);
             while let Some(row) = rows.next()? {
-                let Some(account) = at(&row.get::<_, String>(0)?) else { continue };
+                let Some(account) = cursor.find(row)? else { continue };
                 if let Some(day) = day_of(&row.get::<_, String>(1)?) {
                     accounts[account].signals.touches.push(day);
                 }
             }
         }
-        for (account_id, status) in self.plan_statuses(today)? {
-            if let Some(account) = at(&account_id) {
+        for (account_id, status) in self.plan_statuses(today, scope)? {
+            if let Some(&account) = index.get(&account_id) {
                 let plans = accounts[account].signals.plans.get_or_insert((0, 0));
                 if status == PlanStatus::Behind {
                     plans.1 += 1;
@@ -251,23 +355,12 @@ impl Store {
         }
         for account in &mut accounts {
             let signals = &mut account.signals;
-            signals.months.sort_unstable_by_key(|(m, _, _)| *m);
-            signals.usage.sort_unstable();
+            signals.months = month_totals(std::mem::take(&mut signals.months));
+            usage_from(&mut signals.usage, since);
             signals.touches.sort_unstable();
             signals.high_tickets.sort_unstable();
             signals.nps.sort_unstable();
         }
-        let mut statement =
-            self.conn.prepare("SELECT month FROM snapshot_months ORDER BY month")?;
-        let snapshot_months = statement
-            .query_map([], |row| row.get::<_, i32>(0))?
-            .map(|month| month.map(Month))
-            .collect::<Result<Vec<_>, _>>()?;
-        let book = BookSignals {
-            snapshot_months,
-            usage_months: self.usage_months(measure, since)?,
-            has_tickets,
-        };
         Ok(SignalSource { accounts, book })
     }
 
@@ -283,12 +376,19 @@ impl Store {
         Ok(months)
     }
 
-    /// Every success plan's status on `today`, by account.
-    fn plan_statuses(&self, today: NaiveDate) -> StoreResult<Vec<(String, PlanStatus)>> {
-        let mut statement = self.conn.prepare(
-            "SELECT account_id, baseline, target, current, start_date, target_date FROM success_plans",
-        )?;
-        let mut rows = statement.query([])?;
+    /// The success plans' statuses on `today` of the accounts of `scope`.
+    fn plan_statuses(
+        &self,
+        today: NaiveDate,
+        scope: SignalScope<'_>,
+    ) -> StoreResult<Vec<(String, PlanStatus)>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT p.account_id, p.baseline, p.target, p.current, p.start_date, p.target_date
+             FROM accounts a JOIN success_plans p ON p.account_id = a.id WHERE 1{}",
+            scope.condition()
+        ))?;
+        scope.bind(&mut statement)?;
+        let mut rows = statement.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let (start, target): (String, String) = (row.get(4)?, row.get(5)?);
@@ -416,6 +516,37 @@ fn survey_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<SurveyAnswer> {
         score: row.get(3)?,
         comment: row.get(4)?,
     })
+}
+
+/// Rows of `(month, ARR, units)` (products in any order) as one total per
+/// month, in month order; units add up where any product has them.
+fn month_totals(mut rows: Vec<(Month, Money, Option<i64>)>) -> Vec<(Month, Money, Option<i64>)> {
+    rows.sort_unstable_by_key(|(month, _, _)| *month);
+    let mut totals: Vec<(Month, Money, Option<i64>)> = Vec::with_capacity(rows.len());
+    for (month, arr, units) in rows {
+        match totals.last_mut() {
+            Some(last) if last.0 == month => {
+                last.1 = Money::from_cents(last.1.cents().saturating_add(arr.cents()));
+                if let Some(units) = units {
+                    last.2 = Some(last.2.unwrap_or(0).saturating_add(units));
+                }
+            }
+            _ => totals.push((month, arr, units)),
+        }
+    }
+    totals
+}
+
+/// Usage read from the last row before `since`: that row only says the
+/// account had usage before the window, so its value becomes a zero (a
+/// month in the window without a row is then 0, not missing).
+fn usage_from(usage: &mut [(Month, i64)], since: Month) {
+    usage.sort_unstable();
+    if let Some(first) = usage.first_mut()
+        && first.0 < since
+    {
+        first.1 = 0;
+    }
 }
 
 /// The day a stored date or time starts with.

@@ -30,7 +30,7 @@ pub(super) fn first_book(
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
             true => None,
-            false => TodayFacts::beside_rows(store, user, today, facts).ok(),
+            false => TodayFacts::beside_rows(store, user, today, facts, config).ok(),
         };
         let bounds = bounds.join().ok_or_else(|| anyhow::anyhow!("ranking the book failed"))??;
         if !rows.is_empty() {

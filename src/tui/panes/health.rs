@@ -1,10 +1,13 @@
 //! Health: the book by scorecard, lowest score first, beside each CSM's
 //! colour, with the breakdown of the selected account — which measures
 //! moved its score and which are missing. A band unlike the colour is a
-//! suggestion: `A` opens the health form with it, the CSM decides. The
-//! scores come from `read::health` once per refresh; drawing only reads.
+//! suggestion: `A` opens the health form with the account's suggestion —
+//! the one Today and the Account view show (`read::today::suggestion_for`),
+//! the band among its reasons — and the CSM decides. The scores come from
+//! `read::health` once per refresh; drawing only reads.
 
-use crate::read::health::{HealthRow, scorecard_signal, scores};
+use crate::read::health::{HealthRow, scores};
+use crate::read::today::suggestion_for;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::popups::Popup;
@@ -71,7 +74,7 @@ impl Pane for HealthPane {
         self.cursor.set_height(usize::from(height), self.rows.len());
     }
 
-    fn update(&mut self, action: Action, _cx: &mut Cx<'_>) -> Request {
+    fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
         let len = self.rows.len();
         match action {
             Action::Up => self.cursor.move_by(-1, len),
@@ -87,17 +90,25 @@ impl Pane for HealthPane {
             }
             Action::AcceptSuggestion => {
                 let Some(row) = self.selected() else { return Request::None };
-                let Some(signal) = scorecard_signal(row) else {
-                    return Request::Message(
-                        "the score's band agrees with the CSM's colour: nothing to suggest"
-                            .to_string(),
-                    );
+                let today = cx.clock.today();
+                let suggestion =
+                    match suggestion_for(cx.store, cx.book, &row.account_id, today, cx.config) {
+                        Ok(suggestion) => suggestion,
+                        Err(e) => return Request::Message(format!("reading the suggestion: {e}")),
+                    };
+                let Some(suggestion) = suggestion else {
+                    let why = if row.disagrees() {
+                        "the band's suggestion was dismissed, or another signal holds the colour"
+                    } else {
+                        "the score's band agrees with the CSM's colour"
+                    };
+                    return Request::Message(format!("{why}: nothing to suggest"));
                 };
                 return Request::Popup(Popup::health(
                     &row.account_id,
                     &row.name,
-                    Some(signal.suggests),
-                    &signal.why,
+                    Some(suggestion.health),
+                    &suggestion.reason(),
                     Vec::new(),
                 ));
             }

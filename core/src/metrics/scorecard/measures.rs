@@ -7,7 +7,7 @@ use crate::domain::count;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::{Duration, NaiveDate};
 
-/// The value of `measure` for an account on `at`.
+/// The value of `measure` for an account on `at`, with its words.
 pub fn measure_value(
     measure: Measure,
     signals: &AccountSignals,
@@ -16,14 +16,57 @@ pub fn measure_value(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Option<MeasureValue> {
+    value_of(measure, signals, book, at, today, config, Words::Said)
+}
+
+/// The value alone (its `text` left empty): what a band or a flag needs,
+/// without writing a sentence nobody reads (the backtest scores an account
+/// at dozens of dates; Today scores every account of a CSM).
+pub fn measure_number(
+    measure: Measure,
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> Option<MeasureValue> {
+    value_of(measure, signals, book, at, today, config, Words::Unsaid)
+}
+
+/// Whether a value's sentence is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Said,
+    Unsaid,
+}
+
+impl Words {
+    /// The sentence `say` writes, or an empty one (no allocation).
+    fn text(self, say: impl FnOnce() -> String) -> String {
+        match self {
+            Words::Said => say(),
+            Words::Unsaid => String::new(),
+        }
+    }
+}
+
+fn value_of(
+    measure: Measure,
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+    words: Words,
+) -> Option<MeasureValue> {
     match measure {
-        Measure::UsagePerLicence => usage_per_licence(signals, book, at, config),
-        Measure::UsageTrend => usage_trend(signals, book, at, config),
-        Measure::OpenHighTickets => open_high_tickets(signals, book, at),
-        Measure::Nps => nps(signals, at, config),
-        Measure::DaysSinceTouch => days_since_touch(signals, at),
-        Measure::ArrTrend => arr_trend(signals, book, at, config),
-        Measure::SuccessPlan => success_plan(signals, at, today),
+        Measure::UsagePerLicence => usage_per_licence(signals, book, at, config, words),
+        Measure::UsageTrend => usage_trend(signals, book, at, config, words),
+        Measure::OpenHighTickets => open_high_tickets(signals, book, at, words),
+        Measure::Nps => nps(signals, at, config, words),
+        Measure::DaysSinceTouch => days_since_touch(signals, at, words),
+        Measure::ArrTrend => arr_trend(signals, book, at, config, words),
+        Measure::SuccessPlan => success_plan(signals, at, today, words),
     }
 }
 
@@ -61,6 +104,7 @@ fn usage_per_licence(
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
+    words: Words,
 ) -> Option<MeasureValue> {
     let month = BookSignals::known_month(&book.usage_months, at)?;
     let usage = usage_in(signals, month)?;
@@ -68,14 +112,16 @@ fn usage_per_licence(
     let (numerator, denominator) = (i128::from(usage) * 100, i128::from(licences) * 1000);
     // Hundredths of a unit per licence: usage in thousandths / (licences · 10).
     let per = round_div(i128::from(usage), i128::from(licences) * 10);
-    let text = format!(
-        "usage per licence {}.{:02} in {month} ({} {} over {} licences)",
-        per / 100,
-        per % 100,
-        crate::domain::signals::UsageValue(usage),
-        measure_words(config),
-        licences
-    );
+    let text = words.text(|| {
+        format!(
+            "usage per licence {}.{:02} in {month} ({} {} over {} licences)",
+            per / 100,
+            per % 100,
+            crate::domain::signals::UsageValue(usage),
+            measure_words(config),
+            licences
+        )
+    });
     Some(MeasureValue { numerator, denominator, text })
 }
 
@@ -84,6 +130,7 @@ fn usage_trend(
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
+    words: Words,
 ) -> Option<MeasureValue> {
     let months = config.trend_months;
     let now = BookSignals::known_month(&book.usage_months, at)?;
@@ -98,7 +145,7 @@ fn usage_trend(
     // now/then − 1 in percent: (u_now·n_then − u_then·n_now)·100 / (u_then·n_now).
     let denominator = i128::from(usage_then) * i128::from(n_now);
     let numerator = (i128::from(usage_now) * i128::from(n_then) - denominator) * 100;
-    let text = change_words(per, numerator, denominator, months);
+    let text = words.text(|| change_words(per, numerator, denominator, months));
     Some(MeasureValue { numerator, denominator, text })
 }
 
@@ -117,6 +164,7 @@ fn open_high_tickets(
     signals: &AccountSignals,
     book: &BookSignals,
     at: NaiveDate,
+    words: Words,
 ) -> Option<MeasureValue> {
     if !book.has_tickets {
         return None;
@@ -126,14 +174,19 @@ fn open_high_tickets(
         .iter()
         .filter(|(opened, closed)| *opened <= at && closed.is_none_or(|c| c > at))
         .count();
-    let text = match open {
+    let text = words.text(|| match open {
         0 => "no open high-severity ticket".to_string(),
         n => format!("{} open", count::of(n, "high-severity ticket", "high-severity tickets")),
-    };
+    });
     Some(MeasureValue::whole(open as i64, text))
 }
 
-fn nps(signals: &AccountSignals, at: NaiveDate, config: &ScorecardConfig) -> Option<MeasureValue> {
+fn nps(
+    signals: &AccountSignals,
+    at: NaiveDate,
+    config: &ScorecardConfig,
+    words: Words,
+) -> Option<MeasureValue> {
     let since = at - Duration::days(config.survey_days);
     let answers = signals.nps.iter().filter(|(day, _)| since < *day && *day <= at);
     let (mut promoters, mut detractors, mut all) = (0_i64, 0_i64, 0_i64);
@@ -146,23 +199,25 @@ fn nps(signals: &AccountSignals, at: NaiveDate, config: &ScorecardConfig) -> Opt
         return None;
     }
     let numerator = i128::from(promoters - detractors) * 100;
-    let text = format!(
-        "NPS {} ({} in {} days)",
-        round_div(numerator, i128::from(all)),
-        count::of(all as usize, "answer", "answers"),
-        config.survey_days
-    );
+    let text = words.text(|| {
+        format!(
+            "NPS {} ({} in {} days)",
+            round_div(numerator, i128::from(all)),
+            count::of(all as usize, "answer", "answers"),
+            config.survey_days
+        )
+    });
     Some(MeasureValue { numerator, denominator: i128::from(all), text })
 }
 
-fn days_since_touch(signals: &AccountSignals, at: NaiveDate) -> Option<MeasureValue> {
+fn days_since_touch(signals: &AccountSignals, at: NaiveDate, words: Words) -> Option<MeasureValue> {
     let after = signals.touches.partition_point(|day| *day <= at);
     let last = after.checked_sub(1).and_then(|i| signals.touches.get(i))?;
     let days = (at - *last).num_days();
-    let text = match days {
+    let text = words.text(|| match days {
         0 => "touched today".to_string(),
         n => format!("last touch {} ago", count::days(n)),
-    };
+    });
     Some(MeasureValue::whole(days, text))
 }
 
@@ -171,6 +226,7 @@ fn arr_trend(
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
+    words: Words,
 ) -> Option<MeasureValue> {
     let months = config.trend_months;
     let now = BookSignals::known_month(&book.snapshot_months, at)?;
@@ -180,19 +236,24 @@ fn arr_trend(
     }
     let denominator = i128::from(then);
     let numerator = (i128::from(arr_in(signals, now)) - denominator) * 100;
-    let text = change_words("ARR", numerator, denominator, months);
+    let text = words.text(|| change_words("ARR", numerator, denominator, months));
     Some(MeasureValue { numerator, denominator, text })
 }
 
-fn success_plan(signals: &AccountSignals, at: NaiveDate, today: NaiveDate) -> Option<MeasureValue> {
+fn success_plan(
+    signals: &AccountSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    words: Words,
+) -> Option<MeasureValue> {
     let (on_track, behind) = signals.plans.filter(|_| at == today)?;
     let all = on_track + behind;
     if all == 0 {
         return None;
     }
-    let text = match behind {
+    let text = words.text(|| match behind {
         0 => format!("{} on track", count::of(all as usize, "success plan", "success plans")),
         n => format!("{n} of {} behind", count::of(all as usize, "success plan", "success plans")),
-    };
+    });
     Some(MeasureValue::whole(i64::from(behind == 0), text))
 }

@@ -20,7 +20,7 @@ use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::NaiveDate;
 
 pub use crate::domain::signals::{AccountSignals, BookSignals};
-pub use measures::measure_value;
+pub use measures::{measure_number, measure_value};
 
 /// A measure's value on a date, in its own unit, with the words that say it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +97,7 @@ pub struct Scorecard {
 impl Scorecard {
     /// The score 0–100 rounded half up; `None` when no measure has a value.
     pub fn score(&self) -> Option<i64> {
-        (self.weight > 0)
-            .then(|| round_div(i128::from(self.weighted_points), i128::from(self.weight)) as i64)
+        score_of((self.weighted_points, self.weight))
     }
 
     /// The band by the configured cuts (exact: `score ≥ cut`).
@@ -172,6 +171,65 @@ pub fn score(
     Scorecard { at, measures, weighted_points, weight }
 }
 
+/// Σ weight·points and Σ weight on `at`, with no breakdown and no words:
+/// the same sums [`score`] makes, for a band or a score alone.
+pub fn weighted(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> (i64, i64) {
+    weighted_of(&measure_points(signals, book, at, today, config), config)
+}
+
+/// Each measure's points on `at`, in [`Measure::ALL`]'s order: `None` when
+/// it has no value or no weight.
+pub type Points = [Option<i64>; Measure::ALL.len()];
+
+/// The points of every weighted measure on `at` (no words): what both the
+/// scorecard's band and each measure's flag are read from.
+pub fn measure_points(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> Points {
+    let mut points = [None; Measure::ALL.len()];
+    for (slot, measure) in points.iter_mut().zip(Measure::ALL) {
+        if config.rule(measure).weight == 0 {
+            continue;
+        }
+        *slot = measure_number(measure, signals, book, at, today, config)
+            .map(|value| points_for(measure, &value, config));
+    }
+    points
+}
+
+/// Σ weight·points and Σ weight of measures' points.
+pub fn weighted_of(points: &Points, config: &ScorecardConfig) -> (i64, i64) {
+    let (mut weighted_points, mut weight) = (0_i64, 0_i64);
+    for (points, measure) in points.iter().zip(Measure::ALL) {
+        if let Some(points) = points {
+            let rule_weight = config.rule(measure).weight;
+            weighted_points += rule_weight * points;
+            weight += rule_weight;
+        }
+    }
+    (weighted_points, weight)
+}
+
+/// Whether a measure's points alone fall in the red or orange band.
+pub fn points_flag(points: Option<i64>, config: &ScorecardConfig) -> bool {
+    points.is_some_and(|points| band_of(points, 1, config).is_some_and(Health::is_at_risk))
+}
+
+/// The score 0–100 of weighted sums (rounded half up), `None` for no weight.
+pub fn score_of((points, weight): (i64, i64)) -> Option<i64> {
+    (weight > 0).then(|| round_div(i128::from(points), i128::from(weight)) as i64)
+}
+
 /// Whether one measure alone flags the account on `at`: its points fall
 /// in the red or orange band (missing never flags).
 pub fn measure_flags(
@@ -182,8 +240,7 @@ pub fn measure_flags(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> bool {
-    measure_value(measure, signals, book, at, today, config).is_some_and(|value| {
-        let points = points_for(measure, &value, config);
-        band_of(points, 1, config).is_some_and(Health::is_at_risk)
-    })
+    let points = measure_number(measure, signals, book, at, today, config)
+        .map(|value| points_for(measure, &value, config));
+    points_flag(points, config)
 }

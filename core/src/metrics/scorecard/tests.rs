@@ -160,6 +160,20 @@ mod properties {
             prop_assert_eq!(Some(band), expected);
             let earned: i64 = card.measures.iter().map(MeasureScore::earned_hundredths).sum();
             prop_assert_eq!(earned, card.weighted_points);
+            // The sums without words (Today, the backtest) are the same,
+            // and each measure's points and flag are the breakdown's.
+            for at in [d("2026-12-07"), d("2026-10-15"), d("2026-08-31")] {
+                let card = crate::metrics::scorecard::score(&signals, &book, at, d("2026-12-07"), &config);
+                let quiet = weighted(&signals, &book, at, d("2026-12-07"), &config);
+                prop_assert_eq!(quiet, (card.weighted_points, card.weight));
+                let points = measure_points(&signals, &book, at, d("2026-12-07"), &config);
+                for (slot, measure) in Measure::ALL.into_iter().enumerate() {
+                    let line = card.measure(measure).and_then(|m| m.value.as_ref().map(|_| m.points));
+                    prop_assert_eq!(points[slot], line);
+                    let flags = measure_flags(measure, &signals, &book, at, d("2026-12-07"), &config);
+                    prop_assert_eq!(points_flag(points[slot], &config), flags);
+                }
+            }
         }
     }
 }

@@ -105,6 +105,81 @@ fn scores_today_list_the_worst_first_and_disagreements_suggest() {
     let a = rows.iter().find(|r| r.account_id == "A").expect("A");
     assert_eq!(a.band, Some(Health::Orange));
     let signal = scorecard_signal(a).expect("A's band differs from no colour");
-    assert!(signal.why.starts_with("scorecard 43 (orange): "), "{}", signal.why);
+    // September known: 9 of 50 licences (18%: 0 × 20), usage per licence
+    // 9/40 of June's (−78%: 0 × 25), ARR flat (100 × 15); no touch, ticket,
+    // answer or plan: 1500 / 60 = 25, orange. (June's usage is read though
+    // it is older than the trend's window of the 30-day score.)
+    assert_eq!(a.score, Some(25));
+    assert!(
+        signal.why.starts_with("scorecard 25 (orange): usage per licence fell 78% in 3 months"),
+        "{}",
+        signal.why
+    );
     assert_eq!(rows[0].account_id, "A", "lowest score first");
+}
+
+/// The band joins the other signals in the one suggestion Today and the
+/// Account view show. A (set green) scores 25, orange, and was never
+/// touched (yellow): the worse, orange, with the band's reason first. B
+/// (red colour) scores green — 45 of 50 licences (90%: 100 × 20), usage
+/// and ARR flat (100 × 25, 100 × 15) — but was never touched either: the
+/// band raises the colour only as far as yellow.
+#[test]
+fn the_band_and_the_other_signals_suggest_one_colour() {
+    use crate::read::book::BookIndex;
+    use crate::read::today::{suggestion_for, today_rows};
+    let store = book();
+    let config = Config::default();
+    let today = d("2026-03-01");
+    let set = d("2026-02-27").and_hms_opt(9, 0, 0).expect("time").and_utc();
+    store.set_health("A", Health::Green, "all fine", "ana", set).expect("A");
+    store.set_health("B", Health::Red, "worried", "ana", set).expect("B");
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, "ana");
+    let a = suggestion_for(&store, &book, "A", today, &config).expect("read").expect("A");
+    assert_eq!(a.health, Health::Orange);
+    let keys: Vec<&str> = a.signals.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(keys, vec!["scorecard:orange:green", "no_touch:never"]);
+    assert!(
+        a.reason().starts_with("scorecard 25 (orange): usage per licence fell"),
+        "{}",
+        a.reason()
+    );
+    let b = suggestion_for(&store, &book, "B", today, &config).expect("read").expect("B");
+    assert_eq!(b.health, Health::Yellow);
+    assert_eq!(b.signals[0].key, "scorecard:green:red");
+    assert_eq!(b.signals[0].why, "scorecard 100 (green)");
+    // Today's rows carry the same suggestions, computed the same way.
+    for row in today_rows(&store, &book, "ana", today, &config).expect("today") {
+        let alone = suggestion_for(&store, &book, row.account_id(), today, &config).expect("s");
+        assert_eq!(row.suggestion, alone, "{}", row.account_id());
+    }
+    // Dismissing the band leaves the other signals: A is then only yellow.
+    let at = today.and_hms_opt(9, 0, 0).expect("time").and_utc();
+    store.dismiss_suggestion("A", "health", "scorecard:orange:green", "ana", at).expect("dismiss");
+    let a = suggestion_for(&store, &book, "A", today, &config).expect("read").expect("A");
+    assert_eq!(a.health, Health::Yellow);
+}
+
+/// A book with ARR alone: the score is the ARR trend's (flat, 100: green),
+/// unlike the CSM's red, yet no measured signal stands behind it — the
+/// band suggests nothing (the ARR and touch signals speak for themselves).
+#[test]
+fn on_arr_and_touches_alone_the_band_suggests_nothing() {
+    let store = Store::open_in_memory().expect("store");
+    let mut snapshots = String::from("account_id, month, product, arr, units\n");
+    for month in 1..=12 {
+        snapshots.push_str(&format!("A, 2025-{month:02}, Core, 1000, 50\n"));
+    }
+    Book::new()
+        .accounts(
+            "id, name, csm, health
+             A, Ay, ana, red",
+        )
+        .snapshots(&snapshots)
+        .write(&store);
+    let rows = scores(&store, &Config::default(), d("2026-03-01")).expect("scores");
+    let a = rows.first().expect("A");
+    assert_eq!((a.score, a.band, a.health), (Some(100), Some(Health::Green), Some(Health::Red)));
+    assert!(!a.disagrees());
+    assert_eq!(scorecard_signal(a), None);
 }

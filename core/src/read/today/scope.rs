@@ -1,13 +1,17 @@
 //! The facts of a scope (my book, or one account) that the health
 //! suggestions and Today read: health changes, snapshot trends and flagged
-//! notes from the store, joined to the book's rows; and the one health
-//! suggestion computation Today and the Account view share ([`suggest`]).
+//! notes from the store, joined to the book's rows, and the scorecard's
+//! band where it differs from the CSM's colour; and the one health
+//! suggestion computation Today, the Account view and the Health view
+//! share ([`suggest`], [`suggestion_for`]).
 
 use super::DROP_DAYS;
 use crate::domain::{Config, NoteKind};
-use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, SignalFacts, Suggestion};
+use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, Signal, SignalFacts, Suggestion};
 use crate::read::book::BookIndex;
+use crate::read::health::scorecard_signals;
 use crate::store::health::HealthChange;
+use crate::store::signals::SignalScope;
 use crate::store::triage::{Scope, SnapshotTrend};
 use crate::store::views::LastHealthChange;
 use crate::store::{Store, StoreResult};
@@ -34,6 +38,8 @@ pub(super) struct ScopeReads {
     confirmed: HashMap<String, NaiveDate>,
     trends: HashMap<String, SnapshotTrend>,
     flagged: HashMap<String, Vec<FlaggedNote>>,
+    /// The scorecard's band, by account, where it differs from the colour.
+    scorecards: HashMap<String, Signal>,
 }
 
 impl ScopeReads {
@@ -41,9 +47,11 @@ impl ScopeReads {
         store: &Store,
         scope: Scope<'_>,
         today: NaiveDate,
+        config: &Config,
     ) -> StoreResult<ScopeReads> {
         let mut reads = ScopeReads::changes_and_notes(store, scope, today)?;
         reads.trends = trends_by_account(store.snapshot_trends(scope)?);
+        reads.scorecards = scorecards(store, scope, today, config)?;
         Ok(reads)
     }
 
@@ -53,6 +61,7 @@ impl ScopeReads {
         self.confirmed.extend(other.confirmed);
         self.trends.extend(other.trends);
         self.flagged.extend(other.flagged);
+        self.scorecards.extend(other.scorecards);
     }
 
     /// Everything but the snapshot trends.
@@ -75,11 +84,13 @@ impl ScopeReads {
         today: NaiveDate,
         trends: Vec<SnapshotTrend>,
         last_health_change: Vec<(String, LastHealthChange)>,
+        config: &Config,
     ) -> StoreResult<ScopeReads> {
         let lately = days_before(today, DROP_DAYS);
         let mut reads = ScopeReads {
             trends: trends_by_account(trends),
             flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
+            scorecards: scorecards(store, Scope::Csm(csm), today, config)?,
             ..ScopeReads::default()
         };
         for (id, change) in last_health_change {
@@ -128,6 +139,21 @@ impl ScopeReads {
     }
 }
 
+/// The scorecard suggestions of a scope's accounts (each account's band
+/// where it differs from its colour, with the measures that moved it).
+fn scorecards(
+    store: &Store,
+    scope: Scope<'_>,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<HashMap<String, Signal>> {
+    let scope = match scope {
+        Scope::Csm(csm) => SignalScope::Csm(csm),
+        Scope::Account(id) => SignalScope::Account(id),
+    };
+    scorecard_signals(store, config, today, scope)
+}
+
 fn trends_by_account(trends: Vec<SnapshotTrend>) -> HashMap<String, SnapshotTrend> {
     trends.into_iter().map(|t| (t.account_id.clone(), t)).collect()
 }
@@ -143,6 +169,7 @@ pub fn gather(
     book: &BookIndex,
     scope: Scope<'_>,
     today: NaiveDate,
+    config: &Config,
 ) -> StoreResult<Gathered> {
     let rows: Vec<u32> = match scope {
         Scope::Csm(csm) => book
@@ -154,12 +181,12 @@ pub fn gather(
             .collect(),
         Scope::Account(id) => book.index_of(id).into_iter().collect(),
     };
-    Ok(facts_of(ScopeReads::read(store, scope, today)?, book, rows))
+    Ok(facts_of(ScopeReads::read(store, scope, today, config)?, book, rows))
 }
 
 /// Joins what the store holds to the book's `rows` (by index).
 pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, rows: Vec<u32>) -> Gathered {
-    let ScopeReads { changes, confirmed, trends, mut flagged } = reads;
+    let ScopeReads { changes, confirmed, trends, mut flagged, mut scorecards } = reads;
     let facts = rows
         .into_iter()
         .filter_map(|index| {
@@ -181,14 +208,16 @@ pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, rows: Vec<u32>) -> G
                     (t.from_month, t.to_month, t.from_arr, t.to_arr, t.from_units, t.to_units)
                 }),
                 flagged_notes: flagged.remove(&row.id).unwrap_or_default(),
-                scorecard: None,
+                scorecard: scorecards.remove(&row.id),
             })
         })
         .collect();
     Gathered { facts, changes }
 }
 
-/// The suggestion for one account, leaving out dismissed signals.
+/// The suggestion for one account, leaving out dismissed signals: what the
+/// Account view shows and the Health view's `A` offers, the same as the
+/// account's row on Today.
 pub fn suggestion_for(
     store: &Store,
     book: &BookIndex,
@@ -196,9 +225,7 @@ pub fn suggestion_for(
     today: NaiveDate,
     config: &Config,
 ) -> StoreResult<Option<Suggestion>> {
-    // The scorecard's band is offered in the Health pane; it joins this
-    // suggestion when Today can read it for a whole book too.
-    let gathered = gather(store, book, Scope::Account(id), today)?;
+    let gathered = gather(store, book, Scope::Account(id), today, config)?;
     let dismissed = store.dismissed_signals("health")?;
     Ok(gathered.facts.first().and_then(|facts| suggest(facts, today, config, &dismissed)))
 }

@@ -37,7 +37,7 @@ impl AccountPane {
                     lines.push(Line::from(vec![
                         Span::raw("    "),
                         theme.health(Some(signal.suggests)),
-                        Span::raw(format!(" {}", signal.why)),
+                        Span::raw(format!(" {}", crate::text::inert::line(&signal.why))),
                     ]));
                 }
             }

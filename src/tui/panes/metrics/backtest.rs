@@ -1,7 +1,8 @@
 //! Drawing the Metrics pane's Backtest section: one row per predictor (the
 //! scorecard, the CSM's colours, each measure) with flagged, caught,
-//! missed, false alarms, precision, recall and lead; caught, missed and
-//! false alarms are the selectable numbers (Enter lists their accounts).
+//! missed, false alarms, precision, recall and lead; flagged, caught,
+//! missed and false alarms are the selectable numbers (Enter lists their
+//! accounts).
 //! Reads the kept backtest only.
 
 use super::MetricsPane;
@@ -68,11 +69,14 @@ pub(super) fn draw(
         )));
     }
     for (index, predictor) in backtest.predictors.iter().enumerate() {
-        let cell = |list: usize, value: usize| {
-            let selected = pane.selected == index * 3 + list;
+        let cell = |list: usize, value: usize, width: usize| {
+            let selected = pane.selected == index * LISTS.len() + list;
             let style = if selected { theme.selected() } else { Style::new() };
             Span::styled(
-                format!("{:>9}", if selected { format!("▸{value}") } else { value.to_string() }),
+                format!(
+                    "{:>width$}",
+                    if selected { format!("▸{value}") } else { value.to_string() }
+                ),
                 style,
             )
         };
@@ -87,10 +91,10 @@ pub(super) fn draw(
                 format!("  {:<18}", fit(&name, 18)),
                 if index == 0 { theme.title() } else { Style::new() },
             ),
-            Span::raw(format!("{:>8}", predictor.flagged.len())),
-            cell(0, predictor.caught.len()),
-            cell(1, predictor.missed.len()),
-            cell(2, predictor.false_alarms.len()),
+            cell(0, predictor.flagged.len(), 8),
+            cell(1, predictor.caught.len(), 9),
+            cell(2, predictor.missed.len(), 9),
+            cell(3, predictor.false_alarms.len(), 9),
             Span::raw(format!(
                 "{:>7}{:>7}{:>7}",
                 rate(predictor.precision()),
@@ -107,24 +111,25 @@ pub(super) fn draw(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The three lists behind each predictor's numbers, in the order the
-/// Metrics pane selects them.
-const LISTS: [&str; 3] = ["caught", "missed", "false alarms"];
+/// The lists behind each predictor's numbers, in the order the Metrics
+/// pane selects them.
+pub(super) const LISTS: [&str; 4] = ["flagged", "caught", "missed", "false alarms"];
 
-/// The outcomes behind number `selected` (predictor `selected / 3`, list
-/// `selected % 3` of [`LISTS`]).
+/// The outcomes behind number `selected` (predictor `selected / 4`, list
+/// `selected % 4` of [`LISTS`]).
 pub(super) fn drill(backtest: &Backtest, selected: usize) -> Option<Drill> {
-    let predictor = backtest.predictors.get(selected / 3)?;
-    let (list, meaning) = match selected % 3 {
-        0 => (&predictor.caught, "churned and flagged"),
-        1 => (&predictor.missed, "churned, not flagged: the surprises"),
+    let predictor = backtest.predictors.get(selected / LISTS.len())?;
+    let (list, meaning) = match selected % LISTS.len() {
+        0 => (&predictor.flagged, "red or orange at the lead date"),
+        1 => (&predictor.caught, "churned and flagged"),
+        2 => (&predictor.missed, "churned, not flagged: the surprises"),
         _ => (&predictor.false_alarms, "renewed in full, yet flagged"),
     };
     Some(Drill {
         title: format!(
             "{} · {} ({meaning}, {} days before the end)",
             predictor.name,
-            LISTS[selected % 3],
+            LISTS[selected % LISTS.len()],
             backtest.lead_days
         ),
         header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),

@@ -66,7 +66,10 @@ impl Section {
             Section::LayerCake => data.cake.layers.len(),
             Section::Pareto => data.pareto.tiers.len(),
             Section::Renewals => 2,
-            Section::Backtest => data.backtest.as_ref().map_or(0, |b| b.predictors.len() * 3),
+            Section::Backtest => data
+                .backtest
+                .as_ref()
+                .map_or(0, |b| b.predictors.len() * super::backtest::LISTS.len()),
         }
     }
 
