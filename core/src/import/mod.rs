@@ -22,6 +22,7 @@ pub mod profile;
 mod records;
 mod signals;
 mod subscriptions;
+mod usage;
 mod watch;
 
 pub use all::{FileReport, import_all};
@@ -411,7 +412,7 @@ pub(crate) fn load(
             derived = Some(made);
             counts
         }
-        ImportKind::Usage => signals::usage(bulk, &mut input, &mut problems)?,
+        ImportKind::Usage => usage::usage(bulk, &mut input, &mut problems)?,
         ImportKind::Tickets => signals::tickets(bulk, &mut input, &mut problems)?,
         ImportKind::Surveys => signals::surveys(bulk, &mut input, &mut problems)?,
         ImportKind::Contacts => contacts::import(bulk, &mut input, origin, &mut problems)?,

@@ -1,139 +1,19 @@
-//! The import of the measured signals: usage (per month, or per day summed
-//! into months), support tickets and survey answers. Cells are checked
+//! The import of the measured signals: support tickets and survey answers
+//! (usage has its own module, `usage`). Cells are checked
 //! through `Row` and `cells` as every other kind's are, so profiles and
 //! messages apply alike; rows go to the store's signal writers.
 
-use super::cells::{
-    account_index, date, known_account, month, note_time, optional_parsed, whole_in,
-};
+use super::Problems;
+use super::cells::{account_index, known_account, note_time, optional_parsed, whole_in};
 use super::fast::trim;
 use super::input::CsvInput;
 use super::kinds::counts_from;
-use super::records::{SURVEYS, TICKETS, USAGE};
-use super::{Problems, RowError};
-use crate::domain::Month;
-use crate::domain::signals::{Severity, SurveyAnswer, SurveyKind, Ticket, UsageValue};
+use super::records::{SURVEYS, TICKETS};
+use crate::domain::signals::{Severity, SurveyAnswer, SurveyKind, Ticket};
 use crate::store::StoreResult;
 use crate::store::bulk::{BulkImport, BulkTable, ImportCounts, rfc3339};
-use chrono::Datelike;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Read;
-
-const MONTH: usize = 3;
-const DATE: usize = 4;
-
-pub(super) fn usage<R: Read + Send>(
-    bulk: &mut BulkImport<'_>,
-    input: &mut CsvInput<R>,
-    problems: &mut Problems,
-) -> StoreResult<ImportCounts> {
-    let names = USAGE.names;
-    // A file is per month or per day; one with both columns (as export
-    // writes) is read the way its first row gives.
-    let mut daily = match (input.has_column(MONTH), input.has_column(DATE)) {
-        (true, false) => Some(false),
-        (false, true) => Some(true),
-        (true, true) => None,
-        (false, false) => {
-            problems.push(RowError::at(
-                input.file_name(),
-                1,
-                "missing required column month (or date, for usage per day)".to_string(),
-            ));
-            return Ok(ImportCounts::default());
-        }
-    };
-    let (_, index) = account_index(bulk)?;
-    let rows_before = bulk.count_rows(BulkTable::Usage)?;
-    let mut measures: HashMap<String, u32> = HashMap::new();
-    // (account, measure, month or day number) → first line.
-    let mut first_line: HashMap<(u32, u32, i32), u64> = HashMap::new();
-    // Per day: the sums per (account, measure, month), written at the end.
-    let mut sums: BTreeMap<(u32, u32, i32), (String, String, i64)> = BTreeMap::new();
-    let (mut good, mut written) = (0u64, 0u64);
-    let mut months_seen: std::collections::BTreeSet<(u32, i32)> = Default::default();
-    while let Some(row) = input.next_readable(names, problems) {
-        let account = problems.take(row.required(0)).and_then(|id| {
-            problems.take(known_account(&row, 0, trim(id), &index).map(|i| (trim(id), i)))
-        });
-        let measure = problems.take(row.required(1)).map(trim);
-        let value = problems
-            .take(row.required(2))
-            .and_then(|text| problems.take(UsageValue::parse(text).map_err(|e| row.error(2, e))));
-        let given = |column| row.optional(column).ok().flatten().is_some();
-        let daily = *daily.get_or_insert(!given(MONTH) && given(DATE));
-        let other = if daily { MONTH } else { DATE };
-        if given(other) {
-            let (this, that) = if daily { ("date", "month") } else { ("month", "date") };
-            problems.push(row.error(
-                other,
-                format!("this file gives usage per {this}; leave {that} empty (one file is per month or per day)"),
-            ));
-            continue;
-        }
-        let when = if daily {
-            problems.take(row.required(DATE)).and_then(|text| {
-                problems
-                    .take(date(&row, DATE, text))
-                    .map(|day| (Month::of(day), day.num_days_from_ce()))
-            })
-        } else {
-            problems
-                .take(row.required(MONTH))
-                .and_then(|text| problems.take(month(&row, MONTH, text)).map(|m| (m, m.0)))
-        };
-        let (Some((account_id, account)), Some(measure), Some(value), Some((month, key))) =
-            (account, measure, value, when)
-        else {
-            continue;
-        };
-        let next = measures.len() as u32;
-        let measure_index = *measures.entry(measure.to_string()).or_insert(next);
-        if let Some(first) = first_line.get(&(account, measure_index, key)) {
-            let what = if daily { "date" } else { "month" };
-            problems.push(row.row_error(format!(
-                "account {account_id}, measure {measure}, {what} {} appears twice in this file (first on line {first})",
-                if daily { row.cell(DATE).ok().flatten().map(trim).unwrap_or("") } else { row.cell(MONTH).ok().flatten().map(trim).unwrap_or("") }
-            )));
-            continue;
-        }
-        first_line.insert((account, measure_index, key), row.line);
-        months_seen.insert((measure_index, month.0));
-        if !problems.is_empty() {
-            continue;
-        }
-        if daily {
-            let sum = sums
-                .entry((account, measure_index, month.0))
-                .or_insert_with(|| (account_id.to_string(), measure.to_string(), 0));
-            sum.2 = sum.2.saturating_add(value.0);
-            continue;
-        }
-        good += 1;
-        if bulk.upsert_usage(account_id, measure, month, value)? {
-            written += 1;
-        }
-    }
-    if !problems.is_empty() {
-        return Ok(ImportCounts::default());
-    }
-    let mut names_of = vec![String::new(); measures.len()];
-    for (name, index) in measures {
-        names_of[index as usize] = name;
-    }
-    let months: Vec<(String, Month)> = months_seen
-        .into_iter()
-        .map(|(m, month)| (names_of[m as usize].clone(), Month(month)))
-        .collect();
-    bulk.note_usage_months(&months)?;
-    for ((_, _, month), (account_id, measure, sum)) in sums {
-        good += 1;
-        if bulk.upsert_usage(&account_id, &measure, Month(month), UsageValue(sum))? {
-            written += 1;
-        }
-    }
-    Ok(counts_from(bulk.count_rows(BulkTable::Usage)?, rows_before, written, good))
-}
 
 pub(super) fn tickets<R: Read + Send>(
     bulk: &mut BulkImport<'_>,

@@ -5,6 +5,7 @@
 
 use super::accounts::time_of;
 use super::bulk::{BulkImport, rfc3339};
+use super::many::insert_many;
 use super::{Store, StoreResult};
 use crate::domain::scorecard_config::ScorecardConfig;
 use crate::domain::signals::{
@@ -36,7 +37,47 @@ const SURVEY_INSERT: &str =
     "INSERT OR IGNORE INTO surveys (account_id, answered_at, kind, score, comment)
      VALUES (?1, ?2, ?3, ?4, ?5)";
 
+/// The text at `at` in `list`; a position out of range is a caller's bug.
+fn text(list: &[String], at: u32) -> rusqlite::Result<&str> {
+    list.get(at as usize).map(String::as_str).ok_or(rusqlite::Error::InvalidQuery)
+}
+
+/// A month of usage for a load into an empty table; its account and
+/// measure are positions in the lists handed to [`BulkImport::insert_new_usage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewUsage {
+    pub account: u32,
+    pub measure: u32,
+    pub month: Month,
+    pub value: UsageValue,
+}
+
 impl BulkImport<'_> {
+    /// Inserts usage into a table that was empty when the import began and
+    /// holds none of these keys, many rows to a statement. Fastest when
+    /// rows come in key order (account, measure, month).
+    pub fn insert_new_usage(
+        &mut self,
+        ids: &[String],
+        measures: &[String],
+        rows: &[NewUsage],
+    ) -> StoreResult<()> {
+        insert_many(
+            self.connection(),
+            "INSERT",
+            "usage (account_id, measure, month, value_milli)",
+            4,
+            rows,
+            |statement, at, row| {
+                statement.raw_bind_parameter(at, text(ids, row.account)?)?;
+                statement.raw_bind_parameter(at + 1, text(measures, row.measure)?)?;
+                statement.raw_bind_parameter(at + 2, row.month.0)?;
+                statement.raw_bind_parameter(at + 3, row.value.0)
+            },
+        )?;
+        Ok(())
+    }
+
     /// Inserts or updates one month of usage; true when written.
     pub fn upsert_usage(
         &mut self,
