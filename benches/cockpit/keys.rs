@@ -68,8 +68,16 @@ fn script(title: &str) -> Vec<KeyEvent> {
             keys.push(key(KeyCode::Char('z')));
             keys.push(key(KeyCode::Enter));
             keys.extend(chars("ux"));
-            // Everyone's rows and back to mine.
-            keys.extend(chars("mm"));
+            // Five rows marked and their moments and tasks done, then undone.
+            keys.extend(std::iter::repeat_n(key(KeyCode::Char(' ')), 5));
+            keys.extend(chars("dux"));
+            // Everyone's rows, filtered and walked, then mine again (no team
+            // is set, so `m` goes mine → all → mine).
+            keys.extend(chars("m"));
+            keys.extend(chars("fffjjjjx"));
+            keys.extend(std::iter::repeat_n(key(KeyCode::PageDown), 5));
+            keys.extend(chars("m"));
+            keys.extend(chars("fjjx"));
         }
         "Targets" => {
             moves(&mut keys);
@@ -142,7 +150,11 @@ pub(crate) fn walk_pane(
         app.handle_key(key(KeyCode::Enter));
     }
     let mut times = Vec::new();
-    for k in script(title) {
+    // What the status line said (its words before a colon): the walk of
+    // Today must have saved a bulk action and undone it.
+    let mut statuses = std::collections::HashSet::new();
+    let keys = script(title);
+    for (at, k) in keys.iter().copied().enumerate() {
         if app.active_title() != title {
             reach(app, go, title)?;
         }
@@ -160,8 +172,22 @@ pub(crate) fn walk_pane(
             eprintln!("{title}: {:?} took {:.1} ms", k.code, ms(took));
         }
         times.push(took);
-        if app.popup().is_some() {
+        if let Some(status) = app.status() {
+            statuses.insert(status.text.split(':').next().unwrap_or("").to_string());
+        }
+        // A popup a key opened is closed, unless the script's next key is
+        // Enter, which saves it (the bulk snooze).
+        let saves = keys.get(at + 1).is_some_and(|next| next.code == KeyCode::Enter);
+        if app.popup().is_some() && !saves {
             app.handle_key(key(KeyCode::Esc));
+        }
+    }
+    if title == "Today" {
+        for said in ["saved", "undone"] {
+            anyhow::ensure!(
+                statuses.contains(said),
+                "the walk of Today never showed \"{said}\": its bulk action did not happen ({statuses:?})"
+            );
         }
     }
     Ok(times)
