@@ -266,8 +266,8 @@ fn measure(
         if only.today && title != "Today" {
             continue;
         }
-        let mut settles = Vec::new();
-        let mut times = walk_pane(&mut app, &mut terminal, index, title, &mut settles)?;
+        let (mut settles, mut cpu) = (Vec::new(), Vec::new());
+        let mut times = walk_pane(&mut app, &mut terminal, index, title, &mut settles, &mut cpu)?;
         let mut figure = key_figure(&mut times);
         if let Some(longest) = settles.iter().max() {
             figure.note = format!(
@@ -279,6 +279,13 @@ fn measure(
         }
         if title == "Today" {
             figure.note = format!("{whose}; {}", figure.note);
+            // The same keys' time on the CPU: what the key costs, apart
+            // from what other processes of a busy machine took meanwhile.
+            if !cpu.is_empty() {
+                let mut on_cpu = key_figure(&mut cpu);
+                on_cpu.note = format!("{whose}; {}; load average {}", on_cpu.note, load_average());
+                out.insert("keys: Today, on the CPU".to_string(), on_cpu);
+            }
         }
         eprintln!("keys in {title}: {} ({})", figure.text, figure.note);
         out.insert(format!("keys: {title}"), figure);
@@ -544,6 +551,14 @@ fn today_json(db: &Path, user: &str) -> anyhow::Result<Figure> {
         );
     }
     Ok(median_figure(&runs))
+}
+
+/// The machine's load average over the last minute, as `/proc/loadavg` says.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The target of each figure, from the issues.

@@ -161,19 +161,24 @@ impl TodayFacts {
         lost: HashMap<String, LostRenewal>,
         overdue_moments: Vec<MomentRow>,
     ) -> StoreResult<TodayFacts> {
+        let snoozed = store.snoozed(today)?;
+        let dismissed = store.dismissed_signals("health")?;
+        let overdue_trials = store.overdue_trials(today)?;
+        let plans_behind = store.success_plans_behind(today)?;
+        let tasks = due_tasks(store, user, today)?;
         Ok(TodayFacts {
             user: user.to_string(),
             owners: vec![user.to_string()],
             today,
             reads,
-            snoozed: store.snoozed(today)?,
-            dismissed: store.dismissed_signals("health")?,
+            snoozed,
+            dismissed,
             overdue_moments,
-            overdue_trials: store.overdue_trials(today)?,
-            plans_behind: store.success_plans_behind(today)?,
+            overdue_trials,
+            plans_behind,
             lost,
             extra: Vec::new(),
-            tasks: due_tasks(store, user, today)?,
+            tasks,
             only: None,
         })
     }
@@ -211,7 +216,7 @@ pub fn today_rows_in(
 /// Today's ranked rows from facts already read.
 pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> Vec<TodayRow> {
     let (findings, suggestions) = findings(facts, book, config);
-    ranked(findings, suggestions, book)
+    ranked(findings, suggestions, book, None)
 }
 
 /// A suggestion waiting, by account.
@@ -385,9 +390,19 @@ fn findings(facts: TodayFacts, book: &BookIndex, config: &Config) -> (Vec<Findin
 }
 
 /// One row per account from the reasons, ranked (a row's score depends on
-/// the largest ARR among the rows, so they are ranked together).
-fn ranked(findings: Vec<Finding>, mut suggestions: Suggestions, book: &BookIndex) -> Vec<TodayRow> {
-    triage::rank_accounts(findings)
+/// the largest ARR among the rows ranked together: `largest`, in cents, when
+/// these are some of them, else theirs).
+fn ranked(
+    findings: Vec<Finding>,
+    mut suggestions: Suggestions,
+    book: &BookIndex,
+    largest: Option<i64>,
+) -> Vec<TodayRow> {
+    let ranked = match largest {
+        Some(largest) => triage::rank_accounts_against(findings, largest),
+        None => triage::rank_accounts(findings),
+    };
+    ranked
         .into_iter()
         .map(|triage| {
             let row = book.by_id(&triage.account_id);
@@ -446,13 +461,15 @@ fn lost_renewal_findings(
     today: NaiveDate,
 ) -> Vec<Finding> {
     let mut rows = Vec::new();
-    for (index, row) in book.rows().iter().enumerate() {
+    // The few lost renewals looked up in the book, not the book walked.
+    for (id, lost) in lost {
+        let Some(index) = book.index_of(id) else { continue };
+        let Some(row) = book.row(index) else { continue };
         if !owners.contains(row.csm.as_str())
             || !triage::is_lost(row.arr, row.next_renewal, row.stage)
         {
             continue;
         }
-        let Some(lost) = lost.get(&row.id) else { continue };
         let days_ago = (today - lost.ended_on).num_days();
         if lost.explained || days_ago > LOST_RENEWAL_DAYS {
             continue;
@@ -468,7 +485,7 @@ fn lost_renewal_findings(
                 lost.arr.to_short()
             ),
             arr: lost.arr,
-            tier: book.tier(u32::try_from(index).unwrap_or(u32::MAX)),
+            tier: book.tier(index),
             flags: row.flags,
             score: 0,
         });

@@ -3,11 +3,13 @@
 //! replaced, and every row ranked anew, so a snooze, a health change or an
 //! undo on a CSM with thousands of accounts costs a few of them, not the
 //! whole book. The rows are those a whole read would give: the others'
-//! reasons are kept as they were, and ranking them together is what a whole
-//! read does too (a row's score depends on the largest ARR among the rows).
+//! rows are kept as they were and the new ones put in their places by the
+//! ranking's order; only when the largest ARR among the rows changed (every
+//! score depends on it) are all ranked again.
 
 use super::{LOST_RENEWAL_DAYS, ScopeReads, TodayFacts, TodayRow, days_before, findings, ranked};
 use crate::domain::Config;
+use crate::metrics::triage::rank_order;
 use crate::read::book::BookIndex;
 use crate::read::tasks::due_tasks;
 use crate::store::triage::Scope;
@@ -62,16 +64,30 @@ pub fn today_rows_after(
 ) -> Vec<TodayRow> {
     let written = facts.only.clone().unwrap_or_default();
     let (mut reasons, mut suggestions) = findings(facts, book, config);
-    for row in rows {
-        if written.contains(row.account_id()) {
-            continue;
+    let largest_before = rows.iter().map(|r| r.triage.arr.cents()).max().unwrap_or(0);
+    let mut kept: Vec<TodayRow> =
+        rows.into_iter().filter(|r| !written.contains(r.account_id())).collect();
+    // A row's ARR is the largest of its reasons'.
+    let largest = kept
+        .iter()
+        .map(|r| r.triage.arr.cents())
+        .chain(reasons.iter().map(|f| f.arr.cents()))
+        .max()
+        .unwrap_or(0);
+    if largest != largest_before {
+        for row in kept {
+            if let Some(suggestion) = row.suggestion {
+                suggestions.insert(row.triage.account_id.clone(), suggestion);
+            }
+            reasons.extend(row.triage.reasons);
         }
-        if let Some(suggestion) = row.suggestion {
-            suggestions.insert(row.triage.account_id.clone(), suggestion);
-        }
-        reasons.extend(row.triage.reasons);
+        return ranked(reasons, suggestions, book, None);
     }
-    ranked(reasons, suggestions, book)
+    for row in ranked(reasons, suggestions, book, Some(largest)) {
+        let at = kept.partition_point(|k| rank_order(&k.triage, &row.triage).is_lt());
+        kept.insert(at, row);
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -125,6 +141,18 @@ mod tests {
             let whole = today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
             assert_eq!(format!("{updated:?}"), format!("{whole:?}"), "{reach:?}");
             assert!(updated.iter().all(|r| r.account_id() != id(0)), "the snoozed row left");
+            // The smallest row touched (the largest ARR stays): it moves
+            // to its place among rows that keep theirs.
+            let last = updated.last().expect("rows").account_id().to_string();
+            store.add_note(&last, crate::domain::NoteKind::Call, "went well", user, at).expect("note");
+            let one: HashSet<String> = [last].into_iter().collect();
+            let owners = reach.owners(&store, user, &config).expect("owners");
+            let book = book_of(&store);
+            let facts =
+                TodayFacts::read_accounts(&store, user, owners, &one, today).expect("facts");
+            let updated = today_rows_after(updated, facts, &book, &config);
+            let whole = today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
+            assert_eq!(format!("{updated:?}"), format!("{whole:?}"), "{reach:?} after a touch");
         }
     }
 }
