@@ -469,6 +469,7 @@ impl Action {
             Action::FilterAtRisk => "at risk",
             Action::AgendaSpan => "span",
             Action::MomentDone => "done",
+            Action::RowDone => "done",
             Action::AddMoment => "add moment",
             Action::NextCsm => "CSM",
             Action::SetPotential => "potential",

@@ -95,6 +95,10 @@ pub struct App {
     book: BookIndex,
     panes: Vec<Box<dyn Pane>>,
     stale: Vec<bool>,
+    /// Per pane, the accounts written since it was last fresh, when every
+    /// write named one: it reads only those again when shown (`None`: it
+    /// reads everything again).
+    stale_accounts: Vec<Option<Vec<String>>>,
     active: usize,
     previous: usize,
     /// A form opened from another pane (the churn editor on the selected
@@ -167,6 +171,7 @@ impl App {
             theme,
             book,
             panes,
+            stale_accounts: vec![None; stale.len()],
             stale,
             active: 0,
             previous: 0,
@@ -298,9 +303,13 @@ impl App {
         self.active = index;
         if self.stale[index] {
             self.stale[index] = false;
+            let written = self.stale_accounts[index].take();
             let pane_area = Regions::of(self.area).pane;
             let (pane, mut cx) = self.cx_parts();
-            let result = pane.refresh(&mut cx);
+            let result = match written {
+                Some(ids) => pane.refresh_accounts(&ids, &mut cx),
+                None => pane.refresh(&mut cx),
+            };
             pane.resize(pane_area, &mut cx);
             // The first screen's pages are let go once it is drawn
             // (`start_loading`), not before.

@@ -86,7 +86,13 @@ impl App {
     /// Marks every pane stale, refreshes the focused one (only the
     /// `accounts` written, when known) and says what was saved.
     pub(super) fn refresh_after_write(&mut self, done: &[String], accounts: Option<&[String]>) {
-        for stale in &mut self.stale {
+        for (stale, written) in self.stale.iter_mut().zip(&mut self.stale_accounts) {
+            match (*stale, written.as_mut(), accounts) {
+                // Fresh until now: these accounts are all it misses.
+                (false, _, _) => *written = accounts.map(<[String]>::to_vec),
+                (true, Some(list), Some(ids)) => list.extend_from_slice(ids),
+                (true, _, _) => *written = None,
+            }
             *stale = true;
         }
         let active = self.active;
