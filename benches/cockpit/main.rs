@@ -253,7 +253,8 @@ fn measure(
     out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
     out.insert("cockpit today --json".to_string(), today_json(&db, &user)?);
     let whose = format!("as {user}, CSM of {owned} accounts");
-    for name in ["first frame (headless)", "first frame (binary in a terminal)", "cockpit today --json"]
+    for name in
+        ["first frame (headless)", "first frame (binary in a terminal)", "cockpit today --json"]
     {
         if let Some(figure) = out.get_mut(name) {
             figure.note = format!("{whose}; {}", figure.note);

@@ -292,7 +292,13 @@ fn a_long_list_draws_the_window_at_the_cursor_and_a_write_reads_as_a_fresh_start
     {
         let store = cockpit::store::Store::open(&path).expect("store");
         for i in 0..60 {
-            cockpit_core::testkit::account(&store, &format!("B{i:02}"), "ana", None, 1_000 + i * 10);
+            cockpit_core::testkit::account(
+                &store,
+                &format!("B{i:02}"),
+                "ana",
+                None,
+                1_000 + i * 10,
+            );
         }
     }
     let mut app = app(&path, "ana");

@@ -30,11 +30,11 @@ mod reach;
 mod scope;
 mod update;
 
+pub use list::{TodayList, today_list, user_book};
 pub use reach::{Reach, reason_counts, snoozed_kind};
 pub use scope::{Gathered, gather, suggest, suggestion_for};
-pub use list::{TodayList, today_list, user_book};
-pub use update::today_rows_after;
 use scope::{ScopeReads, days_before, facts_of};
+pub use update::today_rows_after;
 
 /// A Today row: one account, all its reasons (strongest first), its score,
 /// and what acting on it needs.

@@ -135,8 +135,8 @@ mod tests {
             let written: HashSet<String> = (0..4).map(id).collect();
             let book = book_of(&store);
             let owners = reach.owners(&store, user, &config).expect("owners");
-            let facts = TodayFacts::read_accounts(&store, user, owners, &written, today)
-                .expect("facts");
+            let facts =
+                TodayFacts::read_accounts(&store, user, owners, &written, today).expect("facts");
             let updated = today_rows_after(before, facts, &book, &config);
             let whole = today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
             assert_eq!(format!("{updated:?}"), format!("{whole:?}"), "{reach:?}");
@@ -144,7 +144,9 @@ mod tests {
             // The smallest row touched (the largest ARR stays): it moves
             // to its place among rows that keep theirs.
             let last = updated.last().expect("rows").account_id().to_string();
-            store.add_note(&last, crate::domain::NoteKind::Call, "went well", user, at).expect("note");
+            store
+                .add_note(&last, crate::domain::NoteKind::Call, "went well", user, at)
+                .expect("note");
             let one: HashSet<String> = [last].into_iter().collect();
             let owners = reach.owners(&store, user, &config).expect("owners");
             let book = book_of(&store);

@@ -21,8 +21,8 @@ mod draw;
 use crate::domain::task::TaskStatus;
 use crate::metrics::triage::{FindingKind, ReasonKind};
 use crate::read::today::{
-    Reach, TodayFacts, TodayRow, reason_counts, renewal_comes_back, snoozed_kind,
-    today_rows_after, today_rows_from, today_rows_in,
+    Reach, TodayFacts, TodayRow, reason_counts, renewal_comes_back, snoozed_kind, today_rows_after,
+    today_rows_from, today_rows_in,
 };
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
