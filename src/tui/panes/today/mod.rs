@@ -143,8 +143,8 @@ impl TodayPane {
         self.set_rows(rows);
     }
 
-    /// After writes to the accounts `ids`: their rows read again, the
-    /// others kept, all ranked anew.
+    /// After writes to the accounts `ids`: their rows read again and put
+    /// in their places among the others, which are kept.
     fn update_rows(&mut self, ids: &[String], cx: &mut Cx<'_>) -> anyhow::Result<()> {
         // Rows kept for another reach would show these accounts as before.
         self.kept.clear();
