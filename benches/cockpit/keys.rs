@@ -68,8 +68,16 @@ fn script(title: &str) -> Vec<KeyEvent> {
             keys.push(key(KeyCode::Char('z')));
             keys.push(key(KeyCode::Enter));
             keys.extend(chars("ux"));
-            // Everyone's rows and back to mine.
-            keys.extend(chars("mm"));
+            // Five rows marked and their moments and tasks done, then undone.
+            keys.extend(std::iter::repeat_n(key(KeyCode::Char(' ')), 5));
+            keys.extend(chars("dux"));
+            // Everyone's rows, filtered and walked, then mine again (no team
+            // is set, so `m` goes mine → all → mine).
+            keys.extend(chars("m"));
+            keys.extend(chars("fffjjjjx"));
+            keys.extend(std::iter::repeat_n(key(KeyCode::PageDown), 5));
+            keys.extend(chars("m"));
+            keys.extend(chars("fjjx"));
         }
         "Targets" => {
             moves(&mut keys);
@@ -132,6 +140,7 @@ pub(crate) fn walk_pane(
     index: usize,
     title: &str,
     settles: &mut Vec<Duration>,
+    cpu_times: &mut Vec<Duration>,
 ) -> anyhow::Result<Vec<Duration>> {
     let go = key(KeyCode::Char(char::from_digit(index as u32 + 1, 10).unwrap_or('1')));
     reach(app, go, title)?;
@@ -142,14 +151,23 @@ pub(crate) fn walk_pane(
         app.handle_key(key(KeyCode::Enter));
     }
     let mut times = Vec::new();
-    for k in script(title) {
+    // What the status line said (its words before a colon): the walk of
+    // Today must have saved a bulk action and undone it.
+    let mut statuses = std::collections::HashSet::new();
+    let mut said = Vec::new();
+    let keys = script(title);
+    for (at, k) in keys.iter().copied().enumerate() {
         if app.active_title() != title {
             reach(app, go, title)?;
         }
         let t = Instant::now();
+        let cpu = on_cpu();
         app.handle_key(k);
         terminal.draw(|frame| app.draw(frame))?;
         let took = t.elapsed();
+        if let (Some(before), Some(after)) = (cpu, on_cpu()) {
+            cpu_times.push(after.saturating_sub(before));
+        }
         // A pause between keys: what loads or counts behind the screen ends.
         let t = Instant::now();
         app.settle_background();
@@ -160,11 +178,35 @@ pub(crate) fn walk_pane(
             eprintln!("{title}: {:?} took {:.1} ms", k.code, ms(took));
         }
         times.push(took);
-        if app.popup().is_some() {
+        if let Some(status) = app.status() {
+            statuses.insert(status.text.split(':').next().unwrap_or("").to_string());
+            said.push(status.text.clone());
+        }
+        // A popup a key opened is closed, unless the script's next key is
+        // Enter, which saves it (the bulk snooze).
+        let saves = keys.get(at + 1).is_some_and(|next| next.code == KeyCode::Enter);
+        if app.popup().is_some() && !saves {
             app.handle_key(key(KeyCode::Esc));
         }
     }
+    if title == "Today" {
+        for word in ["saved", "undone"] {
+            anyhow::ensure!(
+                statuses.contains(word),
+                "the walk of Today never showed \"{word}\": its bulk action did not happen ({said:?})"
+            );
+        }
+    }
     Ok(times)
+}
+
+/// The time the calling thread has spent on a CPU (Linux's
+/// `/proc/thread-self/schedstat`): a key's own work, without the time a
+/// busy machine gave other processes meanwhile.
+pub(crate) fn on_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }
 
 /// The whole-book search over names, notes and chains, opened from Today:

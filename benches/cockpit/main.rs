@@ -12,6 +12,11 @@
 //! the keys. Prints one table (text, then Markdown) with each figure's target
 //! and how it grows from the small book to the large one.
 //!
+//! Every book gives its first CSM 2,000 accounts ([`USER_ACCOUNTS`]) and the
+//! cockpit opens as that CSM: Today's targets (first frame, each key, `cockpit
+//! today --json`) are for one CSM owning 2,000 accounts of the 100,000-account
+//! book, and the table's Today rows say whose book they measured.
+//!
 //! The import is `import all` of the book's folder into a new database (one
 //! transaction, every check), per file beside the sqlite3 shell's `.import`
 //! of the same CSV into a plain table (a row saying so when sqlite3 is not
@@ -24,8 +29,10 @@
 //! database already imported in the book's folder instead of importing
 //! again), `--import-only` (stop after the import and size figures),
 //! `--team-only` (only the team sync's row, against a PostgreSQL on
-//! loopback), `--health-only` (only the scorecard and backtest rows).
-//! Internal: `--memory-child DB USER`.
+//! loopback), `--health-only` (only the scorecard and backtest rows),
+//! `--today-only` (Today's figures only: first frames, `cockpit today
+//! --json` and the Today key walk, on the book's database, imported first
+//! if it is not there). Internal: `--memory-child DB USER`.
 
 mod health;
 mod keys;
@@ -61,6 +68,11 @@ const MONTHS: u32 = 60;
 const SEED: u64 = 8;
 /// Notes per account on average: 3 million on the 100,000-account book.
 const NOTES_PER_ACCOUNT: u32 = 30;
+/// The accounts of the CSM the cockpit opens as, on every book: Today's
+/// targets are for one CSM owning 2,000 accounts of the 100,000-account
+/// book (the generator spreads them evenly through the book; the other
+/// CSMs share the rest).
+const USER_ACCOUNTS: u32 = 2_000;
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
 
@@ -96,6 +108,7 @@ fn main() -> anyhow::Result<()> {
     let keep_db = args.iter().any(|a| a == "--keep-db");
     let import_only = args.iter().any(|a| a == "--import-only");
     let health_only = args.iter().any(|a| a == "--health-only");
+    let today_only = args.iter().any(|a| a == "--today-only");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
     let mut results = Vec::new();
     for &accounts in &sizes {
@@ -111,7 +124,8 @@ fn main() -> anyhow::Result<()> {
             results.push((accounts, out));
             continue;
         }
-        results.push((accounts, measure(&book, compare, keep_db, import_only)?));
+        let only = Only { import: import_only, today: today_only };
+        results.push((accounts, measure(&book, compare, keep_db || today_only, only)?));
     }
     print_tables(&results);
     Ok(())
@@ -124,13 +138,14 @@ struct Book {
 }
 
 fn ensure_book(root: &Path, accounts: u32, fresh: bool) -> anyhow::Result<Book> {
-    let dir = root.join(format!("{accounts}x{MONTHS}n{NOTES_PER_ACCOUNT}"));
+    let dir = root.join(format!("{accounts}x{MONTHS}n{NOTES_PER_ACCOUNT}u{USER_ACCOUNTS}"));
     let summary_path = dir.join("summary.txt");
     if fresh || !summary_path.exists() {
         eprintln!("generating {} …", dir.display());
         let t = Instant::now();
         let mut params = Params::ending_before(today(), accounts, MONTHS, SEED);
         params.notes_per_account = Some(NOTES_PER_ACCOUNT);
+        params.lead_csm_accounts = Some(USER_ACCOUNTS);
         let s = write_book(&params, &dir)?;
         std::fs::write(
             &summary_path,
@@ -194,29 +209,39 @@ fn remove_db(path: &Path) {
     }
 }
 
+/// Which figures to stop after.
+#[derive(Clone, Copy)]
+struct Only {
+    /// The import and size figures.
+    import: bool,
+    /// Today's: first frames, `cockpit today --json`, Today's keys.
+    today: bool,
+}
+
 fn measure(
     book: &Book,
     compare: bool,
     keep_db: bool,
-    import_only: bool,
+    only: Only,
 ) -> anyhow::Result<BTreeMap<String, Figure>> {
     let mut out: BTreeMap<String, Figure> = BTreeMap::new();
     let db = book.dir.join("cockpit.db");
     if !(keep_db && db.exists()) {
         import_book(book, &db, compare, &mut out)?;
     }
-    if import_only {
+    if only.import {
         return Ok(out);
     }
-    if let Err(why) = team::team_figures(&mut out) {
+    if only.today {
+        // Nothing else is measured.
+    } else if let Err(why) = team::team_figures(&mut out) {
         eprintln!("team sync row skipped: {why}");
     }
 
-    let user = {
-        let store = Store::open(&db)?;
-        let rows = store.book_rows(today())?;
-        rows.first().map(|r| r.csm.clone()).unwrap_or_default()
-    };
+    // The CSM owning `USER_ACCOUNTS` accounts: the first CSM.
+    let user = Params::ending_before(today(), 1, MONTHS, SEED).lead_csm().to_string();
+    let owned = Store::open(&db)?.book_rows(today())?.iter().filter(|r| r.csm == user).count();
+    eprintln!("opening as {user}, CSM of {owned} accounts");
 
     // First frame, headless: open the store, load the book, draw. Five
     // openings, a second apart (what the last one started behind its first
@@ -240,12 +265,23 @@ fn measure(
     out.insert("first frame (headless)".to_string(), median_figure(&headless));
     out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
     out.insert("cockpit today --json".to_string(), today_json(&db, &user)?);
+    let whose = format!("as {user}, CSM of {owned} accounts");
+    for name in
+        ["first frame (headless)", "first frame (binary in a terminal)", "cockpit today --json"]
+    {
+        if let Some(figure) = out.get_mut(name) {
+            figure.note = format!("{whose}; {}", figure.note);
+        }
+    }
 
     // Every pane, by its title, over its scripted walk.
     let mut all = Vec::new();
     for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
-        let mut settles = Vec::new();
-        let mut times = walk_pane(&mut app, &mut terminal, index, title, &mut settles)?;
+        if only.today && title != "Today" {
+            continue;
+        }
+        let (mut settles, mut cpu) = (Vec::new(), Vec::new());
+        let mut times = walk_pane(&mut app, &mut terminal, index, title, &mut settles, &mut cpu)?;
         let mut figure = key_figure(&mut times);
         if let Some(longest) = settles.iter().max() {
             figure.note = format!(
@@ -255,9 +291,22 @@ fn measure(
                 settles.len()
             );
         }
+        if title == "Today" {
+            figure.note = format!("{whose}; {}", figure.note);
+            // The same keys' time on the CPU: what the key costs, apart
+            // from what other processes of a busy machine took meanwhile.
+            if !cpu.is_empty() {
+                let mut on_cpu = key_figure(&mut cpu);
+                on_cpu.note = format!("{whose}; {}; load average {}", on_cpu.note, load_average());
+                out.insert("keys: Today, on the CPU".to_string(), on_cpu);
+            }
+        }
         eprintln!("keys in {title}: {} ({})", figure.text, figure.note);
         out.insert(format!("keys: {title}"), figure);
         all.extend(times);
+    }
+    if only.today {
+        return Ok(out);
     }
     out.insert("keys: all panes".to_string(), key_figure(&mut all));
     let mut search = walk_search(&mut app, &mut terminal)?;
@@ -521,6 +570,14 @@ fn today_json(db: &Path, user: &str) -> anyhow::Result<Figure> {
         );
     }
     Ok(median_figure(&runs))
+}
+
+/// The machine's load average over the last minute, as `/proc/loadavg` says.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The target of each figure, from the issues.

@@ -140,7 +140,7 @@ pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
     app.resize(WIDTH, HEIGHT);
     terminal.draw(|frame| app.draw(frame))?;
     for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
-        walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new())?;
+        walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new(), &mut Vec::new())?;
     }
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status

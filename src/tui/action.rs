@@ -266,6 +266,9 @@ pub enum Action {
     ShowSnoozed,
     /// Bring the selected snoozed row back.
     Unsnooze,
+    /// Today: mark the row's overdue moment (logs a touch) or due task (its
+    /// step due soonest) done; with rows marked, those of every marked row.
+    RowDone,
 }
 
 impl Action {
@@ -435,6 +438,7 @@ impl Action {
             Action::ToggleReach => "mine / my team / all",
             Action::ShowSnoozed => "snoozed rows (bring back)",
             Action::Unsnooze => "bring the row back",
+            Action::RowDone => "mark done: the row's overdue moment (logs a touch) or due task",
         }
     }
 
@@ -477,6 +481,7 @@ impl Action {
             Action::FilterAtRisk => "at risk",
             Action::AgendaSpan => "span",
             Action::MomentDone => "done",
+            Action::RowDone => "done",
             Action::AddMoment => "add moment",
             Action::NextCsm => "CSM",
             Action::SetPotential => "potential",

@@ -38,8 +38,10 @@ mod events;
 pub mod keys;
 mod team_sync;
 pub use events::Taken;
+mod account_keys;
 mod live;
 mod loading;
+mod opening;
 mod paste;
 mod search;
 mod tasks;
@@ -93,6 +95,10 @@ pub struct App {
     book: BookIndex,
     panes: Vec<Box<dyn Pane>>,
     stale: Vec<bool>,
+    /// Per pane, the accounts written since it was last fresh, when every
+    /// write named one: it reads only those again when shown (`None`: it
+    /// reads everything again).
+    stale_accounts: Vec<Option<Vec<String>>>,
     active: usize,
     previous: usize,
     /// A form opened from another pane (the churn editor on the selected
@@ -165,6 +171,7 @@ impl App {
             theme,
             book,
             panes,
+            stale_accounts: vec![None; stale.len()],
             stale,
             active: 0,
             previous: 0,
@@ -296,9 +303,13 @@ impl App {
         self.active = index;
         if self.stale[index] {
             self.stale[index] = false;
+            let written = self.stale_accounts[index].take();
             let pane_area = Regions::of(self.area).pane;
             let (pane, mut cx) = self.cx_parts();
-            let result = pane.refresh(&mut cx);
+            let result = match written {
+                Some(ids) => pane.refresh_accounts(&ids, &mut cx),
+                None => pane.refresh(&mut cx),
+            };
             pane.resize(pane_area, &mut cx);
             // The first screen's pages are let go once it is drawn
             // (`start_loading`), not before.
@@ -387,45 +398,6 @@ impl App {
         }
     }
 
-    fn handle_mouse(&mut self, mouse: MouseEvent) {
-        if self.popup.is_some() || self.search.is_open() {
-            return;
-        }
-        let regions = Regions::of(self.area);
-        match mouse.kind {
-            MouseEventKind::ScrollDown => {
-                for _ in 0..3 {
-                    self.update(Action::Down);
-                }
-            }
-            MouseEventKind::ScrollUp => {
-                for _ in 0..3 {
-                    self.update(Action::Up);
-                }
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                if mouse.row == regions.tabs.y {
-                    let mut x = 0;
-                    let bar = self.tab_bar(regions.tabs.width);
-                    for (index, label) in bar.labels.iter().enumerate() {
-                        let width = label.chars().count() as u16;
-                        if mouse.column >= x && mouse.column < x + width {
-                            self.activate(index);
-                            return;
-                        }
-                        x += width;
-                    }
-                } else if regions.pane.contains((mouse.column, mouse.row).into()) {
-                    let (column, row) = (mouse.column - regions.pane.x, mouse.row - regions.pane.y);
-                    let (pane, mut cx) = self.cx_parts();
-                    let request = pane.click(column, row, &mut cx);
-                    self.follow(request, None);
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// Applies an action: global ones here, the rest to the focused pane,
     /// then the account keys on the pane's selection.
     pub fn update(&mut self, action: Action) {
@@ -469,137 +441,6 @@ impl App {
             Request::Write(writes) => self.apply(writes),
             Request::Message(text) => self.say(text),
             Request::Back => self.activate(self.previous),
-        }
-    }
-
-    /// The account keys, for any pane with a selected account.
-    fn fallback(&mut self, action: Action) {
-        if action == Action::RecordChurn {
-            match self.selected_account() {
-                Some(id) => self.open_churn(&id),
-                None => self.say(self.select_first()),
-            }
-            return;
-        }
-        let needs_account = matches!(
-            action,
-            Action::LogTouch
-                | Action::NoteInEditor
-                | Action::SetHealth
-                | Action::EditOwners
-                | Action::EditFlags
-                | Action::CopyAccount
-                | Action::AddTask
-                | Action::StartPlaybook
-        );
-        if !needs_account {
-            return;
-        }
-        let Some(row) = self.selected_account().and_then(|id| self.book.by_id(&id)).cloned() else {
-            self.say(self.select_first());
-            return;
-        };
-        if action == Action::CopyAccount {
-            self.copy_account(&row.name, &row.id);
-            return;
-        }
-        self.popup = match action {
-            Action::LogTouch => Some(Popup::note(&row.id, &row.name, Vec::new())),
-            Action::NoteInEditor => {
-                self.editor =
-                    Some(EditorRequest { account_id: row.id.clone(), name: row.name.clone() });
-                None
-            }
-            Action::SetHealth => Some(Popup::health(&row.id, &row.name, None, "", Vec::new())),
-            Action::EditOwners => Some(Popup::owners(&row.id, &row.name, &row.csm, &row.am)),
-            Action::EditFlags => Some(Popup::flags(&row.id, &row.name, row.flags)),
-            Action::AddTask => Some(Popup::Task(Box::new(crate::tui::forms::task::TaskForm::new(
-                &row.id,
-                &row.name,
-                &self.user,
-                self.clock.today(),
-            )))),
-            Action::StartPlaybook => {
-                Some(Popup::Playbook(Box::new(crate::tui::popups::PlaybookPopup::new(
-                    &row.id,
-                    &row.name,
-                    self.config.playbooks.iter().cloned().collect(),
-                    self.clock.today(),
-                    row.next_renewal,
-                ))))
-            }
-            _ => None,
-        };
-    }
-
-    /// What an account key says with no account selected, naming the jump key.
-    fn select_first(&self) -> String {
-        match self.keymap.first_key(GLOBAL, Action::Jump) {
-            Some(key) => format!("select an account first ({} jumps to one)", key.label()),
-            None => "select an account first".to_string(),
-        }
-    }
-
-    /// Puts an account's name and id on the clipboard, unless the settings
-    /// say not to, and says what was copied.
-    fn copy_account(&mut self, name: &str, id: &str) {
-        if !self.config.clipboard {
-            self.say("copying is off: set clipboard = true in config.toml".to_string());
-            return;
-        }
-        let text = crate::tui::clipboard::account_text(name, id);
-        self.say(format!("copied to the clipboard: {text}"));
-        self.clipboard = Some(text);
-    }
-
-    /// Opens an account in the account view.
-    pub fn open_account(&mut self, id: &str) {
-        self.open_in_pane(|pane, cx| pane.open_account(id, cx));
-    }
-
-    /// Opens the churn chain editor on an account.
-    pub fn open_churn(&mut self, id: &str) {
-        let caller = self.active;
-        self.open_in_pane(|pane, cx| pane.open_churn(id, cx));
-        self.return_after_edit = (self.active != caller && self.panes[self.active].typing())
-            .then_some((self.active, caller));
-    }
-
-    /// Back to the pane a form was opened from, once the form has closed
-    /// (saved, left or discarded), so recording a churn from the Book ends
-    /// in the Book, not on the churn report.
-    fn return_when_closed(&mut self) {
-        let Some((form, caller)) = self.return_after_edit else { return };
-        if self.active != form {
-            self.return_after_edit = None;
-        } else if !self.panes[form].typing() {
-            self.return_after_edit = None;
-            self.activate(caller);
-        }
-    }
-
-    /// Offers `open` to each pane in turn and shows the first that takes it.
-    fn open_in_pane(&mut self, open: impl Fn(&mut dyn Pane, &mut Cx<'_>) -> bool) {
-        self.ensure_whole_book();
-        for index in 0..self.panes.len() {
-            let mut cx = Cx {
-                store: &self.store,
-                clock: self.clock,
-                config: &self.config,
-                user: &self.user,
-                book: &mut self.book,
-                today_facts: &mut self.today_facts,
-                keymap: &self.keymap,
-                work: &mut self.work,
-            };
-            if open(self.panes[index].as_mut(), &mut cx) {
-                self.stale[index] = false;
-                if index != self.active {
-                    self.previous = self.active;
-                }
-                self.active = index;
-                return;
-            }
         }
     }
 }

@@ -52,9 +52,11 @@ fn m_widens_today_to_every_csm_and_back() {
     assert!(text.contains("· all") && !text.contains("reading"), "{text}");
     // Initech is bo's, never touched; Hooli (cy's) has nothing due today.
     assert!(text.contains("Initech") && !text.contains("Hooli"), "{text}");
+    // Mine again: the rows shown before were kept, nothing is read.
     key(&mut app, KeyCode::Char('m'));
     let text = screen(&app, 160, 48);
     assert!(text.contains("· mine") && !text.contains("Initech"), "{text}");
+    assert!(!text.contains("reading"), "{text}");
 }
 
 #[test]
@@ -277,4 +279,63 @@ mod pty {
         }
         assert_eq!(store.undos().expect("undos").len(), 1);
     }
+}
+
+/// Sixty accounts of one CSM, none ever touched, ranked by ARR (B59 the
+/// largest first, B00 last). After a long scroll the drawn window holds
+/// the rows around the cursor, and a snooze made there leaves the rows a
+/// fresh start reads (only the snoozed account is read again).
+#[test]
+fn a_long_list_draws_the_window_at_the_cursor_and_a_write_reads_as_a_fresh_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.db");
+    {
+        let store = cockpit::store::Store::open(&path).expect("store");
+        for i in 0..60 {
+            cockpit_core::testkit::account(
+                &store,
+                &format!("B{i:02}"),
+                "ana",
+                None,
+                1_000 + i * 10,
+            );
+        }
+    }
+    let mut app = app(&path, "ana");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("60 rows for ana") && text.contains("B59 Inc"), "{text}");
+    assert!(!text.contains("B00 Inc"), "only the first rows are drawn:\n{text}");
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.selected_account().as_deref(), Some("B00"));
+    let text = screen(&app, 80, 24);
+    for shown in ["B00 Inc", "B01 Inc", "B05 Inc"] {
+        assert!(text.contains(shown), "{shown} in the last window:\n{text}");
+    }
+    assert!(!text.contains("B59 Inc") && !text.contains("B30 Inc"), "{text}");
+    // Up three: the window stays, the cursor moves within it.
+    chars(&mut app, "kkk");
+    assert_eq!(app.selected_account().as_deref(), Some("B03"));
+    assert!(screen(&app, 80, 24).contains("B00 Inc"));
+    // Two pages up: the window follows the cursor.
+    key(&mut app, KeyCode::PageUp);
+    key(&mut app, KeyCode::PageUp);
+    let selected = app.selected_account().expect("a row");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains(&format!("{selected} Inc")) && !text.contains("B00 Inc"), "{text}");
+    // Snoozed there: the row goes, and the rows are those of a fresh start.
+    key(&mut app, KeyCode::Char('z'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status().is_some_and(|s| s.text.starts_with("saved")), "{:?}", app.status());
+    key(&mut app, KeyCode::Char('g'));
+    let fresh = crate::app::app(&path, "ana");
+    let lines = |text: String| -> Vec<String> {
+        // Every line but the status line (what was saved).
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.pop();
+        lines
+    };
+    let after = lines(screen(&app, 160, 48));
+    assert!(after.iter().any(|l| l.contains("59 rows for ana")), "{after:#?}");
+    assert!(!after.iter().any(|l| l.contains(&format!("{selected} Inc"))), "{after:#?}");
+    assert_eq!(after, lines(screen(&fresh, 160, 48)));
 }

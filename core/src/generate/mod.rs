@@ -38,6 +38,10 @@ pub struct Params {
     /// Notes per account on average (between none and twice this); `None`
     /// is a few (none to five).
     pub notes_per_account: Option<u32>,
+    /// How many accounts the first CSM owns, spread evenly through the book
+    /// (the others share the rest); `None` draws every account's CSM alike.
+    /// A benchmark opens as that CSM to measure a book of a given size.
+    pub lead_csm_accounts: Option<u32>,
 }
 
 impl Params {
@@ -51,6 +55,7 @@ impl Params {
             csms: None,
             ams: None,
             notes_per_account: None,
+            lead_csm_accounts: None,
         }
     }
 
@@ -66,6 +71,30 @@ impl Params {
 
     pub fn csm_count(&self) -> u32 {
         self.csms.unwrap_or((self.accounts / 300).clamp(1, 30)).clamp(1, names::CSMS.len() as u32)
+    }
+
+    /// The CSM of account `index`, from the CSM drawn for it (`drawn`,
+    /// below [`Params::csm_count`]): with `lead_csm_accounts` set, exactly
+    /// that many accounts, evenly spaced, go to the first CSM and the
+    /// others to one of the rest.
+    pub fn csm_of(&self, index: u32, drawn: u32) -> u32 {
+        let Some(lead) = self.lead_csm_accounts else { return drawn };
+        let (lead, accounts) = (u64::from(lead.min(self.accounts)), u64::from(self.accounts));
+        let index = u64::from(index);
+        // Account `index` is the lead's when the count of lead accounts
+        // up to it steps up there: `lead` steps over `accounts` indexes.
+        if (index + 1) * lead / accounts > index * lead / accounts {
+            return 0;
+        }
+        match self.csm_count() {
+            1 => 0,
+            n => 1 + drawn % (n - 1),
+        }
+    }
+
+    /// The name of the first CSM, who owns `lead_csm_accounts` accounts.
+    pub fn lead_csm(&self) -> &'static str {
+        names::CSMS[0]
     }
 
     pub fn am_count(&self) -> u32 {

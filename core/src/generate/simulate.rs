@@ -301,7 +301,8 @@ pub fn simulate(params: &Params, index: u32) -> GeneratedAccount {
         flags.design_partner = sim.rng.random_bool(0.03);
     }
 
-    let csm = names::CSMS[sim.rng.random_range(0..params.csm_count()) as usize];
+    let drawn = sim.rng.random_range(0..params.csm_count());
+    let csm = names::CSMS[params.csm_of(index, drawn) as usize];
     let am = if sim.rng.random_bool(0.7) {
         names::AMS[sim.rng.random_range(0..params.am_count()) as usize]
     } else {
@@ -478,5 +479,28 @@ mod tests {
         assert_eq!(sizes, other_sizes);
         // The smallest is rank 49 of 50: 4000 × (49.5 / 50)^(−1/1.5) = 4000 × 0.99^(−2/3) ≈ 4026.9.
         assert_eq!(sizes[0], 4_026);
+    }
+
+    #[test]
+    fn the_lead_csm_owns_exactly_the_accounts_asked_for_spread_through_the_book() {
+        let mut params =
+            Params::ending_before(NaiveDate::from_ymd_opt(2026, 5, 1).expect("d"), 1_000, 12, 3);
+        params.csms = Some(5);
+        params.lead_csm_accounts = Some(200);
+        let lead = names::CSMS[0];
+        let owned: Vec<u32> =
+            (0..1_000).filter(|i| simulate(&params, *i).account.csm == lead).collect();
+        // 200 of 1,000: every fifth account, the fifth, tenth, … (indexes 4, 9, …).
+        assert_eq!(owned.len(), 200);
+        assert_eq!(&owned[..3], &[4, 9, 14]);
+        // The other four CSMs share the rest; none is left without accounts.
+        for other in &names::CSMS[1..5] {
+            assert!((0..50).any(|i| simulate(&params, i).account.csm == *other), "{other}");
+        }
+        // Unset, the book is the one it always was.
+        params.lead_csm_accounts = None;
+        let drawn = simulate(&params, 4).account.csm;
+        assert_eq!(params.csm_of(4, 2), 2);
+        assert!(names::CSMS[..5].contains(&drawn.as_str()));
     }
 }

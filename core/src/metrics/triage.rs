@@ -259,13 +259,46 @@ impl AccountTriage {
 /// rule and sorts them, best first. Each finding's own `score` is its
 /// urgency.
 pub fn rank_accounts(findings: Vec<Finding>) -> Vec<AccountTriage> {
+    let mut rows = group_accounts(findings);
+    let largest = rows.iter().map(|r| r.arr.cents()).max().unwrap_or(0);
+    for row in &mut rows {
+        row.score = score(row, largest);
+    }
+    rows.sort_by(rank_order);
+    rows
+}
+
+/// Groups findings into one row per account, each scored against `largest`
+/// (the largest ARR at stake, in cents, among all the rows they will be
+/// ranked with) and sorted: [`rank_accounts`] for some accounts of a ranking
+/// whose largest ARR is known.
+pub fn rank_accounts_against(findings: Vec<Finding>, largest: i64) -> Vec<AccountTriage> {
+    let mut rows = group_accounts(findings);
+    for row in &mut rows {
+        row.score = score(row, largest);
+    }
+    rows.sort_by(rank_order);
+    rows
+}
+
+/// The order of ranked rows: best first.
+pub fn rank_order(a: &AccountTriage, b: &AccountTriage) -> std::cmp::Ordering {
+    b.score
+        .cmp(&a.score)
+        .then_with(|| b.arr.cmp(&a.arr))
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.account_id.cmp(&b.account_id))
+}
+
+/// One row per account, its reasons strongest first, not yet scored.
+fn group_accounts(findings: Vec<Finding>) -> Vec<AccountTriage> {
     let mut by_account: std::collections::HashMap<String, Vec<Finding>> =
         std::collections::HashMap::new();
     for mut finding in findings {
         finding.score = finding.kind.urgency();
         by_account.entry(finding.account_id.clone()).or_default().push(finding);
     }
-    let mut rows: Vec<AccountTriage> = by_account
+    by_account
         .into_values()
         .filter_map(|mut reasons| {
             reasons.sort_by(|a, b| {
@@ -287,19 +320,7 @@ pub fn rank_accounts(findings: Vec<Finding>) -> Vec<AccountTriage> {
                 reasons,
             })
         })
-        .collect();
-    let largest = rows.iter().map(|r| r.arr.cents()).max().unwrap_or(0);
-    for row in &mut rows {
-        row.score = score(row, largest);
-    }
-    rows.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| b.arr.cmp(&a.arr))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.account_id.cmp(&b.account_id))
-    });
-    rows
+        .collect()
 }
 
 /// The module's rule for one account row; `largest` is the largest ARR at

@@ -25,12 +25,16 @@ use std::collections::{HashMap, HashSet};
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
 
+mod list;
 mod reach;
 mod scope;
+mod update;
 
+pub use list::{TodayList, today_list, user_book};
 pub use reach::{Reach, reason_counts, snoozed_kind};
 pub use scope::{Gathered, gather, suggest, suggestion_for};
 use scope::{ScopeReads, days_before, facts_of};
+pub use update::today_rows_after;
 
 /// A Today row: one account, all its reasons (strongest first), its score,
 /// and what acting on it needs.
@@ -80,6 +84,9 @@ pub struct TodayFacts {
     extra: Vec<Finding>,
     /// The owners' tasks due today or late.
     tasks: Vec<TaskRow>,
+    /// The accounts these facts were read for, when not all the owners'
+    /// (after a write, [`TodayFacts::read_accounts`]).
+    only: Option<HashSet<String>>,
 }
 
 impl std::fmt::Debug for TodayFacts {
@@ -162,19 +169,25 @@ impl TodayFacts {
         lost: HashMap<String, LostRenewal>,
         overdue_moments: Vec<MomentRow>,
     ) -> StoreResult<TodayFacts> {
+        let snoozed = store.snoozed(today)?;
+        let dismissed = store.dismissed_signals("health")?;
+        let overdue_trials = store.overdue_trials(today)?;
+        let plans_behind = store.success_plans_behind(today)?;
+        let tasks = due_tasks(store, user, today)?;
         Ok(TodayFacts {
             user: user.to_string(),
             owners: vec![user.to_string()],
             today,
             reads,
-            snoozed: store.snoozed(today)?,
-            dismissed: store.dismissed_signals("health")?,
+            snoozed,
+            dismissed,
             overdue_moments,
-            overdue_trials: store.overdue_trials(today)?,
-            plans_behind: store.success_plans_behind(today)?,
+            overdue_trials,
+            plans_behind,
             lost,
             extra: Vec::new(),
-            tasks: due_tasks(store, user, today)?,
+            tasks,
+            only: None,
         })
     }
 
@@ -195,29 +208,6 @@ pub fn today_rows(
     Ok(today_rows_from(TodayFacts::read(store, user, today, config)?, book, config))
 }
 
-/// Today over the whole book, as `cockpit today` prints it: the rows the
-/// Today pane shows for `user`, and how many accounts the book and the user
-/// hold (what an empty Today says depends on them).
-#[derive(Debug, Clone)]
-pub struct TodayList {
-    pub rows: Vec<TodayRow>,
-    pub book_accounts: usize,
-    pub user_accounts: usize,
-}
-
-/// Reads the whole book and builds Today for `user` on `today`.
-pub fn today_list(
-    store: &Store,
-    user: &str,
-    today: NaiveDate,
-    config: &Config,
-) -> StoreResult<TodayList> {
-    let book = BookIndex::new(store.book_rows(today)?, config, today, user);
-    let rows = today_rows(store, &book, user, today, config)?;
-    let user_accounts = book.rows().iter().filter(|r| r.csm == user).count();
-    Ok(TodayList { rows, book_accounts: book.len(), user_accounts })
-}
-
 /// Today's ranked rows for `user` over `reach`.
 pub fn today_rows_in(
     store: &Store,
@@ -233,6 +223,15 @@ pub fn today_rows_in(
 
 /// Today's ranked rows from facts already read.
 pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> Vec<TodayRow> {
+    let (findings, suggestions) = findings(facts, book, config);
+    ranked(findings, suggestions, book, None)
+}
+
+/// A suggestion waiting, by account.
+type Suggestions = HashMap<String, Suggestion>;
+
+/// The reasons the facts give, unranked, and the suggestions behind them.
+fn findings(facts: TodayFacts, book: &BookIndex, config: &Config) -> (Vec<Finding>, Suggestions) {
     let TodayFacts {
         user,
         owners,
@@ -246,16 +245,29 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
         lost,
         extra,
         tasks,
+        only,
     } = facts;
     let user = user.as_str();
     let owners: HashSet<&str> = owners.iter().map(String::as_str).collect();
-    let owned: Vec<u32> = book
-        .rows()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| owners.contains(r.csm.as_str()))
-        .filter_map(|(i, _)| u32::try_from(i).ok())
-        .collect();
+    let owned: Vec<u32> = match &only {
+        // A few accounts after a write: looked up, not searched for.
+        Some(ids) => {
+            let mut owned: Vec<u32> = ids
+                .iter()
+                .filter_map(|id| book.index_of(id))
+                .filter(|i| book.row(*i).is_some_and(|r| owners.contains(r.csm.as_str())))
+                .collect();
+            owned.sort_unstable();
+            owned
+        }
+        None => book
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| owners.contains(r.csm.as_str()))
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect(),
+    };
     let gathered = facts_of(reads, book, owned);
     let mut rows = extra;
     let mut suggestions: HashMap<String, Suggestion> = HashMap::new();
@@ -376,10 +388,29 @@ pub fn today_rows_from(facts: TodayFacts, book: &BookIndex, config: &Config) -> 
     rows.extend(four_a_findings(overdue_trials, plans_behind, book, &owners, today));
     rows.extend(lost_renewal_findings(&lost, book, &owners, today));
     // Most days nothing is snoozed: no pair is built for the lookup then.
+    if let Some(ids) = &only {
+        rows.retain(|f| ids.contains(&f.account_id));
+    }
     if !snoozed.is_empty() {
         rows.retain(|f| !snoozed.contains(&(f.account_id.clone(), f.key.clone())));
     }
-    triage::rank_accounts(rows)
+    (rows, suggestions)
+}
+
+/// One row per account from the reasons, ranked (a row's score depends on
+/// the largest ARR among the rows ranked together: `largest`, in cents, when
+/// these are some of them, else theirs).
+fn ranked(
+    findings: Vec<Finding>,
+    mut suggestions: Suggestions,
+    book: &BookIndex,
+    largest: Option<i64>,
+) -> Vec<TodayRow> {
+    let ranked = match largest {
+        Some(largest) => triage::rank_accounts_against(findings, largest),
+        None => triage::rank_accounts(findings),
+    };
+    ranked
         .into_iter()
         .map(|triage| {
             let row = book.by_id(&triage.account_id);
@@ -438,13 +469,15 @@ fn lost_renewal_findings(
     today: NaiveDate,
 ) -> Vec<Finding> {
     let mut rows = Vec::new();
-    for (index, row) in book.rows().iter().enumerate() {
+    // The few lost renewals looked up in the book, not the book walked.
+    for (id, lost) in lost {
+        let Some(index) = book.index_of(id) else { continue };
+        let Some(row) = book.row(index) else { continue };
         if !owners.contains(row.csm.as_str())
             || !triage::is_lost(row.arr, row.next_renewal, row.stage)
         {
             continue;
         }
-        let Some(lost) = lost.get(&row.id) else { continue };
         let days_ago = (today - lost.ended_on).num_days();
         if lost.explained || days_ago > LOST_RENEWAL_DAYS {
             continue;
@@ -460,7 +493,7 @@ fn lost_renewal_findings(
                 lost.arr.to_short()
             ),
             arr: lost.arr,
-            tier: book.tier(u32::try_from(index).unwrap_or(u32::MAX)),
+            tier: book.tier(index),
             flags: row.flags,
             score: 0,
         });

@@ -105,7 +105,9 @@ impl Store {
 
     /// An account's health changes, newest first.
     pub fn health_history(&self, account_id: &str) -> StoreResult<Vec<HealthChange>> {
-        let mut statement = self.conn.prepare(
+        // Cached: Today's first screen reads the history of every account
+        // changed lately, one after another.
+        let mut statement = self.conn.prepare_cached(
             "SELECT account_id, at, who, health, reason FROM health_changes
              WHERE account_id = ?1 ORDER BY at DESC, id DESC",
         )?;

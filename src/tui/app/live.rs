@@ -53,6 +53,9 @@ impl App {
         for stale in &mut self.stale {
             *stale = true;
         }
+        for written in &mut self.stale_accounts {
+            *written = None;
+        }
         self.refresh_due = true;
         self.refresh_when_free();
     }

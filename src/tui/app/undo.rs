@@ -9,14 +9,21 @@ use crate::store::undo::{Reversal, UndoStep};
 /// The actions `u` can walk back through, last on top.
 #[derive(Debug, Default)]
 pub struct UndoStack {
-    /// Each action: what it did, and what reverses it (`None`: undo does not
-    /// cover it).
-    steps: Vec<(String, Option<Vec<Reversal>>)>,
+    /// Each action: what it did, what reverses it (`None`: undo does not
+    /// cover it), and the accounts it wrote to when each write named one.
+    steps: Vec<Step>,
 }
 
+type Step = (String, Option<Vec<Reversal>>, Option<Vec<String>>);
+
 impl UndoStack {
-    pub fn push(&mut self, what: String, reversals: Option<Vec<Reversal>>) {
-        self.steps.push((what, reversals));
+    pub fn push(
+        &mut self,
+        what: String,
+        reversals: Option<Vec<Reversal>>,
+        accounts: Option<Vec<String>>,
+    ) {
+        self.steps.push((what, reversals, accounts));
     }
 
     /// How many actions could be walked back.
@@ -28,7 +35,7 @@ impl UndoStack {
 impl App {
     /// Reverses the last action not yet undone.
     pub(super) fn undo_last(&mut self) {
-        let Some((what, reversals)) = self.undo.steps.pop() else {
+        let Some((what, reversals, accounts)) = self.undo.steps.pop() else {
             self.say("nothing to undo since the cockpit opened".to_string());
             return;
         };
@@ -37,7 +44,7 @@ impl App {
             return;
         };
         if let Some(found) = self.damage().map(|f| f.to_string()) {
-            self.undo.steps.push((what, Some(reversals)));
+            self.undo.steps.push((what, Some(reversals), accounts));
             self.error(format!("not undone: {found}"));
             return;
         }
@@ -45,14 +52,14 @@ impl App {
         let step = UndoStep { what: what.clone(), reversals };
         match self.store.undo(&step, &self.user, self.clock.now()) {
             Ok(()) => {
-                self.reread(ids.iter().map(String::as_str));
-                self.refresh_after_write(&[]);
+                self.reread(ids.iter().chain(accounts.iter().flatten()).map(String::as_str));
+                self.refresh_after_write(&[], accounts.as_deref());
                 if self.status.as_ref().is_none_or(|s| !s.error) {
                     self.say(format!("undone: {what}"));
                 }
             }
             Err(error) => {
-                self.undo.steps.push((what, Some(step.reversals)));
+                self.undo.steps.push((what, Some(step.reversals), accounts));
                 self.error(format!("not undone: {error}"));
             }
         }

@@ -55,11 +55,16 @@ impl App {
             1..=3 => vec![done.join("; ")],
             n => vec![format!("{}; and {} more", done[..2].join("; "), n - 2)],
         };
+        // Each write names its account: the front pane reads only those again.
+        let accounts: Option<Vec<String>> = writes
+            .iter()
+            .map(|w| Some(w.account_id().to_string()).filter(|id| !id.is_empty()))
+            .collect();
         if let Some(what) = summary.first() {
-            self.undo.push(what.clone(), reversals);
+            self.undo.push(what.clone(), reversals, accounts.clone());
         }
         self.reread(writes.iter().map(Write::account_id));
-        self.refresh_after_write(&summary);
+        self.refresh_after_write(&summary, accounts.as_deref());
     }
 
     /// Reads the written accounts' rows again into the book.
@@ -78,15 +83,25 @@ impl App {
         }
     }
 
-    /// Marks every pane stale, refreshes the focused one and says what was saved.
-    pub(super) fn refresh_after_write(&mut self, done: &[String]) {
-        for stale in &mut self.stale {
+    /// Marks every pane stale, refreshes the focused one (only the
+    /// `accounts` written, when known) and says what was saved.
+    pub(super) fn refresh_after_write(&mut self, done: &[String], accounts: Option<&[String]>) {
+        for (stale, written) in self.stale.iter_mut().zip(&mut self.stale_accounts) {
+            match (*stale, written.as_mut(), accounts) {
+                // Fresh until now: these accounts are all it misses.
+                (false, _, _) => *written = accounts.map(<[String]>::to_vec),
+                (true, Some(list), Some(ids)) => list.extend_from_slice(ids),
+                (true, _, _) => *written = None,
+            }
             *stale = true;
         }
         let active = self.active;
         self.stale[active] = false;
         let (pane, mut cx) = self.cx_parts();
-        let refreshed = pane.refresh(&mut cx);
+        let refreshed = match accounts {
+            Some(ids) => pane.refresh_accounts(ids, &mut cx),
+            None => pane.refresh(&mut cx),
+        };
         if let Err(error) = refreshed {
             self.error(format!("{error:#}"));
         } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.error) {

@@ -134,6 +134,11 @@ pub trait Pane {
     /// Reads what the pane shows, once; called when it is first shown and
     /// after every write.
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()>;
+    /// After a write that touched only the accounts `ids`: reads what
+    /// changed for them (by default, everything again).
+    fn refresh_accounts(&mut self, _ids: &[String], cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.refresh(cx)
+    }
     /// Applies an action to the pane's state.
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request;
     /// Whether the pane is taking typed text (its search), so keys go to

@@ -9,14 +9,20 @@
 //! rows: snooze, set health, reassign the CSM or mark done then act on all
 //! of them at once, in one transaction that one `u` undoes. Acting removes a
 //! row or moves it (a renewal comes back when it enters its next window).
+//!
+//! Kept fast on a CSM with thousands of accounts: after a write only the
+//! accounts written are read again (`read::today::today_rows_after`); the
+//! rows of a reach left with `m` are kept for coming back to it; any other
+//! read of rows already shown happens behind the screen
+//! (`loaders::today`); drawing walks the visible window only.
 
 mod draw;
 
 use crate::domain::task::TaskStatus;
 use crate::metrics::triage::{FindingKind, ReasonKind};
 use crate::read::today::{
-    Reach, TodayRow, reason_counts, renewal_comes_back, snoozed_kind, today_rows_from,
-    today_rows_in,
+    Reach, TodayFacts, TodayRow, reason_counts, renewal_comes_back, snoozed_kind, today_rows_after,
+    today_rows_from, today_rows_in,
 };
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
@@ -34,7 +40,7 @@ const KEYS: &[(&str, Action)] = &[
     ("p", Action::StartPlaybook),
     ("A", Action::AcceptSuggestion),
     ("D", Action::DismissSuggestion),
-    ("d", Action::MomentDone),
+    ("d", Action::RowDone),
     ("u", Action::Undo),
     ("space", Action::MarkRow),
     ("f", Action::FilterReason),
@@ -47,7 +53,7 @@ const HINTS: &[Action] = &[
     Action::Open,
     Action::LogTouch,
     Action::Snooze,
-    Action::MomentDone,
+    Action::RowDone,
     Action::MarkRow,
     Action::Undo,
     Action::FilterReason,
@@ -61,6 +67,14 @@ const HINTS: &[Action] = &[
 pub struct TodayPane {
     /// Every row of the reach, ranked.
     rows: Vec<TodayRow>,
+    /// The reach `rows` were read for (`reach` differs while a wider or
+    /// narrower reach is read).
+    rows_reach: Reach,
+    /// The rows of the reaches left with `m`, for coming back to them
+    /// without a read; dropped on any write.
+    kept: Vec<(Reach, Vec<TodayRow>)>,
+    /// Rows were shown once: a read again happens behind the screen.
+    shown: bool,
     /// The rows shown (indices into `rows`), in rank order.
     visible: Vec<usize>,
     /// Rows per reason kind over `rows`.
@@ -106,12 +120,45 @@ impl TodayPane {
         let keep = self.selected().map(|r| r.account_id().to_string());
         self.rows = rows;
         self.counts = reason_counts(&self.rows);
+        self.shown = true;
         if self.filter.is_some_and(|kind| !self.counts.iter().any(|(k, _)| *k == kind)) {
             self.filter = None;
         }
-        let present: HashSet<&str> = self.rows.iter().map(TodayRow::account_id).collect();
-        self.marked.retain(|id| present.contains(id.as_str()));
+        if !self.marked.is_empty() {
+            let present: HashSet<&str> = self.rows.iter().map(TodayRow::account_id).collect();
+            self.marked.retain(|id| present.contains(id.as_str()));
+        }
         self.rebuild(keep);
+    }
+
+    /// Shows the rows of the reach `reach`, keeping those shown until now
+    /// for coming back to their reach.
+    fn swap_rows(&mut self, reach: Reach, rows: Vec<TodayRow>) {
+        let before = std::mem::take(&mut self.rows);
+        let before_reach = std::mem::replace(&mut self.rows_reach, reach);
+        self.kept.retain(|(r, _)| *r != before_reach && *r != reach);
+        if self.shown && before_reach != reach {
+            self.kept.push((before_reach, before));
+        }
+        self.set_rows(rows);
+    }
+
+    /// After writes to the accounts `ids`: their rows read again and put
+    /// in their places among the others, which are kept.
+    fn update_rows(&mut self, ids: &[String], cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        // Rows kept for another reach would show these accounts as before.
+        self.kept.clear();
+        if self.loading.is_some() || !self.shown || self.rows_reach != self.reach {
+            // A read under way started before the write: read again.
+            return self.read_rows(cx);
+        }
+        let today = cx.clock.today();
+        let owners = self.reach.owners(cx.store, cx.user, cx.config)?;
+        let ids: HashSet<String> = ids.iter().cloned().collect();
+        let facts = TodayFacts::read_accounts(cx.store, cx.user, owners, &ids, today, cx.config)?;
+        let rows = today_rows_after(std::mem::take(&mut self.rows), facts, cx.book, cx.config);
+        self.set_rows(rows);
+        Ok(())
     }
 
     /// The writes that move renewal reasons on once the rows were acted on.
@@ -270,11 +317,22 @@ impl TodayPane {
         Ok(Request::Popup(Popup::Snoozed(SnoozedPopup { rows, selected: 0 })))
     }
 
+    /// Reads the rows of the reach whole: the first screen's from the
+    /// facts read beside the book, any other behind the screen while the
+    /// rows shown stay (in the foreground only for a book in memory).
     fn read_rows(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let today = cx.clock.today();
         self.loading = None;
-        if self.reach != Reach::Mine {
-            // Other CSMs' facts and the whole book: read behind the screen.
+        if let (Reach::Mine, Some(facts)) = (self.reach, cx.today_facts.take())
+            && facts.is_for(cx.user, today)
+        {
+            let rows = today_rows_from(facts, cx.book, cx.config);
+            self.swap_rows(Reach::Mine, rows);
+            return Ok(());
+        }
+        if self.shown || self.reach != Reach::Mine {
+            // Other CSMs' facts, the whole book, or rows already on the
+            // screen: read behind it.
             let ask = crate::tui::loaders::today::Ask {
                 user: cx.user.to_string(),
                 reach: self.reach,
@@ -286,13 +344,8 @@ impl TodayPane {
                 return Ok(());
             }
         }
-        let rows = match (self.reach, cx.today_facts.take()) {
-            (Reach::Mine, Some(facts)) if facts.is_for(cx.user, today) => {
-                today_rows_from(facts, cx.book, cx.config)
-            }
-            _ => today_rows_in(cx.store, cx.book, cx.user, self.reach, today, cx.config)?,
-        };
-        self.set_rows(rows);
+        let rows = today_rows_in(cx.store, cx.book, cx.user, self.reach, today, cx.config)?;
+        self.swap_rows(self.reach, rows);
         Ok(())
     }
 }
@@ -327,10 +380,15 @@ impl Pane for TodayPane {
     }
 
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.kept.clear();
         self.read_rows(cx)?;
         self.user = cx.user.to_string();
         self.my_accounts = cx.book.rows().iter().filter(|r| r.csm == cx.user).count();
         Ok(())
+    }
+
+    fn refresh_accounts(&mut self, ids: &[String], cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        self.update_rows(ids, cx)
     }
 
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
@@ -376,7 +434,7 @@ impl Pane for TodayPane {
                 }));
             }
             Action::Snooze => return self.snooze(cx),
-            Action::MomentDone => return self.mark_done(cx),
+            Action::RowDone => return self.mark_done(cx),
             Action::EditOwners => return self.reassign(cx),
             Action::MarkRow => {
                 let Some(id) = self.selected().map(|r| r.account_id().to_string()) else {
@@ -400,7 +458,13 @@ impl Pane for TodayPane {
             }
             Action::ToggleReach => {
                 self.reach = self.reach.next(cx.config);
-                if let Err(error) = self.read_rows(cx) {
+                let reach = self.reach;
+                if let Some(at) = self.kept.iter().position(|(r, _)| *r == reach) {
+                    // Back to a reach shown before: its rows were kept.
+                    self.loading = None;
+                    let (_, rows) = self.kept.swap_remove(at);
+                    self.swap_rows(reach, rows);
+                } else if let Err(error) = self.read_rows(cx) {
                     return Request::Message(format!("{error:#}"));
                 }
             }
@@ -438,11 +502,11 @@ impl Pane for TodayPane {
         self.loading = None;
         match done {
             Done::TodayRows(rows) => match *rows {
-                Ok(rows) => self.set_rows(rows),
+                Ok(rows) => self.swap_rows(self.reach, rows),
                 // The rows of the previous reach stay, and so does its label.
-                Err(_) => self.reach = Reach::Mine,
+                Err(_) => self.reach = self.rows_reach,
             },
-            Done::Stopped(_) => self.reach = Reach::Mine,
+            Done::Stopped(_) => self.reach = self.rows_reach,
             other => return Some(other),
         }
         None
