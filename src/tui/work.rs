@@ -65,6 +65,8 @@ pub enum Done {
     Month(Box<MonthAnswer>),
     /// The Targets filter lists: each product's holders and the AMs.
     Holders(Result<(Holders, Vec<String>), String>),
+    /// The cross-sell picture (Targets), with each account's rows by id.
+    CrossSell(Box<Result<crate::tui::loaders::targets::CrossSellRead, String>>),
     /// The tier cadences' moments were written (or could not be).
     Moments,
     /// Today's rows over a wider reach (my team's, everyone's).

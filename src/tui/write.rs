@@ -76,6 +76,12 @@ pub enum Write {
         id: i64,
         stage: OpportunityStage,
     },
+    /// Replace opportunity `id`'s fields (amount, close date, owner, next step).
+    OpportunityEdit {
+        account_id: String,
+        id: i64,
+        fields: OpportunityFields,
+    },
     /// Mark opportunity `id` lost, with why.
     OpportunityLost {
         account_id: String,
@@ -170,6 +176,7 @@ impl Write {
             | Write::StageSuggestion { account_id, .. }
             | Write::Opportunity { account_id, .. }
             | Write::OpportunityStage { account_id, .. }
+            | Write::OpportunityEdit { account_id, .. }
             | Write::OpportunityLost { account_id, .. }
             | Write::MomentDone { account_id, .. }
             | Write::Moment { account_id, .. }
@@ -246,6 +253,14 @@ impl Write {
             }
             Write::Task { account_id, .. } => {
                 Reversal::Other(Box::new(store.tasks_added_back(account_id)?))
+            }
+            Write::Opportunity { account_id, .. } => {
+                Reversal::Other(Box::new(store.opportunities_added_back(account_id)?))
+            }
+            Write::OpportunityStage { id, .. }
+            | Write::OpportunityEdit { id, .. }
+            | Write::OpportunityLost { id, .. } => {
+                Reversal::Other(Box::new(store.opportunity_back(*id)?))
             }
             _ => return Ok(None),
         }))

@@ -2,7 +2,8 @@
 //! health since when and why, owners, flags, next renewal) and sections —
 //! overview with "why this colour" and the health history, the timeline,
 //! contracts (renewals and out-year payments marked), and ARR by product
-//! with the I/R/U bookings per year as stacked bars. Everything is read once
+//! with the I/R/U bookings per year as stacked bars, and the account's
+//! deals (opportunities, worked in place: `deals.rs`). Everything is read once
 //! when the account opens or changes; drawing only lays it out.
 //!
 //! The timeline is a list: each entry (a note, a health or a stage change)
@@ -27,6 +28,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::collections::BTreeMap;
 
+mod deals;
 pub mod reader;
 mod sections;
 mod signals;
@@ -55,6 +57,13 @@ const KEYS: &[(&str, Action)] = &[
     ("d", Action::TaskDone),
     ("x", Action::TaskSkip),
     ("r", Action::TaskReopen),
+    ("O", Action::RecordOpportunity),
+    ("+", Action::AdvanceOpportunity),
+    (">", Action::AdvanceOpportunity),
+    ("-", Action::RegressOpportunity),
+    ("<", Action::RegressOpportunity),
+    ("L", Action::LoseOpportunity),
+    ("E", Action::EditOpportunity),
 ];
 
 const HINTS: &[Action] = &[
@@ -67,8 +76,8 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 7] =
-    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals"];
+const SECTIONS: [&str; 8] =
+    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals", "Deals"];
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
@@ -81,6 +90,9 @@ const TASKS: usize = 5;
 
 /// The index of the Signals section (usage, tickets, survey answers).
 const SIGNALS: usize = 6;
+
+/// The index of the Deals section (the account's opportunities).
+const DEALS: usize = 7;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +235,8 @@ pub struct AccountPane {
     area: Rect,
     /// The Tasks section.
     tasks: TaskList,
+    /// The Deals section.
+    deals: deals::DealList,
 }
 
 impl AccountPane {
@@ -249,6 +263,7 @@ impl AccountPane {
             },
         };
         self.tasks.set(self.loaded.tasks.clone());
+        self.deals.set(cx.store.opportunities(&id)?);
         self.loaded.timeline = self.loaded.entries();
         self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {
@@ -342,6 +357,9 @@ impl Pane for AccountPane {
             return Request::None;
         }
         if let Some(request) = self.tasks_update(action, cx) {
+            return request;
+        }
+        if let Some(request) = self.deals_update(action, cx) {
             return request;
         }
         let edit = matches!(

@@ -12,6 +12,7 @@ impl AccountPane {
             3 => self.arr(view, width),
             TASKS => self.tasks.lines(view, width),
             SIGNALS => self.signals(view, width),
+            DEALS => self.deals.lines(view, width),
             // The Growth section draws itself.
             _ => Vec::new(),
         }
