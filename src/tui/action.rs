@@ -476,6 +476,7 @@ impl Action {
             Action::RecordOpportunity => "opportunity",
             Action::AdvanceOpportunity => "advance",
             Action::RegressOpportunity => "back",
+            Action::LoseOpportunity => "lost",
             Action::EditOpportunity => "edit",
             Action::ShowPipeline => "pipeline",
             Action::ShowCrossSell => "cross-sell",

@@ -155,6 +155,8 @@ struct Loaded {
     timeline: Vec<Entry>,
     /// Usage, tickets and survey answers.
     signals: signals::Signals,
+    /// The I/R/U stack by year: contracts and won deals (`metrics::iru`).
+    iru: Vec<crate::metrics::iru::IruYear>,
 }
 
 /// One entry of the timeline.
@@ -261,9 +263,15 @@ impl AccountPane {
                 tickets: cx.store.account_tickets(&id)?,
                 surveys: cx.store.account_surveys(&id)?,
             },
+            iru: Vec::new(),
         };
         self.tasks.set(self.loaded.tasks.clone());
-        self.deals.set(cx.store.opportunities(&id)?);
+        let opportunities = cx.store.opportunities(&id)?;
+        self.loaded.iru = crate::metrics::iru::by_year(&crate::metrics::iru::bookings(
+            &self.loaded.contracts,
+            &opportunities,
+        ));
+        self.deals.set(opportunities);
         self.loaded.timeline = self.loaded.entries();
         self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {

@@ -205,10 +205,6 @@ impl TargetsPane {
     /// needed).
     fn start_background(&mut self, cx: &mut Cx<'_>) {
         self.background = crate::tui::loaders::targets::start(cx.work, cx.store.path());
-        if self.cross_sell.is_none() && self.cross_sell_ticket.is_none() {
-            self.cross_sell_ticket =
-                crate::tui::loaders::targets::start_cross_sell(cx.work, cx.store.path());
-        }
     }
 
     /// The list's account names: the book's rows it was built from, or its own.
@@ -417,9 +413,11 @@ impl Pane for TargetsPane {
                 self.filter.product = Some((product, holders));
             }
             self.apply_filter(cx.book);
+            // The cross-sell picture is read behind the screen (in memory, now).
             self.cross_sell = None;
-            self.cross_sell_ticket = None;
-            if !cx.store.path().is_file() {
+            self.cross_sell_ticket =
+                crate::tui::loaders::targets::start_cross_sell(cx.work, cx.store.path());
+            if self.cross_sell_ticket.is_none() {
                 self.cross_sell = Some(crate::tui::loaders::targets::read_cross_sell(cx.store)?);
             }
         }

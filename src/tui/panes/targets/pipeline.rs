@@ -175,7 +175,7 @@ impl PipelineView {
         // stage close account product ARR owner [next step]
         let (stage_w, close_w, money_w, owner_w) = (10, 10, 7, if wide { 10 } else { 6 });
         let product_w = if wide { 14 } else { 9 };
-        let fixed = stage_w + close_w + money_w + owner_w + product_w + 5;
+        let fixed = stage_w + close_w + money_w + owner_w + product_w + 7;
         let rest = width.saturating_sub(fixed);
         let (account_w, next_w) = if wide {
             let account = (rest / 2).clamp(8, 30);
@@ -184,7 +184,7 @@ impl PipelineView {
             (rest.max(4), 0)
         };
         let mut header = format!(
-            "{} {} {} {} {} {}",
+            "{} {} H {} {} {} {}",
             pad("Stage", stage_w, false),
             pad("Close", close_w, false),
             pad("Account", account_w, false),
@@ -237,8 +237,10 @@ impl PipelineView {
                     format!("{} ", pad(&close, close_w, false)),
                     if late { theme.warn() } else { theme.dim() },
                 ),
+                // The account's health now: a red account's deal is here too.
+                theme.health(view.book.by_id(&row.opportunity.account_id).and_then(|r| r.health)),
                 Span::raw(format!(
-                    "{} {} {} ",
+                    " {} {} {} ",
                     pad(&row.account_name, account_w, false),
                     pad(&fields.product, product_w, false),
                     pad(&fields.arr.to_short(), money_w, true)
@@ -310,7 +312,7 @@ impl PipelineView {
                     "{} · {} {} ({}) · next step: {}",
                     row.account_name,
                     fields.product,
-                    fields.kind.as_str(),
+                    fields.kind.as_str().replace('_', "-"),
                     fields.arr,
                     if fields.next_step.is_empty() { "—" } else { &fields.next_step }
                 );
