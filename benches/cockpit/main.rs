@@ -27,6 +27,7 @@
 //! loopback). Internal: `--memory-child DB USER`.
 
 mod keys;
+mod pipeline;
 mod process;
 mod subscriptions;
 mod team;
@@ -195,6 +196,7 @@ fn measure(
     if import_only {
         return Ok(out);
     }
+    pipeline::seed_opportunities(&db)?;
     if let Err(why) = team::team_figures(&mut out) {
         eprintln!("team sync row skipped: {why}");
     }
@@ -320,6 +322,7 @@ fn measure(
     out.insert("backtest over 3 years".to_string(), fig_ms(t.elapsed()));
     std::hint::black_box(backtest);
     drop(store);
+    pipeline::measure(&db, &mut out)?;
     playbooks(&db, &user, &mut out)?;
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
@@ -517,6 +520,8 @@ fn target(name: &str) -> &'static str {
         "12-month forecast" => "≤ 200 ms",
         "cockpit today --json" => "≤ 300 ms",
         "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
+        "pipeline load" | "cross-sell grid load" => "< 100 ms",
+        "cockpit targets --cross-sell --json" => "< 1 s",
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",
