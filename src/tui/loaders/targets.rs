@@ -11,6 +11,7 @@
 
 use crate::read::cross_sell::CrossSell;
 use crate::store::Store;
+pub use crate::tui::work::CrossSellRead;
 use crate::tui::work::{Done, Holders, Ticket, Work};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -36,13 +37,6 @@ pub fn start(work: &mut Work, path: &Path) -> Option<Ticket> {
             .map_err(|e| e.to_string());
         Done::Holders(result)
     }))
-}
-
-/// The cross-sell picture and each account's rows in it, by account id.
-#[derive(Debug, Clone, Default)]
-pub struct CrossSellRead {
-    pub picture: CrossSell,
-    pub by_account: HashMap<String, Vec<u32>>,
 }
 
 /// Reads the cross-sell picture of `store` now.
