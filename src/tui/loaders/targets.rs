@@ -9,11 +9,10 @@
 //! No drawing and no SQL here: it calls `Store::product_holders_all`,
 //! `Store::account_managers` and `read::cross_sell`.
 
-use crate::read::cross_sell::CrossSell;
 use crate::store::Store;
 pub use crate::tui::work::CrossSellRead;
 use crate::tui::work::{Done, Holders, Ticket, Work};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
