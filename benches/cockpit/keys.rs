@@ -84,6 +84,14 @@ fn script(title: &str) -> Vec<KeyEvent> {
             // Filters, the product filter last (its holders load behind the list).
             keys.extend(chars("aaasshhttx"));
             keys.extend(chars("pppx"));
+            // The pipeline: moves, its filters, back to the list.
+            keys.push(key(KeyCode::Char('P')));
+            moves(&mut keys);
+            keys.extend(chars("ssssssxaaaxmmx"));
+            keys.push(key(KeyCode::Char('P')));
+            // The cross-sell grid, scrolled, closed.
+            keys.extend(chars("Xjjjkkk"));
+            keys.push(key(KeyCode::Char('X')));
         }
         "Metrics" => {
             moves(&mut keys);

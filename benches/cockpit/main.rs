@@ -36,6 +36,7 @@
 
 mod health;
 mod keys;
+mod pipeline;
 mod process;
 mod subscriptions;
 mod team;
@@ -232,6 +233,7 @@ fn measure(
     if only.import {
         return Ok(out);
     }
+    pipeline::seed_opportunities(&db)?;
     if only.today {
         // Nothing else is measured.
     } else if let Err(why) = team::team_figures(&mut out) {
@@ -374,6 +376,7 @@ fn measure(
     out.insert("calendar month".to_string(), fig_ms(t.elapsed()));
     drop(store);
     health::health_figures(&db, &mut out)?;
+    pipeline::measure(&db, &mut out)?;
     playbooks(&db, &user, &mut out)?;
 
     out.insert("peak memory (open + walk)".to_string(), peak_memory(&db, &user)?);
@@ -593,6 +596,8 @@ fn target(name: &str) -> &'static str {
         "12-month forecast" => "≤ 200 ms",
         "cockpit today --json" => "≤ 300 ms",
         "4A board load" | "targets load" | "calendar month" => "≤ 100 ms",
+        "pipeline load" | "cross-sell grid load" => "< 100 ms",
+        "cockpit targets --cross-sell --json" => "< 1 s",
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",

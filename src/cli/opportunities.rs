@@ -24,7 +24,11 @@ pub struct Args {
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
-    let filter = PipelineFilter { owner: args.owner.clone(), stage: args.stage };
+    let filter = PipelineFilter {
+        owner: args.owner.clone(),
+        stage: args.stage,
+        ..PipelineFilter::default()
+    };
     let list = pipeline(&store, &filter)?;
     let totals = list
         .by_stage

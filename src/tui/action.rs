@@ -138,6 +138,16 @@ pub enum Action {
     AdvanceOpportunity,
     /// Mark the selected account's open opportunity lost.
     LoseOpportunity,
+    /// Move the selected opportunity a stage back (a closed one reopens at commit).
+    RegressOpportunity,
+    /// Edit the selected opportunity (amount, close date, owner, next step).
+    EditOpportunity,
+    /// Targets: show the pipeline (every opportunity by stage), or the targets again.
+    ShowPipeline,
+    /// Targets: show the cross-sell adoption grid (product × segment), or hide it.
+    ShowCrossSell,
+    /// Cycle the opportunity owner filter.
+    FilterOwner,
     /// Calendar: move the cursor a day back.
     PreviousDay,
     /// Calendar: move the cursor a day on.
@@ -374,6 +384,11 @@ impl Action {
             Action::RecordOpportunity => "record opportunity",
             Action::AdvanceOpportunity => "advance opportunity",
             Action::LoseOpportunity => "mark opportunity lost",
+            Action::RegressOpportunity => "move opportunity a stage back",
+            Action::EditOpportunity => "edit opportunity (amount, close, owner, next step)",
+            Action::ShowPipeline => "pipeline ⇄ targets",
+            Action::ShowCrossSell => "cross-sell adoption grid",
+            Action::FilterOwner => "filter: opportunity owner",
             Action::PreviousDay => "previous day",
             Action::NextDay => "next day",
             Action::PreviousWeek => "previous week",
@@ -476,6 +491,12 @@ impl Action {
             Action::ToggleSuggestions => "suggestions",
             Action::RecordOpportunity => "opportunity",
             Action::AdvanceOpportunity => "advance",
+            Action::RegressOpportunity => "back",
+            Action::LoseOpportunity => "lost",
+            Action::EditOpportunity => "edit",
+            Action::ShowPipeline => "pipeline",
+            Action::ShowCrossSell => "cross-sell",
+            Action::FilterOwner => "owner",
             Action::ToggleForecast => "forecast",
             Action::FilterInWindow => "in window",
             Action::FilterAtRisk => "at risk",

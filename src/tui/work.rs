@@ -65,6 +65,8 @@ pub enum Done {
     Month(Box<MonthAnswer>),
     /// The Targets filter lists: each product's holders and the AMs.
     Holders(Result<(Holders, Vec<String>), String>),
+    /// The cross-sell picture (Targets), with each account's rows by id.
+    CrossSell(Box<Result<CrossSellRead, String>>),
     /// The tier cadences' moments were written (or could not be).
     Moments,
     /// Today's rows over a wider reach (my team's, everyone's).
@@ -73,6 +75,14 @@ pub enum Done {
     Synced(Result<u64, String>),
     /// The job ended without an answer (it panicked); its name.
     Stopped(&'static str),
+}
+
+/// The cross-sell picture and each account's rows in it, by account id
+/// (`loaders/targets.rs` reads it).
+#[derive(Debug, Clone, Default)]
+pub struct CrossSellRead {
+    pub picture: crate::read::cross_sell::CrossSell,
+    pub by_account: std::collections::HashMap<String, Vec<u32>>,
 }
 
 /// Everything the loop takes in, in the order it happened.

@@ -77,6 +77,12 @@ pub enum Write {
         id: i64,
         stage: OpportunityStage,
     },
+    /// Replace opportunity `id`'s fields (amount, close date, owner, next step).
+    OpportunityEdit {
+        account_id: String,
+        id: i64,
+        fields: OpportunityFields,
+    },
     /// Mark opportunity `id` lost, with why.
     OpportunityLost {
         account_id: String,
@@ -176,6 +182,7 @@ impl Write {
             | Write::StageSuggestion { account_id, .. }
             | Write::Opportunity { account_id, .. }
             | Write::OpportunityStage { account_id, .. }
+            | Write::OpportunityEdit { account_id, .. }
             | Write::OpportunityLost { account_id, .. }
             | Write::MomentDone { account_id, .. }
             | Write::Moment { account_id, .. }
@@ -260,6 +267,14 @@ impl Write {
             }
             Write::Contact { account_id, change } => {
                 Reversal::Other(Box::new(store.contact_back(account_id, change, today)?))
+            }
+            Write::Opportunity { account_id, .. } => {
+                Reversal::Other(Box::new(store.opportunities_added_back(account_id)?))
+            }
+            Write::OpportunityStage { id, .. }
+            | Write::OpportunityEdit { id, .. }
+            | Write::OpportunityLost { id, .. } => {
+                Reversal::Other(Box::new(store.opportunity_back(*id)?))
             }
             _ => return Ok(None),
         }))

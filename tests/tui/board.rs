@@ -340,6 +340,8 @@ fn snapshots_of_the_board_and_the_targets() {
     key(&mut app, KeyCode::Char('s'));
     insta::assert_snapshot!("board_suggestions_80x24", screen(&mut app, 80, 24));
     open_targets(&mut app);
+    // The cross-sell candidates are read behind the screen.
+    app.settle_background();
     insta::assert_snapshot!("targets_80x24", screen(&mut app, 80, 24));
     insta::assert_snapshot!("targets_160x48", screen(&mut app, 160, 48));
 }

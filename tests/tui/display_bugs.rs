@@ -61,7 +61,7 @@ fn the_header_shows_the_absorption_growth_shows_after_a_potential_changes() {
     let text = screen(&app, 160, 48);
     assert!(text.contains("absorption 60% (60 of 100 units)"), "{text}");
     // Changed in the app: the header follows at once.
-    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+    app.handle_key(KeyEvent::new(KeyCode::Char('U'), KeyModifiers::NONE));
     for _ in 0..3 {
         app.handle_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
     }

@@ -319,8 +319,8 @@ fn the_account_view_shows_growth_and_its_keys_write_through_the_app() {
     let mut app = app(&fixture(dir.path()));
     app.open_account("A1");
     assert_eq!(app.active_title(), "Account");
-    // `u` jumps to the Growth section with the potential form of the first line.
-    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+    // `U` jumps to the Growth section with the potential form of the first line.
+    app.handle_key(KeyEvent::new(KeyCode::Char('U'), KeyModifiers::NONE));
     let mut terminal = ratatui::Terminal::new(TestBackend::new(160, 48)).expect("terminal");
     terminal.draw(|frame| app.draw(frame)).expect("draw");
     let text = format!("{:?}", terminal.backend().buffer());

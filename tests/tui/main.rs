@@ -23,6 +23,7 @@ mod keys;
 mod metrics;
 mod notes;
 mod people;
+mod pipeline;
 mod signals;
 mod tasks;
 mod theme;

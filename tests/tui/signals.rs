@@ -41,7 +41,7 @@ fn open_signals(app: &mut App, name: &str) {
         key(app, KeyCode::Char(c));
     }
     key(app, KeyCode::Enter);
-    // Signals is the seventh section (sections after it keep their place).
+    // Signals is the seventh section, whatever follows it.
     for _ in 0..6 {
         key(app, KeyCode::Char('l'));
     }

@@ -168,6 +168,34 @@ pub fn compute(accounts: Vec<CrossSellAccount>, holdings: &[Holding]) -> CrossSe
     CrossSell { accounts, products, segments: segment_names.into_values().collect(), rows, grid }
 }
 
+impl CrossSell {
+    /// Each account's candidate rows (indices into `rows`), best first, by
+    /// account id: what a list showing one account at a time looks up.
+    pub fn rows_by_account(&self) -> HashMap<String, Vec<u32>> {
+        let mut by: HashMap<String, Vec<u32>> = HashMap::new();
+        for (index, row) in self.rows.iter().enumerate() {
+            if let (Some(account), Ok(index)) =
+                (self.accounts.get(row.account), u32::try_from(index))
+            {
+                by.entry(account.id.clone()).or_default().push(index);
+            }
+        }
+        by
+    }
+
+    /// How many rows are valued, their values' sum (exact, or overflowed),
+    /// and how many are refused for too few peers.
+    pub fn valued_totals(&self) -> (usize, Money, usize) {
+        let mut valued = 0;
+        let mut sum = Money::ZERO;
+        for value in self.rows.iter().filter_map(|r| r.peer_median_arr) {
+            valued += 1;
+            sum = sum.checked_add(value).unwrap_or(Money::OVERFLOW);
+        }
+        (valued, sum, self.rows.len() - valued)
+    }
+}
+
 /// The book's cross-sell whitespace and adoption grid.
 pub fn cross_sell(store: &Store) -> StoreResult<CrossSell> {
     Ok(compute(store.cross_sell_accounts()?, &store.holdings()?))
@@ -264,6 +292,16 @@ mod tests {
         assert_eq!(picture.grid[0][0], Adoption { holders: 4, accounts: 5 });
         assert_eq!(picture.grid[0][1], Adoption { holders: 6, accounts: 8 });
         assert_eq!(picture.grid[1][1], Adoption { holders: 8, accounts: 8 });
+        // One account's candidates, by id: E1 lacks Core only.
+        let by = picture.rows_by_account();
+        let e1: Vec<&str> =
+            by["E1"].iter().map(|i| picture.rows[*i as usize].product.as_str()).collect();
+        assert_eq!(e1, ["Core"]);
+        assert!(!by.contains_key("X1"));
+        // Valued: M7's Analytics (3,000.00) alone; the rest refused.
+        let (valued, sum, refused) = picture.valued_totals();
+        assert_eq!((valued, sum), (1, Money::from_units(3_000)));
+        assert_eq!(refused, picture.rows.len() - 1);
     }
 
     proptest::proptest! {

@@ -16,13 +16,36 @@ pub struct PipelineFilter {
     /// The opportunity's owner, matched case-insensitively.
     pub owner: Option<String>,
     pub stage: Option<OpportunityStage>,
+    /// "Mine": deals this user owns, or on accounts where they are CSM or AM.
+    pub mine: Option<String>,
 }
 
 impl PipelineFilter {
     pub fn accepts(&self, row: &OpportunityRow) -> bool {
         let fields = &row.opportunity.fields;
-        self.owner.as_ref().is_none_or(|owner| fields.owner.eq_ignore_ascii_case(owner.trim()))
+        let is = |name: &str, who: &str| name.trim().eq_ignore_ascii_case(who.trim());
+        self.owner.as_ref().is_none_or(|owner| is(&fields.owner, owner))
             && self.stage.is_none_or(|stage| fields.stage == stage)
+            && self
+                .mine
+                .as_ref()
+                .is_none_or(|me| is(&fields.owner, me) || is(&row.csm, me) || is(&row.am, me))
+    }
+
+    /// The filter in words (`owner dana · stage proposal · mine`), empty
+    /// when it lets everything through.
+    pub fn words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(owner) = &self.owner {
+            parts.push(format!("owner {owner}"));
+        }
+        if let Some(stage) = self.stage {
+            parts.push(format!("stage {}", stage.as_str()));
+        }
+        if self.mine.is_some() {
+            parts.push("mine".to_string());
+        }
+        parts.join(" · ")
     }
 }
 
@@ -160,12 +183,33 @@ mod tests {
         let hugo = all.by_owner.iter().find(|(o, _, _)| o == "hugo").expect("hugo");
         assert_eq!(hugo.1, Total { count: 3, arr: Money::from_cents(299_75) });
         assert_eq!(hugo.2, Total { count: 1, arr: Money::from_cents(1_000_00) });
-        let dana = PipelineFilter { owner: Some("DANA".into()), stage: None };
+        let dana = PipelineFilter { owner: Some("DANA".into()), ..PipelineFilter::default() };
         assert_eq!(from_rows(rows.clone(), &dana).rows.len(), 2);
-        let proposals = PipelineFilter { owner: Some("hugo".into()), stage: Some(S::Proposal) };
+        let proposals = PipelineFilter {
+            owner: Some("hugo".into()),
+            stage: Some(S::Proposal),
+            ..PipelineFilter::default()
+        };
         let ids: Vec<i64> =
             from_rows(rows, &proposals).rows.iter().map(|r| r.opportunity.id).collect();
         assert_eq!(ids, vec![5, 2]);
+        // Mine: fran is every account's CSM here; hugo owns 1, 2, 4, 5.
+        let mine = |me: &str| PipelineFilter { mine: Some(me.into()), ..PipelineFilter::default() };
+        assert_eq!(from_rows(rows_again(), &mine("fran")).rows.len(), 6);
+        assert_eq!(from_rows(rows_again(), &mine("Hugo")).rows.len(), 4);
+        assert!(from_rows(rows_again(), &mine("sam")).rows.is_empty());
+        assert_eq!(mine("x").words(), "mine");
+    }
+
+    fn rows_again() -> Vec<OpportunityRow> {
+        vec![
+            row(1, S::Won, 1_000_00, "hugo", Some((2025, 2, 1))),
+            row(2, S::Proposal, 250_50, "hugo", None),
+            row(3, S::Proposal, 100_25, "Dana", Some((2025, 6, 1))),
+            row(4, S::Identified, 40_00, "hugo", Some((2025, 9, 1))),
+            row(5, S::Proposal, 9_25, "hugo", Some((2025, 5, 1))),
+            row(6, S::Lost, 70_00, "dana", Some((2025, 3, 1))),
+        ]
     }
 
     proptest::proptest! {

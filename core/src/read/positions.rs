@@ -4,6 +4,8 @@
 //! book's absorption totals. The store hands the rows (position rows,
 //! product potentials, recent red changes, or the book rows already in
 //! memory); `metrics::{absorption, board, targets}` measure and rank them.
+//! A lapsed or churned account leaves the targets list unless an open
+//! opportunity holds it (`Store::accounts_out_of_targets` says which).
 
 use crate::domain::tier::assign_tiers;
 use crate::domain::{Config, Health, Money};
@@ -11,11 +13,11 @@ use crate::metrics::absorption::{
     AccountAbsorption, BookAbsorption, ProductLine, account_absorption, book_totals,
 };
 use crate::metrics::board::{AccountNames, AccountPosition, Board, Standing};
-use crate::metrics::targets::{RED_SPELL_DAYS, TargetList};
+use crate::metrics::targets::{RED_SPELL_DAYS, Target, TargetList};
 use crate::store::accounts::BookRow;
 use crate::store::{Store, StoreResult};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The first day of the red-spell window that ends on `today`.
 fn red_since(today: NaiveDate) -> NaiveDate {
@@ -98,7 +100,23 @@ pub fn book_absorption(store: &Store, today: NaiveDate) -> StoreResult<BookAbsor
 /// The hunter's ranked list (see `metrics::targets` for the rule); what the
 /// targets pane opens with and `cockpit targets` prints.
 pub fn target_list(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<TargetList> {
-    Ok(TargetList::rank(account_positions_with(store, today, config)?, today))
+    let mut list = TargetList::rank(account_positions_with(store, today, config)?, today);
+    let out = store.accounts_out_of_targets(today)?;
+    let TargetList { names, ranked, .. } = &mut list;
+    leave_out(ranked, &*names, &out);
+    Ok(list)
+}
+
+/// Takes the lapsed and churned accounts that no open opportunity holds
+/// (`out`) out of the ranked list: their whitespace is no longer a hunter's.
+fn leave_out(
+    ranked: &mut Vec<Target>,
+    names: &(impl AccountNames + ?Sized),
+    out: &HashSet<String>,
+) {
+    if !out.is_empty() {
+        ranked.retain(|target| !out.contains(names.id(TargetList::account(target))));
+    }
 }
 
 /// As `account_positions_with`, from book rows already read (the
@@ -183,7 +201,9 @@ pub fn target_list_from_rows(
     config: &Config,
 ) -> StoreResult<TargetList> {
     let standings = standings_from_rows(store, rows, today, config, RedSpells::Read)?;
-    Ok(TargetList::from_standings_in(rows, standings, today))
+    let mut list = TargetList::from_standings_in(rows, standings, today);
+    leave_out(&mut list.ranked, rows, &store.accounts_out_of_targets(today)?);
+    Ok(list)
 }
 
 /// Whether figures read from book rows carry the red spells of the last
@@ -366,6 +386,49 @@ mod tests {
         assert_eq!(rows.len(), 1);
         // Acme: green 100% × addiction 20% × renews in 91 days 100% = 21,600.
         assert_eq!(rows[0].0.priority, Money::from_units(21_600));
+    }
+
+    #[test]
+    fn a_lapsed_account_leaves_the_targets_unless_an_open_opportunity_holds_it() {
+        use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
+        let store = book();
+        let config = crate::domain::Config::default();
+        let ids = |today| -> Vec<String> {
+            let all = TargetFilter::default();
+            let whole = target_list(&store, today, &config).expect("targets");
+            let read: Vec<String> = whole.rows(&all).map(|(_, p)| p.id).collect();
+            let rows = store.book_rows(today).expect("rows");
+            let fast = target_list_from_rows(&store, &rows, today, &config).expect("from rows");
+            let built: Vec<String> = fast.ranked.iter().map(|t| rows[t.index].id.clone()).collect();
+            assert_eq!(read, built, "both ways in agree");
+            read
+        };
+        // Acme's only contract ends 2025-05-31: on its last day it is a target.
+        assert_eq!(ids(day(2025, 5, 31)), ["ACME"]);
+        // Lapsed yesterday: gone.
+        assert!(ids(day(2025, 6, 1)).is_empty());
+        let fields = |stage| OpportunityFields {
+            product: "Core".into(),
+            kind: OpportunityKind::Upsell,
+            arr: Money::from_units(5_000),
+            stage,
+            owner: "hugo".into(),
+            close_date: None,
+            next_step: String::new(),
+        };
+        let at = chrono::Utc::now();
+        // A won deal holds nothing; an open one keeps the account in.
+        let won = store.add_opportunity("ACME", &fields(OpportunityStage::Won), at).expect("won");
+        assert!(ids(day(2025, 6, 1)).is_empty());
+        let open =
+            store.add_opportunity("ACME", &fields(OpportunityStage::Proposal), at).expect("o");
+        assert_eq!(ids(day(2025, 6, 1)), ["ACME"]);
+        // Lost, it lets go again.
+        let reason =
+            crate::domain::opportunity::LostReason { reason: "budget".into(), controllable: false };
+        store.lose_opportunity(open, &reason, at).expect("lost");
+        assert!(ids(day(2025, 6, 1)).is_empty());
+        assert!(won != open);
     }
 
     #[test]

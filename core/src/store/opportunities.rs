@@ -2,7 +2,10 @@
 //! move it through identified → qualified → proposal → commit → won | lost
 //! (a won deal closes on the day it is won, a lost one says why), list them
 //! with who owns what; and the inputs of an account's I/R/U picture (its contracts
-//! and won opportunities). SQL only; the split is `read::iru`.
+//! and won opportunities). SQL only; the split is `read::iru`. It also
+//! reads what an undo of an opportunity write puts back (the whole row as
+//! it was, or the opportunities added since), and which accounts an open
+//! opportunity holds in the targets list.
 
 use super::stages::{conversion, date_text, parse_date, parse_time, time_text};
 use super::{Store, StoreError, StoreResult};
@@ -12,6 +15,7 @@ use crate::domain::opportunity::{
 use crate::domain::{Contract, Money};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
+use std::collections::HashSet;
 
 /// An opportunity with its account's name and owners: who owns what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,5 +223,102 @@ impl Store {
             ),
             [account_id],
         )
+    }
+
+    /// The opportunity as it is now, for an undo of the write made next
+    /// (a stage move, a loss, an edit).
+    pub fn opportunity_back(&self, id: i64) -> StoreResult<OpportunityBack> {
+        Ok(OpportunityBack { before: self.opportunity(id)? })
+    }
+
+    /// The newest opportunity of an account now, for an undo of what is
+    /// recorded next.
+    pub fn opportunities_added_back(
+        &self,
+        account_id: &str,
+    ) -> StoreResult<OpportunitiesAddedBack> {
+        let after_id: i64 = self.conn.query_row(
+            "SELECT coalesce(max(id), 0) FROM opportunities WHERE account_id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )?;
+        Ok(OpportunitiesAddedBack { account_id: account_id.to_string(), after_id })
+    }
+
+    /// Puts every column of an opportunity back as it was.
+    fn restore_opportunity(&self, before: &Opportunity, at: DateTime<Utc>) -> StoreResult<()> {
+        let fields = &before.fields;
+        self.conn.execute(
+            "UPDATE opportunities SET product = ?2, kind = ?3, arr_cents = ?4, stage = ?5, owner = ?6,
+                    close_date = ?7, updated_at = ?8, next_step = ?9, lost_reason = ?10,
+                    lost_controllable = ?11
+             WHERE id = ?1",
+            params![
+                before.id,
+                fields.product,
+                fields.kind.as_str(),
+                super::amounts::stored_cents("ARR", fields.arr)?,
+                fields.stage.as_str(),
+                fields.owner,
+                fields.close_date.map(date_text),
+                time_text(at),
+                fields.next_step,
+                before.lost.as_ref().map(|l| l.reason.as_str()),
+                before.lost.as_ref().map(|l| l.controllable),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The accounts that leave the targets list although they have
+    /// whitespace: lapsed (they have contracts, and none runs on `today`:
+    /// every one ended before it or was terminated by it) or churned (a
+    /// saved churn chain whose event is a churn), unless an open
+    /// opportunity holds them.
+    pub fn accounts_out_of_targets(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<HashSet<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT account_id FROM contracts GROUP BY account_id
+             HAVING max(end_date >= ?1 AND (terminated_on IS NULL OR terminated_on > ?1)) = 0
+             UNION
+             SELECT account_id FROM churn_chains WHERE event = 'churned' AND status = 'saved'
+             EXCEPT
+             SELECT account_id FROM opportunities WHERE stage NOT IN ('won', 'lost')",
+        )?;
+        let rows = statement.query_map([date_text(today)], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// An opportunity as it was before a write, which an undo puts back whole
+/// (its stage, amount, dates, owner, next step and lost reason).
+#[derive(Debug, Clone)]
+pub struct OpportunityBack {
+    before: Opportunity,
+}
+
+impl super::undo::Reverse for OpportunityBack {
+    fn reverse(&self, store: &Store, _who: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        store.restore_opportunity(&self.before, at)
+    }
+}
+
+/// The opportunities recorded on an account after `after_id`, which an undo
+/// removes.
+#[derive(Debug, Clone)]
+pub struct OpportunitiesAddedBack {
+    account_id: String,
+    after_id: i64,
+}
+
+impl super::undo::Reverse for OpportunitiesAddedBack {
+    fn reverse(&self, store: &Store, _who: &str, _at: DateTime<Utc>) -> StoreResult<()> {
+        store.conn.execute(
+            "DELETE FROM opportunities WHERE account_id = ?1 AND id > ?2",
+            params![self.account_id, self.after_id],
+        )?;
+        Ok(())
     }
 }

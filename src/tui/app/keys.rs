@@ -12,10 +12,15 @@ pub fn keymap(panes: &[Box<dyn Pane>]) -> Keymap {
     let panes = panes
         .iter()
         .map(|pane| Table::pane(pane.scope(), pane.title(), pane.keys(), pane.key_layers()));
-    let views = [panes::book::search_key_table(), panes::search::key_table()]
-        .into_iter()
-        .chain(crate::tui::churn_editor::key_tables())
-        .chain([panes::churn_taxonomy::key_table()]);
+    let views = [
+        panes::book::search_key_table(),
+        panes::search::key_table(),
+        panes::targets::pipeline::key_table(),
+        panes::targets::grid::key_table(),
+    ]
+    .into_iter()
+    .chain(crate::tui::churn_editor::key_tables())
+    .chain([panes::churn_taxonomy::key_table()]);
     Keymap::new(panes.chain(views).chain(crate::tui::popups::key_tables()))
 }
 

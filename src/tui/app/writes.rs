@@ -170,6 +170,7 @@ fn commit_all(
             Write::OpportunityStage { id, stage, .. } => {
                 store.set_opportunity_stage(*id, *stage, now)
             }
+            Write::OpportunityEdit { id, fields, .. } => store.update_opportunity(*id, fields, now),
             Write::OpportunityLost { id, reason, .. } => store.lose_opportunity(*id, reason, now),
             Write::MomentDone { id, .. } => store.complete_moment(*id, now, user).map(|_| ()),
             Write::Moment { account_id, kind, title, due_on } => {
@@ -232,6 +233,9 @@ fn describe(write: &Write, book: &BookIndex) -> String {
         ),
         Write::OpportunityStage { stage, .. } => {
             format!("{name} opportunity {}", stage.as_str())
+        }
+        Write::OpportunityEdit { fields, .. } => {
+            format!("{name} opportunity {} {} edited", fields.product, fields.arr.to_short())
         }
         Write::OpportunityLost { reason, .. } => format!(
             "{name} opportunity lost ({}): {}",

@@ -1,12 +1,15 @@
 //! The two small forms of the 4A panes, shown as popups: moving an account
 //! to another stage (the one-line reason is required) and recording an
-//! opportunity (product, ARR, stage, kind, owner, close date). A form checks
+//! opportunity (product, ARR, stage, kind, owner, close date, next step),
+//! or editing one (its stage moves by keys, not here). A form checks
 //! what was typed and answers with the typed [`Write`]; it never touches the
 //! store. Their control keys are tables ([`STAGE_KEYS`], [`OPPORTUNITY_KEYS`]);
 //! any other key is typed into the focused field.
 
 use crate::domain::day_text;
-use crate::domain::opportunity::{OpportunityFields, OpportunityKind, OpportunityStage};
+use crate::domain::opportunity::{
+    Opportunity, OpportunityFields, OpportunityKind, OpportunityStage,
+};
 use crate::domain::{Money, Stage};
 use crate::tui::action::Action;
 use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
@@ -184,15 +187,28 @@ pub enum OpportunityField {
     Kind,
     Owner,
     Close,
+    NextStep,
 }
 
-const FIELDS: [OpportunityField; 6] = [
+const FIELDS: [OpportunityField; 7] = [
     OpportunityField::Product,
     OpportunityField::Arr,
     OpportunityField::Stage,
     OpportunityField::Kind,
     OpportunityField::Owner,
     OpportunityField::Close,
+    OpportunityField::NextStep,
+];
+
+/// The fields of an edit: the stage moves by the list's keys (a lost one
+/// needs its reason form), so the form leaves it out.
+const EDIT_FIELDS: [OpportunityField; 6] = [
+    OpportunityField::Product,
+    OpportunityField::Arr,
+    OpportunityField::Kind,
+    OpportunityField::Owner,
+    OpportunityField::Close,
+    OpportunityField::NextStep,
 ];
 
 /// Record an opportunity on an account.
@@ -206,10 +222,13 @@ pub struct OpportunityForm {
     pub kind: OpportunityKind,
     pub owner: Input,
     pub close: Input,
+    pub next_step: Input,
     pub field: OpportunityField,
     pub error: Option<String>,
     /// The day a relative close date (`+1m`, `fri`) counts from.
     pub today: NaiveDate,
+    /// The opportunity being edited; `None` records a new one.
+    pub editing: Option<i64>,
 }
 
 impl OpportunityForm {
@@ -224,10 +243,42 @@ impl OpportunityForm {
             kind: OpportunityKind::Upsell,
             owner: Input::new(owner.to_string()),
             close: Input::default(),
+            next_step: Input::default(),
             field: OpportunityField::Product,
             error: None,
             today,
+            editing: None,
         }
+    }
+
+    /// A form editing `opportunity` of the account named `name`, its
+    /// fields filled in, the cursor on `field`.
+    pub fn edit(
+        opportunity: &Opportunity,
+        name: &str,
+        field: OpportunityField,
+        today: NaiveDate,
+    ) -> OpportunityForm {
+        let fields = &opportunity.fields;
+        OpportunityForm {
+            account_id: opportunity.account_id.clone(),
+            name: name.to_string(),
+            product: Input::new(fields.product.clone()),
+            arr: Input::new(fields.arr.to_plain()),
+            stage: fields.stage,
+            kind: fields.kind,
+            owner: Input::new(fields.owner.clone()),
+            close: Input::new(fields.close_date.map(|d| d.to_string()).unwrap_or_default()),
+            next_step: Input::new(fields.next_step.clone()),
+            field,
+            error: None,
+            today,
+            editing: Some(opportunity.id),
+        }
+    }
+
+    fn fields_in_order(&self) -> &'static [OpportunityField] {
+        if self.editing.is_some() { &EDIT_FIELDS } else { &FIELDS }
     }
 
     fn fields(&self, today: NaiveDate) -> Result<OpportunityFields, String> {
@@ -260,7 +311,7 @@ impl OpportunityForm {
             stage: self.stage,
             owner: self.owner.value().trim().to_string(),
             close_date,
-            next_step: String::new(),
+            next_step: self.next_step.value().trim().to_string(),
         };
         fields.validate()?;
         Ok(fields)
@@ -276,6 +327,7 @@ impl Form for OpportunityForm {
             OpportunityField::Arr => &mut self.arr,
             OpportunityField::Owner => &mut self.owner,
             OpportunityField::Close => &mut self.close,
+            OpportunityField::NextStep => &mut self.next_step,
             OpportunityField::Stage | OpportunityField::Kind => {
                 return Err("nothing pasted: this field is a choice, not text".to_string());
             }
@@ -293,17 +345,19 @@ impl Form for OpportunityForm {
     fn key(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate) -> FormOutcome {
         match action {
             Some(Action::NextField) => {
-                self.field = cycle(&FIELDS, self.field, true);
+                self.field = cycle(self.fields_in_order(), self.field, true);
                 FormOutcome::Stay
             }
             Some(Action::PrevField) => {
-                self.field = cycle(&FIELDS, self.field, false);
+                self.field = cycle(self.fields_in_order(), self.field, false);
                 FormOutcome::Stay
             }
             Some(Action::Save) => match self.fields(today) {
-                Ok(fields) => FormOutcome::Submit(Write::Opportunity {
-                    account_id: self.account_id.clone(),
-                    fields,
+                Ok(fields) => FormOutcome::Submit(match self.editing {
+                    Some(id) => {
+                        Write::OpportunityEdit { account_id: self.account_id.clone(), id, fields }
+                    }
+                    None => Write::Opportunity { account_id: self.account_id.clone(), fields },
                 }),
                 Err(error) => {
                     self.error = Some(error);
@@ -330,6 +384,7 @@ impl Form for OpportunityForm {
                     OpportunityField::Arr => typed(&mut self.arr, key),
                     OpportunityField::Owner => typed(&mut self.owner, key),
                     OpportunityField::Close => typed(&mut self.close, key),
+                    OpportunityField::NextStep => typed(&mut self.next_step, key),
                 }
                 FormOutcome::Stay
             }
@@ -367,9 +422,18 @@ impl OpportunityForm {
         let text = |field: OpportunityField, label: &str, input: &Input| {
             Line::from(vec![mark(field), Span::raw(format!("{label:<10}{}", shown(input, 66, 11)))])
         };
+        let editing = self.editing.is_some();
         let mut close = text(OpportunityField::Close, "Close:", &self.close);
         if let Some(echo) = day_text::echo(self.close.value(), self.today) {
             close.spans.push(Span::styled(format!("  {echo}"), theme.dim()));
+        }
+        if editing {
+            // The stage is shown, not chosen: the list's keys move it.
+            stage = vec![
+                Span::raw(" Stage:    "),
+                Span::styled(self.stage.as_str(), theme.active_tab()),
+                Span::styled("  (moved from the list)", theme.dim()),
+            ];
         }
         let lines = vec![
             account_line(&self.name, theme),
@@ -379,6 +443,7 @@ impl OpportunityForm {
             Line::from(kind),
             text(OpportunityField::Owner, "Owner:", &self.owner),
             close,
+            text(OpportunityField::NextStep, "Next step:", &self.next_step),
             Line::from(""),
             match &self.error {
                 Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
@@ -401,9 +466,11 @@ impl OpportunityForm {
             OpportunityField::Arr => Some((11, 2, 11, &self.arr)),
             OpportunityField::Owner => Some((11, 5, 11, &self.owner)),
             OpportunityField::Close => Some((11, 6, 11, &self.close)),
+            OpportunityField::NextStep => Some((11, 7, 11, &self.next_step)),
             OpportunityField::Stage | OpportunityField::Kind => None,
         };
-        ("Record an opportunity".to_string(), lines, (66, 11), cursor)
+        let title = if editing { "Edit the opportunity" } else { "Record an opportunity" };
+        (title.to_string(), lines, (66, 12), cursor)
     }
 }
 

@@ -3,10 +3,14 @@
 //! product or AM filter does not wait for them: every product's holders and
 //! the account managers, on a connection of their own.
 //!
-//! No drawing and no SQL here: it calls `Store::product_holders_all` and
-//! `Store::account_managers`.
+//! The cross-sell picture (`read::cross_sell`) is read the same way, so the
+//! selected target's candidates and the adoption grid do not wait for it.
+//!
+//! No drawing and no SQL here: it calls `Store::product_holders_all`,
+//! `Store::account_managers` and `read::cross_sell`.
 
 use crate::store::Store;
+pub use crate::tui::work::CrossSellRead;
 use crate::tui::work::{Done, Holders, Ticket, Work};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -31,5 +35,28 @@ pub fn start(work: &mut Work, path: &Path) -> Option<Ticket> {
             .and_then(|store| Ok((shared(store.product_holders_all()?), store.account_managers()?)))
             .map_err(|e| e.to_string());
         Done::Holders(result)
+    }))
+}
+
+/// Reads the cross-sell picture of `store` now.
+pub fn read_cross_sell(store: &Store) -> anyhow::Result<CrossSellRead> {
+    let picture = crate::read::cross_sell::cross_sell(store)?;
+    let by_account = picture.rows_by_account();
+    Ok(CrossSellRead { picture, by_account })
+}
+
+/// Starts reading the cross-sell picture of the book at `path` (a database
+/// file only); it arrives as [`Done::CrossSell`].
+pub fn start_cross_sell(work: &mut Work, path: &Path) -> Option<Ticket> {
+    if !path.is_file() {
+        return None;
+    }
+    let path = path.to_path_buf();
+    Some(work.spawn("cross-sell", move || {
+        let result = Store::open_aside(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|store| read_cross_sell(&store))
+            .map_err(|e| format!("{e:#}"));
+        Done::CrossSell(Box::new(result))
     }))
 }

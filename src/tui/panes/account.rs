@@ -3,7 +3,8 @@
 //! overview with "why this colour" and the health history, the timeline,
 //! contracts (renewals and out-year payments marked), and ARR by product
 //! with the I/R/U bookings per year as stacked bars, growth, tasks, signals,
-//! and the people at the account (`people.rs`). Everything is read once
+//! the account's deals (opportunities, worked in place: `deals.rs`) and the
+//! people at the account (`people.rs`). Everything is read once
 //! when the account opens or changes; drawing only lays it out.
 //!
 //! The timeline is a list: each entry (a note, a health or a stage change)
@@ -29,6 +30,7 @@ use ratatui::widgets::{Block, Paragraph};
 use std::collections::BTreeMap;
 
 mod people;
+mod deals;
 pub mod reader;
 mod sections;
 mod signals;
@@ -48,7 +50,8 @@ const KEYS: &[(&str, Action)] = &[
     ("[", Action::PrevSection),
     ("A", Action::AcceptSuggestion),
     ("D", Action::DismissSuggestion),
-    ("u", Action::SetPotential),
+    ("U", Action::SetPotential),
+    ("u", Action::Undo),
     ("T", Action::AddTrial),
     ("K", Action::RecordTakeaway),
     ("P", Action::AddSuccessPlan),
@@ -60,8 +63,15 @@ const KEYS: &[(&str, Action)] = &[
     ("r", Action::TaskReopen),
     ("a", Action::AddContact),
     ("e", Action::EditContact),
-    ("L", Action::ContactLeft),
+    ("W", Action::ContactLeft),
     ("X", Action::RemoveContact),
+    ("O", Action::RecordOpportunity),
+    ("+", Action::AdvanceOpportunity),
+    (">", Action::AdvanceOpportunity),
+    ("-", Action::RegressOpportunity),
+    ("<", Action::RegressOpportunity),
+    ("L", Action::LoseOpportunity),
+    ("E", Action::EditOpportunity),
 ];
 
 const HINTS: &[Action] = &[
@@ -74,8 +84,17 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-const SECTIONS: [&str; 8] =
-    ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks", "Signals", "People"];
+const SECTIONS: [&str; 9] = [
+    "Overview",
+    "Timeline",
+    "Contracts",
+    "ARR & I/R/U",
+    "Growth",
+    "Tasks",
+    "Signals",
+    "Deals",
+    "People",
+];
 
 /// The index of the Growth section (potentials, trials, success plans).
 const GROWTH: usize = 4;
@@ -90,7 +109,10 @@ const TASKS: usize = 5;
 const SIGNALS: usize = 6;
 
 /// The index of the People section (the account's contacts).
-const PEOPLE: usize = 7;
+const PEOPLE: usize = 8;
+
+/// The index of the Deals section (the account's opportunities).
+const DEALS: usize = 7;
 
 /// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +177,8 @@ struct Loaded {
     signals: signals::Signals,
     /// The account's contacts.
     people: Vec<crate::domain::contact::Contact>,
+    /// The I/R/U stack by year: contracts and won deals (`metrics::iru`).
+    iru: Vec<crate::metrics::iru::IruYear>,
 }
 
 /// One entry of the timeline.
@@ -237,6 +261,8 @@ pub struct AccountPane {
     tasks: TaskList,
     /// The People section.
     people: PeopleList,
+    /// The Deals section.
+    deals: deals::DealList,
 }
 
 impl AccountPane {
@@ -262,9 +288,16 @@ impl AccountPane {
                 surveys: cx.store.account_surveys(&id)?,
             },
             people: cx.store.account_contacts(&id)?,
+            iru: Vec::new(),
         };
         self.tasks.set(self.loaded.tasks.clone());
         self.people.set(self.loaded.people.clone());
+        let opportunities = cx.store.opportunities(&id)?;
+        self.loaded.iru = crate::metrics::iru::by_year(&crate::metrics::iru::bookings(
+            &self.loaded.contracts,
+            &opportunities,
+        ));
+        self.deals.set(opportunities);
         self.loaded.timeline = self.loaded.entries();
         self.selected = self.selected.min(self.loaded.timeline.len().saturating_sub(1));
         match &mut self.growth {
@@ -361,6 +394,9 @@ impl Pane for AccountPane {
             return request;
         }
         if let Some(request) = self.people_update(action, cx) {
+            return request;
+        }
+        if let Some(request) = self.deals_update(action, cx) {
             return request;
         }
         let edit = matches!(

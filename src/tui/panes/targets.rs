@@ -1,8 +1,12 @@
 //! Upsell targets, the hunter's list: accounts with whitespace ranked by the
 //! rule of `metrics::targets` (shown in `?` help), filtered by AM, product,
 //! stage, health and tier (each key cycles its values), with the selected
-//! row's score parts underneath and its opportunities. `o` records an
-//! opportunity; `+` advances the account's open one, `L` marks it lost.
+//! row's score parts underneath, its opportunities and its cross-sell
+//! candidates. `O` records an opportunity; `+` advances the account's open
+//! one, `L` marks it lost. `P` shows the pipeline instead (`pipeline.rs`),
+//! `X` the cross-sell adoption grid (`grid.rs`); each has its own keys.
+//! A lapsed or churned account is not a target unless an open opportunity
+//! holds it (`read::positions`).
 //!
 //! The ranked list is read once on refresh; a filter is a walk over it in
 //! rank order, kept as indices, so a key never re-ranks the book. Recording
@@ -33,10 +37,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::collections::{BTreeSet, HashMap};
 
+pub mod deals;
 mod draw;
+pub mod grid;
+pub mod pipeline;
 mod sieve;
 #[cfg(test)]
 mod tests;
+mod views;
 
 const KEYS: &[(&str, Action)] = &[
     ("a", Action::FilterAm),
@@ -50,6 +58,8 @@ const KEYS: &[(&str, Action)] = &[
     ("O", Action::RecordOpportunity),
     ("+", Action::AdvanceOpportunity),
     ("L", Action::LoseOpportunity),
+    ("P", Action::ShowPipeline),
+    ("X", Action::ShowCrossSell),
 ];
 
 const HINTS: &[Action] = &[
@@ -58,7 +68,8 @@ const HINTS: &[Action] = &[
     Action::AdvanceOpportunity,
     Action::FilterAm,
     Action::FilterProduct,
-    Action::FilterStage,
+    Action::ShowPipeline,
+    Action::ShowCrossSell,
     Action::Help,
 ];
 
@@ -126,6 +137,16 @@ pub struct TargetsPane {
     visible_whitespace: Money,
     user: String,
     area: Rect,
+    /// The pipeline, while it is shown instead of the list.
+    pipeline: Option<pipeline::PipelineView>,
+    /// The ranked list needs reading again (a write made in the pipeline).
+    stale: bool,
+    /// The cross-sell grid is shown instead of the list, scrolled this far.
+    grid: Option<usize>,
+    /// The cross-sell picture, once read.
+    cross_sell: Option<crate::tui::loaders::targets::CrossSellRead>,
+    /// The cross-sell picture being read behind the screen.
+    cross_sell_ticket: Option<Ticket>,
 }
 
 fn cycle_option<T: Clone + PartialEq>(values: &[T], current: Option<&T>) -> Option<T> {
@@ -246,8 +267,8 @@ impl TargetsPane {
     }
 
     fn set_height(&mut self) {
-        // Border (2), header (1), detail (4), footer (1).
-        let height = usize::from(self.area.height.saturating_sub(8)).max(1);
+        // Border (2), header (1), detail (5), footer (1).
+        let height = usize::from(self.area.height.saturating_sub(9)).max(1);
         self.cursor.set_height(height, self.visible.len());
     }
 
@@ -326,7 +347,13 @@ impl Pane for TargetsPane {
     }
 
     fn scope(&self) -> &'static str {
-        "targets"
+        if self.pipeline.is_some() {
+            pipeline::SCOPE
+        } else if self.grid.is_some() {
+            grid::SCOPE
+        } else {
+            "targets"
+        }
     }
 
     fn keys(&self) -> &'static [(&'static str, Action)] {
@@ -334,7 +361,13 @@ impl Pane for TargetsPane {
     }
 
     fn hints(&self) -> &'static [Action] {
-        HINTS
+        if self.pipeline.is_some() {
+            pipeline::HINTS
+        } else if self.grid.is_some() {
+            grid::HINTS
+        } else {
+            HINTS
+        }
     }
 
     fn help_notes(&self) -> &'static [(&'static str, &'static str)] {
@@ -343,6 +376,15 @@ impl Pane for TargetsPane {
 
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         self.user = cx.user.to_string();
+        if let Some(view) = &mut self.pipeline {
+            // The list is read again when it is shown again, not on every
+            // write made here.
+            view.reload(cx.store)?;
+            self.stale = true;
+            self.cross_sell = None;
+            return Ok(());
+        }
+        self.stale = false;
         self.load_opportunities(cx)?;
         let patched = self.list.is_some() && self.expected_done();
         self.expect = None;
@@ -371,12 +413,24 @@ impl Pane for TargetsPane {
                 self.filter.product = Some((product, holders));
             }
             self.apply_filter(cx.book);
+            // The cross-sell picture is read behind the screen (in memory, now).
+            self.cross_sell = None;
+            self.cross_sell_ticket =
+                crate::tui::loaders::targets::start_cross_sell(cx.work, cx.store.path());
+            if self.cross_sell_ticket.is_none() {
+                self.cross_sell = Some(crate::tui::loaders::targets::read_cross_sell(cx.store)?);
+            }
         }
         self.set_height();
         Ok(())
     }
 
     fn receive(&mut self, ticket: Ticket, done: Done) -> Option<Done> {
+        if self.cross_sell_ticket == Some(ticket) {
+            self.cross_sell_ticket = None;
+            self.take_cross_sell(done);
+            return None;
+        }
         if self.background != Some(ticket) {
             return Some(done);
         }
@@ -396,11 +450,27 @@ impl Pane for TargetsPane {
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
         self.area = area;
         self.set_height();
+        if let Some(view) = &mut self.pipeline {
+            view.resize(area);
+        }
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
         if std::mem::take(&mut self.background_due) {
             self.start_background(cx);
+        }
+        if self.pipeline.is_some() {
+            return self.pipeline_update(action, cx);
+        }
+        if let Some(scroll) = &mut self.grid {
+            match action {
+                Action::ShowCrossSell | Action::Back => self.grid = None,
+                Action::Down => *scroll += 1,
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Top => *scroll = 0,
+                _ => return Request::Ignored,
+            }
+            return Request::None;
         }
         let len = self.visible.len();
         match action {
@@ -488,6 +558,11 @@ impl Pane for TargetsPane {
             }
             Action::AdvanceOpportunity => return self.confirm_move(false, cx.book),
             Action::LoseOpportunity => return self.confirm_move(true, cx.book),
+            Action::ShowPipeline => return self.show_pipeline(cx),
+            Action::ShowCrossSell => {
+                self.wait_cross_sell(cx);
+                self.grid = Some(0);
+            }
             Action::Back => {}
             _ => return Request::Ignored,
         }
@@ -495,10 +570,20 @@ impl Pane for TargetsPane {
     }
 
     fn selected_account(&self, book: &BookIndex) -> Option<String> {
+        if let Some(view) = &self.pipeline {
+            return view.selected().map(|r| r.opportunity.account_id.clone());
+        }
         self.selected(book).map(|p| p.id.to_string())
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
-        self.draw_list(frame, area, view);
+        if let Some(pipeline) = &self.pipeline {
+            pipeline.draw(frame, area, view);
+        } else if let Some(scroll) = self.grid {
+            let picture = self.cross_sell.as_ref().map(|c| &c.picture);
+            grid::draw(picture, scroll, frame, area, view);
+        } else {
+            self.draw_list(frame, area, view);
+        }
     }
 }

@@ -13,6 +13,7 @@ impl AccountPane {
             TASKS => self.tasks.lines(view, width),
             SIGNALS => self.signals(view, width),
             PEOPLE => self.people.lines(view, width),
+            DEALS => self.deals.lines(view, width),
             // The Growth section draws itself.
             _ => Vec::new(),
         }
@@ -193,7 +194,13 @@ impl AccountPane {
             Span::styled("▓ renewal ", theme.series(1)),
             Span::styled("░ upsell", theme.series(2)),
         ]));
-        let years = bookings_by_year(&self.loaded.contracts);
+        // Contracts and won deals (a won deal is an upsell on the day it was won).
+        let years: Vec<(i32, Money, Money, Money)> = self
+            .loaded
+            .iru
+            .iter()
+            .map(|y| (y.year, y.initial_and_incremental(), y.renewal, y.upsell))
+            .collect();
         let max = years.iter().map(|(_, i, r, u)| *i + *r + *u).max().unwrap_or_default();
         let bar_width = width.saturating_sub(34).max(10);
         for (year, i, r, u) in years {

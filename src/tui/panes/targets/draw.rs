@@ -13,14 +13,14 @@ impl TargetsPane {
         let block = Block::bordered().title(title).border_style(theme.border(view.active));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        if inner.height < 6 {
+        if inner.height < 7 {
             return;
         }
         let Some(list) = &self.list else { return };
         let wide = inner.width >= WIDE;
         let today = view.today;
-        let body = Rect { height: inner.height - 5, ..inner };
-        let detail_area = Rect { y: inner.y + inner.height - 5, height: 4, ..inner };
+        let body = Rect { height: inner.height - 6, ..inner };
+        let detail_area = Rect { y: inner.y + inner.height - 6, height: 5, ..inner };
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
         // Only the rows on screen are measured, so drawing stays cheap.
         let rows: Vec<(usize, Pick<'_>, String)> = self
@@ -174,6 +174,7 @@ impl TargetsPane {
                     opportunities.join(" · ")
                 }),
             ]));
+            detail.push(self.cross_sell_line(pick.id, view));
         }
         frame.render_widget(
             Paragraph::new(detail)
@@ -202,6 +203,41 @@ impl TargetsPane {
                 .alignment(Alignment::Right),
             footer_area,
         );
+    }
+}
+
+impl TargetsPane {
+    /// The account's cross-sell candidates: each product it does not hold,
+    /// valued from its peers (or refused under the minimum, the count shown).
+    fn cross_sell_line(&self, account_id: &str, view: &View<'_>) -> Line<'static> {
+        use crate::read::cross_sell::MIN_PEERS;
+        let theme = view.theme;
+        let head = Span::styled("Cross-sell: ", theme.header());
+        if self.cross_sell.is_none() {
+            return Line::from(vec![head, Span::styled("reading…", theme.dim())]);
+        }
+        let candidates = self.candidates(account_id);
+        if candidates.is_empty() {
+            return Line::from(vec![head, Span::styled("holds every product", theme.dim())]);
+        }
+        let mut spans = vec![head];
+        for (i, row) in candidates.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme.dim()));
+            }
+            match row.peer_median_arr {
+                Some(value) => {
+                    spans.push(Span::raw(format!("{} ", fit(&row.product, 24))));
+                    spans.push(Span::styled(value.to_short(), theme.key()));
+                    spans.push(Span::styled(format!(" ({} peers)", row.peers), theme.dim()));
+                }
+                None => spans.push(Span::styled(
+                    format!("{} — {} peers, under {MIN_PEERS}", fit(&row.product, 24), row.peers),
+                    theme.dim(),
+                )),
+            }
+        }
+        Line::from(spans)
     }
 }
 
