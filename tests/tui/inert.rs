@@ -56,3 +56,23 @@ fn hostile_names_show_visibly_and_keep_their_row_aligned() {
     assert_eq!(at(&plain, " ana "), at(&hostile, " ana "), "{screen}");
     assert_eq!(at(&plain, " ben"), at(&hostile, " ben"), "{screen}");
 }
+
+#[test]
+fn the_account_header_shows_a_hostile_name_as_pictures() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(dir.path());
+    app.handle_key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL));
+    for c in "evil".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    if app.active_title() != "Account" {
+        app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    }
+    let wide = common::frame::text(&app, 160, 30);
+    let header = wide.lines().find(|l| l.contains("(EVIL-1)")).unwrap_or_default();
+    assert!(header.contains(SHOWN), "the header keeps every character, as a picture:\n{wide}");
+    assert!(!wide.chars().any(|c| c.is_control() && c != '\n'), "{wide}");
+    insta::assert_snapshot!("account_hostile_name_80x24", common::frame::text(&app, 80, 24));
+}
