@@ -79,3 +79,25 @@ fn the_account_header_shows_a_hostile_name_as_pictures() {
     let top: Vec<&str> = narrow.lines().take(5).collect();
     insta::assert_snapshot!("account_hostile_name_80x24", top.join("\n"));
 }
+
+#[test]
+fn the_book_rounds_absorption_half_away_from_zero_as_every_pane() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
+    let mut store = Store::open(&dir.path().join("book.db")).expect("open");
+    let accounts = dir.path().join("accounts.csv");
+    std::fs::write(&accounts, "account_id,name,csm,potential_units\nALD-1,Aldermoor,ana,867\n")
+        .expect("csv");
+    let snapshots = dir.path().join("snapshots.csv");
+    std::fs::write(&snapshots, "account_id,month,product,arr,units\nALD-1,2025-02,Core,1000,248\n")
+        .expect("csv");
+    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
+    import_path(&mut store, ImportKind::Snapshots, &snapshots, "ana", &clock).expect("import");
+    let mut app = App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app");
+    app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    // 248 / 867 = 28.60 %: shown as 29 %, not cut to 28 %.
+    let screen = common::frame::text(&app, 160, 20);
+    let row = screen.lines().find(|l| l.contains("Aldermoor")).unwrap_or_default();
+    assert!(row.contains(" 29%") && !row.contains(" 28%"), "{screen}");
+}
