@@ -54,7 +54,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME|FILE.toml")]
     pub profile: Option<String>,
     /// List the built-in profiles.
-    #[arg(long, exclusive = true)]
+    // Not `exclusive`: clap counts a `COCKPIT_DB` in the environment as a
+    // given `--db`, and the book does not matter to the list.
+    #[arg(long, conflicts_with_all = ["kind", "file", "profile", "dry_run", "json", "quiet"])]
     pub profiles: bool,
     /// Check and count everything, write nothing.
     #[arg(long)]
@@ -97,7 +99,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let mut store = context.create_store()?;
+    let mut store = if args.dry_run { context.dry_run_store()? } else { context.create_store()? };
     let bar = ProgressBar::hidden();
     let wanted = !args.quiet && std::io::stderr().is_terminal();
     let options = ImportOptions {

@@ -144,6 +144,25 @@ impl Context {
         with_touch_kinds(Store::open_with(&self.db, self.create_mode())?)
     }
 
+    /// The book for `import --dry-run`: the book when it exists, else an
+    /// empty book in memory, so a dry run creates no file and no folder
+    /// (a mistyped path then stays "no database"). A missing folder is
+    /// still named, as the real import would name it.
+    pub fn dry_run_store(&self) -> anyhow::Result<Store> {
+        if std::fs::symlink_metadata(&self.db).is_ok() {
+            return self.create_store();
+        }
+        let folder = self.db.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder.filter(|f| !self.db_is_default && !f.is_dir()) {
+            return Err(StoreError::NoFolder {
+                path: self.db.display().to_string(),
+                folder: folder.display().to_string(),
+            }
+            .into());
+        }
+        with_touch_kinds(Store::open_in_memory()?)
+    }
+
     /// The book for the cockpit: created on the default path, else it must
     /// exist. Its damage check runs in the background once it is drawn.
     pub fn open_cockpit_store(&self) -> anyhow::Result<Store> {

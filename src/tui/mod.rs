@@ -124,7 +124,16 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
 
 fn has_terminal() -> bool {
     use std::io::IsTerminal;
-    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+    std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && draws(std::env::var("TERM").ok().as_deref())
+}
+
+/// Whether a terminal of this `TERM` can draw the full-screen cockpit: a
+/// `dumb` one (an editor's shell buffer, some CI logs) or none named would
+/// show its escape sequences as a screen of garbage.
+fn draws(term: Option<&str>) -> bool {
+    term.is_some_and(|term| !term.trim().is_empty() && term.trim() != "dumb")
 }
 
 /// How far ahead the tier cadences' moments are written when the app opens.
@@ -303,6 +312,12 @@ fn run_editor(editor: &str, template: &str) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dumb_or_unnamed_terminal_does_not_draw() {
+        assert!(draws(Some("xterm-256color")) && draws(Some("screen")));
+        assert!(!draws(Some("dumb")) && !draws(Some("")) && !draws(None));
+    }
     use std::os::unix::fs::PermissionsExt;
 
     /// A fake editor that records its arguments and the note file's mode,

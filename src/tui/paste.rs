@@ -7,7 +7,6 @@
 //! Draws nothing and never writes to the store.
 
 use tui_input::Input;
-use unicode_width::UnicodeWidthChar;
 
 /// What a text field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +64,16 @@ pub fn one_line(text: &str) -> Result<String, String> {
 /// cursor that can be seen, however long the text.
 pub fn window(value: &str, cursor: usize, width: usize) -> (String, usize) {
     let width = width.max(1);
-    let shown = |c: char| if c == '\n' { '⏎' } else { c };
-    let cells = |c: char| shown(c).width().unwrap_or(0);
+    // A control character shows as its picture (`text::inert`), never
+    // dropped and never sent raw; a line break as `⏎`.
+    let shown = |c: char| -> String {
+        if c == '\n' {
+            "⏎".to_string()
+        } else {
+            crate::text::inert::line(c.encode_utf8(&mut [0; 4])).into_owned()
+        }
+    };
+    let cells = |c: char| crate::text::inert::width(&shown(c));
     let byte = value.char_indices().nth(cursor).map_or(value.len(), |(i, _)| i);
     let (before, after) = value.split_at(byte);
     // Keep the cursor in the last column at most.
@@ -88,7 +95,7 @@ pub fn window(value: &str, cursor: usize, width: usize) -> (String, usize) {
             break;
         }
         used += w;
-        out.push(shown(c));
+        out.push_str(&shown(c));
     }
     (out, column)
 }
@@ -105,6 +112,14 @@ pub fn shown(input: &Input, popup_width: u16, prefix: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_shows_control_characters_as_their_pictures() {
+        let value = "line2 \u{1b}[31mred\u{7}\r";
+        let (shown, column) = window(value, value.chars().count(), 40);
+        assert_eq!(shown, "line2 ␛[31mred␇␍");
+        assert_eq!(column, 16);
+    }
 
     #[test]
     fn a_paste_lands_at_the_cursor_whole() {

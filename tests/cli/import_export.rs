@@ -131,8 +131,19 @@ fn a_dry_run_counts_what_it_would_do_and_writes_nothing() {
     let said = text(&done.stdout);
     assert!(said.contains("3 accounts: 3 inserted, 0 updated, 0 unchanged"), "{said}");
     assert!(said.contains("dry run: nothing was written; the database is unchanged"), "{said}");
-    assert_eq!(count(&db, "accounts"), "0");
-    assert_eq!(count(&db, "health_changes"), "0");
+    // A dry run into a path with no book checks against an empty book and
+    // leaves nothing behind: no file, no sidecar, no folder.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(leftovers.is_empty(), "a dry run left {leftovers:?}");
+    let nested = dir.path().join("typo").join("new.db");
+    let done =
+        cockpit(&nested, &["import", "accounts", accounts.to_str().expect("utf8"), "--dry-run"]);
+    assert_eq!(done.status.code(), Some(1), "{}", text(&done.stdout));
+    assert!(text(&done.stderr).contains("typo"), "{}", text(&done.stderr));
+    assert!(!dir.path().join("typo").exists(), "a dry run made a folder");
     // The real run does what the dry run said; a second dry run then finds
     // every row unchanged, and errors are the real import's.
     assert!(

@@ -86,6 +86,18 @@ fn the_built_in_profiles_are_listed() {
     assert!(out.contains("stripe-subscriptions  subscriptions"), "{out}");
     assert!(out.contains("HubSpot companies export"), "{out}");
     assert!(!book.db.exists(), "listing profiles makes no book");
+    // The book named by the environment, as the README recommends, does
+    // not count as a second argument.
+    let listed = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .args(["import", "--profiles"])
+        .env("COCKPIT_DB", &book.db)
+        .output()
+        .expect("run cockpit");
+    assert!(ok(&listed).contains("stripe-subscriptions  subscriptions"));
+    assert!(!book.db.exists(), "listing profiles makes no book");
+    // The list and an import are still not one command.
+    let both = book.run(&["import", "--profiles", "--dry-run"]);
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
 }
 
 #[test]

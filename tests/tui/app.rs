@@ -355,3 +355,62 @@ fn the_book_shows_nps_where_there_is_room_and_a_row_has_one() {
     let narrow = screen(&app, 80, 24);
     assert!(!narrow.contains("NPS"), "{narrow}");
 }
+
+#[test]
+fn help_scrolls_at_80x24_and_no_key_that_closes_it_reaches_the_pane() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    let before = app.selected_account();
+    key(&mut app, KeyCode::Char('?'));
+    let first = screen(&app, 80, 24);
+    assert!(first.contains("more below"), "{first}");
+    insta::assert_snapshot!("help_more_below_80x24", first);
+    // The list keys scroll the help, never the pane behind it.
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.popup().is_some(), "only Esc, ? and q close the help");
+    key(&mut app, KeyCode::End);
+    let last = screen(&app, 80, 24);
+    assert!(last.contains("more above") && !last.contains("more below"), "{last}");
+    assert!(last.contains("jump to account"), "the global keys are reachable:\n{last}");
+    key(&mut app, KeyCode::Home);
+    assert!(screen(&app, 80, 24).contains("more below"));
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.popup().is_none());
+    assert_eq!(app.selected_account(), before, "no help key moved the selection");
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.popup().is_none() && !app.should_quit());
+    // Wide, everything fits and nothing says more.
+    key(&mut app, KeyCode::Char('?'));
+    let wide = screen(&app, 160, 60);
+    assert!(!wide.contains("more below") && wide.contains("Esc, ? or q closes"), "{wide}");
+}
+
+#[test]
+fn a_prefilled_date_is_replaced_by_what_is_typed_and_kept_by_an_arrow() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    let friday = NaiveDate::from_ymd_opt(2025, 6, 6).expect("date");
+    select(&mut app, "A6");
+    key(&mut app, KeyCode::Char('z'));
+    chars(&mut app, "fri");
+    key(&mut app, KeyCode::Enter);
+    let snoozes = app.store().snoozes(today()).expect("snoozes");
+    assert!(!snoozes.is_empty() && snoozes.iter().all(|s| s.2 == friday), "{snoozes:?}");
+    // End keeps the default (2025-06-08) and edits it: the 8 becomes a 9.
+    key(&mut app, KeyCode::Char('u'));
+    select(&mut app, "A6");
+    key(&mut app, KeyCode::Char('z'));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Backspace);
+    chars(&mut app, "9");
+    key(&mut app, KeyCode::Enter);
+    let snoozes = app.store().snoozes(today()).expect("snoozes");
+    let ninth = NaiveDate::from_ymd_opt(2025, 6, 9).expect("date");
+    assert!(!snoozes.is_empty() && snoozes.iter().all(|s| s.2 == ninth), "{snoozes:?}");
+}

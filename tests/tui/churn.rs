@@ -466,8 +466,9 @@ fn a_question_mark_in_the_picker_opens_help_and_is_not_typed() {
     chars(&mut app, "bud");
     key(&mut app, KeyCode::Char('?'));
     let text = at_80(&mut app);
-    let Some(cockpit::tui::popups::Popup::Help(cockpit::tui::popups::HelpPopup { sections })) =
-        app.popup()
+    let Some(cockpit::tui::popups::Popup::Help(cockpit::tui::popups::HelpPopup {
+        sections, ..
+    })) = app.popup()
     else {
         panic!("help is open:\n{text}")
     };

@@ -151,3 +151,15 @@ fn the_demo_opens_on_todays_triage_of_one_of_its_csms() {
     assert!(text.contains("Today · 2026-11-23"), "{text}");
     screen.quit();
 }
+
+#[test]
+fn a_dumb_terminal_gets_the_report_commands_not_a_full_screen() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = fixture(dir.path());
+    let mut command = cockpit(&db);
+    command.env("TERM", "dumb");
+    let mut screen = Screen::spawn(command);
+    let text = screen.wait_for("needs a terminal");
+    assert!(text.contains("cockpit renewals"), "{text}");
+    screen.wait_exit();
+}

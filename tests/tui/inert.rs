@@ -56,3 +56,48 @@ fn hostile_names_show_visibly_and_keep_their_row_aligned() {
     assert_eq!(at(&plain, " ana "), at(&hostile, " ana "), "{screen}");
     assert_eq!(at(&plain, " ben"), at(&hostile, " ben"), "{screen}");
 }
+
+#[test]
+fn the_account_header_shows_a_hostile_name_as_pictures() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(dir.path());
+    app.handle_key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL));
+    for c in "evil".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    if app.active_title() != "Account" {
+        app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    }
+    let wide = common::frame::text(&app, 160, 30);
+    let header = wide.lines().find(|l| l.contains("(EVIL-1)")).unwrap_or_default();
+    assert!(header.contains(SHOWN), "the header keeps every character, as a picture:\n{wide}");
+    assert!(!wide.chars().any(|c| c.is_control() && c != '\n'), "{wide}");
+    // The header at 80x24 (the lines below hold the import's time and path).
+    let narrow = common::frame::text(&app, 80, 24);
+    let top: Vec<&str> = narrow.lines().take(5).collect();
+    insta::assert_snapshot!("account_hostile_name_80x24", top.join("\n"));
+}
+
+#[test]
+fn the_book_rounds_absorption_half_away_from_zero_as_every_pane() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
+    let mut store = Store::open(&dir.path().join("book.db")).expect("open");
+    let accounts = dir.path().join("accounts.csv");
+    std::fs::write(&accounts, "account_id,name,csm,potential_units\nALD-1,Aldermoor,ana,867\n")
+        .expect("csv");
+    let snapshots = dir.path().join("snapshots.csv");
+    std::fs::write(&snapshots, "account_id,month,product,arr,units\nALD-1,2025-02,Core,1000,248\n")
+        .expect("csv");
+    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
+    import_path(&mut store, ImportKind::Snapshots, &snapshots, "ana", &clock).expect("import");
+    let mut app = App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app");
+    app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    // 248 / 867 = 28.60 %: shown as 29 %, not cut to 28 %.
+    let screen = common::frame::text(&app, 160, 20);
+    let row = screen.lines().find(|l| l.contains("Aldermoor")).unwrap_or_default();
+    assert!(row.contains(" 29%") && !row.contains(" 28%"), "{screen}");
+}

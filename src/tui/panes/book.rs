@@ -4,7 +4,7 @@
 //! The heavy lifting is in `tui::book::BookIndex`; this pane keeps the
 //! cursor and draws only the visible rows.
 
-use crate::read::book::{BookIndex, Column, absorption_bp, record_value};
+use crate::read::book::{BookIndex, Column, record_value};
 use crate::store::accounts::BookRow;
 use crate::text::columns as layout;
 use crate::text::columns::Want;
@@ -170,9 +170,12 @@ fn cell(
             }
         }
         Column::Arr => row.arr.to_short(),
-        Column::Absorption => match absorption_bp(row) {
-            -1 => "—".to_string(),
-            bp => format!("{}%", bp / 100),
+        // Rounded half away from zero to what is shown, as every percentage
+        // (the sort keeps the basis points).
+        Column::Absorption => match row.potential_units.filter(|p| *p > 0) {
+            Some(potential) => crate::metrics::Rate::new(row.units, potential)
+                .map_or_else(|| "—".to_string(), |rate| rate.to_percent(0)),
+            None => "—".to_string(),
         },
         Column::Renewal => match row.next_renewal {
             Some(date) => {

@@ -122,8 +122,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
         Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
-        // Esc closes it; it has no other keys.
-        Table::popup("help", "Help", &[]),
+        Table::popup(help::SCOPE, "Help", help::KEYS),
     ]
     .into_iter()
     .chain(crate::tui::forms::key_tables())
@@ -173,9 +172,29 @@ fn typed(input: &mut Input, key: KeyEvent) {
     }
 }
 
+/// Types into a field whose prefilled value may be `selected`: a
+/// character, Backspace or Delete first replaces the whole value (as text
+/// fields do with a selection), any other key keeps it for editing. Either
+/// way the selection ends.
+fn typed_over(input: &mut Input, selected: &mut bool, key: KeyEvent) {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    if std::mem::take(selected) {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char(_) if plain => *input = Input::default(),
+            KeyCode::Backspace | KeyCode::Delete => {
+                *input = Input::default();
+                return;
+            }
+            _ => {}
+        }
+    }
+    typed(input, key);
+}
+
 impl Popup {
     pub fn help(sections: Vec<(String, Vec<(String, &'static str)>)>) -> Popup {
-        Popup::Help(HelpPopup { sections })
+        Popup::Help(HelpPopup::new(sections))
     }
 
     pub fn jump(book: &BookIndex) -> Popup {
@@ -291,6 +310,9 @@ impl Popup {
         book: &BookIndex,
         keymap: &Keymap,
     ) {
+        if let Popup::Help(help) = self {
+            help.set_room(area.height);
+        }
         boxed(self.kind().drawn(theme, book, keymap), frame, area, theme);
     }
 }

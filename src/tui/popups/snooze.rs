@@ -1,7 +1,7 @@
 //! The snooze popup: hide a Today row until a date after today, typed as
 //! `YYYY-MM-DD`, `+7d` or `fri` (the day it means is echoed beside it).
 
-use super::{Outcome, PopupCx, PopupKind, typed};
+use super::{Outcome, PopupCx, PopupKind, typed_over};
 use crate::read::book::BookIndex;
 use crate::tui::action::Action;
 use crate::tui::forms::Drawn;
@@ -28,6 +28,10 @@ pub struct SnoozePopup {
     pub key: String,
     pub what: String,
     pub until: Input,
+    /// The prefilled date is selected: the first character typed (or a
+    /// paste, or Backspace) replaces it; an arrow, Home or End keeps it
+    /// for editing.
+    pub selected: bool,
     pub error: Option<String>,
     /// The day `+7d` or `fri` counts from.
     pub today: NaiveDate,
@@ -51,6 +55,7 @@ impl SnoozePopup {
             key: key.to_string(),
             what: what.to_string(),
             until: Input::new(default.to_string()),
+            selected: true,
             error: None,
             today,
             also: Vec::new(),
@@ -66,7 +71,7 @@ impl PopupKind for SnoozePopup {
 
     fn key(&mut self, key: KeyEvent, action: Option<Action>, cx: &PopupCx<'_>) -> Outcome {
         let today = cx.today;
-        let SnoozePopup { account_id, key: reason_key, until, error, also, .. } = self;
+        let SnoozePopup { account_id, key: reason_key, until, selected, error, also, .. } = self;
         match action {
             Some(Action::Save) => match crate::domain::day_text::parse(until.value(), today) {
                 Ok(date) if date > today => Outcome::Submit(
@@ -85,19 +90,26 @@ impl PopupKind for SnoozePopup {
                 }
             },
             _ => {
-                typed(until, key);
+                typed_over(until, selected, key);
                 Outcome::Stay
             }
         }
     }
 
     fn paste(&mut self, text: &str, _book: &BookIndex) -> Result<(), String> {
+        if std::mem::take(&mut self.selected) {
+            self.until = Input::default();
+        }
         paste::paste(&mut self.until, text, Lines::One)
     }
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
-        let SnoozePopup { name, what, until, error, today, .. } = self;
-        let mut until_line = Line::from(format!("Until:   {}", paste::shown(until, 60, 9)));
+        let SnoozePopup { name, what, until, selected, error, today, .. } = self;
+        let shown = paste::shown(until, 60, 9);
+        let mut until_line = Line::from(vec![
+            Span::raw("Until:   "),
+            if *selected { Span::styled(shown, theme.selected()) } else { Span::raw(shown) },
+        ]);
         if let Some(echo) = crate::domain::day_text::echo(until.value(), *today) {
             until_line.spans.push(Span::styled(format!("  {echo}"), theme.dim()));
         }

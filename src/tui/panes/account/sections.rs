@@ -258,8 +258,9 @@ impl AccountPane {
         let flags = if row.flags.any() { row.flags.names().join(", ") } else { "none".to_string() };
         vec![
             Line::from(vec![
-                Span::styled(format!("{} ", row.name), theme.title()),
-                Span::styled(format!("({}) ", row.id), theme.dim()),
+                // Control characters as their pictures, as everywhere.
+                Span::styled(format!("{} ", crate::text::inert::line(&row.name)), theme.title()),
+                Span::styled(format!("({}) ", crate::text::inert::line(&row.id)), theme.dim()),
                 Span::raw(format!(
                     "ARR {} · tier {} · {} (4A stage {})",
                     row.arr,
@@ -275,8 +276,8 @@ impl AccountPane {
             ]),
             Line::from(format!(
                 "Renews {renewal} · CSM {} · AM {} · flags {flags} · absorption {absorption}",
-                if row.csm.is_empty() { "—" } else { &row.csm },
-                if row.am.is_empty() { "—" } else { &row.am },
+                if row.csm.is_empty() { "—".into() } else { crate::text::inert::line(&row.csm) },
+                if row.am.is_empty() { "—".into() } else { crate::text::inert::line(&row.am) },
             )),
         ]
     }
