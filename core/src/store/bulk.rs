@@ -28,7 +28,6 @@ use journal::back_to_wal;
 use refresh::refresh;
 pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
 
-pub use super::signals::NewUsage;
 pub(crate) use rows::key_shared;
 use std::collections::HashMap;
 pub use subscriptions::DerivedWrites;
