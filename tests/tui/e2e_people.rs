@@ -46,7 +46,7 @@ fn a_sponsor_added_then_left_raises_the_sponsor_change_and_outlives_a_restart() 
     screen.send("COO\r");
     let text = screen.wait_for("Dana Reyes added as executive sponsor");
     assert!(text.contains("no champion"), "{text}");
-    screen.send("L");
+    screen.send("W");
     screen.wait_for("Dana Reyes left");
     screen.send("\r");
     let text = screen.wait_for("left 2025-06-01");
@@ -56,7 +56,7 @@ fn a_sponsor_added_then_left_raises_the_sponsor_change_and_outlives_a_restart() 
     screen.wait_for("sponsor change on 2025-06-01");
     screen.send("3");
     screen.wait_for("Dana Reyes");
-    screen.send("hh");
+    screen.send("hhh");
     let text = screen.wait_for("Sponsor change");
     assert!(text.contains("Reach out to the new contact"), "{text}");
     screen.quit();

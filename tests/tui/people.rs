@@ -92,7 +92,7 @@ fn people_added_and_a_sponsor_leaving_is_a_sponsor_change_that_undo_takes_back()
     assert!(text.contains("People 2") && text.contains("no decision maker"), "{text}");
     // The sponsor is second (champion first); L, Enter: left today.
     key(&mut app, KeyCode::Char('j'));
-    key(&mut app, KeyCode::Char('L'));
+    key(&mut app, KeyCode::Char('W'));
     key(&mut app, KeyCode::Enter);
     let dana = people(&path, "A4").into_iter().find(|c| c.name == "Dana Reyes").expect("Dana");
     assert_eq!(dana.left_on, Some(today()));

@@ -135,7 +135,7 @@ fn a_growth_form_takes_a_line_and_a_choice_takes_none() {
     );
     let mut app = app(&path);
     app.open_account("A1");
-    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('U'));
     for _ in 0..4 {
         key(&mut app, KeyCode::Backspace);
     }
