@@ -56,9 +56,9 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
     cockpit_team::Team::connect(&url)?.init()?;
     let dir = tempfile::tempdir()?;
-    let author = member(dir.path(), "ann", &url)?;
-    let reader = member(dir.path(), "bob", &url)?;
-    cockpit_team::sync(&reader, &url)?;
+    let mut author = member(dir.path(), "ann", &url)?;
+    let mut reader = member(dir.path(), "bob", &url)?;
+    cockpit_team::sync(&mut reader, &url)?;
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).single().unwrap_or_default();
     for n in 0..CSMS * EDITS_PER_CSM {
         let account = format!("A{}", n % (CSMS * 10));
@@ -72,10 +72,10 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     }
     let events = author.outbox_len()?;
     let began = Instant::now();
-    let pushed = cockpit_team::sync(&author, &url)?;
+    let pushed = cockpit_team::sync(&mut author, &url)?;
     let push = began.elapsed();
     let began = Instant::now();
-    let pulled = cockpit_team::sync(&reader, &url)?;
+    let pulled = cockpit_team::sync(&mut reader, &url)?;
     let pull = began.elapsed();
     anyhow::ensure!(pushed.pushed == events && pulled.applied == events, "the sync lost events");
     let mut figure = fig_ms(push + pull);

@@ -10,6 +10,7 @@
 //! `key=value` lists, passwords from `PGPASSFILE` (or `~/.pgpass`).
 
 mod connect;
+mod imports;
 mod pgpass;
 mod schema;
 mod sync;
@@ -51,6 +52,10 @@ pub enum TeamError {
     Interrupted { team: String, cause: String, waiting: u64 },
     #[error("the team database at {team}: {cause}")]
     Server { team: String, cause: String },
+    #[error(
+        "the team's book data from {team} cannot be read into this book; the book is unchanged:\n{cause}"
+    )]
+    Import { team: String, cause: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
