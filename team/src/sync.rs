@@ -55,7 +55,8 @@ pub fn sync(store: &mut Store, url: &str) -> TeamResult<SyncReport> {
         report.pushed += team.push(&events).map_err(|e| interrupted(e, store))?;
         store.acknowledge_outbox(last)?;
     }
-    let files = team.imports_after(store.team_imports_cursor()?).map_err(|e| interrupted(e, store))?;
+    let files =
+        team.imports_after(store.team_imports_cursor()?).map_err(|e| interrupted(e, store))?;
     if let Some(last) = files.last().map(|f| f.seq) {
         load_team_files(store, &files, Some(last)).map_err(|error| TeamError::Import {
             team: team.shown.clone(),

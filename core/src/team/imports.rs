@@ -64,9 +64,9 @@ pub fn load_team_files(
 ) -> Result<Vec<ImportReport>, ImportError> {
     let profiles = files.iter().map(TeamFile::read_profile).collect::<Result<Vec<_>, _>>()?;
     for (file, profile) in files.iter().zip(&profiles) {
-        profile.check_kind(file.kind.as_str()).map_err(|e| {
-            ImportError::Rejected(vec![RowError::file(&file.file, e.to_string())])
-        })?;
+        profile
+            .check_kind(file.kind.as_str())
+            .map_err(|e| ImportError::Rejected(vec![RowError::file(&file.file, e.to_string())]))?;
     }
     let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
@@ -76,7 +76,8 @@ pub fn load_team_files(
     let mut reports = Vec::with_capacity(files.len());
     for (file, profile) in files.iter().zip(&profiles) {
         let clock = Clock::fixed(file.at.date_naive());
-        let origin = Origin { file: &file.file, who: &file.who, now: file.at, today: clock.today() };
+        let origin =
+            Origin { file: &file.file, who: &file.who, now: file.at, today: clock.today() };
         let mut warnings = Vec::new();
         let (counts, derived, problems): (_, _, Problems) =
             load(&mut bulk, file.kind, file.body.as_slice(), profile, &origin, &mut warnings)?;

@@ -73,7 +73,8 @@ fn gather(
             if path.is_dir() {
                 anyhow::bail!("{shown}: is a folder, not a CSV file");
             }
-            body = std::fs::read(path).map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
+            body =
+                std::fs::read(path).map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
         }
         Ok(TeamFile {
             seq: 0,
@@ -202,7 +203,9 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
             Some((team, _)) => output::say(&format!(
                 "sent to the team at {team}; members receive it on their next sync"
             ))?,
-            None => output::say("dry run: nothing was sent to the team; its database is unchanged")?,
+            None => {
+                output::say("dry run: nothing was sent to the team; its database is unchanged")?
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
