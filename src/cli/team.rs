@@ -7,6 +7,7 @@
 //! joined, in that order; passwords follow libpq (`PGPASSFILE`).
 
 mod import;
+mod rollup;
 
 use super::{Context, output};
 use crate::store::Store;
@@ -24,6 +25,9 @@ pub enum Command {
     /// Put book data (accounts, snapshots, contracts, subscriptions, signals,
     /// contacts) into the team's database, all or nothing; members receive it on sync.
     Import(import::ImportArgs),
+    /// The manager's roll-up: every CSM's Today, ARR at stake, overdue work and
+    /// forecast, and the churn report by root cause for the whole team.
+    Rollup(rollup::RollupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -96,6 +100,7 @@ pub fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
             output::say(&said)?;
         }
         Command::Import(args) => return import::run(context, args),
+        Command::Rollup(args) => return rollup::run(context, args),
         Command::Join(args) => {
             // A new member may come with no book yet: the team's book data
             // fills it on the first sync.
