@@ -4,6 +4,7 @@
 //! through the real `cockpit` binary (`team init`, `team join`, `sync`) and
 //! the store's own writes, the way a CSM's cockpit writes them.
 
+mod book_data;
 mod flows;
 mod harm;
 
