@@ -24,7 +24,9 @@
 //! database already imported in the book's folder instead of importing
 //! again), `--import-only` (stop after the import and size figures),
 //! `--team-only` (only the team sync's row, against a PostgreSQL on
-//! loopback). Internal: `--memory-child DB USER`.
+//! loopback), `--team-book N|DIR` (only a new team member's first pull of
+//! that book beside a local `import all` of its files). Internal:
+//! `--memory-child DB USER`.
 
 mod keys;
 mod process;
@@ -80,6 +82,20 @@ fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--team-only") {
         let mut out = BTreeMap::new();
         team::team_figures(&mut out)?;
+        print_tables(&[(0, out)]);
+        return Ok(());
+    }
+    if let Some(i) = args.iter().position(|a| a == "--team-book") {
+        let given = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--team-book N|DIR"))?;
+        let dir = match given.replace('_', "").parse::<u32>() {
+            Ok(accounts) => {
+                let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
+                ensure_book(&root, accounts, false)?.dir
+            }
+            Err(_) => PathBuf::from(given),
+        };
+        let mut out = BTreeMap::new();
+        team::team_book_figures(&mut out, &dir)?;
         print_tables(&[(0, out)]);
         return Ok(());
     }
@@ -520,6 +536,7 @@ fn target(name: &str) -> &'static str {
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",
+        n if n.starts_with("team book") => "≤ 2× local import all",
         "playbook triggers, each opening" | "tasks list, one CSM" => "≤ 100 ms",
         "tasks list, everyone" => "≤ 300 ms",
         n if n.starts_with("peak memory") => "≤ 150 MB",

@@ -85,3 +85,76 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     drop(client);
     Ok(())
 }
+
+/// A new member's first pull of a whole team book: CS operations sends the
+/// book's files (`team import all`'s upload), then a new member joins and
+/// syncs once; timed beside a local `import all` of the same files into a
+/// new database. `cargo bench --bench cockpit -- --team-book N` (or
+/// `--team-book DIR`, a folder of the cockpit's CSV files).
+pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyhow::Result<()> {
+    use cockpit::import::{ImportKind, ImportOptions, import_all};
+    use cockpit::team::TeamFile;
+    let admin = server()?;
+    let name = format!("bench_book_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+    cockpit_team::Team::connect(&url)?.init()?;
+    let work = tempfile::tempdir()?;
+
+    let began = Instant::now();
+    let mut local = Store::open(&work.path().join("local.db"))?;
+    import_all(&mut local, dir, "bench", &super::clock(), ImportOptions::default())
+        .map_err(|e| anyhow::anyhow!("import all: {e}"))?;
+    let local_time = began.elapsed();
+    let accounts = local.book_rows(super::today())?.len();
+    drop(local);
+
+    let at = Utc::now();
+    let mut files = Vec::new();
+    for kind in ImportKind::book_files().chain([ImportKind::Contacts]) {
+        let path = dir.join(format!("{kind}.csv"));
+        if path.is_file() {
+            files.push(TeamFile {
+                seq: 0,
+                kind,
+                file: path.display().to_string(),
+                profile: None,
+                profile_name: None,
+                body: std::fs::read(&path)?,
+                who: "ops".to_string(),
+                at,
+            });
+        }
+    }
+    let bytes: usize = files.iter().map(|f| f.body.len()).sum();
+    let began = Instant::now();
+    cockpit_team::Team::connect(&url)?.upload(&files)?;
+    let upload = began.elapsed();
+    drop(files);
+
+    let began = Instant::now();
+    let mut member = Store::open(&work.path().join("member.db"))?;
+    cockpit_team::Team::connect(&url)?.join("newcomer")?;
+    member.join_team("newcomer", &cockpit_team::redact(&url))?;
+    let report = cockpit_team::sync(&mut member, &url)?;
+    let pull = began.elapsed();
+    anyhow::ensure!(
+        member.book_rows(super::today())?.len() == accounts,
+        "the member's book does not hold the team's accounts"
+    );
+    let mut figure = fig_ms(pull);
+    figure.note = format!(
+        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; upload {}",
+        report.imported,
+        bytes as f64 / 1e6,
+        fig_ms(local_time).text,
+        pull.as_secs_f64() / local_time.as_secs_f64(),
+        fig_ms(upload).text,
+    );
+    eprintln!("team book, new member's pull: {} ({})", figure.text, figure.note);
+    out.insert("team book: new member's first pull".to_string(), figure);
+    drop(member);
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    Ok(())
+}

@@ -258,6 +258,8 @@ pub enum Action {
     ShowSnoozed,
     /// Bring the selected snoozed row back.
     Unsnooze,
+    /// The manager's roll-up: every CSM's Today, forecast and the team's churn.
+    TeamRollup,
 }
 
 impl Action {
@@ -423,6 +425,7 @@ impl Action {
             Action::ToggleReach => "mine / my team / all",
             Action::ShowSnoozed => "snoozed rows (bring back)",
             Action::Unsnooze => "bring the row back",
+            Action::TeamRollup => "team roll-up (every CSM's Today, forecast, churn)",
         }
     }
 
@@ -482,6 +485,7 @@ impl Action {
             Action::ToggleReach => "mine/team/all",
             Action::ShowSnoozed => "snoozed",
             Action::Unsnooze => "bring back",
+            Action::TeamRollup => "roll-up",
             other => other.describe(),
         }
     }

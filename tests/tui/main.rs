@@ -21,6 +21,7 @@ mod inert;
 mod keys;
 mod metrics;
 mod notes;
+mod rollup;
 mod signals;
 mod tasks;
 mod theme;

@@ -22,6 +22,7 @@ mod jump;
 mod note;
 mod owners;
 mod playbook;
+mod rollup;
 mod snooze;
 mod snoozed;
 
@@ -33,6 +34,7 @@ pub use jump::JumpPopup;
 pub use note::NotePopup;
 pub use owners::OwnersPopup;
 pub use playbook::PlaybookPopup;
+pub use rollup::RollupPopup;
 pub use snooze::SnoozePopup;
 pub use snoozed::{SnoozedPopup, SnoozedRow};
 
@@ -121,6 +123,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
         Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
         Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
+        Table::popup(rollup::SCOPE, "Team roll-up", rollup::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         // Esc closes it; it has no other keys.
         Table::popup("help", "Help", &[]),
@@ -163,6 +166,8 @@ pub enum Popup {
     Task(Box<crate::tui::forms::task::TaskForm>),
     /// Mark an opportunity lost; the reason is required.
     Lost(Box<crate::tui::forms::lost::LostForm>),
+    /// The manager's roll-up of every CSM.
+    Rollup(Box<RollupPopup>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -227,6 +232,7 @@ impl Popup {
             Popup::Playbook(popup) => popup.as_ref(),
             Popup::Task(form) => form.as_ref(),
             Popup::Lost(form) => form.as_ref(),
+            Popup::Rollup(popup) => popup.as_ref(),
         }
     }
 
@@ -247,6 +253,7 @@ impl Popup {
             Popup::Playbook(popup) => popup.as_mut(),
             Popup::Task(form) => form.as_mut(),
             Popup::Lost(form) => form.as_mut(),
+            Popup::Rollup(popup) => popup.as_mut(),
         }
     }
 
