@@ -23,8 +23,8 @@
 //! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
 //! database already imported in the book's folder instead of importing
 //! again), `--import-only` (stop after the import and size figures),
-//! `--team-only` (only the team sync's row, against a PostgreSQL on
-//! loopback), `--team-book N|DIR` (only a new team member's first pull of
+//! `--team-only` (only the team rows: the sync against a PostgreSQL on
+//! loopback, and the roll-up of 50 CSMs), `--team-book N|DIR` (only a new team member's first pull of
 //! that book beside a local `import all` of its files). Internal:
 //! `--memory-child DB USER`.
 
@@ -82,6 +82,7 @@ fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--team-only") {
         let mut out = BTreeMap::new();
         team::team_figures(&mut out)?;
+        team::rollup_figures(&mut out)?;
         print_tables(&[(0, out)]);
         return Ok(());
     }
@@ -537,6 +538,7 @@ fn target(name: &str) -> &'static str {
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",
         n if n.starts_with("team book") => "≤ 2× local import all",
+        n if n.starts_with("team roll-up") => "draw ≤ 200 ms",
         "playbook triggers, each opening" | "tasks list, one CSM" => "≤ 100 ms",
         "tasks list, everyone" => "≤ 300 ms",
         n if n.starts_with("peak memory") => "≤ 150 MB",

@@ -158,3 +158,53 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     Ok(())
 }
+
+/// The manager's roll-up for 50 CSMs: a generated book of 5,000 accounts
+/// dealt round-robin to 50 CSMs; the roll-up read (behind the screen in the
+/// cockpit) and its popup drawn at 160×48, the mean of 20 draws.
+pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
+    use cockpit::domain::Config;
+    use cockpit::generate::{Params, write_book};
+    use cockpit::import::{ImportOptions, import_all};
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    const CSMS_IN_ROLLUP: usize = 50;
+    let dir = tempfile::tempdir()?;
+    let files = dir.path().join("book");
+    write_book(&Params::ending_before(super::today(), 5_000, 36, 8), &files)?;
+    let db = dir.path().join("rollup.db");
+    let mut store = Store::open(&db)?;
+    import_all(&mut store, &files, "bench", &super::clock(), ImportOptions::default())
+        .map_err(|e| anyhow::anyhow!("import all: {e}"))?;
+    for (n, row) in store.book_rows(super::today())?.iter().enumerate() {
+        store.set_owners(&row.id, &format!("CSM {:02}", n % CSMS_IN_ROLLUP), &row.am)?;
+    }
+    let config = Config::default();
+    let began = Instant::now();
+    let rollup = cockpit::read::rollup::rollup(&store, super::today(), &config)?;
+    let read = began.elapsed();
+    anyhow::ensure!(rollup.csms.len() == CSMS_IN_ROLLUP, "{} CSMs", rollup.csms.len());
+    let mut app = App::new(store, super::clock(), config, "CSM 00", Theme::plain())?;
+    app.resize(super::WIDTH, super::HEIGHT);
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    app.settle_background();
+    anyhow::ensure!(app.popup().is_some(), "the roll-up did not open");
+    let mut terminal = Terminal::new(TestBackend::new(super::WIDTH, super::HEIGHT))?;
+    const DRAWS: u32 = 20;
+    let began = Instant::now();
+    for _ in 0..DRAWS {
+        terminal.draw(|frame| app.draw(frame))?;
+    }
+    let draw = began.elapsed() / DRAWS;
+    let mut figure = fig_ms(draw);
+    figure.note = format!(
+        "50 CSMs over 5,000 accounts; the roll-up is read behind the screen in {}",
+        fig_ms(read).text
+    );
+    eprintln!("team roll-up draw: {} ({})", figure.text, figure.note);
+    out.insert("team roll-up draw, 50 CSMs".to_string(), figure);
+    Ok(())
+}
