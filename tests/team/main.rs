@@ -7,6 +7,7 @@
 mod book_data;
 mod flows;
 mod harm;
+mod tls;
 
 use cockpit_core::store::Store;
 use cockpit_core::testkit::Book;
