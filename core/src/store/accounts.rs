@@ -217,7 +217,23 @@ impl Store {
     /// account with its work: the open tasks the previous CSM owned on it
     /// become theirs, in the same transaction (its history is the account's).
     pub fn set_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        // Inside a caller's transaction (an undoable action) it is part of that.
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        let result = self.move_owners(id, csm, am);
+        if own {
+            match &result {
+                Ok(()) => self.conn.execute_batch("COMMIT")?,
+                Err(_) => self.conn.execute_batch("ROLLBACK")?,
+            }
+        }
+        result
+    }
+
+    fn move_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
+        let tx = &self.conn;
         let before: Option<String> = tx
             .query_row("SELECT csm FROM accounts WHERE id = ?1", [id], |r| r.get(0))
             .optional()?;
@@ -234,7 +250,6 @@ impl Store {
                 params![id, before, csm.trim()],
             )?;
         }
-        tx.commit()?;
         Ok(())
     }
 
