@@ -28,8 +28,10 @@
 //! `--no-compare` (skip sqlite3 and pandas), `--keep-db` (measure the
 //! database already imported in the book's folder instead of importing
 //! again), `--import-only` (stop after the import and size figures),
-//! `--team-only` (only the team sync's row, against a PostgreSQL on
-//! loopback), `--health-only` (only the scorecard and backtest rows),
+//! `--team-only` (only the team rows: the sync against a PostgreSQL on
+//! loopback, and the roll-up of 50 CSMs), `--team-book N|DIR` (only a new
+//! team member's first pull of that book beside a local `import all` of its
+//! files), `--health-only` (only the scorecard and backtest rows),
 //! `--today-only` (Today's figures only: first frames, `cockpit today
 //! --json` and the Today key walk, on the book's database, imported first
 //! if it is not there). Internal: `--memory-child DB USER`.
@@ -95,6 +97,21 @@ fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--team-only") {
         let mut out = BTreeMap::new();
         team::team_figures(&mut out)?;
+        team::rollup_figures(&mut out)?;
+        print_tables(&[(0, out)]);
+        return Ok(());
+    }
+    if let Some(i) = args.iter().position(|a| a == "--team-book") {
+        let given = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--team-book N|DIR"))?;
+        let dir = match given.replace('_', "").parse::<u32>() {
+            Ok(accounts) => {
+                let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
+                ensure_book(&root, accounts, false)?.dir
+            }
+            Err(_) => PathBuf::from(given),
+        };
+        let mut out = BTreeMap::new();
+        team::team_book_figures(&mut out, &dir)?;
         print_tables(&[(0, out)]);
         return Ok(());
     }
@@ -601,6 +618,8 @@ fn target(name: &str) -> &'static str {
         "scorecard, whole book" => "≤ 200 ms",
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",
+        n if n.starts_with("team book") => "≤ 2× local import all",
+        n if n.starts_with("team roll-up") => "draw ≤ 200 ms",
         "playbook triggers, each opening" | "tasks list, one CSM" => "≤ 100 ms",
         "tasks list, everyone" => "≤ 300 ms",
         n if n.starts_with("peak memory") => "≤ 150 MB",

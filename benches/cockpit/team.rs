@@ -56,9 +56,9 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
     cockpit_team::Team::connect(&url)?.init()?;
     let dir = tempfile::tempdir()?;
-    let author = member(dir.path(), "ann", &url)?;
-    let reader = member(dir.path(), "bob", &url)?;
-    cockpit_team::sync(&reader, &url)?;
+    let mut author = member(dir.path(), "ann", &url)?;
+    let mut reader = member(dir.path(), "bob", &url)?;
+    cockpit_team::sync(&mut reader, &url)?;
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).single().unwrap_or_default();
     for n in 0..CSMS * EDITS_PER_CSM {
         let account = format!("A{}", n % (CSMS * 10));
@@ -72,10 +72,10 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     }
     let events = author.outbox_len()?;
     let began = Instant::now();
-    let pushed = cockpit_team::sync(&author, &url)?;
+    let pushed = cockpit_team::sync(&mut author, &url)?;
     let push = began.elapsed();
     let began = Instant::now();
-    let pulled = cockpit_team::sync(&reader, &url)?;
+    let pulled = cockpit_team::sync(&mut reader, &url)?;
     let pull = began.elapsed();
     anyhow::ensure!(pushed.pushed == events && pulled.applied == events, "the sync lost events");
     let mut figure = fig_ms(push + pull);
@@ -83,5 +83,128 @@ pub fn team_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
         format!("{events} events: send {}, receive {}", fig_ms(push).text, fig_ms(pull).text);
     out.insert("team sync of 5,000 events".to_string(), figure);
     drop(client);
+    Ok(())
+}
+
+/// A new member's first pull of a whole team book: CS operations sends the
+/// book's files (`team import all`'s upload), then a new member joins and
+/// syncs once; timed beside a local `import all` of the same files into a
+/// new database. `cargo bench --bench cockpit -- --team-book N` (or
+/// `--team-book DIR`, a folder of the cockpit's CSV files).
+pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyhow::Result<()> {
+    use cockpit::import::{ImportKind, ImportOptions, import_all};
+    use cockpit::team::TeamFile;
+    let admin = server()?;
+    let name = format!("bench_book_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+    cockpit_team::Team::connect(&url)?.init()?;
+    let work = tempfile::tempdir()?;
+
+    let began = Instant::now();
+    let mut local = Store::open(&work.path().join("local.db"))?;
+    import_all(&mut local, dir, "bench", &super::clock(), ImportOptions::default())
+        .map_err(|e| anyhow::anyhow!("import all: {e}"))?;
+    let local_time = began.elapsed();
+    let accounts = local.book_rows(super::today())?.len();
+    drop(local);
+
+    let at = Utc::now();
+    let mut files = Vec::new();
+    for kind in ImportKind::book_files().chain([ImportKind::Contacts]) {
+        let path = dir.join(format!("{kind}.csv"));
+        if path.is_file() {
+            files.push(TeamFile {
+                seq: 0,
+                kind,
+                file: path.display().to_string(),
+                profile: None,
+                profile_name: None,
+                body: std::fs::read(&path)?,
+                who: "ops".to_string(),
+                at,
+            });
+        }
+    }
+    let bytes: usize = files.iter().map(|f| f.body.len()).sum();
+    let began = Instant::now();
+    cockpit_team::Team::connect(&url)?.upload(&files)?;
+    let upload = began.elapsed();
+    drop(files);
+
+    let began = Instant::now();
+    let mut member = Store::open(&work.path().join("member.db"))?;
+    cockpit_team::Team::connect(&url)?.join("newcomer")?;
+    member.join_team("newcomer", &cockpit_team::redact(&url))?;
+    let report = cockpit_team::sync(&mut member, &url)?;
+    let pull = began.elapsed();
+    anyhow::ensure!(
+        member.book_rows(super::today())?.len() == accounts,
+        "the member's book does not hold the team's accounts"
+    );
+    let mut figure = fig_ms(pull);
+    figure.note = format!(
+        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; upload {}",
+        report.imported,
+        bytes as f64 / 1e6,
+        fig_ms(local_time).text,
+        pull.as_secs_f64() / local_time.as_secs_f64(),
+        fig_ms(upload).text,
+    );
+    eprintln!("team book, new member's pull: {} ({})", figure.text, figure.note);
+    out.insert("team book: new member's first pull".to_string(), figure);
+    drop(member);
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    Ok(())
+}
+
+/// The manager's roll-up for 50 CSMs: a generated book of 5,000 accounts
+/// dealt round-robin to 50 CSMs; the roll-up read (behind the screen in the
+/// cockpit) and its popup drawn at 160×48, the mean of 20 draws.
+pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
+    use cockpit::domain::Config;
+    use cockpit::generate::{Params, write_book};
+    use cockpit::import::{ImportOptions, import_all};
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    const CSMS_IN_ROLLUP: usize = 50;
+    let dir = tempfile::tempdir()?;
+    let files = dir.path().join("book");
+    write_book(&Params::ending_before(super::today(), 5_000, 36, 8), &files)?;
+    let db = dir.path().join("rollup.db");
+    let mut store = Store::open(&db)?;
+    import_all(&mut store, &files, "bench", &super::clock(), ImportOptions::default())
+        .map_err(|e| anyhow::anyhow!("import all: {e}"))?;
+    for (n, row) in store.book_rows(super::today())?.iter().enumerate() {
+        store.set_owners(&row.id, &format!("CSM {:02}", n % CSMS_IN_ROLLUP), &row.am)?;
+    }
+    let config = Config::default();
+    let began = Instant::now();
+    let rollup = cockpit::read::rollup::rollup(&store, super::today(), &config)?;
+    let read = began.elapsed();
+    anyhow::ensure!(rollup.csms.len() == CSMS_IN_ROLLUP, "{} CSMs", rollup.csms.len());
+    let mut app = App::new(store, super::clock(), config, "CSM 00", Theme::plain())?;
+    app.resize(super::WIDTH, super::HEIGHT);
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    app.settle_background();
+    anyhow::ensure!(app.popup().is_some(), "the roll-up did not open");
+    let mut terminal = Terminal::new(TestBackend::new(super::WIDTH, super::HEIGHT))?;
+    const DRAWS: u32 = 20;
+    let began = Instant::now();
+    for _ in 0..DRAWS {
+        terminal.draw(|frame| app.draw(frame))?;
+    }
+    let draw = began.elapsed() / DRAWS;
+    let mut figure = fig_ms(draw);
+    figure.note = format!(
+        "50 CSMs over 5,000 accounts; the roll-up is read behind the screen in {}",
+        fig_ms(read).text
+    );
+    eprintln!("team roll-up draw: {} ({})", figure.text, figure.note);
+    out.insert("team roll-up draw, 50 CSMs".to_string(), figure);
     Ok(())
 }

@@ -29,7 +29,7 @@ pub enum Target {
     All,
 }
 
-fn target_parser() -> impl TypedValueParser<Value = Target> {
+pub(super) fn target_parser() -> impl TypedValueParser<Value = Target> {
     let names = ImportKind::EVERY.iter().map(|kind| kind.as_str()).chain(["all"]);
     PossibleValuesParser::new(names).map(|name: String| {
         ImportKind::EVERY
@@ -176,7 +176,7 @@ fn list_profiles() -> anyhow::Result<ExitCode> {
 }
 
 /// One file's line for people.
-fn line(report: &FileReport) -> String {
+pub(super) fn line(report: &FileReport) -> String {
     let counts = report.counts;
     let total = counts.inserted + counts.updated + counts.unchanged;
     if total == 0 {
@@ -197,7 +197,7 @@ fn line(report: &FileReport) -> String {
 }
 
 /// One file's summary for scripts.
-fn summary(report: &FileReport, dry_run: bool) -> Value {
+pub(super) fn summary(report: &FileReport, dry_run: bool) -> Value {
     json!({
         "kind": report.kind,
         "file": report.file,

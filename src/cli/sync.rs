@@ -16,9 +16,9 @@ pub struct Args {
 }
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let store = context.open_store_to_write()?;
+    let mut store = context.open_store_to_write()?;
     let url = super::team::team_url(context, args.url.as_deref(), Some(&store))?;
-    let report = cockpit_team::sync(&store, &url)?;
+    let report = cockpit_team::sync(&mut store, &url)?;
     if args.json {
         output::print_json(&serde_json::json!({
             "team": cockpit_team::redact(&url),
@@ -26,6 +26,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             "pulled": report.pulled,
             "applied": report.applied,
             "parked": report.parked,
+            "imported": report.imported,
         }))?;
     } else {
         let mut said = format!(
@@ -35,6 +36,12 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             report.pulled,
             report.applied
         );
+        if report.imported > 0 {
+            said.push_str(&format!(
+                "; {} files of the team's book data landed in the book",
+                report.imported
+            ));
+        }
         if report.parked > 0 {
             said.push_str(&format!(
                 "; {} wait for accounts this book does not hold yet",

@@ -6,6 +6,9 @@
 //! `COCKPIT_TEAM_URL`, `[team] url` in config.toml, or the team the book
 //! joined, in that order; passwords follow libpq (`PGPASSFILE`).
 
+mod import;
+mod rollup;
+
 use super::{Context, output};
 use crate::store::Store;
 use cockpit_team::{Initialised, TEAM_SCHEMA, Team, redact};
@@ -19,6 +22,12 @@ pub enum Command {
     Join(JoinArgs),
     /// The team this book belongs to, what waits to be sent, and the last sync.
     Status,
+    /// Put book data (accounts, snapshots, contracts, subscriptions, signals,
+    /// contacts) into the team's database, all or nothing; members receive it on sync.
+    Import(import::ImportArgs),
+    /// The manager's roll-up: every CSM's Today, ARR at stake, overdue work and
+    /// forecast, and the churn report by root cause for the whole team.
+    Rollup(rollup::RollupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,8 +99,12 @@ pub fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
             };
             output::say(&said)?;
         }
+        Command::Import(args) => return import::run(context, args),
+        Command::Rollup(args) => return rollup::run(context, args),
         Command::Join(args) => {
-            let store = context.open_store_to_write()?;
+            // A new member may come with no book yet: the team's book data
+            // fills it on the first sync.
+            let store = context.create_store()?;
             let url = team_url(context, args.url.as_deref(), None)?;
             let member = match args.member {
                 Some(name) => name,

@@ -279,6 +279,8 @@ pub enum Action {
     /// Today: mark the row's overdue moment (logs a touch) or due task (its
     /// step due soonest) done; with rows marked, those of every marked row.
     RowDone,
+    /// The manager's roll-up: every CSM's Today, forecast and the team's churn.
+    TeamRollup,
 }
 
 impl Action {
@@ -454,6 +456,7 @@ impl Action {
             Action::ShowSnoozed => "snoozed rows (bring back)",
             Action::Unsnooze => "bring the row back",
             Action::RowDone => "mark done: the row's overdue moment (logs a touch) or due task",
+            Action::TeamRollup => "team roll-up (every CSM's Today, forecast, churn)",
         }
     }
 
@@ -524,6 +527,7 @@ impl Action {
             Action::ToggleReach => "mine/team/all",
             Action::ShowSnoozed => "snoozed",
             Action::Unsnooze => "bring back",
+            Action::TeamRollup => "roll-up",
             other => other.describe(),
         }
     }

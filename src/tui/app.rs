@@ -36,6 +36,7 @@ mod damage;
 mod draw;
 mod events;
 pub mod keys;
+mod rollup;
 mod team_sync;
 pub use events::Taken;
 mod account_keys;
@@ -128,6 +129,8 @@ pub struct App {
     damage: damage::DamageCheck,
     /// The team sync in the background, and the last one's text.
     team_sync: team_sync::TeamSync,
+    /// The manager's roll-up being read behind the screen.
+    rollup: rollup::RollupJob,
     /// The store's `data_version` when the book was last read whole: a
     /// different number means another cockpit or an import committed
     /// (`None` for a book in memory, which nothing else can write).
@@ -190,6 +193,7 @@ impl App {
             today_facts,
             damage: damage::DamageCheck::default(),
             team_sync: team_sync::TeamSync::default(),
+            rollup: rollup::RollupJob::default(),
             seen_version: None,
             outside_reload: false,
             refresh_due: false,
@@ -415,6 +419,7 @@ impl App {
                 self.popup = Some(Popup::jump(&self.book));
             }
             Action::SearchBook => self.search.show(&self.store),
+            Action::TeamRollup => self.open_rollup(),
             Action::Undo => self.undo_last(),
             other => {
                 // Today beyond my own accounts needs the whole book.

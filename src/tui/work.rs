@@ -73,6 +73,8 @@ pub enum Done {
     TodayRows(Box<Result<Vec<crate::read::today::TodayRow>, String>>),
     /// A team sync ended: the events it received, or why it failed.
     Synced(Result<u64, String>),
+    /// The manager's roll-up, read on its own connection.
+    Rollup(Box<Result<crate::read::rollup::Rollup, String>>),
     /// The job ended without an answer (it panicked); its name.
     Stopped(&'static str),
 }

@@ -5,7 +5,7 @@
 use crate::{TeamError, TeamResult, pgpass};
 use cockpit_core::team::{Event, Op};
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -43,7 +43,11 @@ impl Team {
     /// password file; a 10-second limit on reaching the server.
     pub fn connect(url: &str) -> TeamResult<Team> {
         let shown = redact(url);
-        let mut config = Config::from_str(url)
+        let (url, tls) = crate::tls::split(url)
+            .map_err(|what| TeamError::Address { team: shown.clone(), what })?;
+        let connector =
+            tls.connector().map_err(|what| TeamError::Address { team: shown.clone(), what })?;
+        let mut config = Config::from_str(&url)
             .map_err(|e| TeamError::Address { team: shown.clone(), what: e.to_string() })?;
         if config.get_user().is_none() {
             let user = std::env::var("PGUSER")
@@ -58,6 +62,7 @@ impl Team {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.keepalives_idle(Duration::from_secs(30));
+        config.ssl_mode(tls.driver_mode());
         if config.get_password().is_none()
             && let Some(file) = pgpass::file()
         {
@@ -73,9 +78,18 @@ impl Team {
             }
         }
         let client = config
-            .connect(NoTls)
+            .connect(connector)
             .map_err(|e| TeamError::Connect { team: shown.clone(), cause: cause(&e) })?;
         Ok(Team { client, shown })
+    }
+
+    /// Whether this connection is encrypted (TLS).
+    pub fn encrypted(&mut self) -> TeamResult<bool> {
+        let row = self
+            .client
+            .query_one("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)", &[])
+            .map_err(|e| self.server_error(&e))?;
+        Ok(row.get(0))
     }
 
     /// The address as shown (no password).

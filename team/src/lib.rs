@@ -7,16 +7,20 @@
 //!
 //! The server holds a versioned schema (`schema.rs`), refused when it is
 //! newer than this cockpit knows. Connection strings follow libpq: URLs or
-//! `key=value` lists, passwords from `PGPASSFILE` (or `~/.pgpass`).
+//! `key=value` lists, passwords from `PGPASSFILE` (or `~/.pgpass`), TLS by
+//! `sslmode` and `sslrootcert` (`tls.rs`, over rustls).
 
 mod connect;
+mod imports;
 mod pgpass;
 mod schema;
 mod sync;
+mod tls;
 
 pub use connect::{Team, redact};
 pub use schema::{Initialised, TEAM_SCHEMA};
 pub use sync::{SyncReport, sync};
+pub use tls::{SslMode, Tls};
 
 use cockpit_core::store::StoreError;
 
@@ -51,6 +55,10 @@ pub enum TeamError {
     Interrupted { team: String, cause: String, waiting: u64 },
     #[error("the team database at {team}: {cause}")]
     Server { team: String, cause: String },
+    #[error(
+        "the team's book data from {team} cannot be read into this book; the book is unchanged:\n{cause}"
+    )]
+    Import { team: String, cause: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

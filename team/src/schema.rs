@@ -29,6 +29,19 @@ const STEPS: &[&str] = &[
          hlc       bigint NOT NULL,
          pushed_at timestamptz NOT NULL DEFAULT now()
      );",
+    // 2: the team's book data: each file CS operations imported, as its
+    // bytes with the profile that reads it, in the order imported. Members
+    // read each once, in order, with the same import as a local one.
+    "CREATE TABLE cockpit.imports (
+         seq          bigserial PRIMARY KEY,
+         kind         text NOT NULL,
+         file         text NOT NULL,
+         profile      text,
+         profile_name text,
+         body         bytea NOT NULL,
+         imported_by  text NOT NULL,
+         imported_at  text NOT NULL
+     );",
 ];
 
 /// The team schema this cockpit reads and writes.

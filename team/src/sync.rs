@@ -4,11 +4,15 @@
 //! cursor moved in one book transaction. Cut short anywhere (a kill, the
 //! server going away), the next sync sends again what the team may not
 //! have (stored once) and pulls again what the book had not applied.
+//! The team's book data (files CS operations imported) is pulled before the
+//! events, and lands with the book's place in it in one transaction, so the
+//! events about its accounts find them.
 
 use crate::connect::Team;
 use crate::{BATCH, TeamError, TeamResult};
 use chrono::Utc;
 use cockpit_core::store::Store;
+use cockpit_core::team::load_team_files;
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,10 +25,12 @@ pub struct SyncReport {
     pub applied: u64,
     /// Received events waiting for their account to reach this book.
     pub parked: u64,
+    /// Files of the team's book data received (and landed in the book).
+    pub imported: u64,
 }
 
 /// Syncs `store` (a member of a team) with the team's database at `url`.
-pub fn sync(store: &Store, url: &str) -> TeamResult<SyncReport> {
+pub fn sync(store: &mut Store, url: &str) -> TeamResult<SyncReport> {
     let Some(membership) = store.team_membership()? else {
         return Err(TeamError::Address {
             team: crate::redact(url),
@@ -48,6 +54,20 @@ pub fn sync(store: &Store, url: &str) -> TeamResult<SyncReport> {
         let events: Vec<_> = batch.into_iter().map(|o| o.event).collect();
         report.pushed += team.push(&events).map_err(|e| interrupted(e, store))?;
         store.acknowledge_outbox(last)?;
+    }
+    let files =
+        team.imports_after(store.team_imports_cursor()?).map_err(|e| interrupted(e, store))?;
+    if let Some(last) = files.last().map(|f| f.seq) {
+        load_team_files(store, &files, Some(last)).map_err(|error| TeamError::Import {
+            team: team.shown.clone(),
+            cause: error.to_string(),
+        })?;
+        report.imported = files.len() as u64;
+        // Events that waited for these accounts find them now.
+        let cursor = store.team_cursor()?;
+        let retried = store.apply_team_events(&[], cursor)?;
+        report.applied += retried.applied as u64;
+        report.parked = retried.parked as u64;
     }
     loop {
         let cursor = store.team_cursor()?;

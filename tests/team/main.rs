@@ -4,8 +4,10 @@
 //! through the real `cockpit` binary (`team init`, `team join`, `sync`) and
 //! the store's own writes, the way a CSM's cockpit writes them.
 
+mod book_data;
 mod flows;
 mod harm;
+mod tls;
 
 use cockpit_core::store::Store;
 use cockpit_core::testkit::Book;

@@ -24,6 +24,7 @@ mod metrics;
 mod notes;
 mod people;
 mod pipeline;
+mod rollup;
 mod signals;
 mod tasks;
 mod theme;

@@ -256,7 +256,7 @@ impl Problems {
         self.more += other.more;
     }
 
-    fn into_errors(mut self, file: &str) -> Vec<RowError> {
+    pub(crate) fn into_errors(mut self, file: &str) -> Vec<RowError> {
         // Checks that gather rows before judging them (repeats within an
         // account's rows) report late; the list is still in file order.
         self.errors.sort_by_key(|error| error.line);

@@ -17,5 +17,6 @@ pub mod metrics;
 pub mod pipeline;
 pub mod positions;
 pub mod renewals;
+pub mod rollup;
 pub mod tasks;
 pub mod today;

@@ -213,14 +213,42 @@ impl Store {
         Ok(names)
     }
 
-    /// Sets an account's CSM (farmer) and AM (hunter).
+    /// Sets an account's CSM (farmer) and AM (hunter). A new CSM takes the
+    /// account with its work: the open tasks the previous CSM owned on it
+    /// become theirs, in the same transaction (its history is the account's).
     pub fn set_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
-        let changed = self.conn.execute(
+        // Inside a caller's transaction (an undoable action) it is part of that.
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        let result = self.move_owners(id, csm, am);
+        if own {
+            match &result {
+                Ok(()) => self.conn.execute_batch("COMMIT")?,
+                Err(_) => self.conn.execute_batch("ROLLBACK")?,
+            }
+        }
+        result
+    }
+
+    fn move_owners(&self, id: &str, csm: &str, am: &str) -> StoreResult<()> {
+        let tx = &self.conn;
+        let before: Option<String> = tx
+            .query_row("SELECT csm FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let Some(before) = before else {
+            return Err(StoreError::Invalid(format!("account {id} does not exist")));
+        };
+        tx.execute(
             "UPDATE accounts SET csm = ?2, am = ?3 WHERE id = ?1",
             params![id, csm.trim(), am.trim()],
         )?;
-        if changed == 0 {
-            return Err(StoreError::Invalid(format!("account {id} does not exist")));
+        if !before.is_empty() && !csm.trim().is_empty() && before != csm.trim() {
+            tx.execute(
+                "UPDATE tasks SET owner = ?3 WHERE account_id = ?1 AND owner = ?2 AND status = 'open'",
+                params![id, before, csm.trim()],
+            )?;
         }
         Ok(())
     }

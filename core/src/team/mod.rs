@@ -6,6 +6,10 @@
 //! Nothing here opens a connection: a book that never joins a team never
 //! touches the network.
 
+mod imports;
+
+pub use imports::{TeamFile, kind_named, load_team_files};
+
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 

@@ -81,6 +81,10 @@ impl App {
             Ok(changed) => return changed,
             Err(done) => done,
         };
+        let done = match self.receive_rollup(ticket, done) {
+            Ok(changed) => return changed,
+            Err(done) => done,
+        };
         let done = match self.receive_damage_check(ticket, done) {
             Ok(damaged) => return damaged,
             Err(done) => done,

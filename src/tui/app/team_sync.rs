@@ -78,8 +78,8 @@ impl TeamSync {
 
 /// One sync on its own connection: the number of events received, or why not.
 fn sync(path: &Path, url: &str) -> Result<u64, String> {
-    let store = Store::open_with(path, OpenMode::Existing).map_err(|e| e.to_string())?;
-    cockpit_team::sync(&store, url).map(|report| report.applied).map_err(|e| e.to_string())
+    let mut store = Store::open_with(path, OpenMode::Existing).map_err(|e| e.to_string())?;
+    cockpit_team::sync(&mut store, url).map(|report| report.applied).map_err(|e| e.to_string())
 }
 
 impl App {

@@ -51,6 +51,7 @@ pub const GLOBAL_KEYS: &[(&str, Action)] = &[
     ("ctrl-k", Action::Jump),
     (":", Action::Jump),
     ("ctrl-f", Action::SearchBook),
+    ("ctrl-r", Action::TeamRollup),
     ("1", Action::GoToPane(0)),
     ("2", Action::GoToPane(1)),
     ("3", Action::GoToPane(2)),

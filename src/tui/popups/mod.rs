@@ -22,6 +22,7 @@ mod jump;
 mod note;
 mod owners;
 mod playbook;
+mod rollup;
 mod snooze;
 mod snoozed;
 
@@ -33,6 +34,7 @@ pub use jump::JumpPopup;
 pub use note::NotePopup;
 pub use owners::OwnersPopup;
 pub use playbook::PlaybookPopup;
+pub use rollup::RollupPopup;
 pub use snooze::SnoozePopup;
 pub use snoozed::{SnoozedPopup, SnoozedRow};
 
@@ -121,6 +123,7 @@ pub fn key_tables() -> Vec<Table> {
         Table::popup(snooze::SCOPE, "Snooze", snooze::KEYS),
         Table::popup(playbook::SCOPE, "Start a playbook", playbook::KEYS),
         Table::popup(snoozed::SCOPE, "Snoozed rows", snoozed::KEYS),
+        Table::popup(rollup::SCOPE, "Team roll-up", rollup::KEYS),
         Table::popup(confirm::SCOPE, "Confirm", confirm::KEYS),
         Table::popup(help::SCOPE, "Help", help::KEYS),
     ]
@@ -164,6 +167,8 @@ pub enum Popup {
     Lost(Box<crate::tui::forms::lost::LostForm>),
     /// Add or edit a person at an account, or mark one as left.
     Contact(Box<crate::tui::forms::contact::ContactForm>),
+    /// The manager's roll-up of every CSM.
+    Rollup(Box<RollupPopup>),
 }
 
 fn typed(input: &mut Input, key: KeyEvent) {
@@ -249,6 +254,7 @@ impl Popup {
             Popup::Task(form) => form.as_ref(),
             Popup::Lost(form) => form.as_ref(),
             Popup::Contact(form) => form.as_ref(),
+            Popup::Rollup(popup) => popup.as_ref(),
         }
     }
 
@@ -270,6 +276,7 @@ impl Popup {
             Popup::Task(form) => form.as_mut(),
             Popup::Lost(form) => form.as_mut(),
             Popup::Contact(form) => form.as_mut(),
+            Popup::Rollup(popup) => popup.as_mut(),
         }
     }
 

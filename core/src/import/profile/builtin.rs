@@ -20,6 +20,11 @@ pub const BUILTIN: &[Builtin] = &[
 ];
 
 impl Builtin {
+    /// The profile's text, as a profile file would hold it.
+    pub fn text(&self) -> &'static str {
+        self.text
+    }
+
     /// The profile, checked as a file would be.
     pub fn profile(&self) -> Result<Profile, ProfileError> {
         let file = format!("built-in profile {}", self.name);

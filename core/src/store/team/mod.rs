@@ -11,6 +11,7 @@ mod dump;
 mod shape;
 pub mod tables;
 
+use super::bulk::BulkImport;
 use super::{Store, StoreError, StoreResult};
 use crate::team::{Event, Op};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -184,11 +185,37 @@ impl Store {
             .map(|t| t.with_timezone(&Utc)))
     }
 
+    /// The last of the team's imports (its book data) this book holds.
+    pub fn team_imports_cursor(&self) -> StoreResult<i64> {
+        Ok(self.team_value("imports")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
     /// How many pulled events wait for their account to arrive.
     pub fn parked_len(&self) -> StoreResult<u64> {
         let count: i64 =
             self.conn.query_row("SELECT count(*) FROM team_parked", [], |r| r.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
+    }
+}
+
+impl BulkImport<'_> {
+    /// Switches capture off (or on again) inside an import: the team's own
+    /// book data lands in a member's book without becoming its events.
+    pub fn set_team_capture(&self, on: bool) -> StoreResult<()> {
+        self.conn.execute(
+            "UPDATE team_state SET value = ?1 WHERE key = 'capture'",
+            [if on { "1" } else { "0" }],
+        )?;
+        Ok(())
+    }
+
+    /// Records, with the import, the last of the team's imports it holds.
+    pub fn set_team_imports_cursor(&self, seq: i64) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO team_state (key, value) VALUES ('imports', ?1)",
+            [seq.to_string()],
+        )?;
+        Ok(())
     }
 }
 

@@ -227,3 +227,35 @@ proptest! {
         prop_assert_eq!(&dumps[1], &dumps[2]);
     }
 }
+
+#[test]
+fn a_reassigned_account_reaches_the_new_csms_today_with_its_history_and_work() {
+    let stores = members();
+    let [ann, bob, _] = stores.as_slice() else { panic!("three members") };
+    let mut server = Server::default();
+    ann.add_note("A1", NoteKind::Call, "renewal call booked", "ann", at(1)).expect("note");
+    ann.set_health("A1", Health::Red, "sponsor left", "ann", at(2)).expect("health");
+    let task = crate::domain::task::NewTask {
+        account_id: "A1".to_string(),
+        title: "Find a new sponsor".to_string(),
+        owner: "ann".to_string(),
+        due_on: NaiveDate::from_ymd_opt(2026, 4, 10).expect("day"),
+        steps: Vec::new(),
+        playbook: None,
+    };
+    ann.add_task(&task, "ann", at(3)).expect("task");
+    ann.set_owners("A1", "bob", "").expect("reassign");
+    server.sync(ann, "ann");
+    server.sync(bob, "bob");
+    let day = NaiveDate::from_ymd_opt(2026, 4, 15).expect("day");
+    let config = crate::domain::Config::default();
+    let list = crate::read::today::today_list(bob, "bob", day, &config).expect("today");
+    let row = list.rows.iter().find(|r| r.account_id() == "A1").expect("A1 on bob's Today");
+    assert!(row.has(crate::metrics::triage::ReasonKind::Task), "the late task came with it");
+    assert_eq!(row.health, Some(Health::Red));
+    assert_eq!(bob.account_notes("A1").expect("notes").len(), 1);
+    let history = bob.health_history("A1").expect("history");
+    assert_eq!(history.len(), 1, "ann's change came with it: {history:?}");
+    let ann_list = crate::read::today::today_list(ann, "ann", day, &config).expect("today");
+    assert!(ann_list.rows.iter().all(|r| r.account_id() != "A1"), "it left ann's Today");
+}

@@ -1,0 +1,54 @@
+//! The manager's roll-up: `ctrl-r` over any pane reads every CSM's Today,
+//! overdue work and forecast and the team's churn behind the screen, then
+//! shows them; listed in `?` help; a book of one CSM has no roll-up.
+
+use crate::app::{app, fixture, key};
+use crate::common;
+use cockpit_core::testkit::Book;
+use common::frame::text as screen;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn ctrl_r(app: &mut cockpit::tui::app::App) {
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    app.settle_background();
+}
+
+#[test]
+fn ctrl_r_shows_every_csms_line_and_the_team_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    // `?` lists it with the keys that work everywhere.
+    let everywhere = app.keymap().help("global");
+    assert!(
+        everywhere.iter().any(|(key, what)| key == "Ctrl-R" && what.starts_with("team roll-up")),
+        "{everywhere:?}"
+    );
+    ctrl_r(&mut app);
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Team roll-up"), "{text}");
+    for csm in ["ana", "bo", "team"] {
+        assert!(text.contains(&format!("│{csm} ")) || text.contains(csm), "{csm}: {text}");
+    }
+    insta::assert_snapshot!("rollup_160x48", text);
+    insta::assert_snapshot!("rollup_80x24", screen(&app, 80, 24));
+    // j selects the next CSM; its reasons show under the team line.
+    key(&mut app, KeyCode::Char('j'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("bo:"), "{text}");
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, 160, 48).contains("Team roll-up"));
+}
+
+#[test]
+fn a_book_of_one_csm_has_no_roll_up_and_says_so() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = common::db::create(
+        dir.path(),
+        &Book::new().accounts("id, name, csm, arr\nA1, Acme, ana, 1000"),
+    );
+    let mut app = app(&path, "ana");
+    ctrl_r(&mut app);
+    let text = screen(&app, 160, 48);
+    assert!(!text.contains("Team roll-up") && text.contains("no team to roll up"), "{text}");
+}
