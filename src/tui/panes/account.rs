@@ -29,8 +29,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::collections::BTreeMap;
 
-mod people;
 mod deals;
+mod people;
 pub mod reader;
 mod sections;
 mod signals;

@@ -136,8 +136,8 @@ mod tests {
             let written: HashSet<String> = (0..4).map(id).collect();
             let book = book_of(&store);
             let owners = reach.owners(&store, user, &config).expect("owners");
-            let facts =
-                TodayFacts::read_accounts(&store, user, owners, &written, today, &config).expect("facts");
+            let facts = TodayFacts::read_accounts(&store, user, owners, &written, today, &config)
+                .expect("facts");
             let updated = today_rows_after(before, facts, &book, &config);
             let whole = today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
             assert_eq!(format!("{updated:?}"), format!("{whole:?}"), "{reach:?}");
@@ -151,8 +151,8 @@ mod tests {
             let one: HashSet<String> = [last].into_iter().collect();
             let owners = reach.owners(&store, user, &config).expect("owners");
             let book = book_of(&store);
-            let facts =
-                TodayFacts::read_accounts(&store, user, owners, &one, today, &config).expect("facts");
+            let facts = TodayFacts::read_accounts(&store, user, owners, &one, today, &config)
+                .expect("facts");
             let updated = today_rows_after(updated, facts, &book, &config);
             let whole = today_rows_in(&store, &book, user, reach, today, &config).expect("rows");
             assert_eq!(format!("{updated:?}"), format!("{whole:?}"), "{reach:?} after a touch");
