@@ -450,6 +450,20 @@ fn a_read_only_book_can_be_reported_on_and_is_left_as_it_was() {
     );
     assert_eq!(state(&read_only), before, "the read-only book was changed");
 
+    // A writable book in a read-only folder (an archive) is read as well.
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).expect("archive");
+    let archived = archive.join("book.db");
+    std::fs::copy(&db, &archived).expect("copy");
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let before = state(&archived);
+    let output = run(cockpit(&archived).args(["renewals", "--within", "365"]));
+    let listed = std::fs::read_dir(&archive).expect("list").count();
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(listed, 1, "files were left beside the archived book");
+    assert_eq!(state(&archived), before, "the archived book was changed");
+
     // A book from an older cockpit cannot be read without its upgrade.
     let older = dir.path().join("older.db");
     std::fs::copy(&db, &older).expect("copy");

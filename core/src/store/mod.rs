@@ -271,10 +271,13 @@ impl Store {
         self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
-    /// Whether the file at `path` is marked read-only (the reports then open
-    /// it with [`Store::open_read_only`]).
+    /// Whether the file at `path`, or the folder it is in (where SQLite
+    /// would write its `-wal` and `-shm` files), is marked read-only: the
+    /// reports then open it with [`Store::open_read_only`].
     pub fn file_is_read_only(path: &Path) -> bool {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         is_marked_read_only(path)
+            || (path.is_file() && is_marked_read_only(folder.unwrap_or(Path::new("."))))
     }
 
     /// Opens the database for a worker thread's reads: as [`Store::open`],
