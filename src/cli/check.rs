@@ -10,7 +10,12 @@ use std::process::ExitCode;
 const PROBLEMS_SHOWN: u32 = 5;
 
 pub fn run(context: &Context) -> anyhow::Result<ExitCode> {
-    let store = context.open_existing()?;
+    // A read-only book (a backup, an archived copy) is checked read-only.
+    let store = if crate::store::Store::file_is_read_only(&context.db) {
+        crate::store::Store::open_read_only(&context.db)?
+    } else {
+        context.open_existing()?
+    };
     let problems = store.integrity_problems(PROBLEMS_SHOWN)?;
     let db = context.db.display().to_string();
     if problems.is_empty() {

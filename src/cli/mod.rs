@@ -109,7 +109,17 @@ pub const READ_CHECK_MAX_BYTES: u64 = 32 * 1024 * 1024;
 impl Context {
     /// The book for a reading command: it must exist (a mistyped path is
     /// not an empty book); checked for damage when it is small enough.
+    /// A book marked read-only (a backup, an archived copy) is opened for
+    /// reading only: nothing in it or beside it changes, and the touch kinds
+    /// stay those the book was last written with.
     pub fn open_store(&self) -> anyhow::Result<Store> {
+        if Store::file_is_read_only(&self.db) {
+            let store = Store::open_read_only(&self.db)?;
+            if store.file_bytes() <= READ_CHECK_MAX_BYTES {
+                store.ensure_sound()?;
+            }
+            return Ok(store);
+        }
         let store = self.open_existing()?;
         if store.file_bytes() <= READ_CHECK_MAX_BYTES {
             store.ensure_sound()?;

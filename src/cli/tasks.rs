@@ -33,7 +33,10 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut store = context.open_store()?;
     store.set_playbooks(config.playbooks.clone());
     let today = context.clock.today();
-    store.run_playbook_sweep(today, context.clock.now())?;
+    // A read-only book is listed as it was last written.
+    if !store.is_read_only() {
+        store.run_playbook_sweep(today, context.clock.now())?;
+    }
     let user = args.user.as_deref().map_or(context.user.as_str(), str::trim);
     let owner = (args.mine || args.user.is_some()).then_some(user);
     let query = TaskQuery { owner, due_within: args.due_within.map(i64::from), today };

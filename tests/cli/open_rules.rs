@@ -413,3 +413,70 @@ fn errors_never_repeat_themselves() {
         assert_no_repeat(&text);
     }
 }
+
+#[test]
+fn a_read_only_book_can_be_reported_on_and_is_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, files) = book(dir.path(), 20);
+    let read_only = dir.path().join("ro.db");
+    std::fs::copy(&db, &read_only).expect("copy");
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    // As root the file could still be written; the cockpit goes by the
+    // file's mode and opens it with SQLite's read-only flag, so the bytes
+    // must stay the same whoever runs this.
+    let before = state(&read_only);
+    for args in [
+        &["today"][..],
+        &["renewals", "--within", "365"],
+        &["metrics", "retention", "--as-of", "2026-10"],
+        &["export", "accounts"],
+        &["tasks"],
+        &["opportunities"],
+        &["targets"],
+        &["check"],
+    ] {
+        let output = run(cockpit(&read_only).args(args));
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(!output.stdout.is_empty(), "{args:?} said nothing");
+    }
+    assert_eq!(state(&read_only), before, "the read-only book was changed");
+    for sidecar in ["ro.db-wal", "ro.db-shm"] {
+        assert!(!dir.path().join(sidecar).exists(), "{sidecar} left beside the book");
+    }
+    // Writes keep refusing, and say why.
+    refused(
+        cockpit(&read_only).arg("import").arg("accounts").arg(files.join("accounts.csv")),
+        &["ro.db", "read-only"],
+    );
+    assert_eq!(state(&read_only), before, "the read-only book was changed");
+
+    // A writable book in a read-only folder (an archive) is read as well.
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).expect("archive");
+    let archived = archive.join("book.db");
+    std::fs::copy(&db, &archived).expect("copy");
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let before = state(&archived);
+    let output = run(cockpit(&archived).args(["renewals", "--within", "365"]));
+    let listed = std::fs::read_dir(&archive).expect("list").count();
+    std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(listed, 1, "files were left beside the archived book");
+    assert_eq!(state(&archived), before, "the archived book was changed");
+
+    // A book from an older cockpit cannot be read without its upgrade.
+    let older = dir.path().join("older.db");
+    std::fs::copy(&db, &older).expect("copy");
+    let version: i64 = rusqlite::Connection::open(&older)
+        .expect("open")
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    rusqlite::Connection::open(&older)
+        .expect("open")
+        .pragma_update(None, "user_version", version - 1)
+        .expect("version");
+    std::fs::set_permissions(&older, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let before = state(&older);
+    refused(cockpit(&older).arg("today"), &["older.db", "older cockpit", "`cockpit`"]);
+    assert_eq!(state(&older), before, "the older book was changed");
+}

@@ -170,11 +170,10 @@ fn search_from_anywhere_groups_highlights_and_opens_the_note() {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{found}");
         assert!(found.contains("contracted") && found.contains("draft"), "{found}");
         assert!(found.contains("3 notes match · 3 accounts"), "{found}");
-        // The third row is Acme's heading, the fourth its note.
+        // The first match is selected; three rows down is Acme's note.
         for _ in 0..3 {
             key(&mut app, KeyCode::Down);
         }
-        key(&mut app, KeyCode::Down);
         key(&mut app, KeyCode::Enter);
         assert!(!app.searching());
         assert_eq!(app.active_title(), "Account");
@@ -187,6 +186,29 @@ fn search_from_anywhere_groups_highlights_and_opens_the_note() {
         key(&mut app, KeyCode::Esc);
         assert!(!app.searching());
     }
+}
+
+#[test]
+fn search_then_enter_opens_the_matched_note_in_the_reader_and_selects_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path);
+    ctrl(&mut app, 'f');
+    // Acme's long QBR note is not its newest timeline entry.
+    chars(&mut app, "berlin onboard");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.active_title(), "Account");
+    assert_eq!(app.selected_account().as_deref(), Some("A1"));
+    let reader = screen(&app, 80, 24);
+    assert!(reader.contains("QBR with the whole leadership team."), "{reader}");
+    assert!(reader.contains("Esc close"), "{reader}");
+    // Closed, the Timeline has that note selected: Enter opens it again.
+    key(&mut app, KeyCode::Esc);
+    let timeline = screen(&app, 80, 24);
+    assert!(!timeline.contains("Esc close"), "{timeline}");
+    key(&mut app, KeyCode::Enter);
+    let again = screen(&app, 80, 24);
+    assert!(again.contains("QBR with the whole leadership team."), "{again}");
 }
 
 #[test]

@@ -97,7 +97,9 @@ pub fn signals(facts: &SignalFacts, today: NaiveDate, config: &Config) -> Vec<Si
                 suggests: if fall_bp >= 2000 { Health::Orange } else { Health::Yellow },
                 why: format!(
                     "ARR fell {}% from {} ({}) to {} ({})",
-                    fall_bp / 100,
+                    crate::metrics::Rate::new(then - now, then)
+                        .map_or_else(|| "—".to_string(), |fall| fall.to_percent(0))
+                        .trim_end_matches('%'),
                     arr_then.to_short(),
                     from,
                     arr_now.to_short(),
@@ -227,6 +229,15 @@ mod tests {
         let today = day(2025, 6, 1);
         assert!(signals(&facts(), today, &Config::default()).is_empty());
         assert_eq!(suggestion(&facts(), today, &Config::default(), |_| false), None);
+    }
+
+    #[test]
+    fn the_fall_in_arr_is_rounded_half_away_from_zero_as_every_percentage() {
+        let mut f = facts();
+        // 867 → 619 is a fall of 248 / 867 = 28.60 %: shown as 29 %, not cut to 28 %.
+        f.trend = Some((Month(24297), Month(24300), Money(86_700), Money(61_900), 15, 15));
+        let s = suggestion(&f, day(2025, 6, 1), &Config::default(), |_| false).expect("s");
+        assert!(s.signals[0].why.starts_with("ARR fell 29% from "), "{}", s.signals[0].why);
     }
 
     #[test]

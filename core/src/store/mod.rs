@@ -220,6 +220,66 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing book for reading only (a read-only copy or backup,
+    /// for the reports): the same checks as [`Store::open_with`], then no WAL
+    /// switch, no migration, no team capture and no write of any kind. A book
+    /// whose schema is older than this cockpit's is refused, naming the
+    /// upgrade: it cannot be read as it is and cannot be migrated here.
+    pub fn open_read_only(path: &Path) -> StoreResult<Store> {
+        let display = path.display().to_string();
+        open::precheck(path, OpenMode::Existing)?;
+        let hold = held::Held::file(path);
+        // With no pending `-wal` beside it, the file is all of the book and
+        // is opened immutable: SQLite then leaves no `-wal`/`-shm` files
+        // beside a book nothing may write to.
+        let wal_len = std::fs::metadata(open::sidecar(path, "-wal")).map_or(0, |m| m.len());
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if wal_len == 0 {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| open::classify(&display, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open::classify(&display, e))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| open::classify(&display, e))?;
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::ReadOnly {
+                path: display,
+                reason: "it was made by an older cockpit and must be upgraded before it can be \
+                         read; run `cockpit` on it once where it can be written (chmod u+w, or \
+                         a copy)"
+                    .to_string(),
+            });
+        }
+        conn.pragma_update(None, "cache_size", -16 * 1024)
+            .map_err(|e| open::classify(&display, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            playbooks: crate::domain::playbook::Playbooks::none(),
+            _held: hold,
+        })
+    }
+
+    /// The book was opened for reading only ([`Store::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
+    /// Whether the file at `path`, or the folder it is in (where SQLite
+    /// would write its `-wal` and `-shm` files), is marked read-only: the
+    /// reports then open it with [`Store::open_read_only`].
+    pub fn file_is_read_only(path: &Path) -> bool {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        is_marked_read_only(path)
+            || (path.is_file() && is_marked_read_only(folder.unwrap_or(Path::new("."))))
+    }
+
     /// Opens the database for a worker thread's reads: as [`Store::open`],
     /// but read page by page instead of memory-mapped. Scattered reads (one
     /// CSM's accounts across the book) make the operating system map far
@@ -380,6 +440,20 @@ impl Store {
 
 /// The owner's write bit is off. Checked explicitly because a privileged user
 /// could otherwise write to a file its owner marked read-only.
+/// `path` for a `file:` URI: every byte but unreserved ones and `/`
+/// percent-encoded (a `?` or `#` in a folder's name is not a parameter).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for byte in path.as_os_str().as_encoded_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(byte) {
+            out.push(char::from(*byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn is_marked_read_only(path: &Path) -> bool {
     std::fs::metadata(path).map(|meta| meta.permissions().readonly()).unwrap_or(false)
 }

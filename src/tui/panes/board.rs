@@ -75,12 +75,11 @@ pub fn absorption_bar(rate: Option<Rate>, width: usize, theme: Theme) -> Span<'s
     Span::styled(format!("{}{}", "█".repeat(filled), "░".repeat(width - filled)), style)
 }
 
-/// Absorption as a whole percent (`37%`), `—` when the potential is unknown.
+/// Absorption as a whole percent (`37%`), rounded half away from zero as
+/// every percentage shown, `—` when the potential is unknown.
 pub fn absorption_percent(rate: Option<Rate>) -> String {
     match rate {
-        Some(rate) if rate.denominator() > 0 => {
-            format!("{}%", rate.numerator() * 100 / rate.denominator())
-        }
+        Some(rate) if rate.denominator() > 0 => rate.to_percent(0),
         _ => "—".to_string(),
     }
 }

@@ -128,6 +128,14 @@ impl SearchView {
                 }
             }
         }
+        // Enter on what was just typed opens the first match: the first
+        // note or chain, unless the first account was found by its name.
+        let by_name = |g: &crate::store::search::SearchGroup| {
+            g.hits.iter().any(|h| h.kind == HitKind::Account)
+        };
+        if self.results.groups.first().is_some_and(|g| !by_name(g)) && self.rows.len() > 1 {
+            self.selected = 1;
+        }
     }
 
     /// Text pasted into the box, on one line.

@@ -33,9 +33,10 @@ pub fn key_table() -> Table {
 const PRODUCT_W: usize = 16;
 const CELL_W: usize = 13;
 
-/// The share of a cell in whole percent, rounded down (`None` for no accounts).
+/// The share of a cell in whole percent, rounded half away from zero as
+/// every percentage shown (`None` for no accounts).
 pub fn percent(cell: Adoption) -> Option<usize> {
-    (cell.accounts > 0).then(|| cell.holders * 100 / cell.accounts)
+    (cell.accounts > 0).then(|| (cell.holders * 200 + cell.accounts) / (cell.accounts * 2))
 }
 
 /// The grid's lines (header, one per product), `scroll` products down.

@@ -156,3 +156,20 @@ fn the_totals_read_as_lower_bounds_until_counted() {
     let counted = footer(&pane, &book);
     assert!(counted.contains("16384 of 24576 targets · whitespace 1,638,400"), "{counted}");
 }
+
+#[test]
+fn shares_and_absorption_round_half_away_from_zero_as_every_percentage() {
+    use crate::metrics::Rate;
+    use crate::read::cross_sell::Adoption;
+    // 248 / 867 = 28.60 %: shown as 29 %, not cut to 28 % (the Book and the
+    // Account view show 29 % for the same numbers).
+    assert_eq!(super::grid::percent(Adoption { holders: 248, accounts: 867 }), Some(29));
+    assert_eq!(super::grid::percent(Adoption { holders: 1, accounts: 8 }), Some(13));
+    assert_eq!(super::grid::percent(Adoption { holders: 1, accounts: 3 }), Some(33));
+    assert_eq!(super::grid::percent(Adoption { holders: 0, accounts: 0 }), None);
+    let absorption = crate::tui::panes::board::absorption_percent;
+    assert_eq!(absorption(Rate::new(248, 867)), "29%");
+    assert_eq!(absorption(Rate::new(1, 8)), "13%");
+    assert_eq!(absorption(Rate::new(1, 3)), "33%");
+    assert_eq!(absorption(None), "—");
+}
