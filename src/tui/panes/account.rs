@@ -22,7 +22,7 @@ use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::widgets::bars::{Segment, stacked};
 use crate::tui::widgets::fit;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 mod deals;
 mod people;
 pub mod reader;
+mod section_tabs;
 mod sections;
 mod signals;
 mod tasks;
@@ -39,6 +40,7 @@ mod timeline;
 
 use people::PeopleList;
 use reader::Reader;
+use section_tabs::section_tabs;
 use tasks::TaskList;
 
 const KEYS: &[(&str, Action)] = &[
@@ -113,49 +115,6 @@ const PEOPLE: usize = 8;
 
 /// The index of the Deals section (the account's opportunities).
 const DEALS: usize = 7;
-
-/// A booking's kind, from the account's contracts (DOMAIN: I/R/U).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Booking {
-    /// The account's first contract(s), or more units of a product it has.
-    Initial,
-    /// A contract that renews one ending within 31 days of its start.
-    Renewal,
-    /// A product the account did not have.
-    Upsell,
-}
-
-/// Bookings per year: (year, initial + incremental, renewal, upsell).
-///
-/// The first contract(s) of the account are initial; a later contract of a
-/// product it already has is a renewal when it renews a contract (its ARR up
-/// to the renewed contract's ARR; any excess is incremental, counted with
-/// initial), and incremental otherwise; a contract of a product it never had
-/// is an upsell.
-pub fn bookings_by_year(contracts: &[Contract]) -> Vec<(i32, Money, Money, Money)> {
-    let mut sorted: Vec<&Contract> = contracts.iter().collect();
-    sorted.sort_by(|a, b| a.start_date.cmp(&b.start_date).then_with(|| a.id.cmp(&b.id)));
-    let first_start = sorted.first().map(|c| c.start_date);
-    let mut years: BTreeMap<i32, (Money, Money, Money)> = BTreeMap::new();
-    for (i, contract) in sorted.iter().enumerate() {
-        let earlier = &sorted[..i];
-        let entry = years.entry(contract.start_date.year()).or_default();
-        let renewed =
-            earlier.iter().filter(|c| c.is_renewed_by(contract)).max_by_key(|c| c.end_date);
-        if let Some(previous) = renewed {
-            let renewal = contract.arr.min(previous.arr);
-            entry.1 += renewal;
-            entry.0 += contract.arr - renewal;
-        } else if Some(contract.start_date) == first_start
-            || earlier.iter().any(|c| c.product == contract.product)
-        {
-            entry.0 += contract.arr;
-        } else {
-            entry.2 += contract.arr;
-        }
-    }
-    years.into_iter().map(|(year, (i, r, u))| (year, i, r, u)).collect()
-}
 
 /// What the account view shows, read once.
 #[derive(Debug, Clone, Default)]
@@ -565,162 +524,5 @@ impl Pane for AccountPane {
         if let Some(reader) = &self.reader {
             reader.draw(frame, area, theme);
         }
-    }
-}
-
-/// One tab of the section line: its section (`None` for the `‹` `›` that
-/// say more tabs are hidden), where it starts and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Tab {
-    index: Option<usize>,
-    x: usize,
-    text: String,
-}
-
-/// The section tabs laid out in `width` cells: padded (` Title `, a space
-/// between) when they all fit so, else tight (`Title`, one space between),
-/// else tight from the first tab that keeps the current one in view, with
-/// `‹` and `›` where tabs are hidden.
-fn section_tabs(titles: &[&str], current: usize, width: usize) -> Vec<Tab> {
-    let count = |t: &str| t.chars().count();
-    let padded: usize = titles.iter().map(|t| count(t) + 3).sum::<usize>();
-    let lay = |texts: Vec<(usize, String)>, gap: usize, start: usize| {
-        let mut x = start;
-        texts
-            .into_iter()
-            .map(|(index, text)| {
-                let tab = Tab { index: Some(index), x, text };
-                x += count(&tab.text) + gap;
-                tab
-            })
-            .collect::<Vec<Tab>>()
-    };
-    if padded.saturating_sub(1) <= width {
-        return lay(titles.iter().map(|t| format!(" {t} ")).enumerate().collect(), 1, 0);
-    }
-    let tight: usize = titles.iter().map(|t| count(t) + 1).sum::<usize>();
-    if tight.saturating_sub(1) <= width {
-        return lay(titles.iter().map(|t| t.to_string()).enumerate().collect(), 1, 0);
-    }
-    // Room for `‹ ` and ` ›`: start as late as needed to show the current one.
-    let room = width.saturating_sub(4);
-    let current = current.min(titles.len().saturating_sub(1));
-    let mut first = 0;
-    while first < current
-        && titles[first..=current].iter().map(|t| count(t) + 1).sum::<usize>() > room + 1
-    {
-        first += 1;
-    }
-    let mut shown = Vec::new();
-    let mut used = 0;
-    for (index, title) in titles.iter().enumerate().skip(first) {
-        let need = count(title) + usize::from(!shown.is_empty());
-        if used + need > room && index > current {
-            break;
-        }
-        used += need;
-        shown.push((index, title.to_string()));
-    }
-    let last = shown.last().map_or(0, |(index, _)| *index);
-    let mut tabs = Vec::new();
-    if first > 0 {
-        tabs.push(Tab { index: None, x: 0, text: "‹".into() });
-    }
-    let start = if first > 0 { 2 } else { 0 };
-    let tail = lay(shown, 1, start);
-    let end = tail.last().map_or(start, |t| t.x + count(&t.text));
-    tabs.extend(tail);
-    if last + 1 < titles.len() {
-        tabs.push(Tab { index: None, x: end + 1, text: "›".into() });
-    }
-    tabs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Billing;
-
-    #[test]
-    fn section_tabs_fit_padded_then_tight_then_scroll_to_the_current_one() {
-        let titles = ["Overview", "Timeline", "Contracts", "ARR & I/R/U", "Growth", "Tasks"];
-        let text = |tabs: &[Tab]| {
-            let mut line = String::new();
-            for tab in tabs {
-                line.push_str(&" ".repeat(tab.x - line.chars().count()));
-                line.push_str(&tab.text);
-            }
-            line
-        };
-        assert_eq!(
-            text(&section_tabs(&titles, 0, 80)),
-            " Overview   Timeline   Contracts   ARR & I/R/U   Growth   Tasks "
-        );
-        assert_eq!(
-            text(&section_tabs(&titles, 0, 55)),
-            "Overview Timeline Contracts ARR & I/R/U Growth Tasks"
-        );
-        let nine = [
-            "Overview",
-            "Timeline",
-            "Contracts",
-            "ARR & I/R/U",
-            "Growth",
-            "Tasks",
-            "Signals",
-            "Deals",
-            "People",
-        ];
-        // Nine sections on an 80-column screen (78 inside the border): tight.
-        let tight = text(&section_tabs(&nine, 8, 78));
-        assert_eq!(
-            tight,
-            "Overview Timeline Contracts ARR & I/R/U Growth Tasks Signals Deals People"
-        );
-        // Narrower still: the current one stays in view, arrows say more.
-        assert_eq!(text(&section_tabs(&nine, 0, 30)), "Overview Timeline ›");
-        assert_eq!(text(&section_tabs(&nine, 8, 30)), "‹ Tasks Signals Deals People");
-        assert_eq!(text(&section_tabs(&nine, 3, 30)), "‹ Contracts ARR & I/R/U ›");
-    }
-    use chrono::NaiveDate;
-
-    fn contract(
-        id: &str,
-        product: &str,
-        start: (i32, u32, u32),
-        end: (i32, u32, u32),
-        arr: i64,
-    ) -> Contract {
-        let d = |(y, m, day): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, day).expect("date");
-        Contract {
-            id: id.into(),
-            account_id: "A1".into(),
-            product: product.into(),
-            start_date: d(start),
-            end_date: d(end),
-            arr: Money::from_units(arr),
-            units: None,
-            billing: Billing::Annual,
-            terminated_on: None,
-        }
-    }
-
-    #[test]
-    fn bookings_split_into_initial_renewal_and_upsell() {
-        let contracts = vec![
-            contract("C1", "Core", (2023, 1, 1), (2023, 12, 31), 100),
-            // Renews C1 with 20 more: 100 renewal + 20 incremental.
-            contract("C2", "Core", (2024, 1, 1), (2024, 12, 31), 120),
-            // A product it did not have: upsell.
-            contract("C3", "Add-on", (2024, 6, 1), (2025, 5, 31), 30),
-            // More Core units mid-term, not a renewal: incremental.
-            contract("C4", "Core", (2024, 7, 1), (2024, 12, 31), 10),
-        ];
-        let years = bookings_by_year(&contracts);
-        assert_eq!(years[0], (2023, Money::from_units(100), Money::ZERO, Money::ZERO));
-        assert_eq!(
-            years[1],
-            (2024, Money::from_units(30), Money::from_units(100), Money::from_units(30))
-        );
     }
 }
