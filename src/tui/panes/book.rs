@@ -161,6 +161,9 @@ fn cell(
     let text = match column {
         Column::Health => return theme.health(row.health),
         Column::Name => name_text(row),
+        // Tiers rank the accounts with ARR (DOMAIN: Pareto); one without
+        // (churned, lapsed) has none to show.
+        Column::Tier if row.arr.is_zero() => "—".to_string(),
         Column::Tier => book.tier(index).to_string(),
         Column::Stage => {
             if wide {
