@@ -40,7 +40,8 @@ pub struct Args {
     /// How many AMs (default: half the CSMs).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub ams: Option<u32>,
-    /// The folder to write accounts.csv, snapshots.csv, contracts.csv and notes.csv into.
+    /// The folder to write the book's files into: accounts.csv, snapshots.csv, contracts.csv,
+    /// notes.csv, and the signals usage.csv, tickets.csv and surveys.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Also write subscriptions.csv: add-on products billed by subscription, for

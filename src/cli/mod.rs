@@ -48,7 +48,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load a CSV export (accounts, snapshots, contracts, notes) into the book, all or nothing.
+    /// Load a CSV export (accounts, snapshots, contracts, notes, subscriptions, usage, tickets,
+    /// surveys, contacts, or `all` from a folder) into the book, all or nothing.
     Import(import::Args),
     /// Write the book back out as CSV or JSON.
     Export(export::Args),
