@@ -82,22 +82,11 @@ fn the_account_header_shows_a_hostile_name_as_pictures() {
 
 #[test]
 fn the_book_rounds_absorption_half_away_from_zero_as_every_pane() {
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
-    let mut store = Store::open(&dir.path().join("book.db")).expect("open");
-    let accounts = dir.path().join("accounts.csv");
-    std::fs::write(&accounts, "account_id,name,csm,potential_units\nALD-1,Aldermoor,ana,867\n")
-        .expect("csv");
-    let snapshots = dir.path().join("snapshots.csv");
-    std::fs::write(&snapshots, "account_id,month,product,arr,units\nALD-1,2025-02,Core,1000,248\n")
-        .expect("csv");
-    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
-    import_path(&mut store, ImportKind::Snapshots, &snapshots, "ana", &clock).expect("import");
-    let mut app = App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app");
-    app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    let screen = book_screen(
+        "account_id,name,csm,potential_units\nALD-1,Aldermoor,ana,867\n",
+        "account_id,month,product,arr,units\nALD-1,2025-02,Core,1000,248\n",
+    );
     // 248 / 867 = 28.60 %: shown as 29 %, not cut to 28 %.
-    let screen = common::frame::text(&app, 160, 20);
     let row = screen.lines().find(|l| l.contains("Aldermoor")).unwrap_or_default();
     assert!(row.contains(" 29%") && !row.contains(" 28%"), "{screen}");
 }
@@ -106,21 +95,10 @@ fn the_book_rounds_absorption_half_away_from_zero_as_every_pane() {
 /// shows no tier in the Book, where it showed the last tier.
 #[test]
 fn the_book_shows_no_tier_for_an_account_without_arr() {
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
-    let mut store = Store::open(&dir.path().join("book.db")).expect("open");
-    let accounts = dir.path().join("accounts.csv");
-    std::fs::write(&accounts, "account_id,name,csm\nPAY-1,Payingco,ana\nGONE-1,Goneco,ana\n")
-        .expect("csv");
-    let snapshots = dir.path().join("snapshots.csv");
-    std::fs::write(&snapshots, "account_id,month,product,arr,units\nPAY-1,2025-02,Core,1000,10\n")
-        .expect("csv");
-    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
-    import_path(&mut store, ImportKind::Snapshots, &snapshots, "ana", &clock).expect("import");
-    let mut app = App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app");
-    app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
-    let screen = common::frame::text(&app, 160, 20);
+    let screen = book_screen(
+        "account_id,name,csm\nPAY-1,Payingco,ana\nGONE-1,Goneco,ana\n",
+        "account_id,month,product,arr,units\nPAY-1,2025-02,Core,1000,10\n",
+    );
     let tier_after = |name: &str| {
         let row = screen.lines().find(|l| l.contains(name)).unwrap_or_default();
         let rest = row.split_once(name).map(|(_, rest)| rest).unwrap_or_default();
@@ -128,4 +106,21 @@ fn the_book_shows_no_tier_for_an_account_without_arr() {
     };
     assert_eq!(tier_after("Goneco"), "—", "{screen}");
     assert_ne!(tier_after("Payingco"), "—", "{screen}");
+}
+
+/// The Book at 160 columns of a book made of these accounts and snapshots.
+fn book_screen(accounts_csv: &str, snapshots_csv: &str) -> String {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Clock::fixed(NaiveDate::from_ymd_opt(2025, 3, 15).expect("date"));
+    let mut store = Store::open(&dir.path().join("book.db")).expect("open");
+    let accounts = dir.path().join("accounts.csv");
+    std::fs::write(&accounts, accounts_csv).expect("csv");
+    let snapshots = dir.path().join("snapshots.csv");
+    std::fs::write(&snapshots, snapshots_csv).expect("csv");
+    import_path(&mut store, ImportKind::Accounts, &accounts, "ana", &clock).expect("import");
+    import_path(&mut store, ImportKind::Snapshots, &snapshots, "ana", &clock).expect("import");
+    let mut app = App::new(store, clock, Config::default(), "nobody", Theme::plain()).expect("app");
+    app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    common::frame::text(&app, 160, 20)
 }

@@ -19,7 +19,7 @@ use crate::store::triage::Scope;
 use crate::store::trials::OverdueTrial;
 use crate::store::views::CsmFacts;
 use crate::store::{Store, StoreResult};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
 /// A drop made by someone else this recently shows in Today.
@@ -31,7 +31,7 @@ mod scope;
 mod update;
 
 pub use list::{TodayList, today_list, user_book};
-pub use reach::{Reach, reason_counts, snoozed_kind};
+pub use reach::{Reach, reason_counts, renewal_comes_back, snoozed_kind};
 pub use scope::{Gathered, gather, suggest, suggestion_for};
 use scope::{ScopeReads, days_before, facts_of};
 pub use update::today_rows_after;
@@ -499,26 +499,6 @@ fn lost_renewal_findings(
         });
     }
     rows
-}
-
-/// How long acting on a renewal in its last window hides it at most.
-const LAST_WINDOW_QUIET_DAYS: u64 = 7;
-
-/// When a renewal row that was acted on `today` should come back: when the
-/// renewal enters its next window; in its last window, a week later (a
-/// renewal weeks away must not vanish until it is due), and on the renewal
-/// day at the latest; once due, the day after.
-pub fn renewal_comes_back(
-    date: NaiveDate,
-    window: i64,
-    today: NaiveDate,
-    config: &Config,
-) -> NaiveDate {
-    match triage::next_window(window, &config.renewal_windows_days) {
-        Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
-        None if date <= today => date.succ_opt().unwrap_or(date),
-        None => today.checked_add_days(Days::new(LAST_WINDOW_QUIET_DAYS)).unwrap_or(date).min(date),
-    }
 }
 
 /// The 4A rows of Today for the `owners`' accounts: trials past their end date with

@@ -1,10 +1,12 @@
 //! Whose accounts Today covers (mine, my team's, everyone's) and the
-//! header's counts of rows by reason kind.
+//! header's counts of rows by reason kind, and when a renewal row acted on
+//! comes back.
 
 use super::TodayRow;
 use crate::domain::Config;
-use crate::metrics::triage::ReasonKind;
+use crate::metrics::triage::{self, ReasonKind};
 use crate::store::{Store, StoreResult};
+use chrono::{Days, NaiveDate};
 
 /// Whose accounts Today lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,5 +82,25 @@ pub fn snoozed_kind(key: &str) -> &'static str {
         "trial" => ReasonKind::TrialOverdue.label(),
         "plan" => ReasonKind::PlanBehind.label(),
         _ => "other",
+    }
+}
+
+/// How long acting on a renewal in its last window hides it at most.
+const LAST_WINDOW_QUIET_DAYS: u64 = 7;
+
+/// When a renewal row that was acted on `today` should come back: when the
+/// renewal enters its next window; in its last window, a week later (a
+/// renewal weeks away must not vanish until it is due), and on the renewal
+/// day at the latest; once due, the day after.
+pub fn renewal_comes_back(
+    date: NaiveDate,
+    window: i64,
+    today: NaiveDate,
+    config: &Config,
+) -> NaiveDate {
+    match triage::next_window(window, &config.renewal_windows_days) {
+        Some(next) => date.checked_sub_days(Days::new(next.unsigned_abs())).unwrap_or(date),
+        None if date <= today => date.succ_opt().unwrap_or(date),
+        None => today.checked_add_days(Days::new(LAST_WINDOW_QUIET_DAYS)).unwrap_or(date).min(date),
     }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::clock::Clock;
+use chrono::Days;
 
 #[test]
 fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
