@@ -124,9 +124,8 @@ impl TodayFacts {
             overdue.extend(store.overdue_moments(today, Some(owner))?);
             tasks.extend(due_tasks(store, owner, today)?);
         }
-        let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue)?;
+        let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue, tasks)?;
         facts.owners = owners;
-        facts.tasks = tasks;
         Ok(facts)
     }
 
@@ -137,14 +136,16 @@ impl TodayFacts {
     }
 
     /// The facts for the first screen, from what was read with the user's
-    /// rows ([`Store::csm_rows`]) and a few small reads: only the accounts
-    /// whose health changed lately, or whose contracts ended lately without
-    /// ARR left, are looked at again.
+    /// rows ([`Store::csm_rows`]), the user's due tasks ([`due_tasks`], read
+    /// once by the caller) and a few small reads: only the accounts whose
+    /// health changed lately, or whose contracts ended lately without ARR
+    /// left, are looked at again.
     pub fn beside_rows(
         store: &Store,
         user: &str,
         today: NaiveDate,
         read: CsmFacts,
+        tasks: Vec<TaskRow>,
         config: &Config,
     ) -> StoreResult<TodayFacts> {
         let CsmFacts { trends, last_health_change, last_contract_end } = read;
@@ -158,9 +159,11 @@ impl TodayFacts {
             .map(|(id, _)| id);
         let lost = store.lost_renewals_of(ended, today)?;
         let overdue = store.overdue_moments(today, Some(user))?;
-        TodayFacts::read_rest(store, user, today, reads, lost, overdue)
+        TodayFacts::read_rest(store, user, today, reads, lost, overdue, tasks)
     }
 
+    /// The facts from what the caller read, with the reads every scope
+    /// shares; `tasks` are the due tasks of the accounts read.
     fn read_rest(
         store: &Store,
         user: &str,
@@ -168,12 +171,12 @@ impl TodayFacts {
         reads: ScopeReads,
         lost: HashMap<String, LostRenewal>,
         overdue_moments: Vec<MomentRow>,
+        tasks: Vec<TaskRow>,
     ) -> StoreResult<TodayFacts> {
         let snoozed = store.snoozed(today)?;
         let dismissed = store.dismissed_signals("health")?;
         let overdue_trials = store.overdue_trials(today)?;
         let plans_behind = store.success_plans_behind(today)?;
-        let tasks = due_tasks(store, user, today)?;
         Ok(TodayFacts {
             user: user.to_string(),
             owners: vec![user.to_string()],

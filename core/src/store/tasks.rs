@@ -246,7 +246,7 @@ impl Store {
         let sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = ?1");
         let task = self.conn.query_row(&sql, [id], task_from).optional()?;
         Ok(match task {
-            Some(task) => self.with_steps(vec![task])?.into_iter().next(),
+            Some(task) => self.with_steps(vec![task], None)?.into_iter().next(),
             None => None,
         })
     }
@@ -261,7 +261,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map([account_id], task_from)?;
-        self.with_steps(rows.collect::<Result<_, _>>()?)
+        self.with_steps(rows.collect::<Result<_, _>>()?, None)
     }
 
     /// Open tasks (of one owner, or everyone's), each with its steps and its
@@ -276,7 +276,7 @@ impl Store {
             statement.query_map([owner], |row| Ok((task_from(row)?, row.get::<_, String>(10)?)))?;
         let (tasks, names): (Vec<Task>, Vec<String>) =
             rows.collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
-        let tasks = self.with_steps(tasks)?;
+        let tasks = self.with_steps(tasks, owner)?;
         Ok(tasks
             .into_iter()
             .zip(names)
@@ -284,9 +284,11 @@ impl Store {
             .collect())
     }
 
-    /// Fills each task's steps: one query for a few tasks, one pass over all
-    /// steps of open tasks for many.
-    fn with_steps(&self, mut tasks: Vec<Task>) -> StoreResult<Vec<Task>> {
+    /// Fills each task's steps: one query for a few tasks, one pass over the
+    /// steps of open tasks for many — of `owner`'s open tasks when the tasks
+    /// are all theirs, so one CSM's tasks cost what they hold, not what the
+    /// whole book holds.
+    fn with_steps(&self, mut tasks: Vec<Task>, owner: Option<&str>) -> StoreResult<Vec<Task>> {
         if tasks.is_empty() {
             return Ok(tasks);
         }
@@ -327,9 +329,14 @@ impl Store {
         } else {
             let mut statement = self.conn.prepare(&format!(
                 "SELECT {STEP_COLUMNS} FROM task_steps s JOIN tasks t ON t.id = s.task_id
-                 WHERE t.status = 'open' ORDER BY s.task_id, s.position"
+                 WHERE t.status = 'open'{} ORDER BY s.task_id, s.position",
+                if owner.is_some() { " AND t.owner = ?1" } else { "" }
             ))?;
-            for step in statement.query_map([], step_from)? {
+            let steps = match owner {
+                Some(owner) => statement.query_map([owner], step_from)?,
+                None => statement.query_map([], step_from)?,
+            };
+            for step in steps {
                 push(step?);
             }
             // Closed tasks among many are few: read theirs one by one.

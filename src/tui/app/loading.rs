@@ -30,7 +30,9 @@ pub(super) fn first_book(
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
             true => None,
-            false => TodayFacts::beside_rows(store, user, today, facts, config).ok(),
+            false => crate::read::tasks::due_tasks(store, user, today)
+                .and_then(|tasks| TodayFacts::beside_rows(store, user, today, facts, tasks, config))
+                .ok(),
         };
         let bounds = bounds.join().ok_or_else(|| anyhow::anyhow!("ranking the book failed"))??;
         if !rows.is_empty() {

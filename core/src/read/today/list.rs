@@ -53,15 +53,15 @@ pub fn user_book(
     let CsmRows { mut rows, facts } = store.csm_rows(user, today)?;
     let bounds = store.arr_tier_bounds(&config.tier_cuts_bp)?;
     let tasks = due_tasks(store, user, today)?;
+    // A task of the user's on another CSM's account is a row of Today too.
+    let others: Vec<String> = tasks.iter().map(|t| t.task.account_id.clone()).collect();
     let facts = match rows.is_empty() && tasks.is_empty() {
         true => None,
-        false => Some(TodayFacts::beside_rows(store, user, today, facts, config)?),
+        false => Some(TodayFacts::beside_rows(store, user, today, facts, tasks, config)?),
     };
-    // A task of the user's on another CSM's account is a row of Today too.
     let mut have: HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mine = rows.len();
-    for task in tasks {
-        let id = task.task.account_id;
+    for id in others {
         if have.insert(id.clone())
             && let Some(row) = store.book_row(&id, today)?
         {

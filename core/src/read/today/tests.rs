@@ -32,7 +32,8 @@ fn facts_read_beside_the_first_screens_rows_give_the_same_today() {
     let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
     let one = today_rows(&store, &book, user, today, &config).expect("rows");
     let read = store.csm_rows(user, today).expect("rows").facts;
-    let facts = TodayFacts::beside_rows(&store, user, today, read, &config).expect("facts");
+    let tasks = crate::read::tasks::due_tasks(&store, user, today).expect("tasks");
+    let facts = TodayFacts::beside_rows(&store, user, today, read, tasks, &config).expect("facts");
     assert!(facts.is_for(user, today) && !facts.is_for("someone else", today));
     let two = today_rows_from(facts, &book, &config);
     assert!(one.len() > 5, "the demo CSM has a morning: {}", one.len());

@@ -45,9 +45,8 @@ impl TodayFacts {
             let due = due_tasks(store, owner, today)?;
             tasks.extend(due.into_iter().filter(|t| ids.contains(&t.task.account_id)));
         }
-        let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue)?;
+        let mut facts = TodayFacts::read_rest(store, user, today, reads, lost, overdue, tasks)?;
         facts.owners = owners;
-        facts.tasks = tasks;
         facts.only = Some(ids.clone());
         Ok(facts)
     }

@@ -141,3 +141,36 @@ fn undoing_a_red_health_removes_its_untouched_save_plan_only() {
     assert_eq!(titles(&store, "BETA"), ["Save plan"]);
     assert_eq!(store.account_state("BETA").expect("state").0, Some(Health::Yellow));
 }
+
+/// Many open tasks (more than are read one by one) of two owners: each
+/// owner's tasks come with their own steps in order, read from that owner's
+/// tasks alone, and everyone's come with theirs.
+#[test]
+fn many_open_tasks_of_one_owner_come_with_their_steps() {
+    let store = book();
+    let at = noon(day(2025, 2, 3));
+    let steps = |n: usize| -> Vec<(String, NaiveDate)> {
+        (1..=n).map(|i| (format!("Step {i}"), day(2025, 3, 1))).collect()
+    };
+    for i in 0..70 {
+        let fran = NewTask { steps: steps(1 + i % 3), ..renewal_task("ACME", "fran") };
+        store.add_task(&fran, "fran", at).expect("add");
+        let sam = NewTask { steps: steps(4), ..renewal_task("BETA", "sam") };
+        store.add_task(&sam, "sam", at).expect("add");
+    }
+    let mine = store.open_tasks(Some("fran")).expect("open");
+    assert_eq!(mine.len(), 70);
+    for open in &mine {
+        let task = &open.task;
+        assert_eq!(task.owner, "fran");
+        let titles: Vec<&str> = task.steps.iter().map(|s| s.title.as_str()).collect();
+        let expected: Vec<String> = (1..=titles.len()).map(|i| format!("Step {i}")).collect();
+        assert_eq!(titles, expected, "task {}: its own steps, in order", task.id);
+        assert_eq!(Some(task), store.task(task.id).expect("read").as_ref());
+    }
+    let total: usize = mine.iter().map(|t| t.task.steps.len()).sum();
+    assert_eq!(total, (0..70).map(|i| 1 + i % 3).sum::<usize>());
+    let all = store.open_tasks(None).expect("open");
+    assert_eq!(all.len(), 140);
+    assert!(all.iter().filter(|t| t.task.owner == "sam").all(|t| t.task.steps.len() == 4));
+}
