@@ -109,6 +109,28 @@ pub fn boxed(drawn: Drawn<'_>, frame: &mut Frame<'_>, area: Rect, theme: Theme) 
     }
 }
 
+/// Types into a field whose prefilled value may be `selected`: a
+/// character, Backspace or Delete first replaces the whole value (as text
+/// fields do with a selection), any other key keeps it for editing. Either
+/// way the selection ends.
+pub fn typed_over(input: &mut Input, selected: &mut bool, key: KeyEvent) {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyModifiers};
+    if std::mem::take(selected) {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char(_) if plain => *input = Input::default(),
+            KeyCode::Backspace | KeyCode::Delete => {
+                *input = Input::default();
+                return;
+            }
+            _ => {}
+        }
+    }
+    if let Some(request) = tui_input::backend::crossterm::to_input_request(&Event::Key(key)) {
+        input.handle(request);
+    }
+}
+
 /// A key as the app hands it to a form: its action in the form's scope
 /// of the default tables first.
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! The task form: a task added by hand to an account — title, due date
-//! (typed as `YYYY-MM-DD`, `+7d` or `fri`) and owner (the user unless
-//! changed). It answers with a typed write and never touches the store.
+//! (typed as `YYYY-MM-DD`, `+7d` or `fri`; the prefilled date is selected,
+//! so the first character typed there replaces it, as in the snooze popup)
+//! and owner (the user unless changed). It answers with a typed write and never touches the store.
 //! Tasks with steps come from playbooks (the picker).
 
 use crate::domain::day_text;
 use crate::domain::task::NewTask;
 use crate::tui::action::Action;
-use crate::tui::forms::{Drawn, Form, FormOutcome, boxed};
+use crate::tui::forms::{Drawn, Form, FormOutcome, boxed, typed_over};
 use crate::tui::keymap::Keymap;
 use crate::tui::paste::{self, Lines};
 use crate::tui::theme::Theme;
@@ -44,6 +45,10 @@ pub struct TaskForm {
     /// Title, due date, owner.
     pub fields: [Input; 3],
     pub focus: usize,
+    /// The prefilled due date is untouched: the first character typed (or
+    /// a paste, or Backspace) in its field replaces it; an arrow, Home or
+    /// End keeps it for editing.
+    pub due_selected: bool,
     pub error: Option<String>,
     /// The day relative dates count from.
     pub today: NaiveDate,
@@ -58,6 +63,7 @@ impl TaskForm {
             name: name.to_string(),
             fields: [Input::default(), Input::new(due.to_string()), Input::new(user.to_string())],
             focus: 0,
+            due_selected: true,
             error: None,
             today,
         }
@@ -100,9 +106,13 @@ impl TaskForm {
         ])];
         for (at, label) in LABELS.iter().enumerate() {
             let style = if at == self.focus { theme.key() } else { theme.dim() };
+            let shown = paste::shown(&self.fields[at], 66, LABEL);
             let mut line = Line::from(vec![
                 Span::styled(format!("{label:<LABEL$}"), style),
-                Span::raw(paste::shown(&self.fields[at], 66, LABEL)),
+                match at == 1 && self.due_selected && self.focus == 1 {
+                    true => Span::styled(shown, theme.selected()),
+                    false => Span::raw(shown),
+                },
             ]);
             if at == 1
                 && let Some(echo) = day_text::echo(self.fields[1].value(), self.today)
@@ -147,6 +157,10 @@ impl Form for TaskForm {
             Some(Action::NextField) => self.focus = (self.focus + 1) % LABELS.len(),
             Some(Action::PrevField) => self.focus = (self.focus + LABELS.len() - 1) % LABELS.len(),
             Some(Action::Save) => return self.save(today),
+            _ if self.focus == 1 => {
+                typed_over(&mut self.fields[1], &mut self.due_selected, key);
+                self.error = None;
+            }
             _ => {
                 if let Some(request) = to_input_request(&Event::Key(key)) {
                     self.fields[self.focus].handle(request);
@@ -158,6 +172,9 @@ impl Form for TaskForm {
     }
 
     fn paste(&mut self, text: &str) -> Result<(), String> {
+        if self.focus == 1 && std::mem::take(&mut self.due_selected) {
+            self.fields[1] = Input::default();
+        }
         paste::paste(&mut self.fields[self.focus], text, Lines::One)
     }
 
@@ -210,5 +227,52 @@ mod tests {
         assert_eq!(press(&mut form, KeyCode::Enter, today), FormOutcome::Stay);
         assert!(form.error.as_deref().is_some_and(|e| e.starts_with("due: ")), "{:?}", form.error);
         assert_eq!(press(&mut form, KeyCode::Esc, today), FormOutcome::Cancel);
+    }
+
+    /// The due field's prefilled date (a week ahead) is replaced by the first
+    /// character typed there, as the snooze date is; an arrow keeps it for
+    /// editing, and a paste replaces it too.
+    #[test]
+    fn the_first_character_typed_replaces_the_prefilled_due_date() {
+        // A Sunday: the prefilled date is Sunday 2025-06-08.
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).expect("d");
+        let typed = |keys: &[KeyCode]| {
+            let mut form = TaskForm::new("A1", "Acme", "ana", today);
+            press(&mut form, KeyCode::Tab, today);
+            for key in keys {
+                press(&mut form, *key, today);
+            }
+            form.fields[1].value().to_string()
+        };
+        assert_eq!(typed(&[]), "2025-06-08");
+        assert_eq!(typed(&[KeyCode::Char('f'), KeyCode::Char('r'), KeyCode::Char('i')]), "fri");
+        assert_eq!(typed(&[KeyCode::Char('+'), KeyCode::Char('3'), KeyCode::Char('d')]), "+3d");
+        assert_eq!(typed(&[KeyCode::Backspace]), "");
+        // An arrow keeps it: the date is then edited in place.
+        assert_eq!(typed(&[KeyCode::End, KeyCode::Backspace, KeyCode::Char('9')]), "2025-06-09");
+        // Typing the title first leaves the date selected until its field is reached.
+        let mut form = TaskForm::new("A1", "Acme", "ana", today);
+        for c in "Call".chars() {
+            press(&mut form, KeyCode::Char(c), today);
+        }
+        press(&mut form, KeyCode::Tab, today);
+        for c in "fri".chars() {
+            press(&mut form, KeyCode::Char(c), today);
+        }
+        assert_eq!(form.fields[0].value(), "Call");
+        let Write::Task { write: TaskWrite::Add(task), .. } =
+            (match press(&mut form, KeyCode::Enter, today) {
+                FormOutcome::Submit(write) => write,
+                other => panic!("not saved: {other:?}"),
+            })
+        else {
+            panic!("not a task");
+        };
+        assert_eq!(task.due_on, NaiveDate::from_ymd_opt(2025, 6, 6).expect("d"));
+        // A paste into the untouched date replaces it.
+        let mut form = TaskForm::new("A1", "Acme", "ana", today);
+        press(&mut form, KeyCode::Tab, today);
+        form.paste("2025-07-01").expect("pasted");
+        assert_eq!(form.fields[1].value(), "2025-07-01");
     }
 }

@@ -43,7 +43,7 @@ use crate::read::book::BookIndex;
 use crate::tui::action::Action;
 use crate::tui::forms::four_a::{OpportunityForm, StageForm};
 use crate::tui::forms::reason::ReasonForm;
-use crate::tui::forms::{Drawn, FormOutcome, boxed};
+use crate::tui::forms::{Drawn, FormOutcome, boxed, typed_over};
 use crate::tui::keymap::{Key, Keymap, Table};
 use crate::tui::paste;
 use crate::tui::theme::Theme;
@@ -175,26 +175,6 @@ fn typed(input: &mut Input, key: KeyEvent) {
     if let Some(request) = to_input_request(&Event::Key(key)) {
         input.handle(request);
     }
-}
-
-/// Types into a field whose prefilled value may be `selected`: a
-/// character, Backspace or Delete first replaces the whole value (as text
-/// fields do with a selection), any other key keeps it for editing. Either
-/// way the selection ends.
-fn typed_over(input: &mut Input, selected: &mut bool, key: KeyEvent) {
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-    if std::mem::take(selected) {
-        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(_) if plain => *input = Input::default(),
-            KeyCode::Backspace | KeyCode::Delete => {
-                *input = Input::default();
-                return;
-            }
-            _ => {}
-        }
-    }
-    typed(input, key);
 }
 
 impl Popup {
