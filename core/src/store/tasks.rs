@@ -267,13 +267,20 @@ impl Store {
     /// Open tasks (of one owner, or everyone's), each with its steps and its
     /// account's name, in no particular order.
     pub fn open_tasks(&self, owner: Option<&str>) -> StoreResult<Vec<TaskOfAccount>> {
+        // One owner's through `tasks_open_by_owner`, not a walk of every open task.
         let sql = format!(
             "SELECT {COLUMNS}, a.name FROM tasks t JOIN accounts a ON a.id = t.account_id
-             WHERE t.status = 'open' AND (?1 IS NULL OR t.owner = ?1)"
+             WHERE t.status = 'open'{}",
+            if owner.is_some() { " AND t.owner = ?1" } else { "" }
         );
         let mut statement = self.conn.prepare(&sql)?;
-        let rows =
-            statement.query_map([owner], |row| Ok((task_from(row)?, row.get::<_, String>(10)?)))?;
+        let named = |row: &rusqlite::Row<'_>| -> rusqlite::Result<(Task, String)> {
+            Ok((task_from(row)?, row.get(10)?))
+        };
+        let rows = match owner {
+            Some(owner) => statement.query_map([owner], named)?,
+            None => statement.query_map([], named)?,
+        };
         let (tasks, names): (Vec<Task>, Vec<String>) =
             rows.collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
         let tasks = self.with_steps(tasks, owner)?;
