@@ -412,6 +412,7 @@ mod tests {
             ("tasks", 0x4676_61ae_6ebf_620c),
             ("pipeline", 0xf7d1_a75a_a1ec_9bee),
             ("smaller_flagged_index", 0x4760_7583_2192_55bc),
+            ("flagged_by_account", 0x3144_11fc_b461_ff43),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -82,12 +82,14 @@ impl Store {
 
     /// Notes marked as a sponsor change or a severe case since `since`.
     pub fn flagged_notes(&self, scope: Scope<'_>, since: NaiveDate) -> StoreResult<Vec<Note>> {
-        // From the scope's accounts, each account's notes since `since`
-        // (by `notes_key`): the work grows with the CSM's accounts, not with
-        // the flagged notes of the whole book.
+        // From the scope's accounts, each account's flagged notes since
+        // `since` (by `notes_flagged_by_account`, which holds only those):
+        // the work grows with the CSM's accounts and their flagged notes,
+        // not with the flagged notes of the whole book nor with every note.
         let sql = format!(
             "SELECT n.account_id, n.at, n.kind, n.text, n.who
-             FROM accounts a CROSS JOIN notes n INDEXED BY notes_key ON n.account_id = a.id
+             FROM accounts a CROSS JOIN notes n INDEXED BY notes_flagged_by_account
+               ON n.account_id = a.id
              WHERE {} = ?1 AND n.at >= ?2 AND n.kind IN ('sponsor_change', 'severe_case')
              ORDER BY n.account_id, n.at",
             scope.column()
