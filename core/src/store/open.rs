@@ -220,25 +220,26 @@ fn schema_objects(conn: &Connection) -> rusqlite::Result<Vec<SchemaObject>> {
     objects.collect()
 }
 
-/// What the migrations make at each schema version (index 0 is an empty
-/// database): learnt once per process by migrating an empty database in
-/// memory, so the list cannot fall behind the migrations.
+/// The most versions a schema can have: one per migration and an empty database.
+const VERSIONS: usize = SCHEMA_VERSION as usize + 1;
+
+/// What the migrations make at a schema version (0 is an empty database):
+/// learnt once per process and version by migrating an empty database in
+/// memory to it, so the list cannot fall behind the migrations. Only the
+/// version of the book being opened is made (one pass over its migrations,
+/// the costliest step of opening a book): the cockpit opens books of its
+/// own version, and an older book is upgraded right after.
 fn expected_objects(version: i64) -> StoreResult<&'static [SchemaObject]> {
-    static SHAPES: OnceLock<Vec<Vec<SchemaObject>>> = OnceLock::new();
-    let shapes = match SHAPES.get() {
-        Some(shapes) => shapes,
-        None => {
-            let mut conn = Connection::open_in_memory()?;
-            let mut shapes = vec![Vec::new()];
-            for step in 1..=SCHEMA_VERSION {
-                super::migrations::migrate_to(&mut conn, step)?;
-                shapes.push(schema_objects(&conn)?);
-            }
-            SHAPES.get_or_init(|| shapes)
-        }
-    };
-    let index = usize::try_from(version).unwrap_or(0).min(shapes.len().saturating_sub(1));
-    Ok(shapes.get(index).map(Vec::as_slice).unwrap_or(&[]))
+    static SHAPES: [OnceLock<Vec<SchemaObject>>; VERSIONS] = [const { OnceLock::new() }; VERSIONS];
+    let index = usize::try_from(version).unwrap_or(0).min(VERSIONS - 1);
+    let Some(slot) = SHAPES.get(index) else { return Ok(&[]) };
+    if let Some(shape) = slot.get() {
+        return Ok(shape);
+    }
+    let mut conn = Connection::open_in_memory()?;
+    super::migrations::migrate_to(&mut conn, i64::try_from(index).unwrap_or(SCHEMA_VERSION))?;
+    let shape = schema_objects(&conn)?;
+    Ok(slot.get_or_init(|| shape))
 }
 
 /// "a trigger the cockpit did not create (steal), so it was altered
