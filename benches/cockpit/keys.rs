@@ -180,10 +180,15 @@ pub(crate) fn walk_pane(
         let t = Instant::now();
         app.settle_background();
         terminal.draw(|frame| app.draw(frame))?;
-        settles.push(t.elapsed());
-        if std::env::var_os("COCKPIT_BENCH_SLOW_KEYS").is_some() && took > Duration::from_millis(16)
-        {
-            eprintln!("{title}: {:?} took {:.1} ms", k.code, ms(took));
+        let settled = t.elapsed();
+        settles.push(settled);
+        if std::env::var_os("COCKPIT_BENCH_SLOW_KEYS").is_some() {
+            if took > Duration::from_millis(16) {
+                eprintln!("{title}: key {at} {:?} took {:.1} ms", k.code, ms(took));
+            }
+            if settled > Duration::from_millis(100) {
+                eprintln!("{title}: after key {at} {:?}, a pause of {:.1} ms", k.code, ms(settled));
+            }
         }
         times.push(took);
         if let Some(status) = app.status() {
