@@ -1,8 +1,11 @@
 //! Quick helpers for the import's hot loop: hashers for maps that live for
 //! one import (ids and compact keys, not adversarial input to a long-lived
-//! map). Knows nothing of columns.
+//! map), and [`FirstLines`], the repeat check of files whose rows come
+//! grouped by account. Knows nothing of columns.
 
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 /// `text` without surrounding whitespace, as `str::trim` gives it; a cell
 /// that starts and ends with a visible ASCII character, nearly every cell of
@@ -72,9 +75,70 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// The line each key of a file was first given on, for keys that belong to
+/// an account (usage's measure and month, a survey answer): an export gives
+/// an account's rows together, so only the account being read has its keys
+/// in the map, which stays small and in cache; each earlier account's keys
+/// are set aside, and come back should its rows come back later in the file.
+pub(super) struct FirstLines<K, S = FastKey> {
+    account: Option<u32>,
+    current: HashMap<K, u64, S>,
+    /// Every other account's keys and their lines, by account.
+    earlier: Vec<Vec<(K, u64)>>,
+}
+
+impl<K: Hash + Eq, S: BuildHasher + Default> FirstLines<K, S> {
+    pub(super) fn new() -> Self {
+        FirstLines { account: None, current: HashMap::default(), earlier: Vec::new() }
+    }
+
+    /// The line `key` of `account` was first given on; `None` when this is
+    /// the first time, and `line` is then remembered as its first.
+    pub(super) fn first(&mut self, account: u32, key: K, line: u64) -> Option<u64> {
+        self.enter(account);
+        match self.current.entry(key) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(entry) => {
+                entry.insert(line);
+                None
+            }
+        }
+    }
+
+    /// Makes `account` the one whose keys are at hand.
+    fn enter(&mut self, account: u32) {
+        if self.account == Some(account) {
+            return;
+        }
+        if let Some(left) = self.account.replace(account) {
+            let at = left as usize;
+            if self.earlier.len() <= at {
+                self.earlier.resize_with(at + 1, Vec::new);
+            }
+            self.earlier[at].extend(self.current.drain());
+        }
+        // Back after other accounts' rows: its earlier keys count again.
+        if let Some(keys) = self.earlier.get_mut(account as usize) {
+            self.current.extend(keys.drain(..));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_lines_remember_an_account_that_comes_back() {
+        let mut lines: FirstLines<(u32, i32)> = FirstLines::new();
+        assert_eq!(lines.first(0, (1, 5), 2), None);
+        assert_eq!(lines.first(0, (1, 6), 3), None);
+        assert_eq!(lines.first(0, (1, 5), 4), Some(2));
+        assert_eq!(lines.first(7, (1, 5), 5), None, "another account's key is its own");
+        assert_eq!(lines.first(0, (1, 6), 6), Some(3), "back after account 7");
+        assert_eq!(lines.first(7, (1, 5), 7), Some(5));
+        assert_eq!(lines.first(3, (1, 5), 8), None);
+    }
 
     #[test]
     fn quick_trim_trims_like_str_trim() {

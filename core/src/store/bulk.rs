@@ -18,6 +18,7 @@ mod journal;
 mod read;
 mod refresh;
 mod rows;
+mod signal_loads;
 mod subscriptions;
 use super::facts::set_account_columns;
 pub use super::facts::{AccountFacts, Fact};
@@ -139,6 +140,9 @@ pub struct BulkImport<'s> {
     /// The import runs with a rollback journal (the first import into an
     /// empty book); WAL mode comes back when it ends.
     left_wal: bool,
+    /// New accounts start their stage and health history (off for `import
+    /// all`, whose history comes from its own files).
+    history: bool,
 }
 
 impl Drop for BulkImport<'_> {
@@ -214,6 +218,7 @@ impl Store {
             snapshot_statement: None,
             triggers_suspended: false,
             left_wal,
+            history: true,
         })
     }
 
@@ -235,6 +240,12 @@ impl BulkImport<'_> {
             self.conn.prepare_cached("SELECT kind FROM touch_kinds ORDER BY kind")?;
         let kinds = statement.query_map([], |row| row.get(0))?;
         Ok(kinds.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// New accounts are written without the first entries of their stage
+    /// and health history: the import brings the history in its own files.
+    pub fn without_history(&mut self) {
+        self.history = false;
     }
 
     /// The import's connection, for the other tables' writers in `store`.
