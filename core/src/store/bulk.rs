@@ -154,6 +154,7 @@ impl Drop for BulkImport<'_> {
         }
         let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
         let _ = self.conn.pragma_update(None, "ignore_check_constraints", "OFF");
+        let _ = self.conn.query_row("PRAGMA threads = 0", [], |row| row.get::<_, i64>(0));
         // Statements prepared while checks were off would skip them for good.
         self.conn.flush_prepared_statement_cache();
         if self.left_wal {
@@ -199,6 +200,9 @@ impl Store {
         // About 256 MB of page cache for the duration of the connection;
         // negative means KiB.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // The index builds a load defers sort millions of keys: let SQLite
+        // sort on a second thread (set back when the import ends).
+        let _ = self.conn.query_row("PRAGMA threads = 2", [], |row| row.get::<_, i64>(0));
         let left_wal = self.leave_wal_for_an_empty_book()?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "ignore_check_constraints", "ON")?;
