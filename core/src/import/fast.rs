@@ -17,6 +17,29 @@ pub(super) fn trim(text: &str) -> &str {
     }
 }
 
+/// A time written exactly as exports and the cockpit write one,
+/// `YYYY-MM-DDTHH:MM:SSZ`, read without chrono's general parser (tickets
+/// carry two a row, survey answers one); `None` for any other text, which
+/// then goes the general way.
+pub(super) fn utc_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        b[from..to]
+            .iter()
+            .try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?;
+    let time = date.and_hms_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?)?;
+    Some(time.and_utc())
+}
+
 /// The quick hasher for maps that live for one import.
 pub(super) type Quick = BuildHasherDefault<TextHasher>;
 
@@ -127,6 +150,45 @@ impl<K: Hash + Eq, S: BuildHasher + Default> FirstLines<K, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_times_are_read_as_chrono_reads_them() {
+        for (text, quick) in [
+            ("2025-03-14T09:30:00Z", true),
+            ("1999-12-31T23:59:59Z", true),
+            ("2024-02-29T00:00:00Z", true),
+            // Not a time at all: the general way says why.
+            ("2025-02-29T00:00:00Z", false),
+            ("2025-03-14T24:00:00Z", false),
+            ("2025-13-14T09:30:00Z", false),
+            ("+025-03-14T09:30:00Z", false),
+            ("2025-03-14 09:30:00Z", false),
+            // Times of other forms: left to the general way, which reads them.
+            ("2025-03-14T09:30:60Z", false),
+            ("2025-03-14t09:30:00Z", false),
+            ("2025-03-14T09:30:00+01:00", false),
+            ("2025-03-14T09:30:00.5Z", false),
+        ] {
+            let chrono = chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.to_utc());
+            assert_eq!(utc_time(text).is_some(), quick, "{text}");
+            if quick {
+                assert_eq!(utc_time(text), chrono, "{text}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_whole_second_time_is_read_quickly_as_chrono_reads_it(
+            seconds in -62_000_000_000i64..250_000_000_000,
+        ) {
+            let at = chrono::DateTime::from_timestamp(seconds, 0).expect("time");
+            let text = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            if text.len() == 20 {
+                proptest::prop_assert_eq!(utc_time(&text), Some(at));
+            }
+        }
+    }
 
     #[test]
     fn first_lines_remember_an_account_that_comes_back() {
