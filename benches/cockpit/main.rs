@@ -37,6 +37,7 @@
 //! if it is not there). Internal: `--memory-child DB USER`.
 
 mod health;
+mod import;
 mod keys;
 mod pipeline;
 mod process;
@@ -47,7 +48,7 @@ use chrono::NaiveDate;
 use cockpit::clock::Clock;
 use cockpit::domain::{Config, Month};
 use cockpit::generate::{Params, write_book};
-use cockpit::import::{ImportKind, ImportOptions, import_all};
+use cockpit::import::ImportKind;
 use cockpit::metrics::windows::CalendarFilter;
 use cockpit::store::Store;
 use cockpit::tui::app::App;
@@ -59,6 +60,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use import::{import_book, per_second, remove_db};
 use keys::{key_figure, walk_pane, walk_search};
 use process::{
     FIRST_FRAME_RUNS, binary_first_frame, median_figure, memory_child, pandas_retention,
@@ -207,24 +209,6 @@ fn fig_ms(d: Duration) -> Figure {
 
 fn format_ms(v: f64) -> String {
     if v >= 1000.0 { format!("{:.2} s", v / 1000.0) } else { format!("{v:.1} ms") }
-}
-
-fn file_size(path: &Path) -> u64 {
-    let mut total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    for suffix in ["-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        total += std::fs::metadata(PathBuf::from(p)).map(|m| m.len()).unwrap_or(0);
-    }
-    total
-}
-
-fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
 }
 
 /// Which figures to stop after.
@@ -428,146 +412,6 @@ fn playbooks(db: &Path, user: &str, out: &mut BTreeMap<String, Figure>) -> anyho
         out.insert(name.to_string(), figure);
     }
     Ok(())
-}
-
-/// Imports the book's folder with `import all` into a fresh database at
-/// `db`, each file timed beside the sqlite3 shell's `.import` of it, and
-/// records the sizes, whole and per file.
-fn import_book(
-    book: &Book,
-    db: &Path,
-    compare: bool,
-    out: &mut BTreeMap<String, Figure>,
-) -> anyhow::Result<()> {
-    remove_db(db);
-    let theirs_db = book.dir.join("sqlite3-plain.db");
-    remove_db(&theirs_db);
-    let sqlite3 = compare && Command::new("sqlite3").arg("-version").output().is_ok();
-    if compare && !sqlite3 {
-        eprintln!("sqlite3 is not installed: the comparison rows are skipped");
-    }
-    let t = Instant::now();
-    let reports = {
-        let mut store = Store::open(db)?;
-        import_all(&mut store, &book.dir, "bench", &clock(), ImportOptions::default())
-            .map_err(|e| anyhow::anyhow!("import all: {e}"))?
-    };
-    let ours_total = t.elapsed();
-    let mut theirs_total = Duration::ZERO;
-    for kind in ImportKind::ALL {
-        let Some(report) = reports.iter().find(|r| r.kind == kind.as_str()) else { continue };
-        let ours = report.took;
-        let rows = book.rows.get(kind.as_str()).copied().unwrap_or(0);
-        let mut figure = fig_ms(ours);
-        figure.text = format!("{} · {} rows/s", figure.text, per_second(rows, ours));
-        if sqlite3 {
-            let file = book.dir.join(format!("{kind}.csv"));
-            let t = Instant::now();
-            let status = Command::new("sqlite3")
-                .arg(&theirs_db)
-                .arg(format!(".import --csv {} {}", file.display(), kind.as_str()))
-                .status()?;
-            let theirs = t.elapsed();
-            anyhow::ensure!(status.success(), "sqlite3 .import {kind} failed");
-            theirs_total += theirs;
-            figure.note = format!(
-                "sqlite3 {}, ours takes {:.2}× its time",
-                format_ms(ms(theirs)),
-                ms(ours) / ms(theirs)
-            );
-        } else {
-            figure.note = "sqlite3: not available".to_string();
-        }
-        eprintln!("import {kind}: {} ({})", figure.text, figure.note);
-        out.insert(format!("import {kind}"), figure);
-    }
-    // Where the rest of the time goes: opening (a new book's schema), the
-    // commit with the index builds deferred by the loads, the journal's
-    // return to WAL and closing.
-    let files: Duration = reports.iter().map(|r| r.took).sum();
-    let rest = ours_total.saturating_sub(files);
-    let mut phases = fig_ms(rest);
-    phases.note = format!(
-        "of import all's {}: files {} (read, checked, written), then open, commit with the deferred index builds, and close",
-        format_ms(ms(ours_total)),
-        format_ms(ms(files))
-    );
-    eprintln!("import: open, commit and close: {} ({})", phases.text, phases.note);
-    out.insert("import: open, commit and close".to_string(), phases);
-    let all_rows: u64 = book.rows.values().sum();
-    let mut total = fig_ms(ours_total);
-    total.text = format!("{} · {} rows/s", total.text, per_second(all_rows, ours_total));
-    total.note = if sqlite3 {
-        format!(
-            "sqlite3 {}, ours takes {:.2}× its time (ours: one transaction, the commit's index builds included)",
-            format_ms(ms(theirs_total)),
-            ms(ours_total) / ms(theirs_total)
-        )
-    } else {
-        "sqlite3: not available".to_string()
-    };
-    eprintln!("import all files: {} ({})", total.text, total.note);
-    out.insert("import all files".to_string(), total);
-
-    let size = file_size(db) as f64 / 1e6;
-    let mut size_figure =
-        Figure { value: size, text: format!("{size:.1} MB"), note: String::new() };
-    if sqlite3 {
-        let theirs = file_size(&theirs_db) as f64 / 1e6;
-        size_figure.note = format!("sqlite3 {theirs:.1} MB, {:.2}× theirs", size / theirs);
-    }
-    eprintln!("database size: {} ({})", size_figure.text, size_figure.note);
-    out.insert("database size".to_string(), size_figure);
-    if sqlite3 {
-        let (ours, theirs) = (sizes_by_file(db), sizes_by_file(&theirs_db));
-        for name in ["accounts", "snapshots", "contracts", "notes", "other"] {
-            let mine = ours.get(name).copied().unwrap_or(0) as f64 / 1e6;
-            let plain = theirs.get(name).copied().unwrap_or(0) as f64 / 1e6;
-            if mine == 0.0 && plain == 0.0 {
-                continue;
-            }
-            let note = if plain > 0.0 {
-                format!("sqlite3 {plain:.1} MB, {:.2}× theirs", mine / plain)
-            } else {
-                "derived and search tables, which sqlite3's plain tables lack".to_string()
-            };
-            eprintln!("size {name}: {mine:.1} MB ({note})");
-            out.insert(
-                format!("database size: {name}"),
-                Figure { value: mine, text: format!("{mine:.1} MB"), note },
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Bytes of a database by the book file its tables hold (each table with
-/// its indexes and the search and derived tables kept from it), read with
-/// the sqlite3 shell's `dbstat`; empty when the shell cannot read it.
-fn sizes_by_file(db: &Path) -> BTreeMap<&'static str, u64> {
-    let sql = "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat AS d \
-               LEFT JOIN sqlite_master AS m ON m.name = d.name GROUP BY 1";
-    let mut sizes = BTreeMap::new();
-    let Ok(output) = Command::new("sqlite3").arg("-readonly").arg(db).arg(sql).output() else {
-        return sizes;
-    };
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Some((table, bytes)) = line.rsplit_once('|') else { continue };
-        let file = match table {
-            t if t.starts_with("account") => "accounts",
-            t if t.starts_with("snapshot") || t.starts_with("arr_series") => "snapshots",
-            t if t.starts_with("contract") => "contracts",
-            t if t.starts_with("note") => "notes",
-            _ => "other",
-        };
-        *sizes.entry(file).or_insert(0) += bytes.parse::<u64>().unwrap_or(0);
-    }
-    sizes
-}
-
-fn per_second(rows: u64, took: Duration) -> String {
-    let rate = rows as f64 / took.as_secs_f64().max(1e-9);
-    if rate >= 1e6 { format!("{:.2}M", rate / 1e6) } else { format!("{:.0}k", rate / 1e3) }
 }
 
 /// `cockpit today --user USER --json`, the whole process, three runs: the

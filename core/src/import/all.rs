@@ -107,6 +107,9 @@ pub fn import_all(
         }
     };
     let mut bulk = store.begin_import()?;
+    // The accounts' history comes from its own files, ids and all; the
+    // import's "imported from" entries would be extra rows.
+    bulk.without_history();
     let mut reports = Vec::new();
     let mut found = found.into_iter();
     for kind in ImportKind::book_files() {
@@ -132,11 +135,6 @@ pub fn import_all(
         };
         if !problems.is_empty() {
             return Err(ImportError::Rejected(problems.into_errors(&name)));
-        }
-        if kind == ImportKind::Accounts {
-            // The accounts' history comes from its own files, ids and all;
-            // the import's "imported from" entries would be extra rows.
-            bulk.forget_history()?;
         }
         let took = started.elapsed();
         reports.push(FileReport {

@@ -273,6 +273,11 @@ pub(super) fn note_time(
         let day = Day::within_years(trimmed, date).map_err(|e| row.error(column, e.to_string()))?;
         return Ok(day.date().and_time(chrono::NaiveTime::MIN).and_utc());
     }
+    if let Some(time) = super::fast::utc_time(trimmed) {
+        Day::within_years(trimmed, time.date_naive())
+            .map_err(|e| row.error(column, e.to_string()))?;
+        return Ok(time);
+    }
     match Day::parse(trimmed) {
         Ok(day) => return Ok(day.date().and_time(chrono::NaiveTime::MIN).and_utc()),
         Err(error @ DayError::OutsideYears(_)) => return Err(row.error(column, error.to_string())),

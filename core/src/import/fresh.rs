@@ -409,10 +409,10 @@ pub(super) fn contracts<R: Read + Send>(
 /// reading and checking cost about as much as writing a row, and only the
 /// writing must stay on the connection's thread. The problems of both
 /// sides end up in `problems` (listed in file order when reported).
-fn read_beside<R, T>(
+pub(super) fn read_beside<R, T>(
     input: &mut CsvInput<R>,
     names: &'static [&'static str],
-    parse: impl Fn(&Row<'_>, &mut Problems) -> Option<T> + Send,
+    mut parse: impl FnMut(&Row<'_>, &mut Problems) -> Option<T> + Send,
     problems: &mut Problems,
     mut write: impl FnMut(T, u64, &mut Problems) -> StoreResult<()>,
 ) -> StoreResult<()>
@@ -462,7 +462,7 @@ where
 /// given in the order written from 1 on, lead to the first copy's line.
 /// Writing goes on after a problem (it is all rolled back) so that repeats
 /// keep being found.
-struct Keyed<T, W, I, E> {
+pub(super) struct Keyed<T, W, I, E> {
     pending: Vec<T>,
     pending_lines: Vec<u64>,
     /// The line of each written row, by id − 1.
@@ -478,7 +478,7 @@ where
     I: FnMut(&BulkImport<'_>, &T) -> StoreResult<Option<i64>>,
     E: FnMut(&T, u64, u64) -> RowError,
 {
-    fn new(write: W, id_of: I, twice: E) -> Self {
+    pub(super) fn new(write: W, id_of: I, twice: E) -> Self {
         Keyed {
             pending: Vec::with_capacity(PENDING_ROWS),
             pending_lines: Vec::with_capacity(PENDING_ROWS),
@@ -489,7 +489,7 @@ where
         }
     }
 
-    fn push(
+    pub(super) fn push(
         &mut self,
         bulk: &mut BulkImport<'_>,
         problems: &mut Problems,
@@ -504,11 +504,15 @@ where
         Ok(())
     }
 
-    fn written(&self) -> u64 {
+    pub(super) fn written(&self) -> u64 {
         self.lines.len() as u64
     }
 
-    fn flush(&mut self, bulk: &mut BulkImport<'_>, problems: &mut Problems) -> StoreResult<()> {
+    pub(super) fn flush(
+        &mut self,
+        bulk: &mut BulkImport<'_>,
+        problems: &mut Problems,
+    ) -> StoreResult<()> {
         let written = (self.write)(bulk, &self.pending)?;
         if written == self.pending.len() {
             self.lines.append(&mut self.pending_lines);

@@ -1,19 +1,70 @@
 //! The import of the measured signals: support tickets and survey answers
 //! (usage has its own module, `usage`). Cells are checked
 //! through `Row` and `cells` as every other kind's are, so profiles and
-//! messages apply alike; rows go to the store's signal writers.
+//! messages apply alike; rows go to the store's signal writers. Into an
+//! empty table the file is read and checked on a second thread and the rows
+//! written many to a statement (`fresh`'s machinery); into a stored one,
+//! row by row. The checks, and so the problems found, are the same.
 
 use super::Problems;
-use super::cells::{account_index, known_account, note_time, optional_parsed, whole_in};
-use super::fast::trim;
-use super::input::CsvInput;
+use super::RowError;
+use super::cells::{
+    AccountIndex, account_index, known_account, note_time, optional_parsed, whole_in,
+};
+use super::fast::{FirstLines, Quick, trim};
+use super::fresh::{Keyed, read_beside};
+use super::input::{CsvInput, Row};
 use super::kinds::counts_from;
 use super::records::{SURVEYS, TICKETS};
 use crate::domain::signals::{Severity, SurveyAnswer, SurveyKind, Ticket};
 use crate::store::StoreResult;
 use crate::store::bulk::{BulkImport, BulkTable, ImportCounts, rfc3339};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::io::Read;
+
+/// Rows gathered before they are written: many full statements.
+const PENDING_ROWS: usize = 4_096;
+
+/// One ticket row's cells checked; `None` when one is bad (its problems
+/// are in `problems`).
+fn parse_ticket(row: &Row<'_>, index: &AccountIndex, problems: &mut Problems) -> Option<Ticket> {
+    let id = problems.take(row.required(0)).map(trim);
+    let account = problems
+        .take(row.required(1))
+        .map(trim)
+        .filter(|id| problems.take(known_account(row, 1, id, index)).is_some());
+    let opened = problems.take(row.required(2)).and_then(|t| problems.take(note_time(row, 2, t)));
+    let severity = problems
+        .take(row.required(3))
+        .and_then(|t| problems.take(Severity::parse(t).map_err(|e| row.error(3, e.to_string()))));
+    let closed = optional_parsed(row, 4, problems, note_time);
+    let subject = problems.take(row.cell(5));
+    let (Some(id), Some(account), Some(opened), Some(severity), Some(closed), Some(subject)) =
+        (id, account, opened, severity, closed, subject)
+    else {
+        return None;
+    };
+    if let Some(closed) = closed.filter(|closed| *closed < opened) {
+        problems.push(
+            row.error(4, format!("{} is before opened_at {}", rfc3339(closed), rfc3339(opened))),
+        );
+        return None;
+    }
+    Some(Ticket {
+        id: id.to_string(),
+        account_id: account.to_string(),
+        opened_at: opened,
+        severity,
+        closed_at: closed,
+        subject: subject.unwrap_or_default().trim().to_string(),
+    })
+}
+
+/// What is said of a ticket id given twice.
+fn twice_ticket(id: &str, first: u64) -> String {
+    format!("{id:?} appears twice in this file (first on line {first})")
+}
 
 pub(super) fn tickets<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
@@ -23,54 +74,22 @@ pub(super) fn tickets<R: Read + Send>(
     let names = TICKETS.names;
     let (_, index) = account_index(bulk)?;
     let rows_before = bulk.count_rows(BulkTable::Tickets)?;
-    let mut first_line: HashMap<String, u64> = HashMap::new();
+    if rows_before == 0 && bulk.defer_indexes(BulkTable::Tickets)? {
+        return tickets_into_empty(bulk, input, problems, &index);
+    }
+    let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let (mut good, mut written) = (0u64, 0u64);
     while let Some(row) = input.next_readable(names, problems) {
-        let id = problems.take(row.required(0)).map(trim);
-        let account = problems
-            .take(row.required(1))
-            .map(trim)
-            .filter(|id| problems.take(known_account(&row, 1, id, &index)).is_some());
-        let opened =
-            problems.take(row.required(2)).and_then(|t| problems.take(note_time(&row, 2, t)));
-        let severity = problems.take(row.required(3)).and_then(|t| {
-            problems.take(Severity::parse(t).map_err(|e| row.error(3, e.to_string())))
-        });
-        let closed = optional_parsed(&row, 4, problems, note_time);
-        let subject = problems.take(row.cell(5));
-        let (Some(id), Some(account), Some(opened), Some(severity), Some(closed), Some(subject)) =
-            (id, account, opened, severity, closed, subject)
-        else {
-            continue;
-        };
-        if let Some(closed) = closed.filter(|closed| *closed < opened) {
-            problems.push(
-                row.error(
-                    4,
-                    format!("{} is before opened_at {}", rfc3339(closed), rfc3339(opened)),
-                ),
-            );
+        let Some(ticket) = parse_ticket(&row, &index, problems) else { continue };
+        if let Some(first) = first_line.get(&ticket.id) {
+            problems.push(row.error(0, twice_ticket(&ticket.id, *first)));
             continue;
         }
-        if let Some(first) = first_line.get(id) {
-            problems.push(
-                row.error(0, format!("{id:?} appears twice in this file (first on line {first})")),
-            );
-            continue;
-        }
-        first_line.insert(id.to_string(), row.line);
+        first_line.insert(ticket.id.clone(), row.line);
         good += 1;
         if !problems.is_empty() {
             continue;
         }
-        let ticket = Ticket {
-            id: id.to_string(),
-            account_id: account.to_string(),
-            opened_at: opened,
-            severity,
-            closed_at: closed,
-            subject: subject.unwrap_or_default().trim().to_string(),
-        };
         if bulk.upsert_ticket(&ticket)? {
             written += 1;
         }
@@ -81,6 +100,96 @@ pub(super) fn tickets<R: Read + Send>(
     Ok(counts_from(bulk.count_rows(BulkTable::Tickets)?, rows_before, written, good))
 }
 
+/// Tickets into an empty table, written many to a statement; the unique
+/// ticket id finds one given twice (`fresh`'s `Keyed`, as for contracts).
+fn tickets_into_empty<R: Read + Send>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    index: &AccountIndex,
+) -> StoreResult<ImportCounts> {
+    let names = TICKETS.names;
+    let id_error = input.cell_error_maker(names, 0);
+    let mut tickets = Keyed::new(
+        |bulk: &mut BulkImport<'_>, rows: &[Ticket]| bulk.insert_new_tickets(rows),
+        |bulk: &BulkImport<'_>, ticket: &Ticket| bulk.ticket_rowid(&ticket.id),
+        |ticket: &Ticket, line, first| id_error(line, twice_ticket(&ticket.id, first)),
+    );
+    read_beside(
+        input,
+        names,
+        |row, problems| parse_ticket(row, index, problems),
+        problems,
+        |ticket, line, problems| tickets.push(bulk, problems, ticket, line),
+    )?;
+    tickets.flush(bulk, problems)?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    Ok(ImportCounts { inserted: tickets.written(), updated: 0, unchanged: 0 })
+}
+
+/// What makes a survey answer itself within its account: the stored key.
+type AnswerKey = (DateTime<Utc>, SurveyKind, i64, String);
+
+/// The checks of a survey file, row by row: each row's cells, and the same
+/// answer given twice (whichever way the rows are then written).
+struct SurveyCheck<'i> {
+    index: &'i AccountIndex,
+    first_lines: FirstLines<AnswerKey, Quick>,
+}
+
+impl SurveyCheck<'_> {
+    /// One row checked; `None` when it is not good (its problems are in
+    /// `problems`). The account is its position in the book's ids.
+    fn check(&mut self, row: &Row<'_>, problems: &mut Problems) -> Option<SurveyAnswer> {
+        let index = self.index;
+        let account = problems
+            .take(row.required(0))
+            .map(trim)
+            .and_then(|id| problems.take(known_account(row, 0, id, index)).map(|at| (id, at)));
+        let answered =
+            problems.take(row.required(1)).and_then(|t| problems.take(note_time(row, 1, t)));
+        let kind = problems.take(row.required(2)).and_then(|t| {
+            problems.take(SurveyKind::parse(t).map_err(|e| row.error(2, e.to_string())))
+        });
+        let score = problems.take(row.required(3)).and_then(|text| {
+            let kind = kind?;
+            problems.take(score_of(row, text, kind))
+        });
+        let comment = problems.take(row.cell(4));
+        let (Some((account_id, account)), Some(answered), Some(kind), Some(score), Some(comment)) =
+            (account, answered, kind, score, comment)
+        else {
+            return None;
+        };
+        let comment = comment.unwrap_or_default().trim().to_string();
+        let key = (answered, kind, score, comment);
+        if let Some(first) = self.first_lines.first(account, key.clone(), row.line) {
+            problems.push(row.row_error(format!(
+                "the same answer appears twice in this file (first on line {first}); \
+                 give answered_at as a time (2025-03-14T09:30:00Z) to tell two respondents apart"
+            )));
+            return None;
+        }
+        let (answered_at, kind, score, comment) = key;
+        Some(SurveyAnswer { account_id: account_id.to_string(), answered_at, kind, score, comment })
+    }
+}
+
+/// A score checked against its kind's range.
+fn score_of(row: &Row<'_>, text: &str, kind: SurveyKind) -> Result<i64, RowError> {
+    let range = kind.range();
+    let score = whole_in(row, 3, text, 0, i64::MAX)?;
+    if range.contains(&score) {
+        return Ok(score);
+    }
+    Err(row.error(
+        3,
+        format!("{score} is outside {}–{} for {}", range.start(), range.end(), kind.as_str()),
+    ))
+}
+
 pub(super) fn surveys<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -88,63 +197,14 @@ pub(super) fn surveys<R: Read + Send>(
 ) -> StoreResult<ImportCounts> {
     let names = SURVEYS.names;
     let (_, index) = account_index(bulk)?;
+    let mut check = SurveyCheck { index: &index, first_lines: FirstLines::new() };
     let rows_before = bulk.count_rows(BulkTable::Surveys)?;
-    let mut first_line: HashMap<(String, String, SurveyKind, i64, String), u64> = HashMap::new();
+    if rows_before == 0 {
+        return surveys_into_empty(bulk, input, problems, check);
+    }
     let (mut good, mut written) = (0u64, 0u64);
     while let Some(row) = input.next_readable(names, problems) {
-        let account = problems
-            .take(row.required(0))
-            .map(trim)
-            .filter(|id| problems.take(known_account(&row, 0, id, &index)).is_some());
-        let answered =
-            problems.take(row.required(1)).and_then(|t| problems.take(note_time(&row, 1, t)));
-        let kind = problems.take(row.required(2)).and_then(|t| {
-            problems.take(SurveyKind::parse(t).map_err(|e| row.error(2, e.to_string())))
-        });
-        let score = problems.take(row.required(3)).and_then(|text| match kind {
-            Some(kind) => {
-                let range = kind.range();
-                problems.take(whole_in(&row, 3, text, 0, i64::MAX).and_then(|score| {
-                    if range.contains(&score) {
-                        Ok(score)
-                    } else {
-                        Err(row.error(
-                            3,
-                            format!(
-                                "{score} is outside {}–{} for {}",
-                                range.start(),
-                                range.end(),
-                                kind.as_str()
-                            ),
-                        ))
-                    }
-                }))
-            }
-            None => None,
-        });
-        let comment = problems.take(row.cell(4));
-        let (Some(account), Some(answered), Some(kind), Some(score), Some(comment)) =
-            (account, answered, kind, score, comment)
-        else {
-            continue;
-        };
-        let answer = SurveyAnswer {
-            account_id: account.to_string(),
-            answered_at: answered,
-            kind,
-            score,
-            comment: comment.unwrap_or_default().trim().to_string(),
-        };
-        let key =
-            (answer.account_id.clone(), rfc3339(answered), kind, score, answer.comment.clone());
-        if let Some(first) = first_line.get(&key) {
-            problems.push(row.row_error(format!(
-                "the same answer appears twice in this file (first on line {first}); \
-                 give answered_at as a time (2025-03-14T09:30:00Z) to tell two respondents apart"
-            )));
-            continue;
-        }
-        first_line.insert(key, row.line);
+        let Some(answer) = check.check(&row, problems) else { continue };
         good += 1;
         if !problems.is_empty() {
             continue;
@@ -158,6 +218,42 @@ pub(super) fn surveys<R: Read + Send>(
     }
     Ok(counts_from(bulk.count_rows(BulkTable::Surveys)?, rows_before, written, good))
 }
+
+/// Survey answers into an empty table: read and checked on a second thread
+/// (the same [`SurveyCheck`]), written many to a statement. No answer can
+/// be stored twice: the check refuses a repeated one, and the table held
+/// none. A file with a problem is rolled back whole.
+fn surveys_into_empty<R: Read + Send>(
+    bulk: &mut BulkImport<'_>,
+    input: &mut CsvInput<R>,
+    problems: &mut Problems,
+    mut check: SurveyCheck<'_>,
+) -> StoreResult<ImportCounts> {
+    let mut pending: Vec<SurveyAnswer> = Vec::with_capacity(PENDING_ROWS);
+    let mut inserted = 0u64;
+    read_beside(
+        input,
+        SURVEYS.names,
+        |row, problems| check.check(row, problems),
+        problems,
+        |answer, _, _| {
+            pending.push(answer);
+            if pending.len() >= PENDING_ROWS {
+                inserted += bulk.insert_new_surveys(&pending)? as u64;
+                pending.clear();
+            }
+            Ok(())
+        },
+    )?;
+    if !problems.is_empty() {
+        return Ok(ImportCounts::default());
+    }
+    inserted += bulk.insert_new_surveys(&pending)? as u64;
+    Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
+}
+
+#[cfg(test)]
+mod both_ways;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 //! (`fresh`). The problems and the stored rows are the same either way.
 
 use super::cells::{AccountIndex, account_index, date, known_account, month};
-use super::fast::{FastKey, trim};
+use super::fast::{FirstLines, trim};
 use super::input::{CsvInput, Row};
 use super::kinds::counts_from;
 use super::records::USAGE;
@@ -77,14 +77,8 @@ struct UsageCheck {
     measures: HashMap<String, u32>,
     /// The measures by position.
     names: Vec<String>,
-    /// The account whose rows are being read, and the first line of each
-    /// of its keys (measure, month or day number) so far: an export gives
-    /// an account's rows together, so this map stays small and in cache.
-    account: Option<u32>,
-    first_line: HashMap<(u32, i32), u64, FastKey>,
-    /// Every account's keys and their lines, by account, for an account
-    /// whose rows come back later in the file.
-    earlier: Vec<Vec<(u32, i32, u64)>>,
+    /// The first line of each account's keys (measure, month or day number).
+    first_lines: FirstLines<(u32, i32)>,
     months_seen: BTreeSet<(u32, i32)>,
     /// Per day: the sums per (account, measure, month), written at the end.
     sums: BTreeMap<(u32, u32, i32), i64>,
@@ -96,9 +90,7 @@ impl UsageCheck {
             daily,
             measures: HashMap::new(),
             names: Vec::new(),
-            account: None,
-            first_line: HashMap::default(),
-            earlier: Vec::new(),
+            first_lines: FirstLines::new(),
             months_seen: BTreeSet::new(),
             sums: BTreeMap::new(),
         }
@@ -155,8 +147,7 @@ impl UsageCheck {
                 at
             }
         };
-        self.enter(account);
-        if let Some(first) = self.first_line.get(&(measure_index, key)) {
+        if let Some(first) = self.first_lines.first(account, (measure_index, key), row.line) {
             let what = if daily { "date" } else { "month" };
             let column = if daily { DATE } else { MONTH };
             problems.push(row.row_error(format!(
@@ -165,27 +156,8 @@ impl UsageCheck {
             )));
             return None;
         }
-        self.first_line.insert((measure_index, key), row.line);
-        self.earlier[account as usize].push((measure_index, key, row.line));
         self.months_seen.insert((measure_index, month.0));
         Some(Checked { account, measure: measure_index, month, value, daily })
-    }
-
-    /// Makes `account` the one whose keys `first_line` holds.
-    fn enter(&mut self, account: u32) {
-        if self.account == Some(account) {
-            return;
-        }
-        self.account = Some(account);
-        self.first_line.clear();
-        let at = account as usize;
-        if self.earlier.len() <= at {
-            self.earlier.resize_with(at + 1, Vec::new);
-        }
-        // Back after other accounts' rows: its earlier keys count again.
-        for &(measure, key, line) in &self.earlier[at] {
-            self.first_line.insert((measure, key), line);
-        }
     }
 
     /// Adds a day's value to its month's sum.

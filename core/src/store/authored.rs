@@ -559,15 +559,6 @@ pub struct RowRefused {
 }
 
 impl BulkImport<'_> {
-    /// Forgets the health and stage history this import wrote for the
-    /// accounts it created, for a book whose history comes from its own
-    /// files (`import all` into an empty book: every such row is this
-    /// import's).
-    pub fn forget_history(&mut self) -> StoreResult<()> {
-        self.conn.execute_batch("DELETE FROM health_changes; DELETE FROM stage_changes;")?;
-        Ok(())
-    }
-
     /// Writes one row of an authored table (fields in the table's column
     /// order, already checked for their kind) inside this import: inserted
     /// with its id, or, for [`Travel::Update`], applied to the existing row.

@@ -93,6 +93,9 @@ impl BulkImport<'_> {
             statement.raw_bind_parameter(at + width, today.as_str())?;
             statement.raw_bind_parameter(at + width + 1, account.health.map(|_| today.as_str()))
         })?;
+        if !self.history {
+            return Ok(());
+        }
         // Every new account's stage, and its health when it has one, start
         // the history; read back in one pass rather than bound row by row.
         let at = rfc3339(at);

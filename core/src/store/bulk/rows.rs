@@ -89,6 +89,9 @@ impl BulkImport<'_> {
         who: &str,
         reason: &str,
     ) -> StoreResult<()> {
+        if !self.history {
+            return Ok(());
+        }
         let mut statement = self.conn.prepare_cached(
             "INSERT INTO health_changes (account_id, at, who, health, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
@@ -105,6 +108,9 @@ impl BulkImport<'_> {
         who: &str,
         reason: &str,
     ) -> StoreResult<()> {
+        if !self.history {
+            return Ok(());
+        }
         let mut statement = self.conn.prepare_cached(
             "INSERT INTO stage_changes (account_id, at, who, stage, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
