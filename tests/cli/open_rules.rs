@@ -321,8 +321,8 @@ fn a_damaged_book_is_noticed_and_never_written() {
     refused(cockpit(&db).args(["metrics", "retention", "--as-of", "2026-10"]), &damaged);
     refused(cockpit(&db).args(["targets"]), &damaged);
     refused(cockpit(&db).args(["renewals", "--within", "365"]), &damaged);
-    // Imports write nothing into it: an import checks the tables it writes
-    // (the notes and what hangs off them here), not the whole book.
+    // Imports write nothing into it.
+    refused(cockpit(&db).arg("import").arg("accounts").arg(files.join("accounts.csv")), &damaged);
     refused(cockpit(&db).arg("import").arg("notes").arg(files.join("notes.csv")), &damaged);
     assert_eq!(state(&db), before, "the damaged book was written");
 
