@@ -366,13 +366,10 @@ pub fn import_reader_with(
         .map_err(|e| ImportError::Rejected(vec![RowError::file(file_name, e.to_string())]))?;
     let mut warnings = Vec::new();
     let origin = Origin { file: file_name, who, now: clock.now(), today: clock.today() };
-    // Nothing is committed into a damaged book; the check reads the tables
-    // this file writes while it is read and written, and is waited for at
-    // the end.
-    let sound = match written_tables(kind) {
-        Some(tables) => store.start_sound_check_of(tables)?,
-        None => store.start_sound_check()?,
-    };
+    // Nothing is committed into a damaged book: the whole book is checked
+    // on a second connection while the file is read and written, and the
+    // check is waited for at the end.
+    let sound = store.start_sound_check()?;
     let mut bulk = store.begin_import()?;
     let (counts, derived, problems) =
         load(&mut bulk, kind, reader, &options.profile, &origin, &mut warnings)?;
@@ -388,37 +385,6 @@ pub fn import_reader_with(
         bulk.commit()?;
     }
     Ok(ImportReport { file: file_name.to_string(), kind, counts, warnings, derived })
-}
-
-/// The tables an import of `kind` writes (with the search index's own
-/// tables), for the damage check before its commit; `None` for the whole
-/// book (subscriptions derive snapshots, contracts and the accounts' facts).
-fn written_tables(kind: ImportKind) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        ImportKind::Accounts => &[
-            "accounts",
-            "stage_changes",
-            "health_changes",
-            "account_search_keys",
-            "accounts_fts_data",
-            "accounts_fts_idx",
-            "accounts_fts_content",
-            "accounts_fts_docsize",
-            "accounts_fts_config",
-        ],
-        ImportKind::Snapshots => {
-            &["snapshots", "snapshot_months", "arr_series", "arr_series_stale", "accounts"]
-        }
-        ImportKind::Contracts => &["contracts", "accounts"],
-        ImportKind::Notes => {
-            &["notes", "notes_fts_data", "notes_fts_idx", "notes_fts_config", "accounts"]
-        }
-        ImportKind::Usage => &["usage", "usage_months", "accounts"],
-        ImportKind::Tickets => &["tickets", "accounts"],
-        ImportKind::Surveys => &["surveys", "accounts"],
-        ImportKind::Contacts => &["contacts", "accounts"],
-        ImportKind::Subscriptions => return None,
-    })
 }
 
 /// Reads one file of `kind` into an open import: its counts, what it
