@@ -239,3 +239,23 @@ fn an_empty_sqlite_database_is_no_book_for_a_reader() {
     assert!(text.contains("no database at") && text.contains("empty SQLite database"), "{text}");
     assert_eq!(state(&path), before);
 }
+
+/// The shipped schema is what the migrations make today; with
+/// `UPDATE_SCHEMA=1` the test writes it (after a new migration).
+#[test]
+fn the_shipped_schema_is_what_the_migrations_make() {
+    let made = migrated_objects(VERSIONS - 1).expect("migrate");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        let text = serde_json::to_string_pretty(&made).expect("json") + "\n";
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/open/schema.json");
+        std::fs::write(path, text).expect("write the shipped schema");
+        return;
+    }
+    assert_eq!(
+        shipped_schema().as_deref(),
+        Some(made.as_slice()),
+        "the migrations changed the schema: rewrite core/src/store/open/schema.json with \
+         UPDATE_SCHEMA=1 cargo test -p cockpit-core --lib store::open"
+    );
+}
