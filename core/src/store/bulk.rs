@@ -139,6 +139,9 @@ pub struct BulkImport<'s> {
     /// The import runs with a rollback journal (the first import into an
     /// empty book); WAL mode comes back when it ends.
     left_wal: bool,
+    /// The accounts whose usage, tickets or surveys were written: their
+    /// kept series are rebuilt before commit.
+    pub(super) signals_moved: super::signals::series::Moved,
 }
 
 impl Drop for BulkImport<'_> {
@@ -214,6 +217,7 @@ impl Store {
             snapshot_statement: None,
             triggers_suspended: false,
             left_wal,
+            signals_moved: Default::default(),
         })
     }
 
@@ -347,6 +351,7 @@ impl BulkImport<'_> {
         self.rebuild_indexes()?;
         self.restore_snapshot_triggers()?;
         super::series::rebuild_stale(self.conn)?;
+        super::signals::series::rebuild(self.conn, &self.signals_moved)?;
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
         Ok(())

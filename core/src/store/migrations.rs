@@ -19,6 +19,8 @@ pub(super) enum Rebuild {
     ArrSeries,
     /// Every account's ARR, units, trend and first month from the snapshots.
     SnapshotFacts,
+    /// Every account's usage, ticket and answer series (`store::signals::series`).
+    SignalSeries,
 }
 
 impl Rebuild {
@@ -26,6 +28,7 @@ impl Rebuild {
         match self {
             Rebuild::ArrSeries => super::series::rebuild_stale(conn),
             Rebuild::SnapshotFacts => super::bulk::refresh_snapshot_facts(conn),
+            Rebuild::SignalSeries => super::signals::series::rebuild_all(conn),
         }
     }
 }
@@ -39,8 +42,11 @@ include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// The derived data a migration asks for, by its name; a migration not
 /// listed here asks for none.
-const REBUILDS: &[(&str, &[Rebuild])] =
-    &[("snapshot_series", &[Rebuild::ArrSeries]), ("today_facts", &[Rebuild::SnapshotFacts])];
+const REBUILDS: &[(&str, &[Rebuild])] = &[
+    ("snapshot_series", &[Rebuild::ArrSeries]),
+    ("today_facts", &[Rebuild::SnapshotFacts]),
+    ("signal_series", &[Rebuild::SignalSeries]),
+];
 
 /// What [`REBUILDS`] lists for `name`.
 const fn rebuilds_of(name: &str) -> &'static [Rebuild] {
