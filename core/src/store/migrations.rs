@@ -418,6 +418,7 @@ mod tests {
             ("tasks", 0x4676_61ae_6ebf_620c),
             ("pipeline", 0xf7d1_a75a_a1ec_9bee),
             ("smaller_flagged_index", 0x4760_7583_2192_55bc),
+            ("signal_series", 0x75b7_62b0_fded_eab5),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
