@@ -105,13 +105,8 @@ pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate)
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.score.is_none(), a.score, &a.account_id).cmp(&(
-            b.score.is_none(),
-            b.score,
-            &b.account_id,
-        ))
-    });
+    // Keys sorted apart, then the rows moved once each (a row is large).
+    rows.sort_by_cached_key(|row| (row.score.is_none(), row.score, row.account_id.clone()));
     rows
 }
 
