@@ -229,10 +229,11 @@ pub(crate) fn day_of(text: &str) -> Option<NaiveDate> {
             .iter()
             .try_fold(0_u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
     };
-    if bytes.get(4) == Some(&b'-') && bytes.get(7) == Some(&b'-') {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return NaiveDate::from_ymd_opt(y as i32, m, d);
-        }
+    if bytes.get(4) == Some(&b'-')
+        && bytes.get(7) == Some(&b'-')
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return NaiveDate::from_ymd_opt(y as i32, m, d);
     }
     text.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
 }

@@ -259,6 +259,19 @@ proptest! {
         assert_kept_equals_rows(&store);
     }
 
+    /// Stored days are read by hand as chrono reads them, odd ones too.
+    #[test]
+    fn days_are_read_as_chrono_reads_them(
+        y in 0_u32..10_000, m in 0_u32..14, d in 0_u32..33, rest in "[-TZ0-9:+ ]{0,10}"
+    ) {
+        let text = format!("{y:04}-{m:02}-{d:02}{rest}");
+        let chrono = text.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
+        prop_assert_eq!(super::series::day_of(&text), chrono);
+        let short = format!("{y}-{m}-{d}{rest}");
+        let chrono = short.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
+        prop_assert_eq!(super::series::day_of(&short), chrono);
+    }
+
     #[test]
     fn usage_round_trips(steps in prop::collection::vec((0_i32..40, 0_i64..1_000_000_000_000_000), 0..80)) {
         let mut month = 20_000;
