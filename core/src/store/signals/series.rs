@@ -6,7 +6,7 @@
 //! and NPS answers (`signal_series`).
 //!
 //! Usage, tickets and surveys are written only inside an import
-//! ([`super::super::bulk::BulkImport`]); its writers note the accounts they
+//! (`BulkImport`); its writers note the accounts they
 //! wrote ([`Moved`]) and its commit rebuilds their series from the stored
 //! rows in the same transaction, or every series after a bulk load into an
 //! empty table. The migration that made the tables fills them. A kept series
