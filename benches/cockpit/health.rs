@@ -2,7 +2,8 @@
 //! `cockpit health scores` read) and a backtest over the three years up to
 //! the book's day (the Metrics pane's section, `cockpit health backtest`).
 //! Beside them: the load of the whole book's signals alone (what both
-//! read), and the scorecard suggestions of the largest CSM's accounts
+//! read; from the kept series, and from the rows as before them), the
+//! scoring alone (the load apart), and the scorecard suggestions of the largest CSM's accounts
 //! (what Today adds to its facts). Each is timed over three runs on an
 //! open store, the median reported with the first run (the cold one) and
 //! the range beside it, and the thread's time on a CPU over the runs (on
@@ -13,7 +14,7 @@
 use super::{Figure, today};
 use crate::process::median_figure;
 use cockpit::domain::Config;
-use cockpit::read::health::scorecard_signals;
+use cockpit::read::health::{TREND_DAYS, rows_from, scorecard_signals};
 use cockpit::store::Store;
 use cockpit::store::signals::{SignalScope, SignalWindow};
 use std::collections::BTreeMap;
@@ -39,6 +40,34 @@ pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> a
         Ok(format!("{} accounts", source.accounts.len()))
     })?;
     out.insert("scorecard: signals load, whole book".to_string(), figure);
+    let figure = timed(|| {
+        let source = store.signal_source_from_rows(
+            &card.usage_measure,
+            window,
+            today(),
+            false,
+            SignalScope::Book,
+        )?;
+        Ok(format!("{} accounts, from the rows rather than the kept series", source.accounts.len()))
+    })?;
+    out.insert("scorecard: signals load from the rows, whole book".to_string(), figure);
+    let before = SignalWindow::for_scores(card, today() - chrono::Duration::days(TREND_DAYS));
+    let figure = timed_apart(
+        || {
+            Ok(store.signal_source(
+                &card.usage_measure,
+                before,
+                today(),
+                false,
+                SignalScope::Book,
+            )?)
+        },
+        |source| {
+            let rows = rows_from(source, card, today());
+            Ok(format!("{} accounts scored, the load apart", rows.len()))
+        },
+    )?;
+    out.insert("scorecard: scoring alone, whole book".to_string(), figure);
     let mut owners: BTreeMap<String, i64> = BTreeMap::new();
     for row in store.book_rows(today())? {
         *owners.entry(row.csm).or_insert(0) += 1;
@@ -75,6 +104,35 @@ fn timed(mut run: impl FnMut() -> anyhow::Result<String>) -> anyhow::Result<Figu
     let cpu = on_cpu().zip(cpu).map(|(after, before)| after.saturating_sub(before));
     let mut figure = median_figure(&runs);
     figure.note = match cpu {
+        Some(ns) => format!(
+            "{}; on a CPU {:.0} ms a run; {note}",
+            figure.note,
+            ns as f64 / 1e6 / RUNS as f64
+        ),
+        None => format!("{}; {note}", figure.note),
+    };
+    Ok(figure)
+}
+
+/// Three runs of `run` on what `prepare` makes, untimed, each time.
+fn timed_apart<T>(
+    mut prepare: impl FnMut() -> anyhow::Result<T>,
+    mut run: impl FnMut(T) -> anyhow::Result<String>,
+) -> anyhow::Result<Figure> {
+    let mut runs = Vec::new();
+    let mut note = String::new();
+    let mut cpu_ns = Some(0_u64);
+    for _ in 0..RUNS {
+        let input = prepare()?;
+        let (t, cpu) = (Instant::now(), on_cpu());
+        note = run(input)?;
+        runs.push(t.elapsed());
+        cpu_ns = cpu_ns
+            .zip(on_cpu().zip(cpu))
+            .map(|(sum, (after, before))| sum + after.saturating_sub(before));
+    }
+    let mut figure = median_figure(&runs);
+    figure.note = match cpu_ns {
         Some(ns) => format!(
             "{}; on a CPU {:.0} ms a run; {note}",
             figure.note,

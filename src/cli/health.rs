@@ -67,6 +67,7 @@ fn scores(context: &Context, args: ScoresArgs) -> anyhow::Result<ExitCode> {
         let accounts: Vec<Value> = rows
             .iter()
             .map(|row| {
+                let card = row.explained(&config.scorecard);
                 json!({
                     "account_id": row.account_id,
                     "name": row.name,
@@ -76,7 +77,7 @@ fn scores(context: &Context, args: ScoresArgs) -> anyhow::Result<ExitCode> {
                     "band": row.band.map(|h| h.as_str()),
                     "trend": row.trend,
                     "suggestion": row.disagrees(),
-                    "measures": row.card.measures.iter().map(|m| json!({
+                    "measures": card.measures.iter().map(|m| json!({
                         "name": m.measure.as_str(),
                         "weight": m.weight,
                         "points": m.value.as_ref().map(|_| m.points),
@@ -96,7 +97,7 @@ fn scores(context: &Context, args: ScoresArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|row| {
             let moved = row
-                .card
+                .explained(&config.scorecard)
                 .measures
                 .iter()
                 .find(|m| m.lost_hundredths() > 0)

@@ -7,18 +7,20 @@
 
 use crate::domain::config::Config;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
-use crate::domain::signals::BookSignals;
+use crate::domain::signals::{AccountSignals, BookSignals};
 use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
 use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
 use crate::metrics::scorecard::{
-    Points, Scorecard, band_of, measure_points, points_flag, score, score_of, weighted, weighted_of,
+    Points, Scorecard, band_of, measure_points, points_flag, score, score_of, score_unexplained,
+    weighted, weighted_of,
 };
 use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Days back the score's trend compares with.
 pub const TREND_DAYS: i64 = 30;
@@ -31,11 +33,17 @@ pub struct HealthRow {
     pub csm: String,
     /// The CSM's colour.
     pub health: Option<Health>,
+    /// The card today. A whole book's list is scored without the words
+    /// (each line then names its measure only): [`HealthRow::explained`]
+    /// writes them for the rows on screen.
     pub card: Scorecard,
     pub score: Option<i64>,
     pub band: Option<Health>,
     /// Score now minus the score [`TREND_DAYS`] ago, when both exist.
     pub trend: Option<i64>,
+    /// What the card was scored from.
+    pub signals: AccountSignals,
+    pub book: Arc<BookSignals>,
 }
 
 impl HealthRow {
@@ -43,6 +51,11 @@ impl HealthRow {
     /// measured signal (a suggestion).
     pub fn disagrees(&self) -> bool {
         self.band.is_some() && self.band != self.health && rests_on_signals(&self.card)
+    }
+
+    /// The card with its words ("usage per licence fell 38% in 3 months").
+    pub fn explained(&self, card: &ScorecardConfig) -> Scorecard {
+        score(&self.signals, &self.book, self.card.at, self.card.at, card)
     }
 }
 
@@ -61,44 +74,39 @@ pub fn scores_in(
     let card = &config.scorecard;
     let window = SignalWindow::for_scores(card, today - Duration::days(TREND_DAYS));
     let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
-    Ok(rows_from(&source, card, today))
+    Ok(rows_from(source, card, today))
 }
 
-/// The scorecards of a loaded book (the benchmark times this apart from the load).
-pub fn rows_from(
-    source: &SignalSource,
-    card: &ScorecardConfig,
-    today: NaiveDate,
-) -> Vec<HealthRow> {
+/// The scorecards of a loaded book, without their words (the benchmark
+/// times this apart from the load).
+pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
+    let book = Arc::new(source.book);
     let mut rows: Vec<HealthRow> = source
         .accounts
-        .iter()
+        .into_iter()
         .filter(|account| is_active(account, latest))
         .map(|account| {
-            let now = score(&account.signals, &source.book, today, today, card);
-            let then = score_of(weighted(&account.signals, &source.book, before, today, card));
+            let now = score_unexplained(&account.signals, &book, today, today, card);
+            let then = score_of(weighted(&account.signals, &book, before, today, card));
             let score_now = now.score();
             HealthRow {
-                account_id: account.id.clone(),
-                name: account.name.clone(),
-                csm: account.csm.clone(),
+                account_id: account.id,
+                name: account.name,
+                csm: account.csm,
                 health: account.health,
                 band: now.band(card),
                 trend: score_now.zip(then).map(|(a, b)| a - b),
                 score: score_now,
                 card: now,
+                signals: account.signals,
+                book: Arc::clone(&book),
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.score.is_none(), a.score, &a.account_id).cmp(&(
-            b.score.is_none(),
-            b.score,
-            &b.account_id,
-        ))
-    });
+    // Keys sorted apart, then the rows moved once each (a row is large).
+    rows.sort_by_cached_key(|row| (row.score.is_none(), row.score, row.account_id.clone()));
     rows
 }
 
@@ -109,7 +117,8 @@ pub fn account_score(
     today: NaiveDate,
     account_id: &str,
 ) -> StoreResult<Option<HealthRow>> {
-    Ok(scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next())
+    let row = scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next();
+    Ok(row.map(|row| HealthRow { card: row.explained(&config.scorecard), ..row }))
 }
 
 /// The scorecard suggestions of the accounts of `scope` on `today`, by
@@ -126,17 +135,18 @@ pub fn scorecard_signals(
     let window = SignalWindow::for_scores(card, today);
     let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
+    let book = Arc::new(source.book);
     let mut out = HashMap::new();
-    for account in source.accounts.iter().filter(|a| is_active(a, latest)) {
-        let (points, weight) = weighted(&account.signals, &source.book, today, today, card);
+    for account in source.accounts.into_iter().filter(|a| is_active(a, latest)) {
+        let (points, weight) = weighted(&account.signals, &book, today, today, card);
         let band = band_of(points, weight, card);
         if band.is_none() || band == account.health {
             continue;
         }
         // Only a suggestion is explained.
-        let card_now = score(&account.signals, &source.book, today, today, card);
+        let card_now = score(&account.signals, &book, today, today, card);
         let row = HealthRow {
-            account_id: account.id.clone(),
+            account_id: account.id,
             name: String::new(),
             csm: String::new(),
             health: account.health,
@@ -144,6 +154,8 @@ pub fn scorecard_signals(
             band,
             trend: None,
             card: card_now,
+            signals: account.signals,
+            book: Arc::clone(&book),
         };
         if let Some(signal) = scorecard_signal(&row) {
             out.insert(row.account_id, signal);
@@ -229,6 +241,22 @@ pub fn backtest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Backtest> {
+    backtest_by(store, config, today, lead_days, from, to, Store::signal_source)
+}
+
+/// How a backtest loads the book's signals (the kept series, or in tests the rows).
+type Load =
+    fn(&Store, &str, SignalWindow, NaiveDate, bool, SignalScope<'_>) -> StoreResult<SignalSource>;
+
+fn backtest_by(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    lead_days: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    load: Load,
+) -> StoreResult<Backtest> {
     let card = &config.scorecard;
     let history = store.renewal_history(from)?;
     let mut outcomes = Vec::new();
@@ -265,8 +293,7 @@ pub fn backtest(
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
     let window = SignalWindow::for_scores(card, earliest - reach);
-    let source =
-        store.signal_source(&card.usage_measure, window, today, true, SignalScope::Book)?;
+    let source = load(store, &card.usage_measure, window, today, true, SignalScope::Book)?;
     let position: HashMap<&str, usize> =
         source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let account_of: Vec<Option<usize>> =

@@ -143,6 +143,9 @@ pub struct BulkImport<'s> {
     /// New accounts start their stage and health history (off for `import
     /// all`, whose history comes from its own files).
     history: bool,
+    /// The accounts whose usage, tickets or surveys were written: their
+    /// kept series are rebuilt before commit.
+    pub(super) signals_moved: super::signals::series::Moved,
 }
 
 impl Drop for BulkImport<'_> {
@@ -234,6 +237,7 @@ impl Store {
             triggers_suspended: false,
             left_wal,
             history: true,
+            signals_moved: Default::default(),
         })
     }
 
@@ -373,6 +377,7 @@ impl BulkImport<'_> {
         self.rebuild_indexes()?;
         self.restore_snapshot_triggers()?;
         super::series::rebuild_stale(self.conn)?;
+        super::signals::series::rebuild(self.conn, &self.signals_moved)?;
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
         Ok(())

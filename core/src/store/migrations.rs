@@ -19,6 +19,8 @@ pub(super) enum Rebuild {
     ArrSeries,
     /// Every account's ARR, units, trend and first month from the snapshots.
     SnapshotFacts,
+    /// Every account's usage, ticket and answer series (`store::signals::series`).
+    SignalSeries,
 }
 
 impl Rebuild {
@@ -26,6 +28,7 @@ impl Rebuild {
         match self {
             Rebuild::ArrSeries => super::series::rebuild_stale(conn),
             Rebuild::SnapshotFacts => super::bulk::refresh_snapshot_facts(conn),
+            Rebuild::SignalSeries => super::signals::series::rebuild_all(conn),
         }
     }
 }
@@ -39,8 +42,11 @@ include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// The derived data a migration asks for, by its name; a migration not
 /// listed here asks for none.
-const REBUILDS: &[(&str, &[Rebuild])] =
-    &[("snapshot_series", &[Rebuild::ArrSeries]), ("today_facts", &[Rebuild::SnapshotFacts])];
+const REBUILDS: &[(&str, &[Rebuild])] = &[
+    ("snapshot_series", &[Rebuild::ArrSeries]),
+    ("today_facts", &[Rebuild::SnapshotFacts]),
+    ("signal_series", &[Rebuild::SignalSeries]),
+];
 
 /// What [`REBUILDS`] lists for `name`.
 const fn rebuilds_of(name: &str) -> &'static [Rebuild] {
@@ -413,6 +419,7 @@ mod tests {
             ("pipeline", 0xf7d1_a75a_a1ec_9bee),
             ("smaller_flagged_index", 0x4760_7583_2192_55bc),
             ("flagged_by_account", 0x3144_11fc_b461_ff43),
+            ("signal_series", 0x75b7_62b0_fded_eab5),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

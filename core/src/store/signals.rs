@@ -15,8 +15,23 @@ use crate::domain::signals::{
 use crate::domain::success_plan::PlanStatus;
 use crate::domain::{Health, Money, Month};
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
+use series::day_of;
 use std::collections::HashMap;
+
+mod rows;
+pub(crate) mod series;
+#[cfg(test)]
+mod tests;
+
+/// Where a load reads usage, tickets and answers from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SignalRead {
+    /// The kept series ([`series`]).
+    Kept,
+    /// The rows themselves.
+    Rows,
+}
 
 const USAGE_UPSERT: &str = "INSERT INTO usage (account_id, measure, month, value_milli)
      VALUES (?1, ?2, ?3, ?4)
@@ -62,6 +77,7 @@ impl BulkImport<'_> {
         measures: &[String],
         rows: &[NewUsage],
     ) -> StoreResult<()> {
+        self.signals_moved.everything();
         insert_many(
             self.connection(),
             "INSERT",
@@ -86,8 +102,12 @@ impl BulkImport<'_> {
         month: Month,
         value: UsageValue,
     ) -> StoreResult<bool> {
-        let mut statement = self.connection().prepare_cached(USAGE_UPSERT)?;
-        Ok(statement.execute(params![account_id, measure, month.0, value.0])? > 0)
+        let mut statement = self.conn.prepare_cached(USAGE_UPSERT)?;
+        let written = statement.execute(params![account_id, measure, month.0, value.0])? > 0;
+        if written {
+            self.signals_moved.account(account_id);
+        }
+        Ok(written)
     }
 
     /// Records that `measure` has rows in these months.
@@ -103,7 +123,12 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one ticket (keyed by its id); true when written.
     pub fn upsert_ticket(&mut self, ticket: &Ticket) -> StoreResult<bool> {
-        let mut statement = self.connection().prepare_cached(TICKET_UPSERT)?;
+        // A ticket that moves to another account moves both accounts' series.
+        let mut statement =
+            self.conn.prepare_cached("SELECT account_id FROM tickets WHERE id = ?1")?;
+        let before: Option<String> =
+            statement.query_row([&ticket.id], |row| row.get(0)).optional()?;
+        let mut statement = self.conn.prepare_cached(TICKET_UPSERT)?;
         let written = statement.execute(params![
             ticket.id,
             ticket.account_id,
@@ -112,12 +137,18 @@ impl BulkImport<'_> {
             ticket.closed_at.map(rfc3339),
             ticket.subject,
         ])?;
+        if written > 0 {
+            self.signals_moved.account(&ticket.account_id);
+            if let Some(before) = before {
+                self.signals_moved.account(&before);
+            }
+        }
         Ok(written > 0)
     }
 
     /// Inserts one survey answer unless the same answer is stored; true when written.
     pub fn insert_survey(&mut self, answer: &SurveyAnswer) -> StoreResult<bool> {
-        let mut statement = self.connection().prepare_cached(SURVEY_INSERT)?;
+        let mut statement = self.conn.prepare_cached(SURVEY_INSERT)?;
         let written = statement.execute(params![
             answer.account_id,
             rfc3339(answer.answered_at),
@@ -125,6 +156,9 @@ impl BulkImport<'_> {
             answer.score,
             answer.comment,
         ])?;
+        if written > 0 {
+            self.signals_moved.account(&answer.account_id);
+        }
         Ok(written > 0)
     }
 }
@@ -247,6 +281,32 @@ impl Store {
         touch_history: bool,
         scope: SignalScope<'_>,
     ) -> StoreResult<SignalSource> {
+        self.load_signals(measure, window, today, touch_history, scope, SignalRead::Kept)
+    }
+
+    /// [`Self::signal_source`] read from the usage, ticket and survey rows
+    /// themselves rather than the kept series: slower, and the same answer
+    /// (what the tests check the kept series against).
+    pub fn signal_source_from_rows(
+        &self,
+        measure: &str,
+        window: SignalWindow,
+        today: NaiveDate,
+        touch_history: bool,
+        scope: SignalScope<'_>,
+    ) -> StoreResult<SignalSource> {
+        self.load_signals(measure, window, today, touch_history, scope, SignalRead::Rows)
+    }
+
+    fn load_signals(
+        &self,
+        measure: &str,
+        window: SignalWindow,
+        today: NaiveDate,
+        touch_history: bool,
+        scope: SignalScope<'_>,
+        read: SignalRead,
+    ) -> StoreResult<SignalSource> {
         let mut statement =
             self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
         let snapshot_months = statement
@@ -316,70 +376,36 @@ impl Store {
                 units,
             ));
         }
-        // The key usage measure, account by account through the primary key,
-        // from the last month before the window that has a row.
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT a.id, u.month, u.value_milli FROM accounts a CROSS JOIN usage u
-             ON u.account_id = a.id AND u.measure = ?1
-                AND u.month >= coalesce((SELECT max(b.month) FROM usage b
-                    WHERE b.account_id = a.id AND b.measure = ?1 AND b.month < ?2), ?2)
-             WHERE 1{condition}"
-        ))?;
-        statement.raw_bind_parameter(1, measure)?;
-        statement.raw_bind_parameter(2, since.0)?;
-        scope.bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut cursor = AccountCursor::new(&index);
-        while let Some(row) = rows.next()? {
-            let Some(account) = cursor.find(row)? else { continue };
-            accounts[account].signals.usage.push((Month(row.get(1)?), row.get(2)?));
-        }
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT a.id, t.opened_at, t.closed_at FROM accounts a
-             JOIN tickets t ON t.account_id = a.id AND t.severity IN ('high', 'urgent')
-             WHERE 1{condition}"
-        ))?;
-        scope.bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut cursor = AccountCursor::new(&index);
-        while let Some(row) = rows.next()? {
-            let Some(account) = cursor.find(row)? else { continue };
-            let opened: String = row.get(1)?;
-            let closed: Option<String> = row.get(2)?;
-            let Some(opened) = day_of(&opened) else { continue };
-            accounts[account]
-                .signals
-                .high_tickets
-                .push((opened, closed.as_deref().and_then(day_of)));
-        }
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT a.id, s.answered_at, s.score FROM accounts a
-             JOIN surveys s ON s.account_id = a.id AND s.answered_at >= ?1 AND s.kind = 'nps'
-             WHERE 1{condition}"
-        ))?;
-        statement.raw_bind_parameter(1, window.answers_since.to_string())?;
-        scope.bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut cursor = AccountCursor::new(&index);
-        while let Some(row) = rows.next()? {
-            let Some(account) = cursor.find(row)? else { continue };
-            let answered: String = row.get(1)?;
-            if let Some(day) = day_of(&answered) {
-                accounts[account].signals.nps.push((day, row.get(2)?));
+        match read {
+            SignalRead::Kept => {
+                series::read_kept(&self.conn, measure, since, window, scope, &index, &mut accounts)?
+            }
+            SignalRead::Rows => {
+                rows::read_rows(&self.conn, measure, since, window, scope, &index, &mut accounts)?
             }
         }
         if touch_history {
-            let mut statement = self.conn.prepare(&format!(
-                "SELECT a.id, substr(n.at, 1, 10) FROM accounts a
-                 JOIN notes n ON n.account_id = a.id AND n.kind IN ('call', 'email', 'meeting', 'qbr')
-                 WHERE 1{condition}"
-            ))?;
+            // The whole book reads the notes table straight through: half
+            // the time of going account by account through the key.
+            let sql = match scope {
+                SignalScope::Book => "SELECT n.account_id, substr(n.at, 1, 10) FROM notes n
+                     WHERE n.kind IN ('call', 'email', 'meeting', 'qbr')"
+                    .to_string(),
+                _ => format!(
+                    "SELECT a.id, substr(n.at, 1, 10) FROM accounts a
+                     JOIN notes n ON n.account_id = a.id
+                        AND n.kind IN ('call', 'email', 'meeting', 'qbr')
+                     WHERE 1{condition}"
+                ),
+            };
+            let mut statement = self.conn.prepare(&sql)?;
             scope.bind(&mut statement)?;
             let mut rows = statement.raw_query();
             let mut cursor = AccountCursor::new(&index);
             while let Some(row) = rows.next()? {
                 let Some(account) = cursor.find(row)? else { continue };
-                if let Some(day) = day_of(&row.get::<_, String>(1)?) {
+                let day = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                if let Some(day) = day_of(day) {
                     accounts[account].signals.touches.push(day);
                 }
             }
@@ -588,9 +614,4 @@ fn usage_from(usage: &mut [(Month, i64)], since: Month) {
     {
         first.1 = 0;
     }
-}
-
-/// The day a stored date or time starts with.
-fn day_of(text: &str) -> Option<NaiveDate> {
-    text.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
 }

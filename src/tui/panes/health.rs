@@ -6,6 +6,7 @@
 //! the band among its reasons — and the CSM decides. The scores come from
 //! `read::health` once per refresh; drawing only reads.
 
+use crate::domain::scorecard_config::ScorecardConfig;
 use crate::read::health::{HealthRow, scores};
 use crate::read::today::suggestion_for;
 use crate::tui::action::Action;
@@ -30,6 +31,9 @@ pub struct HealthPane {
     rows: Vec<HealthRow>,
     cursor: Cursor,
     disagreeing: usize,
+    /// The scorecard the rows were scored by: it writes the words of the
+    /// rows on screen.
+    card: ScorecardConfig,
 }
 
 impl HealthPane {
@@ -62,6 +66,7 @@ impl Pane for HealthPane {
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let before = self.selected().map(|r| r.account_id.clone());
         self.rows = scores(cx.store, cx.config, cx.clock.today())?;
+        self.card = cx.config.scorecard.clone();
         self.disagreeing = self.rows.iter().filter(|r| r.disagrees()).count();
         let position = before.and_then(|id| self.rows.iter().position(|r| r.account_id == id));
         self.cursor.select(position.unwrap_or(self.cursor.selected), self.rows.len());
@@ -160,7 +165,7 @@ impl Pane for HealthPane {
         for position in self.cursor.window(self.rows.len()) {
             let row = &self.rows[position];
             let moved = row
-                .card
+                .explained(&self.card)
                 .measures
                 .iter()
                 .find(|m| m.lost_hundredths() > 0)
@@ -202,7 +207,7 @@ impl Pane for HealthPane {
             }
             detail.push(Line::from(head));
             let width = usize::from(detail_area.width).saturating_sub(4);
-            for measure in &row.card.measures {
+            for measure in &row.explained(&self.card).measures {
                 let style = if measure.value.is_none() {
                     theme.dim()
                 } else if measure.lost_hundredths() > 0 {

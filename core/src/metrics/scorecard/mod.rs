@@ -73,7 +73,7 @@ impl MeasureScore {
         match &self.value {
             Some(value) => format!(
                 "{}: {} of {} points",
-                value.text,
+                if value.text.is_empty() { self.measure.label() } else { &value.text },
                 round_div(i128::from(self.earned_hundredths()), 100),
                 self.weight
             ),
@@ -151,6 +151,40 @@ pub fn score(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Scorecard {
+    card_of(signals, book, at, today, config, measure_value)
+}
+
+/// [`score`] without the words (every value's `text` empty, so a sentence
+/// names the measure only): the same numbers, points and order, for a
+/// whole book's list that explains only the rows it shows.
+pub fn score_unexplained(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+) -> Scorecard {
+    card_of(signals, book, at, today, config, measure_number)
+}
+
+/// How a measure's value is read: with its words or without.
+type ValueOf = fn(
+    Measure,
+    &AccountSignals,
+    &BookSignals,
+    NaiveDate,
+    NaiveDate,
+    &ScorecardConfig,
+) -> Option<MeasureValue>;
+
+fn card_of(
+    signals: &AccountSignals,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+    value_of: ValueOf,
+) -> Scorecard {
     let mut measures = Vec::with_capacity(Measure::ALL.len());
     let (mut weighted_points, mut weight) = (0_i64, 0_i64);
     for measure in Measure::ALL {
@@ -158,7 +192,7 @@ pub fn score(
         if rule_weight == 0 {
             continue;
         }
-        let value = measure_value(measure, signals, book, at, today, config);
+        let value = value_of(measure, signals, book, at, today, config);
         let points = value.as_ref().map_or(0, |v| points_for(measure, v, config));
         if value.is_some() {
             weighted_points += rule_weight * points;

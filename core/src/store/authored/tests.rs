@@ -32,6 +32,8 @@ fn every_table_is_authored_book_or_derived() {
         "arr_series",
         "arr_series_stale",
         "snapshot_months",
+        "usage_series",
+        "signal_series",
         "account_search_keys",
         "schema_version",
         // The `touch_kinds` setting, mirrored from config.toml.

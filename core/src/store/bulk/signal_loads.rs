@@ -1,6 +1,7 @@
 //! The import's loads of tickets and survey answers into empty tables,
 //! many rows to a statement (see `store::many`). The rows arrive checked;
-//! this only writes them.
+//! this only writes them, and marks every account's kept signal series for
+//! the rebuild at commit.
 
 use super::BulkImport;
 use crate::domain::signals::{SurveyAnswer, Ticket};
@@ -14,6 +15,7 @@ impl BulkImport<'_> {
     /// skipping any whose id is already stored; returns how many were
     /// written. Tickets get row ids in the order written, from 1.
     pub fn insert_new_tickets(&mut self, tickets: &[Ticket]) -> StoreResult<usize> {
+        self.signals_moved.everything();
         insert_many(
             self.conn,
             "INSERT OR IGNORE",
@@ -41,6 +43,7 @@ impl BulkImport<'_> {
     /// began and holds none of them (the caller found every repeat);
     /// returns how many were written.
     pub fn insert_new_surveys(&mut self, answers: &[SurveyAnswer]) -> StoreResult<usize> {
+        self.signals_moved.everything();
         insert_many(
             self.conn,
             "INSERT",
