@@ -88,10 +88,18 @@ impl App {
         if let Some(pane) = self.panes.get(self.active) {
             pane.draw(frame, regions.pane, &view);
             // Hints.
+            // Whole hints only: one that does not fit is left to `?`.
             let mut hints: Vec<Span<'static>> = Vec::new();
+            let mut used = 0;
             for (key, hint) in self.keymap.hints(pane.scope(), pane.hints()) {
+                let hint = format!(" {hint}  ");
+                let cells = crate::text::inert::width(&key) + crate::text::inert::width(&hint);
+                if used + cells - 2 > usize::from(regions.hints.width) {
+                    break;
+                }
+                used += cells;
                 hints.push(Span::styled(key, theme.key()));
-                hints.push(Span::styled(format!(" {hint}  "), theme.dim()));
+                hints.push(Span::styled(hint, theme.dim()));
             }
             frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
         }
@@ -108,6 +116,10 @@ impl App {
                     Tone::Refused => ("!", theme.warn()),
                     Tone::Error => ("✗", theme.error()),
                 };
+                // One line: a longer message is cut with `…`, never mid-word
+                // without a mark.
+                let room = usize::from(regions.status.width).saturating_sub(3);
+                let text = crate::tui::widgets::fit(text, room);
                 Line::from(Span::styled(format!(" {mark} {text}"), style))
             }
             // A damaged book keeps its warning in place of the database line.

@@ -40,7 +40,10 @@ impl App {
             return;
         };
         let Some(reversals) = reversals else {
-            self.refuse(format!("“{what}” cannot be undone; u again undoes the action before it"));
+            // What cannot be undone comes first, the action itself shortened:
+            // the status line is one line.
+            let what = crate::tui::widgets::fit(&what, 40);
+            self.refuse(format!("cannot be undone: “{what}”; u again undoes the action before it"));
             return;
         };
         if let Some(found) = self.damage().map(|f| f.to_string()) {

@@ -54,6 +54,9 @@ impl App {
                     (Vec::new(), None)
                 }
             };
+        // Two writes saying the same (two snoozes of one account) are said once.
+        let mut seen = std::collections::HashSet::new();
+        let done: Vec<String> = done.into_iter().filter(|d| seen.insert(d.clone())).collect();
         let summary: Vec<String> = match done.len() {
             0 => Vec::new(),
             1..=3 => vec![done.join("; ")],
