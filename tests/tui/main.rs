@@ -11,6 +11,7 @@ mod app;
 mod board;
 mod calendar;
 mod churn;
+mod cut_lines;
 mod display_bugs;
 mod e2e;
 mod e2e_churn;
