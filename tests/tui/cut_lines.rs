@@ -92,3 +92,20 @@ fn authors_are_whole_where_there_is_room_and_cut_with_the_mark_where_not() {
         }
     }
 }
+
+#[test]
+fn a_form_error_is_shown_whole_however_long() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    key(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Char('O'));
+    assert!(app.popup().is_some(), "{}", screen(&app, 80, 24));
+    chars(&mut app, "Insights");
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "-5000");
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("negative"), "{text}");
+    assert!(text.contains("24000.50)"), "the error's end is shown\n{text}");
+}
