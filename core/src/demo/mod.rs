@@ -1,10 +1,9 @@
 //! The bundled demo book: a believable 64-account book of business carried
 //! inside the binary (`assets/demo/`), with its dates moved so that it always
 //! reads as current: the files are written as of [`ANCHOR`], and
-//! [`book`] shifts every date and time by the whole months that keep them
-//! on or before today (days clamped to the month's end, times keep their
-//! time of day), and every month so that the last snapshot is the last
-//! whole month.
+//! [`book`] shifts every date, time and month by the whole months between
+//! the anchor's month and today's month (days clamped to the month's end,
+//! times keep their time of day).
 //!
 //! This module only hands out text and plain records. It never writes to a
 //! store; loading the book into a fresh database is the caller's job.
@@ -124,21 +123,11 @@ pub struct DemoBook {
 }
 
 /// Every demo file's CSV text as of `today`, keyed like [`FILES`].
-/// Dates and times move by [`months_between`] (nothing done lands after
-/// today); months (the snapshots) move by the calendar months between the
-/// anchor's month and today's, so the last snapshot is always the last
-/// whole month: November on 2026-12-07, not October.
 pub fn shifted_files(today: NaiveDate) -> Result<Vec<(&'static str, String)>, DemoError> {
     let months = months_between(anchor(), today);
-    let calendar_months = crate::domain::Month::of(today).0 - crate::domain::Month::of(anchor()).0;
     FILES
         .iter()
-        .map(|(name, text, columns)| {
-            let (dated, monthly): (Vec<_>, Vec<_>) =
-                columns.iter().copied().partition(|(_, column)| *column != Month);
-            let text = shift_csv(name, text, &dated, months)?;
-            Ok((*name, shift_csv(name, &text, &monthly, calendar_months)?))
-        })
+        .map(|(name, text, columns)| Ok((*name, shift_csv(name, text, columns, months)?)))
         .collect()
 }
 
@@ -161,29 +150,4 @@ pub fn book(today: NaiveDate) -> Result<DemoBook, DemoError> {
         success_plans: records::success_plans(&next())?,
         trials: records::trials(&next())?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn last_cell_max(text: &str, column: usize) -> String {
-        text.lines().skip(1).filter_map(|l| l.split(',').nth(column)).max().unwrap_or("").into()
-    }
-
-    #[test]
-    fn the_last_snapshot_is_the_last_whole_month_and_nothing_done_is_after_today() {
-        for (today, last_month) in [
-            ((2026, 12, 7), "2026-11"),
-            ((2026, 11, 15), "2026-10"),
-            ((2026, 11, 10), "2026-10"),
-            ((2027, 3, 31), "2027-02"),
-        ] {
-            let today = NaiveDate::from_ymd_opt(today.0, today.1, today.2).expect("day");
-            let book = book(today).expect("demo");
-            assert_eq!(last_cell_max(&book.snapshots, 1), last_month, "{today}");
-            let last_note = last_cell_max(&book.notes, 1);
-            assert!(last_note[..10] <= *today.to_string(), "{today}: note at {last_note}");
-        }
-    }
 }

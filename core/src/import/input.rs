@@ -520,10 +520,11 @@ fn zero_byte_at(file: &str, head: &[u8], at: usize, delimiter: u8) -> RowError {
     let column_name = (line > 1)
         .then(|| {
             let header = head.split(|&b| b == b'\n').next().unwrap_or_default();
-            let name = header.split(|&b| b == delimiter).nth(column - 1)?;
-            let name = String::from_utf8_lossy(name);
+            // Only a header of text names the column (a binary file has none).
+            let name =
+                std::str::from_utf8(header.split(|&b| b == delimiter).nth(column - 1)?).ok()?;
             let name = name.trim().trim_start_matches('\u{feff}').trim_matches('"').trim();
-            (!name.is_empty()).then(|| crate::text::inert::line(name).into_owned())
+            (!name.is_empty() && !name.chars().any(char::is_control)).then(|| name.to_string())
         })
         .flatten();
     RowError {
