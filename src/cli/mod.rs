@@ -175,8 +175,13 @@ impl Context {
     }
 
     /// The book for the cockpit: created on the default path, else it must
-    /// exist. Its damage check runs in the background once it is drawn.
+    /// exist. Its damage check runs in the background once it is drawn. A
+    /// book marked read-only opens for reading only: the panes work and the
+    /// cockpit refuses every change.
     pub fn open_cockpit_store(&self) -> anyhow::Result<Store> {
+        if Store::file_is_read_only(&self.db) {
+            return Ok(Store::open_read_only(&self.db)?);
+        }
         if self.db_is_default {
             return Ok(Store::open_with(&self.db, self.create_mode())?);
         }

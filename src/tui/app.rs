@@ -44,16 +44,43 @@ mod live;
 mod loading;
 mod opening;
 mod paste;
+mod read_only;
 mod search;
 mod tasks;
 mod undo;
 mod writes;
 
-/// A line in the status bar: information or an error.
+/// A line in the status bar: what was done, a word, a refusal or an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub text: String,
+    /// The line is an error (`tone` is [`Tone::Error`]).
     pub error: bool,
+    pub tone: Tone,
+}
+
+impl Status {
+    fn new(text: String, tone: Tone) -> Status {
+        Status { text, error: tone == Tone::Error, tone }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.error
+    }
+}
+
+/// How a status line reads: only what was done carries the success tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Something was saved, undone or copied (`✓`).
+    Done,
+    /// Work under way, or a plain word (`·`).
+    Info,
+    /// Nothing was done, and why: no selection, nothing to undo, a
+    /// read-only book (`!`).
+    Refused,
+    /// Something failed (`✗`).
+    Error,
 }
 
 /// A note to write in `$EDITOR`; the terminal loop suspends the screen,
@@ -327,11 +354,22 @@ impl App {
     }
 
     fn error(&mut self, text: String) {
-        self.status = Some(Status { text, error: true });
+        self.status = Some(Status::new(text, Tone::Error));
     }
 
+    /// Says what was done (saved, undone, copied).
     fn say(&mut self, text: String) {
-        self.status = Some(Status { text, error: false });
+        self.status = Some(Status::new(text, Tone::Done));
+    }
+
+    /// Says that nothing was done, and why.
+    fn refuse(&mut self, text: String) {
+        self.status = Some(Status::new(text, Tone::Refused));
+    }
+
+    /// A plain word: work under way.
+    fn inform(&mut self, text: String) {
+        self.status = Some(Status::new(text, Tone::Info));
     }
 
     /// The terminal was resized.
@@ -406,6 +444,9 @@ impl App {
     /// then the account keys on the pane's selection.
     pub fn update(&mut self, action: Action) {
         self.status = None;
+        if self.refused_read_only(action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(self.help()),
@@ -444,7 +485,7 @@ impl App {
             Request::OpenAccount(id) => self.open_account(&id),
             Request::Popup(popup) => self.popup = Some(popup),
             Request::Write(writes) => self.apply(writes),
-            Request::Message(text) => self.say(text),
+            Request::Message(text) => self.refuse(text),
             Request::Back => self.activate(self.previous),
         }
     }

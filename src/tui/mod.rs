@@ -106,7 +106,10 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
     // cockpit before it starts, as any other bad setting does.
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
     let mut store = store;
-    store.use_touch_kinds(&config.touch_kinds).context("setting the touch kinds")?;
+    // A read-only book keeps the touch kinds it was last written with.
+    if !store.is_read_only() {
+        store.use_touch_kinds(&config.touch_kinds).context("setting the touch kinds")?;
+    }
     // Health and note triggers start their playbooks in the write's own
     // transaction; the day's triggers run aside with the moments.
     store.set_playbooks(config.playbooks.clone());
@@ -153,6 +156,9 @@ impl MomentsAside {
     /// calendar shows them from its next refresh. A failure only means fewer
     /// moments are shown, so it is not reported over the screen.
     fn start(self, app: &mut App) {
+        if app.read_only() {
+            return;
+        }
         app.spawn("moments", move || {
             if let Ok(mut store) = crate::store::Store::open_aside(&self.path) {
                 let today = self.clock.today();

@@ -194,7 +194,7 @@ const CORPUS: &[(&str, ImportKind, &str)] = &[
         ImportKind::Accounts,
         "mixed_encodings.csv:3:2: name: is not UTF-8 text (invalid byte at position 4); save the file as CSV UTF-8",
     ),
-    ("binary.csv", ImportKind::Accounts, "binary.csv: looks like a binary file, not CSV text"),
+    ("binary.csv", ImportKind::Accounts, "binary.csv:3:1: looks like a binary file, not CSV text"),
     ("utf16.csv", ImportKind::Accounts, "utf16.csv: is UTF-16 text"),
     (
         "formula_in_money.csv",

@@ -138,9 +138,10 @@ fn a_hubspot_export_imports_through_its_profile() {
         "hubspot-crm-exports-all-companies-2025-06-01.csv",
         b"Record ID,Company name,Company owner,Create Date,Last Activity Date,Phone Number,\
 City,State/Region,Country/Region,Industry,Company Domain Name,Annual Revenue,\
-Number of Employees,Lifecycle Stage,Web Technologies\n\
+Number of Employees,Lifecycle Stage,Website,Web Technologies\n\
 18923440011,Initech,Priya Raman,2023-02-11 09:14,2025-05-30 16:02,+1 555 0100,Austin,\
-Texas,United States,Computer Software,initech.com,\"1,200,000\",250,Customer,Google Analytics\n",
+Texas,United States,Computer Software,initech.com,\"1,200,000\",250,Customer,initech.com,\
+Google Analytics\n",
     );
     let out = book.import("accounts", &export, Some("hubspot-companies"));
     ok(&out);

@@ -85,7 +85,7 @@ fn the_command_prints_the_rows_the_today_pane_shows_in_its_order() {
     let mut app = App::new(store, Clock::fixed(today()), Config::default(), user, Theme::plain())
         .expect("app");
     assert_eq!(app.active_title(), "Today");
-    let height = u16::try_from(rows.len() + 12).expect("height");
+    let height = u16::try_from(rows.len() + 14).expect("height");
     let screen = common::frame::resized(&mut app, 240, height);
     let pane = pane_rows(&screen);
     let command: Vec<(String, String, String)> = rows

@@ -226,6 +226,9 @@ fn suggestions_are_accepted_with_the_reason_or_dismissed() {
     let text = screen(&app, 160, 48);
     assert!(text.contains("suggested [O] orange"), "{text}");
     key(&mut app, KeyCode::Char('A'));
+    // The prefilled reason, longer than its field, shows from its start.
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Reason:  sponsor change on 2025-05-28"), "{text}");
     key(&mut app, KeyCode::Enter);
     let history = app.store().health_history("A4").expect("history");
     assert_eq!(history[0].health, Health::Orange);

@@ -138,7 +138,11 @@ fn the_band_is_suggested_on_today_the_account_and_the_health_pane_alike() {
     open_health(&mut app);
     key(&mut app, KeyCode::Char('A'));
     let text = screen(&app, 160, 48);
-    assert!(text.contains("[O] orange") && text.contains("never touched"), "{text}");
+    // The long prefilled reason shows from its start.
+    assert!(
+        text.contains("[O] orange") && text.contains("Reason:  scorecard 43 (orange)"),
+        "{text}"
+    );
     // Saved, the history keeps the whole reason: every signal's words.
     key(&mut app, KeyCode::Enter);
     let path = dir.path().join("book.db");

@@ -414,7 +414,10 @@ fn the_backtest_lists_the_surprise_one_key_from_its_number() {
     open_metrics(&mut app);
     chars(&mut app, "h");
     let text = shown(&app, 160, 48);
-    assert!(text.contains("Backtest: 3 outcomes ending"), "{text}");
+    assert!(
+        text.contains("Backtest: 3 outcomes, 1 renewed, 1 contracted, 1 churned, ending"),
+        "{text}"
+    );
     assert!(text.contains("1 renewed, 1 contracted, 1 churned"), "{text}");
     // The scorecard's missed count is the third selectable number, after
     // flagged and caught.

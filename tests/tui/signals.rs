@@ -140,3 +140,33 @@ fn imported_text_is_shown_whole_and_inert() {
     assert!(text.contains("Support is slow."), "{text}");
     assert!(text.contains("We may leave⟨U+202E⟩."), "{text}");
 }
+
+#[test]
+fn an_account_without_signals_says_so_apart_from_a_book_without_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.db");
+    Book::new().accounts("id, name, csm\nA1, Acme Corp, ana\nA2, Globex, ana").create(&path);
+    let mut app = app(&path);
+    app.resize(80, 24);
+    open_signals(&mut app, "globex");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("no tickets imported"), "nothing in the book yet\n{text}");
+    let mut store = Store::open(&path).expect("store");
+    let tickets =
+        "ticket_id,account_id,opened_at,severity,closed_at,subject\nT1,A1,2025-05-20,low,,Typo\n";
+    import_reader(
+        &mut store,
+        ImportKind::Tickets,
+        "t.csv",
+        tickets.as_bytes(),
+        "ana",
+        &Clock::fixed(today()),
+    )
+    .expect("import");
+    let mut app = self::app(&path);
+    app.resize(80, 24);
+    open_signals(&mut app, "globex");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("no tickets for this account"), "{text}");
+    assert!(text.contains("no usage imported"), "{text}");
+}

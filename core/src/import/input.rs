@@ -132,10 +132,7 @@ impl<I: Read> CsvInput<Source<I>> {
             ));
         }
         if let Some(at) = head.iter().position(|&b| b == 0) {
-            return Err(file_error(format!(
-                "looks like a binary file, not CSV text (a zero byte at offset {at}); \
-                 export the sheet as CSV UTF-8"
-            )));
+            return Err(vec![zero_byte_at(file, &head, at, profile.delimiter())]);
         }
         let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
         let mut rest = io::Cursor::new(head).chain(buffered);
@@ -509,6 +506,36 @@ fn match_header(
 
 fn label_of(labels: &[String], name: &str, known: usize) -> String {
     labels.get(known).filter(|l| !l.is_empty()).cloned().unwrap_or_else(|| name.to_string())
+}
+
+/// The refusal of a file with a zero byte at `at` of its first bytes
+/// `head`, named by line and column as every other refusal (the column
+/// counted by delimiters on that line, quotes aside; named from the header
+/// when the byte is past it).
+fn zero_byte_at(file: &str, head: &[u8], at: usize, delimiter: u8) -> RowError {
+    let before = &head[..at];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let column = before[line_start..].iter().filter(|&&b| b == delimiter).count() + 1;
+    let column_name = (line > 1)
+        .then(|| {
+            let header = head.split(|&b| b == b'\n').next().unwrap_or_default();
+            // Only a header of text names the column (a binary file has none).
+            let name =
+                std::str::from_utf8(header.split(|&b| b == delimiter).nth(column - 1)?).ok()?;
+            let name = name.trim().trim_start_matches('\u{feff}').trim_matches('"').trim();
+            (!name.is_empty() && !name.chars().any(char::is_control)).then(|| name.to_string())
+        })
+        .flatten();
+    RowError {
+        file: file.to_string(),
+        line,
+        column: Some(column),
+        column_name,
+        message: "looks like a binary file, not CSV text (a zero byte, NUL); export the sheet \
+                  as CSV UTF-8"
+            .to_string(),
+    }
 }
 
 #[cfg(test)]

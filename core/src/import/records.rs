@@ -121,17 +121,24 @@ pub(super) fn parse_account(
             }
             Kind::Whole { min, max } => {
                 if let Some(cell) = problems.take(row.cell(column)).flatten() {
-                    let number = match trim(cell) {
-                        "" => None,
-                        text => Some(problems.take(whole_in(row, column, text, min, max))?),
-                    };
-                    values.push((column, Value::Whole(number)));
+                    // A bad number refuses the row once the other cells are
+                    // checked too: every problem of the row is listed.
+                    match trim(cell) {
+                        "" => values.push((column, Value::Whole(None))),
+                        text => match problems.take(whole_in(row, column, text, min, max)) {
+                            Some(number) => values.push((column, Value::Whole(Some(number)))),
+                            None => refused = true,
+                        },
+                    }
                 }
             }
             Kind::Flags => {
                 if let Some(text) = problems.take(row.cell(column)).flatten() {
                     let flags = Flags::parse(text).map_err(|e| row.error(column, e.to_string()));
-                    values.push((column, Value::Flags(problems.take(flags)?)));
+                    match problems.take(flags) {
+                        Some(flags) => values.push((column, Value::Flags(flags))),
+                        None => refused = true,
+                    }
                 }
             }
         }
@@ -147,4 +154,66 @@ pub(super) fn parse_account(
         (ACCOUNT_COLUMNS[column].set)(&mut account, value);
     }
     Some(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::Clock;
+    use crate::import::{ImportKind, import_reader};
+    use crate::store::Store;
+    use crate::testkit::Book;
+
+    fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day")
+    }
+
+    fn import(store: &mut Store, kind: ImportKind, text: &[u8]) -> Result<String, String> {
+        let clock = Clock::fixed(day());
+        import_reader(store, kind, "two.csv", text, "ana", &clock)
+            .map(|report| report.to_string())
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn every_bad_number_of_a_row_is_listed() {
+        let text = b"account_id,name,potential_units,nps,flags\nX3,c,-1,-101,\nX4,d,5,7,bogus\n";
+        // Into an empty book (the first import) and into a stored one.
+        let empty = Store::open_in_memory().expect("store");
+        let stored = Book::new().accounts("id, name\nA, Ay").open_in_memory();
+        for mut store in [empty, stored] {
+            let errors = import(&mut store, ImportKind::Accounts, text).expect_err("refused");
+            assert!(
+                errors.contains("two.csv:2:3: potential_units: \"-1\" is negative"),
+                "{errors}"
+            );
+            assert!(
+                errors.contains("two.csv:2:4: nps: \"-101\" is too small (at least -100)"),
+                "{errors}"
+            );
+            assert!(errors.contains("two.csv:3:5: flags:"), "{errors}");
+            assert!(store.book_row("X3", day()).expect("read").is_none(), "nothing imported");
+        }
+    }
+
+    #[test]
+    fn a_zero_byte_is_named_by_line_and_column() {
+        let mut store = Store::open_in_memory().expect("store");
+        let errors =
+            import(&mut store, ImportKind::Accounts, b"account_id,name,csm\nA1,Acme,an\x00a\n")
+                .expect_err("refused");
+        assert!(errors.starts_with("two.csv:2:3: csm: looks like a binary file"), "{errors}");
+        let errors = import(&mut store, ImportKind::Accounts, b"acc\x00ount_id,name\n")
+            .expect_err("refused");
+        assert!(errors.starts_with("two.csv:1:1: looks like a binary file"), "{errors}");
+    }
+
+    #[test]
+    fn spaces_around_ids_and_numbers_are_trimmed_and_names_kept() {
+        let mut store = Store::open_in_memory().expect("store");
+        let text = b"account_id,name,potential_units\n  X9  ,  Spaced Name  , 40 \n";
+        import(&mut store, ImportKind::Accounts, text).expect("imported");
+        let account = store.book_row("X9", day()).expect("read").expect("trimmed id");
+        assert_eq!(account.name, "  Spaced Name  ");
+        assert_eq!(account.potential_units, Some(40));
+    }
 }

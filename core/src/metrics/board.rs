@@ -347,7 +347,10 @@ impl Board {
         Card {
             account,
             days_to_renewal: standing.days_to_renewal(today),
-            stuck: days_in_stage.is_some_and(|days| days > stuck_stage_days),
+            // An account without ARR (churned) has no stage left to move
+            // on from: it is lost, not stuck.
+            stuck: !standing.arr.is_zero()
+                && days_in_stage.is_some_and(|days| days > stuck_stage_days),
             days_in_stage,
         }
     }
@@ -500,6 +503,20 @@ mod tests {
         assert_eq!(adoption.cards[0].days_to_renewal, Some(305));
         assert_eq!(board.total_accounts(), 4);
         assert_eq!(board.column(Stage::Adaptation).count(), 0);
+    }
+
+    #[test]
+    fn a_churned_account_is_lost_not_stuck() {
+        let mut churned = position("A1", Stage::Adoption, 0);
+        churned.stage_since = Some(d(2022, 1, 1));
+        let mut live = position("A2", Stage::Adoption, 10);
+        live.stage_since = Some(d(2022, 1, 1));
+        let board = Board::build(vec![churned, live], d(2025, 3, 1), 180);
+        let adoption = board.column(Stage::Adoption);
+        assert_eq!(adoption.stuck, 1);
+        let stuck: Vec<&str> =
+            adoption.cards.iter().filter(|c| c.stuck).map(|c| board.id(c)).collect();
+        assert_eq!(stuck, ["A2"]);
     }
 
     #[test]

@@ -285,8 +285,14 @@ impl Store {
     /// CSM's accounts across the book) make the operating system map far
     /// more of the file than they use, which counts in the process's
     /// resident size; read page by page they cost the same time.
+    /// A book marked read-only ([`Store::file_is_read_only`]) is opened
+    /// for reading only, as the cockpit opened it.
     pub fn open_aside(path: &Path) -> StoreResult<Store> {
-        let store = Store::open_with(path, OpenMode::Existing)?;
+        let store = if Store::file_is_read_only(path) {
+            Store::open_read_only(path)?
+        } else {
+            Store::open_with(path, OpenMode::Existing)?
+        };
         store.conn.pragma_update(None, "mmap_size", 0)?;
         store.conn.pragma_update(None, "cache_size", ASIDE_CACHE_KIB)?;
         Ok(store)

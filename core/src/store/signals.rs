@@ -492,6 +492,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Whether the book holds any usage, any ticket and any survey answer
+    /// (an account without one then has none of its own, rather than none
+    /// imported).
+    pub fn book_has_signals(&self) -> StoreResult<[bool; 3]> {
+        let has = |table: &str| -> StoreResult<bool> {
+            let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
+            Ok(self.conn.prepare_cached(&sql)?.query_row([], |row| row.get(0))?)
+        };
+        Ok([has("usage")?, has("tickets")?, has("surveys")?])
+    }
+
     /// An account's tickets, newest first.
     pub fn account_tickets(&self, account_id: &str) -> StoreResult<Vec<Ticket>> {
         let mut statement = self.conn.prepare_cached(

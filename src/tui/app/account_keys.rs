@@ -49,7 +49,7 @@ impl App {
         if action == Action::RecordChurn {
             match self.selected_account() {
                 Some(id) => self.open_churn(&id),
-                None => self.say(self.select_first()),
+                None => self.refuse(self.select_first()),
             }
             return;
         }
@@ -68,7 +68,7 @@ impl App {
             return;
         }
         let Some(row) = self.selected_account().and_then(|id| self.book.by_id(&id)).cloned() else {
-            self.say(self.select_first());
+            self.refuse(self.select_first());
             return;
         };
         if action == Action::CopyAccount {
@@ -116,7 +116,7 @@ impl App {
     /// say not to, and says what was copied.
     pub(super) fn copy_account(&mut self, name: &str, id: &str) {
         if !self.config.clipboard {
-            self.say("copying is off: set clipboard = true in config.toml".to_string());
+            self.refuse("copying is off: set clipboard = true in config.toml".to_string());
             return;
         }
         let text = crate::tui::clipboard::account_text(name, id);

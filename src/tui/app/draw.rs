@@ -43,7 +43,9 @@ impl App {
             .iter()
             .map(|pane| TabTitle { title: pane.title(), short: pane.short_title() })
             .collect();
-        tabs::fit(&titles, self.active, usize::from(width))
+        // `read-only ` stands at the right of a read-only book's tabs.
+        let room = usize::from(width).saturating_sub(if self.read_only() { 10 } else { 0 });
+        tabs::fit(&titles, self.active, room)
     }
 
     /// Draws the whole screen. Reads only.
@@ -59,6 +61,9 @@ impl App {
         }
         frame.render_widget(Paragraph::new(Line::from(tabs)), regions.tabs);
         let mut right = Vec::new();
+        if self.read_only() {
+            right.push(Span::styled("read-only ", theme.warn()));
+        }
         if let Some(key) = self.keymap.first_key(GLOBAL, Action::Help) {
             right.push(Span::styled(key.short_label(), theme.key()));
             right.push(Span::styled(" help ", theme.dim()));
@@ -83,10 +88,18 @@ impl App {
         if let Some(pane) = self.panes.get(self.active) {
             pane.draw(frame, regions.pane, &view);
             // Hints.
+            // Whole hints only: one that does not fit is left to `?`.
             let mut hints: Vec<Span<'static>> = Vec::new();
+            let mut used = 0;
             for (key, hint) in self.keymap.hints(pane.scope(), pane.hints()) {
+                let hint = format!(" {hint}  ");
+                let cells = crate::text::inert::width(&key) + crate::text::inert::width(&hint);
+                if used + cells - 2 > usize::from(regions.hints.width) {
+                    break;
+                }
+                used += cells;
                 hints.push(Span::styled(key, theme.key()));
-                hints.push(Span::styled(format!(" {hint}  "), theme.dim()));
+                hints.push(Span::styled(hint, theme.dim()));
             }
             frame.render_widget(Paragraph::new(Line::from(hints)), regions.hints);
         }
@@ -96,11 +109,18 @@ impl App {
         }
         // Status: the message, or the database, the book and the filter.
         let line = match &self.status {
-            Some(Status { text, error: true }) => {
-                Line::from(Span::styled(format!(" ✗ {text}"), theme.error()))
-            }
-            Some(Status { text, error: false }) => {
-                Line::from(Span::styled(format!(" ✓ {text}"), theme.ok()))
+            Some(Status { text, tone, .. }) => {
+                let (mark, style) = match tone {
+                    Tone::Done => ("✓", theme.ok()),
+                    Tone::Info => ("·", theme.dim()),
+                    Tone::Refused => ("!", theme.warn()),
+                    Tone::Error => ("✗", theme.error()),
+                };
+                // One line: a longer message is cut with `…`, never mid-word
+                // without a mark.
+                let room = usize::from(regions.status.width).saturating_sub(3);
+                let text = crate::tui::widgets::fit(text, room);
+                Line::from(Span::styled(format!(" {mark} {text}"), style))
             }
             // A damaged book keeps its warning in place of the database line.
             None if self.damage().is_some() => Line::from(Span::styled(
@@ -111,6 +131,7 @@ impl App {
                 let filter = self.book.filter.describe();
                 let mut spans = vec![
                     Span::styled(format!(" {} ", self.db_label), theme.dim()),
+                    Span::styled(if self.read_only() { "(read-only) " } else { "" }, theme.warn()),
                     Span::raw(format!(
                         "· {} · ARR {} ",
                         crate::domain::count::of(self.book.len(), "account", "accounts"),

@@ -26,6 +26,6 @@ impl App {
             self.follow(request, None);
             return;
         }
-        self.say(crate::tui::paste::NO_FIELD.to_string());
+        self.refuse(crate::tui::paste::NO_FIELD.to_string());
     }
 }

@@ -5,7 +5,7 @@
 
 use super::App;
 use crate::read::rollup::{Rollup, rollup};
-use crate::store::{OpenMode, Store};
+use crate::store::Store;
 use crate::tui::popups::{Popup, RollupPopup};
 use crate::tui::work::{Done, Ticket};
 
@@ -24,12 +24,12 @@ impl App {
         let path = self.store.path().to_path_buf();
         let (today, config) = (self.clock.today(), self.config.clone());
         let read = move || -> Result<Rollup, String> {
-            let store = Store::open_with(&path, OpenMode::Existing).map_err(|e| e.to_string())?;
+            let store = Store::open_aside(&path).map_err(|e| e.to_string())?;
             rollup(&store, today, &config).map_err(|e| e.to_string())
         };
         self.rollup.answer =
             Some(self.work.spawn("team roll-up", move || Done::Rollup(Box::new(read()))));
-        self.say("reading the team roll-up…".to_string());
+        self.inform("reading the team roll-up…".to_string());
     }
 
     /// Shows the roll-up when `ticket` is its job; other answers go back.
@@ -44,13 +44,13 @@ impl App {
                 Ok(rollup) if rollup.has_team() => {
                     self.popup = Some(Popup::Rollup(Box::new(RollupPopup { rollup, selected: 0 })));
                 }
-                Ok(_) => self.say(
+                Ok(_) => self.refuse(
                     "no team to roll up: one CSM owns every account (cockpit team import brings the team's book)"
                         .to_string(),
                 ),
-                Err(why) => self.say(format!("the team roll-up could not be read: {why}")),
+                Err(why) => self.error(format!("the team roll-up could not be read: {why}")),
             },
-            _ => self.say("the team roll-up stopped".to_string()),
+            _ => self.error("the team roll-up stopped".to_string()),
         }
         Ok(true)
     }

@@ -85,6 +85,10 @@ fn sync(path: &Path, url: &str) -> Result<u64, String> {
 impl App {
     /// Starts the background team sync when one is due (on a tick).
     pub(super) fn tick_team_sync(&mut self) {
+        // A sync writes what it pulls: not into a read-only book.
+        if self.read_only() {
+            return;
+        }
         self.team_sync.tick(&self.store, &self.config, &mut self.work);
     }
 

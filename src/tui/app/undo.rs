@@ -36,11 +36,14 @@ impl App {
     /// Reverses the last action not yet undone.
     pub(super) fn undo_last(&mut self) {
         let Some((what, reversals, accounts)) = self.undo.steps.pop() else {
-            self.say("nothing to undo since the cockpit opened".to_string());
+            self.refuse("nothing to undo since the cockpit opened".to_string());
             return;
         };
         let Some(reversals) = reversals else {
-            self.say(format!("“{what}” cannot be undone; u again undoes the action before it"));
+            // What cannot be undone comes first, the action itself shortened:
+            // the status line is one line.
+            let what = crate::tui::widgets::fit(&what, 40);
+            self.refuse(format!("cannot be undone: “{what}”; u again undoes the action before it"));
             return;
         };
         if let Some(found) = self.damage().map(|f| f.to_string()) {
@@ -54,7 +57,7 @@ impl App {
             Ok(()) => {
                 self.reread(ids.iter().chain(accounts.iter().flatten()).map(String::as_str));
                 self.refresh_after_write(&[], accounts.as_deref());
-                if self.status.as_ref().is_none_or(|s| !s.error) {
+                if self.status.as_ref().is_none_or(|s| !s.is_error()) {
                     self.say(format!("undone: {what}"));
                 }
             }

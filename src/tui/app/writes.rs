@@ -19,7 +19,7 @@ impl App {
                     .trim()
                     .to_string();
                 if body.is_empty() {
-                    self.say("empty note: nothing written".to_string());
+                    self.refuse("empty note: nothing written".to_string());
                 } else {
                     self.apply(vec![Write::Note {
                         account_id: request.account_id,
@@ -35,6 +35,10 @@ impl App {
     /// Commits writes, in order, as one transaction (all or none), keeps
     /// what reverses them for `u`, and refreshes what they touched.
     pub fn apply(&mut self, writes: Vec<Write>) {
+        if self.read_only() {
+            self.refuse(super::read_only::REFUSAL.to_string());
+            return;
+        }
         // Nothing is written into a damaged book.
         if let Some(found) = self.damage() {
             self.error(format!("not saved: {found}"));
@@ -50,6 +54,9 @@ impl App {
                     (Vec::new(), None)
                 }
             };
+        // Two writes saying the same (two snoozes of one account) are said once.
+        let mut seen = std::collections::HashSet::new();
+        let done: Vec<String> = done.into_iter().filter(|d| seen.insert(d.clone())).collect();
         let summary: Vec<String> = match done.len() {
             0 => Vec::new(),
             1..=3 => vec![done.join("; ")],
@@ -104,7 +111,7 @@ impl App {
         };
         if let Err(error) = refreshed {
             self.error(format!("{error:#}"));
-        } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.error) {
+        } else if !done.is_empty() && self.status.as_ref().is_none_or(|s| !s.is_error()) {
             self.say(format!("saved: {}", done.join("; ")));
         }
     }

@@ -287,12 +287,14 @@ impl OpportunityForm {
             return Err("write the product first".to_string());
         }
         let arr_text = self.arr.value().trim().replace(',', "");
-        let arr = if arr_text.is_empty() {
-            Money::ZERO
-        } else {
-            Money::parse_non_negative(&arr_text)
-                .map_err(|e| format!("ARR {arr_text:?}: {e} (write it like 24000 or 24000.50)"))?
-        };
+        // An empty amount is a question, not a deal worth nothing: 0 is
+        // written when that is meant.
+        if arr_text.is_empty() {
+            return Err("the amount is needed: write the ARR, like 24000 (0 when not known yet)"
+                .to_string());
+        }
+        let arr = Money::parse_non_negative(&arr_text)
+            .map_err(|e| format!("ARR {arr_text:?}: {e} (write it like 24000 or 24000.50)"))?;
         let close = self.close.value().trim();
         let close_date = if close.is_empty() {
             None
@@ -533,6 +535,9 @@ mod tests {
         for c in "Insights".chars() {
             form.key(press(KeyCode::Char(c)), today());
         }
+        // An empty amount is asked for, not saved as 0.
+        assert!(matches!(form.key(press(KeyCode::Enter), today()), FormOutcome::Stay));
+        assert!(form.error.as_deref().is_some_and(|e| e.starts_with("the amount is needed")));
         form.key(press(KeyCode::Tab), today());
         for c in "12,000.5x".chars() {
             form.key(press(KeyCode::Char(c)), today());
@@ -574,6 +579,7 @@ mod tests {
         for c in "Insights".chars() {
             form.key(press(KeyCode::Char(c)), today());
         }
+        form.arr = Input::new("0".to_string());
         form.field = OpportunityField::Close;
         for c in "next month".chars() {
             form.key(press(KeyCode::Char(c)), today());

@@ -428,7 +428,15 @@ impl Form for GrowthForm {
 
     /// Draws the form centred in `area`. Reads only.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme, keymap: &Keymap) {
-        let height = u16::try_from(self.context.len() + self.fields.len() + 5).unwrap_or(12);
+        // An error says what to write in full: its wrapped lines grow the box.
+        let error_lines: Vec<String> = self
+            .error
+            .as_deref()
+            .map(|e| crate::tui::widgets::wrap::wrap_words(&crate::text::inert::line(e), 72 - 3))
+            .unwrap_or_default();
+        let extra = error_lines.len().saturating_sub(1);
+        let height =
+            u16::try_from(self.context.len() + self.fields.len() + 5 + extra).unwrap_or(12);
         let rect = centered(area, 72, height);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -481,9 +489,11 @@ impl Form for GrowthForm {
             lines.push(Line::from(spans));
         }
         lines.push(Line::from(""));
-        lines.push(match &self.error {
-            Some(e) => Line::from(Span::styled(format!(" {e}"), theme.error())),
-            None => Line::from(Span::styled(
+        for part in &error_lines {
+            lines.push(Line::from(Span::styled(format!(" {part}"), theme.error())));
+        }
+        if error_lines.is_empty() {
+            lines.push(Line::from(Span::styled(
                 format!(
                     " {}",
                     keymap.footer(
@@ -497,8 +507,8 @@ impl Form for GrowthForm {
                     )
                 ),
                 theme.dim(),
-            )),
-        });
+            )));
+        }
         frame.render_widget(Paragraph::new(lines).block(block), rect);
         if let Some(Field::Text { input, .. } | Field::Date { input, .. }) =
             self.fields.get(self.focus)

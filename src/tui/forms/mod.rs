@@ -91,7 +91,12 @@ pub type Drawn<'a> = (String, Vec<Line<'static>>, (u16, u16), Option<(u16, u16, 
 /// on the focused field. Popups and the smaller forms share it.
 pub fn boxed(drawn: Drawn<'_>, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
     let (title, lines, size, cursor) = drawn;
-    let rect = centered(area, size.0, size.1);
+    // A line longer than the box (an error saying what to write) wraps: the
+    // box grows by those lines rather than losing its last ones.
+    let inner_width = usize::from(size.0.saturating_sub(2)).max(1);
+    let needed: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner_width)).sum();
+    let height = size.1.max(u16::try_from(needed + 2).unwrap_or(u16::MAX));
+    let rect = centered(area, size.0, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(Span::styled(format!(" {title} "), theme.title()))

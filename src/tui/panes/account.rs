@@ -21,6 +21,7 @@ use crate::tui::panes::account_growth::AccountGrowth;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::widgets::bars::{Segment, stacked};
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::fit;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -245,6 +246,7 @@ impl AccountPane {
                 usage: cx.store.account_usage(&id)?,
                 tickets: cx.store.account_tickets(&id)?,
                 surveys: cx.store.account_surveys(&id)?,
+                book_has: cx.store.book_has_signals()?,
             },
             people: cx.store.account_contacts(&id)?,
             iru: Vec::new(),
@@ -490,13 +492,13 @@ impl Pane for AccountPane {
                     view.keymap.label(crate::tui::keymap::GLOBAL, Action::Jump)
                 )),
             ];
-            frame.render_widget(Paragraph::new(lines), inner);
+            frame.render_widget(Paragraph::new(cut_lines(lines, inner.width)), inner);
             return;
         }
         let [header, tabs, body] =
             Layout::vertical([Constraint::Length(3), Constraint::Length(1), Constraint::Min(1)])
                 .areas(inner);
-        frame.render_widget(Paragraph::new(self.header(view)), header);
+        frame.render_widget(Paragraph::new(cut_lines(self.header(view), header.width)), header);
         let mut spans = Vec::new();
         let mut at = 0;
         for tab in section_tabs(&SECTIONS, self.section, usize::from(tabs.width)) {
@@ -508,7 +510,7 @@ impl Pane for AccountPane {
             };
             spans.push(Span::styled(tab.text, style));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+        frame.render_widget(Paragraph::new(cut_lines(Line::from(spans), tabs.width)), tabs);
         if self.section == GROWTH {
             if let Some(growth) = &self.growth {
                 growth.draw(frame, body, theme, view.keymap);
@@ -520,7 +522,7 @@ impl Pane for AccountPane {
         let scroll = self.scroll.min(max_scroll);
         let visible: Vec<Line<'static>> =
             lines.into_iter().skip(scroll).take(usize::from(body.height)).collect();
-        frame.render_widget(Paragraph::new(visible), body);
+        frame.render_widget(Paragraph::new(cut_lines(visible, body.width)), body);
         if let Some(reader) = &self.reader {
             reader.draw(frame, area, theme);
         }

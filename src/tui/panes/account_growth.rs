@@ -25,6 +25,7 @@ use crate::tui::forms::{Form, FormOutcome};
 use crate::tui::keymap::{Key, Keymap};
 use crate::tui::panes::{Request, Write};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::{Cursor, fit};
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -304,10 +305,21 @@ impl AccountGrowth {
         // Potential & whitespace.
         let rate = self.totals.rate().map_or("—".to_string(), |r| r.to_percent(0));
         let standard = if self.totals.is_standard() { " standard" } else { "" };
+        // With no product potential, the account's default gives the
+        // figures: said here, as the product rows show none of their own.
+        let by_default = self.account_potential.is_some()
+            && !self.lines.is_empty()
+            && self.lines.iter().all(|l| l.potential_units.is_none());
         out.push(header(format!(
             "Potential & whitespace · absorption {rate}{standard} · whitespace {}",
             self.totals.whitespace
         )));
+        if let (true, Some(units)) = (by_default, self.account_potential) {
+            out.push(dim(format!(
+                "  from the account default potential ({}): no product has its own",
+                crate::domain::count::of(units, "unit", "units")
+            )));
+        }
         out.push(dim(format!(
             "  {:<16} {:>12} {:>7} {:>9} {:>15} {:>12}",
             "Product", "ARR", "Units", "Potential", "Absorption", "Whitespace"
@@ -466,7 +478,7 @@ impl AccountGrowth {
                 }
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
         if let Some(form) = &self.form {
             form.draw(frame, frame.area(), theme, keymap);
         }

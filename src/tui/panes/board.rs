@@ -22,6 +22,7 @@ use crate::tui::forms::four_a::StageForm;
 use crate::tui::panes::{Cx, Pane, Request, View, Write};
 use crate::tui::popups::Popup;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::{Cursor, fit};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -520,7 +521,7 @@ impl Pane for BoardPane {
                 Line::from(Span::styled("  No accounts yet.", theme.title())),
                 Line::from("  Import a book (cockpit import) to see it by 4A stage."),
             ];
-            frame.render_widget(Paragraph::new(lines), body);
+            frame.render_widget(Paragraph::new(cut_lines(lines, body.width)), body);
         } else if self.showing_suggestions {
             self.draw_suggestions(frame, body, theme);
         } else if self.wide() {

@@ -14,6 +14,7 @@ use crate::tui::keymap;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::Cursor;
+use crate::tui::widgets::cut::cut_lines;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::{Alignment, Rect};
@@ -499,7 +500,7 @@ impl Pane for BookPane {
             lines.push(line);
         }
         let body = Rect { height: inner.height - 1, ..inner };
-        frame.render_widget(Paragraph::new(lines), body);
+        frame.render_widget(Paragraph::new(cut_lines(lines, body.width)), body);
         // Footer: the search being typed, or the totals of the filtered rows.
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
         // While the view is still being counted, the figures so far.
@@ -520,7 +521,7 @@ impl Pane for BookPane {
         } else {
             Line::from(Span::styled(format!("{} ", book.filter.describe()), theme.warn()))
         };
-        frame.render_widget(Paragraph::new(footer), footer_area);
+        frame.render_widget(Paragraph::new(cut_lines(footer, footer_area.width)), footer_area);
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
                 .alignment(Alignment::Right),

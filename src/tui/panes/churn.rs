@@ -14,6 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::churn_editor::{EditorView, Step};
 use crate::tui::panes::churn_taxonomy::{self, TaxonomyView};
 use crate::tui::panes::{Cx, Pane, Request, View};
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::wrap::wrap_words;
 use crate::tui::widgets::{Cursor, fit};
 use chrono::{Datelike, Months, NaiveDate};
@@ -326,10 +327,13 @@ impl Pane for ChurnPane {
             Constraint::Min(0),
         ])
         .areas(inner);
-        frame.render_widget(Paragraph::new(self.report_lines(view, width)), summary);
-        frame.render_widget(Paragraph::new(table), rows);
+        frame.render_widget(
+            Paragraph::new(cut_lines(self.report_lines(view, width), summary.width)),
+            summary,
+        );
+        frame.render_widget(Paragraph::new(cut_lines(table, rows.width)), rows);
         let chain_lines = self.chain_lines(view, width, usize::from(chains.height));
-        frame.render_widget(Paragraph::new(chain_lines), chains);
+        frame.render_widget(Paragraph::new(cut_lines(chain_lines, chains.width)), chains);
     }
 }
 

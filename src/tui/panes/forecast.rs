@@ -8,7 +8,7 @@ use crate::metrics::Rate;
 use crate::metrics::calibration::ErrorShown;
 use crate::metrics::forecast::ForecastFigures;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{fit, pad};
 use ratatui::text::{Line, Span};
 
 /// The Calendar's key for the forecast of the next CSM, bound in its key
@@ -69,15 +69,30 @@ impl ForecastLines for ForecastData {
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Per CSM, next 12 months · whole book", theme.title())));
+        // The names whole, up to 24 cells: the row still fits 80 columns.
+        let name_w = self
+            .forecast
+            .by_csm
+            .iter()
+            .map(|c| crate::text::inert::width(&c.csm))
+            .max()
+            .unwrap_or(0)
+            .clamp(14, 24);
         lines.push(Line::from(Span::styled(
-            format!("{:<14} {:>9} {:>9} {:>19}", "CSM", "ATR", "Expected", "Range greens…all"),
+            format!(
+                "{} {:>9} {:>9} {:>19}",
+                pad("CSM", name_w, false),
+                "ATR",
+                "Expected",
+                "Range greens…all"
+            ),
             theme.header(),
         )));
         for csm in &self.forecast.by_csm {
             let name = if csm.csm.is_empty() { "(no CSM)" } else { csm.csm.as_str() };
             let text = format!(
-                "{:<14} {:>9} {:>9} {:>19}",
-                fit(name, 14),
+                "{} {:>9} {:>9} {:>19}",
+                pad(name, name_w, false),
                 csm.total.atr.to_short(),
                 csm.total.expected.to_short(),
                 format!("{} … {}", csm.total.if_only_greens.to_short(), csm.total.atr.to_short()),

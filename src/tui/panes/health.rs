@@ -12,6 +12,7 @@ use crate::read::today::suggestion_for;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View};
 use crate::tui::popups::Popup;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -191,7 +192,7 @@ impl Pane for HealthPane {
             }
             lines.push(line);
         }
-        frame.render_widget(Paragraph::new(lines), list_area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, list_area.width)), list_area);
         let mut detail = Vec::new();
         if let Some(row) = self.selected() {
             let score = row.score.map_or("no score".to_string(), |s| format!("score {s}"));

@@ -67,7 +67,9 @@ impl HealthPopup {
             account_id: account_id.to_string(),
             name: name.to_string(),
             health,
-            reason: Input::new(reason.to_string()),
+            // A prefilled reason opens at its start, so what will be saved
+            // is read from its first word (End goes to its end).
+            reason: Input::new(reason.to_string()).with_cursor(0),
             then,
             also: Vec::new(),
             error: None,

@@ -7,6 +7,7 @@
 pub mod bars;
 pub mod calendar_grid;
 pub mod charts;
+pub mod cut;
 pub mod tabs;
 pub mod wrap;
 

@@ -74,11 +74,19 @@ impl AccountPane {
                 theme.dim(),
             )));
         }
+        // The authors whole when the reasons keep 60 cells; cut to 10 before.
+        let longest =
+            self.loaded.health.iter().map(|c| crate::text::inert::width(&c.who)).max().unwrap_or(0);
+        let who_width = longest.min(24).min(width.saturating_sub(22 + 60)).max(10);
         for change in &self.loaded.health {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", change.at.format("%Y-%m-%d %H:%M")), theme.dim()),
                 theme.health(Some(change.health)),
-                Span::raw(format!(" {:<10} {}", fit(&change.who, 10), change.reason)),
+                Span::raw(format!(
+                    " {} {}",
+                    crate::tui::widgets::pad(&change.who, who_width, false),
+                    crate::text::inert::line(&change.reason)
+                )),
             ]));
         }
         lines

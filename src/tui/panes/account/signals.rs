@@ -21,6 +21,14 @@ pub(super) struct Signals {
     pub(super) usage: Vec<UsageRecord>,
     pub(super) tickets: Vec<Ticket>,
     pub(super) surveys: Vec<SurveyAnswer>,
+    /// Whether the book holds any usage, ticket and survey answer at all.
+    pub(super) book_has: [bool; 3],
+}
+
+/// The line for an account without any signal of a kind: none of its own
+/// when the book has some, else none imported.
+fn none_line(book_has: bool, what: &str) -> String {
+    if book_has { format!("  no {what} for this account") } else { format!("  no {what} imported") }
 }
 
 /// One sparkline character per value: an empty month is a space, a zero the
@@ -50,7 +58,10 @@ impl AccountPane {
             theme.header(),
         ))];
         if signals.usage.is_empty() {
-            lines.push(Line::from(Span::styled("  no usage imported", theme.dim())));
+            lines.push(Line::from(Span::styled(
+                none_line(signals.book_has[0], "usage"),
+                theme.dim(),
+            )));
         }
         let mut by_measure: BTreeMap<&str, BTreeMap<Month, UsageValue>> = BTreeMap::new();
         for record in &signals.usage {
@@ -76,7 +87,10 @@ impl AccountPane {
             theme.header(),
         )));
         if signals.tickets.is_empty() {
-            lines.push(Line::from(Span::styled("  no tickets imported", theme.dim())));
+            lines.push(Line::from(Span::styled(
+                none_line(signals.book_has[1], "tickets"),
+                theme.dim(),
+            )));
         }
         for ticket in &signals.tickets {
             let state = match ticket.closed_at {
@@ -105,7 +119,10 @@ impl AccountPane {
             theme.header(),
         )));
         if signals.surveys.is_empty() {
-            lines.push(Line::from(Span::styled("  no survey answers imported", theme.dim())));
+            lines.push(Line::from(Span::styled(
+                none_line(signals.book_has[2], "survey answers"),
+                theme.dim(),
+            )));
         }
         for answer in &signals.surveys {
             let range = answer.kind.range();

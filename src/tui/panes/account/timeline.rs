@@ -7,8 +7,14 @@
 use super::reader::{Reader, wrap};
 use super::*;
 
-/// Date (11), kind (14) and author (9) before an entry's text.
-const LEAD: usize = 34;
+/// Date (11) and kind (14) before an entry's author and text.
+const LEAD: usize = 25;
+/// The author's column: cut to 8 cells on a narrow screen; on a wide one
+/// (the text keeps at least `WIDE_TEXT` cells) as wide as the longest
+/// author, up to 24.
+const AUTHOR_NARROW: usize = 8;
+const AUTHOR_WIDEST: usize = 24;
+const WIDE_TEXT: usize = 80;
 /// The most lines an entry takes in the timeline; Enter reads the rest.
 const MOST_LINES: usize = 6;
 /// The narrowest the text column gets (on a very narrow terminal).
@@ -32,9 +38,23 @@ fn entry_lines(entry: &Entry, width: usize) -> Vec<String> {
 }
 
 impl AccountPane {
+    /// The author column's width in the timeline: spare room goes to the
+    /// names before they are cut.
+    fn author_width(&self, width: usize) -> usize {
+        let longest = self
+            .loaded
+            .timeline
+            .iter()
+            .map(|e| crate::text::inert::width(&e.who))
+            .max()
+            .unwrap_or(0);
+        let room = width.saturating_sub(LEAD + 1 + WIDE_TEXT);
+        longest.min(AUTHOR_WIDEST).min(room).max(AUTHOR_NARROW)
+    }
+
     /// The text column's width in the timeline.
-    fn text_width(width: usize) -> usize {
-        width.saturating_sub(LEAD).max(NARROWEST)
+    fn text_width(&self, width: usize) -> usize {
+        width.saturating_sub(LEAD + self.author_width(width) + 1).max(NARROWEST)
     }
 
     /// The body's width (inside the border) for the pane's area.
@@ -44,7 +64,7 @@ impl AccountPane {
 
     /// The first line of each entry, and the line after the last.
     fn entry_starts(&self, width: usize) -> Vec<usize> {
-        let text_width = Self::text_width(width);
+        let text_width = self.text_width(width);
         let mut starts = Vec::with_capacity(self.loaded.timeline.len() + 1);
         let mut line = 0;
         for entry in &self.loaded.timeline {
@@ -135,7 +155,9 @@ impl AccountPane {
                 theme.dim(),
             ))];
         }
-        let text_width = Self::text_width(width);
+        let text_width = self.text_width(width);
+        let author = self.author_width(width);
+        let lead = LEAD + author + 1;
         let mut lines = Vec::new();
         for (index, entry) in self.loaded.timeline.iter().enumerate() {
             let selected = index == self.selected && view.active && self.reader.is_none();
@@ -146,10 +168,13 @@ impl AccountPane {
                     vec![
                         Span::styled(format!("{} ", entry.at.format("%Y-%m-%d")), theme.dim()),
                         Span::styled(crate::tui::widgets::pad(&entry.kind, 14, false), theme.key()),
-                        Span::styled(format!("{:<8} ", fit(&entry.who, 8)), theme.dim()),
+                        Span::styled(
+                            format!("{} ", crate::tui::widgets::pad(&entry.who, author, false)),
+                            theme.dim(),
+                        ),
                     ]
                 } else {
-                    vec![Span::raw(" ".repeat(LEAD))]
+                    vec![Span::raw(" ".repeat(lead))]
                 };
                 match (entry.health, number) {
                     (Some(health), 0) => {

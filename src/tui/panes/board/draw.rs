@@ -3,6 +3,7 @@
 //! Reads the pane's state only.
 
 use super::*;
+use crate::tui::widgets::cut::cut_lines;
 
 impl BoardPane {
     pub(super) fn heading(
@@ -22,7 +23,7 @@ impl BoardPane {
         let cursor = self.cursors[column];
         let stuck = stage_column.stuck;
         let position =
-            (len > cursor.height).then(|| format!(" {}/{}", (cursor.selected + 1).min(len), len));
+            (len > cursor.height).then(|| format!(" · {}/{}", (cursor.selected + 1).min(len), len));
         // From the fullest heading to the barest; the first that fits is
         // drawn. The stuck count outlives the ARR and the scroll position:
         // it is the one figure here that asks for action.
@@ -57,7 +58,7 @@ impl BoardPane {
 
     pub(super) fn tail(card: &Card, theme: Theme) -> Vec<Span<'static>> {
         let renewal = Span::styled(
-            format!(" ↻{:>5}", days(card.days_to_renewal)),
+            format!(" ↻{:>5}", renewal_days(card.days_to_renewal)),
             if card.days_to_renewal.is_some_and(|d| d <= 90) { theme.warn() } else { theme.dim() },
         );
         let in_stage = Span::styled(format!(" {:>6}", days(card.days_in_stage)), theme.dim());
@@ -118,7 +119,7 @@ impl BoardPane {
             if cards.is_empty() {
                 lines.push(Line::from(Span::styled("  no account", theme.dim())));
             }
-            frame.render_widget(Paragraph::new(lines), rect);
+            frame.render_widget(Paragraph::new(cut_lines(lines, rect.width)), rect);
         }
     }
 
@@ -172,7 +173,7 @@ impl BoardPane {
                 lines.push(Line::from(""));
             }
         }
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
     }
 
     pub(super) fn draw_suggestions(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
@@ -204,7 +205,7 @@ impl BoardPane {
             }
             lines.push(line);
         }
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
     }
 
     pub(super) fn draw_footer(
@@ -257,6 +258,43 @@ impl BoardPane {
             ),
             theme.dim(),
         ));
-        frame.render_widget(Paragraph::new(vec![detail, legend]), area);
+        frame.render_widget(Paragraph::new(cut_lines(vec![detail, legend], area.width)), area);
+    }
+}
+
+/// Days to renewal in at most four cells, so the `↻` before them always
+/// keeps a space: 1,000 days and more are shown in years (`2.7y`, and
+/// whole from ten years).
+fn renewal_days(value: Option<i64>) -> String {
+    match value {
+        Some(d) if d >= 1000 => {
+            let tenths = (d * 10 + 182) / 365;
+            if tenths >= 100 {
+                format!("{}y", (tenths + 5) / 10)
+            } else {
+                format!("{}.{}y", tenths / 10, tenths % 10)
+            }
+        }
+        other => days(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renewal_days;
+
+    #[test]
+    fn days_to_renewal_fit_four_cells_so_the_mark_keeps_its_space() {
+        assert_eq!(renewal_days(Some(999)), "999d");
+        // 1,002 / 365 = 2.745… years, to the tenth: 2.7.
+        assert_eq!(renewal_days(Some(1002)), "2.7y");
+        // 1,100 / 365 = 3.013…: 3.0.
+        assert_eq!(renewal_days(Some(1100)), "3.0y");
+        assert_eq!(renewal_days(None), "—");
+        // 3,649 / 365 = 9.997…: 10 years, whole.
+        assert_eq!(renewal_days(Some(3649)), "10y");
+        for d in [0, 5, 999, 1000, 3649, 40_000] {
+            assert!(format!(" ↻{:>5}", renewal_days(Some(d))).contains("↻ "), "{d}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::tui::keymap::Keymap;
 use crate::tui::panes::forecast::ForecastLines;
+use crate::tui::widgets::cut::cut_lines;
 
 /// The summary line, the grid and the agenda of a pane's inner area: the
 /// agenda beside the grid from 120 columns, below it otherwise.
@@ -276,7 +277,7 @@ impl CalendarPane {
             }
             lines.push(line);
         }
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
     }
 
     pub(super) fn draw_forecast(
@@ -297,13 +298,22 @@ impl CalendarPane {
                 Constraint::Min(40),
             ])
             .areas(inner);
-            frame.render_widget(Paragraph::new(forward).scroll((scroll, 0)), left);
-            frame.render_widget(Paragraph::new(history).scroll((scroll, 0)), right);
+            frame.render_widget(
+                Paragraph::new(cut_lines(forward, left.width)).scroll((scroll, 0)),
+                left,
+            );
+            frame.render_widget(
+                Paragraph::new(cut_lines(history, right.width)).scroll((scroll, 0)),
+                right,
+            );
         } else {
             let mut lines = forward;
             lines.push(Line::from(""));
             lines.extend(history);
-            frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+            frame.render_widget(
+                Paragraph::new(cut_lines(lines, inner.width)).scroll((scroll, 0)),
+                inner,
+            );
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::metrics::backtest::OutcomeKind;
 use crate::metrics::backtest::counts;
 use crate::read::health::Backtest;
 use crate::tui::panes::View;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -40,7 +41,7 @@ pub(super) fn draw(
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
-                "Backtest: {} outcomes ending {} … {}: {renewed} renewed, {contracted} contracted, {churned} churned",
+                "Backtest: {} outcomes, {renewed} renewed, {contracted} contracted, {churned} churned, ending {} to {}",
                 backtest.outcomes.len(),
                 backtest.from,
                 backtest.to
@@ -108,7 +109,7 @@ pub(super) fn draw(
         "  Missed are the surprises. Enter lists the accounts behind a number; e explains.",
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
 }
 
 /// The lists behind each predictor's numbers, in the order the Metrics

@@ -8,6 +8,7 @@ use super::{MetricsPane, SCOPE};
 use crate::text::columns::{Want, layout};
 use crate::tui::action::Action;
 use crate::tui::panes::View;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::pad;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -45,7 +46,7 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
         spans.push(Span::raw(" "));
     }
     let tabs_width: usize = spans.iter().map(|span| span.content.width()).sum();
-    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    frame.render_widget(Paragraph::new(cut_lines(Line::from(spans), tabs.width)), tabs);
     if let Some(data) = &pane.data {
         let load = match pane.waiting() {
             Some(waiting) => format!("{waiting} "),
@@ -76,7 +77,7 @@ pub fn draw(pane: &MetricsPane, frame: &mut Frame<'_>, area: Rect, view: &View<'
                 Line::from("  cockpit import snapshots snapshots.csv"),
             ],
         };
-        frame.render_widget(Paragraph::new(text), body);
+        frame.render_widget(Paragraph::new(cut_lines(text, body.width)), body);
         return;
     };
     if pane.explain {
@@ -157,5 +158,5 @@ fn draw_drill(
         let style = if index == cursor.selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(Span::styled(text, style)));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
 }

@@ -12,6 +12,7 @@ use crate::tui::action::Action;
 use crate::tui::panes::View;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::charts::{FILLS, buckets, stacked_columns};
+use crate::tui::widgets::cut::cut_lines;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -151,7 +152,7 @@ pub(super) fn retention(
         format!("{}: what each number means", view.keymap.label(SCOPE, Action::Explain)),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), panel);
+    frame.render_widget(Paragraph::new(cut_lines(lines, panel.width)), panel);
 }
 
 fn amount_line(
@@ -234,7 +235,7 @@ pub(super) fn bridge(
             theme.dim(),
         ),
     ]));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
 }
 
 pub(super) fn layer_cake(
@@ -294,7 +295,7 @@ pub(super) fn layer_cake(
         ),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), chart_area);
+    frame.render_widget(Paragraph::new(cut_lines(lines, chart_area.width)), chart_area);
     let at = data.period.to;
     let offset = cake.months.iter().position(|m| *m == at);
     let mut legend_lines =
@@ -317,7 +318,7 @@ pub(super) fn layer_cake(
         format!("{}: the accounts of a year", view.keymap.label(SCOPE, Action::Open)),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(legend_lines), legend);
+    frame.render_widget(Paragraph::new(cut_lines(legend_lines, legend.width)), legend);
 }
 
 pub(super) fn pareto(
@@ -412,7 +413,7 @@ pub(super) fn pareto(
         format!("{}: the accounts of a tier", view.keymap.label(SCOPE, Action::Open)),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), table);
+    frame.render_widget(Paragraph::new(cut_lines(lines, table.width)), table);
 }
 
 pub(super) fn renewals(
@@ -479,5 +480,5 @@ pub(super) fn renewals(
         ),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(cut_lines(lines, area.width)), area);
 }

@@ -7,6 +7,7 @@ use crate::store::search::{COUNT_CAP, HitKind, SearchGroup, SearchHit, match_ran
 use crate::text::inert;
 use crate::tui::paste;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -244,7 +245,7 @@ impl SearchView {
                 });
             }
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(cut_lines(lines, inner.width)), inner);
         let x = inner.x + u16::try_from(prompt.len() + column).unwrap_or(0);
         if x < inner.x + inner.width {
             frame.set_cursor_position((x, inner.y));

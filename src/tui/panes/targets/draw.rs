@@ -2,6 +2,7 @@
 //! parts and opportunities, and the footer. Reads the pane's state only.
 
 use super::*;
+use crate::tui::widgets::cut::cut_lines;
 
 impl TargetsPane {
     pub(super) fn draw_list(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
@@ -131,7 +132,7 @@ impl TargetsPane {
             }
             lines.push(line);
         }
-        frame.render_widget(Paragraph::new(lines), body);
+        frame.render_widget(Paragraph::new(cut_lines(lines, body.width)), body);
         // Why the selected row stands where it does, and its opportunities.
         let mut detail = Vec::new();
         if let Some(pick) = self.selected(view.book) {
@@ -197,7 +198,7 @@ impl TargetsPane {
         } else {
             Line::from(Span::styled(format!("filter: {filter}"), theme.warn()))
         };
-        frame.render_widget(Paragraph::new(left), footer_area);
+        frame.render_widget(Paragraph::new(cut_lines(left, footer_area.width)), footer_area);
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(totals, theme.dim())))
                 .alignment(Alignment::Right),

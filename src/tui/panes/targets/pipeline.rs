@@ -12,6 +12,7 @@ use crate::store::opportunities::OpportunityRow;
 use crate::tui::action::Action;
 use crate::tui::keymap::{PANE_LAYERS, Table};
 use crate::tui::panes::{Request, View};
+use crate::tui::widgets::cut::cut_lines;
 use crate::tui::widgets::{Cursor, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -173,7 +174,17 @@ impl PipelineView {
         let width = usize::from(inner.width);
         let wide = inner.width >= super::WIDE;
         // stage close account product ARR owner [next step]
-        let (stage_w, close_w, money_w, owner_w) = (10, 10, 7, if wide { 10 } else { 6 });
+        // The owner's name whole on a wide screen (up to 24 cells), the
+        // account's next, then the next step takes the rest.
+        let longest_owner = self
+            .shown
+            .rows
+            .iter()
+            .map(|r| crate::text::inert::width(&r.opportunity.fields.owner))
+            .max()
+            .unwrap_or(0);
+        let owner_w = if wide { longest_owner.clamp(10, 24) } else { 6 };
+        let (stage_w, close_w, money_w) = (10, 10, 7);
         let product_w = if wide { 14 } else { 9 };
         let fixed = stage_w + close_w + money_w + owner_w + product_w + 7;
         let rest = width.saturating_sub(fixed);
@@ -256,7 +267,7 @@ impl PipelineView {
             }
             lines.push(line);
         }
-        frame.render_widget(Paragraph::new(lines), list_area);
+        frame.render_widget(Paragraph::new(cut_lines(lines, list_area.width)), list_area);
         frame.render_widget(
             Paragraph::new(self.below_lines(view, width))
                 .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),

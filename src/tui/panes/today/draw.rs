@@ -8,12 +8,13 @@ use crate::read::today::TodayRow;
 use crate::text::inert;
 use crate::tui::panes::View;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::wrap::wrap_words;
 use crate::tui::widgets::{fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub(super) fn draw(pane: &TodayPane, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
     let theme = view.theme;
@@ -35,18 +36,28 @@ pub(super) fn draw(pane: &TodayPane, frame: &mut Frame<'_>, area: Rect, view: &V
     let block = Block::bordered().title(title).border_style(theme.border(view.active));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [counts_area, list_area, detail_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(2), Constraint::Length(5)])
-            .areas(inner);
+    let [counts_area, list_area, detail_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(DETAIL_HEIGHT),
+    ])
+    .areas(inner);
     frame.render_widget(Paragraph::new(counts_line(pane, theme, inner.width)), counts_area);
     frame.render_widget(Paragraph::new(list_lines(pane, view, inner.width)), list_area);
+    let room = usize::from(DETAIL_HEIGHT - 1);
     frame.render_widget(
-        Paragraph::new(detail_lines(pane, theme))
-            .wrap(Wrap { trim: true })
+        Paragraph::new(detail_lines(pane, theme, usize::from(inner.width), room))
             .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),
         detail_area,
     );
 }
+
+/// The detail box's height: its top rule and six lines, room for the name
+/// and a few reasons wrapped whole.
+pub(super) const DETAIL_HEIGHT: u16 = 7;
+
+/// Where a reason's words start: two spaces, the 14-cell label, a space.
+const REASON_INDENT: usize = 17;
 
 /// The marks counted, the filtered kind, then `renewal 4 · no touch 12 · …`.
 fn counts_line(pane: &TodayPane, theme: Theme, width: u16) -> Line<'static> {
@@ -158,35 +169,54 @@ fn empty_lines(pane: &TodayPane, view: &View<'_>) -> Vec<Line<'static>> {
 
 /// The selected account in full: who owns it, its score, every reason and
 /// what drives a suggestion.
-fn detail_lines(pane: &TodayPane, theme: Theme) -> Vec<Line<'static>> {
+/// Each reason is wrapped whole under its label, in `width` cells; past
+/// `room` lines the last says how many more there are.
+fn detail_lines(pane: &TodayPane, theme: Theme, width: usize, room: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let Some(row) = pane.selected() else { return lines };
+    let facts = format!(
+        "tier {} · score {} · CSM {}",
+        row.triage.tier,
+        row.triage.score,
+        inert::line(&row.csm)
+    );
+    let name = fit(row.name(), width.saturating_sub(inert::width(&facts) + 1).max(12));
     lines.push(Line::from(vec![
-        Span::styled(format!("{} ", inert::line(row.name())), theme.title()),
-        Span::styled(
-            format!(
-                "tier {} · score {} · CSM {}",
-                row.triage.tier,
-                row.triage.score,
-                inert::line(&row.csm)
-            ),
-            theme.dim(),
-        ),
+        Span::styled(format!("{name} "), theme.title()),
+        Span::styled(fit(&facts, width.saturating_sub(inert::width(&name) + 1)), theme.dim()),
     ]));
+    let text_width = width.saturating_sub(REASON_INDENT).max(10);
+    let mut wrapped = |head: Vec<Span<'static>>, text: &str| {
+        for (index, part) in wrap_words(&inert::line(text), text_width).into_iter().enumerate() {
+            let mut spans =
+                if index == 0 { head.clone() } else { vec![Span::raw(" ".repeat(REASON_INDENT))] };
+            spans.push(Span::raw(part));
+            lines.push(Line::from(spans));
+        }
+    };
     for reason in &row.triage.reasons {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<14} ", reason.kind.label()), theme.dim()),
-            Span::raw(inert::line(&reason.why).into_owned()),
-        ]));
+        wrapped(
+            vec![Span::styled(format!("  {:<14} ", reason.kind.label()), theme.dim())],
+            &reason.why,
+        );
     }
     if let Some(suggestion) = &row.suggestion {
         for signal in &suggestion.signals {
-            lines.push(Line::from(vec![
-                Span::styled("  why ", theme.dim()),
+            let head = vec![
+                Span::styled(format!("  {:<10} ", "why"), theme.dim()),
                 theme.health(Some(signal.suggests)),
-                Span::raw(format!(" {}", inert::line(&signal.why))),
-            ]));
+                Span::raw(" "),
+            ];
+            wrapped(head, &signal.why);
         }
+    }
+    if lines.len() > room && room > 0 {
+        let more = lines.len() - (room - 1);
+        lines.truncate(room - 1);
+        lines.push(Line::from(Span::styled(
+            format!("  … {more} more lines: Enter opens the account"),
+            theme.dim(),
+        )));
     }
     lines
 }

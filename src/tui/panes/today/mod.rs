@@ -392,8 +392,9 @@ impl Pane for TodayPane {
     }
 
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
-        // Border (2), counts (1), header (1), detail (5).
-        self.cursor.set_height(usize::from(area.height.saturating_sub(9)), self.visible.len());
+        // Border (2), counts (1), header (1), detail.
+        let around = 4 + draw::DETAIL_HEIGHT;
+        self.cursor.set_height(usize::from(area.height.saturating_sub(around)), self.visible.len());
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
