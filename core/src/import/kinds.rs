@@ -25,6 +25,11 @@ use std::io::Read;
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
 
+/// The position of the column `sql` in the account record.
+fn position(sql: &str) -> usize {
+    crate::store::records::ACCOUNT_COLUMNS.iter().position(|c| c.sql == sql).unwrap_or(usize::MAX)
+}
+
 pub(super) fn accounts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -45,6 +50,7 @@ pub(super) fn accounts<R: Read + Send>(
     }
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
+    let (stage, health) = (position("stage"), position("health"));
     while let Some(row) = input.next_readable(names, problems) {
         let Some(account) = parse_account(&row, &stored, problems) else { continue };
         if let Some(first) = first_line.get(&account.id) {
@@ -59,9 +65,20 @@ pub(super) fn accounts<R: Read + Send>(
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
-        let stage_moved = before.is_none_or(|b| b.stage != account.stage);
-        let health_moved =
+        let mut stage_moved = before.is_none_or(|b| b.stage != account.stage);
+        let mut health_moved =
             account.health.is_some() && before.is_none_or(|b| b.health != account.health);
+        if let Some(landing) = bulk.landing() {
+            // The team's book data writes the stage and health it gives
+            // whatever this book held: the history is then the same on every
+            // member, whatever reached it first.
+            let gives = |column: usize| row.optional(column).ok().flatten().is_some();
+            stage_moved |= gives(stage);
+            health_moved |= gives(health);
+            landing.note(&account.id, before.is_some(), |column| {
+                row.cell(column).ok().flatten().is_some()
+            });
+        }
         match before {
             None => {
                 bulk.insert_account(&account, origin.today)?;

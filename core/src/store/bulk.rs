@@ -139,6 +139,8 @@ pub struct BulkImport<'s> {
     /// The import runs with a rollback journal (the first import into an
     /// empty book); WAL mode comes back when it ends.
     left_wal: bool,
+    /// The accounts file of the team's book data landing now, if one is.
+    pub(super) landing: Option<super::team::Landing>,
 }
 
 impl Drop for BulkImport<'_> {
@@ -214,6 +216,7 @@ impl Store {
             snapshot_statement: None,
             triggers_suspended: false,
             left_wal,
+            landing: None,
         })
     }
 

@@ -8,6 +8,7 @@
 mod apply;
 mod capture;
 mod dump;
+mod landing;
 mod shape;
 pub mod tables;
 
@@ -18,6 +19,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, params};
 
 pub use apply::Applied;
+pub use landing::{FileVersion, Landing};
 
 /// This book's place in a team.
 #[derive(Debug, Clone, PartialEq, Eq)]
