@@ -15,6 +15,7 @@ mod display_bugs;
 mod e2e;
 mod e2e_churn;
 mod e2e_people;
+mod e2e_rollup;
 mod e2e_tasks;
 mod growth;
 mod health;
