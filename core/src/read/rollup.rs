@@ -82,7 +82,7 @@ pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<R
     for row in book.rows() {
         let (n, arr) = owned.entry(row.csm.as_str()).or_insert((0, Money::ZERO));
         *n += 1;
-        *arr = *arr + row.arr;
+        *arr += row.arr;
     }
     for (csm, own) in names.iter().zip(each) {
         let (accounts, arr) = owned.get(csm.as_str()).copied().unwrap_or((0, Money::ZERO));
