@@ -15,6 +15,7 @@ pub use super::series::LoadedSnapshot;
 
 mod batch;
 mod journal;
+mod landing;
 mod read;
 mod refresh;
 mod rows;
@@ -25,6 +26,7 @@ use super::format::iso_date;
 pub use super::format::rfc3339;
 pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
 use journal::back_to_wal;
+pub use landing::{FileVersion, Landing};
 use refresh::refresh;
 pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
 
@@ -140,7 +142,7 @@ pub struct BulkImport<'s> {
     /// empty book); WAL mode comes back when it ends.
     left_wal: bool,
     /// The accounts file of the team's book data landing now, if one is.
-    pub(super) landing: Option<super::team::Landing>,
+    pub(crate) landing: Option<Landing>,
 }
 
 impl Drop for BulkImport<'_> {

@@ -3,7 +3,7 @@
 //! units) at the time the server took it, and takes part in "latest by
 //! time, ties by stable id" with the members' edits of those columns, column
 //! by column. While a file lands, the import notes which accounts it read
-//! and which of those columns it carries ([`Landing`]); once it is read, a
+//! and which columns it carries (`bulk::Landing`); once it is read, a
 //! column a member's newer event already set is put back, every other
 //! carried column records the import's version (`team_versions` under
 //! `accounts.COLUMN`), so an older event that comes later leaves it alone.
@@ -15,65 +15,10 @@ use super::apply::refresh_accounts;
 use super::shape::read_shapes;
 use super::tables::shared_tables;
 use crate::store::StoreResult;
-use crate::store::bulk::BulkImport;
+use crate::store::bulk::{BulkImport, FileVersion, Landing};
 use crate::store::records::ACCOUNT_COLUMNS;
 use rusqlite::{Connection, params};
 use std::collections::BTreeSet;
-
-/// The version of a file of the team's book data: its time on the server
-/// in milliseconds (a clock like the members' events carry) and a stable id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileVersion {
-    pub hlc: i64,
-    pub id: String,
-    /// The time its history rows carry, as stored.
-    pub at: String,
-    /// Who its history rows name.
-    pub who: String,
-}
-
-impl FileVersion {
-    /// The version of the team's import at place `seq` made at `at` by `who`.
-    pub fn of(seq: i64, at: chrono::DateTime<chrono::Utc>, who: &str) -> FileVersion {
-        FileVersion {
-            hlc: at.timestamp_millis(),
-            // Sorts with the events' hexadecimal ids only between equal clocks.
-            id: format!("import-{seq:012}"),
-            at: crate::store::bulk::rfc3339(at),
-            who: who.to_string(),
-        }
-    }
-}
-
-/// What an accounts file read while it lands in a member's book.
-#[derive(Debug)]
-pub struct Landing {
-    version: FileVersion,
-    /// The accounts the file gives, in the order read.
-    ids: Vec<String>,
-    /// Of those, the ones the book held before: their stage and health are
-    /// taken from the merged history again.
-    held: Vec<String>,
-    /// The shared columns it carries (`ACCOUNT_COLUMNS` positions).
-    carried: BTreeSet<usize>,
-}
-
-impl Landing {
-    /// Notes one account of the file (`held` when the book had it before);
-    /// `carries(column)` says whether its row gives known column `column`
-    /// (present in the file or a profile's constant).
-    pub fn note(&mut self, id: &str, held: bool, carries: impl Fn(usize) -> bool) {
-        self.ids.push(id.to_string());
-        if held {
-            self.held.push(id.to_string());
-        }
-        for column in shared_positions() {
-            if carries(column) {
-                self.carried.insert(column);
-            }
-        }
-    }
-}
 
 /// The positions in `ACCOUNT_COLUMNS` of the account columns a team shares.
 fn shared_positions() -> impl Iterator<Item = usize> {
@@ -89,12 +34,6 @@ fn shared_positions() -> impl Iterator<Item = usize> {
 const NEWER: &str = "(v.hlc > ?1 OR (v.hlc = ?1 AND v.event_id > ?2))";
 
 impl BulkImport<'_> {
-    /// The landing under way, for the accounts import to note what it reads
-    /// (`None` outside a team's landing).
-    pub fn landing(&mut self) -> Option<&mut Landing> {
-        self.landing.as_mut()
-    }
-
     /// Starts landing one accounts file of version `version`: the shared
     /// columns of the accounts a newer event set are kept aside.
     pub(crate) fn begin_team_file(&mut self, version: FileVersion) -> StoreResult<()> {
@@ -110,8 +49,7 @@ impl BulkImport<'_> {
             ),
             params![version.hlc, version.id],
         )?;
-        self.landing =
-            Some(Landing { version, ids: Vec::new(), held: Vec::new(), carried: BTreeSet::new() });
+        self.landing = Some(Landing::new(version));
         Ok(())
     }
 
@@ -139,7 +77,7 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
             insert.execute([account])?;
         }
     }
-    for &column in &landing.carried {
+    for column in shared_positions().filter(|c| landing.carried.contains(c)) {
         let name = ACCOUNT_COLUMNS[column].sql;
         let held = format!(
             "EXISTS (SELECT 1 FROM team_versions v WHERE v.tbl IN ('accounts', 'accounts.{name}')

@@ -18,8 +18,8 @@ use crate::team::{Event, Op};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, params};
 
+pub use crate::store::bulk::{FileVersion, Landing};
 pub use apply::Applied;
-pub use landing::{FileVersion, Landing};
 
 /// This book's place in a team.
 #[derive(Debug, Clone, PartialEq, Eq)]
