@@ -463,6 +463,7 @@ fn target(name: &str) -> &'static str {
         "backtest over 3 years" => "≤ 1 s",
         n if n.starts_with("team sync") => "< 2 s on loopback",
         n if n.starts_with("team book") => "≤ 2× local import all",
+        n if n.starts_with("team roll-up read") => "< 200 ms",
         n if n.starts_with("team roll-up") => "draw ≤ 200 ms",
         "playbook triggers, each opening" | "tasks list, one CSM" => "≤ 100 ms",
         "tasks list, everyone" => "≤ 300 ms",

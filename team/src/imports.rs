@@ -4,26 +4,31 @@
 
 use crate::connect::Team;
 use crate::{TeamError, TeamResult};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use cockpit_core::team::{TeamFile, kind_named};
 
 impl Team {
-    /// Stores `files` as the team's next imports, in one transaction; their
-    /// places in the team's imports, in order.
+    /// Stores `files` as the team's next imports, in one transaction, at the
+    /// server's time; their places in the team's imports, in order.
     pub fn upload(&mut self, files: &[TeamFile]) -> TeamResult<Vec<i64>> {
         self.check_schema()?;
         let run = |client: &mut postgres::Client| -> Result<Vec<i64>, postgres::Error> {
             let mut tx = client.transaction()?;
             // Uploads are serialised so that places become visible in order.
             tx.batch_execute("LOCK TABLE cockpit.imports IN SHARE ROW EXCLUSIVE MODE")?;
+            // The time of the team's book data is the server's, taken
+            // after the lock: files are ordered with the members' edits by
+            // it, so it grows with their places.
             let statement = tx.prepare(
                 "INSERT INTO cockpit.imports
                      (kind, file, profile, profile_name, body, imported_by, imported_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                 VALUES ($1, $2, $3, $4, $5, $6,
+                         to_char(date_trunc('milliseconds', clock_timestamp()) AT TIME ZONE 'UTC',
+                                 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))
+                 RETURNING seq",
             )?;
             let mut places = Vec::with_capacity(files.len());
             for file in files {
-                let at = file.at.to_rfc3339_opts(SecondsFormat::Micros, true);
                 let row = tx.query_one(
                     &statement,
                     &[
@@ -33,7 +38,6 @@ impl Team {
                         &file.profile_name,
                         &file.body,
                         &file.who,
-                        &at,
                     ],
                 )?;
                 places.push(row.get(0));

@@ -119,3 +119,72 @@ fn without_a_team_nothing_is_recorded_and_sync_says_how_to_join() {
         "a failed join leaves the book alone"
     );
 }
+
+/// Offline edits, then CS operations re-imports the accounts file, then
+/// more offline edits; the members sync in `order`.
+fn converge_around_an_import(order: &[usize]) {
+    let Some(url) = fresh_team() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let members = team_of(dir.path(), &url, &["ann", "bob", "cy"]);
+    let ops = dir.path().join("ops.db");
+    ok(cockpit(&ops, &["team", "join", &url, "--as", "ops"]));
+    edit_offline(&members);
+    {
+        // Before the file: bob gives A1 to dan (the file says erin).
+        let bob = open(&members[1]);
+        bob.set_owners("A1", "dan", "hal").expect("owners");
+        bob.set_flags("B2", cockpit_core::domain::Flags::parse("reference").expect("flag"))
+            .expect("flags");
+    }
+    let file = dir.path().join("accounts.csv");
+    std::fs::write(
+        &file,
+        "account_id,name,csm,stage,health\n\
+         A1,Acme,erin,adoption,\n\
+         B2,Globex,bob,absorption,green\n\
+         C3,Initech,cy,,\n",
+    )
+    .expect("write");
+    ok(cockpit(&ops, &["team", "import", "accounts", file.to_str().expect("path")]));
+    {
+        // After the file: cy takes B2, ann moves A1's health (history times
+        // are the user's; the file's rows are later, so its stage stands).
+        let cy = open(&members[2]);
+        cy.set_owners("B2", "cy", "").expect("owners");
+        let ann = open(&members[0]);
+        ann.set_health("C3", Health::Red, "outage", "ann", at(50)).expect("health");
+    }
+    for &at in order {
+        sync(&members[at]);
+    }
+    for db in members.iter().chain(members.iter()).chain([&ops]) {
+        sync(db);
+    }
+    // (ops's own book started empty: its accounts are the file's alone.)
+    let dumps: Vec<String> = members.iter().map(|db| dump(db)).collect();
+    assert_eq!(dumps[0], dumps[1], "ann and bob differ");
+    assert_eq!(dumps[1], dumps[2], "bob and cy differ");
+    let book = open(&members[0]);
+    let row = |id: &str| {
+        book.book_row(id, NaiveDate::from_ymd_opt(2026, 4, 15).expect("d"))
+            .expect("row")
+            .expect("account")
+    };
+    // The file is later than bob's change of A1's CSM; it carries no AM, so
+    // bob's AM stands; cy's change of B2 is later than the file.
+    let (a1, b2, c3) = (row("A1"), row("B2"), row("C3"));
+    assert_eq!((a1.csm.as_str(), a1.am.as_str()), ("erin", "hal"));
+    assert_eq!(a1.stage, Stage::Adoption);
+    assert_eq!(b2.csm, "cy");
+    assert_eq!(b2.stage, Stage::Absorption);
+    assert_eq!(b2.health, Some(Health::Green), "the file's health is later than bob's red");
+    assert_eq!(c3.csm, "cy", "the file is later than ann's reassigning C3 to bob");
+    assert_eq!(c3.stage, Stage::Absorption, "the file gives no stage for C3");
+}
+
+#[test]
+fn an_accounts_file_imported_between_offline_edits_converges_by_time() {
+    converge_around_an_import(&[0, 1, 2]);
+    converge_around_an_import(&[2, 1, 0, 2]);
+    converge_around_an_import(&[1, 1, 0]);
+}

@@ -304,6 +304,13 @@ pub(super) fn accounts<R: Read + Send>(
             Ok(())
         },
     )?;
+    if let Some(landing) = bulk.landing() {
+        // The columns a header carries are every row's.
+        let carries = |column: usize| input.carries(column);
+        for (account, _) in &read {
+            landing.note(&account.id, false, carries);
+        }
+    }
     // Stable: of two rows with one id, the earlier line stays first.
     read.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let mut accounts: Vec<Account> = Vec::with_capacity(read.len());

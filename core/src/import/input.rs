@@ -294,6 +294,12 @@ impl<R: Read> CsvInput<R> {
     pub fn has_column(&self, known: usize) -> bool {
         self.positions.get(known).is_some_and(Option::is_some)
     }
+
+    /// Whether every row gives known column `known`: the header names it or
+    /// the profile fills it with a constant.
+    pub fn carries(&self, known: usize) -> bool {
+        self.has_column(known) || self.mapping.constants.get(known).is_some_and(Option::is_some)
+    }
 }
 
 impl<'a> Row<'a> {

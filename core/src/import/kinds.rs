@@ -25,6 +25,11 @@ use std::io::Read;
 /// pass over the book rather than account by account.
 const PER_ACCOUNT_REFRESH: usize = 2_000;
 
+/// The position of the column `sql` in the account record.
+fn position(sql: &str) -> usize {
+    crate::store::records::ACCOUNT_COLUMNS.iter().position(|c| c.sql == sql).unwrap_or(usize::MAX)
+}
+
 pub(super) fn accounts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -45,6 +50,7 @@ pub(super) fn accounts<R: Read + Send>(
     }
     let mut first_line: HashMap<String, u64, Quick> = HashMap::default();
     let mut counts = ImportCounts::default();
+    let (stage, health) = (position("stage"), position("health"));
     while let Some(row) = input.next_readable(names, problems) {
         let Some(account) = parse_account(&row, &stored, problems) else { continue };
         if let Some(first) = first_line.get(&account.id) {
@@ -59,18 +65,35 @@ pub(super) fn accounts<R: Read + Send>(
             continue;
         }
         let before = stored.get(&account.id).map(|s| &s.account);
-        let stage_moved = before.is_none_or(|b| b.stage != account.stage);
-        let health_moved =
+        let mut stage_moved = before.is_none_or(|b| b.stage != account.stage);
+        let mut health_moved =
             account.health.is_some() && before.is_none_or(|b| b.health != account.health);
+        if let Some(landing) = bulk.landing() {
+            // The team's book data writes the stage and health it gives
+            // whatever this book held: the history is then the same on every
+            // member, whatever reached it first.
+            let gives = |column: usize| row.optional(column).ok().flatten().is_some();
+            stage_moved |= gives(stage);
+            health_moved |= gives(health);
+            landing.note(&account.id, before.is_some(), |column| {
+                row.cell(column).ok().flatten().is_some()
+            });
+        }
         match before {
             None => {
                 bulk.insert_account(&account, origin.today)?;
                 counts.add(RowOutcome::Inserted);
             }
             Some(before) if *before == account => counts.add(RowOutcome::Unchanged),
-            Some(_) => {
+            Some(before) => {
                 bulk.update_account(&account, stage_moved, health_moved, origin.today)?;
                 counts.add(RowOutcome::Updated);
+                // A new CSM takes the account with its open work, as reassigning
+                // does (the team's book data moves no task: each member's own
+                // tasks travel as their edits).
+                if bulk.landing().is_none() {
+                    bulk.hand_on_open_tasks(&account.id, &before.csm, &account.csm)?;
+                }
             }
         }
         if stage_moved {
@@ -304,6 +327,52 @@ mod tests {
         assert_ne!(key, snapshot_key(7, 3, month));
         assert_ne!(key, snapshot_key(7, 2, month.plus(1)));
         assert_eq!(key, snapshot_key(7, 2, month));
+    }
+
+    #[test]
+    fn a_csm_changed_by_an_import_takes_the_open_tasks_of_the_one_before() {
+        use crate::domain::task::{NewTask, TaskStatus};
+        let mut store = crate::testkit::Book::new()
+            .accounts(
+                "id, name, csm
+                 A1, Acme, ann
+                 B2, Globex, ann",
+            )
+            .open_in_memory();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 4, d).expect("day");
+        let at = day(1).and_hms_opt(9, 0, 0).expect("t").and_utc();
+        let task = |account: &str, owner: &str, title: &str| NewTask {
+            account_id: account.to_string(),
+            title: title.to_string(),
+            owner: owner.to_string(),
+            due_on: day(20),
+            steps: Vec::new(),
+            playbook: None,
+        };
+        let open = store.add_task(&task("A1", "ann", "Call the sponsor"), "ann", at).expect("task");
+        let done = store.add_task(&task("A1", "ann", "Send the deck"), "ann", at).expect("task");
+        store.set_task_status(done, TaskStatus::Done, "ann", at).expect("done");
+        let helper = store.add_task(&task("A1", "cy", "Check usage"), "ann", at).expect("task");
+        let other = store.add_task(&task("B2", "ann", "QBR"), "ann", at).expect("task");
+        let file = "account_id,name,csm\nA1,Acme,bob\nB2,Globex,ann\n";
+        let clock = crate::clock::Clock::fixed(day(2));
+        crate::import::import_reader(
+            &mut store,
+            crate::import::ImportKind::Accounts,
+            "accounts.csv",
+            file.as_bytes(),
+            "ops",
+            &clock,
+        )
+        .expect("imports");
+        let owner = |id: i64| {
+            let tasks = store.account_tasks(if id == other { "B2" } else { "A1" }).expect("tasks");
+            tasks.into_iter().find(|t| t.id == id).map(|t| t.owner).expect("task")
+        };
+        assert_eq!(owner(open), "bob", "ann's open task on A1 is bob's now");
+        assert_eq!(owner(done), "ann", "done work keeps who did it");
+        assert_eq!(owner(helper), "cy", "someone else's task stays theirs");
+        assert_eq!(owner(other), "ann", "B2 kept its CSM");
     }
 
     #[test]

@@ -7,8 +7,7 @@
 
 use super::book::BookIndex;
 use super::forecast::FORECAST_MONTHS;
-use super::tasks::due_tasks;
-use super::today::{reason_counts, today_rows};
+use super::today::{OwnFacts, TodayFacts, reason_counts, today_rows_from};
 use crate::domain::{Config, Money, Month};
 use crate::metrics::churn_report::{ChurnReport, ReportFilter, churn_report};
 use crate::metrics::forecast::ForecastFigures;
@@ -69,20 +68,27 @@ impl Rollup {
     }
 }
 
-/// Reads the roll-up of every CSM on `today`.
+/// Reads the roll-up of every CSM on `today` (what covers the whole book,
+/// once: see `today::each`).
 pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<Rollup> {
     let book = BookIndex::new(store.book_rows(today)?, config, today, "");
     let first_month = Month::of(today);
     let forecast = super::renewals::forecast(store, first_month, FORECAST_MONTHS, config)?;
-    let mut csms = Vec::new();
-    for csm in store.csm_names()? {
-        let owned = book.rows().iter().filter(|r| r.csm == csm);
-        let (accounts, arr) = owned.fold((0, Money::ZERO), |(n, arr), r| (n + 1, arr + r.arr));
-        let rows = today_rows(store, &book, &csm, today, config)?;
-        let overdue_tasks =
-            due_tasks(store, &csm, today)?.iter().filter(|t| t.days_late > 0).count();
-        let overdue_moments = store.overdue_moments(today, Some(&csm))?.len();
-        let forecast = forecast.by_csm.iter().find(|f| f.csm == csm).map(|f| f.total);
+    let names = store.csm_names()?;
+    let mut csms = Vec::with_capacity(names.len());
+    let each = TodayFacts::read_each(store, &names, today, config)?;
+    // Each CSM's accounts and ARR, in one pass over the book.
+    let mut owned: std::collections::HashMap<&str, (usize, Money)> = Default::default();
+    for row in book.rows() {
+        let (n, arr) = owned.entry(row.csm.as_str()).or_insert((0, Money::ZERO));
+        *n += 1;
+        *arr += row.arr;
+    }
+    for (csm, own) in names.iter().zip(each) {
+        let (accounts, arr) = owned.get(csm.as_str()).copied().unwrap_or((0, Money::ZERO));
+        let OwnFacts { facts, overdue_tasks, overdue_moments } = own;
+        let rows = today_rows_from(facts, &book, config);
+        let forecast = forecast.by_csm.iter().find(|f| &f.csm == csm).map(|f| f.total);
         csms.push(CsmRollup {
             accounts,
             arr,
@@ -92,7 +98,7 @@ pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<R
             overdue_tasks,
             overdue_moments,
             forecast: forecast.unwrap_or_default(),
-            csm,
+            csm: csm.clone(),
         });
     }
     let total = total_of(&csms);

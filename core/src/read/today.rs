@@ -25,11 +25,13 @@ use std::collections::{HashMap, HashSet};
 /// A drop made by someone else this recently shows in Today.
 pub const DROP_DAYS: i64 = 14;
 
+mod each;
 mod list;
 mod reach;
 mod scope;
 mod update;
 
+pub use each::OwnFacts;
 pub use list::{TodayList, today_list, user_book};
 pub use reach::{Reach, reason_counts, renewal_comes_back, snoozed_kind};
 pub use scope::{Gathered, gather, suggest, suggestion_for};

@@ -15,6 +15,7 @@ pub use super::series::LoadedSnapshot;
 
 mod batch;
 mod journal;
+mod landing;
 mod read;
 mod refresh;
 mod rows;
@@ -26,6 +27,7 @@ use super::format::iso_date;
 pub use super::format::rfc3339;
 pub use batch::{NewSnapshot, ROWS_PER_STATEMENT};
 use journal::back_to_wal;
+pub use landing::{FileVersion, Landing};
 use refresh::refresh;
 pub(crate) use refresh::{refresh_snapshot_facts, refresh_touches};
 
@@ -146,6 +148,8 @@ pub struct BulkImport<'s> {
     /// The accounts whose usage, tickets or surveys were written: their
     /// kept series are rebuilt before commit.
     pub(super) signals_moved: super::signals::series::Moved,
+    /// The accounts file of the team's book data landing now, if one is.
+    pub(crate) landing: Option<Landing>,
 }
 
 impl Drop for BulkImport<'_> {
@@ -238,6 +242,7 @@ impl Store {
             left_wal,
             history: true,
             signals_moved: Default::default(),
+            landing: None,
         })
     }
 

@@ -14,6 +14,7 @@ use crate::import::{
     ImportError, ImportKind, ImportReport, Origin, Problems, Profile, RowError, load,
 };
 use crate::store::Store;
+use crate::store::team::FileVersion;
 use chrono::{DateTime, Utc};
 
 /// One file of the team's book data.
@@ -79,8 +80,15 @@ pub fn load_team_files(
         let origin =
             Origin { file: &file.file, who: &file.who, now: file.at, today: clock.today() };
         let mut warnings = Vec::new();
+        let landing = land.is_some() && file.kind == ImportKind::Accounts;
+        if landing {
+            bulk.begin_team_file(FileVersion::of(file.seq, file.at, &file.who))?;
+        }
         let (counts, derived, problems): (_, _, Problems) =
             load(&mut bulk, file.kind, file.body.as_slice(), profile, &origin, &mut warnings)?;
+        if landing && problems.is_empty() {
+            bulk.settle_team_file()?;
+        }
         if !problems.is_empty() {
             drop(bulk);
             return Err(ImportError::Rejected(problems.into_errors(&file.file)));

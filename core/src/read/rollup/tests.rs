@@ -109,3 +109,21 @@ fn a_book_of_one_csm_has_no_roll_up_to_show() {
     let rollup = rollup(&store, d(2026, 4, 15), &Config::default()).expect("rollup");
     assert!(!rollup.has_team());
 }
+
+#[test]
+fn each_csms_line_reads_what_their_own_today_shows() {
+    let store = book();
+    let config = Config::default();
+    let today = d(2026, 4, 15);
+    let rollup = rollup(&store, today, &config).expect("rollup");
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, "");
+    for line in &rollup.csms {
+        let own = crate::read::today::today_rows(&store, &book, &line.csm, today, &config)
+            .expect("today");
+        assert_eq!(line.today_rows, own.len(), "{}", line.csm);
+        assert_eq!(line.by_reason, reason_counts(&own), "{}", line.csm);
+        let late = crate::read::tasks::due_tasks(&store, &line.csm, today).expect("tasks");
+        assert_eq!(line.overdue_tasks, late.iter().filter(|t| t.days_late > 0).count());
+    }
+    assert_eq!(rollup.csms.iter().map(|c| c.today_rows).sum::<usize>(), rollup.total.today_rows);
+}

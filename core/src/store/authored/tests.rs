@@ -1,6 +1,8 @@
 //! Tests of `authored`.
 
 use super::*;
+use crate::store::Store;
+use rows::select_sql;
 
 /// The list names every table the migrations create that is neither the
 /// book's own (accounts, snapshots, contracts, subscriptions) nor derived by the store.

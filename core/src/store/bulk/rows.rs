@@ -80,6 +80,26 @@ impl BulkImport<'_> {
         Ok(())
     }
 
+    /// Hands the open tasks `from` owned on an account to `to`, when the
+    /// account's CSM moved from one named CSM to another (as reassigning does).
+    pub fn hand_on_open_tasks(
+        &mut self,
+        account_id: &str,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<()> {
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() || to.is_empty() || from == to {
+            return Ok(());
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE tasks SET owner = ?3 WHERE account_id = ?1 AND owner = ?2 AND status = 'open'",
+            )?
+            .execute(params![account_id, from, to])?;
+        Ok(())
+    }
+
     /// Records a health change in the history.
     pub fn record_health_change(
         &mut self,

@@ -166,17 +166,24 @@ fn apply_one(
             else {
                 return Ok(Outcome::Parked);
             };
-            let columns: Vec<&str> = shape
+            let mut columns: Vec<&str> = shape
                 .columns
                 .iter()
                 .map(String::as_str)
                 .filter(|c| body.contains_key(*c))
                 .collect();
+            if shape.table.update_only {
+                // A column the team's book data set later keeps its value.
+                columns = newer_than_file(tx, name, event, columns)?;
+                if columns.is_empty() {
+                    record_version(tx, event)?;
+                    return Ok(Outcome::Superseded);
+                }
+            }
             let raw: Vec<Json> = columns.iter().map(|c| body[*c].clone()).collect();
             let Some(mut values) = resolve_all(tx, shapes, shape, &columns, &raw)? else {
                 return Ok(Outcome::Parked);
             };
-            let mut columns = columns;
             for (_, column, source) in DERIVED.iter().filter(|d| d.0 == shape.table.name) {
                 if let Some(at) = columns.iter().position(|c| c == source) {
                     let value = derive(column, &values[at]);
@@ -208,11 +215,44 @@ fn apply_one(
     {
         touched.insert(account.clone());
     }
+    record_version(tx, event)?;
+    Ok(Outcome::Applied)
+}
+
+fn record_version(tx: &Connection, event: &Event) -> StoreResult<()> {
     tx.execute(
         "INSERT OR REPLACE INTO team_versions (tbl, row_key, hlc, event_id) VALUES (?1, ?2, ?3, ?4)",
         params![event.table, event.row_key, event.hlc, event.event_id],
     )?;
-    Ok(Outcome::Applied)
+    Ok(())
+}
+
+/// Of `columns`, the ones no file of the team's book data set after
+/// `event` (see `landing.rs`: such a file's version is kept per column).
+fn newer_than_file<'c>(
+    tx: &Connection,
+    table: &str,
+    event: &Event,
+    columns: Vec<&'c str>,
+) -> StoreResult<Vec<&'c str>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT hlc, event_id FROM team_versions WHERE tbl = ?1 AND row_key = ?2",
+    )?;
+    let mut kept = Vec::with_capacity(columns.len());
+    for column in columns {
+        let held: Option<(i64, String)> = statement
+            .query_row(params![format!("{table}.{column}"), event.row_key], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let newer = held.is_none_or(|(hlc, id)| {
+            precedence((hlc, &id), (event.hlc, &event.event_id)) == Ordering::Less
+        });
+        if newer {
+            kept.push(column);
+        }
+    }
+    Ok(kept)
 }
 
 /// Updates the row with `key`, or inserts it (never for a table whose rows
@@ -320,8 +360,11 @@ fn plain(value: &Json) -> Value {
 
 /// The current health and stage of the accounts whose history moved, from
 /// the merged history: the latest change by time, ties broken by the
-/// change's version; and their last touch.
-fn refresh_accounts(
+/// change's version (a change that is no event, the team's book data,
+/// first; between two of those, the order they landed in, the same on
+/// every member); since when the last run of that value; and their last
+/// touch.
+pub(super) fn refresh_accounts(
     tx: &Connection,
     shapes: &Shapes,
     touched: &BTreeSet<String>,
@@ -334,7 +377,7 @@ fn refresh_accounts(
         Some(format!(
             "SELECT h.\"{column}\", h.at FROM \"{table}\" h
              LEFT JOIN team_versions v ON v.tbl = '{table}' AND v.row_key = {}
-             WHERE h.account_id = ?1 ORDER BY h.at, v.hlc, v.event_id",
+             WHERE h.account_id = ?1 ORDER BY h.at, v.hlc, v.event_id, h.id",
             key_expr(shapes, shape, "h")
         ))
     };
@@ -357,8 +400,11 @@ fn refresh_accounts(
         }
         if let Some(sql) = ordered("stage_changes", "stage") {
             let history = read_history(tx, &sql, account)?;
-            if let Some((stage, at)) = history.last() {
-                let day: String = at.chars().take(10).collect();
+            if let Some((stage, _)) = history.last() {
+                // `stage_since` is the day the last run of this stage began.
+                let since = history.iter().rev().take_while(|(s, _)| s == stage).last();
+                let day: String =
+                    since.map(|(_, at)| at.chars().take(10).collect()).unwrap_or_default();
                 tx.execute(
                     "UPDATE accounts SET stage = ?2, stage_since = ?3 WHERE id = ?1",
                     params![account, stage, day],

@@ -8,6 +8,7 @@
 mod apply;
 mod capture;
 mod dump;
+mod landing;
 mod shape;
 pub mod tables;
 
@@ -17,6 +18,7 @@ use crate::team::{Event, Op};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, params};
 
+pub use crate::store::bulk::{FileVersion, Landing};
 pub use apply::Applied;
 
 /// This book's place in a team.
