@@ -69,9 +69,9 @@ pub(crate) fn measure(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::
     out.insert("pipeline load".to_string(), figure);
     let t = Instant::now();
     let picture = cockpit::read::cross_sell::cross_sell(&store)?;
-    let by_account = picture.rows_by_account();
     let mut figure = fig_ms(t.elapsed());
-    figure.note = format!("{} candidates, {} accounts", picture.rows.len(), by_account.len());
+    let accounts = picture.rows.iter().map(|r| r.account).collect::<std::collections::HashSet<_>>();
+    figure.note = format!("{} candidates, {} accounts", picture.rows.len(), accounts.len());
     out.insert("cross-sell grid load".to_string(), figure);
     drop(store);
     let mut runs = Vec::new();
@@ -92,4 +92,42 @@ pub(crate) fn measure(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::
     }
     out.insert("cockpit targets --cross-sell --json".to_string(), median_figure(&runs));
     Ok(())
+}
+
+/// The hunter's figures alone, on the book's database as it is (imported
+/// by an earlier run): the loads, the CLI's JSON and the Targets key walk
+/// (on the CPU beside the wall clock, with the load average).
+pub(crate) fn targets_only(db: &Path) -> anyhow::Result<BTreeMap<String, Figure>> {
+    use super::{HEIGHT, WIDTH, clock, key_figure, walk_pane};
+    use cockpit::domain::Config;
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    anyhow::ensure!(db.exists(), "no database at {}: run the bench once first", db.display());
+    let mut out = BTreeMap::new();
+    seed_opportunities(db)?;
+    measure(db, &mut out)?;
+    let user = cockpit::generate::Params::ending_before(today(), 1, super::MONTHS, super::SEED)
+        .lead_csm()
+        .to_string();
+    let store = Store::open(db)?;
+    let mut app = App::new(store, clock(), Config::default(), &user, Theme::plain())?;
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+    app.resize(WIDTH, HEIGHT);
+    terminal.draw(|frame| app.draw(frame))?;
+    let index = app
+        .pane_scopes()
+        .into_iter()
+        .position(|(_, title)| title == "Targets")
+        .ok_or_else(|| anyhow::anyhow!("no Targets pane"))?;
+    let (mut settles, mut cpu) = (Vec::new(), Vec::new());
+    let mut times = walk_pane(&mut app, &mut terminal, index, "Targets", &mut settles, &mut cpu)?;
+    out.insert("keys: Targets".to_string(), key_figure(&mut times));
+    if !cpu.is_empty() {
+        let mut on_cpu = key_figure(&mut cpu);
+        on_cpu.note = format!("{}; load average {}", on_cpu.note, super::load_average());
+        out.insert("keys: Targets, on the CPU".to_string(), on_cpu);
+    }
+    Ok(out)
 }

@@ -217,6 +217,9 @@ impl TargetsPane {
             return Line::from(vec![head, Span::styled("reading…", theme.dim())]);
         }
         let candidates = self.candidates(account_id);
+        let product = |row: &crate::read::cross_sell::CrossSellRow| {
+            self.cross_sell.as_ref().map_or("", |c| c.picture.product(row))
+        };
         if candidates.is_empty() {
             return Line::from(vec![head, Span::styled("holds every product", theme.dim())]);
         }
@@ -227,12 +230,12 @@ impl TargetsPane {
             }
             match row.peer_median_arr {
                 Some(value) => {
-                    spans.push(Span::raw(format!("{} ", fit(&row.product, 24))));
+                    spans.push(Span::raw(format!("{} ", fit(product(row), 24))));
                     spans.push(Span::styled(value.to_short(), theme.key()));
                     spans.push(Span::styled(format!(" ({} peers)", row.peers), theme.dim()));
                 }
                 None => spans.push(Span::styled(
-                    format!("{} — {} peers, under {MIN_PEERS}", fit(&row.product, 24), row.peers),
+                    format!("{} — {} peers, under {MIN_PEERS}", fit(product(row), 24), row.peers),
                     theme.dim(),
                 )),
             }
