@@ -6,7 +6,9 @@
 use super::Context;
 use super::output;
 use crate::domain::Money;
-use crate::read::cross_sell::{CrossSell, CrossSellRow, MIN_PEERS, band, band_label, cross_sell};
+use crate::read::cross_sell::{
+    CrossSell, CrossSellRow, MIN_PEERS, band, band_label, cross_sell_named,
+};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::Value;
@@ -34,7 +36,7 @@ fn owners_of(args: &Wanted, user: &str, csm: &str, am: &str) -> bool {
 
 pub fn run(context: &Context, args: &Wanted) -> anyhow::Result<ExitCode> {
     let store = context.open_store()?;
-    let picture = cross_sell(&store)?;
+    let picture = cross_sell_named(&store)?;
     let wanted_product = args.product.as_deref().map(str::trim);
     let rows: Vec<_> = picture
         .rows

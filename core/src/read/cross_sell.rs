@@ -108,6 +108,15 @@ pub struct CrossSell {
     by_account: Vec<u32>,
 }
 
+/// An account's best cross-sell candidate, as the targets list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Best<'a> {
+    pub product: &'a str,
+    pub row: &'a CrossSellRow,
+    /// All of the account's candidates, this one included.
+    pub candidates: usize,
+}
+
 /// Builds the picture from the accounts (in id order) and their holdings
 /// handed over one at a time (see [`compute`]).
 struct Builder {
@@ -346,6 +355,14 @@ impl CrossSell {
             .filter_map(|i| self.rows.get(*i as usize))
     }
 
+    /// An account's best candidate (the highest valued, else the first by
+    /// product) and how many candidates it has; `None` when it has none.
+    pub fn best(&self, account_id: &str) -> Option<Best<'_>> {
+        let mut candidates = self.candidates(account_id);
+        let row = candidates.next()?;
+        Some(Best { product: self.product(row), row, candidates: 1 + candidates.count() })
+    }
+
     /// How many rows are valued, their values' sum (exact, or overflowed),
     /// and how many are refused for too few peers.
     pub fn valued_totals(&self) -> (usize, Money, usize) {
@@ -360,9 +377,20 @@ impl CrossSell {
 }
 
 /// The book's cross-sell whitespace and adoption grid: the accounts, then
-/// the latest month's holdings handed over as they are read.
+/// the latest month's holdings handed over as they are read. The accounts
+/// carry their ids, segments and ARR only (names and owners are left
+/// empty: a list that shows them has them); [`cross_sell_named`] reads them.
 pub fn cross_sell(store: &Store) -> StoreResult<CrossSell> {
-    let mut builder = Builder::new(store.cross_sell_accounts()?);
+    build(store, store.cross_sell_accounts_unnamed()?)
+}
+
+/// As [`cross_sell`], each account with its name, CSM and AM.
+pub fn cross_sell_named(store: &Store) -> StoreResult<CrossSell> {
+    build(store, store.cross_sell_accounts()?)
+}
+
+fn build(store: &Store, accounts: Vec<CrossSellAccount>) -> StoreResult<CrossSell> {
+    let mut builder = Builder::new(accounts);
     store.each_holding(|account, product, arr| builder.hold(account, product, arr))?;
     Ok(builder.finish())
 }

@@ -26,6 +26,25 @@ pub struct Holding {
 }
 
 impl Store {
+    /// Every account, in id order, without its name and owners (left
+    /// empty): what the adoption grid and the candidates need, read in
+    /// fewer columns.
+    pub fn cross_sell_accounts_unnamed(&self) -> StoreResult<Vec<CrossSellAccount>> {
+        let mut statement =
+            self.conn.prepare("SELECT id, segment, arr_cents FROM accounts ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(CrossSellAccount {
+                id: row.get(0)?,
+                name: String::new(),
+                csm: String::new(),
+                am: String::new(),
+                segment: row.get(1)?,
+                arr: Money::from_cents(row.get(2)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every account, in id order.
     pub fn cross_sell_accounts(&self) -> StoreResult<Vec<CrossSellAccount>> {
         let mut statement = self

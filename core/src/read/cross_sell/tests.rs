@@ -137,6 +137,12 @@ fn a_product_not_held_is_valued_from_five_or_more_peers() {
     assert_eq!(e1, ["Core"]);
     assert_eq!(picture.candidates("X1").count(), 0);
     assert_eq!(picture.candidates("nobody").count(), 0);
+    // The best candidate: M7's Analytics; E1's Core, unvalued; none for M1.
+    let best = picture.best("M7").expect("M7's best");
+    assert_eq!((best.product, best.row.peer_median_arr, best.candidates), ("Analytics", Some(Money::from_units(3_000)), 1));
+    let best = picture.best("E1").expect("E1's best");
+    assert_eq!((best.product, best.row.peer_median_arr, best.row.peers), ("Core", None, 1));
+    assert!(picture.best("M1").is_none());
     // Valued: M7's Analytics (3,000.00) alone; the rest refused.
     let (valued, sum, refused) = picture.valued_totals();
     assert_eq!((valued, sum), (1, Money::from_units(3_000)));
@@ -208,8 +214,18 @@ fn the_fast_read_of_a_generated_book_is_the_plain_computation() {
     let accounts = store.cross_sell_accounts().expect("accounts");
     let holdings = store.holdings().expect("holdings");
     assert!(holdings.len() > 300, "{}", holdings.len());
-    let read = cross_sell(&store).expect("read");
+    let read = cross_sell_named(&store).expect("read");
     assert!(read.rows.iter().any(|r| r.peer_median_arr.is_some()), "some are valued");
     assert_eq!(read, compute(accounts.clone(), pairs(&holdings)));
+    // Unnamed: the same picture, the names and owners left out.
+    let unnamed = cross_sell(&store).expect("unnamed");
+    let blank = |a: &CrossSellAccount| CrossSellAccount {
+        name: String::new(),
+        csm: String::new(),
+        am: String::new(),
+        ..a.clone()
+    };
+    assert_eq!(unnamed.accounts, read.accounts.iter().map(blank).collect::<Vec<_>>());
+    assert_eq!((&unnamed.rows, &unnamed.grid, &unnamed.products), (&read.rows, &read.grid, &read.products));
     assert_same(accounts, &holdings);
 }
