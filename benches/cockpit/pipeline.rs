@@ -83,10 +83,8 @@ fn timed<T>(mut load: impl FnMut() -> anyhow::Result<T>) -> anyhow::Result<(Figu
     cpus.sort();
     let mut figure = fig_ms(walls[walls.len() / 2]);
     let cpu = cpus.get(cpus.len() / 2).map_or("-".to_string(), |d| super::format_ms(super::ms(*d)));
-    figure.note = format!(
-        "median of {LOAD_RUNS}; on the CPU {cpu}; load average {}",
-        super::load_average()
-    );
+    figure.note =
+        format!("median of {LOAD_RUNS}; on the CPU {cpu}; load average {}", super::load_average());
     Ok((figure, value))
 }
 
@@ -110,12 +108,8 @@ pub(crate) fn measure(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::
     out.insert("pipeline load".to_string(), figure);
     let (mut figure, picture) = timed(|| Ok(cockpit::read::cross_sell::cross_sell(&store)?))?;
     let accounts = picture.rows.iter().map(|r| r.account).collect::<std::collections::HashSet<_>>();
-    figure.note = format!(
-        "{} candidates, {} accounts; {}",
-        picture.rows.len(),
-        accounts.len(),
-        figure.note
-    );
+    figure.note =
+        format!("{} candidates, {} accounts; {}", picture.rows.len(), accounts.len(), figure.note);
     out.insert("cross-sell grid load".to_string(), figure);
     drop(store);
     let mut runs = Vec::new();

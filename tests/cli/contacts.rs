@@ -153,10 +153,7 @@ fn a_departure_that_arrives_by_import_raises_the_sponsor_change_once() {
     let sponsor_tasks = |db: &Path| -> usize {
         let tasks: serde_json::Value =
             serde_json::from_str(&ok(db, &["tasks", "--json"])).expect("tasks json");
-        tasks
-            .to_string()
-            .matches("\"playbook\":\"sponsor_change\"")
-            .count()
+        tasks.to_string().matches("\"playbook\":\"sponsor_change\"").count()
     };
     assert_eq!(sponsor_reasons(&db), 0);
     assert_eq!(sponsor_tasks(&db), 0);
@@ -170,7 +167,11 @@ fn a_departure_that_arrives_by_import_raises_the_sponsor_change_once() {
     assert_eq!(sponsor_reasons(&db), 1);
     assert_eq!(sponsor_tasks(&db), 1);
     let notes = ok(&db, &["export", "notes"]);
-    assert_eq!(notes.matches("Bo Li (executive sponsor, CFO) left on 2025-06-10").count(), 1, "{notes}");
+    assert_eq!(
+        notes.matches("Bo Li (executive sponsor, CFO) left on 2025-06-10").count(),
+        1,
+        "{notes}"
+    );
     assert!(!notes.contains("Ed Wu"), "{notes}");
     // The same file again: the departure is known, nothing new.
     let again = ok(&db, &["import", "contacts", left.to_str().expect("path")]);

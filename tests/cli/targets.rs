@@ -313,8 +313,9 @@ fn board_and_targets_load_fast_on_a_large_book() {
 fn cross_sell_values_unheld_products_from_peers_with_the_grid() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("book.db");
-    let mut accounts =
-        String::from("id, name, csm, am, segment, stage, stage_since, health, arr, units, potential_units\n");
+    let mut accounts = String::from(
+        "id, name, csm, am, segment, stage, stage_since, health, arr, units, potential_units\n",
+    );
     let mut snapshots = String::from("account_id, product, month, arr, units\n");
     for i in 1..=6 {
         accounts.push_str(&format!(
@@ -368,7 +369,10 @@ fn cross_sell_values_unheld_products_from_peers_with_the_grid() {
     let text = String::from_utf8(out.stdout).expect("utf8");
     let header = text.lines().next().expect("header");
     assert!(header.trim_end().ends_with("cross-sell"), "{text}");
-    assert!(text.lines().nth(2).is_some_and(|l| l.trim_end().ends_with("Analytics 3,000.00")), "{text}");
+    assert!(
+        text.lines().nth(2).is_some_and(|l| l.trim_end().ends_with("Analytics 3,000.00")),
+        "{text}"
+    );
 }
 
 /// "My book" is where I am the CSM or the AM; `--no-am` keeps the accounts
@@ -402,5 +406,8 @@ fn my_book_counts_csm_and_am_and_no_am_is_a_filter() {
     let first = first.trim_end().strip_suffix(cross_sell).expect("Acme's cross-sell");
     assert_eq!(header.split_whitespace().count(), first.split_whitespace().count() + 1, "{text}");
     let acme = &targets_json(&db, &[])["targets"][0];
-    assert_eq!(acme["cross_sell"], json!({"product": "Analytics", "peer_median_arr": null, "peers": 0, "candidates": 1}));
+    assert_eq!(
+        acme["cross_sell"],
+        json!({"product": "Analytics", "peer_median_arr": null, "peers": 0, "candidates": 1})
+    );
 }

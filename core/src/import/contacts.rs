@@ -72,7 +72,10 @@ pub(super) fn import<R: Read + Send>(
         if let Some(day) = since.filter(|day| *day > origin.today) {
             problems.push(row.error(
                 SINCE,
-                format!("{day} is after today ({}); give the day the person started in the role", origin.today),
+                format!(
+                    "{day} is after today ({}); give the day the person started in the role",
+                    origin.today
+                ),
             ));
             continue;
         }

@@ -131,7 +131,13 @@ struct Builder {
 
 impl Builder {
     fn new(accounts: Vec<CrossSellAccount>) -> Builder {
-        Builder { accounts, products: Vec::new(), product_of: HashMap::new(), at: 0, held: Vec::new() }
+        Builder {
+            accounts,
+            products: Vec::new(),
+            product_of: HashMap::new(),
+            at: 0,
+            held: Vec::new(),
+        }
     }
 
     /// Takes one holding. Holdings in account id order are matched by
@@ -251,7 +257,10 @@ impl Builder {
         for i in 1..slots.len() {
             slots[i] += slots[i - 1];
         }
-        let mut rows = vec![CrossSellRow { account: 0, product: 0, peer_median_arr: None, peers: 0 }; candidates.len()];
+        let mut rows = vec![
+            CrossSellRow { account: 0, product: 0, peer_median_arr: None, peers: 0 };
+            candidates.len()
+        ];
         for (r, row) in candidates {
             rows[slots[r as usize]] = row;
             slots[r as usize] += 1;

@@ -63,10 +63,7 @@ impl BulkImport<'_> {
         let departure = match contact.left_on {
             Some(on) => {
                 let stored = self.store.contact(&contact.account_id, &contact.name)?;
-                let before = Contact {
-                    left_on: stored.and_then(|c| c.left_on),
-                    ..contact.clone()
-                };
+                let before = Contact { left_on: stored.and_then(|c| c.left_on), ..contact.clone() };
                 departure_of(&before, on, today, self.store)?.map(|d| (d, on))
             }
             None => None,
@@ -254,9 +251,9 @@ impl Store {
             ContactChange::Edit { name, contact } => {
                 let before = self.existing_contact(account_id, name)?;
                 let contact = Contact { left_on: before.left_on, ..tidy(account_id, contact)? };
-                contact
-                    .check()
-                    .map_err(|(field, why)| StoreError::Invalid(format!("{}: {why}", field.as_str())))?;
+                contact.check().map_err(|(field, why)| {
+                    StoreError::Invalid(format!("{}: {why}", field.as_str()))
+                })?;
                 self.name_is_free(account_id, &contact.name, Some(name))?;
                 self.conn.execute(
                     "UPDATE contacts SET name = ?3, email = ?4, role = ?5, title = ?6, since = ?7,

@@ -90,7 +90,12 @@ pub fn compute(accounts: Vec<CrossSellAccount>, holdings: &[Holding]) -> Old {
             }
             let (median, peers) =
                 medians.get(&(seg_of[a], band_of[a], p)).copied().unwrap_or((None, 0));
-            rows.push(OldRow { account: a, product: product.clone(), peer_median_arr: median, peers });
+            rows.push(OldRow {
+                account: a,
+                product: product.clone(),
+                peer_median_arr: median,
+                peers,
+            });
         }
     }
     rows.sort_by(|x, y| {
@@ -101,4 +106,3 @@ pub fn compute(accounts: Vec<CrossSellAccount>, holdings: &[Holding]) -> Old {
     });
     Old { accounts, products, segments: segment_names.into_values().collect(), rows, grid }
 }
-

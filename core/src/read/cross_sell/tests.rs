@@ -110,7 +110,9 @@ fn a_product_not_held_is_valued_from_five_or_more_peers() {
         picture
             .rows
             .iter()
-            .find(|r| picture.accounts[r.account as usize].id == id && picture.product(r) == product)
+            .find(|r| {
+                picture.accounts[r.account as usize].id == id && picture.product(r) == product
+            })
             .copied()
     };
     let m7 = find("M7", "Analytics").expect("M7");
@@ -139,7 +141,10 @@ fn a_product_not_held_is_valued_from_five_or_more_peers() {
     assert_eq!(picture.candidates("nobody").count(), 0);
     // The best candidate: M7's Analytics; E1's Core, unvalued; none for M1.
     let best = picture.best("M7").expect("M7's best");
-    assert_eq!((best.product, best.row.peer_median_arr, best.candidates), ("Analytics", Some(Money::from_units(3_000)), 1));
+    assert_eq!(
+        (best.product, best.row.peer_median_arr, best.candidates),
+        ("Analytics", Some(Money::from_units(3_000)), 1)
+    );
     let best = picture.best("E1").expect("E1's best");
     assert_eq!((best.product, best.row.peer_median_arr, best.row.peers), ("Core", None, 1));
     assert!(picture.best("M1").is_none());
@@ -226,6 +231,9 @@ fn the_fast_read_of_a_generated_book_is_the_plain_computation() {
         ..a.clone()
     };
     assert_eq!(unnamed.accounts, read.accounts.iter().map(blank).collect::<Vec<_>>());
-    assert_eq!((&unnamed.rows, &unnamed.grid, &unnamed.products), (&read.rows, &read.grid, &read.products));
+    assert_eq!(
+        (&unnamed.rows, &unnamed.grid, &unnamed.products),
+        (&read.rows, &read.grid, &read.products)
+    );
     assert_same(accounts, &holdings);
 }

@@ -25,7 +25,7 @@ impl TargetsPane {
         let detail_area = Rect { y: inner.y + inner.height - 6, height: 5, ..inner };
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
         // Only the rows on screen are measured, so drawing stays cheap.
-        let rows: Vec<(usize, Pick<'_>, String, String)> = self
+        let rows: Vec<ListRow<'_>> = self
             .cursor
             .window(self.visible.len())
             .filter_map(|position| {
@@ -264,18 +264,18 @@ impl TargetsPane {
     }
 }
 
+/// A row on screen: its position, its pick, its opportunity and
+/// cross-sell cells.
+type ListRow<'a> = (usize, Pick<'a>, String, String);
+
 /// Widths of the list's columns for the rows on screen, in cells: name, AM,
 /// stage, tier, money, whitespace and opportunity (zero when narrow). The name and AM
 /// are measured; when the row is too narrow the widest text gives way first,
 /// and spare room goes to the name.
-fn list_widths(
-    rows: &[(usize, Pick<'_>, String, String)],
-    width: usize,
-    wide: bool,
-) -> [usize; 8] {
+fn list_widths(rows: &[ListRow<'_>], width: usize, wide: bool) -> [usize; 8] {
     use crate::text::columns::{Want, layout};
     use unicode_width::UnicodeWidthStr;
-    let widest = |header: &str, cell: &dyn Fn(&(usize, Pick<'_>, String, String)) -> usize| {
+    let widest = |header: &str, cell: &dyn Fn(&ListRow<'_>) -> usize| {
         rows.iter().map(cell).max().unwrap_or(0).max(header.width())
     };
     let name = widest("Account", &|row| fit(row.1.name, usize::MAX).width());
