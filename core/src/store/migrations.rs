@@ -412,6 +412,7 @@ mod tests {
             ("tasks", 0x4676_61ae_6ebf_620c),
             ("pipeline", 0xf7d1_a75a_a1ec_9bee),
             ("smaller_flagged_index", 0x4760_7583_2192_55bc),
+            ("cross_sell_and_contacts", 0xa7e8_601f_e7c3_06f8),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -42,7 +42,7 @@ impl TargetsPane {
                 } else {
                     String::new()
                 };
-                Some((position, pick, opportunity, self.best_cross_sell(pick.id, wide)))
+                Some((position, pick, opportunity, self.best_cross_sell(pick.id)))
             })
             .collect();
         let widths = list_widths(&rows, usize::from(inner.width), wide);
@@ -58,7 +58,7 @@ impl TargetsPane {
             "ARR",
             "Abs",
             if wide { "Whitespace" } else { "White" },
-            crate::tui::widgets::pad(if wide { "Cross-sell" } else { "X-sell" }, cross_w, !wide),
+            crate::tui::widgets::pad("X-sell", cross_w, true),
             "Renew",
             if wide { "Priority" } else { "Prio" },
         );
@@ -115,7 +115,7 @@ impl TargetsPane {
                     account.absorption.whitespace.to_short(),
                 )),
                 Span::styled(
-                    format!("{} ", crate::tui::widgets::pad(cross_sell, cross_w, !wide)),
+                    format!("{} ", crate::tui::widgets::pad(cross_sell, cross_w, true)),
                     theme.dim(),
                 ),
                 Span::styled(
@@ -215,16 +215,13 @@ impl TargetsPane {
 
 impl TargetsPane {
     /// The list's cross-sell cell: the best candidate's peer-median value
-    /// (and, when wide, its product), `—` when none is valued, blank when
-    /// the account holds every product, `…` while the picture is read.
-    fn best_cross_sell(&self, account_id: &str, wide: bool) -> String {
+    /// (its product is in the selected row's cross-sell line), `—` when
+    /// none is valued, blank when the account holds every product, `…`
+    /// while the picture is read.
+    fn best_cross_sell(&self, account_id: &str) -> String {
         let Some(read) = &self.cross_sell else { return "…".to_string() };
         let Some(best) = read.picture.best(account_id) else { return String::new() };
-        match best.row.peer_median_arr {
-            Some(value) if wide => format!("{} {}", value.to_short(), fit(best.product, 10)),
-            Some(value) => value.to_short(),
-            None => "—".to_string(),
-        }
+        best.row.peer_median_arr.map_or_else(|| "—".to_string(), |value| value.to_short())
     }
 
     /// The account's cross-sell candidates: each product it does not hold,
@@ -281,9 +278,8 @@ fn list_widths(rows: &[ListRow<'_>], width: usize, wide: bool) -> [usize; 8] {
     let name = widest("Account", &|row| fit(row.1.name, usize::MAX).width());
     let am = widest("AM", &|row| fit(row.1.am, usize::MAX).width());
     let (stage_w, tier_w, money_w, white_w) = if wide { (10, 4, 9, 10) } else { (3, 1, 7, 7) };
-    // The cross-sell cell: a short amount, and the product's first ten
-    // cells when wide.
-    let cross_w = if wide { 17 } else { 6 };
+    // The cross-sell cell: a short amount.
+    let cross_w = 6;
     // rank, H, name, AM, stage, tier, ARR, abs, whitespace, cross-sell,
     // renew, priority with its red mark, and the opportunity when wide.
     let mut wants = vec![
