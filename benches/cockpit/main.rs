@@ -34,7 +34,9 @@
 //! files), `--health-only` (only the scorecard and backtest rows),
 //! `--today-only` (Today's figures only: first frames, `cockpit today
 //! --json` and the Today key walk, on the book's database, imported first
-//! if it is not there). Internal: `--memory-child DB USER`.
+//! if it is not there), `--targets-only` (the hunter's figures only: the
+//! pipeline and cross-sell loads, `targets --cross-sell --json` and the
+//! Targets key walk). Internal: `--memory-child DB USER`.
 
 mod health;
 mod import;
@@ -142,6 +144,10 @@ fn main() -> anyhow::Result<()> {
             }
             health::health_figures(&db, &mut out)?;
             results.push((accounts, out));
+            continue;
+        }
+        if args.iter().any(|a| a == "--targets-only") {
+            results.push((accounts, pipeline::targets_only(&book.dir.join("cockpit.db"))?));
             continue;
         }
         let only = Only { import: import_only, today: today_only };

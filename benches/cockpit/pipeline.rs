@@ -59,23 +59,63 @@ pub(crate) fn seed_opportunities(db: &Path) -> anyhow::Result<usize> {
     Ok(added)
 }
 
+/// Loads timed: how many runs, the median kept, its time on the CPU beside it.
+const LOAD_RUNS: usize = 5;
+
+/// Runs `load` [`LOAD_RUNS`] times: the median wall time, with the median
+/// time on the CPU and the load average in the note (a busy machine's wall
+/// clock counts other processes' turns).
+fn timed<T>(mut load: impl FnMut() -> anyhow::Result<T>) -> anyhow::Result<(Figure, T)> {
+    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
+    let mut last = None;
+    for _ in 0..LOAD_RUNS {
+        let cpu = super::keys::on_cpu();
+        let t = Instant::now();
+        let value = load()?;
+        walls.push(t.elapsed());
+        if let (Some(before), Some(after)) = (cpu, super::keys::on_cpu()) {
+            cpus.push(after.saturating_sub(before));
+        }
+        last = Some(value);
+    }
+    let value = last.ok_or_else(|| anyhow::anyhow!("no run"))?;
+    walls.sort();
+    cpus.sort();
+    let mut figure = fig_ms(walls[walls.len() / 2]);
+    let cpu = cpus.get(cpus.len() / 2).map_or("-".to_string(), |d| super::format_ms(super::ms(*d)));
+    figure.note =
+        format!("median of {LOAD_RUNS}; on the CPU {cpu}; load average {}", super::load_average());
+    Ok((figure, value))
+}
+
+/// The CPU time this process's waited-for children have used (user and
+/// system, Linux's `/proc/self/stat`), in clock ticks of 10 ms.
+fn children_cpu() -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // Fields 16 and 17 of the line (cutime, cstime) are 13 and 14 after the name.
+    let ticks: u64 = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
+    Some(std::time::Duration::from_millis(ticks * 10))
+}
+
 /// The pipeline and cross-sell loads, and the CLI's cross-sell JSON.
 pub(crate) fn measure(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     let store = Store::open(db)?;
-    let t = Instant::now();
-    let pipeline = cockpit::read::pipeline::pipeline(&store, &Default::default())?;
-    let mut figure = fig_ms(t.elapsed());
-    figure.note = format!("{} opportunities", pipeline.rows.len());
+    let (mut figure, pipeline) =
+        timed(|| Ok(cockpit::read::pipeline::pipeline(&store, &Default::default())?))?;
+    figure.note = format!("{} opportunities; {}", pipeline.rows.len(), figure.note);
     out.insert("pipeline load".to_string(), figure);
-    let t = Instant::now();
-    let picture = cockpit::read::cross_sell::cross_sell(&store)?;
-    let by_account = picture.rows_by_account();
-    let mut figure = fig_ms(t.elapsed());
-    figure.note = format!("{} candidates, {} accounts", picture.rows.len(), by_account.len());
+    let (mut figure, picture) = timed(|| Ok(cockpit::read::cross_sell::cross_sell(&store)?))?;
+    let accounts = picture.rows.iter().map(|r| r.account).collect::<std::collections::HashSet<_>>();
+    figure.note =
+        format!("{} candidates, {} accounts; {}", picture.rows.len(), accounts.len(), figure.note);
     out.insert("cross-sell grid load".to_string(), figure);
     drop(store);
     let mut runs = Vec::new();
+    let mut cpu = Vec::new();
     for _ in 0..3 {
+        let before = children_cpu();
         let t = Instant::now();
         let output = Command::new(env!("CARGO_BIN_EXE_cockpit"))
             .arg("--db")
@@ -84,12 +124,63 @@ pub(crate) fn measure(db: &Path, out: &mut BTreeMap<String, Figure>) -> anyhow::
             .env("COCKPIT_TODAY", today().to_string())
             .output()?;
         runs.push(t.elapsed());
+        if let (Some(before), Some(after)) = (before, children_cpu()) {
+            cpu.push(after.saturating_sub(before));
+        }
         anyhow::ensure!(
             output.status.success(),
             "cockpit targets --cross-sell failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    out.insert("cockpit targets --cross-sell --json".to_string(), median_figure(&runs));
+    let mut figure = median_figure(&runs);
+    cpu.sort();
+    if let Some(median) = cpu.get(cpu.len() / 2) {
+        figure.note = format!(
+            "{}; on the CPU (user + system) {}; load average {}",
+            figure.note,
+            super::format_ms(super::ms(*median)),
+            super::load_average()
+        );
+    }
+    out.insert("cockpit targets --cross-sell --json".to_string(), figure);
     Ok(())
+}
+
+/// The hunter's figures alone, on the book's database as it is (imported
+/// by an earlier run): the loads, the CLI's JSON and the Targets key walk
+/// (on the CPU beside the wall clock, with the load average).
+pub(crate) fn targets_only(db: &Path) -> anyhow::Result<BTreeMap<String, Figure>> {
+    use super::{HEIGHT, WIDTH, clock, key_figure, walk_pane};
+    use cockpit::domain::Config;
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    anyhow::ensure!(db.exists(), "no database at {}: run the bench once first", db.display());
+    let mut out = BTreeMap::new();
+    seed_opportunities(db)?;
+    measure(db, &mut out)?;
+    let user = cockpit::generate::Params::ending_before(today(), 1, super::MONTHS, super::SEED)
+        .lead_csm()
+        .to_string();
+    let store = Store::open(db)?;
+    let mut app = App::new(store, clock(), Config::default(), &user, Theme::plain())?;
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+    app.resize(WIDTH, HEIGHT);
+    terminal.draw(|frame| app.draw(frame))?;
+    let index = app
+        .pane_scopes()
+        .into_iter()
+        .position(|(_, title)| title == "Targets")
+        .ok_or_else(|| anyhow::anyhow!("no Targets pane"))?;
+    let (mut settles, mut cpu) = (Vec::new(), Vec::new());
+    let mut times = walk_pane(&mut app, &mut terminal, index, "Targets", &mut settles, &mut cpu)?;
+    out.insert("keys: Targets".to_string(), key_figure(&mut times));
+    if !cpu.is_empty() {
+        let mut on_cpu = key_figure(&mut cpu);
+        on_cpu.note = format!("{}; load average {}", on_cpu.note, super::load_average());
+        out.insert("keys: Targets, on the CPU".to_string(), on_cpu);
+    }
+    Ok(out)
 }

@@ -100,6 +100,10 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let mut store = if args.dry_run { context.dry_run_store()? } else { context.create_store()? };
+    // A departure a contacts file brings starts the sponsor-change playbook.
+    if let Ok(config) = context.config() {
+        store.set_playbooks(config.playbooks.clone());
+    }
     let bar = ProgressBar::hidden();
     let wanted = !args.quiet && std::io::stderr().is_terminal();
     let options = ImportOptions {

@@ -1,5 +1,7 @@
 //! `cockpit targets`: the hunter's ranked upsell list for scripts and people,
-//! the same list the targets pane shows (rule: `metrics::targets`).
+//! the same list the targets pane shows (rule: `metrics::targets`), each
+//! target with its best cross-sell candidate beside its upsell whitespace
+//! (rule: `read::cross_sell`).
 
 use super::Context;
 use super::output;
@@ -80,6 +82,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         mine: args.mine.then(|| context.user.clone()),
         no_am: args.no_am,
     };
+    let cross_sell = crate::read::cross_sell::cross_sell(&store)?;
     let limit = args.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let matching: Vec<_> = list.rows(&filter).collect();
     let shown = &matching[..matching.len().min(limit)];
@@ -112,6 +115,12 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     "next_renewal": position.next_renewal.map(|d| d.to_string()),
                     "days_to_renewal": position.days_to_renewal(today),
                     "priority": output::money(target.priority),
+                    "cross_sell": cross_sell.best(&position.id).map(|best| json!({
+                        "product": best.product,
+                        "peer_median_arr": best.row.peer_median_arr.map(output::money),
+                        "peers": best.row.peers,
+                        "candidates": best.candidates,
+                    })),
                     "parts": score_parts(position, today).iter().map(|part| json!({
                         "factor": part.factor,
                         "percent": part.percent,
@@ -147,6 +156,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 position.absorption.whitespace.to_string(),
                 position.days_to_renewal(today).map_or("-".to_string(), |d| d.to_string()),
                 target.priority.to_string(),
+                best_words(cross_sell.best(&position.id)),
             ]
         })
         .collect();
@@ -162,6 +172,7 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             "whitespace",
             "renews in",
             "priority",
+            "cross-sell",
         ],
         &rows,
     )?;
@@ -173,4 +184,20 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         output::say(&format!("({} of {} targets shown)", shown.len(), matching.len()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The best cross-sell candidate in words: `Analytics 3,000.00 (+1)` (one
+/// more candidate), `Analytics unvalued (4 peers)`, or `-` with none.
+fn best_words(best: Option<crate::read::cross_sell::Best<'_>>) -> String {
+    let Some(best) = best else { return "-".to_string() };
+    let value = best
+        .row
+        .peer_median_arr
+        .map_or_else(|| format!("unvalued ({} peers)", best.row.peers), |value| value.to_string());
+    let more = best.candidates - 1;
+    if more > 0 {
+        format!("{} {value} (+{more})", best.product)
+    } else {
+        format!("{} {value}", best.product)
+    }
 }

@@ -65,7 +65,7 @@ pub enum Done {
     Month(Box<MonthAnswer>),
     /// The Targets filter lists: each product's holders and the AMs.
     Holders(Result<(Holders, Vec<String>), String>),
-    /// The cross-sell picture (Targets), with each account's rows by id.
+    /// The cross-sell picture (Targets).
     CrossSell(Box<Result<CrossSellRead, String>>),
     /// The tier cadences' moments were written (or could not be).
     Moments,
@@ -79,12 +79,11 @@ pub enum Done {
     Stopped(&'static str),
 }
 
-/// The cross-sell picture and each account's rows in it, by account id
+/// The cross-sell picture, which finds each account's rows itself
 /// (`loaders/targets.rs` reads it).
 #[derive(Debug, Clone, Default)]
 pub struct CrossSellRead {
     pub picture: crate::read::cross_sell::CrossSell,
-    pub by_account: std::collections::HashMap<String, Vec<u32>>,
 }
 
 /// Everything the loop takes in, in the order it happened.

@@ -285,18 +285,29 @@ fn import_on_the_default_path_makes_its_data_folder() {
 }
 
 /// Overwrites the notes table's root page and two pages in the middle of
-/// the file with junk, as a failing disk or a stray write would.
+/// its rows with junk, as a failing disk or a stray write would (the
+/// table's own pages, found through `dbstat`: the file's middle page
+/// belongs to whatever the layout puts there, the accounts included).
 fn damage(db: &Path) {
     let conn = rusqlite::Connection::open(db).expect("open");
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").expect("checkpoint");
     let root: i64 = conn
         .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'notes'", [], |r| r.get(0))
         .expect("root");
-    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).expect("pages");
+    let pages: Vec<i64> = conn
+        .prepare("SELECT pageno FROM dbstat WHERE name = 'notes' ORDER BY pageno")
+        .expect("dbstat")
+        .query_map([], |r| r.get(0))
+        .expect("pages")
+        .collect::<Result<_, _>>()
+        .expect("pages");
+    assert!(pages.len() >= 4, "the notes fill pages: {pages:?}");
+    let middle = pages[pages.len() / 2];
+    let next = pages[pages.len() / 2 + 1];
     let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("size");
     drop(conn);
     let mut bytes = std::fs::read(db).expect("read");
-    for page in [root, pages / 2, pages / 2 + 1] {
+    for page in [root, middle, next] {
         let start = ((page - 1) * size + 8) as usize;
         for (i, byte) in bytes[start..start + 1000].iter_mut().enumerate() {
             *byte = [0xde, 0xad, 0xbe, 0xef][i % 4];

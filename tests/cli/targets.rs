@@ -313,19 +313,21 @@ fn board_and_targets_load_fast_on_a_large_book() {
 fn cross_sell_values_unheld_products_from_peers_with_the_grid() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("book.db");
-    let mut accounts =
-        String::from("id, name, csm, am, segment, stage, stage_since, health, arr, units\n");
+    let mut accounts = String::from(
+        "id, name, csm, am, segment, stage, stage_since, health, arr, units, potential_units\n",
+    );
     let mut snapshots = String::from("account_id, product, month, arr, units\n");
     for i in 1..=6 {
         accounts.push_str(&format!(
-            "G{i}, Peer {i}, fran, hugo, Mid-Market, adoption, 2024-06-01, green, 20000, 10\n"
+            "G{i}, Peer {i}, fran, hugo, Mid-Market, adoption, 2024-06-01, green, 20000, 10,\n"
         ));
         snapshots.push_str(&format!("G{i}, Core, 2025-02, 19000, 10\n"));
         snapshots.push_str(&format!("G{i}, Analytics, 2025-02, {}, 1\n", i * 1000));
     }
-    accounts.push_str("G7, Gamma, sam, , Mid-Market, adoption, 2024-06-01, green, 20000, 10\n");
+    // Gamma has upsell whitespace too (10 of 20 units): a target.
+    accounts.push_str("G7, Gamma, sam, , Mid-Market, adoption, 2024-06-01, green, 20000, 10, 20\n");
     snapshots.push_str("G7, Core, 2025-02, 20000, 10\n");
-    accounts.push_str("H8, Helix, fran, , Enterprise, adoption, 2024-06-01, green, 20000, 10");
+    accounts.push_str("H8, Helix, fran, , Enterprise, adoption, 2024-06-01, green, 20000, 10,");
     snapshots.push_str("H8, Core, 2025-02, 20000, 10");
     Book::new().accounts(&accounts).snapshots(&snapshots).create(&db);
     let value = targets_json(&db, &["--cross-sell"]);
@@ -353,6 +355,24 @@ fn cross_sell_values_unheld_products_from_peers_with_the_grid() {
     let text = String::from_utf8(out.stdout).expect("utf8");
     assert!(text.contains("3,000.00"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("Analytics") && l.contains("85.7% 6/7")), "{text}");
+    // The targets list shows Gamma's best cross-sell beside its upsell
+    // whitespace (20,000.00 unsold): Analytics at 3,000.00 from 6 peers.
+    let targets = targets_json(&db, &[]);
+    assert_eq!(ids(&targets), ["G7"]);
+    let row = &targets["targets"][0];
+    assert_eq!(row["whitespace"], json!(20000));
+    assert_eq!(
+        row["cross_sell"],
+        json!({"product": "Analytics", "peer_median_arr": 3000, "peers": 6, "candidates": 1})
+    );
+    let out = cockpit(&db, &["targets"]);
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let header = text.lines().next().expect("header");
+    assert!(header.trim_end().ends_with("cross-sell"), "{text}");
+    assert!(
+        text.lines().nth(2).is_some_and(|l| l.trim_end().ends_with("Analytics 3,000.00")),
+        "{text}"
+    );
 }
 
 /// "My book" is where I am the CSM or the AM; `--no-am` keeps the accounts
@@ -380,6 +400,14 @@ fn my_book_counts_csm_and_am_and_no_am_is_a_filter() {
     let mut lines = text.lines();
     let header = lines.next().expect("header").replace("renews in", "renews_in");
     let first = lines.nth(1).expect("row");
-    // Acme's name is one word, as is every value of its row.
-    assert_eq!(header.split_whitespace().count(), first.split_whitespace().count(), "{text}");
+    // Acme's name is one word, as is every value of its row but the last:
+    // its cross-sell, Analytics, which no account of its band holds.
+    let cross_sell = "Analytics unvalued (0 peers)";
+    let first = first.trim_end().strip_suffix(cross_sell).expect("Acme's cross-sell");
+    assert_eq!(header.split_whitespace().count(), first.split_whitespace().count() + 1, "{text}");
+    let acme = &targets_json(&db, &[])["targets"][0];
+    assert_eq!(
+        acme["cross_sell"],
+        json!({"product": "Analytics", "peer_median_arr": null, "peers": 0, "candidates": 1})
+    );
 }

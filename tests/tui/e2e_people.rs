@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: a person added to Globex through
-//! the People section's form, then marked as left — a sponsor change: the
+//! the People section's form (in the role since a day typed there), then
+//! marked as left — a sponsor change: the
 //! reason in Today and the sponsor-change playbook started — and after a
 //! restart all of it is there.
 
@@ -43,9 +44,10 @@ fn a_sponsor_added_then_left_raises_the_sponsor_change_and_outlives_a_restart() 
     screen.send("Dana Reyes\t");
     screen.send("e\t");
     screen.send("dana@globex.com\t");
-    screen.send("COO\r");
+    screen.send("COO\t");
+    screen.send("2023-04-01\r");
     let text = screen.wait_for("Dana Reyes added as executive sponsor");
-    assert!(text.contains("no champion"), "{text}");
+    assert!(text.contains("no champion") && text.contains("since 2023-04-01"), "{text}");
     screen.send("W");
     screen.wait_for("Dana Reyes left");
     screen.send("\r");
@@ -68,11 +70,13 @@ fn a_sponsor_added_then_left_raises_the_sponsor_change_and_outlives_a_restart() 
     screen.send("h");
     let text = screen.wait_for("left 2025-06-01");
     assert!(text.contains("Dana Reyes") && text.contains("dana@globex.com"), "{text}");
+    assert!(text.contains("since 2023-04-01"), "{text}");
     screen.quit();
     let store = Store::open(&db).expect("store");
     let people = store.account_contacts("A2").expect("contacts");
     assert_eq!(people.len(), 1);
     assert_eq!(people[0].left_on.map(|d| d.to_string()).as_deref(), Some("2025-06-01"));
+    assert_eq!(people[0].since.map(|d| d.to_string()).as_deref(), Some("2023-04-01"));
     let tasks = store.account_tasks("A2").expect("tasks");
     let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(titles, ["Sponsor change"], "started once");

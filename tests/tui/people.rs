@@ -126,9 +126,15 @@ fn snapshots_of_the_people_section() {
             role,
             title: title.into(),
             left_on: None,
+            since: None,
+        };
+        // Ana has been the champion since April 2023: People shows the day.
+        let ana = Contact {
+            since: chrono::NaiveDate::from_ymd_opt(2023, 4, 1),
+            ..person("Ana Diaz", ContactRole::Champion, "ana@umbrella.com", "VP Operations")
         };
         for contact in [
-            person("Ana Diaz", ContactRole::Champion, "ana@umbrella.com", "VP Operations"),
+            ana,
             person("Dana Reyes", ContactRole::ExecutiveSponsor, "dana@umbrella.com", "COO"),
             person("Eli Park", ContactRole::ExecutiveSponsor, "", "CFO"),
             person("Bo Li", ContactRole::Billing, "ap@umbrella.com", "Accounts payable"),
@@ -172,6 +178,7 @@ fn the_calendar_marks_each_renewal_with_its_champion_and_sponsor() {
                 role,
                 title: String::new(),
                 left_on: None,
+                since: None,
             };
             store.change_contact(account, &ContactChange::Add(contact), today(), "ana", at)
         };

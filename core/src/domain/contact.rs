@@ -102,6 +102,8 @@ pub struct Contact {
     pub title: String,
     /// The day the person left the account, when they have.
     pub left_on: Option<NaiveDate>,
+    /// The day the person started in the role, when known.
+    pub since: Option<NaiveDate>,
 }
 
 impl Contact {
@@ -132,6 +134,14 @@ impl Contact {
         if !self.email.trim().is_empty() {
             check_email(&self.email).map_err(|why| (ContactField::Email, why))?;
         }
+        if let (Some(since), Some(left)) = (self.since, self.left_on)
+            && since > left
+        {
+            return Err((
+                ContactField::Since,
+                format!("{since} is after the day they left ({left})"),
+            ));
+        }
         if self.title.chars().any(char::is_control) || self.title.chars().count() > MAX_TEXT {
             return Err((
                 ContactField::Title,
@@ -153,6 +163,7 @@ pub enum ContactField {
     Role,
     Title,
     LeftOn,
+    Since,
 }
 
 impl ContactField {
@@ -163,6 +174,7 @@ impl ContactField {
             ContactField::Role => "role",
             ContactField::Title => "title",
             ContactField::LeftOn => "left",
+            ContactField::Since => "since",
         }
     }
 }
@@ -310,6 +322,7 @@ mod tests {
             role: ContactRole::Champion,
             title: "VP Ops".into(),
             left_on: None,
+            since: None,
         }
     }
 
@@ -331,6 +344,15 @@ mod tests {
         assert_eq!(Contact { email: String::new(), ..ana() }.check(), Ok(()));
         let title = Contact { title: "x".repeat(201), ..ana() };
         assert_eq!(title.check().map_err(|e| e.0), Err(ContactField::Title));
+        // In the role since a day: not after the day they left.
+        let day = |d| NaiveDate::from_ymd_opt(2025, 5, d).expect("day");
+        let since = Contact { since: Some(day(2)), left_on: Some(day(2)), ..ana() };
+        assert_eq!(since.check(), Ok(()));
+        let since = Contact { since: Some(day(3)), left_on: Some(day(2)), ..ana() };
+        assert_eq!(
+            since.check(),
+            Err((ContactField::Since, "2025-05-03 is after the day they left (2025-05-02)".into()))
+        );
     }
 
     #[test]
@@ -386,6 +408,7 @@ mod tests {
             role: ContactRole::Champion,
             title: String::new(),
             left_on: Some(day(10)),
+            since: None,
         };
         assert!(contact.present_on(day(9)));
         assert!(!contact.present_on(day(10)));

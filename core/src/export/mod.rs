@@ -244,6 +244,7 @@ fn contact_cells(contact: &Contact) -> Vec<Cell> {
         text(contact.role.as_str()),
         text(&contact.title),
         optional_text(contact.left_on.map(|d| d.format("%Y-%m-%d").to_string())),
+        optional_text(contact.since.map(|d| d.format("%Y-%m-%d").to_string())),
     ]
 }
 

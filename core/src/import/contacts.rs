@@ -1,6 +1,9 @@
 //! Contacts: the people at each account, one row per person
-//! (`account_id,name,email,role,title[,left_on]`), keyed by account and
-//! name so a file imported again updates them. Cells are checked through
+//! (`account_id,name,email,role,title[,left_on,since]`), keyed by account
+//! and name so a file imported again updates them. A key person's
+//! departure the file brings raises the sponsor-change signal and starts
+//! its playbook once, as one marked in the cockpit does (the store's
+//! contact writer does both). Cells are checked through
 //! `Row` and `cells` as every other kind's are, so profiles and messages
 //! apply alike; rows go to the store's contact writer.
 
@@ -22,6 +25,7 @@ const EMAIL: usize = 2;
 const ROLE: usize = 3;
 const TITLE: usize = 4;
 const LEFT_ON: usize = 5;
+const SINCE: usize = 6;
 
 pub(super) fn import<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
@@ -52,11 +56,35 @@ pub(super) fn import<R: Read + Send>(
         });
         let title = problems.take(row.cell(TITLE));
         let left_on = optional_parsed(&row, LEFT_ON, problems, date);
-        let (Some(account), Some(name), Some(email), Some(role), Some(title), Some(left_on)) =
-            (account, name, email, role, title, left_on)
+        let since = optional_parsed(&row, SINCE, problems, date);
+        let (
+            Some(account),
+            Some(name),
+            Some(email),
+            Some(role),
+            Some(title),
+            Some(left_on),
+            Some(since),
+        ) = (account, name, email, role, title, left_on, since)
         else {
             continue;
         };
+        if let Some(day) = since.filter(|day| *day > origin.today) {
+            problems.push(row.error(
+                SINCE,
+                format!(
+                    "{day} is after today ({}); give the day the person started in the role",
+                    origin.today
+                ),
+            ));
+            continue;
+        }
+        if let (Some(day), Some(left)) = (since, left_on)
+            && day > left
+        {
+            problems.push(row.error(SINCE, format!("{day} is after the day they left ({left})")));
+            continue;
+        }
         if let Some(left) = left_on.filter(|left| *left > origin.today) {
             problems.push(row.error(
                 LEFT_ON,
@@ -86,8 +114,9 @@ pub(super) fn import<R: Read + Send>(
             role,
             title: title.map(trim).unwrap_or_default().to_string(),
             left_on,
+            since,
         };
-        if bulk.upsert_contact(&contact, origin.now)? {
+        if bulk.upsert_contact(&contact, origin.today, origin.who, origin.now)? {
             written += 1;
         }
     }
@@ -153,14 +182,19 @@ mod tests {
             0..ContactRole::ALL.len(),
             "([A-Za-z][A-Za-z ,\"&]{0,12}[A-Za-z])?",
             prop::option::of(0..400_u64),
+            prop::option::of(400..900_u64),
         )
-            .prop_map(|(account, name, email, role, title, left)| Contact {
+            .prop_map(|(account, name, email, role, title, left, since)| Contact {
                 account_id: account.to_string(),
                 name,
                 email: email.unwrap_or_default(),
                 role: ContactRole::ALL[role],
                 title,
                 left_on: left.map(|days| {
+                    chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day")
+                        - chrono::Days::new(days)
+                }),
+                since: since.map(|days| {
                     chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day")
                         - chrono::Days::new(days)
                 }),

@@ -56,8 +56,10 @@ pub(super) const TICKETS: Columns = Columns {
 pub(super) const SURVEYS: Columns =
     Columns { names: &["account_id", "answered_at", "kind", "score", "comment"], required: 4 };
 
-pub(super) const CONTACTS: Columns =
-    Columns { names: &["account_id", "name", "email", "role", "title", "left_on"], required: 4 };
+pub(super) const CONTACTS: Columns = Columns {
+    names: &["account_id", "name", "email", "role", "title", "left_on", "since"],
+    required: 4,
+};
 
 pub(super) fn columns(kind: super::ImportKind) -> &'static Columns {
     match kind {

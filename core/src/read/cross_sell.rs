@@ -14,11 +14,24 @@
 //! peer really pays, exact to the cent, no rounding). Fewer than
 //! [`MIN_PEERS`] peers: no value, the count still shown. An account without
 //! ARR (lapsed or churned) is not a candidate.
+//!
+//! **How it is computed.** The accounts come in id order and their holdings
+//! in the same order, so the two are walked side by side (no id is hashed
+//! or copied); products and segments are numbered once, each candidate
+//! holds numbers, not names; each peer group's median is a selection, not
+//! a sort; the candidates are put in order by counting (a value is one of
+//! the few peer groups' medians). `oracle.rs` keeps the plain computation
+//! the tests compare this one with.
 
 use crate::domain::Money;
-use crate::store::cross_sell::{CrossSellAccount, Holding};
+use crate::store::cross_sell::CrossSellAccount;
 use crate::store::{Store, StoreResult};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
+
+#[cfg(test)]
+mod oracle;
+#[cfg(test)]
+mod tests;
 
 /// Fewer peers than this give no value.
 pub const MIN_PEERS: usize = 5;
@@ -41,13 +54,14 @@ pub fn band_label(band: usize) -> String {
     }
 }
 
-/// The median of `values` (sorted here); the lower middle for an even count.
+/// The median of `values` (reordered here); the lower middle for an even
+/// count. A selection: the values are not sorted.
 pub fn lower_median(values: &mut [Money]) -> Option<Money> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
-    Some(values[(values.len() - 1) / 2])
+    let middle = (values.len() - 1) / 2;
+    Some(*values.select_nth_unstable(middle).1)
 }
 
 /// The segment as compared: trimmed, lower case.
@@ -56,14 +70,15 @@ fn segment_key(segment: &str) -> String {
 }
 
 /// One unheld product of one account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CrossSellRow {
     /// Index into [`CrossSell::accounts`].
-    pub account: usize,
-    pub product: String,
+    pub account: u32,
+    /// Index into [`CrossSell::products`].
+    pub product: u32,
     /// The peers' median ARR for the product; `None` under [`MIN_PEERS`] peers.
     pub peer_median_arr: Option<Money>,
-    pub peers: usize,
+    pub peers: u32,
 }
 
 /// One cell of the adoption grid: of the segment's accounts with ARR, how
@@ -77,6 +92,7 @@ pub struct Adoption {
 /// The whole picture.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CrossSell {
+    /// In id order.
     pub accounts: Vec<CrossSellAccount>,
     /// Every product held anywhere, by name.
     pub products: Vec<String>,
@@ -86,101 +102,274 @@ pub struct CrossSell {
     pub rows: Vec<CrossSellRow>,
     /// `grid[product][segment]`, in the order of `products` and `segments`.
     pub grid: Vec<Vec<Adoption>>,
+    /// Account `a`'s rows are `by_account[starts[a]..starts[a + 1]]`.
+    starts: Vec<u32>,
+    /// Indices into `rows`, grouped by account, each group best first.
+    by_account: Vec<u32>,
 }
 
-/// Computes the rows and the grid from the store's rows (pure).
-pub fn compute(accounts: Vec<CrossSellAccount>, holdings: &[Holding]) -> CrossSell {
-    let index: HashMap<&str, usize> =
-        accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    let mut products: Vec<String> = holdings.iter().map(|h| h.product.clone()).collect();
-    products.sort();
-    products.dedup();
-    let product_index: HashMap<&str, usize> =
-        products.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
-    // Segments in key order, shown with the first spelling met.
-    let mut segment_names: BTreeMap<String, String> = BTreeMap::new();
-    for account in &accounts {
-        segment_names
-            .entry(segment_key(&account.segment))
-            .or_insert_with(|| account.segment.trim().to_string());
+/// An account's best cross-sell candidate, as the targets list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Best<'a> {
+    pub product: &'a str,
+    pub row: &'a CrossSellRow,
+    /// All of the account's candidates, this one included.
+    pub candidates: usize,
+}
+
+/// Builds the picture from the accounts (in id order) and their holdings
+/// handed over one at a time (see [`compute`]).
+struct Builder {
+    accounts: Vec<CrossSellAccount>,
+    /// Products as met, numbered in that order until [`Builder::finish`].
+    products: Vec<String>,
+    product_of: HashMap<String, u32>,
+    /// The account the holdings reached, and each holding as (account, product, ARR).
+    at: usize,
+    held: Vec<(u32, u32, Money)>,
+}
+
+impl Builder {
+    fn new(accounts: Vec<CrossSellAccount>) -> Builder {
+        Builder {
+            accounts,
+            products: Vec::new(),
+            product_of: HashMap::new(),
+            at: 0,
+            held: Vec::new(),
+        }
     }
-    let segment_index: HashMap<String, usize> =
-        segment_names.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
-    let seg_of: Vec<usize> =
-        accounts.iter().map(|a| segment_index[&segment_key(&a.segment)]).collect();
-    let band_of: Vec<usize> = accounts.iter().map(|a| band(a.arr)).collect();
-    let mut held: Vec<HashSet<usize>> = vec![HashSet::new(); accounts.len()];
-    // (segment, band, product) → the holders' ARR.
-    let mut peer_arr: HashMap<(usize, usize, usize), Vec<Money>> = HashMap::new();
-    let mut grid = vec![vec![Adoption::default(); segment_names.len()]; products.len()];
-    for holding in holdings {
-        let (Some(&a), Some(&p)) =
-            (index.get(holding.account_id.as_str()), product_index.get(holding.product.as_str()))
-        else {
-            continue;
+
+    /// Takes one holding. Holdings in account id order are matched by
+    /// walking the accounts; any other order by a search.
+    fn hold(&mut self, account_id: &str, product: &str, arr: Money) {
+        let product = match self.product_of.get(product) {
+            Some(&p) => p,
+            None => {
+                let p = u32::try_from(self.products.len()).unwrap_or(u32::MAX);
+                self.products.push(product.to_string());
+                self.product_of.insert(product.to_string(), p);
+                p
+            }
         };
-        if held[a].insert(p) {
-            peer_arr.entry((seg_of[a], band_of[a], p)).or_default().push(holding.arr);
+        let accounts = &self.accounts;
+        while self.at < accounts.len() && accounts[self.at].id.as_str() < account_id {
+            self.at += 1;
+        }
+        let found = if accounts.get(self.at).is_some_and(|a| a.id == account_id) {
+            Some(self.at)
+        } else {
+            accounts.binary_search_by(|a| a.id.as_str().cmp(account_id)).ok()
+        };
+        let Some(account) = found.and_then(|a| u32::try_from(a).ok()) else { return };
+        self.held.push((account, product, arr));
+    }
+
+    fn finish(self) -> CrossSell {
+        let Builder { accounts, products: met, mut held, .. } = self;
+        // Products by name: renumber the holdings.
+        let mut order: Vec<u32> = (0..met.len()).filter_map(|p| u32::try_from(p).ok()).collect();
+        order.sort_by(|&x, &y| met[x as usize].cmp(&met[y as usize]));
+        let mut rank = vec![0u32; met.len()];
+        for (position, &p) in order.iter().enumerate() {
+            rank[p as usize] = u32::try_from(position).unwrap_or(u32::MAX);
+        }
+        let mut names: Vec<Option<String>> = met.into_iter().map(Some).collect();
+        let products: Vec<String> =
+            order.iter().filter_map(|&p| names[p as usize].take()).collect();
+        for holding in &mut held {
+            holding.1 = rank[holding.1 as usize];
+        }
+        // Stable: of a product listed twice for an account, the first counts.
+        held.sort_by_key(|&(a, p, _)| (a, p));
+        held.dedup_by_key(|&mut (a, p, _)| (a, p));
+        let (segments, seg_of) = number_segments(&accounts);
+        let band_of: Vec<usize> = accounts.iter().map(|a| band(a.arr)).collect();
+        let (n_products, n_segments, n_bands) = (products.len(), segments.len(), BAND_FLOORS.len());
+        let group = |a: usize, p: usize| (seg_of[a] * n_bands + band_of[a]) * n_products + p;
+        // Each peer group's values, and the grid.
+        let mut values: Vec<Vec<Money>> = vec![Vec::new(); n_segments * n_bands * n_products];
+        let mut grid = vec![vec![Adoption::default(); n_segments]; n_products];
+        for &(a, p, arr) in &held {
+            let (a, p) = (a as usize, p as usize);
+            values[group(a, p)].push(arr);
             if accounts[a].arr.cents() > 0 {
                 grid[p][seg_of[a]].holders += 1;
             }
         }
-    }
-    for (a, account) in accounts.iter().enumerate() {
-        if account.arr.cents() > 0 {
-            for column in grid.iter_mut() {
-                column[seg_of[a]].accounts += 1;
+        for (a, account) in accounts.iter().enumerate() {
+            if account.arr.cents() > 0 {
+                for column in &mut grid {
+                    column[seg_of[a]].accounts += 1;
+                }
             }
         }
-    }
-    let medians: HashMap<(usize, usize, usize), (Option<Money>, usize)> = peer_arr
-        .into_iter()
-        .map(|(key, mut values)| {
-            let n = values.len();
-            (key, (if n >= MIN_PEERS { lower_median(&mut values) } else { None }, n))
-        })
-        .collect();
-    let mut rows = Vec::new();
-    for (a, account) in accounts.iter().enumerate() {
-        if account.arr.cents() <= 0 {
-            continue;
-        }
-        for (p, product) in products.iter().enumerate() {
-            if held[a].contains(&p) {
+        let medians: Vec<(Option<Money>, u32)> = values
+            .iter_mut()
+            .map(|v| {
+                let peers = u32::try_from(v.len()).unwrap_or(u32::MAX);
+                (if v.len() >= MIN_PEERS { lower_median(v) } else { None }, peers)
+            })
+            .collect();
+        // The few distinct values, highest first: a row's place is its value's rank.
+        let mut distinct: Vec<Money> = medians.iter().filter_map(|m| m.0).collect();
+        distinct.sort_unstable_by(|x, y| y.cmp(x));
+        distinct.dedup();
+        let value_rank = |value: Option<Money>| match value {
+            Some(v) => distinct.binary_search_by(|d| v.cmp(d)).unwrap_or(distinct.len()),
+            None => distinct.len(),
+        };
+        let group_rank: Vec<usize> = medians.iter().map(|m| value_rank(m.0)).collect();
+        // The candidates in (account, product) order, then placed by rank:
+        // a stable counting sort keeps account and product order within a value.
+        let mut candidates: Vec<(u32, CrossSellRow)> = Vec::new();
+        let mut next = 0;
+        for (a, account) in accounts.iter().enumerate() {
+            let start = next;
+            while next < held.len() && held[next].0 as usize == a {
+                next += 1;
+            }
+            if account.arr.cents() <= 0 {
                 continue;
             }
-            let (median, peers) =
-                medians.get(&(seg_of[a], band_of[a], p)).copied().unwrap_or((None, 0));
-            rows.push(CrossSellRow {
-                account: a,
-                product: product.clone(),
-                peer_median_arr: median,
-                peers,
-            });
+            let mine = &held[start..next];
+            let mut k = 0;
+            for p in 0..n_products {
+                if mine.get(k).is_some_and(|h| h.1 as usize == p) {
+                    k += 1;
+                    continue;
+                }
+                let g = group(a, p);
+                let (median, peers) = medians[g];
+                let row = CrossSellRow {
+                    account: u32::try_from(a).unwrap_or(u32::MAX),
+                    product: u32::try_from(p).unwrap_or(u32::MAX),
+                    peer_median_arr: median,
+                    peers,
+                };
+                candidates.push((u32::try_from(group_rank[g]).unwrap_or(u32::MAX), row));
+            }
         }
+        let mut slots = vec![0usize; distinct.len() + 2];
+        for (r, _) in &candidates {
+            slots[*r as usize + 1] += 1;
+        }
+        for i in 1..slots.len() {
+            slots[i] += slots[i - 1];
+        }
+        let mut rows = vec![
+            CrossSellRow { account: 0, product: 0, peer_median_arr: None, peers: 0 };
+            candidates.len()
+        ];
+        for (r, row) in candidates {
+            rows[slots[r as usize]] = row;
+            slots[r as usize] += 1;
+        }
+        let (starts, by_account) = group_by_account(&rows, accounts.len());
+        CrossSell { accounts, products, segments, rows, grid, starts, by_account }
     }
-    rows.sort_by(|x, y| {
-        y.peer_median_arr
-            .cmp(&x.peer_median_arr)
-            .then_with(|| accounts[x.account].id.cmp(&accounts[y.account].id))
-            .then_with(|| x.product.cmp(&y.product))
-    });
-    CrossSell { accounts, products, segments: segment_names.into_values().collect(), rows, grid }
+}
+
+/// The segments by key, each shown with the first spelling met, and each
+/// account's segment number. A spelling is trimmed and lowered once.
+fn number_segments(accounts: &[CrossSellAccount]) -> (Vec<String>, Vec<usize>) {
+    let mut spellings: HashMap<&str, usize> = HashMap::new();
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut key_of: HashMap<String, usize> = HashMap::new();
+    let mut first: Vec<usize> = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let raw = account.segment.as_str();
+        let k = match spellings.get(raw) {
+            Some(&k) => k,
+            None => {
+                let key = segment_key(raw);
+                let k = *key_of.entry(key.clone()).or_insert_with(|| {
+                    keys.push((key, raw.trim().to_string()));
+                    keys.len() - 1
+                });
+                spellings.insert(raw, k);
+                k
+            }
+        };
+        first.push(k);
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&x, &y| keys[x].0.cmp(&keys[y].0));
+    let mut rank = vec![0; keys.len()];
+    for (position, &k) in order.iter().enumerate() {
+        rank[k] = position;
+    }
+    let shown = order.iter().map(|&k| std::mem::take(&mut keys[k].1)).collect();
+    (shown, first.into_iter().map(|k| rank[k]).collect())
+}
+
+/// Each account's rows, in the rows' order: `(starts, indices)`.
+fn group_by_account(rows: &[CrossSellRow], accounts: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; accounts + 1];
+    for row in rows {
+        starts[row.account as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut fill: Vec<u32> = starts.clone();
+    let mut by_account = vec![0u32; rows.len()];
+    for (index, row) in rows.iter().enumerate() {
+        let slot = &mut fill[row.account as usize];
+        by_account[*slot as usize] = u32::try_from(index).unwrap_or(u32::MAX);
+        *slot += 1;
+    }
+    (starts, by_account)
+}
+
+/// Computes the rows and the grid from the accounts (in any order; sorted
+/// by id here) and the holdings `(account id, product, ARR)` (pure).
+pub fn compute<'a>(
+    mut accounts: Vec<CrossSellAccount>,
+    holdings: impl IntoIterator<Item = (&'a str, &'a str, Money)>,
+) -> CrossSell {
+    if !accounts.is_sorted_by(|a, b| a.id <= b.id) {
+        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    let mut builder = Builder::new(accounts);
+    for (account, product, arr) in holdings {
+        builder.hold(account, product, arr);
+    }
+    builder.finish()
 }
 
 impl CrossSell {
-    /// Each account's candidate rows (indices into `rows`), best first, by
-    /// account id: what a list showing one account at a time looks up.
-    pub fn rows_by_account(&self) -> HashMap<String, Vec<u32>> {
-        let mut by: HashMap<String, Vec<u32>> = HashMap::new();
-        for (index, row) in self.rows.iter().enumerate() {
-            if let (Some(account), Ok(index)) =
-                (self.accounts.get(row.account), u32::try_from(index))
-            {
-                by.entry(account.id.clone()).or_default().push(index);
-            }
-        }
-        by
+    /// The product of a row, by name.
+    pub fn product(&self, row: &CrossSellRow) -> &str {
+        self.products.get(row.product as usize).map_or("", String::as_str)
+    }
+
+    /// The account of a row.
+    pub fn account(&self, row: &CrossSellRow) -> Option<&CrossSellAccount> {
+        self.accounts.get(row.account as usize)
+    }
+
+    /// One account's candidate rows, best first (found by a search of the
+    /// accounts, which are in id order).
+    pub fn candidates(&self, account_id: &str) -> impl Iterator<Item = &CrossSellRow> {
+        let found = self.accounts.binary_search_by(|a| a.id.as_str().cmp(account_id)).ok();
+        let range = found.map_or(0..0, |a| {
+            let at = |i: usize| self.starts.get(i).map_or(0, |s| *s as usize);
+            at(a)..at(a + 1)
+        });
+        self.by_account
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| self.rows.get(*i as usize))
+    }
+
+    /// An account's best candidate (the highest valued, else the first by
+    /// product) and how many candidates it has; `None` when it has none.
+    pub fn best(&self, account_id: &str) -> Option<Best<'_>> {
+        let mut candidates = self.candidates(account_id);
+        let row = candidates.next()?;
+        Some(Best { product: self.product(row), row, candidates: 1 + candidates.count() })
     }
 
     /// How many rows are valued, their values' sum (exact, or overflowed),
@@ -196,127 +385,21 @@ impl CrossSell {
     }
 }
 
-/// The book's cross-sell whitespace and adoption grid.
+/// The book's cross-sell whitespace and adoption grid: the accounts, then
+/// the latest month's holdings handed over as they are read. The accounts
+/// carry their ids, segments and ARR only (names and owners are left
+/// empty: a list that shows them has them); [`cross_sell_named`] reads them.
 pub fn cross_sell(store: &Store) -> StoreResult<CrossSell> {
-    Ok(compute(store.cross_sell_accounts()?, &store.holdings()?))
+    build(store, store.cross_sell_accounts_unnamed()?)
 }
 
-#[cfg(test)]
-// Cents are written units_cents (`250_50` is 250.50).
-#[allow(clippy::inconsistent_digit_grouping)]
-mod tests {
-    use super::*;
+/// As [`cross_sell`], each account with its name, CSM and AM.
+pub fn cross_sell_named(store: &Store) -> StoreResult<CrossSell> {
+    build(store, store.cross_sell_accounts()?)
+}
 
-    fn account(id: &str, segment: &str, arr: i64) -> CrossSellAccount {
-        CrossSellAccount {
-            id: id.into(),
-            name: id.into(),
-            csm: "fran".into(),
-            am: String::new(),
-            segment: segment.into(),
-            arr: Money::from_units(arr),
-        }
-    }
-
-    fn holding(id: &str, product: &str, cents: i64) -> Holding {
-        Holding { account_id: id.into(), product: product.into(), arr: Money::from_cents(cents) }
-    }
-
-    #[test]
-    fn bands_and_the_lower_median() {
-        assert_eq!(band(Money::from_cents(999_999)), 0);
-        assert_eq!(band(Money::from_units(10_000)), 1);
-        assert_eq!(band(Money::from_units(249_999)), 2);
-        assert_eq!(band(Money::from_units(5_000_000)), 4);
-        assert_eq!(band_label(1), "10.0k–50.0k");
-        assert_eq!(band_label(4), "1.0M+");
-        let mut odd = [3, 1, 2].map(Money::from_cents);
-        assert_eq!(lower_median(&mut odd), Some(Money::from_cents(2)));
-        // Even: 100.01 and 200.00 are the middles; the lower one, not 150.005.
-        let mut even = [50_00, 200_00, 100_01, 900_00].map(Money::from_cents);
-        assert_eq!(lower_median(&mut even), Some(Money::from_cents(100_01)));
-        assert_eq!(lower_median(&mut []), None);
-    }
-
-    /// Mid-market, band 10k–50k: six hold Analytics (so each non-holder has
-    /// six peers) at 1,000.00 … 6,000.00 → the lower middle is 3,000.00.
-    /// Enterprise has only four Analytics holders: no value, 4 peers shown.
-    #[test]
-    fn a_product_not_held_is_valued_from_five_or_more_peers() {
-        let mut accounts = Vec::new();
-        let mut holdings = Vec::new();
-        for i in 1..=6 {
-            let id = format!("M{i}");
-            accounts.push(account(&id, "Mid-Market", 20_000));
-            holdings.push(holding(&id, "Core", 19_000_00));
-            holdings.push(holding(&id, "Analytics", i * 1_000_00));
-        }
-        accounts.push(account("M7", " mid-market ", 30_000));
-        holdings.push(holding("M7", "Core", 30_000_00));
-        // Same segment, another band: not a peer, and not valued (no peers).
-        accounts.push(account("M8", "Mid-Market", 60_000));
-        holdings.push(holding("M8", "Core", 60_000_00));
-        for i in 1..=4 {
-            let id = format!("E{i}");
-            accounts.push(account(&id, "Enterprise", 20_000));
-            holdings.push(holding(&id, "Analytics", 5_000_00));
-        }
-        accounts.push(account("E5", "Enterprise", 20_000));
-        holdings.push(holding("E5", "Core", 20_000_00));
-        // Churned: no ARR, not a candidate.
-        accounts.push(account("X1", "Mid-Market", 0));
-        let picture = compute(accounts, &holdings);
-        let find = |id: &str, product: &str| {
-            picture
-                .rows
-                .iter()
-                .find(|r| picture.accounts[r.account].id == id && r.product == product)
-                .cloned()
-        };
-        let m7 = find("M7", "Analytics").expect("M7");
-        assert_eq!((m7.peer_median_arr, m7.peers), (Some(Money::from_units(3_000)), 6));
-        let m8 = find("M8", "Analytics").expect("M8");
-        assert_eq!((m8.peer_median_arr, m8.peers), (None, 0));
-        let e5 = find("E5", "Analytics").expect("E5");
-        assert_eq!((e5.peer_median_arr, e5.peers), (None, 4));
-        // E1..E4 lack Core; Enterprise band 1 has one Core holder (E5).
-        assert_eq!(find("E1", "Core").map(|r| r.peers), Some(1));
-        assert!(find("X1", "Core").is_none());
-        assert!(find("M1", "Core").is_none(), "held products are not whitespace");
-        // Valued first.
-        assert_eq!(picture.rows[0].product, "Analytics");
-        assert_eq!(picture.accounts[picture.rows[0].account].id, "M7");
-        // Grid: Analytics held by 4 of 5 Enterprise accounts, 6 of 8 Mid-Market ones.
-        assert_eq!(picture.products, vec!["Analytics", "Core"]);
-        assert_eq!(picture.segments, vec!["Enterprise", "Mid-Market"]);
-        assert_eq!(picture.grid[0][0], Adoption { holders: 4, accounts: 5 });
-        assert_eq!(picture.grid[0][1], Adoption { holders: 6, accounts: 8 });
-        assert_eq!(picture.grid[1][1], Adoption { holders: 8, accounts: 8 });
-        // One account's candidates, by id: E1 lacks Core only.
-        let by = picture.rows_by_account();
-        let e1: Vec<&str> =
-            by["E1"].iter().map(|i| picture.rows[*i as usize].product.as_str()).collect();
-        assert_eq!(e1, ["Core"]);
-        assert!(!by.contains_key("X1"));
-        // Valued: M7's Analytics (3,000.00) alone; the rest refused.
-        let (valued, sum, refused) = picture.valued_totals();
-        assert_eq!((valued, sum), (1, Money::from_units(3_000)));
-        assert_eq!(refused, picture.rows.len() - 1);
-    }
-
-    proptest::proptest! {
-        /// The lower median is a value of the list with at least half the
-        /// values at or above it and more than half at or below it.
-        #[test]
-        fn the_lower_median_splits_the_values(values in proptest::collection::vec(0i64..1_000_000, 1..50)) {
-            let mut money: Vec<Money> = values.iter().map(|c| Money::from_cents(*c)).collect();
-            let median = lower_median(&mut money).expect("some");
-            proptest::prop_assert!(money.contains(&median));
-            let below = money.iter().filter(|m| **m <= median).count();
-            let above = money.iter().filter(|m| **m >= median).count();
-            proptest::prop_assert!(below * 2 >= money.len());
-            proptest::prop_assert!(above * 2 > money.len() - 1);
-            proptest::prop_assert!(above * 2 >= money.len());
-        }
-    }
+fn build(store: &Store, accounts: Vec<CrossSellAccount>) -> StoreResult<CrossSell> {
+    let mut builder = Builder::new(accounts);
+    store.each_holding(|account, product, arr| builder.hold(account, product, arr))?;
+    Ok(builder.finish())
 }

@@ -207,6 +207,7 @@ mod tests {
             role,
             title: String::new(),
             left_on: None,
+            since: None,
         };
         let at = d("2025-03-20").and_hms_opt(9, 0, 0).expect("t").and_utc();
         let add = |c: Contact| {

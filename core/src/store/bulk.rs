@@ -127,6 +127,9 @@ pub struct StoredAccount {
 /// builds a temporary table for each `IN (…)` check of every row.
 pub struct BulkImport<'s> {
     pub(super) conn: &'s Connection,
+    /// The store itself, for the writes an import makes as a user's would
+    /// (a departure's note and playbook).
+    pub(super) store: &'s Store,
     finished: bool,
     /// Secondary indexes dropped for a bulk load into an empty table,
     /// rebuilt (sorted, in one go) before commit.
@@ -232,8 +235,10 @@ impl Store {
             }
             return Err(error.into());
         }
+        let store: &Store = self;
         Ok(BulkImport {
-            conn: &self.conn,
+            conn: &store.conn,
+            store,
             finished: false,
             deferred_indexes: Vec::new(),
             deferred_search: Vec::new(),

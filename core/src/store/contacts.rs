@@ -10,7 +10,9 @@
 //! left — the note is what Today's reasons and the health suggestion read —
 //! and fires the sponsor-change playbooks for the occurrence
 //! `departure:NAME:DAY`, so one departure starts its playbook once however
-//! often it is marked. A departure older than
+//! often it is marked. A contacts import that brings a key person's
+//! departure (new, or a `left_on` where none was stored) does the same in
+//! the import's transaction. A departure older than
 //! [`DEPARTURE_SIGNAL_DAYS`] is kept without either. Changing the day of a
 //! departure already marked raises nothing new.
 
@@ -32,20 +34,40 @@ pub type KeyPerson = (ContactRole, Option<NaiveDate>);
 #[cfg(test)]
 mod tests;
 
+/// A `since` left out or blank keeps the day stored.
 const CONTACT_UPSERT: &str =
-    "INSERT INTO contacts (account_id, name, email, role, title, left_on, updated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    "INSERT INTO contacts (account_id, name, email, role, title, left_on, since, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
      ON CONFLICT (account_id, name) DO UPDATE
      SET email = excluded.email, role = excluded.role, title = excluded.title,
-         left_on = excluded.left_on, updated_at = excluded.updated_at
+         left_on = excluded.left_on, since = coalesce(excluded.since, since),
+         updated_at = excluded.updated_at
      WHERE email IS NOT excluded.email OR role IS NOT excluded.role
-        OR title IS NOT excluded.title OR left_on IS NOT excluded.left_on";
+        OR title IS NOT excluded.title OR left_on IS NOT excluded.left_on
+        OR (excluded.since IS NOT NULL AND since IS NOT excluded.since)";
 
-const COLUMNS: &str = "account_id, name, email, role, title, left_on";
+const COLUMNS: &str = "account_id, name, email, role, title, left_on, since";
 
 impl BulkImport<'_> {
-    /// Inserts or updates one contact (keyed by account and name); true when written.
-    pub fn upsert_contact(&mut self, contact: &Contact, now: DateTime<Utc>) -> StoreResult<bool> {
+    /// Inserts or updates one contact (keyed by account and name); true
+    /// when written. A key person the file says left, who was not stored
+    /// as left (or is new), is a departure, as marked in the cockpit: its
+    /// note and playbook are written in the import's transaction, once.
+    pub fn upsert_contact(
+        &mut self,
+        contact: &Contact,
+        today: NaiveDate,
+        who: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let departure = match contact.left_on {
+            Some(on) => {
+                let stored = self.store.contact(&contact.account_id, &contact.name)?;
+                let before = Contact { left_on: stored.and_then(|c| c.left_on), ..contact.clone() };
+                departure_of(&before, on, today, self.store)?.map(|d| (d, on))
+            }
+            None => None,
+        };
         let mut statement = self.connection().prepare_cached(CONTACT_UPSERT)?;
         let written = statement.execute(params![
             contact.account_id,
@@ -54,8 +76,12 @@ impl BulkImport<'_> {
             contact.role.as_str(),
             contact.title,
             contact.left_on.map(|day| day.format("%Y-%m-%d").to_string()),
+            contact.since.map(date_text),
             rfc3339(now),
         ])?;
+        if let Some((departure, on)) = departure {
+            self.store.record_departure(&contact.account_id, &departure, on, today, who, now)?;
+        }
         Ok(written > 0)
     }
 }
@@ -159,7 +185,7 @@ pub struct ContactBack {
 /// A departure's traces: its note's text and playbook occurrence, and the
 /// newest note and task of the account before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Departure {
+pub(super) struct Departure {
     note: String,
     occurrence: String,
     notes_after: i64,
@@ -225,9 +251,13 @@ impl Store {
             ContactChange::Edit { name, contact } => {
                 let before = self.existing_contact(account_id, name)?;
                 let contact = Contact { left_on: before.left_on, ..tidy(account_id, contact)? };
+                contact.check().map_err(|(field, why)| {
+                    StoreError::Invalid(format!("{}: {why}", field.as_str()))
+                })?;
                 self.name_is_free(account_id, &contact.name, Some(name))?;
                 self.conn.execute(
-                    "UPDATE contacts SET name = ?3, email = ?4, role = ?5, title = ?6, updated_at = ?7
+                    "UPDATE contacts SET name = ?3, email = ?4, role = ?5, title = ?6, since = ?7,
+                            updated_at = ?8
                      WHERE account_id = ?1 AND name = ?2",
                     params![
                         account_id,
@@ -236,6 +266,7 @@ impl Store {
                         contact.email,
                         contact.role.as_str(),
                         contact.title,
+                        contact.since.map(date_text),
                         time_text(at)
                     ],
                 )?;
@@ -302,8 +333,8 @@ impl Store {
 
     fn put_contact(&self, contact: &Contact, at: DateTime<Utc>) -> StoreResult<()> {
         self.conn.execute(
-            "INSERT INTO contacts (account_id, name, email, role, title, left_on, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO contacts (account_id, name, email, role, title, left_on, since, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 contact.account_id,
                 contact.name,
@@ -311,6 +342,7 @@ impl Store {
                 contact.role.as_str(),
                 contact.title,
                 contact.left_on.map(date_text),
+                contact.since.map(date_text),
                 time_text(at),
             ],
         )?;
@@ -333,7 +365,7 @@ impl Store {
 
     /// The departure's note (dated the day they left, at the time of the
     /// write) and its playbook.
-    fn record_departure(
+    pub(super) fn record_departure(
         &self,
         account_id: &str,
         departure: &Departure,
@@ -409,6 +441,7 @@ fn tidy(account_id: &str, contact: &Contact) -> StoreResult<Contact> {
         role: contact.role,
         title: contact.title.trim().to_string(),
         left_on: contact.left_on,
+        since: contact.since,
     };
     contact
         .check()
@@ -449,6 +482,7 @@ fn departure_of(
 fn contact_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Contact> {
     let role: String = row.get(3)?;
     let left_on: Option<String> = row.get(5)?;
+    let since: Option<String> = row.get(6)?;
     Ok(Contact {
         account_id: row.get(0)?,
         name: row.get(1)?,
@@ -457,6 +491,7 @@ fn contact_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Contact> {
         role: ContactRole::parse(&role).unwrap_or(ContactRole::User),
         title: row.get(4)?,
         left_on: left_on.as_deref().and_then(parse_day),
+        since: since.as_deref().and_then(parse_day),
     })
 }
 

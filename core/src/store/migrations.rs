@@ -420,6 +420,7 @@ mod tests {
             ("smaller_flagged_index", 0x4760_7583_2192_55bc),
             ("flagged_by_account", 0x3144_11fc_b461_ff43),
             ("signal_series", 0x75b7_62b0_fded_eab5),
+            ("cross_sell_and_contacts", 0xa7e8_601f_e7c3_06f8),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -1,5 +1,6 @@
 //! The contact form: a person at an account added or edited — name, role
-//! (a choice: ←/→, or the role's first letter), email and title — or marked
+//! (a choice: ←/→, or the role's first letter), email, title and the day
+//! they started in the role (optional, typed as a day is) — or marked
 //! as left on a day (typed as `YYYY-MM-DD`, `today`, `-3d`, `yesterday`;
 //! today unless changed). It checks what was typed as the store will
 //! (`Contact::check`) and answers with a [`Write::Contact`]; it never
@@ -40,8 +41,9 @@ pub const KEYS: &[(&str, Action)] = &[
 /// The label column's width.
 const LABEL: usize = 9;
 /// The fields of the person form, in order.
-const LABELS: [&str; 4] = ["Name", "Role", "Email", "Title"];
+const LABELS: [&str; 5] = ["Name", "Role", "Email", "Title", "Since"];
 const ROLE: usize = 1;
+const SINCE: usize = 4;
 
 /// What the form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +63,8 @@ pub struct ContactForm {
     /// The account's name (shown inert).
     pub account: String,
     pub mode: Mode,
-    /// Name, (role: unused), email, title; or the day they left, first.
-    pub fields: [Input; 4],
+    /// Name, (role: unused), email, title, since; or the day they left, first.
+    pub fields: [Input; 5],
     pub role: ContactRole,
     pub focus: usize,
     pub error: Option<String>,
@@ -94,6 +96,7 @@ impl ContactForm {
                 Input::default(),
                 Input::new(contact.email.clone()),
                 Input::new(contact.title.clone()),
+                Input::new(contact.since.map(|d| d.to_string()).unwrap_or_default()),
             ],
             role: contact.role,
             ..ContactForm::add(&contact.account_id, account, today)
@@ -106,6 +109,7 @@ impl ContactForm {
             mode: Mode::Left(contact.name.clone()),
             fields: [
                 Input::new(today.to_string()),
+                Input::default(),
                 Input::default(),
                 Input::default(),
                 Input::default(),
@@ -137,6 +141,26 @@ impl ContactForm {
                 }
             },
             mode => {
+                let since_text = self.fields[SINCE].value().trim();
+                let since = if since_text.is_empty() {
+                    None
+                } else {
+                    match day_text::parse(since_text, today) {
+                        Ok(day) if day > today => {
+                            self.focus = SINCE;
+                            self.error = Some(format!(
+                                "since: {day} is after today; give the day they started in the role"
+                            ));
+                            return FormOutcome::Stay;
+                        }
+                        Ok(day) => Some(day),
+                        Err(error) => {
+                            self.focus = SINCE;
+                            self.error = Some(format!("since: {error}"));
+                            return FormOutcome::Stay;
+                        }
+                    }
+                };
                 let contact = Contact {
                     account_id: self.account_id.clone(),
                     name: self.fields[0].value().trim().to_string(),
@@ -144,12 +168,14 @@ impl ContactForm {
                     role: self.role,
                     title: self.fields[3].value().trim().to_string(),
                     left_on: None,
+                    since,
                 };
                 if let Err((field, why)) = contact.check() {
                     self.focus = match field {
                         ContactField::Email => 2,
                         ContactField::Title => 3,
                         ContactField::Role => ROLE,
+                        ContactField::Since => SINCE,
                         ContactField::Name | ContactField::LeftOn => 0,
                     };
                     self.error = Some(format!("{}: {why}", field.as_str()));
@@ -207,8 +233,19 @@ impl ContactForm {
                 } else {
                     Span::raw(paste::shown(&self.fields[at], 66, LABEL))
                 };
-                lines
-                    .push(Line::from(vec![Span::styled(format!("{label:<LABEL$}"), style), value]));
+                let mut line =
+                    Line::from(vec![Span::styled(format!("{label:<LABEL$}"), style), value]);
+                if at == SINCE {
+                    let hint = match day_text::echo(self.fields[SINCE].value(), self.today) {
+                        Some(echo) => format!("  {echo}"),
+                        None if self.fields[SINCE].value().trim().is_empty() => {
+                            "  in the role since (optional)".to_string()
+                        }
+                        None => String::new(),
+                    };
+                    line.spans.push(Span::styled(hint, theme.dim()));
+                }
+                lines.push(line);
             }
         }
         lines.push(Line::from(""));
@@ -331,6 +368,19 @@ mod tests {
         typed(&mut form, "@acme.com");
         press(&mut form, KeyCode::Tab);
         typed(&mut form, "CFO");
+        // In the role since: a day ahead is refused, a day typed as days are is kept.
+        press(&mut form, KeyCode::Tab);
+        typed(&mut form, "tomorrow");
+        assert_eq!(press(&mut form, KeyCode::Enter), FormOutcome::Stay);
+        assert_eq!(
+            form.error.as_deref(),
+            Some("since: 2025-06-02 is after today; give the day they started in the role")
+        );
+        assert_eq!(form.focus, SINCE);
+        for _ in 0.."tomorrow".len() {
+            press(&mut form, KeyCode::Backspace);
+        }
+        typed(&mut form, "2023-04-01");
         let FormOutcome::Submit(Write::Contact { account_id, change }) =
             press(&mut form, KeyCode::Enter)
         else {
@@ -346,6 +396,7 @@ mod tests {
                 role: ContactRole::DecisionMaker,
                 title: "CFO".into(),
                 left_on: None,
+                since: NaiveDate::from_ymd_opt(2023, 4, 1),
             })
         );
     }
@@ -359,6 +410,7 @@ mod tests {
             role: ContactRole::Champion,
             title: String::new(),
             left_on: None,
+            since: NaiveDate::from_ymd_opt(2024, 1, 15),
         };
         let mut form = ContactForm::left(&ana, "Acme", today());
         assert_eq!(
@@ -384,6 +436,7 @@ mod tests {
             panic!("not submitted");
         };
         assert!(matches!(change, ContactChange::Edit { ref name, ref contact }
-            if name == "Ana" && contact.name == "Ana Diaz"));
+            if name == "Ana" && contact.name == "Ana Diaz"
+                && contact.since == NaiveDate::from_ymd_opt(2024, 1, 15)));
     }
 }

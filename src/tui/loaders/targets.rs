@@ -40,9 +40,7 @@ pub fn start(work: &mut Work, path: &Path) -> Option<Ticket> {
 
 /// Reads the cross-sell picture of `store` now.
 pub fn read_cross_sell(store: &Store) -> anyhow::Result<CrossSellRead> {
-    let picture = crate::read::cross_sell::cross_sell(store)?;
-    let by_account = picture.rows_by_account();
-    Ok(CrossSellRead { picture, by_account })
+    Ok(CrossSellRead { picture: crate::read::cross_sell::cross_sell(store)? })
 }
 
 /// Starts reading the cross-sell picture of the book at `path` (a database

@@ -25,6 +25,7 @@ fn person(name: &str, role: ContactRole) -> Contact {
         role,
         title: "VP Ops".into(),
         left_on: None,
+        since: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The account view's People section: the account's contacts by role
 //! (champion, executive sponsor, decision maker, user, billing), each with
-//! title, email and the day they left, those still there first; a line
+//! title, email, the day they started in the role and the day they left,
+//! those still there first; a line
 //! above says whether a champion, an executive sponsor and a decision maker
 //! are known. `a` adds a person from any section (the People section
 //! opens); `e` edits the selected one, `L` marks them as left (or back), `X`
@@ -154,7 +155,7 @@ fn on_person(
 }
 
 /// Widths of role, name, title and email for `people` in `width` cells
-/// (the status, `left YYYY-MM-DD`, is fixed).
+/// (the status, `since YYYY-MM-DD  left YYYY-MM-DD`, is fixed).
 fn widths(people: &[Contact], width: usize) -> [usize; 4] {
     let widest = |text: fn(&Contact) -> String| {
         people.iter().map(|c| fit(&text(c), usize::MAX).width()).max().unwrap_or(0)
@@ -164,7 +165,7 @@ fn widths(people: &[Contact], width: usize) -> [usize; 4] {
         Want::text(10, widest(|c| c.name.clone())).flex(),
         Want::text(6, widest(|c| c.title.clone())),
         Want::text(8, widest(|c| c.email.clone())),
-        Want::fixed(15),
+        Want::fixed(if people.iter().any(|c| c.since.is_some()) { 33 } else { 15 }),
     ];
     let found = layout(&wants, width.saturating_sub(2), 2);
     let at = |i: usize| found.get(i).copied().unwrap_or(8);
@@ -175,6 +176,10 @@ fn person_line(person: &Contact, widths: &[usize; 4], view: &View<'_>) -> Line<'
     let theme = view.theme;
     let [role, name, title, email] = *widths;
     let gone = person.left_on.is_some_and(|left| left <= view.today);
+    let since = Span::styled(
+        person.since.map_or(String::new(), |day| format!("since {day}  ")),
+        theme.dim(),
+    );
     let status = match person.left_on {
         Some(left) => Span::styled(
             format!("left {left}"),
@@ -189,7 +194,11 @@ fn person_line(person: &Contact, widths: &[usize; 4], view: &View<'_>) -> Line<'
         pad(&person.title, title, false),
         pad(&person.email, email, false),
     );
-    Line::from(vec![if gone { Span::styled(body, theme.dim()) } else { Span::raw(body) }, status])
+    Line::from(vec![
+        if gone { Span::styled(body, theme.dim()) } else { Span::raw(body) },
+        since,
+        status,
+    ])
 }
 
 impl super::AccountPane {
@@ -238,6 +247,7 @@ mod tests {
             role,
             title: String::new(),
             left_on,
+            since: None,
         }
     }
 

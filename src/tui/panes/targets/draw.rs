@@ -1,5 +1,7 @@
-//! Drawing the targets list: the ranked rows, the selected row's score
-//! parts and opportunities, and the footer. Reads the pane's state only.
+//! Drawing the targets list: the ranked rows (each with its best cross-sell
+//! candidate beside its upsell whitespace), the selected row's score parts,
+//! opportunities and cross-sell candidates, and the footer. Reads the
+//! pane's state only.
 
 use super::*;
 use crate::tui::widgets::cut::cut_lines;
@@ -24,7 +26,7 @@ impl TargetsPane {
         let detail_area = Rect { y: inner.y + inner.height - 6, height: 5, ..inner };
         let footer_area = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
         // Only the rows on screen are measured, so drawing stays cheap.
-        let rows: Vec<(usize, Pick<'_>, String)> = self
+        let rows: Vec<ListRow<'_>> = self
             .cursor
             .window(self.visible.len())
             .filter_map(|position| {
@@ -41,14 +43,14 @@ impl TargetsPane {
                 } else {
                     String::new()
                 };
-                Some((position, pick, opportunity))
+                Some((position, pick, opportunity, self.best_cross_sell(pick.id)))
             })
             .collect();
         let widths = list_widths(&rows, usize::from(inner.width), wide);
-        let [name_w, am_w, stage_w, tier_w, money_w, white_w, opp_w] = widths;
-        // rank H name AM stage tier ARR abs whitespace renew priority(!) [opportunity]
+        let [name_w, am_w, stage_w, tier_w, money_w, white_w, opp_w, cross_w] = widths;
+        // rank H name AM stage tier ARR abs whitespace cross-sell renew priority(!) [opportunity]
         let mut header = format!(
-            "{:>4} H {} {} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>white_w$} {:>5} {:>money_w$} ",
+            "{:>4} H {} {} {:<stage_w$} {:>tier_w$} {:>money_w$} {:>4} {:>white_w$} {} {:>5} {:>money_w$} ",
             "#",
             crate::tui::widgets::pad("Account", name_w, false),
             crate::tui::widgets::pad("AM", am_w, false),
@@ -57,6 +59,7 @@ impl TargetsPane {
             "ARR",
             "Abs",
             if wide { "Whitespace" } else { "White" },
+            crate::tui::widgets::pad("X-sell", cross_w, true),
             "Renew",
             if wide { "Priority" } else { "Prio" },
         );
@@ -81,7 +84,7 @@ impl TargetsPane {
             )));
             lines.push(Line::from("  x clears the filters."));
         }
-        for (position, pick, opportunity) in &rows {
+        for (position, pick, opportunity, cross_sell) in &rows {
             let (target, account) = (pick.target, pick.account);
             let stage = if wide {
                 account.stage.title().to_string()
@@ -112,6 +115,10 @@ impl TargetsPane {
                     absorption_percent(account.absorption.rate()),
                     account.absorption.whitespace.to_short(),
                 )),
+                Span::styled(
+                    format!("{} ", crate::tui::widgets::pad(cross_sell, cross_w, true)),
+                    theme.dim(),
+                ),
                 Span::styled(
                     format!("{renewal:>5} "),
                     if guarded { theme.warn() } else { Style::new() },
@@ -208,6 +215,16 @@ impl TargetsPane {
 }
 
 impl TargetsPane {
+    /// The list's cross-sell cell: the best candidate's peer-median value
+    /// (its product is in the selected row's cross-sell line), `—` when
+    /// none is valued, blank when the account holds every product, `…`
+    /// while the picture is read.
+    fn best_cross_sell(&self, account_id: &str) -> String {
+        let Some(read) = &self.cross_sell else { return "…".to_string() };
+        let Some(best) = read.picture.best(account_id) else { return String::new() };
+        best.row.peer_median_arr.map_or_else(|| "—".to_string(), |value| value.to_short())
+    }
+
     /// The account's cross-sell candidates: each product it does not hold,
     /// valued from its peers (or refused under the minimum, the count shown).
     fn cross_sell_line(&self, account_id: &str, view: &View<'_>) -> Line<'static> {
@@ -218,6 +235,9 @@ impl TargetsPane {
             return Line::from(vec![head, Span::styled("reading…", theme.dim())]);
         }
         let candidates = self.candidates(account_id);
+        let product = |row: &crate::read::cross_sell::CrossSellRow| {
+            self.cross_sell.as_ref().map_or("", |c| c.picture.product(row))
+        };
         if candidates.is_empty() {
             return Line::from(vec![head, Span::styled("holds every product", theme.dim())]);
         }
@@ -228,12 +248,12 @@ impl TargetsPane {
             }
             match row.peer_median_arr {
                 Some(value) => {
-                    spans.push(Span::raw(format!("{} ", fit(&row.product, 24))));
+                    spans.push(Span::raw(format!("{} ", fit(product(row), 24))));
                     spans.push(Span::styled(value.to_short(), theme.key()));
                     spans.push(Span::styled(format!(" ({} peers)", row.peers), theme.dim()));
                 }
                 None => spans.push(Span::styled(
-                    format!("{} — {} peers, under {MIN_PEERS}", fit(&row.product, 24), row.peers),
+                    format!("{} — {} peers, under {MIN_PEERS}", fit(product(row), 24), row.peers),
                     theme.dim(),
                 )),
             }
@@ -242,21 +262,27 @@ impl TargetsPane {
     }
 }
 
+/// A row on screen: its position, its pick, its opportunity and
+/// cross-sell cells.
+type ListRow<'a> = (usize, Pick<'a>, String, String);
+
 /// Widths of the list's columns for the rows on screen, in cells: name, AM,
 /// stage, tier, money, whitespace and opportunity (zero when narrow). The name and AM
 /// are measured; when the row is too narrow the widest text gives way first,
 /// and spare room goes to the name.
-fn list_widths(rows: &[(usize, Pick<'_>, String)], width: usize, wide: bool) -> [usize; 7] {
+fn list_widths(rows: &[ListRow<'_>], width: usize, wide: bool) -> [usize; 8] {
     use crate::text::columns::{Want, layout};
     use unicode_width::UnicodeWidthStr;
-    let widest = |header: &str, cell: &dyn Fn(&(usize, Pick<'_>, String)) -> usize| {
+    let widest = |header: &str, cell: &dyn Fn(&ListRow<'_>) -> usize| {
         rows.iter().map(cell).max().unwrap_or(0).max(header.width())
     };
     let name = widest("Account", &|row| fit(row.1.name, usize::MAX).width());
     let am = widest("AM", &|row| fit(row.1.am, usize::MAX).width());
     let (stage_w, tier_w, money_w, white_w) = if wide { (10, 4, 9, 10) } else { (3, 1, 7, 7) };
-    // rank, H, name, AM, stage, tier, ARR, abs, whitespace, renew, priority
-    // with its red mark, and the opportunity when wide.
+    // The cross-sell cell: a short amount.
+    let cross_w = 6;
+    // rank, H, name, AM, stage, tier, ARR, abs, whitespace, cross-sell,
+    // renew, priority with its red mark, and the opportunity when wide.
     let mut wants = vec![
         Want::fixed(4),
         Want::fixed(1),
@@ -267,6 +293,7 @@ fn list_widths(rows: &[(usize, Pick<'_>, String)], width: usize, wide: bool) -> 
         Want::fixed(money_w),
         Want::fixed(4),
         Want::fixed(white_w),
+        Want::fixed(cross_w),
         Want::fixed(5),
         Want::fixed(money_w + 1),
     ];
@@ -276,5 +303,5 @@ fn list_widths(rows: &[(usize, Pick<'_>, String)], width: usize, wide: bool) -> 
     }
     let widths = layout(&wants, width, 1);
     let at = |i: usize| widths.get(i).copied().unwrap_or(0);
-    [at(2), at(3), stage_w, tier_w, money_w, white_w, at(11)]
+    [at(2), at(3), stage_w, tier_w, money_w, white_w, at(12), cross_w]
 }

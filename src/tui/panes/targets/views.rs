@@ -105,12 +105,9 @@ impl TargetsPane {
         &self,
         account_id: &str,
     ) -> Vec<&crate::read::cross_sell::CrossSellRow> {
-        let Some(CrossSellRead { picture, by_account }) = &self.cross_sell else {
+        let Some(CrossSellRead { picture }) = &self.cross_sell else {
             return Vec::new();
         };
-        by_account
-            .get(account_id)
-            .map(|rows| rows.iter().filter_map(|i| picture.rows.get(*i as usize)).collect())
-            .unwrap_or_default()
+        picture.candidates(account_id).collect()
     }
 }
