@@ -155,7 +155,8 @@ fn on_person(
 }
 
 /// Widths of role, name, title and email for `people` in `width` cells
-/// (the status, `since YYYY-MM-DD  left YYYY-MM-DD`, is fixed).
+/// (the status, `since YYYY-MM-DD  left YYYY-MM-DD`, takes what its
+/// longest line needs).
 fn widths(people: &[Contact], width: usize) -> [usize; 4] {
     let widest = |text: fn(&Contact) -> String| {
         people.iter().map(|c| fit(&text(c), usize::MAX).width()).max().unwrap_or(0)
@@ -165,11 +166,21 @@ fn widths(people: &[Contact], width: usize) -> [usize; 4] {
         Want::text(10, widest(|c| c.name.clone())).flex(),
         Want::text(6, widest(|c| c.title.clone())),
         Want::text(8, widest(|c| c.email.clone())),
-        Want::fixed(if people.iter().any(|c| c.since.is_some()) { 33 } else { 15 }),
+        Want::fixed(status_width(people)),
     ];
     let found = layout(&wants, width.saturating_sub(2), 2);
     let at = |i: usize| found.get(i).copied().unwrap_or(8);
     [at(0), at(1), at(2), at(3)]
+}
+
+/// Cells the widest status needs: `since YYYY-MM-DD  ` is 18, `left
+/// YYYY-MM-DD` 15; the room no one's status needs goes to the names.
+fn status_width(people: &[Contact]) -> usize {
+    people
+        .iter()
+        .map(|c| c.since.map_or(0, |_| 18) + c.left_on.map_or(0, |_| 15))
+        .max()
+        .unwrap_or(0)
 }
 
 fn person_line(person: &Contact, widths: &[usize; 4], view: &View<'_>) -> Line<'static> {
