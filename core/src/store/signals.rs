@@ -464,7 +464,7 @@ impl Store {
         let mut starts = Vec::new();
         let mut at = 0_usize;
         while let Some(row) = rows.next()? {
-            if at % per.max(1) == 0 {
+            if at.is_multiple_of(per.max(1)) {
                 starts.push(row.get(0)?);
             }
             at += 1;
