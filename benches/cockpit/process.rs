@@ -172,6 +172,18 @@ pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
     terminal.draw(|frame| app.draw(frame))?;
     for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
         walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new(), &mut Vec::new())?;
+        if std::env::var_os("COCKPIT_BENCH_MEMORY_PANES").is_some() {
+            // Which pane's load holds the memory: the peak and the resident set after each.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let kb = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .map_or("?", |l| l.split_whitespace().nth(1).unwrap_or("?"))
+                    .to_string()
+            };
+            eprintln!("after {title}: VmHWM {} kB, VmRSS {} kB", kb("VmHWM:"), kb("VmRSS:"));
+        }
     }
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status

@@ -214,6 +214,48 @@ pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
     Some(Signal { key: format!("{SCORECARD_KEY}{band}:{colour}"), suggests: band, why })
 }
 
+/// Accounts whose signals a backtest holds at once.
+const SLICE_ACCOUNTS: usize = 5_000;
+
+/// Whether a predictor flagged an outcome's account on its lead date, and
+/// for how many steps of [`backtest::STEP_DAYS`] before it in a row (read
+/// for a churned outcome it flagged, as [`backtest::run`] asks).
+#[derive(Debug, Clone, Copy, Default)]
+struct Flag {
+    lead: bool,
+    steps: i64,
+}
+
+impl Flag {
+    fn of(
+        lead_date: NaiveDate,
+        churned: bool,
+        points_at: &mut impl FnMut(NaiveDate) -> Points,
+        flags: impl Fn(&Points) -> bool,
+    ) -> Flag {
+        let lead = flags(&points_at(lead_date));
+        let mut steps = 0;
+        if lead && churned {
+            for step in 1..=backtest::MAX_STEPS {
+                if !flags(&points_at(lead_date - Duration::days(step * backtest::STEP_DAYS))) {
+                    break;
+                }
+                steps = step;
+            }
+        }
+        Flag { lead, steps }
+    }
+
+    /// Whether it flagged on `date`: the lead date or a step before it.
+    fn on(self, lead_date: NaiveDate, date: NaiveDate) -> bool {
+        let back = (lead_date - date).num_days();
+        self.lead
+            && back >= 0
+            && back % backtest::STEP_DAYS == 0
+            && back / backtest::STEP_DAYS <= self.steps
+    }
+}
+
 /// A backtest's answer: the outcomes and how each predictor did.
 #[derive(Debug, Clone)]
 pub struct Backtest {
@@ -241,13 +283,14 @@ pub fn backtest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Backtest> {
-    backtest_by(store, config, today, lead_days, from, to, Store::signal_source)
+    backtest_by(store, config, today, lead_days, from, to, Store::signal_source, SLICE_ACCOUNTS)
 }
 
 /// How a backtest loads the book's signals (the kept series, or in tests the rows).
 type Load =
     fn(&Store, &str, SignalWindow, NaiveDate, bool, SignalScope<'_>) -> StoreResult<SignalSource>;
 
+#[allow(clippy::too_many_arguments)]
 fn backtest_by(
     store: &Store,
     config: &Config,
@@ -256,6 +299,7 @@ fn backtest_by(
     from: NaiveDate,
     to: NaiveDate,
     load: Load,
+    per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
     let history = store.renewal_history(from)?;
@@ -293,42 +337,63 @@ fn backtest_by(
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
     let window = SignalWindow::for_scores(card, earliest - reach);
-    let source = load(store, &card.usage_measure, window, today, true, SignalScope::Book)?;
-    let position: HashMap<&str, usize> =
-        source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    let account_of: Vec<Option<usize>> =
-        outcomes.iter().map(|o| position.get(o.account_id.as_str()).copied()).collect();
-    let book = &source.book;
-    // Every predictor but the CSM's colours reads the same measures' points
-    // at the same dates: each account and date is scored once.
-    let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
-    let mut points_at = |i: usize, date: NaiveDate| -> Option<Points> {
-        let a = account_of[i]?;
-        Some(*scored.entry((a, date)).or_insert_with(|| {
-            measure_points(&source.accounts[a].signals, book, date, today, card)
-        }))
+    // The measures that predict alone, after the scorecard (slot 0).
+    let measures: Vec<(usize, Measure)> =
+        Measure::ALL.into_iter().enumerate().filter(|(_, m)| card.rule(*m).weight != 0).collect();
+    let stride = 1 + measures.len();
+    let mut flags = vec![Flag::default(); outcomes.len() * stride];
+    let mut names = HashMap::new();
+    // The book is read a slice of accounts at a time and only each
+    // outcome's flags are kept: the whole book's history of signals held
+    // at once was most of the cockpit's peak memory.
+    let starts = store.account_slices(per)?;
+    for (at, start) in starts.iter().enumerate() {
+        let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
+        let source = load(store, &card.usage_measure, window, today, true, scope)?;
+        let position: HashMap<&str, usize> =
+            source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let book = &source.book;
+        // Every predictor but the CSM's colours reads the same measures'
+        // points at the same dates: each account and date is scored once.
+        let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let Some(&a) = position.get(outcome.account_id.as_str()) else { continue };
+            let mut points_at = |date: NaiveDate| -> Points {
+                *scored.entry((a, date)).or_insert_with(|| {
+                    measure_points(&source.accounts[a].signals, book, date, today, card)
+                })
+            };
+            let lead_date = outcome.end_date - Duration::days(lead_days);
+            let churned = outcome.kind == OutcomeKind::Churned;
+            let scorecard = |points: &Points| {
+                let (points, weight) = weighted_of(points, card);
+                band_of(points, weight, card).is_some_and(Health::is_at_risk)
+            };
+            flags[i * stride] = Flag::of(lead_date, churned, &mut points_at, scorecard);
+            for (k, (slot, _)) in measures.iter().enumerate() {
+                let flag = |points: &Points| points_flag(points[*slot], card);
+                flags[i * stride + 1 + k] = Flag::of(lead_date, churned, &mut points_at, flag);
+            }
+        }
+        names.extend(source.accounts.into_iter().map(|a| (a.id, a.name)));
+    }
+    let flagged = |i: usize, p: usize, date: NaiveDate| {
+        let lead_date = outcomes[i].end_date - Duration::days(lead_days);
+        flags[i * stride + p].on(lead_date, date)
     };
     let mut predictors = Vec::new();
-    predictors.push(backtest::run("scorecard", &outcomes, lead_days, |i, date| {
-        points_at(i, date).is_some_and(|points| {
-            let (points, weight) = weighted_of(&points, card);
-            band_of(points, weight, card).is_some_and(Health::is_at_risk)
-        })
-    }));
+    predictors
+        .push(backtest::run("scorecard", &outcomes, lead_days, |i, date| flagged(i, 0, date)));
     let no_history = Vec::new();
     predictors.push(backtest::run("csm_colour", &outcomes, lead_days, |i, date| {
         let history = history.histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
         health_as_of(history, date).is_some_and(Health::is_at_risk)
     }));
-    for (slot, measure) in Measure::ALL.into_iter().enumerate() {
-        if card.rule(measure).weight == 0 {
-            continue;
-        }
+    for (k, (_, measure)) in measures.iter().enumerate() {
         predictors.push(backtest::run(measure.as_str(), &outcomes, lead_days, |i, date| {
-            points_at(i, date).is_some_and(|points| points_flag(points[slot], card))
+            flagged(i, 1 + k, date)
         }));
     }
-    let names = source.accounts.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
     Ok(Backtest { lead_days, from, to, outcomes, names, predictors })
 }
 

@@ -189,6 +189,10 @@ pub enum SignalScope<'a> {
     Csm(&'a str),
     /// One account (the account view).
     Account(&'a str),
+    /// The accounts whose id is `from` or after and before `to` (to the
+    /// end when `None`): a slice of the book, for a whole-book pass that
+    /// need not hold every account's signals at once (the backtest).
+    Ids { from: &'a str, to: Option<&'a str> },
 }
 
 impl SignalScope<'_> {
@@ -198,12 +202,23 @@ impl SignalScope<'_> {
             SignalScope::Book => "",
             SignalScope::Csm(_) => " AND a.csm = ?9",
             SignalScope::Account(_) => " AND a.id = ?9",
+            SignalScope::Ids { to: None, .. } => " AND a.id >= ?9",
+            SignalScope::Ids { to: Some(_), .. } => " AND a.id >= ?9 AND a.id < ?10",
         }
     }
 
     fn bind(self, statement: &mut rusqlite::Statement<'_>) -> StoreResult<()> {
-        if let SignalScope::Csm(value) | SignalScope::Account(value) = self {
-            statement.raw_bind_parameter(9, value)?;
+        match self {
+            SignalScope::Book => {}
+            SignalScope::Csm(value) | SignalScope::Account(value) => {
+                statement.raw_bind_parameter(9, value)?;
+            }
+            SignalScope::Ids { from, to } => {
+                statement.raw_bind_parameter(9, from)?;
+                if let Some(to) = to {
+                    statement.raw_bind_parameter(10, to)?;
+                }
+            }
         }
         Ok(())
     }
@@ -427,8 +442,34 @@ impl Store {
             signals.touches.sort_unstable();
             signals.high_tickets.sort_unstable();
             signals.nps.sort_unstable();
+            // A whole book's signals are held while it is scored: each
+            // series keeps only its own length, not what it grew through
+            // (the month totals were sized for every product's rows).
+            signals.months.shrink_to_fit();
+            signals.usage.shrink_to_fit();
+            signals.touches.shrink_to_fit();
+            signals.high_tickets.shrink_to_fit();
+            signals.nps.shrink_to_fit();
         }
+        accounts.shrink_to_fit();
         Ok(SignalSource { accounts, book })
+    }
+
+    /// Where slices of `per` accounts each begin, in id order (every
+    /// `per`-th id, the first included): the `from`s of
+    /// [`SignalScope::Ids`] that cover the book.
+    pub fn account_slices(&self, per: usize) -> StoreResult<Vec<String>> {
+        let mut statement = self.conn.prepare_cached("SELECT id FROM accounts ORDER BY id")?;
+        let mut rows = statement.raw_query();
+        let mut starts = Vec::new();
+        let mut at = 0_usize;
+        while let Some(row) = rows.next()? {
+            if at.is_multiple_of(per.max(1)) {
+                starts.push(row.get(0)?);
+            }
+            at += 1;
+        }
+        Ok(starts)
     }
 
     /// The months from `since` on that `measure` has usage for, in order.
