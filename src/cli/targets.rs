@@ -190,10 +190,13 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
 /// more candidate), `Analytics unvalued (4 peers)`, or `-` with none.
 fn best_words(best: Option<crate::read::cross_sell::Best<'_>>) -> String {
     let Some(best) = best else { return "-".to_string() };
-    let value = best
-        .row
-        .peer_median_arr
-        .map_or_else(|| format!("unvalued ({} peers)", best.row.peers), |value| value.to_string());
+    let value = best.row.peer_median_arr.map_or_else(
+        || {
+            let peers = best.row.peers;
+            format!("unvalued ({peers} peer{})", if peers == 1 { "" } else { "s" })
+        },
+        |value| value.to_string(),
+    );
     let more = best.candidates - 1;
     if more > 0 {
         format!("{} {value} (+{more})", best.product)
