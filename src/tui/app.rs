@@ -307,7 +307,12 @@ impl App {
     }
 
     fn cx_parts(&mut self) -> (&mut Box<dyn Pane>, Cx<'_>) {
-        let pane = &mut self.panes[self.active];
+        self.pane_and_cx(self.active)
+    }
+
+    /// The pane at `index` and what it may use while handling something.
+    fn pane_and_cx(&mut self, index: usize) -> (&mut Box<dyn Pane>, Cx<'_>) {
+        let pane = &mut self.panes[index];
         let cx = Cx {
             store: &self.store,
             clock: self.clock,
@@ -377,17 +382,7 @@ impl App {
         self.area = Rect::new(0, 0, width, height);
         let pane_area = Regions::of(self.area).pane;
         for index in 0..self.panes.len() {
-            let pane = &mut self.panes[index];
-            let mut cx = Cx {
-                store: &self.store,
-                clock: self.clock,
-                config: &self.config,
-                user: &self.user,
-                book: &mut self.book,
-                today_facts: &mut self.today_facts,
-                keymap: &self.keymap,
-                work: &mut self.work,
-            };
+            let (pane, mut cx) = self.pane_and_cx(index);
             pane.resize(pane_area, &mut cx);
         }
     }

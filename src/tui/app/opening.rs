@@ -34,17 +34,8 @@ impl App {
     pub(super) fn open_in_pane(&mut self, open: impl Fn(&mut dyn Pane, &mut Cx<'_>) -> bool) {
         self.ensure_whole_book();
         for index in 0..self.panes.len() {
-            let mut cx = Cx {
-                store: &self.store,
-                clock: self.clock,
-                config: &self.config,
-                user: &self.user,
-                book: &mut self.book,
-                today_facts: &mut self.today_facts,
-                keymap: &self.keymap,
-                work: &mut self.work,
-            };
-            if open(self.panes[index].as_mut(), &mut cx) {
+            let (pane, mut cx) = self.pane_and_cx(index);
+            if open(pane.as_mut(), &mut cx) {
                 self.stale[index] = false;
                 if index != self.active {
                     self.previous = self.active;
