@@ -431,19 +431,43 @@ fn the_demo_book_meets_every_at_least() {
 
 #[test]
 fn shifted_demo_files_still_follow_the_import_rules() {
-    for today in ["2026-11-15", "2027-01-31", "2028-02-29", "2026-03-31", "2031-06-01"] {
+    for today in
+        ["2026-11-15", "2026-12-07", "2027-01-31", "2028-02-29", "2026-03-31", "2031-06-01"]
+    {
         let today = date(today);
-        let (_, book) = demo_book(today);
-        // The anchor moves to today or the month before (never past today);
-        // the snapshots end the month before it.
-        let anchor = demo::shift_date(demo::anchor(), demo::months_between(demo::anchor(), today));
-        assert!(anchor <= today && (today - anchor).num_days() < 31, "{today}: {anchor}");
-        let last = Month::of(anchor).minus(1);
+        let (shifted, book) = demo_book(today);
+        // The snapshots end the last whole month before today.
+        let last = Month::of(today).minus(1);
         let months: HashSet<Month> = book.snapshots.keys().map(|k| k.2).collect();
         assert_eq!(months.iter().max(), Some(&last), "{today}");
         assert_eq!(months.iter().min(), Some(&last.minus(35)), "{today}");
         assert_contracts_match_snapshots(&book, last.minus(35), last);
+        // Nothing it records as done is after today.
+        let now = today.and_hms_opt(23, 59, 59).expect("time").and_utc();
+        assert!(shifted.health_history.iter().all(|c| c.at <= now), "{today}");
+        assert!(shifted.stage_history.iter().all(|c| c.at <= now), "{today}");
+        let day = today.to_string();
+        let note_days = shifted.notes.lines().skip(1).filter_map(|l| l.split(',').nth(1));
+        assert!(note_days.map(|at| &at[..10]).all(|at| at <= day.as_str()), "{today}");
+        assert!(shifted.moments.iter().filter_map(|m| m.done_at).all(|at| at <= now), "{today}");
     }
+}
+
+#[test]
+fn on_7_december_the_demo_book_runs_to_november() {
+    let (shifted, book) = demo_book(date("2026-12-07"));
+    let months: HashSet<Month> = book.snapshots.keys().map(|k| k.2).collect();
+    assert_eq!(months.iter().max(), Some(&Month::parse("2026-11").expect("m")));
+    // The touch written on the anchor's 12th would be the 12th of December:
+    // it is held at today, its time of day kept, and stays after the note
+    // written half an hour before it.
+    let change = shifted
+        .health_history
+        .iter()
+        .filter(|c| c.account_id == "A000025")
+        .max_by_key(|c| c.at)
+        .expect("a change");
+    assert_eq!(change.at.to_rfc3339(), "2026-12-07T10:30:00+00:00");
 }
 
 #[test]
@@ -453,7 +477,7 @@ fn after_shifting_renewals_are_always_coming_in_90_and_180_days() {
     let mut today = date("2027-01-01");
     while today <= date("2027-12-31") {
         let months = demo::months_between(demo::anchor(), today);
-        let shifted = demo::shift_csv(name, text, columns, months).expect("shift");
+        let shifted = demo::shift_csv(name, text, columns, months, today).expect("shift");
         let contracts = parse_contracts(&shifted);
         let open_ending_within = |days: i64| {
             contracts

@@ -24,7 +24,8 @@ fn today() -> NaiveDate {
 }
 
 /// Seven accounts over the four stages, with potentials (so whitespace), a
-/// stuck account, a trial past its end and a success plan behind.
+/// long-settled yellow account (resting, not stuck), a trial past its end
+/// and a success plan behind.
 fn fixture(dir: &Path) -> PathBuf {
     let path = dir.join("book.db");
     let book = Book::new()

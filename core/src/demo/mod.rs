@@ -3,7 +3,9 @@
 //! reads as current: the files are written as of [`ANCHOR`], and
 //! [`book`] shifts every date, time and month by the whole months between
 //! the anchor's month and today's month (days clamped to the month's end,
-//! times keep their time of day).
+//! times keep their time of day), so its last snapshot month is always the
+//! last whole month before today; what it records as done is never after
+//! today.
 //!
 //! This module only hands out text and plain records. It never writes to a
 //! store; loading the book into a fresh database is the caller's job.
@@ -20,7 +22,7 @@ pub use records::{
 pub use shift::{Column, months_between, shift_cell, shift_csv, shift_date};
 
 use chrono::NaiveDate;
-use shift::Column::{Date, Month, Time};
+use shift::Column::{Date, Done, Month};
 
 /// The day the demo files were written as of. Their last snapshot month is
 /// the month before it; on that day they need no shifting at all.
@@ -48,13 +50,13 @@ pub const FILES: [DemoFile; 11] = [
         include_str!("../../../assets/demo/contracts.csv"),
         &[("start_date", Date), ("end_date", Date), ("terminated_on", Date)],
     ),
-    ("notes.csv", include_str!("../../../assets/demo/notes.csv"), &[("at", Time)]),
+    ("notes.csv", include_str!("../../../assets/demo/notes.csv"), &[("at", Done)]),
     (
         "health_history.csv",
         include_str!("../../../assets/demo/health_history.csv"),
-        &[("at", Time)],
+        &[("at", Done)],
     ),
-    ("stage_history.csv", include_str!("../../../assets/demo/stage_history.csv"), &[("at", Time)]),
+    ("stage_history.csv", include_str!("../../../assets/demo/stage_history.csv"), &[("at", Done)]),
     (
         "churn_chains.csv",
         include_str!("../../../assets/demo/churn_chains.csv"),
@@ -68,7 +70,7 @@ pub const FILES: [DemoFile; 11] = [
     (
         "moments.csv",
         include_str!("../../../assets/demo/moments.csv"),
-        &[("due_on", Date), ("done_at", Time)],
+        &[("due_on", Date), ("done_at", Done)],
     ),
     (
         "success_plans.csv",
@@ -127,12 +129,13 @@ pub fn shifted_files(today: NaiveDate) -> Result<Vec<(&'static str, String)>, De
     let months = months_between(anchor(), today);
     FILES
         .iter()
-        .map(|(name, text, columns)| Ok((*name, shift_csv(name, text, columns, months)?)))
+        .map(|(name, text, columns)| Ok((*name, shift_csv(name, text, columns, months, today)?)))
         .collect()
 }
 
 /// The demo book with its dates moved so that the anchor's month is
-/// `today`'s month: renewals, windows, moments and trials stay current.
+/// `today`'s month: its snapshots run to the last whole month before today,
+/// and renewals, windows, moments and trials stay current.
 pub fn book(today: NaiveDate) -> Result<DemoBook, DemoError> {
     let mut files = shifted_files(today)?.into_iter().map(|(_, text)| text);
     let mut next = || files.next().unwrap_or_default();

@@ -1,6 +1,8 @@
 //! Moves a CSV file's dates, months and times by whole months, so a book
 //! written on its anchor date reads as if written today. Only the named
 //! columns change; every other cell (and the quoting) is kept as it was.
+//! What the book records as done (a touch, a health change) never lands
+//! after today: it is held at today instead.
 
 use super::DemoError;
 use crate::domain::Month;
@@ -16,14 +18,17 @@ pub enum Column {
     Month,
     /// An RFC 3339 time or a plain date, the time of day kept; may be empty.
     Time,
+    /// A [`Column::Time`] of something done: moved, then held at today
+    /// (its time of day kept) when the move would put it in the future.
+    Done,
 }
 
-/// Whole months to move the anchor by so that it lands on today or in the
-/// month before it, never after: what the book records as done by its
-/// anchor date (a touch, a health change) is never in the future.
+/// Whole months to move the anchor by so that it lands in today's month:
+/// the book's last snapshot month (the month before the anchor's) is then
+/// the last whole month before today. Whatever this would move past today
+/// is a [`Column::Done`] and held at today.
 pub fn months_between(anchor: NaiveDate, today: NaiveDate) -> i32 {
-    let months = Month::of(today).0 - Month::of(anchor).0;
-    if shift_date(anchor, months) > today { months - 1 } else { months }
+    Month::of(today).0 - Month::of(anchor).0
 }
 
 /// A date moved by whole months, the day clamped to the month's end
@@ -43,7 +48,7 @@ pub fn shift_cell(cell: &str, column: Column, months: i32) -> Option<String> {
             .filter(|_| cell.len() == 10)
             .map(|d| shift_date(d.date(), months).format("%Y-%m-%d").to_string()),
         Column::Month => Month::parse(cell).ok().map(|m| m.plus(months).to_string()),
-        Column::Time => {
+        Column::Time | Column::Done => {
             if let Ok(day) = crate::domain::Day::parse(cell) {
                 return Some(shift_date(day.date(), months).format("%Y-%m-%d").to_string());
             }
@@ -56,12 +61,28 @@ pub fn shift_cell(cell: &str, column: Column, months: i32) -> Option<String> {
     }
 }
 
-/// The CSV `text` (from `file`, for messages) with `columns` moved by `months`.
+/// A [`Column::Done`] cell, already moved, held at `today` when it is after
+/// it: the day becomes today, the time of day and offset stay.
+fn not_after(cell: String, today: NaiveDate) -> String {
+    // A moved cell is `YYYY-MM-DD` or an RFC 3339 time, which starts with
+    // its local day.
+    let day = cell.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
+    match day {
+        Some(day) if day > today => {
+            format!("{}{}", today.format("%Y-%m-%d"), cell.get(10..).unwrap_or(""))
+        }
+        _ => cell,
+    }
+}
+
+/// The CSV `text` (from `file`, for messages) with `columns` moved by
+/// `months`, its [`Column::Done`] cells never after `today`.
 pub fn shift_csv(
     file: &str,
     text: &str,
     columns: &[(&str, Column)],
     months: i32,
+    today: NaiveDate,
 ) -> Result<String, DemoError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| DemoError::csv(file, e))?.clone();
@@ -81,11 +102,12 @@ pub fn shift_csv(
         cells.extend(record.iter().map(String::from));
         for (position, column) in &positions {
             let Some(cell) = cells.get_mut(*position) else { continue };
-            *cell = shift_cell(cell, *column, months).ok_or_else(|| DemoError::Value {
+            let moved = shift_cell(cell, *column, months).ok_or_else(|| DemoError::Value {
                 file: file.to_string(),
                 line: row + 2,
                 value: cell.clone(),
             })?;
+            *cell = if *column == Column::Done { not_after(moved, today) } else { moved };
         }
         writer.write_record(&cells).map_err(|e| DemoError::csv(file, e))?;
     }
@@ -106,17 +128,28 @@ mod tests {
     }
 
     #[test]
-    fn months_between_never_moves_the_anchor_past_today() {
+    fn months_between_moves_the_anchor_into_todays_month() {
         assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 15)), 0);
-        assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 1)), -1);
-        assert_eq!(months_between(d(2026, 11, 15), d(2026, 12, 4)), 0);
+        assert_eq!(months_between(d(2026, 11, 15), d(2026, 11, 1)), 0);
+        // On 7 December the last whole month is November: one month on,
+        // though the 15th has not come yet.
+        assert_eq!(months_between(d(2026, 11, 15), d(2026, 12, 7)), 1);
         assert_eq!(months_between(d(2026, 11, 15), d(2026, 12, 31)), 1);
         assert_eq!(months_between(d(2026, 11, 15), d(2028, 2, 29)), 15);
-        assert_eq!(months_between(d(2026, 11, 15), d(2025, 1, 1)), -23);
-        for today in [d(2026, 12, 4), d(2027, 3, 14), d(2027, 3, 15), d(2025, 1, 1)] {
-            let moved = shift_date(d(2026, 11, 15), months_between(d(2026, 11, 15), today));
-            assert!(moved <= today && (today - moved).num_days() < 31, "{today}: {moved}");
-        }
+        assert_eq!(months_between(d(2026, 11, 15), d(2025, 1, 1)), -22);
+    }
+
+    #[test]
+    fn what_was_done_is_held_at_today_never_after() {
+        let text = "id,at,due\nA1,2026-11-12T10:30:00Z,2026-11-20\nA2,2026-11-02T11:00:00+01:00,\n\
+                    A3,2026-11-10,2026-11-03\n";
+        let columns = [("at", Column::Done), ("due", Column::Date)];
+        let moved = shift_csv("x.csv", text, &columns, 1, d(2026, 12, 7)).expect("shift");
+        assert_eq!(
+            moved,
+            "id,at,due\nA1,2026-12-07T10:30:00Z,2026-12-20\nA2,2026-12-02T11:00:00+01:00,\n\
+             A3,2026-12-07,2026-12-03\n"
+        );
     }
 
     #[test]
@@ -148,16 +181,21 @@ mod tests {
     fn only_the_named_columns_move_and_quoting_survives() {
         let text =
             "id,at,text,month\nA1,2026-10-31T09:00:00Z,\"Said \"\"no\"\", then, yes\",2026-10\n";
-        let moved =
-            shift_csv("notes.csv", text, &[("at", Column::Time), ("month", Column::Month)], 4)
-                .expect("shift");
+        let moved = shift_csv(
+            "notes.csv",
+            text,
+            &[("at", Column::Time), ("month", Column::Month)],
+            4,
+            d(2027, 3, 1),
+        )
+        .expect("shift");
         assert_eq!(
             moved,
             "id,at,text,month\nA1,2027-02-28T09:00:00Z,\"Said \"\"no\"\", then, yes\",2027-02\n"
         );
-        let bad = shift_csv("x.csv", "id,at\nA1,soon\n", &[("at", Column::Time)], 1);
+        let bad = shift_csv("x.csv", "id,at\nA1,soon\n", &[("at", Column::Time)], 1, d(2027, 1, 1));
         assert!(matches!(bad, Err(DemoError::Value { line: 2, .. })));
-        let missing = shift_csv("x.csv", "id\nA1\n", &[("at", Column::Time)], 1);
+        let missing = shift_csv("x.csv", "id\nA1\n", &[("at", Column::Time)], 1, d(2027, 1, 1));
         assert!(matches!(missing, Err(DemoError::Column { .. })));
     }
 }

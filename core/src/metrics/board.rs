@@ -1,6 +1,6 @@
 //! The 4A board (pure): accounts grouped by stage, each card with health, ARR,
 //! absorption and days to renewal; counts and ARR per stage; days in the
-//! current stage, and accounts stuck longer than `Config::stuck_stage_days`.
+//! current stage, and the accounts stuck in it ([`is_stuck`]).
 //!
 //! Built once from the positions the store loads; moving an account between
 //! stages updates the board in place (no reload), so a key costs only the
@@ -112,6 +112,46 @@ impl Standing {
     pub fn days_in_stage(&self, today: NaiveDate) -> Option<i64> {
         self.stage_since.map(|since| (today - since).num_days().max(0))
     }
+
+    /// Stuck in its stage today ([`is_stuck`]).
+    pub fn is_stuck(&self, today: NaiveDate, stuck_stage_days: i64) -> bool {
+        is_stuck(
+            self.stage,
+            self.arr,
+            self.health,
+            self.absorption.is_standard(),
+            self.days_in_stage(today),
+            stuck_stage_days,
+        )
+    }
+}
+
+/// An account is stuck when it has been in its stage longer than
+/// `stuck_stage_days` and is not moving on: a trial (addiction) is meant to
+/// end, so one past the limit is stuck; an adoption or absorption account is
+/// stuck when its product is not yet the standard there (absorption not
+/// over 50%) and its health is orange or red, the spread has stalled and the
+/// account is in trouble. A healthy account resting in a stage, a standard
+/// one and one in adaptation (the cycle repeating for a new product) are
+/// settled, not stuck; one without ARR (churned) is lost, not stuck.
+pub fn is_stuck(
+    stage: Stage,
+    arr: Money,
+    health: Option<Health>,
+    standard: bool,
+    days_in_stage: Option<i64>,
+    stuck_stage_days: i64,
+) -> bool {
+    if arr.is_zero() || !days_in_stage.is_some_and(|days| days > stuck_stage_days) {
+        return false;
+    }
+    match stage {
+        Stage::Addiction => true,
+        Stage::Adoption | Stage::Absorption => {
+            !standard && matches!(health, Some(Health::Orange | Health::Red))
+        }
+        Stage::Adaptation => false,
+    }
 }
 
 /// Where the accounts of a board or a target list get their id, name, CSM
@@ -207,7 +247,7 @@ pub struct Card {
     pub account: u32,
     pub days_in_stage: Option<i64>,
     pub days_to_renewal: Option<i64>,
-    /// In this stage longer than the configured number of days.
+    /// Stuck in its stage ([`is_stuck`]).
     pub stuck: bool,
 }
 
@@ -343,15 +383,11 @@ impl Board {
     }
 
     fn card(account: u32, standing: &Standing, today: NaiveDate, stuck_stage_days: i64) -> Card {
-        let days_in_stage = standing.days_in_stage(today);
         Card {
             account,
             days_to_renewal: standing.days_to_renewal(today),
-            // An account without ARR (churned) has no stage left to move
-            // on from: it is lost, not stuck.
-            stuck: !standing.arr.is_zero()
-                && days_in_stage.is_some_and(|days| days > stuck_stage_days),
-            days_in_stage,
+            stuck: standing.is_stuck(today, stuck_stage_days),
+            days_in_stage: standing.days_in_stage(today),
         }
     }
 
@@ -475,6 +511,7 @@ mod tests {
     fn groups_counts_and_flags_stuck_accounts() {
         let mut old = position("A3", Stage::Adoption, 50);
         old.stage_since = Some(d(2024, 1, 1));
+        old.health = Some(Health::Orange);
         let mut unknown = position("A4", Stage::Adoption, 10);
         unknown.stage_since = None;
         let today = d(2025, 3, 1);
@@ -506,11 +543,50 @@ mod tests {
     }
 
     #[test]
+    fn only_a_stalled_account_in_trouble_or_an_overlong_trial_is_stuck() {
+        let today = d(2025, 3, 1);
+        let seven_months = Some(212);
+        let stuck = |stage, health, standard, days| {
+            is_stuck(stage, Money::from_units(10), health, standard, days, 180)
+        };
+        // A trial is time-bounded: past the limit it is stuck, whatever its colour.
+        assert!(stuck(Stage::Addiction, Some(Health::Green), false, seven_months));
+        assert!(!stuck(Stage::Addiction, Some(Health::Green), false, Some(180)));
+        // Adoption or absorption not over 50%: stuck only when orange or red.
+        for stage in [Stage::Adoption, Stage::Absorption] {
+            assert!(stuck(stage, Some(Health::Orange), false, seven_months));
+            assert!(stuck(stage, Some(Health::Red), false, seven_months));
+            assert!(!stuck(stage, Some(Health::Yellow), false, seven_months));
+            assert!(!stuck(stage, Some(Health::Green), false, seven_months));
+            assert!(!stuck(stage, None, false, seven_months));
+            // The standard (over 50%) has arrived, not stalled.
+            assert!(!stuck(stage, Some(Health::Red), true, seven_months));
+            assert!(!stuck(stage, Some(Health::Red), false, Some(100)));
+            assert!(!stuck(stage, Some(Health::Red), false, None));
+        }
+        // Adaptation is the cycle repeating: never stuck.
+        assert!(!stuck(Stage::Adaptation, Some(Health::Red), false, seven_months));
+        // The same through a standing: 50 of 200 units is 25%, not standard.
+        let mut position = position("A1", Stage::Adoption, 10);
+        position.stage_since = Some(d(2024, 8, 1));
+        position.health = Some(Health::Orange);
+        position.absorption.current_units = Some(50);
+        position.absorption.potential_units = Some(200);
+        assert!(position.standing().is_stuck(today, 180));
+        // Exactly 50% is not yet over it; 101 of 200 is the standard.
+        position.absorption.current_units = Some(100);
+        assert!(position.standing().is_stuck(today, 180));
+        position.absorption.current_units = Some(101);
+        assert!(!position.standing().is_stuck(today, 180));
+    }
+
+    #[test]
     fn a_churned_account_is_lost_not_stuck() {
         let mut churned = position("A1", Stage::Adoption, 0);
         churned.stage_since = Some(d(2022, 1, 1));
         let mut live = position("A2", Stage::Adoption, 10);
         live.stage_since = Some(d(2022, 1, 1));
+        live.health = Some(Health::Red);
         let board = Board::build(vec![churned, live], d(2025, 3, 1), 180);
         let adoption = board.column(Stage::Adoption);
         assert_eq!(adoption.stuck, 1);
@@ -523,6 +599,7 @@ mod tests {
     fn moving_a_card_keeps_totals_and_order() {
         let mut stuck = position("A3", Stage::Adoption, 50);
         stuck.stage_since = Some(d(2020, 1, 1));
+        stuck.health = Some(Health::Orange);
         let today = d(2025, 3, 1);
         let mut board = Board::build(
             vec![

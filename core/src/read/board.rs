@@ -109,8 +109,34 @@ pub fn dismiss_stage_suggestion(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Health;
     use crate::metrics::stage_suggestions::{StageRule, pending};
     use crate::store::stages::fixture::*;
+
+    #[test]
+    fn the_demo_book_has_a_handful_stuck_each_for_a_reason_it_shows() {
+        let dir = tempfile::tempdir().expect("dir");
+        let today = day(2026, 12, 7);
+        let clock = crate::clock::Clock::fixed(today);
+        let store = crate::demo::load::create_demo_database(&dir.path().join("demo.db"), &clock)
+            .expect("demo");
+        let board = board(&store, today, &Config::default()).expect("board");
+        let stuck: usize = board.columns.iter().map(|c| c.stuck).sum();
+        assert!((3..=12).contains(&stuck), "{stuck} of {} stuck", board.total_accounts());
+        for column in &board.columns {
+            for card in column.cards.iter().filter(|c| c.stuck) {
+                let standing = board.standing(card);
+                assert!(card.days_in_stage.is_some_and(|days| days > 180), "{}", board.id(card));
+                if column.stage != Stage::Addiction {
+                    assert!(
+                        matches!(standing.health, Some(Health::Orange | Health::Red)),
+                        "{}",
+                        board.id(card)
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn setting_a_stage_needs_a_one_line_reason_and_is_kept_in_the_history() {

@@ -139,6 +139,8 @@ struct Loaded {
     people: Vec<crate::domain::contact::Contact>,
     /// The I/R/U stack by year: contracts and won deals (`metrics::iru`).
     iru: Vec<crate::metrics::iru::IruYear>,
+    /// The settings' `stuck_stage_days`, for the stuck line.
+    stuck_stage_days: i64,
 }
 
 /// One entry of the timeline.
@@ -250,6 +252,7 @@ impl AccountPane {
             },
             people: cx.store.account_contacts(&id)?,
             iru: Vec::new(),
+            stuck_stage_days: cx.config.stuck_stage_days,
         };
         self.tasks.set(self.loaded.tasks.clone());
         self.people.set(self.loaded.people.clone());

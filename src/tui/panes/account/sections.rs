@@ -21,7 +21,8 @@ impl AccountPane {
 
     pub(super) fn overview(&self, view: &View<'_>, width: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
-        let mut lines = vec![Line::from(Span::styled("Why this colour", theme.header()))];
+        let mut lines = self.stuck_line(view);
+        lines.push(Line::from(Span::styled("Why this colour", theme.header())));
         match &self.loaded.suggestion {
             Some(s) => {
                 let verb = if s.is_review(self.loaded.row.as_ref().and_then(|r| r.health)) {
@@ -229,6 +230,42 @@ impl AccountPane {
             lines.push(Line::from(spans));
         }
         lines
+    }
+
+    /// Why the 4A board flags the account as stuck (`metrics::board::is_stuck`),
+    /// when it does: the days in its stage and what holds it there.
+    fn stuck_line(&self, view: &View<'_>) -> Vec<Line<'static>> {
+        let Some(row) = &self.loaded.row else { return Vec::new() };
+        let since =
+            row.stage_since.or_else(|| self.loaded.stages.iter().map(|s| s.at.date_naive()).max());
+        let days = since.map(|since| (view.today - since).num_days().max(0));
+        let rate = self.growth.as_ref().and_then(|growth| growth.totals.rate());
+        let standard = crate::metrics::absorption::is_standard(rate);
+        let stuck = crate::metrics::board::is_stuck(
+            row.stage,
+            row.arr,
+            row.health,
+            standard,
+            days,
+            self.loaded.stuck_stage_days,
+        );
+        let (true, Some(days)) = (stuck, days) else { return Vec::new() };
+        let stage = row.stage.as_str();
+        let why = match (row.stage, rate, row.health) {
+            (crate::domain::Stage::Addiction, _, _) => "a trial is meant to end".to_string(),
+            (_, rate, health) => format!(
+                "absorption {}, health {}",
+                rate.map_or("—".to_string(), |rate| rate.to_percent(0)),
+                health.map_or("unset", |health| health.as_str())
+            ),
+        };
+        vec![
+            Line::from(Span::styled(
+                format!("⚑ stuck: {} in {stage}, {why}", crate::domain::count::days(days)),
+                view.theme.warn(),
+            )),
+            Line::from(""),
+        ]
     }
 
     pub(super) fn header(&self, view: &View<'_>) -> Vec<Line<'static>> {
