@@ -1,5 +1,5 @@
 //! Nothing on screen is cut without `…`, and names are cut only when the
-//! room runs out: the status line, a refusal's mark, and the timeline's and
+//! room runs out: the status line (a long message wraps, whole), a refusal's mark, and the timeline's and
 //! health history's authors at 80 and 160 columns.
 
 use crate::app::{app, chars, fixture, key};
@@ -39,14 +39,30 @@ fn a_refusal_has_its_own_mark_and_a_long_message_ends_with_the_cut_mark() {
     assert_eq!(app.status().map(|s| s.tone), Some(Tone::Done));
     assert!(status_line(&app, 80).starts_with(" ✓ saved:"));
     key(&mut app, KeyCode::Char('u'));
-    let line = status_line(&app, 80);
-    assert!(line.starts_with(" ! cannot be undone: “"), "{line}");
-    assert!(!line.contains('✓'), "{line}");
-    assert!(line.ends_with('…'), "cut with the mark at 80 columns: {line}");
-    assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= 80, "{line}");
-    // Wide enough, the whole message shows.
+    // At 80 columns the message wraps over the hints, whole, at spaces.
+    let screen80 = screen(&app, 80, 24);
+    let lines: Vec<&str> = screen80.lines().map(str::trim_end).collect();
+    let first = lines.iter().rposition(|l| l.starts_with(" ! ")).expect("the message");
+    let block = &lines[first..];
+    assert!(block.len() >= 2, "{screen80}");
+    assert!(block[0].starts_with(" ! cannot be undone: “"), "{screen80}");
+    assert!(block[1..].iter().all(|l| l.starts_with("   ")), "{screen80}");
+    assert!(block.iter().all(|l| !l.ends_with('…') && !l.contains('✓')), "{screen80}");
+    for line in block {
+        assert!(unicode_width::UnicodeWidthStr::width(*line) <= 80, "{line}");
+    }
+    // Read back with one space where it broke, it is the message, whole.
+    let joined = block
+        .iter()
+        .map(|l| l[l.char_indices().nth(3).map_or(0, |(i, _)| i)..].trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let whole = app.status().map(|s| s.text.clone()).unwrap_or_default();
+    assert_eq!(joined, whole, "{screen80}");
+    // Wide enough, the whole message shows on one line.
     let wide = status_line(&app, 200);
     assert!(wide.ends_with("u again undoes the action before it"), "{wide}");
+    assert!(wide.starts_with(" ! cannot be undone: “"), "{wide}");
 }
 
 fn today() -> NaiveDate {

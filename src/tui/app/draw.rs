@@ -116,11 +116,24 @@ impl App {
                     Tone::Refused => ("!", theme.warn()),
                     Tone::Error => ("✗", theme.error()),
                 };
-                // One line: a longer message is cut with `…`, never mid-word
-                // without a mark.
-                let room = usize::from(regions.status.width).saturating_sub(3);
-                let text = crate::tui::widgets::fit(text, room);
-                Line::from(Span::styled(format!(" {mark} {text}"), style))
+                // A message longer than the line wraps upwards over the
+                // hints (until the next key clears it), so it reads whole.
+                let lines = status_lines(mark, text, usize::from(regions.status.width));
+                let height = u16::try_from(lines.len())
+                    .unwrap_or(u16::MAX)
+                    .min(regions.status.y.saturating_add(1).saturating_sub(regions.pane.y));
+                let area = Rect {
+                    y: regions.status.y.saturating_add(1).saturating_sub(height),
+                    height,
+                    ..regions.status
+                };
+                frame.render_widget(Clear, area);
+                let text: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, style)).collect();
+                frame.render_widget(Paragraph::new(text), area);
+                if let Some(popup) = &self.popup {
+                    popup.draw(frame, frame.area(), theme, &self.book, &self.keymap);
+                }
+                return;
             }
             // A damaged book keeps its warning in place of the database line.
             None if self.damage().is_some() => Line::from(Span::styled(
@@ -153,5 +166,66 @@ impl App {
         if let Some(popup) = &self.popup {
             popup.draw(frame, frame.area(), theme, &self.book, &self.keymap);
         }
+    }
+}
+
+/// The most lines a status message takes; a longer one ends with `…`.
+const STATUS_LINES: usize = 4;
+
+/// A status message as the lines it takes at `width` cells: ` ✓ ` before the
+/// first, three spaces before the others, broken at spaces, control
+/// characters shown as their pictures, never cut without `…`.
+pub(crate) fn status_lines(mark: &str, text: &str, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(3).max(1);
+    let shown = crate::text::inert::line(text);
+    let mut wrapped = crate::tui::widgets::wrap::wrap_words(&shown, room);
+    if wrapped.len() > STATUS_LINES {
+        wrapped.truncate(STATUS_LINES);
+        if let Some(last) = wrapped.last_mut() {
+            // `fit` cuts with its own `…` when the mark does not fit.
+            *last = crate::tui::widgets::fit(&format!("{last} …"), room);
+        }
+    }
+    wrapped
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let line = crate::tui::widgets::fit(&line, room);
+            if index == 0 { format!(" {mark} {line}") } else { format!("   {line}") }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_lines;
+
+    #[test]
+    fn a_long_status_message_wraps_at_spaces_and_a_very_long_one_ends_with_the_mark() {
+        assert_eq!(status_lines("✓", "saved", 80), [" ✓ saved"]);
+        // 20 cells: 17 for the text after ` ✗ `.
+        assert_eq!(
+            status_lines("✗", "books.csv:14: end_date 2026-02-30 is not a date", 20),
+            [" ✗ books.csv:14:", "   end_date", "   2026-02-30 is not", "   a date"]
+        );
+        // Ten words of 8 letters at 20 cells: two a line, the fourth line
+        // marked as cut.
+        let long = ["abcdefgh"; 10].join(" ");
+        let lines = status_lines("·", &long, 20);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[3], "   abcdefgh abcdefg…");
+        // A path longer than a line is broken inside, nothing lost.
+        let path = format!("/{}/cockpit.db", "x".repeat(30));
+        assert_eq!(
+            status_lines("✗", &format!("{path}: cannot open"), 20),
+            [
+                format!(" ✗ /{}", "x".repeat(16)),
+                format!("   {}/co", "x".repeat(14)),
+                "   ckpit.db: cannot".to_string(),
+                "   open".to_string(),
+            ]
+        );
+        // Control characters show as their pictures.
+        assert_eq!(status_lines("!", "a\u{1b}[2Jb", 80), [" ! a␛[2Jb"]);
     }
 }
