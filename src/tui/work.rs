@@ -417,28 +417,53 @@ impl Input {
     }
 }
 
-/// Wakes the reader thread when the event stream has something.
-struct Unpark(std::thread::Thread);
+/// Wakes the reader thread when the event stream has something, and
+/// remembers that it did.
+struct Unpark {
+    thread: std::thread::Thread,
+    woken: std::sync::atomic::AtomicBool,
+}
 
 impl std::task::Wake for Unpark {
     fn wake(self: Arc<Self>) {
-        self.0.unpark();
+        self.woken.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.unpark();
     }
 }
+
+/// How long a pause waits for crossterm's waiting thread to let go of the
+/// terminal; it does within a scheduling slice, this only bounds a stall.
+const LET_GO: Duration = Duration::from_secs(2);
 
 /// The reader thread's body: forwards events until the loop goes away or
 /// the terminal cannot be read; parks while nothing comes.
 fn read_terminal(sender: &Sender<Event>, orders: &Receiver<Control>) {
     use futures_core::Stream;
+    use std::sync::atomic::Ordering::SeqCst;
     use std::task::{Context, Poll};
-    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let unpark = Arc::new(Unpark {
+        thread: std::thread::current(),
+        woken: std::sync::atomic::AtomicBool::new(false),
+    });
+    let waker = std::task::Waker::from(Arc::clone(&unpark));
     let mut context = Context::from_waker(&waker);
     let mut stream = Some(EventStream::new());
+    // The stream answered `Pending`: crossterm's thread is waiting on the
+    // terminal for it, and wakes us once it stops.
+    let mut waiting = false;
     loop {
         match orders.try_recv() {
             Ok(Control::Pause(said)) => {
-                // Dropping the stream stops crossterm's own waiting thread.
+                // Dropping the stream tells crossterm's waiting thread to
+                // stop, but it stops only once scheduled: until then it
+                // would read (and keep for us) keys meant for the editor.
+                // Its last act is to wake us; wait for that.
                 stream = None;
+                let until = std::time::Instant::now() + LET_GO;
+                while waiting && !unpark.woken.load(SeqCst) && std::time::Instant::now() < until {
+                    std::thread::park_timeout(Duration::from_millis(5));
+                }
+                waiting = false;
                 let _ = said.send(());
                 continue;
             }
@@ -453,7 +478,10 @@ fn read_terminal(sender: &Sender<Event>, orders: &Receiver<Control>) {
             std::thread::park();
             continue;
         };
-        match std::pin::Pin::new(events).poll_next(&mut context) {
+        unpark.woken.store(false, SeqCst);
+        let polled = std::pin::Pin::new(events).poll_next(&mut context);
+        waiting = polled.is_pending();
+        match polled {
             Poll::Ready(Some(Ok(event))) => {
                 if let Some(event) = Event::from_terminal(event)
                     && sender.send(event).is_err()

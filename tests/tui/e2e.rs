@@ -72,11 +72,14 @@ fn every_key_typed_into_the_editor_reaches_it() {
     let mut screen = Screen::spawn(command);
     screen.wait_for("Today");
     screen.send("2");
+    // The rows, not only the title: `N` needs a selected account.
     screen.wait_for("Book of business");
+    screen.wait_for("Initech");
     screen.send("N");
     screen.wait_for("EDITING NOW");
     screen.send_now("typed into the editor\r");
-    screen.wait_for("saved:");
+    // The note's own message: "not saved: …" would match a bare "saved:".
+    screen.wait_for("✓ saved: note logged on");
     screen.quit();
     assert!(common::db::dump(&db).contains("typed into the editor"), "the note has every key");
 }
@@ -89,10 +92,12 @@ fn a_killed_cockpit_leaves_the_database_whole() {
     screen.wait_for("Today");
     screen.send("2");
     screen.wait_for("Book of business");
+    screen.wait_for("Initech");
     screen.send("H");
+    screen.wait_for("Pick a colour");
     screen.send("r");
     screen.send("champion left\r");
-    screen.wait_for("saved:");
+    screen.wait_for("✓ saved:");
     screen.kill();
     let store = Store::open(&db).expect("reopen");
     assert!(store.integrity_ok().expect("check"));
