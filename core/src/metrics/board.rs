@@ -142,7 +142,7 @@ pub fn is_stuck(
     days_in_stage: Option<i64>,
     stuck_stage_days: i64,
 ) -> bool {
-    if arr.is_zero() || !days_in_stage.is_some_and(|days| days > stuck_stage_days) {
+    if arr.is_zero() || days_in_stage.is_none_or(|days| days <= stuck_stage_days) {
         return false;
     }
     match stage {
