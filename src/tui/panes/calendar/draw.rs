@@ -198,16 +198,23 @@ impl CalendarPane {
             moments += summary.moments;
             day += Duration::days(1);
         }
-        let summary = Line::from(vec![
+        let mut summary = Line::from(vec![
             Span::styled(
                 format!("R {} {} ATR", plural(renewals, "renewal"), renewal_arr.to_short()),
                 theme.title(),
             ),
             Span::raw(format!(" · $ {} {}", plural(payments, "payment"), payment_arr.to_short())),
             Span::raw(format!(" · • {}", plural(moments, "moment"))),
-            Span::styled("  (R renewal, $ payment, • moment, ! overdue)", theme.dim()),
         ]);
-        frame.render_widget(Paragraph::new(summary), Rect { height: 1, ..inner });
+        // The legend shows whole or not at all: cut, it would explain half.
+        let legend = "  (R renewal, $ payment, • moment, ! overdue)";
+        if summary.width() + crate::text::inert::width(legend) <= usize::from(inner.width) {
+            summary.push_span(Span::styled(legend, theme.dim()));
+        }
+        frame.render_widget(
+            Paragraph::new(cut_lines(summary, inner.width)),
+            Rect { height: 1, ..inner },
+        );
         let (grid_area, agenda_area) = split(inner, month);
         frame.render_widget(
             MonthGrid { month, calendar, cursor: self.cursor, today: self.today, theme },
