@@ -167,7 +167,10 @@ impl FindingKind {
             FindingKind::Suggestion { review: true, .. } => "review".to_string(),
             FindingKind::Suggestion { health, .. } => format!("suggest [{}]", health.letter()),
             FindingKind::NoTouch { days, .. } => format!("no touch {days}d"),
-            FindingKind::MomentOverdue { kind, days_late, .. } => format!("{kind} +{days_late}d"),
+            // In words, as everywhere else: `annual review`, not `annual_review`.
+            FindingKind::MomentOverdue { kind, days_late, .. } => {
+                format!("{} +{days_late}d", kind.replace('_', " "))
+            }
             FindingKind::TrialOverdue { .. } => "trial".to_string(),
             FindingKind::PlanBehind { .. } => "plan".to_string(),
             FindingKind::RenewalLost { days_ago, .. } => format!("lost {days_ago}d ago"),
@@ -452,6 +455,14 @@ mod tests {
         let tags: Vec<&str> = rows[2].reasons.iter().map(|r| r.kind.label()).collect();
         assert_eq!(tags, ["moment overdue", "suggestion", "no touch"]);
         assert_eq!(rows[2].reasons[1].kind.tag(), "suggest [O]");
+        let moment = FindingKind::MomentOverdue {
+            id: 1,
+            kind: "annual_review".to_string(),
+            title: "Annual review".to_string(),
+            due_on: NaiveDate::from_ymd_opt(2025, 5, 28).expect("date"),
+            days_late: 4,
+        };
+        assert_eq!(moment.tag(), "annual review +4d");
     }
 
     proptest::proptest! {
