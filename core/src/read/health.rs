@@ -383,9 +383,10 @@ fn backtest_by(
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
     let history = store.renewal_history(from)?;
+    let (contracts, histories) = (history.contracts, history.histories);
+    drop(history.accounts);
     let mut outcomes = Vec::new();
     let mut start = 0;
-    let contracts = &history.contracts;
     while start < contracts.len() {
         let key = |c: &crate::domain::Contract| (c.account_id.clone(), c.product.clone());
         let group_key = contracts.get(start).map(key);
@@ -413,6 +414,8 @@ fn backtest_by(
         }
         start = end.max(start + 1);
     }
+    // The outcomes are all the slices need of the contracts.
+    drop(contracts);
     outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
@@ -423,6 +426,8 @@ fn backtest_by(
     let stride = 1 + measures.len();
     let mut flags = vec![Flag::default(); outcomes.len() * stride];
     let mut names = HashMap::new();
+    let outcome_ids: std::collections::HashSet<&str> =
+        outcomes.iter().map(|o| o.account_id.as_str()).collect();
     // The book is read a slice of accounts at a time and only each
     // outcome's flags are kept: the whole book's history of signals held
     // at once was most of the cockpit's peak memory.
@@ -455,7 +460,9 @@ fn backtest_by(
                 flags[i * stride + 1 + k] = Flag::of(lead_date, churned, &mut points_at, flag);
             }
         }
-        names.extend(source.accounts.into_iter().map(|a| (a.id, a.name)));
+        // Only the accounts behind the outcomes are named.
+        let behind = source.accounts.iter().filter(|a| outcome_ids.contains(a.id.as_str()));
+        names.extend(behind.map(|a| (a.id.clone(), a.name.clone())));
     }
     let flagged = |i: usize, p: usize, date: NaiveDate| {
         let lead_date = outcomes[i].end_date - Duration::days(lead_days);
@@ -466,7 +473,7 @@ fn backtest_by(
         .push(backtest::run("scorecard", &outcomes, lead_days, |i, date| flagged(i, 0, date)));
     let no_history = Vec::new();
     predictors.push(backtest::run("csm_colour", &outcomes, lead_days, |i, date| {
-        let history = history.histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
+        let history = histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
         health_as_of(history, date).is_some_and(Health::is_at_risk)
     }));
     for (k, (_, measure)) in measures.iter().enumerate() {

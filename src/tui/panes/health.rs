@@ -52,13 +52,19 @@ impl HealthPane {
         let shown = &self.rows[window];
         self.explained.retain(|id, _| shown.iter().any(|r| &r.account_id == id));
         let today = cx.clock.today();
+        let mut read = false;
         for row in shown {
             if self.explained.contains_key(&row.account_id) {
                 continue;
             }
+            read = true;
             if let Some(scored) = account_score(cx.store, cx.config, today, &row.account_id)? {
                 self.explained.insert(row.account_id.clone(), scored.card);
             }
+        }
+        if read {
+            // Accounts scattered over the file: their pages need not stay mapped.
+            cx.store.release_mapped_pages();
         }
         Ok(())
     }
