@@ -382,17 +382,9 @@ fn backtest_by(
     per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
-    let history = store.renewal_history(from)?;
-    let (contracts, histories) = (history.contracts, history.histories);
-    drop(history.accounts);
     let mut outcomes = Vec::new();
-    let mut start = 0;
-    while start < contracts.len() {
-        let key = |c: &crate::domain::Contract| (c.account_id.clone(), c.product.clone());
-        let group_key = contracts.get(start).map(key);
-        let end =
-            start + contracts[start..].iter().take_while(|c| Some(key(c)) == group_key).count();
-        let group = &contracts[start..end];
+    // Each account's product is read, judged and let go in turn.
+    let histories = store.renewal_groups(from, |group| {
         for contract in
             group.iter().filter(|c| from <= c.end_date && c.end_date <= to && c.end_date < today)
         {
@@ -412,10 +404,7 @@ fn backtest_by(
                 kind,
             });
         }
-        start = end.max(start + 1);
-    }
-    // The outcomes are all the slices need of the contracts.
-    drop(contracts);
+    })?;
     outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);

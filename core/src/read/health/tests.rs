@@ -267,6 +267,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&kept.outcomes, &rows.outcomes);
         proptest::prop_assert_eq!(&kept.predictors, &rows.predictors);
         proptest::prop_assert_eq!(&kept.names, &rows.names);
+        // The backtest's groups, read one at a time, are the history's
+        // contracts cut at each account's product.
+        let history = store.renewal_history(from).expect("history");
+        let mut groups: Vec<Vec<crate::domain::Contract>> = Vec::new();
+        let histories = store.renewal_groups(from, |group| groups.push(group.to_vec())).expect("groups");
+        proptest::prop_assert_eq!(&histories, &history.histories);
+        let key = |c: &crate::domain::Contract| (c.account_id.clone(), c.product.clone());
+        for group in &groups {
+            proptest::prop_assert!(!group.is_empty() && group.iter().all(|c| key(c) == key(&group[0])));
+        }
+        for pair in groups.windows(2) {
+            proptest::prop_assert_ne!(key(&pair[0][0]), key(&pair[1][0]));
+        }
+        proptest::prop_assert_eq!(groups.concat(), history.contracts);
     }
 
     /// The Health view's lines, read a few accounts at a time, are the
