@@ -39,6 +39,7 @@
 //! Targets key walk). Internal: `--memory-child DB USER`.
 
 mod health;
+mod heap;
 mod import;
 mod keys;
 mod pipeline;
