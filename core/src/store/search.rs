@@ -300,6 +300,11 @@ pub(super) fn suspend_index(conn: &Connection, table: &str) -> StoreResult<Optio
 }
 
 impl SuspendedIndex {
+    /// The table whose search index this is.
+    pub(super) fn table_name(&self) -> &'static str {
+        self.table
+    }
+
     /// Creates the triggers again and fills the index from the table.
     pub(super) fn resume(self, conn: &Connection) -> StoreResult<()> {
         if let Some((_, fill)) = refill_sql(self.table) {
