@@ -263,7 +263,9 @@ pub(super) struct SuspendedIndex {
 }
 
 /// The index of `table` and how to fill it whole, for the tables a bulk
-/// load writes.
+/// load writes. The accounts get their search keys in id order, as one by
+/// one: said outright, since the ids may be read from a smaller index in
+/// another order (the ARR index, once the accounts' ARR is filled in).
 fn refill_sql(table: &str) -> Option<(&'static str, &'static str)> {
     match table {
         "notes" => Some(("notes", "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")),
@@ -271,7 +273,7 @@ fn refill_sql(table: &str) -> Option<(&'static str, &'static str)> {
             "accounts",
             "DELETE FROM accounts_fts;
              DELETE FROM account_search_keys;
-             INSERT INTO account_search_keys (account_id) SELECT id FROM accounts;
+             INSERT INTO account_search_keys (account_id) SELECT id FROM accounts ORDER BY id;
              INSERT INTO accounts_fts (rowid, id, name)
                  SELECT k.key, a.id, a.name
                  FROM accounts a JOIN account_search_keys k ON k.account_id = a.id",
@@ -300,6 +302,11 @@ pub(super) fn suspend_index(conn: &Connection, table: &str) -> StoreResult<Optio
 }
 
 impl SuspendedIndex {
+    /// The table whose search index this is.
+    pub(super) fn table_name(&self) -> &'static str {
+        self.table
+    }
+
     /// Creates the triggers again and fills the index from the table.
     pub(super) fn resume(self, conn: &Connection) -> StoreResult<()> {
         if let Some((_, fill)) = refill_sql(self.table) {
