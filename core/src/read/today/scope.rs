@@ -6,6 +6,7 @@
 //! share ([`suggest`], [`suggestion_for`]).
 
 use super::DROP_DAYS;
+use super::first::Bands;
 use crate::domain::{Config, NoteKind};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, Signal, SignalFacts, Suggestion};
 use crate::read::book::BookIndex;
@@ -40,6 +41,9 @@ pub(super) struct ScopeReads {
     flagged: HashMap<String, Vec<FlaggedNote>>,
     /// The scorecard's band, by account, where it differs from the colour.
     scorecards: HashMap<String, Signal>,
+    /// The bands were left out (`scorecards` is empty): read behind the
+    /// first screen.
+    pub(super) bands_later: bool,
 }
 
 impl ScopeReads {
@@ -62,6 +66,7 @@ impl ScopeReads {
         self.trends.extend(other.trends);
         self.flagged.extend(other.flagged);
         self.scorecards.extend(other.scorecards);
+        self.bands_later |= other.bands_later;
     }
 
     /// Everything but the snapshot trends.
@@ -85,12 +90,17 @@ impl ScopeReads {
         trends: Vec<SnapshotTrend>,
         last_health_change: Vec<(String, LastHealthChange)>,
         config: &Config,
+        bands: Bands,
     ) -> StoreResult<ScopeReads> {
         let lately = days_before(today, DROP_DAYS);
         let mut reads = ScopeReads {
             trends: trends_by_account(trends),
             flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
-            scorecards: scorecards(store, Scope::Csm(csm), today, config)?,
+            scorecards: match bands {
+                Bands::Now => scorecards(store, Scope::Csm(csm), today, config)?,
+                Bands::Later => HashMap::new(),
+            },
+            bands_later: bands == Bands::Later,
             ..ScopeReads::default()
         };
         for (id, change) in last_health_change {
@@ -186,7 +196,7 @@ pub fn gather(
 
 /// Joins what the store holds to the book's `rows` (by index).
 pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, rows: Vec<u32>) -> Gathered {
-    let ScopeReads { changes, confirmed, trends, mut flagged, mut scorecards } = reads;
+    let ScopeReads { changes, confirmed, trends, mut flagged, mut scorecards, .. } = reads;
     let facts = rows
         .into_iter()
         .filter_map(|index| {
