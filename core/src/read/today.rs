@@ -15,7 +15,6 @@ use crate::metrics::triage::{self, AccountTriage, Finding, FindingKind, ReasonKi
 use crate::read::tasks::{TaskRow, due_tasks};
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
-use crate::store::triage::Scope;
 use crate::store::trials::OverdueTrial;
 use crate::store::views::CsmFacts;
 use crate::store::{Store, StoreResult};
@@ -118,12 +117,11 @@ impl TodayFacts {
         config: &Config,
     ) -> StoreResult<TodayFacts> {
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
-        let mut reads = ScopeReads::default();
+        let reads = ScopeReads::of_owners(store, &owners, today, config)?;
         let mut lost = HashMap::new();
         let mut overdue = Vec::new();
         let mut tasks = Vec::new();
         for owner in &owners {
-            reads.merge(ScopeReads::read(store, Scope::Csm(owner), today, config)?);
             lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
             overdue.extend(store.overdue_moments(today, Some(owner))?);
             tasks.extend(due_tasks(store, owner, today)?);

@@ -260,3 +260,34 @@ fn the_first_screen_without_bands_differs_from_the_whole_read_only_by_the_bands(
         same + later.iter().filter(|r| with_band.contains(r.account_id())).count()
     );
 }
+
+/// Everyone's Today reads the scorecard bands in one pass over the whole
+/// book: for every CSM's accounts, the bands one pass gives are those each
+/// CSM's own pass gives.
+#[test]
+fn one_pass_over_the_book_gives_each_csms_bands() {
+    use crate::read::health::scorecard_signals;
+    use crate::store::signals::SignalScope;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let config = Config::default();
+    let csms = store.csm_names().expect("csms");
+    assert!(csms.len() > 1, "{csms:?}");
+    let whole = scorecard_signals(&store, &config, today, SignalScope::Book).expect("book");
+    let rows = store.book_rows(today).expect("rows");
+    let mut each = HashMap::new();
+    for csm in &csms {
+        each.extend(scorecard_signals(&store, &config, today, SignalScope::Csm(csm)).expect("csm"));
+    }
+    assert!(!each.is_empty(), "the demo has bands");
+    let owned: HashSet<&str> =
+        rows.iter().filter(|r| csms.contains(&r.csm)).map(|r| r.id.as_str()).collect();
+    let mut from_book: Vec<_> =
+        whole.iter().filter(|(id, _)| owned.contains(id.as_str())).collect();
+    let mut from_each: Vec<_> = each.iter().collect();
+    from_book.sort_by(|a, b| a.0.cmp(b.0));
+    from_each.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(from_book, from_each);
+}
