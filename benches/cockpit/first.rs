@@ -8,7 +8,7 @@ use cockpit::domain::Config;
 use cockpit::read::book::BookIndex;
 use cockpit::read::health::scorecard_signals;
 use cockpit::read::tasks::due_tasks;
-use cockpit::read::today::{Bands, TodayFacts, today_rows_from};
+use cockpit::read::today::{Bands, Reach, TodayFacts, today_rows_from, today_rows_in, user_book};
 use cockpit::store::Store;
 use cockpit::store::signals::SignalScope;
 use cockpit::tui::app::App;
@@ -16,7 +16,7 @@ use cockpit::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How many times the phases are timed (the median of each is reported).
 const RUNS: usize = 3;
@@ -83,5 +83,54 @@ pub(crate) fn phases(db: &Path, user: &str) -> anyhow::Result<Figure> {
         value: total,
         text: format!("{total:.1} ms on the CPU"),
         note: format!("app + draw; phases in ms (median of {RUNS}): {}", parts.join(", ")),
+    })
+}
+
+/// What Today reads behind the screen, each on one thread as its job does,
+/// on the CPU and on the clock: the user's rows with their bands (after the
+/// first frame) and everyone's rows (after `m`).
+pub(crate) fn behind(db: &Path, user: &str) -> anyhow::Result<Figure> {
+    let config = Config::default();
+    let today = today();
+    let store = Store::open_aside(db)?;
+    let mut parts = Vec::new();
+    let before = (on_cpu().unwrap_or_default(), Instant::now());
+    let (book, facts) = user_book(&store, user, today, &config)?;
+    let mine = facts.map(|f| today_rows_from(f, &book, &config)).unwrap_or_default();
+    let cpu = on_cpu().unwrap_or_default().saturating_sub(before.0);
+    parts.push(format!(
+        "mine with bands {} rows: {:.0} ms on the CPU, {:.0} ms",
+        mine.len(),
+        ms(cpu),
+        ms(before.1.elapsed())
+    ));
+    let before = (on_cpu().unwrap_or_default(), Instant::now());
+    let rows = store.book_rows(today)?;
+    let book = BookIndex::new(rows, &config, today, user);
+    let all = today_rows_in(&store, &book, user, Reach::All, today, &config)?;
+    let cpu = on_cpu().unwrap_or_default().saturating_sub(before.0);
+    let took = before.1.elapsed();
+    parts.push(format!(
+        "everyone's {} rows: {:.0} ms on the CPU, {:.0} ms",
+        all.len(),
+        ms(cpu),
+        ms(took)
+    ));
+    // Everyone's read, phase by phase.
+    let mut p = Vec::new();
+    let rows = timed(&mut p, "book rows", || store.book_rows(today))?;
+    let book = timed(&mut p, "index", || BookIndex::new(rows, &config, today, user));
+    let owners = Reach::All.owners(&store, user, &config)?;
+    let scope = SignalScope::Book;
+    timed(&mut p, "bands, one pass", || scorecard_signals(&store, &config, today, scope))?;
+    let facts =
+        timed(&mut p, "facts", || TodayFacts::read_for(&store, user, owners, today, &config))?;
+    timed(&mut p, "ranking", || today_rows_from(facts, &book, &config));
+    let phases: Vec<String> = p.iter().map(|(n, d)| format!("{n} {:.0}", ms(*d))).collect();
+    parts.push(format!("everyone's phases in ms on the CPU: {}", phases.join(", ")));
+    Ok(Figure {
+        value: ms(cpu),
+        text: format!("{:.0} ms on the CPU", ms(cpu)),
+        note: parts.join("; "),
     })
 }
