@@ -29,6 +29,9 @@ pub(super) fn first_book(
         // Where the whole book's tier cuts fall needs no row of the user's:
         // found on a connection of its own meanwhile.
         let bounds = tiers::start(path, &config.tier_cuts_bp);
+        // The user's rows lie scattered across the file: read page by page
+        // (mapped again once the first frame is drawn, `start_loading`).
+        store.read_page_by_page();
         let CsmRows { rows, facts } = store.csm_rows(user, today)?;
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
@@ -50,6 +53,7 @@ pub(super) fn first_book(
             return Ok(FirstBook { book, partial: true, today_facts });
         }
     }
+    store.release_mapped_pages();
     let book = load_whole(store, config, today, user)?;
     Ok(FirstBook { book, partial: false, today_facts: None })
 }
