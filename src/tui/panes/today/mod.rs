@@ -14,7 +14,9 @@
 //! accounts written are read again (`read::today::today_rows_after`); the
 //! rows of a reach left with `m` are kept for coming back to it; any other
 //! read of rows already shown happens behind the screen
-//! (`loaders::today`); drawing walks the visible window only.
+//! (`loaders::today`); drawing walks the visible window only. On a large
+//! book the first screen's rows come without the scorecard bands, which a
+//! whole read behind the first frame brings (`read::today::Bands`).
 
 mod draw;
 
