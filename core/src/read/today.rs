@@ -32,10 +32,10 @@ mod scope;
 mod update;
 
 pub use each::OwnFacts;
-pub use first::{BANDS_BEHIND_FROM, Bands};
+pub use first::BANDS_BEHIND_FROM;
 pub use list::{TodayList, today_list, user_book};
 pub use reach::{Reach, reason_counts, renewal_comes_back, snoozed_kind};
-pub use scope::{Gathered, gather, suggest, suggestion_for};
+pub use scope::{Bands, Gathered, gather, suggest, suggestion_for};
 use scope::{ScopeReads, days_before, facts_of};
 pub use update::today_rows_after;
 

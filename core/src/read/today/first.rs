@@ -6,7 +6,7 @@
 //! the first screen is drawn without them and they arrive behind it
 //! ([`Bands::Later`]); a small book reads them at once.
 
-use super::scope::{ScopeReads, days_before};
+use super::scope::{Bands, ScopeReads, days_before};
 use super::{LOST_RENEWAL_DAYS, TodayFacts};
 use crate::domain::Config;
 use crate::read::tasks::TaskRow;
@@ -18,26 +18,6 @@ use chrono::NaiveDate;
 /// scorecard bands to a read behind it (below, they cost a few
 /// milliseconds: read at once, the first screen is whole).
 pub const BANDS_BEHIND_FROM: usize = 200;
-
-/// Whether the scorecard bands are read with the other facts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bands {
-    /// Read now: the rows are whole.
-    Now,
-    /// Left out: the rows lack the bands' suggestions until a whole read
-    /// replaces them ([`TodayFacts::bands_pending`]).
-    Later,
-}
-
-impl Bands {
-    /// The first screen's choice for a user holding `accounts` accounts.
-    pub fn for_first_screen(accounts: usize, behind_from: usize) -> Bands {
-        match accounts >= behind_from {
-            true => Bands::Later,
-            false => Bands::Now,
-        }
-    }
-}
 
 impl TodayFacts {
     /// The facts for the first screen, from what was read with the user's

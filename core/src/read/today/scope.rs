@@ -6,7 +6,6 @@
 //! share ([`suggest`], [`suggestion_for`]).
 
 use super::DROP_DAYS;
-use super::first::Bands;
 use crate::domain::{Config, NoteKind};
 use crate::metrics::health_signals::{self, FLAGGED_NOTE_DAYS, Signal, SignalFacts, Suggestion};
 use crate::read::book::BookIndex;
@@ -18,6 +17,26 @@ use crate::store::views::LastHealthChange;
 use crate::store::{Store, StoreResult};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
+
+/// Whether the scorecard bands are read with the other facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bands {
+    /// Read now: the rows are whole.
+    Now,
+    /// Left out: the rows lack the bands' suggestions until a whole read
+    /// replaces them ([`TodayFacts::bands_pending`]).
+    Later,
+}
+
+impl Bands {
+    /// The first screen's choice for a user holding `accounts` accounts.
+    pub fn for_first_screen(accounts: usize, behind_from: usize) -> Bands {
+        match accounts >= behind_from {
+            true => Bands::Later,
+            false => Bands::Now,
+        }
+    }
+}
 
 /// From this many CSMs on, their accounts' scorecard bands are read in one
 /// pass over the whole book ([`ScopeReads::of_owners`]).
