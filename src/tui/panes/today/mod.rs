@@ -63,11 +63,6 @@ const HINTS: &[Action] = &[
     Action::Help,
 ];
 
-/// The most rows of a reach left with `m` that are kept for coming back to
-/// it. Everyone's rows on a book of 100,000 accounts are some 65,000 rows and
-/// 180 MB: read again behind the screen when the user comes back, instead.
-const KEEP_ROWS: usize = 10_000;
-
 /// Today's rows, the view over them (reason filter, reach), the marks and
 /// the cursor.
 #[derive(Debug, Default)]
@@ -150,9 +145,8 @@ impl TodayPane {
         let before = std::mem::take(&mut self.rows);
         let before_reach = std::mem::replace(&mut self.rows_reach, reach);
         self.kept.retain(|(r, _)| *r != before_reach && *r != reach);
-        // Rows without their bands are read again, not kept, and so are
-        // rows too many to hold for a maybe.
-        if self.shown && before_reach != reach && !self.bands_pending && before.len() <= KEEP_ROWS {
+        // Rows without their bands are read again, not kept.
+        if self.shown && before_reach != reach && !self.bands_pending {
             self.kept.push((before_reach, before));
         }
         self.bands_pending = false;
