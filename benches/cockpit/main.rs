@@ -38,6 +38,7 @@
 //! pipeline and cross-sell loads, `targets --cross-sell --json` and the
 //! Targets key walk). Internal: `--memory-child DB USER`.
 
+mod first;
 mod health;
 mod heap;
 mod import;
@@ -273,6 +274,8 @@ fn measure(
     }
     let (mut app, mut terminal) = opened.ok_or_else(|| anyhow::anyhow!("no first frame"))?;
     out.insert("first frame (headless)".to_string(), median_figure(&headless));
+    out.insert("first frame, by phase".to_string(), first::phases(&db, &user)?);
+    out.insert("Today behind the screen (after m)".to_string(), first::behind(&db, &user)?);
     out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
     out.insert("cockpit today --json".to_string(), today_json(&db, &user)?);
     let whose = format!("as {user}, CSM of {owned} accounts");

@@ -164,34 +164,49 @@ pub(crate) fn peak_memory(db: &Path, user: &str) -> anyhow::Result<Figure> {
     })
 }
 
+/// Prints the peak and the resident set now, after `what`.
+fn memory_line(what: &str) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?", |l| l.split_whitespace().nth(1).unwrap_or("?"))
+            .to_string()
+    };
+    eprintln!(
+        "after {what}: VmHWM {} kB, VmRSS {} kB (file {} kB, anon {} kB); heap {} kB, \
+         at most {} kB since the last line",
+        kb("VmHWM:"),
+        kb("VmRSS:"),
+        kb("RssFile:"),
+        kb("RssAnon:"),
+        super::heap::live() / 1024,
+        super::heap::peak() / 1024
+    );
+    super::heap::reset_peak();
+}
+
 pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
     let store = Store::open(db)?;
     let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
     app.resize(WIDTH, HEIGHT);
     terminal.draw(|frame| app.draw(frame))?;
+    let by_pane = std::env::var_os("COCKPIT_BENCH_MEMORY_PANES").is_some();
+    if by_pane {
+        // The first screen alone, then with what loads behind it (the whole book).
+        memory_line("the first frame");
+        app.start_loading();
+        app.settle_background();
+        terminal.draw(|frame| app.draw(frame))?;
+        memory_line("the first frame, the book loaded behind it");
+    }
     for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
-        super::heap::reset_peak();
         walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new(), &mut Vec::new())?;
-        if std::env::var_os("COCKPIT_BENCH_MEMORY_PANES").is_some() {
+        if by_pane {
             // Which pane's load holds the memory: the peak and the resident set after each.
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let kb = |name: &str| {
-                status
-                    .lines()
-                    .find(|l| l.starts_with(name))
-                    .map_or("?", |l| l.split_whitespace().nth(1).unwrap_or("?"))
-                    .to_string()
-            };
-            eprintln!(
-                "after {title}: VmHWM {} kB, VmRSS {} kB (of it file {} kB); heap {} kB, \
-                 at most {} kB during the pane",
-                kb("VmHWM:"),
-                kb("VmRSS:"),
-                kb("RssFile:"),
-                super::heap::live() / 1024,
-                super::heap::peak() / 1024
-            );
+            memory_line(title);
         }
     }
     let status = std::fs::read_to_string("/proc/self/status")?;

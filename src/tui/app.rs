@@ -14,7 +14,7 @@
 use crate::clock::Clock;
 use crate::domain::Config;
 use crate::read::book::BookIndex;
-use crate::read::today::TodayFacts;
+use crate::read::today::{BANDS_BEHIND_FROM, TodayFacts};
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::keymap::{GLOBAL, Key, KeyError, Keymap};
@@ -188,7 +188,22 @@ impl App {
         user: &str,
         theme: Theme,
     ) -> anyhow::Result<App> {
-        let FirstBook { book, partial, today_facts } = first_book(&store, &config, clock, user)?;
+        App::open(store, clock, config, user, theme, BANDS_BEHIND_FROM)
+    }
+
+    /// [`App::new`], with Today's scorecard bands read behind the first
+    /// frame from `bands_behind_from` accounts of the user's on (tests
+    /// show the late bands on a small book with 0).
+    pub fn open(
+        store: Store,
+        clock: Clock,
+        config: Config,
+        user: &str,
+        theme: Theme,
+        bands_behind_from: usize,
+    ) -> anyhow::Result<App> {
+        let FirstBook { book, partial, today_facts } =
+            first_book(&store, &config, clock, user, bands_behind_from)?;
         let panes = panes::registry();
         let keymap = keys::keymap(&panes);
         let owns_any = book.rows().iter().any(|r| r.csm == user);

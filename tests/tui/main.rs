@@ -32,5 +32,6 @@ mod signals;
 mod tasks;
 mod theme;
 mod today;
+mod today_bands;
 mod trust;
 mod width;

@@ -15,7 +15,6 @@ use crate::metrics::triage::{self, AccountTriage, Finding, FindingKind, ReasonKi
 use crate::read::tasks::{TaskRow, due_tasks};
 use crate::store::lost_renewals::LostRenewal;
 use crate::store::success_plans::PlanBehind;
-use crate::store::triage::Scope;
 use crate::store::trials::OverdueTrial;
 use crate::store::views::CsmFacts;
 use crate::store::{Store, StoreResult};
@@ -26,15 +25,17 @@ use std::collections::{HashMap, HashSet};
 pub const DROP_DAYS: i64 = 14;
 
 mod each;
+mod first;
 mod list;
 mod reach;
 mod scope;
 mod update;
 
 pub use each::OwnFacts;
+pub use first::BANDS_BEHIND_FROM;
 pub use list::{TodayList, today_list, user_book};
 pub use reach::{Reach, reason_counts, renewal_comes_back, snoozed_kind};
-pub use scope::{Gathered, gather, suggest, suggestion_for};
+pub use scope::{Bands, Gathered, gather, suggest, suggestion_for};
 use scope::{ScopeReads, days_before, facts_of};
 pub use update::today_rows_after;
 
@@ -116,12 +117,11 @@ impl TodayFacts {
         config: &Config,
     ) -> StoreResult<TodayFacts> {
         let lost_since = days_before(today, LOST_RENEWAL_DAYS);
-        let mut reads = ScopeReads::default();
+        let reads = ScopeReads::of_owners(store, &owners, today, config)?;
         let mut lost = HashMap::new();
         let mut overdue = Vec::new();
         let mut tasks = Vec::new();
         for owner in &owners {
-            reads.merge(ScopeReads::read(store, Scope::Csm(owner), today, config)?);
             lost.extend(store.lost_renewals_of_csm(owner, lost_since, today)?);
             overdue.extend(store.overdue_moments(today, Some(owner))?);
             tasks.extend(due_tasks(store, owner, today)?);
@@ -139,9 +139,8 @@ impl TodayFacts {
 
     /// The facts for the first screen, from what was read with the user's
     /// rows ([`Store::csm_rows`]), the user's due tasks ([`due_tasks`], read
-    /// once by the caller) and a few small reads: only the accounts whose
-    /// health changed lately, or whose contracts ended lately without ARR
-    /// left, are looked at again.
+    /// once by the caller) and a few small reads, the scorecard bands
+    /// included (see [`TodayFacts::beside_rows_with`]).
     pub fn beside_rows(
         store: &Store,
         user: &str,
@@ -150,18 +149,7 @@ impl TodayFacts {
         tasks: Vec<TaskRow>,
         config: &Config,
     ) -> StoreResult<TodayFacts> {
-        let CsmFacts { trends, last_health_change, last_contract_end } = read;
-        let reads =
-            ScopeReads::beside_rows(store, user, today, trends, last_health_change, config)?;
-        // The days `lost_renewals_of_csm` looks at: from `since` to yesterday.
-        let since = days_before(today, LOST_RENEWAL_DAYS);
-        let ended = last_contract_end
-            .into_iter()
-            .filter(|(_, day)| since <= *day && *day < today)
-            .map(|(id, _)| id);
-        let lost = store.lost_renewals_of(ended, today)?;
-        let overdue = store.overdue_moments(today, Some(user))?;
-        TodayFacts::read_rest(store, user, today, reads, lost, overdue, tasks)
+        TodayFacts::beside_rows_with(store, user, today, read, tasks, config, Bands::Now)
     }
 
     /// The facts from what the caller read, with the reads every scope

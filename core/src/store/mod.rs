@@ -298,6 +298,13 @@ impl Store {
         Ok(store)
     }
 
+    /// Reads page by page until [`Store::release_mapped_pages`] maps the
+    /// file again: for a first screen's scattered reads, which mapped would
+    /// keep tens of megabytes of the file resident for a few rows.
+    pub fn read_page_by_page(&self) {
+        let _ = self.conn.pragma_update(None, "mmap_size", 0);
+    }
+
     /// Unmaps the pages of the file this connection has read so far (they
     /// stay in the operating system's file cache), so that the resident size
     /// does not keep every page any pane ever read. Call it between loads.

@@ -5,7 +5,7 @@
 //! the loop takes while no event waits).
 
 use super::*;
-use crate::read::today::TodayFacts;
+use crate::read::today::{Bands, TodayFacts};
 use crate::store::views::CsmRows;
 use crate::tui::loaders::book::{self as book_loader, load_whole};
 use crate::tui::loaders::tiers;
@@ -13,12 +13,15 @@ use crate::tui::loaders::tiers;
 /// The book the first screen opens with: the user's own accounts (with the
 /// whole book's tiers and totals) while the whole book loads behind, when
 /// the user is a CSM of a book on disk (`true`: start loading the whole
-/// book); otherwise the whole book at once.
+/// book); otherwise the whole book at once. A user holding `bands_behind_from`
+/// accounts or more gets Today's facts without the scorecard bands, which
+/// Today reads behind its first frame.
 pub(super) fn first_book(
     store: &Store,
     config: &Config,
     clock: Clock,
     user: &str,
+    bands_behind_from: usize,
 ) -> anyhow::Result<FirstBook> {
     let today = clock.today();
     let path = store.path();
@@ -26,13 +29,23 @@ pub(super) fn first_book(
         // Where the whole book's tier cuts fall needs no row of the user's:
         // found on a connection of its own meanwhile.
         let bounds = tiers::start(path, &config.tier_cuts_bp);
+        // The user's rows lie scattered across the file: read page by page
+        // (mapped again once the first frame is drawn, `start_loading`).
+        store.read_page_by_page();
         let CsmRows { rows, facts } = store.csm_rows(user, today)?;
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
             true => None,
-            false => crate::read::tasks::due_tasks(store, user, today)
-                .and_then(|tasks| TodayFacts::beside_rows(store, user, today, facts, tasks, config))
-                .ok(),
+            false => {
+                let bands = Bands::for_first_screen(rows.len(), bands_behind_from);
+                crate::read::tasks::due_tasks(store, user, today)
+                    .and_then(|tasks| {
+                        TodayFacts::beside_rows_with(
+                            store, user, today, facts, tasks, config, bands,
+                        )
+                    })
+                    .ok()
+            }
         };
         let bounds = bounds.join().ok_or_else(|| anyhow::anyhow!("ranking the book failed"))??;
         if !rows.is_empty() {
@@ -40,6 +53,7 @@ pub(super) fn first_book(
             return Ok(FirstBook { book, partial: true, today_facts });
         }
     }
+    store.release_mapped_pages();
     let book = load_whole(store, config, today, user)?;
     Ok(FirstBook { book, partial: false, today_facts: None })
 }
@@ -67,6 +81,7 @@ impl App {
         self.damage.start(self.store.path(), &mut self.work);
         if std::mem::take(&mut self.loader_due) {
             self.store.release_mapped_pages();
+            self.behind_first_frame();
             let today = self.clock.today();
             self.loader = Some(book_loader::start(
                 &mut self.work,
@@ -75,6 +90,14 @@ impl App {
                 today,
                 &self.user,
             ));
+        }
+    }
+
+    /// Starts what the panes left until the first frame was drawn.
+    fn behind_first_frame(&mut self) {
+        for index in 0..self.panes.len() {
+            let (pane, mut cx) = self.pane_and_cx(index);
+            pane.behind_first_frame(&mut cx);
         }
     }
 

@@ -157,6 +157,9 @@ pub trait Pane {
     }
     /// The pane's area changed (on start and on resize).
     fn resize(&mut self, _area: Rect, _cx: &mut Cx<'_>) {}
+    /// The first frame is drawn: start what was left until then (Today's
+    /// scorecard bands).
+    fn behind_first_frame(&mut self, _cx: &mut Cx<'_>) {}
 
     /// The answer of a job the pane started through [`Cx::work`] (months
     /// ahead, filter lists); an answer that is not the pane's is handed

@@ -18,6 +18,30 @@ use crate::store::{Store, StoreResult};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 
+/// Whether the scorecard bands are read with the other facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bands {
+    /// Read now: the rows are whole.
+    Now,
+    /// Left out: the rows lack the bands' suggestions until a whole read
+    /// replaces them ([`TodayFacts::bands_pending`]).
+    Later,
+}
+
+impl Bands {
+    /// The first screen's choice for a user holding `accounts` accounts.
+    pub fn for_first_screen(accounts: usize, behind_from: usize) -> Bands {
+        match accounts >= behind_from {
+            true => Bands::Later,
+            false => Bands::Now,
+        }
+    }
+}
+
+/// From this many CSMs on, their accounts' scorecard bands are read in one
+/// pass over the whole book ([`ScopeReads::of_owners`]).
+const BOOK_PASS_OWNERS: usize = 8;
+
 /// Facts per account of the scope, and each account's health changes (oldest first).
 pub struct Gathered {
     pub facts: Vec<SignalFacts>,
@@ -40,6 +64,9 @@ pub(super) struct ScopeReads {
     flagged: HashMap<String, Vec<FlaggedNote>>,
     /// The scorecard's band, by account, where it differs from the colour.
     scorecards: HashMap<String, Signal>,
+    /// The bands were left out (`scorecards` is empty): read behind the
+    /// first screen.
+    pub(super) bands_later: bool,
 }
 
 impl ScopeReads {
@@ -55,6 +82,34 @@ impl ScopeReads {
         Ok(reads)
     }
 
+    /// What the store holds for the accounts of every CSM in `owners`. The
+    /// scorecard bands of many owners are read in one pass over the whole
+    /// book: a pass costs about the same for every account, and one over
+    /// 100,000 accounts costs far less than fifty over 2,000 each (the
+    /// loading of each pass's kept series dominates).
+    pub(super) fn of_owners(
+        store: &Store,
+        owners: &[String],
+        today: NaiveDate,
+        config: &Config,
+    ) -> StoreResult<ScopeReads> {
+        let book_pass = owners.len() >= BOOK_PASS_OWNERS;
+        let mut reads = ScopeReads::default();
+        for owner in owners {
+            let scope = Scope::Csm(owner);
+            let mut read = ScopeReads::changes_and_notes(store, scope, today)?;
+            read.trends = trends_by_account(store.snapshot_trends(scope)?);
+            if !book_pass {
+                read.scorecards = scorecards(store, scope, today, config)?;
+            }
+            reads.merge(read);
+        }
+        if book_pass {
+            reads.scorecards = scorecard_signals(store, config, today, SignalScope::Book)?;
+        }
+        Ok(reads)
+    }
+
     /// Adds what was read for another scope (another CSM's accounts).
     pub(super) fn merge(&mut self, other: ScopeReads) {
         self.changes.extend(other.changes);
@@ -62,6 +117,7 @@ impl ScopeReads {
         self.trends.extend(other.trends);
         self.flagged.extend(other.flagged);
         self.scorecards.extend(other.scorecards);
+        self.bands_later |= other.bands_later;
     }
 
     /// Everything but the snapshot trends.
@@ -85,12 +141,17 @@ impl ScopeReads {
         trends: Vec<SnapshotTrend>,
         last_health_change: Vec<(String, LastHealthChange)>,
         config: &Config,
+        bands: Bands,
     ) -> StoreResult<ScopeReads> {
         let lately = days_before(today, DROP_DAYS);
         let mut reads = ScopeReads {
             trends: trends_by_account(trends),
             flagged: ScopeReads::flagged(store, Scope::Csm(csm), today)?,
-            scorecards: scorecards(store, Scope::Csm(csm), today, config)?,
+            scorecards: match bands {
+                Bands::Now => scorecards(store, Scope::Csm(csm), today, config)?,
+                Bands::Later => HashMap::new(),
+            },
+            bands_later: bands == Bands::Later,
             ..ScopeReads::default()
         };
         for (id, change) in last_health_change {
@@ -186,7 +247,7 @@ pub fn gather(
 
 /// Joins what the store holds to the book's `rows` (by index).
 pub(super) fn facts_of(reads: ScopeReads, book: &BookIndex, rows: Vec<u32>) -> Gathered {
-    let ScopeReads { changes, confirmed, trends, mut flagged, mut scorecards } = reads;
+    let ScopeReads { changes, confirmed, trends, mut flagged, mut scorecards, .. } = reads;
     let facts = rows
         .into_iter()
         .filter_map(|index| {

@@ -204,3 +204,90 @@ fn an_acted_on_renewal_comes_back_at_its_next_window_or_within_a_week() {
     // Due today: back the day after.
     assert_eq!(renewal_comes_back(renews, 30, renews, &config), day(2027, 1, 4));
 }
+
+/// The first screen of a large book leaves the scorecard bands for later:
+/// its rows hold no band, and every account whose whole-read row owes
+/// nothing to a band has the same reasons and suggestion in both; read
+/// with the bands, the first screen's rows are the whole read's.
+#[test]
+fn the_first_screen_without_bands_differs_from_the_whole_read_only_by_the_bands() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let user = crate::demo::DEMO_CSM;
+    let config = Config::default();
+    let book = BookIndex::new(store.book_rows(today).expect("rows"), &config, today, user);
+    let whole = today_rows(&store, &book, user, today, &config).expect("rows");
+    let first = |bands: Bands| {
+        let read = store.csm_rows(user, today).expect("rows").facts;
+        let tasks = crate::read::tasks::due_tasks(&store, user, today).expect("tasks");
+        TodayFacts::beside_rows_with(&store, user, today, read, tasks, &config, bands)
+            .expect("facts")
+    };
+    let now = first(Bands::Now);
+    assert!(!now.bands_pending());
+    assert_eq!(format!("{:?}", today_rows_from(now, &book, &config)), format!("{whole:?}"));
+    let later = first(Bands::Later);
+    assert!(later.bands_pending());
+    let later = today_rows_from(later, &book, &config);
+    let banded = |row: &TodayRow| {
+        row.suggestion
+            .as_ref()
+            .is_some_and(|s| s.signals.iter().any(|g| g.key.starts_with("scorecard:")))
+    };
+    let with_band: HashSet<&str> =
+        whole.iter().filter(|r| banded(r)).map(TodayRow::account_id).collect();
+    assert!(!with_band.is_empty(), "the demo has a scorecard band to wait for");
+    assert!(!later.iter().any(banded), "no band before the bands are read");
+    // Reasons as the rows show them: kind, key and words (scores depend on
+    // the largest ARR among the rows, which a band's row may change).
+    let reasons = |row: &TodayRow| {
+        let words: Vec<(String, String)> =
+            row.triage.reasons.iter().map(|f| (f.key.clone(), f.why.clone())).collect();
+        (words, row.suggestion.clone())
+    };
+    let later_by_id: HashMap<&str, &TodayRow> = later.iter().map(|r| (r.account_id(), r)).collect();
+    let mut same = 0;
+    for row in whole.iter().filter(|r| !with_band.contains(r.account_id())) {
+        let early = later_by_id.get(row.account_id()).expect("the row is there before the bands");
+        assert_eq!(reasons(early), reasons(row), "{}", row.account_id());
+        same += 1;
+    }
+    assert!(same > 0, "rows compared: {same}");
+    assert_eq!(
+        later.len(),
+        same + later.iter().filter(|r| with_band.contains(r.account_id())).count()
+    );
+}
+
+/// Everyone's Today reads the scorecard bands in one pass over the whole
+/// book: for every CSM's accounts, the bands one pass gives are those each
+/// CSM's own pass gives.
+#[test]
+fn one_pass_over_the_book_gives_each_csms_bands() {
+    use crate::read::health::scorecard_signals;
+    use crate::store::signals::SignalScope;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.db");
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+    let store = crate::demo::load::create_demo_database(&path, &Clock::fixed(today)).expect("demo");
+    let config = Config::default();
+    let csms = store.csm_names().expect("csms");
+    assert!(csms.len() > 1, "{csms:?}");
+    let whole = scorecard_signals(&store, &config, today, SignalScope::Book).expect("book");
+    let rows = store.book_rows(today).expect("rows");
+    let mut each = HashMap::new();
+    for csm in &csms {
+        each.extend(scorecard_signals(&store, &config, today, SignalScope::Csm(csm)).expect("csm"));
+    }
+    assert!(!each.is_empty(), "the demo has bands");
+    let owned: HashSet<&str> =
+        rows.iter().filter(|r| csms.contains(&r.csm)).map(|r| r.id.as_str()).collect();
+    let mut from_book: Vec<_> =
+        whole.iter().filter(|(id, _)| owned.contains(id.as_str())).collect();
+    let mut from_each: Vec<_> = each.iter().collect();
+    from_book.sort_by(|a, b| a.0.cmp(b.0));
+    from_each.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(from_book, from_each);
+}

@@ -28,7 +28,7 @@ pub(super) fn draw(pane: &TodayPane, frame: &mut Frame<'_>, area: Rect, view: &V
                 view.today,
                 inert::line(&pane.user),
                 pane.reach.label(),
-                if pane.loading.is_some() { " (reading…)" } else { "" }
+                reading_note(pane)
             ),
             theme.dim(),
         ),
@@ -50,6 +50,17 @@ pub(super) fn draw(pane: &TodayPane, frame: &mut Frame<'_>, area: Rect, view: &V
             .block(Block::new().borders(Borders::TOP).border_style(theme.dim())),
         detail_area,
     );
+}
+
+/// What is still being read for the rows shown, after the reach's name.
+fn reading_note(pane: &TodayPane) -> &'static str {
+    match (pane.bands_pending, pane.loading.is_some() || pane.bands_due) {
+        // The first screen of a large book: the scorecard bands come behind it.
+        (true, true) => " (bands coming…)",
+        (true, false) => " (bands not read)",
+        (false, true) => " (reading…)",
+        (false, false) => "",
+    }
 }
 
 /// The detail box's height: its top rule and six lines, room for the name

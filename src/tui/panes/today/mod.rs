@@ -14,7 +14,9 @@
 //! accounts written are read again (`read::today::today_rows_after`); the
 //! rows of a reach left with `m` are kept for coming back to it; any other
 //! read of rows already shown happens behind the screen
-//! (`loaders::today`); drawing walks the visible window only.
+//! (`loaders::today`); drawing walks the visible window only. On a large
+//! book the first screen's rows come without the scorecard bands, which a
+//! whole read behind the first frame brings (`read::today::Bands`).
 
 mod draw;
 
@@ -89,6 +91,12 @@ pub struct TodayPane {
     /// The read of a wider reach's rows under way; the rows shown until it
     /// answers are the previous ones.
     loading: Option<Ticket>,
+    /// The rows shown lack the scorecard bands' suggestions: the first
+    /// screen's of a large book, drawn before the bands were read
+    /// (`read::today::Bands`); a whole read behind the screen replaces them.
+    bands_pending: bool,
+    /// That read is still to be started, once the first frame is drawn.
+    bands_due: bool,
 }
 
 impl TodayPane {
@@ -137,9 +145,11 @@ impl TodayPane {
         let before = std::mem::take(&mut self.rows);
         let before_reach = std::mem::replace(&mut self.rows_reach, reach);
         self.kept.retain(|(r, _)| *r != before_reach && *r != reach);
-        if self.shown && before_reach != reach {
+        // Rows without their bands are read again, not kept.
+        if self.shown && before_reach != reach && !self.bands_pending {
             self.kept.push((before_reach, before));
         }
+        self.bands_pending = false;
         self.set_rows(rows);
     }
 
@@ -326,27 +336,52 @@ impl TodayPane {
         if let (Reach::Mine, Some(facts)) = (self.reach, cx.today_facts.take())
             && facts.is_for(cx.user, today)
         {
+            let pending = facts.bands_pending();
             let rows = today_rows_from(facts, cx.book, cx.config);
             self.swap_rows(Reach::Mine, rows);
+            // The bands are read whole once the first frame is drawn.
+            self.bands_pending = pending;
+            self.bands_due = pending;
             return Ok(());
         }
-        if self.shown || self.reach != Reach::Mine {
-            // Other CSMs' facts, the whole book, or rows already on the
-            // screen: read behind it.
-            let ask = crate::tui::loaders::today::Ask {
-                user: cx.user.to_string(),
-                reach: self.reach,
-                today,
-                config: cx.config.clone(),
-            };
-            self.loading = crate::tui::loaders::today::start(cx.store, ask, cx.work);
-            if self.loading.is_some() {
-                return Ok(());
-            }
+        self.bands_due = false;
+        // Other CSMs' facts, the whole book, or rows already on the screen:
+        // read behind it.
+        if (self.shown || self.reach != Reach::Mine) && self.read_behind(cx) {
+            return Ok(());
         }
         let rows = today_rows_in(cx.store, cx.book, cx.user, self.reach, today, cx.config)?;
         self.swap_rows(self.reach, rows);
         Ok(())
+    }
+
+    /// Starts reading the reach's rows whole behind the screen; `false`
+    /// when the store has no file to read them from aside.
+    fn read_behind(&mut self, cx: &mut Cx<'_>) -> bool {
+        let ask = crate::tui::loaders::today::Ask {
+            user: cx.user.to_string(),
+            reach: self.reach,
+            today: cx.clock.today(),
+            config: cx.config.clone(),
+        };
+        self.loading = crate::tui::loaders::today::start(cx.store, ask, cx.work);
+        self.loading.is_some()
+    }
+
+    /// Waits for the rows with their bands when those shown still lack
+    /// them: a suggestion is accepted or dismissed whole, never without the
+    /// band that may change it.
+    fn await_bands(&mut self, cx: &mut Cx<'_>) {
+        if !self.bands_pending {
+            return;
+        }
+        if std::mem::take(&mut self.bands_due) && !self.read_behind(cx) {
+            return;
+        }
+        if let Some(ticket) = self.loading {
+            let done = cx.work.wait(ticket);
+            let _ = self.receive(ticket, done);
+        }
     }
 }
 
@@ -391,6 +426,18 @@ impl Pane for TodayPane {
         self.update_rows(ids, cx)
     }
 
+    fn behind_first_frame(&mut self, cx: &mut Cx<'_>) {
+        if std::mem::take(&mut self.bands_due) && self.reach == Reach::Mine && !self.read_behind(cx)
+        {
+            // No file to read aside: the rows are read whole here.
+            if let Ok(rows) =
+                today_rows_in(cx.store, cx.book, cx.user, Reach::Mine, cx.clock.today(), cx.config)
+            {
+                self.swap_rows(Reach::Mine, rows);
+            }
+        }
+    }
+
     fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
         // Border (2), counts (1), header (1), detail.
         let around = 4 + draw::DETAIL_HEIGHT;
@@ -416,8 +463,13 @@ impl Pane for TodayPane {
                 let then = TodayPane::follow_up(&[row], cx);
                 return Request::Popup(Popup::note(row.account_id(), row.name(), then));
             }
-            Action::SetHealth | Action::AcceptSuggestion => return self.set_health(action, cx),
+            Action::SetHealth => return self.set_health(action, cx),
+            Action::AcceptSuggestion => {
+                self.await_bands(cx);
+                return self.set_health(action, cx);
+            }
             Action::DismissSuggestion => {
+                self.await_bands(cx);
                 let Some(row) = self.selected() else { return Request::None };
                 let Some(suggestion) = &row.suggestion else {
                     return Request::Message("this row has no suggestion".to_string());
