@@ -83,7 +83,7 @@ pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate)
     let before = today - Duration::days(TREND_DAYS);
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
     let book = Arc::new(source.book);
-    let mut rows: Vec<HealthRow> = source
+    let rows: Vec<HealthRow> = source
         .accounts
         .into_iter()
         .filter(|account| is_active(account, latest))
@@ -106,8 +106,13 @@ pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate)
         })
         .collect();
     // Keys sorted apart, then the rows moved once each (a row is large).
-    rows.sort_by_cached_key(|row| (row.score.is_none(), row.score, row.account_id.clone()));
-    rows
+    // The accounts come in id order: their position breaks a tie as the id
+    // would, without copying the ids.
+    let mut order: Vec<(bool, Option<i64>, usize)> =
+        rows.iter().enumerate().map(|(at, row)| (row.score.is_none(), row.score, at)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<HealthRow>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(_, _, at)| slots[at].take()).collect()
 }
 
 /// One account's scorecard today, for the account view and its suggestion.
@@ -306,11 +311,11 @@ fn backtest_by(
     let mut outcomes = Vec::new();
     let mut start = 0;
     let contracts = &history.contracts;
-    while start < contracts.len() {
-        let key = |c: &crate::domain::Contract| (c.account_id.clone(), c.product.clone());
-        let group_key = contracts.get(start).map(key);
-        let end =
-            start + contracts[start..].iter().take_while(|c| Some(key(c)) == group_key).count();
+    while let Some(first) = contracts.get(start) {
+        let same = |c: &&crate::domain::Contract| {
+            c.account_id == first.account_id && c.product == first.product
+        };
+        let end = start + contracts[start..].iter().take_while(same).count();
         let group = &contracts[start..end];
         for contract in
             group.iter().filter(|c| from <= c.end_date && c.end_date <= to && c.end_date < today)

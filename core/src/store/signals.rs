@@ -235,32 +235,14 @@ impl Store {
                 });
             }
         }
-        // Snapshots per account and month, every product added. The whole
-        // book is one pass over the table in key order; a scope goes
+        // Snapshots per account and month, every product added: from the
+        // kept series (one row an account) unless some are stale. Else the
+        // whole book is one pass over the table in key order; a scope goes
         // through its accounts' keys.
-        let sql = match scope {
-            SignalScope::Book => {
-                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
-                    .to_string()
-            }
-            _ => format!(
-                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
-                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{condition}"
-            ),
-        };
-        let mut statement = self.conn.prepare(&sql)?;
-        statement.raw_bind_parameter(1, since.0)?;
-        scope.bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut cursor = AccountCursor::new(&index);
-        while let Some(row) = rows.next()? {
-            let Some(account) = cursor.find(row)? else { continue };
-            let units: Option<i64> = row.get(3)?;
-            accounts[account].signals.months.push((
-                Month(row.get(1)?),
-                Money::from_cents(row.get(2)?),
-                units,
-            ));
+        let kept = read == SignalRead::Kept
+            && series::read_kept_months(&self.conn, since, scope, &index, &mut accounts)?;
+        if !kept {
+            self.read_snapshot_months(since, scope, &index, &mut accounts)?;
         }
         match read {
             SignalRead::Kept => {
@@ -324,6 +306,43 @@ impl Store {
         }
         accounts.shrink_to_fit();
         Ok(SignalSource { accounts, book })
+    }
+
+    /// The snapshots from `since` on of the accounts of `scope`, read from
+    /// the snapshots themselves.
+    fn read_snapshot_months(
+        &self,
+        since: Month,
+        scope: SignalScope<'_>,
+        index: &HashMap<String, usize>,
+        accounts: &mut [SignalAccount],
+    ) -> StoreResult<()> {
+        let sql = match scope {
+            SignalScope::Book => {
+                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
+                    .to_string()
+            }
+            _ => format!(
+                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
+                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{}",
+                scope.condition()
+            ),
+        };
+        let mut statement = self.conn.prepare(&sql)?;
+        statement.raw_bind_parameter(1, since.0)?;
+        scope.bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new(index);
+        while let Some(row) = rows.next()? {
+            let Some(account) = cursor.find(row)? else { continue };
+            let units: Option<i64> = row.get(3)?;
+            accounts[account].signals.months.push((
+                Month(row.get(1)?),
+                Money::from_cents(row.get(2)?),
+                units,
+            ));
+        }
+        Ok(())
     }
 
     /// Where slices of `per` accounts each begin, in id order (every

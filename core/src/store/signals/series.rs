@@ -450,3 +450,67 @@ pub(super) fn read_kept(
     }
     Ok(())
 }
+
+/// Reads the snapshot months from `since` on of the accounts of `scope`
+/// from the kept ARR series and their units (`store::series`): one row an
+/// account instead of its snapshots. `false`, with nothing read, when some
+/// series are stale or kept without units: the caller reads the snapshots.
+pub(super) fn read_kept_months(
+    conn: &Connection,
+    since: Month,
+    scope: SignalScope<'_>,
+    index: &HashMap<String, usize>,
+    accounts: &mut [SignalAccount],
+) -> StoreResult<bool> {
+    let stale: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| row.get(0))?;
+    if stale {
+        return Ok(false);
+    }
+    let sql = match scope {
+        SignalScope::Book => {
+            "SELECT account_id, first_month, cents, units FROM arr_series".to_string()
+        }
+        _ => format!(
+            "SELECT a.id, s.first_month, s.cents, s.units FROM accounts a
+             JOIN arr_series s ON s.account_id = a.id WHERE 1{}",
+            scope.condition()
+        ),
+    };
+    let mut statement = conn.prepare(&sql)?;
+    scope.bind(&mut statement)?;
+    let mut rows = statement.raw_query();
+    let mut walk = Walk { index, at: 0 };
+    let mut codes: Vec<i64> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let Some(account) = walk.find(accounts, id) else { continue };
+        let Some(units) = row.get_ref(3)?.as_blob_or_null().map_err(rusqlite::Error::from)? else {
+            // Kept before units were: nothing read counts.
+            for account in accounts.iter_mut() {
+                account.signals.months.clear();
+            }
+            return Ok(false);
+        };
+        let first = Month(row.get(1)?);
+        codes.clear();
+        let whole = crate::store::series::Series::decode(units, |_, code| codes.push(code));
+        let months = &mut accounts[account].signals.months;
+        let cents = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+        let whole = whole
+            && crate::store::series::Series::decode(cents, |offset, cents| {
+                let month = first.plus(offset as i32);
+                let code = codes.get(offset).copied().unwrap_or(0);
+                if let (true, Some(units)) = (month >= since, crate::store::series::units_of(code))
+                {
+                    months.push((month, crate::domain::Money::from_cents(cents), units));
+                }
+            });
+        if !whole {
+            return Err(crate::store::StoreError::Invalid(format!(
+                "the stored ARR series of account {id} is damaged"
+            )));
+        }
+    }
+    Ok(true)
+}
