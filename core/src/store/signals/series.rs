@@ -20,7 +20,7 @@ use crate::domain::Month;
 use crate::store::StoreResult;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// The accounts whose usage, tickets or surveys an import wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -363,20 +363,19 @@ pub(crate) fn decode_answers(bytes: &[u8], mut each: impl FnMut(NaiveDate, i64))
 }
 
 /// Finds a row's account: rows and accounts both come in id order, so a
-/// walk forward finds it; the index is asked otherwise.
-struct Walk<'a> {
-    index: &'a HashMap<String, usize>,
+/// walk forward finds it; a search otherwise.
+struct Walk {
     at: usize,
 }
 
-impl Walk<'_> {
+impl Walk {
     fn find(&mut self, accounts: &[SignalAccount], id: &str) -> Option<usize> {
         while accounts.get(self.at).is_some_and(|a| a.id.as_str() < id) {
             self.at += 1;
         }
         match accounts.get(self.at) {
             Some(account) if account.id == id => Some(self.at),
-            _ => self.index.get(id).copied(),
+            _ => super::position(accounts, id),
         }
     }
 }
@@ -390,7 +389,6 @@ pub(super) fn read_kept(
     since: Month,
     window: SignalWindow,
     scope: SignalScope<'_>,
-    index: &HashMap<String, usize>,
     accounts: &mut [SignalAccount],
 ) -> StoreResult<()> {
     let condition = scope.condition();
@@ -407,13 +405,25 @@ pub(super) fn read_kept(
     statement.raw_bind_parameter(1, measure)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut walk = Walk { index, at: 0 };
+    let mut walk = Walk { at: 0 };
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(account) = walk.find(accounts, id) else { continue };
         let usage = &mut accounts[account].signals.usage;
         let mut before: Option<(Month, i64)> = None;
-        decode_usage(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?, |month, value| {
+        let months = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        // Sized once, as the months are (a second pass costs less than
+        // growing the list).
+        let (mut inside, mut outside) = (0, 0);
+        decode_usage(months, |month, _| {
+            if month < since {
+                outside = 1;
+            } else {
+                inside += 1;
+            }
+        });
+        usage.reserve_exact(inside + outside);
+        decode_usage(months, |month, value| {
             if month < since {
                 before = Some((month, value));
             } else {
@@ -434,7 +444,7 @@ pub(super) fn read_kept(
     let mut statement = conn.prepare(&sql)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut walk = Walk { index, at: 0 };
+    let mut walk = Walk { at: 0 };
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(account) = walk.find(accounts, id) else { continue };
@@ -459,7 +469,6 @@ pub(super) fn read_kept_months(
     conn: &Connection,
     since: Month,
     scope: SignalScope<'_>,
-    index: &HashMap<String, usize>,
     accounts: &mut [SignalAccount],
 ) -> StoreResult<bool> {
     let stale: bool =
@@ -480,7 +489,7 @@ pub(super) fn read_kept_months(
     let mut statement = conn.prepare(&sql)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut walk = Walk { index, at: 0 };
+    let mut walk = Walk { at: 0 };
     let mut codes: Vec<i64> = Vec::new();
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
@@ -496,6 +505,9 @@ pub(super) fn read_kept_months(
         codes.clear();
         let whole = crate::store::series::Series::decode(units, |_, code| codes.push(code));
         let months = &mut accounts[account].signals.months;
+        // Sized once: a whole book's months are held while it is scored.
+        let skip = usize::try_from(since.0.saturating_sub(first.0)).unwrap_or(0);
+        months.reserve_exact(codes.iter().skip(skip).filter(|code| **code != 0).count());
         let cents = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
         let whole = whole
             && crate::store::series::Series::decode(cents, |offset, cents| {
