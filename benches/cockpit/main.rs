@@ -41,6 +41,7 @@
 //! `usage_variant`). Internal: `--memory-child DB USER`.
 
 mod health;
+mod heap;
 mod import;
 mod keys;
 mod pipeline;

@@ -171,6 +171,7 @@ pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
     app.resize(WIDTH, HEIGHT);
     terminal.draw(|frame| app.draw(frame))?;
     for (index, (_, title)) in app.pane_scopes().into_iter().enumerate() {
+        super::heap::reset_peak();
         walk_pane(&mut app, &mut terminal, index, title, &mut Vec::new(), &mut Vec::new())?;
         if std::env::var_os("COCKPIT_BENCH_MEMORY_PANES").is_some() {
             // Which pane's load holds the memory: the peak and the resident set after each.
@@ -182,7 +183,15 @@ pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
                     .map_or("?", |l| l.split_whitespace().nth(1).unwrap_or("?"))
                     .to_string()
             };
-            eprintln!("after {title}: VmHWM {} kB, VmRSS {} kB", kb("VmHWM:"), kb("VmRSS:"));
+            eprintln!(
+                "after {title}: VmHWM {} kB, VmRSS {} kB (of it file {} kB); heap {} kB, \
+                 at most {} kB during the pane",
+                kb("VmHWM:"),
+                kb("VmRSS:"),
+                kb("RssFile:"),
+                super::heap::live() / 1024,
+                super::heap::peak() / 1024
+            );
         }
     }
     let status = std::fs::read_to_string("/proc/self/status")?;

@@ -80,14 +80,29 @@ pub fn scores_in(
 /// The scorecards of a loaded book, without their words (the benchmark
 /// times this apart from the load).
 pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
+    let rows: Vec<HealthRow> = scored(source, card, today).collect();
+    // Keys sorted apart, then the rows moved once each (a row is large).
+    // The accounts come in id order: their position breaks a tie as the id
+    // would, without copying the ids.
+    let mut order: Vec<(bool, Option<i64>, usize)> =
+        rows.iter().enumerate().map(|(at, row)| (row.score.is_none(), row.score, at)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<HealthRow>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(_, _, at)| slots[at].take()).collect()
+}
+
+/// The scorecards of the active accounts of a loaded book, without their
+/// words, in the source's order.
+fn scored<'a>(
+    source: SignalSource,
+    card: &'a ScorecardConfig,
+    today: NaiveDate,
+) -> impl Iterator<Item = HealthRow> + 'a {
     let before = today - Duration::days(TREND_DAYS);
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
     let book = Arc::new(source.book);
-    let rows: Vec<HealthRow> = source
-        .accounts
-        .into_iter()
-        .filter(|account| is_active(account, latest))
-        .map(|account| {
+    source.accounts.into_iter().filter(move |account| is_active(account, latest)).map(
+        move |account| {
             let now = score_unexplained(&account.signals, &book, today, today, card);
             let then = score_of(weighted(&account.signals, &book, before, today, card));
             let score_now = now.score();
@@ -103,16 +118,81 @@ pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate)
                 signals: account.signals,
                 book: Arc::clone(&book),
             }
-        })
-        .collect();
-    // Keys sorted apart, then the rows moved once each (a row is large).
-    // The accounts come in id order: their position breaks a tie as the id
-    // would, without copying the ids.
-    let mut order: Vec<(bool, Option<i64>, usize)> =
-        rows.iter().enumerate().map(|(at, row)| (row.score.is_none(), row.score, at)).collect();
-    order.sort_unstable();
-    let mut slots: Vec<Option<HealthRow>> = rows.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|(_, _, at)| slots[at].take()).collect()
+        },
+    )
+}
+
+/// One account's line in the whole book's list: what the Health view lists,
+/// sorts and marks, without the signals it was scored from (a
+/// [`HealthRow`] of every account held at once was most of what the view
+/// cost in memory). [`account_score`] reads one account again for its
+/// words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthLine {
+    pub account_id: String,
+    pub name: String,
+    pub csm: String,
+    /// The CSM's colour.
+    pub health: Option<Health>,
+    pub score: Option<i64>,
+    pub band: Option<Health>,
+    /// Score now minus the score [`TREND_DAYS`] ago, when both exist.
+    pub trend: Option<i64>,
+    /// The band differs from the CSM's colour and rests on a measured
+    /// signal ([`HealthRow::disagrees`]): a suggestion.
+    pub disagrees: bool,
+}
+
+impl HealthLine {
+    /// The line of a scored row (its signals and card let go).
+    pub fn of(row: HealthRow) -> HealthLine {
+        let disagrees = row.disagrees();
+        HealthLine {
+            account_id: row.account_id,
+            name: row.name,
+            csm: row.csm,
+            health: row.health,
+            score: row.score,
+            band: row.band,
+            trend: row.trend,
+            disagrees,
+        }
+    }
+}
+
+/// Every account's line, in [`scores`]' order (lowest score first, no
+/// score last). The book is read and scored a slice of accounts at a time,
+/// and each slice's signals are let go (and the file's pages it mapped
+/// unmapped) before the next is read.
+pub fn lines(store: &Store, config: &Config, today: NaiveDate) -> StoreResult<Vec<HealthLine>> {
+    lines_by(store, config, today, SLICE_ACCOUNTS)
+}
+
+fn lines_by(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    per: usize,
+) -> StoreResult<Vec<HealthLine>> {
+    let card = &config.scorecard;
+    let window = SignalWindow::for_scores(card, today - Duration::days(TREND_DAYS));
+    let starts = store.account_slices(per)?;
+    let mut lines = Vec::new();
+    for (at, start) in starts.iter().enumerate() {
+        let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
+        let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
+        lines.extend(scored(source, card, today).map(HealthLine::of));
+        store.release_mapped_pages();
+    }
+    // Ids are unique: the order is the one `rows_from` gives.
+    lines.sort_unstable_by(|a, b| {
+        (a.score.is_none(), a.score, &a.account_id).cmp(&(
+            b.score.is_none(),
+            b.score,
+            &b.account_id,
+        ))
+    });
+    Ok(lines)
 }
 
 /// One account's scorecard today, for the account view and its suggestion.
@@ -318,16 +398,9 @@ fn backtest_by(
     per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
-    let history = store.renewal_history(from)?;
     let mut outcomes = Vec::new();
-    let mut start = 0;
-    let contracts = &history.contracts;
-    while let Some(first) = contracts.get(start) {
-        let same = |c: &&crate::domain::Contract| {
-            c.account_id == first.account_id && c.product == first.product
-        };
-        let end = start + contracts[start..].iter().take_while(same).count();
-        let group = &contracts[start..end];
+    // Each account's product is read, judged and let go in turn.
+    let histories = store.renewal_groups(from, |group| {
         for contract in
             group.iter().filter(|c| from <= c.end_date && c.end_date <= to && c.end_date < today)
         {
@@ -347,8 +420,7 @@ fn backtest_by(
                 kind,
             });
         }
-        start = end.max(start + 1);
-    }
+    })?;
     outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
@@ -359,6 +431,8 @@ fn backtest_by(
     let stride = 1 + measures.len();
     let mut flags = vec![Flag::default(); outcomes.len() * stride];
     let mut names = HashMap::new();
+    let outcome_ids: std::collections::HashSet<&str> =
+        outcomes.iter().map(|o| o.account_id.as_str()).collect();
     // The book is read a slice of accounts at a time and only each
     // outcome's flags are kept: the whole book's history of signals held
     // at once was most of the cockpit's peak memory.
@@ -409,7 +483,9 @@ fn backtest_by(
                 flags[i * stride + 1 + k] = Flag::of(lead_date, churned, &mut points_at, flag);
             }
         }
-        names.extend(source.accounts.into_iter().map(|a| (a.id, a.name)));
+        // Only the accounts behind the outcomes are named.
+        let behind = source.accounts.iter().filter(|a| outcome_ids.contains(a.id.as_str()));
+        names.extend(behind.map(|a| (a.id.clone(), a.name.clone())));
     }
     let flagged = |i: usize, p: usize, date: NaiveDate| {
         let lead_date = outcomes[i].end_date - Duration::days(lead_days);
@@ -420,7 +496,7 @@ fn backtest_by(
         .push(backtest::run("scorecard", &outcomes, lead_days, |i, date| flagged(i, 0, date)));
     let no_history = Vec::new();
     predictors.push(backtest::run("csm_colour", &outcomes, lead_days, |i, date| {
-        let history = history.histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
+        let history = histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
         health_as_of(history, date).is_some_and(Health::is_at_risk)
     }));
     for (k, (_, measure)) in measures.iter().enumerate() {

@@ -298,6 +298,47 @@ impl Store {
     /// that did, in (account, product, start) order, with their accounts'
     /// names, CSMs and health histories: what the calibration reads.
     pub fn renewal_history(&self, since: NaiveDate) -> StoreResult<RenewalHistory> {
+        let mut contracts: Vec<Contract> = Vec::new();
+        let accounts = self.each_renewal(since, |contract| contracts.push(contract))?;
+        let histories = self.health_histories(&accounts)?;
+        let accounts = accounts.into_iter().map(|(id, (name, csm, _))| (id, (name, csm))).collect();
+        Ok(RenewalHistory { contracts, accounts, histories })
+    }
+
+    /// [`Self::renewal_history`]'s contracts one account's product at a
+    /// time, handed to `group` as they are read (in start order) and not
+    /// kept; returns the accounts' health histories. The backtest needs
+    /// each group once: all of them held at once were most of its memory.
+    pub fn renewal_groups(
+        &self,
+        since: NaiveDate,
+        mut group: impl FnMut(&[Contract]),
+    ) -> StoreResult<HashMap<String, Vec<HealthPoint>>> {
+        let mut open: Vec<Contract> = Vec::new();
+        let accounts = self.each_renewal(since, |contract| {
+            let same = open.last().is_some_and(|last| {
+                last.account_id == contract.account_id && last.product == contract.product
+            });
+            if !same && !open.is_empty() {
+                group(&open);
+                open.clear();
+            }
+            open.push(contract);
+        })?;
+        if !open.is_empty() {
+            group(&open);
+        }
+        self.health_histories(&accounts)
+    }
+
+    /// Reads [`Self::renewal_history`]'s contracts in order, each handed to
+    /// `each`, and returns their accounts' names, CSMs and current health.
+    #[allow(clippy::type_complexity)]
+    fn each_renewal(
+        &self,
+        since: NaiveDate,
+        mut each: impl FnMut(Contract),
+    ) -> StoreResult<HashMap<String, (String, String, Option<HealthPoint>)>> {
         // A follower starts within 31 days of its predecessor's end, so every
         // possible follower ends after `since − 31 days`.
         let horizon = since - Duration::days(crate::domain::contract::RENEWAL_GAP_DAYS);
@@ -316,7 +357,6 @@ impl Store {
                 row.get::<_, Option<String>>(12)?,
             ))
         })?;
-        let mut contracts: Vec<Contract> = Vec::new();
         let mut accounts: HashMap<String, (String, String, Option<HealthPoint>)> = HashMap::new();
         for row in rows {
             let (raw, name, csm, health, since_text) = row?;
@@ -331,11 +371,9 @@ impl Store {
                 };
                 accounts.insert(contract.account_id.clone(), (name, csm, current));
             }
-            contracts.push(contract);
+            each(contract);
         }
-        let histories = self.health_histories(&accounts)?;
-        let accounts = accounts.into_iter().map(|(id, (name, csm, _))| (id, (name, csm))).collect();
-        Ok(RenewalHistory { contracts, accounts, histories })
+        Ok(accounts)
     }
 
     /// Each account's health history in time order. The account's current

@@ -4,10 +4,13 @@
 //! suggestion: `A` opens the health form with the account's suggestion —
 //! the one Today and the Account view show (`read::today::suggestion_for`),
 //! the band among its reasons — and the CSM decides. The scores come from
-//! `read::health` once per refresh; drawing only reads.
+//! `read::health` once per refresh, as compact lines without their signals;
+//! the words of the rows on screen (the measure that moved most, the
+//! selected account's breakdown) are read again for those accounts alone
+//! when they come into view. Drawing only reads.
 
-use crate::domain::scorecard_config::ScorecardConfig;
-use crate::read::health::{HealthRow, scores};
+use crate::metrics::scorecard::Scorecard;
+use crate::read::health::{HealthLine, account_score, lines};
 use crate::read::today::suggestion_for;
 use crate::tui::action::Action;
 use crate::tui::panes::{Cx, Pane, Request, View};
@@ -18,6 +21,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use std::collections::HashMap;
 
 const KEYS: &[(&str, Action)] = &[("A", Action::AcceptSuggestion)];
 
@@ -29,17 +33,40 @@ const BREAKDOWN_LINES: u16 = 9;
 
 #[derive(Debug, Default)]
 pub struct HealthPane {
-    rows: Vec<HealthRow>,
+    rows: Vec<HealthLine>,
     cursor: Cursor,
     disagreeing: usize,
-    /// The scorecard the rows were scored by: it writes the words of the
-    /// rows on screen.
-    card: ScorecardConfig,
+    /// The cards with their words of the rows on screen, by account id.
+    explained: HashMap<String, Scorecard>,
 }
 
 impl HealthPane {
-    fn selected(&self) -> Option<&HealthRow> {
+    fn selected(&self) -> Option<&HealthLine> {
         self.rows.get(self.cursor.selected)
+    }
+
+    /// Reads the words of the rows that came into view (one account each)
+    /// and lets go of those of the rows that left it.
+    fn explain_window(&mut self, cx: &Cx<'_>) -> anyhow::Result<()> {
+        let window = self.cursor.window(self.rows.len());
+        let shown = &self.rows[window];
+        self.explained.retain(|id, _| shown.iter().any(|r| &r.account_id == id));
+        let today = cx.clock.today();
+        let mut read = false;
+        for row in shown {
+            if self.explained.contains_key(&row.account_id) {
+                continue;
+            }
+            read = true;
+            if let Some(scored) = account_score(cx.store, cx.config, today, &row.account_id)? {
+                self.explained.insert(row.account_id.clone(), scored.card);
+            }
+        }
+        if read {
+            // Accounts scattered over the file: their pages need not stay mapped.
+            cx.store.release_mapped_pages();
+        }
+        Ok(())
     }
 }
 
@@ -66,21 +93,45 @@ impl Pane for HealthPane {
 
     fn refresh(&mut self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let before = self.selected().map(|r| r.account_id.clone());
-        self.rows = scores(cx.store, cx.config, cx.clock.today())?;
-        self.card = cx.config.scorecard.clone();
-        self.disagreeing = self.rows.iter().filter(|r| r.disagrees()).count();
+        // The old list goes before the new one is read.
+        self.rows = Vec::new();
+        self.explained.clear();
+        self.rows = lines(cx.store, cx.config, cx.clock.today())?;
+        self.disagreeing = self.rows.iter().filter(|r| r.disagrees).count();
         let position = before.and_then(|id| self.rows.iter().position(|r| r.account_id == id));
         self.cursor.select(position.unwrap_or(self.cursor.selected), self.rows.len());
-        Ok(())
+        self.explain_window(cx)
     }
 
-    fn resize(&mut self, area: Rect, _cx: &mut Cx<'_>) {
+    fn resize(&mut self, area: Rect, cx: &mut Cx<'_>) {
         // Border (2), header (1), breakdown.
         let height = area.height.saturating_sub(3 + BREAKDOWN_LINES);
         self.cursor.set_height(usize::from(height), self.rows.len());
+        // A failed read leaves those rows without words; a move reads again.
+        let _ = self.explain_window(cx);
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
+        let request = self.apply(action, cx);
+        match self.explain_window(cx) {
+            Err(e) if matches!(request, Request::None) => {
+                Request::Message(format!("reading the scorecard: {e:#}"))
+            }
+            _ => request,
+        }
+    }
+
+    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
+        self.selected().map(|r| r.account_id.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        self.draw_list(frame, area, view);
+    }
+}
+
+impl HealthPane {
+    fn apply(&mut self, action: Action, cx: &mut Cx<'_>) -> Request {
         let len = self.rows.len();
         match action {
             Action::Up => self.cursor.move_by(-1, len),
@@ -103,7 +154,7 @@ impl Pane for HealthPane {
                         Err(e) => return Request::Message(format!("reading the suggestion: {e}")),
                     };
                 let Some(suggestion) = suggestion else {
-                    let why = if row.disagrees() {
+                    let why = if row.disagrees {
                         "the band's suggestion was dismissed, or another signal holds the colour"
                     } else {
                         "the score's band agrees with the CSM's colour"
@@ -123,11 +174,7 @@ impl Pane for HealthPane {
         Request::None
     }
 
-    fn selected_account(&self, _book: &crate::read::book::BookIndex) -> Option<String> {
-        self.selected().map(|r| r.account_id.clone())
-    }
-
-    fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+    fn draw_list(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let theme = view.theme;
         let title = Line::from(vec![
             Span::styled(" Health ", theme.title()),
@@ -165,11 +212,10 @@ impl Pane for HealthPane {
         }
         for position in self.cursor.window(self.rows.len()) {
             let row = &self.rows[position];
-            let moved = row
-                .explained(&self.card)
-                .measures
-                .iter()
-                .find(|m| m.lost_hundredths() > 0)
+            let moved = self
+                .explained
+                .get(&row.account_id)
+                .and_then(|card| card.measures.iter().find(|m| m.lost_hundredths() > 0))
                 .map_or(String::new(), |m| m.sentence());
             let mut line = Line::from(vec![
                 Span::raw(format!("{:>5} ", row.score.map_or("-".to_string(), |s| s.to_string()))),
@@ -179,7 +225,7 @@ impl Pane for HealthPane {
                     row.trend.map_or("-".to_string(), |t| format!("{t:+}"))
                 )),
                 theme.health(row.health),
-                Span::styled(if row.disagrees() { "! " } else { "  " }, theme.warn()),
+                Span::styled(if row.disagrees { "! " } else { "  " }, theme.warn()),
                 Span::raw(format!(
                     "{} {} ",
                     pad(&row.name, name_width, false),
@@ -203,12 +249,13 @@ impl Pane for HealthPane {
                 Span::styled(" · CSM's colour ", theme.dim()),
                 theme.health(row.health),
             ];
-            if row.disagrees() {
+            if row.disagrees {
                 head.push(Span::styled("  A: suggest the band", theme.warn()));
             }
             detail.push(Line::from(head));
             let width = usize::from(detail_area.width).saturating_sub(4);
-            for measure in &row.explained(&self.card).measures {
+            let measures = self.explained.get(&row.account_id).map(|card| &card.measures[..]);
+            for measure in measures.unwrap_or_default() {
                 let style = if measure.value.is_none() {
                     theme.dim()
                 } else if measure.lost_hundredths() > 0 {

@@ -120,6 +120,25 @@ fn scores_today_list_the_worst_first_and_disagreements_suggest() {
     assert_eq!(rows[0].account_id, "A", "lowest score first");
 }
 
+/// The Health view's compact lines: A (25, orange, no colour: a
+/// suggestion) first, read one account a slice; A's words read again for
+/// A alone are the breakdown the whole list would have written.
+#[test]
+fn the_lines_list_the_scores_and_one_account_reads_its_words_again() {
+    let store = book();
+    let config = Config::default();
+    let today = d("2026-03-01");
+    let lines = lines_by(&store, &config, today, 1).expect("lines");
+    assert_eq!(lines.len(), 3);
+    let a = &lines[0];
+    assert_eq!((a.account_id.as_str(), a.score, a.band), ("A", Some(25), Some(Health::Orange)));
+    assert_eq!((a.name.as_str(), a.csm.as_str(), a.health), ("Ay", "ana", None));
+    assert!(a.disagrees);
+    let card = account_score(&store, &config, today, "A").expect("read").expect("A").card;
+    let first = card.measures.iter().find(|m| m.lost_hundredths() > 0).expect("a loss");
+    assert_eq!(first.sentence(), "usage per licence fell 78% in 3 months: 0 of 25 points");
+}
+
 /// The band joins the other signals in the one suggestion Today and the
 /// Account view show. A (set green) scores 25, orange, and was never
 /// touched (yellow): the worse, orange, with the band's reason first. B
@@ -251,5 +270,52 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&kept.outcomes, &rows.outcomes);
         proptest::prop_assert_eq!(&kept.predictors, &rows.predictors);
         proptest::prop_assert_eq!(&kept.names, &rows.names);
+        // The backtest's groups, read one at a time, are the history's
+        // contracts cut at each account's product.
+        let history = store.renewal_history(from).expect("history");
+        let mut groups: Vec<Vec<crate::domain::Contract>> = Vec::new();
+        let histories = store.renewal_groups(from, |group| groups.push(group.to_vec())).expect("groups");
+        proptest::prop_assert_eq!(&histories, &history.histories);
+        let key = |c: &crate::domain::Contract| (c.account_id.clone(), c.product.clone());
+        for group in &groups {
+            proptest::prop_assert!(!group.is_empty() && group.iter().all(|c| key(c) == key(&group[0])));
+        }
+        for pair in groups.windows(2) {
+            proptest::prop_assert_ne!(key(&pair[0][0]), key(&pair[1][0]));
+        }
+        proptest::prop_assert_eq!(groups.concat(), history.contracts);
+    }
+
+    /// The Health view's lines, read a few accounts at a time, are the
+    /// whole book's rows in the same order; each account read again alone
+    /// has the words its row in the whole list had.
+    #[test]
+    fn the_lines_and_one_account_s_words_are_the_whole_list_s(
+        seed in 0_u64..10_000,
+        accounts in 20_u32..60,
+        per in 1_usize..9,
+    ) {
+        let today = d("2025-06-10");
+        let dir = tempfile::tempdir().expect("dir");
+        let params = crate::generate::Params::ending_before(today, accounts, 36, seed);
+        crate::generate::write_book(&params, dir.path()).expect("book");
+        let mut store = Store::open_in_memory().expect("store");
+        let clock = Clock::fixed(today);
+        crate::import::import_all(&mut store, dir.path(), "ana", &clock, Default::default())
+            .expect("import");
+        let config = Config::default();
+        let rows = scores(&store, &config, today).expect("scores");
+        let lines = lines_by(&store, &config, today, per).expect("lines");
+        let words = |row: &HealthRow| format!("{:?}", row.explained(&config.scorecard));
+        let whole: Vec<(HealthLine, String)> =
+            rows.into_iter().map(|row| (words(&row), row)).map(|(w, row)| (HealthLine::of(row), w)).collect();
+        let mut alone = Vec::new();
+        for line in &lines {
+            let again = account_score(&store, &config, today, &line.account_id)
+                .expect("read")
+                .expect("an active account");
+            alone.push((line.clone(), format!("{:?}", again.card)));
+        }
+        proptest::prop_assert_eq!(alone, whole);
     }
 }
