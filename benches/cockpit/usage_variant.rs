@@ -97,6 +97,5 @@ fn fill(from: &Path, to: &Path) -> anyhow::Result<u64> {
     }
     flush(&account, &mut values, &measures, &mut out)?;
     out.flush()?;
-    drop(flush);
     Ok(written)
 }

@@ -385,7 +385,9 @@ pub(crate) fn derive_from_loaded(
     // The series are built here and written many to a statement, in key
     // order; the accounts' own facts are written in one pass over the
     // accounts at the end.
-    let mut series_rows: Vec<(&str, i32, i32, Vec<u8>, Vec<u8>)> = Vec::with_capacity(ids.len());
+    // (account, first month, last month, cents, units)
+    type SeriesRow<'a> = (&'a str, i32, i32, Vec<u8>, Vec<u8>);
+    let mut series_rows: Vec<SeriesRow<'_>> = Vec::with_capacity(ids.len());
     let trend_month = latest.saturating_sub(TREND_MONTHS);
     let zero = Fact::Integer(0);
     let mut facts = AccountFacts::new(vec![zero, zero, zero, zero, Fact::Null], ids.len());
