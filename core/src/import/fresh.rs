@@ -242,6 +242,7 @@ impl Load<'_> {
                 month: row.month.0,
                 cents: row.arr.0,
                 units: row.units.unwrap_or(0),
+                has_units: row.units.is_some(),
             });
             self.pending.push(row);
         }

@@ -80,10 +80,15 @@ pub fn scores_in(
 /// The scorecards of a loaded book, without their words (the benchmark
 /// times this apart from the load).
 pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
-    let mut rows: Vec<HealthRow> = scored(source, card, today).collect();
+    let rows: Vec<HealthRow> = scored(source, card, today).collect();
     // Keys sorted apart, then the rows moved once each (a row is large).
-    rows.sort_by_cached_key(|row| (row.score.is_none(), row.score, row.account_id.clone()));
-    rows
+    // The accounts come in id order: their position breaks a tie as the id
+    // would, without copying the ids.
+    let mut order: Vec<(bool, Option<i64>, usize)> =
+        rows.iter().enumerate().map(|(at, row)| (row.score.is_none(), row.score, at)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<HealthRow>> = rows.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(_, _, at)| slots[at].take()).collect()
 }
 
 /// The scorecards of the active accounts of a loaded book, without their
@@ -363,7 +368,18 @@ pub fn backtest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Backtest> {
-    backtest_by(store, config, today, lead_days, from, to, Store::signal_source, SLICE_ACCOUNTS)
+    let load = (Store::signal_source as Load, Touches::Once);
+    backtest_by(store, config, today, lead_days, from, to, load, SLICE_ACCOUNTS)
+}
+
+/// Where a backtest reads the accounts' touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Touches {
+    /// The whole book's at once ([`Store::touch_days`]).
+    Once,
+    /// With each slice's signals (how it read them first).
+    #[cfg_attr(not(test), allow(dead_code))]
+    PerSlice,
 }
 
 /// How a backtest loads the book's signals (the kept series, or in tests the rows).
@@ -378,7 +394,7 @@ fn backtest_by(
     lead_days: i64,
     from: NaiveDate,
     to: NaiveDate,
-    load: Load,
+    (load, touches): (Load, Touches),
     per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
@@ -421,9 +437,27 @@ fn backtest_by(
     // outcome's flags are kept: the whole book's history of signals held
     // at once was most of the cockpit's peak memory.
     let starts = store.account_slices(per)?;
+    let mut whole_touches = match touches {
+        Touches::Once => Some(store.touch_days()?),
+        Touches::PerSlice => None,
+    };
+    let mut next_touches = 0;
     for (at, start) in starts.iter().enumerate() {
         let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
-        let source = load(store, &card.usage_measure, window, today, true, scope)?;
+        let history = whole_touches.is_none();
+        let mut source = load(store, &card.usage_measure, window, today, history, scope)?;
+        if let Some(whole) = &mut whole_touches {
+            // Both in id order: a walk forward.
+            for account in &mut source.accounts {
+                while whole.get(next_touches).is_some_and(|(id, _)| *id < account.id) {
+                    next_touches += 1;
+                }
+                account.signals.touches = match whole.get_mut(next_touches) {
+                    Some((id, days)) if *id == account.id => std::mem::take(days),
+                    _ => Vec::new(),
+                };
+            }
+        }
         let position: HashMap<&str, usize> =
             source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let book = &source.book;

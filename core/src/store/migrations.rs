@@ -46,6 +46,7 @@ const REBUILDS: &[(&str, &[Rebuild])] = &[
     ("snapshot_series", &[Rebuild::ArrSeries]),
     ("today_facts", &[Rebuild::SnapshotFacts]),
     ("signal_series", &[Rebuild::SignalSeries]),
+    ("score_series", &[Rebuild::ArrSeries]),
 ];
 
 /// What [`REBUILDS`] lists for `name`.
@@ -421,6 +422,7 @@ mod tests {
             ("flagged_by_account", 0x3144_11fc_b461_ff43),
             ("signal_series", 0x75b7_62b0_fded_eab5),
             ("cross_sell_and_contacts", 0xa7e8_601f_e7c3_06f8),
+            ("score_series", 0xaa4c_4732_e285_e4bf),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
@@ -465,6 +467,7 @@ mod tests {
         for sql in [
             "SELECT month || ':' || rows FROM snapshot_months ORDER BY month",
             "SELECT account_id || ':' || first_month || ':' || last_month || ':' || hex(cents)
+                    || ':' || hex(units)
              FROM arr_series ORDER BY account_id",
             "SELECT 'stale ' || account_id FROM arr_series_stale ORDER BY account_id",
             "SELECT id || ':' || arr_cents || ':' || units || ':' || trend_arr_cents || ':'
@@ -514,9 +517,16 @@ C,2024-09,Core,0.00,1
             )
             .expect("old data");
             if version >= 4 {
-                // As that cockpit's writers left it: they rebuild the series
-                // they mark stale in the same transaction.
-                super::super::series::rebuild_stale(&conn).expect("series");
+                // As that cockpit's writers left it: series rebuilt, nothing
+                // stale, and no units (kept only from the score_series
+                // migration on, which rebuilds every series).
+                conn.execute_batch(
+                    "DELETE FROM arr_series_stale;
+                     INSERT INTO arr_series (account_id, first_month, last_month, cents) VALUES
+                       ('A', 24297, 24300, x'01'), ('B', 24298, 24300, x'02'),
+                       ('C', 24296, 24296, x'00');",
+                )
+                .expect("series");
             }
             migrate(&mut conn).expect("upgrade");
             assert_eq!(derived(&conn), imported, "a version {version} book");

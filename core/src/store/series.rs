@@ -1,6 +1,7 @@
 //! Facts derived from the snapshots and kept beside them so that the large
 //! readers never scan millions of snapshot rows: each account's total ARR per
-//! month as one compact row (`arr_series`), and the months that have
+//! month as one compact row (`arr_series`, with its units per month for the
+//! scorecard's licences), and the months that have
 //! snapshots with their row counts (`snapshot_months`, for the book's first
 //! and latest month).
 //!
@@ -140,25 +141,67 @@ impl Series {
     }
 }
 
-/// Writes (or with `None` removes) one account's stored series.
+/// A month's units as kept beside its ARR (`arr_series.units`, the same
+/// encoding as the cents): 0 when the account has no snapshot that month,
+/// 1 when its snapshots that month carry no units, else 2 + their units
+/// (every product's added, as the scorecard reads them). So the scorecard
+/// reads an account's months and licences from its one row, exactly as
+/// its snapshots say them.
+pub(crate) fn add_units(code: i64, units: Option<i64>) -> i64 {
+    match units {
+        None => code.max(1),
+        Some(units) if code < 2 => units.saturating_add(2),
+        Some(units) => code.saturating_add(units),
+    }
+}
+
+/// What a kept units code says: `None` for no snapshot that month, else
+/// the month's units (`None` when no snapshot carried any).
+pub(crate) fn units_of(code: i64) -> Option<Option<i64>> {
+    match code {
+        0 => None,
+        1 => Some(None),
+        code => Some(Some(code - 2)),
+    }
+}
+
+/// An account's series and its units codes ([`add_units`]) from
+/// `(month, cents, units)` snapshots in any order.
+pub(crate) fn kept_from_points(
+    points: impl IntoIterator<Item = (Month, i64, Option<i64>)>,
+) -> Option<(Series, Series)> {
+    let points: Vec<(Month, i64, Option<i64>)> = points.into_iter().collect();
+    let series = Series::from_points(points.iter().map(|(m, cents, _)| (*m, *cents)))?;
+    let mut units = vec![0; series.cents.len()];
+    for (month, _, count) in points {
+        let slot = &mut units[(month.0 - series.first.0) as usize];
+        *slot = add_units(*slot, count);
+    }
+    let first = series.first;
+    Some((series, Series { first, cents: units }))
+}
+
+/// Writes (or with `None` removes) one account's stored series and units.
 pub(crate) fn write_series(
     conn: &Connection,
     account_id: &str,
-    series: Option<&Series>,
+    series: Option<&(Series, Series)>,
 ) -> StoreResult<()> {
     match series {
-        Some(series) => {
+        Some((series, units)) => {
             let mut statement = conn.prepare_cached(
-                "INSERT INTO arr_series (account_id, first_month, last_month, cents)
-                 VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO arr_series (account_id, first_month, last_month, cents, units)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (account_id) DO UPDATE SET first_month = excluded.first_month,
-                    last_month = excluded.last_month, cents = excluded.cents",
+                    last_month = excluded.last_month, cents = excluded.cents,
+                    units = excluded.units",
             )?;
             statement.execute(params![
                 account_id,
                 series.first.0,
                 series.last().0,
-                series.encode()
+                series.encode(),
+                units.encode()
             ])?;
         }
         None => {
@@ -181,36 +224,41 @@ pub(crate) fn rebuild_stale(conn: &Connection) -> StoreResult<()> {
         return Ok(());
     }
     if stale.len() <= PER_ACCOUNT_LIMIT {
-        let mut statement =
-            conn.prepare_cached("SELECT month, arr_cents FROM snapshots WHERE account_id = ?1")?;
+        let mut statement = conn.prepare_cached(
+            "SELECT month, arr_cents, units FROM snapshots WHERE account_id = ?1",
+        )?;
         for id in &stale {
             let points = statement
-                .query_map([id], |row| Ok((Month(row.get(0)?), row.get::<_, i64>(1)?)))?
+                .query_map([id], |row| {
+                    Ok((Month(row.get(0)?), row.get::<_, i64>(1)?, row.get(2)?))
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
-            write_series(conn, id, Series::from_points(points).as_ref())?;
+            write_series(conn, id, kept_from_points(points).as_ref())?;
         }
     } else {
         conn.execute("DELETE FROM arr_series", [])?;
         let mut statement = conn.prepare(
-            "SELECT account_id, month, arr_cents FROM snapshots ORDER BY account_id, product, month",
+            "SELECT account_id, month, arr_cents, units FROM snapshots
+             ORDER BY account_id, product, month",
         )?;
         let mut rows = statement.query([])?;
-        let mut current: Option<(String, Vec<(Month, i64)>)> = None;
+        type Points = Vec<(Month, i64, Option<i64>)>;
+        let mut current: Option<(String, Points)> = None;
         while let Some(row) = rows.next()? {
             let id = row.get_ref(0)?.as_str().unwrap_or_default();
-            let point = (Month(row.get(1)?), row.get::<_, i64>(2)?);
+            let point = (Month(row.get(1)?), row.get::<_, i64>(2)?, row.get(3)?);
             match &mut current {
                 Some((current_id, points)) if current_id == id => points.push(point),
                 _ => {
                     if let Some((done, points)) = current.take() {
-                        write_series(conn, &done, Series::from_points(points).as_ref())?;
+                        write_series(conn, &done, kept_from_points(points).as_ref())?;
                     }
                     current = Some((id.to_string(), vec![point]));
                 }
             }
         }
         if let Some((done, points)) = current.take() {
-            write_series(conn, &done, Series::from_points(points).as_ref())?;
+            write_series(conn, &done, kept_from_points(points).as_ref())?;
         }
     }
     conn.execute("DELETE FROM arr_series_stale", [])?;
@@ -306,6 +354,8 @@ pub struct LoadedSnapshot {
     pub month: i32,
     pub cents: i64,
     pub units: i64,
+    /// Whether the row had units at all (`units` is then 0 when not).
+    pub has_units: bool,
 }
 
 /// After a bulk load into an empty snapshots table (triggers suspended):
@@ -335,7 +385,9 @@ pub(crate) fn derive_from_loaded(
     // The series are built here and written many to a statement, in key
     // order; the accounts' own facts are written in one pass over the
     // accounts at the end.
-    let mut series_rows: Vec<(&str, i32, i32, Vec<u8>)> = Vec::with_capacity(ids.len());
+    // (account, first month, last month, cents, units)
+    type SeriesRow<'a> = (&'a str, i32, i32, Vec<u8>, Vec<u8>);
+    let mut series_rows: Vec<SeriesRow<'_>> = Vec::with_capacity(ids.len());
     let trend_month = latest.saturating_sub(TREND_MONTHS);
     let zero = Fact::Integer(0);
     let mut facts = AccountFacts::new(vec![zero, zero, zero, zero, Fact::Null], ids.len());
@@ -344,11 +396,14 @@ pub(crate) fn derive_from_loaded(
         let first = group[0].month;
         let last = group[group.len() - 1].month;
         let mut cents = vec![0i64; usize::try_from(last - first + 1).unwrap_or(0)];
+        let mut units = vec![0i64; cents.len()];
         let (mut arr_latest, mut units_latest, mut first_paid) = (0i64, 0i64, None);
         let (mut arr_trend, mut units_trend) = (0i64, 0i64);
         for snapshot in group {
             let slot = &mut cents[(snapshot.month - first) as usize];
             *slot = add_cents(*slot, snapshot.cents);
+            let code = &mut units[(snapshot.month - first) as usize];
+            *code = add_units(*code, snapshot.has_units.then_some(snapshot.units));
             if snapshot.month == latest {
                 arr_latest = add_cents(arr_latest, snapshot.cents);
                 units_latest = units_latest.saturating_add(snapshot.units);
@@ -361,7 +416,8 @@ pub(crate) fn derive_from_loaded(
             }
         }
         let series = Series { first: Month(first), cents };
-        series_rows.push((id.as_str(), first, last, series.encode()));
+        let units = Series { first: Month(first), cents: units };
+        series_rows.push((id.as_str(), first, last, series.encode(), units.encode()));
         let values = [arr_latest, units_latest, arr_trend, units_trend];
         if values.iter().any(|v| *v != 0) || first_paid.is_some() {
             let first_paid = first_paid.map_or(Fact::Null, |month| Fact::Integer(month.into()));
@@ -379,14 +435,15 @@ pub(crate) fn derive_from_loaded(
     super::many::insert_many(
         conn,
         "INSERT",
-        "arr_series (account_id, first_month, last_month, cents)",
-        4,
+        "arr_series (account_id, first_month, last_month, cents, units)",
+        5,
         &series_rows,
         |statement, at, row| {
             statement.raw_bind_parameter(at, row.0)?;
             statement.raw_bind_parameter(at + 1, row.1)?;
             statement.raw_bind_parameter(at + 2, row.2)?;
-            statement.raw_bind_parameter(at + 3, row.3.as_slice())
+            statement.raw_bind_parameter(at + 3, row.3.as_slice())?;
+            statement.raw_bind_parameter(at + 4, row.4.as_slice())
         },
     )?;
     Ok(())

@@ -15,10 +15,10 @@ use crate::domain::{Health, Money, Month};
 use chrono::NaiveDate;
 use rusqlite::params;
 use series::day_of;
-use std::collections::HashMap;
 
 mod rows;
 pub(crate) mod series;
+mod touches;
 mod writes;
 
 pub use writes::NewUsage;
@@ -127,25 +127,35 @@ impl SignalWindow {
     }
 }
 
+/// An account's position among accounts in id order (the order every
+/// load lists them in, SQLite's text order being Rust's): no index of the
+/// ids is built.
+pub(super) fn position(accounts: &[SignalAccount], id: &str) -> Option<usize> {
+    accounts.binary_search_by(|account| account.id.as_str().cmp(id)).ok()
+}
+
 /// Finds the index of a row's account without a lookup per row: the rows of
 /// one account come together, so the id is compared with the last one's.
-struct AccountCursor<'a> {
-    index: &'a HashMap<String, usize>,
+struct AccountCursor {
     last: String,
     at: Option<usize>,
 }
 
-impl<'a> AccountCursor<'a> {
-    fn new(index: &'a HashMap<String, usize>) -> AccountCursor<'a> {
-        AccountCursor { index, last: String::new(), at: None }
+impl AccountCursor {
+    fn new() -> AccountCursor {
+        AccountCursor { last: String::new(), at: None }
     }
 
-    fn find(&mut self, row: &rusqlite::Row<'_>) -> StoreResult<Option<usize>> {
+    fn find(
+        &mut self,
+        row: &rusqlite::Row<'_>,
+        accounts: &[SignalAccount],
+    ) -> StoreResult<Option<usize>> {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         if id != self.last || self.last.is_empty() {
             self.last.clear();
             self.last.push_str(id);
-            self.at = self.index.get(id).copied();
+            self.at = position(accounts, id);
         }
         Ok(self.at)
     }
@@ -209,7 +219,6 @@ impl Store {
         let since = window.since(&book);
         let condition = scope.condition();
         let mut accounts = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
         {
             let mut statement = self.conn.prepare(&format!(
                 "SELECT a.id, a.name, a.csm, a.health, a.last_touch FROM accounts a
@@ -218,56 +227,38 @@ impl Store {
             scope.bind(&mut statement)?;
             let mut rows = statement.raw_query();
             while let Some(row) = rows.next()? {
-                let id: String = row.get(0)?;
-                let health: Option<String> = row.get(3)?;
-                let last_touch: Option<String> = row.get(4)?;
+                let text = |at: usize| -> StoreResult<Option<&str>> {
+                    Ok(row.get_ref(at)?.as_str_or_null().map_err(rusqlite::Error::from)?)
+                };
                 let mut signals = AccountSignals::default();
                 if !touch_history {
-                    signals.touches.extend(last_touch.as_deref().and_then(day_of));
+                    signals.touches.extend(text(4)?.and_then(day_of));
                 }
-                index.insert(id.clone(), accounts.len());
+                let health = text(3)?.and_then(|h| Health::parse(h).ok());
                 accounts.push(SignalAccount {
-                    id,
+                    id: row.get(0)?,
                     name: row.get(1)?,
                     csm: row.get(2)?,
-                    health: health.as_deref().and_then(|h| Health::parse(h).ok()),
+                    health,
                     signals,
                 });
             }
         }
-        // Snapshots per account and month, every product added. The whole
-        // book is one pass over the table in key order; a scope goes
+        // Snapshots per account and month, every product added: from the
+        // kept series (one row an account) unless some are stale. Else the
+        // whole book is one pass over the table in key order; a scope goes
         // through its accounts' keys.
-        let sql = match scope {
-            SignalScope::Book => {
-                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
-                    .to_string()
-            }
-            _ => format!(
-                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
-                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{condition}"
-            ),
-        };
-        let mut statement = self.conn.prepare(&sql)?;
-        statement.raw_bind_parameter(1, since.0)?;
-        scope.bind(&mut statement)?;
-        let mut rows = statement.raw_query();
-        let mut cursor = AccountCursor::new(&index);
-        while let Some(row) = rows.next()? {
-            let Some(account) = cursor.find(row)? else { continue };
-            let units: Option<i64> = row.get(3)?;
-            accounts[account].signals.months.push((
-                Month(row.get(1)?),
-                Money::from_cents(row.get(2)?),
-                units,
-            ));
+        let kept = read == SignalRead::Kept
+            && series::read_kept_months(&self.conn, since, scope, &mut accounts)?;
+        if !kept {
+            self.read_snapshot_months(since, scope, &mut accounts)?;
         }
         match read {
             SignalRead::Kept => {
-                series::read_kept(&self.conn, measure, since, window, scope, &index, &mut accounts)?
+                series::read_kept(&self.conn, measure, since, window, scope, &mut accounts)?
             }
             SignalRead::Rows => {
-                rows::read_rows(&self.conn, measure, since, window, scope, &index, &mut accounts)?
+                rows::read_rows(&self.conn, measure, since, window, scope, &mut accounts)?
             }
         }
         if touch_history {
@@ -287,9 +278,9 @@ impl Store {
             let mut statement = self.conn.prepare(&sql)?;
             scope.bind(&mut statement)?;
             let mut rows = statement.raw_query();
-            let mut cursor = AccountCursor::new(&index);
+            let mut cursor = AccountCursor::new();
             while let Some(row) = rows.next()? {
-                let Some(account) = cursor.find(row)? else { continue };
+                let Some(account) = cursor.find(row, &accounts)? else { continue };
                 let day = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
                 if let Some(day) = day_of(day) {
                     accounts[account].signals.touches.push(day);
@@ -297,7 +288,7 @@ impl Store {
             }
         }
         for (account_id, status) in self.plan_statuses(today, scope)? {
-            if let Some(&account) = index.get(&account_id) {
+            if let Some(account) = position(&accounts, &account_id) {
                 let plans = accounts[account].signals.plans.get_or_insert((0, 0));
                 if status == PlanStatus::Behind {
                     plans.1 += 1;
@@ -324,6 +315,42 @@ impl Store {
         }
         accounts.shrink_to_fit();
         Ok(SignalSource { accounts, book })
+    }
+
+    /// The snapshots from `since` on of the accounts of `scope`, read from
+    /// the snapshots themselves.
+    fn read_snapshot_months(
+        &self,
+        since: Month,
+        scope: SignalScope<'_>,
+        accounts: &mut [SignalAccount],
+    ) -> StoreResult<()> {
+        let sql = match scope {
+            SignalScope::Book => {
+                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
+                    .to_string()
+            }
+            _ => format!(
+                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
+                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{}",
+                scope.condition()
+            ),
+        };
+        let mut statement = self.conn.prepare(&sql)?;
+        statement.raw_bind_parameter(1, since.0)?;
+        scope.bind(&mut statement)?;
+        let mut rows = statement.raw_query();
+        let mut cursor = AccountCursor::new();
+        while let Some(row) = rows.next()? {
+            let Some(account) = cursor.find(row, accounts)? else { continue };
+            let units: Option<i64> = row.get(3)?;
+            accounts[account].signals.months.push((
+                Month(row.get(1)?),
+                Money::from_cents(row.get(2)?),
+                units,
+            ));
+        }
+        Ok(())
     }
 
     /// Where slices of `per` accounts each begin, in id order (every
@@ -511,6 +538,10 @@ fn survey_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<SurveyAnswer> {
 /// Rows of `(month, ARR, units)` (products in any order) as one total per
 /// month, in month order; units add up where any product has them.
 fn month_totals(mut rows: Vec<(Month, Money, Option<i64>)>) -> Vec<(Month, Money, Option<i64>)> {
+    // Already totals (as the kept series give them): nothing to add.
+    if rows.is_sorted_by(|a, b| a.0 < b.0) {
+        return rows;
+    }
     rows.sort_unstable_by_key(|(month, _, _)| *month);
     let mut totals: Vec<(Month, Money, Option<i64>)> = Vec::with_capacity(rows.len());
     for (month, arr, units) in rows {

@@ -231,6 +231,9 @@ fn scores_from_rows(store: &Store, config: &Config, today: NaiveDate) -> Vec<Str
     rows.into_iter().map(|(_, id, said)| format!("{id} {said}")).collect()
 }
 
+/// The rows, touches and all, as the backtest first read them.
+const ROWS_LOAD: Load = Store::signal_source_from_rows;
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5))]
 
@@ -262,7 +265,7 @@ proptest::proptest! {
         let kept = backtest(&store, &config, today, 90, from, to).expect("kept");
         // The rows read a few accounts at a time: slicing the book changes nothing.
         let rows =
-            backtest_by(&store, &config, today, 90, from, to, Store::signal_source_from_rows, 7)
+            backtest_by(&store, &config, today, 90, from, to, (ROWS_LOAD, Touches::PerSlice), 7)
                 .expect("rows");
         proptest::prop_assert_eq!(&kept.outcomes, &rows.outcomes);
         proptest::prop_assert_eq!(&kept.predictors, &rows.predictors);

@@ -7,7 +7,6 @@ use super::{AccountCursor, SignalAccount, SignalScope, SignalWindow, day_of};
 use crate::domain::Month;
 use crate::store::StoreResult;
 use rusqlite::Connection;
-use std::collections::HashMap;
 
 pub(super) fn read_rows(
     conn: &Connection,
@@ -15,7 +14,6 @@ pub(super) fn read_rows(
     since: Month,
     window: SignalWindow,
     scope: SignalScope<'_>,
-    index: &HashMap<String, usize>,
     accounts: &mut [SignalAccount],
 ) -> StoreResult<()> {
     let condition = scope.condition();
@@ -32,9 +30,9 @@ pub(super) fn read_rows(
     statement.raw_bind_parameter(2, since.0)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut cursor = AccountCursor::new(index);
+    let mut cursor = AccountCursor::new();
     while let Some(row) = rows.next()? {
-        let Some(account) = cursor.find(row)? else { continue };
+        let Some(account) = cursor.find(row, accounts)? else { continue };
         accounts[account].signals.usage.push((Month(row.get(1)?), row.get(2)?));
     }
     let mut statement = conn.prepare(&format!(
@@ -44,9 +42,9 @@ pub(super) fn read_rows(
     ))?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut cursor = AccountCursor::new(index);
+    let mut cursor = AccountCursor::new();
     while let Some(row) = rows.next()? {
-        let Some(account) = cursor.find(row)? else { continue };
+        let Some(account) = cursor.find(row, accounts)? else { continue };
         let opened: String = row.get(1)?;
         let closed: Option<String> = row.get(2)?;
         let Some(opened) = day_of(&opened) else { continue };
@@ -60,9 +58,9 @@ pub(super) fn read_rows(
     statement.raw_bind_parameter(1, window.answers_since.to_string())?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut cursor = AccountCursor::new(index);
+    let mut cursor = AccountCursor::new();
     while let Some(row) = rows.next()? {
-        let Some(account) = cursor.find(row)? else { continue };
+        let Some(account) = cursor.find(row, accounts)? else { continue };
         let answered: String = row.get(1)?;
         if let Some(day) = day_of(&answered) {
             accounts[account].signals.nps.push((day, row.get(2)?));

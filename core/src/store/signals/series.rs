@@ -20,7 +20,7 @@ use crate::domain::Month;
 use crate::store::StoreResult;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// The accounts whose usage, tickets or surveys an import wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -363,20 +363,19 @@ pub(crate) fn decode_answers(bytes: &[u8], mut each: impl FnMut(NaiveDate, i64))
 }
 
 /// Finds a row's account: rows and accounts both come in id order, so a
-/// walk forward finds it; the index is asked otherwise.
-struct Walk<'a> {
-    index: &'a HashMap<String, usize>,
+/// walk forward finds it; a search otherwise.
+struct Walk {
     at: usize,
 }
 
-impl Walk<'_> {
+impl Walk {
     fn find(&mut self, accounts: &[SignalAccount], id: &str) -> Option<usize> {
         while accounts.get(self.at).is_some_and(|a| a.id.as_str() < id) {
             self.at += 1;
         }
         match accounts.get(self.at) {
             Some(account) if account.id == id => Some(self.at),
-            _ => self.index.get(id).copied(),
+            _ => super::position(accounts, id),
         }
     }
 }
@@ -390,7 +389,6 @@ pub(super) fn read_kept(
     since: Month,
     window: SignalWindow,
     scope: SignalScope<'_>,
-    index: &HashMap<String, usize>,
     accounts: &mut [SignalAccount],
 ) -> StoreResult<()> {
     let condition = scope.condition();
@@ -407,13 +405,25 @@ pub(super) fn read_kept(
     statement.raw_bind_parameter(1, measure)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut walk = Walk { index, at: 0 };
+    let mut walk = Walk { at: 0 };
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(account) = walk.find(accounts, id) else { continue };
         let usage = &mut accounts[account].signals.usage;
         let mut before: Option<(Month, i64)> = None;
-        decode_usage(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?, |month, value| {
+        let months = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        // Sized once, as the months are (a second pass costs less than
+        // growing the list).
+        let (mut inside, mut outside) = (0, 0);
+        decode_usage(months, |month, _| {
+            if month < since {
+                outside = 1;
+            } else {
+                inside += 1;
+            }
+        });
+        usage.reserve_exact(inside + outside);
+        decode_usage(months, |month, value| {
             if month < since {
                 before = Some((month, value));
             } else {
@@ -434,7 +444,7 @@ pub(super) fn read_kept(
     let mut statement = conn.prepare(&sql)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
-    let mut walk = Walk { index, at: 0 };
+    let mut walk = Walk { at: 0 };
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(account) = walk.find(accounts, id) else { continue };
@@ -449,4 +459,70 @@ pub(super) fn read_kept(
         });
     }
     Ok(())
+}
+
+/// Reads the snapshot months from `since` on of the accounts of `scope`
+/// from the kept ARR series and their units (`store::series`): one row an
+/// account instead of its snapshots. `false`, with nothing read, when some
+/// series are stale or kept without units: the caller reads the snapshots.
+pub(super) fn read_kept_months(
+    conn: &Connection,
+    since: Month,
+    scope: SignalScope<'_>,
+    accounts: &mut [SignalAccount],
+) -> StoreResult<bool> {
+    let stale: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| row.get(0))?;
+    if stale {
+        return Ok(false);
+    }
+    let sql = match scope {
+        SignalScope::Book => {
+            "SELECT account_id, first_month, cents, units FROM arr_series".to_string()
+        }
+        _ => format!(
+            "SELECT a.id, s.first_month, s.cents, s.units FROM accounts a
+             JOIN arr_series s ON s.account_id = a.id WHERE 1{}",
+            scope.condition()
+        ),
+    };
+    let mut statement = conn.prepare(&sql)?;
+    scope.bind(&mut statement)?;
+    let mut rows = statement.raw_query();
+    let mut walk = Walk { at: 0 };
+    let mut codes: Vec<i64> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let Some(account) = walk.find(accounts, id) else { continue };
+        let Some(units) = row.get_ref(3)?.as_blob_or_null().map_err(rusqlite::Error::from)? else {
+            // Kept before units were: nothing read counts.
+            for account in accounts.iter_mut() {
+                account.signals.months.clear();
+            }
+            return Ok(false);
+        };
+        let first = Month(row.get(1)?);
+        codes.clear();
+        let whole = crate::store::series::Series::decode(units, |_, code| codes.push(code));
+        let months = &mut accounts[account].signals.months;
+        // Sized once: a whole book's months are held while it is scored.
+        let skip = usize::try_from(since.0.saturating_sub(first.0)).unwrap_or(0);
+        months.reserve_exact(codes.iter().skip(skip).filter(|code| **code != 0).count());
+        let cents = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+        let whole = whole
+            && crate::store::series::Series::decode(cents, |offset, cents| {
+                let month = first.plus(offset as i32);
+                let code = codes.get(offset).copied().unwrap_or(0);
+                if let (true, Some(units)) = (month >= since, crate::store::series::units_of(code))
+                {
+                    months.push((month, crate::domain::Money::from_cents(cents), units));
+                }
+            });
+        if !whole {
+            return Err(crate::store::StoreError::Invalid(format!(
+                "the stored ARR series of account {id} is damaged"
+            )));
+        }
+    }
+    Ok(true)
 }

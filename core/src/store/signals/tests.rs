@@ -312,3 +312,87 @@ proptest! {
         prop_assert_eq!(back, answers);
     }
 }
+
+/// One snapshot write of a random sequence: an import of these rows
+/// (`(account, month offset, ARR, units)`), or another writer's delete.
+#[derive(Debug, Clone)]
+enum SnapshotWrite {
+    Import(Vec<(usize, i32, i64, Option<i64>, bool)>),
+    DeleteBehindTheStore(usize, i32),
+}
+
+fn snapshot_write() -> impl Strategy<Value = SnapshotWrite> {
+    let row = (0_usize..3, 0_i32..20, 0_i64..50_000, prop::option::of(0_i64..40), any::<bool>());
+    prop_oneof![
+        4 => prop::collection::vec(row, 1..12).prop_map(SnapshotWrite::Import),
+        1 => (0_usize..3, 0_i32..20).prop_map(|(a, m)| SnapshotWrite::DeleteBehindTheStore(a, m)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// After any sequence of snapshot writes (the first a load into an
+    /// empty table, the others over stored rows, products and units
+    /// mixed, and deletes made behind the store's back), the months read
+    /// from the kept ARR series and units are the snapshots' own.
+    #[test]
+    fn kept_months_equal_the_snapshots_after_any_writes(
+        writes in prop::collection::vec(snapshot_write(), 1..6)
+    ) {
+        let mut store = crate::testkit::Book::new()
+            .accounts("id, name, csm\nA, Ay, ann\nB, Bee, ann\nC, Cee, bob")
+            .open_in_memory();
+        let ids = ["A", "B", "C"];
+        let first = Month::of(today()).minus(20);
+        for write in &writes {
+            match write {
+                SnapshotWrite::Import(rows) => {
+                    let mut seen = std::collections::BTreeSet::new();
+                    let mut text = String::from("account_id,month,product,arr,units\n");
+                    for (account, month, arr, units, second) in rows {
+                        let product = if *second { "Plus" } else { "Core" };
+                        if !seen.insert((*account, *month, product)) {
+                            continue;
+                        }
+                        let units = units.map(|u| u.to_string()).unwrap_or_default();
+                        text.push_str(&format!(
+                            "{},{},{product},{}.{:02},{units}\n",
+                            ids[*account],
+                            first.plus(*month),
+                            arr / 100,
+                            arr % 100
+                        ));
+                    }
+                    import(&mut store, ImportKind::Snapshots, &text);
+                }
+                SnapshotWrite::DeleteBehindTheStore(account, month) => {
+                    store
+                        .conn
+                        .execute(
+                            "DELETE FROM snapshots WHERE account_id = ?1 AND month = ?2",
+                            rusqlite::params![ids[*account], first.plus(*month).0],
+                        )
+                        .expect("delete");
+                }
+            }
+            assert_kept_equals_rows(&store);
+        }
+    }
+}
+
+#[test]
+fn units_codes_say_no_row_no_units_and_the_sum() {
+    use crate::store::series::{add_units, kept_from_points, units_of};
+    // No row; a row without units; 3 units and 4 more from a second product.
+    assert_eq!(units_of(0), None);
+    assert_eq!(units_of(add_units(0, None)), Some(None));
+    assert_eq!(units_of(add_units(add_units(0, Some(3)), Some(4))), Some(Some(7)));
+    // A product without units beside one with them: the month has 5.
+    assert_eq!(units_of(add_units(add_units(0, None), Some(5))), Some(Some(5)));
+    assert_eq!(units_of(add_units(add_units(0, Some(5)), None)), Some(Some(5)));
+    let (series, units) =
+        kept_from_points([(Month(10), 500, Some(2)), (Month(12), 700, None)]).expect("kept");
+    assert_eq!(series.cents, vec![500, 0, 700]);
+    assert_eq!(units.cents, vec![4, 0, 1], "2 units, no row, a row without units");
+}
