@@ -137,7 +137,7 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
 mod tests {
     use crate::import::ImportKind;
     use crate::store::Store;
-    use crate::team::{Event, Op, TeamFile, load_team_files};
+    use crate::team::{Body, Event, Op, Local, TeamFile, load_team_files};
     use chrono::{DateTime, TimeZone, Utc};
 
     fn member() -> Store {
@@ -158,7 +158,7 @@ mod tests {
             file: "accounts.csv".to_string(),
             profile: None,
             profile_name: None,
-            body: text.as_bytes().to_vec(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
             who: "ops".to_string(),
             at,
         }
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn an_older_edit_arriving_after_the_file_keeps_only_the_columns_the_file_left() {
         let mut store = member();
-        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1)).expect("lands");
+        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local).expect("lands");
         assert_eq!(owners(&store), ("erin".to_string(), "hal".to_string()));
         // cy's edit was made a minute before the file reached the server.
         let older = nine().timestamp_millis() - 60_000;
@@ -212,7 +212,7 @@ mod tests {
             let mut store = member();
             let hlc = nine().timestamp_millis() + offset;
             store.apply_team_events(&[owners_event(hlc, "e1", "dan", "kim")], 1).expect("apply");
-            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1)).expect("lands");
+            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local).expect("lands");
             assert_eq!(owners(&store), (expected.to_string(), "kim".to_string()), "{offset}");
             assert_eq!(store.outbox_len().expect("outbox"), 0, "nothing landed is sent back");
         }
