@@ -421,6 +421,7 @@ mod tests {
             ("flagged_by_account", 0x3144_11fc_b461_ff43),
             ("signal_series", 0x75b7_62b0_fded_eab5),
             ("cross_sell_and_contacts", 0xa7e8_601f_e7c3_06f8),
+            ("team_file_states", 0x54f3_46f0_fe68_c930),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

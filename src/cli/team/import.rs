@@ -138,6 +138,8 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
         return unchanged(&error.to_string());
     }
     let mut store = context.open_store_to_write()?;
+    // A departure a contacts file brings starts the sponsor-change playbook.
+    store.set_playbooks(context.config()?.playbooks.clone());
     let Some(joined) = store.team_membership()? else {
         return unchanged(
             "this book has not joined a team; team import checks the file against the team's \

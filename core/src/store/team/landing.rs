@@ -49,7 +49,17 @@ impl BulkImport<'_> {
             ),
             params![version.hlc, version.id],
         )?;
-        self.landing = Some(Landing::new(version));
+        let mut landing = Landing::new(version);
+        {
+            let mut statement =
+                self.conn.prepare("SELECT account_id, stage, health FROM team_file_states")?;
+            let rows = statement.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            for row in rows {
+                let (id, was) = row?;
+                landing.previous.insert(id, was);
+            }
+        }
+        self.landing = Some(landing);
         Ok(())
     }
 
@@ -124,6 +134,24 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
         let shapes = read_shapes(conn)?;
         refresh_accounts(conn, &shapes, &refresh)?;
     }
+    // What this file gave, for the next file to compare with: the history
+    // rows it wrote (where it gave nothing new, the state holds it already).
+    conn.execute(
+        "INSERT INTO team_file_states (account_id, stage)
+         SELECT s.account_id, s.stage FROM stage_changes s
+         WHERE s.account_id IN (SELECT id FROM team_landed) AND s.at = ?1 AND s.who = ?2
+         ORDER BY s.id
+         ON CONFLICT (account_id) DO UPDATE SET stage = excluded.stage",
+        [at, who],
+    )?;
+    conn.execute(
+        "INSERT INTO team_file_states (account_id, health)
+         SELECT h.account_id, h.health FROM health_changes h
+         WHERE h.account_id IN (SELECT id FROM team_landed) AND h.at = ?1 AND h.who = ?2
+         ORDER BY h.id
+         ON CONFLICT (account_id) DO UPDATE SET health = excluded.health",
+        [at, who],
+    )?;
     // Later edits here come after the file on every clock.
     conn.execute(
         "UPDATE team_state SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT) WHERE key = 'clock'",
