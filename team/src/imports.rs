@@ -58,11 +58,7 @@ impl Team {
     /// Stores `files` (their bytes streamed from `bodies`) as the team's
     /// next imports, in one transaction, at the server's time; their places
     /// in the team's imports, in order. Cut short, the team holds none of them.
-    pub fn upload(
-        &mut self,
-        files: &[TeamFile],
-        bodies: &mut dyn Bodies,
-    ) -> TeamResult<Vec<i64>> {
+    pub fn upload(&mut self, files: &[TeamFile], bodies: &mut dyn Bodies) -> TeamResult<Vec<i64>> {
         self.check_schema()?;
         let size = chunk_size();
         let mut run = |client: &mut Client| -> Result<Vec<i64>, UploadError> {
@@ -80,9 +76,8 @@ impl Team {
                                  'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))
                  RETURNING seq",
             )?;
-            let piece = tx.prepare(
-                "INSERT INTO cockpit.import_chunks (seq, n, data) VALUES ($1, $2, $3)",
-            )?;
+            let piece =
+                tx.prepare("INSERT INTO cockpit.import_chunks (seq, n, data) VALUES ($1, $2, $3)")?;
             let count = tx.prepare("UPDATE cockpit.imports SET chunks = $2 WHERE seq = $1")?;
             let mut places = Vec::with_capacity(files.len());
             let mut buffer = vec![0u8; size];
@@ -123,9 +118,7 @@ impl Team {
             UploadError::Server(e) => self.server_error(&e),
             UploadError::Read { file, cause } => TeamError::Address {
                 team: self.shown.clone(),
-                what: format!(
-                    "{file}: cannot be read ({cause}); nothing was sent to the team"
-                ),
+                what: format!("{file}: cannot be read ({cause}); nothing was sent to the team"),
             },
         })
     }
@@ -242,7 +235,10 @@ impl Read for Pieces<'_> {
             self.fetch().map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::ConnectionAborted,
-                    format!("the team database went away while it was read ({})", crate::connect::cause(&e)),
+                    format!(
+                        "the team database went away while it was read ({})",
+                        crate::connect::cause(&e)
+                    ),
                 )
             })?;
         }

@@ -77,7 +77,8 @@ fn a_push_or_pull_of_pieces_killed_anywhere_loses_nothing_and_repeats_nothing() 
     ok(cockpit(&dir.path().join("admin.db"), &["team", "init", &url]));
     let ops = dir.path().join("ops.db");
     ok(cockpit(&ops, &["team", "join", &url, "--as", "ops"]));
-    let send = || in_pieces(cockpit(&ops, &["team", "import", "all", folder.to_str().expect("path")]));
+    let send =
+        || in_pieces(cockpit(&ops, &["team", "import", "all", folder.to_str().expect("path")]));
     for millis in [500, 2_000, 3_500, 5_000] {
         kill_after(send(), millis);
         // Whatever the server holds is whole files: both, or neither.

@@ -228,7 +228,8 @@ mod tests {
             file(1, ImportKind::Accounts, "account_id,name,csm\nA1,Acme,ann\n"),
             file(2, ImportKind::Snapshots, "account_id,month,product,arr\nA1,2026-13,Core,1\n"),
         ];
-        let Err(ImportError::Rejected(errors)) = load_team_files(&mut store, &files, Some(2), &mut Local)
+        let Err(ImportError::Rejected(errors)) =
+            load_team_files(&mut store, &files, Some(2), &mut Local)
         else {
             panic!("the bad month is refused");
         };

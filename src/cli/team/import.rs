@@ -76,7 +76,8 @@ fn gather(
             if path.is_dir() {
                 anyhow::bail!("{shown}: is a folder, not a CSV file");
             }
-            std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
+            std::fs::File::open(path)
+                .map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
             Body::Path(path.to_path_buf())
         };
         Ok(TeamFile {

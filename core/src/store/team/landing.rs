@@ -165,7 +165,7 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
 mod tests {
     use crate::import::ImportKind;
     use crate::store::Store;
-    use crate::team::{Body, Event, Op, Local, TeamFile, load_team_files};
+    use crate::team::{Body, Event, Local, Op, TeamFile, load_team_files};
     use chrono::{DateTime, TimeZone, Utc};
 
     fn member() -> Store {
@@ -222,7 +222,8 @@ mod tests {
     #[test]
     fn an_older_edit_arriving_after_the_file_keeps_only_the_columns_the_file_left() {
         let mut store = member();
-        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local).expect("lands");
+        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local)
+            .expect("lands");
         assert_eq!(owners(&store), ("erin".to_string(), "hal".to_string()));
         // cy's edit was made a minute before the file reached the server.
         let older = nine().timestamp_millis() - 60_000;
@@ -240,7 +241,8 @@ mod tests {
             let mut store = member();
             let hlc = nine().timestamp_millis() + offset;
             store.apply_team_events(&[owners_event(hlc, "e1", "dan", "kim")], 1).expect("apply");
-            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local).expect("lands");
+            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local)
+                .expect("lands");
             assert_eq!(owners(&store), (expected.to_string(), "kim".to_string()), "{offset}");
             assert_eq!(store.outbox_len().expect("outbox"), 0, "nothing landed is sent back");
         }
