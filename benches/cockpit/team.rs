@@ -217,14 +217,8 @@ fn run_measured(db: &Path, settings: &Path, args: &[&str]) -> anyhow::Result<(u6
 /// dealt round-robin to 50 CSMs; the roll-up read (behind the screen in the
 /// cockpit) and its popup drawn at 160×48, the mean of 20 draws.
 pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
-    use cockpit::domain::Config;
     use cockpit::generate::{Params, write_book};
     use cockpit::import::{ImportOptions, import_all};
-    use cockpit::tui::app::App;
-    use cockpit::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     const CSMS_IN_ROLLUP: usize = 50;
     let dir = tempfile::tempdir()?;
     let files = dir.path().join("book");
@@ -236,6 +230,36 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
     for (n, row) in store.book_rows(super::today())?.iter().enumerate() {
         store.set_owners(&row.id, &format!("CSM {:02}", n % CSMS_IN_ROLLUP), &row.am)?;
     }
+    measure_rollup(out, store, "over 5,000 accounts", "50 CSMs", "50 CSMs", Some(CSMS_IN_ROLLUP))
+}
+
+/// The roll-up of the book in `db` (`--team-rollup DB`, e.g. a copy of the
+/// 100,000-account bench book whose accounts were dealt to 50 CSMs).
+pub fn rollup_figures_of(out: &mut BTreeMap<String, Figure>, db: &Path) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let accounts = store.book_rows(super::today())?.len();
+    let csms = store.csm_names()?.len();
+    let who = format!("{csms} CSMs");
+    let key = format!("{who} over {accounts} accounts");
+    measure_rollup(out, store, &format!("over {accounts} accounts"), &who, &key, None)
+}
+
+/// The roll-up read five times (median wall, mean CPU) and its popup drawn
+/// at the bench's size, the mean of 20 draws.
+fn measure_rollup(
+    out: &mut BTreeMap<String, Figure>,
+    store: Store,
+    over: &str,
+    who: &str,
+    key: &str,
+    expect: Option<usize>,
+) -> anyhow::Result<()> {
+    use cockpit::domain::Config;
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let config = Config::default();
     // The read, five times: the median wall time and the mean time on a CPU.
     const READS: u32 = 5;
@@ -245,19 +269,21 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
         let began = Instant::now();
         let rollup = cockpit::read::rollup::rollup(&store, super::today(), &config)?;
         reads.push(began.elapsed());
-        anyhow::ensure!(rollup.csms.len() == CSMS_IN_ROLLUP, "{} CSMs", rollup.csms.len());
+        if let Some(csms) = expect {
+            anyhow::ensure!(rollup.csms.len() == csms, "{} CSMs", rollup.csms.len());
+        }
     }
     let cpu = super::keys::on_cpu().zip(cpu).map(|(after, before)| (after - before) / READS);
     reads.sort();
     let read = reads[reads.len() / 2];
     let mut figure = fig_ms(read);
     figure.note = format!(
-        "50 CSMs over 5,000 accounts, median of {READS}{}",
+        "{who} {over}, median of {READS}{}",
         cpu.map(|c| format!("; on a CPU {:.1} ms a read", c.as_secs_f64() * 1e3))
             .unwrap_or_default()
     );
     eprintln!("team roll-up read: {} ({})", figure.text, figure.note);
-    out.insert("team roll-up read, 50 CSMs".to_string(), figure);
+    out.insert(format!("team roll-up read, {key}"), figure);
     let mut app = App::new(store, super::clock(), config, "CSM 00", Theme::plain())?;
     app.resize(super::WIDTH, super::HEIGHT);
     app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
@@ -271,11 +297,9 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
     }
     let draw = began.elapsed() / DRAWS;
     let mut figure = fig_ms(draw);
-    figure.note = format!(
-        "50 CSMs over 5,000 accounts; the roll-up is read behind the screen in {}",
-        fig_ms(read).text
-    );
+    figure.note =
+        format!("{who} {over}; the roll-up is read behind the screen in {}", fig_ms(read).text);
     eprintln!("team roll-up draw: {} ({})", figure.text, figure.note);
-    out.insert("team roll-up draw, 50 CSMs".to_string(), figure);
+    out.insert(format!("team roll-up draw, {key}"), figure);
     Ok(())
 }

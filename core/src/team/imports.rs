@@ -51,13 +51,11 @@ impl Bodies for Local {
 
 /// A reader of a file's bytes held here or on disk (a team's file is not).
 pub fn open_local(file: &TeamFile) -> std::io::Result<Box<dyn Read + Send + '_>> {
-    {
-        match &file.body {
-            Body::Bytes(bytes) => Ok(Box::new(bytes.as_slice())),
-            Body::Path(path) => Ok(Box::new(std::fs::File::open(path)?)),
-            Body::Team => Err(std::io::Error::other(
-                "is on the team's database; it is read from there on sync",
-            )),
+    match &file.body {
+        Body::Bytes(bytes) => Ok(Box::new(bytes.as_slice())),
+        Body::Path(path) => Ok(Box::new(std::fs::File::open(path)?)),
+        Body::Team => {
+            Err(std::io::Error::other("is on the team's database; it is read from there on sync"))
         }
     }
 }
