@@ -83,7 +83,7 @@ fn a_push_or_pull_of_pieces_killed_anywhere_loses_nothing_and_repeats_nothing() 
         kill_after(send(), millis);
         // Whatever the server holds is whole files: both, or neither.
         let held = files_on_server(&url);
-        assert!(held.len() % 2 == 0, "the two files travel together: {}", held.len());
+        assert!(held.len().is_multiple_of(2), "the two files travel together: {}", held.len());
         for (kind, bytes) in &held {
             let file = if kind == "accounts" { &accounts } else { &notes };
             assert!(bytes == file, "{kind} on the server is the file, whole");
