@@ -31,7 +31,8 @@
 //! `--team-only` (only the team rows: the sync against a PostgreSQL on
 //! loopback, and the roll-up of 50 CSMs), `--team-book N|DIR` (only a new
 //! team member's first pull of that book beside a local `import all` of its
-//! files), `--health-only` (only the scorecard and backtest rows),
+//! files), `--team-rollup DB` (only the roll-up of that book's CSMs, read
+//! and drawn), `--health-only` (only the scorecard and backtest rows),
 //! `--today-only` (Today's figures only: first frames, `cockpit today
 //! --json` and the Today key walk, on the book's database, imported first
 //! if it is not there), `--targets-only` (the hunter's figures only: the
@@ -107,6 +108,13 @@ fn main() -> anyhow::Result<()> {
         let mut out = BTreeMap::new();
         team::team_figures(&mut out)?;
         team::rollup_figures(&mut out)?;
+        print_tables(&[(0, out)]);
+        return Ok(());
+    }
+    if let Some(i) = args.iter().position(|a| a == "--team-rollup") {
+        let db = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--team-rollup DB"))?;
+        let mut out = BTreeMap::new();
+        team::rollup_figures_of(&mut out, Path::new(db))?;
         print_tables(&[(0, out)]);
         return Ok(());
     }

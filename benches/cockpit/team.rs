@@ -121,36 +121,58 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
                 file: path.display().to_string(),
                 profile: None,
                 profile_name: None,
-                body: std::fs::read(&path)?,
+                body: cockpit::team::Body::Path(path.clone()),
                 who: "ops".to_string(),
                 at,
             });
         }
     }
-    let bytes: usize = files.iter().map(|f| f.body.len()).sum();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| match &f.body {
+            cockpit::team::Body::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
     let began = Instant::now();
-    cockpit_team::Team::connect(&url)?.upload(&files)?;
+    cockpit_team::Team::connect(&url)?.upload(&files, &mut cockpit::team::Local)?;
     let upload = began.elapsed();
+    let files_count = files.len();
     drop(files);
 
+    // The pull is the real binary's: `cockpit team join` then `cockpit
+    // sync`, each in a process of its own, so their peak memory (VmHWM)
+    // is the pull's alone.
+    let member_db = work.path().join("member.db");
+    let settings = work.path().join("member.toml");
+    std::fs::write(&settings, "")?;
     let began = Instant::now();
-    let mut member = Store::open(&work.path().join("member.db"))?;
-    cockpit_team::Team::connect(&url)?.join("newcomer")?;
-    member.join_team("newcomer", &cockpit_team::redact(&url))?;
-    let report = cockpit_team::sync(&mut member, &url)?;
+    let mut peaks = Vec::new();
+    for args in [vec!["team", "join", url.as_str(), "--as", "newcomer"], vec!["sync"]] {
+        let (peak, said) = run_measured(&member_db, &settings, &args)?;
+        peaks.push((args[..args.len().min(2)].join(" "), peak, said));
+    }
     let pull = began.elapsed();
+    let member = Store::open(&member_db)?;
     anyhow::ensure!(
         member.book_rows(super::today())?.len() == accounts,
         "the member's book does not hold the team's accounts"
     );
+    let peak_note: Vec<String> = peaks
+        .iter()
+        .map(|(what, peak, _)| format!("`cockpit {what}` peak {:.0} MB", *peak as f64 / 1e6))
+        .collect();
+    let report_files = peaks.last().map(|(_, _, said)| said.clone()).unwrap_or_default();
     let mut figure = fig_ms(pull);
     figure.note = format!(
-        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; upload {}",
-        report.imported,
+        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; upload {}; {} ({})",
+        files_count,
         bytes as f64 / 1e6,
         fig_ms(local_time).text,
         pull.as_secs_f64() / local_time.as_secs_f64(),
         fig_ms(upload).text,
+        peak_note.join(", "),
+        report_files.trim(),
     );
     eprintln!("team book, new member's pull: {} ({})", figure.text, figure.note);
     out.insert("team book: new member's first pull".to_string(), figure);
@@ -159,18 +181,44 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     Ok(())
 }
 
+/// Runs the real binary (or the one `COCKPIT_BENCH_BIN` names, a copy
+/// kept while the tree is rebuilt) on `db` with `args`; its peak memory in
+/// bytes (VmHWM, from `/usr/bin/time`, else 0) and what it said.
+fn run_measured(db: &Path, settings: &Path, args: &[&str]) -> anyhow::Result<(u64, String)> {
+    let binary = std::env::var_os("COCKPIT_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_cockpit").into());
+    let timed = Path::new("/usr/bin/time").is_file();
+    let mut command = if timed {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "peak-kb %M"]).arg(&binary);
+        c
+    } else {
+        Command::new(&binary)
+    };
+    let out = command
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("COCKPIT_CONFIG", settings)
+        .env_remove("COCKPIT_TEAM_URL")
+        .output()?;
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    anyhow::ensure!(out.status.success(), "cockpit {}: {said}{err}", args.join(" "));
+    let peak = err
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("peak-kb ")?.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    Ok((peak * 1024, said))
+}
+
 /// The manager's roll-up for 50 CSMs: a generated book of 5,000 accounts
 /// dealt round-robin to 50 CSMs; the roll-up read (behind the screen in the
 /// cockpit) and its popup drawn at 160×48, the mean of 20 draws.
 pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
-    use cockpit::domain::Config;
     use cockpit::generate::{Params, write_book};
     use cockpit::import::{ImportOptions, import_all};
-    use cockpit::tui::app::App;
-    use cockpit::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     const CSMS_IN_ROLLUP: usize = 50;
     let dir = tempfile::tempdir()?;
     let files = dir.path().join("book");
@@ -182,6 +230,36 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
     for (n, row) in store.book_rows(super::today())?.iter().enumerate() {
         store.set_owners(&row.id, &format!("CSM {:02}", n % CSMS_IN_ROLLUP), &row.am)?;
     }
+    measure_rollup(out, store, "over 5,000 accounts", "50 CSMs", "50 CSMs", Some(CSMS_IN_ROLLUP))
+}
+
+/// The roll-up of the book in `db` (`--team-rollup DB`, e.g. a copy of the
+/// 100,000-account bench book whose accounts were dealt to 50 CSMs).
+pub fn rollup_figures_of(out: &mut BTreeMap<String, Figure>, db: &Path) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let accounts = store.book_rows(super::today())?.len();
+    let csms = store.csm_names()?.len();
+    let who = format!("{csms} CSMs");
+    let key = format!("{who} over {accounts} accounts");
+    measure_rollup(out, store, &format!("over {accounts} accounts"), &who, &key, None)
+}
+
+/// The roll-up read five times (median wall, mean CPU) and its popup drawn
+/// at the bench's size, the mean of 20 draws.
+fn measure_rollup(
+    out: &mut BTreeMap<String, Figure>,
+    store: Store,
+    over: &str,
+    who: &str,
+    key: &str,
+    expect: Option<usize>,
+) -> anyhow::Result<()> {
+    use cockpit::domain::Config;
+    use cockpit::tui::app::App;
+    use cockpit::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let config = Config::default();
     // The read, five times: the median wall time and the mean time on a CPU.
     const READS: u32 = 5;
@@ -191,19 +269,21 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
         let began = Instant::now();
         let rollup = cockpit::read::rollup::rollup(&store, super::today(), &config)?;
         reads.push(began.elapsed());
-        anyhow::ensure!(rollup.csms.len() == CSMS_IN_ROLLUP, "{} CSMs", rollup.csms.len());
+        if let Some(csms) = expect {
+            anyhow::ensure!(rollup.csms.len() == csms, "{} CSMs", rollup.csms.len());
+        }
     }
     let cpu = super::keys::on_cpu().zip(cpu).map(|(after, before)| (after - before) / READS);
     reads.sort();
     let read = reads[reads.len() / 2];
     let mut figure = fig_ms(read);
     figure.note = format!(
-        "50 CSMs over 5,000 accounts, median of {READS}{}",
+        "{who} {over}, median of {READS}{}",
         cpu.map(|c| format!("; on a CPU {:.1} ms a read", c.as_secs_f64() * 1e3))
             .unwrap_or_default()
     );
     eprintln!("team roll-up read: {} ({})", figure.text, figure.note);
-    out.insert("team roll-up read, 50 CSMs".to_string(), figure);
+    out.insert(format!("team roll-up read, {key}"), figure);
     let mut app = App::new(store, super::clock(), config, "CSM 00", Theme::plain())?;
     app.resize(super::WIDTH, super::HEIGHT);
     app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
@@ -217,11 +297,9 @@ pub fn rollup_figures(out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> 
     }
     let draw = began.elapsed() / DRAWS;
     let mut figure = fig_ms(draw);
-    figure.note = format!(
-        "50 CSMs over 5,000 accounts; the roll-up is read behind the screen in {}",
-        fig_ms(read).text
-    );
+    figure.note =
+        format!("{who} {over}; the roll-up is read behind the screen in {}", fig_ms(read).text);
     eprintln!("team roll-up draw: {} ({})", figure.text, figure.note);
-    out.insert("team roll-up draw, 50 CSMs".to_string(), figure);
+    out.insert(format!("team roll-up draw, {key}"), figure);
     Ok(())
 }

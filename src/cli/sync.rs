@@ -17,6 +17,9 @@ pub struct Args {
 
 pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut store = context.open_store_to_write()?;
+    // A departure the team's contacts bring starts the sponsor-change
+    // playbook, as a local import's does.
+    store.set_playbooks(context.config()?.playbooks.clone());
     let url = super::team::team_url(context, args.url.as_deref(), Some(&store))?;
     let report = cockpit_team::sync(&mut store, &url)?;
     if args.json {

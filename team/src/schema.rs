@@ -42,6 +42,17 @@ const STEPS: &[&str] = &[
          imported_by  text NOT NULL,
          imported_at  text NOT NULL
      );",
+    // 3: files travel in pieces, never held whole by either side: a file's
+    // pieces in order, and how many it has (none for a file stored as one
+    // value by an older cockpit, which is still read, in slices).
+    "CREATE TABLE cockpit.import_chunks (
+         seq  bigint NOT NULL REFERENCES cockpit.imports (seq) ON DELETE CASCADE,
+         n    integer NOT NULL,
+         data bytea NOT NULL,
+         PRIMARY KEY (seq, n)
+     );
+     ALTER TABLE cockpit.imports ALTER COLUMN body DROP NOT NULL;
+     ALTER TABLE cockpit.imports ADD COLUMN chunks integer;",
 ];
 
 /// The team schema this cockpit reads and writes.

@@ -58,10 +58,9 @@ pub fn sync(store: &mut Store, url: &str) -> TeamResult<SyncReport> {
     let files =
         team.imports_after(store.team_imports_cursor()?).map_err(|e| interrupted(e, store))?;
     if let Some(last) = files.last().map(|f| f.seq) {
-        load_team_files(store, &files, Some(last)).map_err(|error| TeamError::Import {
-            team: team.shown.clone(),
-            cause: error.to_string(),
-        })?;
+        let shown = team.shown.clone();
+        load_team_files(store, &files, Some(last), &mut team)
+            .map_err(|error| TeamError::Import { team: shown, cause: error.to_string() })?;
         report.imported = files.len() as u64;
         // Events that waited for these accounts find them now.
         let cursor = store.team_cursor()?;

@@ -5,8 +5,10 @@
 //! the store's own writes, the way a CSM's cockpit writes them.
 
 mod book_data;
+mod departures;
 mod flows;
 mod harm;
+mod pieces;
 mod tls;
 
 use cockpit_core::store::Store;

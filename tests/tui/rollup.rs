@@ -52,3 +52,29 @@ fn a_book_of_one_csm_has_no_roll_up_and_says_so() {
     let text = screen(&app, 160, 48);
     assert!(!text.contains("Team roll-up") && text.contains("no team to roll up"), "{text}");
 }
+
+#[test]
+fn long_names_take_the_spare_width_of_a_wide_terminal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = common::db::create(
+        dir.path(),
+        &Book::new().accounts(
+            "id, name, csm, arr
+             A1, Acme, Maximiliana Okonkwo-Fairweather, 1000
+             B2, Bolt, Bartholomew Szczepański, 2000
+             C3, Core, ana, 3000",
+        ),
+    );
+    let mut app = app(&path, "ana");
+    ctrl_r(&mut app);
+    let wide = screen(&app, 160, 48);
+    for name in ["Maximiliana Okonkwo-Fairweather", "Bartholomew Szczepański"] {
+        assert!(wide.contains(&format!("│{name} ")), "{name} whole at 160 columns: {wide}");
+    }
+    insta::assert_snapshot!("rollup_long_names_160x48", wide);
+    // At 80 columns the layout is the 80-column one: names cut at 14 cells.
+    let narrow = screen(&app, 80, 24);
+    assert!(narrow.contains("│Bartholomew S… "), "{narrow}");
+    assert!(!narrow.contains("Fairweather"), "{narrow}");
+    insta::assert_snapshot!("rollup_long_names_80x24", narrow);
+}

@@ -70,11 +70,21 @@ pub(super) fn accounts<R: Read + Send>(
             account.health.is_some() && before.is_none_or(|b| b.health != account.health);
         if let Some(landing) = bulk.landing() {
             // The team's book data writes the stage and health it gives
-            // whatever this book held: the history is then the same on every
-            // member, whatever reached it first.
+            // where they are news to the team (other than its previous file
+            // gave), whatever this book held: the history is then the same
+            // on every member, whatever reached it first.
             let gives = |column: usize| row.optional(column).ok().flatten().is_some();
-            stage_moved |= gives(stage);
-            health_moved |= gives(health);
+            let (new_stage, new_health) = landing.news(
+                &account.id,
+                account.stage.as_str(),
+                account.health.map(|h| h.as_str()),
+            );
+            if gives(stage) {
+                stage_moved = before.is_none() || new_stage;
+            }
+            if gives(health) {
+                health_moved = account.health.is_some() && (before.is_none() || new_health);
+            }
             landing.note(&account.id, before.is_some(), |column| {
                 row.cell(column).ok().flatten().is_some()
             });

@@ -7,6 +7,9 @@
 //! land in one transaction with the book's place in the team's imports, and
 //! with capture off (the rows are the team's already, not this member's
 //! authoring): cut short, nothing of them is in the book and they come again.
+//! A file's bytes are never held whole: each is read as a stream from where
+//! it lies ([`Bodies`]: a file on disk, or the team's database piece by
+//! piece) straight into the import's streaming reader.
 //! No SQL and no network here.
 
 use crate::clock::Clock;
@@ -16,6 +19,46 @@ use crate::import::{
 use crate::store::Store;
 use crate::store::team::FileVersion;
 use chrono::{DateTime, Utc};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Where a team file's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Held here (standard input, tests).
+    Bytes(Vec<u8>),
+    /// A file on this machine, read when the file is.
+    Path(PathBuf),
+    /// On the team's database, read piece by piece as the file is.
+    Team,
+}
+
+/// Opens team files' bytes as streams, one file at a time.
+pub trait Bodies {
+    /// A reader of `file`'s bytes, from the first.
+    fn open<'a>(&'a mut self, file: &'a TeamFile) -> std::io::Result<Box<dyn Read + Send + 'a>>;
+}
+
+/// The bodies this machine holds: bytes and files on disk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Local;
+
+impl Bodies for Local {
+    fn open<'a>(&'a mut self, file: &'a TeamFile) -> std::io::Result<Box<dyn Read + Send + 'a>> {
+        open_local(file)
+    }
+}
+
+/// A reader of a file's bytes held here or on disk (a team's file is not).
+pub fn open_local(file: &TeamFile) -> std::io::Result<Box<dyn Read + Send + '_>> {
+    match &file.body {
+        Body::Bytes(bytes) => Ok(Box::new(bytes.as_slice())),
+        Body::Path(path) => Ok(Box::new(std::fs::File::open(path)?)),
+        Body::Team => {
+            Err(std::io::Error::other("is on the team's database; it is read from there on sync"))
+        }
+    }
+}
 
 /// One file of the team's book data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +72,8 @@ pub struct TeamFile {
     pub profile: Option<String>,
     /// The profile's name (a built-in's, or the profile file's).
     pub profile_name: Option<String>,
-    /// The file's bytes as they were read.
-    pub body: Vec<u8>,
+    /// Where the file's bytes are.
+    pub body: Body,
     /// The member who imported it.
     pub who: String,
     /// When it was imported: the time on the history it writes, and the day
@@ -54,14 +97,16 @@ pub fn kind_named(name: &str) -> Option<ImportKind> {
     ImportKind::EVERY.into_iter().find(|kind| kind.as_str() == name)
 }
 
-/// Reads `files` in order into the book in one transaction. With `land`
-/// the transaction commits with the book's place in the team's imports set
-/// to it and nothing captured for the outbox; without, it is a check (the
-/// same import, rolled back): its counts and errors are the real ones.
+/// Reads `files` in order into the book in one transaction, each streamed
+/// from `bodies`. With `land` the transaction commits with the book's place
+/// in the team's imports set to it and nothing captured for the outbox;
+/// without, it is a check (the same import, rolled back): its counts and
+/// errors are the real ones.
 pub fn load_team_files(
     store: &mut Store,
     files: &[TeamFile],
     land: Option<i64>,
+    bodies: &mut dyn Bodies,
 ) -> Result<Vec<ImportReport>, ImportError> {
     let profiles = files.iter().map(TeamFile::read_profile).collect::<Result<Vec<_>, _>>()?;
     for (file, profile) in files.iter().zip(&profiles) {
@@ -84,8 +129,11 @@ pub fn load_team_files(
         if landing {
             bulk.begin_team_file(FileVersion::of(file.seq, file.at, &file.who))?;
         }
+        let reader = bodies
+            .open(file)
+            .map_err(|source| ImportError::Io { file: file.file.clone(), source })?;
         let (counts, derived, problems): (_, _, Problems) =
-            load(&mut bulk, file.kind, file.body.as_slice(), profile, &origin, &mut warnings)?;
+            load(&mut bulk, file.kind, reader, profile, &origin, &mut warnings)?;
         if landing && problems.is_empty() {
             bulk.settle_team_file()?;
         }
@@ -125,7 +173,7 @@ mod tests {
             file: format!("{kind}.csv"),
             profile: None,
             profile_name: None,
-            body: text.as_bytes().to_vec(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
             who: "ops".to_string(),
             at: Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).single().expect("time"),
         }
@@ -153,7 +201,7 @@ mod tests {
                 "account_id,month,product,arr\nA1,2026-03,Core,120000\nB2,2026-03,Core,5000.50\n",
             ),
         ];
-        let reports = load_team_files(&mut store, &files, Some(2)).expect("lands");
+        let reports = load_team_files(&mut store, &files, Some(2), &mut Local).expect("lands");
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[1].counts.inserted, 2);
         assert_eq!(store.team_imports_cursor().expect("cursor"), 2);
@@ -178,7 +226,8 @@ mod tests {
             file(1, ImportKind::Accounts, "account_id,name,csm\nA1,Acme,ann\n"),
             file(2, ImportKind::Snapshots, "account_id,month,product,arr\nA1,2026-13,Core,1\n"),
         ];
-        let Err(ImportError::Rejected(errors)) = load_team_files(&mut store, &files, Some(2))
+        let Err(ImportError::Rejected(errors)) =
+            load_team_files(&mut store, &files, Some(2), &mut Local)
         else {
             panic!("the bad month is refused");
         };
@@ -191,7 +240,7 @@ mod tests {
     fn a_check_counts_and_writes_nothing() {
         let mut store = member();
         let files = [file(0, ImportKind::Accounts, "account_id,name,csm\nA1,Acme,ann\n")];
-        let reports = load_team_files(&mut store, &files, None).expect("checks");
+        let reports = load_team_files(&mut store, &files, None, &mut Local).expect("checks");
         assert_eq!(reports[0].counts.inserted, 1);
         assert!(absent(&store, "A1"));
     }

@@ -8,7 +8,7 @@
 
 mod imports;
 
-pub use imports::{TeamFile, kind_named, load_team_files};
+pub use imports::{Bodies, Body, Local, TeamFile, kind_named, load_team_files, open_local};
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

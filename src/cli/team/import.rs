@@ -12,7 +12,7 @@
 use super::super::import::{Target, line, summary, target_parser};
 use super::super::{Context, output};
 use crate::import::{FileReport, ImportError, ImportKind, Profile, profile::BUILTIN};
-use crate::team::{TeamFile, load_team_files};
+use crate::team::{Body, Local, TeamFile, load_team_files};
 use cockpit_team::Team;
 use serde_json::Value;
 use std::io::Read;
@@ -64,18 +64,22 @@ fn gather(
     who: &str,
 ) -> anyhow::Result<Vec<TeamFile>> {
     let at = chrono::Utc::now();
+    // A file is read where it lies, as a stream, when it is checked and
+    // again when it is sent; only standard input is held.
     let read = |kind: ImportKind, path: &Path| -> anyhow::Result<TeamFile> {
-        let mut body = Vec::new();
         let shown = path.display().to_string();
-        if path.as_os_str() == "-" {
-            std::io::stdin().read_to_end(&mut body)?;
+        let body = if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes)?;
+            Body::Bytes(bytes)
         } else {
             if path.is_dir() {
                 anyhow::bail!("{shown}: is a folder, not a CSV file");
             }
-            body =
-                std::fs::read(path).map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
-        }
+            std::fs::File::open(path)
+                .map_err(|e| anyhow::anyhow!("{shown}: cannot be read: {e}"))?;
+            Body::Path(path.to_path_buf())
+        };
         Ok(TeamFile {
             seq: 0,
             kind,
@@ -135,6 +139,8 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
         return unchanged(&error.to_string());
     }
     let mut store = context.open_store_to_write()?;
+    // A departure a contacts file brings starts the sponsor-change playbook.
+    store.set_playbooks(context.config()?.playbooks.clone());
     let Some(joined) = store.team_membership()? else {
         return unchanged(
             "this book has not joined a team; team import checks the file against the team's \
@@ -149,7 +155,7 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
         Err(error) => return unchanged(&error.to_string()),
     };
     let started = Instant::now();
-    let reports = match load_team_files(&mut store, &files, None) {
+    let reports = match load_team_files(&mut store, &files, None, &mut Local) {
         Ok(reports) => reports,
         Err(ImportError::Rejected(errors)) => {
             for error in &errors {
@@ -176,7 +182,7 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut sent = None;
     if !args.dry_run {
         let mut team = Team::connect(&url)?;
-        let places = team.upload(&files)?;
+        let places = team.upload(&files, &mut Local)?;
         sent = Some((team.shown().to_string(), places));
         // This book receives it as every member does.
         cockpit_team::sync(&mut store, &url)?;

@@ -42,7 +42,7 @@ impl App {
         match done {
             Done::Rollup(answer) => match *answer {
                 Ok(rollup) if rollup.has_team() => {
-                    self.popup = Some(Popup::Rollup(Box::new(RollupPopup { rollup, selected: 0 })));
+                    self.popup = Some(Popup::Rollup(Box::new(RollupPopup::new(rollup))));
                 }
                 Ok(_) => self.refuse(
                     "no team to roll up: one CSM owns every account (cockpit team import brings the team's book)"

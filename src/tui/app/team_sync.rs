@@ -49,7 +49,9 @@ impl TeamSync {
         }
         self.started = Some(Instant::now());
         let path = store.path().to_path_buf();
-        self.answer = Some(work.spawn("team sync", move || Done::Synced(sync(&path, &url))));
+        let playbooks = config.playbooks.clone();
+        self.answer =
+            Some(work.spawn("team sync", move || Done::Synced(sync(&path, &url, playbooks))));
     }
 
     /// Takes the sync's answer in, if `ticket` is its job; other answers are
@@ -76,9 +78,15 @@ impl TeamSync {
     }
 }
 
-/// One sync on its own connection: the number of events received, or why not.
-fn sync(path: &Path, url: &str) -> Result<u64, String> {
+/// One sync on its own connection: the number of events received, or why
+/// not. A departure the team's contacts bring starts the user's playbooks.
+fn sync(
+    path: &Path,
+    url: &str,
+    playbooks: crate::domain::playbook::Playbooks,
+) -> Result<u64, String> {
     let mut store = Store::open_with(path, OpenMode::Existing).map_err(|e| e.to_string())?;
+    store.set_playbooks(playbooks);
     cockpit_team::sync(&mut store, url).map(|report| report.applied).map_err(|e| e.to_string())
 }
 

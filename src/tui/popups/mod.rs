@@ -300,6 +300,9 @@ impl Popup {
         if let Popup::Help(help) = self {
             help.set_room(area.height);
         }
+        if let Popup::Rollup(rollup) = self {
+            rollup.set_room(area.width);
+        }
         boxed(self.kind().drawn(theme, book, keymap), frame, area, theme);
     }
 }

@@ -17,6 +17,8 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, pad};
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
+use std::cell::Cell;
+use unicode_width::UnicodeWidthStr;
 
 /// The roll-up's keymap scope.
 pub const SCOPE: &str = "rollup";
@@ -31,18 +33,53 @@ const SHOWN: usize = 8;
 const CAUSES: usize = 4;
 /// The popup's width inside its border: fits an 80-column terminal.
 const WIDTH: usize = 74;
+/// The CSM column's width at that size; a wider terminal gives names what
+/// their longest needs.
+const NAME: usize = 14;
+/// Cells left to the pane on either side of a widened popup.
+const MARGIN: usize = 2;
+/// The widest the name column grows.
+const NAME_MAX: usize = 60;
 
 /// The roll-up and the selected CSM.
 #[derive(Debug, Clone)]
 pub struct RollupPopup {
     pub rollup: Rollup,
     pub selected: usize,
+    /// The terminal's width when last drawn.
+    room: Cell<u16>,
 }
 
-fn line_text(line: &CsmRollup) -> String {
+impl RollupPopup {
+    pub fn new(rollup: Rollup) -> RollupPopup {
+        RollupPopup { rollup, selected: 0, room: Cell::new(0) }
+    }
+
+    /// Remembers the columns the popup is drawn in, so names take the spare width.
+    pub fn set_room(&self, columns: u16) {
+        self.room.set(columns);
+    }
+
+    /// The CSM column's width: what the longest name needs, as far as the
+    /// terminal has room beyond the 80-column layout.
+    fn name_width(&self) -> usize {
+        let longest = self
+            .rollup
+            .csms
+            .iter()
+            .map(|c| inert::line(&c.csm).width())
+            .max()
+            .unwrap_or(0)
+            .min(NAME_MAX);
+        let spare = usize::from(self.room.get()).saturating_sub(WIDTH + 2 + 2 * MARGIN);
+        NAME + longest.saturating_sub(NAME).min(spare)
+    }
+}
+
+fn line_text(line: &CsmRollup, name: usize) -> String {
     format!(
         "{} {:>5} {:>14} {:>3}/{:<3} {:>14} {:>14}",
-        pad(&inert::line(&line.csm), 14, false),
+        pad(&inert::line(&line.csm), name, false),
         line.today_rows,
         line.arr_at_stake.to_string(),
         line.overdue_tasks,
@@ -73,27 +110,32 @@ impl PopupKind for RollupPopup {
 
     fn drawn(&self, theme: Theme, _book: &BookIndex, keymap: &Keymap) -> Drawn<'_> {
         let rollup = &self.rollup;
+        let name = self.name_width();
+        let width = WIDTH + (name - NAME);
         let mut lines = vec![Line::from(Span::styled(
             fit(
                 &format!(
                     "{} {:>5} {:>14} {:>7} {:>14} {:>14}",
-                    pad("CSM", 14, false),
+                    pad("CSM", name, false),
                     "Today",
                     "ARR at stake",
                     "late t/m",
                     format!("ATR {} mo", rollup.months),
                     "expected"
                 ),
-                WIDTH,
+                width,
             ),
             theme.header(),
         ))];
         let first = self.selected.saturating_sub(SHOWN - 1);
         for (index, line) in rollup.csms.iter().enumerate().skip(first).take(SHOWN) {
-            let text = Line::from(fit(&line_text(line), WIDTH));
+            let text = Line::from(fit(&line_text(line, name), width));
             lines.push(if index == self.selected { theme.select(text) } else { text });
         }
-        lines.push(Line::from(Span::styled(fit(&line_text(&rollup.total), WIDTH), theme.title())));
+        lines.push(Line::from(Span::styled(
+            fit(&line_text(&rollup.total, name), width),
+            theme.title(),
+        )));
         if let Some(line) = rollup.csms.get(self.selected) {
             let reasons: Vec<String> =
                 line.by_reason.iter().map(|(kind, n)| format!("{} {n}", kind.label())).collect();
@@ -101,7 +143,7 @@ impl PopupKind for RollupPopup {
                 true => format!("{}: nothing on Today", inert::line(&line.csm)),
                 false => format!("{}: {}", inert::line(&line.csm), reasons.join(", ")),
             };
-            lines.push(Line::from(Span::styled(fit(&said, WIDTH), theme.dim())));
+            lines.push(Line::from(Span::styled(fit(&said, width), theme.dim())));
         }
         lines.push(Line::from(""));
         let churn = &rollup.churn;
@@ -115,7 +157,7 @@ impl PopupKind for RollupPopup {
                         "Churn by root cause, whole team: {} lost, {share} controllable",
                         churn.arr_lost
                     ),
-                    WIDTH,
+                    width,
                 ),
                 theme.header(),
             )));
@@ -127,7 +169,7 @@ impl PopupKind for RollupPopup {
                         pad(&inert::line(&cause.label), 40, false),
                         cause.arr_lost.to_string()
                     ),
-                    WIDTH,
+                    width,
                 )));
             }
             if churn.by_root_cause.len() > CAUSES {
@@ -151,6 +193,6 @@ impl PopupKind for RollupPopup {
             rollup.today,
             crate::domain::count::of(rollup.csms.len(), "CSM", "CSMs")
         );
-        (title, lines, (u16::try_from(WIDTH + 4).unwrap_or(78), height), None)
+        (title, lines, (u16::try_from(width + 4).unwrap_or(78), height), None)
     }
 }

@@ -6,7 +6,7 @@
 
 use super::BulkImport;
 use crate::store::records::ACCOUNT_COLUMNS;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The version of a file of the team's book data: its time on the server
 /// in milliseconds (a clock like the members' events carry) and a stable id.
@@ -44,11 +44,31 @@ pub struct Landing {
     pub(crate) held: Vec<String>,
     /// The columns it carries (`ACCOUNT_COLUMNS` positions).
     pub(crate) carried: BTreeSet<usize>,
+    /// The stage and health the team's previous accounts files gave, by
+    /// account (`team_file_states`).
+    pub(crate) previous: HashMap<String, (Option<String>, Option<String>)>,
 }
 
 impl Landing {
     pub(crate) fn new(version: FileVersion) -> Landing {
-        Landing { version, ids: Vec::new(), held: Vec::new(), carried: BTreeSet::new() }
+        Landing {
+            version,
+            ids: Vec::new(),
+            held: Vec::new(),
+            carried: BTreeSet::new(),
+            previous: HashMap::new(),
+        }
+    }
+
+    /// Whether the file's `stage` and `health` for account `id` are news:
+    /// other than what the team's previous file gave (the same answer on
+    /// every member, whose books land the team's files in one order).
+    pub fn news(&self, id: &str, stage: &str, health: Option<&str>) -> (bool, bool) {
+        let (was_stage, was_health) = match self.previous.get(id) {
+            Some((stage, health)) => (stage.as_deref(), health.as_deref()),
+            None => (None, None),
+        };
+        (was_stage != Some(stage), health.is_some() && was_health != health)
     }
 
     /// Notes one account of the file (`held` when the book had it before);

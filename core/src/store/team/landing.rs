@@ -49,7 +49,17 @@ impl BulkImport<'_> {
             ),
             params![version.hlc, version.id],
         )?;
-        self.landing = Some(Landing::new(version));
+        let mut landing = Landing::new(version);
+        {
+            let mut statement =
+                self.conn.prepare("SELECT account_id, stage, health FROM team_file_states")?;
+            let rows = statement.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            for row in rows {
+                let (id, was) = row?;
+                landing.previous.insert(id, was);
+            }
+        }
+        self.landing = Some(landing);
         Ok(())
     }
 
@@ -124,6 +134,24 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
         let shapes = read_shapes(conn)?;
         refresh_accounts(conn, &shapes, &refresh)?;
     }
+    // What this file gave, for the next file to compare with: the history
+    // rows it wrote (where it gave nothing new, the state holds it already).
+    conn.execute(
+        "INSERT INTO team_file_states (account_id, stage)
+         SELECT s.account_id, s.stage FROM stage_changes s
+         WHERE s.account_id IN (SELECT id FROM team_landed) AND s.at = ?1 AND s.who = ?2
+         ORDER BY s.id
+         ON CONFLICT (account_id) DO UPDATE SET stage = excluded.stage",
+        [at, who],
+    )?;
+    conn.execute(
+        "INSERT INTO team_file_states (account_id, health)
+         SELECT h.account_id, h.health FROM health_changes h
+         WHERE h.account_id IN (SELECT id FROM team_landed) AND h.at = ?1 AND h.who = ?2
+         ORDER BY h.id
+         ON CONFLICT (account_id) DO UPDATE SET health = excluded.health",
+        [at, who],
+    )?;
     // Later edits here come after the file on every clock.
     conn.execute(
         "UPDATE team_state SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT) WHERE key = 'clock'",
@@ -137,7 +165,7 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
 mod tests {
     use crate::import::ImportKind;
     use crate::store::Store;
-    use crate::team::{Event, Op, TeamFile, load_team_files};
+    use crate::team::{Body, Event, Local, Op, TeamFile, load_team_files};
     use chrono::{DateTime, TimeZone, Utc};
 
     fn member() -> Store {
@@ -158,7 +186,7 @@ mod tests {
             file: "accounts.csv".to_string(),
             profile: None,
             profile_name: None,
-            body: text.as_bytes().to_vec(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
             who: "ops".to_string(),
             at,
         }
@@ -194,7 +222,8 @@ mod tests {
     #[test]
     fn an_older_edit_arriving_after_the_file_keeps_only_the_columns_the_file_left() {
         let mut store = member();
-        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1)).expect("lands");
+        load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local)
+            .expect("lands");
         assert_eq!(owners(&store), ("erin".to_string(), "hal".to_string()));
         // cy's edit was made a minute before the file reached the server.
         let older = nine().timestamp_millis() - 60_000;
@@ -212,7 +241,8 @@ mod tests {
             let mut store = member();
             let hlc = nine().timestamp_millis() + offset;
             store.apply_team_events(&[owners_event(hlc, "e1", "dan", "kim")], 1).expect("apply");
-            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1)).expect("lands");
+            load_team_files(&mut store, &[file_at(1, nine(), FILE)], Some(1), &mut Local)
+                .expect("lands");
             assert_eq!(owners(&store), (expected.to_string(), "kim".to_string()), "{offset}");
             assert_eq!(store.outbox_len().expect("outbox"), 0, "nothing landed is sent back");
         }
