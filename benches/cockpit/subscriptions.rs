@@ -1,5 +1,7 @@
 //! The subscriptions rows: the generator's `subscriptions.csv` for the book
-//! (written beside its other files once), imported into a fresh database
+//! (written once into the book's `subscriptions/` folder, not beside its
+//! other files, so that the `import all` rows read only the files they
+//! name), imported into a fresh database
 //! holding only the book's accounts — every snapshot and contract derived —
 //! and then the same file again, which changes nothing.
 
@@ -12,10 +14,18 @@ use std::time::Instant;
 
 pub fn measure(book: &Book, out: &mut BTreeMap<String, Figure>) -> anyhow::Result<()> {
     let accounts = book.rows.get("accounts").copied().unwrap_or(0) as u32;
-    let file = book.dir.join("subscriptions.csv");
+    let dir = book.dir.join("subscriptions");
+    let file = dir.join("subscriptions.csv");
     if !file.exists() {
-        let params = Params::ending_before(today(), accounts, MONTHS, SEED);
-        write_subscriptions(&params, &book.dir)?;
+        std::fs::create_dir_all(&dir)?;
+        // A book written before kept the file beside the others: move it.
+        let beside = book.dir.join("subscriptions.csv");
+        if beside.exists() {
+            std::fs::rename(&beside, &file)?;
+        } else {
+            let params = Params::ending_before(today(), accounts, MONTHS, SEED);
+            write_subscriptions(&params, &dir)?;
+        }
     }
     let db = book.dir.join("subscriptions.db");
     remove_db(&db);

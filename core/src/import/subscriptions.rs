@@ -111,6 +111,12 @@ pub(super) fn import<R: Read + Send>(
     problems: &mut Problems,
 ) -> StoreResult<(ImportCounts, Derived)> {
     let names = SUBSCRIPTIONS.names;
+    // An import that loaded contracts or snapshots into empty tables earlier
+    // in this transaction (`import all`) dropped their secondary indexes
+    // until commit; the per-subscription lookups below need them (without
+    // `contracts_by_subscription` each subscription scanned every contract).
+    // Building them now costs what commit would have.
+    bulk.rebuild_indexes()?;
     let (ids, index) = account_index(bulk)?;
     let mut stored = bulk.stored_subscriptions()?;
     let mut rows: Vec<(Subscription, u64)> = Vec::new();

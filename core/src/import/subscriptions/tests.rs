@@ -398,3 +398,97 @@ fn a_subscription_moved_to_another_product_takes_its_months_along() {
     )
     .expect("Core from snapshots");
 }
+
+/// `import all` of a folder holding both snapshots.csv and subscriptions.csv:
+/// each product takes its ARR from one of them, so the book is the two
+/// files' rows side by side (the snapshots file's rows as given, the
+/// subscriptions' derived after the contracts), and a product in both is
+/// refused at its subscriptions row with nothing imported.
+#[test]
+fn import_all_with_snapshots_and_subscriptions_keeps_each_product_to_one_source() {
+    use super::super::{ImportOptions, import_all};
+    let write = |dir: &std::path::Path, subscriptions: &str| {
+        let files = [
+            ("accounts.csv", "account_id,name\nA1,Acme\nB2,Bolt\n".to_string()),
+            (
+                "snapshots.csv",
+                "account_id,month,product,arr\nA1,2025-01,Core,100\nA1,2025-02,Core,100\n"
+                    .to_string(),
+            ),
+            (
+                "contracts.csv",
+                "contract_id,account_id,product,start_date,end_date,arr\n\
+                 c1,A1,Core,2025-01-01,2025-12-31,1200\n"
+                    .to_string(),
+            ),
+            ("subscriptions.csv", format!("{HEADER}{subscriptions}")),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+    };
+    let run = |dir: &std::path::Path| {
+        let mut store = Store::open_in_memory().expect("store");
+        let result =
+            import_all(&mut store, dir, "kim", &clock("2025-05-10"), ImportOptions::default());
+        (store, result)
+    };
+
+    // A1 Suite: 3,000.00 a year from 1 February 2024: 2024-02..2025-04 is
+    // 15 months and two started years. B2 Core: 49.99 × 2 × 12 = 1,199.76
+    // from 20 January: 2025-01..2025-04, 4 months, no contract.
+    let both = tempfile::tempdir().expect("dir");
+    write(
+        both.path(),
+        "s2,A1,Suite,2024-02-01,3000,year,,\ns3,B2,Core,2025-01-20,49.99,month,2,\n",
+    );
+    let (store, result) = run(both.path());
+    result.expect("import all");
+    let rows = snapshots(&store);
+    assert_eq!(rows.len(), 2 + 15 + 4, "{rows:#?}");
+    assert!(rows.contains(&"A1 Core 2025-02 100 -".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"A1 Suite 2024-02 3000 1".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"A1 Suite 2025-04 3000 1".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"B2 Core 2025-04 1199.76 2".to_string()), "{rows:#?}");
+    assert_eq!(
+        contracts(&store),
+        vec![
+            "c1 A1 Core 2025-01-01..2025-12-31 1200 -",
+            "s2/1 A1 Suite 2024-02-01..2025-01-31 3000 -",
+            "s2/2 A1 Suite 2025-02-01..2026-01-31 3000 -",
+        ]
+    );
+    // The same book as the files imported one by one.
+    let mut one_by_one = book();
+    let read = |name: &str| std::fs::read_to_string(both.path().join(name)).expect("read");
+    for (kind, name) in [
+        (ImportKind::Snapshots, "snapshots.csv"),
+        (ImportKind::Contracts, "contracts.csv"),
+        (ImportKind::Subscriptions, "subscriptions.csv"),
+    ] {
+        import(&mut one_by_one, kind, &read(name), "2025-05-10").expect("one file");
+    }
+    assert_eq!(snapshots(&one_by_one), rows);
+    assert_eq!(contracts(&one_by_one), contracts(&store));
+
+    // A1 Core in both files: refused where the subscription names it, and
+    // the book stays empty.
+    let clash = tempfile::tempdir().expect("dir");
+    write(clash.path(), "s2,A1,Suite,2024-02-01,3000,year,,\ns1,A1,Core,2025-01-20,10,month,,\n");
+    let (store, result) = run(clash.path());
+    let errors: Vec<String> = match result {
+        Err(ImportError::Rejected(errors)) => errors.iter().map(ToString::to_string).collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].ends_with(
+            "subscriptions.csv:3:3: product: account A1 already has 2 snapshots of Core from a \
+             snapshots import (2025-01 to 2025-02); a product's ARR comes from its subscriptions \
+             or from imported snapshots, not both (use another product name, or remove those \
+             snapshots first)"
+        ),
+        "{errors:#?}"
+    );
+    assert!(store.is_empty_book().expect("empty"));
+}
