@@ -12,6 +12,7 @@ const RAW_WRITES: &[(&str, &str)] = &[
     ("cli/targets.rs", "a 100,000-account book for timing, in one transaction"),
     ("cli/renewals.rs", "a 100,000-account book for timing, in one transaction"),
     ("book/setup.rs", "this file names what it looks for"),
+    ("team/pieces.rs", "a file as an older cockpit stored it on the team's server, not a book"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
