@@ -188,6 +188,7 @@ fn memory_line(what: &str) {
 }
 
 pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
+    super::heap::start();
     let store = Store::open(db)?;
     let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
