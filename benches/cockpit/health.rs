@@ -101,25 +101,7 @@ pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> a
 
 /// Three runs of `run`, the median with the note it returns.
 fn timed(mut run: impl FnMut() -> anyhow::Result<String>) -> anyhow::Result<Figure> {
-    let mut runs = Vec::new();
-    let mut note = String::new();
-    let cpu = on_cpu();
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        note = run()?;
-        runs.push(t.elapsed());
-    }
-    let cpu = on_cpu().zip(cpu).map(|(after, before)| after.saturating_sub(before));
-    let mut figure = median_figure(&runs);
-    figure.note = match cpu {
-        Some(ns) => format!(
-            "{}; on a CPU {:.0} ms a run; {note}",
-            figure.note,
-            ns as f64 / 1e6 / RUNS as f64
-        ),
-        None => format!("{}; {note}", figure.note),
-    };
-    Ok(figure)
+    timed_apart(|| Ok(()), |()| run())
 }
 
 /// Three runs of `run` on what `prepare` makes, untimed, each time.

@@ -136,22 +136,18 @@ fn settle(conn: &Connection, landing: &Landing) -> StoreResult<()> {
     }
     // What this file gave, for the next file to compare with: the history
     // rows it wrote (where it gave nothing new, the state holds it already).
-    conn.execute(
-        "INSERT INTO team_file_states (account_id, stage)
-         SELECT s.account_id, s.stage FROM stage_changes s
-         WHERE s.account_id IN (SELECT id FROM team_landed) AND s.at = ?1 AND s.who = ?2
-         ORDER BY s.id
-         ON CONFLICT (account_id) DO UPDATE SET stage = excluded.stage",
-        [at, who],
-    )?;
-    conn.execute(
-        "INSERT INTO team_file_states (account_id, health)
-         SELECT h.account_id, h.health FROM health_changes h
-         WHERE h.account_id IN (SELECT id FROM team_landed) AND h.at = ?1 AND h.who = ?2
-         ORDER BY h.id
-         ON CONFLICT (account_id) DO UPDATE SET health = excluded.health",
-        [at, who],
-    )?;
+    for (column, changes) in [("stage", "stage_changes"), ("health", "health_changes")] {
+        conn.execute(
+            &format!(
+                "INSERT INTO team_file_states (account_id, {column})
+                 SELECT c.account_id, c.{column} FROM {changes} c
+                 WHERE c.account_id IN (SELECT id FROM team_landed) AND c.at = ?1 AND c.who = ?2
+                 ORDER BY c.id
+                 ON CONFLICT (account_id) DO UPDATE SET {column} = excluded.{column}"
+            ),
+            [at, who],
+        )?;
+    }
     // Later edits here come after the file on every clock.
     conn.execute(
         "UPDATE team_state SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT) WHERE key = 'clock'",
