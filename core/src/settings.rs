@@ -246,7 +246,7 @@ mod tests {
     fn bad_themes_and_colours_say_where() {
         let error = parse("stuck_stage_days = 90\ntheme = \"solarized\"\n").expect_err("theme");
         assert!(error.starts_with("config.toml:2:9: unknown variant `solarized`"), "{error}");
-        assert!(error.contains("`dark`, `light`, `high-contrast`"), "{error}");
+        assert!(error.contains("`neutral`, `dark`, `light`, `high-contrast`"), "{error}");
         let error = parse("[colors]\naccent = \"#12345\"\n").expect_err("colour");
         assert!(
             error.starts_with("config.toml:2:10: \"#12345\" is not a colour: a name"),

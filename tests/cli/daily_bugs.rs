@@ -234,7 +234,9 @@ fn a_stuck_account_says_why_in_its_overview_and_a_resting_one_says_nothing() {
     for (width, height) in [(80, 24), (160, 48)] {
         let text = at(&mut app, width, height);
         assert!(
-            text.contains("⚑ stuck: 1006 days in adoption, absorption 13%, health red"),
+            text.contains(
+                "⚑ stuck: 1006 days in adoption (> 180), absorption 13% ≤ 50%, health red"
+            ),
             "{width}×{height}:\n{text}"
         );
     }

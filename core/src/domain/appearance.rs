@@ -6,22 +6,27 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The built-in colour sets. `dark` and `light` are for terminals with a dark
-/// or a light background; `high-contrast` for a dark one at AAA contrast.
+/// The built-in colour sets. `neutral`, the default, reads on a dark and on a
+/// light background alike (nobody has to know their terminal's colours);
+/// `dark` and `light` are tuned for one kind of background; `high-contrast`
+/// for a dark one at AAA contrast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ThemeName {
     #[default]
+    Neutral,
     Dark,
     Light,
     HighContrast,
 }
 
 impl ThemeName {
-    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
+    pub const ALL: [ThemeName; 4] =
+        [ThemeName::Neutral, ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            ThemeName::Neutral => "neutral",
             ThemeName::Dark => "dark",
             ThemeName::Light => "light",
             ThemeName::HighContrast => "high-contrast",

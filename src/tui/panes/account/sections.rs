@@ -254,14 +254,18 @@ impl AccountPane {
         let why = match (row.stage, rate, row.health) {
             (crate::domain::Stage::Addiction, _, _) => "a trial is meant to end".to_string(),
             (_, rate, health) => format!(
-                "absorption {}, health {}",
+                "absorption {} ≤ 50%, health {}",
                 rate.map_or("—".to_string(), |rate| rate.to_percent(0)),
                 health.map_or("unset", |health| health.as_str())
             ),
         };
         vec![
             Line::from(Span::styled(
-                format!("⚑ stuck: {} in {stage}, {why}", crate::domain::count::days(days)),
+                format!(
+                    "⚑ stuck: {} in {stage} (> {}), {why}",
+                    crate::domain::count::days(days),
+                    self.loaded.stuck_stage_days
+                ),
                 view.theme.warn(),
             )),
             Line::from(""),

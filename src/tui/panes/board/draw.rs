@@ -252,14 +252,39 @@ impl BoardPane {
         };
         let stuck: usize = board.columns.iter().map(|c| c.stuck).sum();
         let legend = Line::from(Span::styled(
-            format!(
-                "█ absorption · ↻ days to renewal · Nd days in stage · ⚑ stuck > {} days ({stuck})",
-                board.stuck_stage_days
-            ),
+            legend(stuck, board.stuck_stage_days, usize::from(area.width)),
             theme.dim(),
         ));
         frame.render_widget(Paragraph::new(cut_lines(vec![detail, legend], area.width)), area);
     }
+}
+
+/// The footer's legend, the fullest that fits `width`: what the card's
+/// symbols mean and the whole stuck rule (`metrics::board::is_stuck`), which
+/// is more than days in a stage. The narrowest form drops the symbols and the
+/// total (each heading counts its own ⚑) before it drops any of the rule.
+pub(super) fn legend(stuck: usize, stuck_stage_days: i64, width: usize) -> String {
+    let symbols = "█ absorption · ↻ days to renewal · Nd days in stage · ";
+    let d = stuck_stage_days;
+    let full = format!(
+        "⚑ stuck ({stuck}): over {d} days in addiction, or in adoption or absorption \
+         at ≤ 50% absorbed with orange or red health"
+    );
+    let short = format!(
+        "⚑ stuck ({stuck}): > {d} d in addiction, or in adoption/absorption at ≤ 50% \
+         with orange/red health"
+    );
+    let candidates = [
+        format!("{symbols}{full}"),
+        format!("{symbols}{short}"),
+        full,
+        short,
+        format!("⚑ stuck: > {d} d in addiction, or adoption/absorption ≤ 50% and orange or red"),
+    ];
+    let last = candidates.len() - 1;
+    let chosen =
+        candidates.iter().position(|text| crate::text::inert::width(text) <= width).unwrap_or(last);
+    candidates[chosen].clone()
 }
 
 /// Days to renewal in at most four cells, so the `↻` before them always
@@ -281,7 +306,26 @@ fn renewal_days(value: Option<i64>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::renewal_days;
+    use super::{legend, renewal_days};
+
+    #[test]
+    fn the_legend_says_the_whole_stuck_rule_at_every_width() {
+        for width in [40, 78, 118, 158, 198] {
+            let text = legend(12, 180, width);
+            assert!(crate::text::inert::width(&text) <= width.max(78), "{width}: {text}");
+            // Days alone do not make an account stuck: the stage, the
+            // absorption and the health are part of the rule.
+            for part in ["180 d", "addiction", "adoption", "absorption", "50%", "orange", "red"] {
+                assert!(text.contains(part), "{width}: {part} missing from {text}");
+            }
+        }
+        assert!(legend(12, 180, 198).starts_with("█ absorption"), "wide: the symbols too");
+        assert!(legend(12, 180, 198).contains("(12)"));
+        assert_eq!(
+            legend(12, 90, 78),
+            "⚑ stuck: > 90 d in addiction, or adoption/absorption ≤ 50% and orange or red"
+        );
+    }
 
     #[test]
     fn days_to_renewal_fit_four_cells_so_the_mark_keeps_its_space() {
