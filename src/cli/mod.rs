@@ -38,6 +38,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// How wide printed tables may be, in columns (0: no limit, every character kept;
+    /// default: the terminal's width, else COLUMNS, else 80 when piped).
+    #[arg(long, global = true, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+
     /// Open the cockpit on a fresh copy of the bundled demo book (never your own database).
     #[arg(long)]
     pub demo: bool,
@@ -300,6 +305,7 @@ pub fn one_line(error: &anyhow::Error, db: &std::path::Path) -> String {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    output::set_table_width(cli.width);
     let context = Context {
         db: cli.db.clone().unwrap_or_else(crate::paths::default_database),
         db_is_default: cli.db.is_none(),

@@ -81,15 +81,43 @@ pub fn print_table(headers: &[&str], rows: &[Vec<String>]) -> std::io::Result<()
     std::io::stdout().lock().write_all(format_table(headers, rows, table_width()).as_bytes())
 }
 
-/// How wide tables may be: `COLUMNS` when set to a number, else the
-/// terminal's width when standard output is one, else no limit (a table
-/// piped into a file or `grep` keeps every character).
+/// The width the command line asked for (`--width`), set once when it is
+/// parsed, before anything is printed; `Some(0)` asks for no limit.
+static WIDTH_ASKED: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+/// Records `--width` for every table this run prints.
+pub fn set_table_width(width: Option<usize>) {
+    let _ = WIDTH_ASKED.set(width);
+}
+
+/// The width of a table piped into a file or another program when nothing
+/// says otherwise: what a reader's pager or mail shows without wrapping.
+const PIPED_WIDTH: usize = 80;
+
+/// How wide tables may be: see [`width_for`], with this run's `--width`,
+/// `COLUMNS` and standard output's terminal, if it is one.
 pub fn table_width() -> Option<usize> {
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
-    columns.filter(|c| *c > 0).or_else(|| {
-        terminal_size::terminal_size_of(std::io::stdout())
-            .map(|(terminal_size::Width(width), _)| usize::from(width))
-    })
+    let terminal = terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(terminal_size::Width(width), _)| usize::from(width));
+    width_for(WIDTH_ASKED.get().copied().flatten(), columns, terminal)
+}
+
+/// How wide tables may be: `--width` when given (`0`: no limit, every
+/// character kept, for scripts), else `COLUMNS` when set to a number, else
+/// the terminal's width when standard output is one, else 80 (a table piped
+/// into `less` or a mail reads like one on a terminal; text cut says so
+/// with `…`).
+pub fn width_for(
+    asked: Option<usize>,
+    columns: Option<usize>,
+    terminal: Option<usize>,
+) -> Option<usize> {
+    match asked {
+        Some(0) => None,
+        Some(width) => Some(width),
+        None => columns.filter(|c| *c > 0).or(terminal).or(Some(PIPED_WIDTH)),
+    }
 }
 
 /// Cells between columns, and the least when a table is tight.
@@ -167,7 +195,9 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
     }
     if kept < headers.len() {
         let left_out = headers[kept..].join(", ");
-        out.push_str(&format!("(not shown: {left_out}; a wider terminal shows them)\n"));
+        out.push_str(&format!(
+            "(not shown: {left_out}; a wider terminal or --width 0 shows them)\n"
+        ));
     }
     out
 }
@@ -226,6 +256,19 @@ mod tests {
     }
 
     #[test]
+    fn a_piped_table_is_80_wide_unless_told_otherwise() {
+        // Piped, nothing set: 80, as a terminal would be.
+        assert_eq!(width_for(None, None, None), Some(80));
+        assert_eq!(width_for(None, Some(120), None), Some(120));
+        assert_eq!(width_for(None, Some(0), None), Some(80), "COLUMNS=0 is no width");
+        assert_eq!(width_for(None, None, Some(100)), Some(100));
+        assert_eq!(width_for(None, Some(120), Some(100)), Some(120));
+        // --width wins over both; 0 keeps every character.
+        assert_eq!(width_for(Some(60), Some(120), Some(100)), Some(60));
+        assert_eq!(width_for(Some(0), Some(120), Some(100)), None);
+    }
+
+    #[test]
     fn tables_align() {
         let text = format_table(&["name", "arr"], &[vec!["Acme".into(), "1,000".into()]], None);
         assert_eq!(text, "name    arr\n────  ─────\nAcme  1,000\n");
@@ -276,7 +319,10 @@ mod tests {
         let lines = table(&headers, rows, Some(60));
         assert_eq!(lines[0], "date       kind    account    csm           product      ARR");
         assert_eq!(lines[2], "2026-12-08 renewal Aldermoor… Jonas Lindqv… Core    7,609.00");
-        assert_eq!(lines[3], "(not shown: billing, window, contract; a wider terminal shows them)");
+        assert_eq!(
+            lines[3],
+            "(not shown: billing, window, contract; a wider terminal or --width 0 shows them)"
+        );
         assert!(lines[..3].iter().all(|l| l.width() <= 60));
         // Piped: everything.
         assert_eq!(table(&headers, rows, None).len(), 3);

@@ -9,6 +9,7 @@ fn cockpit(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cockpit"))
         .arg("--db")
         .arg(db)
+        .args(["--width", "0"])
         .args(args)
         .env("COCKPIT_TODAY", "2025-06-15")
         .env("COCKPIT_USER", "ana")

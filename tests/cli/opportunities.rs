@@ -63,6 +63,7 @@ fn cockpit(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cockpit"))
         .arg("--db")
         .arg(db)
+        .args(["--width", "0"])
         .args(args)
         .env("COCKPIT_TODAY", "2025-03-10")
         .env("COCKPIT_USER", "fran")

@@ -31,6 +31,7 @@ impl Book {
         Command::new(env!("CARGO_BIN_EXE_cockpit"))
             .arg("--db")
             .arg(&self.db)
+            .args(["--width", "0"])
             .args(args)
             .env("COCKPIT_TODAY", TODAY)
             .env("COCKPIT_USER", "ana")

@@ -58,6 +58,7 @@ fn cockpit(book: &Book, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cockpit"))
         .arg("--db")
         .arg(&book.db)
+        .args(["--width", "0"])
         .args(args)
         .env("COCKPIT_TODAY", TODAY)
         .env("COCKPIT_USER", "ann")

@@ -104,6 +104,7 @@ impl Book {
         command
             .arg("--db")
             .arg(&self.db)
+            .args(["--width", "0"])
             .args(args)
             .env("COCKPIT_TODAY", TODAY)
             .env("COCKPIT_USER", "ana")

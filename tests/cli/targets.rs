@@ -53,6 +53,7 @@ fn cockpit(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cockpit"))
         .arg("--db")
         .arg(db)
+        .args(["--width", "0"])
         .args(args)
         .env("COCKPIT_TODAY", TODAY)
         .env("COCKPIT_USER", "fran")

@@ -128,3 +128,41 @@ fn the_command_prints_the_rows_the_today_pane_shows_in_its_order() {
     let said = String::from_utf8(out.stdout).expect("utf-8");
     assert!(said.contains("nobody owns no accounts"), "{said}");
 }
+
+/// `cockpit today` on the demo book with `COLUMNS` left out, piped as a
+/// script or a pager reads it.
+fn piped(dir: &Path, db: &Path, args: &[&str]) -> String {
+    let settings = dir.join("config.toml");
+    std::fs::write(&settings, "").expect("settings");
+    let out = Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("COCKPIT_TODAY", TODAY)
+        .env("COCKPIT_CONFIG", &settings)
+        .env("COCKPIT_USER", cockpit::demo::DEMO_CSM)
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run cockpit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn piped_today_is_80_wide_and_says_where_it_cut() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("demo.db");
+    drop(cockpit::demo::load::create_demo_database(&db, &Clock::fixed(today())).expect("demo"));
+    let text = piped(dir.path(), &db, &["today"]);
+    for line in text.lines() {
+        assert!(line.width() <= 80, "{} cells: {line}", line.width());
+    }
+    // The details are longer than 80 columns leave them: cut with `…`.
+    assert!(text.contains('…'), "{text}");
+    let narrow = piped(dir.path(), &db, &["today", "--width", "60"]);
+    assert!(narrow.lines().all(|line| line.width() <= 60), "{narrow}");
+    // `--width 0` keeps every character, for scripts.
+    let whole = piped(dir.path(), &db, &["--width", "0", "today"]);
+    assert!(whole.lines().any(|line| line.width() > 80), "{whole}");
+}

@@ -1,7 +1,7 @@
 //! Tables laid out to the terminal's width with names in any script: the
 //! Book at 80 and 160 columns holding Chinese and Japanese names, emoji and
 //! long CSM names (snapshots, plus alignment checked cell by cell), and the
-//! command line's tables fitting `COLUMNS` or keeping everything when piped,
+//! command line's tables fitting `COLUMNS` (80 when piped) or keeping everything with `--width 0`,
 //! with the currency symbol from the settings.
 
 use crate::common;
@@ -152,11 +152,16 @@ fn table(text: &str) -> Vec<&str> {
 }
 
 #[test]
-fn cli_tables_fit_columns_and_keep_everything_when_piped() {
+fn cli_tables_fit_columns_and_keep_everything_with_width_0() {
     let dir = tempfile::tempdir().expect("dir");
     let db = book(dir.path());
     let args = ["renewals", "--from", "2025-06-01", "--to", "2025-12-31"];
+    // Piped with nothing set: 80 columns, what is cut says so.
     let piped = cockpit(&db, dir.path(), &args, None);
+    assert!(piped.lines().all(|l| l.width() <= 80), "{piped}");
+    assert!(piped.contains('…'), "{piped}");
+    let everything = [&args[..], &["--width", "0"]].concat();
+    let piped = cockpit(&db, dir.path(), &everything, None);
     let lines = table(&piped);
     assert_eq!(lines.len(), 2 + 5, "{piped}");
     assert!(piped.contains("北京数据科技有限公司 (Beijing Data)"), "{piped}");
