@@ -268,13 +268,16 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
         crate::domain::count::of(report.accounts, "account", "accounts"),
         report.arr_lost
     ))?;
-    output::say(&format!(
-        "Controllable share of lost ARR: {} (controllable {} · uncontrollable {} · free text {})",
-        output::percent(report.controllable_share),
-        report.controllable_arr,
-        report.uncontrollable_arr,
-        report.unclassified_arr
-    ))?;
+    output::say_wrapped(
+        &format!(
+            "Controllable share of lost ARR: {} (controllable {} · uncontrollable {} · free text {})",
+            output::percent(report.controllable_share),
+            report.controllable_arr,
+            report.uncontrollable_arr,
+            report.unclassified_arr
+        ),
+        2,
+    )?;
     if report.chains == 0 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -291,16 +294,23 @@ fn report(context: &Context, args: ReportArgs) -> anyhow::Result<ExitCode> {
     output::say("\nChains")?;
     for book_chain in admitted {
         let chain = &book_chain.chain;
-        output::say(&format!(
-            "#{} {} {} ({}) {}{}: {}",
-            chain.id.unwrap_or_default(),
-            chain.event_date,
-            book_chain.account_name,
-            chain.account_id,
-            chain.arr_lost,
-            if chain.product.is_empty() { String::new() } else { format!(" {}", chain.product) },
-            chain.sentence()
-        ))?;
+        output::say_wrapped(
+            &format!(
+                "#{} {} {} ({}) {}{}: {}",
+                chain.id.unwrap_or_default(),
+                chain.event_date,
+                book_chain.account_name,
+                chain.account_id,
+                chain.arr_lost,
+                if chain.product.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", chain.product)
+                },
+                chain.sentence()
+            ),
+            4,
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

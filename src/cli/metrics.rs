@@ -426,13 +426,16 @@ fn pareto_command(store: &Store, args: ParetoArgs) -> anyhow::Result<()> {
     }
     let shares: Vec<String> =
         cuts.iter().map(|c| output::percent(crate::metrics::Rate::new(*c, 10_000))).collect();
-    output::say(&format!(
-        "Pareto tiers at {} (cuts at {} of ARR; {} with ARR, total {})",
-        p.as_of,
-        shares.join(" and "),
-        crate::domain::count::of(p.ranked.len(), "account", "accounts"),
-        p.total_arr
-    ))?;
+    output::say_wrapped(
+        &format!(
+            "Pareto tiers at {} (cuts at {} of ARR; {} with ARR, total {})",
+            p.as_of,
+            shares.join(" and "),
+            crate::domain::count::of(p.ranked.len(), "account", "accounts"),
+            p.total_arr
+        ),
+        2,
+    )?;
     let rows: Vec<Vec<String>> = p
         .tiers
         .iter()

@@ -38,8 +38,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "COCKPIT_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// How wide printed tables may be, in columns (0: no limit, every character kept;
-    /// default: the terminal's width, else COLUMNS, else 80 when piped).
+    /// Table width in columns (0: no limit; default: COLUMNS, the terminal's, or 80).
     #[arg(long, global = true, value_name = "COLUMNS")]
     pub width: Option<usize>,
 

@@ -24,6 +24,21 @@ pub fn say(text: &str) -> std::io::Result<()> {
     writeln!(std::io::stdout().lock(), "{}", inert::lines(text))
 }
 
+/// Prints one paragraph for people, made inert and wrapped at the table
+/// width (see [`table_width`]) between words, each following line indented
+/// by `indent` spaces, so a long explanation reads like its table.
+pub fn say_wrapped(text: &str, indent: usize) -> std::io::Result<()> {
+    let shown = inert::line(text);
+    let Some(width) = table_width() else { return say(&shown) };
+    let hanging = " ".repeat(indent);
+    let options = textwrap::Options::new(width.max(indent + TEXT_MIN)).subsequent_indent(&hanging);
+    let mut out = std::io::stdout().lock();
+    for line in textwrap::wrap(&shown, options) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 /// Prints text as it is (already made inert or escaped by its format, as an
 /// ICS calendar is), with no newline added.
 pub fn print_raw(text: &str) -> std::io::Result<()> {
@@ -195,9 +210,16 @@ pub fn format_table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
     }
     if kept < headers.len() {
         let left_out = headers[kept..].join(", ");
-        out.push_str(&format!(
-            "(not shown: {left_out}; a wider terminal or --width 0 shows them)\n"
-        ));
+        let note = format!("(not shown: {left_out}; a wider terminal or --width 0 shows them)");
+        // The note keeps to the width it explains.
+        let lines = match width {
+            Some(width) => textwrap::wrap(&note, width.max(TEXT_MIN)),
+            None => vec![note.as_str().into()],
+        };
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -319,11 +341,9 @@ mod tests {
         let lines = table(&headers, rows, Some(60));
         assert_eq!(lines[0], "date       kind    account    csm           product      ARR");
         assert_eq!(lines[2], "2026-12-08 renewal Aldermoor… Jonas Lindqv… Core    7,609.00");
-        assert_eq!(
-            lines[3],
-            "(not shown: billing, window, contract; a wider terminal or --width 0 shows them)"
-        );
-        assert!(lines[..3].iter().all(|l| l.width() <= 60));
+        assert_eq!(lines[3], "(not shown: billing, window, contract; a wider terminal or");
+        assert_eq!(lines[4], "--width 0 shows them)");
+        assert!(lines.iter().all(|l| l.width() <= 60));
         // Piped: everything.
         assert_eq!(table(&headers, rows, None).len(), 3);
     }

@@ -475,14 +475,17 @@ fn print_forecast(
 
     let headers = ["month", "contracts", "ATR", "expected", "only greens", "at risk", "unrated"];
     let percent = |h: Health| output::percent(bp_rate(probabilities.of(h)));
-    output::say(&format!(
-        "Renewal forecast from {first}, {} (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
-        crate::domain::count::of(months, "month", "months"),
-        percent(Health::Green),
-        percent(Health::Yellow),
-        percent(Health::Orange),
-        percent(Health::Red)
-    ))?;
+    output::say_wrapped(
+        &format!(
+            "Renewal forecast from {first}, {} (p: green {}, yellow {}, orange {}, red {}; unrated at yellow)",
+            crate::domain::count::of(months, "month", "months"),
+            percent(Health::Green),
+            percent(Health::Yellow),
+            percent(Health::Orange),
+            percent(Health::Red)
+        ),
+        2,
+    )?;
     let mut rows: Vec<Vec<String>> =
         forecast.book.iter().map(|m| figures_row(m.month.to_string(), &m.figures)).collect();
     rows.push(figures_row("total".into(), &forecast.book_total));

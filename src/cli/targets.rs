@@ -178,7 +178,8 @@ pub fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     )?;
     output::say("")?;
     for (rank, (_, position)) in shown.iter().enumerate() {
-        output::say(&format!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today)))?;
+        let line = format!("{:>3}. {}: {}", rank + 1, position.name, explain(position, today));
+        output::say_wrapped(&line, 5)?;
     }
     if shown.len() < matching.len() {
         output::say(&format!("({} of {} targets shown)", shown.len(), matching.len()))?;

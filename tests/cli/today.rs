@@ -149,7 +149,7 @@ fn piped(dir: &Path, db: &Path, args: &[&str]) -> String {
 }
 
 #[test]
-fn piped_today_is_80_wide_and_says_where_it_cut() {
+fn piped_reports_are_80_wide_and_say_where_they_cut() {
     use unicode_width::UnicodeWidthStr;
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("demo.db");
@@ -158,6 +158,24 @@ fn piped_today_is_80_wide_and_says_where_it_cut() {
     for line in text.lines() {
         assert!(line.width() <= 80, "{} cells: {line}", line.width());
     }
+    // Every report: its tables fitted, its long lines wrapped between words.
+    let reports: [&[&str]; 7] = [
+        &["targets"],
+        &["churn", "report"],
+        &["renewals"],
+        &["renewals", "--forecast"],
+        &["metrics", "pareto"],
+        &["opportunities"],
+        &["tasks", "--mine"],
+    ];
+    for args in reports {
+        let report = piped(dir.path(), &db, args);
+        for line in report.lines() {
+            assert!(line.width() <= 80, "{args:?}: {} cells: {line}", line.width());
+        }
+    }
+    let targets = piped(dir.path(), &db, &["targets"]);
+    assert!(targets.contains("\n     "), "a factor line goes on, indented:\n{targets}");
     // The details are longer than 80 columns leave them: cut with `…`.
     assert!(text.contains('…'), "{text}");
     let narrow = piped(dir.path(), &db, &["today", "--width", "60"]);
