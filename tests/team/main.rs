@@ -89,6 +89,7 @@ pub fn cockpit(db: &Path, args: &[&str]) -> Command {
     command
         .arg("--db")
         .arg(db)
+        .args(["--width", "0"])
         .args(args)
         .env("COCKPIT_CONFIG", settings)
         .env_remove("COCKPIT_TEAM_URL")
