@@ -488,6 +488,7 @@ fn target(name: &str) -> &'static str {
         n if n.starts_with("team sync") => "< 2 s on loopback",
         n if n.starts_with("team book") => "≤ 2× local import all",
         n if n.starts_with("team roll-up read") => "< 200 ms",
+        n if n.starts_with("team roll-up, key to drawn") => "< 200 ms",
         n if n.starts_with("team roll-up") => "draw ≤ 200 ms",
         "playbook triggers, each opening" | "tasks list, one CSM" => "≤ 100 ms",
         "tasks list, everyone" => "≤ 300 ms",

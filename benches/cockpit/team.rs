@@ -102,11 +102,13 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     cockpit_team::Team::connect(&url)?.init()?;
     let work = tempfile::tempdir()?;
 
+    let cpu_before = process_cpu();
     let began = Instant::now();
     let mut local = Store::open(&work.path().join("local.db"))?;
     import_all(&mut local, dir, "bench", &super::clock(), ImportOptions::default())
         .map_err(|e| anyhow::anyhow!("import all: {e}"))?;
     let local_time = began.elapsed();
+    let local_cpu = process_cpu().zip(cpu_before).map(|(after, before)| after - before);
     let accounts = local.book_rows(super::today())?.len();
     drop(local);
 
@@ -148,8 +150,10 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     std::fs::write(&settings, "")?;
     let began = Instant::now();
     let mut peaks = Vec::new();
+    let mut pull_cpu = std::time::Duration::ZERO;
     for args in [vec!["team", "join", url.as_str(), "--as", "newcomer"], vec!["sync"]] {
-        let (peak, said) = run_measured(&member_db, &settings, &args)?;
+        let (peak, cpu, said) = run_measured(&member_db, &settings, &args)?;
+        pull_cpu += cpu;
         peaks.push((args[..args.len().min(2)].join(" "), peak, said));
     }
     let pull = began.elapsed();
@@ -165,11 +169,17 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     let report_files = peaks.last().map(|(_, _, said)| said.clone()).unwrap_or_default();
     let mut figure = fig_ms(pull);
     figure.note = format!(
-        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; upload {}; {} ({})",
+        "{accounts} accounts, {} files, {:.0} MB: local import all {}, the pull takes {:.2}× its time; on a CPU {:.1} s against {}{}; upload {}; {} ({})",
         files_count,
         bytes as f64 / 1e6,
         fig_ms(local_time).text,
         pull.as_secs_f64() / local_time.as_secs_f64(),
+        pull_cpu.as_secs_f64(),
+        local_cpu.map_or("?".to_string(), |c| format!("{:.1} s", c.as_secs_f64())),
+        local_cpu
+            .filter(|c| !c.is_zero())
+            .map(|c| format!(" ({:.2}×)", pull_cpu.as_secs_f64() / c.as_secs_f64()))
+            .unwrap_or_default(),
         fig_ms(upload).text,
         peak_note.join(", "),
         report_files.trim(),
@@ -181,16 +191,33 @@ pub fn team_book_figures(out: &mut BTreeMap<String, Figure>, dir: &Path) -> anyh
     Ok(())
 }
 
+/// This process's time on a CPU, every thread's (`/proc/self/stat`, in
+/// hundredths of a second).
+fn process_cpu() -> Option<std::time::Duration> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's name, which is in brackets.
+    let rest = text.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(std::time::Duration::from_millis((user + system) * 10))
+}
+
 /// Runs the real binary (or the one `COCKPIT_BENCH_BIN` names, a copy
 /// kept while the tree is rebuilt) on `db` with `args`; its peak memory in
-/// bytes (VmHWM, from `/usr/bin/time`, else 0) and what it said.
-fn run_measured(db: &Path, settings: &Path, args: &[&str]) -> anyhow::Result<(u64, String)> {
+/// bytes (VmHWM, from `/usr/bin/time`, else 0), its time on a CPU (user
+/// and system, from the same) and what it said.
+fn run_measured(
+    db: &Path,
+    settings: &Path,
+    args: &[&str],
+) -> anyhow::Result<(u64, std::time::Duration, String)> {
     let binary = std::env::var_os("COCKPIT_BENCH_BIN")
         .unwrap_or_else(|| env!("CARGO_BIN_EXE_cockpit").into());
     let timed = Path::new("/usr/bin/time").is_file();
     let mut command = if timed {
         let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "peak-kb %M"]).arg(&binary);
+        c.args(["-f", "peak-kb %M cpu %U %S"]).arg(&binary);
         c
     } else {
         Command::new(&binary)
@@ -205,12 +232,12 @@ fn run_measured(db: &Path, settings: &Path, args: &[&str]) -> anyhow::Result<(u6
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     anyhow::ensure!(out.status.success(), "cockpit {}: {said}{err}", args.join(" "));
-    let peak = err
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("peak-kb ")?.trim().parse::<u64>().ok())
-        .unwrap_or(0);
-    Ok((peak * 1024, said))
+    let timed = err.lines().rev().find_map(|l| l.strip_prefix("peak-kb ")).unwrap_or("");
+    let mut words = timed.split_whitespace();
+    let peak = words.next().and_then(|w| w.parse::<u64>().ok()).unwrap_or(0);
+    let cpu: f64 =
+        words.filter_map(|w| w.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0).sum();
+    Ok((peak * 1024, std::time::Duration::from_secs_f64(cpu), said))
 }
 
 /// The manager's roll-up for 50 CSMs: a generated book of 5,000 accounts
@@ -284,12 +311,35 @@ fn measure_rollup(
     );
     eprintln!("team roll-up read: {} ({})", figure.text, figure.note);
     out.insert(format!("team roll-up read, {key}"), figure);
+    let steps = rollup_steps(&store, &config)?;
+    eprintln!("team roll-up, its steps: {steps}");
+    // From the key to the drawn roll-up, in the cockpit: the book and the
+    // first screen's loads settled first, then `ctrl-r`, its read behind the
+    // screen, and the frame that shows it (every thread's CPU counted).
     let mut app = App::new(store, super::clock(), config, "CSM 00", Theme::plain())?;
     app.resize(super::WIDTH, super::HEIGHT);
+    let mut terminal = Terminal::new(TestBackend::new(super::WIDTH, super::HEIGHT))?;
+    // The first frame, then what starts behind it (the whole book's load,
+    // the damage check), settled before the key.
+    terminal.draw(|frame| app.draw(frame))?;
+    app.start_loading();
+    app.settle_background();
+    terminal.draw(|frame| app.draw(frame))?;
+    let cpu = process_cpu();
+    let began = Instant::now();
     app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     app.settle_background();
+    terminal.draw(|frame| app.draw(frame))?;
+    let opened = began.elapsed();
+    let cpu = process_cpu().zip(cpu).map(|(after, before)| after - before);
     anyhow::ensure!(app.popup().is_some(), "the roll-up did not open");
-    let mut terminal = Terminal::new(TestBackend::new(super::WIDTH, super::HEIGHT))?;
+    let mut figure = fig_ms(opened);
+    figure.note = format!(
+        "{who} {over}, `ctrl-r` to the drawn roll-up{}",
+        cpu.map(|c| format!("; on a CPU {:.0} ms", c.as_secs_f64() * 1e3)).unwrap_or_default()
+    );
+    eprintln!("team roll-up, key to drawn: {} ({})", figure.text, figure.note);
+    out.insert(format!("team roll-up, key to drawn, {key}"), figure);
     const DRAWS: u32 = 20;
     let began = Instant::now();
     for _ in 0..DRAWS {
@@ -302,4 +352,65 @@ fn measure_rollup(
     eprintln!("team roll-up draw: {} ({})", figure.text, figure.note);
     out.insert(format!("team roll-up draw, {key}"), figure);
     Ok(())
+}
+
+/// The roll-up's steps, each timed apart on this thread: what a read of
+/// 50 CSMs' Today spends where.
+fn rollup_steps(store: &Store, config: &cockpit::domain::Config) -> anyhow::Result<String> {
+    use cockpit::read::book::BookIndex;
+    use cockpit::store::triage::Scope;
+    let today = super::today();
+    let mut said = Vec::new();
+    let mut step = |what: &str, began: Instant| {
+        said.push(format!("{what} {}", fig_ms(began.elapsed()).text));
+    };
+    let began = Instant::now();
+    let book = BookIndex::new(store.book_rows(today)?, config, today, "");
+    step("book", began);
+    let names = store.csm_names()?;
+    let began = Instant::now();
+    for csm in &names {
+        store.health_changes_of_csm(csm)?;
+    }
+    step("health changes", began);
+    let began = Instant::now();
+    let since = today - Days::days(90);
+    for csm in &names {
+        store.flagged_notes(Scope::Csm(csm), since)?;
+    }
+    step("flagged notes", began);
+    let began = Instant::now();
+    for csm in &names {
+        store.snapshot_trends(Scope::Csm(csm))?;
+    }
+    step("trends", began);
+    let began = Instant::now();
+    cockpit::read::health::scorecard_signals(
+        store,
+        config,
+        today,
+        cockpit::store::signals::SignalScope::Book,
+    )?;
+    step("bands", began);
+    let began = Instant::now();
+    for csm in &names {
+        store.lost_renewals_of_csm(csm, since, today)?;
+        store.overdue_moments(today, Some(csm))?;
+        cockpit::read::tasks::due_tasks(store, csm, today)?;
+    }
+    step("lost, moments, tasks", began);
+    let began = Instant::now();
+    let facts =
+        cockpit::read::today::TodayFacts::read_for(store, "\u{0}", names.clone(), today, config)?;
+    step("all facts", began);
+    let began = Instant::now();
+    let rows = cockpit::read::today::today_rows_from(facts, &book, config);
+    step(&format!("{} rows", rows.len()), began);
+    let began = Instant::now();
+    cockpit::read::renewals::forecast(store, cockpit::domain::Month::of(today), 12, config)?;
+    step("forecast", began);
+    let began = Instant::now();
+    store.churn_chains_for_report(None, None)?;
+    step("churn", began);
+    Ok(said.join(", "))
 }

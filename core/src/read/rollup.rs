@@ -68,35 +68,58 @@ impl Rollup {
     }
 }
 
-/// Reads the roll-up of every CSM on `today` (what covers the whole book,
-/// once: see `today::each`).
+/// Reads the roll-up of every CSM on `today`: everyone's Today read once
+/// and dealt to the CSMs who would see each reason ([`split`]), equal to
+/// reading each CSM's own Today ([`rollup_by_each`]) at a fraction of its
+/// cost.
 pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<Rollup> {
     let book = BookIndex::new(store.book_rows(today)?, config, today, "");
+    let names = store.csm_names()?;
+    let lines = split::lines(store, &book, &names, today, config)?;
+    assemble(store, &book, names, lines, today, config)
+}
+
+/// One CSM's Today as the roll-up counts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TodayCounts {
+    pub rows: usize,
+    pub by_reason: Vec<(ReasonKind, usize)>,
+    pub arr_at_stake: Money,
+    pub overdue_tasks: usize,
+    pub overdue_moments: usize,
+}
+
+/// The roll-up from each CSM's Today counts (in `names`' order): their
+/// accounts in one pass over the book, the forecast by CSM in one read,
+/// the churn report of the whole book.
+fn assemble(
+    store: &Store,
+    book: &BookIndex,
+    names: Vec<String>,
+    lines: Vec<TodayCounts>,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Rollup> {
     let first_month = Month::of(today);
     let forecast = super::renewals::forecast(store, first_month, FORECAST_MONTHS, config)?;
-    let names = store.csm_names()?;
-    let mut csms = Vec::with_capacity(names.len());
-    let each = TodayFacts::read_each(store, &names, today, config)?;
-    // Each CSM's accounts and ARR, in one pass over the book.
     let mut owned: std::collections::HashMap<&str, (usize, Money)> = Default::default();
     for row in book.rows() {
         let (n, arr) = owned.entry(row.csm.as_str()).or_insert((0, Money::ZERO));
         *n += 1;
         *arr += row.arr;
     }
-    for (csm, own) in names.iter().zip(each) {
+    let mut csms = Vec::with_capacity(names.len());
+    for (csm, line) in names.iter().zip(lines) {
         let (accounts, arr) = owned.get(csm.as_str()).copied().unwrap_or((0, Money::ZERO));
-        let OwnFacts { facts, overdue_tasks, overdue_moments } = own;
-        let rows = today_rows_from(facts, &book, config);
         let forecast = forecast.by_csm.iter().find(|f| &f.csm == csm).map(|f| f.total);
         csms.push(CsmRollup {
             accounts,
             arr,
-            today_rows: rows.len(),
-            by_reason: reason_counts(&rows),
-            arr_at_stake: rows.iter().map(|r| r.triage.arr).sum(),
-            overdue_tasks,
-            overdue_moments,
+            today_rows: line.rows,
+            by_reason: line.by_reason,
+            arr_at_stake: line.arr_at_stake,
+            overdue_tasks: line.overdue_tasks,
+            overdue_moments: line.overdue_moments,
             forecast: forecast.unwrap_or_default(),
             csm: csm.clone(),
         });
@@ -105,6 +128,30 @@ pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<R
     let chains = store.churn_chains_for_report(None, None)?;
     let churn = churn_report(&chains, &ReportFilter::default());
     Ok(Rollup { today, first_month, months: FORECAST_MONTHS, csms, total, churn })
+}
+
+/// The roll-up read the long way: each CSM's own Today, one after the
+/// other, each ranked and worded in full. What [`rollup`] must equal; the
+/// tests compare the two.
+pub fn rollup_by_each(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<Rollup> {
+    let book = BookIndex::new(store.book_rows(today)?, config, today, "");
+    let names = store.csm_names()?;
+    let each = TodayFacts::read_each(store, &names, today, config)?;
+    let lines = each
+        .into_iter()
+        .map(|own| {
+            let OwnFacts { facts, overdue_tasks, overdue_moments } = own;
+            let rows = today_rows_from(facts, &book, config);
+            TodayCounts {
+                rows: rows.len(),
+                by_reason: reason_counts(&rows),
+                arr_at_stake: rows.iter().map(|r| r.triage.arr).sum(),
+                overdue_tasks,
+                overdue_moments,
+            }
+        })
+        .collect();
+    assemble(store, &book, names, lines, today, config)
 }
 
 /// The team's line: every CSM's added up.
@@ -137,6 +184,8 @@ fn total_of(csms: &[CsmRollup]) -> CsmRollup {
         forecast,
     }
 }
+
+mod split;
 
 #[cfg(test)]
 mod tests;

@@ -127,3 +127,94 @@ fn each_csms_line_reads_what_their_own_today_shows() {
     }
     assert_eq!(rollup.csms.iter().map(|c| c.today_rows).sum::<usize>(), rollup.total.today_rows);
 }
+
+/// A generated book of a few CSMs, worked on as a team works on it:
+/// tasks owned by another CSM than the account's, drops made by the
+/// account's own CSM and by someone else, overdue moments, snoozes.
+fn worked_book(seed: u64, accounts: u32, csms: u32, today: NaiveDate) -> Store {
+    use crate::domain::Health;
+    use crate::domain::moment::MomentKind;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut params = crate::generate::Params::ending_before(today, accounts, 24, seed);
+    params.csms = Some(csms);
+    crate::generate::write_book(&params, dir.path()).expect("book");
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = crate::clock::Clock::fixed(today);
+    crate::import::import_all(&mut store, dir.path(), "ops", &clock, Default::default())
+        .expect("import");
+    let names = store.csm_names().expect("names");
+    let rows = store.book_rows(today).expect("rows");
+    let at = |days: i64| {
+        (today - chrono::Duration::days(days)).and_hms_opt(9, 0, 0).expect("time").and_utc()
+    };
+    for (n, row) in rows.iter().enumerate() {
+        let n = n as u64 + seed;
+        let other = &names[(n as usize + 1) % names.len()];
+        match n % 7 {
+            0 => {
+                let task = NewTask {
+                    account_id: row.id.clone(),
+                    title: format!("Task {n}"),
+                    owner: other.clone(),
+                    due_on: today - chrono::Duration::days((n % 5) as i64 - 1),
+                    steps: Vec::new(),
+                    playbook: None,
+                };
+                store.add_task(&task, other, at(30)).expect("task");
+            }
+            1 | 2 => {
+                // Green, then a drop: by the CSM themselves or by someone else.
+                let who = if n % 7 == 1 { row.csm.clone() } else { other.clone() };
+                store.set_health(&row.id, Health::Green, "fine", &who, at(20)).expect("health");
+                store.set_health(&row.id, Health::Orange, "worse", &who, at(3)).expect("health");
+            }
+            3 => {
+                store
+                    .add_moment(&row.id, MomentKind::Qbr, "", today - chrono::Duration::days(4))
+                    .expect("moment");
+            }
+            4 => store
+                .snooze(&row.id, "no_touch", today + chrono::Duration::days(9))
+                .expect("snooze"),
+            _ => {}
+        }
+    }
+    store
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+    /// Everyone's Today read once and dealt to the CSMs gives what each
+    /// CSM's own Today gives, line by line and for the team.
+    #[test]
+    fn the_roll_up_is_each_csms_own_today(
+        seed in 0_u64..10_000,
+        accounts in 30_u32..120,
+        csms in 2_u32..6,
+    ) {
+        let today = d(2025, 6, 10);
+        let store = worked_book(seed, accounts, csms, today);
+        let config = Config::default();
+        let fast = rollup(&store, today, &config).expect("rollup");
+        let each = rollup_by_each(&store, today, &config).expect("each");
+        proptest::prop_assert!(fast.csms.len() >= 2);
+        proptest::prop_assert!(fast.total.today_rows > 0);
+        proptest::prop_assert_eq!(fast, each);
+    }
+}
+
+#[test]
+fn a_worked_book_has_every_kind_of_line_the_split_deals() {
+    let today = d(2025, 6, 10);
+    let store = worked_book(7, 80, 3, today);
+    let config = Config::default();
+    let fast = rollup(&store, today, &config).expect("rollup");
+    assert_eq!(fast, rollup_by_each(&store, today, &config).expect("each"));
+    let team = &fast.total;
+    // Tasks owned across CSMs, drops by others, overdue moments: all counted.
+    assert!(team.overdue_tasks > 0 && team.overdue_moments > 0, "{team:?}");
+    for kind in [ReasonKind::Task, ReasonKind::HealthDropped, ReasonKind::MomentOverdue] {
+        assert!(team.by_reason.iter().any(|(k, n)| *k == kind && *n > 0), "{kind:?}: {team:?}");
+    }
+}
