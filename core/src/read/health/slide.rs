@@ -1,9 +1,10 @@
 //! The backtest's flags of one account's outcomes, read by sliding over the
 //! account's signals: every lead date of its outcomes scored once, in date
 //! order (the measures bound to a known month worked out once a month,
-//! [`Slide`]), then the steps before the lead dates of the churned outcomes
-//! something flagged — the same flags as scoring each outcome's dates
-//! afresh, which the tests hold it to.
+//! [`Slide`]), then for each churned outcome the steps back from its lead
+//! date while any predictor's spell holds, each step scored once for all of
+//! them — the same flags as scoring each outcome's dates afresh, which the
+//! tests hold it to.
 
 use super::Flag;
 use crate::domain::Health;
@@ -29,8 +30,6 @@ pub(super) struct Run<'a> {
 pub(super) struct Scratch {
     dates: Vec<NaiveDate>,
     points: Vec<Points>,
-    steps: Vec<NaiveDate>,
-    step_points: Vec<Points>,
 }
 
 impl Run<'_> {
@@ -59,45 +58,40 @@ impl Run<'_> {
         scratch: &mut Scratch,
     ) {
         let stride = 1 + self.measures.len();
-        let Scratch { dates, points, steps, step_points } = scratch;
+        let Scratch { dates, points } = scratch;
         dates.clear();
         dates.extend(mine.iter().map(|&i| self.lead_date(i)));
         self.score(signals, dates, points);
-        steps.clear();
-        for &i in mine {
-            let Some(at) = find(dates, points, self.lead_date(i)) else { continue };
-            for p in 0..stride {
-                let lead = self.flags(p, at);
-                flags[i * stride + p] = Flag { lead, steps: 0 };
-            }
-            let churned = self.outcomes[i].kind == OutcomeKind::Churned;
-            if churned && flags[i * stride..(i + 1) * stride].iter().any(|f| f.lead) {
-                let lead_date = self.lead_date(i);
-                steps.extend(
-                    (1..=backtest::MAX_STEPS)
-                        .map(|step| lead_date - Duration::days(step * backtest::STEP_DAYS)),
-                );
-            }
-        }
-        if steps.is_empty() {
-            return;
-        }
-        self.score(signals, steps, step_points);
+        let mut slide = Slide::new(signals, self.book, self.today, self.card);
         for &i in mine {
             let lead_date = self.lead_date(i);
-            for p in 0..stride {
-                let flag = &mut flags[i * stride + p];
-                if !flag.lead || self.outcomes[i].kind != OutcomeKind::Churned {
-                    continue;
+            let Some(at) = find(dates, points, lead_date) else { continue };
+            let mine = &mut flags[i * stride..(i + 1) * stride];
+            for (p, flag) in mine.iter_mut().enumerate() {
+                *flag = Flag { lead: self.flags(p, at), steps: 0 };
+            }
+            if self.outcomes[i].kind != OutcomeKind::Churned {
+                continue;
+            }
+            // Back a step at a time while any predictor's spell holds;
+            // each step's points are read once for all of them.
+            let mut holding = mine.iter().filter(|f| f.lead).count();
+            let mut held = [true; 1 + Measure::ALL.len()];
+            for step in 1..=backtest::MAX_STEPS {
+                if holding == 0 {
+                    break;
                 }
-                for step in 1..=backtest::MAX_STEPS {
-                    let date = lead_date - Duration::days(step * backtest::STEP_DAYS);
-                    let flagged =
-                        find(steps, step_points, date).is_some_and(|points| self.flags(p, points));
-                    if !flagged {
-                        break;
+                let points = slide.points(lead_date - Duration::days(step * backtest::STEP_DAYS));
+                for (p, flag) in mine.iter_mut().enumerate() {
+                    if !flag.lead || !held[p] {
+                        continue;
                     }
-                    flag.steps = step;
+                    if self.flags(p, &points) {
+                        flag.steps = step;
+                    } else {
+                        held[p] = false;
+                        holding -= 1;
+                    }
                 }
             }
         }
