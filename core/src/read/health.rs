@@ -368,7 +368,7 @@ pub fn backtest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Backtest> {
-    let load = (Store::signal_source as Load, Touches::Once);
+    let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide);
     backtest_by(store, config, today, lead_days, from, to, load, SLICE_ACCOUNTS)
 }
 
@@ -380,6 +380,18 @@ enum Touches {
     /// With each slice's signals (how it read them first).
     #[cfg_attr(not(test), allow(dead_code))]
     PerSlice,
+}
+
+/// How a backtest reads an account's points at the dates it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scoring {
+    /// Each account's dates once, in date order, sliding over its signals
+    /// (its outcomes met as the slices list the accounts): see [`slide`].
+    Slide,
+    /// Each outcome's dates scored on their own (how it scored first; the
+    /// tests hold the slide to it).
+    #[cfg_attr(not(test), allow(dead_code))]
+    PerDate,
 }
 
 /// How a backtest loads the book's signals (the kept series, or in tests the rows).
@@ -394,7 +406,7 @@ fn backtest_by(
     lead_days: i64,
     from: NaiveDate,
     to: NaiveDate,
-    (load, touches): (Load, Touches),
+    (load, touches, scoring): (Load, Touches, Scoring),
     per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
@@ -442,6 +454,12 @@ fn backtest_by(
         Touches::PerSlice => None,
     };
     let mut next_touches = 0;
+    // The outcomes by account (each account's in their order), met as the
+    // slices list the accounts.
+    let mut by_account: Vec<usize> = (0..outcomes.len()).collect();
+    by_account.sort_by(|a, b| outcomes[*a].account_id.cmp(&outcomes[*b].account_id));
+    let mut next_outcome = 0;
+    let mut scratch = slide::Scratch::default();
     for (at, start) in starts.iter().enumerate() {
         let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
         let history = whole_touches.is_none();
@@ -458,29 +476,69 @@ fn backtest_by(
                 };
             }
         }
-        let position: HashMap<&str, usize> =
-            source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let book = &source.book;
-        // Every predictor but the CSM's colours reads the same measures'
-        // points at the same dates: each account and date is scored once.
-        let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
-        for (i, outcome) in outcomes.iter().enumerate() {
-            let Some(&a) = position.get(outcome.account_id.as_str()) else { continue };
-            let mut points_at = |date: NaiveDate| -> Points {
-                *scored.entry((a, date)).or_insert_with(|| {
-                    measure_points(&source.accounts[a].signals, book, date, today, card)
-                })
-            };
-            let lead_date = outcome.end_date - Duration::days(lead_days);
-            let churned = outcome.kind == OutcomeKind::Churned;
-            let scorecard = |points: &Points| {
-                let (points, weight) = weighted_of(points, card);
-                band_of(points, weight, card).is_some_and(Health::is_at_risk)
-            };
-            flags[i * stride] = Flag::of(lead_date, churned, &mut points_at, scorecard);
-            for (k, (slot, _)) in measures.iter().enumerate() {
-                let flag = |points: &Points| points_flag(points[*slot], card);
-                flags[i * stride + 1 + k] = Flag::of(lead_date, churned, &mut points_at, flag);
+        match scoring {
+            Scoring::Slide => {
+                let run = slide::Run {
+                    book,
+                    today,
+                    card,
+                    lead_days,
+                    outcomes: &outcomes,
+                    measures: &measures,
+                };
+                for account in &source.accounts {
+                    // Both in id order: a walk forward.
+                    let id = account.id.as_str();
+                    while by_account
+                        .get(next_outcome)
+                        .is_some_and(|&i| outcomes[i].account_id.as_str() < id)
+                    {
+                        next_outcome += 1;
+                    }
+                    let first = next_outcome;
+                    while by_account
+                        .get(next_outcome)
+                        .is_some_and(|&i| outcomes[i].account_id == id)
+                    {
+                        next_outcome += 1;
+                    }
+                    if first < next_outcome {
+                        run.account(
+                            &account.signals,
+                            &by_account[first..next_outcome],
+                            &mut flags,
+                            &mut scratch,
+                        );
+                    }
+                }
+            }
+            Scoring::PerDate => {
+                let position: HashMap<&str, usize> =
+                    source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+                // Every predictor but the CSM's colours reads the same measures'
+                // points at the same dates: each account and date is scored once.
+                let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
+                for (i, outcome) in outcomes.iter().enumerate() {
+                    let Some(&a) = position.get(outcome.account_id.as_str()) else { continue };
+                    let mut points_at = |date: NaiveDate| -> Points {
+                        *scored.entry((a, date)).or_insert_with(|| {
+                            measure_points(&source.accounts[a].signals, book, date, today, card)
+                        })
+                    };
+                    let lead_date = outcome.end_date - Duration::days(lead_days);
+                    let churned = outcome.kind == OutcomeKind::Churned;
+                    let scorecard = |points: &Points| {
+                        let (points, weight) = weighted_of(points, card);
+                        band_of(points, weight, card).is_some_and(Health::is_at_risk)
+                    };
+                    flags[i * stride] = Flag::of(lead_date, churned, &mut points_at, scorecard);
+                    for (k, (slot, _)) in measures.iter().enumerate() {
+                        let flag = |points: &Points| points_flag(points[*slot], card);
+                        flags[i * stride + 1 + k] =
+                            Flag::of(lead_date, churned, &mut points_at, flag);
+                    }
+                }
             }
         }
         // Only the accounts behind the outcomes are named.
@@ -507,5 +565,6 @@ fn backtest_by(
     Ok(Backtest { lead_days, from, to, outcomes, names, predictors })
 }
 
+mod slide;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@
 //! the database or draws.
 
 mod measures;
+mod slide;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +22,7 @@ use chrono::NaiveDate;
 
 pub use crate::domain::signals::{AccountSignals, BookSignals};
 pub use measures::{measure_number, measure_value};
+pub use slide::Slide;
 
 /// A measure's value on a date, in its own unit, with the words that say it.
 #[derive(Debug, Clone, PartialEq, Eq)]

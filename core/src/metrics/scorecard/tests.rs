@@ -112,6 +112,35 @@ fn only_what_was_known_then_counts() {
 }
 
 #[test]
+fn a_slide_over_dates_reads_what_each_date_alone_reads() {
+    let (signals, book) = account();
+    let config = ScorecardConfig::default();
+    let today = d("2026-12-07");
+    // Every day from June to today, forwards, backwards and by 30-day
+    // steps: the month-bound measures kept across dates in the same known
+    // month, the others read each day, as each date scored alone.
+    let days: Vec<NaiveDate> =
+        (0..190).map(|n| d("2026-06-01") + Duration::days(n)).filter(|day| *day <= today).collect();
+    let alone: Vec<Points> =
+        days.iter().map(|day| measure_points(&signals, &book, *day, today, &config)).collect();
+    let mut slide = Slide::new(&signals, &book, today, &config);
+    let forwards: Vec<Points> = days.iter().map(|day| slide.points(*day)).collect();
+    assert_eq!(forwards, alone);
+    let mut slide = Slide::new(&signals, &book, today, &config);
+    let backwards: Vec<Points> = days.iter().rev().map(|day| slide.points(*day)).collect();
+    assert_eq!(backwards.into_iter().rev().collect::<Vec<_>>(), alone);
+    let mut slide = Slide::new(&signals, &book, today, &config);
+    for step in 0..6 {
+        let day = today - Duration::days(step * 30);
+        assert_eq!(slide.points(day), measure_points(&signals, &book, day, today, &config));
+    }
+    // The worked day: usage per licence 50 points, trend 0, ARR trend 50.
+    let points = slide.points(today);
+    assert_eq!(points[0], Some(50));
+    assert_eq!(points[1], Some(0));
+}
+
+#[test]
 fn bands_cut_exactly() {
     let config = ScorecardConfig::default();
     assert_eq!(band_of(7500, 100, &config), Some(Health::Green));
