@@ -48,6 +48,7 @@ mod import;
 mod keys;
 mod pipeline;
 mod process;
+mod startup;
 mod subscriptions;
 mod team;
 mod usage_variant;
