@@ -8,7 +8,7 @@
 
 pub use cockpit_core::{
     clock, demo, domain, export, generate, import, metrics, paths, read, settings, store, team,
-    text,
+    text, timing,
 };
 
 #[cfg(test)]

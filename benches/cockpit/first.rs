@@ -38,8 +38,10 @@ fn once(db: &Path, user: &str) -> anyhow::Result<Vec<(&'static str, Duration)>> 
     let config = Config::default();
     let today = today();
     let store = timed(&mut p, "open", || Store::open(db))?;
+    // As the app reads them: the tiers mapped, the user's rows page by page.
+    let bounds = timed(&mut p, "tiers", || store.arr_tier_bounds(&config.tier_cuts_bp))?;
+    store.read_page_by_page();
     let read = timed(&mut p, "rows", || store.csm_rows(user, today))?;
-    let bounds = timed(&mut p, "tiers (aside)", || store.arr_tier_bounds(&config.tier_cuts_bp))?;
     let tasks = timed(&mut p, "tasks", || due_tasks(&store, user, today))?;
     let facts = timed(&mut p, "facts", || {
         TodayFacts::beside_rows_with(&store, user, today, read.facts, tasks, &config, Bands::Later)

@@ -39,7 +39,8 @@
 //! pipeline and cross-sell loads, `targets --cross-sell --json` and the
 //! Targets key walk), `--usage-every-month` (the book with usage in every
 //! month for every account, 30 M rows at 100,000 accounts: see
-//! `usage_variant`). Internal: `--memory-child DB USER`.
+//! `usage_variant`). Internal: `--memory-child DB USER`,
+//! `--first-frame-child DB USER`.
 
 mod first;
 mod health;
@@ -48,6 +49,7 @@ mod import;
 mod keys;
 mod pipeline;
 mod process;
+mod startup;
 mod subscriptions;
 mod team;
 mod usage_variant;
@@ -71,7 +73,7 @@ use std::time::{Duration, Instant};
 use import::{import_book, per_second, remove_db};
 use keys::{key_figure, walk_pane, walk_search};
 use process::{
-    FIRST_FRAME_RUNS, binary_first_frame, median_figure, memory_child, pandas_retention,
+    FIRST_FRAME_RUNS, binary_first_frame_apart, median_figure, memory_child, pandas_retention,
     peak_memory,
 };
 
@@ -103,6 +105,13 @@ fn main() -> anyhow::Result<()> {
         let db = args.get(i + 1).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         let user = args.get(i + 2).ok_or_else(|| anyhow::anyhow!("--memory-child DB USER"))?;
         return memory_child(Path::new(db), user);
+    }
+    if let Some(i) = args.iter().position(|a| a == "--first-frame-child") {
+        let (db, user) = (args.get(i + 1), args.get(i + 2));
+        let (db, user) =
+            db.zip(user).ok_or_else(|| anyhow::anyhow!("--first-frame-child DB USER"))?;
+        process::first_frame_child(Path::new(db), user);
+        return Ok(());
     }
     if args.iter().any(|a| a == "--team-only") {
         let mut out = BTreeMap::new();
@@ -290,7 +299,10 @@ fn measure(
     out.insert("first frame (headless)".to_string(), median_figure(&headless));
     out.insert("first frame, by phase".to_string(), first::phases(&db, &user)?);
     out.insert("Today behind the screen (after m)".to_string(), first::behind(&db, &user)?);
-    out.insert("first frame (binary in a terminal)".to_string(), binary_first_frame(&db, &user));
+    out.insert(
+        "first frame (binary in a terminal)".to_string(),
+        binary_first_frame_apart(&db, &user),
+    );
     out.insert("cockpit today --json".to_string(), today_json(&db, &user)?);
     let whose = format!("as {user}, CSM of {owned} accounts");
     for name in

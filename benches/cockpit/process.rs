@@ -24,6 +24,34 @@ pub(crate) fn pandas_retention(snapshots: &Path) -> Option<f64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// [`binary_first_frame`] measured from a process of its own, started for
+/// it: the pty library forks the process that spawns the cockpit, and a
+/// fork of this benchmark, hundreds of megabytes by then, cost the child
+/// 15 ms on the CPU and tens of ms on the clock before the cockpit's `main`
+/// (its copy of the address space, dropped again at `exec`) — time a shell
+/// starting the cockpit does not spend.
+pub(crate) fn binary_first_frame_apart(db: &Path, user: &str) -> Figure {
+    let output = Command::new(std::env::current_exe().unwrap_or_default())
+        .arg("--first-frame-child")
+        .arg(db)
+        .arg(user)
+        .output();
+    let text = output.map(|o| String::from_utf8_lossy(&o.stdout).to_string()).unwrap_or_default();
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(str::to_string);
+    match (field("value "), field("text "), field("note ")) {
+        (Some(value), Some(text), Some(note)) => {
+            Figure { value: value.parse().unwrap_or(0.0), text, note }
+        }
+        _ => Figure { text: "n/a".to_string(), note: text, value: 0.0 },
+    }
+}
+
+/// The child of [`binary_first_frame_apart`]: measures and prints the figure.
+pub(crate) fn first_frame_child(db: &Path, user: &str) {
+    let figure = binary_first_frame(db, user);
+    println!("value {}\ntext {}\nnote {}", figure.value, figure.text, figure.note);
+}
+
 /// Spawns the real binary in a pseudo-terminal and waits for its first
 /// screen. The note adds the median time its main thread spent on a CPU
 /// until then (Linux): the work of the first frame, apart from what a busy
@@ -32,11 +60,13 @@ pub(crate) fn pandas_retention(snapshots: &Path) -> Option<f64> {
 pub(crate) fn binary_first_frame(db: &Path, user: &str) -> Figure {
     let mut runs = Vec::new();
     let mut on_cpu = Vec::new();
+    let mut steps = Vec::new();
     for _ in 0..FIRST_FRAME_RUNS {
         match try_binary_first_frame(db, user) {
-            Ok((took, cpu)) => {
+            Ok((took, cpu, timing)) => {
                 runs.push(took);
                 on_cpu.extend(cpu);
+                steps.extend(timing);
             }
             Err(error) => {
                 return Figure { text: "n/a".to_string(), note: format!("{error:#}"), value: 0.0 };
@@ -57,6 +87,9 @@ pub(crate) fn binary_first_frame(db: &Path, user: &str) -> Figure {
                 .and_then(|t| t.split_whitespace().next().map(str::to_string))
                 .unwrap_or_else(|| "unknown".to_string())
         );
+    }
+    if !steps.is_empty() {
+        figure.note = format!("{}; {}", figure.note, super::startup::phase_medians(&steps));
     }
     figure
 }
@@ -91,18 +124,25 @@ pub(crate) fn median_figure(runs: &[Duration]) -> Figure {
 }
 
 #[cfg(unix)]
-fn try_binary_first_frame(db: &Path, user: &str) -> anyhow::Result<(Duration, Option<Duration>)> {
+fn try_binary_first_frame(
+    db: &Path,
+    user: &str,
+) -> anyhow::Result<(Duration, Option<Duration>, Option<super::startup::Phases>)> {
     use expectrl::session::OsSession;
     use std::num::NonZeroU16;
+    // The binary notes each step of its start here (`COCKPIT_TIMING`).
+    let log = tempfile::NamedTempFile::new()?;
     let mut command = Command::new(env!("CARGO_BIN_EXE_cockpit"));
     command
         .arg("--db")
         .arg(db)
+        .env(cockpit::timing::TIMING_VAR, log.path())
         .env("COCKPIT_TODAY", today().to_string())
         .env("COCKPIT_USER", user)
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1");
     let started = Instant::now();
+    let spawned_ns = cockpit::timing::now_ns();
     let mut session = OsSession::spawn(command)?;
     session.get_process_mut().set_window_size(WIDTH, HEIGHT)?;
     let mut parser = vt100::Parser::new(
@@ -124,8 +164,10 @@ fn try_binary_first_frame(db: &Path, user: &str) -> anyhow::Result<(Duration, Op
         anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "no screen in 30 s");
         std::thread::sleep(Duration::from_micros(200));
     };
+    // The frame is on the screen; its step is noted as the draw returns.
+    let phases = super::startup::read_phases(log.path(), spawned_ns, Duration::from_millis(200));
     let _ = session.get_process_mut().kill(expectrl::process::unix::Signal::SIGKILL);
-    Ok(took)
+    Ok((took.0, took.1, phases))
 }
 
 #[cfg(not(unix))]

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod store;
 pub mod team;
 pub mod text;
+pub mod timing;
 
 #[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]

@@ -213,10 +213,12 @@ fn with_touch_kinds(mut store: Store) -> anyhow::Result<Store> {
 }
 
 pub fn main() -> ExitCode {
+    crate::timing::mark("main");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return parse_error(&error),
     };
+    crate::timing::mark("command line parsed");
     let db = cli.db.clone().unwrap_or_else(crate::paths::default_database);
     match run(cli) {
         Ok(code) => code,
@@ -314,6 +316,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // The currency symbol for every amount shown. A command that needs the
     // settings reports a broken file itself; the others show plain numbers.
     let _ = context.config();
+    crate::timing::mark("settings read");
     match cli.command {
         Some(Command::Import(args)) => import::run(&context, args),
         Some(Command::Export(args)) => export::run(&context, args),

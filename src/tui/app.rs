@@ -204,8 +204,10 @@ impl App {
     ) -> anyhow::Result<App> {
         let FirstBook { book, partial, today_facts } =
             first_book(&store, &config, clock, user, bands_behind_from)?;
+        crate::timing::mark("first book: index made");
         let panes = panes::registry();
         let keymap = keys::keymap(&panes);
+        crate::timing::mark("panes and keys made");
         let owns_any = book.rows().iter().any(|r| r.csm == user);
         let stale = vec![true; panes.len()];
         let mut app = App {
@@ -251,6 +253,7 @@ impl App {
         let index = app.panes.iter().position(|p| p.scope() == start).unwrap_or(0);
         app.activate(index);
         app.resize(80, 24);
+        crate::timing::mark("first pane shown");
         Ok(app)
     }
 

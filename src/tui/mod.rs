@@ -105,6 +105,7 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
     // The settings with `[keys]`: keys that cannot be used stop the
     // cockpit before it starts, as any other bad setting does.
     let crate::settings::Settings { config, keys } = crate::settings::load_with_keys()?;
+    crate::timing::mark("settings with keys read");
     let mut store = store;
     // A read-only book keeps the touch kinds it was last written with.
     if !store.is_read_only() {
@@ -118,10 +119,12 @@ pub fn run(start: Start) -> anyhow::Result<ExitCode> {
         None if demo => crate::demo::DEMO_CSM.to_string(),
         _ => user,
     };
+    crate::timing::mark("touch kinds and playbooks set");
     let theme = theme::Theme::from_settings(config.theme, &config.colors);
     let app = App::new(store, clock, config, &user, theme)
         .context("loading the book")?
         .with_keys(&keys)?;
+    crate::timing::mark("app made");
     run_app(app, moments)
 }
 
@@ -178,10 +181,12 @@ const OUTSIDE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn run_app(mut app: App, moments: MomentsAside) -> anyhow::Result<ExitCode> {
     let mut terminal = ratatui::init();
+    crate::timing::mark("terminal set up");
     let mouse = app.config().mouse;
     let mut guard = Some(MouseGuard::new(mouse));
     let input = work::Input::start(app.sender());
     work::tick(app.sender(), OUTSIDE_CHECK);
+    crate::timing::mark("input started");
     let result = event_loop(&mut terminal, &mut app, &mut guard, &input, moments);
     drop(guard);
     ratatui::restore();
@@ -199,10 +204,12 @@ fn event_loop(
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     terminal.draw(|frame| app.draw(frame))?;
+    crate::timing::mark("first frame");
     // The first frame is drawn from the user's rows alone; the whole book
     // loads, and what only a search or a lookup needs is built, while the
     // user looks at it.
     app.start_loading();
+    crate::timing::mark("loading started");
     if app.nothing_waiting() {
         app.book().warm();
     }

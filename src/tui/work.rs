@@ -15,8 +15,6 @@
 //!   thread of its own, and stops reading while `$EDITOR` has the terminal.
 //!   [`tick`] sends a [`Event::Tick`] once a second (the live refresh looks
 //!   for outside commits then).
-//! - [`beside`] runs a job on another thread and joins it: a read done in
-//!   parallel with the caller's, not a result to wait for in the loop.
 //!
 //! Counting a view between keys (the Book's count, a Targets filter, the
 //! Metrics tables) is not a job: it reads the pane's own state, so it stays
@@ -330,24 +328,6 @@ pub struct Server<R> {
 impl<R> std::fmt::Debug for Server<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Server")
-    }
-}
-
-/// A job running beside the caller, joined with [`Beside::join`].
-pub struct Beside<T>(Option<std::thread::JoinHandle<T>>);
-
-/// Starts `job` on a thread named `name`, to be joined.
-pub fn beside<T: Send + 'static>(
-    name: &'static str,
-    job: impl FnOnce() -> T + Send + 'static,
-) -> Beside<T> {
-    Beside(std::thread::Builder::new().name(name.to_string()).spawn(job).ok())
-}
-
-impl<T> Beside<T> {
-    /// The job's answer; `None` when it could not start or panicked.
-    pub fn join(self) -> Option<T> {
-        self.0?.join().ok()
     }
 }
 

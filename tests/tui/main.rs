@@ -18,6 +18,7 @@ mod e2e_churn;
 mod e2e_people;
 mod e2e_read_only;
 mod e2e_rollup;
+mod e2e_start;
 mod e2e_tasks;
 mod growth;
 mod health;

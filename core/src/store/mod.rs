@@ -180,6 +180,7 @@ impl Store {
     pub fn open_with(path: &Path, mode: OpenMode) -> StoreResult<Store> {
         let display = path.display().to_string();
         let is_new = open::precheck(path, mode)?;
+        crate::timing::mark("store: file checked");
         if !is_new && is_marked_read_only(path) {
             return Err(StoreError::ReadOnly {
                 path: display,
@@ -217,6 +218,7 @@ impl Store {
         store.configure().map_err(with_path)?;
         migrations::migrate(&mut store.conn).map_err(with_path)?;
         team::capture_on_open(&store.conn).map_err(with_path)?;
+        crate::timing::mark("store: opened");
         Ok(store)
     }
 

@@ -8,7 +8,6 @@ use super::*;
 use crate::read::today::{Bands, TodayFacts};
 use crate::store::views::CsmRows;
 use crate::tui::loaders::book::{self as book_loader, load_whole};
-use crate::tui::loaders::tiers;
 
 /// The book the first screen opens with: the user's own accounts (with the
 /// whole book's tiers and totals) while the whole book loads behind, when
@@ -26,13 +25,18 @@ pub(super) fn first_book(
     let today = clock.today();
     let path = store.path();
     if !user.is_empty() && path.as_os_str() != ":memory:" && path.exists() {
-        // Where the whole book's tier cuts fall needs no row of the user's:
-        // found on a connection of its own meanwhile.
-        let bounds = tiers::start(path, &config.tier_cuts_bp);
+        // Where the whole book's tier cuts fall: one pass over the ARR index,
+        // a few hundred neighbouring pages, read mapped. On this thread: a
+        // second connection doing it meanwhile cost more than it saved (its
+        // open, and both threads taking SQLite's process-wide locks in turn
+        // for every page read).
+        let bounds = store.arr_tier_bounds(&config.tier_cuts_bp)?;
+        crate::timing::mark("first book: tiers found");
         // The user's rows lie scattered across the file: read page by page
         // (mapped again once the first frame is drawn, `start_loading`).
         store.read_page_by_page();
         let CsmRows { rows, facts } = store.csm_rows(user, today)?;
+        crate::timing::mark("first book: user's rows read");
         // On any failure there, Today reads its facts itself.
         let today_facts = match rows.is_empty() {
             true => None,
@@ -47,7 +51,7 @@ pub(super) fn first_book(
                     .ok()
             }
         };
-        let bounds = bounds.join().ok_or_else(|| anyhow::anyhow!("ranking the book failed"))??;
+        crate::timing::mark("first book: Today's facts read");
         if !rows.is_empty() {
             let book = BookIndex::for_csm(rows, &bounds, config, today, user);
             return Ok(FirstBook { book, partial: true, today_facts });

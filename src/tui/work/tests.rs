@@ -105,9 +105,3 @@ fn a_server_answers_each_request_with_its_ticket() {
     assert!(matches!(work.wait(one), Done::Damage(Some(text)) if text == "1 after 1"));
     assert!(!work.under_way());
 }
-
-#[test]
-fn a_job_beside_is_joined() {
-    assert_eq!(beside("sum", || 2 + 3).join(), Some(5));
-    assert_eq!(beside("broken", || -> u8 { panic!("no") }).join(), None);
-}
