@@ -188,6 +188,8 @@ fn memory_line(what: &str) {
 }
 
 pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
+    // As the binary's `main` does first.
+    cockpit::tui::memory::tune_allocator();
     super::heap::start();
     let store = Store::open(db)?;
     let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
