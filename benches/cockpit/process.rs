@@ -191,6 +191,9 @@ pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
     // As the binary's `main` does first.
     cockpit::tui::memory::tune_allocator();
     super::heap::start();
+    if std::env::var_os("COCKPIT_BENCH_MEMORY_PARTS").is_some() {
+        return super::memory_parts::memory_parts(db);
+    }
     let store = Store::open(db)?;
     let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
