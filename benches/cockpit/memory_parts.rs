@@ -46,5 +46,32 @@ pub(crate) fn memory_parts(db: &Path) -> anyhow::Result<()> {
     part("targets: the account managers", || Ok(store.account_managers()?))?;
     part("targets: cross-sell", || Ok(cockpit::read::cross_sell::cross_sell(&store)?))?;
     part("4A board", || Ok(cockpit::read::board::board(&store, day, &config)?))?;
+    drop(store);
+    calendar_month_times(db, &config)
+}
+
+/// The shown calendar month read mapped and page by page on the cockpit's
+/// own connection (the first of each warms the file cache), with the
+/// resident file pages after each.
+fn calendar_month_times(db: &Path, config: &Config) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let month = cockpit::domain::Month::of(today());
+    let filter = cockpit::metrics::windows::CalendarFilter::default();
+    for (what, by_page) in [("mapped", false), ("page by page", true)] {
+        for _ in 0..3 {
+            if by_page {
+                store.read_page_by_page();
+            }
+            let started = std::time::Instant::now();
+            let kept =
+                cockpit::read::renewals::calendar_month(&store, month, today(), config, &filter)?;
+            let took = started.elapsed();
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let file = status.lines().find(|l| l.starts_with("RssFile:")).unwrap_or("");
+            eprintln!("calendar month {what}: {:.1} ms, {file}", took.as_secs_f64() * 1e3);
+            drop(kept);
+            store.release_mapped_pages();
+        }
+    }
     Ok(())
 }
