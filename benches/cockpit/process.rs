@@ -176,13 +176,16 @@ fn memory_line(what: &str) {
     };
     eprintln!(
         "after {what}: VmHWM {} kB, VmRSS {} kB (file {} kB, anon {} kB); heap {} kB, \
-         at most {} kB since the last line",
+         at most {} kB since the last line; SQLite {} kB (at most {} kB)",
         kb("VmHWM:"),
         kb("VmRSS:"),
         kb("RssFile:"),
         kb("RssAnon:"),
         super::heap::live() / 1024,
-        super::heap::peak() / 1024
+        super::heap::peak() / 1024,
+        // SAFETY: both only read SQLite's own counters.
+        unsafe { rusqlite::ffi::sqlite3_memory_used() } / 1024,
+        unsafe { rusqlite::ffi::sqlite3_memory_highwater(1) } / 1024
     );
     super::heap::reset_peak();
 }
