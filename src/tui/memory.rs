@@ -6,23 +6,18 @@
 //! Why it is needed (glibc, measured at 100,000 accounts): every thread
 //! that allocates gets an arena of its own, and memory freed in one arena
 //! is not reused by another, so the loaders' threads each kept what their
-//! load had used; and after a large block is freed glibc raises the size
-//! above which it maps blocks apart, so later large lists came from the
-//! heap and stayed resident once freed. Capping the arenas, keeping the
-//! mapping size fixed and trimming after each load took the peak resident
-//! size of a walk through every pane from 440 MB to the figure in the
-//! README's performance table, at no measurable cost in time. On other
-//! platforms both functions do nothing.
+//! load had used; and free pages inside the heap stay resident until they
+//! are trimmed. Capping the arenas and trimming after each load took the
+//! peak resident size of a walk through every pane from 440 MB to the
+//! figure in the README's performance table. Freeing stays as glibc does
+//! it (a fixed mapping size, tried too, made a key that drops a list of
+//! 100,000 rows twice as slow), and trimming happens only after a load.
+//! On other platforms both functions do nothing.
 
 /// Arenas the allocator may make: the main thread's and one the workers
 /// share (a worker waits little on it: loads allocate in large pieces).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const ARENAS: libc::c_int = 2;
-
-/// Blocks this large or larger are mapped apart and unmapped when freed
-/// (glibc's own starting value, kept from growing).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const MAP_APART_BYTES: libc::c_int = 128 * 1024;
 
 /// Sets the allocator up for a long-running process that loads large
 /// lists and frees them. Call it first thing, before any thread starts.
@@ -32,7 +27,6 @@ pub fn tune_allocator() {
     // called before other threads allocate.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, ARENAS);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MAP_APART_BYTES);
     }
 }
 
