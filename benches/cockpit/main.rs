@@ -47,6 +47,7 @@ mod health;
 mod heap;
 mod import;
 mod keys;
+mod memory_parts;
 mod pipeline;
 mod process;
 mod startup;

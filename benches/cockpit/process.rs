@@ -218,19 +218,27 @@ fn memory_line(what: &str) {
     };
     eprintln!(
         "after {what}: VmHWM {} kB, VmRSS {} kB (file {} kB, anon {} kB); heap {} kB, \
-         at most {} kB since the last line",
+         at most {} kB since the last line; SQLite {} kB (at most {} kB)",
         kb("VmHWM:"),
         kb("VmRSS:"),
         kb("RssFile:"),
         kb("RssAnon:"),
         super::heap::live() / 1024,
-        super::heap::peak() / 1024
+        super::heap::peak() / 1024,
+        // SAFETY: both only read SQLite's own counters.
+        unsafe { rusqlite::ffi::sqlite3_memory_used() } / 1024,
+        unsafe { rusqlite::ffi::sqlite3_memory_highwater(1) } / 1024
     );
     super::heap::reset_peak();
 }
 
 pub(crate) fn memory_child(db: &Path, user: &str) -> anyhow::Result<()> {
+    // As the binary's `main` does first.
+    cockpit::tui::memory::tune_allocator();
     super::heap::start();
+    if std::env::var_os("COCKPIT_BENCH_MEMORY_PARTS").is_some() {
+        return super::memory_parts::memory_parts(db);
+    }
     let store = Store::open(db)?;
     let mut app = App::new(store, clock(), Config::default(), user, Theme::plain())?;
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;

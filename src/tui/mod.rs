@@ -20,6 +20,7 @@ pub mod clipboard;
 pub mod forms;
 pub mod keymap;
 pub mod loaders;
+pub mod memory;
 pub mod panes;
 pub mod paste;
 pub mod popups;

@@ -83,6 +83,42 @@ fn workers_read_page_by_page_and_the_map_is_given_back() {
     assert_eq!(store.book_rows(today).expect("rows"), rows);
 }
 
+/// The heap the connection's page cache holds, in bytes.
+fn page_cache_bytes(store: &Store) -> i32 {
+    let (mut now, mut most) = (0, 0);
+    // SAFETY: the handle is the store's open connection; the call only
+    // reads its counters.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            store.conn.handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+            &mut now,
+            &mut most,
+            0,
+        )
+    };
+    assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+    now
+}
+
+#[test]
+fn releasing_the_map_empties_the_page_cache_a_page_by_page_read_filled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.db");
+    let store = Store::open(&path).expect("open");
+    crate::testkit::seed_two_accounts(&store);
+    store.release_mapped_pages();
+    let empty = page_cache_bytes(&store);
+    store.read_page_by_page();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("day");
+    let rows = store.book_rows(today).expect("rows");
+    let filled = page_cache_bytes(&store);
+    assert!(filled > empty, "the read filled the cache: {empty} → {filled}");
+    store.release_mapped_pages();
+    assert_eq!(page_cache_bytes(&store), empty, "and it is let go");
+    assert_eq!(store.book_rows(today).expect("rows"), rows, "reads go on, mapped");
+}
+
 #[test]
 fn a_newer_database_is_refused_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -72,6 +72,14 @@ impl App {
     /// A job's answer, to whoever started the job; `true` when the screen
     /// changed.
     pub(super) fn receive(&mut self, ticket: Ticket, done: Done) -> bool {
+        let changed = self.take_answer(ticket, done);
+        // The job's working lists are freed by now: give their pages back.
+        crate::tui::memory::release_freed();
+        changed
+    }
+
+    /// Hands the answer to whoever started the job.
+    fn take_answer(&mut self, ticket: Ticket, done: Done) -> bool {
         if self.loader == Some(ticket) {
             self.loader = None;
             self.install(book_loader::answer(done));

@@ -128,7 +128,13 @@ impl App {
         if !self.book.settle() {
             return false;
         }
-        self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book))
+        let finished =
+            self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book));
+        if finished {
+            // A pane's load (the Metrics grid) freed what it worked with.
+            crate::tui::memory::release_freed();
+        }
+        finished
     }
 
     /// Takes in every job answer that has arrived (the whole book, the
