@@ -279,11 +279,15 @@ impl Load<'_> {
 }
 
 /// Accounts into an empty book: read and checked on a second thread (see
-/// [`read_beside`]), then sorted into key order, so that an id given twice
-/// sits beside its first copy and each account lands at the end of the
-/// table, and written in one go with their first stage and health in the
-/// history. (The history's indexes stay: its rows are written in account
-/// order, so each lands at the end of its index, cheaper than a rebuild.)
+/// [`read_beside`]) while this one writes them. The usual file gives them
+/// in id order: each account whose id follows the last one written is
+/// written at once, batch by batch, landing at the end of the table (no id
+/// written so far can repeat it). The few that come out of order wait,
+/// sorted at the end so that an id given twice sits beside its first copy
+/// (or is found among those written, which always came first), and are
+/// written then. The first stage and health go into the history last.
+/// (The history's indexes stay: its rows are written in account order, so
+/// each lands at the end of its index, cheaper than a rebuild.)
 pub(super) fn accounts<R: Read + Send>(
     bulk: &mut BulkImport<'_>,
     input: &mut CsvInput<R>,
@@ -294,43 +298,68 @@ pub(super) fn accounts<R: Read + Send>(
     let names = super::records::columns(super::ImportKind::Accounts).names;
     let id_error = input.cell_error_maker(names, 0);
     let stored = HashMap::new();
-    let mut read: Vec<(Account, u64)> = Vec::new();
+    // Each id written in order, with its line: ascending.
+    let mut in_order: Vec<(String, u64)> = Vec::new();
+    let mut pending: Vec<Account> = Vec::with_capacity(PENDING_ROWS);
+    let mut later: Vec<(Account, u64)> = Vec::new();
     read_beside(
         input,
         names,
         |row, problems| super::records::parse_account(row, &stored, problems),
         problems,
         |account, line, _| {
-            read.push((account, line));
+            if in_order.last().is_some_and(|(last, _)| account.id <= *last) {
+                later.push((account, line));
+                return Ok(());
+            }
+            in_order.push((account.id.clone(), line));
+            pending.push(account);
+            if pending.len() >= PENDING_ROWS {
+                // Written even after a problem: the import is then rolled back.
+                bulk.insert_new_account_rows(&pending, origin.today)?;
+                pending.clear();
+            }
             Ok(())
         },
     )?;
+    bulk.insert_new_account_rows(&pending, origin.today)?;
     if let Some(landing) = bulk.landing() {
         // The columns a header carries are every row's.
         let carries = |column: usize| input.carries(column);
-        for (account, _) in &read {
-            landing.note(&account.id, false, carries);
+        let ids = in_order.iter().map(|(id, _)| id).chain(later.iter().map(|(a, _)| &a.id));
+        for id in ids {
+            landing.note(id, false, carries);
         }
     }
     // Stable: of two rows with one id, the earlier line stays first.
-    read.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let mut accounts: Vec<Account> = Vec::with_capacity(read.len());
+    later.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    let mut accounts: Vec<Account> = Vec::with_capacity(later.len());
     let mut first_line = 0;
-    for (account, line) in read {
-        if accounts.last().is_some_and(|last| last.id == account.id) {
+    let mut last_id: Option<String> = None;
+    for (account, line) in later {
+        let written = in_order.binary_search_by(|(id, _)| id.as_str().cmp(&account.id));
+        let first = match written {
+            Ok(at) => in_order.get(at).map(|(_, line)| *line),
+            Err(_) if last_id.as_deref() == Some(account.id.as_str()) => Some(first_line),
+            Err(_) => None,
+        };
+        if let Some(first) = first {
             let message =
-                format!("{:?} appears twice in this file (first on line {first_line})", account.id);
+                format!("{:?} appears twice in this file (first on line {first})", account.id);
             problems.push(id_error(line, message));
             continue;
         }
         first_line = line;
+        last_id = Some(account.id.clone());
         accounts.push(account);
     }
     if !problems.is_empty() {
         return Ok(ImportCounts::default());
     }
-    bulk.insert_new_accounts(&accounts, origin.today, origin.now, origin.who, reason)?;
-    Ok(ImportCounts { inserted: accounts.len() as u64, updated: 0, unchanged: 0 })
+    bulk.insert_new_account_rows(&accounts, origin.today)?;
+    bulk.start_new_accounts_history(origin.now, origin.who, reason)?;
+    let inserted = (in_order.len() + accounts.len()) as u64;
+    Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
 }
 
 /// Notes into an empty table, written many to a statement; the table's
@@ -547,3 +576,6 @@ where
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -424,6 +424,7 @@ mod tests {
             ("cross_sell_and_contacts", 0xa7e8_601f_e7c3_06f8),
             ("score_series", 0xaa4c_4732_e285_e4bf),
             ("team_file_states", 0x54f3_46f0_fe68_c930),
+            ("import_speed", 0xf723_679e_f505_ec3b),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

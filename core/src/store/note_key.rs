@@ -84,8 +84,9 @@ mod tests {
         assert_eq!(found, 9);
         let flagged: i64 = conn
             .query_row(
-                "SELECT count(*) FROM notes INDEXED BY notes_flagged
-                 WHERE kind IN ('sponsor_change', 'severe_case') AND at >= '2026'",
+                "SELECT count(*) FROM notes INDEXED BY notes_flagged_by_account
+                 WHERE account_id = 'A1' AND kind IN ('sponsor_change', 'severe_case')
+                   AND at >= '2026'",
                 [],
                 |r| r.get(0),
             )

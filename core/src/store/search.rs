@@ -266,9 +266,24 @@ pub(super) struct SuspendedIndex {
 /// load writes. The accounts get their search keys in id order, as one by
 /// one: said outright, since the ids may be read from a smaller index in
 /// another order (the ARR index, once the accounts' ARR is filled in).
+///
+/// FTS5 writes out what it holds in memory whenever a row's key is lower
+/// than the last one's: rows given in key order make one pass (100,000
+/// accounts read in ARR order: 2.0 s on the CPU; in key order: 0.3 s).
+/// The notes' index is filled holding up to 16 MB of words in memory
+/// instead of 1 MB, so it is written in a few large runs rather than
+/// hundreds of small ones merged again and again (2.9 million notes: 2.8 s
+/// on the CPU, then 1.6 s); the size is set back to FTS5's default (and
+/// the setting forgotten) before anything else writes to it.
 fn refill_sql(table: &str) -> Option<(&'static str, &'static str)> {
     match table {
-        "notes" => Some(("notes", "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")),
+        "notes" => Some((
+            "notes",
+            "INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', 16777216);
+             INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');
+             INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', 1048576);
+             DELETE FROM notes_fts_config WHERE k = 'hashsize';",
+        )),
         "accounts" => Some((
             "accounts",
             "DELETE FROM accounts_fts;
@@ -276,7 +291,8 @@ fn refill_sql(table: &str) -> Option<(&'static str, &'static str)> {
              INSERT INTO account_search_keys (account_id) SELECT id FROM accounts ORDER BY id;
              INSERT INTO accounts_fts (rowid, id, name)
                  SELECT k.key, a.id, a.name
-                 FROM accounts a JOIN account_search_keys k ON k.account_id = a.id",
+                 FROM account_search_keys k CROSS JOIN accounts a ON a.id = k.account_id
+                 ORDER BY k.key",
         )),
         _ => None,
     }

@@ -130,6 +130,16 @@ fn a_first_import_fills_the_index_once_and_a_reimport_keeps_it_exact() {
         )
         .expect("count");
     assert_eq!(triggers, 3);
+    // The larger buffer of the fill is not kept: later writes use FTS5's own.
+    let settings: Vec<String> = store
+        .conn
+        .prepare("SELECT k FROM notes_fts_config ORDER BY k")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("settings");
+    assert_eq!(settings, vec!["version".to_string()]);
     assert_eq!(found_notes(&store, "budg"), vec!["Budget freeze until March"]);
     // A second import goes row by row through the triggers.
     import(
