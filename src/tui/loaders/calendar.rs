@@ -167,18 +167,14 @@ impl MonthCache {
             }
         }
         let Some(key) = &self.key else { anyhow::bail!("the calendar has no filter set") };
-        // A month's renewals and moments are scattered through the file:
-        // mapped, they made tens of megabytes of it resident for one read.
-        store.read_page_by_page();
         let calendar = crate::read::renewals::calendar_month(
             store,
             month,
             key.today,
             &key.config,
             &key.filter,
-        );
-        store.release_mapped_pages();
-        self.months.insert(month, calendar?);
+        )?;
+        self.months.insert(month, calendar);
         Ok(())
     }
 
