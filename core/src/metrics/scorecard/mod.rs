@@ -261,9 +261,11 @@ pub fn points_flag(points: Option<i64>, config: &ScorecardConfig) -> bool {
     points.is_some_and(|points| band_of(points, 1, config).is_some_and(Health::is_at_risk))
 }
 
-/// The score 0–100 of weighted sums (rounded half up), `None` for no weight.
+/// The score 0–100 of weighted sums, rounded down so the shown whole number
+/// always falls in its band (74.6 shows 74, yellow, not 75), `None` for no
+/// weight.
 pub fn score_of((points, weight): (i64, i64)) -> Option<i64> {
-    (weight > 0).then(|| round_div(i128::from(points), i128::from(weight)) as i64)
+    (weight > 0).then(|| i128::from(points).div_euclid(i128::from(weight)) as i64)
 }
 
 /// Whether one measure alone flags the account on `at`: its points fall

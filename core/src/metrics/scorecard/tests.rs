@@ -79,9 +79,10 @@ fn a_missing_measure_drops_out_of_the_mean() {
     let today = d("2026-12-07");
     // Yesterday's score cannot read today's success plans either.
     let card = score(&signals, &book, today - Duration::days(1), today, &config);
-    // 4400 − 700 (NPS) − 500 (plan) = 3200 over 100 − 10 − 5 = 85 → 37.6 → 38.
+    // 4400 − 700 (NPS) − 500 (plan) = 3200 over 100 − 10 − 5 = 85 → 37.6,
+    // shown 37 (rounded down, as its band is cut).
     assert_eq!((card.weighted_points, card.weight), (3200, 85));
-    assert_eq!(card.score(), Some(38));
+    assert_eq!(card.score(), Some(37));
     let nps = card.measure(Measure::Nps).expect("nps line");
     assert_eq!(nps.sentence(), "NPS: missing, not counted");
     assert_eq!(card.measures.last().map(|m| m.value.is_none()), Some(true));
@@ -203,6 +204,26 @@ mod properties {
                     prop_assert_eq!(points_flag(points[slot], &config), flags);
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn the_shown_score_always_falls_in_its_band() {
+    let config = ScorecardConfig::default();
+    // 7460 over 100 is 74.6: yellow, so it shows 74, never a green-looking 75.
+    assert_eq!(score_of((7460, 100)), Some(74));
+    assert_eq!(band_of(7460, 100, &config), Some(Health::Yellow));
+    assert_eq!(score_of((7500, 100)), Some(75));
+    assert_eq!(score_of((0, 0)), None);
+    for points in 0..=10_000 {
+        for weight in [7, 85, 100] {
+            let shown = score_of((points, weight)).expect("a score");
+            assert_eq!(
+                band_of(shown, 1, &config),
+                band_of(points, weight, &config),
+                "{points} over {weight} shows {shown}"
+            );
         }
     }
 }
