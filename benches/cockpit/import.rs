@@ -152,6 +152,7 @@ pub(crate) fn import_book(
                 Figure { value: mine, text: format!("{mine:.1} MB"), note },
             );
         }
+        super::four::four_files(book, out)?;
     }
     Ok(())
 }

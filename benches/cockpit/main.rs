@@ -43,6 +43,7 @@
 //! `--first-frame-child DB USER`.
 
 mod first;
+mod four;
 mod health;
 mod heap;
 mod import;
