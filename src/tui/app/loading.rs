@@ -128,10 +128,13 @@ impl App {
         if !self.book.settle() {
             return false;
         }
-        let finished =
-            self.panes.get_mut(self.active).is_none_or(|pane| pane.count_step(&self.book));
-        if finished {
-            // A pane's load (the Metrics grid) freed what it worked with.
+        let Some(pane) = self.panes.get_mut(self.active) else { return true };
+        let counted = pane.counting();
+        let finished = pane.count_step(&self.book);
+        if finished && counted {
+            // A pane's work (the Metrics grid's load) freed what it worked
+            // with. Not after the Book's count alone, which follows nearly
+            // every key and frees little: trimming there cost each key.
             crate::tui::memory::release_freed();
         }
         finished
