@@ -7,11 +7,11 @@
 //! the book (`…-four-files/`) and its databases are removed when done.
 
 use super::{Book, Figure, clock, fig_ms, format_ms, ms};
-use crate::import::remove_db;
+use crate::import::{file_size, remove_db};
 use cockpit::import::{ImportOptions, import_all};
 use cockpit::store::Store;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -45,7 +45,7 @@ pub(crate) fn four_files(book: &Book, out: &mut BTreeMap<String, Figure>) -> any
         format_ms(ms(theirs)),
         ms(ours) / ms(theirs)
     );
-    let (mine, plain) = (megabytes(&ours_db), megabytes(&theirs_db));
+    let (mine, plain) = (file_size(&ours_db) as f64 / 1e6, file_size(&theirs_db) as f64 / 1e6);
     let size = Figure {
         value: mine,
         text: format!("{mine:.1} MB"),
@@ -73,8 +73,4 @@ fn linked_folder(book: &Book) -> anyhow::Result<PathBuf> {
         }
     }
     Ok(dir)
-}
-
-fn megabytes(path: &Path) -> f64 {
-    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6)
 }

@@ -186,7 +186,8 @@ pub(crate) fn per_second(rows: u64, took: Duration) -> String {
     if rate >= 1e6 { format!("{:.2}M", rate / 1e6) } else { format!("{:.0}k", rate / 1e3) }
 }
 
-fn file_size(path: &Path) -> u64 {
+/// A database's bytes with its journal files.
+pub(crate) fn file_size(path: &Path) -> u64 {
     let mut total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     for suffix in ["-wal", "-shm"] {
         let mut p = path.as_os_str().to_owned();

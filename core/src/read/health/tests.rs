@@ -234,6 +234,24 @@ fn scores_from_rows(store: &Store, config: &Config, today: NaiveDate) -> Vec<Str
 /// The rows, touches and all, as the backtest first read them.
 const ROWS_LOAD: Load = Store::signal_source_from_rows;
 
+/// A generated book of `accounts` over `months` ending before `today`
+/// (usage, tickets and answers that lead churn), imported whole.
+fn generated(today: NaiveDate, accounts: u32, months: u32, seed: u64) -> Store {
+    let dir = tempfile::tempdir().expect("dir");
+    let params = crate::generate::Params::ending_before(today, accounts, months, seed);
+    crate::generate::write_book(&params, dir.path()).expect("book");
+    let mut store = Store::open_in_memory().expect("store");
+    crate::import::import_all(
+        &mut store,
+        dir.path(),
+        "ana",
+        &Clock::fixed(today),
+        Default::default(),
+    )
+    .expect("import");
+    store
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5))]
 
@@ -244,13 +262,7 @@ proptest::proptest! {
     #[test]
     fn the_kept_series_score_as_the_rows_did(seed in 0_u64..10_000, accounts in 20_u32..80) {
         let today = d("2025-06-10");
-        let dir = tempfile::tempdir().expect("dir");
-        let params = crate::generate::Params::ending_before(today, accounts, 48, seed);
-        crate::generate::write_book(&params, dir.path()).expect("book");
-        let mut store = Store::open_in_memory().expect("store");
-        let clock = Clock::fixed(today);
-        crate::import::import_all(&mut store, dir.path(), "ana", &clock, Default::default())
-            .expect("import");
+        let store = generated(today, accounts, 48, seed);
         let config = Config::default();
         let fast: Vec<String> = scores(&store, &config, today)
             .expect("scores")
@@ -310,13 +322,7 @@ proptest::proptest! {
         per in 1_usize..9,
     ) {
         let today = d("2025-06-10");
-        let dir = tempfile::tempdir().expect("dir");
-        let params = crate::generate::Params::ending_before(today, accounts, 36, seed);
-        crate::generate::write_book(&params, dir.path()).expect("book");
-        let mut store = Store::open_in_memory().expect("store");
-        let clock = Clock::fixed(today);
-        crate::import::import_all(&mut store, dir.path(), "ana", &clock, Default::default())
-            .expect("import");
+        let store = generated(today, accounts, 36, seed);
         let config = Config::default();
         let rows = scores(&store, &config, today).expect("scores");
         let lines = lines_by(&store, &config, today, per).expect("lines");
