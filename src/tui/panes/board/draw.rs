@@ -279,7 +279,7 @@ pub(super) fn legend(stuck: usize, stuck_stage_days: i64, width: usize) -> Strin
         format!("{symbols}{short}"),
         full,
         short,
-        format!("⚑ stuck: > {d} d in addiction, or adoption/absorption ≤ 50% and orange or red"),
+        format!("⚑ stuck: > {d} d in addiction, or in adoption/absorption ≤ 50% with orange/red"),
     ];
     let last = candidates.len() - 1;
     let chosen =
@@ -323,7 +323,7 @@ mod tests {
         assert!(legend(12, 180, 198).contains("(12)"));
         assert_eq!(
             legend(12, 90, 78),
-            "⚑ stuck: > 90 d in addiction, or adoption/absorption ≤ 50% and orange or red"
+            "⚑ stuck: > 90 d in addiction, or in adoption/absorption ≤ 50% with orange/red"
         );
     }
 
