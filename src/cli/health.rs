@@ -69,9 +69,9 @@ fn scores(context: &Context, args: ScoresArgs) -> anyhow::Result<ExitCode> {
             .map(|row| {
                 let card = row.explained(&config.scorecard);
                 json!({
-                    "account_id": row.account_id,
-                    "name": row.name,
-                    "csm": row.csm,
+                    "account_id": row.account_id(),
+                    "name": row.name(),
+                    "csm": row.csm(),
                     "health": row.health.map(|h| h.as_str()),
                     "score": row.score,
                     "band": row.band.map(|h| h.as_str()),
@@ -103,8 +103,8 @@ fn scores(context: &Context, args: ScoresArgs) -> anyhow::Result<ExitCode> {
                 .find(|m| m.lost_hundredths() > 0)
                 .map_or(String::new(), |m| m.sentence());
             vec![
-                row.name.clone(),
-                row.csm.clone(),
+                row.name().to_string(),
+                row.csm().to_string(),
                 row.score.map_or("-".to_string(), |s| s.to_string()),
                 row.band.map_or("-", |h| h.as_str()).to_string(),
                 row.trend.map_or("-".to_string(), |t| format!("{t:+}")),

@@ -7,7 +7,7 @@
 
 use crate::domain::config::Config;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
-use crate::domain::signals::{AccountSignals, BookSignals};
+use crate::domain::signals::{BookSignals, SignalsView};
 use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
@@ -16,7 +16,7 @@ use crate::metrics::scorecard::{
     Points, Scorecard, band_of, measure_points, points_flag, score, score_of, score_unexplained,
     weighted, weighted_of,
 };
-use crate::store::signals::{SignalAccount, SignalScope, SignalSource, SignalWindow};
+use crate::store::signals::{SignalBook, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
@@ -25,37 +25,63 @@ use std::sync::Arc;
 /// Days back the score's trend compares with.
 pub const TREND_DAYS: i64 = 30;
 
-/// One account's scorecard today.
+/// One account's scorecard today: a place in the book's flat signals
+/// ([`SignalBook`]) and its numbers. The card's lines and their words are
+/// written on demand ([`HealthRow::card`], [`HealthRow::explained`]), for
+/// the rows shown.
 #[derive(Debug, Clone)]
 pub struct HealthRow {
-    pub account_id: String,
-    pub name: String,
-    pub csm: String,
+    source: Arc<SignalBook>,
+    index: usize,
+    /// The day it was scored.
+    pub at: NaiveDate,
     /// The CSM's colour.
     pub health: Option<Health>,
-    /// The card today. A whole book's list is scored without the words
-    /// (each line then names its measure only): [`HealthRow::explained`]
-    /// writes them for the rows on screen.
-    pub card: Scorecard,
     pub score: Option<i64>,
     pub band: Option<Health>,
     /// Score now minus the score [`TREND_DAYS`] ago, when both exist.
     pub trend: Option<i64>,
-    /// What the card was scored from.
-    pub signals: AccountSignals,
-    pub book: Arc<BookSignals>,
+    /// Whether a measured signal has a value in the score ([`rests_on_signals`]).
+    measured: bool,
 }
 
 impl HealthRow {
+    pub fn account_id(&self) -> &str {
+        self.source.id(self.index)
+    }
+
+    pub fn name(&self) -> &str {
+        self.source.name(self.index)
+    }
+
+    pub fn csm(&self) -> &str {
+        self.source.csm(self.index)
+    }
+
+    /// What the card was scored from.
+    pub fn signals(&self) -> SignalsView<'_> {
+        self.source.signals(self.index)
+    }
+
+    /// What the whole book knows.
+    pub fn book(&self) -> &BookSignals {
+        &self.source.book
+    }
+
     /// Whether the band differs from the CSM's colour and rests on a
     /// measured signal (a suggestion).
     pub fn disagrees(&self) -> bool {
-        self.band.is_some() && self.band != self.health && rests_on_signals(&self.card)
+        self.band.is_some() && self.band != self.health && self.measured
+    }
+
+    /// The card's lines, each naming its measure only.
+    pub fn card(&self, card: &ScorecardConfig) -> Scorecard {
+        score_unexplained(self.signals(), self.book(), self.at, self.at, card)
     }
 
     /// The card with its words ("usage per licence fell 38% in 3 months").
     pub fn explained(&self, card: &ScorecardConfig) -> Scorecard {
-        score(&self.signals, &self.book, self.card.at, self.card.at, card)
+        score(self.signals(), self.book(), self.at, self.at, card)
     }
 }
 
@@ -73,53 +99,62 @@ pub fn scores_in(
 ) -> StoreResult<Vec<HealthRow>> {
     let card = &config.scorecard;
     let window = SignalWindow::for_scores(card, today - Duration::days(TREND_DAYS));
-    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
+    let source = store.signal_book(&card.usage_measure, window, today, scope)?;
     Ok(rows_from(source, card, today))
 }
 
-/// The scorecards of a loaded book, without their words (the benchmark
-/// times this apart from the load).
-pub fn rows_from(source: SignalSource, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
-    let rows: Vec<HealthRow> = scored(source, card, today).collect();
-    // Keys sorted apart, then the rows moved once each (a row is large).
-    // The accounts come in id order: their position breaks a tie as the id
-    // would, without copying the ids.
-    let mut order: Vec<(bool, Option<i64>, usize)> =
-        rows.iter().enumerate().map(|(at, row)| (row.score.is_none(), row.score, at)).collect();
-    order.sort_unstable();
-    let mut slots: Vec<Option<HealthRow>> = rows.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|(_, _, at)| slots[at].take()).collect()
+/// The scorecards of a loaded book, lowest score first, ties in id order
+/// (the benchmark times this apart from the load).
+pub fn rows_from(source: SignalBook, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
+    let mut rows = scored(Arc::new(source), card, today);
+    // The accounts come in id order: their place breaks a tie as the id would.
+    rows.sort_unstable_by_key(|row| (row.score.is_none(), row.score, row.index));
+    rows
 }
 
 /// The scorecards of the active accounts of a loaded book, without their
-/// words, in the source's order.
-fn scored<'a>(
-    source: SignalSource,
-    card: &'a ScorecardConfig,
-    today: NaiveDate,
-) -> impl Iterator<Item = HealthRow> + 'a {
+/// words, in the source's order: numbers only, nothing allocated an account.
+fn scored(source: Arc<SignalBook>, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
-    let book = Arc::new(source.book);
-    source.accounts.into_iter().filter(move |account| is_active(account, latest)).map(
-        move |account| {
-            let now = score_unexplained(&account.signals, &book, today, today, card);
-            let then = score_of(weighted(&account.signals, &book, before, today, card));
-            let score_now = now.score();
-            HealthRow {
-                account_id: account.id,
-                name: account.name,
-                csm: account.csm,
-                health: account.health,
-                band: now.band(card),
-                trend: score_now.zip(then).map(|(a, b)| a - b),
-                score: score_now,
-                card: now,
-                signals: account.signals,
-                book: Arc::clone(&book),
-            }
-        },
-    )
+    let book = &source.book;
+    let mut rows = Vec::with_capacity(source.len());
+    for index in 0..source.len() {
+        let signals = source.signals(index);
+        if !is_active(&signals, latest) {
+            continue;
+        }
+        let points = measure_points(signals, book, today, today, card);
+        let (weighted_points, weight) = weighted_of(&points, card);
+        let score_now = score_of((weighted_points, weight));
+        let then = score_of(weighted(signals, book, before, today, card));
+        rows.push(HealthRow {
+            source: Arc::clone(&source),
+            index,
+            at: today,
+            health: source.health(index),
+            score: score_now,
+            band: band_of(weighted_points, weight, card),
+            trend: score_now.zip(then).map(|(a, b)| a - b),
+            measured: points_rest_on_signals(&points),
+        });
+    }
+    rows
+}
+
+/// [`rests_on_signals`] of a card's points (a measure without a value or
+/// weight has none).
+fn points_rest_on_signals(points: &Points) -> bool {
+    points.iter().zip(Measure::ALL).any(|(points, measure)| {
+        points.is_some()
+            && matches!(
+                measure,
+                Measure::UsagePerLicence
+                    | Measure::UsageTrend
+                    | Measure::OpenHighTickets
+                    | Measure::Nps
+            )
+    })
 }
 
 /// One account's line in the whole book's list: what the Health view lists,
@@ -144,18 +179,17 @@ pub struct HealthLine {
 }
 
 impl HealthLine {
-    /// The line of a scored row (its signals and card let go).
+    /// The line of a scored row.
     pub fn of(row: HealthRow) -> HealthLine {
-        let disagrees = row.disagrees();
         HealthLine {
-            account_id: row.account_id,
-            name: row.name,
-            csm: row.csm,
+            account_id: row.account_id().to_string(),
+            name: row.name().to_string(),
+            csm: row.csm().to_string(),
             health: row.health,
             score: row.score,
             band: row.band,
             trend: row.trend,
-            disagrees,
+            disagrees: row.disagrees(),
         }
     }
 }
@@ -180,8 +214,8 @@ fn lines_by(
     let mut lines = Vec::new();
     for (at, start) in starts.iter().enumerate() {
         let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
-        let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
-        lines.extend(scored(source, card, today).map(HealthLine::of));
+        let source = store.signal_book(&card.usage_measure, window, today, scope)?;
+        lines.extend(scored(Arc::new(source), card, today).into_iter().map(HealthLine::of));
         store.release_mapped_pages();
     }
     // Ids are unique: the order is the one `rows_from` gives.
@@ -202,8 +236,7 @@ pub fn account_score(
     today: NaiveDate,
     account_id: &str,
 ) -> StoreResult<Option<HealthRow>> {
-    let row = scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next();
-    Ok(row.map(|row| HealthRow { card: row.explained(&config.scorecard), ..row }))
+    Ok(scores_in(store, config, today, SignalScope::Account(account_id))?.into_iter().next())
 }
 
 /// The scorecard suggestions of the accounts of `scope` on `today`, by
@@ -218,32 +251,25 @@ pub fn scorecard_signals(
 ) -> StoreResult<HashMap<String, Signal>> {
     let card = &config.scorecard;
     let window = SignalWindow::for_scores(card, today);
-    let source = store.signal_source(&card.usage_measure, window, today, false, scope)?;
+    let source = store.signal_book(&card.usage_measure, window, today, scope)?;
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
-    let book = Arc::new(source.book);
     let mut out = HashMap::new();
-    for account in source.accounts.into_iter().filter(|a| is_active(a, latest)) {
-        let (points, weight) = weighted(&account.signals, &book, today, today, card);
-        let band = band_of(points, weight, card);
-        if band.is_none() || band == account.health {
+    for index in 0..source.len() {
+        let signals = source.signals(index);
+        if !is_active(&signals, latest) {
+            continue;
+        }
+        let points = measure_points(signals, &source.book, today, today, card);
+        let (weighted_points, weight) = weighted_of(&points, card);
+        let band = band_of(weighted_points, weight, card);
+        let health = source.health(index);
+        if band.is_none() || band == health || !points_rest_on_signals(&points) {
             continue;
         }
         // Only a suggestion is explained.
-        let card_now = score(&account.signals, &book, today, today, card);
-        let row = HealthRow {
-            account_id: account.id,
-            name: String::new(),
-            csm: String::new(),
-            health: account.health,
-            score: card_now.score(),
-            band,
-            trend: None,
-            card: card_now,
-            signals: account.signals,
-            book: Arc::clone(&book),
-        };
-        if let Some(signal) = scorecard_signal(&row) {
-            out.insert(row.account_id, signal);
+        let card_now = score(signals, &source.book, today, today, card);
+        if let Some(signal) = signal_of(band, card_now.score(), health, &card_now) {
+            out.insert(source.id(index).to_string(), signal);
         }
     }
     Ok(out)
@@ -251,11 +277,9 @@ pub fn scorecard_signals(
 
 /// Whether an account still has ARR in the book's latest known month
 /// (accounts that have left have no health to check).
-fn is_active(account: &SignalAccount, latest: Option<Month>) -> bool {
+fn is_active(signals: &SignalsView<'_>, latest: Option<Month>) -> bool {
     match latest {
-        Some(latest) => {
-            account.signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0)
-        }
+        Some(latest) => signals.months.iter().any(|(m, arr, _)| *m == latest && arr.cents() > 0),
         None => true,
     }
 }
@@ -278,11 +302,21 @@ pub fn rests_on_signals(card: &Scorecard) -> bool {
 }
 
 /// The health suggestion a score band different from the CSM's colour makes.
-pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
+pub fn scorecard_signal(row: &HealthRow, card: &ScorecardConfig) -> Option<Signal> {
     let band = row.band.filter(|_| row.disagrees())?;
-    let score = row.score?;
-    let moved: Vec<String> = row
-        .card
+    signal_of(Some(band), row.score, row.health, &row.explained(card))
+}
+
+/// The suggestion of `band` over the CSM's colour `health`, the measures
+/// of `card` (with words) that cost the most points its reason.
+fn signal_of(
+    band: Option<Health>,
+    score: Option<i64>,
+    health: Option<Health>,
+    card: &Scorecard,
+) -> Option<Signal> {
+    let (band, score) = (band?, score?);
+    let moved: Vec<String> = card
         .measures
         .iter()
         .filter(|m| m.lost_hundredths() > 0)
@@ -295,7 +329,7 @@ pub fn scorecard_signal(row: &HealthRow) -> Option<Signal> {
         format!("scorecard {score} ({band}): {}", moved.join("; "))
     };
     // Dismissed, it stays dismissed until the band or the colour changes.
-    let colour = row.health.map_or("none", Health::as_str);
+    let colour = health.map_or("none", Health::as_str);
     Some(Signal { key: format!("{SCORECARD_KEY}{band}:{colour}"), suggests: band, why })
 }
 

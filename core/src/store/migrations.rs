@@ -47,6 +47,7 @@ const REBUILDS: &[(&str, &[Rebuild])] = &[
     ("today_facts", &[Rebuild::SnapshotFacts]),
     ("signal_series", &[Rebuild::SignalSeries]),
     ("score_series", &[Rebuild::ArrSeries]),
+    ("newest_first_usage", &[Rebuild::SignalSeries]),
 ];
 
 /// What [`REBUILDS`] lists for `name`.
@@ -425,6 +426,7 @@ mod tests {
             ("score_series", 0xaa4c_4732_e285_e4bf),
             ("team_file_states", 0x54f3_46f0_fe68_c930),
             ("import_speed", 0xf723_679e_f505_ec3b),
+            ("newest_first_usage", 0x3392_9a4d_5e41_b4f2),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -59,7 +59,8 @@ impl HealthPane {
             }
             read = true;
             if let Some(scored) = account_score(cx.store, cx.config, today, &row.account_id)? {
-                self.explained.insert(row.account_id.clone(), scored.card);
+                self.explained
+                    .insert(row.account_id.clone(), scored.explained(&cx.config.scorecard));
             }
         }
         if read {

@@ -102,11 +102,10 @@ fn scores_today_list_the_worst_first_and_disagreements_suggest() {
     assert_eq!(rows.len(), 3);
     // In 2026 B alone has ARR (its renewal) but no snapshots were written
     // for 2026: the latest month is 2025-12 for all, usage's 2025-09.
-    let a = rows.iter().find(|r| r.account_id == "A").expect("A");
+    let a = rows.iter().find(|r| r.account_id() == "A").expect("A");
     assert_eq!(a.band, Some(Health::Orange));
     // The list is scored without words; the row on screen is explained.
-    let a = &HealthRow { card: a.explained(&config.scorecard), ..a.clone() };
-    let signal = scorecard_signal(a).expect("A's band differs from no colour");
+    let signal = scorecard_signal(a, &config.scorecard).expect("A's band differs from no colour");
     // September known: 9 of 50 licences (18%: 0 × 20), usage per licence
     // 9/40 of June's (−78%: 0 × 25), ARR flat (100 × 15); no touch, ticket,
     // answer or plan: 1500 / 60 = 25, orange. (June's usage is read though
@@ -117,7 +116,7 @@ fn scores_today_list_the_worst_first_and_disagreements_suggest() {
         "{}",
         signal.why
     );
-    assert_eq!(rows[0].account_id, "A", "lowest score first");
+    assert_eq!(rows[0].account_id(), "A", "lowest score first");
 }
 
 /// The Health view's compact lines: A (25, orange, no colour: a
@@ -134,7 +133,10 @@ fn the_lines_list_the_scores_and_one_account_reads_its_words_again() {
     assert_eq!((a.account_id.as_str(), a.score, a.band), ("A", Some(25), Some(Health::Orange)));
     assert_eq!((a.name.as_str(), a.csm.as_str(), a.health), ("Ay", "ana", None));
     assert!(a.disagrees);
-    let card = account_score(&store, &config, today, "A").expect("read").expect("A").card;
+    let card = account_score(&store, &config, today, "A")
+        .expect("read")
+        .expect("A")
+        .explained(&config.scorecard);
     let first = card.measures.iter().find(|m| m.lost_hundredths() > 0).expect("a loss");
     assert_eq!(first.sentence(), "usage per licence fell 78% in 3 months: 0 of 25 points");
 }
@@ -202,7 +204,7 @@ fn on_arr_and_touches_alone_the_band_suggests_nothing() {
     let a = rows.first().expect("A");
     assert_eq!((a.score, a.band, a.health), (Some(100), Some(Health::Green), Some(Health::Red)));
     assert!(!a.disagrees());
-    assert_eq!(scorecard_signal(a), None);
+    assert_eq!(scorecard_signal(a, &Config::default().scorecard), None);
 }
 
 /// The scorecard and the backtest as they were computed before the kept
@@ -218,7 +220,7 @@ fn scores_from_rows(store: &Store, config: &Config, today: NaiveDate) -> Vec<Str
     let mut rows: Vec<(Option<i64>, String, String)> = source
         .accounts
         .iter()
-        .filter(|account| is_active(account, latest))
+        .filter(|account| is_active(&account.signals.view(), latest))
         .map(|account| {
             let now = score(&account.signals, &source.book, today, today, card);
             let then = score_of(weighted(&account.signals, &source.book, before, today, card));
@@ -269,7 +271,7 @@ proptest::proptest! {
             .iter()
             .map(|row| {
                 let card = row.explained(&config.scorecard);
-                format!("{} {:?} {:?} {:?} {:?}", row.account_id, row.score, row.band, row.trend, card)
+                format!("{} {:?} {:?} {:?} {:?}", row.account_id(), row.score, row.band, row.trend, card)
             })
             .collect();
         proptest::prop_assert_eq!(fast, scores_from_rows(&store, &config, today));
@@ -334,7 +336,7 @@ proptest::proptest! {
             let again = account_score(&store, &config, today, &line.account_id)
                 .expect("read")
                 .expect("an active account");
-            alone.push((line.clone(), format!("{:?}", again.card)));
+            alone.push((line.clone(), format!("{:?}", again.explained(&config.scorecard))));
         }
         proptest::prop_assert_eq!(alone, whole);
     }

@@ -8,7 +8,7 @@
 //! [`Store::signal_source`] (which the tests hold it to), read without its
 //! touch history: the last touch only.
 
-use super::series::{decode_answers, decode_tickets, decode_usage};
+use super::series::{decode_answers, decode_tickets, usage_points};
 use super::{SignalAccount, SignalScope, SignalSource, SignalWindow, day_of};
 use crate::domain::signals::{AccountSignals, BookSignals, SignalsView};
 use crate::domain::success_plan::PlanStatus;
@@ -282,6 +282,11 @@ impl Store {
             }
         }
         let accounts = out.len();
+        // The window's months (and the one before it) an account, grown
+        // once rather than doubled through.
+        let per = usize::try_from(window.trend_months.saturating_add(4)).unwrap_or(0);
+        out.months.items.reserve(accounts.saturating_mul(per));
+        out.usage.items.reserve(accounts.saturating_mul(per));
         if !kept_months(&self.conn, since, scope, &mut out)? {
             snapshot_months(&self.conn, since, scope, &mut out)?;
         }
@@ -444,23 +449,16 @@ fn kept_usage(
     while let Some(row) = rows.next()? {
         let id = text(row, 0)?.unwrap_or("");
         let Some(account) = out.find(&mut walk, id) else { continue };
-        let months = blob(row, 1)?;
-        let mut before: Option<Month> = None;
-        decode_usage(months, |month, _| {
-            if month < since {
-                before = Some(month);
-            }
-        });
         let start = out.usage.start(account);
-        if let Some(before) = before {
-            out.usage.push(account, (before, 0));
-        }
-        let usage = &mut out.usage;
-        decode_usage(months, |month, value| {
-            if month >= since {
-                usage.push(account, (month, value));
+        // Newest first: the months from `since` on, then the last before
+        // it (as a zero), and no older one read.
+        for (month, value) in usage_points(blob(row, 1)?) {
+            if month < since {
+                out.usage.push(account, (month, 0));
+                break;
             }
-        });
+            out.usage.push(account, (month, value));
+        }
         if let Some(items) = out.usage.items.get_mut(start..) {
             items.sort_unstable();
         }

@@ -281,11 +281,13 @@ fn day_from(number: i64) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(i32::try_from(number).ok()?)
 }
 
-/// `(month, value)` in month order: month differences and values.
+/// `(month, value)` in month order, written newest first (month
+/// differences and values): a reader of the recent months stops once past
+/// them instead of reading an account's whole history.
 pub(crate) fn encode_usage(points: &[(Month, i64)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(points.len() * 4);
     let mut last = 0_i64;
-    for (month, value) in points {
+    for (month, value) in points.iter().rev() {
         put(&mut out, i64::from(month.0) - last);
         put(&mut out, *value);
         last = i64::from(month.0);
@@ -293,14 +295,23 @@ pub(crate) fn encode_usage(points: &[(Month, i64)]) -> Vec<u8> {
     out
 }
 
-/// Calls `each` with every `(month, value)` of an encoded usage series.
-pub(crate) fn decode_usage(bytes: &[u8], mut each: impl FnMut(Month, i64)) {
-    let mut reader = Reader::new(bytes);
-    let mut month = 0_i64;
-    while let (Some(step), Some(value)) = (reader.next(), reader.next()) {
-        month += step;
-        let Ok(m) = i32::try_from(month) else { return };
-        each(Month(m), value);
+/// The `(month, value)`s of an encoded usage series, newest first.
+pub(crate) fn usage_points(bytes: &[u8]) -> UsagePoints<'_> {
+    UsagePoints { reader: Reader::new(bytes), month: 0 }
+}
+
+pub(crate) struct UsagePoints<'a> {
+    reader: Reader<'a>,
+    month: i64,
+}
+
+impl Iterator for UsagePoints<'_> {
+    type Item = (Month, i64);
+
+    fn next(&mut self) -> Option<(Month, i64)> {
+        let (step, value) = (self.reader.next()?, self.reader.next()?);
+        self.month += step;
+        Some((Month(i32::try_from(self.month).ok()?), value))
     }
 }
 
@@ -414,22 +425,16 @@ pub(super) fn read_kept(
         let months = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         // Sized once, as the months are (a second pass costs less than
         // growing the list).
-        let (mut inside, mut outside) = (0, 0);
-        decode_usage(months, |month, _| {
-            if month < since {
-                outside = 1;
-            } else {
-                inside += 1;
-            }
-        });
-        usage.reserve_exact(inside + outside);
-        decode_usage(months, |month, value| {
+        // Newest first: the months from `since` on, then the last before it.
+        let inside = usage_points(months).take_while(|(month, _)| *month >= since).count();
+        usage.reserve_exact(inside + 1);
+        for (month, value) in usage_points(months) {
             if month < since {
                 before = Some((month, value));
-            } else {
-                usage.push((month, value));
+                break;
             }
-        });
+            usage.push((month, value));
+        }
         if let Some(before) = before {
             usage.push(before);
         }

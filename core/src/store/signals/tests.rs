@@ -5,7 +5,7 @@
 //! an older book upgraded by the migration.
 
 use super::series::{
-    decode_answers, decode_tickets, decode_usage, encode_answers, encode_tickets, encode_usage,
+    decode_answers, decode_tickets, encode_answers, encode_tickets, encode_usage, usage_points,
 };
 use super::{SignalScope, SignalSource, SignalWindow};
 use crate::clock::Clock;
@@ -211,6 +211,50 @@ fn an_older_book_gets_its_series_from_the_migration() {
     assert_kept_equals_rows(&store);
 }
 
+/// A book whose usage series were written oldest first (before they were
+/// kept newest first) reads its series anew after the upgrade.
+#[test]
+fn usage_series_kept_oldest_first_are_written_again_newest_first() {
+    use crate::store::migrations::{MIGRATIONS_FOR_TESTS, migrate_to};
+    let before = MIGRATIONS_FOR_TESTS
+        .iter()
+        .position(|(name, _, _)| *name == "newest_first_usage")
+        .expect("the migration") as i64;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("cockpit.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("conn");
+        migrate_to(&mut conn, before).expect("older schema");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name) VALUES ('A', 'Ay');
+             INSERT INTO usage (account_id, measure, month, value_milli) VALUES
+               ('A', 'active_users', 24290, 5000), ('A', 'active_users', 24300, 7000);",
+        )
+        .expect("old rows");
+        // Oldest first: 24290 (zig-zag 48580), 5000 (10000), +10 (20), 7000 (14000).
+        let mut old = Vec::new();
+        for value in [48_580_u64, 10_000, 20, 14_000] {
+            let mut v = value;
+            while v >= 0x80 {
+                old.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            old.push(v as u8);
+        }
+        conn.execute(
+            "INSERT INTO usage_series (measure, account_id, months) VALUES ('active_users', 'A', ?1)",
+            [old],
+        )
+        .expect("old series");
+    }
+    let store = Store::open(&path).expect("upgraded");
+    let months: Vec<u8> =
+        store.conn.query_row("SELECT months FROM usage_series", [], |r| r.get(0)).expect("series");
+    let points: Vec<(Month, i64)> = usage_points(&months).collect();
+    assert_eq!(points, vec![(Month(24300), 7000), (Month(24290), 5000)]);
+    assert_kept_equals_rows(&store);
+}
+
 #[test]
 fn a_generated_book_imported_again_with_changes_keeps_the_series() {
     // The files of a whole book, then the same files again with every third
@@ -287,8 +331,8 @@ proptest! {
                 (Month(month), *value)
             })
             .collect();
-        let mut back = Vec::new();
-        decode_usage(&encode_usage(&points), |m, v| back.push((m, v)));
+        let mut back: Vec<(Month, i64)> = usage_points(&encode_usage(&points)).collect();
+        back.reverse();
         prop_assert_eq!(back, points);
     }
 
