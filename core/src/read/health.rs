@@ -13,8 +13,8 @@ use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResu
 use crate::metrics::calibration::{Outcome, health_as_of, outcome};
 use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
 use crate::metrics::scorecard::{
-    Points, Scorecard, band_of, measure_points, points_flag, score, score_of, score_unexplained,
-    weighted, weighted_of,
+    Points, ScoreDay, Scorecard, band_of, measure_points, measure_points_on, points_flag, score,
+    score_of, score_unexplained, weighted_of,
 };
 use crate::store::signals::{SignalBook, SignalScope, SignalSource, SignalWindow};
 use crate::store::{Store, StoreResult};
@@ -117,17 +117,21 @@ pub fn rows_from(source: SignalBook, card: &ScorecardConfig, today: NaiveDate) -
 fn scored(source: Arc<SignalBook>, card: &ScorecardConfig, today: NaiveDate) -> Vec<HealthRow> {
     let before = today - Duration::days(TREND_DAYS);
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
-    let book = &source.book;
+    // What every account's measures on the two dates read alike, once.
+    let (now, then) = (
+        ScoreDay::new(&source.book, today, today, card),
+        ScoreDay::new(&source.book, before, today, card),
+    );
     let mut rows = Vec::with_capacity(source.len());
     for index in 0..source.len() {
         let signals = source.signals(index);
         if !is_active(&signals, latest) {
             continue;
         }
-        let points = measure_points(signals, book, today, today, card);
+        let points = measure_points_on(&signals, &now, card);
         let (weighted_points, weight) = weighted_of(&points, card);
         let score_now = score_of((weighted_points, weight));
-        let then = score_of(weighted(signals, book, before, today, card));
+        let then = score_of(weighted_of(&measure_points_on(&signals, &then, card), card));
         rows.push(HealthRow {
             source: Arc::clone(&source),
             index,
@@ -253,13 +257,14 @@ pub fn scorecard_signals(
     let window = SignalWindow::for_scores(card, today);
     let source = store.signal_book(&card.usage_measure, window, today, scope)?;
     let latest = BookSignals::known_month(&source.book.snapshot_months, today);
+    let now = ScoreDay::new(&source.book, today, today, card);
     let mut out = HashMap::new();
     for index in 0..source.len() {
         let signals = source.signals(index);
         if !is_active(&signals, latest) {
             continue;
         }
-        let points = measure_points(signals, &source.book, today, today, card);
+        let points = measure_points_on(&signals, &now, card);
         let (weighted_points, weight) = weighted_of(&points, card);
         let band = band_of(weighted_points, weight, card);
         let health = source.health(index);

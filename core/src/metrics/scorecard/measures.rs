@@ -16,7 +16,7 @@ pub fn measure_value<'a>(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Option<MeasureValue> {
-    value_of(measure, &signals.into(), book, at, today, config, Words::Said)
+    value_of(measure, &signals.into(), &ScoreDay::new(book, at, today, config), config, Words::Said)
 }
 
 /// The value alone (its `text` left empty): what a band or a flag needs,
@@ -30,21 +30,59 @@ pub fn measure_number<'a>(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Option<MeasureValue> {
-    value_of(measure, &signals.into(), book, at, today, config, Words::Unsaid)
+    value_of(
+        measure,
+        &signals.into(),
+        &ScoreDay::new(book, at, today, config),
+        config,
+        Words::Unsaid,
+    )
 }
 
 /// [`measure_value`] (`said`) or [`measure_number`] of borrowed signals.
 pub(super) fn value_in(
     measure: Measure,
     signals: &SignalsView<'_>,
-    book: &BookSignals,
-    at: NaiveDate,
-    today: NaiveDate,
+    day: &ScoreDay<'_>,
     config: &ScorecardConfig,
     said: bool,
 ) -> Option<MeasureValue> {
     let words = if said { Words::Said } else { Words::Unsaid };
-    value_of(measure, signals, book, at, today, config, words)
+    value_of(measure, signals, day, config, words)
+}
+
+/// What every account's measures on one date read alike, worked out once
+/// for the date: the latest usage and snapshot months known then, the
+/// first day of the NPS's answers, whether the book has tickets.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreDay<'a> {
+    pub at: NaiveDate,
+    pub today: NaiveDate,
+    book: &'a BookSignals,
+    usage_month: Option<Month>,
+    snapshot_month: Option<Month>,
+    answers_after: NaiveDate,
+}
+
+impl<'a> ScoreDay<'a> {
+    pub fn new(
+        book: &'a BookSignals,
+        at: NaiveDate,
+        today: NaiveDate,
+        config: &ScorecardConfig,
+    ) -> ScoreDay<'a> {
+        let answers_after = Duration::try_days(config.survey_days)
+            .and_then(|days| at.checked_sub_signed(days))
+            .unwrap_or(NaiveDate::MIN);
+        ScoreDay {
+            at,
+            today,
+            book,
+            usage_month: BookSignals::known_month(&book.usage_months, at),
+            snapshot_month: BookSignals::known_month(&book.snapshot_months, at),
+            answers_after,
+        }
+    }
 }
 
 /// Whether a value's sentence is written.
@@ -67,19 +105,18 @@ impl Words {
 fn value_of(
     measure: Measure,
     signals: &SignalsView<'_>,
-    book: &BookSignals,
-    at: NaiveDate,
-    today: NaiveDate,
+    day: &ScoreDay<'_>,
     config: &ScorecardConfig,
     words: Words,
 ) -> Option<MeasureValue> {
+    let (book, at, today) = (day.book, day.at, day.today);
     match measure {
-        Measure::UsagePerLicence => usage_per_licence(signals, book, at, config, words),
-        Measure::UsageTrend => usage_trend(signals, book, at, config, words),
+        Measure::UsagePerLicence => usage_per_licence(signals, day.usage_month, config, words),
+        Measure::UsageTrend => usage_trend(signals, day.usage_month, config, words),
         Measure::OpenHighTickets => open_high_tickets(signals, book, at, words),
-        Measure::Nps => nps(signals, at, config, words),
+        Measure::Nps => nps(signals, day.answers_after, at, config, words),
         Measure::DaysSinceTouch => days_since_touch(signals, at, words),
-        Measure::ArrTrend => arr_trend(signals, book, at, config, words),
+        Measure::ArrTrend => arr_trend(signals, day.snapshot_month, config, words),
         Measure::SuccessPlan => success_plan(signals, at, today, words),
     }
 }
@@ -115,18 +152,17 @@ fn measure_words(config: &ScorecardConfig) -> String {
 
 fn usage_per_licence(
     signals: &SignalsView<'_>,
-    book: &BookSignals,
-    at: NaiveDate,
+    known: Option<Month>,
     config: &ScorecardConfig,
     words: Words,
 ) -> Option<MeasureValue> {
-    let month = BookSignals::known_month(&book.usage_months, at)?;
+    let month = known?;
     let usage = usage_in(signals, month)?;
     let licences = licences_at(signals, month)?;
     let (numerator, denominator) = (i128::from(usage) * 100, i128::from(licences) * 1000);
-    // Hundredths of a unit per licence: usage in thousandths / (licences · 10).
-    let per = round_div(i128::from(usage), i128::from(licences) * 10);
     let text = words.text(|| {
+        // Hundredths of a unit per licence: usage in thousandths / (licences · 10).
+        let per = round_div(i128::from(usage), i128::from(licences) * 10);
         format!(
             "usage per licence {}.{:02} in {month} ({} {} over {} licences)",
             per / 100,
@@ -141,13 +177,12 @@ fn usage_per_licence(
 
 fn usage_trend(
     signals: &SignalsView<'_>,
-    book: &BookSignals,
-    at: NaiveDate,
+    known: Option<Month>,
     config: &ScorecardConfig,
     words: Words,
 ) -> Option<MeasureValue> {
     let months = config.trend_months;
-    let now = BookSignals::known_month(&book.usage_months, at)?;
+    let now = known?;
     let then = now.minus(months);
     let usage_then = usage_in(signals, then).filter(|u| *u > 0)?;
     let usage_now = usage_in(signals, now)?;
@@ -197,11 +232,11 @@ fn open_high_tickets(
 
 fn nps(
     signals: &SignalsView<'_>,
+    since: NaiveDate,
     at: NaiveDate,
     config: &ScorecardConfig,
     words: Words,
 ) -> Option<MeasureValue> {
-    let since = at - Duration::days(config.survey_days);
     let answers = signals.nps.iter().filter(|(day, _)| since < *day && *day <= at);
     let (mut promoters, mut detractors, mut all) = (0_i64, 0_i64, 0_i64);
     for (_, score) in answers {
@@ -241,13 +276,12 @@ fn days_since_touch(
 
 fn arr_trend(
     signals: &SignalsView<'_>,
-    book: &BookSignals,
-    at: NaiveDate,
+    known: Option<Month>,
     config: &ScorecardConfig,
     words: Words,
 ) -> Option<MeasureValue> {
     let months = config.trend_months;
-    let now = BookSignals::known_month(&book.snapshot_months, at)?;
+    let now = known?;
     let then = arr_in(signals, now.minus(months));
     if then <= 0 {
         return None;

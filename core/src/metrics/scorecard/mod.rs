@@ -21,7 +21,7 @@ use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::NaiveDate;
 
 pub use crate::domain::signals::{AccountSignals, BookSignals, SignalsView};
-pub use measures::{measure_number, measure_value};
+pub use measures::{ScoreDay, measure_number, measure_value};
 pub use slide::Slide;
 
 /// A measure's value on a date, in its own unit, with the words that say it.
@@ -178,6 +178,7 @@ fn card_of(
     config: &ScorecardConfig,
     said: bool,
 ) -> Scorecard {
+    let day = ScoreDay::new(book, at, today, config);
     let mut measures = Vec::with_capacity(Measure::ALL.len());
     let (mut weighted_points, mut weight) = (0_i64, 0_i64);
     for measure in Measure::ALL {
@@ -185,7 +186,7 @@ fn card_of(
         if rule_weight == 0 {
             continue;
         }
-        let value = measures::value_in(measure, signals, book, at, today, config, said);
+        let value = measures::value_in(measure, signals, &day, config, said);
         let points = value.as_ref().map_or(0, |v| points_for(measure, v, config));
         if value.is_some() {
             weighted_points += rule_weight * points;
@@ -223,13 +224,21 @@ pub fn measure_points<'a>(
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Points {
-    let signals = signals.into();
+    measure_points_on(&signals.into(), &ScoreDay::new(book, at, today, config), config)
+}
+
+/// [`measure_points`] on a [`ScoreDay`] worked out once for many accounts.
+pub fn measure_points_on(
+    signals: &SignalsView<'_>,
+    day: &ScoreDay<'_>,
+    config: &ScorecardConfig,
+) -> Points {
     let mut points = [None; Measure::ALL.len()];
     for (slot, measure) in points.iter_mut().zip(Measure::ALL) {
         if config.rule(measure).weight == 0 {
             continue;
         }
-        *slot = measures::value_in(measure, &signals, book, at, today, config, false)
+        *slot = measures::value_in(measure, signals, day, config, false)
             .map(|value| points_for(measure, &value, config));
     }
     points
@@ -257,7 +266,7 @@ pub fn points_flag(points: Option<i64>, config: &ScorecardConfig) -> bool {
 /// always falls in its band (74.6 shows 74, yellow, not 75), `None` for no
 /// weight.
 pub fn score_of((points, weight): (i64, i64)) -> Option<i64> {
-    (weight > 0).then(|| i128::from(points).div_euclid(i128::from(weight)) as i64)
+    (weight > 0).then(|| points.div_euclid(weight))
 }
 
 /// Whether one measure alone flags the account on `at`: its points fall

@@ -3,6 +3,7 @@
 use super::*;
 use crate::clock::Clock;
 use crate::import::{ImportKind, import_reader};
+use crate::metrics::scorecard::weighted;
 use crate::testkit::Book;
 
 fn d(text: &str) -> NaiveDate {
