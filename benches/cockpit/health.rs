@@ -4,14 +4,16 @@
 //! and the Health view's compact list (its lines, the book read a slice at
 //! a time).
 //! Beside them: the load of the whole book's signals alone (what both
-//! read; from the kept series, and from the rows as before them), the
+//! read; from the kept series as flat columns, as a list an account, and
+//! from the rows as before them), the
 //! scoring alone (the load apart), and the scorecard suggestions of the largest CSM's accounts
 //! (what Today adds to its facts). Each is timed over three runs on an
 //! open store, the median reported with the first run (the cold one) and
 //! the range beside it, and the thread's time on a CPU over the runs (on
 //! Linux): on a busy machine the wall time counts the waits for a core.
 //! `cargo bench --bench cockpit -- --accounts N --health-only` measures
-//! these rows alone (importing the book first when it has no database).
+//! these rows alone (importing the book first when it has no database);
+//! with `--scorecard-only` as well, the whole book's scorecard alone.
 
 use super::{Figure, today};
 use crate::process::median_figure;
