@@ -345,8 +345,6 @@ fn measure(
                 on_cpu.note = format!("{whose}; {}; load average {}", on_cpu.note, load_average());
                 out.insert("keys: Today, on the CPU".to_string(), on_cpu);
             }
-        } else if !cpu.is_empty() {
-            figure.note = format!("{}; on the CPU {}", figure.note, key_figure(&mut cpu).text);
         }
         eprintln!("keys in {title}: {} ({})", figure.text, figure.note);
         out.insert(format!("keys: {title}"), figure);
