@@ -37,8 +37,9 @@
 //! --json` and the Today key walk, on the book's database, imported first
 //! if it is not there), `--targets-only` (the hunter's figures only: the
 //! pipeline and cross-sell loads, `targets --cross-sell --json` and the
-//! Targets key walk), `--usage-every-month` (the book with usage in every
-//! month for every account, 30 M rows at 100,000 accounts: see
+//! Targets key walk), `--keys-only` (the first-frame rows and every
+//! pane's key walk, on the book's database), `--usage-every-month` (the
+//! book with usage in every month for every account, 30 M rows at 100,000 accounts: see
 //! `usage_variant`). Internal: `--memory-child DB USER`,
 //! `--first-frame-child DB USER`.
 
@@ -155,6 +156,7 @@ fn main() -> anyhow::Result<()> {
     let import_only = args.iter().any(|a| a == "--import-only");
     let health_only = args.iter().any(|a| a == "--health-only");
     let today_only = args.iter().any(|a| a == "--today-only");
+    let keys_only = args.iter().any(|a| a == "--keys-only");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-books");
     let mut results = Vec::new();
     for &accounts in &sizes {
@@ -177,7 +179,7 @@ fn main() -> anyhow::Result<()> {
             results.push((accounts, pipeline::targets_only(&book.dir.join("cockpit.db"))?));
             continue;
         }
-        let only = Only { import: import_only, today: today_only };
+        let only = Only { import: import_only, today: today_only, keys: keys_only };
         results.push((accounts, measure(&book, compare, keep_db || today_only, only)?));
     }
     print_tables(&results);
@@ -251,6 +253,8 @@ struct Only {
     import: bool,
     /// Today's: first frames, `cockpit today --json`, Today's keys.
     today: bool,
+    /// The first frames and every pane's key walk.
+    keys: bool,
 }
 
 fn measure(
@@ -268,7 +272,7 @@ fn measure(
         return Ok(out);
     }
     pipeline::seed_opportunities(&db)?;
-    if only.today {
+    if only.today || only.keys {
         // Nothing else is measured.
     } else if let Err(why) = team::team_figures(&mut out) {
         eprintln!("team sync row skipped: {why}");
@@ -350,6 +354,9 @@ fn measure(
         return Ok(out);
     }
     out.insert("keys: all panes".to_string(), key_figure(&mut all));
+    if only.keys {
+        return Ok(out);
+    }
     let mut search = walk_search(&mut app, &mut terminal)?;
     out.insert("whole-book search, each key".to_string(), key_figure(&mut search));
     drop(app);

@@ -2,7 +2,8 @@
 //! key on a 100,000-account book costs one pass over a `Vec<u32>` at most:
 //! rows are loaded once (largest ARR first), tiers assigned once, a
 //! lower-case search text kept per row, and each column's sort order
-//! computed the first time it is asked for and then kept. Filtering walks the
+//! computed the first time it is asked for and then kept, a written row
+//! moved in place (`book/orders.rs`). Filtering walks the
 //! chosen order into a reused `visible` vector and sums the totals as it
 //! goes, a slice at a time (`book/scan.rs`).
 //! No terminal here and no SQL: the store hands the rows in.
@@ -14,7 +15,6 @@ use crate::store::views::TierBounds;
 use chrono::NaiveDate;
 use memchr::memmem::Finder;
 use std::cell::OnceCell;
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// A column of the book table; every one can be sorted both ways.
@@ -402,56 +402,15 @@ impl BookIndex {
         self.apply();
     }
 
-    /// Replaces one row after a write (health, owners, flags, touch). The
-    /// kept orders of the columns that may have moved are dropped.
+    /// Replaces one row after a write (health, owners, flags, touch), moving
+    /// it to its new place in every kept order.
     pub fn replace(&mut self, row: BookRow) {
         let Some(index) = self.index_of(&row.id) else { return };
-        if let Some(texts) = self.search_text.get_mut() {
-            texts.replace(index, &row);
-        }
         let before = self.rows[index as usize].arr;
         self.rows_arr = Money::from_cents(self.rows_arr.cents() - before.cents() + row.arr.cents());
-        self.rows[index as usize] = row;
+        self.replace_in_orders(index, row);
         self.applied = None;
-        self.orders.retain(|(column, _), _| {
-            !matches!(
-                column,
-                Column::Health | Column::LastTouch | Column::Csm | Column::Am | Column::Record(_)
-            )
-        });
         self.apply();
-    }
-
-    fn compare(&self, column: Column, a: u32, b: u32) -> Ordering {
-        let (ra, rb) = (&self.rows[a as usize], &self.rows[b as usize]);
-        match column {
-            // Unset health sorts after green.
-            Column::Health => {
-                ra.health.map_or(9, Health::rank).cmp(&rb.health.map_or(9, Health::rank))
-            }
-            Column::Name => {
-                let texts = self.search_texts();
-                texts.get(a).cmp(texts.get(b))
-            }
-            Column::Tier => self.tiers[a as usize].cmp(&self.tiers[b as usize]),
-            Column::Stage => ra.stage.cmp(&rb.stage),
-            Column::Arr => ra.arr.cmp(&rb.arr),
-            Column::Absorption => absorption_bp(ra).cmp(&absorption_bp(rb)),
-            // No renewal sorts last either way.
-            Column::Renewal => (ra.next_renewal.is_none(), ra.next_renewal)
-                .cmp(&(rb.next_renewal.is_none(), rb.next_renewal)),
-            Column::LastTouch => ra.last_touch.cmp(&rb.last_touch),
-            Column::Csm => ra.csm.cmp(&rb.csm),
-            Column::Am => ra.am.cmp(&rb.am),
-            // A blank value sorts last.
-            Column::Record(n) => {
-                let (va, vb) = (record_value(ra, n), record_value(rb, n));
-                match (va, vb) {
-                    (Some(a), Some(b)) => a.order(b),
-                    _ => va.is_none().cmp(&vb.is_none()),
-                }
-            }
-        }
     }
 
     /// Builds what the first frame did without (search texts, the id map),
@@ -464,33 +423,6 @@ impl BookIndex {
 
     fn search_texts(&self) -> &SearchTexts {
         self.search_text.get_or_init(|| SearchTexts::of(&self.rows))
-    }
-
-    fn ensure_order(&mut self, column: Column, descending: bool) {
-        if self.orders.contains_key(&(column, descending)) {
-            return;
-        }
-        // Stable sort from the ARR order, so ties stay largest first.
-        let mut order = self.orders.get(&(Column::Arr, true)).cloned().unwrap_or_default();
-        if order.len() != self.rows.len() {
-            order = (0..self.rows.len()).filter_map(|i| u32::try_from(i).ok()).collect();
-            order.sort_by(|a, b| self.compare(Column::Arr, *b, *a));
-        }
-        if descending {
-            // Reversed, except that an account with no renewal stays last:
-            // it has no date to be early or late with.
-            let missing = |i: u32| match column {
-                Column::Renewal => self.rows[i as usize].next_renewal.is_none(),
-                Column::Record(n) => record_value(&self.rows[i as usize], n).is_none(),
-                _ => false,
-            };
-            order.sort_by(|a, b| {
-                missing(*a).cmp(&missing(*b)).then_with(|| self.compare(column, *b, *a))
-            });
-        } else {
-            order.sort_by(|a, b| self.compare(column, *a, *b));
-        }
-        self.orders.insert((column, descending), order);
     }
 
     fn keeps(&self, index: u32, finder: &Finder<'_>) -> bool {
@@ -537,8 +469,12 @@ pub fn absorption_bp(row: &BookRow) -> i64 {
     }
 }
 
+mod orders;
 mod scan;
 mod texts;
+
+#[cfg(test)]
+mod order_tests;
 
 use texts::{IdOrder, SearchTexts};
 #[cfg(test)]

@@ -37,36 +37,86 @@ impl Period {
     }
 }
 
-/// A row of a drill-down list: the account it opens and its cells.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A row of a drill-down list: the account it opens and its cells. Its
+/// words (the account id, a contract id) are kept in its list's one text,
+/// so a list of every account of the book is two allocations, not two
+/// hundred thousand, and dropping it is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DrillRow {
-    pub account_id: String,
+    account: Word,
     /// Cells after the account name, formatted only when the row is drawn
     /// (a list may hold every account of the book).
     pub cells: Cells,
 }
 
+/// A word of a drill-down list, kept in the list's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    start: u32,
+    end: u32,
+}
+
 /// The figures of a drill-down row, by the list it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cells {
     Member { then: Money, now: Money, change: MemberChange },
     Movement { starting: Money, amount: Money, ending: Money },
     Cohort { start: Month, first: Money, now: Money },
     Tier { arr: Money, cumulative: Option<Rate> },
-    Contract { id: String, ends: NaiveDate, atr: Money, renewed: Option<Money> },
-    Payment { contract_id: String, due: NaiveDate, amount: Money, collected: bool },
+    Contract { id: Word, ends: NaiveDate, atr: Money, renewed: Option<Money> },
+    Payment { contract_id: Word, due: NaiveDate, amount: Money, collected: bool },
 }
 
-impl Cells {
-    /// The cells as drawn, aligned under their list's header.
-    pub fn text(&self) -> String {
-        match self {
+/// The accounts behind one number.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Drill {
+    pub title: String,
+    /// The header of the cells (after the account column).
+    pub header: String,
+    pub rows: Vec<DrillRow>,
+    /// The rows' words, one after another.
+    text: String,
+}
+
+impl Drill {
+    /// An empty list with its title and the header of its cells.
+    pub fn new(title: String, header: String) -> Drill {
+        Drill { title, header, ..Drill::default() }
+    }
+
+    /// Keeps `text` in the list, for a row's cells.
+    pub fn word(&mut self, text: &str) -> Word {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let start = at(self.text.len());
+        self.text.push_str(text);
+        Word { start, end: at(self.text.len()) }
+    }
+
+    /// Adds the row of `account_id` with its `cells`.
+    pub fn push(&mut self, account_id: &str, cells: Cells) {
+        let account = self.word(account_id);
+        self.rows.push(DrillRow { account, cells });
+    }
+
+    /// The text of a word of this list.
+    pub fn text_of(&self, word: Word) -> &str {
+        self.text.get(word.start as usize..word.end as usize).unwrap_or_default()
+    }
+
+    /// The account a row opens.
+    pub fn account_id(&self, row: &DrillRow) -> &str {
+        self.text_of(row.account)
+    }
+
+    /// A row's cells as drawn, aligned under the list's header.
+    pub fn cells_text(&self, row: &DrillRow) -> String {
+        match row.cells {
             Cells::Member { then, now, change } => format!(
                 "{:>10} {:>10} {:>10}  {:<10}",
                 then.to_short(),
                 now.to_short(),
-                signed(*now - *then),
-                change_word(*change)
+                signed(now - then),
+                change_word(change)
             ),
             Cells::Movement { starting, amount, ending } => format!(
                 "{:>10} {:>10} {:>10}",
@@ -84,29 +134,20 @@ impl Cells {
             ),
             Cells::Contract { id, ends, atr, renewed } => format!(
                 "{:<12} {:<10} {:>10} {:>10}",
-                id,
+                self.text_of(id),
                 ends.to_string(),
                 atr.to_short(),
                 renewed.map_or("—".to_string(), Money::to_short)
             ),
             Cells::Payment { contract_id, due, amount, collected } => format!(
                 "{:<12} {:<10} {:>10} {:>10}",
-                contract_id,
+                self.text_of(contract_id),
                 due.to_string(),
                 amount.to_short(),
-                if *collected { "collected" } else { "not paid" }
+                if collected { "collected" } else { "not paid" }
             ),
         }
     }
-}
-
-/// The accounts behind one number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drill {
-    pub title: String,
-    /// The header of the cells (after the account column).
-    pub header: String,
-    pub rows: Vec<DrillRow>,
 }
 
 /// What depends on the period: see [`MetricsData::figures`].
@@ -218,112 +259,93 @@ impl MetricsData {
     /// Retention members at the period's month, filtered.
     pub fn members_drill(&self, which: MemberFilter) -> Drill {
         let as_of = self.period.to;
-        let members = cohort_members(&self.grid, as_of);
-        let rows = members
-            .into_iter()
-            .filter(|m| match which {
-                MemberFilter::All => true,
-                MemberFilter::Churned => m.change == MemberChange::Churned,
-                MemberFilter::ChurnedOrContracted => {
-                    matches!(m.change, MemberChange::Churned | MemberChange::Contracted)
-                }
-            })
-            .map(|m| DrillRow {
-                cells: Cells::Member { then: m.then_arr, now: m.now_arr, change: m.change },
-                account_id: m.account_id,
-            })
-            .collect();
         let title = match which {
             MemberFilter::All => "Every cohort member",
             MemberFilter::Churned => "Cohort members that churned",
             MemberFilter::ChurnedOrContracted => "Cohort members that churned or contracted",
         };
-        Drill {
-            title: format!("{title}: ARR at {} → {as_of}", as_of.minus(12)),
-            header: format!("{:>10} {:>10} {:>10}  {:<10}", "then", "now", "change", ""),
-            rows,
+        let mut drill = Drill::new(
+            format!("{title}: ARR at {} → {as_of}", as_of.minus(12)),
+            format!("{:>10} {:>10} {:>10}  {:<10}", "then", "now", "change", ""),
+        );
+        for m in cohort_members(&self.grid, as_of) {
+            let listed = match which {
+                MemberFilter::All => true,
+                MemberFilter::Churned => m.change == MemberChange::Churned,
+                MemberFilter::ChurnedOrContracted => {
+                    matches!(m.change, MemberChange::Churned | MemberChange::Contracted)
+                }
+            };
+            if listed {
+                let cells = Cells::Member { then: m.then_arr, now: m.now_arr, change: m.change };
+                drill.push(&m.account_id, cells);
+            }
         }
+        drill
     }
 
     /// The accounts behind one movement of the bridge.
     pub fn bridge_drill(&self, movement: Movement) -> Drill {
         let (from, to) = (self.period.from(), self.period.to);
-        let rows = bridge_by_account(&self.grid, from, to)
-            .into_iter()
-            .filter_map(|a| {
-                let amount = match movement {
-                    Movement::NewLogo => a.movements.new_logo,
-                    Movement::Expansion => a.movements.expansion,
-                    Movement::Contraction => a.movements.contraction,
-                    Movement::Lost => a.movements.lost,
-                };
-                (!amount.is_zero()).then_some(DrillRow {
-                    cells: Cells::Movement {
-                        starting: a.starting_arr,
-                        amount,
-                        ending: a.ending_arr,
-                    },
-                    account_id: a.account_id,
-                })
-            })
-            .collect();
-        Drill {
-            title: format!("{} from {from} to {to}", movement.title()),
-            header: format!(
-                "{:>10} {:>10} {:>10}",
-                format!("at {from}"),
-                "amount",
-                format!("at {to}")
-            ),
-            rows,
+        let mut drill = Drill::new(
+            format!("{} from {from} to {to}", movement.title()),
+            format!("{:>10} {:>10} {:>10}", format!("at {from}"), "amount", format!("at {to}")),
+        );
+        for a in bridge_by_account(&self.grid, from, to) {
+            let amount = match movement {
+                Movement::NewLogo => a.movements.new_logo,
+                Movement::Expansion => a.movements.expansion,
+                Movement::Contraction => a.movements.contraction,
+                Movement::Lost => a.movements.lost,
+            };
+            if !amount.is_zero() {
+                let cells =
+                    Cells::Movement { starting: a.starting_arr, amount, ending: a.ending_arr };
+                drill.push(&a.account_id, cells);
+            }
         }
+        drill
     }
 
     /// The accounts that started in one year, with their ARR at the period's month.
     pub fn cohort_drill(&self, layer: usize) -> Option<Drill> {
         let year = self.cake.layers.get(layer)?.start_year;
         let to = self.period.to;
-        let mut rows: Vec<(Money, DrillRow)> = (0..self.grid.account_count())
+        let mut rows: Vec<(Money, usize, Cells)> = (0..self.grid.account_count())
             .filter_map(|account| {
                 let start = self.grid.start_month(account)?;
                 (start.year() == year).then(|| {
                     let now = self.grid.arr(account, to);
                     let first = self.grid.arr(account, start);
-                    let row = DrillRow {
-                        account_id: self.grid.account_id(account).to_string(),
-                        cells: Cells::Cohort { start, first, now },
-                    };
-                    (now, row)
+                    (now, account, Cells::Cohort { start, first, now })
                 })
             })
             .collect();
-        rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.account_id.cmp(&b.1.account_id)));
-        Some(Drill {
-            title: format!("Accounts that started in {year}, by ARR at {to}"),
-            header: format!("{:>8} {:>10} {:>10}", "started", "first ARR", format!("at {to}")),
-            rows: rows.into_iter().map(|(_, row)| row).collect(),
-        })
+        rows.sort_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| self.grid.account_id(a.1).cmp(self.grid.account_id(b.1)))
+        });
+        let mut drill = Drill::new(
+            format!("Accounts that started in {year}, by ARR at {to}"),
+            format!("{:>8} {:>10} {:>10}", "started", "first ARR", format!("at {to}")),
+        );
+        for (_, account, cells) in rows {
+            drill.push(self.grid.account_id(account), cells);
+        }
+        Some(drill)
     }
 
     /// The accounts of one tier, in rank order.
     pub fn tier_drill(&self, tier: u8) -> Drill {
         let total = self.pareto.total_arr.cents();
-        let rows = self
-            .pareto
-            .accounts_in_tier(tier)
-            .map(|a| DrillRow {
-                account_id: self.grid.account_id(a.account).to_string(),
-                cells: Cells::Tier {
-                    arr: a.arr,
-                    cumulative: Rate::new(a.cumulative_arr.cents(), total),
-                },
-            })
-            .collect();
-        Drill {
-            title: format!("Tier {tier} at {}, in rank order", self.pareto.as_of),
-            header: format!("{:>10} {:>8}", "ARR", "cum."),
-            rows,
+        let mut drill = Drill::new(
+            format!("Tier {tier} at {}, in rank order", self.pareto.as_of),
+            format!("{:>10} {:>8}", "ARR", "cum."),
+        );
+        for a in self.pareto.accounts_in_tier(tier) {
+            let cumulative = Rate::new(a.cumulative_arr.cents(), total);
+            drill.push(self.grid.account_id(a.account), Cells::Tier { arr: a.arr, cumulative });
         }
+        drill
     }
 
     /// The contracts behind ATR, or the out-year payments behind payments due.
@@ -331,39 +353,37 @@ impl MetricsData {
         let (from, to) = (self.renewals.from, self.renewals.to);
         let book = &self.renewal_book;
         if payments {
-            return Drill {
-                title: format!("Out-year payments due {from} to {to}"),
-                header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
-                rows: book
-                    .payment_views(from, to)
-                    .map(|p| DrillRow {
-                        account_id: p.account_id.to_string(),
-                        cells: Cells::Payment {
-                            contract_id: p.contract_id.to_string(),
-                            due: p.due_date,
-                            amount: p.amount,
-                            collected: p.collected,
-                        },
-                    })
-                    .collect(),
+            let mut drill = Drill::new(
+                format!("Out-year payments due {from} to {to}"),
+                format!("{:<12} {:<10} {:>10} {:>10}", "contract", "due", "amount", ""),
+            );
+            for p in book.payment_views(from, to) {
+                let contract_id = drill.word(p.contract_id);
+                let cells = Cells::Payment {
+                    contract_id,
+                    due: p.due_date,
+                    amount: p.amount,
+                    collected: p.collected,
+                };
+                drill.push(p.account_id, cells);
+            }
+            return drill;
+        }
+        let mut drill = Drill::new(
+            format!("Contracts ending {from} to {to} (ATR)"),
+            format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
+        );
+        for l in book.atr_views(from, to) {
+            let id = drill.word(l.contract_id);
+            let cells = Cells::Contract {
+                id,
+                ends: l.end_date,
+                atr: l.atr,
+                renewed: l.renewal_id.is_some().then_some(l.renewed),
             };
+            drill.push(l.account_id, cells);
         }
-        Drill {
-            title: format!("Contracts ending {from} to {to} (ATR)"),
-            header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
-            rows: book
-                .atr_views(from, to)
-                .map(|l| DrillRow {
-                    account_id: l.account_id.to_string(),
-                    cells: Cells::Contract {
-                        id: l.contract_id.to_string(),
-                        ends: l.end_date,
-                        atr: l.atr,
-                        renewed: l.renewal_id.is_some().then_some(l.renewed),
-                    },
-                })
-                .collect(),
-        }
+        drill
     }
 }
 
@@ -439,4 +459,32 @@ fn chart_points(series: &[Retention]) -> (Points, Points) {
         }
     }
     (nrr, grr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drill_keeps_its_words_in_one_text_and_draws_them_in_their_cells() {
+        let mut drill = Drill::new("Contracts".to_string(), String::new());
+        let ends = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+        let id = drill.word("C-17");
+        let cells = Cells::Contract {
+            id,
+            ends,
+            atr: Money::from_units(1_200),
+            renewed: Some(Money::from_units(1_000)),
+        };
+        drill.push("ACME-001", cells);
+        drill.push("É-2", Cells::Tier { arr: Money::from_units(500), cumulative: Rate::new(1, 4) });
+        let ids: Vec<&str> = drill.rows.iter().map(|row| drill.account_id(row)).collect();
+        assert_eq!(ids, ["ACME-001", "É-2"]);
+        assert_eq!(drill.text_of(id), "C-17");
+        let first = drill.cells_text(&drill.rows[0]);
+        assert!(first.starts_with("C-17         2025-06-30 "), "{first}");
+        assert_eq!(first.len(), 12 + 1 + 10 + 1 + 10 + 1 + 10);
+        // 1 of 4 is 25.0%.
+        assert!(drill.cells_text(&drill.rows[1]).ends_with("   25.0%"));
+    }
 }

@@ -6,7 +6,7 @@
 //! Reads the kept backtest only.
 
 use super::MetricsPane;
-use super::data::{Cells, Drill, DrillRow, MetricsData};
+use super::data::{Cells, Drill, MetricsData};
 use crate::metrics::Rate;
 use crate::metrics::backtest::OutcomeKind;
 use crate::metrics::backtest::counts;
@@ -126,26 +126,19 @@ pub(super) fn drill(backtest: &Backtest, selected: usize) -> Option<Drill> {
         2 => (&predictor.missed, "churned, not flagged: the surprises"),
         _ => (&predictor.false_alarms, "renewed in full, yet flagged"),
     };
-    Some(Drill {
-        title: format!(
+    let mut drill = Drill::new(
+        format!(
             "{} · {} ({meaning}, {} days before the end)",
             predictor.name,
             LISTS[selected % LISTS.len()],
             backtest.lead_days
         ),
-        header: format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
-        rows: list
-            .iter()
-            .filter_map(|i| backtest.outcomes.get(*i))
-            .map(|o| DrillRow {
-                account_id: o.account_id.clone(),
-                cells: Cells::Contract {
-                    id: o.contract_id.clone(),
-                    ends: o.end_date,
-                    atr: o.atr,
-                    renewed: (o.kind == OutcomeKind::Renewed).then_some(o.atr),
-                },
-            })
-            .collect(),
-    })
+        format!("{:<12} {:<10} {:>10} {:>10}", "contract", "ends", "ATR", "renewed"),
+    );
+    for o in list.iter().filter_map(|i| backtest.outcomes.get(*i)) {
+        let id = drill.word(&o.contract_id);
+        let renewed = (o.kind == OutcomeKind::Renewed).then_some(o.atr);
+        drill.push(&o.account_id, Cells::Contract { id, ends: o.end_date, atr: o.atr, renewed });
+    }
+    Some(drill)
 }

@@ -121,7 +121,8 @@ fn draw_drill(
     // cells leave and is the first to give way.
     let window = cursor.window(drill.rows.len());
     let name_of = |row: &super::data::DrillRow| {
-        view.book.by_id(&row.account_id).map_or(row.account_id.clone(), |r| r.name.clone())
+        let id = drill.account_id(row);
+        view.book.by_id(id).map_or_else(|| id.to_string(), |r| r.name.clone())
     };
     let widest = window
         .clone()
@@ -154,7 +155,7 @@ fn draw_drill(
     }
     for index in window {
         let Some(row) = drill.rows.get(index) else { continue };
-        let text = format!("{} {}", pad(&name_of(row), name_width, false), row.cells.text());
+        let text = format!("{} {}", pad(&name_of(row), name_width, false), drill.cells_text(row));
         let style = if index == cursor.selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(Span::styled(text, style)));
     }

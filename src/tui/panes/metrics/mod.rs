@@ -316,10 +316,9 @@ impl Pane for MetricsPane {
                 Action::Top => cursor.select(0, len),
                 Action::Bottom => cursor.select(len.saturating_sub(1), len),
                 Action::Open => {
-                    return drill
-                        .rows
-                        .get(cursor.selected)
-                        .map_or(Request::None, |row| Request::OpenAccount(row.account_id.clone()));
+                    return drill.rows.get(cursor.selected).map_or(Request::None, |row| {
+                        Request::OpenAccount(drill.account_id(row).to_string())
+                    });
                 }
                 Action::Back => self.forget_drill(),
                 _ => return self.update_section(action),
@@ -331,7 +330,7 @@ impl Pane for MetricsPane {
 
     fn selected_account(&self, _book: &BookIndex) -> Option<String> {
         let (drill, cursor) = self.drill.as_ref()?;
-        drill.rows.get(cursor.selected).map(|r| r.account_id.clone())
+        drill.rows.get(cursor.selected).map(|r| drill.account_id(r).to_string())
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
