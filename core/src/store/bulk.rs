@@ -337,12 +337,14 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Writes the month counts, ARR series and the accounts' derived ARR,
-    /// units and first month from the rows of a bulk load into an empty
-    /// snapshots table. `ids` are the accounts by the positions in `loaded`.
+    /// Writes the month counts, ARR series, latest rows per product and the
+    /// accounts' derived ARR, units and first month from the rows of a bulk
+    /// load into an empty snapshots table. `ids` and `products` are the
+    /// accounts and products by the positions in `loaded`.
     pub fn derive_from_loaded(
         &mut self,
         ids: &[String],
+        products: &[String],
         loaded: &mut [LoadedSnapshot],
     ) -> StoreResult<()> {
         // Every account's ARR moves: the ARR index is built again after
@@ -352,7 +354,7 @@ impl BulkImport<'_> {
         self.deferred_indexes.extend(self.drop_indexes("accounts", &["arr_cents"])?);
         steps::timed(
             || "snapshots' derived facts".to_string(),
-            || super::series::derive_from_loaded(self.conn, ids, loaded),
+            || super::series::derive_from_loaded(self.conn, ids, products, loaded),
         )?;
         self.restore_snapshot_triggers()
     }
