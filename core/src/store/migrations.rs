@@ -425,7 +425,7 @@ mod tests {
             ("score_series", 0xaa4c_4732_e285_e4bf),
             ("team_file_states", 0x54f3_46f0_fe68_c930),
             ("import_speed", 0xf723_679e_f505_ec3b),
-            ("smaller_book", 0xc6b5_a273_a0cb_f8e7),
+            ("smaller_book", 0xb5a2_7cb4_25ca_fd1d),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

@@ -54,3 +54,17 @@ CREATE TRIGGER snapshots_latest_update AFTER UPDATE ON snapshots BEGIN
                           WHERE account_id = NEW.account_id AND product = NEW.product)
         ORDER BY month DESC LIMIT 1;
 END;
+
+-- A note is unique by its account, time and text. The unique index held
+-- each note's account, its time (20 bytes of text) and a hash of its text
+-- (a 100,000-account book's 2.9 million notes: 155 MB); it now holds the
+-- account and one 64-bit hash of the time and the text together (XXH3,
+-- written by the store with every note; `cockpit_note_key` is the same
+-- function, given to SQL for this migration). The store compares the time
+-- and the text whenever two notes of an account share a key, so two
+-- different notes are never taken for one. An account's notes are still
+-- found through the index's leading account.
+DROP INDEX notes_key;
+ALTER TABLE notes RENAME COLUMN text_hash TO note_key;
+UPDATE notes SET note_key = cockpit_note_key(at, text);
+CREATE UNIQUE INDEX notes_key ON notes (account_id, note_key);
