@@ -189,8 +189,7 @@ mod tests {
             "kim",
             &clock,
         )
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         let said = error.to_string();
         assert!(said.contains("notes.csv:3"), "{said}");
         assert!(said.contains("same fingerprint"), "{said}");
