@@ -2,12 +2,13 @@
 //! snapshots, contracts, notes) through `import all` into a new database,
 //! beside the sqlite3 shell's `.import` of the same four CSVs into plain
 //! tables, in total time (ours with its commit and index builds) and in
-//! size. The seven-file rows let the usage file's lead hide what the four
+//! size, with both sides' time on the CPU and the load average (on a busy
+//! machine the wall times say little). The seven-file rows let the usage file's lead hide what the four
 //! cost, so they are timed apart here. The folder of links lives beside
 //! the book (`…-four-files/`) and its databases are removed when done.
 
-use super::{Book, Figure, clock, fig_ms, format_ms, ms};
-use crate::import::{file_size, remove_db};
+use super::{Book, Figure, clock, fig_ms, format_ms, load_average, ms};
+use crate::import::{children_cpu, file_size, own_cpu, remove_db};
 use cockpit::import::{ImportOptions, import_all};
 use cockpit::store::Store;
 use std::collections::BTreeMap;
@@ -24,26 +25,30 @@ pub(crate) fn four_files(book: &Book, out: &mut BTreeMap<String, Figure>) -> any
     let (ours_db, theirs_db) = (dir.join("cockpit.db"), dir.join("sqlite3-plain.db"));
     remove_db(&ours_db);
     remove_db(&theirs_db);
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), own_cpu());
     {
         let mut store = Store::open(&ours_db)?;
         import_all(&mut store, &dir, "bench", &clock(), ImportOptions::default())
             .map_err(|e| anyhow::anyhow!("import all (four files): {e}"))?;
     }
-    let ours = t.elapsed();
-    let t = Instant::now();
+    let (ours, ours_cpu) = (t.elapsed(), own_cpu().saturating_sub(cpu));
+    let (t, cpu) = (Instant::now(), children_cpu());
     let mut sqlite3 = Command::new("sqlite3");
     sqlite3.arg(&theirs_db);
     for name in FOUR {
         sqlite3.arg(format!(".import --csv {} {name}", dir.join(format!("{name}.csv")).display()));
     }
     anyhow::ensure!(sqlite3.status()?.success(), "sqlite3 .import of the four files failed");
-    let theirs = t.elapsed();
+    let (theirs, theirs_cpu) = (t.elapsed(), children_cpu().saturating_sub(cpu));
     let mut time = fig_ms(ours);
     time.note = format!(
-        "sqlite3 {}, ours takes {:.2}× its time (ours: one transaction, the commit's index builds included)",
+        "sqlite3 {}, ours takes {:.2}× its time (ours: one transaction, the commit's index builds included); \
+         on the CPU: ours {} on all its threads, sqlite3 {}; load average {}",
         format_ms(ms(theirs)),
-        ms(ours) / ms(theirs)
+        ms(ours) / ms(theirs),
+        format_ms(ms(ours_cpu)),
+        format_ms(ms(theirs_cpu)),
+        load_average()
     );
     let (mine, plain) = (file_size(&ours_db) as f64 / 1e6, file_size(&theirs_db) as f64 / 1e6);
     let size = Figure {

@@ -207,12 +207,12 @@ pub(crate) fn remove_db(path: &Path) {
 
 /// Time this process has spent on a CPU, on all its threads (user and
 /// system, from `/proc/self/stat`, in clock ticks of 10 ms).
-fn own_cpu() -> Duration {
+pub(crate) fn own_cpu() -> Duration {
     proc_ticks(13, 14)
 }
 
 /// Time the finished child processes spent on a CPU (as [`own_cpu`]).
-fn children_cpu() -> Duration {
+pub(crate) fn children_cpu() -> Duration {
     proc_ticks(15, 16)
 }
 

@@ -37,11 +37,18 @@ fn a_repeated_snapshot_is_caught_when_loading_an_empty_table_too() {
         vec![
             vec!["snapshots_derived_delete"],
             vec!["snapshots_derived_insert"],
-            vec!["snapshots_derived_update"]
+            vec!["snapshots_derived_update"],
+            vec!["snapshots_latest_delete"],
+            vec!["snapshots_latest_insert"],
+            vec!["snapshots_latest_update"]
         ]
     );
-    // The derived month counts were written from the loaded rows.
+    // The derived month counts and latest rows were written from the loaded rows.
     assert_eq!(query(&path, "SELECT month, rows FROM snapshot_months"), vec![vec!["24302", "2"]]);
+    assert_eq!(
+        query(&path, "SELECT account_id, product, month, arr_cents FROM snapshots_latest"),
+        vec![vec!["ACME-001", "Core", "24302", "10000"], vec!["BETA-002", "Core", "24302", "500"]]
+    );
 }
 
 /// The first load of snapshots reads and checks the file on one thread and

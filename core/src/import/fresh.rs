@@ -94,7 +94,7 @@ pub(super) fn snapshots<R: Read + Send>(
         return Ok(ImportCounts::default());
     }
     let inserted = load.loaded.len() as u64;
-    bulk.derive_from_loaded(ids, &mut load.loaded)?;
+    bulk.derive_from_loaded(ids, &load.products, &mut load.loaded)?;
     Ok(ImportCounts { inserted, updated: 0, unchanged: 0 })
 }
 
@@ -239,6 +239,7 @@ impl Load<'_> {
             previous = Some(key);
             self.loaded.push(LoadedSnapshot {
                 account,
+                product: row.product,
                 month: row.month.0,
                 cents: row.arr.0,
                 units: row.units.unwrap_or(0),

@@ -263,8 +263,10 @@ pub(super) fn notes<R: Read + Send>(
             continue;
         }
         touched[account as usize] = true;
-        if bulk.upsert_note(&note, who_given)? {
-            written += 1;
+        match bulk.upsert_note(&note, who_given)? {
+            Some(true) => written += 1,
+            Some(false) => {}
+            None => problems.push(row.row_error(crate::store::bulk::key_shared(&note))),
         }
     }
     if !problems.is_empty() {

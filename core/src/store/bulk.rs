@@ -194,14 +194,14 @@ const CONTRACT_UPSERT: &str = "INSERT INTO contracts
         OR billing IS NOT excluded.billing OR terminated_on IS NOT excluded.terminated_on";
 
 /// `?5` is the author when the file names one; without it a stored author
-/// is kept. `?6` is the text's hash (`note_key`): a stored note with the
-/// same key but another text is left alone (the writer then finds no note
-/// with this text and says so).
-const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+/// is kept. `?6` is the note's key (`note_key`): a stored note with the
+/// same key but another time or text is left alone (the writer then finds
+/// no note with this time and text and says so).
+const NOTE_UPSERT: &str = "INSERT INTO notes (account_id, at, kind, text, who, note_key)
      VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), ?6)
-     ON CONFLICT (account_id, at, text_hash) DO UPDATE
+     ON CONFLICT (account_id, note_key) DO UPDATE
      SET kind = excluded.kind, who = coalesce(?5, who)
-     WHERE text = excluded.text
+     WHERE at = excluded.at AND text = excluded.text
        AND (kind IS NOT excluded.kind OR (?5 IS NOT NULL AND who IS NOT ?5))";
 
 /// The page cache of a load: about 256 MB (negative means KiB).
@@ -337,12 +337,14 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Writes the month counts, ARR series and the accounts' derived ARR,
-    /// units and first month from the rows of a bulk load into an empty
-    /// snapshots table. `ids` are the accounts by the positions in `loaded`.
+    /// Writes the month counts, ARR series, latest rows per product and the
+    /// accounts' derived ARR, units and first month from the rows of a bulk
+    /// load into an empty snapshots table. `ids` and `products` are the
+    /// accounts and products by the positions in `loaded`.
     pub fn derive_from_loaded(
         &mut self,
         ids: &[String],
+        products: &[String],
         loaded: &mut [LoadedSnapshot],
     ) -> StoreResult<()> {
         // Every account's ARR moves: the ARR index is built again after
@@ -352,7 +354,7 @@ impl BulkImport<'_> {
         self.deferred_indexes.extend(self.drop_indexes("accounts", &["arr_cents"])?);
         steps::timed(
             || "snapshots' derived facts".to_string(),
-            || super::series::derive_from_loaded(self.conn, ids, loaded),
+            || super::series::derive_from_loaded(self.conn, ids, products, loaded),
         )?;
         self.restore_snapshot_triggers()
     }

@@ -375,16 +375,17 @@ impl Store {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let noted = if on == at.date_naive() { at } else { on.and_time(at.time()).and_utc() };
+        let noted = time_text(noted);
         self.conn.execute(
-            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who, text_hash)
+            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who, note_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 account_id,
-                time_text(noted),
+                noted,
                 NoteKind::SponsorChange.as_str(),
                 departure.note,
                 who,
-                super::note_key::text_hash(&departure.note)
+                super::note_key::note_key(&noted, &departure.note)
             ],
         )?;
         self.playbooks_on_departure(account_id, &departure.occurrence, today, who, at)

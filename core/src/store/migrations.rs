@@ -427,6 +427,7 @@ mod tests {
             ("team_file_states", 0x54f3_46f0_fe68_c930),
             ("import_speed", 0xf723_679e_f505_ec3b),
             ("newest_first_usage", 0x3392_9a4d_5e41_b4f2),
+            ("smaller_book", 0xb5a2_7cb4_25ca_fd1d),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();
@@ -458,7 +459,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("conn");
         migrate(&mut conn).expect("migrate");
         let made = triggers(&conn);
-        assert_eq!(made.len(), 3, "{made:?}");
+        assert_eq!(made.len(), 6, "{made:?}");
         conn.execute_batch(super::super::series::DROP_SNAPSHOT_TRIGGERS).expect("drop");
         conn.execute_batch(super::super::series::SNAPSHOT_TRIGGERS).expect("create");
         assert_eq!(triggers(&conn), made);
@@ -474,6 +475,8 @@ mod tests {
                     || ':' || hex(units)
              FROM arr_series ORDER BY account_id",
             "SELECT 'stale ' || account_id FROM arr_series_stale ORDER BY account_id",
+            "SELECT 'latest ' || account_id || ':' || product || ':' || month || ':' || arr_cents
+             FROM snapshots_latest ORDER BY account_id, product",
             "SELECT id || ':' || arr_cents || ':' || units || ':' || trend_arr_cents || ':'
                     || trend_units || ':' || coalesce(first_month, '-')
              FROM accounts ORDER BY id",

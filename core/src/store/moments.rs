@@ -230,7 +230,7 @@ impl Store {
         tx.execute("UPDATE moments SET done_at = ?2 WHERE id = ?1", params![id, stamp])?;
         let text = format!("{} done (due {})", moment.title, moment.due_on);
         tx.execute(
-            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who, text_hash)
+            "INSERT OR IGNORE INTO notes (account_id, at, kind, text, who, note_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 moment.account_id,
@@ -238,7 +238,7 @@ impl Store {
                 moment.kind.touch_kind().as_str(),
                 text,
                 who,
-                super::note_key::text_hash(&text)
+                super::note_key::note_key(&stamp, &text)
             ],
         )?;
         if moment.kind.touch_kind().is_touch_in(&super::touches::stored(&tx)?) {

@@ -1,16 +1,29 @@
-//! The key that makes a note unique: its account, time and a 64-bit hash
-//! of its text (XXH3), stored beside the text so that the unique index
-//! holds eight bytes where it held the whole text again. Two different
-//! texts with one hash are told apart by comparing the texts, wherever a
-//! write meets a note with the same key. The same function is given to SQL
-//! as `cockpit_note_hash(text)` for the migration that filled the column.
+//! The key that makes a note unique: its account and a 64-bit hash (XXH3)
+//! of its time and text, stored beside the note (`note_key`) so that the
+//! unique index `(account_id, note_key)` holds the account and eight bytes
+//! where it held the time and a hash of the text (and before that the whole
+//! text again). Two different notes of an account with one key are told
+//! apart by comparing their time and text, wherever a write meets a note
+//! with the same key. The same functions are given to SQL, as
+//! `cockpit_note_hash(text)` and `cockpit_note_key(at, text)`, for the
+//! migrations that filled the columns.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 
-/// The stored hash of a note's text.
+/// The hash of a note's text alone, as the key of an older schema had it.
 pub fn text_hash(text: &str) -> i64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as i64
+}
+
+/// The stored key of a note: XXH3 of its stored time (RFC 3339 text), a
+/// zero byte (which neither holds) and its text.
+pub fn note_key(at: &str, text: &str) -> i64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(at.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(text.as_bytes());
+    hasher.digest() as i64
 }
 
 /// Makes `cockpit_note_hash(text)` callable on `conn`.
@@ -22,6 +35,15 @@ pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
         |context| {
             let text: String = context.get(0)?;
             Ok(text_hash(&text))
+        },
+    )?;
+    conn.create_scalar_function(
+        "cockpit_note_key",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |context| {
+            let (at, text): (String, String) = (context.get(0)?, context.get(1)?);
+            Ok(note_key(&at, &text))
         },
     )
 }
@@ -42,7 +64,21 @@ mod tests {
                 .query_row("SELECT cockpit_note_hash(?1)", [text], |row| row.get(0))
                 .expect("hash");
             assert_eq!(sql, text_hash(text), "{text}");
+            let at = "2026-01-01T10:00:00Z";
+            let sql: i64 = conn
+                .query_row("SELECT cockpit_note_key(?1, ?2)", [at, text], |row| row.get(0))
+                .expect("key");
+            assert_eq!(sql, note_key(at, text), "{text}");
         }
+        // The key is XXH3 of the time, a zero byte and the text.
+        let joined = "2026-01-01T10:00:00Z\0call";
+        assert_eq!(
+            note_key("2026-01-01T10:00:00Z", "call"),
+            xxhash_rust::xxh3::xxh3_64(joined.as_bytes()) as i64
+        );
+        // The time and the text are kept apart: moving a character across
+        // the boundary makes another key.
+        assert_ne!(note_key("2026-01-01T10:00:00Z1", "0"), note_key("2026-01-01T10:00:00Z", "10"));
     }
 
     /// A book from before the hashed key upgrades with its notes, their ids
@@ -64,16 +100,16 @@ mod tests {
         )
         .expect("old notes");
         migrate(&mut conn).expect("upgrade");
-        let rows: Vec<(i64, String, i64)> = conn
-            .prepare("SELECT id, text, text_hash FROM notes ORDER BY id")
+        let rows: Vec<(i64, String, String, i64)> = conn
+            .prepare("SELECT id, at, text, note_key FROM notes ORDER BY id")
             .expect("prepare")
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .expect("query")
             .map(|r| r.expect("row"))
             .collect();
         assert_eq!(rows.len(), 2);
-        for (_, text, hash) in &rows {
-            assert_eq!(*hash, text_hash(text));
+        for (_, at, text, key) in &rows {
+            assert_eq!(*key, note_key(at, text));
         }
         assert_eq!((rows[0].0, rows[1].0), (7, 9));
         let found: i64 = conn
@@ -94,14 +130,69 @@ mod tests {
         assert_eq!(flagged, 1);
         let insert = |text: &str| {
             conn.execute(
-                "INSERT INTO notes (account_id, at, kind, text, text_hash)
+                "INSERT INTO notes (account_id, at, kind, text, note_key)
                  VALUES ('A1', '2026-01-01T10:00:00Z', 'call', ?1, ?2)",
-                rusqlite::params![text, text_hash(text)],
+                rusqlite::params![text, note_key("2026-01-01T10:00:00Z", text)],
             )
         };
         assert!(insert("Kickoff with the new sponsor").is_err(), "a repeat is refused");
         insert("Kickoff, second thoughts").expect("another text at the same time");
         conn.execute("INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')", [])
             .expect("the search index matches the notes");
+    }
+
+    /// Two different notes of an account with one key (forced here by
+    /// planting a note under another's key) are never taken for one: the
+    /// import says which line and why, and changes nothing.
+    #[test]
+    fn a_note_whose_key_is_taken_by_another_note_is_refused() {
+        use crate::import::{ImportKind, import_reader};
+        let clock = crate::clock::Clock::fixed(chrono::NaiveDate::MIN);
+        let mut store = super::super::Store::open_in_memory().expect("store");
+        import_reader(
+            &mut store,
+            ImportKind::Accounts,
+            "accounts.csv",
+            "account_id,name\nA1,Acme\n".as_bytes(),
+            "kim",
+            &clock,
+        )
+        .expect("accounts");
+        let (at, text) = ("2026-01-02T09:00:00Z", "Renewal call with the CFO");
+        store
+            .conn
+            .execute(
+                "INSERT INTO notes (account_id, at, kind, text, note_key)
+                 VALUES ('A1', '2025-12-01T08:00:00Z', 'call', 'Something else', ?1)",
+                [note_key(at, text)],
+            )
+            .expect("planted");
+        let notes = |store: &super::super::Store| -> Vec<(String, String)> {
+            store
+                .conn
+                .prepare("SELECT at, text FROM notes ORDER BY id")
+                .expect("prepare")
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("query")
+                .map(|r| r.expect("row"))
+                .collect()
+        };
+        let before = notes(&store);
+        let file = format!(
+            "account_id,at,kind,text\nA1,2026-01-01T10:00:00Z,call,Kickoff\nA1,{at},call,{text}\n"
+        );
+        let error = import_reader(
+            &mut store,
+            ImportKind::Notes,
+            "notes.csv",
+            file.as_bytes(),
+            "kim",
+            &clock,
+        )
+        .expect_err("refused");
+        let said = error.to_string();
+        assert!(said.contains("notes.csv:3"), "{said}");
+        assert!(said.contains("same fingerprint"), "{said}");
+        assert_eq!(notes(&store), before, "nothing written");
     }
 }

@@ -25,9 +25,16 @@ impl Store {
         let tx = self.step()?;
         let stamp = at.to_rfc3339_opts(SecondsFormat::Secs, true);
         tx.execute(
-            "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+            "INSERT INTO notes (account_id, at, kind, text, who, note_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![account_id, stamp, kind.as_str(), text, who, super::note_key::text_hash(text)],
+            params![
+                account_id,
+                stamp,
+                kind.as_str(),
+                text,
+                who,
+                super::note_key::note_key(&stamp, text)
+            ],
         )
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {

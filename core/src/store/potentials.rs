@@ -124,7 +124,7 @@ impl Store {
     pub fn product_holders_all(&self) -> StoreResult<BTreeMap<String, HashSet<String>>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
         let mut statement = self.conn.prepare(
-            "SELECT product, account_id FROM snapshots WHERE month = ?1 AND arr_cents > 0
+            "SELECT product, account_id FROM snapshots_latest WHERE month = ?1 AND arr_cents > 0
              UNION ALL SELECT product, account_id FROM potentials",
         )?;
         let mut rows = statement.query([latest])?;
@@ -148,7 +148,7 @@ impl Store {
     pub fn product_holders(&self, product: &str) -> StoreResult<HashSet<String>> {
         let latest = self.latest_month()?.map_or(i32::MIN, |m| m.0);
         let mut statement = self.conn.prepare(
-            "SELECT account_id FROM snapshots WHERE month = ?1 AND product = ?2 AND arr_cents > 0
+            "SELECT account_id FROM snapshots_latest WHERE month = ?1 AND product = ?2 AND arr_cents > 0
              UNION SELECT account_id FROM potentials WHERE product = ?2",
         )?;
         let rows = statement.query_map(params![latest, product], |r| r.get(0))?;

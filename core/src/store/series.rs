@@ -1,11 +1,13 @@
 //! Facts derived from the snapshots and kept beside them so that the large
 //! readers never scan millions of snapshot rows: each account's total ARR per
 //! month as one compact row (`arr_series`, with its units per month for the
-//! scorecard's licences), and the months that have
+//! scorecard's licences), the months that have
 //! snapshots with their row counts (`snapshot_months`, for the book's first
-//! and latest month).
+//! and latest month), and each account's latest row per product
+//! (`snapshots_latest`, the latest month's holdings that cross-sell and the
+//! Targets product filter read).
 //!
-//! Triggers on `snapshots` keep `snapshot_months` exact and mark the accounts
+//! Triggers on `snapshots` keep `snapshot_months` and `snapshots_latest` exact and mark the accounts
 //! whose series moved in `arr_series_stale`, whoever writes; the store's
 //! writers then rebuild the stale series in the same transaction. A bulk load
 //! into an empty table suspends the triggers and writes the derived rows
@@ -50,12 +52,48 @@ CREATE TRIGGER snapshots_derived_update AFTER UPDATE ON snapshots BEGIN
     INSERT INTO arr_series_stale (account_id) SELECT NEW.account_id
         WHERE NOT EXISTS (SELECT 1 FROM arr_series_stale WHERE account_id = NEW.account_id);
 END;
+CREATE TRIGGER snapshots_latest_insert AFTER INSERT ON snapshots BEGIN
+    DELETE FROM snapshots_latest
+        WHERE account_id = NEW.account_id AND product = NEW.product AND month <= NEW.month;
+    INSERT INTO snapshots_latest (account_id, product, month, arr_cents)
+        SELECT NEW.account_id, NEW.product, NEW.month, NEW.arr_cents
+        WHERE NOT EXISTS (SELECT 1 FROM snapshots_latest
+                          WHERE account_id = NEW.account_id AND product = NEW.product);
+END;
+CREATE TRIGGER snapshots_latest_delete AFTER DELETE ON snapshots BEGIN
+    DELETE FROM snapshots_latest
+        WHERE account_id = OLD.account_id AND product = OLD.product AND month = OLD.month;
+    INSERT INTO snapshots_latest (account_id, product, month, arr_cents)
+        SELECT account_id, product, month, arr_cents FROM snapshots
+        WHERE account_id = OLD.account_id AND product = OLD.product
+          AND NOT EXISTS (SELECT 1 FROM snapshots_latest
+                          WHERE account_id = OLD.account_id AND product = OLD.product)
+        ORDER BY month DESC LIMIT 1;
+END;
+CREATE TRIGGER snapshots_latest_update AFTER UPDATE ON snapshots BEGIN
+    DELETE FROM snapshots_latest
+        WHERE (account_id = OLD.account_id AND product = OLD.product)
+           OR (account_id = NEW.account_id AND product = NEW.product);
+    INSERT INTO snapshots_latest (account_id, product, month, arr_cents)
+        SELECT account_id, product, month, arr_cents FROM snapshots
+        WHERE account_id = OLD.account_id AND product = OLD.product
+        ORDER BY month DESC LIMIT 1;
+    INSERT INTO snapshots_latest (account_id, product, month, arr_cents)
+        SELECT account_id, product, month, arr_cents FROM snapshots
+        WHERE account_id = NEW.account_id AND product = NEW.product
+          AND NOT EXISTS (SELECT 1 FROM snapshots_latest
+                          WHERE account_id = NEW.account_id AND product = NEW.product)
+        ORDER BY month DESC LIMIT 1;
+END;
 ";
 
 pub(crate) const DROP_SNAPSHOT_TRIGGERS: &str = "
 DROP TRIGGER snapshots_derived_insert;
 DROP TRIGGER snapshots_derived_delete;
 DROP TRIGGER snapshots_derived_update;
+DROP TRIGGER snapshots_latest_insert;
+DROP TRIGGER snapshots_latest_delete;
+DROP TRIGGER snapshots_latest_update;
 ";
 
 /// Past this many stale accounts, one ordered pass over all snapshots beats
@@ -351,6 +389,8 @@ mod tests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LoadedSnapshot {
     pub account: u32,
+    /// The product, by its position in the load's list of products.
+    pub product: u32,
     pub month: i32,
     pub cents: i64,
     pub units: i64,
@@ -365,6 +405,7 @@ pub struct LoadedSnapshot {
 pub(crate) fn derive_from_loaded(
     conn: &Connection,
     ids: &[String],
+    products: &[String],
     loaded: &mut [LoadedSnapshot],
 ) -> StoreResult<()> {
     // Rows come grouped by account in the usual export; sorting is then cheap.
@@ -391,8 +432,20 @@ pub(crate) fn derive_from_loaded(
     let trend_month = latest.saturating_sub(TREND_MONTHS);
     let zero = Fact::Integer(0);
     let mut facts = AccountFacts::new(vec![zero, zero, zero, zero, Fact::Null], ids.len());
+    // (account, product, month, cents): each account's latest row per product.
+    let mut latest_rows: Vec<(&str, &str, i32, i64)> = Vec::with_capacity(ids.len() * 2);
     for group in loaded.chunk_by(|a, b| a.account == b.account) {
         let Some(id) = ids.get(group[0].account as usize) else { continue };
+        let from = latest_rows.len();
+        // By month: a later row of a product replaces the earlier one.
+        for snapshot in group {
+            let product = products.get(snapshot.product as usize).map_or("", String::as_str);
+            match latest_rows[from..].iter_mut().find(|row| row.1 == product) {
+                Some(row) => (row.2, row.3) = (snapshot.month, snapshot.cents),
+                None => latest_rows.push((id.as_str(), product, snapshot.month, snapshot.cents)),
+            }
+        }
+        latest_rows[from..].sort_unstable_by(|a, b| a.1.cmp(b.1));
         let first = group[0].month;
         let last = group[group.len() - 1].month;
         let mut cents = vec![0i64; usize::try_from(last - first + 1).unwrap_or(0)];
@@ -444,6 +497,22 @@ pub(crate) fn derive_from_loaded(
             statement.raw_bind_parameter(at + 2, row.2)?;
             statement.raw_bind_parameter(at + 3, row.3.as_slice())?;
             statement.raw_bind_parameter(at + 4, row.4.as_slice())
+        },
+    )?;
+    if !latest_rows.is_sorted_by(|a, b| (a.0, a.1) <= (b.0, b.1)) {
+        latest_rows.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    }
+    super::many::insert_many(
+        conn,
+        "INSERT",
+        "snapshots_latest (account_id, product, month, arr_cents)",
+        4,
+        &latest_rows,
+        |statement, at, row| {
+            statement.raw_bind_parameter(at, row.0)?;
+            statement.raw_bind_parameter(at + 1, row.1)?;
+            statement.raw_bind_parameter(at + 2, row.2)?;
+            statement.raw_bind_parameter(at + 3, row.3)
         },
     )?;
     Ok(())

@@ -208,7 +208,7 @@ impl Store {
         let mut units_before: HashMap<String, i64> = HashMap::new();
         if let Some(latest) = latest {
             let mut statement = self.conn.prepare(
-                "SELECT account_id, product FROM snapshots WHERE month = ?1 AND arr_cents > 0
+                "SELECT account_id, product FROM snapshots_latest WHERE month = ?1 AND arr_cents > 0
                  ORDER BY account_id, product",
             )?;
             let rows =
@@ -217,8 +217,13 @@ impl Store {
                 let (account, product) = row?;
                 products.entry(account).or_default().push(product);
             }
+            // Every account and product with a snapshot has its kept latest
+            // row: one key lookup each finds that month's row, if any.
             let mut statement = self.conn.prepare(
-                "SELECT account_id, SUM(COALESCE(units, 0)) FROM snapshots WHERE month = ?1 GROUP BY account_id",
+                "SELECT s.account_id, SUM(COALESCE(s.units, 0)) FROM snapshots_latest l
+                 JOIN snapshots s ON s.account_id = l.account_id AND s.product = l.product
+                                 AND s.month = ?1
+                 GROUP BY s.account_id",
             )?;
             let rows = statement.query_map([latest.minus(lookback_months).0], |r| {
                 Ok((r.get::<_, String>(0)?, r.get(1)?))

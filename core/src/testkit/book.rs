@@ -297,7 +297,7 @@ impl Book {
         }
         for note in &self.notes {
             conn.execute(
-                "INSERT INTO notes (account_id, at, kind, text, who, text_hash)
+                "INSERT INTO notes (account_id, at, kind, text, who, note_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     note.account_id,
@@ -305,7 +305,7 @@ impl Book {
                     note.kind.as_str(),
                     note.text,
                     note.who,
-                    crate::store::note_key::text_hash(&note.text)
+                    crate::store::note_key::note_key(&note.at, &note.text)
                 ],
             )
             .unwrap_or_else(|e| panic!("test book: note of {}: {e}", note.account_id));

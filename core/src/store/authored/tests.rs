@@ -34,6 +34,7 @@ fn every_table_is_authored_book_or_derived() {
         "arr_series",
         "arr_series_stale",
         "snapshot_months",
+        "snapshots_latest",
         "usage_series",
         "signal_series",
         "account_search_keys",

@@ -6,7 +6,7 @@ use crate::domain::{Account, Contract, Money, Month, Note};
 use crate::store::StoreResult;
 use crate::store::format::{iso_date, rfc3339};
 use crate::store::many::insert_many;
-use crate::store::note_key::text_hash;
+use crate::store::note_key::note_key;
 use crate::store::records::{ACCOUNT_COLUMNS, account_sql_columns};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::OptionalExtension;
@@ -176,37 +176,32 @@ impl BulkImport<'_> {
         insert_many(
             self.conn,
             "INSERT OR IGNORE",
-            "notes (account_id, at, kind, text, who, text_hash)",
+            "notes (account_id, at, kind, text, who, note_key)",
             6,
             notes,
             |statement, at, note| {
+                let time = rfc3339(note.at);
                 statement.raw_bind_parameter(at, note.account_id.as_str())?;
-                statement.raw_bind_parameter(at + 1, rfc3339(note.at))?;
                 statement.raw_bind_parameter(at + 2, note.kind.as_str())?;
                 statement.raw_bind_parameter(at + 3, note.text.as_str())?;
                 statement.raw_bind_parameter(at + 4, note.who.as_str())?;
-                statement.raw_bind_parameter(at + 5, text_hash(&note.text))
+                statement.raw_bind_parameter(at + 5, note_key(&time, &note.text))?;
+                statement.raw_bind_parameter(at + 1, time)
             },
         )
     }
 
     /// The id of the stored note with this account, time and text (found by
-    /// the text's hash, then the text compared).
+    /// its key, then the time and text compared).
     pub fn note_id(&self, note: &Note) -> StoreResult<Option<i64>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT id FROM notes
-             WHERE account_id = ?1 AND at = ?2 AND text_hash = ?3 AND text = ?4",
+             WHERE account_id = ?1 AND note_key = ?3 AND at = ?2 AND text = ?4",
         )?;
+        let time = rfc3339(note.at);
+        let key = note_key(&time, &note.text);
         let id = statement
-            .query_row(
-                rusqlite::params![
-                    note.account_id,
-                    rfc3339(note.at),
-                    text_hash(&note.text),
-                    note.text
-                ],
-                |row| row.get(0),
-            )
+            .query_row(rusqlite::params![note.account_id, time, key, note.text], |row| row.get(0))
             .optional()?;
         Ok(id)
     }

@@ -3,7 +3,6 @@
 //! statements, each saying whether it changed anything.
 
 use super::*;
-use crate::store::StoreError;
 use crate::store::records::{ACCOUNT_COLUMNS, Value, account_sql_columns};
 use rusqlite::ToSql;
 use std::sync::LazyLock;
@@ -12,7 +11,7 @@ use std::sync::LazyLock;
 /// that it is said rather than handled (a second later, it is its own).
 pub(crate) fn key_shared(note: &Note) -> String {
     format!(
-        "the note of {} at {} has the same fingerprint as another note of that second with other text; move it by a second",
+        "the note of {} at {} has the same fingerprint as another note of that account with another time or text; move it by a second",
         note.account_id,
         rfc3339(note.at)
     )
@@ -187,19 +186,23 @@ impl BulkImport<'_> {
 
     /// Inserts or updates one note (keyed by account, time and text); true
     /// when written. Without `who_given` a stored note keeps its author.
-    pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<bool> {
+    /// `None` when another note of the account holds its key (`note_key`):
+    /// nothing is written, and the caller says where.
+    pub fn upsert_note(&mut self, note: &Note, who_given: bool) -> StoreResult<Option<bool>> {
         let mut statement = self.conn.prepare_cached(NOTE_UPSERT)?;
+        let time = rfc3339(note.at);
+        let key = crate::store::note_key::note_key(&time, &note.text);
         let written = statement.execute(params![
             note.account_id,
-            rfc3339(note.at),
+            time,
             note.kind.as_str(),
             note.text,
             who_given.then_some(note.who.as_str()),
-            crate::store::note_key::text_hash(&note.text)
+            key
         ])?;
         if written == 0 && self.note_id(note)?.is_none() {
-            return Err(StoreError::Invalid(key_shared(note)));
+            return Ok(None);
         }
-        Ok(written > 0)
+        Ok(Some(written > 0))
     }
 }

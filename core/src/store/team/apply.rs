@@ -184,9 +184,13 @@ fn apply_one(
             let Some(mut values) = resolve_all(tx, shapes, shape, &columns, &raw)? else {
                 return Ok(Outcome::Parked);
             };
-            for (_, column, source) in DERIVED.iter().filter(|d| d.0 == shape.table.name) {
-                if let Some(at) = columns.iter().position(|c| c == source) {
-                    let value = derive(column, &values[at]);
+            for (_, column, sources) in DERIVED.iter().filter(|d| d.0 == shape.table.name) {
+                let found: Option<Vec<&Value>> = sources
+                    .iter()
+                    .map(|source| columns.iter().position(|c| c == source).map(|at| &values[at]))
+                    .collect();
+                if let Some(found) = found {
+                    let value = derive(column, &found);
                     columns.push(column);
                     values.push(value);
                 }

@@ -22,15 +22,18 @@ pub(crate) struct Shape {
     pub refs: BTreeMap<String, &'static str>,
 }
 
-/// Columns computed from another column of the same row (table, column,
-/// source): they do not travel, and are computed again where a row lands,
+/// Columns computed from other columns of the same row (table, column,
+/// sources): they do not travel, and are computed again where a row lands,
 /// so a member that does not have one yet still sends rows others accept.
-pub(crate) const DERIVED: &[(&str, &str, &str)] = &[("notes", "text_hash", "text")];
+pub(crate) const DERIVED: &[(&str, &str, &[&str])] = &[("notes", "note_key", &["at", "text"])];
 
-/// The value of a derived `column` from its source's value.
-pub(crate) fn derive(column: &str, source: &Value) -> Value {
-    match (column, source) {
-        ("text_hash", Value::Text(text)) => Value::Integer(crate::store::note_key::text_hash(text)),
+/// The value of a derived `column` from its sources' values, in the order
+/// [`DERIVED`] names them.
+pub(crate) fn derive(column: &str, sources: &[&Value]) -> Value {
+    match (column, sources) {
+        ("note_key", [Value::Text(at), Value::Text(text)]) => {
+            Value::Integer(crate::store::note_key::note_key(at, text))
+        }
         _ => Value::Null,
     }
 }
