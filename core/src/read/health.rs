@@ -10,7 +10,7 @@ use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use crate::domain::signals::{AccountSignals, BookSignals};
 use crate::domain::{Health, Month};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
-use crate::metrics::calibration::{Outcome, health_as_of, outcome};
+use crate::metrics::calibration::health_as_of;
 use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
 use crate::metrics::scorecard::{
     Points, Scorecard, band_of, measure_points, points_flag, score, score_of, score_unexplained,
@@ -368,7 +368,7 @@ pub fn backtest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Backtest> {
-    let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide);
+    let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide, outcomes::Read::Lean);
     backtest_by(store, config, today, lead_days, from, to, load, SLICE_ACCOUNTS)
 }
 
@@ -406,34 +406,11 @@ fn backtest_by(
     lead_days: i64,
     from: NaiveDate,
     to: NaiveDate,
-    (load, touches, scoring): (Load, Touches, Scoring),
+    (load, touches, scoring, read): (Load, Touches, Scoring, outcomes::Read),
     per: usize,
 ) -> StoreResult<Backtest> {
     let card = &config.scorecard;
-    let mut outcomes = Vec::new();
-    // Each account's product is read, judged and let go in turn.
-    let histories = store.renewal_groups(from, |group| {
-        for contract in
-            group.iter().filter(|c| from <= c.end_date && c.end_date <= to && c.end_date < today)
-        {
-            let kind = match outcome(contract, group, today) {
-                Outcome::Pending => continue,
-                Outcome::NotRenewed => OutcomeKind::Churned,
-                Outcome::Renewed { renewed_arr } if renewed_arr < contract.arr => {
-                    OutcomeKind::Contracted
-                }
-                Outcome::Renewed { .. } => OutcomeKind::Renewed,
-            };
-            outcomes.push(BacktestOutcome {
-                contract_id: contract.id.clone(),
-                account_id: contract.account_id.clone(),
-                end_date: contract.end_date,
-                atr: contract.arr,
-                kind,
-            });
-        }
-    })?;
-    outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
+    let (outcomes, histories) = outcomes::outcomes(store, from, to, today, read)?;
     let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
     let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
     let window = SignalWindow::for_scores(card, earliest - reach);
@@ -565,6 +542,7 @@ fn backtest_by(
     Ok(Backtest { lead_days, from, to, outcomes, names, predictors })
 }
 
+mod outcomes;
 mod slide;
 #[cfg(test)]
 mod tests;

@@ -425,6 +425,7 @@ mod tests {
             ("score_series", 0xaa4c_4732_e285_e4bf),
             ("team_file_states", 0x54f3_46f0_fe68_c930),
             ("import_speed", 0xf723_679e_f505_ec3b),
+            ("backtest_touches", 0xebd7_3066_f6e2_2048),
         ];
         let found: Vec<(&str, u64)> =
             MIGRATIONS.iter().map(|(name, sql, _)| (*name, fingerprint(sql))).collect();

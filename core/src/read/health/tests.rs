@@ -278,21 +278,21 @@ proptest::proptest! {
         // The rows read a few accounts at a time and each outcome's dates
         // scored on their own (the oracle): slicing the book and sliding
         // over each account's signals change nothing.
-        let rows = (ROWS_LOAD, Touches::PerSlice, Scoring::PerDate);
+        let rows = (ROWS_LOAD, Touches::PerSlice, Scoring::PerDate, outcomes::Read::Groups);
         let rows = backtest_by(&store, &config, today, 90, from, to, rows, 7).expect("rows");
         proptest::prop_assert_eq!(&kept.outcomes, &rows.outcomes);
         proptest::prop_assert_eq!(&kept.predictors, &rows.predictors);
         proptest::prop_assert_eq!(&kept.names, &rows.names);
         // The slide in small slices meets each account's outcomes as well.
         for per in [1, 3, 7] {
-            let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide);
+            let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide, outcomes::Read::Lean);
             let sliced = backtest_by(&store, &config, today, 90, from, to, load, per).expect("sliced");
             proptest::prop_assert_eq!(&kept.predictors, &sliced.predictors);
         }
         // At other lead days too, the slide is the oracle's.
         for lead in [0, 30, 200] {
             let fast = backtest(&store, &config, today, lead, from, to).expect("fast");
-            let load = (Store::signal_source as Load, Touches::Once, Scoring::PerDate);
+            let load = (Store::signal_source as Load, Touches::Once, Scoring::PerDate, outcomes::Read::Groups);
             let oracle = backtest_by(&store, &config, today, lead, from, to, load, 7).expect("oracle");
             proptest::prop_assert_eq!(&fast.predictors, &oracle.predictors);
         }
