@@ -191,6 +191,45 @@ pub struct AccountSignals {
     pub plans: Option<(u32, u32)>,
 }
 
+impl AccountSignals {
+    /// The signals borrowed, as the scorecard reads them.
+    pub fn view(&self) -> SignalsView<'_> {
+        SignalsView {
+            months: &self.months,
+            usage: &self.usage,
+            touches: &self.touches,
+            high_tickets: &self.high_tickets,
+            nps: &self.nps,
+            plans: self.plans,
+        }
+    }
+}
+
+/// One account's signals borrowed ([`AccountSignals`]' lists as slices):
+/// what the scorecard reads, whether the lists are an account's own or
+/// ranges of a whole book's flat columns (`store::signals::SignalBook`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignalsView<'a> {
+    pub months: &'a [(super::Month, super::Money, Option<i64>)],
+    pub usage: &'a [(super::Month, i64)],
+    pub touches: &'a [NaiveDate],
+    pub high_tickets: &'a [(NaiveDate, Option<NaiveDate>)],
+    pub nps: &'a [(NaiveDate, i64)],
+    pub plans: Option<(u32, u32)>,
+}
+
+impl<'a> From<&'a AccountSignals> for SignalsView<'a> {
+    fn from(signals: &'a AccountSignals) -> SignalsView<'a> {
+        signals.view()
+    }
+}
+
+impl<'a> From<&SignalsView<'a>> for SignalsView<'a> {
+    fn from(view: &SignalsView<'a>) -> SignalsView<'a> {
+        *view
+    }
+}
+
 /// What the whole book knows, for measures that need it: the months that
 /// have snapshots and usage (so an account without a row that month counts
 /// 0 rather than missing), and whether tickets were ever imported.

@@ -16,11 +16,13 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use series::day_of;
 
+mod flat;
 mod rows;
 pub(crate) mod series;
 mod touches;
 mod writes;
 
+pub use flat::SignalBook;
 pub use writes::NewUsage;
 #[cfg(test)]
 mod tests;
@@ -203,19 +205,7 @@ impl Store {
         scope: SignalScope<'_>,
         read: SignalRead,
     ) -> StoreResult<SignalSource> {
-        let mut statement =
-            self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
-        let snapshot_months = statement
-            .query_map([], |row| row.get::<_, i32>(0))?
-            .map(|month| month.map(Month))
-            .collect::<Result<Vec<_>, _>>()?;
-        let has_tickets: bool =
-            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
-        let book = BookSignals {
-            snapshot_months,
-            usage_months: self.usage_months(measure, Month(i32::MIN))?,
-            has_tickets,
-        };
+        let book = self.book_signals(measure)?;
         let since = window.since(&book);
         let condition = scope.condition();
         let mut accounts = Vec::new();
@@ -315,6 +305,24 @@ impl Store {
         }
         accounts.shrink_to_fit();
         Ok(SignalSource { accounts, book })
+    }
+
+    /// What the whole book knows: its snapshot months, the months with
+    /// usage of `measure`, whether it has tickets.
+    fn book_signals(&self, measure: &str) -> StoreResult<BookSignals> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT month FROM snapshot_months ORDER BY month")?;
+        let snapshot_months = statement
+            .query_map([], |row| row.get::<_, i32>(0))?
+            .map(|month| month.map(Month))
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_tickets: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
+        Ok(BookSignals {
+            snapshot_months,
+            usage_months: self.usage_months(measure, Month(i32::MIN))?,
+            has_tickets,
+        })
     }
 
     /// The snapshots from `since` on of the accounts of `scope`, read from

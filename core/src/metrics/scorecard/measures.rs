@@ -1,36 +1,50 @@
 //! Each scorecard measure's value on a date, from what was known then, and
 //! the words that say it. `None` is a missing measure.
 
-use super::{AccountSignals, BookSignals, MeasureValue, round_div};
+use super::{BookSignals, MeasureValue, SignalsView, round_div};
 use crate::domain::Month;
 use crate::domain::count;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::{Duration, NaiveDate};
 
 /// The value of `measure` for an account on `at`, with its words.
-pub fn measure_value(
+pub fn measure_value<'a>(
     measure: Measure,
-    signals: &AccountSignals,
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Option<MeasureValue> {
-    value_of(measure, signals, book, at, today, config, Words::Said)
+    value_of(measure, &signals.into(), book, at, today, config, Words::Said)
 }
 
 /// The value alone (its `text` left empty): what a band or a flag needs,
 /// without writing a sentence nobody reads (the backtest scores an account
 /// at dozens of dates; Today scores every account of a CSM).
-pub fn measure_number(
+pub fn measure_number<'a>(
     measure: Measure,
-    signals: &AccountSignals,
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Option<MeasureValue> {
-    value_of(measure, signals, book, at, today, config, Words::Unsaid)
+    value_of(measure, &signals.into(), book, at, today, config, Words::Unsaid)
+}
+
+/// [`measure_value`] (`said`) or [`measure_number`] of borrowed signals.
+pub(super) fn value_in(
+    measure: Measure,
+    signals: &SignalsView<'_>,
+    book: &BookSignals,
+    at: NaiveDate,
+    today: NaiveDate,
+    config: &ScorecardConfig,
+    said: bool,
+) -> Option<MeasureValue> {
+    let words = if said { Words::Said } else { Words::Unsaid };
+    value_of(measure, signals, book, at, today, config, words)
 }
 
 /// Whether a value's sentence is written.
@@ -52,7 +66,7 @@ impl Words {
 
 fn value_of(
     measure: Measure,
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
@@ -72,21 +86,21 @@ fn value_of(
 
 /// The key measure's usage in `month`: its row, or 0 when the account has
 /// usage before but none that month; `None` when it never had any.
-fn usage_in(signals: &AccountSignals, month: Month) -> Option<i64> {
+fn usage_in(signals: &SignalsView<'_>, month: Month) -> Option<i64> {
     let after = signals.usage.partition_point(|(m, _)| *m <= month);
     let last = after.checked_sub(1).and_then(|i| signals.usage.get(i))?;
     Some(if last.0 == month { last.1 } else { 0 })
 }
 
 /// The licences (units of every product) at the latest snapshot on or before `month`.
-fn licences_at(signals: &AccountSignals, month: Month) -> Option<i64> {
+fn licences_at(signals: &SignalsView<'_>, month: Month) -> Option<i64> {
     let after = signals.months.partition_point(|(m, _, _)| *m <= month);
     let (_, arr, units) = after.checked_sub(1).and_then(|i| signals.months.get(i))?;
     units.filter(|u| *u > 0 && arr.cents() > 0)
 }
 
 /// ARR in exactly `month` (0 when no snapshot that month).
-fn arr_in(signals: &AccountSignals, month: Month) -> i64 {
+fn arr_in(signals: &SignalsView<'_>, month: Month) -> i64 {
     signals
         .months
         .binary_search_by_key(&month, |(m, _, _)| *m)
@@ -100,7 +114,7 @@ fn measure_words(config: &ScorecardConfig) -> String {
 }
 
 fn usage_per_licence(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
@@ -126,7 +140,7 @@ fn usage_per_licence(
 }
 
 fn usage_trend(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
@@ -161,7 +175,7 @@ fn change_words(what: &str, numerator: i128, denominator: i128, months: i32) -> 
 }
 
 fn open_high_tickets(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     words: Words,
@@ -182,7 +196,7 @@ fn open_high_tickets(
 }
 
 fn nps(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     at: NaiveDate,
     config: &ScorecardConfig,
     words: Words,
@@ -210,7 +224,11 @@ fn nps(
     Some(MeasureValue { numerator, denominator: i128::from(all), text })
 }
 
-fn days_since_touch(signals: &AccountSignals, at: NaiveDate, words: Words) -> Option<MeasureValue> {
+fn days_since_touch(
+    signals: &SignalsView<'_>,
+    at: NaiveDate,
+    words: Words,
+) -> Option<MeasureValue> {
     let after = signals.touches.partition_point(|day| *day <= at);
     let last = after.checked_sub(1).and_then(|i| signals.touches.get(i))?;
     let days = (at - *last).num_days();
@@ -222,7 +240,7 @@ fn days_since_touch(signals: &AccountSignals, at: NaiveDate, words: Words) -> Op
 }
 
 fn arr_trend(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     config: &ScorecardConfig,
@@ -241,7 +259,7 @@ fn arr_trend(
 }
 
 fn success_plan(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     at: NaiveDate,
     today: NaiveDate,
     words: Words,

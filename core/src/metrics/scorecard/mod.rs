@@ -20,7 +20,7 @@ use crate::domain::Health;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::NaiveDate;
 
-pub use crate::domain::signals::{AccountSignals, BookSignals};
+pub use crate::domain::signals::{AccountSignals, BookSignals, SignalsView};
 pub use measures::{measure_number, measure_value};
 pub use slide::Slide;
 
@@ -146,46 +146,37 @@ pub fn points_for(measure: Measure, value: &MeasureValue, config: &ScorecardConf
 }
 
 /// Scores one account on `at` (`today` decides whether success plans count).
-pub fn score(
-    signals: &AccountSignals,
+pub fn score<'a>(
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Scorecard {
-    card_of(signals, book, at, today, config, measure_value)
+    card_of(&signals.into(), book, at, today, config, true)
 }
 
 /// [`score`] without the words (every value's `text` empty, so a sentence
 /// names the measure only): the same numbers, points and order, for a
 /// whole book's list that explains only the rows it shows.
-pub fn score_unexplained(
-    signals: &AccountSignals,
+pub fn score_unexplained<'a>(
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Scorecard {
-    card_of(signals, book, at, today, config, measure_number)
+    card_of(&signals.into(), book, at, today, config, false)
 }
 
-/// How a measure's value is read: with its words or without.
-type ValueOf = fn(
-    Measure,
-    &AccountSignals,
-    &BookSignals,
-    NaiveDate,
-    NaiveDate,
-    &ScorecardConfig,
-) -> Option<MeasureValue>;
-
+/// The card, each value with its words when `said`.
 fn card_of(
-    signals: &AccountSignals,
+    signals: &SignalsView<'_>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
-    value_of: ValueOf,
+    said: bool,
 ) -> Scorecard {
     let mut measures = Vec::with_capacity(Measure::ALL.len());
     let (mut weighted_points, mut weight) = (0_i64, 0_i64);
@@ -194,7 +185,7 @@ fn card_of(
         if rule_weight == 0 {
             continue;
         }
-        let value = value_of(measure, signals, book, at, today, config);
+        let value = measures::value_in(measure, signals, book, at, today, config, said);
         let points = value.as_ref().map_or(0, |v| points_for(measure, v, config));
         if value.is_some() {
             weighted_points += rule_weight * points;
@@ -209,8 +200,8 @@ fn card_of(
 
 /// Σ weight·points and Σ weight on `at`, with no breakdown and no words:
 /// the same sums [`score`] makes, for a band or a score alone.
-pub fn weighted(
-    signals: &AccountSignals,
+pub fn weighted<'a>(
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
@@ -225,19 +216,20 @@ pub type Points = [Option<i64>; Measure::ALL.len()];
 
 /// The points of every weighted measure on `at` (no words): what both the
 /// scorecard's band and each measure's flag are read from.
-pub fn measure_points(
-    signals: &AccountSignals,
+pub fn measure_points<'a>(
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,
     config: &ScorecardConfig,
 ) -> Points {
+    let signals = signals.into();
     let mut points = [None; Measure::ALL.len()];
     for (slot, measure) in points.iter_mut().zip(Measure::ALL) {
         if config.rule(measure).weight == 0 {
             continue;
         }
-        *slot = measure_number(measure, signals, book, at, today, config)
+        *slot = measures::value_in(measure, &signals, book, at, today, config, false)
             .map(|value| points_for(measure, &value, config));
     }
     points
@@ -270,9 +262,9 @@ pub fn score_of((points, weight): (i64, i64)) -> Option<i64> {
 
 /// Whether one measure alone flags the account on `at`: its points fall
 /// in the red or orange band (missing never flags).
-pub fn measure_flags(
+pub fn measure_flags<'a>(
     measure: Measure,
-    signals: &AccountSignals,
+    signals: impl Into<SignalsView<'a>>,
     book: &BookSignals,
     at: NaiveDate,
     today: NaiveDate,

@@ -61,6 +61,11 @@ fn assert_kept_equals_rows(store: &Store) {
                         .expect("rows");
                     assert_eq!(said(&kept), said(&rows), "{measure} {earliest} {scope:?}");
                 }
+                // The flat columns hold the same load (touches: the last).
+                let flat = store.signal_book(measure, window, today(), scope).expect("flat");
+                let kept =
+                    store.signal_source(measure, window, today(), false, scope).expect("kept");
+                assert_eq!(said(&flat.into_source()), said(&kept), "flat {measure} {scope:?}");
             }
         }
     }
