@@ -6,10 +6,10 @@
 //! them — the same flags as scoring each outcome's dates afresh, which the
 //! tests hold it to.
 
-use super::Flag;
+use super::backtest::Flag;
 use crate::domain::Health;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
-use crate::domain::signals::{AccountSignals, BookSignals};
+use crate::domain::signals::{BookSignals, SignalsView};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind};
 use crate::metrics::scorecard::{Points, Slide, band_of, points_flag, weighted_of};
 use chrono::{Duration, NaiveDate};
@@ -52,7 +52,7 @@ impl Run<'_> {
     /// account) into `flags` (`stride` predictors an outcome).
     pub fn account(
         &self,
-        signals: &AccountSignals,
+        signals: SignalsView<'_>,
         mine: &[usize],
         flags: &mut [Flag],
         scratch: &mut Scratch,
@@ -98,7 +98,7 @@ impl Run<'_> {
     }
 
     /// Sorts `dates` (each once) and scores them in that order.
-    fn score(&self, signals: &AccountSignals, dates: &mut Vec<NaiveDate>, out: &mut Vec<Points>) {
+    fn score(&self, signals: SignalsView<'_>, dates: &mut Vec<NaiveDate>, out: &mut Vec<Points>) {
         dates.sort_unstable();
         dates.dedup();
         let mut slide = Slide::new(signals, self.book, self.today, self.card);

@@ -31,21 +31,31 @@ impl Store {
         // through the end-date index (most rows of a long book qualify).
         let sql = format!("SELECT {COLUMNS} FROM contracts WHERE +end_date >= ?1");
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map([day(horizon)], RawContract::read)?;
+        statement.raw_bind_parameter(1, day(horizon))?;
+        let mut rows = statement.raw_query();
         let mut contracts = Vec::new();
-        for row in rows {
-            contracts.push(row?.into_contract()?);
+        while let Some(row) = rows.next()? {
+            contracts.push(RawContract::decode(row)?);
         }
         // As `renewal_groups` orders them: account, product, start, id
-        // (a stored date's text sorts as the date).
-        contracts.sort_unstable_by(|a, b| {
+        // (a stored date's text sorts as the date). The table lists a book
+        // imported whole by account already: then each account's few
+        // contracts are sorted alone.
+        let order = |a: &Contract, b: &Contract| {
             (&a.account_id, &a.product, a.start_date, &a.id).cmp(&(
                 &b.account_id,
                 &b.product,
                 b.start_date,
                 &b.id,
             ))
-        });
+        };
+        if contracts.is_sorted_by(|a, b| a.account_id <= b.account_id) {
+            for account in contracts.chunk_by_mut(|a, b| a.account_id == b.account_id) {
+                account.sort_unstable_by(order);
+            }
+        } else {
+            contracts.sort_unstable_by(order);
+        }
         let same =
             |a: &Contract, b: &Contract| a.account_id == b.account_id && a.product == b.product;
         for one in contracts.chunk_by(same) {
