@@ -129,7 +129,7 @@ pub(super) enum Load {
 
 /// One slice of the book's accounts with their signals, in id order.
 enum Slice {
-    Flat(SignalBook),
+    Flat(Box<SignalBook>),
     Accounts(SignalSource),
 }
 
@@ -145,7 +145,7 @@ impl Slice {
     ) -> StoreResult<Slice> {
         let measure = &card.usage_measure;
         Ok(match load {
-            Load::Flat => Slice::Flat(store.signal_book(measure, window, today, scope)?),
+            Load::Flat => Slice::Flat(Box::new(store.signal_book(measure, window, today, scope)?)),
             Load::Kept => {
                 Slice::Accounts(store.signal_source(measure, window, today, history, scope)?)
             }

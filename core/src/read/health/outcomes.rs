@@ -21,6 +21,9 @@ pub(super) enum Read {
     Groups,
 }
 
+/// Each outcome account's CSM colours in time order.
+pub(super) type Histories = HashMap<String, Vec<HealthPoint>>;
+
 /// The outcomes of the renewals ending `from..=to` and before `today`, by
 /// end date and contract, and the colour histories of their accounts.
 pub(super) fn outcomes(
@@ -29,7 +32,7 @@ pub(super) fn outcomes(
     to: NaiveDate,
     today: NaiveDate,
     read: Read,
-) -> StoreResult<(Vec<BacktestOutcome>, HashMap<String, Vec<HealthPoint>>)> {
+) -> StoreResult<(Vec<BacktestOutcome>, Histories)> {
     let mut outcomes = Vec::new();
     // Each account's product is read, judged and let go in turn.
     let mut judge = |group: &[crate::domain::Contract]| {

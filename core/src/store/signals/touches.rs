@@ -93,3 +93,65 @@ impl Store {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::NoteKind;
+    use crate::store::Store;
+    use crate::store::signals::{SignalScope, SignalWindow};
+    use crate::testkit::Book;
+    use chrono::NaiveDate;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    /// A's call and email (its plain note is no touch), none for B, C's
+    /// QBR; a meeting written after the import is read too.
+    #[test]
+    fn every_account_s_touch_days_in_order() {
+        let store = Store::open_in_memory().expect("store");
+        Book::new()
+            .accounts(
+                "id, name, csm
+                 A, Ay, ana
+                 B, Bee, ana
+                 C, Cee, ana",
+            )
+            .notes(
+                "account_id, at, kind, text
+                 A, 2025-03-02T10:00:00Z, call, spoke
+                 A, 2025-03-05T10:00:00Z, note, thought
+                 A, 2025-01-10T23:59:00Z, email, wrote
+                 C, 2025-02-01T08:00:00Z, qbr, reviewed",
+            )
+            .write(&store);
+        let at = d("2025-04-01").and_hms_opt(9, 0, 0).expect("time").and_utc();
+        store.add_note("A", NoteKind::Meeting, "met", "ana", at).expect("note");
+        let touches = store.touch_days().expect("touches");
+        let read: Vec<(&str, Vec<NaiveDate>)> = (0..touches.len())
+            .filter_map(|at| touches.get(at))
+            .map(|(id, days)| (id, days.to_vec()))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("A", vec![d("2025-01-10"), d("2025-03-02"), d("2025-04-01")]),
+                ("C", vec![d("2025-02-01")]),
+            ]
+        );
+        // The same days as a load with its touch history.
+        let card = crate::domain::config::Config::default().scorecard;
+        let window = SignalWindow::for_scores(&card, d("2025-01-01"));
+        let source = store
+            .signal_source(&card.usage_measure, window, d("2025-05-01"), true, SignalScope::Book)
+            .expect("load");
+        let loaded: Vec<(&str, Vec<NaiveDate>)> = source
+            .accounts
+            .iter()
+            .filter(|a| !a.signals.touches.is_empty())
+            .map(|a| (a.id.as_str(), a.signals.touches.clone()))
+            .collect();
+        assert_eq!(loaded, read);
+    }
+}
