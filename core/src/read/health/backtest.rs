@@ -8,7 +8,8 @@
 //!
 //! [`slide`]: super::slide
 
-use super::{SLICE_ACCOUNTS, outcomes, slide};
+use super::slide::{self, Flag};
+use super::{SLICE_ACCOUNTS, outcomes};
 use crate::domain::Health;
 use crate::domain::config::Config;
 use crate::domain::scorecard_config::Measure;
@@ -20,45 +21,6 @@ use crate::store::signals::{SignalBook, SignalScope, SignalSource, SignalWindow}
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
-
-/// Whether a predictor flagged an outcome's account on its lead date, and
-/// for how many steps of [`backtest::STEP_DAYS`] before it in a row (read
-/// for a churned outcome it flagged, as [`backtest::run`] asks).
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Flag {
-    pub(super) lead: bool,
-    pub(super) steps: i64,
-}
-
-impl Flag {
-    fn of(
-        lead_date: NaiveDate,
-        churned: bool,
-        points_at: &mut impl FnMut(NaiveDate) -> Points,
-        flags: impl Fn(&Points) -> bool,
-    ) -> Flag {
-        let lead = flags(&points_at(lead_date));
-        let mut steps = 0;
-        if lead && churned {
-            for step in 1..=backtest::MAX_STEPS {
-                if !flags(&points_at(lead_date - Duration::days(step * backtest::STEP_DAYS))) {
-                    break;
-                }
-                steps = step;
-            }
-        }
-        Flag { lead, steps }
-    }
-
-    /// Whether it flagged on `date`: the lead date or a step before it.
-    fn on(self, lead_date: NaiveDate, date: NaiveDate) -> bool {
-        let back = (lead_date - date).num_days();
-        self.lead
-            && back >= 0
-            && back % backtest::STEP_DAYS == 0
-            && back / backtest::STEP_DAYS <= self.steps
-    }
-}
 
 /// A backtest's answer: the outcomes and how each predictor did.
 #[derive(Debug, Clone)]
