@@ -1,6 +1,7 @@
 //! The health rows: the whole book's scorecard (what the Health pane and
 //! `cockpit health scores` read) and a backtest over the three years up to
-//! the book's day (the Metrics pane's section, `cockpit health backtest`),
+//! the book's day (the Metrics pane's section, `cockpit health backtest`)
+//! with the read of every account's touch days it makes first,
 //! and the Health view's compact list (its lines, the book read a slice at
 //! a time).
 //! Beside them: the load of the whole book's signals alone (what both
@@ -98,6 +99,11 @@ pub(crate) fn health_figures(db: &Path, out: &mut BTreeMap<String, Figure>) -> a
     })?;
     eprintln!("backtest over 3 years: {} ({})", figure.text, figure.note);
     out.insert("backtest over 3 years".to_string(), figure);
+    let figure = timed(|| {
+        let touches = store.touch_days()?;
+        Ok(format!("{} accounts touched, from the touches' index", touches.len()))
+    })?;
+    out.insert("backtest: touch days, whole book".to_string(), figure);
     Ok(())
 }
 

@@ -9,18 +9,21 @@ use crate::domain::config::Config;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use crate::domain::signals::{BookSignals, SignalsView};
 use crate::domain::{Health, Month};
-use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind, PredictorResult};
-use crate::metrics::calibration::{Outcome, health_as_of, outcome};
 use crate::metrics::health_signals::{SCORECARD_KEY, Signal};
 use crate::metrics::scorecard::{
-    Points, ScoreDay, Scorecard, band_of, measure_points, measure_points_on, points_flag, score,
-    score_of, score_unexplained, weighted_of,
+    Points, ScoreDay, Scorecard, band_of, measure_points_on, score, score_of, score_unexplained,
+    weighted_of,
 };
-use crate::store::signals::{SignalBook, SignalScope, SignalSource, SignalWindow};
+use crate::store::signals::{SignalBook, SignalScope, SignalWindow};
 use crate::store::{Store, StoreResult};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+pub use backtest::{Backtest, backtest, default_period};
+
+/// Accounts whose signals a backtest or the Health view's list holds at once.
+const SLICE_ACCOUNTS: usize = 5_000;
 
 /// Days back the score's trend compares with.
 pub const TREND_DAYS: i64 = 30;
@@ -338,272 +341,8 @@ fn signal_of(
     Some(Signal { key: format!("{SCORECARD_KEY}{band}:{colour}"), suggests: band, why })
 }
 
-/// Accounts whose signals a backtest holds at once.
-const SLICE_ACCOUNTS: usize = 5_000;
-
-/// Whether a predictor flagged an outcome's account on its lead date, and
-/// for how many steps of [`backtest::STEP_DAYS`] before it in a row (read
-/// for a churned outcome it flagged, as [`backtest::run`] asks).
-#[derive(Debug, Clone, Copy, Default)]
-struct Flag {
-    lead: bool,
-    steps: i64,
-}
-
-impl Flag {
-    fn of(
-        lead_date: NaiveDate,
-        churned: bool,
-        points_at: &mut impl FnMut(NaiveDate) -> Points,
-        flags: impl Fn(&Points) -> bool,
-    ) -> Flag {
-        let lead = flags(&points_at(lead_date));
-        let mut steps = 0;
-        if lead && churned {
-            for step in 1..=backtest::MAX_STEPS {
-                if !flags(&points_at(lead_date - Duration::days(step * backtest::STEP_DAYS))) {
-                    break;
-                }
-                steps = step;
-            }
-        }
-        Flag { lead, steps }
-    }
-
-    /// Whether it flagged on `date`: the lead date or a step before it.
-    fn on(self, lead_date: NaiveDate, date: NaiveDate) -> bool {
-        let back = (lead_date - date).num_days();
-        self.lead
-            && back >= 0
-            && back % backtest::STEP_DAYS == 0
-            && back / backtest::STEP_DAYS <= self.steps
-    }
-}
-
-/// A backtest's answer: the outcomes and how each predictor did.
-#[derive(Debug, Clone)]
-pub struct Backtest {
-    pub lead_days: i64,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub outcomes: Vec<BacktestOutcome>,
-    /// Account names by id, for the accounts behind the numbers.
-    pub names: HashMap<String, String>,
-    /// The scorecard first, then the CSM's colours, then each measure.
-    pub predictors: Vec<PredictorResult>,
-}
-
-/// The default period: the three years up to today.
-pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (today - Duration::days(3 * 365), today)
-}
-
-/// Runs the backtest over the renewals ending `from..=to` (and before today).
-pub fn backtest(
-    store: &Store,
-    config: &Config,
-    today: NaiveDate,
-    lead_days: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> StoreResult<Backtest> {
-    let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide);
-    backtest_by(store, config, today, lead_days, from, to, load, SLICE_ACCOUNTS)
-}
-
-/// Where a backtest reads the accounts' touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Touches {
-    /// The whole book's at once ([`Store::touch_days`]).
-    Once,
-    /// With each slice's signals (how it read them first).
-    #[cfg_attr(not(test), allow(dead_code))]
-    PerSlice,
-}
-
-/// How a backtest reads an account's points at the dates it needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scoring {
-    /// Each account's dates once, in date order, sliding over its signals
-    /// (its outcomes met as the slices list the accounts): see [`slide`].
-    Slide,
-    /// Each outcome's dates scored on their own (how it scored first; the
-    /// tests hold the slide to it).
-    #[cfg_attr(not(test), allow(dead_code))]
-    PerDate,
-}
-
-/// How a backtest loads the book's signals (the kept series, or in tests the rows).
-type Load =
-    fn(&Store, &str, SignalWindow, NaiveDate, bool, SignalScope<'_>) -> StoreResult<SignalSource>;
-
-#[allow(clippy::too_many_arguments)]
-fn backtest_by(
-    store: &Store,
-    config: &Config,
-    today: NaiveDate,
-    lead_days: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-    (load, touches, scoring): (Load, Touches, Scoring),
-    per: usize,
-) -> StoreResult<Backtest> {
-    let card = &config.scorecard;
-    let mut outcomes = Vec::new();
-    // Each account's product is read, judged and let go in turn.
-    let histories = store.renewal_groups(from, |group| {
-        for contract in
-            group.iter().filter(|c| from <= c.end_date && c.end_date <= to && c.end_date < today)
-        {
-            let kind = match outcome(contract, group, today) {
-                Outcome::Pending => continue,
-                Outcome::NotRenewed => OutcomeKind::Churned,
-                Outcome::Renewed { renewed_arr } if renewed_arr < contract.arr => {
-                    OutcomeKind::Contracted
-                }
-                Outcome::Renewed { .. } => OutcomeKind::Renewed,
-            };
-            outcomes.push(BacktestOutcome {
-                contract_id: contract.id.clone(),
-                account_id: contract.account_id.clone(),
-                end_date: contract.end_date,
-                atr: contract.arr,
-                kind,
-            });
-        }
-    })?;
-    outcomes.sort_by(|a, b| (a.end_date, &a.contract_id).cmp(&(b.end_date, &b.contract_id)));
-    let earliest = outcomes.iter().map(|o| o.end_date).min().unwrap_or(from);
-    let reach = Duration::days(lead_days + backtest::STEP_DAYS * backtest::MAX_STEPS);
-    let window = SignalWindow::for_scores(card, earliest - reach);
-    // The measures that predict alone, after the scorecard (slot 0).
-    let measures: Vec<(usize, Measure)> =
-        Measure::ALL.into_iter().enumerate().filter(|(_, m)| card.rule(*m).weight != 0).collect();
-    let stride = 1 + measures.len();
-    let mut flags = vec![Flag::default(); outcomes.len() * stride];
-    let mut names = HashMap::new();
-    let outcome_ids: std::collections::HashSet<&str> =
-        outcomes.iter().map(|o| o.account_id.as_str()).collect();
-    // The book is read a slice of accounts at a time and only each
-    // outcome's flags are kept: the whole book's history of signals held
-    // at once was most of the cockpit's peak memory.
-    let starts = store.account_slices(per)?;
-    let mut whole_touches = match touches {
-        Touches::Once => Some(store.touch_days()?),
-        Touches::PerSlice => None,
-    };
-    let mut next_touches = 0;
-    // The outcomes by account (each account's in their order), met as the
-    // slices list the accounts.
-    let mut by_account: Vec<usize> = (0..outcomes.len()).collect();
-    by_account.sort_by(|a, b| outcomes[*a].account_id.cmp(&outcomes[*b].account_id));
-    let mut next_outcome = 0;
-    let mut scratch = slide::Scratch::default();
-    for (at, start) in starts.iter().enumerate() {
-        let scope = SignalScope::Ids { from: start, to: starts.get(at + 1).map(String::as_str) };
-        let history = whole_touches.is_none();
-        let mut source = load(store, &card.usage_measure, window, today, history, scope)?;
-        if let Some(whole) = &mut whole_touches {
-            // Both in id order: a walk forward.
-            for account in &mut source.accounts {
-                while whole.get(next_touches).is_some_and(|(id, _)| *id < account.id) {
-                    next_touches += 1;
-                }
-                account.signals.touches = match whole.get_mut(next_touches) {
-                    Some((id, days)) if *id == account.id => std::mem::take(days),
-                    _ => Vec::new(),
-                };
-            }
-        }
-        let book = &source.book;
-        match scoring {
-            Scoring::Slide => {
-                let run = slide::Run {
-                    book,
-                    today,
-                    card,
-                    lead_days,
-                    outcomes: &outcomes,
-                    measures: &measures,
-                };
-                for account in &source.accounts {
-                    // Both in id order: a walk forward.
-                    let id = account.id.as_str();
-                    while by_account
-                        .get(next_outcome)
-                        .is_some_and(|&i| outcomes[i].account_id.as_str() < id)
-                    {
-                        next_outcome += 1;
-                    }
-                    let first = next_outcome;
-                    while by_account
-                        .get(next_outcome)
-                        .is_some_and(|&i| outcomes[i].account_id == id)
-                    {
-                        next_outcome += 1;
-                    }
-                    if first < next_outcome {
-                        run.account(
-                            &account.signals,
-                            &by_account[first..next_outcome],
-                            &mut flags,
-                            &mut scratch,
-                        );
-                    }
-                }
-            }
-            Scoring::PerDate => {
-                let position: HashMap<&str, usize> =
-                    source.accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-                // Every predictor but the CSM's colours reads the same measures'
-                // points at the same dates: each account and date is scored once.
-                let mut scored: HashMap<(usize, NaiveDate), Points> = HashMap::new();
-                for (i, outcome) in outcomes.iter().enumerate() {
-                    let Some(&a) = position.get(outcome.account_id.as_str()) else { continue };
-                    let mut points_at = |date: NaiveDate| -> Points {
-                        *scored.entry((a, date)).or_insert_with(|| {
-                            measure_points(&source.accounts[a].signals, book, date, today, card)
-                        })
-                    };
-                    let lead_date = outcome.end_date - Duration::days(lead_days);
-                    let churned = outcome.kind == OutcomeKind::Churned;
-                    let scorecard = |points: &Points| {
-                        let (points, weight) = weighted_of(points, card);
-                        band_of(points, weight, card).is_some_and(Health::is_at_risk)
-                    };
-                    flags[i * stride] = Flag::of(lead_date, churned, &mut points_at, scorecard);
-                    for (k, (slot, _)) in measures.iter().enumerate() {
-                        let flag = |points: &Points| points_flag(points[*slot], card);
-                        flags[i * stride + 1 + k] =
-                            Flag::of(lead_date, churned, &mut points_at, flag);
-                    }
-                }
-            }
-        }
-        // Only the accounts behind the outcomes are named.
-        let behind = source.accounts.iter().filter(|a| outcome_ids.contains(a.id.as_str()));
-        names.extend(behind.map(|a| (a.id.clone(), a.name.clone())));
-    }
-    let flagged = |i: usize, p: usize, date: NaiveDate| {
-        let lead_date = outcomes[i].end_date - Duration::days(lead_days);
-        flags[i * stride + p].on(lead_date, date)
-    };
-    let mut predictors = Vec::new();
-    predictors
-        .push(backtest::run("scorecard", &outcomes, lead_days, |i, date| flagged(i, 0, date)));
-    let no_history = Vec::new();
-    predictors.push(backtest::run("csm_colour", &outcomes, lead_days, |i, date| {
-        let history = histories.get(&outcomes[i].account_id).unwrap_or(&no_history);
-        health_as_of(history, date).is_some_and(Health::is_at_risk)
-    }));
-    for (k, (_, measure)) in measures.iter().enumerate() {
-        predictors.push(backtest::run(measure.as_str(), &outcomes, lead_days, |i, date| {
-            flagged(i, 1 + k, date)
-        }));
-    }
-    Ok(Backtest { lead_days, from, to, outcomes, names, predictors })
-}
-
+mod backtest;
+mod outcomes;
 mod slide;
 #[cfg(test)]
 mod tests;

@@ -413,3 +413,5 @@ impl Store {
         Ok(histories)
     }
 }
+
+mod outcomes;

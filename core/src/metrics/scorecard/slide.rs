@@ -8,7 +8,7 @@
 //!
 //! [`measure_points`]: super::measure_points
 
-use super::{AccountSignals, BookSignals, Points, measure_number, points_for};
+use super::{BookSignals, Points, SignalsView, measure_number, points_for};
 use crate::domain::Month;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
 use chrono::NaiveDate;
@@ -38,7 +38,7 @@ fn reads(measure: Measure) -> Reads {
 /// An account's points at dates, each month-bound measure's kept for the
 /// known month it was worked out for.
 pub struct Slide<'a> {
-    signals: &'a AccountSignals,
+    signals: SignalsView<'a>,
     book: &'a BookSignals,
     today: NaiveDate,
     config: &'a ScorecardConfig,
@@ -49,12 +49,12 @@ pub struct Slide<'a> {
 
 impl<'a> Slide<'a> {
     pub fn new(
-        signals: &'a AccountSignals,
+        signals: impl Into<SignalsView<'a>>,
         book: &'a BookSignals,
         today: NaiveDate,
         config: &'a ScorecardConfig,
     ) -> Slide<'a> {
-        Slide { signals, book, today, config, kept: [None; Measure::ALL.len()] }
+        Slide { signals: signals.into(), book, today, config, kept: [None; Measure::ALL.len()] }
     }
 
     /// The points of every weighted measure on `at`: [`super::measure_points`]'s.

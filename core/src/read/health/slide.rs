@@ -4,12 +4,11 @@
 //! [`Slide`]), then for each churned outcome the steps back from its lead
 //! date while any predictor's spell holds, each step scored once for all of
 //! them — the same flags as scoring each outcome's dates afresh, which the
-//! tests hold it to.
+//! tests hold it to. A predictor's flag of one outcome is a [`Flag`].
 
-use super::Flag;
 use crate::domain::Health;
 use crate::domain::scorecard_config::{Measure, ScorecardConfig};
-use crate::domain::signals::{AccountSignals, BookSignals};
+use crate::domain::signals::{BookSignals, SignalsView};
 use crate::metrics::backtest::{self, BacktestOutcome, OutcomeKind};
 use crate::metrics::scorecard::{Points, Slide, band_of, points_flag, weighted_of};
 use chrono::{Duration, NaiveDate};
@@ -52,7 +51,7 @@ impl Run<'_> {
     /// account) into `flags` (`stride` predictors an outcome).
     pub fn account(
         &self,
-        signals: &AccountSignals,
+        signals: SignalsView<'_>,
         mine: &[usize],
         flags: &mut [Flag],
         scratch: &mut Scratch,
@@ -98,7 +97,7 @@ impl Run<'_> {
     }
 
     /// Sorts `dates` (each once) and scores them in that order.
-    fn score(&self, signals: &AccountSignals, dates: &mut Vec<NaiveDate>, out: &mut Vec<Points>) {
+    fn score(&self, signals: SignalsView<'_>, dates: &mut Vec<NaiveDate>, out: &mut Vec<Points>) {
         dates.sort_unstable();
         dates.dedup();
         let mut slide = Slide::new(signals, self.book, self.today, self.card);
@@ -110,4 +109,43 @@ impl Run<'_> {
 /// The points scored for `date`.
 fn find<'p>(dates: &[NaiveDate], points: &'p [Points], date: NaiveDate) -> Option<&'p Points> {
     dates.binary_search(&date).ok().and_then(|k| points.get(k))
+}
+
+/// Whether a predictor flagged an outcome's account on its lead date, and
+/// for how many steps of [`backtest::STEP_DAYS`] before it in a row (read
+/// for a churned outcome it flagged, as [`backtest::run`] asks).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Flag {
+    pub(super) lead: bool,
+    pub(super) steps: i64,
+}
+
+impl Flag {
+    pub(super) fn of(
+        lead_date: NaiveDate,
+        churned: bool,
+        points_at: &mut impl FnMut(NaiveDate) -> Points,
+        flags: impl Fn(&Points) -> bool,
+    ) -> Flag {
+        let lead = flags(&points_at(lead_date));
+        let mut steps = 0;
+        if lead && churned {
+            for step in 1..=backtest::MAX_STEPS {
+                if !flags(&points_at(lead_date - Duration::days(step * backtest::STEP_DAYS))) {
+                    break;
+                }
+                steps = step;
+            }
+        }
+        Flag { lead, steps }
+    }
+
+    /// Whether it flagged on `date`: the lead date or a step before it.
+    pub(super) fn on(self, lead_date: NaiveDate, date: NaiveDate) -> bool {
+        let back = (lead_date - date).num_days();
+        self.lead
+            && back >= 0
+            && back % backtest::STEP_DAYS == 0
+            && back / backtest::STEP_DAYS <= self.steps
+    }
 }

@@ -1,5 +1,6 @@
 //! A hand-built book whose backtest counts are worked out by hand.
 
+use super::backtest::{Load, Scoring, Touches, backtest_by};
 use super::*;
 use crate::clock::Clock;
 use crate::import::{ImportKind, import_reader};
@@ -70,7 +71,7 @@ fn the_backtest_counts_by_hand() {
     let result = backtest(&store, &config, d("2026-03-01"), 90, d("2025-01-01"), d("2026-02-28"))
         .expect("run");
     assert_eq!(result.outcomes.len(), 3);
-    assert_eq!(backtest::counts(&result.outcomes), (1, 0, 2));
+    assert_eq!(crate::metrics::backtest::counts(&result.outcomes), (1, 0, 2));
     let by_name = |name: &str| result.predictors.iter().find(|p| p.name == name).expect(name);
     // A at 2025-10-02: 9 of 50 = 18% → 0 × 20; −77.5% → 0 × 25; ARR flat
     // → 100 × 15; nothing else known: 1500 / 60 = 25 → orange, flagged.
@@ -234,9 +235,6 @@ fn scores_from_rows(store: &Store, config: &Config, today: NaiveDate) -> Vec<Str
     rows.into_iter().map(|(_, id, said)| format!("{id} {said}")).collect()
 }
 
-/// The rows, touches and all, as the backtest first read them.
-const ROWS_LOAD: Load = Store::signal_source_from_rows;
-
 /// A generated book of `accounts` over `months` ending before `today`
 /// (usage, tickets and answers that lead churn), imported whole.
 fn generated(today: NaiveDate, accounts: u32, months: u32, seed: u64) -> Store {
@@ -281,21 +279,21 @@ proptest::proptest! {
         // The rows read a few accounts at a time and each outcome's dates
         // scored on their own (the oracle): slicing the book and sliding
         // over each account's signals change nothing.
-        let rows = (ROWS_LOAD, Touches::PerSlice, Scoring::PerDate);
+        let rows = (Load::Rows, Touches::PerSlice, Scoring::PerDate, outcomes::Read::Groups);
         let rows = backtest_by(&store, &config, today, 90, from, to, rows, 7).expect("rows");
         proptest::prop_assert_eq!(&kept.outcomes, &rows.outcomes);
         proptest::prop_assert_eq!(&kept.predictors, &rows.predictors);
         proptest::prop_assert_eq!(&kept.names, &rows.names);
         // The slide in small slices meets each account's outcomes as well.
         for per in [1, 3, 7] {
-            let load = (Store::signal_source as Load, Touches::Once, Scoring::Slide);
+            let load = (Load::Flat, Touches::Once, Scoring::Slide, outcomes::Read::Lean);
             let sliced = backtest_by(&store, &config, today, 90, from, to, load, per).expect("sliced");
             proptest::prop_assert_eq!(&kept.predictors, &sliced.predictors);
         }
         // At other lead days too, the slide is the oracle's.
         for lead in [0, 30, 200] {
             let fast = backtest(&store, &config, today, lead, from, to).expect("fast");
-            let load = (Store::signal_source as Load, Touches::Once, Scoring::PerDate);
+            let load = (Load::Kept, Touches::Once, Scoring::PerDate, outcomes::Read::Groups);
             let oracle = backtest_by(&store, &config, today, lead, from, to, load, 7).expect("oracle");
             proptest::prop_assert_eq!(&fast.predictors, &oracle.predictors);
         }
