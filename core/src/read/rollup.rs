@@ -188,7 +188,7 @@ fn total_of(csms: &[CsmRollup]) -> CsmRollup {
 mod kept;
 mod split;
 
-pub use kept::KeptRollup;
+pub use kept::{KeptRollup, RollupRead};
 
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,36 @@ use crate::store::{Store, StoreResult};
 use chrono::NaiveDate;
 use std::path::Path;
 
+/// A read of the roll-up behind the screen: the keeper back (when its
+/// connection opened) and what it read.
+#[derive(Debug)]
+pub struct RollupRead {
+    pub kept: Option<KeptRollup>,
+    pub answer: Result<Rollup, String>,
+}
+
+impl RollupRead {
+    /// Reads the roll-up on `today` with `kept`, or with a keeper opened on
+    /// the book at `path` when there is none yet.
+    pub fn of(
+        kept: Option<KeptRollup>,
+        path: &Path,
+        today: NaiveDate,
+        config: &Config,
+    ) -> RollupRead {
+        let kept = match kept {
+            Some(kept) => kept,
+            None => match KeptRollup::open(path) {
+                Ok(kept) => kept,
+                Err(e) => return RollupRead { kept: None, answer: Err(e.to_string()) },
+            },
+        };
+        let mut kept = kept;
+        let answer = kept.read(today, config).map_err(|e| e.to_string());
+        RollupRead { kept: Some(kept), answer }
+    }
+}
+
 /// A roll-up and what it was read for.
 struct Kept {
     /// The connection's `data_version` before the read began: any commit
@@ -78,8 +108,7 @@ impl KeptRollup {
         self.store.read_page_by_page();
         let rollup = read?;
         self.reads += 1;
-        self.kept =
-            Some(Kept { version, today, config: config.clone(), rollup: rollup.clone() });
+        self.kept = Some(Kept { version, today, config: config.clone(), rollup: rollup.clone() });
         Ok(rollup)
     }
 
