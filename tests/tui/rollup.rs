@@ -149,4 +149,12 @@ fn a_manager_has_it_read_ahead_and_kept_current_on_the_idle_tick() {
     let fresh = cockpit::read::rollup::rollup(&other, day(), &config).expect("read");
     assert_eq!(kept, fresh);
     assert!(kept.csms.iter().all(|c| c.csm != "cy"), "{:?}", kept.csms);
+    // The open popup takes in what the next tick reads, bo still selected.
+    key(&mut app, KeyCode::Char('j'));
+    other.set_owners("A6", "bo", "").expect("owners");
+    app.take(cockpit::tui::work::Event::Tick).expect("tick");
+    app.settle_background();
+    let open = shown(&app).expect("still open");
+    assert_eq!(open, cockpit::read::rollup::rollup(&other, day(), &config).expect("read"));
+    assert!(screen(&app, 160, 48).contains("bo:"), "bo stays selected");
 }

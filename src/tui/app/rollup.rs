@@ -87,7 +87,7 @@ impl App {
             self.rollup.ahead = false;
         }
         if !std::mem::take(&mut self.rollup.asked) {
-            return Ok(false);
+            return Ok(self.refresh_open_rollup(answer));
         }
         // Something was committed while it was read: it is read again.
         let today = self.clock.today();
@@ -101,6 +101,22 @@ impl App {
         self.status = None;
         self.show_rollup(answer);
         Ok(true)
+    }
+
+    /// A roll-up read ahead replaces the one the open popup shows (the
+    /// same CSM stays selected while there is one); `true` when it did.
+    fn refresh_open_rollup(&mut self, answer: Result<Rollup, String>) -> bool {
+        let (Some(Popup::Rollup(popup)), Ok(rollup)) = (self.popup.as_mut(), answer) else {
+            return false;
+        };
+        if !rollup.has_team() {
+            return false;
+        }
+        let selected = popup.rollup.csms.get(popup.selected).map(|c| c.csm.clone());
+        let at = selected.and_then(|csm| rollup.csms.iter().position(|c| c.csm == csm));
+        popup.selected = at.unwrap_or(0);
+        popup.rollup = rollup;
+        true
     }
 
     fn show_rollup(&mut self, answer: Result<Rollup, String>) {

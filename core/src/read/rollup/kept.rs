@@ -194,4 +194,90 @@ mod tests {
         kept.read(tomorrow, &other).expect("read");
         assert_eq!(kept.reads(), 3);
     }
+
+    /// A generated book of `csms` CSMs imported into a file.
+    fn generated(dir: &std::path::Path, seed: u64, accounts: u32, csms: u32) -> Store {
+        let files = dir.join("files");
+        let mut params = crate::generate::Params::ending_before(day(), accounts, 24, seed);
+        params.csms = Some(csms);
+        crate::generate::write_book(&params, &files).expect("book");
+        let mut store = Store::open(&dir.join("book.db")).expect("store");
+        let clock = crate::clock::Clock::fixed(day());
+        crate::import::import_all(&mut store, &files, "ops", &clock, Default::default())
+            .expect("import");
+        store
+    }
+
+    /// One edit a CSM could make in their cockpit, on account `n` (of the
+    /// book's rows), with CSM `who` (of its names) where one is needed; or
+    /// none (kind 5).
+    fn edit(store: &Store, kind: u8, n: usize, who: usize, days: i64) {
+        use crate::domain::moment::MomentKind;
+        use crate::domain::task::NewTask;
+        let rows = store.book_rows(day()).expect("rows");
+        let names = store.csm_names().expect("names");
+        let (Some(row), Some(who)) = (rows.get(n % rows.len()), names.get(who % names.len()))
+        else {
+            return;
+        };
+        let at = (day() - chrono::Duration::days(days)).and_hms_opt(9, 0, 0).expect("at");
+        let at = at.and_utc();
+        let healths = [Health::Green, Health::Yellow, Health::Orange, Health::Red];
+        match kind {
+            0 => {
+                let health = healths[n % healths.len()];
+                store.set_health(&row.id, health, "seen", who, at).expect("health");
+            }
+            1 => store.set_owners(&row.id, who, "").expect("owners"),
+            2 => {
+                let task = NewTask {
+                    account_id: row.id.clone(),
+                    title: format!("Call {n}"),
+                    owner: who.clone(),
+                    due_on: day() - chrono::Duration::days(days - 3),
+                    steps: Vec::new(),
+                    playbook: None,
+                };
+                store.add_task(&task, who, at).expect("task");
+            }
+            3 => {
+                let due = day() - chrono::Duration::days(days);
+                store.add_moment(&row.id, MomentKind::Qbr, "", due).expect("moment");
+            }
+            4 => store
+                .snooze(&row.id, "no_touch", day() + chrono::Duration::days(9))
+                .expect("snooze"),
+            _ => {}
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5))]
+
+        /// Through any run of edits made on another connection, the kept
+        /// roll-up is the one each CSM's own Today gives (the long way),
+        /// and it is read again exactly when something was committed.
+        #[test]
+        fn the_kept_roll_up_is_always_the_books(
+            seed in 0_u64..10_000,
+            accounts in 30_u32..70,
+            csms in 2_u32..5,
+            edits in proptest::collection::vec((0_u8..6, 0_usize..500, 0_usize..8, 0_i64..6), 1..8),
+        ) {
+            let dir = tempfile::tempdir().expect("dir");
+            let writer = generated(dir.path(), seed, accounts, csms);
+            let config = Config::default();
+            let mut kept = KeptRollup::open(writer.path()).expect("kept");
+            kept.read(day(), &config).expect("read");
+            for (kind, n, who, days) in edits {
+                let reads = kept.reads();
+                edit(&writer, kind, n, who, days);
+                let read = kept.read(day(), &config).expect("read");
+                let each = super::super::rollup_by_each(&writer, day(), &config).expect("each");
+                proptest::prop_assert_eq!(&read, &each);
+                let committed = kind < 5;
+                proptest::prop_assert_eq!(kept.reads(), reads + u64::from(committed));
+            }
+        }
+    }
 }
