@@ -288,10 +288,11 @@ fn measure_rollup(
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let config = Config::default();
-    // The read, five times: the median wall time and the mean time on a CPU.
+    // The read, five times: the median wall time and the mean time on a
+    // CPU (every thread's: a large team is read in two halves side by side).
     const READS: u32 = 5;
     let mut reads = Vec::new();
-    let cpu = super::keys::on_cpu();
+    let cpu = process_cpu();
     for _ in 0..READS {
         let began = Instant::now();
         let rollup = cockpit::read::rollup::rollup(&store, super::today(), &config)?;
@@ -300,7 +301,7 @@ fn measure_rollup(
             anyhow::ensure!(rollup.csms.len() == csms, "{} CSMs", rollup.csms.len());
         }
     }
-    let cpu = super::keys::on_cpu().zip(cpu).map(|(after, before)| (after - before) / READS);
+    let cpu = process_cpu().zip(cpu).map(|(after, before)| (after - before) / READS);
     reads.sort();
     let read = reads[reads.len() / 2];
     let mut figure = fig_ms(read);
