@@ -72,7 +72,7 @@ pub enum Done {
     /// A team sync ended: the events it received, or why it failed.
     Synced(Result<u64, String>),
     /// The manager's roll-up, read on its own connection.
-    Rollup(Box<Result<crate::read::rollup::Rollup, String>>),
+    Rollup(Box<crate::read::rollup::RollupRead>),
     /// The job ended without an answer (it panicked); its name.
     Stopped(&'static str),
 }

@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal: `Ctrl-R` over Today opens the
 //! manager's roll-up, each CSM's line reads their Today and ARR at stake,
-//! `j` shows the next CSM's reasons, and `Esc` closes it back to Today.
+//! `j` shows the next CSM's reasons, and `Esc` closes it back to Today;
+//! after another cockpit's commit the next `Ctrl-R` reads the book again.
 
 #![cfg(unix)]
 
@@ -48,5 +49,27 @@ fn ctrl_r_opens_the_roll_up_reads_each_csm_and_esc_closes_it() {
     }
     let text = screen.wait_for("Nothing needs you today");
     assert!(text.contains("0 rows for ana"), "{text}");
+    screen.quit();
+}
+
+/// A second look shows the kept roll-up, but never one the book moved past:
+/// another cockpit gives bo's only account to ana, and the next `Ctrl-R`
+/// reads the book again and finds no team left to roll up.
+#[test]
+fn ctrl_r_after_another_cockpit_committed_reads_the_book_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = common::db::three_accounts(dir.path(), Book::new());
+    let mut screen = Screen::open(&db);
+    screen.wait_for("Today");
+    screen.send("\x12");
+    let text = screen.wait_for("Team roll-up");
+    assert!(text.contains("2 CSMs"), "{text}");
+    screen.send("\x1b");
+    screen.wait_for("Nothing needs you today");
+    let other = cockpit::store::Store::open(&db).expect("store");
+    other.set_owners("A3", "ana", "").expect("owners");
+    screen.send("\x12");
+    let text = screen.wait_for("no team to roll up");
+    assert!(!text.contains("Team roll-up"), "{text}");
     screen.quit();
 }

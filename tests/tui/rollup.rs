@@ -78,3 +78,83 @@ fn long_names_take_the_spare_width_of_a_wide_terminal() {
     assert!(!narrow.contains("Fairweather"), "{narrow}");
     insta::assert_snapshot!("rollup_long_names_80x24", narrow);
 }
+
+/// The fixture's day (the app's fixed clock).
+fn day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date")
+}
+
+/// The roll-up the popup shows, if it is open.
+fn shown(app: &cockpit::tui::app::App) -> Option<cockpit::read::rollup::Rollup> {
+    match app.popup()? {
+        cockpit::tui::popups::Popup::Rollup(popup) => Some(popup.rollup.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_second_look_is_shown_at_once_and_never_after_the_book_changed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let mut app = app(&path, "ana");
+    ctrl_r(&mut app);
+    let first = shown(&app).expect("the roll-up");
+    key(&mut app, KeyCode::Esc);
+    // Nothing committed since: the kept roll-up shows on the key itself.
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(shown(&app), Some(first.clone()));
+    key(&mut app, KeyCode::Esc);
+    // Another cockpit gives bo's account to ana: the key reads it again.
+    let other = cockpit::store::Store::open(&path).expect("store");
+    other.set_owners("A3", "ana", "").expect("owners");
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert!(shown(&app).is_none(), "not the kept roll-up after a commit");
+    assert!(screen(&app, 160, 48).contains("reading the team roll-up"));
+    app.settle_background();
+    let after = shown(&app).expect("the roll-up");
+    let accounts = |r: &cockpit::read::rollup::Rollup, csm: &str| {
+        r.csms.iter().find(|c| c.csm == csm).map(|c| c.accounts)
+    };
+    assert_eq!((accounts(&first, "ana"), accounts(&first, "bo")), (Some(4), Some(1)));
+    assert_eq!((accounts(&after, "ana"), accounts(&after, "bo")), (Some(5), None));
+    let config = cockpit::domain::Config::default();
+    let fresh = cockpit::read::rollup::rollup(&other, day(), &config).expect("read");
+    assert_eq!(after, fresh);
+}
+
+#[test]
+fn a_manager_has_it_read_ahead_and_kept_current_on_the_idle_tick() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = fixture(dir.path());
+    let store = cockpit::store::Store::open(&path).expect("store");
+    let mut config = cockpit::domain::Config::default();
+    config.team.rollup_ahead = true;
+    let clock = cockpit::clock::Clock::fixed(day());
+    let theme = cockpit::tui::theme::Theme::plain();
+    let mut app =
+        cockpit::tui::app::App::new(store, clock, config.clone(), "ana", theme).expect("app");
+    app.start_loading();
+    app.settle_background();
+    // Read ahead: the key shows it at once.
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert!(shown(&app).is_some_and(|r| r.has_team()));
+    key(&mut app, KeyCode::Esc);
+    // A commit elsewhere, then an idle tick: read again behind the screen.
+    let other = cockpit::store::Store::open(&path).expect("store");
+    other.set_owners("A5", "ana", "").expect("owners");
+    app.take(cockpit::tui::work::Event::Tick).expect("tick");
+    app.settle_background();
+    app.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let kept = shown(&app).expect("shown at once");
+    let fresh = cockpit::read::rollup::rollup(&other, day(), &config).expect("read");
+    assert_eq!(kept, fresh);
+    assert!(kept.csms.iter().all(|c| c.csm != "cy"), "{:?}", kept.csms);
+    // The open popup takes in what the next tick reads, bo still selected.
+    key(&mut app, KeyCode::Char('j'));
+    other.set_owners("A6", "bo", "").expect("owners");
+    app.take(cockpit::tui::work::Event::Tick).expect("tick");
+    app.settle_background();
+    let open = shown(&app).expect("still open");
+    assert_eq!(open, cockpit::read::rollup::rollup(&other, day(), &config).expect("read"));
+    assert!(screen(&app, 160, 48).contains("bo:"), "bo stays selected");
+}

@@ -64,11 +64,19 @@ pub struct TeamSettings {
     pub url: String,
     pub member: String,
     pub sync_seconds: u64,
+    /// Read the manager's roll-up ahead, from the start, and keep it
+    /// current (a manager's setting: `ctrl-r` then shows it at once).
+    pub rollup_ahead: bool,
 }
 
 impl Default for TeamSettings {
     fn default() -> TeamSettings {
-        TeamSettings { url: String::new(), member: String::new(), sync_seconds: 60 }
+        TeamSettings {
+            url: String::new(),
+            member: String::new(),
+            sync_seconds: 60,
+            rollup_ahead: false,
+        }
     }
 }
 

@@ -185,7 +185,10 @@ fn total_of(csms: &[CsmRollup]) -> CsmRollup {
     }
 }
 
+mod kept;
 mod split;
+
+pub use kept::{KeptRollup, RollupRead};
 
 #[cfg(test)]
 mod tests;

@@ -58,6 +58,7 @@ impl App {
             Event::Mouse(mouse) => Terminal::Mouse(mouse),
             Event::Tick => {
                 self.tick_team_sync();
+                self.keep_rollup_ahead();
                 return Ok(if self.check_outside_changes() { Taken::Draw } else { Taken::Quiet });
             }
             Event::InputLost(why) => anyhow::bail!("the terminal could not be read: {why}"),

@@ -83,6 +83,7 @@ impl App {
     /// poll or wait for the book starts it too.
     pub fn start_loading(&mut self) {
         self.damage.start(self.store.path(), &mut self.work);
+        self.keep_rollup_ahead();
         if std::mem::take(&mut self.loader_due) {
             self.store.release_mapped_pages();
             self.behind_first_frame();

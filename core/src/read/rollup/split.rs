@@ -59,16 +59,96 @@ pub(super) fn lines(
             tallies[i].counts.overdue_moments += 1;
         }
     }
-    let facts = TodayFacts::read_for(store, NOBODY, names.to_vec(), today, config)?;
+    let owners = Owners { at: &at, task_owner: &task_owner };
+    for (viewer, dealt) in dealt_in_halves(store, book, names, &owners, today, config)? {
+        let tally = &mut tallies[viewer];
+        tally.counts.rows += dealt.counts.rows;
+        tally.at_stake.extend(dealt.at_stake);
+        for (slot, n) in tally.kinds.iter_mut().zip(dealt.kinds) {
+            *slot += n;
+        }
+    }
+    Ok(tallies
+        .into_iter()
+        .map(|tally| {
+            let mut counts = tally.counts;
+            counts.arr_at_stake = tally.at_stake.iter().sum();
+            counts.by_reason =
+                ReasonKind::ALL.into_iter().zip(tally.kinds).filter(|(_, n)| *n > 0).collect();
+            counts
+        })
+        .collect())
+}
+
+/// Who sees what: each CSM's place in the roll-up, and each due task's
+/// owner's.
+struct Owners<'a> {
+    at: &'a HashMap<&'a str, usize>,
+    task_owner: &'a HashMap<i64, usize>,
+}
+
+/// From this many CSMs on, the accounts of the second half of them are
+/// read and dealt on a second connection beside the first half's: the two
+/// halves share no account and no task, so their tallies add up.
+const HALVES_FROM: usize = 16;
+
+/// The Today rows of `names`' accounts dealt to the CSMs who see them, by
+/// place in `names` (only the CSMs given any): on this thread, or in two
+/// halves side by side when the book is a file and the team large enough.
+/// A second half that cannot be read aside is read here after the first.
+fn dealt_in_halves(
+    store: &Store,
+    book: &BookIndex,
+    names: &[String],
+    owners: &Owners<'_>,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Vec<(usize, Tally)>> {
+    let path = store.path();
+    if names.len() < HALVES_FROM || !path.is_file() {
+        return dealt(store, book, names, owners, today, config);
+    }
+    let (first, second) = names.split_at(names.len() / 2);
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let theirs = scope.spawn(|| -> StoreResult<Vec<(usize, Tally)>> {
+            let aside = Store::open_aside(path)?;
+            // The whole book is read: mapped, as the first half is.
+            aside.release_mapped_pages();
+            let book = BookIndex::new(aside.book_rows(today)?, config, today, "");
+            dealt(&aside, &book, second, owners, today, config)
+        });
+        let mine = dealt(store, book, first, owners, today, config);
+        (mine, theirs.join())
+    });
+    let mut mine = mine?;
+    match theirs {
+        Ok(Ok(theirs)) => mine.extend(theirs),
+        _ => mine.extend(dealt(store, book, second, owners, today, config)?),
+    }
+    Ok(mine)
+}
+
+/// Everyone's Today over the accounts of `csms` (and their due tasks),
+/// each row's reasons dealt to the CSMs who would see them.
+fn dealt(
+    store: &Store,
+    book: &BookIndex,
+    csms: &[String],
+    owners: &Owners<'_>,
+    today: NaiveDate,
+    config: &Config,
+) -> StoreResult<Vec<(usize, Tally)>> {
+    let facts = TodayFacts::read_for(store, NOBODY, csms.to_vec(), today, config)?;
+    let mut tallies: HashMap<usize, Tally> = HashMap::new();
     // An account's row holds the reasons of a few viewers at most: its CSM
     // and the owners of its tasks.
     let mut seen: Vec<(usize, Money, u32)> = Vec::new();
     for row in today_rows_from(facts, book, config) {
-        let csm = at.get(row.csm.as_str()).copied();
+        let csm = owners.at.get(row.csm.as_str()).copied();
         seen.clear();
         for reason in &row.triage.reasons {
             let viewer = match &reason.kind {
-                FindingKind::TaskDue { id, .. } => task_owner.get(id).copied(),
+                FindingKind::TaskDue { id, .. } => owners.task_owner.get(id).copied(),
                 FindingKind::HealthDropped { who, .. } if *who == row.csm => None,
                 _ => csm,
             };
@@ -84,7 +164,7 @@ pub(super) fn lines(
             }
         }
         for &(viewer, arr, bits) in &seen {
-            let tally = &mut tallies[viewer];
+            let tally = tallies.entry(viewer).or_default();
             tally.counts.rows += 1;
             tally.at_stake.push(arr);
             for (i, slot) in tally.kinds.iter_mut().enumerate() {
@@ -94,14 +174,5 @@ pub(super) fn lines(
             }
         }
     }
-    Ok(tallies
-        .into_iter()
-        .map(|tally| {
-            let mut counts = tally.counts;
-            counts.arr_at_stake = tally.at_stake.iter().sum();
-            counts.by_reason =
-                ReasonKind::ALL.into_iter().zip(tally.kinds).filter(|(_, n)| *n > 0).collect();
-            counts
-        })
-        .collect())
+    Ok(tallies.into_iter().collect())
 }
