@@ -68,14 +68,14 @@ impl Rollup {
     }
 }
 
-/// Reads the roll-up of every CSM on `today`: everyone's Today read once
-/// and dealt to the CSMs who would see each reason ([`split`]), equal to
+/// Reads the roll-up of every CSM on `today`: everyone's Today read once and
+/// counted, never worded or ranked ([`count`]), equal to
 /// reading each CSM's own Today ([`rollup_by_each`]) at a fraction of its
 /// cost.
 pub fn rollup(store: &Store, today: NaiveDate, config: &Config) -> StoreResult<Rollup> {
     let book = BookIndex::new(store.book_rows(today)?, config, today, "");
     let names = store.csm_names()?;
-    let lines = split::lines(store, &book, &names, today, config)?;
+    let lines = count::lines(store, &book, &names, today, config)?;
     assemble(store, &book, names, lines, today, config)
 }
 
@@ -185,8 +185,8 @@ fn total_of(csms: &[CsmRollup]) -> CsmRollup {
     }
 }
 
+mod count;
 mod kept;
-mod split;
 
 pub use kept::{KeptRollup, RollupRead};
 

@@ -273,7 +273,7 @@ mod tests {
         /// Through any run of edits made on another connection, the kept
         /// roll-up is the one each CSM's own Today gives (the long way),
         /// and it is read again exactly when something was committed. A
-        /// team of 16 CSMs or more is read in two halves side by side.
+        /// team of 16 CSMs or more is counted like any other.
         #[test]
         fn the_kept_roll_up_is_always_the_books(
             seed in 0_u64..10_000,
