@@ -289,7 +289,7 @@ fn measure_rollup(
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let config = Config::default();
     // The read, five times: the median wall time and the mean time on a
-    // CPU (every thread's: a large team is read in two halves side by side).
+    // CPU (every thread's).
     const READS: u32 = 5;
     let mut reads = Vec::new();
     let cpu = process_cpu();

@@ -252,11 +252,11 @@ mod tests {
     }
 
     #[test]
-    fn a_team_read_in_two_halves_is_each_csms_own_today() {
+    fn a_large_teams_counted_roll_up_is_each_csms_own_today() {
         let dir = tempfile::tempdir().expect("dir");
         let writer = generated(dir.path(), 11, 90, 19);
         assert!(writer.csm_names().expect("names").len() >= 16);
-        // Tasks owned across the halves, drops by others, moments, snoozes.
+        // Tasks owned across CSMs, drops by others, moments, snoozes.
         for n in 0..60 {
             edit(&writer, (n % 5) as u8, n * 7, n * 3, (n % 6) as i64);
         }

@@ -205,7 +205,7 @@ proptest::proptest! {
 }
 
 #[test]
-fn a_worked_book_has_every_kind_of_line_the_split_deals() {
+fn a_worked_book_counts_every_kind_of_line_as_each_csms_today_does() {
     let today = d(2025, 6, 10);
     let store = worked_book(7, 80, 3, today);
     let config = Config::default();
