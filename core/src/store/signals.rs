@@ -256,12 +256,12 @@ impl Store {
             // the time of going account by account through the key.
             let sql = match scope {
                 SignalScope::Book => "SELECT n.account_id, substr(n.at, 1, 10) FROM notes n
-                     WHERE n.kind IN ('call', 'email', 'meeting', 'qbr')"
+                     WHERE lower(n.kind) IN (SELECT kind FROM touch_kinds)"
                     .to_string(),
                 _ => format!(
                     "SELECT a.id, substr(n.at, 1, 10) FROM accounts a
                      JOIN notes n ON n.account_id = a.id
-                        AND n.kind IN ('call', 'email', 'meeting', 'qbr')
+                        AND lower(n.kind) IN (SELECT kind FROM touch_kinds)
                      WHERE 1{condition}"
                 ),
             };

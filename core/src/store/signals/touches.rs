@@ -70,14 +70,15 @@ impl TouchDays {
 }
 
 impl Store {
-    /// The days of every account's touches (calls, emails, meetings, QBRs),
-    /// as [`Store::signal_source`] reads them with its touch history.
+    /// The days of every account's touches (the note kinds the book counts
+    /// as touches: calls, emails, meetings and QBRs unless the settings say
+    /// otherwise), as [`Store::signal_source`] reads them with its touch history.
     pub fn touch_days(&self) -> StoreResult<TouchDays> {
         // The notes in the order they were written: each touch's account is
         // numbered once, and the small (account, day) pairs sorted after.
         let mut statement = self.conn.prepare_cached(
             "SELECT account_id, at FROM notes
-             WHERE kind IN ('call', 'email', 'meeting', 'qbr')",
+             WHERE lower(kind) IN (SELECT kind FROM touch_kinds)",
         )?;
         let mut rows = statement.raw_query();
         let mut numbers: HashMap<String, u32> = HashMap::new();
@@ -177,5 +178,35 @@ mod tests {
             .map(|a| (a.id.as_str(), a.signals.touches.clone()))
             .collect();
         assert_eq!(loaded, read);
+    }
+
+    /// The touches are the kinds the settings name: with `linkedin` a touch
+    /// and `email` not, the days follow, as the signal load's do.
+    #[test]
+    fn touch_days_follow_the_touch_kinds_setting() {
+        let mut store = Store::open_in_memory().expect("store");
+        Book::new()
+            .accounts(
+                "id, name, csm
+                 A, Ay, ana",
+            )
+            .notes(
+                "account_id, at, kind, text
+                 A, 2025-03-02T10:00:00Z, linkedin, messaged
+                 A, 2025-01-10T23:59:00Z, email, wrote
+                 A, 2025-02-01T08:00:00Z, call, rang",
+            )
+            .write(&store);
+        let kinds = ["call".to_string(), "LinkedIn".to_string()];
+        assert!(store.use_touch_kinds(&kinds).expect("kinds"));
+        let touches = store.touch_days().expect("touches");
+        assert_eq!(touches.get(0), Some(("A", &[d("2025-02-01"), d("2025-03-02")][..])));
+        let card = crate::domain::config::Config::default().scorecard;
+        let window = SignalWindow::for_scores(&card, d("2025-01-01"));
+        let source = store
+            .signal_source(&card.usage_measure, window, d("2025-05-01"), true, SignalScope::Book)
+            .expect("load");
+        let loaded = source.accounts.first().map(|a| a.signals.touches.clone());
+        assert_eq!(loaded, Some(vec![d("2025-02-01"), d("2025-03-02")]));
     }
 }
