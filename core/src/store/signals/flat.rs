@@ -8,13 +8,14 @@
 //! [`Store::signal_source`] (which the tests hold it to), read without its
 //! touch history: the last touch only.
 
-use super::series::{decode_answers, decode_tickets, usage_points};
+use super::series::{
+    decode_answers, decode_tickets, each_kept_month, kept_months_sql, usage_points,
+};
 use super::{SignalAccount, SignalScope, SignalSource, SignalWindow, day_of};
 use crate::domain::signals::{AccountSignals, BookSignals, SignalsView};
 use crate::domain::success_plan::PlanStatus;
 use crate::domain::{Health, Money, Month};
-use crate::store::series::{Series, units_of};
-use crate::store::{Store, StoreError, StoreResult};
+use crate::store::{Store, StoreResult};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
@@ -319,21 +320,7 @@ fn kept_months(
     scope: SignalScope<'_>,
     out: &mut SignalBook,
 ) -> StoreResult<bool> {
-    let stale: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| row.get(0))?;
-    if stale {
-        return Ok(false);
-    }
-    let sql = match scope {
-        SignalScope::Book => {
-            "SELECT account_id, first_month, cents, units FROM arr_series".to_string()
-        }
-        _ => format!(
-            "SELECT a.id, s.first_month, s.cents, s.units FROM accounts a
-             JOIN arr_series s ON s.account_id = a.id WHERE 1{}",
-            scope.condition()
-        ),
-    };
+    let Some(sql) = kept_months_sql(conn, scope)? else { return Ok(false) };
     let mut statement = conn.prepare(&sql)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
@@ -342,27 +329,14 @@ fn kept_months(
     while let Some(row) = rows.next()? {
         let id = text(row, 0)?.unwrap_or("");
         let Some(account) = out.find(&mut walk, id) else { continue };
-        let Some(units) = row.get_ref(3)?.as_blob_or_null().map_err(rusqlite::Error::from)? else {
+        let months = &mut out.months;
+        let kept = each_kept_month(row, since, &mut codes, |month, arr, units| {
+            months.push(account, (month, arr, units));
+        })?;
+        if !kept {
             // Kept before units were: nothing read counts.
             out.months = Ranges::default();
             return Ok(false);
-        };
-        let first = Month(row.get(1)?);
-        codes.clear();
-        let whole = Series::decode(units, |_, code| codes.push(code));
-        let months = &mut out.months;
-        let whole = whole
-            && Series::decode(blob(row, 2)?, |offset, cents| {
-                let month = first.plus(offset as i32);
-                let code = codes.get(offset).copied().unwrap_or(0);
-                if let (true, Some(units)) = (month >= since, units_of(code)) {
-                    months.push(account, (month, Money::from_cents(cents), units));
-                }
-            });
-        if !whole {
-            return Err(StoreError::Invalid(format!(
-                "the stored ARR series of account {id} is damaged"
-            )));
         }
     }
     Ok(true)

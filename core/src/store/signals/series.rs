@@ -466,6 +466,65 @@ pub(super) fn read_kept(
     Ok(())
 }
 
+/// The query over the kept ARR series (`store::series`) of the accounts of
+/// `scope`: each account's id, first month, cents and units, one row an
+/// account. `None` when some series are stale: the caller reads the snapshots.
+pub(super) fn kept_months_sql(
+    conn: &Connection,
+    scope: SignalScope<'_>,
+) -> StoreResult<Option<String>> {
+    let stale: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| row.get(0))?;
+    if stale {
+        return Ok(None);
+    }
+    Ok(Some(match scope {
+        SignalScope::Book => {
+            "SELECT account_id, first_month, cents, units FROM arr_series".to_string()
+        }
+        _ => format!(
+            "SELECT a.id, s.first_month, s.cents, s.units FROM accounts a
+             JOIN arr_series s ON s.account_id = a.id WHERE 1{}",
+            scope.condition()
+        ),
+    }))
+}
+
+/// One row of [`kept_months_sql`]: its months from `since` on, in order,
+/// each with its ARR and units, handed to `push`. `false`, with nothing
+/// pushed, when the series was kept before units were; an error when a
+/// series does not decode. `codes` is scratch space the caller reuses.
+pub(super) fn each_kept_month(
+    row: &rusqlite::Row<'_>,
+    since: Month,
+    codes: &mut Vec<i64>,
+    mut push: impl FnMut(Month, crate::domain::Money, Option<i64>),
+) -> StoreResult<bool> {
+    use crate::store::series::{Series, units_of};
+    let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+    let Some(units) = row.get_ref(3)?.as_blob_or_null().map_err(rusqlite::Error::from)? else {
+        return Ok(false);
+    };
+    let first = Month(row.get(1)?);
+    codes.clear();
+    let whole = Series::decode(units, |_, code| codes.push(code));
+    let cents = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+    let whole = whole
+        && Series::decode(cents, |offset, cents| {
+            let month = first.plus(offset as i32);
+            let code = codes.get(offset).copied().unwrap_or(0);
+            if let (true, Some(units)) = (month >= since, units_of(code)) {
+                push(month, crate::domain::Money::from_cents(cents), units);
+            }
+        });
+    if !whole {
+        return Err(crate::store::StoreError::Invalid(format!(
+            "the stored ARR series of account {id} is damaged"
+        )));
+    }
+    Ok(true)
+}
+
 /// Reads the snapshot months from `since` on of the accounts of `scope`
 /// from the kept ARR series and their units (`store::series`): one row an
 /// account instead of its snapshots. `false`, with nothing read, when some
@@ -476,21 +535,7 @@ pub(super) fn read_kept_months(
     scope: SignalScope<'_>,
     accounts: &mut [SignalAccount],
 ) -> StoreResult<bool> {
-    let stale: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM arr_series_stale)", [], |row| row.get(0))?;
-    if stale {
-        return Ok(false);
-    }
-    let sql = match scope {
-        SignalScope::Book => {
-            "SELECT account_id, first_month, cents, units FROM arr_series".to_string()
-        }
-        _ => format!(
-            "SELECT a.id, s.first_month, s.cents, s.units FROM accounts a
-             JOIN arr_series s ON s.account_id = a.id WHERE 1{}",
-            scope.condition()
-        ),
-    };
+    let Some(sql) = kept_months_sql(conn, scope)? else { return Ok(false) };
     let mut statement = conn.prepare(&sql)?;
     scope.bind(&mut statement)?;
     let mut rows = statement.raw_query();
@@ -499,34 +544,16 @@ pub(super) fn read_kept_months(
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let Some(account) = walk.find(accounts, id) else { continue };
-        let Some(units) = row.get_ref(3)?.as_blob_or_null().map_err(rusqlite::Error::from)? else {
+        let months = &mut accounts[account].signals.months;
+        let kept = each_kept_month(row, since, &mut codes, |month, arr, units| {
+            months.push((month, arr, units));
+        })?;
+        if !kept {
             // Kept before units were: nothing read counts.
             for account in accounts.iter_mut() {
                 account.signals.months.clear();
             }
             return Ok(false);
-        };
-        let first = Month(row.get(1)?);
-        codes.clear();
-        let whole = crate::store::series::Series::decode(units, |_, code| codes.push(code));
-        let months = &mut accounts[account].signals.months;
-        // Sized once: a whole book's months are held while it is scored.
-        let skip = usize::try_from(since.0.saturating_sub(first.0)).unwrap_or(0);
-        months.reserve_exact(codes.iter().skip(skip).filter(|code| **code != 0).count());
-        let cents = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
-        let whole = whole
-            && crate::store::series::Series::decode(cents, |offset, cents| {
-                let month = first.plus(offset as i32);
-                let code = codes.get(offset).copied().unwrap_or(0);
-                if let (true, Some(units)) = (month >= since, crate::store::series::units_of(code))
-                {
-                    months.push((month, crate::domain::Money::from_cents(cents), units));
-                }
-            });
-        if !whole {
-            return Err(crate::store::StoreError::Invalid(format!(
-                "the stored ARR series of account {id} is damaged"
-            )));
         }
     }
     Ok(true)
