@@ -333,17 +333,7 @@ impl Store {
         scope: SignalScope<'_>,
         accounts: &mut [SignalAccount],
     ) -> StoreResult<()> {
-        let sql = match scope {
-            SignalScope::Book => {
-                "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
-                    .to_string()
-            }
-            _ => format!(
-                "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
-                 JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{}",
-                scope.condition()
-            ),
-        };
+        let sql = series::snapshot_months_sql(scope);
         let mut statement = self.conn.prepare(&sql)?;
         statement.raw_bind_parameter(1, since.0)?;
         scope.bind(&mut statement)?;

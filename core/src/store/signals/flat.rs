@@ -9,7 +9,8 @@
 //! touch history: the last touch only.
 
 use super::series::{
-    decode_answers, decode_tickets, each_kept_month, kept_months_sql, usage_points,
+    decode_answers, decode_tickets, each_kept_month, kept_months_sql, snapshot_months_sql,
+    usage_points,
 };
 use super::{SignalAccount, SignalScope, SignalSource, SignalWindow, day_of};
 use crate::domain::signals::{AccountSignals, BookSignals, SignalsView};
@@ -350,17 +351,7 @@ fn snapshot_months(
     scope: SignalScope<'_>,
     out: &mut SignalBook,
 ) -> StoreResult<()> {
-    let sql = match scope {
-        SignalScope::Book => {
-            "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
-                .to_string()
-        }
-        _ => format!(
-            "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
-             JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{}",
-            scope.condition()
-        ),
-    };
+    let sql = snapshot_months_sql(scope);
     let mut statement = conn.prepare(&sql)?;
     statement.raw_bind_parameter(1, since.0)?;
     scope.bind(&mut statement)?;

@@ -490,6 +490,22 @@ pub(super) fn kept_months_sql(
     }))
 }
 
+/// The query over the snapshots of the accounts of `scope` from the month
+/// bound as `?1` on: each row's account id, month, ARR cents and units.
+pub(super) fn snapshot_months_sql(scope: SignalScope<'_>) -> String {
+    match scope {
+        SignalScope::Book => {
+            "SELECT account_id, month, arr_cents, units FROM snapshots WHERE month >= ?1"
+                .to_string()
+        }
+        _ => format!(
+            "SELECT s.account_id, s.month, s.arr_cents, s.units FROM accounts a
+             JOIN snapshots s ON s.account_id = a.id AND s.month >= ?1 WHERE 1{}",
+            scope.condition()
+        ),
+    }
+}
+
 /// One row of [`kept_months_sql`]: its months from `since` on, in order,
 /// each with its ARR and units, handed to `push`. `false`, with nothing
 /// pushed, when the series was kept before units were; an error when a
